@@ -1,0 +1,107 @@
+#include "app/app.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <filesystem>
+
+#include "org/org_routes.h"
+
+namespace fazhi {
+
+Result<void> Config::Validate() const {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return Invalid("监听地址应为 主机:端口，例如 127.0.0.1:8080", "listen");
+  int port = -1;
+  const std::string p = listen.substr(colon + 1);
+  auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
+  if (ec != std::errc() || ptr != p.data() + p.size() || port < 0 || port > 65535)
+    return Invalid("监听端口无效：" + p, "listen");
+  if (http_threads < 4 || http_threads > 4096) return Invalid("HTTP 线程数应在 4 到 4096 之间", "threads");
+  if (db_pool < 1 || db_pool > 256) return Invalid("数据库连接数应在 1 到 256 之间", "db_pool");
+  if (key_file.empty()) return Invalid("必须指定密钥文件路径", "key_file");
+  if (auth.session_idle_seconds < 60) return Invalid("会话空闲超时不能少于 60 秒", "session_idle_seconds");
+  return {};
+}
+
+std::pair<std::string, int> Config::ListenHostPort() const {
+  const auto colon = listen.rfind(':');
+  return {listen.substr(0, colon), std::stoi(listen.substr(colon + 1))};
+}
+
+namespace {
+
+std::string FindWebRoot(const std::string& configured) {
+  namespace fs = std::filesystem;
+  if (!configured.empty()) return configured;
+  std::error_code ec;
+  if (fs::exists("web/dist/index.html", ec)) return "web/dist";
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path())
+      if (fs::exists(dir / "web/dist/index.html", ec)) return (dir / "web/dist").string();
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<App>> App::Create(Config config, const Clock* clock) {
+  if (auto ok = config.Validate(); !ok) return std::unexpected(ok.error());
+  std::unique_ptr<App> app(new App());
+  app->config_ = std::move(config);
+  app->clock_ = clock ? clock : &app->system_clock_;
+  auto vault = auth::Vault::Open(app->config_.key_file);
+  if (!vault) return std::unexpected(vault.error());
+  app->vault_ = std::make_unique<auth::Vault>(*vault);
+  auto db = db::Database::Open(app->config_.db_url, static_cast<std::size_t>(app->config_.db_pool));
+  if (!db) return std::unexpected(db.error());
+  app->db_ = std::move(*db);
+  if (app->config_.migrate_on_start) {
+    auto applied = app->db_->Migrate();
+    if (!applied) return std::unexpected(applied.error());
+  } else if (app->db_->SchemaVersion() < db::Database::LatestVersion()) {
+    return Fail(ErrorCode::kConflict, "数据库结构不是最新版本，请先运行 fazhi migrate", "db", "schema_outdated");
+  }
+  app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->clock_, *app->vault_, app->config_.auth);
+  app->org_ = std::make_unique<org::OrgService>(*app->db_, *app->clock_, *app->vault_);
+  RegisterCoreRoutes(app->router_, *app);
+  org::RegisterRoutes(app->router_, *app->org_);
+  return app;
+}
+
+App::~App() { Stop(); }
+
+Result<int> App::Bind() {
+  auto [host, port] = config_.ListenHostPort();
+  http::ServerOptions o;
+  o.host = host;
+  o.port = port;
+  o.threads = config_.http_threads;
+  o.web_root = FindWebRoot(config_.web_root);
+  o.secure_cookie = config_.secure_cookie;
+  auth::AuthService* auth = auth_.get();
+  server_ = std::make_unique<http::Server>(
+      router_, [auth](std::string_view token) { return auth->Authenticate(token); }, o);
+  return server_->Bind();
+}
+
+void App::Serve() {
+  if (server_) server_->Run();
+}
+
+Result<int> App::StartInBackground() {
+  auto port = Bind();
+  if (!port) return port;
+  background_ = std::thread([this] { Serve(); });
+  return port;
+}
+
+void App::Stop() {
+  if (server_) server_->Stop();
+  if (background_.joinable()) background_.join();
+}
+
+}  // namespace fazhi

@@ -1,0 +1,60 @@
+// The application object (STYLE §3): built from a Config, owns every component and hands out
+// references. No globals, so a test can run two instances in one process.
+#pragma once
+
+#include <memory>
+#include <thread>
+
+#include "app/config.h"
+#include "auth/auth_service.h"
+#include "auth/vault.h"
+#include "core/clock.h"
+#include "db/database.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "org/org_service.h"
+
+namespace fazhi {
+
+class App {
+ public:
+  // Opens the database (and migrates it when config.migrate_on_start), loads or creates the key
+  // file, and registers all routes. `clock` defaults to the system clock; tests pass a ManualClock
+  // (which must outlive the App).
+  static Result<std::unique_ptr<App>> Create(Config config, const Clock* clock = nullptr);
+  ~App();
+
+  const Config& config() const { return config_; }
+  db::Database& db() { return *db_; }
+  const Clock& clock() const { return *clock_; }
+  const auth::Vault& vault() const { return *vault_; }
+  auth::AuthService& auth() { return *auth_; }
+  org::OrgService& org() { return *org_; }
+  const http::Router& router() const { return router_; }
+
+  // Binds the listening socket; returns the port. Then Serve() blocks until Stop().
+  Result<int> Bind();
+  void Serve();
+  // Bind + serve on a background thread (tests). Returns the port.
+  Result<int> StartInBackground();
+  void Stop();
+
+ private:
+  App() = default;
+
+  Config config_;
+  SystemClock system_clock_;
+  const Clock* clock_ = nullptr;
+  std::unique_ptr<db::Database> db_;
+  std::unique_ptr<auth::Vault> vault_;
+  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<org::OrgService> org_;
+  http::Router router_;
+  std::unique_ptr<http::Server> server_;
+  std::thread background_;
+};
+
+// Registers health, auth, me, users, roles, security policy and audit routes.
+void RegisterCoreRoutes(http::Router& router, App& app);
+
+}  // namespace fazhi

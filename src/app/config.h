@@ -1,0 +1,37 @@
+// Everything an installation can set, in one place (STYLE §5). Validated once at start-up.
+#pragma once
+
+#include <string>
+
+#include "auth/auth_service.h"
+#include "core/error.h"
+
+namespace fazhi {
+
+struct Config {
+  // Database: "sqlite:PATH" (default, one file, WAL) or "postgresql://user@host:port/db".
+  std::string db_url = "sqlite:fazhi.db";
+  // 32-byte key for personal data at rest; created on first use. Keep it out of the database
+  // directory's backups, and back it up separately.
+  std::string key_file = "fazhi.key";
+  // HOST:PORT to listen on. Port 0 = any free port (tests).
+  std::string listen = "127.0.0.1:8080";
+  // Built web app (web/dist). Empty = look for ./web/dist, then <binary>/../../web/dist.
+  std::string web_root;
+  // HTTP worker threads; each keep-alive connection holds one, so keep above expected connections.
+  int http_threads = 96;
+  // Database connections in the pool. SQLite serialises writers anyway; readers run in parallel.
+  int db_pool = 16;
+  // Mark the session cookie Secure (set when served over HTTPS behind a proxy).
+  bool secure_cookie = false;
+  // Apply pending migrations when the App starts.
+  bool migrate_on_start = true;
+  auth::AuthConfig auth;
+
+  // InvalidArgument naming the bad setting.
+  Result<void> Validate() const;
+  // Splits `listen` into host and port (call after Validate()).
+  std::pair<std::string, int> ListenHostPort() const;
+};
+
+}  // namespace fazhi

@@ -1,0 +1,131 @@
+// Sign-in, sessions and the caller's own account (password, TOTP), plus account administration.
+//
+// Sessions are server-side: the cookie holds a random 256-bit token, the database only its SHA-256.
+// A session ends after `session_idle_seconds` without requests or `session_max_seconds` in all.
+// Failed sign-ins lock the account after `max_failed_logins` (for `lockout_seconds`); each client
+// IP is also throttled. Thread-safe: one instance serves all request threads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "audit/audit_log.h"
+#include "auth/principal.h"
+#include "auth/vault.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/paging.h"
+#include "db/database.h"
+
+namespace fazhi::auth {
+
+struct AuthConfig {
+  int session_idle_seconds = 30 * 60;       // idle expiry
+  int session_max_seconds = 12 * 3600;      // absolute lifetime
+  int max_failed_logins = 5;                // then the account locks
+  int lockout_seconds = 15 * 60;
+  int ip_attempts_per_window = 30;          // sign-in attempts per client IP …
+  int ip_window_seconds = 5 * 60;           // … per this window, then 429
+};
+
+struct LoginRequest {
+  std::string username, password, totp_code, ip, user_agent, request_id;
+};
+
+struct LoginResult {
+  std::string token;  // goes into the cookie only
+  Principal principal;
+};
+
+struct TotpSetup {
+  std::string secret;       // base32
+  std::string otpauth_uri;
+};
+
+struct UserView {
+  std::int64_t id = 0;
+  std::string username, display_name;
+  std::vector<std::string> roles;
+  std::int64_t unit_id = 0;
+  std::string unit_name;
+  std::optional<std::int64_t> person_id;
+  bool active = true, must_change_password = false, totp_enabled = false, totp_required = false;
+  EpochSeconds locked_until = 0, last_login_at = 0, created_at = 0;
+};
+nlohmann::json ToJson(const UserView& u);
+// The JSON of GET /api/me.
+nlohmann::json MeJson(const Principal& p);
+
+struct NewUser {
+  std::string username, display_name, password;
+  std::vector<std::string> roles;
+  std::int64_t unit_id = 0;
+  std::optional<std::int64_t> person_id;
+};
+
+struct UserPatch {
+  std::optional<std::string> display_name;
+  std::optional<std::vector<std::string>> roles;
+  std::optional<std::int64_t> unit_id;
+  std::optional<bool> active;
+  std::optional<bool> totp_required;
+};
+
+class AuthService {
+ public:
+  AuthService(db::Database& db, const Clock& clock, const Vault& vault, AuthConfig config = {});
+
+  // Errors: TooManyRequests (IP throttled), Unauthenticated invalid_credentials / totp_required /
+  // invalid_totp, Forbidden account_locked / account_disabled.
+  Result<LoginResult> Login(const LoginRequest& req);
+  // Errors: Unauthenticated session_expired / not_signed_in.
+  Result<Principal> Authenticate(std::string_view token);
+  Result<void> Logout(const Principal& p, const audit::Actor& actor);
+
+  Result<void> ChangePassword(const Principal& p, const std::string& old_password, const std::string& new_password,
+                              const audit::Actor& actor);
+  Result<TotpSetup> BeginTotpSetup(const Principal& p, const audit::Actor& actor);
+  Result<void> EnableTotp(const Principal& p, const std::string& code, const audit::Actor& actor);
+  Result<void> DisableTotp(const Principal& p, const std::string& password, const audit::Actor& actor);
+
+  // Administration (caller needs user.admin; unlock and totp_required: security.admin too). Users
+  // outside the caller's scope are NotFound.
+  Result<Paged<UserView>> ListUsers(const Principal& caller, const std::optional<std::string>& q,
+                                    const PageRequest& page);
+  Result<UserView> GetUser(const Principal& caller, std::int64_t id);
+  Result<UserView> CreateUser(const Principal& caller, const NewUser& u, const audit::Actor& actor);
+  Result<UserView> UpdateUser(const Principal& caller, std::int64_t id, const UserPatch& patch,
+                              const audit::Actor& actor);
+  Result<void> ResetPassword(const Principal& caller, std::int64_t id, const std::string& new_password,
+                             const audit::Actor& actor);
+  Result<void> Unlock(const Principal& caller, std::int64_t id, const audit::Actor& actor);
+
+  // Security policy (security.admin): whether the three administrator roles must use TOTP.
+  bool AdminTotpRequired();
+  Result<void> SetAdminTotpRequired(bool required, const audit::Actor& actor);
+
+  const AuthConfig& config() const { return config_; }
+
+ private:
+  bool ThrottleIp(const std::string& ip);
+  std::string NewToken() const;
+
+  db::Database& db_;
+  const Clock& clock_;
+  const Vault& vault_;
+  AuthConfig config_;
+  std::string dummy_hash_;  // verified against when the user does not exist, so timing reveals nothing
+  std::mutex throttle_mu_;
+  std::map<std::string, std::vector<EpochSeconds>> attempts_by_ip_;
+};
+
+std::string Sha256HexOf(std::string_view data);
+
+}  // namespace fazhi::auth

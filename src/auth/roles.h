@@ -1,0 +1,49 @@
+// Roles grant actions (permissions); a user's unit grants the org subtree they see (scope).
+// The three administrator roles are separated as 等保2.0 三级 asks: nobody may hold two of them,
+// so no account both administers users and reads the audit trail.
+#pragma once
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fazhi::auth {
+
+// Permission names. Modules add theirs here so the full list is in one place.
+namespace perm {
+inline constexpr std::string_view kOrgRead = "org.read";
+inline constexpr std::string_view kOrgWrite = "org.write";
+inline constexpr std::string_view kPeopleRead = "people.read";
+inline constexpr std::string_view kPeopleWrite = "people.write";
+inline constexpr std::string_view kPeoplePii = "people.pii";  // see 身份证号/手机号 unmasked
+inline constexpr std::string_view kUserAdmin = "user.admin";
+inline constexpr std::string_view kSecurityAdmin = "security.admin";
+inline constexpr std::string_view kAuditRead = "audit.read";
+inline constexpr std::string_view kCaseRead = "case.read";
+inline constexpr std::string_view kCaseWrite = "case.write";
+inline constexpr std::string_view kCaseReview = "case.review";
+inline constexpr std::string_view kRuleAdmin = "rule.admin";
+inline constexpr std::string_view kScoreRead = "score.read";
+inline constexpr std::string_view kScoreManage = "score.manage";
+}  // namespace perm
+
+struct RoleDef {
+  std::string code;  // e.g. "sys_admin"
+  std::string name;  // 中文, e.g. "系统管理员"
+  std::set<std::string> permissions;
+  bool separated_admin = false;  // one of the three 等保 administrator roles
+};
+
+// All roles, in display order.
+const std::vector<RoleDef>& AllRoles();
+const RoleDef* FindRole(std::string_view code);
+
+// Union of the roles' permissions (unknown codes ignored).
+std::set<std::string> PermissionsOf(const std::vector<std::string>& roles);
+
+// Empty string if the combination is allowed, else a 中文 reason (unknown role, two separated
+// administrator roles together, empty list).
+std::string CheckRoleCombination(const std::vector<std::string>& roles);
+
+}  // namespace fazhi::auth

@@ -1,0 +1,167 @@
+// fazhi — command-line entry point. Every subcommand takes --db and --key-file.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <iostream>
+
+#include "app/app.h"
+#include "audit/audit_log.h"
+#include "auth/roles.h"
+#include "cli/commands.h"
+#include "org/demo.h"
+
+namespace fazhi {
+namespace {
+
+App* g_serving = nullptr;  // only for the signal handler of `serve`
+
+void OnSignal(int) {
+  if (g_serving) g_serving->Stop();
+}
+
+int PrintError(const Error& e) {
+  std::cerr << "错误：" << e.message;
+  if (!e.field.empty()) std::cerr << "（" << e.field << "）";
+  std::cerr << " [" << e.MachineCode() << "]\n";
+  return e.code == ErrorCode::kInternal ? 1 : 2;
+}
+
+// Full rights over everything: what the CLI acts as (it already has the database and key files).
+auth::Principal SystemPrincipal() {
+  auth::Principal p;
+  p.username = "system";
+  p.unit_path = "/";
+  for (const auto& r : auth::AllRoles()) p.permissions.insert(r.permissions.begin(), r.permissions.end());
+  return p;
+}
+
+audit::Actor SystemActor() { return audit::Actor{std::nullopt, "system", std::nullopt, "cli", ""}; }
+
+std::string ReadPasswordFromStdin() {
+  if (isatty(STDIN_FILENO)) std::cerr << "请输入密码：";
+  std::string pw;
+  std::getline(std::cin, pw);
+  return pw;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App cli{"fazhi 法治 — 公安执法规范化管理平台"};
+  cli.require_subcommand(1);
+  cli.fallthrough();
+  Config config;
+  cli.add_option("--db", config.db_url, "数据库：sqlite:文件路径 或 postgresql://用户@主机:端口/库名")
+      ->capture_default_str();
+  cli.add_option("--key-file", config.key_file, "个人信息加密密钥文件（不存在时自动创建）")->capture_default_str();
+  std::string log_level = "info";
+  cli.add_option("--log-level", log_level, "日志级别：debug/info/warn/error")->capture_default_str();
+
+  auto* serve = cli.add_subcommand("serve", "启动 Web 服务（接口在 /api/，网页端在 /）");
+  serve->add_option("--listen", config.listen, "监听地址 主机:端口")->capture_default_str();
+  serve->add_option("--web-root", config.web_root, "网页端构建目录（默认自动查找 web/dist）");
+  serve->add_option("--threads", config.http_threads, "HTTP 工作线程数")->capture_default_str();
+  serve->add_option("--db-pool", config.db_pool, "数据库连接数")->capture_default_str();
+  serve->add_flag("--secure-cookie", config.secure_cookie, "会话 Cookie 加 Secure 标记（HTTPS 部署时使用）");
+
+  auto* migrate = cli.add_subcommand("migrate", "执行数据库迁移（升级表结构）");
+  auto* demo = cli.add_subcommand("demo", "生成演示数据：城区分局组织机构、人员和各角色演示账号（可重复运行）");
+
+  auto* user = cli.add_subcommand("user", "账号管理");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "新建账号（首次登录须修改密码）");
+  auth::NewUser nu;
+  std::string nu_password;
+  user_add->add_option("--username", nu.username, "用户名")->required();
+  user_add->add_option("--name", nu.display_name, "姓名")->required();
+  user_add->add_option("--role", nu.roles, "角色代码，可多次指定：sys_admin sec_admin audit_admin leader legal_officer "
+                                           "case_officer inspector intake volunteer_admin")
+      ->required();
+  user_add->add_option("--unit-id", nu.unit_id, "所属单位编号")->required();
+  user_add->add_option("--password", nu_password, "初始密码（省略则从标准输入读取）");
+  auto* user_passwd = user->add_subcommand("passwd", "重置账号密码（之后登录须修改）");
+  std::string pw_username, pw_password;
+  user_passwd->add_option("--username", pw_username, "用户名")->required();
+  user_passwd->add_option("--password", pw_password, "新密码（省略则从标准输入读取）");
+
+  auto* audit_cmd = cli.add_subcommand("audit", "审计日志");
+  audit_cmd->require_subcommand(1);
+  auto* audit_verify = audit_cmd->add_subcommand("verify", "校验审计日志哈希链，报告第一条异常记录");
+
+  AddExtraCommands(cli, config);
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+
+  if (auto handled = RunExtraCommands(cli, config)) return *handled;
+
+  const bool serving = serve->parsed();
+  if (!serving) config.db_pool = 2;
+  auto app = App::Create(config);
+  if (!app) return PrintError(app.error());
+
+  if (serving) {
+    auto port = (*app)->Bind();
+    if (!port) return PrintError(port.error());
+    std::cout << "fazhi 已启动：http://" << (*app)->config().ListenHostPort().first << ":" << *port
+              << "  数据库：" << (*app)->db().url().display << std::endl;
+    g_serving = app->get();
+    std::signal(SIGINT, OnSignal);
+    std::signal(SIGTERM, OnSignal);
+    (*app)->Serve();
+    g_serving = nullptr;
+    return 0;
+  }
+  if (migrate->parsed()) {
+    std::cout << "数据库结构版本：" << (*app)->db().SchemaVersion() << "（已是最新）" << std::endl;
+    return 0;
+  }
+  if (demo->parsed()) {
+    auto s = org::GenerateDemo((*app)->db(), (*app)->clock(), (*app)->vault());
+    if (!s) return PrintError(s.error());
+    if (s->already_present)
+      std::cout << "演示数据已存在，未做改动。" << std::endl;
+    else
+      std::cout << "已生成演示数据：单位 " << s->units << " 个，人员 " << s->people << " 人，演示账号 " << s->users
+                << " 个（密码均为 Demo@2026）。" << std::endl;
+    return 0;
+  }
+  if (user_add->parsed()) {
+    nu.password = nu_password.empty() ? ReadPasswordFromStdin() : nu_password;
+    auto u = (*app)->auth().CreateUser(SystemPrincipal(), nu, SystemActor());
+    if (!u) return PrintError(u.error());
+    std::cout << "已创建账号 " << u->username << "（编号 " << u->id << "），首次登录须修改密码。" << std::endl;
+    return 0;
+  }
+  if (user_passwd->parsed()) {
+    const std::string pw = pw_password.empty() ? ReadPasswordFromStdin() : pw_password;
+    auto principal = SystemPrincipal();
+    auto users = (*app)->auth().ListUsers(principal, pw_username, PageRequest{1, 200, "username", false});
+    if (!users) return PrintError(users.error());
+    for (const auto& u : users->items) {
+      if (u.username != pw_username) continue;
+      auto ok = (*app)->auth().ResetPassword(principal, u.id, pw, SystemActor());
+      if (!ok) return PrintError(ok.error());
+      std::cout << "已重置 " << pw_username << " 的密码，下次登录须修改。" << std::endl;
+      return 0;
+    }
+    return PrintError(Error{ErrorCode::kNotFound, "账号不存在：" + pw_username});
+  }
+  if (audit_verify->parsed()) {
+    auto rep = audit::Verify((*app)->db());
+    std::cout << rep.message << std::endl;
+    return rep.ok ? 0 : 3;
+  }
+  return 0;
+}
+
+}  // namespace fazhi
+
+int main(int argc, char** argv) { return fazhi::Main(argc, argv); }

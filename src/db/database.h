@@ -1,0 +1,106 @@
+// Database access (STYLE §9): a pool of SOCI sessions over SQLite (default) or PostgreSQL, numbered
+// migrations, and transactions. The few SQL differences between the two backends live here.
+//
+// Thread safety: Database is shared by all request threads. A soci::session borrowed from it is
+// used by one thread at a time. Never borrow a second session while holding one (the pool is
+// bounded, so nesting can deadlock): pass the session you hold down the call chain instead.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "db/soci.h"
+
+namespace fazhi::db {
+
+enum class Backend { kSqlite, kPostgres };
+
+struct Url {
+  Backend backend = Backend::kSqlite;
+  std::string soci_connect;  // SOCI connection string
+  std::string sqlite_path;   // SQLite only
+  std::string display;       // safe to log (no password)
+};
+
+// "sqlite:PATH" (or a bare path ending in .db) / "postgresql://user:pass@host:port/db".
+Result<Url> ParseUrl(std::string_view url);
+
+class Database {
+ public:
+  // Opens `pool_size` connections. SQLite: WAL, synchronous=NORMAL, foreign keys on, 10 s busy timeout.
+  static Result<std::unique_ptr<Database>> Open(const std::string& url, std::size_t pool_size);
+  ~Database();
+
+  Backend backend() const { return url_.backend; }
+  const Url& url() const { return url_; }
+  soci::connection_pool& pool() { return *pool_; }
+
+  // Applies pending migrations in order, each in its own transaction. Returns how many were applied.
+  // On PostgreSQL holds an advisory lock so concurrent instances don't race.
+  Result<int> Migrate();
+  // Highest applied migration version (0 for an empty database).
+  int SchemaVersion();
+  // Highest migration version compiled into this binary.
+  static int LatestVersion();
+
+  // Runs fn(session) in a write transaction (BEGIN IMMEDIATE on SQLite so writers queue instead of
+  // deadlocking). Commits when fn returns a value, rolls back when it returns an error or throws.
+  template <typename F>
+  auto Write(F&& fn) -> decltype(fn(std::declval<soci::session&>())) {
+    soci::session sql(*pool_);
+    Begin(sql);
+    try {
+      auto result = fn(sql);
+      if (result)
+        sql << "COMMIT";
+      else
+        Rollback(sql);
+      return result;
+    } catch (...) {
+      Rollback(sql);
+      throw;
+    }
+  }
+
+  // Runs fn(session) without an explicit transaction (single statements, reads).
+  template <typename F>
+  auto Read(F&& fn) -> decltype(fn(std::declval<soci::session&>())) {
+    soci::session sql(*pool_);
+    return fn(sql);
+  }
+
+ private:
+  explicit Database(Url url) : url_(std::move(url)) {}
+  void Begin(soci::session& sql);
+  static void Rollback(soci::session& sql) noexcept;
+
+  Url url_;
+  std::size_t pool_size_ = 0;
+  std::unique_ptr<soci::connection_pool> pool_;
+};
+
+// True when a SOCI error is a unique-constraint violation (both backends).
+bool IsUniqueViolation(const std::exception& e);
+
+// Reads column `i` of a dynamic row as int64 whatever integer type the backend reported
+// (SQLite reports INTEGER as dt_integer, STACK.md §2 pitfall 4). NULL → `fallback`.
+std::int64_t GetInt64(const soci::row& row, std::size_t i, std::int64_t fallback = 0);
+// Column as text; NULL → "". Numbers are formatted.
+std::string GetText(const soci::row& row, std::size_t i);
+bool IsNull(const soci::row& row, std::size_t i);
+
+// Integer as a SOCI-bindable value that is NULL when absent.
+struct NullableInt {
+  std::int64_t value = 0;
+  soci::indicator ind = soci::i_null;
+  NullableInt() = default;
+  NullableInt(std::optional<std::int64_t> v) : value(v.value_or(0)), ind(v ? soci::i_ok : soci::i_null) {}
+};
+
+}  // namespace fazhi::db

@@ -1,0 +1,111 @@
+#include "db/migrations.h"
+
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+
+#include "core/clock.h"
+
+namespace fazhi::db {
+
+namespace {
+
+constexpr long long kMigrationLockKey = 7270010001;
+
+std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::string> SplitMigration(const std::string& sql, Backend backend) {
+  std::vector<std::string> out;
+  std::istringstream in(sql);
+  std::string line, current;
+  bool active = true;
+  while (std::getline(in, line)) {
+    if (line.starts_with("-- @sqlite")) {
+      active = backend == Backend::kSqlite;
+      continue;
+    }
+    if (line.starts_with("-- @postgresql")) {
+      active = backend == Backend::kPostgres;
+      continue;
+    }
+    if (line.starts_with("-- @all")) {
+      active = true;
+      continue;
+    }
+    if (!active || line.starts_with("--")) continue;
+    current += line + "\n";
+    auto end = line.find_last_not_of(" \t\r");
+    if (end != std::string::npos && line[end] == ';') {
+      out.push_back(current);
+      current.clear();
+    }
+  }
+  if (current.find_first_not_of(" \t\r\n") != std::string::npos) out.push_back(current);
+  const std::string id = backend == Backend::kSqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY";
+  for (auto& s : out) s = ReplaceAll(s, "@ID@", id);
+  return out;
+}
+
+int Database::LatestVersion() {
+  const auto& all = AllMigrations();
+  return all.empty() ? 0 : all.back().version;
+}
+
+int Database::SchemaVersion() {
+  return Read([&](soci::session& sql) {
+    int version = 0;
+    soci::indicator ind = soci::i_ok;
+    try {
+      sql << "SELECT MAX(version) FROM schema_migrations", soci::into(version, ind);
+    } catch (const std::exception&) {
+      return 0;  // table does not exist yet
+    }
+    return ind == soci::i_null ? 0 : version;
+  });
+}
+
+Result<int> Database::Migrate() {
+  soci::session sql(*pool_);
+  const bool pg = url_.backend == Backend::kPostgres;
+  try {
+    if (pg) sql << "SELECT pg_advisory_lock(" << kMigrationLockKey << ")";
+    sql << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+           "applied_at BIGINT NOT NULL)";
+    int current = 0;
+    soci::indicator ind = soci::i_ok;
+    sql << "SELECT MAX(version) FROM schema_migrations", soci::into(current, ind);
+    if (ind == soci::i_null) current = 0;
+    int applied = 0;
+    SystemClock clock;
+    for (const auto& m : AllMigrations()) {
+      if (m.version <= current) continue;
+      Begin(sql);
+      try {
+        for (const auto& stmt : SplitMigration(m.sql, url_.backend)) sql << stmt;
+        const long long now = clock.Now();
+        const std::string name = m.name;
+        sql << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)", soci::use(m.version),
+            soci::use(name), soci::use(now);
+        sql << "COMMIT";
+      } catch (const std::exception& e) {
+        Rollback(sql);
+        if (pg) sql << "SELECT pg_advisory_unlock(" << kMigrationLockKey << ")";
+        return Fail(ErrorCode::kInternal, std::string("数据库迁移 ") + m.name + " 失败：" + e.what(), "",
+                    "migration_failed");
+      }
+      spdlog::info("migration applied: {}", m.name);
+      ++applied;
+    }
+    if (pg) sql << "SELECT pg_advisory_unlock(" << kMigrationLockKey << ")";
+    return applied;
+  } catch (const std::exception& e) {
+    return Fail(ErrorCode::kInternal, std::string("数据库迁移失败：") + e.what(), "", "migration_failed");
+  }
+}
+
+}  // namespace fazhi::db

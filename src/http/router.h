@@ -1,0 +1,140 @@
+// HTTP routing for /api/ (STYLE §2, §7). Route handlers only parse, validate, call one service
+// function and serialise. Every handler runs inside one wrapper that: assigns a request id, looks up
+// the session, enforces authentication, permission, CSRF (on writes), a forced password change and
+// the TOTP setup requirement, catches every exception, maps Error → HTTP status (only here), adds
+// security headers and logs one structured line.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "audit/audit_log.h"
+#include "auth/principal.h"
+#include "core/error.h"
+#include "core/paging.h"
+
+namespace fazhi::http {
+
+enum class Method { kGet, kPost, kPut, kPatch, kDelete };
+const char* MethodName(Method m);
+
+// Who may call a route.
+struct Access {
+  bool public_route = false;  // no session needed (health, login)
+  std::string permission;     // required permission; empty = any signed-in user
+  // Allowed even while the user must change the password or set up TOTP (me, password, totp, logout).
+  bool allowed_before_setup = false;
+};
+
+// A response. Either JSON (`json`) or raw bytes (`body` + `content_type`, e.g. an XLSX download).
+struct Reply {
+  int status = 200;
+  nlohmann::json json;
+  std::string body;
+  std::string content_type;
+  std::string download_name;  // sets Content-Disposition: attachment; filename*=UTF-8''…
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers, e.g. Set-Cookie
+
+  static Reply Json(nlohmann::json j, int status = 200) {
+    Reply r;
+    r.status = status;
+    r.json = std::move(j);
+    return r;
+  }
+  static Reply File(std::string bytes, std::string content_type, std::string download_name) {
+    Reply r;
+    r.body = std::move(bytes);
+    r.content_type = std::move(content_type);
+    r.download_name = std::move(download_name);
+    return r;
+  }
+};
+
+// Per-request context handed to handlers.
+class Ctx {
+ public:
+  Ctx(const httplib::Request& req, std::string request_id, std::map<std::string, std::string> params)
+      : req_(req), request_id_(std::move(request_id)), params_(std::move(params)) {}
+
+  const httplib::Request& req() const { return req_; }
+  const std::string& request_id() const { return request_id_; }
+  std::string ip() const { return req_.remote_addr; }
+  // The signed-in caller. Only valid on non-public routes (the wrapper guarantees it is set).
+  const auth::Principal& user() const { return *principal_; }
+  bool signed_in() const { return principal_.has_value(); }
+  void set_principal(auth::Principal p) { principal_ = std::move(p); }
+
+  // Path parameter "{id}" as a positive integer; InvalidArgument otherwise.
+  Result<std::int64_t> PathId(const std::string& name = "id") const;
+  std::string PathParam(const std::string& name) const;
+  // Query parameter; nullopt if absent or empty.
+  std::optional<std::string> Query(const std::string& name) const;
+  // Integer query parameter; nullopt if absent; InvalidArgument if not an integer.
+  Result<std::optional<std::int64_t>> QueryInt(const std::string& name) const;
+  // page/page_size/sort/order; `sortable` whitelists sort fields (first = default).
+  Result<PageRequest> Page(const std::vector<std::string>& sortable) const;
+  // The body; InvalidArgument if empty when required by the caller.
+  const std::string& body() const { return req_.body; }
+
+  // Actor for audit rows written by this request.
+  audit::Actor Actor() const;
+
+ private:
+  const httplib::Request& req_;
+  std::string request_id_;
+  std::map<std::string, std::string> params_;
+  std::optional<auth::Principal> principal_;
+};
+
+using Handler = std::function<Result<Reply>(Ctx&)>;
+
+// Paged JSON: {"items": items, "total": total, "page": p, "page_size": s}.
+nlohmann::json PagedJson(nlohmann::json items, std::int64_t total, const PageRequest& page);
+
+struct RouteInfo {
+  Method method;
+  std::string pattern;  // e.g. "/api/units/{id}"
+  Access access;
+};
+
+class Router {
+ public:
+  // Registers a route. Pattern segments in braces are parameters matching [^/]+.
+  void Add(Method method, std::string pattern, Access access, Handler handler);
+  void Get(std::string p, Access a, Handler h) { Add(Method::kGet, std::move(p), std::move(a), std::move(h)); }
+  void Post(std::string p, Access a, Handler h) { Add(Method::kPost, std::move(p), std::move(a), std::move(h)); }
+  void Put(std::string p, Access a, Handler h) { Add(Method::kPut, std::move(p), std::move(a), std::move(h)); }
+  void Delete(std::string p, Access a, Handler h) { Add(Method::kDelete, std::move(p), std::move(a), std::move(h)); }
+
+  struct Match {
+    const RouteInfo* route = nullptr;
+    const Handler* handler = nullptr;
+    std::map<std::string, std::string> params;
+    bool path_known = false;  // some route has this path under another method (→ 405)
+  };
+  Match Find(Method method, std::string_view path) const;
+  std::vector<RouteInfo> Routes() const;
+
+ private:
+  struct Entry {
+    RouteInfo info;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  std::vector<Entry> entries_;
+};
+
+// The HTTP status for an error code (the only place this mapping lives).
+int StatusFor(ErrorCode code);
+// {"error":{"code":…,"message":…,"field":…}}
+nlohmann::json ErrorJson(const Error& e);
+
+}  // namespace fazhi::http

@@ -1,0 +1,250 @@
+#include "http/server.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <random>
+
+#include <fmt/format.h>
+
+namespace fazhi::http {
+
+namespace {
+
+std::string NewRequestId() {
+  static const std::string prefix = [] {
+    std::random_device rd;
+    return fmt::format("{:08x}", rd());
+  }();
+  static std::atomic<std::uint64_t> counter{0};
+  return fmt::format("{}-{}", prefix, ++counter);
+}
+
+std::string CookieValue(const httplib::Request& req, const std::string& name) {
+  const std::string header = req.get_header_value("Cookie");
+  size_t pos = 0;
+  while (pos < header.size()) {
+    while (pos < header.size() && (header[pos] == ' ' || header[pos] == ';')) ++pos;
+    size_t eq = header.find('=', pos);
+    if (eq == std::string::npos) break;
+    size_t end = header.find(';', eq);
+    if (end == std::string::npos) end = header.size();
+    if (header.compare(pos, eq - pos, name) == 0) return header.substr(eq + 1, end - eq - 1);
+    pos = end + 1;
+  }
+  return {};
+}
+
+std::string PercentEncode(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
+void SecurityHeaders(httplib::Response& res) {
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Content-Security-Policy",
+                 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                 "frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
+}
+
+void WriteError(httplib::Response& res, const Error& e) {
+  res.status = StatusFor(e.code);
+  res.set_content(ErrorJson(e).dump(), "application/json; charset=utf-8");
+}
+
+bool IsWrite(Method m) { return m != Method::kGet; }
+
+}  // namespace
+
+Server::Server(const Router& router, Authenticator authenticator, ServerOptions options)
+    : router_(router), authenticator_(std::move(authenticator)), options_(std::move(options)) {}
+
+Server::~Server() = default;
+
+std::string Server::SessionCookie(const ServerOptions& o, std::string_view token, int max_age_seconds) {
+  std::string c = o.cookie_name + "=" + std::string(token) + "; Path=/; HttpOnly; SameSite=Strict";
+  c += "; Max-Age=" + std::to_string(token.empty() ? 0 : max_age_seconds);
+  if (o.secure_cookie) c += "; Secure";
+  return c;
+}
+
+void Server::Dispatch(const httplib::Request& req, httplib::Response& res, Method method) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string rid = NewRequestId();
+  res.set_header("X-Request-Id", rid);
+  res.set_header("Cache-Control", "no-store");
+  SecurityHeaders(res);
+  std::string who = "-";
+  auto match = router_.Find(method, req.path);
+  try {
+    if (!match.route) {
+      if (match.path_known)
+        WriteError(res, Error{ErrorCode::kInvalidArgument, "该接口不支持此请求方法", "", "method_not_allowed"}),
+            res.status = 405;
+      else
+        WriteError(res, Error{ErrorCode::kNotFound, "接口不存在：" + req.path, "", "no_such_endpoint"});
+    } else {
+      Ctx ctx(req, rid, std::move(match.params));
+      const Access& access = match.route->access;
+      std::optional<Error> denied;
+      if (!access.public_route) {
+        const std::string token = CookieValue(req, options_.cookie_name);
+        if (token.empty()) {
+          denied = Error{ErrorCode::kUnauthenticated, "请先登录", "", "not_signed_in"};
+        } else if (auto p = authenticator_(token); !p) {
+          denied = p.error();
+        } else {
+          ctx.set_principal(std::move(*p));
+          const auto& user = ctx.user();
+          who = user.username;
+          if (IsWrite(method)) {
+            const std::string csrf = req.get_header_value("X-CSRF-Token");
+            if (csrf.empty())
+              denied = Error{ErrorCode::kForbidden, "缺少 CSRF 令牌，请刷新页面后重试", "", "csrf_missing"};
+            else if (csrf != user.csrf_token)
+              denied = Error{ErrorCode::kForbidden, "CSRF 令牌无效，请刷新页面后重试", "", "csrf_invalid"};
+          }
+          if (!denied && !access.allowed_before_setup) {
+            if (user.must_change_password)
+              denied = Error{ErrorCode::kForbidden, "首次登录或密码已被重置，请先修改密码", "",
+                             "password_change_required"};
+            else if (user.totp_setup_required)
+              denied = Error{ErrorCode::kForbidden, "安全策略要求先启用两步验证", "", "totp_setup_required"};
+          }
+          if (!denied && !access.permission.empty() && !user.Has(access.permission))
+            denied = Error{ErrorCode::kForbidden, "没有权限执行此操作", "", "permission_denied"};
+        }
+      }
+      if (denied) {
+        WriteError(res, *denied);
+      } else {
+        Result<Reply> reply = (*match.handler)(ctx);
+        if (!reply) {
+          if (reply.error().code == ErrorCode::kInternal)
+            spdlog::error("rid={} {} {}: {}", rid, MethodName(method), req.path, reply.error().message);
+          WriteError(res, reply.error());
+        } else {
+          res.status = reply->status;
+          for (const auto& [k, v] : reply->headers) res.set_header(k, v);
+          if (!reply->content_type.empty()) {
+            if (!reply->download_name.empty())
+              res.set_header("Content-Disposition", "attachment; filename*=UTF-8''" + PercentEncode(reply->download_name));
+            res.set_content(std::move(reply->body), reply->content_type);
+          } else {
+            res.set_content(reply->json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                            "application/json; charset=utf-8");
+          }
+        }
+      }
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("rid={} {} {} unhandled: {}", rid, MethodName(method), req.path, e.what());
+    WriteError(res, Error{ErrorCode::kInternal, "服务器内部错误，请联系管理员（请求编号 " + rid + "）"});
+  } catch (...) {
+    spdlog::error("rid={} {} {} unhandled non-std exception", rid, MethodName(method), req.path);
+    WriteError(res, Error{ErrorCode::kInternal, "服务器内部错误，请联系管理员（请求编号 " + rid + "）"});
+  }
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (req.path != "/api/health" || res.status >= 400)
+    spdlog::info(R"({{"rid":"{}","method":"{}","path":"{}","status":{},"ms":{:.2f},"user":"{}","ip":"{}"}})", rid,
+                 MethodName(method), req.path, res.status, ms, who, req.remote_addr);
+}
+
+Result<int> Server::Bind() {
+  server_ = std::make_unique<httplib::Server>();
+  auto& s = *server_;
+  const int threads = options_.threads;
+  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  s.set_tcp_nodelay(true);  // Nagle + delayed ACK costs ~40 ms per response (STACK.md §4)
+  s.set_keep_alive_max_count(1000);
+  s.set_keep_alive_timeout(10);
+  s.set_read_timeout(30);
+  s.set_payload_max_length(options_.max_body_bytes);
+  int listen_fd = -1;
+  s.set_socket_options([&listen_fd](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd = sock;
+  });
+
+  for (auto [m, reg] : std::initializer_list<std::pair<Method, int>>{
+           {Method::kGet, 0}, {Method::kPost, 1}, {Method::kPut, 2}, {Method::kPatch, 3}, {Method::kDelete, 4}}) {
+    auto handler = [this, m](const httplib::Request& req, httplib::Response& res) { Dispatch(req, res, m); };
+    switch (reg) {
+      case 0: s.Get(R"(/api/.*)", handler); break;
+      case 1: s.Post(R"(/api/.*)", handler); break;
+      case 2: s.Put(R"(/api/.*)", handler); break;
+      case 3: s.Patch(R"(/api/.*)", handler); break;
+      case 4: s.Delete(R"(/api/.*)", handler); break;
+    }
+  }
+
+  // The web app: real files from web_root, and index.html for every other non-API path (SPA routes).
+  if (!options_.web_root.empty()) {
+    std::ifstream in(options_.web_root + "/index.html", std::ios::binary);
+    if (in) {
+      index_html_.assign(std::istreambuf_iterator<char>(in), {});
+      s.set_mount_point("/", options_.web_root);
+    } else {
+      spdlog::warn("web root {} has no index.html; the web app is not served (run scripts/setup.sh to build it)",
+                   options_.web_root);
+    }
+  }
+  s.Get(R"(/(?!api/).*)", [this](const httplib::Request&, httplib::Response& res) {
+    SecurityHeaders(res);
+    if (index_html_.empty()) {
+      res.set_content(
+          "<!doctype html><meta charset=utf-8><title>法治</title><p>网页端尚未构建：请运行 scripts/setup.sh。接口位于 /api/。",
+          "text/html; charset=utf-8");
+    } else {
+      res.set_header("Cache-Control", "no-cache");
+      res.set_content(index_html_, "text/html; charset=utf-8");
+    }
+  });
+  s.set_file_request_handler([](const httplib::Request& req, httplib::Response& res) {
+    SecurityHeaders(res);
+    // Hashed build assets never change; index.html is served by the fallback with no-cache.
+    if (req.path.starts_with("/assets/")) res.set_header("Cache-Control", "public, max-age=31536000, immutable");
+  });
+  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (res.status == 413)
+      WriteError(res, Error{ErrorCode::kPayloadTooLarge, "上传内容过大", "", "payload_too_large"});
+    else if (req.path.starts_with("/api/") && res.status >= 400)
+      WriteError(res, Error{ErrorCode::kInvalidArgument, "请求无法处理", "", "bad_request"}), res.status = 400;
+  });
+
+  int port = options_.port;
+  if (port == 0) {
+    port = s.bind_to_any_port(options_.host);
+    if (port < 0) return Fail(ErrorCode::kInternal, "无法监听 " + options_.host, "listen", "bind_failed");
+  } else if (!s.bind_to_port(options_.host, port)) {
+    return Fail(ErrorCode::kInternal, fmt::format("无法监听 {}:{}（端口被占用或地址无效）", options_.host, port),
+                "listen", "bind_failed");
+  }
+  // httplib listens with a backlog of 5, which drops SYNs under load (STACK.md §4): re-listen deeper.
+  if (listen_fd >= 0) ::listen(listen_fd, 1024);
+  return port;
+}
+
+void Server::Run() {
+  if (server_) server_->listen_after_bind();
+}
+
+void Server::Stop() {
+  if (server_) server_->stop();
+}
+
+}  // namespace fazhi::http

@@ -1,0 +1,55 @@
+// The HTTP server: cpp-httplib tuned as STACK.md §4 measured (TCP_NODELAY, a thread pool larger
+// than the number of keep-alive connections, long keep-alive, listen backlog 1024), the /api/
+// dispatcher with its single error boundary, and the built web app with an SPA fallback.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "auth/principal.h"
+#include "core/error.h"
+#include "http/router.h"
+
+namespace fazhi::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;                        // 0 = any free port (tests)
+  int threads = 96;                       // must exceed concurrent keep-alive connections
+  std::string web_root;                   // built SPA (web/dist); empty = none
+  std::size_t max_body_bytes = 20 << 20;  // uploads (roster files) included
+  std::string cookie_name = "fazhi_session";
+  bool secure_cookie = false;             // set when served over HTTPS (behind nginx)
+};
+
+// Resolves a session token to the caller. Errors: Unauthenticated (missing/expired session).
+using Authenticator = std::function<Result<auth::Principal>(std::string_view token)>;
+
+class Server {
+ public:
+  Server(const Router& router, Authenticator authenticator, ServerOptions options);
+  ~Server();
+
+  // Binds the listening socket; returns the bound port. Error if the address is in use.
+  Result<int> Bind();
+  // Serves until Stop(). Call Bind() first.
+  void Run();
+  // Thread-safe; makes Run() return.
+  void Stop();
+
+  // Cookie header value that sets (or, with empty token, clears) the session cookie.
+  static std::string SessionCookie(const ServerOptions& o, std::string_view token, int max_age_seconds);
+
+ private:
+  void Dispatch(const httplib::Request& req, httplib::Response& res, Method method);
+
+  const Router& router_;
+  Authenticator authenticator_;
+  ServerOptions options_;
+  std::unique_ptr<httplib::Server> server_;
+  std::string index_html_;
+};
+
+}  // namespace fazhi::http
