@@ -554,8 +554,9 @@ Result<void> AuthService::Unlock(const Principal& caller, std::int64_t id, const
 bool AuthService::AdminTotpRequired() {
   return db_.Read([&](soci::session& sql) {
     std::string v;
+    const std::string key = kAdminTotpSetting;  // soci::use binds by reference: no temporaries
     soci::indicator ind = soci::i_null;
-    sql << "SELECT value FROM settings WHERE key = :k", soci::use(std::string(kAdminTotpSetting)), soci::into(v, ind);
+    sql << "SELECT value FROM settings WHERE key = :k", soci::use(key), soci::into(v, ind);
     return sql.got_data() && ind == soci::i_ok && v == "1";
   });
 }

@@ -164,4 +164,11 @@ int Main(int argc, char** argv) {
 
 }  // namespace fazhi
 
-int main(int argc, char** argv) { return fazhi::Main(argc, argv); }
+int main(int argc, char** argv) {
+  try {
+    return fazhi::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "内部错误：" << e.what() << "\n";
+    return 1;
+  }
+}

@@ -4,17 +4,98 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <cstring>
 
 #include "db/migrations.h"
 
 namespace fazhi::db {
 
+namespace {
+
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// libpq keyword value, single-quoted with \ and ' escaped.
+std::string Keyword(const std::string& key, const std::string& value) {
+  std::string v;
+  for (char c : value) {
+    if (c == '\\' || c == '\'') v += '\\';
+    v += c;
+  }
+  return key + "='" + v + "' ";
+}
+
+// SOCI 4.0's PostgreSQL backend mangles URI connection strings, so hand it libpq's
+// keyword=value form: postgresql://user:pass@host:port/dbname?key=value&…
+Result<std::string> PostgresConnInfo(std::string_view url) {
+  std::string_view rest = url.substr(url.find("://") + 3);
+  std::string query;
+  if (auto q = rest.find('?'); q != std::string_view::npos) {
+    query = std::string(rest.substr(q + 1));
+    rest = rest.substr(0, q);
+  }
+  std::string_view dbname;
+  if (auto slash = rest.find('/'); slash != std::string_view::npos) {
+    dbname = rest.substr(slash + 1);
+    rest = rest.substr(0, slash);
+  }
+  std::string out;
+  if (auto at = rest.rfind('@'); at != std::string_view::npos) {
+    std::string_view cred = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    if (auto colon = cred.find(':'); colon != std::string_view::npos) {
+      out += Keyword("user", PercentDecode(cred.substr(0, colon)));
+      out += Keyword("password", PercentDecode(cred.substr(colon + 1)));
+    } else if (!cred.empty()) {
+      out += Keyword("user", PercentDecode(cred));
+    }
+  }
+  if (!rest.empty()) {
+    std::string_view host = rest, port;
+    if (auto colon = rest.rfind(':'); colon != std::string_view::npos && rest.find(']') == std::string_view::npos) {
+      host = rest.substr(0, colon);
+      port = rest.substr(colon + 1);
+    }
+    if (!host.empty()) out += Keyword("host", PercentDecode(host));
+    if (!port.empty()) {
+      if (port.find_first_not_of("0123456789") != std::string_view::npos)
+        return Invalid("PostgreSQL 地址中的端口无效：" + std::string(port), "db");
+      out += Keyword("port", std::string(port));
+    }
+  }
+  if (!dbname.empty()) out += Keyword("dbname", PercentDecode(dbname));
+  for (size_t start = 0; start < query.size();) {
+    size_t end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    std::string kv = query.substr(start, end - start);
+    if (auto eq = kv.find('='); eq != std::string::npos)
+      out += Keyword(kv.substr(0, eq), PercentDecode(kv.substr(eq + 1)));
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<Url> ParseUrl(std::string_view url) {
   Url out;
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     out.backend = Backend::kPostgres;
-    out.soci_connect = std::string(url);
+    auto conninfo = PostgresConnInfo(url);
+    if (!conninfo) return std::unexpected(conninfo.error());
+    out.soci_connect = *conninfo;
     // Hide the password in what we log.
     std::string shown(url);
     const auto at = shown.find('@');
