@@ -28,9 +28,15 @@ class TestDb {
     key_file_ = (dir_ / "test.key").string();
     if (env && std::string(env).starts_with("postgres")) {
       admin_url_ = env;
+      try {
+        Admin("DROP DATABASE IF EXISTS fazhi_t_" + std::to_string(::getpid()) + "_" + std::to_string(n));
+        Admin("CREATE DATABASE fazhi_t_" + std::to_string(::getpid()) + "_" + std::to_string(n));
+      } catch (...) {
+        std::error_code ec;
+        std::filesystem::remove_all(dir_, ec);  // the destructor does not run when we throw
+        throw;
+      }
       db_name_ = "fazhi_t_" + std::to_string(::getpid()) + "_" + std::to_string(n);
-      Admin("DROP DATABASE IF EXISTS " + db_name_);
-      Admin("CREATE DATABASE " + db_name_);
       url_ = ReplaceDbName(admin_url_, db_name_);
     } else {
       url_ = "sqlite:" + (dir_ / "test.db").string();

@@ -1,0 +1,548 @@
+#include "backup/backup.h"
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "audit/audit_log.h"
+#include "backup/backup_file.h"
+#include "backup/snapshot.h"
+#include "db/database.h"
+
+namespace fazhi::backup {
+
+namespace {
+
+// Tables whose rows a fresh migration already creates (001_foundation seeds audit_head's single
+// chain-head row). Restore replaces such rows by UPDATE on the first column instead of inserting,
+// and the "empty target" check ignores these tables.
+const std::set<std::string> kSeededTables = {"audit_head"};
+
+constexpr const char* kMigrationsTable = "schema_migrations";
+
+const char* BackendName(db::Backend b) { return b == db::Backend::kPostgres ? "postgresql" : "sqlite"; }
+
+std::unexpected<Error> WithPrefix(std::string prefix, Error e) {
+  e.message = std::move(prefix) + e.message;
+  return std::unexpected(std::move(e));
+}
+
+std::vector<std::string> AppTables(soci::session& sql, db::Backend backend) {
+  auto all = ListTables(sql, backend);
+  std::erase(all, std::string(kMigrationsTable));
+  return all;
+}
+
+// Rolls back a transaction the scope opened unless it was finished.
+class TxnGuard {
+ public:
+  explicit TxnGuard(soci::session& sql) : sql_(sql) {}
+  ~TxnGuard() {
+    if (!open_) return;
+    try {
+      sql_ << "ROLLBACK";
+    } catch (...) {
+    }
+  }
+  void Commit() {
+    open_ = false;
+    sql_ << "COMMIT";
+  }
+
+ private:
+  soci::session& sql_;
+  bool open_ = true;
+};
+
+// ---- reading a backup file ----------------------------------------------------------------------
+
+struct Contents {
+  Header header;
+  Manifest manifest;
+};
+
+// Called for each row: index of the table in the header, the values, and the file line number.
+using RowSink = std::function<Result<void>(std::size_t table, const RowValues& values, std::int64_t line)>;
+
+// Streams the whole file, checks it as InspectBackup documents, and hands every row to `sink`
+// (may be empty). The sink sees rows before the footer has been checked: callers that write must
+// have checked the file once already.
+Result<Contents> ReadBackup(const std::string& path, const RowSink& sink) {
+  auto reader = GzLineReader::Open(path);
+  if (!reader) return std::unexpected(reader.error());
+  auto& in = **reader;
+  const auto at_line = [&](std::int64_t line) { return "备份文件 " + path + " 第 " + std::to_string(line) + " 行："; };
+
+  auto first = in.Next();
+  if (!first) return std::unexpected(first.error());
+  if (!*first) return Invalid("备份文件 " + path + " 是空的", "file");
+  auto header = ParseHeader(**first);
+  if (!header) return WithPrefix(at_line(1), header.error());
+
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < header->tables.size(); ++i)
+    if (!index.emplace(header->tables[i].name, i).second)
+      return Invalid(at_line(1) + "表 " + header->tables[i].name + " 出现了两次", "file");
+
+  std::vector<TableDigest> digests(header->tables.size());
+  std::size_t current = 0;
+  std::optional<Manifest> footer;
+  for (;;) {
+    auto line = in.Next();
+    if (!line) return std::unexpected(line.error());
+    if (!*line) break;
+    if (footer) return Invalid(at_line(in.line_no()) + "结尾记录之后还有内容，文件已损坏", "file");
+    auto parsed = ParseBodyLine(**line);
+    if (!parsed) return WithPrefix(at_line(in.line_no()), parsed.error());
+    if (parsed->footer) {
+      footer = std::move(parsed->footer);
+      continue;
+    }
+    const auto& row = *parsed->row;
+    const auto it = index.find(row.table);
+    if (it == index.end())
+      return Invalid(at_line(in.line_no()) + "表 " + row.table + " 不在文件头的表清单中", row.table);
+    if (it->second < current)
+      return Invalid(at_line(in.line_no()) + "表 " + row.table + " 的数据行顺序错乱", row.table);
+    current = it->second;
+    const auto& columns = header->tables[current].columns;
+    if (row.values.size() != columns.size())
+      return Invalid(at_line(in.line_no()) + "表 " + row.table + " 的数据行有 " + std::to_string(row.values.size()) +
+                         " 个值，应为 " + std::to_string(columns.size()) + " 个",
+                     row.table);
+    digests[current].Add(row.values);
+    if (sink) {
+      auto r = sink(current, row.values, in.line_no());
+      if (!r) return std::unexpected(r.error());
+    }
+  }
+  if (!footer) return Invalid("备份文件 " + path + " 不完整（缺少结尾的校验记录），可能是写入时被中断", "file");
+
+  const Manifest& m = *footer;
+  if (m.format_version != header->format_version || m.schema_version != header->schema_version ||
+      m.source_backend != header->source_backend || m.created_at != header->created_at ||
+      m.tables.size() != header->tables.size())
+    return Invalid("备份文件 " + path + " 的文件头与结尾记录不一致，文件已损坏", "file");
+  for (std::size_t i = 0; i < m.tables.size(); ++i) {
+    const auto& want = m.tables[i];
+    if (want.table != header->tables[i].name)
+      return Invalid("备份文件 " + path + " 的文件头与结尾记录的表清单不一致，文件已损坏", "file");
+    const std::int64_t rows = digests[i].rows();
+    const std::string digest = digests[i].Finish();
+    if (rows != want.rows)
+      return Invalid("备份文件 " + path + " 中表 " + want.table + " 有 " + std::to_string(rows) + " 行，结尾记录为 " +
+                         std::to_string(want.rows) + " 行：文件被改动或损坏",
+                     want.table);
+    if (digest != want.digest)
+      return Invalid("备份文件 " + path + " 中表 " + want.table + " 的内容与结尾记录的校验值不符：文件被改动或损坏",
+                     want.table);
+  }
+  return Contents{std::move(*header), m};
+}
+
+// ---- writing rows into the target database ------------------------------------------------------
+
+// A reference column whose value is filled in after all tables are in (PostgreSQL checks foreign
+// keys per statement and our constraints are not DEFERRABLE, so a row pointing at a later row of
+// its own table — a unit moved under a newer unit — or at a table restored later cannot be inserted
+// with its reference set).
+struct DeferredColumn {
+  std::size_t index;  // in the backup's column order
+  std::string name;
+};
+
+struct PendingUpdate {
+  std::string table, column, key_column;
+  Value value, key;
+};
+
+// Inserts one table's rows: every value bound as text with a null indicator, so SQLite applies
+// column affinity and PostgreSQL infers each parameter's type from its column.
+class TableLoader {
+ public:
+  TableLoader(soci::session& sql, const TableColumns& t, bool seeded, std::vector<DeferredColumn> deferred,
+              std::string key_column)
+      : sql_(sql),
+        table_(t.name),
+        columns_(t.columns),
+        deferred_(std::move(deferred)),
+        key_column_(std::move(key_column)) {
+    const std::size_t n = columns_.size();
+    values_.resize(n);
+    inds_.assign(n, soci::i_null);
+    std::string cols, params;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i > 0) {
+        cols += ", ";
+        params += ", ";
+      }
+      cols += QuoteIdent(columns_[i]);
+      params += ":p" + std::to_string(i);
+    }
+    insert_ = Prepare("INSERT INTO " + QuoteIdent(table_) + " (" + cols + ") VALUES (" + params + ")", Order(0));
+    if (seeded && n > 1) {
+      // UPDATE t SET c1 = :p1, … WHERE c0 = :p0 — binds columns 1..n-1, then 0.
+      std::string set;
+      for (std::size_t i = 1; i < n; ++i) {
+        if (i > 1) set += ", ";
+        set += QuoteIdent(columns_[i]) + " = :p" + std::to_string(i);
+      }
+      update_ = Prepare("UPDATE " + QuoteIdent(table_) + " SET " + set + " WHERE " + QuoteIdent(columns_[0]) + " = :p0",
+                        Order(1));
+    }
+  }
+
+  void Load(const RowValues& row, std::vector<PendingUpdate>& pending) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      values_[i] = row[i].value_or(std::string());
+      inds_[i] = row[i] ? soci::i_ok : soci::i_null;
+    }
+    for (const auto& d : deferred_) {
+      if (!row[d.index]) continue;
+      const std::size_t key = KeyIndex();
+      pending.push_back({table_, d.name, key_column_, row[d.index], row[key]});
+      inds_[d.index] = soci::i_null;
+    }
+    if (update_) {
+      update_->execute(true);
+      if (update_->get_affected_rows() > 0) return;
+    }
+    insert_->execute(true);
+  }
+
+ private:
+  // Bind order: all columns, starting at `first` and wrapping around.
+  std::vector<std::size_t> Order(std::size_t first) const {
+    std::vector<std::size_t> order;
+    for (std::size_t i = first; i < columns_.size(); ++i) order.push_back(i);
+    for (std::size_t i = 0; i < first; ++i) order.push_back(i);
+    return order;
+  }
+  std::unique_ptr<soci::statement> Prepare(const std::string& query, const std::vector<std::size_t>& order) {
+    auto st = std::make_unique<soci::statement>(sql_);
+    for (std::size_t i : order) st->exchange(soci::use(values_[i], inds_[i]));
+    st->alloc();
+    st->prepare(query);
+    st->define_and_bind();
+    return st;
+  }
+  std::size_t KeyIndex() const {
+    return static_cast<std::size_t>(std::find(columns_.begin(), columns_.end(), key_column_) - columns_.begin());
+  }
+
+  soci::session& sql_;
+  std::string table_;
+  std::vector<std::string> columns_;
+  std::vector<DeferredColumn> deferred_;
+  std::string key_column_;
+  // Bound by reference into the statements: sized once in the constructor, never resized.
+  std::vector<std::string> values_;
+  std::vector<soci::indicator> inds_;
+  std::unique_ptr<soci::statement> insert_, update_;
+};
+
+// PostgreSQL: nullable single-column foreign keys of `table` that point at `table` itself or at a
+// table not restored yet, provided the table has a single-column primary key to address rows by.
+std::pair<std::vector<DeferredColumn>, std::string> PgDeferredColumns(soci::session& sql, const TableColumns& t,
+                                                                      const std::set<std::string>& restored) {
+  std::vector<std::string> pk;
+  {
+    soci::rowset<std::string> rs =
+        (sql.prepare << "SELECT a.attname::text FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+                        "JOIN pg_namespace n ON n.oid = t.relnamespace "
+                        "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+                        "WHERE i.indisprimary AND n.nspname = current_schema() AND t.relname = :t",
+         soci::use(t.name));
+    for (const auto& c : rs) pk.push_back(c);
+  }
+  if (pk.size() != 1 || std::find(t.columns.begin(), t.columns.end(), pk[0]) == t.columns.end()) return {};
+  std::vector<DeferredColumn> out;
+  soci::rowset<soci::row> rs =
+      (sql.prepare << "SELECT a.attname::text, rc.relname::text FROM pg_constraint c "
+                      "JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+                      "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+                      "JOIN pg_class rc ON rc.oid = c.confrelid "
+                      "WHERE c.contype = 'f' AND n.nspname = current_schema() AND t.relname = :t "
+                      "AND array_length(c.conkey, 1) = 1 AND NOT a.attnotnull",
+       soci::use(t.name));
+  for (const auto& row : rs) {
+    const std::string column = db::GetText(row, 0), target = db::GetText(row, 1);
+    if (target != t.name && restored.contains(target)) continue;
+    const auto it = std::find(t.columns.begin(), t.columns.end(), column);
+    if (it == t.columns.end()) continue;
+    out.push_back({static_cast<std::size_t>(it - t.columns.begin()), column});
+  }
+  return {out, out.empty() ? std::string() : pk[0]};
+}
+
+// PostgreSQL: moves every serial/identity sequence of `table` past the restored ids, so the next
+// insert does not collide with a restored row.
+void PgResetSequences(soci::session& sql, const std::string& table) {
+  std::vector<std::string> columns;
+  {
+    soci::rowset<std::string> rs =
+        (sql.prepare << "SELECT column_name::text FROM information_schema.columns WHERE table_schema = "
+                        "current_schema() AND table_name = :t AND (column_default LIKE 'nextval(%' OR "
+                        "is_identity = 'YES')",
+         soci::use(table));
+    for (const auto& c : rs) columns.push_back(c);
+  }
+  const std::string quoted_table = QuoteIdent(table);
+  for (const auto& c : columns) {
+    long long next = 0;
+    sql << "SELECT setval(pg_get_serial_sequence(:t, :c), COALESCE(MAX(" + QuoteIdent(c) + "), 0) + 1, false) FROM " +
+               quoted_table,
+        soci::use(quoted_table), soci::use(c), soci::into(next);
+  }
+}
+
+// Checks that the target has the backup's tables and columns and holds no application data.
+Result<void> CheckTarget(soci::session& sql, db::Backend backend, const Contents& c,
+                         std::map<std::string, std::vector<ColumnInfo>>& target_columns) {
+  const auto version = ReadSchemaVersion(sql, backend);
+  if (!version)
+    return Conflict("目标数据库尚未迁移，请先对它运行 fazhi migrate（结构版本需为 " +
+                        std::to_string(c.manifest.schema_version) + "）",
+                    "schema_mismatch");
+  if (*version != c.manifest.schema_version)
+    return Conflict("目标数据库的结构版本为 " + std::to_string(*version) + "，备份的结构版本为 " +
+                        std::to_string(c.manifest.schema_version) +
+                        "：请用与备份相同版本的 fazhi 在新建的空库上恢复（恢复后再升级）",
+                    "schema_mismatch");
+
+  const auto tables = AppTables(sql, backend);
+  const std::set<std::string> have(tables.begin(), tables.end());
+  std::set<std::string> want;
+  for (const auto& t : c.header.tables) {
+    want.insert(t.name);
+    if (!have.contains(t.name))
+      return Conflict("目标数据库没有表 " + t.name + "，与备份的结构不一致", "schema_mismatch");
+  }
+  for (const auto& t : tables)
+    if (!want.contains(t))
+      return Conflict("目标数据库有备份中没有的表 " + t + "，与备份的结构不一致", "schema_mismatch");
+
+  for (const auto& t : c.header.tables) {
+    auto cols = ListColumns(sql, backend, t.name);
+    std::set<std::string> names;
+    for (const auto& col : cols) names.insert(col.name);
+    const std::set<std::string> backup_names(t.columns.begin(), t.columns.end());
+    if (names != backup_names || backup_names.size() != t.columns.size())
+      return Conflict("目标数据库中表 " + t.name + " 的列与备份不一致", "schema_mismatch");
+    target_columns[t.name] = std::move(cols);
+  }
+
+  for (const auto& t : c.header.tables) {
+    if (kSeededTables.contains(t.name)) continue;
+    int one = 0;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT 1 FROM " + QuoteIdent(t.name) + " LIMIT 1", soci::into(one, ind);
+    if (sql.got_data())
+      return Conflict("目标数据库不是空库：表 " + t.name + " 已有数据。恢复只能写入新建并迁移过的空数据库",
+                      "target_not_empty");
+  }
+  return {};
+}
+
+// The backup's columns of `table`, in backup order, with the target's types.
+std::vector<ColumnInfo> InBackupOrder(const TableColumns& t, const std::vector<ColumnInfo>& target) {
+  std::vector<ColumnInfo> out;
+  for (const auto& name : t.columns)
+    for (const auto& c : target)
+      if (c.name == name) out.push_back(c);
+  return out;
+}
+
+Result<Manifest> Restore(soci::session& sql, db::Backend backend, const std::string& path, const Contents& c) {
+  std::map<std::string, std::vector<ColumnInfo>> target_columns;
+  if (auto ok = CheckTarget(sql, backend, c, target_columns); !ok) return std::unexpected(ok.error());
+
+  const bool pg = backend == db::Backend::kPostgres;
+  // SQLite checks every foreign key at COMMIT instead of per row, so row order does not matter.
+  if (!pg) sql << "PRAGMA defer_foreign_keys = ON";
+
+  std::vector<std::unique_ptr<TableLoader>> loaders(c.header.tables.size());
+  std::set<std::string> restored;
+  for (std::size_t i = 0; i < c.header.tables.size(); ++i) {
+    const auto& t = c.header.tables[i];
+    std::pair<std::vector<DeferredColumn>, std::string> deferred;
+    if (pg) deferred = PgDeferredColumns(sql, t, restored);
+    loaders[i] = std::make_unique<TableLoader>(sql, t, kSeededTables.contains(t.name), std::move(deferred.first),
+                                               std::move(deferred.second));
+    restored.insert(t.name);
+  }
+
+  std::vector<PendingUpdate> pending;
+  auto loaded = ReadBackup(path, [&](std::size_t table, const RowValues& row, std::int64_t line) -> Result<void> {
+    try {
+      loaders[table]->Load(row, pending);
+    } catch (const std::exception& e) {
+      const auto& name = c.header.tables[table].name;
+      return Fail(ErrorCode::kInternal,
+                  "恢复表 " + name + " 时出错（备份文件第 " + std::to_string(line) + " 行）：" + e.what(), name,
+                  "restore_failed");
+    }
+    return {};
+  });
+  if (!loaded) return std::unexpected(loaded.error());
+  if (loaded->manifest.tables.size() != c.manifest.tables.size())
+    return Invalid("备份文件 " + path + " 在恢复过程中被改动", "file");
+  loaders.clear();
+
+  for (const auto& u : pending) {
+    soci::indicator vind = soci::i_ok, kind = soci::i_ok;
+    std::string v = *u.value, k = u.key.value_or(std::string());
+    if (!u.key) kind = soci::i_null;
+    sql << "UPDATE " + QuoteIdent(u.table) + " SET " + QuoteIdent(u.column) + " = :v WHERE " +
+               QuoteIdent(u.key_column) + " = :k",
+        soci::use(v, vind), soci::use(k, kind);
+  }
+
+  if (pg) {
+    for (const auto& t : c.header.tables) PgResetSequences(sql, t.name);
+  } else {
+    soci::rowset<soci::row> rs = (sql.prepare << "PRAGMA foreign_key_check");
+    for (const auto& row : rs) {
+      const std::string table = db::GetText(row, 0), parent = db::GetText(row, 2);
+      return Fail(ErrorCode::kInternal, "恢复后表 " + table + " 有记录引用了表 " + parent + " 中不存在的记录", table,
+                  "restore_failed");
+    }
+  }
+
+  // Read every table back and compare with the manifest: proves the rows went in unchanged.
+  for (std::size_t i = 0; i < c.header.tables.size(); ++i) {
+    const auto& t = c.header.tables[i];
+    const auto& want = c.manifest.tables[i];
+    auto got = ScanTable(sql, backend, t.name, InBackupOrder(t, target_columns[t.name]), nullptr);
+    if (!got) return std::unexpected(got.error());
+    if (got->rows != want.rows || got->digest != want.digest)
+      return Fail(ErrorCode::kInternal,
+                  "恢复后表 " + t.name + " 的数据与备份不符（行数 " + std::to_string(got->rows) + "，备份中为 " +
+                      std::to_string(want.rows) + "，或内容校验值不同），已全部撤销",
+                  t.name, "restore_mismatch");
+  }
+  return c.manifest;
+}
+
+}  // namespace
+
+Result<Manifest> WriteBackup(db::Database& db, const std::string& path, const Clock& clock) {
+  const std::string partial = path + ".partial";
+  const db::Backend backend = db.backend();
+  std::error_code ec;
+  std::filesystem::remove(partial, ec);  // a leftover from a crash; recreated with mode 0600
+  Result<Manifest> result;
+  try {
+    result = db.Read([&](soci::session& sql) -> Result<Manifest> {
+      sql << (backend == db::Backend::kSqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      TxnGuard txn(sql);
+      const auto version = ReadSchemaVersion(sql, backend);
+      if (!version || *version == 0)
+        return Invalid("数据库尚未迁移（没有任何已应用的迁移），请先运行 fazhi migrate", "db");
+
+      Header header;
+      header.schema_version = *version;
+      header.source_backend = BackendName(backend);
+      header.created_at = clock.Now();
+      std::vector<std::vector<ColumnInfo>> columns;
+      for (const auto& name : AppTables(sql, backend)) {
+        auto cols = ListColumns(sql, backend, name);
+        TableColumns tc{name, {}};
+        for (const auto& col : cols) tc.columns.push_back(col.name);
+        header.tables.push_back(std::move(tc));
+        columns.push_back(std::move(cols));
+      }
+
+      auto out = GzLineWriter::Open(partial);
+      if (!out) return std::unexpected(out.error());
+      auto& writer = **out;
+      if (auto w = writer.WriteLine(HeaderLine(header)); !w) return std::unexpected(w.error());
+
+      Manifest manifest;
+      manifest.format_version = header.format_version;
+      manifest.schema_version = header.schema_version;
+      manifest.source_backend = header.source_backend;
+      manifest.created_at = header.created_at;
+      for (std::size_t i = 0; i < header.tables.size(); ++i) {
+        const std::string& table = header.tables[i].name;
+        std::int64_t row_no = 0;
+        auto summary = ScanTable(sql, backend, table, columns[i], [&](const RowValues& row) -> Result<void> {
+          ++row_no;
+          std::string line;
+          try {
+            line = RowLine(table, row);
+          } catch (const nlohmann::json::exception&) {
+            return Invalid("表 " + table + " 第 " + std::to_string(row_no) +
+                               " 行（按备份顺序）含有不是 UTF-8 编码的文本，无法备份；请先修正这行数据",
+                           table);
+          }
+          return writer.WriteLine(line);
+        });
+        if (!summary) return std::unexpected(summary.error());
+        manifest.tables.push_back(std::move(*summary));
+      }
+      if (auto w = writer.WriteLine(FooterLine(manifest)); !w) return std::unexpected(w.error());
+      if (auto w = writer.Close(); !w) return std::unexpected(w.error());
+      txn.Commit();
+      return manifest;
+    });
+  } catch (const std::exception& e) {
+    result = Internal(std::string("备份数据库失败：") + e.what());
+  }
+  if (!result) {
+    std::filesystem::remove(partial, ec);
+    return result;
+  }
+  std::filesystem::rename(partial, path, ec);
+  if (ec) {
+    std::filesystem::remove(partial, ec);
+    return Internal("无法把备份文件写到 " + path + "：" + ec.message());
+  }
+  return result;
+}
+
+Result<Manifest> InspectBackup(const std::string& path) {
+  auto c = ReadBackup(path, nullptr);
+  if (!c) return std::unexpected(c.error());
+  return c->manifest;
+}
+
+Result<Manifest> RestoreBackup(db::Database& db, const std::string& path) {
+  // Check the whole file before touching the database.
+  auto contents = ReadBackup(path, nullptr);
+  if (!contents) return std::unexpected(contents.error());
+  try {
+    return db.Write([&](soci::session& sql) { return Restore(sql, db.backend(), path, *contents); });
+  } catch (const std::exception& e) {
+    return Fail(ErrorCode::kInternal, std::string("恢复失败，已全部撤销：") + e.what(), "", "restore_failed");
+  }
+}
+
+Result<Manifest> VerifyRoundTrip(const std::string& path) {
+  std::string pattern = (std::filesystem::temp_directory_path() / "fazhi-verify-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) return Internal("往返校验：无法创建临时目录 " + pattern);
+  const std::filesystem::path dir = pattern;
+  struct Cleanup {
+    std::filesystem::path dir;
+    ~Cleanup() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  } cleanup{dir};
+
+  auto db = db::Database::Open("sqlite:" + (dir / "roundtrip.db").string(), 1);
+  if (!db) return WithPrefix("往返校验：", db.error());
+  if (auto m = (*db)->Migrate(); !m) return WithPrefix("往返校验：", m.error());
+  auto manifest = RestoreBackup(**db, path);
+  if (!manifest) return WithPrefix("往返校验失败：", manifest.error());
+  const auto report = audit::Verify(**db);
+  if (!report.ok) return Invalid("往返校验失败：恢复出的审计链不完整：" + report.message, "audit_log", "audit_broken");
+  return manifest;
+}
+
+}  // namespace fazhi::backup
