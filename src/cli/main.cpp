@@ -90,6 +90,9 @@ int Main(int argc, char** argv) {
   audit_cmd->require_subcommand(1);
   auto* audit_verify = audit_cmd->add_subcommand("verify", "校验审计日志哈希链，报告第一条异常记录");
 
+  auto* routes = cli.add_subcommand("routes", "列出全部接口（方法、路径、所需权限），JSON；用于核对 docs/openapi.json");
+  routes->group("");  // developer tool: not shown in --help
+
   AddExtraCommands(cli, config);
 
   try {
@@ -117,6 +120,16 @@ int Main(int argc, char** argv) {
     std::signal(SIGTERM, OnSignal);
     (*app)->Serve();
     g_serving = nullptr;
+    return 0;
+  }
+  if (routes->parsed()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : (*app)->router().Routes())
+      out.push_back({{"method", http::MethodName(r.method)},
+                     {"path", r.pattern},
+                     {"public", r.access.public_route},
+                     {"permission", r.access.permission}});
+    std::cout << out.dump(1) << std::endl;
     return 0;
   }
   if (migrate->parsed()) {

@@ -202,8 +202,14 @@ Result<int> Server::Bind() {
                    options_.web_root);
     }
   }
-  s.Get(R"(/(?!api/).*)", [this](const httplib::Request&, httplib::Response& res) {
+  s.Get(R"(/(?!api/).*)", [this](const httplib::Request& req, httplib::Response& res) {
     SecurityHeaders(res);
+    if (req.path.starts_with("/assets/")) {
+      // A missing build asset (e.g. an old tab after a redeploy) is a real 404, not the app page.
+      res.status = 404;
+      res.set_content("not found", "text/plain; charset=utf-8");
+      return;
+    }
     if (index_html_.empty()) {
       res.set_content(
           "<!doctype html><meta charset=utf-8><title>法治</title><p>网页端尚未构建：请运行 scripts/setup.sh。接口位于 /api/。",
@@ -216,7 +222,10 @@ Result<int> Server::Bind() {
   s.set_file_request_handler([](const httplib::Request& req, httplib::Response& res) {
     SecurityHeaders(res);
     // Hashed build assets never change; index.html is served by the fallback with no-cache.
-    if (req.path.starts_with("/assets/")) res.set_header("Cache-Control", "public, max-age=31536000, immutable");
+    if (req.path.starts_with("/assets/"))
+      res.set_header("Cache-Control", "public, max-age=31536000, immutable");
+    else
+      res.set_header("Cache-Control", "no-cache");
   });
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;

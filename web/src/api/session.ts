@@ -1,0 +1,53 @@
+// The signed-in user, shared by the router guard, the layout and the pages.
+import { reactive } from 'vue'
+import { api, ApiError, setCsrfToken } from './client'
+import type { LoginResponse, Me } from './types'
+
+interface SessionState {
+  me: Me | null
+  /** GET /api/me has been asked at least once since the page loaded. */
+  loaded: boolean
+}
+
+export const session = reactive<SessionState>({ me: null, loaded: false })
+
+export function setMe(me: Me | null, csrf?: string): void {
+  session.me = me
+  session.loaded = true
+  setCsrfToken(csrf ?? me?.csrf_token ?? '')
+}
+
+/** Asks the server who we are; a 401 just means "not signed in". */
+export async function loadMe(): Promise<Me | null> {
+  try {
+    const me = await api.get<Me>('/api/me', undefined, { silent: true, allow401: true })
+    setMe(me)
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) setMe(null)
+    else {
+      session.loaded = true
+      throw e
+    }
+  }
+  return session.me
+}
+
+export async function login(username: string, password: string, totpCode?: string): Promise<Me> {
+  const body: Record<string, string> = { username, password }
+  if (totpCode) body.totp_code = totpCode
+  const res = await api.post<LoginResponse>('/api/auth/login', body, { silent: true, allow401: true })
+  setMe(res.user, res.csrf_token || res.user.csrf_token)
+  return res.user
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await api.post('/api/auth/logout', {}, { silent: true, allow401: true })
+  } finally {
+    setMe(null)
+  }
+}
+
+export function hasPerm(perm: string): boolean {
+  return !!session.me && session.me.permissions.includes(perm)
+}
