@@ -6,7 +6,10 @@
 #include <charconv>
 #include <filesystem>
 
+#include "cases/case_routes.h"
 #include "org/org_routes.h"
+#include "oversight/oversight_routes.h"
+#include "scoring/scoring_routes.h"
 
 namespace fazhi {
 
@@ -22,6 +25,7 @@ Result<void> Config::Validate() const {
   if (http_threads < 4 || http_threads > 4096) return Invalid("HTTP 线程数应在 4 到 4096 之间", "threads");
   if (db_pool < 1 || db_pool > 256) return Invalid("数据库连接数应在 1 到 256 之间", "db_pool");
   if (key_file.empty()) return Invalid("必须指定密钥文件路径", "key_file");
+  if (sweep_interval_seconds < 0) return Invalid("巡检间隔不能为负数", "sweep_interval_seconds");
   if (auth.session_idle_seconds < 60) return Invalid("会话空闲超时不能少于 60 秒", "session_idle_seconds");
   return {};
 }
@@ -67,8 +71,18 @@ Result<std::unique_ptr<App>> App::Create(Config config, const Clock* clock) {
   }
   app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->clock_, *app->vault_, app->config_.auth);
   app->org_ = std::make_unique<org::OrgService>(*app->db_, *app->clock_, *app->vault_);
+  oversight::Options oversight_options;
+  oversight_options.attachment_dir = app->config_.attachment_dir;
+  app->oversight_ = std::make_unique<oversight::OversightService>(*app->db_, *app->clock_, oversight_options);
+  if (auto ok = app->oversight_->Init(); !ok) return std::unexpected(ok.error());
+  app->cases_ = std::make_unique<cases::CaseService>(*app->db_, *app->clock_, *app->vault_);
+  app->cases_->SetHooks(app->oversight_.get());
+  app->scoring_ = std::make_unique<scoring::ScoringService>(*app->db_, *app->clock_);
   RegisterCoreRoutes(app->router_, *app);
   org::RegisterRoutes(app->router_, *app->org_);
+  cases::RegisterRoutes(app->router_, *app->cases_);
+  oversight::RegisterRoutes(app->router_, *app->oversight_);
+  scoring::RegisterRoutes(app->router_, *app->scoring_);
   return app;
 }
 
@@ -89,7 +103,12 @@ Result<int> App::Bind() {
 }
 
 void App::Serve() {
-  if (server_) server_->Run();
+  if (!server_) return;
+  if (config_.sweep_interval_seconds > 0 && !sweeper_) {
+    sweeper_ = std::make_unique<oversight::Sweeper>(*oversight_, *db_, config_.sweep_interval_seconds);
+    sweeper_->Start();
+  }
+  server_->Run();
 }
 
 Result<int> App::StartInBackground() {
@@ -100,6 +119,7 @@ Result<int> App::StartInBackground() {
 }
 
 void App::Stop() {
+  if (sweeper_) sweeper_->Stop();
   if (server_) server_->Stop();
   if (background_.joinable()) background_.join();
 }

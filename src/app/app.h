@@ -12,7 +12,11 @@
 #include "db/database.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "cases/case_service.h"
 #include "org/org_service.h"
+#include "oversight/oversight_service.h"
+#include "oversight/sweeper.h"
+#include "scoring/scoring_service.h"
 
 namespace fazhi {
 
@@ -30,9 +34,13 @@ class App {
   const auth::Vault& vault() const { return *vault_; }
   auth::AuthService& auth() { return *auth_; }
   org::OrgService& org() { return *org_; }
+  cases::CaseService& cases() { return *cases_; }
+  oversight::OversightService& oversight() { return *oversight_; }
+  scoring::ScoringService& scoring() { return *scoring_; }
   const http::Router& router() const { return router_; }
 
-  // Binds the listening socket; returns the port. Then Serve() blocks until Stop().
+  // Binds the listening socket; returns the port. Then Serve() blocks until Stop(). Serve() also
+  // runs the supervision sweeper when config.sweep_interval_seconds > 0.
   Result<int> Bind();
   void Serve();
   // Bind + serve on a background thread (tests). Returns the port.
@@ -49,6 +57,10 @@ class App {
   std::unique_ptr<auth::Vault> vault_;
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<org::OrgService> org_;
+  std::unique_ptr<oversight::OversightService> oversight_;
+  std::unique_ptr<cases::CaseService> cases_;
+  std::unique_ptr<scoring::ScoringService> scoring_;
+  std::unique_ptr<oversight::Sweeper> sweeper_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
   std::thread background_;

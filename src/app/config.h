@@ -26,6 +26,11 @@ struct Config {
   bool secure_cookie = false;
   // Apply pending migrations when the App starts.
   bool migrate_on_start = true;
+  // Seconds between supervision sweeps (deadlines that pass with no new event); 0 = no sweeping
+  // (tests drive OversightService::Sweep() themselves). With PostgreSQL only one instance sweeps.
+  int sweep_interval_seconds = 60;
+  // Where 督办 attachments are stored; empty = FAZHI_ATTACHMENT_DIR, else beside the SQLite file.
+  std::string attachment_dir;
   auth::AuthConfig auth;
 
   // InvalidArgument naming the bad setting.

@@ -10,7 +10,10 @@
 #include "audit/audit_log.h"
 #include "auth/roles.h"
 #include "cli/commands.h"
+#include "cases/case_service.h"
 #include "org/demo.h"
+#include "scoring/score_command.h"
+#include "scoring/scoring_demo.h"
 
 namespace fazhi {
 namespace {
@@ -65,9 +68,23 @@ int Main(int argc, char** argv) {
   serve->add_option("--threads", config.http_threads, "HTTP 工作线程数")->capture_default_str();
   serve->add_option("--db-pool", config.db_pool, "数据库连接数")->capture_default_str();
   serve->add_flag("--secure-cookie", config.secure_cookie, "会话 Cookie 加 Secure 标记（HTTPS 部署时使用）");
+  serve->add_option("--sweep-interval", config.sweep_interval_seconds, "执法监督巡检间隔（秒），0 表示不巡检")
+      ->capture_default_str();
+  serve->add_option("--attachment-dir", config.attachment_dir, "督办附件存放目录（默认在数据库文件旁）");
 
   auto* migrate = cli.add_subcommand("migrate", "执行数据库迁移（升级表结构）");
-  auto* demo = cli.add_subcommand("demo", "生成演示数据：城区分局组织机构、人员和各角色演示账号（可重复运行）");
+  auto* demo = cli.add_subcommand(
+      "demo", "生成演示数据：城区分局组织机构、人员、各角色演示账号，2023 年全年警情、案件、预警和积分（可重复运行）");
+  int demo_year = 2023;
+  demo->add_option("--year", demo_year, "案件演示数据的年份")->capture_default_str();
+
+  auto* score = cli.add_subcommand("score", "计算并输出某月执法办案积分（与服务端同一套代码）");
+  scoring::ScoreCommandOptions score_options;
+  score->add_option("--month", score_options.month, "月份，如 2023-07")->required();
+  std::int64_t score_unit = 0;
+  score->add_option("--unit", score_unit, "只看某单位（含下级）的编号");
+  score->add_option("--format", score_options.format, "json 或 xlsx")->capture_default_str();
+  score->add_option("--out", score_options.out, "xlsx 输出文件路径");
 
   auto* user = cli.add_subcommand("user", "账号管理");
   user->require_subcommand(1);
@@ -140,11 +157,29 @@ int Main(int argc, char** argv) {
     auto s = org::GenerateDemo((*app)->db(), (*app)->clock(), (*app)->vault());
     if (!s) return PrintError(s.error());
     if (s->already_present)
-      std::cout << "演示数据已存在，未做改动。" << std::endl;
+      std::cout << "组织机构与人员演示数据已存在，未做改动。" << std::endl;
     else
-      std::cout << "已生成演示数据：单位 " << s->units << " 个，人员 " << s->people << " 人，演示账号 " << s->users
-                << " 个（密码均为 Demo@2026）。" << std::endl;
+      std::cout << "已生成组织机构演示数据：单位 " << s->units << " 个，人员 " << s->people << " 人，演示账号 "
+                << s->users << " 个（密码均为 Demo@2026）。" << std::endl;
+    auto c = cases::GenerateCaseDemo((*app)->db(), (*app)->clock(), (*app)->vault(), &(*app)->oversight(), demo_year);
+    if (!c) return PrintError(c.error());
+    if (c->already_present)
+      std::cout << "案件演示数据已存在，未做改动。" << std::endl;
+    else
+      std::cout << "已生成 " << demo_year << " 年案件演示数据：警情 " << c->incidents << " 起，案件 " << c->cases
+                << " 起，执法环节 " << c->events << " 个，并完成执法监督评估。" << std::endl;
+    auto sc = scoring::GenerateScoringDemo((*app)->db(), (*app)->clock(), demo_year);
+    if (!sc) return PrintError(sc.error());
+    if (sc->already_present)
+      std::cout << "积分演示数据已存在，未做改动。" << std::endl;
+    else
+      std::cout << "已计算并公示 " << sc->months << " 个月的执法办案积分：积分明细 " << sc->entries << " 条，复核申请 "
+                << sc->objections << " 件。" << std::endl;
     return 0;
+  }
+  if (score->parsed()) {
+    if (score_unit > 0) score_options.unit_id = score_unit;
+    return scoring::RunScoreCommand((*app)->db(), (*app)->clock(), score_options, std::cout, std::cerr);
   }
   if (user_add->parsed()) {
     nu.password = nu_password.empty() ? ReadPasswordFromStdin() : nu_password;
