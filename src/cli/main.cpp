@@ -1,5 +1,6 @@
 // fazhi — command-line entry point. Every subcommand takes --db and --key-file.
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -117,6 +118,8 @@ int Main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return cli.exit(e);
   }
+  // Logs go to stderr so that stdout carries only a command's own output (JSON, reports).
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("fazhi"));
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
 
