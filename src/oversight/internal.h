@@ -1,0 +1,140 @@
+// Helpers shared by the oversight module's source files. Not part of its public API.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/principal.h"
+#include "core/error.h"
+#include "core/text.h"
+#include "db/database.h"
+#include "supervision/timeline.h"
+
+namespace fazhi::oversight::detail {
+
+// Bind values for SQL assembled at run time (optional filters). Each call returns the placeholder
+// to splice in; values live in deques so the references SOCI keeps stay valid (dev-notes: SOCI
+// binds by reference, never bind temporaries).
+class Args {
+ public:
+  std::string Str(std::string v) {
+    strs_.push_back(std::move(v));
+    order_.push_back({false, strs_.size() - 1});
+    return Name();
+  }
+  std::string Int(std::int64_t v) {
+    ints_.push_back(v);
+    order_.push_back({true, ints_.size() - 1});
+    return Name();
+  }
+  void Bind(soci::statement& st) {
+    for (std::size_t i = 0; i < order_.size(); ++i) {
+      const std::string name = "p" + std::to_string(i + 1);
+      if (order_[i].is_int)
+        st.exchange(soci::use(ints_[order_[i].index], name));
+      else
+        st.exchange(soci::use(strs_[order_[i].index], name));
+    }
+  }
+
+ private:
+  std::string Name() const { return ":p" + std::to_string(order_.size()); }
+  struct B {
+    bool is_int;
+    std::size_t index;
+  };
+  std::deque<std::string> strs_;
+  std::deque<long long> ints_;
+  std::vector<B> order_;
+};
+
+// Runs `query` and calls fn(const soci::row&) per row.
+template <typename F>
+void ForEachRow(soci::session& sql, const std::string& query, Args& args, F&& fn) {
+  soci::row row;
+  soci::statement st(sql);
+  st.alloc();
+  st.prepare(query);
+  st.exchange(soci::into(row));
+  args.Bind(st);
+  st.define_and_bind();
+  if (st.execute(true)) {
+    do {
+      fn(static_cast<const soci::row&>(row));
+    } while (st.fetch());
+  }
+}
+
+// Single integer result (COUNT(*) …); 0 when NULL or no row.
+std::int64_t QueryInt(soci::session& sql, const std::string& query, Args& args);
+
+inline std::optional<std::int64_t> OptInt(const soci::row& r, std::size_t i) {
+  if (db::IsNull(r, i)) return std::nullopt;
+  return db::GetInt64(r, i);
+}
+
+// LIKE pattern of the caller's scope (units.path prefix).
+inline std::string ScopeLike(const auth::Principal& who) { return EscapeLike(who.unit_path) + "%"; }
+
+// Path of a unit if it is in the caller's scope; NotFound otherwise.
+Result<std::string> UnitPathInScope(soci::session& sql, const auth::Principal& who, std::int64_t unit_id);
+
+// The fields of a case the module needs.
+struct CaseRow {
+  std::int64_t id = 0;
+  std::int64_t bureau_id = 0;
+  std::int64_t unit_id = 0;
+  std::string unit_path;
+  std::string case_type;
+  std::string title;
+  std::string external_id;
+  std::string status;
+  bool serious = false;
+  bool fast_track = false;
+  std::optional<std::int64_t> lead_officer_id;
+  std::optional<std::int64_t> legal_officer_id;
+  std::string alert_state;
+  std::optional<std::int64_t> next_due_at;
+};
+// NotFound when absent.
+Result<CaseRow> LoadCase(soci::session& sql, std::int64_t case_id);
+// NotFound when absent or outside the caller's scope.
+Result<CaseRow> LoadCaseInScope(soci::session& sql, const auth::Principal& who, std::int64_t case_id);
+
+// Builds the engine's timeline for a stored case: case_persons and case_events (ordered by time),
+// each event's id being its case_events.id in decimal, validated by supervision::ParseTimeline with
+// `catalog`. Attributes the engine does not admit for an event's type are ignored here (they may
+// serve other purposes, e.g. A/V spans on 办案区 events for the metrics). Time attributes may be
+// stored as epoch seconds or as local/ISO text. Errors: InvalidArgument from the engine.
+// (Stands in for cases::LoadTimeline until the cases module provides it.)
+Result<supervision::CaseTimeline> LoadTimeline(soci::session& sql, const CaseRow& c,
+                                               const supervision::Catalog& catalog);
+
+// Users (active accounts) linked to a person.
+std::vector<std::int64_t> UsersOfPerson(soci::session& sql, std::int64_t person_id);
+// Users heading a unit: accounts with role leader in the unit, else accounts of people in the unit
+// whose position names a head (所长, 队长, 主任, 负责人).
+std::vector<std::int64_t> UnitHeadUsers(soci::session& sql, std::int64_t unit_id);
+
+// Inserts one notification unless (user, dedup_key) exists. Returns true if inserted.
+bool Notify(soci::session& sql, std::int64_t bureau_id, std::int64_t user_id, std::optional<std::int64_t> case_id,
+            const std::string& kind, const std::string& title, const std::string& body,
+            const std::string& dedup_key, std::int64_t now);
+
+// Lower-case hex SHA-256.
+std::string Sha256Hex(std::string_view bytes);
+
+// 中文 names for display.
+std::string StageZh(std::string_view stage);
+std::string VerdictZh(std::string_view verdict);
+std::string CategoryZh(std::string_view category);
+std::string OrderStatusZh(std::string_view status);
+
+// "YYYY-MM" → [first local midnight, next month's first local midnight). nullopt when malformed.
+std::optional<std::pair<std::int64_t, std::int64_t>> MonthRange(std::string_view month);
+
+}  // namespace fazhi::oversight::detail

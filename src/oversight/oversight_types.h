@@ -1,0 +1,251 @@
+// Plain data of the oversight module (执法监督运行): alert clocks, violations, notifications, 督办
+// orders, 法制员 reviews, rule/calendar versions, review gates and platform-use metrics. No logic.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+
+namespace fazhi::oversight {
+
+// ---- alerts (one row per rule clock per case) ----
+
+// States stored in alerts.state: the engine's RuleStateId() values that mean a clock exists
+// (running, pre_warn, overdue, done_late, done, missing). not_started / not_applicable are not stored.
+struct Alert {
+  std::int64_t id = 0;
+  std::int64_t case_id = 0;
+  std::string case_title;
+  std::string case_external_id;
+  std::int64_t unit_id = 0;
+  std::string unit_name;
+  std::optional<std::int64_t> lead_officer_id;  // 主办民警 (people.id)
+  std::string lead_officer_name;
+  std::string rule_id;
+  std::string rule_name;  // from the active catalog; empty if the rule is no longer there
+  std::string clock_key;
+  std::string state;
+  std::optional<EpochSeconds> due_at, pre_warn_at, since;
+  std::string person_ref;
+  std::optional<std::int64_t> trigger_event_id;
+  std::string message;
+  std::string legal_basis;
+  EpochSeconds updated_at = 0;
+};
+
+struct AlertFilter {
+  std::vector<std::string> states;  // empty = the alerting ones: pre_warn, overdue, done_late, missing
+  std::optional<std::string> rule_id;
+  std::optional<std::int64_t> unit_id;     // the unit and its sub-units
+  std::optional<std::int64_t> officer_id;  // 主办民警 (people.id)
+  std::optional<std::int64_t> case_id;
+  std::optional<EpochSeconds> due_from, due_to;  // due_at in [from, to)
+};
+
+struct Violation {
+  std::int64_t id = 0;
+  std::int64_t case_id = 0;
+  std::string case_title;
+  std::int64_t unit_id = 0;
+  std::string unit_name;
+  std::optional<std::int64_t> officer_id;
+  std::string officer_name;
+  std::string rule_id;
+  std::string clock_key;
+  std::string kind;  // overdue, done_late, missing
+  std::string severity;
+  std::optional<EpochSeconds> due_at;
+  EpochSeconds detected_at = 0;
+  std::string message;
+  std::string legal_basis;
+};
+
+struct ViolationFilter {
+  std::optional<std::int64_t> unit_id;
+  std::optional<std::int64_t> officer_id;
+  std::optional<std::int64_t> case_id;
+  std::optional<std::string> rule_id;
+  std::optional<EpochSeconds> from, to;  // detected_at in [from, to)
+};
+
+// ---- notifications (通知中心) ----
+
+struct Notification {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> case_id;
+  std::string kind;  // pre_warn, overdue, supervision_order, supervision_overdue, review
+  std::string title;
+  std::string body;
+  EpochSeconds created_at = 0;
+  std::optional<EpochSeconds> read_at;
+};
+
+// ---- 督办 supervision orders ----
+
+struct Attachment {
+  std::int64_t id = 0;
+  std::string filename;
+  std::string content_type;
+  std::int64_t size = 0;
+  std::string sha256;  // lower-case hex of the stored bytes
+  std::optional<std::int64_t> uploaded_by;
+  EpochSeconds uploaded_at = 0;
+};
+
+struct OrderStep {
+  std::int64_t id = 0;
+  std::string action;  // create, answer, close, return, suspend, resume
+  std::string note;
+  std::optional<std::int64_t> actor_user_id;
+  std::string actor_name;
+  EpochSeconds at = 0;
+  std::vector<Attachment> attachments;
+};
+
+struct Order {
+  std::int64_t id = 0;
+  std::int64_t case_id = 0;
+  std::string case_title;
+  std::int64_t unit_id = 0;
+  std::string unit_name;
+  std::string unit_path;  // for scope checks
+  std::string source;  // violation, review, manual
+  std::optional<std::int64_t> source_id;
+  std::string problem_type;
+  std::string opinion;  // 整改意见
+  std::optional<std::int64_t> responsible_person_id;
+  std::string responsible_name;
+  EpochSeconds deadline = 0;
+  std::string status;  // open, answered, closed, returned, suspended
+  std::string suspend_reason;
+  std::optional<std::int64_t> created_by;
+  EpochSeconds created_at = 0;
+  std::optional<EpochSeconds> answered_at, closed_at;
+  EpochSeconds updated_at = 0;
+  bool overdue = false;            // deadline passed and not answered (open/returned)
+  std::vector<OrderStep> steps;    // filled by GetOrder only
+};
+
+struct NewOrder {
+  std::string source = "manual";           // violation, review, manual
+  std::optional<std::int64_t> source_id;   // violations.id / review_findings.id
+  std::optional<std::int64_t> case_id;     // required for manual; taken from the source otherwise
+  std::string problem_type;                // defaults from the source (超期 / 证据 / 程序 / 定性)
+  std::string opinion;                     // 整改意见, required
+  std::optional<std::int64_t> responsible_person_id;  // defaults to the violation's officer / case lead
+  EpochSeconds deadline = 0;               // must be in the future
+};
+
+struct OrderFilter {
+  std::optional<std::string> status;
+  std::optional<std::int64_t> unit_id;
+  std::optional<std::int64_t> person_id;
+  std::optional<std::int64_t> case_id;
+  bool overdue_only = false;
+  bool mine = false;  // only orders whose responsible officer is the caller
+};
+
+// A file as uploaded (bytes in memory; the route enforces the body limit first).
+struct Upload {
+  std::string filename;
+  std::string content_type;
+  std::string bytes;
+};
+
+// ---- 法制员 stage reviews ----
+
+struct Finding {
+  std::int64_t id = 0;
+  std::string category;  // evidence 证据, procedure 程序, characterization 定性
+  std::string severity;  // normal, serious
+  std::string description;
+};
+
+struct Review {
+  std::int64_t id = 0;
+  std::int64_t case_id = 0;
+  std::string stage;    // accept 受案, file 立案, coercive 强制措施, prosecution 移送起诉
+  std::string verdict;  // pass 通过, fix_required 需整改, reject 不通过
+  std::string comment;
+  std::optional<std::int64_t> reviewer_user_id;
+  std::string reviewer_name;
+  std::optional<std::int64_t> reviewer_person_id;
+  EpochSeconds created_at = 0;
+  std::vector<Finding> findings;
+};
+
+struct NewReview {
+  std::string stage;
+  std::string verdict;
+  std::string comment;
+  std::vector<Finding> findings;  // id ignored
+};
+
+// One row of the review-gate table: moving a `case_type` case to status `to` needs a passing
+// review of `stage` (the latest review of that stage has verdict pass).
+struct ReviewGate {
+  std::string case_type;  // criminal, administrative
+  std::string to;         // target case status (src/cases state machine)
+  std::string stage;      // accept, file, coercive, prosecution
+};
+
+// ---- rule catalog / holiday calendar versions (监管配置) ----
+
+struct VersionInfo {
+  std::int64_t version = 0;
+  std::string note;
+  std::optional<std::int64_t> created_by;
+  std::string created_by_name;
+  EpochSeconds created_at = 0;
+  bool active = false;
+};
+
+struct ConfigDocument {
+  std::int64_t active_version = 0;
+  std::string document;  // the active catalog / calendar JSON text
+  std::vector<VersionInfo> versions;  // newest first
+};
+
+// ---- sweep ----
+
+struct SweepReport {
+  int cases_evaluated = 0;     // cases whose next_due_at had passed
+  int cases_failed = 0;        // evaluation errors (logged; retried an hour later)
+  int notifications = 0;       // notifications created (alerts and overdue 督办)
+  int orders_overdue = 0;      // 督办 orders newly found overdue
+  bool rules_reloaded = false; // another instance activated a new catalog/calendar version
+};
+
+// ---- platform-use metrics (平台应用考核) ----
+
+struct Ratio {
+  std::int64_t num = 0;
+  std::int64_t den = 0;
+};
+
+struct MetricRow {
+  std::int64_t id = 0;       // unit id / people id; 0 for the total row
+  std::string name;
+  std::optional<std::int64_t> unit_id;  // officers: their unit
+  Ratio body_camera;         // 警情 with 执法记录仪视音频
+  Ratio area_av;             // 办案区 stays whose A/V covers the whole stay
+  Ratio property_24h;        // PROP-01 clocks handed over in time, of those decided
+  Ratio reviews_complete;    // cases that reached a gated stage with every required review passed
+  std::int64_t cases = 0;    // cases accepted in the month
+  std::int64_t violations = 0;  // violations of those cases
+  Ratio orders_on_time;      // 督办 due in the month closed by the deadline
+};
+
+struct MetricsReport {
+  std::string month;  // "2023-07"
+  std::optional<std::int64_t> unit_id;
+  std::vector<MetricRow> units;
+  std::vector<MetricRow> officers;
+  MetricRow total;
+  std::vector<std::pair<std::string, MetricRow>> trend;  // 12 months ending with `month`, oldest first
+};
+
+}  // namespace fazhi::oversight

@@ -1,0 +1,217 @@
+// Alerts in the running system: clocks stored after an event, 预警 → 告警 as the clock passes with
+// the sweep, violations recorded once, notifications tiered and deduplicated, scope.
+#include <chrono>
+
+#include "oversight/oversight_fixture.h"
+
+namespace fazhi::testing {
+namespace {
+
+constexpr EpochSeconds kHour = 3600;
+
+class AlertsTest : public OversightTest {
+ protected:
+  // A criminal case of 东街派出所 with suspect p1 detained one hour before kStart.
+  std::int64_t DetainedCase() {
+    const std::int64_t c = AddCase(team_a_, "criminal", officer_a_, kStart - 2 * kHour);
+    AddCasePerson(c, "p1", "suspect");
+    detain_at_ = kStart - kHour;
+    AddEvent(c, "detain", detain_at_, "p1");
+    return c;
+  }
+  nlohmann::json Clock(const nlohmann::json& items, const std::string& rule) {
+    for (const auto& a : items)
+      if (a["rule_id"] == rule) return a;
+    return nullptr;
+  }
+  std::int64_t Notes(std::int64_t user, const std::string& kind) {
+    return Count("SELECT COUNT(*) FROM notifications WHERE user_id = " + std::to_string(user) + " AND kind = '" + kind +
+                 "'");
+  }
+  EpochSeconds detain_at_ = 0;
+};
+
+TEST_F(AlertsTest, EventCreatesClocksWithDueAndPreWarn) {
+  const std::int64_t c = DetainedCase();
+  auto legal = SignedIn("legal");
+  auto r = legal.Get("/api/cases/" + std::to_string(c) + "/alerts");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto notify = Clock(r.json["items"], "CRIM-DETAIN-02");
+  ASSERT_FALSE(notify.is_null()) << r.body;
+  EXPECT_EQ(notify["state"], "running");
+  EXPECT_EQ(notify["due_at"], detain_at_ + 24 * kHour);
+  EXPECT_EQ(notify["pre_warn_at"], detain_at_ + 22 * kHour);
+  EXPECT_EQ(notify["person_ref"], "p1");
+  EXPECT_NE(notify["legal_basis"].get<std::string>().find("刑事诉讼法第85条"), std::string::npos);
+  EXPECT_FALSE(notify["rule_name"].get<std::string>().empty());
+  // CRIM-DETAIN-04 is a day limit: due at the end of the 3rd day after the detention day.
+  const auto request = Clock(r.json["items"], "CRIM-DETAIN-04");
+  ASSERT_FALSE(request.is_null());
+  EXPECT_EQ(request["due_local"], "2024-03-07 23:59:59");
+  // The case carries the earliest upcoming transition for the sweep.
+  EXPECT_EQ(Count("SELECT next_due_at FROM cases WHERE id = " + std::to_string(c)), detain_at_ + 22 * kHour);
+  EXPECT_EQ(Text("SELECT alert_state FROM cases WHERE id = " + std::to_string(c)), "none");
+  // Re-evaluating without change keeps the same rows (stable clock keys).
+  const auto ids_before = Count("SELECT SUM(id) FROM alerts WHERE case_id = " + std::to_string(c));
+  ASSERT_TRUE(db().Write([&](soci::session& sql) { return service_->OnCaseChanged(sql, c); }));
+  EXPECT_EQ(Count("SELECT SUM(id) FROM alerts WHERE case_id = " + std::to_string(c)), ids_before);
+}
+
+TEST_F(AlertsTest, PreWarnThenOverdueBySweepViolationOnceNotificationsDeduplicated) {
+  const std::int64_t c = DetainedCase();
+  const std::string cs = std::to_string(c);
+  // Nothing is due yet.
+  auto rep = service_->Sweep();
+  ASSERT_TRUE(rep);
+  EXPECT_EQ(rep->cases_evaluated, 0);
+
+  // 22 h after the detention: 预警 for the three 24 h clocks, to 主办 and 法制员 only.
+  clock_->Set(detain_at_ + 22 * kHour + 60);
+  rep = service_->Sweep();
+  ASSERT_TRUE(rep) << rep.error().message;
+  EXPECT_EQ(rep->cases_evaluated, 1);
+  EXPECT_EQ(Text("SELECT state FROM alerts WHERE case_id = " + cs + " AND rule_id = 'CRIM-DETAIN-02'"), "pre_warn");
+  EXPECT_EQ(Text("SELECT alert_state FROM cases WHERE id = " + cs), "pre_warn");
+  EXPECT_EQ(Notes(officer_a_user_, "pre_warn"), 3);
+  EXPECT_EQ(Notes(legal_user_, "pre_warn"), 3);
+  EXPECT_EQ(Notes(head_a_user_, "pre_warn"), 0);
+  EXPECT_EQ(Count("SELECT next_due_at FROM cases WHERE id = " + cs), detain_at_ + 24 * kHour);
+
+  // Custody admission and interrogation in time; the family is not notified.
+  clock_->Set(detain_at_ + 23 * kHour + 700);
+  AddEvent(c, "custody_admit", detain_at_ + 23 * kHour, "p1");
+  AddEvent(c, "interrogate", detain_at_ + 23 * kHour + 600, "p1", "", {{"officers", 2}, {"location", "detention_center"}});
+  EXPECT_EQ(Text("SELECT state FROM alerts WHERE case_id = " + cs + " AND rule_id = 'CRIM-DETAIN-01'"), "done");
+
+  // Past the due time with no event: the sweep turns it into 告警 and records one violation.
+  clock_->Set(detain_at_ + 24 * kHour + 60);
+  rep = service_->Sweep();
+  ASSERT_TRUE(rep);
+  EXPECT_EQ(rep->cases_evaluated, 1);
+  EXPECT_EQ(Text("SELECT state FROM alerts WHERE case_id = " + cs + " AND rule_id = 'CRIM-DETAIN-02'"), "overdue");
+  EXPECT_EQ(Text("SELECT alert_state FROM cases WHERE id = " + cs), "overdue");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM violations WHERE case_id = " + cs), 1);
+  EXPECT_EQ(Text("SELECT kind FROM violations WHERE case_id = " + cs), "overdue");
+  EXPECT_EQ(Count("SELECT officer_id FROM violations WHERE case_id = " + cs), officer_a_);
+  EXPECT_EQ(Text("SELECT severity FROM violations WHERE case_id = " + cs), "serious");
+  // 告警 goes to 主办, 法制员 and the unit head (王所长, found by position).
+  EXPECT_EQ(Notes(officer_a_user_, "overdue"), 1);
+  EXPECT_EQ(Notes(legal_user_, "overdue"), 1);
+  EXPECT_EQ(Notes(head_a_user_, "overdue"), 1);
+  EXPECT_EQ(Notes(officer_b_user_, "overdue"), 0);
+
+  // Re-evaluations change nothing: no second violation, no duplicate notifications.
+  const auto all_notes = Count("SELECT COUNT(*) FROM notifications");
+  ASSERT_TRUE(db().Write([&](soci::session& sql) { return service_->OnCaseChanged(sql, c); }));
+  ASSERT_TRUE(db().Write([&](soci::session& sql) { return service_->OnCaseChanged(sql, c); }));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM violations WHERE case_id = " + cs), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM notifications"), all_notes);
+
+  // The family is finally notified, late: 超期办结; the violation stays recorded once.
+  clock_->Advance(kHour);
+  AddEvent(c, "notify_family", clock_->Now() - 60, "p1");
+  EXPECT_EQ(Text("SELECT state FROM alerts WHERE case_id = " + cs + " AND rule_id = 'CRIM-DETAIN-02'"), "done_late");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM violations WHERE case_id = " + cs), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM notifications"), all_notes);
+  EXPECT_EQ(Text("SELECT alert_state FROM cases WHERE id = " + cs), "violation");
+}
+
+TEST_F(AlertsTest, LateRecordWithoutSweepIsAViolationAndNotifies) {
+  const std::int64_t c = DetainedCase();
+  clock_->Set(detain_at_ + 30 * kHour);
+  AddEvent(c, "notify_family", detain_at_ + 29 * kHour, "p1");
+  EXPECT_EQ(Text("SELECT kind FROM violations WHERE case_id = " + std::to_string(c) + " AND rule_id = 'CRIM-DETAIN-02'"),
+            "done_late");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM notifications WHERE user_id = " + std::to_string(head_a_user_) +
+                  " AND kind = 'overdue' AND body LIKE '%超期办结%'"),
+            1);
+}
+
+TEST_F(AlertsTest, AlertCentreFiltersPagingAndNotificationCentre) {
+  const std::int64_t c1 = DetainedCase();
+  const std::int64_t c2 = DetainedCase();
+  clock_->Set(detain_at_ + 22 * kHour + 60);
+  ASSERT_TRUE(service_->Sweep());
+
+  auto legal = SignedIn("legal");
+  auto r = legal.Get("/api/alerts?state=pre_warn&rule_id=CRIM-DETAIN-02");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["total"], 2);
+  r = legal.Get("/api/alerts?state=pre_warn&page_size=2&page=2");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json["total"], 6);
+  EXPECT_EQ(r.json["items"].size(), 2u);
+  r = legal.Get("/api/alerts?state=pre_warn&case_id=" + std::to_string(c1) + "&officer_id=" + std::to_string(officer_a_));
+  EXPECT_EQ(r.json["total"], 3);
+  r = legal.Get("/api/alerts?due_from=2024-03-07&due_to=2024-03-08&state=running");
+  EXPECT_EQ(r.json["total"], 2) << r.body;  // the two CRIM-DETAIN-04 clocks
+  EXPECT_EQ(legal.Get("/api/alerts?state=bogus").status, 400);
+  EXPECT_EQ(legal.Get("/api/alerts?due_from=yesterday").status, 400);
+  (void)c2;
+
+  // Notification centre: unread first, count, mark read, mark all.
+  auto off = SignedIn("off_a");
+  r = off.Get("/api/notifications/unread-count");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json["unread"], 6);
+  r = off.Get("/api/notifications?page_size=50");
+  ASSERT_EQ(r.json["items"].size(), 6u);
+  const auto first = r.json["items"][0]["id"].get<std::int64_t>();
+  EXPECT_EQ(r.json["items"][0]["kind"], "pre_warn");
+  EXPECT_EQ(off.Post("/api/notifications/" + std::to_string(first) + "/read", nlohmann::json::object()).status, 200);
+  EXPECT_EQ(off.Get("/api/notifications/unread-count").json["unread"], 5);
+  r = off.Get("/api/notifications?page_size=50");
+  EXPECT_EQ(r.json["items"][5]["id"], first);  // read ones last
+  EXPECT_EQ(off.Get("/api/notifications?unread=1").json["total"], 5);
+  // Someone else's notification is not found.
+  auto other = SignedIn("off_b");
+  EXPECT_EQ(other.Post("/api/notifications/" + std::to_string(first) + "/read", nlohmann::json::object()).status, 404);
+  r = off.Post("/api/notifications/read-all", nlohmann::json::object());
+  EXPECT_EQ(r.json["marked"], 5);
+  EXPECT_EQ(off.Get("/api/notifications/unread-count").json["unread"], 0);
+}
+
+TEST_F(AlertsTest, AnotherUnitsAlertsAreNotVisible) {
+  const std::int64_t c = DetainedCase();
+  clock_->Set(detain_at_ + 22 * kHour + 60);
+  ASSERT_TRUE(service_->Sweep());
+  auto b = SignedIn("leader_b");
+  auto r = b.Get("/api/alerts?state=running,pre_warn,overdue,done,done_late,missing");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json["total"], 0);
+  EXPECT_EQ(b.Get("/api/cases/" + std::to_string(c) + "/alerts").status, 404);
+  EXPECT_EQ(b.Get("/api/alerts?unit_id=" + std::to_string(team_a_)).status, 404);
+  EXPECT_EQ(b.Get("/api/violations").json["total"], 0);
+  auto a = SignedIn("off_a");
+  EXPECT_EQ(a.Get("/api/alerts?state=pre_warn").json["total"], 3);
+  // Without case.read (a system administrator) the alert centre is closed.
+  AddUser("sys", "sys_admin", bureau_);
+  auto sys = SignedIn("sys");
+  EXPECT_EQ(sys.Get("/api/alerts").status, 403);
+}
+
+TEST_F(AlertsTest, SweeperRunsInBackgroundAndOnlyOneInstanceHoldsThePostgresLock) {
+  const std::int64_t c = DetainedCase();
+  clock_->Set(detain_at_ + 22 * kHour + 60);
+  oversight::Sweeper first(*service_, db(), 1);
+  first.Start();
+  for (int i = 0; i < 100 && Text("SELECT alert_state FROM cases WHERE id = " + std::to_string(c)) != "pre_warn"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(Text("SELECT alert_state FROM cases WHERE id = " + std::to_string(c)), "pre_warn");
+  EXPECT_TRUE(first.holds_lock());
+  if (db_.is_postgres()) {
+    oversight::Sweeper second(*service_, db(), 1);
+    second.Start();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_FALSE(second.holds_lock());
+    first.Stop();
+    // The lock is released on Stop: the second instance takes over within an interval.
+    for (int i = 0; i < 60 && !second.holds_lock(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_TRUE(second.holds_lock());
+    second.Stop();
+  }
+  first.Stop();
+}
+
+}  // namespace
+}  // namespace fazhi::testing
