@@ -204,6 +204,30 @@ export function uploadFile<T>(
   })
 }
 
+/**
+ * Posts a multipart form (text fields and files) and answers the JSON reply, for uploads whose
+ * progress does not matter (a 督办 answer with its attachments).
+ */
+export async function postForm<T>(path: string, form: FormData, opts: { silent?: boolean } = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken
+  let res: Response
+  try {
+    res = await fetch(path, { method: 'POST', headers, body: form, credentials: 'same-origin' })
+  } catch {
+    const err = new ApiError(0, 'network', NETWORK_ERROR)
+    if (!opts.silent) ElMessage.error({ message: err.message, grouping: true })
+    throw err
+  }
+  const text = await res.text()
+  if (!res.ok) {
+    const err = toApiError(res.status, text)
+    report(err, opts)
+    throw err
+  }
+  return (text ? JSON.parse(text) : undefined) as T
+}
+
 function filenameFrom(disposition: string | null, fallback: string): string {
   if (!disposition) return fallback
   const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition)
