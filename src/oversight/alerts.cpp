@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "cases/state_machine.h"
 #include "core/local_time.h"
 #include "oversight/internal.h"
 #include "oversight/oversight_service.h"
@@ -522,7 +523,8 @@ Result<void> OversightService::CheckTransition(soci::session& sql, std::int64_t 
     const std::string now_text =
         sql.got_data() ? fmt::format("最近一次{}审核结论为“{}”", detail::StageZh(g.stage), detail::VerdictZh(verdict))
                        : fmt::format("尚无{}审核记录", detail::StageZh(g.stage));
-    return Conflict(fmt::format("案件进入“{}”前须经法制员“{}”审核通过（{}）", to, detail::StageZh(g.stage), now_text),
+    return Conflict(fmt::format("案件进入“{}”前须经法制员“{}”审核通过（{}）", cases::StatusName(c->case_type, to),
+                                detail::StageZh(g.stage), now_text),
                     "review_required");
   }
   return {};

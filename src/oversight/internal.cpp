@@ -64,8 +64,18 @@ Result<CaseRow> LoadCase(soci::session& sql, std::int64_t case_id) {
 
 Result<CaseRow> LoadCaseInScope(soci::session& sql, const auth::Principal& who, std::int64_t case_id) {
   auto c = LoadCase(sql, case_id);
-  if (!c || !who.InScope(c->unit_path)) return NotFound("案件不存在或不在您的管辖范围内");
-  return c;
+  if (!c) return NotFound("案件不存在或不在您的管辖范围内");
+  if (who.InScope(c->unit_path)) return c;
+  // 捆绑责任: the bound 法制员 and the case's officers see it wherever their own unit is (the same
+  // rule as the case list in src/cases).
+  if (who.person_id) {
+    if (c->legal_officer_id == who.person_id || c->lead_officer_id == who.person_id) return c;
+    long long cid = case_id, pid = *who.person_id, n = 0;
+    sql << "SELECT COUNT(*) FROM case_officers WHERE case_id = :c AND person_id = :p", soci::use(cid), soci::use(pid),
+        soci::into(n);
+    if (n > 0) return c;
+  }
+  return NotFound("案件不存在或不在您的管辖范围内");
 }
 
 namespace {

@@ -1,0 +1,209 @@
+// Import of incidents, cases, persons and events (CSV, XLSX, JSON-lines): per-row report,
+// all-or-nothing commit, idempotent re-import, events checked by the engine.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include "cases_module/cases_fixture.h"
+#include "org/sheet_io.h"
+
+namespace fazhi::testing {
+namespace {
+
+using cases::ImportKind;
+using cases::ImportMode;
+
+class CaseImportTest : public CaseServiceTest {
+ protected:
+  Result<cases::ImportReport> Import(ImportKind kind, const std::string& bytes, const std::string& name,
+                                     ImportMode mode = ImportMode::kCommit) {
+    return service_->Import(Who("case_officer", bureau_), Actor(), kind, bytes, name, mode);
+  }
+  std::int64_t Count(const std::string& table) {
+    return Seeder{*db_, kNow}.Scalar("SELECT COUNT(*) FROM " + table);
+  }
+
+  const std::string incidents_csv_ =
+      "警情编号,单位,接警时间,警情类别,简要情况,执法记录仪,处警民警警号\n"
+      "J001,东街派出所,2023-05-01 08:00,盗窃,电动车被盗,是,140001\n"
+      "J002,西街派出所,2023/05/02 21:10,纠纷,邻里纠纷,否,140101\n";
+  const std::string cases_csv_ =
+      "案件编号,案件类型,案由,打击类别,办案单位,主办民警警号,协办民警警号,法制员警号,警情编号,受案时间\n"
+      "A001,刑事,盗窃罪,民生小案,东街派出所,140001,140002,140201,J001,2023-05-01 10:00\n"
+      "B001,行政,殴打他人,民生小案,西街派出所,140101,,,J002,2023-05-02 22:00\n";
+  const std::string persons_csv_ =
+      "案件编号,人员编号,姓名,角色,年龄,性别,身份证号\n"
+      "A001,p1,嫌疑人甲,犯罪嫌疑人,17,男,11010519491231002X\n"
+      "A001,p2,被害人乙,被害人,45,女,\n"
+      "B001,p1,违法人丙,违法行为人,30,男,\n";
+  const std::string events_jsonl_ =
+      "{\"case\":\"A001\",\"external_id\":\"E0\",\"type\":\"file_case\",\"time\":\"2023-05-02 10:00\"}\n"
+      "{\"case\":\"A001\",\"external_id\":\"E1\",\"type\":\"summon_arrive\",\"time\":\"2023-05-03 09:00\",\"person\":\"p1\"}\n"
+      "{\"case\":\"A001\",\"external_id\":\"E2\",\"type\":\"detain\",\"time\":\"2023-05-03 15:00\",\"person\":\"p1\"}\n"
+      "{\"case\":\"A001\",\"external_id\":\"E3\",\"type\":\"interrogate\",\"time\":\"2023-05-03 16:00\",\"person\":\"p1\","
+      "\"officers\":2,\"location\":\"interrogation_room\",\"guardian_present\":true}\n"
+      "{\"case\":\"A001\",\"external_id\":\"E4\",\"type\":\"property_extract\",\"time\":\"2023-05-03 16:30\",\"item\":\"WP9\"}\n"
+      "{\"case\":\"B001\",\"external_id\":\"E1\",\"type\":\"询问\",\"time\":\"2023-05-03 09:00\",\"person\":\"p1\","
+      "\"location\":\"inquiry_room\"}\n";
+
+  void ImportAll() {
+    for (auto [kind, bytes, name] : {std::tuple{ImportKind::kIncidents, incidents_csv_, "警情.csv"},
+                                     std::tuple{ImportKind::kCases, cases_csv_, "案件.csv"},
+                                     std::tuple{ImportKind::kPersons, persons_csv_, "人员.csv"},
+                                     std::tuple{ImportKind::kEvents, events_jsonl_, "事件.jsonl"}}) {
+      auto r = Import(kind, bytes, name);
+      ASSERT_TRUE(r) << r.error().message;
+      ASSERT_TRUE(r->errors.empty()) << name << ": " << r->errors[0].row << " " << r->errors[0].column << " "
+                                     << r->errors[0].message;
+      ASSERT_TRUE(r->committed) << name;
+    }
+  }
+};
+
+TEST_F(CaseImportTest, FullChainCommitsAndReimportChangesNothing) {
+  ImportAll();
+  EXPECT_EQ(Count("incidents"), 2);
+  EXPECT_EQ(Count("cases"), 2);
+  EXPECT_EQ(Count("case_persons"), 3);
+  EXPECT_EQ(Count("property_items"), 1);
+  // Opening acts (report, incident, accept_case) of 2 cases + 5 imported events.
+  EXPECT_EQ(Count("case_events"), 6 + 6);
+  EXPECT_GE(hooks_.ChangedCount(), 4u);
+  auto a = service_->ListCases(Who("leader", bureau_), {.q = std::string("A001")}, {});
+  ASSERT_EQ(a->total, 1);
+  EXPECT_EQ(a->items[0].status, "investigating");  // derived from the imported acts (立案)
+  // 中文 type name accepted.
+  EXPECT_EQ(Seeder({*db_, kNow}).Scalar("SELECT COUNT(*) FROM case_events WHERE type = 'inquire'"), 1);
+
+  const std::int64_t audit_rows = Count("audit_log");
+  for (auto [kind, bytes, name] : {std::tuple{ImportKind::kIncidents, incidents_csv_, "警情.csv"},
+                                   std::tuple{ImportKind::kCases, cases_csv_, "案件.csv"},
+                                   std::tuple{ImportKind::kPersons, persons_csv_, "人员.csv"},
+                                   std::tuple{ImportKind::kEvents, events_jsonl_, "事件.jsonl"}}) {
+    auto r = Import(kind, bytes, name);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_TRUE(r->errors.empty()) << name << ": " << (r->errors.empty() ? "" : r->errors[0].message);
+    EXPECT_EQ(r->created, 0) << name;
+    EXPECT_EQ(r->updated, 0) << name;
+    EXPECT_EQ(r->unchanged, r->total_rows) << name;
+  }
+  EXPECT_EQ(Count("case_events"), 12);
+  EXPECT_EQ(Count("case_persons"), 3);
+  EXPECT_LE(Count("audit_log"), audit_rows + 4);  // one summary row per file at most
+}
+
+TEST_F(CaseImportTest, BadRowBlocksTheCommitAndIsReported) {
+  const std::string csv =
+      "警情编号,单位,接警时间,警情类别\n"
+      "J010,东街派出所,2023-05-01 08:00,盗窃\n"
+      "J011,北街派出所,2023-05-01 09:00,盗窃\n"
+      "J012,东街派出所,昨天,盗窃\n"
+      "J010,东街派出所,2023-05-01 08:00,盗窃\n";
+  auto check = Import(ImportKind::kIncidents, csv, "警情.csv", ImportMode::kCheck);
+  ASSERT_TRUE(check);
+  EXPECT_FALSE(check->committed);
+  ASSERT_EQ(check->errors.size(), 3u);
+  EXPECT_EQ(check->errors[0].row, 3);
+  EXPECT_EQ(check->errors[0].column, "单位");
+  EXPECT_EQ(check->errors[1].row, 4);
+  EXPECT_EQ(check->errors[1].column, "接警时间");
+  EXPECT_EQ(check->errors[2].row, 5);
+  EXPECT_NE(check->errors[2].message.find("第 2 行"), std::string::npos);
+  auto commit = Import(ImportKind::kIncidents, csv, "警情.csv");
+  ASSERT_TRUE(commit);
+  EXPECT_FALSE(commit->committed);
+  EXPECT_EQ(Count("incidents"), 0);
+}
+
+TEST_F(CaseImportTest, EventsForUnknownCasesAndImpossibleOrdersAreRowErrors) {
+  ImportAll();
+  const auto before = Count("case_events");
+  const std::string bad =
+      "案件编号,事件编号,事件类型,时间,人员编号\n"
+      "A001,E10,custody_admit,2023-05-03 18:00,p1\n"
+      "A999,E11,detain,2023-05-03 18:00,p1\n"
+      "B001,E12,release,2023-05-01 08:00,p1\n"
+      "A001,E13,teleport,2023-05-03 18:00,p1\n";
+  auto r = Import(ImportKind::kEvents, bad, "事件.csv");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_FALSE(r->committed);
+  ASSERT_EQ(r->errors.size(), 3u);
+  std::map<int, std::string> by_row;
+  for (const auto& e : r->errors) by_row[e.row] = e.column + "：" + e.message;
+  EXPECT_NE(by_row[3].find("A999"), std::string::npos) << by_row[3];
+  EXPECT_NE(by_row[4].find("释放"), std::string::npos) << by_row[4];
+  EXPECT_NE(by_row[5].find("teleport"), std::string::npos) << by_row[5];
+  EXPECT_EQ(Count("case_events"), before);
+  // A stored event re-sent with other content.
+  const std::string changed =
+      "{\"case\":\"A001\",\"external_id\":\"E1\",\"type\":\"summon_arrive\",\"time\":\"2023-05-03 10:00\",\"person\":\"p1\"}\n";
+  r = Import(ImportKind::kEvents, changed, "e.jsonl");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->errors.size(), 1u);
+  EXPECT_EQ(r->errors[0].row, 1);
+}
+
+TEST_F(CaseImportTest, XlsxAndFileErrors) {
+  auto xlsx = org::WriteXlsx({{"警情", {{"警情编号", "单位", "接警时间", "警情类别"}, {"J100", "东街派出所", "2023-05-01 08:00", "求助"}}, {}}});
+  ASSERT_TRUE(xlsx);
+  auto r = Import(ImportKind::kIncidents, *xlsx, "警情.xlsx");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->committed);
+  EXPECT_EQ(Count("incidents"), 1);
+  auto unknown = Import(ImportKind::kIncidents, "警情编号,单位,接警时间,警情类别,颜色\n", "x.csv");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().reason, "unknown_column");
+  auto missing = Import(ImportKind::kCases, "案件编号,案由\nA1,盗窃罪\n", "x.csv");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().reason, "missing_column");
+  auto empty = Import(ImportKind::kCases, "", "x.csv");
+  ASSERT_FALSE(empty);
+  auto not_json = Import(ImportKind::kEvents, "{\"case\":\"A1\"\n", "x.jsonl");
+  ASSERT_TRUE(not_json);
+  EXPECT_EQ(not_json->errors.size(), 1u);
+}
+
+TEST_F(CaseImportTest, OutOfScopeRowsAreRejected) {
+  ImportAll();
+  // A 办案民警 of 西街 cannot import into 东街 or add events to 东街's case.
+  auto who = Who("case_officer", team_b_);
+  auto r = service_->Import(who, Actor(), ImportKind::kIncidents,
+                            "警情编号,单位,接警时间,警情类别\nJ200,东街派出所,2023-05-01 08:00,求助\n", "x.csv",
+                            ImportMode::kCommit);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->errors.size(), 1u);
+  EXPECT_EQ(r->errors[0].column, "单位");
+  r = service_->Import(who, Actor(), ImportKind::kEvents,
+                       "{\"case\":\"A001\",\"external_id\":\"X\",\"type\":\"release\",\"time\":\"2023-05-04 09:00\","
+                       "\"person\":\"p1\"}\n",
+                       "x.jsonl", ImportMode::kCommit);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->errors.size(), 1u);
+  EXPECT_NE(r->errors[0].message.find("不存在"), std::string::npos);
+}
+
+TEST_F(CaseImportTest, BackgroundJobReportsProgress) {
+  std::string csv = "警情编号,单位,接警时间,警情类别\n";
+  for (int i = 0; i < 300; ++i) csv += fmt::format("J{:04},东街派出所,2023-05-01 08:{:02},求助\n", i, i % 60);
+  auto job = service_->StartImportJob(Who("case_officer", bureau_), Actor(), ImportKind::kIncidents, csv, "大批.csv");
+  ASSERT_TRUE(job) << job.error().message;
+  EXPECT_EQ(job->total, 600);
+  cases::ImportJob state;
+  for (int i = 0; i < 600; ++i) {
+    state = service_->GetImportJob(Who("case_officer", bureau_), job->id).value();
+    if (state.state == "done" || state.state == "failed") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(state.state, "done") << state.error;
+  EXPECT_EQ(state.processed, state.total);
+  ASSERT_TRUE(state.report);
+  EXPECT_EQ(state.report->created, 300);
+  EXPECT_EQ(Count("incidents"), 300);
+  // Another user cannot see the job.
+  auto other = Who("case_officer", bureau_);
+  other.user_id = 2;
+  EXPECT_EQ(service_->GetImportJob(other, job->id).error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace fazhi::testing
