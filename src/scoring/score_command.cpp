@@ -1,0 +1,89 @@
+#include "scoring/score_command.h"
+
+#include <fstream>
+
+#include "scoring/export.h"
+#include "scoring/scoring_routes.h"
+#include "scoring/scoring_service.h"
+
+namespace fazhi::scoring {
+
+namespace {
+
+int Report(std::ostream& err, const Error& e) {
+  err << "错误：" << e.message;
+  if (!e.field.empty()) err << "（" << e.field << "）";
+  err << " [" << e.MachineCode() << "]\n";
+  return e.code == ErrorCode::kInternal ? 1 : 2;
+}
+
+}  // namespace
+
+int RunScoreCommand(db::Database& db, const Clock& clock, const ScoreCommandOptions& o, std::ostream& out,
+                    std::ostream& err) {
+  auto mk = RequireMonth(o.month, "--month");
+  if (!mk) return Report(err, mk.error());
+  if (o.format != "json" && o.format != "xlsx") return Report(err, Error{ErrorCode::kInvalidArgument, "--format 只能是 json 或 xlsx", "--format"});
+  if (o.format == "xlsx" && o.out.empty()) return Report(err, Error{ErrorCode::kInvalidArgument, "--format xlsx 需要用 --out 指定输出文件", "--out"});
+
+  ScoringService svc(db, clock);
+  const auth::Principal who = SystemPrincipal();
+  auto bureaus = svc.BureausFor(o.unit_id);
+  if (!bureaus) return Report(err, bureaus.error());
+  if (bureaus->empty()) return Report(err, Error{ErrorCode::kNotFound, "没有找到分局", "--unit"});
+  if (o.format == "xlsx" && bureaus->size() > 1)
+    return Report(err, Error{ErrorCode::kInvalidArgument, "有多个分局，导出 XLSX 请用 --unit 指定一个分局或单位", "--unit"});
+
+  // A team narrows the view to it; a bureau or city unit selects bureaus only.
+  std::optional<std::int64_t> narrow;
+  if (o.unit_id) {
+    std::string level = db.Read([&](soci::session& sql) {
+      long long id = *o.unit_id;
+      std::string l;
+      sql << "SELECT level FROM units WHERE id = :id", soci::use(id), soci::into(l);
+      return l;
+    });
+    if (level == "team") narrow = o.unit_id;
+  }
+
+  nlohmann::json list = nlohmann::json::array();
+  std::optional<RankingView> first;
+  std::vector<EntryView> entries;
+  for (const auto bureau : *bureaus) {
+    auto view = svc.GetRankings(who, bureau, mk->Text(), narrow);
+    if (!view && view.error().code == ErrorCode::kNotFound) view = svc.PreviewMonth(who, bureau, mk->Text(), narrow);
+    if (!view) {
+      if (view.error().reason == "no_scheme" && bureaus->size() > 1) continue;  // a bureau without a scheme
+      return Report(err, view.error());
+    }
+    if (o.format == "xlsx" && view->phase != "preview") {
+      PageRequest all;
+      all.page_size = 1000000;
+      if (auto e = svc.ListEntries(who, bureau, mk->Text(), narrow, all)) entries = std::move(e->items);
+    }
+    list.push_back(RankingViewJson(*view));
+    if (!first) first = std::move(*view);
+  }
+  if (!first) return Report(err, Error{ErrorCode::kConflict, mk->Text() + " 没有任何分局制定了生效的积分方案", "--month", "no_scheme"});
+
+  if (o.format == "xlsx") {
+    auto bytes = WriteMonthXlsx(*first, entries);
+    if (!bytes) return Report(err, bytes.error());
+    std::ofstream f(o.out, std::ios::binary);
+    f.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+    if (!f) return Report(err, Error{ErrorCode::kInternal, "无法写入文件 " + o.out, "--out"});
+    err << "已写入 " << o.out << "（" << first->rankings.officers.size() << " 名民警）\n";
+    return 0;
+  }
+  const std::string text = nlohmann::json{{"month", mk->Text()}, {"bureaus", list}}.dump(2) + "\n";
+  if (o.out.empty()) {
+    out << text;
+  } else {
+    std::ofstream f(o.out, std::ios::binary);
+    f << text;
+    if (!f) return Report(err, Error{ErrorCode::kInternal, "无法写入文件 " + o.out, "--out"});
+  }
+  return 0;
+}
+
+}  // namespace fazhi::scoring

@@ -1,0 +1,29 @@
+// `fazhi score --month 2023-07 [--unit ID] [--format json|xlsx] [--out FILE]`: prints a month's
+// scores as JSON or writes them as XLSX, through the same ScoringService code as the server.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "core/clock.h"
+#include "db/database.h"
+
+namespace fazhi::scoring {
+
+struct ScoreCommandOptions {
+  std::string month;                     // 'YYYY-MM', required
+  std::optional<std::int64_t> unit_id;   // a bureau, a team (narrows to it) or a city unit (all its bureaus)
+  std::string format = "json";           // json (stdout or --out) / xlsx (needs --out and one bureau)
+  std::string out;                       // output file; empty = stdout (json only)
+};
+
+// For each bureau in question: a published or final month is printed as stored (frozen
+// snapshot); a month nobody computed yet is previewed from the current data without storing
+// anything (phase "preview"). Returns 0 on success, 2 on bad input (message on `err`, 中文), 1 on
+// an internal error. JSON: {"month": …, "bureaus": [{month, phase, officers, units}, …]}.
+int RunScoreCommand(db::Database& db, const Clock& clock, const ScoreCommandOptions& o, std::ostream& out,
+                    std::ostream& err);
+
+}  // namespace fazhi::scoring

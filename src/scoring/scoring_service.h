@@ -1,0 +1,252 @@
+// 执法办案积分制 service: versioned schemes, the monthly cycle (draft → 公示 → 复核 → final),
+// officer and unit views, objections, exports. docs/scoring.md describes the rules and the API.
+//
+// Every operation takes the caller (auth::Principal) and, for writes, an audit::Actor.
+//   Permissions: score.read to read, score.manage to write schemes, compute/publish/finalise a
+//   month and decide objections. An officer files objections with score.read, about HIS OWN
+//   entries only.
+//   Scope: a bureau (分县局) is addressed by its unit id. Managing a bureau's months needs the
+//   bureau unit inside the caller's scope; reading its published rankings needs the bureau in scope
+//   or the caller's own bureau, and then only officers and units of the caller's subtree are shown.
+//   An officer always sees his own entries; other officers' entries need score.manage and scope.
+//   Anything outside the scope is answered like a missing object (NotFound).
+//   Frozen months: a published month refuses recompute, a final month refuses recompute, publish,
+//   objections and decisions (Conflict, reason month_frozen / month_final).
+// Every write runs in one Database::Write transaction together with its audit row.
+//
+// Thread safety: the service holds references and an immutable source list after construction
+// (AddSource must be called before the service is shared); it may be used by all request threads.
+// The Database and Clock must outlive it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "audit/audit_log.h"
+#include "auth/principal.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/paging.h"
+#include "db/database.h"
+#include "scoring/ledger.h"
+#include "scoring/scheme.h"
+#include "scoring/sources.h"
+
+namespace fazhi::scoring {
+
+inline constexpr const char* kStatusTrial = "试行";
+inline constexpr const char* kStatusFormal = "正式";
+
+struct SchemeInput {
+  std::optional<std::int64_t> bureau_id;      // default: the caller's bureau
+  std::string name;                           // e.g. 执法办案积分考核实施办法（试行）
+  std::string status = kStatusTrial;          // 试行 / 正式
+  std::string effective_from;                 // 'YYYY-MM'
+  std::optional<std::string> effective_to;    // 'YYYY-MM' or open-ended
+  std::string note;                           // what changed and why
+  nlohmann::json document;                    // the scheme (scheme.h)
+};
+
+struct SchemeVersion {
+  std::int64_t id = 0;
+  std::int64_t bureau_id = 0;
+  int version = 0;
+  std::string name, status, effective_from;
+  std::optional<std::string> effective_to;
+  nlohmann::json document;  // canonical
+  Scheme scheme;
+  std::string note, created_by_name;
+  EpochSeconds created_at = 0;
+};
+
+struct MonthInfo {
+  std::int64_t id = 0;
+  std::int64_t bureau_id = 0;
+  std::string bureau_name;
+  std::string month;
+  std::string status;  // draft / published / final
+  std::int64_t scheme_id = 0;
+  int scheme_version = 0;
+  int objection_days = 3;
+  int entry_count = 0, skipped_facts = 0, pending_objections = 0;
+  std::string ledger_hash, computed_by, published_by, finalized_by;
+  EpochSeconds computed_at = 0;
+  std::optional<EpochSeconds> published_at, objection_deadline, finalized_at;
+};
+
+// One ledger line as shown to people.
+struct EntryView {
+  Entry entry;
+  std::string month, person_name, unit_name;
+  std::optional<std::int64_t> objection_id;       // a pending or decided objection about it
+  std::string objection_status;                   // pending / accepted / rejected / ""
+};
+
+struct TrendPoint {
+  std::string month;
+  std::optional<Centi> total;  // nullopt: month not published
+};
+
+struct OfficerMonth {
+  PersonInfo person;
+  std::string unit_name;
+  std::string month;
+  std::string status;  // draft / published / final / none (nothing visible)
+  std::vector<EntryView> entries;
+  Centi total = 0;
+  std::map<std::string, Centi> by_source;
+  std::map<std::string, Centi> by_act;
+  std::optional<int> rank_bureau, rank_unit, movement;
+  std::vector<TrendPoint> trend;  // 12 months ending with `month`
+  Centi year_total = 0;           // published/final months of the year
+};
+
+struct RankingView {
+  MonthInfo month;
+  std::string phase;  // draft (live, managers only) / published / final / preview (not stored; CLI)
+  Rankings rankings;  // filtered to the caller's scope (and unit filter); ranks are bureau-wide
+};
+
+struct YearRow {
+  std::int64_t person_id = 0;
+  std::string name, badge_no, unit_name;
+  std::int64_t unit_id = 0;
+  std::vector<std::optional<Centi>> months;  // 12 values, nullopt = month not published
+  Centi total = 0;
+  int rank = 0;
+};
+struct YearTotals {
+  std::int64_t bureau_id = 0;
+  int year = 0;
+  int months_counted = 0;
+  std::vector<YearRow> officers;
+};
+
+struct Objection {
+  std::int64_t id = 0, bureau_id = 0, entry_id = 0, person_id = 0, user_id = 0;
+  std::string month, person_name, reason, status, decision_reason, decided_by_name;
+  EpochSeconds created_at = 0;
+  std::optional<EpochSeconds> decided_at;
+  std::optional<Centi> adjustment;
+  std::optional<std::int64_t> adjustment_entry_id;
+  Centi entry_points = 0;
+  std::string entry_reason;
+};
+struct ObjectionFilter {
+  std::optional<std::int64_t> bureau_id;
+  std::optional<std::string> month;
+  std::optional<std::string> status;
+};
+struct Decision {
+  bool accept = false;
+  std::string reason;                // 中文, required
+  std::optional<Centi> adjustment;   // accepted: points to add (default: cancel the entry)
+};
+
+struct FileDownload {
+  std::string bytes, content_type, filename;
+};
+
+// The system principal used by the CLI and the demo: every score permission, whole tree.
+auth::Principal SystemPrincipal();
+
+class ScoringService {
+ public:
+  // Registers the default (wired) sources lazily per computation: a source whose table is missing
+  // is skipped.
+  ScoringService(db::Database& db, const Clock& clock);
+
+  // Adds a source from a later module (优劣质案件, 投诉, 巡查, 培训). Call before sharing the service.
+  void AddSource(std::shared_ptr<LedgerSource> source);
+
+  // ---- schemes ----
+  // Versions of a bureau's scheme, newest first.
+  Result<std::vector<SchemeVersion>> ListSchemes(const auth::Principal& who, std::optional<std::int64_t> bureau_id);
+  Result<SchemeVersion> GetScheme(const auth::Principal& who, std::int64_t id);
+  // Validates without storing: the parsed, canonical scheme, or the error CreateScheme would give
+  // (including overlaps with stored versions).
+  Result<SchemeVersion> ValidateScheme(const auth::Principal& who, const SchemeInput& in);
+  // Stores a new version (version = last + 1). InvalidArgument for a bad document (scheme.h
+  // reasons), a bad name/status/month, a range overlapping another version (reason
+  // overlapping_dates, naming it) — except that an open-ended version starting earlier is closed
+  // the month before. Conflict (reason month_frozen) if the range starts in an already published
+  // month. Nothing is stored on error.
+  Result<SchemeVersion> CreateScheme(const auth::Principal& who, const audit::Actor& actor, const SchemeInput& in);
+
+  // ---- the monthly cycle ----
+  Result<std::vector<MonthInfo>> ListMonths(const auth::Principal& who, std::optional<std::int64_t> bureau_id,
+                                            std::optional<int> year);
+  Result<MonthInfo> GetMonth(const auth::Principal& who, std::optional<std::int64_t> bureau_id,
+                             const std::string& month);
+  // (Re)computes a draft month from the sources and the scheme in force. Conflict (month_frozen /
+  // month_final) if already published or final; Conflict (no_scheme) if no scheme covers the month.
+  Result<MonthInfo> ComputeMonth(const auth::Principal& who, const audit::Actor& actor,
+                                 std::optional<std::int64_t> bureau_id, const std::string& month);
+  // 公示: freezes the draft, stores the rankings snapshot and opens the objection window (the
+  // scheme's objection_days, start day not counted, ending at local midnight). Conflict if the
+  // month is not a draft (not_computed / month_frozen / month_final).
+  Result<MonthInfo> PublishMonth(const auth::Principal& who, const audit::Actor& actor,
+                                 std::optional<std::int64_t> bureau_id, const std::string& month);
+  // Final: needs a published month whose window has closed and no pending objection (Conflict
+  // otherwise, naming what is missing). Stores the final rankings (adjustments included).
+  Result<MonthInfo> FinalizeMonth(const auth::Principal& who, const audit::Actor& actor,
+                                  std::optional<std::int64_t> bureau_id, const std::string& month);
+
+  // ---- views ----
+  // Rankings of a month. Drafts only for score.manage (computed live from the draft entries).
+  // `unit_id` narrows to a unit subtree inside the scope (NotFound otherwise).
+  Result<RankingView> GetRankings(const auth::Principal& who, std::optional<std::int64_t> bureau_id,
+                                  const std::string& month, std::optional<std::int64_t> unit_id);
+  // One officer's month: entries with link targets, breakdown, ranks, 12-month trend, year total.
+  // `person_id` nullopt = the caller's own person (Forbidden if the account has none).
+  Result<OfficerMonth> GetOfficerMonth(const auth::Principal& who, std::optional<std::int64_t> person_id,
+                                       const std::string& month);
+  // Year totals (published/final months) per officer in scope, for 评先评优 and 晋升 files.
+  Result<YearTotals> GetYearTotals(const auth::Principal& who, std::optional<std::int64_t> bureau_id, int year,
+                                   std::optional<std::int64_t> unit_id);
+  // Ledger entries of a month within scope (score.manage; officers use GetOfficerMonth), paged.
+  Result<Paged<EntryView>> ListEntries(const auth::Principal& who, std::optional<std::int64_t> bureau_id,
+                                       const std::string& month, std::optional<std::int64_t> unit_id,
+                                       const PageRequest& page);
+  // XLSX of the month within scope: 民警排名, 单位排名, and (score.manage) 积分明细. Audited
+  // (scoring.export). A month never computed is previewed when `preview_if_missing` (CLI only).
+  Result<FileDownload> ExportMonth(const auth::Principal& who, const audit::Actor& actor,
+                                   std::optional<std::int64_t> bureau_id, const std::string& month,
+                                   std::optional<std::int64_t> unit_id);
+  // Rankings of a month computed in memory from the current data, without storing anything (the
+  // CLI on a month nobody computed yet). score.manage.
+  // `unit_id` narrows the result like GetRankings.
+  Result<RankingView> PreviewMonth(const auth::Principal& who, std::int64_t bureau_id, const std::string& month,
+                                   std::optional<std::int64_t> unit_id = std::nullopt);
+
+  // ---- objections (复核) ----
+  // Files an objection about one of the caller's own entries of a published month, inside the
+  // window. Forbidden (not_own_entry) for another officer's entry, Conflict for a draft/final month
+  // (month_not_published / month_final), a closed window (objection_window_closed), an adjustment
+  // entry, or a pending objection on the same entry.
+  Result<Objection> FileObjection(const auth::Principal& who, const audit::Actor& actor, std::int64_t entry_id,
+                                  const std::string& reason);
+  // Decides a pending objection (score.manage, officer in scope). Accepting adds an adjustment
+  // entry (default: minus the entry's points) with the reason. Conflict if already decided or the
+  // month is final.
+  Result<Objection> DecideObjection(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
+                                    const Decision& d);
+  // Managers: objections in scope; officers: their own.
+  Result<std::vector<Objection>> ListObjections(const auth::Principal& who, const ObjectionFilter& f);
+
+  // The bureaus (units of level 'bureau') under a unit (or the unit's own bureau), for the CLI.
+  Result<std::vector<std::int64_t>> BureausFor(std::optional<std::int64_t> unit_id);
+
+ private:
+  db::Database& db_;
+  const Clock& clock_;
+  std::vector<std::shared_ptr<LedgerSource>> extra_sources_;
+};
+
+}  // namespace fazhi::scoring

@@ -1,0 +1,278 @@
+// The monthly cycle over real HTTP: a fazhi App on 127.0.0.1 (ServerTest) whose router also holds
+// the scoring routes (registered here, so the test does not depend on how App wires modules).
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "http/http_fixture.h"
+#include "scoring/scoring_fixture.h"
+#include "scoring/scoring_routes.h"
+
+namespace fazhi::scoring {
+namespace {
+
+using testing::Local;
+using testing::Response;
+using testing::ScoringData;
+
+class ScoringHttpTest : public fazhi::testing::ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    ASSERT_FALSE(HasFatalFailure());
+    clock_->Set(Local(2023, 8, 2, 9));
+    service_ = std::make_unique<ScoringService>(app_->db(), *clock_);
+    RegisterCoreRoutes(router_, *app_);
+    RegisterRoutes(router_, *service_);
+    http::ServerOptions o;
+    o.host = "127.0.0.1";
+    o.port = 0;
+    o.threads = 8;
+    auth::AuthService* auth = &app_->auth();
+    server_ = std::make_unique<http::Server>(
+        router_, [auth](std::string_view token) { return auth->Authenticate(token); }, o);
+    auto port = server_->Bind();
+    ASSERT_TRUE(port) << port.error().message;
+    port_ = *port;
+    thread_ = std::thread([this] { server_->Run(); });
+
+    data_ = std::make_unique<ScoringData>(app_->db());
+    a1_ = data_->AddPerson(team_a_, "东街甲");
+    a2_ = data_->AddPerson(team_a_, "东街乙");
+    b1_ = data_->AddPerson(team_b_, "西街丙");
+    leader_id_ = AddUser("leader", "leader", bureau_);
+    AddUser("fazhi", "legal_officer", bureau_);
+    Link(officer_a_id_, a1_);
+    Link(officer_b_id_, b1_);
+
+    const auto c1 = data_->AddCase({.unit = team_a_, .category = "电信网络诈骗", .lead = a1_, .assists = {a2_}});
+    data_->AddEvent(c1, "accept_case", Local(2023, 7, 3));
+    data_->AddEvent(c1, "file_case", Local(2023, 7, 5));
+    data_->AddViolation(c1, a1_, "CRIM-DETAIN-04", "normal", Local(2023, 7, 8));
+    const auto c2 = data_->AddCase({.unit = team_b_, .lead = b1_, .closed_at = Local(2023, 7, 20)});
+    data_->AddEvent(c2, "accept_case", Local(2023, 7, 1));
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+    if (thread_.joinable()) thread_.join();
+    ServerTest::TearDown();
+  }
+
+  void Link(std::int64_t user, std::int64_t person) {
+    app_->db().Write([&](soci::session& sql) -> Result<int> {
+      long long u = user, p = person;
+      sql << "UPDATE users SET person_id = :p WHERE id = :u", soci::use(p), soci::use(u);
+      return 0;
+    }).value();
+  }
+
+  nlohmann::json SchemeBody(nlohmann::json doc = ScoringData::TestScheme()) {
+    return {{"name", "执法办案积分考核实施办法（试行）"},
+            {"status", "试行"},
+            {"effective_from", "2023-01"},
+            {"note", "首版"},
+            {"document", doc}};
+  }
+
+  // Scheme, compute and publish July as the leader.
+  void PublishJuly(fazhi::testing::Client& leader) {
+    ASSERT_EQ(leader.Post("/api/scoring/schemes", SchemeBody()).status, 201);
+    auto c = leader.Post("/api/scoring/months/2023-07/compute", std::string());
+    ASSERT_EQ(c.status, 200) << c.body;
+    auto p = leader.Post("/api/scoring/months/2023-07/publish", std::string());
+    ASSERT_EQ(p.status, 200) << p.body;
+  }
+
+  std::unique_ptr<ScoringService> service_;
+  http::Router router_;
+  std::unique_ptr<http::Server> server_;
+  std::thread thread_;
+  std::unique_ptr<ScoringData> data_;
+  std::int64_t a1_ = 0, a2_ = 0, b1_ = 0, leader_id_ = 0;
+};
+
+TEST_F(ScoringHttpTest, SchemeValidatorRefusesOverHttpAndStoresNothing) {
+  auto leader = SignedIn("leader");
+  for (const std::string key : {"罚没款金额", "刑拘数", "行拘数", "发案数", "破案率", "退查率"}) {
+    nlohmann::json doc = ScoringData::TestScheme();
+    doc["stages"][key] = 1;
+    Response r = leader.Post("/api/scoring/schemes", SchemeBody(doc));
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.Code(), "forbidden_indicator");
+    EXPECT_NE(r.Message().find("省级"), std::string::npos) << r.Message();
+    EXPECT_EQ(r.json["error"]["field"], "document.stages." + key);
+  }
+  nlohmann::json neg = ScoringData::TestScheme();
+  neg["caps"]["monthly_negative"] = -10;
+  EXPECT_EQ(leader.Post("/api/scoring/schemes", SchemeBody(neg)).Code(), "negative_cap");
+  nlohmann::json unknown = ScoringData::TestScheme();
+  unknown["stages"]["detain"] = 1;
+  EXPECT_EQ(leader.Post("/api/scoring/schemes/validate", SchemeBody(unknown)).Code(), "coercive_measure");
+  EXPECT_EQ(leader.Get("/api/scoring/schemes").json["items"].size(), 0u);
+
+  ASSERT_EQ(leader.Post("/api/scoring/schemes", SchemeBody()).status, 201);
+  auto overlap = SchemeBody();
+  overlap["effective_from"] = "2022-06";
+  overlap["effective_to"] = "2023-02";
+  Response r = leader.Post("/api/scoring/schemes", overlap);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.Code(), "overlapping_dates");
+  EXPECT_EQ(leader.Get("/api/scoring/schemes").json["items"].size(), 1u);
+
+  // Officers cannot write schemes; system administrators have no scoring rights at all.
+  auto officer = SignedIn("officer_a");
+  EXPECT_EQ(officer.Post("/api/scoring/schemes", SchemeBody()).status, 403);
+  auto admin = SignedIn("admin");
+  EXPECT_EQ(admin.Get("/api/scoring/schemes").status, 403);
+}
+
+TEST_F(ScoringHttpTest, MonthlyCycle) {
+  auto leader = SignedIn("leader");
+  auto officer = SignedIn("officer_a");
+  // Draft: computed but invisible to the officer.
+  ASSERT_EQ(leader.Post("/api/scoring/schemes", SchemeBody()).status, 201);
+  ASSERT_EQ(leader.Post("/api/scoring/months/2023-07/compute", std::string()).status, 200);
+  EXPECT_EQ(officer.Get("/api/scoring/months/2023-07/rankings").status, 404);
+  EXPECT_EQ(officer.Get("/api/scoring/me?month=2023-07").json["status"], "none");
+  Response draft_ranks = leader.Get("/api/scoring/months/2023-07/rankings");
+  EXPECT_EQ(draft_ranks.json["phase"], "draft");
+
+  Response pub = leader.Post("/api/scoring/months/2023-07/publish", std::string());
+  ASSERT_EQ(pub.status, 200) << pub.body;
+  EXPECT_EQ(pub.json["status"], "published");
+  EXPECT_EQ(pub.json["objection_deadline_local"], "2023-08-06 00:00:00");
+  EXPECT_EQ(leader.Post("/api/scoring/months/2023-07/compute", std::string()).Code(), "month_frozen");
+
+  // My points: a1 = 受案 1×1.5×70% + 立案 2×1.5×70% − 6 (CRIM-DETAIN-04) = −2.85.
+  Response me = officer.Get("/api/scoring/me?month=2023-07");
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(me.json["status"], "published");
+  EXPECT_DOUBLE_EQ(me.json["total"].get<double>(), -2.85);
+  ASSERT_EQ(me.json["entries"].size(), 3u);
+  std::int64_t deduction = 0, stage = 0;
+  for (const auto& e : me.json["entries"]) {
+    EXPECT_EQ(e["link"]["type"], "case");
+    EXPECT_FALSE(e["reason"].get<std::string>().empty());
+    if (e["points_centi"].get<int>() < 0) deduction = e["id"];
+    if (e["act"] == "file_case") stage = e["id"];
+  }
+  ASSERT_NE(deduction, 0);
+
+  // Objection about another officer's points: 403.
+  auto b_entries = leader.Get("/api/scoring/officers/" + std::to_string(b1_) + "?month=2023-07");
+  ASSERT_EQ(b_entries.status, 200);
+  const std::int64_t b_entry = b_entries.json["entries"][0]["id"];
+  Response not_mine = officer.Post("/api/scoring/objections", nlohmann::json{{"entry_id", b_entry}, {"reason", "不是我的"}});
+  EXPECT_EQ(not_mine.status, 403);
+  EXPECT_EQ(not_mine.Code(), "not_own_entry");
+
+  Response o1 = officer.Post("/api/scoring/objections", nlohmann::json{{"entry_id", deduction}, {"reason", "已按期整改"}});
+  ASSERT_EQ(o1.status, 201) << o1.body;
+  Response o2 = officer.Post("/api/scoring/objections", nlohmann::json{{"entry_id", stage}, {"reason", "比例有误"}});
+  ASSERT_EQ(o2.status, 201);
+  EXPECT_EQ(officer.Get("/api/scoring/objections").json["items"].size(), 2u);
+  // Officers cannot decide.
+  EXPECT_EQ(officer.Post("/api/scoring/objections/" + std::to_string(o1.json["id"].get<int>()) + "/decide",
+                         nlohmann::json{{"decision", "accept"}, {"reason", "自己批准"}})
+                .status,
+            403);
+  Response acc = leader.Post("/api/scoring/objections/" + std::to_string(o1.json["id"].get<int>()) + "/decide",
+                             nlohmann::json{{"decision", "accept"}, {"reason", "整改材料按期提交"}, {"adjustment", 5.5}});
+  ASSERT_EQ(acc.status, 200) << acc.body;
+  EXPECT_EQ(acc.json["status"], "accepted");
+  Response rej = leader.Post("/api/scoring/objections/" + std::to_string(o2.json["id"].get<int>()) + "/decide",
+                             nlohmann::json{{"decision", "reject"}, {"reason", "计算无误"}});
+  EXPECT_EQ(rej.json["status"], "rejected");
+  me = officer.Get("/api/scoring/me?month=2023-07");
+  EXPECT_DOUBLE_EQ(me.json["total"].get<double>(), 2.65);
+  EXPECT_EQ(me.json["entries"].back()["source"], "adjustment");
+  EXPECT_EQ(me.json["by_source"]["adjustment"], 5.5);
+
+  // Finalising before the window closes: 409.
+  Response early = leader.Post("/api/scoring/months/2023-07/finalize", std::string());
+  EXPECT_EQ(early.status, 409);
+  EXPECT_EQ(early.Code(), "objection_window_open");
+
+  // After the window: objections refused with the reason, then final.
+  clock_->Set(LocalMidnight(CivilDate{2023, 8, 6}) + 60);
+  ASSERT_EQ(officer.Login("officer_a", kPassword).status, 200);  // sessions expired while the clock moved on
+  ASSERT_EQ(leader.Login("leader", kPassword).status, 200);
+  Response late = officer.Post("/api/scoring/objections", nlohmann::json{{"entry_id", stage}, {"reason", "补充申请"}});
+  EXPECT_EQ(late.status, 409);
+  EXPECT_EQ(late.Code(), "objection_window_closed");
+  EXPECT_NE(late.Message().find("复核期已于"), std::string::npos) << late.Message();
+  Response fin = leader.Post("/api/scoring/months/2023-07/finalize", std::string());
+  ASSERT_EQ(fin.status, 200) << fin.body;
+  EXPECT_EQ(fin.json["status"], "final");
+
+  // A final month refuses recompute, publish, objections.
+  for (const char* step : {"compute", "publish", "finalize"}) {
+    Response r = leader.Post(std::string("/api/scoring/months/2023-07/") + step, std::string());
+    EXPECT_EQ(r.status, 409) << step;
+    EXPECT_EQ(r.Code(), "month_final") << step;
+    EXPECT_NE(r.Message().find("已定稿"), std::string::npos);
+  }
+  Response final_objection =
+      officer.Post("/api/scoring/objections", nlohmann::json{{"entry_id", stage}, {"reason", "定稿后"}});
+  EXPECT_EQ(final_objection.status, 409);
+
+  // Rankings and year totals; the audit trail holds every step.
+  Response ranks = officer.Get("/api/scoring/months/2023-07/rankings");
+  ASSERT_EQ(ranks.status, 200);
+  EXPECT_EQ(ranks.json["phase"], "final");
+  Response year = leader.Get("/api/scoring/years/2023");
+  ASSERT_EQ(year.status, 200) << year.body;
+  EXPECT_EQ(year.json["months_counted"], 1);
+  auto auditor = SignedIn("auditor");
+  Response audit = auditor.Get("/api/audit?action=scoring.&page_size=50");
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  std::set<std::string> actions;
+  for (const auto& row : audit.json["items"]) actions.insert(row["action"].get<std::string>());
+  for (const char* a : {"scoring.scheme.create", "scoring.month.compute", "scoring.month.publish",
+                        "scoring.objection.create", "scoring.objection.accept", "scoring.objection.reject",
+                        "scoring.month.finalize"})
+    EXPECT_TRUE(actions.contains(a)) << a;
+}
+
+TEST_F(ScoringHttpTest, ScopeAndExports) {
+  auto leader = SignedIn("leader");
+  PublishJuly(leader);
+  auto officer_a = SignedIn("officer_a");
+  auto officer_b = SignedIn("officer_b");
+
+  // Each officer sees the rankings of his own unit only.
+  Response ra = officer_a.Get("/api/scoring/months/2023-07/rankings");
+  ASSERT_EQ(ra.status, 200) << ra.body;
+  ASSERT_EQ(ra.json["units"].size(), 1u);
+  EXPECT_EQ(ra.json["units"][0]["unit_id"], team_a_);
+  for (const auto& o : ra.json["officers"]) EXPECT_EQ(o["unit_id"], team_a_);
+  Response rb = officer_b.Get("/api/scoring/months/2023-07/rankings");
+  for (const auto& o : rb.json["officers"]) EXPECT_EQ(o["unit_id"], team_b_);
+  EXPECT_EQ(officer_b.Get("/api/scoring/months/2023-07/rankings?unit_id=" + std::to_string(team_a_)).status, 404);
+  // The leader sees all units.
+  EXPECT_EQ(leader.Get("/api/scoring/months/2023-07/rankings").json["units"].size(), 2u);
+  // Another officer's page and the entry list are out of reach for officers.
+  EXPECT_EQ(officer_b.Get("/api/scoring/officers/" + std::to_string(a1_) + "?month=2023-07").status, 404);
+  EXPECT_EQ(officer_b.Get("/api/scoring/months/2023-07/entries").status, 403);
+  Response entries = leader.Get("/api/scoring/months/2023-07/entries?unit_id=" + std::to_string(team_b_));
+  ASSERT_EQ(entries.status, 200);
+  for (const auto& e : entries.json["items"]) EXPECT_EQ(e["unit_id"], team_b_);
+
+  // XLSX export within scope, and the printable sheet.
+  Response x = officer_a.Get("/api/scoring/months/2023-07/export");
+  ASSERT_EQ(x.status, 200) << x.body;
+  EXPECT_EQ(x.body.substr(0, 2), "PK");
+  Response sheet = officer_a.Get("/api/scoring/months/2023-07/sheet");
+  ASSERT_EQ(sheet.status, 200);
+  EXPECT_NE(sheet.json["title"].get<std::string>().find("晾晒"), std::string::npos);
+  Response html = officer_a.Get("/api/scoring/months/2023-07/sheet?format=html");
+  ASSERT_EQ(html.status, 200);
+  EXPECT_NE(html.body.find("执法办案积分晾晒"), std::string::npos);
+  EXPECT_EQ(html.body.find("西街丙"), std::string::npos);  // another unit's officer is not on 东街's sheet
+  Response bad = leader.Get("/api/scoring/months/2023-13/rankings");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.Code(), "invalid_month");
+}
+
+}  // namespace
+}  // namespace fazhi::scoring
