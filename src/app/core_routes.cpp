@@ -1,5 +1,7 @@
 // Routes of the foundation: health, sign-in, the caller's own account, accounts, roles, security
 // policy and the audit trail. Handlers only parse, call one service function and serialise.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "app/app.h"
@@ -235,6 +237,8 @@ void RegisterCoreRoutes(http::Router& r, App& app) {
     q.from = *from;
     q.to = *to;
     q.scope_pattern = ctx.user().ScopePattern();
+    // A top-level unit's path is "/<id>/": its auditor also sees rows that belong to no bureau.
+    q.include_unscoped = std::count(ctx.user().unit_path.begin(), ctx.user().unit_path.end(), '/') == 2;
     q.page = page->page;
     q.page_size = page->page_size;
     auto result = audit::Search(app.db(), q);

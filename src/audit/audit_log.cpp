@@ -171,7 +171,9 @@ Page Search(db::Database& db, const Query& q) {
   if (q.from) where += " AND at >= :f";
   if (q.to) where += " AND at < :t";
   if (!q.scope_pattern.empty())
-    where += " AND (bureau_id IS NULL OR bureau_id IN (SELECT id FROM units WHERE path LIKE :scope))";
+    where += q.include_unscoped
+                 ? " AND (bureau_id IS NULL OR bureau_id IN (SELECT id FROM units WHERE path LIKE :scope))"
+                 : " AND bureau_id IN (SELECT id FROM units WHERE path LIKE :scope)";
   const std::string action_like = q.action ? EscapeLike(*q.action) + "%" : "";
   const long long uid = q.user_id.value_or(0), from = q.from.value_or(0), to = q.to.value_or(0);
   const long long limit = q.page_size, offset = static_cast<long long>(q.page - 1) * q.page_size;

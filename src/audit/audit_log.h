@@ -65,9 +65,12 @@ struct Query {
   std::optional<std::string> object_id;
   std::optional<std::string> action;  // prefix match, e.g. "person."
   std::optional<EpochSeconds> from, to;
-  // Scope: only rows whose bureau is a unit whose path matches this LIKE pattern (plus rows with no
-  // bureau, such as failed sign-ins with unknown user names). Empty = no restriction.
+  // Scope: only rows whose bureau is a unit whose path matches this LIKE pattern. Empty = no
+  // restriction.
   std::string scope_pattern;
+  // Also rows with no bureau (system and CLI actions, failed sign-ins with unknown user names):
+  // for auditors at the top of the organisation only, since such rows may name any unit.
+  bool include_unscoped = false;
   int page = 1, page_size = 20;
 };
 

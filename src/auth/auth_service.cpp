@@ -126,19 +126,23 @@ Result<LoginResult> AuthService::Login(const LoginRequest& req) {
     return Fail(ErrorCode::kTooManyRequests, "登录尝试过于频繁，请稍后再试", "", "too_many_requests");
 
   struct Row {
-    long long id = 0, unit_id = 0, locked_until = 0, failed = 0, totp_last_step = 0;
+    long long id = 0, unit_id = 0, locked_until = 0, failed = 0, totp_last_step = 0, bureau_id = 0;
+    soci::indicator bureau_ind = soci::i_null;
     int active = 0, totp_enabled = 0;
     std::string hash, totp_secret_enc;
     soci::indicator totp_ind = soci::i_null;
   } u;
   const bool found = db_.Read([&](soci::session& sql) {
-    sql << "SELECT id, password_hash, active, locked_until, failed_logins, totp_enabled, totp_secret_enc, "
-           "totp_last_step FROM users WHERE username = :u",
+    sql << "SELECT us.id, us.password_hash, us.active, us.locked_until, us.failed_logins, us.totp_enabled, "
+           "us.totp_secret_enc, us.totp_last_step, un.bureau_id FROM users us JOIN units un ON un.id = us.unit_id "
+           "WHERE us.username = :u",
         soci::use(req.username), soci::into(u.id), soci::into(u.hash), soci::into(u.active),
         soci::into(u.locked_until), soci::into(u.failed), soci::into(u.totp_enabled),
-        soci::into(u.totp_secret_enc, u.totp_ind), soci::into(u.totp_last_step);
+        soci::into(u.totp_secret_enc, u.totp_ind), soci::into(u.totp_last_step), soci::into(u.bureau_id, u.bureau_ind);
     return sql.got_data();
   });
+  // Audit rows about this account belong to its bureau, so that bureau's auditor sees them.
+  if (found && u.bureau_ind == soci::i_ok) actor.bureau_id = u.bureau_id;
   const EpochSeconds now = clock_.Now();
   auto fail_audit = [&](const std::string& why, std::optional<std::int64_t> uid) {
     db_.Write([&](soci::session& sql) -> Result<void> {

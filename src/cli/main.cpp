@@ -87,6 +87,13 @@ int Main(int argc, char** argv) {
   score->add_option("--format", score_options.format, "json 或 xlsx")->capture_default_str();
   score->add_option("--out", score_options.out, "xlsx 输出文件路径");
 
+  auto* unit = cli.add_subcommand("unit", "单位管理（新装系统时建立最上级单位）");
+  unit->require_subcommand(1);
+  auto* unit_add_root = unit->add_subcommand("add-root", "新建最上级单位（市局或分县局），之后可用 user add 建第一个管理员");
+  std::string root_name, root_level = "city";
+  unit_add_root->add_option("--name", root_name, "单位名称，如 某某市公安局")->required();
+  unit_add_root->add_option("--level", root_level, "city（市局）或 bureau（分县局）")->capture_default_str();
+
   auto* user = cli.add_subcommand("user", "账号管理");
   user->require_subcommand(1);
   auto* user_add = user->add_subcommand("add", "新建账号（首次登录须修改密码）");
@@ -183,6 +190,16 @@ int Main(int argc, char** argv) {
   if (score->parsed()) {
     if (score_unit > 0) score_options.unit_id = score_unit;
     return scoring::RunScoreCommand((*app)->db(), (*app)->clock(), score_options, std::cout, std::cerr);
+  }
+  if (unit_add_root->parsed()) {
+    org::UnitCreate in;
+    in.name = root_name;
+    in.level = root_level;
+    auto u = (*app)->org().CreateRootUnit(SystemActor(), in);
+    if (!u) return PrintError(u.error());
+    std::cout << "已建立单位 " << u->name << "（编号 " << u->id << "）。下一步：fazhi user add --unit-id " << u->id
+              << " --role sys_admin …" << std::endl;
+    return 0;
   }
   if (user_add->parsed()) {
     nu.password = nu_password.empty() ? ReadPasswordFromStdin() : nu_password;

@@ -39,8 +39,11 @@ std::vector<std::string> SplitMigration(const std::string& sql, Backend backend)
     }
     if (!active || line.starts_with("--")) continue;
     current += line + "\n";
-    auto end = line.find_last_not_of(" \t\r");
-    if (end != std::string::npos && line[end] == ';') {
+    // A trailing "-- comment" after the ';' must not hide the end of the statement (a quote-free
+    // heuristic: migrations put no "--" inside string literals).
+    std::string code = line.substr(0, line.find("--"));
+    auto end = code.find_last_not_of(" \t\r");
+    if (end != std::string::npos && code[end] == ';') {
       out.push_back(current);
       current.clear();
     }
