@@ -64,6 +64,7 @@ struct Faults {
   double guardian_missing = 0.1;        // of questionings of minors: no guardian
   double av_cut = 0.08;                 // CRIM-INT-02: recording stops before the end (serious cases)
   double handover_late = 0.035;         // PROP-01: 入库 after 24 h
+  double area_av_gap = 0.04;            // 办案区 A/V starts after the person is brought in (平台应用考核)
   double filing_late = 0.015;           // PROP-03
   double admin_notify_missing = 0.012;  // ADM-SUMMON-01-notify
   double admin_term_late = 0.01;        // ADM-TERM-01: decision after 30 days
@@ -357,6 +358,15 @@ class DemoYear {
     }
     Ev(c, type, at, p.ref, "", std::move(a));
   }
+  // 办案区 entry and exit with the A/V span: recording starts a minute before the entry (or, rarely,
+  // late) and ends a minute after the exit.
+  void AreaEnter(GenCase& c, EpochSeconds at, const std::string& ref) {
+    const EpochSeconds av = rng_.Chance(faults_.area_av_gap) ? at + rng_.Range(10, 30) * kMin : at - kMin;
+    Ev(c, "area_enter", at, ref, "", {{"av_start", FormatLocalIso(av)}});
+  }
+  void AreaExit(GenCase& c, EpochSeconds at, const std::string& ref) {
+    Ev(c, "area_exit", at, ref, "", {{"av_end", FormatLocalIso(at + kMin)}});
+  }
   std::string ItemCode() { return fmt::format("WP{:04}{:06}", year_, ++item_seq_); }
   // 提取 → 移交入库 → 督察备案, sometimes late; sometimes with a 鉴定.
   void Property(GenCase& c, EpochSeconds at) {
@@ -467,7 +477,7 @@ class DemoYear {
       anyone_caught = true;
       const EpochSeconds arrive = filed + rng_.Range(6, 10 * 24) * kHour;
       Ev(c, "summon_arrive", arrive, p.ref);
-      Ev(c, "area_enter", arrive + rng_.Range(5, 20) * kMin, p.ref);
+      AreaEnter(c, arrive + rng_.Range(5, 20) * kMin, p.ref);
       Session(c, "interrogate", arrive + rng_.Range(30, 90) * kMin, p, "interrogation_room", true);
       if (path < 55) {
         // 拘留 → 通知家属 → 送押 → 讯问 → 提请批准逮捕 → 批捕 → 逮捕.
@@ -478,7 +488,7 @@ class DemoYear {
            detain + (rng_.Chance(faults_.notify_late) ? rng_.Range(26 * 60, 40 * 60) : rng_.Range(60, 20 * 60)) * kMin,
            p.ref);
         const EpochSeconds exit = detain + rng_.Range(30, 180) * kMin;
-        Ev(c, "area_exit", exit, p.ref);
+        AreaExit(c, exit, p.ref);
         const EpochSeconds custody =
             rng_.Chance(faults_.custody_late) ? detain + rng_.Range(25 * 60, 30 * 60) * kMin : exit + rng_.Range(20, 60) * kMin;
         Ev(c, "custody_admit", custody, p.ref);
@@ -526,7 +536,7 @@ class DemoYear {
         // 取保候审 after questioning; case transferred later; 取保 ends when the procuratorate takes over.
         const EpochSeconds bail = arrive + rng_.Range(3 * 60, 9 * 60) * kMin;
         Ev(c, "bail", bail, p.ref);
-        Ev(c, "area_exit", bail + rng_.Range(10, 40) * kMin, p.ref);
+        AreaExit(c, bail + rng_.Range(10, 40) * kMin, p.ref);
         const EpochSeconds transfer = bail + rng_.Range(30, 150) * kDay;
         Ev(c, "transfer_prosecution", transfer, p.ref);
         if (!rng_.Chance(faults_.bail_never_ended)) Ev(c, "measure_end", transfer + rng_.Range(1, 10) * kDay, p.ref);
@@ -576,11 +586,12 @@ class DemoYear {
       const GenPerson p = Person(c, "suspect", minor ? 14 : 18, minor ? 17 : (detention ? 60 : 68));
       const EpochSeconds arrive = accept + rng_.Range(30, 48 * 60) * kMin;
       Ev(c, "summon_arrive", arrive, p.ref);
-      Ev(c, "area_enter", arrive + rng_.Range(5, 15) * kMin, p.ref);
+      AreaEnter(c, arrive + rng_.Range(5, 15) * kMin, p.ref);
       if (!rng_.Chance(faults_.admin_notify_missing)) Ev(c, "notify_family", arrive + rng_.Range(30, 180) * kMin, p.ref);
       Session(c, "inquire", arrive + rng_.Range(20, 60) * kMin, p, "inquiry_room", true);
       const EpochSeconds end =
           arrive + (rng_.Chance(faults_.summon_over) ? rng_.Range(9 * 60, 12 * 60) : rng_.Range(2 * 60, 7 * 60 + 30)) * kMin;
+      AreaExit(c, end - rng_.Range(1, 5) * kMin, p.ref);
       Ev(c, "summon_end", end, p.ref);
       if (s == 0 && (spec.category == std::string("黄赌") || spec.category == std::string("毒品")) && rng_.Chance(0.5)) {
         GenItem item{ItemCode(), spec.category == std::string("毒品") ? "疑似毒品" : "赌资及赌具",

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,13 +17,49 @@
 
 namespace fazhi::cases {
 
-// Builds the engine's timeline for a case from the database (used by the oversight module too).
-// In the result, CaseTimeline::case_id and every Event::id are the decimal database ids (cases.id,
-// case_events.id), so results can be mapped back to rows; Person::id is case_persons.ref. Events are
-// sorted by time (ties in recording order). Errors: NotFound if there is no such case; Internal if
-// stored data no longer parses (it was validated on the way in, so this means manual edits).
-// Runs two queries on `sql`; no scope check (callers check scope). Thread-compatible.
-Result<supervision::CaseTimeline> LoadTimeline(soci::session& sql, std::int64_t case_id);
+// A case's stored rows (cases, case_persons, case_events) before they become an engine timeline.
+struct StoredPerson {
+  std::string ref, name, role;
+  std::optional<std::int64_t> age;
+  bool female = false, pregnant = false, nursing_infant = false, identity_unknown = false;
+};
+struct StoredEvent {
+  std::int64_t id = 0;
+  std::string type;
+  std::int64_t at = 0;
+  std::string person_ref, item_code;
+  std::string attrs;  // JSON object text
+};
+struct StoredTimeline {
+  std::int64_t case_id = 0;
+  std::string case_type;
+  bool serious = false, fast_track = false;
+  std::vector<StoredPerson> persons;  // in case_persons.id order
+  std::vector<StoredEvent> events;    // ordered by (at, id)
+};
+
+// Builds the engine's timeline from stored rows without a JSON document. In the result,
+// CaseTimeline::case_id and every Event::id are the decimal database ids (cases.id,
+// case_events.id), so results map back to rows; Person::id is case_persons.ref. Stored data was
+// validated on the way in, so this is lenient where later changes could make it fail: attributes
+// the engine does not know or no longer admits for the type are ignored (they may serve other
+// purposes, e.g. A/V spans on 办案区 events for the metrics), an unknown role counts as "other", a
+// person an event names but case_persons lacks is added with role "other", and time attributes may
+// be epoch seconds or text. Value checks, span checks and impossible orders are the engine's
+// (supervision::SetAttribute / FinishTimeline); `catalog` checks the rule of extension approvals.
+Result<supervision::CaseTimeline> BuildTimeline(const StoredTimeline& rows,
+                                                const supervision::Catalog* catalog = nullptr);
+
+// BuildTimeline of one case read from the database (three queries; no scope check — callers
+// check scope). Errors: NotFound if there is no such case; InvalidArgument from the engine.
+Result<supervision::CaseTimeline> LoadTimeline(soci::session& sql, std::int64_t case_id,
+                                               const supervision::Catalog* catalog = nullptr);
+
+// The bulk path (full re-evaluation): fills `persons` and `events` of every entry of `cases`, which
+// the caller has sorted by case_id and filled with the case columns, from the case_persons and
+// case_events rows whose case_id lies between the first and the last entry — two range queries
+// with bulk fetches, whatever the number of cases. Rows of cases not in `cases` are skipped.
+void LoadStoredRows(soci::session& sql, std::vector<StoredTimeline>& cases);
 
 namespace detail {
 

@@ -4,8 +4,13 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "app/app.h"
 #include "audit/audit_log.h"
@@ -13,6 +18,7 @@
 #include "cli/commands.h"
 #include "cases/case_service.h"
 #include "org/demo.h"
+#include "oversight/oversight_service.h"
 #include "scoring/score_command.h"
 #include "scoring/scoring_demo.h"
 
@@ -87,6 +93,12 @@ int Main(int argc, char** argv) {
   score->add_option("--format", score_options.format, "json 或 xlsx")->capture_default_str();
   score->add_option("--out", score_options.out, "xlsx 输出文件路径");
 
+  auto* reevaluate = cli.add_subcommand(
+      "reevaluate", "用当前启用的监管规则和节假日日历重新评估全部案件（规则修改、数据恢复或批量导入历史数据后使用）");
+  oversight::ReevaluateOptions reeval_options;
+  reevaluate->add_flag("--open-only", reeval_options.open_only, "只评估未办结的案件");
+  reevaluate->add_option("--threads", reeval_options.threads, "工作线程数（默认每核一个）");
+
   auto* unit = cli.add_subcommand("unit", "单位管理（新装系统时建立最上级单位）");
   unit->require_subcommand(1);
   auto* unit_add_root = unit->add_subcommand("add-root", "新建最上级单位（市局或分县局），之后可用 user add 建第一个管理员");
@@ -134,6 +146,8 @@ int Main(int argc, char** argv) {
 
   const bool serving = serve->parsed();
   if (!serving) config.db_pool = 2;
+  if (reevaluate->parsed())
+    config.db_pool = static_cast<std::size_t>(std::max(2, reeval_options.threads > 0 ? reeval_options.threads + 1 : 3));
   auto app = App::Create(config);
   if (!app) return PrintError(app.error());
 
@@ -190,6 +204,31 @@ int Main(int argc, char** argv) {
   if (score->parsed()) {
     if (score_unit > 0) score_options.unit_id = score_unit;
     return scoring::RunScoreCommand((*app)->db(), (*app)->clock(), score_options, std::cout, std::cerr);
+  }
+  if (reevaluate->parsed()) {
+    const auto started = std::chrono::steady_clock::now();
+    std::int64_t last_shown = 0;
+    reeval_options.progress = [&](std::int64_t done, std::int64_t total) {
+      if (done - last_shown < 20000 && done != total) return;
+      last_shown = done;
+      std::cerr << fmt::format("已评估 {}/{} 件案件（{:.0f}%）", done, total, 100.0 * static_cast<double>(done) / static_cast<double>(total))
+                << std::endl;
+    };
+    auto r = (*app)->oversight().ReevaluateAll(reeval_options);
+    if (!r) return PrintError(r.error());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    nlohmann::json out = {{"cases", r->cases},
+                          {"events", r->events},
+                          {"clocks", r->clocks},
+                          {"cases_written", r->cases_written},
+                          {"cases_failed", r->cases_failed},
+                          {"notifications", r->notifications},
+                          {"catalog_version", r->catalog_version},
+                          {"calendar_version", r->calendar_version},
+                          {"seconds", seconds},
+                          {"failures", r->failures}};
+    std::cout << out.dump(1) << std::endl;
+    return r->cases_failed > 0 ? 3 : 0;
   }
   if (unit_add_root->parsed()) {
     org::UnitCreate in;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <set>
 #include <sstream>
 
 #include "core/clock.h"
@@ -79,14 +80,17 @@ Result<int> Database::Migrate() {
     if (pg) sql << "SELECT pg_advisory_lock(" << kMigrationLockKey << ")";
     sql << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
            "applied_at BIGINT NOT NULL)";
-    int current = 0;
-    soci::indicator ind = soci::i_ok;
-    sql << "SELECT MAX(version) FROM schema_migrations", soci::into(current, ind);
-    if (ind == soci::i_null) current = 0;
+    // Each module numbers its migrations in its own range (docs/architecture.md), so a new migration
+    // can have a lower number than one already applied: apply every version not yet recorded, in order.
+    std::set<int> done;
+    {
+      soci::rowset<int> rs = (sql.prepare << "SELECT version FROM schema_migrations");
+      for (int v : rs) done.insert(v);
+    }
     int applied = 0;
     SystemClock clock;
     for (const auto& m : AllMigrations()) {
-      if (m.version <= current) continue;
+      if (done.contains(m.version)) continue;
       Begin(sql);
       try {
         for (const auto& stmt : SplitMigration(m.sql, url_.backend)) sql << stmt;

@@ -67,13 +67,6 @@ std::string SeverityOf(const supervision::Rule& r) {
              : "normal";
 }
 
-struct StoredClock {
-  std::int64_t id = 0;
-  std::string state;
-  std::optional<std::int64_t> due_at, pre_warn_at, since;
-  std::string message;
-  bool seen = false;
-};
 
 std::optional<std::int64_t> T(EpochSeconds t) {
   if (t == supervision::kNoTime) return std::nullopt;
@@ -87,12 +80,29 @@ constexpr const char* kGatesKey = "oversight.review_gates";
 // ---------------------------------------------------------------------------------------------
 // Rule set
 
+void RuleSet::Fingerprint() {
+  rule_texts.clear();
+  for (const auto& r : catalog.rules) {
+    detail::Fnv f;
+    f.Text(r.id);
+    f.Text(r.name);
+    f.Text(r.legal_basis);
+    for (const auto& c : r.requires_) f.Text(c.label);
+    f.Int(r.defer_event ? static_cast<int>(*r.defer_event) : -1);
+    for (const auto& x : r.extensions) f.Int(x.request_lead_days);
+    f.Int(r.scope == supervision::Scope::kPerson && r.limit.unit == supervision::TimeUnit::kHours && !r.holiday_roll &&
+          r.kind == supervision::RuleKind::kDeadline);  // severity of its violations
+    rule_texts.push_back(f.h);
+  }
+}
+
 OversightService::OversightService(db::Database& db, const Clock& clock, Options options)
     : db_(db), clock_(clock), options_(std::move(options)) {
   attachment_dir_ = ResolveAttachmentDir(options_, db_);
   auto rs = std::make_shared<RuleSet>();
   rs->catalog = supervision::ShippedCatalog();
   rs->calendar = supervision::ShippedCalendar();
+  rs->Fingerprint();
   rules_ = std::move(rs);
 }
 
@@ -158,6 +168,7 @@ Result<std::shared_ptr<const RuleSet>> OversightService::LoadActive(soci::sessio
       rs->calendar_version = version;
     }
   }
+  rs->Fingerprint();
   return std::shared_ptr<const RuleSet>(std::move(rs));
 }
 
@@ -182,6 +193,118 @@ Result<void> OversightService::OnCaseChanged(soci::session& sql, std::int64_t ca
   return Evaluate(sql, case_id, nullptr);
 }
 
+namespace detail {
+
+StoredClock ReadClock(const soci::row& r, int first) {
+  StoredClock s;
+  s.id = db::GetInt64(r, first);
+  s.state = db::GetText(r, first + 2);
+  s.due_at = detail::OptInt(r, first + 3);
+  s.pre_warn_at = detail::OptInt(r, first + 4);
+  s.since = detail::OptInt(r, first + 5);
+  s.message = db::GetText(r, first + 6);
+  return s;
+}
+
+bool CasePlan::Writes() const {
+  return case_changed || !remove.empty() || !retract.empty() ||
+         std::any_of(clocks.begin(), clocks.end(), [](const ClockPlan& c) { return c.write; });
+}
+
+namespace {
+
+bool Stored(RuleState s) { return s != RuleState::kNotStarted && s != RuleState::kNotApplicable; }
+
+}  // namespace
+
+CaseSummary Summarise(const std::vector<supervision::RuleResult>& results, const supervision::CaseTimeline& tl,
+                      const RuleSet& rules, EpochSeconds now) {
+  CaseSummary out;
+  Fnv f;
+  const supervision::Rule* first = rules.catalog.rules.empty() ? nullptr : &rules.catalog.rules.front();
+  for (const auto& res : results) {
+    if (!res.rule || !Stored(res.state)) continue;
+    const std::string_view state = supervision::RuleStateId(res.state);
+    if (CaseRank(CaseStateOf(state)) > CaseRank(out.state)) out.state = CaseStateOf(state);
+    std::optional<std::int64_t> next;
+    if (res.state == RuleState::kRunning) next = T(res.pre_warn) && res.pre_warn > now ? T(res.pre_warn) : T(res.due);
+    if (res.state == RuleState::kPreWarn) next = T(res.due);
+    if (next && *next > now && (!out.next_due || *next < *out.next_due)) out.next_due = next;
+
+    // Everything the stored row holds, or its message is made of.
+    const auto index = first ? res.rule - first : -1;
+    f.Int(index >= 0 && static_cast<std::size_t>(index) < rules.rule_texts.size() ? static_cast<std::int64_t>(rules.rule_texts[index])
+                                                                                  : 0);
+    f.Text(res.rule->id);
+    f.Int(static_cast<int>(res.state));
+    f.Int(static_cast<int>(res.note));
+    f.Int(res.due);
+    f.Int(res.pre_warn);
+    f.Int(res.since);
+    f.Int(static_cast<std::int64_t>(res.failed));
+    if (res.person >= 0) {
+      f.Text(tl.persons[res.person].id);
+      f.Text(tl.persons[res.person].name);
+    } else {
+      f.Int(-1);
+    }
+    f.Text(res.item >= 0 ? std::string_view(tl.items[res.item]) : std::string_view());
+    f.Text(res.trigger_event >= 0 ? std::string_view(tl.events[res.trigger_event].id) : std::string_view());
+    f.Text(res.note_event >= 0 ? std::string_view(tl.events[res.note_event].id) : std::string_view());
+  }
+  out.digest = static_cast<std::int64_t>(f.h);
+  return out;
+}
+
+CasePlan PlanCase(const CaseRow& c, const supervision::CaseTimeline& tl,
+                  const std::vector<supervision::RuleResult>& results, StoredClocks& stored, const RuleSet& rules,
+                  EpochSeconds now) {
+  CasePlan plan;
+  plan.summary = Summarise(results, tl, rules, now);
+  for (const auto& res : results) {
+    if (!res.rule || res.state == RuleState::kNotStarted) continue;
+    ClockPlan cp;
+    cp.rule = res.rule;
+    cp.state = std::string(supervision::RuleStateId(res.state));
+    std::string subject = "-";
+    if (res.person >= 0) subject = cp.person_ref = tl.persons[res.person].id;
+    if (res.item >= 0) subject = "item:" + tl.items[res.item];
+    if (res.trigger_event >= 0) cp.trigger_id = std::stoll(tl.events[res.trigger_event].id);
+    cp.key = fmt::format("{}|{}|{}", res.rule->id, subject, cp.trigger_id ? std::to_string(*cp.trigger_id) : "-");
+    auto it = stored.find(cp.key);
+    if (res.state == RuleState::kNotApplicable) {
+      if (it != stored.end() && IsViolation(it->second.state)) plan.retract.push_back(cp.key);
+      continue;
+    }
+    if (res.state == RuleState::kDone && it != stored.end() && IsViolation(it->second.state))
+      plan.retract.push_back(cp.key);
+    cp.message = supervision::ResultMessage(res, tl);
+    cp.due = T(res.due);
+    cp.pre = T(res.pre_warn);
+    cp.since = T(res.since);
+
+    if (it == stored.end()) {
+      cp.write = true;
+    } else {
+      it->second.seen = true;
+      const StoredClock& s = it->second;
+      cp.stored_id = s.id;
+      cp.old_state = s.state;
+      cp.write = s.state != cp.state || s.due_at != cp.due || s.pre_warn_at != cp.pre || s.since != cp.since ||
+                 s.message != cp.message;
+    }
+    plan.clocks.push_back(std::move(cp));
+  }
+  for (const auto& [key, s] : stored)
+    if (!s.seen) plan.remove.push_back(s.id);
+  std::sort(plan.remove.begin(), plan.remove.end());
+  plan.case_changed = plan.summary.state != c.alert_state || plan.summary.next_due != c.next_due_at ||
+                      plan.summary.digest != c.clock_digest;
+  return plan;
+}
+
+}  // namespace detail
+
 Result<void> OversightService::Evaluate(soci::session& sql, std::int64_t case_id, EvalStats* stats) {
   const auto rules = Rules();
   auto c = detail::LoadCase(sql, case_id);
@@ -191,143 +314,108 @@ Result<void> OversightService::Evaluate(soci::session& sql, std::int64_t case_id
   const EpochSeconds now = clock_.Now();
   const auto results = supervision::Evaluate(*tl, now, rules->catalog, rules->calendar);
 
-  std::unordered_map<std::string, StoredClock> stored;
+  detail::StoredClocks stored;
   {
     Args a;
     a.Int(case_id);
     ForEachRow(sql, "SELECT id, clock_key, state, due_at, pre_warn_at, since, message FROM alerts WHERE case_id = :p1",
-               a, [&](const soci::row& r) {
-                 StoredClock s;
-                 s.id = db::GetInt64(r, 0);
-                 s.state = db::GetText(r, 2);
-                 s.due_at = detail::OptInt(r, 3);
-                 s.pre_warn_at = detail::OptInt(r, 4);
-                 s.since = detail::OptInt(r, 5);
-                 s.message = db::GetText(r, 6);
-                 stored.emplace(db::GetText(r, 1), std::move(s));
-               });
+               a, [&](const soci::row& r) { stored.emplace(db::GetText(r, 1), detail::ReadClock(r, 0)); });
   }
+  const detail::CasePlan plan = detail::PlanCase(*c, *tl, results, stored, *rules, now);
+  ApplyPlan(sql, *c, plan, now, stats);
+  return {};
+}
 
+void OversightService::ApplyPlan(soci::session& sql, const detail::CaseRow& c, const detail::CasePlan& plan,
+                                 EpochSeconds now, EvalStats* stats) {
   struct Pending {  // a notification to send after the clocks are stored
     int level;
     std::string clock_key, rule_name, message, legal_basis;
-    std::optional<std::int64_t> due;
   };
   std::vector<Pending> pending;
-  std::string case_state = "none";
-  std::optional<std::int64_t> next_due;
-  long long cid = case_id, bureau = c->bureau_id, unit = c->unit_id, t_now = now;
+  long long cid = c.id, bureau = c.bureau_id, unit = c.unit_id, t_now = now;
 
-  std::vector<std::string> retract;  // clocks the engine now finds satisfied or exempt
-  for (const auto& res : results) {
-    if (!res.rule || res.state == RuleState::kNotStarted) continue;
-    const std::string state(supervision::RuleStateId(res.state));
-    std::string subject = "-";
-    std::string person_ref;
-    if (res.person >= 0) subject = person_ref = tl->persons[res.person].id;
-    if (res.item >= 0) subject = "item:" + tl->items[res.item];
-    std::optional<std::int64_t> trigger_id;
-    if (res.trigger_event >= 0) trigger_id = std::stoll(tl->events[res.trigger_event].id);
-    const std::string key =
-        fmt::format("{}|{}|{}", res.rule->id, subject, trigger_id ? std::to_string(*trigger_id) : std::string("-"));
-    if (res.state == RuleState::kNotApplicable) {
-      if (auto it = stored.find(key); it != stored.end() && IsViolation(it->second.state)) retract.push_back(key);
-      continue;
-    }
-    if (res.state == RuleState::kDone)
-      if (auto it = stored.find(key); it != stored.end() && IsViolation(it->second.state)) retract.push_back(key);
-    const std::string message = supervision::ResultMessage(res, *tl);
-    const auto due = T(res.due), pre = T(res.pre_warn), since = T(res.since);
-
-    if (CaseRank(CaseStateOf(state)) > CaseRank(case_state)) case_state = CaseStateOf(state);
-    std::optional<std::int64_t> next;
-    if (res.state == RuleState::kRunning) next = pre && *pre > now ? pre : due;
-    if (res.state == RuleState::kPreWarn) next = due;
-    if (next && *next > now && (!next_due || *next < *next_due)) next_due = next;
-
-    auto it = stored.find(key);
-    const std::string old_state = it == stored.end() ? std::string() : it->second.state;
-    db::NullableInt n_due(due), n_pre(pre), n_since(since), n_trig(trigger_id);
-    if (it == stored.end()) {
-      const std::string& rule_id = res.rule->id;
-      const std::string& basis = res.rule->legal_basis;
-      db::NullableInt n_person;
-      std::string pref = person_ref;
-      soci::indicator pref_ind = person_ref.empty() ? soci::i_null : soci::i_ok;
+  for (const auto& cp : plan.clocks) {
+    db::NullableInt n_due(cp.due), n_pre(cp.pre), n_since(cp.since), n_trig(cp.trigger_id);
+    if (cp.write && cp.stored_id == 0) {
+      // An upsert: a concurrent evaluation of the same case (the sweep, a bulk re-evaluation) may
+      // have stored the clock since it was read.
+      const std::string& rule_id = cp.rule->id;
+      const std::string& basis = cp.rule->legal_basis;
+      std::string pref = cp.person_ref;
+      soci::indicator pref_ind = pref.empty() ? soci::i_null : soci::i_ok;
       sql << "INSERT INTO alerts (bureau_id, case_id, unit_id, rule_id, clock_key, state, due_at, pre_warn_at, since, "
              "person_ref, trigger_event_id, message, legal_basis, updated_at) VALUES (:b, :c, :u, :r, :k, :s, :d, :p, "
-             ":si, :pr, :tr, :m, :lb, :t)",
-          soci::use(bureau), soci::use(cid), soci::use(unit), soci::use(rule_id), soci::use(key), soci::use(state),
-          soci::use(n_due.value, n_due.ind), soci::use(n_pre.value, n_pre.ind), soci::use(n_since.value, n_since.ind),
-          soci::use(pref, pref_ind), soci::use(n_trig.value, n_trig.ind), soci::use(message), soci::use(basis),
-          soci::use(t_now);
-    } else {
-      it->second.seen = true;
-      const StoredClock& s = it->second;
-      if (s.state != state || s.due_at != due || s.pre_warn_at != pre || s.since != since || s.message != message) {
-        long long id = s.id;
-        sql << "UPDATE alerts SET state = :s, due_at = :d, pre_warn_at = :p, since = :si, message = :m, "
-               "updated_at = :t WHERE id = :id",
-            soci::use(state), soci::use(n_due.value, n_due.ind), soci::use(n_pre.value, n_pre.ind),
-            soci::use(n_since.value, n_since.ind), soci::use(message), soci::use(t_now), soci::use(id);
-      }
+             ":si, :pr, :tr, :m, :lb, :t) ON CONFLICT (case_id, clock_key) DO UPDATE SET state = excluded.state, "
+             "due_at = excluded.due_at, pre_warn_at = excluded.pre_warn_at, since = excluded.since, "
+             "message = excluded.message, updated_at = excluded.updated_at",
+          soci::use(bureau), soci::use(cid), soci::use(unit), soci::use(rule_id), soci::use(cp.key),
+          soci::use(cp.state), soci::use(n_due.value, n_due.ind), soci::use(n_pre.value, n_pre.ind),
+          soci::use(n_since.value, n_since.ind), soci::use(pref, pref_ind), soci::use(n_trig.value, n_trig.ind),
+          soci::use(cp.message), soci::use(basis), soci::use(t_now);
+    } else if (cp.write) {
+      long long id = cp.stored_id;
+      sql << "UPDATE alerts SET state = :s, due_at = :d, pre_warn_at = :p, since = :si, message = :m, "
+             "updated_at = :t WHERE id = :id",
+          soci::use(cp.state), soci::use(n_due.value, n_due.ind), soci::use(n_pre.value, n_pre.ind),
+          soci::use(n_since.value, n_since.ind), soci::use(cp.message), soci::use(t_now), soci::use(id);
     }
 
     // A violation is recorded once per clock: the first time it is overdue / done late / missing.
-    if (IsViolation(state) && !IsViolation(old_state)) {
-      const std::string& rule_id = res.rule->id;
-      const std::string& basis = res.rule->legal_basis;
-      const std::string severity = SeverityOf(*res.rule);
-      db::NullableInt officer(c->lead_officer_id);
+    if (IsViolation(cp.state) && !IsViolation(cp.old_state)) {
+      const std::string& rule_id = cp.rule->id;
+      const std::string& basis = cp.rule->legal_basis;
+      const std::string severity = SeverityOf(*cp.rule);
+      db::NullableInt officer(c.lead_officer_id);
       sql << "INSERT INTO violations (bureau_id, case_id, unit_id, officer_id, rule_id, clock_key, kind, severity, "
              "due_at, detected_at, message, legal_basis) VALUES (:b, :c, :u, :o, :r, :k, :kind, :sev, :d, :t, :m, :lb) "
              "ON CONFLICT (case_id, clock_key) DO NOTHING",
           soci::use(bureau), soci::use(cid), soci::use(unit), soci::use(officer.value, officer.ind), soci::use(rule_id),
-          soci::use(key), soci::use(state), soci::use(severity), soci::use(n_due.value, n_due.ind), soci::use(t_now),
-          soci::use(message), soci::use(basis);
+          soci::use(cp.key), soci::use(cp.state), soci::use(severity), soci::use(n_due.value, n_due.ind),
+          soci::use(t_now), soci::use(cp.message), soci::use(basis);
     }
 
-    const int level = Level(state);
-    if (level > Level(old_state)) {
+    const int level = Level(cp.state);
+    if (level > Level(cp.old_state)) {
       // Old deadlines found late (imports, demo data, a long outage) are recorded but not pushed to
       // people: only clocks due within the notification window notify.
-      const bool fresh = !due || *due >= now - options_.notify_max_age_seconds;
-      if (fresh) pending.push_back({level, key, res.rule->name, message, res.rule->legal_basis, due});
+      const bool fresh = !cp.due || *cp.due >= now - options_.notify_max_age_seconds;
+      if (fresh) pending.push_back({level, cp.key, cp.rule->name, cp.message, cp.rule->legal_basis});
     }
   }
 
   // An act recorded after the fact but dated in time (or an exemption recorded later) shows the
   // clock was never violated: withdraw the violation, unless a 督办 already refers to it.
-  for (const auto& key : retract) {
+  for (const auto& key : plan.retract) {
     sql << "DELETE FROM violations WHERE case_id = :c AND clock_key = :k AND NOT EXISTS (SELECT 1 FROM "
            "supervision_orders o WHERE o.source = 'violation' AND o.source_id = violations.id)",
         soci::use(cid), soci::use(key);
   }
 
-  for (const auto& [key, s] : stored) {
-    if (s.seen) continue;
-    long long id = s.id;
+  for (std::int64_t stale : plan.remove) {
+    long long id = stale;
     sql << "DELETE FROM alerts WHERE id = :id", soci::use(id);
   }
 
-  if (case_state != c->alert_state || next_due != c->next_due_at) {
-    db::NullableInt nd(next_due);
-    sql << "UPDATE cases SET alert_state = :s, next_due_at = :n WHERE id = :id", soci::use(case_state),
-        soci::use(nd.value, nd.ind), soci::use(cid);
+  if (plan.case_changed) {
+    db::NullableInt nd(plan.summary.next_due);
+    long long digest = plan.summary.digest;
+    sql << "UPDATE cases SET alert_state = :s, next_due_at = :n, clock_digest = :d WHERE id = :id",
+        soci::use(plan.summary.state), soci::use(nd.value, nd.ind), soci::use(digest), soci::use(cid);
   }
 
   if (!pending.empty()) {
     // Recipients by tier: 预警 → 主办民警 and the bound 法制员; 告警 → also the unit head.
     std::vector<std::int64_t> lead, legal, heads;
-    if (c->lead_officer_id) lead = detail::UsersOfPerson(sql, *c->lead_officer_id);
-    if (c->legal_officer_id) legal = detail::UsersOfPerson(sql, *c->legal_officer_id);
+    if (c.lead_officer_id) lead = detail::UsersOfPerson(sql, *c.lead_officer_id);
+    if (c.legal_officer_id) legal = detail::UsersOfPerson(sql, *c.legal_officer_id);
     bool heads_loaded = false;
-    const std::string case_name = c->external_id.empty() ? c->title : fmt::format("{}（{}）", c->title, c->external_id);
+    const std::string case_name = c.external_id.empty() ? c.title : fmt::format("{}（{}）", c.title, c.external_id);
     for (const auto& p : pending) {
       std::vector<std::int64_t> to = lead;
       to.insert(to.end(), legal.begin(), legal.end());
       if (p.level >= 2) {
-        if (!heads_loaded) heads = detail::UnitHeadUsers(sql, c->unit_id), heads_loaded = true;
+        if (!heads_loaded) heads = detail::UnitHeadUsers(sql, c.unit_id), heads_loaded = true;
         to.insert(to.end(), heads.begin(), heads.end());
       }
       std::sort(to.begin(), to.end());
@@ -335,13 +423,12 @@ Result<void> OversightService::Evaluate(soci::session& sql, std::int64_t case_id
       const std::string kind = p.level >= 2 ? "overdue" : "pre_warn";
       const std::string title = fmt::format("{}：{}", p.level >= 2 ? "告警" : "预警", p.rule_name);
       const std::string body = fmt::format("案件：{}\n{}\n依据：{}", case_name, p.message, p.legal_basis);
-      const std::string dedup = fmt::format("alert:{}:{}:{}", case_id, p.clock_key, kind);
+      const std::string dedup = fmt::format("alert:{}:{}:{}", c.id, p.clock_key, kind);
       for (std::int64_t user : to)
-        if (detail::Notify(sql, c->bureau_id, user, case_id, kind, title, body, dedup, now) && stats)
+        if (detail::Notify(sql, c.bureau_id, user, c.id, kind, title, body, dedup, now) && stats)
           ++stats->notifications;
     }
   }
-  return {};
 }
 
 // ---------------------------------------------------------------------------------------------

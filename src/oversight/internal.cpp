@@ -31,7 +31,7 @@ namespace {
 
 constexpr const char* kCaseColumns =
     "SELECT c.id, c.bureau_id, c.unit_id, u.path, c.case_type, c.title, c.external_id, c.status, c.serious, "
-    "c.fast_track, c.lead_officer_id, c.legal_officer_id, c.alert_state, c.next_due_at "
+    "c.fast_track, c.lead_officer_id, c.legal_officer_id, c.alert_state, c.next_due_at, c.clock_digest "
     "FROM cases c JOIN units u ON u.id = c.unit_id WHERE c.id = :p1";
 
 }  // namespace
@@ -56,6 +56,7 @@ Result<CaseRow> LoadCase(soci::session& sql, std::int64_t case_id) {
     c.legal_officer_id = OptInt(r, 11);
     c.alert_state = db::GetText(r, 12);
     c.next_due_at = OptInt(r, 13);
+    c.clock_digest = OptInt(r, 14);
     out = std::move(c);
   });
   if (!out) return NotFound(fmt::format("案件 {} 不存在", case_id));
@@ -78,88 +79,18 @@ Result<CaseRow> LoadCaseInScope(soci::session& sql, const auth::Principal& who, 
   return NotFound("案件不存在或不在您的管辖范围内");
 }
 
-namespace {
-
-bool IsTimeAttr(supervision::Attr a) {
-  using supervision::Attr;
-  return a == Attr::kEnd || a == Attr::kAvStart || a == Attr::kAvEnd || a == Attr::kRequestedAt;
+cases::StoredTimeline StoredHead(const CaseRow& c) {
+  cases::StoredTimeline t;
+  t.case_id = c.id;
+  t.case_type = c.case_type;
+  t.serious = c.serious;
+  t.fast_track = c.fast_track;
+  return t;
 }
 
-}  // namespace
-
-Result<supervision::CaseTimeline> LoadTimeline(soci::session& sql, const CaseRow& c,
-                                               const supervision::Catalog& catalog) {
-  using nlohmann::json;
-  json doc = {{"case_id", std::to_string(c.id)},
-              {"case_type", c.case_type},
-              {"serious", c.serious},
-              {"fast_track", c.fast_track}};
-  json persons = json::array();
-  std::set<std::string> declared;
-  {
-    Args a;
-    a.Int(c.id);
-    ForEachRow(sql,
-               "SELECT ref, name, role, age, female, pregnant, nursing_infant, identity_unknown FROM case_persons "
-               "WHERE case_id = :p1 ORDER BY id",
-               a, [&](const soci::row& r) {
-                 std::string ref = db::GetText(r, 0);
-                 if (ref.empty() || !declared.insert(ref).second) return;
-                 json p = {{"id", ref}};
-                 const std::string name = db::GetText(r, 1);
-                 if (!name.empty() && name.size() <= 64) p["name"] = name;
-                 std::string role = db::GetText(r, 2);
-                 if (supervision::VocabIndex(supervision::PersonRoles(), role) < 0) role = "other";
-                 p["role"] = role;
-                 if (!db::IsNull(r, 3)) {
-                   const auto age = db::GetInt64(r, 3);
-                   if (age >= 0 && age <= 150) p["age"] = age;
-                 }
-                 p["female"] = db::GetInt64(r, 4) != 0;
-                 p["pregnant"] = db::GetInt64(r, 5) != 0;
-                 p["nursing_infant"] = db::GetInt64(r, 6) != 0;
-                 p["identity_unknown"] = db::GetInt64(r, 7) != 0;
-                 persons.push_back(std::move(p));
-               });
-  }
-  json events = json::array();
-  {
-    Args a;
-    a.Int(c.id);
-    ForEachRow(sql,
-               "SELECT id, type, at, person_ref, item_code, attrs FROM case_events WHERE case_id = :p1 "
-               "ORDER BY at, id",
-               a, [&](const soci::row& r) {
-                 const std::string type = db::GetText(r, 1);
-                 json e = {{"id", std::to_string(db::GetInt64(r, 0))},
-                           {"type", type},
-                           {"time", FormatLocalIso(db::GetInt64(r, 2))}};
-                 const auto et = supervision::EventTypeFromId(type);
-                 const std::string person = db::GetText(r, 3);
-                 const std::string item = db::GetText(r, 4);
-                 if (!person.empty()) {
-                   e["person"] = person;
-                   if (declared.insert(person).second) persons.push_back({{"id", person}, {"role", "other"}});
-                 }
-                 if (!item.empty()) e["item"] = item;
-                 const json attrs = json::parse(db::GetText(r, 5), nullptr, false);
-                 if (et && attrs.is_object()) {
-                   for (auto it = attrs.begin(); it != attrs.end(); ++it) {
-                     const auto attr = supervision::AttrFromId(it.key());
-                     if (!attr || *attr == supervision::Attr::kPerson || *attr == supervision::Attr::kItem) continue;
-                     if (!supervision::Admits(*et, *attr) || it.value().is_null()) continue;
-                     if (IsTimeAttr(*attr) && it.value().is_number_integer())
-                       e[it.key()] = FormatLocalIso(it.value().get<std::int64_t>());
-                     else
-                       e[it.key()] = it.value();
-                   }
-                 }
-                 events.push_back(std::move(e));
-               });
-  }
-  doc["persons"] = std::move(persons);
-  doc["events"] = std::move(events);
-  auto tl = supervision::ParseTimeline(doc.dump(), &catalog);
+Result<supervision::CaseTimeline> BuildTimeline(const CaseRow& c, const cases::StoredTimeline& rows,
+                                                const supervision::Catalog& catalog) {
+  auto tl = cases::BuildTimeline(rows, &catalog);
   if (!tl) {
     Error e = tl.error();
     e.message = fmt::format("案件 {} 的事件记录未通过校验：{}", c.external_id.empty() ? std::to_string(c.id) : c.external_id,
@@ -167,6 +98,13 @@ Result<supervision::CaseTimeline> LoadTimeline(soci::session& sql, const CaseRow
     return std::unexpected(e);
   }
   return tl;
+}
+
+Result<supervision::CaseTimeline> LoadTimeline(soci::session& sql, const CaseRow& c,
+                                               const supervision::Catalog& catalog) {
+  std::vector<cases::StoredTimeline> one{StoredHead(c)};
+  cases::LoadStoredRows(sql, one);
+  return BuildTimeline(c, one[0], catalog);
 }
 
 std::vector<std::int64_t> UsersOfPerson(soci::session& sql, std::int64_t person_id) {

@@ -6,12 +6,16 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "cases/timeline_store.h"
 #include "auth/principal.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "db/database.h"
+#include "oversight/oversight_service.h"
+#include "supervision/engine.h"
 #include "supervision/timeline.h"
 
 namespace fazhi::oversight::detail {
@@ -99,22 +103,93 @@ struct CaseRow {
   std::optional<std::int64_t> legal_officer_id;
   std::string alert_state;
   std::optional<std::int64_t> next_due_at;
+  std::optional<std::int64_t> clock_digest;
 };
 // NotFound when absent.
 Result<CaseRow> LoadCase(soci::session& sql, std::int64_t case_id);
 // NotFound when absent or outside the caller's scope.
 Result<CaseRow> LoadCaseInScope(soci::session& sql, const auth::Principal& who, std::int64_t case_id);
 
-// Builds the engine's timeline for a stored case: case_persons and case_events (ordered by time),
-// each event's id being its case_events.id in decimal, validated by supervision::ParseTimeline with
-// `catalog`. Attributes the engine does not admit for an event's type are ignored here (they may
-// serve other purposes, e.g. A/V spans on 办案区 events for the metrics). Time attributes may be
-// stored as epoch seconds or as local/ISO text. Errors: InvalidArgument from the engine.
-// (Stands in for cases::LoadTimeline until the cases module provides it.)
+// The engine's timeline of a stored case (cases::LoadStoredRows + cases::BuildTimeline with the
+// active catalog; see there for ids and leniency). Errors: InvalidArgument from the engine, the
+// message prefixed with the case's number.
 Result<supervision::CaseTimeline> LoadTimeline(soci::session& sql, const CaseRow& c,
                                                const supervision::Catalog& catalog);
+// The same from rows already read (the bulk path); `StoredHead` fills the case columns.
+cases::StoredTimeline StoredHead(const CaseRow& c);
+Result<supervision::CaseTimeline> BuildTimeline(const CaseRow& c, const cases::StoredTimeline& rows,
+                                                const supervision::Catalog& catalog);
 
 // Users (active accounts) linked to a person.
+// ---- evaluation of stored cases (alerts.cpp; the single-case and the bulk path share it) ----
+
+// One stored alert clock as evaluation compares it.
+struct StoredClock {
+  std::int64_t id = 0;
+  std::string state;
+  std::optional<std::int64_t> due_at, pre_warn_at, since;
+  std::string message;
+  bool seen = false;
+};
+using StoredClocks = std::unordered_map<std::string, StoredClock>;  // by clock_key
+// Reads columns id, clock_key, state, due_at, pre_warn_at, since, message starting at `first`.
+StoredClock ReadClock(const soci::row& r, int first);
+
+// FNV-1a, 64 bit, with whole 64-bit words mixed in one step: fingerprints of stored clock sets
+// (not a security hash).
+struct Fnv {
+  std::uint64_t h = 14695981039346656037ull;
+  void Bytes(const void* p, std::size_t n) {
+    const auto* b = static_cast<const unsigned char*>(p);
+    for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ull;
+  }
+  void Int(std::int64_t v) {
+    h = (h ^ static_cast<std::uint64_t>(v)) * 1099511628211ull;
+    h ^= h >> 29;
+  }
+  void Text(std::string_view s) {
+    Int(static_cast<std::int64_t>(s.size()));
+    Bytes(s.data(), s.size());
+  }
+};
+
+// What a case's results mean for the case row: the worst state and the next moment a clock changes.
+struct CaseSummary {
+  std::string state = "none";
+  std::optional<std::int64_t> next_due;
+  std::int64_t digest = 0;  // fingerprint of the clocks that are stored (see migration 032)
+};
+// Pure and cheap (no text formatting): the bulk re-evaluation compares this with the case row and
+// only plans and writes the cases that differ.
+CaseSummary Summarise(const std::vector<supervision::RuleResult>& results, const supervision::CaseTimeline& tl,
+                      const RuleSet& rules, EpochSeconds now);
+
+// One clock as the evaluation wants it stored.
+struct ClockPlan {
+  const supervision::Rule* rule = nullptr;
+  std::string key, state, person_ref, message;
+  std::optional<std::int64_t> due, pre, since, trigger_id;
+  std::int64_t stored_id = 0;  // 0 = new clock
+  std::string old_state;
+  bool write = false;          // insert or update needed
+};
+
+// What evaluating one case changes, decided without writing (the bulk re-evaluation writes only
+// the cases whose plan Writes()).
+struct CasePlan {
+  std::vector<ClockPlan> clocks;
+  std::vector<std::string> retract;  // violations the engine now finds satisfied or exempt
+  std::vector<std::int64_t> remove;  // stored clocks that no longer exist
+  CaseSummary summary;
+  bool case_changed = false;
+  bool Writes() const;
+};
+
+// Compares the engine's results with the stored clocks (marking them seen). Pure.
+CasePlan PlanCase(const CaseRow& c, const supervision::CaseTimeline& tl,
+                  const std::vector<supervision::RuleResult>& results, StoredClocks& stored, const RuleSet& rules,
+                  EpochSeconds now);
+
 std::vector<std::int64_t> UsersOfPerson(soci::session& sql, std::int64_t person_id);
 // Users heading a unit: accounts with role leader in the unit, else accounts of people in the unit
 // whose position names a head (所长, 队长, 主任, 负责人).

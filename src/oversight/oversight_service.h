@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -29,6 +30,30 @@
 #include "supervision/catalog.h"
 
 namespace fazhi::oversight {
+
+namespace detail {
+struct CaseRow;
+struct CasePlan;
+}  // namespace detail
+
+// Full re-evaluation (ReevaluateAll).
+struct ReevaluateOptions {
+  bool open_only = false;         // only cases not yet closed (what a rule change needs)
+  std::int64_t chunk_cases = 2000;  // case ids per read (three range queries per chunk)
+  int threads = 0;                // 0 = one per core
+  // Called after each chunk (from worker threads, one call at a time).
+  std::function<void(std::int64_t cases_done, std::int64_t cases_total)> progress;
+};
+struct ReevaluateReport {
+  std::int64_t cases = 0, events = 0, clocks = 0;
+  std::int64_t cases_written = 0;  // cases whose stored clocks or state changed
+  std::int64_t cases_failed = 0;   // stored timelines the engine refused
+  std::int64_t notifications = 0;
+  std::int64_t catalog_version = 0, calendar_version = 0;
+  std::vector<std::string> failures;  // the first 20 messages
+  // CPU seconds spent by the workers in each phase (summed over threads).
+  double read_cpu = 0, build_cpu = 0, evaluate_cpu = 0, compare_cpu = 0, write_cpu = 0;
+};
 
 struct Options {
   // Where attachment bytes are stored. Empty = the FAZHI_ATTACHMENT_DIR environment variable, else
@@ -52,6 +77,10 @@ struct RuleSet {
   std::int64_t calendar_version = 0;
   supervision::Catalog catalog;
   supervision::Calendar calendar;
+  // Per catalog rule (same index): a hash of the texts its stored clocks carry (id, name, legal
+  // basis, requirement labels, …), so a clock fingerprint changes when an edit changes a message.
+  std::vector<std::uint64_t> rule_texts;
+  void Fingerprint();
 };
 
 class OversightService : public cases::CaseHooks {
@@ -85,6 +114,15 @@ class OversightService : public cases::CaseHooks {
   // Re-evaluates (each in its own transaction) cases whose next_due_at has passed, notifies about
   // newly overdue 督办 orders, and reloads the rules if another instance activated new versions.
   Result<SweepReport> Sweep();
+
+  // Re-evaluates every case (or every open one) with the active rules at clock.Now(): reads cases,
+  // persons, events and stored clocks by ranges of case ids on `threads` workers (each with its own
+  // pooled session), evaluates, and writes — one transaction per chunk — only the cases whose
+  // clocks or alert state change, with the same effects as OnCaseChanged (violations recorded once,
+  // notifications). A case changed by a concurrent request between the read and the write is
+  // evaluated again inside the write. Timelines the engine refuses are counted and reported, not
+  // fatal. Errors: Internal (database).
+  Result<ReevaluateReport> ReevaluateAll(const ReevaluateOptions& options = {});
 
   // ---- 监管配置: rule catalog and holiday calendar versions (writes need rule.admin) ----
 
@@ -181,6 +219,9 @@ class OversightService : public cases::CaseHooks {
   };
 
   Result<void> Evaluate(soci::session& sql, std::int64_t case_id, EvalStats* stats);
+  // Writes a plan: clocks, violations (once), retractions, removals, case state, notifications.
+  void ApplyPlan(soci::session& sql, const detail::CaseRow& c, const detail::CasePlan& plan, EpochSeconds now,
+                 EvalStats* stats);
   void SetRules(std::shared_ptr<const RuleSet> rules);
   // Loads the active versions (creating version 1 when the table is empty).
   Result<std::shared_ptr<const RuleSet>> LoadActive(soci::session& sql);

@@ -81,92 +81,9 @@ Result<Event> ParseEvent(const json& obj, size_t index, CaseTimeline& tl, const 
     if (!attr) return EventError(index, id, key, fmt::format("含有不认识的字段“{}”", key));
     if (!Admits(e.type, *attr))
       return EventError(index, id, key, fmt::format("的类型 {} 不接受属性“{}”", EventTypeId(e.type), key));
-    const json& v = it.value();
-    auto& slot = e.attrs[static_cast<int>(*attr)];
-    auto need_string = [&](size_t max) -> std::optional<Error> {
-      if (!v.is_string() || v.get<std::string>().empty() || v.get<std::string>().size() > max)
-        return EventError(index, id, key, fmt::format("的“{}”必须是非空文本（不超过 {} 字节）", key, max)).error();
-      return std::nullopt;
-    };
-    switch (*attr) {
-      case Attr::kPerson: {
-        if (auto err = need_string(64)) return std::unexpected(*err);
-        const std::string pid = v.get<std::string>();
-        auto p = std::find_if(tl.persons.begin(), tl.persons.end(), [&](const Person& x) { return x.id == pid; });
-        if (p == tl.persons.end())
-          return EventError(index, id, key, fmt::format("引用的人员“{}”未在 persons 中登记", pid));
-        e.person = static_cast<std::int32_t>(p - tl.persons.begin());
-        break;
-      }
-      case Attr::kItem: {
-        if (auto err = need_string(64)) return std::unexpected(*err);
-        const std::string code = v.get<std::string>();
-        auto found = std::find(tl.items.begin(), tl.items.end(), code);
-        if (found == tl.items.end()) {
-          tl.items.push_back(code);
-          found = tl.items.end() - 1;
-        }
-        e.item = static_cast<std::int32_t>(found - tl.items.begin());
-        break;
-      }
-      case Attr::kRule: {
-        if (auto err = need_string(64)) return std::unexpected(*err);
-        e.rule = v.get<std::string>();
-        if (catalog) {
-          const int r = catalog->FindRule(e.rule);
-          if (r < 0) return EventError(index, id, key, fmt::format("延长审批所指的规则“{}”不在规则目录中", e.rule));
-          if (catalog->rules[r].extensions.empty())
-            return EventError(index, id, key, fmt::format("延长审批所指的规则“{}”没有可延长的期限", e.rule));
-        }
-        break;
-      }
-      case Attr::kNote:
-      case Attr::kActor:
-        if (auto err = need_string(2000)) return std::unexpected(*err);
-        break;
-      case Attr::kEnd:
-      case Attr::kAvStart:
-      case Attr::kAvEnd:
-      case Attr::kRequestedAt: {
-        auto t = ParseTime(v);
-        if (!t) return EventError(index, id, key, fmt::format("的时间“{}”格式不对", key));
-        slot = *t;
-        break;
-      }
-      case Attr::kOfficers:
-      case Attr::kNewLimit:
-      case Attr::kDays:
-        if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > 10000)
-          return EventError(index, id, key, fmt::format("的“{}”必须是 0 到 10000 之间的整数", key));
-        slot = v.get<std::int64_t>();
-        break;
-      case Attr::kLocation:
-      case Attr::kApproverLevel:
-      case Attr::kBasis: {
-        const auto list = *attr == Attr::kLocation ? Locations() : *attr == Attr::kApproverLevel ? ApproverLevels() : Bases();
-        const int i = v.is_string() ? VocabIndex(list, v.get<std::string>()) : -1;
-        if (i < 0) {
-          std::string allowed;
-          for (const auto& entry : list) allowed += (allowed.empty() ? "" : "、") + std::string(entry.id);
-          return EventError(index, id, key, fmt::format("的“{}”取值 {} 无效，可选：{}", key, v.dump(), allowed));
-        }
-        slot = i;
-        break;
-      }
-      default:
-        if (!v.is_boolean()) return EventError(index, id, key, fmt::format("的“{}”必须是 true 或 false", key));
-        slot = v.get<bool>() ? 1 : 0;
-        break;
-    }
+    if (auto what = SetAttribute(e, tl, *attr, it.value(), catalog)) return EventError(index, id, key, *what);
   }
-  if (e.Get(Attr::kEnd) != kAbsent && e.Get(Attr::kEnd) < e.time)
-    return EventError(index, id, "end", "的结束时间早于开始时间");
-  if (e.Get(Attr::kAvStart) != kAbsent && e.Get(Attr::kAvEnd) != kAbsent && e.Get(Attr::kAvEnd) < e.Get(Attr::kAvStart))
-    return EventError(index, id, "av_end", "的录音录像结束时间早于开始时间");
-  if (e.Get(Attr::kRequestedAt) != kAbsent && e.Get(Attr::kRequestedAt) > e.time)
-    return EventError(index, id, "requested_at", "的申请时间晚于批准时间");
-  if (e.type == EventType::kExtensionApproved && e.rule.empty())
-    return EventError(index, id, "rule", "（延长审批）必须用 rule 指明延长的是哪条规则");
+  if (auto what = CheckEventSpans(e)) return EventError(index, id, what->first, what->second);
   return e;
 }
 
@@ -177,6 +94,128 @@ bool SameSubject(const Event& a, const Event& b) {
 }
 
 }  // namespace
+
+std::optional<std::string> SetAttribute(Event& e, CaseTimeline& tl, Attr attr, const nlohmann::json& v,
+                                        const Catalog* catalog, bool stored) {
+  const std::string_view key = AttrId(attr);
+  auto& slot = e.attrs[static_cast<int>(attr)];
+  auto need_string = [&](size_t max) -> std::optional<std::string> {
+    if (!v.is_string() || v.get_ref<const std::string&>().empty() || v.get_ref<const std::string&>().size() > max)
+      return fmt::format("的“{}”必须是非空文本（不超过 {} 字节）", key, max);
+    return std::nullopt;
+  };
+  switch (attr) {
+    case Attr::kPerson: {
+      if (auto err = need_string(64)) return err;
+      const std::string& pid = v.get_ref<const std::string&>();
+      auto p = std::find_if(tl.persons.begin(), tl.persons.end(), [&](const Person& x) { return x.id == pid; });
+      if (p == tl.persons.end()) return fmt::format("引用的人员“{}”未在 persons 中登记", pid);
+      e.person = static_cast<std::int32_t>(p - tl.persons.begin());
+      return std::nullopt;
+    }
+    case Attr::kItem: {
+      if (auto err = need_string(64)) return err;
+      e.item = ItemIndex(tl, v.get_ref<const std::string&>());
+      return std::nullopt;
+    }
+    case Attr::kRule: {
+      if (auto err = need_string(64)) return err;
+      e.rule = v.get<std::string>();
+      if (catalog) {
+        const int r = catalog->FindRule(e.rule);
+        if (r < 0) return fmt::format("延长审批所指的规则“{}”不在规则目录中", e.rule);
+        if (catalog->rules[r].extensions.empty()) return fmt::format("延长审批所指的规则“{}”没有可延长的期限", e.rule);
+      }
+      return std::nullopt;
+    }
+    case Attr::kNote:
+    case Attr::kActor:
+      return need_string(2000);
+    case Attr::kEnd:
+    case Attr::kAvStart:
+    case Attr::kAvEnd:
+    case Attr::kRequestedAt: {
+      // Text as in the input format; stored rows may also hold UTC epoch seconds.
+      if (stored && v.is_number_integer()) {
+        slot = v.get<std::int64_t>();
+        return std::nullopt;
+      }
+      auto t = ParseTime(v);
+      if (!t) return fmt::format("的时间“{}”格式不对", key);
+      slot = *t;
+      return std::nullopt;
+    }
+    case Attr::kOfficers:
+    case Attr::kNewLimit:
+    case Attr::kDays:
+      if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > 10000)
+        return fmt::format("的“{}”必须是 0 到 10000 之间的整数", key);
+      slot = v.get<std::int64_t>();
+      return std::nullopt;
+    case Attr::kLocation:
+    case Attr::kApproverLevel:
+    case Attr::kBasis: {
+      const auto list = attr == Attr::kLocation ? Locations() : attr == Attr::kApproverLevel ? ApproverLevels() : Bases();
+      const int i = v.is_string() ? VocabIndex(list, v.get_ref<const std::string&>()) : -1;
+      if (i < 0) {
+        std::string allowed;
+        for (const auto& entry : list) allowed += (allowed.empty() ? "" : "、") + std::string(entry.id);
+        return fmt::format("的“{}”取值 {} 无效，可选：{}", key, v.dump(), allowed);
+      }
+      slot = i;
+      return std::nullopt;
+    }
+    default:
+      if (!v.is_boolean()) return fmt::format("的“{}”必须是 true 或 false", key);
+      slot = v.get<bool>() ? 1 : 0;
+      return std::nullopt;
+  }
+}
+
+std::int32_t ItemIndex(CaseTimeline& tl, const std::string& code) {
+  auto found = std::find(tl.items.begin(), tl.items.end(), code);
+  if (found != tl.items.end()) return static_cast<std::int32_t>(found - tl.items.begin());
+  tl.items.push_back(code);
+  return static_cast<std::int32_t>(tl.items.size() - 1);
+}
+
+std::optional<std::pair<std::string, std::string>> CheckEventSpans(const Event& e) {
+  if (e.Get(Attr::kEnd) != kAbsent && e.Get(Attr::kEnd) < e.time) return std::pair{"end", "的结束时间早于开始时间"};
+  if (e.Get(Attr::kAvStart) != kAbsent && e.Get(Attr::kAvEnd) != kAbsent && e.Get(Attr::kAvEnd) < e.Get(Attr::kAvStart))
+    return std::pair{"av_end", "的录音录像结束时间早于开始时间"};
+  if (e.Get(Attr::kRequestedAt) != kAbsent && e.Get(Attr::kRequestedAt) > e.time)
+    return std::pair{"requested_at", "的申请时间晚于批准时间"};
+  if (e.type == EventType::kExtensionApproved && e.rule.empty())
+    return std::pair{"rule", "（延长审批）必须用 rule 指明延长的是哪条规则"};
+  return std::nullopt;
+}
+
+Result<void> FinishTimeline(CaseTimeline& tl) {
+  std::stable_sort(tl.events.begin(), tl.events.end(),
+                   [](const Event& a, const Event& b) { return a.time < b.time; });
+  // Impossible orders: each event whose type has prerequisites needs one of them earlier (or at
+  // the same instant) for the same person/item.
+  for (size_t i = 0; i < tl.events.size(); ++i) {
+    const Event& e = tl.events[i];
+    const EventTypeSet& prior = Info(e.type).requires_prior;
+    if (prior.Empty()) continue;
+    bool found = false;
+    for (size_t j = 0; j < i && !found; ++j) {
+      const Event& p = tl.events[j];
+      found = prior.Has(p.type) && SameSubject(e, p);
+    }
+    if (!found) {
+      std::string names;
+      for (int t = 0; t < kEventTypeCount; ++t)
+        if (prior.Has(static_cast<EventType>(t)))
+          names += (names.empty() ? "" : "/") + std::string(EventTypeName(static_cast<EventType>(t)));
+      return EventError(static_cast<size_t>(e.input_index), e.id, "time",
+                        fmt::format("（{}，{}）之前没有对应的{}，时间顺序不可能", EventTypeName(e.type),
+                                    FormatLocalDateTime(e.time), names));
+    }
+  }
+  return {};
+}
 
 Result<CaseTimeline> ParseTimeline(std::string_view json_text, const Catalog* catalog) {
   JsonInput in(json_text);
@@ -214,29 +253,7 @@ Result<CaseTimeline> ParseTimeline(std::string_view json_text, const Catalog* ca
       return EventError(i, e->id, "id", "的编号与前面的事件重复");
     tl.events.push_back(*std::move(e));
   }
-  std::stable_sort(tl.events.begin(), tl.events.end(),
-                   [](const Event& a, const Event& b) { return a.time < b.time; });
-  // Impossible orders: each event whose type has prerequisites needs one of them earlier (or at
-  // the same instant) for the same person/item.
-  for (size_t i = 0; i < tl.events.size(); ++i) {
-    const Event& e = tl.events[i];
-    const EventTypeSet& prior = Info(e.type).requires_prior;
-    if (prior.Empty()) continue;
-    bool found = false;
-    for (size_t j = 0; j < i && !found; ++j) {
-      const Event& p = tl.events[j];
-      found = prior.Has(p.type) && SameSubject(e, p);
-    }
-    if (!found) {
-      std::string names;
-      for (int t = 0; t < kEventTypeCount; ++t)
-        if (prior.Has(static_cast<EventType>(t)))
-          names += (names.empty() ? "" : "/") + std::string(EventTypeName(static_cast<EventType>(t)));
-      return EventError(static_cast<size_t>(e.input_index), e.id, "time",
-                        fmt::format("（{}，{}）之前没有对应的{}，时间顺序不可能", EventTypeName(e.type),
-                                    FormatLocalDateTime(e.time), names));
-    }
-  }
+  if (auto ok = FinishTimeline(tl); !ok) return std::unexpected(ok.error());
   return tl;
 }
 

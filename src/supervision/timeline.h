@@ -6,9 +6,13 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "core/clock.h"
 #include "core/error.h"
@@ -64,5 +68,23 @@ struct CaseTimeline {
 // impossible orders (an event whose prerequisite — e.g. a detention before a release of the same
 // person — does not come before it). Nothing is partially returned.
 [[nodiscard]] Result<CaseTimeline> ParseTimeline(std::string_view json_text, const Catalog* catalog = nullptr);
+
+// The steps of ParseTimeline, for callers that build a timeline from stored rows instead of a JSON
+// document (src/cases/timeline_store.cpp) and must end with exactly the same structs.
+//
+// Sets attribute `attr` of `e` from its JSON value with ParseTimeline's checks (a person must be
+// declared in tl.persons; an item code is added to tl.items). Does not check Admits(). Returns the
+// error text ParseTimeline appends to the event's label, or nullopt. With `stored`, time
+// attributes may also be integers (UTC epoch seconds).
+[[nodiscard]] std::optional<std::string> SetAttribute(Event& e, CaseTimeline& tl, Attr attr,
+                                                      const nlohmann::json& value, const Catalog* catalog,
+                                                      bool stored = false);
+// Index of a property code in tl.items, appending it on first use.
+std::int32_t ItemIndex(CaseTimeline& tl, const std::string& code);
+// Span checks of one event (end before start, A/V end before start, a request after its approval,
+// an extension without a rule): the offending key and the error text, or nullopt.
+[[nodiscard]] std::optional<std::pair<std::string, std::string>> CheckEventSpans(const Event& e);
+// Sorts tl.events by time (stable) and refuses impossible orders (InvalidArgument as ParseTimeline).
+[[nodiscard]] Result<void> FinishTimeline(CaseTimeline& tl);
 
 }  // namespace fazhi::supervision
