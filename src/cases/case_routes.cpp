@@ -424,7 +424,9 @@ void RegisterRoutes(http::Router& router, CaseService& service) {
     if (!list) return std::unexpected(list.error());
     nlohmann::json items = nlohmann::json::array();
     for (const auto& c : list->items) items.push_back(CaseSummaryJson(c));
-    return Reply::Json(http::PagedJson(std::move(items), list->total, *page));
+    nlohmann::json body = http::PagedJson(std::move(items), list->total, *page);
+    body["total_capped"] = list->total_capped;  // more than `total` cases match (the count stops at 10,000)
+    return Reply::Json(std::move(body));
   });
   router.Post("/api/cases", Need(kCaseWrite), [&service](Ctx& ctx) -> Result<Reply> {
     auto in = ParseCaseInput(ctx.body(), true);

@@ -260,6 +260,130 @@ std::string CaseOrder(const PageRequest& page) {
   return fmt::format(" ORDER BY c.accepted_at {}, c.id {}", dir, dir);
 }
 
+// ---- case list at province scale (issue 3; measured by bench/case_list_bench.sh on 1,000,000
+// cases, 1,777 units) ----
+//
+// The list runs on every page view, so its SQL is written to give the right plan without planner
+// statistics (SQLite has none unless someone runs ANALYZE) on both backends:
+//  - scope and unit filter are `c.unit_id IN (ids)` (few units, read once per request) or
+//    `c.unit_id IN (SELECT id FROM units WHERE path LIKE …)`, not a join on units.path, so the
+//    (unit_id, accepted_at) index can drive the query;
+//  - a narrow scope (a 派出所, a 分局: fewer than kBroadScopeUnits units) is read through that index —
+//    OR'ed with the person's own cases (case_officers, legal_officer_id) — and the few rows are sorted.
+//    Status, alert and category terms are written `(c.status || '') = …` so the planner cannot prefer
+//    their indexes, which are not selective inside a small scope;
+//  - a broad scope (a 市局, the 省厅) with the default order walks the cases newest first through
+//    (accepted_at, unit_id), or (status|alert_state, accepted_at, unit_id) when filtered by one of
+//    them, and checks the unit inside the same index: a page stops after about
+//    page_size × (all cases ÷ cases in scope) index entries. There the unit term is `+c.unit_id IN …`,
+//    so the planner does not read the whole scope through the per-unit index and sort it.
+//  - the total counts at most kCaseListCountCap + 1 rows, through the per-unit index (covering without
+//    other filters) or, with a status/alert filter over a broad scope, through the walk;
+//  - the page's ids come from `cases` alone; the joined names are read for those ids only.
+// `+x` and `(x || '')` change no result on either backend; they only hide the column from the
+// planner (the usual SQLite idiom, also valid PostgreSQL). Indexes: migrations 020 and 021.
+constexpr std::size_t kBroadScopeUnits = 50;
+
+// The units under one path: their ids when there are few (bound as a list, so the per-unit index
+// drives the query and the units table is read once per request), else only the path (matched by
+// a subquery).
+struct UnitSet {
+  std::string path;
+  std::vector<std::int64_t> ids;
+  bool broad = false;
+};
+
+UnitSet UnitsUnder(soci::session& sql, const std::string& path) {
+  UnitSet set;
+  set.path = path;
+  SqlArgs a;
+  ForEachRow(sql, fmt::format("SELECT id FROM units WHERE path LIKE {} ESCAPE '\\'", a.Str(EscapeLike(path) + "%")), a,
+             [&](const soci::row& r) { set.ids.push_back(db::GetInt64(r, 0)); });
+  set.broad = set.ids.size() >= kBroadScopeUnits;
+  if (set.broad) set.ids.clear();
+  return set;
+}
+
+struct ListShape {
+  UnitSet scope;                 // the caller's units
+  std::optional<UnitSet> unit;   // the unit filter's subtree
+  bool walk_page = false;        // page: walk newest first (broad scope, default order)
+  bool walk_count = false;       // count: the same walk (only with a status / alert filter)
+};
+
+Result<ListShape> ListShapeFor(soci::session& sql, const auth::Principal& who, const CaseFilter& f,
+                               const PageRequest& page) {
+  ListShape shape;
+  shape.scope = UnitsUnder(sql, who.unit_path);
+  bool broad = shape.scope.broad;
+  if (f.unit_id) {
+    auto unit = LoadUnit(sql, *f.unit_id);
+    // A unit of the caller's own 分局 may be named (a bound 法制员 filters by the 派出所 of his cases);
+    // others are answered as missing.
+    const bool same_bureau = unit && who.bureau_id && unit->bureau_id == *who.bureau_id;
+    if (!unit || (!who.InScope(unit->path) && !same_bureau)) return NotFound("单位不存在");
+    shape.unit = UnitsUnder(sql, unit->path);
+    broad = broad && shape.unit->broad;
+  }
+  const bool by_time = page.sort.empty() || page.sort == "accepted_at";
+  shape.walk_page = broad && by_time && !f.officer_id && !f.legal_officer_id;
+  shape.walk_count = shape.walk_page && (f.status || f.alert_state);
+  return shape;
+}
+
+// `column IN (…)` for a unit set; `disable` puts the unary + on the column (not an index driver).
+std::string UnitTerm(SqlArgs& a, const UnitSet& set, bool disable, const char* alias) {
+  const char* col = disable ? "+c.unit_id" : "c.unit_id";
+  if (!set.broad) {
+    std::string in;
+    for (std::int64_t id : set.ids) in += (in.empty() ? "" : ", ") + a.Int(id);
+    return fmt::format("{} IN ({})", col, in.empty() ? "NULL" : in);
+  }
+  return fmt::format("{0} IN (SELECT {1}.id FROM units {1} WHERE {1}.path LIKE {2} ESCAPE '\\')", col, alias,
+                     a.Str(EscapeLike(set.path) + "%"));
+}
+
+// WHERE clause of the list over `cases c` (no join). walk: drive by accepted_at / status / alert
+// indexes (unit terms disabled); otherwise drive by the units (status/alert terms disabled).
+std::string ListWhere(SqlArgs& a, const auth::Principal& who, const CaseFilter& f, const ListShape& shape, bool walk) {
+  // Units drive unless walking; of two unit terms the narrower one drives, and a broad one leaves
+  // the driving to an officer filter.
+  const bool person_filter = f.officer_id || f.legal_officer_id;
+  const bool filter_drives = shape.unit && (!shape.unit->broad || shape.scope.broad);
+  const bool scope_off = walk || filter_drives || (shape.scope.broad && person_filter);
+  const bool unit_off = walk || !filter_drives || (shape.unit && shape.unit->broad && person_filter);
+  std::string scope = UnitTerm(a, shape.scope, scope_off, "su");
+  if (who.person_id) {
+    // 捆绑责任: the people on a case see it wherever their own unit is (VisibleCondition).
+    scope = fmt::format("({} OR c.id IN (SELECT vo.case_id FROM case_officers vo WHERE vo.person_id = {}) OR "
+                        "c.legal_officer_id = {})",
+                        scope, a.Int(*who.person_id), a.Int(*who.person_id));
+  }
+  std::string where = " WHERE " + scope;
+  if (shape.unit) where += " AND " + UnitTerm(a, *shape.unit, unit_off, "fu");
+  // Text terms are disabled as `(col || '')`: PostgreSQL has no unary + for text.
+  auto text_term = [&](const char* col, bool disable, const std::string& value) {
+    return disable ? fmt::format(" AND (c.{} || '') = {}", col, a.Str(value)) : fmt::format(" AND c.{} = {}", col, a.Str(value));
+  };
+  if (f.officer_id)
+    where += fmt::format(" AND c.id IN (SELECT fo.case_id FROM case_officers fo WHERE fo.person_id = {})",
+                         a.Int(*f.officer_id));  // 主办 (role lead) or 协办
+  if (f.legal_officer_id) where += fmt::format(" AND c.legal_officer_id = {}", a.Int(*f.legal_officer_id));
+  if (f.case_type) where += text_term("case_type", true, *f.case_type);
+  if (f.status) where += text_term("status", !walk, *f.status);
+  if (f.alert_state) where += text_term("alert_state", !walk, *f.alert_state);
+  if (f.category) where += text_term("category", true, *f.category);
+  if (f.accepted_from) where += fmt::format(" AND c.accepted_at >= {}", a.Int(*f.accepted_from));
+  if (f.accepted_to) where += fmt::format(" AND c.accepted_at < {}", a.Int(*f.accepted_to));
+  if (f.q && !f.q->empty()) {
+    const std::string like = "%" + EscapeLike(*f.q) + "%";
+    where += fmt::format(
+        " AND (c.external_id LIKE {} ESCAPE '\\' OR c.cause LIKE {} ESCAPE '\\' OR c.title LIKE {} ESCAPE '\\')",
+        a.Str(like), a.Str(like), a.Str(like));
+  }
+  return where;
+}
+
 std::string AlertStateName(const std::string& s) {
   if (s == "none") return "正常";
   if (s == "pre_warn") return "预警";
@@ -607,22 +731,50 @@ Result<CaseDetail> CaseService::UpdateCase(const auth::Principal& who, const aud
   return LoadDetailFor(who, actor, id);
 }
 
-Result<Paged<CaseSummary>> CaseService::ListCases(const auth::Principal& who, const CaseFilter& filter,
-                                                  const PageRequest& page) const {
+Result<CaseList> CaseService::ListCases(const auth::Principal& who, const CaseFilter& filter,
+                                        const PageRequest& page) const {
   if (auto r = Require(who, auth::perm::kCaseRead); !r) return std::unexpected(r.error());
-  return db_.Read([&](soci::session& sql) -> Result<Paged<CaseSummary>> {
-    Paged<CaseSummary> out;
-    SqlArgs c;
-    auto wc = CaseWhere(sql, c, who, filter);
-    if (!wc) return std::unexpected(wc.error());
-    ForEachRow(sql, "SELECT COUNT(*) FROM cases c JOIN units u ON u.id = c.unit_id" + *wc, c,
-               [&](const soci::row& r) { out.total = db::GetInt64(r, 0); });
+  return db_.Read([&](soci::session& sql) -> Result<CaseList> {
+    CaseList out;
+    auto shape = ListShapeFor(sql, who, filter, page);
+    if (!shape) return std::unexpected(shape.error());
+    // Total, counting at most kCaseListCountCap + 1 rows: an exact COUNT(*) over a 市局 or the 省厅 reads
+    // every case in scope on every page view.
+    {
+      SqlArgs c;
+      const std::string where = ListWhere(c, who, filter, *shape, shape->walk_count);
+      ForEachRow(sql,
+                 fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM cases c{} LIMIT {}) t", where, kCaseListCountCap + 1), c,
+                 [&](const soci::row& r) { out.total = db::GetInt64(r, 0); });
+      if (out.total > kCaseListCountCap) {
+        out.total = kCaseListCountCap;
+        out.total_capped = true;
+      }
+    }
+    // The page's ids from the cases table alone (covering indexes where possible), then their rows
+    // with the joined names: the joins run for page_size rows, not for every row the sort sees.
+    std::vector<std::int64_t> ids;
+    {
+      SqlArgs a;
+      const std::string where = ListWhere(a, who, filter, *shape, shape->walk_page);
+      ForEachRow(sql,
+                 fmt::format("SELECT c.id FROM cases c{}{}{} LIMIT {} OFFSET {}",
+                             page.sort == "unit" ? " JOIN units u ON u.id = c.unit_id" : "", where, CaseOrder(page),
+                             page.page_size, page.Offset()),
+                 a, [&](const soci::row& r) { ids.push_back(db::GetInt64(r, 0)); });
+    }
+    if (ids.empty()) return out;
     SqlArgs a;
-    auto w = CaseWhere(sql, a, who, filter);
-    ForEachRow(sql,
-               fmt::format("SELECT {}{}{}{} LIMIT {} OFFSET {}", kCaseColumns, kCaseFrom, *w, CaseOrder(page),
-                           page.page_size, page.Offset()),
-               a, [&](const soci::row& r) { out.items.push_back(CaseFromRow(r)); });
+    std::string in;
+    for (std::int64_t id : ids) in += (in.empty() ? "" : ", ") + a.Int(id);
+    std::map<std::int64_t, CaseSummary> rows;
+    ForEachRow(sql, fmt::format("SELECT {}{} WHERE c.id IN ({})", kCaseColumns, kCaseFrom, in), a,
+               [&](const soci::row& r) {
+                 CaseSummary c = CaseFromRow(r);
+                 rows.emplace(c.id, std::move(c));
+               });
+    for (std::int64_t id : ids)
+      if (auto it = rows.find(id); it != rows.end()) out.items.push_back(std::move(it->second));
     return out;
   });
 }

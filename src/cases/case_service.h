@@ -87,8 +87,9 @@ class CaseService {
   Result<CaseDetail> UpdateCase(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
                                 const CaseInput& in);
   // A page of visible cases matching the filter. NotFound if filter.unit_id is a unit outside the
-  // caller's 分局.
-  Result<Paged<CaseSummary>> ListCases(const auth::Principal& who, const CaseFilter& filter,
+  // caller's 分局. The count stops at kCaseListCountCap: above it, total = kCaseListCountCap and
+  // total_capped = true.
+  Result<CaseList> ListCases(const auth::Principal& who, const CaseFilter& filter,
                                        const PageRequest& page) const;
   // The case page data. 身份证号 of persons are masked unless people.pii; an unmasked read appends
   // a case_person.read_pii audit row first.

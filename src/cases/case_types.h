@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
+#include "core/paging.h"
 
 namespace fazhi::cases {
 
@@ -170,6 +171,14 @@ struct CaseDetail {
   std::vector<PropertyItem> property;
   std::optional<Incident> incident;
   std::int64_t event_count = 0;
+};
+
+// A page of the case list. `total` is exact up to kCaseListCountCap matching cases; beyond that it
+// is kCaseListCountCap and `total_capped` is true (counting a 市局's or the 省厅's cases on every page
+// view costs more than the page itself).
+inline constexpr std::int64_t kCaseListCountCap = 10000;
+struct CaseList : Paged<CaseSummary> {
+  bool total_capped = false;
 };
 
 struct CaseFilter {
