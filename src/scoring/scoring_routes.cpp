@@ -140,7 +140,10 @@ nlohmann::json RankingViewJson(const RankingView& v) {
   nlohmann::json r = RankingsJson(v.rankings);
   for (auto& o : r["officers"]) o["movement_text"] = MovementText(o["movement"].is_null() ? std::nullopt : std::optional<int>(o["movement"].get<int>()));
   for (auto& u : r["units"]) u["movement_text"] = MovementText(u["movement"].is_null() ? std::nullopt : std::optional<int>(u["movement"].get<int>()));
-  return {{"month", MonthJson(v.month)}, {"phase", v.phase}, {"officers", r["officers"]}, {"units", r["units"]}};
+  return {{"month", MonthJson(v.month)},
+          {"phase", v.phase},
+          {"officers", std::move(r["officers"])},
+          {"units", std::move(r["units"])}};
 }
 
 nlohmann::json OfficerMonthJson(const OfficerMonth& o) {

@@ -1,9 +1,12 @@
 #include "scoring/scoring_service.h"
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -49,6 +52,13 @@ Result<void> RequireManage(const Principal& who) {
 }
 bool IsManager(const Principal& who) { return who.Has(auth::perm::kScoreManage); }
 
+// A bureau's legal unit (法制大队 / 法制部门 …), by its category or, when the category is empty, its name.
+bool IsLegalUnit(const std::string& name, const std::string& category) {
+  static constexpr std::string_view kLegal[] = {"法制大队", "法制部门", "法制科", "法制室"};
+  const std::string& what = category.empty() ? name : category;
+  return std::find(std::begin(kLegal), std::end(kLegal), what) != std::end(kLegal);
+}
+
 // The bureau (分县局) an operation is about. Managing needs the bureau in scope; reading accepts the
 // caller's own bureau too (an officer of a 派出所 sees his bureau's published rankings, filtered).
 Result<UnitRow> ResolveBureau(soci::session& sql, const Principal& who, std::optional<std::int64_t> bureau_id,
@@ -79,6 +89,18 @@ std::string Sha256Hex(const std::string& data) {
   unsigned char out[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
   return ToHex(std::string_view(reinterpret_cast<const char*>(out), sizeof out));
+}
+
+// SHA-256 of SerializeLedger(entries), hashed piece by piece as the text is written (the text of a
+// bureau's month is tens of MB: never held whole).
+std::string LedgerHash(const std::vector<Entry>& entries) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return Sha256Hex(SerializeLedger(entries));
+  SerializeLedger(entries, [&](std::string_view piece) { EVP_DigestUpdate(ctx.get(), piece.data(), piece.size()); });
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx.get(), out, &len);
+  return ToHex(std::string_view(reinterpret_cast<const char*>(out), len));
 }
 
 std::optional<EpochSeconds> OptTime(const soci::row& r, std::size_t i) {
@@ -491,12 +513,39 @@ auth::Principal SystemPrincipal() {
 
 ScoringService::ScoringService(db::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
 
+// The 法制大队 / 法制部门 (the bureau's legal unit) runs the bureau's 执法积分 with the 局领导: the scheme,
+// the monthly cycle and objections. Its accounts sit on the legal unit, a sibling of the 派出所 and
+// 大队 they score, so the account's own subtree is not enough. Only score.manage holders whose unit is
+// such a legal unit are widened, only to their own bureau and only inside scoring; everybody else
+// keeps the account's scope.
+Principal ScoringService::ScoringScope(const Principal& who) {
+  if (!who.Has(auth::perm::kScoreManage) || who.unit_id == 0) return who;
+  auto bureau_path = db_.Read([&](soci::session& sql) -> Result<std::string> {
+    long long uid = who.unit_id;
+    std::string level, name, category, path;
+    soci::indicator cat_ind = soci::i_null, path_ind = soci::i_null;
+    sql << "SELECT u.level, u.name, u.category, b.path FROM units u LEFT JOIN units b ON b.id = u.bureau_id "
+           "AND b.level = 'bureau' WHERE u.id = :id",
+        soci::use(uid), soci::into(level), soci::into(name), soci::into(category, cat_ind), soci::into(path, path_ind);
+    if (!sql.got_data() || level != "team" || path_ind != soci::i_ok || path.empty()) return std::string();
+    if (cat_ind != soci::i_ok) category.clear();
+    return IsLegalUnit(name, category) ? path : std::string();
+  });
+  // Not a legal unit, or the account already sees the bureau: unchanged.
+  if (!bureau_path || bureau_path->empty() || who.InScope(*bureau_path) || !who.unit_path.starts_with(*bureau_path))
+    return who;
+  Principal widened = who;
+  widened.unit_path = *bureau_path;
+  return widened;
+}
+
 void ScoringService::AddSource(std::shared_ptr<LedgerSource> source) { extra_sources_.push_back(std::move(source)); }
 
 // ---- schemes ----
 
-Result<std::vector<SchemeVersion>> ScoringService::ListSchemes(const Principal& who,
+Result<std::vector<SchemeVersion>> ScoringService::ListSchemes(const Principal& caller,
                                                                std::optional<std::int64_t> bureau_id) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireRead(who); !ok) return std::unexpected(ok.error());
   return db_.Read([&](soci::session& sql) -> Result<std::vector<SchemeVersion>> {
     auto b = ResolveBureau(sql, who, bureau_id, false);
@@ -505,7 +554,8 @@ Result<std::vector<SchemeVersion>> ScoringService::ListSchemes(const Principal& 
   });
 }
 
-Result<SchemeVersion> ScoringService::GetScheme(const Principal& who, std::int64_t id) {
+Result<SchemeVersion> ScoringService::GetScheme(const Principal& caller, std::int64_t id) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireRead(who); !ok) return std::unexpected(ok.error());
   return db_.Read([&](soci::session& sql) -> Result<SchemeVersion> {
     long long sid = id;
@@ -520,7 +570,8 @@ Result<SchemeVersion> ScoringService::GetScheme(const Principal& who, std::int64
   });
 }
 
-Result<SchemeVersion> ScoringService::ValidateScheme(const Principal& who, const SchemeInput& in) {
+Result<SchemeVersion> ScoringService::ValidateScheme(const Principal& caller, const SchemeInput& in) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireManage(who); !ok) return std::unexpected(ok.error());
   return db_.Read([&](soci::session& sql) -> Result<SchemeVersion> {
     auto b = ResolveBureau(sql, who, in.bureau_id, true);
@@ -531,8 +582,9 @@ Result<SchemeVersion> ScoringService::ValidateScheme(const Principal& who, const
   });
 }
 
-Result<SchemeVersion> ScoringService::CreateScheme(const Principal& who, const audit::Actor& actor,
+Result<SchemeVersion> ScoringService::CreateScheme(const Principal& caller, const audit::Actor& actor,
                                                    const SchemeInput& in) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireManage(who); !ok) return std::unexpected(ok.error());
   return db_.Write([&](soci::session& sql) -> Result<SchemeVersion> {
     auto b = ResolveBureau(sql, who, in.bureau_id, true);
@@ -581,8 +633,9 @@ Result<SchemeVersion> ScoringService::CreateScheme(const Principal& who, const a
 
 // ---- months ----
 
-Result<std::vector<MonthInfo>> ScoringService::ListMonths(const Principal& who, std::optional<std::int64_t> bureau_id,
+Result<std::vector<MonthInfo>> ScoringService::ListMonths(const Principal& caller, std::optional<std::int64_t> bureau_id,
                                                           std::optional<int> year) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireRead(who); !ok) return std::unexpected(ok.error());
   return db_.Read([&](soci::session& sql) -> Result<std::vector<MonthInfo>> {
     auto b = ResolveBureau(sql, who, bureau_id, false);
@@ -607,8 +660,9 @@ Result<std::vector<MonthInfo>> ScoringService::ListMonths(const Principal& who, 
   });
 }
 
-Result<MonthInfo> ScoringService::GetMonth(const Principal& who, std::optional<std::int64_t> bureau_id,
+Result<MonthInfo> ScoringService::GetMonth(const Principal& caller, std::optional<std::int64_t> bureau_id,
                                            const std::string& month) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireRead(who); !ok) return std::unexpected(ok.error());
   auto mk = RequireMonth(month, "month");
   if (!mk) return std::unexpected(mk.error());
@@ -621,8 +675,9 @@ Result<MonthInfo> ScoringService::GetMonth(const Principal& who, std::optional<s
   });
 }
 
-Result<MonthInfo> ScoringService::ComputeMonth(const Principal& who, const audit::Actor& actor,
+Result<MonthInfo> ScoringService::ComputeMonth(const Principal& caller, const audit::Actor& actor,
                                                std::optional<std::int64_t> bureau_id, const std::string& month) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireManage(who); !ok) return std::unexpected(ok.error());
   auto mk = RequireMonth(month, "month");
   if (!mk) return std::unexpected(mk.error());
@@ -642,7 +697,7 @@ Result<MonthInfo> ScoringService::ComputeMonth(const Principal& who, const audit
     std::string mm = m;
     sql << "DELETE FROM score_entries WHERE bureau_id = :b AND month = :m", soci::use(bid), soci::use(mm);
     StoreEntries(sql, b->id, m, draft->entries, 0);
-    const std::string hash = Sha256Hex(SerializeLedger(draft->entries));
+    const std::string hash = LedgerHash(draft->entries);
     long long scheme_id = draft->scheme.id, version = draft->scheme.version,
               count = static_cast<long long>(draft->entries.size()), skipped = draft->skipped, t = now;
     const std::string by = Who(actor);
@@ -672,8 +727,9 @@ Result<MonthInfo> ScoringService::ComputeMonth(const Principal& who, const audit
   });
 }
 
-Result<MonthInfo> ScoringService::PublishMonth(const Principal& who, const audit::Actor& actor,
+Result<MonthInfo> ScoringService::PublishMonth(const Principal& caller, const audit::Actor& actor,
                                                std::optional<std::int64_t> bureau_id, const std::string& month) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireManage(who); !ok) return std::unexpected(ok.error());
   auto mk = RequireMonth(month, "month");
   if (!mk) return std::unexpected(mk.error());
@@ -705,8 +761,9 @@ Result<MonthInfo> ScoringService::PublishMonth(const Principal& who, const audit
   });
 }
 
-Result<MonthInfo> ScoringService::FinalizeMonth(const Principal& who, const audit::Actor& actor,
+Result<MonthInfo> ScoringService::FinalizeMonth(const Principal& caller, const audit::Actor& actor,
                                                 std::optional<std::int64_t> bureau_id, const std::string& month) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireManage(who); !ok) return std::unexpected(ok.error());
   auto mk = RequireMonth(month, "month");
   if (!mk) return std::unexpected(mk.error());
@@ -743,8 +800,9 @@ Result<MonthInfo> ScoringService::FinalizeMonth(const Principal& who, const audi
 
 // ---- views ----
 
-Result<RankingView> ScoringService::GetRankings(const Principal& who, std::optional<std::int64_t> bureau_id,
+Result<RankingView> ScoringService::GetRankings(const Principal& caller, std::optional<std::int64_t> bureau_id,
                                                 const std::string& month, std::optional<std::int64_t> unit_id) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireRead(who); !ok) return std::unexpected(ok.error());
   auto mk = RequireMonth(month, "month");
   if (!mk) return std::unexpected(mk.error());
@@ -760,18 +818,35 @@ Result<RankingView> ScoringService::GetRankings(const Principal& who, std::optio
     v.phase = m->status;
     if (m->status == kDraft) {
       v.rankings = RankingsNow(sql, *b, m->month, LoadSchemeById(sql, m->scheme_id).scheme);
+      v.rankings = FilterRankings(v.rankings, *prefix);
     } else {
-      auto snap = SnapshotOf(sql, b->id, m->month);
+      auto snap = FrozenRankings(sql, *m);
       if (!snap) return Internal("排名快照缺失或损坏");
-      v.rankings = std::move(*snap);
+      v.rankings = FilterRankings(*snap, *prefix);
     }
-    v.rankings = FilterRankings(v.rankings, *prefix);
     return v;
   });
 }
 
-Result<RankingView> ScoringService::PreviewMonth(const Principal& who, std::int64_t bureau_id, const std::string& month,
+std::shared_ptr<const Rankings> ScoringService::FrozenRankings(soci::session& sql, const MonthInfo& m) {
+  const EpochSeconds stamp = m.status == kFinal ? m.finalized_at.value_or(0) : m.published_at.value_or(0);
+  {
+    std::lock_guard lock(snapshots_mu_);
+    if (auto it = snapshots_.find(m.id);
+        it != snapshots_.end() && it->second.status == m.status && it->second.stamp == stamp)
+      return it->second.rankings;
+  }
+  auto snap = SnapshotOf(sql, m.bureau_id, m.month);
+  if (!snap) return nullptr;
+  auto shared = std::make_shared<const Rankings>(std::move(*snap));
+  std::lock_guard lock(snapshots_mu_);
+  snapshots_[m.id] = CachedSnapshot{m.status, stamp, shared};
+  return shared;
+}
+
+Result<RankingView> ScoringService::PreviewMonth(const Principal& caller, std::int64_t bureau_id, const std::string& month,
                                                 std::optional<std::int64_t> unit_id) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireManage(who); !ok) return std::unexpected(ok.error());
   auto mk = RequireMonth(month, "month");
   if (!mk) return std::unexpected(mk.error());
@@ -792,7 +867,7 @@ Result<RankingView> ScoringService::PreviewMonth(const Principal& who, std::int6
     v.month.scheme_version = draft->scheme.version;
     v.month.entry_count = static_cast<int>(draft->entries.size());
     v.month.skipped_facts = draft->skipped;
-    v.month.ledger_hash = Sha256Hex(SerializeLedger(draft->entries));
+    v.month.ledger_hash = LedgerHash(draft->entries);
     v.month.computed_at = clock_.Now();
     auto prev = SnapshotOf(sql, b->id, mk->Prev().Text());
     v.rankings = BuildRankings(draft->entries, draft->people, draft->units, draft->scheme.scheme.per_capita_police_only,
@@ -802,8 +877,35 @@ Result<RankingView> ScoringService::PreviewMonth(const Principal& who, std::int6
   });
 }
 
-Result<OfficerMonth> ScoringService::GetOfficerMonth(const Principal& who, std::optional<std::int64_t> person_id,
+std::vector<Result<RankingView>> ScoringService::PreviewMonths(const Principal& who,
+                                                               const std::vector<std::int64_t>& bureau_ids,
+                                                               const std::string& month,
+                                                               std::optional<std::int64_t> unit_id, unsigned threads) {
+  std::vector<std::optional<Result<RankingView>>> slots(bureau_ids.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < bureau_ids.size(); i = next++) {
+      try {
+        slots[i] = PreviewMonth(who, bureau_ids[i], month, unit_id);
+      } catch (const std::exception& e) {
+        slots[i] = Result<RankingView>(Internal(std::string("积分预览失败：") + e.what()));
+      }
+    }
+  };
+  const std::size_t n = std::min<std::size_t>(std::max(1u, threads), bureau_ids.size());
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < n; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  std::vector<Result<RankingView>> out;
+  out.reserve(slots.size());
+  for (auto& s : slots) out.push_back(std::move(*s));
+  return out;
+}
+
+Result<OfficerMonth> ScoringService::GetOfficerMonth(const Principal& caller, std::optional<std::int64_t> person_id,
                                                      const std::string& month) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireRead(who); !ok) return std::unexpected(ok.error());
   auto mk = RequireMonth(month, "month");
   if (!mk) return std::unexpected(mk.error());
@@ -900,8 +1002,9 @@ Result<OfficerMonth> ScoringService::GetOfficerMonth(const Principal& who, std::
   });
 }
 
-Result<YearTotals> ScoringService::GetYearTotals(const Principal& who, std::optional<std::int64_t> bureau_id, int year,
+Result<YearTotals> ScoringService::GetYearTotals(const Principal& caller, std::optional<std::int64_t> bureau_id, int year,
                                                  std::optional<std::int64_t> unit_id) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireRead(who); !ok) return std::unexpected(ok.error());
   if (year < 2000 || year > 2100) return Invalid("年份无效", "year");
   return db_.Read([&](soci::session& sql) -> Result<YearTotals> {
@@ -970,9 +1073,10 @@ Result<YearTotals> ScoringService::GetYearTotals(const Principal& who, std::opti
   });
 }
 
-Result<Paged<EntryView>> ScoringService::ListEntries(const Principal& who, std::optional<std::int64_t> bureau_id,
+Result<Paged<EntryView>> ScoringService::ListEntries(const Principal& caller, std::optional<std::int64_t> bureau_id,
                                                      const std::string& month, std::optional<std::int64_t> unit_id,
                                                      const PageRequest& page) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireManage(who); !ok) return std::unexpected(ok.error());
   auto mk = RequireMonth(month, "month");
   if (!mk) return std::unexpected(mk.error());
@@ -1082,8 +1186,9 @@ Result<Objection> ScoringService::FileObjection(const Principal& who, const audi
   });
 }
 
-Result<Objection> ScoringService::DecideObjection(const Principal& who, const audit::Actor& actor, std::int64_t id,
+Result<Objection> ScoringService::DecideObjection(const Principal& caller, const audit::Actor& actor, std::int64_t id,
                                                   const Decision& d) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireManage(who); !ok) return std::unexpected(ok.error());
   const std::string reason = Trim(d.reason);
   const auto len = Utf8Length(reason);
@@ -1158,7 +1263,8 @@ Result<Objection> ScoringService::DecideObjection(const Principal& who, const au
   });
 }
 
-Result<std::vector<Objection>> ScoringService::ListObjections(const Principal& who, const ObjectionFilter& f) {
+Result<std::vector<Objection>> ScoringService::ListObjections(const Principal& caller, const ObjectionFilter& f) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireRead(who); !ok) return std::unexpected(ok.error());
   if (f.month)
     if (auto mk = RequireMonth(*f.month, "month"); !mk) return std::unexpected(mk.error());

@@ -274,5 +274,83 @@ TEST_F(ScoringHttpTest, ScopeAndExports) {
   EXPECT_EQ(bad.Code(), "invalid_month");
 }
 
+// Regression (scope gap): the 法制员 of the bureau's 法制大队 runs the bureau's month cycle — his
+// account sits on the 法制大队, a sibling of the 派出所 he scores. A 派出所 officer (case_officer) is
+// refused (403), and score.manage elsewhere than the legal unit (a 派出所's 兼职法制员, another
+// bureau's 法制大队) still does not reach this bureau (404).
+TEST_F(ScoringHttpTest, LegalUnitOfficerManagesTheBureauMonth) {
+  const auto legal = AddUnit(bureau_, "法制大队", "team");
+  app_->db().Write([&](soci::session& sql) -> Result<int> {
+    long long u = legal;
+    sql << "UPDATE units SET category = '法制大队' WHERE id = :id", soci::use(u);
+    return 0;
+  }).value();
+  const auto other_bureau = AddUnit(city_, "开发区分局", "bureau");
+  const auto other_legal = AddUnit(other_bureau, "法制大队", "team");  // category empty: known by its name
+  AddUser("fazhiyuan", "legal_officer", legal);
+  AddUser("jianzhi", "legal_officer", team_a_);  // 兼职法制员 of 东街派出所
+  AddUser("other_fazhi", "legal_officer", other_legal);
+  const auto minjing_id = AddUser("minjing", "case_officer", team_a_);
+  Link(minjing_id, a1_);
+
+  auto fazhiyuan = SignedIn("fazhiyuan");
+  auto minjing = SignedIn("minjing");
+  auto jianzhi = SignedIn("jianzhi");
+  auto other = SignedIn("other_fazhi");
+
+  // Refusals change nothing and say why.
+  Response r = minjing.Post("/api/scoring/months/2023-07/compute", std::string());
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_FALSE(r.json["error"]["message"].get<std::string>().empty());
+  EXPECT_EQ(minjing.Post("/api/scoring/schemes", SchemeBody()).status, 403);
+  EXPECT_EQ(jianzhi.Post("/api/scoring/schemes", SchemeBody()).status, 404);
+  nlohmann::json elsewhere = SchemeBody();
+  elsewhere["bureau_id"] = bureau_;
+  EXPECT_EQ(other.Post("/api/scoring/schemes", elsewhere).status, 404);
+  Response bad = fazhiyuan.Post("/api/scoring/months/2023-13/compute", std::string());
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.Code(), "invalid_month");
+  EXPECT_EQ(fazhiyuan.Post("/api/scoring/months/2023-07/publish", std::string()).Code(), "not_computed");
+
+  // The 法制员 writes the scheme, computes, sees the whole bureau's draft, publishes.
+  ASSERT_EQ(fazhiyuan.Post("/api/scoring/schemes", SchemeBody()).status, 201);
+  for (auto* c : {&minjing, &jianzhi, &other}) {
+    Response x = c->Post("/api/scoring/months/2023-07/compute?bureau_id=" + std::to_string(bureau_), std::string());
+    EXPECT_TRUE(x.status == 403 || x.status == 404) << x.status << " " << x.body;
+  }
+  Response c = fazhiyuan.Post("/api/scoring/months/2023-07/compute", std::string());
+  ASSERT_EQ(c.status, 200) << c.body;
+  EXPECT_EQ(c.json["status"], "draft");
+  Response draft = fazhiyuan.Get("/api/scoring/months/2023-07/rankings");
+  ASSERT_EQ(draft.status, 200) << draft.body;
+  EXPECT_EQ(draft.json["phase"], "draft");
+  EXPECT_EQ(draft.json["units"].size(), 2u);  // 东街 and 西街, not only his own 法制大队
+  EXPECT_EQ(minjing.Get("/api/scoring/months/2023-07/rankings").status, 404);  // drafts are not shown
+  EXPECT_EQ(jianzhi.Post("/api/scoring/months/2023-07/publish", std::string()).status, 404);
+  Response p = fazhiyuan.Post("/api/scoring/months/2023-07/publish", std::string());
+  ASSERT_EQ(p.status, 200) << p.body;
+  EXPECT_EQ(p.json["status"], "published");
+  EXPECT_EQ(p.json["published_by"], "fazhiyuan");
+  EXPECT_EQ(fazhiyuan.Post("/api/scoring/months/2023-07/compute", std::string()).Code(), "month_frozen");
+
+  // An objection from 东街 is decided by the 法制员 (not by the 派出所's 兼职法制员).
+  Response mine = minjing.Get("/api/scoring/me?month=2023-07");
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  ASSERT_FALSE(mine.json["entries"].empty());
+  const auto entry = mine.json["entries"][0]["id"].get<std::int64_t>();
+  Response o = minjing.Post("/api/scoring/objections", nlohmann::json{{"entry_id", entry}, {"reason", "已按期整改"}});
+  ASSERT_EQ(o.status, 201) << o.body;
+  const std::string decide = "/api/scoring/objections/" + std::to_string(o.json["id"].get<std::int64_t>()) + "/decide";
+  EXPECT_EQ(minjing.Post(decide, nlohmann::json{{"decision", "accept"}, {"reason", "自己处理"}}).status, 403);
+  EXPECT_EQ(other.Post(decide, nlohmann::json{{"decision", "accept"}, {"reason", "外局处理"}}).status, 404);
+  EXPECT_EQ(fazhiyuan.Get("/api/scoring/objections?status=pending").json["items"].size(), 1u);
+  Response d = fazhiyuan.Post(decide, nlohmann::json{{"decision", "reject"}, {"reason", "条目计算无误"}});
+  ASSERT_EQ(d.status, 200) << d.body;
+  EXPECT_EQ(d.json["status"], "rejected");
+
+  // The other bureau's 法制大队 manages its own bureau only.
+  EXPECT_EQ(other.Get("/api/scoring/months/2023-07/rankings?bureau_id=" + std::to_string(bureau_)).status, 404);
+}
+
 }  // namespace
 }  // namespace fazhi::scoring
