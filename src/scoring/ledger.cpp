@@ -459,7 +459,10 @@ nlohmann::json RankingsJson(const Rankings& r) {
                      {"rank", u.rank},
                      {"prev_rank", OptInt(u.prev_rank)},
                      {"movement", OptInt(u.movement)}});
-  return {{"officers", officers}, {"units", units}};
+  nlohmann::json out = nlohmann::json::object();
+  out["officers"] = std::move(officers);  // moved: a braced list would copy every row
+  out["units"] = std::move(units);
+  return out;
 }
 
 Result<Rankings> RankingsFromJson(const nlohmann::json& j) {

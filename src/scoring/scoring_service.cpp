@@ -111,11 +111,13 @@ std::optional<EpochSeconds> OptTime(const soci::row& r, std::size_t i) {
 constexpr const char* kMonthColumns =
     "m.id, m.bureau_id, u.name, m.month, m.status, m.scheme_id, m.scheme_version, m.entry_count, m.skipped_facts, "
     "m.ledger_hash, m.computed_at, m.computed_by, m.published_at, m.published_by, m.objection_deadline, "
-    "m.finalized_at, m.finalized_by, s.document, "
+    "m.finalized_at, m.finalized_by, "
     "(SELECT COUNT(*) FROM score_objections o WHERE o.bureau_id = m.bureau_id AND o.month = m.month "
     "AND o.status = 'pending')";
 
-MonthInfo MonthFromRow(const soci::row& r) {
+// A month row of kMonthColumns, except objection_days (from the scheme's document: the service
+// parses it once per scheme version, see ScoringService::ObjectionDays).
+MonthInfo MonthFromRowExceptDays(const soci::row& r) {
   MonthInfo m;
   m.id = db::GetInt64(r, 0);
   m.bureau_id = db::GetInt64(r, 1);
@@ -134,23 +136,8 @@ MonthInfo MonthFromRow(const soci::row& r) {
   m.objection_deadline = OptTime(r, 14);
   m.finalized_at = OptTime(r, 15);
   m.finalized_by = db::GetText(r, 16);
-  auto doc = nlohmann::json::parse(db::GetText(r, 17), nullptr, false);
-  if (doc.is_object() && doc.contains("objection_days") && doc["objection_days"].is_number_integer())
-    m.objection_days = doc["objection_days"].get<int>();
-  m.pending_objections = static_cast<int>(db::GetInt64(r, 18));
+  m.pending_objections = static_cast<int>(db::GetInt64(r, 17));
   return m;
-}
-
-std::optional<MonthInfo> LoadMonth(soci::session& sql, std::int64_t bureau, const std::string& month) {
-  long long b = bureau;
-  std::string m = month;
-  soci::rowset<soci::row> rs =
-      (sql.prepare << std::string("SELECT ") + kMonthColumns +
-                          " FROM score_months m JOIN units u ON u.id = m.bureau_id "
-                          "JOIN score_schemes s ON s.id = m.scheme_id WHERE m.bureau_id = :b AND m.month = :m",
-       soci::use(b), soci::use(m));
-  for (const auto& r : rs) return MonthFromRow(r);
-  return std::nullopt;
 }
 
 SchemeVersion SchemeFromRow(const soci::row& r) {
@@ -539,6 +526,41 @@ Principal ScoringService::ScoringScope(const Principal& who) {
   return widened;
 }
 
+int ScoringService::ObjectionDays(soci::session& sql, std::int64_t scheme_id) {
+  {
+    std::lock_guard lock(scheme_days_mu_);
+    if (auto it = scheme_days_.find(scheme_id); it != scheme_days_.end()) return it->second;
+  }
+  long long sid = scheme_id;
+  std::string document;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT document FROM score_schemes WHERE id = :id", soci::use(sid), soci::into(document, ind);
+  if (!sql.got_data() || ind != soci::i_ok) return MonthInfo{}.objection_days;  // months reference their scheme
+  int days = MonthInfo{}.objection_days;
+  auto doc = nlohmann::json::parse(document, nullptr, false);
+  if (doc.is_object() && doc.contains("objection_days") && doc["objection_days"].is_number_integer())
+    days = doc["objection_days"].get<int>();
+  std::lock_guard lock(scheme_days_mu_);
+  scheme_days_[scheme_id] = days;
+  return days;
+}
+
+
+std::optional<MonthInfo> ScoringService::LoadMonth(soci::session& sql, std::int64_t bureau, const std::string& month) {
+  long long b = bureau;
+  std::string m = month;
+  soci::rowset<soci::row> rs =
+      (sql.prepare << std::string("SELECT ") + kMonthColumns +
+                          " FROM score_months m JOIN units u ON u.id = m.bureau_id "
+                          "WHERE m.bureau_id = :b AND m.month = :m",
+       soci::use(b), soci::use(m));
+  std::optional<MonthInfo> out;
+  for (const auto& r : rs) out = MonthFromRowExceptDays(r);
+  // After the rowset is read: ObjectionDays may query the same session.
+  if (out) out->objection_days = ObjectionDays(sql, out->scheme_id);
+  return out;
+}
+
 void ScoringService::AddSource(std::shared_ptr<LedgerSource> source) { extra_sources_.push_back(std::move(source)); }
 
 // ---- schemes ----
@@ -647,15 +669,16 @@ Result<std::vector<MonthInfo>> ScoringService::ListMonths(const Principal& calle
     soci::rowset<soci::row> rs =
         (sql.prepare << std::string("SELECT ") + kMonthColumns +
                             " FROM score_months m JOIN units u ON u.id = m.bureau_id "
-                            "JOIN score_schemes s ON s.id = m.scheme_id WHERE m.bureau_id = :b AND m.month >= :lo "
+                            "WHERE m.bureau_id = :b AND m.month >= :lo "
                             "AND m.month <= :hi ORDER BY m.month DESC",
          soci::use(bid), soci::use(lo), soci::use(hi));
     const bool manager = IsManager(who);
     for (const auto& r : rs) {
-      MonthInfo m = MonthFromRow(r);
+      MonthInfo m = MonthFromRowExceptDays(r);
       if (m.status == kDraft && !manager) continue;
       out.push_back(std::move(m));
     }
+    for (auto& m : out) m.objection_days = ObjectionDays(sql, m.scheme_id);
     return out;
   });
 }
@@ -823,6 +846,8 @@ Result<RankingView> ScoringService::GetRankings(const Principal& caller, std::op
       auto snap = FrozenRankings(sql, *m);
       if (!snap) return Internal("排名快照缺失或损坏");
       v.rankings = FilterRankings(*snap, *prefix);
+      const EpochSeconds stamp = m->status == kFinal ? m->finalized_at.value_or(0) : m->published_at.value_or(0);
+      v.frozen_key = fmt::format("{}|{}|{}|{}|{}", m->id, m->status, stamp, m->ledger_hash, *prefix);
     }
     return v;
   });

@@ -115,6 +115,10 @@ struct RankingView {
   MonthInfo month;
   std::string phase;  // draft (live, managers only) / published / final / preview (not stored; CLI)
   Rankings rankings;  // filtered to the caller's scope (and unit filter); ranks are bureau-wide
+  // Published/final months only (empty otherwise): names the exact content of `rankings` — month
+  // row, status, freeze time, ledger hash and the view's path prefix — so a caller may cache what
+  // it derives from them (the routes cache the serialised lists). Equal keys, equal rankings.
+  std::string frozen_key;
 };
 
 struct YearRow {
@@ -265,6 +269,12 @@ class ScoringService {
   // month keeps the status and time it was cached with (publish and finalise change them).
   std::shared_ptr<const Rankings> FrozenRankings(soci::session& sql, const MonthInfo& m);
 
+  // objection_days of a scheme version, read and parsed from its document once: stored documents
+  // never change (a new version is a new row), and every month shown carries the figure.
+  int ObjectionDays(soci::session& sql, std::int64_t scheme_id);
+  // A bureau's month (nullopt: never computed), objection_days included.
+  std::optional<MonthInfo> LoadMonth(soci::session& sql, std::int64_t bureau, const std::string& month);
+
   db::Database& db_;
   const Clock& clock_;
   std::vector<std::shared_ptr<LedgerSource>> extra_sources_;
@@ -275,6 +285,8 @@ class ScoringService {
   };
   std::mutex snapshots_mu_;
   std::map<std::int64_t, CachedSnapshot> snapshots_;  // score_months.id → snapshot
+  std::mutex scheme_days_mu_;
+  std::map<std::int64_t, int> scheme_days_;  // score_schemes.id → objection_days
 };
 
 }  // namespace fazhi::scoring

@@ -352,5 +352,74 @@ TEST_F(ScoringHttpTest, LegalUnitOfficerManagesTheBureauMonth) {
   EXPECT_EQ(other.Get("/api/scoring/months/2023-07/rankings?bureau_id=" + std::to_string(bureau_)).status, 404);
 }
 
+// The ranking page of a frozen month is served from serialised lists cached per view: the answer
+// must stay byte-identical to serialising the view afresh, per scope, with the month object (its
+// pending objections) current, and must follow the final snapshot once the month is finalised.
+TEST_F(ScoringHttpTest, FrozenRankingsServedFromCacheMatchFreshSerialisation) {
+  auto leader = SignedIn("leader");
+  PublishJuly(leader);
+  auto officer = SignedIn("officer_a");
+  const auto fresh = [&](std::optional<std::int64_t> unit) {
+    auto v = service_->GetRankings(SystemPrincipal(), bureau_, "2023-07", unit);
+    EXPECT_TRUE(v.has_value());
+    EXPECT_FALSE(v->frozen_key.empty());
+    return RankingViewJson(*v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+
+  for (int pass = 0; pass < 2; ++pass) {  // cache miss, then hit
+    Response whole = leader.Get("/api/scoring/months/2023-07/rankings");
+    ASSERT_EQ(whole.status, 200) << whole.body;
+    EXPECT_EQ(whole.body, fresh(std::nullopt)) << "pass " << pass;
+    Response mine = officer.Get("/api/scoring/months/2023-07/rankings");
+    ASSERT_EQ(mine.status, 200) << mine.body;
+    EXPECT_EQ(mine.body, fresh(team_a_)) << "pass " << pass;
+    EXPECT_NE(mine.body, whole.body);  // another scope, another cached view
+    Response narrowed = leader.Get("/api/scoring/months/2023-07/rankings?unit_id=" + std::to_string(team_a_));
+    EXPECT_EQ(narrowed.body, mine.body);
+  }
+  Response sheet = officer.Get("/api/scoring/months/2023-07/sheet");
+  ASSERT_EQ(sheet.status, 200) << sheet.body;
+  EXPECT_EQ(sheet.body, sheet.json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  EXPECT_EQ(sheet.json["officers"], officer.Get("/api/scoring/months/2023-07/rankings").json["officers"]);
+  EXPECT_NE(sheet.json["title"].get<std::string>().find("晾晒"), std::string::npos);
+
+  // An objection: the month object (not cached) shows it, the published lists do not change.
+  const auto a1_total = [](const Response& r, std::int64_t person) {
+    for (const auto& o : r.json["officers"])
+      if (o["person_id"] == person) return o["total"].get<double>();
+    ADD_FAILURE() << "person " << person << " not ranked";
+    return 0.0;
+  };
+  Response me = officer.Get("/api/scoring/me?month=2023-07");
+  std::int64_t deduction = 0;
+  for (const auto& e : me.json["entries"])
+    if (e["points_centi"].get<int>() < 0) deduction = e["id"];
+  ASSERT_NE(deduction, 0);
+  Response o = officer.Post("/api/scoring/objections", nlohmann::json{{"entry_id", deduction}, {"reason", "已按期整改"}});
+  ASSERT_EQ(o.status, 201) << o.body;
+  Response during = officer.Get("/api/scoring/months/2023-07/rankings");
+  EXPECT_EQ(during.json["month"]["pending_objections"], 1);
+  EXPECT_EQ(during.body, fresh(team_a_));
+  EXPECT_DOUBLE_EQ(a1_total(during, a1_), -2.85);
+  ASSERT_EQ(leader.Post("/api/scoring/objections/" + std::to_string(o.json["id"].get<int>()) + "/decide",
+                        nlohmann::json{{"decision", "accept"}, {"reason", "整改材料按期提交"}, {"adjustment", 5.5}})
+                .status,
+            200);
+  EXPECT_DOUBLE_EQ(a1_total(officer.Get("/api/scoring/months/2023-07/rankings"), a1_), -2.85);  // as published
+
+  // Final: the lists follow the final snapshot (adjustment included).
+  clock_->Set(LocalMidnight(CivilDate{2023, 8, 6}) + 60);
+  ASSERT_EQ(officer.Login("officer_a", kPassword).status, 200);
+  ASSERT_EQ(leader.Login("leader", kPassword).status, 200);
+  ASSERT_EQ(leader.Post("/api/scoring/months/2023-07/finalize", std::string()).status, 200);
+  Response fin = officer.Get("/api/scoring/months/2023-07/rankings");
+  ASSERT_EQ(fin.status, 200) << fin.body;
+  EXPECT_EQ(fin.json["phase"], "final");
+  EXPECT_EQ(fin.json["month"]["pending_objections"], 0);
+  EXPECT_DOUBLE_EQ(a1_total(fin, a1_), 2.65);
+  EXPECT_EQ(fin.body, fresh(team_a_));
+  EXPECT_EQ(leader.Get("/api/scoring/months/2023-07/rankings").body, fresh(std::nullopt));
+}
+
 }  // namespace
 }  // namespace fazhi::scoring
