@@ -10,6 +10,9 @@
 //               --threads threads): the figure the target (≤ 1 s) is about, and its ratio to `read`;
 //   - store:    ScoringService::ComputeMonth for every bureau (full + writing the draft ledger).
 // Usage: scoring_bench [--officers N] [--cases N] [--runs N] [--threads N (2)] [--keep DIR]
+//                      [--pragmas "mmap_size=268435456;cache_size=-131072"]
+//   --pragmas: SQLite PRAGMAs run on every pooled connection after the data is generated (to try
+//   settings without changing src/db; the figures print which were set).
 #include <time.h>
 #include <unistd.h>
 
@@ -348,12 +351,30 @@ double Median(std::vector<double> v) {
 
 }  // namespace
 
+// Runs each ';'-separated PRAGMA on all `pool` connections: nested borrows hold every connection
+// at once, so each one gets them (bench only: the service never borrows a second session).
+void ApplyPragmas(db::Database& db, const std::string& pragmas, unsigned pool) {
+  if (pragmas.empty() || pool == 0) return;
+  db.Read([&](soci::session& sql) {
+    std::size_t at = 0;
+    while (at < pragmas.size()) {
+      const std::size_t end = std::min(pragmas.find(';', at), pragmas.size());
+      const std::string one = pragmas.substr(at, end - at);
+      if (!one.empty()) sql << "PRAGMA " + one;
+      at = end + 1;
+    }
+    ApplyPragmas(db, pragmas, pool - 1);
+    return 0;
+  });
+}
+
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   int officers = 5000, cases = 100000, runs = 3;
   unsigned threads = 2;
-  std::string keep;
+  std::string keep, pragmas;
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--pragmas")) pragmas = argv[i + 1];
     if (!std::strcmp(argv[i], "--officers")) officers = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--cases")) cases = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--runs")) runs = std::max(1, std::atoi(argv[i + 1]));
@@ -365,7 +386,8 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   const std::string url = "sqlite:" + (dir / "bench.db").string();
   std::filesystem::remove(dir / "bench.db");
-  auto opened = db::Database::Open(url, std::max(2u, threads));
+  const unsigned pool = std::max(2u, threads);
+  auto opened = db::Database::Open(url, pool);
   if (!opened) {
     std::fprintf(stderr, "open: %s\n", opened.error().message.c_str());
     return 1;
@@ -384,6 +406,8 @@ int main(int argc, char** argv) {
               static_cast<long long>(g.violations), static_cast<long long>(g.findings), static_cast<long long>(g.orders),
               kBureaus, gen, url.c_str());
 
+  ApplyPragmas(db, pragmas, pool);
+  if (!pragmas.empty()) std::printf("PRAGMAs on each of the %u connections: %s\n", pool, pragmas.c_str());
   ManualClock clock(LocalMidnight(CivilDate{2023, 8, 2}) + 9 * 3600);
   ScoringService svc(db, clock);
   const auth::Principal system = SystemPrincipal();

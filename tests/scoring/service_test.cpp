@@ -458,6 +458,11 @@ TEST_F(ScoringServiceTest, ScoreCommandPrintsStoredOrPreview) {
   ASSERT_EQ(j["bureaus"].size(), 1u);
   EXPECT_EQ(j["bureaus"][0]["phase"], "preview");
   EXPECT_TRUE(svc_->ListMonths(Manager(), std::nullopt, 2023)->empty());
+  // The whole city: its bureaus previewed together (two threads); the bureau without a scheme is
+  // left out, the other gives the same answer as alone.
+  std::ostringstream city_out;
+  ASSERT_EQ(RunScoreCommand(*db_, clock_, {.month = "2023-07", .unit_id = city_}, city_out, err), 0) << err.str();
+  EXPECT_EQ(nlohmann::json::parse(city_out.str()), j);
   // Published: the stored snapshot, narrowed to a team.
   ASSERT_TRUE(svc_->ComputeMonth(Manager(), Act(), std::nullopt, "2023-07"));
   ASSERT_TRUE(svc_->PublishMonth(Manager(), Act(), std::nullopt, "2023-07"));
