@@ -6,9 +6,13 @@
 //   - collect:  the ledger sources' queries (joins, first-event checks) into RawFacts;
 //   - compute:  the pure ledger computation (facts + scheme → entries, caps, sort);
 //   - full:     ScoringService::PreviewMonth for every bureau (collect + compute + rankings + hash),
-//               the figure the target (≤ 1 s) is about, and its ratio to `read`;
+//               one bureau after another, and ScoringService::PreviewMonths (the bureaus on
+//               --threads threads): the figure the target (≤ 1 s) is about, and its ratio to `read`;
 //   - store:    ScoringService::ComputeMonth for every bureau (full + writing the draft ledger).
-// Usage: scoring_bench [--officers N] [--cases N] [--runs N] [--keep DIR]
+// Usage: scoring_bench [--officers N] [--cases N] [--runs N] [--threads N (2)] [--keep DIR]
+//                      [--pragmas "mmap_size=268435456;cache_size=-131072"]
+//   --pragmas: SQLite PRAGMAs run on every pooled connection after the data is generated (to try
+//   settings without changing src/db; the figures print which were set).
 #include <time.h>
 #include <unistd.h>
 
@@ -347,22 +351,43 @@ double Median(std::vector<double> v) {
 
 }  // namespace
 
+// Runs each ';'-separated PRAGMA on all `pool` connections: nested borrows hold every connection
+// at once, so each one gets them (bench only: the service never borrows a second session).
+void ApplyPragmas(db::Database& db, const std::string& pragmas, unsigned pool) {
+  if (pragmas.empty() || pool == 0) return;
+  db.Read([&](soci::session& sql) {
+    std::size_t at = 0;
+    while (at < pragmas.size()) {
+      const std::size_t end = std::min(pragmas.find(';', at), pragmas.size());
+      const std::string one = pragmas.substr(at, end - at);
+      if (!one.empty()) sql << "PRAGMA " + one;
+      at = end + 1;
+    }
+    ApplyPragmas(db, pragmas, pool - 1);
+    return 0;
+  });
+}
+
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   int officers = 5000, cases = 100000, runs = 3;
-  std::string keep;
+  unsigned threads = 2;
+  std::string keep, pragmas;
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--pragmas")) pragmas = argv[i + 1];
     if (!std::strcmp(argv[i], "--officers")) officers = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--cases")) cases = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--runs")) runs = std::max(1, std::atoi(argv[i + 1]));
     else if (!std::strcmp(argv[i], "--keep")) keep = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--threads")) threads = static_cast<unsigned>(std::max(1, std::atoi(argv[i + 1])));
   }
   const auto dir = keep.empty() ? std::filesystem::temp_directory_path() / ("fazhi_scoring_bench_" + std::to_string(::getpid()))
                                 : std::filesystem::path(keep);
   std::filesystem::create_directories(dir);
   const std::string url = "sqlite:" + (dir / "bench.db").string();
   std::filesystem::remove(dir / "bench.db");
-  auto opened = db::Database::Open(url, 2);
+  const unsigned pool = std::max(2u, threads);
+  auto opened = db::Database::Open(url, pool);
   if (!opened) {
     std::fprintf(stderr, "open: %s\n", opened.error().message.c_str());
     return 1;
@@ -381,6 +406,8 @@ int main(int argc, char** argv) {
               static_cast<long long>(g.violations), static_cast<long long>(g.findings), static_cast<long long>(g.orders),
               kBureaus, gen, url.c_str());
 
+  ApplyPragmas(db, pragmas, pool);
+  if (!pragmas.empty()) std::printf("PRAGMAs on each of the %u connections: %s\n", pool, pragmas.c_str());
   ManualClock clock(LocalMidnight(CivilDate{2023, 8, 2}) + 9 * 3600);
   ScoringService svc(db, clock);
   const auth::Principal system = SystemPrincipal();
@@ -398,9 +425,10 @@ int main(int argc, char** argv) {
   const Scheme scheme = ParseScheme(DefaultSchemeDocument()).value();
   const MonthScope scope = MakeMonthScope(0, month, clock.Now());
 
-  std::vector<double> read_t, collect_t, compute_t, serialize_t, full_t, store_t;
+  std::vector<double> read_t, collect_t, compute_t, serialize_t, seq_t, full_t, store_t;
   std::size_t bytes = 0;
-  std::vector<std::vector<double>> cpu(6);
+  std::string hashes;  // ledger hash prefix per bureau: equal before and after a change of the code
+  std::vector<std::vector<double>> cpu(7);
   std::int64_t rows = 0, facts_n = 0, entries_n = 0;
   // Warm the page cache once so every figure measures the same (hot) state.
   ReadBaseline(db, g.bureaus, scope);
@@ -434,9 +462,19 @@ int main(int argc, char** argv) {
       for (const auto& l : ledgers) bytes = SerializeLedger(l).size();
     }));
     g_cpu = &cpu[4];
-    full_t.push_back(Time([&] {
+    seq_t.push_back(Time([&] {
       for (auto b : g.bureaus)
         if (auto v = svc.PreviewMonth(system, b, month.Text()); !v) std::fprintf(stderr, "%s\n", v.error().message.c_str());
+    }));
+    g_cpu = &cpu[6];
+    full_t.push_back(Time([&] {
+      hashes.clear();
+      for (auto& v : svc.PreviewMonths(system, g.bureaus, month.Text(), std::nullopt, threads)) {
+        if (!v)
+          std::fprintf(stderr, "%s\n", v.error().message.c_str());
+        else
+          hashes += v->month.ledger_hash.substr(0, 8) + " ";
+      }
     }));
     g_cpu = &cpu[5];
     store_t.push_back(Time([&] {
@@ -447,7 +485,7 @@ int main(int argc, char** argv) {
   }
   g_cpu = nullptr;
   const double read = Median(read_t), full = Median(full_t);
-  const double read_cpu = Median(cpu[0]), full_cpu = Median(cpu[4]);
+  const double read_cpu = Median(cpu[0]), full_cpu = Median(cpu[6]);
   std::printf("rows read by the baseline: %lld; facts: %lld; ledger entries: %lld; ledger text %.1f MB "
               "(median of %d runs; wall / CPU seconds)\n",
               static_cast<long long>(rows), static_cast<long long>(facts_n), static_cast<long long>(entries_n),
@@ -455,14 +493,19 @@ int main(int argc, char** argv) {
   auto line = [&](const char* what, const std::vector<double>& wall, int c) {
     std::printf("  %-40s %7.3f s  %7.3f s cpu\n", what, Median(wall), Median(cpu[static_cast<std::size_t>(c)]));
   };
+  std::printf("ledger hashes: %s\n", hashes.c_str());
   line("read (plain SELECTs of the same rows)", read_t, 0);
   line("collect (ledger sources' queries)", collect_t, 1);
   line("compute (pure ledger function)", compute_t, 2);
   line("serialize (canonical ledger text)", serialize_t, 3);
-  line("full month (collect+compute+rankings+hash)", full_t, 4);
+  line("full month, bureaus one after another", seq_t, 4);
+  std::printf("  %-40s %7.3f s  %7.3f s cpu\n", ("full month, " + std::to_string(threads) + " threads (PreviewMonths)").c_str(),
+              Median(full_t), Median(cpu[6]));
   line("full + store the draft ledger", store_t, 5);
-  std::printf("full month: %.3f s wall, %.3f s cpu (target <= 1 s: %s); ratio to read: %.2fx wall, %.2fx cpu\n", full,
-              full_cpu, full_cpu <= 1.0 ? "met" : "MISSED", full / read, full_cpu / read_cpu);
+  std::printf("full month (%u threads): %.3f s wall, %.3f s cpu (target <= 1 s wall: %s); ratio to read: %.2fx wall, "
+              "%.2fx cpu; one thread: %.3f s wall, %.3f s cpu, %.2fx read cpu\n",
+              threads, full, full_cpu, full <= 1.0 ? "met" : "MISSED", full / read, full_cpu / read_cpu, Median(seq_t),
+              Median(cpu[4]), Median(cpu[4]) / read_cpu);
   if (keep.empty()) std::filesystem::remove_all(dir);
   return 0;
 }

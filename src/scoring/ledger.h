@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -72,6 +74,9 @@ std::vector<Entry> ComputeLedger(const Scheme& scheme, int scheme_version, std::
 // Canonical text of a ledger (one JSON object per line, fixed key order). Equal ledgers give equal
 // text; used for the determinism check and the ledger hash stored with each month.
 std::string SerializeLedger(const std::vector<Entry>& entries);
+// The same text, handed to `sink` in consecutive pieces of a few hundred KB (for hashing without
+// holding the whole text).
+void SerializeLedger(const std::vector<Entry>& entries, const std::function<void(std::string_view)>& sink);
 
 // ---- rankings ----
 

@@ -17,6 +17,9 @@ int Report(std::ostream& err, const Error& e) {
   return e.code == ErrorCode::kInternal ? 1 : 2;
 }
 
+// Threads for previewing several bureaus: not more than the CLI's connection pool (main.cpp: 2).
+constexpr unsigned kPreviewThreads = 2;
+
 }  // namespace
 
 int RunScoreCommand(db::Database& db, const Clock& clock, const ScoreCommandOptions& o, std::ostream& out,
@@ -46,12 +49,30 @@ int RunScoreCommand(db::Database& db, const Clock& clock, const ScoreCommandOpti
     if (level == "team") narrow = o.unit_id;
   }
 
+  // Stored months first; the months nobody computed yet are previewed together, bureaus on two
+  // threads (independent: each borrows its own session; the CLI's pool holds two).
+  std::vector<std::optional<Result<RankingView>>> views(bureaus->size());
+  std::vector<std::int64_t> to_preview;
+  std::vector<std::size_t> preview_slot;
+  for (std::size_t i = 0; i < bureaus->size(); ++i) {
+    auto view = svc.GetRankings(who, (*bureaus)[i], mk->Text(), narrow);
+    if (!view && view.error().code == ErrorCode::kNotFound) {
+      to_preview.push_back((*bureaus)[i]);
+      preview_slot.push_back(i);
+      continue;
+    }
+    views[i] = std::move(view);
+  }
+  if (!to_preview.empty()) {
+    auto previews = svc.PreviewMonths(who, to_preview, mk->Text(), narrow, kPreviewThreads);
+    for (std::size_t k = 0; k < previews.size(); ++k) views[preview_slot[k]] = std::move(previews[k]);
+  }
+
   nlohmann::json list = nlohmann::json::array();
   std::optional<RankingView> first;
   std::vector<EntryView> entries;
-  for (const auto bureau : *bureaus) {
-    auto view = svc.GetRankings(who, bureau, mk->Text(), narrow);
-    if (!view && view.error().code == ErrorCode::kNotFound) view = svc.PreviewMonth(who, bureau, mk->Text(), narrow);
+  for (std::size_t i = 0; i < bureaus->size(); ++i) {
+    auto& view = *views[i];
     if (!view) {
       if (view.error().reason == "no_scheme" && bureaus->size() > 1) continue;  // a bureau without a scheme
       return Report(err, view.error());
@@ -59,7 +80,7 @@ int RunScoreCommand(db::Database& db, const Clock& clock, const ScoreCommandOpti
     if (o.format == "xlsx" && view->phase != "preview") {
       PageRequest all;
       all.page_size = 1000000;
-      if (auto e = svc.ListEntries(who, bureau, mk->Text(), narrow, all)) entries = std::move(e->items);
+      if (auto e = svc.ListEntries(who, (*bureaus)[i], mk->Text(), narrow, all)) entries = std::move(e->items);
     }
     list.push_back(RankingViewJson(*view));
     if (!first) first = std::move(*view);

@@ -1,6 +1,10 @@
 #include "scoring/scoring_routes.h"
 
 #include <cmath>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 
 #include "auth/roles.h"
 #include "core/json_input.h"
@@ -136,11 +140,116 @@ nlohmann::json SchemeVersionJson(const SchemeVersion& v) {
           {"created_at", v.created_at}};
 }
 
-nlohmann::json RankingViewJson(const RankingView& v) {
-  nlohmann::json r = RankingsJson(v.rankings);
+namespace {
+
+// {"officers": [...], "units": [...]} of a ranking view, with the movement arrows.
+nlohmann::json RankingListsJson(const Rankings& rankings) {
+  nlohmann::json r = RankingsJson(rankings);
   for (auto& o : r["officers"]) o["movement_text"] = MovementText(o["movement"].is_null() ? std::nullopt : std::optional<int>(o["movement"].get<int>()));
   for (auto& u : r["units"]) u["movement_text"] = MovementText(u["movement"].is_null() ? std::nullopt : std::optional<int>(u["movement"].get<int>()));
-  return {{"month", MonthJson(v.month)}, {"phase", v.phase}, {"officers", r["officers"]}, {"units", r["units"]}};
+  return r;
+}
+
+std::string Dump(const nlohmann::json& j) {
+  // As http::Server serialises Reply::json, so a cached body is byte-identical to an uncached one.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The serialised officer and unit lists of frozen (published/final) ranking views, keyed by
+// RankingView::frozen_key, least recently used dropped beyond a byte budget. The ranking page is
+// the module's most read page and a whole bureau's list (400 officers, ~100 KB) cost ~3 ms of
+// CPU to build and serialise per request — nearly all of the request; the lists of a frozen month
+// never change, so they are serialised once per view (scope prefix). The month object (pending
+// objections change during the window) is serialised per request. Thread-safe.
+class FrozenListsCache {
+ public:
+  struct Lists {
+    std::string officers, units;  // JSON arrays
+  };
+
+  explicit FrozenListsCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+
+  std::shared_ptr<const Lists> Get(const RankingView& v) {
+    {
+      std::lock_guard lock(mu_);
+      if (auto it = index_.find(v.frozen_key); it != index_.end()) {
+        lru_.splice(lru_.begin(), lru_, it->second);
+        return it->second->lists;
+      }
+    }
+    nlohmann::json j = RankingListsJson(v.rankings);
+    auto lists = std::make_shared<const Lists>(Lists{Dump(j["officers"]), Dump(j["units"])});
+    const std::size_t bytes = lists->officers.size() + lists->units.size() + v.frozen_key.size();
+    std::lock_guard lock(mu_);
+    if (index_.contains(v.frozen_key) || bytes > max_bytes_) return lists;  // raced, or too big to keep
+    lru_.push_front(Node{v.frozen_key, lists, bytes});
+    index_[v.frozen_key] = lru_.begin();
+    bytes_ += bytes;
+    while (bytes_ > max_bytes_) {
+      bytes_ -= lru_.back().bytes;
+      index_.erase(lru_.back().key);
+      lru_.pop_back();
+    }
+    return lists;
+  }
+
+ private:
+  struct Node {
+    std::string key;
+    std::shared_ptr<const Lists> lists;
+    std::size_t bytes = 0;
+  };
+  const std::size_t max_bytes_;
+  std::mutex mu_;
+  std::list<Node> lru_;  // most recently used first
+  std::unordered_map<std::string, std::list<Node>::iterator> index_;
+  std::size_t bytes_ = 0;
+};
+
+// 32 MB: every view (bureau, each unit) of a year of a 5,000-officer bureau's months.
+constexpr std::size_t kFrozenListsBudget = 32u << 20;
+
+// The ranking view as JSON text: RankingViewJson(v) (plus `title` if given), byte for byte, with
+// the lists of a frozen month from the cache.
+std::string RankingViewText(const RankingView& v, FrozenListsCache& cache, const std::string* title = nullptr) {
+  if (v.frozen_key.empty()) {
+    nlohmann::json j = RankingViewJson(v);
+    if (title) j["title"] = *title;
+    return Dump(j);
+  }
+  auto lists = cache.Get(v);
+  // Keys in nlohmann's (sorted) order: month, officers, phase, title, units.
+  std::string out = "{\"month\":";
+  out += Dump(MonthJson(v.month));
+  out += ",\"officers\":";
+  out += lists->officers;
+  out += ",\"phase\":";
+  out += Dump(v.phase);
+  if (title) {
+    out += ",\"title\":";
+    out += Dump(*title);
+  }
+  out += ",\"units\":";
+  out += lists->units;
+  out += '}';
+  return out;
+}
+
+Reply JsonText(std::string text) {
+  Reply reply;
+  reply.body = std::move(text);
+  reply.content_type = "application/json; charset=utf-8";
+  return reply;
+}
+
+}  // namespace
+
+nlohmann::json RankingViewJson(const RankingView& v) {
+  nlohmann::json r = RankingListsJson(v.rankings);
+  return {{"month", MonthJson(v.month)},
+          {"phase", v.phase},
+          {"officers", std::move(r["officers"])},
+          {"units", std::move(r["units"])}};
 }
 
 nlohmann::json OfficerMonthJson(const OfficerMonth& o) {
@@ -220,6 +329,7 @@ nlohmann::json ActsJson() {
 }
 
 void RegisterRoutes(http::Router& r, ScoringService& svc) {
+  auto lists_cache = std::make_shared<FrozenListsCache>(kFrozenListsBudget);
   const auto kRead = Need(auth::perm::kScoreRead);
   const auto kManage = Need(auth::perm::kScoreManage);
 
@@ -306,12 +416,14 @@ void RegisterRoutes(http::Router& r, ScoringService& svc) {
     return JsonOr(svc.FinalizeMonth(ctx.user(), ctx.Actor(), *b, ctx.PathParam("month")), MonthJson);
   });
 
-  r.Get("/api/scoring/months/{month}/rankings", kRead, [&svc](Ctx& ctx) -> Result<Reply> {
+  r.Get("/api/scoring/months/{month}/rankings", kRead, [&svc, lists_cache](Ctx& ctx) -> Result<Reply> {
     auto b = QueryId(ctx, "bureau_id");
     if (!b) return std::unexpected(b.error());
     auto u = QueryId(ctx, "unit_id");
     if (!u) return std::unexpected(u.error());
-    return JsonOr(svc.GetRankings(ctx.user(), *b, ctx.PathParam("month"), *u), RankingViewJson);
+    auto v = svc.GetRankings(ctx.user(), *b, ctx.PathParam("month"), *u);
+    if (!v) return std::unexpected(v.error());
+    return JsonText(RankingViewText(*v, *lists_cache));
   });
 
   r.Get("/api/scoring/months/{month}/entries", kManage, [&svc](Ctx& ctx) -> Result<Reply> {
@@ -338,7 +450,7 @@ void RegisterRoutes(http::Router& r, ScoringService& svc) {
     return Reply::File(std::move(f->bytes), std::move(f->content_type), std::move(f->filename));
   });
 
-  r.Get("/api/scoring/months/{month}/sheet", kRead, [&svc](Ctx& ctx) -> Result<Reply> {
+  r.Get("/api/scoring/months/{month}/sheet", kRead, [&svc, lists_cache](Ctx& ctx) -> Result<Reply> {
     auto b = QueryId(ctx, "bureau_id");
     if (!b) return std::unexpected(b.error());
     auto u = QueryId(ctx, "unit_id");
@@ -354,9 +466,8 @@ void RegisterRoutes(http::Router& r, ScoringService& svc) {
       reply.content_type = "text/html; charset=utf-8";
       return reply;
     }
-    nlohmann::json j = RankingViewJson(*v);
-    j["title"] = v->month.bureau_name + " " + v->month.month + " 执法办案积分晾晒";
-    return Reply::Json(std::move(j));
+    const std::string title = v->month.bureau_name + " " + v->month.month + " 执法办案积分晾晒";
+    return JsonText(RankingViewText(*v, *lists_cache, &title));
   });
 
   r.Get("/api/scoring/me", kRead, [&svc](Ctx& ctx) -> Result<Reply> {

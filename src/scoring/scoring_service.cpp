@@ -1,9 +1,12 @@
 #include "scoring/scoring_service.h"
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -49,6 +52,13 @@ Result<void> RequireManage(const Principal& who) {
 }
 bool IsManager(const Principal& who) { return who.Has(auth::perm::kScoreManage); }
 
+// A bureau's legal unit (法制大队 / 法制部门 …), by its category or, when the category is empty, its name.
+bool IsLegalUnit(const std::string& name, const std::string& category) {
+  static constexpr std::string_view kLegal[] = {"法制大队", "法制部门", "法制科", "法制室"};
+  const std::string& what = category.empty() ? name : category;
+  return std::find(std::begin(kLegal), std::end(kLegal), what) != std::end(kLegal);
+}
+
 // The bureau (分县局) an operation is about. Managing needs the bureau in scope; reading accepts the
 // caller's own bureau too (an officer of a 派出所 sees his bureau's published rankings, filtered).
 Result<UnitRow> ResolveBureau(soci::session& sql, const Principal& who, std::optional<std::int64_t> bureau_id,
@@ -81,6 +91,18 @@ std::string Sha256Hex(const std::string& data) {
   return ToHex(std::string_view(reinterpret_cast<const char*>(out), sizeof out));
 }
 
+// SHA-256 of SerializeLedger(entries), hashed piece by piece as the text is written (the text of a
+// bureau's month is tens of MB: never held whole).
+std::string LedgerHash(const std::vector<Entry>& entries) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return Sha256Hex(SerializeLedger(entries));
+  SerializeLedger(entries, [&](std::string_view piece) { EVP_DigestUpdate(ctx.get(), piece.data(), piece.size()); });
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx.get(), out, &len);
+  return ToHex(std::string_view(reinterpret_cast<const char*>(out), len));
+}
+
 std::optional<EpochSeconds> OptTime(const soci::row& r, std::size_t i) {
   if (db::IsNull(r, i)) return std::nullopt;
   return db::GetInt64(r, i);
@@ -89,11 +111,13 @@ std::optional<EpochSeconds> OptTime(const soci::row& r, std::size_t i) {
 constexpr const char* kMonthColumns =
     "m.id, m.bureau_id, u.name, m.month, m.status, m.scheme_id, m.scheme_version, m.entry_count, m.skipped_facts, "
     "m.ledger_hash, m.computed_at, m.computed_by, m.published_at, m.published_by, m.objection_deadline, "
-    "m.finalized_at, m.finalized_by, s.document, "
+    "m.finalized_at, m.finalized_by, "
     "(SELECT COUNT(*) FROM score_objections o WHERE o.bureau_id = m.bureau_id AND o.month = m.month "
     "AND o.status = 'pending')";
 
-MonthInfo MonthFromRow(const soci::row& r) {
+// A month row of kMonthColumns, except objection_days (from the scheme's document: the service
+// parses it once per scheme version, see ScoringService::ObjectionDays).
+MonthInfo MonthFromRowExceptDays(const soci::row& r) {
   MonthInfo m;
   m.id = db::GetInt64(r, 0);
   m.bureau_id = db::GetInt64(r, 1);
@@ -112,23 +136,8 @@ MonthInfo MonthFromRow(const soci::row& r) {
   m.objection_deadline = OptTime(r, 14);
   m.finalized_at = OptTime(r, 15);
   m.finalized_by = db::GetText(r, 16);
-  auto doc = nlohmann::json::parse(db::GetText(r, 17), nullptr, false);
-  if (doc.is_object() && doc.contains("objection_days") && doc["objection_days"].is_number_integer())
-    m.objection_days = doc["objection_days"].get<int>();
-  m.pending_objections = static_cast<int>(db::GetInt64(r, 18));
+  m.pending_objections = static_cast<int>(db::GetInt64(r, 17));
   return m;
-}
-
-std::optional<MonthInfo> LoadMonth(soci::session& sql, std::int64_t bureau, const std::string& month) {
-  long long b = bureau;
-  std::string m = month;
-  soci::rowset<soci::row> rs =
-      (sql.prepare << std::string("SELECT ") + kMonthColumns +
-                          " FROM score_months m JOIN units u ON u.id = m.bureau_id "
-                          "JOIN score_schemes s ON s.id = m.scheme_id WHERE m.bureau_id = :b AND m.month = :m",
-       soci::use(b), soci::use(m));
-  for (const auto& r : rs) return MonthFromRow(r);
-  return std::nullopt;
 }
 
 SchemeVersion SchemeFromRow(const soci::row& r) {
@@ -491,12 +500,74 @@ auth::Principal SystemPrincipal() {
 
 ScoringService::ScoringService(db::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
 
+// The 法制大队 / 法制部门 (the bureau's legal unit) runs the bureau's 执法积分 with the 局领导: the scheme,
+// the monthly cycle and objections. Its accounts sit on the legal unit, a sibling of the 派出所 and
+// 大队 they score, so the account's own subtree is not enough. Only score.manage holders whose unit is
+// such a legal unit are widened, only to their own bureau and only inside scoring; everybody else
+// keeps the account's scope.
+Principal ScoringService::ScoringScope(const Principal& who) {
+  if (!who.Has(auth::perm::kScoreManage) || who.unit_id == 0) return who;
+  auto bureau_path = db_.Read([&](soci::session& sql) -> Result<std::string> {
+    long long uid = who.unit_id;
+    std::string level, name, category, path;
+    soci::indicator cat_ind = soci::i_null, path_ind = soci::i_null;
+    sql << "SELECT u.level, u.name, u.category, b.path FROM units u LEFT JOIN units b ON b.id = u.bureau_id "
+           "AND b.level = 'bureau' WHERE u.id = :id",
+        soci::use(uid), soci::into(level), soci::into(name), soci::into(category, cat_ind), soci::into(path, path_ind);
+    if (!sql.got_data() || level != "team" || path_ind != soci::i_ok || path.empty()) return std::string();
+    if (cat_ind != soci::i_ok) category.clear();
+    return IsLegalUnit(name, category) ? path : std::string();
+  });
+  // Not a legal unit, or the account already sees the bureau: unchanged.
+  if (!bureau_path || bureau_path->empty() || who.InScope(*bureau_path) || !who.unit_path.starts_with(*bureau_path))
+    return who;
+  Principal widened = who;
+  widened.unit_path = *bureau_path;
+  return widened;
+}
+
+int ScoringService::ObjectionDays(soci::session& sql, std::int64_t scheme_id) {
+  {
+    std::lock_guard lock(scheme_days_mu_);
+    if (auto it = scheme_days_.find(scheme_id); it != scheme_days_.end()) return it->second;
+  }
+  long long sid = scheme_id;
+  std::string document;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT document FROM score_schemes WHERE id = :id", soci::use(sid), soci::into(document, ind);
+  if (!sql.got_data() || ind != soci::i_ok) return MonthInfo{}.objection_days;  // months reference their scheme
+  int days = MonthInfo{}.objection_days;
+  auto doc = nlohmann::json::parse(document, nullptr, false);
+  if (doc.is_object() && doc.contains("objection_days") && doc["objection_days"].is_number_integer())
+    days = doc["objection_days"].get<int>();
+  std::lock_guard lock(scheme_days_mu_);
+  scheme_days_[scheme_id] = days;
+  return days;
+}
+
+
+std::optional<MonthInfo> ScoringService::LoadMonth(soci::session& sql, std::int64_t bureau, const std::string& month) {
+  long long b = bureau;
+  std::string m = month;
+  soci::rowset<soci::row> rs =
+      (sql.prepare << std::string("SELECT ") + kMonthColumns +
+                          " FROM score_months m JOIN units u ON u.id = m.bureau_id "
+                          "WHERE m.bureau_id = :b AND m.month = :m",
+       soci::use(b), soci::use(m));
+  std::optional<MonthInfo> out;
+  for (const auto& r : rs) out = MonthFromRowExceptDays(r);
+  // After the rowset is read: ObjectionDays may query the same session.
+  if (out) out->objection_days = ObjectionDays(sql, out->scheme_id);
+  return out;
+}
+
 void ScoringService::AddSource(std::shared_ptr<LedgerSource> source) { extra_sources_.push_back(std::move(source)); }
 
 // ---- schemes ----
 
-Result<std::vector<SchemeVersion>> ScoringService::ListSchemes(const Principal& who,
+Result<std::vector<SchemeVersion>> ScoringService::ListSchemes(const Principal& caller,
                                                                std::optional<std::int64_t> bureau_id) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireRead(who); !ok) return std::unexpected(ok.error());
   return db_.Read([&](soci::session& sql) -> Result<std::vector<SchemeVersion>> {
     auto b = ResolveBureau(sql, who, bureau_id, false);
@@ -505,7 +576,8 @@ Result<std::vector<SchemeVersion>> ScoringService::ListSchemes(const Principal& 
   });
 }
 
-Result<SchemeVersion> ScoringService::GetScheme(const Principal& who, std::int64_t id) {
+Result<SchemeVersion> ScoringService::GetScheme(const Principal& caller, std::int64_t id) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireRead(who); !ok) return std::unexpected(ok.error());
   return db_.Read([&](soci::session& sql) -> Result<SchemeVersion> {
     long long sid = id;
@@ -520,7 +592,8 @@ Result<SchemeVersion> ScoringService::GetScheme(const Principal& who, std::int64
   });
 }
 
-Result<SchemeVersion> ScoringService::ValidateScheme(const Principal& who, const SchemeInput& in) {
+Result<SchemeVersion> ScoringService::ValidateScheme(const Principal& caller, const SchemeInput& in) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireManage(who); !ok) return std::unexpected(ok.error());
   return db_.Read([&](soci::session& sql) -> Result<SchemeVersion> {
     auto b = ResolveBureau(sql, who, in.bureau_id, true);
@@ -531,8 +604,9 @@ Result<SchemeVersion> ScoringService::ValidateScheme(const Principal& who, const
   });
 }
 
-Result<SchemeVersion> ScoringService::CreateScheme(const Principal& who, const audit::Actor& actor,
+Result<SchemeVersion> ScoringService::CreateScheme(const Principal& caller, const audit::Actor& actor,
                                                    const SchemeInput& in) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireManage(who); !ok) return std::unexpected(ok.error());
   return db_.Write([&](soci::session& sql) -> Result<SchemeVersion> {
     auto b = ResolveBureau(sql, who, in.bureau_id, true);
@@ -581,8 +655,9 @@ Result<SchemeVersion> ScoringService::CreateScheme(const Principal& who, const a
 
 // ---- months ----
 
-Result<std::vector<MonthInfo>> ScoringService::ListMonths(const Principal& who, std::optional<std::int64_t> bureau_id,
+Result<std::vector<MonthInfo>> ScoringService::ListMonths(const Principal& caller, std::optional<std::int64_t> bureau_id,
                                                           std::optional<int> year) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireRead(who); !ok) return std::unexpected(ok.error());
   return db_.Read([&](soci::session& sql) -> Result<std::vector<MonthInfo>> {
     auto b = ResolveBureau(sql, who, bureau_id, false);
@@ -594,21 +669,23 @@ Result<std::vector<MonthInfo>> ScoringService::ListMonths(const Principal& who, 
     soci::rowset<soci::row> rs =
         (sql.prepare << std::string("SELECT ") + kMonthColumns +
                             " FROM score_months m JOIN units u ON u.id = m.bureau_id "
-                            "JOIN score_schemes s ON s.id = m.scheme_id WHERE m.bureau_id = :b AND m.month >= :lo "
+                            "WHERE m.bureau_id = :b AND m.month >= :lo "
                             "AND m.month <= :hi ORDER BY m.month DESC",
          soci::use(bid), soci::use(lo), soci::use(hi));
     const bool manager = IsManager(who);
     for (const auto& r : rs) {
-      MonthInfo m = MonthFromRow(r);
+      MonthInfo m = MonthFromRowExceptDays(r);
       if (m.status == kDraft && !manager) continue;
       out.push_back(std::move(m));
     }
+    for (auto& m : out) m.objection_days = ObjectionDays(sql, m.scheme_id);
     return out;
   });
 }
 
-Result<MonthInfo> ScoringService::GetMonth(const Principal& who, std::optional<std::int64_t> bureau_id,
+Result<MonthInfo> ScoringService::GetMonth(const Principal& caller, std::optional<std::int64_t> bureau_id,
                                            const std::string& month) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireRead(who); !ok) return std::unexpected(ok.error());
   auto mk = RequireMonth(month, "month");
   if (!mk) return std::unexpected(mk.error());
@@ -621,8 +698,9 @@ Result<MonthInfo> ScoringService::GetMonth(const Principal& who, std::optional<s
   });
 }
 
-Result<MonthInfo> ScoringService::ComputeMonth(const Principal& who, const audit::Actor& actor,
+Result<MonthInfo> ScoringService::ComputeMonth(const Principal& caller, const audit::Actor& actor,
                                                std::optional<std::int64_t> bureau_id, const std::string& month) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireManage(who); !ok) return std::unexpected(ok.error());
   auto mk = RequireMonth(month, "month");
   if (!mk) return std::unexpected(mk.error());
@@ -642,7 +720,7 @@ Result<MonthInfo> ScoringService::ComputeMonth(const Principal& who, const audit
     std::string mm = m;
     sql << "DELETE FROM score_entries WHERE bureau_id = :b AND month = :m", soci::use(bid), soci::use(mm);
     StoreEntries(sql, b->id, m, draft->entries, 0);
-    const std::string hash = Sha256Hex(SerializeLedger(draft->entries));
+    const std::string hash = LedgerHash(draft->entries);
     long long scheme_id = draft->scheme.id, version = draft->scheme.version,
               count = static_cast<long long>(draft->entries.size()), skipped = draft->skipped, t = now;
     const std::string by = Who(actor);
@@ -672,8 +750,9 @@ Result<MonthInfo> ScoringService::ComputeMonth(const Principal& who, const audit
   });
 }
 
-Result<MonthInfo> ScoringService::PublishMonth(const Principal& who, const audit::Actor& actor,
+Result<MonthInfo> ScoringService::PublishMonth(const Principal& caller, const audit::Actor& actor,
                                                std::optional<std::int64_t> bureau_id, const std::string& month) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireManage(who); !ok) return std::unexpected(ok.error());
   auto mk = RequireMonth(month, "month");
   if (!mk) return std::unexpected(mk.error());
@@ -705,8 +784,9 @@ Result<MonthInfo> ScoringService::PublishMonth(const Principal& who, const audit
   });
 }
 
-Result<MonthInfo> ScoringService::FinalizeMonth(const Principal& who, const audit::Actor& actor,
+Result<MonthInfo> ScoringService::FinalizeMonth(const Principal& caller, const audit::Actor& actor,
                                                 std::optional<std::int64_t> bureau_id, const std::string& month) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireManage(who); !ok) return std::unexpected(ok.error());
   auto mk = RequireMonth(month, "month");
   if (!mk) return std::unexpected(mk.error());
@@ -743,8 +823,9 @@ Result<MonthInfo> ScoringService::FinalizeMonth(const Principal& who, const audi
 
 // ---- views ----
 
-Result<RankingView> ScoringService::GetRankings(const Principal& who, std::optional<std::int64_t> bureau_id,
+Result<RankingView> ScoringService::GetRankings(const Principal& caller, std::optional<std::int64_t> bureau_id,
                                                 const std::string& month, std::optional<std::int64_t> unit_id) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireRead(who); !ok) return std::unexpected(ok.error());
   auto mk = RequireMonth(month, "month");
   if (!mk) return std::unexpected(mk.error());
@@ -760,18 +841,37 @@ Result<RankingView> ScoringService::GetRankings(const Principal& who, std::optio
     v.phase = m->status;
     if (m->status == kDraft) {
       v.rankings = RankingsNow(sql, *b, m->month, LoadSchemeById(sql, m->scheme_id).scheme);
+      v.rankings = FilterRankings(v.rankings, *prefix);
     } else {
-      auto snap = SnapshotOf(sql, b->id, m->month);
+      auto snap = FrozenRankings(sql, *m);
       if (!snap) return Internal("排名快照缺失或损坏");
-      v.rankings = std::move(*snap);
+      v.rankings = FilterRankings(*snap, *prefix);
+      const EpochSeconds stamp = m->status == kFinal ? m->finalized_at.value_or(0) : m->published_at.value_or(0);
+      v.frozen_key = fmt::format("{}|{}|{}|{}|{}", m->id, m->status, stamp, m->ledger_hash, *prefix);
     }
-    v.rankings = FilterRankings(v.rankings, *prefix);
     return v;
   });
 }
 
-Result<RankingView> ScoringService::PreviewMonth(const Principal& who, std::int64_t bureau_id, const std::string& month,
+std::shared_ptr<const Rankings> ScoringService::FrozenRankings(soci::session& sql, const MonthInfo& m) {
+  const EpochSeconds stamp = m.status == kFinal ? m.finalized_at.value_or(0) : m.published_at.value_or(0);
+  {
+    std::lock_guard lock(snapshots_mu_);
+    if (auto it = snapshots_.find(m.id);
+        it != snapshots_.end() && it->second.status == m.status && it->second.stamp == stamp)
+      return it->second.rankings;
+  }
+  auto snap = SnapshotOf(sql, m.bureau_id, m.month);
+  if (!snap) return nullptr;
+  auto shared = std::make_shared<const Rankings>(std::move(*snap));
+  std::lock_guard lock(snapshots_mu_);
+  snapshots_[m.id] = CachedSnapshot{m.status, stamp, shared};
+  return shared;
+}
+
+Result<RankingView> ScoringService::PreviewMonth(const Principal& caller, std::int64_t bureau_id, const std::string& month,
                                                 std::optional<std::int64_t> unit_id) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireManage(who); !ok) return std::unexpected(ok.error());
   auto mk = RequireMonth(month, "month");
   if (!mk) return std::unexpected(mk.error());
@@ -792,7 +892,7 @@ Result<RankingView> ScoringService::PreviewMonth(const Principal& who, std::int6
     v.month.scheme_version = draft->scheme.version;
     v.month.entry_count = static_cast<int>(draft->entries.size());
     v.month.skipped_facts = draft->skipped;
-    v.month.ledger_hash = Sha256Hex(SerializeLedger(draft->entries));
+    v.month.ledger_hash = LedgerHash(draft->entries);
     v.month.computed_at = clock_.Now();
     auto prev = SnapshotOf(sql, b->id, mk->Prev().Text());
     v.rankings = BuildRankings(draft->entries, draft->people, draft->units, draft->scheme.scheme.per_capita_police_only,
@@ -802,8 +902,35 @@ Result<RankingView> ScoringService::PreviewMonth(const Principal& who, std::int6
   });
 }
 
-Result<OfficerMonth> ScoringService::GetOfficerMonth(const Principal& who, std::optional<std::int64_t> person_id,
+std::vector<Result<RankingView>> ScoringService::PreviewMonths(const Principal& who,
+                                                               const std::vector<std::int64_t>& bureau_ids,
+                                                               const std::string& month,
+                                                               std::optional<std::int64_t> unit_id, unsigned threads) {
+  std::vector<std::optional<Result<RankingView>>> slots(bureau_ids.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < bureau_ids.size(); i = next++) {
+      try {
+        slots[i] = PreviewMonth(who, bureau_ids[i], month, unit_id);
+      } catch (const std::exception& e) {
+        slots[i] = Result<RankingView>(Internal(std::string("积分预览失败：") + e.what()));
+      }
+    }
+  };
+  const std::size_t n = std::min<std::size_t>(std::max(1u, threads), bureau_ids.size());
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < n; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  std::vector<Result<RankingView>> out;
+  out.reserve(slots.size());
+  for (auto& s : slots) out.push_back(std::move(*s));
+  return out;
+}
+
+Result<OfficerMonth> ScoringService::GetOfficerMonth(const Principal& caller, std::optional<std::int64_t> person_id,
                                                      const std::string& month) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireRead(who); !ok) return std::unexpected(ok.error());
   auto mk = RequireMonth(month, "month");
   if (!mk) return std::unexpected(mk.error());
@@ -900,8 +1027,9 @@ Result<OfficerMonth> ScoringService::GetOfficerMonth(const Principal& who, std::
   });
 }
 
-Result<YearTotals> ScoringService::GetYearTotals(const Principal& who, std::optional<std::int64_t> bureau_id, int year,
+Result<YearTotals> ScoringService::GetYearTotals(const Principal& caller, std::optional<std::int64_t> bureau_id, int year,
                                                  std::optional<std::int64_t> unit_id) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireRead(who); !ok) return std::unexpected(ok.error());
   if (year < 2000 || year > 2100) return Invalid("年份无效", "year");
   return db_.Read([&](soci::session& sql) -> Result<YearTotals> {
@@ -970,9 +1098,10 @@ Result<YearTotals> ScoringService::GetYearTotals(const Principal& who, std::opti
   });
 }
 
-Result<Paged<EntryView>> ScoringService::ListEntries(const Principal& who, std::optional<std::int64_t> bureau_id,
+Result<Paged<EntryView>> ScoringService::ListEntries(const Principal& caller, std::optional<std::int64_t> bureau_id,
                                                      const std::string& month, std::optional<std::int64_t> unit_id,
                                                      const PageRequest& page) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireManage(who); !ok) return std::unexpected(ok.error());
   auto mk = RequireMonth(month, "month");
   if (!mk) return std::unexpected(mk.error());
@@ -1082,8 +1211,9 @@ Result<Objection> ScoringService::FileObjection(const Principal& who, const audi
   });
 }
 
-Result<Objection> ScoringService::DecideObjection(const Principal& who, const audit::Actor& actor, std::int64_t id,
+Result<Objection> ScoringService::DecideObjection(const Principal& caller, const audit::Actor& actor, std::int64_t id,
                                                   const Decision& d) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireManage(who); !ok) return std::unexpected(ok.error());
   const std::string reason = Trim(d.reason);
   const auto len = Utf8Length(reason);
@@ -1158,7 +1288,8 @@ Result<Objection> ScoringService::DecideObjection(const Principal& who, const au
   });
 }
 
-Result<std::vector<Objection>> ScoringService::ListObjections(const Principal& who, const ObjectionFilter& f) {
+Result<std::vector<Objection>> ScoringService::ListObjections(const Principal& caller, const ObjectionFilter& f) {
+  const Principal who = ScoringScope(caller);
   if (auto ok = RequireRead(who); !ok) return std::unexpected(ok.error());
   if (f.month)
     if (auto mk = RequireMonth(*f.month, "month"); !mk) return std::unexpected(mk.error());

@@ -6,8 +6,10 @@
 //   month and decide objections. An officer files objections with score.read, about HIS OWN
 //   entries only.
 //   Scope: a bureau (分县局) is addressed by its unit id. Managing a bureau's months needs the
-//   bureau unit inside the caller's scope; reading its published rankings needs the bureau in scope
-//   or the caller's own bureau, and then only officers and units of the caller's subtree are shown.
+//   bureau unit inside the caller's scope; for a score.manage holder of the bureau's 法制大队 /
+//   法制部门, scoring takes the whole bureau as the scope. Reading its published rankings needs the
+//   bureau in scope or the caller's own bureau, and then only officers and units of the caller's
+//   subtree are shown.
 //   An officer always sees his own entries; other officers' entries need score.manage and scope.
 //   Anything outside the scope is answered like a missing object (NotFound).
 //   Frozen months: a published month refuses recompute, a final month refuses recompute, publish,
@@ -15,13 +17,15 @@
 // Every write runs in one Database::Write transaction together with its audit row.
 //
 // Thread safety: the service holds references and an immutable source list after construction
-// (AddSource must be called before the service is shared); it may be used by all request threads.
+// (AddSource must be called before the service is shared), and a mutex-guarded cache of parsed
+// ranking snapshots; it may be used by all request threads.
 // The Database and Clock must outlive it.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -111,6 +115,10 @@ struct RankingView {
   MonthInfo month;
   std::string phase;  // draft (live, managers only) / published / final / preview (not stored; CLI)
   Rankings rankings;  // filtered to the caller's scope (and unit filter); ranks are bureau-wide
+  // Published/final months only (empty otherwise): names the exact content of `rankings` — month
+  // row, status, freeze time, ledger hash and the view's path prefix — so a caller may cache what
+  // it derives from them (the routes cache the serialised lists). Equal keys, equal rankings.
+  std::string frozen_key;
 };
 
 struct YearRow {
@@ -225,6 +233,14 @@ class ScoringService {
   Result<RankingView> PreviewMonth(const auth::Principal& who, std::int64_t bureau_id, const std::string& month,
                                    std::optional<std::int64_t> unit_id = std::nullopt);
 
+  // PreviewMonth for several bureaus at once (a city month: bureaus are independent), on up to
+  // `threads` threads, each borrowing its own session from the pool; results in the order of
+  // `bureau_ids`. `threads` should not exceed the pool size (extra threads only wait for a session).
+  std::vector<Result<RankingView>> PreviewMonths(const auth::Principal& who, const std::vector<std::int64_t>& bureau_ids,
+                                                 const std::string& month,
+                                                 std::optional<std::int64_t> unit_id = std::nullopt,
+                                                 unsigned threads = 2);
+
   // ---- objections (复核) ----
   // Files an objection about one of the caller's own entries of a published month, inside the
   // window. Forbidden (not_own_entry) for another officer's entry, Conflict for a draft/final month
@@ -244,9 +260,33 @@ class ScoringService {
   Result<std::vector<std::int64_t>> BureausFor(std::optional<std::int64_t> unit_id);
 
  private:
+  // The caller as scoring sees him: a score.manage holder of the bureau's 法制大队 / 法制部门 manages
+  // the whole bureau (unit_path widened to the bureau's); anybody else unchanged.
+  auth::Principal ScoringScope(const auth::Principal& who);
+
+  // The stored ranking snapshot of a published or final month (frozen), parsed once: the ranking
+  // page is the most read page of the module. Keyed by month row; an entry is used only while the
+  // month keeps the status and time it was cached with (publish and finalise change them).
+  std::shared_ptr<const Rankings> FrozenRankings(soci::session& sql, const MonthInfo& m);
+
+  // objection_days of a scheme version, read and parsed from its document once: stored documents
+  // never change (a new version is a new row), and every month shown carries the figure.
+  int ObjectionDays(soci::session& sql, std::int64_t scheme_id);
+  // A bureau's month (nullopt: never computed), objection_days included.
+  std::optional<MonthInfo> LoadMonth(soci::session& sql, std::int64_t bureau, const std::string& month);
+
   db::Database& db_;
   const Clock& clock_;
   std::vector<std::shared_ptr<LedgerSource>> extra_sources_;
+  struct CachedSnapshot {
+    std::string status;
+    EpochSeconds stamp = 0;
+    std::shared_ptr<const Rankings> rankings;
+  };
+  std::mutex snapshots_mu_;
+  std::map<std::int64_t, CachedSnapshot> snapshots_;  // score_months.id → snapshot
+  std::mutex scheme_days_mu_;
+  std::map<std::int64_t, int> scheme_days_;  // score_schemes.id → objection_days
 };
 
 }  // namespace fazhi::scoring

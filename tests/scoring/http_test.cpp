@@ -274,5 +274,152 @@ TEST_F(ScoringHttpTest, ScopeAndExports) {
   EXPECT_EQ(bad.Code(), "invalid_month");
 }
 
+// Regression (scope gap): the 法制员 of the bureau's 法制大队 runs the bureau's month cycle — his
+// account sits on the 法制大队, a sibling of the 派出所 he scores. A 派出所 officer (case_officer) is
+// refused (403), and score.manage elsewhere than the legal unit (a 派出所's 兼职法制员, another
+// bureau's 法制大队) still does not reach this bureau (404).
+TEST_F(ScoringHttpTest, LegalUnitOfficerManagesTheBureauMonth) {
+  const auto legal = AddUnit(bureau_, "法制大队", "team");
+  app_->db().Write([&](soci::session& sql) -> Result<int> {
+    long long u = legal;
+    sql << "UPDATE units SET category = '法制大队' WHERE id = :id", soci::use(u);
+    return 0;
+  }).value();
+  const auto other_bureau = AddUnit(city_, "开发区分局", "bureau");
+  const auto other_legal = AddUnit(other_bureau, "法制大队", "team");  // category empty: known by its name
+  AddUser("fazhiyuan", "legal_officer", legal);
+  AddUser("jianzhi", "legal_officer", team_a_);  // 兼职法制员 of 东街派出所
+  AddUser("other_fazhi", "legal_officer", other_legal);
+  const auto minjing_id = AddUser("minjing", "case_officer", team_a_);
+  Link(minjing_id, a1_);
+
+  auto fazhiyuan = SignedIn("fazhiyuan");
+  auto minjing = SignedIn("minjing");
+  auto jianzhi = SignedIn("jianzhi");
+  auto other = SignedIn("other_fazhi");
+
+  // Refusals change nothing and say why.
+  Response r = minjing.Post("/api/scoring/months/2023-07/compute", std::string());
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_FALSE(r.json["error"]["message"].get<std::string>().empty());
+  EXPECT_EQ(minjing.Post("/api/scoring/schemes", SchemeBody()).status, 403);
+  EXPECT_EQ(jianzhi.Post("/api/scoring/schemes", SchemeBody()).status, 404);
+  nlohmann::json elsewhere = SchemeBody();
+  elsewhere["bureau_id"] = bureau_;
+  EXPECT_EQ(other.Post("/api/scoring/schemes", elsewhere).status, 404);
+  Response bad = fazhiyuan.Post("/api/scoring/months/2023-13/compute", std::string());
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.Code(), "invalid_month");
+  EXPECT_EQ(fazhiyuan.Post("/api/scoring/months/2023-07/publish", std::string()).Code(), "not_computed");
+
+  // The 法制员 writes the scheme, computes, sees the whole bureau's draft, publishes.
+  ASSERT_EQ(fazhiyuan.Post("/api/scoring/schemes", SchemeBody()).status, 201);
+  for (auto* c : {&minjing, &jianzhi, &other}) {
+    Response x = c->Post("/api/scoring/months/2023-07/compute?bureau_id=" + std::to_string(bureau_), std::string());
+    EXPECT_TRUE(x.status == 403 || x.status == 404) << x.status << " " << x.body;
+  }
+  Response c = fazhiyuan.Post("/api/scoring/months/2023-07/compute", std::string());
+  ASSERT_EQ(c.status, 200) << c.body;
+  EXPECT_EQ(c.json["status"], "draft");
+  Response draft = fazhiyuan.Get("/api/scoring/months/2023-07/rankings");
+  ASSERT_EQ(draft.status, 200) << draft.body;
+  EXPECT_EQ(draft.json["phase"], "draft");
+  EXPECT_EQ(draft.json["units"].size(), 2u);  // 东街 and 西街, not only his own 法制大队
+  EXPECT_EQ(minjing.Get("/api/scoring/months/2023-07/rankings").status, 404);  // drafts are not shown
+  EXPECT_EQ(jianzhi.Post("/api/scoring/months/2023-07/publish", std::string()).status, 404);
+  Response p = fazhiyuan.Post("/api/scoring/months/2023-07/publish", std::string());
+  ASSERT_EQ(p.status, 200) << p.body;
+  EXPECT_EQ(p.json["status"], "published");
+  EXPECT_EQ(p.json["published_by"], "fazhiyuan");
+  EXPECT_EQ(fazhiyuan.Post("/api/scoring/months/2023-07/compute", std::string()).Code(), "month_frozen");
+
+  // An objection from 东街 is decided by the 法制员 (not by the 派出所's 兼职法制员).
+  Response mine = minjing.Get("/api/scoring/me?month=2023-07");
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  ASSERT_FALSE(mine.json["entries"].empty());
+  const auto entry = mine.json["entries"][0]["id"].get<std::int64_t>();
+  Response o = minjing.Post("/api/scoring/objections", nlohmann::json{{"entry_id", entry}, {"reason", "已按期整改"}});
+  ASSERT_EQ(o.status, 201) << o.body;
+  const std::string decide = "/api/scoring/objections/" + std::to_string(o.json["id"].get<std::int64_t>()) + "/decide";
+  EXPECT_EQ(minjing.Post(decide, nlohmann::json{{"decision", "accept"}, {"reason", "自己处理"}}).status, 403);
+  EXPECT_EQ(other.Post(decide, nlohmann::json{{"decision", "accept"}, {"reason", "外局处理"}}).status, 404);
+  EXPECT_EQ(fazhiyuan.Get("/api/scoring/objections?status=pending").json["items"].size(), 1u);
+  Response d = fazhiyuan.Post(decide, nlohmann::json{{"decision", "reject"}, {"reason", "条目计算无误"}});
+  ASSERT_EQ(d.status, 200) << d.body;
+  EXPECT_EQ(d.json["status"], "rejected");
+
+  // The other bureau's 法制大队 manages its own bureau only.
+  EXPECT_EQ(other.Get("/api/scoring/months/2023-07/rankings?bureau_id=" + std::to_string(bureau_)).status, 404);
+}
+
+// The ranking page of a frozen month is served from serialised lists cached per view: the answer
+// must stay byte-identical to serialising the view afresh, per scope, with the month object (its
+// pending objections) current, and must follow the final snapshot once the month is finalised.
+TEST_F(ScoringHttpTest, FrozenRankingsServedFromCacheMatchFreshSerialisation) {
+  auto leader = SignedIn("leader");
+  PublishJuly(leader);
+  auto officer = SignedIn("officer_a");
+  const auto fresh = [&](std::optional<std::int64_t> unit) {
+    auto v = service_->GetRankings(SystemPrincipal(), bureau_, "2023-07", unit);
+    EXPECT_TRUE(v.has_value());
+    EXPECT_FALSE(v->frozen_key.empty());
+    return RankingViewJson(*v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+
+  for (int pass = 0; pass < 2; ++pass) {  // cache miss, then hit
+    Response whole = leader.Get("/api/scoring/months/2023-07/rankings");
+    ASSERT_EQ(whole.status, 200) << whole.body;
+    EXPECT_EQ(whole.body, fresh(std::nullopt)) << "pass " << pass;
+    Response mine = officer.Get("/api/scoring/months/2023-07/rankings");
+    ASSERT_EQ(mine.status, 200) << mine.body;
+    EXPECT_EQ(mine.body, fresh(team_a_)) << "pass " << pass;
+    EXPECT_NE(mine.body, whole.body);  // another scope, another cached view
+    Response narrowed = leader.Get("/api/scoring/months/2023-07/rankings?unit_id=" + std::to_string(team_a_));
+    EXPECT_EQ(narrowed.body, mine.body);
+  }
+  Response sheet = officer.Get("/api/scoring/months/2023-07/sheet");
+  ASSERT_EQ(sheet.status, 200) << sheet.body;
+  EXPECT_EQ(sheet.body, sheet.json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  EXPECT_EQ(sheet.json["officers"], officer.Get("/api/scoring/months/2023-07/rankings").json["officers"]);
+  EXPECT_NE(sheet.json["title"].get<std::string>().find("晾晒"), std::string::npos);
+
+  // An objection: the month object (not cached) shows it, the published lists do not change.
+  const auto a1_total = [](const Response& r, std::int64_t person) {
+    for (const auto& o : r.json["officers"])
+      if (o["person_id"] == person) return o["total"].get<double>();
+    ADD_FAILURE() << "person " << person << " not ranked";
+    return 0.0;
+  };
+  Response me = officer.Get("/api/scoring/me?month=2023-07");
+  std::int64_t deduction = 0;
+  for (const auto& e : me.json["entries"])
+    if (e["points_centi"].get<int>() < 0) deduction = e["id"];
+  ASSERT_NE(deduction, 0);
+  Response o = officer.Post("/api/scoring/objections", nlohmann::json{{"entry_id", deduction}, {"reason", "已按期整改"}});
+  ASSERT_EQ(o.status, 201) << o.body;
+  Response during = officer.Get("/api/scoring/months/2023-07/rankings");
+  EXPECT_EQ(during.json["month"]["pending_objections"], 1);
+  EXPECT_EQ(during.body, fresh(team_a_));
+  EXPECT_DOUBLE_EQ(a1_total(during, a1_), -2.85);
+  ASSERT_EQ(leader.Post("/api/scoring/objections/" + std::to_string(o.json["id"].get<int>()) + "/decide",
+                        nlohmann::json{{"decision", "accept"}, {"reason", "整改材料按期提交"}, {"adjustment", 5.5}})
+                .status,
+            200);
+  EXPECT_DOUBLE_EQ(a1_total(officer.Get("/api/scoring/months/2023-07/rankings"), a1_), -2.85);  // as published
+
+  // Final: the lists follow the final snapshot (adjustment included).
+  clock_->Set(LocalMidnight(CivilDate{2023, 8, 6}) + 60);
+  ASSERT_EQ(officer.Login("officer_a", kPassword).status, 200);
+  ASSERT_EQ(leader.Login("leader", kPassword).status, 200);
+  ASSERT_EQ(leader.Post("/api/scoring/months/2023-07/finalize", std::string()).status, 200);
+  Response fin = officer.Get("/api/scoring/months/2023-07/rankings");
+  ASSERT_EQ(fin.status, 200) << fin.body;
+  EXPECT_EQ(fin.json["phase"], "final");
+  EXPECT_EQ(fin.json["month"]["pending_objections"], 0);
+  EXPECT_DOUBLE_EQ(a1_total(fin, a1_), 2.65);
+  EXPECT_EQ(fin.body, fresh(team_a_));
+  EXPECT_EQ(leader.Get("/api/scoring/months/2023-07/rankings").body, fresh(std::nullopt));
+}
+
 }  // namespace
 }  // namespace fazhi::scoring

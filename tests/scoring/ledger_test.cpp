@@ -168,6 +168,73 @@ TEST(LedgerTest, DeterministicWhateverTheInputOrder) {
   }
 }
 
+// A city-month-like mix of every fact kind, generated from a fixed seed, against golden digests of
+// the canonical ledger text: any change of the computed ledger (points, order, reasons, roles, caps)
+// changes the digest. The digests were taken from the first implementation; a faster ledger must
+// keep them. (If the ledger is changed ON PURPOSE, say so in the commit and update them.)
+std::uint64_t Fnv1a(const std::string& s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+std::vector<RawFact> GoldenFacts() {
+  std::mt19937_64 rng(20230701);  // raw engine output only: distributions differ between libraries
+  auto below = [&](std::uint64_t n) { return static_cast<std::int64_t>(rng() % n); };
+  const std::vector<std::string> categories = {"", "", "民生小案", "电信网络诈骗", "涉黑涉恶", "经济犯罪", "毒品"};
+  const std::vector<std::string> stages = {"accept_case",      "file_case",           "conclude_case",
+                                           "penalty_decision", "transfer_prosecution", "fast_track_concluded"};
+  const std::vector<std::string> rules = {"CRIM-DETAIN-04", "CRIM-ARREST-01", "ADM-TERM-01"};
+  const std::vector<std::string> findings = {"evidence", "procedure", "characterization"};
+  std::vector<RawFact> facts;
+  for (std::int64_t c = 1; c <= 3000; ++c) {
+    const std::int64_t lead = 1000 + below(40);
+    std::vector<std::int64_t> assists;
+    for (std::int64_t a = below(4); a > 0; --a) assists.push_back(1000 + below(40));
+    const std::string& category = categories[static_cast<std::size_t>(below(7))];
+    for (std::int64_t k = 1 + below(3); k > 0; --k) {
+      RawFact f = Stage(stages[static_cast<std::size_t>(below(6))], c, category, lead, assists);
+      f.case_label = c % 11 == 0 ? "" : "A2023-" + std::to_string(c) + "（张某某\"案\"\\\n）";
+      f.at += below(86400);
+      facts.push_back(std::move(f));
+    }
+    if (below(10) == 0)
+      facts.push_back(Deduction("violation", c, lead, below(3) == 0 ? "serious" : "normal",
+                                rules[static_cast<std::size_t>(below(3))]));
+    if (below(8) == 0) {
+      RawFact f = Deduction("review_finding", c, lead, findings[static_cast<std::size_t>(below(3))]);
+      f.note = "立案审核：证据链不完整\t（补充）";
+      facts.push_back(std::move(f));
+    }
+    if (below(20) == 0) {
+      RawFact f = Deduction("order_overdue", c, 1000 + below(40));
+      f.object_type = "supervision_order";
+      f.note = "督办 #" + std::to_string(c) + "（证据）整改期限 2023-07-10 00:00:00，逾期未答复";
+      facts.push_back(std::move(f));
+    }
+    if (below(50) == 0) facts.push_back(Stage("typical_case", c, category, lead, assists));
+  }
+  return facts;
+}
+
+TEST(LedgerTest, GoldenLedgerOfAGeneratedMonth) {
+  const auto facts = GoldenFacts();
+  const auto test_scheme = ComputeLedger(TestScheme(), 2, facts);
+  const std::string text = SerializeLedger(test_scheme);
+  const auto default_scheme = ComputeLedger(ParseScheme(DefaultSchemeDocument()).value(), 5, facts);
+  const std::string text2 = SerializeLedger(default_scheme);
+  EXPECT_EQ(test_scheme.size(), 16141u);
+  EXPECT_EQ(text.size(), 5474708u);
+  EXPECT_EQ(Fnv1a(text), 7622845321767149048ull);
+  EXPECT_EQ(default_scheme.size(), 16119u);
+  EXPECT_EQ(text2.size(), 5746601u);
+  EXPECT_EQ(Fnv1a(text2), 13288864237463284400ull);
+  // The streamed text is the same text.
+  std::string streamed;
+  SerializeLedger(test_scheme, [&](std::string_view piece) { streamed.append(piece); });
+  EXPECT_EQ(streamed, text);
+}
+
 TEST(LedgerTest, RankingsWithTiesPerCapitaAndMovement) {
   auto entry = [](std::int64_t person, std::int64_t unit, Centi points) {
     Entry e;
