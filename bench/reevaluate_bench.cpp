@@ -203,9 +203,16 @@ int main(int argc, char** argv) {
   std::printf("%-7s %8.2f s wall %8.2f s cpu  %10.0f events/s  (%lld rows, %.0f MiB of column data)  RSS peak %.0f MiB\n",
               "read", read_s, Median(read_cpu), static_cast<double>(event_rows) / read_s,
               static_cast<long long>(event_rows), static_cast<double>(bytes) / 1048576.0, PeakRssMiB());
+  std::fflush(stdout);
 
   oversight::ReevaluateOptions opts;
   opts.threads = threads;
+  std::int64_t shown = 0;
+  opts.progress = [&](std::int64_t done, std::int64_t total) {
+    if (done - shown < 100000 && done != total) return;
+    shown = done == total ? 0 : done;
+    std::fprintf(stderr, "  … %lld/%lld cases\n", static_cast<long long>(done), static_cast<long long>(total));
+  };
   auto pass = [&](const char* name, int times) -> bool {
     std::vector<double> wall, cpu;
     oversight::ReevaluateReport last;

@@ -108,6 +108,10 @@ void App::Serve() {
     sweeper_ = std::make_unique<oversight::Sweeper>(*oversight_, *db_, config_.sweep_interval_seconds);
     sweeper_->Start();
   }
+  if (!checkpointer_) {
+    checkpointer_ = std::make_unique<db::Checkpointer>(*db_, std::chrono::milliseconds(1000));
+    checkpointer_->Start();
+  }
   server_->Run();
 }
 
@@ -120,6 +124,7 @@ Result<int> App::StartInBackground() {
 
 void App::Stop() {
   if (sweeper_) sweeper_->Stop();
+  if (checkpointer_) checkpointer_->Stop();
   if (server_) server_->Stop();
   if (background_.joinable()) background_.join();
 }

@@ -9,6 +9,7 @@
 #include "auth/auth_service.h"
 #include "auth/vault.h"
 #include "core/clock.h"
+#include "db/checkpointer.h"
 #include "db/database.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -40,7 +41,8 @@ class App {
   const http::Router& router() const { return router_; }
 
   // Binds the listening socket; returns the port. Then Serve() blocks until Stop(). Serve() also
-  // runs the supervision sweeper when config.sweep_interval_seconds > 0.
+  // runs the supervision sweeper when config.sweep_interval_seconds > 0, and (SQLite) the background
+  // WAL checkpointer.
   Result<int> Bind();
   void Serve();
   // Bind + serve on a background thread (tests). Returns the port.
@@ -61,6 +63,7 @@ class App {
   std::unique_ptr<cases::CaseService> cases_;
   std::unique_ptr<scoring::ScoringService> scoring_;
   std::unique_ptr<oversight::Sweeper> sweeper_;
+  std::unique_ptr<db::Checkpointer> checkpointer_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
   std::thread background_;

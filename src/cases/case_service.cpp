@@ -999,43 +999,54 @@ Result<PropertyItem> CaseService::AddProperty(const auth::Principal& who, const 
 // ============================================================================================
 // Event log
 
+namespace {
+
+// The events of a case (or only event `only`) as the API shows them, with person and recorder names.
+std::vector<CaseEvent> ReadEvents(soci::session& sql, std::int64_t case_id, std::optional<std::int64_t> only) {
+  std::map<std::string, std::string> names;
+  {
+    SqlArgs a;
+    ForEachRow(sql, fmt::format("SELECT ref, name FROM case_persons WHERE case_id = {}", a.Int(case_id)), a,
+               [&](const soci::row& r) { names[db::GetText(r, 0)] = db::GetText(r, 1); });
+  }
+  std::vector<CaseEvent> out;
+  SqlArgs a;
+  std::string q = fmt::format(
+      "SELECT e.id, e.type, e.at, e.person_ref, e.item_code, e.attrs, e.external_id, e.source, e.recorded_by, "
+      "us.display_name, e.recorded_at FROM case_events e LEFT JOIN users us ON us.id = e.recorded_by "
+      "WHERE e.case_id = {}",
+      a.Int(case_id));
+  if (only) q += fmt::format(" AND e.id = {}", a.Int(*only));
+  q += " ORDER BY e.at, e.id";
+  ForEachRow(sql, q, a, [&](const soci::row& r) {
+    CaseEvent e;
+    e.id = db::GetInt64(r, 0);
+    e.type = db::GetText(r, 1);
+    const auto t = supervision::EventTypeFromId(e.type);
+    e.type_name = t ? std::string(supervision::EventTypeName(*t)) : e.type;
+    e.at = db::GetInt64(r, 2);
+    e.person_ref = db::GetText(r, 3);
+    if (!e.person_ref.empty()) e.person_name = names[e.person_ref];
+    e.item_code = db::GetText(r, 4);
+    e.attrs = nlohmann::json::parse(db::GetText(r, 5), nullptr, false);
+    if (!e.attrs.is_object()) e.attrs = nlohmann::json::object();
+    e.external_id = db::GetText(r, 6);
+    e.source = db::GetText(r, 7);
+    if (!db::IsNull(r, 8)) e.recorded_by = db::GetInt64(r, 8);
+    e.recorded_by_name = db::GetText(r, 9);
+    e.recorded_at = db::GetInt64(r, 10);
+    out.push_back(std::move(e));
+  });
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<CaseEvent>> CaseService::ListEvents(const auth::Principal& who, std::int64_t case_id) const {
   if (auto r = Require(who, auth::perm::kCaseRead); !r) return std::unexpected(r.error());
   return db_.Read([&](soci::session& sql) -> Result<std::vector<CaseEvent>> {
     if (!LoadCase(sql, case_id, &who)) return NotFound("案件不存在");
-    std::map<std::string, std::string> names;
-    {
-      SqlArgs a;
-      ForEachRow(sql, fmt::format("SELECT ref, name FROM case_persons WHERE case_id = {}", a.Int(case_id)), a,
-                 [&](const soci::row& r) { names[db::GetText(r, 0)] = db::GetText(r, 1); });
-    }
-    std::vector<CaseEvent> out;
-    SqlArgs a;
-    const std::string q = fmt::format(
-        "SELECT e.id, e.type, e.at, e.person_ref, e.item_code, e.attrs, e.external_id, e.source, e.recorded_by, "
-        "us.display_name, e.recorded_at FROM case_events e LEFT JOIN users us ON us.id = e.recorded_by "
-        "WHERE e.case_id = {} ORDER BY e.at, e.id",
-        a.Int(case_id));
-    ForEachRow(sql, q, a, [&](const soci::row& r) {
-      CaseEvent e;
-      e.id = db::GetInt64(r, 0);
-      e.type = db::GetText(r, 1);
-      const auto t = supervision::EventTypeFromId(e.type);
-      e.type_name = t ? std::string(supervision::EventTypeName(*t)) : e.type;
-      e.at = db::GetInt64(r, 2);
-      e.person_ref = db::GetText(r, 3);
-      if (!e.person_ref.empty()) e.person_name = names[e.person_ref];
-      e.item_code = db::GetText(r, 4);
-      e.attrs = nlohmann::json::parse(db::GetText(r, 5), nullptr, false);
-      if (!e.attrs.is_object()) e.attrs = nlohmann::json::object();
-      e.external_id = db::GetText(r, 6);
-      e.source = db::GetText(r, 7);
-      if (!db::IsNull(r, 8)) e.recorded_by = db::GetInt64(r, 8);
-      e.recorded_by_name = db::GetText(r, 9);
-      e.recorded_at = db::GetInt64(r, 10);
-      out.push_back(std::move(e));
-    });
-    return out;
+    return ReadEvents(sql, case_id, std::nullopt);
   });
 }
 
@@ -1084,7 +1095,13 @@ Result<CaseEvent> CaseService::AddEvent(const auth::Principal& who, const audit:
   auto object = NormaliseEventObject(in.object, &external_id);
   if (!object) return std::unexpected(object.error());
   const EpochSeconds now = clock_.Now();
-  auto id = db_.Write([&](soci::session& sql) -> Result<std::int64_t> {
+  // The stored event is read back inside the transaction (one row), not with a second session.
+  auto one = [&](soci::session& sql, std::int64_t id) -> Result<CaseEvent> {
+    auto rows = ReadEvents(sql, case_id, id);
+    if (rows.empty()) return Internal("新登记的事件未找到");
+    return std::move(rows.front());
+  };
+  return db_.Write([&](soci::session& sql) -> Result<CaseEvent> {
     LockCase(sql, case_id);
     auto c = LoadCase(sql, case_id, &who);
     if (!c) return NotFound("案件不存在");
@@ -1126,7 +1143,7 @@ Result<CaseEvent> CaseService::AddEvent(const auth::Principal& who, const audit:
         const EventRow mine = EventRowFrom(obj, parsed.time);
         if (mine.type == stored.type && mine.at == stored.at && mine.person_ref == stored.person_ref &&
             mine.item_code == stored.item_code && mine.attrs == stored.attrs)
-          return *existing;
+          return one(sql, *existing);
         return Conflict(fmt::format("事件编号“{}”已登记为另一事件", external_id), "duplicate_external_id");
       }
     }
@@ -1139,14 +1156,8 @@ Result<CaseEvent> CaseService::AddEvent(const auth::Principal& who, const audit:
                                supervision::EventTypeName(parsed.type), FormatLocalDateTime(parsed.time)),
                    {{"event_id", ids->front()}, {"event", *object}}});
     if (auto r = Changed(Hooks(hooks_), sql, case_id); !r) return std::unexpected(r.error());
-    return ids->front();
+    return one(sql, ids->front());
   });
-  if (!id) return std::unexpected(id.error());
-  auto events = ListEvents(who, case_id);
-  if (!events) return std::unexpected(events.error());
-  for (auto& e : *events)
-    if (e.id == *id) return e;
-  return Internal("新登记的事件未找到");
 }
 
 // ============================================================================================

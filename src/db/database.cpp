@@ -159,6 +159,10 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url_text, st
         s << "PRAGMA synchronous=NORMAL";
         s << "PRAGMA foreign_keys=ON";
         s << "PRAGMA busy_timeout=10000";
+        // Read pages straight from the OS page cache through a shared mapping instead of a read()
+        // into each connection's own 2 MB cache: at province scale (a 4 GB file) that is one copy and
+        // one system call less per page. Capped by SQLite's compile-time limit (2 GB on Debian).
+        s << "PRAGMA mmap_size=2147418112";
       } else {
         s.open(*soci::factory_postgresql(), url->soci_connect);
         s << "SET TIME ZONE 'UTC'";

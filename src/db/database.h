@@ -40,6 +40,7 @@ class Database {
   Backend backend() const { return url_.backend; }
   const Url& url() const { return url_; }
   soci::connection_pool& pool() { return *pool_; }
+  std::size_t pool_size() const { return pool_size_; }
 
   // Applies pending migrations in order, each in its own transaction. Returns how many were applied.
   // On PostgreSQL holds an advisory lock so concurrent instances don't race.

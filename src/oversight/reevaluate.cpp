@@ -121,6 +121,12 @@ Result<ReevaluateReport> OversightService::ReevaluateAll(const ReevaluateOptions
   std::mutex mu;  // guards report, error and the progress callback
   std::optional<Error> error;
   std::int64_t done = 0;
+  // SQLite: while the workers keep reading, the WAL is never reset by the automatic (passive)
+  // checkpoints and grows with every write (to gigabytes on a first evaluation of a large database).
+  // After every ~20,000 written cases one worker truncates it; readers start new statements all the
+  // time, so the checkpoint's wait for them is short.
+  const bool sqlite = db_.backend() == db::Backend::kSqlite;
+  std::atomic<std::int64_t> written_since_checkpoint{0};
 
   auto worker = [&] {
     ReevaluateReport mine;
@@ -199,6 +205,15 @@ Result<ReevaluateReport> OversightService::ReevaluateAll(const ReevaluateOptions
             return {};
           });
           if (!ok) throw std::runtime_error(ok.error().message);
+          if (sqlite && written_since_checkpoint.fetch_add(static_cast<std::int64_t>(changed.size())) +
+                                static_cast<std::int64_t>(changed.size()) >=
+                            20000) {
+            written_since_checkpoint = 0;
+            db_.Read([](soci::session& sql) {
+              sql << "PRAGMA wal_checkpoint(TRUNCATE)";
+              return 0;
+            });
+          }
         }
         mine.write_cpu += ThreadCpu() - t0;
         std::lock_guard lock(mu);

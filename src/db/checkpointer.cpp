@@ -1,0 +1,69 @@
+#include "db/checkpointer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace fazhi::db {
+
+Checkpointer::Checkpointer(Database& db, std::chrono::milliseconds interval) : db_(db), interval_(interval) {}
+
+Checkpointer::~Checkpointer() { Stop(); }
+
+void Checkpointer::SetAutocheckpoint(int pages) {
+  // Lease every connection of the pool at once so that each one gets the setting.
+  std::vector<std::unique_ptr<soci::session>> all;
+  for (std::size_t i = 0; i < db_.pool_size(); ++i) all.push_back(std::make_unique<soci::session>(db_.pool()));
+  for (auto& s : all) *s << "PRAGMA wal_autocheckpoint=" + std::to_string(pages);
+}
+
+void Checkpointer::Start() {
+  if (db_.backend() != Backend::kSqlite || thread_.joinable()) return;
+  SetAutocheckpoint(0);
+  {
+    std::lock_guard lock(mu_);
+    stop_ = false;
+  }
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void Checkpointer::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (!thread_.joinable()) return;
+  thread_.join();
+  SetAutocheckpoint(1000);
+}
+
+int Checkpointer::runs() const {
+  std::lock_guard lock(mu_);
+  return runs_;
+}
+
+void Checkpointer::Loop() {
+  std::unique_lock lock(mu_);
+  while (!cv_.wait_for(lock, interval_, [this] { return stop_; })) {
+    lock.unlock();
+    try {
+      // PASSIVE: copies what no reader still needs and never waits for anyone.
+      db_.Read([](soci::session& sql) {
+        int busy = 0, log = 0, done = 0;
+        sql << "PRAGMA wal_checkpoint(PASSIVE)", soci::into(busy), soci::into(log), soci::into(done);
+        if (log > 20000) sql << "PRAGMA wal_checkpoint(RESTART)";
+        return 0;
+      });
+    } catch (const std::exception& e) {
+      spdlog::warn("wal checkpoint: {}", e.what());
+    }
+    lock.lock();
+    ++runs_;
+  }
+}
+
+}  // namespace fazhi::db

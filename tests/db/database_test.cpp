@@ -1,0 +1,88 @@
+// The database layer: migrations numbered in per-module ranges, and the background WAL checkpointer.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "db/checkpointer.h"
+#include "db/database.h"
+#include "support/test_db.h"
+
+namespace fazhi::testing {
+namespace {
+
+long long Scalar(db::Database& db, const std::string& q) {
+  return db.Read([&](soci::session& sql) {
+    long long n = 0;
+    sql << q, soci::into(n);
+    return n;
+  });
+}
+
+// A migration numbered below the highest applied one (another module's range) is still applied.
+TEST(MigrationsTest, AMissingVersionBelowTheHighestIsApplied) {
+  TestDb t;
+  auto db = t.Open();
+  const long long highest = Scalar(*db, "SELECT MAX(version) FROM schema_migrations");
+  ASSERT_GT(highest, 41);
+  // Undo 041 (two indexes on case_events) as if this database had been migrated before it existed.
+  db->Write([](soci::session& sql) -> Result<void> {
+    sql << "DROP INDEX scoring_case_events_case_type";
+    sql << "DELETE FROM schema_migrations WHERE version = 41";
+    return {};
+  });
+  ASSERT_EQ(Scalar(*db, "SELECT COUNT(*) FROM schema_migrations WHERE version = 41"), 0);
+  auto applied = db->Migrate();
+  ASSERT_TRUE(applied) << applied.error().message;
+  EXPECT_EQ(*applied, 1);
+  EXPECT_EQ(Scalar(*db, "SELECT COUNT(*) FROM schema_migrations WHERE version = 41"), 1);
+  // The index is back: dropping it succeeds.
+  EXPECT_NO_THROW(db->Read([](soci::session& sql) {
+    sql << "DROP INDEX scoring_case_events_case_type";
+    return 0;
+  }));
+  // Nothing is applied twice.
+  db->Read([](soci::session& sql) {
+    sql << "CREATE INDEX scoring_case_events_case_type ON case_events (case_id, type, at)";
+    return 0;
+  });
+  applied = db->Migrate();
+  ASSERT_TRUE(applied);
+  EXPECT_EQ(*applied, 0);
+}
+
+// SQLite: the checkpointer runs on its interval and moves committed pages out of the WAL; on
+// PostgreSQL it does not start.
+TEST(CheckpointerTest, RunsOnSqliteAndEmptiesTheLog) {
+  TestDb t;
+  auto db = t.Open();
+  db::Checkpointer cp(*db, std::chrono::milliseconds(20));
+  cp.Start();
+  if (t.is_postgres()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(cp.runs(), 0);
+    return;
+  }
+  db->Write([](soci::session& sql) -> Result<void> {
+    for (int i = 0; i < 200; ++i) sql << "INSERT INTO settings (key, value, updated_at) VALUES ('k" << i << "', 'v', 0)";
+    return {};
+  });
+  for (int i = 0; i < 200 && cp.runs() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  cp.Stop();
+  EXPECT_GE(cp.runs(), 3);
+  // Everything in the log has been copied into the database file: a passive checkpoint now finds
+  // no frame left to copy (columns: busy, frames in log, frames checkpointed).
+  int busy = -1, log = -1, done = -1;
+  db->Read([&](soci::session& sql) {
+    sql << "PRAGMA wal_checkpoint(PASSIVE)", soci::into(busy), soci::into(log), soci::into(done);
+    return 0;
+  });
+  EXPECT_EQ(busy, 0);
+  EXPECT_EQ(log, done);
+  const int runs = cp.runs();
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  EXPECT_EQ(cp.runs(), runs);  // stopped
+}
+
+}  // namespace
+}  // namespace fazhi::testing
