@@ -38,39 +38,27 @@ Chunk ReadChunk(soci::session& sql, std::int64_t lo, std::int64_t hi, bool open_
   Chunk ch;
   long long first = lo, last = hi;
   {
+    // Only what evaluation and the comparison need; the columns the write path uses (unit path,
+    // officers, title, number) are loaded for the few cases that change.
     constexpr std::size_t kBatch = 1000;
-    std::vector<long long> id(kBatch), bureau(kBatch), unit(kBatch), serious(kBatch), fast(kBatch), lead(kBatch),
-        legal(kBatch), next_due(kBatch), updated(kBatch), digest(kBatch);
-    std::vector<soci::indicator> lead_ind(kBatch), legal_ind(kBatch), due_ind(kBatch), digest_ind(kBatch);
-    std::vector<std::string> path(kBatch), type(kBatch), title(kBatch), ext(kBatch), status(kBatch), alert(kBatch);
+    std::vector<long long> id(kBatch), serious(kBatch), fast(kBatch), next_due(kBatch), updated(kBatch), digest(kBatch);
+    std::vector<soci::indicator> due_ind(kBatch), digest_ind(kBatch);
+    std::vector<std::string> type(kBatch), alert(kBatch);
     const std::string q = std::string(
-                              "SELECT c.id, c.bureau_id, c.unit_id, u.path, c.case_type, c.title, c.external_id, "
-                              "c.status, c.serious, c.fast_track, c.lead_officer_id, c.legal_officer_id, "
-                              "c.alert_state, c.next_due_at, c.updated_at, c.clock_digest FROM cases c JOIN units u ON u.id = c.unit_id "
-                              "WHERE c.id >= :f AND c.id <= :l") +
-                          (open_only ? " AND c.closed_at IS NULL" : "") + " ORDER BY c.id";
-    soci::statement st = (sql.prepare << q, soci::into(id), soci::into(bureau), soci::into(unit), soci::into(path),
-                          soci::into(type), soci::into(title), soci::into(ext), soci::into(status),
-                          soci::into(serious), soci::into(fast), soci::into(lead, lead_ind),
-                          soci::into(legal, legal_ind), soci::into(alert), soci::into(next_due, due_ind),
-                          soci::into(updated), soci::into(digest, digest_ind), soci::use(first, "f"),
-                          soci::use(last, "l"));
+                              "SELECT id, case_type, serious, fast_track, alert_state, next_due_at, updated_at, "
+                              "clock_digest FROM cases WHERE id >= :f AND id <= :l") +
+                          (open_only ? " AND closed_at IS NULL" : "") + " ORDER BY id";
+    soci::statement st = (sql.prepare << q, soci::into(id), soci::into(type), soci::into(serious), soci::into(fast),
+                          soci::into(alert), soci::into(next_due, due_ind), soci::into(updated),
+                          soci::into(digest, digest_ind), soci::use(first, "f"), soci::use(last, "l"));
     st.execute();
     while (st.fetch()) {
       for (std::size_t i = 0; i < id.size(); ++i) {
         detail::CaseRow c;
         c.id = id[i];
-        c.bureau_id = bureau[i];
-        c.unit_id = unit[i];
-        c.unit_path = std::move(path[i]);
         c.case_type = std::move(type[i]);
-        c.title = std::move(title[i]);
-        c.external_id = std::move(ext[i]);
-        c.status = std::move(status[i]);
         c.serious = serious[i] != 0;
         c.fast_track = fast[i] != 0;
-        if (lead_ind[i] == soci::i_ok) c.lead_officer_id = lead[i];
-        if (legal_ind[i] == soci::i_ok) c.legal_officer_id = legal[i];
         c.alert_state = std::move(alert[i]);
         if (due_ind[i] == soci::i_ok) c.next_due_at = next_due[i];
         if (digest_ind[i] == soci::i_ok) c.clock_digest = digest[i];
@@ -78,10 +66,9 @@ Chunk ReadChunk(soci::session& sql, std::int64_t lo, std::int64_t hi, bool open_
         ch.rows.push_back(std::move(c));
         ch.updated_at.push_back(updated[i]);
       }
-      for (auto* v : {&id, &bureau, &unit, &serious, &fast, &lead, &legal, &next_due, &updated, &digest})
-        v->resize(kBatch);
-      for (auto* v : {&lead_ind, &legal_ind, &due_ind, &digest_ind}) v->resize(kBatch);
-      for (auto* v : {&path, &type, &title, &ext, &status, &alert}) v->resize(kBatch);
+      for (auto* v : {&id, &serious, &fast, &next_due, &updated, &digest}) v->resize(kBatch);
+      for (auto* v : {&due_ind, &digest_ind}) v->resize(kBatch);
+      for (auto* v : {&type, &alert}) v->resize(kBatch);
     }
   }
   if (!ch.rows.empty()) cases::LoadStoredRows(sql, ch.timelines);
@@ -161,7 +148,12 @@ Result<ReevaluateReport> OversightService::ReevaluateAll(const ReevaluateOptions
           mine.build_cpu += t1 - t0;
           if (!tl) {
             ++mine.cases_failed;
-            if (mine.failures.size() < 20) mine.failures.push_back(tl.error().message);
+            if (mine.failures.size() < 20) {
+              // Name the case by its number, as the single-case path does.
+              auto full = db_.Read([&](soci::session& sql) { return detail::LoadCase(sql, c.id); });
+              mine.failures.push_back(full ? detail::BuildTimeline(*full, ch.timelines[i], rules->catalog).error().message
+                                           : tl.error().message);
+            }
             continue;
           }
           supervision::Evaluate(*tl, now, rules->catalog, rules->calendar, results);
@@ -191,14 +183,17 @@ Result<ReevaluateReport> OversightService::ReevaluateAll(const ReevaluateOptions
                   if (mine.failures.size() < 20) mine.failures.push_back(r.error().message);
                 }
               } else {
+                auto full = detail::LoadCase(sql, c.id);
+                if (!full) continue;
                 detail::StoredClocks stored;
                 detail::Args a;
                 a.Int(c.id);
                 detail::ForEachRow(
                     sql, "SELECT id, clock_key, state, due_at, pre_warn_at, since, message FROM alerts WHERE case_id = :p1",
                     a, [&](const soci::row& r) { stored.emplace(db::GetText(r, 1), detail::ReadClock(r, 0)); });
-                const detail::CasePlan plan = detail::PlanCase(c, ch_case.timeline, ch_case.results, stored, *rules, now);
-                ApplyPlan(sql, c, plan, now, &stats);
+                const detail::CasePlan plan =
+                    detail::PlanCase(*full, ch_case.timeline, ch_case.results, stored, *rules, now);
+                ApplyPlan(sql, *full, plan, now, &stats);
               }
               ++mine.cases_written;
             }

@@ -172,7 +172,9 @@ export function caseMeta(): Promise<CaseMeta> {
 }
 
 export const casesApi = {
-  list: (query: Record<string, string | number | undefined>) => api.get<Paged<CaseSummary>>('/api/cases', query),
+  // total_capped: the server stopped counting at 10,000 (total is then a lower bound).
+  list: (query: Record<string, string | number | undefined>) =>
+    api.get<Paged<CaseSummary> & { total_capped?: boolean }>('/api/cases', query),
   get: (id: number) => api.get<CaseDetail>(`/api/cases/${id}`),
   events: (id: number) => api.get<{ items: CaseEvent[] }>(`/api/cases/${id}/events`),
   addEvent: (id: number, body: Record<string, unknown>) =>
