@@ -151,8 +151,8 @@ Result<ReevaluateReport> OversightService::ReevaluateAll(const ReevaluateOptions
             if (mine.failures.size() < 20) {
               // Name the case by its number, as the single-case path does.
               auto full = db_.Read([&](soci::session& sql) { return detail::LoadCase(sql, c.id); });
-              mine.failures.push_back(full ? detail::BuildTimeline(*full, ch.timelines[i], rules->catalog).error().message
-                                           : tl.error().message);
+              auto named = full ? detail::BuildTimeline(*full, ch.timelines[i], rules->catalog) : tl;
+              mine.failures.push_back(named ? tl.error().message : named.error().message);
             }
             continue;
           }
