@@ -195,6 +195,12 @@ Result<void> OversightService::OnCaseChanged(soci::session& sql, std::int64_t ca
 
 namespace detail {
 
+ClockWriter::ClockWriter(soci::session& sql)
+    : upsert((sql.prepare << std::string(kClockUpsert), soci::use(bureau), soci::use(case_id), soci::use(unit),
+              soci::use(rule_id), soci::use(key), soci::use(state), soci::use(due.value, due.ind),
+              soci::use(pre.value, pre.ind), soci::use(since.value, since.ind), soci::use(person_ref, person_ind),
+              soci::use(trigger.value, trigger.ind), soci::use(message), soci::use(basis), soci::use(now))) {}
+
 StoredClock ReadClock(const soci::row& r, int first) {
   StoredClock s;
   s.id = db::GetInt64(r, first);
@@ -327,7 +333,7 @@ Result<void> OversightService::Evaluate(soci::session& sql, std::int64_t case_id
 }
 
 void OversightService::ApplyPlan(soci::session& sql, const detail::CaseRow& c, const detail::CasePlan& plan,
-                                 EpochSeconds now, EvalStats* stats) {
+                                 EpochSeconds now, EvalStats* stats, detail::ClockWriter* writer) {
   struct Pending {  // a notification to send after the clocks are stored
     int level;
     std::string clock_key, rule_name, message, legal_basis;
@@ -337,20 +343,33 @@ void OversightService::ApplyPlan(soci::session& sql, const detail::CaseRow& c, c
 
   for (const auto& cp : plan.clocks) {
     db::NullableInt n_due(cp.due), n_pre(cp.pre), n_since(cp.since), n_trig(cp.trigger_id);
-    if (cp.write && cp.stored_id == 0) {
+    if (cp.write && cp.stored_id == 0 && writer) {
+      auto& w = *writer;
+      w.bureau = bureau;
+      w.case_id = cid;
+      w.unit = unit;
+      w.now = t_now;
+      w.rule_id = cp.rule->id;
+      w.key = cp.key;
+      w.state = cp.state;
+      w.person_ref = cp.person_ref;
+      w.person_ind = cp.person_ref.empty() ? soci::i_null : soci::i_ok;
+      w.message = cp.message;
+      w.basis = cp.rule->legal_basis;
+      w.due = n_due;
+      w.pre = n_pre;
+      w.since = n_since;
+      w.trigger = n_trig;
+      w.upsert.execute(true);
+    } else if (cp.write && cp.stored_id == 0) {
       // An upsert: a concurrent evaluation of the same case (the sweep, a bulk re-evaluation) may
       // have stored the clock since it was read.
       const std::string& rule_id = cp.rule->id;
       const std::string& basis = cp.rule->legal_basis;
       std::string pref = cp.person_ref;
       soci::indicator pref_ind = pref.empty() ? soci::i_null : soci::i_ok;
-      sql << "INSERT INTO alerts (bureau_id, case_id, unit_id, rule_id, clock_key, state, due_at, pre_warn_at, since, "
-             "person_ref, trigger_event_id, message, legal_basis, updated_at) VALUES (:b, :c, :u, :r, :k, :s, :d, :p, "
-             ":si, :pr, :tr, :m, :lb, :t) ON CONFLICT (case_id, clock_key) DO UPDATE SET state = excluded.state, "
-             "due_at = excluded.due_at, pre_warn_at = excluded.pre_warn_at, since = excluded.since, "
-             "message = excluded.message, updated_at = excluded.updated_at",
-          soci::use(bureau), soci::use(cid), soci::use(unit), soci::use(rule_id), soci::use(cp.key),
-          soci::use(cp.state), soci::use(n_due.value, n_due.ind), soci::use(n_pre.value, n_pre.ind),
+      sql << std::string(detail::kClockUpsert), soci::use(bureau), soci::use(cid), soci::use(unit), soci::use(rule_id),
+          soci::use(cp.key), soci::use(cp.state), soci::use(n_due.value, n_due.ind), soci::use(n_pre.value, n_pre.ind),
           soci::use(n_since.value, n_since.ind), soci::use(pref, pref_ind), soci::use(n_trig.value, n_trig.ind),
           soci::use(cp.message), soci::use(basis), soci::use(t_now);
     } else if (cp.write) {

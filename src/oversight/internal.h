@@ -185,6 +185,29 @@ struct CasePlan {
   bool Writes() const;
 };
 
+// Stores one clock (an upsert: a concurrent evaluation of the same case — the sweep, a bulk
+// re-evaluation — may have stored it since it was read).
+inline constexpr std::string_view kClockUpsert =
+    "INSERT INTO alerts (bureau_id, case_id, unit_id, rule_id, clock_key, state, due_at, pre_warn_at, since, "
+    "person_ref, trigger_event_id, message, legal_basis, updated_at) VALUES (:b, :c, :u, :r, :k, :s, :d, :p, :si, "
+    ":pr, :tr, :m, :lb, :t) ON CONFLICT (case_id, clock_key) DO UPDATE SET state = excluded.state, "
+    "due_at = excluded.due_at, pre_warn_at = excluded.pre_warn_at, since = excluded.since, "
+    "message = excluded.message, updated_at = excluded.updated_at";
+
+// The clock upsert of ApplyPlan prepared once and executed for many clocks (the bulk path: a first
+// evaluation writes ~11 clocks per case, and SQLite spends most of a one-off statement preparing it).
+// Binds its own members: keep it where it was constructed (it is neither copyable nor movable).
+struct ClockWriter {
+  explicit ClockWriter(soci::session& sql);
+  ClockWriter(const ClockWriter&) = delete;
+  ClockWriter& operator=(const ClockWriter&) = delete;
+  long long bureau = 0, case_id = 0, unit = 0, now = 0;
+  std::string rule_id, key, state, person_ref, message, basis;
+  soci::indicator person_ind = soci::i_null;
+  db::NullableInt due, pre, since, trigger;
+  soci::statement upsert;
+};
+
 // Compares the engine's results with the stored clocks (marking them seen). Pure.
 CasePlan PlanCase(const CaseRow& c, const supervision::CaseTimeline& tl,
                   const std::vector<supervision::RuleResult>& results, StoredClocks& stored, const RuleSet& rules,

@@ -34,6 +34,7 @@ namespace fazhi::oversight {
 namespace detail {
 struct CaseRow;
 struct CasePlan;
+struct ClockWriter;
 }  // namespace detail
 
 // Full re-evaluation (ReevaluateAll).
@@ -220,8 +221,9 @@ class OversightService : public cases::CaseHooks {
 
   Result<void> Evaluate(soci::session& sql, std::int64_t case_id, EvalStats* stats);
   // Writes a plan: clocks, violations (once), retractions, removals, case state, notifications.
+  // `writer` (optional) holds the clock upsert prepared on `sql` for many cases.
   void ApplyPlan(soci::session& sql, const detail::CaseRow& c, const detail::CasePlan& plan, EpochSeconds now,
-                 EvalStats* stats);
+                 EvalStats* stats, detail::ClockWriter* writer = nullptr);
   void SetRules(std::shared_ptr<const RuleSet> rules);
   // Loads the active versions (creating version 1 when the table is empty).
   Result<std::shared_ptr<const RuleSet>> LoadActive(soci::session& sql);

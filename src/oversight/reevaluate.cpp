@@ -171,6 +171,7 @@ Result<ReevaluateReport> OversightService::ReevaluateAll(const ReevaluateOptions
         t0 = ThreadCpu();
         if (!changed.empty()) {
           auto ok = db_.Write([&](soci::session& sql) -> Result<void> {
+            detail::ClockWriter writer(sql);
             for (const auto& ch_case : changed) {
               const auto& c = ch.rows[ch_case.index];
               long long id = c.id, updated = 0;
@@ -193,7 +194,7 @@ Result<ReevaluateReport> OversightService::ReevaluateAll(const ReevaluateOptions
                     a, [&](const soci::row& r) { stored.emplace(db::GetText(r, 1), detail::ReadClock(r, 0)); });
                 const detail::CasePlan plan =
                     detail::PlanCase(*full, ch_case.timeline, ch_case.results, stored, *rules, now);
-                ApplyPlan(sql, *full, plan, now, &stats);
+                ApplyPlan(sql, *full, plan, now, &stats, &writer);
               }
               ++mine.cases_written;
             }
