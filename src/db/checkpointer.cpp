@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <exception>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,10 +13,27 @@ Checkpointer::Checkpointer(Database& db, std::chrono::milliseconds interval) : d
 Checkpointer::~Checkpointer() { Stop(); }
 
 void Checkpointer::SetAutocheckpoint(int pages) {
-  // Lease every connection of the pool at once so that each one gets the setting.
-  std::vector<std::unique_ptr<soci::session>> all;
-  for (std::size_t i = 0; i < db_.pool_size(); ++i) all.push_back(std::make_unique<soci::session>(db_.pool()));
-  for (auto& s : all) *s << "PRAGMA wal_autocheckpoint=" + std::to_string(pages);
+  // Lease every connection of the pool at once so that each one gets the setting. A connection
+  // that cannot be had within a second (a request holding one while it waits for a second) keeps
+  // its setting rather than risk a deadlock: either value is safe, only the tail latency differs.
+  auto& pool = db_.pool();
+  std::vector<std::size_t> leased;
+  for (std::size_t i = 0; i < db_.pool_size(); ++i) {
+    std::size_t pos = 0;
+    if (!pool.try_lease(pos, 1000)) break;
+    leased.push_back(pos);
+  }
+  for (std::size_t pos : leased) {
+    try {
+      pool.at(pos) << "PRAGMA wal_autocheckpoint=" + std::to_string(pages);
+    } catch (const std::exception& e) {
+      spdlog::warn("wal_autocheckpoint: {}", e.what());
+    }
+  }
+  for (std::size_t pos : leased) pool.give_back(pos);
+  if (leased.size() < db_.pool_size())
+    spdlog::warn("wal_autocheckpoint={} set on {} of {} connections (the others were busy)", pages, leased.size(),
+                 db_.pool_size());
 }
 
 void Checkpointer::Start() {

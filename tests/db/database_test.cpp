@@ -59,6 +59,15 @@ TEST(CheckpointerTest, RunsOnSqliteAndEmptiesTheLog) {
     EXPECT_EQ(cp.runs(), 0);
     return;
   }
+  // Every pooled connection leaves checkpoints to the thread while it runs.
+  auto autocheckpoint = [&] {
+    return db->Read([](soci::session& sql) {
+      int pages = -1;
+      sql << "PRAGMA wal_autocheckpoint", soci::into(pages);
+      return pages;
+    });
+  };
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(autocheckpoint(), 0);
   db->Write([](soci::session& sql) -> Result<void> {
     for (int i = 0; i < 200; ++i) sql << "INSERT INTO settings (key, value, updated_at) VALUES ('k" << i << "', 'v', 0)";
     return {};
@@ -78,6 +87,7 @@ TEST(CheckpointerTest, RunsOnSqliteAndEmptiesTheLog) {
   const int runs = cp.runs();
   std::this_thread::sleep_for(std::chrono::milliseconds(60));
   EXPECT_EQ(cp.runs(), runs);  // stopped
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(autocheckpoint(), 1000);  // SQLite's default is back
 }
 
 }  // namespace
