@@ -201,6 +201,15 @@ ClockWriter::ClockWriter(soci::session& sql)
               soci::use(pre.value, pre.ind), soci::use(since.value, since.ind), soci::use(person_ref, person_ind),
               soci::use(trigger.value, trigger.ind), soci::use(message), soci::use(basis), soci::use(now))) {}
 
+StoredClocks LoadStoredClocks(soci::session& sql, std::int64_t case_id) {
+  StoredClocks out;
+  Args a;
+  a.Int(case_id);
+  ForEachRow(sql, "SELECT id, clock_key, state, due_at, pre_warn_at, since, message FROM alerts WHERE case_id = :p1", a,
+             [&](const soci::row& r) { out.emplace(db::GetText(r, 1), ReadClock(r, 0)); });
+  return out;
+}
+
 StoredClock ReadClock(const soci::row& r, int first) {
   StoredClock s;
   s.id = db::GetInt64(r, first);
@@ -320,13 +329,7 @@ Result<void> OversightService::Evaluate(soci::session& sql, std::int64_t case_id
   const EpochSeconds now = clock_.Now();
   const auto results = supervision::Evaluate(*tl, now, rules->catalog, rules->calendar);
 
-  detail::StoredClocks stored;
-  {
-    Args a;
-    a.Int(case_id);
-    ForEachRow(sql, "SELECT id, clock_key, state, due_at, pre_warn_at, since, message FROM alerts WHERE case_id = :p1",
-               a, [&](const soci::row& r) { stored.emplace(db::GetText(r, 1), detail::ReadClock(r, 0)); });
-  }
+  detail::StoredClocks stored = detail::LoadStoredClocks(sql, case_id);
   const detail::CasePlan plan = detail::PlanCase(*c, *tl, results, stored, *rules, now);
   ApplyPlan(sql, *c, plan, now, stats);
   return {};

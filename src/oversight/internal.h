@@ -134,6 +134,8 @@ struct StoredClock {
 using StoredClocks = std::unordered_map<std::string, StoredClock>;  // by clock_key
 // Reads columns id, clock_key, state, due_at, pre_warn_at, since, message starting at `first`.
 StoredClock ReadClock(const soci::row& r, int first);
+// The stored clocks of one case.
+StoredClocks LoadStoredClocks(soci::session& sql, std::int64_t case_id);
 
 // FNV-1a, 64 bit, with whole 64-bit words mixed in one step: fingerprints of stored clock sets
 // (not a security hash).

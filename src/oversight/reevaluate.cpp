@@ -186,12 +186,7 @@ Result<ReevaluateReport> OversightService::ReevaluateAll(const ReevaluateOptions
               } else {
                 auto full = detail::LoadCase(sql, c.id);
                 if (!full) continue;
-                detail::StoredClocks stored;
-                detail::Args a;
-                a.Int(c.id);
-                detail::ForEachRow(
-                    sql, "SELECT id, clock_key, state, due_at, pre_warn_at, since, message FROM alerts WHERE case_id = :p1",
-                    a, [&](const soci::row& r) { stored.emplace(db::GetText(r, 1), detail::ReadClock(r, 0)); });
+                detail::StoredClocks stored = detail::LoadStoredClocks(sql, c.id);
                 const detail::CasePlan plan =
                     detail::PlanCase(*full, ch_case.timeline, ch_case.results, stored, *rules, now);
                 ApplyPlan(sql, *full, plan, now, &stats, &writer);
