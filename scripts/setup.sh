@@ -31,7 +31,7 @@ done
 # Packages needed to build and run fazhi (STACK.md lists what each one is for).
 BUILD_PACKAGES=(
   build-essential cmake ninja-build pkg-config ca-certificates curl
-  libcpp-httplib-dev nlohmann-json3-dev libsoci-dev libsqlite3-dev libpq-dev
+  libcpp-httplib-dev nlohmann-json3-dev rapidjson-dev libsoci-dev libsqlite3-dev libpq-dev
   libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libxlsxwriter-dev libzip-dev
   libpugixml-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev zlib1g-dev sqlite3
 )

@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <filesystem>
+#include <thread>
 
 #include "cases/case_routes.h"
 #include "org/org_routes.h"
@@ -24,6 +25,7 @@ Result<void> Config::Validate() const {
     return Invalid("监听端口无效：" + p, "listen");
   if (http_threads < 4 || http_threads > 4096) return Invalid("HTTP 线程数应在 4 到 4096 之间", "threads");
   if (db_pool < 1 || db_pool > 256) return Invalid("数据库连接数应在 1 到 256 之间", "db_pool");
+  if (max_active < 0 || max_active > 4096) return Invalid("同时处理的请求数应在 0 到 4096 之间", "max_active");
   if (key_file.empty()) return Invalid("必须指定密钥文件路径", "key_file");
   if (sweep_interval_seconds < 0) return Invalid("巡检间隔不能为负数", "sweep_interval_seconds");
   if (auth.session_idle_seconds < 60) return Invalid("会话空闲超时不能少于 60 秒", "session_idle_seconds");
@@ -94,6 +96,10 @@ Result<int> App::Bind() {
   o.host = host;
   o.port = port;
   o.threads = config_.http_threads;
+  o.max_active = static_cast<std::size_t>(config_.max_active > 0
+                                              ? config_.max_active
+                                              : std::min(config_.db_pool,
+                                                         2 * std::max(1, static_cast<int>(std::thread::hardware_concurrency()))));
   o.web_root = FindWebRoot(config_.web_root);
   o.secure_cookie = config_.secure_cookie;
   auth::AuthService* auth = auth_.get();

@@ -22,6 +22,9 @@ struct Config {
   int http_threads = 96;
   // Database connections in the pool. SQLite serialises writers anyway; readers run in parallel.
   int db_pool = 16;
+  // API requests that run at once; the others wait in arrival order (http/gate.h). 0 = twice the
+  // number of cores, never more than db_pool.
+  int max_active = 0;
   // Mark the session cookie Secure (set when served over HTTPS behind a proxy).
   bool secure_cookie = false;
   // Apply pending migrations when the App starts.

@@ -10,6 +10,7 @@
 #include "auth/roles.h"
 #include "auth/totp.h"
 #include "core/text.h"
+#include "db/sql.h"
 
 namespace fazhi::auth {
 
@@ -229,18 +230,41 @@ Result<Principal> AuthService::Authenticate(std::string_view token) {
   const EpochSeconds now = clock_.Now();
   return db_.Read([&](soci::session& sql) -> Result<Principal> {
     Principal p;
-    long long user_id = 0, last_seen = 0, expires = 0, unit_id = 0, person_id = 0, bureau_id = 0;
-    int active = 0, must_change = 0, totp_enabled = 0, totp_required = 0;
-    soci::indicator person_ind = soci::i_null, bureau_ind = soci::i_null;
-    sql << "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.username, u.display_name, u.unit_id, "
-           "u.person_id, un.bureau_id, u.active, u.must_change_password, u.totp_enabled, u.totp_required, un.name, "
-           "un.path FROM sessions s JOIN users u ON u.id = s.user_id JOIN units un ON un.id = u.unit_id "
-           "WHERE s.token_hash = :h",
-        soci::use(hash), soci::into(user_id), soci::into(p.csrf_token), soci::into(last_seen), soci::into(expires),
-        soci::into(p.username), soci::into(p.display_name), soci::into(unit_id), soci::into(person_id, person_ind),
-        soci::into(bureau_id, bureau_ind), soci::into(active), soci::into(must_change), soci::into(totp_enabled),
-        soci::into(totp_required), soci::into(p.unit_name), soci::into(p.unit_path);
-    if (!sql.got_data()) return Fail(ErrorCode::kUnauthenticated, "登录已失效，请重新登录", "", "session_expired");
+    std::int64_t user_id = 0, last_seen = 0, expires = 0, unit_id = 0;
+    std::optional<std::int64_t> person_id, bureau_id;
+    bool found = false, active = false, must_change = false, totp_enabled = false, totp_required = false;
+    // One statement, cached per connection (db/sql.h): the session, its user and unit, and one row
+    // per role of the user.
+    db::SqlArgs a;
+    db::ForEachRow(
+        sql,
+        "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.username, u.display_name, u.unit_id, "
+        "u.person_id, un.bureau_id, u.active, u.must_change_password, u.totp_enabled, u.totp_required, un.name, "
+        "un.path, r.role FROM sessions s JOIN users u ON u.id = s.user_id JOIN units un ON un.id = u.unit_id "
+        "LEFT JOIN user_roles r ON r.user_id = u.id WHERE s.token_hash = " +
+            a.Str(hash) + " ORDER BY r.role",
+        a, [&](const soci::row& r) {
+          if (!found) {
+            found = true;
+            user_id = db::GetInt64(r, 0);
+            p.csrf_token = db::GetText(r, 1);
+            last_seen = db::GetInt64(r, 2);
+            expires = db::GetInt64(r, 3);
+            p.username = db::GetText(r, 4);
+            p.display_name = db::GetText(r, 5);
+            unit_id = db::GetInt64(r, 6);
+            if (!db::IsNull(r, 7)) person_id = db::GetInt64(r, 7);
+            if (!db::IsNull(r, 8)) bureau_id = db::GetInt64(r, 8);
+            active = db::GetInt64(r, 9) != 0;
+            must_change = db::GetInt64(r, 10) != 0;
+            totp_enabled = db::GetInt64(r, 11) != 0;
+            totp_required = db::GetInt64(r, 12) != 0;
+            p.unit_name = db::GetText(r, 13);
+            p.unit_path = db::GetText(r, 14);
+          }
+          if (!db::IsNull(r, 15)) p.roles.push_back(db::GetText(r, 15));
+        });
+    if (!found) return Fail(ErrorCode::kUnauthenticated, "登录已失效，请重新登录", "", "session_expired");
     if (!active || now >= expires || now - last_seen > config_.session_idle_seconds) {
       sql << "DELETE FROM sessions WHERE token_hash = :h", soci::use(hash);
       return Fail(ErrorCode::kUnauthenticated,
@@ -253,13 +277,12 @@ Result<Principal> AuthService::Authenticate(std::string_view token) {
     }
     p.user_id = user_id;
     p.unit_id = unit_id;
-    if (person_ind == soci::i_ok) p.person_id = person_id;
-    if (bureau_ind == soci::i_ok) p.bureau_id = bureau_id;
+    p.person_id = person_id;
+    p.bureau_id = bureau_id;
     p.session_hash = hash;
-    p.must_change_password = must_change != 0;
-    p.totp_enabled = totp_enabled != 0;
-    p.totp_setup_required = totp_required != 0 && totp_enabled == 0;
-    p.roles = LoadRoles(sql, user_id);
+    p.must_change_password = must_change;
+    p.totp_enabled = totp_enabled;
+    p.totp_setup_required = totp_required && !totp_enabled;
     p.permissions = PermissionsOf(p.roles);
     return p;
   });

@@ -323,8 +323,8 @@ class Lookups {
     if (units_.empty()) {
       SqlArgs a;
       ForEachRow(sql_,
-                 fmt::format("SELECT id, bureau_id, name, level, path, code FROM units WHERE path LIKE {} ESCAPE '\\'",
-                             a.Str(EscapeLike(who_.unit_path) + "%")),
+                 fmt::format("SELECT id, bureau_id, name, level, path, code FROM units WHERE {}",
+                             db::PathUnder(a, "path", who_.unit_path)),
                  a, [&](const soci::row& r) {
                    units_.push_back({{db::GetInt64(r, 0), db::GetInt64(r, 1), db::GetText(r, 2), db::GetText(r, 3),
                                       db::GetText(r, 4)},

@@ -227,7 +227,7 @@ Result<std::string> CaseWhere(soci::session& sql, SqlArgs& a, const auth::Princi
     // others are answered as missing.
     const bool same_bureau = unit && who.bureau_id && unit->bureau_id == *who.bureau_id;
     if (!unit || (!who.InScope(unit->path) && !same_bureau)) return NotFound("单位不存在");
-    where += fmt::format(" AND u.path LIKE {} ESCAPE '\\'", a.Str(EscapeLike(unit->path) + "%"));
+    where += fmt::format(" AND {}", db::PathUnder(a, "u.path", unit->path));
   }
   if (f.officer_id)
     where += fmt::format(" AND c.id IN (SELECT fo.case_id FROM case_officers fo WHERE fo.person_id = {})",
@@ -286,30 +286,71 @@ constexpr std::size_t kBroadScopeUnits = 50;
 
 // The units under one path: their ids when there are few (bound as a list, so the per-unit index
 // drives the query and the units table is read once per request), else only the path (matched by
-// a subquery).
+// a subquery), or nothing at all when the path is the only root (the whole database: a
+// province-wide leader's scope needs no unit term).
 struct UnitSet {
   std::string path;
   std::vector<std::int64_t> ids;
   bool broad = false;
+  bool everything = false;
 };
 
 UnitSet UnitsUnder(soci::session& sql, const std::string& path) {
   UnitSet set;
   set.path = path;
   SqlArgs a;
-  ForEachRow(sql, fmt::format("SELECT id FROM units WHERE path LIKE {} ESCAPE '\\'", a.Str(EscapeLike(path) + "%")), a,
-             [&](const soci::row& r) { set.ids.push_back(db::GetInt64(r, 0)); });
+  ForEachRow(sql,
+             fmt::format("SELECT id FROM units WHERE {} LIMIT {}", db::PathUnder(a, "path", path), kBroadScopeUnits),
+             a, [&](const soci::row& r) { set.ids.push_back(db::GetInt64(r, 0)); });
   set.broad = set.ids.size() >= kBroadScopeUnits;
-  if (set.broad) set.ids.clear();
+  if (set.broad) {
+    set.ids.clear();
+    // A root's path is "/id/"; it covers everything when no other root exists.
+    if (std::count(path.begin(), path.end(), '/') == 2) {
+      SqlArgs b;
+      bool other_root = false;
+      ForEachRow(sql, fmt::format("SELECT id FROM units WHERE parent_id IS NULL AND NOT {} LIMIT 1",
+                                  db::PathUnder(b, "path", path)),
+                 b, [&](const soci::row&) { other_root = true; });
+      set.everything = !other_root;
+    }
+  }
   return set;
 }
+
+// How the list query is driven (see the comment above kBroadScopeUnits).
+enum class Drive {
+  kUnits,   // by the scope's units: (unit_id, accepted_at); status/alert terms hidden from the planner
+  kFilter,  // by status or alert state within the units: (status|alert_state, unit_id, accepted_at)
+  kWalk,    // newest first through (accepted_at|status|alert_state, …, unit_id); unit terms hidden
+  kUnion,   // a filter with the caller's own cases OR'ed in: a UNION of the scope's units, the cases
+            // the caller works on and the cases bound to him, the filter pushed into each part
+};
 
 struct ListShape {
   UnitSet scope;                 // the caller's units
   std::optional<UnitSet> unit;   // the unit filter's subtree
-  bool walk_page = false;        // page: walk newest first (broad scope, default order)
-  bool walk_count = false;       // count: the same walk (only with a status / alert filter)
+  std::optional<std::int64_t> person_id;  // OR this person's own cases in: some lie outside `scope`
+  Drive page = Drive::kUnits;
+  Drive count = Drive::kUnits;
 };
+
+std::string UnitTerm(SqlArgs& a, const UnitSet& set, std::string_view col, const char* alias);
+
+// 捆绑责任 lets the people on a case see it wherever their own unit is. Usually all of a person's
+// cases are inside his unit's subtree anyway (a 派出所 officer's, a leader's); then the OR term is
+// left out and the query has one index to drive it. One short index lookup answers that.
+bool BoundOutside(soci::session& sql, const auth::Principal& who, const UnitSet& scope) {
+  if (!who.person_id) return false;
+  SqlArgs a;
+  bool outside = false;
+  ForEachRow(sql,
+             fmt::format("SELECT c.id FROM cases c WHERE (c.id IN (SELECT vo.case_id FROM case_officers vo WHERE "
+                         "vo.person_id = {}) OR c.legal_officer_id = {}) AND NOT ({}) LIMIT 1",
+                         a.Int(*who.person_id), a.Int(*who.person_id), UnitTerm(a, scope, "+c.unit_id", "xu")),
+             a, [&](const soci::row&) { outside = true; });
+  return outside;
+}
 
 Result<ListShape> ListShapeFor(soci::session& sql, const auth::Principal& who, const CaseFilter& f,
                                const PageRequest& page) {
@@ -325,42 +366,71 @@ Result<ListShape> ListShapeFor(soci::session& sql, const auth::Principal& who, c
     shape.unit = UnitsUnder(sql, unit->path);
     broad = broad && shape.unit->broad;
   }
+  if (BoundOutside(sql, who, shape.scope)) shape.person_id = who.person_id;
+  const bool person_filter = f.officer_id || f.legal_officer_id;
   const bool by_time = page.sort.empty() || page.sort == "accepted_at";
-  shape.walk_page = broad && by_time && !f.officer_id && !f.legal_officer_id;
-  shape.walk_count = shape.walk_page && (f.status || f.alert_state);
+  const bool walk_page = broad && by_time && !person_filter;
+  // A status or alert filter within the units reads only the matching index entries, unless the
+  // caller's own cases are OR'ed in (then the planner would read the filter's index for the
+  // whole database).
+  const bool by_filter = (f.status || f.alert_state) && !shape.person_id && !person_filter;
+  const bool by_union = (f.status || f.alert_state) && shape.person_id && !person_filter && !f.unit_id;
+  shape.page = walk_page ? Drive::kWalk : by_filter ? Drive::kFilter : by_union ? Drive::kUnion : Drive::kUnits;
+  shape.count = by_filter                                    ? Drive::kFilter
+                : by_union                                   ? Drive::kUnion
+                : walk_page && (f.status || f.alert_state) ? Drive::kWalk
+                                                             : Drive::kUnits;
   return shape;
 }
 
-// `column IN (…)` for a unit set; `disable` puts the unary + on the column (not an index driver).
-std::string UnitTerm(SqlArgs& a, const UnitSet& set, bool disable, const char* alias) {
-  const char* col = disable ? "+c.unit_id" : "c.unit_id";
+// `col IN (…)` for a unit set; a col written "+c.unit_id" is not an index driver.
+std::string UnitTerm(SqlArgs& a, const UnitSet& set, std::string_view col, const char* alias) {
+  if (set.everything) return fmt::format("{} IS NOT NULL", col);
   if (!set.broad) {
     std::string in;
     for (std::int64_t id : set.ids) in += (in.empty() ? "" : ", ") + a.Int(id);
     return fmt::format("{} IN ({})", col, in.empty() ? "NULL" : in);
   }
-  return fmt::format("{0} IN (SELECT {1}.id FROM units {1} WHERE {1}.path LIKE {2} ESCAPE '\\')", col, alias,
-                     a.Str(EscapeLike(set.path) + "%"));
+  return fmt::format("{} IN (SELECT {}.id FROM units {} WHERE {})", col, alias, alias,
+                     db::PathUnder(a, std::string(alias) + ".path", set.path));
 }
 
-// WHERE clause of the list over `cases c` (no join). walk: drive by accepted_at / status / alert
-// indexes (unit terms disabled); otherwise drive by the units (status/alert terms disabled).
-std::string ListWhere(SqlArgs& a, const auth::Principal& who, const CaseFilter& f, const ListShape& shape, bool walk) {
+// WHERE clause of the list over `cases c` (no join), written for the given drive.
+std::string ListWhere(SqlArgs& a, const CaseFilter& f, const ListShape& shape, Drive drive) {
+  const bool walk = drive == Drive::kWalk;
   // Units drive unless walking; of two unit terms the narrower one drives, and a broad one leaves
   // the driving to an officer filter.
   const bool person_filter = f.officer_id || f.legal_officer_id;
   const bool filter_drives = shape.unit && (!shape.unit->broad || shape.scope.broad);
   const bool scope_off = walk || filter_drives || (shape.scope.broad && person_filter);
   const bool unit_off = walk || !filter_drives || (shape.unit && shape.unit->broad && person_filter);
-  std::string scope = UnitTerm(a, shape.scope, scope_off, "su");
-  if (who.person_id) {
+  std::string scope;
+  if (shape.person_id && drive == Drive::kUnion) {
+    // The same three sets as below, each read from its own index with the filter pushed into it:
+    // as an OR the planner would read the filter's index for the whole database instead.
+    std::string units = UnitTerm(a, shape.scope, "uc.unit_id", "su"), legal;
+    if (f.status) {
+      units += fmt::format(" AND uc.status = {}", a.Str(*f.status));
+      legal += fmt::format(" AND lc.status = {}", a.Str(*f.status));
+    }
+    if (f.alert_state) {
+      units += fmt::format(" AND uc.alert_state = {}", a.Str(*f.alert_state));
+      legal += fmt::format(" AND lc.alert_state = {}", a.Str(*f.alert_state));
+    }
+    scope = fmt::format(
+        "c.id IN (SELECT uc.id FROM cases uc WHERE {} UNION ALL SELECT vo.case_id FROM case_officers vo WHERE "
+        "vo.person_id = {} UNION ALL SELECT lc.id FROM cases lc WHERE lc.legal_officer_id = {}{})",
+        units, a.Int(*shape.person_id), a.Int(*shape.person_id), legal);
+  } else {
+    scope = UnitTerm(a, shape.scope, scope_off ? "+c.unit_id" : "c.unit_id", "su");
     // 捆绑责任: the people on a case see it wherever their own unit is (VisibleCondition).
-    scope = fmt::format("({} OR c.id IN (SELECT vo.case_id FROM case_officers vo WHERE vo.person_id = {}) OR "
-                        "c.legal_officer_id = {})",
-                        scope, a.Int(*who.person_id), a.Int(*who.person_id));
+    if (shape.person_id)
+      scope = fmt::format("({} OR c.id IN (SELECT vo.case_id FROM case_officers vo WHERE vo.person_id = {}) OR "
+                          "c.legal_officer_id = {})",
+                          scope, a.Int(*shape.person_id), a.Int(*shape.person_id));
   }
   std::string where = " WHERE " + scope;
-  if (shape.unit) where += " AND " + UnitTerm(a, *shape.unit, unit_off, "fu");
+  if (shape.unit) where += " AND " + UnitTerm(a, *shape.unit, unit_off ? "+c.unit_id" : "c.unit_id", "fu");
   // Text terms are disabled as `(col || '')`: PostgreSQL has no unary + for text.
   auto text_term = [&](const char* col, bool disable, const std::string& value) {
     return disable ? fmt::format(" AND (c.{} || '') = {}", col, a.Str(value)) : fmt::format(" AND c.{} = {}", col, a.Str(value));
@@ -370,8 +440,10 @@ std::string ListWhere(SqlArgs& a, const auth::Principal& who, const CaseFilter& 
                          a.Int(*f.officer_id));  // 主办 (role lead) or 协办
   if (f.legal_officer_id) where += fmt::format(" AND c.legal_officer_id = {}", a.Int(*f.legal_officer_id));
   if (f.case_type) where += text_term("case_type", true, *f.case_type);
-  if (f.status) where += text_term("status", !walk, *f.status);
-  if (f.alert_state) where += text_term("alert_state", !walk, *f.alert_state);
+  const bool hide_filters = drive == Drive::kUnits || drive == Drive::kUnion;
+  if (f.status) where += text_term("status", hide_filters, *f.status);
+  // With a 法制员 filter, (legal_officer_id, alert_state, status, accepted_at) answers both terms.
+  if (f.alert_state) where += text_term("alert_state", hide_filters && !f.legal_officer_id, *f.alert_state);
   if (f.category) where += text_term("category", true, *f.category);
   if (f.accepted_from) where += fmt::format(" AND c.accepted_at >= {}", a.Int(*f.accepted_from));
   if (f.accepted_to) where += fmt::format(" AND c.accepted_at < {}", a.Int(*f.accepted_to));
@@ -495,11 +567,11 @@ Result<Paged<Incident>> CaseService::ListIncidents(const auth::Principal& who, c
   if (auto r = Require(who, auth::perm::kCaseRead); !r) return std::unexpected(r.error());
   return db_.Read([&](soci::session& sql) -> Result<Paged<Incident>> {
     auto build = [&](SqlArgs& a) -> Result<std::string> {
-      std::string where = fmt::format(" WHERE u.path LIKE {} ESCAPE '\\'", a.Str(ScopeLike(who)));
+      std::string where = fmt::format(" WHERE {}", db::PathUnder(a, "u.path", who.unit_path));
       if (f.unit_id) {
         auto unit = LoadUnit(sql, *f.unit_id);
         if (!unit || !who.InScope(unit->path)) return NotFound("单位不存在");
-        where += fmt::format(" AND u.path LIKE {} ESCAPE '\\'", a.Str(EscapeLike(unit->path) + "%"));
+        where += fmt::format(" AND {}", db::PathUnder(a, "u.path", unit->path));
       }
       if (f.from) where += fmt::format(" AND i.received_at >= {}", a.Int(*f.from));
       if (f.to) where += fmt::format(" AND i.received_at < {}", a.Int(*f.to));
@@ -742,7 +814,7 @@ Result<CaseList> CaseService::ListCases(const auth::Principal& who, const CaseFi
     // every case in scope on every page view.
     {
       SqlArgs c;
-      const std::string where = ListWhere(c, who, filter, *shape, shape->walk_count);
+      const std::string where = ListWhere(c, filter, *shape, shape->count);
       ForEachRow(sql,
                  fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM cases c{} LIMIT {}) t", where, kCaseListCountCap + 1), c,
                  [&](const soci::row& r) { out.total = db::GetInt64(r, 0); });
@@ -756,7 +828,7 @@ Result<CaseList> CaseService::ListCases(const auth::Principal& who, const CaseFi
     std::vector<std::int64_t> ids;
     {
       SqlArgs a;
-      const std::string where = ListWhere(a, who, filter, *shape, shape->walk_page);
+      const std::string where = ListWhere(a, filter, *shape, shape->page);
       ForEachRow(sql,
                  fmt::format("SELECT c.id FROM cases c{}{}{} LIMIT {} OFFSET {}",
                              page.sort == "unit" ? " JOIN units u ON u.id = c.unit_id" : "", where, CaseOrder(page),

@@ -59,7 +59,7 @@ std::optional<PersonInfo> FindPersonByBadge(soci::session& sql, const std::strin
 }
 
 std::string VisibleCondition(SqlArgs& a, const auth::Principal& who) {
-  std::string cond = fmt::format("u.path LIKE {} ESCAPE '\\'", a.Str(EscapeLike(who.unit_path) + "%"));
+  std::string cond = db::PathUnder(a, "u.path", who.unit_path);
   if (who.person_id) {
     // 捆绑责任: the people on a case see it wherever their own unit is. The 主办 is always in
     // case_officers too. A non-correlated subquery (evaluated once, by index) rather than a

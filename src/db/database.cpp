@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "db/migrations.h"
+#include "db/sql.h"
 
 namespace fazhi::db {
 
@@ -168,6 +169,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url_text, st
         s << "SET TIME ZONE 'UTC'";
       }
     }
+    for (std::size_t i = 0; i < pool_size; ++i) detail::RegisterPooledSession(db->pool_->at(i));
   } catch (const std::exception& e) {
     return Fail(ErrorCode::kInternal, std::string("无法打开数据库 ") + url->display + "：" + e.what(), "db",
                 "db_open_failed");
@@ -175,7 +177,11 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url_text, st
   return db;
 }
 
-Database::~Database() = default;
+Database::~Database() {
+  // Cached statements are finalised before their connections close.
+  if (pool_)
+    for (std::size_t i = 0; i < pool_size_; ++i) detail::UnregisterPooledSession(pool_->at(i));
+}
 
 void Database::Begin(soci::session& sql) {
   if (url_.backend == Backend::kSqlite)

@@ -49,6 +49,14 @@ struct Reply {
     r.json = std::move(j);
     return r;
   }
+  // JSON already serialised (a streaming writer for large lists).
+  static Reply RawJson(std::string text, int status = 200) {
+    Reply r;
+    r.status = status;
+    r.body = std::move(text);
+    r.content_type = "application/json; charset=utf-8";
+    return r;
+  }
   static Reply File(std::string bytes, std::string content_type, std::string download_name) {
     Reply r;
     r.body = std::move(bytes);

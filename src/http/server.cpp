@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <random>
 
 #include <fmt/format.h>
@@ -68,7 +69,10 @@ bool IsWrite(Method m) { return m != Method::kGet; }
 }  // namespace
 
 Server::Server(const Router& router, Authenticator authenticator, ServerOptions options)
-    : router_(router), authenticator_(std::move(authenticator)), options_(std::move(options)) {}
+    : router_(router),
+      authenticator_(std::move(authenticator)),
+      options_(std::move(options)),
+      gate_(options_.max_active) {}
 
 Server::~Server() = default;
 
@@ -95,6 +99,9 @@ void Server::Dispatch(const httplib::Request& req, httplib::Response& res, Metho
       else
         WriteError(res, Error{ErrorCode::kNotFound, "接口不存在：" + req.path, "", "no_such_endpoint"});
     } else {
+      // /api/health stays outside the gate: it answers even when every slot is busy.
+      std::optional<AdmissionGate::Pass> pass;
+      if (req.path != "/api/health") pass.emplace(gate_);
       Ctx ctx(req, rid, std::move(match.params));
       const Access& access = match.route->access;
       std::optional<Error> denied;

@@ -10,6 +10,7 @@
 
 #include "auth/principal.h"
 #include "core/error.h"
+#include "http/gate.h"
 #include "http/router.h"
 
 namespace fazhi::http {
@@ -18,6 +19,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                        // 0 = any free port (tests)
   int threads = 96;                       // must exceed concurrent keep-alive connections
+  std::size_t max_active = 0;             // API requests running at once, the rest queue FIFO (0 = no limit)
   std::string web_root;                   // built SPA (web/dist); empty = none
   std::size_t max_body_bytes = 20 << 20;  // uploads (roster files) included
   std::string cookie_name = "fazhi_session";
@@ -49,6 +51,7 @@ class Server {
   Authenticator authenticator_;
   ServerOptions options_;
   std::unique_ptr<httplib::Server> server_;
+  AdmissionGate gate_;
   std::string index_html_;
 };
 

@@ -319,11 +319,11 @@ std::unexpected<Error> FirstIssue(const std::vector<FieldIssue>& issues) {
 
 // WHERE clause (with leading " WHERE ") for a people filter in the caller's scope.
 Result<std::string> PeopleWhere(soci::session& sql, const auth::Principal& who, const PersonFilter& f, SqlArgs& a) {
-  std::string w = fmt::format(" WHERE u.path LIKE {} ESCAPE '\\'", a.Str(ScopeLike(who)));
+  std::string w = fmt::format(" WHERE {}", db::PathUnder(a, "u.path", who.unit_path));
   if (f.unit_id) {
     auto unit = LoadUnit(sql, *f.unit_id, ScopeLike(who));
     if (!unit) return Fail(ErrorCode::kNotFound, "单位不存在", "unit_id");
-    w += fmt::format(" AND u.path LIKE {} ESCAPE '\\'", a.Str(EscapeLike(unit->path) + "%"));
+    w += fmt::format(" AND {}", db::PathUnder(a, "u.path", unit->path));
   }
   if (f.q && !Trim(*f.q).empty()) {
     const std::string pattern = "%" + EscapeLike(Trim(*f.q)) + "%";
@@ -851,8 +851,8 @@ Result<ImportPlan> PlanImport(soci::session& sql, const auth::Principal& who, co
     SqlArgs a;
     const std::string q = fmt::format(
         "SELECT u.id, u.bureau_id, u.name, u.code, COALESCE(pu.name, '') FROM units u LEFT JOIN units pu ON pu.id = "
-        "u.parent_id WHERE u.path LIKE {} ESCAPE '\\'",
-        a.Str(ScopeLike(who)));
+        "u.parent_id WHERE {}",
+        db::PathUnder(a, "u.path", who.unit_path));
     ForEachRow(sql, q, a, [&](const soci::row& r) {
       auto u = std::make_unique<ScopeUnit>();
       u->id = db::GetInt64(r, 0);

@@ -14,64 +14,16 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "db/database.h"
+#include "db/sql.h"
 #include "oversight/oversight_service.h"
 #include "supervision/engine.h"
 #include "supervision/timeline.h"
 
 namespace fazhi::oversight::detail {
 
-// Bind values for SQL assembled at run time (optional filters). Each call returns the placeholder
-// to splice in; values live in deques so the references SOCI keeps stay valid (dev-notes: SOCI
-// binds by reference, never bind temporaries).
-class Args {
- public:
-  std::string Str(std::string v) {
-    strs_.push_back(std::move(v));
-    order_.push_back({false, strs_.size() - 1});
-    return Name();
-  }
-  std::string Int(std::int64_t v) {
-    ints_.push_back(v);
-    order_.push_back({true, ints_.size() - 1});
-    return Name();
-  }
-  void Bind(soci::statement& st) {
-    for (std::size_t i = 0; i < order_.size(); ++i) {
-      const std::string name = "p" + std::to_string(i + 1);
-      if (order_[i].is_int)
-        st.exchange(soci::use(ints_[order_[i].index], name));
-      else
-        st.exchange(soci::use(strs_[order_[i].index], name));
-    }
-  }
-
- private:
-  std::string Name() const { return ":p" + std::to_string(order_.size()); }
-  struct B {
-    bool is_int;
-    std::size_t index;
-  };
-  std::deque<std::string> strs_;
-  std::deque<long long> ints_;
-  std::vector<B> order_;
-};
-
-// Runs `query` and calls fn(const soci::row&) per row.
-template <typename F>
-void ForEachRow(soci::session& sql, const std::string& query, Args& args, F&& fn) {
-  soci::row row;
-  soci::statement st(sql);
-  st.alloc();
-  st.prepare(query);
-  st.exchange(soci::into(row));
-  args.Bind(st);
-  st.define_and_bind();
-  if (st.execute(true)) {
-    do {
-      fn(static_cast<const soci::row&>(row));
-    } while (st.fetch());
-  }
-}
+// SQL assembled at run time (db/sql.h): bound values and the row loop.
+using Args = db::SqlArgs;
+using db::ForEachRow;
 
 // Single integer result (COUNT(*) …); 0 when NULL or no row.
 std::int64_t QueryInt(soci::session& sql, const std::string& query, Args& args);

@@ -270,7 +270,7 @@ Result<Paged<Order>> OversightService::ListOrders(const auth::Principal& who, co
   try {
     return db_.Read([&](soci::session& sql) -> Result<Paged<Order>> {
       Args a;
-      std::string w = fmt::format(" WHERE (u.path LIKE {} ESCAPE '\\'", a.Str(detail::ScopeLike(who)));
+      std::string w = fmt::format(" WHERE ({}", db::PathUnder(a, "u.path", who.unit_path));
       if (who.person_id) w += fmt::format(" OR o.responsible_person_id = {}", a.Int(*who.person_id));
       w += ")";
       if (f.mine) w += fmt::format(" AND o.responsible_person_id = {}", a.Int(who.person_id.value_or(-1)));
@@ -278,7 +278,7 @@ Result<Paged<Order>> OversightService::ListOrders(const auth::Principal& who, co
       if (f.unit_id) {
         auto path = detail::UnitPathInScope(sql, who, *f.unit_id);
         if (!path) return std::unexpected(path.error());
-        w += fmt::format(" AND u.path LIKE {} ESCAPE '\\'", a.Str(EscapeLike(*path) + "%"));
+        w += fmt::format(" AND {}", db::PathUnder(a, "u.path", *path));
       }
       if (f.person_id) w += fmt::format(" AND o.responsible_person_id = {}", a.Int(*f.person_id));
       if (f.case_id) w += fmt::format(" AND o.case_id = {}", a.Int(*f.case_id));

@@ -63,12 +63,12 @@ Result<Paged<Alert>> OversightService::ListAlerts(const auth::Principal& who, co
   try {
     return db_.Read([&](soci::session& sql) -> Result<Paged<Alert>> {
       Args a;
-      std::string w = fmt::format(" WHERE u.path LIKE {} ESCAPE '\\'", a.Str(detail::ScopeLike(who)));
+      std::string w = fmt::format(" WHERE {}", db::PathUnder(a, "u.path", who.unit_path));
       w += " AND a.state IN " + In(a, f.states.empty() ? kAlertingStates : f.states);
       if (f.unit_id) {
         auto path = detail::UnitPathInScope(sql, who, *f.unit_id);
         if (!path) return std::unexpected(path.error());
-        w += fmt::format(" AND u.path LIKE {} ESCAPE '\\'", a.Str(EscapeLike(*path) + "%"));
+        w += fmt::format(" AND {}", db::PathUnder(a, "u.path", *path));
       }
       if (f.rule_id) w += fmt::format(" AND a.rule_id = {}", a.Str(*f.rule_id));
       if (f.officer_id) w += fmt::format(" AND c.lead_officer_id = {}", a.Int(*f.officer_id));
@@ -120,11 +120,11 @@ Result<Paged<Violation>> OversightService::ListViolations(const auth::Principal&
   try {
     return db_.Read([&](soci::session& sql) -> Result<Paged<Violation>> {
       Args a;
-      std::string w = fmt::format(" WHERE u.path LIKE {} ESCAPE '\\'", a.Str(detail::ScopeLike(who)));
+      std::string w = fmt::format(" WHERE {}", db::PathUnder(a, "u.path", who.unit_path));
       if (f.unit_id) {
         auto path = detail::UnitPathInScope(sql, who, *f.unit_id);
         if (!path) return std::unexpected(path.error());
-        w += fmt::format(" AND u.path LIKE {} ESCAPE '\\'", a.Str(EscapeLike(*path) + "%"));
+        w += fmt::format(" AND {}", db::PathUnder(a, "u.path", *path));
       }
       if (f.officer_id) w += fmt::format(" AND v.officer_id = {}", a.Int(*f.officer_id));
       if (f.case_id) w += fmt::format(" AND v.case_id = {}", a.Int(*f.case_id));

@@ -1,4 +1,5 @@
-// The database layer: migrations numbered in per-module ranges, and the background WAL checkpointer.
+// The database layer: migrations numbered in per-module ranges, the background WAL checkpointer,
+// the per-connection statement cache and the unit path range.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -6,6 +7,7 @@
 
 #include "db/checkpointer.h"
 #include "db/database.h"
+#include "db/sql.h"
 #include "support/test_db.h"
 
 namespace fazhi::testing {
@@ -88,6 +90,100 @@ TEST(CheckpointerTest, RunsOnSqliteAndEmptiesTheLog) {
   std::this_thread::sleep_for(std::chrono::milliseconds(60));
   EXPECT_EQ(cp.runs(), runs);  // stopped
   for (int i = 0; i < 4; ++i) EXPECT_EQ(autocheckpoint(), 1000);  // SQLite's default is back
+}
+
+std::int64_t CountAtLeast(soci::session& sql, std::int64_t version) {
+  db::SqlArgs a;
+  std::int64_t n = -1;
+  db::ForEachRow(sql, "SELECT COUNT(*) FROM schema_migrations WHERE version >= " + a.Int(version), a,
+                 [&](const soci::row& r) { n = db::GetInt64(r, 0); });
+  return n;
+}
+
+// A statement is prepared once per pooled connection and executed again with the new values; a
+// NULL and a value alternate on the same statement; the same query run inside its own row loop gets
+// a statement of its own; a statement that failed is dropped and prepared afresh.
+TEST(StatementCacheTest, ReusesRebindsNestsAndRecovers) {
+  TestDb t;
+  auto db = t.Open();
+  const long long all = Scalar(*db, "SELECT COUNT(*) FROM schema_migrations");
+  ASSERT_GT(all, 3);
+  db->Read([&](soci::session& sql) {
+    const std::size_t before = db::detail::CachedStatementCount(sql);
+    EXPECT_EQ(CountAtLeast(sql, 0), all);
+    EXPECT_EQ(db::detail::CachedStatementCount(sql), before + 1);
+    EXPECT_EQ(CountAtLeast(sql, 1000000), 0);  // same statement, new value
+    EXPECT_EQ(CountAtLeast(sql, 2), all - 1);
+    EXPECT_EQ(db::detail::CachedStatementCount(sql), before + 1);
+
+    const std::string q_null = "SELECT COUNT(*) FROM schema_migrations WHERE ";
+    for (int round = 0; round < 2; ++round) {
+      for (std::optional<std::int64_t> v : {std::optional<std::int64_t>(), std::optional<std::int64_t>(1)}) {
+        db::SqlArgs a;
+        std::int64_t n = -1;
+        db::ForEachRow(sql, q_null + "version = COALESCE(" + a.OptInt(v) + ", version)", a,
+                       [&](const soci::row& r) { n = db::GetInt64(r, 0); });
+        EXPECT_EQ(n, v ? 1 : all) << "round " << round;
+      }
+    }
+
+    // The same query inside its own loop: each row sees its own correct count.
+    db::SqlArgs outer;
+    std::vector<std::pair<std::int64_t, std::int64_t>> seen;
+    db::ForEachRow(sql, "SELECT version FROM schema_migrations WHERE version >= " + outer.Int(0) + " ORDER BY version",
+                   outer, [&](const soci::row& r) {
+                     const std::int64_t v = db::GetInt64(r, 0);
+                     db::SqlArgs inner;
+                     std::int64_t n = -1;
+                     db::ForEachRow(sql,
+                                    "SELECT version FROM schema_migrations WHERE version >= " + inner.Int(0) +
+                                        " ORDER BY version",
+                                    inner, [&](const soci::row&) { ++n; });
+                     seen.emplace_back(v, n + 1);
+                   });
+    EXPECT_EQ(static_cast<long long>(seen.size()), all);
+    for (const auto& [v, n] : seen) EXPECT_EQ(n, all) << "inner loop at version " << v;
+    return 0;
+  });
+
+  // A failing insert (duplicate key) inside a transaction: rolled back, statement dropped, and the
+  // same statement text works again afterwards.
+  const std::string insert = "INSERT INTO settings (key, value, updated_at) VALUES (";
+  auto put = [&](const std::string& key) {
+    return db->Write([&](soci::session& sql) -> Result<bool> {
+      db::SqlArgs a;
+      db::Exec(sql, insert + a.Str(key) + ", 'v', " + a.Int(0) + ")", a);
+      return true;
+    });
+  };
+  EXPECT_TRUE(put("cache-a"));
+  EXPECT_ANY_THROW(put("cache-a"));
+  EXPECT_TRUE(put("cache-b"));
+  EXPECT_EQ(Scalar(*db, "SELECT COUNT(*) FROM settings WHERE key LIKE 'cache-%'"), 2);
+}
+
+// PathUnder selects exactly a unit's subtree: "/1/2/" takes "/1/2/" and "/1/2/9/", not "/1/23/".
+TEST(PathUnderTest, SelectsExactlyTheSubtree) {
+  TestDb t;
+  auto db = t.Open();
+  std::vector<std::string> got;
+  // Rolled back at the end: the units stay out of the database.
+  auto r = db->Write([&](soci::session& sql) -> Result<bool> {
+    for (const char* path : {"/1/", "/1/2/", "/1/2/9/", "/1/23/", "/1/20/", "/12/", "/1/2"}) {
+      db::SqlArgs a;
+      db::Exec(sql,
+               "INSERT INTO units (name, level, path, created_at, updated_at) VALUES (" + a.Str(path) + ", 'team', " +
+                   a.Str(path) + ", 0, 0)",
+               a);
+    }
+    db::SqlArgs a;
+    db::ForEachRow(sql, "SELECT path FROM units WHERE " + db::PathUnder(a, "path", "/1/2/") + " ORDER BY path", a,
+                   [&](const soci::row& row) { got.push_back(db::GetText(row, 0)); });
+    return Fail(ErrorCode::kConflict, "roll back");
+  });
+  EXPECT_FALSE(r);
+  EXPECT_EQ(got, (std::vector<std::string>{"/1/2/", "/1/2/9/"}));
+  EXPECT_EQ(Scalar(*db, "SELECT COUNT(*) FROM units"), 0);
 }
 
 }  // namespace

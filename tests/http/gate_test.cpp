@@ -1,0 +1,72 @@
+// The admission gate: never more than its limit inside, waiters admitted in arrival order.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "http/gate.h"
+
+namespace fazhi::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+template <typename F>
+bool WaitFor(F&& done) {
+  for (int i = 0; i < 2000; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(1ms);
+  }
+  return false;
+}
+
+TEST(AdmissionGateTest, LimitsConcurrencyAndAdmitsInArrivalOrder) {
+  http::AdmissionGate gate(2);
+  std::atomic<int> inside{0}, most{0};
+  std::mutex mu;
+  std::vector<int> admitted;
+  std::atomic<bool> release{false};
+
+  auto visitor = [&](int n) {
+    http::AdmissionGate::Pass pass(gate);
+    {
+      std::lock_guard lock(mu);
+      admitted.push_back(n);
+    }
+    const int now = ++inside;
+    for (int m = most.load(); now > m && !most.compare_exchange_weak(m, now);) {
+    }
+    while (!release.load()) std::this_thread::sleep_for(1ms);
+    --inside;
+  };
+
+  std::vector<std::thread> threads;
+  threads.emplace_back(visitor, 0);
+  ASSERT_TRUE(WaitFor([&] { return inside.load() == 1; }));
+  threads.emplace_back(visitor, 1);
+  ASSERT_TRUE(WaitFor([&] { return inside.load() == 2; }));
+  // Six more arrive one after another, each queued before the next comes.
+  for (int n = 2; n < 8; ++n) {
+    threads.emplace_back(visitor, n);
+    ASSERT_TRUE(WaitFor([&] { return gate.waiting() == static_cast<std::size_t>(n - 1); })) << n;
+  }
+  EXPECT_EQ(inside.load(), 2);
+  release = true;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(most.load(), 2);
+  EXPECT_EQ(gate.waiting(), 0u);
+  EXPECT_EQ(admitted, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7}));
+}
+
+TEST(AdmissionGateTest, ZeroMeansNoLimit) {
+  http::AdmissionGate gate(0);
+  std::vector<std::unique_ptr<http::AdmissionGate::Pass>> passes;
+  for (int i = 0; i < 100; ++i) passes.push_back(std::make_unique<http::AdmissionGate::Pass>(gate));
+  EXPECT_EQ(gate.waiting(), 0u);
+}
+
+}  // namespace
+}  // namespace fazhi::testing
