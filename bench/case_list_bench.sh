@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Case list figures on a province-scale database (issue 3): GET /api/cases as the case list page
 # sends it, for a 派出所 办案民警, a 分局 法制员, a 市局 leader and the 省厅 leader, with GET /api/health
-# in the same run as the baseline. wrk -t2 -c64 -d10s --latency per scenario: req/s, p50, p99.
+# in the same run as the baseline. wrk -t2 -c64 -d10s --latency per scenario: req/s, p50, p99, and
+# the server's CPU time per request.
 # Target: p99 ≤ 50 ms at 64 connections on the 1,000,000-case database.
 #
 # Usage: bench/case_list_bench.sh [--db PATH_OR_URL]
@@ -170,19 +171,26 @@ run_wrk() {  # run_wrk NAME USER PATH → "req/s p50_ms p99_ms non2xx errors"
 }
 
 echo
-printf '%-28s %10s %9s %9s %9s  %-9s %s\n' "scenario" "total" "1 req ms" "req/s" "p50 ms" "p99 ms" "verdict (p99 <= 50 ms)"
-printf '%-28s %10s %9s %9s %9s  %-9s %s\n' "----------------------------" "----------" "--------" "---------" "-------" "-------" "-------"
+# Server CPU per request (user + system time of the server process over the wrk run ÷ requests):
+# what a request costs, whatever else runs on the machine; the latencies depend on that too.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+seconds_of() { awk -v d="$1" 'BEGIN { n = d + 0; if (d ~ /m$/) n *= 60; if (d ~ /h$/) n *= 3600; print n }'; }
+printf '%-28s %10s %9s %9s %9s  %-9s %9s  %s\n' "scenario" "total" "1 req ms" "req/s" "p50 ms" "p99 ms" "cpu ms/rq" "verdict (p99 <= 50 ms)"
+printf '%-28s %10s %9s %9s %9s  %-9s %9s  %s\n' "----------------------------" "----------" "--------" "---------" "-------" "-------" "---------" "-------"
 warnings=()
 for s in "${scenarios[@]}"; do
   IFS='|' read -r name user path <<<"$s"
   read -r code total one < <(probe "$user" "$path")
   [[ "$code" == 200 ]] || { cat "$work/probe.json" >&2; die "$name: GET $path answered $code"; }
+  ticks0=$(cpu_ticks)
   read -r rps p50 p99 bad err < <(run_wrk "$name" "$user" "$path")
+  cpu=$(awk -v a="$ticks0" -v b="$(cpu_ticks)" -v hz="$(getconf CLK_TCK)" -v r="$rps" -v d="$(seconds_of "$DURATION")" \
+    'BEGIN { printf "%.3f", (r > 0 && d > 0) ? (b - a) / hz * 1000 / (r * d) : 0 }')
   verdict=""
   [[ -n "$user" ]] && verdict=$(awk -v v="$p99" 'BEGIN { print (v <= 50 ? "ok" : "MISSED") }')
   # printf pads by bytes; pad the (Chinese) name by display columns instead.
   pad=$(( 28 - $(printf '%s' "$name" | wc -L) )); (( pad < 1 )) && pad=1
-  printf '%s%*s %10s %9s %9s %9s  %-9s %s\n' "$name" "$pad" "" "$total" "$one" "$rps" "$p50" "$p99" "$verdict"
+  printf '%s%*s %10s %9s %9s %9s  %-9s %9s  %s\n' "$name" "$pad" "" "$total" "$one" "$rps" "$p50" "$p99" "$cpu" "$verdict"
   [[ "$bad" == 0 && "$err" == none ]] || warnings+=("$name: non-2xx $bad, socket errors $err")
 done
 rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status" 2>/dev/null || echo 0)

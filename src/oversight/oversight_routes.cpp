@@ -293,6 +293,35 @@ void RegisterRoutes(http::Router& r, OversightService& s) {
     });
   }
 
+  // The background re-evaluation (started by every activation above, or here by hand).
+  auto job_json = [](const ReevaluationJob& j) {
+    auto t = [](EpochSeconds v) { return v ? std::optional<std::int64_t>(v) : std::nullopt; };
+    return json{{"state", j.state},
+                {"reason", j.reason},
+                {"open_only", j.open_only},
+                {"cases_done", j.cases_done},
+                {"cases_total", j.cases_total},
+                {"cases_written", j.cases_written},
+                {"cases_failed", j.cases_failed},
+                {"started_at", t(j.started_at) ? json(j.started_at) : json()},
+                {"started_at_local", Local(t(j.started_at))},
+                {"finished_at", t(j.finished_at) ? json(j.finished_at) : json()},
+                {"finished_at_local", Local(t(j.finished_at))},
+                {"error", j.error},
+                {"queued", j.queued}};
+  };
+  r.Get("/api/oversight/reevaluation", kRead, [&s, job_json](Ctx&) -> Result<Reply> {
+    return Reply::Json(job_json(s.GetReevaluation()));
+  });
+  r.Post("/api/oversight/reevaluation", kAdmin, [&s, job_json](Ctx& ctx) -> Result<Reply> {
+    JsonInput in(ctx.body().empty() ? std::string_view("{}") : std::string_view(ctx.body()));
+    const bool open_only = in.Bool("open_only", "只评估未结案件").value_or(true);
+    if (auto e = in.Finish()) return std::unexpected(*e);
+    auto job = s.StartReevaluation(ctx.Actor(), open_only, open_only ? "手动启动（未结案件）" : "手动启动（全部案件）");
+    if (!job) return std::unexpected(job.error());
+    return Reply::Json(job_json(*job), 202);
+  });
+
   r.Get("/api/oversight/review-gates", kRead, [&s](Ctx&) -> Result<Reply> {
     auto g = s.GetReviewGates();
     if (!g) return std::unexpected(g.error());

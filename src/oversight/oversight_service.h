@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,18 @@ struct ReevaluateOptions {
   int threads = 0;                // 0 = one per core
   // Called after each chunk (from worker threads, one call at a time).
   std::function<void(std::int64_t cases_done, std::int64_t cases_total)> progress;
+};
+// The background re-evaluation a rule or calendar activation starts (or an administrator, by hand):
+// one at a time per instance, its progress readable while it runs.
+struct ReevaluationJob {
+  std::string state = "idle";  // idle, running, done, failed
+  std::string reason;          // 中文: why it runs (启用规则目录第 3 版 …)
+  bool open_only = true;
+  std::int64_t cases_done = 0, cases_total = 0;
+  EpochSeconds started_at = 0, finished_at = 0;
+  std::int64_t cases_written = 0, cases_failed = 0;
+  std::string error;  // failed: the message
+  std::string queued; // reason of a run that starts when this one ends (a second activation meanwhile)
 };
 struct ReevaluateReport {
   std::int64_t cases = 0, events = 0, clocks = 0;
@@ -88,6 +101,7 @@ class OversightService : public cases::CaseHooks {
  public:
   // `db` and `clock` must outlive the service. Call Init() before use.
   OversightService(db::Database& db, const Clock& clock, Options options = {});
+  ~OversightService() override;
 
   // Loads the active rule catalog and calendar versions from the DB; if none exist, stores the
   // shipped ones as version 1 (active). A stored version that no longer parses (engine changed) is
@@ -124,6 +138,14 @@ class OversightService : public cases::CaseHooks {
   // evaluated again inside the write. Timelines the engine refuses are counted and reported, not
   // fatal. Errors: Internal (database).
   Result<ReevaluateReport> ReevaluateAll(const ReevaluateOptions& options = {});
+  // Starts ReevaluateAll on a background thread (audited as oversight.reevaluate). While one runs:
+  // Conflict (reevaluation_running), or with `queue` another run of the open cases follows it.
+  // Activating a rule catalog or calendar version starts (or queues) one for the open cases.
+  Result<ReevaluationJob> StartReevaluation(const audit::Actor& actor, bool open_only, const std::string& reason,
+                                            bool queue = false);
+  ReevaluationJob GetReevaluation() const;
+  // Joins a running re-evaluation (tests; the destructor does it too).
+  void WaitForReevaluation();
 
   // ---- 监管配置: rule catalog and holiday calendar versions (writes need rule.admin) ----
 
@@ -245,6 +267,9 @@ class OversightService : public cases::CaseHooks {
   std::string attachment_dir_;
   mutable std::mutex rules_mu_;
   std::shared_ptr<const RuleSet> rules_;
+  mutable std::mutex job_mu_;
+  ReevaluationJob job_;
+  std::thread job_thread_;
 };
 
 }  // namespace fazhi::oversight

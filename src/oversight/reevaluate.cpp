@@ -9,10 +9,12 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "audit/audit_log.h"
 #include "oversight/internal.h"
 #include "oversight/oversight_service.h"
 #include "supervision/engine.h"
@@ -242,6 +244,113 @@ Result<ReevaluateReport> OversightService::ReevaluateAll(const ReevaluateOptions
     spdlog::warn("oversight re-evaluation: {} case(s) refused by the engine; first: {}", report.cases_failed,
                  report.failures.empty() ? "" : report.failures.front());
   return report;
+}
+
+// ---- the background job (rule activation, or an administrator) ----
+
+OversightService::~OversightService() { WaitForReevaluation(); }
+
+ReevaluationJob OversightService::GetReevaluation() const {
+  std::lock_guard lock(job_mu_);
+  return job_;
+}
+
+void OversightService::WaitForReevaluation() {
+  std::thread t;
+  {
+    std::lock_guard lock(job_mu_);
+    t = std::move(job_thread_);
+  }
+  if (t.joinable()) t.join();
+}
+
+Result<ReevaluationJob> OversightService::StartReevaluation(const audit::Actor& actor, bool open_only,
+                                                             const std::string& reason, bool queue) {
+  auto audit_start = [&] {
+    return db_.Write([&](soci::session& sql) -> Result<bool> {
+      audit::Append(sql, clock_, actor,
+                    {"oversight.reevaluate", "cases", "",
+                     fmt::format("重新评估{}案件：{}", open_only ? "未结" : "全部", reason),
+                     {{"open_only", open_only}, {"reason", reason}}});
+      return true;
+    });
+  };
+  // The audit row is written outside job_mu_: the job's progress callback takes that lock between
+  // its own write transactions.
+  std::thread finished;
+  std::optional<ReevaluationJob> queued;
+  {
+    std::lock_guard lock(job_mu_);
+    if (job_.state == "running") {
+      if (!queue)
+        return Conflict(fmt::format("重新评估正在进行（{}，已完成 {}/{} 件），请等待完成后再启动", job_.reason,
+                                    job_.cases_done, job_.cases_total),
+                        "reevaluation_running");
+      job_.queued = reason;  // the open cases again, after the current run
+      queued = job_;
+    } else {
+      finished = std::move(job_thread_);  // a previous run that has ended
+    }
+  }
+  if (auto logged = audit_start(); !logged) return std::unexpected(logged.error());
+  if (queued) return *queued;
+  if (finished.joinable()) finished.join();
+  std::lock_guard lock(job_mu_);
+  if (job_.state == "running") {  // a concurrent call started one meanwhile
+    if (!queue) return Conflict("重新评估刚刚已由他人启动，请等待完成", "reevaluation_running");
+    job_.queued = reason;
+    return job_;
+  }
+  // A thread that set its final state under this lock has nothing left to do but return.
+  if (job_thread_.joinable()) job_thread_.join();
+  job_ = ReevaluationJob{};
+  job_.state = "running";
+  job_.reason = reason;
+  job_.open_only = open_only;
+  job_.started_at = clock_.Now();
+  job_thread_ = std::thread([this] {
+    for (;;) {
+      ReevaluateOptions o;
+      {
+        std::lock_guard lock(job_mu_);
+        o.open_only = job_.open_only;
+      }
+      o.threads = 1;  // the job shares the cores with the requests being served
+      o.progress = [this](std::int64_t done, std::int64_t total) {
+        std::lock_guard lock(job_mu_);
+        job_.cases_done = done;
+        job_.cases_total = total;
+      };
+      Result<ReevaluateReport> r = Internal("重新评估未完成");
+      try {
+        r = ReevaluateAll(o);
+      } catch (const std::exception& e) {
+        r = Internal(std::string("重新评估失败：") + e.what());
+      }
+      std::lock_guard lock(job_mu_);
+      job_.finished_at = clock_.Now();
+      if (r) {
+        job_.state = "done";
+        job_.cases_done = job_.cases_total = r->cases;
+        job_.cases_written = r->cases_written;
+        job_.cases_failed = r->cases_failed;
+        spdlog::info("re-evaluation done ({}): {} cases, {} written, {} refused", job_.reason, r->cases,
+                     r->cases_written, r->cases_failed);
+      } else {
+        job_.state = "failed";
+        job_.error = r.error().message;
+        spdlog::error("re-evaluation failed ({}): {}", job_.reason, r.error().message);
+      }
+      if (job_.queued.empty()) return;
+      const std::string next = std::move(job_.queued);
+      job_ = ReevaluationJob{};
+      job_.state = "running";
+      job_.reason = next;
+      job_.open_only = true;
+      job_.started_at = clock_.Now();
+    }
+  });
+  return job_;
 }
 
 }  // namespace fazhi::oversight

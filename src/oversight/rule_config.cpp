@@ -4,6 +4,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "oversight/internal.h"
@@ -201,9 +202,6 @@ Result<void> OversightService::ActivateVersion(bool catalog, const auth::Princip
     const std::string before = ActiveText(sql, catalog, &before_v);
     sql << fmt::format("UPDATE {} SET active = CASE WHEN version = :v THEN 1 ELSE 0 END", Table(catalog)),
         soci::use(v);
-    // Every open case is re-evaluated by the next sweep under the new rules.
-    long long now = clock_.Now();
-    sql << "UPDATE cases SET next_due_at = :t WHERE closed_at IS NULL", soci::use(now);
     audit::Append(sql, clock_, actor,
                   {fmt::format("oversight.{}.activate", catalog ? "catalog" : "calendar"), Table(catalog),
                    std::to_string(version),
@@ -219,6 +217,12 @@ Result<void> OversightService::ActivateVersion(bool catalog, const auth::Princip
   });
   if (!ok) return ok;
   SetRules(next);
+  // Every open case is re-evaluated under the new rules, in the background (progress:
+  // GET /api/oversight/reevaluation); one already running started under the old rules, so another
+  // is queued behind it.
+  const std::string reason = fmt::format("启用{}第 {} 版", What(catalog), version);
+  if (auto job = StartReevaluation(actor, true, reason, true); !job)
+    spdlog::warn("{}: re-evaluation not started: {}", reason, job.error().message);
   return {};
 }
 

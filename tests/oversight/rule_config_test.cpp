@@ -106,18 +106,34 @@ TEST_F(RuleConfigTest, EditActivateRollbackReevaluatesAndAudits) {
   EXPECT_EQ(d["before"]["active_version"], 1);
   EXPECT_EQ(Text("SELECT username FROM audit_log WHERE action = 'oversight.catalog.activate'"), "legal");
 
-  // Activation marks open cases for the sweep, which drops the disabled rule's clock.
-  auto rep = service_->Sweep();
-  ASSERT_TRUE(rep);
-  EXPECT_EQ(rep->cases_evaluated, 1);
+  // Activation re-evaluates the open cases in the background, which drops the disabled rule's clock.
+  service_->WaitForReevaluation();
+  r = legal.Get("/api/oversight/reevaluation");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["state"], "done") << r.body;
+  EXPECT_EQ(r.json["reason"], "启用规则目录第 2 版");
+  EXPECT_EQ(r.json["cases_total"], 1);
+  EXPECT_EQ(r.json["cases_written"], 1);
   EXPECT_EQ(Count(has_clock), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'oversight.reevaluate'"), 1);
 
   // Rollback to version 1 brings it back.
   r = legal.Post("/api/oversight/catalog/versions/1/activate", json::object());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(service_->Rules()->catalog_version, 1);
-  ASSERT_TRUE(service_->Sweep());
+  service_->WaitForReevaluation();
   EXPECT_EQ(Count(has_clock), 1);
+  EXPECT_EQ(service_->GetReevaluation().state, "done");
+
+  // By hand: 202 with the job; nothing changes the second time; only rule.admin may start one.
+  r = legal.Post("/api/oversight/reevaluation", json{{"open_only", false}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_FALSE(r.json["open_only"].get<bool>());
+  service_->WaitForReevaluation();
+  EXPECT_EQ(service_->GetReevaluation().cases_written, 0);
+  EXPECT_EQ(Count(has_clock), 1);
+  EXPECT_EQ(legal.Post("/api/oversight/reevaluation", json{{"open_only", "yes"}}).status, 400);
+  EXPECT_EQ(SignedIn("off_a").Post("/api/oversight/reevaluation", json::object()).status, 403);
   EXPECT_NE(Text("SELECT summary FROM audit_log WHERE action = 'oversight.catalog.activate' ORDER BY id DESC LIMIT 1")
                 .find("回退"),
             std::string::npos);
