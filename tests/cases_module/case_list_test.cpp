@@ -107,26 +107,7 @@ class CaseListShapesTest : public ::testing::Test {
     }));
   }
 
-  std::string PathOf(std::int64_t unit) {
-    return db_->Read([&](soci::session& sql) {
-      std::string path;
-      long long u = unit;
-      sql << "SELECT path FROM units WHERE id = :u", soci::use(u), soci::into(path);
-      return path;
-    });
-  }
-
-  auth::Principal Who(const std::string& role, std::int64_t unit, std::optional<std::int64_t> person) {
-    auth::Principal p;
-    p.user_id = 1;
-    p.username = role;
-    p.roles = {role};
-    p.permissions = auth::PermissionsOf(p.roles);
-    p.unit_id = unit;
-    p.unit_path = PathOf(unit);
-    p.person_id = person;
-    return p;
-  }
+  std::string PathOf(std::int64_t unit) { return PrincipalAt(*db_, "leader", unit).unit_path; }
 
   // The list as the rules define it (docs/cases.md): in scope or one's own case, every filter, the
   // order, then the page.
@@ -174,12 +155,12 @@ TEST_F(CaseListShapesTest, EveryShapeGivesTheAnswerOfTheRules) {
   const auto officer = officers_[5];              // a 派出所 officer; some of his cases are 协办 elsewhere
   const auto remote = officers_.back();           // an officer of the small city
   const std::vector<std::pair<std::string, auth::Principal>> principals = {
-      {"province leader", Who("leader", province_, std::nullopt)},
-      {"city leader", Who("leader", city_, officers_[0].first)},
-      {"bureau leader", Who("leader", bureaus_[1], std::nullopt)},
-      {"法制员", Who("legal_officer", legal.second, legal.first)},
-      {"派出所民警", Who("case_officer", officer.second, officer.first)},
-      {"乙市民警", Who("case_officer", remote.second, remote.first)},
+      {"province leader", PrincipalAt(*db_, "leader", province_)},
+      {"city leader", PrincipalAt(*db_, "leader", city_, officers_[0].first)},
+      {"bureau leader", PrincipalAt(*db_, "leader", bureaus_[1])},
+      {"法制员", PrincipalAt(*db_, "legal_officer", legal.second, legal.first)},
+      {"派出所民警", PrincipalAt(*db_, "case_officer", officer.second, officer.first)},
+      {"乙市民警", PrincipalAt(*db_, "case_officer", remote.second, remote.first)},
   };
   const EpochSeconds year_ago = kNow - 365 * 86400;
   for (const auto& [name, who] : principals) {

@@ -112,6 +112,27 @@ struct Seeder {
   }
 };
 
+// A signed-in user as the services see one: `role`'s permissions, scope = the unit's subtree.
+inline auth::Principal PrincipalAt(db::Database& db, const std::string& role, std::int64_t unit,
+                                   std::optional<std::int64_t> person = std::nullopt,
+                                   std::optional<std::int64_t> bureau = std::nullopt) {
+  auth::Principal p;
+  p.user_id = 1;
+  p.username = role;
+  p.roles = {role};
+  p.permissions = auth::PermissionsOf(p.roles);
+  p.unit_id = unit;
+  p.unit_path = db.Read([&](soci::session& sql) {
+    std::string path;
+    long long u = unit;
+    sql << "SELECT path FROM units WHERE id = :u", soci::use(u), soci::into(path);
+    return path;
+  });
+  p.bureau_id = bureau;
+  p.person_id = person;
+  return p;
+}
+
 // Service-level fixture: 测试市局 → 城区分局 → 东街派出所 (A), 西街派出所 (B), 法制大队.
 class CaseServiceTest : public ::testing::Test {
  protected:
@@ -139,21 +160,7 @@ class CaseServiceTest : public ::testing::Test {
   }
 
   auth::Principal Who(const std::string& role, std::int64_t unit, std::optional<std::int64_t> person = std::nullopt) {
-    auth::Principal p;
-    p.user_id = 1;
-    p.username = role;
-    p.roles = {role};
-    p.permissions = auth::PermissionsOf(p.roles);
-    p.unit_id = unit;
-    p.unit_path = db_->Read([&](soci::session& sql) {
-      std::string path;
-      long long u = unit;
-      sql << "SELECT path FROM units WHERE id = :u", soci::use(u), soci::into(path);
-      return path;
-    });
-    p.bureau_id = bureau_;
-    p.person_id = person;
-    return p;
+    return PrincipalAt(*db_, role, unit, person, bureau_);
   }
   audit::Actor Actor() { return {.username = "test"}; }
 

@@ -190,6 +190,25 @@ describe('执法监督与积分页面', { timeout: 300_000 }, () => {
       await page.waitForTimeout(300)
       await h.screenshot(page, shot)
     }
+
+    // Switching a rule off saves and activates a new catalog version; the open cases are then
+    // re-evaluated in the background with a progress bar on the page. Switched back on afterwards.
+    await page.goto('/oversight/rules')
+    const toggle = page.locator('[data-testid^="rule-enabled-"]').first()
+    await toggle.waitFor()
+    let lastVersion = 0
+    for (const verb of ['停用', '启用']) {
+      await toggle.click()
+      await page.getByRole('button', { name: verb, exact: true }).click()
+      const done = await eventually(async () => {
+        const text = await page.getByTestId('reevaluation').innerText().catch(() => '')
+        const m = /重新评估完成（启用规则目录第 (\d+) 版）/.exec(text)
+        return m && Number(m[1]) > lastVersion ? text : null
+      }, { message: `${verb}规则后应在页面上看到按新版本重新评估完成`, timeout: 60_000 })
+      assert.match(done, /\d+ 件/, done)
+      lastVersion = Number(/第 (\d+) 版/.exec(done)[1])
+    }
+    await h.screenshot(page, '25b-rule-reevaluation')
     await page.context().close()
   })
 
