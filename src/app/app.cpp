@@ -96,6 +96,7 @@ Result<int> App::Bind() {
   o.host = host;
   o.port = port;
   o.threads = config_.http_threads;
+  o.trusted_proxies = config_.trusted_proxies;
   o.max_active = static_cast<std::size_t>(config_.max_active > 0
                                               ? config_.max_active
                                               : std::min(config_.db_pool,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "auth/auth_service.h"
 #include "core/error.h"
@@ -25,6 +26,8 @@ struct Config {
   // API requests that run at once; the others wait in arrival order (http/gate.h). 0 = twice the
   // number of cores, never more than db_pool.
   int max_active = 0;
+  // Reverse proxies whose X-Forwarded-For names the client (login throttling, audit, sessions).
+  std::vector<std::string> trusted_proxies;
   // Mark the session cookie Secure (set when served over HTTPS behind a proxy).
   bool secure_cookie = false;
   // Apply pending migrations when the App starts.

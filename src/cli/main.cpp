@@ -74,6 +74,8 @@ int Main(int argc, char** argv) {
   serve->add_option("--web-root", config.web_root, "网页端构建目录（默认自动查找 web/dist）");
   serve->add_option("--threads", config.http_threads, "HTTP 工作线程数")->capture_default_str();
   serve->add_option("--db-pool", config.db_pool, "数据库连接数")->capture_default_str();
+  serve->add_option("--trusted-proxy", config.trusted_proxies,
+                    "反向代理地址（可多次指定）：只相信来自这些地址的 X-Forwarded-For，用于登录限流、审计和会话记录");
   serve->add_option("--max-active", config.max_active, "同时处理的接口请求数，其余按到达顺序排队（0 = 核数的两倍）")
       ->capture_default_str();
   serve->add_flag("--secure-cookie", config.secure_cookie, "会话 Cookie 加 Secure 标记（HTTPS 部署时使用）");

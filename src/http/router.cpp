@@ -127,7 +127,7 @@ audit::Actor Ctx::Actor() const {
   } else {
     a.username = "anonymous";
   }
-  a.ip = req_.remote_addr;
+  a.ip = ip();
   a.request_id = request_id_;
   return a;
 }

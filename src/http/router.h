@@ -74,7 +74,9 @@ class Ctx {
 
   const httplib::Request& req() const { return req_; }
   const std::string& request_id() const { return request_id_; }
-  std::string ip() const { return req_.remote_addr; }
+  // The client's address (X-Forwarded-For of a trusted proxy resolved by the server).
+  const std::string& ip() const { return ip_.empty() ? req_.remote_addr : ip_; }
+  void set_ip(std::string ip) { ip_ = std::move(ip); }
   // The signed-in caller. Only valid on non-public routes (the wrapper guarantees it is set).
   const auth::Principal& user() const { return *principal_; }
   bool signed_in() const { return principal_.has_value(); }
@@ -98,6 +100,7 @@ class Ctx {
  private:
   const httplib::Request& req_;
   std::string request_id_;
+  std::string ip_;
   std::map<std::string, std::string> params_;
   std::optional<auth::Principal> principal_;
 };

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <optional>
@@ -76,6 +78,29 @@ Server::Server(const Router& router, Authenticator authenticator, ServerOptions 
 
 Server::~Server() = default;
 
+std::string Server::ClientIp(const std::string& remote, const std::string& forwarded_for,
+                             const std::vector<std::string>& trusted) {
+  auto is_trusted = [&](std::string_view ip) { return std::find(trusted.begin(), trusted.end(), ip) != trusted.end(); };
+  if (forwarded_for.empty() || !is_trusted(remote)) return remote;
+  std::string client = remote;
+  std::string_view rest = forwarded_for;
+  while (!rest.empty()) {
+    const auto comma = rest.rfind(',');
+    std::string_view entry = comma == std::string_view::npos ? rest : rest.substr(comma + 1);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
+    while (!entry.empty() && entry.front() == ' ') entry.remove_prefix(1);
+    while (!entry.empty() && entry.back() == ' ') entry.remove_suffix(1);
+    const bool looks_like_ip = !entry.empty() && entry.size() <= 45 &&
+                               std::all_of(entry.begin(), entry.end(), [](char ch) {
+                                 return std::isxdigit(static_cast<unsigned char>(ch)) || ch == '.' || ch == ':';
+                               });
+    if (!looks_like_ip) break;
+    client = std::string(entry);
+    if (!is_trusted(entry)) break;
+  }
+  return client;
+}
+
 std::string Server::SessionCookie(const ServerOptions& o, std::string_view token, int max_age_seconds) {
   std::string c = o.cookie_name + "=" + std::string(token) + "; Path=/; HttpOnly; SameSite=Strict";
   c += "; Max-Age=" + std::to_string(token.empty() ? 0 : max_age_seconds);
@@ -90,6 +115,8 @@ void Server::Dispatch(const httplib::Request& req, httplib::Response& res, Metho
   res.set_header("Cache-Control", "no-store");
   SecurityHeaders(res);
   std::string who = "-";
+  const std::string client_ip =
+      ClientIp(req.remote_addr, req.get_header_value("X-Forwarded-For"), options_.trusted_proxies);
   auto match = router_.Find(method, req.path);
   try {
     if (!match.route) {
@@ -103,6 +130,7 @@ void Server::Dispatch(const httplib::Request& req, httplib::Response& res, Metho
       std::optional<AdmissionGate::Pass> pass;
       if (req.path != "/api/health") pass.emplace(gate_);
       Ctx ctx(req, rid, std::move(match.params));
+      ctx.set_ip(client_ip);
       const Access& access = match.route->access;
       std::optional<Error> denied;
       if (!access.public_route) {
@@ -166,7 +194,7 @@ void Server::Dispatch(const httplib::Request& req, httplib::Response& res, Metho
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (req.path != "/api/health" || res.status >= 400)
     spdlog::info(R"({{"rid":"{}","method":"{}","path":"{}","status":{},"ms":{:.2f},"user":"{}","ip":"{}"}})", rid,
-                 MethodName(method), req.path, res.status, ms, who, req.remote_addr);
+                 MethodName(method), req.path, res.status, ms, who, client_ip);
 }
 
 Result<int> Server::Bind() {

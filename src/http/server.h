@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auth/principal.h"
 #include "core/error.h"
@@ -20,6 +21,9 @@ struct ServerOptions {
   int port = 8080;                        // 0 = any free port (tests)
   int threads = 96;                       // must exceed concurrent keep-alive connections
   std::size_t max_active = 0;             // API requests running at once, the rest queue FIFO (0 = no limit)
+  // Addresses of reverse proxies (nginx) whose X-Forwarded-For is believed: the client address is
+  // then the last one in that header that is not itself a trusted proxy. Empty = the header is ignored.
+  std::vector<std::string> trusted_proxies;
   std::string web_root;                   // built SPA (web/dist); empty = none
   std::size_t max_body_bytes = 20 << 20;  // uploads (roster files) included
   std::string cookie_name = "fazhi_session";
@@ -40,6 +44,11 @@ class Server {
   void Run();
   // Thread-safe; makes Run() return.
   void Stop();
+
+  // The client's address: `remote` itself, or, when `remote` is a trusted proxy, the right-most
+  // address of `forwarded_for` that is not a trusted proxy (a malformed entry ends the search).
+  static std::string ClientIp(const std::string& remote, const std::string& forwarded_for,
+                              const std::vector<std::string>& trusted);
 
   // Cookie header value that sets (or, with empty token, clears) the session cookie.
   static std::string SessionCookie(const ServerOptions& o, std::string_view token, int max_age_seconds);

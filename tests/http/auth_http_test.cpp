@@ -80,6 +80,34 @@ TEST_F(ServerTest, UnknownUserAndIpThrottle) {
   EXPECT_GE(throttled, 5);
 }
 
+// Behind a trusted reverse proxy (the fixture trusts 127.0.0.1) the throttle counts the address in
+// X-Forwarded-For: one sprayed address is refused, another still gets in, and the audit row and the
+// session carry the forwarded address.
+TEST_F(ServerTest, ThrottleAndAuditUseTheForwardedAddress) {
+  httplib::Client raw("127.0.0.1", port_);
+  const std::string wrong = json{{"username", "nobody"}, {"password", kPassword}}.dump();
+  int throttled = 0;
+  for (int i = 0; i < 40; ++i) {
+    auto r = raw.Post("/api/auth/login", {{"X-Forwarded-For", "198.51.100.7"}}, wrong, "application/json");
+    ASSERT_TRUE(r);
+    if (r->status == 429) ++throttled;
+  }
+  EXPECT_GE(throttled, 5);
+  const std::string good = json{{"username", "officer_a"}, {"password", kPassword}}.dump();
+  auto ok = raw.Post("/api/auth/login", {{"X-Forwarded-For", "203.0.113.9"}}, good, "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200) << ok->body;
+  auto text = [&](const std::string& q) {
+    return app_->db().Read([&](soci::session& sql) {
+      std::string v;
+      sql << q, soci::into(v);
+      return v;
+    });
+  };
+  EXPECT_EQ(text("SELECT ip FROM sessions ORDER BY created_at DESC LIMIT 1"), "203.0.113.9");
+  EXPECT_EQ(text("SELECT ip FROM audit_log WHERE action = 'auth.login' ORDER BY id DESC LIMIT 1"), "203.0.113.9");
+}
+
 TEST_F(ServerTest, WritesNeedTheCsrfToken) {
   auto c = SignedIn("admin");
   json body = {{"display_name", "改名"}};

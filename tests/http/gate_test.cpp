@@ -1,4 +1,5 @@
-// The admission gate: never more than its limit inside, waiters admitted in arrival order.
+// The admission gate (never more than its limit inside, waiters admitted in arrival order) and the
+// client address behind a reverse proxy.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "http/gate.h"
+#include "http/server.h"
 
 namespace fazhi::testing {
 namespace {
@@ -66,6 +68,22 @@ TEST(AdmissionGateTest, ZeroMeansNoLimit) {
   std::vector<std::unique_ptr<http::AdmissionGate::Pass>> passes;
   for (int i = 0; i < 100; ++i) passes.push_back(std::make_unique<http::AdmissionGate::Pass>(gate));
   EXPECT_EQ(gate.waiting(), 0u);
+}
+
+TEST(ClientIpTest, ForwardedForOnlyFromTrustedProxies) {
+  const std::vector<std::string> trusted = {"127.0.0.1", "10.0.0.5"};
+  using http::Server;
+  // No proxy configured, or a request not from one: the header is ignored (anyone can send it).
+  EXPECT_EQ(Server::ClientIp("127.0.0.1", "203.0.113.9", {}), "127.0.0.1");
+  EXPECT_EQ(Server::ClientIp("198.51.100.7", "203.0.113.9", trusted), "198.51.100.7");
+  // From a trusted proxy: the right-most address that is not a trusted proxy.
+  EXPECT_EQ(Server::ClientIp("127.0.0.1", "203.0.113.9", trusted), "203.0.113.9");
+  EXPECT_EQ(Server::ClientIp("127.0.0.1", "1.2.3.4, 203.0.113.9, 10.0.0.5", trusted), "203.0.113.9");
+  EXPECT_EQ(Server::ClientIp("127.0.0.1", " 2001:db8::1 ", trusted), "2001:db8::1");
+  // A forged entry to the left of the real one changes nothing; garbage stops the search.
+  EXPECT_EQ(Server::ClientIp("127.0.0.1", "evil, 203.0.113.9", trusted), "203.0.113.9");
+  EXPECT_EQ(Server::ClientIp("127.0.0.1", "203.0.113.9, <script>", trusted), "127.0.0.1");
+  EXPECT_EQ(Server::ClientIp("127.0.0.1", "", trusted), "127.0.0.1");
 }
 
 }  // namespace

@@ -95,6 +95,7 @@ class ServerTest : public ::testing::Test {
     c.listen = "127.0.0.1:0";
     c.http_threads = 8;
     c.db_pool = 4;
+    c.trusted_proxies = {"127.0.0.1"};  // tests may send X-Forwarded-For
     c.sweep_interval_seconds = 0;  // tests call app_->oversight().Sweep() after moving the clock
     c.attachment_dir = (db_.dir() / "attachments").string();
     auto app = App::Create(c, clock_.get());
