@@ -447,7 +447,7 @@ void RegisterRoutes(http::Router& router, CaseService& service) {
     for (const auto& c : list->items) WriteCaseSummary(w, c);
     w.EndArray();
     w.Key("page").Int(page->page).Key("page_size").Int(page->page_size).Key("total").Int(list->total);
-    w.Key("total_capped").Bool(list->total_capped);  // more than `total` cases match (the count stops at kCaseListCountCap)
+    w.Key("total_capped").Bool(list->total_capped);  // more than `total` cases match (the count stops at the cap)
     return Reply::RawJson(w.EndObject().Take());
   });
   router.Post("/api/cases", Need(kCaseWrite), [&service](Ctx& ctx) -> Result<Reply> {

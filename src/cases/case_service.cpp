@@ -277,7 +277,7 @@ std::string CaseOrder(const PageRequest& page) {
 //    them, and checks the unit inside the same index: a page stops after about
 //    page_size × (all cases ÷ cases in scope) index entries. There the unit term is `+c.unit_id IN …`,
 //    so the planner does not read the whole scope through the per-unit index and sort it.
-//  - the total counts at most kCaseListCountCap + 1 rows, through the per-unit index (covering without
+//  - the total counts at most kCaseListCountCap + 1 rows (kBroadCaseListCountCap + 1 over a broad scope), through the per-unit index (covering without
 //    other filters) or, with a status/alert filter over a broad scope, through the walk;
 //  - the page's ids come from `cases` alone; the joined names are read for those ids only.
 // `+x` and `(x || '')` change no result on either backend; they only hide the column from the
@@ -333,6 +333,7 @@ struct ListShape {
   std::optional<std::int64_t> person_id;  // OR this person's own cases in: some lie outside `scope`
   Drive page = Drive::kUnits;
   Drive count = Drive::kUnits;
+  std::int64_t count_cap = kCaseListCountCap;
 };
 
 std::string UnitTerm(SqlArgs& a, const UnitSet& set, std::string_view col, const char* alias);
@@ -368,6 +369,7 @@ Result<ListShape> ListShapeFor(soci::session& sql, const auth::Principal& who, c
   }
   if (BoundOutside(sql, who, shape.scope)) shape.person_id = who.person_id;
   const bool person_filter = f.officer_id || f.legal_officer_id;
+  if (broad) shape.count_cap = kBroadCaseListCountCap;
   const bool by_time = page.sort.empty() || page.sort == "accepted_at";
   const bool walk_page = broad && by_time && !person_filter;
   // A status or alert filter within the units reads only the matching index entries, unless the
@@ -810,16 +812,16 @@ Result<CaseList> CaseService::ListCases(const auth::Principal& who, const CaseFi
     CaseList out;
     auto shape = ListShapeFor(sql, who, filter, page);
     if (!shape) return std::unexpected(shape.error());
-    // Total, counting at most kCaseListCountCap + 1 rows: an exact COUNT(*) over a 市局 or the 省厅 reads
+    // Total, counting at most count_cap + 1 rows: an exact COUNT(*) over a 市局 or the 省厅 reads
     // every case in scope on every page view.
     {
       SqlArgs c;
       const std::string where = ListWhere(c, filter, *shape, shape->count);
       ForEachRow(sql,
-                 fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM cases c{} LIMIT {}) t", where, kCaseListCountCap + 1), c,
+                 fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM cases c{} LIMIT {}) t", where, shape->count_cap + 1), c,
                  [&](const soci::row& r) { out.total = db::GetInt64(r, 0); });
-      if (out.total > kCaseListCountCap) {
-        out.total = kCaseListCountCap;
+      if (out.total > shape->count_cap) {
+        out.total = shape->count_cap;
         out.total_capped = true;
       }
     }

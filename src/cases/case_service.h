@@ -87,8 +87,8 @@ class CaseService {
   Result<CaseDetail> UpdateCase(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
                                 const CaseInput& in);
   // A page of visible cases matching the filter. NotFound if filter.unit_id is a unit outside the
-  // caller's 分局. The count stops at kCaseListCountCap: above it, total = kCaseListCountCap and
-  // total_capped = true.
+  // caller's 分局. The count stops at kCaseListCountCap (kBroadCaseListCountCap over 50 units or
+  // more): above it, total = the cap and total_capped = true.
   Result<CaseList> ListCases(const auth::Principal& who, const CaseFilter& filter,
                                        const PageRequest& page) const;
   // The case page data. 身份证号 of persons are masked unless people.pii; an unmasked read appends

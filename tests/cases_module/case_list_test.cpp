@@ -2,7 +2,7 @@
 // alert filter within them, newest first through a walk, or as a UNION with the caller's own
 // cases) by the size of the scope and the filters (CaseService::ListCases). Whatever the shape,
 // the answer must be the one the rules give: this test builds an organisation large enough for
-// every shape (a province with one root, a city of 58 units, a small city, narrow units), 900 cases
+// every shape (a province with one root, a city of 58 units, a small city, narrow units), 1,200 cases
 // with officers and bound 法制员 across units, and compares every page of the list with a brute-force
 // answer computed here from the rows, for many principals × filters × pages × orders.
 #include <gtest/gtest.h>
@@ -70,7 +70,7 @@ class CaseListShapesTest : public ::testing::Test {
     const std::vector<std::string> statuses = {"accepted", "investigating", "decided", "closed"};
     const std::vector<std::string> alerts = {"none", "pre_warn", "overdue", "violation"};
     ASSERT_TRUE(db_->Write([&](soci::session& sql) -> Result<bool> {
-      for (int i = 0; i < 900; ++i) {
+      for (int i = 0; i < 1200; ++i) {
         auto [lead, unit] = pick(officers_);
         long long u = unit, l = lead, bureau = 0;
         sql << "SELECT bureau_id FROM units WHERE id = :u", soci::use(u), soci::into(bureau);
@@ -111,7 +111,12 @@ class CaseListShapesTest : public ::testing::Test {
 
   // The list as the rules define it (docs/cases.md): in scope or one's own case, every filter, the
   // order, then the page.
-  std::pair<std::int64_t, std::vector<std::int64_t>> Expected(const auth::Principal& who, const cases::CaseFilter& f,
+  struct Answer {
+    std::int64_t total = 0;
+    bool capped = false;
+    std::vector<std::int64_t> ids;
+  };
+  Answer Expected(const auth::Principal& who, const cases::CaseFilter& f,
                                                               const PageRequest& page) {
     std::vector<const Row*> hit;
     const std::string unit_path = f.unit_id ? PathOf(*f.unit_id) : "";
@@ -136,7 +141,17 @@ class CaseListShapesTest : public ::testing::Test {
     for (std::size_t i = static_cast<std::size_t>(page.Offset());
          i < hit.size() && ids.size() < static_cast<std::size_t>(page.page_size); ++i)
       ids.push_back(hit[i]->id);
-    return {static_cast<std::int64_t>(std::min<std::size_t>(hit.size(), cases::kCaseListCountCap)), ids};
+    const auto n = static_cast<std::int64_t>(hit.size()), cap = Cap(who, f);
+    return {std::min(n, cap), n > cap, ids};
+  }
+
+  // The count stops at 1,000 over 50 units or more (a 市局, the 省厅), at 10,000 below.
+  std::int64_t Cap(const auth::Principal& who, const cases::CaseFilter& f) {
+    auto units_under = [&](const std::string& path) {
+      return Seeder{*db_, kNow}.Scalar("SELECT COUNT(*) FROM units WHERE path LIKE '" + path + "%'");
+    };
+    const bool broad = units_under(who.unit_path) >= 50 && (!f.unit_id || units_under(PathOf(*f.unit_id)) >= 50);
+    return broad ? cases::kBroadCaseListCountCap : cases::kCaseListCountCap;
   }
 
   TestDb test_db_;
@@ -149,6 +164,21 @@ class CaseListShapesTest : public ::testing::Test {
   std::vector<std::pair<std::int64_t, std::int64_t>> officers_, legal_people_;  // person, unit
   std::vector<Row> rows_;
 };
+
+TEST_F(CaseListShapesTest, TheCountStopsAtTheCapOfTheScope) {
+  // 1,200 cases: the 省厅 (one root, 66 units) stops at 1,000; a 分局 counts exactly.
+  auto all = service_->ListCases(PrincipalAt(*db_, "leader", province_), {}, {});
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->total, cases::kBroadCaseListCountCap);
+  EXPECT_TRUE(all->total_capped);
+  const auto in_bureau = std::count_if(rows_.begin(), rows_.end(), [&](const Row& r) {
+    return r.unit_path.starts_with(PathOf(bureaus_[0]));
+  });
+  auto bureau = service_->ListCases(PrincipalAt(*db_, "leader", bureaus_[0]), {}, {});
+  ASSERT_TRUE(bureau);
+  EXPECT_EQ(bureau->total, in_bureau);
+  EXPECT_FALSE(bureau->total_capped);
+}
 
 TEST_F(CaseListShapesTest, EveryShapeGivesTheAnswerOfTheRules) {
   const auto legal = legal_people_.front();      // 法制员 of the first bureau, bound across both cities' cases
@@ -184,7 +214,7 @@ TEST_F(CaseListShapesTest, EveryShapeGivesTheAnswerOfTheRules) {
       for (bool descending : {true, false}) {
         for (int p : {1, 2, 4}) {
           PageRequest page{.page = p, .page_size = 20, .sort = "accepted_at", .descending = descending};
-          const auto [total, ids] = Expected(who, filters[fi], page);
+          const auto [total, capped, ids] = Expected(who, filters[fi], page);
           auto got = service_->ListCases(who, filters[fi], page);
           if (filters[fi].unit_id && !PathOf(*filters[fi].unit_id).starts_with(who.unit_path)) {
             // A unit outside the caller's scope is answered as missing.
@@ -196,6 +226,7 @@ TEST_F(CaseListShapesTest, EveryShapeGivesTheAnswerOfTheRules) {
           std::vector<std::int64_t> got_ids;
           for (const auto& c : got->items) got_ids.push_back(c.id);
           EXPECT_EQ(got->total, total) << name << " filter " << fi << " page " << p << (descending ? " desc" : " asc");
+          EXPECT_EQ(got->total_capped, capped) << name << " filter " << fi;
           EXPECT_EQ(got_ids, ids) << name << " filter " << fi << " page " << p << (descending ? " desc" : " asc");
         }
       }

@@ -172,7 +172,7 @@ export function caseMeta(): Promise<CaseMeta> {
 }
 
 export const casesApi = {
-  // total_capped: the server stopped counting at 1,000 (total is then a lower bound).
+  // total_capped: the server stopped counting (10,000; 1,000 over a 市局 or the 省厅) (total is then a lower bound).
   list: (query: Record<string, string | number | undefined>) =>
     api.get<Paged<CaseSummary> & { total_capped?: boolean }>('/api/cases', query),
   get: (id: number) => api.get<CaseDetail>(`/api/cases/${id}`),
