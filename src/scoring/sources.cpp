@@ -42,6 +42,7 @@ class CaseStageSource final : public LedgerSource {
       std::string label, category;
       std::vector<FactOfficer> officers;
       std::int64_t lead_fallback = 0;
+      int facts = 0;  // facts of this case still to be filled in (the last one takes the strings)
     };
     std::unordered_map<std::int64_t, CaseInfo> cases;
     const std::size_t first = out.size();
@@ -106,12 +107,19 @@ class CaseStageSource final : public LedgerSource {
                    }
                  });
     }
+    for (std::size_t i = first; i < out.size(); ++i) ++cases[out[i].case_id].facts;
     for (std::size_t i = first; i < out.size(); ++i) {
       RawFact& f = out[i];
-      const CaseInfo& ci = cases[f.case_id];
-      f.case_label = ci.label;
-      f.case_category = ci.category;
-      f.officers = ci.officers;
+      CaseInfo& ci = cases[f.case_id];
+      if (--ci.facts > 0) {
+        f.case_label = ci.label;
+        f.case_category = ci.category;
+        f.officers = ci.officers;
+      } else {
+        f.case_label = std::move(ci.label);
+        f.case_category = std::move(ci.category);
+        f.officers = std::move(ci.officers);
+      }
       if (f.officers.empty() && ci.lead_fallback != 0) f.officers.push_back({ci.lead_fallback, true});
     }
     return {};
