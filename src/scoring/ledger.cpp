@@ -289,16 +289,25 @@ Ledger BuildLedger(const Scheme& scheme, int scheme_version, std::vector<RawFact
   };
   std::vector<FactKey> order(facts.size());
   l.act.resize(facts.size());
+  std::vector<Centi> base_of;  // act rank → stage/bonus points
   {
-    // FindAct once per distinct name.
+    // FindAct and the scheme's points once per distinct name.
     std::vector<const ActInfo*> info_of(act_rank.size());
-    for (const auto& [name, rank] : act_rank) info_of[rank] = FindAct(name);
+    base_of.resize(act_rank.size());
+    for (const auto& [name, rank] : act_rank) {
+      info_of[rank] = FindAct(name);
+      const ActInfo* info = info_of[rank];
+      if (info && info->kind != ActKind::kDeduction)
+        base_of[rank] = info->kind == ActKind::kStage ? scheme.StagePoints(name) : scheme.BonusPoints(name);
+    }
     for (std::uint32_t i = 0; i < order.size(); ++i) {
       const std::uint32_t rank = act_rank.find(facts[i].act)->second;
       order[i] = {facts[i].object_id, rank, i};
       l.act[i] = info_of[rank];
     }
   }
+  // Category weights, looked up once per distinct category.
+  std::unordered_map<std::string_view, int> weight_of;
   std::sort(order.begin(), order.end(), [&](const FactKey& x, const FactKey& y) {
     if (x.object_id != y.object_id) return x.object_id < y.object_id;
     if (x.act != y.act) return x.act < y.act;
@@ -322,9 +331,14 @@ Ledger BuildLedger(const Scheme& scheme, int scheme_version, std::vector<RawFact
       case ActKind::kStage:
       case ActKind::kBonus: {
         const bool stage = info->kind == ActKind::kStage;
-        const Centi base = stage ? scheme.StagePoints(f.act) : scheme.BonusPoints(f.act);
+        const Centi base = base_of[key.act];
         if (base == 0) break;
-        const int weight = stage ? scheme.WeightFor(f.case_category) : 100;
+        int weight = 100;
+        if (stage) {
+          auto [w, fresh] = weight_of.try_emplace(f.case_category, 0);
+          if (fresh) w->second = scheme.WeightFor(f.case_category);
+          weight = w->second;
+        }
         row.kind = RowKind::kShare;
         row.a = base;
         row.b = weight;
@@ -644,7 +658,22 @@ void SerializeLedger(const std::vector<Entry>& entries, const std::function<void
 }
 
 void SerializeLedger(const Ledger& ledger, const std::function<void(std::string_view)>& sink) {
-  Stream(ledger.rows.size(), [&](JsonOut& out, std::size_t i) { WriteRow(out, ledger, i); }, sink);
+  // Rows go by officer, their facts lie by case: fetch the fact a few rows ahead, and its label.
+  constexpr std::size_t kAhead = 8;
+  const auto fact_of = [&](std::size_t i) -> const RawFact* {
+    const LedgerRow& r = ledger.rows[i];
+    return r.kind == RowKind::kCapPositive || r.kind == RowKind::kCapNegative ? nullptr : &ledger.facts[r.fact];
+  };
+  Stream(
+      ledger.rows.size(),
+      [&](JsonOut& out, std::size_t i) {
+        if (i + kAhead < ledger.rows.size())
+          if (const RawFact* f = fact_of(i + kAhead)) __builtin_prefetch(f);
+        if (i + kAhead / 2 < ledger.rows.size())
+          if (const RawFact* f = fact_of(i + kAhead / 2)) __builtin_prefetch(f->case_label.data());
+        WriteRow(out, ledger, i);
+      },
+      sink);
 }
 
 namespace {
