@@ -306,8 +306,6 @@ Ledger BuildLedger(const Scheme& scheme, int scheme_version, std::vector<RawFact
       l.act[i] = info_of[rank];
     }
   }
-  // Category weights, looked up once per distinct category.
-  std::unordered_map<std::string_view, int> weight_of;
   std::sort(order.begin(), order.end(), [&](const FactKey& x, const FactKey& y) {
     if (x.object_id != y.object_id) return x.object_id < y.object_id;
     if (x.act != y.act) return x.act < y.act;
@@ -320,6 +318,7 @@ Ledger BuildLedger(const Scheme& scheme, int scheme_version, std::vector<RawFact
   std::vector<LedgerRow> out;
   out.reserve(facts.size() * 2);
   std::vector<std::int64_t> people;
+  std::unordered_map<std::string_view, int> weight_of;  // category weights, looked up once per category
   for (const FactKey& key : order) {
     const std::uint32_t fi = key.index;
     const RawFact& f = facts[fi];
