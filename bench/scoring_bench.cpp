@@ -4,13 +4,16 @@
 // database. Prints:
 //   - read:     the time to read the same rows with plain SELECTs (the floor: what SQLite costs);
 //   - collect:  the ledger sources' queries (joins, first-event checks) into RawFacts;
-//   - compute:  the pure ledger computation (facts + scheme → entries, caps, sort);
+//   - compute:  the pure ledger computation (facts + scheme → compact ledger rows, caps, sort);
 //   - full:     ScoringService::PreviewMonth for every bureau (collect + compute + rankings + hash),
 //               one bureau after another, and ScoringService::PreviewMonths (the bureaus on
 //               --threads threads): the figure the target (≤ 1 s) is about, and its ratio to `read`;
 //   - store:    ScoringService::ComputeMonth for every bureau (full + writing the draft ledger).
-// Usage: scoring_bench [--officers N] [--cases N] [--runs N] [--threads N (2)] [--keep DIR]
+// Usage: scoring_bench [--officers N] [--cases N] [--runs N] [--threads N (2)] [--keep DIR] [--reuse 1]
+//                      [--only read,collect,compute,serialize,seq,full,store]
 //                      [--pragmas "mmap_size=268435456;cache_size=-131072"]
+//   --keep DIR --reuse 1: use DIR/bench.db from an earlier --keep run instead of generating it (for
+//   profiling; the figures of record come from a fresh database). --only: run those phases only.
 //   --pragmas: SQLite PRAGMAs run on every pooled connection after the data is generated (to try
 //   settings without changing src/db; the figures print which were set).
 #include <time.h>
@@ -288,6 +291,30 @@ Generated Generate(db::Database& db, int officers, int cases, MonthKey month) {
   return g;
 }
 
+// The bureaus and row counts of a database written by Generate (for --reuse).
+Generated Counts(db::Database& db) {
+  Generated g;
+  db.Read([&](soci::session& sql) {
+    soci::rowset<soci::row> rs = (sql.prepare << "SELECT id FROM units WHERE level = 'bureau' ORDER BY id");
+    for (const auto& r : rs) g.bureaus.push_back(db::GetInt64(r, 0));
+    long long n = 0;
+    sql << "SELECT COUNT(*) FROM people", soci::into(n);
+    g.officers = n;
+    sql << "SELECT COUNT(*) FROM cases", soci::into(n);
+    g.cases = n;
+    sql << "SELECT COUNT(*) FROM case_events", soci::into(n);
+    g.events = n;
+    sql << "SELECT COUNT(*) FROM violations", soci::into(n);
+    g.violations = n;
+    sql << "SELECT COUNT(*) FROM review_findings", soci::into(n);
+    g.findings = n;
+    sql << "SELECT COUNT(*) FROM supervision_orders", soci::into(n);
+    g.orders = n;
+    return 0;
+  });
+  return g;
+}
+
 // The floor: the same rows the sources read, with plain SELECTs and the same bulk fetch.
 std::int64_t ReadBaseline(db::Database& db, const std::vector<std::int64_t>& bureaus, const MonthScope& base) {
   return db.Read([&](soci::session& sql) {
@@ -345,6 +372,7 @@ std::int64_t ReadBaseline(db::Database& db, const std::vector<std::int64_t>& bur
 }
 
 double Median(std::vector<double> v) {
+  if (v.empty()) return 0.0;
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
 }
@@ -372,9 +400,12 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   int officers = 5000, cases = 100000, runs = 3;
   unsigned threads = 2;
-  std::string keep, pragmas;
+  std::string keep, pragmas, only;
+  bool reuse = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--pragmas")) pragmas = argv[i + 1];
+    if (!std::strcmp(argv[i], "--only")) only = "," + std::string(argv[i + 1]) + ",";
+    if (!std::strcmp(argv[i], "--reuse")) reuse = std::atoi(argv[i + 1]) != 0;
     if (!std::strcmp(argv[i], "--officers")) officers = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--cases")) cases = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--runs")) runs = std::max(1, std::atoi(argv[i + 1]));
@@ -385,7 +416,11 @@ int main(int argc, char** argv) {
                                 : std::filesystem::path(keep);
   std::filesystem::create_directories(dir);
   const std::string url = "sqlite:" + (dir / "bench.db").string();
-  std::filesystem::remove(dir / "bench.db");
+  reuse = reuse && !keep.empty() && std::filesystem::exists(dir / "bench.db");
+  if (!reuse) std::filesystem::remove(dir / "bench.db");
+  auto wants = [&](const char* phase) {
+    return only.empty() || only.find("," + std::string(phase) + ",") != std::string::npos;
+  };
   const unsigned pool = std::max(2u, threads);
   auto opened = db::Database::Open(url, pool);
   if (!opened) {
@@ -399,7 +434,8 @@ int main(int argc, char** argv) {
   }
   const MonthKey month{2023, 7};
   Generated g;
-  const double gen = Time([&] { g = Generate(db, officers, cases, month); });
+  const double gen = reuse ? 0.0 : Time([&] { g = Generate(db, officers, cases, month); });
+  if (reuse) g = Counts(db);
   std::printf("scoring_bench: %lld officers, %lld cases, %lld events, %lld violations, %lld findings, %lld 督办 "
               "in %d bureaus (generated in %.1f s, SQLite %s)\n",
               static_cast<long long>(g.officers), static_cast<long long>(g.cases), static_cast<long long>(g.events),
@@ -412,6 +448,7 @@ int main(int argc, char** argv) {
   ScoringService svc(db, clock);
   const auth::Principal system = SystemPrincipal();
   for (auto b : g.bureaus) {
+    if (reuse) break;  // the schemes are in the database already
     SchemeInput in;
     in.bureau_id = b;
     in.name = "基准方案";
@@ -434,10 +471,10 @@ int main(int argc, char** argv) {
   ReadBaseline(db, g.bureaus, scope);
   for (int run = 0; run < runs; ++run) {
     g_cpu = &cpu[0];
-    read_t.push_back(Time([&] { rows = ReadBaseline(db, g.bureaus, scope); }));
+    if (wants("read")) read_t.push_back(Time([&] { rows = ReadBaseline(db, g.bureaus, scope); }));
     g_cpu = &cpu[1];
     std::vector<std::vector<RawFact>> facts(g.bureaus.size());
-    collect_t.push_back(Time([&] {
+    if (wants("collect") || wants("compute") || wants("serialize")) collect_t.push_back(Time([&] {
       db.Read([&](soci::session& sql) {
         for (std::size_t i = 0; i < g.bureaus.size(); ++i) {
           MonthScope s = MakeMonthScope(g.bureaus[i], month, clock.Now());
@@ -449,25 +486,28 @@ int main(int argc, char** argv) {
     g_cpu = &cpu[2];
     facts_n = 0;
     for (const auto& f : facts) facts_n += static_cast<std::int64_t>(f.size());
-    std::vector<std::vector<Entry>> ledgers(facts.size());
-    compute_t.push_back(Time([&] {
+    std::vector<Ledger> ledgers(facts.size());
+    if (wants("compute") || wants("serialize")) compute_t.push_back(Time([&] {
       entries_n = 0;
       for (std::size_t i = 0; i < facts.size(); ++i) {
-        ledgers[i] = ComputeLedger(scheme, 1, std::move(facts[i]));
+        ledgers[i] = BuildLedger(scheme, 1, std::move(facts[i]));
         entries_n += static_cast<std::int64_t>(ledgers[i].size());
       }
     }));
     g_cpu = &cpu[3];
-    serialize_t.push_back(Time([&] {
-      for (const auto& l : ledgers) bytes = SerializeLedger(l).size();
+    if (wants("serialize")) serialize_t.push_back(Time([&] {
+      for (const auto& l : ledgers) {
+        bytes = 0;
+        SerializeLedger(l, [&](std::string_view piece) { bytes += piece.size(); });
+      }
     }));
     g_cpu = &cpu[4];
-    seq_t.push_back(Time([&] {
+    if (wants("seq")) seq_t.push_back(Time([&] {
       for (auto b : g.bureaus)
         if (auto v = svc.PreviewMonth(system, b, month.Text()); !v) std::fprintf(stderr, "%s\n", v.error().message.c_str());
     }));
     g_cpu = &cpu[6];
-    full_t.push_back(Time([&] {
+    if (wants("full")) full_t.push_back(Time([&] {
       hashes.clear();
       for (auto& v : svc.PreviewMonths(system, g.bureaus, month.Text(), std::nullopt, threads)) {
         if (!v)
@@ -477,7 +517,7 @@ int main(int argc, char** argv) {
       }
     }));
     g_cpu = &cpu[5];
-    store_t.push_back(Time([&] {
+    if (wants("store")) store_t.push_back(Time([&] {
       for (auto b : g.bureaus)
         if (auto v = svc.ComputeMonth(system, audit::Actor{.username = "bench"}, b, month.Text()); !v)
           std::fprintf(stderr, "%s\n", v.error().message.c_str());

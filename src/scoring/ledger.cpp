@@ -6,8 +6,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <set>
+#include <span>
 #include <tuple>
 #include <unordered_map>
 
@@ -21,77 +23,228 @@ std::int64_t DivRound(std::int64_t a, std::int64_t b) {
   return -((-a + b / 2) / b);
 }
 
-std::string Percent(int p) { return FormatPoints(p) ; }
+// Where reason texts and ledger lines are written. Both outputs take literal pieces (never escaped:
+// the literals of this file hold no quote, backslash or control character), text from the data
+// (escaped in JSON), integers and points.
+//
+// Plain text, for Entry::reason.
+class TextOut {
+ public:
+  explicit TextOut(std::string& s) : s_(s) {}
+  void Lit(std::string_view v) { s_.append(v); }
+  void Text(std::string_view v) { s_.append(v); }
+  void Int(std::int64_t v) {
+    char buf[24];
+    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    s_.append(buf, p);
+  }
 
-std::string CaseText(const RawFact& f) {
-  if (f.case_id == 0) return {};
-  return f.case_label.empty() ? fmt::format("案件 #{}", f.case_id) : "案件 " + f.case_label;
-}
-
-struct Share {
-  std::int64_t person_id;
-  std::string role;
-  Centi points;
-  std::string how;  // 中文 explanation of the share
+ private:
+  std::string& s_;
 };
 
-// Divides `part` equally among `people` (sorted by id); the remaining hundredths go to the first ones.
-void ShareEqually(Centi part, const std::vector<std::int64_t>& people, const std::string& role,
-                  const std::string& label, std::vector<Share>& out) {
+// True when one of the 8 bytes of `x` is below 0x20, '"' or '\\' (bit tricks from "Bit Twiddling
+// Hacks": a byte-wise "has less than" and "has zero"; bytes ≥ 0x80 never match).
+bool AnyToEscape(std::uint64_t x) {
+  constexpr std::uint64_t k01 = 0x0101010101010101ull, k80 = 0x8080808080808080ull;
+  const auto has_zero = [&](std::uint64_t v) { return (v - k01) & ~v & k80; };
+  return (((x - k01 * 0x20) & ~x & k80) | has_zero(x ^ (k01 * '"')) | has_zero(x ^ (k01 * '\\'))) != 0;
+}
+
+// JSON lines into a growing buffer: pieces are copied straight to a cursor (no per-append capacity
+// logic of std::string), text is escaped as a JSON string body (UTF-8 passes through; quotes,
+// backslashes and control characters escaped), scanned eight bytes at a time.
+class JsonOut {
+ public:
+  explicit JsonOut(std::size_t capacity) : buf_(capacity, '\0') {}
+  // Makes room for `n` more bytes (every write calls it: one well-predicted compare).
+  void Reserve(std::size_t n) {
+    if (buf_.size() - n_ < n) [[unlikely]]
+      Grow(n);
+  }
+  template <std::size_t N>
+  void Lit(const char (&s)[N]) {
+    Reserve(N - 1);
+    std::memcpy(buf_.data() + n_, s, N - 1);
+    n_ += N - 1;
+  }
+  void Lit(std::string_view v) {
+    Reserve(v.size());
+    std::memcpy(buf_.data() + n_, v.data(), v.size());
+    n_ += v.size();
+  }
+  void Int(std::int64_t v) {
+    Reserve(24);
+    auto [p, ec] = std::to_chars(buf_.data() + n_, buf_.data() + buf_.size(), v);
+    n_ = static_cast<std::size_t>(p - buf_.data());
+  }
+  // Escaped body of a JSON string (reserves its own room).
+  void Text(std::string_view s) {
+    Reserve(s.size() * 6);
+    char* out = buf_.data() + n_;
+    std::size_t run = 0, i = 0;
+    auto flush = [&](std::size_t upto) {
+      std::memcpy(out, s.data() + run, upto - run);
+      out += upto - run;
+    };
+    while (i < s.size()) {
+      if (i + 8 <= s.size()) {
+        std::uint64_t x;
+        std::memcpy(&x, s.data() + i, 8);
+        if (!AnyToEscape(x)) {
+          i += 8;
+          continue;
+        }
+      }
+      const std::size_t end = std::min(i + 8, s.size());
+      for (; i < end; ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        flush(i);
+        run = i + 1;
+        *out++ = '\\';
+        switch (c) {
+          case '"': *out++ = '"'; break;
+          case '\\': *out++ = '\\'; break;
+          case '\n': *out++ = 'n'; break;
+          case '\r': *out++ = 'r'; break;
+          case '\t': *out++ = 't'; break;
+          default: {
+            static constexpr char kHex[] = "0123456789abcdef";
+            *out++ = 'u';
+            *out++ = '0';
+            *out++ = '0';
+            *out++ = kHex[c >> 4];
+            *out++ = kHex[c & 15];
+          }
+        }
+      }
+    }
+    flush(s.size());
+    n_ = static_cast<std::size_t>(out - buf_.data());
+  }
+  // A whole JSON string literal: "…".
+  void Quote(std::string_view s) {
+    Reserve(s.size() * 6 + 2);
+    buf_[n_++] = '"';
+    Text(s);
+    buf_[n_++] = '"';
+  }
+  std::size_t size() const { return n_; }
+  std::string_view View() const { return {buf_.data(), n_}; }
+  void Clear() { n_ = 0; }
+
+ private:
+  [[gnu::noinline]] void Grow(std::size_t n) { buf_.resize(std::max(buf_.size() * 2, n_ + n)); }
+
+  std::string buf_;
+  std::size_t n_ = 0;
+};
+
+// FormatPoints(c), without a temporary string: runs several times per entry.
+template <typename Out>
+void WritePoints(Out& out, Centi c) {
+  const bool neg = c < 0;
+  const std::uint64_t a = neg ? static_cast<std::uint64_t>(-(c + 1)) + 1 : static_cast<std::uint64_t>(c);
+  char buf[32];
+  char* p = buf;
+  if (neg) *p++ = '-';
+  p = std::to_chars(p, buf + sizeof buf, a / 100).ptr;
+  const unsigned frac = static_cast<unsigned>(a % 100);
+  if (frac != 0) {
+    *p++ = '.';
+    *p++ = static_cast<char>('0' + frac / 10);
+    if (frac % 10 != 0) *p++ = static_cast<char>('0' + frac % 10);
+  }
+  out.Lit(std::string_view(buf, static_cast<std::size_t>(p - buf)));
+}
+
+// "案件 …" of a fact's reason (nothing when it is not about a case).
+template <typename Out>
+void WriteCaseText(Out& out, const RawFact& f) {
+  if (f.case_id == 0) return;
+  if (f.case_label.empty()) {
+    out.Lit("案件 #");
+    out.Int(f.case_id);
+  } else {
+    out.Lit("案件 ");
+    out.Text(f.case_label);
+  }
+}
+
+// The 主办/协办 split of a case's points (integer arithmetic only): `part` divided equally among
+// `people` (sorted by id); the remaining hundredths go to the first ones.
+void ShareEqually(Centi part, std::span<const std::int64_t> people, ShareLabel label, LedgerRow row,
+                  std::vector<LedgerRow>& out) {
   if (people.empty()) return;
   const auto n = static_cast<std::int64_t>(people.size());
   const Centi each = part / n;
   Centi rest = part - each * n;
-  const std::string how = n > 1 ? fmt::format("{} ÷ {} 人", label, n) : label;
+  row.label = label;
+  row.share_count = static_cast<std::uint32_t>(n);
   for (std::int64_t id : people) {
     Centi p = each;
     if (rest > 0) {
       ++p;
       --rest;
     }
-    out.push_back({id, role, p, how});
+    row.person_id = id;
+    row.points = p;
+    out.push_back(row);
   }
 }
 
-// 主办/协办 split of a case's points (STYLE: integer arithmetic only).
-std::vector<Share> Split(Centi total, const std::vector<FactOfficer>& officers, const Scheme& s) {
-  std::vector<std::int64_t> leads, assists;
-  for (const auto& o : officers) (o.lead ? leads : assists).push_back(o.person_id);
-  std::vector<Share> out;
-  if (leads.empty() && assists.empty()) return out;
-  if (assists.empty()) {
-    ShareEqually(total, leads, "lead", leads.size() > 1 ? "主办" : "主办（无协办，独得）", out);
-  } else if (leads.empty()) {
-    ShareEqually(total, assists, "assist", "协办（无主办）", out);
+void Split(Centi total, const std::vector<FactOfficer>& officers, const Scheme& s, const LedgerRow& row,
+           std::vector<std::int64_t>& people, std::vector<LedgerRow>& out) {
+  // Leads first, then assists, each in officer (person id) order.
+  people.clear();
+  for (const auto& o : officers)
+    if (o.lead) people.push_back(o.person_id);
+  const std::size_t leads = people.size();
+  for (const auto& o : officers)
+    if (!o.lead) people.push_back(o.person_id);
+  const std::span<const std::int64_t> lead_ids(people.data(), leads);
+  const std::span<const std::int64_t> assist_ids(people.data() + leads, people.size() - leads);
+  if (people.empty()) return;
+  if (assist_ids.empty()) {
+    ShareEqually(total, lead_ids, leads > 1 ? ShareLabel::kLeads : ShareLabel::kLeadAlone, row, out);
+  } else if (lead_ids.empty()) {
+    ShareEqually(total, assist_ids, ShareLabel::kAssistsOnly, row, out);
   } else {
     const Centi lead_part = DivRound(total * s.lead_percent, 100);
-    ShareEqually(lead_part, leads, "lead", fmt::format("主办 {}%", s.lead_percent), out);
-    ShareEqually(total - lead_part, assists, "assist", fmt::format("协办 {}%", s.assist_percent), out);
+    ShareEqually(lead_part, lead_ids, ShareLabel::kLeadPercent, row, out);
+    ShareEqually(total - lead_part, assist_ids, ShareLabel::kAssistPercent, row, out);
   }
-  return out;
 }
 
-Centi DeductionFor(const Scheme& s, const RawFact& f, std::string& basis) {
+Centi DeductionFor(const Scheme& s, const RawFact& f, DeductionBasis& basis) {
   if (f.act == "violation") {
     if (auto it = s.violation_rules.find(f.rule_id); it != s.violation_rules.end()) {
-      basis = "按规则 " + f.rule_id;
+      basis = DeductionBasis::kRule;
       return it->second;
     }
-    const std::string sev = f.variant == "serious" ? "serious" : "normal";
-    basis = std::string(SeverityName(sev));
-    auto it = s.violation_severity.find(sev);
+    basis = DeductionBasis::kSeverity;
+    auto it = s.violation_severity.find(f.variant == "serious" ? "serious" : "normal");
     return it == s.violation_severity.end() ? 0 : it->second;
   }
   if (f.act == "review_finding") {
-    basis = std::string(FindingCategoryName(f.variant));
+    basis = DeductionBasis::kFindingCategory;
     auto it = s.finding_categories.find(f.variant);
     return it == s.finding_categories.end() ? 0 : it->second;
   }
+  basis = DeductionBasis::kNone;
   auto it = s.deductions.find(f.act);
   return it == s.deductions.end() ? 0 : it->second;
 }
 
-int SourceRank(const std::string& source) { return source == "cap" ? 2 : source == "adjustment" ? 3 : 1; }
+std::string_view RoleOf(const LedgerRow& r) {
+  switch (r.kind) {
+    case RowKind::kShare:
+      return r.label == ShareLabel::kAssistsOnly || r.label == ShareLabel::kAssistPercent ? "assist" : "lead";
+    case RowKind::kDeduction: return "responsible";
+    default: return "";
+  }
+}
 
 nlohmann::json Points(Centi c) {
   if (c % 100 == 0) return c / 100;
@@ -108,8 +261,12 @@ nlohmann::json OptInt(const std::optional<int>& v) { return v ? nlohmann::json(*
 
 }  // namespace
 
-std::vector<Entry> ComputeLedger(const Scheme& scheme, int scheme_version, std::vector<RawFact> facts) {
-  // Input order must not matter: sort facts and each fact's officers first.
+Ledger BuildLedger(const Scheme& scheme, int scheme_version, std::vector<RawFact> facts) {
+  Ledger l;
+  l.scheme_version = scheme_version;
+  l.lead_percent = scheme.lead_percent;
+  l.assist_percent = scheme.assist_percent;
+  // Input order must not matter: sort each fact's officers, and visit the facts in canonical order.
   for (auto& f : facts) {
     std::sort(f.officers.begin(), f.officers.end(), [](const FactOfficer& a, const FactOfficer& b) {
       return std::make_pair(a.person_id, !a.lead) < std::make_pair(b.person_id, !b.lead);
@@ -119,72 +276,84 @@ std::vector<Entry> ComputeLedger(const Scheme& scheme, int scheme_version, std::
                                  [](const FactOfficer& a, const FactOfficer& b) { return a.person_id == b.person_id; }),
                      f.officers.end());
   }
-  // Sort an index, not the facts (each holds several strings).
-  std::vector<std::uint32_t> order(facts.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
-    const RawFact& a = facts[x];
-    const RawFact& b = facts[y];
-    if (a.object_id != b.object_id) return a.object_id < b.object_id;
-    return std::tie(a.act, a.object_type, a.case_id, a.at, a.variant, a.rule_id) <
-           std::tie(b.act, b.object_type, b.case_id, b.at, b.variant, b.rule_id);
+  // Sort small keys, not the facts (each holds several strings): object id, then the act's rank
+  // among the month's distinct act names (the same order as comparing the names), then the rest.
+  std::map<std::string_view, std::uint32_t> act_rank;
+  for (const auto& f : facts) act_rank.emplace(f.act, 0);
+  std::uint32_t next_rank = 0;
+  for (auto& [name, rank] : act_rank) rank = next_rank++;
+  struct FactKey {
+    std::int64_t object_id;
+    std::uint32_t act;
+    std::uint32_t index;
+  };
+  std::vector<FactKey> order(facts.size());
+  l.act.resize(facts.size());
+  std::vector<Centi> base_of;  // act rank → stage/bonus points
+  {
+    // FindAct and the scheme's points once per distinct name.
+    std::vector<const ActInfo*> info_of(act_rank.size());
+    base_of.resize(act_rank.size());
+    for (const auto& [name, rank] : act_rank) {
+      info_of[rank] = FindAct(name);
+      const ActInfo* info = info_of[rank];
+      if (info && info->kind != ActKind::kDeduction)
+        base_of[rank] = info->kind == ActKind::kStage ? scheme.StagePoints(name) : scheme.BonusPoints(name);
+    }
+    for (std::uint32_t i = 0; i < order.size(); ++i) {
+      const std::uint32_t rank = act_rank.find(facts[i].act)->second;
+      order[i] = {facts[i].object_id, rank, i};
+      l.act[i] = info_of[rank];
+    }
+  }
+  std::sort(order.begin(), order.end(), [&](const FactKey& x, const FactKey& y) {
+    if (x.object_id != y.object_id) return x.object_id < y.object_id;
+    if (x.act != y.act) return x.act < y.act;
+    const RawFact& a = facts[x.index];
+    const RawFact& b = facts[y.index];
+    return std::tie(a.object_type, a.case_id, a.at, a.variant, a.rule_id) <
+           std::tie(b.object_type, b.case_id, b.at, b.variant, b.rule_id);
   });
 
-  std::vector<Entry> out;
+  std::vector<LedgerRow> out;
   out.reserve(facts.size() * 2);
-  for (const std::uint32_t fi : order) {
+  std::vector<std::int64_t> people;
+  std::unordered_map<std::string_view, int> weight_of;  // category weights, looked up once per category
+  for (const FactKey& key : order) {
+    const std::uint32_t fi = key.index;
     const RawFact& f = facts[fi];
-    const ActInfo* info = FindAct(f.act);
+    const ActInfo* info = l.act[fi];
     if (!info || f.officers.empty()) continue;
-    const std::string case_text = CaseText(f);
-    auto make = [&](std::int64_t person, Centi points, std::string role, std::string reason) {
-      Entry e;
-      e.person_id = person;
-      e.points = points;
-      e.source = std::string(info->source);
-      e.act = f.act;
-      e.object_type = f.object_type;
-      e.object_id = f.object_id;
-      e.case_id = f.case_id;
-      e.role = std::move(role);
-      e.occurred_at = f.at;
-      e.reason = std::move(reason);
-      e.scheme_version = scheme_version;
-      out.push_back(std::move(e));
-    };
+    LedgerRow row;
+    row.fact = fi;
     switch (info->kind) {
       case ActKind::kStage:
       case ActKind::kBonus: {
         const bool stage = info->kind == ActKind::kStage;
-        const Centi base = stage ? scheme.StagePoints(f.act) : scheme.BonusPoints(f.act);
+        const Centi base = base_of[key.act];
         if (base == 0) break;
-        const int weight = stage ? scheme.WeightFor(f.case_category) : 100;
-        const Centi total = DivRound(base * weight, 100);
-        std::string formula = fmt::format("基础 {} 分", FormatPoints(base));
-        if (weight != 100)
-          formula += fmt::format(" × 类别系数 {}（{}）= {} 分", Percent(weight), f.case_category, FormatPoints(total));
-        // Built with appends: this runs once per entry of a city month.
-        std::string head;
-        head.reserve(128 + case_text.size() + formula.size());
-        head.append(info->name_zh).append("：").append(case_text).append("；").append(formula).append("，");
-        for (const Share& sh : Split(total, f.officers, scheme)) {
-          std::string reason;
-          reason.reserve(head.size() + sh.how.size() + 24);
-          reason.append(head).append(sh.how).append("，得 ").append(FormatPoints(sh.points)).append(" 分");
-          make(sh.person_id, sh.points, sh.role, std::move(reason));
+        int weight = 100;
+        if (stage) {
+          auto [w, fresh] = weight_of.try_emplace(f.case_category, 0);
+          if (fresh) w->second = scheme.WeightFor(f.case_category);
+          weight = w->second;
         }
+        row.kind = RowKind::kShare;
+        row.a = base;
+        row.b = weight;
+        Split(DivRound(base * weight, 100), f.officers, scheme, row, people, out);
         break;
       }
       case ActKind::kDeduction: {
-        std::string basis;
-        const Centi d = DeductionFor(scheme, f, basis);
+        const Centi d = DeductionFor(scheme, f, row.basis);
         if (d == 0) break;
-        std::string head = std::string(info->name_zh);
-        if (!basis.empty()) head += "（" + basis + "）";
-        std::string reason = fmt::format("{}扣 {} 分", head, FormatPoints(d));
-        if (!f.note.empty()) reason += "：" + f.note;
-        if (!case_text.empty()) reason += "；" + case_text;
-        for (const auto& o : f.officers) make(o.person_id, -d, "responsible", reason);
+        row.kind = RowKind::kDeduction;
+        row.a = d;
+        row.points = -d;
+        for (const auto& o : f.officers) {
+          row.person_id = o.person_id;
+          out.push_back(row);
+        }
         break;
       }
     }
@@ -198,141 +367,320 @@ std::vector<Entry> ComputeLedger(const Scheme& scheme, int scheme_version, std::
       (e.points > 0 ? s.first : s.second) += e.points > 0 ? e.points : -e.points;
     }
     for (const auto& [person, s] : sums) {
-      auto cap_entry = [&, person = person](Centi points, std::string act, std::string reason) {
-        Entry e;
-        e.person_id = person;
-        e.points = points;
-        e.source = "cap";
-        e.act = std::move(act);
-        e.object_type = "cap";
-        e.reason = std::move(reason);
-        e.scheme_version = scheme_version;
-        out.push_back(std::move(e));
-      };
+      LedgerRow cap;
+      cap.person_id = person;
       if (scheme.cap_positive && s.first > *scheme.cap_positive) {
-        const Centi over = s.first - *scheme.cap_positive;
-        cap_entry(-over, "cap_positive",
-                  fmt::format("本月加分 {} 分超过月加分上限 {} 分，超出的 {} 分不计", FormatPoints(s.first),
-                              FormatPoints(*scheme.cap_positive), FormatPoints(over)));
+        cap.kind = RowKind::kCapPositive;
+        cap.points = -(s.first - *scheme.cap_positive);
+        cap.a = s.first;
+        cap.b = *scheme.cap_positive;
+        out.push_back(cap);
       }
       if (scheme.cap_negative && s.second > *scheme.cap_negative) {
-        const Centi over = s.second - *scheme.cap_negative;
-        cap_entry(over, "cap_negative",
-                  fmt::format("本月扣分 {} 分超过月扣分上限 {} 分，超出的 {} 分不扣", FormatPoints(s.second),
-                              FormatPoints(*scheme.cap_negative), FormatPoints(over)));
+        cap.kind = RowKind::kCapNegative;
+        cap.points = s.second - *scheme.cap_negative;
+        cap.a = s.second;
+        cap.b = *scheme.cap_negative;
+        out.push_back(cap);
       }
     }
   }
   // Final order: by officer, computed entries before caps, then the (already canonical) fact order.
-  // Sorting small integer keys and permuting once is much cheaper than comparing entries.
-  struct Key {
-    std::int64_t person;
-    int rank;
-    std::uint32_t index;
-  };
-  std::vector<Key> keys(out.size());
-  for (std::uint32_t i = 0; i < keys.size(); ++i) keys[i] = {out[i].person_id, SourceRank(out[i].source), i};
-  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
-    return std::tie(a.person, a.rank, a.index) < std::tie(b.person, b.rank, b.index);
-  });
-  std::vector<Entry> sorted;
-  sorted.reserve(out.size());
-  for (const Key& k : keys) sorted.push_back(std::move(out[k.index]));
-  return sorted;
+  // Caps were appended after every computed row, so a stable counting sort by officer gives it.
+  std::unordered_map<std::int64_t, std::uint32_t> slot;  // person → dense index
+  for (const auto& r : out) slot.emplace(r.person_id, 0);
+  std::vector<std::int64_t> persons;
+  persons.reserve(slot.size());
+  for (const auto& [person, unused] : slot) persons.push_back(person);
+  std::sort(persons.begin(), persons.end());
+  std::vector<std::size_t> start(persons.size() + 1, 0);
+  for (std::uint32_t k = 0; k < persons.size(); ++k) slot[persons[k]] = k;
+  std::vector<std::uint32_t> row_slot(out.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    row_slot[i] = slot.find(out[i].person_id)->second;
+    ++start[row_slot[i] + 1];
+  }
+  for (std::size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
+  l.rows.resize(out.size());
+  for (std::size_t i = 0; i < out.size(); ++i) l.rows[start[row_slot[i]]++] = out[i];
+  l.facts = std::move(facts);
+  return l;
 }
 
 namespace {
 
-// JSON string literal of `s` (UTF-8 passes through; quotes, backslashes and control characters
-// escaped). Hand-written because this runs once per entry on every computation: plain runs are
-// appended whole, only the rare escaped character goes one by one.
-void AppendJsonString(std::string& out, std::string_view s) {
-  out += '"';
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-        out += buf;
+// The reason text of row `i` (the same words ComputeLedger always wrote).
+template <typename Out>
+void WriteReason(const Ledger& l, std::size_t i, Out& out) {
+  const LedgerRow& r = l.rows[i];
+  const auto& facts = l.facts;
+  const auto& act = l.act;
+  switch (r.kind) {
+    case RowKind::kShare: {
+      const RawFact& f = facts[r.fact];
+      const Centi base = r.a;
+      const int weight = static_cast<int>(r.b);
+      const Centi total = DivRound(base * weight, 100);
+      out.Lit(act[r.fact]->name_zh);
+      out.Lit("：");
+      WriteCaseText(out, f);
+      out.Lit("；基础 ");
+      WritePoints(out, base);
+      out.Lit(" 分");
+      if (weight != 100) {
+        out.Lit(" × 类别系数 ");
+        WritePoints(out, weight);
+        out.Lit("（");
+        out.Text(f.case_category);
+        out.Lit("）= ");
+        WritePoints(out, total);
+        out.Lit(" 分");
       }
+      out.Lit("，");
+      switch (r.label) {
+        case ShareLabel::kLeadAlone: out.Lit("主办（无协办，独得）"); break;
+        case ShareLabel::kLeads: out.Lit("主办"); break;
+        case ShareLabel::kAssistsOnly: out.Lit("协办（无主办）"); break;
+        case ShareLabel::kLeadPercent:
+          out.Lit("主办 ");
+          out.Int(l.lead_percent);
+          out.Lit("%");
+          break;
+        case ShareLabel::kAssistPercent:
+          out.Lit("协办 ");
+          out.Int(l.assist_percent);
+          out.Lit("%");
+          break;
+      }
+      if (r.share_count > 1) {
+        out.Lit(" ÷ ");
+        out.Int(r.share_count);
+        out.Lit(" 人");
+      }
+      out.Lit("，得 ");
+      WritePoints(out, r.points);
+      out.Lit(" 分");
+      break;
+    }
+    case RowKind::kDeduction: {
+      const RawFact& f = facts[r.fact];
+      out.Lit(act[r.fact]->name_zh);
+      switch (r.basis) {
+        case DeductionBasis::kNone: break;
+        case DeductionBasis::kRule:
+          out.Lit("（按规则 ");
+          out.Text(f.rule_id);
+          out.Lit("）");
+          break;
+        case DeductionBasis::kSeverity:
+          out.Lit("（");
+          out.Lit(SeverityName(f.variant == "serious" ? "serious" : "normal"));
+          out.Lit("）");
+          break;
+        case DeductionBasis::kFindingCategory:
+          out.Lit("（");
+          out.Lit(FindingCategoryName(f.variant));
+          out.Lit("）");
+          break;
+      }
+      out.Lit("扣 ");
+      WritePoints(out, r.a);
+      out.Lit(" 分");
+      if (!f.note.empty()) {
+        out.Lit("：");
+        out.Text(f.note);
+      }
+      if (f.case_id != 0) {
+        out.Lit("；");
+        WriteCaseText(out, f);
+      }
+      break;
+    }
+    case RowKind::kCapPositive:
+    case RowKind::kCapNegative: {
+      const bool positive = r.kind == RowKind::kCapPositive;
+      out.Lit(positive ? "本月加分 " : "本月扣分 ");
+      WritePoints(out, r.a);
+      out.Lit(positive ? " 分超过月加分上限 " : " 分超过月扣分上限 ");
+      WritePoints(out, r.b);
+      out.Lit(" 分，超出的 ");
+      WritePoints(out, r.a - r.b);
+      out.Lit(positive ? " 分不计" : " 分不扣");
+      break;
     }
   }
-  out.append(s.data() + run, s.size() - run);
-  out += '"';
 }
 
-void AppendInt(std::string& out, std::int64_t v) {
-  char buf[24];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, p);
+}  // namespace
+
+void Ledger::AppendReason(std::size_t i, std::string& out) const {
+  TextOut o(out);
+  WriteReason(*this, i, o);
 }
 
-void AppendEntry(std::string& out, const Entry& e) {
-  out += "{\"person_id\":";
-  AppendInt(out, e.person_id);
-  out += ",\"unit_id\":";
-  AppendInt(out, e.unit_id);
-  out += ",\"points\":";
-  AppendInt(out, e.points);
-  out += ",\"source\":";
-  AppendJsonString(out, e.source);
-  out += ",\"act\":";
-  AppendJsonString(out, e.act);
-  out += ",\"object_type\":";
-  AppendJsonString(out, e.object_type);
-  out += ",\"object_id\":";
-  AppendInt(out, e.object_id);
-  out += ",\"case_id\":";
-  AppendInt(out, e.case_id);
-  out += ",\"role\":";
-  AppendJsonString(out, e.role);
-  out += ",\"occurred_at\":";
-  AppendInt(out, e.occurred_at);
-  out += ",\"scheme_version\":";
-  AppendInt(out, e.scheme_version);
-  out += ",\"objection_id\":";
-  AppendInt(out, e.objection_id);
-  out += ",\"reason\":";
-  AppendJsonString(out, e.reason);
-  out += "}\n";
+Entry Ledger::EntryAt(std::size_t i) const {
+  const LedgerRow& r = rows[i];
+  Entry e;
+  e.person_id = r.person_id;
+  e.unit_id = r.unit_id;
+  e.points = r.points;
+  e.scheme_version = scheme_version;
+  e.role = std::string(RoleOf(r));
+  if (r.kind == RowKind::kCapPositive || r.kind == RowKind::kCapNegative) {
+    e.source = "cap";
+    e.act = r.kind == RowKind::kCapPositive ? "cap_positive" : "cap_negative";
+    e.object_type = "cap";
+  } else {
+    const RawFact& f = facts[r.fact];
+    e.source = std::string(act[r.fact]->source);
+    e.act = f.act;
+    e.object_type = f.object_type;
+    e.object_id = f.object_id;
+    e.case_id = f.case_id;
+    e.occurred_at = f.at;
+  }
+  AppendReason(i, e.reason);
+  return e;
+}
+
+std::vector<Entry> Ledger::Entries() const {
+  std::vector<Entry> out;
+  out.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) out.push_back(EntryAt(i));
+  return out;
+}
+
+std::vector<Entry> ComputeLedger(const Scheme& scheme, int scheme_version, std::vector<RawFact> facts) {
+  return BuildLedger(scheme, scheme_version, std::move(facts)).Entries();
+}
+
+namespace {
+
+// One ledger line: a JSON object with the keys in this fixed order.
+struct EntryText {
+  std::int64_t person_id, unit_id;
+  Centi points;
+  std::string_view source, act, object_type;
+  std::int64_t object_id, case_id;
+  std::string_view role;
+  EpochSeconds occurred_at;
+  int scheme_version;
+  std::int64_t objection_id;
+};
+
+// Writes `e`; `reason(out)` writes the reason's escaped text.
+template <typename Reason>
+void WriteEntry(JsonOut& out, const EntryText& e, Reason&& reason) {
+  out.Lit("{\"person_id\":");
+  out.Int(e.person_id);
+  out.Lit(",\"unit_id\":");
+  out.Int(e.unit_id);
+  out.Lit(",\"points\":");
+  out.Int(e.points);
+  out.Lit(",\"source\":");
+  out.Quote(e.source);
+  out.Lit(",\"act\":");
+  out.Quote(e.act);
+  out.Lit(",\"object_type\":");
+  out.Quote(e.object_type);
+  out.Lit(",\"object_id\":");
+  out.Int(e.object_id);
+  out.Lit(",\"case_id\":");
+  out.Int(e.case_id);
+  out.Lit(",\"role\":");
+  out.Quote(e.role);
+  out.Lit(",\"occurred_at\":");
+  out.Int(e.occurred_at);
+  out.Lit(",\"scheme_version\":");
+  out.Int(e.scheme_version);
+  out.Lit(",\"objection_id\":");
+  out.Int(e.objection_id);
+  out.Lit(",\"reason\":\"");
+  reason(out);
+  out.Lit("\"}\n");
+}
+
+void WriteEntry(JsonOut& out, const Entry& e) {
+  WriteEntry(out,
+             EntryText{e.person_id, e.unit_id, e.points, e.source, e.act, e.object_type, e.object_id, e.case_id,
+                       e.role, e.occurred_at, e.scheme_version, e.objection_id},
+             [&](JsonOut& o) { o.Text(e.reason); });
+}
+
+// Row `i` of a compact ledger, its reason written straight into the line (escaping only the
+// fact's texts: the same bytes as escaping the whole reason).
+void WriteRow(JsonOut& out, const Ledger& l, std::size_t i) {
+  const LedgerRow& r = l.rows[i];
+  const auto reason = [&](JsonOut& o) { WriteReason(l, i, o); };
+  if (r.kind == RowKind::kCapPositive || r.kind == RowKind::kCapNegative) {
+    WriteEntry(out,
+               EntryText{r.person_id, r.unit_id, r.points, "cap",
+                         r.kind == RowKind::kCapPositive ? "cap_positive" : "cap_negative", "cap", 0, 0, "", 0,
+                         l.scheme_version, 0},
+               reason);
+    return;
+  }
+  const RawFact& f = l.facts[r.fact];
+  WriteEntry(out,
+             EntryText{r.person_id, r.unit_id, r.points, l.act[r.fact]->source, f.act, f.object_type, f.object_id,
+                       f.case_id, RoleOf(r), f.at, l.scheme_version, 0},
+             reason);
+}
+
+// Pieces of about this size go to the sink: a buffer that stays in the CPU caches, instead of a
+// city month's text (~190 MB) in memory.
+constexpr std::size_t kChunk = 256 * 1024;
+
+template <typename Write>
+void Stream(std::size_t n, Write&& write, const std::function<void(std::string_view)>& sink) {
+  JsonOut out(kChunk + 64 * 1024);
+  for (std::size_t i = 0; i < n; ++i) {
+    write(out, i);
+    if (out.size() >= kChunk) {
+      sink(out.View());
+      out.Clear();
+    }
+  }
+  if (out.size() > 0) sink(out.View());
 }
 
 }  // namespace
 
 std::string SerializeLedger(const std::vector<Entry>& entries) {
-  std::string out;
-  out.reserve(entries.size() * 260);
-  for (const auto& e : entries) AppendEntry(out, e);
-  return out;
+  std::string text;
+  SerializeLedger(entries, [&](std::string_view piece) { text.append(piece); });
+  return text;
 }
 
 void SerializeLedger(const std::vector<Entry>& entries, const std::function<void(std::string_view)>& sink) {
-  // A buffer that stays in the CPU caches, instead of a city month's text (~190 MB) in memory.
-  constexpr std::size_t kChunk = 256 * 1024;
-  std::string buf;
-  buf.reserve(kChunk + 4096);
-  for (const auto& e : entries) {
-    AppendEntry(buf, e);
-    if (buf.size() >= kChunk) {
-      sink(buf);
-      buf.clear();
-    }
-  }
-  if (!buf.empty()) sink(buf);
+  Stream(entries.size(), [&](JsonOut& out, std::size_t i) { WriteEntry(out, entries[i]); }, sink);
 }
 
-Rankings BuildRankings(const std::vector<Entry>& entries, const std::vector<PersonInfo>& people,
-                       const std::vector<UnitInfo>& units, bool per_capita_police_only, const Rankings* previous) {
+void SerializeLedger(const Ledger& ledger, const std::function<void(std::string_view)>& sink) {
+  // Rows go by officer, their facts lie by case: fetch the fact a few rows ahead, and its label.
+  constexpr std::size_t kAhead = 8;
+  const auto fact_of = [&](std::size_t i) -> const RawFact* {
+    const LedgerRow& r = ledger.rows[i];
+    return r.kind == RowKind::kCapPositive || r.kind == RowKind::kCapNegative ? nullptr : &ledger.facts[r.fact];
+  };
+  Stream(
+      ledger.rows.size(),
+      [&](JsonOut& out, std::size_t i) {
+        if (i + kAhead < ledger.rows.size())
+          if (const RawFact* f = fact_of(i + kAhead)) __builtin_prefetch(f);
+        if (i + kAhead / 2 < ledger.rows.size())
+          if (const RawFact* f = fact_of(i + kAhead / 2)) __builtin_prefetch(f->case_label.data());
+        WriteRow(out, ledger, i);
+      },
+      sink);
+}
+
+namespace {
+
+// BuildRankings over Entry or LedgerRow (person_id, unit_id and points are all it reads).
+template <typename Rows>
+Rankings RankingsOf(const Rows& entries, const std::vector<PersonInfo>& people, const std::vector<UnitInfo>& units,
+                    bool per_capita_police_only, const Rankings* previous) {
   std::unordered_map<std::int64_t, const UnitInfo*> unit_by_id;
   for (const auto& u : units) unit_by_id[u.id] = &u;
   std::map<std::int64_t, OfficerTotal> by_person;
@@ -430,6 +778,18 @@ Rankings BuildRankings(const std::vector<Entry>& entries, const std::vector<Pers
       }
   }
   return r;
+}
+
+}  // namespace
+
+Rankings BuildRankings(const std::vector<Entry>& entries, const std::vector<PersonInfo>& people,
+                       const std::vector<UnitInfo>& units, bool per_capita_police_only, const Rankings* previous) {
+  return RankingsOf(entries, people, units, per_capita_police_only, previous);
+}
+
+Rankings BuildRankings(const Ledger& ledger, const std::vector<PersonInfo>& people, const std::vector<UnitInfo>& units,
+                       bool per_capita_police_only, const Rankings* previous) {
+  return RankingsOf(ledger.rows, people, units, per_capita_police_only, previous);
 }
 
 nlohmann::json RankingsJson(const Rankings& r) {

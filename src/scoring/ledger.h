@@ -71,12 +71,54 @@ struct Entry {
 // Facts without officers are skipped. `scheme_version` is stamped on every entry.
 std::vector<Entry> ComputeLedger(const Scheme& scheme, int scheme_version, std::vector<RawFact> facts);
 
+// The same computation in compact form, what the service uses: one small row per entry that
+// refers to its fact, and the reason text written only when it is needed (hashing, storing,
+// showing). Ledger::Entries() gives exactly ComputeLedger's entries, and SerializeLedger(ledger)
+// exactly SerializeLedger(ledger.Entries()) — without a heap string per entry (a city month has
+// half a million entries).
+enum class RowKind : std::uint8_t { kShare, kDeduction, kCapPositive, kCapNegative };
+// How a stage/bonus share was split (the "how" of its reason).
+enum class ShareLabel : std::uint8_t { kLeadAlone, kLeads, kAssistsOnly, kLeadPercent, kAssistPercent };
+// Which part of the scheme set a deduction (the "（…）" of its reason).
+enum class DeductionBasis : std::uint8_t { kNone, kRule, kSeverity, kFindingCategory };
+
+struct LedgerRow {
+  std::int64_t person_id = 0;
+  std::int64_t unit_id = 0;  // filled by the caller (people directory), as Entry::unit_id
+  Centi points = 0;
+  // kShare: base points and weight (percent); kDeduction: the deduction; caps: the month's sum and the cap.
+  Centi a = 0, b = 0;
+  std::uint32_t fact = 0;        // index into Ledger::facts (not used by caps)
+  std::uint32_t share_count = 0; // kShare: people sharing this part
+  RowKind kind = RowKind::kShare;
+  ShareLabel label = ShareLabel::kLeadAlone;      // kShare
+  DeductionBasis basis = DeductionBasis::kNone;   // kDeduction
+};
+
+struct Ledger {
+  std::vector<RawFact> facts;       // as given (officers sorted and de-duplicated); rows refer to them
+  std::vector<const ActInfo*> act;  // FindAct of each fact (nullptr: unknown act, no rows)
+  std::vector<LedgerRow> rows;      // in ledger order (as ComputeLedger's entries)
+  int scheme_version = 0;
+  int lead_percent = 0, assist_percent = 0;
+
+  std::size_t size() const { return rows.size(); }
+  // Entry `i` with its reason text; unit_id from the row.
+  Entry EntryAt(std::size_t i) const;
+  std::vector<Entry> Entries() const;
+  // Appends the reason text of row `i` to `out`.
+  void AppendReason(std::size_t i, std::string& out) const;
+};
+Ledger BuildLedger(const Scheme& scheme, int scheme_version, std::vector<RawFact> facts);
+
 // Canonical text of a ledger (one JSON object per line, fixed key order). Equal ledgers give equal
 // text; used for the determinism check and the ledger hash stored with each month.
 std::string SerializeLedger(const std::vector<Entry>& entries);
 // The same text, handed to `sink` in consecutive pieces of a few hundred KB (for hashing without
 // holding the whole text).
 void SerializeLedger(const std::vector<Entry>& entries, const std::function<void(std::string_view)>& sink);
+// The canonical text of a compact ledger (equal to SerializeLedger(ledger.Entries())), in pieces.
+void SerializeLedger(const Ledger& ledger, const std::function<void(std::string_view)>& sink);
 
 // ---- rankings ----
 
@@ -126,6 +168,10 @@ struct Rankings {
 // total / members (民警 only when scheme.per_capita_police_only), rounded half away from zero.
 // `previous` (last month's rankings, if published) fills prev_rank and movement.
 Rankings BuildRankings(const std::vector<Entry>& entries, const std::vector<PersonInfo>& people,
+                       const std::vector<UnitInfo>& units, bool per_capita_police_only,
+                       const Rankings* previous);
+// The same from a compact ledger.
+Rankings BuildRankings(const Ledger& ledger, const std::vector<PersonInfo>& people,
                        const std::vector<UnitInfo>& units, bool per_capita_police_only,
                        const Rankings* previous);
 

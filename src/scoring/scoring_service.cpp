@@ -93,10 +93,16 @@ std::string Sha256Hex(const std::string& data) {
 
 // SHA-256 of SerializeLedger(entries), hashed piece by piece as the text is written (the text of a
 // bureau's month is tens of MB: never held whole).
-std::string LedgerHash(const std::vector<Entry>& entries) {
+// `ledger` is a compact Ledger (the text is written from its rows) or a vector of entries.
+template <typename L>
+std::string LedgerHash(const L& ledger) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return Sha256Hex(SerializeLedger(entries));
-  SerializeLedger(entries, [&](std::string_view piece) { EVP_DigestUpdate(ctx.get(), piece.data(), piece.size()); });
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+    std::string text;
+    SerializeLedger(ledger, [&](std::string_view piece) { text.append(piece); });
+    return Sha256Hex(text);
+  }
+  SerializeLedger(ledger, [&](std::string_view piece) { EVP_DigestUpdate(ctx.get(), piece.data(), piece.size()); });
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx.get(), out, &len);
@@ -244,18 +250,28 @@ std::vector<Entry> LoadMonthEntries(soci::session& sql, std::int64_t bureau, con
   return out;
 }
 
-// Inserts entries in bulk (vectors of up to 1,000 rows per statement).
-void StoreEntries(soci::session& sql, std::int64_t bureau, const std::string& month, const std::vector<Entry>& entries,
-                  int first_seq) {
+std::size_t EntryCount(const std::vector<Entry>& entries) { return entries.size(); }
+std::size_t EntryCount(const Ledger& ledger) { return ledger.size(); }
+const Entry& EntryAt(const std::vector<Entry>& entries, std::size_t i, Entry&) { return entries[i]; }
+const Entry& EntryAt(const Ledger& ledger, std::size_t i, Entry& scratch) {
+  scratch = ledger.EntryAt(i);
+  return scratch;
+}
+
+// Inserts entries in bulk (vectors of up to 1,000 rows per statement). `entries`: a vector of
+// entries or a compact Ledger (its entries are written out chunk by chunk).
+template <typename L>
+void StoreEntries(soci::session& sql, std::int64_t bureau, const std::string& month, const L& entries, int first_seq) {
   constexpr std::size_t kChunk = 1000;
-  for (std::size_t start = 0; start < entries.size(); start += kChunk) {
-    const std::size_t n = std::min(kChunk, entries.size() - start);
+  Entry scratch;
+  for (std::size_t start = 0; start < EntryCount(entries); start += kChunk) {
+    const std::size_t n = std::min(kChunk, EntryCount(entries) - start);
     std::vector<long long> bureau_v(n, bureau), seq(n), person(n), unit(n), points(n), object_id(n), case_id(n),
         occurred(n), version(n), objection(n);
     std::vector<soci::indicator> case_ind(n), objection_ind(n);
     std::vector<std::string> month_v(n, month), source(n), act(n), object_type(n), role(n), reason(n);
     for (std::size_t i = 0; i < n; ++i) {
-      const Entry& e = entries[start + i];
+      const Entry& e = EntryAt(entries, start + i, scratch);
       seq[i] = first_seq + static_cast<long long>(start + i);
       person[i] = e.person_id;
       unit[i] = e.unit_id;
@@ -268,7 +284,10 @@ void StoreEntries(soci::session& sql, std::int64_t bureau, const std::string& mo
       case_ind[i] = e.case_id != 0 ? soci::i_ok : soci::i_null;
       role[i] = e.role;
       occurred[i] = e.occurred_at;
-      reason[i] = e.reason;
+      if (&e == &scratch)
+        reason[i] = std::move(scratch.reason);  // written for this row only
+      else
+        reason[i] = e.reason;
       version[i] = e.scheme_version;
       objection[i] = e.objection_id;
       objection_ind[i] = e.objection_id != 0 ? soci::i_ok : soci::i_null;
@@ -284,7 +303,7 @@ void StoreEntries(soci::session& sql, std::int64_t bureau, const std::string& mo
 
 struct Draft {
   SchemeVersion scheme;
-  std::vector<Entry> entries;
+  Ledger ledger;
   std::vector<PersonInfo> people;
   std::vector<UnitInfo> units;
   int skipped = 0;
@@ -317,8 +336,8 @@ Result<Draft> ComputeDraft(soci::session& sql, const UnitRow& bureau, const Mont
     std::erase_if(f.officers, [&](const FactOfficer& o) { return !unit_of.contains(o.person_id); });
     if (f.officers.size() != before) ++d.skipped;
   }
-  d.entries = ComputeLedger(d.scheme.scheme, d.scheme.version, std::move(facts));
-  for (auto& e : d.entries) e.unit_id = unit_of[e.person_id];
+  d.ledger = BuildLedger(d.scheme.scheme, d.scheme.version, std::move(facts));
+  for (auto& r : d.ledger.rows) r.unit_id = unit_of[r.person_id];
   return d;
 }
 
@@ -719,10 +738,10 @@ Result<MonthInfo> ScoringService::ComputeMonth(const Principal& caller, const au
     long long bid = b->id;
     std::string mm = m;
     sql << "DELETE FROM score_entries WHERE bureau_id = :b AND month = :m", soci::use(bid), soci::use(mm);
-    StoreEntries(sql, b->id, m, draft->entries, 0);
-    const std::string hash = LedgerHash(draft->entries);
+    StoreEntries(sql, b->id, m, draft->ledger, 0);
+    const std::string hash = LedgerHash(draft->ledger);
     long long scheme_id = draft->scheme.id, version = draft->scheme.version,
-              count = static_cast<long long>(draft->entries.size()), skipped = draft->skipped, t = now;
+              count = static_cast<long long>(draft->ledger.size()), skipped = draft->skipped, t = now;
     const std::string by = Who(actor);
     if (existing) {
       long long mid = existing->id;
@@ -890,12 +909,12 @@ Result<RankingView> ScoringService::PreviewMonth(const Principal& caller, std::i
     v.month.status = "preview";
     v.month.scheme_id = draft->scheme.id;
     v.month.scheme_version = draft->scheme.version;
-    v.month.entry_count = static_cast<int>(draft->entries.size());
+    v.month.entry_count = static_cast<int>(draft->ledger.size());
     v.month.skipped_facts = draft->skipped;
-    v.month.ledger_hash = LedgerHash(draft->entries);
+    v.month.ledger_hash = LedgerHash(draft->ledger);
     v.month.computed_at = clock_.Now();
     auto prev = SnapshotOf(sql, b->id, mk->Prev().Text());
-    v.rankings = BuildRankings(draft->entries, draft->people, draft->units, draft->scheme.scheme.per_capita_police_only,
+    v.rankings = BuildRankings(draft->ledger, draft->people, draft->units, draft->scheme.scheme.per_capita_police_only,
                                prev ? &*prev : nullptr);
     v.rankings = FilterRankings(v.rankings, *prefix);
     return v;
@@ -1260,7 +1279,8 @@ Result<Objection> ScoringService::DecideObjection(const Principal& caller, const
       a.reason = fmt::format("复核调整 {} 分：{}（原条目：{}）", FormatPoints(adj), reason, entry->reason);
       a.scheme_version = entry->scheme_version;
       a.objection_id = id;
-      StoreEntries(sql, o.bureau_id, o.month, {a}, static_cast<int>((ind == soci::i_ok ? max_seq : 0) + 1));
+      StoreEntries(sql, o.bureau_id, o.month, std::vector<Entry>{a},
+                   static_cast<int>((ind == soci::i_ok ? max_seq : 0) + 1));
       long long adj_id = 0, adj_points = adj;
       sql << "SELECT id FROM score_entries WHERE objection_id = :o AND source = 'adjustment'", soci::use(oid),
           soci::into(adj_id);

@@ -5,17 +5,20 @@
 #include <unordered_map>
 
 #include "core/local_time.h"
+#include "scoring/row_reader.h"
 
 namespace fazhi::scoring {
 
 namespace {
 
-constexpr std::size_t kBatch = 4096;
-
-std::string CaseLabel(const std::string& external_id, const std::string& title) {
-  if (title.empty()) return external_id;
-  return external_id + "（" + title + "）";
+// The case's number and title as reasons show it.
+std::string CaseLabel(std::string_view external_id, std::string_view title) {
+  std::string out(external_id);
+  if (!title.empty()) out.append("（").append(title).append("）");
+  return out;
 }
+
+constexpr ColumnType kI = ColumnType::kInt, kT = ColumnType::kText;
 
 // 受案/立案/移送起诉/行政处罚决定 and 破案/查结.
 class CaseStageSource final : public LedgerSource {
@@ -24,19 +27,22 @@ class CaseStageSource final : public LedgerSource {
   std::string_view name_zh() const override { return "案件办理阶段"; }
 
   Result<void> Collect(soci::session& sql, const MonthScope& s, std::vector<RawFact>& out) override {
-    // SOCI's SQLite backend copies every fetched column through a string, so the queries fetch
-    // each case's text once (not once per event) and events as bare (case, type, time).
-    long long bureau = s.bureau_id, from = s.from, to = s.to;
-    // The cases the month touches: a scorable event in the month, or closed in the month.
+    // Each case's text is fetched once (not once per event) and events as bare (case, type, time).
+    const long long bureau = s.bureau_id, from = s.from, to = s.to;
+    // The cases the month touches: a scorable event in the month, or closed in the month. UNION ALL:
+    // the IN list removes duplicates itself (a UNION would sort them out once more). Each parameter
+    // name appears once: SOCI's PostgreSQL backend binds a name to one place only.
     static constexpr const char* kTouched =
         "(SELECT e.case_id FROM case_events e WHERE e.bureau_id = :b AND e.at >= :f AND e.at < :t AND e.type IN "
         "('accept_case', 'file_case', 'transfer_prosecution', 'penalty_decision') "
-        "UNION SELECT c2.id FROM cases c2 WHERE c2.bureau_id = :b2 AND c2.closed_at >= :f2 AND c2.closed_at < :t2)";
+        "UNION ALL SELECT c2.id FROM cases c2 WHERE c2.bureau_id = :b2 AND c2.closed_at >= :f2 AND c2.closed_at < :t2)";
+    static constexpr const char* kActs[] = {"accept_case", "file_case", "transfer_prosecution", "penalty_decision"};
 
     struct CaseInfo {
       std::string label, category;
       std::vector<FactOfficer> officers;
       std::int64_t lead_fallback = 0;
+      int facts = 0;  // facts of this case still to be filled in (the last one takes the strings)
     };
     std::unordered_map<std::int64_t, CaseInfo> cases;
     const std::size_t first = out.size();
@@ -44,106 +50,76 @@ class CaseStageSource final : public LedgerSource {
     // First event of each scorable type per case, when that first event lies in the month: the
     // month's events of those types without an earlier one of the same type (several in the month,
     // e.g. one per suspect, are reduced to the first here rather than with GROUP BY, which costs a sort).
+    // The type comes as its index in kActs.
     {
       std::unordered_map<std::int64_t, std::size_t> first_of;  // (case, type) → index in out
-      std::vector<long long> case_id(kBatch), at(kBatch);
-      std::vector<std::string> type(kBatch);
-      soci::statement st =
-          (sql.prepare << "SELECT e.case_id, e.type, e.at FROM case_events e "
-                          "WHERE e.bureau_id = :b AND e.at >= :f AND e.at < :t AND e.type IN "
-                          "('accept_case', 'file_case', 'transfer_prosecution', 'penalty_decision') "
-                          "AND NOT EXISTS (SELECT 1 FROM case_events p WHERE p.case_id = e.case_id "
-                          "AND p.type = e.type AND p.at < :f2)",
-           soci::into(case_id), soci::into(type), soci::into(at), soci::use(bureau, "b"), soci::use(from, "f"),
-           soci::use(to, "t"), soci::use(from, "f2"));
-      st.execute();
-      while (st.fetch()) {
-        for (std::size_t i = 0; i < case_id.size(); ++i) {
-          const std::int64_t key = case_id[i] * 4 + (type[i] == "accept_case"            ? 0
-                                                     : type[i] == "file_case"            ? 1
-                                                     : type[i] == "transfer_prosecution" ? 2
-                                                                                         : 3);
-          auto [it, fresh] = first_of.try_emplace(key, out.size());
-          if (!fresh) {
-            if (at[i] < out[it->second].at) out[it->second].at = at[i];
-            continue;
-          }
-          RawFact f;
-          f.act = type[i];
-          f.object_type = "case";
-          f.object_id = case_id[i];
-          f.case_id = case_id[i];
-          f.at = at[i];
-          out.push_back(std::move(f));
-        }
-        case_id.resize(kBatch);
-        at.resize(kBatch);
-        type.resize(kBatch);
-      }
+      static constexpr ColumnType kCols[] = {kI, kI, kI};
+      ForEachRow(sql,
+                 "SELECT e.case_id, CASE e.type WHEN 'accept_case' THEN 0 WHEN 'file_case' THEN 1 "
+                 "WHEN 'transfer_prosecution' THEN 2 ELSE 3 END, e.at FROM case_events e "
+                 "WHERE e.bureau_id = :b AND e.at >= :f AND e.at < :t AND e.type IN "
+                 "('accept_case', 'file_case', 'transfer_prosecution', 'penalty_decision') "
+                 "AND NOT EXISTS (SELECT 1 FROM case_events p WHERE p.case_id = e.case_id "
+                 "AND p.type = e.type AND p.at < :f2)",
+                 {{"b", bureau}, {"f", from}, {"t", to}, {"f2", from}}, kCols, [&](const RowView& r) {
+                   const std::int64_t case_id = r.Int(0), type = r.Int(1), at = r.Int(2);
+                   auto [it, fresh] = first_of.try_emplace(case_id * 4 + type, out.size());
+                   if (!fresh) {
+                     if (at < out[it->second].at) out[it->second].at = at;
+                     return;
+                   }
+                   RawFact f;
+                   f.act = kActs[type];
+                   f.object_type = "case";
+                   f.object_id = case_id;
+                   f.case_id = case_id;
+                   f.at = at;
+                   out.push_back(std::move(f));
+                 });
     }
-    // The touched cases once each; 破案/查结 for those closed in the month.
+    // The touched cases with their 主办/协办 (one row per officer, one with NULLs for a case without
+    // any: the touched set is evaluated once); 破案/查结 for those closed in the month.
     {
-      std::vector<long long> case_id(kBatch), lead(kBatch), closed(kBatch), fast(kBatch);
-      std::vector<soci::indicator> lead_ind(kBatch), closed_ind(kBatch);
-      std::vector<std::string> ext(kBatch), title(kBatch), cat(kBatch);
-      soci::statement st =
-          (sql.prepare << std::string("SELECT c.id, c.external_id, c.title, c.category, c.lead_officer_id, "
-                                      "c.closed_at, c.fast_track FROM cases c WHERE c.id IN ") +
-                              kTouched,
-           soci::into(case_id), soci::into(ext), soci::into(title), soci::into(cat), soci::into(lead, lead_ind),
-           soci::into(closed, closed_ind), soci::into(fast), soci::use(bureau, "b"), soci::use(from, "f"),
-           soci::use(to, "t"), soci::use(bureau, "b2"), soci::use(from, "f2"), soci::use(to, "t2"));
-      st.execute();
-      while (st.fetch()) {
-        for (std::size_t i = 0; i < case_id.size(); ++i) {
-          CaseInfo& ci = cases[case_id[i]];
-          ci.label = CaseLabel(ext[i], title[i]);
-          ci.category = cat[i];
-          ci.lead_fallback = lead_ind[i] == soci::i_ok ? lead[i] : 0;
-          if (closed_ind[i] == soci::i_ok && closed[i] >= from && closed[i] < to) {
-            RawFact f;
-            f.act = fast[i] != 0 ? "fast_track_concluded" : "conclude_case";
-            f.object_type = "case";
-            f.object_id = case_id[i];
-            f.case_id = case_id[i];
-            f.at = closed[i];
-            out.push_back(std::move(f));
-          }
-        }
-        for (auto* v : {&case_id, &lead, &closed, &fast}) v->resize(kBatch);
-        lead_ind.resize(kBatch);
-        closed_ind.resize(kBatch);
-        for (auto* v : {&ext, &title, &cat}) v->resize(kBatch);
-      }
+      static constexpr ColumnType kCols[] = {kI, kT, kT, kT, kI, kI, kI, kI, kI};
+      ForEachRow(sql,
+                 std::string("SELECT c.id, c.external_id, c.title, c.category, c.lead_officer_id, c.closed_at, "
+                             "c.fast_track, co.person_id, CASE WHEN co.role = 'lead' THEN 1 ELSE 0 END "
+                             "FROM cases c LEFT JOIN case_officers co ON co.case_id = c.id WHERE c.id IN ") +
+                     kTouched,
+                 {{"b", bureau}, {"f", from}, {"t", to}, {"b2", bureau}, {"f2", from}, {"t2", to}}, kCols,
+                 [&](const RowView& r) {
+                   const std::int64_t case_id = r.Int(0);
+                   auto [it, fresh] = cases.try_emplace(case_id);
+                   CaseInfo& ci = it->second;
+                   if (!r.IsNull(7)) ci.officers.push_back({r.Int(7), r.Int(8) != 0});
+                   if (!fresh) return;
+                   ci.label = CaseLabel(r.Text(1), r.Text(2));
+                   ci.category = r.Text(3);
+                   ci.lead_fallback = r.Int(4);  // 0 when NULL
+                   if (!r.IsNull(5) && r.Int(5) >= from && r.Int(5) < to) {
+                     RawFact f;
+                     f.act = r.Int(6) != 0 ? "fast_track_concluded" : "conclude_case";
+                     f.object_type = "case";
+                     f.object_id = case_id;
+                     f.case_id = case_id;
+                     f.at = r.Int(5);
+                     out.push_back(std::move(f));
+                   }
+                 });
     }
-    if (out.size() == first) return {};
-    // 主办/协办 of those cases.
-    {
-      std::vector<long long> case_id(kBatch), person(kBatch);
-      std::vector<std::string> role(kBatch);
-      soci::statement st =
-          (sql.prepare << std::string("SELECT co.case_id, co.person_id, co.role FROM case_officers co "
-                                      "WHERE co.case_id IN ") +
-                              kTouched,
-           soci::into(case_id), soci::into(person), soci::into(role), soci::use(bureau, "b"), soci::use(from, "f"),
-           soci::use(to, "t"), soci::use(bureau, "b2"), soci::use(from, "f2"), soci::use(to, "t2"));
-      st.execute();
-      while (st.fetch()) {
-        for (std::size_t i = 0; i < case_id.size(); ++i) {
-          auto it = cases.find(case_id[i]);
-          if (it != cases.end()) it->second.officers.push_back({person[i], role[i] == "lead"});
-        }
-        case_id.resize(kBatch);
-        person.resize(kBatch);
-        role.resize(kBatch);
-      }
-    }
+    for (std::size_t i = first; i < out.size(); ++i) ++cases[out[i].case_id].facts;
     for (std::size_t i = first; i < out.size(); ++i) {
       RawFact& f = out[i];
-      const CaseInfo& ci = cases[f.case_id];
-      f.case_label = ci.label;
-      f.case_category = ci.category;
-      f.officers = ci.officers;
+      CaseInfo& ci = cases[f.case_id];
+      if (--ci.facts > 0) {
+        f.case_label = ci.label;
+        f.case_category = ci.category;
+        f.officers = ci.officers;
+      } else {
+        f.case_label = std::move(ci.label);
+        f.case_category = std::move(ci.category);
+        f.officers = std::move(ci.officers);
+      }
       if (f.officers.empty() && ci.lead_fallback != 0) f.officers.push_back({ci.lead_fallback, true});
     }
     return {};
@@ -157,44 +133,30 @@ class ViolationSource final : public LedgerSource {
   std::string_view name_zh() const override { return "执法监督违规"; }
 
   Result<void> Collect(soci::session& sql, const MonthScope& s, std::vector<RawFact>& out) override {
-    long long bureau = s.bureau_id, from = s.from, to = s.to;
-    std::vector<long long> id(kBatch), case_id(kBatch), officer(kBatch), at(kBatch), lead(kBatch);
-    std::vector<soci::indicator> officer_ind(kBatch), lead_ind(kBatch);
-    std::vector<std::string> rule(kBatch), kind(kBatch), severity(kBatch), message(kBatch), ext(kBatch),
-        title(kBatch), cat(kBatch);
-    soci::statement st =
-        (sql.prepare << "SELECT v.id, v.case_id, v.officer_id, v.rule_id, v.kind, v.severity, v.detected_at, "
-                        "v.message, c.external_id, c.title, c.category, c.lead_officer_id "
-                        "FROM violations v JOIN cases c ON c.id = v.case_id "
-                        "WHERE v.bureau_id = :b AND v.detected_at >= :f AND v.detected_at < :t",
-         soci::into(id), soci::into(case_id), soci::into(officer, officer_ind), soci::into(rule), soci::into(kind),
-         soci::into(severity), soci::into(at), soci::into(message), soci::into(ext), soci::into(title),
-         soci::into(cat), soci::into(lead, lead_ind), soci::use(bureau, "b"), soci::use(from, "f"),
-         soci::use(to, "t"));
-    st.execute();
-    while (st.fetch()) {
-      for (std::size_t i = 0; i < id.size(); ++i) {
-        RawFact f;
-        f.act = "violation";
-        f.variant = severity[i];
-        f.rule_id = rule[i];
-        f.object_type = "violation";
-        f.object_id = id[i];
-        f.case_id = case_id[i];
-        f.case_label = CaseLabel(ext[i], title[i]);
-        f.case_category = cat[i];
-        f.at = at[i];
-        const std::int64_t who = officer_ind[i] == soci::i_ok ? officer[i] : (lead_ind[i] == soci::i_ok ? lead[i] : 0);
-        if (who != 0) f.officers.push_back({who, true});
-        const char* kind_zh = kind[i] == "overdue" ? "超期" : kind[i] == "done_late" ? "超期办结" : "应办未办";
-        f.note = fmt::format("{}（{}）{}", rule[i], kind_zh, message[i]);
-        out.push_back(std::move(f));
-      }
-      for (auto* v : {&id, &case_id, &officer, &at, &lead}) v->resize(kBatch);
-      officer_ind.resize(kBatch);
-      lead_ind.resize(kBatch);
-      for (auto* v : {&rule, &kind, &severity, &message, &ext, &title, &cat}) v->resize(kBatch);
-    }
+    static constexpr ColumnType kCols[] = {kI, kI, kI, kT, kT, kT, kI, kT, kT, kT, kT, kI};
+    ForEachRow(sql,
+               "SELECT v.id, v.case_id, v.officer_id, v.rule_id, v.kind, v.severity, v.detected_at, "
+               "v.message, c.external_id, c.title, c.category, c.lead_officer_id "
+               "FROM violations v JOIN cases c ON c.id = v.case_id "
+               "WHERE v.bureau_id = :b AND v.detected_at >= :f AND v.detected_at < :t",
+               {{"b", s.bureau_id}, {"f", s.from}, {"t", s.to}}, kCols, [&](const RowView& r) {
+                 RawFact f;
+                 f.act = "violation";
+                 f.variant = r.Text(5);
+                 f.rule_id = r.Text(3);
+                 f.object_type = "violation";
+                 f.object_id = r.Int(0);
+                 f.case_id = r.Int(1);
+                 f.case_label = CaseLabel(r.Text(8), r.Text(9));
+                 f.case_category = r.Text(10);
+                 f.at = r.Int(6);
+                 const std::int64_t who = !r.IsNull(2) ? r.Int(2) : r.Int(11);  // 0 when both NULL
+                 if (who != 0) f.officers.push_back({who, true});
+                 const std::string_view kind = r.Text(4);
+                 const char* kind_zh = kind == "overdue" ? "超期" : kind == "done_late" ? "超期办结" : "应办未办";
+                 f.note = fmt::format("{}（{}）{}", r.Text(3), kind_zh, r.Text(7));
+                 out.push_back(std::move(f));
+               });
     return {};
   }
 };
@@ -206,44 +168,32 @@ class ReviewFindingSource final : public LedgerSource {
   std::string_view name_zh() const override { return "法制审核问题"; }
 
   Result<void> Collect(soci::session& sql, const MonthScope& s, std::vector<RawFact>& out) override {
-    long long bureau = s.bureau_id, from = s.from, to = s.to;
-    std::vector<long long> id(kBatch), case_id(kBatch), at(kBatch), lead(kBatch);
-    std::vector<soci::indicator> lead_ind(kBatch);
-    std::vector<std::string> category(kBatch), description(kBatch), ext(kBatch), title(kBatch), cat(kBatch),
-        stage(kBatch);
-    soci::statement st =
-        (sql.prepare << "SELECT f.id, f.case_id, f.category, f.description, f.created_at, c.external_id, c.title, "
-                        "c.category, c.lead_officer_id, r.stage "
-                        "FROM review_findings f JOIN cases c ON c.id = f.case_id "
-                        "JOIN case_reviews r ON r.id = f.review_id "
-                        "WHERE f.bureau_id = :b AND f.created_at >= :f AND f.created_at < :t",
-         soci::into(id), soci::into(case_id), soci::into(category), soci::into(description), soci::into(at),
-         soci::into(ext), soci::into(title), soci::into(cat), soci::into(lead, lead_ind), soci::into(stage),
-         soci::use(bureau, "b"), soci::use(from, "f"), soci::use(to, "t"));
-    st.execute();
-    while (st.fetch()) {
-      for (std::size_t i = 0; i < id.size(); ++i) {
-        RawFact f;
-        f.act = "review_finding";
-        f.variant = category[i];
-        f.object_type = "review_finding";
-        f.object_id = id[i];
-        f.case_id = case_id[i];
-        f.case_label = CaseLabel(ext[i], title[i]);
-        f.case_category = cat[i];
-        f.at = at[i];
-        if (lead_ind[i] == soci::i_ok) f.officers.push_back({lead[i], true});
-        const char* stage_zh = stage[i] == "accept"   ? "受案审核"
-                               : stage[i] == "file"   ? "立案审核"
-                               : stage[i] == "coercive" ? "强制措施审核"
-                                                        : "移送起诉审核";
-        f.note = fmt::format("{}：{}", stage_zh, description[i]);
-        out.push_back(std::move(f));
-      }
-      for (auto* v : {&id, &case_id, &at, &lead}) v->resize(kBatch);
-      lead_ind.resize(kBatch);
-      for (auto* v : {&category, &description, &ext, &title, &cat, &stage}) v->resize(kBatch);
-    }
+    static constexpr ColumnType kCols[] = {kI, kI, kT, kT, kI, kT, kT, kT, kI, kT};
+    ForEachRow(sql,
+               "SELECT f.id, f.case_id, f.category, f.description, f.created_at, c.external_id, c.title, "
+               "c.category, c.lead_officer_id, r.stage "
+               "FROM review_findings f JOIN cases c ON c.id = f.case_id "
+               "JOIN case_reviews r ON r.id = f.review_id "
+               "WHERE f.bureau_id = :b AND f.created_at >= :f AND f.created_at < :t",
+               {{"b", s.bureau_id}, {"f", s.from}, {"t", s.to}}, kCols, [&](const RowView& r) {
+                 RawFact f;
+                 f.act = "review_finding";
+                 f.variant = r.Text(2);
+                 f.object_type = "review_finding";
+                 f.object_id = r.Int(0);
+                 f.case_id = r.Int(1);
+                 f.case_label = CaseLabel(r.Text(5), r.Text(6));
+                 f.case_category = r.Text(7);
+                 f.at = r.Int(4);
+                 if (!r.IsNull(8)) f.officers.push_back({r.Int(8), true});
+                 const std::string_view stage = r.Text(9);
+                 const char* stage_zh = stage == "accept"     ? "受案审核"
+                                        : stage == "file"     ? "立案审核"
+                                        : stage == "coercive" ? "强制措施审核"
+                                                              : "移送起诉审核";
+                 f.note = fmt::format("{}：{}", stage_zh, r.Text(3));
+                 out.push_back(std::move(f));
+               });
     return {};
   }
 };
@@ -255,47 +205,32 @@ class OrderOverdueSource final : public LedgerSource {
   std::string_view name_zh() const override { return "督办逾期未整改"; }
 
   Result<void> Collect(soci::session& sql, const MonthScope& s, std::vector<RawFact>& out) override {
-    long long bureau = s.bureau_id, from = s.from, to = s.to, as_of = s.as_of;
-    std::vector<long long> id(kBatch), case_id(kBatch), person(kBatch), deadline(kBatch), answered(kBatch),
-        lead(kBatch);
-    std::vector<soci::indicator> person_ind(kBatch), answered_ind(kBatch), lead_ind(kBatch);
-    std::vector<std::string> problem(kBatch), ext(kBatch), title(kBatch), cat(kBatch);
+    static constexpr ColumnType kCols[] = {kI, kI, kI, kI, kI, kT, kT, kT, kT, kI};
     // 挂起 (suspended) orders are excepted: the 法制员 recorded a reason why the deadline cannot hold.
-    soci::statement st =
-        (sql.prepare << "SELECT o.id, o.case_id, o.responsible_person_id, o.deadline, o.answered_at, o.problem_type, "
-                        "c.external_id, c.title, c.category, c.lead_officer_id "
-                        "FROM supervision_orders o JOIN cases c ON c.id = o.case_id "
-                        "WHERE o.bureau_id = :b AND o.deadline >= :f AND o.deadline < :t AND o.status <> 'suspended' "
-                        "AND ((o.answered_at IS NOT NULL AND o.answered_at > o.deadline) "
-                        "OR (o.answered_at IS NULL AND o.deadline < :a))",
-         soci::into(id), soci::into(case_id), soci::into(person, person_ind), soci::into(deadline),
-         soci::into(answered, answered_ind), soci::into(problem), soci::into(ext), soci::into(title), soci::into(cat),
-         soci::into(lead, lead_ind), soci::use(bureau, "b"), soci::use(from, "f"), soci::use(to, "t"),
-         soci::use(as_of, "a"));
-    st.execute();
-    while (st.fetch()) {
-      for (std::size_t i = 0; i < id.size(); ++i) {
-        RawFact f;
-        f.act = "order_overdue";
-        f.object_type = "supervision_order";
-        f.object_id = id[i];
-        f.case_id = case_id[i];
-        f.case_label = CaseLabel(ext[i], title[i]);
-        f.case_category = cat[i];
-        f.at = deadline[i];
-        const std::int64_t who = person_ind[i] == soci::i_ok ? person[i] : (lead_ind[i] == soci::i_ok ? lead[i] : 0);
-        if (who != 0) f.officers.push_back({who, true});
-        f.note = answered_ind[i] == soci::i_ok
-                     ? fmt::format("督办 #{}（{}）整改期限 {}，{} 才答复", id[i], problem[i],
-                                   FormatLocalDateTime(deadline[i]), FormatLocalDateTime(answered[i]))
-                     : fmt::format("督办 #{}（{}）整改期限 {}，逾期未答复", id[i], problem[i],
-                                   FormatLocalDateTime(deadline[i]));
-        out.push_back(std::move(f));
-      }
-      for (auto* v : {&id, &case_id, &person, &deadline, &answered, &lead}) v->resize(kBatch);
-      for (auto* v : {&person_ind, &answered_ind, &lead_ind}) v->resize(kBatch);
-      for (auto* v : {&problem, &ext, &title, &cat}) v->resize(kBatch);
-    }
+    ForEachRow(sql,
+               "SELECT o.id, o.case_id, o.responsible_person_id, o.deadline, o.answered_at, o.problem_type, "
+               "c.external_id, c.title, c.category, c.lead_officer_id "
+               "FROM supervision_orders o JOIN cases c ON c.id = o.case_id "
+               "WHERE o.bureau_id = :b AND o.deadline >= :f AND o.deadline < :t AND o.status <> 'suspended' "
+               "AND ((o.answered_at IS NOT NULL AND o.answered_at > o.deadline) "
+               "OR (o.answered_at IS NULL AND o.deadline < :a))",
+               {{"b", s.bureau_id}, {"f", s.from}, {"t", s.to}, {"a", s.as_of}}, kCols, [&](const RowView& r) {
+                 RawFact f;
+                 f.act = "order_overdue";
+                 f.object_type = "supervision_order";
+                 f.object_id = r.Int(0);
+                 f.case_id = r.Int(1);
+                 f.case_label = CaseLabel(r.Text(6), r.Text(7));
+                 f.case_category = r.Text(8);
+                 f.at = r.Int(3);
+                 const std::int64_t who = !r.IsNull(2) ? r.Int(2) : r.Int(9);  // 0 when both NULL
+                 if (who != 0) f.officers.push_back({who, true});
+                 f.note = !r.IsNull(4) ? fmt::format("督办 #{}（{}）整改期限 {}，{} 才答复", r.Int(0), r.Text(5),
+                                                     FormatLocalDateTime(r.Int(3)), FormatLocalDateTime(r.Int(4)))
+                                       : fmt::format("督办 #{}（{}）整改期限 {}，逾期未答复", r.Int(0), r.Text(5),
+                                                     FormatLocalDateTime(r.Int(3)));
+                 out.push_back(std::move(f));
+               });
     return {};
   }
 };

@@ -235,6 +235,30 @@ TEST(LedgerTest, GoldenLedgerOfAGeneratedMonth) {
   EXPECT_EQ(streamed, text);
 }
 
+// The service hashes and ranks the compact ledger (rows + facts, reasons written while hashing):
+// its text, entries and rankings must be those of the entries ComputeLedger returns.
+TEST(LedgerTest, CompactLedgerGivesTheSameTextEntriesAndRankings) {
+  const auto facts = GoldenFacts();
+  for (const Scheme& scheme : {TestScheme(), ParseScheme(DefaultSchemeDocument()).value()}) {
+    auto entries = ComputeLedger(scheme, 2, facts);
+    Ledger ledger = BuildLedger(scheme, 2, facts);
+    ASSERT_EQ(ledger.size(), entries.size());
+    for (std::size_t i = 0; i < ledger.size(); ++i) {
+      ledger.rows[i].unit_id = 7 + ledger.rows[i].person_id % 3;
+      entries[i].unit_id = ledger.rows[i].unit_id;
+    }
+    std::string compact;
+    SerializeLedger(ledger, [&](std::string_view piece) { compact.append(piece); });
+    EXPECT_EQ(compact, SerializeLedger(entries));
+    EXPECT_EQ(SerializeLedger(ledger.Entries()), SerializeLedger(entries));
+    std::vector<PersonInfo> people;
+    for (std::int64_t p = 1000; p < 1040; p += 2) people.push_back({p, "民警", "B", p % 4 ? "民警" : "辅警", 7 + p % 3, true});
+    const std::vector<UnitInfo> units = {{7, "一所", "/1/7/"}, {8, "二所", "/1/8/"}, {9, "三所", "/1/9/"}};
+    EXPECT_EQ(RankingsJson(BuildRankings(ledger, people, units, true, nullptr)),
+              RankingsJson(BuildRankings(entries, people, units, true, nullptr)));
+  }
+}
+
 TEST(LedgerTest, RankingsWithTiesPerCapitaAndMovement) {
   auto entry = [](std::int64_t person, std::int64_t unit, Centi points) {
     Entry e;
