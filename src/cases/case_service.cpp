@@ -323,8 +323,8 @@ enum class Drive {
   kUnits,   // by the scope's units: (unit_id, accepted_at); status/alert terms hidden from the planner
   kFilter,  // by status or alert state within the units: (status|alert_state, unit_id, accepted_at)
   kWalk,    // newest first through (accepted_at|status|alert_state, …, unit_id); unit terms hidden
-  kUnion,   // a filter with the caller's own cases OR'ed in: a UNION of the scope's units, the cases
-            // the caller works on and the cases bound to him, the filter pushed into each part
+  kUnion,   // the caller's own cases added: a UNION of the scope's units, the cases the caller works
+            // on and the cases bound to him, a status/alert filter pushed into each part
 };
 
 struct ListShape {
@@ -345,10 +345,16 @@ bool BoundOutside(soci::session& sql, const auth::Principal& who, const UnitSet&
   if (!who.person_id) return false;
   SqlArgs a;
   bool outside = false;
+  // Two index lookups (an OR of the two would be a scan of every case on PostgreSQL).
+  const std::string officer = a.Int(*who.person_id);
+  const std::string outside_officer = UnitTerm(a, scope, "+c.unit_id", "xu");
+  const std::string legal = a.Int(*who.person_id);
+  const std::string outside_legal = UnitTerm(a, scope, "+l.unit_id", "yu");
   ForEachRow(sql,
-             fmt::format("SELECT c.id FROM cases c WHERE (c.id IN (SELECT vo.case_id FROM case_officers vo WHERE "
-                         "vo.person_id = {}) OR c.legal_officer_id = {}) AND NOT ({}) LIMIT 1",
-                         a.Int(*who.person_id), a.Int(*who.person_id), UnitTerm(a, scope, "+c.unit_id", "xu")),
+             fmt::format("SELECT c.id FROM case_officers vo JOIN cases c ON c.id = vo.case_id WHERE vo.person_id = {} "
+                         "AND NOT ({}) UNION ALL SELECT l.id FROM cases l WHERE l.legal_officer_id = {} AND NOT ({}) "
+                         "LIMIT 1",
+                         officer, outside_officer, legal, outside_legal),
              a, [&](const soci::row&) { outside = true; });
   return outside;
 }
@@ -376,7 +382,9 @@ Result<ListShape> ListShapeFor(soci::session& sql, const auth::Principal& who, c
   // caller's own cases are OR'ed in (then the planner would read the filter's index for the
   // whole database).
   const bool by_filter = (f.status || f.alert_state) && !shape.person_id && !person_filter;
-  const bool by_union = (f.status || f.alert_state) && shape.person_id && !person_filter && !f.unit_id;
+  // Within a 分局 or smaller, the caller's own cases outside it are added by a UNION of three index
+  // reads (an OR of them is a scan of every case on PostgreSQL, and with a filter on SQLite too).
+  const bool by_union = shape.person_id && !person_filter && !f.unit_id && !broad;
   shape.page = walk_page ? Drive::kWalk : by_filter ? Drive::kFilter : by_union ? Drive::kUnion : Drive::kUnits;
   shape.count = by_filter                                    ? Drive::kFilter
                 : by_union                                   ? Drive::kUnion
