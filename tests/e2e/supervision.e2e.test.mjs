@@ -199,7 +199,7 @@ describe('执法监督与积分页面', { timeout: 300_000 }, () => {
     let lastVersion = 0
     for (const verb of ['停用', '启用']) {
       await toggle.click()
-      await page.getByRole('button', { name: verb, exact: true }).click()
+      await page.locator('.el-message-box').getByRole('button', { name: verb, exact: true }).click()
       const done = await eventually(async () => {
         const text = await page.getByTestId('reevaluation').innerText().catch(() => '')
         const m = /重新评估完成（启用规则目录第 (\d+) 版）/.exec(text)

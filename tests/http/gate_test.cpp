@@ -30,7 +30,7 @@ TEST(AdmissionGateTest, LimitsConcurrencyAndAdmitsInArrivalOrder) {
   std::atomic<int> inside{0}, most{0};
   std::mutex mu;
   std::vector<int> admitted;
-  std::atomic<bool> release{false};
+  std::vector<std::atomic<bool>> go(8);  // visitor n leaves once go[n] is set
 
   auto visitor = [&](int n) {
     http::AdmissionGate::Pass pass(gate);
@@ -41,8 +41,12 @@ TEST(AdmissionGateTest, LimitsConcurrencyAndAdmitsInArrivalOrder) {
     const int now = ++inside;
     for (int m = most.load(); now > m && !most.compare_exchange_weak(m, now);) {
     }
-    while (!release.load()) std::this_thread::sleep_for(1ms);
+    while (!go[static_cast<std::size_t>(n)].load()) std::this_thread::sleep_for(1ms);
     --inside;
+  };
+  auto admitted_count = [&] {
+    std::lock_guard lock(mu);
+    return admitted.size();
   };
 
   std::vector<std::thread> threads;
@@ -56,7 +60,11 @@ TEST(AdmissionGateTest, LimitsConcurrencyAndAdmitsInArrivalOrder) {
     ASSERT_TRUE(WaitFor([&] { return gate.waiting() == static_cast<std::size_t>(n - 1); })) << n;
   }
   EXPECT_EQ(inside.load(), 2);
-  release = true;
+  // One leaves at a time, so each slot goes to exactly one waiter: the one that came first.
+  for (std::size_t k = 0; k < 8; ++k) {
+    go[k] = true;
+    if (k + 2 < 8) ASSERT_TRUE(WaitFor([&] { return admitted_count() == k + 3; })) << k;
+  }
   for (auto& t : threads) t.join();
   EXPECT_EQ(most.load(), 2);
   EXPECT_EQ(gate.waiting(), 0u);
