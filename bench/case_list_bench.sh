@@ -45,20 +45,9 @@ for tool in curl wrk awk; do
 done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/fazhi-case-list.XXXXXX")"
-server_pid=""
-stop_server() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
-cleanup() { stop_server; rm -rf "$work"; }
+source "$ROOT/bench/lib.sh"
 trap cleanup EXIT
 
-now_ns() { date +%s%N; }
 
 # ---------------------------------------------------------------- database
 if [[ -z "$db" ]]; then
@@ -77,19 +66,6 @@ if [[ "$db" == *://* || "$db" == sqlite:* ]]; then db_url="$db"; else db_url="sq
 db_args=(--db "$db_url" --key-file "$work/fazhi.key")
 
 # ---------------------------------------------------------------- server
-port_is_free() {
-  local p="$1"
-  if command -v ss >/dev/null; then
-    [[ -z "$(ss -Htan "( sport = :$p or dport = :$p )" 2>/dev/null)" ]]
-  else
-    ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null
-  fi
-}
-next_port=$(( 20000 + RANDOM % 20000 ))
-fresh_port() {  # sets port
-  while ! port_is_free "$next_port"; do next_port=$((next_port + 1)); done
-  port=$next_port; next_port=$((next_port + 1))
-}
 
 start_server() {
   local port="$1" t0

@@ -33,37 +33,12 @@ for tool in curl wrk awk; do
 done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/fazhi-bench.XXXXXX")"
-server_pid=""
-stop_server() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
-cleanup() { stop_server; rm -rf "$work"; }
+source "$ROOT/bench/lib.sh"
 trap cleanup EXIT
 
 db_args=(--db "sqlite:$work/fazhi.db" --key-file "$work/fazhi.key")
 
-# A port with no socket at all on it, listening or in TIME_WAIT.
-port_is_free() {
-  local p="$1"
-  if command -v ss >/dev/null; then
-    [[ -z "$(ss -Htan "( sport = :$p or dport = :$p )" 2>/dev/null)" ]]
-  else
-    ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null
-  fi
-}
-next_port=$(( 20000 + RANDOM % 20000 ))
-fresh_port() {  # sets port
-  while ! port_is_free "$next_port"; do next_port=$((next_port + 1)); done
-  port=$next_port; next_port=$((next_port + 1))
-}
 
-now_ns() { date +%s%N; }
 
 # start_server PORT: starts fazhi serve in the background, sets server_pid, waits for the first
 # 200 on /api/health and sets start_ms to the milliseconds from exec to that answer.

@@ -30,35 +30,14 @@ for tool in curl wrk awk grep sort; do
 done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/fazhi-ranking-bench.XXXXXX")"
-server_pid=""
-stop_server() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
-cleanup() { stop_server; rm -rf "$work"; }
+source "$ROOT/bench/lib.sh"
 trap cleanup EXIT
 
 db_args=(--db "sqlite:$work/fazhi.db" --key-file "$work/fazhi.key")
 
-# A port with no socket at all on it, listening or in TIME_WAIT (see bench/http_bench.sh).
-port_is_free() {
-  local p="$1"
-  if command -v ss >/dev/null; then
-    [[ -z "$(ss -Htan "( sport = :$p or dport = :$p )" 2>/dev/null)" ]]
-  else
-    ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null
-  fi
-}
-port=$(( 20000 + RANDOM % 20000 ))
-while ! port_is_free "$port"; do port=$((port + 1)); done
+fresh_port
 base="http://127.0.0.1:$port"
 
-now_ns() { date +%s%N; }
 
 echo "fazhi ranking page benchmark — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores"
 echo "binary: $BIN${BENCH_SERVE_ARGS:+, serve $BENCH_SERVE_ARGS}"

@@ -218,25 +218,26 @@ void ReplaceOfficers(soci::session& sql, std::int64_t bureau_id, std::int64_t ca
 
 // ---- case list ----
 
-// WHERE clause (after the FROM) for a case filter; binds into `a`.
-Result<std::string> CaseWhere(soci::session& sql, SqlArgs& a, const auth::Principal& who, const CaseFilter& f) {
-  std::string where = " WHERE " + VisibleCondition(a, who);
-  if (f.unit_id) {
-    auto unit = LoadUnit(sql, *f.unit_id);
-    // A unit of the caller's own 分局 may be named (a bound 法制员 filters by the 派出所 of his cases);
-    // others are answered as missing.
-    const bool same_bureau = unit && who.bureau_id && unit->bureau_id == *who.bureau_id;
-    if (!unit || (!who.InScope(unit->path) && !same_bureau)) return NotFound("单位不存在");
-    where += fmt::format(" AND {}", db::PathUnder(a, "u.path", unit->path));
-  }
+// The unit a case filter names. A unit of the caller's own 分局 may be named (a bound 法制员 filters
+// by the 派出所 of his cases); others are answered as missing.
+Result<UnitInfo> FilterUnit(soci::session& sql, const auth::Principal& who, std::int64_t unit_id) {
+  auto unit = LoadUnit(sql, unit_id);
+  const bool same_bureau = unit && who.bureau_id && unit->bureau_id == *who.bureau_id;
+  if (!unit || (!who.InScope(unit->path) && !same_bureau)) return NotFound("单位不存在");
+  return *unit;
+}
+
+// The filter terms every list shape writes the same way: officer, 法制员, acceptance time, text.
+std::string OfficerTerms(SqlArgs& a, const CaseFilter& f) {
+  std::string where;
   if (f.officer_id)
     where += fmt::format(" AND c.id IN (SELECT fo.case_id FROM case_officers fo WHERE fo.person_id = {})",
                          a.Int(*f.officer_id));  // 主办 (role lead) or 协办
   if (f.legal_officer_id) where += fmt::format(" AND c.legal_officer_id = {}", a.Int(*f.legal_officer_id));
-  if (f.case_type) where += fmt::format(" AND c.case_type = {}", a.Str(*f.case_type));
-  if (f.status) where += fmt::format(" AND c.status = {}", a.Str(*f.status));
-  if (f.alert_state) where += fmt::format(" AND c.alert_state = {}", a.Str(*f.alert_state));
-  if (f.category) where += fmt::format(" AND c.category = {}", a.Str(*f.category));
+  return where;
+}
+std::string TimeAndTextTerms(SqlArgs& a, const CaseFilter& f) {
+  std::string where;
   if (f.accepted_from) where += fmt::format(" AND c.accepted_at >= {}", a.Int(*f.accepted_from));
   if (f.accepted_to) where += fmt::format(" AND c.accepted_at < {}", a.Int(*f.accepted_to));
   if (f.q && !f.q->empty()) {
@@ -246,6 +247,22 @@ Result<std::string> CaseWhere(soci::session& sql, SqlArgs& a, const auth::Princi
         a.Str(like), a.Str(like), a.Str(like));
   }
   return where;
+}
+
+// WHERE clause (after the FROM) for a case filter; binds into `a`.
+Result<std::string> CaseWhere(soci::session& sql, SqlArgs& a, const auth::Principal& who, const CaseFilter& f) {
+  std::string where = " WHERE " + VisibleCondition(a, who);
+  if (f.unit_id) {
+    auto unit = FilterUnit(sql, who, *f.unit_id);
+    if (!unit) return std::unexpected(unit.error());
+    where += fmt::format(" AND {}", db::PathUnder(a, "u.path", unit->path));
+  }
+  where += OfficerTerms(a, f);
+  if (f.case_type) where += fmt::format(" AND c.case_type = {}", a.Str(*f.case_type));
+  if (f.status) where += fmt::format(" AND c.status = {}", a.Str(*f.status));
+  if (f.alert_state) where += fmt::format(" AND c.alert_state = {}", a.Str(*f.alert_state));
+  if (f.category) where += fmt::format(" AND c.category = {}", a.Str(*f.category));
+  return where + TimeAndTextTerms(a, f);
 }
 
 std::string CaseOrder(const PageRequest& page) {
@@ -365,11 +382,8 @@ Result<ListShape> ListShapeFor(soci::session& sql, const auth::Principal& who, c
   shape.scope = UnitsUnder(sql, who.unit_path);
   bool broad = shape.scope.broad;
   if (f.unit_id) {
-    auto unit = LoadUnit(sql, *f.unit_id);
-    // A unit of the caller's own 分局 may be named (a bound 法制员 filters by the 派出所 of his cases);
-    // others are answered as missing.
-    const bool same_bureau = unit && who.bureau_id && unit->bureau_id == *who.bureau_id;
-    if (!unit || (!who.InScope(unit->path) && !same_bureau)) return NotFound("单位不存在");
+    auto unit = FilterUnit(sql, who, *f.unit_id);
+    if (!unit) return std::unexpected(unit.error());
     shape.unit = UnitsUnder(sql, unit->path);
     broad = broad && shape.unit->broad;
   }
@@ -445,25 +459,14 @@ std::string ListWhere(SqlArgs& a, const CaseFilter& f, const ListShape& shape, D
   auto text_term = [&](const char* col, bool disable, const std::string& value) {
     return disable ? fmt::format(" AND (c.{} || '') = {}", col, a.Str(value)) : fmt::format(" AND c.{} = {}", col, a.Str(value));
   };
-  if (f.officer_id)
-    where += fmt::format(" AND c.id IN (SELECT fo.case_id FROM case_officers fo WHERE fo.person_id = {})",
-                         a.Int(*f.officer_id));  // 主办 (role lead) or 协办
-  if (f.legal_officer_id) where += fmt::format(" AND c.legal_officer_id = {}", a.Int(*f.legal_officer_id));
+  where += OfficerTerms(a, f);
   if (f.case_type) where += text_term("case_type", true, *f.case_type);
   const bool hide_filters = drive == Drive::kUnits || drive == Drive::kUnion;
   if (f.status) where += text_term("status", hide_filters, *f.status);
   // With a 法制员 filter, (legal_officer_id, alert_state, status, accepted_at) answers both terms.
   if (f.alert_state) where += text_term("alert_state", hide_filters && !f.legal_officer_id, *f.alert_state);
   if (f.category) where += text_term("category", true, *f.category);
-  if (f.accepted_from) where += fmt::format(" AND c.accepted_at >= {}", a.Int(*f.accepted_from));
-  if (f.accepted_to) where += fmt::format(" AND c.accepted_at < {}", a.Int(*f.accepted_to));
-  if (f.q && !f.q->empty()) {
-    const std::string like = "%" + EscapeLike(*f.q) + "%";
-    where += fmt::format(
-        " AND (c.external_id LIKE {} ESCAPE '\\' OR c.cause LIKE {} ESCAPE '\\' OR c.title LIKE {} ESCAPE '\\')",
-        a.Str(like), a.Str(like), a.Str(like));
-  }
-  return where;
+  return where + TimeAndTextTerms(a, f);
 }
 
 std::string AlertStateName(const std::string& s) {

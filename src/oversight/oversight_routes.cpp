@@ -317,7 +317,7 @@ void RegisterRoutes(http::Router& r, OversightService& s) {
     JsonInput in(ctx.body().empty() ? std::string_view("{}") : std::string_view(ctx.body()));
     const bool open_only = in.Bool("open_only", "只评估未结案件").value_or(true);
     if (auto e = in.Finish()) return std::unexpected(*e);
-    auto job = s.StartReevaluation(ctx.Actor(), open_only, open_only ? "手动启动（未结案件）" : "手动启动（全部案件）");
+    auto job = s.StartReevaluation(ctx.Actor(), open_only, "管理员手动启动");
     if (!job) return std::unexpected(job.error());
     return Reply::Json(job_json(*job), 202);
   });
