@@ -7,10 +7,11 @@
 #include <filesystem>
 #include <thread>
 
-#include "cases/case_routes.h"
-#include "org/org_routes.h"
-#include "oversight/oversight_routes.h"
-#include "scoring/scoring_routes.h"
+#include "app/modules.h"
+#include "cases/cases_module.h"
+#include "org/org_module.h"
+#include "oversight/oversight_module.h"
+#include "scoring/scoring_module.h"
 
 namespace fazhi {
 
@@ -72,23 +73,32 @@ Result<std::unique_ptr<App>> App::Create(Config config, const Clock* clock) {
     return Fail(ErrorCode::kConflict, "数据库结构不是最新版本，请先运行 fazhi migrate", "db", "schema_outdated");
   }
   app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->clock_, *app->vault_, app->config_.auth);
-  app->org_ = std::make_unique<org::OrgService>(*app->db_, *app->clock_, *app->vault_);
-  oversight::Options oversight_options;
-  oversight_options.attachment_dir = app->config_.attachment_dir;
-  app->oversight_ = std::make_unique<oversight::OversightService>(*app->db_, *app->clock_, oversight_options);
-  if (auto ok = app->oversight_->Init(); !ok) return std::unexpected(ok.error());
-  app->cases_ = std::make_unique<cases::CaseService>(*app->db_, *app->clock_, *app->vault_);
-  app->cases_->SetHooks(app->oversight_.get());
-  app->scoring_ = std::make_unique<scoring::ScoringService>(*app->db_, *app->clock_);
+  app->jobs_ = std::make_unique<jobs::JobRunner>(*app->db_, *app->clock_);
+  if (auto recovered = app->jobs_->RecoverInterrupted(); !recovered) return std::unexpected(recovered.error());
+  app->settings_.attachment_dir = app->config_.attachment_dir;
+  app->settings_.sweep_interval_seconds = app->config_.sweep_interval_seconds;
+  app->modules_ = std::make_unique<kit::ModuleSet>(
+      kit::Services{*app->db_, *app->clock_, *app->vault_, *app->jobs_, app->settings_});
+  for (const auto& spec : AllModules()) app->modules_->Add(spec.create(app->modules_->services()));
+  for (const auto& m : app->modules_->all())
+    if (auto ok = m->Init(*app->modules_); !ok) return std::unexpected(ok.error());
   RegisterCoreRoutes(app->router_, *app);
-  org::RegisterRoutes(app->router_, *app->org_);
-  cases::RegisterRoutes(app->router_, *app->cases_);
-  oversight::RegisterRoutes(app->router_, *app->oversight_);
-  scoring::RegisterRoutes(app->router_, *app->scoring_);
+  for (const auto& m : app->modules_->all()) m->RegisterRoutes(app->router_);
   return app;
 }
 
-App::~App() { Stop(); }
+App::~App() {
+  Stop();
+  // Background jobs use module services: let them finish, then the modules go before the job
+  // runner and the database they use.
+  if (jobs_) jobs_->WaitAll();
+  modules_.reset();
+}
+
+org::OrgService& App::org() { return modules_->Find<org::OrgModule>()->service(); }
+cases::CaseService& App::cases() { return modules_->Find<cases::CasesModule>()->service(); }
+oversight::OversightService& App::oversight() { return modules_->Find<oversight::OversightModule>()->service(); }
+scoring::ScoringService& App::scoring() { return modules_->Find<scoring::ScoringModule>()->service(); }
 
 Result<int> App::Bind() {
   auto [host, port] = config_.ListenHostPort();
@@ -111,9 +121,9 @@ Result<int> App::Bind() {
 
 void App::Serve() {
   if (!server_) return;
-  if (config_.sweep_interval_seconds > 0 && !sweeper_) {
-    sweeper_ = std::make_unique<oversight::Sweeper>(*oversight_, *db_, config_.sweep_interval_seconds);
-    sweeper_->Start();
+  if (!background_started_) {
+    background_started_ = true;
+    for (const auto& m : modules_->all()) m->StartBackground();
   }
   if (!checkpointer_) {
     checkpointer_ = std::make_unique<db::Checkpointer>(*db_, std::chrono::milliseconds(1000));
@@ -130,7 +140,8 @@ Result<int> App::StartInBackground() {
 }
 
 void App::Stop() {
-  if (sweeper_) sweeper_->Stop();
+  if (modules_)
+    for (const auto& m : modules_->all()) m->StopBackground();
   if (checkpointer_) checkpointer_->Stop();
   if (server_) server_->Stop();
   if (background_.joinable()) background_.join();

@@ -13,13 +13,23 @@
 #include "db/database.h"
 #include "http/router.h"
 #include "http/server.h"
-#include "cases/case_service.h"
-#include "org/org_service.h"
-#include "oversight/oversight_service.h"
-#include "oversight/sweeper.h"
-#include "scoring/scoring_service.h"
+#include "jobs/job_runner.h"
+#include "kit/module.h"
 
 namespace fazhi {
+
+namespace org {
+class OrgService;
+}
+namespace cases {
+class CaseService;
+}
+namespace oversight {
+class OversightService;
+}
+namespace scoring {
+class ScoringService;
+}
 
 class App {
  public:
@@ -34,14 +44,17 @@ class App {
   const Clock& clock() const { return *clock_; }
   const auth::Vault& vault() const { return *vault_; }
   auth::AuthService& auth() { return *auth_; }
-  org::OrgService& org() { return *org_; }
-  cases::CaseService& cases() { return *cases_; }
-  oversight::OversightService& oversight() { return *oversight_; }
-  scoring::ScoringService& scoring() { return *scoring_; }
+  jobs::JobRunner& jobs() { return *jobs_; }
+  kit::ModuleSet& modules() { return *modules_; }
+  // The services of the four original modules (tests and the CLI use them directly).
+  org::OrgService& org();
+  cases::CaseService& cases();
+  oversight::OversightService& oversight();
+  scoring::ScoringService& scoring();
   const http::Router& router() const { return router_; }
 
   // Binds the listening socket; returns the port. Then Serve() blocks until Stop(). Serve() also
-  // runs the supervision sweeper when config.sweep_interval_seconds > 0, and (SQLite) the background
+  // starts every module's background work (the supervision sweep) and, on SQLite, the background
   // WAL checkpointer.
   Result<int> Bind();
   void Serve();
@@ -58,11 +71,10 @@ class App {
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<auth::Vault> vault_;
   std::unique_ptr<auth::AuthService> auth_;
-  std::unique_ptr<org::OrgService> org_;
-  std::unique_ptr<oversight::OversightService> oversight_;
-  std::unique_ptr<cases::CaseService> cases_;
-  std::unique_ptr<scoring::ScoringService> scoring_;
-  std::unique_ptr<oversight::Sweeper> sweeper_;
+  std::unique_ptr<jobs::JobRunner> jobs_;
+  kit::Settings settings_;
+  std::unique_ptr<kit::ModuleSet> modules_;
+  bool background_started_ = false;
   std::unique_ptr<db::Checkpointer> checkpointer_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;

@@ -12,7 +12,7 @@
 #include "cases/case_store.h"
 #include "core/local_time.h"
 #include "core/text.h"
-#include "org/sheet_io.h"
+#include "files/spreadsheet.h"
 #include "supervision/events.h"
 
 namespace fazhi::cases {
@@ -154,11 +154,11 @@ Result<std::vector<InputRow>> ReadRows(ImportKind kind, std::string_view bytes, 
     }
     return rows;
   }
-  org::SheetLimits limits;
+  files::SheetLimits limits;
   limits.max_file_bytes = kMaxFileBytes;
   limits.max_uncompressed_bytes = 4 * kMaxFileBytes;
   limits.max_rows = kMaxJsonLines;
-  auto sheet = org::ReadSheet(bytes, filename, limits);
+  auto sheet = files::ReadSheet(bytes, filename, limits);
   if (!sheet) return std::unexpected(sheet.error());
   if (sheet->rows.empty()) return Invalid("文件为空", "file");
   // Header row → column keys.

@@ -7,7 +7,7 @@
 #include "core/json_writer.h"
 #include "core/local_time.h"
 #include "core/text.h"
-#include "org/sheet_io.h"
+#include "files/spreadsheet.h"
 #include "supervision/events.h"
 
 namespace fazhi::cases {
@@ -558,9 +558,9 @@ void RegisterRoutes(http::Router& router, CaseService& service) {
     const auto format = ctx.Query("format").value_or("xlsx");
     const std::vector<std::vector<std::string>> rows = {ImportColumns(*kind)};
     const std::string name = fmt::format("导入模板_{}", ctx.PathParam("kind"));
-    if (format == "csv") return Reply::File(org::WriteCsv(rows), "text/csv; charset=utf-8", name + ".csv");
+    if (format == "csv") return Reply::File(files::WriteCsv(rows), "text/csv; charset=utf-8", name + ".csv");
     if (format != "xlsx") return Invalid("格式只能是 xlsx 或 csv", "format", "invalid_value");
-    auto bytes = org::WriteXlsx({{"导入", rows, {}}});
+    auto bytes = files::WriteXlsx({{"导入", rows, {}}});
     if (!bytes) return std::unexpected(bytes.error());
     return Reply::File(std::move(*bytes), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        name + ".xlsx");

@@ -10,7 +10,7 @@
 #include "cases/case_store.h"
 #include "core/local_time.h"
 #include "core/text.h"
-#include "org/sheet_io.h"
+#include "files/spreadsheet.h"
 #include "supervision/events.h"
 
 namespace fazhi::cases {
@@ -949,11 +949,11 @@ Result<FileDownload> CaseService::ExportCases(const auth::Principal& who, const 
   const CivilDate d = LocalDateOf(clock_.Now());
   const std::string base = fmt::format("案件列表_{:04}{:02}{:02}", d.year, d.month, d.day);
   if (xlsx) {
-    auto bytes = org::WriteXlsx({{"案件", rows, {24, 6, 16, 12, 30, 16, 10, 20, 10, 10, 20, 20, 8, 20}}});
+    auto bytes = files::WriteXlsx({{"案件", rows, {24, 6, 16, 12, 30, 16, 10, 20, 10, 10, 20, 20, 8, 20}}});
     if (!bytes) return std::unexpected(bytes.error());
     f = {std::move(*bytes), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", base + ".xlsx"};
   } else {
-    f = {org::WriteCsv(rows), "text/csv; charset=utf-8", base + ".csv"};
+    f = {files::WriteCsv(rows), "text/csv; charset=utf-8", base + ".csv"};
   }
   auto logged = db_.Write([&](soci::session& sql) -> Result<bool> {
     nlohmann::json filter_json = nlohmann::json::object();

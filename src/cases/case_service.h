@@ -62,6 +62,7 @@ class CaseService {
   // The supervision hooks called inside every case write; may be null (tests: then no evaluation
   // and no transition gate). Not owned. Set before serving requests.
   void SetHooks(CaseHooks* hooks);
+  CaseHooks* hooks() const { return hooks_.load(std::memory_order_acquire); }
 
   // ---- incidents 警情 (case.read / case.write) ----
 

@@ -13,14 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include "app/app.h"
+#include "app/modules.h"
 #include "audit/audit_log.h"
-#include "auth/roles.h"
+#include "auth/auth_service.h"
 #include "cli/commands.h"
-#include "cases/case_service.h"
-#include "org/demo.h"
-#include "oversight/oversight_service.h"
-#include "scoring/score_command.h"
-#include "scoring/scoring_demo.h"
+#include "kit/cli_output.h"
+#include "kit/commands.h"
 
 namespace fazhi {
 namespace {
@@ -31,23 +29,7 @@ void OnSignal(int) {
   if (g_serving) g_serving->Stop();
 }
 
-int PrintError(const Error& e) {
-  std::cerr << "错误：" << e.message;
-  if (!e.field.empty()) std::cerr << "（" << e.field << "）";
-  std::cerr << " [" << e.MachineCode() << "]\n";
-  return e.code == ErrorCode::kInternal ? 1 : 2;
-}
-
-// Full rights over everything: what the CLI acts as (it already has the database and key files).
-auth::Principal SystemPrincipal() {
-  auth::Principal p;
-  p.username = "system";
-  p.unit_path = "/";
-  for (const auto& r : auth::AllRoles()) p.permissions.insert(r.permissions.begin(), r.permissions.end());
-  return p;
-}
-
-audit::Actor SystemActor() { return audit::Actor{std::nullopt, "system", std::nullopt, "cli", ""}; }
+using kit::PrintError;
 
 std::string ReadPasswordFromStdin() {
   if (isatty(STDIN_FILENO)) std::cerr << "请输入密码：";
@@ -89,27 +71,6 @@ int Main(int argc, char** argv) {
   int demo_year = 2023;
   demo->add_option("--year", demo_year, "案件演示数据的年份")->capture_default_str();
 
-  auto* score = cli.add_subcommand("score", "计算并输出某月执法办案积分（与服务端同一套代码）");
-  scoring::ScoreCommandOptions score_options;
-  score->add_option("--month", score_options.month, "月份，如 2023-07")->required();
-  std::int64_t score_unit = 0;
-  score->add_option("--unit", score_unit, "只看某单位（含下级）的编号");
-  score->add_option("--format", score_options.format, "json 或 xlsx")->capture_default_str();
-  score->add_option("--out", score_options.out, "xlsx 输出文件路径");
-
-  auto* reevaluate = cli.add_subcommand(
-      "reevaluate", "用当前启用的监管规则和节假日日历重新评估全部案件（规则修改、数据恢复或批量导入历史数据后使用）");
-  oversight::ReevaluateOptions reeval_options;
-  reevaluate->add_flag("--open-only", reeval_options.open_only, "只评估未办结的案件");
-  reevaluate->add_option("--threads", reeval_options.threads, "工作线程数（默认每核一个）");
-
-  auto* unit = cli.add_subcommand("unit", "单位管理（新装系统时建立最上级单位）");
-  unit->require_subcommand(1);
-  auto* unit_add_root = unit->add_subcommand("add-root", "新建最上级单位（市局或分县局），之后可用 user add 建第一个管理员");
-  std::string root_name, root_level = "city";
-  unit_add_root->add_option("--name", root_name, "单位名称，如 某某市公安局")->required();
-  unit_add_root->add_option("--level", root_level, "city（市局）或 bureau（分县局）")->capture_default_str();
-
   auto* user = cli.add_subcommand("user", "账号管理");
   user->require_subcommand(1);
   auto* user_add = user->add_subcommand("add", "新建账号（首次登录须修改密码）");
@@ -135,6 +96,9 @@ int Main(int argc, char** argv) {
   routes->group("");  // developer tool: not shown in --help
 
   AddExtraCommands(cli, config);
+  kit::Commands module_commands(cli);
+  for (const auto& spec : AllModules())
+    if (spec.add_commands) spec.add_commands(module_commands);
 
   try {
     cli.parse(argc, argv);
@@ -149,9 +113,9 @@ int Main(int argc, char** argv) {
   if (auto handled = RunExtraCommands(cli, config)) return *handled;
 
   const bool serving = serve->parsed();
-  if (!serving) config.db_pool = 2;
-  if (reevaluate->parsed())
-    config.db_pool = static_cast<std::size_t>(std::max(2, reeval_options.threads > 0 ? reeval_options.threads + 1 : 3));
+  const auto chosen = module_commands.Parsed();
+  if (chosen && chosen->standalone) return (*chosen->standalone)();
+  if (!serving) config.db_pool = chosen ? chosen->db_pool : 2;
   auto app = App::Create(config);
   if (!app) return PrintError(app.error());
 
@@ -167,6 +131,7 @@ int Main(int argc, char** argv) {
     g_serving = nullptr;
     return 0;
   }
+  if (chosen) return (*chosen->run)((*app)->modules());
   if (routes->parsed()) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& r : (*app)->router().Routes())
@@ -182,83 +147,28 @@ int Main(int argc, char** argv) {
     return 0;
   }
   if (demo->parsed()) {
-    auto s = org::GenerateDemo((*app)->db(), (*app)->clock(), (*app)->vault());
-    if (!s) return PrintError(s.error());
-    if (s->already_present)
-      std::cout << "组织机构与人员演示数据已存在，未做改动。" << std::endl;
-    else
-      std::cout << "已生成组织机构演示数据：单位 " << s->units << " 个，人员 " << s->people << " 人，演示账号 "
-                << s->users << " 个（密码均为 Demo@2026）。" << std::endl;
-    auto c = cases::GenerateCaseDemo((*app)->db(), (*app)->clock(), (*app)->vault(), &(*app)->oversight(), demo_year);
-    if (!c) return PrintError(c.error());
-    if (c->already_present)
-      std::cout << "案件演示数据已存在，未做改动。" << std::endl;
-    else
-      std::cout << "已生成 " << demo_year << " 年案件演示数据：警情 " << c->incidents << " 起，案件 " << c->cases
-                << " 起，执法环节 " << c->events << " 个，并完成执法监督评估。" << std::endl;
-    auto sc = scoring::GenerateScoringDemo((*app)->db(), (*app)->clock(), demo_year);
-    if (!sc) return PrintError(sc.error());
-    if (sc->already_present)
-      std::cout << "积分演示数据已存在，未做改动。" << std::endl;
-    else
-      std::cout << "已计算并公示 " << sc->months << " 个月的执法办案积分：积分明细 " << sc->entries << " 条，复核申请 "
-                << sc->objections << " 件。" << std::endl;
-    return 0;
-  }
-  if (score->parsed()) {
-    if (score_unit > 0) score_options.unit_id = score_unit;
-    return scoring::RunScoreCommand((*app)->db(), (*app)->clock(), score_options, std::cout, std::cerr);
-  }
-  if (reevaluate->parsed()) {
-    const auto started = std::chrono::steady_clock::now();
-    std::int64_t last_shown = 0;
-    reeval_options.progress = [&](std::int64_t done, std::int64_t total) {
-      if (done - last_shown < 20000 && done != total) return;
-      last_shown = done;
-      std::cerr << fmt::format("已评估 {}/{} 件案件（{:.0f}%）", done, total, 100.0 * static_cast<double>(done) / static_cast<double>(total))
-                << std::endl;
-    };
-    auto r = (*app)->oversight().ReevaluateAll(reeval_options);
-    if (!r) return PrintError(r.error());
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    nlohmann::json out = {{"cases", r->cases},
-                          {"events", r->events},
-                          {"clocks", r->clocks},
-                          {"cases_written", r->cases_written},
-                          {"cases_failed", r->cases_failed},
-                          {"notifications", r->notifications},
-                          {"catalog_version", r->catalog_version},
-                          {"calendar_version", r->calendar_version},
-                          {"seconds", seconds},
-                          {"failures", r->failures}};
-    std::cout << out.dump(1) << std::endl;
-    return r->cases_failed > 0 ? 3 : 0;
-  }
-  if (unit_add_root->parsed()) {
-    org::UnitCreate in;
-    in.name = root_name;
-    in.level = root_level;
-    auto u = (*app)->org().CreateRootUnit(SystemActor(), in);
-    if (!u) return PrintError(u.error());
-    std::cout << "已建立单位 " << u->name << "（编号 " << u->id << "）。下一步：fazhi user add --unit-id " << u->id
-              << " --role sys_admin …" << std::endl;
+    for (const auto& m : (*app)->modules().all()) {
+      auto lines = m->GenerateDemo(kit::DemoOptions{.year = demo_year});
+      if (!lines) return PrintError(lines.error());
+      for (const auto& line : *lines) std::cout << line << std::endl;
+    }
     return 0;
   }
   if (user_add->parsed()) {
     nu.password = nu_password.empty() ? ReadPasswordFromStdin() : nu_password;
-    auto u = (*app)->auth().CreateUser(SystemPrincipal(), nu, SystemActor());
+    auto u = (*app)->auth().CreateUser(kit::CliPrincipal(), nu, kit::CliActor());
     if (!u) return PrintError(u.error());
     std::cout << "已创建账号 " << u->username << "（编号 " << u->id << "），首次登录须修改密码。" << std::endl;
     return 0;
   }
   if (user_passwd->parsed()) {
     const std::string pw = pw_password.empty() ? ReadPasswordFromStdin() : pw_password;
-    auto principal = SystemPrincipal();
+    auto principal = kit::CliPrincipal();
     auto users = (*app)->auth().ListUsers(principal, pw_username, PageRequest{1, 200, "username", false});
     if (!users) return PrintError(users.error());
     for (const auto& u : users->items) {
       if (u.username != pw_username) continue;
-      auto ok = (*app)->auth().ResetPassword(principal, u.id, pw, SystemActor());
+      auto ok = (*app)->auth().ResetPassword(principal, u.id, pw, kit::CliActor());
       if (!ok) return PrintError(ok.error());
       std::cout << "已重置 " << pw_username << " 的密码，下次登录须修改。" << std::endl;
       return 0;

@@ -88,6 +88,8 @@ std::optional<EpochSeconds> ParseLocalDateTime(std::string_view t) {
       int oh = 0, om = 0;
       if (!ParseInt(rest.substr(rest.size() - 5, 2), oh) || !ParseInt(rest.substr(rest.size() - 2, 2), om))
         return std::nullopt;
+      // Real offsets lie within ±14:00 (UTC-12 … UTC+14) and have minutes below 60.
+      if (om > 59 || oh * 60 + om > 14 * 60) return std::nullopt;
       offset = (oh * 3600 + om * 60) * (rest[rest.size() - 6] == '-' ? -1 : 1);
       rest.remove_suffix(6);
     }

@@ -99,4 +99,19 @@ std::string EscapeLike(std::string_view s) {
   return out;
 }
 
+std::string Utf8Prefix(std::string_view s, int max_chars) {
+  if (!IsValidUtf8(s)) return "?";
+  std::string out;
+  int chars = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (chars == max_chars) return out + "…";
+    out.append(s.substr(i, len));
+    ++chars;
+    i += len;
+  }
+  return out;
+}
+
 }  // namespace fazhi

@@ -14,6 +14,9 @@ bool IsValidUtf8(std::string_view s);
 std::string Trim(std::string_view s);
 // Masks all but the first `keep_front` and last `keep_back` code points with '*'.
 std::string MaskMiddle(std::string_view s, int keep_front, int keep_back);
+// At most `max_chars` code points of `s` (cut at a character boundary, "…" appended when cut);
+// invalid UTF-8 is shown as "?" so the result is always safe to put in a message.
+std::string Utf8Prefix(std::string_view s, int max_chars);
 // Lower-case hex of bytes.
 std::string ToHex(std::string_view bytes);
 // Escapes % and _ (and the escape char \) for use in LIKE ... ESCAPE '\'.

@@ -1,12 +1,29 @@
-// SQL assembled at run time (optional filters) with bound values, and the row loop every module
-// uses. Statements run through a per-connection cache: each distinct SQL text is prepared once per
-// pooled connection and executed again with new values (SOCI 4 keeps no such cache itself, and on
-// SQLite preparing was 15 % of a case-list request; on PostgreSQL it was a PREPARE and a
-// DEALLOCATE round trip around every query).
+// The one way fazhi modules write SQL (docs/module-template.md §SQL):
+//
+//   db::SqlArgs a;
+//   const std::string q = fmt::format("SELECT p.id, p.name, u.path AS unit_path FROM people p "
+//                                     "JOIN units u ON u.id = p.unit_id WHERE p.id = {} AND {}",
+//                                     a.Int(id), db::PathUnder(a, "u.path", who.unit_path));
+//   std::optional<Person> found;
+//   db::First(sql, q, a, [&](const db::Row& r) {
+//     found = Person{.id = r.Int("id"), .name = r.Str("name"), .unit_path = r.Str("unit_path")};
+//   });
+//
+// Values are always bound (SqlArgs hands out the placeholders); columns are read by the name or
+// alias the SELECT list gives them (lower case: PostgreSQL folds unquoted names), so a column list
+// and its reads cannot drift apart. Hot loops that read millions of rows may resolve a name once
+// (Row::Column) and read by position.
+//
+// Statements run through a per-connection cache: each distinct SQL text is prepared once per
+// pooled connection and executed again with new values. On SQLite the rows are stepped straight
+// from sqlite3 (no per-value copies); on PostgreSQL they come through a cached SOCI statement.
+// Errors throw soci::soci_error (IsUniqueViolation recognises constraint failures); let them reach
+// the request boundary unless the module can say something better.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +50,7 @@ class SqlArgs {
     ints_.push_back(v);
     return Push(Kind::kInt, ints_.size() - 1);
   }
+  std::string Bool(bool v) { return Int(v ? 1 : 0); }
   // NULL when absent.
   std::string OptStr(const std::optional<std::string>& v) {
     strs_.push_back(v.value_or(""));
@@ -44,11 +62,15 @@ class SqlArgs {
     inds_.push_back(v ? soci::i_ok : soci::i_null);
     return Push(Kind::kOptInt, ints_.size() - 1, inds_.size() - 1);
   }
+  // "(:p1, :p2, …)" for an IN list; "(NULL)" when empty (matches nothing).
+  std::string IntList(const std::vector<std::int64_t>& values);
+  std::string StrList(const std::vector<std::string>& values);
 
   std::size_t size() const { return order_.size(); }
   Kind kind(std::size_t i) const { return order_[i].kind; }
   const std::string& str(std::size_t i) const { return strs_[order_[i].index]; }
   long long integer(std::size_t i) const { return ints_[order_[i].index]; }
+  bool is_null(std::size_t i) const { return indicator(i) == soci::i_null; }
   soci::indicator indicator(std::size_t i) const {
     return order_[i].kind == Kind::kOptStr || order_[i].kind == Kind::kOptInt ? inds_[order_[i].ind] : soci::i_ok;
   }
@@ -75,14 +97,66 @@ class SqlArgs {
 // migration 002). Binds two values.
 std::string PathUnder(SqlArgs& args, std::string_view column, std::string_view path);
 
+// "%text%" for a LIKE with ESCAPE '\': the user's % _ and \ match themselves.
+std::string ContainsPattern(std::string_view text);
+
+namespace detail {
+class RowSource;
+}  // namespace detail
+
+// One result row, valid only inside the callback of Each / First.
+class Row {
+ public:
+  explicit Row(const detail::RowSource& src) : src_(src) {}
+
+  // By name (as the SELECT list names the column; lower case). A name the query does not select
+  // throws std::logic_error naming it: a programming error, caught by the request boundary.
+  std::int64_t Int(std::string_view name) const { return IntAt(Column(name)); }  // NULL → 0
+  std::optional<std::int64_t> OptInt(std::string_view name) const;
+  std::string Str(std::string_view name) const { return std::string(TextAt(Column(name))); }  // NULL → ""
+  std::optional<std::string> OptStr(std::string_view name) const;
+  // Valid until the callback returns.
+  std::string_view Text(std::string_view name) const { return TextAt(Column(name)); }
+  double Real(std::string_view name) const { return RealAt(Column(name)); }
+  bool Bool(std::string_view name) const { return IntAt(Column(name)) != 0; }
+  bool IsNull(std::string_view name) const { return NullAt(Column(name)); }
+
+  // Position of a named column (resolve once, then read by position in hot loops).
+  int Column(std::string_view name) const;
+  int size() const;
+  std::int64_t IntAt(int column) const;
+  std::string_view TextAt(int column) const;
+  double RealAt(int column) const;
+  bool NullAt(int column) const;
+
+ private:
+  const detail::RowSource& src_;
+};
+
+using RowFn = std::function<void(const Row&)>;
+
+// Runs `query` with `args` and calls fn(row) for each result row.
+void Each(soci::session& sql, const std::string& query, const SqlArgs& args, const RowFn& fn);
+// Calls fn for the first row only; false when there is none.
+bool First(soci::session& sql, const std::string& query, const SqlArgs& args, const RowFn& fn);
+// The first column of the first row; nullopt when there is no row or it is NULL.
+std::optional<std::int64_t> ScalarInt(soci::session& sql, const std::string& query, const SqlArgs& args = {});
+std::optional<std::string> ScalarText(soci::session& sql, const std::string& query, const SqlArgs& args = {});
+// ScalarInt, 0 when absent (COUNT(*), EXISTS).
+std::int64_t Count(soci::session& sql, const std::string& query, const SqlArgs& args = {});
+// Runs a statement that returns no rows (INSERT/UPDATE/DELETE); returns the rows it changed.
+std::int64_t Exec(soci::session& sql, const std::string& query, const SqlArgs& args = {});
+// Runs "INSERT … RETURNING id" and returns the id.
+std::int64_t Insert(soci::session& sql, const std::string& query, const SqlArgs& args);
+
+// ---- transitional (the SOCI row loop the modules used before db::Row) ----
+
 namespace detail {
 struct CachedStatement;
 class StatementCache;
 }  // namespace detail
 
-// One execution of `query` with `args`: a cached prepared statement of the session's pooled
-// connection when there is one free, a one-off statement otherwise (a session not from a Database
-// pool, or the same query already running further up the stack). Use through ForEachRow / Exec.
+// One execution of `query` with `args` over SOCI (both backends). Used by ForEachRow below.
 class Statement {
  public:
   Statement(soci::session& sql, const std::string& query, const SqlArgs& args, bool returns_rows);
@@ -93,6 +167,7 @@ class Statement {
   bool Execute();  // true when there is a first row
   bool Fetch();    // true when there is a next row
   const soci::row& row() const;
+  std::int64_t affected_rows();
   // Every row was read without an exception: the statement may be reused.
   void Finish() { finished_ = true; }
 
@@ -103,7 +178,7 @@ class Statement {
   bool finished_ = false;
 };
 
-// Runs a query and calls fn(const soci::row&) for each result row.
+// Runs a query and calls fn(const soci::row&) for each result row. Prefer db::Each.
 template <typename F>
 void ForEachRow(soci::session& sql, const std::string& query, const SqlArgs& args, F&& fn) {
   Statement st(sql, query, args, true);
@@ -114,9 +189,6 @@ void ForEachRow(soci::session& sql, const std::string& query, const SqlArgs& arg
   }
   st.Finish();
 }
-
-// Runs a statement that returns no rows (INSERT/UPDATE/DELETE).
-void Exec(soci::session& sql, const std::string& query, const SqlArgs& args);
 
 // The statement caches of a Database's pooled connections (db/database.cpp registers them).
 namespace detail {

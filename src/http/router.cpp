@@ -1,5 +1,8 @@
 #include "http/router.h"
 
+#include "http/query.h"
+
+#include <algorithm>
 #include <charconv>
 
 namespace fazhi::http {
@@ -16,13 +19,6 @@ std::vector<std::string> SplitPath(std::string_view path) {
     start = end + 1;
   }
   return out;
-}
-
-std::optional<std::int64_t> ParseInt64(std::string_view s) {
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
 }
 
 }  // namespace
@@ -53,8 +49,9 @@ int StatusFor(ErrorCode code) {
 }
 
 nlohmann::json ErrorJson(const Error& e) {
-  nlohmann::json err = {{"code", e.MachineCode()}, {"message", e.message}};
-  if (!e.field.empty()) err["field"] = e.field;
+  nlohmann::json err = {{"code", e.MachineCode()},
+                        {"message", e.message},
+                        {"field", e.field.empty() ? nlohmann::json() : nlohmann::json(e.field)}};
   return {{"error", err}};
 }
 
@@ -91,30 +88,9 @@ Result<std::optional<std::int64_t>> Ctx::QueryInt(const std::string& name) const
 }
 
 Result<PageRequest> Ctx::Page(const std::vector<std::string>& sortable) const {
-  PageRequest p;
-  auto page = QueryInt("page");
-  if (!page) return std::unexpected(page.error());
-  auto size = QueryInt("page_size");
-  if (!size) return std::unexpected(size.error());
-  if (*page) {
-    if (**page < 1 || **page > 1000000) return Invalid("页码必须是正整数", "page");
-    p.page = static_cast<int>(**page);
-  }
-  if (*size) {
-    if (**size < 1 || **size > 200) return Invalid("每页条数必须在 1 到 200 之间", "page_size");
-    p.page_size = static_cast<int>(**size);
-  }
-  if (!sortable.empty()) p.sort = sortable.front();
-  if (auto s = Query("sort")) {
-    bool ok = false;
-    for (const auto& f : sortable) ok = ok || f == *s;
-    if (!ok) return Invalid("不支持按“" + *s + "”排序", "sort");
-    p.sort = *s;
-  }
-  if (auto o = Query("order")) {
-    if (*o != "asc" && *o != "desc") return Invalid("排序方向只能是 asc 或 desc", "order");
-    p.descending = *o == "desc";
-  }
+  QueryReader q(*this);
+  PageRequest p = q.Page(sortable);
+  FZ_CHECK(q.Finish());
   return p;
 }
 
@@ -156,7 +132,8 @@ Router::Match Router::Find(Method method, std::string_view path) const {
     }
     if (!ok) continue;
     if (e.info.method != method) {
-      m.path_known = true;
+      if (std::find(m.allowed.begin(), m.allowed.end(), e.info.method) == m.allowed.end())
+        m.allowed.push_back(e.info.method);
       continue;
     }
     // Prefer literal segments over parameters: the first registered exact match wins, so register
@@ -167,6 +144,7 @@ Router::Match Router::Find(Method method, std::string_view path) const {
     m.handler = &e.handler;
     m.params = std::move(params);
   }
+  if (m.route) m.allowed.clear();
   return m;
 }
 

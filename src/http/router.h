@@ -107,6 +107,13 @@ class Ctx {
 
 using Handler = std::function<Result<Reply>(Ctx&)>;
 
+// Access shorthands for route tables.
+inline Access Perm(std::string_view permission) { return Access{.permission = std::string(permission)}; }
+inline const Access kPublic{.public_route = true};
+inline const Access kSignedIn{};
+// Any signed-in user, also while a password change or TOTP setup is pending (me, logout, …).
+inline const Access kBeforeSetup{.allowed_before_setup = true};
+
 // Paged JSON: {"items": items, "total": total, "page": p, "page_size": s}.
 nlohmann::json PagedJson(nlohmann::json items, std::int64_t total, const PageRequest& page);
 
@@ -129,7 +136,7 @@ class Router {
     const RouteInfo* route = nullptr;
     const Handler* handler = nullptr;
     std::map<std::string, std::string> params;
-    bool path_known = false;  // some route has this path under another method (→ 405)
+    std::vector<Method> allowed;  // methods some route has for this path when `route` is null (→ 405)
   };
   Match Find(Method method, std::string_view path) const;
   std::vector<RouteInfo> Routes() const;
@@ -143,9 +150,46 @@ class Router {
   std::vector<Entry> entries_;
 };
 
+// A module's route table: named handler functions that take the request and the module's service,
+// one line per route (docs/module-template.md §Routes):
+//
+//   Result<Reply> ListAlerts(Ctx& ctx, OversightService& s) {
+//     http::QueryReader q(ctx);
+//     AlertFilter f;
+//     f.unit_id = q.Id("unit_id");
+//     const PageRequest page = q.Page(kAlertSort);
+//     FZ_CHECK(q.Finish());
+//     return Reply::Json(AlertsJson(FZ_TRY(s.ListAlerts(ctx.user(), f, page)), page));
+//   }
+//   void RegisterRoutes(http::Router& router, OversightService& s) {
+//     http::Routes<OversightService> r(router, s);
+//     r.Get("/api/alerts", http::Perm("case.read"), ListAlerts);
+//   }
+template <typename S>
+class Routes {
+ public:
+  using Fn = Result<Reply> (*)(Ctx&, S&);
+  // `service` must outlive the router.
+  Routes(Router& router, S& service) : router_(router), service_(service) {}
+  void Get(std::string pattern, Access access, Fn fn) { Add(Method::kGet, std::move(pattern), std::move(access), fn); }
+  void Post(std::string pattern, Access access, Fn fn) { Add(Method::kPost, std::move(pattern), std::move(access), fn); }
+  void Put(std::string pattern, Access access, Fn fn) { Add(Method::kPut, std::move(pattern), std::move(access), fn); }
+  void Delete(std::string pattern, Access access, Fn fn) {
+    Add(Method::kDelete, std::move(pattern), std::move(access), fn);
+  }
+
+ private:
+  void Add(Method method, std::string pattern, Access access, Fn fn) {
+    S* service = &service_;
+    router_.Add(method, std::move(pattern), std::move(access), [service, fn](Ctx& ctx) { return fn(ctx, *service); });
+  }
+  Router& router_;
+  S& service_;
+};
+
 // The HTTP status for an error code (the only place this mapping lives).
 int StatusFor(ErrorCode code);
-// {"error":{"code":…,"message":…,"field":…}}
+// {"error":{"code":…,"message":…,"field":…|null}}
 nlohmann::json ErrorJson(const Error& e);
 
 }  // namespace fazhi::http

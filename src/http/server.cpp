@@ -10,6 +10,7 @@
 #include <fstream>
 #include <optional>
 #include <random>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -68,6 +69,11 @@ void WriteError(httplib::Response& res, const Error& e) {
 
 bool IsWrite(Method m) { return m != Method::kGet; }
 
+// What a client learns of an unexpected failure: that it happened, and the id to quote.
+Error InternalError(const std::string& rid) {
+  return Error{ErrorCode::kInternal, "服务器内部错误，请联系管理员（请求编号 " + rid + "）", "", "internal"};
+}
+
 }  // namespace
 
 Server::Server(const Router& router, Authenticator authenticator, ServerOptions options)
@@ -120,10 +126,13 @@ void Server::Dispatch(const httplib::Request& req, httplib::Response& res, Metho
   auto match = router_.Find(method, req.path);
   try {
     if (!match.route) {
-      if (match.path_known)
-        WriteError(res, Error{ErrorCode::kInvalidArgument, "该接口不支持此请求方法", "", "method_not_allowed"}),
-            res.status = 405;
-      else
+      if (!match.allowed.empty()) {
+        WriteError(res, Error{ErrorCode::kInvalidArgument, "该接口不支持此请求方法", "", "method_not_allowed"});
+        res.status = 405;
+        std::string allow;
+        for (Method m : match.allowed) allow += (allow.empty() ? "" : ", ") + std::string(MethodName(m));
+        res.set_header("Allow", allow);
+      } else
         WriteError(res, Error{ErrorCode::kNotFound, "接口不存在：" + req.path, "", "no_such_endpoint"});
     } else {
       // /api/health stays outside the gate: it answers even when every slot is busy.
@@ -166,9 +175,13 @@ void Server::Dispatch(const httplib::Request& req, httplib::Response& res, Metho
       } else {
         Result<Reply> reply = (*match.handler)(ctx);
         if (!reply) {
-          if (reply.error().code == ErrorCode::kInternal)
+          if (reply.error().code == ErrorCode::kInternal) {
+            // The detail (database text, a file path) goes to the log only (STYLE §7).
             spdlog::error("rid={} {} {}: {}", rid, MethodName(method), req.path, reply.error().message);
-          WriteError(res, reply.error());
+            WriteError(res, InternalError(rid));
+          } else {
+            WriteError(res, reply.error());
+          }
         } else {
           res.status = reply->status;
           for (const auto& [k, v] : reply->headers) res.set_header(k, v);
@@ -185,10 +198,10 @@ void Server::Dispatch(const httplib::Request& req, httplib::Response& res, Metho
     }
   } catch (const std::exception& e) {
     spdlog::error("rid={} {} {} unhandled: {}", rid, MethodName(method), req.path, e.what());
-    WriteError(res, Error{ErrorCode::kInternal, "服务器内部错误，请联系管理员（请求编号 " + rid + "）"});
+    WriteError(res, InternalError(rid));
   } catch (...) {
     spdlog::error("rid={} {} {} unhandled non-std exception", rid, MethodName(method), req.path);
-    WriteError(res, Error{ErrorCode::kInternal, "服务器内部错误，请联系管理员（请求编号 " + rid + "）"});
+    WriteError(res, InternalError(rid));
   }
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -284,11 +297,19 @@ Result<int> Server::Bind() {
 }
 
 void Server::Run() {
-  if (server_) server_->listen_after_bind();
+  if (!server_) return;
+  running_ = true;
+  if (!stop_requested_) server_->listen_after_bind();
+  running_ = false;
 }
 
 void Server::Stop() {
-  if (server_) server_->stop();
+  stop_requested_ = true;
+  if (!server_) return;
+  while (running_) {
+    server_->stop();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
 }
 
 }  // namespace fazhi::http

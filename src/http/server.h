@@ -3,6 +3,7 @@
 // dispatcher with its single error boundary, and the built web app with an SPA fallback.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -60,6 +61,11 @@ class Server {
   Authenticator authenticator_;
   ServerOptions options_;
   std::unique_ptr<httplib::Server> server_;
+  // Stop() may come before Run() has entered httplib's accept loop (whose stop() then does
+  // nothing): Run() skips the loop once a stop was requested, and Stop() repeats httplib's stop()
+  // until Run() has returned.
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> running_{false};
   AdmissionGate gate_;
   std::string index_html_;
 };

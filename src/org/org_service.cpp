@@ -10,7 +10,7 @@
 #include "core/local_time.h"
 #include "core/text.h"
 #include "org/person_rules.h"
-#include "org/sheet_io.h"
+#include "files/spreadsheet.h"
 #include "org/sql_args.h"
 
 namespace fazhi::org {
@@ -800,7 +800,7 @@ namespace {
 
 // Checks every row of a roster against the rules and the database; no writes.
 Result<ImportPlan> PlanImport(soci::session& sql, const auth::Principal& who, const auth::Vault& vault,
-                              const Sheet& sheet) {
+                              const files::Sheet& sheet) {
   ImportPlan plan;
   ImportReport& report = plan.report;
   if (sheet.rows.empty()) {
@@ -809,7 +809,7 @@ Result<ImportPlan> PlanImport(soci::session& sql, const auth::Principal& who, co
   }
 
   // Header: columns are found by name, in any order.
-  const SheetRow& header = sheet.rows.front();
+  const files::SheetRow& header = sheet.rows.front();
   int col_index[kColCount];
   std::fill(std::begin(col_index), std::end(col_index), -1);
   bool header_ok = true;
@@ -883,7 +883,7 @@ Result<ImportPlan> PlanImport(soci::session& sql, const auth::Principal& who, co
 
   std::unordered_map<std::string, int> badge_rows, id_rows;  // first file row of each value
   for (std::size_t i = 1; i < sheet.rows.size(); ++i) {
-    const SheetRow& row = sheet.rows[i];
+    const files::SheetRow& row = sheet.rows[i];
     auto cell = [&](Col c) -> std::string {
       const int idx = col_index[c];
       return idx >= 0 && static_cast<std::size_t>(idx) < row.cells.size() ? Trim(row.cells[idx]) : std::string();
@@ -1003,7 +1003,7 @@ Result<ImportReport> OrgService::ImportRoster(const auth::Principal& who, const 
                                               std::string_view bytes, std::string_view filename, ImportMode mode,
                                               bool skip_invalid) {
   if (auto r = Require(who, auth::perm::kPeopleWrite); !r) return std::unexpected(r.error());
-  auto sheet = ReadSheet(bytes, filename);
+  auto sheet = files::ReadSheet(bytes, filename);
   if (!sheet) return std::unexpected(sheet.error());
 
   if (mode == ImportMode::kCheck) {
@@ -1079,18 +1079,18 @@ std::string DateStamp(const Clock& clock) {
 }
 
 Result<FileDownload> MakeDownload(std::vector<std::vector<std::string>> rows, FileFormat format,
-                                  const std::string& base_name, std::vector<SheetData> extra_sheets = {}) {
+                                  const std::string& base_name, std::vector<files::SheetData> extra_sheets = {}) {
   FileDownload f;
   if (format == FileFormat::kCsv) {
-    f.bytes = WriteCsv(rows);
+    f.bytes = files::WriteCsv(rows);
     f.content_type = "text/csv; charset=utf-8";
     f.filename = base_name + ".csv";
     return f;
   }
-  std::vector<SheetData> sheets;
+  std::vector<files::SheetData> sheets;
   sheets.push_back({"人员名册", std::move(rows), {10, 12, 8, 18, 14, 8, 22, 14, 8}});
   for (auto& s : extra_sheets) sheets.push_back(std::move(s));
-  auto bytes = WriteXlsx(sheets);
+  auto bytes = files::WriteXlsx(sheets);
   if (!bytes) return std::unexpected(bytes.error());
   f.bytes = std::move(*bytes);
   f.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -1156,7 +1156,7 @@ Result<FileDownload> OrgService::ExportPeople(const auth::Principal& who, const 
 
 Result<FileDownload> OrgService::RosterTemplate(FileFormat format) const {
   std::vector<std::vector<std::string>> rows{RosterHeader()};
-  SheetData help{"填写说明",
+  files::SheetData help{"填写说明",
                  {{"列名", "必填", "说明"},
                   {"姓名", "是", "不超过 32 个字"},
                   {"警号", "是", "民警：6–8 位数字；辅警：辅警编号，不超过 16 个字符。已存在的警号会更新该人员"},

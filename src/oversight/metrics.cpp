@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/local_time.h"
-#include "org/sheet_io.h"
+#include "files/spreadsheet.h"
 #include "oversight/internal.h"
 #include "oversight/oversight_service.h"
 
@@ -356,7 +356,7 @@ Result<std::string> OversightService::MetricsXlsx(const auth::Principal& who, co
     return std::vector<std::string>{Pct(r.body_camera), Pct(r.area_av), Pct(r.property_24h), Pct(r.reviews_complete),
                                     Per100(r), Pct(r.orders_on_time)};
   };
-  org::SheetData units{"单位", {}, {24, 18, 18, 20, 18, 18, 18}};
+  files::SheetData units{"单位", {}, {24, 18, 18, 20, 18, 18, 18}};
   units.rows.push_back({"单位"});
   units.rows.back().insert(units.rows.back().end(), header.begin(), header.end());
   for (const auto& r : rep->units) {
@@ -368,7 +368,7 @@ Result<std::string> OversightService::MetricsXlsx(const auth::Principal& who, co
   auto tc = cells(rep->total);
   units.rows.back().insert(units.rows.back().end(), tc.begin(), tc.end());
 
-  org::SheetData officers{"民警", {}, {14, 18, 18, 18, 20, 18, 18}};
+  files::SheetData officers{"民警", {}, {14, 18, 18, 18, 20, 18, 18}};
   officers.rows.push_back({"民警"});
   officers.rows.back().insert(officers.rows.back().end(), header.begin(), header.end());
   for (const auto& r : rep->officers) {
@@ -376,7 +376,7 @@ Result<std::string> OversightService::MetricsXlsx(const auth::Principal& who, co
     auto c = cells(r);
     officers.rows.back().insert(officers.rows.back().end(), c.begin(), c.end());
   }
-  org::SheetData trend{"趋势", {}, {12, 18, 18, 18, 20, 18, 18}};
+  files::SheetData trend{"趋势", {}, {12, 18, 18, 18, 20, 18, 18}};
   trend.rows.push_back({"月份"});
   trend.rows.back().insert(trend.rows.back().end(), header.begin(), header.end());
   for (const auto& [label, r] : rep->trend) {
@@ -384,7 +384,7 @@ Result<std::string> OversightService::MetricsXlsx(const auth::Principal& who, co
     auto c = cells(r);
     trend.rows.back().insert(trend.rows.back().end(), c.begin(), c.end());
   }
-  return org::WriteXlsx({units, officers, trend});
+  return files::WriteXlsx({units, officers, trend});
 }
 
 }  // namespace fazhi::oversight

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "cases_module/cases_fixture.h"
-#include "org/sheet_io.h"
+#include "files/spreadsheet.h"
 
 namespace fazhi::testing {
 namespace {
@@ -141,7 +141,7 @@ TEST_F(CaseHttpTest, ScopeLeaksAreNotFound) {
   auto xlsx = a.Get("/api/cases/export");
   ASSERT_EQ(xlsx.status, 200);
   EXPECT_TRUE(xlsx.body.starts_with("PK"));
-  auto sheet = org::ReadXlsx(xlsx.body);
+  auto sheet = files::ReadXlsx(xlsx.body);
   ASSERT_TRUE(sheet);
   ASSERT_EQ(sheet->rows.size(), 2u);  // header + A's case
   EXPECT_EQ(sheet->rows[1].cells[0], "A-SECRET-1");

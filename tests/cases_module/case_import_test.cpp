@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "cases_module/cases_fixture.h"
-#include "org/sheet_io.h"
+#include "files/spreadsheet.h"
 
 namespace fazhi::testing {
 namespace {
@@ -144,7 +144,7 @@ TEST_F(CaseImportTest, EventsForUnknownCasesAndImpossibleOrdersAreRowErrors) {
 }
 
 TEST_F(CaseImportTest, XlsxAndFileErrors) {
-  auto xlsx = org::WriteXlsx({{"警情", {{"警情编号", "单位", "接警时间", "警情类别"}, {"J100", "东街派出所", "2023-05-01 08:00", "求助"}}, {}}});
+  auto xlsx = files::WriteXlsx({{"警情", {{"警情编号", "单位", "接警时间", "警情类别"}, {"J100", "东街派出所", "2023-05-01 08:00", "求助"}}, {}}});
   ASSERT_TRUE(xlsx);
   auto r = Import(ImportKind::kIncidents, *xlsx, "警情.xlsx");
   ASSERT_TRUE(r) << r.error().message;

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "app/app.h"
+#include "cases/case_service.h"
+#include "oversight/oversight_service.h"
 #include "auth/password.h"
 #include "cases/case_service.h"
 #include "http/http_fixture.h"

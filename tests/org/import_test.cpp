@@ -1,15 +1,15 @@
 // Roster import (CSV and XLSX), export and template.
 #include <gtest/gtest.h>
 
-#include "org/file_makers.h"
+#include "support/file_makers.h"
 #include "org/org_fixture.h"
-#include "org/sheet_io.h"
+#include "files/spreadsheet.h"
 
 namespace fazhi::org {
 namespace {
 
 using testing::IdNumber;
-using testing::MakeXlsx;
+using fazhi::testing::MakeXlsx;
 using testing::OrgTest;
 
 const std::vector<std::string> kHeader = {"姓名", "警号", "类别", "单位", "职务", "法制员", "身份证号", "手机号"};
@@ -213,7 +213,7 @@ TEST_F(ImportTest, ExportRespectsScopeAndMasking) {
   auto csv = service_->ExportPeople(a_reader, Act(a_reader), {}, FileFormat::kCsv);
   ASSERT_TRUE(csv.has_value()) << csv.error().message;
   EXPECT_EQ(csv->content_type, "text/csv; charset=utf-8");
-  auto sheet = ReadCsv(csv->bytes);
+  auto sheet = files::ReadCsv(csv->bytes);
   ASSERT_TRUE(sheet.has_value());
   ASSERT_EQ(sheet->rows.size(), 2u);  // header + 张三 only
   EXPECT_EQ(sheet->rows[1].cells[0], "张三");
@@ -225,7 +225,7 @@ TEST_F(ImportTest, ExportRespectsScopeAndMasking) {
   const auto leader = As("leader", bureau_, {"leader"});
   auto xlsx = service_->ExportPeople(leader, Act(leader), {}, FileFormat::kXlsx);
   ASSERT_TRUE(xlsx.has_value()) << xlsx.error().message;
-  auto full = ReadXlsx(xlsx->bytes);
+  auto full = files::ReadXlsx(xlsx->bytes);
   ASSERT_TRUE(full.has_value()) << full.error().message;
   ASSERT_EQ(full->rows.size(), 4u);
   EXPECT_EQ(full->rows[1].cells[6], id1_);
@@ -248,7 +248,7 @@ TEST_F(ImportTest, TemplatesAreReadable) {
   auto xlsx = service_->RosterTemplate(FileFormat::kXlsx);
   ASSERT_TRUE(xlsx.has_value());
   for (const auto* f : {&*csv, &*xlsx}) {
-    auto s = ReadSheet(f->bytes, f->filename);
+    auto s = files::ReadSheet(f->bytes, f->filename);
     ASSERT_TRUE(s.has_value()) << f->filename;
     ASSERT_EQ(s->rows.size(), 1u);
     EXPECT_EQ(s->rows[0].cells[0], "姓名");

@@ -1,7 +1,7 @@
 // 平台应用考核 on a small hand-made dataset; every expected figure below is counted by hand from
 // the data this test inserts (see the comments beside each insert).
 #include "core/local_time.h"
-#include "org/sheet_io.h"
+#include "files/spreadsheet.h"
 #include "oversight/oversight_fixture.h"
 
 namespace fazhi::testing {
@@ -185,7 +185,7 @@ TEST_F(MetricsTest, HandCountedFiguresPerUnitOfficerAndTotal) {
 
   auto x = legal.Get("/api/metrics/export?month=2023-07");
   ASSERT_EQ(x.status, 200);
-  auto sheet = org::ReadSheet(x.body, "metrics.xlsx");
+  auto sheet = files::ReadSheet(x.body, "metrics.xlsx");
   ASSERT_TRUE(sheet) << sheet.error().message;
   ASSERT_EQ(sheet->rows.size(), 4u);  // header, 东街, 西街, 合计
   EXPECT_EQ(sheet->rows[1].cells[0], "东街派出所");
@@ -206,7 +206,7 @@ TEST_F(MetricsTest, AnotherUnitsFiguresAreNotVisible) {
   EXPECT_EQ(b.Get("/api/metrics?month=2023-07&unit_id=" + std::to_string(team_a_)).status, 404);
   auto x = b.Get("/api/metrics/export?month=2023-07");
   ASSERT_EQ(x.status, 200);
-  auto sheet = org::ReadSheet(x.body, "metrics.xlsx");
+  auto sheet = files::ReadSheet(x.body, "metrics.xlsx");
   ASSERT_TRUE(sheet) << sheet.error().message;
   ASSERT_EQ(sheet->rows.size(), 3u);  // header, 西街派出所, 合计
   EXPECT_EQ(sheet->rows[1].cells[0], "西街派出所");

@@ -1,4 +1,4 @@
-#include "org/sheet_io.h"
+#include "files/spreadsheet.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -16,7 +16,7 @@
 
 #include "core/text.h"
 
-namespace fazhi::org {
+namespace fazhi::files {
 
 namespace {
 
@@ -517,4 +517,4 @@ Result<std::string> WriteXlsx(const std::vector<SheetData>& sheets) {
   return bytes;
 }
 
-}  // namespace fazhi::org
+}  // namespace fazhi::files

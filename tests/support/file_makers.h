@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-namespace fazhi::org::testing {
+namespace fazhi::testing {
 
 inline std::string TempFile(const std::string& suffix) {
   static int n = 0;
@@ -76,4 +76,4 @@ inline std::vector<std::pair<std::string, std::string>> MinimalWorkbook(const st
   };
 }
 
-}  // namespace fazhi::org::testing
+}  // namespace fazhi::testing

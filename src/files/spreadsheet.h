@@ -5,14 +5,14 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/error.h"
-#include "org/org_types.h"
 
-namespace fazhi::org {
+namespace fazhi::files {
 
 // One non-empty row of a sheet. `number` is the row number the user sees (first row = 1): the
 // record number in a CSV (a quoted field may span lines), the row number in a worksheet.
@@ -64,4 +64,4 @@ std::string WriteCsv(const std::vector<std::vector<std::string>>& rows);
 // digits and nothing is evaluated). Internal error if the temporary file cannot be written.
 Result<std::string> WriteXlsx(const std::vector<SheetData>& sheets);
 
-}  // namespace fazhi::org
+}  // namespace fazhi::files

@@ -1,15 +1,15 @@
-#include "org/sheet_io.h"
+#include "files/spreadsheet.h"
 
 #include <gtest/gtest.h>
 
-#include "org/file_makers.h"
+#include "support/file_makers.h"
 
-namespace fazhi::org {
+namespace fazhi::files {
 namespace {
 
-using testing::MakeXlsx;
-using testing::MakeZip;
-using testing::MinimalWorkbook;
+using fazhi::testing::MakeXlsx;
+using fazhi::testing::MakeZip;
+using fazhi::testing::MinimalWorkbook;
 
 std::vector<std::string> Cells(const Sheet& s, std::size_t i) { return s.rows.at(i).cells; }
 
@@ -190,4 +190,4 @@ TEST(Fuzz, MutatedFilesNeverCrash) {
 }
 
 }  // namespace
-}  // namespace fazhi::org
+}  // namespace fazhi::files

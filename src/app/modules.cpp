@@ -1,0 +1,20 @@
+#include "app/modules.h"
+
+#include "cases/cases_module.h"
+#include "org/org_module.h"
+#include "oversight/oversight_module.h"
+#include "scoring/scoring_module.h"
+
+namespace fazhi {
+
+const std::vector<kit::ModuleSpec>& AllModules() {
+  static const std::vector<kit::ModuleSpec> specs = {
+      org::OrgModule::Spec(),
+      cases::CasesModule::Spec(),
+      oversight::OversightModule::Spec(),
+      scoring::ScoringModule::Spec(),
+  };
+  return specs;
+}
+
+}  // namespace fazhi

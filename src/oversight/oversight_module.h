@@ -1,0 +1,36 @@
+// Supervision in the running system as the App sees it (kit::Module): alerts, violations, 督办,
+// reviews, rule configuration, metrics, the sweep and the `reevaluate` subcommand.
+#pragma once
+
+#include <memory>
+
+#include "kit/module.h"
+#include "oversight/oversight_service.h"
+#include "oversight/sweeper.h"
+
+namespace fazhi::oversight {
+
+class OversightModule final : public kit::Module {
+ public:
+  explicit OversightModule(const kit::Services& s);
+  ~OversightModule() override;
+  std::string_view Name() const override { return "oversight"; }
+  std::string_view Title() const override { return "执法监督"; }
+  // Loads the active rules and becomes the case file's hooks (evaluation on every case change).
+  Result<void> Init(kit::ModuleSet& modules) override;
+  void RegisterRoutes(http::Router& router) override;
+  // The periodic sweep (kit::Settings::sweep_interval_seconds; 0 = none).
+  void StartBackground() override;
+  void StopBackground() override;
+
+  OversightService& service() { return service_; }
+
+  static kit::ModuleSpec Spec();
+
+ private:
+  kit::Services services_;
+  OversightService service_;
+  std::unique_ptr<Sweeper> sweeper_;
+};
+
+}  // namespace fazhi::oversight
