@@ -58,6 +58,14 @@ else
   fi
 fi
 
+# ---------------------------------------------------------------- 1b. code layout
+t=$(now_s)
+if "$FAZHI_ROOT/scripts/check-format.sh"; then
+  record "clang-format check" ok "$(elapsed "$t")"
+else
+  record "clang-format check" FAILED "$(elapsed "$t")" "run scripts/check-format.sh --fix"
+fi
+
 # ---------------------------------------------------------------- 2. debug build
 t=$(now_s)
 log "Building the Debug ASan+UBSan build (build/debug) with $(build_jobs) jobs"
@@ -65,8 +73,11 @@ debug_ok=0
 if [[ -f build/debug/CMakeCache.txt ]] && ! grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$' build/debug/CMakeCache.txt; then
   rm -rf build/debug
 fi
+# CI builds treat warnings as errors (CI=true is set by the CI runner).
+werror=OFF
+[[ "${CI:-}" == true ]] && werror=ON
 if cmake -S . -B build/debug -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFAZHI_SANITIZE=ON \
-     -DFAZHI_TESTS=ON -DFAZHI_BENCH=OFF \
+     -DFAZHI_TESTS=ON -DFAZHI_BENCH=OFF -DFAZHI_WERROR="$werror" \
    && cmake --build build/debug -j "$(build_jobs)"; then
   debug_ok=1
   record "debug ASan build" ok "$(elapsed "$t")"

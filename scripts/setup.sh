@@ -37,7 +37,7 @@ BUILD_PACKAGES=(
 )
 # Packages needed only by the test suite and the benchmarks.
 TEST_PACKAGES=(
-  postgresql postgresql-contrib chromium fonts-wqy-microhei wrk hyperfine
+  postgresql postgresql-contrib chromium fonts-wqy-microhei wrk hyperfine clang-format
 )
 
 declare -a timings=()
@@ -139,11 +139,14 @@ else
     warn "build/release was configured with another generator; starting it afresh"
     rm -rf build/release
   fi
+  # CI builds treat warnings as errors (CI=true is set by the CI runner).
+  werror=OFF
+  [[ "${CI:-}" == true ]] && werror=ON
   # shellcheck disable=SC2086  # FAZHI_RELEASE_CMAKE_ARGS is a list of words on purpose
   # The program lands at build/release/fazhi, where the other scripts and the docs expect it.
   cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_RUNTIME_OUTPUT_DIRECTORY="$FAZHI_ROOT/build/release" \
-    -DFAZHI_TESTS=OFF -DFAZHI_BENCH=OFF ${FAZHI_RELEASE_CMAKE_ARGS:-}
+    -DFAZHI_TESTS=OFF -DFAZHI_BENCH=OFF -DFAZHI_WERROR="$werror" ${FAZHI_RELEASE_CMAKE_ARGS:-}
   phase_done "release configure"
 
   phase "Building the release build with $(build_jobs) jobs"
