@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Ranking page of 执法办案积分 (issue 4): latency of the API calls the points ranking page
-# (web/src/views/scoring/RankingsView.vue) makes for one published month of the sub-bureau
+# (web/src/modules/scoring/views/RankingsView.vue) makes for one published month of the sub-bureau
 # (城区分局) at 64 connections, with GET /api/health in the same run as the baseline.
 #   1. `fazhi demo` into a temporary database (twelve published/final months of 城区分局);
 #   2. `fazhi serve` on a port with no socket on it (as bench/http_bench.sh);

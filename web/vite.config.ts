@@ -1,3 +1,4 @@
+import { fileURLToPath, URL } from 'node:url'
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
@@ -8,6 +9,8 @@ const apiTarget = process.env.FAZHI_API || 'http://127.0.0.1:8080'
 export default defineConfig({
   base: '/',
   plugins: [vue()],
+  // `@/` is web/src: modules import shared code and each other without ../../.. chains.
+  resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   server: {
     port: 5173,
     proxy: { '/api': { target: apiTarget, changeOrigin: false } },

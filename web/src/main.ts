@@ -2,12 +2,12 @@ import { createApp } from 'vue'
 import ElementPlus, { ElMessage } from 'element-plus'
 import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import 'element-plus/dist/index.css'
-import './styles/main.css'
-import App from './App.vue'
-import { router } from './router'
-import { setSetupRequiredHandler, setUnauthorizedHandler } from './api/client'
-import { loadMe, setMe } from './api/session'
-import { clearUnits } from './api/units'
+import '@/styles/main.css'
+import App from '@/App.vue'
+import { router } from '@/router'
+import { setSetupRequiredHandler, setUnauthorizedHandler } from '@/api/client'
+import { loadMe, setMe } from '@/api/session'
+import { clearUnits } from '@/modules/org/units'
 
 // A 401 on an ordinary call: the session has ended (idle expiry, logout elsewhere, server
 // restart). Go to the login page and come back to the same place afterwards.

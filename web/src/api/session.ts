@@ -1,7 +1,7 @@
 // The signed-in user, shared by the router guard, the layout and the pages.
 import { reactive } from 'vue'
-import { api, ApiError, setCsrfToken } from './client'
-import type { LoginResponse, Me } from './types'
+import { api, ApiError, setCsrfToken } from '@/api/client'
+import type { LoginResponse, Me } from '@/api/types'
 
 interface SessionState {
   me: Me | null

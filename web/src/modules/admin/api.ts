@@ -1,0 +1,111 @@
+// The administrators' API (src/auth/, src/audit/; docs/api-contract-draft.md): accounts and roles
+// (系统管理员), the security policy, unlocking and two-factor requirements (安全管理员), the
+// audit log and its hash-chain check (审计管理员).
+import { api } from '@/api/client'
+import type { Paged } from '@/api/types'
+
+export interface Role {
+  code: string
+  name: string
+  permissions: string[]
+}
+
+export interface UserAccount {
+  id: number
+  username: string
+  display_name: string
+  roles: string[]
+  role_names?: string[]
+  unit_id: number | null
+  unit_name: string
+  must_change_password?: boolean
+  active: boolean
+  locked_until: number | null
+  totp_enabled: boolean
+  totp_required: boolean
+  last_login_at: number | null
+}
+
+export interface AuditEntry {
+  id: number
+  at: number
+  user_id: number | null
+  username: string
+  action: string
+  object_type: string
+  object_id: string | number | null
+  summary: string
+  detail: unknown
+  ip: string
+  request_id: string
+}
+
+export interface AuditVerify {
+  ok: boolean
+  rows: number
+  first_bad_id: number | null
+  message: string
+}
+
+export interface SecurityPolicy {
+  admin_totp_required: boolean
+  max_failed_logins: number
+  lockout_minutes: number
+  session_idle_minutes: number
+  password_rule: string
+}
+
+export type UsersQuery = {
+  /** User name or display name. */
+  q?: string
+  page?: number
+  page_size?: number
+}
+
+export interface UserCreate {
+  username: string
+  display_name: string
+  password: string
+  roles: string[]
+  unit_id: number | null
+}
+
+/** What may change; roles and active not on one's own account, totp_required by the 安全管理员 only. */
+export interface UserUpdate {
+  display_name?: string
+  unit_id?: number | null
+  roles?: string[]
+  active?: boolean
+  totp_required?: boolean
+}
+
+export type AuditQuery = {
+  /** User name. */
+  user?: string
+  object_type?: string
+  object_id?: string
+  /** An action code such as unit.create. */
+  action?: string
+  /** Beijing calendar days YYYY-MM-DD; `to` is the whole of that day. */
+  from?: string
+  to?: string
+  page?: number
+  page_size?: number
+}
+
+export const adminApi = {
+  users: (query: UsersQuery) => api.get<Paged<UserAccount>>('/api/users', query),
+  createUser: (body: UserCreate) => api.post<UserAccount>('/api/users', body),
+  updateUser: (id: number, body: UserUpdate) => api.put<UserAccount>(`/api/users/${id}`, body),
+  resetPassword: (id: number, newPassword: string) =>
+    api.post(`/api/users/${id}/reset-password`, { new_password: newPassword }),
+  unlockUser: (id: number) => api.post(`/api/users/${id}/unlock`, {}),
+  roles: () => api.get<{ items: Role[] }>('/api/roles'),
+
+  securityPolicy: () => api.get<SecurityPolicy>('/api/security/policy'),
+  updateSecurityPolicy: (body: Partial<Pick<SecurityPolicy, 'admin_totp_required'>>) =>
+    api.put<SecurityPolicy>('/api/security/policy', body),
+
+  audit: (query: AuditQuery) => api.get<Paged<AuditEntry>>('/api/audit', query),
+  verifyAudit: () => api.get<AuditVerify>('/api/audit/verify'),
+}
