@@ -151,7 +151,8 @@ class BodyWriter {
     std::string props;
     if (break_before_) props += "<w:pageBreakBefore/>";
     break_before_ = false;
-    // pageBreakBefore belongs between keepLines and framePr; every ppr here starts after it.
+    // Schema order: pStyle, keepNext, keepLines, pageBreakBefore, then the rest; no `ppr` written
+    // here holds keepNext or keepLines (the styles do).
     out_ += ParaXml(style, props + std::string(ppr), content);
     after_table_ = false;
   }
@@ -191,8 +192,9 @@ class BodyWriter {
     const bool has_line = !CleanText(m.issuer).empty() || !CleanText(m.date).empty();
     // §7.2.2: the marking on the second line of the 版心, flush left.
     if (has_marking) Emit("FzMarking", fmt::format(R"(<w:spacing w:before="{}"/>)", g_.line_pitch), RunXml(m.marking));
-    const std::string rule = fmt::format(
-        R"(<w:pBdr><w:bottom w:val="single" w:sz="12" w:space="{}" w:color="{}"/></w:pBdr>)", 4, kMastheadRed);
+    // The red rule: 1.5 pt, 4 pt from the line box, which puts it about 4 mm under the glyphs (§7.2.7).
+    const std::string rule =
+        fmt::format(R"(<w:pBdr><w:bottom w:val="single" w:sz="12" w:space="4" w:color="{}"/></w:pBdr>)", kMastheadRed);
     // §7.2.4: the top of the 发文机关标志 35 mm below the top of the 版心. Exact line height 1.2 em;
     // the glyphs' top sits about 0.1 em below the line's top.
     const double pt = MastheadPoints(doc_);
@@ -203,7 +205,8 @@ class BodyWriter {
          fmt::format(R"({}<w:spacing w:before="{}" w:line="{}" w:lineRule="exact"/>)",
                      has_issue || has_line ? "" : rule, std::max(before, 0), line),
          RunXml(m.organ, {}, fmt::format(R"(<w:sz w:val="{0}"/><w:szCs w:val="{0}"/>)", std::lround(pt * 2))));
-    // §7.2.5 puts the 发文字号 two blank lines under the 发文机关标志; the 期号 takes its place.
+    // §7.2.5 puts the 发文字号 two blank lines under the 发文机关标志; the 期号 takes its place, one
+    // blank line under as 简报 mastheads have it, which keeps the head in the upper part of page 1.
     if (has_issue)
       Emit("FzIssueNo", fmt::format(R"({}<w:spacing w:before="{}"/>)", has_line ? "" : rule, g_.line_pitch),
            RunXml(m.issue_no));
