@@ -1,6 +1,7 @@
 #include "supervision/catalog.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <set>
 
@@ -25,10 +26,12 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kPersonFieldIds[] = {"age", "female", "pregnant", "nursing_infant", "identity_unknown",
-                                                "vulnerable", "in_custody", "role"};
-constexpr std::string_view kCaseFieldIds[] = {"serious", "fast_track"};
+                                                "vulnerable", "in_custody", "role", "under_cq"};
+constexpr std::string_view kCaseFieldIds[] = {"serious", "fast_track", "many_people"};
+static_assert(std::size(kPersonFieldIds) == static_cast<std::size_t>(PersonField::kCount));
+static_assert(std::size(kCaseFieldIds) == static_cast<std::size_t>(CaseField::kCount));
 
-enum class ValueKind { kInt, kBool, kTime, kLocation, kApprover, kBasis, kRole, kText };
+enum class ValueKind { kInt, kBool, kTime, kClock, kLocation, kApprover, kBasis, kRole, kReleaseMode, kText };
 
 ValueKind KindOf(FieldRef f) {
   switch (f.source) {
@@ -40,6 +43,7 @@ ValueKind KindOf(FieldRef f) {
     case FieldSource::kEvent: break;
   }
   if (f.index == kEventTimeField) return ValueKind::kTime;
+  if (f.index == kEventTimeOfDayField) return ValueKind::kClock;
   switch (static_cast<Attr>(f.index)) {
     case Attr::kEnd:
     case Attr::kAvStart:
@@ -47,8 +51,11 @@ ValueKind KindOf(FieldRef f) {
     case Attr::kRequestedAt: return ValueKind::kTime;
     case Attr::kOfficers:
     case Attr::kNewLimit:
-    case Attr::kDays: return ValueKind::kInt;
+    case Attr::kDays:
+    case Attr::kOffences:
+    case Attr::kGangSize: return ValueKind::kInt;
     case Attr::kLocation: return ValueKind::kLocation;
+    case Attr::kReleaseMode: return ValueKind::kReleaseMode;
     case Attr::kApproverLevel: return ValueKind::kApprover;
     case Attr::kBasis: return ValueKind::kBasis;
     case Attr::kPerson:
@@ -100,6 +107,7 @@ Result<FieldRef> ParseFieldRef(const std::string& text, const RuleCtx& ctx, std:
   const std::string tail = dot == std::string::npos ? "" : text.substr(dot + 1);
   if (head == "event") {
     if (tail == "time") return FieldRef{FieldSource::kEvent, kEventTimeField};
+    if (tail == "time_of_day") return FieldRef{FieldSource::kEvent, kEventTimeOfDayField};
     if (auto a = AttrFromId(tail)) return FieldRef{FieldSource::kEvent, static_cast<std::uint8_t>(*a)};
   } else if (head == "person") {
     for (size_t i = 0; i < std::size(kPersonFieldIds); ++i)
@@ -129,6 +137,19 @@ Result<std::int64_t> ParseValue(const json& v, ValueKind kind, const RuleCtx& ct
     case ValueKind::kApprover: return from_list(ApproverLevels(), "审批人层级");
     case ValueKind::kBasis: return from_list(Bases(), "依据");
     case ValueKind::kRole: return from_list(PersonRoles(), "人员角色");
+    case ValueKind::kReleaseMode: return from_list(ReleaseModes(), "离开方式");
+    case ValueKind::kClock: {
+      // "HH:MM" or "HH:MM:SS", local time of day.
+      const std::string t = v.is_string() ? v.get<std::string>() : std::string();
+      const auto digit = [&](size_t i) { return std::isdigit(static_cast<unsigned char>(t[i])) != 0; };
+      const bool ok = (t.size() == 5 || (t.size() == 8 && t[5] == ':' && digit(6) && digit(7))) && t[2] == ':' &&
+                      digit(0) && digit(1) && digit(3) && digit(4);
+      const int hh = ok ? (t[0] - '0') * 10 + (t[1] - '0') : -1;
+      const int mm = ok ? (t[3] - '0') * 10 + (t[4] - '0') : -1;
+      const int ss = ok && t.size() == 8 ? (t[6] - '0') * 10 + (t[7] - '0') : 0;
+      if (!ok || hh > 23 || mm > 59 || ss > 59) return ctx.Fail(where, "的值必须是一天中的时刻“HH:MM”或“HH:MM:SS”");
+      return std::int64_t{hh} * 3600 + mm * 60 + ss;
+    }
     case ValueKind::kTime:
     case ValueKind::kText: break;
   }
@@ -202,13 +223,15 @@ Result<Condition> ParseCondition(const json& c, const RuleCtx& ctx, const std::s
   return out;
 }
 
-Result<std::vector<Condition>> Conditions(const json& obj, const char* key, const RuleCtx& ctx) {
+// `prefix` places the list inside the rule ("extensions[1]." → "extensions[1].requires[0]").
+Result<std::vector<Condition>> Conditions(const json& obj, const char* key, const RuleCtx& ctx,
+                                          std::string_view prefix = "") {
   std::vector<Condition> out;
   auto it = obj.find(key);
   if (it == obj.end()) return out;
-  if (!it->is_array()) return ctx.Fail(key, "必须是条件数组");
+  if (!it->is_array()) return ctx.Fail(fmt::format("{}{}", prefix, key), "必须是条件数组");
   for (size_t i = 0; i < it->size(); ++i) {
-    auto c = ParseCondition((*it)[i], ctx, fmt::format("{}[{}]", key, i));
+    auto c = ParseCondition((*it)[i], ctx, fmt::format("{}{}[{}]", prefix, key, i));
     if (!c) return std::unexpected(c.error());
     out.push_back(*std::move(c));
   }
@@ -244,6 +267,17 @@ Result<Period> ParsePeriod(const json& v, const RuleCtx& ctx, const char* key, s
   return p;
 }
 
+// Event attributes a list of conditions reads (bit set of Attr).
+std::uint64_t EventAttrsRead(const std::vector<Condition>& conds) {
+  std::uint64_t bits = 0;
+  for (const auto& c : conds) {
+    bits |= EventAttrsRead(c.any);
+    for (const FieldRef* f : {&c.field, c.ref ? &*c.ref : nullptr})
+      if (f && f->source == FieldSource::kEvent && f->index < kAttrCount) bits |= std::uint64_t{1} << f->index;
+  }
+  return bits;
+}
+
 Result<std::vector<std::int8_t>> VocabList(const json& obj, const char* key, std::span<const VocabEntry> list,
                                            const RuleCtx& ctx, const std::string& where) {
   std::vector<std::int8_t> out;
@@ -261,9 +295,10 @@ Result<std::vector<std::int8_t>> VocabList(const json& obj, const char* key, std
 Result<ExtensionSpec> ParseExtension(const json& e, const RuleCtx& ctx, const std::string& where,
                                      const Rule& rule) {
   if (!e.is_object()) return ctx.Fail(where, "必须是对象");
-  static const std::set<std::string> kKnown = {"name", "approver_levels", "bases", "for_triggers", "from_limit",
-                                               "new_limit", "add", "max_times", "rebase_on",
-                                               "request_lead_days"};
+  static const std::set<std::string> kKnown = {"name",       "approver_levels",   "bases", "for_triggers",
+                                               "from_limit", "new_limit",         "add",   "max_times",
+                                               "rebase_on",  "request_lead_days", "unit",  "requires",
+                                               "facts_label"};
   for (auto it = e.begin(); it != e.end(); ++it)
     if (!kKnown.contains(it.key())) return ctx.Fail(where, fmt::format("含有不认识的字段“{}”", it.key()));
   ExtensionSpec x;
@@ -307,8 +342,28 @@ Result<ExtensionSpec> ParseExtension(const json& e, const RuleCtx& ctx, const st
   }
   const int modes = (x.new_limit > 0) + (x.add > 0) + x.rebase_on.has_value();
   if (modes != 1) return ctx.Fail(where, "必须且只能有 new_limit、add、rebase_on 之一");
-  if (x.new_limit > 0 && x.new_limit <= rule.limit.value && !rule.limit_from)
-    return ctx.Fail(where, fmt::format("的 new_limit {} 不大于基本期限 {}", x.new_limit, rule.limit.value));
+  if (auto u = e.find("unit"); u != e.end()) {
+    auto unit = u->is_string() ? TimeUnitFromId(u->get<std::string>()) : std::nullopt;
+    if (!unit) return ctx.Fail(where, fmt::format("的 unit {} 无效，应为 hours、days 或 months", u->dump()));
+    if (x.new_limit == 0) return ctx.Fail(where, "的 unit 只能与 new_limit 同用");
+    if (*unit != rule.limit.unit) x.unit = *unit;
+  }
+  const TimeUnit unit = x.unit.value_or(rule.limit.unit);
+  if (x.new_limit > 0 && !rule.limit_from &&
+      ApproxHours(x.new_limit, unit) <= ApproxHours(rule.limit.value, rule.limit.unit))
+    return ctx.Fail(where, fmt::format("的 new_limit {}{} 不长于基本期限 {}{}", x.new_limit, TimeUnitZh(unit),
+                                       rule.limit.value, TimeUnitZh(rule.limit.unit)));
+  auto facts = Conditions(e, "requires", ctx, where + ".");
+  if (!facts) return std::unexpected(facts.error());
+  x.requires_ = *std::move(facts);
+  for (size_t i = 0; i < x.requires_.size(); ++i)
+    if (x.requires_[i].label.empty()) return ctx.Fail(fmt::format("{}.requires[{}]", where, i), "缺少中文说明 label");
+  if (x.requires_.size() > 64) return ctx.Fail(where, "的 requires 最多 64 项");
+  x.facts_attrs = EventAttrsRead(x.requires_);
+  if (auto fl = e.find("facts_label"); fl != e.end()) {
+    if (!fl->is_string() || fl->get<std::string>().empty()) return ctx.Fail(where, "的 facts_label 必须是非空文本");
+    x.facts_label = fl->get<std::string>();
+  }
   return x;
 }
 
@@ -321,7 +376,7 @@ Result<Rule> ParseRule(const json& r, size_t index, std::string_view source) {
   static const std::set<std::string> kKnown = {
       "id", "name", "kind", "case_type", "scope", "status", "enabled", "trigger", "when", "stop", "exempt",
       "restart", "requires", "limit", "holiday_roll", "exclude", "extensions", "defer_start", "pre_warn",
-      "effective_from", "effective_until", "legal_basis", "note"};
+      "effective_from", "effective_until", "legal_basis", "note", "spec_id", "limit_when", "request_for"};
   for (auto it = r.begin(); it != r.end(); ++it)
     if (!kKnown.contains(it.key())) return ctx.Fail(it.key(), "是不认识的字段");
   Rule rule;
@@ -339,6 +394,7 @@ Result<Rule> ParseRule(const json& r, size_t index, std::string_view source) {
   if (auto e = text("name", true, rule.name)) return std::unexpected(*e);
   if (auto e = text("legal_basis", true, rule.legal_basis)) return std::unexpected(*e);
   if (auto e = text("note", false, rule.note)) return std::unexpected(*e);
+  if (auto e = text("spec_id", false, rule.spec_id)) return std::unexpected(*e);
   auto choice = [&](const char* key, std::initializer_list<std::string_view> allowed, int& out) -> std::optional<Error> {
     auto it = r.find(key);
     if (it == r.end() || !it->is_string()) return ctx.Fail(key, "缺失或不是文本").error();
@@ -353,7 +409,8 @@ Result<Rule> ParseRule(const json& r, size_t index, std::string_view source) {
     return ctx.Fail(key, fmt::format("的值“{}”无效", it->get<std::string>())).error();
   };
   int kind = 0, case_type = 0, scope = 0, status = 0;
-  if (auto e = choice("kind", {"deadline", "requirement", "presence", "reference"}, kind)) return std::unexpected(*e);
+  if (auto e = choice("kind", {"deadline", "requirement", "presence", "reference", "request"}, kind))
+    return std::unexpected(*e);
   if (auto e = choice("case_type", {"criminal", "administrative", "any"}, case_type)) return std::unexpected(*e);
   if (auto e = choice("status", {"V", "S", "U"}, status)) return std::unexpected(*e);
   rule.kind = static_cast<RuleKind>(kind);
@@ -367,6 +424,22 @@ Result<Rule> ParseRule(const json& r, size_t index, std::string_view source) {
   if (en == r.end() || !en->is_boolean()) return ctx.Fail("enabled", "必须是 true 或 false");
   rule.enabled = en->get<bool>();
 
+  if (rule.kind == RuleKind::kRequest) {
+    // A request clock has no events of its own: it follows the clock of `request_for` (resolved once
+    // every rule is read) and the extension_request events naming that rule.
+    for (const char* key : {"trigger", "stop", "exempt", "restart", "when", "requires", "limit", "holiday_roll",
+                            "exclude", "extensions", "defer_start", "limit_when", "effective_from", "effective_until"})
+      if (r.contains(key)) return ctx.Fail(key, "不用于 request 规则（提请期限随 request_for 所指规则的期限计算）");
+    if (auto e = text("request_for", true, rule.request_for)) return std::unexpected(*e);
+    if (auto p = r.find("pre_warn"); p != r.end()) {
+      auto lead = ParsePeriod(*p, ctx, "pre_warn", nullptr);
+      if (!lead) return std::unexpected(lead.error());
+      rule.pre_warn_lead = *lead;
+    }
+    rule.limit.unit = TimeUnit::kDays;
+    return rule;
+  }
+  if (r.contains("request_for")) return ctx.Fail("request_for", "只用于 request 规则");
   const bool evaluated = rule.kind != RuleKind::kReference;
   auto triggers = EventList(r, "trigger", ctx, evaluated);
   if (!triggers) return std::unexpected(triggers.error());
@@ -400,6 +473,33 @@ Result<Rule> ParseRule(const json& r, size_t index, std::string_view source) {
     rule.limit = *p;
   } else if (rule.kind == RuleKind::kDeadline) {
     return ctx.Fail("limit", "缺失（期限类规则必须有期限）");
+  }
+  if (auto lw = r.find("limit_when"); lw != r.end()) {
+    if (rule.kind != RuleKind::kDeadline || rule.limit_from)
+      return ctx.Fail("limit_when", "只用于有固定期限的 deadline 规则");
+    if (!lw->is_array() || lw->empty()) return ctx.Fail("limit_when", "必须是非空数组");
+    for (size_t i = 0; i < lw->size(); ++i) {
+      const json& item = (*lw)[i];
+      const std::string where = fmt::format("limit_when[{}]", i);
+      if (!item.is_object()) return ctx.Fail(where, "必须是对象（when、value、label）");
+      for (auto it = item.begin(); it != item.end(); ++it)
+        if (it.key() != "when" && it.key() != "value" && it.key() != "label")
+          return ctx.Fail(where, fmt::format("含有不认识的字段“{}”", it.key()));
+      LimitCase lc;
+      auto conds = Conditions(item, "when", ctx, where + ".");
+      if (!conds) return std::unexpected(conds.error());
+      lc.when = *std::move(conds);
+      if (lc.when.empty()) return ctx.Fail(where, "的 when 不能为空");
+      auto v = item.find("value");
+      if (v == item.end() || !v->is_number_integer() || v->get<std::int64_t>() < 1 || v->get<std::int64_t>() > 10000)
+        return ctx.Fail(where, "的 value 必须是 1 到 10000 之间的整数（单位同 limit）");
+      lc.value = static_cast<std::int32_t>(v->get<std::int64_t>());
+      if (auto l = item.find("label"); l != item.end()) {
+        if (!l->is_string()) return ctx.Fail(where, "的 label 必须是文本");
+        lc.label = l->get<std::string>();
+      }
+      rule.limit_when.push_back(std::move(lc));
+    }
   }
   if (auto h = r.find("holiday_roll"); h != r.end()) {
     if (!h->is_boolean()) return ctx.Fail("holiday_roll", "必须是 true 或 false");
@@ -453,10 +553,72 @@ Result<Rule> ParseRule(const json& r, size_t index, std::string_view source) {
   return rule;
 }
 
+// Cross-rule checks once every rule is read: request rules point at a deadline rule with a request
+// lead, at most one each; rules an extension may name by the same spec_id never apply to the same
+// act (their law versions do not overlap).
+std::optional<Error> LinkRules(Catalog& catalog, std::string_view source) {
+  auto fail = [&](size_t i, std::string_view field, std::string_view what) {
+    return Error{ErrorCode::kInvalidArgument,
+                 fmt::format("{}：规则 {} 的字段“{}”{}", source, catalog.rules[i].id, field, what),
+                 fmt::format("rules[{}].{}", i, field), "invalid_catalog"};
+  };
+  std::vector<int> watched(catalog.rules.size(), -1);
+  for (size_t i = 0; i < catalog.rules.size(); ++i) {
+    Rule& r = catalog.rules[i];
+    if (!r.spec_id.empty() && r.spec_id != r.id && catalog.FindRule(r.spec_id) >= 0)
+      return fail(i, "spec_id", fmt::format("“{}”与另一条规则的编号相同", r.spec_id));
+    if (r.kind != RuleKind::kRequest) continue;
+    const int p = catalog.FindRule(r.request_for);
+    if (p < 0) return fail(i, "request_for", fmt::format("所指的规则“{}”不存在", r.request_for));
+    const Rule& parent = catalog.rules[p];
+    const bool lead = std::any_of(parent.extensions.begin(), parent.extensions.end(),
+                                  [](const ExtensionSpec& x) { return x.request_lead_days > 0; });
+    if (parent.kind != RuleKind::kDeadline || !lead)
+      return fail(i, "request_for",
+                  fmt::format("所指的规则“{}”没有规定提请期限（request_lead_days）的延长", r.request_for));
+    if (watched[p] >= 0)
+      return fail(i, "request_for",
+                  fmt::format("所指的规则“{}”已由规则 {} 计算提请期限", r.request_for, catalog.rules[watched[p]].id));
+    if (r.case_type != parent.case_type) return fail(i, "case_type", "应与 request_for 所指规则相同");
+    watched[p] = static_cast<int>(i);
+    r.request_parent = p;
+    r.scope = parent.scope;
+  }
+  for (size_t i = 0; i < catalog.rules.size(); ++i) {
+    const Rule& a = catalog.rules[i];
+    if (a.spec_id.empty() || a.extensions.empty()) continue;
+    for (size_t j = i + 1; j < catalog.rules.size(); ++j) {
+      const Rule& b = catalog.rules[j];
+      if (b.spec_id != a.spec_id || b.extensions.empty()) continue;
+      const bool disjoint = (a.effective_until && b.effective_from && *a.effective_until < *b.effective_from) ||
+                            (b.effective_until && a.effective_from && *b.effective_until < *a.effective_from);
+      if (!disjoint)
+        return fail(j, "spec_id",
+                    fmt::format("与规则 {} 相同（“{}”），但两者适用的行为日期重叠，延长审批无法确定版本", a.id, a.spec_id));
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+bool InForce(const Rule& r, EpochSeconds act) {
+  if (!r.effective_from && !r.effective_until) return true;
+  const CivilDate d = LocalDateOf(act);
+  if (r.effective_from && d < *r.effective_from) return false;
+  if (r.effective_until && d > *r.effective_until) return false;
+  return true;
+}
 
 void Catalog::BuildIndex() {
   for (auto& v : by_event) v.clear();
+  request_rule_of.assign(rules.size(), -1);
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const Rule& r = rules[i];
+    if (r.enabled && r.kind == RuleKind::kRequest && r.request_parent >= 0 &&
+        static_cast<size_t>(r.request_parent) < rules.size())
+      request_rule_of[r.request_parent] = static_cast<std::int32_t>(i);
+  }
   auto add = [&](EventType t, std::uint16_t rule, std::uint16_t role) {
     auto& refs = by_event[static_cast<int>(t)];
     for (auto& ref : refs) {
@@ -479,6 +641,7 @@ void Catalog::BuildIndex() {
     for (const auto& x : r.extensions)
       if (x.rebase_on) add(*x.rebase_on, idx, kRoleRebase);
     if (!r.extensions.empty()) add(EventType::kExtensionApproved, idx, kRoleExtension);
+    if (request_rule_of[i] >= 0) add(EventType::kExtensionRequest, idx, kRoleRequest);
     if (r.exclude_appraisal) {
       add(EventType::kAppraisalStart, idx, kRoleExcludeStart);
       add(EventType::kAppraisalEnd, idx, kRoleExcludeEnd);
@@ -496,6 +659,12 @@ int Catalog::FindRule(std::string_view id) const {
   return -1;
 }
 
+bool Catalog::Extensible(std::string_view name) const {
+  for (const Rule& r : rules)
+    if (r.NamedBy(name) && !r.extensions.empty()) return true;
+  return false;
+}
+
 Result<Catalog> ParseCatalog(std::string_view json_text, std::string_view source) {
   const auto doc = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object())
@@ -511,9 +680,17 @@ Result<Catalog> ParseCatalog(std::string_view json_text, std::string_view source
       auto bad = [&](std::string_view what) {
         return Invalid(fmt::format("{}的“{}”{}", source, field, what), field, "invalid_catalog");
       };
-      if (it.key() == "request_lead_inclusive") {
+      if (it.key() == "request_lead_inclusive" || it.key() == "extension_facts_required") {
         if (!it->is_boolean()) return bad("必须是 true 或 false");
-        catalog.settings.request_lead_inclusive = it->get<bool>();
+        (it.key() == "request_lead_inclusive" ? catalog.settings.request_lead_inclusive
+                                              : catalog.settings.extension_facts_required) = it->get<bool>();
+        continue;
+      }
+      if (it.key() == "request_lapse") {
+        if (*it == "pre_warn") catalog.settings.request_lapse = RequestLapse::kPreWarn;
+        else if (*it == "overdue") catalog.settings.request_lapse = RequestLapse::kOverdue;
+        else if (*it == "not_applicable") catalog.settings.request_lapse = RequestLapse::kNotApplicable;
+        else return bad("必须是 pre_warn、overdue 或 not_applicable");
         continue;
       }
       if (it.key() == "hour_reading") {
@@ -545,6 +722,7 @@ Result<Catalog> ParseCatalog(std::string_view json_text, std::string_view source
                      "invalid_catalog");
     catalog.rules.push_back(*std::move(rule));
   }
+  if (auto err = LinkRules(catalog, source)) return std::unexpected(*err);
   catalog.BuildIndex();
   return catalog;
 }

@@ -177,5 +177,136 @@ TEST(ParseCatalog, OtherErrors) {
   EXPECT_FALSE(ParseCatalog(R"({"rules": {}})"));
 }
 
+TEST(ParseCatalog, NewFieldsAreValidated) {
+  json lapse = Base();
+  lapse["settings"]["request_lapse"] = "ignore";
+  EXPECT_NE(ErrorOf(lapse).find("settings.request_lapse"), std::string::npos);
+  json facts_setting = Base();
+  facts_setting["settings"]["extension_facts_required"] = 1;
+  EXPECT_NE(ErrorOf(facts_setting).find("settings.extension_facts_required"), std::string::npos);
+
+  json limit_when = Base();
+  limit_when["rules"][0]["limit_when"] = json::parse(R"([{"when": [], "value": 12}])");
+  EXPECT_NE(ErrorOf(limit_when).find("limit_when[0]"), std::string::npos);
+  limit_when["rules"][0]["limit_when"] =
+      json::parse(R"([{"when": [{"field": "case.many_people", "op": "eq", "value": true}], "value": 12, "label": "x"}])");
+  EXPECT_TRUE(ParseCatalog(limit_when.dump()));
+
+  json clock = Base();
+  clock["rules"][0]["when"] = json::parse(R"([{"field": "event.time_of_day", "op": "ge", "value": "25:00"}])");
+  EXPECT_NE(ErrorOf(clock).find("HH:MM"), std::string::npos);
+  clock["rules"][0]["when"] = json::parse(R"([{"field": "event.time_of_day", "op": "ge", "value": "21:00"}])");
+  EXPECT_TRUE(ParseCatalog(clock.dump()));
+
+  // An extension may change the unit (24 hours → 3 days) but must still be longer.
+  json unit = Base();
+  unit["rules"][0]["extensions"] = json::parse(R"([{"name": "x", "new_limit": 3, "unit": "days"}])");
+  EXPECT_TRUE(ParseCatalog(unit.dump()));
+  unit["rules"][0]["extensions"] = json::parse(R"([{"name": "x", "new_limit": 1, "unit": "days"}])");
+  EXPECT_NE(ErrorOf(unit).find("不长于基本期限"), std::string::npos);
+  unit["rules"][0]["extensions"] = json::parse(R"([{"name": "x", "add": 1, "unit": "days"}])");
+  EXPECT_NE(ErrorOf(unit).find("new_limit"), std::string::npos);
+
+  // Facts of an extension need labels.
+  json facts = Base();
+  facts["rules"][0]["extensions"] =
+      json::parse(R"([{"name": "x", "new_limit": 48, "requires": [{"field": "event.offences", "op": "ge", "value": 3}]}])");
+  EXPECT_NE(ErrorOf(facts).find("extensions[0].requires[0]"), std::string::npos);
+
+  // Request rules point at a deadline rule whose extensions have a request lead, once.
+  json request = Base();
+  request["rules"][0]["extensions"] = json::parse(R"([{"name": "x", "add": 24, "request_lead_days": 1}])");
+  request["rules"].push_back(json::parse(R"({"id": "T-1-request", "name": "提请", "kind": "request",
+      "case_type": "criminal", "status": "V", "enabled": true, "request_for": "T-1", "legal_basis": "测试"})"));
+  EXPECT_TRUE(ParseCatalog(request.dump())) << ErrorOf(request);
+  json twice = request;
+  twice["rules"].push_back(twice["rules"][1]);
+  twice["rules"][2]["id"] = "T-1-request-2";
+  EXPECT_NE(ErrorOf(twice).find("已由规则 T-1-request"), std::string::npos) << ErrorOf(twice);
+  json no_lead = request;
+  no_lead["rules"][0]["extensions"][0].erase("request_lead_days");
+  EXPECT_NE(ErrorOf(no_lead).find("request_lead_days"), std::string::npos);
+  json no_parent = request;
+  no_parent["rules"][1]["request_for"] = "T-9";
+  EXPECT_NE(ErrorOf(no_parent).find("T-9"), std::string::npos);
+  json with_trigger = request;
+  with_trigger["rules"][1]["trigger"] = {"detain"};
+  EXPECT_NE(ErrorOf(with_trigger).find("trigger"), std::string::npos);
+
+  // Two versions named by one spec id must not overlap in time.
+  json versions = Base();
+  versions["rules"][0]["extensions"] = json::parse(R"([{"name": "x", "new_limit": 48}])");
+  versions["rules"][0]["spec_id"] = "T";
+  versions["rules"][0]["effective_until"] = "2025-12-31";
+  versions["rules"].push_back(versions["rules"][0]);
+  versions["rules"][1]["id"] = "T-2";
+  versions["rules"][1].erase("effective_until");
+  versions["rules"][1]["effective_from"] = "2026-01-01";
+  EXPECT_TRUE(ParseCatalog(versions.dump())) << ErrorOf(versions);
+  versions["rules"][1]["effective_from"] = "2025-06-01";
+  EXPECT_NE(ErrorOf(versions).find("重叠"), std::string::npos) << ErrorOf(versions);
+  json clash = Base();
+  clash["rules"][0]["spec_id"] = "T-1";  // its own id: fine
+  EXPECT_TRUE(ParseCatalog(clash.dump()));
+  clash["rules"].push_back(clash["rules"][0]);
+  clash["rules"][1]["id"] = "T-2";  // names another rule's id
+  EXPECT_NE(ErrorOf(clash).find("编号相同"), std::string::npos);
+}
+
+// The server keeps earlier catalog versions as JSON (rule_catalog_versions) and parses them again:
+// a catalog written before the fields of this version (spec_id, limit_when, extension unit/requires/
+// facts_label, request rules, settings request_lapse / extension_facts_required) still parses.
+json WithoutNewFields(json doc) {
+  doc["settings"].erase("request_lapse");
+  doc["settings"].erase("extension_facts_required");
+  json rules = json::array();
+  for (json rule : doc["rules"]) {
+    if (rule.value("kind", "") == "request") continue;
+    rule.erase("spec_id");
+    rule.erase("limit_when");
+    if (rule.contains("extensions"))
+      for (auto& x : rule["extensions"]) {
+        x.erase("requires");
+        x.erase("facts_label");
+        if (x.contains("unit")) {
+          x.erase("unit");
+          x["new_limit"] = 72;  // the old ADM-ACCEPT-01 extension, in hours
+        }
+      }
+    rules.push_back(rule);
+  }
+  doc["rules"] = rules;
+  return doc;
+}
+
+TEST(ParseCatalog, OlderStoredCatalogStillParses) {
+  const json old = WithoutNewFields(json::parse(ShippedCatalogJson()));
+  auto parsed = ParseCatalog(old.dump(), "规则目录第 1 版");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->settings.request_lapse, RequestLapse::kPreWarn);
+  EXPECT_FALSE(parsed->settings.extension_facts_required);
+  EXPECT_EQ(parsed->FindRule("CRIM-ARREST-02-request"), -1);
+  for (std::int32_t r : parsed->request_rule_of) EXPECT_EQ(r, -1);
+  EXPECT_EQ(parsed->rules.size() + 1, ShippedCatalog().rules.size());
+}
+
+TEST(ShippedCatalog, ExtensionRequestsAndVersions) {
+  const Catalog& c = ShippedCatalog();
+  const int arrest = c.FindRule("CRIM-ARREST-02");
+  const int request = c.FindRule("CRIM-ARREST-02-request");
+  ASSERT_GE(request, 0);
+  EXPECT_EQ(c.rules[request].kind, RuleKind::kRequest);
+  EXPECT_EQ(c.rules[request].request_parent, arrest);
+  EXPECT_EQ(c.request_rule_of[arrest], request);
+  EXPECT_TRUE(c.Extensible("ADM-TERM-01"));
+  EXPECT_TRUE(c.Extensible("ADM-SUMMON-01"));
+  EXPECT_FALSE(c.Extensible("AREA-01"));
+  // ADM-ACCEPT-01's 3 days is a day period (spec §1 convention 1), not 72 hours.
+  const Rule& accept = c.rules[c.FindRule("ADM-ACCEPT-01")];
+  ASSERT_EQ(accept.extensions.size(), 1u);
+  EXPECT_EQ(accept.extensions[0].new_limit, 3);
+  EXPECT_EQ(accept.extensions[0].unit, TimeUnit::kDays);
+}
+
 }  // namespace
 }  // namespace fazhi::supervision

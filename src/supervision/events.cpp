@@ -9,10 +9,11 @@ namespace {
 using A = Attr;
 using E = EventType;
 
-constexpr std::uint32_t Attrs(std::initializer_list<Attr> list) {
+constexpr std::uint64_t Bit(Attr a) { return std::uint64_t{1} << static_cast<int>(a); }
+constexpr std::uint64_t Attrs(std::initializer_list<Attr> list) {
   // note and actor are allowed on every event.
-  std::uint32_t bits = (1u << static_cast<int>(A::kNote)) | (1u << static_cast<int>(A::kActor));
-  for (Attr a : list) bits |= 1u << static_cast<int>(a);
+  std::uint64_t bits = Bit(A::kNote) | Bit(A::kActor);
+  for (Attr a : list) bits |= Bit(a);
   return bits;
 }
 constexpr EventTypeSet Prior(std::initializer_list<EventType> list) {
@@ -67,7 +68,9 @@ const std::array<EventTypeInfo, kEventTypeCount> kInfo = {{
     {E::kArrest, "arrest", "逮捕执行", Attrs({A::kPerson}), {}},
     {E::kArrestReceipt, "arrest_receipt", "逮捕执行回执", Attrs({A::kPerson}), Prior({E::kArrest})},
     {E::kExtensionApproved, "extension_approved", "延长审批",
-     Attrs({A::kPerson, A::kItem, A::kRule, A::kApproverLevel, A::kBasis, A::kNewLimit, A::kRequestedAt}), {}},
+     Attrs({A::kPerson, A::kItem, A::kRule, A::kApproverLevel, A::kBasis, A::kNewLimit, A::kRequestedAt, A::kOffences,
+            A::kGangSize, A::kRoving, A::kMajorSuspect}),
+     {}},
     {E::kNewCrimeFound, "new_crime_found", "发现另有重要罪行", Attrs({A::kPerson}), {}},
     {E::kIdentityEstablished, "identity_established", "查清身份", Attrs({A::kPerson}), {}},
     {E::kBail, "bail", "取保候审", Attrs({A::kPerson}), {}},
@@ -79,7 +82,7 @@ const std::array<EventTypeInfo, kEventTypeCount> kInfo = {{
      Prior({E::kMeasureChangeRequest})},
     {E::kTransferProsecution, "transfer_prosecution", "移送起诉", Attrs({A::kPerson}), {}},
     {E::kSupplementaryInvestigation, "supplementary_investigation", "退回补充侦查", Attrs({}), {}},
-    {E::kRelease, "release", "释放", Attrs({A::kPerson}), kHolds},
+    {E::kRelease, "release", "释放", Attrs({A::kPerson, A::kReleaseMode}), kHolds},
     {E::kSeize, "seize", "扣押/扣留", Attrs({A::kItem, A::kOnsite, A::kAvRecorded, A::kOfficers}), {}},
     {E::kSeal, "seal", "查封", Attrs({A::kItem, A::kOnsite, A::kAvRecorded, A::kOfficers}), {}},
     {E::kFreeze, "freeze", "冻结", Attrs({A::kItem}), {}},
@@ -113,6 +116,10 @@ const std::array<EventTypeInfo, kEventTypeCount> kInfo = {{
     {E::kSuspensionRequest, "suspension_request", "暂缓执行申请", Attrs({A::kPerson}), {}},
     {E::kSuspensionDecision, "suspension_decision", "暂缓执行决定", Attrs({A::kPerson}),
      Prior({E::kSuspensionRequest})},
+    {E::kWaitingRoomEnter, "waiting_room_enter", "进入候问室", Attrs({A::kPerson}), Prior({E::kAreaEnter})},
+    {E::kWaitingRoomExit, "waiting_room_exit", "离开候问室", Attrs({A::kPerson}), Prior({E::kWaitingRoomEnter})},
+    {E::kExtensionRequest, "extension_request", "提请延长", Attrs({A::kPerson, A::kItem, A::kRule, A::kBasis, A::kNewLimit}),
+     {}},
 }};
 
 constexpr std::array<std::string_view, kAttrCount> kAttrIds = {
@@ -120,7 +127,7 @@ constexpr std::array<std::string_view, kAttrCount> kAttrIds = {
     "av_end",   "guardian_present", "female_staff_present", "body_camera", "rule", "approver_level",
     "basis",    "new_limit",     "remote",        "designated", "approved",  "onsite",
     "av_recorded", "materials_incomplete", "admin_detention", "has_victim", "has_complainant", "days",
-    "note",     "actor",       "requested_at"};
+    "note",     "actor",       "requested_at", "release_mode", "offences", "gang_size", "roving", "major_suspect"};
 
 constexpr VocabEntry kApprovers[] = {
     {"department_head", "办案部门负责人"},
@@ -162,6 +169,14 @@ constexpr VocabEntry kLocations[] = {
     {"other", "其他地点"},
 };
 
+constexpr VocabEntry kReleaseModes[] = {
+    {"self", "自行离开"},
+    {"family_pickup", "通知家属或监护人领回"},
+    {"escorted_home", "护送至住地"},
+    {"handed_over", "移交其他机关或监管场所"},
+    {"other", "其他"},
+};
+
 constexpr VocabEntry kRoles[] = {{"suspect", "犯罪嫌疑人/违法行为人"}, {"victim", "被害人/被侵害人"},
                                  {"witness", "证人"}, {"other", "其他"}};
 
@@ -187,6 +202,7 @@ std::span<const VocabEntry> ApproverLevels() { return kApprovers; }
 std::span<const VocabEntry> Bases() { return kBases; }
 std::span<const VocabEntry> Locations() { return kLocations; }
 std::span<const VocabEntry> PersonRoles() { return kRoles; }
+std::span<const VocabEntry> ReleaseModes() { return kReleaseModes; }
 
 int VocabIndex(std::span<const VocabEntry> list, std::string_view id) {
   for (size_t i = 0; i < list.size(); ++i)
@@ -195,6 +211,6 @@ int VocabIndex(std::span<const VocabEntry> list, std::string_view id) {
 }
 
 // The table must list every type in enum order; checked once at start-up of any binary.
-static_assert(static_cast<int>(EventType::kCount) == 73, "update kInfo when adding an event type");
+static_assert(static_cast<int>(EventType::kCount) == 76, "update kInfo when adding an event type");
 
 }  // namespace fazhi::supervision

@@ -85,6 +85,9 @@ enum class EventType : std::uint8_t {
   kAdminDetentionExecute,       // admin_detention_execute 行政拘留执行（收拘）
   kSuspensionRequest,           // suspension_request 暂缓执行申请
   kSuspensionDecision,          // suspension_decision 暂缓执行决定
+  kWaitingRoomEnter,            // waiting_room_enter 进入候问室
+  kWaitingRoomExit,             // waiting_room_exit 离开候问室
+  kExtensionRequest,            // extension_request 提请延长（送请批准延长期限）
   kCount
 };
 inline constexpr int kEventTypeCount = static_cast<int>(EventType::kCount);
@@ -118,10 +121,15 @@ enum class Attr : std::uint8_t {
   kNote,                  // note: free text
   kActor,                 // actor: who did it (badge number or name), free text
   kRequestedAt,           // requested_at: when the extension was requested (提请延长)
+  kReleaseMode,           // release_mode: how the person left (closed list, ReleaseModes)
+  kOffences,              // offences: 作案次数 (facts of a CRIM-DETAIN-04 30-day extension)
+  kGangSize,              // gang_size: 共同作案人数，含本人 (结伙作案: 二人以上)
+  kRoving,                // roving: 流窜作案
+  kMajorSuspect,          // major_suspect: 重大嫌疑分子
   kCount
 };
 inline constexpr int kAttrCount = static_cast<int>(Attr::kCount);
-static_assert(kAttrCount <= 32, "EventTypeInfo::attrs is a 32-bit set");
+static_assert(kAttrCount <= 64, "EventTypeInfo::attrs is a 64-bit set");
 
 // A set of event types (the list has more than 64 members, so two words).
 struct EventTypeSet {
@@ -136,7 +144,7 @@ struct EventTypeInfo {
   EventType type;
   std::string_view id;       // stable snake_case identifier used in files and the API
   std::string_view name_zh;  // 中文 name
-  std::uint32_t attrs;       // bit set of Attr the type admits
+  std::uint64_t attrs;       // bit set of Attr the type admits
   // Kinds that must precede this event for the same person/item (empty: none). An event whose
   // type lists prerequisites but has none before it is an impossible order (e.g. release before
   // any detention of that person).
@@ -169,6 +177,9 @@ std::span<const VocabEntry> Bases();
 std::span<const VocabEntry> Locations();
 // 人员角色: suspect 犯罪嫌疑人/违法行为人, victim 被害人/被侵害人, witness 证人, other 其他.
 std::span<const VocabEntry> PersonRoles();
+// 离开方式 (release_mode): self 自行离开, family_pickup 通知家属或监护人领回, escorted_home 护送至住地,
+// handed_over 移交其他机关或监管场所, other 其他.
+std::span<const VocabEntry> ReleaseModes();
 // Index of `id` in `list`, or -1.
 int VocabIndex(std::span<const VocabEntry> list, std::string_view id);
 

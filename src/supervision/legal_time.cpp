@@ -27,6 +27,15 @@ std::string_view TimeUnitZh(TimeUnit u) {
   return "";
 }
 
+std::int64_t ApproxHours(std::int64_t value, TimeUnit unit) {
+  switch (unit) {
+    case TimeUnit::kHours: return value;
+    case TimeUnit::kDays: return value * 24;
+    case TimeUnit::kMonths: return value * 24 * 30;
+  }
+  return value;
+}
+
 EpochSeconds EndOfLocalDay(CivilDate date) { return LocalMidnight(date) + 86400 - 1; }
 
 CivilDate AddMonthsCalc03(CivilDate start, int months) {
@@ -69,19 +78,18 @@ EpochSeconds ComputeDue(EpochSeconds start, Period limit, std::int64_t excluded_
 
 EpochSeconds ComputePreWarn(EpochSeconds due, TimeUnit unit, const CountingSettings& settings,
                             std::optional<Period> lead) {
+  // Day and month limits are read by date: their 预警 starts at 00:00 of a date (§1 convention 6).
+  const auto midnight_before = [&](std::int64_t days) { return LocalMidnight(AddDays(LocalDateOf(due), -days)); };
   if (lead) {
-    switch (lead->unit) {
-      case TimeUnit::kHours: return due - static_cast<EpochSeconds>(lead->value) * 3600;
-      case TimeUnit::kDays: return due - static_cast<EpochSeconds>(lead->value) * 86400;
-      case TimeUnit::kMonths: return due - static_cast<EpochSeconds>(lead->value) * 30 * 86400;
-    }
+    const std::int64_t days = lead->unit == TimeUnit::kMonths ? std::int64_t{lead->value} * 30 : lead->value;
+    if (lead->unit == TimeUnit::kHours) return due - static_cast<EpochSeconds>(lead->value) * 3600;
+    if (unit == TimeUnit::kHours) return due - days * 86400;
+    return midnight_before(days);
   }
   switch (unit) {
     case TimeUnit::kHours: return due - static_cast<EpochSeconds>(settings.pre_warn_hours) * 3600;
-    case TimeUnit::kDays:
-      // 00:00 on the due date (minus the configured number of days).
-      return LocalMidnight(AddDays(LocalDateOf(due), -settings.pre_warn_day_days));
-    case TimeUnit::kMonths: return due - static_cast<EpochSeconds>(settings.pre_warn_month_days) * 86400;
+    case TimeUnit::kDays: return midnight_before(settings.pre_warn_day_days);
+    case TimeUnit::kMonths: return midnight_before(settings.pre_warn_month_days);
   }
   return due;
 }

@@ -33,7 +33,16 @@ enum class HourReading : std::uint8_t {
                   // the hour loses nothing), due = that hour + N h
 };
 
-// Counting settings shared by all rules (catalog "settings"). Defaults are §1 of the spec.
+// What a request clock (kRequest rule) shows once its deadline has passed without a request: a
+// request is only needed when the clock must be extended, so lapsing is not in itself a violation.
+enum class RequestLapse : std::uint8_t {
+  kPreWarn,        // pre_warn (default): a warning that the extension can no longer be requested in time
+  kOverdue,        // overdue: treat it as a violation
+  kNotApplicable,  // not_applicable: say nothing
+};
+
+// Counting and reading settings shared by all rules (catalog "settings"). Defaults are §1 of the
+// spec and the documented readings of docs/supervision-engine.md.
 struct CountingSettings {
   HourReading hour_reading = HourReading::kExact;
   std::int32_t pre_warn_hours = 2;        // hour limits: 预警 at due − N h
@@ -42,7 +51,15 @@ struct CountingSettings {
   // §5 "期限届满七日前" (U): whether a request made exactly N days before the due date counts as
   // in time (true: day −N is allowed; false: it must be earlier).
   bool request_lead_inclusive = true;
+  RequestLapse request_lapse = RequestLapse::kPreWarn;
+  // An extension whose spec lists required facts (CRIM-DETAIN-04 30 days) but whose event records
+  // none of them: false (default) = accepted with a note asking for them; true = refused.
+  bool extension_facts_required = false;
 };
+
+// Rough length of `value` `unit`s in hours (a day as 24 h, a month as 30 days), to compare limits
+// of different units (an extension from 24 hours to 3 days). Not for computing due times.
+std::int64_t ApproxHours(std::int64_t value, TimeUnit unit);
 
 // Last second (23:59:59 local) of `date`.
 EpochSeconds EndOfLocalDay(CivilDate date);
@@ -64,8 +81,11 @@ CivilDate AddMonthsCalc03(CivilDate start, int months);
 EpochSeconds ComputeDue(EpochSeconds start, Period limit, std::int64_t excluded_days, bool holiday_roll,
                         HourReading reading, const Calendar& calendar);
 
-// 预警 instant for a limit of unit `unit` due at `due` (§1 convention 6), or, when
-// `lead` is given, due − lead (lead in hours/days; months lead is taken as 30 days per month).
+// 预警 instant for a limit of unit `unit` due at `due` (§1 convention 6): due − N h for hour limits,
+// 00:00 on (due date − N) for day and month limits. A `lead` (a rule's pre_warn) replaces the
+// default: in hours it is subtracted from the due instant; in days (or months, taken as 30 days
+// each) it counts back whole dates, to 00:00, for day and month limits, and is subtracted as
+// N × 24 h from an hour limit.
 EpochSeconds ComputePreWarn(EpochSeconds due, TimeUnit unit, const CountingSettings& settings,
                             std::optional<Period> lead = std::nullopt);
 

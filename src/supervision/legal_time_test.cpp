@@ -130,11 +130,21 @@ TEST(ComputePreWarn, Defaults) {
   CountingSettings s;
   EXPECT_EQ(L(ComputePreWarn(T("2024-03-05 22:30"), TimeUnit::kHours, s)), "2024-03-05 20:30:00");
   EXPECT_EQ(L(ComputePreWarn(T("2024-03-07 23:59:59"), TimeUnit::kDays, s)), "2024-03-07 00:00:00");
-  EXPECT_EQ(L(ComputePreWarn(T("2024-02-29 23:59:59"), TimeUnit::kMonths, s)), "2024-02-14 23:59:59");
+  // Month limits: 00:00 on the date 15 days before the due date (spec §1 convention 6), not 23:59:59.
+  EXPECT_EQ(L(ComputePreWarn(T("2024-02-29 23:59:59"), TimeUnit::kMonths, s)), "2024-02-14 00:00:00");
+  EXPECT_EQ(L(ComputePreWarn(T("2024-05-10 23:59:59"), TimeUnit::kMonths, s)), "2024-04-25 00:00:00");
   s.pre_warn_day_days = 1;
   EXPECT_EQ(L(ComputePreWarn(T("2024-03-07 23:59:59"), TimeUnit::kDays, s)), "2024-03-06 00:00:00");
   EXPECT_EQ(L(ComputePreWarn(T("2024-03-07 23:59:59"), TimeUnit::kDays, s, Period{6, TimeUnit::kHours})),
             "2024-03-07 17:59:59");
+  // A rule's lead in days counts back whole dates for day and month limits, to 00:00…
+  EXPECT_EQ(L(ComputePreWarn(T("2024-03-07 23:59:59"), TimeUnit::kDays, s, Period{3, TimeUnit::kDays})),
+            "2024-03-04 00:00:00");
+  EXPECT_EQ(L(ComputePreWarn(T("2024-05-10 23:59:59"), TimeUnit::kMonths, s, Period{1, TimeUnit::kMonths})),
+            "2024-04-10 00:00:00");
+  // …and is N × 24 h before an hour limit.
+  EXPECT_EQ(L(ComputePreWarn(T("2024-03-07 10:30"), TimeUnit::kHours, s, Period{1, TimeUnit::kDays})),
+            "2024-03-06 10:30:00");
 }
 
 TEST(LocalDaysBetween, CountsLocalDates) {

@@ -54,7 +54,10 @@ ordered_json ResultsToJson(const CaseTimeline& tl, EpochSeconds at, const Catalo
     PutTime(item, "due", r.due);
     PutTime(item, "pre_warn", r.pre_warn);
     PutTime(item, "since", r.since);
-    if (r.rule->kind == RuleKind::kDeadline && r.trigger_event >= 0 && r.note != ResultNote::kMissingLimit)
+    // A limit only where a clock runs: not for rules not started or not applicable (their limit is
+    // meaningless), nor for requirement/presence/request rules.
+    if (r.rule->kind == RuleKind::kDeadline && r.trigger_event >= 0 && r.note != ResultNote::kMissingLimit &&
+        r.state != RuleState::kNotStarted && r.state != RuleState::kNotApplicable)
       item["limit"] = {{"value", r.limit.value}, {"unit", TimeUnitId(r.limit.unit)}};
     else
       item["limit"] = nullptr;

@@ -40,6 +40,10 @@ int RunSupervise(const SuperviseOptions& options, const Clock& clock, std::ostre
   try {
     EpochSeconds at = clock.Now();
     if (options.at) {
+      // An empty --at is a mistake (a script's unset variable), not a request for "now".
+      if (options.at->find_first_not_of(" \t\r\n") == std::string::npos)
+        return Report(err, Error{ErrorCode::kInvalidArgument,
+                                 "--at 不能为空：请写评估时刻，如“2024-03-05 23:00”；省略 --at 则按当前时间评估", "at"});
       auto parsed = ParseLocalDateTime(*options.at);
       if (!parsed)
         return Report(err, Error{ErrorCode::kInvalidArgument,
@@ -74,8 +78,19 @@ int RunSupervise(const SuperviseOptions& options, const Clock& clock, std::ostre
       e.message = fmt::format("案件事件文件 {}：{}", options.input_path, e.message);
       return Report(err, e);
     }
-    const auto results = Evaluate(*timeline, at, catalog, calendar);
-    out << ResultsToJson(*timeline, at, catalog, results).dump(2) << "\n";
+    auto results = Evaluate(*timeline, at, catalog, calendar);
+    // By default only the rules that apply to the case; --all adds those not started or not applicable.
+    int not_started = 0, not_applicable = 0;
+    if (!options.show_all) {
+      std::erase_if(results, [&](const RuleResult& r) {
+        if (r.state == RuleState::kNotStarted) return ++not_started, true;
+        if (r.state == RuleState::kNotApplicable) return ++not_applicable, true;
+        return false;
+      });
+    }
+    auto doc = ResultsToJson(*timeline, at, catalog, results);
+    if (!options.show_all) doc["omitted"] = {{"not_started", not_started}, {"not_applicable", not_applicable}};
+    out << doc.dump(2) << "\n";
     return 0;
   } catch (const std::exception& e) {
     err << "内部错误：" << e.what() << "\n";

@@ -97,6 +97,8 @@ TEST_P(SupervisionCase, MatchesExpectedResults) {
     SuperviseOptions opt;
     opt.input_path = input.path();
     if (check.contains("at")) opt.at = check["at"].get<std::string>();
+    // Cases see every rule (`fazhi supervise --all`) unless a check asks for the default view.
+    opt.show_all = check.value("all", true);
     if (calendar) opt.calendar_path = calendar->path();
     if (catalog) opt.catalog_path = catalog->path();
     // Without "at" the command must fall back to the clock; "clock" sets it.
@@ -130,6 +132,12 @@ TEST_P(SupervisionCase, MatchesExpectedResults) {
     if (check.contains("at_local")) {
       EXPECT_EQ(doc.at("at_local"), check["at_local"]);
     }
+    // Top-level fields of the document (e.g. "omitted" of the default view).
+    if (check.contains("doc")) {
+      for (auto it = check["doc"].begin(); it != check["doc"].end(); ++it) {
+        EXPECT_EQ(doc.value(it.key(), json()), it.value()) << "document field " << it.key();
+      }
+    }
     std::vector<bool> matched(results.size(), false);
     for (const json& want : check.at("expect")) {
       std::vector<size_t> hits;
@@ -154,8 +162,13 @@ TEST_P(SupervisionCase, MatchesExpectedResults) {
         EXPECT_EQ(got.at(it.key()), it.value()) << want.at("rule_id") << " field " << it.key() << "\nresult: " << got.dump(1);
       }
     }
-    // Every result not named by the case must be idle, so a spurious alert fails the test.
-    if (check.value("others", std::string("idle")) == "idle") {
+    // Every result not named by the case must be idle, so a spurious alert fails the test;
+    // "none": no other result may be printed at all; "any": not checked.
+    const std::string others = check.value("others", std::string("idle"));
+    if (others == "none") {
+      for (size_t i = 0; i < results.size(); ++i)
+        EXPECT_TRUE(matched[i]) << "unexpected result (list it in expect): " << results[i].dump(1);
+    } else if (others == "idle") {
       for (size_t i = 0; i < results.size(); ++i) {
         if (matched[i]) continue;
         const std::string state = results[i].at("state");

@@ -121,10 +121,13 @@ std::optional<std::string> SetAttribute(Event& e, CaseTimeline& tl, Attr attr, c
     case Attr::kRule: {
       if (auto err = need_string(64)) return err;
       e.rule = v.get<std::string>();
-      if (catalog) {
-        const int r = catalog->FindRule(e.rule);
-        if (r < 0) return fmt::format("延长审批所指的规则“{}”不在规则目录中", e.rule);
-        if (catalog->rules[r].extensions.empty()) return fmt::format("延长审批所指的规则“{}”没有可延长的期限", e.rule);
+      // A rule id, or the spec id of versioned rules (ADM-TERM-01 → the version in force on the act).
+      if (catalog && !catalog->Extensible(e.rule)) {
+        const bool known = catalog->FindRule(e.rule) >= 0 ||
+                           std::any_of(catalog->rules.begin(), catalog->rules.end(),
+                                       [&](const Rule& r) { return r.spec_id == e.rule; });
+        if (!known) return fmt::format("延长审批所指的规则“{}”不在规则目录中", e.rule);
+        return fmt::format("延长审批所指的规则“{}”没有可延长的期限", e.rule);
       }
       return std::nullopt;
     }
@@ -148,14 +151,20 @@ std::optional<std::string> SetAttribute(Event& e, CaseTimeline& tl, Attr attr, c
     case Attr::kOfficers:
     case Attr::kNewLimit:
     case Attr::kDays:
+    case Attr::kOffences:
+    case Attr::kGangSize:
       if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > 10000)
         return fmt::format("的“{}”必须是 0 到 10000 之间的整数", key);
       slot = v.get<std::int64_t>();
       return std::nullopt;
     case Attr::kLocation:
     case Attr::kApproverLevel:
-    case Attr::kBasis: {
-      const auto list = attr == Attr::kLocation ? Locations() : attr == Attr::kApproverLevel ? ApproverLevels() : Bases();
+    case Attr::kBasis:
+    case Attr::kReleaseMode: {
+      const auto list = attr == Attr::kLocation        ? Locations()
+                        : attr == Attr::kApproverLevel ? ApproverLevels()
+                        : attr == Attr::kReleaseMode   ? ReleaseModes()
+                                                       : Bases();
       const int i = v.is_string() ? VocabIndex(list, v.get_ref<const std::string&>()) : -1;
       if (i < 0) {
         std::string allowed;
@@ -185,12 +194,62 @@ std::optional<std::pair<std::string, std::string>> CheckEventSpans(const Event& 
     return std::pair{"av_end", "的录音录像结束时间早于开始时间"};
   if (e.Get(Attr::kRequestedAt) != kAbsent && e.Get(Attr::kRequestedAt) > e.time)
     return std::pair{"requested_at", "的申请时间晚于批准时间"};
-  if (e.type == EventType::kExtensionApproved && e.rule.empty())
-    return std::pair{"rule", "（延长审批）必须用 rule 指明延长的是哪条规则"};
+  if ((e.type == EventType::kExtensionApproved || e.type == EventType::kExtensionRequest) && e.rule.empty())
+    return std::pair{"rule", fmt::format("（{}）必须用 rule 指明延长的是哪条规则", EventTypeName(e.type))};
   return std::nullopt;
 }
 
-Result<void> FinishTimeline(CaseTimeline& tl) {
+namespace {
+
+std::string VersionRange(const Rule& r) {
+  if (r.effective_from && r.effective_until)
+    return fmt::format("{} 至 {} 的行为", FormatDate(*r.effective_from), FormatDate(*r.effective_until));
+  if (r.effective_from) return fmt::format("{} 起的行为", FormatDate(*r.effective_from));
+  return fmt::format("{} 及以前的行为", FormatDate(*r.effective_until));
+}
+
+// An extension (or request) naming rule `r` exactly must fit the act it extends: the case type, and
+// the law version in force on the date of the trigger act for the same person/item.
+Result<void> CheckExtensionFits(const CaseTimeline& tl, const Catalog& catalog, size_t i) {
+  const Event& e = tl.events[i];
+  const int ri = catalog.FindRule(e.rule);
+  if (ri < 0) return {};  // a spec id: the engine picks the version by date
+  const Rule& r = catalog.rules[ri];
+  if (r.case_type != CaseType::kAny && r.case_type != tl.case_type)
+    return EventError(static_cast<size_t>(e.input_index), e.id, "rule",
+                      fmt::format("{}所指的规则“{}”只适用于{}案件", EventTypeName(e.type), r.id,
+                                  r.case_type == CaseType::kCriminal ? "刑事" : "行政"));
+  if (!r.effective_from && !r.effective_until) return {};
+  bool fits = false;
+  const Event* act = nullptr;    // an earlier act of the clock that the version does not fit
+  const Rule* other = nullptr;   // the version that fits that act
+  for (size_t j = 0; j < i; ++j) {
+    const Event& t = tl.events[j];
+    if (!SameSubject(e, t)) continue;
+    if (std::find(r.triggers.begin(), r.triggers.end(), t.type) != r.triggers.end()) {
+      if (InForce(r, t.time)) fits = true;
+      else if (!act) act = &t;
+    }
+    if (r.spec_id.empty()) continue;
+    for (const Rule& s : catalog.rules) {
+      if (&s == &r || s.spec_id != r.spec_id || s.extensions.empty()) continue;
+      if (std::find(s.triggers.begin(), s.triggers.end(), t.type) != s.triggers.end() && InForce(s, t.time)) {
+        act = &t;
+        other = &s;
+      }
+    }
+  }
+  if (fits || !act) return {};
+  std::string what = fmt::format("{}所指的规则“{}”只适用于{}，与本案 {} 的{}不符", EventTypeName(e.type), r.id,
+                                 VersionRange(r), FormatDate(LocalDateOf(act->time)), EventTypeName(act->type));
+  if (other) what += fmt::format("（应适用“{}”）", other->id);
+  if (!r.spec_id.empty()) what += fmt::format("；请写规范编号“{}”，由系统按行为日期选择法律版本", r.spec_id);
+  return EventError(static_cast<size_t>(e.input_index), e.id, "rule", what);
+}
+
+}  // namespace
+
+Result<void> FinishTimeline(CaseTimeline& tl, const Catalog* catalog) {
   std::stable_sort(tl.events.begin(), tl.events.end(),
                    [](const Event& a, const Event& b) { return a.time < b.time; });
   // Impossible orders: each event whose type has prerequisites needs one of them earlier (or at
@@ -214,6 +273,13 @@ Result<void> FinishTimeline(CaseTimeline& tl) {
                                     FormatLocalDateTime(e.time), names));
     }
   }
+  if (catalog) {
+    for (size_t i = 0; i < tl.events.size(); ++i) {
+      const Event& e = tl.events[i];
+      if ((e.type == EventType::kExtensionApproved || e.type == EventType::kExtensionRequest) && !e.rule.empty())
+        if (auto ok = CheckExtensionFits(tl, *catalog, i); !ok) return ok;
+    }
+  }
   return {};
 }
 
@@ -226,6 +292,7 @@ Result<CaseTimeline> ParseTimeline(std::string_view json_text, const Catalog* ca
   if (type) tl.case_type = *type == "criminal" ? CaseType::kCriminal : CaseType::kAdministrative;
   tl.serious = in.Bool("serious", "可能判处无期徒刑、死刑或重大犯罪").value_or(false);
   tl.fast_track = in.Bool("fast_track", "快速办理").value_or(false);
+  tl.many_people = in.Bool("many_people", "涉案人数众多").value_or(false);
   auto persons = in.Raw("persons", "人员");
   auto events = in.Raw("events", "事件", /*required=*/true);
   if (auto err = in.Finish()) return std::unexpected(*err);
@@ -253,7 +320,7 @@ Result<CaseTimeline> ParseTimeline(std::string_view json_text, const Catalog* ca
       return EventError(i, e->id, "id", "的编号与前面的事件重复");
     tl.events.push_back(*std::move(e));
   }
-  if (auto ok = FinishTimeline(tl); !ok) return std::unexpected(ok.error());
+  if (auto ok = FinishTimeline(tl, catalog); !ok) return std::unexpected(ok.error());
   return tl;
 }
 

@@ -56,6 +56,7 @@ struct CaseTimeline {
   CaseType case_type = CaseType::kCriminal;
   bool serious = false;      // 可能判处无期徒刑、死刑或其他重大犯罪 (CRIM-INT-02)
   bool fast_track = false;   // 快速办理 (ADM-FAST-01)
+  bool many_people = false;  // 涉案人数众多 (ADM-SUMMON-01 under PSAL25 §97: 12 h without approval)
   std::vector<Person> persons;
   std::vector<std::string> items;  // property codes, in order of first appearance
   std::vector<Event> events;       // sorted by time; equal times keep input order
@@ -64,8 +65,8 @@ struct CaseTimeline {
 // Parses and validates a timeline. Returns InvalidArgument naming the item for: malformed JSON,
 // unknown or missing fields, unknown event types, attributes the type does not admit, malformed
 // times, duplicate event or person ids, events naming undeclared persons, end before start, an
-// extension_approved without a rule (or, when `catalog` is given, naming a rule it lacks), and
-// impossible orders (an event whose prerequisite — e.g. a detention before a release of the same
+// extension_approved without a rule (or, when `catalog` is given, naming a rule it lacks or one that
+// does not fit the act, see FinishTimeline), and impossible orders (an event whose prerequisite — e.g. a detention before a release of the same
 // person — does not come before it). Nothing is partially returned.
 [[nodiscard]] Result<CaseTimeline> ParseTimeline(std::string_view json_text, const Catalog* catalog = nullptr);
 
@@ -85,6 +86,9 @@ std::int32_t ItemIndex(CaseTimeline& tl, const std::string& code);
 // an extension without a rule): the offending key and the error text, or nullopt.
 [[nodiscard]] std::optional<std::pair<std::string, std::string>> CheckEventSpans(const Event& e);
 // Sorts tl.events by time (stable) and refuses impossible orders (InvalidArgument as ParseTimeline).
-[[nodiscard]] Result<void> FinishTimeline(CaseTimeline& tl);
+// With `catalog`, also refuses an extension or extension request naming a rule that does not fit
+// the act it extends: a rule of the other case type, or a law version not in force on the date of
+// the act (e.g. ADM-TERM-01-psal2012 for a case filed in 2026); the message suggests the spec id.
+[[nodiscard]] Result<void> FinishTimeline(CaseTimeline& tl, const Catalog* catalog = nullptr);
 
 }  // namespace fazhi::supervision

@@ -85,6 +85,63 @@ TEST(ParseTimeline, MalformedInputs) {
   EXPECT_NE(unknown_rule.find("CRIM-NOPE"), std::string::npos) << unknown_rule;
 }
 
+TEST(ParseTimeline, NewFactsAndActs) {
+  // Case fact 涉案人数众多; release mode; 候问室 inside the 办案区; extension request.
+  auto tl = ParseTimeline(R"({"case_type": "administrative", "many_people": true, "persons": [{"id": "p1"}], "events": [
+      {"id": "a", "type": "cq_start", "time": "2024-07-01 19:00", "person": "p1"},
+      {"id": "b", "type": "area_enter", "time": "2024-07-01 19:05", "person": "p1"},
+      {"id": "c", "type": "waiting_room_enter", "time": "2024-07-01 19:30", "person": "p1"},
+      {"id": "d", "type": "waiting_room_exit", "time": "2024-07-01 20:00", "person": "p1"},
+      {"id": "e", "type": "release", "time": "2024-07-01 22:00", "person": "p1", "release_mode": "family_pickup"}]})",
+                          &ShippedCatalog());
+  ASSERT_TRUE(tl) << tl.error().message;
+  EXPECT_TRUE(tl->many_people);
+  EXPECT_EQ(tl->events[4].Get(Attr::kReleaseMode), VocabIndex(ReleaseModes(), "family_pickup"));
+  const std::string bad_mode = ErrorOf(
+      Case(R"({"id": "d", "type": "detain", "time": "2024-03-04 10:00", "person": "p1"},
+              {"id": "r", "type": "release", "time": "2024-03-04 11:00", "person": "p1", "release_mode": "walked"})"));
+  EXPECT_NE(bad_mode.find("walked"), std::string::npos) << bad_mode;
+  EXPECT_NE(bad_mode.find("family_pickup"), std::string::npos) << bad_mode;  // lists the allowed values
+  // 候问室 is part of the 办案区: entering it without entering the 办案区 is an impossible order.
+  const std::string no_area = ErrorOf(Case(R"({"id": "w", "type": "waiting_room_enter", "time": "2024-03-04 10:00", "person": "p1"})"));
+  EXPECT_NE(no_area.find("进入办案区"), std::string::npos) << no_area;
+  // An extension request names the rule, like an approval.
+  EXPECT_NE(ErrorOf(Case(R"({"id": "q", "type": "extension_request", "time": "2024-03-04 10:00"})")).find("rule"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(Case(R"({"id": "q", "type": "extension_request", "time": "2024-03-04 10:00", "rule": "CRIM-NOPE"})"),
+                    &ShippedCatalog())
+                .find("CRIM-NOPE"),
+            std::string::npos);
+  // Facts of a 30-day extension: integers and booleans.
+  EXPECT_NE(ErrorOf(Case(R"({"id": "x", "type": "extension_approved", "time": "2024-03-04 10:00", "rule": "CRIM-DETAIN-04",
+                             "gang_size": "two"})"))
+                .find("gang_size"),
+            std::string::npos);
+}
+
+TEST(ParseTimeline, ExtensionMustFitTheActsLawVersion) {
+  // A spec id is resolved by the engine; a version id must fit the act.
+  const std::string admin = R"({"case_type": "administrative", "events": [
+      {"id": "k", "type": "accept_case", "time": "2025-12-20 09:00"},
+      {"id": "x", "type": "extension_approved", "time": "2026-01-10 10:00", "rule": "RULE", "approver_level": "superior_bureau"}]})";
+  auto with = [&](std::string_view rule) {
+    std::string doc = admin;
+    doc.replace(doc.find("RULE"), 4, rule);
+    return ErrorOf(doc, &ShippedCatalog());
+  };
+  EXPECT_EQ(with("ADM-TERM-01"), "(accepted)");
+  EXPECT_EQ(with("ADM-TERM-01-psal2012"), "(accepted)");  // accepted in 2025, approved in 2026: still PSAL12
+  const std::string wrong = with("ADM-TERM-01-psal2025");
+  EXPECT_NE(wrong.find("2026-01-01 起的行为"), std::string::npos) << wrong;
+  EXPECT_NE(wrong.find("“ADM-TERM-01”"), std::string::npos) << wrong;
+  EXPECT_NE(wrong.find("events[1].rule"), std::string::npos) << wrong;
+  // Without a catalog (the server's stored-row path) nothing is checked here.
+  EXPECT_EQ(ErrorOf(std::string(admin).replace(admin.find("RULE"), 4, "ADM-TERM-01-psal2025")), "(accepted)");
+  // A criminal rule in an administrative case.
+  const std::string crim = with("CRIM-DETAIN-04");
+  EXPECT_NE(crim.find("只适用于刑事案件"), std::string::npos) << crim;
+}
+
 const RuleResult& Find(const std::vector<RuleResult>& results, std::string_view id) {
   for (const auto& r : results)
     if (r.rule->id == id) return r;
