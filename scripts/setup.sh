@@ -37,7 +37,7 @@ BUILD_PACKAGES=(
 )
 # Packages needed only by the test suite and the benchmarks.
 TEST_PACKAGES=(
-  postgresql postgresql-contrib chromium fonts-wqy-microhei wrk hyperfine clang-format
+  postgresql postgresql-contrib chromium fonts-wqy-microhei wrk hyperfine clang-format python3-docx
 )
 
 declare -a timings=()
