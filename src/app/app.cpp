@@ -9,6 +9,7 @@
 
 #include "app/modules.h"
 #include "cases/cases_module.h"
+#include "files/attachments.h"
 #include "org/org_module.h"
 #include "oversight/oversight_module.h"
 #include "scoring/scoring_module.h"
@@ -72,6 +73,9 @@ Result<std::unique_ptr<App>> App::Create(Config config, const Clock* clock) {
   } else if (app->db_->SchemaVersion() < db::Database::LatestVersion()) {
     return Fail(ErrorCode::kConflict, "数据库结构不是最新版本，请先运行 fazhi migrate", "db", "schema_outdated");
   }
+  // Attachment files an older installation kept on disk are copied into the database once (src/files).
+  files::AttachmentStore(*app->db_, files::LegacyAttachmentDir(app->config_.attachment_dir, *app->db_))
+      .ImportLegacyFiles(app->clock_->Now());
   app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->clock_, *app->vault_, app->config_.auth);
   app->jobs_ = std::make_unique<jobs::JobRunner>(*app->db_, *app->clock_);
   if (auto recovered = app->jobs_->RecoverInterrupted(); !recovered) return std::unexpected(recovered.error());

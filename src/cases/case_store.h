@@ -14,13 +14,13 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "db/soci.h"
-#include "org/sql_args.h"
+#include "db/sql.h"
 
 namespace fazhi::cases::detail {
 
-using org::detail::Exec;
-using org::detail::ForEachRow;
-using org::detail::SqlArgs;
+using db::Exec;
+using db::ForEachRow;
+using db::SqlArgs;
 
 struct UnitInfo {
   std::int64_t id = 0;

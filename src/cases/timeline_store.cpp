@@ -6,13 +6,13 @@
 
 #include "core/local_time.h"
 #include "db/database.h"
-#include "org/sql_args.h"
+#include "db/sql.h"
 #include "supervision/events.h"
 
 namespace fazhi::cases {
 
-using org::detail::ForEachRow;
-using org::detail::SqlArgs;
+using db::ForEachRow;
+using db::SqlArgs;
 
 namespace detail {
 

@@ -1,20 +1,23 @@
 #include "files/spreadsheet.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
+#include <iconv.h>
+#include <spdlog/spdlog.h>
 #include <xlsxwriter.h>
 #include <zip.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <pugixml.hpp>
+#include <utility>
 
 #include "core/text.h"
+#include "files/temp_file.h"
 
 namespace fazhi::files {
 
@@ -39,6 +42,46 @@ std::string LowerExtension(std::string_view filename) {
   for (char& c : ext)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return ext;
+}
+
+std::unexpected<Error> UnknownEncoding() {
+  return FileError("无法识别文件的编码：请保存为 UTF-8 或 GBK 编码的 CSV（Excel：另存为 →“CSV UTF-8（逗号分隔）”）",
+                   "unknown_encoding");
+}
+
+// GB18030 (a superset of GBK and GB2312) to UTF-8 with glibc's iconv. Bytes that are not GB18030,
+// or text with control characters no table holds, are refused: random bytes seldom get that far.
+Result<std::string> FromGb18030(std::string_view in) {
+  iconv_t cd = ::iconv_open("UTF-8", "GB18030");
+  if (cd == reinterpret_cast<iconv_t>(-1)) {
+    spdlog::error("files: iconv has no GB18030 converter (glibc gconv modules missing?)");
+    return UnknownEncoding();
+  }
+  std::string out(in.size() + in.size() / 2 + 16, '\0');  // GBK's 2 bytes become 3 in UTF-8
+  char* src = const_cast<char*>(in.data());
+  std::size_t src_left = in.size();
+  std::size_t used = 0;
+  bool ok = true;
+  while (ok && src_left > 0) {
+    char* dst = out.data() + used;
+    std::size_t dst_left = out.size() - used;
+    const std::size_t r = ::iconv(cd, &src, &src_left, &dst, &dst_left);
+    const int err = errno;
+    used = out.size() - dst_left;
+    if (r == static_cast<std::size_t>(-1)) {
+      if (err == E2BIG)
+        out.resize(out.size() * 2);
+      else
+        ok = false;  // EILSEQ (not GB18030) or EINVAL (cut in the middle of a character)
+    }
+  }
+  ::iconv_close(cd);
+  if (!ok) return UnknownEncoding();
+  out.resize(used);
+  for (unsigned char c : out)
+    if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7F) return UnknownEncoding();
+  if (!IsValidUtf8(out)) return UnknownEncoding();
+  return out;
 }
 
 bool AllEmpty(const std::vector<std::string>& cells) {
@@ -247,10 +290,9 @@ std::string FormatNumber(const std::string& raw) {
 
 Result<std::string> FirstWorksheetPart(XlsxArchive& zip) {
   static const std::string kFallback = "xl/worksheets/sheet1.xml";
-  auto wb_text = zip.Read("xl/workbook.xml");
-  if (!wb_text) return std::unexpected(wb_text.error());
+  const std::string wb_text = FZ_TRY(zip.Read("xl/workbook.xml"));
   pugi::xml_document wb;
-  if (auto r = ParseXml(wb, *wb_text, "xl/workbook.xml"); !r) return std::unexpected(r.error());
+  FZ_CHECK(ParseXml(wb, wb_text, "xl/workbook.xml"));
   const pugi::xml_node sheet = Child(Child(Child(wb, "workbook"), "sheets"), "sheet");
   if (!sheet) return FileError("XLSX 文件中没有工作表", "corrupt_file");
   std::string rel_id;
@@ -259,10 +301,9 @@ Result<std::string> FirstWorksheetPart(XlsxArchive& zip) {
     if (name.ends_with(":id")) rel_id = a.value();
   }
   if (rel_id.empty() || !zip.Has("xl/_rels/workbook.xml.rels")) return kFallback;
-  auto rels_text = zip.Read("xl/_rels/workbook.xml.rels");
-  if (!rels_text) return std::unexpected(rels_text.error());
+  const std::string rels_text = FZ_TRY(zip.Read("xl/_rels/workbook.xml.rels"));
   pugi::xml_document rels;
-  if (auto r = ParseXml(rels, *rels_text, "xl/_rels/workbook.xml.rels"); !r) return std::unexpected(r.error());
+  FZ_CHECK(ParseXml(rels, rels_text, "xl/_rels/workbook.xml.rels"));
   for (pugi::xml_node rel : Child(rels, "Relationships").children()) {
     if (rel.type() != pugi::node_element || LocalName(rel.name()) != "Relationship") continue;
     if (rel_id == rel.attribute("Id").value()) return ResolveTarget(rel.attribute("Target").value());
@@ -270,26 +311,18 @@ Result<std::string> FirstWorksheetPart(XlsxArchive& zip) {
   return kFallback;
 }
 
-std::string TempPath(std::string_view suffix) {
-  std::error_code ec;
-  auto dir = std::filesystem::temp_directory_path(ec);
-  if (ec) dir = "/tmp";
-  std::string templ = (dir / "fazhi-org-XXXXXX").string();
-  const int fd = ::mkstemp(templ.data());
-  if (fd < 0) return {};
-  ::close(fd);
-  std::filesystem::remove(templ, ec);
-  return templ + std::string(suffix);
-}
-
 }  // namespace
 
-Result<Sheet> ReadCsv(std::string_view bytes, const SheetLimits& limits) {
+Result<std::string> CsvTextToUtf8(std::string_view bytes) {
   if (bytes.starts_with(kUtf8Bom)) bytes.remove_prefix(kUtf8Bom.size());
-  if (bytes.find('\0') != std::string_view::npos) return Unsupported();
-  if (!IsValidUtf8(bytes))
-    return FileError("文件不是 UTF-8 编码：请保存为 UTF-8 编码的 CSV（Excel：另存为 →“CSV UTF-8（逗号分隔）”）",
-                     "not_utf8");
+  if (IsValidUtf8(bytes)) return std::string(bytes);
+  return FromGb18030(bytes);
+}
+
+Result<Sheet> ReadCsv(std::string_view raw, const SheetLimits& limits) {
+  if (raw.find('\0') != std::string_view::npos) return Unsupported();
+  const std::string text = FZ_TRY(CsvTextToUtf8(raw));
+  const std::string_view bytes = text;
   Sheet sheet;
   CsvRowSink sink(sheet, limits);
   std::string field;
@@ -351,16 +384,14 @@ Result<Sheet> ReadCsv(std::string_view bytes, const SheetLimits& limits) {
 }
 
 Result<Sheet> ReadXlsx(std::string_view bytes, const SheetLimits& limits) {
-  auto zip = XlsxArchive::Open(bytes, limits);
-  if (!zip) return std::unexpected(zip.error());
-  if (!zip->Has("xl/workbook.xml")) return Unsupported("ZIP 文件中没有 Excel 工作簿；仅支持 CSV 或 XLSX 文件");
+  auto zip = FZ_TRY(XlsxArchive::Open(bytes, limits));
+  if (!zip.Has("xl/workbook.xml")) return Unsupported("ZIP 文件中没有 Excel 工作簿；仅支持 CSV 或 XLSX 文件");
 
   std::vector<std::string> shared;
-  if (zip->Has("xl/sharedStrings.xml")) {
-    auto text = zip->Read("xl/sharedStrings.xml");
-    if (!text) return std::unexpected(text.error());
+  if (zip.Has("xl/sharedStrings.xml")) {
+    const std::string text = FZ_TRY(zip.Read("xl/sharedStrings.xml"));
     pugi::xml_document doc;
-    if (auto r = ParseXml(doc, *text, "xl/sharedStrings.xml"); !r) return std::unexpected(r.error());
+    FZ_CHECK(ParseXml(doc, text, "xl/sharedStrings.xml"));
     for (pugi::xml_node si : Child(doc, "sst").children()) {
       if (si.type() != pugi::node_element || LocalName(si.name()) != "si") continue;
       std::string s;
@@ -369,13 +400,11 @@ Result<Sheet> ReadXlsx(std::string_view bytes, const SheetLimits& limits) {
     }
   }
 
-  auto part = FirstWorksheetPart(*zip);
-  if (!part) return std::unexpected(part.error());
-  auto text = zip->Read(*part);
-  if (!text) return std::unexpected(text.error());
+  const std::string part = FZ_TRY(FirstWorksheetPart(zip));
+  std::string text = FZ_TRY(zip.Read(part));
   pugi::xml_document doc;
-  if (auto r = ParseXml(doc, *text, *part); !r) return std::unexpected(r.error());
-  text->clear();
+  FZ_CHECK(ParseXml(doc, text, part));
+  text.clear();
 
   Sheet sheet;
   int next_row = 1;
@@ -450,70 +479,143 @@ Result<Sheet> ReadSheet(std::string_view bytes, std::string_view filename, const
   return ReadCsv(bytes, limits);
 }
 
+namespace {
+
+void AppendCsvField(std::string& out, std::string_view cell, bool defuse) {
+  std::string guarded;
+  if (defuse && !cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@')) {
+    guarded = "'" + std::string(cell);
+    cell = guarded;
+  }
+  if (cell.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += cell;
+    return;
+  }
+  out += '"';
+  for (char c : cell) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+// A number as a person reads it: the format's decimals ("0.00" → 2), else integers without ".0"
+// and other values in their shortest exact form.
+std::string NumberText(const Cell& c) {
+  if (!std::isfinite(c.number)) return {};
+  if (const auto dot = c.num_format.find('.'); dot != std::string::npos) {
+    int decimals = 0;
+    for (std::size_t i = dot + 1; i < c.num_format.size() && c.num_format[i] == '0'; ++i) ++decimals;
+    return fmt::format("{:.{}f}", c.number, decimals);
+  }
+  if (std::fabs(c.number) < 1e15 && c.number == std::floor(c.number))
+    return fmt::format("{}", static_cast<long long>(c.number));
+  return fmt::format("{}", c.number);
+}
+
+}  // namespace
+
+std::vector<CellRow> TextCells(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<CellRow> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.emplace_back(r.begin(), r.end());
+  return out;
+}
+
 std::string WriteCsv(const std::vector<std::vector<std::string>>& rows) {
   std::string out(kUtf8Bom);
   for (const auto& row : rows) {
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i) out += ',';
-      std::string cell = row[i];
-      if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@'))
-        cell.insert(cell.begin(), '\'');
-      if (cell.find_first_of(",\"\r\n") != std::string::npos) {
-        out += '"';
-        for (char c : cell) {
-          if (c == '"') out += '"';
-          out += c;
-        }
-        out += '"';
-      } else {
-        out += cell;
-      }
+      AppendCsvField(out, row[i], true);
     }
     out += "\r\n";
   }
   return out;
 }
 
+std::string WriteCsvCells(const std::vector<CellRow>& rows) {
+  std::string out(kUtf8Bom);
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (i) out += ',';
+      const Cell& c = row[i];
+      if (c.kind == Cell::Kind::kNumber)
+        out += NumberText(c);
+      else if (c.kind == Cell::Kind::kText)
+        AppendCsvField(out, c.text, true);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+namespace {
+
+// The formats of one workbook, made once per (number format, bold) pair.
+class XlsxFormats {
+ public:
+  explicit XlsxFormats(lxw_workbook* wb) : wb_(wb) {}
+  // Text cells and text columns: "@" (文本), so what a person types later stays text as well.
+  lxw_format* Text(bool bold) { return Get("@", bold); }
+  // An explicit format even for General: a cell without one would take its column's "@".
+  lxw_format* Number(const std::string& format, bool bold) { return Get(format.empty() ? "General" : format, bold); }
+
+ private:
+  lxw_format* Get(const std::string& num_format, bool bold) {
+    auto& f = formats_[{num_format, bold}];
+    if (!f) {
+      f = workbook_add_format(wb_);
+      if (!num_format.empty()) format_set_num_format(f, num_format.c_str());
+      if (bold) format_set_bold(f);
+    }
+    return f;
+  }
+  lxw_workbook* wb_;
+  std::map<std::pair<std::string, bool>, lxw_format*> formats_;
+};
+
+void WriteSheet(lxw_worksheet* ws, XlsxFormats& formats, const SheetData& s) {
+  std::size_t cols = s.column_widths.size();
+  for (const auto& r : s.rows) cols = std::max(cols, r.size());
+  for (std::size_t c = 0; c < cols; ++c) {
+    const double width = c < s.column_widths.size() ? s.column_widths[c] : 14;
+    worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), width, formats.Text(false));
+  }
+  for (std::size_t r = 0; r < s.rows.size(); ++r) {
+    const bool header = s.header_row && r == 0;
+    for (std::size_t c = 0; c < s.rows[r].size(); ++c) {
+      const Cell& cell = s.rows[r][c];
+      const auto row = static_cast<lxw_row_t>(r);
+      const auto col = static_cast<lxw_col_t>(c);
+      if (cell.kind == Cell::Kind::kText)
+        worksheet_write_string(ws, row, col, cell.text.c_str(), formats.Text(header || cell.bold));
+      else if (cell.kind == Cell::Kind::kNumber && std::isfinite(cell.number))
+        worksheet_write_number(ws, row, col, cell.number, formats.Number(cell.num_format, header || cell.bold));
+    }
+  }
+  if (s.header_row && !s.rows.empty()) worksheet_freeze_panes(ws, 1, 0);
+}
+
+}  // namespace
+
 Result<std::string> WriteXlsx(const std::vector<SheetData>& sheets) {
-  const std::string path = TempPath(".xlsx");
-  if (path.empty()) return Internal("无法创建临时文件");
-  lxw_workbook* wb = workbook_new(path.c_str());
+  auto file = FZ_TRY(TempFile::Create("fazhi-sheet", ".xlsx"));
+  lxw_workbook* wb = workbook_new(file.path().c_str());
   if (!wb) return Internal("无法创建 XLSX 文件");
-  lxw_format* header = workbook_add_format(wb);
-  format_set_bold(header);
-  format_set_num_format(header, "@");
-  lxw_format* text = workbook_add_format(wb);
-  format_set_num_format(text, "@");  // "文本" format, so typed 身份证号 keep their digits
+  XlsxFormats formats(wb);
   for (const auto& s : sheets) {
     lxw_worksheet* ws = workbook_add_worksheet(wb, s.name.empty() ? nullptr : s.name.c_str());
     if (!ws) {
       workbook_close(wb);
-      std::error_code ec;
-      std::filesystem::remove(path, ec);
       return Internal("无法创建工作表 " + s.name);
     }
-    std::size_t cols = s.column_widths.size();
-    for (const auto& r : s.rows) cols = std::max(cols, r.size());
-    for (std::size_t c = 0; c < cols; ++c) {
-      const double width = c < s.column_widths.size() ? s.column_widths[c] : 14;
-      worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), width, text);
-    }
-    for (std::size_t r = 0; r < s.rows.size(); ++r)
-      for (std::size_t c = 0; c < s.rows[r].size(); ++c)
-        worksheet_write_string(ws, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(c), s.rows[r][c].c_str(),
-                               r == 0 ? header : text);
-    if (!s.rows.empty()) worksheet_freeze_panes(ws, 1, 0);
+    WriteSheet(ws, formats, s);
   }
   const lxw_error err = workbook_close(wb);
-  std::string bytes;
-  if (err == LXW_NO_ERROR) {
-    std::ifstream in(path, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), {});
-  }
-  std::error_code ec;
-  std::filesystem::remove(path, ec);
-  if (err != LXW_NO_ERROR || bytes.empty())
-    return Internal(std::string("生成 XLSX 文件失败：") + lxw_strerror(err));
+  if (err != LXW_NO_ERROR) return Internal(std::string("生成 XLSX 文件失败：") + lxw_strerror(err));
+  std::string bytes = FZ_TRY(file.ReadAll());
+  if (bytes.empty()) return Internal("生成 XLSX 文件失败：文件为空");
   return bytes;
 }
 

@@ -6,7 +6,7 @@
 
 #include "kit/cli_output.h"
 #include "kit/commands.h"
-#include "org/demo.h"
+#include "org/org_demo.h"
 #include "org/org_routes.h"
 
 namespace fazhi::org {

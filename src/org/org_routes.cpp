@@ -2,7 +2,7 @@
 
 #include "auth/roles.h"
 #include "core/json_input.h"
-#include "core/text.h"
+#include "http/query.h"
 
 namespace fazhi::org {
 
@@ -13,58 +13,41 @@ using http::Reply;
 
 constexpr int kMaxQueryChars = 32;
 
-http::Access Need(std::string_view permission) { return {.permission = std::string(permission)}; }
-
-Result<std::optional<bool>> QueryBool(const Ctx& ctx, const std::string& name, const char* label,
-                                      bool allow_all = false) {
-  auto v = ctx.Query(name);
-  if (!v) return std::optional<bool>();
-  if (*v == "1" || *v == "true") return std::optional<bool>(true);
-  if (*v == "0" || *v == "false") return std::optional<bool>(false);
-  if (allow_all && *v == "all") return std::optional<bool>();
-  return Invalid(std::string("参数“") + label + "”只能是 1 或 0" + (allow_all ? " 或 all" : ""), name,
-                 "invalid_value");
+// The body's first error (unknown fields included), as a Result.
+Result<void> Finish(JsonInput& in) {
+  if (auto err = in.Finish()) return std::unexpected(std::move(*err));
+  return {};
 }
 
-// The list filters shared by GET /api/people and the export.
-Result<PersonFilter> ParseFilter(const Ctx& ctx) {
+// "1"/"true" → true, "0"/"false" → false; absent → nullopt.
+std::optional<bool> YesNo(const std::optional<std::string>& v) {
+  if (!v) return std::nullopt;
+  return *v == "1" || *v == "true";
+}
+
+// The list filters shared by GET /api/people and the export. Absent `active` = active people only
+// (DELETE deactivates); active=all shows everyone.
+PersonFilter ReadFilter(http::QueryReader& q) {
   PersonFilter f;
-  auto unit = ctx.QueryInt("unit_id");
-  if (!unit) return std::unexpected(unit.error());
-  if (*unit && **unit <= 0) return Invalid("单位编号无效", "unit_id", "invalid_id");
-  f.unit_id = *unit;
-  if (auto q = ctx.Query("q")) {
-    const auto len = Utf8Length(*q);
-    if (len < 0) return Invalid("搜索词含有无效字符", "q");
-    if (len > kMaxQueryChars) return Invalid("搜索词不能超过 32 个字", "q", "too_long");
-    f.q = Trim(*q);
-  }
-  if (auto kind = ctx.Query("kind")) {
-    if (*kind != kKindPolice && *kind != kKindAuxiliary)
-      return Invalid("类别只能是“民警”或“辅警”", "kind", "invalid_value");
-    f.kind = *kind;
-  }
-  auto legal = QueryBool(ctx, "legal_officer", "法制员");
-  if (!legal) return std::unexpected(legal.error());
-  f.legal_officer = *legal;
-  auto active = QueryBool(ctx, "active", "状态", /*allow_all=*/true);
-  if (!active) return std::unexpected(active.error());
-  // Absent = active people only (DELETE deactivates); active=all shows everyone.
-  if (ctx.Query("active"))
-    f.active = *active;
-  else
+  f.unit_id = q.Id("unit_id");
+  f.q = q.Str("q", kMaxQueryChars);
+  f.kind = q.OneOf("kind", {kKindPolice, kKindAuxiliary});
+  f.legal_officer = YesNo(q.OneOf("legal_officer", {"1", "true", "0", "false"}));
+  const auto active = q.OneOf("active", {"1", "true", "0", "false", "all"});
+  if (!active)
     f.active = true;
+  else if (*active == "all")
+    f.active = std::nullopt;
+  else
+    f.active = YesNo(active);
   return f;
 }
 
-Result<FileFormat> ParseFormat(const Ctx& ctx) {
-  const auto f = ctx.Query("format").value_or("xlsx");
-  if (f == "xlsx") return FileFormat::kXlsx;
-  if (f == "csv") return FileFormat::kCsv;
-  return Invalid("格式只能是 xlsx 或 csv", "format", "invalid_value");
+FileFormat ReadFormat(http::QueryReader& q) {
+  return q.OneOf("format", {"xlsx", "csv"}).value_or("xlsx") == "csv" ? FileFormat::kCsv : FileFormat::kXlsx;
 }
 
-Result<PersonInput> ParsePersonInput(const std::string& body, bool create) {
+Result<PersonInput> ReadPersonInput(const std::string& body, bool create) {
   JsonInput in(body);
   PersonInput p;
   p.name = in.String("name", "姓名", {.required = create, .min_chars = 1, .max_chars = 32});
@@ -76,12 +59,119 @@ Result<PersonInput> ParsePersonInput(const std::string& body, bool create) {
   p.id_number = in.String("id_number", "身份证号", {.max_chars = 32});
   p.phone = in.String("phone", "手机号", {.max_chars = 20});
   if (!create) p.active = in.Bool("active", "状态");
-  if (auto err = in.Finish()) return std::unexpected(*err);
+  FZ_CHECK(Finish(in));
   return p;
 }
 
 Reply DownloadReply(FileDownload f) {
   return Reply::File(std::move(f.bytes), std::move(f.content_type), std::move(f.filename));
+}
+
+// ---- units ----
+
+Result<Reply> ListUnits(Ctx& ctx, OrgService& s) {
+  const std::vector<Unit> units = FZ_TRY(s.ListUnits(ctx.user()));
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& u : units) items.push_back(UnitJson(u));
+  return Reply::Json({{"items", std::move(items)}});
+}
+
+Result<Reply> GetUnit(Ctx& ctx, OrgService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  return Reply::Json(UnitJson(FZ_TRY(s.GetUnit(ctx.user(), id))));
+}
+
+Result<Reply> CreateUnit(Ctx& ctx, OrgService& s) {
+  JsonInput in(ctx.body());
+  UnitCreate u;
+  u.parent_id = in.Int("parent_id", "上级单位", {.required = true, .min = 1});
+  u.name = in.String("name", "单位名称", {.required = true, .min_chars = 1, .max_chars = 64}).value_or("");
+  u.level = in.Enum("level", "级别", {kLevelCity, kLevelBureau, kLevelTeam}, true).value_or("");
+  u.category = in.String("category", "单位类别", {.max_chars = 32}).value_or("");
+  u.code = in.String("code", "单位编码", {.max_chars = 32}).value_or("");
+  FZ_CHECK(Finish(in));
+  return Reply::Json(UnitJson(FZ_TRY(s.CreateUnit(ctx.user(), ctx.Actor(), u))), 201);
+}
+
+Result<Reply> UpdateUnit(Ctx& ctx, OrgService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  JsonInput in(ctx.body());
+  UnitUpdate u;
+  u.name = in.String("name", "单位名称", {.min_chars = 1, .max_chars = 64});
+  u.category = in.String("category", "单位类别", {.max_chars = 32});
+  u.code = in.String("code", "单位编码", {.max_chars = 32});
+  FZ_CHECK(Finish(in));
+  return Reply::Json(UnitJson(FZ_TRY(s.UpdateUnit(ctx.user(), ctx.Actor(), id, u))));
+}
+
+Result<Reply> DeleteUnit(Ctx& ctx, OrgService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  FZ_CHECK(s.DeleteUnit(ctx.user(), ctx.Actor(), id));
+  return Reply::Json({{"ok", true}});
+}
+
+// ---- people ----
+
+Result<Reply> ImportRoster(Ctx& ctx, OrgService& s) {
+  http::QueryReader q(ctx);
+  const auto mode = q.OneOf("mode", {"check", "commit"});
+  const bool skip_invalid = q.Bool("skip_invalid").value_or(false);
+  FZ_CHECK(q.Finish());
+  if (!mode) return Invalid("参数 mode 只能是 check（检查）或 commit（导入）", "mode", "invalid_value");
+  if (!ctx.req().has_file("file"))
+    return Invalid("请选择要上传的名册文件（multipart/form-data，字段名 file）", "file", "missing_field");
+  const auto file = ctx.req().get_file_value("file");
+  const ImportReport report =
+      FZ_TRY(s.ImportRoster(ctx.user(), ctx.Actor(), file.content, file.filename,
+                            *mode == "commit" ? ImportMode::kCommit : ImportMode::kCheck, skip_invalid));
+  return Reply::Json(ImportReportJson(report));
+}
+
+Result<Reply> RosterTemplate(Ctx& ctx, OrgService& s) {
+  http::QueryReader q(ctx);
+  const FileFormat format = ReadFormat(q);
+  FZ_CHECK(q.Finish());
+  return DownloadReply(FZ_TRY(s.RosterTemplate(format)));
+}
+
+Result<Reply> ExportPeople(Ctx& ctx, OrgService& s) {
+  http::QueryReader q(ctx);
+  const FileFormat format = ReadFormat(q);
+  const PersonFilter filter = ReadFilter(q);
+  FZ_CHECK(q.Finish());
+  return DownloadReply(FZ_TRY(s.ExportPeople(ctx.user(), ctx.Actor(), filter, format)));
+}
+
+Result<Reply> ListPeople(Ctx& ctx, OrgService& s) {
+  http::QueryReader q(ctx);
+  const PersonFilter filter = ReadFilter(q);
+  const PageRequest page = q.Page(PeopleSortFields());
+  FZ_CHECK(q.Finish());
+  const Paged<Person> people = FZ_TRY(s.ListPeople(ctx.user(), ctx.Actor(), filter, page));
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& p : people.items) items.push_back(PersonJson(p));
+  return Reply::Json(http::PagedJson(std::move(items), people.total, page));
+}
+
+Result<Reply> CreatePerson(Ctx& ctx, OrgService& s) {
+  const PersonInput input = FZ_TRY(ReadPersonInput(ctx.body(), /*create=*/true));
+  return Reply::Json(PersonJson(FZ_TRY(s.CreatePerson(ctx.user(), ctx.Actor(), input))), 201);
+}
+
+Result<Reply> GetPerson(Ctx& ctx, OrgService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  return Reply::Json(PersonJson(FZ_TRY(s.GetPerson(ctx.user(), ctx.Actor(), id))));
+}
+
+Result<Reply> UpdatePerson(Ctx& ctx, OrgService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  const PersonInput input = FZ_TRY(ReadPersonInput(ctx.body(), /*create=*/false));
+  return Reply::Json(PersonJson(FZ_TRY(s.UpdatePerson(ctx.user(), ctx.Actor(), id, input))));
+}
+
+Result<Reply> DeactivatePerson(Ctx& ctx, OrgService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  return Reply::Json(PersonJson(FZ_TRY(s.DeactivatePerson(ctx.user(), ctx.Actor(), id))));
 }
 
 }  // namespace
@@ -127,128 +217,22 @@ nlohmann::json ImportReportJson(const ImportReport& r) {
 
 void RegisterRoutes(http::Router& router, OrgService& service) {
   using namespace auth::perm;
-
-  // ---- units ----
-  router.Get("/api/units", Need(kOrgRead), [&service](Ctx& ctx) -> Result<Reply> {
-    auto units = service.ListUnits(ctx.user());
-    if (!units) return std::unexpected(units.error());
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& u : *units) items.push_back(UnitJson(u));
-    return Reply::Json({{"items", std::move(items)}});
-  });
-  router.Get("/api/units/{id}", Need(kOrgRead), [&service](Ctx& ctx) -> Result<Reply> {
-    auto id = ctx.PathId();
-    if (!id) return std::unexpected(id.error());
-    auto unit = service.GetUnit(ctx.user(), *id);
-    if (!unit) return std::unexpected(unit.error());
-    return Reply::Json(UnitJson(*unit));
-  });
-  router.Post("/api/units", Need(kOrgWrite), [&service](Ctx& ctx) -> Result<Reply> {
-    JsonInput in(ctx.body());
-    UnitCreate u;
-    u.parent_id = in.Int("parent_id", "上级单位", {.required = true, .min = 1});
-    u.name = in.String("name", "单位名称", {.required = true, .min_chars = 1, .max_chars = 64}).value_or("");
-    u.level = in.Enum("level", "级别", {kLevelCity, kLevelBureau, kLevelTeam}, true).value_or("");
-    u.category = in.String("category", "单位类别", {.max_chars = 32}).value_or("");
-    u.code = in.String("code", "单位编码", {.max_chars = 32}).value_or("");
-    if (auto err = in.Finish()) return std::unexpected(*err);
-    auto unit = service.CreateUnit(ctx.user(), ctx.Actor(), u);
-    if (!unit) return std::unexpected(unit.error());
-    return Reply::Json(UnitJson(*unit), 201);
-  });
-  router.Put("/api/units/{id}", Need(kOrgWrite), [&service](Ctx& ctx) -> Result<Reply> {
-    auto id = ctx.PathId();
-    if (!id) return std::unexpected(id.error());
-    JsonInput in(ctx.body());
-    UnitUpdate u;
-    u.name = in.String("name", "单位名称", {.min_chars = 1, .max_chars = 64});
-    u.category = in.String("category", "单位类别", {.max_chars = 32});
-    u.code = in.String("code", "单位编码", {.max_chars = 32});
-    if (auto err = in.Finish()) return std::unexpected(*err);
-    auto unit = service.UpdateUnit(ctx.user(), ctx.Actor(), *id, u);
-    if (!unit) return std::unexpected(unit.error());
-    return Reply::Json(UnitJson(*unit));
-  });
-  router.Delete("/api/units/{id}", Need(kOrgWrite), [&service](Ctx& ctx) -> Result<Reply> {
-    auto id = ctx.PathId();
-    if (!id) return std::unexpected(id.error());
-    if (auto r = service.DeleteUnit(ctx.user(), ctx.Actor(), *id); !r) return std::unexpected(r.error());
-    return Reply::Json({{"ok", true}});
-  });
-
-  // ---- people: literal paths first, then {id} ----
-  router.Post("/api/people/import", Need(kPeopleWrite), [&service](Ctx& ctx) -> Result<Reply> {
-    const auto mode = ctx.Query("mode");
-    if (!mode || (*mode != "check" && *mode != "commit"))
-      return Invalid("参数 mode 只能是 check（检查）或 commit（导入）", "mode", "invalid_value");
-    auto skip = QueryBool(ctx, "skip_invalid", "跳过错误行");
-    if (!skip) return std::unexpected(skip.error());
-    if (!ctx.req().has_file("file"))
-      return Invalid("请选择要上传的名册文件（multipart/form-data，字段名 file）", "file", "missing_field");
-    const auto file = ctx.req().get_file_value("file");
-    auto report = service.ImportRoster(ctx.user(), ctx.Actor(), file.content, file.filename,
-                                       *mode == "commit" ? ImportMode::kCommit : ImportMode::kCheck,
-                                       skip->value_or(false));
-    if (!report) return std::unexpected(report.error());
-    return Reply::Json(ImportReportJson(*report));
-  });
-  router.Get("/api/people/import/template", Need(kPeopleWrite), [&service](Ctx& ctx) -> Result<Reply> {
-    auto format = ParseFormat(ctx);
-    if (!format) return std::unexpected(format.error());
-    auto file = service.RosterTemplate(*format);
-    if (!file) return std::unexpected(file.error());
-    return DownloadReply(std::move(*file));
-  });
-  router.Get("/api/people/export", Need(kPeopleRead), [&service](Ctx& ctx) -> Result<Reply> {
-    auto format = ParseFormat(ctx);
-    if (!format) return std::unexpected(format.error());
-    auto filter = ParseFilter(ctx);
-    if (!filter) return std::unexpected(filter.error());
-    auto file = service.ExportPeople(ctx.user(), ctx.Actor(), *filter, *format);
-    if (!file) return std::unexpected(file.error());
-    return DownloadReply(std::move(*file));
-  });
-  router.Get("/api/people", Need(kPeopleRead), [&service](Ctx& ctx) -> Result<Reply> {
-    auto filter = ParseFilter(ctx);
-    if (!filter) return std::unexpected(filter.error());
-    auto page = ctx.Page(PeopleSortFields());
-    if (!page) return std::unexpected(page.error());
-    auto people = service.ListPeople(ctx.user(), ctx.Actor(), *filter, *page);
-    if (!people) return std::unexpected(people.error());
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& p : people->items) items.push_back(PersonJson(p));
-    return Reply::Json(http::PagedJson(std::move(items), people->total, *page));
-  });
-  router.Post("/api/people", Need(kPeopleWrite), [&service](Ctx& ctx) -> Result<Reply> {
-    auto input = ParsePersonInput(ctx.body(), /*create=*/true);
-    if (!input) return std::unexpected(input.error());
-    auto person = service.CreatePerson(ctx.user(), ctx.Actor(), *input);
-    if (!person) return std::unexpected(person.error());
-    return Reply::Json(PersonJson(*person), 201);
-  });
-  router.Get("/api/people/{id}", Need(kPeopleRead), [&service](Ctx& ctx) -> Result<Reply> {
-    auto id = ctx.PathId();
-    if (!id) return std::unexpected(id.error());
-    auto person = service.GetPerson(ctx.user(), ctx.Actor(), *id);
-    if (!person) return std::unexpected(person.error());
-    return Reply::Json(PersonJson(*person));
-  });
-  router.Put("/api/people/{id}", Need(kPeopleWrite), [&service](Ctx& ctx) -> Result<Reply> {
-    auto id = ctx.PathId();
-    if (!id) return std::unexpected(id.error());
-    auto input = ParsePersonInput(ctx.body(), /*create=*/false);
-    if (!input) return std::unexpected(input.error());
-    auto person = service.UpdatePerson(ctx.user(), ctx.Actor(), *id, *input);
-    if (!person) return std::unexpected(person.error());
-    return Reply::Json(PersonJson(*person));
-  });
-  router.Delete("/api/people/{id}", Need(kPeopleWrite), [&service](Ctx& ctx) -> Result<Reply> {
-    auto id = ctx.PathId();
-    if (!id) return std::unexpected(id.error());
-    auto person = service.DeactivatePerson(ctx.user(), ctx.Actor(), *id);
-    if (!person) return std::unexpected(person.error());
-    return Reply::Json(PersonJson(*person));
-  });
+  using http::Perm;
+  http::Routes<OrgService> r(router, service);
+  r.Get("/api/units", Perm(kOrgRead), ListUnits);
+  r.Get("/api/units/{id}", Perm(kOrgRead), GetUnit);
+  r.Post("/api/units", Perm(kOrgWrite), CreateUnit);
+  r.Put("/api/units/{id}", Perm(kOrgWrite), UpdateUnit);
+  r.Delete("/api/units/{id}", Perm(kOrgWrite), DeleteUnit);
+  // People: literal paths first, then {id}.
+  r.Post("/api/people/import", Perm(kPeopleWrite), ImportRoster);
+  r.Get("/api/people/import/template", Perm(kPeopleWrite), RosterTemplate);
+  r.Get("/api/people/export", Perm(kPeopleRead), ExportPeople);
+  r.Get("/api/people", Perm(kPeopleRead), ListPeople);
+  r.Post("/api/people", Perm(kPeopleWrite), CreatePerson);
+  r.Get("/api/people/{id}", Perm(kPeopleRead), GetPerson);
+  r.Put("/api/people/{id}", Perm(kPeopleWrite), UpdatePerson);
+  r.Delete("/api/people/{id}", Perm(kPeopleWrite), DeactivatePerson);
 }
 
 }  // namespace fazhi::org

@@ -77,8 +77,8 @@ class OrgService {
 
   // ---- roster import / export (docs/org.md describes the file format) ----
 
-  // Checks, and in kCommit mode applies, a roster file (CSV or XLSX; see sheet_io.h for the file
-  // errors, returned as Error before any row is looked at). Row problems are not errors: they are
+  // Checks, and in kCommit mode applies, a roster file (CSV in UTF-8 or GBK, or XLSX; see
+  // files/spreadsheet.h for the file errors, returned as Error before any row is looked at). Row problems are not errors: they are
   // listed in the report. kCommit writes nothing when any row is bad, unless `skip_invalid`, in
   // which case the valid rows are written. All rows of a commit go in one transaction. A row whose
   // 警号 exists (in scope) updates that person, so importing the same file twice changes nothing

@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "cases_module/cases_fixture.h"
-#include "org/demo.h"
+#include "org/org_demo.h"
 #include "supervision/calendar.h"
 #include "supervision/catalog.h"
 #include "supervision/engine.h"

@@ -1,7 +1,11 @@
 #include "files/spreadsheet.h"
 
 #include <gtest/gtest.h>
+#include <iconv.h>
+#include <limits>
+#include <zip.h>
 
+#include "core/text.h"
 #include "support/file_makers.h"
 
 namespace fazhi::files {
@@ -48,12 +52,66 @@ TEST(Csv, MalformedQuotesAreReportedWithTheRow) {
   EXPECT_EQ(junk.error().reason, "corrupt_file");
 }
 
-TEST(Csv, NotUtf8AsksForUtf8) {
-  // "姓名" in GBK.
-  auto s = ReadSheet("\xD0\xD5\xC3\xFB,\xBE\xAF\xBA\xC5\r\n", "名册.csv");
-  ASSERT_FALSE(s.has_value());
-  EXPECT_EQ(s.error().reason, "not_utf8");
-  EXPECT_NE(s.error().message.find("请保存为 UTF-8 编码的 CSV"), std::string::npos);
+// Excel on a Chinese Windows saves "CSV（逗号分隔）" in GBK: read it as such (issue 10).
+TEST(Csv, GbkIsReadAsGbk) {
+  // "姓名,警号\r\n张三,141001\r\n" in GBK, as literal bytes.
+  const std::string gbk = "\xD0\xD5\xC3\xFB,\xBE\xAF\xBA\xC5\r\n\xD5\xC5\xC8\xFD,141001\r\n";
+  auto s = ReadSheet(gbk, "名册.csv");
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  ASSERT_EQ(s->rows.size(), 2u);
+  EXPECT_EQ(Cells(*s, 0), (std::vector<std::string>{"姓名", "警号"}));
+  EXPECT_EQ(Cells(*s, 1), (std::vector<std::string>{"张三", "141001"}));
+}
+
+// The same with bytes made by glibc's iconv, including a character outside GB2312 (GB18030 four-byte).
+TEST(Csv, Gb18030FromIconv) {
+  const std::string utf8 = "单位,备注\n东街派出所,\"含,逗号 € 😀\"\n";
+  iconv_t cd = iconv_open("GB18030", "UTF-8");
+  ASSERT_NE(cd, reinterpret_cast<iconv_t>(-1));
+  std::string out(utf8.size() * 4, '\0');
+  char* in = const_cast<char*>(utf8.data());
+  std::size_t in_left = utf8.size(), out_left = out.size();
+  char* dst = out.data();
+  ASSERT_NE(iconv(cd, &in, &in_left, &dst, &out_left), static_cast<std::size_t>(-1));
+  iconv_close(cd);
+  out.resize(out.size() - out_left);
+  ASSERT_FALSE(IsValidUtf8(out));
+  auto s = ReadCsv(out);
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  ASSERT_EQ(s->rows.size(), 2u);
+  EXPECT_EQ(Cells(*s, 1), (std::vector<std::string>{"东街派出所", "含,逗号 € 😀"}));
+}
+
+TEST(Csv, Utf8WithAndWithoutBomIsUnchanged) {
+  for (const char* prefix : {"", "\xEF\xBB\xBF"}) {
+    auto s = ReadSheet(std::string(prefix) + "姓名\n张三\n", "a.csv");
+    ASSERT_TRUE(s.has_value());
+    EXPECT_EQ(Cells(*s, 0)[0], "姓名");
+    EXPECT_EQ(Cells(*s, 1)[0], "张三");
+  }
+}
+
+TEST(Csv, NeitherUtf8NorGbkIsRefusedInChinese) {
+  // 0x80 and 0xFF are not GB18030 lead bytes; control characters are no table either.
+  for (const std::string& bytes : {std::string("\xFF\xFE\x80\x81 abc\n"), std::string("ab\x81\x30\x81\x30\x01\x02\n"),
+                                  std::string("\xD0\xD5\xC3")}) {
+    auto s = ReadSheet(bytes, "名册.csv");
+    ASSERT_FALSE(s.has_value());
+    EXPECT_EQ(s.error().reason, "unknown_encoding");
+    EXPECT_NE(s.error().message.find("请保存为 UTF-8 或 GBK 编码的 CSV"), std::string::npos);
+  }
+  // Random bytes: refused either as not a table (NUL) or as an unknown encoding — never read.
+  std::uint64_t state = 7;
+  for (int i = 0; i < 50; ++i) {
+    std::string junk(200, '\0');
+    for (char& c : junk) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      c = static_cast<char>(state >> 56);
+    }
+    auto s = ReadSheet(junk, "a.csv");
+    ASSERT_FALSE(s.has_value());
+    EXPECT_TRUE(s.error().reason == "unknown_encoding" || s.error().reason == "unsupported_file") << s.error().reason;
+  }
 }
 
 TEST(Csv, LimitsAreEnforced) {
@@ -162,6 +220,70 @@ TEST(Write, XlsxRoundTrip) {
   ASSERT_TRUE(s.has_value()) << s.error().message;
   ASSERT_EQ(s->rows.size(), 2u);
   EXPECT_EQ(Cells(*s, 1), (std::vector<std::string>{"张三", "140599198001011234"}));
+}
+
+// The XML of the first worksheet of an XLSX.
+std::string SheetXml(const std::string& xlsx) {
+  zip_error_t err;
+  zip_error_init(&err);
+  zip_source_t* src = zip_source_buffer_create(xlsx.data(), xlsx.size(), 0, &err);
+  zip_t* z = zip_open_from_source(src, ZIP_RDONLY, &err);
+  zip_error_fini(&err);
+  if (!z) return {};
+  std::string out;
+  if (zip_file_t* f = zip_fopen(z, "xl/worksheets/sheet1.xml", 0)) {
+    char buf[4096];
+    zip_int64_t n;
+    while ((n = zip_fread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+    zip_fclose(f);
+  }
+  zip_discard(z);
+  return out;
+}
+
+// The opening tag of cell `ref` ("B2") in a worksheet's XML; "" when the cell is not there.
+std::string CellTag(const std::string& xml, const std::string& ref) {
+  const auto at = xml.find("<c r=\"" + ref + "\"");
+  return at == std::string::npos ? std::string() : xml.substr(at, xml.find('>', at) - at + 1);
+}
+
+TEST(Write, XlsxTypedCells) {
+  SheetData sheet{"积分", {{"姓名", "积分", "排名", "备注"}, {"张三", Cell::Number(12.5, "0.00"), Cell::Int(3), Cell()}}};
+  sheet.rows.push_back({Cell::Bold("合计"), Cell::Number(-4), Cell::OptInt(std::nullopt), "-3"});
+  auto bytes = WriteXlsx({sheet});
+  ASSERT_TRUE(bytes.has_value()) << bytes.error().message;
+  const std::string xml = SheetXml(*bytes);
+  // Numbers are number cells (no t="s"), text cells are shared strings.
+  ASSERT_FALSE(CellTag(xml, "B2").empty()) << xml;
+  EXPECT_EQ(CellTag(xml, "B2").find("t=\"s\""), std::string::npos) << CellTag(xml, "B2");
+  EXPECT_EQ(CellTag(xml, "C2").find("t=\"s\""), std::string::npos);
+  EXPECT_NE(CellTag(xml, "A2").find("t=\"s\""), std::string::npos);
+  EXPECT_NE(xml.find("<v>12.5</v>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<v>3</v>"), std::string::npos);
+  EXPECT_NE(xml.find("<v>-4</v>"), std::string::npos);
+  EXPECT_TRUE(CellTag(xml, "D2").empty()) << "an empty cell is left out";
+  EXPECT_NE(CellTag(xml, "D3").find("t=\"s\""), std::string::npos) << "text stays text, even \"-3\"";
+  auto s = ReadXlsx(*bytes);
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  EXPECT_EQ(Cells(*s, 1), (std::vector<std::string>{"张三", "12.5", "3"}));
+  EXPECT_EQ(Cells(*s, 2), (std::vector<std::string>{"合计", "-4", "", "-3"}));
+}
+
+TEST(Write, XlsxWithoutHeaderRowAndNonFiniteNumbers) {
+  SheetData about{"说明", {{Cell::Bold("月份"), "2023-07"}, {"值", Cell::Number(std::numeric_limits<double>::infinity())}}, {16, 60}, false};
+  auto bytes = WriteXlsx({about});
+  ASSERT_TRUE(bytes.has_value());
+  const std::string xml = SheetXml(*bytes);
+  EXPECT_EQ(xml.find("<pane"), std::string::npos) << "no frozen header row";
+  auto s = ReadXlsx(*bytes);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(Cells(*s, 1), (std::vector<std::string>{"值"}));
+}
+
+TEST(Write, CsvCellsKeepNumbersAsNumbers) {
+  const std::string csv = WriteCsvCells({
+      {"名", "分"}, {"-3", Cell::Number(-3)}, {Cell(), Cell::Number(2.5, "0.00")}, {"x", Cell::Number(0.1)}});
+  EXPECT_EQ(csv, "\xEF\xBB\xBF名,分\r\n'-3,-3\r\n,2.50\r\nx,0.1\r\n");
 }
 
 // Mutated files must give a value or an error, never a crash (ASan/UBSan run this in debug builds).

@@ -63,7 +63,9 @@ TEST(AdmissionGateTest, LimitsConcurrencyAndAdmitsInArrivalOrder) {
   // One leaves at a time, so each slot goes to exactly one waiter: the one that came first.
   for (std::size_t k = 0; k < 8; ++k) {
     go[k] = true;
-    if (k + 2 < 8) ASSERT_TRUE(WaitFor([&] { return admitted_count() == k + 3; })) << k;
+    if (k + 2 < 8) {
+      ASSERT_TRUE(WaitFor([&] { return admitted_count() == k + 3; })) << k;
+    }
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(most.load(), 2);

@@ -10,7 +10,7 @@
 #include "auth/password.h"
 #include "cases/case_service.h"
 #include "http/http_fixture.h"
-#include "org/demo.h"
+#include "org/org_demo.h"
 #include "scoring/scoring_demo.h"
 #include "support/test_db.h"
 

@@ -1,5 +1,5 @@
 // `fazhi demo`: counts, logins, generated personal data, idempotence.
-#include "org/demo.h"
+#include "org/org_demo.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,6 @@
 // Roster import (CSV and XLSX), export and template.
 #include <gtest/gtest.h>
+#include <iconv.h>
 
 #include "support/file_makers.h"
 #include "org/org_fixture.h"
@@ -103,6 +104,40 @@ TEST_F(ImportTest, BadRowReportsRowAndColumnAndChangesNothing) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM people"), 1);
 }
 
+// Excel on a Chinese Windows saves "CSV（逗号分隔）" in GBK; such a roster imports like a UTF-8 one
+// (issue 10: it used to be refused with not_utf8).
+TEST_F(ImportTest, GbkRosterFromChineseExcel) {
+  std::string utf8;
+  for (const auto& r : GoodRows()) {
+    for (std::size_t i = 0; i < r.size(); ++i) utf8 += (i ? "," : "") + r[i];
+    utf8 += "\r\n";
+  }
+  iconv_t cd = iconv_open("GBK", "UTF-8");
+  ASSERT_NE(cd, reinterpret_cast<iconv_t>(-1));
+  std::string gbk(utf8.size() * 2, '\0');
+  char* in = utf8.data();
+  char* out = gbk.data();
+  std::size_t in_left = utf8.size(), out_left = gbk.size();
+  ASSERT_NE(iconv(cd, &in, &in_left, &out, &out_left), static_cast<std::size_t>(-1));
+  iconv_close(cd);
+  gbk.resize(gbk.size() - out_left);
+  auto report = Import(gbk, "名册.csv", ImportMode::kCommit);
+  EXPECT_TRUE(report.committed);
+  EXPECT_TRUE(report.errors.empty()) << report.errors.front().message;
+  EXPECT_EQ(report.created, 3);
+  auto list = service_->ListPeople(root_, Act(root_), {.q = "张三"}, {});
+  ASSERT_TRUE(list.has_value());
+  ASSERT_EQ(list->total, 1);
+  EXPECT_EQ(list->items[0].unit_name, "东街派出所");
+  EXPECT_EQ(list->items[0].position, "所长");
+
+  // Bytes that are neither UTF-8 nor GBK are refused before any row is looked at.
+  auto junk = service_->ImportRoster(importer_, Act(importer_), "\xFF\xFE\x80\x01 ,,\n", "名册.csv",
+                                     ImportMode::kCheck, false);
+  ASSERT_FALSE(junk.has_value());
+  EXPECT_EQ(junk.error().reason, "unknown_encoding");
+}
+
 TEST_F(ImportTest, XlsxWithABadRow) {
   auto rows = GoodRows();
   rows[1][1] = "#n:141001";  // 警号 typed as a number
@@ -191,8 +226,9 @@ TEST_F(ImportTest, HeaderProblemsAreReportedOnRowOne) {
 }
 
 TEST_F(ImportTest, UnsupportedFilesAreRefusedBeforeAnyRow) {
+  // (A GBK CSV was on this list until GBK rosters were accepted: GbkRosterFromChineseExcel.)
   for (auto [bytes, name] : std::vector<std::pair<std::string, std::string>>{
-           {"%PDF-1.7\n...", "名册.pdf"}, {"not a zip", "名册.xlsx"}, {"\xD0\xD5\xC3\xFB\r\n", "gbk.csv"}}) {
+           {"%PDF-1.7\n...", "名册.pdf"}, {"not a zip", "名册.xlsx"}, {"\xFF\xFE\x80\x01\r\n", "junk.csv"}}) {
     auto r = service_->ImportRoster(importer_, Act(importer_), bytes, name, ImportMode::kCommit, false);
     ASSERT_FALSE(r.has_value()) << name;
     EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
