@@ -57,19 +57,14 @@ std::string FindWebRoot(const std::string& configured) {
 }  // namespace
 
 Result<std::unique_ptr<App>> App::Create(Config config, const Clock* clock) {
-  if (auto ok = config.Validate(); !ok) return std::unexpected(ok.error());
+  FZ_CHECK(config.Validate());
   std::unique_ptr<App> app(new App());
   app->config_ = std::move(config);
   app->clock_ = clock ? clock : &app->system_clock_;
-  auto vault = auth::Vault::Open(app->config_.key_file);
-  if (!vault) return std::unexpected(vault.error());
-  app->vault_ = std::make_unique<auth::Vault>(*vault);
-  auto db = db::Database::Open(app->config_.db_url, static_cast<std::size_t>(app->config_.db_pool));
-  if (!db) return std::unexpected(db.error());
-  app->db_ = std::move(*db);
+  app->vault_ = std::make_unique<auth::Vault>(FZ_TRY(auth::Vault::Open(app->config_.key_file)));
+  app->db_ = FZ_TRY(db::Database::Open(app->config_.db_url, static_cast<std::size_t>(app->config_.db_pool)));
   if (app->config_.migrate_on_start) {
-    auto applied = app->db_->Migrate();
-    if (!applied) return std::unexpected(applied.error());
+    FZ_CHECK(app->db_->Migrate());
   } else if (app->db_->SchemaVersion() < db::Database::LatestVersion()) {
     return Fail(ErrorCode::kConflict, "数据库结构不是最新版本，请先运行 fazhi migrate", "db", "schema_outdated");
   }
@@ -78,14 +73,14 @@ Result<std::unique_ptr<App>> App::Create(Config config, const Clock* clock) {
       .ImportLegacyFiles(app->clock_->Now());
   app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->clock_, *app->vault_, app->config_.auth);
   app->jobs_ = std::make_unique<jobs::JobRunner>(*app->db_, *app->clock_);
-  if (auto recovered = app->jobs_->RecoverInterrupted(); !recovered) return std::unexpected(recovered.error());
+  FZ_CHECK(app->jobs_->RecoverInterrupted());
   app->settings_.attachment_dir = app->config_.attachment_dir;
   app->settings_.sweep_interval_seconds = app->config_.sweep_interval_seconds;
   app->modules_ = std::make_unique<kit::ModuleSet>(
       kit::Services{*app->db_, *app->clock_, *app->vault_, *app->jobs_, app->settings_});
   for (const auto& spec : AllModules()) app->modules_->Add(spec.create(app->modules_->services()));
   for (const auto& m : app->modules_->all())
-    if (auto ok = m->Init(*app->modules_); !ok) return std::unexpected(ok.error());
+    FZ_CHECK(m->Init(*app->modules_));
   RegisterCoreRoutes(app->router_, *app);
   for (const auto& m : app->modules_->all()) m->RegisterRoutes(app->router_);
   return app;

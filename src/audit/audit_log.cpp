@@ -2,7 +2,10 @@
 
 #include <sodium.h>
 
+#include <fmt/format.h>
+
 #include "core/text.h"
+#include "db/sql.h"
 
 namespace fazhi::audit {
 
@@ -46,10 +49,13 @@ std::string ComputeHash(const Row& r, const std::string& prev_hash) {
 
 void Append(soci::session& sql, const Clock& clock, const Actor& actor, const Entry& entry) {
   // Take the chain lock first (a row lock on PostgreSQL; SQLite already holds the write lock).
-  sql << "UPDATE audit_head SET last_id = last_id WHERE id = 1";
-  long long last_id = 0;
+  db::Exec(sql, "UPDATE audit_head SET last_id = last_id WHERE id = 1");
+  std::int64_t last_id = 0;
   std::string last_hash;
-  sql << "SELECT last_id, last_hash FROM audit_head WHERE id = 1", soci::into(last_id), soci::into(last_hash);
+  db::First(sql, "SELECT last_id, last_hash FROM audit_head WHERE id = 1", {}, [&](const db::Row& h) {
+    last_id = h.Int("last_id");
+    last_hash = h.Str("last_hash");
+  });
 
   Row r;
   r.id = last_id + 1;
@@ -67,16 +73,19 @@ void Append(soci::session& sql, const Clock& clock, const Actor& actor, const En
   r.prev_hash = last_hash;
   r.hash = ComputeHash(r, last_hash);
 
-  long long id = r.id, at = r.at;
-  db::NullableInt bureau(r.bureau_id), user(r.user_id);
-  sql << "INSERT INTO audit_log (id, bureau_id, at, user_id, username, action, object_type, object_id, summary, "
-         "detail, ip, request_id, prev_hash, hash) VALUES (:id, :b, :at, :u, :un, :a, :ot, :oi, :s, :d, :ip, :rq, "
-         ":ph, :h)",
-      soci::use(id), soci::use(bureau.value, bureau.ind), soci::use(at), soci::use(user.value, user.ind),
-      soci::use(r.username), soci::use(r.action), soci::use(r.object_type), soci::use(r.object_id),
-      soci::use(r.summary), soci::use(r.detail), soci::use(r.ip), soci::use(r.request_id), soci::use(r.prev_hash),
-      soci::use(r.hash);
-  sql << "UPDATE audit_head SET last_id = :id, last_hash = :h WHERE id = 1", soci::use(id), soci::use(r.hash);
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("INSERT INTO audit_log (id, bureau_id, at, user_id, username, action, object_type, object_id, "
+                       "summary, detail, ip, request_id, prev_hash, hash) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, "
+                       "{}, {}, {}, {}, {})",
+                       a.Int(r.id), a.OptInt(r.bureau_id), a.Int(r.at), a.OptInt(r.user_id), a.Str(r.username),
+                       a.Str(r.action), a.Str(r.object_type), a.Str(r.object_id), a.Str(r.summary), a.Str(r.detail),
+                       a.Str(r.ip), a.Str(r.request_id), a.Str(r.prev_hash), a.Str(r.hash)),
+           a);
+  db::SqlArgs h;
+  db::Exec(sql,
+           fmt::format("UPDATE audit_head SET last_id = {}, last_hash = {} WHERE id = 1", h.Int(r.id), h.Str(r.hash)),
+           h);
 }
 
 namespace {
@@ -85,23 +94,29 @@ constexpr const char* kColumns =
     "id, bureau_id, at, user_id, username, action, object_type, object_id, summary, detail, ip, request_id, "
     "prev_hash, hash";
 
-Row FromRow(const soci::row& row) {
-  Row r;
-  r.id = db::GetInt64(row, 0);
-  if (!db::IsNull(row, 1)) r.bureau_id = db::GetInt64(row, 1);
-  r.at = db::GetInt64(row, 2);
-  if (!db::IsNull(row, 3)) r.user_id = db::GetInt64(row, 3);
-  r.username = db::GetText(row, 4);
-  r.action = db::GetText(row, 5);
-  r.object_type = db::GetText(row, 6);
-  r.object_id = db::GetText(row, 7);
-  r.summary = db::GetText(row, 8);
-  r.detail = db::GetText(row, 9);
-  r.ip = db::GetText(row, 10);
-  r.request_id = db::GetText(row, 11);
-  r.prev_hash = db::GetText(row, 12);
-  r.hash = db::GetText(row, 13);
-  return r;
+Row FromRow(const db::Row& row) {
+  return Row{.id = row.Int("id"),
+             .bureau_id = row.OptInt("bureau_id"),
+             .at = row.Int("at"),
+             .user_id = row.OptInt("user_id"),
+             .username = row.Str("username"),
+             .action = row.Str("action"),
+             .object_type = row.Str("object_type"),
+             .object_id = row.Str("object_id"),
+             .summary = row.Str("summary"),
+             .detail = row.Str("detail"),
+             .ip = row.Str("ip"),
+             .request_id = row.Str("request_id"),
+             .prev_hash = row.Str("prev_hash"),
+             .hash = row.Str("hash")};
+}
+
+// The first problem of row `r` in the chain, or empty.
+std::string ChainProblem(const Row& r, std::int64_t expected_id, const std::string& prev) {
+  if (r.id != expected_id) return "编号不连续（第 " + std::to_string(expected_id) + " 条缺失）";
+  if (r.prev_hash != prev) return "前序哈希与上一条不符";
+  if (ComputeHash(r, prev) != r.hash) return "内容与哈希不符（记录被改动）";
+  return {};
 }
 
 }  // namespace
@@ -112,24 +127,18 @@ VerifyReport Verify(db::Database& db) {
     std::string prev(64, '0');
     std::int64_t expected_id = 1;
     // Read in batches by id so memory stays flat on long chains.
+    constexpr std::int64_t kBatch = 5000;
     for (std::int64_t after = 0;;) {
-      soci::rowset<soci::row> rs = (sql.prepare << "SELECT " << kColumns
-                                                << " FROM audit_log WHERE id > :a ORDER BY id LIMIT 5000",
-                                    soci::use(after));
+      db::SqlArgs a;
+      const std::string q =
+          fmt::format("SELECT {} FROM audit_log WHERE id > {} ORDER BY id LIMIT {}", kColumns, a.Int(after), kBatch);
       std::int64_t n = 0;
-      for (const auto& row : rs) {
+      db::Each(sql, q, a, [&](const db::Row& row) {
         ++n;
-        Row r = FromRow(row);
+        const Row r = FromRow(row);
         after = r.id;
         if (rep.ok) {
-          std::string problem;
-          if (r.id != expected_id)
-            problem = "编号不连续（第 " + std::to_string(expected_id) + " 条缺失）";
-          else if (r.prev_hash != prev)
-            problem = "前序哈希与上一条不符";
-          else if (ComputeHash(r, prev) != r.hash)
-            problem = "内容与哈希不符（记录被改动）";
-          if (!problem.empty()) {
+          if (const std::string problem = ChainProblem(r, expected_id, prev); !problem.empty()) {
             rep.ok = false;
             rep.first_bad_id = r.id;
             rep.message = "审计链在第 " + std::to_string(r.id) + " 条处断裂：" + problem;
@@ -138,74 +147,53 @@ VerifyReport Verify(db::Database& db) {
         prev = r.hash;
         expected_id = r.id + 1;
         ++rep.rows;
-      }
-      if (n < 5000) break;
+      });
+      if (n < kBatch) break;
     }
-    if (rep.ok) {
-      long long last_id = 0;
-      std::string last_hash;
-      sql << "SELECT last_id, last_hash FROM audit_head WHERE id = 1", soci::into(last_id), soci::into(last_hash);
-      if (last_id != expected_id - 1 || last_hash != prev) {
-        rep.ok = false;
-        rep.first_bad_id = expected_id;
-        rep.message = "审计链末尾的记录被删除：链头记录到第 " + std::to_string(last_id) + " 条，表中只到第 " +
-                      std::to_string(expected_id - 1) + " 条";
-      } else {
-        rep.message = "审计链完整，共 " + std::to_string(rep.rows) + " 条记录";
-      }
+    if (!rep.ok) return rep;
+    std::int64_t last_id = 0;
+    std::string last_hash;
+    db::First(sql, "SELECT last_id, last_hash FROM audit_head WHERE id = 1", {}, [&](const db::Row& h) {
+      last_id = h.Int("last_id");
+      last_hash = h.Str("last_hash");
+    });
+    if (last_id != expected_id - 1 || last_hash != prev) {
+      rep.ok = false;
+      rep.first_bad_id = expected_id;
+      rep.message = "审计链末尾的记录被删除：链头记录到第 " + std::to_string(last_id) + " 条，表中只到第 " +
+                    std::to_string(expected_id - 1) + " 条";
+    } else {
+      rep.message = "审计链完整，共 " + std::to_string(rep.rows) + " 条记录";
     }
     return rep;
   });
 }
 
 Page Search(db::Database& db, const Query& q) {
+  db::SqlArgs a;
   std::string where = " WHERE 1=1";
-  std::vector<std::string> texts;
-  std::vector<long long> ints;
-  // SOCI binds by position when names are unique; build the clause and bind in the same order.
-  if (q.username) where += " AND username = :un";
-  if (q.user_id) where += " AND user_id = :uid";
-  if (q.object_type) where += " AND object_type = :ot";
-  if (q.object_id) where += " AND object_id = :oi";
-  if (q.action) where += " AND action LIKE :ac ESCAPE '\\'";
-  if (q.from) where += " AND at >= :f";
-  if (q.to) where += " AND at < :t";
-  if (!q.scope_pattern.empty())
-    where += q.include_unscoped
-                 ? " AND (bureau_id IS NULL OR bureau_id IN (SELECT id FROM units WHERE path LIKE :scope))"
-                 : " AND bureau_id IN (SELECT id FROM units WHERE path LIKE :scope)";
-  const std::string action_like = q.action ? EscapeLike(*q.action) + "%" : "";
-  const long long uid = q.user_id.value_or(0), from = q.from.value_or(0), to = q.to.value_or(0);
-  const long long limit = q.page_size, offset = static_cast<long long>(q.page - 1) * q.page_size;
-
-  auto bind = [&](soci::details::prepare_temp_type& st) {
-    if (q.username) st, soci::use(*q.username);
-    if (q.user_id) st, soci::use(uid);
-    if (q.object_type) st, soci::use(*q.object_type);
-    if (q.object_id) st, soci::use(*q.object_id);
-    if (q.action) st, soci::use(action_like);
-    if (q.from) st, soci::use(from);
-    if (q.to) st, soci::use(to);
-    if (!q.scope_pattern.empty()) st, soci::use(q.scope_pattern);
-  };
-
+  if (q.username) where += " AND username = " + a.Str(*q.username);
+  if (q.user_id) where += " AND user_id = " + a.Int(*q.user_id);
+  if (q.object_type) where += " AND object_type = " + a.Str(*q.object_type);
+  if (q.object_id) where += " AND object_id = " + a.Str(*q.object_id);
+  // A prefix of the action name ("person."): LIKE, not a byte range, since audit_log.action has the
+  // database's default collation.
+  if (q.action) where += " AND action LIKE " + a.Str(EscapeLike(*q.action) + "%") + " ESCAPE '\\'";
+  if (q.from) where += " AND at >= " + a.Int(*q.from);
+  if (q.to) where += " AND at < " + a.Int(*q.to);
+  if (!q.scope_path.empty()) {
+    const std::string in_scope =
+        "bureau_id IN (SELECT id FROM units WHERE " + db::PathUnder(a, "path", q.scope_path) + ")";
+    where += q.include_unscoped ? " AND (bureau_id IS NULL OR " + in_scope + ")" : " AND " + in_scope;
+  }
   return db.Read([&](soci::session& sql) {
     Page page;
-    {
-      long long total = 0;
-      auto st = (sql.prepare << "SELECT COUNT(*) FROM audit_log" << where);
-      bind(st);
-      st, soci::into(total);
-      soci::statement stmt(st);
-      stmt.execute(true);
-      page.total = total;
-    }
-    auto st = (sql.prepare << "SELECT " << kColumns << " FROM audit_log" << where
-                           << " ORDER BY id DESC LIMIT :lim OFFSET :off");
-    bind(st);
-    st, soci::use(limit), soci::use(offset);
-    soci::rowset<soci::row> rs(st);
-    for (const auto& row : rs) page.items.push_back(FromRow(row));
+    page.total = db::Count(sql, "SELECT COUNT(*) FROM audit_log" + where, a);
+    db::SqlArgs pa = a;
+    const std::string q_rows =
+        fmt::format("SELECT {} FROM audit_log{} ORDER BY id DESC LIMIT {} OFFSET {}", kColumns, where,
+                    pa.Int(q.page_size), pa.Int(static_cast<std::int64_t>(q.page - 1) * q.page_size));
+    db::Each(sql, q_rows, pa, [&](const db::Row& row) { page.items.push_back(FromRow(row)); });
     return page;
   });
 }

@@ -65,9 +65,9 @@ struct Query {
   std::optional<std::string> object_id;
   std::optional<std::string> action;  // prefix match, e.g. "person."
   std::optional<EpochSeconds> from, to;
-  // Scope: only rows whose bureau is a unit whose path matches this LIKE pattern. Empty = no
-  // restriction.
-  std::string scope_pattern;
+  // Scope: only rows whose bureau lies in the subtree of the unit with this path ("/1/2/"; see
+  // db::PathUnder). Empty = no restriction.
+  std::string scope_path;
   // Also rows with no bureau (system and CLI actions, failed sign-ins with unknown user names):
   // for auditors at the top of the organisation only, since such rows may name any unit.
   bool include_unscoped = false;

@@ -116,6 +116,13 @@ class AuthService {
  private:
   bool ThrottleIp(const std::string& ip);
   std::string NewToken() const;
+  // Sign-in steps (auth_service.cpp). `actor` names the account (user_id set) once it is known.
+  void AuditLoginFailure(const audit::Actor& actor, const std::string& why);
+  void RecordFailedLogin(const audit::Actor& actor, std::int64_t failed_before, EpochSeconds now,
+                         const std::string& why);
+  // Clears the failure count, stores a new session and its audit row; returns the session token.
+  Result<std::string> StartSession(const audit::Actor& actor, std::int64_t totp_step, const std::string& user_agent,
+                                   EpochSeconds now);
 
   db::Database& db_;
   const Clock& clock_;

@@ -18,7 +18,8 @@ struct Principal {
   std::set<std::string> permissions;
   std::int64_t unit_id = 0;
   std::string unit_name;
-  std::string unit_path;  // "/1/2/"; the caller sees units whose path starts with this (scope)
+  std::string unit_path;  // "/1/2/"; the caller sees units whose path starts with this (scope; in SQL
+                          // db::PathUnder(args, "u.path", unit_path))
   std::optional<std::int64_t> bureau_id;
   std::optional<std::int64_t> person_id;
   std::string csrf_token;
@@ -28,8 +29,6 @@ struct Principal {
   bool totp_setup_required = false;  // totp_required but not yet enabled
 
   bool Has(std::string_view permission) const { return permissions.contains(std::string(permission)); }
-  // LIKE pattern matching every unit path in scope.
-  std::string ScopePattern() const { return unit_path + "%"; }
   bool InScope(std::string_view path) const { return path.starts_with(unit_path); }
 };
 

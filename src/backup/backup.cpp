@@ -9,10 +9,14 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
 #include "audit/audit_log.h"
 #include "backup/backup_file.h"
 #include "backup/snapshot.h"
 #include "db/database.h"
+#include "db/sql.h"
 
 namespace fazhi::backup {
 
@@ -45,13 +49,13 @@ class TxnGuard {
   ~TxnGuard() {
     if (!open_) return;
     try {
-      sql_ << "ROLLBACK";
+      db::Exec(sql_, "ROLLBACK");
     } catch (...) {
     }
   }
   void Commit() {
     open_ = false;
-    sql_ << "COMMIT";
+    db::Exec(sql_, "COMMIT");
   }
 
  private:
@@ -73,15 +77,13 @@ using RowSink = std::function<Result<void>(std::size_t table, const RowValues& v
 // (may be empty). The sink sees rows before the footer has been checked: callers that write must
 // have checked the file once already.
 Result<Contents> ReadBackup(const std::string& path, const RowSink& sink) {
-  auto reader = GzLineReader::Open(path);
-  if (!reader) return std::unexpected(reader.error());
-  auto& in = **reader;
+  auto reader = FZ_TRY(GzLineReader::Open(path));
+  auto& in = *reader;
   const auto at_line = [&](std::int64_t line) { return "备份文件 " + path + " 第 " + std::to_string(line) + " 行："; };
 
-  auto first = in.Next();
-  if (!first) return std::unexpected(first.error());
-  if (!*first) return Invalid("备份文件 " + path + " 是空的", "file");
-  auto header = ParseHeader(**first);
+  const auto first = FZ_TRY(in.Next());
+  if (!first) return Invalid("备份文件 " + path + " 是空的", "file");
+  auto header = ParseHeader(*first);
   if (!header) return WithPrefix(at_line(1), header.error());
 
   std::map<std::string, std::size_t> index;
@@ -93,11 +95,10 @@ Result<Contents> ReadBackup(const std::string& path, const RowSink& sink) {
   std::size_t current = 0;
   std::optional<Manifest> footer;
   for (;;) {
-    auto line = in.Next();
-    if (!line) return std::unexpected(line.error());
-    if (!*line) break;
+    const auto line = FZ_TRY(in.Next());
+    if (!line) break;
     if (footer) return Invalid(at_line(in.line_no()) + "结尾记录之后还有内容，文件已损坏", "file");
-    auto parsed = ParseBodyLine(**line);
+    auto parsed = ParseBodyLine(*line);
     if (!parsed) return WithPrefix(at_line(in.line_no()), parsed.error());
     if (parsed->footer) {
       footer = std::move(parsed->footer);
@@ -116,10 +117,7 @@ Result<Contents> ReadBackup(const std::string& path, const RowSink& sink) {
                          " 个值，应为 " + std::to_string(columns.size()) + " 个",
                      row.table);
     digests[current].Add(row.values);
-    if (sink) {
-      auto r = sink(current, row.values, in.line_no());
-      if (!r) return std::unexpected(r.error());
-    }
+    if (sink) FZ_CHECK(sink(current, row.values, in.line_no()));
   }
   if (!footer) return Invalid("备份文件 " + path + " 不完整（缺少结尾的校验记录），可能是写入时被中断", "file");
 
@@ -162,7 +160,9 @@ struct PendingUpdate {
 };
 
 // Inserts one table's rows: every value bound as text with a null indicator, so SQLite applies
-// column affinity and PostgreSQL infers each parameter's type from its column.
+// column affinity and PostgreSQL infers each parameter's type from its column. The column names are
+// data here (any table of the backup), so the statements are built from them and the values bound
+// in column order (:p1 … :pN); db/sql.h prepares each text once per connection.
 class TableLoader {
  public:
   TableLoader(soci::session& sql, const TableColumns& t, bool seeded, std::vector<DeferredColumn> deferred,
@@ -173,8 +173,6 @@ class TableLoader {
         deferred_(std::move(deferred)),
         key_column_(std::move(key_column)) {
     const std::size_t n = columns_.size();
-    values_.resize(n);
-    inds_.assign(n, soci::i_null);
     std::string cols, params;
     for (std::size_t i = 0; i < n; ++i) {
       if (i > 0) {
@@ -182,54 +180,35 @@ class TableLoader {
         params += ", ";
       }
       cols += QuoteIdent(columns_[i]);
-      params += ":p" + std::to_string(i);
+      params += Param(i);
     }
-    insert_ = Prepare("INSERT INTO " + QuoteIdent(table_) + " (" + cols + ") VALUES (" + params + ")", Order(0));
+    insert_ = "INSERT INTO " + QuoteIdent(table_) + " (" + cols + ") VALUES (" + params + ")";
     if (seeded && n > 1) {
-      // UPDATE t SET c1 = :p1, … WHERE c0 = :p0 — binds columns 1..n-1, then 0.
+      // UPDATE t SET c1 = :p2, … WHERE c0 = :p1
       std::string set;
       for (std::size_t i = 1; i < n; ++i) {
         if (i > 1) set += ", ";
-        set += QuoteIdent(columns_[i]) + " = :p" + std::to_string(i);
+        set += QuoteIdent(columns_[i]) + " = " + Param(i);
       }
-      update_ = Prepare("UPDATE " + QuoteIdent(table_) + " SET " + set + " WHERE " + QuoteIdent(columns_[0]) + " = :p0",
-                        Order(1));
+      update_ = "UPDATE " + QuoteIdent(table_) + " SET " + set + " WHERE " + QuoteIdent(columns_[0]) + " = " + Param(0);
     }
   }
 
   void Load(const RowValues& row, std::vector<PendingUpdate>& pending) {
+    db::SqlArgs args;
     for (std::size_t i = 0; i < row.size(); ++i) {
-      values_[i] = row[i].value_or(std::string());
-      inds_[i] = row[i] ? soci::i_ok : soci::i_null;
+      const bool deferred = row[i] && IsDeferred(i);
+      if (deferred) pending.push_back({table_, columns_[i], key_column_, row[i], row[KeyIndex()]});
+      args.OptStr(deferred ? std::nullopt : row[i]);
     }
-    for (const auto& d : deferred_) {
-      if (!row[d.index]) continue;
-      const std::size_t key = KeyIndex();
-      pending.push_back({table_, d.name, key_column_, row[d.index], row[key]});
-      inds_[d.index] = soci::i_null;
-    }
-    if (update_) {
-      update_->execute(true);
-      if (update_->get_affected_rows() > 0) return;
-    }
-    insert_->execute(true);
+    if (!update_.empty() && db::Exec(sql_, update_, args) > 0) return;
+    db::Exec(sql_, insert_, args);
   }
 
  private:
-  // Bind order: all columns, starting at `first` and wrapping around.
-  std::vector<std::size_t> Order(std::size_t first) const {
-    std::vector<std::size_t> order;
-    for (std::size_t i = first; i < columns_.size(); ++i) order.push_back(i);
-    for (std::size_t i = 0; i < first; ++i) order.push_back(i);
-    return order;
-  }
-  std::unique_ptr<soci::statement> Prepare(const std::string& query, const std::vector<std::size_t>& order) {
-    auto st = std::make_unique<soci::statement>(sql_);
-    for (std::size_t i : order) st->exchange(soci::use(values_[i], inds_[i]));
-    st->alloc();
-    st->prepare(query);
-    st->define_and_bind();
-    return st;
+  static std::string Param(std::size_t i) { return ":p" + std::to_string(i + 1); }
+  bool IsDeferred(std::size_t i) const {
+    return std::any_of(deferred_.begin(), deferred_.end(), [&](const DeferredColumn& d) { return d.index == i; });
   }
   std::size_t KeyIndex() const {
     return static_cast<std::size_t>(std::find(columns_.begin(), columns_.end(), key_column_) - columns_.begin());
@@ -240,10 +219,7 @@ class TableLoader {
   std::vector<std::string> columns_;
   std::vector<DeferredColumn> deferred_;
   std::string key_column_;
-  // Bound by reference into the statements: sized once in the constructor, never resized.
-  std::vector<std::string> values_;
-  std::vector<soci::indicator> inds_;
-  std::unique_ptr<soci::statement> insert_, update_;
+  std::string insert_, update_;
 };
 
 // PostgreSQL: nullable single-column foreign keys of `table` that point at `table` itself or at a
@@ -251,32 +227,31 @@ class TableLoader {
 std::pair<std::vector<DeferredColumn>, std::string> PgDeferredColumns(soci::session& sql, const TableColumns& t,
                                                                       const std::set<std::string>& restored) {
   std::vector<std::string> pk;
-  {
-    soci::rowset<std::string> rs =
-        (sql.prepare << "SELECT a.attname::text FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
-                        "JOIN pg_namespace n ON n.oid = t.relnamespace "
-                        "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
-                        "WHERE i.indisprimary AND n.nspname = current_schema() AND t.relname = :t",
-         soci::use(t.name));
-    for (const auto& c : rs) pk.push_back(c);
-  }
+  db::SqlArgs a;
+  db::Each(sql,
+           "SELECT a.attname::text AS name FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+           "JOIN pg_namespace n ON n.oid = t.relnamespace "
+           "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+           "WHERE i.indisprimary AND n.nspname = current_schema() AND t.relname = " +
+               a.Str(t.name),
+           a, [&](const db::Row& r) { pk.push_back(r.Str("name")); });
   if (pk.size() != 1 || std::find(t.columns.begin(), t.columns.end(), pk[0]) == t.columns.end()) return {};
   std::vector<DeferredColumn> out;
-  soci::rowset<soci::row> rs =
-      (sql.prepare << "SELECT a.attname::text, rc.relname::text FROM pg_constraint c "
-                      "JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
-                      "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
-                      "JOIN pg_class rc ON rc.oid = c.confrelid "
-                      "WHERE c.contype = 'f' AND n.nspname = current_schema() AND t.relname = :t "
-                      "AND array_length(c.conkey, 1) = 1 AND NOT a.attnotnull",
-       soci::use(t.name));
-  for (const auto& row : rs) {
-    const std::string column = db::GetText(row, 0), target = db::GetText(row, 1);
-    if (target != t.name && restored.contains(target)) continue;
-    const auto it = std::find(t.columns.begin(), t.columns.end(), column);
-    if (it == t.columns.end()) continue;
-    out.push_back({static_cast<std::size_t>(it - t.columns.begin()), column});
-  }
+  db::SqlArgs f;
+  db::Each(sql,
+           "SELECT a.attname::text AS column_name, rc.relname::text AS target FROM pg_constraint c "
+           "JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+           "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+           "JOIN pg_class rc ON rc.oid = c.confrelid "
+           "WHERE c.contype = 'f' AND n.nspname = current_schema() AND t.relname = " +
+               f.Str(t.name) + " AND array_length(c.conkey, 1) = 1 AND NOT a.attnotnull",
+           f, [&](const db::Row& r) {
+             const std::string column = r.Str("column_name"), target = r.Str("target");
+             if (target != t.name && restored.contains(target)) return;
+             const auto it = std::find(t.columns.begin(), t.columns.end(), column);
+             if (it == t.columns.end()) return;
+             out.push_back({static_cast<std::size_t>(it - t.columns.begin()), column});
+           });
   return {out, out.empty() ? std::string() : pk[0]};
 }
 
@@ -284,20 +259,19 @@ std::pair<std::vector<DeferredColumn>, std::string> PgDeferredColumns(soci::sess
 // insert does not collide with a restored row.
 void PgResetSequences(soci::session& sql, const std::string& table) {
   std::vector<std::string> columns;
-  {
-    soci::rowset<std::string> rs =
-        (sql.prepare << "SELECT column_name::text FROM information_schema.columns WHERE table_schema = "
-                        "current_schema() AND table_name = :t AND (column_default LIKE 'nextval(%' OR "
-                        "is_identity = 'YES')",
-         soci::use(table));
-    for (const auto& c : rs) columns.push_back(c);
-  }
+  db::SqlArgs a;
+  db::Each(sql,
+           "SELECT column_name::text AS name FROM information_schema.columns WHERE table_schema = current_schema() "
+           "AND table_name = " +
+               a.Str(table) + " AND (column_default LIKE 'nextval(%' OR is_identity = 'YES')",
+           a, [&](const db::Row& r) { columns.push_back(r.Str("name")); });
   const std::string quoted_table = QuoteIdent(table);
   for (const auto& c : columns) {
-    long long next = 0;
-    sql << "SELECT setval(pg_get_serial_sequence(:t, :c), COALESCE(MAX(" + QuoteIdent(c) + "), 0) + 1, false) FROM " +
-               quoted_table,
-        soci::use(quoted_table), soci::use(c), soci::into(next);
+    db::SqlArgs s;
+    db::ScalarInt(sql,
+                  "SELECT setval(pg_get_serial_sequence(" + s.Str(quoted_table) + ", " + s.Str(c) + "), COALESCE(MAX(" +
+                      QuoteIdent(c) + "), 0) + 1, false) FROM " + quoted_table,
+                  s);
   }
 }
 
@@ -339,10 +313,7 @@ Result<void> CheckTarget(soci::session& sql, db::Backend backend, const Contents
 
   for (const auto& t : c.header.tables) {
     if (kSeededTables.contains(t.name)) continue;
-    int one = 0;
-    soci::indicator ind = soci::i_null;
-    sql << "SELECT 1 FROM " + QuoteIdent(t.name) + " LIMIT 1", soci::into(one, ind);
-    if (sql.got_data())
+    if (db::First(sql, "SELECT 1 AS one FROM " + QuoteIdent(t.name) + " LIMIT 1", {}, [](const db::Row&) {}))
       return Conflict("目标数据库不是空库：表 " + t.name + " 已有数据。恢复只能写入新建并迁移过的空数据库",
                       "target_not_empty");
   }
@@ -358,13 +329,25 @@ std::vector<ColumnInfo> InBackupOrder(const TableColumns& t, const std::vector<C
   return out;
 }
 
+// The database refused a row of the file (a constraint or a type): the file was altered or does not
+// belong to this schema. The database's own text goes to the log, not into the message.
+std::unexpected<Error> RowRejected(const std::string& table, std::int64_t line, const std::exception& e) {
+  spdlog::error("restore: table {} (backup line {}): {}", table, line, e.what());
+  const std::string why = db::IsUniqueViolation(e) ? "与已恢复的记录重复（唯一约束）"
+                                                   : "数据库拒绝了这一行（取值不符合表的约束或列类型）";
+  return Fail(ErrorCode::kInternal,
+              "恢复表 " + table + " 时出错（备份文件第 " + std::to_string(line) + " 行）：" + why +
+                  "。备份文件可能被改动，或不是这一版本的 fazhi 写出的；已全部撤销，详细原因见日志",
+              table, "restore_failed");
+}
+
 Result<Manifest> Restore(soci::session& sql, db::Backend backend, const std::string& path, const Contents& c) {
   std::map<std::string, std::vector<ColumnInfo>> target_columns;
-  if (auto ok = CheckTarget(sql, backend, c, target_columns); !ok) return std::unexpected(ok.error());
+  FZ_CHECK(CheckTarget(sql, backend, c, target_columns));
 
   const bool pg = backend == db::Backend::kPostgres;
   // SQLite checks every foreign key at COMMIT instead of per row, so row order does not matter.
-  if (!pg) sql << "PRAGMA defer_foreign_keys = ON";
+  if (!pg) db::Exec(sql, "PRAGMA defer_foreign_keys = ON");
 
   std::vector<std::unique_ptr<TableLoader>> loaders(c.header.tables.size());
   std::set<std::string> restored;
@@ -378,51 +361,48 @@ Result<Manifest> Restore(soci::session& sql, db::Backend backend, const std::str
   }
 
   std::vector<PendingUpdate> pending;
-  auto loaded = ReadBackup(path, [&](std::size_t table, const RowValues& row, std::int64_t line) -> Result<void> {
-    try {
-      loaders[table]->Load(row, pending);
-    } catch (const std::exception& e) {
-      const auto& name = c.header.tables[table].name;
-      return Fail(ErrorCode::kInternal,
-                  "恢复表 " + name + " 时出错（备份文件第 " + std::to_string(line) + " 行）：" + e.what(), name,
-                  "restore_failed");
-    }
-    return {};
-  });
-  if (!loaded) return std::unexpected(loaded.error());
-  if (loaded->manifest.tables.size() != c.manifest.tables.size())
+  const Contents loaded =
+      FZ_TRY(ReadBackup(path, [&](std::size_t table, const RowValues& row, std::int64_t line) -> Result<void> {
+        try {
+          loaders[table]->Load(row, pending);
+        } catch (const std::exception& e) {
+          return RowRejected(c.header.tables[table].name, line, e);
+        }
+        return {};
+      }));
+  if (loaded.manifest.tables.size() != c.manifest.tables.size())
     return Invalid("备份文件 " + path + " 在恢复过程中被改动", "file");
   loaders.clear();
 
   for (const auto& u : pending) {
-    soci::indicator vind = soci::i_ok, kind = soci::i_ok;
-    std::string v = *u.value, k = u.key.value_or(std::string());
-    if (!u.key) kind = soci::i_null;
-    sql << "UPDATE " + QuoteIdent(u.table) + " SET " + QuoteIdent(u.column) + " = :v WHERE " +
-               QuoteIdent(u.key_column) + " = :k",
-        soci::use(v, vind), soci::use(k, kind);
+    db::SqlArgs a;
+    db::Exec(sql,
+             fmt::format("UPDATE {} SET {} = {} WHERE {} = {}", QuoteIdent(u.table), QuoteIdent(u.column),
+                         a.OptStr(u.value), QuoteIdent(u.key_column), a.OptStr(u.key)),
+             a);
   }
 
   if (pg) {
     for (const auto& t : c.header.tables) PgResetSequences(sql, t.name);
   } else {
-    soci::rowset<soci::row> rs = (sql.prepare << "PRAGMA foreign_key_check");
-    for (const auto& row : rs) {
-      const std::string table = db::GetText(row, 0), parent = db::GetText(row, 2);
-      return Fail(ErrorCode::kInternal, "恢复后表 " + table + " 有记录引用了表 " + parent + " 中不存在的记录", table,
-                  "restore_failed");
-    }
+    // Rows of PRAGMA foreign_key_check: table, rowid, parent, fkid.
+    std::optional<std::pair<std::string, std::string>> dangling;
+    db::First(sql, "PRAGMA foreign_key_check", {},
+              [&](const db::Row& r) { dangling = {r.Str("table"), r.Str("parent")}; });
+    if (dangling)
+      return Fail(ErrorCode::kInternal,
+                  "恢复后表 " + dangling->first + " 有记录引用了表 " + dangling->second + " 中不存在的记录",
+                  dangling->first, "restore_failed");
   }
 
   // Read every table back and compare with the manifest: proves the rows went in unchanged.
   for (std::size_t i = 0; i < c.header.tables.size(); ++i) {
     const auto& t = c.header.tables[i];
     const auto& want = c.manifest.tables[i];
-    auto got = ScanTable(sql, backend, t.name, InBackupOrder(t, target_columns[t.name]), nullptr);
-    if (!got) return std::unexpected(got.error());
-    if (got->rows != want.rows || got->digest != want.digest)
+    const TableSummary got = FZ_TRY(ScanTable(sql, backend, t.name, InBackupOrder(t, target_columns[t.name]), nullptr));
+    if (got.rows != want.rows || got.digest != want.digest)
       return Fail(ErrorCode::kInternal,
-                  "恢复后表 " + t.name + " 的数据与备份不符（行数 " + std::to_string(got->rows) + "，备份中为 " +
+                  "恢复后表 " + t.name + " 的数据与备份不符（行数 " + std::to_string(got.rows) + "，备份中为 " +
                       std::to_string(want.rows) + "，或内容校验值不同），已全部撤销",
                   t.name, "restore_mismatch");
   }
@@ -439,7 +419,7 @@ Result<Manifest> WriteBackup(db::Database& db, const std::string& path, const Cl
   Result<Manifest> result;
   try {
     result = db.Read([&](soci::session& sql) -> Result<Manifest> {
-      sql << (backend == db::Backend::kSqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      db::Exec(sql, backend == db::Backend::kSqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       TxnGuard txn(sql);
       const auto version = ReadSchemaVersion(sql, backend);
       if (!version || *version == 0)
@@ -458,10 +438,9 @@ Result<Manifest> WriteBackup(db::Database& db, const std::string& path, const Cl
         columns.push_back(std::move(cols));
       }
 
-      auto out = GzLineWriter::Open(partial);
-      if (!out) return std::unexpected(out.error());
-      auto& writer = **out;
-      if (auto w = writer.WriteLine(HeaderLine(header)); !w) return std::unexpected(w.error());
+      auto out = FZ_TRY(GzLineWriter::Open(partial));
+      auto& writer = *out;
+      FZ_CHECK(writer.WriteLine(HeaderLine(header)));
 
       Manifest manifest;
       manifest.format_version = header.format_version;
@@ -483,16 +462,17 @@ Result<Manifest> WriteBackup(db::Database& db, const std::string& path, const Cl
           }
           return writer.WriteLine(line);
         });
-        if (!summary) return std::unexpected(summary.error());
-        manifest.tables.push_back(std::move(*summary));
+        manifest.tables.push_back(FZ_TRY(std::move(summary)));
       }
-      if (auto w = writer.WriteLine(FooterLine(manifest)); !w) return std::unexpected(w.error());
-      if (auto w = writer.Close(); !w) return std::unexpected(w.error());
+      FZ_CHECK(writer.WriteLine(FooterLine(manifest)));
+      FZ_CHECK(writer.Close());
       txn.Commit();
       return manifest;
     });
   } catch (const std::exception& e) {
-    result = Internal(std::string("备份数据库失败：") + e.what());
+    spdlog::error("backup of {}: {}", db.url().display, e.what());
+    result = Fail(ErrorCode::kInternal, "备份失败：读取数据库时出错，请确认数据库可以访问（--db），详细原因见日志", "db",
+                  "backup_failed");
   }
   if (!result) {
     std::filesystem::remove(partial, ec);
@@ -507,19 +487,17 @@ Result<Manifest> WriteBackup(db::Database& db, const std::string& path, const Cl
 }
 
 Result<Manifest> InspectBackup(const std::string& path) {
-  auto c = ReadBackup(path, nullptr);
-  if (!c) return std::unexpected(c.error());
-  return c->manifest;
+  return FZ_TRY(ReadBackup(path, nullptr)).manifest;
 }
 
 Result<Manifest> RestoreBackup(db::Database& db, const std::string& path) {
   // Check the whole file before touching the database.
-  auto contents = ReadBackup(path, nullptr);
-  if (!contents) return std::unexpected(contents.error());
+  const Contents contents = FZ_TRY(ReadBackup(path, nullptr));
   try {
-    return db.Write([&](soci::session& sql) { return Restore(sql, db.backend(), path, *contents); });
+    return db.Write([&](soci::session& sql) { return Restore(sql, db.backend(), path, contents); });
   } catch (const std::exception& e) {
-    return Fail(ErrorCode::kInternal, std::string("恢复失败，已全部撤销：") + e.what(), "", "restore_failed");
+    spdlog::error("restore into {}: {}", db.url().display, e.what());
+    return Fail(ErrorCode::kInternal, "恢复失败，已全部撤销：写入数据库时出错，详细原因见日志", "db", "restore_failed");
   }
 }
 

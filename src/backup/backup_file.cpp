@@ -152,9 +152,8 @@ Result<std::optional<std::string>> GzLineReader::Next() {
     }
     if (buffer_.size() - pos_ > kMaxLineBytes)
       return Invalid("备份文件 " + path_ + " 第 " + std::to_string(line_no_ + 1) + " 行过长，文件已损坏", "file");
-    auto more = Fill();
-    if (!more) return std::unexpected(more.error());
-    if (!*more) {
+    const bool more = FZ_TRY(Fill());
+    if (!more) {
       if (pos_ >= buffer_.size()) return std::optional<std::string>();
       // Every line the writer produces ends with '\n'; a tail without one was cut off.
       return Invalid("备份文件 " + path_ + " 不完整（最后一行被截断）", "file");
@@ -257,9 +256,7 @@ Result<ParsedLine> ParseBodyLine(std::string_view line) {
   if (!j.is_object()) return Invalid("不是合法的 JSON 对象");
   ParsedLine out;
   if (j.contains("manifest")) {
-    auto m = ParseManifest(j.at("manifest"));
-    if (!m) return std::unexpected(m.error());
-    out.footer = std::move(*m);
+    out.footer = FZ_TRY(ParseManifest(j.at("manifest")));
     return out;
   }
   const auto t = j.find("t");

@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <deque>
+#include <functional>
+
+#include <fmt/format.h>
+
+#include "db/sql.h"
 
 namespace fazhi::backup {
 
@@ -53,56 +57,53 @@ std::vector<std::string> ListTables(soci::session& sql, db::Backend backend) {
   if (backend == db::Backend::kSqlite) {
     // pragma_table_list (SQLite ≥ 3.37) types virtual tables 'virtual' and their shadow tables
     // 'shadow'; sqlite_master's rowid gives creation order.
-    q = "SELECT m.name FROM sqlite_master m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' "
+    q = "SELECT m.name AS name FROM sqlite_master m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' "
         "AND m.name IN (SELECT l.name FROM pragma_table_list l WHERE l.schema = 'main' AND l.type = 'table') "
         "ORDER BY m.rowid";
   } else {
-    q = "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    q = "SELECT c.relname::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE c.relkind = 'r' AND n.nspname = current_schema() ORDER BY c.oid";
   }
   std::vector<std::string> out;
-  soci::rowset<std::string> rs = (sql.prepare << q);
-  for (const auto& name : rs) out.push_back(name);
+  db::Each(sql, q, {}, [&](const db::Row& r) { out.push_back(r.Str("name")); });
   return out;
 }
 
 std::vector<ColumnInfo> ListColumns(soci::session& sql, db::Backend backend, const std::string& table) {
+  db::SqlArgs a;
   std::string q;
   if (backend == db::Backend::kSqlite)
-    q = "SELECT name, type FROM pragma_table_info(:t) ORDER BY cid";
+    q = "SELECT name, type FROM pragma_table_info(" + a.Str(table) + ") ORDER BY cid";
   else
-    q = "SELECT column_name::text, data_type::text FROM information_schema.columns "
-        "WHERE table_schema = current_schema() AND table_name = :t ORDER BY ordinal_position";
+    q = "SELECT column_name::text AS name, data_type::text AS type FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = " +
+        a.Str(table) + " ORDER BY ordinal_position";
   std::vector<ColumnInfo> out;
-  soci::rowset<soci::row> rs = (sql.prepare << q, soci::use(table));
-  for (const auto& row : rs) out.push_back({db::GetText(row, 0), db::GetText(row, 1)});
+  db::Each(sql, q, a, [&](const db::Row& r) { out.push_back({r.Str("name"), r.Str("type")}); });
   return out;
 }
 
 std::optional<int> ReadSchemaVersion(soci::session& sql, db::Backend backend) {
   const auto tables = ListTables(sql, backend);
   if (std::find(tables.begin(), tables.end(), "schema_migrations") == tables.end()) return std::nullopt;
-  int version = 0;
-  soci::indicator ind = soci::i_ok;
-  sql << "SELECT MAX(version) FROM schema_migrations", soci::into(version, ind);
-  return ind == soci::i_null ? 0 : version;
+  return static_cast<int>(db::ScalarInt(sql, "SELECT MAX(version) FROM schema_migrations").value_or(0));
 }
 
-Result<TableSummary> ScanTable(soci::session& sql, db::Backend backend, const std::string& table,
-                               const std::vector<ColumnInfo>& columns,
-                               const std::function<Result<void>(const RowValues&)>& on_row) {
+namespace {
+
+// The SELECT of ScanTable: every column as canonical text (floats as double), in canonical order.
+std::string CanonicalSelect(db::Backend backend, const std::string& table, const std::vector<ColumnInfo>& columns,
+                            const std::vector<bool>& is_float) {
   const bool pg = backend == db::Backend::kPostgres;
   std::string select = "SELECT ", order = " ORDER BY ";
-  std::vector<bool> is_float;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     const auto& c = columns[i];
     const std::string q = QuoteIdent(c.name);
-    is_float.push_back(IsFloatColumn(backend, c.type));
     if (i > 0) {
       select += ", ";
       order += ", ";
     }
-    if (is_float.back())
+    if (is_float[i])
       select += q;
     else
       select += pg ? q + "::text" : "CAST(" + q + " AS TEXT)";
@@ -115,52 +116,59 @@ Result<TableSummary> ScanTable(soci::session& sql, db::Backend backend, const st
     else
       order += q + "::text COLLATE \"C\" NULLS FIRST";
   }
-  select += " FROM " + QuoteIdent(table) + order;
+  return select + " FROM " + QuoteIdent(table) + order;
+}
 
-  // Values are bound by reference: the containers are sized once and never reallocate.
-  const std::size_t n = columns.size();
-  std::deque<std::string> texts(n);
-  std::deque<double> doubles(n);
-  std::vector<soci::indicator> inds(n, soci::i_ok);
+}  // namespace
+
+Result<TableSummary> ScanTable(soci::session& sql, db::Backend backend, const std::string& table,
+                               const std::vector<ColumnInfo>& columns,
+                               const std::function<Result<void>(const RowValues&)>& on_row) {
+  const bool pg = backend == db::Backend::kPostgres;
+  std::vector<bool> is_float;
+  for (const auto& c : columns) is_float.push_back(IsFloatColumn(backend, c.type));
+  const std::string select = CanonicalSelect(backend, table, columns, is_float);
+
   TableDigest digest;
-  RowValues values(n);
-
-  // PostgreSQL would otherwise send the whole table at once; a cursor keeps memory flat.
-  constexpr int kBatch = 2000;
-  const std::string cursor = "fazhi_backup_scan";
-  const std::string query = pg ? "FETCH FORWARD " + std::to_string(kBatch) + " FROM " + cursor : select;
-  if (pg) sql << "DECLARE " + cursor + " NO SCROLL CURSOR FOR " + select;
-
-  soci::statement st(sql);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (is_float[i])
-      st.exchange(soci::into(doubles[i], inds[i]));
-    else
-      st.exchange(soci::into(texts[i], inds[i]));
-  }
-  st.alloc();
-  st.prepare(query);
-  st.define_and_bind();
-  for (;;) {
-    int fetched = 0;
-    st.execute(false);
-    while (st.fetch()) {
-      ++fetched;
-      for (std::size_t i = 0; i < n; ++i) {
-        if (inds[i] == soci::i_null)
-          values[i].reset();
-        else
-          values[i] = is_float[i] ? FormatDouble(doubles[i]) : texts[i];
-      }
-      digest.Add(values);
-      if (on_row) {
-        auto r = on_row(values);
-        if (!r) return std::unexpected(r.error());
-      }
+  RowValues values(columns.size());
+  std::optional<Error> stopped;
+  // The column names of an arbitrary table are data here, so the row is read by position: the
+  // SELECT list above has exactly `columns`, in order.
+  const auto read_row = [&](const db::Row& r) {
+    if (stopped) return;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const int c = static_cast<int>(i);
+      if (r.NullAt(c))
+        values[i].reset();
+      else
+        values[i] = is_float[i] ? FormatDouble(r.RealAt(c)) : std::string(r.TextAt(c));
     }
-    if (!pg || fetched < kBatch) break;
+    digest.Add(values);
+    if (on_row)
+      if (auto ok = on_row(values); !ok) stopped = std::move(ok.error());
+  };
+
+  if (!pg) {
+    db::Each(sql, select, {}, read_row);
+  } else {
+    // PostgreSQL would otherwise send the whole table at once; a cursor keeps memory flat. The
+    // cursor is named after the SELECT, so the cached FETCH statement of one table (db/sql.h caches
+    // statements by text) never reads another table's columns.
+    constexpr int kBatch = 2000;
+    const std::string cursor = fmt::format("fazhi_scan_{:016x}", std::hash<std::string>{}(select));
+    const std::string fetch = fmt::format("FETCH FORWARD {} FROM {}", kBatch, cursor);
+    db::Exec(sql, "DECLARE " + cursor + " NO SCROLL CURSOR FOR " + select);
+    for (;;) {
+      int fetched = 0;
+      db::Each(sql, fetch, {}, [&](const db::Row& r) {
+        ++fetched;
+        read_row(r);
+      });
+      if (stopped || fetched < kBatch) break;
+    }
+    db::Exec(sql, "CLOSE " + cursor);
   }
-  if (pg) sql << "CLOSE " + cursor;
+  if (stopped) return std::unexpected(std::move(*stopped));
   return TableSummary{table, digest.rows(), digest.Finish()};
 }
 

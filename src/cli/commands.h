@@ -1,17 +1,29 @@
-// Subcommands that need no App (supervise, backup, restore): registered on the CLI11 app and run
-// before an App is built.
+// The foundation's subcommands, registered through kit::Commands the way modules register theirs
+// (docs/module-template.md §5): each area adds its own, and the state a subcommand parses into is
+// owned by its registration. main.cpp keeps only the program's own subcommands (serve, migrate,
+// demo, routes).
+//
+// These live here rather than beside auth/, audit/ and backup/ because kit/ builds on those
+// libraries (kit links auth and, through http, audit): a command file inside them would make a cycle.
 #pragma once
 
-#include <optional>
-
-#include <CLI/CLI.hpp>
-
 #include "app/config.h"
+#include "kit/commands.h"
 
-namespace fazhi {
+namespace fazhi::cli {
 
-void AddExtraCommands(CLI::App& cli, Config& config);
-// The exit code if one of these subcommands was given, else nullopt.
-std::optional<int> RunExtraCommands(CLI::App& cli, const Config& config);
+// `fazhi user add|passwd`: accounts, through the same AuthService functions as the API.
+void AddUserCommands(kit::Commands& commands);
+// `fazhi audit verify`: the audit hash chain.
+void AddAuditCommands(kit::Commands& commands);
+// `fazhi backup` / `fazhi restore` (no App: they open the database of `config` themselves). `config`
+// is the program's, filled by the command-line parse before the command runs; it must outlive the
+// run.
+void AddBackupCommands(kit::Commands& commands, const Config& config);
+// `fazhi supervise`: one timeline file through the supervision rules, no database.
+void AddSuperviseCommand(kit::Commands& commands);
 
-}  // namespace fazhi
+// All of the above, in the order `fazhi --help` lists them.
+void AddFoundationCommands(kit::Commands& commands, const Config& config);
+
+}  // namespace fazhi::cli

@@ -1,8 +1,9 @@
-// fazhi — command-line entry point. Every subcommand takes --db and --key-file.
+// fazhi — command-line entry point. Every subcommand takes --db and --key-file. This file holds the
+// program's own subcommands (serve, migrate, demo, routes); the foundation's are registered in
+// cli/commands.h and each module's through its ModuleSpec (src/cli/README.md).
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -14,8 +15,6 @@
 
 #include "app/app.h"
 #include "app/modules.h"
-#include "audit/audit_log.h"
-#include "auth/auth_service.h"
 #include "cli/commands.h"
 #include "kit/cli_output.h"
 #include "kit/commands.h"
@@ -30,13 +29,6 @@ void OnSignal(int) {
 }
 
 using kit::PrintError;
-
-std::string ReadPasswordFromStdin() {
-  if (isatty(STDIN_FILENO)) std::cerr << "请输入密码：";
-  std::string pw;
-  std::getline(std::cin, pw);
-  return pw;
-}
 
 }  // namespace
 
@@ -71,34 +63,14 @@ int Main(int argc, char** argv) {
   int demo_year = 2023;
   demo->add_option("--year", demo_year, "案件演示数据的年份")->capture_default_str();
 
-  auto* user = cli.add_subcommand("user", "账号管理");
-  user->require_subcommand(1);
-  auto* user_add = user->add_subcommand("add", "新建账号（首次登录须修改密码）");
-  auth::NewUser nu;
-  std::string nu_password;
-  user_add->add_option("--username", nu.username, "用户名")->required();
-  user_add->add_option("--name", nu.display_name, "姓名")->required();
-  user_add->add_option("--role", nu.roles, "角色代码，可多次指定：sys_admin sec_admin audit_admin leader legal_officer "
-                                           "case_officer inspector intake volunteer_admin")
-      ->required();
-  user_add->add_option("--unit-id", nu.unit_id, "所属单位编号")->required();
-  user_add->add_option("--password", nu_password, "初始密码（省略则从标准输入读取）");
-  auto* user_passwd = user->add_subcommand("passwd", "重置账号密码（之后登录须修改）");
-  std::string pw_username, pw_password;
-  user_passwd->add_option("--username", pw_username, "用户名")->required();
-  user_passwd->add_option("--password", pw_password, "新密码（省略则从标准输入读取）");
-
-  auto* audit_cmd = cli.add_subcommand("audit", "审计日志");
-  audit_cmd->require_subcommand(1);
-  auto* audit_verify = audit_cmd->add_subcommand("verify", "校验审计日志哈希链，报告第一条异常记录");
-
   auto* routes = cli.add_subcommand("routes", "列出全部接口（方法、路径、所需权限），JSON；用于核对 docs/openapi.json");
   routes->group("");  // developer tool: not shown in --help
 
-  AddExtraCommands(cli, config);
-  kit::Commands module_commands(cli);
+  // The foundation's subcommands (user, audit, supervise, backup, restore), then the modules'.
+  kit::Commands commands(cli);
+  cli::AddFoundationCommands(commands, config);
   for (const auto& spec : AllModules())
-    if (spec.add_commands) spec.add_commands(module_commands);
+    if (spec.add_commands) spec.add_commands(commands);
 
   try {
     cli.parse(argc, argv);
@@ -110,10 +82,8 @@ int Main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
 
-  if (auto handled = RunExtraCommands(cli, config)) return *handled;
-
   const bool serving = serve->parsed();
-  const auto chosen = module_commands.Parsed();
+  const auto chosen = commands.Parsed();
   if (chosen && chosen->standalone) return (*chosen->standalone)();
   if (!serving) config.db_pool = chosen ? chosen->db_pool : 2;
   auto app = App::Create(config);
@@ -153,32 +123,6 @@ int Main(int argc, char** argv) {
       for (const auto& line : *lines) std::cout << line << std::endl;
     }
     return 0;
-  }
-  if (user_add->parsed()) {
-    nu.password = nu_password.empty() ? ReadPasswordFromStdin() : nu_password;
-    auto u = (*app)->auth().CreateUser(kit::CliPrincipal(), nu, kit::CliActor());
-    if (!u) return PrintError(u.error());
-    std::cout << "已创建账号 " << u->username << "（编号 " << u->id << "），首次登录须修改密码。" << std::endl;
-    return 0;
-  }
-  if (user_passwd->parsed()) {
-    const std::string pw = pw_password.empty() ? ReadPasswordFromStdin() : pw_password;
-    auto principal = kit::CliPrincipal();
-    auto users = (*app)->auth().ListUsers(principal, pw_username, PageRequest{1, 200, "username", false});
-    if (!users) return PrintError(users.error());
-    for (const auto& u : users->items) {
-      if (u.username != pw_username) continue;
-      auto ok = (*app)->auth().ResetPassword(principal, u.id, pw, kit::CliActor());
-      if (!ok) return PrintError(ok.error());
-      std::cout << "已重置 " << pw_username << " 的密码，下次登录须修改。" << std::endl;
-      return 0;
-    }
-    return PrintError(Error{ErrorCode::kNotFound, "账号不存在：" + pw_username});
-  }
-  if (audit_verify->parsed()) {
-    auto rep = audit::Verify((*app)->db());
-    std::cout << rep.message << std::endl;
-    return rep.ok ? 0 : 3;
   }
   return 0;
 }

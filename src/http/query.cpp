@@ -94,6 +94,14 @@ std::optional<EpochSeconds> QueryReader::Time(const std::string& name) {
   return t;
 }
 
+std::optional<EpochSeconds> QueryReader::TimeEnd(const std::string& name) {
+  auto t = Time(name);
+  if (!t) return t;
+  const std::string v = req_.get_param_value(name);
+  const bool bare_date = v.size() == 10 && v[4] == '-' && v[7] == '-';
+  return bare_date ? *t + 86400 : *t;
+}
+
 std::optional<bool> QueryReader::Bool(const std::string& name) {
   auto v = Raw(name);
   if (!v) return std::nullopt;

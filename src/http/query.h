@@ -50,6 +50,9 @@ class QueryReader {
   std::optional<std::int64_t> Id(const std::string& name) { return Int(name, 1, INT64_MAX, "编号"); }
   // A time (see ParseTimeParam).
   std::optional<EpochSeconds> Time(const std::string& name);
+  // A time that ends a range (`to`, exclusive): as Time, except that a bare date ("2024-03-04")
+  // means the whole of that day, i.e. the next midnight (Beijing time).
+  std::optional<EpochSeconds> TimeEnd(const std::string& name);
   // "true"/"false"/"1"/"0".
   std::optional<bool> Bool(const std::string& name);
   // One of `allowed`.

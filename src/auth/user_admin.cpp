@@ -1,0 +1,309 @@
+// Account administration (系统管理员 / 安全管理员) and the security policy of AuthService. Every read
+// is limited to the caller's unit subtree: an account outside it is answered as not found.
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "auth/auth_service.h"
+#include "auth/password.h"
+#include "auth/roles.h"
+#include "db/sql.h"
+
+namespace fazhi::auth {
+
+namespace {
+
+constexpr const char* kAdminTotpSetting = "security.admin_totp_required";
+
+bool HasSeparatedAdminRole(const std::vector<std::string>& roles) {
+  for (const auto& r : roles)
+    if (const RoleDef* d = FindRole(r); d && d->separated_admin) return true;
+  return false;
+}
+
+bool CanAdminister(const Principal& caller) { return caller.Has(perm::kUserAdmin) || caller.Has(perm::kSecurityAdmin); }
+
+// Fills the roles of `users` (one query for all of them).
+void LoadRoles(soci::session& sql, std::vector<UserView>& users) {
+  if (users.empty()) return;
+  std::map<std::int64_t, UserView*> by_id;
+  std::vector<std::int64_t> ids;
+  for (auto& u : users) {
+    by_id[u.id] = &u;
+    ids.push_back(u.id);
+  }
+  db::SqlArgs a;
+  db::Each(sql, "SELECT user_id, role FROM user_roles WHERE user_id IN " + a.IntList(ids) + " ORDER BY user_id, role",
+           a, [&](const db::Row& r) { by_id.at(r.Int("user_id"))->roles.push_back(r.Str("role")); });
+}
+
+struct UnitRow {
+  std::string path;
+  std::optional<std::int64_t> bureau_id;
+};
+
+std::optional<UnitRow> LoadUnit(soci::session& sql, std::int64_t id) {
+  std::optional<UnitRow> out;
+  db::SqlArgs a;
+  db::First(sql, "SELECT path, bureau_id FROM units WHERE id = " + a.Int(id), a, [&](const db::Row& r) {
+    out = UnitRow{.path = r.Str("path"), .bureau_id = r.OptInt("bureau_id")};
+  });
+  return out;
+}
+
+constexpr const char* kUserColumns =
+    "u.id, u.username, u.display_name, u.unit_id, un.name AS unit_name, u.person_id, u.active, "
+    "u.must_change_password, u.totp_enabled, u.totp_required, u.locked_until, u.last_login_at, u.created_at";
+
+UserView UserFromRow(const db::Row& r) {
+  UserView u;
+  u.id = r.Int("id");
+  u.username = r.Str("username");
+  u.display_name = r.Str("display_name");
+  u.unit_id = r.Int("unit_id");
+  u.unit_name = r.Str("unit_name");
+  u.person_id = r.OptInt("person_id");
+  u.active = r.Bool("active");
+  u.must_change_password = r.Bool("must_change_password");
+  u.totp_enabled = r.Bool("totp_enabled");
+  u.totp_required = r.Bool("totp_required");
+  u.locked_until = r.Int("locked_until");
+  u.last_login_at = r.Int("last_login_at");
+  u.created_at = r.Int("created_at");
+  return u;
+}
+
+Result<UserView> LoadUserInScope(soci::session& sql, const Principal& caller, std::int64_t id) {
+  db::SqlArgs a;
+  const std::string q =
+      fmt::format("SELECT {} FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = {} AND {}", kUserColumns,
+                  a.Int(id), db::PathUnder(a, "un.path", caller.unit_path));
+  std::vector<UserView> found;
+  db::First(sql, q, a, [&](const db::Row& r) { found.push_back(UserFromRow(r)); });
+  if (found.empty()) return NotFound("账号不存在或不在您的管辖范围内");
+  LoadRoles(sql, found);
+  return std::move(found.front());
+}
+
+void InsertRoles(soci::session& sql, std::int64_t user_id, const std::vector<std::string>& roles) {
+  for (const auto& role : roles) {
+    db::SqlArgs a;
+    db::Exec(sql, fmt::format("INSERT INTO user_roles (user_id, role) VALUES ({}, {})", a.Int(user_id), a.Str(role)), a);
+  }
+}
+
+}  // namespace
+
+Result<Paged<UserView>> AuthService::ListUsers(const Principal& caller, const std::optional<std::string>& q,
+                                               const PageRequest& page) {
+  if (!CanAdminister(caller)) return Forbidden("没有权限查看账号", "permission_denied");
+  static const std::map<std::string, std::string> kSort = {
+      {"username", "u.username"}, {"display_name", "u.display_name"}, {"unit", "un.name"},
+      {"last_login_at", "u.last_login_at"}, {"created_at", "u.created_at"}};
+  auto it = kSort.find(page.sort);
+  const std::string order = (it == kSort.end() ? "u.username" : it->second) + (page.descending ? " DESC" : " ASC");
+  db::SqlArgs a;
+  std::string where = " FROM users u JOIN units un ON un.id = u.unit_id WHERE " +
+                      db::PathUnder(a, "un.path", caller.unit_path);
+  if (q) {
+    const std::string like = db::ContainsPattern(*q);
+    where += fmt::format(" AND (u.username LIKE {} ESCAPE '\\' OR u.display_name LIKE {} ESCAPE '\\')", a.Str(like),
+                         a.Str(like));
+  }
+  return db_.Read([&](soci::session& sql) -> Result<Paged<UserView>> {
+    Paged<UserView> out;
+    out.total = db::Count(sql, "SELECT COUNT(*)" + where, a);
+    db::SqlArgs pa = a;
+    const std::string rows = fmt::format("SELECT {}{} ORDER BY {}, u.id LIMIT {} OFFSET {}", kUserColumns, where,
+                                         order, pa.Int(page.page_size), pa.Int(page.Offset()));
+    db::Each(sql, rows, pa, [&](const db::Row& r) { out.items.push_back(UserFromRow(r)); });
+    LoadRoles(sql, out.items);
+    return out;
+  });
+}
+
+Result<UserView> AuthService::GetUser(const Principal& caller, std::int64_t id) {
+  if (!CanAdminister(caller)) return Forbidden("没有权限查看账号", "permission_denied");
+  return db_.Read([&](soci::session& sql) { return LoadUserInScope(sql, caller, id); });
+}
+
+Result<UserView> AuthService::CreateUser(const Principal& caller, const NewUser& nu, const audit::Actor& actor) {
+  if (!caller.Has(perm::kUserAdmin)) return Forbidden("只有系统管理员可以创建账号", "permission_denied");
+  if (nu.username.size() < 3 || nu.username.size() > 32 ||
+      !std::all_of(nu.username.begin(), nu.username.end(),
+                   [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'; }))
+    return Invalid("用户名须为 3–32 位字母、数字、下划线、点或连字符", "username", "invalid_username");
+  if (auto why = CheckRoleCombination(nu.roles); !why.empty()) return Invalid(why, "roles", "invalid_roles");
+  FZ_CHECK(CheckPasswordPolicy(nu.password, nu.username));
+  const std::string hash = HashPassword(nu.password);
+  const bool admin_totp = AdminTotpRequired() && HasSeparatedAdminRole(nu.roles);
+  const std::int64_t id = FZ_TRY(db_.Write([&](soci::session& sql) -> Result<std::int64_t> {
+    auto unit = LoadUnit(sql, nu.unit_id);
+    if (!unit || !caller.InScope(unit->path)) return Invalid("所属单位不存在或不在您的管辖范围内", "unit_id");
+    db::SqlArgs c;
+    if (db::Count(sql, "SELECT COUNT(*) FROM users WHERE username = " + c.Str(nu.username), c) > 0)
+      return Conflict("用户名“" + nu.username + "”已被使用", "username_taken");
+    const EpochSeconds now = clock_.Now();
+    // Accounts created by an administrator must choose their own password at first sign-in.
+    db::SqlArgs a;
+    const std::int64_t new_id = db::Insert(
+        sql,
+        fmt::format("INSERT INTO users (bureau_id, username, display_name, password_hash, unit_id, person_id, active, "
+                    "must_change_password, totp_required, password_changed_at, created_at, updated_at) VALUES ({}, {}, "
+                    "{}, {}, {}, {}, 1, 1, {}, {}, {}, {}) RETURNING id",
+                    a.OptInt(unit->bureau_id), a.Str(nu.username), a.Str(nu.display_name), a.Str(hash),
+                    a.Int(nu.unit_id), a.OptInt(nu.person_id), a.Bool(admin_totp), a.Int(now), a.Int(now), a.Int(now)),
+        a);
+    InsertRoles(sql, new_id, nu.roles);
+    audit::Append(sql, clock_, actor,
+                  {"user.create", "user", std::to_string(new_id), "创建账号 " + nu.username,
+                   {{"after",
+                     {{"username", nu.username}, {"display_name", nu.display_name}, {"roles", nu.roles},
+                      {"unit_id", nu.unit_id}}}}});
+    return new_id;
+  }));
+  return GetUser(caller, id);
+}
+
+namespace {
+
+// Who may change what in an account (UpdateUser); empty when allowed.
+Result<void> CheckPatchAllowed(const Principal& caller, std::int64_t id, const UserPatch& patch) {
+  const bool touches_admin_fields = patch.display_name || patch.roles || patch.unit_id || patch.active;
+  if (touches_admin_fields && !caller.Has(perm::kUserAdmin))
+    return Forbidden("只有系统管理员可以修改账号信息", "permission_denied");
+  if (patch.totp_required && !caller.Has(perm::kSecurityAdmin))
+    return Forbidden("只有安全管理员可以设置两步验证要求", "permission_denied");
+  if (!CanAdminister(caller)) return Forbidden("没有权限修改账号", "permission_denied");
+  if (patch.roles) {
+    if (auto why = CheckRoleCombination(*patch.roles); !why.empty()) return Invalid(why, "roles", "invalid_roles");
+    if (id == caller.user_id) return Forbidden("不能修改自己的角色", "self_role_change");
+  }
+  if (patch.active && !*patch.active && id == caller.user_id) return Forbidden("不能停用自己的账号", "self_disable");
+  return {};
+}
+
+// Sets one column of the account.
+void SetUserColumn(soci::session& sql, std::int64_t id, const char* column, std::int64_t value) {
+  db::SqlArgs a;
+  db::Exec(sql, fmt::format("UPDATE users SET {} = {} WHERE id = {}", column, a.Int(value), a.Int(id)), a);
+}
+
+}  // namespace
+
+Result<UserView> AuthService::UpdateUser(const Principal& caller, std::int64_t id, const UserPatch& patch,
+                                         const audit::Actor& actor) {
+  FZ_CHECK(CheckPatchAllowed(caller, id, patch));
+  FZ_CHECK(db_.Write([&](soci::session& sql) -> Result<void> {
+    const UserView before = FZ_TRY(LoadUserInScope(sql, caller, id));
+    nlohmann::json after = nlohmann::json::object();
+    if (patch.display_name) {
+      db::SqlArgs a;
+      db::Exec(sql, fmt::format("UPDATE users SET display_name = {} WHERE id = {}", a.Str(*patch.display_name), a.Int(id)),
+               a);
+      after["display_name"] = *patch.display_name;
+    }
+    if (patch.unit_id) {
+      auto unit = LoadUnit(sql, *patch.unit_id);
+      if (!unit || !caller.InScope(unit->path)) return Invalid("所属单位不存在或不在您的管辖范围内", "unit_id");
+      db::SqlArgs a;
+      db::Exec(sql,
+               fmt::format("UPDATE users SET unit_id = {}, bureau_id = {} WHERE id = {}", a.Int(*patch.unit_id),
+                           a.OptInt(unit->bureau_id), a.Int(id)),
+               a);
+      after["unit_id"] = *patch.unit_id;
+    }
+    if (patch.active) {
+      SetUserColumn(sql, id, "active", *patch.active ? 1 : 0);
+      if (!*patch.active) {
+        db::SqlArgs a;
+        db::Exec(sql, "DELETE FROM sessions WHERE user_id = " + a.Int(id), a);
+      }
+      after["active"] = *patch.active;
+    }
+    if (patch.totp_required) {
+      SetUserColumn(sql, id, "totp_required", *patch.totp_required ? 1 : 0);
+      after["totp_required"] = *patch.totp_required;
+    }
+    if (patch.roles) {
+      db::SqlArgs a;
+      db::Exec(sql, "DELETE FROM user_roles WHERE user_id = " + a.Int(id), a);
+      InsertRoles(sql, id, *patch.roles);
+      after["roles"] = *patch.roles;
+    }
+    SetUserColumn(sql, id, "updated_at", clock_.Now());
+    const nlohmann::json b = ToJson(before);
+    nlohmann::json before_subset = nlohmann::json::object();
+    for (auto it = after.begin(); it != after.end(); ++it) before_subset[it.key()] = b.value(it.key(), nlohmann::json());
+    audit::Append(sql, clock_, actor,
+                  {"user.update", "user", std::to_string(id), "修改账号 " + before.username,
+                   {{"before", before_subset}, {"after", after}}});
+    return {};
+  }));
+  return GetUser(caller, id);
+}
+
+Result<void> AuthService::ResetPassword(const Principal& caller, std::int64_t id, const std::string& new_password,
+                                        const audit::Actor& actor) {
+  if (!caller.Has(perm::kUserAdmin)) return Forbidden("只有系统管理员可以重置密码", "permission_denied");
+  const UserView target = FZ_TRY(GetUser(caller, id));
+  FZ_CHECK(CheckPasswordPolicy(new_password, target.username));
+  const std::string hash = HashPassword(new_password);
+  return db_.Write([&](soci::session& sql) -> Result<void> {
+    const EpochSeconds now = clock_.Now();
+    db::SqlArgs a;
+    db::Exec(sql,
+             fmt::format("UPDATE users SET password_hash = {}, must_change_password = 1, password_changed_at = {}, "
+                         "updated_at = {} WHERE id = {}",
+                         a.Str(hash), a.Int(now), a.Int(now), a.Int(id)),
+             a);
+    db::SqlArgs d;
+    db::Exec(sql, "DELETE FROM sessions WHERE user_id = " + d.Int(id), d);
+    audit::Append(sql, clock_, actor,
+                  {"user.password_reset", "user", std::to_string(id), "重置账号 " + target.username + " 的密码"});
+    return {};
+  });
+}
+
+Result<void> AuthService::Unlock(const Principal& caller, std::int64_t id, const audit::Actor& actor) {
+  if (!CanAdminister(caller)) return Forbidden("没有权限解锁账号", "permission_denied");
+  const UserView target = FZ_TRY(GetUser(caller, id));
+  return db_.Write([&](soci::session& sql) -> Result<void> {
+    db::SqlArgs a;
+    db::Exec(sql, "UPDATE users SET locked_until = 0, failed_logins = 0 WHERE id = " + a.Int(id), a);
+    audit::Append(sql, clock_, actor, {"user.unlock", "user", std::to_string(id), "解锁账号 " + target.username});
+    return {};
+  });
+}
+
+bool AuthService::AdminTotpRequired() {
+  return db_.Read([&](soci::session& sql) {
+    db::SqlArgs a;
+    return db::ScalarText(sql, "SELECT value FROM settings WHERE key = " + a.Str(kAdminTotpSetting), a) == "1";
+  });
+}
+
+Result<void> AuthService::SetAdminTotpRequired(bool required, const audit::Actor& actor) {
+  return db_.Write([&](soci::session& sql) -> Result<void> {
+    db::SqlArgs a;
+    db::Exec(sql,
+             fmt::format("INSERT INTO settings (key, value, updated_at) VALUES ({}, {}, {}) ON CONFLICT (key) DO UPDATE "
+                         "SET value = excluded.value, updated_at = excluded.updated_at",
+                         a.Str(kAdminTotpSetting), a.Str(required ? "1" : "0"), a.Int(clock_.Now())),
+             a);
+    if (required) {
+      // Every current holder of an administrator role must now use TOTP.
+      db::Exec(sql,
+               "UPDATE users SET totp_required = 1 WHERE id IN (SELECT user_id FROM user_roles WHERE role IN "
+               "('sys_admin', 'sec_admin', 'audit_admin'))");
+    }
+    audit::Append(sql, clock_, actor,
+                  {"security.policy", "setting", kAdminTotpSetting,
+                   required ? "要求三员账号启用两步验证" : "取消三员账号两步验证要求",
+                   {{"after", {{"admin_totp_required", required}}}}});
+    return {};
+  });
+}
+
+}  // namespace fazhi::auth
