@@ -20,12 +20,9 @@
 
 namespace fazhi::cases {
 
-using namespace detail;
-
 namespace {
 
 constexpr EpochSeconds kMin = 60, kHour = 3600, kDay = 86400;
-constexpr std::size_t kBatchRows = 100;
 
 // splitmix64, seeded by the year.
 class Rng {
@@ -470,82 +467,90 @@ class DemoYear {
     EpochSeconds last_act = filed;
     bool anyone_caught = false;
     for (int s = 0; s < suspects; ++s) {
-      const bool minor = rng_.Chance(0.05);
-      const GenPerson p = Person(c, "suspect", minor ? 16 : 18, minor ? 17 : 62);
-      const int path = rng_.Below(100);
-      if (path >= 85) continue;  // 在逃: not caught yet
-      anyone_caught = true;
-      const EpochSeconds arrive = filed + rng_.Range(6, 10 * 24) * kHour;
-      Ev(c, "summon_arrive", arrive, p.ref);
-      AreaEnter(c, arrive + rng_.Range(5, 20) * kMin, p.ref);
-      Session(c, "interrogate", arrive + rng_.Range(30, 90) * kMin, p, "interrogation_room", true);
-      if (path < 55) {
-        // 拘留 → 通知家属 → 送押 → 讯问 → 提请批准逮捕 → 批捕 → 逮捕.
-        const EpochSeconds detain =
-            arrive + (rng_.Chance(faults_.summon_over) ? rng_.Range(13 * 60, 15 * 60) : rng_.Range(4 * 60, 10 * 60)) * kMin;
-        Ev(c, "detain", detain, p.ref);
-        Ev(c, "notify_family",
-           detain + (rng_.Chance(faults_.notify_late) ? rng_.Range(26 * 60, 40 * 60) : rng_.Range(60, 20 * 60)) * kMin,
-           p.ref);
-        const EpochSeconds exit = detain + rng_.Range(30, 180) * kMin;
-        AreaExit(c, exit, p.ref);
-        const EpochSeconds custody =
-            rng_.Chance(faults_.custody_late) ? detain + rng_.Range(25 * 60, 30 * 60) * kMin : exit + rng_.Range(20, 60) * kMin;
-        Ev(c, "custody_admit", custody, p.ref);
-        Session(c, "interrogate", std::min(custody + rng_.Range(60, 6 * 60) * kMin, detain + 23 * kHour), p,
-                custody <= detain + 23 * kHour ? "detention_center" : "interrogation_room", true);
-        EpochSeconds request = detain + rng_.Range(30, 66) * kHour;
-        if (spec.category == std::string("涉黑涉恶") || (spec.category == std::string("电信网络诈骗") && rng_.Chance(0.3))) {
-          // 结伙/流窜作案: 提请 extended to 30 days by the 县级以上负责人.
-          Ev(c, "extension_approved", detain + rng_.Range(30, 60) * kHour, p.ref, "",
-             {{"rule", "CRIM-DETAIN-04"}, {"approver_level", "county_head"}, {"basis", spec.category == std::string("涉黑涉恶") ? "gang" : "roving"}, {"new_limit", 30}});
-          request = detain + rng_.Range(8, 25) * kDay;
-        } else if (rng_.Chance(faults_.arrest_request_late)) {
-          request = detain + rng_.Range(5 * 24, 6 * 24) * kHour;
-        }
-        Ev(c, "arrest_request", request, p.ref);
-        const EpochSeconds received = request + rng_.Range(1, 5) * kHour;
-        Ev(c, "procuratorate_receive", received, p.ref);
-        const EpochSeconds decision = received + rng_.Range(3 * 24, 6 * 24) * kHour;
-        const bool approved = rng_.Chance(0.9);
-        Ev(c, "procuratorate_decision", decision, p.ref, "", {{"approved", approved}});
-        if (approved) {
-          const EpochSeconds arrest = decision + rng_.Range(2, 10) * kHour;
-          Ev(c, "arrest", arrest, p.ref);
-          Ev(c, "custody_admit", arrest + rng_.Range(30, 90) * kMin, p.ref);
-          Ev(c, "notify_family",
-             arrest + (rng_.Chance(faults_.notify_late / 2) ? rng_.Range(26 * 60, 36 * 60) : rng_.Range(60, 18 * 60)) * kMin,
-             p.ref);
-          Session(c, "interrogate", arrest + rng_.Range(3, 20) * kHour, p, "detention_center", true);
-          Ev(c, "arrest_receipt", arrest + rng_.Range(20, 60) * kHour, p.ref);
-          const EpochSeconds transfer = arrest + rng_.Range(25, 55) * kDay;
-          Ev(c, "transfer_prosecution", transfer, p.ref);
-          last_act = std::max(last_act, transfer);
-        } else {
-          // 不批准逮捕: 立即释放 (变更为取保候审), receipt within 3 days.
-          const EpochSeconds release = decision + rng_.Range(2, 10) * kHour;
-          Ev(c, "release", release, p.ref);
-          Ev(c, "bail", release, p.ref);
-          Ev(c, "non_arrest_receipt", decision + rng_.Range(12, 60) * kHour, p.ref);
-          const EpochSeconds transfer = release + rng_.Range(30, 120) * kDay;
-          Ev(c, "transfer_prosecution", transfer, p.ref);
-          Ev(c, "measure_end", transfer + rng_.Range(1, 10) * kDay, p.ref);
-          last_act = std::max(last_act, transfer);
-        }
-      } else {
-        // 取保候审 after questioning; case transferred later; 取保 ends when the procuratorate takes over.
-        const EpochSeconds bail = arrive + rng_.Range(3 * 60, 9 * 60) * kMin;
-        Ev(c, "bail", bail, p.ref);
-        AreaExit(c, bail + rng_.Range(10, 40) * kMin, p.ref);
-        const EpochSeconds transfer = bail + rng_.Range(30, 150) * kDay;
-        Ev(c, "transfer_prosecution", transfer, p.ref);
-        if (!rng_.Chance(faults_.bail_never_ended)) Ev(c, "measure_end", transfer + rng_.Range(1, 10) * kDay, p.ref);
-        last_act = std::max(last_act, transfer);
+      if (const auto transfer = Suspect(c, spec, filed)) {
+        anyone_caught = true;
+        last_act = std::max(last_act, *transfer);
       }
     }
     if (anyone_caught && last_act > filed && rng_.Chance(0.3) && last_act + 120 * kDay < now_)
       c.closed_at = last_act + rng_.Range(60, 120) * kDay;  // 结案 after the judgment
     cases_.push_back(std::move(c));
+  }
+
+  // One suspect of a criminal case: caught (then detained or bailed) or still at large. Returns the
+  // time of the 移送起诉 when caught.
+  std::optional<EpochSeconds> Suspect(GenCase& c, const CategorySpec& spec, EpochSeconds filed) {
+    const bool minor = rng_.Chance(0.05);
+    const GenPerson p = Person(c, "suspect", minor ? 16 : 18, minor ? 17 : 62);
+    const int path = rng_.Below(100);
+    if (path >= 85) return std::nullopt;  // 在逃: not caught yet
+    const EpochSeconds arrive = filed + rng_.Range(6, 10 * 24) * kHour;
+    Ev(c, "summon_arrive", arrive, p.ref);
+    AreaEnter(c, arrive + rng_.Range(5, 20) * kMin, p.ref);
+    Session(c, "interrogate", arrive + rng_.Range(30, 90) * kMin, p, "interrogation_room", true);
+    if (path < 55) return Detained(c, spec, p, arrive);
+    // 取保候审 after questioning; case transferred later; 取保 ends when the procuratorate takes over.
+    const EpochSeconds bail = arrive + rng_.Range(3 * 60, 9 * 60) * kMin;
+    Ev(c, "bail", bail, p.ref);
+    AreaExit(c, bail + rng_.Range(10, 40) * kMin, p.ref);
+    const EpochSeconds transfer = bail + rng_.Range(30, 150) * kDay;
+    Ev(c, "transfer_prosecution", transfer, p.ref);
+    if (!rng_.Chance(faults_.bail_never_ended)) Ev(c, "measure_end", transfer + rng_.Range(1, 10) * kDay, p.ref);
+    return transfer;
+  }
+  // 拘留 → 通知家属 → 送押 → 讯问 → 提请批准逮捕 → 批捕 → 逮捕 (or 不批准逮捕 → 取保). Returns the 移送起诉 time.
+  EpochSeconds Detained(GenCase& c, const CategorySpec& spec, const GenPerson& p, EpochSeconds arrive) {
+    const EpochSeconds detain =
+        arrive + (rng_.Chance(faults_.summon_over) ? rng_.Range(13 * 60, 15 * 60) : rng_.Range(4 * 60, 10 * 60)) * kMin;
+    Ev(c, "detain", detain, p.ref);
+    Ev(c, "notify_family",
+       detain + (rng_.Chance(faults_.notify_late) ? rng_.Range(26 * 60, 40 * 60) : rng_.Range(60, 20 * 60)) * kMin,
+       p.ref);
+    const EpochSeconds exit = detain + rng_.Range(30, 180) * kMin;
+    AreaExit(c, exit, p.ref);
+    const EpochSeconds custody =
+        rng_.Chance(faults_.custody_late) ? detain + rng_.Range(25 * 60, 30 * 60) * kMin : exit + rng_.Range(20, 60) * kMin;
+    Ev(c, "custody_admit", custody, p.ref);
+    Session(c, "interrogate", std::min(custody + rng_.Range(60, 6 * 60) * kMin, detain + 23 * kHour), p,
+            custody <= detain + 23 * kHour ? "detention_center" : "interrogation_room", true);
+    EpochSeconds request = detain + rng_.Range(30, 66) * kHour;
+    if (spec.category == std::string("涉黑涉恶") || (spec.category == std::string("电信网络诈骗") && rng_.Chance(0.3))) {
+      // 结伙/流窜作案: 提请 extended to 30 days by the 县级以上负责人.
+      Ev(c, "extension_approved", detain + rng_.Range(30, 60) * kHour, p.ref, "",
+         {{"rule", "CRIM-DETAIN-04"}, {"approver_level", "county_head"}, {"basis", spec.category == std::string("涉黑涉恶") ? "gang" : "roving"}, {"new_limit", 30}});
+      request = detain + rng_.Range(8, 25) * kDay;
+    } else if (rng_.Chance(faults_.arrest_request_late)) {
+      request = detain + rng_.Range(5 * 24, 6 * 24) * kHour;
+    }
+    Ev(c, "arrest_request", request, p.ref);
+    const EpochSeconds received = request + rng_.Range(1, 5) * kHour;
+    Ev(c, "procuratorate_receive", received, p.ref);
+    const EpochSeconds decision = received + rng_.Range(3 * 24, 6 * 24) * kHour;
+    const bool approved = rng_.Chance(0.9);
+    Ev(c, "procuratorate_decision", decision, p.ref, "", {{"approved", approved}});
+    if (approved) {
+      const EpochSeconds arrest = decision + rng_.Range(2, 10) * kHour;
+      Ev(c, "arrest", arrest, p.ref);
+      Ev(c, "custody_admit", arrest + rng_.Range(30, 90) * kMin, p.ref);
+      Ev(c, "notify_family",
+         arrest + (rng_.Chance(faults_.notify_late / 2) ? rng_.Range(26 * 60, 36 * 60) : rng_.Range(60, 18 * 60)) * kMin,
+         p.ref);
+      Session(c, "interrogate", arrest + rng_.Range(3, 20) * kHour, p, "detention_center", true);
+      Ev(c, "arrest_receipt", arrest + rng_.Range(20, 60) * kHour, p.ref);
+      const EpochSeconds transfer = arrest + rng_.Range(25, 55) * kDay;
+      Ev(c, "transfer_prosecution", transfer, p.ref);
+      return transfer;
+    } else {
+      // 不批准逮捕: 立即释放 (变更为取保候审), receipt within 3 days.
+      const EpochSeconds release = decision + rng_.Range(2, 10) * kHour;
+      Ev(c, "release", release, p.ref);
+      Ev(c, "bail", release, p.ref);
+      Ev(c, "non_arrest_receipt", decision + rng_.Range(12, 60) * kHour, p.ref);
+      const EpochSeconds transfer = release + rng_.Range(30, 120) * kDay;
+      Ev(c, "transfer_prosecution", transfer, p.ref);
+      Ev(c, "measure_end", transfer + rng_.Range(1, 10) * kDay, p.ref);
+      return transfer;
+    }
   }
 
   // ---- 行政 ----
@@ -668,38 +673,196 @@ class DemoYear {
   int item_seq_ = 0;
 };
 
-// Multi-row INSERT in batches (one statement per kBatchRows rows).
-class Batch {
- public:
-  Batch(soci::session& sql, std::string head) : sql_(sql), head_(std::move(head)) {}
-  ~Batch() = default;
-  SqlArgs& args() { return args_; }
-  void Row(const std::string& values) {
-    values_ += (values_.empty() ? "" : ", ") + values;
-    if (++rows_ >= kBatchRows) Flush();
-  }
-  void Flush() {
-    if (rows_ == 0) return;
-    Exec(sql_, head_ + values_, args_);
-    args_ = SqlArgs();
-    values_.clear();
-    rows_ = 0;
-  }
+// ---------------------------------------------------------------- reading the org, writing the year
 
- private:
-  soci::session& sql_;
-  std::string head_;
-  SqlArgs args_;
-  std::string values_;
-  std::size_t rows_ = 0;
-};
+std::int64_t CountOf(soci::session& sql, const char* table, std::int64_t bureau) {
+  db::SqlArgs a;
+  return db::Count(sql, fmt::format("SELECT COUNT(*) FROM {} WHERE bureau_id = {}", table, a.Int(bureau)), a);
+}
 
-std::int64_t Count(soci::session& sql, const std::string& table, std::int64_t bureau) {
-  SqlArgs a;
-  std::int64_t n = 0;
-  ForEachRow(sql, fmt::format("SELECT COUNT(*) FROM {} WHERE bureau_id = {}", table, a.Int(bureau)), a,
-             [&](const soci::row& r) { n = db::GetInt64(r, 0); });
-  return n;
+// The demo 分局 (城区分局 under the root 晋城市公安局).
+std::optional<std::int64_t> DemoBureau(soci::session& sql) {
+  db::SqlArgs a;
+  return db::ScalarInt(sql,
+                       fmt::format("SELECT b.id FROM units b JOIN units c ON c.id = b.parent_id WHERE b.name = {} AND "
+                                   "c.name = {} AND c.parent_id IS NULL",
+                                   a.Str("城区分局"), a.Str("晋城市公安局")),
+                       a);
+}
+
+// The bureau's teams and their people (leaders are the first two 民警 of a team), and the 法制大队's
+// 法制员.
+std::vector<TeamInfo> LoadTeams(soci::session& sql, std::int64_t bureau, std::vector<std::int64_t>& legal_team) {
+  std::vector<TeamInfo> teams;
+  db::SqlArgs a;
+  db::Each(sql, fmt::format("SELECT id, name, category, code FROM units WHERE parent_id = {} ORDER BY id", a.Int(bureau)),
+           a, [&](const db::Row& r) {
+             teams.push_back({r.Int("id"), r.Str("name"), r.Str("category"), r.Str("code"), {}, {}, {}});
+           });
+  for (auto& t : teams) {
+    db::SqlArgs b;
+    int police_index = 0;
+    db::Each(sql,
+             fmt::format("SELECT id, kind, is_legal_officer FROM people WHERE unit_id = {} AND active = 1 ORDER BY "
+                         "badge_no, id",
+                         b.Int(t.id)),
+             b, [&](const db::Row& r) {
+               const std::int64_t id = r.Int("id");
+               if (r.Str("kind") == org::kKindPolice) {
+                 if (police_index++ >= 2) t.police.push_back(id);  // 所长/教导员 rarely lead cases
+                 if (r.Bool("is_legal_officer")) t.legal.push_back(id);
+               } else {
+                 t.auxiliary.push_back(id);
+               }
+             });
+    if (t.category == "法制大队") legal_team = t.legal;
+  }
+  return teams;
+}
+
+// Links a demo login to a person of its team (when not linked yet), so "my cases" and "cases I
+// review" show something. Returns {person, the person's unit} ({0, …} when there is none).
+std::pair<std::int64_t, std::int64_t> LinkDemoUser(soci::session& sql, const Clock& clock, const audit::Actor& actor,
+                                                   const std::vector<TeamInfo>& teams, const char* username,
+                                                   const char* unit_name, bool legal, EpochSeconds now) {
+  db::SqlArgs a;
+  std::optional<std::int64_t> user, person;
+  db::First(sql, fmt::format("SELECT id, person_id FROM users WHERE username = {}", a.Str(username)), a,
+            [&](const db::Row& r) {
+              user = r.Int("id");
+              person = r.OptInt("person_id");
+            });
+  const TeamInfo* team = nullptr;
+  for (const auto& t : teams)
+    if (t.name == unit_name) team = &t;
+  if (!user || !team) return {0, 0};
+  if (!person) {
+    const auto& pool = legal ? team->legal : team->police;
+    if (pool.empty()) return {0, team->id};
+    person = pool[pool.size() > 3 ? 3 : 0];
+    db::SqlArgs b;
+    db::Exec(sql,
+             fmt::format("UPDATE users SET person_id = {}, updated_at = {} WHERE id = {}", b.Int(*person), b.Int(now),
+                         b.Int(*user)),
+             b);
+    audit::Append(sql, clock, actor,
+                  {"user.update", "user", std::to_string(*user), fmt::format("演示数据：账号 {} 关联人员", username),
+                   {{"after", {{"person_id", *person}}}}});
+  }
+  db::SqlArgs c;
+  const auto unit = db::ScalarInt(sql, fmt::format("SELECT unit_id FROM people WHERE id = {}", c.Int(*person)), c);
+  return {*person, unit.value_or(team->id)};
+}
+
+// Every generated timeline through the engine before anything is stored.
+Result<void> ValidateYear(const std::vector<GenCase>& cases) {
+  for (const auto& c : cases) {
+    detail::TimelineDoc base{detail::EmptyTimelineDoc(c.external_id, c.case_type, c.serious, c.fast_track), {}};
+    for (const auto& p : c.persons)
+      base.doc["persons"].push_back({{"id", p.ref}, {"name", p.name}, {"role", p.role}, {"age", p.age}, {"female", p.female}});
+    std::vector<detail::PendingEvent> pending;
+    for (std::size_t i = 0; i < c.events.size(); ++i) {
+      nlohmann::json o = c.events[i].attrs;
+      o["id"] = fmt::format("e{}", i);
+      o["type"] = c.events[i].type;
+      o["time"] = FormatLocalIso(c.events[i].at);
+      if (!c.events[i].person.empty()) o["person"] = c.events[i].person;
+      if (!c.events[i].item.empty()) o["item"] = c.events[i].item;
+      pending.push_back({std::move(o), fmt::format("事件 {}", i)});
+    }
+    if (auto tl = detail::ValidateTimeline(base, pending); !tl)
+      return Internal(fmt::format("演示数据生成错误（案件 {}）：{}", c.external_id, tl.error().message));
+  }
+  return {};
+}
+
+// One generated case with its officers, persons, property and events, through the store.
+std::int64_t StoreCase(soci::session& sql, const auth::Vault& vault, std::int64_t bureau, const GenCase& c,
+                       std::optional<std::int64_t> incident_id, EpochSeconds now) {
+  const std::int64_t id =
+      store::InsertCase(sql,
+                        {.bureau_id = bureau,
+                         .unit_id = c.unit_id,
+                         .external_id = c.external_id,
+                         .case_type = c.case_type,
+                         .cause = c.cause,
+                         .category = c.category,
+                         .title = c.title,
+                         .status = c.status,
+                         .lead_officer_id = c.lead,
+                         .legal_officer_id = c.legal ? std::optional<std::int64_t>(c.legal) : std::nullopt,
+                         .incident_id = incident_id,
+                         .serious = c.serious,
+                         .fast_track = c.fast_track,
+                         .accepted_at = c.accepted_at,
+                         .closed_at = c.closed_at},
+                        now);
+  if (incident_id) store::LinkIncidentToCase(sql, *incident_id, id, now);
+  store::InsertOfficer(sql, bureau, id, c.lead, "lead");
+  for (std::int64_t p : c.assists) store::InsertOfficer(sql, bureau, id, p, "assist");
+  for (const auto& p : c.persons)
+    store::InsertPerson(sql,
+                        {.bureau_id = bureau,
+                         .case_id = id,
+                         .ref = p.ref,
+                         .name = p.name,
+                         .role = p.role,
+                         .age = p.age,
+                         .female = p.female,
+                         .id_number_enc = vault.Encrypt(p.id_number)},
+                        now);
+  for (const auto& item : c.items) {
+    std::string status = "extracted";
+    for (const auto& e : c.events)
+      if (e.item == item.code)
+        if (auto st = store::PropertyStatusAfter(e.type); !st.empty()) status = st;
+    store::InsertProperty(
+        sql, {.bureau_id = bureau, .case_id = id, .code = item.code, .name = item.name, .quantity = item.quantity, .status = status},
+        now);
+  }
+  for (std::size_t i = 0; i < c.events.size(); ++i) {
+    const auto& e = c.events[i];
+    store::InsertEvent(sql, {.bureau_id = bureau,
+                             .case_id = id,
+                             .type = e.type,
+                             .at = e.at,
+                             .person_ref = e.person,
+                             .item_code = e.item,
+                             .attrs = e.attrs,
+                             .external_id = fmt::format("{}-{:03}", c.external_id, i + 1),
+                             .source = "demo",
+                             .recorded_at = e.at});
+  }
+  return id;
+}
+
+// The year's incidents and cases through the store; returns the case ids by 案件编号.
+std::map<std::string, std::int64_t> StoreYear(soci::session& sql, const auth::Vault& vault, std::int64_t bureau,
+                                              const std::vector<GenIncident>& incidents,
+                                              const std::vector<GenCase>& cases, EpochSeconds now) {
+  std::vector<std::int64_t> incident_ids;
+  incident_ids.reserve(incidents.size());
+  for (const auto& i : incidents)
+    incident_ids.push_back(store::InsertIncident(
+        sql,
+        {.bureau_id = bureau,
+         .unit_id = i.unit_id,
+         .external_id = i.external_id,
+         .received_at = i.received_at,
+         .category = i.category,
+         .summary = i.summary,
+         .address = i.address,
+         .result = i.result,
+         .body_camera = i.body_camera,
+         .officer_id = i.officer_id ? std::optional<std::int64_t>(i.officer_id) : std::nullopt},
+        now));
+  std::map<std::string, std::int64_t> case_ids;
+  for (const auto& c : cases) {
+    std::optional<std::int64_t> incident;
+    if (c.incident >= 0) incident = incident_ids[static_cast<std::size_t>(c.incident)];
+    case_ids[c.external_id] = StoreCase(sql, vault, bureau, c, incident, now);
+  }
+  return case_ids;
 }
 
 }  // namespace
@@ -710,221 +873,32 @@ Result<CaseDemoSummary> GenerateCaseDemo(db::Database& db, const Clock& clock, c
     return Invalid("演示年份应在 2000 年到今年之间", "year");
   const audit::Actor actor{.username = "system"};
   return db.Write([&](soci::session& sql) -> Result<CaseDemoSummary> {
-    std::optional<std::int64_t> bureau;
-    {
-      SqlArgs a;
-      ForEachRow(sql,
-                 fmt::format("SELECT b.id FROM units b JOIN units c ON c.id = b.parent_id WHERE b.name = {} AND c.name = "
-                             "{} AND c.parent_id IS NULL",
-                             a.Str("城区分局"), a.Str("晋城市公安局")),
-                 a, [&](const soci::row& r) { bureau = db::GetInt64(r, 0); });
-    }
+    const auto bureau = DemoBureau(sql);
     if (!bureau) return NotFound("请先生成组织机构演示数据（晋城市公安局 / 城区分局）");
     CaseDemoSummary s;
-    if (const std::int64_t n = Count(sql, "cases", *bureau); n > 0) {
+    if (const std::int64_t n = CountOf(sql, "cases", *bureau); n > 0) {
       s.already_present = true;
       s.cases = static_cast<int>(n);
-      s.incidents = static_cast<int>(Count(sql, "incidents", *bureau));
-      s.events = static_cast<int>(Count(sql, "case_events", *bureau));
+      s.incidents = static_cast<int>(CountOf(sql, "incidents", *bureau));
+      s.events = static_cast<int>(CountOf(sql, "case_events", *bureau));
       return s;
     }
     const EpochSeconds now = clock.Now();
-
-    // The bureau's teams and their people (leaders are the first four 民警 of a team).
-    std::vector<TeamInfo> teams;
     std::vector<std::int64_t> legal_team;
-    {
-      SqlArgs a;
-      ForEachRow(sql,
-                 fmt::format("SELECT id, name, category, code FROM units WHERE parent_id = {} ORDER BY id", a.Int(*bureau)),
-                 a, [&](const soci::row& r) {
-                   teams.push_back({db::GetInt64(r, 0), db::GetText(r, 1), db::GetText(r, 2), db::GetText(r, 3), {}, {}, {}});
-                 });
-      for (auto& t : teams) {
-        SqlArgs b;
-        int police_index = 0;
-        ForEachRow(sql,
-                   fmt::format("SELECT id, kind, is_legal_officer FROM people WHERE unit_id = {} AND active = 1 ORDER BY "
-                               "badge_no, id",
-                               b.Int(t.id)),
-                   b, [&](const soci::row& r) {
-                     const std::int64_t id = db::GetInt64(r, 0);
-                     if (db::GetText(r, 1) == org::kKindPolice) {
-                       if (police_index++ >= 2) t.police.push_back(id);  // 所长/教导员 rarely lead cases
-                       if (db::GetInt64(r, 2)) t.legal.push_back(id);
-                     } else {
-                       t.auxiliary.push_back(id);
-                     }
-                   });
-        if (t.category == "法制大队") legal_team = t.legal;
-      }
-    }
-    // Demo logins linked to people, so "my cases" and "cases I review" show something.
-    auto link = [&](const char* username, const char* unit_name, bool legal) -> std::pair<std::int64_t, std::int64_t> {
-      SqlArgs a;
-      std::optional<std::int64_t> user, person;
-      ForEachRow(sql, fmt::format("SELECT id, person_id FROM users WHERE username = {}", a.Str(username)), a,
-                 [&](const soci::row& r) {
-                   user = db::GetInt64(r, 0);
-                   if (!db::IsNull(r, 1)) person = db::GetInt64(r, 1);
-                 });
-      const TeamInfo* team = nullptr;
-      for (const auto& t : teams)
-        if (t.name == unit_name) team = &t;
-      if (!user || !team) return {0, 0};
-      if (!person) {
-        const auto& pool = legal ? team->legal : team->police;
-        if (pool.empty()) return {0, team->id};
-        person = pool[pool.size() > 3 ? 3 : 0];
-        SqlArgs b;
-        Exec(sql, fmt::format("UPDATE users SET person_id = {}, updated_at = {} WHERE id = {}", b.Int(*person), b.Int(now),
-                              b.Int(*user)),
-             b);
-        audit::Append(sql, clock, actor,
-                      {"user.update", "user", std::to_string(*user),
-                       fmt::format("演示数据：账号 {} 关联人员", username), {{"after", {{"person_id", *person}}}}});
-      }
-      std::optional<std::int64_t> unit;
-      SqlArgs c;
-      ForEachRow(sql, fmt::format("SELECT unit_id FROM people WHERE id = {}", c.Int(*person)), c,
-                 [&](const soci::row& r) { unit = db::GetInt64(r, 0); });
-      return {*person, unit.value_or(team->id)};
-    };
-    const auto [minjing, minjing_unit] = link("minjing", "东街派出所", false);
-    const auto [fazhiyuan, fazhiyuan_unit] = link("fazhiyuan", "法制大队", true);
+    const std::vector<TeamInfo> teams = LoadTeams(sql, *bureau, legal_team);
+    const auto [minjing, minjing_unit] = LinkDemoUser(sql, clock, actor, teams, "minjing", "东街派出所", false, now);
+    const auto [fazhiyuan, fazhiyuan_unit] = LinkDemoUser(sql, clock, actor, teams, "fazhiyuan", "法制大队", true, now);
     (void)fazhiyuan_unit;
-    // The minjing person must be a 民警 who can lead cases.
     DemoYear gen(year, now, teams, legal_team, minjing, fazhiyuan, minjing_unit);
     gen.Generate(600, 900, 1500);
-    auto& incidents = gen.incidents();
-    auto& cases = gen.cases();
-
-    // Validate every generated timeline with the engine before storing anything.
-    for (const auto& c : cases) {
-      TimelineDoc base{EmptyTimelineDoc(c.external_id, c.case_type, c.serious, c.fast_track), {}};
-      for (const auto& p : c.persons)
-        base.doc["persons"].push_back({{"id", p.ref}, {"name", p.name}, {"role", p.role}, {"age", p.age}, {"female", p.female}});
-      std::vector<PendingEvent> pending;
-      for (std::size_t i = 0; i < c.events.size(); ++i) {
-        nlohmann::json o = c.events[i].attrs;
-        o["id"] = fmt::format("e{}", i);
-        o["type"] = c.events[i].type;
-        o["time"] = FormatLocalIso(c.events[i].at);
-        if (!c.events[i].person.empty()) o["person"] = c.events[i].person;
-        if (!c.events[i].item.empty()) o["item"] = c.events[i].item;
-        pending.push_back({std::move(o), fmt::format("事件 {}", i)});
-      }
-      if (auto tl = ValidateTimeline(base, pending); !tl)
-        return Internal(fmt::format("演示数据生成错误（案件 {}）：{}", c.external_id, tl.error().message));
-    }
-
-    {
-      Batch b(sql,
-              "INSERT INTO incidents (bureau_id, unit_id, external_id, received_at, category, summary, address, result, "
-              "body_camera, officer_id, created_at, updated_at) VALUES ");
-      for (const auto& i : incidents) {
-        auto& a = b.args();
-        b.Row(fmt::format("({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})", a.Int(*bureau), a.Int(i.unit_id),
-                          a.Str(i.external_id), a.Int(i.received_at), a.Str(i.category), a.Str(i.summary),
-                          a.Str(i.address), a.Str(i.result), a.Int(i.body_camera ? 1 : 0),
-                          a.OptInt(i.officer_id ? std::optional<std::int64_t>(i.officer_id) : std::nullopt), a.Int(now),
-                          a.Int(now)));
-      }
-      b.Flush();
-    }
-    std::map<std::string, std::int64_t> incident_ids, case_ids;
-    {
-      SqlArgs a;
-      ForEachRow(sql, fmt::format("SELECT external_id, id FROM incidents WHERE bureau_id = {}", a.Int(*bureau)), a,
-                 [&](const soci::row& r) { incident_ids[db::GetText(r, 0)] = db::GetInt64(r, 1); });
-    }
-    {
-      Batch b(sql,
-              "INSERT INTO cases (bureau_id, unit_id, external_id, case_type, cause, category, title, status, "
-              "lead_officer_id, legal_officer_id, incident_id, serious, fast_track, accepted_at, closed_at, alert_state, "
-              "created_at, updated_at) VALUES ");
-      for (const auto& c : cases) {
-        auto& a = b.args();
-        std::optional<std::int64_t> incident;
-        if (c.incident >= 0) incident = incident_ids[incidents[static_cast<std::size_t>(c.incident)].external_id];
-        b.Row(fmt::format("({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'none', {}, {})", a.Int(*bureau),
-                          a.Int(c.unit_id), a.Str(c.external_id), a.Str(c.case_type), a.Str(c.cause), a.Str(c.category),
-                          a.Str(c.title), a.Str(c.status), a.Int(c.lead),
-                          a.OptInt(c.legal ? std::optional<std::int64_t>(c.legal) : std::nullopt), a.OptInt(incident),
-                          a.Int(c.serious ? 1 : 0), a.Int(c.fast_track ? 1 : 0), a.Int(c.accepted_at),
-                          a.OptInt(c.closed_at), a.Int(now), a.Int(now)));
-      }
-      b.Flush();
-      SqlArgs a;
-      ForEachRow(sql, fmt::format("SELECT external_id, id FROM cases WHERE bureau_id = {}", a.Int(*bureau)), a,
-                 [&](const soci::row& r) { case_ids[db::GetText(r, 0)] = db::GetInt64(r, 1); });
-    }
-    {
-      SqlArgs a;
-      Exec(sql,
-           fmt::format("UPDATE incidents SET case_id = (SELECT c.id FROM cases c WHERE c.incident_id = incidents.id) "
-                       "WHERE bureau_id = {} AND EXISTS (SELECT 1 FROM cases c WHERE c.incident_id = incidents.id)",
-                       a.Int(*bureau)),
-           a);
-    }
-    {
-      Batch officers(sql, "INSERT INTO case_officers (case_id, person_id, role, bureau_id) VALUES ");
-      Batch persons(sql,
-                    "INSERT INTO case_persons (bureau_id, case_id, ref, name, role, age, female, pregnant, nursing_infant, "
-                    "identity_unknown, id_number_enc, created_at) VALUES ");
-      Batch items(sql,
-                  "INSERT INTO property_items (bureau_id, case_id, code, name, quantity, status, created_at, updated_at) "
-                  "VALUES ");
-      Batch events(sql,
-                   "INSERT INTO case_events (bureau_id, case_id, type, at, person_ref, item_code, attrs, external_id, "
-                   "source, recorded_by, recorded_at) VALUES ");
-      for (const auto& c : cases) {
-        const std::int64_t id = case_ids[c.external_id];
-        {
-          auto& a = officers.args();
-          officers.Row(fmt::format("({}, {}, 'lead', {})", a.Int(id), a.Int(c.lead), a.Int(*bureau)));
-        }
-        for (std::int64_t p : c.assists) {
-          auto& a = officers.args();
-          officers.Row(fmt::format("({}, {}, 'assist', {})", a.Int(id), a.Int(p), a.Int(*bureau)));
-        }
-        for (const auto& p : c.persons) {
-          auto& a = persons.args();
-          persons.Row(fmt::format("({}, {}, {}, {}, {}, {}, {}, 0, 0, 0, {}, {})", a.Int(*bureau), a.Int(id), a.Str(p.ref),
-                                  a.Str(p.name), a.Str(p.role), a.Int(p.age), a.Int(p.female ? 1 : 0),
-                                  a.Str(vault.Encrypt(p.id_number)), a.Int(now)));
-        }
-        for (const auto& item : c.items) {
-          std::string status = "extracted";
-          for (const auto& e : c.events)
-            if (e.item == item.code)
-              if (auto st = PropertyStatusAfter(e.type); !st.empty()) status = st;
-          auto& a = items.args();
-          items.Row(fmt::format("({}, {}, {}, {}, {}, {}, {}, {})", a.Int(*bureau), a.Int(id), a.Str(item.code),
-                                a.Str(item.name), a.Str(item.quantity), a.Str(status), a.Int(now), a.Int(now)));
-        }
-        for (std::size_t i = 0; i < c.events.size(); ++i) {
-          const auto& e = c.events[i];
-          auto& a = events.args();
-          events.Row(fmt::format(
-              "({}, {}, {}, {}, {}, {}, {}, {}, 'demo', NULL, {})", a.Int(*bureau), a.Int(id), a.Str(e.type), a.Int(e.at),
-              a.OptStr(e.person.empty() ? std::nullopt : std::optional<std::string>(e.person)),
-              a.OptStr(e.item.empty() ? std::nullopt : std::optional<std::string>(e.item)), a.Str(e.attrs.dump()),
-              a.Str(fmt::format("{}-{:03}", c.external_id, i + 1)), a.Int(e.at)));
-          ++s.events;
-        }
-      }
-      officers.Flush();
-      persons.Flush();
-      items.Flush();
-      events.Flush();
-    }
-    s.incidents = static_cast<int>(incidents.size());
-    s.cases = static_cast<int>(cases.size());
-    if (hooks) {
-      for (const auto& [ext, id] : case_ids)
-        if (auto r = hooks->OnCaseChanged(sql, id); !r) return std::unexpected(r.error());
-    }
+    FZ_CHECK(ValidateYear(gen.cases()));
+    const auto case_ids = StoreYear(sql, vault, *bureau, gen.incidents(), gen.cases(), now);
+    s.incidents = static_cast<int>(gen.incidents().size());
+    s.cases = static_cast<int>(gen.cases().size());
+    for (const auto& c : gen.cases()) s.events += static_cast<int>(c.events.size());
+    // Evaluated in 案件编号 order (the alerts' ids follow it).
+    if (hooks)
+      for (const auto& [ext, id] : case_ids) FZ_CHECK(hooks->OnCaseChanged(sql, id));
     audit::Append(sql, clock, actor,
                   {"demo.cases", "unit", std::to_string(*bureau),
                    fmt::format("生成 {} 年演示案件数据：警情 {} 起，案件 {} 件，事件 {} 条", year, s.incidents, s.cases,

@@ -1,6 +1,6 @@
 // HTTP routes of the case file (docs/cases.md lists them with examples): incidents, cases, case page
-// data, event log, state machine, case list export and import. Handlers only parse, call one
-// CaseService function and serialise.
+// data, event log, state machine, case list export and import — named handlers in one route table
+// (http::Routes). Handlers only parse, call one CaseService function and serialise.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -18,7 +18,7 @@ void RegisterRoutes(http::Router& router, CaseService& service);
 nlohmann::json IncidentJson(const Incident& i);
 nlohmann::json CaseSummaryJson(const CaseSummary& c);
 nlohmann::json CaseEventJson(const CaseEvent& e);
-nlohmann::json ImportReportJson(const ImportReport& r);
+// The id is sent as text (the web app keeps job ids as strings); ImportReportJson is case_service.h's.
 nlohmann::json ImportJobJson(const ImportJob& j);
 
 }  // namespace fazhi::cases

@@ -17,19 +17,17 @@
 // is stored.
 //
 // Thread safety: a CaseService may be shared by all request threads (hooks must be set before
-// serving). Import jobs run on their own threads; the destructor waits for them. The Database,
-// Clock, Vault and hooks must outlive the service.
+// serving). Import jobs run on the shared job runner (jobs::JobRunner); the destructor waits for
+// the jobs this service started. The Database, Clock, Vault, JobRunner and hooks must outlive the
+// service.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
-#include <map>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "audit/audit_log.h"
@@ -43,6 +41,7 @@
 #include "core/error.h"
 #include "core/paging.h"
 #include "db/database.h"
+#include "jobs/job_runner.h"
 
 namespace fazhi::cases {
 
@@ -54,7 +53,7 @@ const std::vector<std::string>& IncidentSortFields();
 
 class CaseService {
  public:
-  CaseService(db::Database& db, const Clock& clock, const auth::Vault& vault);
+  CaseService(db::Database& db, const Clock& clock, const auth::Vault& vault, jobs::JobRunner& jobs);
   ~CaseService();
   CaseService(const CaseService&) = delete;
   CaseService& operator=(const CaseService&) = delete;
@@ -138,35 +137,35 @@ class CaseService {
   // File-level problems are errors (InvalidArgument, field "file"); row problems go in the report.
   // A commit writes nothing when any row is bad, and writes all rows in one transaction otherwise.
   // Re-importing the same file changes nothing (rows are matched by 警情编号 / 案件编号 / 案件编号+
-  // 人员编号 / 案件编号+事件编号). `progress`, if given, is advanced as rows are processed.
+  // 人员编号 / 案件编号+事件编号). `progress`, if given, gets the total (each row counts twice: once
+  // checked, once written) and is advanced as rows are processed.
   Result<ImportReport> Import(const auth::Principal& who, const audit::Actor& actor, ImportKind kind,
                               std::string_view bytes, std::string_view filename, ImportMode mode,
-                              std::atomic<int>* progress = nullptr);
-  // Starts a commit on a background thread and returns its job (state "queued"). File-level errors
-  // are returned at once. The job is kept in memory by this service instance (lost on restart).
+                              jobs::Progress* progress = nullptr);
+  // Starts a commit as a background job (kind "case_import" of the shared job runner) and returns
+  // it (state "queued", total = twice the rows). File-level errors are returned at once. The job's
+  // progress and report live in the jobs table: any instance answers GetImportJob, and a job whose
+  // process stopped reads as failed (interrupted).
   Result<ImportJob> StartImportJob(const auth::Principal& who, const audit::Actor& actor, ImportKind kind,
                                    std::string bytes, std::string filename);
-  // A job started by the same user; NotFound otherwise.
-  Result<ImportJob> GetImportJob(const auth::Principal& who, const std::string& id) const;
+  // A job started by the same user; NotFound otherwise (another user's job, another kind of job).
+  Result<ImportJob> GetImportJob(const auth::Principal& who, std::int64_t id) const;
 
  private:
-  struct JobSlot {
-    ImportJob job;
-    std::atomic<int> progress{0};
-  };
-
   Result<CaseDetail> LoadDetailFor(const auth::Principal& who, const audit::Actor& actor, std::int64_t id);
 
   db::Database& db_;
   const Clock& clock_;
   const auth::Vault& vault_;
+  jobs::JobRunner& jobs_;
   std::atomic<CaseHooks*> hooks_{nullptr};
-
-  mutable std::mutex jobs_mu_;
-  std::map<std::string, std::shared_ptr<JobSlot>> jobs_;
-  std::vector<std::pair<std::shared_ptr<JobSlot>, std::thread>> job_threads_;  // reaped when finished
-  std::uint64_t job_seq_ = 0;
+  std::mutex started_mu_;
+  std::vector<std::int64_t> started_jobs_;  // import jobs of this service, waited for by the destructor
 };
+
+// The import report as a job keeps it (jobs.result) and the API sends it, and back.
+nlohmann::json ImportReportJson(const ImportReport& r);
+ImportReport ImportReportFromJson(const nlohmann::json& j);
 
 // The 中文 column headers of an import kind, in template order (docs/cases.md describes each).
 std::vector<std::string> ImportColumns(ImportKind kind);

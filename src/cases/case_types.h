@@ -230,13 +230,14 @@ struct ImportReport {
 
 inline constexpr std::size_t kMaxReportedIssues = 1000;
 
-// An import running in the background (large commits).
+// An import running in the background (large commits): a job of the shared runner (jobs table,
+// kind "case_import") seen through the import's eyes.
 struct ImportJob {
-  std::string id;
+  std::int64_t id = 0;  // jobs.id (sent as text: the web app keeps job ids as strings)
   std::int64_t user_id = 0;
-  std::string kind;
+  std::string kind;      // incidents, cases, persons, events
   std::string filename;
-  std::string state;  // queued, running, done, failed
+  std::string state;  // queued, running, done, failed (an interrupted job reads as failed)
   int processed = 0;
   int total = 0;
   std::optional<ImportReport> report;

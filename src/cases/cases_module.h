@@ -9,7 +9,7 @@ namespace fazhi::cases {
 
 class CasesModule final : public kit::Module {
  public:
-  explicit CasesModule(const kit::Services& s) : services_(s), service_(s.db, s.clock, s.vault) {}
+  explicit CasesModule(const kit::Services& s) : services_(s), service_(s.db, s.clock, s.vault, s.jobs) {}
   std::string_view Name() const override { return "cases"; }
   std::string_view Title() const override { return "案件管理"; }
   void RegisterRoutes(http::Router& router) override;

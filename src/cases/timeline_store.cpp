@@ -5,14 +5,10 @@
 #include <fmt/format.h>
 
 #include "core/local_time.h"
-#include "db/database.h"
 #include "db/sql.h"
 #include "supervision/events.h"
 
 namespace fazhi::cases {
-
-using db::ForEachRow;
-using db::SqlArgs;
 
 namespace detail {
 
@@ -26,59 +22,34 @@ nlohmann::json EmptyTimelineDoc(const std::string& case_id, const std::string& c
           {"events", nlohmann::json::array()}};
 }
 
-Result<TimelineDoc> LoadTimelineDoc(soci::session& sql, std::int64_t case_id) {
+TimelineDoc TimelineDocOf(const StoredTimeline& rows) {
   TimelineDoc out;
-  bool found = false;
-  {
-    SqlArgs a;
-    const std::string q =
-        fmt::format("SELECT case_type, serious, fast_track FROM cases WHERE id = {}", a.Int(case_id));
-    ForEachRow(sql, q, a, [&](const soci::row& r) {
-      found = true;
-      out.doc = EmptyTimelineDoc(std::to_string(case_id), db::GetText(r, 0), db::GetInt64(r, 1) != 0,
-                                 db::GetInt64(r, 2) != 0);
-    });
+  out.doc = EmptyTimelineDoc(std::to_string(rows.case_id), rows.case_type, rows.serious, rows.fast_track);
+  auto& persons = out.doc["persons"];
+  for (const auto& p : rows.persons) {
+    nlohmann::json j = {{"id", p.ref}, {"role", p.role}};
+    if (!p.name.empty()) j["name"] = p.name;
+    if (p.age) j["age"] = *p.age;
+    if (p.female) j["female"] = true;
+    if (p.pregnant) j["pregnant"] = true;
+    if (p.nursing_infant) j["nursing_infant"] = true;
+    if (p.identity_unknown) j["identity_unknown"] = true;
+    persons.push_back(std::move(j));
   }
-  if (!found) return NotFound("案件不存在");
-  {
-    SqlArgs a;
-    const std::string q = fmt::format(
-        "SELECT ref, name, role, age, female, pregnant, nursing_infant, identity_unknown FROM case_persons "
-        "WHERE case_id = {} ORDER BY id",
-        a.Int(case_id));
-    auto& persons = out.doc["persons"];
-    ForEachRow(sql, q, a, [&](const soci::row& r) {
-      nlohmann::json p = {{"id", db::GetText(r, 0)}, {"role", db::GetText(r, 2)}};
-      if (const std::string name = db::GetText(r, 1); !name.empty()) p["name"] = name;
-      if (!db::IsNull(r, 3)) p["age"] = db::GetInt64(r, 3);
-      if (db::GetInt64(r, 4)) p["female"] = true;
-      if (db::GetInt64(r, 5)) p["pregnant"] = true;
-      if (db::GetInt64(r, 6)) p["nursing_infant"] = true;
-      if (db::GetInt64(r, 7)) p["identity_unknown"] = true;
-      persons.push_back(std::move(p));
-    });
-  }
-  {
-    SqlArgs a;
-    const std::string q = fmt::format(
-        "SELECT id, type, at, person_ref, item_code, attrs FROM case_events WHERE case_id = {} ORDER BY at, id",
-        a.Int(case_id));
-    auto& events = out.doc["events"];
-    ForEachRow(sql, q, a, [&](const soci::row& r) {
-      const std::int64_t id = db::GetInt64(r, 0);
-      nlohmann::json e = nlohmann::json::parse(db::GetText(r, 5), nullptr, false);
-      if (!e.is_object()) e = nlohmann::json::object();
-      const std::string type = db::GetText(r, 1);
-      e["id"] = std::to_string(id);
-      e["type"] = type;
-      e["time"] = FormatLocalIso(db::GetInt64(r, 2));
-      if (!db::IsNull(r, 3) && !db::GetText(r, 3).empty()) e["person"] = db::GetText(r, 3);
-      if (!db::IsNull(r, 4) && !db::GetText(r, 4).empty()) e["item"] = db::GetText(r, 4);
-      events.push_back(std::move(e));
-      const auto t = supervision::EventTypeFromId(type);
-      out.labels.push_back(fmt::format("已登记的事件 #{}（{}）", id,
-                                       t ? std::string(supervision::EventTypeName(*t)) : type));
-    });
+  auto& events = out.doc["events"];
+  out.labels.reserve(rows.events.size());
+  for (const auto& e : rows.events) {
+    nlohmann::json j = nlohmann::json::parse(e.attrs, nullptr, false);
+    if (!j.is_object()) j = nlohmann::json::object();
+    j["id"] = std::to_string(e.id);
+    j["type"] = e.type;
+    j["time"] = FormatLocalIso(e.at);
+    if (!e.person_ref.empty()) j["person"] = e.person_ref;
+    if (!e.item_code.empty()) j["item"] = e.item_code;
+    events.push_back(std::move(j));
+    const auto t = supervision::EventTypeFromId(e.type);
+    out.labels.push_back(
+        fmt::format("已登记的事件 #{}（{}）", e.id, t ? std::string(supervision::EventTypeName(*t)) : e.type));
   }
   return out;
 }
@@ -262,8 +233,6 @@ Result<supervision::CaseTimeline> BuildTimeline(const StoredTimeline& rows, cons
 
 namespace {
 
-constexpr std::size_t kBatch = 2000;
-
 StoredTimeline* FindCase(std::vector<StoredTimeline>& cases, std::int64_t id, std::size_t& hint) {
   // Rows arrive ordered by case_id, so the search mostly moves forward from the last hit.
   while (hint < cases.size() && cases[hint].case_id < id) ++hint;
@@ -281,91 +250,96 @@ StoredTimeline* FindCase(std::vector<StoredTimeline>& cases, std::int64_t id, st
 
 }  // namespace
 
+namespace {
+
+// Column positions of the two bulk queries, resolved by name at the first row.
+struct PersonColumns {
+  explicit PersonColumns(const db::Row& r)
+      : case_id(r.Column("case_id")), ref(r.Column("ref")), name(r.Column("name")), role(r.Column("role")),
+        age(r.Column("age")), female(r.Column("female")), pregnant(r.Column("pregnant")),
+        nursing(r.Column("nursing_infant")), unknown(r.Column("identity_unknown")) {}
+  int case_id, ref, name, role, age, female, pregnant, nursing, unknown;
+};
+
+struct EventColumns {
+  explicit EventColumns(const db::Row& r)
+      : case_id(r.Column("case_id")), id(r.Column("id")), type(r.Column("type")), at(r.Column("at")),
+        person(r.Column("person_ref")), item(r.Column("item_code")), attrs(r.Column("attrs")) {}
+  int case_id, id, type, at, person, item, attrs;
+};
+
+}  // namespace
+
 void LoadStoredRows(soci::session& sql, std::vector<StoredTimeline>& cases) {
   if (cases.empty()) return;
-  long long first = cases.front().case_id, last = cases.back().case_id;
+  const std::int64_t first = cases.front().case_id, last = cases.back().case_id;
   {
-    std::vector<long long> case_id(kBatch), age(kBatch), female(kBatch), pregnant(kBatch), nursing(kBatch),
-        unknown(kBatch);
-    std::vector<soci::indicator> age_ind(kBatch);
-    std::vector<std::string> ref(kBatch), name(kBatch), role(kBatch);
-    soci::statement st =
-        (sql.prepare << "SELECT case_id, ref, name, role, age, female, pregnant, nursing_infant, identity_unknown "
-                        "FROM case_persons WHERE case_id >= :f AND case_id <= :l ORDER BY case_id, id",
-         soci::into(case_id), soci::into(ref), soci::into(name), soci::into(role), soci::into(age, age_ind),
-         soci::into(female), soci::into(pregnant), soci::into(nursing), soci::into(unknown), soci::use(first, "f"),
-         soci::use(last, "l"));
-    st.execute();
+    db::SqlArgs a;
+    std::optional<PersonColumns> col;
     std::size_t hint = 0;
-    while (st.fetch()) {
-      for (std::size_t i = 0; i < case_id.size(); ++i) {
-        StoredTimeline* c = FindCase(cases, case_id[i], hint);
-        if (!c) continue;
-        StoredPerson p;
-        p.ref = std::move(ref[i]);
-        p.name = std::move(name[i]);
-        p.role = std::move(role[i]);
-        if (age_ind[i] == soci::i_ok) p.age = age[i];
-        p.female = female[i] != 0;
-        p.pregnant = pregnant[i] != 0;
-        p.nursing_infant = nursing[i] != 0;
-        p.identity_unknown = unknown[i] != 0;
-        c->persons.push_back(std::move(p));
-      }
-      for (auto* v : {&case_id, &age, &female, &pregnant, &nursing, &unknown}) v->resize(kBatch);
-      age_ind.resize(kBatch);
-      for (auto* v : {&ref, &name, &role}) v->resize(kBatch);
-    }
+    db::Each(sql,
+             fmt::format("SELECT case_id, ref, name, role, age, female, pregnant, nursing_infant, identity_unknown "
+                         "FROM case_persons WHERE case_id >= {} AND case_id <= {} ORDER BY case_id, id",
+                         a.Int(first), a.Int(last)),
+             a, [&](const db::Row& r) {
+               if (!col) col.emplace(r);
+               StoredTimeline* c = FindCase(cases, r.IntAt(col->case_id), hint);
+               if (!c) return;
+               StoredPerson p;
+               p.ref = r.TextAt(col->ref);
+               p.name = r.TextAt(col->name);
+               p.role = r.TextAt(col->role);
+               if (!r.NullAt(col->age)) p.age = r.IntAt(col->age);
+               p.female = r.IntAt(col->female) != 0;
+               p.pregnant = r.IntAt(col->pregnant) != 0;
+               p.nursing_infant = r.IntAt(col->nursing) != 0;
+               p.identity_unknown = r.IntAt(col->unknown) != 0;
+               c->persons.push_back(std::move(p));
+             });
   }
-  {
-    std::vector<long long> case_id(kBatch), id(kBatch), at(kBatch);
-    std::vector<std::string> type(kBatch), person(kBatch), item(kBatch), attrs(kBatch);
-    std::vector<soci::indicator> person_ind(kBatch), item_ind(kBatch);
-    soci::statement st =
-        (sql.prepare << "SELECT case_id, id, type, at, person_ref, item_code, attrs FROM case_events "
-                        "WHERE case_id >= :f AND case_id <= :l ORDER BY case_id, at, id",
-         soci::into(case_id), soci::into(id), soci::into(type), soci::into(at), soci::into(person, person_ind),
-         soci::into(item, item_ind), soci::into(attrs), soci::use(first, "f"), soci::use(last, "l"));
-    st.execute();
-    std::size_t hint = 0;
-    while (st.fetch()) {
-      for (std::size_t i = 0; i < case_id.size(); ++i) {
-        StoredTimeline* c = FindCase(cases, case_id[i], hint);
-        if (!c) continue;
-        StoredEvent e;
-        e.id = id[i];
-        e.type = std::move(type[i]);
-        e.at = at[i];
-        if (person_ind[i] == soci::i_ok) e.person_ref = std::move(person[i]);
-        if (item_ind[i] == soci::i_ok) e.item_code = std::move(item[i]);
-        e.attrs = std::move(attrs[i]);
-        c->events.push_back(std::move(e));
-      }
-      for (auto* v : {&case_id, &id, &at}) v->resize(kBatch);
-      for (auto* v : {&person_ind, &item_ind}) v->resize(kBatch);
-      for (auto* v : {&type, &person, &item, &attrs}) v->resize(kBatch);
-    }
-  }
+  db::SqlArgs a;
+  std::optional<EventColumns> col;
+  std::size_t hint = 0;
+  db::Each(sql,
+           fmt::format("SELECT case_id, id, type, at, person_ref, item_code, attrs FROM case_events "
+                       "WHERE case_id >= {} AND case_id <= {} ORDER BY case_id, at, id",
+                       a.Int(first), a.Int(last)),
+           a, [&](const db::Row& r) {
+             if (!col) col.emplace(r);
+             StoredTimeline* c = FindCase(cases, r.IntAt(col->case_id), hint);
+             if (!c) return;
+             StoredEvent e;
+             e.id = r.IntAt(col->id);
+             e.type = r.TextAt(col->type);
+             e.at = r.IntAt(col->at);
+             e.person_ref = r.TextAt(col->person);  // NULL reads as ""
+             e.item_code = r.TextAt(col->item);
+             e.attrs = r.TextAt(col->attrs);
+             c->events.push_back(std::move(e));
+           });
+}
+
+Result<StoredTimeline> LoadStoredTimeline(soci::session& sql, std::int64_t case_id) {
+  std::vector<StoredTimeline> one(1);
+  StoredTimeline& head = one.front();
+  db::SqlArgs a;
+  const bool found =
+      db::First(sql, fmt::format("SELECT case_type, serious, fast_track FROM cases WHERE id = {}", a.Int(case_id)), a,
+                [&](const db::Row& r) {
+                  head.case_id = case_id;
+                  head.case_type = r.Str("case_type");
+                  head.serious = r.Bool("serious");
+                  head.fast_track = r.Bool("fast_track");
+                });
+  if (!found) return NotFound("案件不存在");
+  LoadStoredRows(sql, one);
+  return std::move(head);
 }
 
 Result<supervision::CaseTimeline> LoadTimeline(soci::session& sql, std::int64_t case_id,
                                                const supervision::Catalog* catalog) {
-  std::vector<StoredTimeline> one(1);
-  bool found = false;
-  {
-    long long id = case_id, serious = 0, fast = 0;
-    std::string type;
-    sql << "SELECT case_type, serious, fast_track FROM cases WHERE id = :id", soci::use(id), soci::into(type),
-        soci::into(serious), soci::into(fast);
-    found = sql.got_data();
-    one[0].case_id = case_id;
-    one[0].case_type = type;
-    one[0].serious = serious != 0;
-    one[0].fast_track = fast != 0;
-  }
-  if (!found) return NotFound("案件不存在");
-  LoadStoredRows(sql, one);
-  return BuildTimeline(one[0], catalog);
+  const StoredTimeline rows = FZ_TRY(LoadStoredTimeline(sql, case_id));
+  return BuildTimeline(rows, catalog);
 }
 
 }  // namespace fazhi::cases

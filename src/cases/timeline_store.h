@@ -50,15 +50,21 @@ struct StoredTimeline {
 Result<supervision::CaseTimeline> BuildTimeline(const StoredTimeline& rows,
                                                 const supervision::Catalog* catalog = nullptr);
 
-// BuildTimeline of one case read from the database (three queries; no scope check — callers
-// check scope). Errors: NotFound if there is no such case; InvalidArgument from the engine.
+// Reads one case's stored rows: the case columns, its persons and its events (three queries; no
+// scope check — callers check scope). NotFound if there is no such case. The one loader of a single
+// case: LoadTimeline builds the engine timeline from it, and detail::TimelineDocOf the JSON document
+// new events are validated against.
+Result<StoredTimeline> LoadStoredTimeline(soci::session& sql, std::int64_t case_id);
+
+// BuildTimeline(LoadStoredTimeline(case_id)). Errors: NotFound if there is no such case;
+// InvalidArgument from the engine.
 Result<supervision::CaseTimeline> LoadTimeline(soci::session& sql, std::int64_t case_id,
                                                const supervision::Catalog* catalog = nullptr);
 
 // The bulk path (full re-evaluation): fills `persons` and `events` of every entry of `cases`, which
 // the caller has sorted by case_id and filled with the case columns, from the case_persons and
-// case_events rows whose case_id lies between the first and the last entry — two range queries
-// with bulk fetches, whatever the number of cases. Rows of cases not in `cases` are skipped.
+// case_events rows whose case_id lies between the first and the last entry — two range queries,
+// whatever the number of cases. Rows of cases not in `cases` are skipped.
 void LoadStoredRows(soci::session& sql, std::vector<StoredTimeline>& cases);
 
 namespace detail {
@@ -69,8 +75,9 @@ struct TimelineDoc {
   std::vector<std::string> labels;    // labels[i] names doc["events"][i] in messages
 };
 
-// Loads the case's persons and events as a timeline document. NotFound if the case is missing.
-Result<TimelineDoc> LoadTimelineDoc(soci::session& sql, std::int64_t case_id);
+// The stored rows as the engine's timeline document, with a label per stored event
+// ("已登记的事件 #12（拘留）").
+TimelineDoc TimelineDocOf(const StoredTimeline& rows);
 
 // A new event about to be stored: the engine JSON object (with "id" set to a unique key such as
 // "new:1") and the 中文 label that names it in error messages ("新事件", "第 5 行").

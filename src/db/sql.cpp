@@ -555,6 +555,12 @@ std::int64_t Insert(soci::session& sql, const std::string& query, const SqlArgs&
   return *id;
 }
 
+void LockRowForUpdate(soci::session& sql, std::string_view table, std::int64_t id) {
+  if (sql.get_backend_name() != "postgresql") return;
+  SqlArgs a;
+  First(sql, fmt::format("SELECT id FROM {} WHERE id = {} FOR UPDATE", table, a.Int(id)), a, [](const Row&) {});
+}
+
 // ---------------------------------------------------------------- Statement (SOCI)
 
 Statement::Statement(soci::session& sql, const std::string& query, const SqlArgs& args, bool returns_rows) {

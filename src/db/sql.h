@@ -149,6 +149,12 @@ std::int64_t Exec(soci::session& sql, const std::string& query, const SqlArgs& a
 // Runs "INSERT … RETURNING id" and returns the id.
 std::int64_t Insert(soci::session& sql, const std::string& query, const SqlArgs& args);
 
+// Locks row `id` of `table` until the transaction ends, so that two writers of the same object
+// (e.g. two events on one case) run one after the other. PostgreSQL: SELECT … FOR UPDATE. SQLite
+// needs nothing: a write transaction (Database::Write, BEGIN IMMEDIATE) already holds the
+// database's write lock. `table` is a constant of the caller, never user input.
+void LockRowForUpdate(soci::session& sql, std::string_view table, std::int64_t id);
+
 // ---- transitional (the SOCI row loop the modules used before db::Row) ----
 
 namespace detail {

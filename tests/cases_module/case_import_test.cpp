@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cases_module/cases_fixture.h"
+#include "db/sql.h"
 #include "files/spreadsheet.h"
 
 namespace fazhi::testing {
@@ -203,6 +204,27 @@ TEST_F(CaseImportTest, BackgroundJobReportsProgress) {
   auto other = Who("case_officer", bureau_);
   other.user_id = 2;
   EXPECT_EQ(service_->GetImportJob(other, job->id).error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(CaseImportTest, AnImportOfAStoppedProcessReadsAsFailed) {
+  // A job row as a crashed process leaves it: running, its heartbeat two minutes old.
+  const auto who = Who("case_officer", bureau_);
+  const std::int64_t id = db_->Write([&](soci::session& sql) -> Result<std::int64_t> {
+    db::SqlArgs a;
+    return db::Insert(sql,
+                      fmt::format("INSERT INTO jobs (kind, title, state, instance, created_by, created_at, "
+                                  "heartbeat_at, done, total) VALUES ('case_import', '导入警情：大批.csv', "
+                                  "'running', 'gone:1:0', {}, {}, {}, 40, 100) RETURNING id",
+                                  a.Int(who.user_id), a.Int(kNow - 120), a.Int(kNow - 120)),
+                      a);
+  }).value();
+  ASSERT_EQ(jobs_->RecoverInterrupted().value(), 1);
+  auto job = service_->GetImportJob(who, id);
+  ASSERT_TRUE(job) << job.error().message;
+  EXPECT_EQ(job->state, "failed");
+  EXPECT_FALSE(job->error.empty());
+  EXPECT_EQ(job->kind, "incidents");
+  EXPECT_EQ(job->filename, "大批.csv");
 }
 
 }  // namespace

@@ -36,7 +36,8 @@ class CaseListShapesTest : public ::testing::Test {
     ASSERT_TRUE(vault);
     vault_ = std::make_unique<auth::Vault>(*vault);
     clock_ = std::make_unique<ManualClock>(kNow);
-    service_ = std::make_unique<cases::CaseService>(*db_, *clock_, *vault_);
+    jobs_ = std::make_unique<jobs::JobRunner>(*db_, *clock_);
+    service_ = std::make_unique<cases::CaseService>(*db_, *clock_, *vault_, *jobs_);
     Seeder s{*db_, kNow};
     province_ = s.Unit(std::nullopt, "测试省公安厅", "city");
     city_ = s.Unit(province_, "甲市公安局", "city");
@@ -158,6 +159,7 @@ class CaseListShapesTest : public ::testing::Test {
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<auth::Vault> vault_;
   std::unique_ptr<ManualClock> clock_;
+  std::unique_ptr<jobs::JobRunner> jobs_;
   std::unique_ptr<cases::CaseService> service_;
   std::int64_t province_ = 0, city_ = 0, small_city_ = 0;
   std::vector<std::int64_t> bureaus_, teams_;

@@ -17,6 +17,7 @@
 #include "cases/case_service.h"
 #include "http/http_fixture.h"
 #include "http/server.h"
+#include "jobs/job_runner.h"
 #include "support/test_db.h"
 
 namespace fazhi::testing {
@@ -155,7 +156,8 @@ class CaseServiceTest : public ::testing::Test {
     aux_a_ = s.Person(team_a_, "王辅", "FJ0001", false, "辅警");
     officer_b_ = s.Person(team_b_, "赵刚", "140101");
     legal_ = s.Person(legal_team_, "刘法", "140201", true);
-    service_ = std::make_unique<cases::CaseService>(*db_, *clock_, *vault_);
+    jobs_ = std::make_unique<jobs::JobRunner>(*db_, *clock_);
+    service_ = std::make_unique<cases::CaseService>(*db_, *clock_, *vault_, *jobs_);
     service_->SetHooks(&hooks_);
   }
 
@@ -198,6 +200,7 @@ class CaseServiceTest : public ::testing::Test {
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<auth::Vault> vault_;
   std::unique_ptr<ManualClock> clock_;
+  std::unique_ptr<jobs::JobRunner> jobs_;  // destroyed after the service, which waits for its jobs
   FakeHooks hooks_;
   std::unique_ptr<cases::CaseService> service_;
   std::int64_t city_ = 0, bureau_ = 0, team_a_ = 0, team_b_ = 0, legal_team_ = 0;
@@ -225,7 +228,7 @@ class CaseHttpTest : public ServerTest {
     s.LinkUser(legal_user_, person_legal_);
     AddUser("leader", "leader", bureau_);
 
-    service_ = std::make_unique<cases::CaseService>(app_->db(), app_->clock(), app_->vault());
+    service_ = std::make_unique<cases::CaseService>(app_->db(), app_->clock(), app_->vault(), app_->jobs());
     service_->SetHooks(&hooks_);
     RegisterCoreRoutes(router_, *app_);
     cases::RegisterRoutes(router_, *service_);
