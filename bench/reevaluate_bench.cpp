@@ -181,7 +181,8 @@ int main(int argc, char** argv) {
   db::Database& db = **opened;
 
   ManualClock clock(now);
-  oversight::OversightService service(db, clock);
+  jobs::JobRunner jobs(db, clock);
+  oversight::OversightService service(db, clock, jobs);
   if (auto ok = service.Init(); !ok) {
     std::fprintf(stderr, "init: %s\n", ok.error().message.c_str());
     return 1;

@@ -1,6 +1,8 @@
 #include "app/modules.h"
 
 #include "cases/cases_module.h"
+#include "notify/notify_module.h"
+#include "orders/orders_module.h"
 #include "org/org_module.h"
 #include "oversight/oversight_module.h"
 #include "scoring/scoring_module.h"
@@ -11,6 +13,8 @@ const std::vector<kit::ModuleSpec>& AllModules() {
   static const std::vector<kit::ModuleSpec> specs = {
       org::OrgModule::Spec(),
       cases::CasesModule::Spec(),
+      notify::NotifyModule::Spec(),
+      orders::OrdersModule::Spec(),
       oversight::OversightModule::Spec(),
       scoring::ScoringModule::Spec(),
   };

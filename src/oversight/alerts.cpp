@@ -3,36 +3,24 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
 #include <map>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
-#include "cases/state_machine.h"
 #include "core/local_time.h"
+#include "notify/notify.h"
+#include "orders/orders_reads.h"
+#include "orders/orders_service.h"
 #include "oversight/internal.h"
 #include "oversight/oversight_service.h"
 #include "supervision/engine.h"
 
 namespace fazhi::oversight {
 
-using detail::Args;
-using detail::ForEachRow;
 using supervision::RuleState;
 
 namespace {
-
-std::string ResolveAttachmentDir(const Options& o, const db::Database& db) {
-  if (!o.attachment_dir.empty()) return o.attachment_dir;
-  if (const char* env = std::getenv("FAZHI_ATTACHMENT_DIR"); env && *env) return env;
-  if (db.backend() == db::Backend::kSqlite && !db.url().sqlite_path.empty()) {
-    std::filesystem::path p(db.url().sqlite_path);
-    return (p.parent_path().empty() ? std::filesystem::path(".") : p.parent_path()).append("attachments").string();
-  }
-  return "attachments";
-}
 
 // Notification tier of a clock state: 1 = 预警, 2 = 告警 (overdue or a recorded violation).
 int Level(std::string_view state) {
@@ -60,20 +48,61 @@ std::string CaseStateOf(std::string_view clock_state) {
 
 // Violations of liberty-restricting hour limits (custody periods, never rolled over holidays) are
 // marked serious; everything else normal.
-std::string SeverityOf(const supervision::Rule& r) {
-  return (r.scope == supervision::Scope::kPerson && r.limit.unit == supervision::TimeUnit::kHours && !r.holiday_roll &&
-          r.kind == supervision::RuleKind::kDeadline)
-             ? "serious"
-             : "normal";
+bool IsSerious(const supervision::Rule& r) {
+  return r.scope == supervision::Scope::kPerson && r.limit.unit == supervision::TimeUnit::kHours && !r.holiday_roll &&
+         r.kind == supervision::RuleKind::kDeadline;
 }
-
 
 std::optional<std::int64_t> T(EpochSeconds t) {
   if (t == supervision::kNoTime) return std::nullopt;
   return t;
 }
 
-constexpr const char* kGatesKey = "oversight.review_gates";
+// The clock writes of ApplyPlan, as fixed texts whose placeholders :p1… are bound in the order the
+// values are added to the SqlArgs: the bulk re-evaluation writes ~11 clocks per case, and the
+// statement cache (db/sql.h) keeps each text prepared per connection.
+//
+// The insert is an upsert: a concurrent evaluation of the same case (the sweep, a bulk
+// re-evaluation) may have stored the clock since it was read.
+const std::string kClockUpsert =
+    "INSERT INTO alerts (bureau_id, case_id, unit_id, rule_id, clock_key, state, due_at, pre_warn_at, since, "
+    "person_ref, trigger_event_id, message, legal_basis, updated_at) VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8, "
+    ":p9, :p10, :p11, :p12, :p13, :p14) ON CONFLICT (case_id, clock_key) DO UPDATE SET state = excluded.state, "
+    "due_at = excluded.due_at, pre_warn_at = excluded.pre_warn_at, since = excluded.since, "
+    "message = excluded.message, updated_at = excluded.updated_at";
+const std::string kClockUpdate =
+    "UPDATE alerts SET state = :p1, due_at = :p2, pre_warn_at = :p3, since = :p4, message = :p5, updated_at = :p6 "
+    "WHERE id = :p7";
+
+void WriteClock(soci::session& sql, const detail::CaseRow& c, const detail::ClockPlan& cp, EpochSeconds now) {
+  db::SqlArgs a;
+  if (cp.stored_id == 0) {
+    a.Int(c.bureau_id);
+    a.Int(c.id);
+    a.Int(c.unit_id);
+    a.Str(cp.rule->id);
+    a.Str(cp.key);
+    a.Str(cp.state);
+    a.OptInt(cp.due);
+    a.OptInt(cp.pre);
+    a.OptInt(cp.since);
+    a.OptStr(cp.person_ref.empty() ? std::nullopt : std::optional<std::string>(cp.person_ref));
+    a.OptInt(cp.trigger_id);
+    a.Str(cp.message);
+    a.Str(cp.rule->legal_basis);
+    a.Int(now);
+    db::Exec(sql, kClockUpsert, a);
+  } else {
+    a.Str(cp.state);
+    a.OptInt(cp.due);
+    a.OptInt(cp.pre);
+    a.OptInt(cp.since);
+    a.Str(cp.message);
+    a.Int(now);
+    a.Int(cp.stored_id);
+    db::Exec(sql, kClockUpdate, a);
+  }
+}
 
 }  // namespace
 
@@ -90,15 +119,13 @@ void RuleSet::Fingerprint() {
     for (const auto& c : r.requires_) f.Text(c.label);
     f.Int(r.defer_event ? static_cast<int>(*r.defer_event) : -1);
     for (const auto& x : r.extensions) f.Int(x.request_lead_days);
-    f.Int(r.scope == supervision::Scope::kPerson && r.limit.unit == supervision::TimeUnit::kHours && !r.holiday_roll &&
-          r.kind == supervision::RuleKind::kDeadline);  // severity of its violations
+    f.Int(IsSerious(r));  // severity of its violations
     rule_texts.push_back(f.h);
   }
 }
 
-OversightService::OversightService(db::Database& db, const Clock& clock, Options options)
-    : db_(db), clock_(clock), options_(std::move(options)) {
-  attachment_dir_ = ResolveAttachmentDir(options_, db_);
+OversightService::OversightService(db::Database& db, const Clock& clock, jobs::JobRunner& jobs, Options options)
+    : db_(db), clock_(clock), jobs_(jobs), options_(std::move(options)) {
   auto rs = std::make_shared<RuleSet>();
   rs->catalog = supervision::ShippedCatalog();
   rs->calendar = supervision::ShippedCalendar();
@@ -116,36 +143,38 @@ void OversightService::SetRules(std::shared_ptr<const RuleSet> rules) {
   rules_ = std::move(rules);
 }
 
-Result<std::shared_ptr<const RuleSet>> OversightService::LoadActive(soci::session& sql) {
+namespace {
+
+// The active version of one document; the newest when none is active (should not happen); the
+// shipped document stored as version 1 when the table is empty (first start).
+std::pair<std::int64_t, std::string> ActiveOrFirst(soci::session& sql, bool catalog, EpochSeconds now) {
+  const char* table = catalog ? "rule_catalog_versions" : "calendar_versions";
+  const char* column = catalog ? "catalog" : "calendar";
+  std::optional<std::pair<std::int64_t, std::string>> found;
+  auto read = [&](const char* where) {
+    db::First(sql, fmt::format("SELECT version, {} AS document FROM {}{} ORDER BY version DESC", column, table, where),
+              {}, [&](const db::Row& r) { found.emplace(r.Int("version"), r.Str("document")); });
+  };
+  read(" WHERE active = 1");
+  if (!found) read("");
+  if (found) return *found;
+  std::string text(catalog ? supervision::ShippedCatalogJson() : supervision::ShippedCalendarJson());
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("INSERT INTO {} (version, {}, note, created_by, created_at, active) VALUES (1, {}, {}, NULL, {}, "
+                       "1) ON CONFLICT (version) DO NOTHING",
+                       table, column, a.Str(text), a.Str(catalog ? "系统内置规则目录" : "系统内置节假日日历"), a.Int(now)),
+           a);
+  return {1, std::move(text)};
+}
+
+}  // namespace
+
+std::shared_ptr<const RuleSet> OversightService::LoadActive(soci::session& sql) {
   auto rs = std::make_shared<RuleSet>();
   const EpochSeconds now = clock_.Now();
   for (bool catalog : {true, false}) {
-    const std::string table = catalog ? "rule_catalog_versions" : "calendar_versions";
-    const std::string column = catalog ? "catalog" : "calendar";
-    long long version = 0;
-    std::string text;
-    soci::indicator ind = soci::i_null;
-    sql << "SELECT version, " + column + " FROM " + table + " WHERE active = 1 ORDER BY version DESC",
-        soci::into(version), soci::into(text, ind);
-    if (!sql.got_data()) {
-      long long any = 0;
-      sql << "SELECT COUNT(*) FROM " + table, soci::into(any);
-      if (any == 0) {
-        // First start: the shipped document becomes version 1.
-        text = std::string(catalog ? supervision::ShippedCatalogJson() : supervision::ShippedCalendarJson());
-        const std::string note = catalog ? "系统内置规则目录" : "系统内置节假日日历";
-        long long t = now;
-        sql << "INSERT INTO " + table + " (version, " + column +
-                   ", note, created_by, created_at, active) VALUES (1, :d, :n, NULL, :t, 1) "
-                   "ON CONFLICT (version) DO NOTHING",
-            soci::use(text), soci::use(note), soci::use(t);
-        version = 1;
-      } else {
-        // Versions exist but none is active (should not happen): use the newest.
-        sql << "SELECT version, " + column + " FROM " + table + " ORDER BY version DESC", soci::into(version),
-            soci::into(text, ind);
-      }
-    }
+    auto [version, text] = ActiveOrFirst(sql, catalog, now);
     if (catalog) {
       auto c = supervision::ParseCatalog(text, fmt::format("规则目录第 {} 版", version));
       if (c) {
@@ -169,21 +198,13 @@ Result<std::shared_ptr<const RuleSet>> OversightService::LoadActive(soci::sessio
     }
   }
   rs->Fingerprint();
-  return std::shared_ptr<const RuleSet>(std::move(rs));
+  return rs;
 }
 
 Result<void> OversightService::Init() {
-  try {
-    auto rs = db_.Write([&](soci::session& sql) { return LoadActive(sql); });
-    if (!rs) return std::unexpected(rs.error());
-    SetRules(*rs);
-    std::error_code ec;
-    std::filesystem::create_directories(attachment_dir_, ec);
-    if (ec) spdlog::warn("oversight: cannot create attachment directory {}: {}", attachment_dir_, ec.message());
-    return {};
-  } catch (const std::exception& e) {
-    return Internal(std::string("加载监管规则失败：") + e.what());
-  }
+  auto rs = FZ_TRY(db_.Write([&](soci::session& sql) -> Result<std::shared_ptr<const RuleSet>> { return LoadActive(sql); }));
+  SetRules(std::move(rs));
+  return {};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -195,30 +216,21 @@ Result<void> OversightService::OnCaseChanged(soci::session& sql, std::int64_t ca
 
 namespace detail {
 
-ClockWriter::ClockWriter(soci::session& sql)
-    : upsert((sql.prepare << std::string(kClockUpsert), soci::use(bureau), soci::use(case_id), soci::use(unit),
-              soci::use(rule_id), soci::use(key), soci::use(state), soci::use(due.value, due.ind),
-              soci::use(pre.value, pre.ind), soci::use(since.value, since.ind), soci::use(person_ref, person_ind),
-              soci::use(trigger.value, trigger.ind), soci::use(message), soci::use(basis), soci::use(now))) {}
-
 StoredClocks LoadStoredClocks(soci::session& sql, std::int64_t case_id) {
   StoredClocks out;
-  Args a;
-  a.Int(case_id);
-  ForEachRow(sql, "SELECT id, clock_key, state, due_at, pre_warn_at, since, message FROM alerts WHERE case_id = :p1", a,
-             [&](const soci::row& r) { out.emplace(db::GetText(r, 1), ReadClock(r, 0)); });
+  db::SqlArgs a;
+  db::Each(sql,
+           fmt::format("SELECT id, clock_key, state, due_at, pre_warn_at, since, message FROM alerts WHERE case_id = {}",
+                       a.Int(case_id)),
+           a, [&](const db::Row& r) {
+             out.emplace(r.Str("clock_key"), StoredClock{.id = r.Int("id"),
+                                                         .state = r.Str("state"),
+                                                         .due_at = r.OptInt("due_at"),
+                                                         .pre_warn_at = r.OptInt("pre_warn_at"),
+                                                         .since = r.OptInt("since"),
+                                                         .message = r.Str("message")});
+           });
   return out;
-}
-
-StoredClock ReadClock(const soci::row& r, int first) {
-  StoredClock s;
-  s.id = db::GetInt64(r, first);
-  s.state = db::GetText(r, first + 2);
-  s.due_at = detail::OptInt(r, first + 3);
-  s.pre_warn_at = detail::OptInt(r, first + 4);
-  s.since = detail::OptInt(r, first + 5);
-  s.message = db::GetText(r, first + 6);
-  return s;
 }
 
 bool CasePlan::Writes() const {
@@ -248,8 +260,9 @@ CaseSummary Summarise(const std::vector<supervision::RuleResult>& results, const
 
     // Everything the stored row holds, or its message is made of.
     const auto index = first ? res.rule - first : -1;
-    f.Int(index >= 0 && static_cast<std::size_t>(index) < rules.rule_texts.size() ? static_cast<std::int64_t>(rules.rule_texts[index])
-                                                                                  : 0);
+    f.Int(index >= 0 && static_cast<std::size_t>(index) < rules.rule_texts.size()
+              ? static_cast<std::int64_t>(rules.rule_texts[index])
+              : 0);
     f.Text(res.rule->id);
     f.Int(static_cast<int>(res.state));
     f.Int(static_cast<int>(res.note));
@@ -322,134 +335,93 @@ CasePlan PlanCase(const CaseRow& c, const supervision::CaseTimeline& tl,
 
 Result<void> OversightService::Evaluate(soci::session& sql, std::int64_t case_id, EvalStats* stats) {
   const auto rules = Rules();
-  auto c = detail::LoadCase(sql, case_id);
-  if (!c) return std::unexpected(c.error());
-  auto tl = detail::LoadTimeline(sql, *c, rules->catalog);
-  if (!tl) return std::unexpected(tl.error());
+  const auto c = FZ_TRY(detail::LoadCase(sql, case_id));
+  const auto tl = FZ_TRY(detail::LoadTimeline(sql, c, rules->catalog));
   const EpochSeconds now = clock_.Now();
-  const auto results = supervision::Evaluate(*tl, now, rules->catalog, rules->calendar);
-
+  const auto results = supervision::Evaluate(tl, now, rules->catalog, rules->calendar);
   detail::StoredClocks stored = detail::LoadStoredClocks(sql, case_id);
-  const detail::CasePlan plan = detail::PlanCase(*c, *tl, results, stored, *rules, now);
-  ApplyPlan(sql, *c, plan, now, stats);
+  const detail::CasePlan plan = detail::PlanCase(c, tl, results, stored, *rules, now);
+  ApplyPlan(sql, c, plan, now, stats);
   return {};
 }
 
 void OversightService::ApplyPlan(soci::session& sql, const detail::CaseRow& c, const detail::CasePlan& plan,
-                                 EpochSeconds now, EvalStats* stats, detail::ClockWriter* writer) {
-  struct Pending {  // a notification to send after the clocks are stored
-    int level;
-    std::string clock_key, rule_name, message, legal_basis;
-  };
-  std::vector<Pending> pending;
-  long long cid = c.id, bureau = c.bureau_id, unit = c.unit_id, t_now = now;
-
+                                 EpochSeconds now, EvalStats* stats) {
   for (const auto& cp : plan.clocks) {
-    db::NullableInt n_due(cp.due), n_pre(cp.pre), n_since(cp.since), n_trig(cp.trigger_id);
-    if (cp.write && cp.stored_id == 0 && writer) {
-      auto& w = *writer;
-      w.bureau = bureau;
-      w.case_id = cid;
-      w.unit = unit;
-      w.now = t_now;
-      w.rule_id = cp.rule->id;
-      w.key = cp.key;
-      w.state = cp.state;
-      w.person_ref = cp.person_ref;
-      w.person_ind = cp.person_ref.empty() ? soci::i_null : soci::i_ok;
-      w.message = cp.message;
-      w.basis = cp.rule->legal_basis;
-      w.due = n_due;
-      w.pre = n_pre;
-      w.since = n_since;
-      w.trigger = n_trig;
-      w.upsert.execute(true);
-    } else if (cp.write && cp.stored_id == 0) {
-      // An upsert: a concurrent evaluation of the same case (the sweep, a bulk re-evaluation) may
-      // have stored the clock since it was read.
-      const std::string& rule_id = cp.rule->id;
-      const std::string& basis = cp.rule->legal_basis;
-      std::string pref = cp.person_ref;
-      soci::indicator pref_ind = pref.empty() ? soci::i_null : soci::i_ok;
-      sql << std::string(detail::kClockUpsert), soci::use(bureau), soci::use(cid), soci::use(unit), soci::use(rule_id),
-          soci::use(cp.key), soci::use(cp.state), soci::use(n_due.value, n_due.ind), soci::use(n_pre.value, n_pre.ind),
-          soci::use(n_since.value, n_since.ind), soci::use(pref, pref_ind), soci::use(n_trig.value, n_trig.ind),
-          soci::use(cp.message), soci::use(basis), soci::use(t_now);
-    } else if (cp.write) {
-      long long id = cp.stored_id;
-      sql << "UPDATE alerts SET state = :s, due_at = :d, pre_warn_at = :p, since = :si, message = :m, "
-             "updated_at = :t WHERE id = :id",
-          soci::use(cp.state), soci::use(n_due.value, n_due.ind), soci::use(n_pre.value, n_pre.ind),
-          soci::use(n_since.value, n_since.ind), soci::use(cp.message), soci::use(t_now), soci::use(id);
-    }
-
+    if (cp.write) WriteClock(sql, c, cp, now);
     // A violation is recorded once per clock: the first time it is overdue / done late / missing.
     if (IsViolation(cp.state) && !IsViolation(cp.old_state)) {
-      const std::string& rule_id = cp.rule->id;
-      const std::string& basis = cp.rule->legal_basis;
-      const std::string severity = SeverityOf(*cp.rule);
-      db::NullableInt officer(c.lead_officer_id);
-      sql << "INSERT INTO violations (bureau_id, case_id, unit_id, officer_id, rule_id, clock_key, kind, severity, "
-             "due_at, detected_at, message, legal_basis) VALUES (:b, :c, :u, :o, :r, :k, :kind, :sev, :d, :t, :m, :lb) "
-             "ON CONFLICT (case_id, clock_key) DO NOTHING",
-          soci::use(bureau), soci::use(cid), soci::use(unit), soci::use(officer.value, officer.ind), soci::use(rule_id),
-          soci::use(cp.key), soci::use(cp.state), soci::use(severity), soci::use(n_due.value, n_due.ind),
-          soci::use(t_now), soci::use(cp.message), soci::use(basis);
-    }
-
-    const int level = Level(cp.state);
-    if (level > Level(cp.old_state)) {
-      // Old deadlines found late (imports, demo data, a long outage) are recorded but not pushed to
-      // people: only clocks due within the notification window notify.
-      const bool fresh = !cp.due || *cp.due >= now - options_.notify_max_age_seconds;
-      if (fresh) pending.push_back({level, cp.key, cp.rule->name, cp.message, cp.rule->legal_basis});
+      db::SqlArgs a;
+      db::Exec(sql,
+               fmt::format("INSERT INTO violations (bureau_id, case_id, unit_id, officer_id, rule_id, clock_key, kind, "
+                           "severity, due_at, detected_at, message, legal_basis) VALUES ({}, {}, {}, {}, {}, {}, {}, "
+                           "{}, {}, {}, {}, {}) ON CONFLICT (case_id, clock_key) DO NOTHING",
+                           a.Int(c.bureau_id), a.Int(c.id), a.Int(c.unit_id), a.OptInt(c.lead_officer_id),
+                           a.Str(cp.rule->id), a.Str(cp.key), a.Str(cp.state),
+                           a.Str(IsSerious(*cp.rule) ? "serious" : "normal"), a.OptInt(cp.due), a.Int(now),
+                           a.Str(cp.message), a.Str(cp.rule->legal_basis)),
+               a);
     }
   }
 
   // An act recorded after the fact but dated in time (or an exemption recorded later) shows the
   // clock was never violated: withdraw the violation, unless a 督办 already refers to it.
   for (const auto& key : plan.retract) {
-    sql << "DELETE FROM violations WHERE case_id = :c AND clock_key = :k AND NOT EXISTS (SELECT 1 FROM "
-           "supervision_orders o WHERE o.source = 'violation' AND o.source_id = violations.id)",
-        soci::use(cid), soci::use(key);
+    db::SqlArgs a;
+    const auto id = db::ScalarInt(
+        sql, fmt::format("SELECT id FROM violations WHERE case_id = {} AND clock_key = {}", a.Int(c.id), a.Str(key)), a);
+    if (!id || orders::HasOrders(sql, "violation", *id)) continue;
+    db::SqlArgs d;
+    db::Exec(sql, fmt::format("DELETE FROM violations WHERE id = {}", d.Int(*id)), d);
   }
 
-  for (std::int64_t stale : plan.remove) {
-    long long id = stale;
-    sql << "DELETE FROM alerts WHERE id = :id", soci::use(id);
+  if (!plan.remove.empty()) {
+    db::SqlArgs a;
+    db::Exec(sql, fmt::format("DELETE FROM alerts WHERE id IN {}", a.IntList(plan.remove)), a);
   }
 
   if (plan.case_changed) {
-    db::NullableInt nd(plan.summary.next_due);
-    long long digest = plan.summary.digest;
-    sql << "UPDATE cases SET alert_state = :s, next_due_at = :n, clock_digest = :d WHERE id = :id",
-        soci::use(plan.summary.state), soci::use(nd.value, nd.ind), soci::use(digest), soci::use(cid);
+    db::SqlArgs a;
+    db::Exec(sql,
+             fmt::format("UPDATE cases SET alert_state = {}, next_due_at = {}, clock_digest = {} WHERE id = {}",
+                         a.Str(plan.summary.state), a.OptInt(plan.summary.next_due), a.Int(plan.summary.digest),
+                         a.Int(c.id)),
+             a);
   }
+  NotifyClocks(sql, c, plan, now, stats);
+}
 
-  if (!pending.empty()) {
-    // Recipients by tier: 预警 → 主办民警 and the bound 法制员; 告警 → also the unit head.
-    std::vector<std::int64_t> lead, legal, heads;
-    if (c.lead_officer_id) lead = detail::UsersOfPerson(sql, *c.lead_officer_id);
-    if (c.legal_officer_id) legal = detail::UsersOfPerson(sql, *c.legal_officer_id);
-    bool heads_loaded = false;
-    const std::string case_name = c.external_id.empty() ? c.title : fmt::format("{}（{}）", c.title, c.external_id);
-    for (const auto& p : pending) {
-      std::vector<std::int64_t> to = lead;
-      to.insert(to.end(), legal.begin(), legal.end());
-      if (p.level >= 2) {
-        if (!heads_loaded) heads = detail::UnitHeadUsers(sql, c.unit_id), heads_loaded = true;
-        to.insert(to.end(), heads.begin(), heads.end());
-      }
-      std::sort(to.begin(), to.end());
-      to.erase(std::unique(to.begin(), to.end()), to.end());
-      const std::string kind = p.level >= 2 ? "overdue" : "pre_warn";
-      const std::string title = fmt::format("{}：{}", p.level >= 2 ? "告警" : "预警", p.rule_name);
-      const std::string body = fmt::format("案件：{}\n{}\n依据：{}", case_name, p.message, p.legal_basis);
-      const std::string dedup = fmt::format("alert:{}:{}:{}", c.id, p.clock_key, kind);
-      for (std::int64_t user : to)
-        if (detail::Notify(sql, c.bureau_id, user, c.id, kind, title, body, dedup, now) && stats)
-          ++stats->notifications;
+// Recipients by tier: 预警 → 主办民警 and the bound 法制员; 告警 → also the unit head. Old deadlines
+// found late (imports, demo data, a long outage) are recorded but not pushed to people: only
+// clocks due within the notification window notify. The notification opens the case.
+void OversightService::NotifyClocks(soci::session& sql, const detail::CaseRow& c, const detail::CasePlan& plan,
+                                    EpochSeconds now, EvalStats* stats) {
+  std::optional<std::vector<std::int64_t>> heads;
+  const std::string case_name = c.external_id.empty() ? c.title : fmt::format("{}（{}）", c.title, c.external_id);
+  for (const auto& cp : plan.clocks) {
+    const int level = Level(cp.state);
+    if (level <= Level(cp.old_state)) continue;
+    if (cp.due && *cp.due < now - options_.notify_max_age_seconds) continue;
+    notify::Recipients to;
+    if (c.lead_officer_id) to.persons.push_back(*c.lead_officer_id);
+    if (c.legal_officer_id) to.persons.push_back(*c.legal_officer_id);
+    if (level >= 2) {
+      if (!heads) heads = detail::UnitHeadUsers(sql, c.unit_id);
+      to.users = *heads;
     }
+    const std::string kind = level >= 2 ? "overdue" : "pre_warn";
+    const int sent = notify::Send(
+        sql,
+        {.bureau_id = c.bureau_id,
+         .kind = kind,
+         .title = fmt::format("{}：{}", level >= 2 ? "告警" : "预警", cp.rule->name),
+         .body = fmt::format("案件：{}\n{}\n依据：{}", case_name, cp.message, cp.rule->legal_basis),
+         .object_type = "case",
+         .object_id = c.id,
+         .case_id = c.id,
+         .dedup_key = fmt::format("alert:{}:{}:{}", c.id, cp.key, kind)},
+        to, now);
+    if (stats) stats->notifications += sent;
   }
 }
 
@@ -458,213 +430,53 @@ void OversightService::ApplyPlan(soci::session& sql, const detail::CaseRow& c, c
 
 Result<SweepReport> OversightService::Sweep() {
   SweepReport report;
-  try {
-    // Another instance may have activated new versions: compare and reload.
-    const auto current = Rules();
-    long long cat_v = 0, cal_v = 0;
-    db_.Read([&](soci::session& sql) {
-      soci::indicator i1 = soci::i_null, i2 = soci::i_null;
-      sql << "SELECT MAX(version) FROM rule_catalog_versions WHERE active = 1", soci::into(cat_v, i1);
-      sql << "SELECT MAX(version) FROM calendar_versions WHERE active = 1", soci::into(cal_v, i2);
-      return 0;
-    });
-    if ((cat_v && cat_v != current->catalog_version) || (cal_v && cal_v != current->calendar_version)) {
-      auto rs = db_.Write([&](soci::session& sql) { return LoadActive(sql); });
-      if (rs) {
-        SetRules(*rs);
-        report.rules_reloaded = true;
-      }
-    }
-
-    const EpochSeconds now = clock_.Now();
-    std::vector<std::int64_t> due_cases;
-    db_.Read([&](soci::session& sql) {
-      Args a;
-      const std::string q = fmt::format(
-          "SELECT id FROM cases WHERE next_due_at IS NOT NULL AND next_due_at <= {} ORDER BY next_due_at LIMIT {}",
-          a.Int(now), a.Int(options_.sweep_batch));
-      ForEachRow(sql, q, a, [&](const soci::row& r) { due_cases.push_back(db::GetInt64(r, 0)); });
-      return 0;
-    });
-    for (std::int64_t id : due_cases) {
-      EvalStats stats;
-      auto ok = db_.Write([&](soci::session& sql) { return Evaluate(sql, id, &stats); });
-      if (ok) {
-        ++report.cases_evaluated;
-        report.notifications += stats.notifications;
-        continue;
-      }
-      // A stored timeline the engine rejects must not be retried on every sweep: back off an hour.
-      ++report.cases_failed;
-      spdlog::error("oversight sweep: case {}: {}", id, ok.error().message);
-      db_.Write([&](soci::session& sql) -> Result<void> {
-        long long retry = now + 3600, cid = id;
-        sql << "UPDATE cases SET next_due_at = :n WHERE id = :id", soci::use(retry), soci::use(cid);
-        return {};
-      });
-    }
-    auto orders = db_.Write([&](soci::session& sql) -> Result<int> {
-      int n = 0;
-      const int notes = NotifyOverdueOrders(sql, &n);
-      report.orders_overdue = n;
-      return notes;
-    });
-    if (orders) report.notifications += *orders;
-    return report;
-  } catch (const std::exception& e) {
-    return Internal(std::string("巡检失败：") + e.what());
+  // Another instance may have activated new versions: compare and reload.
+  const auto current = Rules();
+  const auto [cat_v, cal_v] = db_.Read([&](soci::session& sql) {
+    return std::make_pair(
+        db::ScalarInt(sql, "SELECT MAX(version) FROM rule_catalog_versions WHERE active = 1").value_or(0),
+        db::ScalarInt(sql, "SELECT MAX(version) FROM calendar_versions WHERE active = 1").value_or(0));
+  });
+  if ((cat_v && cat_v != current->catalog_version) || (cal_v && cal_v != current->calendar_version)) {
+    SetRules(FZ_TRY(db_.Write(
+        [&](soci::session& sql) -> Result<std::shared_ptr<const RuleSet>> { return LoadActive(sql); })));
+    report.rules_reloaded = true;
   }
-}
 
-int OversightService::NotifyOverdueOrders(soci::session& sql, int* orders) {
   const EpochSeconds now = clock_.Now();
-  struct Due {
-    std::int64_t id, bureau_id, case_id, deadline;
-    std::optional<std::int64_t> person, created_by;
-    std::string title, problem;
-  };
-  std::vector<Due> due;
-  Args a;
-  const std::string q = fmt::format(
-      "SELECT o.id, o.bureau_id, o.case_id, o.deadline, o.responsible_person_id, o.created_by, c.title, o.problem_type "
-      "FROM supervision_orders o JOIN cases c ON c.id = o.case_id WHERE o.status IN ('open', 'returned') "
-      "AND o.deadline < {} AND (o.overdue_notified_deadline IS NULL OR o.overdue_notified_deadline <> o.deadline)",
-      a.Int(now));
-  ForEachRow(sql, q, a, [&](const soci::row& r) {
-    due.push_back({db::GetInt64(r, 0), db::GetInt64(r, 1), db::GetInt64(r, 2), db::GetInt64(r, 3),
-                   detail::OptInt(r, 4), detail::OptInt(r, 5), db::GetText(r, 6), db::GetText(r, 7)});
+  std::vector<std::int64_t> due_cases;
+  db_.Read([&](soci::session& sql) {
+    db::SqlArgs a;
+    db::Each(sql,
+             fmt::format("SELECT id FROM cases WHERE next_due_at IS NOT NULL AND next_due_at <= {} ORDER BY next_due_at "
+                         "LIMIT {}",
+                         a.Int(now), a.Int(options_.sweep_batch)),
+             a, [&](const db::Row& r) { due_cases.push_back(r.Int("id")); });
+    return 0;
   });
-  int notes = 0;
-  for (const auto& d : due) {
-    std::vector<std::int64_t> to;
-    if (d.person) to = detail::UsersOfPerson(sql, *d.person);
-    if (d.created_by) to.push_back(*d.created_by);
-    std::sort(to.begin(), to.end());
-    to.erase(std::unique(to.begin(), to.end()), to.end());
-    const std::string title = fmt::format("督办逾期：{}", d.problem);
-    const std::string body = fmt::format("案件：{}\n督办单 {} 的整改期限 {} 已过，尚未反馈整改情况。", d.title, d.id,
-                                         FormatLocalDateTime(d.deadline));
-    const std::string dedup = fmt::format("order:{}:overdue:{}", d.id, d.deadline);
-    for (std::int64_t u : to)
-      if (detail::Notify(sql, d.bureau_id, u, d.case_id, "supervision_overdue", title, body, dedup, now)) ++notes;
-    long long id = d.id, dl = d.deadline;
-    sql << "UPDATE supervision_orders SET overdue_notified_deadline = :d WHERE id = :id", soci::use(dl), soci::use(id);
-    ++*orders;
+  for (std::int64_t id : due_cases) {
+    EvalStats stats;
+    auto ok = db_.Write([&](soci::session& sql) { return Evaluate(sql, id, &stats); });
+    if (ok) {
+      ++report.cases_evaluated;
+      report.notifications += stats.notifications;
+      continue;
+    }
+    // A stored timeline the engine rejects must not be retried on every sweep: back off an hour.
+    ++report.cases_failed;
+    spdlog::error("oversight sweep: case {}: {}", id, ok.error().message);
+    db_.Write([&](soci::session& sql) -> Result<void> {
+      db::SqlArgs a;
+      db::Exec(sql, fmt::format("UPDATE cases SET next_due_at = {} WHERE id = {}", a.Int(now + 3600), a.Int(id)), a);
+      return {};
+    });
   }
-  return notes;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Review gates
-
-namespace {
-
-const char* kDefaultGates = R"([
-  {"case_type": "criminal", "to": "filed", "stage": "file"},
-  {"case_type": "criminal", "to": "transferred", "stage": "prosecution"}
-])";
-
-Result<std::vector<ReviewGate>> ParseGates(const std::string& text) {
-  const auto j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_array()) return Invalid("审核关口表必须是 JSON 数组", "gates");
-  std::vector<ReviewGate> out;
-  for (std::size_t i = 0; i < j.size(); ++i) {
-    const auto& g = j[i];
-    const std::string where = fmt::format("gates[{}]", i);
-    if (!g.is_object()) return Invalid(fmt::format("审核关口第 {} 行必须是对象", i + 1), where);
-    for (auto it = g.begin(); it != g.end(); ++it)
-      if (it.key() != "case_type" && it.key() != "to" && it.key() != "stage")
-        return Invalid(fmt::format("审核关口第 {} 行含有不认识的字段“{}”", i + 1, it.key()), where + "." + it.key(),
-                       "unknown_field");
-    ReviewGate r;
-    r.case_type = g.value("case_type", "");
-    r.to = g.value("to", "");
-    r.stage = g.value("stage", "");
-    if (r.case_type != "criminal" && r.case_type != "administrative")
-      return Invalid(fmt::format("审核关口第 {} 行的案件类型“{}”无效，应为 criminal 或 administrative", i + 1, r.case_type),
-                     where + ".case_type");
-    if (r.to.empty() || r.to.size() > 64)
-      return Invalid(fmt::format("审核关口第 {} 行缺少目标状态 to", i + 1), where + ".to");
-    if (r.stage != "accept" && r.stage != "file" && r.stage != "coercive" && r.stage != "prosecution")
-      return Invalid(fmt::format("审核关口第 {} 行的审核环节“{}”无效，应为 accept、file、coercive 或 prosecution", i + 1,
-                                 r.stage),
-                     where + ".stage");
-    out.push_back(std::move(r));
+  if (orders_) {
+    const auto overdue = FZ_TRY(orders_->NotifyOverdue());
+    report.orders_overdue = overdue.orders;
+    report.notifications += overdue.notifications;
   }
-  return out;
-}
-
-std::vector<ReviewGate> LoadGates(soci::session& sql) {
-  std::string value;
-  soci::indicator ind = soci::i_null;
-  std::string key = kGatesKey;
-  sql << "SELECT value FROM settings WHERE key = :k", soci::use(key), soci::into(value, ind);
-  if (sql.got_data() && ind == soci::i_ok) {
-    if (auto g = ParseGates(value)) return *g;
-    spdlog::error("oversight: stored review gates do not parse; using the defaults");
-  }
-  return *ParseGates(kDefaultGates);
-}
-
-nlohmann::json GatesJson(const std::vector<ReviewGate>& gates) {
-  nlohmann::json j = nlohmann::json::array();
-  for (const auto& g : gates) j.push_back({{"case_type", g.case_type}, {"to", g.to}, {"stage", g.stage}});
-  return j;
-}
-
-}  // namespace
-
-Result<void> OversightService::CheckTransition(soci::session& sql, std::int64_t case_id, const std::string& from,
-                                               const std::string& to) {
-  (void)from;
-  auto c = detail::LoadCase(sql, case_id);
-  if (!c) return std::unexpected(c.error());
-  for (const auto& g : LoadGates(sql)) {
-    if (g.case_type != c->case_type || g.to != to) continue;
-    std::string verdict;
-    soci::indicator ind = soci::i_null;
-    long long cid = case_id;
-    std::string stage = g.stage;
-    sql << "SELECT verdict FROM case_reviews WHERE case_id = :c AND stage = :s ORDER BY created_at DESC, id DESC "
-           "LIMIT 1",
-        soci::use(cid), soci::use(stage), soci::into(verdict, ind);
-    if (sql.got_data() && ind == soci::i_ok && verdict == "pass") continue;
-    const std::string now_text =
-        sql.got_data() ? fmt::format("最近一次{}审核结论为“{}”", detail::StageZh(g.stage), detail::VerdictZh(verdict))
-                       : fmt::format("尚无{}审核记录", detail::StageZh(g.stage));
-    return Conflict(fmt::format("案件进入“{}”前须经法制员“{}”审核通过（{}）", cases::StatusName(c->case_type, to),
-                                detail::StageZh(g.stage), now_text),
-                    "review_required");
-  }
-  return {};
-}
-
-Result<std::vector<ReviewGate>> OversightService::GetReviewGates() const {
-  try {
-    return db_.Read([&](soci::session& sql) { return LoadGates(sql); });
-  } catch (const std::exception& e) {
-    return Internal(e.what());
-  }
-}
-
-Result<void> OversightService::SetReviewGates(const auth::Principal& who, const audit::Actor& actor,
-                                              const std::vector<ReviewGate>& gates) {
-  // Validate through the same parser the loader uses.
-  const std::string text = GatesJson(gates).dump();
-  if (auto ok = ParseGates(text); !ok) return std::unexpected(ok.error());
-  (void)who;
-  return db_.Write([&](soci::session& sql) -> Result<void> {
-    const auto before = LoadGates(sql);
-    std::string key = kGatesKey;
-    long long now = clock_.Now();
-    sql << "INSERT INTO settings (key, value, updated_at) VALUES (:k, :v, :t) ON CONFLICT (key) DO UPDATE SET "
-           "value = excluded.value, updated_at = excluded.updated_at",
-        soci::use(key), soci::use(text), soci::use(now);
-    audit::Append(sql, clock_, actor,
-                  {"oversight.review_gates.update", "review_gates", "", fmt::format("修改审核关口表（{} 条）", gates.size()),
-                   {{"before", GatesJson(before)}, {"after", GatesJson(gates)}}});
-    return {};
-  });
+  return report;
 }
 
 }  // namespace fazhi::oversight

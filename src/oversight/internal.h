@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,21 +19,6 @@
 #include "supervision/timeline.h"
 
 namespace fazhi::oversight::detail {
-
-// SQL assembled at run time (db/sql.h): bound values and the row loop.
-using Args = db::SqlArgs;
-using db::ForEachRow;
-
-// Single integer result (COUNT(*) …); 0 when NULL or no row.
-std::int64_t QueryInt(soci::session& sql, const std::string& query, Args& args);
-
-inline std::optional<std::int64_t> OptInt(const soci::row& r, std::size_t i) {
-  if (db::IsNull(r, i)) return std::nullopt;
-  return db::GetInt64(r, i);
-}
-
-// LIKE pattern of the caller's scope (units.path prefix).
-inline std::string ScopeLike(const auth::Principal& who) { return EscapeLike(who.unit_path) + "%"; }
 
 // Path of a unit if it is in the caller's scope; NotFound otherwise.
 Result<std::string> UnitPathInScope(soci::session& sql, const auth::Principal& who, std::int64_t unit_id);
@@ -59,7 +43,8 @@ struct CaseRow {
 };
 // NotFound when absent.
 Result<CaseRow> LoadCase(soci::session& sql, std::int64_t case_id);
-// NotFound when absent or outside the caller's scope.
+// NotFound when absent or not visible to the caller: outside his unit subtree, and he is neither its
+// 主办/协办 nor its bound 法制员 (捆绑责任, as the case list in src/cases).
 Result<CaseRow> LoadCaseInScope(soci::session& sql, const auth::Principal& who, std::int64_t case_id);
 
 // The engine's timeline of a stored case (cases::LoadStoredRows + cases::BuildTimeline with the
@@ -72,7 +57,6 @@ cases::StoredTimeline StoredHead(const CaseRow& c);
 Result<supervision::CaseTimeline> BuildTimeline(const CaseRow& c, const cases::StoredTimeline& rows,
                                                 const supervision::Catalog& catalog);
 
-// Users (active accounts) linked to a person.
 // ---- evaluation of stored cases (alerts.cpp; the single-case and the bulk path share it) ----
 
 // One stored alert clock as evaluation compares it.
@@ -84,8 +68,6 @@ struct StoredClock {
   bool seen = false;
 };
 using StoredClocks = std::unordered_map<std::string, StoredClock>;  // by clock_key
-// Reads columns id, clock_key, state, due_at, pre_warn_at, since, message starting at `first`.
-StoredClock ReadClock(const soci::row& r, int first);
 // The stored clocks of one case.
 StoredClocks LoadStoredClocks(soci::session& sql, std::int64_t case_id);
 
@@ -139,52 +121,19 @@ struct CasePlan {
   bool Writes() const;
 };
 
-// Stores one clock (an upsert: a concurrent evaluation of the same case — the sweep, a bulk
-// re-evaluation — may have stored it since it was read).
-inline constexpr std::string_view kClockUpsert =
-    "INSERT INTO alerts (bureau_id, case_id, unit_id, rule_id, clock_key, state, due_at, pre_warn_at, since, "
-    "person_ref, trigger_event_id, message, legal_basis, updated_at) VALUES (:b, :c, :u, :r, :k, :s, :d, :p, :si, "
-    ":pr, :tr, :m, :lb, :t) ON CONFLICT (case_id, clock_key) DO UPDATE SET state = excluded.state, "
-    "due_at = excluded.due_at, pre_warn_at = excluded.pre_warn_at, since = excluded.since, "
-    "message = excluded.message, updated_at = excluded.updated_at";
-
-// The clock upsert of ApplyPlan prepared once and executed for many clocks (the bulk path: a first
-// evaluation writes ~11 clocks per case, and SQLite spends most of a one-off statement preparing it).
-// Binds its own members: keep it where it was constructed (it is neither copyable nor movable).
-struct ClockWriter {
-  explicit ClockWriter(soci::session& sql);
-  ClockWriter(const ClockWriter&) = delete;
-  ClockWriter& operator=(const ClockWriter&) = delete;
-  long long bureau = 0, case_id = 0, unit = 0, now = 0;
-  std::string rule_id, key, state, person_ref, message, basis;
-  soci::indicator person_ind = soci::i_null;
-  db::NullableInt due, pre, since, trigger;
-  soci::statement upsert;
-};
-
 // Compares the engine's results with the stored clocks (marking them seen). Pure.
 CasePlan PlanCase(const CaseRow& c, const supervision::CaseTimeline& tl,
                   const std::vector<supervision::RuleResult>& results, StoredClocks& stored, const RuleSet& rules,
                   EpochSeconds now);
 
-std::vector<std::int64_t> UsersOfPerson(soci::session& sql, std::int64_t person_id);
 // Users heading a unit: accounts with role leader in the unit, else accounts of people in the unit
 // whose position names a head (所长, 队长, 主任, 负责人).
 std::vector<std::int64_t> UnitHeadUsers(soci::session& sql, std::int64_t unit_id);
-
-// Inserts one notification unless (user, dedup_key) exists. Returns true if inserted.
-bool Notify(soci::session& sql, std::int64_t bureau_id, std::int64_t user_id, std::optional<std::int64_t> case_id,
-            const std::string& kind, const std::string& title, const std::string& body,
-            const std::string& dedup_key, std::int64_t now);
-
-// Lower-case hex SHA-256.
-std::string Sha256Hex(std::string_view bytes);
 
 // 中文 names for display.
 std::string StageZh(std::string_view stage);
 std::string VerdictZh(std::string_view verdict);
 std::string CategoryZh(std::string_view category);
-std::string OrderStatusZh(std::string_view status);
 
 // "YYYY-MM" → [first local midnight, next month's first local midnight). nullopt when malformed.
 std::optional<std::pair<std::int64_t, std::int64_t>> MonthRange(std::string_view month);

@@ -9,13 +9,11 @@
 
 #include "core/local_time.h"
 #include "files/spreadsheet.h"
+#include "orders/orders_reads.h"
 #include "oversight/internal.h"
 #include "oversight/oversight_service.h"
 
 namespace fazhi::oversight {
-
-using detail::Args;
-using detail::ForEachRow;
 
 namespace {
 
@@ -59,193 +57,188 @@ std::optional<std::int64_t> TimeAttr(const nlohmann::json& attrs, const char* ke
   return std::nullopt;
 }
 
-std::string ScopeWhere(Args& a, const std::string& path_like) {
-  return fmt::format("u.path LIKE {} ESCAPE '\\'", a.Str(path_like));
+// 1. 警情 with body-camera video.
+void BodyCamera(soci::session& sql, const std::string& path, std::int64_t from, std::int64_t to, Acc& acc) {
+  db::SqlArgs a;
+  const std::string q = fmt::format(
+      "SELECT i.unit_id, i.officer_id, i.body_camera FROM incidents i JOIN units u ON u.id = i.unit_id WHERE {} AND "
+      "i.received_at >= {} AND i.received_at < {}",
+      db::PathUnder(a, "u.path", path), a.Int(from), a.Int(to));
+  db::Each(sql, q, a, [&](const db::Row& r) {
+    const bool hit = r.Bool("body_camera");
+    Add(acc.Unit(r.Int("unit_id")).body_camera, hit);
+    if (auto* o = acc.Officer(r.OptInt("officer_id"))) Add(o->body_camera, hit);
+  });
 }
 
-void Compute(soci::session& sql, const std::string& path_like, std::int64_t from, std::int64_t to,
-             const std::vector<ReviewGate>& gates, Acc& acc) {
-  // 1. 警情 with body-camera video.
-  {
-    Args a;
-    const std::string q = fmt::format(
-        "SELECT i.unit_id, i.officer_id, i.body_camera FROM incidents i JOIN units u ON u.id = i.unit_id WHERE {} AND "
-        "i.received_at >= {} AND i.received_at < {}",
-        ScopeWhere(a, path_like), a.Int(from), a.Int(to));
-    ForEachRow(sql, q, a, [&](const soci::row& r) {
-      const bool hit = db::GetInt64(r, 2) != 0;
-      Add(acc.Unit(db::GetInt64(r, 0)).body_camera, hit);
-      if (auto* o = acc.Officer(detail::OptInt(r, 1))) Add(o->body_camera, hit);
-    });
-  }
-  // 2. 办案区 stays (area_enter in the month, paired with the person's next area_exit) whose A/V span
-  // (av_start/av_end on the enter or exit event) covers the whole stay. A stay without an exit is
-  // counted as incomplete.
-  {
-    Args a;
-    const std::string q = fmt::format(
-        "SELECT e.case_id, c.unit_id, c.lead_officer_id, e.type, e.at, COALESCE(e.person_ref, ''), e.attrs FROM "
-        "case_events e JOIN cases c ON c.id = e.case_id JOIN units u ON u.id = c.unit_id WHERE {} AND e.type IN "
-        "('area_enter', 'area_exit') AND e.case_id IN (SELECT case_id FROM case_events WHERE type = 'area_enter' AND "
-        "at >= {} AND at < {}) ORDER BY e.case_id, e.at, e.id",
-        ScopeWhere(a, path_like), a.Int(from), a.Int(to));
-    struct Enter {
-      std::int64_t at;
-      nlohmann::json attrs;
-    };
-    struct Stay {
-      std::int64_t unit;
-      std::optional<std::int64_t> officer;
-      bool complete;
-    };
-    std::vector<Stay> stays;
-    std::int64_t current_case = -1, unit = 0;
+// 2. 办案区 stays (area_enter in the month, paired with the person's next area_exit) whose A/V span
+// (av_start/av_end on the enter or exit event) covers the whole stay. A stay without an exit is
+// counted as incomplete.
+void AreaAv(soci::session& sql, const std::string& path, std::int64_t from, std::int64_t to, Acc& acc) {
+  db::SqlArgs a;
+  const std::string q = fmt::format(
+      "SELECT e.case_id, c.unit_id, c.lead_officer_id, e.type, e.at, COALESCE(e.person_ref, '') AS person_ref, "
+      "e.attrs FROM case_events e JOIN cases c ON c.id = e.case_id JOIN units u ON u.id = c.unit_id WHERE {} AND "
+      "e.type IN ('area_enter', 'area_exit') AND e.case_id IN (SELECT case_id FROM case_events WHERE type = "
+      "'area_enter' AND at >= {} AND at < {}) ORDER BY e.case_id, e.at, e.id",
+      db::PathUnder(a, "u.path", path), a.Int(from), a.Int(to));
+  struct Enter {
+    std::int64_t at;
+    nlohmann::json attrs;
+  };
+  struct Stay {
+    std::int64_t unit;
     std::optional<std::int64_t> officer;
-    std::map<std::string, std::vector<Enter>> open;  // per person, for the current case
-    auto flush = [&] {
-      for (auto& [person, enters] : open)
-        for (const auto& e : enters)
-          if (e.at >= from && e.at < to) stays.push_back({unit, officer, false});
-      open.clear();
-    };
-    ForEachRow(sql, q, a, [&](const soci::row& r) {
-      const std::int64_t case_id = db::GetInt64(r, 0);
-      if (case_id != current_case) {
-        flush();
-        current_case = case_id;
-        unit = db::GetInt64(r, 1);
-        officer = detail::OptInt(r, 2);
-      }
-      const std::string type = db::GetText(r, 3);
-      const std::int64_t at = db::GetInt64(r, 4);
-      const std::string person = db::GetText(r, 5);
-      auto attrs = nlohmann::json::parse(db::GetText(r, 6), nullptr, false);
-      if (type == "area_enter") {
-        open[person].push_back({at, std::move(attrs)});
-        return;
-      }
-      auto it = open.find(person);
-      if (it == open.end() || it->second.empty()) return;
-      Enter e = std::move(it->second.front());
-      it->second.erase(it->second.begin());
-      if (e.at < from || e.at >= to) return;
-      auto av_start = TimeAttr(e.attrs, "av_start");
-      if (!av_start) av_start = TimeAttr(attrs, "av_start");
-      auto av_end = TimeAttr(attrs, "av_end");
-      if (!av_end) av_end = TimeAttr(e.attrs, "av_end");
-      const bool complete = av_start && av_end && *av_start <= e.at && *av_end >= at;
-      stays.push_back({unit, officer, complete});
-    });
-    flush();
-    for (const auto& s : stays) {
-      Add(acc.Unit(s.unit).area_av, s.complete);
-      if (auto* o = acc.Officer(s.officer)) Add(o->area_av, s.complete);
+    bool complete;
+  };
+  std::vector<Stay> stays;
+  std::int64_t current_case = -1, unit = 0;
+  std::optional<std::int64_t> officer;
+  std::map<std::string, std::vector<Enter>> open;  // per person, for the current case
+  auto flush = [&] {
+    for (auto& [person, enters] : open)
+      for (const auto& e : enters)
+        if (e.at >= from && e.at < to) stays.push_back({unit, officer, false});
+    open.clear();
+  };
+  db::Each(sql, q, a, [&](const db::Row& r) {
+    const std::int64_t case_id = r.Int("case_id");
+    if (case_id != current_case) {
+      flush();
+      current_case = case_id;
+      unit = r.Int("unit_id");
+      officer = r.OptInt("lead_officer_id");
     }
-  }
-  // 3. Property handed over within 24 h: PROP-01 clocks whose 提取 is in the month and that are
-  // decided (done in time, done late, or overdue now).
-  {
-    Args a;
-    const std::string q = fmt::format(
-        "SELECT c.unit_id, c.lead_officer_id, a.state FROM alerts a JOIN cases c ON c.id = a.case_id JOIN units u ON "
-        "u.id = c.unit_id JOIN case_events e ON e.id = a.trigger_event_id WHERE a.rule_id = 'PROP-01' AND {} AND "
-        "e.at >= {} AND e.at < {} AND a.state IN ('done', 'done_late', 'overdue')",
-        ScopeWhere(a, path_like), a.Int(from), a.Int(to));
-    ForEachRow(sql, q, a, [&](const soci::row& r) {
-      const bool hit = db::GetText(r, 2) == "done";
-      Add(acc.Unit(db::GetInt64(r, 0)).property_24h, hit);
-      if (auto* o = acc.Officer(detail::OptInt(r, 1))) Add(o->property_24h, hit);
-    });
-  }
-  // 4. Cases that reached a gated stage in the month (its event is in the month) with the latest
-  // review of every gated stage reached being a pass.
-  {
-    std::set<std::string> types;
-    for (const auto& g : gates)
-      for (const auto& t : StageEvents().at(g.stage)) types.insert(t);
-    if (!types.empty()) {
-      Args a;
-      std::string in;
-      for (const auto& t : types) in += (in.empty() ? "" : ", ") + a.Str(t);
-      const std::string scope = ScopeWhere(a, path_like);
-      const std::string q = fmt::format(
-          "SELECT DISTINCT c.id, c.unit_id, c.lead_officer_id, c.case_type, e.type FROM case_events e JOIN cases c ON "
-          "c.id = e.case_id JOIN units u ON u.id = c.unit_id WHERE {} AND e.type IN ({}) AND e.at >= {} AND e.at < {}",
-          scope, in, a.Int(from), a.Int(to));
-      struct CaseNeed {
-        std::int64_t unit;
-        std::optional<std::int64_t> officer;
-        std::set<std::string> stages;
-      };
-      std::map<std::int64_t, CaseNeed> need;
-      ForEachRow(sql, q, a, [&](const soci::row& r) {
-        const std::string case_type = db::GetText(r, 3), type = db::GetText(r, 4);
-        for (const auto& g : gates) {
-          if (g.case_type != case_type) continue;
-          const auto& ev = StageEvents().at(g.stage);
-          if (std::find(ev.begin(), ev.end(), type) == ev.end()) continue;
-          auto& n = need[db::GetInt64(r, 0)];
-          n.unit = db::GetInt64(r, 1);
-          n.officer = detail::OptInt(r, 2);
-          n.stages.insert(g.stage);
-        }
-      });
-      if (!need.empty()) {
-        std::map<std::pair<std::int64_t, std::string>, std::string> latest;
-        Args b;
-        std::string ids;
-        for (const auto& [id, n] : need) ids += (ids.empty() ? "" : ", ") + b.Int(id);
-        ForEachRow(sql,
-                   "SELECT case_id, stage, verdict FROM case_reviews WHERE case_id IN (" + ids +
-                       ") ORDER BY created_at, id",
-                   b, [&](const soci::row& r) { latest[{db::GetInt64(r, 0), db::GetText(r, 1)}] = db::GetText(r, 2); });
-        for (const auto& [id, n] : need) {
-          bool ok = true;
-          for (const auto& s : n.stages) {
-            auto it = latest.find({id, s});
-            ok = ok && it != latest.end() && it->second == "pass";
-          }
-          Add(acc.Unit(n.unit).reviews_complete, ok);
-          if (auto* o = acc.Officer(n.officer)) Add(o->reviews_complete, ok);
-        }
-      }
+    const std::int64_t at = r.Int("at");
+    auto attrs = nlohmann::json::parse(r.Text("attrs"), nullptr, false);
+    if (r.Text("type") == "area_enter") {
+      open[r.Str("person_ref")].push_back({at, std::move(attrs)});
+      return;
     }
+    auto it = open.find(r.Str("person_ref"));
+    if (it == open.end() || it->second.empty()) return;
+    Enter e = std::move(it->second.front());
+    it->second.erase(it->second.begin());
+    if (e.at < from || e.at >= to) return;
+    auto av_start = TimeAttr(e.attrs, "av_start");
+    if (!av_start) av_start = TimeAttr(attrs, "av_start");
+    auto av_end = TimeAttr(attrs, "av_end");
+    if (!av_end) av_end = TimeAttr(e.attrs, "av_end");
+    const bool complete = av_start && av_end && *av_start <= e.at && *av_end >= at;
+    stays.push_back({unit, officer, complete});
+  });
+  flush();
+  for (const auto& s : stays) {
+    Add(acc.Unit(s.unit).area_av, s.complete);
+    if (auto* o = acc.Officer(s.officer)) Add(o->area_av, s.complete);
   }
-  // 5. Cases accepted in the month and the violations recorded on them.
-  {
-    Args a;
-    const std::string q = fmt::format(
-        "SELECT c.unit_id, c.lead_officer_id FROM cases c JOIN units u ON u.id = c.unit_id WHERE {} AND "
-        "c.accepted_at >= {} AND c.accepted_at < {}",
-        ScopeWhere(a, path_like), a.Int(from), a.Int(to));
-    ForEachRow(sql, q, a, [&](const soci::row& r) {
-      ++acc.Unit(db::GetInt64(r, 0)).cases;
-      if (auto* o = acc.Officer(detail::OptInt(r, 1))) ++o->cases;
-    });
-    Args b;
-    const std::string v = fmt::format(
-        "SELECT c.unit_id, v.officer_id FROM violations v JOIN cases c ON c.id = v.case_id JOIN units u ON "
-        "u.id = c.unit_id WHERE {} AND c.accepted_at >= {} AND c.accepted_at < {}",
-        ScopeWhere(b, path_like), b.Int(from), b.Int(to));
-    ForEachRow(sql, v, b, [&](const soci::row& r) {
-      ++acc.Unit(db::GetInt64(r, 0)).violations;
-      if (auto* o = acc.Officer(detail::OptInt(r, 1))) ++o->violations;
-    });
+}
+
+// 3. Property handed over within 24 h: PROP-01 clocks whose 提取 is in the month and that are
+// decided (done in time, done late, or overdue now).
+void Property24h(soci::session& sql, const std::string& path, std::int64_t from, std::int64_t to, Acc& acc) {
+  db::SqlArgs a;
+  const std::string q = fmt::format(
+      "SELECT c.unit_id, c.lead_officer_id, a.state FROM alerts a JOIN cases c ON c.id = a.case_id JOIN units u ON "
+      "u.id = c.unit_id JOIN case_events e ON e.id = a.trigger_event_id WHERE a.rule_id = 'PROP-01' AND {} AND "
+      "e.at >= {} AND e.at < {} AND a.state IN ('done', 'done_late', 'overdue')",
+      db::PathUnder(a, "u.path", path), a.Int(from), a.Int(to));
+  db::Each(sql, q, a, [&](const db::Row& r) {
+    const bool hit = r.Text("state") == "done";
+    Add(acc.Unit(r.Int("unit_id")).property_24h, hit);
+    if (auto* o = acc.Officer(r.OptInt("lead_officer_id"))) Add(o->property_24h, hit);
+  });
+}
+
+// 4. Cases that reached a gated stage in the month (its event is in the month) with the latest
+// review of every gated stage reached being a pass.
+void ReviewsComplete(soci::session& sql, const std::string& path, std::int64_t from, std::int64_t to,
+                     const std::vector<ReviewGate>& gates, Acc& acc) {
+  std::vector<std::string> types;
+  for (const auto& g : gates)
+    for (const auto& t : StageEvents().at(g.stage))
+      if (std::find(types.begin(), types.end(), t) == types.end()) types.push_back(t);
+  if (types.empty()) return;
+  std::sort(types.begin(), types.end());
+  db::SqlArgs a;
+  const std::string q = fmt::format(
+      "SELECT DISTINCT c.id, c.unit_id, c.lead_officer_id, c.case_type, e.type FROM case_events e JOIN cases c ON "
+      "c.id = e.case_id JOIN units u ON u.id = c.unit_id WHERE {} AND e.type IN {} AND e.at >= {} AND e.at < {}",
+      db::PathUnder(a, "u.path", path), a.StrList(types), a.Int(from), a.Int(to));
+  struct CaseNeed {
+    std::int64_t unit;
+    std::optional<std::int64_t> officer;
+    std::set<std::string> stages;
+  };
+  std::map<std::int64_t, CaseNeed> need;
+  db::Each(sql, q, a, [&](const db::Row& r) {
+    const std::string case_type = r.Str("case_type"), type = r.Str("type");
+    for (const auto& g : gates) {
+      if (g.case_type != case_type) continue;
+      const auto& ev = StageEvents().at(g.stage);
+      if (std::find(ev.begin(), ev.end(), type) == ev.end()) continue;
+      auto& n = need[r.Int("id")];
+      n.unit = r.Int("unit_id");
+      n.officer = r.OptInt("lead_officer_id");
+      n.stages.insert(g.stage);
+    }
+  });
+  if (need.empty()) return;
+  std::map<std::pair<std::int64_t, std::string>, std::string> latest;
+  std::vector<std::int64_t> ids;
+  for (const auto& [id, n] : need) ids.push_back(id);
+  db::SqlArgs b;
+  db::Each(sql,
+           fmt::format("SELECT case_id, stage, verdict FROM case_reviews WHERE case_id IN {} ORDER BY created_at, id",
+                       b.IntList(ids)),
+           b, [&](const db::Row& r) { latest[{r.Int("case_id"), r.Str("stage")}] = r.Str("verdict"); });
+  for (const auto& [id, n] : need) {
+    bool ok = true;
+    for (const auto& s : n.stages) {
+      auto it = latest.find({id, s});
+      ok = ok && it != latest.end() && it->second == "pass";
+    }
+    Add(acc.Unit(n.unit).reviews_complete, ok);
+    if (auto* o = acc.Officer(n.officer)) Add(o->reviews_complete, ok);
   }
+}
+
+// 5. Cases accepted in the month and the violations recorded on them.
+void CasesAndViolations(soci::session& sql, const std::string& path, std::int64_t from, std::int64_t to, Acc& acc) {
+  db::SqlArgs a;
+  const std::string q = fmt::format(
+      "SELECT c.unit_id, c.lead_officer_id FROM cases c JOIN units u ON u.id = c.unit_id WHERE {} AND "
+      "c.accepted_at >= {} AND c.accepted_at < {}",
+      db::PathUnder(a, "u.path", path), a.Int(from), a.Int(to));
+  db::Each(sql, q, a, [&](const db::Row& r) {
+    ++acc.Unit(r.Int("unit_id")).cases;
+    if (auto* o = acc.Officer(r.OptInt("lead_officer_id"))) ++o->cases;
+  });
+  db::SqlArgs b;
+  const std::string v = fmt::format(
+      "SELECT c.unit_id, v.officer_id FROM violations v JOIN cases c ON c.id = v.case_id JOIN units u ON "
+      "u.id = c.unit_id WHERE {} AND c.accepted_at >= {} AND c.accepted_at < {}",
+      db::PathUnder(b, "u.path", path), b.Int(from), b.Int(to));
+  db::Each(sql, v, b, [&](const db::Row& r) {
+    ++acc.Unit(r.Int("unit_id")).violations;
+    if (auto* o = acc.Officer(r.OptInt("officer_id"))) ++o->violations;
+  });
+}
+
+// The metrics of units in the subtree of `path` for [from, to).
+void Compute(soci::session& sql, const std::string& path, std::int64_t from, std::int64_t to,
+             const std::vector<ReviewGate>& gates, Acc& acc) {
+  BodyCamera(sql, path, from, to, acc);
+  AreaAv(sql, path, from, to, acc);
+  Property24h(sql, path, from, to, acc);
+  ReviewsComplete(sql, path, from, to, gates, acc);
+  CasesAndViolations(sql, path, from, to, acc);
   // 6. 督办 due in the month (not suspended) closed by their deadline.
-  {
-    Args a;
-    const std::string q = fmt::format(
-        "SELECT o.unit_id, o.responsible_person_id, o.status, o.closed_at, o.deadline FROM supervision_orders o JOIN "
-        "units u ON u.id = o.unit_id WHERE {} AND o.deadline >= {} AND o.deadline < {} AND o.status <> 'suspended'",
-        ScopeWhere(a, path_like), a.Int(from), a.Int(to));
-    ForEachRow(sql, q, a, [&](const soci::row& r) {
-      const auto closed = detail::OptInt(r, 3);
-      const bool hit = db::GetText(r, 2) == "closed" && closed && *closed <= db::GetInt64(r, 4);
-      Add(acc.Unit(db::GetInt64(r, 0)).orders_on_time, hit);
-      if (auto* o = acc.Officer(detail::OptInt(r, 1))) Add(o->orders_on_time, hit);
-    });
-  }
+  orders::EachDue(sql, path, from, to, [&](const orders::DueOrder& o) {
+    const bool hit = o.status == "closed" && o.closed_at && *o.closed_at <= o.deadline;
+    Add(acc.Unit(o.unit_id).orders_on_time, hit);
+    if (auto* officer = acc.Officer(o.responsible_person_id)) Add(officer->orders_on_time, hit);
+  });
 }
 
 void Sum(MetricRow& into, const MetricRow& r) {
@@ -280,76 +273,63 @@ Result<MetricsReport> OversightService::Metrics(const auth::Principal& who, cons
                                                 std::optional<std::int64_t> unit_id) const {
   const auto range = detail::MonthRange(month);
   if (!range) return Invalid("月份格式应为 2023-07", "month");
-  auto gates = GetReviewGates();
-  if (!gates) return std::unexpected(gates.error());
-  try {
-    return db_.Read([&](soci::session& sql) -> Result<MetricsReport> {
-      std::string like = detail::ScopeLike(who);
-      if (unit_id) {
-        auto path = detail::UnitPathInScope(sql, who, *unit_id);
-        if (!path) return std::unexpected(path.error());
-        like = EscapeLike(*path) + "%";
-      }
-      MetricsReport rep;
-      rep.month = month;
-      rep.unit_id = unit_id;
-      Acc acc;
-      Compute(sql, like, range->first, range->second, *gates, acc);
-      // Names.
-      {
-        Args a;
-        ForEachRow(sql, fmt::format("SELECT u.id, u.name FROM units u WHERE {} ORDER BY u.path", ScopeWhere(a, like)), a,
-                   [&](const soci::row& r) {
-                     auto it = acc.units.find(db::GetInt64(r, 0));
-                     if (it == acc.units.end()) return;
-                     it->second.name = db::GetText(r, 1);
-                     rep.units.push_back(it->second);
-                   });
-      }
-      if (!acc.officers.empty()) {
-        Args a;
-        std::string ids;
-        for (const auto& [id, row] : acc.officers) ids += (ids.empty() ? "" : ", ") + a.Int(id);
-        ForEachRow(sql, "SELECT id, name, unit_id FROM people WHERE id IN (" + ids + ") ORDER BY unit_id, id", a,
-                   [&](const soci::row& r) {
-                     MetricRow row = acc.officers.at(db::GetInt64(r, 0));
-                     row.name = db::GetText(r, 1);
-                     row.unit_id = db::GetInt64(r, 2);
-                     rep.officers.push_back(std::move(row));
-                   });
-      }
-      rep.total.name = "合计";
-      for (const auto& [id, row] : acc.units) Sum(rep.total, row);
-      // 12-month trend ending with `month` (scope totals).
-      const CivilDate first = LocalDateOf(range->first);
-      for (int back = 11; back >= 0; --back) {
-        int y = first.year, m = first.month - back;
-        while (m <= 0) m += 12, --y;
-        const std::string label = MonthText(y, m);
+  const auto gates = FZ_TRY(GetReviewGates());
+  return db_.Read([&](soci::session& sql) -> Result<MetricsReport> {
+    const std::string path = unit_id ? FZ_TRY(detail::UnitPathInScope(sql, who, *unit_id)) : who.unit_path;
+    MetricsReport rep;
+    rep.month = month;
+    rep.unit_id = unit_id;
+    Acc acc;
+    Compute(sql, path, range->first, range->second, gates, acc);
+    // Names.
+    db::SqlArgs a;
+    db::Each(sql,
+             fmt::format("SELECT u.id, u.name FROM units u WHERE {} ORDER BY u.path", db::PathUnder(a, "u.path", path)),
+             a, [&](const db::Row& r) {
+               auto it = acc.units.find(r.Int("id"));
+               if (it == acc.units.end()) return;
+               it->second.name = r.Str("name");
+               rep.units.push_back(it->second);
+             });
+    if (!acc.officers.empty()) {
+      std::vector<std::int64_t> ids;
+      for (const auto& [id, row] : acc.officers) ids.push_back(id);
+      db::SqlArgs b;
+      db::Each(sql, fmt::format("SELECT id, name, unit_id FROM people WHERE id IN {} ORDER BY unit_id, id", b.IntList(ids)),
+               b, [&](const db::Row& r) {
+                 MetricRow row = acc.officers.at(r.Int("id"));
+                 row.name = r.Str("name");
+                 row.unit_id = r.Int("unit_id");
+                 rep.officers.push_back(std::move(row));
+               });
+    }
+    rep.total.name = "合计";
+    for (const auto& [id, row] : acc.units) Sum(rep.total, row);
+    // 12-month trend ending with `month` (scope totals).
+    const CivilDate first = LocalDateOf(range->first);
+    for (int back = 11; back >= 0; --back) {
+      int y = first.year, m = first.month - back;
+      while (m <= 0) m += 12, --y;
+      const std::string label = MonthText(y, m);
+      MetricRow total;
+      if (back == 0) {
+        total = rep.total;
+      } else {
         const auto r = detail::MonthRange(label);
-        MetricRow total;
-        total.name = label;
-        if (back == 0) {
-          total = rep.total;
-          total.name = label;
-        } else {
-          Acc month_acc;
-          Compute(sql, like, r->first, r->second, *gates, month_acc);
-          for (const auto& [id, row] : month_acc.units) Sum(total, row);
-        }
-        rep.trend.emplace_back(label, total);
+        Acc month_acc;
+        Compute(sql, path, r->first, r->second, gates, month_acc);
+        for (const auto& [id, row] : month_acc.units) Sum(total, row);
       }
-      return rep;
-    });
-  } catch (const std::exception& e) {
-    return Internal(e.what());
-  }
+      total.name = label;
+      rep.trend.emplace_back(label, total);
+    }
+    return rep;
+  });
 }
 
 Result<std::string> OversightService::MetricsXlsx(const auth::Principal& who, const std::string& month,
                                                   std::optional<std::int64_t> unit_id) const {
-  auto rep = Metrics(who, month, unit_id);
-  if (!rep) return std::unexpected(rep.error());
+  const MetricsReport rep = FZ_TRY(Metrics(who, month, unit_id));
   const std::vector<std::string> header = {"警情视音频", "办案区视音频完整", "涉案财物24小时入库", "案件审核完整",
                                            "每百案违规数", "督办按期办结"};
   auto cells = [](const MetricRow& r) {
@@ -359,19 +339,19 @@ Result<std::string> OversightService::MetricsXlsx(const auth::Principal& who, co
   files::SheetData units{"单位", {}, {24, 18, 18, 20, 18, 18, 18}};
   units.rows.push_back({"单位"});
   units.rows.back().insert(units.rows.back().end(), header.begin(), header.end());
-  for (const auto& r : rep->units) {
+  for (const auto& r : rep.units) {
     units.rows.push_back({r.name});
     auto c = cells(r);
     units.rows.back().insert(units.rows.back().end(), c.begin(), c.end());
   }
-  units.rows.push_back({rep->total.name});
-  auto tc = cells(rep->total);
+  units.rows.push_back({rep.total.name});
+  auto tc = cells(rep.total);
   units.rows.back().insert(units.rows.back().end(), tc.begin(), tc.end());
 
   files::SheetData officers{"民警", {}, {14, 18, 18, 18, 20, 18, 18}};
   officers.rows.push_back({"民警"});
   officers.rows.back().insert(officers.rows.back().end(), header.begin(), header.end());
-  for (const auto& r : rep->officers) {
+  for (const auto& r : rep.officers) {
     officers.rows.push_back({r.name});
     auto c = cells(r);
     officers.rows.back().insert(officers.rows.back().end(), c.begin(), c.end());
@@ -379,7 +359,7 @@ Result<std::string> OversightService::MetricsXlsx(const auth::Principal& who, co
   files::SheetData trend{"趋势", {}, {12, 18, 18, 18, 20, 18, 18}};
   trend.rows.push_back({"月份"});
   trend.rows.back().insert(trend.rows.back().end(), header.begin(), header.end());
-  for (const auto& [label, r] : rep->trend) {
+  for (const auto& [label, r] : rep.trend) {
     trend.rows.push_back({label});
     auto c = cells(r);
     trend.rows.back().insert(trend.rows.back().end(), c.begin(), c.end());

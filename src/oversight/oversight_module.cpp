@@ -10,21 +10,13 @@
 #include "cases/cases_module.h"
 #include "kit/cli_output.h"
 #include "kit/commands.h"
+#include "orders/orders_module.h"
+#include "oversight/order_sources.h"
 #include "oversight/oversight_routes.h"
 
 namespace fazhi::oversight {
 
-namespace {
-
-Options OptionsFrom(const kit::Services& s) {
-  Options o;
-  o.attachment_dir = s.settings.attachment_dir;
-  return o;
-}
-
-}  // namespace
-
-OversightModule::OversightModule(const kit::Services& s) : services_(s), service_(s.db, s.clock, OptionsFrom(s)) {}
+OversightModule::OversightModule(const kit::Services& s) : services_(s), service_(s.db, s.clock, s.jobs) {}
 
 OversightModule::~OversightModule() { StopBackground(); }
 
@@ -32,6 +24,9 @@ Result<void> OversightModule::Init(kit::ModuleSet& modules) {
   FZ_CHECK(service_.Init());
   auto* cases = FZ_TRY(modules.Require<cases::CasesModule>("执法监督"));
   cases->service().SetHooks(&service_);
+  auto* loop = FZ_TRY(modules.Require<orders::OrdersModule>("执法监督"));
+  FZ_CHECK(RegisterOrderSources(loop->service()));
+  service_.SetOrders(&loop->service());
   return {};
 }
 

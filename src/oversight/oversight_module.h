@@ -1,5 +1,7 @@
-// Supervision in the running system as the App sees it (kit::Module): alerts, violations, 督办,
-// reviews, rule configuration, metrics, the sweep and the `reevaluate` subcommand.
+// Supervision in the running system as the App sees it (kit::Module): alerts, violations, reviews,
+// rule configuration, metrics, the sweep and the `reevaluate` subcommand — and the one place
+// oversight plugs in: it becomes the case file's hooks and registers its 督办 order sources
+// (violation, review finding, manual) with the orders module.
 #pragma once
 
 #include <memory>
@@ -16,7 +18,8 @@ class OversightModule final : public kit::Module {
   ~OversightModule() override;
   std::string_view Name() const override { return "oversight"; }
   std::string_view Title() const override { return "执法监督"; }
-  // Loads the active rules and becomes the case file's hooks (evaluation on every case change).
+  // Loads the active rules, becomes the case file's hooks (evaluation on every case change) and
+  // registers the order sources (the sweep then notifies overdue 督办 too).
   Result<void> Init(kit::ModuleSet& modules) override;
   void RegisterRoutes(http::Router& router) override;
   // The periodic sweep (kit::Settings::sweep_interval_seconds; 0 = none).

@@ -1,20 +1,27 @@
 // Supervision in the running system (执法监督运行, docs/oversight.md): the pure engine
 // (src/supervision) applied to stored cases. It keeps the active rule catalog and holiday calendar
 // (versioned in the database, edited in 监管配置), evaluates a case whenever it changes and in a
-// periodic sweep, stores alert clocks, violations and notifications, runs the 督办 loop with
-// attachments, records 法制员 stage reviews and enforces review gates on case transitions, and
-// computes the platform-use metrics (平台应用考核).
+// periodic sweep, stores alert clocks and violations and notifies about them (notify::Send),
+// records 法制员 stage reviews and enforces review gates on case transitions, re-evaluates every
+// case as a background job (jobs::JobRunner) and computes the platform-use metrics (平台应用考核).
+// Its problems — violations and review findings, and cases by hand — are 督办 order sources
+// (order_sources.h) of the shared loop in src/orders.
 //
-// Thread safety: one OversightService is shared by all request threads and the Sweeper. The active
-// rules are an immutable snapshot behind a shared_ptr, swapped under a mutex when a version is
-// activated; every other method works through the session or the Database it is given.
+// Errors: expected failures are Error values; database failures throw and reach the caller's
+// boundary (the request's, the job's, the sweep's).
+//
+// Thread safety: one OversightService is shared by all request threads, the sweep and the
+// re-evaluation job. The active rules are an immutable snapshot behind a shared_ptr, swapped under
+// a mutex when a version is activated; every other method works through the session or the
+// Database it is given.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,28 +33,34 @@
 #include "core/error.h"
 #include "core/paging.h"
 #include "db/database.h"
+#include "jobs/job_runner.h"
 #include "oversight/oversight_types.h"
 #include "supervision/calendar.h"
 #include "supervision/catalog.h"
+
+namespace fazhi::orders {
+class OrderService;
+}
 
 namespace fazhi::oversight {
 
 namespace detail {
 struct CaseRow;
 struct CasePlan;
-struct ClockWriter;
+struct Chunk;
+struct ReevaluationRun;
 }  // namespace detail
 
 // Full re-evaluation (ReevaluateAll).
 struct ReevaluateOptions {
-  bool open_only = false;         // only cases not yet closed (what a rule change needs)
+  bool open_only = false;           // only cases not yet closed (what a rule change needs)
   std::int64_t chunk_cases = 2000;  // case ids per read (three range queries per chunk)
-  int threads = 0;                // 0 = one per core
+  int threads = 0;                  // 0 = one per core (at most 16)
   // Called after each chunk (from worker threads, one call at a time).
   std::function<void(std::int64_t cases_done, std::int64_t cases_total)> progress;
 };
-// The background re-evaluation a rule or calendar activation starts (or an administrator, by hand):
-// one at a time per instance, its progress readable while it runs.
+// The background re-evaluation a rule or calendar activation starts (or an administrator, by hand),
+// as GET /api/oversight/reevaluation shows it: the newest job of kind `reevaluate` (any instance).
 struct ReevaluationJob {
   std::string state = "idle";  // idle, running, done, failed
   std::string reason;          // 中文: why it runs (启用规则目录第 3 版 …)
@@ -55,8 +68,8 @@ struct ReevaluationJob {
   std::int64_t cases_done = 0, cases_total = 0;
   EpochSeconds started_at = 0, finished_at = 0;
   std::int64_t cases_written = 0, cases_failed = 0;
-  std::string error;  // failed: the message
-  std::string queued; // reason of a run that starts when this one ends (a second activation meanwhile)
+  std::string error;   // failed: the message
+  std::string queued;  // reason of a run that starts when this one ends (a second activation meanwhile)
 };
 struct ReevaluateReport {
   std::int64_t cases = 0, events = 0, clocks = 0;
@@ -67,16 +80,10 @@ struct ReevaluateReport {
   std::vector<std::string> failures;  // the first 20 messages
   // CPU seconds spent by the workers in each phase (summed over threads).
   double read_cpu = 0, build_cpu = 0, evaluate_cpu = 0, compare_cpu = 0, write_cpu = 0;
+  void Add(const ReevaluateReport& worker);
 };
 
 struct Options {
-  // Where attachment bytes are stored. Empty = the FAZHI_ATTACHMENT_DIR environment variable, else
-  // `<directory of the SQLite file>/attachments`, else (PostgreSQL) `./attachments`.
-  std::string attachment_dir;
-  // Largest single attachment, in bytes (20 MB). Larger → PayloadTooLarge.
-  std::int64_t max_attachment_bytes = 20LL * 1000 * 1000;
-  // At most this many attachments per 督办 answer.
-  int max_attachments_per_answer = 10;
   // Cases re-evaluated by one Sweep() call; the rest wait for the next one.
   int sweep_batch = 5000;
   // 告警 notifications are only pushed for clocks due within this window before now; older
@@ -99,20 +106,22 @@ struct RuleSet {
 
 class OversightService : public cases::CaseHooks {
  public:
-  // `db` and `clock` must outlive the service. Call Init() before use.
-  OversightService(db::Database& db, const Clock& clock, Options options = {});
+  // `db`, `clock` and `jobs` must outlive the service. Call Init() before use.
+  OversightService(db::Database& db, const Clock& clock, jobs::JobRunner& jobs, Options options = {});
+  // Waits for the re-evaluation jobs it started.
   ~OversightService() override;
 
   // Loads the active rule catalog and calendar versions from the DB; if none exist, stores the
   // shipped ones as version 1 (active). A stored version that no longer parses (engine changed) is
-  // logged and the shipped document is used instead. Errors: Internal (database).
+  // logged and the shipped document is used instead.
   Result<void> Init();
+  // The 督办 service whose overdue orders the sweep notifies (the module connects it; none = the
+  // sweep leaves orders alone). Call before serving.
+  void SetOrders(orders::OrderService* orders) { orders_ = orders; }
 
   // The current rules (never null after Init()).
   std::shared_ptr<const RuleSet> Rules() const;
   const Options& options() const { return options_; }
-  // The attachment directory actually used (resolved from Options at construction).
-  const std::string& attachment_dir() const { return attachment_dir_; }
 
   // ---- cases::CaseHooks (run inside the caller's write transaction) ----
 
@@ -131,20 +140,22 @@ class OversightService : public cases::CaseHooks {
   Result<SweepReport> Sweep();
 
   // Re-evaluates every case (or every open one) with the active rules at clock.Now(): reads cases,
-  // persons, events and stored clocks by ranges of case ids on `threads` workers (each with its own
-  // pooled session), evaluates, and writes — one transaction per chunk — only the cases whose
-  // clocks or alert state change, with the same effects as OnCaseChanged (violations recorded once,
-  // notifications). A case changed by a concurrent request between the read and the write is
-  // evaluated again inside the write. Timelines the engine refuses are counted and reported, not
-  // fatal. Errors: Internal (database).
+  // persons, events and stored clocks by ranges of case ids on `threads` workers (jobs::RunWorkers,
+  // each with its own pooled session), evaluates, and writes — one transaction per chunk — only the
+  // cases whose clocks or alert state change, with the same effects as OnCaseChanged (violations
+  // recorded once, notifications). A case changed by a concurrent request between the read and the
+  // write is evaluated again inside the write. Timelines the engine refuses are counted and
+  // reported, not fatal.
   Result<ReevaluateReport> ReevaluateAll(const ReevaluateOptions& options = {});
-  // Starts ReevaluateAll on a background thread (audited as oversight.reevaluate). While one runs:
-  // Conflict (reevaluation_running), or with `queue` another run of the open cases follows it.
-  // Activating a rule catalog or calendar version starts (or queues) one for the open cases.
+  // Starts ReevaluateAll of the open cases (or all) as a background job (kind reevaluate, exclusive,
+  // one worker thread; audited as oversight.reevaluate). While one runs: Conflict
+  // (reevaluation_running), or with `queue` another run of the open cases follows it. Activating a
+  // rule catalog or calendar version starts (or queues) one.
   Result<ReevaluationJob> StartReevaluation(const audit::Actor& actor, bool open_only, const std::string& reason,
                                             bool queue = false);
+  // The newest re-evaluation job of any instance (state idle when there was none).
   ReevaluationJob GetReevaluation() const;
-  // Joins a running re-evaluation (tests; the destructor does it too).
+  // Waits until the re-evaluations this service started (and those queued behind them) have ended.
   void WaitForReevaluation();
 
   // ---- 监管配置: rule catalog and holiday calendar versions (writes need rule.admin) ----
@@ -180,47 +191,11 @@ class OversightService : public cases::CaseHooks {
   Result<Paged<Violation>> ListViolations(const auth::Principal& who, const ViolationFilter& filter,
                                           const PageRequest& page) const;
 
-  // ---- notifications (the caller's own) ----
-
-  Result<Paged<Notification>> ListNotifications(const auth::Principal& who, bool unread_only,
-                                                const PageRequest& page) const;
-  Result<std::int64_t> UnreadCount(const auth::Principal& who) const;
-  // NotFound if the notification is not the caller's.
-  Result<void> MarkRead(const auth::Principal& who, std::int64_t id);
-  Result<std::int64_t> MarkAllRead(const auth::Principal& who);
-
-  // ---- 督办 loop ----
-  // Creating, closing, returning, suspending and resuming need case.review and the order's unit in
-  // scope; only the responsible officer (users.person_id) answers. A transition the state machine
-  // does not allow is Conflict with a 中文 message naming both states. Every step is written to
-  // supervision_order_steps and the audit trail in one transaction.
-
-  Result<Order> CreateOrder(const auth::Principal& who, const audit::Actor& actor, const NewOrder& order);
-  Result<Order> GetOrder(const auth::Principal& who, std::int64_t id) const;
-  Result<Paged<Order>> ListOrders(const auth::Principal& who, const OrderFilter& filter, const PageRequest& page) const;
-  // Stores the files (sha256 recorded; PayloadTooLarge over the size cap) and moves open/returned →
-  // answered.
-  Result<Order> AnswerOrder(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
-                            const std::string& text, const std::vector<Upload>& files);
-  // answered → closed.
-  Result<Order> CloseOrder(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
-                           const std::string& note);
-  // answered → returned (note required; optional new deadline, which must be in the future).
-  Result<Order> ReturnOrder(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
-                            const std::string& note, std::optional<EpochSeconds> new_deadline);
-  // open/returned/answered → suspended (挂起, reason required).
-  Result<Order> SuspendOrder(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
-                             const std::string& reason);
-  // suspended → the status it had before.
-  Result<Order> ResumeOrder(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
-                            const std::string& note);
-  // An attachment's metadata and bytes, if the caller may see its order. NotFound otherwise.
-  Result<std::pair<Attachment, std::string>> ReadAttachment(const auth::Principal& who, std::int64_t id) const;
-
   // ---- 法制员 reviews ----
 
   // Needs case.review (checked by the route) and the case in scope. Findings become
-  // review_findings rows; a verdict other than pass notifies the 主办民警.
+  // review_findings rows; a verdict other than pass notifies the 主办民警 (the notification opens
+  // the review).
   Result<Review> AddReview(const auth::Principal& who, const audit::Actor& actor, std::int64_t case_id,
                            const NewReview& review);
   Result<std::vector<Review>> CaseReviews(const auth::Principal& who, std::int64_t case_id) const;
@@ -236,40 +211,53 @@ class OversightService : public cases::CaseHooks {
                                   std::optional<std::int64_t> unit_id) const;
 
  private:
-  struct CaseHead;
   struct EvalStats {
     int notifications = 0;
+  };
+  // What this instance knows of a re-evaluation job it started.
+  struct JobMeta {
+    std::string reason;
+    bool open_only = true;
   };
 
   Result<void> Evaluate(soci::session& sql, std::int64_t case_id, EvalStats* stats);
   // Writes a plan: clocks, violations (once), retractions, removals, case state, notifications.
-  // `writer` (optional) holds the clock upsert prepared on `sql` for many cases.
   void ApplyPlan(soci::session& sql, const detail::CaseRow& c, const detail::CasePlan& plan, EpochSeconds now,
-                 EvalStats* stats, detail::ClockWriter* writer = nullptr);
+                 EvalStats* stats);
+  void NotifyClocks(soci::session& sql, const detail::CaseRow& c, const detail::CasePlan& plan, EpochSeconds now,
+                    EvalStats* stats);
+  // One worker of ReevaluateAll: takes chunks of case ids until none is left or another failed.
+  void ReevaluateChunks(detail::ReevaluationRun& run, ReevaluateReport& mine);
+  // Writes the cases of a chunk whose evaluation differs from their row (one transaction).
+  void WriteChanged(soci::session& sql, const RuleSet& rules, EpochSeconds now, const detail::Chunk& chunk,
+                    ReevaluateReport& mine, EvalStats& stats);
   void SetRules(std::shared_ptr<const RuleSet> rules);
   // Loads the active versions (creating version 1 when the table is empty).
-  Result<std::shared_ptr<const RuleSet>> LoadActive(soci::session& sql);
+  std::shared_ptr<const RuleSet> LoadActive(soci::session& sql);
   Result<std::int64_t> SaveVersion(bool catalog, const auth::Principal& who, const audit::Actor& actor,
                                    const std::string& text, const std::string& note, bool activate);
   Result<void> ActivateVersion(bool catalog, const auth::Principal& who, const audit::Actor& actor,
                                std::int64_t version);
   Result<ConfigDocument> GetConfig(bool catalog) const;
   Result<std::string> GetConfigVersion(bool catalog, std::int64_t version) const;
-  Result<Order> LoadOrder(soci::session& sql, std::int64_t id, bool with_steps) const;
-  Result<Order> Transition(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
-                           const std::string& action, const std::string& note,
-                           std::optional<EpochSeconds> new_deadline);
-  int NotifyOverdueOrders(soci::session& sql, int* orders);
+  // The re-evaluation job's work; starts the queued run (if any) before it returns.
+  Result<std::string> RunReevaluation(jobs::Progress& progress, bool open_only);
+  Result<jobs::Job> StartJob(const std::string& reason, bool open_only, std::optional<std::int64_t> by,
+                             bool exclusive);
 
   db::Database& db_;
   const Clock& clock_;
+  jobs::JobRunner& jobs_;
   Options options_;
-  std::string attachment_dir_;
+  orders::OrderService* orders_ = nullptr;
   mutable std::mutex rules_mu_;
   std::shared_ptr<const RuleSet> rules_;
+  // The re-evaluation jobs of this instance (guarded by job_mu_).
   mutable std::mutex job_mu_;
-  ReevaluationJob job_;
-  std::thread job_thread_;
+  bool job_active_ = false;           // one runs (or is being started)
+  std::int64_t current_job_ = 0;      // the newest this instance started
+  std::string queued_;                // reason of the run to start when it ends
+  std::map<std::int64_t, JobMeta> job_meta_;
 };
 
 }  // namespace fazhi::oversight

@@ -1,5 +1,6 @@
-// Plain data of the oversight module (执法监督运行): alert clocks, violations, notifications, 督办
-// orders, 法制员 reviews, rule/calendar versions, review gates and platform-use metrics. No logic.
+// Plain data of the oversight module (执法监督运行): alert clocks, violations, 法制员 reviews,
+// rule/calendar versions, review gates and platform-use metrics. No logic. (Notifications are
+// src/notify's, 督办 orders src/orders'.)
 #pragma once
 
 #include <cstdint>
@@ -69,90 +70,6 @@ struct ViolationFilter {
   std::optional<std::int64_t> case_id;
   std::optional<std::string> rule_id;
   std::optional<EpochSeconds> from, to;  // detected_at in [from, to)
-};
-
-// ---- notifications (通知中心) ----
-
-struct Notification {
-  std::int64_t id = 0;
-  std::optional<std::int64_t> case_id;
-  std::string kind;  // pre_warn, overdue, supervision_order, supervision_overdue, review
-  std::string title;
-  std::string body;
-  EpochSeconds created_at = 0;
-  std::optional<EpochSeconds> read_at;
-};
-
-// ---- 督办 supervision orders ----
-
-struct Attachment {
-  std::int64_t id = 0;
-  std::string filename;
-  std::string content_type;
-  std::int64_t size = 0;
-  std::string sha256;  // lower-case hex of the stored bytes
-  std::optional<std::int64_t> uploaded_by;
-  EpochSeconds uploaded_at = 0;
-};
-
-struct OrderStep {
-  std::int64_t id = 0;
-  std::string action;  // create, answer, close, return, suspend, resume
-  std::string note;
-  std::optional<std::int64_t> actor_user_id;
-  std::string actor_name;
-  EpochSeconds at = 0;
-  std::vector<Attachment> attachments;
-};
-
-struct Order {
-  std::int64_t id = 0;
-  std::int64_t case_id = 0;
-  std::string case_title;
-  std::int64_t unit_id = 0;
-  std::string unit_name;
-  std::string unit_path;  // for scope checks
-  std::string source;  // violation, review, manual
-  std::optional<std::int64_t> source_id;
-  std::string problem_type;
-  std::string opinion;  // 整改意见
-  std::optional<std::int64_t> responsible_person_id;
-  std::string responsible_name;
-  EpochSeconds deadline = 0;
-  std::string status;  // open, answered, closed, returned, suspended
-  std::string suspend_reason;
-  std::optional<std::int64_t> created_by;
-  EpochSeconds created_at = 0;
-  std::optional<EpochSeconds> answered_at, closed_at;
-  EpochSeconds updated_at = 0;
-  bool overdue = false;            // deadline passed and not answered (open/returned)
-  std::vector<OrderStep> steps;    // filled by GetOrder only
-};
-
-struct NewOrder {
-  std::string source = "manual";           // violation, review, manual
-  std::optional<std::int64_t> source_id;   // violations.id / review_findings.id
-  std::optional<std::int64_t> case_id;     // required for manual; taken from the source otherwise
-  std::string problem_type;                // defaults from the source (超期 / 证据 / 程序 / 定性)
-  std::string opinion;                     // 整改意见, required
-  std::optional<std::int64_t> responsible_person_id;  // defaults to the violation's officer / case lead
-  EpochSeconds deadline = 0;               // must be in the future
-};
-
-struct OrderFilter {
-  std::optional<std::string> status;
-  std::optional<std::int64_t> unit_id;
-  std::optional<std::int64_t> person_id;
-  std::optional<std::int64_t> case_id;
-  bool overdue_only = false;
-  bool mine = false;  // only orders whose responsible officer is the caller
-};
-
-// A file as uploaded (bytes in memory; the route enforces the body limit first).
-struct Upload {
-  std::string filename;
-  std::string content_type;
-  std::string bytes;
 };
 
 // ---- 法制员 stage reviews ----

@@ -1,14 +1,17 @@
-// 法制员 stage reviews (受案, 立案, 强制措施, 移送起诉) with findings classified 证据/程序/定性.
+// 法制员 stage reviews (受案, 立案, 强制措施, 移送起诉) with findings classified 证据/程序/定性, and the
+// review gates that case transitions must pass.
+#include <spdlog/spdlog.h>
+
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "auth/roles.h"
+#include "cases/state_machine.h"
+#include "notify/notify.h"
 #include "oversight/internal.h"
 #include "oversight/oversight_service.h"
 
 namespace fazhi::oversight {
-
-using detail::Args;
-using detail::ForEachRow;
 
 namespace {
 
@@ -18,47 +21,43 @@ bool OneOf(const std::string& v, std::initializer_list<const char*> list) {
   return false;
 }
 
-Result<std::vector<Review>> LoadReviews(soci::session& sql, std::int64_t case_id, std::optional<std::int64_t> only) {
+std::vector<Review> LoadReviews(soci::session& sql, std::int64_t case_id, std::optional<std::int64_t> only) {
   std::vector<Review> out;
-  Args a;
+  db::SqlArgs a;
   std::string w = fmt::format(" WHERE r.case_id = {}", a.Int(case_id));
   if (only) w += fmt::format(" AND r.id = {}", a.Int(*only));
-  ForEachRow(sql,
-             "SELECT r.id, r.case_id, r.stage, r.verdict, r.comment, r.reviewer_user_id, COALESCE(u.display_name, ''), "
-             "r.reviewer_person_id, r.created_at FROM case_reviews r LEFT JOIN users u ON u.id = r.reviewer_user_id" +
-                 w + " ORDER BY r.created_at, r.id",
-             a, [&](const soci::row& r) {
-               Review v;
-               v.id = db::GetInt64(r, 0);
-               v.case_id = db::GetInt64(r, 1);
-               v.stage = db::GetText(r, 2);
-               v.verdict = db::GetText(r, 3);
-               v.comment = db::GetText(r, 4);
-               v.reviewer_user_id = detail::OptInt(r, 5);
-               v.reviewer_name = db::GetText(r, 6);
-               v.reviewer_person_id = detail::OptInt(r, 7);
-               v.created_at = db::GetInt64(r, 8);
-               out.push_back(std::move(v));
-             });
-  Args b;
-  ForEachRow(sql,
-             fmt::format("SELECT id, review_id, category, severity, description FROM review_findings WHERE case_id = {} "
-                         "ORDER BY id",
-                         b.Int(case_id)),
-             b, [&](const soci::row& r) {
-               const std::int64_t review = db::GetInt64(r, 1);
-               for (auto& v : out)
-                 if (v.id == review)
-                   v.findings.push_back({db::GetInt64(r, 0), db::GetText(r, 2), db::GetText(r, 3), db::GetText(r, 4)});
-             });
+  db::Each(sql,
+           "SELECT r.id, r.case_id, r.stage, r.verdict, r.comment, r.reviewer_user_id, COALESCE(u.display_name, '') "
+           "AS reviewer_name, r.reviewer_person_id, r.created_at FROM case_reviews r LEFT JOIN users u ON u.id = "
+           "r.reviewer_user_id" +
+               w + " ORDER BY r.created_at, r.id",
+           a, [&](const db::Row& r) {
+             out.push_back({.id = r.Int("id"),
+                            .case_id = r.Int("case_id"),
+                            .stage = r.Str("stage"),
+                            .verdict = r.Str("verdict"),
+                            .comment = r.Str("comment"),
+                            .reviewer_user_id = r.OptInt("reviewer_user_id"),
+                            .reviewer_name = r.Str("reviewer_name"),
+                            .reviewer_person_id = r.OptInt("reviewer_person_id"),
+                            .created_at = r.Int("created_at")});
+           });
+  db::SqlArgs b;
+  db::Each(sql,
+           fmt::format("SELECT id, review_id, category, severity, description FROM review_findings WHERE case_id = {} "
+                       "ORDER BY id",
+                       b.Int(case_id)),
+           b, [&](const db::Row& r) {
+             const std::int64_t review = r.Int("review_id");
+             for (auto& v : out)
+               if (v.id == review)
+                 v.findings.push_back(
+                     {r.Int("id"), r.Str("category"), r.Str("severity"), r.Str("description")});
+           });
   return out;
 }
 
-}  // namespace
-
-Result<Review> OversightService::AddReview(const auth::Principal& who, const audit::Actor& actor, std::int64_t case_id,
-                                           const NewReview& in) {
-  if (!who.Has(auth::perm::kCaseReview)) return Forbidden("只有法制员或领导可以审核案件");
+Result<void> ValidateReview(const NewReview& in) {
   if (!OneOf(in.stage, {"accept", "file", "coercive", "prosecution"}))
     return Invalid("审核环节应为 accept（受案）、file（立案）、coercive（强制措施）或 prosecution（移送起诉）", "stage");
   if (!OneOf(in.verdict, {"pass", "fix_required", "reject"}))
@@ -77,58 +76,181 @@ Result<Review> OversightService::AddReview(const auth::Principal& who, const aud
     if (d.empty() || !IsValidUtf8(d) || Utf8Length(d) > 2000)
       return Invalid(fmt::format("第 {} 个问题须有描述（不超过 2000 字）", i + 1), where + ".description");
   }
-  if (in.verdict == "pass" && std::any_of(in.findings.begin(), in.findings.end(),
-                                          [](const Finding& f) { return f.severity == "serious"; }))
+  if (in.verdict == "pass" &&
+      std::any_of(in.findings.begin(), in.findings.end(), [](const Finding& f) { return f.severity == "serious"; }))
     return Invalid("存在严重问题时审核结论不能为“通过”", "verdict");
+  return {};
+}
 
+}  // namespace
+
+Result<Review> OversightService::AddReview(const auth::Principal& who, const audit::Actor& actor, std::int64_t case_id,
+                                           const NewReview& in) {
+  if (!who.Has(auth::perm::kCaseReview)) return Forbidden("只有法制员或领导可以审核案件");
+  FZ_CHECK(ValidateReview(in));
   return db_.Write([&](soci::session& sql) -> Result<Review> {
-    auto c = detail::LoadCaseInScope(sql, who, case_id);
-    if (!c) return std::unexpected(c.error());
-    long long bureau = c->bureau_id, cid = case_id, by = who.user_id, now = clock_.Now(), id = 0;
-    db::NullableInt person(who.person_id);
+    const auto c = FZ_TRY(detail::LoadCaseInScope(sql, who, case_id));
+    const EpochSeconds now = clock_.Now();
     const std::string comment = Trim(in.comment);
-    sql << "INSERT INTO case_reviews (bureau_id, case_id, stage, verdict, comment, reviewer_user_id, reviewer_person_id, "
-           "created_at) VALUES (:b, :c, :s, :v, :cm, :u, :p, :t) RETURNING id",
-        soci::use(bureau), soci::use(cid), soci::use(in.stage), soci::use(in.verdict), soci::use(comment), soci::use(by),
-        soci::use(person.value, person.ind), soci::use(now), soci::into(id);
+    db::SqlArgs a;
+    const std::int64_t id = db::Insert(
+        sql,
+        fmt::format("INSERT INTO case_reviews (bureau_id, case_id, stage, verdict, comment, reviewer_user_id, "
+                    "reviewer_person_id, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
+                    a.Int(c.bureau_id), a.Int(case_id), a.Str(in.stage), a.Str(in.verdict), a.Str(comment),
+                    a.Int(who.user_id), a.OptInt(who.person_id), a.Int(now)),
+        a);
     nlohmann::json findings = nlohmann::json::array();
     for (const auto& f : in.findings) {
       const std::string d = Trim(f.description);
-      sql << "INSERT INTO review_findings (bureau_id, review_id, case_id, category, severity, description, created_at) "
-             "VALUES (:b, :r, :c, :cat, :sev, :d, :t)",
-          soci::use(bureau), soci::use(id), soci::use(cid), soci::use(f.category), soci::use(f.severity), soci::use(d),
-          soci::use(now);
+      db::SqlArgs b;
+      db::Exec(sql,
+               fmt::format("INSERT INTO review_findings (bureau_id, review_id, case_id, category, severity, "
+                           "description, created_at) VALUES ({}, {}, {}, {}, {}, {}, {})",
+                           b.Int(c.bureau_id), b.Int(id), b.Int(case_id), b.Str(f.category), b.Str(f.severity),
+                           b.Str(d), b.Int(now)),
+               b);
       findings.push_back({{"category", f.category}, {"severity", f.severity}, {"description", d}});
     }
     audit::Append(sql, clock_, actor,
                   {"case.review", "case", std::to_string(case_id),
-                   fmt::format("{}审核：{}（{}），问题 {} 个", detail::StageZh(in.stage), c->title,
+                   fmt::format("{}审核：{}（{}），问题 {} 个", detail::StageZh(in.stage), c.title,
                                detail::VerdictZh(in.verdict), in.findings.size()),
                    {{"after", {{"review_id", id}, {"stage", in.stage}, {"verdict", in.verdict}, {"findings", findings}}}}});
-    if (in.verdict != "pass" && c->lead_officer_id) {
-      const std::string title = fmt::format("{}审核：{}", detail::StageZh(in.stage), detail::VerdictZh(in.verdict));
-      std::string body = fmt::format("案件：{}\n审核意见：{}", c->title, comment);
-      for (const auto& f : in.findings) body += fmt::format("\n【{}】{}", detail::CategoryZh(f.category), Trim(f.description));
-      const std::string dedup = fmt::format("review:{}", id);
-      for (std::int64_t u : detail::UsersOfPerson(sql, *c->lead_officer_id))
-        detail::Notify(sql, c->bureau_id, u, case_id, "review", title, body, dedup, now);
+    if (in.verdict != "pass" && c.lead_officer_id) {
+      std::string body = fmt::format("案件：{}\n审核意见：{}", c.title, comment);
+      for (const auto& f : in.findings)
+        body += fmt::format("\n【{}】{}", detail::CategoryZh(f.category), Trim(f.description));
+      notify::Send(sql,
+                   {.bureau_id = c.bureau_id,
+                    .kind = "review",
+                    .title = fmt::format("{}审核：{}", detail::StageZh(in.stage), detail::VerdictZh(in.verdict)),
+                    .body = std::move(body),
+                    .object_type = "review",
+                    .object_id = id,
+                    .case_id = case_id,
+                    .dedup_key = fmt::format("review:{}", id)},
+                   {.persons = {*c.lead_officer_id}}, now);
     }
     auto list = LoadReviews(sql, case_id, id);
-    if (!list || list->empty()) return Internal("审核记录保存后读取失败");
-    return list->front();
+    if (list.empty()) return Internal("审核记录保存后读取失败");
+    return list.front();
   });
 }
 
 Result<std::vector<Review>> OversightService::CaseReviews(const auth::Principal& who, std::int64_t case_id) const {
-  try {
-    return db_.Read([&](soci::session& sql) -> Result<std::vector<Review>> {
-      auto c = detail::LoadCaseInScope(sql, who, case_id);
-      if (!c) return std::unexpected(c.error());
-      return LoadReviews(sql, case_id, std::nullopt);
-    });
-  } catch (const std::exception& e) {
-    return Internal(e.what());
+  return db_.Read([&](soci::session& sql) -> Result<std::vector<Review>> {
+    FZ_CHECK(detail::LoadCaseInScope(sql, who, case_id));
+    return LoadReviews(sql, case_id, std::nullopt);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Review gates
+
+namespace {
+
+constexpr const char* kGatesKey = "oversight.review_gates";
+
+const char* kDefaultGates = R"([
+  {"case_type": "criminal", "to": "filed", "stage": "file"},
+  {"case_type": "criminal", "to": "transferred", "stage": "prosecution"}
+])";
+
+Result<std::vector<ReviewGate>> ParseGates(const std::string& text) {
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_array()) return Invalid("审核关口表必须是 JSON 数组", "gates");
+  std::vector<ReviewGate> out;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const auto& g = j[i];
+    const std::string where = fmt::format("gates[{}]", i);
+    if (!g.is_object()) return Invalid(fmt::format("审核关口第 {} 行必须是对象", i + 1), where);
+    for (auto it = g.begin(); it != g.end(); ++it)
+      if (it.key() != "case_type" && it.key() != "to" && it.key() != "stage")
+        return Invalid(fmt::format("审核关口第 {} 行含有不认识的字段“{}”", i + 1, it.key()), where + "." + it.key(),
+                       "unknown_field");
+    ReviewGate r;
+    r.case_type = g.value("case_type", "");
+    r.to = g.value("to", "");
+    r.stage = g.value("stage", "");
+    if (r.case_type != "criminal" && r.case_type != "administrative")
+      return Invalid(fmt::format("审核关口第 {} 行的案件类型“{}”无效，应为 criminal 或 administrative", i + 1, r.case_type),
+                     where + ".case_type");
+    if (r.to.empty() || r.to.size() > 64)
+      return Invalid(fmt::format("审核关口第 {} 行缺少目标状态 to", i + 1), where + ".to");
+    if (r.stage != "accept" && r.stage != "file" && r.stage != "coercive" && r.stage != "prosecution")
+      return Invalid(fmt::format("审核关口第 {} 行的审核环节“{}”无效，应为 accept、file、coercive 或 prosecution", i + 1,
+                                 r.stage),
+                     where + ".stage");
+    out.push_back(std::move(r));
   }
+  return out;
+}
+
+std::vector<ReviewGate> LoadGates(soci::session& sql) {
+  db::SqlArgs a;
+  if (auto value = db::ScalarText(sql, fmt::format("SELECT value FROM settings WHERE key = {}", a.Str(kGatesKey)), a)) {
+    if (auto g = ParseGates(*value)) return *g;
+    spdlog::error("oversight: stored review gates do not parse; using the defaults");
+  }
+  return *ParseGates(kDefaultGates);
+}
+
+nlohmann::json GatesJson(const std::vector<ReviewGate>& gates) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& g : gates) j.push_back({{"case_type", g.case_type}, {"to", g.to}, {"stage", g.stage}});
+  return j;
+}
+
+}  // namespace
+
+Result<void> OversightService::CheckTransition(soci::session& sql, std::int64_t case_id, const std::string& from,
+                                               const std::string& to) {
+  (void)from;
+  const auto c = FZ_TRY(detail::LoadCase(sql, case_id));
+  for (const auto& g : LoadGates(sql)) {
+    if (g.case_type != c.case_type || g.to != to) continue;
+    db::SqlArgs a;
+    const auto verdict = db::ScalarText(
+        sql,
+        fmt::format("SELECT verdict FROM case_reviews WHERE case_id = {} AND stage = {} ORDER BY created_at DESC, "
+                    "id DESC LIMIT 1",
+                    a.Int(case_id), a.Str(g.stage)),
+        a);
+    if (verdict == "pass") continue;
+    const std::string now_text =
+        verdict ? fmt::format("最近一次{}审核结论为“{}”", detail::StageZh(g.stage), detail::VerdictZh(*verdict))
+                : fmt::format("尚无{}审核记录", detail::StageZh(g.stage));
+    return Conflict(fmt::format("案件进入“{}”前须经法制员“{}”审核通过（{}）", cases::StatusName(c.case_type, to),
+                                detail::StageZh(g.stage), now_text),
+                    "review_required");
+  }
+  return {};
+}
+
+Result<std::vector<ReviewGate>> OversightService::GetReviewGates() const {
+  return db_.Read([&](soci::session& sql) -> Result<std::vector<ReviewGate>> { return LoadGates(sql); });
+}
+
+Result<void> OversightService::SetReviewGates(const auth::Principal& who, const audit::Actor& actor,
+                                              const std::vector<ReviewGate>& gates) {
+  // Validate through the same parser the loader uses.
+  const std::string text = GatesJson(gates).dump();
+  FZ_CHECK(ParseGates(text));
+  (void)who;
+  return db_.Write([&](soci::session& sql) -> Result<void> {
+    const auto before = LoadGates(sql);
+    db::SqlArgs a;
+    db::Exec(sql,
+             fmt::format("INSERT INTO settings (key, value, updated_at) VALUES ({}, {}, {}) ON CONFLICT (key) DO UPDATE "
+                         "SET value = excluded.value, updated_at = excluded.updated_at",
+                         a.Str(kGatesKey), a.Str(text), a.Int(clock_.Now())),
+             a);
+    audit::Append(sql, clock_, actor,
+                  {"oversight.review_gates.update", "review_gates", "", fmt::format("修改审核关口表（{} 条）", gates.size()),
+                   {{"before", GatesJson(before)}, {"after", GatesJson(gates)}}});
+    return {};
+  });
 }
 
 }  // namespace fazhi::oversight

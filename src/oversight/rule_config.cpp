@@ -1,7 +1,9 @@
 // 监管配置: versioned rule catalogs and holiday calendars. Every save is validated by the engine's
 // own loader first (nothing is stored on error); activation swaps the in-memory rule set and marks
 // every open case for re-evaluation by the next sweep.
+#include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -12,8 +14,6 @@
 
 namespace fazhi::oversight {
 
-using detail::Args;
-using detail::ForEachRow;
 using nlohmann::json;
 
 namespace {
@@ -85,84 +85,75 @@ json Diff(bool catalog, const std::string& before, const std::string& after) {
   return out;
 }
 
-std::string ActiveText(soci::session& sql, bool catalog, long long* version) {
-  std::string text;
-  soci::indicator ind = soci::i_null;
-  *version = 0;
-  sql << fmt::format("SELECT version, {} FROM {} WHERE active = 1 ORDER BY version DESC", Column(catalog),
-                     Table(catalog)),
-      soci::into(*version), soci::into(text, ind);
-  return sql.got_data() ? text : std::string();
+// The active document and its version (0 and "" when none is active).
+std::pair<std::int64_t, std::string> ActiveText(soci::session& sql, bool catalog) {
+  std::pair<std::int64_t, std::string> out{0, ""};
+  db::First(sql,
+            fmt::format("SELECT version, {} AS document FROM {} WHERE active = 1 ORDER BY version DESC", Column(catalog),
+                        Table(catalog)),
+            {}, [&](const db::Row& r) { out = {r.Int("version"), r.Str("document")}; });
+  return out;
+}
+
+// One stored version's document; nullopt when absent.
+std::optional<std::string> VersionText(soci::session& sql, bool catalog, std::int64_t version) {
+  db::SqlArgs a;
+  return db::ScalarText(
+      sql, fmt::format("SELECT {} FROM {} WHERE version = {}", Column(catalog), Table(catalog), a.Int(version)), a);
 }
 
 }  // namespace
 
 Result<ConfigDocument> OversightService::GetConfig(bool catalog) const {
-  try {
-    return db_.Read([&](soci::session& sql) -> Result<ConfigDocument> {
-      ConfigDocument d;
-      long long v = 0;
-      d.document = ActiveText(sql, catalog, &v);
-      d.active_version = v;
-      Args a;
-      ForEachRow(sql,
-                 fmt::format("SELECT t.version, t.note, t.created_by, COALESCE(u.display_name, ''), t.created_at, "
-                             "t.active FROM {} t LEFT JOIN users u ON u.id = t.created_by ORDER BY t.version DESC",
-                             Table(catalog)),
-                 a, [&](const soci::row& r) {
-                   VersionInfo vi;
-                   vi.version = db::GetInt64(r, 0);
-                   vi.note = db::GetText(r, 1);
-                   vi.created_by = detail::OptInt(r, 2);
-                   vi.created_by_name = vi.created_by ? db::GetText(r, 3) : "系统";
-                   vi.created_at = db::GetInt64(r, 4);
-                   vi.active = db::GetInt64(r, 5) != 0;
-                   d.versions.push_back(std::move(vi));
-                 });
-      return d;
-    });
-  } catch (const std::exception& e) {
-    return Internal(e.what());
-  }
+  return db_.Read([&](soci::session& sql) -> Result<ConfigDocument> {
+    ConfigDocument d;
+    std::tie(d.active_version, d.document) = ActiveText(sql, catalog);
+    db::Each(sql,
+             fmt::format("SELECT t.version, t.note, t.created_by, COALESCE(u.display_name, '') AS created_by_name, "
+                         "t.created_at, t.active FROM {} t LEFT JOIN users u ON u.id = t.created_by ORDER BY t.version "
+                         "DESC",
+                         Table(catalog)),
+             {}, [&](const db::Row& r) {
+               VersionInfo vi{.version = r.Int("version"),
+                              .note = r.Str("note"),
+                              .created_by = r.OptInt("created_by"),
+                              .created_by_name = "系统",
+                              .created_at = r.Int("created_at"),
+                              .active = r.Bool("active")};
+               if (vi.created_by) vi.created_by_name = r.Str("created_by_name");
+               d.versions.push_back(std::move(vi));
+             });
+    return d;
+  });
 }
 
 Result<std::string> OversightService::GetConfigVersion(bool catalog, std::int64_t version) const {
-  try {
-    return db_.Read([&](soci::session& sql) -> Result<std::string> {
-      std::string text;
-      long long v = version;
-      sql << fmt::format("SELECT {} FROM {} WHERE version = :v", Column(catalog), Table(catalog)), soci::use(v),
-          soci::into(text);
-      if (!sql.got_data()) return NotFound(fmt::format("{}第 {} 版不存在", What(catalog), version));
-      return text;
-    });
-  } catch (const std::exception& e) {
-    return Internal(e.what());
-  }
+  return db_.Read([&](soci::session& sql) -> Result<std::string> {
+    auto text = VersionText(sql, catalog, version);
+    if (!text) return NotFound(fmt::format("{}第 {} 版不存在", What(catalog), version));
+    return *text;
+  });
 }
 
 Result<std::int64_t> OversightService::SaveVersion(bool catalog, const auth::Principal& who, const audit::Actor& actor,
                                                    const std::string& text, const std::string& note, bool activate) {
   // Validate with the engine's own loaders: errors name the rule id / calendar item and field.
-  if (catalog) {
-    auto parsed = supervision::ParseCatalog(text, "提交的规则目录");
-    if (!parsed) return std::unexpected(parsed.error());
-  } else {
-    auto parsed = supervision::ParseCalendar(text, "提交的节假日日历");
-    if (!parsed) return std::unexpected(parsed.error());
-  }
+  if (catalog)
+    FZ_CHECK(supervision::ParseCatalog(text, "提交的规则目录"));
+  else
+    FZ_CHECK(supervision::ParseCalendar(text, "提交的节假日日历"));
   if (Utf8Length(note) > 500) return Invalid("修改说明不能超过 500 字", "note", "too_long");
-  auto saved = db_.Write([&](soci::session& sql) -> Result<std::int64_t> {
-    long long max_v = 0;
-    soci::indicator ind = soci::i_null;
-    sql << fmt::format("SELECT MAX(version) FROM {}", Table(catalog)), soci::into(max_v, ind);
-    long long version = (ind == soci::i_ok ? max_v : 0) + 1;
-    long long now = clock_.Now(), by = who.user_id;
-    sql << fmt::format("INSERT INTO {} (version, {}, note, created_by, created_at, active) VALUES (:v, :d, :n, :b, :t, 0)",
-                       Table(catalog), Column(catalog)),
-        soci::use(version), soci::use(text), soci::use(note), soci::use(by), soci::use(now);
-    long long active_v = 0;
-    const std::string before = ActiveText(sql, catalog, &active_v);
+  const std::int64_t saved = FZ_TRY(db_.Write([&](soci::session& sql) -> Result<std::int64_t> {
+    const std::int64_t version =
+        db::ScalarInt(sql, fmt::format("SELECT MAX(version) FROM {}", Table(catalog))).value_or(0) + 1;
+    db::SqlArgs a;
+    db::Exec(sql,
+             fmt::format("INSERT INTO {} (version, {}, note, created_by, created_at, active) VALUES ({}, {}, {}, {}, {}, "
+                         "0)",
+                         Table(catalog), Column(catalog), a.Int(version), a.Str(text), a.Str(note), a.Int(who.user_id),
+                         a.Int(clock_.Now())),
+             a);
+    const auto [active_v, before] = ActiveText(sql, catalog);
     json detail = {{"version", version},
                    {"note", note},
                    {"before", {{"active_version", active_v}, {"summary", Summary(catalog, before)}}},
@@ -172,12 +163,9 @@ Result<std::int64_t> OversightService::SaveVersion(bool catalog, const auth::Pri
                   {fmt::format("oversight.{}.save", catalog ? "catalog" : "calendar"), Table(catalog),
                    std::to_string(version),
                    fmt::format("保存{}第 {} 版{}", What(catalog), version, note.empty() ? "" : "：" + note), detail});
-    return static_cast<std::int64_t>(version);
-  });
-  if (!saved) return saved;
-  if (activate) {
-    if (auto ok = ActivateVersion(catalog, who, actor, *saved); !ok) return std::unexpected(ok.error());
-  }
+    return version;
+  }));
+  if (activate) FZ_CHECK(ActivateVersion(catalog, who, actor, saved));
   return saved;
 }
 
@@ -185,23 +173,21 @@ Result<void> OversightService::ActivateVersion(bool catalog, const auth::Princip
                                                std::int64_t version) {
   (void)who;
   std::shared_ptr<const RuleSet> next;
-  auto ok = db_.Write([&](soci::session& sql) -> Result<void> {
-    std::string text;
-    long long v = version;
-    sql << fmt::format("SELECT {} FROM {} WHERE version = :v", Column(catalog), Table(catalog)), soci::use(v),
-        soci::into(text);
-    if (!sql.got_data()) return NotFound(fmt::format("{}第 {} 版不存在", What(catalog), version));
+  FZ_CHECK(db_.Write([&](soci::session& sql) -> Result<void> {
+    const auto found = VersionText(sql, catalog, version);
+    if (!found) return NotFound(fmt::format("{}第 {} 版不存在", What(catalog), version));
+    const std::string& text = *found;
     // Stored versions were validated on save, but the engine may have changed since: check again.
-    if (catalog) {
-      if (auto p = supervision::ParseCatalog(text, fmt::format("规则目录第 {} 版", version)); !p)
-        return std::unexpected(p.error());
-    } else if (auto p = supervision::ParseCalendar(text, fmt::format("节假日日历第 {} 版", version)); !p) {
-      return std::unexpected(p.error());
-    }
-    long long before_v = 0;
-    const std::string before = ActiveText(sql, catalog, &before_v);
-    sql << fmt::format("UPDATE {} SET active = CASE WHEN version = :v THEN 1 ELSE 0 END", Table(catalog)),
-        soci::use(v);
+    if (catalog)
+      FZ_CHECK(supervision::ParseCatalog(text, fmt::format("规则目录第 {} 版", version)));
+    else
+      FZ_CHECK(supervision::ParseCalendar(text, fmt::format("节假日日历第 {} 版", version)));
+    const auto [before_v, before] = ActiveText(sql, catalog);
+    db::SqlArgs a;
+    db::Exec(sql,
+             fmt::format("UPDATE {} SET active = CASE WHEN version = {} THEN 1 ELSE 0 END", Table(catalog),
+                         a.Int(version)),
+             a);
     audit::Append(sql, clock_, actor,
                   {fmt::format("oversight.{}.activate", catalog ? "catalog" : "calendar"), Table(catalog),
                    std::to_string(version),
@@ -210,12 +196,9 @@ Result<void> OversightService::ActivateVersion(bool catalog, const auth::Princip
                    {{"before", {{"active_version", before_v}, {"summary", Summary(catalog, before)}}},
                     {"after", {{"active_version", version}, {"summary", Summary(catalog, text)}}},
                     {"changes", Diff(catalog, before, text)}}});
-    auto rs = LoadActive(sql);
-    if (!rs) return std::unexpected(rs.error());
-    next = *rs;
+    next = LoadActive(sql);
     return {};
-  });
-  if (!ok) return ok;
+  }));
   SetRules(next);
   // Every open case is re-evaluated under the new rules, in the background (progress:
   // GET /api/oversight/reevaluation); one already running started under the old rules, so another

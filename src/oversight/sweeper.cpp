@@ -1,12 +1,11 @@
 #include "oversight/sweeper.h"
 
-#include <soci/postgresql/soci-postgresql.h>
 #include <spdlog/spdlog.h>
 
 namespace fazhi::oversight {
 
 Sweeper::Sweeper(OversightService& service, db::Database& db, int interval_seconds)
-    : service_(service), db_(db), interval_(interval_seconds < 1 ? 1 : interval_seconds) {}
+    : service_(service), interval_(interval_seconds < 1 ? 1 : interval_seconds), lock_(db, kSweepLockKey) {}
 
 Sweeper::~Sweeper() { Stop(); }
 
@@ -35,28 +34,9 @@ bool Sweeper::holds_lock() const {
   return holds_lock_;
 }
 
-bool Sweeper::AcquireLock() {
-  if (db_.backend() != db::Backend::kPostgres) return true;
-  try {
-    if (!lock_session_) {
-      lock_session_ = std::make_unique<soci::session>();
-      lock_session_->open(*soci::factory_postgresql(), db_.url().soci_connect);
-    }
-    int got = 0;
-    *lock_session_ << "SELECT CASE WHEN pg_try_advisory_lock(" << kSweepLockKey << ") THEN 1 ELSE 0 END",
-        soci::into(got);
-    return got == 1;
-  } catch (const std::exception& e) {
-    spdlog::warn("oversight sweeper: advisory lock: {}", e.what());
-    lock_session_.reset();  // reconnect next time
-    return false;
-  }
-}
-
 void Sweeper::Run() {
-  bool have = false;
   while (true) {
-    if (!have) have = AcquireLock();
+    const bool have = lock_.TryAcquire();
     {
       std::lock_guard lock(mu_);
       holds_lock_ = have;
@@ -72,27 +52,12 @@ void Sweeper::Run() {
       } catch (const std::exception& e) {
         spdlog::error("oversight sweep threw: {}", e.what());
       }
-      // A lost connection drops the lock: check it is still ours.
-      if (lock_session_) {
-        try {
-          int alive = 0;
-          *lock_session_ << "SELECT 1", soci::into(alive);
-        } catch (const std::exception&) {
-          lock_session_.reset();
-          have = false;
-        }
-      }
+      lock_.StillHeld();  // a lost connection drops the lock: TryAcquire again next time
     }
     std::unique_lock lock(mu_);
     if (cv_.wait_for(lock, std::chrono::seconds(interval_), [this] { return stop_; })) break;
   }
-  if (lock_session_) {
-    try {
-      *lock_session_ << "SELECT pg_advisory_unlock(" << kSweepLockKey << ")";
-    } catch (...) {
-    }
-    lock_session_.reset();
-  }
+  lock_.Release();
   std::lock_guard lock(mu_);
   holds_lock_ = false;
 }

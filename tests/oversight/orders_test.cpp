@@ -22,8 +22,8 @@ std::string Sha256(const std::string& s) {
 
 class OrdersTest : public OversightTest {
  protected:
-  oversight::Options MakeOptions() override {
-    auto o = OversightTest::MakeOptions();
+  orders::Options MakeOrderOptions() override {
+    auto o = OversightTest::MakeOrderOptions();
     o.max_attachment_bytes = 64 * 1024;  // small cap so the limit is testable
     return o;
   }

@@ -2,9 +2,10 @@
 // (SQLite, or PostgreSQL when FAZHI_TEST_DB is set), a ManualClock to make deadlines pass, and a
 // seeded organisation with officers, a 法制员, a unit head and accounts linked to them.
 //
-// The App is created (for the database, auth and core routes) but not started; this fixture runs
-// its own http::Server over a router holding the core routes plus oversight::RegisterRoutes, so the
-// tests do not depend on how the App wires the module in.
+// The App is created (for the database, auth, the job runner and core routes) but not started; this
+// fixture runs its own http::Server over a router holding the core routes plus the routes of
+// oversight, notify and orders (with oversight's order sources registered), so the tests do not
+// depend on how the App wires the modules in.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -17,6 +18,9 @@
 
 #include "app/app.h"
 #include "http/http_fixture.h"
+#include "notify/notify_routes.h"
+#include "orders/orders_routes.h"
+#include "oversight/order_sources.h"
 #include "oversight/oversight.h"
 
 namespace fazhi::testing {
@@ -27,8 +31,8 @@ class OversightTest : public ::testing::Test {
   // 2024-03-04 14:00 local (06:00 UTC): a working Monday.
   static constexpr EpochSeconds kStart = 1709532000;
 
-  virtual oversight::Options MakeOptions() {
-    oversight::Options o;
+  virtual orders::Options MakeOrderOptions() {
+    orders::Options o;
     o.attachment_dir = (db_.dir() / "attachments").string();
     return o;
   }
@@ -44,11 +48,18 @@ class OversightTest : public ::testing::Test {
     auto app = App::Create(c, clock_.get());
     ASSERT_TRUE(app) << app.error().message;
     app_ = std::move(*app);
-    service_ = std::make_unique<oversight::OversightService>(app_->db(), *clock_, MakeOptions());
+    orders_ = std::make_unique<orders::OrderService>(app_->db(), *clock_, MakeOrderOptions());
+    auto sources = oversight::RegisterOrderSources(*orders_);
+    ASSERT_TRUE(sources) << sources.error().message;
+    notify_ = std::make_unique<notify::NotificationService>(app_->db(), *clock_);
+    service_ = std::make_unique<oversight::OversightService>(app_->db(), *clock_, app_->jobs());
     auto init = service_->Init();
     ASSERT_TRUE(init) << init.error().message;
+    service_->SetOrders(orders_.get());
     RegisterCoreRoutes(router_, *app_);
     oversight::RegisterRoutes(router_, *service_);
+    notify::RegisterRoutes(router_, *notify_);
+    orders::RegisterRoutes(router_, *orders_);
     http::ServerOptions o;
     o.host = "127.0.0.1";
     o.port = 0;
@@ -214,6 +225,8 @@ class OversightTest : public ::testing::Test {
   std::unique_ptr<ManualClock> clock_;
   TestDb db_;
   std::unique_ptr<App> app_;
+  std::unique_ptr<orders::OrderService> orders_;
+  std::unique_ptr<notify::NotificationService> notify_;
   std::unique_ptr<oversight::OversightService> service_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;

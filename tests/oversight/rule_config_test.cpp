@@ -36,7 +36,7 @@ TEST_F(RuleConfigTest, ShippedCatalogIsVersionOne) {
   EXPECT_EQ(r.json["active_version"], 1);
   EXPECT_TRUE(r.json["calendar"]["days_off"].is_array());
   // A second service over the same database does not create another version 1.
-  oversight::OversightService again(db(), *clock_);
+  oversight::OversightService again(db(), *clock_, app_->jobs());
   ASSERT_TRUE(again.Init());
   EXPECT_EQ(CatalogVersions(), 1);
 }
@@ -147,7 +147,7 @@ TEST_F(RuleConfigTest, EditActivateRollbackReevaluatesAndAudits) {
 }
 
 TEST_F(RuleConfigTest, OtherInstanceActivationIsPickedUpBySweep) {
-  oversight::OversightService other(db(), *clock_);
+  oversight::OversightService other(db(), *clock_, app_->jobs());
   ASSERT_TRUE(other.Init());
   json edited = ShippedCatalog();
   Rule(edited, "PROP-01")["enabled"] = false;

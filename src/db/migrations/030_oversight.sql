@@ -65,55 +65,9 @@ CREATE UNIQUE INDEX violations_clock ON violations (case_id, clock_key);
 CREATE INDEX violations_unit_time ON violations (unit_id, detected_at);
 CREATE INDEX violations_officer_time ON violations (officer_id, detected_at);
 
-CREATE TABLE notifications (
-  id @ID@,
-  bureau_id BIGINT NOT NULL,
-  user_id BIGINT NOT NULL REFERENCES users(id),
-  case_id BIGINT,
-  kind TEXT NOT NULL,               -- pre_warn, overdue, supervision_order, review …
-  title TEXT NOT NULL,
-  body TEXT NOT NULL DEFAULT '',
-  dedup_key TEXT NOT NULL,          -- one notification per user per event
-  created_at BIGINT NOT NULL,
-  read_at BIGINT
-);
-CREATE UNIQUE INDEX notifications_dedup ON notifications (user_id, dedup_key);
-CREATE INDEX notifications_user ON notifications (user_id, read_at, created_at);
-
--- 督办: problem → responsible officer → 整改 → 法制员 check → closed / returned / 挂起.
-CREATE TABLE supervision_orders (
-  id @ID@,
-  bureau_id BIGINT NOT NULL,
-  case_id BIGINT NOT NULL REFERENCES cases(id),
-  unit_id BIGINT NOT NULL,
-  source TEXT NOT NULL,             -- violation, review, manual
-  source_id BIGINT,                 -- violations.id or review_findings.id
-  problem_type TEXT NOT NULL,       -- 证据, 程序, 定性, 超期, …
-  opinion TEXT NOT NULL,            -- 整改意见
-  responsible_person_id BIGINT REFERENCES people(id),
-  deadline BIGINT NOT NULL,
-  status TEXT NOT NULL,             -- open, answered, closed, returned, suspended
-  suspend_reason TEXT NOT NULL DEFAULT '',
-  created_by BIGINT,
-  created_at BIGINT NOT NULL,
-  answered_at BIGINT,
-  closed_at BIGINT,
-  updated_at BIGINT NOT NULL
-);
-CREATE INDEX supervision_orders_case ON supervision_orders (case_id);
-CREATE INDEX supervision_orders_status ON supervision_orders (status, deadline);
-CREATE INDEX supervision_orders_person ON supervision_orders (responsible_person_id, status);
-
-CREATE TABLE supervision_order_steps (
-  id @ID@,
-  bureau_id BIGINT NOT NULL,
-  order_id BIGINT NOT NULL REFERENCES supervision_orders(id),
-  action TEXT NOT NULL,             -- create, answer, close, return, suspend, resume
-  note TEXT NOT NULL DEFAULT '',
-  actor_user_id BIGINT,
-  at BIGINT NOT NULL
-);
-CREATE INDEX supervision_order_steps_order ON supervision_order_steps (order_id, id);
+-- notifications, supervision_orders and supervision_order_steps were created here until the shared
+-- services took them over: migration 004_notify.sql and 006_orders.sql now create (or, on a database
+-- made before them, convert) them, and run before this one on a new database.
 
 -- Files attached to 督办 answers (and later to other objects); bytes on disk, sha256 recorded.
 CREATE TABLE attachments (

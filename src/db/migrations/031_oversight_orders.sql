@@ -1,5 +1,4 @@
--- 督办 state machine support (oversight module): the status an order had before it was suspended
--- (挂起 → 恢复 returns there), and the deadline for which the sweep last sent the overdue
--- notification (so a new deadline set on 退回 alerts again).
-ALTER TABLE supervision_orders ADD COLUMN status_before_suspend TEXT;
-ALTER TABLE supervision_orders ADD COLUMN overdue_notified_deadline BIGINT;
+-- 督办 state machine support: supervision_orders.status_before_suspend (挂起 → 恢复 returns there) and
+-- supervision_orders.overdue_notified_deadline (the deadline whose overdue notice was sent, so a new
+-- deadline set on 退回 alerts again). Both columns are now part of the table as 006_orders.sql
+-- creates or converts it, which runs before this one on a new database; nothing is left to do here.

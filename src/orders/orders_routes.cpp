@@ -1,0 +1,217 @@
+#include "orders/orders_routes.h"
+
+#include <fmt/format.h>
+
+#include "auth/roles.h"
+#include "core/json_input.h"
+#include "core/local_time.h"
+#include "http/query.h"
+
+namespace fazhi::orders {
+
+using http::Ctx;
+using http::Reply;
+using nlohmann::json;
+
+namespace {
+
+const std::vector<std::string> kStatuses = {"open", "answered", "closed", "returned", "suspended"};
+
+json Opt(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(); }
+
+json AttachmentJson(const Attachment& a) {
+  return {{"id", a.id},
+          {"filename", a.filename},
+          {"content_type", a.content_type},
+          {"size", a.size},
+          {"sha256", a.sha256},
+          {"uploaded_by", Opt(a.uploaded_by)},
+          {"uploaded_at", a.uploaded_at},
+          {"url", fmt::format("/api/attachments/{}", a.id)}};
+}
+
+json StepsJson(const std::vector<OrderStep>& steps) {
+  json out = json::array();
+  for (const auto& s : steps) {
+    json files = json::array();
+    for (const auto& f : s.attachments) files.push_back(AttachmentJson(f));
+    out.push_back({{"id", s.id},
+                   {"action", s.action},
+                   {"note", s.note},
+                   {"actor_user_id", Opt(s.actor_user_id)},
+                   {"actor_name", s.actor_name},
+                   {"at", s.at},
+                   {"attachments", files}});
+  }
+  return out;
+}
+
+// Reads a time field of a JSON body: an integer (epoch seconds) or local text.
+std::optional<EpochSeconds> BodyTime(JsonInput& in, const std::string& key, std::string_view label, bool required) {
+  auto raw = in.Raw(key, label, required);
+  if (!raw) return std::nullopt;
+  if (raw->is_number_integer()) return raw->get<std::int64_t>();
+  if (raw->is_string())
+    if (auto t = ParseLocalDateTime(raw->get<std::string>())) return *t;
+  in.Reject(Error{ErrorCode::kInvalidArgument,
+                  fmt::format("{}格式不对，应为 “2024-03-04 18:00” 或 UTC 秒数", label), key, "invalid_time"});
+  return std::nullopt;
+}
+
+Reply OrderReply(const Order& o, const OrderService& s, int status = 200) { return Reply::Json(OrderJson(o, s), status); }
+
+Result<Reply> ListOrders(Ctx& ctx, OrderService& s) {
+  http::QueryReader q(ctx);
+  OrderFilter f;
+  f.status = q.OneOf("status", kStatuses);
+  f.source = q.OneOf("source", s.SourceKinds());
+  f.unit_id = q.Id("unit_id");
+  f.person_id = q.Id("person_id");
+  f.case_id = q.Id("case_id");
+  f.overdue_only = q.Bool("overdue").value_or(false);
+  f.mine = q.Bool("mine").value_or(false);
+  const PageRequest page = q.Page({"deadline", "created_at", "updated_at"});
+  FZ_CHECK(q.Finish());
+  const auto list = FZ_TRY(s.List(ctx.user(), f, page));
+  json items = json::array();
+  for (const auto& o : list.items) items.push_back(OrderJson(o, s));
+  return Reply::Json(http::PagedJson(std::move(items), list.total, page));
+}
+
+Result<Reply> CreateOrder(Ctx& ctx, OrderService& s) {
+  JsonInput in(ctx.body());
+  NewOrder o;
+  const auto kinds = s.SourceKinds();
+  o.source = in.Enum("source", "督办来源", kinds).value_or("manual");
+  o.source_id = in.Int("source_id", "来源编号", {.min = 1});
+  o.case_id = in.Int("case_id", "案件", {.min = 1});
+  o.problem_type = in.String("problem_type", "问题类型", {.max_chars = 32}).value_or("");
+  o.opinion = in.String("opinion", "整改意见", {.required = true, .min_chars = 1, .max_chars = 2000}).value_or("");
+  o.responsible_person_id = in.Int("responsible_person_id", "责任民警", {.min = 1});
+  o.deadline = BodyTime(in, "deadline", "整改期限", true).value_or(0);
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  return OrderReply(FZ_TRY(s.Create(ctx.user(), ctx.Actor(), o)), s, 201);
+}
+
+Result<Reply> GetOrder(Ctx& ctx, OrderService& s) {
+  return OrderReply(FZ_TRY(s.Get(ctx.user(), FZ_TRY(ctx.PathId()))), s);
+}
+
+// JSON {text}, or multipart/form-data with the field `text` and file parts named `file`.
+Result<Reply> AnswerOrder(Ctx& ctx, OrderService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  std::string text;
+  std::vector<Upload> files;
+  const auto& req = ctx.req();
+  if (req.is_multipart_form_data()) {
+    for (const auto& [name, part] : req.files) {
+      if (part.filename.empty()) {
+        if (name != "text") return Invalid(fmt::format("不认识的表单字段“{}”", name), name, "unknown_field");
+        text = part.content;
+      } else if (name == "file" || name == "files") {
+        files.push_back({part.filename, part.content_type, part.content});
+      } else {
+        return Invalid(fmt::format("附件应使用字段名 file，而不是“{}”", name), name, "unknown_field");
+      }
+    }
+  } else {
+    JsonInput in(ctx.body());
+    text = in.String("text", "整改情况", {.required = true, .min_chars = 1, .max_chars = 2000}).value_or("");
+    if (auto e = in.Finish()) return std::unexpected(*e);
+  }
+  return OrderReply(FZ_TRY(s.Answer(ctx.user(), ctx.Actor(), id, text, files)), s);
+}
+
+// The body of a reviewer's transition: {note?} (close, resume), {note, deadline?} (return), {reason} (suspend).
+struct TransitionBody {
+  std::string note;
+  std::optional<EpochSeconds> deadline;
+};
+Result<TransitionBody> ReadTransition(const Ctx& ctx, std::string_view action) {
+  JsonInput in(ctx.body().empty() ? std::string_view("{}") : std::string_view(ctx.body()));
+  const bool suspend = action == "suspend", required = suspend || action == "return";
+  TransitionBody b;
+  b.note = in.String(suspend ? "reason" : "note", suspend ? "挂起原因" : "说明",
+                     {.required = required, .min_chars = required ? 1 : 0, .max_chars = 2000})
+               .value_or("");
+  if (action == "return") b.deadline = BodyTime(in, "deadline", "新的整改期限", false);
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  return b;
+}
+
+Result<Reply> CloseOrder(Ctx& ctx, OrderService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  const auto b = FZ_TRY(ReadTransition(ctx, "close"));
+  return OrderReply(FZ_TRY(s.Close(ctx.user(), ctx.Actor(), id, b.note)), s);
+}
+
+Result<Reply> ReturnOrder(Ctx& ctx, OrderService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  const auto b = FZ_TRY(ReadTransition(ctx, "return"));
+  return OrderReply(FZ_TRY(s.Return(ctx.user(), ctx.Actor(), id, b.note, b.deadline)), s);
+}
+
+Result<Reply> SuspendOrder(Ctx& ctx, OrderService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  const auto b = FZ_TRY(ReadTransition(ctx, "suspend"));
+  return OrderReply(FZ_TRY(s.Suspend(ctx.user(), ctx.Actor(), id, b.note)), s);
+}
+
+Result<Reply> ResumeOrder(Ctx& ctx, OrderService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  const auto b = FZ_TRY(ReadTransition(ctx, "resume"));
+  return OrderReply(FZ_TRY(s.Resume(ctx.user(), ctx.Actor(), id, b.note)), s);
+}
+
+Result<Reply> DownloadAttachment(Ctx& ctx, OrderService& s) {
+  auto [meta, bytes] = FZ_TRY(s.ReadAttachment(ctx.user(), FZ_TRY(ctx.PathId())));
+  Reply reply = Reply::File(std::move(bytes), meta.content_type, meta.filename);
+  reply.headers.emplace_back("X-Content-SHA256", meta.sha256);
+  return reply;
+}
+
+}  // namespace
+
+json OrderJson(const Order& o, const OrderService& service) {
+  const OrderSource* source = service.Source(o.source);
+  return {{"id", o.id},
+          {"case_id", Opt(o.case_id)},
+          {"case_title", o.case_title},
+          {"unit_id", o.unit_id},
+          {"unit_name", o.unit_name},
+          {"source", o.source},
+          {"source_name", source ? std::string(source->Name()) : o.source},
+          {"source_id", Opt(o.source_id)},
+          {"title", o.title},
+          {"problem_type", o.problem_type},
+          {"opinion", o.opinion},
+          {"responsible_person_id", Opt(o.responsible_person_id)},
+          {"responsible_name", o.responsible_name},
+          {"deadline", o.deadline},
+          {"deadline_local", FormatLocalDateTime(o.deadline)},
+          {"status", o.status},
+          {"suspend_reason", o.suspend_reason},
+          {"created_by", Opt(o.created_by)},
+          {"created_at", o.created_at},
+          {"answered_at", Opt(o.answered_at)},
+          {"closed_at", Opt(o.closed_at)},
+          {"updated_at", o.updated_at},
+          {"overdue", o.overdue},
+          {"steps", StepsJson(o.steps)}};
+}
+
+void RegisterRoutes(http::Router& router, OrderService& s) {
+  http::Routes<OrderService> r(router, s);
+  const http::Access review = http::Perm(auth::perm::kCaseReview);
+  r.Get("/api/supervision-orders", http::kSignedIn, ListOrders);
+  r.Post("/api/supervision-orders", review, CreateOrder);
+  r.Get("/api/supervision-orders/{id}", http::kSignedIn, GetOrder);
+  r.Post("/api/supervision-orders/{id}/answer", http::kSignedIn, AnswerOrder);
+  r.Post("/api/supervision-orders/{id}/close", review, CloseOrder);
+  r.Post("/api/supervision-orders/{id}/return", review, ReturnOrder);
+  r.Post("/api/supervision-orders/{id}/suspend", review, SuspendOrder);
+  r.Post("/api/supervision-orders/{id}/resume", review, ResumeOrder);
+  r.Get("/api/attachments/{id}", http::kSignedIn, DownloadAttachment);
+}
+
+}  // namespace fazhi::orders

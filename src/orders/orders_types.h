@@ -1,0 +1,96 @@
+// Plain data of the 督办 loop (supervision orders: 督办 → 整改 → 复查 → 办结). No logic.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+
+namespace fazhi::orders {
+
+// A file attached to a step (整改 evidence).
+struct Attachment {
+  std::int64_t id = 0;
+  std::string filename;
+  std::string content_type;
+  std::int64_t size = 0;
+  std::string sha256;  // lower-case hex of the stored bytes
+  std::optional<std::int64_t> uploaded_by;
+  EpochSeconds uploaded_at = 0;
+};
+
+struct OrderStep {
+  std::int64_t id = 0;
+  std::string action;  // create, answer, close, return, suspend, resume
+  std::string note;
+  std::optional<std::int64_t> actor_user_id;
+  std::string actor_name;
+  EpochSeconds at = 0;
+  std::vector<Attachment> attachments;
+};
+
+// 督办单 supervision order.
+struct Order {
+  std::int64_t id = 0;
+  std::int64_t bureau_id = 0;
+  std::optional<std::int64_t> case_id;  // the case it concerns, if the source has one
+  std::string case_title;
+  std::optional<std::int64_t> case_legal_officer_id;  // the case's bound 法制员 (sees the order)
+  std::int64_t unit_id = 0;             // whose scope sees it
+  std::string unit_name;
+  std::string unit_path;
+  std::string source;  // a registered source kind: violation, review, manual …
+  std::optional<std::int64_t> source_id;
+  std::string title;  // the source's 中文 title when issued
+  std::string problem_type;
+  std::string opinion;  // 整改意见
+  std::optional<std::int64_t> responsible_person_id;  // 责任民警 (people.id)
+  std::string responsible_name;
+  EpochSeconds deadline = 0;
+  std::string status;  // open, answered, closed, returned, suspended
+  std::string status_before_suspend;
+  std::string suspend_reason;
+  std::optional<std::int64_t> created_by;  // users.id of the issuer
+  EpochSeconds created_at = 0;
+  std::optional<EpochSeconds> answered_at, closed_at;
+  EpochSeconds updated_at = 0;
+  bool overdue = false;          // deadline passed and not answered (open/returned)
+  std::vector<OrderStep> steps;  // filled by the detail only
+};
+
+struct NewOrder {
+  std::string source = "manual";                      // a registered source kind
+  std::optional<std::int64_t> source_id;              // the source's id
+  std::optional<std::int64_t> case_id;                // the case, for sources whose id is a case (manual)
+  std::string problem_type;                           // defaults from the source
+  std::string opinion;                                // 整改意见, required
+  std::optional<std::int64_t> responsible_person_id;  // defaults from the source
+  EpochSeconds deadline = 0;                          // must be in the future
+};
+
+struct OrderFilter {
+  std::optional<std::string> status;
+  std::optional<std::string> source;
+  std::optional<std::int64_t> unit_id;    // the unit and its sub-units
+  std::optional<std::int64_t> person_id;  // responsible officer
+  std::optional<std::int64_t> case_id;
+  bool overdue_only = false;
+  bool mine = false;  // only orders whose responsible officer is the caller
+};
+
+// A file as uploaded (bytes in memory; the route enforces the body limit first).
+struct Upload {
+  std::string filename;
+  std::string content_type;
+  std::string bytes;
+};
+
+// What the sweep's overdue notices did.
+struct OverdueReport {
+  int orders = 0;         // orders newly found past their deadline
+  int notifications = 0;  // notifications sent about them
+};
+
+}  // namespace fazhi::orders
