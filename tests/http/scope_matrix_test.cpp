@@ -36,7 +36,7 @@ class ScopeMatrixTest : public ::testing::Test {
     ASSERT_TRUE(org) << org.error().message;
     auto cases = cases::GenerateCaseDemo(app_->db(), *clock_, app_->vault(), &app_->oversight(), 2023);
     ASSERT_TRUE(cases) << cases.error().message;
-    auto points = scoring::GenerateScoringDemo(app_->db(), *clock_, 2023);
+    auto points = scoring::GenerateScoringDemo(app_->db(), *clock_, 2023, app_->scoring().sources());
     ASSERT_TRUE(points) << points.error().message;
     // Accounts scoped to 东街派出所, one per kind of reader.
     const std::string hash = auth::HashPassword(kPassword);
