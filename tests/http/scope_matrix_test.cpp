@@ -12,6 +12,7 @@
 #include "http/http_fixture.h"
 #include "org/demo.h"
 #include "scoring/scoring_demo.h"
+#include "scoring/scoring_service.h"
 #include "support/test_db.h"
 
 namespace fazhi::testing {
