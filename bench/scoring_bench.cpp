@@ -10,10 +10,12 @@
 //               --threads threads): the figure the target (≤ 1 s) is about, and its ratio to `read`;
 //   - store:    ScoringService::ComputeMonth for every bureau (full + writing the draft ledger).
 // Usage: scoring_bench [--officers N] [--cases N] [--runs N] [--threads N (2)] [--keep DIR] [--reuse 1]
-//                      [--only read,collect,compute,serialize,seq,full,store]
+//                      [--db postgresql://…] [--only read,collect,compute,serialize,seq,full,store]
 //                      [--pragmas "mmap_size=268435456;cache_size=-131072"]
 //   --keep DIR --reuse 1: use DIR/bench.db from an earlier --keep run instead of generating it (for
 //   profiling; the figures of record come from a fresh database). --only: run those phases only.
+//   --db postgresql://…: an empty PostgreSQL database instead of SQLite (generated into it; with
+//   --reuse 1 a database that already holds the generated city is used as it is).
 //   --pragmas: SQLite PRAGMAs run on every pooled connection after the data is generated (to try
 //   settings without changing src/db; the figures print which were set).
 #include <time.h>
@@ -28,13 +30,18 @@
 #include <string>
 #include <vector>
 
+#include "cases/case_points.h"
 #include "core/local_time.h"
 #include "db/database.h"
+#include "oversight/oversight_points.h"
 #include "scoring/scoring_service.h"
-#include "scoring/sources.h"
 
 using namespace fazhi;
 using namespace fazhi::scoring;
+using points::MakeMonthScope;
+using points::MonthKey;
+using points::MonthScope;
+using points::RawFact;
 
 namespace {
 
@@ -400,12 +407,13 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   int officers = 5000, cases = 100000, runs = 3;
   unsigned threads = 2;
-  std::string keep, pragmas, only;
+  std::string keep, pragmas, only, pg_url;
   bool reuse = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--pragmas")) pragmas = argv[i + 1];
     if (!std::strcmp(argv[i], "--only")) only = "," + std::string(argv[i + 1]) + ",";
     if (!std::strcmp(argv[i], "--reuse")) reuse = std::atoi(argv[i + 1]) != 0;
+    if (!std::strcmp(argv[i], "--db")) pg_url = argv[i + 1];
     if (!std::strcmp(argv[i], "--officers")) officers = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--cases")) cases = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--runs")) runs = std::max(1, std::atoi(argv[i + 1]));
@@ -415,9 +423,12 @@ int main(int argc, char** argv) {
   const auto dir = keep.empty() ? std::filesystem::temp_directory_path() / ("fazhi_scoring_bench_" + std::to_string(::getpid()))
                                 : std::filesystem::path(keep);
   std::filesystem::create_directories(dir);
-  const std::string url = "sqlite:" + (dir / "bench.db").string();
-  reuse = reuse && !keep.empty() && std::filesystem::exists(dir / "bench.db");
-  if (!reuse) std::filesystem::remove(dir / "bench.db");
+  const bool postgres = pg_url.starts_with("postgres");
+  const std::string url = postgres ? pg_url : "sqlite:" + (dir / "bench.db").string();
+  if (!postgres) {
+    reuse = reuse && !keep.empty() && std::filesystem::exists(dir / "bench.db");
+    if (!reuse) std::filesystem::remove(dir / "bench.db");
+  }
   auto wants = [&](const char* phase) {
     return only.empty() || only.find("," + std::string(phase) + ",") != std::string::npos;
   };
@@ -433,19 +444,28 @@ int main(int argc, char** argv) {
     return 1;
   }
   const MonthKey month{2023, 7};
+  if (postgres && reuse)  // only a database that holds the city
+    reuse = db.Read([](soci::session& sql) {
+      long long n = 0;
+      sql << "SELECT COUNT(*) FROM units WHERE level = 'bureau'", soci::into(n);
+      return n > 0;
+    });
   Generated g;
   const double gen = reuse ? 0.0 : Time([&] { g = Generate(db, officers, cases, month); });
   if (reuse) g = Counts(db);
   std::printf("scoring_bench: %lld officers, %lld cases, %lld events, %lld violations, %lld findings, %lld 督办 "
-              "in %d bureaus (generated in %.1f s, SQLite %s)\n",
+              "in %d bureaus (generated in %.1f s, %s %s)\n",
               static_cast<long long>(g.officers), static_cast<long long>(g.cases), static_cast<long long>(g.events),
               static_cast<long long>(g.violations), static_cast<long long>(g.findings), static_cast<long long>(g.orders),
-              kBureaus, gen, url.c_str());
+              kBureaus, gen, postgres ? "PostgreSQL" : "SQLite", postgres ? "(--db)" : url.c_str());
 
   ApplyPragmas(db, pragmas, pool);
   if (!pragmas.empty()) std::printf("PRAGMAs on each of the %u connections: %s\n", pool, pragmas.c_str());
   ManualClock clock(LocalMidnight(CivilDate{2023, 8, 2}) + 9 * 3600);
-  ScoringService svc(db, clock);
+  // The sources the App collects from the cases and oversight modules (kit::Module::AddLedgerSources).
+  const LedgerSources sources = {cases::MakeCaseStageSource(), oversight::MakeViolationSource(),
+                                 oversight::MakeReviewFindingSource(), oversight::MakeOrderOverdueSource()};
+  ScoringService svc(db, clock, sources);
   const auth::Principal system = SystemPrincipal();
   for (auto b : g.bureaus) {
     if (reuse) break;  // the schemes are in the database already
@@ -478,7 +498,7 @@ int main(int argc, char** argv) {
       db.Read([&](soci::session& sql) {
         for (std::size_t i = 0; i < g.bureaus.size(); ++i) {
           MonthScope s = MakeMonthScope(g.bureaus[i], month, clock.Now());
-          for (auto& src : DefaultSources(sql)) (void)src->Collect(sql, s, facts[i]);
+          for (const auto& src : sources) (void)src->Collect(sql, s, facts[i]);
         }
         return 0;
       });

@@ -15,6 +15,7 @@ class CasesModule final : public kit::Module {
   void RegisterRoutes(http::Router& router) override;
   // The demo year's incidents, cases and events, evaluated by the hooks (oversight) when set.
   Result<std::vector<std::string>> GenerateDemo(const kit::DemoOptions& options) override;
+  void AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) override;  // case_points.cpp
 
   CaseService& service() { return service_; }
 

@@ -18,6 +18,7 @@
 #include "db/database.h"
 #include "http/router.h"
 #include "jobs/job_runner.h"
+#include "points/ledger_source.h"
 
 namespace fazhi::kit {
 
@@ -67,6 +68,10 @@ class Module {
     (void)options;
     return std::vector<std::string>{};
   }
+  // Adds the module's points-ledger sources (积分来源, points/ledger_source.h): one per kind of fact
+  // the module owns that earns or costs officers points. Called once, after Init, by the scoring
+  // module, which owns them from then on; a source keeps no state and is used from many threads.
+  virtual void AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) { (void)out; }
   // Background work of `serve` (sweeps, timers): started once the server listens, stopped before
   // it exits.
   virtual void StartBackground() {}

@@ -22,6 +22,7 @@ class OversightModule final : public kit::Module {
   // registers the order sources (the sweep then notifies overdue 督办 too).
   Result<void> Init(kit::ModuleSet& modules) override;
   void RegisterRoutes(http::Router& router) override;
+  void AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) override;  // oversight_points.cpp
   // The periodic sweep (kit::Settings::sweep_interval_seconds; 0 = none).
   void StartBackground() override;
   void StopBackground() override;

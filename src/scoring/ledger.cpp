@@ -15,6 +15,9 @@
 
 namespace fazhi::scoring {
 
+using points::FactOfficer;
+using points::RawFact;
+
 namespace {
 
 // a / b rounded half away from zero (b > 0).
@@ -261,50 +264,52 @@ nlohmann::json OptInt(const std::optional<int>& v) { return v ? nlohmann::json(*
 
 }  // namespace
 
-Ledger BuildLedger(const Scheme& scheme, int scheme_version, std::vector<RawFact> facts) {
-  Ledger l;
-  l.scheme_version = scheme_version;
-  l.lead_percent = scheme.lead_percent;
-  l.assist_percent = scheme.assist_percent;
-  // Input order must not matter: sort each fact's officers, and visit the facts in canonical order.
+namespace {
+
+// Input order must not matter: each fact's officers sorted by person id; a person listed twice
+// keeps the first (lead) role.
+void NormalizeOfficers(std::vector<RawFact>& facts) {
   for (auto& f : facts) {
     std::sort(f.officers.begin(), f.officers.end(), [](const FactOfficer& a, const FactOfficer& b) {
       return std::make_pair(a.person_id, !a.lead) < std::make_pair(b.person_id, !b.lead);
     });
-    // A person listed twice keeps the first (lead) role.
     f.officers.erase(std::unique(f.officers.begin(), f.officers.end(),
                                  [](const FactOfficer& a, const FactOfficer& b) { return a.person_id == b.person_id; }),
                      f.officers.end());
   }
-  // Sort small keys, not the facts (each holds several strings): object id, then the act's rank
-  // among the month's distinct act names (the same order as comparing the names), then the rest.
+}
+
+// A fact's place in the canonical order: object id, then the act's rank among the month's
+// distinct act names (the same order as comparing the names), then the fact's index.
+struct FactKey {
+  std::int64_t object_id;
+  std::uint32_t act;
+  std::uint32_t index;
+};
+
+// The facts in canonical order (object id, act, object type, case, time, variant, rule). Sorts
+// small keys, not the facts (each holds several strings). Fills `act_of` (FindAct per fact) and
+// `base_of` (act rank → stage/bonus points), looking each distinct act name up once.
+std::vector<FactKey> CanonicalOrder(const std::vector<RawFact>& facts, const Scheme& scheme,
+                                    std::vector<const ActInfo*>& act_of, std::vector<Centi>& base_of) {
   std::map<std::string_view, std::uint32_t> act_rank;
   for (const auto& f : facts) act_rank.emplace(f.act, 0);
   std::uint32_t next_rank = 0;
   for (auto& [name, rank] : act_rank) rank = next_rank++;
-  struct FactKey {
-    std::int64_t object_id;
-    std::uint32_t act;
-    std::uint32_t index;
-  };
   std::vector<FactKey> order(facts.size());
-  l.act.resize(facts.size());
-  std::vector<Centi> base_of;  // act rank → stage/bonus points
-  {
-    // FindAct and the scheme's points once per distinct name.
-    std::vector<const ActInfo*> info_of(act_rank.size());
-    base_of.resize(act_rank.size());
-    for (const auto& [name, rank] : act_rank) {
-      info_of[rank] = FindAct(name);
-      const ActInfo* info = info_of[rank];
-      if (info && info->kind != ActKind::kDeduction)
-        base_of[rank] = info->kind == ActKind::kStage ? scheme.StagePoints(name) : scheme.BonusPoints(name);
-    }
-    for (std::uint32_t i = 0; i < order.size(); ++i) {
-      const std::uint32_t rank = act_rank.find(facts[i].act)->second;
-      order[i] = {facts[i].object_id, rank, i};
-      l.act[i] = info_of[rank];
-    }
+  act_of.resize(facts.size());
+  std::vector<const ActInfo*> info_of(act_rank.size());
+  base_of.assign(act_rank.size(), 0);
+  for (const auto& [name, rank] : act_rank) {
+    info_of[rank] = FindAct(name);
+    const ActInfo* info = info_of[rank];
+    if (info && info->kind != ActKind::kDeduction)
+      base_of[rank] = info->kind == ActKind::kStage ? scheme.StagePoints(name) : scheme.BonusPoints(name);
+  }
+  for (std::uint32_t i = 0; i < order.size(); ++i) {
+    const std::uint32_t rank = act_rank.find(facts[i].act)->second;
+    order[i] = {facts[i].object_id, rank, i};
+    act_of[i] = info_of[rank];
   }
   std::sort(order.begin(), order.end(), [&](const FactKey& x, const FactKey& y) {
     if (x.object_id != y.object_id) return x.object_id < y.object_id;
@@ -314,79 +319,83 @@ Ledger BuildLedger(const Scheme& scheme, int scheme_version, std::vector<RawFact
     return std::tie(a.object_type, a.case_id, a.at, a.variant, a.rule_id) <
            std::tie(b.object_type, b.case_id, b.at, b.variant, b.rule_id);
   });
+  return order;
+}
 
+// The rows of every fact, in canonical fact order: stage and bonus points split among the
+// officers, deductions charged to each of them. Facts without officers or points give none.
+std::vector<LedgerRow> FactRows(const std::vector<FactKey>& order, const std::vector<RawFact>& facts,
+                                const std::vector<const ActInfo*>& act_of, const std::vector<Centi>& base_of,
+                                const Scheme& scheme) {
   std::vector<LedgerRow> out;
   out.reserve(facts.size() * 2);
   std::vector<std::int64_t> people;
   std::unordered_map<std::string_view, int> weight_of;  // category weights, looked up once per category
   for (const FactKey& key : order) {
-    const std::uint32_t fi = key.index;
-    const RawFact& f = facts[fi];
-    const ActInfo* info = l.act[fi];
+    const RawFact& f = facts[key.index];
+    const ActInfo* info = act_of[key.index];
     if (!info || f.officers.empty()) continue;
     LedgerRow row;
-    row.fact = fi;
-    switch (info->kind) {
-      case ActKind::kStage:
-      case ActKind::kBonus: {
-        const bool stage = info->kind == ActKind::kStage;
-        const Centi base = base_of[key.act];
-        if (base == 0) break;
-        int weight = 100;
-        if (stage) {
-          auto [w, fresh] = weight_of.try_emplace(f.case_category, 0);
-          if (fresh) w->second = scheme.WeightFor(f.case_category);
-          weight = w->second;
-        }
-        row.kind = RowKind::kShare;
-        row.a = base;
-        row.b = weight;
-        Split(DivRound(base * weight, 100), f.officers, scheme, row, people, out);
-        break;
+    row.fact = key.index;
+    if (info->kind == ActKind::kDeduction) {
+      const Centi d = DeductionFor(scheme, f, row.basis);
+      if (d == 0) continue;
+      row.kind = RowKind::kDeduction;
+      row.a = d;
+      row.points = -d;
+      for (const auto& o : f.officers) {
+        row.person_id = o.person_id;
+        out.push_back(row);
       }
-      case ActKind::kDeduction: {
-        const Centi d = DeductionFor(scheme, f, row.basis);
-        if (d == 0) break;
-        row.kind = RowKind::kDeduction;
-        row.a = d;
-        row.points = -d;
-        for (const auto& o : f.officers) {
-          row.person_id = o.person_id;
-          out.push_back(row);
-        }
-        break;
-      }
+      continue;
     }
+    const Centi base = base_of[key.act];
+    if (base == 0) continue;
+    int weight = 100;
+    if (info->kind == ActKind::kStage) {
+      auto [w, fresh] = weight_of.try_emplace(f.case_category, 0);
+      if (fresh) w->second = scheme.WeightFor(f.case_category);
+      weight = w->second;
+    }
+    row.kind = RowKind::kShare;
+    row.a = base;
+    row.b = weight;
+    Split(DivRound(base * weight, 100), f.officers, scheme, row, people, out);
   }
+  return out;
+}
 
-  // Monthly caps per officer, as visible entries.
-  if (scheme.cap_positive || scheme.cap_negative) {
-    std::map<std::int64_t, std::pair<Centi, Centi>> sums;  // person → (positive, deducted)
-    for (const auto& e : out) {
-      auto& s = sums[e.person_id];
-      (e.points > 0 ? s.first : s.second) += e.points > 0 ? e.points : -e.points;
+// Monthly caps per officer, as visible rows appended after the computed ones.
+void AddCaps(const Scheme& scheme, std::vector<LedgerRow>& out) {
+  if (!scheme.cap_positive && !scheme.cap_negative) return;
+  std::map<std::int64_t, std::pair<Centi, Centi>> sums;  // person → (positive, deducted)
+  for (const auto& e : out) {
+    auto& s = sums[e.person_id];
+    (e.points > 0 ? s.first : s.second) += e.points > 0 ? e.points : -e.points;
+  }
+  for (const auto& [person, s] : sums) {
+    LedgerRow cap;
+    cap.person_id = person;
+    if (scheme.cap_positive && s.first > *scheme.cap_positive) {
+      cap.kind = RowKind::kCapPositive;
+      cap.points = -(s.first - *scheme.cap_positive);
+      cap.a = s.first;
+      cap.b = *scheme.cap_positive;
+      out.push_back(cap);
     }
-    for (const auto& [person, s] : sums) {
-      LedgerRow cap;
-      cap.person_id = person;
-      if (scheme.cap_positive && s.first > *scheme.cap_positive) {
-        cap.kind = RowKind::kCapPositive;
-        cap.points = -(s.first - *scheme.cap_positive);
-        cap.a = s.first;
-        cap.b = *scheme.cap_positive;
-        out.push_back(cap);
-      }
-      if (scheme.cap_negative && s.second > *scheme.cap_negative) {
-        cap.kind = RowKind::kCapNegative;
-        cap.points = s.second - *scheme.cap_negative;
-        cap.a = s.second;
-        cap.b = *scheme.cap_negative;
-        out.push_back(cap);
-      }
+    if (scheme.cap_negative && s.second > *scheme.cap_negative) {
+      cap.kind = RowKind::kCapNegative;
+      cap.points = s.second - *scheme.cap_negative;
+      cap.a = s.second;
+      cap.b = *scheme.cap_negative;
+      out.push_back(cap);
     }
   }
-  // Final order: by officer, computed entries before caps, then the (already canonical) fact order.
-  // Caps were appended after every computed row, so a stable counting sort by officer gives it.
+}
+
+// Final order: by officer, computed rows before caps, then the (already canonical) fact order.
+// Caps were appended after every computed row, so a stable counting sort by officer gives it.
+std::vector<LedgerRow> ByOfficer(const std::vector<LedgerRow>& out) {
   std::unordered_map<std::int64_t, std::uint32_t> slot;  // person → dense index
   for (const auto& r : out) slot.emplace(r.person_id, 0);
   std::vector<std::int64_t> persons;
@@ -401,113 +410,135 @@ Ledger BuildLedger(const Scheme& scheme, int scheme_version, std::vector<RawFact
     ++start[row_slot[i] + 1];
   }
   for (std::size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
-  l.rows.resize(out.size());
-  for (std::size_t i = 0; i < out.size(); ++i) l.rows[start[row_slot[i]]++] = out[i];
+  std::vector<LedgerRow> rows(out.size());
+  for (std::size_t i = 0; i < out.size(); ++i) rows[start[row_slot[i]]++] = out[i];
+  return rows;
+}
+
+}  // namespace
+
+Ledger BuildLedger(const Scheme& scheme, int scheme_version, std::vector<RawFact> facts) {
+  Ledger l;
+  l.scheme_version = scheme_version;
+  l.lead_percent = scheme.lead_percent;
+  l.assist_percent = scheme.assist_percent;
+  NormalizeOfficers(facts);
+  std::vector<Centi> base_of;  // act rank → stage/bonus points
+  const std::vector<FactKey> order = CanonicalOrder(facts, scheme, l.act, base_of);
+  std::vector<LedgerRow> out = FactRows(order, facts, l.act, base_of, scheme);
+  AddCaps(scheme, out);
+  l.rows = ByOfficer(out);
   l.facts = std::move(facts);
   return l;
 }
 
 namespace {
 
+// "立案：案件 …；基础 2 分 × 类别系数 1.5（…）= 3 分，主办 70% ÷ 2 人，得 1.05 分".
+template <typename Out>
+void WriteShareReason(const Ledger& l, const LedgerRow& r, Out& out) {
+  const RawFact& f = l.facts[r.fact];
+  const Centi base = r.a;
+  const int weight = static_cast<int>(r.b);
+  out.Lit(l.act[r.fact]->name_zh);
+  out.Lit("：");
+  WriteCaseText(out, f);
+  out.Lit("；基础 ");
+  WritePoints(out, base);
+  out.Lit(" 分");
+  if (weight != 100) {
+    out.Lit(" × 类别系数 ");
+    WritePoints(out, weight);
+    out.Lit("（");
+    out.Text(f.case_category);
+    out.Lit("）= ");
+    WritePoints(out, DivRound(base * weight, 100));
+    out.Lit(" 分");
+  }
+  out.Lit("，");
+  switch (r.label) {
+    case ShareLabel::kLeadAlone: out.Lit("主办（无协办，独得）"); break;
+    case ShareLabel::kLeads: out.Lit("主办"); break;
+    case ShareLabel::kAssistsOnly: out.Lit("协办（无主办）"); break;
+    case ShareLabel::kLeadPercent:
+      out.Lit("主办 ");
+      out.Int(l.lead_percent);
+      out.Lit("%");
+      break;
+    case ShareLabel::kAssistPercent:
+      out.Lit("协办 ");
+      out.Int(l.assist_percent);
+      out.Lit("%");
+      break;
+  }
+  if (r.share_count > 1) {
+    out.Lit(" ÷ ");
+    out.Int(r.share_count);
+    out.Lit(" 人");
+  }
+  out.Lit("，得 ");
+  WritePoints(out, r.points);
+  out.Lit(" 分");
+}
+
+// "执法监督违规（按规则 …）扣 6 分：…；案件 …".
+template <typename Out>
+void WriteDeductionReason(const Ledger& l, const LedgerRow& r, Out& out) {
+  const RawFact& f = l.facts[r.fact];
+  out.Lit(l.act[r.fact]->name_zh);
+  switch (r.basis) {
+    case DeductionBasis::kNone: break;
+    case DeductionBasis::kRule:
+      out.Lit("（按规则 ");
+      out.Text(f.rule_id);
+      out.Lit("）");
+      break;
+    case DeductionBasis::kSeverity:
+      out.Lit("（");
+      out.Lit(SeverityName(f.variant == "serious" ? "serious" : "normal"));
+      out.Lit("）");
+      break;
+    case DeductionBasis::kFindingCategory:
+      out.Lit("（");
+      out.Lit(FindingCategoryName(f.variant));
+      out.Lit("）");
+      break;
+  }
+  out.Lit("扣 ");
+  WritePoints(out, r.a);
+  out.Lit(" 分");
+  if (!f.note.empty()) {
+    out.Lit("：");
+    out.Text(f.note);
+  }
+  if (f.case_id != 0) {
+    out.Lit("；");
+    WriteCaseText(out, f);
+  }
+}
+
+// "本月加分 160 分超过月加分上限 150 分，超出的 10 分不计".
+template <typename Out>
+void WriteCapReason(const LedgerRow& r, Out& out) {
+  const bool positive = r.kind == RowKind::kCapPositive;
+  out.Lit(positive ? "本月加分 " : "本月扣分 ");
+  WritePoints(out, r.a);
+  out.Lit(positive ? " 分超过月加分上限 " : " 分超过月扣分上限 ");
+  WritePoints(out, r.b);
+  out.Lit(" 分，超出的 ");
+  WritePoints(out, r.a - r.b);
+  out.Lit(positive ? " 分不计" : " 分不扣");
+}
+
 // The reason text of row `i` (the same words ComputeLedger always wrote).
 template <typename Out>
 void WriteReason(const Ledger& l, std::size_t i, Out& out) {
   const LedgerRow& r = l.rows[i];
-  const auto& facts = l.facts;
-  const auto& act = l.act;
   switch (r.kind) {
-    case RowKind::kShare: {
-      const RawFact& f = facts[r.fact];
-      const Centi base = r.a;
-      const int weight = static_cast<int>(r.b);
-      const Centi total = DivRound(base * weight, 100);
-      out.Lit(act[r.fact]->name_zh);
-      out.Lit("：");
-      WriteCaseText(out, f);
-      out.Lit("；基础 ");
-      WritePoints(out, base);
-      out.Lit(" 分");
-      if (weight != 100) {
-        out.Lit(" × 类别系数 ");
-        WritePoints(out, weight);
-        out.Lit("（");
-        out.Text(f.case_category);
-        out.Lit("）= ");
-        WritePoints(out, total);
-        out.Lit(" 分");
-      }
-      out.Lit("，");
-      switch (r.label) {
-        case ShareLabel::kLeadAlone: out.Lit("主办（无协办，独得）"); break;
-        case ShareLabel::kLeads: out.Lit("主办"); break;
-        case ShareLabel::kAssistsOnly: out.Lit("协办（无主办）"); break;
-        case ShareLabel::kLeadPercent:
-          out.Lit("主办 ");
-          out.Int(l.lead_percent);
-          out.Lit("%");
-          break;
-        case ShareLabel::kAssistPercent:
-          out.Lit("协办 ");
-          out.Int(l.assist_percent);
-          out.Lit("%");
-          break;
-      }
-      if (r.share_count > 1) {
-        out.Lit(" ÷ ");
-        out.Int(r.share_count);
-        out.Lit(" 人");
-      }
-      out.Lit("，得 ");
-      WritePoints(out, r.points);
-      out.Lit(" 分");
-      break;
-    }
-    case RowKind::kDeduction: {
-      const RawFact& f = facts[r.fact];
-      out.Lit(act[r.fact]->name_zh);
-      switch (r.basis) {
-        case DeductionBasis::kNone: break;
-        case DeductionBasis::kRule:
-          out.Lit("（按规则 ");
-          out.Text(f.rule_id);
-          out.Lit("）");
-          break;
-        case DeductionBasis::kSeverity:
-          out.Lit("（");
-          out.Lit(SeverityName(f.variant == "serious" ? "serious" : "normal"));
-          out.Lit("）");
-          break;
-        case DeductionBasis::kFindingCategory:
-          out.Lit("（");
-          out.Lit(FindingCategoryName(f.variant));
-          out.Lit("）");
-          break;
-      }
-      out.Lit("扣 ");
-      WritePoints(out, r.a);
-      out.Lit(" 分");
-      if (!f.note.empty()) {
-        out.Lit("：");
-        out.Text(f.note);
-      }
-      if (f.case_id != 0) {
-        out.Lit("；");
-        WriteCaseText(out, f);
-      }
-      break;
-    }
+    case RowKind::kShare: WriteShareReason(l, r, out); break;
+    case RowKind::kDeduction: WriteDeductionReason(l, r, out); break;
     case RowKind::kCapPositive:
-    case RowKind::kCapNegative: {
-      const bool positive = r.kind == RowKind::kCapPositive;
-      out.Lit(positive ? "本月加分 " : "本月扣分 ");
-      WritePoints(out, r.a);
-      out.Lit(positive ? " 分超过月加分上限 " : " 分超过月扣分上限 ");
-      WritePoints(out, r.b);
-      out.Lit(" 分，超出的 ");
-      WritePoints(out, r.a - r.b);
-      out.Lit(positive ? " 分不计" : " 分不扣");
-      break;
-    }
+    case RowKind::kCapNegative: WriteCapReason(r, out); break;
   }
 }
 
@@ -677,14 +708,13 @@ void SerializeLedger(const Ledger& ledger, const std::function<void(std::string_
 
 namespace {
 
-// BuildRankings over Entry or LedgerRow (person_id, unit_id and points are all it reads).
+// Every active person of the directory (0 points if no entry) and anyone with entries, with
+// totals, names and units; not yet ordered. `members` gets the head count per unit.
 template <typename Rows>
-Rankings RankingsOf(const Rows& entries, const std::vector<PersonInfo>& people, const std::vector<UnitInfo>& units,
-                    bool per_capita_police_only, const Rankings* previous) {
-  std::unordered_map<std::int64_t, const UnitInfo*> unit_by_id;
-  for (const auto& u : units) unit_by_id[u.id] = &u;
+std::vector<OfficerTotal> OfficerTotals(const Rows& entries, const std::vector<PersonInfo>& people,
+                                        const std::unordered_map<std::int64_t, const UnitInfo*>& unit_by_id,
+                                        bool per_capita_police_only, std::unordered_map<std::int64_t, int>& members) {
   std::map<std::int64_t, OfficerTotal> by_person;
-  std::unordered_map<std::int64_t, int> members;
   for (const auto& p : people) {
     if (!p.active) continue;
     OfficerTotal& o = by_person[p.id];
@@ -701,8 +731,8 @@ Rankings RankingsOf(const Rows& entries, const std::vector<PersonInfo>& people, 
   }
   std::unordered_map<std::int64_t, const PersonInfo*> person_by_id;
   for (const auto& p : people) person_by_id[p.id] = &p;
-  Rankings r;
-  r.officers.reserve(by_person.size());
+  std::vector<OfficerTotal> out;
+  out.reserve(by_person.size());
   for (auto& [id, o] : by_person) {
     if (auto it = person_by_id.find(id); it != person_by_id.end()) {
       o.name = it->second->name;
@@ -715,17 +745,22 @@ Rankings RankingsOf(const Rows& entries, const std::vector<PersonInfo>& people, 
       o.unit_name = it->second->name;
       o.unit_path = it->second->path;
     }
-    r.officers.push_back(std::move(o));
+    out.push_back(std::move(o));
   }
-  std::sort(r.officers.begin(), r.officers.end(), [](const OfficerTotal& a, const OfficerTotal& b) {
+  return out;
+}
+
+// Orders officers by total (then person id) and gives competition ranks in the bureau and the unit.
+void RankOfficers(std::vector<OfficerTotal>& officers) {
+  std::sort(officers.begin(), officers.end(), [](const OfficerTotal& a, const OfficerTotal& b) {
     return a.total != b.total ? a.total > b.total : a.person_id < b.person_id;
   });
   std::unordered_map<std::int64_t, std::pair<int, Centi>> unit_seen;  // unit → (count so far, last total)
   std::unordered_map<std::int64_t, int> unit_rank;
-  for (std::size_t i = 0; i < r.officers.size(); ++i) {
-    OfficerTotal& o = r.officers[i];
-    o.rank_bureau = (i > 0 && r.officers[i - 1].total == o.total) ? r.officers[i - 1].rank_bureau
-                                                                  : static_cast<int>(i) + 1;
+  for (std::size_t i = 0; i < officers.size(); ++i) {
+    OfficerTotal& o = officers[i];
+    o.rank_bureau =
+        (i > 0 && officers[i - 1].total == o.total) ? officers[i - 1].rank_bureau : static_cast<int>(i) + 1;
     auto& [count, last] = unit_seen[o.unit_id];
     ++count;
     if (count > 1 && last == o.total)
@@ -735,13 +770,19 @@ Rankings RankingsOf(const Rows& entries, const std::vector<PersonInfo>& people, 
     unit_rank[o.unit_id] = o.rank_unit;
     last = o.total;
   }
+}
 
+// Units with members or entries: totals, per-capita, ranks (per-capita, then total, then id).
+std::vector<UnitTotal> UnitTotals(const std::vector<OfficerTotal>& officers,
+                                  const std::unordered_map<std::int64_t, int>& members,
+                                  const std::unordered_map<std::int64_t, const UnitInfo*>& unit_by_id) {
   std::map<std::int64_t, UnitTotal> by_unit;
   for (const auto& [uid, n] : members) by_unit[uid].members = n;
-  for (const auto& o : r.officers) {
+  for (const auto& o : officers) {
     if (o.entries == 0 && !members.contains(o.unit_id)) continue;
     by_unit[o.unit_id].total += o.total;
   }
+  std::vector<UnitTotal> out;
   for (auto& [uid, u] : by_unit) {
     u.unit_id = uid;
     if (auto it = unit_by_id.find(uid); it != unit_by_id.end()) {
@@ -749,34 +790,50 @@ Rankings RankingsOf(const Rows& entries, const std::vector<PersonInfo>& people, 
       u.path = it->second->path;
     }
     u.per_capita = u.members > 0 ? DivRound(u.total, u.members) : 0;
-    r.units.push_back(u);
+    out.push_back(u);
   }
-  std::sort(r.units.begin(), r.units.end(), [](const UnitTotal& a, const UnitTotal& b) {
+  std::sort(out.begin(), out.end(), [](const UnitTotal& a, const UnitTotal& b) {
     if (a.per_capita != b.per_capita) return a.per_capita > b.per_capita;
     if (a.total != b.total) return a.total > b.total;
     return a.unit_id < b.unit_id;
   });
-  for (std::size_t i = 0; i < r.units.size(); ++i) {
-    UnitTotal& u = r.units[i];
-    const bool tie = i > 0 && r.units[i - 1].per_capita == u.per_capita && r.units[i - 1].total == u.total;
-    u.rank = tie ? r.units[i - 1].rank : static_cast<int>(i) + 1;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    UnitTotal& u = out[i];
+    const bool tie = i > 0 && out[i - 1].per_capita == u.per_capita && out[i - 1].total == u.total;
+    u.rank = tie ? out[i - 1].rank : static_cast<int>(i) + 1;
   }
+  return out;
+}
 
-  if (previous) {
-    std::unordered_map<std::int64_t, int> prev_officer, prev_unit;
-    for (const auto& o : previous->officers) prev_officer[o.person_id] = o.rank_bureau;
-    for (const auto& u : previous->units) prev_unit[u.unit_id] = u.rank;
-    for (auto& o : r.officers)
-      if (auto it = prev_officer.find(o.person_id); it != prev_officer.end()) {
-        o.prev_rank_bureau = it->second;
-        o.movement = it->second - o.rank_bureau;
-      }
-    for (auto& u : r.units)
-      if (auto it = prev_unit.find(u.unit_id); it != prev_unit.end()) {
-        u.prev_rank = it->second;
-        u.movement = it->second - u.rank;
-      }
-  }
+// Last month's ranks and the movement since.
+void ApplyPrevious(Rankings& r, const Rankings& previous) {
+  std::unordered_map<std::int64_t, int> prev_officer, prev_unit;
+  for (const auto& o : previous.officers) prev_officer[o.person_id] = o.rank_bureau;
+  for (const auto& u : previous.units) prev_unit[u.unit_id] = u.rank;
+  for (auto& o : r.officers)
+    if (auto it = prev_officer.find(o.person_id); it != prev_officer.end()) {
+      o.prev_rank_bureau = it->second;
+      o.movement = it->second - o.rank_bureau;
+    }
+  for (auto& u : r.units)
+    if (auto it = prev_unit.find(u.unit_id); it != prev_unit.end()) {
+      u.prev_rank = it->second;
+      u.movement = it->second - u.rank;
+    }
+}
+
+// BuildRankings over Entry or LedgerRow (person_id, unit_id and points are all it reads).
+template <typename Rows>
+Rankings RankingsOf(const Rows& entries, const std::vector<PersonInfo>& people, const std::vector<UnitInfo>& units,
+                    bool per_capita_police_only, const Rankings* previous) {
+  std::unordered_map<std::int64_t, const UnitInfo*> unit_by_id;
+  for (const auto& u : units) unit_by_id[u.id] = &u;
+  std::unordered_map<std::int64_t, int> members;
+  Rankings r;
+  r.officers = OfficerTotals(entries, people, unit_by_id, per_capita_police_only, members);
+  RankOfficers(r.officers);
+  r.units = UnitTotals(r.officers, members, unit_by_id);
+  if (previous) ApplyPrevious(r, *previous);
   return r;
 }
 

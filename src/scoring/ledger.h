@@ -1,5 +1,5 @@
-// The points ledger (积分台账): facts collected from case data + a scheme → ledger entries, and the
-// rankings derived from entries. Pure functions (STYLE §2): no SQL, no HTTP, no clock — the same
+// The points ledger (积分台账): facts collected by the modules' ledger sources (points::RawFact,
+// points/ledger_source.h) + a scheme → ledger entries, and the rankings derived from entries. Pure functions (STYLE §2): no SQL, no HTTP, no clock — the same
 // inputs give the same output byte for byte, so the server, the CLI, the demo and the tests share it.
 #pragma once
 
@@ -14,32 +14,10 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
+#include "points/ledger_source.h"
 #include "scoring/scheme.h"
 
 namespace fazhi::scoring {
-
-// One officer attached to a fact: for stage and bonus facts the case's 主办 and 协办, for quality
-// facts the responsible officer.
-struct FactOfficer {
-  std::int64_t person_id = 0;
-  bool lead = false;
-  friend bool operator==(const FactOfficer&, const FactOfficer&) = default;
-};
-
-// Something that happened in a month and may earn or cost points, as a ledger source reads it.
-struct RawFact {
-  std::string act;          // an ActInfo key: "accept_case", "violation", "review_finding", …
-  std::string variant;      // violation: severity; review_finding: category; else empty
-  std::string rule_id;      // violation: the supervision rule id
-  std::string object_type;  // what the entry links to: "case", "violation", "review_finding", "supervision_order", …
-  std::int64_t object_id = 0;
-  std::int64_t case_id = 0;     // 0 = not about a case
-  std::string case_label;       // 案件编号 and title, for the reason text
-  std::string case_category;    // cases.category (打击类别), for the weight
-  EpochSeconds at = 0;          // when it happened (its month is the ledger month)
-  std::vector<FactOfficer> officers;
-  std::string note;             // short 中文 detail for the reason (rule message, finding text …)
-};
 
 // One line of the ledger. `points` in centi-points.
 struct Entry {
@@ -69,7 +47,7 @@ struct Entry {
 //   - Bonus facts: as stages, without the weight.
 //   - Deduction facts: the full deduction to each responsible officer.
 // Facts without officers are skipped. `scheme_version` is stamped on every entry.
-std::vector<Entry> ComputeLedger(const Scheme& scheme, int scheme_version, std::vector<RawFact> facts);
+std::vector<Entry> ComputeLedger(const Scheme& scheme, int scheme_version, std::vector<points::RawFact> facts);
 
 // The same computation in compact form, what the service uses: one small row per entry that
 // refers to its fact, and the reason text written only when it is needed (hashing, storing,
@@ -96,7 +74,7 @@ struct LedgerRow {
 };
 
 struct Ledger {
-  std::vector<RawFact> facts;       // as given (officers sorted and de-duplicated); rows refer to them
+  std::vector<points::RawFact> facts;  // as given (officers sorted and de-duplicated); rows refer to them
   std::vector<const ActInfo*> act;  // FindAct of each fact (nullptr: unknown act, no rows)
   std::vector<LedgerRow> rows;      // in ledger order (as ComputeLedger's entries)
   int scheme_version = 0;
@@ -109,7 +87,7 @@ struct Ledger {
   // Appends the reason text of row `i` to `out`.
   void AppendReason(std::size_t i, std::string& out) const;
 };
-Ledger BuildLedger(const Scheme& scheme, int scheme_version, std::vector<RawFact> facts);
+Ledger BuildLedger(const Scheme& scheme, int scheme_version, std::vector<points::RawFact> facts);
 
 // Canonical text of a ledger (one JSON object per line, fixed key order). Equal ledgers give equal
 // text; used for the determinism check and the ledger hash stored with each month.

@@ -203,6 +203,67 @@ int Scheme::WeightFor(std::string_view category) const {
   return it == category_weights.end() ? 100 : it->second;
 }
 
+namespace {
+
+// The "deductions" section: per-act amounts, violations by severity or rule, review findings by
+// category.
+Result<void> ParseDeductions(const nlohmann::json& v, const std::string& field, Scheme& s) {
+  if (auto e = RequireObject(v, field)) return std::unexpected(*e);
+  for (auto p = v.begin(); p != v.end(); ++p) {
+    const std::string f = field + "." + p.key();
+    const ActInfo* act = FindAct(p.key());
+    if (!act || act->kind != ActKind::kDeduction) return UnknownAct(p.key(), f, "deductions");
+    if (p.key() == "violation") {
+      if (auto e = RequireObject(*p, f)) return std::unexpected(*e);
+      for (auto q = p->begin(); q != p->end(); ++q) {
+        const std::string g = f + "." + q.key();
+        if (q.key() == "by_rule") {
+          if (auto e = RequireObject(*q, g)) return std::unexpected(*e);
+          for (auto r = q->begin(); r != q->end(); ++r) {
+            const std::string h = g + "." + r.key();
+            if (!IsKnownRule(r.key()))
+              return Bad("未知的监督规则“" + r.key() + "”（应为规则目录中的编号，如 CRIM-DETAIN-04）", h,
+                         "unknown_act");
+            auto a = Amount(*r, h, 0, kMaxAmount);
+            if (!a) return std::unexpected(a.error());
+            s.violation_rules[r.key()] = *a;
+          }
+        } else if (q.key() == "normal" || q.key() == "serious") {
+          auto a = Amount(*q, g, 0, kMaxAmount);
+          if (!a) return std::unexpected(a.error());
+          s.violation_severity[q.key()] = *a;
+        } else {
+          return Bad("未知的违规严重程度“" + q.key() + "”，只能是 normal（一般）、serious（严重）或 by_rule（按规则）",
+                     g, "unknown_act");
+        }
+      }
+    } else if (p.key() == "review_finding") {
+      if (auto e = RequireObject(*p, f)) return std::unexpected(*e);
+      for (auto q = p->begin(); q != p->end(); ++q) {
+        const std::string g = f + "." + q.key();
+        bool known = false;
+        for (auto c : kFindingCategories) known = known || c == q.key();
+        if (!known)
+          return Bad("未知的审核问题类别“" + q.key() +
+                         "”，只能是 evidence（证据）、procedure（程序）、characterization（定性）",
+                     g, "unknown_act");
+        auto a = Amount(*q, g, 0, kMaxAmount);
+        if (!a) return std::unexpected(a.error());
+        s.finding_categories[q.key()] = *a;
+      }
+    } else {
+      if (p->is_number() && p->get<double>() < 0)
+        return Bad("扣分填写正数（扣几分），“" + f + "”不能为负数", f);
+      auto a = Amount(*p, f, 0, kMaxAmount);
+      if (!a) return std::unexpected(a.error());
+      s.deductions[p.key()] = *a;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<Scheme> ParseScheme(const nlohmann::json& doc) {
   const std::string root = "document";
   if (!doc.is_object()) return Bad("积分方案应为 JSON 对象", root);
@@ -254,57 +315,7 @@ Result<Scheme> ParseScheme(const nlohmann::json& doc) {
         s.category_weights[p.key()] = static_cast<int>(*w);
       }
     } else if (key == "deductions") {
-      if (auto e = RequireObject(v, field)) return std::unexpected(*e);
-      for (auto p = v.begin(); p != v.end(); ++p) {
-        const std::string f = field + "." + p.key();
-        const ActInfo* act = FindAct(p.key());
-        if (!act || act->kind != ActKind::kDeduction) return UnknownAct(p.key(), f, key);
-        if (p.key() == "violation") {
-          if (auto e = RequireObject(*p, f)) return std::unexpected(*e);
-          for (auto q = p->begin(); q != p->end(); ++q) {
-            const std::string g = f + "." + q.key();
-            if (q.key() == "by_rule") {
-              if (auto e = RequireObject(*q, g)) return std::unexpected(*e);
-              for (auto r = q->begin(); r != q->end(); ++r) {
-                const std::string h = g + "." + r.key();
-                if (!IsKnownRule(r.key()))
-                  return Bad("未知的监督规则“" + r.key() + "”（应为规则目录中的编号，如 CRIM-DETAIN-04）", h,
-                             "unknown_act");
-                auto a = Amount(*r, h, 0, kMaxAmount);
-                if (!a) return std::unexpected(a.error());
-                s.violation_rules[r.key()] = *a;
-              }
-            } else if (q.key() == "normal" || q.key() == "serious") {
-              auto a = Amount(*q, g, 0, kMaxAmount);
-              if (!a) return std::unexpected(a.error());
-              s.violation_severity[q.key()] = *a;
-            } else {
-              return Bad("未知的违规严重程度“" + q.key() + "”，只能是 normal（一般）、serious（严重）或 by_rule（按规则）",
-                         g, "unknown_act");
-            }
-          }
-        } else if (p.key() == "review_finding") {
-          if (auto e = RequireObject(*p, f)) return std::unexpected(*e);
-          for (auto q = p->begin(); q != p->end(); ++q) {
-            const std::string g = f + "." + q.key();
-            bool known = false;
-            for (auto c : kFindingCategories) known = known || c == q.key();
-            if (!known)
-              return Bad("未知的审核问题类别“" + q.key() +
-                             "”，只能是 evidence（证据）、procedure（程序）、characterization（定性）",
-                         g, "unknown_act");
-            auto a = Amount(*q, g, 0, kMaxAmount);
-            if (!a) return std::unexpected(a.error());
-            s.finding_categories[q.key()] = *a;
-          }
-        } else {
-          if (p->is_number() && p->get<double>() < 0)
-            return Bad("扣分填写正数（扣几分），“" + f + "”不能为负数", f);
-          auto a = Amount(*p, f, 0, kMaxAmount);
-          if (!a) return std::unexpected(a.error());
-          s.deductions[p.key()] = *a;
-        }
-      }
+      if (auto r = ParseDeductions(v, field, s); !r) return std::unexpected(r.error());
     } else if (key == "caps") {
       if (auto e = RequireObject(v, field)) return std::unexpected(*e);
       for (auto p = v.begin(); p != v.end(); ++p) {
@@ -390,31 +401,6 @@ nlohmann::json DefaultSchemeDocument() {
     "caps": {"monthly_positive": 150, "monthly_negative": 60},
     "per_capita": "police"
   })");
-}
-
-std::string MonthKey::Text() const { return fmt::format("{:04d}-{:02d}", year, month); }
-MonthKey MonthKey::Prev() const { return month == 1 ? MonthKey{year - 1, 12} : MonthKey{year, month - 1}; }
-MonthKey MonthKey::Next() const { return month == 12 ? MonthKey{year + 1, 1} : MonthKey{year, month + 1}; }
-
-std::optional<MonthKey> ParseMonth(std::string_view t) {
-  if (t.size() != 7 || t[4] != '-') return std::nullopt;
-  int y = 0, m = 0;
-  for (int i = 0; i < 4; ++i) {
-    if (t[i] < '0' || t[i] > '9') return std::nullopt;
-    y = y * 10 + (t[i] - '0');
-  }
-  for (int i = 5; i < 7; ++i) {
-    if (t[i] < '0' || t[i] > '9') return std::nullopt;
-    m = m * 10 + (t[i] - '0');
-  }
-  if (y < 2000 || y > 2100 || m < 1 || m > 12) return std::nullopt;
-  return MonthKey{y, m};
-}
-
-Result<MonthKey> RequireMonth(std::string_view text, const std::string& field) {
-  auto m = ParseMonth(text);
-  if (!m) return Invalid("月份“" + std::string(text) + "”格式不对，应为 2023-07", field, "invalid_month");
-  return *m;
 }
 
 }  // namespace fazhi::scoring

@@ -1,6 +1,7 @@
 // Scoring schemes (积分方案) as data: what each act a case reaches is worth, how points are split
 // between 主办 and 协办, case-category weights, quality deductions and bonuses, monthly caps, the
-// objection window. Pure code: parsing and validation only, no database, no clock.
+// objection window. Pure code: parsing and validation only, no database, no clock. (The month a
+// ledger is about, points::MonthKey, lives in points/month.h.)
 //
 // Points are held as integer hundredths (centi-points, "2.5 分" = 250) everywhere, so that the
 // ledger never drifts by floating-point rounding and recomputation is byte-for-byte repeatable.
@@ -37,7 +38,7 @@ struct ActInfo {
   std::string_view key;      // stable identifier used in scheme documents and ledger entries
   std::string_view name_zh;  // 中文 name
   ActKind kind;
-  std::string_view source;   // the ledger source that produces facts for it (sources.h)
+  std::string_view source;   // the ledger source that produces facts for it (points::LedgerSource::id)
   bool wired;                // false: the source belongs to a module not written yet (no facts so far)
 };
 std::span<const ActInfo> Acts();
@@ -99,20 +100,5 @@ nlohmann::json SchemeJson(const Scheme& s);
 
 // The default scheme installed by the demo (试行), in the document format.
 nlohmann::json DefaultSchemeDocument();
-
-// "2023-07" → {2023, 7}; nullopt if malformed (year 2000..2100).
-struct MonthKey {
-  int year = 0;
-  int month = 0;
-  std::string Text() const;  // "2023-07"
-  MonthKey Prev() const;
-  MonthKey Next() const;
-  int Index() const { return year * 12 + (month - 1); }
-  friend bool operator==(const MonthKey&, const MonthKey&) = default;
-  friend auto operator<=>(const MonthKey&, const MonthKey&) = default;
-};
-std::optional<MonthKey> ParseMonth(std::string_view text);
-// Invalid("月份格式应为 2023-07", field) for a malformed month.
-Result<MonthKey> RequireMonth(std::string_view text, const std::string& field);
 
 }  // namespace fazhi::scoring

@@ -22,32 +22,21 @@ constexpr unsigned kPreviewThreads = 2;
 
 }  // namespace
 
-int RunScoreCommand(db::Database& db, const Clock& clock, const ScoreCommandOptions& o, std::ostream& out,
-                    std::ostream& err) {
-  auto mk = RequireMonth(o.month, "--month");
+int RunScoreCommand(ScoringService& svc, const ScoreCommandOptions& o, std::ostream& out, std::ostream& err) {
+  auto mk = points::RequireMonth(o.month, "--month");
   if (!mk) return Report(err, mk.error());
   if (o.format != "json" && o.format != "xlsx") return Report(err, Error{ErrorCode::kInvalidArgument, "--format 只能是 json 或 xlsx", "--format"});
   if (o.format == "xlsx" && o.out.empty()) return Report(err, Error{ErrorCode::kInvalidArgument, "--format xlsx 需要用 --out 指定输出文件", "--out"});
 
-  ScoringService svc(db, clock);
   const auth::Principal who = SystemPrincipal();
-  auto bureaus = svc.BureausFor(o.unit_id);
-  if (!bureaus) return Report(err, bureaus.error());
+  auto targets = svc.TargetsFor(o.unit_id);
+  if (!targets) return Report(err, targets.error());
+  const std::vector<std::int64_t>* bureaus = &targets->bureau_ids;
   if (bureaus->empty()) return Report(err, Error{ErrorCode::kNotFound, "没有找到分局", "--unit"});
   if (o.format == "xlsx" && bureaus->size() > 1)
     return Report(err, Error{ErrorCode::kInvalidArgument, "有多个分局，导出 XLSX 请用 --unit 指定一个分局或单位", "--unit"});
-
   // A team narrows the view to it; a bureau or city unit selects bureaus only.
-  std::optional<std::int64_t> narrow;
-  if (o.unit_id) {
-    std::string level = db.Read([&](soci::session& sql) {
-      long long id = *o.unit_id;
-      std::string l;
-      sql << "SELECT level FROM units WHERE id = :id", soci::use(id), soci::into(l);
-      return l;
-    });
-    if (level == "team") narrow = o.unit_id;
-  }
+  const std::optional<std::int64_t> narrow = targets->team_id;
 
   // Stored months first; the months nobody computed yet are previewed together, bureaus on two
   // threads (independent: each borrows its own session; the CLI's pool holds two).

@@ -7,8 +7,7 @@
 #include <ostream>
 #include <string>
 
-#include "core/clock.h"
-#include "db/database.h"
+#include "scoring/scoring_service.h"
 
 namespace fazhi::scoring {
 
@@ -21,10 +20,10 @@ struct ScoreCommandOptions {
 
 // For each bureau in question: a published or final month is printed as stored (frozen
 // snapshot); a month nobody computed yet is previewed from the current data without storing
-// anything (phase "preview"; several bureaus are previewed on two threads, so `db` should hold at
-// least two connections). Returns 0 on success, 2 on bad input (message on `err`, 中文), 1 on
-// an internal error. JSON: {"month": …, "bureaus": [{month, phase, officers, units}, …]}.
-int RunScoreCommand(db::Database& db, const Clock& clock, const ScoreCommandOptions& o, std::ostream& out,
-                    std::ostream& err);
+// anything (phase "preview"; several bureaus are previewed on two threads, so the service's
+// database should hold at least two connections). Returns 0 on success, 2 on bad input (message
+// on `err`, 中文), 1 on an internal error. JSON: {"month": …, "bureaus": [{month, phase, officers,
+// units}, …]}.
+int RunScoreCommand(ScoringService& svc, const ScoreCommandOptions& o, std::ostream& out, std::ostream& err);
 
 }  // namespace fazhi::scoring

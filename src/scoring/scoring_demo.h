@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "db/database.h"
+#include "scoring/scoring_types.h"
 
 namespace fazhi::scoring {
 
@@ -23,8 +24,10 @@ inline constexpr const char* kDemoSchemeName = "执法办案积分考核实施�
 // Idempotent: a bureau that already has the demo scheme is left alone (already_present when every
 // bureau had it). Each month's steps are timed as they would happen (computed on the 2nd of the
 // next month, published, objections on the 3rd, decided on the 4th, finalised after the window),
-// so the audit trail reads like a real year. `clock` only stamps the scheme creation.
-// Errors: Internal on a database failure; Conflict if a month was already published outside the demo.
-Result<ScoringDemoSummary> GenerateScoringDemo(db::Database& db, const Clock& clock, int year);
+// so the audit trail reads like a real year. `clock` only stamps the scheme creation; `sources`
+// are the ledger sources the months are computed from (ScoringService::sources()).
+// Errors: Conflict if a month was already published outside the demo; database failures throw.
+Result<ScoringDemoSummary> GenerateScoringDemo(db::Database& db, const Clock& clock, int year,
+                                               const LedgerSources& sources);
 
 }  // namespace fazhi::scoring

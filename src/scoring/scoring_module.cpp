@@ -11,10 +11,19 @@
 
 namespace fazhi::scoring {
 
-void ScoringModule::RegisterRoutes(http::Router& router) { scoring::RegisterRoutes(router, service_); }
+Result<void> ScoringModule::Init(kit::ModuleSet& modules) {
+  std::vector<std::unique_ptr<points::LedgerSource>> collected;
+  for (const auto& m : modules.all()) m->AddLedgerSources(collected);
+  LedgerSources sources;
+  for (auto& s : collected) sources.push_back(std::move(s));
+  service_.emplace(services_.db, services_.clock, std::move(sources));
+  return {};
+}
+
+void ScoringModule::RegisterRoutes(http::Router& router) { scoring::RegisterRoutes(router, *service_); }
 
 Result<std::vector<std::string>> ScoringModule::GenerateDemo(const kit::DemoOptions& options) {
-  auto sc = FZ_TRY(GenerateScoringDemo(services_.db, services_.clock, options.year));
+  auto sc = FZ_TRY(GenerateScoringDemo(services_.db, services_.clock, options.year, service_->sources()));
   if (sc.already_present) return std::vector<std::string>{"积分演示数据已存在，未做改动。"};
   return std::vector<std::string>{fmt::format("已计算并公示 {} 个月的执法办案积分：积分明细 {} 条，复核申请 {} 件。",
                                               sc.months, sc.entries, sc.objections)};
@@ -33,7 +42,7 @@ void AddCommands(kit::Commands& c) {
   CLI::App* cmd = c.Add("score", "计算并输出某月执法办案积分（与服务端同一套代码）", [a](kit::ModuleSet& m) {
     ScoreCommandOptions o = a->options;
     if (a->unit > 0) o.unit_id = a->unit;
-    return RunScoreCommand(m.services().db, m.services().clock, o, std::cout, std::cerr);
+    return RunScoreCommand(m.Find<ScoringModule>()->service(), o, std::cout, std::cerr);
   });
   cmd->add_option("--month", a->options.month, "月份，如 2023-07")->required();
   cmd->add_option("--unit", a->unit, "只看某单位（含下级）的编号");

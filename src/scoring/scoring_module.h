@@ -1,6 +1,8 @@
 // 执法办案积分 as the App sees it (kit::Module): schemes, monthly points, publication,
-// objections, rankings and the `score` subcommand.
+// objections, rankings and the `score` subcommand. The one place scoring plugs in.
 #pragma once
+
+#include <optional>
 
 #include "kit/module.h"
 #include "scoring/scoring_service.h"
@@ -9,19 +11,23 @@ namespace fazhi::scoring {
 
 class ScoringModule final : public kit::Module {
  public:
-  explicit ScoringModule(const kit::Services& s) : services_(s), service_(s.db, s.clock) {}
+  explicit ScoringModule(const kit::Services& s) : services_(s) {}
   std::string_view Name() const override { return "scoring"; }
   std::string_view Title() const override { return "执法办案积分"; }
+  // Collects the ledger sources of every module (kit::Module::AddLedgerSources) and builds the
+  // service on them.
+  Result<void> Init(kit::ModuleSet& modules) override;
   void RegisterRoutes(http::Router& router) override;
   Result<std::vector<std::string>> GenerateDemo(const kit::DemoOptions& options) override;
 
-  ScoringService& service() { return service_; }
+  // Valid after Init.
+  ScoringService& service() { return *service_; }
 
   static kit::ModuleSpec Spec();
 
  private:
   kit::Services services_;
-  ScoringService service_;
+  std::optional<ScoringService> service_;
 };
 
 }  // namespace fazhi::scoring

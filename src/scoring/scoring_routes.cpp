@@ -1,14 +1,11 @@
 #include "scoring/scoring_routes.h"
 
 #include <cmath>
-#include <list>
-#include <memory>
-#include <mutex>
-#include <unordered_map>
 
 #include "auth/roles.h"
 #include "core/json_input.h"
 #include "core/local_time.h"
+#include "http/query.h"
 #include "scoring/export.h"
 
 namespace fazhi::scoring {
@@ -18,51 +15,11 @@ namespace {
 using http::Ctx;
 using http::Reply;
 
-http::Access Need(std::string_view permission) { return {.permission = std::string(permission)}; }
-
 nlohmann::json OptTime(const std::optional<EpochSeconds>& t) { return t ? nlohmann::json(*t) : nlohmann::json(); }
 nlohmann::json OptLocal(const std::optional<EpochSeconds>& t) {
   return t ? nlohmann::json(FormatLocalDateTime(*t)) : nlohmann::json();
 }
 nlohmann::json OptInt(const std::optional<int>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
-
-Result<std::optional<std::int64_t>> QueryId(const Ctx& ctx, const std::string& name) {
-  auto v = ctx.QueryInt(name);
-  if (!v) return std::unexpected(v.error());
-  if (*v && **v <= 0) return Invalid("编号无效", name, "invalid_id");
-  return *v;
-}
-
-// bureau_id from the query string or from an optional JSON body {"bureau_id": n}.
-Result<std::optional<std::int64_t>> BureauParam(const Ctx& ctx) {
-  auto q = QueryId(ctx, "bureau_id");
-  if (!q) return q;
-  if (*q || ctx.body().find_first_not_of(" \t\r\n") == std::string::npos) return q;
-  JsonInput in(ctx.body());
-  auto b = in.Int("bureau_id", "分局", {.min = 1});
-  if (auto e = in.Finish()) return std::unexpected(*e);
-  return b;
-}
-
-Result<std::string> MonthQuery(const Ctx& ctx) {
-  auto m = ctx.Query("month");
-  if (!m) return Invalid("请指定月份 month，例如 2023-07", "month", "month_required");
-  return *m;
-}
-
-template <typename T, typename F>
-Result<Reply> JsonOr(const Result<T>& r, F&& to_json, int status = 200) {
-  if (!r) return std::unexpected(r.error());
-  return Reply::Json(to_json(*r), status);
-}
-
-Result<Centi> CentiFrom(const nlohmann::json& v, const std::string& field) {
-  if (!v.is_number()) return Invalid("“" + field + "”应为数字", field);
-  const double d = v.get<double>() * 100.0;
-  if (!std::isfinite(d) || std::fabs(d - std::round(d)) > 1e-6)
-    return Invalid("“" + field + "”最多保留两位小数", field);
-  return static_cast<Centi>(std::llround(d));
-}
 
 }  // namespace
 
@@ -155,69 +112,18 @@ std::string Dump(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-// The serialised officer and unit lists of frozen (published/final) ranking views, keyed by
-// RankingView::frozen_key, least recently used dropped beyond a byte budget. The ranking page is
-// the module's most read page and a whole bureau's list (400 officers, ~100 KB) cost ~3 ms of
-// CPU to build and serialise per request — nearly all of the request; the lists of a frozen month
-// never change, so they are serialised once per view (scope prefix). The month object (pending
-// objections change during the window) is serialised per request. Thread-safe.
-class FrozenListsCache {
- public:
-  struct Lists {
-    std::string officers, units;  // JSON arrays
-  };
-
-  explicit FrozenListsCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
-
-  std::shared_ptr<const Lists> Get(const RankingView& v) {
-    {
-      std::lock_guard lock(mu_);
-      if (auto it = index_.find(v.frozen_key); it != index_.end()) {
-        lru_.splice(lru_.begin(), lru_, it->second);
-        return it->second->lists;
-      }
-    }
-    nlohmann::json j = RankingListsJson(v.rankings);
-    auto lists = std::make_shared<const Lists>(Lists{Dump(j["officers"]), Dump(j["units"])});
-    const std::size_t bytes = lists->officers.size() + lists->units.size() + v.frozen_key.size();
-    std::lock_guard lock(mu_);
-    if (index_.contains(v.frozen_key) || bytes > max_bytes_) return lists;  // raced, or too big to keep
-    lru_.push_front(Node{v.frozen_key, lists, bytes});
-    index_[v.frozen_key] = lru_.begin();
-    bytes_ += bytes;
-    while (bytes_ > max_bytes_) {
-      bytes_ -= lru_.back().bytes;
-      index_.erase(lru_.back().key);
-      lru_.pop_back();
-    }
-    return lists;
-  }
-
- private:
-  struct Node {
-    std::string key;
-    std::shared_ptr<const Lists> lists;
-    std::size_t bytes = 0;
-  };
-  const std::size_t max_bytes_;
-  std::mutex mu_;
-  std::list<Node> lru_;  // most recently used first
-  std::unordered_map<std::string, std::list<Node>::iterator> index_;
-  std::size_t bytes_ = 0;
-};
-
-// 32 MB: every view (bureau, each unit) of a year of a 5,000-officer bureau's months.
-constexpr std::size_t kFrozenListsBudget = 32u << 20;
-
 // The ranking view as JSON text: RankingViewJson(v) (plus `title` if given), byte for byte, with
-// the lists of a frozen month from the cache.
-std::string RankingViewText(const RankingView& v, FrozenListsCache& cache, const std::string* title = nullptr) {
+// the lists of a frozen month serialised once per view (ScoringService::FrozenListsOf).
+std::string RankingViewText(const RankingView& v, ScoringService& s, const std::string* title = nullptr) {
   if (v.frozen_key.empty()) {
     nlohmann::json j = RankingViewJson(v);
     if (title) j["title"] = *title;
     return Dump(j);
   }
-  auto lists = cache.Get(v);
+  auto lists = s.FrozenListsOf(v, [&] {
+    nlohmann::json j = RankingListsJson(v.rankings);
+    return FrozenLists{Dump(j["officers"]), Dump(j["units"])};
+  });
   // Keys in nlohmann's (sorted) order: month, officers, phase, title, units.
   std::string out = "{\"month\":";
   out += Dump(MonthJson(v.month));
@@ -235,12 +141,6 @@ std::string RankingViewText(const RankingView& v, FrozenListsCache& cache, const
   return out;
 }
 
-Reply JsonText(std::string text) {
-  Reply reply;
-  reply.body = std::move(text);
-  reply.content_type = "application/json; charset=utf-8";
-  return reply;
-}
 
 }  // namespace
 
@@ -328,213 +228,249 @@ nlohmann::json ActsJson() {
   return {{"acts", acts}, {"forbidden_indicators", forbidden}, {"default_scheme", DefaultSchemeDocument()}};
 }
 
-void RegisterRoutes(http::Router& r, ScoringService& svc) {
-  auto lists_cache = std::make_shared<FrozenListsCache>(kFrozenListsBudget);
-  const auto kRead = Need(auth::perm::kScoreRead);
-  const auto kManage = Need(auth::perm::kScoreManage);
+namespace {
 
-  r.Get("/api/scoring/acts", kRead, [](Ctx&) -> Result<Reply> { return Reply::Json(ActsJson()); });
+// ?month= of the officer pages (required).
+Result<std::string> MonthQuery(const Ctx& ctx) {
+  http::QueryReader q(ctx);
+  auto m = q.Month("month");
+  FZ_CHECK(q.Finish());
+  if (!m) return Invalid("请指定月份 month，例如 2023-07", "month", "month_required");
+  return *m;
+}
 
-  r.Get("/api/scoring/schemes", kRead, [&svc](Ctx& ctx) -> Result<Reply> {
-    auto b = QueryId(ctx, "bureau_id");
-    if (!b) return std::unexpected(b.error());
-    return JsonOr(svc.ListSchemes(ctx.user(), *b), [](const std::vector<SchemeVersion>& list) {
-      nlohmann::json items = nlohmann::json::array();
-      for (const auto& v : list) items.push_back(SchemeVersionJson(v));
-      return nlohmann::json{{"items", items}};
-    });
-  });
+// ?bureau_id= of the scheme and month lists.
+Result<std::optional<std::int64_t>> BureauQuery(const Ctx& ctx) {
+  http::QueryReader q(ctx);
+  const auto bureau = q.Id("bureau_id");
+  FZ_CHECK(q.Finish());
+  return bureau;
+}
 
-  r.Get("/api/scoring/schemes/{id}", kRead, [&svc](Ctx& ctx) -> Result<Reply> {
-    auto id = ctx.PathId();
-    if (!id) return std::unexpected(id.error());
-    return JsonOr(svc.GetScheme(ctx.user(), *id), SchemeVersionJson);
-  });
+// bureau_id from the query string or from an optional JSON body {"bureau_id": n}.
+Result<std::optional<std::int64_t>> BureauParam(const Ctx& ctx) {
+  const auto from_query = FZ_TRY(BureauQuery(ctx));
+  if (from_query || ctx.body().find_first_not_of(" \t\r\n") == std::string::npos) return from_query;
+  JsonInput in(ctx.body());
+  auto b = in.Int("bureau_id", "分局", {.min = 1});
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  return b;
+}
 
-  auto parse_scheme = [](const Ctx& ctx) -> Result<SchemeInput> {
-    JsonInput in(ctx.body());
-    SchemeInput s;
-    s.bureau_id = in.Int("bureau_id", "分局", {.min = 1});
-    s.name = in.String("name", "方案名称", {.required = true, .min_chars = 1, .max_chars = 100}).value_or("");
-    s.status = in.Enum("status", "方案状态", {kStatusTrial, kStatusFormal}).value_or(kStatusTrial);
-    s.effective_from = in.String("effective_from", "生效月份", {.required = true, .max_chars = 7}).value_or("");
-    s.effective_to = in.String("effective_to", "失效月份", {.max_chars = 7});
-    s.note = in.String("note", "说明", {.max_chars = 500}).value_or("");
-    s.document = in.Raw("document", "积分方案", true).value_or(nlohmann::json());
-    if (auto e = in.Finish()) return std::unexpected(*e);
-    return s;
-  };
+// ?bureau_id=&unit_id= of the month views.
+struct ViewParams {
+  std::optional<std::int64_t> bureau_id, unit_id;
+};
+Result<ViewParams> ViewQuery(const Ctx& ctx) {
+  http::QueryReader q(ctx);
+  ViewParams p;
+  p.bureau_id = q.Id("bureau_id");
+  p.unit_id = q.Id("unit_id");
+  FZ_CHECK(q.Finish());
+  return p;
+}
 
-  r.Post("/api/scoring/schemes/validate", kManage, [&svc, parse_scheme](Ctx& ctx) -> Result<Reply> {
-    auto in = parse_scheme(ctx);
-    if (!in) return std::unexpected(in.error());
-    return JsonOr(svc.ValidateScheme(ctx.user(), *in),
-                  [](const SchemeVersion& v) { return nlohmann::json{{"ok", true}, {"scheme", SchemeVersionJson(v)}}; });
-  });
+Result<SchemeInput> SchemeBody(const Ctx& ctx) {
+  JsonInput in(ctx.body());
+  SchemeInput s;
+  s.bureau_id = in.Int("bureau_id", "分局", {.min = 1});
+  s.name = in.String("name", "方案名称", {.required = true, .min_chars = 1, .max_chars = 100}).value_or("");
+  s.status = in.Enum("status", "方案状态", {kStatusTrial, kStatusFormal}).value_or(kStatusTrial);
+  s.effective_from = in.String("effective_from", "生效月份", {.required = true, .max_chars = 7}).value_or("");
+  s.effective_to = in.String("effective_to", "失效月份", {.max_chars = 7});
+  s.note = in.String("note", "说明", {.max_chars = 500}).value_or("");
+  s.document = in.Raw("document", "积分方案", true).value_or(nlohmann::json());
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  return s;
+}
 
-  r.Post("/api/scoring/schemes", kManage, [&svc, parse_scheme](Ctx& ctx) -> Result<Reply> {
-    auto in = parse_scheme(ctx);
-    if (!in) return std::unexpected(in.error());
-    return JsonOr(svc.CreateScheme(ctx.user(), ctx.Actor(), *in), SchemeVersionJson, 201);
-  });
+Result<Centi> CentiFrom(const nlohmann::json& v, const std::string& field) {
+  if (!v.is_number()) return Invalid("“" + field + "”应为数字", field);
+  const double d = v.get<double>() * 100.0;
+  if (!std::isfinite(d) || std::fabs(d - std::round(d)) > 1e-6) return Invalid("“" + field + "”最多保留两位小数", field);
+  return static_cast<Centi>(std::llround(d));
+}
 
-  r.Get("/api/scoring/months", kRead, [&svc](Ctx& ctx) -> Result<Reply> {
-    auto b = QueryId(ctx, "bureau_id");
-    if (!b) return std::unexpected(b.error());
-    auto year = ctx.QueryInt("year");
-    if (!year) return std::unexpected(year.error());
-    std::optional<int> y;
-    if (*year) y = static_cast<int>(**year);
-    return JsonOr(svc.ListMonths(ctx.user(), *b, y), [](const std::vector<MonthInfo>& list) {
-      nlohmann::json items = nlohmann::json::array();
-      for (const auto& m : list) items.push_back(MonthJson(m));
-      return nlohmann::json{{"items", items}};
-    });
-  });
+template <typename T, typename F>
+nlohmann::json ItemsJson(const std::vector<T>& list, F&& to_json) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& x : list) items.push_back(to_json(x));
+  return nlohmann::json{{"items", std::move(items)}};
+}
 
-  r.Get("/api/scoring/months/{month}", kRead, [&svc](Ctx& ctx) -> Result<Reply> {
-    auto b = QueryId(ctx, "bureau_id");
-    if (!b) return std::unexpected(b.error());
-    return JsonOr(svc.GetMonth(ctx.user(), *b, ctx.PathParam("month")), MonthJson);
-  });
+Result<Reply> ListActs(Ctx&, ScoringService&) { return Reply::Json(ActsJson()); }
 
-  r.Post("/api/scoring/months/{month}/compute", kManage, [&svc](Ctx& ctx) -> Result<Reply> {
-    auto b = BureauParam(ctx);
-    if (!b) return std::unexpected(b.error());
-    return JsonOr(svc.ComputeMonth(ctx.user(), ctx.Actor(), *b, ctx.PathParam("month")), MonthJson);
-  });
+Result<Reply> ListSchemes(Ctx& ctx, ScoringService& s) {
+  const auto bureau = FZ_TRY(BureauQuery(ctx));
+  return Reply::Json(ItemsJson(FZ_TRY(s.ListSchemes(ctx.user(), bureau)), SchemeVersionJson));
+}
 
-  r.Post("/api/scoring/months/{month}/publish", kManage, [&svc](Ctx& ctx) -> Result<Reply> {
-    auto b = BureauParam(ctx);
-    if (!b) return std::unexpected(b.error());
-    return JsonOr(svc.PublishMonth(ctx.user(), ctx.Actor(), *b, ctx.PathParam("month")), MonthJson);
-  });
+Result<Reply> GetScheme(Ctx& ctx, ScoringService& s) {
+  const auto id = FZ_TRY(ctx.PathId());
+  return Reply::Json(SchemeVersionJson(FZ_TRY(s.GetScheme(ctx.user(), id))));
+}
 
-  r.Post("/api/scoring/months/{month}/finalize", kManage, [&svc](Ctx& ctx) -> Result<Reply> {
-    auto b = BureauParam(ctx);
-    if (!b) return std::unexpected(b.error());
-    return JsonOr(svc.FinalizeMonth(ctx.user(), ctx.Actor(), *b, ctx.PathParam("month")), MonthJson);
-  });
+Result<Reply> ValidateScheme(Ctx& ctx, ScoringService& s) {
+  const auto in = FZ_TRY(SchemeBody(ctx));
+  const auto v = FZ_TRY(s.ValidateScheme(ctx.user(), in));
+  return Reply::Json({{"ok", true}, {"scheme", SchemeVersionJson(v)}});
+}
 
-  r.Get("/api/scoring/months/{month}/rankings", kRead, [&svc, lists_cache](Ctx& ctx) -> Result<Reply> {
-    auto b = QueryId(ctx, "bureau_id");
-    if (!b) return std::unexpected(b.error());
-    auto u = QueryId(ctx, "unit_id");
-    if (!u) return std::unexpected(u.error());
-    auto v = svc.GetRankings(ctx.user(), *b, ctx.PathParam("month"), *u);
-    if (!v) return std::unexpected(v.error());
-    return JsonText(RankingViewText(*v, *lists_cache));
-  });
+Result<Reply> CreateScheme(Ctx& ctx, ScoringService& s) {
+  const auto in = FZ_TRY(SchemeBody(ctx));
+  return Reply::Json(SchemeVersionJson(FZ_TRY(s.CreateScheme(ctx.user(), ctx.Actor(), in))), 201);
+}
 
-  r.Get("/api/scoring/months/{month}/entries", kManage, [&svc](Ctx& ctx) -> Result<Reply> {
-    auto b = QueryId(ctx, "bureau_id");
-    if (!b) return std::unexpected(b.error());
-    auto u = QueryId(ctx, "unit_id");
-    if (!u) return std::unexpected(u.error());
-    auto page = ctx.Page({"person"});
-    if (!page) return std::unexpected(page.error());
-    auto list = svc.ListEntries(ctx.user(), *b, ctx.PathParam("month"), *u, *page);
-    if (!list) return std::unexpected(list.error());
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& e : list->items) items.push_back(EntryJson(e));
-    return Reply::Json(http::PagedJson(std::move(items), list->total, *page));
-  });
+Result<Reply> ListMonths(Ctx& ctx, ScoringService& s) {
+  http::QueryReader q(ctx);
+  const auto bureau = q.Id("bureau_id");
+  const auto year = q.Int("year");
+  FZ_CHECK(q.Finish());
+  const std::optional<int> y = year ? std::optional<int>(static_cast<int>(*year)) : std::nullopt;
+  return Reply::Json(ItemsJson(FZ_TRY(s.ListMonths(ctx.user(), bureau, y)), MonthJson));
+}
 
-  r.Get("/api/scoring/months/{month}/export", kRead, [&svc](Ctx& ctx) -> Result<Reply> {
-    auto b = QueryId(ctx, "bureau_id");
-    if (!b) return std::unexpected(b.error());
-    auto u = QueryId(ctx, "unit_id");
-    if (!u) return std::unexpected(u.error());
-    auto f = svc.ExportMonth(ctx.user(), ctx.Actor(), *b, ctx.PathParam("month"), *u);
-    if (!f) return std::unexpected(f.error());
-    return Reply::File(std::move(f->bytes), std::move(f->content_type), std::move(f->filename));
-  });
+Result<Reply> GetMonth(Ctx& ctx, ScoringService& s) {
+  const auto bureau = FZ_TRY(BureauQuery(ctx));
+  return Reply::Json(MonthJson(FZ_TRY(s.GetMonth(ctx.user(), bureau, ctx.PathParam("month")))));
+}
 
-  r.Get("/api/scoring/months/{month}/sheet", kRead, [&svc, lists_cache](Ctx& ctx) -> Result<Reply> {
-    auto b = QueryId(ctx, "bureau_id");
-    if (!b) return std::unexpected(b.error());
-    auto u = QueryId(ctx, "unit_id");
-    if (!u) return std::unexpected(u.error());
-    const std::string format = ctx.Query("format").value_or("json");
-    if (format != "json" && format != "html") return Invalid("格式只能是 json 或 html", "format", "invalid_value");
-    auto v = svc.GetRankings(ctx.user(), *b, ctx.PathParam("month"), *u);
-    if (!v) return std::unexpected(v.error());
-    if (v->phase == "draft") return NotFound(v->month.month + " 的积分尚未公示，不能晾晒");
-    if (format == "html") {
-      Reply reply;
-      reply.body = PublicitySheetHtml(*v);
-      reply.content_type = "text/html; charset=utf-8";
-      return reply;
-    }
-    const std::string title = v->month.bureau_name + " " + v->month.month + " 执法办案积分晾晒";
-    return JsonText(RankingViewText(*v, *lists_cache, &title));
-  });
+Result<Reply> ComputeMonth(Ctx& ctx, ScoringService& s) {
+  const auto b = FZ_TRY(BureauParam(ctx));
+  return Reply::Json(MonthJson(FZ_TRY(s.ComputeMonth(ctx.user(), ctx.Actor(), b, ctx.PathParam("month")))));
+}
 
-  r.Get("/api/scoring/me", kRead, [&svc](Ctx& ctx) -> Result<Reply> {
-    auto m = MonthQuery(ctx);
-    if (!m) return std::unexpected(m.error());
-    return JsonOr(svc.GetOfficerMonth(ctx.user(), std::nullopt, *m), OfficerMonthJson);
-  });
+Result<Reply> PublishMonth(Ctx& ctx, ScoringService& s) {
+  const auto b = FZ_TRY(BureauParam(ctx));
+  return Reply::Json(MonthJson(FZ_TRY(s.PublishMonth(ctx.user(), ctx.Actor(), b, ctx.PathParam("month")))));
+}
 
-  r.Get("/api/scoring/officers/{id}", kRead, [&svc](Ctx& ctx) -> Result<Reply> {
-    auto id = ctx.PathId();
-    if (!id) return std::unexpected(id.error());
-    auto m = MonthQuery(ctx);
-    if (!m) return std::unexpected(m.error());
-    return JsonOr(svc.GetOfficerMonth(ctx.user(), *id, *m), OfficerMonthJson);
-  });
+Result<Reply> FinalizeMonth(Ctx& ctx, ScoringService& s) {
+  const auto b = FZ_TRY(BureauParam(ctx));
+  return Reply::Json(MonthJson(FZ_TRY(s.FinalizeMonth(ctx.user(), ctx.Actor(), b, ctx.PathParam("month")))));
+}
 
-  r.Get("/api/scoring/years/{year}", kRead, [&svc](Ctx& ctx) -> Result<Reply> {
-    auto year = ctx.PathId("year");
-    if (!year) return std::unexpected(year.error());
-    auto b = QueryId(ctx, "bureau_id");
-    if (!b) return std::unexpected(b.error());
-    auto u = QueryId(ctx, "unit_id");
-    if (!u) return std::unexpected(u.error());
-    return JsonOr(svc.GetYearTotals(ctx.user(), *b, static_cast<int>(*year), *u), YearTotalsJson);
-  });
+Result<Reply> GetRankings(Ctx& ctx, ScoringService& s) {
+  const auto p = FZ_TRY(ViewQuery(ctx));
+  const auto v = FZ_TRY(s.GetRankings(ctx.user(), p.bureau_id, ctx.PathParam("month"), p.unit_id));
+  return Reply::RawJson(RankingViewText(v, s));
+}
 
-  r.Get("/api/scoring/objections", kRead, [&svc](Ctx& ctx) -> Result<Reply> {
-    ObjectionFilter f;
-    auto b = QueryId(ctx, "bureau_id");
-    if (!b) return std::unexpected(b.error());
-    f.bureau_id = *b;
-    f.month = ctx.Query("month");
-    f.status = ctx.Query("status");
-    return JsonOr(svc.ListObjections(ctx.user(), f), [](const std::vector<Objection>& list) {
-      nlohmann::json items = nlohmann::json::array();
-      for (const auto& o : list) items.push_back(ObjectionJson(o));
-      return nlohmann::json{{"items", items}};
-    });
-  });
+Result<Reply> ListEntries(Ctx& ctx, ScoringService& s) {
+  http::QueryReader q(ctx);
+  const auto bureau = q.Id("bureau_id");
+  const auto unit = q.Id("unit_id");
+  const PageRequest page = q.Page({"person"});
+  FZ_CHECK(q.Finish());
+  const auto list = FZ_TRY(s.ListEntries(ctx.user(), bureau, ctx.PathParam("month"), unit, page));
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& e : list.items) items.push_back(EntryJson(e));
+  return Reply::Json(http::PagedJson(std::move(items), list.total, page));
+}
 
-  r.Post("/api/scoring/objections", kRead, [&svc](Ctx& ctx) -> Result<Reply> {
-    JsonInput in(ctx.body());
-    auto entry = in.Int("entry_id", "积分条目", {.required = true, .min = 1});
-    auto reason = in.String("reason", "复核理由", {.required = true, .min_chars = 2, .max_chars = 500});
-    if (auto e = in.Finish()) return std::unexpected(*e);
-    return JsonOr(svc.FileObjection(ctx.user(), ctx.Actor(), *entry, *reason), ObjectionJson, 201);
-  });
+Result<Reply> ExportMonth(Ctx& ctx, ScoringService& s) {
+  const auto p = FZ_TRY(ViewQuery(ctx));
+  auto f = FZ_TRY(s.ExportMonth(ctx.user(), ctx.Actor(), p.bureau_id, ctx.PathParam("month"), p.unit_id));
+  return Reply::File(std::move(f.bytes), std::move(f.content_type), std::move(f.filename));
+}
 
-  r.Post("/api/scoring/objections/{id}/decide", kManage, [&svc](Ctx& ctx) -> Result<Reply> {
-    auto id = ctx.PathId();
-    if (!id) return std::unexpected(id.error());
-    JsonInput in(ctx.body());
-    auto decision = in.Enum("decision", "处理结果", {"accept", "reject"}, true);
-    auto reason = in.String("reason", "处理理由", {.required = true, .min_chars = 2, .max_chars = 500});
-    auto adjustment = in.Raw("adjustment", "调整分值");
-    if (auto e = in.Finish()) return std::unexpected(*e);
-    Decision d;
-    d.accept = *decision == "accept";
-    d.reason = *reason;
-    if (adjustment) {
-      if (!d.accept) return Invalid("驳回复核时不能填写调整分值", "adjustment");
-      auto c = CentiFrom(*adjustment, "adjustment");
-      if (!c) return std::unexpected(c.error());
-      d.adjustment = *c;
-    }
-    return JsonOr(svc.DecideObjection(ctx.user(), ctx.Actor(), *id, d), ObjectionJson);
-  });
+// The 晾晒 sheet of a published/final month: JSON (the ranking view with a title) or printable HTML.
+Result<Reply> GetSheet(Ctx& ctx, ScoringService& s) {
+  http::QueryReader q(ctx);
+  const auto bureau = q.Id("bureau_id");
+  const auto unit = q.Id("unit_id");
+  const std::string format = q.OneOf("format", {"json", "html"}).value_or("json");
+  FZ_CHECK(q.Finish());
+  const auto v = FZ_TRY(s.GetRankings(ctx.user(), bureau, ctx.PathParam("month"), unit));
+  if (v.phase == "draft") return NotFound(v.month.month + " 的积分尚未公示，不能晾晒");
+  if (format == "html") {
+    Reply reply;
+    reply.body = PublicitySheetHtml(v);
+    reply.content_type = "text/html; charset=utf-8";
+    return reply;
+  }
+  const std::string title = v.month.bureau_name + " " + v.month.month + " 执法办案积分晾晒";
+  return Reply::RawJson(RankingViewText(v, s, &title));
+}
+
+Result<Reply> GetMine(Ctx& ctx, ScoringService& s) {
+  const auto m = FZ_TRY(MonthQuery(ctx));
+  return Reply::Json(OfficerMonthJson(FZ_TRY(s.GetOfficerMonth(ctx.user(), std::nullopt, m))));
+}
+
+Result<Reply> GetOfficer(Ctx& ctx, ScoringService& s) {
+  const auto id = FZ_TRY(ctx.PathId());
+  const auto m = FZ_TRY(MonthQuery(ctx));
+  return Reply::Json(OfficerMonthJson(FZ_TRY(s.GetOfficerMonth(ctx.user(), id, m))));
+}
+
+Result<Reply> GetYear(Ctx& ctx, ScoringService& s) {
+  const auto year = FZ_TRY(ctx.PathId("year"));
+  const auto p = FZ_TRY(ViewQuery(ctx));
+  return Reply::Json(YearTotalsJson(FZ_TRY(s.GetYearTotals(ctx.user(), p.bureau_id, static_cast<int>(year), p.unit_id))));
+}
+
+Result<Reply> ListObjections(Ctx& ctx, ScoringService& s) {
+  http::QueryReader q(ctx);
+  ObjectionFilter f;
+  f.bureau_id = q.Id("bureau_id");
+  f.month = q.Month("month");
+  f.status = q.OneOf("status", {"pending", "accepted", "rejected"});
+  FZ_CHECK(q.Finish());
+  return Reply::Json(ItemsJson(FZ_TRY(s.ListObjections(ctx.user(), f)), ObjectionJson));
+}
+
+Result<Reply> FileObjection(Ctx& ctx, ScoringService& s) {
+  JsonInput in(ctx.body());
+  auto entry = in.Int("entry_id", "积分条目", {.required = true, .min = 1});
+  auto reason = in.String("reason", "复核理由", {.required = true, .min_chars = 2, .max_chars = 500});
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  return Reply::Json(ObjectionJson(FZ_TRY(s.FileObjection(ctx.user(), ctx.Actor(), *entry, *reason))), 201);
+}
+
+Result<Reply> DecideObjection(Ctx& ctx, ScoringService& s) {
+  const auto id = FZ_TRY(ctx.PathId());
+  JsonInput in(ctx.body());
+  auto decision = in.Enum("decision", "处理结果", {"accept", "reject"}, true);
+  auto reason = in.String("reason", "处理理由", {.required = true, .min_chars = 2, .max_chars = 500});
+  auto adjustment = in.Raw("adjustment", "调整分值");
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  Decision d;
+  d.accept = *decision == "accept";
+  d.reason = *reason;
+  if (adjustment) {
+    if (!d.accept) return Invalid("驳回复核时不能填写调整分值", "adjustment");
+    d.adjustment = FZ_TRY(CentiFrom(*adjustment, "adjustment"));
+  }
+  return Reply::Json(ObjectionJson(FZ_TRY(s.DecideObjection(ctx.user(), ctx.Actor(), id, d))));
+}
+
+}  // namespace
+
+void RegisterRoutes(http::Router& router, ScoringService& service) {
+  const http::Access read = http::Perm(auth::perm::kScoreRead);
+  const http::Access manage = http::Perm(auth::perm::kScoreManage);
+  http::Routes<ScoringService> r(router, service);
+  r.Get("/api/scoring/acts", read, ListActs);
+  r.Get("/api/scoring/schemes", read, ListSchemes);
+  r.Get("/api/scoring/schemes/{id}", read, GetScheme);
+  r.Post("/api/scoring/schemes/validate", manage, ValidateScheme);
+  r.Post("/api/scoring/schemes", manage, CreateScheme);
+  r.Get("/api/scoring/months", read, ListMonths);
+  r.Get("/api/scoring/months/{month}", read, GetMonth);
+  r.Post("/api/scoring/months/{month}/compute", manage, ComputeMonth);
+  r.Post("/api/scoring/months/{month}/publish", manage, PublishMonth);
+  r.Post("/api/scoring/months/{month}/finalize", manage, FinalizeMonth);
+  r.Get("/api/scoring/months/{month}/rankings", read, GetRankings);
+  r.Get("/api/scoring/months/{month}/entries", manage, ListEntries);
+  r.Get("/api/scoring/months/{month}/export", read, ExportMonth);
+  r.Get("/api/scoring/months/{month}/sheet", read, GetSheet);
+  r.Get("/api/scoring/me", read, GetMine);
+  r.Get("/api/scoring/officers/{id}", read, GetOfficer);
+  r.Get("/api/scoring/years/{year}", read, GetYear);
+  r.Get("/api/scoring/objections", read, ListObjections);
+  r.Post("/api/scoring/objections", read, FileObjection);
+  r.Post("/api/scoring/objections/{id}/decide", manage, DecideObjection);
 }
 
 }  // namespace fazhi::scoring

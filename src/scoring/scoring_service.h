@@ -16,21 +16,24 @@
 //   objections and decisions (Conflict, reason month_frozen / month_final).
 // Every write runs in one Database::Write transaction together with its audit row.
 //
-// Thread safety: the service holds references and an immutable source list after construction
-// (AddSource must be called before the service is shared), and a mutex-guarded cache of parsed
-// ranking snapshots; it may be used by all request threads.
+// Sources: a month is computed from the ledger sources given at construction (every module's,
+// collected by ScoringModule::Init); scoring reads no table of another module in its own SQL.
+//
+// Thread safety: the service holds references, the immutable source list and mutex-guarded caches
+// (parsed ranking snapshots, objection days per scheme); it may be used by all request threads.
 // The Database and Clock must outlive it.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
 #include "auth/principal.h"
@@ -38,140 +41,21 @@
 #include "core/error.h"
 #include "core/paging.h"
 #include "db/database.h"
-#include "scoring/ledger.h"
-#include "scoring/scheme.h"
-#include "scoring/sources.h"
+#include "org/org_reads.h"
+#include "scoring/scoring_types.h"
 
 namespace fazhi::scoring {
-
-inline constexpr const char* kStatusTrial = "试行";
-inline constexpr const char* kStatusFormal = "正式";
-
-struct SchemeInput {
-  std::optional<std::int64_t> bureau_id;      // default: the caller's bureau
-  std::string name;                           // e.g. 执法办案积分考核实施办法（试行）
-  std::string status = kStatusTrial;          // 试行 / 正式
-  std::string effective_from;                 // 'YYYY-MM'
-  std::optional<std::string> effective_to;    // 'YYYY-MM' or open-ended
-  std::string note;                           // what changed and why
-  nlohmann::json document;                    // the scheme (scheme.h)
-};
-
-struct SchemeVersion {
-  std::int64_t id = 0;
-  std::int64_t bureau_id = 0;
-  int version = 0;
-  std::string name, status, effective_from;
-  std::optional<std::string> effective_to;
-  nlohmann::json document;  // canonical
-  Scheme scheme;
-  std::string note, created_by_name;
-  EpochSeconds created_at = 0;
-};
-
-struct MonthInfo {
-  std::int64_t id = 0;
-  std::int64_t bureau_id = 0;
-  std::string bureau_name;
-  std::string month;
-  std::string status;  // draft / published / final
-  std::int64_t scheme_id = 0;
-  int scheme_version = 0;
-  int objection_days = 3;
-  int entry_count = 0, skipped_facts = 0, pending_objections = 0;
-  std::string ledger_hash, computed_by, published_by, finalized_by;
-  EpochSeconds computed_at = 0;
-  std::optional<EpochSeconds> published_at, objection_deadline, finalized_at;
-};
-
-// One ledger line as shown to people.
-struct EntryView {
-  Entry entry;
-  std::string month, person_name, unit_name;
-  std::optional<std::int64_t> objection_id;       // a pending or decided objection about it
-  std::string objection_status;                   // pending / accepted / rejected / ""
-};
-
-struct TrendPoint {
-  std::string month;
-  std::optional<Centi> total;  // nullopt: month not published
-};
-
-struct OfficerMonth {
-  PersonInfo person;
-  std::string unit_name;
-  std::string month;
-  std::string status;  // draft / published / final / none (nothing visible)
-  std::vector<EntryView> entries;
-  Centi total = 0;
-  std::map<std::string, Centi> by_source;
-  std::map<std::string, Centi> by_act;
-  std::optional<int> rank_bureau, rank_unit, movement;
-  std::vector<TrendPoint> trend;  // 12 months ending with `month`
-  Centi year_total = 0;           // published/final months of the year
-};
-
-struct RankingView {
-  MonthInfo month;
-  std::string phase;  // draft (live, managers only) / published / final / preview (not stored; CLI)
-  Rankings rankings;  // filtered to the caller's scope (and unit filter); ranks are bureau-wide
-  // Published/final months only (empty otherwise): names the exact content of `rankings` — month
-  // row, status, freeze time, ledger hash and the view's path prefix — so a caller may cache what
-  // it derives from them (the routes cache the serialised lists). Equal keys, equal rankings.
-  std::string frozen_key;
-};
-
-struct YearRow {
-  std::int64_t person_id = 0;
-  std::string name, badge_no, unit_name;
-  std::int64_t unit_id = 0;
-  std::vector<std::optional<Centi>> months;  // 12 values, nullopt = month not published
-  Centi total = 0;
-  int rank = 0;
-};
-struct YearTotals {
-  std::int64_t bureau_id = 0;
-  int year = 0;
-  int months_counted = 0;
-  std::vector<YearRow> officers;
-};
-
-struct Objection {
-  std::int64_t id = 0, bureau_id = 0, entry_id = 0, person_id = 0, user_id = 0;
-  std::string month, person_name, reason, status, decision_reason, decided_by_name;
-  EpochSeconds created_at = 0;
-  std::optional<EpochSeconds> decided_at;
-  std::optional<Centi> adjustment;
-  std::optional<std::int64_t> adjustment_entry_id;
-  Centi entry_points = 0;
-  std::string entry_reason;
-};
-struct ObjectionFilter {
-  std::optional<std::int64_t> bureau_id;
-  std::optional<std::string> month;
-  std::optional<std::string> status;
-};
-struct Decision {
-  bool accept = false;
-  std::string reason;                // 中文, required
-  std::optional<Centi> adjustment;   // accepted: points to add (default: cancel the entry)
-};
-
-struct FileDownload {
-  std::string bytes, content_type, filename;
-};
 
 // The system principal used by the CLI and the demo: every score permission, whole tree.
 auth::Principal SystemPrincipal();
 
 class ScoringService {
  public:
-  // Registers the default (wired) sources lazily per computation: a source whose table is missing
-  // is skipped.
-  ScoringService(db::Database& db, const Clock& clock);
+  // `sources`: the ledger sources months are computed from (none: every month is empty).
+  ScoringService(db::Database& db, const Clock& clock, LedgerSources sources);
 
-  // Adds a source from a later module (优劣质案件, 投诉, 巡查, 培训). Call before sharing the service.
-  void AddSource(std::shared_ptr<LedgerSource> source);
+  // The sources given at construction (the demo and the CLI make services of their own with them).
+  const LedgerSources& sources() const { return sources_; }
 
   // ---- schemes ----
   // Versions of a bureau's scheme, newest first.
@@ -233,9 +117,17 @@ class ScoringService {
   Result<RankingView> PreviewMonth(const auth::Principal& who, std::int64_t bureau_id, const std::string& month,
                                    std::optional<std::int64_t> unit_id = std::nullopt);
 
+  // What a caller derives from a frozen (published/final) view, kept per RankingView::frozen_key:
+  // `make` runs on a miss; least recently used entries are dropped beyond 32 MB (an entry larger
+  // than that is returned, not kept). The ranking page is the module's most read page and a whole
+  // bureau's lists (400 officers, ~100 KB) cost ~3 ms of CPU to build and serialise; the lists of
+  // a frozen month never change, so the routes serialise them once per view. Thread-safe.
+  std::shared_ptr<const FrozenLists> FrozenListsOf(const RankingView& v, const std::function<FrozenLists()>& make);
+
   // PreviewMonth for several bureaus at once (a city month: bureaus are independent), on up to
   // `threads` threads, each borrowing its own session from the pool; results in the order of
   // `bureau_ids`. `threads` should not exceed the pool size (extra threads only wait for a session).
+  // An exception in a worker (a database failure) is rethrown here once every worker has stopped.
   std::vector<Result<RankingView>> PreviewMonths(const auth::Principal& who, const std::vector<std::int64_t>& bureau_ids,
                                                  const std::string& month,
                                                  std::optional<std::int64_t> unit_id = std::nullopt,
@@ -256,8 +148,14 @@ class ScoringService {
   // Managers: objections in scope; officers: their own.
   Result<std::vector<Objection>> ListObjections(const auth::Principal& who, const ObjectionFilter& f);
 
-  // The bureaus (units of level 'bureau') under a unit (or the unit's own bureau), for the CLI.
-  Result<std::vector<std::int64_t>> BureausFor(std::optional<std::int64_t> unit_id);
+  // What `fazhi score --unit` selects: the bureaus (units of level 'bureau') under a unit, or the
+  // unit's own bureau; a team (科所队) also narrows the view to itself. No unit: every bureau.
+  // NotFound for an unknown unit.
+  struct Targets {
+    std::vector<std::int64_t> bureau_ids;
+    std::optional<std::int64_t> team_id;
+  };
+  Result<Targets> TargetsFor(std::optional<std::int64_t> unit_id);
 
  private:
   // The caller as scoring sees him: a score.manage holder of the bureau's 法制大队 / 法制部门 manages
@@ -272,12 +170,13 @@ class ScoringService {
   // objection_days of a scheme version, read and parsed from its document once: stored documents
   // never change (a new version is a new row), and every month shown carries the figure.
   int ObjectionDays(soci::session& sql, std::int64_t scheme_id);
-  // A bureau's month (nullopt: never computed), objection_days included.
+  // A bureau's month (nullopt: never computed), bureau name and objection_days included.
+  std::optional<MonthInfo> LoadMonth(soci::session& sql, const org::UnitRef& bureau, const std::string& month);
   std::optional<MonthInfo> LoadMonth(soci::session& sql, std::int64_t bureau, const std::string& month);
 
   db::Database& db_;
   const Clock& clock_;
-  std::vector<std::shared_ptr<LedgerSource>> extra_sources_;
+  const LedgerSources sources_;
   struct CachedSnapshot {
     std::string status;
     EpochSeconds stamp = 0;
@@ -287,6 +186,16 @@ class ScoringService {
   std::map<std::int64_t, CachedSnapshot> snapshots_;  // score_months.id → snapshot
   std::mutex scheme_days_mu_;
   std::map<std::int64_t, int> scheme_days_;  // score_schemes.id → objection_days
+  // FrozenListsOf: most recently used first.
+  struct FrozenListsNode {
+    std::string key;
+    std::shared_ptr<const FrozenLists> lists;
+    std::size_t bytes = 0;
+  };
+  std::mutex lists_mu_;
+  std::list<FrozenListsNode> lists_lru_;
+  std::unordered_map<std::string, std::list<FrozenListsNode>::iterator> lists_index_;
+  std::size_t lists_bytes_ = 0;
 };
 
 }  // namespace fazhi::scoring

@@ -12,6 +12,7 @@
 #include "http/http_fixture.h"
 #include "org/org_demo.h"
 #include "scoring/scoring_demo.h"
+#include "scoring/scoring_service.h"
 #include "support/test_db.h"
 
 namespace fazhi::testing {
@@ -36,7 +37,7 @@ class ScopeMatrixTest : public ::testing::Test {
     ASSERT_TRUE(org) << org.error().message;
     auto cases = cases::GenerateCaseDemo(app_->db(), *clock_, app_->vault(), &app_->oversight(), 2023);
     ASSERT_TRUE(cases) << cases.error().message;
-    auto points = scoring::GenerateScoringDemo(app_->db(), *clock_, 2023);
+    auto points = scoring::GenerateScoringDemo(app_->db(), *clock_, 2023, app_->scoring().sources());
     ASSERT_TRUE(points) << points.error().message;
     // Accounts scoped to 东街派出所, one per kind of reader.
     const std::string hash = auth::HashPassword(kPassword);

@@ -21,7 +21,7 @@ class ScoringHttpTest : public fazhi::testing::ServerTest {
     ServerTest::SetUp();
     ASSERT_FALSE(HasFatalFailure());
     clock_->Set(Local(2023, 8, 2, 9));
-    service_ = std::make_unique<ScoringService>(app_->db(), *clock_);
+    service_ = std::make_unique<ScoringService>(app_->db(), *clock_, app_->scoring().sources());
     RegisterCoreRoutes(router_, *app_);
     RegisterRoutes(router_, *service_);
     http::ServerOptions o;
@@ -90,6 +90,14 @@ class ScoringHttpTest : public fazhi::testing::ServerTest {
   std::unique_ptr<ScoringData> data_;
   std::int64_t a1_ = 0, a2_ = 0, b1_ = 0, leader_id_ = 0;
 };
+
+// Every module's ledger sources reach the App's scoring service (kit::Module::AddLedgerSources), in
+// module order; scoring's own SQL reads none of the cases/oversight tables.
+TEST_F(ScoringHttpTest, ModulesRegisterTheirLedgerSources) {
+  std::vector<std::string> ids;
+  for (const auto& s : app_->scoring().sources()) ids.emplace_back(s->id());
+  EXPECT_EQ(ids, (std::vector<std::string>{"case_stage", "violation", "review_finding", "order_overdue"}));
+}
 
 TEST_F(ScoringHttpTest, SchemeValidatorRefusesOverHttpAndStoresNothing) {
   auto leader = SignedIn("leader");

@@ -13,6 +13,8 @@
 namespace fazhi::scoring {
 namespace {
 
+using points::RawFact;
+
 Scheme TestScheme() { return ParseScheme(testing::ScoringData::TestScheme()).value(); }
 
 RawFact Stage(const std::string& act, std::int64_t case_id, const std::string& category, std::int64_t lead,

@@ -7,6 +7,7 @@
 namespace fazhi::scoring {
 namespace {
 
+using points::ParseMonth;
 using testing::ScoringData;
 
 Error ErrorOf(const nlohmann::json& doc) {

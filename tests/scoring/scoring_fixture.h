@@ -1,6 +1,7 @@
 // Test data for the scoring module, inserted with plain SQL into the tables the ledger sources read
 // (cases, case_officers, case_events, violations, case_reviews/review_findings, supervision_orders),
-// so the tests do not depend on the cases/oversight modules' code.
+// so the tests do not depend on the cases/oversight modules' services; the sources themselves are
+// those modules' (WiredSources), as the App collects them.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,11 +10,21 @@
 #include <string>
 #include <vector>
 
+#include "cases/case_points.h"
 #include "core/local_time.h"
 #include "db/database.h"
+#include "oversight/oversight_points.h"
 #include "scoring/scheme.h"
+#include "scoring/scoring_types.h"
 
 namespace fazhi::testing {
+
+// The ledger sources of the cases and oversight modules, in module order (as ScoringModule::Init
+// collects them in the App).
+inline scoring::LedgerSources WiredSources() {
+  return {cases::MakeCaseStageSource(), oversight::MakeViolationSource(), oversight::MakeReviewFindingSource(),
+          oversight::MakeOrderOverdueSource()};
+}
 
 // Local (UTC+8) time of a day in a month.
 inline EpochSeconds Local(int y, int m, int d, int hour = 10, int minute = 0) {

@@ -1,5 +1,6 @@
-// ScoringService over a real database (SQLite, or PostgreSQL with FAZHI_TEST_DB): sources read the
-// case/oversight tables filled with plain SQL; expected points are computed by hand.
+// ScoringService over a real database (SQLite, or PostgreSQL with FAZHI_TEST_DB): the cases and
+// oversight modules' ledger sources read their tables, filled with plain SQL; expected points are
+// computed by hand.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -38,7 +39,7 @@ class ScoringServiceTest : public ::testing::Test {
     p3_ = data_->AddPerson(team_b_, "王三");
     p4_ = data_->AddPerson(team_b_, "赵四", "辅警");
     p5_ = data_->AddPerson(other_team_, "外局协办");
-    svc_ = std::make_unique<ScoringService>(*db_, clock_);
+    svc_ = std::make_unique<ScoringService>(*db_, clock_, testing::WiredSources());
   }
 
   std::string PathOf(std::int64_t unit) {
@@ -453,7 +454,7 @@ TEST_F(ScoringServiceTest, ScoreCommandPrintsStoredOrPreview) {
   SeedJuly();
   std::ostringstream out, err;
   // Nobody computed July yet: a preview, nothing stored.
-  ASSERT_EQ(RunScoreCommand(*db_, clock_, {.month = "2023-07", .unit_id = bureau_}, out, err), 0) << err.str();
+  ASSERT_EQ(RunScoreCommand(*svc_, {.month = "2023-07", .unit_id = bureau_}, out, err), 0) << err.str();
   auto j = nlohmann::json::parse(out.str());
   ASSERT_EQ(j["bureaus"].size(), 1u);
   EXPECT_EQ(j["bureaus"][0]["phase"], "preview");
@@ -461,27 +462,27 @@ TEST_F(ScoringServiceTest, ScoreCommandPrintsStoredOrPreview) {
   // The whole city: its bureaus previewed together (two threads); the bureau without a scheme is
   // left out, the other gives the same answer as alone.
   std::ostringstream city_out;
-  ASSERT_EQ(RunScoreCommand(*db_, clock_, {.month = "2023-07", .unit_id = city_}, city_out, err), 0) << err.str();
+  ASSERT_EQ(RunScoreCommand(*svc_, {.month = "2023-07", .unit_id = city_}, city_out, err), 0) << err.str();
   EXPECT_EQ(nlohmann::json::parse(city_out.str()), j);
   // Published: the stored snapshot, narrowed to a team.
   ASSERT_TRUE(svc_->ComputeMonth(Manager(), Act(), std::nullopt, "2023-07"));
   ASSERT_TRUE(svc_->PublishMonth(Manager(), Act(), std::nullopt, "2023-07"));
   out.str("");
-  ASSERT_EQ(RunScoreCommand(*db_, clock_, {.month = "2023-07", .unit_id = team_a_}, out, err), 0) << err.str();
+  ASSERT_EQ(RunScoreCommand(*svc_, {.month = "2023-07", .unit_id = team_a_}, out, err), 0) << err.str();
   j = nlohmann::json::parse(out.str());
   EXPECT_EQ(j["bureaus"][0]["phase"], "published");
   for (const auto& o : j["bureaus"][0]["officers"]) EXPECT_EQ(o["unit_id"], team_a_);
   // XLSX to a file; bad input → 2 with a message.
   const std::string path = (tdb_.dir() / "july.xlsx").string();
-  ASSERT_EQ(RunScoreCommand(*db_, clock_, {.month = "2023-07", .unit_id = bureau_, .format = "xlsx", .out = path},
+  ASSERT_EQ(RunScoreCommand(*svc_, {.month = "2023-07", .unit_id = bureau_, .format = "xlsx", .out = path},
                             out, err),
             0)
       << err.str();
   EXPECT_GT(std::filesystem::file_size(path), 1000u);
   err.str("");
-  EXPECT_EQ(RunScoreCommand(*db_, clock_, {.month = "2023-7"}, out, err), 2);
+  EXPECT_EQ(RunScoreCommand(*svc_, {.month = "2023-7"}, out, err), 2);
   EXPECT_NE(err.str().find("月份"), std::string::npos);
-  EXPECT_EQ(RunScoreCommand(*db_, clock_, {.month = "2023-07", .format = "xlsx"}, out, err), 2);
+  EXPECT_EQ(RunScoreCommand(*svc_, {.month = "2023-07", .format = "xlsx"}, out, err), 2);
 }
 
 TEST_F(ScoringServiceTest, DemoYearIsPublishedWithObjectionsAndIdempotent) {
@@ -492,7 +493,7 @@ TEST_F(ScoringServiceTest, DemoYearIsPublishedWithObjectionsAndIdempotent) {
     const auto d = data_->AddCase({.unit = team_b_, .lead = p3_});
     data_->AddEvent(d, "file_case", Local(2023, m, 6));
   }
-  auto s = GenerateScoringDemo(*db_, clock_, 2023);
+  auto s = GenerateScoringDemo(*db_, clock_, 2023, svc_->sources());
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_FALSE(s->already_present);
   EXPECT_EQ(s->months, 24);      // two bureaus with people
@@ -509,7 +510,7 @@ TEST_F(ScoringServiceTest, DemoYearIsPublishedWithObjectionsAndIdempotent) {
   auto year = svc_->GetYearTotals(Manager(), std::nullopt, 2023, std::nullopt).value();
   EXPECT_EQ(year.months_counted, 12);
   // Second run: nothing changes.
-  auto again = GenerateScoringDemo(*db_, clock_, 2023);
+  auto again = GenerateScoringDemo(*db_, clock_, 2023, svc_->sources());
   ASSERT_TRUE(again);
   EXPECT_TRUE(again->already_present);
   EXPECT_EQ(again->months, 24);

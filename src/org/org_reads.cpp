@@ -1,0 +1,110 @@
+#include "org/org_reads.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "db/sql.h"
+
+namespace fazhi::org {
+
+namespace {
+
+constexpr const char* kUnitColumns = "u.id, u.bureau_id, u.name, u.level, u.category, u.path";
+constexpr const char* kPersonColumns = "p.id, p.bureau_id, p.unit_id, p.name, p.badge_no, p.kind, p.active";
+
+// IN lists of at most this many values (both backends bind far more, but a list this long already
+// reads like a scan).
+constexpr std::size_t kIdsPerQuery = 500;
+
+UnitRef UnitFrom(const db::Row& r) {
+  return UnitRef{.id = r.Int("id"),
+                 .bureau_id = r.Int("bureau_id"),
+                 .name = r.Str("name"),
+                 .level = r.Str("level"),
+                 .category = r.Str("category"),
+                 .path = r.Str("path")};
+}
+
+PersonRef PersonFrom(const db::Row& r) {
+  return PersonRef{.id = r.Int("id"),
+                   .bureau_id = r.Int("bureau_id"),
+                   .unit_id = r.Int("unit_id"),
+                   .name = r.Str("name"),
+                   .badge_no = r.Str("badge_no"),
+                   .kind = r.Str("kind"),
+                   .active = r.Bool("active")};
+}
+
+}  // namespace
+
+std::optional<UnitRef> ReadUnit(soci::session& sql, std::int64_t id) {
+  db::SqlArgs a;
+  const std::string q = fmt::format("SELECT {} FROM units u WHERE u.id = {}", kUnitColumns, a.Int(id));
+  std::optional<UnitRef> out;
+  db::First(sql, q, a, [&](const db::Row& r) { out = UnitFrom(r); });
+  return out;
+}
+
+std::vector<UnitRef> ReadUnitsUnder(soci::session& sql, std::string_view path) {
+  db::SqlArgs a;
+  const std::string q = fmt::format("SELECT {} FROM units u WHERE {} ORDER BY u.path", kUnitColumns,
+                                    db::PathUnder(a, "u.path", path));
+  std::vector<UnitRef> out;
+  db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(UnitFrom(r)); });
+  return out;
+}
+
+std::vector<std::int64_t> ReadBureauIdsUnder(soci::session& sql, std::string_view path) {
+  db::SqlArgs a;
+  const std::string q = fmt::format("SELECT u.id FROM units u WHERE u.level = 'bureau' AND {} ORDER BY u.path",
+                                    db::PathUnder(a, "u.path", path));
+  std::vector<std::int64_t> out;
+  db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(r.Int("id")); });
+  return out;
+}
+
+std::vector<std::int64_t> ReadBureauIdsWithPeople(soci::session& sql) {
+  std::vector<std::int64_t> out;
+  db::Each(sql,
+           "SELECT u.id FROM units u WHERE u.level = 'bureau' "
+           "AND EXISTS (SELECT 1 FROM people p WHERE p.bureau_id = u.id) ORDER BY u.id",
+           {}, [&](const db::Row& r) { out.push_back(r.Int("id")); });
+  return out;
+}
+
+std::optional<PersonRef> ReadPerson(soci::session& sql, std::int64_t id) {
+  db::SqlArgs a;
+  const std::string q = fmt::format("SELECT {} FROM people p WHERE p.id = {}", kPersonColumns, a.Int(id));
+  std::optional<PersonRef> out;
+  db::First(sql, q, a, [&](const db::Row& r) { out = PersonFrom(r); });
+  return out;
+}
+
+std::vector<PersonRef> ReadPeopleUnder(soci::session& sql, std::string_view path) {
+  db::SqlArgs a;
+  const std::string q = fmt::format("SELECT {} FROM people p JOIN units u ON u.id = p.unit_id WHERE {} ORDER BY p.id",
+                                    kPersonColumns, db::PathUnder(a, "u.path", path));
+  std::vector<PersonRef> out;
+  db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(PersonFrom(r)); });
+  return out;
+}
+
+std::vector<PersonRef> ReadPeople(soci::session& sql, std::span<const std::int64_t> ids) {
+  std::vector<std::int64_t> wanted(ids.begin(), ids.end());
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  std::vector<PersonRef> out;
+  for (std::size_t at = 0; at < wanted.size(); at += kIdsPerQuery) {
+    const std::vector<std::int64_t> chunk(wanted.begin() + static_cast<std::ptrdiff_t>(at),
+                                          wanted.begin() + static_cast<std::ptrdiff_t>(
+                                                               std::min(wanted.size(), at + kIdsPerQuery)));
+    db::SqlArgs a;
+    const std::string q =
+        fmt::format("SELECT {} FROM people p WHERE p.id IN {} ORDER BY p.id", kPersonColumns, a.IntList(chunk));
+    db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(PersonFrom(r)); });
+  }
+  return out;
+}
+
+}  // namespace fazhi::org

@@ -1,0 +1,58 @@
+// Read functions other modules use to look at the officer directory (units and people) without
+// reading org's tables in their own SQL (docs/module-template.md §1 foo_reads.h): the dependency
+// shows in the build as a link to fazhi_org. Plain reads: no scope check, no audit, no personal
+// data (no 身份证号, no phone) — the caller decides what its own caller may see.
+//
+// Every function runs on the caller's session (inside its transaction or read session) and throws
+// soci::soci_error on a database failure. Thread safety: as the session.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "db/soci.h"
+
+namespace fazhi::org {
+
+// A unit as other modules see it.
+struct UnitRef {
+  std::int64_t id = 0;
+  std::int64_t bureau_id = 0;  // owning 分县局 (0 when not set)
+  std::string name;
+  std::string level;     // city / bureau / team
+  std::string category;  // 派出所, 法制大队 … ("" when not set)
+  std::string path;      // "/1/2/5/"
+};
+
+// A person as other modules see it.
+struct PersonRef {
+  std::int64_t id = 0;
+  std::int64_t bureau_id = 0;
+  std::int64_t unit_id = 0;
+  std::string name;
+  std::string badge_no;
+  std::string kind;  // 民警 / 辅警
+  bool active = true;
+};
+
+// The unit with `id`, or nullopt.
+std::optional<UnitRef> ReadUnit(soci::session& sql, std::int64_t id);
+// The units in the subtree of `path` (the unit of that path included), ordered by path.
+std::vector<UnitRef> ReadUnitsUnder(soci::session& sql, std::string_view path);
+// The ids of the bureaus (level 'bureau') in the subtree of `path`, ordered by path.
+std::vector<std::int64_t> ReadBureauIdsUnder(soci::session& sql, std::string_view path);
+// The ids of the bureaus that have at least one person (active or not), ascending.
+std::vector<std::int64_t> ReadBureauIdsWithPeople(soci::session& sql);
+
+// The person with `id`, or nullopt.
+std::optional<PersonRef> ReadPerson(soci::session& sql, std::int64_t id);
+// The people (active or not) whose unit lies in the subtree of `path`, ordered by id.
+std::vector<PersonRef> ReadPeopleUnder(soci::session& sql, std::string_view path);
+// The people with these ids (unknown ids left out, duplicates allowed), ordered by id.
+std::vector<PersonRef> ReadPeople(soci::session& sql, std::span<const std::int64_t> ids);
+
+}  // namespace fazhi::org

@@ -1,0 +1,146 @@
+#include "oversight/oversight_points.h"
+
+#include <fmt/format.h>
+
+#include "core/local_time.h"
+#include "db/sql.h"
+#include "oversight/oversight_module.h"
+
+namespace fazhi::oversight {
+
+namespace {
+
+using points::MonthScope;
+using points::RawFact;
+
+// The case columns every deduction names: number and title (the label), category, 主办.
+constexpr const char* kCaseColumns =
+    "c.external_id AS external_id, c.title AS title, c.category AS category, c.lead_officer_id AS lead_officer_id";
+
+// The fact's case from the row (kCaseColumns) and the one responsible officer: `who` when set,
+// else the case's 主办, else nobody.
+void SetCase(RawFact& f, const db::Row& r, std::optional<std::int64_t> who) {
+  f.case_label = points::CaseLabel(r.Text("external_id"), r.Text("title"));
+  f.case_category = r.Str("category");
+  const std::int64_t person = who.value_or(r.Int("lead_officer_id"));  // 0 when both NULL
+  if (person != 0) f.officers.push_back({person, true});
+}
+
+// 执法监督违规.
+class ViolationSource final : public points::LedgerSource {
+ public:
+  std::string_view id() const override { return "violation"; }
+  std::string_view name_zh() const override { return "执法监督违规"; }
+
+  Result<void> Collect(soci::session& sql, const MonthScope& s, std::vector<RawFact>& out) const override {
+    db::SqlArgs a;
+    const std::string q = fmt::format(
+        "SELECT v.id AS id, v.case_id AS case_id, v.officer_id AS officer_id, v.rule_id AS rule_id, v.kind AS kind, "
+        "v.severity AS severity, v.detected_at AS detected_at, v.message AS message, {} "
+        "FROM violations v JOIN cases c ON c.id = v.case_id "
+        "WHERE v.bureau_id = {} AND v.detected_at >= {} AND v.detected_at < {}",
+        kCaseColumns, a.Int(s.bureau_id), a.Int(s.from), a.Int(s.to));
+    db::Each(sql, q, a, [&](const db::Row& r) {
+      RawFact f;
+      f.act = "violation";
+      f.variant = r.Str("severity");
+      f.rule_id = r.Str("rule_id");
+      f.object_type = "violation";
+      f.object_id = r.Int("id");
+      f.case_id = r.Int("case_id");
+      f.at = r.Int("detected_at");
+      SetCase(f, r, r.OptInt("officer_id"));
+      const std::string_view kind = r.Text("kind");
+      const char* kind_zh = kind == "overdue" ? "超期" : kind == "done_late" ? "超期办结" : "应办未办";
+      f.note = fmt::format("{}（{}）{}", f.rule_id, kind_zh, r.Text("message"));
+      out.push_back(std::move(f));
+    });
+    return {};
+  }
+};
+
+// 法制审核问题 (证据/程序/定性).
+class ReviewFindingSource final : public points::LedgerSource {
+ public:
+  std::string_view id() const override { return "review_finding"; }
+  std::string_view name_zh() const override { return "法制审核问题"; }
+
+  Result<void> Collect(soci::session& sql, const MonthScope& s, std::vector<RawFact>& out) const override {
+    db::SqlArgs a;
+    const std::string q = fmt::format(
+        "SELECT f.id AS id, f.case_id AS case_id, f.category AS finding_category, f.description AS description, "
+        "f.created_at AS created_at, r.stage AS stage, {} "
+        "FROM review_findings f JOIN cases c ON c.id = f.case_id JOIN case_reviews r ON r.id = f.review_id "
+        "WHERE f.bureau_id = {} AND f.created_at >= {} AND f.created_at < {}",
+        kCaseColumns, a.Int(s.bureau_id), a.Int(s.from), a.Int(s.to));
+    db::Each(sql, q, a, [&](const db::Row& r) {
+      RawFact f;
+      f.act = "review_finding";
+      f.variant = r.Str("finding_category");
+      f.object_type = "review_finding";
+      f.object_id = r.Int("id");
+      f.case_id = r.Int("case_id");
+      f.at = r.Int("created_at");
+      SetCase(f, r, std::nullopt);
+      const std::string_view stage = r.Text("stage");
+      const char* stage_zh = stage == "accept"     ? "受案审核"
+                             : stage == "file"     ? "立案审核"
+                             : stage == "coercive" ? "强制措施审核"
+                                                   : "移送起诉审核";
+      f.note = fmt::format("{}：{}", stage_zh, r.Text("description"));
+      out.push_back(std::move(f));
+    });
+    return {};
+  }
+};
+
+// 督办逾期未整改.
+class OrderOverdueSource final : public points::LedgerSource {
+ public:
+  std::string_view id() const override { return "order_overdue"; }
+  std::string_view name_zh() const override { return "督办逾期未整改"; }
+
+  Result<void> Collect(soci::session& sql, const MonthScope& s, std::vector<RawFact>& out) const override {
+    // 挂起 (suspended) orders are excepted: the 法制员 recorded a reason why the deadline cannot hold.
+    db::SqlArgs a;
+    const std::string q = fmt::format(
+        "SELECT o.id AS id, o.case_id AS case_id, o.responsible_person_id AS responsible_person_id, "
+        "o.deadline AS deadline, o.answered_at AS answered_at, o.problem_type AS problem_type, {} "
+        "FROM supervision_orders o JOIN cases c ON c.id = o.case_id "
+        "WHERE o.bureau_id = {} AND o.deadline >= {} AND o.deadline < {} AND o.status <> 'suspended' "
+        "AND ((o.answered_at IS NOT NULL AND o.answered_at > o.deadline) "
+        "OR (o.answered_at IS NULL AND o.deadline < {}))",
+        kCaseColumns, a.Int(s.bureau_id), a.Int(s.from), a.Int(s.to), a.Int(s.as_of));
+    db::Each(sql, q, a, [&](const db::Row& r) {
+      RawFact f;
+      f.act = "order_overdue";
+      f.object_type = "supervision_order";
+      f.object_id = r.Int("id");
+      f.case_id = r.Int("case_id");
+      f.at = r.Int("deadline");
+      SetCase(f, r, r.OptInt("responsible_person_id"));
+      const auto answered = r.OptInt("answered_at");
+      f.note = answered ? fmt::format("督办 #{}（{}）整改期限 {}，{} 才答复", f.object_id, r.Text("problem_type"),
+                                      FormatLocalDateTime(f.at), FormatLocalDateTime(*answered))
+                        : fmt::format("督办 #{}（{}）整改期限 {}，逾期未答复", f.object_id, r.Text("problem_type"),
+                                      FormatLocalDateTime(f.at));
+      out.push_back(std::move(f));
+    });
+    return {};
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<points::LedgerSource> MakeViolationSource() { return std::make_unique<ViolationSource>(); }
+std::unique_ptr<points::LedgerSource> MakeReviewFindingSource() { return std::make_unique<ReviewFindingSource>(); }
+std::unique_ptr<points::LedgerSource> MakeOrderOverdueSource() { return std::make_unique<OrderOverdueSource>(); }
+
+// Declared in oversight_module.h; defined here, beside the sources it registers.
+void OversightModule::AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) {
+  out.push_back(MakeViolationSource());
+  out.push_back(MakeReviewFindingSource());
+  out.push_back(MakeOrderOverdueSource());
+}
+
+}  // namespace fazhi::oversight

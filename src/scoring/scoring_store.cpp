@@ -1,0 +1,552 @@
+#include "scoring/scoring_store.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "db/sql.h"
+
+namespace fazhi::scoring::detail {
+
+namespace {
+
+std::optional<std::int64_t> NonZero(std::int64_t v) { return v != 0 ? std::optional<std::int64_t>(v) : std::nullopt; }
+
+// ---- schemes
+
+constexpr const char* kSchemeColumns =
+    "id, bureau_id, version, name, status, effective_from, effective_to, document, note, created_by_name, created_at";
+
+SchemeVersion SchemeFromRow(const db::Row& r) {
+  SchemeVersion v;
+  v.id = r.Int("id");
+  v.bureau_id = r.Int("bureau_id");
+  v.version = static_cast<int>(r.Int("version"));
+  v.name = r.Str("name");
+  v.status = r.Str("status");
+  v.effective_from = r.Str("effective_from");
+  v.effective_to = r.OptStr("effective_to");
+  v.document = nlohmann::json::parse(r.Text("document"), nullptr, false);
+  if (auto s = ParseScheme(v.document)) v.scheme = *s;
+  v.note = r.Str("note");
+  v.created_by_name = r.Str("created_by_name");
+  v.created_at = r.Int("created_at");
+  return v;
+}
+
+// ---- months
+
+constexpr const char* kMonthColumns =
+    "m.id, m.bureau_id, m.month, m.status, m.scheme_id, m.scheme_version, m.entry_count, m.skipped_facts, "
+    "m.ledger_hash, m.computed_at, m.computed_by, m.published_at, m.published_by, m.objection_deadline, "
+    "m.finalized_at, m.finalized_by, "
+    "(SELECT COUNT(*) FROM score_objections o WHERE o.bureau_id = m.bureau_id AND o.month = m.month "
+    "AND o.status = 'pending') AS pending_objections";
+
+MonthInfo MonthFromRow(const db::Row& r) {
+  MonthInfo m;
+  m.id = r.Int("id");
+  m.bureau_id = r.Int("bureau_id");
+  m.month = r.Str("month");
+  m.status = r.Str("status");
+  m.scheme_id = r.Int("scheme_id");
+  m.scheme_version = static_cast<int>(r.Int("scheme_version"));
+  m.entry_count = static_cast<int>(r.Int("entry_count"));
+  m.skipped_facts = static_cast<int>(r.Int("skipped_facts"));
+  m.ledger_hash = r.Str("ledger_hash");
+  m.computed_at = r.Int("computed_at");
+  m.computed_by = r.Str("computed_by");
+  m.published_at = r.OptInt("published_at");
+  m.published_by = r.Str("published_by");
+  m.objection_deadline = r.OptInt("objection_deadline");
+  m.finalized_at = r.OptInt("finalized_at");
+  m.finalized_by = r.Str("finalized_by");
+  m.pending_objections = static_cast<int>(r.Int("pending_objections"));
+  return m;
+}
+
+// ---- entries
+
+constexpr const char* kEntryColumns =
+    "e.id, e.person_id, e.unit_id, e.points_centi, e.source, e.act, e.object_type, e.object_id, e.case_id, e.role, "
+    "e.occurred_at, e.reason, e.scheme_version, e.objection_id";
+
+// A bureau's month is tens of thousands of entries: the columns are resolved once per query and
+// read by position.
+struct EntryColumns {
+  explicit EntryColumns(const db::Row& r)
+      : id(r.Column("id")),
+        person_id(r.Column("person_id")),
+        unit_id(r.Column("unit_id")),
+        points(r.Column("points_centi")),
+        source(r.Column("source")),
+        act(r.Column("act")),
+        object_type(r.Column("object_type")),
+        object_id(r.Column("object_id")),
+        case_id(r.Column("case_id")),
+        role(r.Column("role")),
+        occurred_at(r.Column("occurred_at")),
+        reason(r.Column("reason")),
+        scheme_version(r.Column("scheme_version")),
+        objection_id(r.Column("objection_id")) {}
+
+  Entry Read(const db::Row& r) const {
+    Entry e;
+    e.id = r.IntAt(id);
+    e.person_id = r.IntAt(person_id);
+    e.unit_id = r.IntAt(unit_id);
+    e.points = r.IntAt(points);
+    e.source = r.TextAt(source);
+    e.act = r.TextAt(act);
+    e.object_type = r.TextAt(object_type);
+    e.object_id = r.IntAt(object_id);
+    e.case_id = r.IntAt(case_id);
+    e.role = r.TextAt(role);
+    e.occurred_at = r.IntAt(occurred_at);
+    e.reason = r.TextAt(reason);
+    e.scheme_version = static_cast<int>(r.IntAt(scheme_version));
+    e.objection_id = r.IntAt(objection_id);
+    return e;
+  }
+
+  int id, person_id, unit_id, points, source, act, object_type, object_id, case_id, role, occurred_at, reason,
+      scheme_version, objection_id;
+};
+
+// Runs an entries query and appends its rows to `out`.
+void EachEntry(soci::session& sql, const std::string& q, const db::SqlArgs& a, std::vector<Entry>& out) {
+  std::optional<EntryColumns> c;
+  db::Each(sql, q, a, [&](const db::Row& r) {
+    if (!c) c.emplace(r);
+    out.push_back(c->Read(r));
+  });
+}
+
+// Rows per INSERT of StoreEntries (16 values each: well inside both backends' parameter limits).
+constexpr std::size_t kEntriesPerInsert = 250;
+
+std::size_t EntryCount(const std::vector<Entry>& entries) { return entries.size(); }
+std::size_t EntryCount(const Ledger& ledger) { return ledger.size(); }
+const Entry& EntryAt(const std::vector<Entry>& entries, std::size_t i, Entry&) { return entries[i]; }
+const Entry& EntryAt(const Ledger& ledger, std::size_t i, Entry& scratch) {
+  scratch = ledger.EntryAt(i);
+  return scratch;
+}
+
+template <typename L>
+void InsertEntries(soci::session& sql, std::int64_t bureau, const std::string& month, const L& entries,
+                   int first_seq) {
+  Entry scratch;
+  std::string values;
+  for (std::size_t start = 0; start < EntryCount(entries); start += kEntriesPerInsert) {
+    const std::size_t n = std::min(kEntriesPerInsert, EntryCount(entries) - start);
+    db::SqlArgs a;
+    values.clear();
+    for (std::size_t i = 0; i < n; ++i) {
+      const Entry& e = EntryAt(entries, start + i, scratch);
+      // A compact ledger's reason was written for this row only: moved, not copied.
+      std::string reason;
+      if (&e == &scratch)
+        reason = std::move(scratch.reason);
+      else
+        reason = e.reason;
+      fmt::format_to(std::back_inserter(values), "{}({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+                     i == 0 ? "" : ", ", a.Int(bureau), a.Str(month),
+                     a.Int(first_seq + static_cast<std::int64_t>(start + i)), a.Int(e.person_id), a.Int(e.unit_id),
+                     a.Int(e.points), a.Str(e.source), a.Str(e.act), a.Str(e.object_type), a.Int(e.object_id),
+                     a.OptInt(NonZero(e.case_id)), a.Str(e.role), a.Int(e.occurred_at), a.Str(std::move(reason)),
+                     a.Int(e.scheme_version), a.OptInt(NonZero(e.objection_id)));
+    }
+    db::Exec(sql,
+             "INSERT INTO score_entries (bureau_id, month, seq, person_id, unit_id, points_centi, source, act, "
+             "object_type, object_id, case_id, role, occurred_at, reason, scheme_version, objection_id) VALUES " +
+                 values,
+             a);
+  }
+}
+
+// ---- objections
+
+constexpr const char* kObjectionSelect =
+    "SELECT o.id, o.bureau_id, o.month, o.entry_id, o.person_id, o.user_id, o.reason, o.status, o.created_at, "
+    "o.decided_by_name, o.decided_at, o.decision_reason, o.adjustment_centi, o.adjustment_entry_id, "
+    "e.points_centi AS entry_points, e.reason AS entry_reason "
+    "FROM score_objections o JOIN score_entries e ON e.id = o.entry_id ";
+
+Objection ObjectionFromRow(const db::Row& r) {
+  Objection o;
+  o.id = r.Int("id");
+  o.bureau_id = r.Int("bureau_id");
+  o.month = r.Str("month");
+  o.entry_id = r.Int("entry_id");
+  o.person_id = r.Int("person_id");
+  o.user_id = r.Int("user_id");
+  o.reason = r.Str("reason");
+  o.status = r.Str("status");
+  o.created_at = r.Int("created_at");
+  o.decided_by_name = r.Str("decided_by_name");
+  o.decided_at = r.OptInt("decided_at");
+  o.decision_reason = r.Str("decision_reason");
+  o.adjustment = r.OptInt("adjustment_centi");
+  o.adjustment_entry_id = r.OptInt("adjustment_entry_id");
+  o.entry_points = r.Int("entry_points");
+  o.entry_reason = r.Str("entry_reason");
+  return o;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- schemes
+
+std::vector<SchemeVersion> LoadSchemes(soci::session& sql, std::int64_t bureau) {
+  db::SqlArgs a;
+  const std::string q = fmt::format("SELECT {} FROM score_schemes WHERE bureau_id = {} ORDER BY version DESC",
+                                    kSchemeColumns, a.Int(bureau));
+  std::vector<SchemeVersion> out;
+  db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(SchemeFromRow(r)); });
+  return out;
+}
+
+std::optional<SchemeVersion> LoadScheme(soci::session& sql, std::int64_t id) {
+  db::SqlArgs a;
+  const std::string q = fmt::format("SELECT {} FROM score_schemes WHERE id = {}", kSchemeColumns, a.Int(id));
+  std::optional<SchemeVersion> out;
+  db::First(sql, q, a, [&](const db::Row& r) { out = SchemeFromRow(r); });
+  return out;
+}
+
+std::optional<SchemeVersion> SchemeFor(soci::session& sql, std::int64_t bureau, const std::string& month) {
+  for (auto& v : LoadSchemes(sql, bureau))
+    if (v.effective_from <= month && (!v.effective_to || month <= *v.effective_to)) return v;
+  return std::nullopt;
+}
+
+std::optional<std::string> SchemeDocument(soci::session& sql, std::int64_t id) {
+  db::SqlArgs a;
+  return db::ScalarText(sql, fmt::format("SELECT document FROM score_schemes WHERE id = {}", a.Int(id)), a);
+}
+
+std::optional<std::string> LatestFrozenMonth(soci::session& sql, std::int64_t bureau, const std::string& from,
+                                             const std::string& to) {
+  db::SqlArgs a;
+  const std::string q = fmt::format(
+      "SELECT MAX(month) FROM score_months WHERE bureau_id = {} AND month >= {} AND month <= {} "
+      "AND status IN ('published', 'final')",
+      a.Int(bureau), a.Str(from), a.Str(to));
+  auto m = db::ScalarText(sql, q, a);
+  if (m && m->empty()) return std::nullopt;
+  return m;
+}
+
+int NextSchemeVersion(soci::session& sql, std::int64_t bureau) {
+  db::SqlArgs a;
+  const std::string q = fmt::format("SELECT MAX(version) FROM score_schemes WHERE bureau_id = {}", a.Int(bureau));
+  return static_cast<int>(db::ScalarInt(sql, q, a).value_or(0) + 1);
+}
+
+void CloseScheme(soci::session& sql, std::int64_t id, const std::string& effective_to) {
+  db::SqlArgs a;
+  db::Exec(sql, fmt::format("UPDATE score_schemes SET effective_to = {} WHERE id = {}", a.Str(effective_to), a.Int(id)),
+           a);
+}
+
+std::int64_t InsertScheme(soci::session& sql, const SchemeVersion& v, std::optional<std::int64_t> created_by,
+                          EpochSeconds now) {
+  db::SqlArgs a;
+  const std::string q = fmt::format(
+      "INSERT INTO score_schemes (bureau_id, version, name, status, effective_from, effective_to, document, note, "
+      "created_by, created_by_name, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
+      a.Int(v.bureau_id), a.Int(v.version), a.Str(v.name), a.Str(v.status), a.Str(v.effective_from),
+      a.OptStr(v.effective_to), a.Str(v.document.dump()), a.Str(v.note), a.OptInt(created_by),
+      a.Str(v.created_by_name), a.Int(now));
+  return db::Insert(sql, q, a);
+}
+
+// ---------------------------------------------------------------- months
+
+std::optional<MonthInfo> LoadMonthRow(soci::session& sql, std::int64_t bureau, const std::string& month) {
+  db::SqlArgs a;
+  const std::string q = fmt::format("SELECT {} FROM score_months m WHERE m.bureau_id = {} AND m.month = {}",
+                                    kMonthColumns, a.Int(bureau), a.Str(month));
+  std::optional<MonthInfo> out;
+  db::First(sql, q, a, [&](const db::Row& r) { out = MonthFromRow(r); });
+  return out;
+}
+
+std::vector<MonthInfo> LoadMonthRows(soci::session& sql, std::int64_t bureau, const std::string& lo,
+                                     const std::string& hi) {
+  db::SqlArgs a;
+  const std::string q = fmt::format(
+      "SELECT {} FROM score_months m WHERE m.bureau_id = {} AND m.month >= {} AND m.month <= {} "
+      "ORDER BY m.month DESC",
+      kMonthColumns, a.Int(bureau), a.Str(lo), a.Str(hi));
+  std::vector<MonthInfo> out;
+  db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(MonthFromRow(r)); });
+  return out;
+}
+
+void SaveComputedMonth(soci::session& sql, std::optional<std::int64_t> id, std::int64_t bureau,
+                       const std::string& month, const ComputedMonth& c) {
+  db::SqlArgs a;
+  if (id) {
+    db::Exec(sql,
+             fmt::format("UPDATE score_months SET scheme_id = {}, scheme_version = {}, entry_count = {}, "
+                         "skipped_facts = {}, ledger_hash = {}, computed_at = {}, computed_by = {}, updated_at = {} "
+                         "WHERE id = {}",
+                         a.Int(c.scheme_id), a.Int(c.scheme_version), a.Int(c.entry_count), a.Int(c.skipped_facts),
+                         a.Str(c.ledger_hash), a.Int(c.computed_at), a.Str(c.computed_by), a.Int(c.computed_at),
+                         a.Int(*id)),
+             a);
+    return;
+  }
+  db::Exec(sql,
+           fmt::format("INSERT INTO score_months (bureau_id, month, status, scheme_id, scheme_version, entry_count, "
+                       "skipped_facts, ledger_hash, computed_at, computed_by, updated_at) "
+                       "VALUES ({}, {}, 'draft', {}, {}, {}, {}, {}, {}, {}, {})",
+                       a.Int(bureau), a.Str(month), a.Int(c.scheme_id), a.Int(c.scheme_version), a.Int(c.entry_count),
+                       a.Int(c.skipped_facts), a.Str(c.ledger_hash), a.Int(c.computed_at), a.Str(c.computed_by),
+                       a.Int(c.computed_at)),
+           a);
+}
+
+void MarkPublished(soci::session& sql, std::int64_t id, EpochSeconds at, const std::string& by, EpochSeconds deadline,
+                   const std::string& snapshot) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE score_months SET status = 'published', published_at = {}, published_by = {}, "
+                       "objection_deadline = {}, published_snapshot = {}, updated_at = {} WHERE id = {}",
+                       a.Int(at), a.Str(by), a.Int(deadline), a.Str(snapshot), a.Int(at), a.Int(id)),
+           a);
+}
+
+void MarkFinal(soci::session& sql, std::int64_t id, EpochSeconds at, const std::string& by,
+               const std::string& snapshot) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE score_months SET status = 'final', finalized_at = {}, finalized_by = {}, "
+                       "final_snapshot = {}, updated_at = {} WHERE id = {}",
+                       a.Int(at), a.Str(by), a.Str(snapshot), a.Int(at), a.Int(id)),
+           a);
+}
+
+void CountAdjustment(soci::session& sql, std::int64_t month_id, EpochSeconds at) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE score_months SET entry_count = entry_count + 1, updated_at = {} WHERE id = {}",
+                       a.Int(at), a.Int(month_id)),
+           a);
+}
+
+std::optional<Rankings> LoadSnapshot(soci::session& sql, std::int64_t bureau, const std::string& month) {
+  db::SqlArgs a;
+  const std::string q = fmt::format(
+      "SELECT status, published_snapshot, final_snapshot FROM score_months WHERE bureau_id = {} AND month = {}",
+      a.Int(bureau), a.Str(month));
+  std::string text;
+  db::First(sql, q, a, [&](const db::Row& r) {
+    const std::string_view status = r.Text("status");
+    if (status == kFinal)
+      text = r.Str("final_snapshot");
+    else if (status == kPublished)
+      text = r.Str("published_snapshot");
+  });
+  if (text.empty()) return std::nullopt;
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  auto rk = RankingsFromJson(j);
+  if (!rk) return std::nullopt;
+  return *rk;
+}
+
+std::set<std::string> FrozenMonths(soci::session& sql, std::int64_t bureau, const std::string& lo,
+                                   const std::string& hi) {
+  db::SqlArgs a;
+  const std::string q = fmt::format(
+      "SELECT month FROM score_months WHERE bureau_id = {} AND month >= {} AND month <= {} "
+      "AND status IN ('published', 'final')",
+      a.Int(bureau), a.Str(lo), a.Str(hi));
+  std::set<std::string> out;
+  db::Each(sql, q, a, [&](const db::Row& r) { out.insert(r.Str("month")); });
+  return out;
+}
+
+// ---------------------------------------------------------------- entries
+
+std::optional<StoredEntry> LoadEntry(soci::session& sql, std::int64_t id) {
+  db::SqlArgs a;
+  const std::string q =
+      fmt::format("SELECT {}, e.month, e.bureau_id FROM score_entries e WHERE e.id = {}", kEntryColumns, a.Int(id));
+  std::optional<StoredEntry> out;
+  db::First(sql, q, a, [&](const db::Row& r) {
+    out = StoredEntry{.entry = EntryColumns(r).Read(r), .month = r.Str("month"), .bureau_id = r.Int("bureau_id")};
+  });
+  return out;
+}
+
+std::vector<Entry> LoadMonthEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
+                                    std::optional<std::int64_t> person) {
+  db::SqlArgs a;
+  std::string q = fmt::format("SELECT {} FROM score_entries e WHERE e.bureau_id = {} AND e.month = {}", kEntryColumns,
+                              a.Int(bureau), a.Str(month));
+  if (person) q += fmt::format(" AND e.person_id = {}", a.Int(*person));
+  q += " ORDER BY e.seq";
+  std::vector<Entry> out;
+  EachEntry(sql, q, a, out);
+  return out;
+}
+
+std::int64_t CountUnitEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
+                              std::span<const std::int64_t> unit_ids) {
+  db::SqlArgs a;
+  const std::string q = fmt::format(
+      "SELECT COUNT(*) FROM score_entries e WHERE e.bureau_id = {} AND e.month = {} AND e.unit_id IN {}",
+      a.Int(bureau), a.Str(month), a.IntList({unit_ids.begin(), unit_ids.end()}));
+  return db::Count(sql, q, a);
+}
+
+std::vector<Entry> LoadUnitEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
+                                   std::span<const std::int64_t> unit_ids, std::int64_t limit, std::int64_t offset) {
+  db::SqlArgs a;
+  const std::string q = fmt::format(
+      "SELECT {} FROM score_entries e WHERE e.bureau_id = {} AND e.month = {} AND e.unit_id IN {} "
+      "ORDER BY e.person_id, e.seq LIMIT {} OFFSET {}",
+      kEntryColumns, a.Int(bureau), a.Str(month), a.IntList({unit_ids.begin(), unit_ids.end()}), a.Int(limit),
+      a.Int(offset));
+  std::vector<Entry> out;
+  EachEntry(sql, q, a, out);
+  return out;
+}
+
+void DeleteMonthEntries(soci::session& sql, std::int64_t bureau, const std::string& month) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("DELETE FROM score_entries WHERE bureau_id = {} AND month = {}", a.Int(bureau), a.Str(month)),
+           a);
+}
+
+void StoreEntries(soci::session& sql, std::int64_t bureau, const std::string& month, const Ledger& ledger,
+                  int first_seq) {
+  InsertEntries(sql, bureau, month, ledger, first_seq);
+}
+
+void StoreEntries(soci::session& sql, std::int64_t bureau, const std::string& month, const std::vector<Entry>& entries,
+                  int first_seq) {
+  InsertEntries(sql, bureau, month, entries, first_seq);
+}
+
+int MaxSeq(soci::session& sql, std::int64_t bureau, const std::string& month) {
+  db::SqlArgs a;
+  const std::string q = fmt::format("SELECT MAX(seq) FROM score_entries WHERE bureau_id = {} AND month = {}",
+                                    a.Int(bureau), a.Str(month));
+  return static_cast<int>(db::ScalarInt(sql, q, a).value_or(0));
+}
+
+std::map<std::string, Centi> PersonMonthTotals(soci::session& sql, std::int64_t bureau, std::int64_t person,
+                                               const std::string& from, const std::string& to) {
+  db::SqlArgs a;
+  const std::string q = fmt::format(
+      "SELECT m.month AS month, COALESCE(SUM(e.points_centi), 0) AS total FROM score_months m "
+      "LEFT JOIN score_entries e ON e.bureau_id = m.bureau_id AND e.month = m.month AND e.person_id = {} "
+      "WHERE m.bureau_id = {} AND m.month >= {} AND m.month <= {} AND m.status IN ('published', 'final') "
+      "GROUP BY m.month",
+      a.Int(person), a.Int(bureau), a.Str(from), a.Str(to));
+  std::map<std::string, Centi> out;
+  db::Each(sql, q, a, [&](const db::Row& r) { out[r.Str("month")] = r.Int("total"); });
+  return out;
+}
+
+std::map<std::int64_t, std::map<int, Centi>> PersonMonthSums(soci::session& sql, std::int64_t bureau,
+                                                             const std::string& lo, const std::string& hi) {
+  db::SqlArgs a;
+  const std::string q = fmt::format(
+      "SELECT e.person_id AS person_id, e.month AS month, SUM(e.points_centi) AS total FROM score_entries e "
+      "JOIN score_months m ON m.bureau_id = e.bureau_id AND m.month = e.month "
+      "WHERE e.bureau_id = {} AND e.month >= {} AND e.month <= {} AND m.status IN ('published', 'final') "
+      "GROUP BY e.person_id, e.month",
+      a.Int(bureau), a.Str(lo), a.Str(hi));
+  std::map<std::int64_t, std::map<int, Centi>> out;
+  db::Each(sql, q, a, [&](const db::Row& r) {
+    if (auto m = points::ParseMonth(r.Text("month"))) out[r.Int("person_id")][m->month] = r.Int("total");
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------- objections
+
+std::optional<Objection> LoadObjection(soci::session& sql, std::int64_t id) {
+  db::SqlArgs a;
+  const std::string q = fmt::format("{}WHERE o.id = {}", kObjectionSelect, a.Int(id));
+  std::optional<Objection> out;
+  db::First(sql, q, a, [&](const db::Row& r) { out = ObjectionFromRow(r); });
+  return out;
+}
+
+std::vector<Objection> LoadObjections(soci::session& sql, const ObjectionFilter& f, std::optional<std::int64_t> person) {
+  db::SqlArgs a;
+  std::string q = std::string(kObjectionSelect) + "WHERE 1 = 1";
+  if (person) q += fmt::format(" AND o.person_id = {}", a.Int(*person));
+  if (f.bureau_id) q += fmt::format(" AND o.bureau_id = {}", a.Int(*f.bureau_id));
+  if (f.month) q += fmt::format(" AND o.month = {}", a.Str(*f.month));
+  if (f.status) q += fmt::format(" AND o.status = {}", a.Str(*f.status));
+  q += " ORDER BY o.id DESC";
+  std::vector<Objection> out;
+  db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(ObjectionFromRow(r)); });
+  return out;
+}
+
+std::map<std::int64_t, std::pair<std::int64_t, std::string>> ObjectionsByEntry(soci::session& sql,
+                                                                               std::int64_t bureau,
+                                                                               const std::string& month,
+                                                                               std::int64_t person) {
+  db::SqlArgs a;
+  const std::string q = fmt::format(
+      "SELECT entry_id, id, status FROM score_objections WHERE bureau_id = {} AND month = {} AND person_id = {} "
+      "ORDER BY id",
+      a.Int(bureau), a.Str(month), a.Int(person));
+  std::map<std::int64_t, std::pair<std::int64_t, std::string>> out;
+  db::Each(sql, q, a, [&](const db::Row& r) { out[r.Int("entry_id")] = {r.Int("id"), r.Str("status")}; });
+  return out;
+}
+
+bool HasPendingObjection(soci::session& sql, std::int64_t entry_id) {
+  db::SqlArgs a;
+  return db::Count(sql,
+                   fmt::format("SELECT COUNT(*) FROM score_objections WHERE entry_id = {} AND status = 'pending'",
+                               a.Int(entry_id)),
+                   a) > 0;
+}
+
+std::int64_t InsertObjection(soci::session& sql, const Objection& o) {
+  db::SqlArgs a;
+  const std::string q = fmt::format(
+      "INSERT INTO score_objections (bureau_id, month, entry_id, person_id, user_id, reason, status, created_at) "
+      "VALUES ({}, {}, {}, {}, {}, {}, 'pending', {}) RETURNING id",
+      a.Int(o.bureau_id), a.Str(o.month), a.Int(o.entry_id), a.Int(o.person_id), a.Int(o.user_id), a.Str(o.reason),
+      a.Int(o.created_at));
+  return db::Insert(sql, q, a);
+}
+
+void DecideObjectionRow(soci::session& sql, std::int64_t id, const std::string& status,
+                        std::optional<std::int64_t> decided_by, const std::string& decided_by_name, EpochSeconds at,
+                        const std::string& reason, std::optional<std::pair<Centi, std::int64_t>> adjustment) {
+  db::SqlArgs a;
+  std::string q = fmt::format(
+      "UPDATE score_objections SET status = {}, decided_by = {}, decided_by_name = {}, decided_at = {}, "
+      "decision_reason = {}",
+      a.Str(status), a.OptInt(decided_by), a.Str(decided_by_name), a.Int(at), a.Str(reason));
+  if (adjustment)
+    q += fmt::format(", adjustment_centi = {}, adjustment_entry_id = {}", a.Int(adjustment->first),
+                     a.Int(adjustment->second));
+  q += fmt::format(" WHERE id = {}", a.Int(id));
+  db::Exec(sql, q, a);
+}
+
+std::int64_t AdjustmentEntryId(soci::session& sql, std::int64_t objection_id) {
+  db::SqlArgs a;
+  return db::Count(sql,
+                   fmt::format("SELECT id FROM score_entries WHERE objection_id = {} AND source = 'adjustment'",
+                               a.Int(objection_id)),
+                   a);
+}
+
+}  // namespace fazhi::scoring::detail
