@@ -70,9 +70,12 @@ int main(int argc, char** argv) {
   std::string db_url;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
-    if (a == "--cases") cases = std::stoi(argv[i + 1]);
-    else if (a == "--requests") requests = std::stoi(argv[i + 1]);
-    else if (a == "--db") db_url = argv[i + 1];
+    if (a == "--cases")
+      cases = std::stoi(argv[i + 1]);
+    else if (a == "--requests")
+      requests = std::stoi(argv[i + 1]);
+    else if (a == "--db")
+      db_url = argv[i + 1];
   }
   spdlog::set_level(spdlog::level::warn);  // one log line per request would dominate the figure
   namespace fs = std::filesystem;
@@ -102,75 +105,80 @@ int main(int argc, char** argv) {
   std::vector<long long> case_ids;
   const auto seed_started = Steady::now();
   db.Write([&](soci::session& sql) -> Result<void> {
-    long long t = now;
-    const long long city = Insert(sql, fmt::format("INSERT INTO units (name, level, path, created_at, updated_at) VALUES "
-                                                   "('基准市局', 'city', '', {0}, {0}) RETURNING id", t));
-    const long long bureau = Insert(sql, fmt::format("INSERT INTO units (parent_id, name, level, path, created_at, "
-                                                     "updated_at) VALUES ({0}, '基准分局', 'bureau', '', {1}, {1}) "
+      long long t = now;
+      const long long city =
+          Insert(sql, fmt::format("INSERT INTO units (name, level, path, created_at, updated_at) VALUES "
+                                  "('基准市局', 'city', '', {0}, {0}) RETURNING id",
+                                  t));
+      const long long bureau = Insert(sql, fmt::format("INSERT INTO units (parent_id, name, level, path, created_at, "
+                                                       "updated_at) VALUES ({0}, '基准分局', 'bureau', '', {1}, {1}) "
+                                                       "RETURNING id",
+                                                       city, t));
+      const long long team = Insert(sql, fmt::format("INSERT INTO units (parent_id, name, level, path, created_at, "
+                                                     "updated_at) VALUES ({0}, '基准派出所', 'team', '', {1}, {1}) "
                                                      "RETURNING id",
-                                                     city, t));
-    const long long team = Insert(sql, fmt::format("INSERT INTO units (parent_id, name, level, path, created_at, "
-                                                   "updated_at) VALUES ({0}, '基准派出所', 'team', '', {1}, {1}) "
-                                                   "RETURNING id",
-                                                   bureau, t));
-    sql << fmt::format("UPDATE units SET path = '/{0}/', bureau_id = {0} WHERE id = {0}", city);
-    sql << fmt::format("UPDATE units SET path = '/{0}/{1}/', bureau_id = {1} WHERE id = {1}", city, bureau);
-    sql << fmt::format("UPDATE units SET path = '/{0}/{1}/{2}/', bureau_id = {1} WHERE id = {2}", city, bureau, team);
-    const long long officer = Insert(sql, fmt::format("INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, "
-                                                      "created_at, updated_at) VALUES ({0}, {1}, '基准民警', 'B0001', "
-                                                      "'民警', {2}, {2}) RETURNING id",
-                                                      bureau, team, t));
-    const long long legal = Insert(sql, fmt::format("INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, "
-                                                    "is_legal_officer, created_at, updated_at) VALUES ({0}, {0}, "
-                                                    "'基准法制员', 'B0002', '民警', 1, {1}, {1}) RETURNING id",
-                                                    bureau, t));
-    const std::string hash = auth::HashPassword("Bench@2026x");
-    long long user = 0;
-    sql << "INSERT INTO users (username, display_name, password_hash, unit_id, person_id, created_at, updated_at) "
-           "VALUES ('bench', 'bench', :h, :u, :p, :t, :t2) RETURNING id",
-        soci::use(hash), soci::use(bureau), soci::use(legal), soci::use(t), soci::use(t), soci::into(user);
-    sql << "INSERT INTO user_roles (user_id, role) VALUES (:u, 'legal_officer')", soci::use(user);
-    sql << "INSERT INTO users (username, display_name, password_hash, unit_id, person_id, created_at, updated_at) "
-           "VALUES ('bench_officer', 'bench_officer', :h, :u, :p, :t, :t2)",
-        soci::use(hash), soci::use(team), soci::use(officer), soci::use(t), soci::use(t);
-    // ~12 events per case over the last few days: a detention with its 24 h acts, property, 办案区.
-    for (int i = 0; i < cases; ++i) {
-      const long long start = t - 3 * 86400 + (i % 3600);
-      const long long id = Insert(
-          sql, fmt::format("INSERT INTO cases (bureau_id, unit_id, external_id, case_type, cause, title, status, "
-                           "lead_officer_id, legal_officer_id, accepted_at, created_at, updated_at) VALUES ({0}, {1}, "
-                           "'BENCH{2}', 'criminal', '盗窃', '基准案件{2}', 'filed', {3}, {4}, {5}, {5}, {5}) RETURNING id",
-                           bureau, team, i, officer, legal, start));
-      sql << fmt::format("INSERT INTO case_persons (bureau_id, case_id, ref, name, role, age, created_at) VALUES ({0}, "
-                         "{1}, 'p1', '嫌疑人', 'suspect', 30, {2})",
-                         bureau, id, start);
-      const std::vector<std::tuple<const char*, long long, const char*, const char*, const char*>> events = {
-          {"accept_case", 0, "", "", "{}"},
-          {"file_case", 1800, "", "", "{}"},
-          {"summon_arrive", 3600, "p1", "", "{}"},
-          {"area_enter", 3700, "p1", "", "{}"},
-          {"detain", 7200, "p1", "", "{}"},
-          {"area_exit", 7300, "p1", "", "{}"},
-          {"custody_admit", 20000, "p1", "", "{}"},
-          {"notify_family", 30000, "p1", "", "{}"},
-          {"interrogate", 40000, "p1", "", R"({"officers":2,"location":"detention_center"})"},
-          {"property_extract", 8000, "", "X1", "{}"},
-          {"property_handover", 30000, "", "X1", "{}"},
-          {"supervision_filing", 50000, "", "X1", "{}"},
-      };
-      for (const auto& [type, offset, person, item, attrs] : events) {
-        sql << fmt::format("INSERT INTO case_events (bureau_id, case_id, type, at, person_ref, item_code, attrs, source, "
-                           "recorded_at) VALUES ({0}, {1}, '{2}', {3}, {4}, {5}, '{6}', 'demo', {3})",
-                           bureau, id, type, start + offset, *person ? fmt::format("'{}'", person) : "NULL",
-                           *item ? fmt::format("'{}'", item) : "NULL", attrs);
+                                                     bureau, t));
+      sql << fmt::format("UPDATE units SET path = '/{0}/', bureau_id = {0} WHERE id = {0}", city);
+      sql << fmt::format("UPDATE units SET path = '/{0}/{1}/', bureau_id = {1} WHERE id = {1}", city, bureau);
+      sql << fmt::format("UPDATE units SET path = '/{0}/{1}/{2}/', bureau_id = {1} WHERE id = {2}", city, bureau, team);
+      const long long officer =
+          Insert(sql, fmt::format("INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, "
+                                  "created_at, updated_at) VALUES ({0}, {1}, '基准民警', 'B0001', "
+                                  "'民警', {2}, {2}) RETURNING id",
+                                  bureau, team, t));
+      const long long legal = Insert(sql, fmt::format("INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, "
+                                                      "is_legal_officer, created_at, updated_at) VALUES ({0}, {0}, "
+                                                      "'基准法制员', 'B0002', '民警', 1, {1}, {1}) RETURNING id",
+                                                      bureau, t));
+      const std::string hash = auth::HashPassword("Bench@2026x");
+      long long user = 0;
+      sql << "INSERT INTO users (username, display_name, password_hash, unit_id, person_id, created_at, updated_at) "
+             "VALUES ('bench', 'bench', :h, :u, :p, :t, :t2) RETURNING id",
+          soci::use(hash), soci::use(bureau), soci::use(legal), soci::use(t), soci::use(t), soci::into(user);
+      sql << "INSERT INTO user_roles (user_id, role) VALUES (:u, 'legal_officer')", soci::use(user);
+      sql << "INSERT INTO users (username, display_name, password_hash, unit_id, person_id, created_at, updated_at) "
+             "VALUES ('bench_officer', 'bench_officer', :h, :u, :p, :t, :t2)",
+          soci::use(hash), soci::use(team), soci::use(officer), soci::use(t), soci::use(t);
+      // ~12 events per case over the last few days: a detention with its 24 h acts, property, 办案区.
+      for (int i = 0; i < cases; ++i) {
+        const long long start = t - 3 * 86400 + (i % 3600);
+        const long long id = Insert(
+            sql,
+            fmt::format("INSERT INTO cases (bureau_id, unit_id, external_id, case_type, cause, title, status, "
+                        "lead_officer_id, legal_officer_id, accepted_at, created_at, updated_at) VALUES ({0}, {1}, "
+                        "'BENCH{2}', 'criminal', '盗窃', '基准案件{2}', 'filed', {3}, {4}, {5}, {5}, {5}) RETURNING id",
+                        bureau, team, i, officer, legal, start));
+        sql << fmt::format(
+            "INSERT INTO case_persons (bureau_id, case_id, ref, name, role, age, created_at) VALUES ({0}, "
+            "{1}, 'p1', '嫌疑人', 'suspect', 30, {2})",
+            bureau, id, start);
+        const std::vector<std::tuple<const char*, long long, const char*, const char*, const char*>> events = {
+            {"accept_case", 0, "", "", "{}"},
+            {"file_case", 1800, "", "", "{}"},
+            {"summon_arrive", 3600, "p1", "", "{}"},
+            {"area_enter", 3700, "p1", "", "{}"},
+            {"detain", 7200, "p1", "", "{}"},
+            {"area_exit", 7300, "p1", "", "{}"},
+            {"custody_admit", 20000, "p1", "", "{}"},
+            {"notify_family", 30000, "p1", "", "{}"},
+            {"interrogate", 40000, "p1", "", R"({"officers":2,"location":"detention_center"})"},
+            {"property_extract", 8000, "", "X1", "{}"},
+            {"property_handover", 30000, "", "X1", "{}"},
+            {"supervision_filing", 50000, "", "X1", "{}"},
+        };
+        for (const auto& [type, offset, person, item, attrs] : events) {
+          sql << fmt::format(
+              "INSERT INTO case_events (bureau_id, case_id, type, at, person_ref, item_code, attrs, source, "
+              "recorded_at) VALUES ({0}, {1}, '{2}', {3}, {4}, {5}, '{6}', 'demo', {3})",
+              bureau, id, type, start + offset, *person ? fmt::format("'{}'", person) : "NULL",
+              *item ? fmt::format("'{}'", item) : "NULL", attrs);
+        }
+        case_ids.push_back(id);
       }
-      case_ids.push_back(id);
-    }
-    return {};
-  }).value();
+      return {};
+    }).value();
   // Initial evaluation of every case (what the import does).
-  for (long long id : case_ids)
-    db.Write([&](soci::session& sql) { return service.OnCaseChanged(sql, id); }).value();
+  for (long long id : case_ids) db.Write([&](soci::session& sql) { return service.OnCaseChanged(sql, id); }).value();
   const double seed_s = std::chrono::duration<double>(Steady::now() - seed_started).count();
 
   // ---- the real server: App with the cases module's event route wired to the oversight hooks ----
@@ -189,7 +197,8 @@ int main(int argc, char** argv) {
     (*app)->Stop();
     return 1;
   }
-  const std::string cookie = login->get_header_value("Set-Cookie").substr(0, login->get_header_value("Set-Cookie").find(';'));
+  const std::string cookie =
+      login->get_header_value("Set-Cookie").substr(0, login->get_header_value("Set-Cookie").find(';'));
   const std::string csrf = json::parse(login->body)["csrf_token"];
   const httplib::Headers read_headers = {{"Cookie", cookie}};
   const httplib::Headers write_headers = {{"Cookie", cookie}, {"X-CSRF-Token", csrf}};
@@ -206,8 +215,11 @@ int main(int argc, char** argv) {
     // new item, and an interrogation of the detained suspect.
     json body;
     const EpochSeconds t = clock.Now() - 60;
-    if (kind == 0) body = {{"type", "property_extract"}, {"time", FormatLocalDateTime(t)}, {"item", fmt::format("N{}", item_seq)}};
-    if (kind == 1) body = {{"type", "property_handover"}, {"time", FormatLocalDateTime(t)}, {"item", fmt::format("N{}", item_seq - 1)}};
+    if (kind == 0)
+      body = {{"type", "property_extract"}, {"time", FormatLocalDateTime(t)}, {"item", fmt::format("N{}", item_seq)}};
+    if (kind == 1)
+      body = {
+          {"type", "property_handover"}, {"time", FormatLocalDateTime(t)}, {"item", fmt::format("N{}", item_seq - 1)}};
     if (kind == 2)
       body = {{"type", "interrogate"},
               {"time", FormatLocalDateTime(t)},
@@ -257,7 +269,8 @@ int main(int argc, char** argv) {
   std::vector<double> eval;
   for (int i = 0; i < std::min(requests, 1000); ++i) {
     const long long id = case_ids[rng() % case_ids.size()];
-    eval.push_back(time_it([&] { return db.Write([&](soci::session& sql) { return service.OnCaseChanged(sql, id); }).has_value(); }));
+    eval.push_back(time_it(
+        [&] { return db.Write([&](soci::session& sql) { return service.OnCaseChanged(sql, id); }).has_value(); }));
   }
   // And the whole service call without HTTP (CaseService::AddEvent: validation, insert, audit, hooks).
   std::vector<double> add;
@@ -272,10 +285,12 @@ int main(int argc, char** argv) {
                          {"person", "p1"},
                          {"officers", 2},
                          {"location", "detention_center"}};
-      add.push_back(time_it([&] { return (*app)->cases().AddEvent(*who, actor, id, cases::EventInput{body}).has_value(); }));
+      add.push_back(
+          time_it([&] { return (*app)->cases().AddEvent(*who, actor, id, cases::EventInput{body}).has_value(); }));
     }
   }
-  const Stats se = Summarise(ev), sh = Summarise(health), sr = Summarise(read), sv = Summarise(eval), sa = Summarise(add);
+  const Stats se = Summarise(ev), sh = Summarise(health), sr = Summarise(read), sv = Summarise(eval),
+              sa = Summarise(add);
   std::string load = "?";
   if (FILE* f = std::fopen("/proc/loadavg", "r")) {
     char buf[64] = {0};
@@ -292,18 +307,19 @@ int main(int argc, char** argv) {
               db.backend() == db::Backend::kSqlite ? "SQLite" : "PostgreSQL", cases, events, alerts, seed_s);
   const std::string head = "request (n=" + std::to_string(requests) + " each)";
   std::printf("%-44s %8s %8s %8s %8s\n", head.c_str(), "p50 ms", "p99 ms", "mean", "max");
-  std::printf("%-44s %8.3f %8.3f %8.3f %8.3f\n", "POST event (insert + evaluate + store)", se.p50, se.p99, se.mean, se.max);
+  std::printf("%-44s %8.3f %8.3f %8.3f %8.3f\n", "POST event (insert + evaluate + store)", se.p50, se.p99, se.mean,
+              se.max);
   std::printf("%-44s %8.3f %8.3f %8.3f %8.3f\n", "GET /api/health (baseline)", sh.p50, sh.p99, sh.mean, sh.max);
   std::printf("%-44s %8.3f %8.3f %8.3f %8.3f\n", "GET unread-count (signed-in read baseline)", sr.p50, sr.p99, sr.mean,
               sr.max);
   std::printf("%-44s %8.3f %8.3f %8.3f %8.3f\n", "  AddEvent in process, default checkpoints", sa.p50, sa.p99, sa.mean,
               sa.max);
-  std::printf("%-44s %8.3f %8.3f %8.3f %8.3f\n", "  of which OnCaseChanged (in process, own txn)", sv.p50, sv.p99, sv.mean,
-              sv.max);
+  std::printf("%-44s %8.3f %8.3f %8.3f %8.3f\n", "  of which OnCaseChanged (in process, own txn)", sv.p50, sv.p99,
+              sv.mean, sv.max);
   std::printf("ratio event/health: p50 %.1fx, p99 %.1fx; event/signed-in read: p50 %.1fx, p99 %.1fx\n", se.p50 / sh.p50,
               se.p99 / sh.p99, se.p50 / sr.p50, se.p99 / sr.p99);
-  std::printf("target p99 <= 5 ms: %s (1-min load average at the end: %s on %u CPUs)\n", se.p99 <= 5.0 ? "met" : "NOT met",
-              load.c_str(), std::thread::hardware_concurrency());
+  std::printf("target p99 <= 5 ms: %s (1-min load average at the end: %s on %u CPUs)\n",
+              se.p99 <= 5.0 ? "met" : "NOT met", load.c_str(), std::thread::hardware_concurrency());
   std::error_code ec;
   fs::remove_all(dir, ec);
   return 0;

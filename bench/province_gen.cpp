@@ -63,7 +63,10 @@ class BulkTable {
  public:
   enum Kind { kInt, kText };
   BulkTable(std::string table, std::vector<std::pair<std::string, Kind>> cols)
-      : table_(std::move(table)), cols_(std::move(cols)), ints_(cols_.size()), texts_(cols_.size()),
+      : table_(std::move(table)),
+        cols_(std::move(cols)),
+        ints_(cols_.size()),
+        texts_(cols_.size()),
         inds_(cols_.size()) {}
 
   // Row building: call Int/Text/Null for every column in order, then End().
@@ -78,15 +81,18 @@ class BulkTable {
     return *this;
   }
   BulkTable& Null() {
-    if (cols_[col_].second == kInt) ints_[col_].push_back(0);
-    else texts_[col_].emplace_back();
+    if (cols_[col_].second == kInt)
+      ints_[col_].push_back(0);
+    else
+      texts_[col_].emplace_back();
     inds_[col_++].push_back(soci::i_null);
     return *this;
   }
   BulkTable& OptInt(std::int64_t v) { return v ? Int(v) : Null(); }
   BulkTable& OptText(std::string v) { return v.empty() ? Null() : Text(std::move(v)); }
   void End() {
-    if (col_ != cols_.size()) throw std::logic_error(fmt::format("{}: row with {} of {} columns", table_, col_, cols_.size()));
+    if (col_ != cols_.size())
+      throw std::logic_error(fmt::format("{}: row with {} of {} columns", table_, col_, cols_.size()));
     col_ = 0;
     ++rows_;
   }
@@ -94,8 +100,10 @@ class BulkTable {
 
   void Flush(soci::session& sql, db::Backend backend) {
     if (rows_ == 0) return;
-    if (backend == db::Backend::kSqlite) FlushSqlite(sql);
-    else FlushPostgres(sql);
+    if (backend == db::Backend::kSqlite)
+      FlushSqlite(sql);
+    else
+      FlushPostgres(sql);
     for (auto& v : ints_) v.clear();
     for (auto& v : texts_) v.clear();
     for (auto& v : inds_) v.clear();
@@ -115,8 +123,10 @@ class BulkTable {
     st.alloc();
     st.prepare(fmt::format("INSERT INTO {} ({}) VALUES ({})", table_, ColumnList(), values));
     for (std::size_t i = 0; i < cols_.size(); ++i) {
-      if (cols_[i].second == kInt) st.exchange(soci::use(ints_[i], inds_[i]));
-      else st.exchange(soci::use(texts_[i], inds_[i]));
+      if (cols_[i].second == kInt)
+        st.exchange(soci::use(ints_[i], inds_[i]));
+      else
+        st.exchange(soci::use(texts_[i], inds_[i]));
     }
     st.define_and_bind();
     st.execute(true);
@@ -172,18 +182,19 @@ constexpr std::array<const char*, 60> kSurnames = {
     "林", "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧",
     "程", "曹", "袁", "邓", "许", "傅", "沈", "曾", "彭", "吕", "苏", "卢", "蒋", "蔡", "贾",
     "丁", "魏", "薛", "叶", "阎", "余", "潘", "杜", "戴", "夏", "钟", "汪", "田", "任", "姜"};
-constexpr std::array<const char*, 48> kGiven = {
-    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
-    "超", "秀", "霞", "平", "刚", "英", "华", "玉", "文", "斌", "鹏", "辉", "浩", "宇", "俊", "峰",
-    "建", "国", "志", "海", "亮", "红", "燕", "晶", "琳", "鑫", "博", "凯", "雪", "颖", "婷", "晨"};
+constexpr std::array<const char*, 48> kGiven = {"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳",
+                                                "杰", "娟", "涛", "明", "超", "秀", "霞", "平", "刚", "英", "华", "玉",
+                                                "文", "斌", "鹏", "辉", "浩", "宇", "俊", "峰", "建", "国", "志", "海",
+                                                "亮", "红", "燕", "晶", "琳", "鑫", "博", "凯", "雪", "颖", "婷", "晨"};
 // Fictional place names.
-constexpr std::array<const char*, 24> kCityNames = {
-    "东陵", "西岚", "南溪", "北原", "青川", "白河", "金台", "云阳", "松岭", "石泉", "柳州湾", "凤鸣",
-    "临江", "平川", "安远", "永宁", "长丰", "清源", "和平", "宁海", "文昌", "嘉禾", "丰泽", "瑞安"};
+constexpr std::array<const char*, 24> kCityNames = {"东陵", "西岚", "南溪",   "北原", "青川", "白河", "金台", "云阳",
+                                                    "松岭", "石泉", "柳州湾", "凤鸣", "临江", "平川", "安远", "永宁",
+                                                    "长丰", "清源", "和平",   "宁海", "文昌", "嘉禾", "丰泽", "瑞安"};
 constexpr std::array<const char*, 16> kDistricts = {"城区", "开发区", "高新区", "东城", "西城", "南城", "北城", "新区",
-                                                    "河东", "河西", "山前", "山后", "湖滨", "港区", "城关", "郊区"};
-constexpr std::array<const char*, 20> kStreets = {"凤台", "泽州", "红星", "书院", "黄华", "文昌", "中原", "新市", "太行", "景西",
-                                                  "迎宾", "建设", "人民", "解放", "朝阳", "五一", "胜利", "花园", "长青", "东关"};
+                                                    "河东", "河西",   "山前",   "山后", "湖滨", "港区", "城关", "郊区"};
+constexpr std::array<const char*, 20> kStreets = {"凤台", "泽州", "红星", "书院", "黄华", "文昌", "中原",
+                                                  "新市", "太行", "景西", "迎宾", "建设", "人民", "解放",
+                                                  "朝阳", "五一", "胜利", "花园", "长青", "东关"};
 
 std::string Name(Rng& rng) {
   std::string n = std::string(kSurnames[rng.Below(kSurnames.size())]) + kGiven[rng.Below(kGiven.size())];
@@ -205,9 +216,9 @@ struct Team {
 
 struct Bureau {
   std::int64_t id = 0;
-  std::string code;                     // 6 digits, for 案件编号
-  std::vector<std::size_t> teams;       // indexes into Org::teams
-  std::vector<std::int64_t> legal_team; // 法制大队 法制员
+  std::string code;                      // 6 digits, for 案件编号
+  std::vector<std::size_t> teams;        // indexes into Org::teams
+  std::vector<std::int64_t> legal_team;  // 法制大队 法制员
   int total_weight = 0;
 };
 
@@ -267,19 +278,28 @@ struct Cause {
   int weight;
 };
 const std::vector<Cause>& CriminalCauses() {
-  static const std::vector<Cause> k = {
-      {"民生小案", "盗窃罪", 20},      {"民生小案", "故意伤害罪", 8}, {"民生小案", "寻衅滋事罪", 5},
-      {"电信网络诈骗", "诈骗罪", 16},  {"电信网络诈骗", "帮助信息网络犯罪活动罪", 6},
-      {"经济犯罪", "合同诈骗罪", 5},   {"经济犯罪", "职务侵占罪", 4}, {"毒品", "贩卖毒品罪", 6},
-      {"毒品", "容留他人吸毒罪", 3},   {"黄赌", "开设赌场罪", 5},     {"黄赌", "组织卖淫罪", 2},
-      {"涉黑涉恶", "敲诈勒索罪", 3},  {"拐卖", "拐卖妇女、儿童罪", 1}, {"其他", "危险驾驶罪", 10},
-      {"其他", "妨害公务罪", 3}};
+  static const std::vector<Cause> k = {{"民生小案", "盗窃罪", 20},
+                                       {"民生小案", "故意伤害罪", 8},
+                                       {"民生小案", "寻衅滋事罪", 5},
+                                       {"电信网络诈骗", "诈骗罪", 16},
+                                       {"电信网络诈骗", "帮助信息网络犯罪活动罪", 6},
+                                       {"经济犯罪", "合同诈骗罪", 5},
+                                       {"经济犯罪", "职务侵占罪", 4},
+                                       {"毒品", "贩卖毒品罪", 6},
+                                       {"毒品", "容留他人吸毒罪", 3},
+                                       {"黄赌", "开设赌场罪", 5},
+                                       {"黄赌", "组织卖淫罪", 2},
+                                       {"涉黑涉恶", "敲诈勒索罪", 3},
+                                       {"拐卖", "拐卖妇女、儿童罪", 1},
+                                       {"其他", "危险驾驶罪", 10},
+                                       {"其他", "妨害公务罪", 3}};
   return k;
 }
 const std::vector<Cause>& AdminCauses() {
-  static const std::vector<Cause> k = {{"民生小案", "殴打他人", 25}, {"民生小案", "盗窃", 15},   {"民生小案", "故意损毁财物", 8},
-                                       {"民生小案", "诈骗", 5},     {"黄赌", "赌博", 12},         {"黄赌", "卖淫、嫖娼", 5},
-                                       {"毒品", "吸食毒品", 10},    {"其他", "扰乱单位秩序", 8}, {"其他", "非法携带管制器具", 7}};
+  static const std::vector<Cause> k = {
+      {"民生小案", "殴打他人", 25}, {"民生小案", "盗窃", 15},    {"民生小案", "故意损毁财物", 8},
+      {"民生小案", "诈骗", 5},      {"黄赌", "赌博", 12},        {"黄赌", "卖淫、嫖娼", 5},
+      {"毒品", "吸食毒品", 10},     {"其他", "扰乱单位秩序", 8}, {"其他", "非法携带管制器具", 7}};
   return k;
 }
 const Cause& PickCause(Rng& rng, const std::vector<Cause>& list) {
@@ -305,8 +325,10 @@ class CaseMaker {
     // About 40 % of the drawn faults do not apply to the path the case takes (no property, no
     // minor, nobody detained …), hence the factor: fault_share is the share of cases that end up faulty.
     fault_ = rng_.Chance(std::min(1.0, opt_.fault_share * 1.6)) ? 1 + rng_.Below(6) : 0;
-    if (c.criminal) Criminal(c);
-    else Administrative(c);
+    if (c.criminal)
+      Criminal(c);
+    else
+      Administrative(c);
     Finish(c);
   }
 
@@ -351,8 +373,12 @@ class CaseMaker {
   std::string ItemCode(const GenCase& c) { return fmt::format("WP{:08}{}", c.id, c.items.size() + 1); }
   // 提取 → 移交入库 → 督察备案 (PROP-01: 入库 within 24 h).
   void Property(GenCase& c, EpochSeconds at, bool late, bool never) {
-    static const std::array<std::pair<const char*, const char*>, 6> kItems = {
-        {{"手机", "1部"}, {"银行卡", "2张"}, {"现金", "3200元"}, {"电动自行车", "1辆"}, {"作案工具", "1套"}, {"监控录像光盘", "1张"}}};
+    static const std::array<std::pair<const char*, const char*>, 6> kItems = {{{"手机", "1部"},
+                                                                               {"银行卡", "2张"},
+                                                                               {"现金", "3200元"},
+                                                                               {"电动自行车", "1辆"},
+                                                                               {"作案工具", "1套"},
+                                                                               {"监控录像光盘", "1张"}}};
     const auto& [name, qty] = kItems[rng_.Below(kItems.size())];
     c.items.push_back({ItemCode(c), name, qty});
     const std::string code = c.items.back().code;
@@ -428,10 +454,12 @@ class CaseMaker {
         Ev(c, "detain", detain, p.ref);
         const bool notify_late = fault_ == 4 && s == 0;  // CRIM-DETAIN-02: 通知家属 after 24 h
         c.faulty |= notify_late;
-        Ev(c, "notify_family", detain + (notify_late ? rng_.Range(26 * 60, 40 * 60) : rng_.Range(60, 20 * 60)) * kMin, p.ref);
+        Ev(c, "notify_family", detain + (notify_late ? rng_.Range(26 * 60, 40 * 60) : rng_.Range(60, 20 * 60)) * kMin,
+           p.ref);
         const bool custody_late = fault_ == 5 && s == 0;  // CRIM-DETAIN-01: 送押 after 24 h
         c.faulty |= custody_late;
-        Ev(c, "custody_admit", detain + (custody_late ? rng_.Range(25 * 60, 30 * 60) : rng_.Range(60, 12 * 60)) * kMin, p.ref);
+        Ev(c, "custody_admit", detain + (custody_late ? rng_.Range(25 * 60, 30 * 60) : rng_.Range(60, 12 * 60)) * kMin,
+           p.ref);
         const EpochSeconds request = detain + rng_.Range(30, 66) * kHour;
         Ev(c, "arrest_request", request, p.ref);
         const EpochSeconds received = request + rng_.Range(1, 5) * kHour;
@@ -476,8 +504,10 @@ class CaseMaker {
     if (rng_.Chance(0.8)) {
       const bool late = fault_ == 1 && rng_.Chance(0.3);  // ADM-ACCEPT-01: 受案 more than 24 h after 接报
       c.faulty |= late;
-      if (late) Incident(c, accept, 26 * kHour, 40 * kHour);
-      else Incident(c, accept, 40 * kMin, 5 * kHour);
+      if (late)
+        Incident(c, accept, 26 * kHour, 40 * kHour);
+      else
+        Incident(c, accept, 40 * kMin, 5 * kHour);
     }
     Ev(c, "accept_case", accept);
     if (rng_.Chance(0.01)) {  // 移送管辖
@@ -524,10 +554,12 @@ class CaseMaker {
         continue;
       }
       const bool detain = detention && p.age >= 18;
-      Ev(c, "penalty_decision", decision, p.ref, {}, Json({{"onsite", false}, {"admin_detention", detain}, {"has_victim", has_victim}}));
+      Ev(c, "penalty_decision", decision, p.ref, {},
+         Json({{"onsite", false}, {"admin_detention", detain}, {"has_victim", has_victim}}));
       const bool serve_late = fault_ == 5;  // ADM-DEC-01-serve
       c.faulty |= serve_late;
-      Ev(c, "decision_served", decision + (serve_late ? rng_.Range(7, 9) * kDay : rng_.Range(20, 30 * 60) * kMin), p.ref);
+      Ev(c, "decision_served", decision + (serve_late ? rng_.Range(7, 9) * kDay : rng_.Range(20, 30 * 60) * kMin),
+         p.ref);
       if (has_victim) Ev(c, "victim_copy", decision + rng_.Range(2, 36) * kHour, p.ref);
       if (detain) {
         const EpochSeconds execute = decision + rng_.Range(1, 6) * kHour;
@@ -542,7 +574,8 @@ class CaseMaker {
   // Drops acts after now, sorts, derives the status (as the import does) and the alert summary.
   void Finish(GenCase& c) {
     std::erase_if(c.events, [&](const GenEvent& e) { return e.at > now_; });
-    std::stable_sort(c.events.begin(), c.events.end(), [](const GenEvent& a, const GenEvent& b) { return a.at < b.at; });
+    std::stable_sort(c.events.begin(), c.events.end(),
+                     [](const GenEvent& a, const GenEvent& b) { return a.at < b.at; });
     std::vector<std::string> types;
     types.reserve(c.events.size());
     for (const auto& e : c.events) types.emplace_back(e.type);
@@ -635,15 +668,32 @@ Org MakeOrg(soci::session& sql, db::Backend backend, const ProvinceOptions& opt,
     const std::int64_t id = ++next_unit;
     const std::string path = parent_path + std::to_string(id) + "/";
     // A city or bureau unit owns its rows; a team belongs to its parent's 分局 (as OrgService does).
-    units.Int(id).Int(bureau ? bureau : id).OptInt(parent).Text(name).Text(level).Text(category).Text(code).Text(path)
-        .Int(now).Int(now).End();
+    units.Int(id)
+        .Int(bureau ? bureau : id)
+        .OptInt(parent)
+        .Text(name)
+        .Text(level)
+        .Text(category)
+        .Text(code)
+        .Text(path)
+        .Int(now)
+        .Int(now)
+        .End();
     return std::pair{id, path};
   };
   auto person = [&](std::int64_t unit_id, std::int64_t bureau, bool police, const std::string& position, bool legal) {
     const std::int64_t id = ++next_person;
-    people.Int(id).Int(bureau).Int(unit_id).Text(Name(rng))
+    people.Int(id)
+        .Int(bureau)
+        .Int(unit_id)
+        .Text(Name(rng))
         .Text(police ? fmt::format("{:07}", 1000000 + id) : fmt::format("FJ{:06}", id))
-        .Text(police ? "民警" : "辅警").Text(position).Int(legal ? 1 : 0).Int(now).Int(now).End();
+        .Text(police ? "民警" : "辅警")
+        .Text(position)
+        .Int(legal ? 1 : 0)
+        .Int(now)
+        .Int(now)
+        .End();
     return id;
   };
   auto [province, province_path] = unit(0, "/", 0, "河东省公安厅", "city", "省厅", "HD");
@@ -651,8 +701,10 @@ Org MakeOrg(soci::session& sql, db::Backend backend, const ProvinceOptions& opt,
   for (int k = 0; k < 10; ++k) person(province, province, true, k == 0 ? "厅长" : k < 4 ? "副厅长" : "民警", false);
   for (int ci = 0; ci < opt.cities; ++ci) {
     const std::string city_name =
-        fmt::format("{}市公安局", ci < static_cast<int>(kCityNames.size()) ? std::string(kCityNames[ci]) : fmt::format("第{}", ci + 1));
-    auto [city, city_path] = unit(province, province_path, 0, city_name, "city", "市局", fmt::format("HD{:02}", ci + 1));
+        fmt::format("{}市公安局", ci < static_cast<int>(kCityNames.size()) ? std::string(kCityNames[ci])
+                                                                           : fmt::format("第{}", ci + 1));
+    auto [city, city_path] =
+        unit(province, province_path, 0, city_name, "city", "市局", fmt::format("HD{:02}", ci + 1));
     org.cities.push_back(city);
     for (int k = 0; k < 10; ++k) person(city, city, true, k == 0 ? "局长" : k < 4 ? "副局长" : "民警", false);
     for (int bi = 0; bi < opt.bureaus_per_city; ++bi) {
@@ -663,21 +715,30 @@ Org MakeOrg(soci::session& sql, db::Backend backend, const ProvinceOptions& opt,
       Bureau b;
       b.id = bureau;
       b.code = bcode;
-      for (int k = 0; k < 6; ++k) person(bureau, bureau, true, k == 0 ? "局长" : k == 5 ? "法制室主任" : "副局长", k == 5);
+      for (int k = 0; k < 6; ++k)
+        person(bureau, bureau, true, k == 0 ? "局长" : k == 5 ? "法制室主任" : "副局长", k == 5);
       for (int ti = 0; ti < std::max(4, opt.teams_per_bureau); ++ti) {
         Team t;
         t.bureau_id = bureau;
         t.city_index = ci;
-        if (ti == 0) t.name = "法制大队", t.category = "法制大队", t.weight = 0;
-        else if (ti == 1) t.name = "刑侦大队", t.category = "刑侦大队", t.weight = 3;
-        else if (ti == 2) t.name = "治安大队", t.category = "治安大队", t.weight = 2;
-        else t.name = fmt::format("{}派出所", kStreets[(ti - 3 + bi * 3) % kStreets.size()]), t.category = "派出所", t.weight = 6;
-        auto [tid, tpath] = unit(bureau, bureau_path, bureau, t.name, "team", t.category, fmt::format("{}{:02}", bcode, ti + 1));
+        if (ti == 0)
+          t.name = "法制大队", t.category = "法制大队", t.weight = 0;
+        else if (ti == 1)
+          t.name = "刑侦大队", t.category = "刑侦大队", t.weight = 3;
+        else if (ti == 2)
+          t.name = "治安大队", t.category = "治安大队", t.weight = 2;
+        else
+          t.name = fmt::format("{}派出所", kStreets[(ti - 3 + bi * 3) % kStreets.size()]), t.category = "派出所",
+          t.weight = 6;
+        auto [tid, tpath] =
+            unit(bureau, bureau_path, bureau, t.name, "team", t.category, fmt::format("{}{:02}", bcode, ti + 1));
         t.id = tid;
         const int police = opt.people_per_team * 7 / 10, aux = opt.people_per_team - police;
         for (int k = 0; k < police; ++k) {
           const bool legal = ti == 0 || k == 2 || k == 3;  // 法制大队 all; elsewhere two 兼职法制员
-          const std::string position = k == 0 ? (t.category == "派出所" ? "所长" : "大队长") : k == 1 ? "教导员" : "民警";
+          const std::string position = k == 0   ? (t.category == "派出所" ? "所长" : "大队长")
+                                       : k == 1 ? "教导员"
+                                                : "民警";
           const std::int64_t id = person(tid, bureau, true, position, legal);
           if (k >= 2) t.police.push_back(id);
           if (legal) t.legal.push_back(id);
@@ -742,8 +803,10 @@ std::vector<std::string> DropSecondaryIndexes(soci::session& sql, db::Backend ba
   const std::string tables = "'cases', 'case_officers', 'case_persons', 'property_items', 'case_events', 'incidents'";
   const std::string q =
       backend == db::Backend::kSqlite
-          ? "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (" + tables + ")"
-          : "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN (" + tables + ")";
+          ? "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (" + tables +
+                ")"
+          : "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN (" +
+                tables + ")";
   std::vector<std::pair<std::string, std::string>> found;
   soci::rowset<soci::row> rs = (sql.prepare << q);
   for (const auto& r : rs) found.emplace_back(db::GetText(r, 0), db::GetText(r, 1));
@@ -751,7 +814,8 @@ std::vector<std::string> DropSecondaryIndexes(soci::session& sql, db::Backend ba
   for (const auto& [name, create] : found) {
     if (create.starts_with("CREATE UNIQUE")) continue;
     // Indexes led by case_id grow at their end (cases are written in id order): cheap to keep.
-    if (const auto open = create.find('('); open != std::string::npos && create.compare(open, 9, "(case_id,") == 0) continue;
+    if (const auto open = create.find('('); open != std::string::npos && create.compare(open, 9, "(case_id,") == 0)
+      continue;
     sql << "DROP INDEX " + name;
     creates.push_back(create);
   }
@@ -784,7 +848,8 @@ Result<ProvinceSummary> GenerateProvince(db::Database& db, const ProvinceOptions
   if (opt.cases < 0 || opt.cities < 1 || opt.bureaus_per_city < 1 || opt.people_per_team < 10)
     return Invalid("参数无效：cases ≥ 0，cities/bureaus ≥ 1，people_per_team ≥ 10");
   const std::int64_t existing = db.Read([](soci::session& sql) { return Count(sql, "units"); });
-  if (existing > 0) return Conflict(fmt::format("数据库里已有 {} 个单位：省级测试数据只能生成到新建的数据库", existing));
+  if (existing > 0)
+    return Conflict(fmt::format("数据库里已有 {} 个单位：省级测试数据只能生成到新建的数据库", existing));
 
   auto log = [&](const std::string& line) {
     if (opt.progress) std::fprintf(stderr, "province_gen: %s\n", line.c_str());
@@ -814,16 +879,24 @@ Result<ProvinceSummary> GenerateProvince(db::Database& db, const ProvinceOptions
   }
   summary.province_unit_id = org.province;
   summary.city_unit_ids = org.cities;
-  log(fmt::format("org: {} units, {} people, {} logins ({:.1f} s)", 1 + org.cities.size() + org.bureaus.size() + org.teams.size(),
-                  org.people, summary.logins.size(), Since(t0)));
+  log(fmt::format("org: {} units, {} people, {} logins ({:.1f} s)",
+                  1 + org.cities.size() + org.bureaus.size() + org.teams.size(), org.people, summary.logins.size(),
+                  Since(t0)));
 
-  BulkTable incidents("incidents", {{"id", BulkTable::kInt},          {"bureau_id", BulkTable::kInt},
-                                    {"unit_id", BulkTable::kInt},     {"external_id", BulkTable::kText},
-                                    {"received_at", BulkTable::kInt}, {"category", BulkTable::kText},
-                                    {"summary", BulkTable::kText},    {"address", BulkTable::kText},
-                                    {"result", BulkTable::kText},     {"body_camera", BulkTable::kInt},
-                                    {"officer_id", BulkTable::kInt},  {"case_id", BulkTable::kInt},
-                                    {"created_at", BulkTable::kInt},  {"updated_at", BulkTable::kInt}});
+  BulkTable incidents("incidents", {{"id", BulkTable::kInt},
+                                    {"bureau_id", BulkTable::kInt},
+                                    {"unit_id", BulkTable::kInt},
+                                    {"external_id", BulkTable::kText},
+                                    {"received_at", BulkTable::kInt},
+                                    {"category", BulkTable::kText},
+                                    {"summary", BulkTable::kText},
+                                    {"address", BulkTable::kText},
+                                    {"result", BulkTable::kText},
+                                    {"body_camera", BulkTable::kInt},
+                                    {"officer_id", BulkTable::kInt},
+                                    {"case_id", BulkTable::kInt},
+                                    {"created_at", BulkTable::kInt},
+                                    {"updated_at", BulkTable::kInt}});
   BulkTable cases_t("cases", {{"id", BulkTable::kInt},
                               {"bureau_id", BulkTable::kInt},
                               {"unit_id", BulkTable::kInt},
@@ -928,22 +1001,30 @@ Result<ProvinceSummary> GenerateProvince(db::Database& db, const ProvinceOptions
         c.unit_id = t.id;
         c.bureau_id = b.id;
         // When.
-        const EpochSeconds base = start + static_cast<EpochSeconds>(static_cast<double>(span) * (static_cast<double>(i) + 0.5) / static_cast<double>(n));
+        const EpochSeconds base =
+            start + static_cast<EpochSeconds>(static_cast<double>(span) * (static_cast<double>(i) + 0.5) /
+                                              static_cast<double>(n));
         int h = rng.Below(hour_total), hour = 0;
         while (h >= kHourWeights[hour]) h -= kHourWeights[hour++];
-        c.accepted_at = std::min(now - kHour, LocalMidnight(LocalDateOf(std::max(start, base + rng.Range(-2, 2) * kDay))) + hour * kHour + rng.Range(0, 59) * kMin);
+        c.accepted_at =
+            std::min(now - kHour, LocalMidnight(LocalDateOf(std::max(start, base + rng.Range(-2, 2) * kDay))) +
+                                      hour * kHour + rng.Range(0, 59) * kMin);
         // Who: the 派出所 officer of the benchmark leads a quarter of his station's cases.
         c.lead = (t.id == org.minjing_team && rng.Chance(0.25)) ? org.minjing_person : rng.Pick(t.police);
         const int assists = 1 + rng.Below(2);
         for (int a = 0; a < assists * 4 && static_cast<int>(c.assists.size()) < assists; ++a) {
           const bool aux = !t.auxiliary.empty() && rng.Chance(0.3);
           const std::int64_t p = aux ? rng.Pick(t.auxiliary) : rng.Pick(t.police);
-          if (p != c.lead && std::find(c.assists.begin(), c.assists.end(), p) == c.assists.end()) c.assists.push_back(p);
+          if (p != c.lead && std::find(c.assists.begin(), c.assists.end(), p) == c.assists.end())
+            c.assists.push_back(p);
         }
         const int lx = rng.Below(100);
-        if (b.id == org.bureaus.front().id && lx < 35) c.legal = org.fazhiyuan_person;
-        else if (lx < 70 && !b.legal_team.empty()) c.legal = rng.Pick(b.legal_team);
-        else if (!t.legal.empty()) c.legal = rng.Pick(t.legal);
+        if (b.id == org.bureaus.front().id && lx < 35)
+          c.legal = org.fazhiyuan_person;
+        else if (lx < 70 && !b.legal_team.empty())
+          c.legal = rng.Pick(b.legal_team);
+        else if (!t.legal.empty())
+          c.legal = rng.Pick(t.legal);
         maker.Make(c);
         const CivilDate d = LocalDateOf(c.accepted_at);
         c.external_id = fmt::format("{}{}{:04}{:02}{:02}{:06}", c.criminal ? 'A' : 'B', b.code, d.year, d.month, d.day,
@@ -978,39 +1059,84 @@ Result<ProvinceSummary> GenerateProvince(db::Database& db, const ProvinceOptions
         if (c.from_incident) {
           c.incident_id = ++next_incident;
           const CivilDate rd = LocalDateOf(c.received_at);
-          incidents.Int(c.incident_id).Int(b.id).Int(t.id)
+          incidents.Int(c.incident_id)
+              .Int(b.id)
+              .Int(t.id)
               .Text(fmt::format("J{}{:04}{:02}{:02}{:07}", b.code, rd.year, rd.month, rd.day, c.incident_id))
-              .Int(c.received_at).Text(c.criminal ? "刑事案件" : "治安警情")
+              .Int(c.received_at)
+              .Text(c.criminal ? "刑事案件" : "治安警情")
               .Text(fmt::format("报警人称{}", c.cause))
               .Text(fmt::format("{}路{}号", kStreets[rng.Below(kStreets.size())], rng.Range(1, 399)))
-              .Text(c.criminal ? "受案侦查" : "受案调查").Int(c.body_camera ? 1 : 0).Int(rng.Pick(t.police)).Int(c.id)
-              .Int(c.received_at).Int(c.received_at).End();
+              .Text(c.criminal ? "受案侦查" : "受案调查")
+              .Int(c.body_camera ? 1 : 0)
+              .Int(rng.Pick(t.police))
+              .Int(c.id)
+              .Int(c.received_at)
+              .Int(c.received_at)
+              .End();
         }
         const EpochSeconds updated = c.events.empty() ? c.accepted_at : c.events.back().at;
-        cases_t.Int(c.id).Int(b.id).Int(t.id).Text(c.external_id).Text(c.criminal ? "criminal" : "administrative")
-            .Text(c.cause).Text(c.category).Text(c.title).Text(c.status).Int(c.lead).OptInt(c.legal).OptInt(c.incident_id)
-            .Int(c.serious ? 1 : 0).Int(c.fast_track ? 1 : 0).Int(c.accepted_at);
-        if (c.closed_at) cases_t.Int(*c.closed_at);
-        else cases_t.Null();
+        cases_t.Int(c.id)
+            .Int(b.id)
+            .Int(t.id)
+            .Text(c.external_id)
+            .Text(c.criminal ? "criminal" : "administrative")
+            .Text(c.cause)
+            .Text(c.category)
+            .Text(c.title)
+            .Text(c.status)
+            .Int(c.lead)
+            .OptInt(c.legal)
+            .OptInt(c.incident_id)
+            .Int(c.serious ? 1 : 0)
+            .Int(c.fast_track ? 1 : 0)
+            .Int(c.accepted_at);
+        if (c.closed_at)
+          cases_t.Int(*c.closed_at);
+        else
+          cases_t.Null();
         cases_t.Text(alert).OptInt(next_due).Int(c.accepted_at).Int(updated).End();
         officers.Int(c.id).Int(c.lead).Text("lead").Int(b.id).End();
         for (std::int64_t p : c.assists) officers.Int(c.id).Int(p).Text("assist").Int(b.id).End();
         for (const auto& p : c.persons)
-          persons.Int(b.id).Int(c.id).Text(p.ref).Text(p.name).Text(p.role).Int(p.age).Int(p.female ? 1 : 0).Int(c.accepted_at).End();
+          persons.Int(b.id)
+              .Int(c.id)
+              .Text(p.ref)
+              .Text(p.name)
+              .Text(p.role)
+              .Int(p.age)
+              .Int(p.female ? 1 : 0)
+              .Int(c.accepted_at)
+              .End();
         for (const auto& it : c.items) {
           std::string status = "extracted";
           for (const auto& e : c.events)
             if (e.item == it.code)
               if (auto s = cases::detail::PropertyStatusAfter(e.type); !s.empty()) status = s;
-          items.Int(b.id).Int(c.id).Text(it.code).Text(it.name).Text(it.quantity).Text(status).Int(c.accepted_at)
-              .Int(updated).End();
+          items.Int(b.id)
+              .Int(c.id)
+              .Text(it.code)
+              .Text(it.name)
+              .Text(it.quantity)
+              .Text(status)
+              .Int(c.accepted_at)
+              .Int(updated)
+              .End();
         }
         // The case's events, contiguous and in time order, as the 警综 import writes them.
         for (std::size_t e = 0; e < c.events.size(); ++e) {
           auto& ev = c.events[e];
-          events.Int(b.id).Int(c.id).Text(ev.type).Int(ev.at).OptText(std::move(ev.person)).OptText(std::move(ev.item))
-              .Text(std::move(ev.attrs)).Text(fmt::format("{}-{:03}", c.external_id, e + 1)).Text("import")
-              .Int(std::min(now, ev.at + 6 * kHour)).End();
+          events.Int(b.id)
+              .Int(c.id)
+              .Text(ev.type)
+              .Int(ev.at)
+              .OptText(std::move(ev.person))
+              .OptText(std::move(ev.item))
+              .Text(std::move(ev.attrs))
+              .Text(fmt::format("{}-{:03}", c.external_id, e + 1))
+              .Text("import")
+              .Int(std::min(now, ev.at + 6 * kHour))
+              .End();
         }
         event_rows += static_cast<std::int64_t>(c.events.size());
         if (cases_t.rows() >= static_cast<std::size_t>(opt.cases_per_flush)) flush(sql);

@@ -50,7 +50,7 @@ struct ProvinceOptions {
 // A benchmark login (password kPassword, must_change_password = 0).
 struct ProvinceLogin {
   std::string username;
-  std::string role;       // auth role code
+  std::string role;  // auth role code
   std::int64_t user_id = 0;
   std::int64_t unit_id = 0;
   std::int64_t person_id = 0;  // 0 = none
@@ -63,7 +63,7 @@ struct ProvinceSummary {
   std::int64_t province_unit_id = 0;
   std::vector<std::int64_t> city_unit_ids;
   std::int64_t cases = 0, events = 0, faulty_cases = 0, checked_timelines = 0;
-  double seconds = 0;        // wall time of the generation
+  double seconds = 0;         // wall time of the generation
   std::int64_t db_bytes = 0;  // SQLite file (+ WAL) or pg_database_size
 };
 

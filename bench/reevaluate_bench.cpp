@@ -111,11 +111,16 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--db") url = next();
-    else if (a == "--cases") cases = std::stoll(next());
-    else if (a == "--threads") threads = std::stoi(next());
-    else if (a == "--runs") runs = std::stoi(next());
-    else if (a == "--at") at_text = next();
+    if (a == "--db")
+      url = next();
+    else if (a == "--cases")
+      cases = std::stoll(next());
+    else if (a == "--threads")
+      threads = std::stoi(next());
+    else if (a == "--runs")
+      runs = std::stoi(next());
+    else if (a == "--at")
+      at_text = next();
     else {
       std::fprintf(stderr,
                    "usage: reevaluate_bench --db FILE.db|postgresql://… [--cases N] [--threads N] [--runs N] "
@@ -166,9 +171,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "generate: %s\n", g.error().message.c_str());
         return 1;
       }
-      std::printf("generated %lld cases, %lld events in %.1f s (database %.0f MiB)\n",
-                  static_cast<long long>(g->cases), static_cast<long long>(g->events), g->seconds,
-                  static_cast<double>(g->db_bytes) / 1048576.0);
+      std::printf("generated %lld cases, %lld events in %.1f s (database %.0f MiB)\n", static_cast<long long>(g->cases),
+                  static_cast<long long>(g->events), g->seconds, static_cast<double>(g->db_bytes) / 1048576.0);
       stored_cases = g->cases;
     }
   }
@@ -201,9 +205,10 @@ int main(int argc, char** argv) {
     read_cpu.push_back(t.cpu);
   }
   const double read_s = Median(read_wall);
-  std::printf("%-7s %8.2f s wall %8.2f s cpu  %10.0f events/s  (%lld rows, %.0f MiB of column data)  RSS peak %.0f MiB\n",
-              "read", read_s, Median(read_cpu), static_cast<double>(event_rows) / read_s,
-              static_cast<long long>(event_rows), static_cast<double>(bytes) / 1048576.0, PeakRssMiB());
+  std::printf(
+      "%-7s %8.2f s wall %8.2f s cpu  %10.0f events/s  (%lld rows, %.0f MiB of column data)  RSS peak %.0f MiB\n",
+      "read", read_s, Median(read_cpu), static_cast<double>(event_rows) / read_s, static_cast<long long>(event_rows),
+      static_cast<double>(bytes) / 1048576.0, PeakRssMiB());
   std::fflush(stdout);
 
   oversight::ReevaluateOptions opts;
@@ -229,14 +234,15 @@ int main(int argc, char** argv) {
       last = *rep;
     }
     const double w = Median(wall);
-    std::printf("%-7s %8.2f s wall %8.2f s cpu  %10.0f events/s  ratio %.2f× read  cases %lld, clocks %lld, "
-                "written %lld, refused %lld, notifications %lld  RSS peak %.0f MiB\n",
-                name, w, Median(cpu), static_cast<double>(last.events) / w, w / read_s,
-                static_cast<long long>(last.cases), static_cast<long long>(last.clocks),
-                static_cast<long long>(last.cases_written), static_cast<long long>(last.cases_failed),
-                static_cast<long long>(last.notifications), PeakRssMiB());
-    std::printf("        worker CPU: read %.2f s, build timelines %.2f s, evaluate %.2f s, compare %.2f s, write %.2f s\n",
-                last.read_cpu, last.build_cpu, last.evaluate_cpu, last.compare_cpu, last.write_cpu);
+    std::printf(
+        "%-7s %8.2f s wall %8.2f s cpu  %10.0f events/s  ratio %.2f× read  cases %lld, clocks %lld, "
+        "written %lld, refused %lld, notifications %lld  RSS peak %.0f MiB\n",
+        name, w, Median(cpu), static_cast<double>(last.events) / w, w / read_s, static_cast<long long>(last.cases),
+        static_cast<long long>(last.clocks), static_cast<long long>(last.cases_written),
+        static_cast<long long>(last.cases_failed), static_cast<long long>(last.notifications), PeakRssMiB());
+    std::printf(
+        "        worker CPU: read %.2f s, build timelines %.2f s, evaluate %.2f s, compare %.2f s, write %.2f s\n",
+        last.read_cpu, last.build_cpu, last.evaluate_cpu, last.compare_cpu, last.write_cpu);
     if (!last.failures.empty()) std::printf("        first refusal: %s\n", last.failures.front().c_str());
     std::fflush(stdout);
     return true;

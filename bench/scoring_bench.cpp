@@ -22,12 +22,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <unordered_map>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "cases/case_points.h"
@@ -109,192 +109,201 @@ Generated Generate(db::Database& db, int officers, int cases, MonthKey month) {
   const EpochSeconds from = LocalMidnight(CivilDate{month.year, month.month, 1});
   const EpochSeconds span = 28 * 86400;
   db.Write([&](soci::session& sql) -> Result<int> {
-    long long now = from, id = 0;
-    sql << "INSERT INTO units (parent_id, name, level, path, created_at, updated_at) VALUES (NULL, '测试市公安局', 'city', "
-           "'', :t, :t2) RETURNING id",
-        soci::use(now), soci::use(now), soci::into(id);
-    const long long city = id;
-    std::string path = "/" + std::to_string(city) + "/";
-    sql << "UPDATE units SET path = :p, bureau_id = :b WHERE id = :id", soci::use(path), soci::use(city),
-        soci::use(city);
-    std::vector<std::int64_t> teams, team_bureau;
-    for (int b = 0; b < kBureaus; ++b) {
-      std::string name = "第" + std::to_string(b + 1) + "分局";
-      long long bid = 0;
-      sql << "INSERT INTO units (parent_id, name, level, path, created_at, updated_at) VALUES (:p, :n, 'bureau', '', "
-             ":t, :t2) RETURNING id",
-          soci::use(city), soci::use(name), soci::use(now), soci::use(now), soci::into(bid);
-      std::string bpath = path + std::to_string(bid) + "/";
-      sql << "UPDATE units SET path = :p, bureau_id = :b WHERE id = :id", soci::use(bpath), soci::use(bid),
-          soci::use(bid);
-      g.bureaus.push_back(bid);
-      for (int t = 0; t < kTeamsPerBureau; ++t) {
-        std::string tname = "第" + std::to_string(t + 1) + "派出所";
-        long long tid = 0;
-        sql << "INSERT INTO units (parent_id, name, level, path, created_at, updated_at) VALUES (:p, :n, 'team', '', "
+      long long now = from, id = 0;
+      sql << "INSERT INTO units (parent_id, name, level, path, created_at, updated_at) VALUES (NULL, '测试市公安局', "
+             "'city', "
+             "'', :t, :t2) RETURNING id",
+          soci::use(now), soci::use(now), soci::into(id);
+      const long long city = id;
+      std::string path = "/" + std::to_string(city) + "/";
+      sql << "UPDATE units SET path = :p, bureau_id = :b WHERE id = :id", soci::use(path), soci::use(city),
+          soci::use(city);
+      std::vector<std::int64_t> teams, team_bureau;
+      for (int b = 0; b < kBureaus; ++b) {
+        std::string name = "第" + std::to_string(b + 1) + "分局";
+        long long bid = 0;
+        sql << "INSERT INTO units (parent_id, name, level, path, created_at, updated_at) VALUES (:p, :n, 'bureau', '', "
                ":t, :t2) RETURNING id",
-            soci::use(bid), soci::use(tname), soci::use(now), soci::use(now), soci::into(tid);
-        std::string tpath = bpath + std::to_string(tid) + "/";
-        sql << "UPDATE units SET path = :p, bureau_id = :b WHERE id = :id", soci::use(tpath), soci::use(bid),
-            soci::use(tid);
-        teams.push_back(tid);
-        team_bureau.push_back(bid);
+            soci::use(city), soci::use(name), soci::use(now), soci::use(now), soci::into(bid);
+        std::string bpath = path + std::to_string(bid) + "/";
+        sql << "UPDATE units SET path = :p, bureau_id = :b WHERE id = :id", soci::use(bpath), soci::use(bid),
+            soci::use(bid);
+        g.bureaus.push_back(bid);
+        for (int t = 0; t < kTeamsPerBureau; ++t) {
+          std::string tname = "第" + std::to_string(t + 1) + "派出所";
+          long long tid = 0;
+          sql << "INSERT INTO units (parent_id, name, level, path, created_at, updated_at) VALUES (:p, :n, 'team', '', "
+                 ":t, :t2) RETURNING id",
+              soci::use(bid), soci::use(tname), soci::use(now), soci::use(now), soci::into(tid);
+          std::string tpath = bpath + std::to_string(tid) + "/";
+          sql << "UPDATE units SET path = :p, bureau_id = :b WHERE id = :id", soci::use(tpath), soci::use(bid),
+              soci::use(tid);
+          teams.push_back(tid);
+          team_bureau.push_back(bid);
+        }
       }
-    }
-    // People.
-    std::vector<std::vector<std::int64_t>> team_people(teams.size());
-    {
-      std::vector<std::vector<long long>> ints(4);
-      std::vector<std::vector<std::string>> strs(3);
-      for (int i = 0; i < officers; ++i) {
-        const std::size_t t = static_cast<std::size_t>(i) % teams.size();
-        ints[0].push_back(team_bureau[t]);
-        ints[1].push_back(teams[t]);
-        ints[2].push_back(now);
-        ints[3].push_back(now);
-        strs[0].push_back("民警" + std::to_string(i));
-        strs[1].push_back("B" + std::to_string(100000 + i));
-        strs[2].push_back((i / static_cast<int>(teams.size())) % 5 == 4 ? "辅警" : "民警");
-        if (ints[0].size() == 1000)
-          Flush(sql, "INSERT INTO people (bureau_id, unit_id, created_at, updated_at, name, badge_no, kind) "
-                     "VALUES (:a, :b, :c, :d, :e, :f, :g)", ints, strs);
+      // People.
+      std::vector<std::vector<std::int64_t>> team_people(teams.size());
+      {
+        std::vector<std::vector<long long>> ints(4);
+        std::vector<std::vector<std::string>> strs(3);
+        for (int i = 0; i < officers; ++i) {
+          const std::size_t t = static_cast<std::size_t>(i) % teams.size();
+          ints[0].push_back(team_bureau[t]);
+          ints[1].push_back(teams[t]);
+          ints[2].push_back(now);
+          ints[3].push_back(now);
+          strs[0].push_back("民警" + std::to_string(i));
+          strs[1].push_back("B" + std::to_string(100000 + i));
+          strs[2].push_back((i / static_cast<int>(teams.size())) % 5 == 4 ? "辅警" : "民警");
+          if (ints[0].size() == 1000)
+            Flush(sql,
+                  "INSERT INTO people (bureau_id, unit_id, created_at, updated_at, name, badge_no, kind) "
+                  "VALUES (:a, :b, :c, :d, :e, :f, :g)",
+                  ints, strs);
+        }
+        Flush(sql,
+              "INSERT INTO people (bureau_id, unit_id, created_at, updated_at, name, badge_no, kind) "
+              "VALUES (:a, :b, :c, :d, :e, :f, :g)",
+              ints, strs);
+        soci::rowset<soci::row> rs = (sql.prepare << "SELECT id, unit_id, kind FROM people ORDER BY id");
+        std::unordered_map<std::int64_t, std::size_t> team_index;
+        for (std::size_t i = 0; i < teams.size(); ++i) team_index[teams[i]] = i;
+        for (const auto& r : rs)
+          if (db::GetText(r, 2) == "民警") team_people[team_index[db::GetInt64(r, 1)]].push_back(db::GetInt64(r, 0));
+        g.officers = officers;
       }
-      Flush(sql, "INSERT INTO people (bureau_id, unit_id, created_at, updated_at, name, badge_no, kind) "
-                 "VALUES (:a, :b, :c, :d, :e, :f, :g)", ints, strs);
-      soci::rowset<soci::row> rs = (sql.prepare << "SELECT id, unit_id, kind FROM people ORDER BY id");
-      std::unordered_map<std::int64_t, std::size_t> team_index;
-      for (std::size_t i = 0; i < teams.size(); ++i) team_index[teams[i]] = i;
-      for (const auto& r : rs)
-        if (db::GetText(r, 2) == "民警") team_people[team_index[db::GetInt64(r, 1)]].push_back(db::GetInt64(r, 0));
-      g.officers = officers;
-    }
-    // Cases with officers, events, violations, reviews/findings and 督办.
-    long long next_case = 0;
-    sql << "SELECT COALESCE(MAX(id), 0) FROM cases", soci::into(next_case);
-    const char* categories[] = {"", "", "", "民生小案", "电信网络诈骗", "经济犯罪", "毒品", "黄赌", "涉黑涉恶", "拐卖"};
-    std::vector<std::vector<long long>> ci(9), oi(3), ei(3), vi(5), ri(3), fi(4), si(5);
-    std::vector<std::vector<std::string>> cs(5), os(1), es(1), vs(3), rs_(0), fs(1), ss(0);
-    const std::string case_sql =
-        "INSERT INTO cases (id, bureau_id, unit_id, lead_officer_id, fast_track, accepted_at, created_at, updated_at, closed_at, "
-        "external_id, case_type, cause, category, title, status) VALUES (:a, :b, :c, :d, :e, :f, :g, :g2, :h, :i, :j, :k, :l, "
-        ":m, 'open')";
-    const std::string officer_sql = "INSERT INTO case_officers (case_id, person_id, bureau_id, role) VALUES (:a, :b, :c, :d)";
-    const std::string event_sql =
-        "INSERT INTO case_events (case_id, at, bureau_id, type, recorded_at) VALUES (:a, :b, :c, :d, 0)";
-    const std::string violation_sql =
-        "INSERT INTO violations (case_id, bureau_id, unit_id, officer_id, detected_at, rule_id, clock_key, severity, "
-        "kind, message) VALUES (:a, :b, :c, :d, :e, :f, :g, :h, 'overdue', '超过法定期限')";
-    const std::string review_sql =
-        "INSERT INTO case_reviews (id, case_id, bureau_id, stage, verdict, created_at) VALUES (:a, :b, :c, 'file', "
-        "'fix_required', 0)";
-    const std::string finding_sql =
-        "INSERT INTO review_findings (review_id, case_id, bureau_id, created_at, category, description) "
-        "VALUES (:a, :b, :c, :d, :e, '证据链不完整')";
-    const std::string order_sql =
-        "INSERT INTO supervision_orders (case_id, bureau_id, unit_id, responsible_person_id, deadline, source, "
-        "problem_type, opinion, status, created_at, updated_at) VALUES (:a, :b, :c, :d, :e, 'manual', '证据', "
-        "'补充证据', 'open', 0, 0)";
-    auto flush_all = [&] {
-      // Stored NULL closed_at is modelled by a far-future value (never in the month).
-      Flush(sql, case_sql, ci, cs);
-      Flush(sql, officer_sql, oi, os);
-      Flush(sql, event_sql, ei, es);
-      Flush(sql, violation_sql, vi, vs);
-      Flush(sql, review_sql, ri, rs_);
-      Flush(sql, finding_sql, fi, fs);
-      Flush(sql, order_sql, si, ss);
-    };
-    long long review_id = 0;
-    const char* rules[] = {"CRIM-DETAIN-04", "CRIM-ARREST-01", "ADM-TERM-01", "PROP-01"};
-    const char* finding_cats[] = {"evidence", "procedure", "characterization"};
-    for (int c = 0; c < cases; ++c) {
-      const std::size_t t = static_cast<std::size_t>(rng.Below(static_cast<int>(teams.size())));
-      const auto& pool = team_people[t];
-      const long long case_id = ++next_case, bureau = team_bureau[t], unit = teams[t];
-      const long long lead = pool[static_cast<std::size_t>(rng.Below(static_cast<int>(pool.size())))];
-      const bool admin = rng.Below(10) < 5;
-      const bool fast = admin && rng.Below(10) < 2;
-      const EpochSeconds accepted = from + rng.Below(static_cast<int>(span));
-      const bool closed = rng.Below(10) < 5;
-      ci[0].push_back(case_id);
-      ci[1].push_back(bureau);
-      ci[2].push_back(unit);
-      ci[3].push_back(lead);
-      ci[4].push_back(fast ? 1 : 0);
-      ci[5].push_back(accepted);
-      ci[6].push_back(accepted);
-      ci[7].push_back(accepted);
-      ci[8].push_back(closed ? accepted + 2 * 86400 : 4102444800LL);
-      cs[0].push_back("C" + std::to_string(case_id));
-      cs[1].push_back(admin ? "administrative" : "criminal");
-      cs[2].push_back(admin ? "殴打他人" : "盗窃");
-      cs[3].push_back(categories[rng.Below(10)]);
-      cs[4].push_back("案件" + std::to_string(case_id));
-      auto officer = [&](long long person, const char* role) {
-        oi[0].push_back(case_id);
-        oi[1].push_back(person);
-        oi[2].push_back(bureau);
-        os[0].push_back(role);
+      // Cases with officers, events, violations, reviews/findings and 督办.
+      long long next_case = 0;
+      sql << "SELECT COALESCE(MAX(id), 0) FROM cases", soci::into(next_case);
+      const char* categories[] = {"",         "",     "",     "民生小案", "电信网络诈骗",
+                                  "经济犯罪", "毒品", "黄赌", "涉黑涉恶", "拐卖"};
+      std::vector<std::vector<long long>> ci(9), oi(3), ei(3), vi(5), ri(3), fi(4), si(5);
+      std::vector<std::vector<std::string>> cs(5), os(1), es(1), vs(3), rs_(0), fs(1), ss(0);
+      const std::string case_sql =
+          "INSERT INTO cases (id, bureau_id, unit_id, lead_officer_id, fast_track, accepted_at, created_at, "
+          "updated_at, closed_at, "
+          "external_id, case_type, cause, category, title, status) VALUES (:a, :b, :c, :d, :e, :f, :g, :g2, :h, :i, "
+          ":j, :k, :l, "
+          ":m, 'open')";
+      const std::string officer_sql =
+          "INSERT INTO case_officers (case_id, person_id, bureau_id, role) VALUES (:a, :b, :c, :d)";
+      const std::string event_sql =
+          "INSERT INTO case_events (case_id, at, bureau_id, type, recorded_at) VALUES (:a, :b, :c, :d, 0)";
+      const std::string violation_sql =
+          "INSERT INTO violations (case_id, bureau_id, unit_id, officer_id, detected_at, rule_id, clock_key, severity, "
+          "kind, message) VALUES (:a, :b, :c, :d, :e, :f, :g, :h, 'overdue', '超过法定期限')";
+      const std::string review_sql =
+          "INSERT INTO case_reviews (id, case_id, bureau_id, stage, verdict, created_at) VALUES (:a, :b, :c, 'file', "
+          "'fix_required', 0)";
+      const std::string finding_sql =
+          "INSERT INTO review_findings (review_id, case_id, bureau_id, created_at, category, description) "
+          "VALUES (:a, :b, :c, :d, :e, '证据链不完整')";
+      const std::string order_sql =
+          "INSERT INTO supervision_orders (case_id, bureau_id, unit_id, responsible_person_id, deadline, source, "
+          "problem_type, opinion, status, created_at, updated_at) VALUES (:a, :b, :c, :d, :e, 'manual', '证据', "
+          "'补充证据', 'open', 0, 0)";
+      auto flush_all = [&] {
+        // Stored NULL closed_at is modelled by a far-future value (never in the month).
+        Flush(sql, case_sql, ci, cs);
+        Flush(sql, officer_sql, oi, os);
+        Flush(sql, event_sql, ei, es);
+        Flush(sql, violation_sql, vi, vs);
+        Flush(sql, review_sql, ri, rs_);
+        Flush(sql, finding_sql, fi, fs);
+        Flush(sql, order_sql, si, ss);
       };
-      officer(lead, "lead");
-      const int assists = rng.Below(3);
-      for (int a = 0; a < assists; ++a) {
-        const long long p = pool[static_cast<std::size_t>(rng.Below(static_cast<int>(pool.size())))];
-        if (p == lead || (a == 1 && p == oi[1][oi[1].size() - 1])) continue;
-        officer(p, "assist");
+      long long review_id = 0;
+      const char* rules[] = {"CRIM-DETAIN-04", "CRIM-ARREST-01", "ADM-TERM-01", "PROP-01"};
+      const char* finding_cats[] = {"evidence", "procedure", "characterization"};
+      for (int c = 0; c < cases; ++c) {
+        const std::size_t t = static_cast<std::size_t>(rng.Below(static_cast<int>(teams.size())));
+        const auto& pool = team_people[t];
+        const long long case_id = ++next_case, bureau = team_bureau[t], unit = teams[t];
+        const long long lead = pool[static_cast<std::size_t>(rng.Below(static_cast<int>(pool.size())))];
+        const bool admin = rng.Below(10) < 5;
+        const bool fast = admin && rng.Below(10) < 2;
+        const EpochSeconds accepted = from + rng.Below(static_cast<int>(span));
+        const bool closed = rng.Below(10) < 5;
+        ci[0].push_back(case_id);
+        ci[1].push_back(bureau);
+        ci[2].push_back(unit);
+        ci[3].push_back(lead);
+        ci[4].push_back(fast ? 1 : 0);
+        ci[5].push_back(accepted);
+        ci[6].push_back(accepted);
+        ci[7].push_back(accepted);
+        ci[8].push_back(closed ? accepted + 2 * 86400 : 4102444800LL);
+        cs[0].push_back("C" + std::to_string(case_id));
+        cs[1].push_back(admin ? "administrative" : "criminal");
+        cs[2].push_back(admin ? "殴打他人" : "盗窃");
+        cs[3].push_back(categories[rng.Below(10)]);
+        cs[4].push_back("案件" + std::to_string(case_id));
+        auto officer = [&](long long person, const char* role) {
+          oi[0].push_back(case_id);
+          oi[1].push_back(person);
+          oi[2].push_back(bureau);
+          os[0].push_back(role);
+        };
+        officer(lead, "lead");
+        const int assists = rng.Below(3);
+        for (int a = 0; a < assists; ++a) {
+          const long long p = pool[static_cast<std::size_t>(rng.Below(static_cast<int>(pool.size())))];
+          if (p == lead || (a == 1 && p == oi[1][oi[1].size() - 1])) continue;
+          officer(p, "assist");
+        }
+        auto event = [&](const char* type, EpochSeconds at) {
+          ei[0].push_back(case_id);
+          ei[1].push_back(at);
+          ei[2].push_back(bureau);
+          es[0].push_back(type);
+          ++g.events;
+        };
+        // One case in ten was accepted last month: its 受案 must not count again.
+        event("accept_case", rng.Below(10) == 0 ? accepted - 40 * 86400 : accepted);
+        if (!admin || rng.Below(2) == 0) event("file_case", accepted + 3600);
+        if (!admin && rng.Below(10) < 3) event("detain", accepted + 7200);
+        if (!admin && rng.Below(10) < 2) event("transfer_prosecution", accepted + 86400);
+        if (admin && rng.Below(10) < 8) {
+          event("penalty_decision", accepted + 86400);
+          if (rng.Below(4) == 0) event("penalty_decision", accepted + 86400 + 60);  // second person
+        }
+        if (rng.Below(10) == 0) {
+          vi[0].push_back(case_id);
+          vi[1].push_back(bureau);
+          vi[2].push_back(unit);
+          vi[3].push_back(lead);
+          vi[4].push_back(accepted + 86400);
+          vs[0].push_back(rules[rng.Below(4)]);
+          vs[1].push_back("k" + std::to_string(case_id));
+          vs[2].push_back(rng.Below(5) == 0 ? "serious" : "normal");
+          ++g.violations;
+        }
+        if (rng.Below(100) < 15) {
+          ri[0].push_back(++review_id);
+          ri[1].push_back(case_id);
+          ri[2].push_back(bureau);
+          fi[0].push_back(review_id);
+          fi[1].push_back(case_id);
+          fi[2].push_back(bureau);
+          fi[3].push_back(accepted + 2 * 3600);
+          fs[0].push_back(finding_cats[rng.Below(3)]);
+          ++g.findings;
+        }
+        if (rng.Below(100) < 5) {
+          si[0].push_back(case_id);
+          si[1].push_back(bureau);
+          si[2].push_back(unit);
+          si[3].push_back(lead);
+          si[4].push_back(accepted + 86400);
+          ++g.orders;
+        }
+        if (ci[0].size() == 1000) flush_all();
       }
-      auto event = [&](const char* type, EpochSeconds at) {
-        ei[0].push_back(case_id);
-        ei[1].push_back(at);
-        ei[2].push_back(bureau);
-        es[0].push_back(type);
-        ++g.events;
-      };
-      // One case in ten was accepted last month: its 受案 must not count again.
-      event("accept_case", rng.Below(10) == 0 ? accepted - 40 * 86400 : accepted);
-      if (!admin || rng.Below(2) == 0) event("file_case", accepted + 3600);
-      if (!admin && rng.Below(10) < 3) event("detain", accepted + 7200);
-      if (!admin && rng.Below(10) < 2) event("transfer_prosecution", accepted + 86400);
-      if (admin && rng.Below(10) < 8) {
-        event("penalty_decision", accepted + 86400);
-        if (rng.Below(4) == 0) event("penalty_decision", accepted + 86400 + 60);  // second person
-      }
-      if (rng.Below(10) == 0) {
-        vi[0].push_back(case_id);
-        vi[1].push_back(bureau);
-        vi[2].push_back(unit);
-        vi[3].push_back(lead);
-        vi[4].push_back(accepted + 86400);
-        vs[0].push_back(rules[rng.Below(4)]);
-        vs[1].push_back("k" + std::to_string(case_id));
-        vs[2].push_back(rng.Below(5) == 0 ? "serious" : "normal");
-        ++g.violations;
-      }
-      if (rng.Below(100) < 15) {
-        ri[0].push_back(++review_id);
-        ri[1].push_back(case_id);
-        ri[2].push_back(bureau);
-        fi[0].push_back(review_id);
-        fi[1].push_back(case_id);
-        fi[2].push_back(bureau);
-        fi[3].push_back(accepted + 2 * 3600);
-        fs[0].push_back(finding_cats[rng.Below(3)]);
-        ++g.findings;
-      }
-      if (rng.Below(100) < 5) {
-        si[0].push_back(case_id);
-        si[1].push_back(bureau);
-        si[2].push_back(unit);
-        si[3].push_back(lead);
-        si[4].push_back(accepted + 86400);
-        ++g.orders;
-      }
-      if (ci[0].size() == 1000) flush_all();
-    }
-    flush_all();
-    g.cases = cases;
-    return 0;
-  }).value();
+      flush_all();
+      g.cases = cases;
+      return 0;
+    }).value();
   return g;
 }
 
@@ -333,7 +342,8 @@ std::int64_t ReadBaseline(db::Database& db, const std::vector<std::int64_t>& bur
         std::vector<std::vector<long long>> ints(static_cast<std::size_t>(ncols_int), std::vector<long long>(kBatch));
         std::vector<std::vector<soci::indicator>> inds(static_cast<std::size_t>(ncols_int),
                                                        std::vector<soci::indicator>(kBatch));
-        std::vector<std::vector<std::string>> strs(static_cast<std::size_t>(ncols_str), std::vector<std::string>(kBatch));
+        std::vector<std::vector<std::string>> strs(static_cast<std::size_t>(ncols_str),
+                                                   std::vector<std::string>(kBatch));
         soci::statement st(sql);
         st.alloc();
         st.prepare(q);
@@ -353,25 +363,31 @@ std::int64_t ReadBaseline(db::Database& db, const std::vector<std::int64_t>& bur
           for (auto& v : strs) v.resize(kBatch);
         }
       };
-      drain("SELECT case_id, at, type FROM case_events WHERE bureau_id = :b AND at >= :f AND at < :t AND type IN "
-            "('accept_case', 'file_case', 'transfer_prosecution', 'penalty_decision')",
-            2, 1);
-      drain("SELECT id, closed_at, fast_track, lead_officer_id, external_id, title, category FROM cases "
-            "WHERE bureau_id = :b AND closed_at >= :f AND closed_at < :t",
-            4, 3);
-      drain("SELECT id, lead_officer_id, external_id, title, category FROM cases WHERE bureau_id = :b AND "
-            "accepted_at >= :f AND accepted_at < :t",
-            2, 3);
+      drain(
+          "SELECT case_id, at, type FROM case_events WHERE bureau_id = :b AND at >= :f AND at < :t AND type IN "
+          "('accept_case', 'file_case', 'transfer_prosecution', 'penalty_decision')",
+          2, 1);
+      drain(
+          "SELECT id, closed_at, fast_track, lead_officer_id, external_id, title, category FROM cases "
+          "WHERE bureau_id = :b AND closed_at >= :f AND closed_at < :t",
+          4, 3);
+      drain(
+          "SELECT id, lead_officer_id, external_id, title, category FROM cases WHERE bureau_id = :b AND "
+          "accepted_at >= :f AND accepted_at < :t",
+          2, 3);
       drain("SELECT case_id, person_id, role FROM case_officers WHERE bureau_id = :b", 2, 1);
-      drain("SELECT id, case_id, officer_id, detected_at, rule_id, kind, severity, message FROM violations "
-            "WHERE bureau_id = :b AND detected_at >= :f AND detected_at < :t",
-            4, 4);
-      drain("SELECT id, case_id, created_at, category, description FROM review_findings "
-            "WHERE bureau_id = :b AND created_at >= :f AND created_at < :t",
-            3, 2);
-      drain("SELECT id, case_id, responsible_person_id, deadline, answered_at, problem_type FROM supervision_orders "
-            "WHERE bureau_id = :b AND deadline >= :f AND deadline < :t",
-            5, 1);
+      drain(
+          "SELECT id, case_id, officer_id, detected_at, rule_id, kind, severity, message FROM violations "
+          "WHERE bureau_id = :b AND detected_at >= :f AND detected_at < :t",
+          4, 4);
+      drain(
+          "SELECT id, case_id, created_at, category, description FROM review_findings "
+          "WHERE bureau_id = :b AND created_at >= :f AND created_at < :t",
+          3, 2);
+      drain(
+          "SELECT id, case_id, responsible_person_id, deadline, answered_at, problem_type FROM supervision_orders "
+          "WHERE bureau_id = :b AND deadline >= :f AND deadline < :t",
+          5, 1);
       drain("SELECT id, unit_id, name, badge_no, kind FROM people WHERE bureau_id = :b", 2, 3);
     }
     return rows;
@@ -414,14 +430,20 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--only")) only = "," + std::string(argv[i + 1]) + ",";
     if (!std::strcmp(argv[i], "--reuse")) reuse = std::atoi(argv[i + 1]) != 0;
     if (!std::strcmp(argv[i], "--db")) pg_url = argv[i + 1];
-    if (!std::strcmp(argv[i], "--officers")) officers = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--cases")) cases = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--runs")) runs = std::max(1, std::atoi(argv[i + 1]));
-    else if (!std::strcmp(argv[i], "--keep")) keep = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--threads")) threads = static_cast<unsigned>(std::max(1, std::atoi(argv[i + 1])));
+    if (!std::strcmp(argv[i], "--officers"))
+      officers = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--cases"))
+      cases = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--runs"))
+      runs = std::max(1, std::atoi(argv[i + 1]));
+    else if (!std::strcmp(argv[i], "--keep"))
+      keep = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--threads"))
+      threads = static_cast<unsigned>(std::max(1, std::atoi(argv[i + 1])));
   }
-  const auto dir = keep.empty() ? std::filesystem::temp_directory_path() / ("fazhi_scoring_bench_" + std::to_string(::getpid()))
-                                : std::filesystem::path(keep);
+  const auto dir = keep.empty()
+                       ? std::filesystem::temp_directory_path() / ("fazhi_scoring_bench_" + std::to_string(::getpid()))
+                       : std::filesystem::path(keep);
   std::filesystem::create_directories(dir);
   const bool postgres = pg_url.starts_with("postgres");
   const std::string url = postgres ? pg_url : "sqlite:" + (dir / "bench.db").string();
@@ -453,11 +475,12 @@ int main(int argc, char** argv) {
   Generated g;
   const double gen = reuse ? 0.0 : Time([&] { g = Generate(db, officers, cases, month); });
   if (reuse) g = Counts(db);
-  std::printf("scoring_bench: %lld officers, %lld cases, %lld events, %lld violations, %lld findings, %lld 督办 "
-              "in %d bureaus (generated in %.1f s, %s %s)\n",
-              static_cast<long long>(g.officers), static_cast<long long>(g.cases), static_cast<long long>(g.events),
-              static_cast<long long>(g.violations), static_cast<long long>(g.findings), static_cast<long long>(g.orders),
-              kBureaus, gen, postgres ? "PostgreSQL" : "SQLite", postgres ? "(--db)" : url.c_str());
+  std::printf(
+      "scoring_bench: %lld officers, %lld cases, %lld events, %lld violations, %lld findings, %lld 督办 "
+      "in %d bureaus (generated in %.1f s, %s %s)\n",
+      static_cast<long long>(g.officers), static_cast<long long>(g.cases), static_cast<long long>(g.events),
+      static_cast<long long>(g.violations), static_cast<long long>(g.findings), static_cast<long long>(g.orders),
+      kBureaus, gen, postgres ? "PostgreSQL" : "SQLite", postgres ? "(--db)" : url.c_str());
 
   ApplyPragmas(db, pragmas, pool);
   if (!pragmas.empty()) std::printf("PRAGMAs on each of the %u connections: %s\n", pool, pragmas.c_str());
@@ -494,62 +517,70 @@ int main(int argc, char** argv) {
     if (wants("read")) read_t.push_back(Time([&] { rows = ReadBaseline(db, g.bureaus, scope); }));
     g_cpu = &cpu[1];
     std::vector<std::vector<RawFact>> facts(g.bureaus.size());
-    if (wants("collect") || wants("compute") || wants("serialize")) collect_t.push_back(Time([&] {
-      db.Read([&](soci::session& sql) {
-        for (std::size_t i = 0; i < g.bureaus.size(); ++i) {
-          MonthScope s = MakeMonthScope(g.bureaus[i], month, clock.Now());
-          for (const auto& src : sources) (void)src->Collect(sql, s, facts[i]);
-        }
-        return 0;
-      });
-    }));
+    if (wants("collect") || wants("compute") || wants("serialize"))
+      collect_t.push_back(Time([&] {
+        db.Read([&](soci::session& sql) {
+          for (std::size_t i = 0; i < g.bureaus.size(); ++i) {
+            MonthScope s = MakeMonthScope(g.bureaus[i], month, clock.Now());
+            for (const auto& src : sources) (void)src->Collect(sql, s, facts[i]);
+          }
+          return 0;
+        });
+      }));
     g_cpu = &cpu[2];
     facts_n = 0;
     for (const auto& f : facts) facts_n += static_cast<std::int64_t>(f.size());
     std::vector<Ledger> ledgers(facts.size());
-    if (wants("compute") || wants("serialize")) compute_t.push_back(Time([&] {
-      entries_n = 0;
-      for (std::size_t i = 0; i < facts.size(); ++i) {
-        ledgers[i] = BuildLedger(scheme, 1, std::move(facts[i]));
-        entries_n += static_cast<std::int64_t>(ledgers[i].size());
-      }
-    }));
+    if (wants("compute") || wants("serialize"))
+      compute_t.push_back(Time([&] {
+        entries_n = 0;
+        for (std::size_t i = 0; i < facts.size(); ++i) {
+          ledgers[i] = BuildLedger(scheme, 1, std::move(facts[i]));
+          entries_n += static_cast<std::int64_t>(ledgers[i].size());
+        }
+      }));
     g_cpu = &cpu[3];
-    if (wants("serialize")) serialize_t.push_back(Time([&] {
-      for (const auto& l : ledgers) {
-        bytes = 0;
-        SerializeLedger(l, [&](std::string_view piece) { bytes += piece.size(); });
-      }
-    }));
+    if (wants("serialize"))
+      serialize_t.push_back(Time([&] {
+        for (const auto& l : ledgers) {
+          bytes = 0;
+          SerializeLedger(l, [&](std::string_view piece) { bytes += piece.size(); });
+        }
+      }));
     g_cpu = &cpu[4];
-    if (wants("seq")) seq_t.push_back(Time([&] {
-      for (auto b : g.bureaus)
-        if (auto v = svc.PreviewMonth(system, b, month.Text()); !v) std::fprintf(stderr, "%s\n", v.error().message.c_str());
-    }));
+    if (wants("seq"))
+      seq_t.push_back(Time([&] {
+        for (auto b : g.bureaus)
+          if (auto v = svc.PreviewMonth(system, b, month.Text()); !v)
+            std::fprintf(stderr, "%s\n", v.error().message.c_str());
+      }));
     g_cpu = &cpu[6];
-    if (wants("full")) full_t.push_back(Time([&] {
-      hashes.clear();
-      for (auto& v : svc.PreviewMonths(system, g.bureaus, month.Text(), std::nullopt, threads)) {
-        if (!v)
-          std::fprintf(stderr, "%s\n", v.error().message.c_str());
-        else
-          hashes += v->month.ledger_hash.substr(0, 8) + " ";
-      }
-    }));
+    if (wants("full"))
+      full_t.push_back(Time([&] {
+        hashes.clear();
+        for (auto& v : svc.PreviewMonths(system, g.bureaus, month.Text(), std::nullopt, threads)) {
+          if (!v)
+            std::fprintf(stderr, "%s\n", v.error().message.c_str());
+          else
+            hashes += v->month.ledger_hash.substr(0, 8) + " ";
+        }
+      }));
     g_cpu = &cpu[5];
-    if (wants("store")) store_t.push_back(Time([&] {
-      for (auto b : g.bureaus)
-        if (auto v = svc.ComputeMonth(system, audit::Actor{.username = "bench"}, b, month.Text()); !v)
-          std::fprintf(stderr, "%s\n", v.error().message.c_str());
-    }));
+    if (wants("store"))
+      store_t.push_back(Time([&] {
+        for (auto b : g.bureaus)
+          if (auto v = svc.ComputeMonth(system, audit::Actor{.username = "bench"}, b, month.Text()); !v)
+            std::fprintf(stderr, "%s\n", v.error().message.c_str());
+      }));
   }
   g_cpu = nullptr;
   const double read = Median(read_t), full = Median(full_t);
   const double read_cpu = Median(cpu[0]), full_cpu = Median(cpu[6]);
-  std::printf("rows read by the baseline: %lld; facts: %lld; ledger entries: %lld; ledger text %.1f MB "
-              "(median of %d runs; wall / CPU seconds)\n",
-              static_cast<long long>(rows), static_cast<long long>(facts_n), static_cast<long long>(entries_n),
-              static_cast<double>(bytes) * g.bureaus.size() / 1e6, runs);
+  std::printf(
+      "rows read by the baseline: %lld; facts: %lld; ledger entries: %lld; ledger text %.1f MB "
+      "(median of %d runs; wall / CPU seconds)\n",
+      static_cast<long long>(rows), static_cast<long long>(facts_n), static_cast<long long>(entries_n),
+      static_cast<double>(bytes) * g.bureaus.size() / 1e6, runs);
   auto line = [&](const char* what, const std::vector<double>& wall, int c) {
     std::printf("  %-40s %7.3f s  %7.3f s cpu\n", what, Median(wall), Median(cpu[static_cast<std::size_t>(c)]));
   };
@@ -559,13 +590,15 @@ int main(int argc, char** argv) {
   line("compute (pure ledger function)", compute_t, 2);
   line("serialize (canonical ledger text)", serialize_t, 3);
   line("full month, bureaus one after another", seq_t, 4);
-  std::printf("  %-40s %7.3f s  %7.3f s cpu\n", ("full month, " + std::to_string(threads) + " threads (PreviewMonths)").c_str(),
-              Median(full_t), Median(cpu[6]));
+  std::printf("  %-40s %7.3f s  %7.3f s cpu\n",
+              ("full month, " + std::to_string(threads) + " threads (PreviewMonths)").c_str(), Median(full_t),
+              Median(cpu[6]));
   line("full + store the draft ledger", store_t, 5);
-  std::printf("full month (%u threads): %.3f s wall, %.3f s cpu (target <= 1 s wall: %s); ratio to read: %.2fx wall, "
-              "%.2fx cpu; one thread: %.3f s wall, %.3f s cpu, %.2fx read cpu\n",
-              threads, full, full_cpu, full <= 1.0 ? "met" : "MISSED", full / read, full_cpu / read_cpu, Median(seq_t),
-              Median(cpu[4]), Median(cpu[4]) / read_cpu);
+  std::printf(
+      "full month (%u threads): %.3f s wall, %.3f s cpu (target <= 1 s wall: %s); ratio to read: %.2fx wall, "
+      "%.2fx cpu; one thread: %.3f s wall, %.3f s cpu, %.2fx read cpu\n",
+      threads, full, full_cpu, full <= 1.0 ? "met" : "MISSED", full / read, full_cpu / read_cpu, Median(seq_t),
+      Median(cpu[4]), Median(cpu[4]) / read_cpu);
   if (keep.empty()) std::filesystem::remove_all(dir);
   return 0;
 }

@@ -139,7 +139,7 @@ else
     warn "build/release was configured with another generator; starting it afresh"
     rm -rf build/release
   fi
-  # FAZHI_WERROR=ON treats warnings as errors (to be the CI default once the -O2 build is checked clean).
+  # FAZHI_WERROR=ON treats warnings as errors; scripts/run-tests.sh turns it on, a plain run leaves it off.
   werror=${FAZHI_WERROR:-OFF}
   # shellcheck disable=SC2086  # FAZHI_RELEASE_CMAKE_ARGS is a list of words on purpose
   # The program lands at build/release/fazhi, where the other scripts and the docs expect it.

@@ -35,7 +35,8 @@ Result<Reply> Login(Ctx& ctx, App& app) {
   req.user_agent = ctx.req().get_header_value("User-Agent");
   req.request_id = ctx.request_id();
   const auth::LoginResult signed_in = FZ_TRY(app.auth().Login(req));
-  Reply reply = Reply::Json({{"user", auth::MeJson(signed_in.principal)}, {"csrf_token", signed_in.principal.csrf_token}});
+  Reply reply =
+      Reply::Json({{"user", auth::MeJson(signed_in.principal)}, {"csrf_token", signed_in.principal.csrf_token}});
   reply.headers.push_back(CookieHeader(app, signed_in.token, app.config().auth.session_max_seconds));
   return reply;
 }

@@ -18,8 +18,7 @@ namespace fazhi {
 
 Result<void> Config::Validate() const {
   const auto colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0)
-    return Invalid("监听地址应为 主机:端口，例如 127.0.0.1:8080", "listen");
+  if (colon == std::string::npos || colon == 0) return Invalid("监听地址应为 主机:端口，例如 127.0.0.1:8080", "listen");
   int port = -1;
   const std::string p = listen.substr(colon + 1);
   auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
@@ -79,8 +78,7 @@ Result<std::unique_ptr<App>> App::Create(Config config, const Clock* clock) {
   app->modules_ = std::make_unique<kit::ModuleSet>(
       kit::Services{*app->db_, *app->clock_, *app->vault_, *app->jobs_, app->settings_});
   for (const auto& spec : AllModules()) app->modules_->Add(spec.create(app->modules_->services()));
-  for (const auto& m : app->modules_->all())
-    FZ_CHECK(m->Init(*app->modules_));
+  for (const auto& m : app->modules_->all()) FZ_CHECK(m->Init(*app->modules_));
   RegisterCoreRoutes(app->router_, *app);
   for (const auto& m : app->modules_->all()) m->RegisterRoutes(app->router_);
   return app;
@@ -106,10 +104,10 @@ Result<int> App::Bind() {
   o.port = port;
   o.threads = config_.http_threads;
   o.trusted_proxies = config_.trusted_proxies;
-  o.max_active = static_cast<std::size_t>(config_.max_active > 0
-                                              ? config_.max_active
-                                              : std::min(config_.db_pool,
-                                                         2 * std::max(1, static_cast<int>(std::thread::hardware_concurrency()))));
+  o.max_active = static_cast<std::size_t>(
+      config_.max_active > 0
+          ? config_.max_active
+          : std::min(config_.db_pool, 2 * std::max(1, static_cast<int>(std::thread::hardware_concurrency()))));
   o.web_root = FindWebRoot(config_.web_root);
   o.secure_cookie = config_.secure_cookie;
   auth::AuthService* auth = auth_.get();

@@ -11,12 +11,8 @@ namespace fazhi {
 
 const std::vector<kit::ModuleSpec>& AllModules() {
   static const std::vector<kit::ModuleSpec> specs = {
-      org::OrgModule::Spec(),
-      cases::CasesModule::Spec(),
-      notify::NotifyModule::Spec(),
-      orders::OrdersModule::Spec(),
-      oversight::OversightModule::Spec(),
-      scoring::ScoringModule::Spec(),
+      org::OrgModule::Spec(),       cases::CasesModule::Spec(),         notify::NotifyModule::Spec(),
+      orders::OrdersModule::Spec(), oversight::OversightModule::Spec(), scoring::ScoringModule::Spec(),
   };
   return specs;
 }

@@ -28,7 +28,7 @@ struct Entry {
   std::string action;       // e.g. "unit.create", "person.read_pii", "auth.login_failed"
   std::string object_type;  // e.g. "unit", "person", "user"
   std::string object_id;
-  std::string summary;      // 中文 one-liner shown in the audit page
+  std::string summary;                               // 中文 one-liner shown in the audit page
   nlohmann::json detail = nlohmann::json::object();  // what changed: {"before":…, "after":…}
 };
 

@@ -166,8 +166,9 @@ Result<LoginResult> AuthService::Login(const LoginRequest& req) {
 
 void AuthService::AuditLoginFailure(const audit::Actor& actor, const std::string& why) {
   (void)db_.Write([&](soci::session& sql) -> Result<void> {
-    audit::Append(sql, clock_, actor,
-                  {"auth.login_failed", "user", actor.user_id ? std::to_string(*actor.user_id) : "", "登录失败：" + why});
+    audit::Append(
+        sql, clock_, actor,
+        {"auth.login_failed", "user", actor.user_id ? std::to_string(*actor.user_id) : "", "登录失败：" + why});
     return {};
   });
 }
@@ -263,8 +264,8 @@ Result<Principal> AuthService::Authenticate(std::string_view token) {
     }
     if (now - last_seen >= kLastSeenGranularity) {
       db::SqlArgs t;
-      db::Exec(sql,
-               fmt::format("UPDATE sessions SET last_seen_at = {} WHERE token_hash = {}", t.Int(now), t.Str(hash)), t);
+      db::Exec(sql, fmt::format("UPDATE sessions SET last_seen_at = {} WHERE token_hash = {}", t.Int(now), t.Str(hash)),
+               t);
     }
     p.session_hash = hash;
     p.totp_setup_required = totp_required && !p.totp_enabled;
@@ -312,7 +313,8 @@ OwnAccount LoadOwnAccount(db::Database& db, std::int64_t user_id) {
 Result<void> AuthService::ChangePassword(const Principal& p, const std::string& old_password,
                                          const std::string& new_password, const audit::Actor& actor) {
   const OwnAccount own = LoadOwnAccount(db_, p.user_id);
-  if (!VerifyPassword(old_password, own.password_hash)) return Invalid("原密码不正确", "old_password", "wrong_password");
+  if (!VerifyPassword(old_password, own.password_hash))
+    return Invalid("原密码不正确", "old_password", "wrong_password");
   FZ_CHECK(CheckPasswordPolicy(new_password, p.username));
   if (new_password == old_password) return Invalid("新密码不能与原密码相同", "new_password", "weak_password");
   const std::string new_hash = HashPassword(new_password);

@@ -27,12 +27,12 @@
 namespace fazhi::auth {
 
 struct AuthConfig {
-  int session_idle_seconds = 30 * 60;       // idle expiry
-  int session_max_seconds = 12 * 3600;      // absolute lifetime
-  int max_failed_logins = 5;                // then the account locks
+  int session_idle_seconds = 30 * 60;   // idle expiry
+  int session_max_seconds = 12 * 3600;  // absolute lifetime
+  int max_failed_logins = 5;            // then the account locks
   int lockout_seconds = 15 * 60;
-  int ip_attempts_per_window = 30;          // sign-in attempts per client IP …
-  int ip_window_seconds = 5 * 60;           // … per this window, then 429
+  int ip_attempts_per_window = 30;  // sign-in attempts per client IP …
+  int ip_window_seconds = 5 * 60;   // … per this window, then 429
 };
 
 struct LoginRequest {
@@ -45,7 +45,7 @@ struct LoginResult {
 };
 
 struct TotpSetup {
-  std::string secret;       // base32
+  std::string secret;  // base32
   std::string otpauth_uri;
 };
 

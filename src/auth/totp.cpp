@@ -82,8 +82,8 @@ std::string TotpCode(std::string_view secret, std::int64_t step) {
   unsigned int mac_len = 0;
   HMAC(EVP_sha1(), secret.data(), static_cast<int>(secret.size()), msg, sizeof msg, mac, &mac_len);
   const int offset = mac[mac_len - 1] & 0x0F;  // RFC 4226 §5.3 dynamic truncation
-  const std::uint32_t bin = ((mac[offset] & 0x7F) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) |
-                            mac[offset + 3];
+  const std::uint32_t bin =
+      ((mac[offset] & 0x7F) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) | mac[offset + 3];
   char buf[8];
   std::snprintf(buf, sizeof buf, "%06u", bin % 1000000);
   return buf;

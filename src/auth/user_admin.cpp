@@ -46,9 +46,8 @@ struct UnitRow {
 std::optional<UnitRow> LoadUnit(soci::session& sql, std::int64_t id) {
   std::optional<UnitRow> out;
   db::SqlArgs a;
-  db::First(sql, "SELECT path, bureau_id FROM units WHERE id = " + a.Int(id), a, [&](const db::Row& r) {
-    out = UnitRow{.path = r.Str("path"), .bureau_id = r.OptInt("bureau_id")};
-  });
+  db::First(sql, "SELECT path, bureau_id FROM units WHERE id = " + a.Int(id), a,
+            [&](const db::Row& r) { out = UnitRow{.path = r.Str("path"), .bureau_id = r.OptInt("bureau_id")}; });
   return out;
 }
 
@@ -76,9 +75,8 @@ UserView UserFromRow(const db::Row& r) {
 
 Result<UserView> LoadUserInScope(soci::session& sql, const Principal& caller, std::int64_t id) {
   db::SqlArgs a;
-  const std::string q =
-      fmt::format("SELECT {} FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = {} AND {}", kUserColumns,
-                  a.Int(id), db::PathUnder(a, "un.path", caller.unit_path));
+  const std::string q = fmt::format("SELECT {} FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = {} AND {}",
+                                    kUserColumns, a.Int(id), db::PathUnder(a, "un.path", caller.unit_path));
   std::vector<UserView> found;
   db::First(sql, q, a, [&](const db::Row& r) { found.push_back(UserFromRow(r)); });
   if (found.empty()) return NotFound("账号不存在或不在您的管辖范围内");
@@ -89,7 +87,8 @@ Result<UserView> LoadUserInScope(soci::session& sql, const Principal& caller, st
 void InsertRoles(soci::session& sql, std::int64_t user_id, const std::vector<std::string>& roles) {
   for (const auto& role : roles) {
     db::SqlArgs a;
-    db::Exec(sql, fmt::format("INSERT INTO user_roles (user_id, role) VALUES ({}, {})", a.Int(user_id), a.Str(role)), a);
+    db::Exec(sql, fmt::format("INSERT INTO user_roles (user_id, role) VALUES ({}, {})", a.Int(user_id), a.Str(role)),
+             a);
   }
 }
 
@@ -98,14 +97,16 @@ void InsertRoles(soci::session& sql, std::int64_t user_id, const std::vector<std
 Result<Paged<UserView>> AuthService::ListUsers(const Principal& caller, const std::optional<std::string>& q,
                                                const PageRequest& page) {
   if (!CanAdminister(caller)) return Forbidden("没有权限查看账号", "permission_denied");
-  static const std::map<std::string, std::string> kSort = {
-      {"username", "u.username"}, {"display_name", "u.display_name"}, {"unit", "un.name"},
-      {"last_login_at", "u.last_login_at"}, {"created_at", "u.created_at"}};
+  static const std::map<std::string, std::string> kSort = {{"username", "u.username"},
+                                                           {"display_name", "u.display_name"},
+                                                           {"unit", "un.name"},
+                                                           {"last_login_at", "u.last_login_at"},
+                                                           {"created_at", "u.created_at"}};
   auto it = kSort.find(page.sort);
   const std::string order = (it == kSort.end() ? "u.username" : it->second) + (page.descending ? " DESC" : " ASC");
   db::SqlArgs a;
-  std::string where = " FROM users u JOIN units un ON un.id = u.unit_id WHERE " +
-                      db::PathUnder(a, "un.path", caller.unit_path);
+  std::string where =
+      " FROM users u JOIN units un ON un.id = u.unit_id WHERE " + db::PathUnder(a, "un.path", caller.unit_path);
   if (q) {
     const std::string like = db::ContainsPattern(*q);
     where += fmt::format(" AND (u.username LIKE {} ESCAPE '\\' OR u.display_name LIKE {} ESCAPE '\\')", a.Str(like),
@@ -115,8 +116,8 @@ Result<Paged<UserView>> AuthService::ListUsers(const Principal& caller, const st
     Paged<UserView> out;
     out.total = db::Count(sql, "SELECT COUNT(*)" + where, a);
     db::SqlArgs pa = a;
-    const std::string rows = fmt::format("SELECT {}{} ORDER BY {}, u.id LIMIT {} OFFSET {}", kUserColumns, where,
-                                         order, pa.Int(page.page_size), pa.Int(page.Offset()));
+    const std::string rows = fmt::format("SELECT {}{} ORDER BY {}, u.id LIMIT {} OFFSET {}", kUserColumns, where, order,
+                                         pa.Int(page.page_size), pa.Int(page.Offset()));
     db::Each(sql, rows, pa, [&](const db::Row& r) { out.items.push_back(UserFromRow(r)); });
     LoadRoles(sql, out.items);
     return out;
@@ -131,8 +132,9 @@ Result<UserView> AuthService::GetUser(const Principal& caller, std::int64_t id) 
 Result<UserView> AuthService::CreateUser(const Principal& caller, const NewUser& nu, const audit::Actor& actor) {
   if (!caller.Has(perm::kUserAdmin)) return Forbidden("只有系统管理员可以创建账号", "permission_denied");
   if (nu.username.size() < 3 || nu.username.size() > 32 ||
-      !std::all_of(nu.username.begin(), nu.username.end(),
-                   [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'; }))
+      !std::all_of(nu.username.begin(), nu.username.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+      }))
     return Invalid("用户名须为 3–32 位字母、数字、下划线、点或连字符", "username", "invalid_username");
   if (auto why = CheckRoleCombination(nu.roles); !why.empty()) return Invalid(why, "roles", "invalid_roles");
   FZ_CHECK(CheckPasswordPolicy(nu.password, nu.username));
@@ -157,9 +159,14 @@ Result<UserView> AuthService::CreateUser(const Principal& caller, const NewUser&
         a);
     InsertRoles(sql, new_id, nu.roles);
     audit::Append(sql, clock_, actor,
-                  {"user.create", "user", std::to_string(new_id), "创建账号 " + nu.username,
+                  {"user.create",
+                   "user",
+                   std::to_string(new_id),
+                   "创建账号 " + nu.username,
                    {{"after",
-                     {{"username", nu.username}, {"display_name", nu.display_name}, {"roles", nu.roles},
+                     {{"username", nu.username},
+                      {"display_name", nu.display_name},
+                      {"roles", nu.roles},
                       {"unit_id", nu.unit_id}}}}});
     return new_id;
   }));
@@ -200,7 +207,8 @@ Result<UserView> AuthService::UpdateUser(const Principal& caller, std::int64_t i
     nlohmann::json after = nlohmann::json::object();
     if (patch.display_name) {
       db::SqlArgs a;
-      db::Exec(sql, fmt::format("UPDATE users SET display_name = {} WHERE id = {}", a.Str(*patch.display_name), a.Int(id)),
+      db::Exec(sql,
+               fmt::format("UPDATE users SET display_name = {} WHERE id = {}", a.Str(*patch.display_name), a.Int(id)),
                a);
       after["display_name"] = *patch.display_name;
     }
@@ -235,9 +243,13 @@ Result<UserView> AuthService::UpdateUser(const Principal& caller, std::int64_t i
     SetUserColumn(sql, id, "updated_at", clock_.Now());
     const nlohmann::json b = ToJson(before);
     nlohmann::json before_subset = nlohmann::json::object();
-    for (auto it = after.begin(); it != after.end(); ++it) before_subset[it.key()] = b.value(it.key(), nlohmann::json());
+    for (auto it = after.begin(); it != after.end(); ++it)
+      before_subset[it.key()] = b.value(it.key(), nlohmann::json());
     audit::Append(sql, clock_, actor,
-                  {"user.update", "user", std::to_string(id), "修改账号 " + before.username,
+                  {"user.update",
+                   "user",
+                   std::to_string(id),
+                   "修改账号 " + before.username,
                    {{"before", before_subset}, {"after", after}}});
     return {};
   }));
@@ -287,11 +299,12 @@ bool AuthService::AdminTotpRequired() {
 Result<void> AuthService::SetAdminTotpRequired(bool required, const audit::Actor& actor) {
   return db_.Write([&](soci::session& sql) -> Result<void> {
     db::SqlArgs a;
-    db::Exec(sql,
-             fmt::format("INSERT INTO settings (key, value, updated_at) VALUES ({}, {}, {}) ON CONFLICT (key) DO UPDATE "
-                         "SET value = excluded.value, updated_at = excluded.updated_at",
-                         a.Str(kAdminTotpSetting), a.Str(required ? "1" : "0"), a.Int(clock_.Now())),
-             a);
+    db::Exec(
+        sql,
+        fmt::format("INSERT INTO settings (key, value, updated_at) VALUES ({}, {}, {}) ON CONFLICT (key) DO UPDATE "
+                    "SET value = excluded.value, updated_at = excluded.updated_at",
+                    a.Str(kAdminTotpSetting), a.Str(required ? "1" : "0"), a.Int(clock_.Now())),
+        a);
     if (required) {
       // Every current holder of an administrator role must now use TOTP.
       db::Exec(sql,
@@ -299,7 +312,9 @@ Result<void> AuthService::SetAdminTotpRequired(bool required, const audit::Actor
                "('sys_admin', 'sec_admin', 'audit_admin'))");
     }
     audit::Append(sql, clock_, actor,
-                  {"security.policy", "setting", kAdminTotpSetting,
+                  {"security.policy",
+                   "setting",
+                   kAdminTotpSetting,
                    required ? "要求三员账号启用两步验证" : "取消三员账号两步验证要求",
                    {{"after", {{"admin_totp_required", required}}}}});
     return {};

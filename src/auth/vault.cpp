@@ -68,8 +68,8 @@ std::string Vault::Encrypt(std::string_view plaintext) const {
 Result<std::string> Vault::Decrypt(std::string_view sealed) const {
   std::string bin(sealed.size(), '\0');
   size_t bin_len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bin.data()), bin.size(), sealed.data(), sealed.size(),
-                        nullptr, &bin_len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bin.data()), bin.size(), sealed.data(), sealed.size(), nullptr,
+                        &bin_len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
       bin_len < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
     return Internal("加密数据格式错误");
   const auto* nonce = reinterpret_cast<const unsigned char*>(bin.data());

@@ -333,8 +333,8 @@ std::vector<ColumnInfo> InBackupOrder(const TableColumns& t, const std::vector<C
 // belong to this schema. The database's own text goes to the log, not into the message.
 std::unexpected<Error> RowRejected(const std::string& table, std::int64_t line, const std::exception& e) {
   spdlog::error("restore: table {} (backup line {}): {}", table, line, e.what());
-  const std::string why = db::IsUniqueViolation(e) ? "与已恢复的记录重复（唯一约束）"
-                                                   : "数据库拒绝了这一行（取值不符合表的约束或列类型）";
+  const std::string why =
+      db::IsUniqueViolation(e) ? "与已恢复的记录重复（唯一约束）" : "数据库拒绝了这一行（取值不符合表的约束或列类型）";
   return Fail(ErrorCode::kInternal,
               "恢复表 " + table + " 时出错（备份文件第 " + std::to_string(line) + " 行）：" + why +
                   "。备份文件可能被改动，或不是这一版本的 fazhi 写出的；已全部撤销，详细原因见日志",
@@ -387,8 +387,9 @@ Result<Manifest> Restore(soci::session& sql, db::Backend backend, const std::str
   } else {
     // Rows of PRAGMA foreign_key_check: table, rowid, parent, fkid.
     std::optional<std::pair<std::string, std::string>> dangling;
-    db::First(sql, "PRAGMA foreign_key_check", {},
-              [&](const db::Row& r) { dangling = {r.Str("table"), r.Str("parent")}; });
+    db::First(sql, "PRAGMA foreign_key_check", {}, [&](const db::Row& r) {
+      dangling = {r.Str("table"), r.Str("parent")};
+    });
     if (dangling)
       return Fail(ErrorCode::kInternal,
                   "恢复后表 " + dangling->first + " 有记录引用了表 " + dangling->second + " 中不存在的记录",
@@ -471,8 +472,8 @@ Result<Manifest> WriteBackup(db::Database& db, const std::string& path, const Cl
     });
   } catch (const std::exception& e) {
     spdlog::error("backup of {}: {}", db.url().display, e.what());
-    result = Fail(ErrorCode::kInternal, "备份失败：读取数据库时出错，请确认数据库可以访问（--db），详细原因见日志", "db",
-                  "backup_failed");
+    result = Fail(ErrorCode::kInternal, "备份失败：读取数据库时出错，请确认数据库可以访问（--db），详细原因见日志",
+                  "db", "backup_failed");
   }
   if (!result) {
     std::filesystem::remove(partial, ec);
@@ -486,9 +487,7 @@ Result<Manifest> WriteBackup(db::Database& db, const std::string& path, const Cl
   return result;
 }
 
-Result<Manifest> InspectBackup(const std::string& path) {
-  return FZ_TRY(ReadBackup(path, nullptr)).manifest;
-}
+Result<Manifest> InspectBackup(const std::string& path) { return FZ_TRY(ReadBackup(path, nullptr)).manifest; }
 
 Result<Manifest> RestoreBackup(db::Database& db, const std::string& path) {
   // Check the whole file before touching the database.

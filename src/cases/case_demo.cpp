@@ -67,9 +67,9 @@ struct Faults {
   double admin_term_late = 0.01;        // ADM-TERM-01: decision after 30 days
   double serve_late = 0.01;             // ADM-DEC-01-serve
   // Acts never recorded at all: these clocks are still overdue (告警) today.
-  double handover_never = 0.006;        // PROP-01: item never handed to the 管理人员
-  double bail_never_ended = 0.015;      // CRIM-MEAS-01-bail: 取保 past 12 months, never 解除
-  double seizure_never_ended = 0.02;    // ADM-SEIZE-01: 扣押 past 30 days, never 解除
+  double handover_never = 0.006;      // PROP-01: item never handed to the 管理人员
+  double bail_never_ended = 0.015;    // CRIM-MEAS-01-bail: 取保 past 12 months, never 解除
+  double seizure_never_ended = 0.02;  // ADM-SEIZE-01: 扣押 past 30 days, never 解除
 };
 
 struct TeamInfo {
@@ -128,9 +128,10 @@ constexpr std::array<const char*, 48> kSurnames = {
     "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
     "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "程", "曹", "袁",
     "邓", "许", "沈", "曾", "彭", "吕", "苏", "卢", "蒋", "蔡", "贾", "丁", "魏", "薛", "叶", "阎"};
-constexpr std::array<const char*, 40> kGiven = {
-    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞", "平",
-    "刚", "英", "华", "玉", "文", "斌", "鹏", "辉", "浩", "宇", "俊", "峰", "建", "国", "志", "海", "亮", "红", "燕", "鑫"};
+constexpr std::array<const char*, 40> kGiven = {"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋",
+                                                "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞", "平",
+                                                "刚", "英", "华", "玉", "文", "斌", "鹏", "辉", "浩", "宇",
+                                                "俊", "峰", "建", "国", "志", "海", "亮", "红", "燕", "鑫"};
 constexpr std::array<const char*, 12> kStreets = {"凤台街", "泽州路", "红星街", "书院街", "黄华街", "文昌街",
                                                   "中原街", "新市街", "太行路", "景西路", "迎宾街", "建设路"};
 
@@ -151,10 +152,22 @@ struct CategorySpec {
 
 const std::vector<CategorySpec>& CriminalCategories() {
   static const std::vector<CategorySpec> k = {
-      {"电信网络诈骗", 22, {"诈骗罪", "帮助信息网络犯罪活动罪", "掩饰、隐瞒犯罪所得罪"}, {"派出所", "派出所", "派出所", "刑侦大队", "刑侦大队"}, false},
-      {"民生小案", 35, {"盗窃罪", "故意伤害罪", "抢夺罪", "寻衅滋事罪", "故意毁坏财物罪"}, {"派出所", "派出所", "派出所", "派出所", "刑侦大队"}, false},
+      {"电信网络诈骗",
+       22,
+       {"诈骗罪", "帮助信息网络犯罪活动罪", "掩饰、隐瞒犯罪所得罪"},
+       {"派出所", "派出所", "派出所", "刑侦大队", "刑侦大队"},
+       false},
+      {"民生小案",
+       35,
+       {"盗窃罪", "故意伤害罪", "抢夺罪", "寻衅滋事罪", "故意毁坏财物罪"},
+       {"派出所", "派出所", "派出所", "派出所", "刑侦大队"},
+       false},
       {"经济犯罪", 10, {"合同诈骗罪", "非法吸收公众存款罪", "职务侵占罪", "集资诈骗罪"}, {"经侦大队"}, false},
-      {"毒品", 10, {"贩卖毒品罪", "容留他人吸毒罪", "非法持有毒品罪"}, {"禁毒大队", "禁毒大队", "禁毒大队", "派出所"}, false},
+      {"毒品",
+       10,
+       {"贩卖毒品罪", "容留他人吸毒罪", "非法持有毒品罪"},
+       {"禁毒大队", "禁毒大队", "禁毒大队", "派出所"},
+       false},
       {"黄赌", 8, {"开设赌场罪", "赌博罪", "组织卖淫罪", "容留卖淫罪"}, {"治安大队", "治安大队", "派出所"}, false},
       {"涉黑涉恶", 4, {"寻衅滋事罪（恶势力）", "敲诈勒索罪", "强迫交易罪", "聚众斗殴罪"}, {"刑侦大队"}, true},
       {"拐卖", 1, {"拐卖妇女、儿童罪", "收买被拐卖的妇女、儿童罪"}, {"刑侦大队"}, true},
@@ -166,9 +179,17 @@ const std::vector<CategorySpec>& CriminalCategories() {
 const std::vector<CategorySpec>& AdminCategories() {
   static const std::vector<CategorySpec> k = {
       {"民生小案", 55, {"殴打他人", "盗窃", "故意损毁财物", "诈骗", "寻衅滋事"}, {"派出所"}, false},
-      {"黄赌", 18, {"赌博", "卖淫、嫖娼", "为赌博提供条件"}, {"派出所", "派出所", "派出所", "治安大队", "治安大队"}, false},
+      {"黄赌",
+       18,
+       {"赌博", "卖淫、嫖娼", "为赌博提供条件"},
+       {"派出所", "派出所", "派出所", "治安大队", "治安大队"},
+       false},
       {"毒品", 12, {"吸食毒品", "容留他人吸食毒品"}, {"禁毒大队", "派出所"}, false},
-      {"其他", 15, {"扰乱单位秩序", "阻碍执行职务", "违反危险物品管理规定", "非法携带管制器具"}, {"派出所", "派出所", "治安大队"}, false},
+      {"其他",
+       15,
+       {"扰乱单位秩序", "阻碍执行职务", "违反危险物品管理规定", "非法携带管制器具"},
+       {"派出所", "派出所", "治安大队"},
+       false},
   };
   return k;
 }
@@ -189,8 +210,13 @@ class DemoYear {
  public:
   DemoYear(int year, EpochSeconds now, std::vector<TeamInfo> teams, std::vector<std::int64_t> legal_team,
            std::int64_t minjing_person, std::int64_t fazhiyuan_person, std::int64_t minjing_unit)
-      : year_(year), now_(now), rng_(static_cast<std::uint64_t>(year)), teams_(std::move(teams)),
-        legal_team_(std::move(legal_team)), minjing_(minjing_person), fazhiyuan_(fazhiyuan_person),
+      : year_(year),
+        now_(now),
+        rng_(static_cast<std::uint64_t>(year)),
+        teams_(std::move(teams)),
+        legal_team_(std::move(legal_team)),
+        minjing_(minjing_person),
+        fazhiyuan_(fazhiyuan_person),
         minjing_unit_(minjing_unit) {
     year_start_ = LocalMidnight({year, 1, 1});
     year_end_ = LocalMidnight({year + 1, 1, 1});
@@ -201,8 +227,8 @@ class DemoYear {
     for (int i = 0; i < administrative; ++i) Administrative();
     // Incidents that did not become cases (纠纷, 求助 …) up to the wanted total.
     static const std::vector<const char*> kCategories = {"纠纷", "求助", "噪音扰民", "交通事故", "可疑情况", "其他"};
-    static const std::vector<const char*> kResults = {"现场调解处理", "现场处置完毕", "移交相关部门处理", "不属于公安管辖，已告知",
-                                                      "无效警情"};
+    static const std::vector<const char*> kResults = {"现场调解处理", "现场处置完毕", "移交相关部门处理",
+                                                      "不属于公安管辖，已告知", "无效警情"};
     std::vector<const TeamInfo*> stations;
     for (const auto& t : teams_)
       if (t.category == "派出所" || t.category == "巡警大队") stations.push_back(&t);
@@ -214,7 +240,8 @@ class DemoYear {
       inc.unit_id = t.id;
       inc.received_at = at;
       inc.category = rng_.Pick(kCategories);
-      inc.summary = fmt::format("{}，报警人称{}", Address(), inc.category == std::string("纠纷") ? "与邻居发生纠纷" : "需要民警到场");
+      inc.summary = fmt::format("{}，报警人称{}", Address(),
+                                inc.category == std::string("纠纷") ? "与邻居发生纠纷" : "需要民警到场");
       inc.address = Address();
       inc.result = rng_.Pick(kResults);
       inc.body_camera = !rng_.Chance(faults_.incident_no_camera);
@@ -227,7 +254,8 @@ class DemoYear {
     for (std::size_t i = 0; i < incidents_.size(); ++i) {
       const CivilDate d = LocalDateOf(incidents_[i].received_at);
       incidents_[i].external_id = fmt::format("J140502{:04}{:02}{:02}{:05}", d.year, d.month, d.day, i + 1);
-      if (incidents_[i].case_index >= 0) cases_[static_cast<std::size_t>(incidents_[i].case_index)].incident = static_cast<int>(i);
+      if (incidents_[i].case_index >= 0)
+        cases_[static_cast<std::size_t>(incidents_[i].case_index)].incident = static_cast<int>(i);
     }
     std::vector<std::size_t> order(cases_.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -238,8 +266,8 @@ class DemoYear {
       GenCase& c = cases_[i];
       const CivilDate d = LocalDateOf(c.accepted_at);
       const bool criminal = c.case_type == kCriminal;
-      c.external_id = fmt::format("{}140502{:04}{:02}{:05}", criminal ? "A" : "B", d.year, d.month,
-                                  criminal ? ++seq_a : ++seq_b);
+      c.external_id =
+          fmt::format("{}140502{:04}{:02}{:05}", criminal ? "A" : "B", d.year, d.month, criminal ? ++seq_a : ++seq_b);
       Finish(c);
     }
   }
@@ -265,9 +293,7 @@ class DemoYear {
     if (rng_.Below(3) != 0) n += kGiven[rng_.Below(kGiven.size())];
     return n;
   }
-  std::string Address() {
-    return fmt::format("城区{}{}号", kStreets[rng_.Below(kStreets.size())], rng_.Range(1, 399));
-  }
+  std::string Address() { return fmt::format("城区{}{}号", kStreets[rng_.Below(kStreets.size())], rng_.Range(1, 399)); }
   GenPerson Person(GenCase& c, const std::string& role, int min_age, int max_age) {
     GenPerson p;
     p.ref = fmt::format("p{}", c.persons.size() + 1);
@@ -276,9 +302,8 @@ class DemoYear {
     p.female = rng_.Chance(role == "suspect" ? 0.15 : 0.45);
     p.name = Name();
     const int birth_year = year_ - p.age;
-    const std::string first17 =
-        fmt::format("140599{:04}{:02}{:02}{:03}", birth_year, rng_.Range(1, 12), rng_.Range(1, 28),
-                    (rng_.Range(0, 498) / 2) * 2 + (p.female ? 0 : 1));
+    const std::string first17 = fmt::format("140599{:04}{:02}{:02}{:03}", birth_year, rng_.Range(1, 12),
+                                            rng_.Range(1, 28), (rng_.Range(0, 498) / 2) * 2 + (p.female ? 0 : 1));
     p.id_number = first17 + IdCheckChar(first17);
     c.persons.push_back(p);
     return p;
@@ -303,16 +328,20 @@ class DemoYear {
     const int assists = 1 + rng_.Below(2);
     for (int i = 0; i < assists * 4 && static_cast<int>(c.assists.size()) < assists; ++i) {
       const bool aux = !t.auxiliary.empty() && rng_.Chance(0.3);
-      const std::int64_t p = aux ? t.auxiliary[static_cast<std::size_t>(rng_.Below(static_cast<int>(t.auxiliary.size())))]
-                                 : Officer(t);
+      const std::int64_t p =
+          aux ? t.auxiliary[static_cast<std::size_t>(rng_.Below(static_cast<int>(t.auxiliary.size())))] : Officer(t);
       if (p != c.lead && std::find(c.assists.begin(), c.assists.end(), p) == c.assists.end()) c.assists.push_back(p);
     }
     // 捆绑法制员: fazhiyuan for many cases, other 法制大队 officers, or the unit's own 兼职法制员.
     const int x = rng_.Below(100);
-    if (x < 35 && fazhiyuan_) c.legal = fazhiyuan_;
-    else if (x < 70 && !legal_team_.empty()) c.legal = legal_team_[static_cast<std::size_t>(rng_.Below(static_cast<int>(legal_team_.size())))];
-    else if (!t.legal.empty()) c.legal = t.legal[static_cast<std::size_t>(rng_.Below(static_cast<int>(t.legal.size())))];
-    else if (!legal_team_.empty()) c.legal = legal_team_.front();
+    if (x < 35 && fazhiyuan_)
+      c.legal = fazhiyuan_;
+    else if (x < 70 && !legal_team_.empty())
+      c.legal = legal_team_[static_cast<std::size_t>(rng_.Below(static_cast<int>(legal_team_.size())))];
+    else if (!t.legal.empty())
+      c.legal = t.legal[static_cast<std::size_t>(rng_.Below(static_cast<int>(t.legal.size())))];
+    else if (!legal_team_.empty())
+      c.legal = legal_team_.front();
   }
   int AddIncidentFor(GenCase& c, const TeamInfo& t, EpochSeconds received, const std::string& category,
                      const std::string& summary) {
@@ -368,8 +397,8 @@ class DemoYear {
   // 提取 → 移交入库 → 督察备案, sometimes late; sometimes with a 鉴定.
   void Property(GenCase& c, EpochSeconds at) {
     static const std::vector<std::pair<const char*, const char*>> kItems = {
-        {"手机", "1部"}, {"银行卡", "2张"}, {"现金", "3200元"}, {"管制刀具", "1把"}, {"电动自行车", "1辆"},
-        {"笔记本电脑", "1台"}, {"作案工具", "1套"}, {"赌具", "1套"}, {"疑似毒品", "3.2克"}, {"监控录像光盘", "1张"}};
+        {"手机", "1部"},       {"银行卡", "2张"},   {"现金", "3200元"}, {"管制刀具", "1把"},   {"电动自行车", "1辆"},
+        {"笔记本电脑", "1台"}, {"作案工具", "1套"}, {"赌具", "1套"},    {"疑似毒品", "3.2克"}, {"监控录像光盘", "1张"}};
     const int n = 1 + rng_.Below(3);
     for (int i = 0; i < n; ++i) {
       const auto& [name, qty] = kItems[static_cast<std::size_t>(rng_.Below(static_cast<int>(kItems.size())))];
@@ -384,8 +413,8 @@ class DemoYear {
           extract + (rng_.Chance(faults_.handover_late) ? rng_.Range(26, 60) * kHour : rng_.Range(60, 20 * 60) * kMin);
       Ev(c, "property_handover", handover, "", item.code);
       Ev(c, "supervision_filing",
-         handover + (rng_.Chance(faults_.filing_late) ? rng_.Range(26, 50) * kHour : rng_.Range(60, 20 * 60) * kMin), "",
-         item.code);
+         handover + (rng_.Chance(faults_.filing_late) ? rng_.Range(26, 50) * kHour : rng_.Range(60, 20 * 60) * kMin),
+         "", item.code);
       if (rng_.Chance(0.2)) {
         const EpochSeconds start = handover + rng_.Range(1, 3) * kDay;
         Ev(c, "appraisal_start", start, "", item.code);
@@ -429,8 +458,8 @@ class DemoYear {
     // 案件名称 uses the act, not the charge: "盗窃罪" → "盗窃", "寻衅滋事罪（恶势力）" → "寻衅滋事（恶势力）".
     std::string act = c.cause;
     const std::string zui = "罪";
-    if (const auto paren = act.find("（"); paren != std::string::npos && paren >= zui.size() &&
-                                           act.compare(paren - zui.size(), zui.size(), zui) == 0)
+    if (const auto paren = act.find("（");
+        paren != std::string::npos && paren >= zui.size() && act.compare(paren - zui.size(), zui.size(), zui) == 0)
       act.erase(paren - zui.size(), zui.size());
     else if (act.ends_with(zui))
       act.erase(act.size() - zui.size());
@@ -447,7 +476,8 @@ class DemoYear {
     const EpochSeconds filed = accept + (file_late ? rng_.Range(8, 12) * kDay : rng_.Range(2, 60) * kHour);
     Ev(c, "file_case", filed);
     if (rng_.Chance(0.3) || spec.category == std::string("经济犯罪")) Property(c, filed + rng_.Range(1, 48) * kHour);
-    if ((spec.category == std::string("经济犯罪") || spec.category == std::string("电信网络诈骗")) && rng_.Chance(0.5)) {
+    if ((spec.category == std::string("经济犯罪") || spec.category == std::string("电信网络诈骗")) &&
+        rng_.Chance(0.5)) {
       // 冻结 of a bank account: registered and filed with the 督察 within 24 h.
       GenItem acct{ItemCode(), "涉案银行账户资金", fmt::format("{}元", rng_.Range(2, 900) * 1000)};
       const EpochSeconds freeze = filed + rng_.Range(1, 72) * kHour;
@@ -508,16 +538,20 @@ class DemoYear {
        p.ref);
     const EpochSeconds exit = detain + rng_.Range(30, 180) * kMin;
     AreaExit(c, exit, p.ref);
-    const EpochSeconds custody =
-        rng_.Chance(faults_.custody_late) ? detain + rng_.Range(25 * 60, 30 * 60) * kMin : exit + rng_.Range(20, 60) * kMin;
+    const EpochSeconds custody = rng_.Chance(faults_.custody_late) ? detain + rng_.Range(25 * 60, 30 * 60) * kMin
+                                                                   : exit + rng_.Range(20, 60) * kMin;
     Ev(c, "custody_admit", custody, p.ref);
     Session(c, "interrogate", std::min(custody + rng_.Range(60, 6 * 60) * kMin, detain + 23 * kHour), p,
             custody <= detain + 23 * kHour ? "detention_center" : "interrogation_room", true);
     EpochSeconds request = detain + rng_.Range(30, 66) * kHour;
-    if (spec.category == std::string("涉黑涉恶") || (spec.category == std::string("电信网络诈骗") && rng_.Chance(0.3))) {
+    if (spec.category == std::string("涉黑涉恶") ||
+        (spec.category == std::string("电信网络诈骗") && rng_.Chance(0.3))) {
       // 结伙/流窜作案: 提请 extended to 30 days by the 县级以上负责人.
       Ev(c, "extension_approved", detain + rng_.Range(30, 60) * kHour, p.ref, "",
-         {{"rule", "CRIM-DETAIN-04"}, {"approver_level", "county_head"}, {"basis", spec.category == std::string("涉黑涉恶") ? "gang" : "roving"}, {"new_limit", 30}});
+         {{"rule", "CRIM-DETAIN-04"},
+          {"approver_level", "county_head"},
+          {"basis", spec.category == std::string("涉黑涉恶") ? "gang" : "roving"},
+          {"new_limit", 30}});
       request = detain + rng_.Range(8, 25) * kDay;
     } else if (rng_.Chance(faults_.arrest_request_late)) {
       request = detain + rng_.Range(5 * 24, 6 * 24) * kHour;
@@ -533,7 +567,8 @@ class DemoYear {
       Ev(c, "arrest", arrest, p.ref);
       Ev(c, "custody_admit", arrest + rng_.Range(30, 90) * kMin, p.ref);
       Ev(c, "notify_family",
-         arrest + (rng_.Chance(faults_.notify_late / 2) ? rng_.Range(26 * 60, 36 * 60) : rng_.Range(60, 18 * 60)) * kMin,
+         arrest +
+             (rng_.Chance(faults_.notify_late / 2) ? rng_.Range(26 * 60, 36 * 60) : rng_.Range(60, 18 * 60)) * kMin,
          p.ref);
       Session(c, "interrogate", arrest + rng_.Range(3, 20) * kHour, p, "detention_center", true);
       Ev(c, "arrest_receipt", arrest + rng_.Range(20, 60) * kHour, p.ref);
@@ -574,7 +609,8 @@ class DemoYear {
     }
     Ev(c, "accept_case", accept);
     Ev(c, "file_case", accept + rng_.Range(5, 30) * kMin);  // 立案调查
-    const bool has_victim = spec.category == std::string("民生小案") && c.cause != std::string("寻衅滋事") && rng_.Chance(0.7);
+    const bool has_victim =
+        spec.category == std::string("民生小案") && c.cause != std::string("寻衅滋事") && rng_.Chance(0.7);
     std::string victim_name;
     if (has_victim) {
       const GenPerson v = Person(c, "victim", 16, 75);
@@ -592,13 +628,16 @@ class DemoYear {
       const EpochSeconds arrive = accept + rng_.Range(30, 48 * 60) * kMin;
       Ev(c, "summon_arrive", arrive, p.ref);
       AreaEnter(c, arrive + rng_.Range(5, 15) * kMin, p.ref);
-      if (!rng_.Chance(faults_.admin_notify_missing)) Ev(c, "notify_family", arrive + rng_.Range(30, 180) * kMin, p.ref);
+      if (!rng_.Chance(faults_.admin_notify_missing))
+        Ev(c, "notify_family", arrive + rng_.Range(30, 180) * kMin, p.ref);
       Session(c, "inquire", arrive + rng_.Range(20, 60) * kMin, p, "inquiry_room", true);
       const EpochSeconds end =
-          arrive + (rng_.Chance(faults_.summon_over) ? rng_.Range(9 * 60, 12 * 60) : rng_.Range(2 * 60, 7 * 60 + 30)) * kMin;
+          arrive +
+          (rng_.Chance(faults_.summon_over) ? rng_.Range(9 * 60, 12 * 60) : rng_.Range(2 * 60, 7 * 60 + 30)) * kMin;
       AreaExit(c, end - rng_.Range(1, 5) * kMin, p.ref);
       Ev(c, "summon_end", end, p.ref);
-      if (s == 0 && (spec.category == std::string("黄赌") || spec.category == std::string("毒品")) && rng_.Chance(0.5)) {
+      if (s == 0 && (spec.category == std::string("黄赌") || spec.category == std::string("毒品")) &&
+          rng_.Chance(0.5)) {
         GenItem item{ItemCode(), spec.category == std::string("毒品") ? "疑似毒品" : "赌资及赌具",
                      spec.category == std::string("毒品") ? "0.8克" : "1批"};
         const EpochSeconds seize = arrive + rng_.Range(20, 90) * kMin;
@@ -626,7 +665,8 @@ class DemoYear {
       Ev(c, "penalty_decision", decision, p.ref, "",
          {{"onsite", false}, {"admin_detention", detain}, {"has_victim", has_victim}});
       Ev(c, "decision_served",
-         decision + (rng_.Chance(faults_.serve_late) ? rng_.Range(7, 9) * kDay : rng_.Range(20, 30 * 60) * kMin), p.ref);
+         decision + (rng_.Chance(faults_.serve_late) ? rng_.Range(7, 9) * kDay : rng_.Range(20, 30 * 60) * kMin),
+         p.ref);
       if (has_victim) Ev(c, "victim_copy", decision + rng_.Range(2, 36) * kHour, p.ref);
       if (detain) {
         Ev(c, "notify_family", decision + rng_.Range(20, 120) * kMin, p.ref);
@@ -645,12 +685,15 @@ class DemoYear {
   // Drops acts later than now (a demo of the current year) and derives the status from the acts.
   void Finish(GenCase& c) {
     std::erase_if(c.events, [&](const GenEvent& e) { return e.at > now_; });
-    std::stable_sort(c.events.begin(), c.events.end(), [](const GenEvent& a, const GenEvent& b) { return a.at < b.at; });
+    std::stable_sort(c.events.begin(), c.events.end(),
+                     [](const GenEvent& a, const GenEvent& b) { return a.at < b.at; });
     std::vector<std::string> types;
     for (const auto& e : c.events) types.push_back(e.type);
     c.status = StatusFromEvents(c.case_type, types);
-    if (c.status == "transferred" && c.closed_at && *c.closed_at <= now_) c.status = "closed";
-    else c.closed_at.reset();
+    if (c.status == "transferred" && c.closed_at && *c.closed_at <= now_)
+      c.status = "closed";
+    else
+      c.closed_at.reset();
     if (IsTerminal(c.case_type, c.status) && !c.closed_at) {
       for (auto it = c.events.rbegin(); it != c.events.rend(); ++it)
         if (it->type == "decline_file" || it->type == "case_concluded" || it->type == "decision_served" ||
@@ -695,8 +738,9 @@ std::optional<std::int64_t> DemoBureau(soci::session& sql) {
 std::vector<TeamInfo> LoadTeams(soci::session& sql, std::int64_t bureau, std::vector<std::int64_t>& legal_team) {
   std::vector<TeamInfo> teams;
   db::SqlArgs a;
-  db::Each(sql, fmt::format("SELECT id, name, category, code FROM units WHERE parent_id = {} ORDER BY id", a.Int(bureau)),
-           a, [&](const db::Row& r) {
+  db::Each(sql,
+           fmt::format("SELECT id, name, category, code FROM units WHERE parent_id = {} ORDER BY id", a.Int(bureau)), a,
+           [&](const db::Row& r) {
              teams.push_back({r.Int("id"), r.Str("name"), r.Str("category"), r.Str("code"), {}, {}, {}});
            });
   for (auto& t : teams) {
@@ -746,7 +790,10 @@ std::pair<std::int64_t, std::int64_t> LinkDemoUser(soci::session& sql, const Clo
                          b.Int(*user)),
              b);
     audit::Append(sql, clock, actor,
-                  {"user.update", "user", std::to_string(*user), fmt::format("演示数据：账号 {} 关联人员", username),
+                  {"user.update",
+                   "user",
+                   std::to_string(*user),
+                   fmt::format("演示数据：账号 {} 关联人员", username),
                    {{"after", {{"person_id", *person}}}}});
   }
   db::SqlArgs c;
@@ -759,7 +806,8 @@ Result<void> ValidateYear(const std::vector<GenCase>& cases) {
   for (const auto& c : cases) {
     detail::TimelineDoc base{detail::EmptyTimelineDoc(c.external_id, c.case_type, c.serious, c.fast_track), {}};
     for (const auto& p : c.persons)
-      base.doc["persons"].push_back({{"id", p.ref}, {"name", p.name}, {"role", p.role}, {"age", p.age}, {"female", p.female}});
+      base.doc["persons"].push_back(
+          {{"id", p.ref}, {"name", p.name}, {"role", p.role}, {"age", p.age}, {"female", p.female}});
     std::vector<detail::PendingEvent> pending;
     for (std::size_t i = 0; i < c.events.size(); ++i) {
       nlohmann::json o = c.events[i].attrs;
@@ -816,9 +864,14 @@ std::int64_t StoreCase(soci::session& sql, const auth::Vault& vault, std::int64_
     for (const auto& e : c.events)
       if (e.item == item.code)
         if (auto st = store::PropertyStatusAfter(e.type); !st.empty()) status = st;
-    store::InsertProperty(
-        sql, {.bureau_id = bureau, .case_id = id, .code = item.code, .name = item.name, .quantity = item.quantity, .status = status},
-        now);
+    store::InsertProperty(sql,
+                          {.bureau_id = bureau,
+                           .case_id = id,
+                           .code = item.code,
+                           .name = item.name,
+                           .quantity = item.quantity,
+                           .status = status},
+                          now);
   }
   for (std::size_t i = 0; i < c.events.size(); ++i) {
     const auto& e = c.events[i];
@@ -843,19 +896,19 @@ std::map<std::string, std::int64_t> StoreYear(soci::session& sql, const auth::Va
   std::vector<std::int64_t> incident_ids;
   incident_ids.reserve(incidents.size());
   for (const auto& i : incidents)
-    incident_ids.push_back(store::InsertIncident(
-        sql,
-        {.bureau_id = bureau,
-         .unit_id = i.unit_id,
-         .external_id = i.external_id,
-         .received_at = i.received_at,
-         .category = i.category,
-         .summary = i.summary,
-         .address = i.address,
-         .result = i.result,
-         .body_camera = i.body_camera,
-         .officer_id = i.officer_id ? std::optional<std::int64_t>(i.officer_id) : std::nullopt},
-        now));
+    incident_ids.push_back(
+        store::InsertIncident(sql,
+                              {.bureau_id = bureau,
+                               .unit_id = i.unit_id,
+                               .external_id = i.external_id,
+                               .received_at = i.received_at,
+                               .category = i.category,
+                               .summary = i.summary,
+                               .address = i.address,
+                               .result = i.result,
+                               .body_camera = i.body_camera,
+                               .officer_id = i.officer_id ? std::optional<std::int64_t>(i.officer_id) : std::nullopt},
+                              now));
   std::map<std::string, std::int64_t> case_ids;
   for (const auto& c : cases) {
     std::optional<std::int64_t> incident;
@@ -867,8 +920,8 @@ std::map<std::string, std::int64_t> StoreYear(soci::session& sql, const auth::Va
 
 }  // namespace
 
-Result<CaseDemoSummary> GenerateCaseDemo(db::Database& db, const Clock& clock, const auth::Vault& vault, CaseHooks* hooks,
-                                         int year) {
+Result<CaseDemoSummary> GenerateCaseDemo(db::Database& db, const Clock& clock, const auth::Vault& vault,
+                                         CaseHooks* hooks, int year) {
   if (year < 2000 || LocalMidnight({year, 1, 1}) > clock.Now())
     return Invalid("演示年份应在 2000 年到今年之间", "year");
   const audit::Actor actor{.username = "system"};
@@ -900,7 +953,9 @@ Result<CaseDemoSummary> GenerateCaseDemo(db::Database& db, const Clock& clock, c
     if (hooks)
       for (const auto& [ext, id] : case_ids) FZ_CHECK(hooks->OnCaseChanged(sql, id));
     audit::Append(sql, clock, actor,
-                  {"demo.cases", "unit", std::to_string(*bureau),
+                  {"demo.cases",
+                   "unit",
+                   std::to_string(*bureau),
                    fmt::format("生成 {} 年演示案件数据：警情 {} 起，案件 {} 件，事件 {} 条", year, s.incidents, s.cases,
                                s.events),
                    {{"year", year}, {"incidents", s.incidents}, {"cases", s.cases}, {"events", s.events}}});

@@ -134,8 +134,8 @@ Result<CaseEvent> CaseService::AddEvent(const auth::Principal& who, const audit:
         known ? fmt::format("新事件（{}）", supervision::EventTypeName(*known)) : std::string("新事件");
     const std::vector<PendingEvent> pending = {{obj, label}};
     const auto tl = FZ_TRY(detail::ValidateTimeline(detail::TimelineDocOf(stored), pending));
-    const auto& parsed = *std::find_if(tl.events.begin(), tl.events.end(),
-                                       [](const supervision::Event& e) { return e.id == "new:1"; });
+    const auto& parsed =
+        *std::find_if(tl.events.begin(), tl.events.end(), [](const supervision::Event& e) { return e.id == "new:1"; });
     if (parsed.time > now + kFutureTolerance)
       return Invalid(fmt::format("{}的时间 {} 晚于当前时间", label, FormatLocalDateTime(parsed.time)), "time",
                      "future_time");
@@ -144,7 +144,9 @@ Result<CaseEvent> CaseService::AddEvent(const auth::Principal& who, const audit:
     const auto ids = FZ_TRY(StorePending(sql, *c, pending, {external_id}, tl, "api", who.user_id, now));
     store::TouchCase(sql, case_id, now);
     audit::Append(sql, clock_, actor,
-                  {"case_event.create", "case", std::to_string(case_id),
+                  {"case_event.create",
+                   "case",
+                   std::to_string(case_id),
                    fmt::format("案件 {} 登记事件：{}（{}）", c->external_id, supervision::EventTypeName(parsed.type),
                                FormatLocalDateTime(parsed.time)),
                    {{"event_id", ids.front()}, {"event", object}}});
@@ -188,7 +190,8 @@ Result<CaseDetail> CaseService::ChangeStatus(const auth::Principal& who, const a
   if (!in.event_attrs.is_object()) return Invalid("event 必须是 JSON 对象", "event", "wrong_type");
   for (const char* k : {"type", "time", "id", "external_id"})
     if (in.event_attrs.contains(k))
-      return Invalid(fmt::format("event 中不能指定“{}”（由状态流转决定）", k), std::string("event.") + k, "unknown_field");
+      return Invalid(fmt::format("event 中不能指定“{}”（由状态流转决定）", k), std::string("event.") + k,
+                     "unknown_field");
   const EpochSeconds now = clock_.Now();
   const EpochSeconds at = in.at.value_or(now);
   if (at > now + kFutureTolerance) return Invalid("办理时间不能晚于当前时间", "at", "future_time");
@@ -210,9 +213,11 @@ Result<CaseDetail> CaseService::ChangeStatus(const auth::Principal& who, const a
     const bool terminal = IsTerminal(c->case_type, in.to);
     store::UpdateCaseStatus(sql, case_id, in.to, terminal ? std::optional<EpochSeconds>(at) : std::nullopt, now);
     audit::Append(sql, clock_, actor,
-                  {"case.transition", "case", std::to_string(case_id),
-                   fmt::format("案件 {}：{}（{} → {}）", c->external_id, t->name_zh, StatusName(c->case_type, c->status),
-                               StatusName(c->case_type, in.to)),
+                  {"case.transition",
+                   "case",
+                   std::to_string(case_id),
+                   fmt::format("案件 {}：{}（{} → {}）", c->external_id, t->name_zh,
+                               StatusName(c->case_type, c->status), StatusName(c->case_type, in.to)),
                    {{"from", c->status},
                     {"to", in.to},
                     {"at", at},

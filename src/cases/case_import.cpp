@@ -33,8 +33,10 @@ void CommitIncidents(soci::session& sql, const std::vector<import::IncidentPlan>
                      jobs::Progress* progress) {
   for (const auto& p : plans) {
     if (progress) progress->Add();
-    if (p.action == Action::kCreate) store::InsertIncident(sql, p.incident, now);
-    else if (p.action == Action::kUpdate) store::UpdateIncident(sql, *p.existing_id, p.incident, now);
+    if (p.action == Action::kCreate)
+      store::InsertIncident(sql, p.incident, now);
+    else if (p.action == Action::kUpdate)
+      store::UpdateIncident(sql, *p.existing_id, p.incident, now);
   }
 }
 
@@ -49,8 +51,8 @@ void CommitCases(soci::session& sql, const auth::Principal& who, const audit::Ac
     if (p.action == Action::kCreate) {
       id = store::InsertCase(sql, h, now);
       // The opening acts: 接报 and 现场处警 of the incident, then 受案.
-      store::EventRow e{.bureau_id = h.bureau_id, .case_id = id, .source = "import", .recorded_by = who.user_id,
-                        .recorded_at = now};
+      store::EventRow e{
+          .bureau_id = h.bureau_id, .case_id = id, .source = "import", .recorded_by = who.user_id, .recorded_at = now};
       if (h.incident_id) {
         store::LinkIncidentToCase(sql, *h.incident_id, id, now);
         e.type = "report";
@@ -71,10 +73,13 @@ void CommitCases(soci::session& sql, const auth::Principal& who, const audit::Ac
         store::LinkIncidentToCase(sql, *h.incident_id, id, now);
     }
     store::ReplaceOfficers(sql, h.bureau_id, id, h.lead_officer_id, p.assists);
-    audit::Append(sql, clock, actor,
-                  {p.action == Action::kCreate ? "case.create" : "case.update", "case", std::to_string(id),
-                   fmt::format("导入{}案件 {}（{}）", p.action == Action::kCreate ? "新增" : "更新", h.external_id, h.cause),
-                   {{"via", "import"}, {"row", p.row}, {"file", filename}}});
+    audit::Append(
+        sql, clock, actor,
+        {p.action == Action::kCreate ? "case.create" : "case.update",
+         "case",
+         std::to_string(id),
+         fmt::format("导入{}案件 {}（{}）", p.action == Action::kCreate ? "新增" : "更新", h.external_id, h.cause),
+         {{"via", "import"}, {"row", p.row}, {"file", filename}}});
     touched.cases.insert(id);
   }
 }
@@ -86,8 +91,10 @@ Result<void> CommitPersons(soci::session& sql, const auth::Vault& vault, const s
     if (p.action == Action::kUnchanged) continue;
     store::PersonRow row = p.person;
     if (!p.id_number.empty()) row.id_number_enc = vault.Encrypt(p.id_number);
-    if (p.action == Action::kCreate) store::InsertPerson(sql, row, now);
-    else store::UpdatePerson(sql, *p.existing_id, row);
+    if (p.action == Action::kCreate)
+      store::InsertPerson(sql, row, now);
+    else
+      store::UpdatePerson(sql, *p.existing_id, row);
     touched.cases.insert(row.case_id);
   }
   // A changed person (age, flags) must still give the engine a valid timeline.
@@ -163,7 +170,9 @@ Result<void> FinishCommit(soci::session& sql, CaseHooks* hooks, const Clock& clo
   }
   report.committed = true;
   audit::Append(sql, clock, actor,
-                {AuditAction(kind), kind == ImportKind::kIncidents ? "incident" : "case", "",
+                {AuditAction(kind),
+                 kind == ImportKind::kIncidents ? "incident" : "case",
+                 "",
                  fmt::format("导入{}“{}”：新增 {}，更新 {}，未变 {}", import::KindName(kind), filename, report.created,
                              report.updated, report.unchanged),
                  {{"file", filename},
@@ -305,8 +314,9 @@ Result<ImportJob> CaseService::GetImportJob(const auth::Principal& who, std::int
 nlohmann::json ImportReportJson(const ImportReport& r) {
   nlohmann::json errors = nlohmann::json::array();
   for (const auto& e : r.errors) errors.push_back({{"row", e.row}, {"column", e.column}, {"message", e.message}});
-  return {{"committed", r.committed}, {"total_rows", r.total_rows}, {"valid_rows", r.valid_rows},
-          {"created", r.created},     {"updated", r.updated},       {"unchanged", r.unchanged},
+  return {{"committed", r.committed},    {"total_rows", r.total_rows},
+          {"valid_rows", r.valid_rows},  {"created", r.created},
+          {"updated", r.updated},        {"unchanged", r.unchanged},
           {"errors", std::move(errors)}, {"errors_truncated", r.errors_truncated}};
 }
 

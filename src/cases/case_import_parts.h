@@ -54,8 +54,7 @@ void AddIssue(ImportReport& report, int row, std::string column, std::string mes
 // row is reported (column named by its 中文 header); later ones are not.
 class RowReader {
  public:
-  RowReader(ImportKind kind, const InputRow& row, ImportReport& report)
-      : kind_(kind), row_(row), report_(report) {}
+  RowReader(ImportKind kind, const InputRow& row, ImportReport& report) : kind_(kind), row_(row), report_(report) {}
 
   bool ok() const { return ok_; }
   void Fail(const std::string& key, const std::string& message);
@@ -132,8 +131,7 @@ std::vector<IncidentPlan> PlanIncidents(soci::session& sql, const auth::Principa
 std::vector<CasePlan> PlanCases(soci::session& sql, const auth::Principal& who, const std::vector<InputRow>& rows,
                                 ImportReport& report, jobs::Progress* progress);
 std::vector<PersonPlan> PlanPersons(soci::session& sql, const auth::Principal& who, const auth::Vault& vault,
-                                    const std::vector<InputRow>& rows, ImportReport& report,
-                                    jobs::Progress* progress);
+                                    const std::vector<InputRow>& rows, ImportReport& report, jobs::Progress* progress);
 std::map<std::int64_t, CaseEvents> PlanEvents(soci::session& sql, const auth::Principal& who,
                                               const std::vector<InputRow>& rows, ImportReport& report,
                                               jobs::Progress* progress, EpochSeconds now);

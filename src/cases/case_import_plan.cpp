@@ -149,7 +149,8 @@ std::vector<std::string> SplitList(const nlohmann::json& v) {
   std::string s = v.get<std::string>();
   // Separators people type: ; ， 、 , and spaces.
   for (const char* sep : {"；", "，", "、"}) {
-    for (std::size_t pos = s.find(sep); pos != std::string::npos; pos = s.find(sep)) s.replace(pos, std::strlen(sep), ";");
+    for (std::size_t pos = s.find(sep); pos != std::string::npos; pos = s.find(sep))
+      s.replace(pos, std::strlen(sep), ";");
   }
   std::string cur;
   for (char c : s) {
@@ -248,7 +249,9 @@ bool ResolveOfficers(soci::session& sql, Lookups& look, RowReader& r, CasePlan& 
   }
   if (auto ok = store::CheckOfficers(sql, h.bureau_id, h.lead_officer_id, p.assists, h.legal_officer_id); !ok) {
     const std::string& f = ok.error().field;
-    r.Fail(f == "lead_officer_id" ? "lead_badge" : f == "legal_officer_id" ? "legal_badge" : "assist_badges",
+    r.Fail(f == "lead_officer_id"    ? "lead_badge"
+           : f == "legal_officer_id" ? "legal_badge"
+                                     : "assist_badges",
            ok.error().message);
     return false;
   }
@@ -289,8 +292,8 @@ bool CompareWithStored(soci::session& sql, RowReader& r, CasePlan& p, const Case
     return false;
   }
   if (!t.status.empty() && e.status != h.status) {
-    r.Fail("status", fmt::format("案件状态已是“{}”；已有案件的状态只能在系统中办理状态流转",
-                                 StatusName(e.case_type, e.status)));
+    r.Fail("status",
+           fmt::format("案件状态已是“{}”；已有案件的状态只能在系统中办理状态流转", StatusName(e.case_type, e.status)));
     return false;
   }
   h.status = e.status;
@@ -298,9 +301,9 @@ bool CompareWithStored(soci::session& sql, RowReader& r, CasePlan& p, const Case
   std::sort(mine.begin(), mine.end());
   const auto legal = e.legal_officer ? std::optional<std::int64_t>(e.legal_officer->id) : std::nullopt;
   const bool same = e.cause == h.cause && e.category == h.category && e.title == h.title && e.lead_officer &&
-                    e.lead_officer->id == h.lead_officer_id && legal == h.legal_officer_id &&
-                    e.serious == h.serious && e.fast_track == h.fast_track && e.accepted_at == h.accepted_at &&
-                    e.incident_id == h.incident_id && store::AssistIds(sql, e.id) == mine;
+                    e.lead_officer->id == h.lead_officer_id && legal == h.legal_officer_id && e.serious == h.serious &&
+                    e.fast_track == h.fast_track && e.accepted_at == h.accepted_at && e.incident_id == h.incident_id &&
+                    store::AssistIds(sql, e.id) == mine;
   p.action = same ? Action::kUnchanged : Action::kUpdate;
   if (!same && e.accepted_at != h.accepted_at) {
     r.Fail("accepted_at", "已导入案件的受案时间不能通过导入修改");
@@ -383,8 +386,7 @@ std::optional<std::string> ParseRole(const std::string& s) {
 }  // namespace
 
 std::vector<PersonPlan> PlanPersons(soci::session& sql, const auth::Principal& who, const auth::Vault& vault,
-                                    const std::vector<InputRow>& rows, ImportReport& report,
-                                    jobs::Progress* progress) {
+                                    const std::vector<InputRow>& rows, ImportReport& report, jobs::Progress* progress) {
   Lookups look(sql, who);
   std::vector<PersonPlan> out;
   std::map<std::pair<std::string, std::string>, int> first_row;
@@ -483,8 +485,8 @@ std::optional<nlohmann::json> EventObject(RowReader& r, const InputRow& in) {
     }
     for (auto it = extra.begin(); it != extra.end(); ++it) obj[it.key()] = *it;
   }
-  static const std::set<std::string> kNamed = {"case", "external_id", "type",     "time", "person", "item",
-                                               "officers", "location", "end", "note", "attrs"};
+  static const std::set<std::string> kNamed = {"case",     "external_id", "type", "time", "person", "item",
+                                               "officers", "location",    "end",  "note", "attrs"};
   for (auto it = in.obj.begin(); it != in.obj.end(); ++it)
     if (!kNamed.contains(it.key())) obj[it.key()] = *it;
   if (!r.ok()) return std::nullopt;
@@ -548,8 +550,10 @@ void PlanCaseEvents(soci::session& sql, std::int64_t case_id, CaseEvents& group,
   std::map<std::string, store::EventRow> by_external;
   std::vector<store::EventRow> anonymous;
   for (auto& e : store::EventRows(sql, case_id)) {
-    if (e.external_id.empty()) anonymous.push_back(std::move(e));
-    else by_external[e.external_id] = std::move(e);
+    if (e.external_id.empty())
+      anonymous.push_back(std::move(e));
+    else
+      by_external[e.external_id] = std::move(e);
   }
   std::vector<detail::PendingEvent> pending;
   std::vector<const EventPlan*> pending_plans;
@@ -590,7 +594,8 @@ void PlanCaseEvents(soci::session& sql, std::int64_t case_id, CaseEvents& group,
   }
   for (const auto& e : tl->events) {
     if (e.time <= now + 600 || !e.id.starts_with("row:")) continue;
-    AddIssue(report, std::stoi(e.id.substr(4)), "时间", fmt::format("时间 {} 晚于当前时间", FormatLocalDateTime(e.time)));
+    AddIssue(report, std::stoi(e.id.substr(4)), "时间",
+             fmt::format("时间 {} 晚于当前时间", FormatLocalDateTime(e.time)));
     group.rows.clear();
     return;
   }

@@ -61,16 +61,11 @@ const std::vector<Column>& ColumnsOf(ImportKind kind) {
       {"id_number", "身份证号", false, {"公民身份号码"}},
   };
   static const std::vector<Column> kEvents = {
-      {"case", "案件编号", true},
-      {"external_id", "事件编号", true},
-      {"type", "事件类型", true},
-      {"time", "时间", true, {"发生时间"}},
-      {"person", "人员编号", false},
-      {"item", "财物编号", false},
-      {"officers", "民警人数", false},
-      {"location", "地点", false},
-      {"end", "结束时间", false},
-      {"note", "备注", false},
+      {"case", "案件编号", true},      {"external_id", "事件编号", true},
+      {"type", "事件类型", true},      {"time", "时间", true, {"发生时间"}},
+      {"person", "人员编号", false},   {"item", "财物编号", false},
+      {"officers", "民警人数", false}, {"location", "地点", false},
+      {"end", "结束时间", false},      {"note", "备注", false},
       {"attrs", "其他属性", false},
   };
   switch (kind) {
@@ -160,9 +155,9 @@ Result<std::vector<InputRow>> ReadRows(ImportKind kind, std::string_view bytes, 
         if (h == alias) found = &c;
     }
     if (!found)
-      return Invalid(fmt::format("第 {} 行：不认识的列“{}”（{}导入的列见 docs/cases.md）", header.number, h,
-                                 KindName(kind)),
-                     "file", "unknown_column");
+      return Invalid(
+          fmt::format("第 {} 行：不认识的列“{}”（{}导入的列见 docs/cases.md）", header.number, h, KindName(kind)),
+          "file", "unknown_column");
     if (!seen.insert(found->key).second)
       return Invalid(fmt::format("第 {} 行：列“{}”出现了两次", header.number, h), "file", "duplicate_column");
     map[i] = found;
@@ -192,7 +187,6 @@ void AddIssue(ImportReport& report, int row, std::string column, std::string mes
   report.errors.push_back({row, std::move(column), std::move(message)});
 }
 
-
 void RowReader::Fail(const std::string& key, const std::string& message) {
   if (!ok_) return;  // one message per row is enough
   ok_ = false;
@@ -212,16 +206,21 @@ std::string RowReader::Text(const std::string& key, bool required, int max_chars
   }
   const auto& v = row_.obj[key];
   std::string s;
-  if (v.is_string()) s = Trim(v.get<std::string>());
-  else if (v.is_number_integer()) s = std::to_string(v.get<std::int64_t>());
+  if (v.is_string())
+    s = Trim(v.get<std::string>());
+  else if (v.is_number_integer())
+    s = std::to_string(v.get<std::int64_t>());
   else {
     Fail(key, fmt::format("“{}”必须是文本", HeaderOf(key)));
     return {};
   }
   const auto len = Utf8Length(s);
-  if (len < 0) Fail(key, fmt::format("“{}”含有无效字符", HeaderOf(key)));
-  else if (required && len == 0) Fail(key, fmt::format("“{}”不能为空", HeaderOf(key)));
-  else if (len > max_chars) Fail(key, fmt::format("“{}”不能超过 {} 个字", HeaderOf(key), max_chars));
+  if (len < 0)
+    Fail(key, fmt::format("“{}”含有无效字符", HeaderOf(key)));
+  else if (required && len == 0)
+    Fail(key, fmt::format("“{}”不能为空", HeaderOf(key)));
+  else if (len > max_chars)
+    Fail(key, fmt::format("“{}”不能超过 {} 个字", HeaderOf(key), max_chars));
   return s;
 }
 

@@ -95,7 +95,8 @@ std::string CaseOrder(const PageRequest& page) {
 //    them, and checks the unit inside the same index: a page stops after about
 //    page_size × (all cases ÷ cases in scope) index entries. There the unit term is `+c.unit_id IN …`,
 //    so the planner does not read the whole scope through the per-unit index and sort it.
-//  - the total counts at most kCaseListCountCap + 1 rows (kBroadCaseListCountCap + 1 over a broad scope), through the per-unit index (covering without
+//  - the total counts at most kCaseListCountCap + 1 rows (kBroadCaseListCountCap + 1 over a broad scope), through the
+//  per-unit index (covering without
 //    other filters) or, with a status/alert filter over a broad scope, through the walk;
 //  - the page's ids come from `cases` alone; the joined names are read for those ids only.
 // `+x` and `(x || '')` change no result on either backend; they only hide the column from the
@@ -117,19 +118,18 @@ UnitSet UnitsUnder(soci::session& sql, const std::string& path) {
   UnitSet set;
   set.path = path;
   db::SqlArgs a;
-  db::Each(sql,
-           fmt::format("SELECT id FROM units WHERE {} LIMIT {}", db::PathUnder(a, "path", path), kBroadScopeUnits), a,
-           [&](const db::Row& r) { set.ids.push_back(r.Int("id")); });
+  db::Each(sql, fmt::format("SELECT id FROM units WHERE {} LIMIT {}", db::PathUnder(a, "path", path), kBroadScopeUnits),
+           a, [&](const db::Row& r) { set.ids.push_back(r.Int("id")); });
   set.broad = set.ids.size() >= kBroadScopeUnits;
   if (set.broad) {
     set.ids.clear();
     // A root's path is "/id/"; it covers everything when no other root exists.
     if (std::count(path.begin(), path.end(), '/') == 2) {
       db::SqlArgs b;
-      const bool other_root =
-          db::First(sql, fmt::format("SELECT id FROM units WHERE parent_id IS NULL AND NOT {} LIMIT 1",
-                                     db::PathUnder(b, "path", path)),
-                    b, [](const db::Row&) {});
+      const bool other_root = db::First(sql,
+                                        fmt::format("SELECT id FROM units WHERE parent_id IS NULL AND NOT {} LIMIT 1",
+                                                    db::PathUnder(b, "path", path)),
+                                        b, [](const db::Row&) {});
       set.everything = !other_root;
     }
   }
@@ -146,8 +146,8 @@ enum class Drive {
 };
 
 struct ListShape {
-  UnitSet scope;                 // the caller's units
-  std::optional<UnitSet> unit;   // the unit filter's subtree
+  UnitSet scope;                          // the caller's units
+  std::optional<UnitSet> unit;            // the unit filter's subtree
   std::optional<std::int64_t> person_id;  // OR this person's own cases in: some lie outside `scope`
   Drive page = Drive::kUnits;
   Drive count = Drive::kUnits;
@@ -198,10 +198,10 @@ Result<ListShape> ListShapeFor(soci::session& sql, const auth::Principal& who, c
   // reads (an OR of them is a scan of every case on PostgreSQL, and with a filter on SQLite too).
   const bool by_union = shape.person_id && !person_filter && !f.unit_id && !broad;
   shape.page = walk_page ? Drive::kWalk : by_filter ? Drive::kFilter : by_union ? Drive::kUnion : Drive::kUnits;
-  shape.count = by_filter                                    ? Drive::kFilter
-                : by_union                                   ? Drive::kUnion
+  shape.count = by_filter                                  ? Drive::kFilter
+                : by_union                                 ? Drive::kUnion
                 : walk_page && (f.status || f.alert_state) ? Drive::kWalk
-                                                             : Drive::kUnits;
+                                                           : Drive::kUnits;
   return shape;
 }
 
@@ -247,15 +247,17 @@ std::string ListWhere(db::SqlArgs& a, const CaseFilter& f, const ListShape& shap
     scope = UnitTerm(a, shape.scope, scope_off ? "+c.unit_id" : "c.unit_id", "su");
     // 捆绑责任: the people on a case see it wherever their own unit is (CaseVisible).
     if (shape.person_id)
-      scope = fmt::format("({} OR c.id IN (SELECT vo.case_id FROM case_officers vo WHERE vo.person_id = {}) OR "
-                          "c.legal_officer_id = {})",
-                          scope, a.Int(*shape.person_id), a.Int(*shape.person_id));
+      scope = fmt::format(
+          "({} OR c.id IN (SELECT vo.case_id FROM case_officers vo WHERE vo.person_id = {}) OR "
+          "c.legal_officer_id = {})",
+          scope, a.Int(*shape.person_id), a.Int(*shape.person_id));
   }
   std::string where = " WHERE " + scope;
   if (shape.unit) where += " AND " + UnitTerm(a, *shape.unit, unit_off ? "+c.unit_id" : "c.unit_id", "fu");
   // Text terms are disabled as `(col || '')`: PostgreSQL has no unary + for text.
   auto text_term = [&](const char* col, bool disable, const std::string& value) {
-    return disable ? fmt::format(" AND (c.{} || '') = {}", col, a.Str(value)) : fmt::format(" AND c.{} = {}", col, a.Str(value));
+    return disable ? fmt::format(" AND (c.{} || '') = {}", col, a.Str(value))
+                   : fmt::format(" AND c.{} = {}", col, a.Str(value));
   };
   where += OfficerTerms(a, f);
   if (f.case_type) where += text_term("case_type", true, *f.case_type);
@@ -339,7 +341,7 @@ Result<CaseList> CaseService::ListCases(const auth::Principal& who, const CaseFi
 
 namespace {
 
-const std::vector<std::string> kExportHeader = {"案件编号", "案件类型", "案由",   "打击类别", "案件名称",
+const std::vector<std::string> kExportHeader = {"案件编号", "案件类型", "案由",     "打击类别", "案件名称",
                                                 "办案单位", "主办民警", "协办民警", "法制员",   "状态",
                                                 "受案时间", "结案时间", "预警状态", "最近期限"};
 
@@ -404,8 +406,7 @@ Result<FileDownload> CaseService::ExportCases(const auth::Principal& who, const 
                                               const CaseFilter& filter, bool xlsx) {
   FZ_CHECK(Require(who, auth::perm::kCaseRead));
   std::vector<std::vector<std::string>> rows;
-  const std::int64_t total =
-      FZ_TRY(db_.Read([&](soci::session& sql) { return ExportRows(sql, who, filter, rows); }));
+  const std::int64_t total = FZ_TRY(db_.Read([&](soci::session& sql) { return ExportRows(sql, who, filter, rows); }));
   FileDownload f;
   const CivilDate d = LocalDateOf(clock_.Now());
   const std::string base = fmt::format("案件列表_{:04}{:02}{:02}", d.year, d.month, d.day);
@@ -417,7 +418,10 @@ Result<FileDownload> CaseService::ExportCases(const auth::Principal& who, const 
   }
   FZ_CHECK(db_.Write([&](soci::session& sql) -> Result<bool> {
     audit::Append(sql, clock_, actor,
-                  {"case.export", "case", "", fmt::format("导出案件列表（{} 件）", total),
+                  {"case.export",
+                   "case",
+                   "",
+                   fmt::format("导出案件列表（{} 件）", total),
                    {{"rows", total}, {"format", xlsx ? "xlsx" : "csv"}, {"filter", FilterJson(filter)}}});
     return true;
   }));

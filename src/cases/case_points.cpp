@@ -103,9 +103,9 @@ class CaseStageSource final : public points::LedgerSource {
     std::optional<Cols> c;
     db::Each(sql, q, a, [&](const db::Row& r) {
       if (!c)
-        c = Cols{r.Column("id"),        r.Column("external_id"), r.Column("title"),
-                 r.Column("category"),  r.Column("lead_officer_id"), r.Column("closed_at"),
-                 r.Column("fast_track"), r.Column("person_id"),   r.Column("lead")};
+        c = Cols{r.Column("id"),         r.Column("external_id"),     r.Column("title"),
+                 r.Column("category"),   r.Column("lead_officer_id"), r.Column("closed_at"),
+                 r.Column("fast_track"), r.Column("person_id"),       r.Column("lead")};
       const std::int64_t case_id = r.IntAt(c->id);
       auto [it, fresh] = cases.try_emplace(case_id);
       CaseInfo& ci = it->second;

@@ -47,7 +47,8 @@ nlohmann::json PersonJson(const CasePerson& p) {
           {"ref", p.ref},
           {"name", p.name},
           {"role", p.role},
-          {"role_name", [&] {
+          {"role_name",
+           [&] {
              for (const auto& r : supervision::PersonRoles())
                if (r.id == p.role) return std::string(r.name_zh);
              return p.role;
@@ -63,10 +64,14 @@ nlohmann::json PersonJson(const CasePerson& p) {
 }
 
 nlohmann::json PropertyJson(const PropertyItem& p) {
-  return {{"id", p.id},         {"code", p.code},
-          {"name", p.name},     {"quantity", p.quantity},
-          {"status", p.status}, {"status_name", PropertyStatusName(p.status)},
-          {"created_at", p.created_at}, {"updated_at", p.updated_at}};
+  return {{"id", p.id},
+          {"code", p.code},
+          {"name", p.name},
+          {"quantity", p.quantity},
+          {"status", p.status},
+          {"status_name", PropertyStatusName(p.status)},
+          {"created_at", p.created_at},
+          {"updated_at", p.updated_at}};
 }
 
 nlohmann::json TransitionJson(const Transition& t) {
@@ -133,7 +138,8 @@ Result<CaseInput> ParseCaseInput(const std::string& body, bool create) {
   c.fast_track = in.Bool("fast_track", "快速办理");
   if (auto t = in.String("accepted_at", "受案时间", {.max_chars = 40})) {
     auto parsed = ParseLocalDateTime(*t);
-    if (!parsed) in.Reject(Error{ErrorCode::kInvalidArgument, "受案时间格式不对，应为 2023-03-04 08:00", "accepted_at"});
+    if (!parsed)
+      in.Reject(Error{ErrorCode::kInvalidArgument, "受案时间格式不对，应为 2023-03-04 08:00", "accepted_at"});
     c.accepted_at = parsed;
   }
   FZ_CHECK(Checked(in));
@@ -262,23 +268,23 @@ Result<Reply> CaseMeta(Ctx&, CaseService&) {
     for (int a = 0; a < supervision::kAttrCount; ++a)
       if (supervision::Admits(type, static_cast<supervision::Attr>(a)))
         attrs.push_back(supervision::AttrId(static_cast<supervision::Attr>(a)));
-    events.push_back({{"id", supervision::EventTypeId(type)}, {"name", supervision::EventTypeName(type)}, {"attrs", attrs}});
+    events.push_back(
+        {{"id", supervision::EventTypeId(type)}, {"name", supervision::EventTypeName(type)}, {"attrs", attrs}});
   }
   nlohmann::json roles = nlohmann::json::array();
   for (const auto& r : supervision::PersonRoles()) roles.push_back({{"id", r.id}, {"name", r.name_zh}});
-  return Reply::Json({{"case_types",
-                       {{{"id", kCriminal}, {"name", "刑事"}}, {{"id", kAdministrative}, {"name", "行政"}}}},
-                      {"statuses", statuses},
-                      {"transitions", transitions},
-                      {"event_types", events},
-                      {"person_roles", roles},
-                      {"alert_states",
-                       {{{"id", "none"}, {"name", "正常"}},
-                        {{"id", "pre_warn"}, {"name", "预警"}},
-                        {{"id", "overdue"}, {"name", "告警"}},
-                        {{"id", "violation"}, {"name", "违规"}}}},
-                      {"categories",
-                       {"电信网络诈骗", "涉黑涉恶", "拐卖", "经济犯罪", "黄赌", "毒品", "民生小案", "其他"}}});
+  return Reply::Json(
+      {{"case_types", {{{"id", kCriminal}, {"name", "刑事"}}, {{"id", kAdministrative}, {"name", "行政"}}}},
+       {"statuses", statuses},
+       {"transitions", transitions},
+       {"event_types", events},
+       {"person_roles", roles},
+       {"alert_states",
+        {{{"id", "none"}, {"name", "正常"}},
+         {{"id", "pre_warn"}, {"name", "预警"}},
+         {{"id", "overdue"}, {"name", "告警"}},
+         {{"id", "violation"}, {"name", "违规"}}}},
+       {"categories", {"电信网络诈骗", "涉黑涉恶", "拐卖", "经济犯罪", "黄赌", "毒品", "民生小案", "其他"}}});
 }
 
 Result<Reply> ExportCases(Ctx& ctx, CaseService& s) {
@@ -334,8 +340,9 @@ Result<Reply> AddEvent(Ctx& ctx, CaseService& s) {
   const std::int64_t id = FZ_TRY(ctx.PathId());
   auto body = nlohmann::json::parse(ctx.body(), nullptr, false);
   if (body.is_discarded() || !body.is_object())
-    return Invalid("请求内容必须是 JSON 对象，例如 {\"type\":\"detain\",\"time\":\"2023-03-04 22:30\",\"person\":\"p1\"}",
-                   "body", "invalid_json");
+    return Invalid(
+        "请求内容必须是 JSON 对象，例如 {\"type\":\"detain\",\"time\":\"2023-03-04 22:30\",\"person\":\"p1\"}", "body",
+        "invalid_json");
   return Reply::Json(CaseEventJson(FZ_TRY(s.AddEvent(ctx.user(), ctx.Actor(), id, EventInput{std::move(body)}))), 201);
 }
 

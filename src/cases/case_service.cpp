@@ -141,7 +141,9 @@ Result<Incident> CaseService::CreateIncident(const auth::Principal& who, const a
     }
     auto inc = store::LoadIncident(sql, id, nullptr);
     audit::Append(sql, clock_, actor,
-                  {"incident.create", "incident", std::to_string(id),
+                  {"incident.create",
+                   "incident",
+                   std::to_string(id),
                    fmt::format("登记警情 {}（{}，{}）", inc->external_id, inc->category, unit->name),
                    {{"after",
                      {{"external_id", inc->external_id},
@@ -173,7 +175,8 @@ Result<Paged<Incident>> CaseService::ListIncidents(const auth::Principal& who, c
       if (f.q && !f.q->empty()) {
         const std::string like = db::ContainsPattern(*f.q);
         w += fmt::format(
-            " AND (i.external_id LIKE {} ESCAPE '\\' OR i.category LIKE {} ESCAPE '\\' OR i.summary LIKE {} ESCAPE '\\')",
+            " AND (i.external_id LIKE {} ESCAPE '\\' OR i.category LIKE {} ESCAPE '\\' OR i.summary LIKE {} ESCAPE "
+            "'\\')",
             a.Str(like), a.Str(like), a.Str(like));
       }
       return w;
@@ -247,8 +250,9 @@ Result<Incident> CheckCaseIncident(soci::session& sql, const auth::Principal& wh
   auto incident = store::LoadIncident(sql, *r.incident_id, &who);
   if (!incident || incident->bureau_id != r.bureau_id) return Invalid("关联的警情不存在", "incident_id");
   if (incident->case_id)
-    return Conflict(fmt::format("警情 {} 已关联案件 {}", incident->external_id, incident->case_external_id.value_or("")),
-                    "incident_has_case");
+    return Conflict(
+        fmt::format("警情 {} 已关联案件 {}", incident->external_id, incident->case_external_id.value_or("")),
+        "incident_has_case");
   if (r.accepted_at < incident->received_at) return Invalid("受案时间早于接警时间", "accepted_at");
   return *incident;
 }
@@ -298,9 +302,9 @@ Result<CaseDetail> CaseService::CreateCase(const auth::Principal& who, const aud
     if (c.external_id.empty()) {
       // 案件编号 when the case did not come from the 警综 system: A (刑事) / B (行政) + date + id.
       const CivilDate d = LocalDateOf(r.accepted_at);
-      store::SetCaseExternalId(sql, id,
-                               fmt::format("{}{:04}{:02}{:02}{:06}", r.case_type == kCriminal ? "A" : "B", d.year,
-                                           d.month, d.day, id));
+      store::SetCaseExternalId(
+          sql, id,
+          fmt::format("{}{:04}{:02}{:02}{:06}", r.case_type == kCriminal ? "A" : "B", d.year, d.month, d.day, id));
     }
     store::ReplaceOfficers(sql, r.bureau_id, id, r.lead_officer_id, c.assists);
     if (incident) store::LinkIncidentToCase(sql, incident->id, id, now);
@@ -315,7 +319,9 @@ Result<CaseDetail> CaseService::CreateCase(const auth::Principal& who, const aud
     }
     const CaseDetail created = FZ_TRY(store::LoadDetail(sql, vault_, id, false));
     audit::Append(sql, clock_, actor,
-                  {"case.create", "case", std::to_string(id),
+                  {"case.create",
+                   "case",
+                   std::to_string(id),
                    fmt::format("受案：{}（{}，{}，{}）", created.header.external_id, CaseTypeName(r.case_type), r.cause,
                                unit->name),
                    {{"after", CaseAuditJson(created.header, c.assists)}}});
@@ -374,7 +380,10 @@ Result<CaseDetail> CaseService::UpdateCase(const auth::Principal& who, const aud
         changed[it.key()] = *it;
       }
     audit::Append(sql, clock_, actor,
-                  {"case.update", "case", std::to_string(id), fmt::format("修改案件 {} 的基本信息", cur->external_id),
+                  {"case.update",
+                   "case",
+                   std::to_string(id),
+                   fmt::format("修改案件 {} 的基本信息", cur->external_id),
                    {{"before", before}, {"after", changed}}});
     FZ_CHECK(Changed(hooks_, sql, id));
     return true;
@@ -396,7 +405,9 @@ Result<CaseDetail> CaseService::LoadDetailFor(const auth::Principal& who, const 
       if (!p.id_number.empty()) ids.push_back(p.id);
     FZ_CHECK(db_.Write([&](soci::session& sql) -> Result<bool> {
       audit::Append(sql, clock_, actor,
-                    {"case_person.read_pii", "case", std::to_string(id),
+                    {"case_person.read_pii",
+                     "case",
+                     std::to_string(id),
                      fmt::format("查看案件 {} 涉案人员身份证号（{} 人）", detail->header.external_id, ids.size()),
                      {{"case_person_ids", ids}}});
       return true;
@@ -427,8 +438,8 @@ Result<CasePerson> CaseService::AddPerson(const auth::Principal& who, const audi
   row.name = FZ_TRY(CheckText(in.name, "姓名", "name", 32, false));
   const std::string ref = FZ_TRY(CheckText(in.ref, "人员编号", "ref", 32, false));
   if (supervision::VocabIndex(supervision::PersonRoles(), in.role) < 0)
-    return Invalid("人员角色只能是 suspect（嫌疑人/违法行为人）、victim（被害人）、witness（证人）或 other（其他）", "role",
-                   "invalid_value");
+    return Invalid("人员角色只能是 suspect（嫌疑人/违法行为人）、victim（被害人）、witness（证人）或 other（其他）",
+                   "role", "invalid_value");
   if (in.age && (*in.age < 0 || *in.age > 150)) return Invalid("年龄必须在 0 到 150 之间", "age");
   const std::string id_number = Trim(in.id_number);
   if (!id_number.empty() && !auth::IsValidIdNumber(id_number))
@@ -461,7 +472,9 @@ Result<CasePerson> CaseService::AddPerson(const auth::Principal& who, const audi
     const std::int64_t pid = store::InsertPerson(sql, row, now);
     store::TouchCase(sql, case_id, now);
     audit::Append(sql, clock_, actor,
-                  {"case_person.create", "case", std::to_string(case_id),
+                  {"case_person.create",
+                   "case",
+                   std::to_string(case_id),
                    fmt::format("案件 {} 登记涉案人员 {}（{}）", c->external_id, row.ref,
                                row.name.empty() ? "未填姓名" : row.name),
                    {{"after",
@@ -494,10 +507,13 @@ Result<PropertyItem> CaseService::AddProperty(const auth::Principal& who, const 
       return Conflict(fmt::format("财物编号“{}”已登记（一物一码）", row.code), "duplicate_code");
     row.bureau_id = c->bureau_id;
     row.case_id = case_id;
-    const PropertyItem item{store::InsertProperty(sql, row, now), row.code, row.name, row.quantity, row.status, now, now};
+    const PropertyItem item{
+        store::InsertProperty(sql, row, now), row.code, row.name, row.quantity, row.status, now, now};
     store::TouchCase(sql, case_id, now);
     audit::Append(sql, clock_, actor,
-                  {"property.create", "case", std::to_string(case_id),
+                  {"property.create",
+                   "case",
+                   std::to_string(case_id),
                    fmt::format("案件 {} 登记涉案财物 {}（{}）", c->external_id, row.code, row.name),
                    {{"after", {{"code", row.code}, {"name", row.name}, {"quantity", row.quantity}}}}});
     FZ_CHECK(Changed(hooks_, sql, case_id));

@@ -89,8 +89,7 @@ class CaseService {
   // A page of visible cases matching the filter. NotFound if filter.unit_id is a unit outside the
   // caller's 分局. The count stops at kCaseListCountCap (kBroadCaseListCountCap over 50 units or
   // more): above it, total = the cap and total_capped = true.
-  Result<CaseList> ListCases(const auth::Principal& who, const CaseFilter& filter,
-                                       const PageRequest& page) const;
+  Result<CaseList> ListCases(const auth::Principal& who, const CaseFilter& filter, const PageRequest& page) const;
   // The case page data. 身份证号 of persons are masked unless people.pii; an unmasked read appends
   // a case_person.read_pii audit row first.
   Result<CaseDetail> GetCase(const auth::Principal& who, const audit::Actor& actor, std::int64_t id);
@@ -129,7 +128,7 @@ class CaseService {
   // AddEvent; in.event_attrs adds attributes such as person or onsite) and an audit row. Nothing
   // changes on any error.
   Result<CaseDetail> ChangeStatus(const auth::Principal& who, const audit::Actor& actor, std::int64_t case_id,
-                                const TransitionInput& in);
+                                  const TransitionInput& in);
 
   // ---- import (case.write) ----
 

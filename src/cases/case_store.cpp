@@ -29,20 +29,21 @@ std::int64_t InsertIncident(soci::session& sql, const IncidentRow& r, EpochSecon
       fmt::format("INSERT INTO incidents (bureau_id, unit_id, external_id, received_at, category, summary, address, "
                   "result, body_camera, officer_id, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, "
                   "{}, {}, {}, {}) RETURNING id",
-                  a.Int(r.bureau_id), a.Int(r.unit_id), a.Str(r.external_id), a.Int(r.received_at),
-                  a.Str(r.category), a.Str(r.summary), a.Str(r.address), a.Str(r.result), a.Bool(r.body_camera),
-                  a.OptInt(r.officer_id), a.Int(now), a.Int(now)),
+                  a.Int(r.bureau_id), a.Int(r.unit_id), a.Str(r.external_id), a.Int(r.received_at), a.Str(r.category),
+                  a.Str(r.summary), a.Str(r.address), a.Str(r.result), a.Bool(r.body_camera), a.OptInt(r.officer_id),
+                  a.Int(now), a.Int(now)),
       a);
 }
 
 void UpdateIncident(soci::session& sql, std::int64_t id, const IncidentRow& r, EpochSeconds now) {
   db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("UPDATE incidents SET unit_id = {}, received_at = {}, category = {}, summary = {}, address = {}, "
-                       "result = {}, body_camera = {}, officer_id = {}, updated_at = {} WHERE id = {}",
-                       a.Int(r.unit_id), a.Int(r.received_at), a.Str(r.category), a.Str(r.summary), a.Str(r.address),
-                       a.Str(r.result), a.Bool(r.body_camera), a.OptInt(r.officer_id), a.Int(now), a.Int(id)),
-           a);
+  db::Exec(
+      sql,
+      fmt::format("UPDATE incidents SET unit_id = {}, received_at = {}, category = {}, summary = {}, address = {}, "
+                  "result = {}, body_camera = {}, officer_id = {}, updated_at = {} WHERE id = {}",
+                  a.Int(r.unit_id), a.Int(r.received_at), a.Str(r.category), a.Str(r.summary), a.Str(r.address),
+                  a.Str(r.result), a.Bool(r.body_camera), a.OptInt(r.officer_id), a.Int(now), a.Int(id)),
+      a);
 }
 
 void SetIncidentExternalId(soci::session& sql, std::int64_t id, const std::string& external_id) {
@@ -103,10 +104,10 @@ void UpdateCaseStatus(soci::session& sql, std::int64_t id, const std::string& st
 
 void UpdateDerivedStatus(soci::session& sql, std::int64_t id, const std::string& status, EpochSeconds now) {
   db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("UPDATE cases SET status = {}, updated_at = {} WHERE id = {}", a.Str(status), a.Int(now),
-                       a.Int(id)),
-           a);
+  db::Exec(
+      sql,
+      fmt::format("UPDATE cases SET status = {}, updated_at = {} WHERE id = {}", a.Str(status), a.Int(now), a.Int(id)),
+      a);
 }
 
 void TouchCase(soci::session& sql, std::int64_t id, EpochSeconds now) {
@@ -125,8 +126,8 @@ void InsertOfficer(soci::session& sql, std::int64_t bureau_id, std::int64_t case
            a);
 }
 
-void ReplaceOfficers(soci::session& sql, std::int64_t bureau_id, std::int64_t case_id,
-                     std::optional<std::int64_t> lead, const std::vector<std::int64_t>& assists) {
+void ReplaceOfficers(soci::session& sql, std::int64_t bureau_id, std::int64_t case_id, std::optional<std::int64_t> lead,
+                     const std::vector<std::int64_t>& assists) {
   db::SqlArgs d;
   db::Exec(sql, fmt::format("DELETE FROM case_officers WHERE case_id = {}", d.Int(case_id)), d);
   std::set<std::int64_t> seen;
@@ -229,10 +230,14 @@ EventRow EventRowFrom(const nlohmann::json& object, EpochSeconds at) {
   for (auto it = object.begin(); it != object.end(); ++it) {
     const std::string& k = it.key();
     if (k == "id" || k == "external_id" || k == "time") continue;
-    if (k == "type") e.type = it->get<std::string>();
-    else if (k == "person") e.person_ref = it->get<std::string>();
-    else if (k == "item") e.item_code = it->get<std::string>();
-    else e.attrs[k] = *it;
+    if (k == "type")
+      e.type = it->get<std::string>();
+    else if (k == "person")
+      e.person_ref = it->get<std::string>();
+    else if (k == "item")
+      e.item_code = it->get<std::string>();
+    else
+      e.attrs[k] = *it;
   }
   return e;
 }

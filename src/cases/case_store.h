@@ -120,8 +120,8 @@ void LockCase(soci::session& sql, std::int64_t id);
 
 // 主办 (lead) and 协办 (assist) officers: deletes the case's rows and inserts lead then assists,
 // each person once.
-void ReplaceOfficers(soci::session& sql, std::int64_t bureau_id, std::int64_t case_id,
-                     std::optional<std::int64_t> lead, const std::vector<std::int64_t>& assists);
+void ReplaceOfficers(soci::session& sql, std::int64_t bureau_id, std::int64_t case_id, std::optional<std::int64_t> lead,
+                     const std::vector<std::int64_t>& assists);
 void InsertOfficer(soci::session& sql, std::int64_t bureau_id, std::int64_t case_id, std::int64_t person_id,
                    const char* role);
 // 协办 person ids of a case, ascending.

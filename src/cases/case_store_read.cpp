@@ -59,7 +59,8 @@ std::vector<UnitInfo> UnitsUnder(soci::session& sql, const std::string& path) {
 std::optional<PersonInfo> LoadPerson(soci::session& sql, std::int64_t id) {
   db::SqlArgs a;
   std::optional<PersonInfo> out;
-  db::First(sql, fmt::format("{}p.id = {}", kPersonSelect, a.Int(id)), a, [&](const db::Row& r) { out = PersonFrom(r); });
+  db::First(sql, fmt::format("{}p.id = {}", kPersonSelect, a.Int(id)), a,
+            [&](const db::Row& r) { out = PersonFrom(r); });
   return out;
 }
 
@@ -298,7 +299,9 @@ std::vector<OfficerRef> AssistOfficers(soci::session& sql, std::int64_t id) {
                        "p.id = co.person_id JOIN units u ON u.id = p.unit_id WHERE co.case_id = {} AND co.role = "
                        "'assist' ORDER BY p.badge_no",
                        a.Int(id)),
-           a, [&](const db::Row& r) { out.push_back({r.Int("id"), r.Str("name"), r.Str("badge_no"), r.Str("unit_name")}); });
+           a, [&](const db::Row& r) {
+             out.push_back({r.Int("id"), r.Str("name"), r.Str("badge_no"), r.Str("unit_name")});
+           });
   return out;
 }
 
@@ -323,8 +326,10 @@ Result<std::vector<CasePerson>> CasePersons(soci::session& sql, const auth::Vaul
              p.identity_unknown = r.Bool("identity_unknown");
              if (const std::string enc = r.Str("id_number_enc"); !enc.empty()) {
                auto plain = vault.Decrypt(enc);
-               if (!plain) undecryptable = true;
-               else p.id_number = pii ? *plain : auth::MaskIdNumber(*plain);
+               if (!plain)
+                 undecryptable = true;
+               else
+                 p.id_number = pii ? *plain : auth::MaskIdNumber(*plain);
              }
              p.pii_visible = pii;
              p.created_at = r.Int("created_at");
@@ -412,9 +417,9 @@ std::optional<std::int64_t> PropertyOwner(soci::session& sql, std::int64_t burea
 
 std::vector<EventRow> EventRows(soci::session& sql, std::int64_t case_id, const std::string& external_id) {
   db::SqlArgs a;
-  std::string q = fmt::format(
-      "SELECT id, type, at, person_ref, item_code, attrs, external_id FROM case_events WHERE case_id = {}",
-      a.Int(case_id));
+  std::string q =
+      fmt::format("SELECT id, type, at, person_ref, item_code, attrs, external_id FROM case_events WHERE case_id = {}",
+                  a.Int(case_id));
   if (!external_id.empty()) q += fmt::format(" AND external_id = {}", a.Str(external_id));
   std::vector<EventRow> out;
   db::Each(sql, q, a, [&](const db::Row& r) {

@@ -15,7 +15,7 @@
 
 namespace fazhi::cases {
 
-inline constexpr const char* kCriminal = "criminal";            // 刑事案件
+inline constexpr const char* kCriminal = "criminal";              // 刑事案件
 inline constexpr const char* kAdministrative = "administrative";  // 行政（治安）案件
 
 // A person of the organisation (民警/辅警) as shown beside a case: id, name and 警号.
@@ -34,9 +34,9 @@ struct Incident {
   std::string unit_name;
   std::string external_id;  // 警情编号
   EpochSeconds received_at = 0;
-  std::string category;     // 警情类别
+  std::string category;  // 警情类别
   std::string summary, address, result;
-  bool body_camera = false;  // 执法记录仪视音频已上传
+  bool body_camera = false;           // 执法记录仪视音频已上传
   std::optional<OfficerRef> officer;  // 处警民警
   std::optional<std::int64_t> case_id;
   std::optional<std::string> case_external_id;
@@ -53,7 +53,7 @@ struct IncidentInput {
 };
 
 struct IncidentFilter {
-  std::optional<std::int64_t> unit_id;  // subtree
+  std::optional<std::int64_t> unit_id;   // subtree
   std::optional<EpochSeconds> from, to;  // received_at in [from, to)
   std::optional<bool> body_camera;
   std::optional<bool> has_case;
@@ -88,7 +88,7 @@ struct CaseSummary {
 // A person involved in a case. `id_number` is plain only when the caller holds people.pii.
 struct CasePerson {
   std::int64_t id = 0;
-  std::string ref;   // the case's own id, used by events ("p1")
+  std::string ref;  // the case's own id, used by events ("p1")
   std::string name;
   std::string role;  // suspect, victim, witness, other
   std::optional<int> age;
@@ -127,14 +127,14 @@ struct PropertyInput {
 // (docs/events.md), exactly as accepted.
 struct CaseEvent {
   std::int64_t id = 0;
-  std::string type;     // engine event type id, e.g. "detain"
+  std::string type;       // engine event type id, e.g. "detain"
   std::string type_name;  // 中文
   EpochSeconds at = 0;
   std::string person_ref, person_name;
   std::string item_code;
   nlohmann::json attrs = nlohmann::json::object();
   std::string external_id;
-  std::string source;   // api, import, demo, transition, incident
+  std::string source;  // api, import, demo, transition, incident
   std::optional<std::int64_t> recorded_by;
   std::string recorded_by_name;
   EpochSeconds recorded_at = 0;
@@ -187,21 +187,21 @@ struct CaseList : Paged<CaseSummary> {
 };
 
 struct CaseFilter {
-  std::optional<std::int64_t> unit_id;        // this unit and its subtree
-  std::optional<std::int64_t> officer_id;     // 主办 or 协办
+  std::optional<std::int64_t> unit_id;     // this unit and its subtree
+  std::optional<std::int64_t> officer_id;  // 主办 or 协办
   std::optional<std::int64_t> legal_officer_id;
   std::optional<std::string> case_type;
   std::optional<std::string> status;
   std::optional<std::string> alert_state;
   std::optional<std::string> category;
   std::optional<EpochSeconds> accepted_from, accepted_to;  // [from, to)
-  std::optional<std::string> q;  // 案件编号 / 案由 / 案件名称 contains
+  std::optional<std::string> q;                            // 案件编号 / 案由 / 案件名称 contains
 };
 
 // Status change request (state_machine.h lists the allowed moves).
 struct TransitionInput {
   std::string to;
-  std::optional<EpochSeconds> at;  // when the act happened; default now
+  std::optional<EpochSeconds> at;                         // when the act happened; default now
   nlohmann::json event_attrs = nlohmann::json::object();  // extra attributes of the appended event
   std::string note;
 };
@@ -235,7 +235,7 @@ inline constexpr std::size_t kMaxReportedIssues = 1000;
 struct ImportJob {
   std::int64_t id = 0;  // jobs.id (sent as text: the web app keeps job ids as strings)
   std::int64_t user_id = 0;
-  std::string kind;      // incidents, cases, persons, events
+  std::string kind;  // incidents, cases, persons, events
   std::string filename;
   std::string state;  // queued, running, done, failed (an interrupted job reads as failed)
   int processed = 0;

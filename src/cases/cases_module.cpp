@@ -11,14 +11,16 @@ void CasesModule::RegisterRoutes(http::Router& router) { cases::RegisterRoutes(r
 Result<std::vector<std::string>> CasesModule::GenerateDemo(const kit::DemoOptions& options) {
   auto c = FZ_TRY(GenerateCaseDemo(services_.db, services_.clock, services_.vault, service_.hooks(), options.year));
   if (c.already_present) return std::vector<std::string>{"案件演示数据已存在，未做改动。"};
-  return std::vector<std::string>{fmt::format("已生成 {} 年案件演示数据：警情 {} 起，案件 {} 起，执法环节 {} 个，并完成执法监督评估。",
-                                              options.year, c.incidents, c.cases, c.events)};
+  return std::vector<std::string>{
+      fmt::format("已生成 {} 年案件演示数据：警情 {} 起，案件 {} 起，执法环节 {} 个，并完成执法监督评估。",
+                  options.year, c.incidents, c.cases, c.events)};
 }
 
 kit::ModuleSpec CasesModule::Spec() {
-  return {.name = "cases",
-          .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> { return std::make_unique<CasesModule>(s); },
-          .add_commands = nullptr};
+  return {
+      .name = "cases",
+      .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> { return std::make_unique<CasesModule>(s); },
+      .add_commands = nullptr};
 }
 
 }  // namespace fazhi::cases

@@ -97,18 +97,29 @@ std::string StatusFromEvents(std::string_view case_type, const std::vector<std::
   const bool criminal = case_type == kCriminal;
   for (const auto& e : event_types) {
     if (criminal) {
-      if (e == "file_case" && status == "accepted") status = "investigating";
-      else if (e == "decline_file" && status == "accepted") status = "declined";
-      else if (e == "case_transfer" && status == "accepted") status = "handed_over";
-      else if (e == "transfer_prosecution") status = "transferred";
-      else if (e == "supplementary_investigation" && status == "transferred") status = "investigating";
-      else if (e == "case_concluded" && (status == "filed" || status == "investigating")) status = "withdrawn";
+      if (e == "file_case" && status == "accepted")
+        status = "investigating";
+      else if (e == "decline_file" && status == "accepted")
+        status = "declined";
+      else if (e == "case_transfer" && status == "accepted")
+        status = "handed_over";
+      else if (e == "transfer_prosecution")
+        status = "transferred";
+      else if (e == "supplementary_investigation" && status == "transferred")
+        status = "investigating";
+      else if (e == "case_concluded" && (status == "filed" || status == "investigating"))
+        status = "withdrawn";
     } else {
-      if (e == "file_case" && status == "accepted") status = "investigating";
-      else if (e == "case_transfer" && status == "accepted") status = "handed_over";
-      else if (e == "penalty_decision" && (status == "accepted" || status == "investigating")) status = "decided";
-      else if (e == "case_concluded" && (status == "accepted" || status == "investigating")) status = "closed";
-      else if ((e == "decision_served" || e == "release") && status == "decided") status = "closed";
+      if (e == "file_case" && status == "accepted")
+        status = "investigating";
+      else if (e == "case_transfer" && status == "accepted")
+        status = "handed_over";
+      else if (e == "penalty_decision" && (status == "accepted" || status == "investigating"))
+        status = "decided";
+      else if (e == "case_concluded" && (status == "accepted" || status == "investigating"))
+        status = "closed";
+      else if ((e == "decision_served" || e == "release") && status == "decided")
+        status = "closed";
     }
   }
   return status;

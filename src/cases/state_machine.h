@@ -17,7 +17,7 @@
 namespace fazhi::cases {
 
 struct Transition {
-  std::string_view case_type;   // kCriminal / kAdministrative
+  std::string_view case_type;  // kCriminal / kAdministrative
   std::string_view from;
   std::string_view to;
   std::string_view name_zh;     // the act, e.g. "立案"

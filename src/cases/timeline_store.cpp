@@ -88,7 +88,8 @@ Result<supervision::CaseTimeline> ValidateTimeline(const TimelineDoc& base, cons
     }
   }
   for (std::size_t i = 0; i < events.size(); ++i) {
-    const std::string id = events[i].contains("id") && events[i]["id"].is_string() ? events[i]["id"].get<std::string>() : "";
+    const std::string id =
+        events[i].contains("id") && events[i]["id"].is_string() ? events[i]["id"].get<std::string>() : "";
     const std::string label = i < stored ? (i < base.labels.size() ? base.labels[i] : id) : pending[i - stored].label;
     ReplaceAll(err.message, fmt::format("第 {} 个事件（{}）", i + 1, id), label);
   }
@@ -154,8 +155,8 @@ Result<supervision::CaseTimeline> BuildTimeline(const StoredTimeline& rows, cons
   using supervision::Attr;
   supervision::CaseTimeline tl;
   tl.case_id = std::to_string(rows.case_id);
-  tl.case_type = rows.case_type == "administrative" ? supervision::CaseType::kAdministrative
-                                                    : supervision::CaseType::kCriminal;
+  tl.case_type =
+      rows.case_type == "administrative" ? supervision::CaseType::kAdministrative : supervision::CaseType::kCriminal;
   tl.serious = rows.serious;
   tl.fast_track = rows.fast_track;
   static const int kOther = supervision::VocabIndex(supervision::PersonRoles(), "other");
@@ -210,7 +211,8 @@ Result<supervision::CaseTimeline> BuildTimeline(const StoredTimeline& rows, cons
         if (bad || value.is_null()) return;
         const auto attr = supervision::AttrFromId(key);
         if (!attr || *attr == Attr::kPerson || *attr == Attr::kItem || !supervision::Admits(*type, *attr)) return;
-        if (auto what = supervision::SetAttribute(e, tl, *attr, value, catalog, /*stored=*/true)) bad.emplace(key, *what);
+        if (auto what = supervision::SetAttribute(e, tl, *attr, value, catalog, /*stored=*/true))
+          bad.emplace(key, *what);
       };
       // Stored attributes are a flat object of scalars: read them with the SAX interface, without
       // building a DOM (this runs once per event in a full re-evaluation). Anything else is parsed
@@ -255,16 +257,27 @@ namespace {
 // Column positions of the two bulk queries, resolved by name at the first row.
 struct PersonColumns {
   explicit PersonColumns(const db::Row& r)
-      : case_id(r.Column("case_id")), ref(r.Column("ref")), name(r.Column("name")), role(r.Column("role")),
-        age(r.Column("age")), female(r.Column("female")), pregnant(r.Column("pregnant")),
-        nursing(r.Column("nursing_infant")), unknown(r.Column("identity_unknown")) {}
+      : case_id(r.Column("case_id")),
+        ref(r.Column("ref")),
+        name(r.Column("name")),
+        role(r.Column("role")),
+        age(r.Column("age")),
+        female(r.Column("female")),
+        pregnant(r.Column("pregnant")),
+        nursing(r.Column("nursing_infant")),
+        unknown(r.Column("identity_unknown")) {}
   int case_id, ref, name, role, age, female, pregnant, nursing, unknown;
 };
 
 struct EventColumns {
   explicit EventColumns(const db::Row& r)
-      : case_id(r.Column("case_id")), id(r.Column("id")), type(r.Column("type")), at(r.Column("at")),
-        person(r.Column("person_ref")), item(r.Column("item_code")), attrs(r.Column("attrs")) {}
+      : case_id(r.Column("case_id")),
+        id(r.Column("id")),
+        type(r.Column("type")),
+        at(r.Column("at")),
+        person(r.Column("person_ref")),
+        item(r.Column("item_code")),
+        attrs(r.Column("attrs")) {}
   int case_id, id, type, at, person, item, attrs;
 };
 

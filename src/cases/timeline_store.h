@@ -71,8 +71,8 @@ namespace detail {
 
 // The stored timeline as the engine's JSON document plus a 中文 label per stored event.
 struct TimelineDoc {
-  nlohmann::json doc;                 // {"case_id","case_type","serious","fast_track","persons","events"}
-  std::vector<std::string> labels;    // labels[i] names doc["events"][i] in messages
+  nlohmann::json doc;               // {"case_id","case_type","serious","fast_track","persons","events"}
+  std::vector<std::string> labels;  // labels[i] names doc["events"][i] in messages
 };
 
 // The stored rows as the engine's timeline document, with a label per stored event

@@ -1,9 +1,9 @@
 // fazhi — command-line entry point. Every subcommand takes --db and --key-file. This file holds the
 // program's own subcommands (serve, migrate, demo, routes); the foundation's are registered in
 // cli/commands.h and each module's through its ModuleSpec (src/cli/README.md).
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -92,8 +92,8 @@ int Main(int argc, char** argv) {
   if (serving) {
     auto port = (*app)->Bind();
     if (!port) return PrintError(port.error());
-    std::cout << "fazhi 已启动：http://" << (*app)->config().ListenHostPort().first << ":" << *port
-              << "  数据库：" << (*app)->db().url().display << std::endl;
+    std::cout << "fazhi 已启动：http://" << (*app)->config().ListenHostPort().first << ":" << *port << "  数据库："
+              << (*app)->db().url().display << std::endl;
     g_serving = app->get();
     std::signal(SIGINT, OnSignal);
     std::signal(SIGTERM, OnSignal);

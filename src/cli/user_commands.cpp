@@ -67,8 +67,8 @@ void AddUserCommands(kit::Commands& commands) {
   kit::Commands user = commands.Group("user", "账号管理");
 
   auto add = std::make_shared<AddOptions>();
-  CLI::App* add_cmd = user.Add("add", "新建账号（首次登录须修改密码）",
-                               [add](kit::ModuleSet& m) { return RunAdd(*add, m); });
+  CLI::App* add_cmd =
+      user.Add("add", "新建账号（首次登录须修改密码）", [add](kit::ModuleSet& m) { return RunAdd(*add, m); });
   add_cmd->add_option("--username", add->user.username, "用户名")->required();
   add_cmd->add_option("--name", add->user.display_name, "姓名")->required();
   add_cmd

@@ -57,16 +57,16 @@ inline std::unexpected<Error> Internal(std::string message) { return Fail(ErrorC
 // The value of a Result, or return its error from the enclosing function (which returns a Result):
 //   auto page = FZ_TRY(ctx.Page({"name"}));
 // A GNU statement expression (g++ and clang); the value is moved out of the Result.
-#define FZ_TRY(...)                                                        \
-  ({                                                                       \
-    auto&& fz_try_result_ = (__VA_ARGS__);                                 \
+#define FZ_TRY(...)                                                                 \
+  ({                                                                                \
+    auto&& fz_try_result_ = (__VA_ARGS__);                                          \
     if (!fz_try_result_) return std::unexpected(std::move(fz_try_result_).error()); \
-    std::move(*fz_try_result_);                                            \
+    std::move(*fz_try_result_);                                                     \
   })
 
 // Return the error of a Result<void> (or any Result whose value is not needed).
-#define FZ_CHECK(...)                                                      \
-  do {                                                                     \
-    auto&& fz_check_result_ = (__VA_ARGS__);                               \
+#define FZ_CHECK(...)                                                                   \
+  do {                                                                                  \
+    auto&& fz_check_result_ = (__VA_ARGS__);                                            \
     if (!fz_check_result_) return std::unexpected(std::move(fz_check_result_).error()); \
   } while (0)

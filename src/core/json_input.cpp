@@ -22,7 +22,8 @@ JsonInput::JsonInput(std::string_view body) {
 JsonInput JsonInput::FromJson(nlohmann::json object) {
   JsonInput in;
   in.doc_ = std::move(object);
-  if (!in.doc_.is_object()) in.error_ = Error{ErrorCode::kInvalidArgument, "数据必须是 JSON 对象", "", "malformed_json"};
+  if (!in.doc_.is_object())
+    in.error_ = Error{ErrorCode::kInvalidArgument, "数据必须是 JSON 对象", "", "malformed_json"};
   return in;
 }
 
@@ -159,8 +160,8 @@ std::optional<Error> JsonInput::Finish() {
   if (!error_ && doc_.is_object()) {
     for (auto it = doc_.begin(); it != doc_.end(); ++it) {
       if (!known_.contains(it.key())) {
-        error_ = Error{ErrorCode::kInvalidArgument, fmt::format("不认识的字段“{}”", it.key()), it.key(),
-                       "unknown_field"};
+        error_ =
+            Error{ErrorCode::kInvalidArgument, fmt::format("不认识的字段“{}”", it.key()), it.key(), "unknown_field"};
         break;
       }
     }

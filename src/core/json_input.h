@@ -24,8 +24,8 @@ namespace fazhi {
 
 struct StringRule {
   bool required = false;
-  int min_chars = 0;      // after trimming; 0 = may be empty
-  int max_chars = 200;    // Unicode characters
+  int min_chars = 0;    // after trimming; 0 = may be empty
+  int max_chars = 200;  // Unicode characters
   bool trim = true;
 };
 

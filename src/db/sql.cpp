@@ -230,8 +230,7 @@ struct CachedStatement {
 struct SqliteStatement {
   SqliteStatement(sqlite3* db, const std::string& query, bool persistent) : db(db) {
     const unsigned flags = persistent ? SQLITE_PREPARE_PERSISTENT : 0;
-    if (sqlite3_prepare_v3(db, query.c_str(), static_cast<int>(query.size() + 1), flags, &st, nullptr) !=
-        SQLITE_OK) {
+    if (sqlite3_prepare_v3(db, query.c_str(), static_cast<int>(query.size() + 1), flags, &st, nullptr) != SQLITE_OK) {
       const std::string msg = sqlite3_errmsg(db);
       sqlite3_finalize(st);
       st = nullptr;
@@ -303,7 +302,8 @@ class StatementCache {
     for (std::size_t i = 0; i < args.size(); ++i) key += static_cast<char>(args.kind(i));
     key += '\x1f';
     key += query;
-    return soci_.Take(std::move(key), [&] { return std::make_unique<CachedStatement>(pooled_, query, args, returns_rows); });
+    return soci_.Take(std::move(key),
+                      [&] { return std::make_unique<CachedStatement>(pooled_, query, args, returns_rows); });
   }
   void Return(CachedStatement* s, bool reusable) { soci_.Return(s, reusable); }
 

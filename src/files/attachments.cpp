@@ -33,9 +33,9 @@ std::string LowerExtension(std::string_view filename) {
 // The type a file name promises; "" when the extension says nothing we check.
 std::string TypeOfExtension(std::string_view filename) {
   static const std::map<std::string, std::string, std::less<>> kByExtension = {
-      {"pdf", kPdf},   {"jpg", kJpeg}, {"jpeg", kJpeg}, {"jpe", kJpeg}, {"png", kPng},   {"gif", kGif},
+      {"pdf", kPdf},   {"jpg", kJpeg},  {"jpeg", kJpeg}, {"jpe", kJpeg},  {"png", kPng},   {"gif", kGif},
       {"webp", kWebp}, {"heic", kHeic}, {"heif", kHeic}, {"docx", kDocx}, {"xlsx", kXlsx}, {"mp4", kMp4},
-      {"m4v", kMp4},   {"mp3", kMp3},  {"wav", kWav},   {"txt", kText}, {"csv", kText},  {"log", kText}};
+      {"m4v", kMp4},   {"mp3", kMp3},   {"wav", kWav},   {"txt", kText},  {"csv", kText},  {"log", kText}};
   const auto it = kByExtension.find(LowerExtension(filename));
   return it == kByExtension.end() ? std::string() : it->second;
 }
@@ -188,21 +188,20 @@ std::string SniffType(std::string_view bytes) {
 }
 
 std::string TypeLabel(std::string_view mime) {
-  static const std::map<std::string, std::string, std::less<>> kLabels = {
-      {kPdf, "PDF"},
-      {kJpeg, "JPEG 图片"},
-      {kPng, "PNG 图片"},
-      {kGif, "GIF 图片"},
-      {kWebp, "WebP 图片"},
-      {kHeic, "HEIC 图片"},
-      {kDocx, "Word 文档（DOCX）"},
-      {kXlsx, "Excel 表格（XLSX）"},
-      {kMp4, "MP4 视频"},
-      {"video/quicktime", "QuickTime 视频（MOV）"},
-      {"audio/mp4", "M4A 音频"},
-      {kMp3, "MP3 音频"},
-      {kWav, "WAV 音频"},
-      {kText, "文本文件"}};
+  static const std::map<std::string, std::string, std::less<>> kLabels = {{kPdf, "PDF"},
+                                                                          {kJpeg, "JPEG 图片"},
+                                                                          {kPng, "PNG 图片"},
+                                                                          {kGif, "GIF 图片"},
+                                                                          {kWebp, "WebP 图片"},
+                                                                          {kHeic, "HEIC 图片"},
+                                                                          {kDocx, "Word 文档（DOCX）"},
+                                                                          {kXlsx, "Excel 表格（XLSX）"},
+                                                                          {kMp4, "MP4 视频"},
+                                                                          {"video/quicktime", "QuickTime 视频（MOV）"},
+                                                                          {"audio/mp4", "M4A 音频"},
+                                                                          {kMp3, "MP3 音频"},
+                                                                          {kWav, "WAV 音频"},
+                                                                          {kText, "文本文件"}};
   const auto it = kLabels.find(mime);
   return it == kLabels.end() ? std::string(mime) : it->second;
 }
@@ -280,14 +279,14 @@ Result<StoredFile> AttachmentStore::Put(soci::session& sql, const Upload& file, 
                .uploaded_at = now};
   StoreBlob(sql, f.sha256, file.bytes, now);
   db::SqlArgs a;
-  f.id = db::Insert(sql,
-                    fmt::format("INSERT INTO attachments (bureau_id, owner_type, owner_id, filename, content_type, size, "
-                                "sha256, storage_path, uploaded_by, uploaded_at) VALUES ({}, {}, {}, {}, {}, {}, {}, '', "
-                                "{}, {}) RETURNING id",
-                                a.Int(f.bureau_id), a.Str(f.owner_type), a.Int(f.owner_id), a.Str(f.filename),
-                                a.Str(f.content_type), a.Int(f.size), a.Str(f.sha256), a.OptInt(f.uploaded_by),
-                                a.Int(f.uploaded_at)),
-                    a);
+  f.id = db::Insert(
+      sql,
+      fmt::format("INSERT INTO attachments (bureau_id, owner_type, owner_id, filename, content_type, size, "
+                  "sha256, storage_path, uploaded_by, uploaded_at) VALUES ({}, {}, {}, {}, {}, {}, {}, '', "
+                  "{}, {}) RETURNING id",
+                  a.Int(f.bureau_id), a.Str(f.owner_type), a.Int(f.owner_id), a.Str(f.filename), a.Str(f.content_type),
+                  a.Int(f.size), a.Str(f.sha256), a.OptInt(f.uploaded_by), a.Int(f.uploaded_at)),
+      a);
   return f;
 }
 
@@ -296,9 +295,10 @@ std::vector<StoredFile> AttachmentStore::List(soci::session& sql, std::string_vi
   std::vector<StoredFile> out;
   if (owner_ids.empty()) return out;
   db::SqlArgs a;
-  const std::string q = fmt::format("SELECT {} FROM attachments a WHERE a.owner_type = {} AND a.owner_id IN {} "
-                                    "ORDER BY a.owner_id, a.id",
-                                    kFileColumns, a.Str(std::string(owner_type)), a.IntList(owner_ids));
+  const std::string q = fmt::format(
+      "SELECT {} FROM attachments a WHERE a.owner_type = {} AND a.owner_id IN {} "
+      "ORDER BY a.owner_id, a.id",
+      kFileColumns, a.Str(std::string(owner_type)), a.IntList(owner_ids));
   db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(FileFromRow(r)); });
   return out;
 }
@@ -326,7 +326,8 @@ Result<std::string> AttachmentStore::Read(soci::session& sql, const StoredFile& 
   if (!found && !legacy_dir_.empty()) {
     // Recorded before the bytes moved into the database, and not imported yet.
     db::SqlArgs a;
-    const auto rel = db::ScalarText(sql, fmt::format("SELECT storage_path FROM attachments WHERE id = {}", a.Int(f.id)), a);
+    const auto rel =
+        db::ScalarText(sql, fmt::format("SELECT storage_path FROM attachments WHERE id = {}", a.Int(f.id)), a);
     if (rel && SafeRelativePath(*rel)) {
       where = (std::filesystem::path(legacy_dir_) / *rel).string();
       bytes = ReadWholeFile(where);
@@ -398,8 +399,8 @@ LegacyImport AttachmentStore::ImportLegacyFiles(EpochSeconds now) {
     ++report.imported;
   }
   if (report.imported || report.missing || report.altered)
-    spdlog::info("files: legacy attachments from {}: {} copied into the database, {} missing, {} altered",
-                 legacy_dir_, report.imported, report.missing, report.altered);
+    spdlog::info("files: legacy attachments from {}: {} copied into the database, {} missing, {} altered", legacy_dir_,
+                 report.imported, report.missing, report.altered);
   return report;
 }
 

@@ -60,7 +60,7 @@ struct StoredFile {
   std::string filename;      // cleaned: no directory part, no control characters, ≤ 200 bytes
   std::string content_type;  // by content (SniffType), e.g. "application/pdf"
   std::int64_t size = 0;
-  std::string sha256;  // lower-case hex
+  std::string sha256;                       // lower-case hex
   std::optional<std::int64_t> uploaded_by;  // users.id
   EpochSeconds uploaded_at = 0;
 };

@@ -103,8 +103,8 @@ class CsvRowSink {
                    fmt::format("第 {} 行有一个单元格超过 {} 字节", record, limits_.max_cell_bytes), "file",
                    "too_large"};
     if (fields_.size() >= limits_.max_columns && !Trim(field).empty())
-      return Error{ErrorCode::kInvalidArgument, fmt::format("第 {} 行超过 {} 列", record, limits_.max_columns),
-                   "file", "too_large"};
+      return Error{ErrorCode::kInvalidArgument, fmt::format("第 {} 行超过 {} 列", record, limits_.max_columns), "file",
+                   "too_large"};
     if (fields_.size() < limits_.max_columns) fields_.push_back(std::move(field));
     return std::nullopt;
   }
@@ -112,8 +112,8 @@ class CsvRowSink {
   std::optional<Error> EndRecord(int record) {
     if (!AllEmpty(fields_)) {
       if (sheet_.rows.size() >= limits_.max_rows)
-        return Error{ErrorCode::kInvalidArgument, fmt::format("文件超过 {} 行，请分批导入", limits_.max_rows),
-                     "file", "too_large"};
+        return Error{ErrorCode::kInvalidArgument, fmt::format("文件超过 {} 行，请分批导入", limits_.max_rows), "file",
+                     "too_large"};
       sheet_.rows.push_back({record, std::move(fields_)});
     }
     fields_.clear();
@@ -196,8 +196,7 @@ class XlsxArchive {
   }
 
  private:
-  XlsxArchive(zip_t* z, const SheetLimits& limits)
-      : zip_(z), limits_(limits), budget_(limits.max_uncompressed_bytes) {}
+  XlsxArchive(zip_t* z, const SheetLimits& limits) : zip_(z), limits_(limits), budget_(limits.max_uncompressed_bytes) {}
 
   zip_int64_t Locate(const std::string& name) const {
     zip_int64_t idx = zip_name_locate(zip_.get(), name.c_str(), 0);
@@ -225,11 +224,12 @@ pugi::xml_node Child(pugi::xml_node parent, std::string_view local) {
 
 Result<void> ParseXml(pugi::xml_document& doc, const std::string& text, const std::string& part) {
   // pugixml never loads external entities or expands custom ones, so XXE and entity bombs are inert.
-  const pugi::xml_parse_result res = doc.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
+  const pugi::xml_parse_result res =
+      doc.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
   if (!res)
-    return FileError(fmt::format("XLSX 文件已损坏：{} 不是合法的 XML（第 {} 字节：{}）", part, res.offset,
-                                 res.description()),
-                     "corrupt_file");
+    return FileError(
+        fmt::format("XLSX 文件已损坏：{} 不是合法的 XML（第 {} 字节：{}）", part, res.offset, res.description()),
+        "corrupt_file");
   return {};
 }
 
@@ -327,7 +327,7 @@ Result<Sheet> ReadCsv(std::string_view raw, const SheetLimits& limits) {
   CsvRowSink sink(sheet, limits);
   std::string field;
   int record = 1;
-  int quote_start = 0;     // record where an open quoted field began
+  int quote_start = 0;  // record where an open quoted field began
   bool in_quotes = false;
   bool after_quote = false;  // just closed a quoted field: only , or end of line may follow
   std::size_t i = 0;
@@ -413,7 +413,8 @@ Result<Sheet> ReadXlsx(std::string_view bytes, const SheetLimits& limits) {
     int number = next_row;
     if (const auto r = row.attribute("r"); r) {
       const long v = std::strtol(r.value(), nullptr, 10);
-      if (v < 1 || v > 1048576) return FileError(fmt::format("XLSX 文件已损坏：行号“{}”无效", r.value()), "corrupt_file");
+      if (v < 1 || v > 1048576)
+        return FileError(fmt::format("XLSX 文件已损坏：行号“{}”无效", r.value()), "corrupt_file");
       number = static_cast<int>(v);
     }
     next_row = number + 1;

@@ -32,8 +32,8 @@ struct SheetLimits {
   std::size_t max_file_bytes = 10u << 20;          // uploaded bytes
   std::size_t max_uncompressed_bytes = 50u << 20;  // XLSX: sum of all entries once unpacked
   std::size_t max_zip_entries = 2000;
-  std::size_t max_rows = 20000;   // non-empty rows
-  std::size_t max_columns = 64;   // a non-empty cell further right is an error
+  std::size_t max_rows = 20000;  // non-empty rows
+  std::size_t max_columns = 64;  // a non-empty cell further right is an error
   std::size_t max_cell_bytes = 4096;
 };
 
@@ -70,7 +70,7 @@ struct Cell {
 
   Cell() = default;
   Cell(std::string t) : kind(Kind::kText), text(std::move(t)) {}  // NOLINT: implicit on purpose
-  Cell(const char* t) : kind(Kind::kText), text(t) {}              // NOLINT
+  Cell(const char* t) : kind(Kind::kText), text(t) {}             // NOLINT
   static Cell Number(double v, std::string format = {}) {
     Cell c;
     c.kind = Kind::kNumber;
@@ -105,8 +105,8 @@ struct SheetData {
   // Rows of text (every cell a text cell). A template so that a braced list of rows always means
   // the constructor above.
   template <typename TextRows>
-    requires std::same_as<TextRows, std::vector<std::vector<std::string>>>
-  SheetData(std::string n, const TextRows& r, std::vector<double> widths = {})
+  requires std::same_as<TextRows, std::vector<std::vector<std::string>>> SheetData(std::string n, const TextRows& r,
+                                                                                   std::vector<double> widths = {})
       : SheetData(std::move(n), TextCells(r), std::move(widths)) {}
 };
 

@@ -172,7 +172,9 @@ class Routes {
   // `service` must outlive the router.
   Routes(Router& router, S& service) : router_(router), service_(service) {}
   void Get(std::string pattern, Access access, Fn fn) { Add(Method::kGet, std::move(pattern), std::move(access), fn); }
-  void Post(std::string pattern, Access access, Fn fn) { Add(Method::kPost, std::move(pattern), std::move(access), fn); }
+  void Post(std::string pattern, Access access, Fn fn) {
+    Add(Method::kPost, std::move(pattern), std::move(access), fn);
+  }
   void Put(std::string pattern, Access access, Fn fn) { Add(Method::kPut, std::move(pattern), std::move(access), fn); }
   void Delete(std::string pattern, Access access, Fn fn) {
     Add(Method::kDelete, std::move(pattern), std::move(access), fn);

@@ -96,10 +96,10 @@ std::string Server::ClientIp(const std::string& remote, const std::string& forwa
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
     while (!entry.empty() && entry.front() == ' ') entry.remove_prefix(1);
     while (!entry.empty() && entry.back() == ' ') entry.remove_suffix(1);
-    const bool looks_like_ip = !entry.empty() && entry.size() <= 45 &&
-                               std::all_of(entry.begin(), entry.end(), [](char ch) {
-                                 return std::isxdigit(static_cast<unsigned char>(ch)) || ch == '.' || ch == ':';
-                               });
+    const bool looks_like_ip =
+        !entry.empty() && entry.size() <= 45 && std::all_of(entry.begin(), entry.end(), [](char ch) {
+          return std::isxdigit(static_cast<unsigned char>(ch)) || ch == '.' || ch == ':';
+        });
     if (!looks_like_ip) break;
     client = std::string(entry);
     if (!is_trusted(entry)) break;
@@ -161,8 +161,8 @@ void Server::Dispatch(const httplib::Request& req, httplib::Response& res, Metho
           }
           if (!denied && !access.allowed_before_setup) {
             if (user.must_change_password)
-              denied = Error{ErrorCode::kForbidden, "首次登录或密码已被重置，请先修改密码", "",
-                             "password_change_required"};
+              denied =
+                  Error{ErrorCode::kForbidden, "首次登录或密码已被重置，请先修改密码", "", "password_change_required"};
             else if (user.totp_setup_required)
               denied = Error{ErrorCode::kForbidden, "安全策略要求先启用两步验证", "", "totp_setup_required"};
           }
@@ -187,7 +187,8 @@ void Server::Dispatch(const httplib::Request& req, httplib::Response& res, Metho
           for (const auto& [k, v] : reply->headers) res.set_header(k, v);
           if (!reply->content_type.empty()) {
             if (!reply->download_name.empty())
-              res.set_header("Content-Disposition", "attachment; filename*=UTF-8''" + PercentEncode(reply->download_name));
+              res.set_header("Content-Disposition",
+                             "attachment; filename*=UTF-8''" + PercentEncode(reply->download_name));
             res.set_content(std::move(reply->body), reply->content_type);
           } else {
             res.set_content(reply->json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
@@ -203,8 +204,7 @@ void Server::Dispatch(const httplib::Request& req, httplib::Response& res, Metho
     spdlog::error("rid={} {} {} unhandled non-std exception", rid, MethodName(method), req.path);
     WriteError(res, InternalError(rid));
   }
-  const double ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (req.path != "/api/health" || res.status >= 400)
     spdlog::info(R"({{"rid":"{}","method":"{}","path":"{}","status":{},"ms":{:.2f},"user":"{}","ip":"{}"}})", rid,
                  MethodName(method), req.path, res.status, ms, who, client_ip);
@@ -260,7 +260,8 @@ Result<int> Server::Bind() {
     }
     if (index_html_.empty()) {
       res.set_content(
-          "<!doctype html><meta charset=utf-8><title>法治</title><p>网页端尚未构建：请运行 scripts/setup.sh。接口位于 /api/。",
+          "<!doctype html><meta charset=utf-8><title>法治</title><p>网页端尚未构建：请运行 scripts/setup.sh。接口位于 "
+          "/api/。",
           "text/html; charset=utf-8");
     } else {
       res.set_header("Cache-Control", "no-cache");

@@ -19,16 +19,16 @@ namespace fazhi::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                        // 0 = any free port (tests)
-  int threads = 96;                       // must exceed concurrent keep-alive connections
-  std::size_t max_active = 0;             // API requests running at once, the rest queue FIFO (0 = no limit)
+  int port = 8080;             // 0 = any free port (tests)
+  int threads = 96;            // must exceed concurrent keep-alive connections
+  std::size_t max_active = 0;  // API requests running at once, the rest queue FIFO (0 = no limit)
   // Addresses of reverse proxies (nginx) whose X-Forwarded-For is believed: the client address is
   // then the last one in that header that is not itself a trusted proxy. Empty = the header is ignored.
   std::vector<std::string> trusted_proxies;
   std::string web_root;                   // built SPA (web/dist); empty = none
   std::size_t max_body_bytes = 20 << 20;  // uploads (roster files) included
   std::string cookie_name = "fazhi_session";
-  bool secure_cookie = false;             // set when served over HTTPS (behind nginx)
+  bool secure_cookie = false;  // set when served over HTTPS (behind nginx)
 };
 
 // Resolves a session token to the caller. Errors: Unauthenticated (missing/expired session).

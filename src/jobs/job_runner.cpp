@@ -72,8 +72,7 @@ struct JobRunner::Running {
   bool finished = false;
 };
 
-JobRunner::JobRunner(db::Database& db, const Clock& clock)
-    : db_(db), clock_(clock), instance_(NewInstanceId()) {
+JobRunner::JobRunner(db::Database& db, const Clock& clock) : db_(db), clock_(clock), instance_(NewInstanceId()) {
   heartbeat_ = std::thread([this] { HeartbeatLoop(); });
 }
 
@@ -111,8 +110,9 @@ Result<Job> JobRunner::Start(const JobSpec& spec, Work work) {
       db::SqlArgs a;
       const auto busy = db::Count(
           sql,
-          fmt::format("SELECT COUNT(*) FROM jobs WHERE kind = {} AND state IN ('queued', 'running') AND heartbeat_at >= {}",
-                      a.Str(spec.kind), a.Int(now - kStaleSeconds)),
+          fmt::format(
+              "SELECT COUNT(*) FROM jobs WHERE kind = {} AND state IN ('queued', 'running') AND heartbeat_at >= {}",
+              a.Str(spec.kind), a.Int(now - kStaleSeconds)),
           a);
       if (busy > 0) return Conflict("同类任务正在进行，请等它完成后再试", "job_running");
     }

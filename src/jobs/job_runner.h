@@ -37,8 +37,8 @@ struct Job {
   std::int64_t id = 0;
   std::optional<std::int64_t> bureau_id;
   std::string kind;
-  std::string title;    // 中文
-  std::string state;    // queued, running, done, failed, interrupted
+  std::string title;  // 中文
+  std::string state;  // queued, running, done, failed, interrupted
   std::int64_t done = 0, total = 0;
   std::string message;  // 中文 progress line, or what went wrong
   std::string result;   // JSON text the work returned (done) — empty otherwise

@@ -54,23 +54,23 @@ std::int64_t UnreadCount(soci::session& sql, std::int64_t user_id) {
 
 bool MarkRead(soci::session& sql, std::int64_t user_id, std::int64_t id, EpochSeconds now) {
   db::SqlArgs a;
-  if (db::Count(sql,
-                fmt::format("SELECT COUNT(*) FROM notifications WHERE id = {} AND user_id = {}", a.Int(id),
-                            a.Int(user_id)),
-                a) == 0)
+  if (db::Count(
+          sql,
+          fmt::format("SELECT COUNT(*) FROM notifications WHERE id = {} AND user_id = {}", a.Int(id), a.Int(user_id)),
+          a) == 0)
     return false;
   db::SqlArgs b;
-  db::Exec(sql,
-           fmt::format("UPDATE notifications SET read_at = {} WHERE id = {} AND read_at IS NULL", b.Int(now), b.Int(id)),
-           b);
+  db::Exec(
+      sql,
+      fmt::format("UPDATE notifications SET read_at = {} WHERE id = {} AND read_at IS NULL", b.Int(now), b.Int(id)), b);
   return true;
 }
 
 std::int64_t MarkAllRead(soci::session& sql, std::int64_t user_id, EpochSeconds now) {
   db::SqlArgs a;
   return db::Exec(sql,
-                  fmt::format("UPDATE notifications SET read_at = {} WHERE user_id = {} AND read_at IS NULL", a.Int(now),
-                              a.Int(user_id)),
+                  fmt::format("UPDATE notifications SET read_at = {} WHERE user_id = {} AND read_at IS NULL",
+                              a.Int(now), a.Int(user_id)),
                   a);
 }
 

@@ -20,8 +20,8 @@ std::string ResolveAttachmentDir(const std::string& configured, const db::Databa
 
 // A file written to the store, as its row records it.
 struct StoredFile {
-  Attachment meta;        // filename (cleaned), content type, size, sha256
-  std::string rel_path;   // under the attachment directory
+  Attachment meta;       // filename (cleaned), content type, size, sha256
+  std::string rel_path;  // under the attachment directory
 };
 
 // Writes each file (unless the same bytes are there already). A rolled-back transaction leaves at

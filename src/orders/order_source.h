@@ -30,8 +30,8 @@ struct SourceInfo {
   std::int64_t bureau_id = 0;           // the owning 分县局
   std::int64_t unit_id = 0;             // whose scope (unit subtree) sees the order
   std::optional<std::int64_t> case_id;  // the case it concerns, if any
-  std::string title;                    // 中文, names the problem (“违规：…”, “证据问题：…”, “案件：…”)
-  std::string problem_type;             // default 问题类型 (超期, 程序, 证据, 定性 …); empty = the issuer must give one
+  std::string title;  // 中文, names the problem (“违规：…”, “证据问题：…”, “案件：…”)
+  std::string problem_type;  // default 问题类型 (超期, 程序, 证据, 定性 …); empty = the issuer must give one
   std::optional<std::int64_t> responsible_person_id;  // default 责任民警 (people.id)
 };
 

@@ -53,12 +53,14 @@ std::optional<EpochSeconds> BodyTime(JsonInput& in, const std::string& key, std:
   if (raw->is_number_integer()) return raw->get<std::int64_t>();
   if (raw->is_string())
     if (auto t = ParseLocalDateTime(raw->get<std::string>())) return *t;
-  in.Reject(Error{ErrorCode::kInvalidArgument,
-                  fmt::format("{}格式不对，应为 “2024-03-04 18:00” 或 UTC 秒数", label), key, "invalid_time"});
+  in.Reject(Error{ErrorCode::kInvalidArgument, fmt::format("{}格式不对，应为 “2024-03-04 18:00” 或 UTC 秒数", label),
+                  key, "invalid_time"});
   return std::nullopt;
 }
 
-Reply OrderReply(const Order& o, const OrderService& s, int status = 200) { return Reply::Json(OrderJson(o, s), status); }
+Reply OrderReply(const Order& o, const OrderService& s, int status = 200) {
+  return Reply::Json(OrderJson(o, s), status);
+}
 
 Result<Reply> ListOrders(Ctx& ctx, OrderService& s) {
   http::QueryReader q(ctx);

@@ -93,8 +93,7 @@ std::string KindList(const std::vector<std::string>& kinds) {
   return out;
 }
 
-notify::Message OrderMessage(const Order& o, std::string kind, std::string title, std::string body,
-                             std::string dedup) {
+notify::Message OrderMessage(const Order& o, std::string kind, std::string title, std::string body, std::string dedup) {
   return {.bureau_id = o.bureau_id,
           .kind = std::move(kind),
           .title = std::move(title),
@@ -118,8 +117,7 @@ OrderService::OrderService(db::Database& db, const Clock& clock, Options options
 OrderService::~OrderService() = default;
 
 Result<void> OrderService::RegisterSource(std::unique_ptr<OrderSource> source) {
-  if (Source(source->Kind()))
-    return Conflict(fmt::format("督办来源“{}”已登记", source->Kind()), "duplicate_source");
+  if (Source(source->Kind())) return Conflict(fmt::format("督办来源“{}”已登记", source->Kind()), "duplicate_source");
   sources_.push_back(std::move(source));
   return {};
 }
@@ -195,20 +193,22 @@ Result<Order> OrderService::Insert(soci::session& sql, const auth::Principal& wh
           .created_at = now};
   const std::int64_t id = store::Insert(sql, o);
   const Order stored = *store::Find(sql, id, now, false);
-  audit::Append(sql, clock_, actor,
-                {"supervision_order.create", "supervision_order", std::to_string(id),
-                 fmt::format("发起督办：{}（{}），整改期限 {}", problem,
-                             stored.case_id ? "案件 " + stored.case_title : stored.title,
-                             FormatLocalDateTime(in.deadline)),
-                 {{"after",
-                   {{"status", "open"},
-                    {"case_id", o.case_id ? nlohmann::json(*o.case_id) : nlohmann::json()},
-                    {"source", o.source},
-                    {"source_id", o.source_id ? nlohmann::json(*o.source_id) : nlohmann::json()},
-                    {"title", o.title},
-                    {"problem_type", problem},
-                    {"responsible_person_id", *person},
-                    {"deadline", in.deadline}}}}});
+  audit::Append(
+      sql, clock_, actor,
+      {"supervision_order.create",
+       "supervision_order",
+       std::to_string(id),
+       fmt::format("发起督办：{}（{}），整改期限 {}", problem,
+                   stored.case_id ? "案件 " + stored.case_title : stored.title, FormatLocalDateTime(in.deadline)),
+       {{"after",
+         {{"status", "open"},
+          {"case_id", o.case_id ? nlohmann::json(*o.case_id) : nlohmann::json()},
+          {"source", o.source},
+          {"source_id", o.source_id ? nlohmann::json(*o.source_id) : nlohmann::json()},
+          {"title", o.title},
+          {"problem_type", problem},
+          {"responsible_person_id", *person},
+          {"deadline", in.deadline}}}}});
   notify::Send(sql,
                OrderMessage(stored, "supervision_order", fmt::format("督办：{}", problem),
                             fmt::format("{}\n整改意见：{}\n整改期限：{}", Subject(stored), opinion,
@@ -232,8 +232,7 @@ Result<Paged<Order>> OrderService::List(const auth::Principal& who, const OrderF
                                         const PageRequest& page) const {
   if (f.status && std::find(kStatuses.begin(), kStatuses.end(), *f.status) == kStatuses.end())
     return Invalid("状态应为 open、answered、closed、returned 或 suspended", "status");
-  if (f.source && !Source(*f.source))
-    return Invalid(fmt::format("督办来源应为 {}", KindList(SourceKinds())), "source");
+  if (f.source && !Source(*f.source)) return Invalid(fmt::format("督办来源应为 {}", KindList(SourceKinds())), "source");
   return db_.Read([&](soci::session& sql) -> Result<Paged<Order>> {
     std::optional<std::string> path;
     if (f.unit_id) {
@@ -283,9 +282,9 @@ Result<Order> OrderService::Transition(const auth::Principal& who, const audit::
   });
 }
 
-Result<Order> OrderService::ApplyTransition(soci::session& sql, const auth::Principal& who,
-                                            const audit::Actor& actor, const Order& o, const std::string& action,
-                                            const std::string& note, std::optional<EpochSeconds> new_deadline) {
+Result<Order> OrderService::ApplyTransition(soci::session& sql, const auth::Principal& who, const audit::Actor& actor,
+                                            const Order& o, const std::string& action, const std::string& note,
+                                            std::optional<EpochSeconds> new_deadline) {
   const EpochSeconds now = clock_.Now();
   const TransitionDef& def = *FindTransition(action);
   std::string to = def.to ? def.to : "";
@@ -303,16 +302,18 @@ Result<Order> OrderService::ApplyTransition(soci::session& sql, const auth::Prin
   nlohmann::json after = {{"status", to}};
   if (action == "return" && new_deadline) after["deadline"] = *new_deadline;
   audit::Append(sql, clock_, actor,
-                {"supervision_order." + action, "supervision_order", std::to_string(o.id),
+                {"supervision_order." + action,
+                 "supervision_order",
+                 std::to_string(o.id),
                  fmt::format("督办单 {}：{}（{} → {}）{}", o.id, def.name_zh, StatusZh(o.status), StatusZh(to),
                              note.empty() ? "" : "，" + note),
                  {{"before", {{"status", o.status}, {"deadline", o.deadline}}}, {"after", after}, {"note", note}}});
   if (action == "return" && o.responsible_person_id)
-    notify::Send(sql,
-                 OrderMessage(o, "supervision_order", "督办退回：请重新整改",
-                              fmt::format("{}\n退回理由：{}", Subject(o), note),
-                              fmt::format("order:{}:return:{}", o.id, now)),
-                 {.persons = {*o.responsible_person_id}}, now);
+    notify::Send(
+        sql,
+        OrderMessage(o, "supervision_order", "督办退回：请重新整改", fmt::format("{}\n退回理由：{}", Subject(o), note),
+                     fmt::format("order:{}:return:{}", o.id, now)),
+        {.persons = {*o.responsible_person_id}}, now);
   Order updated = *store::Find(sql, o.id, now, true);
   if (action == "close")
     if (const OrderSource* source = Source(o.source)) FZ_CHECK(source->OnClosed(sql, updated));
@@ -358,7 +359,9 @@ Result<Order> OrderService::Answer(const auth::Principal& who, const audit::Acto
     }
     store::MarkAnswered(sql, id, now);
     audit::Append(sql, clock_, actor,
-                  {"supervision_order.answer", "supervision_order", std::to_string(id),
+                  {"supervision_order.answer",
+                   "supervision_order",
+                   std::to_string(id),
                    fmt::format("督办单 {}：反馈整改（{} → {}），附件 {} 个", id, StatusZh(o->status),
                                StatusZh("answered"), stored.size()),
                    {{"before", {{"status", o->status}}},
@@ -398,13 +401,13 @@ Result<OverdueReport> OrderService::NotifyOverdue() {
       notify::Recipients to;
       if (o.responsible_person_id) to.persons.push_back(*o.responsible_person_id);
       if (o.created_by) to.users.push_back(*o.created_by);
-      report.notifications += notify::Send(
-          sql,
-          OrderMessage(o, "supervision_overdue", fmt::format("督办逾期：{}", o.problem_type),
-                       fmt::format("{}\n督办单 {} 的整改期限 {} 已过，尚未反馈整改情况。", Subject(o), o.id,
-                                   FormatLocalDateTime(o.deadline)),
-                       fmt::format("order:{}:overdue:{}", o.id, o.deadline)),
-          to, now);
+      report.notifications +=
+          notify::Send(sql,
+                       OrderMessage(o, "supervision_overdue", fmt::format("督办逾期：{}", o.problem_type),
+                                    fmt::format("{}\n督办单 {} 的整改期限 {} 已过，尚未反馈整改情况。", Subject(o),
+                                                o.id, FormatLocalDateTime(o.deadline)),
+                                    fmt::format("order:{}:overdue:{}", o.id, o.deadline)),
+                       to, now);
       store::MarkOverdueNotified(sql, o.id, o.deadline);
       ++report.orders;
     }

@@ -105,8 +105,8 @@ Paged<Order> List(soci::session& sql, const auth::Principal& who, const OrderFil
   db::SqlArgs a;
   // Visible: in the caller's unit subtree, or issued by him, or he is its responsible officer or the
   // bound 法制员 of its case.
-  std::string w = fmt::format(" WHERE ({} OR o.created_by = {}", db::PathUnder(a, "u.path", who.unit_path),
-                              a.Int(who.user_id));
+  std::string w =
+      fmt::format(" WHERE ({} OR o.created_by = {}", db::PathUnder(a, "u.path", who.unit_path), a.Int(who.user_id));
   if (who.person_id)
     w += fmt::format(" OR o.responsible_person_id = {} OR c.legal_officer_id = {}", a.Int(*who.person_id),
                      a.Int(*who.person_id));
@@ -144,12 +144,13 @@ std::int64_t Insert(soci::session& sql, const Order& o) {
   db::SqlArgs a;
   const std::int64_t id = db::Insert(
       sql,
-      fmt::format("INSERT INTO supervision_orders (bureau_id, case_id, unit_id, source, source_id, title, problem_type, "
-                  "opinion, responsible_person_id, deadline, status, created_by, created_at, updated_at) VALUES ({}, "
-                  "{}, {}, {}, {}, {}, {}, {}, {}, {}, 'open', {}, {}, {}) RETURNING id",
-                  a.Int(o.bureau_id), a.OptInt(o.case_id), a.Int(o.unit_id), a.Str(o.source), a.OptInt(o.source_id),
-                  a.Str(o.title), a.Str(o.problem_type), a.Str(o.opinion), a.OptInt(o.responsible_person_id),
-                  a.Int(o.deadline), a.OptInt(o.created_by), a.Int(o.created_at), a.Int(o.created_at)),
+      fmt::format(
+          "INSERT INTO supervision_orders (bureau_id, case_id, unit_id, source, source_id, title, problem_type, "
+          "opinion, responsible_person_id, deadline, status, created_by, created_at, updated_at) VALUES ({}, "
+          "{}, {}, {}, {}, {}, {}, {}, {}, {}, 'open', {}, {}, {}) RETURNING id",
+          a.Int(o.bureau_id), a.OptInt(o.case_id), a.Int(o.unit_id), a.Str(o.source), a.OptInt(o.source_id),
+          a.Str(o.title), a.Str(o.problem_type), a.Str(o.opinion), a.OptInt(o.responsible_person_id), a.Int(o.deadline),
+          a.OptInt(o.created_by), a.Int(o.created_at), a.Int(o.created_at)),
       a);
   InsertStep(sql, o.bureau_id, id, "create", o.opinion, o.created_by, o.created_at);
   return id;
@@ -158,12 +159,12 @@ std::int64_t Insert(soci::session& sql, const Order& o) {
 std::int64_t InsertStep(soci::session& sql, std::int64_t bureau_id, std::int64_t order_id, const std::string& action,
                         const std::string& note, std::optional<std::int64_t> actor, EpochSeconds at) {
   db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO supervision_order_steps (bureau_id, order_id, action, note, actor_user_id, "
-                                "at) VALUES ({}, {}, {}, {}, {}, {}) RETURNING id",
-                                a.Int(bureau_id), a.Int(order_id), a.Str(action), a.Str(note), a.OptInt(actor),
-                                a.Int(at)),
-                    a);
+  return db::Insert(
+      sql,
+      fmt::format("INSERT INTO supervision_order_steps (bureau_id, order_id, action, note, actor_user_id, "
+                  "at) VALUES ({}, {}, {}, {}, {}, {}) RETURNING id",
+                  a.Int(bureau_id), a.Int(order_id), a.Str(action), a.Str(note), a.OptInt(actor), a.Int(at)),
+      a);
 }
 
 void MarkAnswered(soci::session& sql, std::int64_t id, EpochSeconds now) {
@@ -185,10 +186,11 @@ void MarkClosed(soci::session& sql, std::int64_t id, EpochSeconds now) {
 
 void MarkReturned(soci::session& sql, std::int64_t id, EpochSeconds deadline, EpochSeconds now) {
   db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("UPDATE supervision_orders SET status = 'returned', deadline = {}, updated_at = {} WHERE id = {}",
-                       a.Int(deadline), a.Int(now), a.Int(id)),
-           a);
+  db::Exec(
+      sql,
+      fmt::format("UPDATE supervision_orders SET status = 'returned', deadline = {}, updated_at = {} WHERE id = {}",
+                  a.Int(deadline), a.Int(now), a.Int(id)),
+      a);
 }
 
 void MarkSuspended(soci::session& sql, std::int64_t id, const std::string& before, const std::string& reason,
@@ -213,13 +215,14 @@ void MarkResumed(soci::session& sql, std::int64_t id, const std::string& to, Epo
 void InsertAttachment(soci::session& sql, std::int64_t bureau_id, std::int64_t step_id, const Attachment& at,
                       const std::string& storage_path) {
   db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("INSERT INTO attachments (bureau_id, owner_type, owner_id, filename, content_type, size, sha256, "
-                       "storage_path, uploaded_by, uploaded_at) VALUES ({}, 'supervision_order_step', {}, {}, {}, {}, "
-                       "{}, {}, {}, {})",
-                       a.Int(bureau_id), a.Int(step_id), a.Str(at.filename), a.Str(at.content_type), a.Int(at.size),
-                       a.Str(at.sha256), a.Str(storage_path), a.OptInt(at.uploaded_by), a.Int(at.uploaded_at)),
-           a);
+  db::Exec(
+      sql,
+      fmt::format("INSERT INTO attachments (bureau_id, owner_type, owner_id, filename, content_type, size, sha256, "
+                  "storage_path, uploaded_by, uploaded_at) VALUES ({}, 'supervision_order_step', {}, {}, {}, {}, "
+                  "{}, {}, {}, {})",
+                  a.Int(bureau_id), a.Int(step_id), a.Str(at.filename), a.Str(at.content_type), a.Int(at.size),
+                  a.Str(at.sha256), a.Str(storage_path), a.OptInt(at.uploaded_by), a.Int(at.uploaded_at)),
+      a);
 }
 
 std::optional<StoredAttachment> FindAttachment(soci::session& sql, std::int64_t id) {
@@ -240,11 +243,12 @@ std::optional<StoredAttachment> FindAttachment(soci::session& sql, std::int64_t 
 std::vector<Order> OverdueUnnotified(soci::session& sql, EpochSeconds now) {
   std::vector<Order> out;
   db::SqlArgs a;
-  db::Each(sql,
-           fmt::format("{}{} WHERE o.status IN ('open', 'returned') AND o.deadline < {} AND "
-                       "(o.overdue_notified_deadline IS NULL OR o.overdue_notified_deadline <> o.deadline) ORDER BY o.id",
-                       kSelect, kFrom, a.Int(now)),
-           a, [&](const db::Row& r) { out.push_back(OrderFrom(r, now)); });
+  db::Each(
+      sql,
+      fmt::format("{}{} WHERE o.status IN ('open', 'returned') AND o.deadline < {} AND "
+                  "(o.overdue_notified_deadline IS NULL OR o.overdue_notified_deadline <> o.deadline) ORDER BY o.id",
+                  kSelect, kFrom, a.Int(now)),
+      a, [&](const db::Row& r) { out.push_back(OrderFrom(r, now)); });
   return out;
 }
 

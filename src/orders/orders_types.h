@@ -38,14 +38,14 @@ struct Order {
   std::optional<std::int64_t> case_id;  // the case it concerns, if the source has one
   std::string case_title;
   std::optional<std::int64_t> case_legal_officer_id;  // the case's bound 法制员 (sees the order)
-  std::int64_t unit_id = 0;             // whose scope sees it
+  std::int64_t unit_id = 0;                           // whose scope sees it
   std::string unit_name;
   std::string unit_path;
   std::string source;  // a registered source kind: violation, review, manual …
   std::optional<std::int64_t> source_id;
   std::string title;  // the source's 中文 title when issued
   std::string problem_type;
-  std::string opinion;  // 整改意见
+  std::string opinion;                                // 整改意见
   std::optional<std::int64_t> responsible_person_id;  // 责任民警 (people.id)
   std::string responsible_name;
   EpochSeconds deadline = 0;

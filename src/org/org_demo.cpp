@@ -135,8 +135,7 @@ class DemoWriter {
       : sql_(sql), clock_(clock), vault_(vault), now_(clock.Now()) {}
 
   void Units() {
-    city_ = detail::InsertUnit(
-        sql_, {.name = kCityName, .level = kLevelCity, .category = "市局", .code = "JC"}, now_);
+    city_ = detail::InsertUnit(sql_, {.name = kCityName, .level = kLevelCity, .category = "市局", .code = "JC"}, now_);
     const std::string city_path = "/" + std::to_string(city_) + "/";
     bureau_ = detail::InsertUnit(sql_,
                                  {.parent_id = city_,
@@ -208,7 +207,9 @@ class DemoWriter {
                                                        .role = l.role},
                                                       now_);
       audit::Append(sql_, clock_, actor_,
-                    {"user.create", "user", std::to_string(id),
+                    {"user.create",
+                     "user",
+                     std::to_string(id),
                      fmt::format("演示数据：创建账号 {}（{}）", l.username, l.role),
                      {{"after", {{"username", l.username}, {"roles", {l.role}}, {"unit_id", u->id}}}}});
       ++summary_.users;
@@ -217,7 +218,9 @@ class DemoWriter {
 
   DemoSummary Finish() {
     audit::Append(sql_, clock_, actor_,
-                  {"demo.generate", "unit", std::to_string(city_),
+                  {"demo.generate",
+                   "unit",
+                   std::to_string(city_),
                    fmt::format("生成演示数据：单位 {} 个，人员 {} 人，账号 {} 个", summary_.units, summary_.people,
                                summary_.users),
                    {{"units", summary_.units}, {"people", summary_.people}, {"users", summary_.users}}});
@@ -234,8 +237,8 @@ class DemoWriter {
     p.position = position;
     p.legal = legal;
     const int year = police ? 1968 + rnd_.Below(32) : 1985 + rnd_.Below(17);
-    const std::string first17 = fmt::format("140599{:04}{:02}{:02}{:03}", year, 1 + rnd_.Below(12),
-                                            1 + rnd_.Below(28), serial_ * 2 + rnd_.Below(2));
+    const std::string first17 = fmt::format("140599{:04}{:02}{:02}{:03}", year, 1 + rnd_.Below(12), 1 + rnd_.Below(28),
+                                            serial_ * 2 + rnd_.Below(2));
     p.id_number = first17 + IdCheckChar(first17);
     p.phone = fmt::format("1990356{:04}", serial_);
     ++serial_;
@@ -257,8 +260,11 @@ class DemoWriter {
                                                   .phone_enc = vault_.Encrypt(p.phone)},
                                                  now_);
     audit::Append(sql_, clock_, actor_,
-                  {"person.create", "person", std::to_string(id),
-                   fmt::format("演示数据：新增人员 {}（{}，{}）", p.name, p.badge_no, u.name), {{"via", "demo"}}});
+                  {"person.create",
+                   "person",
+                   std::to_string(id),
+                   fmt::format("演示数据：新增人员 {}（{}，{}）", p.name, p.badge_no, u.name),
+                   {{"via", "demo"}}});
     u.people.push_back(id);
     u.names.push_back(p.name);
     ++summary_.people;

@@ -126,7 +126,9 @@ Result<void> AuditPiiRead(db::Database& db, const Clock& clock, const audit::Act
   if (ids.empty()) return {};
   return db.Write([&](soci::session& sql) -> Result<void> {
     audit::Append(sql, clock, actor,
-                  {"person.read_pii", "person", ids.size() == 1 ? std::to_string(ids.front()) : std::string(),
+                  {"person.read_pii",
+                   "person",
+                   ids.size() == 1 ? std::to_string(ids.front()) : std::string(),
                    fmt::format("查看 {} 名人员的身份证号/手机号（{}）", ids.size(), via),
                    {{"ids", ids}, {"via", via}}});
     return {};

@@ -16,8 +16,9 @@ void OrgModule::RegisterRoutes(http::Router& router) { org::RegisterRoutes(route
 Result<std::vector<std::string>> OrgModule::GenerateDemo(const kit::DemoOptions&) {
   auto s = FZ_TRY(org::GenerateDemo(services_.db, services_.clock, services_.vault));
   if (s.already_present) return std::vector<std::string>{"组织机构与人员演示数据已存在，未做改动。"};
-  return std::vector<std::string>{fmt::format(
-      "已生成组织机构演示数据：单位 {} 个，人员 {} 人，演示账号 {} 个（密码均为 Demo@2026）。", s.units, s.people, s.users)};
+  return std::vector<std::string>{
+      fmt::format("已生成组织机构演示数据：单位 {} 个，人员 {} 人，演示账号 {} 个（密码均为 Demo@2026）。", s.units,
+                  s.people, s.users)};
 }
 
 namespace {
@@ -49,9 +50,10 @@ void AddCommands(kit::Commands& c) {
 }  // namespace
 
 kit::ModuleSpec OrgModule::Spec() {
-  return {.name = "org",
-          .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> { return std::make_unique<OrgModule>(s); },
-          .add_commands = AddCommands};
+  return {
+      .name = "org",
+      .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> { return std::make_unique<OrgModule>(s); },
+      .add_commands = AddCommands};
 }
 
 }  // namespace fazhi::org

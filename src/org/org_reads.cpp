@@ -48,8 +48,8 @@ std::optional<UnitRef> ReadUnit(soci::session& sql, std::int64_t id) {
 
 std::vector<UnitRef> ReadUnitsUnder(soci::session& sql, std::string_view path) {
   db::SqlArgs a;
-  const std::string q = fmt::format("SELECT {} FROM units u WHERE {} ORDER BY u.path", kUnitColumns,
-                                    db::PathUnder(a, "u.path", path));
+  const std::string q =
+      fmt::format("SELECT {} FROM units u WHERE {} ORDER BY u.path", kUnitColumns, db::PathUnder(a, "u.path", path));
   std::vector<UnitRef> out;
   db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(UnitFrom(r)); });
   return out;
@@ -96,9 +96,9 @@ std::vector<PersonRef> ReadPeople(soci::session& sql, std::span<const std::int64
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
   std::vector<PersonRef> out;
   for (std::size_t at = 0; at < wanted.size(); at += kIdsPerQuery) {
-    const std::vector<std::int64_t> chunk(wanted.begin() + static_cast<std::ptrdiff_t>(at),
-                                          wanted.begin() + static_cast<std::ptrdiff_t>(
-                                                               std::min(wanted.size(), at + kIdsPerQuery)));
+    const std::vector<std::int64_t> chunk(
+        wanted.begin() + static_cast<std::ptrdiff_t>(at),
+        wanted.begin() + static_cast<std::ptrdiff_t>(std::min(wanted.size(), at + kIdsPerQuery)));
     db::SqlArgs a;
     const std::string q =
         fmt::format("SELECT {} FROM people p WHERE p.id IN {} ORDER BY p.id", kPersonColumns, a.IntList(chunk));

@@ -22,9 +22,19 @@ namespace {
 
 constexpr std::int64_t kMaxExportRows = 50000;
 
-enum Col { kColName, kColBadge, kColKind, kColUnit, kColPosition, kColLegal, kColIdNumber, kColPhone, kColStatus,
-           kColCount };
-constexpr const char* kColumnNames[kColCount] = {"姓名", "警号", "类别", "单位", "职务",
+enum Col {
+  kColName,
+  kColBadge,
+  kColKind,
+  kColUnit,
+  kColPosition,
+  kColLegal,
+  kColIdNumber,
+  kColPhone,
+  kColStatus,
+  kColCount
+};
+constexpr const char* kColumnNames[kColCount] = {"姓名",   "警号",     "类别",   "单位", "职务",
                                                  "法制员", "身份证号", "手机号", "状态"};
 constexpr bool kColumnRequired[kColCount] = {true, true, true, true, false, false, false, false, false};
 
@@ -322,7 +332,9 @@ void ApplyPlan(soci::session& sql, const Clock& clock, const auth::Vault& vault,
       const std::int64_t id =
           detail::InsertPerson(sql, detail::SealedRow(vault, d, p.unit.id, p.unit.bureau_id, p.active), now);
       audit::Append(sql, clock, actor,
-                    {"person.create", "person", std::to_string(id),
+                    {"person.create",
+                     "person",
+                     std::to_string(id),
                      fmt::format("导入新增人员 {}（{}，{}）", d.name, d.badge_no, p.unit.name),
                      {{"after", detail::PersonAuditJson(d, p.unit.id, p.active)}, {"via", "import"}, {"row", p.row}}});
     } else if (p.action == PlannedRow::Action::kUpdate) {
@@ -344,7 +356,9 @@ void AuditImport(soci::session& sql, const Clock& clock, const audit::Actor& act
                  const ImportReport& report) {
   const int skipped = report.total_rows - report.valid_rows;
   audit::Append(sql, clock, actor,
-                {"person.import", "person", "",
+                {"person.import",
+                 "person",
+                 "",
                  fmt::format("导入人员名册“{}”：新增 {}，更新 {}，未变 {}，跳过 {} 行", filename, report.created,
                              report.updated, report.unchanged, skipped),
                  {{"file", filename},
@@ -428,20 +442,25 @@ Result<FileDownload> OrgService::ExportPeople(const auth::Principal& who, const 
   const std::vector<Person> people = FZ_TRY(detail::ToPeople(vault_, stored, pii, ids));
   std::vector<std::vector<std::string>> rows{RosterHeader()};
   for (const auto& p : people)
-    rows.push_back({p.name, p.badge_no, p.kind, p.unit_name, p.position, p.is_legal_officer ? "是" : "否",
-                    p.id_number, p.phone, p.active ? "在职" : "停用"});
+    rows.push_back({p.name, p.badge_no, p.kind, p.unit_name, p.position, p.is_legal_officer ? "是" : "否", p.id_number,
+                    p.phone, p.active ? "在职" : "停用"});
   FileDownload file = FZ_TRY(MakeDownload(std::move(rows), format, "人员名册_" + DateStamp(clock_)));
 
   const char* format_name = format == FileFormat::kCsv ? "csv" : "xlsx";
   FZ_CHECK(db_.Write([&](soci::session& sql) -> Result<void> {
     audit::Append(sql, clock_, actor,
-                  {"person.export", "person", "",
-                   fmt::format("导出人员名册 {} 人（{}，{}）", people.size(), format == FileFormat::kCsv ? "CSV" : "XLSX",
-                               pii ? "含身份证号/手机号" : "已脱敏"),
+                  {"person.export",
+                   "person",
+                   "",
+                   fmt::format("导出人员名册 {} 人（{}，{}）", people.size(),
+                               format == FileFormat::kCsv ? "CSV" : "XLSX", pii ? "含身份证号/手机号" : "已脱敏"),
                    {{"count", people.size()}, {"pii", pii}, {"filters", FilterJson(filter)}, {"format", format_name}}});
     if (!ids.empty())
       audit::Append(sql, clock_, actor,
-                    {"person.read_pii", "person", "", fmt::format("导出 {} 名人员的身份证号/手机号", ids.size()),
+                    {"person.read_pii",
+                     "person",
+                     "",
+                     fmt::format("导出 {} 名人员的身份证号/手机号", ids.size()),
                      {{"ids", ids}, {"via", "导出"}}});
     return {};
   }));
@@ -449,19 +468,21 @@ Result<FileDownload> OrgService::ExportPeople(const auth::Principal& who, const 
 }
 
 Result<FileDownload> OrgService::RosterTemplate(FileFormat format) const {
-  files::SheetData help{"填写说明",
-                        {{"列名", "必填", "说明"},
-                         {"姓名", "是", "不超过 32 个字"},
-                         {"警号", "是", "民警：6–8 位数字；辅警：辅警编号，不超过 16 个字符。已存在的警号会更新该人员"},
-                         {"类别", "是", "民警 或 辅警"},
-                         {"单位", "是", "您管辖范围内的单位名称；重名时写成“上级单位/单位”，也可填单位编码"},
-                         {"职务", "否", "不超过 32 个字"},
-                         {"法制员", "否", "是 或 否，空白为否"},
-                         {"身份证号", "否", "18 位居民身份证号；请保持本列为“文本”格式"},
-                         {"手机号", "否", "11 位手机号码"},
-                         {"状态", "否", "在职 或 停用，空白为在职"},
-                         {"", "", "第 1 行为表头，从第 2 行起每行一名人员。更新已有人员时，职务/法制员/身份证号/手机号留空表示保持原值。"}},
-                        {10, 6, 80}};
+  files::SheetData help{
+      "填写说明",
+      {{"列名", "必填", "说明"},
+       {"姓名", "是", "不超过 32 个字"},
+       {"警号", "是", "民警：6–8 位数字；辅警：辅警编号，不超过 16 个字符。已存在的警号会更新该人员"},
+       {"类别", "是", "民警 或 辅警"},
+       {"单位", "是", "您管辖范围内的单位名称；重名时写成“上级单位/单位”，也可填单位编码"},
+       {"职务", "否", "不超过 32 个字"},
+       {"法制员", "否", "是 或 否，空白为否"},
+       {"身份证号", "否", "18 位居民身份证号；请保持本列为“文本”格式"},
+       {"手机号", "否", "11 位手机号码"},
+       {"状态", "否", "在职 或 停用，空白为在职"},
+       {"", "",
+        "第 1 行为表头，从第 2 行起每行一名人员。更新已有人员时，职务/法制员/身份证号/手机号留空表示保持原值。"}},
+      {10, 6, 80}};
   return MakeDownload({RosterHeader()}, format, "人员名册导入模板", {std::move(help)});
 }
 

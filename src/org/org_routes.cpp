@@ -210,9 +210,9 @@ nlohmann::json PersonJson(const Person& p) {
 nlohmann::json ImportReportJson(const ImportReport& r) {
   nlohmann::json errors = nlohmann::json::array();
   for (const auto& e : r.errors) errors.push_back({{"row", e.row}, {"column", e.column}, {"message", e.message}});
-  return {{"committed", r.committed},     {"total_rows", r.total_rows}, {"valid_rows", r.valid_rows},
-          {"imported", r.imported},       {"created", r.created},       {"updated", r.updated},
-          {"unchanged", r.unchanged},     {"errors", std::move(errors)}, {"errors_truncated", r.errors_truncated}};
+  return {{"committed", r.committed}, {"total_rows", r.total_rows},  {"valid_rows", r.valid_rows},
+          {"imported", r.imported},   {"created", r.created},        {"updated", r.updated},
+          {"unchanged", r.unchanged}, {"errors", std::move(errors)}, {"errors_truncated", r.errors_truncated}};
 }
 
 void RegisterRoutes(http::Router& router, OrgService& service) {

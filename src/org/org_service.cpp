@@ -81,7 +81,10 @@ Result<UnitUpdate> NormalizeUnitUpdate(UnitUpdate in) {
 }
 
 nlohmann::json UnitAuditJson(const Unit& u) {
-  return {{"name", u.name}, {"level", u.level}, {"category", u.category}, {"code", u.code},
+  return {{"name", u.name},
+          {"level", u.level},
+          {"category", u.category},
+          {"code", u.code},
           {"parent_id", u.parent_id ? nlohmann::json(*u.parent_id) : nlohmann::json(nullptr)}};
 }
 
@@ -104,7 +107,10 @@ Result<Unit> InsertUnitAudited(soci::session& sql, const Clock& clock, const aud
   auto unit = detail::LoadUnit(sql, id, std::nullopt);
   if (!unit) return Internal("新建单位后无法读取");
   audit::Append(sql, clock, actor,
-                {"unit.create", "unit", std::to_string(id), fmt::format("新建单位“{}”（{}）", in.name, LevelLabel(in.level)),
+                {"unit.create",
+                 "unit",
+                 std::to_string(id),
+                 fmt::format("新建单位“{}”（{}）", in.name, LevelLabel(in.level)),
                  {{"after", UnitAuditJson(*unit)}}});
   return *unit;
 }
@@ -147,8 +153,8 @@ Result<PersonDraft> DraftForUpdate(PersonDraft d, const PersonInput& in) {
 
 // Conflict if another person already has this 警号 or 身份证号. A holder outside the caller's scope
 // is not named.
-Result<void> CheckUnique(soci::session& sql, const auth::Principal& who, const auth::Vault& vault,
-                         const PersonDraft& d, std::optional<std::int64_t> self) {
+Result<void> CheckUnique(soci::session& sql, const auth::Principal& who, const auth::Vault& vault, const PersonDraft& d,
+                         std::optional<std::int64_t> self) {
   for (const auto& h : detail::HoldersOfBadge(sql, d.badge_no)) {
     if (self && h.id == *self) continue;
     return Fail(ErrorCode::kConflict,
@@ -265,7 +271,10 @@ Result<void> OrgService::DeleteUnit(const auth::Principal& who, const audit::Act
                         "unit_not_empty");
       detail::DeleteUnit(sql, id);
       audit::Append(sql, clock_, actor,
-                    {"unit.delete", "unit", std::to_string(id), fmt::format("删除单位“{}”", unit->name),
+                    {"unit.delete",
+                     "unit",
+                     std::to_string(id),
+                     fmt::format("删除单位“{}”", unit->name),
                      {{"before", UnitAuditJson(*unit)}}});
       return {};
     });
@@ -323,7 +332,9 @@ Result<Person> OrgService::CreatePerson(const auth::Principal& who, const audit:
           const std::int64_t id = detail::InsertPerson(
               sql, detail::SealedRow(vault_, d, unit->id, unit->bureau_id.value_or(unit->id), true), clock_.Now());
           audit::Append(sql, clock_, actor,
-                        {"person.create", "person", std::to_string(id),
+                        {"person.create",
+                         "person",
+                         std::to_string(id),
                          fmt::format("新增人员 {}（{}，{}）", d.name, d.badge_no, unit->name),
                          {{"after", detail::PersonAuditJson(d, unit->id, true)}}});
           auto stored = detail::LoadPerson(sql, id, std::nullopt);
@@ -380,7 +391,9 @@ Result<Person> OrgService::DeactivatePerson(const auth::Principal& who, const au
     if (cur->active) {
       detail::SetPersonActive(sql, id, false, clock_.Now());
       audit::Append(sql, clock_, actor,
-                    {"person.deactivate", "person", std::to_string(id),
+                    {"person.deactivate",
+                     "person",
+                     std::to_string(id),
                      fmt::format("停用人员 {}（{}）", cur->name, cur->badge_no),
                      {{"before", {{"active", true}}}, {"after", {{"active", false}}}}});
       cur = detail::LoadPerson(sql, id, std::nullopt);

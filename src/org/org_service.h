@@ -50,8 +50,7 @@ class OrgService {
   // HTTP. InvalidArgument if in.parent_id is set; Conflict on a duplicate top-level name.
   Result<Unit> CreateRootUnit(const audit::Actor& actor, const UnitCreate& in);
   // Renames / recodes a unit in scope. NotFound, InvalidArgument, Conflict (duplicate name).
-  Result<Unit> UpdateUnit(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
-                          const UnitUpdate& in);
+  Result<Unit> UpdateUnit(const auth::Principal& who, const audit::Actor& actor, std::int64_t id, const UnitUpdate& in);
   // Deletes a unit in scope that has no sub-units, no people (active or not) and no user accounts:
   // Conflict with a 中文 reason otherwise (also when other data still refers to it).
   Result<void> DeleteUnit(const auth::Principal& who, const audit::Actor& actor, std::int64_t id);
@@ -78,11 +77,10 @@ class OrgService {
   // ---- roster import / export (docs/org.md describes the file format) ----
 
   // Checks, and in kCommit mode applies, a roster file (CSV in UTF-8 or GBK, or XLSX; see
-  // files/spreadsheet.h for the file errors, returned as Error before any row is looked at). Row problems are not errors: they are
-  // listed in the report. kCommit writes nothing when any row is bad, unless `skip_invalid`, in
-  // which case the valid rows are written. All rows of a commit go in one transaction. A row whose
-  // 警号 exists (in scope) updates that person, so importing the same file twice changes nothing
-  // the second time. Needs people.write.
+  // files/spreadsheet.h for the file errors, returned as Error before any row is looked at). Row problems are not
+  // errors: they are listed in the report. kCommit writes nothing when any row is bad, unless `skip_invalid`, in which
+  // case the valid rows are written. All rows of a commit go in one transaction. A row whose 警号 exists (in scope)
+  // updates that person, so importing the same file twice changes nothing the second time. Needs people.write.
   Result<ImportReport> ImportRoster(const auth::Principal& who, const audit::Actor& actor, std::string_view bytes,
                                     std::string_view filename, ImportMode mode, bool skip_invalid);
   // The people in scope matching `filter` (all pages, at most 50,000) as a file with the import

@@ -85,8 +85,8 @@ std::vector<Holder> Holders(soci::session& sql, const char* column, const std::s
       column, a.Str(value));
   std::vector<Holder> out;
   db::Each(sql, q, a, [&](const db::Row& r) {
-    out.push_back({.id = r.Int("id"), .unit_path = r.Str("unit_path"), .name = r.Str("name"),
-                   .badge_no = r.Str("badge_no")});
+    out.push_back(
+        {.id = r.Int("id"), .unit_path = r.Str("unit_path"), .name = r.Str("name"), .badge_no = r.Str("badge_no")});
   });
   return out;
 }
@@ -247,8 +247,8 @@ std::int64_t InsertPerson(soci::session& sql, const PersonRow& p, EpochSeconds n
                   "id_number_enc, id_number_hash, phone_enc, active, created_at, updated_at) VALUES ({}, {}, {}, {}, "
                   "{}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
                   a.Int(p.bureau_id), a.Int(p.unit_id), a.Str(p.name), a.Str(p.badge_no), a.Str(p.kind),
-                  a.Str(p.position), a.Bool(p.is_legal_officer), a.OptStr(p.id_number_enc),
-                  a.OptStr(p.id_number_hash), a.OptStr(p.phone_enc), a.Bool(p.active), a.Int(now), a.Int(now)),
+                  a.Str(p.position), a.Bool(p.is_legal_officer), a.OptStr(p.id_number_enc), a.OptStr(p.id_number_hash),
+                  a.OptStr(p.phone_enc), a.Bool(p.active), a.Int(now), a.Int(now)),
       a);
 }
 

@@ -34,7 +34,7 @@ std::int64_t CountSiblingsNamed(soci::session& sql, std::optional<std::int64_t> 
 // A unit to insert. The parent's path and bureau give the new unit its own.
 struct NewUnit {
   std::optional<std::int64_t> parent_id;
-  std::string parent_path = "/";                  // "/" for a top-level unit
+  std::string parent_path = "/";                 // "/" for a top-level unit
   std::optional<std::int64_t> parent_bureau_id;  // the parent's bureau_id
   std::string name, level, category, code;
 };

@@ -60,12 +60,12 @@ struct Person {
   std::int64_t unit_id = 0;
   std::string unit_name;
   std::string name;
-  std::string badge_no;  // 警号 (辅警: 辅警编号)
-  std::string kind;      // kKindPolice / kKindAuxiliary
-  std::string position;  // 职务
+  std::string badge_no;           // 警号 (辅警: 辅警编号)
+  std::string kind;               // kKindPolice / kKindAuxiliary
+  std::string position;           // 职务
   bool is_legal_officer = false;  // 法制员
-  std::string id_number;  // 身份证号, masked or plain, "" if none
-  std::string phone;      // 手机号, masked or plain, "" if none
+  std::string id_number;          // 身份证号, masked or plain, "" if none
+  std::string phone;              // 手机号, masked or plain, "" if none
   bool pii_visible = false;
   bool active = true;
   EpochSeconds created_at = 0;
@@ -110,7 +110,7 @@ struct ImportReport {
   bool committed = false;  // true when rows were written (commit mode, and no errors or skip_invalid)
   int total_rows = 0;      // non-empty data rows (header excluded)
   int valid_rows = 0;
-  int imported = 0;        // rows applied by a commit (created + updated + unchanged); 0 in check mode
+  int imported = 0;  // rows applied by a commit (created + updated + unchanged); 0 in check mode
   // What the valid rows do (in check mode: would do): new people, changed people, identical rows.
   int created = 0;
   int updated = 0;

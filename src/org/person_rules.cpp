@@ -82,8 +82,7 @@ std::vector<FieldIssue> NormalizeAndCheck(PersonDraft& d) {
     else
       issues.push_back({"id_number", "身份证号无效：应为 18 位，最后一位校验码须正确"});
   }
-  if (!d.phone.empty() && !auth::IsValidMobile(d.phone))
-    issues.push_back({"phone", "手机号无效：应为 11 位手机号码"});
+  if (!d.phone.empty() && !auth::IsValidMobile(d.phone)) issues.push_back({"phone", "手机号无效：应为 11 位手机号码"});
   return issues;
 }
 

@@ -160,11 +160,12 @@ std::pair<std::int64_t, std::string> ActiveOrFirst(soci::session& sql, bool cata
   if (found) return *found;
   std::string text(catalog ? supervision::ShippedCatalogJson() : supervision::ShippedCalendarJson());
   db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("INSERT INTO {} (version, {}, note, created_by, created_at, active) VALUES (1, {}, {}, NULL, {}, "
-                       "1) ON CONFLICT (version) DO NOTHING",
-                       table, column, a.Str(text), a.Str(catalog ? "系统内置规则目录" : "系统内置节假日日历"), a.Int(now)),
-           a);
+  db::Exec(
+      sql,
+      fmt::format("INSERT INTO {} (version, {}, note, created_by, created_at, active) VALUES (1, {}, {}, NULL, {}, "
+                  "1) ON CONFLICT (version) DO NOTHING",
+                  table, column, a.Str(text), a.Str(catalog ? "系统内置规则目录" : "系统内置节假日日历"), a.Int(now)),
+      a);
   return {1, std::move(text)};
 }
 
@@ -180,8 +181,8 @@ std::shared_ptr<const RuleSet> OversightService::LoadActive(soci::session& sql) 
       if (c) {
         rs->catalog = std::move(*c);
       } else {
-        spdlog::error("oversight: stored rule catalog version {} does not load ({}); using the shipped catalog", version,
-                      c.error().message);
+        spdlog::error("oversight: stored rule catalog version {} does not load ({}); using the shipped catalog",
+                      version, c.error().message);
         rs->catalog = supervision::ShippedCatalog();
       }
       rs->catalog_version = version;
@@ -202,7 +203,8 @@ std::shared_ptr<const RuleSet> OversightService::LoadActive(soci::session& sql) 
 }
 
 Result<void> OversightService::Init() {
-  auto rs = FZ_TRY(db_.Write([&](soci::session& sql) -> Result<std::shared_ptr<const RuleSet>> { return LoadActive(sql); }));
+  auto rs =
+      FZ_TRY(db_.Write([&](soci::session& sql) -> Result<std::shared_ptr<const RuleSet>> { return LoadActive(sql); }));
   SetRules(std::move(rs));
   return {};
 }
@@ -219,17 +221,18 @@ namespace detail {
 StoredClocks LoadStoredClocks(soci::session& sql, std::int64_t case_id) {
   StoredClocks out;
   db::SqlArgs a;
-  db::Each(sql,
-           fmt::format("SELECT id, clock_key, state, due_at, pre_warn_at, since, message FROM alerts WHERE case_id = {}",
-                       a.Int(case_id)),
-           a, [&](const db::Row& r) {
-             out.emplace(r.Str("clock_key"), StoredClock{.id = r.Int("id"),
-                                                         .state = r.Str("state"),
-                                                         .due_at = r.OptInt("due_at"),
-                                                         .pre_warn_at = r.OptInt("pre_warn_at"),
-                                                         .since = r.OptInt("since"),
-                                                         .message = r.Str("message")});
-           });
+  db::Each(
+      sql,
+      fmt::format("SELECT id, clock_key, state, due_at, pre_warn_at, since, message FROM alerts WHERE case_id = {}",
+                  a.Int(case_id)),
+      a, [&](const db::Row& r) {
+        out.emplace(r.Str("clock_key"), StoredClock{.id = r.Int("id"),
+                                                    .state = r.Str("state"),
+                                                    .due_at = r.OptInt("due_at"),
+                                                    .pre_warn_at = r.OptInt("pre_warn_at"),
+                                                    .since = r.OptInt("since"),
+                                                    .message = r.Str("message")});
+      });
   return out;
 }
 
@@ -369,7 +372,8 @@ void OversightService::ApplyPlan(soci::session& sql, const detail::CaseRow& c, c
   for (const auto& key : plan.retract) {
     db::SqlArgs a;
     const auto id = db::ScalarInt(
-        sql, fmt::format("SELECT id FROM violations WHERE case_id = {} AND clock_key = {}", a.Int(c.id), a.Str(key)), a);
+        sql, fmt::format("SELECT id FROM violations WHERE case_id = {} AND clock_key = {}", a.Int(c.id), a.Str(key)),
+        a);
     if (!id || orders::HasOrders(sql, "violation", *id)) continue;
     db::SqlArgs d;
     db::Exec(sql, fmt::format("DELETE FROM violations WHERE id = {}", d.Int(*id)), d);
@@ -410,17 +414,17 @@ void OversightService::NotifyClocks(soci::session& sql, const detail::CaseRow& c
       to.users = *heads;
     }
     const std::string kind = level >= 2 ? "overdue" : "pre_warn";
-    const int sent = notify::Send(
-        sql,
-        {.bureau_id = c.bureau_id,
-         .kind = kind,
-         .title = fmt::format("{}：{}", level >= 2 ? "告警" : "预警", cp.rule->name),
-         .body = fmt::format("案件：{}\n{}\n依据：{}", case_name, cp.message, cp.rule->legal_basis),
-         .object_type = "case",
-         .object_id = c.id,
-         .case_id = c.id,
-         .dedup_key = fmt::format("alert:{}:{}:{}", c.id, cp.key, kind)},
-        to, now);
+    const int sent =
+        notify::Send(sql,
+                     {.bureau_id = c.bureau_id,
+                      .kind = kind,
+                      .title = fmt::format("{}：{}", level >= 2 ? "告警" : "预警", cp.rule->name),
+                      .body = fmt::format("案件：{}\n{}\n依据：{}", case_name, cp.message, cp.rule->legal_basis),
+                      .object_type = "case",
+                      .object_id = c.id,
+                      .case_id = c.id,
+                      .dedup_key = fmt::format("alert:{}:{}:{}", c.id, cp.key, kind)},
+                     to, now);
     if (stats) stats->notifications += sent;
   }
 }
@@ -438,8 +442,8 @@ Result<SweepReport> OversightService::Sweep() {
         db::ScalarInt(sql, "SELECT MAX(version) FROM calendar_versions WHERE active = 1").value_or(0));
   });
   if ((cat_v && cat_v != current->catalog_version) || (cal_v && cal_v != current->calendar_version)) {
-    SetRules(FZ_TRY(db_.Write(
-        [&](soci::session& sql) -> Result<std::shared_ptr<const RuleSet>> { return LoadActive(sql); })));
+    SetRules(FZ_TRY(
+        db_.Write([&](soci::session& sql) -> Result<std::shared_ptr<const RuleSet>> { return LoadActive(sql); })));
     report.rules_reloaded = true;
   }
 
@@ -447,11 +451,12 @@ Result<SweepReport> OversightService::Sweep() {
   std::vector<std::int64_t> due_cases;
   db_.Read([&](soci::session& sql) {
     db::SqlArgs a;
-    db::Each(sql,
-             fmt::format("SELECT id FROM cases WHERE next_due_at IS NOT NULL AND next_due_at <= {} ORDER BY next_due_at "
-                         "LIMIT {}",
-                         a.Int(now), a.Int(options_.sweep_batch)),
-             a, [&](const db::Row& r) { due_cases.push_back(r.Int("id")); });
+    db::Each(
+        sql,
+        fmt::format("SELECT id FROM cases WHERE next_due_at IS NOT NULL AND next_due_at <= {} ORDER BY next_due_at "
+                    "LIMIT {}",
+                    a.Int(now), a.Int(options_.sweep_batch)),
+        a, [&](const db::Row& r) { due_cases.push_back(r.Int("id")); });
     return 0;
   });
   for (std::int64_t id : due_cases) {

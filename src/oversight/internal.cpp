@@ -74,8 +74,8 @@ Result<supervision::CaseTimeline> BuildTimeline(const CaseRow& c, const cases::S
   auto tl = cases::BuildTimeline(rows, &catalog);
   if (!tl) {
     Error e = tl.error();
-    e.message = fmt::format("案件 {} 的事件记录未通过校验：{}", c.external_id.empty() ? std::to_string(c.id) : c.external_id,
-                            e.message);
+    e.message = fmt::format("案件 {} 的事件记录未通过校验：{}",
+                            c.external_id.empty() ? std::to_string(c.id) : c.external_id, e.message);
     return std::unexpected(e);
   }
   return tl;

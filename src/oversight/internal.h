@@ -8,8 +8,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "cases/timeline_store.h"
 #include "auth/principal.h"
+#include "cases/timeline_store.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "db/database.h"
@@ -107,7 +107,7 @@ struct ClockPlan {
   std::optional<std::int64_t> due, pre, since, trigger_id;
   std::int64_t stored_id = 0;  // 0 = new clock
   std::string old_state;
-  bool write = false;          // insert or update needed
+  bool write = false;  // insert or update needed
 };
 
 // What evaluating one case changes, decided without writing (the bulk re-evaluation writes only

@@ -191,7 +191,9 @@ void ReviewsComplete(soci::session& sql, const std::string& path, std::int64_t f
   db::Each(sql,
            fmt::format("SELECT case_id, stage, verdict FROM case_reviews WHERE case_id IN {} ORDER BY created_at, id",
                        b.IntList(ids)),
-           b, [&](const db::Row& r) { latest[{r.Int("case_id"), r.Str("stage")}] = r.Str("verdict"); });
+           b, [&](const db::Row& r) {
+             latest[{r.Int("case_id"), r.Str("stage")}] = r.Str("verdict");
+           });
   for (const auto& [id, n] : need) {
     bool ok = true;
     for (const auto& s : n.stages) {
@@ -295,7 +297,8 @@ Result<MetricsReport> OversightService::Metrics(const auth::Principal& who, cons
       std::vector<std::int64_t> ids;
       for (const auto& [id, row] : acc.officers) ids.push_back(id);
       db::SqlArgs b;
-      db::Each(sql, fmt::format("SELECT id, name, unit_id FROM people WHERE id IN {} ORDER BY unit_id, id", b.IntList(ids)),
+      db::Each(sql,
+               fmt::format("SELECT id, name, unit_id FROM people WHERE id IN {} ORDER BY unit_id, id", b.IntList(ids)),
                b, [&](const db::Row& r) {
                  MetricRow row = acc.officers.at(r.Int("id"));
                  row.name = r.Str("name");
@@ -330,11 +333,11 @@ Result<MetricsReport> OversightService::Metrics(const auth::Principal& who, cons
 Result<std::string> OversightService::MetricsXlsx(const auth::Principal& who, const std::string& month,
                                                   std::optional<std::int64_t> unit_id) const {
   const MetricsReport rep = FZ_TRY(Metrics(who, month, unit_id));
-  const std::vector<std::string> header = {"警情视音频", "办案区视音频完整", "涉案财物24小时入库", "案件审核完整",
-                                           "每百案违规数", "督办按期办结"};
+  const std::vector<std::string> header = {"警情视音频",   "办案区视音频完整", "涉案财物24小时入库",
+                                           "案件审核完整", "每百案违规数",     "督办按期办结"};
   auto cells = [](const MetricRow& r) {
-    return std::vector<std::string>{Pct(r.body_camera), Pct(r.area_av), Pct(r.property_24h), Pct(r.reviews_complete),
-                                    Per100(r), Pct(r.orders_on_time)};
+    return std::vector<std::string>{Pct(r.body_camera),      Pct(r.area_av), Pct(r.property_24h),
+                                    Pct(r.reviews_complete), Per100(r),      Pct(r.orders_on_time)};
   };
   files::SheetData units{"单位", {}, {24, 18, 18, 20, 18, 18, 18}};
   units.rows.push_back({"单位"});

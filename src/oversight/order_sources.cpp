@@ -28,8 +28,7 @@ class ViolationSource final : public orders::OrderSource {
  public:
   std::string_view Kind() const override { return "violation"; }
   std::string_view Name() const override { return "违规记录"; }
-  Result<orders::SourceInfo> Describe(soci::session& sql, const auth::Principal& who,
-                                      std::int64_t id) const override {
+  Result<orders::SourceInfo> Describe(soci::session& sql, const auth::Principal& who, std::int64_t id) const override {
     struct Found {
       std::int64_t case_id;
       std::optional<std::int64_t> officer;
@@ -37,8 +36,8 @@ class ViolationSource final : public orders::OrderSource {
     };
     std::optional<Found> v;
     db::SqlArgs a;
-    db::First(sql, fmt::format("SELECT case_id, officer_id, kind, message FROM violations WHERE id = {}", a.Int(id)),
-              a, [&](const db::Row& r) {
+    db::First(sql, fmt::format("SELECT case_id, officer_id, kind, message FROM violations WHERE id = {}", a.Int(id)), a,
+              [&](const db::Row& r) {
                 v = Found{r.Int("case_id"), r.OptInt("officer_id"), r.Str("kind"), r.Str("message")};
               });
     if (!v) return NotFound("违规记录不存在");
@@ -56,17 +55,17 @@ class ReviewFindingSource final : public orders::OrderSource {
  public:
   std::string_view Kind() const override { return "review"; }
   std::string_view Name() const override { return "审核问题"; }
-  Result<orders::SourceInfo> Describe(soci::session& sql, const auth::Principal& who,
-                                      std::int64_t id) const override {
+  Result<orders::SourceInfo> Describe(soci::session& sql, const auth::Principal& who, std::int64_t id) const override {
     struct Found {
       std::int64_t case_id;
       std::string category, description;
     };
     std::optional<Found> f;
     db::SqlArgs a;
-    db::First(sql,
-              fmt::format("SELECT case_id, category, description FROM review_findings WHERE id = {}", a.Int(id)), a,
-              [&](const db::Row& r) { f = Found{r.Int("case_id"), r.Str("category"), r.Str("description")}; });
+    db::First(sql, fmt::format("SELECT case_id, category, description FROM review_findings WHERE id = {}", a.Int(id)),
+              a, [&](const db::Row& r) {
+                f = Found{r.Int("case_id"), r.Str("category"), r.Str("description")};
+              });
     if (!f) return NotFound("审核问题不存在");
     const auto c = FZ_TRY(detail::LoadCaseInScope(sql, who, f->case_id));
     orders::SourceInfo info = OnCase(c);

@@ -358,12 +358,8 @@ json MetricsJson(const MetricsReport& r) {
     t["month"] = label;
     trend.push_back(std::move(t));
   }
-  return {{"month", r.month},
-          {"unit_id", Opt(r.unit_id)},
-          {"units", units},
-          {"officers", officers},
-          {"total", MetricRowJson(r.total)},
-          {"trend", trend}};
+  return {{"month", r.month},     {"unit_id", Opt(r.unit_id)},       {"units", units},
+          {"officers", officers}, {"total", MetricRowJson(r.total)}, {"trend", trend}};
 }
 
 void RegisterRoutes(http::Router& router, OversightService& s) {

@@ -242,8 +242,7 @@ class OversightService : public cases::CaseHooks {
   Result<std::string> GetConfigVersion(bool catalog, std::int64_t version) const;
   // The re-evaluation job's work; starts the queued run (if any) before it returns.
   Result<std::string> RunReevaluation(jobs::Progress& progress, bool open_only);
-  Result<jobs::Job> StartJob(const std::string& reason, bool open_only, std::optional<std::int64_t> by,
-                             bool exclusive);
+  Result<jobs::Job> StartJob(const std::string& reason, bool open_only, std::optional<std::int64_t> by, bool exclusive);
 
   db::Database& db_;
   const Clock& clock_;
@@ -254,9 +253,9 @@ class OversightService : public cases::CaseHooks {
   std::shared_ptr<const RuleSet> rules_;
   // The re-evaluation jobs of this instance (guarded by job_mu_).
   mutable std::mutex job_mu_;
-  bool job_active_ = false;           // one runs (or is being started)
-  std::int64_t current_job_ = 0;      // the newest this instance started
-  std::string queued_;                // reason of the run to start when it ends
+  bool job_active_ = false;       // one runs (or is being started)
+  std::int64_t current_job_ = 0;  // the newest this instance started
+  std::string queued_;            // reason of the run to start when it ends
   std::map<std::int64_t, JobMeta> job_meta_;
 };
 

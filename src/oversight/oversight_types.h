@@ -122,18 +122,18 @@ struct VersionInfo {
 
 struct ConfigDocument {
   std::int64_t active_version = 0;
-  std::string document;  // the active catalog / calendar JSON text
+  std::string document;               // the active catalog / calendar JSON text
   std::vector<VersionInfo> versions;  // newest first
 };
 
 // ---- sweep ----
 
 struct SweepReport {
-  int cases_evaluated = 0;     // cases whose next_due_at had passed
-  int cases_failed = 0;        // evaluation errors (logged; retried an hour later)
-  int notifications = 0;       // notifications created (alerts and overdue 督办)
-  int orders_overdue = 0;      // 督办 orders newly found overdue
-  bool rules_reloaded = false; // another instance activated a new catalog/calendar version
+  int cases_evaluated = 0;      // cases whose next_due_at had passed
+  int cases_failed = 0;         // evaluation errors (logged; retried an hour later)
+  int notifications = 0;        // notifications created (alerts and overdue 督办)
+  int orders_overdue = 0;       // 督办 orders newly found overdue
+  bool rules_reloaded = false;  // another instance activated a new catalog/calendar version
 };
 
 // ---- platform-use metrics (平台应用考核) ----
@@ -144,16 +144,16 @@ struct Ratio {
 };
 
 struct MetricRow {
-  std::int64_t id = 0;       // unit id / people id; 0 for the total row
+  std::int64_t id = 0;  // unit id / people id; 0 for the total row
   std::string name;
   std::optional<std::int64_t> unit_id;  // officers: their unit
-  Ratio body_camera;         // 警情 with 执法记录仪视音频
-  Ratio area_av;             // 办案区 stays whose A/V covers the whole stay
-  Ratio property_24h;        // PROP-01 clocks handed over in time, of those decided
-  Ratio reviews_complete;    // cases that reached a gated stage with every required review passed
-  std::int64_t cases = 0;    // cases accepted in the month
-  std::int64_t violations = 0;  // violations of those cases
-  Ratio orders_on_time;      // 督办 due in the month closed by the deadline
+  Ratio body_camera;                    // 警情 with 执法记录仪视音频
+  Ratio area_av;                        // 办案区 stays whose A/V covers the whole stay
+  Ratio property_24h;                   // PROP-01 clocks handed over in time, of those decided
+  Ratio reviews_complete;               // cases that reached a gated stage with every required review passed
+  std::int64_t cases = 0;               // cases accepted in the month
+  std::int64_t violations = 0;          // violations of those cases
+  Ratio orders_on_time;                 // 督办 due in the month closed by the deadline
 };
 
 struct MetricsReport {

@@ -49,13 +49,15 @@ Result<Paged<Alert>> OversightService::ListAlerts(const auth::Principal& who, co
                                                   const PageRequest& page) const {
   for (const auto& s : f.states)
     if (std::find(kAllStates.begin(), kAllStates.end(), s) == kAllStates.end())
-      return Invalid(fmt::format("状态“{}”无效，可选：running、pre_warn、overdue、done_late、done、missing", s), "state");
+      return Invalid(fmt::format("状态“{}”无效，可选：running、pre_warn、overdue、done_late、done、missing", s),
+                     "state");
   const auto rules = Rules();
   return db_.Read([&](soci::session& sql) -> Result<Paged<Alert>> {
     db::SqlArgs a;
     std::string w = fmt::format(" WHERE {}", db::PathUnder(a, "u.path", who.unit_path));
     w += " AND a.state IN " + a.StrList(f.states.empty() ? kAlertingStates : f.states);
-    if (f.unit_id) w += fmt::format(" AND {}", db::PathUnder(a, "u.path", FZ_TRY(detail::UnitPathInScope(sql, who, *f.unit_id))));
+    if (f.unit_id)
+      w += fmt::format(" AND {}", db::PathUnder(a, "u.path", FZ_TRY(detail::UnitPathInScope(sql, who, *f.unit_id))));
     if (f.rule_id) w += fmt::format(" AND a.rule_id = {}", a.Str(*f.rule_id));
     if (f.officer_id) w += fmt::format(" AND c.lead_officer_id = {}", a.Int(*f.officer_id));
     if (f.case_id) w += fmt::format(" AND a.case_id = {}", a.Int(*f.case_id));
@@ -84,9 +86,9 @@ Result<std::vector<Alert>> OversightService::CaseAlerts(const auth::Principal& w
     FZ_CHECK(detail::LoadCaseInScope(sql, who, case_id));
     std::vector<Alert> out;
     db::SqlArgs a;
-    const std::string q = fmt::format(
-        "{} WHERE a.case_id = {} ORDER BY CASE WHEN a.due_at IS NULL THEN 1 ELSE 0 END, a.due_at, a.id", kAlertSelect,
-        a.Int(case_id));
+    const std::string q =
+        fmt::format("{} WHERE a.case_id = {} ORDER BY CASE WHEN a.due_at IS NULL THEN 1 ELSE 0 END, a.due_at, a.id",
+                    kAlertSelect, a.Int(case_id));
     db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(AlertFrom(r, rules->catalog)); });
     return out;
   });
@@ -97,7 +99,8 @@ Result<Paged<Violation>> OversightService::ListViolations(const auth::Principal&
   return db_.Read([&](soci::session& sql) -> Result<Paged<Violation>> {
     db::SqlArgs a;
     std::string w = fmt::format(" WHERE {}", db::PathUnder(a, "u.path", who.unit_path));
-    if (f.unit_id) w += fmt::format(" AND {}", db::PathUnder(a, "u.path", FZ_TRY(detail::UnitPathInScope(sql, who, *f.unit_id))));
+    if (f.unit_id)
+      w += fmt::format(" AND {}", db::PathUnder(a, "u.path", FZ_TRY(detail::UnitPathInScope(sql, who, *f.unit_id))));
     if (f.officer_id) w += fmt::format(" AND v.officer_id = {}", a.Int(*f.officer_id));
     if (f.case_id) w += fmt::format(" AND v.case_id = {}", a.Int(*f.case_id));
     if (f.rule_id) w += fmt::format(" AND v.rule_id = {}", a.Str(*f.rule_id));

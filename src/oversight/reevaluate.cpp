@@ -71,17 +71,17 @@ double ThreadCpu() {
 detail::Chunk ReadChunk(soci::session& sql, std::int64_t lo, std::int64_t hi, bool open_only) {
   detail::Chunk ch;
   db::SqlArgs a;
-  const std::string q =
-      fmt::format("SELECT id, case_type, serious, fast_track, alert_state, next_due_at, updated_at, clock_digest "
-                  "FROM cases WHERE id >= {} AND id <= {}{} ORDER BY id",
-                  a.Int(lo), a.Int(hi), open_only ? " AND closed_at IS NULL" : "");
+  const std::string q = fmt::format(
+      "SELECT id, case_type, serious, fast_track, alert_state, next_due_at, updated_at, clock_digest "
+      "FROM cases WHERE id >= {} AND id <= {}{} ORDER BY id",
+      a.Int(lo), a.Int(hi), open_only ? " AND closed_at IS NULL" : "");
   struct Columns {
     int id, type, serious, fast, alert, due, updated, digest;
   };
   std::optional<Columns> col;  // resolved at the first row: thousands of rows per chunk
   db::Each(sql, q, a, [&](const db::Row& r) {
     if (!col)
-      col = Columns{r.Column("id"),        r.Column("case_type"),   r.Column("serious"),    r.Column("fast_track"),
+      col = Columns{r.Column("id"),          r.Column("case_type"),   r.Column("serious"),    r.Column("fast_track"),
                     r.Column("alert_state"), r.Column("next_due_at"), r.Column("updated_at"), r.Column("clock_digest")};
     detail::CaseRow c;
     c.id = r.IntAt(col->id);
@@ -222,8 +222,8 @@ void OversightService::ReevaluateChunks(detail::ReevaluationRun& run, Reevaluate
   mine.notifications = stats.notifications;
 }
 
-void OversightService::WriteChanged(soci::session& sql, const RuleSet& rules, EpochSeconds now,
-                                    const detail::Chunk& ch, ReevaluateReport& mine, EvalStats& stats) {
+void OversightService::WriteChanged(soci::session& sql, const RuleSet& rules, EpochSeconds now, const detail::Chunk& ch,
+                                    ReevaluateReport& mine, EvalStats& stats) {
   for (const auto& changed : ch.changed) {
     const auto& c = ch.rows[changed.index];
     db::SqlArgs a;

@@ -20,8 +20,8 @@ constexpr const char* kJobKind = "reevaluate";
 
 OversightService::~OversightService() { WaitForReevaluation(); }
 
-Result<jobs::Job> OversightService::StartJob(const std::string& reason, bool open_only,
-                                             std::optional<std::int64_t> by, bool exclusive) {
+Result<jobs::Job> OversightService::StartJob(const std::string& reason, bool open_only, std::optional<std::int64_t> by,
+                                             bool exclusive) {
   return jobs_.Start({.kind = kJobKind, .title = reason, .created_by = by, .exclusive = exclusive},
                      [this, open_only](jobs::Progress& p) { return RunReevaluation(p, open_only); });
 }
@@ -70,7 +70,7 @@ Result<std::string> OversightService::RunReevaluation(jobs::Progress& progress, 
 }
 
 Result<ReevaluationJob> OversightService::StartReevaluation(const audit::Actor& actor, bool open_only,
-                                                             const std::string& reason, bool queue) {
+                                                            const std::string& reason, bool queue) {
   std::int64_t previous = 0;
   bool busy = false, queued = false;
   {
@@ -87,14 +87,16 @@ Result<ReevaluationJob> OversightService::StartReevaluation(const audit::Actor& 
   }
   if (busy) {
     const ReevaluationJob now = GetReevaluation();
-    return Conflict(fmt::format("重新评估正在进行（{}，已完成 {}/{} 件），请等待完成后再启动", now.reason, now.cases_done,
-                                now.cases_total),
+    return Conflict(fmt::format("重新评估正在进行（{}，已完成 {}/{} 件），请等待完成后再启动", now.reason,
+                                now.cases_done, now.cases_total),
                     "reevaluation_running");
   }
   try {
     db_.Write([&](soci::session& sql) -> Result<void> {
       audit::Append(sql, clock_, actor,
-                    {"oversight.reevaluate", "cases", "",
+                    {"oversight.reevaluate",
+                     "cases",
+                     "",
                      fmt::format("重新评估{}案件：{}", open_only ? "未结" : "全部", reason),
                      {{"open_only", open_only}, {"reason", reason}}});
       return {};

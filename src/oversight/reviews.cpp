@@ -51,15 +51,15 @@ std::vector<Review> LoadReviews(soci::session& sql, std::int64_t case_id, std::o
              const std::int64_t review = r.Int("review_id");
              for (auto& v : out)
                if (v.id == review)
-                 v.findings.push_back(
-                     {r.Int("id"), r.Str("category"), r.Str("severity"), r.Str("description")});
+                 v.findings.push_back({r.Int("id"), r.Str("category"), r.Str("severity"), r.Str("description")});
            });
   return out;
 }
 
 Result<void> ValidateReview(const NewReview& in) {
   if (!OneOf(in.stage, {"accept", "file", "coercive", "prosecution"}))
-    return Invalid("审核环节应为 accept（受案）、file（立案）、coercive（强制措施）或 prosecution（移送起诉）", "stage");
+    return Invalid("审核环节应为 accept（受案）、file（立案）、coercive（强制措施）或 prosecution（移送起诉）",
+                   "stage");
   if (!OneOf(in.verdict, {"pass", "fix_required", "reject"}))
     return Invalid("审核结论应为 pass（通过）、fix_required（需整改）或 reject（不通过）", "verdict");
   if (!IsValidUtf8(in.comment) || Utf8Length(in.comment) > 2000) return Invalid("审核意见不能超过 2000 字", "comment");
@@ -68,8 +68,9 @@ Result<void> ValidateReview(const NewReview& in) {
     const auto& f = in.findings[i];
     const std::string where = fmt::format("findings[{}]", i);
     if (!OneOf(f.category, {"evidence", "procedure", "characterization"}))
-      return Invalid(fmt::format("第 {} 个问题的类别应为 evidence（证据）、procedure（程序）或 characterization（定性）", i + 1),
-                     where + ".category");
+      return Invalid(
+          fmt::format("第 {} 个问题的类别应为 evidence（证据）、procedure（程序）或 characterization（定性）", i + 1),
+          where + ".category");
     if (!OneOf(f.severity, {"normal", "serious"}))
       return Invalid(fmt::format("第 {} 个问题的严重程度应为 normal 或 serious", i + 1), where + ".severity");
     const std::string d = Trim(f.description);
@@ -112,11 +113,14 @@ Result<Review> OversightService::AddReview(const auth::Principal& who, const aud
                b);
       findings.push_back({{"category", f.category}, {"severity", f.severity}, {"description", d}});
     }
-    audit::Append(sql, clock_, actor,
-                  {"case.review", "case", std::to_string(case_id),
-                   fmt::format("{}审核：{}（{}），问题 {} 个", detail::StageZh(in.stage), c.title,
-                               detail::VerdictZh(in.verdict), in.findings.size()),
-                   {{"after", {{"review_id", id}, {"stage", in.stage}, {"verdict", in.verdict}, {"findings", findings}}}}});
+    audit::Append(
+        sql, clock_, actor,
+        {"case.review",
+         "case",
+         std::to_string(case_id),
+         fmt::format("{}审核：{}（{}），问题 {} 个", detail::StageZh(in.stage), c.title, detail::VerdictZh(in.verdict),
+                     in.findings.size()),
+         {{"after", {{"review_id", id}, {"stage", in.stage}, {"verdict", in.verdict}, {"findings", findings}}}}});
     if (in.verdict != "pass" && c.lead_officer_id) {
       std::string body = fmt::format("案件：{}\n审核意见：{}", c.title, comment);
       for (const auto& f : in.findings)
@@ -174,14 +178,15 @@ Result<std::vector<ReviewGate>> ParseGates(const std::string& text) {
     r.to = g.value("to", "");
     r.stage = g.value("stage", "");
     if (r.case_type != "criminal" && r.case_type != "administrative")
-      return Invalid(fmt::format("审核关口第 {} 行的案件类型“{}”无效，应为 criminal 或 administrative", i + 1, r.case_type),
-                     where + ".case_type");
+      return Invalid(
+          fmt::format("审核关口第 {} 行的案件类型“{}”无效，应为 criminal 或 administrative", i + 1, r.case_type),
+          where + ".case_type");
     if (r.to.empty() || r.to.size() > 64)
       return Invalid(fmt::format("审核关口第 {} 行缺少目标状态 to", i + 1), where + ".to");
     if (r.stage != "accept" && r.stage != "file" && r.stage != "coercive" && r.stage != "prosecution")
-      return Invalid(fmt::format("审核关口第 {} 行的审核环节“{}”无效，应为 accept、file、coercive 或 prosecution", i + 1,
-                                 r.stage),
-                     where + ".stage");
+      return Invalid(
+          fmt::format("审核关口第 {} 行的审核环节“{}”无效，应为 accept、file、coercive 或 prosecution", i + 1, r.stage),
+          where + ".stage");
     out.push_back(std::move(r));
   }
   return out;
@@ -241,13 +246,17 @@ Result<void> OversightService::SetReviewGates(const auth::Principal& who, const 
   return db_.Write([&](soci::session& sql) -> Result<void> {
     const auto before = LoadGates(sql);
     db::SqlArgs a;
-    db::Exec(sql,
-             fmt::format("INSERT INTO settings (key, value, updated_at) VALUES ({}, {}, {}) ON CONFLICT (key) DO UPDATE "
-                         "SET value = excluded.value, updated_at = excluded.updated_at",
-                         a.Str(kGatesKey), a.Str(text), a.Int(clock_.Now())),
-             a);
+    db::Exec(
+        sql,
+        fmt::format("INSERT INTO settings (key, value, updated_at) VALUES ({}, {}, {}) ON CONFLICT (key) DO UPDATE "
+                    "SET value = excluded.value, updated_at = excluded.updated_at",
+                    a.Str(kGatesKey), a.Str(text), a.Int(clock_.Now())),
+        a);
     audit::Append(sql, clock_, actor,
-                  {"oversight.review_gates.update", "review_gates", "", fmt::format("修改审核关口表（{} 条）", gates.size()),
+                  {"oversight.review_gates.update",
+                   "review_gates",
+                   "",
+                   fmt::format("修改审核关口表（{} 条）", gates.size()),
                    {{"before", GatesJson(before)}, {"after", GatesJson(gates)}}});
     return {};
   });

@@ -89,9 +89,11 @@ json Diff(bool catalog, const std::string& before, const std::string& after) {
 std::pair<std::int64_t, std::string> ActiveText(soci::session& sql, bool catalog) {
   std::pair<std::int64_t, std::string> out{0, ""};
   db::First(sql,
-            fmt::format("SELECT version, {} AS document FROM {} WHERE active = 1 ORDER BY version DESC", Column(catalog),
-                        Table(catalog)),
-            {}, [&](const db::Row& r) { out = {r.Int("version"), r.Str("document")}; });
+            fmt::format("SELECT version, {} AS document FROM {} WHERE active = 1 ORDER BY version DESC",
+                        Column(catalog), Table(catalog)),
+            {}, [&](const db::Row& r) {
+              out = {r.Int("version"), r.Str("document")};
+            });
   return out;
 }
 
@@ -147,22 +149,23 @@ Result<std::int64_t> OversightService::SaveVersion(bool catalog, const auth::Pri
     const std::int64_t version =
         db::ScalarInt(sql, fmt::format("SELECT MAX(version) FROM {}", Table(catalog))).value_or(0) + 1;
     db::SqlArgs a;
-    db::Exec(sql,
-             fmt::format("INSERT INTO {} (version, {}, note, created_by, created_at, active) VALUES ({}, {}, {}, {}, {}, "
-                         "0)",
-                         Table(catalog), Column(catalog), a.Int(version), a.Str(text), a.Str(note), a.Int(who.user_id),
-                         a.Int(clock_.Now())),
-             a);
+    db::Exec(
+        sql,
+        fmt::format("INSERT INTO {} (version, {}, note, created_by, created_at, active) VALUES ({}, {}, {}, {}, {}, "
+                    "0)",
+                    Table(catalog), Column(catalog), a.Int(version), a.Str(text), a.Str(note), a.Int(who.user_id),
+                    a.Int(clock_.Now())),
+        a);
     const auto [active_v, before] = ActiveText(sql, catalog);
     json detail = {{"version", version},
                    {"note", note},
                    {"before", {{"active_version", active_v}, {"summary", Summary(catalog, before)}}},
                    {"after", Summary(catalog, text)},
                    {"changes", Diff(catalog, before, text)}};
-    audit::Append(sql, clock_, actor,
-                  {fmt::format("oversight.{}.save", catalog ? "catalog" : "calendar"), Table(catalog),
-                   std::to_string(version),
-                   fmt::format("保存{}第 {} 版{}", What(catalog), version, note.empty() ? "" : "：" + note), detail});
+    audit::Append(
+        sql, clock_, actor,
+        {fmt::format("oversight.{}.save", catalog ? "catalog" : "calendar"), Table(catalog), std::to_string(version),
+         fmt::format("保存{}第 {} 版{}", What(catalog), version, note.empty() ? "" : "：" + note), detail});
     return version;
   }));
   if (activate) FZ_CHECK(ActivateVersion(catalog, who, actor, saved));
@@ -184,12 +187,13 @@ Result<void> OversightService::ActivateVersion(bool catalog, const auth::Princip
       FZ_CHECK(supervision::ParseCalendar(text, fmt::format("节假日日历第 {} 版", version)));
     const auto [before_v, before] = ActiveText(sql, catalog);
     db::SqlArgs a;
-    db::Exec(sql,
-             fmt::format("UPDATE {} SET active = CASE WHEN version = {} THEN 1 ELSE 0 END", Table(catalog),
-                         a.Int(version)),
-             a);
+    db::Exec(
+        sql,
+        fmt::format("UPDATE {} SET active = CASE WHEN version = {} THEN 1 ELSE 0 END", Table(catalog), a.Int(version)),
+        a);
     audit::Append(sql, clock_, actor,
-                  {fmt::format("oversight.{}.activate", catalog ? "catalog" : "calendar"), Table(catalog),
+                  {fmt::format("oversight.{}.activate", catalog ? "catalog" : "calendar"),
+                   Table(catalog),
                    std::to_string(version),
                    fmt::format("启用{}第 {} 版（原第 {} 版）{}", What(catalog), version, before_v,
                                version < before_v ? "，回退" : ""),

@@ -37,12 +37,12 @@ struct RawFact {
   std::string rule_id;      // violation: the supervision rule id
   std::string object_type;  // what the entry links to: "case", "violation", "review_finding", "supervision_order", …
   std::int64_t object_id = 0;
-  std::int64_t case_id = 0;     // 0 = not about a case
-  std::string case_label;       // 案件编号 and title, for the reason text (CaseLabel)
-  std::string case_category;    // cases.category (打击类别), for the weight
-  EpochSeconds at = 0;          // when it happened (its month is the ledger month)
+  std::int64_t case_id = 0;   // 0 = not about a case
+  std::string case_label;     // 案件编号 and title, for the reason text (CaseLabel)
+  std::string case_category;  // cases.category (打击类别), for the weight
+  EpochSeconds at = 0;        // when it happened (its month is the ledger month)
   std::vector<FactOfficer> officers;
-  std::string note;             // short 中文 detail for the reason (rule message, finding text …)
+  std::string note;  // short 中文 detail for the reason (rule message, finding text …)
 };
 
 // How a fact names its case in reasons: the case number, then the title in full-width brackets

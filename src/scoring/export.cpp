@@ -84,13 +84,16 @@ Result<std::string> WriteMonthXlsx(const RankingView& view, const std::vector<En
   auto str = [&](lxw_worksheet* ws, lxw_row_t r, lxw_col_t c, const std::string& s) {
     worksheet_write_string(ws, r, c, s.c_str(), text);
   };
-  auto num = [&](lxw_worksheet* ws, lxw_row_t r, lxw_col_t c, Centi v) { worksheet_write_number(ws, r, c, Num(v), points); };
+  auto num = [&](lxw_worksheet* ws, lxw_row_t r, lxw_col_t c, Centi v) {
+    worksheet_write_number(ws, r, c, Num(v), points);
+  };
   auto opt_int = [&](lxw_worksheet* ws, lxw_row_t r, lxw_col_t c, const std::optional<int>& v) {
     if (v) worksheet_write_number(ws, r, c, *v, nullptr);
   };
 
   lxw_worksheet* officers = workbook_add_worksheet(wb, "民警积分排名");
-  header(officers, {"分局排名", "单位内排名", "姓名", "警号", "单位", "本月积分", "加分", "扣分", "条目数", "上月排名", "升降"},
+  header(officers,
+         {"分局排名", "单位内排名", "姓名", "警号", "单位", "本月积分", "加分", "扣分", "条目数", "上月排名", "升降"},
          {10, 10, 10, 12, 16, 10, 10, 10, 8, 10, 8});
   lxw_row_t row = 1;
   for (const auto& o : view.rankings.officers) {
@@ -124,7 +127,8 @@ Result<std::string> WriteMonthXlsx(const RankingView& view, const std::vector<En
 
   if (!entries.empty()) {
     lxw_worksheet* detail = workbook_add_worksheet(wb, "积分明细");
-    header(detail, {"条目号", "姓名", "单位", "分值", "来源", "项目", "关联对象", "对象编号", "案件编号", "时间", "事由"},
+    header(detail,
+           {"条目号", "姓名", "单位", "分值", "来源", "项目", "关联对象", "对象编号", "案件编号", "时间", "事由"},
            {10, 10, 16, 8, 14, 18, 16, 10, 10, 20, 80});
     row = 1;
     for (const auto& v : entries) {
@@ -153,7 +157,8 @@ Result<std::string> WriteMonthXlsx(const RankingView& view, const std::vector<En
       {"状态", StatusZh(view.phase)},
       {"积分方案版本", std::to_string(view.month.scheme_version)},
       {"台账校验值", view.month.ledger_hash},
-      {"说明", "积分均由案件数据自动计算，每一分可追溯到案件、违规、审核问题或督办；公示后 3 日内（以方案为准）可申请复核。"},
+      {"说明",
+       "积分均由案件数据自动计算，每一分可追溯到案件、违规、审核问题或督办；公示后 3 日内（以方案为准）可申请复核。"},
   };
   for (std::size_t i = 0; i < info.size(); ++i) {
     worksheet_write_string(about, static_cast<lxw_row_t>(i), 0, info[i].first.c_str(), bold);
@@ -182,7 +187,8 @@ std::string PublicitySheetHtml(const RankingView& view) {
        "text-align:center}td.l{text-align:left}.up{color:#c00}.down{color:#060}"
        "h2{font-size:14pt;margin-top:14pt}tr{page-break-inside:avoid}</style></head><body>";
   h += fmt::format("<h1>{} {} 执法办案积分晾晒</h1>", Escape(view.month.bureau_name), Escape(view.month.month));
-  std::string meta = "状态：" + StatusZh(view.phase) + "；积分方案第 " + std::to_string(view.month.scheme_version) + " 版";
+  std::string meta =
+      "状态：" + StatusZh(view.phase) + "；积分方案第 " + std::to_string(view.month.scheme_version) + " 版";
   if (view.month.published_at) meta += "；公示时间 " + FormatLocalDateTime(*view.month.published_at);
   if (view.month.objection_deadline) meta += "；复核截止 " + FormatLocalDateTime(*view.month.objection_deadline);
   h += "<p class=\"meta\">" + Escape(meta) + "</p>";
@@ -194,12 +200,15 @@ std::string PublicitySheetHtml(const RankingView& view) {
        "<th>较上月</th></tr>";
   for (const auto& u : view.rankings.units)
     h += fmt::format("<tr><td>{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td>{}</tr>", u.rank,
-                     Escape(u.name), u.members, FormatPoints(u.total), FormatPoints(u.per_capita), move_cell(u.movement));
-  h += "</table><h2>二、民警积分排名</h2><table><tr><th>排名</th><th>姓名</th><th>警号</th><th>单位</th><th>单位内排名</th>"
+                     Escape(u.name), u.members, FormatPoints(u.total), FormatPoints(u.per_capita),
+                     move_cell(u.movement));
+  h += "</table><h2>二、民警积分排名</h2><table><tr><th>排名</th><th>姓名</th><th>警号</th><th>单位</"
+       "th><th>单位内排名</th>"
        "<th>本月积分</th><th>加分</th><th>扣分</th><th>较上月</th></tr>";
   for (const auto& o : view.rankings.officers)
     h += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}</tr>",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td "
+        "class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}</tr>",
         o.rank_bureau, Escape(o.name), Escape(o.badge_no), Escape(o.unit_name), o.rank_unit, FormatPoints(o.total),
         FormatPoints(o.positive), FormatPoints(o.negative), move_cell(o.movement));
   h += "</table><p>说明：积分由案件数据自动生成，每一分均可追溯至案件、违规、审核问题或督办；对本人积分有异议的，"

@@ -633,8 +633,8 @@ void WriteEntry(JsonOut& out, const EntryText& e, Reason&& reason) {
 
 void WriteEntry(JsonOut& out, const Entry& e) {
   WriteEntry(out,
-             EntryText{e.person_id, e.unit_id, e.points, e.source, e.act, e.object_type, e.object_id, e.case_id,
-                       e.role, e.occurred_at, e.scheme_version, e.objection_id},
+             EntryText{e.person_id, e.unit_id, e.points, e.source, e.act, e.object_type, e.object_id, e.case_id, e.role,
+                       e.occurred_at, e.scheme_version, e.objection_id},
              [&](JsonOut& o) { o.Text(e.reason); });
 }
 
@@ -684,7 +684,8 @@ std::string SerializeLedger(const std::vector<Entry>& entries) {
 }
 
 void SerializeLedger(const std::vector<Entry>& entries, const std::function<void(std::string_view)>& sink) {
-  Stream(entries.size(), [&](JsonOut& out, std::size_t i) { WriteEntry(out, entries[i]); }, sink);
+  Stream(
+      entries.size(), [&](JsonOut& out, std::size_t i) { WriteEntry(out, entries[i]); }, sink);
 }
 
 void SerializeLedger(const Ledger& ledger, const std::function<void(std::string_view)>& sink) {
@@ -759,8 +760,7 @@ void RankOfficers(std::vector<OfficerTotal>& officers) {
   std::unordered_map<std::int64_t, int> unit_rank;
   for (std::size_t i = 0; i < officers.size(); ++i) {
     OfficerTotal& o = officers[i];
-    o.rank_bureau =
-        (i > 0 && officers[i - 1].total == o.total) ? officers[i - 1].rank_bureau : static_cast<int>(i) + 1;
+    o.rank_bureau = (i > 0 && officers[i - 1].total == o.total) ? officers[i - 1].rank_bureau : static_cast<int>(i) + 1;
     auto& [count, last] = unit_seen[o.unit_id];
     ++count;
     if (count > 1 && last == o.total)

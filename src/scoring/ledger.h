@@ -1,6 +1,7 @@
 // The points ledger (积分台账): facts collected by the modules' ledger sources (points::RawFact,
-// points/ledger_source.h) + a scheme → ledger entries, and the rankings derived from entries. Pure functions (STYLE §2): no SQL, no HTTP, no clock — the same
-// inputs give the same output byte for byte, so the server, the CLI, the demo and the tests share it.
+// points/ledger_source.h) + a scheme → ledger entries, and the rankings derived from entries. Pure functions (STYLE
+// §2): no SQL, no HTTP, no clock — the same inputs give the same output byte for byte, so the server, the CLI, the demo
+// and the tests share it.
 #pragma once
 
 #include <cstdint>
@@ -21,18 +22,18 @@ namespace fazhi::scoring {
 
 // One line of the ledger. `points` in centi-points.
 struct Entry {
-  std::int64_t id = 0;            // database id (0 until stored)
+  std::int64_t id = 0;  // database id (0 until stored)
   std::int64_t person_id = 0;
-  std::int64_t unit_id = 0;       // filled from the people directory when stored
+  std::int64_t unit_id = 0;  // filled from the people directory when stored
   Centi points = 0;
-  std::string source;             // the act's ledger source ("case_stage", …), "cap" or "adjustment"
-  std::string act;                // ActInfo key, "cap_positive"/"cap_negative", or "adjustment"
-  std::string object_type;        // link target type: case, violation, review_finding, supervision_order, objection
+  std::string source;       // the act's ledger source ("case_stage", …), "cap" or "adjustment"
+  std::string act;          // ActInfo key, "cap_positive"/"cap_negative", or "adjustment"
+  std::string object_type;  // link target type: case, violation, review_finding, supervision_order, objection
   std::int64_t object_id = 0;
-  std::int64_t case_id = 0;       // 0 = none
-  std::string role;               // lead / assist / responsible / "" (caps, adjustments)
+  std::int64_t case_id = 0;  // 0 = none
+  std::string role;          // lead / assist / responsible / "" (caps, adjustments)
   EpochSeconds occurred_at = 0;
-  std::string reason;             // 中文: what earned or cost the points and how they were computed
+  std::string reason;  // 中文: what earned or cost the points and how they were computed
   int scheme_version = 0;
   std::int64_t objection_id = 0;  // adjustments: the objection that caused it
 };
@@ -66,17 +67,17 @@ struct LedgerRow {
   Centi points = 0;
   // kShare: base points and weight (percent); kDeduction: the deduction; caps: the month's sum and the cap.
   Centi a = 0, b = 0;
-  std::uint32_t fact = 0;        // index into Ledger::facts (not used by caps)
-  std::uint32_t share_count = 0; // kShare: people sharing this part
+  std::uint32_t fact = 0;         // index into Ledger::facts (not used by caps)
+  std::uint32_t share_count = 0;  // kShare: people sharing this part
   RowKind kind = RowKind::kShare;
-  ShareLabel label = ShareLabel::kLeadAlone;      // kShare
-  DeductionBasis basis = DeductionBasis::kNone;   // kDeduction
+  ShareLabel label = ShareLabel::kLeadAlone;     // kShare
+  DeductionBasis basis = DeductionBasis::kNone;  // kDeduction
 };
 
 struct Ledger {
   std::vector<points::RawFact> facts;  // as given (officers sorted and de-duplicated); rows refer to them
-  std::vector<const ActInfo*> act;  // FindAct of each fact (nullptr: unknown act, no rows)
-  std::vector<LedgerRow> rows;      // in ledger order (as ComputeLedger's entries)
+  std::vector<const ActInfo*> act;     // FindAct of each fact (nullptr: unknown act, no rows)
+  std::vector<LedgerRow> rows;         // in ledger order (as ComputeLedger's entries)
   int scheme_version = 0;
   int lead_percent = 0, assist_percent = 0;
 
@@ -121,18 +122,18 @@ struct OfficerTotal {
   std::string unit_name, unit_path;
   Centi total = 0, positive = 0, negative = 0;
   int entries = 0;
-  int rank_bureau = 0;  // competition ranking (1, 2, 2, 4) within the bureau
-  int rank_unit = 0;    // within the officer's unit
+  int rank_bureau = 0;                  // competition ranking (1, 2, 2, 4) within the bureau
+  int rank_unit = 0;                    // within the officer's unit
   std::optional<int> prev_rank_bureau;  // last month's published rank, if any
   std::optional<int> movement;          // prev_rank - rank: positive = moved up
 };
 struct UnitTotal {
   std::int64_t unit_id = 0;
   std::string name, path;
-  int members = 0;   // head count used for the per-capita figure
+  int members = 0;  // head count used for the per-capita figure
   Centi total = 0;
   Centi per_capita = 0;
-  int rank = 0;      // by per-capita, then total
+  int rank = 0;  // by per-capita, then total
   std::optional<int> prev_rank;
   std::optional<int> movement;
 };
@@ -146,12 +147,10 @@ struct Rankings {
 // total / members (民警 only when scheme.per_capita_police_only), rounded half away from zero.
 // `previous` (last month's rankings, if published) fills prev_rank and movement.
 Rankings BuildRankings(const std::vector<Entry>& entries, const std::vector<PersonInfo>& people,
-                       const std::vector<UnitInfo>& units, bool per_capita_police_only,
-                       const Rankings* previous);
+                       const std::vector<UnitInfo>& units, bool per_capita_police_only, const Rankings* previous);
 // The same from a compact ledger.
-Rankings BuildRankings(const Ledger& ledger, const std::vector<PersonInfo>& people,
-                       const std::vector<UnitInfo>& units, bool per_capita_police_only,
-                       const Rankings* previous);
+Rankings BuildRankings(const Ledger& ledger, const std::vector<PersonInfo>& people, const std::vector<UnitInfo>& units,
+                       bool per_capita_police_only, const Rankings* previous);
 
 nlohmann::json RankingsJson(const Rankings& r);
 // Inverse of RankingsJson (for stored snapshots); InvalidArgument if malformed.

@@ -73,13 +73,23 @@ constexpr std::array<ForbiddenIndicator, 34> kForbidden = {{
 }};
 
 // Coercive measures and other acts that earn nothing by themselves (event ids of the engine).
-constexpr std::array<std::string_view, 14> kCoercive = {
-    "detain",         "arrest",       "admin_detention_execute", "bail",        "residential_surveillance",
-    "summon_arrive",  "compel_arrive", "admin_force",           "onsite_force", "cq_start",
-    "arrest_request", "custody_admit", "seize",                  "freeze"};
+constexpr std::array<std::string_view, 14> kCoercive = {"detain",
+                                                        "arrest",
+                                                        "admin_detention_execute",
+                                                        "bail",
+                                                        "residential_surveillance",
+                                                        "summon_arrive",
+                                                        "compel_arrive",
+                                                        "admin_force",
+                                                        "onsite_force",
+                                                        "cq_start",
+                                                        "arrest_request",
+                                                        "custody_admit",
+                                                        "seize",
+                                                        "freeze"};
 
-constexpr Centi kMaxAmount = 100000;   // 1000 分
-constexpr Centi kMaxCap = 10000000;    // 100000 分
+constexpr Centi kMaxAmount = 100000;  // 1000 分
+constexpr Centi kMaxCap = 10000000;   // 100000 分
 
 std::unexpected<Error> Bad(std::string msg, std::string field, std::string reason = "invalid_value") {
   return Invalid(std::move(msg), std::move(field), std::move(reason));
@@ -127,7 +137,8 @@ Result<int> WholeNumber(const nlohmann::json& v, const std::string& field, int m
 }
 
 std::optional<Error> RequireObject(const nlohmann::json& v, const std::string& field) {
-  if (!v.is_object()) return Error{ErrorCode::kInvalidArgument, "“" + field + "”应为对象（键值表）", field, "invalid_value"};
+  if (!v.is_object())
+    return Error{ErrorCode::kInvalidArgument, "“" + field + "”应为对象（键值表）", field, "invalid_value"};
   return std::nullopt;
 }
 
@@ -252,8 +263,7 @@ Result<void> ParseDeductions(const nlohmann::json& v, const std::string& field, 
         s.finding_categories[q.key()] = *a;
       }
     } else {
-      if (p->is_number() && p->get<double>() < 0)
-        return Bad("扣分填写正数（扣几分），“" + f + "”不能为负数", f);
+      if (p->is_number() && p->get<double>() < 0) return Bad("扣分填写正数（扣几分），“" + f + "”不能为负数", f);
       auto a = Amount(*p, f, 0, kMaxAmount);
       if (!a) return std::unexpected(a.error());
       s.deductions[p.key()] = *a;
@@ -321,7 +331,8 @@ Result<Scheme> ParseScheme(const nlohmann::json& doc) {
       for (auto p = v.begin(); p != v.end(); ++p) {
         const std::string f = field + "." + p.key();
         if (p.key() != "monthly_positive" && p.key() != "monthly_negative")
-          return Bad("未知的上限“" + p.key() + "”，只能是 monthly_positive（月加分上限）或 monthly_negative（月扣分上限）", f);
+          return Bad(
+              "未知的上限“" + p.key() + "”，只能是 monthly_positive（月加分上限）或 monthly_negative（月扣分上限）", f);
         if (!p->is_null()) {
           if (p->is_number() && p->get<double>() <= 0)
             return Bad("“" + f + "”是每月上限，必须大于 0（不设上限请删去此项）", f, "negative_cap");

@@ -38,8 +38,8 @@ struct ActInfo {
   std::string_view key;      // stable identifier used in scheme documents and ledger entries
   std::string_view name_zh;  // 中文 name
   ActKind kind;
-  std::string_view source;   // the ledger source that produces facts for it (points::LedgerSource::id)
-  bool wired;                // false: the source belongs to a module not written yet (no facts so far)
+  std::string_view source;  // the ledger source that produces facts for it (points::LedgerSource::id)
+  bool wired;               // false: the source belongs to a module not written yet (no facts so far)
 };
 std::span<const ActInfo> Acts();
 const ActInfo* FindAct(std::string_view key);
@@ -62,19 +62,19 @@ std::string_view SeverityName(std::string_view severity);         // 一般 / �
 // A parsed, validated scheme document. Every amount is in centi-points; weights and split shares
 // are percentages (150 = ×1.5).
 struct Scheme {
-  int objection_days = 3;            // 复核 window after publication, in days (start day not counted)
-  int lead_percent = 70;             // 主办 share of a case's points
-  int assist_percent = 30;           // 协办 share, divided equally among the case's 协办
-  std::map<std::string, Centi> stages;            // stage act → points
-  std::map<std::string, int> category_weights;    // cases.category → percent (absent = 100)
+  int objection_days = 3;                           // 复核 window after publication, in days (start day not counted)
+  int lead_percent = 70;                            // 主办 share of a case's points
+  int assist_percent = 30;                          // 协办 share, divided equally among the case's 协办
+  std::map<std::string, Centi> stages;              // stage act → points
+  std::map<std::string, int> category_weights;      // cases.category → percent (absent = 100)
   std::map<std::string, Centi> violation_severity;  // "normal"/"serious" → deduction (positive number)
   std::map<std::string, Centi> violation_rules;     // supervision rule id → deduction, overrides severity
   std::map<std::string, Centi> finding_categories;  // evidence/procedure/characterization → deduction
-  std::map<std::string, Centi> deductions;        // other deduction acts → deduction (positive number)
-  std::map<std::string, Centi> bonuses;           // bonus act → points
-  std::optional<Centi> cap_positive;              // most positive points per officer per month
-  std::optional<Centi> cap_negative;              // most deducted points per officer per month (positive number)
-  bool per_capita_police_only = true;             // unit per-capita over 民警 (true) or 民警+辅警
+  std::map<std::string, Centi> deductions;          // other deduction acts → deduction (positive number)
+  std::map<std::string, Centi> bonuses;             // bonus act → points
+  std::optional<Centi> cap_positive;                // most positive points per officer per month
+  std::optional<Centi> cap_negative;                // most deducted points per officer per month (positive number)
+  bool per_capita_police_only = true;               // unit per-capita over 民警 (true) or 民警+辅警
 
   // Points of a stage / bonus act, 0 if not configured.
   Centi StagePoints(std::string_view act) const;

@@ -25,8 +25,10 @@ constexpr unsigned kPreviewThreads = 2;
 int RunScoreCommand(ScoringService& svc, const ScoreCommandOptions& o, std::ostream& out, std::ostream& err) {
   auto mk = points::RequireMonth(o.month, "--month");
   if (!mk) return Report(err, mk.error());
-  if (o.format != "json" && o.format != "xlsx") return Report(err, Error{ErrorCode::kInvalidArgument, "--format 只能是 json 或 xlsx", "--format"});
-  if (o.format == "xlsx" && o.out.empty()) return Report(err, Error{ErrorCode::kInvalidArgument, "--format xlsx 需要用 --out 指定输出文件", "--out"});
+  if (o.format != "json" && o.format != "xlsx")
+    return Report(err, Error{ErrorCode::kInvalidArgument, "--format 只能是 json 或 xlsx", "--format"});
+  if (o.format == "xlsx" && o.out.empty())
+    return Report(err, Error{ErrorCode::kInvalidArgument, "--format xlsx 需要用 --out 指定输出文件", "--out"});
 
   const auth::Principal who = SystemPrincipal();
   auto targets = svc.TargetsFor(o.unit_id);
@@ -34,7 +36,8 @@ int RunScoreCommand(ScoringService& svc, const ScoreCommandOptions& o, std::ostr
   const std::vector<std::int64_t>* bureaus = &targets->bureau_ids;
   if (bureaus->empty()) return Report(err, Error{ErrorCode::kNotFound, "没有找到分局", "--unit"});
   if (o.format == "xlsx" && bureaus->size() > 1)
-    return Report(err, Error{ErrorCode::kInvalidArgument, "有多个分局，导出 XLSX 请用 --unit 指定一个分局或单位", "--unit"});
+    return Report(err,
+                  Error{ErrorCode::kInvalidArgument, "有多个分局，导出 XLSX 请用 --unit 指定一个分局或单位", "--unit"});
   // A team narrows the view to it; a bureau or city unit selects bureaus only.
   const std::optional<std::int64_t> narrow = targets->team_id;
 
@@ -74,7 +77,9 @@ int RunScoreCommand(ScoringService& svc, const ScoreCommandOptions& o, std::ostr
     list.push_back(RankingViewJson(*view));
     if (!first) first = std::move(*view);
   }
-  if (!first) return Report(err, Error{ErrorCode::kConflict, mk->Text() + " 没有任何分局制定了生效的积分方案", "--month", "no_scheme"});
+  if (!first)
+    return Report(
+        err, Error{ErrorCode::kConflict, mk->Text() + " 没有任何分局制定了生效的积分方案", "--month", "no_scheme"});
 
   if (o.format == "xlsx") {
     auto bytes = WriteMonthXlsx(*first, entries);

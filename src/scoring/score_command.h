@@ -12,10 +12,10 @@
 namespace fazhi::scoring {
 
 struct ScoreCommandOptions {
-  std::string month;                     // 'YYYY-MM', required
-  std::optional<std::int64_t> unit_id;   // a bureau, a team (narrows to it) or a city unit (all its bureaus)
-  std::string format = "json";           // json (stdout or --out) / xlsx (needs --out and one bureau)
-  std::string out;                       // output file; empty = stdout (json only)
+  std::string month;                    // 'YYYY-MM', required
+  std::optional<std::int64_t> unit_id;  // a bureau, a team (narrows to it) or a city unit (all its bureaus)
+  std::string format = "json";          // json (stdout or --out) / xlsx (needs --out and one bureau)
+  std::string out;                      // output file; empty = stdout (json only)
 };
 
 // For each bureau in question: a published or final month is printed as stored (frozen

@@ -61,8 +61,8 @@ std::int64_t AccountOf(db::Database& db, std::int64_t person) {
 }
 
 // Two objections: one about a deduction (accepted: cancelled), one about a stage (rejected).
-Result<void> DemoObjections(db::Database& db, ScoringService& svc, ManualClock& when, std::int64_t bureau,
-                            MonthKey m, ScoringDemoSummary& summary) {
+Result<void> DemoObjections(db::Database& db, ScoringService& svc, ManualClock& when, std::int64_t bureau, MonthKey m,
+                            ScoringDemoSummary& summary) {
   const auth::Principal system = SystemPrincipal();
   const audit::Actor actor{.username = "system", .bureau_id = bureau};
   const MonthKey next = m.Next();
@@ -80,9 +80,10 @@ Result<void> DemoObjections(db::Database& db, ScoringService& svc, ManualClock& 
         .bureau_id = bureau};
     const bool deduction = p.points < 0;
     when.Set(At(next, 3, 10, static_cast<int>(i) * 10));
-    const auto filed = FZ_TRY(svc.FileObjection(officer, officer_actor, p.id,
-                                                deduction ? "该问题已在审核期限内整改完毕，并已补充证据材料，申请复核撤销扣分"
-                                                          : "本案由我主办，协办比例计算有误，申请复核"));
+    const auto filed =
+        FZ_TRY(svc.FileObjection(officer, officer_actor, p.id,
+                                 deduction ? "该问题已在审核期限内整改完毕，并已补充证据材料，申请复核撤销扣分"
+                                           : "本案由我主办，协办比例计算有误，申请复核"));
     ++summary.objections;
     when.Set(At(next, 4, 15, static_cast<int>(i) * 10));
     Decision d;
@@ -123,10 +124,10 @@ ScoringDemoSummary ExistingSummary(db::Database& db, int year) {
     const std::string lo = fmt::format("{:04d}-01", year), hi = fmt::format("{:04d}-12", year);
     const auto count = [&](std::string_view table, std::string_view condition) {
       db::SqlArgs a;
-      return static_cast<int>(db::Count(
-          sql, fmt::format("SELECT COUNT(*) FROM {} WHERE {}month >= {} AND month <= {}", table, condition, a.Str(lo),
-                           a.Str(hi)),
-          a));
+      return static_cast<int>(db::Count(sql,
+                                        fmt::format("SELECT COUNT(*) FROM {} WHERE {}month >= {} AND month <= {}",
+                                                    table, condition, a.Str(lo), a.Str(hi)),
+                                        a));
     };
     s.months = count("score_months", "status = 'final' AND ");
     s.entries = count("score_entries", "");

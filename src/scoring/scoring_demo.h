@@ -12,9 +12,9 @@
 namespace fazhi::scoring {
 
 struct ScoringDemoSummary {
-  int months = 0;       // months finalised (summed over bureaus)
-  int entries = 0;      // ledger entries written
-  int objections = 0;   // objections filed
+  int months = 0;                // months finalised (summed over bureaus)
+  int entries = 0;               // ledger entries written
+  int objections = 0;            // objections filed
   bool already_present = false;  // the demo scheme existed: nothing was written, counts are what exists
 };
 

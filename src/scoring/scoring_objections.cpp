@@ -60,8 +60,8 @@ std::optional<std::pair<Objection, std::string>> LoadNamedObjection(soci::sessio
 
 // Accepting: an adjustment entry (default: minus the disputed entry's points) at the end of the
 // month's ledger, the objection decided with it, the month's entry count raised.
-void Accept(soci::session& sql, const Clock& clock, const audit::Actor& actor, const Objection& o,
-            const MonthInfo& m, const Decision& d, const std::string& reason) {
+void Accept(soci::session& sql, const Clock& clock, const audit::Actor& actor, const Objection& o, const MonthInfo& m,
+            const Decision& d, const std::string& reason) {
   const Entry entry = LoadEntry(sql, o.entry_id)->entry;
   const Centi adj = d.adjustment.value_or(-entry.points);
   const EpochSeconds now = clock.Now();
@@ -83,7 +83,9 @@ void Accept(soci::session& sql, const Clock& clock, const audit::Actor& actor, c
   DecideObjectionRow(sql, o.id, "accepted", actor.user_id, Who(actor), now, reason, std::make_pair(adj, adj_id));
   CountAdjustment(sql, m.id, now);
   audit::Append(sql, clock, actor,
-                {"scoring.objection.accept", "score_objection", std::to_string(o.id),
+                {"scoring.objection.accept",
+                 "score_objection",
+                 std::to_string(o.id),
                  fmt::format("采纳 {} 的复核申请 #{}，调整 {} 分：{}", o.person_name, o.id, FormatPoints(adj), reason),
                  {{"entry_id", o.entry_id}, {"adjustment_centi", adj}, {"adjustment_entry_id", adj_id}}});
 }
@@ -103,7 +105,8 @@ Result<Objection> ScoringService::FileObjection(const Principal& who, const audi
     if (entry.person_id != *who.person_id)
       return Forbidden("只能对本人的积分条目申请复核，不能对其他民警的积分提出异议", "not_own_entry");
     auto m = LoadMonth(sql, stored->bureau_id, month);
-    if (!m || m->status == kDraft) return Conflict(month + " 的积分尚未公示，公示后才能申请复核", "month_not_published");
+    if (!m || m->status == kDraft)
+      return Conflict(month + " 的积分尚未公示，公示后才能申请复核", "month_not_published");
     if (m->status == kFinal) return Conflict(month + " 的积分已定稿，不能再申请复核", "month_final");
     const EpochSeconds now = clock_.Now();
     if (m->objection_deadline && now >= *m->objection_deadline)
@@ -122,7 +125,9 @@ Result<Objection> ScoringService::FileObjection(const Principal& who, const audi
     o.created_at = now;
     const std::int64_t id = InsertObjection(sql, o);
     audit::Append(sql, clock_, actor,
-                  {"scoring.objection.create", "score_objection", std::to_string(id),
+                  {"scoring.objection.create",
+                   "score_objection",
+                   std::to_string(id),
                    fmt::format("对 {} 积分条目 #{}（{} 分）申请复核", month, entry_id, FormatPoints(entry.points)),
                    {{"entry_id", entry_id}, {"month", month}, {"reason", reason}}});
     return LoadNamedObjection(sql, id)->first;
@@ -148,7 +153,9 @@ Result<Objection> ScoringService::DecideObjection(const Principal& caller, const
     } else {
       DecideObjectionRow(sql, id, "rejected", actor.user_id, Who(actor), clock_.Now(), reason, std::nullopt);
       audit::Append(sql, clock_, actor,
-                    {"scoring.objection.reject", "score_objection", std::to_string(id),
+                    {"scoring.objection.reject",
+                     "score_objection",
+                     std::to_string(id),
                      fmt::format("驳回 {} 的复核申请 #{}：{}", o.person_name, id, reason),
                      {{"entry_id", o.entry_id}, {"reason", reason}}});
     }

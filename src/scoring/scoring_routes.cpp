@@ -42,7 +42,7 @@ nlohmann::json EntryJson(const EntryView& v) {
           {"points_centi", e.points},
           {"source", e.source},
           {"act", e.act},
-          {"act_name", FindAct(e.act) ? std::string(FindAct(e.act)->name_zh)
+          {"act_name", FindAct(e.act)            ? std::string(FindAct(e.act)->name_zh)
                        : e.act == "cap_positive" ? "月加分上限"
                        : e.act == "cap_negative" ? "月扣分上限"
                        : e.act == "adjustment"   ? "复核调整"
@@ -102,8 +102,12 @@ namespace {
 // {"officers": [...], "units": [...]} of a ranking view, with the movement arrows.
 nlohmann::json RankingListsJson(const Rankings& rankings) {
   nlohmann::json r = RankingsJson(rankings);
-  for (auto& o : r["officers"]) o["movement_text"] = MovementText(o["movement"].is_null() ? std::nullopt : std::optional<int>(o["movement"].get<int>()));
-  for (auto& u : r["units"]) u["movement_text"] = MovementText(u["movement"].is_null() ? std::nullopt : std::optional<int>(u["movement"].get<int>()));
+  for (auto& o : r["officers"])
+    o["movement_text"] =
+        MovementText(o["movement"].is_null() ? std::nullopt : std::optional<int>(o["movement"].get<int>()));
+  for (auto& u : r["units"])
+    u["movement_text"] =
+        MovementText(u["movement"].is_null() ? std::nullopt : std::optional<int>(u["movement"].get<int>()));
   return r;
 }
 
@@ -140,7 +144,6 @@ std::string RankingViewText(const RankingView& v, ScoringService& s, const std::
   out += '}';
   return out;
 }
-
 
 }  // namespace
 
@@ -221,7 +224,9 @@ nlohmann::json ActsJson() {
   for (const auto& a : Acts())
     acts.push_back({{"key", a.key},
                     {"name", a.name_zh},
-                    {"kind", a.kind == ActKind::kStage ? "stage" : a.kind == ActKind::kBonus ? "bonus" : "deduction"},
+                    {"kind", a.kind == ActKind::kStage   ? "stage"
+                             : a.kind == ActKind::kBonus ? "bonus"
+                                                         : "deduction"},
                     {"source", a.source},
                     {"wired", a.wired}});
   for (const auto& f : ForbiddenIndicators()) forbidden.push_back({{"key", f.key}, {"indicator", f.name_zh}});
@@ -287,7 +292,8 @@ Result<SchemeInput> SchemeBody(const Ctx& ctx) {
 Result<Centi> CentiFrom(const nlohmann::json& v, const std::string& field) {
   if (!v.is_number()) return Invalid("“" + field + "”应为数字", field);
   const double d = v.get<double>() * 100.0;
-  if (!std::isfinite(d) || std::fabs(d - std::round(d)) > 1e-6) return Invalid("“" + field + "”最多保留两位小数", field);
+  if (!std::isfinite(d) || std::fabs(d - std::round(d)) > 1e-6)
+    return Invalid("“" + field + "”最多保留两位小数", field);
   return static_cast<Centi>(std::llround(d));
 }
 
@@ -407,7 +413,8 @@ Result<Reply> GetOfficer(Ctx& ctx, ScoringService& s) {
 Result<Reply> GetYear(Ctx& ctx, ScoringService& s) {
   const auto year = FZ_TRY(ctx.PathId("year"));
   const auto p = FZ_TRY(ViewQuery(ctx));
-  return Reply::Json(YearTotalsJson(FZ_TRY(s.GetYearTotals(ctx.user(), p.bureau_id, static_cast<int>(year), p.unit_id))));
+  return Reply::Json(
+      YearTotalsJson(FZ_TRY(s.GetYearTotals(ctx.user(), p.bureau_id, static_cast<int>(year), p.unit_id))));
 }
 
 Result<Reply> ListObjections(Ctx& ctx, ScoringService& s) {

@@ -16,7 +16,8 @@
 //   GET  /api/scoring/years/{year}[?bureau_id=&unit_id=]           score.read   year totals (评先评优/晋升)
 //   GET  /api/scoring/objections[?bureau_id=&month=&status=]       score.read
 //   POST /api/scoring/objections                                   score.read   {"entry_id","reason"} → 201
-//   POST /api/scoring/objections/{id}/decide                       score.manage {"decision":"accept|reject","reason","adjustment"?}
+//   POST /api/scoring/objections/{id}/decide                       score.manage
+//   {"decision":"accept|reject","reason","adjustment"?}
 // Handlers only parse, call one ScoringService function and serialise.
 #pragma once
 

@@ -26,8 +26,7 @@ Result<SchemeVersion> CheckSchemeInput(soci::session& sql, const SchemeInput& in
   const auto name_len = Utf8Length(v.name);
   if (name_len <= 0) return Invalid("方案名称不能为空", "name");
   if (name_len > 100) return Invalid("方案名称不能超过 100 个字", "name");
-  if (in.status != kStatusTrial && in.status != kStatusFormal)
-    return Invalid("方案状态只能是“试行”或“正式”", "status");
+  if (in.status != kStatusTrial && in.status != kStatusFormal) return Invalid("方案状态只能是“试行”或“正式”", "status");
   v.status = in.status;
   const auto from = FZ_TRY(points::RequireMonth(in.effective_from, "effective_from"));
   v.effective_from = from.Text();
@@ -183,18 +182,19 @@ Result<SchemeVersion> ScoringService::CreateScheme(const Principal& caller, cons
                              {"status", v.status},
                              {"document", v.document}};
     if (close_id) detail["closed_previous"] = {{"id", *close_id}, {"effective_to", close_to}};
-    audit::Append(sql, clock_, actor,
-                  {"scoring.scheme.create", "score_scheme", std::to_string(v.id),
-                   fmt::format("新建积分方案第 {} 版“{}”（{}，{} 起生效）", v.version, v.name, v.status,
-                               v.effective_from),
-                   detail});
+    audit::Append(
+        sql, clock_, actor,
+        {"scoring.scheme.create", "score_scheme", std::to_string(v.id),
+         fmt::format("新建积分方案第 {} 版“{}”（{}，{} 起生效）", v.version, v.name, v.status, v.effective_from),
+         detail});
     return v;
   });
 }
 
 // ---- months ----
 
-Result<std::vector<MonthInfo>> ScoringService::ListMonths(const Principal& caller, std::optional<std::int64_t> bureau_id,
+Result<std::vector<MonthInfo>> ScoringService::ListMonths(const Principal& caller,
+                                                          std::optional<std::int64_t> bureau_id,
                                                           std::optional<int> year) {
   const Principal who = ScoringScope(caller);
   FZ_CHECK(RequireRead(who));
@@ -251,16 +251,18 @@ Result<MonthInfo> ScoringService::ComputeMonth(const Principal& caller, const au
                           .computed_by = Who(actor),
                           .computed_at = now};
     SaveComputedMonth(sql, existing ? std::optional<std::int64_t>(existing->id) : std::nullopt, b.id, m, c);
-    audit::Append(sql, clock_, actor,
-                  {"scoring.month.compute", "score_month", fmt::format("{}:{}", b.id, m),
-                   fmt::format("计算{} {} 执法积分（草稿，第 {} 版方案，{} 条）", b.name, m, c.scheme_version,
-                               c.entry_count),
-                   {{"bureau_id", b.id},
-                    {"month", m},
-                    {"scheme_version", c.scheme_version},
-                    {"entries", c.entry_count},
-                    {"skipped_facts", c.skipped_facts},
-                    {"ledger_hash", c.ledger_hash}}});
+    audit::Append(
+        sql, clock_, actor,
+        {"scoring.month.compute",
+         "score_month",
+         fmt::format("{}:{}", b.id, m),
+         fmt::format("计算{} {} 执法积分（草稿，第 {} 版方案，{} 条）", b.name, m, c.scheme_version, c.entry_count),
+         {{"bureau_id", b.id},
+          {"month", m},
+          {"scheme_version", c.scheme_version},
+          {"entries", c.entry_count},
+          {"skipped_facts", c.skipped_facts},
+          {"ledger_hash", c.ledger_hash}}});
     return *LoadMonth(sql, b, m);
   });
 }
@@ -283,7 +285,9 @@ Result<MonthInfo> ScoringService::PublishMonth(const Principal& caller, const au
     const EpochSeconds deadline = ObjectionDeadline(now, existing->objection_days);
     MarkPublished(sql, existing->id, now, Who(actor), deadline, snapshot);
     audit::Append(sql, clock_, actor,
-                  {"scoring.month.publish", "score_month", fmt::format("{}:{}", b.id, m),
+                  {"scoring.month.publish",
+                   "score_month",
+                   fmt::format("{}:{}", b.id, m),
                    fmt::format("公示{} {} 执法积分，复核截止 {}", b.name, m, FormatLocalDateTime(deadline)),
                    {{"bureau_id", b.id},
                     {"month", m},
@@ -307,15 +311,18 @@ Result<MonthInfo> ScoringService::FinalizeMonth(const Principal& caller, const a
     if (existing->status == kDraft) return Conflict(m + " 的积分尚未公示，须先公示并经过复核期", "month_not_published");
     const EpochSeconds now = clock_.Now();
     if (existing->objection_deadline && now < *existing->objection_deadline)
-      return Conflict(fmt::format("复核期尚未结束（截止 {}），不能定稿", FormatLocalDateTime(*existing->objection_deadline)),
-                      "objection_window_open");
+      return Conflict(
+          fmt::format("复核期尚未结束（截止 {}），不能定稿", FormatLocalDateTime(*existing->objection_deadline)),
+          "objection_window_open");
     if (existing->pending_objections > 0)
       return Conflict(fmt::format("还有 {} 条复核申请未处理，处理完才能定稿", existing->pending_objections),
                       "objections_pending");
     const Scheme sc = LoadScheme(sql, existing->scheme_id).value_or(SchemeVersion{}).scheme;
     MarkFinal(sql, existing->id, now, Who(actor), RankingsJson(RankingsNow(sql, b, m, sc)).dump());
     audit::Append(sql, clock_, actor,
-                  {"scoring.month.finalize", "score_month", fmt::format("{}:{}", b.id, m),
+                  {"scoring.month.finalize",
+                   "score_month",
+                   fmt::format("{}:{}", b.id, m),
                    fmt::format("{} {} 执法积分定稿", b.name, m),
                    {{"bureau_id", b.id}, {"month", m}}});
     return *LoadMonth(sql, b, m);

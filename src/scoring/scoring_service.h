@@ -30,9 +30,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "audit/audit_log.h"
@@ -128,8 +128,8 @@ class ScoringService {
   // `threads` threads, each borrowing its own session from the pool; results in the order of
   // `bureau_ids`. `threads` should not exceed the pool size (extra threads only wait for a session).
   // An exception in a worker (a database failure) is rethrown here once every worker has stopped.
-  std::vector<Result<RankingView>> PreviewMonths(const auth::Principal& who, const std::vector<std::int64_t>& bureau_ids,
-                                                 const std::string& month,
+  std::vector<Result<RankingView>> PreviewMonths(const auth::Principal& who,
+                                                 const std::vector<std::int64_t>& bureau_ids, const std::string& month,
                                                  std::optional<std::int64_t> unit_id = std::nullopt,
                                                  unsigned threads = 2);
 

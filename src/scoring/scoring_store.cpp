@@ -134,8 +134,7 @@ const Entry& EntryAt(const Ledger& ledger, std::size_t i, Entry& scratch) {
 }
 
 template <typename L>
-void InsertEntries(soci::session& sql, std::int64_t bureau, const std::string& month, const L& entries,
-                   int first_seq) {
+void InsertEntries(soci::session& sql, std::int64_t bureau, const std::string& month, const L& entries, int first_seq) {
   Entry scratch;
   std::string values;
   for (std::size_t start = 0; start < EntryCount(entries); start += kEntriesPerInsert) {
@@ -257,8 +256,8 @@ std::int64_t InsertScheme(soci::session& sql, const SchemeVersion& v, std::optio
       "INSERT INTO score_schemes (bureau_id, version, name, status, effective_from, effective_to, document, note, "
       "created_by, created_by_name, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
       a.Int(v.bureau_id), a.Int(v.version), a.Str(v.name), a.Str(v.status), a.Str(v.effective_from),
-      a.OptStr(v.effective_to), a.Str(v.document.dump()), a.Str(v.note), a.OptInt(created_by),
-      a.Str(v.created_by_name), a.Int(now));
+      a.OptStr(v.effective_to), a.Str(v.document.dump()), a.Str(v.note), a.OptInt(created_by), a.Str(v.created_by_name),
+      a.Int(now));
   return db::Insert(sql, q, a);
 }
 
@@ -289,14 +288,14 @@ void SaveComputedMonth(soci::session& sql, std::optional<std::int64_t> id, std::
                        const std::string& month, const ComputedMonth& c) {
   db::SqlArgs a;
   if (id) {
-    db::Exec(sql,
-             fmt::format("UPDATE score_months SET scheme_id = {}, scheme_version = {}, entry_count = {}, "
-                         "skipped_facts = {}, ledger_hash = {}, computed_at = {}, computed_by = {}, updated_at = {} "
-                         "WHERE id = {}",
-                         a.Int(c.scheme_id), a.Int(c.scheme_version), a.Int(c.entry_count), a.Int(c.skipped_facts),
-                         a.Str(c.ledger_hash), a.Int(c.computed_at), a.Str(c.computed_by), a.Int(c.computed_at),
-                         a.Int(*id)),
-             a);
+    db::Exec(
+        sql,
+        fmt::format("UPDATE score_months SET scheme_id = {}, scheme_version = {}, entry_count = {}, "
+                    "skipped_facts = {}, ledger_hash = {}, computed_at = {}, computed_by = {}, updated_at = {} "
+                    "WHERE id = {}",
+                    a.Int(c.scheme_id), a.Int(c.scheme_version), a.Int(c.entry_count), a.Int(c.skipped_facts),
+                    a.Str(c.ledger_hash), a.Int(c.computed_at), a.Str(c.computed_by), a.Int(c.computed_at), a.Int(*id)),
+        a);
     return;
   }
   db::Exec(sql,
@@ -398,9 +397,9 @@ std::vector<Entry> LoadMonthEntries(soci::session& sql, std::int64_t bureau, con
 std::int64_t CountUnitEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
                               std::span<const std::int64_t> unit_ids) {
   db::SqlArgs a;
-  const std::string q = fmt::format(
-      "SELECT COUNT(*) FROM score_entries e WHERE e.bureau_id = {} AND e.month = {} AND e.unit_id IN {}",
-      a.Int(bureau), a.Str(month), a.IntList({unit_ids.begin(), unit_ids.end()}));
+  const std::string q =
+      fmt::format("SELECT COUNT(*) FROM score_entries e WHERE e.bureau_id = {} AND e.month = {} AND e.unit_id IN {}",
+                  a.Int(bureau), a.Str(month), a.IntList({unit_ids.begin(), unit_ids.end()}));
   return db::Count(sql, q, a);
 }
 
@@ -481,7 +480,8 @@ std::optional<Objection> LoadObjection(soci::session& sql, std::int64_t id) {
   return out;
 }
 
-std::vector<Objection> LoadObjections(soci::session& sql, const ObjectionFilter& f, std::optional<std::int64_t> person) {
+std::vector<Objection> LoadObjections(soci::session& sql, const ObjectionFilter& f,
+                                      std::optional<std::int64_t> person) {
   db::SqlArgs a;
   std::string q = std::string(kObjectionSelect) + "WHERE 1 = 1";
   if (person) q += fmt::format(" AND o.person_id = {}", a.Int(*person));
@@ -494,8 +494,7 @@ std::vector<Objection> LoadObjections(soci::session& sql, const ObjectionFilter&
   return out;
 }
 
-std::map<std::int64_t, std::pair<std::int64_t, std::string>> ObjectionsByEntry(soci::session& sql,
-                                                                               std::int64_t bureau,
+std::map<std::int64_t, std::pair<std::int64_t, std::string>> ObjectionsByEntry(soci::session& sql, std::int64_t bureau,
                                                                                const std::string& month,
                                                                                std::int64_t person) {
   db::SqlArgs a;

@@ -117,8 +117,7 @@ std::optional<Objection> LoadObjection(soci::session& sql, std::int64_t id);
 // Objections (newest first) matching the filter; `person` narrows to one officer's.
 std::vector<Objection> LoadObjections(soci::session& sql, const ObjectionFilter& f, std::optional<std::int64_t> person);
 // entry id → (objection id, status) of `person`'s objections in the month (the latest per entry).
-std::map<std::int64_t, std::pair<std::int64_t, std::string>> ObjectionsByEntry(soci::session& sql,
-                                                                               std::int64_t bureau,
+std::map<std::int64_t, std::pair<std::int64_t, std::string>> ObjectionsByEntry(soci::session& sql, std::int64_t bureau,
                                                                                const std::string& month,
                                                                                std::int64_t person);
 bool HasPendingObjection(soci::session& sql, std::int64_t entry_id);

@@ -28,13 +28,13 @@ inline constexpr const char* kStatusFormal = "正式";
 
 // A new scheme version as a manager submits it.
 struct SchemeInput {
-  std::optional<std::int64_t> bureau_id;      // default: the caller's bureau
-  std::string name;                           // e.g. 执法办案积分考核实施办法（试行）
-  std::string status = kStatusTrial;          // 试行 / 正式
-  std::string effective_from;                 // 'YYYY-MM'
-  std::optional<std::string> effective_to;    // 'YYYY-MM' or open-ended
-  std::string note;                           // what changed and why
-  nlohmann::json document;                    // the scheme (scheme.h)
+  std::optional<std::int64_t> bureau_id;    // default: the caller's bureau
+  std::string name;                         // e.g. 执法办案积分考核实施办法（试行）
+  std::string status = kStatusTrial;        // 试行 / 正式
+  std::string effective_from;               // 'YYYY-MM'
+  std::optional<std::string> effective_to;  // 'YYYY-MM' or open-ended
+  std::string note;                         // what changed and why
+  nlohmann::json document;                  // the scheme (scheme.h)
 };
 
 // One stored version of a bureau's scheme (score_schemes).
@@ -70,8 +70,8 @@ struct MonthInfo {
 struct EntryView {
   Entry entry;
   std::string month, person_name, unit_name;
-  std::optional<std::int64_t> objection_id;       // a pending or decided objection about it
-  std::string objection_status;                   // pending / accepted / rejected / ""
+  std::optional<std::int64_t> objection_id;  // a pending or decided objection about it
+  std::string objection_status;              // pending / accepted / rejected / ""
 };
 
 // One month of an officer's 12-month trend.
@@ -140,8 +140,8 @@ struct ObjectionFilter {
 // A manager's decision on an objection.
 struct Decision {
   bool accept = false;
-  std::string reason;                // 中文, required
-  std::optional<Centi> adjustment;   // accepted: points to add (default: cancel the entry)
+  std::string reason;               // 中文, required
+  std::optional<Centi> adjustment;  // accepted: points to add (default: cancel the entry)
 };
 
 // Text derived from a frozen ranking view (the routes: its officer and unit lists as JSON arrays).

@@ -178,8 +178,8 @@ std::shared_ptr<const FrozenLists> ScoringService::FrozenListsOf(const RankingVi
   return lists;
 }
 
-Result<RankingView> ScoringService::PreviewMonth(const Principal& caller, std::int64_t bureau_id, const std::string& month,
-                                                 std::optional<std::int64_t> unit_id) {
+Result<RankingView> ScoringService::PreviewMonth(const Principal& caller, std::int64_t bureau_id,
+                                                 const std::string& month, std::optional<std::int64_t> unit_id) {
   const Principal who = ScoringScope(caller);
   FZ_CHECK(RequireManage(who));
   const auto mk = FZ_TRY(points::RequireMonth(month, "month"));
@@ -262,8 +262,8 @@ Result<OfficerMonth> ScoringService::GetOfficerMonth(const Principal& caller, st
   });
 }
 
-Result<YearTotals> ScoringService::GetYearTotals(const Principal& caller, std::optional<std::int64_t> bureau_id, int year,
-                                                 std::optional<std::int64_t> unit_id) {
+Result<YearTotals> ScoringService::GetYearTotals(const Principal& caller, std::optional<std::int64_t> bureau_id,
+                                                 int year, std::optional<std::int64_t> unit_id) {
   const Principal who = ScoringScope(caller);
   FZ_CHECK(RequireRead(who));
   if (year < 2000 || year > 2100) return Invalid("年份无效", "year");
@@ -327,7 +327,9 @@ Result<FileDownload> ScoringService::ExportMonth(const Principal& who, const aud
   auto bytes = FZ_TRY(WriteMonthXlsx(view, entries));
   FZ_CHECK(db_.Write([&](soci::session& sql) -> Result<void> {
     audit::Append(sql, clock_, actor,
-                  {"scoring.export", "score_month", fmt::format("{}:{}", view.month.bureau_id, view.month.month),
+                  {"scoring.export",
+                   "score_month",
+                   fmt::format("{}:{}", view.month.bureau_id, view.month.month),
                    fmt::format("导出{} {} 执法积分（{} 名民警，{} 条明细）", view.month.bureau_name, view.month.month,
                                view.rankings.officers.size(), entries.size()),
                    {{"unit_id", unit_id ? nlohmann::json(*unit_id) : nlohmann::json()},

@@ -64,7 +64,8 @@ void Calendar::AddWorkingDay(CivilDate d) { InsertSorted(working_days_, DaysFrom
 
 Result<Calendar> ParseCalendar(std::string_view json_text, std::string_view source) {
   const auto doc = nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) return Invalid(fmt::format("{}不是合法的 JSON 对象", source), "", "invalid_calendar");
+  if (doc.is_discarded() || !doc.is_object())
+    return Invalid(fmt::format("{}不是合法的 JSON 对象", source), "", "invalid_calendar");
   if (auto key = UnknownKey(doc, {"weekends_are_holidays", "days_off", "working_days", "description"}))
     return Bad(source, *key, "是不认识的字段");
   Calendar cal;
@@ -79,8 +80,10 @@ Result<Calendar> ParseCalendar(std::string_view json_text, std::string_view sour
       const auto& entry = (*it)[i];
       const std::string item = fmt::format("days_off[{}]", i);
       if (!entry.is_object()) return Bad(source, item, "必须是对象");
-      if (auto key = UnknownKey(entry, {"name", "from", "to"})) return Bad(source, item, fmt::format("含有不认识的字段“{}”", *key));
-      if (auto n = entry.find("name"); n != entry.end() && !n->is_string()) return Bad(source, item, "的“name”必须是文本");
+      if (auto key = UnknownKey(entry, {"name", "from", "to"}))
+        return Bad(source, item, fmt::format("含有不认识的字段“{}”", *key));
+      if (auto n = entry.find("name"); n != entry.end() && !n->is_string())
+        return Bad(source, item, "的“name”必须是文本");
       auto from = DateMember(entry, "from", source, item);
       if (!from) return std::unexpected(from.error());
       auto to = DateMember(entry, "to", source, item);
@@ -100,8 +103,10 @@ Result<Calendar> ParseCalendar(std::string_view json_text, std::string_view sour
       const auto& entry = (*it)[i];
       const std::string item = fmt::format("working_days[{}]", i);
       if (!entry.is_object()) return Bad(source, item, "必须是对象");
-      if (auto key = UnknownKey(entry, {"name", "date"})) return Bad(source, item, fmt::format("含有不认识的字段“{}”", *key));
-      if (auto n = entry.find("name"); n != entry.end() && !n->is_string()) return Bad(source, item, "的“name”必须是文本");
+      if (auto key = UnknownKey(entry, {"name", "date"}))
+        return Bad(source, item, fmt::format("含有不认识的字段“{}”", *key));
+      if (auto n = entry.find("name"); n != entry.end() && !n->is_string())
+        return Bad(source, item, "的“name”必须是文本");
       auto date = DateMember(entry, "date", source, item);
       if (!date) return std::unexpected(date.error());
       if (off_days.contains(DaysFromCivil(*date)))

@@ -25,8 +25,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kPersonFieldIds[] = {"age", "female", "pregnant", "nursing_infant", "identity_unknown",
-                                                "vulnerable", "in_custody", "role", "under_cq"};
+constexpr std::string_view kPersonFieldIds[] = {
+    "age", "female", "pregnant", "nursing_infant", "identity_unknown", "vulnerable", "in_custody", "role", "under_cq"};
 constexpr std::string_view kCaseFieldIds[] = {"serious", "fast_track", "many_people"};
 static_assert(std::size(kPersonFieldIds) == static_cast<std::size_t>(PersonField::kCount));
 static_assert(std::size(kCaseFieldIds) == static_cast<std::size_t>(CaseField::kCount));
@@ -184,10 +184,9 @@ Result<Condition> ParseCondition(const json& c, const RuleCtx& ctx, const std::s
   out.field = *field;
   auto o = c.find("op");
   if (o == c.end() || !o->is_string()) return ctx.Fail(where, "缺少 op");
-  static const std::pair<std::string_view, Op> kOps[] = {{"eq", Op::kEq}, {"ne", Op::kNe}, {"lt", Op::kLt},
-                                                         {"le", Op::kLe}, {"gt", Op::kGt}, {"ge", Op::kGe},
-                                                         {"in", Op::kIn}, {"present", Op::kPresent},
-                                                         {"absent", Op::kAbsent}};
+  static const std::pair<std::string_view, Op> kOps[] = {
+      {"eq", Op::kEq}, {"ne", Op::kNe}, {"lt", Op::kLt},           {"le", Op::kLe},        {"gt", Op::kGt},
+      {"ge", Op::kGe}, {"in", Op::kIn}, {"present", Op::kPresent}, {"absent", Op::kAbsent}};
   const std::string op = o->get<std::string>();
   auto op_it = std::find_if(std::begin(kOps), std::end(kOps), [&](const auto& p) { return p.first == op; });
   if (op_it == std::end(kOps)) return ctx.Fail(where, fmt::format("的 op“{}”无效", op));
@@ -292,13 +291,11 @@ Result<std::vector<std::int8_t>> VocabList(const json& obj, const char* key, std
   return out;
 }
 
-Result<ExtensionSpec> ParseExtension(const json& e, const RuleCtx& ctx, const std::string& where,
-                                     const Rule& rule) {
+Result<ExtensionSpec> ParseExtension(const json& e, const RuleCtx& ctx, const std::string& where, const Rule& rule) {
   if (!e.is_object()) return ctx.Fail(where, "必须是对象");
-  static const std::set<std::string> kKnown = {"name",       "approver_levels",   "bases", "for_triggers",
-                                               "from_limit", "new_limit",         "add",   "max_times",
-                                               "rebase_on",  "request_lead_days", "unit",  "requires",
-                                               "facts_label"};
+  static const std::set<std::string> kKnown = {
+      "name",      "approver_levels",   "bases", "for_triggers", "from_limit", "new_limit", "add", "max_times",
+      "rebase_on", "request_lead_days", "unit",  "requires",     "facts_label"};
   for (auto it = e.begin(); it != e.end(); ++it)
     if (!kKnown.contains(it.key())) return ctx.Fail(where, fmt::format("含有不认识的字段“{}”", it.key()));
   ExtensionSpec x;
@@ -374,9 +371,10 @@ Result<Rule> ParseRule(const json& r, size_t index, std::string_view source) {
   if (!r.is_object()) return ctx.Fail("-", "必须是对象");
   if (id.empty()) return ctx.Fail("id", "缺失或为空");
   static const std::set<std::string> kKnown = {
-      "id", "name", "kind", "case_type", "scope", "status", "enabled", "trigger", "when", "stop", "exempt",
-      "restart", "requires", "limit", "holiday_roll", "exclude", "extensions", "defer_start", "pre_warn",
-      "effective_from", "effective_until", "legal_basis", "note", "spec_id", "limit_when", "request_for"};
+      "id",           "name",    "kind",       "case_type",   "scope",      "status",         "enabled",
+      "trigger",      "when",    "stop",       "exempt",      "restart",    "requires",       "limit",
+      "holiday_roll", "exclude", "extensions", "defer_start", "pre_warn",   "effective_from", "effective_until",
+      "legal_basis",  "note",    "spec_id",    "limit_when",  "request_for"};
   for (auto it = r.begin(); it != r.end(); ++it)
     if (!kKnown.contains(it.key())) return ctx.Fail(it.key(), "是不认识的字段");
   Rule rule;
@@ -395,7 +393,8 @@ Result<Rule> ParseRule(const json& r, size_t index, std::string_view source) {
   if (auto e = text("legal_basis", true, rule.legal_basis)) return std::unexpected(*e);
   if (auto e = text("note", false, rule.note)) return std::unexpected(*e);
   if (auto e = text("spec_id", false, rule.spec_id)) return std::unexpected(*e);
-  auto choice = [&](const char* key, std::initializer_list<std::string_view> allowed, int& out) -> std::optional<Error> {
+  auto choice = [&](const char* key, std::initializer_list<std::string_view> allowed,
+                    int& out) -> std::optional<Error> {
     auto it = r.find(key);
     if (it == r.end() || !it->is_string()) return ctx.Fail(key, "缺失或不是文本").error();
     int i = 0;
@@ -462,7 +461,8 @@ Result<Rule> ParseRule(const json& r, size_t index, std::string_view source) {
   auto req = Conditions(r, "requires", ctx);
   if (!req) return std::unexpected(req.error());
   rule.requires_ = *std::move(req);
-  if (rule.kind == RuleKind::kPresence && rule.requires_.empty()) return ctx.Fail("requires", "在场类规则必须有要求条件");
+  if (rule.kind == RuleKind::kPresence && rule.requires_.empty())
+    return ctx.Fail("requires", "在场类规则必须有要求条件");
   if (rule.kind != RuleKind::kPresence && !rule.requires_.empty()) return ctx.Fail("requires", "只用于 presence 规则");
   if (rule.requires_.size() > 64) return ctx.Fail("requires", "最多 64 项");
 
@@ -508,9 +508,12 @@ Result<Rule> ParseRule(const json& r, size_t index, std::string_view source) {
   if (auto x = r.find("exclude"); x != r.end()) {
     if (!x->is_array()) return ctx.Fail("exclude", "必须是数组（appraisal、hearing）");
     for (const auto& v : *x) {
-      if (v == "appraisal") rule.exclude_appraisal = true;
-      else if (v == "hearing") rule.exclude_hearing = true;
-      else return ctx.Fail("exclude", fmt::format("含有不认识的值 {}", v.dump()));
+      if (v == "appraisal")
+        rule.exclude_appraisal = true;
+      else if (v == "hearing")
+        rule.exclude_hearing = true;
+      else
+        return ctx.Fail("exclude", fmt::format("含有不认识的值 {}", v.dump()));
     }
   }
   if (auto xs = r.find("extensions"); xs != r.end()) {
@@ -593,8 +596,9 @@ std::optional<Error> LinkRules(Catalog& catalog, std::string_view source) {
       const bool disjoint = (a.effective_until && b.effective_from && *a.effective_until < *b.effective_from) ||
                             (b.effective_until && a.effective_from && *b.effective_until < *a.effective_from);
       if (!disjoint)
-        return fail(j, "spec_id",
-                    fmt::format("与规则 {} 相同（“{}”），但两者适用的行为日期重叠，延长审批无法确定版本", a.id, a.spec_id));
+        return fail(
+            j, "spec_id",
+            fmt::format("与规则 {} 相同（“{}”），但两者适用的行为日期重叠，延长审批无法确定版本", a.id, a.spec_id));
     }
   }
   return std::nullopt;
@@ -687,16 +691,23 @@ Result<Catalog> ParseCatalog(std::string_view json_text, std::string_view source
         continue;
       }
       if (it.key() == "request_lapse") {
-        if (*it == "pre_warn") catalog.settings.request_lapse = RequestLapse::kPreWarn;
-        else if (*it == "overdue") catalog.settings.request_lapse = RequestLapse::kOverdue;
-        else if (*it == "not_applicable") catalog.settings.request_lapse = RequestLapse::kNotApplicable;
-        else return bad("必须是 pre_warn、overdue 或 not_applicable");
+        if (*it == "pre_warn")
+          catalog.settings.request_lapse = RequestLapse::kPreWarn;
+        else if (*it == "overdue")
+          catalog.settings.request_lapse = RequestLapse::kOverdue;
+        else if (*it == "not_applicable")
+          catalog.settings.request_lapse = RequestLapse::kNotApplicable;
+        else
+          return bad("必须是 pre_warn、overdue 或 not_applicable");
         continue;
       }
       if (it.key() == "hour_reading") {
-        if (*it == "exact") catalog.settings.hour_reading = HourReading::kExact;
-        else if (*it == "next_full_hour") catalog.settings.hour_reading = HourReading::kNextFullHour;
-        else return bad("必须是 exact 或 next_full_hour");
+        if (*it == "exact")
+          catalog.settings.hour_reading = HourReading::kExact;
+        else if (*it == "next_full_hour")
+          catalog.settings.hour_reading = HourReading::kNextFullHour;
+        else
+          return bad("必须是 exact 或 next_full_hour");
         continue;
       }
       std::int32_t* target = it.key() == "pre_warn_hours"        ? &catalog.settings.pre_warn_hours

@@ -34,7 +34,11 @@ enum class RuleStatus : std::uint8_t { kV, kS, kU };
 // Where a condition reads its value.
 enum class FieldSource : std::uint8_t { kEvent, kPerson, kCase };
 enum class PersonField : std::uint8_t {
-  kAge, kFemale, kPregnant, kNursingInfant, kIdentityUnknown,
+  kAge,
+  kFemale,
+  kPregnant,
+  kNursingInfant,
+  kIdentityUnknown,
   kVulnerable,  // CQ §11 special persons: 孕妇, 哺乳未满一周岁婴儿, 未满16周岁, 已满70周岁
   kInCustody,   // admitted to a 看守所 (custody_admit) and not yet released, at the event's time
   kRole,        // suspect / victim / witness / other
@@ -42,7 +46,8 @@ enum class PersonField : std::uint8_t {
   kCount
 };
 enum class CaseField : std::uint8_t {
-  kSerious, kFastTrack,
+  kSerious,
+  kFastTrack,
   kManyPeople,  // 涉案人数众多 (PSAL25 §97: 询问查证 up to 12 h)
   kCount
 };
@@ -64,10 +69,10 @@ struct Condition {
   FieldRef field;
   Op op = Op::kEq;
   std::int64_t value = 0;
-  std::optional<FieldRef> ref;     // compare with another field instead of `value`
-  std::vector<std::int64_t> in;    // Op::kIn
+  std::optional<FieldRef> ref;   // compare with another field instead of `value`
+  std::vector<std::int64_t> in;  // Op::kIn
   std::vector<Condition> any;
-  std::string label;               // 中文, shown when a presence requirement fails
+  std::string label;  // 中文, shown when a presence requirement fails
 };
 
 // A base limit set by law when conditions hold on the trigger event, without any approval
@@ -75,20 +80,20 @@ struct Condition {
 struct LimitCase {
   std::vector<Condition> when;  // all must hold
   std::int32_t value = 0;       // in the rule's unit
-  std::string label;            // 中文, shown in messages, e.g. "身份不明或涉案人数众多，法定十二小时"
+  std::string label;  // 中文, shown in messages, e.g. "身份不明或涉案人数众多，法定十二小时"
 };
 
 // One way a clock may be extended (延长), validated against extension_approved events.
 struct ExtensionSpec {
-  std::string name;                           // 中文
-  std::vector<std::int8_t> approver_levels;   // accepted ApproverLevels() indexes; empty = any
-  std::vector<std::int8_t> bases;             // accepted Bases() indexes; empty = any
-  std::vector<EventType> for_triggers;        // only for clocks started by these; empty = any
-  std::optional<std::int32_t> from_limit;     // only when the current limit equals this
-  std::int32_t new_limit = 0;                 // "set": the new total limit (maximum; the event may ask less)
-  std::int32_t add = 0;                       // "add": added to the current total limit
-  std::int32_t max_times = 1;                 // how often this extension may be applied
-  std::optional<EventType> rebase_on;         // "rebase": the clock restarts at the first such event after approval
+  std::string name;                          // 中文
+  std::vector<std::int8_t> approver_levels;  // accepted ApproverLevels() indexes; empty = any
+  std::vector<std::int8_t> bases;            // accepted Bases() indexes; empty = any
+  std::vector<EventType> for_triggers;       // only for clocks started by these; empty = any
+  std::optional<std::int32_t> from_limit;    // only when the current limit equals this
+  std::int32_t new_limit = 0;                // "set": the new total limit (maximum; the event may ask less)
+  std::int32_t add = 0;                      // "add": added to the current total limit
+  std::int32_t max_times = 1;                // how often this extension may be applied
+  std::optional<EventType> rebase_on;        // "rebase": the clock restarts at the first such event after approval
   // The request must be made this many days before the current due date (e.g. CPL §158 羁押延长:
   // "期限届满七日前"), checked against the event's requested_at. 0 = no check. A late request does
   // not void the approval (the approving authority granted it) but is reported in the message.
@@ -105,38 +110,38 @@ struct ExtensionSpec {
 };
 
 struct Rule {
-  std::string id;           // spec id, e.g. "CRIM-DETAIN-02" or "CRIM-ARREST-01-notify"
+  std::string id;  // spec id, e.g. "CRIM-DETAIN-02" or "CRIM-ARREST-01-notify"
   // The spec row this rule implements when the id carries a suffix for a law version
   // ("ADM-TERM-01" for ADM-TERM-01-psal2012 and -psal2025). An extension naming it applies to the
   // version in force on the date of the clock's trigger act. Empty = none.
   std::string spec_id;
-  std::string name;         // 中文 name
+  std::string name;  // 中文 name
   RuleKind kind = RuleKind::kDeadline;
   CaseType case_type = CaseType::kAny;
   Scope scope = Scope::kCase;
   RuleStatus status = RuleStatus::kV;
   bool enabled = true;
-  std::vector<EventType> triggers;    // start a clock / a check
-  std::vector<Condition> when;        // all must hold on the trigger event, else no clock
-  std::vector<EventType> stops;       // the required act; ends the clock
-  std::vector<EventType> exempts;     // make the clock not applicable (e.g. 无法通知)
-  std::vector<EventType> restarts;    // restart the clock from the event (e.g. 另有重要罪行)
-  std::vector<Condition> requires_;   // presence rules: each must hold on the trigger event
-  Period limit;                       // deadline rules
-  std::optional<Attr> limit_from;     // limit value taken from this trigger attribute (e.g. days)
-  std::vector<LimitCase> limit_when;  // base limits by law under conditions (first match wins)
-  bool holiday_roll = false;          // CALC-01: false for custody (在押) periods
-  bool exclude_appraisal = false;     // 鉴定 time not counted (AR §165, §112; PSAL25 §118)
-  bool exclude_hearing = false;       // 听证 time not counted (PSAL25 §118)
+  std::vector<EventType> triggers;        // start a clock / a check
+  std::vector<Condition> when;            // all must hold on the trigger event, else no clock
+  std::vector<EventType> stops;           // the required act; ends the clock
+  std::vector<EventType> exempts;         // make the clock not applicable (e.g. 无法通知)
+  std::vector<EventType> restarts;        // restart the clock from the event (e.g. 另有重要罪行)
+  std::vector<Condition> requires_;       // presence rules: each must hold on the trigger event
+  Period limit;                           // deadline rules
+  std::optional<Attr> limit_from;         // limit value taken from this trigger attribute (e.g. days)
+  std::vector<LimitCase> limit_when;      // base limits by law under conditions (first match wins)
+  bool holiday_roll = false;              // CALC-01: false for custody (在押) periods
+  bool exclude_appraisal = false;         // 鉴定 time not counted (AR §165, §112; PSAL25 §118)
+  bool exclude_hearing = false;           // 听证 time not counted (PSAL25 §118)
   std::vector<ExtensionSpec> extensions;  // at most kMaxExtensions
   // The clock does not start at the trigger but at the first `defer_event` after it, when
   // `defer_when` holds on the trigger (PROP-01: 异地 → 24h from 返回单位).
   std::optional<EventType> defer_event;
   std::vector<Condition> defer_when;
-  std::optional<Period> pre_warn_lead;  // overrides the default 预警 lead
+  std::optional<Period> pre_warn_lead;       // overrides the default 预警 lead
   std::optional<CivilDate> effective_from;   // law version: trigger act on or after this date
   std::optional<CivilDate> effective_until;  // law version: trigger act on or before this date
-  std::string legal_basis;            // e.g. "刑事诉讼法第91条；公安机关办理刑事案件程序规定第129条"
+  std::string legal_basis;  // e.g. "刑事诉讼法第91条；公安机关办理刑事案件程序规定第129条"
   std::string note;
   // kRequest rules: the rule whose extension requests this rule times, and its index.
   std::string request_for;
@@ -153,8 +158,15 @@ inline constexpr std::size_t kMaxExtensions = 8;
 
 // Which roles an event type plays for one rule (bit set).
 enum RoleBits : std::uint16_t {
-  kRoleTrigger = 1, kRoleStop = 2, kRoleExempt = 4, kRoleRestart = 8, kRoleDefer = 16,
-  kRoleRebase = 32, kRoleExtension = 64, kRoleExcludeStart = 128, kRoleExcludeEnd = 256,
+  kRoleTrigger = 1,
+  kRoleStop = 2,
+  kRoleExempt = 4,
+  kRoleRestart = 8,
+  kRoleDefer = 16,
+  kRoleRebase = 32,
+  kRoleExtension = 64,
+  kRoleExcludeStart = 128,
+  kRoleExcludeEnd = 256,
   kRoleRequest = 512,  // extension_request for a rule that a kRequest rule watches
 };
 struct RuleRef {

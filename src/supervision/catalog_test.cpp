@@ -33,19 +33,22 @@ TEST(ShippedCatalog, ParsesAndCoversTheSpec) {
   ASSERT_GT(c.rules.size(), 50u);
   // Rules marked U are present but off; every V and S rule is on.
   for (const Rule& r : c.rules) {
-    if (r.status == RuleStatus::kU) EXPECT_FALSE(r.enabled) << r.id;
-    else EXPECT_TRUE(r.enabled) << r.id;
+    if (r.status == RuleStatus::kU)
+      EXPECT_FALSE(r.enabled) << r.id;
+    else
+      EXPECT_TRUE(r.enabled) << r.id;
     EXPECT_FALSE(r.legal_basis.empty()) << r.id;
   }
   // Every spec row id of §2–§4 appears (possibly with a suffix).
-  for (const char* id : {"CRIM-SUMMON-01", "CRIM-DETAIN-01", "CRIM-DETAIN-02", "CRIM-DETAIN-03", "CRIM-DETAIN-04",
-                         "CRIM-DETAIN-05", "CRIM-ARREST-01", "CRIM-ARREST-02", "CRIM-MEAS-01", "CRIM-MEAS-02",
-                         "CRIM-MEAS-03", "CRIM-FILE-01", "CRIM-FILE-02", "CRIM-FILE-03", "CRIM-FILE-04",
-                         "CRIM-INT-01", "CRIM-INT-02", "CRIM-MINOR-01", "CRIM-PROP-01", "CRIM-SUPP-01",
-                         "ADM-ACCEPT-01", "ADM-ACCEPT-02", "ADM-ACCEPT-03", "ADM-SUMMON-01", "ADM-SUMMON-02",
-                         "ADM-MINOR-01", "ADM-CQ-01", "ADM-FORCE-01", "ADM-FORCE-02", "ADM-FAST-01", "ADM-TERM-01",
-                         "ADM-DEC-01", "ADM-DEC-02", "ADM-SEIZE-01", "ADM-DET-01", "PROP-01", "PROP-02", "PROP-03",
-                         "AREA-01", "AREA-02", "AREA-03", "REC-01", "REC-02", "QA-01"}) {
+  for (const char* id :
+       {"CRIM-SUMMON-01", "CRIM-DETAIN-01", "CRIM-DETAIN-02", "CRIM-DETAIN-03", "CRIM-DETAIN-04", "CRIM-DETAIN-05",
+        "CRIM-ARREST-01", "CRIM-ARREST-02", "CRIM-MEAS-01",   "CRIM-MEAS-02",   "CRIM-MEAS-03",   "CRIM-FILE-01",
+        "CRIM-FILE-02",   "CRIM-FILE-03",   "CRIM-FILE-04",   "CRIM-INT-01",    "CRIM-INT-02",    "CRIM-MINOR-01",
+        "CRIM-PROP-01",   "CRIM-SUPP-01",   "ADM-ACCEPT-01",  "ADM-ACCEPT-02",  "ADM-ACCEPT-03",  "ADM-SUMMON-01",
+        "ADM-SUMMON-02",  "ADM-MINOR-01",   "ADM-CQ-01",      "ADM-FORCE-01",   "ADM-FORCE-02",   "ADM-FAST-01",
+        "ADM-TERM-01",    "ADM-DEC-01",     "ADM-DEC-02",     "ADM-SEIZE-01",   "ADM-DET-01",     "PROP-01",
+        "PROP-02",        "PROP-03",        "AREA-01",        "AREA-02",        "AREA-03",        "REC-01",
+        "REC-02",         "QA-01"}) {
     bool found = false;
     for (const Rule& r : c.rules) found = found || r.id == id || r.id.rfind(std::string(id) + "-", 0) == 0;
     EXPECT_TRUE(found) << id;
@@ -108,9 +111,10 @@ TEST(ParseCatalog, UnknownFieldNamesRule) {
 }
 
 TEST(ParseCatalog, MalformedLimits) {
-  for (const json& limit : {json::parse(R"({"value": 3, "unit": "weeks"})"), json::parse(R"({"value": 0, "unit": "days"})"),
-                            json::parse(R"({"value": "3", "unit": "days"})"), json::parse(R"({"unit": "days"})"),
-                            json::parse(R"({"value": 3, "unit": "days", "extra": 1})"), json::parse("3")}) {
+  for (const json& limit :
+       {json::parse(R"({"value": 3, "unit": "weeks"})"), json::parse(R"({"value": 0, "unit": "days"})"),
+        json::parse(R"({"value": "3", "unit": "days"})"), json::parse(R"({"unit": "days"})"),
+        json::parse(R"({"value": 3, "unit": "days", "extra": 1})"), json::parse("3")}) {
     json doc = Base();
     doc["rules"][0]["limit"] = limit;
     const std::string e = ErrorOf(doc);
@@ -188,8 +192,8 @@ TEST(ParseCatalog, NewFieldsAreValidated) {
   json limit_when = Base();
   limit_when["rules"][0]["limit_when"] = json::parse(R"([{"when": [], "value": 12}])");
   EXPECT_NE(ErrorOf(limit_when).find("limit_when[0]"), std::string::npos);
-  limit_when["rules"][0]["limit_when"] =
-      json::parse(R"([{"when": [{"field": "case.many_people", "op": "eq", "value": true}], "value": 12, "label": "x"}])");
+  limit_when["rules"][0]["limit_when"] = json::parse(
+      R"([{"when": [{"field": "case.many_people", "op": "eq", "value": true}], "value": 12, "label": "x"}])");
   EXPECT_TRUE(ParseCatalog(limit_when.dump()));
 
   json clock = Base();
@@ -209,8 +213,8 @@ TEST(ParseCatalog, NewFieldsAreValidated) {
 
   // Facts of an extension need labels.
   json facts = Base();
-  facts["rules"][0]["extensions"] =
-      json::parse(R"([{"name": "x", "new_limit": 48, "requires": [{"field": "event.offences", "op": "ge", "value": 3}]}])");
+  facts["rules"][0]["extensions"] = json::parse(
+      R"([{"name": "x", "new_limit": 48, "requires": [{"field": "event.offences", "op": "ge", "value": 3}]}])");
   EXPECT_NE(ErrorOf(facts).find("extensions[0].requires[0]"), std::string::npos);
 
   // Request rules point at a deadline rule whose extensions have a request lead, once.

@@ -48,9 +48,9 @@ struct Instance {
   EpochSeconds start = kNoTime;          // kNoTime while waiting for a deferred start or a rebase
   std::optional<EventType> waiting_for;  // the event that will start the clock
   std::int32_t limit = 0;
-  TimeUnit unit = TimeUnit::kHours;      // the rule's unit, unless an extension changed it
-  std::int32_t base_limit = 0;           // the limit before extensions (rule or limit_when)
-  std::int8_t limit_case = -1;           // the limit_when entry that set base_limit
+  TimeUnit unit = TimeUnit::kHours;  // the rule's unit, unless an extension changed it
+  std::int32_t base_limit = 0;       // the limit before extensions (rule or limit_when)
+  std::int8_t limit_case = -1;       // the limit_when entry that set base_limit
   bool limit_missing = false;
   std::int64_t excluded_days = 0;
   EpochSeconds exclusion_open = kNoTime;  // start of a 鉴定/听证 in progress
@@ -192,11 +192,19 @@ std::int32_t RequestLead(const Instance& in, const Rule& r, const Ctx& ctx) {
 }
 
 // The checks an extension must pass, in the order a refusal names the first one failed.
-enum ExtCheck : int { kCheckTrigger, kCheckStage, kCheckTimes, kCheckApprover, kCheckBasis, kCheckFacts, kCheckLimit,
-                      kCheckCount };
-constexpr ResultNote kCheckNote[kCheckCount] = {ResultNote::kExtensionTrigger,  ResultNote::kExtensionStage,
-                                                ResultNote::kExtensionTooMany,  ResultNote::kExtensionApprover,
-                                                ResultNote::kExtensionBasis,    ResultNote::kExtensionFacts,
+enum ExtCheck : int {
+  kCheckTrigger,
+  kCheckStage,
+  kCheckTimes,
+  kCheckApprover,
+  kCheckBasis,
+  kCheckFacts,
+  kCheckLimit,
+  kCheckCount
+};
+constexpr ResultNote kCheckNote[kCheckCount] = {ResultNote::kExtensionTrigger, ResultNote::kExtensionStage,
+                                                ResultNote::kExtensionTooMany, ResultNote::kExtensionApprover,
+                                                ResultNote::kExtensionBasis,   ResultNote::kExtensionFacts,
                                                 ResultNote::kExtensionLimit};
 
 // How one extension spec judges one extension_approved event.
@@ -220,24 +228,21 @@ Verdict Judge(const ExtensionSpec& x, std::size_t index, const Instance& in, con
   const EventType trigger_type = ctx.tl.events[in.trigger].type;
   const std::int64_t approver = e.Get(Attr::kApproverLevel);
   const std::int64_t basis = e.Get(Attr::kBasis);
-  v.pass[kCheckTrigger] = x.for_triggers.empty() || std::find(x.for_triggers.begin(), x.for_triggers.end(),
-                                                              trigger_type) != x.for_triggers.end();
+  v.pass[kCheckTrigger] = x.for_triggers.empty() ||
+                          std::find(x.for_triggers.begin(), x.for_triggers.end(), trigger_type) != x.for_triggers.end();
   v.pass[kCheckStage] = !x.from_limit || (*x.from_limit == in.limit && in.unit == r.limit.unit);
   v.pass[kCheckTimes] = in.ext_used[index] < x.max_times;
   v.pass[kCheckApprover] =
-      x.approver_levels.empty() ||
-      (approver != kAbsent &&
-       std::find(x.approver_levels.begin(), x.approver_levels.end(), approver) != x.approver_levels.end());
+      x.approver_levels.empty() || (approver != kAbsent && std::find(x.approver_levels.begin(), x.approver_levels.end(),
+                                                                     approver) != x.approver_levels.end());
   v.pass[kCheckBasis] =
       x.bases.empty() || (basis != kAbsent && std::find(x.bases.begin(), x.bases.end(), basis) != x.bases.end());
   for (size_t i = 0; i < x.requires_.size(); ++i)
     if (!Holds(x.requires_[i], e, ctx)) v.facts_failed |= std::uint64_t{1} << i;
   bool recorded = false;
-  for (int a = 0; a < kAttrCount && !recorded; ++a)
-    recorded = ((x.facts_attrs >> a) & 1u) && e.attrs[a] != kAbsent;
+  for (int a = 0; a < kAttrCount && !recorded; ++a) recorded = ((x.facts_attrs >> a) & 1u) && e.attrs[a] != kAbsent;
   v.facts_unrecorded = !x.requires_.empty() && !recorded;
-  v.pass[kCheckFacts] =
-      v.facts_failed == 0 || (v.facts_unrecorded && !ctx.catalog.settings.extension_facts_required);
+  v.pass[kCheckFacts] = v.facts_failed == 0 || (v.facts_unrecorded && !ctx.catalog.settings.extension_facts_required);
   v.pass[kCheckLimit] = true;
   if (x.new_limit > 0) {
     const std::int64_t requested = e.Get(Attr::kNewLimit);
@@ -531,8 +536,10 @@ void Evaluate(const CaseTimeline& tl, EpochSeconds at, const Catalog& catalog, c
 
   auto link = [&](std::uint16_t rule) {
     const auto k = static_cast<std::int32_t>(instances.size() - 1);
-    if (tail[rule] >= 0) instances[tail[rule]].next = k;
-    else head[rule] = k;
+    if (tail[rule] >= 0)
+      instances[tail[rule]].next = k;
+    else
+      head[rule] = k;
     tail[rule] = k;
   };
   // A request instance for the current stage of clock `k`, when an extension with a request lead is
@@ -757,8 +764,9 @@ std::string ExtensionNote(const RuleResult& res, const CaseTimeline& tl) {
   const Rule& r = *res.rule;
   const Event& ev = tl.events[res.note_event];
   const std::string& id = ev.id;
-  const ExtensionSpec* x =
-      res.note_spec >= 0 && static_cast<size_t>(res.note_spec) < r.extensions.size() ? &r.extensions[res.note_spec] : nullptr;
+  const ExtensionSpec* x = res.note_spec >= 0 && static_cast<size_t>(res.note_spec) < r.extensions.size()
+                               ? &r.extensions[res.note_spec]
+                               : nullptr;
   // The allowed values of every extension equally close to the event (its union).
   auto allowed = [&](auto member, std::span<const VocabEntry> vocab) {
     std::vector<std::int8_t> ids;
@@ -799,24 +807,26 @@ std::string ExtensionNote(const RuleResult& res, const CaseTimeline& tl) {
                          res.limit.value, TimeUnitZh(res.limit.unit));
     case ResultNote::kExtensionTooMany: {
       const std::int32_t n = x ? x->max_times : 0;
-      return fmt::format("；延长审批 {} 不予认可：延长以{}次为限（{}）", id, CountZh(n).empty() ? fmt::format("{}", n) : std::string(CountZh(n)),
-                         x ? x->name : r.name);
+      return fmt::format("；延长审批 {} 不予认可：延长以{}次为限（{}）", id,
+                         CountZh(n).empty() ? fmt::format("{}", n) : std::string(CountZh(n)), x ? x->name : r.name);
     }
     case ResultNote::kExtensionApprover: {
       const std::int64_t level = ev.Get(Attr::kApproverLevel);
       bool lower = level != kAbsent;
       if (x)
         for (std::int8_t a : x->approver_levels)
-          lower = lower && (ApproverRank(level) < 10) == (ApproverRank(a) < 10) && ApproverRank(level) < ApproverRank(a);
+          lower =
+              lower && (ApproverRank(level) < 10) == (ApproverRank(a) < 10) && ApproverRank(level) < ApproverRank(a);
       return fmt::format("；延长审批 {} 的审批层级{}：应由{}批准，{}，不予认可", id,
-                         level == kAbsent ? "未记录" : lower ? "不足" : "不符",
+                         level == kAbsent ? "未记录"
+                         : lower          ? "不足"
+                                          : "不符",
                          JoinOr(allowed(&ExtensionSpec::approver_levels, ApproverLevels()), false),
                          recorded(Attr::kApproverLevel, ApproverLevels()));
     }
     case ResultNote::kExtensionBasis:
       return fmt::format("；延长审批 {} 的依据不符：应为{}，{}，不予认可", id,
-                         JoinOr(allowed(&ExtensionSpec::bases, Bases()), true),
-                         [&] {
+                         JoinOr(allowed(&ExtensionSpec::bases, Bases()), true), [&] {
                            const std::int64_t b = ev.Get(Attr::kBasis);
                            return b == kAbsent ? std::string("未记录依据")
                                                : fmt::format("记录为“{}”", Bases()[static_cast<size_t>(b)].name_zh);
@@ -833,8 +843,8 @@ std::string ExtensionNote(const RuleResult& res, const CaseTimeline& tl) {
       const std::int64_t asked = ev.Get(Attr::kNewLimit);
       const TimeUnit unit = x && x->unit ? *x->unit : r.limit.unit;
       if (x && asked != kAbsent && asked > x->new_limit)
-        return fmt::format("；延长审批 {} 不予认可：申请的期限{}{}超过{}允许的{}{}", id, asked, TimeUnitZh(unit), x->name,
-                           x->new_limit, TimeUnitZh(unit));
+        return fmt::format("；延长审批 {} 不予认可：申请的期限{}{}超过{}允许的{}{}", id, asked, TimeUnitZh(unit),
+                           x->name, x->new_limit, TimeUnitZh(unit));
       return fmt::format("；延长审批 {} 不予认可：申请的期限不长于当前期限{}{}", id, res.limit.value,
                          TimeUnitZh(res.limit.unit));
     }
@@ -860,11 +870,10 @@ std::string ResultMessage(const RuleResult& res, const CaseTimeline& tl) {
   }
   const std::string due = res.due == kNoTime ? std::string() : FormatLocalDateTime(res.due);
   // A limit set by law under conditions (limit_when) says which.
-  const std::string by_law =
-      res.limit_case >= 0 && static_cast<size_t>(res.limit_case) < r.limit_when.size() &&
-              !r.limit_when[res.limit_case].label.empty()
-          ? fmt::format("（{}）", r.limit_when[res.limit_case].label)
-          : std::string();
+  const std::string by_law = res.limit_case >= 0 && static_cast<size_t>(res.limit_case) < r.limit_when.size() &&
+                                     !r.limit_when[res.limit_case].label.empty()
+                                 ? fmt::format("（{}）", r.limit_when[res.limit_case].label)
+                                 : std::string();
   std::string msg;
   switch (res.state) {
     case RuleState::kNotStarted: msg = fmt::format("未开始：{}，尚无触发事件", r.name); break;
@@ -931,7 +940,8 @@ std::string ResultMessage(const RuleResult& res, const CaseTimeline& tl) {
       }
       break;
   }
-  if (res.note_event >= 0 && res.note_event < static_cast<std::int32_t>(tl.events.size())) msg += ExtensionNote(res, tl);
+  if (res.note_event >= 0 && res.note_event < static_cast<std::int32_t>(tl.events.size()))
+    msg += ExtensionNote(res, tl);
   return msg;
 }
 

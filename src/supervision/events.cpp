@@ -22,13 +22,13 @@ constexpr EventTypeSet Prior(std::initializer_list<EventType> list) {
   return set;
 }
 
-constexpr auto kSession = {A::kPerson, A::kEnd,         A::kOfficers,           A::kLocation,
-                           A::kAvStart, A::kAvEnd,      A::kGuardianPresent,    A::kFemaleStaffPresent,
+constexpr auto kSession = {A::kPerson,    A::kEnd,   A::kOfficers,        A::kLocation,
+                           A::kAvStart,   A::kAvEnd, A::kGuardianPresent, A::kFemaleStaffPresent,
                            A::kAvRecorded};
 
 // Detention-like holds a release can end (release before any of them is impossible).
 constexpr EventTypeSet kHolds = Prior({E::kSummonArrive, E::kCompelArrive, E::kCqStart, E::kDetain, E::kArrest,
-                                        E::kAdminForce, E::kOnsiteForce, E::kAdminDetentionExecute});
+                                       E::kAdminForce, E::kOnsiteForce, E::kAdminDetentionExecute});
 
 const std::array<EventTypeInfo, kEventTypeCount> kInfo = {{
     {E::kReport, "report", "接报", Attrs({}), {}},
@@ -42,8 +42,11 @@ const std::array<EventTypeInfo, kEventTypeCount> kInfo = {{
      Prior({E::kReconsiderationRequest})},
     {E::kJurisdictionMismatch, "jurisdiction_mismatch", "发现不属于本机关管辖", Attrs({}), {}},
     {E::kCaseTransfer, "case_transfer", "移送管辖", Attrs({}), {}},
-    {E::kAdminTransferReceived, "admin_transfer_received", "收到行政执法机关移送案件",
-     Attrs({A::kMaterialsIncomplete}), {}},
+    {E::kAdminTransferReceived,
+     "admin_transfer_received",
+     "收到行政执法机关移送案件",
+     Attrs({A::kMaterialsIncomplete}),
+     {}},
     {E::kTransferReviewDone, "transfer_review_done", "移送案件审查决定", Attrs({}), {}},
     {E::kSupplementNotice, "supplement_notice", "通知补充材料", Attrs({}), {}},
     {E::kSummonArrive, "summon_arrive", "传唤到案", Attrs({A::kPerson}), {}},
@@ -67,7 +70,9 @@ const std::array<EventTypeInfo, kEventTypeCount> kInfo = {{
      Prior({E::kProcuratorateDecision})},
     {E::kArrest, "arrest", "逮捕执行", Attrs({A::kPerson}), {}},
     {E::kArrestReceipt, "arrest_receipt", "逮捕执行回执", Attrs({A::kPerson}), Prior({E::kArrest})},
-    {E::kExtensionApproved, "extension_approved", "延长审批",
+    {E::kExtensionApproved,
+     "extension_approved",
+     "延长审批",
      Attrs({A::kPerson, A::kItem, A::kRule, A::kApproverLevel, A::kBasis, A::kNewLimit, A::kRequestedAt, A::kOffences,
             A::kGangSize, A::kRoving, A::kMajorSuspect}),
      {}},
@@ -106,8 +111,11 @@ const std::array<EventTypeInfo, kEventTypeCount> kInfo = {{
     {E::kOnsiteForce, "onsite_force", "当场采取行政强制措施", Attrs({A::kPerson, A::kItem}), {}},
     {E::kForceApproved, "force_approved", "补办批准", Attrs({A::kPerson, A::kItem}), Prior({E::kOnsiteForce})},
     {E::kMediationFailed, "mediation_failed", "调解不成/不履行", Attrs({}), {}},
-    {E::kPenaltyDecision, "penalty_decision", "处罚决定",
-     Attrs({A::kPerson, A::kOnsite, A::kAdminDetention, A::kHasVictim}), {}},
+    {E::kPenaltyDecision,
+     "penalty_decision",
+     "处罚决定",
+     Attrs({A::kPerson, A::kOnsite, A::kAdminDetention, A::kHasVictim}),
+     {}},
     {E::kCaseConcluded, "case_concluded", "其他处理决定（不予处罚、撤销案件等）", Attrs({A::kPerson}), {}},
     {E::kDecisionServed, "decision_served", "决定书送达", Attrs({A::kPerson}), Prior({E::kPenaltyDecision})},
     {E::kVictimCopy, "victim_copy", "抄送被侵害人", Attrs({A::kPerson}), Prior({E::kPenaltyDecision})},
@@ -118,16 +126,45 @@ const std::array<EventTypeInfo, kEventTypeCount> kInfo = {{
      Prior({E::kSuspensionRequest})},
     {E::kWaitingRoomEnter, "waiting_room_enter", "进入候问室", Attrs({A::kPerson}), Prior({E::kAreaEnter})},
     {E::kWaitingRoomExit, "waiting_room_exit", "离开候问室", Attrs({A::kPerson}), Prior({E::kWaitingRoomEnter})},
-    {E::kExtensionRequest, "extension_request", "提请延长", Attrs({A::kPerson, A::kItem, A::kRule, A::kBasis, A::kNewLimit}),
+    {E::kExtensionRequest,
+     "extension_request",
+     "提请延长",
+     Attrs({A::kPerson, A::kItem, A::kRule, A::kBasis, A::kNewLimit}),
      {}},
 }};
 
-constexpr std::array<std::string_view, kAttrCount> kAttrIds = {
-    "person",   "item",          "end",           "officers",   "location",  "av_start",
-    "av_end",   "guardian_present", "female_staff_present", "body_camera", "rule", "approver_level",
-    "basis",    "new_limit",     "remote",        "designated", "approved",  "onsite",
-    "av_recorded", "materials_incomplete", "admin_detention", "has_victim", "has_complainant", "days",
-    "note",     "actor",       "requested_at", "release_mode", "offences", "gang_size", "roving", "major_suspect"};
+constexpr std::array<std::string_view, kAttrCount> kAttrIds = {"person",
+                                                               "item",
+                                                               "end",
+                                                               "officers",
+                                                               "location",
+                                                               "av_start",
+                                                               "av_end",
+                                                               "guardian_present",
+                                                               "female_staff_present",
+                                                               "body_camera",
+                                                               "rule",
+                                                               "approver_level",
+                                                               "basis",
+                                                               "new_limit",
+                                                               "remote",
+                                                               "designated",
+                                                               "approved",
+                                                               "onsite",
+                                                               "av_recorded",
+                                                               "materials_incomplete",
+                                                               "admin_detention",
+                                                               "has_victim",
+                                                               "has_complainant",
+                                                               "days",
+                                                               "note",
+                                                               "actor",
+                                                               "requested_at",
+                                                               "release_mode",
+                                                               "offences",
+                                                               "gang_size",
+                                                               "roving",
+                                                               "major_suspect"};
 
 constexpr VocabEntry kApprovers[] = {
     {"department_head", "办案部门负责人"},
@@ -177,8 +214,8 @@ constexpr VocabEntry kReleaseModes[] = {
     {"other", "其他"},
 };
 
-constexpr VocabEntry kRoles[] = {{"suspect", "犯罪嫌疑人/违法行为人"}, {"victim", "被害人/被侵害人"},
-                                 {"witness", "证人"}, {"other", "其他"}};
+constexpr VocabEntry kRoles[] = {
+    {"suspect", "犯罪嫌疑人/违法行为人"}, {"victim", "被害人/被侵害人"}, {"witness", "证人"}, {"other", "其他"}};
 
 }  // namespace
 

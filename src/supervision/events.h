@@ -94,38 +94,38 @@ inline constexpr int kEventTypeCount = static_cast<int>(EventType::kCount);
 
 // Attributes an event may carry (bit positions). Each event type admits a subset of them.
 enum class Attr : std::uint8_t {
-  kPerson,                // person: id of a person declared in "persons"
-  kItem,                  // item: property code (一物一码)
-  kEnd,                   // end: end time of a session
-  kOfficers,              // officers: number of officers present
-  kLocation,              // location: where it took place (closed list, LocationId)
-  kAvStart,               // av_start: start of the audio/video recording
-  kAvEnd,                 // av_end: end of the audio/video recording
-  kGuardianPresent,       // guardian_present: 法定代理人或其他合适成年人到场
-  kFemaleStaffPresent,    // female_staff_present: 女工作人员在场
-  kBodyCamera,            // body_camera: 执法记录仪视音频 present
-  kRule,                  // rule: the rule id an extension approval is for
-  kApproverLevel,         // approver_level: closed list, ApproverLevelId
-  kBasis,                 // basis: closed list, BasisId
-  kNewLimit,              // new_limit: requested total limit, in the rule's unit
-  kRemote,                // remote: 异地/偏远 extraction
-  kDesignated,            // designated: 指定居所
-  kApproved,              // approved: 批准 (true) or 不批准 (false)
-  kOnsite,                // onsite: 当场
-  kAvRecorded,            // av_recorded: the act was recorded on audio/video
-  kMaterialsIncomplete,   // materials_incomplete: 移送材料不全
-  kAdminDetention,        // admin_detention: the penalty includes 行政拘留
-  kHasVictim,             // has_victim: there is a 被侵害人
-  kHasComplainant,        // has_complainant: there is a 控告人
-  kDays,                  // days: number of days (行政拘留天数)
-  kNote,                  // note: free text
-  kActor,                 // actor: who did it (badge number or name), free text
-  kRequestedAt,           // requested_at: when the extension was requested (提请延长)
-  kReleaseMode,           // release_mode: how the person left (closed list, ReleaseModes)
-  kOffences,              // offences: 作案次数 (facts of a CRIM-DETAIN-04 30-day extension)
-  kGangSize,              // gang_size: 共同作案人数，含本人 (结伙作案: 二人以上)
-  kRoving,                // roving: 流窜作案
-  kMajorSuspect,          // major_suspect: 重大嫌疑分子
+  kPerson,               // person: id of a person declared in "persons"
+  kItem,                 // item: property code (一物一码)
+  kEnd,                  // end: end time of a session
+  kOfficers,             // officers: number of officers present
+  kLocation,             // location: where it took place (closed list, LocationId)
+  kAvStart,              // av_start: start of the audio/video recording
+  kAvEnd,                // av_end: end of the audio/video recording
+  kGuardianPresent,      // guardian_present: 法定代理人或其他合适成年人到场
+  kFemaleStaffPresent,   // female_staff_present: 女工作人员在场
+  kBodyCamera,           // body_camera: 执法记录仪视音频 present
+  kRule,                 // rule: the rule id an extension approval is for
+  kApproverLevel,        // approver_level: closed list, ApproverLevelId
+  kBasis,                // basis: closed list, BasisId
+  kNewLimit,             // new_limit: requested total limit, in the rule's unit
+  kRemote,               // remote: 异地/偏远 extraction
+  kDesignated,           // designated: 指定居所
+  kApproved,             // approved: 批准 (true) or 不批准 (false)
+  kOnsite,               // onsite: 当场
+  kAvRecorded,           // av_recorded: the act was recorded on audio/video
+  kMaterialsIncomplete,  // materials_incomplete: 移送材料不全
+  kAdminDetention,       // admin_detention: the penalty includes 行政拘留
+  kHasVictim,            // has_victim: there is a 被侵害人
+  kHasComplainant,       // has_complainant: there is a 控告人
+  kDays,                 // days: number of days (行政拘留天数)
+  kNote,                 // note: free text
+  kActor,                // actor: who did it (badge number or name), free text
+  kRequestedAt,          // requested_at: when the extension was requested (提请延长)
+  kReleaseMode,          // release_mode: how the person left (closed list, ReleaseModes)
+  kOffences,             // offences: 作案次数 (facts of a CRIM-DETAIN-04 30-day extension)
+  kGangSize,             // gang_size: 共同作案人数，含本人 (结伙作案: 二人以上)
+  kRoving,               // roving: 流窜作案
+  kMajorSuspect,         // major_suspect: 重大嫌疑分子
   kCount
 };
 inline constexpr int kAttrCount = static_cast<int>(Attr::kCount);

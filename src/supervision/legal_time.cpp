@@ -69,8 +69,8 @@ EpochSeconds ComputeDue(EpochSeconds start, Period limit, std::int64_t excluded_
   }
   const CivilDate start_date = LocalDateOf(start);
   // CALC-01/02: the start day is not counted, so N days end on start date + N.
-  CivilDate due_date = limit.unit == TimeUnit::kDays ? AddDays(start_date, limit.value)
-                                                     : AddMonthsCalc03(start_date, limit.value);
+  CivilDate due_date =
+      limit.unit == TimeUnit::kDays ? AddDays(start_date, limit.value) : AddMonthsCalc03(start_date, limit.value);
   due_date = AddDays(due_date, excluded_days);
   if (holiday_roll) due_date = calendar.FirstWorkingDayFrom(due_date);
   return EndOfLocalDay(due_date);

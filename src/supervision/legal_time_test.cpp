@@ -57,9 +57,9 @@ TEST(ComputeDue, HoursExactAndNextFullHour) {
   EXPECT_EQ(L(ComputeDue(T("2024-05-06 09:00"), {12, TimeUnit::kHours}, 0, true, HourReading::kNextFullHour, cal)),
             "2024-05-06 21:00:00");
   // Hour limits never roll, even when they end on a holiday (2024-10-01 is 国庆).
-  EXPECT_EQ(L(ComputeDue(T("2024-09-30 10:00"), {24, TimeUnit::kHours}, 0, true, HourReading::kExact,
-                         ShippedCalendar())),
-            "2024-10-01 10:00:00");
+  EXPECT_EQ(
+      L(ComputeDue(T("2024-09-30 10:00"), {24, TimeUnit::kHours}, 0, true, HourReading::kExact, ShippedCalendar())),
+      "2024-10-01 10:00:00");
 }
 
 TEST(ComputeDue, MonthsUseCalc03) {
@@ -156,11 +156,11 @@ TEST(LocalDaysBetween, CountsLocalDates) {
 
 TEST(Calendar, ShippedFacts) {
   const Calendar& cal = ShippedCalendar();
-  EXPECT_FALSE(cal.IsHoliday(D(2024, 2, 4)));   // Sunday, 调休
+  EXPECT_FALSE(cal.IsHoliday(D(2024, 2, 4)));  // Sunday, 调休
   EXPECT_TRUE(cal.IsHoliday(D(2024, 2, 10)));
   EXPECT_TRUE(cal.IsHoliday(D(2022, 12, 31)));  // 2023 元旦 starts in 2022
   EXPECT_TRUE(cal.IsHoliday(D(2026, 1, 3)));
-  EXPECT_FALSE(cal.IsHoliday(D(2026, 1, 4)));   // Sunday, 调休
+  EXPECT_FALSE(cal.IsHoliday(D(2026, 1, 4)));  // Sunday, 调休
   EXPECT_TRUE(cal.IsHoliday(D(2026, 2, 23)));
   EXPECT_FALSE(cal.IsHoliday(D(2026, 2, 28)));  // Saturday, 调休
   EXPECT_TRUE(cal.IsHoliday(D(2024, 3, 9)));    // ordinary Saturday

@@ -46,9 +46,12 @@ ordered_json ResultsToJson(const CaseTimeline& tl, EpochSeconds at, const Catalo
     item["name"] = r.rule->name;
     item["state"] = state;
     item["state_zh"] = RuleStateZh(r.state);
-    if (r.person >= 0) item["subject"] = tl.persons[r.person].id;
-    else if (r.item >= 0) item["subject"] = tl.items[r.item];
-    else item["subject"] = nullptr;
+    if (r.person >= 0)
+      item["subject"] = tl.persons[r.person].id;
+    else if (r.item >= 0)
+      item["subject"] = tl.items[r.item];
+    else
+      item["subject"] = nullptr;
     item["trigger_event"] = r.trigger_event >= 0 ? ordered_json(tl.events[r.trigger_event].id) : ordered_json(nullptr);
     item["closing_event"] = r.closing_event >= 0 ? ordered_json(tl.events[r.closing_event].id) : ordered_json(nullptr);
     PutTime(item, "due", r.due);

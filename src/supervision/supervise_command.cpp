@@ -29,8 +29,10 @@ Result<std::string> ReadFile(const std::string& path, std::string_view what) {
 }
 
 int Report(std::ostream& err, const Error& e) {
-  if (e.field.empty()) err << "错误：" << e.message << "\n";
-  else err << "错误：" << e.message << "（位置：" << e.field << "）\n";
+  if (e.field.empty())
+    err << "错误：" << e.message << "\n";
+  else
+    err << "错误：" << e.message << "（位置：" << e.field << "）\n";
   return 2;
 }
 
@@ -42,13 +44,15 @@ int RunSupervise(const SuperviseOptions& options, const Clock& clock, std::ostre
     if (options.at) {
       // An empty --at is a mistake (a script's unset variable), not a request for "now".
       if (options.at->find_first_not_of(" \t\r\n") == std::string::npos)
-        return Report(err, Error{ErrorCode::kInvalidArgument,
-                                 "--at 不能为空：请写评估时刻，如“2024-03-05 23:00”；省略 --at 则按当前时间评估", "at"});
+        return Report(err,
+                      Error{ErrorCode::kInvalidArgument,
+                            "--at 不能为空：请写评估时刻，如“2024-03-05 23:00”；省略 --at 则按当前时间评估", "at"});
       auto parsed = ParseLocalDateTime(*options.at);
       if (!parsed)
-        return Report(err, Error{ErrorCode::kInvalidArgument,
-                                 fmt::format("--at 的时间“{}”格式不对，应为“2024-03-05 23:00”或带时区的 ISO 时间", *options.at),
-                                 "at"});
+        return Report(
+            err, Error{ErrorCode::kInvalidArgument,
+                       fmt::format("--at 的时间“{}”格式不对，应为“2024-03-05 23:00”或带时区的 ISO 时间", *options.at),
+                       "at"});
       at = *parsed;
     }
     std::optional<Calendar> user_calendar;

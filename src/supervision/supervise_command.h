@@ -11,14 +11,14 @@
 namespace fazhi::supervision {
 
 struct SuperviseOptions {
-  std::string input_path;                     // one case timeline, JSON
+  std::string input_path;  // one case timeline, JSON
   // --at: the moment to evaluate; nullopt = now. Accepted: "2024-03-05", "2024-03-05 23:00",
   // "2024-03-05 23:00:00" (China time; a date alone is 00:00), the same with "T" instead of the
   // space, and with a zone ("2024-03-05T15:00:00Z", "…+08:00"). Given but empty or blank: refused.
   std::optional<std::string> at;
-  std::optional<std::string> calendar_path;   // holiday calendar JSON; default: the shipped one
-  std::optional<std::string> catalog_path;    // rule catalog JSON; default: the shipped one
-  bool show_all = false;                      // --all: also print rules not started / not applicable
+  std::optional<std::string> calendar_path;  // holiday calendar JSON; default: the shipped one
+  std::optional<std::string> catalog_path;   // rule catalog JSON; default: the shipped one
+  bool show_all = false;                     // --all: also print rules not started / not applicable
 };
 
 // Reads the calendar, catalog and timeline (each validated completely before anything is

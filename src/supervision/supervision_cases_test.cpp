@@ -1,12 +1,12 @@
 // Data-driven tests of the supervision engine (STYLE §13): every tests/cases/supervision/*.json
 // file is a case timeline plus expected results at one or more moments, run through exactly
 // RunSupervise (the `fazhi supervise` path). Case file format: docs/supervision-engine.md §Tests.
+#include <unistd.h>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -79,7 +79,8 @@ TEST_P(SupervisionCase, MatchesExpectedResults) {
 
   std::optional<TempFile> calendar;
   if (tc.contains("calendar"))
-    calendar.emplace("calendar", tc["calendar"].is_string() ? tc["calendar"].get<std::string>() : tc["calendar"].dump());
+    calendar.emplace("calendar",
+                     tc["calendar"].is_string() ? tc["calendar"].get<std::string>() : tc["calendar"].dump());
   std::optional<TempFile> catalog;
   if (tc.contains("catalog_settings") || tc.contains("catalog_enable") || tc.contains("catalog")) {
     json cat = tc.contains("catalog") ? tc["catalog"] : json::parse(ShippedCatalogJson());
@@ -118,7 +119,8 @@ TEST_P(SupervisionCase, MatchesExpectedResults) {
     EXPECT_TRUE(r.out.empty()) << "nothing may be printed on bad input:\n" << r.out;
     for (const auto& piece : want.at("contains"))
       EXPECT_NE(r.err.find(piece.get<std::string>()), std::string::npos)
-          << "error message should contain “" << piece.get<std::string>() << "”:\n" << r.err;
+          << "error message should contain “" << piece.get<std::string>() << "”:\n"
+          << r.err;
     return;
   }
 
@@ -159,7 +161,8 @@ TEST_P(SupervisionCase, MatchesExpectedResults) {
           continue;
         }
         ASSERT_TRUE(got.contains(it.key())) << "no field " << it.key();
-        EXPECT_EQ(got.at(it.key()), it.value()) << want.at("rule_id") << " field " << it.key() << "\nresult: " << got.dump(1);
+        EXPECT_EQ(got.at(it.key()), it.value())
+            << want.at("rule_id") << " field " << it.key() << "\nresult: " << got.dump(1);
       }
     }
     // Every result not named by the case must be idle, so a spurious alert fails the test;

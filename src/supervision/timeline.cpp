@@ -63,7 +63,8 @@ Result<Event> ParseEvent(const json& obj, size_t index, CaseTimeline& tl, const 
   if (type_it == obj.end() || !type_it->is_string()) return EventError(index, id, "type", "缺少事件类型 type");
   auto type = EventTypeFromId(type_it->get<std::string>());
   if (!type)
-    return EventError(index, id, "type", fmt::format("的事件类型“{}”不认识（见 docs/events.md）", type_it->get<std::string>()));
+    return EventError(index, id, "type",
+                      fmt::format("的事件类型“{}”不认识（见 docs/events.md）", type_it->get<std::string>()));
   e.type = *type;
   auto time_it = obj.find("time");
   if (time_it == obj.end()) return EventError(index, id, "time", "缺少时间 time");
@@ -123,17 +124,16 @@ std::optional<std::string> SetAttribute(Event& e, CaseTimeline& tl, Attr attr, c
       e.rule = v.get<std::string>();
       // A rule id, or the spec id of versioned rules (ADM-TERM-01 → the version in force on the act).
       if (catalog && !catalog->Extensible(e.rule)) {
-        const bool known = catalog->FindRule(e.rule) >= 0 ||
-                           std::any_of(catalog->rules.begin(), catalog->rules.end(),
-                                       [&](const Rule& r) { return r.spec_id == e.rule; });
+        const bool known =
+            catalog->FindRule(e.rule) >= 0 || std::any_of(catalog->rules.begin(), catalog->rules.end(),
+                                                          [&](const Rule& r) { return r.spec_id == e.rule; });
         if (!known) return fmt::format("延长审批所指的规则“{}”不在规则目录中", e.rule);
         return fmt::format("延长审批所指的规则“{}”没有可延长的期限", e.rule);
       }
       return std::nullopt;
     }
     case Attr::kNote:
-    case Attr::kActor:
-      return need_string(2000);
+    case Attr::kActor: return need_string(2000);
     case Attr::kEnd:
     case Attr::kAvStart:
     case Attr::kAvEnd:
@@ -221,14 +221,16 @@ Result<void> CheckExtensionFits(const CaseTimeline& tl, const Catalog& catalog, 
                                   r.case_type == CaseType::kCriminal ? "刑事" : "行政"));
   if (!r.effective_from && !r.effective_until) return {};
   bool fits = false;
-  const Event* act = nullptr;    // an earlier act of the clock that the version does not fit
-  const Rule* other = nullptr;   // the version that fits that act
+  const Event* act = nullptr;   // an earlier act of the clock that the version does not fit
+  const Rule* other = nullptr;  // the version that fits that act
   for (size_t j = 0; j < i; ++j) {
     const Event& t = tl.events[j];
     if (!SameSubject(e, t)) continue;
     if (std::find(r.triggers.begin(), r.triggers.end(), t.type) != r.triggers.end()) {
-      if (InForce(r, t.time)) fits = true;
-      else if (!act) act = &t;
+      if (InForce(r, t.time))
+        fits = true;
+      else if (!act)
+        act = &t;
     }
     if (r.spec_id.empty()) continue;
     for (const Rule& s : catalog.rules) {
@@ -250,8 +252,7 @@ Result<void> CheckExtensionFits(const CaseTimeline& tl, const Catalog& catalog, 
 }  // namespace
 
 Result<void> FinishTimeline(CaseTimeline& tl, const Catalog* catalog) {
-  std::stable_sort(tl.events.begin(), tl.events.end(),
-                   [](const Event& a, const Event& b) { return a.time < b.time; });
+  std::stable_sort(tl.events.begin(), tl.events.end(), [](const Event& a, const Event& b) { return a.time < b.time; });
   // Impossible orders: each event whose type has prerequisites needs one of them earlier (or at
   // the same instant) for the same person/item.
   for (size_t i = 0; i < tl.events.size(); ++i) {
@@ -316,8 +317,7 @@ Result<CaseTimeline> ParseTimeline(std::string_view json_text, const Catalog* ca
   for (size_t i = 0; i < events->size(); ++i) {
     auto e = ParseEvent((*events)[i], i, tl, catalog);
     if (!e) return std::unexpected(e.error());
-    if (!event_ids.insert(e->id).second)
-      return EventError(i, e->id, "id", "的编号与前面的事件重复");
+    if (!event_ids.insert(e->id).second) return EventError(i, e->id, "id", "的编号与前面的事件重复");
     tl.events.push_back(*std::move(e));
   }
   if (auto ok = FinishTimeline(tl, catalog); !ok) return std::unexpected(ok.error());

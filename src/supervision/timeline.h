@@ -25,10 +25,10 @@ namespace fazhi::supervision {
 inline constexpr std::int64_t kAbsent = std::numeric_limits<std::int64_t>::min();
 
 struct Person {
-  std::string id;            // the case's own id for the person, e.g. "p1"
-  std::string name;          // optional, for messages
-  std::int8_t role = -1;     // PersonRoles() index, -1 = not given
-  std::int16_t age = -1;     // whole years at the time of the acts; -1 = unknown
+  std::string id;         // the case's own id for the person, e.g. "p1"
+  std::string name;       // optional, for messages
+  std::int8_t role = -1;  // PersonRoles() index, -1 = not given
+  std::int16_t age = -1;  // whole years at the time of the acts; -1 = unknown
   bool female = false;
   bool pregnant = false;
   bool nursing_infant = false;    // 哺乳未满一周岁婴儿
@@ -36,13 +36,13 @@ struct Person {
 };
 
 struct Event {
-  std::string id;                 // the input's id for the event (or "#N" if none was given)
+  std::string id;  // the input's id for the event (or "#N" if none was given)
   EventType type = EventType::kReport;
-  EpochSeconds time = 0;          // UTC
-  std::int32_t input_index = 0;   // position in the input "events" array
-  std::int32_t person = -1;       // index into CaseTimeline::persons, -1 = none / whole case
-  std::int32_t item = -1;         // index into CaseTimeline::items, -1 = none
-  std::string rule;               // extension_approved: id of the rule extended
+  EpochSeconds time = 0;         // UTC
+  std::int32_t input_index = 0;  // position in the input "events" array
+  std::int32_t person = -1;      // index into CaseTimeline::persons, -1 = none / whole case
+  std::int32_t item = -1;        // index into CaseTimeline::items, -1 = none
+  std::string rule;              // extension_approved: id of the rule extended
   // Scalar attributes by Attr index (kAbsent when not given). Booleans are 0/1, closed-list values
   // their index, times UTC epoch seconds. person/item/rule/note/actor are not stored here.
   std::array<std::int64_t, kAttrCount> attrs;
@@ -66,8 +66,8 @@ struct CaseTimeline {
 // unknown or missing fields, unknown event types, attributes the type does not admit, malformed
 // times, duplicate event or person ids, events naming undeclared persons, end before start, an
 // extension_approved without a rule (or, when `catalog` is given, naming a rule it lacks or one that
-// does not fit the act, see FinishTimeline), and impossible orders (an event whose prerequisite — e.g. a detention before a release of the same
-// person — does not come before it). Nothing is partially returned.
+// does not fit the act, see FinishTimeline), and impossible orders (an event whose prerequisite — e.g. a detention
+// before a release of the same person — does not come before it). Nothing is partially returned.
 [[nodiscard]] Result<CaseTimeline> ParseTimeline(std::string_view json_text, const Catalog* catalog = nullptr);
 
 // The steps of ParseTimeline, for callers that build a timeline from stored rows instead of a JSON

@@ -54,20 +54,25 @@ TEST(ParseTimeline, ReleaseBeforeDetentionIsImpossible) {
 }
 
 TEST(ParseTimeline, MalformedInputs) {
-  EXPECT_NE(ErrorOf(Case(R"({"id": "e1", "type": "detain", "time": "2024-03-32 10:00"})")).find("e1"), std::string::npos);
-  EXPECT_NE(ErrorOf(Case(R"({"id": "e1", "type": "detain", "time": 1709562600})")).find("time"), std::string::npos);
-  EXPECT_NE(ErrorOf(Case(R"({"id": "e1", "type": "detain", "time": "2024-03-04 10:00", "officers": 2})")).find("officers"),
-            std::string::npos);  // not an attribute of detain
-  EXPECT_NE(ErrorOf(Case(R"({"id": "e1", "type": "detain", "time": "2024-03-04 10:00", "colour": "red"})")).find("colour"),
+  EXPECT_NE(ErrorOf(Case(R"({"id": "e1", "type": "detain", "time": "2024-03-32 10:00"})")).find("e1"),
             std::string::npos);
+  EXPECT_NE(ErrorOf(Case(R"({"id": "e1", "type": "detain", "time": 1709562600})")).find("time"), std::string::npos);
+  EXPECT_NE(
+      ErrorOf(Case(R"({"id": "e1", "type": "detain", "time": "2024-03-04 10:00", "officers": 2})")).find("officers"),
+      std::string::npos);  // not an attribute of detain
+  EXPECT_NE(
+      ErrorOf(Case(R"({"id": "e1", "type": "detain", "time": "2024-03-04 10:00", "colour": "red"})")).find("colour"),
+      std::string::npos);
   EXPECT_NE(ErrorOf(Case(R"({"id": "e1", "type": "detain", "time": "2024-03-04 10:00", "person": "p9"})")).find("p9"),
             std::string::npos);
   EXPECT_NE(ErrorOf(Case(R"({"id": "e1", "type": "detain", "time": "2024-03-04 10:00"},
-                           {"id": "e1", "type": "detain", "time": "2024-03-04 11:00"})")).find("重复"),
+                           {"id": "e1", "type": "detain", "time": "2024-03-04 11:00"})"))
+                .find("重复"),
             std::string::npos);
-  EXPECT_NE(ErrorOf(Case(R"({"id": "e1", "type": "interrogate", "time": "2024-03-04 10:00", "end": "2024-03-04 09:00"})"))
-                .find("结束时间"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf(Case(R"({"id": "e1", "type": "interrogate", "time": "2024-03-04 10:00", "end": "2024-03-04 09:00"})"))
+          .find("结束时间"),
+      std::string::npos);
   EXPECT_NE(ErrorOf(Case(R"({"id": "e1", "type": "interrogate", "time": "2024-03-04 10:00", "location": "moon"})"))
                 .find("moon"),
             std::string::npos);
@@ -97,26 +102,29 @@ TEST(ParseTimeline, NewFactsAndActs) {
   ASSERT_TRUE(tl) << tl.error().message;
   EXPECT_TRUE(tl->many_people);
   EXPECT_EQ(tl->events[4].Get(Attr::kReleaseMode), VocabIndex(ReleaseModes(), "family_pickup"));
-  const std::string bad_mode = ErrorOf(
-      Case(R"({"id": "d", "type": "detain", "time": "2024-03-04 10:00", "person": "p1"},
+  const std::string bad_mode =
+      ErrorOf(Case(R"({"id": "d", "type": "detain", "time": "2024-03-04 10:00", "person": "p1"},
               {"id": "r", "type": "release", "time": "2024-03-04 11:00", "person": "p1", "release_mode": "walked"})"));
   EXPECT_NE(bad_mode.find("walked"), std::string::npos) << bad_mode;
   EXPECT_NE(bad_mode.find("family_pickup"), std::string::npos) << bad_mode;  // lists the allowed values
   // 候问室 is part of the 办案区: entering it without entering the 办案区 is an impossible order.
-  const std::string no_area = ErrorOf(Case(R"({"id": "w", "type": "waiting_room_enter", "time": "2024-03-04 10:00", "person": "p1"})"));
+  const std::string no_area =
+      ErrorOf(Case(R"({"id": "w", "type": "waiting_room_enter", "time": "2024-03-04 10:00", "person": "p1"})"));
   EXPECT_NE(no_area.find("进入办案区"), std::string::npos) << no_area;
   // An extension request names the rule, like an approval.
   EXPECT_NE(ErrorOf(Case(R"({"id": "q", "type": "extension_request", "time": "2024-03-04 10:00"})")).find("rule"),
             std::string::npos);
-  EXPECT_NE(ErrorOf(Case(R"({"id": "q", "type": "extension_request", "time": "2024-03-04 10:00", "rule": "CRIM-NOPE"})"),
-                    &ShippedCatalog())
-                .find("CRIM-NOPE"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf(Case(R"({"id": "q", "type": "extension_request", "time": "2024-03-04 10:00", "rule": "CRIM-NOPE"})"),
+              &ShippedCatalog())
+          .find("CRIM-NOPE"),
+      std::string::npos);
   // Facts of a 30-day extension: integers and booleans.
-  EXPECT_NE(ErrorOf(Case(R"({"id": "x", "type": "extension_approved", "time": "2024-03-04 10:00", "rule": "CRIM-DETAIN-04",
+  EXPECT_NE(
+      ErrorOf(Case(R"({"id": "x", "type": "extension_approved", "time": "2024-03-04 10:00", "rule": "CRIM-DETAIN-04",
                              "gang_size": "two"})"))
-                .find("gang_size"),
-            std::string::npos);
+          .find("gang_size"),
+      std::string::npos);
 }
 
 TEST(ParseTimeline, ExtensionMustFitTheActsLawVersion) {

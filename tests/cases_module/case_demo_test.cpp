@@ -5,8 +5,8 @@
 #include <chrono>
 #include <map>
 
-#include "cases/timeline_store.h"
 #include <fmt/format.h>
+#include "cases/timeline_store.h"
 
 #include "cases_module/cases_fixture.h"
 #include "org/org_demo.h"
@@ -46,8 +46,8 @@ TEST_F(CaseDemoTest, AYearOfCases) {
   auto r = cases::GenerateCaseDemo(*db_, clock_, *vault_, &hooks_, 2023);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_TRUE(r) << r.error().message;
-  std::printf("demo 2023: %d incidents, %d cases, %d events in %.1f s (this build)\n", r->incidents, r->cases, r->events,
-              seconds);
+  std::printf("demo 2023: %d incidents, %d cases, %d events in %.1f s (this build)\n", r->incidents, r->cases,
+              r->events, seconds);
   EXPECT_FALSE(r->already_present);
   EXPECT_EQ(r->incidents, 1500);
   EXPECT_EQ(r->cases, 1500);

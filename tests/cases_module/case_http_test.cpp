@@ -12,9 +12,10 @@ TEST_F(CaseHttpTest, CreateCaseAddPersonsAndEventsAndReadThePage) {
   Client a = SignedInCases("officer_a");
   const std::int64_t id = CreateCase(a, team_a_, person_a_, "A-HTTP-1");
   ASSERT_GT(id, 0);
-  auto p = a.Post("/api/cases/" + std::to_string(id) + "/persons",
-                  nlohmann::json{{"ref", "p1"}, {"name", "嫌疑人甲"}, {"role", "suspect"}, {"age", 16},
-                                 {"id_number", "11010519491231002X"}});
+  auto p = a.Post(
+      "/api/cases/" + std::to_string(id) + "/persons",
+      nlohmann::json{
+          {"ref", "p1"}, {"name", "嫌疑人甲"}, {"role", "suspect"}, {"age", 16}, {"id_number", "11010519491231002X"}});
   ASSERT_EQ(p.status, 201) << p.body;
   EXPECT_EQ(p.json["id_number"], "1101**********002X");
   EXPECT_EQ(p.json["pii_masked"], true);
@@ -58,7 +59,8 @@ TEST_F(CaseHttpTest, BadEventsNameTheItemAndStoreNothing) {
   Client a = SignedInCases("officer_a");
   const std::int64_t id = CreateCase(a, team_a_, person_a_);
   const std::string path = "/api/cases/" + std::to_string(id) + "/events";
-  ASSERT_EQ(a.Post("/api/cases/" + std::to_string(id) + "/persons", nlohmann::json{{"ref", "p1"}, {"role", "suspect"}}).status,
+  ASSERT_EQ(a.Post("/api/cases/" + std::to_string(id) + "/persons", nlohmann::json{{"ref", "p1"}, {"role", "suspect"}})
+                .status,
             201);
   struct Bad {
     nlohmann::json event;
@@ -148,8 +150,8 @@ TEST_F(CaseHttpTest, ScopeLeaksAreNotFound) {
   // Filtering by a unit of another 分局's scope is also not found; unknown units likewise.
   EXPECT_EQ(b.Get("/api/cases?unit_id=999999").status, 404);
   // Incidents are scoped too.
-  auto inc = a.Post("/api/incidents", nlohmann::json{{"unit_id", team_a_}, {"received_at", "2023-05-20 08:00"},
-                                                     {"category", "求助"}});
+  auto inc = a.Post("/api/incidents",
+                    nlohmann::json{{"unit_id", team_a_}, {"received_at", "2023-05-20 08:00"}, {"category", "求助"}});
   ASSERT_EQ(inc.status, 201) << inc.body;
   EXPECT_EQ(b.Get("/api/incidents/" + std::to_string(inc.json["id"].get<std::int64_t>())).status, 404);
   EXPECT_EQ(b.Get("/api/incidents").json["total"], 0);
@@ -209,7 +211,8 @@ TEST_F(CaseHttpTest, ImportCheckCommitAndIdempotentReimport) {
   ASSERT_EQ(bad.status, 200) << bad.body;
   ASSERT_EQ(bad.json["errors"].size(), 1u);
   EXPECT_EQ(bad.json["errors"][0]["row"], 2);
-  auto job = Upload(legal, "/api/import/events?mode=commit&async=1", "e.jsonl", events.substr(0, events.find('\n') + 1));
+  auto job =
+      Upload(legal, "/api/import/events?mode=commit&async=1", "e.jsonl", events.substr(0, events.find('\n') + 1));
   ASSERT_EQ(job.status, 202) << job.body;
   const std::string job_path = "/api/import/jobs/" + job.json["id"].get<std::string>();
   Response state;

@@ -20,9 +20,7 @@ class CaseImportTest : public CaseServiceTest {
                                      ImportMode mode = ImportMode::kCommit) {
     return service_->Import(Who("case_officer", bureau_), Actor(), kind, bytes, name, mode);
   }
-  std::int64_t Count(const std::string& table) {
-    return Seeder{*db_, kNow}.Scalar("SELECT COUNT(*) FROM " + table);
-  }
+  std::int64_t Count(const std::string& table) { return Seeder{*db_, kNow}.Scalar("SELECT COUNT(*) FROM " + table); }
 
   const std::string incidents_csv_ =
       "警情编号,单位,接警时间,警情类别,简要情况,执法记录仪,处警民警警号\n"
@@ -39,11 +37,14 @@ class CaseImportTest : public CaseServiceTest {
       "B001,p1,违法人丙,违法行为人,30,男,\n";
   const std::string events_jsonl_ =
       "{\"case\":\"A001\",\"external_id\":\"E0\",\"type\":\"file_case\",\"time\":\"2023-05-02 10:00\"}\n"
-      "{\"case\":\"A001\",\"external_id\":\"E1\",\"type\":\"summon_arrive\",\"time\":\"2023-05-03 09:00\",\"person\":\"p1\"}\n"
+      "{\"case\":\"A001\",\"external_id\":\"E1\",\"type\":\"summon_arrive\",\"time\":\"2023-05-03 "
+      "09:00\",\"person\":\"p1\"}\n"
       "{\"case\":\"A001\",\"external_id\":\"E2\",\"type\":\"detain\",\"time\":\"2023-05-03 15:00\",\"person\":\"p1\"}\n"
-      "{\"case\":\"A001\",\"external_id\":\"E3\",\"type\":\"interrogate\",\"time\":\"2023-05-03 16:00\",\"person\":\"p1\","
+      "{\"case\":\"A001\",\"external_id\":\"E3\",\"type\":\"interrogate\",\"time\":\"2023-05-03 "
+      "16:00\",\"person\":\"p1\","
       "\"officers\":2,\"location\":\"interrogation_room\",\"guardian_present\":true}\n"
-      "{\"case\":\"A001\",\"external_id\":\"E4\",\"type\":\"property_extract\",\"time\":\"2023-05-03 16:30\",\"item\":\"WP9\"}\n"
+      "{\"case\":\"A001\",\"external_id\":\"E4\",\"type\":\"property_extract\",\"time\":\"2023-05-03 "
+      "16:30\",\"item\":\"WP9\"}\n"
       "{\"case\":\"B001\",\"external_id\":\"E1\",\"type\":\"询问\",\"time\":\"2023-05-03 09:00\",\"person\":\"p1\","
       "\"location\":\"inquiry_room\"}\n";
 
@@ -137,7 +138,8 @@ TEST_F(CaseImportTest, EventsForUnknownCasesAndImpossibleOrdersAreRowErrors) {
   EXPECT_EQ(Count("case_events"), before);
   // A stored event re-sent with other content.
   const std::string changed =
-      "{\"case\":\"A001\",\"external_id\":\"E1\",\"type\":\"summon_arrive\",\"time\":\"2023-05-03 10:00\",\"person\":\"p1\"}\n";
+      "{\"case\":\"A001\",\"external_id\":\"E1\",\"type\":\"summon_arrive\",\"time\":\"2023-05-03 "
+      "10:00\",\"person\":\"p1\"}\n";
   r = Import(ImportKind::kEvents, changed, "e.jsonl");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->errors.size(), 1u);
@@ -145,7 +147,10 @@ TEST_F(CaseImportTest, EventsForUnknownCasesAndImpossibleOrdersAreRowErrors) {
 }
 
 TEST_F(CaseImportTest, XlsxAndFileErrors) {
-  auto xlsx = files::WriteXlsx({{"警情", {{"警情编号", "单位", "接警时间", "警情类别"}, {"J100", "东街派出所", "2023-05-01 08:00", "求助"}}, {}}});
+  auto xlsx = files::WriteXlsx(
+      {{"警情",
+        {{"警情编号", "单位", "接警时间", "警情类别"}, {"J100", "东街派出所", "2023-05-01 08:00", "求助"}},
+        {}}});
   ASSERT_TRUE(xlsx);
   auto r = Import(ImportKind::kIncidents, *xlsx, "警情.xlsx");
   ASSERT_TRUE(r) << r.error().message;
@@ -209,15 +214,17 @@ TEST_F(CaseImportTest, BackgroundJobReportsProgress) {
 TEST_F(CaseImportTest, AnImportOfAStoppedProcessReadsAsFailed) {
   // A job row as a crashed process leaves it: running, its heartbeat two minutes old.
   const auto who = Who("case_officer", bureau_);
-  const std::int64_t id = db_->Write([&](soci::session& sql) -> Result<std::int64_t> {
-    db::SqlArgs a;
-    return db::Insert(sql,
-                      fmt::format("INSERT INTO jobs (kind, title, state, instance, created_by, created_at, "
-                                  "heartbeat_at, done, total) VALUES ('case_import', '导入警情：大批.csv', "
-                                  "'running', 'gone:1:0', {}, {}, {}, 40, 100) RETURNING id",
-                                  a.Int(who.user_id), a.Int(kNow - 120), a.Int(kNow - 120)),
-                      a);
-  }).value();
+  const std::int64_t id =
+      db_->Write([&](soci::session& sql) -> Result<std::int64_t> {
+           db::SqlArgs a;
+           return db::Insert(sql,
+                             fmt::format("INSERT INTO jobs (kind, title, state, instance, created_by, created_at, "
+                                         "heartbeat_at, done, total) VALUES ('case_import', '导入警情：大批.csv', "
+                                         "'running', 'gone:1:0', {}, {}, {}, 40, 100) RETURNING id",
+                                         a.Int(who.user_id), a.Int(kNow - 120), a.Int(kNow - 120)),
+                             a);
+         })
+          .value();
   ASSERT_EQ(jobs_->RecoverInterrupted().value(), 1);
   auto job = service_->GetImportJob(who, id);
   ASSERT_TRUE(job) << job.error().message;

@@ -45,12 +45,12 @@ class CaseListShapesTest : public ::testing::Test {
       const auto bureau = s.Unit(city_, fmt::format("甲市第{}分局", b + 1), "bureau");
       bureaus_.push_back(bureau);
       for (int t = 0; t < (b == 0 ? 30 : 25); ++t) {
-        const auto team = s.Unit(bureau, fmt::format("第{}分局第{}所", b + 1, t + 1), "team",
-                                 t == 0 ? "法制大队" : "派出所");
+        const auto team =
+            s.Unit(bureau, fmt::format("第{}分局第{}所", b + 1, t + 1), "team", t == 0 ? "法制大队" : "派出所");
         teams_.push_back(team);
         for (int p = 0; p < 2; ++p) {
-          const auto person = s.Person(team, fmt::format("民警{}-{}-{}", b, t, p), fmt::format("9{}{:02}{}", b, t, p),
-                                       t == 0);
+          const auto person =
+              s.Person(team, fmt::format("民警{}-{}-{}", b, t, p), fmt::format("9{}{:02}{}", b, t, p), t == 0);
           (t == 0 ? legal_people_ : officers_).push_back({person, team});
         }
       }
@@ -117,8 +117,7 @@ class CaseListShapesTest : public ::testing::Test {
     bool capped = false;
     std::vector<std::int64_t> ids;
   };
-  Answer Expected(const auth::Principal& who, const cases::CaseFilter& f,
-                                                              const PageRequest& page) {
+  Answer Expected(const auth::Principal& who, const cases::CaseFilter& f, const PageRequest& page) {
     std::vector<const Row*> hit;
     const std::string unit_path = f.unit_id ? PathOf(*f.unit_id) : "";
     for (const auto& r : rows_) {
@@ -135,7 +134,8 @@ class CaseListShapesTest : public ::testing::Test {
       hit.push_back(&r);
     }
     std::sort(hit.begin(), hit.end(), [&](const Row* a, const Row* b) {
-      if (a->accepted_at != b->accepted_at) return page.descending ? a->accepted_at > b->accepted_at : a->accepted_at < b->accepted_at;
+      if (a->accepted_at != b->accepted_at)
+        return page.descending ? a->accepted_at > b->accepted_at : a->accepted_at < b->accepted_at;
       return page.descending ? a->id > b->id : a->id < b->id;
     });
     std::vector<std::int64_t> ids;
@@ -173,9 +173,8 @@ TEST_F(CaseListShapesTest, TheCountStopsAtTheCapOfTheScope) {
   ASSERT_TRUE(all);
   EXPECT_EQ(all->total, cases::kBroadCaseListCountCap);
   EXPECT_TRUE(all->total_capped);
-  const auto in_bureau = std::count_if(rows_.begin(), rows_.end(), [&](const Row& r) {
-    return r.unit_path.starts_with(PathOf(bureaus_[0]));
-  });
+  const auto in_bureau = std::count_if(rows_.begin(), rows_.end(),
+                                       [&](const Row& r) { return r.unit_path.starts_with(PathOf(bureaus_[0])); });
   auto bureau = service_->ListCases(PrincipalAt(*db_, "leader", bureaus_[0]), {}, {});
   ASSERT_TRUE(bureau);
   EXPECT_EQ(bureau->total, in_bureau);
@@ -183,9 +182,9 @@ TEST_F(CaseListShapesTest, TheCountStopsAtTheCapOfTheScope) {
 }
 
 TEST_F(CaseListShapesTest, EveryShapeGivesTheAnswerOfTheRules) {
-  const auto legal = legal_people_.front();      // 法制员 of the first bureau, bound across both cities' cases
-  const auto officer = officers_[5];              // a 派出所 officer; some of his cases are 协办 elsewhere
-  const auto remote = officers_.back();           // an officer of the small city
+  const auto legal = legal_people_.front();  // 法制员 of the first bureau, bound across both cities' cases
+  const auto officer = officers_[5];         // a 派出所 officer; some of his cases are 协办 elsewhere
+  const auto remote = officers_.back();      // an officer of the small city
   const std::vector<std::pair<std::string, auth::Principal>> principals = {
       {"province leader", PrincipalAt(*db_, "leader", province_)},
       {"city leader", PrincipalAt(*db_, "leader", city_, officers_[0].first)},

@@ -103,7 +103,8 @@ TEST_F(CaseServiceTest, HookFailureRollsBackTheEvent) {
 
 TEST_F(CaseServiceTest, ExternalIdMakesPostingIdempotent) {
   const auto c = NewCase();
-  nlohmann::json e = {{"type", "summon_arrive"}, {"time", "2023-05-25 09:00"}, {"person", "p1"}, {"external_id", "JZ-1"}};
+  nlohmann::json e = {
+      {"type", "summon_arrive"}, {"time", "2023-05-25 09:00"}, {"person", "p1"}, {"external_id", "JZ-1"}};
   auto first = Event(c.header.id, e);
   ASSERT_TRUE(first) << first.error().message;
   auto again = Event(c.header.id, e);
@@ -230,11 +231,14 @@ TEST_F(CaseServiceTest, ListFilters) {
   EXPECT_EQ(count({.q = std::string("殴打")}), 1);
   EXPECT_EQ(count({.accepted_from = kNow - 11 * 86400, .accepted_to = kNow}), 3);
   EXPECT_EQ(count({.accepted_from = kNow - 5 * 86400}), 0);
-  Seeder{*db_, kNow}.db.Write([&](soci::session& sql) -> Result<bool> {
-    long long id = b1.header.id;
-    sql << "UPDATE cases SET alert_state = 'overdue' WHERE id = :id", soci::use(id);
-    return true;
-  }).value();
+  Seeder{*db_, kNow}
+      .db
+      .Write([&](soci::session& sql) -> Result<bool> {
+        long long id = b1.header.id;
+        sql << "UPDATE cases SET alert_state = 'overdue' WHERE id = :id", soci::use(id);
+        return true;
+      })
+      .value();
   EXPECT_EQ(count({.alert_state = std::string("overdue")}), 1);
   EXPECT_EQ(service_->ListCases(bureau, {.unit_id = 999999}, {}).error().code, ErrorCode::kNotFound);
   (void)a1;
@@ -242,7 +246,8 @@ TEST_F(CaseServiceTest, ListFilters) {
 
 TEST_F(CaseServiceTest, PersonsIdNumberIsEncryptedAndMasked) {
   const auto c = NewCase();
-  cases::CasePersonInput p{.ref = "p2", .name = "被害人乙", .role = "victim", .age = 40, .id_number = "11010519491231002X"};
+  cases::CasePersonInput p{
+      .ref = "p2", .name = "被害人乙", .role = "victim", .age = 40, .id_number = "11010519491231002X"};
   auto added = service_->AddPerson(Who("case_officer", team_a_), Actor(), c.header.id, p);
   ASSERT_TRUE(added) << added.error().message;
   EXPECT_EQ(added->id_number, "1101**********002X");
@@ -289,8 +294,12 @@ TEST_F(CaseServiceTest, LoadTimelineGivesTheEngineTheStoredLog) {
 }
 
 TEST_F(CaseServiceTest, IncidentsAndCasesFromIncidents) {
-  cases::IncidentInput in{.unit_id = team_a_, .received_at = kNow - 11 * 86400, .category = "盗窃",
-                          .summary = "电动车被盗", .body_camera = false, .officer_id = officer_a_};
+  cases::IncidentInput in{.unit_id = team_a_,
+                          .received_at = kNow - 11 * 86400,
+                          .category = "盗窃",
+                          .summary = "电动车被盗",
+                          .body_camera = false,
+                          .officer_id = officer_a_};
   auto inc = service_->CreateIncident(Who("case_officer", team_a_), Actor(), in);
   ASSERT_TRUE(inc) << inc.error().message;
   EXPECT_TRUE(inc->external_id.starts_with("J2023")) << inc->external_id;

@@ -35,7 +35,8 @@ class FakeHooks : public cases::CaseHooks {
                                const std::string& to) override {
     std::lock_guard lock(mu_);
     transitions.push_back(std::to_string(case_id) + ":" + from + "->" + to);
-    if (!refuse_to.empty() && to == refuse_to) return Conflict("缺少法制员审核：移送起诉前须经法制审核通过", "review_required");
+    if (!refuse_to.empty() && to == refuse_to)
+      return Conflict("缺少法制员审核：移送起诉前须经法制审核通过", "review_required");
     return {};
   }
   std::size_t ChangedCount() {
@@ -59,49 +60,53 @@ struct Seeder {
 
   std::int64_t Unit(std::optional<std::int64_t> parent, const std::string& name, const std::string& level,
                     const std::string& category = "") {
-    return db.Write([&](soci::session& sql) -> Result<std::int64_t> {
-      long long t = now, id = 0;
-      db::NullableInt p(parent);
-      sql << "INSERT INTO units (parent_id, name, level, category, code, path, created_at, updated_at) "
-             "VALUES (:p, :n, :l, :c, '', '', :t, :t2) RETURNING id",
-          soci::use(p.value, p.ind), soci::use(name), soci::use(level), soci::use(category), soci::use(t),
-          soci::use(t), soci::into(id);
-      std::string parent_path = "/";
-      long long bureau = id;
-      if (parent) {
-        long long pid = *parent;
-        long long pb = 0;
-        soci::indicator ind;
-        sql << "SELECT path, bureau_id FROM units WHERE id = :id", soci::use(pid), soci::into(parent_path),
-            soci::into(pb, ind);
-        if (level == "team") bureau = ind == soci::i_ok ? pb : pid;
-      }
-      const std::string path = parent_path + std::to_string(id) + "/";
-      sql << "UPDATE units SET path = :p, bureau_id = :b WHERE id = :id", soci::use(path), soci::use(bureau),
-          soci::use(id);
-      return static_cast<std::int64_t>(id);
-    }).value();
+    return db
+        .Write([&](soci::session& sql) -> Result<std::int64_t> {
+          long long t = now, id = 0;
+          db::NullableInt p(parent);
+          sql << "INSERT INTO units (parent_id, name, level, category, code, path, created_at, updated_at) "
+                 "VALUES (:p, :n, :l, :c, '', '', :t, :t2) RETURNING id",
+              soci::use(p.value, p.ind), soci::use(name), soci::use(level), soci::use(category), soci::use(t),
+              soci::use(t), soci::into(id);
+          std::string parent_path = "/";
+          long long bureau = id;
+          if (parent) {
+            long long pid = *parent;
+            long long pb = 0;
+            soci::indicator ind;
+            sql << "SELECT path, bureau_id FROM units WHERE id = :id", soci::use(pid), soci::into(parent_path),
+                soci::into(pb, ind);
+            if (level == "team") bureau = ind == soci::i_ok ? pb : pid;
+          }
+          const std::string path = parent_path + std::to_string(id) + "/";
+          sql << "UPDATE units SET path = :p, bureau_id = :b WHERE id = :id", soci::use(path), soci::use(bureau),
+              soci::use(id);
+          return static_cast<std::int64_t>(id);
+        })
+        .value();
   }
 
   std::int64_t Person(std::int64_t unit, const std::string& name, const std::string& badge, bool legal = false,
                       const std::string& kind = "民警") {
-    return db.Write([&](soci::session& sql) -> Result<std::int64_t> {
-      long long t = now, id = 0, u = unit, bureau = 0, lg = legal ? 1 : 0;
-      sql << "SELECT bureau_id FROM units WHERE id = :u", soci::use(u), soci::into(bureau);
-      sql << "INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, position, is_legal_officer, active, "
-             "created_at, updated_at) VALUES (:b, :u, :n, :bn, :k, '民警', :l, 1, :t, :t2) RETURNING id",
-          soci::use(bureau), soci::use(u), soci::use(name), soci::use(badge), soci::use(kind), soci::use(lg),
-          soci::use(t), soci::use(t), soci::into(id);
-      return static_cast<std::int64_t>(id);
-    }).value();
+    return db
+        .Write([&](soci::session& sql) -> Result<std::int64_t> {
+          long long t = now, id = 0, u = unit, bureau = 0, lg = legal ? 1 : 0;
+          sql << "SELECT bureau_id FROM units WHERE id = :u", soci::use(u), soci::into(bureau);
+          sql << "INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, position, is_legal_officer, active, "
+                 "created_at, updated_at) VALUES (:b, :u, :n, :bn, :k, '民警', :l, 1, :t, :t2) RETURNING id",
+              soci::use(bureau), soci::use(u), soci::use(name), soci::use(badge), soci::use(kind), soci::use(lg),
+              soci::use(t), soci::use(t), soci::into(id);
+          return static_cast<std::int64_t>(id);
+        })
+        .value();
   }
 
   void LinkUser(std::int64_t user_id, std::int64_t person_id) {
     db.Write([&](soci::session& sql) -> Result<bool> {
-      long long u = user_id, p = person_id;
-      sql << "UPDATE users SET person_id = :p WHERE id = :u", soci::use(p), soci::use(u);
-      return true;
-    }).value();
+        long long u = user_id, p = person_id;
+        sql << "UPDATE users SET person_id = :p WHERE id = :u", soci::use(p), soci::use(u);
+        return true;
+      }).value();
   }
 
   std::int64_t Scalar(const std::string& query) {
@@ -259,7 +264,7 @@ class CaseHttpTest : public ServerTest {
 
   // Creates a criminal case in `unit` led by `lead` through the API; returns its id.
   std::int64_t CreateCase(Client& c, std::int64_t unit, std::int64_t lead, const std::string& ext = "") {
-    nlohmann::json body = {{"case_type", "criminal"}, {"cause", "盗窃罪"},          {"category", "民生小案"},
+    nlohmann::json body = {{"case_type", "criminal"}, {"cause", "盗窃罪"},       {"category", "民生小案"},
                            {"unit_id", unit},         {"lead_officer_id", lead}, {"accepted_at", "2023-05-20 09:00"}};
     if (!ext.empty()) body["external_id"] = ext;
     auto r = c.Post("/api/cases", body);

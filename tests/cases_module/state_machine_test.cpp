@@ -55,8 +55,9 @@ TEST(StateMachine, StatusFromEvents) {
   EXPECT_EQ(StatusFromEvents(kCriminal, {"accept_case"}), "accepted");
   EXPECT_EQ(StatusFromEvents(kCriminal, {"accept_case", "file_case", "detain"}), "investigating");
   EXPECT_EQ(StatusFromEvents(kCriminal, {"accept_case", "file_case", "transfer_prosecution"}), "transferred");
-  EXPECT_EQ(StatusFromEvents(kCriminal, {"accept_case", "file_case", "transfer_prosecution", "supplementary_investigation"}),
-            "investigating");
+  EXPECT_EQ(
+      StatusFromEvents(kCriminal, {"accept_case", "file_case", "transfer_prosecution", "supplementary_investigation"}),
+      "investigating");
   EXPECT_EQ(StatusFromEvents(kCriminal, {"accept_case", "decline_file"}), "declined");
   EXPECT_EQ(StatusFromEvents(kAdministrative, {"accept_case", "file_case", "penalty_decision"}), "decided");
   EXPECT_EQ(StatusFromEvents(kAdministrative, {"accept_case", "file_case", "penalty_decision", "decision_served"}),

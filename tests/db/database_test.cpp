@@ -73,7 +73,8 @@ TEST(CheckpointerTest, RunsOnSqliteAndEmptiesTheLog) {
   };
   for (int i = 0; i < 4; ++i) EXPECT_EQ(autocheckpoint(), 0);
   db->Write([](soci::session& sql) -> Result<void> {
-    for (int i = 0; i < 200; ++i) sql << "INSERT INTO settings (key, value, updated_at) VALUES ('k" << i << "', 'v', 0)";
+    for (int i = 0; i < 200; ++i)
+      sql << "INSERT INTO settings (key, value, updated_at) VALUES ('k" << i << "', 'v', 0)";
     return {};
   });
   for (int i = 0; i < 200 && cp.runs() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -90,7 +91,7 @@ TEST(CheckpointerTest, RunsOnSqliteAndEmptiesTheLog) {
   EXPECT_EQ(log, done);
   const int runs = cp.runs();
   std::this_thread::sleep_for(std::chrono::milliseconds(60));
-  EXPECT_EQ(cp.runs(), runs);  // stopped
+  EXPECT_EQ(cp.runs(), runs);                                     // stopped
   for (int i = 0; i < 4; ++i) EXPECT_EQ(autocheckpoint(), 1000);  // SQLite's default is back
 }
 
@@ -137,10 +138,10 @@ TEST(StatementCacheTest, ReusesRebindsNestsAndRecovers) {
                      const std::int64_t v = db::GetInt64(r, 0);
                      db::SqlArgs inner;
                      std::int64_t n = -1;
-                     db::ForEachRow(sql,
-                                    "SELECT version FROM schema_migrations WHERE version >= " + inner.Int(0) +
-                                        " ORDER BY version",
-                                    inner, [&](const soci::row&) { ++n; });
+                     db::ForEachRow(
+                         sql,
+                         "SELECT version FROM schema_migrations WHERE version >= " + inner.Int(0) + " ORDER BY version",
+                         inner, [&](const soci::row&) { ++n; });
                      seen.emplace_back(v, n + 1);
                    });
     EXPECT_EQ(static_cast<long long>(seen.size()), all);
@@ -202,16 +203,16 @@ TEST(RowApiTest, ReadsByNameOnBothBackends) {
   auto ok = db->Write([&](soci::session& sql) -> Result<void> {
     db::Exec(sql, "CREATE TABLE row_api (id " +
                       std::string(db->backend() == db::Backend::kSqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT"
-                                                                         : "BIGSERIAL PRIMARY KEY") +
+                                                                        : "BIGSERIAL PRIMARY KEY") +
                       ", name TEXT NOT NULL, n BIGINT, note TEXT)");
     for (int i = 1; i <= 3; ++i) {
       db::SqlArgs a;
-      const auto id = db::Insert(sql,
-                                 "INSERT INTO row_api (name, n, note) VALUES (" + a.Str("名" + std::to_string(i)) +
-                                     ", " + a.OptInt(i == 2 ? std::nullopt : std::optional<std::int64_t>(i * 10)) +
-                                     ", " + a.OptStr(i == 3 ? std::optional<std::string>("备注") : std::nullopt) +
-                                     ") RETURNING id",
-                                 a);
+      const auto id =
+          db::Insert(sql,
+                     "INSERT INTO row_api (name, n, note) VALUES (" + a.Str("名" + std::to_string(i)) + ", " +
+                         a.OptInt(i == 2 ? std::nullopt : std::optional<std::int64_t>(i * 10)) + ", " +
+                         a.OptStr(i == 3 ? std::optional<std::string>("备注") : std::nullopt) + ") RETURNING id",
+                     a);
       EXPECT_EQ(id, i);
     }
     db::SqlArgs u;

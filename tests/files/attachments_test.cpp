@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "db/sql.h"
 #include "core/text.h"
+#include "db/sql.h"
 #include "support/file_makers.h"
 #include "support/test_db.h"
 
@@ -45,8 +45,14 @@ TEST(Sniff, KnowsTheFormatsByTheirBytes) {
   EXPECT_EQ(SniffType("GIF89a\x01\x00"), kGif);
   EXPECT_EQ(SniffType(std::string("RIFF\x24\0\0\0WEBPVP8 ", 16)), kWebp);
   EXPECT_EQ(SniffType(std::string("RIFF\x24\0\0\0WAVEfmt ", 16)), kWav);
-  EXPECT_EQ(SniffType(std::string("\0\0\0\x18" "ftypmp42\0\0\0\0", 16)), kMp4);
-  EXPECT_EQ(SniffType(std::string("\0\0\0\x18" "ftypheic\0\0\0\0", 16)), kHeic);
+  EXPECT_EQ(SniffType(std::string("\0\0\0\x18"
+                                  "ftypmp42\0\0\0\0",
+                                  16)),
+            kMp4);
+  EXPECT_EQ(SniffType(std::string("\0\0\0\x18"
+                                  "ftypheic\0\0\0\0",
+                                  16)),
+            kHeic);
   EXPECT_EQ(SniffType("ID3\x04\x00 tags"), kMp3);
   EXPECT_EQ(SniffType(Docx()), kDocx);
   EXPECT_EQ(SniffType(testing::MakeXlsx({{"a"}})), kXlsx);
@@ -87,7 +93,10 @@ TEST(Check, ContentMustMatchNameAndDeclaredType) {
   ASSERT_FALSE(not_allowed.has_value());
   EXPECT_EQ(not_allowed.error().reason, "attachment_type");
   EXPECT_NE(not_allowed.error().message.find("JPEG 图片、PNG 图片"), std::string::npos) << not_allowed.error().message;
-  auto heic = CheckUpload({"IMG.HEIC", "", std::string("\0\0\0\x18" "ftypheic\0\0\0\0", 16)});
+  auto heic = CheckUpload({"IMG.HEIC", "",
+                           std::string("\0\0\0\x18"
+                                       "ftypheic\0\0\0\0",
+                                       16)});
   ASSERT_FALSE(heic.has_value()) << "recognised, not accepted by default";
 }
 
@@ -159,15 +168,18 @@ class AttachmentStoreTest : public ::testing::Test {
       fs::create_directories(legacy_ / sha.substr(0, 2));
       std::ofstream(legacy_ / rel, std::ios::binary) << bytes;
     }
-    return db_->Write([&](soci::session& sql) -> Result<std::int64_t> {
-      db::SqlArgs a;
-      return db::Insert(sql,
-                        fmt::format("INSERT INTO attachments (bureau_id, owner_type, owner_id, filename, content_type, "
-                                    "size, sha256, storage_path, uploaded_by, uploaded_at) VALUES (7, 'test_owner', 1, "
-                                    "{}, 'text/plain', {}, {}, {}, NULL, 1600000000) RETURNING id",
-                                    a.Str(name), a.Int(static_cast<std::int64_t>(bytes.size())), a.Str(sha), a.Str(rel)),
-                        a);
-    }).value();
+    return db_
+        ->Write([&](soci::session& sql) -> Result<std::int64_t> {
+          db::SqlArgs a;
+          return db::Insert(
+              sql,
+              fmt::format("INSERT INTO attachments (bureau_id, owner_type, owner_id, filename, content_type, "
+                          "size, sha256, storage_path, uploaded_by, uploaded_at) VALUES (7, 'test_owner', 1, "
+                          "{}, 'text/plain', {}, {}, {}, NULL, 1600000000) RETURNING id",
+                          a.Str(name), a.Int(static_cast<std::int64_t>(bytes.size())), a.Str(sha), a.Str(rel)),
+              a);
+        })
+        .value();
   }
 
   testing::TestDb tdb_;
@@ -307,15 +319,18 @@ TEST_F(AttachmentStoreTest, LegacyPathsStayInsideTheDirectory) {
   const std::string secret = "outside";
   fs::create_directories(tdb_.dir() / "elsewhere");
   std::ofstream(tdb_.dir() / "elsewhere" / "x", std::ios::binary) << secret;
-  const auto id = db_->Write([&](soci::session& sql) -> Result<std::int64_t> {
-    db::SqlArgs a;
-    return db::Insert(sql,
-                      fmt::format("INSERT INTO attachments (bureau_id, owner_type, owner_id, filename, content_type, size, "
-                                  "sha256, storage_path, uploaded_by, uploaded_at) VALUES (7, 'test_owner', 1, 'x', "
-                                  "'text/plain', {}, {}, '../elsewhere/x', NULL, 1) RETURNING id",
-                                  a.Int(static_cast<std::int64_t>(secret.size())), a.Str(Sha256Hex(secret))),
-                      a);
-  }).value();
+  const auto id =
+      db_->Write([&](soci::session& sql) -> Result<std::int64_t> {
+           db::SqlArgs a;
+           return db::Insert(
+               sql,
+               fmt::format("INSERT INTO attachments (bureau_id, owner_type, owner_id, filename, content_type, size, "
+                           "sha256, storage_path, uploaded_by, uploaded_at) VALUES (7, 'test_owner', 1, 'x', "
+                           "'text/plain', {}, {}, '../elsewhere/x', NULL, 1) RETURNING id",
+                           a.Int(static_cast<std::int64_t>(secret.size())), a.Str(Sha256Hex(secret))),
+               a);
+         })
+          .value();
   EXPECT_FALSE(Read(id).has_value());
   EXPECT_EQ(store_->ImportLegacyFiles(1).imported, 0);
 }

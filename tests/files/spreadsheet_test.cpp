@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 #include <iconv.h>
-#include <limits>
 #include <zip.h>
+#include <limits>
 
 #include "core/text.h"
 #include "support/file_makers.h"
@@ -94,7 +94,7 @@ TEST(Csv, Utf8WithAndWithoutBomIsUnchanged) {
 TEST(Csv, NeitherUtf8NorGbkIsRefusedInChinese) {
   // 0x80 and 0xFF are not GB18030 lead bytes; control characters are no table either.
   for (const std::string& bytes : {std::string("\xFF\xFE\x80\x81 abc\n"), std::string("ab\x81\x30\x81\x30\x01\x02\n"),
-                                  std::string("\xD0\xD5\xC3")}) {
+                                   std::string("\xD0\xD5\xC3")}) {
     auto s = ReadSheet(bytes, "名册.csv");
     ASSERT_FALSE(s.has_value());
     EXPECT_EQ(s.error().reason, "unknown_encoding");
@@ -152,10 +152,7 @@ TEST(Detect, RejectsWhatIsNeitherCsvNorXlsx) {
 }
 
 TEST(Xlsx, SharedStringsNumbersAndRowNumbers) {
-  const auto bytes = MakeXlsx({{"姓名", "警号", "说明"},
-                               {"张三", "#n:141001", "甲"},
-                               {},
-                               {"李四", "#n:3.5", ""}});
+  const auto bytes = MakeXlsx({{"姓名", "警号", "说明"}, {"张三", "#n:141001", "甲"}, {}, {"李四", "#n:3.5", ""}});
   auto s = ReadSheet(bytes, "名册.xlsx");
   ASSERT_TRUE(s.has_value()) << s.error().message;
   ASSERT_EQ(s->rows.size(), 3u);
@@ -248,7 +245,8 @@ std::string CellTag(const std::string& xml, const std::string& ref) {
 }
 
 TEST(Write, XlsxTypedCells) {
-  SheetData sheet{"积分", {{"姓名", "积分", "排名", "备注"}, {"张三", Cell::Number(12.5, "0.00"), Cell::Int(3), Cell()}}};
+  SheetData sheet{"积分",
+                  {{"姓名", "积分", "排名", "备注"}, {"张三", Cell::Number(12.5, "0.00"), Cell::Int(3), Cell()}}};
   sheet.rows.push_back({Cell::Bold("合计"), Cell::Number(-4), Cell::OptInt(std::nullopt), "-3"});
   auto bytes = WriteXlsx({sheet});
   ASSERT_TRUE(bytes.has_value()) << bytes.error().message;
@@ -270,7 +268,10 @@ TEST(Write, XlsxTypedCells) {
 }
 
 TEST(Write, XlsxWithoutHeaderRowAndNonFiniteNumbers) {
-  SheetData about{"说明", {{Cell::Bold("月份"), "2023-07"}, {"值", Cell::Number(std::numeric_limits<double>::infinity())}}, {16, 60}, false};
+  SheetData about{"说明",
+                  {{Cell::Bold("月份"), "2023-07"}, {"值", Cell::Number(std::numeric_limits<double>::infinity())}},
+                  {16, 60},
+                  false};
   auto bytes = WriteXlsx({about});
   ASSERT_TRUE(bytes.has_value());
   const std::string xml = SheetXml(*bytes);
@@ -281,8 +282,8 @@ TEST(Write, XlsxWithoutHeaderRowAndNonFiniteNumbers) {
 }
 
 TEST(Write, CsvCellsKeepNumbersAsNumbers) {
-  const std::string csv = WriteCsvCells({
-      {"名", "分"}, {"-3", Cell::Number(-3)}, {Cell(), Cell::Number(2.5, "0.00")}, {"x", Cell::Number(0.1)}});
+  const std::string csv = WriteCsvCells(
+      {{"名", "分"}, {"-3", Cell::Number(-3)}, {Cell(), Cell::Number(2.5, "0.00")}, {"x", Cell::Number(0.1)}});
   EXPECT_EQ(csv, "\xEF\xBB\xBF名,分\r\n'-3,-3\r\n,2.50\r\nx,0.1\r\n");
 }
 

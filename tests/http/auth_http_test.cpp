@@ -1,7 +1,7 @@
 // Foundation behaviour over real HTTP on 127.0.0.1: sign-in, sessions, CSRF, lock-out, TOTP,
 // password policy, roles, scope, bad input and the audit trail.
-#include "http/http_fixture.h"
 #include "auth/totp.h"
+#include "http/http_fixture.h"
 
 namespace fazhi::testing {
 namespace {

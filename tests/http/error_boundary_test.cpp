@@ -19,7 +19,8 @@ TEST_F(ServerTest, ADatabaseFailureAnswers500WithTheRequestIdAndNoDatabaseText) 
   Response r = admin.Get("/api/units");
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.Code(), "internal");
-  const std::string rid = r.headers.find("X-Request-Id") != r.headers.end() ? r.headers.find("X-Request-Id")->second : "";
+  const std::string rid =
+      r.headers.find("X-Request-Id") != r.headers.end() ? r.headers.find("X-Request-Id")->second : "";
   ASSERT_FALSE(rid.empty());
   EXPECT_NE(r.Message().find(rid), std::string::npos) << r.Message();
   for (const char* leak : {"units", "units_broken_xyz", "no such table", "relation", "sqlite", "SQL", "soci"})

@@ -96,7 +96,7 @@ class ServerTest : public ::testing::Test {
     c.http_threads = 8;
     c.db_pool = 4;
     c.trusted_proxies = {"127.0.0.1"};  // tests may send X-Forwarded-For
-    c.sweep_interval_seconds = 0;  // tests call app_->oversight().Sweep() after moving the clock
+    c.sweep_interval_seconds = 0;       // tests call app_->oversight().Sweep() after moving the clock
     c.attachment_dir = (db_.dir() / "attachments").string();
     auto app = App::Create(c, clock_.get());
     ASSERT_TRUE(app) << app.error().message;
@@ -111,37 +111,41 @@ class ServerTest : public ::testing::Test {
   }
 
   std::int64_t AddUnit(std::optional<std::int64_t> parent, const std::string& name, const std::string& level) {
-    return app_->db().Write([&](soci::session& sql) -> Result<std::int64_t> {
-      long long now = kStart, id = 0;
-      db::NullableInt p(parent);
-      sql << "INSERT INTO units (parent_id, name, level, category, code, path, created_at, updated_at) "
-             "VALUES (:p, :n, :l, '', '', '', :t, :t2) RETURNING id",
-          soci::use(p.value, p.ind), soci::use(name), soci::use(level), soci::use(now), soci::use(now),
-          soci::into(id);
-      std::string parent_path = "/";
-      if (parent) {
-        long long pid = *parent;
-        sql << "SELECT path FROM units WHERE id = :id", soci::use(pid), soci::into(parent_path);
-      }
-      const std::string path = parent_path + std::to_string(id) + "/";
-      long long bureau = level == "team" ? *parent : id;
-      sql << "UPDATE units SET path = :p, bureau_id = :b WHERE id = :id", soci::use(path), soci::use(bureau),
-          soci::use(id);
-      return static_cast<std::int64_t>(id);
-    }).value();
+    return app_->db()
+        .Write([&](soci::session& sql) -> Result<std::int64_t> {
+          long long now = kStart, id = 0;
+          db::NullableInt p(parent);
+          sql << "INSERT INTO units (parent_id, name, level, category, code, path, created_at, updated_at) "
+                 "VALUES (:p, :n, :l, '', '', '', :t, :t2) RETURNING id",
+              soci::use(p.value, p.ind), soci::use(name), soci::use(level), soci::use(now), soci::use(now),
+              soci::into(id);
+          std::string parent_path = "/";
+          if (parent) {
+            long long pid = *parent;
+            sql << "SELECT path FROM units WHERE id = :id", soci::use(pid), soci::into(parent_path);
+          }
+          const std::string path = parent_path + std::to_string(id) + "/";
+          long long bureau = level == "team" ? *parent : id;
+          sql << "UPDATE units SET path = :p, bureau_id = :b WHERE id = :id", soci::use(path), soci::use(bureau),
+              soci::use(id);
+          return static_cast<std::int64_t>(id);
+        })
+        .value();
   }
 
   std::int64_t AddUser(const std::string& username, const std::string& role, std::int64_t unit) {
     static const std::string hash = auth::HashPassword(kPassword);
-    return app_->db().Write([&](soci::session& sql) -> Result<std::int64_t> {
-      long long now = kStart, id = 0, u = unit;
-      sql << "INSERT INTO users (username, display_name, password_hash, unit_id, created_at, updated_at) "
-             "VALUES (:u, :d, :h, :unit, :t, :t2) RETURNING id",
-          soci::use(username), soci::use(username), soci::use(hash), soci::use(u), soci::use(now), soci::use(now),
-          soci::into(id);
-      sql << "INSERT INTO user_roles (user_id, role) VALUES (:u, :r)", soci::use(id), soci::use(role);
-      return static_cast<std::int64_t>(id);
-    }).value();
+    return app_->db()
+        .Write([&](soci::session& sql) -> Result<std::int64_t> {
+          long long now = kStart, id = 0, u = unit;
+          sql << "INSERT INTO users (username, display_name, password_hash, unit_id, created_at, updated_at) "
+                 "VALUES (:u, :d, :h, :unit, :t, :t2) RETURNING id",
+              soci::use(username), soci::use(username), soci::use(hash), soci::use(u), soci::use(now), soci::use(now),
+              soci::into(id);
+          sql << "INSERT INTO user_roles (user_id, role) VALUES (:u, :r)", soci::use(id), soci::use(role);
+          return static_cast<std::int64_t>(id);
+        })
+        .value();
   }
 
   void Seed() {

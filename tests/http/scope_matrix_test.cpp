@@ -5,12 +5,11 @@
 #include <gtest/gtest.h>
 
 #include "app/app.h"
-#include "cases/case_service.h"
-#include "oversight/oversight_service.h"
 #include "auth/password.h"
 #include "cases/case_service.h"
 #include "http/http_fixture.h"
 #include "org/org_demo.h"
+#include "oversight/oversight_service.h"
 #include "scoring/scoring_demo.h"
 #include "scoring/scoring_service.h"
 #include "support/test_db.h"
@@ -45,9 +44,11 @@ class ScopeMatrixTest : public ::testing::Test {
       long long unit = 0;
       sql << "SELECT id FROM units WHERE name = '东街派出所'", soci::into(unit);
       unit_ = unit;
-      for (const auto& [name, role] : std::vector<std::pair<std::string, std::string>>{
-               {"east_admin", "sys_admin"}, {"east_auditor", "audit_admin"}, {"east_leader", "leader"},
-               {"east_legal", "legal_officer"}}) {
+      for (const auto& [name, role] :
+           std::vector<std::pair<std::string, std::string>>{{"east_admin", "sys_admin"},
+                                                            {"east_auditor", "audit_admin"},
+                                                            {"east_leader", "leader"},
+                                                            {"east_legal", "legal_officer"}}) {
         long long now = 1767225600, id = 0;
         sql << "INSERT INTO users (username, display_name, password_hash, unit_id, created_at, updated_at) "
                "VALUES (:u, :d, :h, :unit, :t, :t2) RETURNING id",

@@ -128,7 +128,11 @@ TEST(WorkerPoolTest, EveryWorkerRunsAndTheFirstExceptionIsRethrown) {
   EXPECT_EQ(ran, 3);
   std::atomic<bool> stop{false};
   EXPECT_THROW(jobs::RunWorkers(
-                   2, [&](int w) { if (w == 1) throw std::runtime_error("x"); }, &stop),
+                   2,
+                   [&](int w) {
+                     if (w == 1) throw std::runtime_error("x");
+                   },
+                   &stop),
                std::runtime_error);
   EXPECT_TRUE(stop);
 }

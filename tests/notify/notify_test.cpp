@@ -16,12 +16,14 @@ namespace {
 class NotifyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    unit_ = Insert("INSERT INTO units (name, level, category, code, path, created_at, updated_at) VALUES "
-                   "('城区分局', 'bureau', '', '', '/1/', 1, 1) RETURNING id");
-    person_ = Insert(fmt::format("INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, position, "
-                                 "created_at, updated_at) VALUES ({0}, {0}, '张警官', '100001', '民警', '', 1, 1) "
-                                 "RETURNING id",
-                                 unit_));
+    unit_ = Insert(
+        "INSERT INTO units (name, level, category, code, path, created_at, updated_at) VALUES "
+        "('城区分局', 'bureau', '', '', '/1/', 1, 1) RETURNING id");
+    person_ =
+        Insert(fmt::format("INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, position, "
+                           "created_at, updated_at) VALUES ({0}, {0}, '张警官', '100001', '民警', '', 1, 1) "
+                           "RETURNING id",
+                           unit_));
     account_a_ = AddUser("a", person_, true);
     account_b_ = AddUser("b", person_, true);
     AddUser("gone", person_, false);  // inactive: never notified
@@ -32,12 +34,14 @@ class NotifyTest : public ::testing::Test {
     return db_->Write([&](soci::session& sql) -> Result<std::int64_t> { return db::Insert(sql, q, {}); }).value();
   }
   std::int64_t AddUser(const std::string& name, std::optional<std::int64_t> person, bool active) {
-    return Insert(fmt::format("INSERT INTO users (username, display_name, password_hash, unit_id, person_id, active, "
-                              "created_at, updated_at) VALUES ('{0}', '{0}', 'x', {1}, {2}, {3}, 1, 1) RETURNING id",
-                              name, unit_, person ? std::to_string(*person) : "NULL", active ? 1 : 0));
+    return Insert(
+        fmt::format("INSERT INTO users (username, display_name, password_hash, unit_id, person_id, active, "
+                    "created_at, updated_at) VALUES ('{0}', '{0}', 'x', {1}, {2}, {3}, 1, 1) RETURNING id",
+                    name, unit_, person ? std::to_string(*person) : "NULL", active ? 1 : 0));
   }
   int Send(const notify::Message& m, const notify::Recipients& to) {
-    return db_->Write([&](soci::session& sql) -> Result<int> { return notify::Send(sql, m, to, clock_.Now()); }).value();
+    return db_->Write([&](soci::session& sql) -> Result<int> { return notify::Send(sql, m, to, clock_.Now()); })
+        .value();
   }
   static notify::Message Order(std::int64_t id, const std::string& event) {
     return {.bureau_id = 1,

@@ -16,9 +16,9 @@ class OrdersMigrationTest : public ::testing::Test {
  protected:
   void Exec(db::Database& d, const std::string& q) {
     d.Write([&](soci::session& sql) -> Result<void> {
-      db::Exec(sql, q, {});
-      return {};
-    }).value();
+       db::Exec(sql, q, {});
+       return {};
+     }).value();
   }
   std::int64_t Count(db::Database& d, const std::string& q) {
     return d.Read([&](soci::session& sql) { return db::Count(sql, q, {}); });
@@ -86,8 +86,9 @@ TEST_F(OrdersMigrationTest, ExistingOrdersStepsAndNotificationsMigrateIntact) {
   {
     auto d = tdb_.Open();
     MakeOldTables(*d);
-    const auto unit = Insert(*d, "INSERT INTO units (name, level, path, created_at, updated_at) VALUES ('分局', "
-                                 "'bureau', '/1/', 1, 1) RETURNING id");
+    const auto unit = Insert(*d,
+                             "INSERT INTO units (name, level, path, created_at, updated_at) VALUES ('分局', "
+                             "'bureau', '/1/', 1, 1) RETURNING id");
     const auto person = Insert(*d, fmt::format("INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, "
                                                "created_at, updated_at) VALUES ({0}, {0}, '张警官', '1', '民警', 1, 1) "
                                                "RETURNING id",
@@ -101,14 +102,14 @@ TEST_F(OrdersMigrationTest, ExistingOrdersStepsAndNotificationsMigrateIntact) {
                                      unit));
     for (int i = 0; i < 3; ++i) {
       const auto o = Insert(
-          *d, fmt::format("INSERT INTO supervision_orders (bureau_id, case_id, unit_id, source, source_id, problem_type, "
-                          "opinion, responsible_person_id, deadline, status, suspend_reason, created_by, created_at, "
-                          "answered_at, updated_at, status_before_suspend, overdue_notified_deadline) VALUES ({0}, {1}, "
-                          "{0}, 'violation', {2}, '超期', '整改意见 {2}', {3}, {4}, '{5}', '{6}', {7}, 100, {8}, 200, "
-                          "{9}, {10}) RETURNING id",
-                          unit, case_id, 40 + i, person, 1000 + i, i == 1 ? "suspended" : "open",
-                          i == 1 ? "等待鉴定" : "", user, i == 2 ? "150" : "NULL", i == 1 ? "'answered'" : "NULL",
-                          i == 0 ? "1000" : "NULL"));
+          *d,
+          fmt::format("INSERT INTO supervision_orders (bureau_id, case_id, unit_id, source, source_id, problem_type, "
+                      "opinion, responsible_person_id, deadline, status, suspend_reason, created_by, created_at, "
+                      "answered_at, updated_at, status_before_suspend, overdue_notified_deadline) VALUES ({0}, {1}, "
+                      "{0}, 'violation', {2}, '超期', '整改意见 {2}', {3}, {4}, '{5}', '{6}', {7}, 100, {8}, 200, "
+                      "{9}, {10}) RETURNING id",
+                      unit, case_id, 40 + i, person, 1000 + i, i == 1 ? "suspended" : "open", i == 1 ? "等待鉴定" : "",
+                      user, i == 2 ? "150" : "NULL", i == 1 ? "'answered'" : "NULL", i == 0 ? "1000" : "NULL"));
       Insert(*d, fmt::format("INSERT INTO supervision_order_steps (bureau_id, order_id, action, note, actor_user_id, "
                              "at) VALUES ({}, {}, 'create', '整改意见', {}, 100) RETURNING id",
                              unit, o, user));
@@ -136,21 +137,24 @@ TEST_F(OrdersMigrationTest, ExistingOrdersStepsAndNotificationsMigrateIntact) {
   EXPECT_EQ(Count(*d, "SELECT COUNT(*) FROM supervision_orders WHERE title = ''"), 2);
 
   // Old notifications open what their key named.
-  EXPECT_EQ(Rows(*d, "notifications", "object_type, object_id"),
-            (std::vector<std::string>{"supervision_order|1|", "review|5|", fmt::format("case|{}|", case_id), "|NULL|"}));
+  EXPECT_EQ(
+      Rows(*d, "notifications", "object_type, object_id"),
+      (std::vector<std::string>{"supervision_order|1|", "review|5|", fmt::format("case|{}|", case_id), "|NULL|"}));
 
   // case_id may be NULL now; ids continue after the highest ever given.
-  const auto o = Insert(*d, fmt::format("INSERT INTO supervision_orders (bureau_id, unit_id, source, source_id, title, "
-                                        "problem_type, opinion, deadline, status, created_at, updated_at) VALUES (1, 1, "
-                                        "'hazard', 9, '隐患', '消防', '清理', 10, 'open', 1, 1) RETURNING id"));
+  const auto o =
+      Insert(*d, fmt::format("INSERT INTO supervision_orders (bureau_id, unit_id, source, source_id, title, "
+                             "problem_type, opinion, deadline, status, created_at, updated_at) VALUES (1, 1, "
+                             "'hazard', 9, '隐患', '消防', '清理', 10, 'open', 1, 1) RETURNING id"));
   EXPECT_EQ(o, 4);
   const auto s = Insert(*d, fmt::format("INSERT INTO supervision_order_steps (bureau_id, order_id, action, at) VALUES "
                                         "(1, {}, 'create', 1) RETURNING id",
                                         o));
   EXPECT_EQ(s, 4);
   // The step still needs its order.
-  EXPECT_ANY_THROW(Exec(*d, "INSERT INTO supervision_order_steps (bureau_id, order_id, action, at) VALUES (1, 999, "
-                            "'create', 1)"));
+  EXPECT_ANY_THROW(Exec(*d,
+                        "INSERT INTO supervision_order_steps (bureau_id, order_id, action, at) VALUES (1, 999, "
+                        "'create', 1)"));
   const auto n = Insert(*d, fmt::format("INSERT INTO notifications (bureau_id, user_id, kind, title, dedup_key, "
                                         "created_at) VALUES (1, {}, 'k', 't', 'x', 1) RETURNING id",
                                         user));

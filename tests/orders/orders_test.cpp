@@ -1,7 +1,7 @@
 // The 督办 loop over a source that is not a case (a stand-in for the hazards, complaints and
 // inspection findings to come): defaults and visibility come from the source, the issuer, the
-// responsible officer and the bound 法制员 of its case see the order wherever their unit is, the source hears of the close (and can
-// refuse it), one open order per problem, and the notifications name the order. Both databases.
+// responsible officer and the bound 法制员 of its case see the order wherever their unit is, the source hears of the
+// close (and can refuse it), one open order per problem, and the notifications name the order. Both databases.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -50,8 +50,9 @@ class HazardSource final : public orders::OrderSource {
 class OrdersLoopTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    bureau_ = Insert("INSERT INTO units (name, level, path, created_at, updated_at) VALUES ('城区分局', 'bureau', '', 1, 1) "
-                     "RETURNING id");
+    bureau_ = Insert(
+        "INSERT INTO units (name, level, path, created_at, updated_at) VALUES ('城区分局', 'bureau', '', 1, 1) "
+        "RETURNING id");
     bureau_path_ = fmt::format("/{}/", bureau_);
     Exec(fmt::format("UPDATE units SET path = '{}', bureau_id = {} WHERE id = {}", bureau_path_, bureau_, bureau_));
     east_ = AddTeam("东街派出所");
@@ -80,30 +81,34 @@ class OrdersLoopTest : public ::testing::Test {
   }
   void Exec(const std::string& q) {
     db_->Write([&](soci::session& sql) -> Result<void> {
-      db::Exec(sql, q, {});
-      return {};
-    }).value();
+         db::Exec(sql, q, {});
+         return {};
+       })
+        .value();
   }
   std::int64_t Count(const std::string& q) {
     return db_->Read([&](soci::session& sql) { return db::Count(sql, q, {}); });
   }
   std::string Path(std::int64_t unit) { return fmt::format("{}{}/", bureau_path_, unit); }
   std::int64_t AddTeam(const std::string& name) {
-    const auto id = Insert(fmt::format("INSERT INTO units (parent_id, bureau_id, name, level, path, created_at, "
-                                       "updated_at) VALUES ({0}, {0}, '{1}', 'team', '', 1, 1) RETURNING id",
-                                       bureau_, name));
+    const auto id =
+        Insert(fmt::format("INSERT INTO units (parent_id, bureau_id, name, level, path, created_at, "
+                           "updated_at) VALUES ({0}, {0}, '{1}', 'team', '', 1, 1) RETURNING id",
+                           bureau_, name));
     Exec(fmt::format("UPDATE units SET path = '{}' WHERE id = {}", Path(id), id));
     return id;
   }
   std::int64_t AddPerson(std::int64_t unit, const std::string& name) {
-    return Insert(fmt::format("INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, created_at, updated_at) "
-                              "VALUES ({}, {}, '{}', '{}', '民警', 1, 1) RETURNING id",
-                              bureau_, unit, name, unit * 1000 + 1));
+    return Insert(
+        fmt::format("INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, created_at, updated_at) "
+                    "VALUES ({}, {}, '{}', '{}', '民警', 1, 1) RETURNING id",
+                    bureau_, unit, name, unit * 1000 + 1));
   }
   std::int64_t AddUser(const std::string& name, std::int64_t unit, std::optional<std::int64_t> person) {
-    return Insert(fmt::format("INSERT INTO users (username, display_name, password_hash, unit_id, person_id, "
-                              "created_at, updated_at) VALUES ('{0}', '{0}', 'x', {1}, {2}, 1, 1) RETURNING id",
-                              name, unit, person ? std::to_string(*person) : "NULL"));
+    return Insert(
+        fmt::format("INSERT INTO users (username, display_name, password_hash, unit_id, person_id, "
+                    "created_at, updated_at) VALUES ('{0}', '{0}', 'x', {1}, {2}, 1, 1) RETURNING id",
+                    name, unit, person ? std::to_string(*person) : "NULL"));
   }
   // A caller in `unit`; `review` gives case.review (issuing and reviewing orders).
   auth::Principal Who(std::int64_t user, std::int64_t unit, std::optional<std::int64_t> person, bool review) {
@@ -141,8 +146,8 @@ TEST_F(OrdersLoopTest, SourceWithoutCaseRunsTheWholeLoop) {
   EXPECT_EQ(o->source_id, 7);
   EXPECT_FALSE(o->case_id.has_value());
   EXPECT_EQ(o->title, "东街菜市场消防通道堵塞");
-  EXPECT_EQ(o->problem_type, "消防");                // the source's default
-  EXPECT_EQ(o->responsible_person_id, officer_);    // the source's default
+  EXPECT_EQ(o->problem_type, "消防");             // the source's default
+  EXPECT_EQ(o->responsible_person_id, officer_);  // the source's default
   EXPECT_EQ(o->unit_id, east_);
   EXPECT_EQ(o->status, "open");
   ASSERT_EQ(o->steps.size(), 1u);

@@ -46,7 +46,8 @@ TEST_F(DemoTest, GeneratesTheOrganisationOnceAndOnlyOnce) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM users WHERE must_change_password = 0 AND bureau_id IS NOT NULL"), 9);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM user_roles"), 9);
   EXPECT_EQ(Count("SELECT COUNT(DISTINCT id_number_hash) FROM people"), 400);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM people p JOIN units u ON u.id = p.unit_id WHERE p.bureau_id <> u.bureau_id"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM people p JOIN units u ON u.id = p.unit_id WHERE p.bureau_id <> u.bureau_id"),
+            0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'demo.generate'"), 1);
   const auto audit_rows = Count("SELECT COUNT(*) FROM audit_log");
 

@@ -2,15 +2,15 @@
 #include <gtest/gtest.h>
 #include <iconv.h>
 
-#include "support/file_makers.h"
-#include "org/org_fixture.h"
 #include "files/spreadsheet.h"
+#include "org/org_fixture.h"
+#include "support/file_makers.h"
 
 namespace fazhi::org {
 namespace {
 
-using testing::IdNumber;
 using fazhi::testing::MakeXlsx;
+using testing::IdNumber;
 using testing::OrgTest;
 
 const std::vector<std::string> kHeader = {"姓名", "警号", "类别", "单位", "职务", "法制员", "身份证号", "手机号"};
@@ -132,16 +132,16 @@ TEST_F(ImportTest, GbkRosterFromChineseExcel) {
   EXPECT_EQ(list->items[0].position, "所长");
 
   // Bytes that are neither UTF-8 nor GBK are refused before any row is looked at.
-  auto junk = service_->ImportRoster(importer_, Act(importer_), "\xFF\xFE\x80\x01 ,,\n", "名册.csv",
-                                     ImportMode::kCheck, false);
+  auto junk =
+      service_->ImportRoster(importer_, Act(importer_), "\xFF\xFE\x80\x01 ,,\n", "名册.csv", ImportMode::kCheck, false);
   ASSERT_FALSE(junk.has_value());
   EXPECT_EQ(junk.error().reason, "unknown_encoding");
 }
 
 TEST_F(ImportTest, XlsxWithABadRow) {
   auto rows = GoodRows();
-  rows[1][1] = "#n:141001";  // 警号 typed as a number
-  rows[2][3] = "不存在的所";   // row 3: unknown unit
+  rows[1][1] = "#n:141001";   // 警号 typed as a number
+  rows[2][3] = "不存在的所";  // row 3: unknown unit
   const std::string xlsx = MakeXlsx(rows);
   const auto before = PeopleSnapshot();
   auto r = Import(xlsx, "名册.xlsx", ImportMode::kCommit);

@@ -49,8 +49,8 @@ class OrgTest : public ::testing::Test {
 
   Unit MustUnit(std::int64_t parent, const std::string& name, const std::string& level,
                 const std::string& category = "") {
-    auto u = service_->CreateUnit(root_, Act(root_), {.parent_id = parent, .name = name, .level = level,
-                                                      .category = category});
+    auto u = service_->CreateUnit(root_, Act(root_),
+                                  {.parent_id = parent, .name = name, .level = level, .category = category});
     EXPECT_TRUE(u.has_value()) << (u ? "" : u.error().message);
     return u.value_or(Unit{});
   }

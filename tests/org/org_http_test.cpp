@@ -63,8 +63,8 @@ TEST_F(OrgHttpTest, BadUploadsAnswer4xx) {
 
 TEST_F(OrgHttpTest, ScopeAndErrorShapes) {
   auto admin = SignedIn("admin");
-  auto created = admin.Post("/api/people", nlohmann::json{{"name", "王五"}, {"badge_no", "142001"}, {"kind", "民警"},
-                                                          {"unit_id", team_b_}});
+  auto created = admin.Post(
+      "/api/people", nlohmann::json{{"name", "王五"}, {"badge_no", "142001"}, {"kind", "民警"}, {"unit_id", team_b_}});
   ASSERT_EQ(created.status, 201) << created.body;
   const auto id = created.json["id"].get<std::int64_t>();
   auto admin_a = SignedIn("admin_a");
@@ -73,11 +73,11 @@ TEST_F(OrgHttpTest, ScopeAndErrorShapes) {
   EXPECT_EQ(admin_a.Get("/api/units/" + std::to_string(team_b_)).status, 404);
   EXPECT_EQ(admin_a.Get("/api/units").json["items"].size(), 1u);
 
-  auto unknown = admin.Post("/api/units", nlohmann::json{{"parent_id", bureau_}, {"name", "新所"}, {"level", "team"},
-                                                         {"colour", "red"}});
+  auto unknown = admin.Post(
+      "/api/units", nlohmann::json{{"parent_id", bureau_}, {"name", "新所"}, {"level", "team"}, {"colour", "red"}});
   EXPECT_EQ(unknown.status, 400);
-  auto bad_badge = admin.Post("/api/people", nlohmann::json{{"name", "赵六"}, {"badge_no", "12"}, {"kind", "民警"},
-                                                            {"unit_id", team_a_}});
+  auto bad_badge = admin.Post(
+      "/api/people", nlohmann::json{{"name", "赵六"}, {"badge_no", "12"}, {"kind", "民警"}, {"unit_id", team_a_}});
   EXPECT_EQ(bad_badge.status, 400);
   EXPECT_EQ(bad_badge.json["error"]["field"], "badge_no");
   auto busy = admin.Delete("/api/units/" + std::to_string(team_b_));

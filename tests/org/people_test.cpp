@@ -14,13 +14,23 @@ class PeopleTest : public OrgTest {
   void SetUp() override {
     OrgTest::SetUp();
     id_a_ = IdNumber("14059919800101123");
-    zhang_ = MustPerson(root_, {.name = "张三丰", .badge_no = "141001", .kind = "民警", .unit_id = station_a_.id,
-                                .position = "所长", .id_number = id_a_, .phone = "13812345678"});
-    MustPerson(root_, {.name = "李四", .badge_no = "141002", .kind = "民警", .unit_id = station_a_.id,
-                       .is_legal_officer = true});
+    zhang_ = MustPerson(root_, {.name = "张三丰",
+                                .badge_no = "141001",
+                                .kind = "民警",
+                                .unit_id = station_a_.id,
+                                .position = "所长",
+                                .id_number = id_a_,
+                                .phone = "13812345678"});
+    MustPerson(
+        root_,
+        {.name = "李四", .badge_no = "141002", .kind = "民警", .unit_id = station_a_.id, .is_legal_officer = true});
     MustPerson(root_, {.name = "王五", .badge_no = "FJ0001", .kind = "辅警", .unit_id = station_a_.id});
-    wang_b_ = MustPerson(root_, {.name = "张小明", .badge_no = "142001", .kind = "民警", .unit_id = station_b_.id,
-                                 .id_number = IdNumber("14059919900202456"), .phone = "13900001111"});
+    wang_b_ = MustPerson(root_, {.name = "张小明",
+                                 .badge_no = "142001",
+                                 .kind = "民警",
+                                 .unit_id = station_b_.id,
+                                 .id_number = IdNumber("14059919900202456"),
+                                 .phone = "13900001111"});
   }
 
   std::vector<std::string> ListNames(const auth::Principal& who, PersonFilter f, PageRequest page = {}) {
@@ -82,9 +92,8 @@ TEST_F(PeopleTest, UnmaskedReadsAreAudited) {
   ASSERT_FALSE(rows.items.empty());
   EXPECT_EQ(rows.items.front().username, "leader");
   // The audit trail itself never holds plaintext PII.
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%" + id_a_ + "%' OR summary LIKE '%" +
-                  id_a_ + "%'"),
-            0);
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%" + id_a_ + "%' OR summary LIKE '%" + id_a_ + "%'"), 0);
 }
 
 TEST_F(PeopleTest, OtherStationsPeopleAreInvisible) {
@@ -103,8 +112,8 @@ TEST_F(PeopleTest, OtherStationsPeopleAreInvisible) {
   auto move = service_->UpdatePerson(a_user, Act(a_user), zhang_.id, {.unit_id = station_b_.id});
   ASSERT_FALSE(move.has_value());
   EXPECT_EQ(move.error().code, ErrorCode::kNotFound);
-  auto create = service_->CreatePerson(a_user, Act(a_user),
-                                       {.name = "赵六", .badge_no = "141009", .kind = "民警", .unit_id = station_b_.id});
+  auto create = service_->CreatePerson(
+      a_user, Act(a_user), {.name = "赵六", .badge_no = "141009", .kind = "民警", .unit_id = station_b_.id});
   ASSERT_FALSE(create.has_value());
   EXPECT_EQ(create.error().code, ErrorCode::kNotFound);
   // A duplicate 警号 held in B is refused without naming the holder.
@@ -123,7 +132,8 @@ TEST_F(PeopleTest, ValidationNamesTheField) {
       {{.name = "赵六", .badge_no = "12345", .kind = "民警", .unit_id = station_a_.id}, "badge_no"},
       {{.name = "", .badge_no = "141009", .kind = "民警", .unit_id = station_a_.id}, "name"},
       {{.name = "赵六", .badge_no = "141009", .kind = "协警", .unit_id = station_a_.id}, "kind"},
-      {{.name = "赵六", .badge_no = "141009", .kind = "民警", .unit_id = station_a_.id, .id_number = "123"}, "id_number"},
+      {{.name = "赵六", .badge_no = "141009", .kind = "民警", .unit_id = station_a_.id, .id_number = "123"},
+       "id_number"},
       {{.name = "赵六", .badge_no = "141009", .kind = "民警", .unit_id = station_a_.id, .phone = "010-1234"}, "phone"},
       {{.name = "赵六", .kind = "民警", .unit_id = station_a_.id}, "badge_no"},
   };
@@ -144,8 +154,9 @@ TEST_F(PeopleTest, DuplicatesConflict) {
   ASSERT_FALSE(badge.has_value());
   EXPECT_EQ(badge.error().code, ErrorCode::kConflict);
   EXPECT_EQ(badge.error().field, "badge_no");
-  auto id = service_->CreatePerson(root_, Act(root_), {.name = "赵六", .badge_no = "141009", .kind = "民警",
-                                                       .unit_id = station_a_.id, .id_number = id_a_});
+  auto id = service_->CreatePerson(
+      root_, Act(root_),
+      {.name = "赵六", .badge_no = "141009", .kind = "民警", .unit_id = station_a_.id, .id_number = id_a_});
   ASSERT_FALSE(id.has_value());
   EXPECT_EQ(id.error().code, ErrorCode::kConflict);
   EXPECT_EQ(id.error().field, "id_number");

@@ -54,14 +54,15 @@ TEST_F(OrgTest, OutOfScopeUnitsLookMissing) {
   ASSERT_FALSE(del.has_value());
   EXPECT_EQ(del.error().code, ErrorCode::kNotFound);
   const auto bureau_admin = As("admin_b", station_b_, {"sys_admin"});
-  auto create = service_->CreateUnit(bureau_admin, Act(bureau_admin),
-                                     {.parent_id = bureau_.id, .name = "新所", .level = "team"});
+  auto create =
+      service_->CreateUnit(bureau_admin, Act(bureau_admin), {.parent_id = bureau_.id, .name = "新所", .level = "team"});
   ASSERT_FALSE(create.has_value());
   EXPECT_EQ(create.error().code, ErrorCode::kNotFound);
 }
 
 TEST_F(OrgTest, LevelsMustDescend) {
-  auto team_under_team = service_->CreateUnit(root_, Act(root_), {.parent_id = station_a_.id, .name = "警务室", .level = "team"});
+  auto team_under_team =
+      service_->CreateUnit(root_, Act(root_), {.parent_id = station_a_.id, .name = "警务室", .level = "team"});
   ASSERT_FALSE(team_under_team.has_value());
   EXPECT_EQ(team_under_team.error().code, ErrorCode::kInvalidArgument);
   auto bureau_under_bureau =

@@ -83,7 +83,8 @@ TEST_F(AlertsTest, PreWarnThenOverdueBySweepViolationOnceNotificationsDeduplicat
   // Custody admission and interrogation in time; the family is not notified.
   clock_->Set(detain_at_ + 23 * kHour + 700);
   AddEvent(c, "custody_admit", detain_at_ + 23 * kHour, "p1");
-  AddEvent(c, "interrogate", detain_at_ + 23 * kHour + 600, "p1", "", {{"officers", 2}, {"location", "detention_center"}});
+  AddEvent(c, "interrogate", detain_at_ + 23 * kHour + 600, "p1", "",
+           {{"officers", 2}, {"location", "detention_center"}});
   EXPECT_EQ(Text("SELECT state FROM alerts WHERE case_id = " + cs + " AND rule_id = 'CRIM-DETAIN-01'"), "done");
 
   // Past the due time with no event: the sweep turns it into 告警 and records one violation.
@@ -123,8 +124,9 @@ TEST_F(AlertsTest, LateRecordWithoutSweepIsAViolationAndNotifies) {
   const std::int64_t c = DetainedCase();
   clock_->Set(detain_at_ + 30 * kHour);
   AddEvent(c, "notify_family", detain_at_ + 29 * kHour, "p1");
-  EXPECT_EQ(Text("SELECT kind FROM violations WHERE case_id = " + std::to_string(c) + " AND rule_id = 'CRIM-DETAIN-02'"),
-            "done_late");
+  EXPECT_EQ(
+      Text("SELECT kind FROM violations WHERE case_id = " + std::to_string(c) + " AND rule_id = 'CRIM-DETAIN-02'"),
+      "done_late");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM notifications WHERE user_id = " + std::to_string(head_a_user_) +
                   " AND kind = 'overdue' AND body LIKE '%超期办结%'"),
             1);
@@ -144,7 +146,8 @@ TEST_F(AlertsTest, AlertCentreFiltersPagingAndNotificationCentre) {
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.json["total"], 6);
   EXPECT_EQ(r.json["items"].size(), 2u);
-  r = legal.Get("/api/alerts?state=pre_warn&case_id=" + std::to_string(c1) + "&officer_id=" + std::to_string(officer_a_));
+  r = legal.Get("/api/alerts?state=pre_warn&case_id=" + std::to_string(c1) +
+                "&officer_id=" + std::to_string(officer_a_));
   EXPECT_EQ(r.json["total"], 3);
   r = legal.Get("/api/alerts?due_from=2024-03-07&due_to=2024-03-08&state=running");
   EXPECT_EQ(r.json["total"], 2) << r.body;  // the two CRIM-DETAIN-04 clocks
@@ -221,8 +224,8 @@ TEST_F(AlertsTest, SweeperRunsInBackgroundAndOnlyOneInstanceHoldsThePostgresLock
 TEST_F(AlertsTest, ReevaluateAllEqualsPerCaseEvaluationAndWritesOnlyChangedCases) {
   std::vector<std::int64_t> cases;
   for (int i = 0; i < 5; ++i) {
-    const std::int64_t c = AddCase(i % 2 ? team_b_ : team_a_, "criminal", i % 2 ? officer_b_ : officer_a_,
-                                   kStart - 2 * kHour);
+    const std::int64_t c =
+        AddCase(i % 2 ? team_b_ : team_a_, "criminal", i % 2 ? officer_b_ : officer_a_, kStart - 2 * kHour);
     AddCasePerson(c, "p1", "suspect", i == 3 ? 16 : 30);
     AddEvent(c, "detain", kStart - kHour, "p1");
     if (i == 1) AddEvent(c, "notify_family", kStart - kHour / 2, "p1");
@@ -282,7 +285,8 @@ TEST_F(AlertsTest, ReevaluateAllEqualsPerCaseEvaluationAndWritesOnlyChangedCases
                     })};
   };
   const Snapshot bulk = snap();
-  for (std::int64_t c : cases) ASSERT_TRUE(db().Write([&](soci::session& sql) { return service_->OnCaseChanged(sql, c); }));
+  for (std::int64_t c : cases)
+    ASSERT_TRUE(db().Write([&](soci::session& sql) { return service_->OnCaseChanged(sql, c); }));
   const Snapshot single = snap();
   EXPECT_EQ(single.alerts, bulk.alerts);
   EXPECT_EQ(single.alert_ids, bulk.alert_ids);

@@ -17,35 +17,41 @@ class MetricsTest : public OversightTest {
     static int seq = 0;
     const std::string ext = "JQ" + std::to_string(++seq);
     db().Write([&](soci::session& sql) -> Result<void> {
-      long long b = bureau_, u = unit, o = officer, t = L(at), now = clock_->Now();
-      int cam = camera ? 1 : 0;
-      sql << "INSERT INTO incidents (bureau_id, unit_id, external_id, received_at, category, body_camera, officer_id, "
-             "created_at, updated_at) VALUES (:b, :u, :e, :t, '盗窃', :c, :o, :n, :n2)",
-          soci::use(b), soci::use(u), soci::use(ext), soci::use(t), soci::use(cam), soci::use(o), soci::use(now),
-          soci::use(now);
-      return {};
-    }).value();
+          long long b = bureau_, u = unit, o = officer, t = L(at), now = clock_->Now();
+          int cam = camera ? 1 : 0;
+          sql << "INSERT INTO incidents (bureau_id, unit_id, external_id, received_at, category, body_camera, "
+                 "officer_id, "
+                 "created_at, updated_at) VALUES (:b, :u, :e, :t, '盗窃', :c, :o, :n, :n2)",
+              soci::use(b), soci::use(u), soci::use(ext), soci::use(t), soci::use(cam), soci::use(o), soci::use(now),
+              soci::use(now);
+          return {};
+        })
+        .value();
   }
   void AddOrder(std::int64_t case_id, std::int64_t unit, std::int64_t person, const char* deadline,
                 const std::string& status, const char* closed) {
     db().Write([&](soci::session& sql) -> Result<void> {
-      long long b = bureau_, c = case_id, u = unit, p = person, d = L(deadline), now = clock_->Now();
-      db::NullableInt cl(closed ? std::optional<std::int64_t>(L(closed)) : std::nullopt);
-      sql << "INSERT INTO supervision_orders (bureau_id, case_id, unit_id, source, problem_type, opinion, "
-             "responsible_person_id, deadline, status, created_at, closed_at, updated_at) VALUES (:b, :c, :u, 'manual', "
-             "'程序', '整改', :p, :d, :s, :n, :cl, :n2)",
-          soci::use(b), soci::use(c), soci::use(u), soci::use(p), soci::use(d), soci::use(status), soci::use(now),
-          soci::use(cl.value, cl.ind), soci::use(now);
-      return {};
-    }).value();
+          long long b = bureau_, c = case_id, u = unit, p = person, d = L(deadline), now = clock_->Now();
+          db::NullableInt cl(closed ? std::optional<std::int64_t>(L(closed)) : std::nullopt);
+          sql << "INSERT INTO supervision_orders (bureau_id, case_id, unit_id, source, problem_type, opinion, "
+                 "responsible_person_id, deadline, status, created_at, closed_at, updated_at) VALUES (:b, :c, :u, "
+                 "'manual', "
+                 "'程序', '整改', :p, :d, :s, :n, :cl, :n2)",
+              soci::use(b), soci::use(c), soci::use(u), soci::use(p), soci::use(d), soci::use(status), soci::use(now),
+              soci::use(cl.value, cl.ind), soci::use(now);
+          return {};
+        })
+        .value();
   }
   void AddPassingReview(std::int64_t case_id, const std::string& stage) {
     db().Write([&](soci::session& sql) -> Result<void> {
-      long long b = bureau_, c = case_id, now = clock_->Now();
-      sql << "INSERT INTO case_reviews (bureau_id, case_id, stage, verdict, created_at) VALUES (:b, :c, :s, 'pass', :t)",
-          soci::use(b), soci::use(c), soci::use(stage), soci::use(now);
-      return {};
-    }).value();
+          long long b = bureau_, c = case_id, now = clock_->Now();
+          sql << "INSERT INTO case_reviews (bureau_id, case_id, stage, verdict, created_at) VALUES (:b, :c, :s, "
+                 "'pass', :t)",
+              soci::use(b), soci::use(c), soci::use(stage), soci::use(now);
+          return {};
+        })
+        .value();
   }
   static void ExpectRatio(const json& r, int num, int den, const std::string& what) {
     EXPECT_EQ(r["num"], num) << what;

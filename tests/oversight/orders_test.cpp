@@ -31,8 +31,8 @@ class OrdersTest : public OversightTest {
                   const std::vector<std::pair<std::string, std::string>>& files) {
     httplib::MultipartFormDataItems items = {{"text", text, "", ""}};
     for (const auto& [name, bytes] : files) items.push_back({"file", bytes, name, "application/octet-stream"});
-    return c.Wrap(c.raw().Post(("/api/supervision-orders/" + std::to_string(order) + "/answer").c_str(),
-                               c.Headers(true), items));
+    return c.Wrap(
+        c.raw().Post(("/api/supervision-orders/" + std::to_string(order) + "/answer").c_str(), c.Headers(true), items));
   }
   json NewManual(std::int64_t case_id, EpochSeconds deadline) {
     return {{"source", "manual"},
@@ -125,7 +125,8 @@ TEST_F(OrdersTest, FullLoopWithAttachmentsWrongTransitionsAndAudit) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE object_type = 'supervision_order' AND object_id = '" +
                   std::to_string(id) + "'"),
             5);
-  const auto detail = json::parse(Text("SELECT detail FROM audit_log WHERE action = 'supervision_order.answer' ORDER BY id LIMIT 1"));
+  const auto detail =
+      json::parse(Text("SELECT detail FROM audit_log WHERE action = 'supervision_order.answer' ORDER BY id LIMIT 1"));
   EXPECT_EQ(detail["attachments"][0]["sha256"], Sha256(photo));
 }
 
@@ -172,16 +173,20 @@ TEST_F(OrdersTest, FromViolationAndOverdueOrderNotifiedBySweep) {
   EXPECT_EQ(r.json["problem_type"], "超期");
   const std::int64_t id = r.json["id"];
   // One open order per source.
-  EXPECT_EQ(legal.Post("/api/supervision-orders", json{{"source", "violation"},
-                                                       {"source_id", violation},
-                                                       {"opinion", "重复"},
-                                                       {"deadline", clock_->Now() + 7200}})
+  EXPECT_EQ(legal
+                .Post("/api/supervision-orders", json{{"source", "violation"},
+                                                      {"source_id", violation},
+                                                      {"opinion", "重复"},
+                                                      {"deadline", clock_->Now() + 7200}})
                 .status,
             409);
-  EXPECT_EQ(legal.Post("/api/supervision-orders",
-                       json{{"source", "violation"}, {"source_id", 999999}, {"opinion", "x"}, {"deadline", clock_->Now() + 60}})
-                .status,
-            404);
+  EXPECT_EQ(
+      legal
+          .Post(
+              "/api/supervision-orders",
+              json{{"source", "violation"}, {"source_id", 999999}, {"opinion", "x"}, {"deadline", clock_->Now() + 60}})
+          .status,
+      404);
 
   // The deadline passes unanswered: listed as overdue, notified once by the sweep.
   clock_->Advance(3 * 3600);
@@ -207,7 +212,8 @@ TEST_F(OrdersTest, ListFiltersPagingAndScope) {
   const std::int64_t ca = AddCase(team_a_, "criminal", officer_a_, kStart - 86400);
   const std::int64_t cb = AddCase(team_b_, "administrative", officer_b_, kStart - 86400);
   auto legal = SignedIn("legal");
-  for (int i = 0; i < 3; ++i) ASSERT_EQ(legal.Post("/api/supervision-orders", NewManual(ca, kStart + 86400 + i)).status, 201);
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(legal.Post("/api/supervision-orders", NewManual(ca, kStart + 86400 + i)).status, 201);
   json nb = NewManual(cb, kStart + 86400);
   nb["responsible_person_id"] = officer_b_;
   ASSERT_EQ(legal.Post("/api/supervision-orders", nb).status, 201);
@@ -229,10 +235,10 @@ TEST_F(OrdersTest, ListFiltersPagingAndScope) {
   auto a_list = legal.Get("/api/supervision-orders?unit_id=" + std::to_string(team_a_));
   EXPECT_EQ(b.Get("/api/supervision-orders/" + a_list.json["items"][0]["id"].dump()).status, 404);
   // A leader of 西街 has case.review but cannot act on 东街's order.
-  EXPECT_EQ(b.Post("/api/supervision-orders/" + a_list.json["items"][0]["id"].dump() + "/suspend",
-                   json{{"reason", "越权"}})
-                .status,
-            404);
+  EXPECT_EQ(
+      b.Post("/api/supervision-orders/" + a_list.json["items"][0]["id"].dump() + "/suspend", json{{"reason", "越权"}})
+          .status,
+      404);
   // Nor create one on 东街's case.
   EXPECT_EQ(b.Post("/api/supervision-orders", NewManual(ca, kStart + 86400)).status, 404);
 }

@@ -84,54 +84,62 @@ class OversightTest : public ::testing::Test {
   // ---- seeding (plain SQL: the tests must not depend on other modules' services) ----
 
   std::int64_t AddUnit(std::optional<std::int64_t> parent, const std::string& name, const std::string& level) {
-    return db().Write([&](soci::session& sql) -> Result<std::int64_t> {
-      long long now = kStart, id = 0;
-      db::NullableInt p(parent);
-      sql << "INSERT INTO units (parent_id, name, level, category, code, path, created_at, updated_at) "
-             "VALUES (:p, :n, :l, '', '', '', :t, :t2) RETURNING id",
-          soci::use(p.value, p.ind), soci::use(name), soci::use(level), soci::use(now), soci::use(now),
-          soci::into(id);
-      std::string parent_path = "/";
-      if (parent) {
-        long long pid = *parent;
-        sql << "SELECT path FROM units WHERE id = :id", soci::use(pid), soci::into(parent_path);
-      }
-      const std::string path = parent_path + std::to_string(id) + "/";
-      long long bureau = level == "team" ? *parent : id;
-      sql << "UPDATE units SET path = :p, bureau_id = :b WHERE id = :id", soci::use(path), soci::use(bureau),
-          soci::use(id);
-      return static_cast<std::int64_t>(id);
-    }).value();
+    return db()
+        .Write([&](soci::session& sql) -> Result<std::int64_t> {
+          long long now = kStart, id = 0;
+          db::NullableInt p(parent);
+          sql << "INSERT INTO units (parent_id, name, level, category, code, path, created_at, updated_at) "
+                 "VALUES (:p, :n, :l, '', '', '', :t, :t2) RETURNING id",
+              soci::use(p.value, p.ind), soci::use(name), soci::use(level), soci::use(now), soci::use(now),
+              soci::into(id);
+          std::string parent_path = "/";
+          if (parent) {
+            long long pid = *parent;
+            sql << "SELECT path FROM units WHERE id = :id", soci::use(pid), soci::into(parent_path);
+          }
+          const std::string path = parent_path + std::to_string(id) + "/";
+          long long bureau = level == "team" ? *parent : id;
+          sql << "UPDATE units SET path = :p, bureau_id = :b WHERE id = :id", soci::use(path), soci::use(bureau),
+              soci::use(id);
+          return static_cast<std::int64_t>(id);
+        })
+        .value();
   }
 
   std::int64_t AddPerson(std::int64_t unit, const std::string& name, const std::string& position = "",
                          bool legal = false) {
     static int badge = 100000;
     const std::string badge_no = std::to_string(++badge);
-    return db().Write([&](soci::session& sql) -> Result<std::int64_t> {
-      long long now = kStart, id = 0, u = unit, b = bureau_ ? bureau_ : unit;
-      int is_legal = legal ? 1 : 0;
-      sql << "INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, position, is_legal_officer, created_at, "
-             "updated_at) VALUES (:b, :u, :n, :badge, '民警', :pos, :l, :t, :t2) RETURNING id",
-          soci::use(b), soci::use(u), soci::use(name), soci::use(badge_no), soci::use(position), soci::use(is_legal),
-          soci::use(now), soci::use(now), soci::into(id);
-      return static_cast<std::int64_t>(id);
-    }).value();
+    return db()
+        .Write([&](soci::session& sql) -> Result<std::int64_t> {
+          long long now = kStart, id = 0, u = unit, b = bureau_ ? bureau_ : unit;
+          int is_legal = legal ? 1 : 0;
+          sql << "INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, position, is_legal_officer, "
+                 "created_at, "
+                 "updated_at) VALUES (:b, :u, :n, :badge, '民警', :pos, :l, :t, :t2) RETURNING id",
+              soci::use(b), soci::use(u), soci::use(name), soci::use(badge_no), soci::use(position),
+              soci::use(is_legal), soci::use(now), soci::use(now), soci::into(id);
+          return static_cast<std::int64_t>(id);
+        })
+        .value();
   }
 
   std::int64_t AddUser(const std::string& username, const std::string& role, std::int64_t unit,
                        std::optional<std::int64_t> person = std::nullopt) {
     static const std::string hash = auth::HashPassword(kPassword);
-    return db().Write([&](soci::session& sql) -> Result<std::int64_t> {
-      long long now = kStart, id = 0, u = unit;
-      db::NullableInt p(person);
-      sql << "INSERT INTO users (username, display_name, password_hash, unit_id, person_id, created_at, updated_at) "
-             "VALUES (:u, :d, :h, :unit, :p, :t, :t2) RETURNING id",
-          soci::use(username), soci::use(username), soci::use(hash), soci::use(u), soci::use(p.value, p.ind),
-          soci::use(now), soci::use(now), soci::into(id);
-      sql << "INSERT INTO user_roles (user_id, role) VALUES (:u, :r)", soci::use(id), soci::use(role);
-      return static_cast<std::int64_t>(id);
-    }).value();
+    return db()
+        .Write([&](soci::session& sql) -> Result<std::int64_t> {
+          long long now = kStart, id = 0, u = unit;
+          db::NullableInt p(person);
+          sql << "INSERT INTO users (username, display_name, password_hash, unit_id, person_id, created_at, "
+                 "updated_at) "
+                 "VALUES (:u, :d, :h, :unit, :p, :t, :t2) RETURNING id",
+              soci::use(username), soci::use(username), soci::use(hash), soci::use(u), soci::use(p.value, p.ind),
+              soci::use(now), soci::use(now), soci::into(id);
+          sql << "INSERT INTO user_roles (user_id, role) VALUES (:u, :r)", soci::use(id), soci::use(role);
+          return static_cast<std::int64_t>(id);
+        })
+        .value();
   }
 
   // A case in `unit` (status accepted) with `lead` as 主办 and the seeded 法制员 bound.
@@ -139,28 +147,35 @@ class OversightTest : public ::testing::Test {
                        const std::string& title = "测试案件") {
     static int seq = 0;
     const std::string ext = "A" + std::to_string(++seq);
-    return db().Write([&](soci::session& sql) -> Result<std::int64_t> {
-      long long now = clock_->Now(), id = 0, u = unit, b = bureau_, l = lead, legal = legal_person_, acc = accepted_at;
-      sql << "INSERT INTO cases (bureau_id, unit_id, external_id, case_type, cause, title, status, lead_officer_id, "
-             "legal_officer_id, accepted_at, created_at, updated_at) VALUES (:b, :u, :e, :ty, '盗窃', :ti, 'accepted', "
-             ":l, :lg, :a, :t, :t2) RETURNING id",
-          soci::use(b), soci::use(u), soci::use(ext), soci::use(type), soci::use(title), soci::use(l), soci::use(legal),
-          soci::use(acc), soci::use(now), soci::use(now), soci::into(id);
-      sql << "INSERT INTO case_officers (case_id, person_id, role, bureau_id) VALUES (:c, :p, 'lead', :b)",
-          soci::use(id), soci::use(l), soci::use(b);
-      return static_cast<std::int64_t>(id);
-    }).value();
+    return db()
+        .Write([&](soci::session& sql) -> Result<std::int64_t> {
+          long long now = clock_->Now(), id = 0, u = unit, b = bureau_, l = lead, legal = legal_person_,
+                    acc = accepted_at;
+          sql << "INSERT INTO cases (bureau_id, unit_id, external_id, case_type, cause, title, status, "
+                 "lead_officer_id, "
+                 "legal_officer_id, accepted_at, created_at, updated_at) VALUES (:b, :u, :e, :ty, '盗窃', :ti, "
+                 "'accepted', "
+                 ":l, :lg, :a, :t, :t2) RETURNING id",
+              soci::use(b), soci::use(u), soci::use(ext), soci::use(type), soci::use(title), soci::use(l),
+              soci::use(legal), soci::use(acc), soci::use(now), soci::use(now), soci::into(id);
+          sql << "INSERT INTO case_officers (case_id, person_id, role, bureau_id) VALUES (:c, :p, 'lead', :b)",
+              soci::use(id), soci::use(l), soci::use(b);
+          return static_cast<std::int64_t>(id);
+        })
+        .value();
   }
 
   void AddCasePerson(std::int64_t case_id, const std::string& ref, const std::string& role, int age = 30) {
     db().Write([&](soci::session& sql) -> Result<void> {
-      long long c = case_id, b = bureau_, now = clock_->Now();
-      int a = age;
-      sql << "INSERT INTO case_persons (bureau_id, case_id, ref, name, role, age, created_at) VALUES (:b, :c, :r, :n, "
-             ":ro, :a, :t)",
-          soci::use(b), soci::use(c), soci::use(ref), soci::use(ref), soci::use(role), soci::use(a), soci::use(now);
-      return {};
-    }).value();
+          long long c = case_id, b = bureau_, now = clock_->Now();
+          int a = age;
+          sql << "INSERT INTO case_persons (bureau_id, case_id, ref, name, role, age, created_at) VALUES (:b, :c, :r, "
+                 ":n, "
+                 ":ro, :a, :t)",
+              soci::use(b), soci::use(c), soci::use(ref), soci::use(ref), soci::use(role), soci::use(a), soci::use(now);
+          return {};
+        })
+        .value();
   }
 
   // Stores an event and re-evaluates the case in the same transaction, as the cases module does.
@@ -170,7 +185,8 @@ class OversightTest : public ::testing::Test {
       long long c = case_id, b = bureau_, t = at, now = clock_->Now(), id = 0;
       const std::string attrs_text = attrs.dump();
       soci::indicator pi = person.empty() ? soci::i_null : soci::i_ok, ii = item.empty() ? soci::i_null : soci::i_ok;
-      sql << "INSERT INTO case_events (bureau_id, case_id, type, at, person_ref, item_code, attrs, source, recorded_at) "
+      sql << "INSERT INTO case_events (bureau_id, case_id, type, at, person_ref, item_code, attrs, source, "
+             "recorded_at) "
              "VALUES (:b, :c, :ty, :at, :p, :i, :a, 'api', :now) RETURNING id",
           soci::use(b), soci::use(c), soci::use(type), soci::use(t), soci::use(person, pi), soci::use(item, ii),
           soci::use(attrs_text), soci::use(now), soci::into(id);

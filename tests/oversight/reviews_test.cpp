@@ -32,20 +32,24 @@ TEST_F(ReviewsTest, GateBlocksFilingUntilAPassingReview) {
   // Case officers may read but not review.
   EXPECT_EQ(off.Post(base, json{{"stage", "file"}, {"verdict", "pass"}}).status, 403);
   EXPECT_EQ(legal.Post(base, json{{"stage", "filing"}, {"verdict", "pass"}}).status, 400);
-  auto r = legal.Post(base, json{{"stage", "file"},
-                                 {"verdict", "pass"},
-                                 {"findings", json::array({{{"category", "evidence"}, {"severity", "serious"},
-                                                            {"description", "缺少被害人陈述"}}})}});
+  auto r = legal.Post(
+      base,
+      json{{"stage", "file"},
+           {"verdict", "pass"},
+           {"findings",
+            json::array({{{"category", "evidence"}, {"severity", "serious"}, {"description", "缺少被害人陈述"}}})}});
   EXPECT_EQ(r.status, 400) << "a serious finding cannot pass";
-  r = legal.Post(base, json{{"stage", "file"}, {"verdict", "pass"}, {"findings", json::array({{{"category", "money"}}})}});
+  r = legal.Post(base,
+                 json{{"stage", "file"}, {"verdict", "pass"}, {"findings", json::array({{{"category", "money"}}})}});
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.json["error"]["field"].get<std::string>().find("findings[0]"), std::string::npos) << r.body;
 
-  r = legal.Post(base, json{{"stage", "file"},
-                            {"verdict", "fix_required"},
-                            {"comment", "证据不足"},
-                            {"findings", json::array({{{"category", "evidence"}, {"description", "缺少被害人陈述"}},
-                                                      {{"category", "characterization"}, {"description", "案由认定有误"}}})}});
+  r = legal.Post(
+      base, json{{"stage", "file"},
+                 {"verdict", "fix_required"},
+                 {"comment", "证据不足"},
+                 {"findings", json::array({{{"category", "evidence"}, {"description", "缺少被害人陈述"}},
+                                           {{"category", "characterization"}, {"description", "案由认定有误"}}})}});
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.json["findings"].size(), 2u);
   EXPECT_EQ(r.json["reviewer_person_id"], legal_person_);
@@ -59,8 +63,9 @@ TEST_F(ReviewsTest, GateBlocksFilingUntilAPassingReview) {
             1);
 
   // A finding becomes a 督办 item.
-  r = legal.Post("/api/supervision-orders",
-                 json{{"source", "review"}, {"source_id", finding}, {"opinion", "补充被害人陈述"}, {"deadline", kStart + 86400}});
+  r = legal.Post(
+      "/api/supervision-orders",
+      json{{"source", "review"}, {"source_id", finding}, {"opinion", "补充被害人陈述"}, {"deadline", kStart + 86400}});
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.json["problem_type"], "证据");
   EXPECT_EQ(r.json["responsible_person_id"], officer_a_);
@@ -74,7 +79,8 @@ TEST_F(ReviewsTest, GateBlocksFilingUntilAPassingReview) {
   EXPECT_TRUE(Check(c, "investigating", "transferred"));
   // A later non-pass review closes the gate again.
   clock_->Advance(60);
-  ASSERT_EQ(legal.Post(base, json{{"stage", "prosecution"}, {"verdict", "reject"}, {"comment", "定性错误"}}).status, 201);
+  ASSERT_EQ(legal.Post(base, json{{"stage", "prosecution"}, {"verdict", "reject"}, {"comment", "定性错误"}}).status,
+            201);
   EXPECT_FALSE(Check(c, "investigating", "transferred"));
 
   r = off.Get(base);

@@ -200,8 +200,9 @@ TEST_F(RuleConfigTest, ReviewGatesEditable) {
                 json{{"gates", json::array({{{"case_type", "criminal"}, {"to", "filed"}, {"stage", "approve"}}})}});
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.json["error"]["field"].get<std::string>().find("gates[0]"), std::string::npos) << r.body;
-  r = legal.Put("/api/oversight/review-gates",
-                json{{"gates", json::array({{{"case_type", "administrative"}, {"to", "decided"}, {"stage", "accept"}}})}});
+  r = legal.Put(
+      "/api/oversight/review-gates",
+      json{{"gates", json::array({{{"case_type", "administrative"}, {"to", "decided"}, {"stage", "accept"}}})}});
   ASSERT_EQ(r.status, 200) << r.body;
   r = legal.Get("/api/oversight/review-gates");
   ASSERT_EQ(r.json["gates"].size(), 1u);

@@ -59,11 +59,13 @@ class ScoringHttpTest : public fazhi::testing::ServerTest {
   }
 
   void Link(std::int64_t user, std::int64_t person) {
-    app_->db().Write([&](soci::session& sql) -> Result<int> {
-      long long u = user, p = person;
-      sql << "UPDATE users SET person_id = :p WHERE id = :u", soci::use(p), soci::use(u);
-      return 0;
-    }).value();
+    app_->db()
+        .Write([&](soci::session& sql) -> Result<int> {
+          long long u = user, p = person;
+          sql << "UPDATE users SET person_id = :p WHERE id = :u", soci::use(p), soci::use(u);
+          return 0;
+        })
+        .value();
   }
 
   nlohmann::json SchemeBody(nlohmann::json doc = ScoringData::TestScheme()) {
@@ -170,22 +172,26 @@ TEST_F(ScoringHttpTest, MonthlyCycle) {
   auto b_entries = leader.Get("/api/scoring/officers/" + std::to_string(b1_) + "?month=2023-07");
   ASSERT_EQ(b_entries.status, 200);
   const std::int64_t b_entry = b_entries.json["entries"][0]["id"];
-  Response not_mine = officer.Post("/api/scoring/objections", nlohmann::json{{"entry_id", b_entry}, {"reason", "不是我的"}});
+  Response not_mine =
+      officer.Post("/api/scoring/objections", nlohmann::json{{"entry_id", b_entry}, {"reason", "不是我的"}});
   EXPECT_EQ(not_mine.status, 403);
   EXPECT_EQ(not_mine.Code(), "not_own_entry");
 
-  Response o1 = officer.Post("/api/scoring/objections", nlohmann::json{{"entry_id", deduction}, {"reason", "已按期整改"}});
+  Response o1 =
+      officer.Post("/api/scoring/objections", nlohmann::json{{"entry_id", deduction}, {"reason", "已按期整改"}});
   ASSERT_EQ(o1.status, 201) << o1.body;
   Response o2 = officer.Post("/api/scoring/objections", nlohmann::json{{"entry_id", stage}, {"reason", "比例有误"}});
   ASSERT_EQ(o2.status, 201);
   EXPECT_EQ(officer.Get("/api/scoring/objections").json["items"].size(), 2u);
   // Officers cannot decide.
-  EXPECT_EQ(officer.Post("/api/scoring/objections/" + std::to_string(o1.json["id"].get<int>()) + "/decide",
-                         nlohmann::json{{"decision", "accept"}, {"reason", "自己批准"}})
+  EXPECT_EQ(officer
+                .Post("/api/scoring/objections/" + std::to_string(o1.json["id"].get<int>()) + "/decide",
+                      nlohmann::json{{"decision", "accept"}, {"reason", "自己批准"}})
                 .status,
             403);
-  Response acc = leader.Post("/api/scoring/objections/" + std::to_string(o1.json["id"].get<int>()) + "/decide",
-                             nlohmann::json{{"decision", "accept"}, {"reason", "整改材料按期提交"}, {"adjustment", 5.5}});
+  Response acc =
+      leader.Post("/api/scoring/objections/" + std::to_string(o1.json["id"].get<int>()) + "/decide",
+                  nlohmann::json{{"decision", "accept"}, {"reason", "整改材料按期提交"}, {"adjustment", 5.5}});
   ASSERT_EQ(acc.status, 200) << acc.body;
   EXPECT_EQ(acc.json["status"], "accepted");
   Response rej = leader.Post("/api/scoring/objections/" + std::to_string(o2.json["id"].get<int>()) + "/decide",
@@ -236,9 +242,9 @@ TEST_F(ScoringHttpTest, MonthlyCycle) {
   ASSERT_EQ(audit.status, 200) << audit.body;
   std::set<std::string> actions;
   for (const auto& row : audit.json["items"]) actions.insert(row["action"].get<std::string>());
-  for (const char* a : {"scoring.scheme.create", "scoring.month.compute", "scoring.month.publish",
-                        "scoring.objection.create", "scoring.objection.accept", "scoring.objection.reject",
-                        "scoring.month.finalize"})
+  for (const char* a :
+       {"scoring.scheme.create", "scoring.month.compute", "scoring.month.publish", "scoring.objection.create",
+        "scoring.objection.accept", "scoring.objection.reject", "scoring.month.finalize"})
     EXPECT_TRUE(actions.contains(a)) << a;
 }
 
@@ -288,11 +294,13 @@ TEST_F(ScoringHttpTest, ScopeAndExports) {
 // bureau's 法制大队) still does not reach this bureau (404).
 TEST_F(ScoringHttpTest, LegalUnitOfficerManagesTheBureauMonth) {
   const auto legal = AddUnit(bureau_, "法制大队", "team");
-  app_->db().Write([&](soci::session& sql) -> Result<int> {
-    long long u = legal;
-    sql << "UPDATE units SET category = '法制大队' WHERE id = :id", soci::use(u);
-    return 0;
-  }).value();
+  app_->db()
+      .Write([&](soci::session& sql) -> Result<int> {
+        long long u = legal;
+        sql << "UPDATE units SET category = '法制大队' WHERE id = :id", soci::use(u);
+        return 0;
+      })
+      .value();
   const auto other_bureau = AddUnit(city_, "开发区分局", "bureau");
   const auto other_legal = AddUnit(other_bureau, "法制大队", "team");  // category empty: known by its name
   AddUser("fazhiyuan", "legal_officer", legal);
@@ -403,14 +411,16 @@ TEST_F(ScoringHttpTest, FrozenRankingsServedFromCacheMatchFreshSerialisation) {
   for (const auto& e : me.json["entries"])
     if (e["points_centi"].get<int>() < 0) deduction = e["id"];
   ASSERT_NE(deduction, 0);
-  Response o = officer.Post("/api/scoring/objections", nlohmann::json{{"entry_id", deduction}, {"reason", "已按期整改"}});
+  Response o =
+      officer.Post("/api/scoring/objections", nlohmann::json{{"entry_id", deduction}, {"reason", "已按期整改"}});
   ASSERT_EQ(o.status, 201) << o.body;
   Response during = officer.Get("/api/scoring/months/2023-07/rankings");
   EXPECT_EQ(during.json["month"]["pending_objections"], 1);
   EXPECT_EQ(during.body, fresh(team_a_));
   EXPECT_DOUBLE_EQ(a1_total(during, a1_), -2.85);
-  ASSERT_EQ(leader.Post("/api/scoring/objections/" + std::to_string(o.json["id"].get<int>()) + "/decide",
-                        nlohmann::json{{"decision", "accept"}, {"reason", "整改材料按期提交"}, {"adjustment", 5.5}})
+  ASSERT_EQ(leader
+                .Post("/api/scoring/objections/" + std::to_string(o.json["id"].get<int>()) + "/decide",
+                      nlohmann::json{{"decision", "accept"}, {"reason", "整改材料按期提交"}, {"adjustment", 5.5}})
                 .status,
             200);
   EXPECT_DOUBLE_EQ(a1_total(officer.Get("/api/scoring/months/2023-07/rankings"), a1_), -2.85);  // as published

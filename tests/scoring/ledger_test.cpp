@@ -55,9 +55,9 @@ std::map<std::int64_t, Centi> Totals(const std::vector<Entry>& entries) {
 TEST(LedgerTest, LeadAssistSplitWithCategoryWeight) {
   // 立案 2 × 1.5 (电信网络诈骗) = 3: 主办 70% = 2.1, two 协办 share 0.9 → 0.45 each.
   // 受案 1 × 1.5 = 1.5: 主办 1.05, 协办 0.45 → 0.23 (lower id) + 0.22.
-  auto entries = ComputeLedger(TestScheme(), 1,
-                               {Stage("file_case", 10, "电信网络诈骗", 1, {2, 3}),
-                                Stage("accept_case", 10, "电信网络诈骗", 1, {3, 2})});
+  auto entries = ComputeLedger(
+      TestScheme(), 1,
+      {Stage("file_case", 10, "电信网络诈骗", 1, {2, 3}), Stage("accept_case", 10, "电信网络诈骗", 1, {3, 2})});
   ASSERT_EQ(entries.size(), 6u);
   auto t = Totals(entries);
   EXPECT_EQ(t[1], 210 + 105);
@@ -90,10 +90,10 @@ TEST(LedgerTest, QualityDeductionsByRuleSeverityAndCategory) {
   auto entries = ComputeLedger(TestScheme(), 1,
                                {Deduction("violation", 1, 5, "serious", "CRIM-ARREST-01"),  // serious: 5
                                 Deduction("violation", 2, 5, "normal", "CRIM-DETAIN-04"),   // by rule: 6
-                                Deduction("violation", 3, 5, "normal", "ADM-TERM-01"),     // normal: 2
-                                Deduction("review_finding", 4, 5, "procedure"),            // 1
-                                Deduction("review_finding", 5, 5, "characterization"),     // 3
-                                Deduction("order_overdue", 6, 5)});                        // 2
+                                Deduction("violation", 3, 5, "normal", "ADM-TERM-01"),      // normal: 2
+                                Deduction("review_finding", 4, 5, "procedure"),             // 1
+                                Deduction("review_finding", 5, 5, "characterization"),      // 3
+                                Deduction("order_overdue", 6, 5)});                         // 2
   ASSERT_EQ(entries.size(), 6u);
   EXPECT_EQ(Totals(entries)[5], -(500 + 600 + 200 + 100 + 300 + 200));
   for (const auto& e : entries) {
@@ -156,7 +156,8 @@ TEST(LedgerTest, DeterministicWhateverTheInputOrder) {
   const std::vector<std::string> stages = {"accept_case", "file_case", "conclude_case", "transfer_prosecution"};
   for (int c = 1; c <= 60; ++c) {
     facts.push_back(Stage(stages[c % 4], c, categories[c % 3], 100 + c % 7, {100 + (c + 1) % 7, 100 + (c + 3) % 7}));
-    if (c % 5 == 0) facts.push_back(Deduction("violation", c, 100 + c % 7, c % 2 ? "serious" : "normal", "CRIM-DETAIN-04"));
+    if (c % 5 == 0)
+      facts.push_back(Deduction("violation", c, 100 + c % 7, c % 2 ? "serious" : "normal", "CRIM-DETAIN-04"));
     if (c % 4 == 0) facts.push_back(Deduction("review_finding", c, 100 + c % 7, "evidence"));
   }
   const std::string expected = SerializeLedger(ComputeLedger(TestScheme(), 3, facts));
@@ -184,8 +185,8 @@ std::vector<RawFact> GoldenFacts() {
   std::mt19937_64 rng(20230701);  // raw engine output only: distributions differ between libraries
   auto below = [&](std::uint64_t n) { return static_cast<std::int64_t>(rng() % n); };
   const std::vector<std::string> categories = {"", "", "民生小案", "电信网络诈骗", "涉黑涉恶", "经济犯罪", "毒品"};
-  const std::vector<std::string> stages = {"accept_case",      "file_case",           "conclude_case",
-                                           "penalty_decision", "transfer_prosecution", "fast_track_concluded"};
+  const std::vector<std::string> stages = {
+      "accept_case", "file_case", "conclude_case", "penalty_decision", "transfer_prosecution", "fast_track_concluded"};
   const std::vector<std::string> rules = {"CRIM-DETAIN-04", "CRIM-ARREST-01", "ADM-TERM-01"};
   const std::vector<std::string> findings = {"evidence", "procedure", "characterization"};
   std::vector<RawFact> facts;
@@ -254,7 +255,8 @@ TEST(LedgerTest, CompactLedgerGivesTheSameTextEntriesAndRankings) {
     EXPECT_EQ(compact, SerializeLedger(entries));
     EXPECT_EQ(SerializeLedger(ledger.Entries()), SerializeLedger(entries));
     std::vector<PersonInfo> people;
-    for (std::int64_t p = 1000; p < 1040; p += 2) people.push_back({p, "民警", "B", p % 4 ? "民警" : "辅警", 7 + p % 3, true});
+    for (std::int64_t p = 1000; p < 1040; p += 2)
+      people.push_back({p, "民警", "B", p % 4 ? "民警" : "辅警", 7 + p % 3, true});
     const std::vector<UnitInfo> units = {{7, "一所", "/1/7/"}, {8, "二所", "/1/8/"}, {9, "三所", "/1/9/"}};
     EXPECT_EQ(RankingsJson(BuildRankings(ledger, people, units, true, nullptr)),
               RankingsJson(BuildRankings(entries, people, units, true, nullptr)));

@@ -34,9 +34,9 @@ TEST(SchemeTest, DefaultAndTestSchemesParseAndRoundTrip) {
 
 TEST(SchemeTest, EveryForbiddenIndicatorIsRefusedWithTheReason) {
   // By key, wherever it appears: as a stage, a bonus, a deduction, a weight or a top-level item.
-  const std::vector<std::string> keys = {"罚没款金额", "fine_amount", "刑拘数", "criminal_detention_count", "行拘数",
-                                         "admin_detention_count", "发案数", "incident_count", "破案率", "clearance_rate",
-                                         "退查率", "return_rate"};
+  const std::vector<std::string> keys = {"罚没款金额", "fine_amount",           "刑拘数", "criminal_detention_count",
+                                         "行拘数",     "admin_detention_count", "发案数", "incident_count",
+                                         "破案率",     "clearance_rate",        "退查率", "return_rate"};
   for (const auto& key : keys) {
     for (const std::string section : {"stages", "bonuses", "deductions", "category_weights", ""}) {
       nlohmann::json doc = ScoringData::TestScheme();

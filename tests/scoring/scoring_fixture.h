@@ -37,25 +37,28 @@ class ScoringData {
 
   // Inserts a unit under `parent` (path and bureau_id computed as the org module does).
   std::int64_t AddUnit(std::optional<std::int64_t> parent, const std::string& name, const std::string& level) {
-    return db_.Write([&](soci::session& sql) -> Result<std::int64_t> {
-      long long now = 1700000000, id = 0;
-      db::NullableInt p(parent);
-      sql << "INSERT INTO units (parent_id, name, level, category, code, path, created_at, updated_at) "
-             "VALUES (:p, :n, :l, '', '', '', :t, :t2) RETURNING id",
-          soci::use(p.value, p.ind), soci::use(name), soci::use(level), soci::use(now), soci::use(now), soci::into(id);
-      std::string parent_path = "/";
-      long long bureau = id;
-      if (parent) {
-        long long pid = *parent, pb = 0;
-        sql << "SELECT path, bureau_id FROM units WHERE id = :id", soci::use(pid), soci::into(parent_path),
-            soci::into(pb);
-        if (level == "team") bureau = pb;
-      }
-      const std::string path = parent_path + std::to_string(id) + "/";
-      sql << "UPDATE units SET path = :p, bureau_id = :b WHERE id = :id", soci::use(path), soci::use(bureau),
-          soci::use(id);
-      return static_cast<std::int64_t>(id);
-    }).value();
+    return db_
+        .Write([&](soci::session& sql) -> Result<std::int64_t> {
+          long long now = 1700000000, id = 0;
+          db::NullableInt p(parent);
+          sql << "INSERT INTO units (parent_id, name, level, category, code, path, created_at, updated_at) "
+                 "VALUES (:p, :n, :l, '', '', '', :t, :t2) RETURNING id",
+              soci::use(p.value, p.ind), soci::use(name), soci::use(level), soci::use(now), soci::use(now),
+              soci::into(id);
+          std::string parent_path = "/";
+          long long bureau = id;
+          if (parent) {
+            long long pid = *parent, pb = 0;
+            sql << "SELECT path, bureau_id FROM units WHERE id = :id", soci::use(pid), soci::into(parent_path),
+                soci::into(pb);
+            if (level == "team") bureau = pb;
+          }
+          const std::string path = parent_path + std::to_string(id) + "/";
+          sql << "UPDATE units SET path = :p, bureau_id = :b WHERE id = :id", soci::use(path), soci::use(bureau),
+              soci::use(id);
+          return static_cast<std::int64_t>(id);
+        })
+        .value();
   }
 
   std::int64_t BureauOf(std::int64_t unit) {
@@ -68,15 +71,17 @@ class ScoringData {
 
   std::int64_t AddPerson(std::int64_t unit, const std::string& name, const std::string& kind = "民警") {
     const std::string badge = "T" + std::to_string(++counter_);
-    return db_.Write([&](soci::session& sql) -> Result<std::int64_t> {
-      long long u = unit, b = 0, now = 1700000000, id = 0;
-      sql << "SELECT bureau_id FROM units WHERE id = :id", soci::use(u), soci::into(b);
-      sql << "INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, created_at, updated_at) "
-             "VALUES (:b, :u, :n, :bn, :k, :t, :t2) RETURNING id",
-          soci::use(b), soci::use(u), soci::use(name), soci::use(badge), soci::use(kind), soci::use(now),
-          soci::use(now), soci::into(id);
-      return static_cast<std::int64_t>(id);
-    }).value();
+    return db_
+        .Write([&](soci::session& sql) -> Result<std::int64_t> {
+          long long u = unit, b = 0, now = 1700000000, id = 0;
+          sql << "SELECT bureau_id FROM units WHERE id = :id", soci::use(u), soci::into(b);
+          sql << "INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, created_at, updated_at) "
+                 "VALUES (:b, :u, :n, :bn, :k, :t, :t2) RETURNING id",
+              soci::use(b), soci::use(u), soci::use(name), soci::use(badge), soci::use(kind), soci::use(now),
+              soci::use(now), soci::into(id);
+          return static_cast<std::int64_t>(id);
+        })
+        .value();
   }
 
   struct CaseSpec {
@@ -90,82 +95,93 @@ class ScoringData {
   };
   std::int64_t AddCase(const CaseSpec& c) {
     const std::string ext = "A" + std::to_string(++counter_);
-    return db_.Write([&](soci::session& sql) -> Result<std::int64_t> {
-      long long u = c.unit, b = 0, now = 1700000000, id = 0, lead = c.lead, fast = c.fast_track ? 1 : 0;
-      sql << "SELECT bureau_id FROM units WHERE id = :id", soci::use(u), soci::into(b);
-      db::NullableInt closed(c.closed_at);
-      const std::string title = "测试案件" + ext;
-      sql << "INSERT INTO cases (bureau_id, unit_id, external_id, case_type, cause, category, title, status, "
-             "lead_officer_id, fast_track, accepted_at, closed_at, created_at, updated_at) VALUES "
-             "(:b, :u, :e, :ct, '盗窃', :cat, :t, 'open', :l, :f, :a, :c, :n, :n2) RETURNING id",
-          soci::use(b), soci::use(u), soci::use(ext), soci::use(c.case_type), soci::use(c.category), soci::use(title),
-          soci::use(lead), soci::use(fast), soci::use(now), soci::use(closed.value, closed.ind), soci::use(now),
-          soci::use(now), soci::into(id);
-      std::string role = "lead";
-      sql << "INSERT INTO case_officers (case_id, person_id, role, bureau_id) VALUES (:c, :p, :r, :b)", soci::use(id),
-          soci::use(lead), soci::use(role), soci::use(b);
-      role = "assist";
-      for (auto a : c.assists) {
-        long long pa = a;
-        sql << "INSERT INTO case_officers (case_id, person_id, role, bureau_id) VALUES (:c, :p, :r, :b)",
-            soci::use(id), soci::use(pa), soci::use(role), soci::use(b);
-      }
-      return static_cast<std::int64_t>(id);
-    }).value();
+    return db_
+        .Write([&](soci::session& sql) -> Result<std::int64_t> {
+          long long u = c.unit, b = 0, now = 1700000000, id = 0, lead = c.lead, fast = c.fast_track ? 1 : 0;
+          sql << "SELECT bureau_id FROM units WHERE id = :id", soci::use(u), soci::into(b);
+          db::NullableInt closed(c.closed_at);
+          const std::string title = "测试案件" + ext;
+          sql << "INSERT INTO cases (bureau_id, unit_id, external_id, case_type, cause, category, title, status, "
+                 "lead_officer_id, fast_track, accepted_at, closed_at, created_at, updated_at) VALUES "
+                 "(:b, :u, :e, :ct, '盗窃', :cat, :t, 'open', :l, :f, :a, :c, :n, :n2) RETURNING id",
+              soci::use(b), soci::use(u), soci::use(ext), soci::use(c.case_type), soci::use(c.category),
+              soci::use(title), soci::use(lead), soci::use(fast), soci::use(now), soci::use(closed.value, closed.ind),
+              soci::use(now), soci::use(now), soci::into(id);
+          std::string role = "lead";
+          sql << "INSERT INTO case_officers (case_id, person_id, role, bureau_id) VALUES (:c, :p, :r, :b)",
+              soci::use(id), soci::use(lead), soci::use(role), soci::use(b);
+          role = "assist";
+          for (auto a : c.assists) {
+            long long pa = a;
+            sql << "INSERT INTO case_officers (case_id, person_id, role, bureau_id) VALUES (:c, :p, :r, :b)",
+                soci::use(id), soci::use(pa), soci::use(role), soci::use(b);
+          }
+          return static_cast<std::int64_t>(id);
+        })
+        .value();
   }
 
   std::int64_t AddEvent(std::int64_t case_id, const std::string& type, EpochSeconds at) {
-    return db_.Write([&](soci::session& sql) -> Result<std::int64_t> {
-      long long c = case_id, t = at, b = 0, id = 0;
-      sql << "SELECT bureau_id FROM cases WHERE id = :id", soci::use(c), soci::into(b);
-      sql << "INSERT INTO case_events (bureau_id, case_id, type, at, recorded_at) VALUES (:b, :c, :ty, :at, :r) "
-             "RETURNING id",
-          soci::use(b), soci::use(c), soci::use(type), soci::use(t), soci::use(t), soci::into(id);
-      return static_cast<std::int64_t>(id);
-    }).value();
+    return db_
+        .Write([&](soci::session& sql) -> Result<std::int64_t> {
+          long long c = case_id, t = at, b = 0, id = 0;
+          sql << "SELECT bureau_id FROM cases WHERE id = :id", soci::use(c), soci::into(b);
+          sql << "INSERT INTO case_events (bureau_id, case_id, type, at, recorded_at) VALUES (:b, :c, :ty, :at, :r) "
+                 "RETURNING id",
+              soci::use(b), soci::use(c), soci::use(type), soci::use(t), soci::use(t), soci::into(id);
+          return static_cast<std::int64_t>(id);
+        })
+        .value();
   }
 
   std::int64_t AddViolation(std::int64_t case_id, std::int64_t officer, const std::string& rule,
                             const std::string& severity, EpochSeconds detected_at) {
     const std::string key = rule + "#" + std::to_string(++counter_);
-    return db_.Write([&](soci::session& sql) -> Result<std::int64_t> {
-      long long c = case_id, o = officer, t = detected_at, b = 0, u = 0, id = 0;
-      sql << "SELECT bureau_id, unit_id FROM cases WHERE id = :id", soci::use(c), soci::into(b), soci::into(u);
-      sql << "INSERT INTO violations (bureau_id, case_id, unit_id, officer_id, rule_id, clock_key, kind, severity, "
-             "detected_at, message) VALUES (:b, :c, :u, :o, :r, :k, 'overdue', :s, :t, '超过法定期限') RETURNING id",
-          soci::use(b), soci::use(c), soci::use(u), soci::use(o), soci::use(rule), soci::use(key), soci::use(severity),
-          soci::use(t), soci::into(id);
-      return static_cast<std::int64_t>(id);
-    }).value();
+    return db_
+        .Write([&](soci::session& sql) -> Result<std::int64_t> {
+          long long c = case_id, o = officer, t = detected_at, b = 0, u = 0, id = 0;
+          sql << "SELECT bureau_id, unit_id FROM cases WHERE id = :id", soci::use(c), soci::into(b), soci::into(u);
+          sql << "INSERT INTO violations (bureau_id, case_id, unit_id, officer_id, rule_id, clock_key, kind, severity, "
+                 "detected_at, message) VALUES (:b, :c, :u, :o, :r, :k, 'overdue', :s, :t, '超过法定期限') RETURNING "
+                 "id",
+              soci::use(b), soci::use(c), soci::use(u), soci::use(o), soci::use(rule), soci::use(key),
+              soci::use(severity), soci::use(t), soci::into(id);
+          return static_cast<std::int64_t>(id);
+        })
+        .value();
   }
 
   std::int64_t AddFinding(std::int64_t case_id, const std::string& category, EpochSeconds at) {
-    return db_.Write([&](soci::session& sql) -> Result<std::int64_t> {
-      long long c = case_id, t = at, b = 0, review = 0, id = 0;
-      sql << "SELECT bureau_id FROM cases WHERE id = :id", soci::use(c), soci::into(b);
-      sql << "INSERT INTO case_reviews (bureau_id, case_id, stage, verdict, created_at) "
-             "VALUES (:b, :c, 'file', 'fix_required', :t) RETURNING id",
-          soci::use(b), soci::use(c), soci::use(t), soci::into(review);
-      sql << "INSERT INTO review_findings (bureau_id, review_id, case_id, category, description, created_at) "
-             "VALUES (:b, :r, :c, :cat, '证据链不完整', :t) RETURNING id",
-          soci::use(b), soci::use(review), soci::use(c), soci::use(category), soci::use(t), soci::into(id);
-      return static_cast<std::int64_t>(id);
-    }).value();
+    return db_
+        .Write([&](soci::session& sql) -> Result<std::int64_t> {
+          long long c = case_id, t = at, b = 0, review = 0, id = 0;
+          sql << "SELECT bureau_id FROM cases WHERE id = :id", soci::use(c), soci::into(b);
+          sql << "INSERT INTO case_reviews (bureau_id, case_id, stage, verdict, created_at) "
+                 "VALUES (:b, :c, 'file', 'fix_required', :t) RETURNING id",
+              soci::use(b), soci::use(c), soci::use(t), soci::into(review);
+          sql << "INSERT INTO review_findings (bureau_id, review_id, case_id, category, description, created_at) "
+                 "VALUES (:b, :r, :c, :cat, '证据链不完整', :t) RETURNING id",
+              soci::use(b), soci::use(review), soci::use(c), soci::use(category), soci::use(t), soci::into(id);
+          return static_cast<std::int64_t>(id);
+        })
+        .value();
   }
 
   std::int64_t AddOrder(std::int64_t case_id, std::int64_t person, EpochSeconds deadline,
                         std::optional<EpochSeconds> answered_at, const std::string& status = "open") {
-    return db_.Write([&](soci::session& sql) -> Result<std::int64_t> {
-      long long c = case_id, p = person, d = deadline, b = 0, u = 0, id = 0;
-      sql << "SELECT bureau_id, unit_id FROM cases WHERE id = :id", soci::use(c), soci::into(b), soci::into(u);
-      db::NullableInt answered(answered_at);
-      sql << "INSERT INTO supervision_orders (bureau_id, case_id, unit_id, source, problem_type, opinion, "
-             "responsible_person_id, deadline, status, created_at, answered_at, updated_at) VALUES "
-             "(:b, :c, :u, 'manual', '证据', '补充证据', :p, :d, :s, :d2, :a, :d3) RETURNING id",
-          soci::use(b), soci::use(c), soci::use(u), soci::use(p), soci::use(d), soci::use(status), soci::use(d),
-          soci::use(answered.value, answered.ind), soci::use(d), soci::into(id);
-      return static_cast<std::int64_t>(id);
-    }).value();
+    return db_
+        .Write([&](soci::session& sql) -> Result<std::int64_t> {
+          long long c = case_id, p = person, d = deadline, b = 0, u = 0, id = 0;
+          sql << "SELECT bureau_id, unit_id FROM cases WHERE id = :id", soci::use(c), soci::into(b), soci::into(u);
+          db::NullableInt answered(answered_at);
+          sql << "INSERT INTO supervision_orders (bureau_id, case_id, unit_id, source, problem_type, opinion, "
+                 "responsible_person_id, deadline, status, created_at, answered_at, updated_at) VALUES "
+                 "(:b, :c, :u, 'manual', '证据', '补充证据', :p, :d, :s, :d2, :a, :d3) RETURNING id",
+              soci::use(b), soci::use(c), soci::use(u), soci::use(p), soci::use(d), soci::use(status), soci::use(d),
+              soci::use(answered.value, answered.ind), soci::use(d), soci::into(id);
+          return static_cast<std::int64_t>(id);
+        })
+        .value();
   }
 
   // A simple scheme document used by most tests (hand-computable numbers).

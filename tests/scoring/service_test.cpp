@@ -91,7 +91,7 @@ class ScoringServiceTest : public ::testing::Test {
     data_->AddEvent(c1, "accept_case", Local(2023, 7, 3));
     data_->AddEvent(c1, "file_case", Local(2023, 7, 5));
     data_->AddEvent(c1, "detain", Local(2023, 7, 5, 14));  // a coercive measure: nothing
-    data_->AddEvent(c1, "arrest", Local(2023, 7, 12));      // nothing either
+    data_->AddEvent(c1, "arrest", Local(2023, 7, 12));     // nothing either
     data_->AddEvent(c1, "transfer_prosecution", Local(2023, 7, 20));
     data_->AddEvent(c1, "transfer_prosecution", Local(2023, 7, 21));  // second suspect: same case, once
     data_->AddViolation(c1, p1_, "CRIM-DETAIN-04", "normal", Local(2023, 7, 8));
@@ -108,9 +108,9 @@ class ScoringServiceTest : public ::testing::Test {
     data_->AddEvent(c3, "penalty_decision", Local(2023, 7, 9));
     data_->AddEvent(c3, "penalty_decision", Local(2023, 7, 9, 11));
     data_->AddFinding(c3, "evidence", Local(2023, 7, 12));
-    data_->AddOrder(c3, p3_, Local(2023, 7, 11), Local(2023, 7, 10));           // on time
-    data_->AddOrder(c3, p3_, Local(2023, 7, 15), std::nullopt, "suspended");   // 挂起
-    data_->AddOrder(c3, p3_, Local(2023, 7, 25), std::nullopt);                // unanswered
+    data_->AddOrder(c3, p3_, Local(2023, 7, 11), Local(2023, 7, 10));         // on time
+    data_->AddOrder(c3, p3_, Local(2023, 7, 15), std::nullopt, "suspended");  // 挂起
+    data_->AddOrder(c3, p3_, Local(2023, 7, 25), std::nullopt);               // unanswered
   }
 
   Centi TotalOf(std::int64_t person, const std::string& month = "2023-07") {
@@ -164,10 +164,10 @@ std::string IdFreeLedger(std::vector<Entry> entries) {
   std::map<std::string, std::set<std::int64_t>> ids;
   const auto kinds = [](Entry& e) {
     return std::vector<std::pair<std::string, std::int64_t*>>{{"person", &e.person_id},
-                                                             {"unit", &e.unit_id},
-                                                             {"case", &e.case_id},
-                                                             {"object:" + e.object_type, &e.object_id},
-                                                             {"objection", &e.objection_id}};
+                                                              {"unit", &e.unit_id},
+                                                              {"case", &e.case_id},
+                                                              {"object:" + e.object_type, &e.object_id},
+                                                              {"objection", &e.objection_id}};
   };
   for (auto& e : entries)
     for (auto& [kind, id] : kinds(e))
@@ -330,8 +330,8 @@ TEST_F(ScoringServiceTest, MonthlyCycleWithObjections) {
 
   auto mine = svc_->GetOfficerMonth(Officer(p1_, team_a_), std::nullopt, "2023-07").value();
   ASSERT_EQ(mine.status, "published");
-  const auto deduction = std::find_if(mine.entries.begin(), mine.entries.end(),
-                                      [](const EntryView& e) { return e.entry.points < 0; });
+  const auto deduction =
+      std::find_if(mine.entries.begin(), mine.entries.end(), [](const EntryView& e) { return e.entry.points < 0; });
   ASSERT_NE(deduction, mine.entries.end());
   const auto stage = std::find_if(mine.entries.begin(), mine.entries.end(),
                                   [](const EntryView& e) { return e.entry.act == "file_case"; });
@@ -474,8 +474,7 @@ TEST_F(ScoringServiceTest, ScoreCommandPrintsStoredOrPreview) {
   for (const auto& o : j["bureaus"][0]["officers"]) EXPECT_EQ(o["unit_id"], team_a_);
   // XLSX to a file; bad input → 2 with a message.
   const std::string path = (tdb_.dir() / "july.xlsx").string();
-  ASSERT_EQ(RunScoreCommand(*svc_, {.month = "2023-07", .unit_id = bureau_, .format = "xlsx", .out = path},
-                            out, err),
+  ASSERT_EQ(RunScoreCommand(*svc_, {.month = "2023-07", .unit_id = bureau_, .format = "xlsx", .out = path}, out, err),
             0)
       << err.str();
   EXPECT_GT(std::filesystem::file_size(path), 1000u);
@@ -496,8 +495,8 @@ TEST_F(ScoringServiceTest, DemoYearIsPublishedWithObjectionsAndIdempotent) {
   auto s = GenerateScoringDemo(*db_, clock_, 2023, svc_->sources());
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_FALSE(s->already_present);
-  EXPECT_EQ(s->months, 24);      // two bureaus with people
-  EXPECT_EQ(s->objections, 8);   // 3, 6, 9, 11 × (one accepted, one rejected) in 城区分局
+  EXPECT_EQ(s->months, 24);     // two bureaus with people
+  EXPECT_EQ(s->objections, 8);  // 3, 6, 9, 11 × (one accepted, one rejected) in 城区分局
   auto months = svc_->ListMonths(Manager(), std::nullopt, 2023).value();
   ASSERT_EQ(months.size(), 12u);
   for (const auto& m : months) EXPECT_EQ(m.status, "final");

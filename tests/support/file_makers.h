@@ -67,7 +67,8 @@ inline std::string MakeZip(const std::vector<std::pair<std::string, std::string>
 // The smallest workbook parts pointing at one worksheet with the given sheetData XML.
 inline std::vector<std::pair<std::string, std::string>> MinimalWorkbook(const std::string& sheet_xml) {
   return {
-      {"[Content_Types].xml", R"(<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>)"},
+      {"[Content_Types].xml",
+       R"(<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>)"},
       {"xl/workbook.xml",
        R"(<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId7"/></sheets></workbook>)"},
       {"xl/_rels/workbook.xml.rels",

@@ -22,8 +22,8 @@ class TestDb {
     static std::atomic<int> counter{0};
     const int n = ++counter;
     const char* env = std::getenv("FAZHI_TEST_DB");
-    dir_ = std::filesystem::temp_directory_path() /
-           ("fazhi_test_" + std::to_string(::getpid()) + "_" + std::to_string(n));
+    dir_ =
+        std::filesystem::temp_directory_path() / ("fazhi_test_" + std::to_string(::getpid()) + "_" + std::to_string(n));
     std::filesystem::create_directories(dir_);
     key_file_ = (dir_ / "test.key").string();
     if (env && std::string(env).starts_with("postgres")) {
