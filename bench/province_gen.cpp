@@ -23,6 +23,7 @@
 #include "cases/case_store.h"
 #include "cases/state_machine.h"
 #include "core/local_time.h"
+#include "db/sql.h"
 #include "supervision/timeline.h"
 
 namespace fazhi::bench {
@@ -808,8 +809,7 @@ std::vector<std::string> DropSecondaryIndexes(soci::session& sql, db::Backend ba
           : "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN (" +
                 tables + ")";
   std::vector<std::pair<std::string, std::string>> found;
-  soci::rowset<soci::row> rs = (sql.prepare << q);
-  for (const auto& r : rs) found.emplace_back(db::GetText(r, 0), db::GetText(r, 1));
+  db::Each(sql, q, {}, [&](const db::Row& r) { found.emplace_back(r.TextAt(0), r.TextAt(1)); });
   std::vector<std::string> creates;
   for (const auto& [name, create] : found) {
     if (create.starts_with("CREATE UNIQUE")) continue;

@@ -33,6 +33,7 @@
 #include "cases/case_points.h"
 #include "core/local_time.h"
 #include "db/database.h"
+#include "db/sql.h"
 #include "oversight/oversight_points.h"
 #include "scoring/scoring_service.h"
 
@@ -166,11 +167,11 @@ Generated Generate(db::Database& db, int officers, int cases, MonthKey month) {
               "INSERT INTO people (bureau_id, unit_id, created_at, updated_at, name, badge_no, kind) "
               "VALUES (:a, :b, :c, :d, :e, :f, :g)",
               ints, strs);
-        soci::rowset<soci::row> rs = (sql.prepare << "SELECT id, unit_id, kind FROM people ORDER BY id");
         std::unordered_map<std::int64_t, std::size_t> team_index;
         for (std::size_t i = 0; i < teams.size(); ++i) team_index[teams[i]] = i;
-        for (const auto& r : rs)
-          if (db::GetText(r, 2) == "民警") team_people[team_index[db::GetInt64(r, 1)]].push_back(db::GetInt64(r, 0));
+        db::Each(sql, "SELECT id, unit_id, kind FROM people ORDER BY id", {}, [&](const db::Row& r) {
+          if (r.Text("kind") == "民警") team_people[team_index[r.Int("unit_id")]].push_back(r.Int("id"));
+        });
         g.officers = officers;
       }
       // Cases with officers, events, violations, reviews/findings and 督办.
@@ -311,8 +312,8 @@ Generated Generate(db::Database& db, int officers, int cases, MonthKey month) {
 Generated Counts(db::Database& db) {
   Generated g;
   db.Read([&](soci::session& sql) {
-    soci::rowset<soci::row> rs = (sql.prepare << "SELECT id FROM units WHERE level = 'bureau' ORDER BY id");
-    for (const auto& r : rs) g.bureaus.push_back(db::GetInt64(r, 0));
+    db::Each(sql, "SELECT id FROM units WHERE level = 'bureau' ORDER BY id", {},
+             [&](const db::Row& r) { g.bureaus.push_back(r.Int("id")); });
     long long n = 0;
     sql << "SELECT COUNT(*) FROM people", soci::into(n);
     g.officers = n;

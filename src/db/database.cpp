@@ -204,30 +204,4 @@ bool IsUniqueViolation(const std::exception& e) {
          std::strstr(what, "duplicate key value violates unique constraint") != nullptr;
 }
 
-bool IsNull(const soci::row& row, std::size_t i) { return row.get_indicator(i) == soci::i_null; }
-
-std::int64_t GetInt64(const soci::row& row, std::size_t i, std::int64_t fallback) {
-  if (row.get_indicator(i) == soci::i_null) return fallback;
-  switch (row.get_properties(i).get_data_type()) {
-    case soci::dt_integer: return row.get<int>(i);
-    case soci::dt_long_long: return row.get<long long>(i);
-    case soci::dt_unsigned_long_long: return static_cast<std::int64_t>(row.get<unsigned long long>(i));
-    case soci::dt_double: return static_cast<std::int64_t>(row.get<double>(i));
-    case soci::dt_string: return std::stoll(row.get<std::string>(i));
-    default: return fallback;
-  }
-}
-
-std::string GetText(const soci::row& row, std::size_t i) {
-  if (row.get_indicator(i) == soci::i_null) return {};
-  switch (row.get_properties(i).get_data_type()) {
-    case soci::dt_string: return row.get<std::string>(i);
-    case soci::dt_integer: return std::to_string(row.get<int>(i));
-    case soci::dt_long_long: return std::to_string(row.get<long long>(i));
-    case soci::dt_unsigned_long_long: return std::to_string(row.get<unsigned long long>(i));
-    case soci::dt_double: return std::to_string(row.get<double>(i));
-    default: return {};
-  }
-}
-
 }  // namespace fazhi::db

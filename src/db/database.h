@@ -89,13 +89,6 @@ class Database {
 // True when a SOCI error is a unique-constraint violation (both backends).
 bool IsUniqueViolation(const std::exception& e);
 
-// Reads column `i` of a dynamic row as int64 whatever integer type the backend reported
-// (SQLite reports INTEGER as dt_integer, STACK.md §2 pitfall 4). NULL → `fallback`.
-std::int64_t GetInt64(const soci::row& row, std::size_t i, std::int64_t fallback = 0);
-// Column as text; NULL → "". Numbers are formatted.
-std::string GetText(const soci::row& row, std::size_t i);
-bool IsNull(const soci::row& row, std::size_t i);
-
 // Integer as a SOCI-bindable value that is NULL when absent.
 struct NullableInt {
   std::int64_t value = 0;

@@ -162,7 +162,7 @@ struct CachedStatement;
 class StatementCache;
 }  // namespace detail
 
-// One execution of `query` with `args` over SOCI (both backends). Used by ForEachRow below.
+// One execution of `query` with `args` over SOCI (both backends); detail::Run drives it.
 class Statement {
  public:
   Statement(soci::session& sql, const std::string& query, const SqlArgs& args, bool returns_rows);
@@ -183,18 +183,6 @@ class Statement {
   detail::StatementCache* cache_ = nullptr;
   bool finished_ = false;
 };
-
-// Runs a query and calls fn(const soci::row&) for each result row. Prefer db::Each.
-template <typename F>
-void ForEachRow(soci::session& sql, const std::string& query, const SqlArgs& args, F&& fn) {
-  Statement st(sql, query, args, true);
-  if (st.Execute()) {
-    do {
-      fn(st.row());
-    } while (st.Fetch());
-  }
-  st.Finish();
-}
 
 // The statement caches of a Database's pooled connections (db/database.cpp registers them).
 namespace detail {

@@ -364,21 +364,8 @@ Result<ExtensionSpec> ParseExtension(const json& e, const RuleCtx& ctx, const st
   return x;
 }
 
-Result<Rule> ParseRule(const json& r, size_t index, std::string_view source) {
-  const std::string path = fmt::format("rules[{}]", index);
-  std::string id = r.is_object() && r.contains("id") && r["id"].is_string() ? r["id"].get<std::string>() : "";
-  RuleCtx ctx(source, path, id.empty() ? path : id);
-  if (!r.is_object()) return ctx.Fail("-", "必须是对象");
-  if (id.empty()) return ctx.Fail("id", "缺失或为空");
-  static const std::set<std::string> kKnown = {
-      "id",           "name",    "kind",       "case_type",   "scope",      "status",         "enabled",
-      "trigger",      "when",    "stop",       "exempt",      "restart",    "requires",       "limit",
-      "holiday_roll", "exclude", "extensions", "defer_start", "pre_warn",   "effective_from", "effective_until",
-      "legal_basis",  "note",    "spec_id",    "limit_when",  "request_for"};
-  for (auto it = r.begin(); it != r.end(); ++it)
-    if (!kKnown.contains(it.key())) return ctx.Fail(it.key(), "是不认识的字段");
-  Rule rule;
-  rule.id = id;
+// Name, legal basis, kind, case type, status, scope, enabled.
+Result<void> ParseRuleBasics(const json& r, const RuleCtx& ctx, Rule& rule) {
   auto text = [&](const char* key, bool required, std::string& out) -> std::optional<Error> {
     auto it = r.find(key);
     if (it == r.end() || (it->is_string() && it->get<std::string>().empty())) {
@@ -422,23 +409,11 @@ Result<Rule> ParseRule(const json& r, size_t index, std::string_view source) {
   auto en = r.find("enabled");
   if (en == r.end() || !en->is_boolean()) return ctx.Fail("enabled", "必须是 true 或 false");
   rule.enabled = en->get<bool>();
+  return {};
+}
 
-  if (rule.kind == RuleKind::kRequest) {
-    // A request clock has no events of its own: it follows the clock of `request_for` (resolved once
-    // every rule is read) and the extension_request events naming that rule.
-    for (const char* key : {"trigger", "stop", "exempt", "restart", "when", "requires", "limit", "holiday_roll",
-                            "exclude", "extensions", "defer_start", "limit_when", "effective_from", "effective_until"})
-      if (r.contains(key)) return ctx.Fail(key, "不用于 request 规则（提请期限随 request_for 所指规则的期限计算）");
-    if (auto e = text("request_for", true, rule.request_for)) return std::unexpected(*e);
-    if (auto p = r.find("pre_warn"); p != r.end()) {
-      auto lead = ParsePeriod(*p, ctx, "pre_warn", nullptr);
-      if (!lead) return std::unexpected(lead.error());
-      rule.pre_warn_lead = *lead;
-    }
-    rule.limit.unit = TimeUnit::kDays;
-    return rule;
-  }
-  if (r.contains("request_for")) return ctx.Fail("request_for", "只用于 request 规则");
+// The events that start, stop, exempt and restart a clock, and its conditions.
+Result<void> ParseRuleEvents(const json& r, const RuleCtx& ctx, Rule& rule) {
   const bool evaluated = rule.kind != RuleKind::kReference;
   auto triggers = EventList(r, "trigger", ctx, evaluated);
   if (!triggers) return std::unexpected(triggers.error());
@@ -465,7 +440,11 @@ Result<Rule> ParseRule(const json& r, size_t index, std::string_view source) {
     return ctx.Fail("requires", "在场类规则必须有要求条件");
   if (rule.kind != RuleKind::kPresence && !rule.requires_.empty()) return ctx.Fail("requires", "只用于 presence 规则");
   if (rule.requires_.size() > 64) return ctx.Fail("requires", "最多 64 项");
+  return {};
+}
 
+// The period of a deadline rule, fixed or chosen by conditions (limit_when).
+Result<void> ParseRuleLimit(const json& r, const RuleCtx& ctx, Rule& rule) {
   if (auto l = r.find("limit"); l != r.end()) {
     if (rule.kind != RuleKind::kDeadline) return ctx.Fail("limit", "只用于 deadline 规则");
     auto p = ParsePeriod(*l, ctx, "limit", &rule.limit_from);
@@ -501,6 +480,11 @@ Result<Rule> ParseRule(const json& r, size_t index, std::string_view source) {
       rule.limit_when.push_back(std::move(lc));
     }
   }
+  return {};
+}
+
+// How the period is counted: holidays, excluded time, extensions, deferred start, pre-warning, law version dates.
+Result<void> ParseRuleTiming(const json& r, const RuleCtx& ctx, Rule& rule) {
   if (auto h = r.find("holiday_roll"); h != r.end()) {
     if (!h->is_boolean()) return ctx.Fail("holiday_roll", "必须是 true 或 false");
     rule.holiday_roll = h->get<bool>();
@@ -553,6 +537,45 @@ Result<Rule> ParseRule(const json& r, size_t index, std::string_view source) {
   }
   if (rule.effective_from && rule.effective_until && *rule.effective_until < *rule.effective_from)
     return ctx.Fail("effective_until", "早于 effective_from");
+  return {};
+}
+
+Result<Rule> ParseRule(const json& r, size_t index, std::string_view source) {
+  const std::string path = fmt::format("rules[{}]", index);
+  std::string id = r.is_object() && r.contains("id") && r["id"].is_string() ? r["id"].get<std::string>() : "";
+  RuleCtx ctx(source, path, id.empty() ? path : id);
+  if (!r.is_object()) return ctx.Fail("-", "必须是对象");
+  if (id.empty()) return ctx.Fail("id", "缺失或为空");
+  static const std::set<std::string> kKnown = {
+      "id",           "name",    "kind",       "case_type",   "scope",      "status",         "enabled",
+      "trigger",      "when",    "stop",       "exempt",      "restart",    "requires",       "limit",
+      "holiday_roll", "exclude", "extensions", "defer_start", "pre_warn",   "effective_from", "effective_until",
+      "legal_basis",  "note",    "spec_id",    "limit_when",  "request_for"};
+  for (auto it = r.begin(); it != r.end(); ++it)
+    if (!kKnown.contains(it.key())) return ctx.Fail(it.key(), "是不认识的字段");
+  Rule rule;
+  rule.id = id;
+  FZ_CHECK(ParseRuleBasics(r, ctx, rule));
+
+  if (rule.kind == RuleKind::kRequest) {
+    // A request clock has no events of its own: it follows the clock of `request_for` (resolved once
+    // every rule is read) and the extension_request events naming that rule.
+    for (const char* key : {"trigger", "stop", "exempt", "restart", "when", "requires", "limit", "holiday_roll",
+                            "exclude", "extensions", "defer_start", "limit_when", "effective_from", "effective_until"})
+      if (r.contains(key)) return ctx.Fail(key, "不用于 request 规则（提请期限随 request_for 所指规则的期限计算）");
+    if (auto e = text("request_for", true, rule.request_for)) return std::unexpected(*e);
+    if (auto p = r.find("pre_warn"); p != r.end()) {
+      auto lead = ParsePeriod(*p, ctx, "pre_warn", nullptr);
+      if (!lead) return std::unexpected(lead.error());
+      rule.pre_warn_lead = *lead;
+    }
+    rule.limit.unit = TimeUnit::kDays;
+    return rule;
+  }
+  if (r.contains("request_for")) return ctx.Fail("request_for", "只用于 request 规则");
+  FZ_CHECK(ParseRuleEvents(r, ctx, rule));
+  FZ_CHECK(ParseRuleLimit(r, ctx, rule));
+  FZ_CHECK(ParseRuleTiming(r, ctx, rule));
   return rule;
 }
 

@@ -512,228 +512,278 @@ std::vector<RuleResult> Evaluate(const CaseTimeline& tl, EpochSeconds at, const 
   return results;
 }
 
-void Evaluate(const CaseTimeline& tl, EpochSeconds at, const Catalog& catalog, const Calendar& calendar,
-              std::vector<RuleResult>& results) {
-  // Scratch buffers reused across calls on the same thread (evaluation is allocation-light).
-  thread_local std::vector<Instance> instances;
-  thread_local std::vector<std::uint8_t> in_custody, under_cq;
-  thread_local std::vector<std::int32_t> version_blocked, version_named;
+namespace {
+
+// Scratch buffers reused across calls on the same thread (evaluation is allocation-light).
+struct Scratch {
+  std::vector<Instance> instances;
+  std::vector<std::uint8_t> in_custody, under_cq;
+  std::vector<std::int32_t> version_blocked, version_named;
   // Per-rule chains of instances, so each event and the final collection only touch the clocks of
   // the rules concerned.
-  thread_local std::vector<std::int32_t> head, tail;
+  std::vector<std::int32_t> head, tail;
   // Clocks whose stage changed at the current event (an extension granted, a restart): they get a
   // new request instance once the event is processed. (parent instance, event)
-  thread_local std::vector<std::pair<std::int32_t, std::int32_t>> new_stage;
-  instances.clear();
-  in_custody.assign(tl.persons.size(), 0);
-  under_cq.assign(tl.persons.size(), 0);
-  version_blocked.assign(catalog.rules.size(), -1);
-  version_named.assign(catalog.rules.size(), -1);
-  head.assign(catalog.rules.size(), -1);
-  tail.assign(catalog.rules.size(), -1);
-  const Ctx ctx{tl, catalog, calendar, in_custody, under_cq};
-  const bool indexed = catalog.request_rule_of.size() == catalog.rules.size();
+  std::vector<std::pair<std::int32_t, std::int32_t>> new_stage;
+};
 
-  auto link = [&](std::uint16_t rule) {
-    const auto k = static_cast<std::int32_t>(instances.size() - 1);
-    if (tail[rule] >= 0)
-      instances[tail[rule]].next = k;
+// One evaluation: walks the events in order, opening, moving and closing clock instances, then
+// turns the instances into results.
+class Evaluation {
+ public:
+  Evaluation(const CaseTimeline& tl, const Catalog& catalog, const Calendar& calendar, Scratch& s)
+      : tl_(tl),
+        catalog_(catalog),
+        s_(s),
+        ctx_{tl, catalog, calendar, s.in_custody, s.under_cq},
+        indexed_(catalog.request_rule_of.size() == catalog.rules.size()) {
+    s_.instances.clear();
+    s_.in_custody.assign(tl.persons.size(), 0);
+    s_.under_cq.assign(tl.persons.size(), 0);
+    s_.version_blocked.assign(catalog.rules.size(), -1);
+    s_.version_named.assign(catalog.rules.size(), -1);
+    s_.head.assign(catalog.rules.size(), -1);
+    s_.tail.assign(catalog.rules.size(), -1);
+  }
+
+  void Run(EpochSeconds at, std::vector<RuleResult>& results) {
+    for (size_t ei = 0; ei < tl_.events.size(); ++ei) {
+      if (tl_.events[ei].time > at) break;  // the timeline as known at `at`
+      OnEvent(static_cast<std::int32_t>(ei));
+    }
+    Collect(at, results);
+  }
+
+ private:
+  void Link(std::uint16_t rule) {
+    const auto k = static_cast<std::int32_t>(s_.instances.size() - 1);
+    if (s_.tail[rule] >= 0)
+      s_.instances[s_.tail[rule]].next = k;
     else
-      head[rule] = k;
-    tail[rule] = k;
-  };
+      s_.head[rule] = k;
+    s_.tail[rule] = k;
+  }
+
   // A request instance for the current stage of clock `k`, when an extension with a request lead is
   // still open to it (CRIM-ARREST-02: 提请延长 before each further month).
-  auto open_request = [&](std::int32_t k, std::int32_t event_index) {
-    const Instance& clock = instances[k];
-    if (!indexed) return;
-    const std::int32_t req_rule = catalog.request_rule_of[clock.rule];
+  void OpenRequest(std::int32_t k, std::int32_t event_index) {
+    const Instance& clock = s_.instances[k];
+    if (!indexed_) return;
+    const std::int32_t req_rule = catalog_.request_rule_of[clock.rule];
     if (req_rule < 0 || clock.closed) return;
-    const std::int32_t lead = RequestLead(clock, catalog.rules[clock.rule], ctx);
+    const std::int32_t lead = RequestLead(clock, catalog_.rules[clock.rule], ctx_);
     if (lead <= 0) return;
     Instance rq;
     rq.rule = static_cast<std::uint16_t>(req_rule);
     rq.person = clock.person;
     rq.item = clock.item;
     rq.trigger = event_index;
-    rq.trigger_time = tl.events[event_index].time;
+    rq.trigger_time = tl_.events[event_index].time;
     rq.start = rq.trigger_time;
     rq.limit = lead;
     rq.unit = TimeUnit::kDays;
     rq.parent = k;
-    instances.push_back(rq);
-    link(static_cast<std::uint16_t>(req_rule));
-    instances[k].request = static_cast<std::int32_t>(instances.size() - 1);
-    instances[k].stage_request = kNoTime;
-  };
+    s_.instances.push_back(rq);
+    Link(static_cast<std::uint16_t>(req_rule));
+    s_.instances[k].request = static_cast<std::int32_t>(s_.instances.size() - 1);
+    s_.instances[k].stage_request = kNoTime;
+  }
 
-  for (size_t ei = 0; ei < tl.events.size(); ++ei) {
-    const Event& e = tl.events[ei];
-    if (e.time > at) break;  // the timeline as known at `at`
-    const auto event_index = static_cast<std::int32_t>(ei);
-    new_stage.clear();
-    for (const RuleRef& ref : catalog.by_event[static_cast<int>(e.type)]) {
-      const Rule& r = catalog.rules[ref.rule];
-      if (!CaseTypeMatches(r, tl.case_type)) continue;
+  static void CloseRequest(Instance& rq, EpochSeconds when, std::int32_t event_index, bool exempt) {
+    rq.closed = true;
+    if (exempt) rq.exempt = true;
+    rq.closed_at = when;
+    rq.closing = event_index;
+  }
+
+  void OnEvent(std::int32_t event_index) {
+    const Event& e = tl_.events[event_index];
+    s_.new_stage.clear();
+    for (const RuleRef& ref : catalog_.by_event[static_cast<int>(e.type)]) {
+      const Rule& r = catalog_.rules[ref.rule];
+      if (!CaseTypeMatches(r, tl_.case_type)) continue;
       // An extension naming a law version that was never in force for this clock (the engine
       // still evaluates; ParseTimeline with a catalog refuses such input).
-      if ((ref.roles & kRoleExtension) && e.rule == r.id && version_blocked[ref.rule] >= 0 && head[ref.rule] < 0 &&
-          version_named[ref.rule] < 0)
-        version_named[ref.rule] = event_index;
+      if ((ref.roles & kRoleExtension) && e.rule == r.id && s_.version_blocked[ref.rule] >= 0 &&
+          s_.head[ref.rule] < 0 && s_.version_named[ref.rule] < 0)
+        s_.version_named[ref.rule] = event_index;
       if (ref.roles & ~kRoleTrigger) {
-        for (std::int32_t k = head[ref.rule]; k >= 0; k = instances[k].next) {
-          Instance& in = instances[k];
+        for (std::int32_t k = s_.head[ref.rule]; k >= 0; k = s_.instances[k].next) {
+          Instance& in = s_.instances[k];
           if (in.closed || !SubjectMatches(r, in, e) || e.time < in.trigger_time) continue;
-          if ((ref.roles & kRoleExtension) && e.type == EventType::kExtensionApproved && r.NamedBy(e.rule)) {
-            const EpochSeconds due_before = DueOf(in, r, ctx);
-            if (ApplyExtension(in, r, e, event_index, ctx)) {
-              // The stage the request was for has ended: fix its deadline; a granted extension is
-              // proof of a request no later than the approval (or at requested_at).
-              if (in.request >= 0) {
-                Instance& rq = instances[in.request];
-                if (due_before != kNoTime && rq.request_due == kNoTime)
-                  rq.request_due = RequestDue(due_before, rq.limit, catalog.settings);
-                if (!rq.closed) {
-                  const std::int64_t asked = e.Get(Attr::kRequestedAt);
-                  rq.closed = true;
-                  rq.closed_at = asked != kAbsent ? asked : e.time;
-                  rq.closing = event_index;
-                }
-              }
-              new_stage.emplace_back(k, event_index);
-            }
-          }
-          if ((ref.roles & kRoleRequest) && e.type == EventType::kExtensionRequest && r.NamedBy(e.rule)) {
-            if (in.stage_request == kNoTime) in.stage_request = e.time;
-            if (in.request >= 0 && !instances[in.request].closed) {
-              Instance& rq = instances[in.request];
-              rq.closed = true;
-              rq.closed_at = e.time;
-              rq.closing = event_index;
-            }
-          }
-          if ((ref.roles & kRoleExcludeStart) && in.start != kNoTime && in.exclusion_open == kNoTime) {
-            const EpochSeconds due = DueOf(in, r, ctx);
-            if (due != kNoTime && e.time <= due) in.exclusion_open = e.time;
-          }
-          if ((ref.roles & kRoleExcludeEnd) && in.exclusion_open != kNoTime) {
-            // §1 convention 5: excluded days = receipt date − commissioning date.
-            in.excluded_days += LocalDaysBetween(in.exclusion_open, e.time);
-            in.exclusion_open = kNoTime;
-          }
-          if ((ref.roles & kRoleRestart) && in.start != kNoTime) {
-            // e.g. CRIM-ARREST-02, CPL §160: 另有重要罪行 / 查清身份 → the period restarts.
-            const EpochSeconds due_before = DueOf(in, r, ctx);
-            in.start = e.time;
-            in.limit = in.base_limit;
-            in.unit = r.limit.unit;
-            in.ext_used.fill(0);
-            in.excluded_days = 0;
-            // The new period gets its own request deadline. A request already made for the old period
-            // stays as it was; one not yet made is no longer needed.
-            if (in.request >= 0) {
-              Instance& rq = instances[in.request];
-              if (!rq.closed) {
-                rq.closed = rq.exempt = true;
-                rq.closed_at = e.time;
-                rq.closing = event_index;
-              } else if (due_before != kNoTime && rq.request_due == kNoTime) {
-                rq.request_due = RequestDue(due_before, rq.limit, catalog.settings);
-              }
-            }
-            new_stage.emplace_back(k, event_index);
-          }
-          if ((ref.roles & (kRoleDefer | kRoleRebase)) && in.waiting_for == e.type) {
-            in.start = e.time;
-            in.waiting_for.reset();
-          }
-          if (ref.roles & (kRoleExempt | kRoleStop)) {
-            in.closed = true;
-            in.closed_at = e.time;
-            in.closing = event_index;
-            if (ref.roles & kRoleExempt) {
-              in.exempt = true;
-            } else if (in.exclusion_open != kNoTime) {
-              in.excluded_days += LocalDaysBetween(in.exclusion_open, e.time);
-              in.exclusion_open = kNoTime;
-            }
-            // The clock is over: a request to extend it is no longer needed.
-            if (in.request >= 0 && !instances[in.request].closed) {
-              Instance& rq = instances[in.request];
-              rq.closed = rq.exempt = true;
-              rq.closed_at = e.time;
-              rq.closing = event_index;
-            }
-          }
+          ApplyRoles(ref.roles, r, k, e, event_index);
         }
       }
-      if (ref.roles & kRoleTrigger) {
-        if (!AllHold(r.when, e, ctx)) continue;
-        if (!InForce(r, e.time)) {
-          // Law version by the date of the act (e.g. PSAL12 vs PSAL25, switch 2026-01-01).
-          if (version_blocked[ref.rule] < 0) version_blocked[ref.rule] = event_index;
-          continue;
+      if (ref.roles & kRoleTrigger) Trigger(ref.rule, r, e, event_index);
+    }
+    for (const auto& [k, at_event] : s_.new_stage) OpenRequest(k, at_event);
+    TrackPerson(e);
+  }
+
+  // What event `e` does to the running instance `k` of rule `r`, by the roles it plays for the rule.
+  void ApplyRoles(std::uint16_t roles, const Rule& r, std::int32_t k, const Event& e, std::int32_t event_index) {
+    Instance& in = s_.instances[k];
+    if ((roles & kRoleExtension) && e.type == EventType::kExtensionApproved && r.NamedBy(e.rule)) {
+      const EpochSeconds due_before = DueOf(in, r, ctx_);
+      if (ApplyExtension(in, r, e, event_index, ctx_)) {
+        // The stage the request was for has ended: fix its deadline; a granted extension is
+        // proof of a request no later than the approval (or at requested_at).
+        if (in.request >= 0) {
+          Instance& rq = s_.instances[in.request];
+          if (due_before != kNoTime && rq.request_due == kNoTime)
+            rq.request_due = RequestDue(due_before, rq.limit, catalog_.settings);
+          if (!rq.closed) {
+            const std::int64_t asked = e.Get(Attr::kRequestedAt);
+            CloseRequest(rq, asked != kAbsent ? asked : e.time, event_index, false);
+          }
         }
-        StartInstance(instances, ref.rule, r, e, event_index, ctx);
-        link(ref.rule);
-        if (r.kind == RuleKind::kDeadline) open_request(static_cast<std::int32_t>(instances.size() - 1), event_index);
+        s_.new_stage.emplace_back(k, event_index);
       }
     }
-    for (const auto& [k, at_event] : new_stage) open_request(k, at_event);
-    // Person states for later events: in the 看守所 (CRIM-INT-01: questioning happens there), under
-    // 继续盘问 (CQ §10: special persons).
-    if (e.person >= 0) {
-      switch (e.type) {
-        case EventType::kCustodyAdmit: in_custody[e.person] = 1; break;
-        case EventType::kCqStart: under_cq[e.person] = 1; break;
-        case EventType::kRelease:
-        case EventType::kBail:
-        case EventType::kResidentialSurveillance:
-          in_custody[e.person] = 0;
-          under_cq[e.person] = 0;
-          break;
-        case EventType::kDetain:
-        case EventType::kArrest:
-        case EventType::kAdminDetentionExecute: under_cq[e.person] = 0; break;
-        default: break;
+    if ((roles & kRoleRequest) && e.type == EventType::kExtensionRequest && r.NamedBy(e.rule)) {
+      if (in.stage_request == kNoTime) in.stage_request = e.time;
+      if (in.request >= 0 && !s_.instances[in.request].closed)
+        CloseRequest(s_.instances[in.request], e.time, event_index, false);
+    }
+    if ((roles & kRoleExcludeStart) && in.start != kNoTime && in.exclusion_open == kNoTime) {
+      const EpochSeconds due = DueOf(in, r, ctx_);
+      if (due != kNoTime && e.time <= due) in.exclusion_open = e.time;
+    }
+    if ((roles & kRoleExcludeEnd) && in.exclusion_open != kNoTime) {
+      // §1 convention 5: excluded days = receipt date − commissioning date.
+      in.excluded_days += LocalDaysBetween(in.exclusion_open, e.time);
+      in.exclusion_open = kNoTime;
+    }
+    if ((roles & kRoleRestart) && in.start != kNoTime) Restart(k, r, e, event_index);
+    if ((roles & (kRoleDefer | kRoleRebase)) && in.waiting_for == e.type) {
+      in.start = e.time;
+      in.waiting_for.reset();
+    }
+    if (roles & (kRoleExempt | kRoleStop)) {
+      in.closed = true;
+      in.closed_at = e.time;
+      in.closing = event_index;
+      if (roles & kRoleExempt) {
+        in.exempt = true;
+      } else if (in.exclusion_open != kNoTime) {
+        in.excluded_days += LocalDaysBetween(in.exclusion_open, e.time);
+        in.exclusion_open = kNoTime;
       }
+      // The clock is over: a request to extend it is no longer needed.
+      if (in.request >= 0 && !s_.instances[in.request].closed)
+        CloseRequest(s_.instances[in.request], e.time, event_index, true);
     }
   }
 
-  results.clear();
-  results.reserve(catalog.rules.size() + instances.size());
-  for (size_t ri = 0; ri < catalog.rules.size(); ++ri) {
-    const Rule& r = catalog.rules[ri];
-    if (!r.enabled || r.kind == RuleKind::kReference) continue;
-    if (!CaseTypeMatches(r, tl.case_type)) {
-      RuleResult res;
-      res.rule = &r;
-      res.state = RuleState::kNotApplicable;
-      res.note = ResultNote::kCaseTypeMismatch;
-      results.push_back(res);
-      continue;
+  // e.g. CRIM-ARREST-02, CPL §160: 另有重要罪行 / 查清身份 → the period restarts.
+  void Restart(std::int32_t k, const Rule& r, const Event& e, std::int32_t event_index) {
+    Instance& in = s_.instances[k];
+    const EpochSeconds due_before = DueOf(in, r, ctx_);
+    in.start = e.time;
+    in.limit = in.base_limit;
+    in.unit = r.limit.unit;
+    in.ext_used.fill(0);
+    in.excluded_days = 0;
+    // The new period gets its own request deadline. A request already made for the old period
+    // stays as it was; one not yet made is no longer needed.
+    if (in.request >= 0) {
+      Instance& rq = s_.instances[in.request];
+      if (!rq.closed)
+        CloseRequest(rq, e.time, event_index, true);
+      else if (due_before != kNoTime && rq.request_due == kNoTime)
+        rq.request_due = RequestDue(due_before, rq.limit, catalog_.settings);
     }
-    if (head[ri] >= 0) {
-      for (std::int32_t k = head[ri]; k >= 0; k = instances[k].next)
-        results.push_back(Finish(instances[k], r, at, instances, ctx));
-      continue;
+    s_.new_stage.emplace_back(k, event_index);
+  }
+
+  void Trigger(std::uint16_t rule, const Rule& r, const Event& e, std::int32_t event_index) {
+    if (!AllHold(r.when, e, ctx_)) return;
+    if (!InForce(r, e.time)) {
+      // Law version by the date of the act (e.g. PSAL12 vs PSAL25, switch 2026-01-01).
+      if (s_.version_blocked[rule] < 0) s_.version_blocked[rule] = event_index;
+      return;
     }
+    StartInstance(s_.instances, rule, r, e, event_index, ctx_);
+    Link(rule);
+    if (r.kind == RuleKind::kDeadline) OpenRequest(static_cast<std::int32_t>(s_.instances.size() - 1), event_index);
+  }
+
+  // Person states for later events: in the 看守所 (CRIM-INT-01: questioning happens there), under
+  // 继续盘问 (CQ §10: special persons).
+  void TrackPerson(const Event& e) {
+    if (e.person < 0) return;
+    switch (e.type) {
+      case EventType::kCustodyAdmit: s_.in_custody[e.person] = 1; break;
+      case EventType::kCqStart: s_.under_cq[e.person] = 1; break;
+      case EventType::kRelease:
+      case EventType::kBail:
+      case EventType::kResidentialSurveillance:
+        s_.in_custody[e.person] = 0;
+        s_.under_cq[e.person] = 0;
+        break;
+      case EventType::kDetain:
+      case EventType::kArrest:
+      case EventType::kAdminDetentionExecute: s_.under_cq[e.person] = 0; break;
+      default: break;
+    }
+  }
+
+  void Collect(EpochSeconds at, std::vector<RuleResult>& results) const {
+    results.clear();
+    results.reserve(catalog_.rules.size() + s_.instances.size());
+    for (size_t ri = 0; ri < catalog_.rules.size(); ++ri) {
+      const Rule& r = catalog_.rules[ri];
+      if (!r.enabled || r.kind == RuleKind::kReference) continue;
+      if (!CaseTypeMatches(r, tl_.case_type)) {
+        RuleResult res;
+        res.rule = &r;
+        res.state = RuleState::kNotApplicable;
+        res.note = ResultNote::kCaseTypeMismatch;
+        results.push_back(res);
+        continue;
+      }
+      if (s_.head[ri] >= 0) {
+        for (std::int32_t k = s_.head[ri]; k >= 0; k = s_.instances[k].next)
+          results.push_back(Finish(s_.instances[k], r, at, s_.instances, ctx_));
+        continue;
+      }
+      results.push_back(Unstarted(r, ri));
+    }
+  }
+
+  // A rule none of whose clocks started: not applicable when its law version was not in force.
+  RuleResult Unstarted(const Rule& r, size_t ri) const {
     RuleResult res;
     res.rule = &r;
     // A request rule follows its clock's law version.
-    const std::int32_t blocked =
-        r.kind == RuleKind::kRequest && r.request_parent >= 0 ? version_blocked[r.request_parent] : version_blocked[ri];
+    const std::int32_t blocked = r.kind == RuleKind::kRequest && r.request_parent >= 0
+                                     ? s_.version_blocked[r.request_parent]
+                                     : s_.version_blocked[ri];
     if (blocked >= 0) {
       res.state = RuleState::kNotApplicable;
       res.note = ResultNote::kVersionNotInForce;
       res.trigger_event = blocked;
-      if (version_named[ri] >= 0) {
+      if (s_.version_named[ri] >= 0) {
         res.note = ResultNote::kExtensionWrongVersion;
-        res.note_event = version_named[ri];
+        res.note_event = s_.version_named[ri];
       }
     }
-    results.push_back(res);
+    return res;
   }
+
+  const CaseTimeline& tl_;
+  const Catalog& catalog_;
+  Scratch& s_;
+  const Ctx ctx_;
+  const bool indexed_;
+};
+
+}  // namespace
+
+void Evaluate(const CaseTimeline& tl, EpochSeconds at, const Catalog& catalog, const Calendar& calendar,
+              std::vector<RuleResult>& results) {
+  thread_local Scratch scratch;
+  Evaluation(tl, catalog, calendar, scratch).Run(at, results);
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include "cases/timeline_store.h"
 
 #include "cases_module/cases_fixture.h"
+#include "db/sql.h"
 #include "org/org_demo.h"
 #include "supervision/calendar.h"
 #include "supervision/catalog.h"
@@ -80,8 +81,7 @@ TEST_F(CaseDemoTest, AYearOfCases) {
   const auto& calendar = supervision::ShippedCalendar();
   std::vector<std::int64_t> ids;
   db_->Read([&](soci::session& sql) {
-    soci::rowset<soci::row> rows = (sql.prepare << "SELECT id FROM cases ORDER BY id");
-    for (const auto& row : rows) ids.push_back(db::GetInt64(row, 0));
+    db::Each(sql, "SELECT id FROM cases ORDER BY id", {}, [&](const db::Row& row) { ids.push_back(row.Int("id")); });
     return 0;
   });
   int with_violation = 0, overdue = 0;

@@ -97,10 +97,8 @@ TEST(CheckpointerTest, RunsOnSqliteAndEmptiesTheLog) {
 
 std::int64_t CountAtLeast(soci::session& sql, std::int64_t version) {
   db::SqlArgs a;
-  std::int64_t n = -1;
-  db::ForEachRow(sql, "SELECT COUNT(*) FROM schema_migrations WHERE version >= " + a.Int(version), a,
-                 [&](const soci::row& r) { n = db::GetInt64(r, 0); });
-  return n;
+  return db::ScalarInt(sql, "SELECT COUNT(*) FROM schema_migrations WHERE version >= " + a.Int(version), a)
+      .value_or(-1);
 }
 
 // A statement is prepared once per pooled connection and executed again with the new values; a
@@ -123,9 +121,8 @@ TEST(StatementCacheTest, ReusesRebindsNestsAndRecovers) {
     for (int round = 0; round < 2; ++round) {
       for (std::optional<std::int64_t> v : {std::optional<std::int64_t>(), std::optional<std::int64_t>(1)}) {
         db::SqlArgs a;
-        std::int64_t n = -1;
-        db::ForEachRow(sql, q_null + "version = COALESCE(" + a.OptInt(v) + ", version)", a,
-                       [&](const soci::row& r) { n = db::GetInt64(r, 0); });
+        const std::int64_t n =
+            db::ScalarInt(sql, q_null + "version = COALESCE(" + a.OptInt(v) + ", version)", a).value_or(-1);
         EXPECT_EQ(n, v ? 1 : all) << "round " << round;
       }
     }
@@ -133,17 +130,14 @@ TEST(StatementCacheTest, ReusesRebindsNestsAndRecovers) {
     // The same query inside its own loop: each row sees its own correct count.
     db::SqlArgs outer;
     std::vector<std::pair<std::int64_t, std::int64_t>> seen;
-    db::ForEachRow(sql, "SELECT version FROM schema_migrations WHERE version >= " + outer.Int(0) + " ORDER BY version",
-                   outer, [&](const soci::row& r) {
-                     const std::int64_t v = db::GetInt64(r, 0);
-                     db::SqlArgs inner;
-                     std::int64_t n = -1;
-                     db::ForEachRow(
-                         sql,
-                         "SELECT version FROM schema_migrations WHERE version >= " + inner.Int(0) + " ORDER BY version",
-                         inner, [&](const soci::row&) { ++n; });
-                     seen.emplace_back(v, n + 1);
-                   });
+    const std::string versions = "SELECT version FROM schema_migrations WHERE version >= ";
+    db::Each(sql, versions + outer.Int(0) + " ORDER BY version", outer, [&](const db::Row& r) {
+      const std::int64_t v = r.Int("version");
+      db::SqlArgs inner;
+      std::int64_t n = 0;
+      db::Each(sql, versions + inner.Int(0) + " ORDER BY version", inner, [&](const db::Row&) { ++n; });
+      seen.emplace_back(v, n);
+    });
     EXPECT_EQ(static_cast<long long>(seen.size()), all);
     for (const auto& [v, n] : seen) EXPECT_EQ(n, all) << "inner loop at version " << v;
     return 0;
@@ -180,8 +174,8 @@ TEST(PathUnderTest, SelectsExactlyTheSubtree) {
                a);
     }
     db::SqlArgs a;
-    db::ForEachRow(sql, "SELECT path FROM units WHERE " + db::PathUnder(a, "path", "/1/2/") + " ORDER BY path", a,
-                   [&](const soci::row& row) { got.push_back(db::GetText(row, 0)); });
+    db::Each(sql, "SELECT path FROM units WHERE " + db::PathUnder(a, "path", "/1/2/") + " ORDER BY path", a,
+             [&](const db::Row& row) { got.push_back(row.Str("path")); });
     return Fail(ErrorCode::kConflict, "roll back");
   });
   EXPECT_FALSE(r);

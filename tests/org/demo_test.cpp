@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "auth/password.h"
+#include "db/sql.h"
 #include "org/org_fixture.h"
 
 namespace fazhi::org {
@@ -18,11 +19,7 @@ class DemoTest : public ::testing::Test {
     vault_ = std::make_unique<auth::Vault>(std::move(*v));
   }
   std::int64_t Count(const std::string& q) {
-    return db_->Read([&](soci::session& sql) {
-      soci::row r;
-      sql << q, soci::into(r);
-      return db::GetInt64(r, 0);
-    });
+    return db_->Read([&](soci::session& sql) { return db::Count(sql, q); });
   }
 
   fazhi::testing::TestDb tdb_;

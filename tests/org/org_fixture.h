@@ -16,6 +16,7 @@
 #include "auth/vault.h"
 #include "core/clock.h"
 #include "db/database.h"
+#include "db/sql.h"
 #include "org/org_service.h"
 #include "support/test_db.h"
 
@@ -85,11 +86,7 @@ class OrgTest : public ::testing::Test {
   }
 
   std::int64_t Count(const std::string& query) {
-    return db_->Read([&](soci::session& sql) {
-      soci::row r;
-      sql << query, soci::into(r);
-      return db::GetInt64(r, 0);
-    });
+    return db_->Read([&](soci::session& sql) { return db::Count(sql, query); });
   }
   std::int64_t AuditCount(const std::string& action) {
     return Count("SELECT COUNT(*) FROM audit_log WHERE action = '" + action + "'");
@@ -100,15 +97,14 @@ class OrgTest : public ::testing::Test {
   std::vector<std::string> PeopleSnapshot() {
     return db_->Read([&](soci::session& sql) {
       std::vector<std::string> out;
-      soci::rowset<soci::row> rs =
-          (sql.prepare << "SELECT id, bureau_id, unit_id, name, badge_no, kind, position, is_legal_officer, "
-                          "id_number_enc, id_number_hash, phone_enc, active, created_at, updated_at FROM people "
-                          "ORDER BY id");
-      for (const auto& r : rs) {
-        std::string line;
-        for (std::size_t i = 0; i < r.size(); ++i) line += db::GetText(r, i) + "|";
-        out.push_back(line);
-      }
+      db::Each(sql,
+               "SELECT id, bureau_id, unit_id, name, badge_no, kind, position, is_legal_officer, "
+               "id_number_enc, id_number_hash, phone_enc, active, created_at, updated_at FROM people ORDER BY id",
+               {}, [&](const db::Row& r) {
+                 std::string line;
+                 for (int i = 0; i < r.size(); ++i) line += std::string(r.TextAt(i)) + "|";
+                 out.push_back(line);
+               });
       return out;
     });
   }

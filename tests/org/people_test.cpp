@@ -1,6 +1,7 @@
 // People: validation, uniqueness, PII encryption/masking/auditing, filters, paging, scope.
 #include <gtest/gtest.h>
 
+#include "db/sql.h"
 #include "org/org_fixture.h"
 
 namespace fazhi::org {
@@ -48,10 +49,13 @@ class PeopleTest : public OrgTest {
 
 TEST_F(PeopleTest, PiiIsEncryptedAtRestWithABlindIndex) {
   auto raw = db_->Read([&](soci::session& sql) {
-    soci::row r;
-    long long id = zhang_.id;
-    sql << "SELECT id_number_enc, id_number_hash, phone_enc FROM people WHERE id = :id", soci::use(id), soci::into(r);
-    return std::vector<std::string>{db::GetText(r, 0), db::GetText(r, 1), db::GetText(r, 2)};
+    db::SqlArgs a;
+    std::vector<std::string> out;
+    db::First(sql, "SELECT id_number_enc, id_number_hash, phone_enc FROM people WHERE id = " + a.Int(zhang_.id), a,
+              [&](const db::Row& r) {
+                out = {r.Str("id_number_enc"), r.Str("id_number_hash"), r.Str("phone_enc")};
+              });
+    return out;
   });
   EXPECT_FALSE(raw[0].empty());
   EXPECT_NE(raw[0], id_a_);

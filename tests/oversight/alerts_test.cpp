@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "db/sql.h"
 #include "oversight/oversight_fixture.h"
 
 namespace fazhi::testing {
@@ -277,10 +278,10 @@ TEST_F(AlertsTest, ReevaluateAllEqualsPerCaseEvaluationAndWritesOnlyChangedCases
                     Count("SELECT COUNT(*) FROM violations"), Count("SELECT COUNT(*) FROM notifications"),
                     db().Read([](soci::session& sql) {
                       std::string out;
-                      soci::rowset<soci::row> rs = (sql.prepare << "SELECT id, alert_state, COALESCE(next_due_at, 0) "
-                                                                   "FROM cases ORDER BY id");
-                      for (const auto& r : rs)
-                        out += fmt::format("{}:{}:{};", db::GetInt64(r, 0), db::GetText(r, 1), db::GetInt64(r, 2));
+                      db::Each(sql, "SELECT id, alert_state, COALESCE(next_due_at, 0) AS due FROM cases ORDER BY id",
+                               {}, [&](const db::Row& r) {
+                                 out += fmt::format("{}:{}:{};", r.Int("id"), r.Text("alert_state"), r.Int("due"));
+                               });
                       return out;
                     })};
   };
