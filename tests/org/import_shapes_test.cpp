@@ -48,8 +48,9 @@ class RosterShapesTest : public OrgTest {
  protected:
   void SetUp() override {
     OrgTest::SetUp();
-    importer_ = WithPerms("importer", bureau_, {"people.read", "people.write"});
-    // 刑事侦查大队 (简称 刑侦大队) and 治安管理大队 each have a 一中队: "一中队" alone is ambiguous.
+    // The city's 政治部 imports for every bureau: 城区分局 and 新区分局 each have a 东街派出所, so
+    // "东街派出所" alone is ambiguous there.
+    importer_ = WithPerms("importer", city_, {"people.read", "people.write"});
     auto xz = service_->CreateUnit(root_, Act(root_),
                                    {.parent_id = bureau_.id,
                                     .name = "刑事侦查大队",
@@ -58,12 +59,8 @@ class RosterShapesTest : public OrgTest {
                                     .category = "刑侦大队"});
     ASSERT_TRUE(xz.has_value()) << xz.error().message;
     xz_ = *xz;
-    auto za = service_->CreateUnit(
-        root_, Act(root_),
-        {.parent_id = bureau_.id, .name = "治安管理大队", .short_name = "治安大队", .level = "team"});
-    ASSERT_TRUE(za.has_value());
-    xz1_ = MustUnit(xz_.id, "一中队", "team");
-    za1_ = MustUnit(za->id, "一中队", "team");
+    const Unit xinqu = MustUnit(city_.id, "新区分局", "bureau");
+    xinqu_station_ = MustUnit(xinqu.id, "东街派出所", "team", "派出所");
   }
 
   ImportReport Import(const std::string& bytes, const std::string& name, ImportMode mode, bool skip = false) {
@@ -76,7 +73,7 @@ class RosterShapesTest : public OrgTest {
   }
 
   auth::Principal importer_;
-  Unit xz_, xz1_, za1_;
+  Unit xz_, xinqu_station_;
 };
 
 // An XLSX whose first row is the roster's title and second a date, with the header on row 3 in the
@@ -91,9 +88,9 @@ TEST_F(RosterShapesTest, XlsxWithTitleRowsSynonymsAndUnitNames) {
       {"2", "李四", "女", "141002", "民警", "城区分局/西街派出所", "", ""},
       {"3", "王五", "男", "141003", "民警", "刑侦大队", "", ""},
       {"4", "赵六", "男", "141004", "民警", "刑事侦查大队", "", ""},
-      {"5", "钱七", "男", "141005", "民警", "一中队", "", ""},
-      {"6", "孙八", "男", "141006", "民警", "刑侦大队一中队", "", ""},
-      {"7", "周九", "男", "141007", "辅警", "城区分局／治安大队／一中队", "", ""},
+      {"5", "钱七", "男", "141005", "民警", "东街派出所", "", ""},
+      {"6", "孙八", "男", "141006", "民警", "城区分局刑侦大队", "", ""},
+      {"7", "周九", "男", "141007", "辅警", "新区分局／东街派出所", "", ""},
   };
   const std::string xlsx = MakeXlsx(rows);
   auto check = Import(xlsx, "花名册.xlsx", ImportMode::kCheck);
@@ -103,8 +100,7 @@ TEST_F(RosterShapesTest, XlsxWithTitleRowsSynonymsAndUnitNames) {
   EXPECT_EQ(check.errors[0].row, 8);  // the worksheet's own row number, title rows counted
   EXPECT_EQ(check.errors[0].column, "单位");
   EXPECT_NE(check.errors[0].message.find("不唯一"), std::string::npos) << check.errors[0].message;
-  EXPECT_NE(check.errors[0].message.find("城区分局/刑事侦查大队/一中队"), std::string::npos);
-  EXPECT_NE(check.errors[0].message.find("城区分局/治安管理大队/一中队"), std::string::npos);
+  EXPECT_NE(check.errors[0].message.find("城区分局/东街派出所、新区分局/东街派出所"), std::string::npos);
   EXPECT_TRUE(Contains(check.notes, "第 3 行")) << (check.notes.empty() ? "" : check.notes[0]);
   EXPECT_TRUE(Contains(check.notes, "序号、性别"));
 
@@ -115,8 +111,8 @@ TEST_F(RosterShapesTest, XlsxWithTitleRowsSynonymsAndUnitNames) {
   EXPECT_EQ(UnitOf("141002"), station_b_.id);
   EXPECT_EQ(UnitOf("141003"), xz_.id);
   EXPECT_EQ(UnitOf("141004"), xz_.id);
-  EXPECT_EQ(UnitOf("141006"), xz1_.id);
-  EXPECT_EQ(UnitOf("141007"), za1_.id);
+  EXPECT_EQ(UnitOf("141006"), xz_.id);
+  EXPECT_EQ(UnitOf("141007"), xinqu_station_.id);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM people WHERE badge_no = '141005'"), 0);
   auto li = service_->ListPeople(root_, Act(root_), {.q = "张三"}, {});
   ASSERT_TRUE(li.has_value());
@@ -128,7 +124,7 @@ TEST_F(RosterShapesTest, XlsxWithTitleRowsSynonymsAndUnitNames) {
 // The second shape of the issue: UTF-8 with BOM, 所属单位/人员类别 and a 性别 column.
 TEST_F(RosterShapesTest, BomCsvWithSynonymsAndAnUnknownColumn) {
   const std::string csv = Utf8Csv({{"姓名", "警号", "性别", "人员类别", "所属单位", "职务"},
-                                   {"张三", "141001", "男", "民警", "东街派出所", "所长"},
+                                   {"张三", "141001", "男", "民警", "城区分局东街派出所", "所长"},
                                    {"王五", "FJ-0001", "女", "辅警", "法制大队", ""}},
                                   /*bom=*/true);
   auto r = Import(csv, "名册.csv", ImportMode::kCommit);
@@ -144,7 +140,7 @@ TEST_F(RosterShapesTest, BomCsvWithSynonymsAndAnUnknownColumn) {
 TEST_F(RosterShapesTest, GbkCsvWithTitleLine) {
   const std::string csv = ToGbk(Utf8Csv({{"城区分局辅警花名册"},
                                          {"*姓名", "警号", "身份", "部门", "身份证号"},
-                                         {"张三", "141001", "民警", "东街派出所", ""},
+                                         {"张三", "141001", "民警", "城区分局/东街派出所", ""},
                                          {"李四", "1410", "民警", "西街派出所", ""}},
                                         /*bom=*/false));
   auto r = Import(csv, "名册.csv", ImportMode::kCheck);
