@@ -224,7 +224,8 @@ TEST_F(CaseImportTest, GbkCsvWithSynonyms) {
   EXPECT_TRUE(r->committed);
   ASSERT_EQ(r->notes.size(), 1u);
   EXPECT_NE(r->notes[0].find("民族"), std::string::npos);
-  EXPECT_EQ(Seeder{*db_, kNow}.Scalar("SELECT unit_id FROM cases WHERE external_id = 'A100'"), team_a_);
+  Seeder seed{*db_, kNow};
+  EXPECT_EQ(seed.Scalar("SELECT unit_id FROM cases WHERE external_id = 'A100'"), team_a_);
 }
 
 TEST_F(CaseImportTest, XlsxAndFileErrors) {
