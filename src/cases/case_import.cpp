@@ -191,7 +191,8 @@ Result<ImportReport> CaseService::Import(const auth::Principal& who, const audit
                                          std::string_view bytes, std::string_view filename, ImportMode mode,
                                          jobs::Progress* progress) {
   FZ_CHECK(Require(who, auth::perm::kCaseWrite));
-  const auto rows = FZ_TRY(import::ReadRows(kind, bytes, filename));
+  const import::InputFile file = FZ_TRY(import::ReadRows(kind, bytes, filename));
+  const std::vector<import::InputRow>& rows = file.rows;
   if (progress) progress->SetTotal(static_cast<std::int64_t>(rows.size()) * 2);
   CaseHooks* hooks = this->hooks();
 
@@ -200,6 +201,7 @@ Result<ImportReport> CaseService::Import(const auth::Principal& who, const audit
   auto run = [&](soci::session& sql, bool commit) -> Result<ImportReport> {
     ImportReport report;
     report.total_rows = static_cast<int>(rows.size());
+    report.notes = file.notes;
     const EpochSeconds now = clock_.Now();
     Touched touched;
     switch (kind) {
@@ -284,8 +286,7 @@ ImportJob ImportJobOf(const jobs::Job& j) {
 Result<ImportJob> CaseService::StartImportJob(const auth::Principal& who, const audit::Actor& actor, ImportKind kind,
                                               std::string bytes, std::string filename) {
   FZ_CHECK(Require(who, auth::perm::kCaseWrite));
-  const auto rows = FZ_TRY(import::ReadRows(kind, bytes, filename));
-  const std::int64_t total = static_cast<std::int64_t>(rows.size()) * 2;
+  const std::int64_t total = static_cast<std::int64_t>(FZ_TRY(import::ReadRows(kind, bytes, filename)).rows.size()) * 2;
   const jobs::JobSpec spec{
       .kind = kJobKind, .title = JobTitle(kind, filename), .bureau_id = who.bureau_id, .created_by = who.user_id};
   auto work = [this, who, actor, kind, total, bytes = std::move(bytes),
@@ -314,10 +315,15 @@ Result<ImportJob> CaseService::GetImportJob(const auth::Principal& who, std::int
 nlohmann::json ImportReportJson(const ImportReport& r) {
   nlohmann::json errors = nlohmann::json::array();
   for (const auto& e : r.errors) errors.push_back({{"row", e.row}, {"column", e.column}, {"message", e.message}});
-  return {{"committed", r.committed},    {"total_rows", r.total_rows},
-          {"valid_rows", r.valid_rows},  {"created", r.created},
-          {"updated", r.updated},        {"unchanged", r.unchanged},
-          {"errors", std::move(errors)}, {"errors_truncated", r.errors_truncated}};
+  return {{"committed", r.committed},
+          {"total_rows", r.total_rows},
+          {"valid_rows", r.valid_rows},
+          {"created", r.created},
+          {"updated", r.updated},
+          {"unchanged", r.unchanged},
+          {"errors", std::move(errors)},
+          {"errors_truncated", r.errors_truncated},
+          {"notes", r.notes}};
 }
 
 ImportReport ImportReportFromJson(const nlohmann::json& j) {
@@ -332,6 +338,9 @@ ImportReport ImportReportFromJson(const nlohmann::json& j) {
     for (const auto& e : *it)
       r.errors.push_back({e.value("row", 0), e.value("column", std::string()), e.value("message", std::string())});
   r.errors_truncated = j.value("errors_truncated", false);
+  if (auto it = j.find("notes"); it != j.end() && it->is_array())
+    for (const auto& n : *it)
+      if (n.is_string()) r.notes.push_back(n.get<std::string>());
   return r;
 }
 

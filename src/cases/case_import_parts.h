@@ -24,7 +24,8 @@ namespace fazhi::cases::import {
 
 // ---------------------------------------------------------------- files → rows
 
-// One column of an import kind: JSON key, 中文 header (and accepted aliases), required or not.
+// One column of an import kind: JSON key, 中文 header (and the other names exports give it,
+// compared after files::NormalizeHeader; docs/cases.md lists them), required or not.
 struct Column {
   const char* key;
   const char* header;
@@ -43,10 +44,18 @@ struct InputRow {
   nlohmann::json obj;
 };
 
-// The rows of a CSV, XLSX or JSON-lines file. File-level problems (empty, too large, an unknown or
+// The rows of a file, with the remarks for the report (title rows skipped, columns ignored).
+struct InputFile {
+  std::vector<InputRow> rows;
+  std::vector<std::string> notes;
+};
+
+// The rows of a CSV, XLSX or JSON-lines file. In a sheet the header is the first of the first
+// files::kHeaderSearchRows rows naming at least two columns (title rows above it are skipped), and
+// columns the import does not know are ignored with a note. File-level problems (empty, too large, a
 // duplicate header, a missing required column, JSON-lines not in UTF-8) are InvalidArgument with
 // field "file" (PayloadTooLarge over 50 MB).
-Result<std::vector<InputRow>> ReadRows(ImportKind kind, std::string_view bytes, std::string_view filename);
+Result<InputFile> ReadRows(ImportKind kind, std::string_view bytes, std::string_view filename);
 
 void AddIssue(ImportReport& report, int row, std::string column, std::string message);
 

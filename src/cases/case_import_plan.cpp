@@ -10,6 +10,7 @@
 #include "cases/state_machine.h"
 #include "core/local_time.h"
 #include "core/text.h"
+#include "org/unit_names.h"
 #include "supervision/events.h"
 
 namespace fazhi::cases::import {
@@ -21,19 +22,18 @@ class Lookups {
  public:
   Lookups(soci::session& sql, const auth::Principal& who) : sql_(sql), who_(who) {}
 
-  // A unit in scope by code or name; error text if none or ambiguous.
+  // A unit in scope by any name a roster or export writes for it (org/unit_names.h) or by code;
+  // error text if none or ambiguous.
   Result<store::UnitInfo> Unit(const std::string& text) {
-    if (!units_) units_ = store::UnitsUnder(sql_, who_.unit_path);
-    std::vector<const store::UnitInfo*> by_code, by_name;
-    for (const auto& u : *units_) {
-      if (!u.code.empty() && u.code == text) by_code.push_back(&u);
-      if (u.name == text) by_name.push_back(&u);
+    if (!units_) {
+      units_ = store::UnitsUnder(sql_, who_.unit_path);
+      names_ = org::LoadUnitNames(sql_, who_.unit_path);
     }
-    const auto& hits = by_code.empty() ? by_name : by_code;
-    if (hits.empty()) return Invalid(fmt::format("单位“{}”不存在或不在本单位范围内", text));
-    if (hits.size() > 1) return Invalid(fmt::format("有多个名为“{}”的单位，请填写单位编码", text));
-    if (hits.front()->level == "city") return Invalid("案件和警情必须属于分县局或科所队");
-    return *hits.front();
+    const std::int64_t id = FZ_TRY(names_->Find(text));
+    const auto it = std::find_if(units_->begin(), units_->end(), [id](const auto& u) { return u.id == id; });
+    if (it == units_->end()) return Invalid(fmt::format("单位“{}”不存在或不在您的管辖范围内", text));
+    if (it->level == "city") return Invalid("案件和警情必须属于分县局或科所队");
+    return *it;
   }
   std::optional<store::PersonInfo> Person(const std::string& badge) {
     auto it = people_.find(badge);
@@ -51,6 +51,7 @@ class Lookups {
   soci::session& sql_;
   const auth::Principal& who_;
   std::optional<std::vector<store::UnitInfo>> units_;
+  std::optional<org::UnitNames> names_;
   std::map<std::string, std::optional<store::PersonInfo>> people_;
   std::map<std::string, std::optional<CaseSummary>> cases_;
 };

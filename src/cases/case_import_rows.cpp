@@ -23,25 +23,25 @@ constexpr std::size_t kMaxFileBytes = 50u << 20;
 const std::vector<Column>& ColumnsOf(ImportKind kind) {
   static const std::vector<Column> kIncidents = {
       {"external_id", "警情编号", true, {"接警编号"}},
-      {"unit", "单位", true, {"管辖单位", "处警单位"}},
+      {"unit", "单位", true, {"管辖单位", "处警单位", "所属单位", "部门", "接警单位"}},
       {"received_at", "接警时间", true, {"报警时间"}},
-      {"category", "警情类别", true, {"类别"}},
+      {"category", "警情类别", true, {"类别", "警情类型"}},
       {"summary", "简要情况", false, {"警情内容", "简要案情"}},
       {"address", "地址", false, {"发生地址", "案发地址"}},
       {"result", "处理结果", false, {"处警结果"}},
       {"body_camera", "执法记录仪", false, {"执法记录仪视频", "视音频"}},
-      {"officer_badge", "处警民警警号", false, {"处警人警号"}},
+      {"officer_badge", "处警民警警号", false, {"处警人警号", "处警民警警员编号"}},
   };
   static const std::vector<Column> kCases = {
-      {"external_id", "案件编号", true},
-      {"case_type", "案件类型", true},
+      {"external_id", "案件编号", true, {"案件编码"}},
+      {"case_type", "案件类型", true, {"案件类别"}},
       {"cause", "案由", true},
       {"category", "打击类别", false},
       {"title", "案件名称", false},
-      {"unit", "办案单位", true, {"单位"}},
-      {"lead_badge", "主办民警警号", true, {"主办人警号"}},
-      {"assist_badges", "协办民警警号", false, {"协办人警号"}},
-      {"legal_badge", "法制员警号", false},
+      {"unit", "办案单位", true, {"单位", "主办单位", "所属单位", "办案部门", "部门"}},
+      {"lead_badge", "主办民警警号", true, {"主办人警号", "主办民警警员编号", "主办人警员编号"}},
+      {"assist_badges", "协办民警警号", false, {"协办人警号", "协办民警警员编号", "协办人警员编号"}},
+      {"legal_badge", "法制员警号", false, {"法制员警员编号"}},
       {"incident", "警情编号", false},
       {"accepted_at", "受案时间", true},
       {"status", "状态", false, {"案件状态"}},
@@ -51,14 +51,14 @@ const std::vector<Column>& ColumnsOf(ImportKind kind) {
   static const std::vector<Column> kPersons = {
       {"case", "案件编号", true},
       {"ref", "人员编号", true},
-      {"name", "姓名", false},
+      {"name", "姓名", false, {"人员姓名"}},
       {"role", "角色", true, {"人员类型", "涉案人员类型"}},
       {"age", "年龄", false},
       {"gender", "性别", false},
       {"pregnant", "怀孕", false},
       {"nursing_infant", "哺乳", false, {"哺乳未满一周岁婴儿"}},
       {"identity_unknown", "身份不明", false},
-      {"id_number", "身份证号", false, {"公民身份号码"}},
+      {"id_number", "身份证号", false, {"公民身份号码", "身份证号码", "身份证"}},
   };
   static const std::vector<Column> kEvents = {
       {"case", "案件编号", true},      {"external_id", "事件编号", true},
@@ -109,11 +109,12 @@ bool LooksLikeJsonLines(std::string_view bytes, std::string_view filename) {
 
 }  // namespace
 
-Result<std::vector<InputRow>> ReadRows(ImportKind kind, std::string_view bytes, std::string_view filename) {
+Result<InputFile> ReadRows(ImportKind kind, std::string_view bytes, std::string_view filename) {
   if (bytes.empty()) return Invalid("文件为空", "file");
   if (bytes.size() > kMaxFileBytes) return Fail(ErrorCode::kPayloadTooLarge, "文件超过 50 MB", "file", "too_large");
   const auto& columns = ColumnsOf(kind);
-  std::vector<InputRow> rows;
+  InputFile file;
+  std::vector<InputRow>& rows = file.rows;
   if (LooksLikeJsonLines(bytes, filename)) {
     if (!IsValidUtf8(bytes)) return Invalid("JSON-lines 文件必须是 UTF-8 编码", "file", "not_utf8");
     int line = 0;
@@ -133,7 +134,7 @@ Result<std::vector<InputRow>> ReadRows(ImportKind kind, std::string_view bytes, 
       if (!row.obj.is_object()) row.obj = nlohmann::json{{"__invalid__", true}};
       rows.push_back(std::move(row));
     }
-    return rows;
+    return file;
   }
   files::SheetLimits limits;
   limits.max_file_bytes = kMaxFileBytes;
@@ -141,31 +142,40 @@ Result<std::vector<InputRow>> ReadRows(ImportKind kind, std::string_view bytes, 
   limits.max_rows = kMaxJsonLines;
   const auto sheet = FZ_TRY(files::ReadSheet(bytes, filename, limits));
   if (sheet.rows.empty()) return Invalid("文件为空", "file");
-  // Header row → column keys.
-  const auto& header = sheet.rows.front();
+  // Header row (below any title rows) → column keys; unknown columns are ignored with a note.
+  auto column_of = [&columns](const std::string& h) -> const Column* {
+    for (const auto& c : columns) {
+      if (h == c.header || h == c.key) return &c;
+      for (const char* alias : c.aliases)
+        if (h == alias) return &c;
+    }
+    return nullptr;
+  };
+  const std::size_t header_at =
+      files::FindHeaderRow(sheet, [&](const std::string& h) { return column_of(h) != nullptr; });
+  const auto& header = sheet.rows[header_at];
+  if (header_at > 0)
+    file.notes.push_back(fmt::format("表头在第 {} 行，其上的 {} 行标题已跳过", header.number, header_at));
   std::vector<const Column*> map(header.cells.size(), nullptr);
   std::set<std::string> seen;
+  std::string ignored;
   for (std::size_t i = 0; i < header.cells.size(); ++i) {
-    const std::string h = Trim(header.cells[i]);
+    const std::string h = files::NormalizeHeader(header.cells[i]);
     if (h.empty()) continue;
-    const Column* found = nullptr;
-    for (const auto& c : columns) {
-      if (h == c.header || h == c.key) found = &c;
-      for (const char* alias : c.aliases)
-        if (h == alias) found = &c;
+    const Column* found = column_of(h);
+    if (!found) {
+      ignored += (ignored.empty() ? "" : "、") + h;
+      continue;
     }
-    if (!found)
-      return Invalid(
-          fmt::format("第 {} 行：不认识的列“{}”（{}导入的列见 docs/cases.md）", header.number, h, KindName(kind)),
-          "file", "unknown_column");
     if (!seen.insert(found->key).second)
       return Invalid(fmt::format("第 {} 行：列“{}”出现了两次", header.number, h), "file", "duplicate_column");
     map[i] = found;
   }
   for (const auto& c : columns)
     if (c.required && !seen.contains(c.key))
-      return Invalid(fmt::format("缺少必填列“{}”", c.header), "file", "missing_column");
-  for (std::size_t r = 1; r < sheet.rows.size(); ++r) {
+      return Invalid(fmt::format("第 {} 行（表头）缺少必填列“{}”", header.number, c.header), "file", "missing_column");
+  if (!ignored.empty()) file.notes.push_back(fmt::format("已忽略{}导入不使用的列：{}", KindName(kind), ignored));
+  for (std::size_t r = header_at + 1; r < sheet.rows.size(); ++r) {
     InputRow row;
     row.number = sheet.rows[r].number;
     row.obj = nlohmann::json::object();
@@ -176,7 +186,7 @@ Result<std::vector<InputRow>> ReadRows(ImportKind kind, std::string_view bytes, 
     }
     rows.push_back(std::move(row));
   }
-  return rows;
+  return file;
 }
 
 void AddIssue(ImportReport& report, int row, std::string column, std::string message) {

@@ -226,6 +226,7 @@ struct ImportReport {
   int unchanged = 0;  // rows identical to what is stored (idempotent re-import)
   std::vector<ImportIssue> errors;
   bool errors_truncated = false;
+  std::vector<std::string> notes;  // 中文 remarks that refuse nothing: title rows skipped, columns ignored
 };
 
 inline constexpr std::size_t kMaxReportedIssues = 1000;

@@ -466,6 +466,37 @@ Result<Sheet> ReadXlsx(std::string_view bytes, const SheetLimits& limits) {
   return sheet;
 }
 
+std::string NormalizeHeader(std::string_view cell) {
+  std::string out;
+  out.reserve(cell.size());
+  for (std::size_t i = 0; i < cell.size();) {
+    const unsigned char c = static_cast<unsigned char>(cell[i]);
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      ++i;
+    } else if (cell.substr(i, 3) == "\xE3\x80\x80") {  // U+3000 ideographic space
+      i += 3;
+    } else if (cell.substr(i, 2) == "\xC2\xA0") {  // U+00A0 no-break space
+      i += 2;
+    } else {
+      out += cell[i++];
+    }
+  }
+  for (bool trimmed = true; trimmed;) {
+    trimmed = false;
+    for (std::string_view mark : {std::string_view("*"), std::string_view("\xEF\xBC\x8A")}) {  // * ＊
+      if (out.starts_with(mark)) {
+        out.erase(0, mark.size());
+        trimmed = true;
+      }
+      if (out.ends_with(mark)) {
+        out.erase(out.size() - mark.size());
+        trimmed = true;
+      }
+    }
+  }
+  return out;
+}
+
 Result<Sheet> ReadSheet(std::string_view bytes, std::string_view filename, const SheetLimits& limits) {
   if (bytes.empty()) return FileError("文件为空", "empty_file");
   if (bytes.size() > limits.max_file_bytes)

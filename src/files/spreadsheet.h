@@ -49,6 +49,31 @@ struct SheetLimits {
 //   empty file              — InvalidArgument "文件为空".
 Result<Sheet> ReadSheet(std::string_view bytes, std::string_view filename, const SheetLimits& limits = {});
 
+// ---- header rows of imports (docs/org.md "表头") ----
+
+// A header cell as compared with an import's column names and synonyms: whitespace anywhere
+// (also the full-width space and NBSP, "姓  名" is common) and the required marks * and ＊ at
+// either end removed. "" for an empty cell.
+std::string NormalizeHeader(std::string_view cell);
+
+// How many non-empty rows from the top may hold the header (the rows above it are titles: the
+// roster's name, a date, a blank-looking row of merged cells).
+inline constexpr std::size_t kHeaderSearchRows = 10;
+
+// The index in sheet.rows of the header row: the first of the first kHeaderSearchRows rows in which
+// at least `min_known` cells are column names of the import (`known` gets NormalizeHeader(cell)).
+// When no row qualifies, 0: the first row is taken as the header and its problems are reported.
+template <typename Known>
+std::size_t FindHeaderRow(const Sheet& sheet, const Known& known, int min_known = 2) {
+  for (std::size_t r = 0; r < sheet.rows.size() && r < kHeaderSearchRows; ++r) {
+    int hits = 0;
+    for (const auto& cell : sheet.rows[r].cells)
+      if (const std::string h = NormalizeHeader(cell); !h.empty() && known(h)) ++hits;
+    if (hits >= min_known) return r;
+  }
+  return 0;
+}
+
 // The two readers on their own (no format detection; ReadCsv still detects the encoding).
 Result<Sheet> ReadCsv(std::string_view bytes, const SheetLimits& limits = {});
 Result<Sheet> ReadXlsx(std::string_view bytes, const SheetLimits& limits = {});

@@ -20,7 +20,8 @@ constexpr const char* kCityName = "晋城市公安局";
 constexpr const char* kBureauName = "城区分局";
 
 struct TeamSpec {
-  const char* name;
+  const char* name;        // 全称
+  const char* short_name;  // 简称
   const char* category;
   const char* code;
   int police;
@@ -30,18 +31,18 @@ struct TeamSpec {
 
 // 12 科所队 of 城区分局; 400 people with the bureau's own 6 leaders.
 constexpr std::array<TeamSpec, 12> kTeams = {{
-    {"法制大队", "法制大队", "CQ-FZ", 12, 3, {"大队长", "教导员", "副大队长", "副大队长"}},
-    {"刑侦大队", "刑侦大队", "CQ-XZ", 32, 13, {"大队长", "教导员", "副大队长", "副大队长"}},
-    {"经侦大队", "经侦大队", "CQ-JZ", 16, 4, {"大队长", "教导员", "副大队长", "副大队长"}},
-    {"治安大队", "治安大队", "CQ-ZA", 18, 7, {"大队长", "教导员", "副大队长", "副大队长"}},
-    {"禁毒大队", "禁毒大队", "CQ-JD", 13, 5, {"大队长", "教导员", "副大队长", "副大队长"}},
-    {"巡特警大队", "巡警大队", "CQ-XT", 25, 25, {"大队长", "教导员", "副大队长", "副大队长"}},
-    {"指挥中心", "指挥中心", "CQ-ZH", 14, 6, {"主任", "教导员", "副主任", "副主任"}},
-    {"东街派出所", "派出所", "CQ-DJ", 28, 17, {"所长", "教导员", "副所长", "副所长"}},
-    {"西街派出所", "派出所", "CQ-XJ", 26, 16, {"所长", "教导员", "副所长", "副所长"}},
-    {"南街派出所", "派出所", "CQ-NJ", 25, 15, {"所长", "教导员", "副所长", "副所长"}},
-    {"北街派出所", "派出所", "CQ-BJ", 24, 14, {"所长", "教导员", "副所长", "副所长"}},
-    {"钟家庄派出所", "派出所", "CQ-ZJZ", 22, 14, {"所长", "教导员", "副所长", "副所长"}},
+    {"法制大队", "法制大队", "法制大队", "CQ-FZ", 12, 3, {"大队长", "教导员", "副大队长", "副大队长"}},
+    {"刑事侦查大队", "刑侦大队", "刑侦大队", "CQ-XZ", 32, 13, {"大队长", "教导员", "副大队长", "副大队长"}},
+    {"经济犯罪侦查大队", "经侦大队", "经侦大队", "CQ-JZ", 16, 4, {"大队长", "教导员", "副大队长", "副大队长"}},
+    {"治安管理大队", "治安大队", "治安大队", "CQ-ZA", 18, 7, {"大队长", "教导员", "副大队长", "副大队长"}},
+    {"禁毒大队", "禁毒大队", "禁毒大队", "CQ-JD", 13, 5, {"大队长", "教导员", "副大队长", "副大队长"}},
+    {"巡逻特警大队", "巡特警大队", "巡警大队", "CQ-XT", 25, 25, {"大队长", "教导员", "副大队长", "副大队长"}},
+    {"指挥情报中心", "指挥中心", "指挥中心", "CQ-ZH", 14, 6, {"主任", "教导员", "副主任", "副主任"}},
+    {"东街派出所", "东街所", "派出所", "CQ-DJ", 28, 17, {"所长", "教导员", "副所长", "副所长"}},
+    {"西街派出所", "西街所", "派出所", "CQ-XJ", 26, 16, {"所长", "教导员", "副所长", "副所长"}},
+    {"南街派出所", "南街所", "派出所", "CQ-NJ", 25, 15, {"所长", "教导员", "副所长", "副所长"}},
+    {"北街派出所", "北街所", "派出所", "CQ-BJ", 24, 14, {"所长", "教导员", "副所长", "副所长"}},
+    {"钟家庄派出所", "钟家庄所", "派出所", "CQ-ZJZ", 22, 14, {"所长", "教导员", "副所长", "副所长"}},
 }};
 constexpr std::array<const char*, 6> kBureauLeaders = {"局长", "政委", "副局长", "副局长", "副局长", "法制室主任"};
 
@@ -135,7 +136,9 @@ class DemoWriter {
       : sql_(sql), clock_(clock), vault_(vault), now_(clock.Now()) {}
 
   void Units() {
-    city_ = detail::InsertUnit(sql_, {.name = kCityName, .level = kLevelCity, .category = "市局", .code = "JC"}, now_);
+    city_ = detail::InsertUnit(
+        sql_, {.name = kCityName, .level = kLevelCity, .category = "市局", .code = "JC", .short_name = "晋城市局"},
+        now_);
     const std::string city_path = "/" + std::to_string(city_) + "/";
     bureau_ = detail::InsertUnit(sql_,
                                  {.parent_id = city_,
@@ -144,7 +147,8 @@ class DemoWriter {
                                   .name = kBureauName,
                                   .level = kLevelBureau,
                                   .category = "分局",
-                                  .code = "CQ"},
+                                  .code = "CQ",
+                                  .short_name = "城区局"},
                                  now_);
     const std::string bureau_path = city_path + std::to_string(bureau_) + "/";
     audit::Append(sql_, clock_, actor_,
@@ -161,7 +165,8 @@ class DemoWriter {
                                                   .name = t.name,
                                                   .level = kLevelTeam,
                                                   .category = t.category,
-                                                  .code = t.code},
+                                                  .code = t.code,
+                                                  .short_name = t.short_name},
                                                  now_);
       audit::Append(sql_, clock_, actor_,
                     {"unit.create", "unit", std::to_string(id), fmt::format("演示数据：新建单位“{}”", t.name), {}});

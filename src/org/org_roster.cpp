@@ -13,6 +13,7 @@
 #include "org/org_service.h"
 #include "org/org_store.h"
 #include "org/person_rules.h"
+#include "org/unit_names.h"
 
 namespace fazhi::org {
 
@@ -38,6 +39,30 @@ constexpr const char* kColumnNames[kColCount] = {"姓名",   "警号",     "类�
                                                  "法制员", "身份证号", "手机号", "状态"};
 constexpr bool kColumnRequired[kColCount] = {true, true, true, true, false, false, false, false, false};
 
+// The other names rosters (政工/人事 exports) give the columns, per column in kColumnNames order;
+// compared after files::NormalizeHeader. docs/org.md lists them.
+const std::vector<std::vector<std::string_view>> kColumnSynonyms = {
+    {"人员姓名", "民警姓名", "名字"},
+    {"警员编号", "警员号", "辅警编号"},
+    {"人员类别", "人员类型", "身份", "人员身份"},
+    {"所属单位", "部门", "所属部门", "所在单位", "单位名称", "工作单位"},
+    {"职位", "岗位", "现任职务"},
+    {"是否法制员"},
+    {"公民身份号码", "身份证号码", "身份证"},
+    {"手机", "手机号码", "移动电话"},
+    {"人员状态", "在职状态"},
+};
+
+// The roster column a header cell names, or -1.
+int ColumnOfHeader(std::string_view normalized) {
+  for (int c = 0; c < kColCount; ++c) {
+    if (normalized == kColumnNames[c]) return c;
+    for (std::string_view syn : kColumnSynonyms[c])
+      if (normalized == syn) return c;
+  }
+  return -1;
+}
+
 const char* ColumnOfField(std::string_view field) {
   if (field == "name") return kColumnNames[kColName];
   if (field == "badge_no") return kColumnNames[kColBadge];
@@ -58,28 +83,28 @@ void AddIssue(ImportReport& report, int row, std::string column, std::string mes
   report.errors.push_back({row, std::move(column), std::move(message)});
 }
 
-// Column positions of the header row (columns are found by name, in any order); -1 = absent.
-// False, with the problems in the report, when the header cannot be used.
+// Column positions of the header row (columns are found by name or synonym, in any order); -1 =
+// absent. Columns the roster does not keep (性别, 民族 …) are left out with a note. False, with the
+// problems in the report, when the header cannot be used.
 bool ReadHeader(const files::SheetRow& header, ImportReport& report, int (&col_index)[kColCount]) {
   std::fill(std::begin(col_index), std::end(col_index), -1);
   bool ok = true;
+  std::string ignored;
   for (std::size_t i = 0; i < header.cells.size(); ++i) {
-    const std::string h = Trim(header.cells[i]);
+    const std::string h = files::NormalizeHeader(header.cells[i]);
     if (h.empty()) continue;
-    int found = -1;
-    for (int c = 0; c < kColCount; ++c)
-      if (h == kColumnNames[c]) found = c;
+    const int found = ColumnOfHeader(h);
     if (found < 0) {
-      AddIssue(report, header.number, h,
-               fmt::format("未知的列“{}”，可用的列：姓名,警号,类别,单位,职务,法制员,身份证号,手机号,状态", h));
-      ok = false;
+      ignored += (ignored.empty() ? "" : "、") + h;
     } else if (col_index[found] >= 0) {
-      AddIssue(report, header.number, h, fmt::format("列“{}”出现了两次", h));
+      AddIssue(report, header.number, h,
+               fmt::format("列“{}”出现了两次（与第 {} 列都是“{}”）", h, col_index[found] + 1, kColumnNames[found]));
       ok = false;
     } else {
       col_index[found] = static_cast<int>(i);
     }
   }
+  if (!ignored.empty()) report.notes.push_back(fmt::format("已忽略名册不保存的列：{}", ignored));
   for (int c = 0; c < kColCount; ++c) {
     if (kColumnRequired[c] && col_index[c] < 0) {
       AddIssue(report, header.number, kColumnNames[c],
@@ -100,12 +125,9 @@ struct KnownPerson {
 // "上级单位/单位") and everyone's 警号 and 身份证号 (uniqueness spans the whole installation).
 class ImportIndex {
  public:
-  ImportIndex(soci::session& sql, const auth::Principal& who) : units_(detail::UnitRefsUnder(sql, who.unit_path)) {
-    for (const auto& u : units_) {
-      by_name_[u.name].push_back(&u);
-      if (!u.code.empty()) by_code_[u.code].push_back(&u);
-      if (!u.parent_name.empty()) by_path_[u.parent_name + "/" + u.name].push_back(&u);
-    }
+  ImportIndex(soci::session& sql, const auth::Principal& who)
+      : units_(detail::UnitRefsUnder(sql, who.unit_path)), names_(LoadUnitNames(sql, who.unit_path)) {
+    for (const auto& u : units_) by_id_[u.id] = &u;
     for (auto& k : detail::AllPersonKeys(sql)) {
       KnownPerson known{k.id, who.InScope(k.unit_path), k.badge_no};
       if (k.id_number_hash) by_id_hash_[*k.id_number_hash] = known;
@@ -113,25 +135,16 @@ class ImportIndex {
     }
   }
 
-  // The unit a 单位 cell names; nullptr with `problem` set when there is none or more than one.
+  // The unit a 单位 cell names (org/unit_names.h); nullptr with `problem` set when there is none or
+  // more than one.
   const detail::UnitRef* FindUnit(const std::string& cell, std::string& problem) const {
-    const std::vector<const detail::UnitRef*>* matches = nullptr;
-    if (cell.find('/') != std::string::npos) {
-      if (auto it = by_path_.find(cell); it != by_path_.end()) matches = &it->second;
-    } else if (auto it = by_name_.find(cell); it != by_name_.end()) {
-      matches = &it->second;
-    } else if (auto it2 = by_code_.find(cell); it2 != by_code_.end()) {
-      matches = &it2->second;
-    }
-    if (!matches || matches->empty()) {
-      problem = fmt::format("单位“{}”不存在或不在您的管辖范围内", cell);
+    auto id = names_.Find(cell);
+    auto it = id ? by_id_.find(*id) : by_id_.end();
+    if (it == by_id_.end()) {
+      problem = id ? fmt::format("单位“{}”不存在或不在您的管辖范围内", cell) : id.error().message;
       return nullptr;
     }
-    if (matches->size() > 1) {
-      problem = fmt::format("单位名称“{}”不唯一，请写成“上级单位/{}”的形式", cell, cell);
-      return nullptr;
-    }
-    return matches->front();
+    return it->second;
   }
   const KnownPerson* ByBadge(const std::string& badge_no) const {
     auto it = by_badge_.find(badge_no);
@@ -144,7 +157,8 @@ class ImportIndex {
 
  private:
   std::vector<detail::UnitRef> units_;
-  std::unordered_map<std::string, std::vector<const detail::UnitRef*>> by_name_, by_code_, by_path_;
+  UnitNames names_;
+  std::unordered_map<std::int64_t, const detail::UnitRef*> by_id_;
   std::unordered_map<std::string, KnownPerson> by_badge_, by_id_hash_;
 };
 
@@ -300,10 +314,15 @@ Result<ImportPlan> PlanImport(soci::session& sql, const auth::Principal& who, co
     AddIssue(report, 1, "", "文件是空的：第 1 行应为表头（姓名,警号,类别,单位,…），从第 2 行起每行一名人员");
     return plan;
   }
-  const files::SheetRow& header = sheet.rows.front();
+  // Title rows (the roster's name, a date) may stand above the header: docs/org.md "表头".
+  const std::size_t header_at =
+      files::FindHeaderRow(sheet, [](const std::string& h) { return ColumnOfHeader(h) >= 0; });
+  const files::SheetRow& header = sheet.rows[header_at];
+  if (header_at > 0)
+    report.notes.push_back(fmt::format("表头在第 {} 行，其上的 {} 行标题已跳过", header.number, header_at));
   int col_index[kColCount];
   const bool header_ok = ReadHeader(header, report, col_index);
-  report.total_rows = static_cast<int>(sheet.rows.size()) - 1;
+  report.total_rows = static_cast<int>(sheet.rows.size() - header_at) - 1;
   if (!header_ok) return plan;
   if (report.total_rows == 0) {
     AddIssue(report, header.number, "", "文件中只有表头，没有人员数据");
@@ -313,7 +332,7 @@ Result<ImportPlan> PlanImport(soci::session& sql, const auth::Principal& who, co
 
   const ImportIndex index(sql, who);
   RowChecker checker(col_index, index, vault, report);
-  for (std::size_t i = 1; i < sheet.rows.size(); ++i) {
+  for (std::size_t i = header_at + 1; i < sheet.rows.size(); ++i) {
     CheckedRow c = checker.Check(sheet.rows[i]);
     if (c.bad) continue;
     plan.rows.push_back(FZ_TRY(PlanRow(sql, vault, std::move(c), sheet.rows[i].number, report)));
@@ -474,7 +493,9 @@ Result<FileDownload> OrgService::RosterTemplate(FileFormat format) const {
        {"姓名", "是", "不超过 32 个字"},
        {"警号", "是", "民警：6–8 位数字；辅警：辅警编号，不超过 16 个字符。已存在的警号会更新该人员"},
        {"类别", "是", "民警 或 辅警"},
-       {"单位", "是", "您管辖范围内的单位名称；重名时写成“上级单位/单位”，也可填单位编码"},
+       {"单位", "是",
+        "您管辖范围内的单位：全称或简称，可在前面加上级单位（城区分局东街派出所、城区分局/东街派出所），也可填单位"
+        "编码；重名时写成“上级单位/单位”"},
        {"职务", "否", "不超过 32 个字"},
        {"法制员", "否", "是 或 否，空白为否"},
        {"身份证号", "否", "18 位居民身份证号；请保持本列为“文本”格式"},

@@ -89,6 +89,7 @@ Result<Reply> CreateUnit(Ctx& ctx, OrgService& s) {
   u.level = in.Enum("level", "级别", {kLevelCity, kLevelBureau, kLevelTeam}, true).value_or("");
   u.category = in.String("category", "单位类别", {.max_chars = 32}).value_or("");
   u.code = in.String("code", "单位编码", {.max_chars = 32}).value_or("");
+  u.short_name = in.String("short_name", "单位简称", {.max_chars = 64}).value_or("");
   FZ_CHECK(Finish(in));
   return Reply::Json(UnitJson(FZ_TRY(s.CreateUnit(ctx.user(), ctx.Actor(), u))), 201);
 }
@@ -100,6 +101,7 @@ Result<Reply> UpdateUnit(Ctx& ctx, OrgService& s) {
   u.name = in.String("name", "单位名称", {.min_chars = 1, .max_chars = 64});
   u.category = in.String("category", "单位类别", {.max_chars = 32});
   u.code = in.String("code", "单位编码", {.max_chars = 32});
+  u.short_name = in.String("short_name", "单位简称", {.max_chars = 64});
   FZ_CHECK(Finish(in));
   return Reply::Json(UnitJson(FZ_TRY(s.UpdateUnit(ctx.user(), ctx.Actor(), id, u))));
 }
@@ -181,6 +183,7 @@ nlohmann::json UnitJson(const Unit& u) {
           {"parent_id", u.parent_id ? nlohmann::json(*u.parent_id) : nlohmann::json(nullptr)},
           {"bureau_id", u.bureau_id ? nlohmann::json(*u.bureau_id) : nlohmann::json(nullptr)},
           {"name", u.name},
+          {"short_name", u.short_name},
           {"level", u.level},
           {"category", u.category},
           {"code", u.code},
@@ -212,7 +215,8 @@ nlohmann::json ImportReportJson(const ImportReport& r) {
   for (const auto& e : r.errors) errors.push_back({{"row", e.row}, {"column", e.column}, {"message", e.message}});
   return {{"committed", r.committed}, {"total_rows", r.total_rows},  {"valid_rows", r.valid_rows},
           {"imported", r.imported},   {"created", r.created},        {"updated", r.updated},
-          {"unchanged", r.unchanged}, {"errors", std::move(errors)}, {"errors_truncated", r.errors_truncated}};
+          {"unchanged", r.unchanged}, {"errors", std::move(errors)}, {"errors_truncated", r.errors_truncated},
+          {"notes", r.notes}};
 }
 
 void RegisterRoutes(http::Router& router, OrgService& service) {

@@ -51,11 +51,19 @@ Result<void> CheckUnitName(const std::string& name) {
   return {};
 }
 
+Result<void> CheckShortName(const std::string& short_name) {
+  FZ_CHECK(CheckUnitText(short_name, "单位简称", "short_name", kMaxUnitNameChars, false));
+  if (short_name.find('/') != std::string::npos) return Invalid("单位简称不能含有“/”", "short_name");
+  return {};
+}
+
 Result<UnitCreate> NormalizeUnitCreate(UnitCreate in) {
   in.name = Trim(in.name);
   in.category = Trim(in.category);
   in.code = Trim(in.code);
+  in.short_name = Trim(in.short_name);
   FZ_CHECK(CheckUnitName(in.name));
+  FZ_CHECK(CheckShortName(in.short_name));
   if (LevelRank(in.level) < 0)
     return Invalid("级别无效，应为 city（市局）、bureau（分县局）或 team（科所队）", "level", "invalid_value");
   FZ_CHECK(CheckUnitText(in.category, "单位类别", "category", kMaxUnitTextChars, false));
@@ -69,6 +77,10 @@ Result<UnitUpdate> NormalizeUnitUpdate(UnitUpdate in) {
     in.name = Trim(*in.name);
     FZ_CHECK(CheckUnitName(*in.name));
   }
+  if (in.short_name) {
+    in.short_name = Trim(*in.short_name);
+    FZ_CHECK(CheckShortName(*in.short_name));
+  }
   if (in.category) {
     in.category = Trim(*in.category);
     FZ_CHECK(CheckUnitText(*in.category, "单位类别", "category", kMaxUnitTextChars, false));
@@ -81,11 +93,9 @@ Result<UnitUpdate> NormalizeUnitUpdate(UnitUpdate in) {
 }
 
 nlohmann::json UnitAuditJson(const Unit& u) {
-  return {{"name", u.name},
-          {"level", u.level},
-          {"category", u.category},
-          {"code", u.code},
-          {"parent_id", u.parent_id ? nlohmann::json(*u.parent_id) : nlohmann::json(nullptr)}};
+  return {{"name", u.name},   {"short_name", u.short_name},
+          {"level", u.level}, {"category", u.category},
+          {"code", u.code},   {"parent_id", u.parent_id ? nlohmann::json(*u.parent_id) : nlohmann::json(nullptr)}};
 }
 
 // Shared by CreateUnit and CreateRootUnit: `parent` is null for a top-level unit.
@@ -102,7 +112,8 @@ Result<Unit> InsertUnitAudited(soci::session& sql, const Clock& clock, const aud
                                               .name = in.name,
                                               .level = in.level,
                                               .category = in.category,
-                                              .code = in.code},
+                                              .code = in.code,
+                                              .short_name = in.short_name},
                                              clock.Now());
   auto unit = detail::LoadUnit(sql, id, std::nullopt);
   if (!unit) return Internal("新建单位后无法读取");
@@ -240,10 +251,13 @@ Result<Unit> OrgService::UpdateUnit(const auth::Principal& who, const audit::Act
           next.name = in.name.value_or(cur->name);
           next.category = in.category.value_or(cur->category);
           next.code = in.code.value_or(cur->code);
-          if (next.name == cur->name && next.category == cur->category && next.code == cur->code) return *cur;
+          next.short_name = in.short_name.value_or(cur->short_name);
+          if (next.name == cur->name && next.category == cur->category && next.code == cur->code &&
+              next.short_name == cur->short_name)
+            return *cur;
           if (next.name != cur->name && detail::CountSiblingsNamed(sql, cur->parent_id, next.name, id) > 0)
             return Conflict(fmt::format("同一上级单位下已有名为“{}”的单位", next.name), "duplicate_name");
-          detail::UpdateUnitText(sql, id, next.name, next.category, next.code, clock_.Now());
+          detail::UpdateUnitText(sql, id, next.name, next.short_name, next.category, next.code, clock_.Now());
           auto after = detail::LoadUnit(sql, id, std::nullopt);
           audit::Append(sql, clock_, actor,
                         {"unit.update", "unit", std::to_string(id), fmt::format("修改单位“{}”", next.name),

@@ -11,7 +11,8 @@ namespace {
 // ---- units ----
 
 constexpr const char* kUnitColumns =
-    "u.id, u.parent_id, u.bureau_id, u.name, u.level, u.category, u.code, u.path, u.created_at, u.updated_at, "
+    "u.id, u.parent_id, u.bureau_id, u.name, u.short_name, u.level, u.category, u.code, u.path, u.created_at, "
+    "u.updated_at, "
     "(SELECT COUNT(*) FROM people pc WHERE pc.unit_id = u.id AND pc.active = 1) AS person_count";
 
 Unit UnitFrom(const db::Row& r) {
@@ -19,6 +20,7 @@ Unit UnitFrom(const db::Row& r) {
               .parent_id = r.OptInt("parent_id"),
               .bureau_id = r.OptInt("bureau_id"),
               .name = r.Str("name"),
+              .short_name = r.Str("short_name"),
               .level = r.Str("level"),
               .category = r.Str("category"),
               .code = r.Str("code"),
@@ -128,10 +130,10 @@ std::int64_t InsertUnit(soci::session& sql, const NewUnit& u, EpochSeconds now) 
   db::SqlArgs a;
   const std::int64_t id = db::Insert(
       sql,
-      fmt::format("INSERT INTO units (bureau_id, parent_id, name, level, category, code, path, created_at, updated_at) "
-                  "VALUES (NULL, {}, {}, {}, {}, {}, '', {}, {}) RETURNING id",
-                  a.OptInt(u.parent_id), a.Str(u.name), a.Str(u.level), a.Str(u.category), a.Str(u.code), a.Int(now),
-                  a.Int(now)),
+      fmt::format("INSERT INTO units (bureau_id, parent_id, name, short_name, level, category, code, path, created_at, "
+                  "updated_at) VALUES (NULL, {}, {}, {}, {}, {}, {}, '', {}, {}) RETURNING id",
+                  a.OptInt(u.parent_id), a.Str(u.name), a.Str(u.short_name), a.Str(u.level), a.Str(u.category),
+                  a.Str(u.code), a.Int(now), a.Int(now)),
       a);
   const std::int64_t bureau = u.level == kLevelTeam && u.parent_bureau_id ? *u.parent_bureau_id : id;
   db::SqlArgs b;
@@ -142,12 +144,13 @@ std::int64_t InsertUnit(soci::session& sql, const NewUnit& u, EpochSeconds now) 
   return id;
 }
 
-void UpdateUnitText(soci::session& sql, std::int64_t id, const std::string& name, const std::string& category,
-                    const std::string& code, EpochSeconds now) {
+void UpdateUnitText(soci::session& sql, std::int64_t id, const std::string& name, const std::string& short_name,
+                    const std::string& category, const std::string& code, EpochSeconds now) {
   db::SqlArgs a;
   db::Exec(sql,
-           fmt::format("UPDATE units SET name = {}, category = {}, code = {}, updated_at = {} WHERE id = {}",
-                       a.Str(name), a.Str(category), a.Str(code), a.Int(now), a.Int(id)),
+           fmt::format("UPDATE units SET name = {}, short_name = {}, category = {}, code = {}, updated_at = {} "
+                       "WHERE id = {}",
+                       a.Str(name), a.Str(short_name), a.Str(category), a.Str(code), a.Int(now), a.Int(id)),
            a);
 }
 

@@ -37,12 +37,13 @@ struct NewUnit {
   std::string parent_path = "/";                 // "/" for a top-level unit
   std::optional<std::int64_t> parent_bureau_id;  // the parent's bureau_id
   std::string name, level, category, code;
+  std::string short_name;
 };
 // Inserts the unit and sets its path (parent path + id + "/") and bureau_id (a city or bureau unit
 // owns its rows; a team belongs to its parent's bureau). Returns the id.
 std::int64_t InsertUnit(soci::session& sql, const NewUnit& u, EpochSeconds now);
-void UpdateUnitText(soci::session& sql, std::int64_t id, const std::string& name, const std::string& category,
-                    const std::string& code, EpochSeconds now);
+void UpdateUnitText(soci::session& sql, std::int64_t id, const std::string& name, const std::string& short_name,
+                    const std::string& category, const std::string& code, EpochSeconds now);
 
 // What still refers to a unit (a unit with any of these cannot be deleted).
 struct UnitDependents {

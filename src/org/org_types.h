@@ -26,10 +26,11 @@ struct Unit {
   std::int64_t id = 0;
   std::optional<std::int64_t> parent_id;
   std::optional<std::int64_t> bureau_id;  // owning 分县局 (a city unit owns itself)
-  std::string name;
-  std::string level;     // kLevelCity / kLevelBureau / kLevelTeam
-  std::string category;  // free text: 派出所, 刑侦大队 …
-  std::string code;      // free text, optional (机构代码)
+  std::string name;                       // 全称: 刑事侦查大队
+  std::string short_name;                 // 简称: 刑侦大队 ("" = none); the imports match both
+  std::string level;                      // kLevelCity / kLevelBureau / kLevelTeam
+  std::string category;                   // free text: 派出所, 刑侦大队 …
+  std::string code;                       // free text, optional (机构代码)
   std::string path;
   std::int64_t person_count = 0;  // active people directly in this unit (not its sub-units)
   EpochSeconds created_at = 0;
@@ -40,6 +41,7 @@ struct Unit {
 struct UnitCreate {
   std::optional<std::int64_t> parent_id;
   std::string name;
+  std::string short_name;
   std::string level;
   std::string category;
   std::string code;
@@ -48,6 +50,7 @@ struct UnitCreate {
 // Fields for renaming / recoding a unit; absent = unchanged. The level and parent never change.
 struct UnitUpdate {
   std::optional<std::string> name;
+  std::optional<std::string> short_name;
   std::optional<std::string> category;
   std::optional<std::string> code;
 };
@@ -117,6 +120,7 @@ struct ImportReport {
   int unchanged = 0;
   std::vector<ImportIssue> errors;  // at most kMaxReportedIssues; see errors_truncated
   bool errors_truncated = false;
+  std::vector<std::string> notes;  // 中文 remarks that refuse nothing: title rows skipped, columns ignored
 };
 
 inline constexpr std::size_t kMaxReportedIssues = 1000;

@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
+#include <iconv.h>
 
 #include "cases_module/cases_fixture.h"
 #include "db/sql.h"
 #include "files/spreadsheet.h"
+#include "support/file_makers.h"
 
 namespace fazhi::testing {
 namespace {
@@ -146,6 +148,86 @@ TEST_F(CaseImportTest, EventsForUnknownCasesAndImpossibleOrdersAreRowErrors) {
   EXPECT_EQ(r->errors[0].row, 1);
 }
 
+// Exports as they come (issue 10): an XLSX with a title above the header in other words, unit
+// names with the bureau in front, as a path, by 简称; an ambiguous name (城区分局 and 新区分局 both
+// have a 东街派出所, imported at the city); an unknown column.
+TEST_F(CaseImportTest, XlsxWithTitleRowsSynonymsAndUnitNames) {
+  Seeder seed{*db_, kNow};
+  db_->Write([&](soci::session& sql) -> Result<void> {
+       sql << "UPDATE units SET short_name = '东街所' WHERE id = " + std::to_string(team_a_);
+       return {};
+     })
+      .value();
+  const std::int64_t xinqu = seed.Unit(city_, "新区分局", "bureau");
+  const std::int64_t xinqu_station = seed.Unit(xinqu, "东街派出所", "team", "派出所");
+  auto import_at_city = [&](const std::string& bytes, ImportMode mode) {
+    return service_->Import(Who("case_officer", city_), Actor(), ImportKind::kIncidents, bytes, "警情.xlsx", mode);
+  };
+  const std::string xlsx = MakeXlsx({
+      {"城区分局警情台账 2023年5月"},
+      {},
+      {"序号", "接警编号", "所属单位", "报警时间", "警情类型", "备注"},
+      {"1", "J100", "城区分局东街派出所", "2023-05-01 08:00", "求助", "无"},
+      {"2", "J101", "城区分局/西街派出所", "2023-05-01 09:00", "求助", ""},
+      {"3", "J102", "东街所", "2023-05-01 10:00", "求助", ""},
+      {"4", "J103", "东街派出所", "2023-05-01 11:00", "求助", ""},
+      {"5", "J104", "新区分局东街派出所", "2023-05-01 12:00", "求助", ""},
+  });
+  auto check = import_at_city(xlsx, ImportMode::kCheck);
+  ASSERT_TRUE(check) << check.error().message;
+  EXPECT_EQ(check->total_rows, 5);
+  EXPECT_EQ(check->valid_rows, 4);
+  ASSERT_EQ(check->errors.size(), 1u);
+  EXPECT_EQ(check->errors[0].row, 7);  // the worksheet's row number
+  EXPECT_EQ(check->errors[0].column, "单位");
+  EXPECT_NE(check->errors[0].message.find("城区分局/东街派出所、新区分局/东街派出所"), std::string::npos)
+      << check->errors[0].message;
+  ASSERT_EQ(check->notes.size(), 2u);
+  EXPECT_NE(check->notes[0].find("第 3 行"), std::string::npos) << check->notes[0];
+  EXPECT_NE(check->notes[1].find("序号、备注"), std::string::npos) << check->notes[1];
+
+  const std::string fixed = MakeXlsx({
+      {"城区分局警情台账 2023年5月"},
+      {"序号", "接警编号", "所属单位", "报警时间", "警情类型"},
+      {"1", "J100", "城区分局东街派出所", "2023-05-01 08:00", "求助"},
+      {"2", "J104", "新区分局/东街派出所", "2023-05-01 12:00", "求助"},
+  });
+  auto commit = import_at_city(fixed, ImportMode::kCommit);
+  ASSERT_TRUE(commit) << commit.error().message;
+  EXPECT_TRUE(commit->committed);
+  EXPECT_EQ(seed.Scalar("SELECT unit_id FROM incidents WHERE external_id = 'J100'"), team_a_);
+  EXPECT_EQ(seed.Scalar("SELECT unit_id FROM incidents WHERE external_id = 'J104'"), xinqu_station);
+}
+
+// A GBK CSV from a Chinese Excel, 案件 in the words of another export, the unit by 简称.
+TEST_F(CaseImportTest, GbkCsvWithSynonyms) {
+  db_->Write([&](soci::session& sql) -> Result<void> {
+       sql << "UPDATE units SET short_name = '东街所' WHERE id = " + std::to_string(team_a_);
+       return {};
+     })
+      .value();
+  std::string utf8 =
+      "案件编号,案件类别,案由,所属单位,主办人警员编号,受案时间,民族\r\n"
+      "A100,刑事,盗窃罪,城区分局东街所,140001,2023-05-01 10:00,汉\r\n";
+  iconv_t cd = iconv_open("GBK", "UTF-8");
+  ASSERT_NE(cd, reinterpret_cast<iconv_t>(-1));
+  std::string gbk(utf8.size() * 2, '\0');
+  char* in = utf8.data();
+  char* out = gbk.data();
+  std::size_t in_left = utf8.size(), out_left = gbk.size();
+  ASSERT_NE(iconv(cd, &in, &in_left, &out, &out_left), static_cast<std::size_t>(-1));
+  iconv_close(cd);
+  gbk.resize(gbk.size() - out_left);
+  auto r = Import(ImportKind::kCases, gbk, "案件.csv");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r->errors.empty()) << r->errors[0].message;
+  EXPECT_TRUE(r->committed);
+  ASSERT_EQ(r->notes.size(), 1u);
+  EXPECT_NE(r->notes[0].find("民族"), std::string::npos);
+  Seeder seed{*db_, kNow};
+  EXPECT_EQ(seed.Scalar("SELECT unit_id FROM cases WHERE external_id = 'A100'"), team_a_);
+}
+
 TEST_F(CaseImportTest, XlsxAndFileErrors) {
   auto xlsx = files::WriteXlsx(
       {{"警情",
@@ -156,9 +238,11 @@ TEST_F(CaseImportTest, XlsxAndFileErrors) {
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_TRUE(r->committed);
   EXPECT_EQ(Count("incidents"), 1);
+  // An unknown column is ignored with a note (issue 10), no longer refused.
   auto unknown = Import(ImportKind::kIncidents, "警情编号,单位,接警时间,警情类别,颜色\n", "x.csv");
-  ASSERT_FALSE(unknown);
-  EXPECT_EQ(unknown.error().reason, "unknown_column");
+  ASSERT_TRUE(unknown) << unknown.error().message;
+  ASSERT_EQ(unknown->notes.size(), 1u);
+  EXPECT_NE(unknown->notes[0].find("颜色"), std::string::npos);
   auto missing = Import(ImportKind::kCases, "案件编号,案由\nA1,盗窃罪\n", "x.csv");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().reason, "missing_column");

@@ -216,9 +216,12 @@ TEST_F(ImportTest, HeaderProblemsAreReportedOnRowOne) {
   ASSERT_EQ(missing.errors.size(), 1u);
   EXPECT_EQ(missing.errors[0].row, 1);
   EXPECT_EQ(missing.errors[0].column, "类别");
-  auto unknown = Import(Csv({{"姓名", "警号", "类别", "单位", "身份证"}}), "a.csv", ImportMode::kCheck);
-  ASSERT_FALSE(unknown.errors.empty());
-  EXPECT_EQ(unknown.errors[0].column, "身份证");
+  // A column the roster does not keep is ignored with a note, not refused (issue 10).
+  auto unknown = Import(Csv({{"姓名", "警号", "类别", "单位", "颜色"}}), "a.csv", ImportMode::kCheck);
+  ASSERT_EQ(unknown.notes.size(), 1u);
+  EXPECT_NE(unknown.notes[0].find("颜色"), std::string::npos);
+  ASSERT_EQ(unknown.errors.size(), 1u);  // only "no data rows"
+  EXPECT_EQ(unknown.errors[0].column, "");
   auto only_header = Import(Csv({kHeader}), "a.csv", ImportMode::kCommit);
   EXPECT_FALSE(only_header.committed);
   ASSERT_EQ(only_header.errors.size(), 1u);

@@ -46,6 +46,29 @@ TEST_F(OrgHttpTest, ImportCheckThenCommitWithABadRow) {
   EXPECT_EQ(list.json["items"][0]["phone"], "138****5678");  // sys_admin has no people.pii
 }
 
+// A roster as a 政工 export writes it (issue 10): a title line, synonyms, a column the roster does not
+// keep (reported in `notes`), the unit by its 简称 set through the API with the bureau in front.
+TEST_F(OrgHttpTest, RosterExportWithTitleSynonymsAndShortName) {
+  auto admin = SignedIn("admin");
+  auto unit = admin.Put("/api/units/" + std::to_string(team_a_), nlohmann::json{{"short_name", "东街所"}});
+  ASSERT_EQ(unit.status, 200) << unit.body;
+  EXPECT_EQ(unit.json["short_name"], "东街所");
+  EXPECT_EQ(admin.Get("/api/units/" + std::to_string(team_a_)).json["short_name"], "东街所");
+  const std::string csv =
+      "城区分局民警花名册 2023年12月\n"
+      "姓名,性别,警员编号,人员类别,所属单位\n"
+      "张三,男,141001,民警,城区分局东街所\n";
+  auto commit = Upload(admin, "mode=commit", csv, "名册.csv");
+  ASSERT_EQ(commit.status, 200) << commit.body;
+  EXPECT_TRUE(commit.json["committed"].get<bool>()) << commit.body;
+  ASSERT_EQ(commit.json["notes"].size(), 2u) << commit.body;
+  EXPECT_NE(commit.json["notes"][0].get<std::string>().find("第 2 行"), std::string::npos);
+  EXPECT_NE(commit.json["notes"][1].get<std::string>().find("性别"), std::string::npos);
+  auto list = admin.Get("/api/people?q=141001");
+  ASSERT_EQ(list.json["total"], 1);
+  EXPECT_EQ(list.json["items"][0]["unit_id"], team_a_);
+}
+
 TEST_F(OrgHttpTest, BadUploadsAnswer4xx) {
   auto admin = SignedIn("admin");
   auto pdf = Upload(admin, "mode=commit", "%PDF-1.7\n", "名册.pdf");

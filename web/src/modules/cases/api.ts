@@ -143,6 +143,8 @@ export interface CaseImportReport {
   unchanged: number
   errors: { row: number; column: string; message: string }[]
   errors_truncated: boolean
+  /** Remarks that refuse nothing: title rows skipped, columns ignored. */
+  notes?: string[]
 }
 
 export interface ImportJob {

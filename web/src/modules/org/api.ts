@@ -9,6 +9,8 @@ export interface Unit {
   id: number
   parent_id: number | null
   name: string
+  /** 简称 (刑侦大队); '' when the unit has none. */
+  short_name: string
   level: UnitLevel
   category: string
   code: string
@@ -49,17 +51,20 @@ export interface ImportReport {
   unchanged?: number
   errors: ImportError[]
   errors_truncated?: boolean
+  /** Remarks that refuse nothing: title rows skipped, columns ignored. */
+  notes?: string[]
 }
 
 export interface UnitInput {
   parent_id: number
   name: string
+  short_name: string
   level: UnitLevel
   category: string
   code: string
 }
 
-export type UnitUpdate = Pick<UnitInput, 'name' | 'category' | 'code'>
+export type UnitUpdate = Pick<UnitInput, 'name' | 'short_name' | 'category' | 'code'>
 
 /** Roster filters (the list and its export). '' and undefined mean "any". */
 export type PeopleFilter = {
