@@ -1,5 +1,9 @@
-// The audit trail (审计管理员): search within the caller's scope, and the hash-chain check.
+// The audit trail (审计管理员): search within the caller's scope, its 中文 filter choices, the XLSX export
+// and the hash-chain check.
 #include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
 
 #include "app/app.h"
 #include "app/core_routes.h"
