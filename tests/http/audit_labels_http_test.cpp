@@ -1,5 +1,7 @@
 // Issue 11 over real HTTP: the audit list holds every row of the chain and speaks Chinese (defects 5
 // and 6), its XLSX export, and accounts linked to person records (defect 7).
+#include <fmt/format.h>
+
 #include "audit/audit_log.h"
 #include "db/sql.h"
 #include "files/spreadsheet.h"
