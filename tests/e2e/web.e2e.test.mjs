@@ -214,7 +214,9 @@ describe('fazhi 网页端到端', { timeout: 300_000 }, () => {
       return rows.length ? rows : null
     })
     for (const r of all) assert.ok(!/[A-Za-z_]/.test(r[3]), `操作应为中文：${r[3]}`)
-    await pickOption(page, 'audit-filter-action', '人员·新增')
+    // The option reads "人员·新增（N）"; "涉案人员·新增" must not match.
+    await page.getByTestId('audit-filter-action').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: /^人员·新增（/ }).first().click()
     await page.getByTestId('audit-search').click()
     await waitTableIdle(page, 'audit-table')
     const created = await eventually(async () => {
