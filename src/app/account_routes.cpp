@@ -132,6 +132,17 @@ Result<Reply> UpdateUser(Ctx& ctx, App& app) {
   p.unit_id = in.Int("unit_id", "所属单位", {.min = 1});
   p.active = in.Bool("active", "启用");
   p.totp_required = in.Bool("totp_required", "要求两步验证");
+  // "person_id": 12 links the account to that person record, "person_id": null unlinks it.
+  const auto body = nlohmann::json::parse(ctx.body(), nullptr, false);
+  if (const auto raw = in.Raw("person_id", "对应人员"); raw || (body.is_object() && body.contains("person_id"))) {
+    if (!raw || raw->is_null()) {
+      p.person_id = std::optional<std::int64_t>();
+    } else if (!raw->is_number_integer() || raw->get<std::int64_t>() < 1) {
+      return Invalid("“对应人员”必须是人员编号", "person_id", "wrong_type");
+    } else {
+      p.person_id = raw->get<std::int64_t>();
+    }
+  }
   if (auto e = in.Finish()) return std::unexpected(*e);
   return Reply::Json(auth::ToJson(FZ_TRY(app.auth().UpdateUser(ctx.user(), id, p, ctx.Actor()))));
 }

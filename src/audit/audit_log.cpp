@@ -1,5 +1,7 @@
 #include "audit/audit_log.h"
 
+#include "audit/audit_labels.h"
+
 #include <sodium.h>
 
 #include <fmt/format.h>
@@ -169,8 +171,7 @@ VerifyReport Verify(db::Database& db) {
   });
 }
 
-Page Search(db::Database& db, const Query& q) {
-  db::SqlArgs a;
+std::string SearchWhere(const Query& q, db::SqlArgs& a) {
   std::string where = " WHERE 1=1";
   if (q.username) where += " AND username = " + a.Str(*q.username);
   if (q.user_id) where += " AND user_id = " + a.Int(*q.user_id);
@@ -186,6 +187,12 @@ Page Search(db::Database& db, const Query& q) {
         "bureau_id IN (SELECT id FROM units WHERE " + db::PathUnder(a, "path", q.scope_path) + ")";
     where += q.include_unscoped ? " AND (bureau_id IS NULL OR " + in_scope + ")" : " AND " + in_scope;
   }
+  return where;
+}
+
+Page Search(db::Database& db, const Query& q) {
+  db::SqlArgs a;
+  const std::string where = SearchWhere(q, a);
   return db.Read([&](soci::session& sql) {
     Page page;
     page.total = db::Count(sql, "SELECT COUNT(*) FROM audit_log" + where, a);

@@ -68,6 +68,7 @@ nlohmann::json ToJson(const UserView& u) {
           {"unit_id", u.unit_id},
           {"unit_name", u.unit_name},
           {"person_id", u.person_id ? nlohmann::json(*u.person_id) : nlohmann::json()},
+          {"person_name", u.person_name},
           {"active", u.active},
           {"must_change_password", u.must_change_password},
           {"totp_enabled", u.totp_enabled},

@@ -56,6 +56,7 @@ struct UserView {
   std::int64_t unit_id = 0;
   std::string unit_name;
   std::optional<std::int64_t> person_id;
+  std::string person_name;  // of the linked person record, "" when none
   bool active = true, must_change_password = false, totp_enabled = false, totp_required = false;
   EpochSeconds locked_until = 0, last_login_at = 0, created_at = 0;
 };
@@ -76,6 +77,8 @@ struct UserPatch {
   std::optional<std::int64_t> unit_id;
   std::optional<bool> active;
   std::optional<bool> totp_required;
+  // Link the account to this person record (人员档案), or unlink it (inner nullopt).
+  std::optional<std::optional<std::int64_t>> person_id;
 };
 
 class AuthService {

@@ -51,8 +51,34 @@ std::optional<UnitRow> LoadUnit(soci::session& sql, std::int64_t id) {
   return out;
 }
 
+// The person record an account is linked to: it exists, lies in the caller's subtree, and no other
+// account is linked to it. Returns the person's name.
+Result<std::string> CheckPersonLink(soci::session& sql, const Principal& caller, std::int64_t person_id,
+                                    std::optional<std::int64_t> account_id) {
+  std::optional<std::string> name, path;
+  db::SqlArgs a;
+  db::First(sql,
+            "SELECT p.name, un.path FROM people p JOIN units un ON un.id = p.unit_id WHERE p.id = " + a.Int(person_id),
+            a, [&](const db::Row& r) {
+              name = r.Str("name");
+              path = r.Str("path");
+            });
+  if (!name || !caller.InScope(*path))
+    return Invalid("对应人员不存在或不在您的管辖范围内", "person_id", "no_such_person");
+  db::SqlArgs c;
+  std::string other;
+  db::First(sql,
+            fmt::format("SELECT username FROM users WHERE person_id = {} AND id <> {}", c.Int(person_id),
+                        c.Int(account_id.value_or(0))),
+            c, [&](const db::Row& r) { other = r.Str("username"); });
+  if (!other.empty())
+    return Conflict(fmt::format("人员“{}”已关联账号 {}，一个人员只能关联一个账号", *name, other), "person_linked");
+  return *name;
+}
+
 constexpr const char* kUserColumns =
-    "u.id, u.username, u.display_name, u.unit_id, un.name AS unit_name, u.person_id, u.active, "
+    "u.id, u.username, u.display_name, u.unit_id, un.name AS unit_name, u.person_id, "
+    "(SELECT p.name FROM people p WHERE p.id = u.person_id) AS person_name, u.active, "
     "u.must_change_password, u.totp_enabled, u.totp_required, u.locked_until, u.last_login_at, u.created_at";
 
 UserView UserFromRow(const db::Row& r) {
@@ -63,6 +89,7 @@ UserView UserFromRow(const db::Row& r) {
   u.unit_id = r.Int("unit_id");
   u.unit_name = r.Str("unit_name");
   u.person_id = r.OptInt("person_id");
+  u.person_name = r.OptStr("person_name").value_or("");
   u.active = r.Bool("active");
   u.must_change_password = r.Bool("must_change_password");
   u.totp_enabled = r.Bool("totp_enabled");
@@ -143,6 +170,8 @@ Result<UserView> AuthService::CreateUser(const Principal& caller, const NewUser&
   const std::int64_t id = FZ_TRY(db_.Write([&](soci::session& sql) -> Result<std::int64_t> {
     auto unit = LoadUnit(sql, nu.unit_id);
     if (!unit || !caller.InScope(unit->path)) return Invalid("所属单位不存在或不在您的管辖范围内", "unit_id");
+    std::string person_name;
+    if (nu.person_id) person_name = FZ_TRY(CheckPersonLink(sql, caller, *nu.person_id, std::nullopt));
     db::SqlArgs c;
     if (db::Count(sql, "SELECT COUNT(*) FROM users WHERE username = " + c.Str(nu.username), c) > 0)
       return Conflict("用户名“" + nu.username + "”已被使用", "username_taken");
@@ -158,16 +187,18 @@ Result<UserView> AuthService::CreateUser(const Principal& caller, const NewUser&
                     a.Int(nu.unit_id), a.OptInt(nu.person_id), a.Bool(admin_totp), a.Int(now), a.Int(now), a.Int(now)),
         a);
     InsertRoles(sql, new_id, nu.roles);
+    nlohmann::json after = {
+        {"username", nu.username}, {"display_name", nu.display_name}, {"roles", nu.roles}, {"unit_id", nu.unit_id}};
+    if (nu.person_id) {
+      after["person_id"] = *nu.person_id;
+      after["person_name"] = person_name;
+    }
     audit::Append(sql, clock_, actor,
                   {"user.create",
                    "user",
                    std::to_string(new_id),
-                   "创建账号 " + nu.username,
-                   {{"after",
-                     {{"username", nu.username},
-                      {"display_name", nu.display_name},
-                      {"roles", nu.roles},
-                      {"unit_id", nu.unit_id}}}}});
+                   "创建账号 " + nu.username + (nu.person_id ? "，关联人员 " + person_name : ""),
+                   {{"after", after}}});
     return new_id;
   }));
   return GetUser(caller, id);
@@ -177,7 +208,8 @@ namespace {
 
 // Who may change what in an account (UpdateUser); empty when allowed.
 Result<void> CheckPatchAllowed(const Principal& caller, std::int64_t id, const UserPatch& patch) {
-  const bool touches_admin_fields = patch.display_name || patch.roles || patch.unit_id || patch.active;
+  const bool touches_admin_fields =
+      patch.display_name || patch.roles || patch.unit_id || patch.active || patch.person_id;
   if (touches_admin_fields && !caller.Has(perm::kUserAdmin))
     return Forbidden("只有系统管理员可以修改账号信息", "permission_denied");
   if (patch.totp_required && !caller.Has(perm::kSecurityAdmin))
@@ -222,6 +254,21 @@ Result<UserView> AuthService::UpdateUser(const Principal& caller, std::int64_t i
                a);
       after["unit_id"] = *patch.unit_id;
     }
+    std::string link_note;
+    if (patch.person_id && *patch.person_id != before.person_id) {
+      db::SqlArgs a;
+      if (*patch.person_id) {
+        const std::string name = FZ_TRY(CheckPersonLink(sql, caller, **patch.person_id, id));
+        after["person_id"] = **patch.person_id;
+        after["person_name"] = name;
+        link_note = "，关联人员 " + name;
+      } else {
+        after["person_id"] = nullptr;
+        link_note = "，取消关联人员 " + before.person_name;
+      }
+      db::Exec(sql, fmt::format("UPDATE users SET person_id = {} WHERE id = {}", a.OptInt(*patch.person_id), a.Int(id)),
+               a);
+    }
     if (patch.active) {
       SetUserColumn(sql, id, "active", *patch.active ? 1 : 0);
       if (!*patch.active) {
@@ -249,7 +296,7 @@ Result<UserView> AuthService::UpdateUser(const Principal& caller, std::int64_t i
                   {"user.update",
                    "user",
                    std::to_string(id),
-                   "修改账号 " + before.username,
+                   "修改账号 " + before.username + link_note,
                    {{"before", before_subset}, {"after", after}}});
     return {};
   }));

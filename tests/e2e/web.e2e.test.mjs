@@ -205,6 +205,35 @@ describe('fazhi 网页端到端', { timeout: 300_000 }, () => {
     assert.ok(byObject.some((r) => r[3] === '单位·新增'), JSON.stringify(byObject))
     assert.ok(byObject.some((r) => r[5].includes(NEW_UNIT)), `摘要应提到单位名：${JSON.stringify(byObject)}`)
 
+    // Issue 11: every action is named in Chinese (no `unit·create` or `supervision_order·close`),
+    // the action filter offers Chinese choices, and system rows (the demo's people) are listed.
+    await page.getByTestId('audit-reset').click()
+    await waitTableIdle(page, 'audit-table')
+    const all = await eventually(async () => {
+      const rows = await tableRows(page, 'audit-table')
+      return rows.length ? rows : null
+    })
+    for (const r of all) assert.ok(!/[A-Za-z_]/.test(r[3]), `操作应为中文：${r[3]}`)
+    // The option reads "人员·新增（N）"; "涉案人员·新增" must not match.
+    await page.getByTestId('audit-filter-action').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: /^人员·新增（/ }).first().click()
+    await page.getByTestId('audit-search').click()
+    await waitTableIdle(page, 'audit-table')
+    const created = await eventually(async () => {
+      const rows = await tableRows(page, 'audit-table')
+      return rows.length && rows.every((r) => r[3] === '人员·新增') ? rows : null
+    }, { message: '按操作“人员·新增”筛选应列出演示数据新建人员的记录' })
+    assert.ok(created.some((r) => r[2] === 'system'), `应含系统记录：${JSON.stringify(created.slice(0, 3))}`)
+    await h.screenshot(page, '08a-audit-by-chinese-action')
+    const [auditXlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-export').click()])
+    assert.match(auditXlsx.suggestedFilename(), /\.xlsx$/)
+    await page.getByTestId('audit-reset').click()
+    await waitTableIdle(page, 'audit-table')
+    await pickOption(page, 'audit-filter-object-type', '单位')
+    await input(page, 'audit-filter-object-id').fill(String(shared.unitId))
+    await page.getByTestId('audit-search').click()
+    await waitTableIdle(page, 'audit-table')
+
     // Expand the first row for its detail, and check the hash chain.
     await page.getByTestId('audit-table').locator('.el-table__expand-icon').first().click()
     await page.getByTestId('audit-detail').first().waitFor()
@@ -213,6 +242,38 @@ describe('fazhi 网页端到端', { timeout: 300_000 }, () => {
     await verify.waitFor()
     assert.match(await verify.innerText(), /哈希链完整/)
     await h.screenshot(page, '08-audit-by-object-verified')
+    await page.context().close()
+  })
+
+  it('系统管理员从人员页面为该人员创建账号，账号关联人员', async () => {
+    assert.ok(shared.unitId, '需要上一个场景建好的单位')
+    const page = await h.newPage()
+    await login(page, 'sysadmin', PASSWORD)
+    await page.goto(`/org/people?unit_id=${shared.unitId}`)
+    await waitTableIdle(page, 'people-table')
+    const rows = await eventually(async () => {
+      const r = await tableRows(page, 'people-table')
+      return r.length ? r : null
+    })
+    const name = rows[0][0]
+    await page.getByTestId('people-create-account').first().click()
+    await page.waitForURL('**/admin/users**')
+    await page.getByTestId('user-dialog').waitFor()
+    assert.equal(await input(page, 'user-form-display-name').inputValue(), name)
+    assert.match(await page.getByTestId('user-dialog').innerText(), new RegExp(name))
+    await input(page, 'user-form-username').fill('linked01')
+    await input(page, 'user-form-password').fill('Init@2026a')
+    await input(page, 'user-form-confirm').fill('Init@2026a')
+    await page.getByTestId('user-form-submit').click()
+    await expectToast(page, /已新增用户/)
+    await input(page, 'users-filter-q').fill('linked01')
+    await page.getByTestId('users-search').click()
+    const linked = await eventually(async () => {
+      const r = (await tableRows(page, 'users-table')).find((x) => x[0] === 'linked01')
+      return r ?? null
+    }, { message: '新账号应出现在用户列表' })
+    assert.equal(linked[4], name, `关联人员列应显示 ${name}：${JSON.stringify(linked)}`)
+    await h.screenshot(page, '08b-account-linked-to-person')
     await page.context().close()
   })
 

@@ -1,7 +1,7 @@
 // The administrators' API (src/auth/, src/audit/; docs/api-contract-draft.md): accounts and roles
 // (系统管理员), the security policy, unlocking and two-factor requirements (安全管理员), the
 // audit log and its hash-chain check (审计管理员).
-import { api } from '@/api/client'
+import { api, downloadFile } from '@/api/client'
 import type { Paged } from '@/api/types'
 
 export interface Role {
@@ -24,6 +24,9 @@ export interface UserAccount {
   totp_enabled: boolean
   totp_required: boolean
   last_login_at: number | null
+  /** The person record (人员档案) the account is linked to: its 我的案件 and points. */
+  person_id?: number | null
+  person_name?: string
 }
 
 export interface AuditEntry {
@@ -32,12 +35,29 @@ export interface AuditEntry {
   user_id: number | null
   username: string
   action: string
+  /** 中文 name of the action (server label table, src/audit/audit_labels.cpp). */
+  action_name: string
   object_type: string
+  object_type_name: string
+  /** What a person reads for the object: 案件 <案件编号>, 人员 <姓名>, 账号 <姓名（登录名）>, 督办 #3. */
+  object_name: string
   object_id: string | number | null
   summary: string
   detail: unknown
   ip: string
   request_id: string
+}
+
+export interface AuditFacet {
+  code: string
+  name: string
+  count: number
+}
+
+/** Every action and object type the audit trail holds (in the caller's scope), with 中文 names. */
+export interface AuditFacets {
+  actions: AuditFacet[]
+  object_types: AuditFacet[]
 }
 
 export interface AuditVerify {
@@ -68,6 +88,7 @@ export interface UserCreate {
   password: string
   roles: string[]
   unit_id: number | null
+  person_id?: number | null
 }
 
 /** What may change; roles and active not on one's own account, totp_required by the 安全管理员 only. */
@@ -77,6 +98,8 @@ export interface UserUpdate {
   roles?: string[]
   active?: boolean
   totp_required?: boolean
+  /** A person id links the account; null unlinks it. */
+  person_id?: number | null
 }
 
 export type AuditQuery = {
@@ -108,4 +131,6 @@ export const adminApi = {
 
   audit: (query: AuditQuery) => api.get<Paged<AuditEntry>>('/api/audit', query),
   verifyAudit: () => api.get<AuditVerify>('/api/audit/verify'),
+  auditFacets: () => api.get<AuditFacets>('/api/audit/facets'),
+  exportAudit: (query: AuditQuery) => downloadFile('/api/audit/export', query, '审计日志.xlsx'),
 }

@@ -1,72 +1,7 @@
-// 中文 names in the audit log: objects, verbs, fields of a change, permissions.
+// 中文 names in the audit log: fields of a change, permissions. Actions and object types are named
+// by the server (GET /api/audit rows and /api/audit/facets; src/audit/audit_labels.cpp).
 import { formatTime } from '@/utils/format'
 import { LEVEL_NAMES } from '@/modules/org/labels'
-
-const OBJECT_NAMES: Record<string, string> = {
-  unit: '单位',
-  person: '人员',
-  people: '人员',
-  user: '账号',
-  session: '会话',
-  role: '角色',
-  audit: '审计',
-  auth: '登录认证',
-  me: '本人账号',
-  totp: '两步验证',
-  setting: '系统设置',
-  settings: '系统设置',
-  import: '导入',
-  export: '导出',
-}
-
-const VERB_NAMES: Record<string, string> = {
-  create: '新增',
-  update: '修改',
-  delete: '删除',
-  deactivate: '停用',
-  read: '查看',
-  read_pii: '查看个人信息',
-  view_pii: '查看个人信息',
-  pii_read: '查看个人信息',
-  list: '查询',
-  login: '登录',
-  login_failed: '登录失败',
-  logout: '退出',
-  lock: '锁定',
-  locked: '锁定',
-  unlock: '解锁',
-  import: '导入',
-  import_check: '导入检查',
-  import_commit: '导入',
-  export: '导出',
-  password: '修改密码',
-  change_password: '修改密码',
-  password_change: '修改密码',
-  reset_password: '重置密码',
-  password_reset: '重置密码',
-  totp_setup: '生成两步验证密钥',
-  totp_enable: '启用两步验证',
-  totp_disable: '停用两步验证',
-  verify: '校验',
-}
-
-export function objectTypeName(type: string | null | undefined): string {
-  if (!type) return '—'
-  return OBJECT_NAMES[type] ?? type
-}
-
-/** "unit.create" → "单位·新增"; unknown parts are shown as they are. */
-export function actionName(action: string | null | undefined): string {
-  if (!action) return '—'
-  const parts = action.split('.')
-  if (parts.length === 1) return VERB_NAMES[action] ?? OBJECT_NAMES[action] ?? action
-  const verb = parts.slice(1).join('_')
-  const obj = OBJECT_NAMES[parts[0]] ?? parts[0]
-  const v = VERB_NAMES[verb] ?? VERB_NAMES[parts[parts.length - 1]] ?? parts.slice(1).join('.')
-  return `${obj}·${v}`
-}
-
-export const AUDIT_OBJECT_TYPES = ['unit', 'person', 'user', 'session', 'role', 'audit']
 
 export const PERMISSION_NAMES: Record<string, string> = {
   'org.read': '查看组织机构',

@@ -52,6 +52,9 @@ export interface Violation {
 export interface Notification {
   id: number
   case_id: number | null
+  /** The object it opens: supervision_order, review, case … (src/notify). */
+  object_type?: string | null
+  object_id?: number | null
   kind: string
   title: string
   body: string

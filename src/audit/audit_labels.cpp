@@ -1,0 +1,242 @@
+#include "audit/audit_labels.h"
+
+#include <functional>
+
+#include <fmt/format.h>
+
+#include "db/sql.h"
+
+namespace fazhi::audit {
+
+namespace {
+
+using Names = std::map<std::string, std::string, std::less<>>;
+
+// Object types (the object_type column, and the first part of an action).
+const Names& ObjectNames() {
+  static const Names kNames = {
+      {"unit", "单位"},
+      {"person", "人员"},
+      {"people", "人员"},
+      {"user", "账号"},
+      {"session", "会话"},
+      {"role", "角色"},
+      {"audit", "审计日志"},
+      {"auth", "登录认证"},
+      {"me", "本人账号"},
+      {"totp", "两步验证"},
+      {"setting", "系统设置"},
+      {"settings", "系统设置"},
+      {"security", "安全策略"},
+      {"case", "案件"},
+      {"cases", "案件"},
+      {"case_person", "涉案人员"},
+      {"case_event", "办案环节"},
+      {"incident", "警情"},
+      {"property", "涉案财物"},
+      {"document", "法律文书"},
+      {"attachment", "附件"},
+      {"review", "法制审核"},
+      {"review_gates", "审核节点设置"},
+      {"review_finding", "审核问题"},
+      {"violation", "违规记录"},
+      {"alert", "预警告警"},
+      {"catalog", "监督规则目录"},
+      {"calendar", "节假日日历"},
+      {"rule_catalog_versions", "监督规则目录"},
+      {"calendar_versions", "节假日日历"},
+      {"oversight", "执法监督"},
+      {"supervision_order", "督办"},
+      {"scoring", "积分"},
+      {"score_scheme", "积分方案"},
+      {"score_month", "月度积分"},
+      {"score_objection", "积分异议"},
+      {"objection", "积分异议"},
+      {"scheme", "积分方案"},
+      {"month", "月度积分"},
+      {"cap", "积分封顶"},
+      {"notification", "通知"},
+      {"demo", "演示数据"},
+      {"job", "后台任务"},
+      {"backup", "备份"},
+  };
+  return kNames;
+}
+
+// Verbs (the last part of an action).
+const Names& VerbNames() {
+  static const Names kNames = {
+      {"create", "新增"},
+      {"update", "修改"},
+      {"delete", "删除"},
+      {"deactivate", "停用"},
+      {"activate", "启用"},
+      {"read", "查看"},
+      {"read_pii", "查看身份证号和手机号"},
+      {"list", "查询"},
+      {"login", "登录"},
+      {"login_failed", "登录失败"},
+      {"logout", "退出"},
+      {"account_locked", "账号被锁定"},
+      {"lock", "锁定"},
+      {"unlock", "解锁"},
+      {"import", "导入"},
+      {"export", "导出"},
+      {"password_change", "修改密码"},
+      {"password_reset", "重置密码"},
+      {"totp_setup", "生成两步验证密钥"},
+      {"totp_enable", "启用两步验证"},
+      {"totp_disable", "停用两步验证"},
+      {"verify", "校验"},
+      {"policy", "修改安全策略"},
+      {"transition", "变更状态"},
+      {"review", "法制审核"},
+      {"reevaluate", "重新评估"},
+      {"answer", "反馈整改"},
+      {"close", "审核办结"},
+      {"return", "退回重新整改"},
+      {"suspend", "挂起"},
+      {"resume", "恢复"},
+      {"accept", "采纳"},
+      {"reject", "驳回"},
+      {"compute", "计算"},
+      {"finalize", "定稿"},
+      {"publish", "发布"},
+      {"rollback", "回退版本"},
+      {"save", "保存新版本"},
+      {"generate", "生成"},
+      {"cases", "生成案件"},
+      {"link", "关联人员"},
+  };
+  return kNames;
+}
+
+// Actions whose name is not "object · verb" of their first and last part.
+const Names& ActionNames() {
+  static const Names kNames = {
+      {"scoring.export", "积分·导出"},
+      {"security.policy", "安全策略·修改"},
+      {"security.admin_totp_required", "安全策略·三员两步验证"},
+      {"demo.generate", "演示数据·生成"},
+      {"demo.cases", "演示数据·生成案件"},
+      {"oversight.reevaluate", "执法监督·重新评估"},
+  };
+  return kNames;
+}
+
+const std::string* Find(const Names& names, std::string_view key) {
+  auto it = names.find(key);
+  return it == names.end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
+std::string ObjectTypeName(std::string_view type) {
+  if (const std::string* n = Find(ObjectNames(), type)) return *n;
+  return std::string(type);
+}
+
+std::string ActionName(std::string_view action) {
+  if (const std::string* n = Find(ActionNames(), action)) return *n;
+  const std::size_t last = action.rfind('.');
+  if (last == std::string_view::npos) {
+    if (const std::string* n = Find(VerbNames(), action)) return *n;
+    return ObjectTypeName(action);
+  }
+  // The object is the part before the verb: "scoring.objection.reject" → "objection", else the
+  // first part ("supervision_order.close" → "supervision_order").
+  const std::string_view head = action.substr(0, last);
+  const std::string_view verb = action.substr(last + 1);
+  const std::size_t inner = head.rfind('.');
+  const std::string_view object = inner == std::string_view::npos ? head : head.substr(inner + 1);
+  const std::string* object_name = Find(ObjectNames(), object);
+  if (!object_name) object_name = Find(ObjectNames(), head.substr(0, head.find('.')));
+  const std::string* verb_name = Find(VerbNames(), verb);
+  return fmt::format("{}·{}", object_name ? *object_name : std::string(head),
+                     verb_name ? *verb_name : std::string(verb));
+}
+
+namespace {
+
+// Ids of rows of one object type that are plain numbers.
+std::vector<std::int64_t> NumericIds(const std::vector<Row>& rows, std::string_view type) {
+  std::vector<std::int64_t> ids;
+  for (const Row& r : rows) {
+    if (r.object_type != type || r.object_id.empty() || r.object_id.size() > 18) continue;
+    if (r.object_id.find_first_not_of("0123456789") != std::string::npos) continue;
+    ids.push_back(std::stoll(r.object_id));
+  }
+  return ids;
+}
+
+// "SELECT <label columns> FROM <table> WHERE id IN (…)" for the ids of `type`.
+void Describe(soci::session& sql, const std::vector<Row>& rows, std::string_view type, std::string_view query,
+              const std::function<std::string(const db::Row&)>& label, std::map<std::string, std::string>& out) {
+  const std::vector<std::int64_t> ids = NumericIds(rows, type);
+  if (ids.empty()) return;
+  db::SqlArgs a;
+  std::string in;
+  for (std::int64_t id : ids) in += (in.empty() ? "" : ", ") + a.Int(id);
+  db::Each(sql, fmt::format("{} WHERE id IN ({})", query, in), a,
+           [&](const db::Row& r) { out[fmt::format("{}:{}", type, r.Int("id"))] = label(r); });
+}
+
+}  // namespace
+
+std::map<std::string, std::string> DescribeObjects(db::Database& db, const std::vector<Row>& rows) {
+  std::map<std::string, std::string> out;
+  db.Read([&](soci::session& sql) {
+    Describe(
+        sql, rows, "case", "SELECT id, external_id FROM cases",
+        [](const db::Row& r) { return "案件 " + r.Str("external_id"); }, out);
+    Describe(
+        sql, rows, "person", "SELECT id, name FROM people",
+        [](const db::Row& r) { return fmt::format("人员 {} #{}", r.Str("name"), r.Int("id")); }, out);
+    Describe(
+        sql, rows, "unit", "SELECT id, name FROM units",
+        [](const db::Row& r) { return fmt::format("单位 {} #{}", r.Str("name"), r.Int("id")); }, out);
+    Describe(
+        sql, rows, "user", "SELECT id, username, display_name FROM users",
+        [](const db::Row& r) {
+          const std::string name = r.Str("display_name"), login = r.Str("username");
+          return name.empty() || name == login ? "账号 " + login : fmt::format("账号 {}（{}）", name, login);
+        },
+        out);
+    return 0;
+  });
+  for (const Row& r : rows) {
+    if (r.object_type.empty()) continue;
+    const std::string key = r.object_type + ":" + r.object_id;
+    if (out.contains(key)) continue;
+    out[key] = r.object_id.empty() ? ObjectTypeName(r.object_type)
+                                   : fmt::format("{} #{}", ObjectTypeName(r.object_type), r.object_id);
+  }
+  return out;
+}
+
+Facets ListFacets(db::Database& db, const Query& scope) {
+  Query q;  // the scope only: the filters list every choice
+  q.scope_path = scope.scope_path;
+  q.include_unscoped = scope.include_unscoped;
+  db::SqlArgs a;
+  const std::string where = SearchWhere(q, a);
+  Facets out;
+  db.Read([&](soci::session& sql) {
+    db::Each(sql, "SELECT action, COUNT(*) AS n FROM audit_log" + where + " GROUP BY action ORDER BY action", a,
+             [&](const db::Row& r) {
+               const std::string code = r.Str("action");
+               out.actions.push_back({code, ActionName(code), r.Int("n")});
+             });
+    db::Each(sql,
+             "SELECT object_type, COUNT(*) AS n FROM audit_log" + where +
+                 " AND object_type <> '' GROUP BY object_type ORDER BY object_type",
+             a, [&](const db::Row& r) {
+               const std::string code = r.Str("object_type");
+               out.object_types.push_back({code, ObjectTypeName(code), r.Int("n")});
+             });
+    return 0;
+  });
+  return out;
+}
+
+}  // namespace fazhi::audit
