@@ -7,7 +7,6 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
-#include <fstream>
 #include <optional>
 #include <random>
 #include <thread>
@@ -239,42 +238,53 @@ Result<int> Server::Bind() {
     }
   }
 
-  // The web app: real files from web_root, and index.html for every other non-API path (SPA routes).
+  // The web app: the files of web_root from memory, precompressed (static_files.h), and
+  // index.html for every other non-API path (SPA routes).
   if (!options_.web_root.empty()) {
-    std::ifstream in(options_.web_root + "/index.html", std::ios::binary);
-    if (in) {
-      index_html_.assign(std::istreambuf_iterator<char>(in), {});
-      s.set_mount_point("/", options_.web_root);
-    } else {
+    static_.Load(options_.web_root);
+    if (!static_.Find("/index.html", "")) {
+      static_ = StaticFiles{};
       spdlog::warn("web root {} has no index.html; the web app is not served (run scripts/setup.sh to build it)",
                    options_.web_root);
     }
   }
   s.Get(R"(/(?!api/).*)", [this](const httplib::Request& req, httplib::Response& res) {
     SecurityHeaders(res);
-    if (req.path.starts_with("/assets/")) {
+    const std::string accept = req.get_header_value("Accept-Encoding");
+    auto file = static_.Find(req.path, accept);
+    if (!file && req.path.starts_with("/assets/")) {
       // A missing build asset (e.g. an old tab after a redeploy) is a real 404, not the app page.
       res.status = 404;
       res.set_content("not found", "text/plain; charset=utf-8");
       return;
     }
-    if (index_html_.empty()) {
+    if (!file) file = static_.Find("/index.html", accept);
+    if (!file) {
       res.set_content(
           "<!doctype html><meta charset=utf-8><title>法治</title><p>网页端尚未构建：请运行 scripts/setup.sh。接口位于 "
           "/api/。",
           "text/html; charset=utf-8");
-    } else {
-      res.set_header("Cache-Control", "no-cache");
-      res.set_content(index_html_, "text/html; charset=utf-8");
+      return;
     }
-  });
-  s.set_file_request_handler([](const httplib::Request& req, httplib::Response& res) {
-    SecurityHeaders(res);
-    // Hashed build assets never change; index.html is served by the fallback with no-cache.
-    if (req.path.starts_with("/assets/"))
-      res.set_header("Cache-Control", "public, max-age=31536000, immutable");
-    else
-      res.set_header("Cache-Control", "no-cache");
+    res.set_header("Cache-Control", file->cache_control);
+    res.set_header("ETag", file->etag);
+    if (file->vary) res.set_header("Vary", "Accept-Encoding");
+    if (req.get_header_value("If-None-Match") == file->etag) {
+      res.status = 304;
+      return;
+    }
+    if (!file->content_encoding.empty()) res.set_header("Content-Encoding", file->content_encoding);
+    // Sent through a content provider of known length: httplib then sends the bytes as they are
+    // instead of compressing them again on every request.
+    if (file->body->empty()) {
+      res.set_content("", file->content_type);
+      return;
+    }
+    auto body = file->body;
+    res.set_content_provider(body->size(), file->content_type,
+                             [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                               return sink.write(body->data() + offset, length);
+                             });
   });
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;

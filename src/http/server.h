@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "http/gate.h"
 #include "http/router.h"
+#include "http/static_files.h"
 
 namespace fazhi::http {
 
@@ -67,7 +68,7 @@ class Server {
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> running_{false};
   AdmissionGate gate_;
-  std::string index_html_;
+  StaticFiles static_;
 };
 
 }  // namespace fazhi::http
