@@ -563,7 +563,10 @@ Result<Rule> ParseRule(const json& r, size_t index, std::string_view source) {
     for (const char* key : {"trigger", "stop", "exempt", "restart", "when", "requires", "limit", "holiday_roll",
                             "exclude", "extensions", "defer_start", "limit_when", "effective_from", "effective_until"})
       if (r.contains(key)) return ctx.Fail(key, "不用于 request 规则（提请期限随 request_for 所指规则的期限计算）");
-    if (auto e = text("request_for", true, rule.request_for)) return std::unexpected(*e);
+    auto target = r.find("request_for");
+    if (target == r.end() || !target->is_string() || target->get<std::string>().empty())
+      return ctx.Fail("request_for", "缺失或为空");
+    rule.request_for = target->get<std::string>();
     if (auto p = r.find("pre_warn"); p != r.end()) {
       auto lead = ParsePeriod(*p, ctx, "pre_warn", nullptr);
       if (!lead) return std::unexpected(lead.error());
