@@ -1,6 +1,7 @@
 // Read side: alert centre, a case's clocks, violations.
 #include <fmt/format.h>
 
+#include "cases/case_reads.h"
 #include "oversight/internal.h"
 #include "oversight/oversight_service.h"
 
@@ -8,7 +9,9 @@ namespace fazhi::oversight {
 
 namespace {
 
-const std::vector<std::string> kAlertingStates = {"pre_warn", "overdue", "done_late", "missing"};
+// The alert centre opens on live items only: 告警 (overdue) and 预警 (pre_warn); finished ones
+// (done_late, done) and missing requirements only through the state filter.
+const std::vector<std::string> kLiveStates = {"overdue", "pre_warn"};
 const std::vector<std::string> kAllStates = {"running", "pre_warn", "overdue", "done_late", "done", "missing"};
 
 constexpr const char* kAlertSelect =
@@ -54,8 +57,9 @@ Result<Paged<Alert>> OversightService::ListAlerts(const auth::Principal& who, co
   const auto rules = Rules();
   return db_.Read([&](soci::session& sql) -> Result<Paged<Alert>> {
     db::SqlArgs a;
-    std::string w = fmt::format(" WHERE {}", db::PathUnder(a, "u.path", who.unit_path));
-    w += " AND a.state IN " + a.StrList(f.states.empty() ? kAlertingStates : f.states);
+    // Scope: the case is visible to the caller (unit subtree or bound 法制员/办案民警), as in the case list.
+    std::string w = fmt::format(" WHERE {}", cases::CaseVisible(a, who, "c"));
+    w += " AND a.state IN " + a.StrList(f.states.empty() ? kLiveStates : f.states);
     if (f.unit_id)
       w += fmt::format(" AND {}", db::PathUnder(a, "u.path", FZ_TRY(detail::UnitPathInScope(sql, who, *f.unit_id))));
     if (f.rule_id) w += fmt::format(" AND a.rule_id = {}", a.Str(*f.rule_id));
@@ -66,15 +70,19 @@ Result<Paged<Alert>> OversightService::ListAlerts(const auth::Principal& who, co
     Paged<Alert> out;
     out.total = db::Count(
         sql, "SELECT COUNT(*) FROM alerts a JOIN cases c ON c.id = a.case_id JOIN units u ON u.id = a.unit_id" + w, a);
+    // Default: 告警 first, then 预警, then the rest, each by due time.
     std::string order = "a.due_at";
+    std::string first;
+    if (page.sort.empty())
+      first = "CASE a.state WHEN 'overdue' THEN 0 WHEN 'pre_warn' THEN 1 WHEN 'missing' THEN 2 ELSE 3 END, ";
     if (page.sort == "updated_at") order = "a.updated_at";
     if (page.sort == "rule_id") order = "a.rule_id";
     if (page.sort == "state") order = "a.state";
     const std::string dir = page.descending ? "DESC" : "ASC";
     // NULL due times last in both directions and on both backends.
     const std::string q =
-        fmt::format("{}{} ORDER BY CASE WHEN {} IS NULL THEN 1 ELSE 0 END, {} {}, a.id {} LIMIT {} OFFSET {}",
-                    kAlertSelect, w, order, order, dir, dir, a.Int(page.page_size), a.Int(page.Offset()));
+        fmt::format("{}{} ORDER BY {}CASE WHEN {} IS NULL THEN 1 ELSE 0 END, {} {}, a.id {} LIMIT {} OFFSET {}",
+                    kAlertSelect, w, first, order, order, dir, dir, a.Int(page.page_size), a.Int(page.Offset()));
     db::Each(sql, q, a, [&](const db::Row& r) { out.items.push_back(AlertFrom(r, rules->catalog)); });
     return out;
   });
@@ -98,7 +106,7 @@ Result<Paged<Violation>> OversightService::ListViolations(const auth::Principal&
                                                           const PageRequest& page) const {
   return db_.Read([&](soci::session& sql) -> Result<Paged<Violation>> {
     db::SqlArgs a;
-    std::string w = fmt::format(" WHERE {}", db::PathUnder(a, "u.path", who.unit_path));
+    std::string w = fmt::format(" WHERE {}", cases::CaseVisible(a, who, "c"));
     if (f.unit_id)
       w += fmt::format(" AND {}", db::PathUnder(a, "u.path", FZ_TRY(detail::UnitPathInScope(sql, who, *f.unit_id))));
     if (f.officer_id) w += fmt::format(" AND v.officer_id = {}", a.Int(*f.officer_id));
