@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 
 #include "cases/case_reads.h"
+#include "core/local_time.h"
+#include "files/spreadsheet.h"
 #include "oversight/internal.h"
 #include "oversight/oversight_service.h"
 
@@ -86,6 +88,28 @@ Result<Paged<Alert>> OversightService::ListAlerts(const auth::Principal& who, co
     db::Each(sql, q, a, [&](const db::Row& r) { out.items.push_back(AlertFrom(r, rules->catalog)); });
     return out;
   });
+}
+
+Result<std::string> OversightService::AlertsXlsx(const auth::Principal& who, const AlertFilter& f) const {
+  const auto list = FZ_TRY(ListAlerts(who, f, PageRequest{.page = 1, .page_size = 10000}));
+  auto state_name = [](const std::string& s) -> std::string {
+    if (s == "running") return "计时中";
+    if (s == "pre_warn") return "预警";
+    if (s == "overdue") return "告警";
+    if (s == "done_late") return "超期办结";
+    if (s == "done") return "已完成";
+    if (s == "missing") return "缺少要求";
+    return s;
+  };
+  auto time = [](const std::optional<std::int64_t>& t) { return t ? FormatLocalDateTime(*t) : std::string(); };
+  files::SheetData sheet{"预警告警", {}, {10, 22, 24, 16, 10, 30, 20, 20, 40, 30}};
+  sheet.rows.push_back(
+      {"状态", "案件编号", "案件名称", "办案单位", "主办民警", "规则", "期限", "预警时间", "提示", "法律依据"});
+  for (const auto& a : list.items)
+    sheet.rows.push_back({state_name(a.state), a.case_external_id, a.case_title, a.unit_name, a.lead_officer_name,
+                          a.rule_name.empty() ? a.rule_id : a.rule_name, time(a.due_at), time(a.pre_warn_at), a.message,
+                          a.legal_basis});
+  return files::WriteXlsx({std::move(sheet)});
 }
 
 Result<std::vector<Alert>> OversightService::CaseAlerts(const auth::Principal& who, std::int64_t case_id) const {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "files/spreadsheet.h"
 #include "oversight/oversight_fixture.h"
 
 namespace fazhi::testing {
@@ -240,7 +241,7 @@ TEST_F(AlertsTest, AlertCentreOpensOnLiveItemsOverdueFirst) {
   auto legal = SignedIn("legal");
   auto r = legal.Get("/api/alerts?page_size=200");
   ASSERT_EQ(r.status, 200) << r.body;
-  const auto& items = r.json["items"];
+  const nlohmann::json items = r.json["items"];
   ASSERT_FALSE(items.empty()) << r.body;
   EXPECT_EQ(items[0]["state"], "overdue") << r.body;
   bool saw_pre_warn = false;
@@ -250,7 +251,9 @@ TEST_F(AlertsTest, AlertCentreOpensOnLiveItemsOverdueFirst) {
     const std::string st = a["state"];
     EXPECT_TRUE(st == "overdue" || st == "pre_warn") << a.dump();
     if (st == "pre_warn") saw_pre_warn = true;
-    if (saw_pre_warn) EXPECT_EQ(st, "pre_warn") << "告警 after 预警: " << r.body;
+    if (saw_pre_warn) {
+      EXPECT_EQ(st, "pre_warn") << "告警 after 预警: " << r.body;
+    }
     if (st != last_state) last_due = 0;
     const std::int64_t due = a["due_at"].is_null() ? 0 : a["due_at"].get<std::int64_t>();
     EXPECT_GE(due, last_due) << r.body;
@@ -263,6 +266,23 @@ TEST_F(AlertsTest, AlertCentreOpensOnLiveItemsOverdueFirst) {
   EXPECT_GE(r.json["total"].get<int>(), 1) << r.body;
   const auto all = legal.Get("/api/alerts?state=running,pre_warn,overdue,done,done_late,missing").json["total"];
   EXPECT_GT(all.get<int>(), static_cast<int>(items.size()));
+
+  // Export: same filter and order as the list, 中文 headers, one row per item.
+  auto x = legal.Get("/api/alerts/export");
+  ASSERT_EQ(x.status, 200) << x.body;
+  auto sheet = files::ReadSheet(x.body, "alerts.xlsx");
+  ASSERT_TRUE(sheet) << sheet.error().message;
+  ASSERT_EQ(sheet->rows.size(), items.size() + 1);
+  EXPECT_EQ(sheet->rows[0].cells[0], "状态");
+  EXPECT_EQ(sheet->rows[0].cells[1], "案件编号");
+  EXPECT_EQ(sheet->rows[0].cells[6], "期限");
+  EXPECT_EQ(sheet->rows[1].cells[0], "告警");
+  x = legal.Get("/api/alerts/export?state=done,done_late");
+  ASSERT_EQ(x.status, 200);
+  sheet = files::ReadSheet(x.body, "alerts.xlsx");
+  ASSERT_TRUE(sheet);
+  EXPECT_EQ(static_cast<int>(sheet->rows.size()), r.json["total"].get<int>() + 1);
+  EXPECT_EQ(legal.Get("/api/alerts/export?state=bogus").status, 400);
 }
 
 TEST_F(AlertsTest, SweeperRunsInBackgroundAndOnlyOneInstanceHoldsThePostgresLock) {
