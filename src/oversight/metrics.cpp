@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cases/case_reads.h"
 #include "core/local_time.h"
 #include "files/spreadsheet.h"
 #include "orders/orders_reads.h"
@@ -38,6 +39,19 @@ void Add(Ratio& r, bool hit) {
   if (hit) ++r.num;
 }
 
+// What the report covers: the units under `path`; with `who` (no unit chosen) the case-based
+// figures cover every case visible to `who` — his subtree plus the cases bound to him (捆绑责任), the
+// same rule as the case list (cases/case_reads.h).
+struct Scope {
+  std::string path;
+  const auth::Principal* who = nullptr;
+};
+
+// Condition on a query that joins `cases c` and its unit `u`.
+std::string CasesIn(db::SqlArgs& a, const Scope& s) {
+  return s.who ? cases::CaseVisible(a, *s.who, "c", "u.path") : db::PathUnder(a, "u.path", s.path);
+}
+
 // The case events that mark reaching a review stage (for "cases with all required reviews").
 const std::map<std::string, std::vector<std::string>>& StageEvents() {
   static const std::map<std::string, std::vector<std::string>> m = {
@@ -58,12 +72,12 @@ std::optional<std::int64_t> TimeAttr(const nlohmann::json& attrs, const char* ke
 }
 
 // 1. 警情 with body-camera video.
-void BodyCamera(soci::session& sql, const std::string& path, std::int64_t from, std::int64_t to, Acc& acc) {
+void BodyCamera(soci::session& sql, const Scope& scope, std::int64_t from, std::int64_t to, Acc& acc) {
   db::SqlArgs a;
   const std::string q = fmt::format(
       "SELECT i.unit_id, i.officer_id, i.body_camera FROM incidents i JOIN units u ON u.id = i.unit_id WHERE {} AND "
       "i.received_at >= {} AND i.received_at < {}",
-      db::PathUnder(a, "u.path", path), a.Int(from), a.Int(to));
+      db::PathUnder(a, "u.path", scope.path), a.Int(from), a.Int(to));
   db::Each(sql, q, a, [&](const db::Row& r) {
     const bool hit = r.Bool("body_camera");
     Add(acc.Unit(r.Int("unit_id")).body_camera, hit);
@@ -74,14 +88,14 @@ void BodyCamera(soci::session& sql, const std::string& path, std::int64_t from, 
 // 2. 办案区 stays (area_enter in the month, paired with the person's next area_exit) whose A/V span
 // (av_start/av_end on the enter or exit event) covers the whole stay. A stay without an exit is
 // counted as incomplete.
-void AreaAv(soci::session& sql, const std::string& path, std::int64_t from, std::int64_t to, Acc& acc) {
+void AreaAv(soci::session& sql, const Scope& scope, std::int64_t from, std::int64_t to, Acc& acc) {
   db::SqlArgs a;
   const std::string q = fmt::format(
       "SELECT e.case_id, c.unit_id, c.lead_officer_id, e.type, e.at, COALESCE(e.person_ref, '') AS person_ref, "
       "e.attrs FROM case_events e JOIN cases c ON c.id = e.case_id JOIN units u ON u.id = c.unit_id WHERE {} AND "
       "e.type IN ('area_enter', 'area_exit') AND e.case_id IN (SELECT case_id FROM case_events WHERE type = "
       "'area_enter' AND at >= {} AND at < {}) ORDER BY e.case_id, e.at, e.id",
-      db::PathUnder(a, "u.path", path), a.Int(from), a.Int(to));
+      CasesIn(a, scope), a.Int(from), a.Int(to));
   struct Enter {
     std::int64_t at;
     nlohmann::json attrs;
@@ -136,13 +150,13 @@ void AreaAv(soci::session& sql, const std::string& path, std::int64_t from, std:
 
 // 3. Property handed over within 24 h: PROP-01 clocks whose 提取 is in the month and that are
 // decided (done in time, done late, or overdue now).
-void Property24h(soci::session& sql, const std::string& path, std::int64_t from, std::int64_t to, Acc& acc) {
+void Property24h(soci::session& sql, const Scope& scope, std::int64_t from, std::int64_t to, Acc& acc) {
   db::SqlArgs a;
   const std::string q = fmt::format(
       "SELECT c.unit_id, c.lead_officer_id, a.state FROM alerts a JOIN cases c ON c.id = a.case_id JOIN units u ON "
       "u.id = c.unit_id JOIN case_events e ON e.id = a.trigger_event_id WHERE a.rule_id = 'PROP-01' AND {} AND "
       "e.at >= {} AND e.at < {} AND a.state IN ('done', 'done_late', 'overdue')",
-      db::PathUnder(a, "u.path", path), a.Int(from), a.Int(to));
+      CasesIn(a, scope), a.Int(from), a.Int(to));
   db::Each(sql, q, a, [&](const db::Row& r) {
     const bool hit = r.Text("state") == "done";
     Add(acc.Unit(r.Int("unit_id")).property_24h, hit);
@@ -152,7 +166,7 @@ void Property24h(soci::session& sql, const std::string& path, std::int64_t from,
 
 // 4. Cases that reached a gated stage in the month (its event is in the month) with the latest
 // review of every gated stage reached being a pass.
-void ReviewsComplete(soci::session& sql, const std::string& path, std::int64_t from, std::int64_t to,
+void ReviewsComplete(soci::session& sql, const Scope& scope, std::int64_t from, std::int64_t to,
                      const std::vector<ReviewGate>& gates, Acc& acc) {
   std::vector<std::string> types;
   for (const auto& g : gates)
@@ -164,7 +178,7 @@ void ReviewsComplete(soci::session& sql, const std::string& path, std::int64_t f
   const std::string q = fmt::format(
       "SELECT DISTINCT c.id, c.unit_id, c.lead_officer_id, c.case_type, e.type FROM case_events e JOIN cases c ON "
       "c.id = e.case_id JOIN units u ON u.id = c.unit_id WHERE {} AND e.type IN {} AND e.at >= {} AND e.at < {}",
-      db::PathUnder(a, "u.path", path), a.StrList(types), a.Int(from), a.Int(to));
+      CasesIn(a, scope), a.StrList(types), a.Int(from), a.Int(to));
   struct CaseNeed {
     std::int64_t unit;
     std::optional<std::int64_t> officer;
@@ -206,12 +220,12 @@ void ReviewsComplete(soci::session& sql, const std::string& path, std::int64_t f
 }
 
 // 5. Cases accepted in the month and the violations recorded on them.
-void CasesAndViolations(soci::session& sql, const std::string& path, std::int64_t from, std::int64_t to, Acc& acc) {
+void CasesAndViolations(soci::session& sql, const Scope& scope, std::int64_t from, std::int64_t to, Acc& acc) {
   db::SqlArgs a;
   const std::string q = fmt::format(
       "SELECT c.unit_id, c.lead_officer_id FROM cases c JOIN units u ON u.id = c.unit_id WHERE {} AND "
       "c.accepted_at >= {} AND c.accepted_at < {}",
-      db::PathUnder(a, "u.path", path), a.Int(from), a.Int(to));
+      CasesIn(a, scope), a.Int(from), a.Int(to));
   db::Each(sql, q, a, [&](const db::Row& r) {
     ++acc.Unit(r.Int("unit_id")).cases;
     if (auto* o = acc.Officer(r.OptInt("lead_officer_id"))) ++o->cases;
@@ -220,7 +234,7 @@ void CasesAndViolations(soci::session& sql, const std::string& path, std::int64_
   const std::string v = fmt::format(
       "SELECT c.unit_id, v.officer_id FROM violations v JOIN cases c ON c.id = v.case_id JOIN units u ON "
       "u.id = c.unit_id WHERE {} AND c.accepted_at >= {} AND c.accepted_at < {}",
-      db::PathUnder(b, "u.path", path), b.Int(from), b.Int(to));
+      CasesIn(b, scope), b.Int(from), b.Int(to));
   db::Each(sql, v, b, [&](const db::Row& r) {
     ++acc.Unit(r.Int("unit_id")).violations;
     if (auto* o = acc.Officer(r.OptInt("officer_id"))) ++o->violations;
@@ -228,15 +242,15 @@ void CasesAndViolations(soci::session& sql, const std::string& path, std::int64_
 }
 
 // The metrics of units in the subtree of `path` for [from, to).
-void Compute(soci::session& sql, const std::string& path, std::int64_t from, std::int64_t to,
+void Compute(soci::session& sql, const Scope& scope, std::int64_t from, std::int64_t to,
              const std::vector<ReviewGate>& gates, Acc& acc) {
-  BodyCamera(sql, path, from, to, acc);
-  AreaAv(sql, path, from, to, acc);
-  Property24h(sql, path, from, to, acc);
-  ReviewsComplete(sql, path, from, to, gates, acc);
-  CasesAndViolations(sql, path, from, to, acc);
+  BodyCamera(sql, scope, from, to, acc);
+  AreaAv(sql, scope, from, to, acc);
+  Property24h(sql, scope, from, to, acc);
+  ReviewsComplete(sql, scope, from, to, gates, acc);
+  CasesAndViolations(sql, scope, from, to, acc);
   // 6. 督办 due in the month (not suspended) closed by their deadline.
-  orders::EachDue(sql, path, from, to, [&](const orders::DueOrder& o) {
+  orders::EachDue(sql, scope.path, from, to, [&](const orders::DueOrder& o) {
     const bool hit = o.status == "closed" && o.closed_at && *o.closed_at <= o.deadline;
     Add(acc.Unit(o.unit_id).orders_on_time, hit);
     if (auto* officer = acc.Officer(o.responsible_person_id)) Add(officer->orders_on_time, hit);
@@ -277,16 +291,19 @@ Result<MetricsReport> OversightService::Metrics(const auth::Principal& who, cons
   if (!range) return Invalid("月份格式应为 2023-07", "month");
   const auto gates = FZ_TRY(GetReviewGates());
   return db_.Read([&](soci::session& sql) -> Result<MetricsReport> {
-    const std::string path = unit_id ? FZ_TRY(detail::UnitPathInScope(sql, who, *unit_id)) : who.unit_path;
+    const Scope scope{.path = unit_id ? FZ_TRY(detail::UnitPathInScope(sql, who, *unit_id)) : who.unit_path,
+                      .who = unit_id ? nullptr : &who};
     MetricsReport rep;
     rep.month = month;
     rep.unit_id = unit_id;
     Acc acc;
-    Compute(sql, path, range->first, range->second, gates, acc);
-    // Names.
+    Compute(sql, scope, range->first, range->second, gates, acc);
+    // Names: the units under the scope's path and those of the bound cases outside it.
     db::SqlArgs a;
-    db::Each(sql,
-             fmt::format("SELECT u.id, u.name FROM units u WHERE {} ORDER BY u.path", db::PathUnder(a, "u.path", path)),
+    std::vector<std::int64_t> unit_ids;
+    for (const auto& [id, row] : acc.units) unit_ids.push_back(id);
+    if (unit_ids.empty()) unit_ids.push_back(0);
+    db::Each(sql, fmt::format("SELECT u.id, u.name FROM units u WHERE u.id IN {} ORDER BY u.path", a.IntList(unit_ids)),
              a, [&](const db::Row& r) {
                auto it = acc.units.find(r.Int("id"));
                if (it == acc.units.end()) return;
@@ -320,7 +337,7 @@ Result<MetricsReport> OversightService::Metrics(const auth::Principal& who, cons
       } else {
         const auto r = detail::MonthRange(label);
         Acc month_acc;
-        Compute(sql, path, r->first, r->second, gates, month_acc);
+        Compute(sql, scope, r->first, r->second, gates, month_acc);
         for (const auto& [id, row] : month_acc.units) Sum(total, row);
       }
       total.name = label;

@@ -191,8 +191,7 @@ Result<Reply> RunSweep(Ctx&, OversightService& s) {
 
 // ---- 告警中心 ----
 
-Result<Reply> ListAlerts(Ctx& ctx, OversightService& s) {
-  http::QueryReader q(ctx);
+AlertFilter ReadAlertFilter(http::QueryReader& q) {
   AlertFilter f;
   f.states = q.List("state");  // checked by the service (its message lists the states)
   f.rule_id = q.Str("rule_id", 64);
@@ -201,6 +200,20 @@ Result<Reply> ListAlerts(Ctx& ctx, OversightService& s) {
   f.case_id = q.Id("case_id");
   f.due_from = q.Time("due_from");
   f.due_to = q.Time("due_to");
+  return f;
+}
+
+Result<Reply> ExportAlerts(Ctx& ctx, OversightService& s) {
+  http::QueryReader q(ctx);
+  const AlertFilter f = ReadAlertFilter(q);
+  FZ_CHECK(q.Finish());
+  return Reply::File(FZ_TRY(s.AlertsXlsx(ctx.user(), f)),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "预警告警.xlsx");
+}
+
+Result<Reply> ListAlerts(Ctx& ctx, OversightService& s) {
+  http::QueryReader q(ctx);
+  const AlertFilter f = ReadAlertFilter(q);
   const PageRequest page = q.Page({"due_at", "updated_at", "rule_id", "state"});
   FZ_CHECK(q.Finish());
   const auto list = FZ_TRY(s.ListAlerts(ctx.user(), f, page));
@@ -383,6 +396,7 @@ void RegisterRoutes(http::Router& router, OversightService& s) {
   r.Post("/api/oversight/sweep", admin, RunSweep);
 
   r.Get("/api/alerts", read, ListAlerts);
+  r.Get("/api/alerts/export", read, ExportAlerts);
   r.Get("/api/cases/{id}/alerts", read, CaseAlerts);
   r.Get("/api/violations", read, ListViolations);
 

@@ -182,9 +182,13 @@ class OversightService : public cases::CaseHooks {
   Result<void> SetReviewGates(const auth::Principal& who, const audit::Actor& actor,
                               const std::vector<ReviewGate>& gates);
 
-  // ---- alerts (scope: the case's unit must be in the caller's subtree) ----
+  // ---- alerts (scope: the case is visible to the caller, cases/case_reads.h CaseVisible) ----
 
+  // Default (no state filter, no sort): live items only, 告警 first then 预警, each by due time.
   Result<Paged<Alert>> ListAlerts(const auth::Principal& who, const AlertFilter& filter, const PageRequest& page) const;
+  // The alert list with the same filter and default order as an XLSX sheet with 中文 headers (at most
+  // 10,000 rows).
+  Result<std::string> AlertsXlsx(const auth::Principal& who, const AlertFilter& filter) const;
   // Every stored clock of one case (running and done included), earliest due first. NotFound when
   // the case is absent or out of scope.
   Result<std::vector<Alert>> CaseAlerts(const auth::Principal& who, std::int64_t case_id) const;

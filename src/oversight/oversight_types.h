@@ -38,7 +38,7 @@ struct Alert {
 };
 
 struct AlertFilter {
-  std::vector<std::string> states;  // empty = the alerting ones: pre_warn, overdue, done_late, missing
+  std::vector<std::string> states;  // empty = the live ones: overdue (告警), pre_warn (预警)
   std::optional<std::string> rule_id;
   std::optional<std::int64_t> unit_id;     // the unit and its sub-units
   std::optional<std::int64_t> officer_id;  // 主办民警 (people.id)

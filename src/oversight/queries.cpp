@@ -1,6 +1,9 @@
 // Read side: alert centre, a case's clocks, violations.
 #include <fmt/format.h>
 
+#include "cases/case_reads.h"
+#include "core/local_time.h"
+#include "files/spreadsheet.h"
 #include "oversight/internal.h"
 #include "oversight/oversight_service.h"
 
@@ -8,7 +11,9 @@ namespace fazhi::oversight {
 
 namespace {
 
-const std::vector<std::string> kAlertingStates = {"pre_warn", "overdue", "done_late", "missing"};
+// The alert centre opens on live items only: 告警 (overdue) and 预警 (pre_warn); finished ones
+// (done_late, done) and missing requirements only through the state filter.
+const std::vector<std::string> kLiveStates = {"overdue", "pre_warn"};
 const std::vector<std::string> kAllStates = {"running", "pre_warn", "overdue", "done_late", "done", "missing"};
 
 constexpr const char* kAlertSelect =
@@ -54,8 +59,9 @@ Result<Paged<Alert>> OversightService::ListAlerts(const auth::Principal& who, co
   const auto rules = Rules();
   return db_.Read([&](soci::session& sql) -> Result<Paged<Alert>> {
     db::SqlArgs a;
-    std::string w = fmt::format(" WHERE {}", db::PathUnder(a, "u.path", who.unit_path));
-    w += " AND a.state IN " + a.StrList(f.states.empty() ? kAlertingStates : f.states);
+    // Scope: the case is visible to the caller (unit subtree or bound 法制员/办案民警), as in the case list.
+    std::string w = fmt::format(" WHERE {}", cases::CaseVisible(a, who, "c"));
+    w += " AND a.state IN " + a.StrList(f.states.empty() ? kLiveStates : f.states);
     if (f.unit_id)
       w += fmt::format(" AND {}", db::PathUnder(a, "u.path", FZ_TRY(detail::UnitPathInScope(sql, who, *f.unit_id))));
     if (f.rule_id) w += fmt::format(" AND a.rule_id = {}", a.Str(*f.rule_id));
@@ -66,18 +72,44 @@ Result<Paged<Alert>> OversightService::ListAlerts(const auth::Principal& who, co
     Paged<Alert> out;
     out.total = db::Count(
         sql, "SELECT COUNT(*) FROM alerts a JOIN cases c ON c.id = a.case_id JOIN units u ON u.id = a.unit_id" + w, a);
+    // Default: 告警 first, then 预警, then the rest, each by due time.
     std::string order = "a.due_at";
+    std::string first;
+    if (page.sort.empty())
+      first = "CASE a.state WHEN 'overdue' THEN 0 WHEN 'pre_warn' THEN 1 WHEN 'missing' THEN 2 ELSE 3 END, ";
     if (page.sort == "updated_at") order = "a.updated_at";
     if (page.sort == "rule_id") order = "a.rule_id";
     if (page.sort == "state") order = "a.state";
     const std::string dir = page.descending ? "DESC" : "ASC";
     // NULL due times last in both directions and on both backends.
     const std::string q =
-        fmt::format("{}{} ORDER BY CASE WHEN {} IS NULL THEN 1 ELSE 0 END, {} {}, a.id {} LIMIT {} OFFSET {}",
-                    kAlertSelect, w, order, order, dir, dir, a.Int(page.page_size), a.Int(page.Offset()));
+        fmt::format("{}{} ORDER BY {}CASE WHEN {} IS NULL THEN 1 ELSE 0 END, {} {}, a.id {} LIMIT {} OFFSET {}",
+                    kAlertSelect, w, first, order, order, dir, dir, a.Int(page.page_size), a.Int(page.Offset()));
     db::Each(sql, q, a, [&](const db::Row& r) { out.items.push_back(AlertFrom(r, rules->catalog)); });
     return out;
   });
+}
+
+Result<std::string> OversightService::AlertsXlsx(const auth::Principal& who, const AlertFilter& f) const {
+  const auto list = FZ_TRY(ListAlerts(who, f, PageRequest{.page = 1, .page_size = 10000}));
+  auto state_name = [](const std::string& s) -> std::string {
+    if (s == "running") return "计时中";
+    if (s == "pre_warn") return "预警";
+    if (s == "overdue") return "告警";
+    if (s == "done_late") return "超期办结";
+    if (s == "done") return "已完成";
+    if (s == "missing") return "缺少要求";
+    return s;
+  };
+  auto time = [](const std::optional<std::int64_t>& t) { return t ? FormatLocalDateTime(*t) : std::string(); };
+  files::SheetData sheet{"预警告警", {}, {10, 22, 24, 16, 10, 30, 20, 20, 40, 30}};
+  sheet.rows.push_back(
+      {"状态", "案件编号", "案件名称", "办案单位", "主办民警", "规则", "期限", "预警时间", "提示", "法律依据"});
+  for (const auto& a : list.items)
+    sheet.rows.push_back({state_name(a.state), a.case_external_id, a.case_title, a.unit_name, a.lead_officer_name,
+                          a.rule_name.empty() ? a.rule_id : a.rule_name, time(a.due_at), time(a.pre_warn_at), a.message,
+                          a.legal_basis});
+  return files::WriteXlsx({std::move(sheet)});
 }
 
 Result<std::vector<Alert>> OversightService::CaseAlerts(const auth::Principal& who, std::int64_t case_id) const {
@@ -98,7 +130,7 @@ Result<Paged<Violation>> OversightService::ListViolations(const auth::Principal&
                                                           const PageRequest& page) const {
   return db_.Read([&](soci::session& sql) -> Result<Paged<Violation>> {
     db::SqlArgs a;
-    std::string w = fmt::format(" WHERE {}", db::PathUnder(a, "u.path", who.unit_path));
+    std::string w = fmt::format(" WHERE {}", cases::CaseVisible(a, who, "c"));
     if (f.unit_id)
       w += fmt::format(" AND {}", db::PathUnder(a, "u.path", FZ_TRY(detail::UnitPathInScope(sql, who, *f.unit_id))));
     if (f.officer_id) w += fmt::format(" AND v.officer_id = {}", a.Int(*f.officer_id));

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "db/sql.h"
+#include "files/spreadsheet.h"
 #include "oversight/oversight_fixture.h"
 
 namespace fazhi::testing {
@@ -195,6 +196,94 @@ TEST_F(AlertsTest, AnotherUnitsAlertsAreNotVisible) {
   AddUser("sys", "sys_admin", bureau_);
   auto sys = SignedIn("sys");
   EXPECT_EQ(sys.Get("/api/alerts").status, 403);
+}
+
+// Issue 11 defect 2: a 法制员 bound to a case outside his unit's subtree sees its alerts and
+// violations (the same scope as the case list), so his home card counts them too.
+TEST_F(AlertsTest, BoundLegalOfficerOutsideTheUnitSeesItsAlertsAndViolations) {
+  const std::int64_t legal_team = AddUnit(team_b_, "西街法制室", "team");
+  const std::int64_t person = AddPerson(legal_team, "钱法制", "法制员", true);
+  AddUser("legal_b", "legal_officer", legal_team, person);
+  legal_person_ = person;  // cases added from here on are bound to him
+  const std::int64_t c = DetainedCase();
+  clock_->Set(detain_at_ + 30 * kHour);
+  ASSERT_TRUE(service_->Sweep());
+  auto legal = SignedIn("legal_b");
+  // The home card's query (辖区预警/告警).
+  auto r = legal.Get("/api/alerts?state=pre_warn,overdue&page_size=1");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_GE(r.json["total"].get<int>(), 1) << r.body;
+  r = legal.Get("/api/alerts");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_GE(r.json["items"].size(), 1u) << r.body;
+  EXPECT_EQ(r.json["items"][0]["case_id"], c);
+  EXPECT_EQ(r.json["items"][0]["state"], "overdue");
+  r = legal.Get("/api/violations");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_GE(r.json["total"].get<int>(), 1) << r.body;
+  EXPECT_EQ(r.json["items"][0]["case_id"], c);
+  // Another station's leader still sees nothing of it.
+  auto b = SignedIn("leader_b");
+  EXPECT_EQ(b.Get("/api/alerts").json["total"], 0);
+  EXPECT_EQ(b.Get("/api/violations").json["total"], 0);
+}
+
+// Issue 11 defect 4: the alert centre opens on live items, 告警 first then 预警, each by due time;
+// finished items (超期办结, 已办结) only through the state filter.
+TEST_F(AlertsTest, AlertCentreOpensOnLiveItemsOverdueFirst) {
+  const std::int64_t late = DetainedCase();
+  clock_->Set(detain_at_ + 23 * kHour);
+  ASSERT_TRUE(service_->Sweep());
+  AddEvent(late, "notify_family", detain_at_ + 23 * kHour, "p1");  // one clock finished in time
+  const std::int64_t early = DetainedCase();
+  (void)early;
+  clock_->Set(detain_at_ + 30 * kHour);
+  ASSERT_TRUE(service_->Sweep());
+  auto legal = SignedIn("legal");
+  auto r = legal.Get("/api/alerts?page_size=200");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const nlohmann::json items = r.json["items"];
+  ASSERT_FALSE(items.empty()) << r.body;
+  EXPECT_EQ(items[0]["state"], "overdue") << r.body;
+  bool saw_pre_warn = false;
+  std::int64_t last_due = 0;
+  std::string last_state = "overdue";
+  for (const auto& a : items) {
+    const std::string st = a["state"];
+    EXPECT_TRUE(st == "overdue" || st == "pre_warn") << a.dump();
+    if (st == "pre_warn") saw_pre_warn = true;
+    if (saw_pre_warn) {
+      EXPECT_EQ(st, "pre_warn") << "告警 after 预警: " << r.body;
+    }
+    if (st != last_state) last_due = 0;
+    const std::int64_t due = a["due_at"].is_null() ? 0 : a["due_at"].get<std::int64_t>();
+    EXPECT_GE(due, last_due) << r.body;
+    last_due = due;
+    last_state = st;
+  }
+  // Finished and all items through the filter.
+  r = legal.Get("/api/alerts?state=done,done_late");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_GE(r.json["total"].get<int>(), 1) << r.body;
+  const auto all = legal.Get("/api/alerts?state=running,pre_warn,overdue,done,done_late,missing").json["total"];
+  EXPECT_GT(all.get<int>(), static_cast<int>(items.size()));
+
+  // Export: same filter and order as the list, 中文 headers, one row per item.
+  auto x = legal.Get("/api/alerts/export");
+  ASSERT_EQ(x.status, 200) << x.body;
+  auto sheet = files::ReadSheet(x.body, "alerts.xlsx");
+  ASSERT_TRUE(sheet) << sheet.error().message;
+  ASSERT_EQ(sheet->rows.size(), items.size() + 1);
+  EXPECT_EQ(sheet->rows[0].cells[0], "状态");
+  EXPECT_EQ(sheet->rows[0].cells[1], "案件编号");
+  EXPECT_EQ(sheet->rows[0].cells[6], "期限");
+  EXPECT_EQ(sheet->rows[1].cells[0], "告警");
+  x = legal.Get("/api/alerts/export?state=done,done_late");
+  ASSERT_EQ(x.status, 200);
+  sheet = files::ReadSheet(x.body, "alerts.xlsx");
+  ASSERT_TRUE(sheet);
+  EXPECT_EQ(static_cast<int>(sheet->rows.size()), r.json["total"].get<int>() + 1);
+  EXPECT_EQ(legal.Get("/api/alerts/export?state=bogus").status, 400);
 }
 
 TEST_F(AlertsTest, SweeperRunsInBackgroundAndOnlyOneInstanceHoldsThePostgresLock) {

@@ -220,5 +220,30 @@ TEST_F(MetricsTest, AnotherUnitsFiguresAreNotVisible) {
     for (const auto& cell : row.cells) EXPECT_EQ(cell.find("东街"), std::string::npos);
 }
 
+// Issue 11 defect 2: a 法制员 whose unit holds none of the cases but who is bound to all of them
+// sees their case-based figures (平台应用考核 was all “—” for him); 警情 are not cases and stay by unit.
+TEST_F(MetricsTest, BoundLegalOfficerOutsideTheUnitsSeesTheFiguresOfHisCases) {
+  const std::int64_t legal_team = AddUnit(bureau_, "法制大队", "team");
+  const std::int64_t person = AddPerson(legal_team, "钱法制", "法制员", true);
+  AddUser("legal_b", "legal_officer", legal_team, person);
+  legal_person_ = person;  // every case of the dataset is bound to him
+  BuildDataset();
+  auto legal = SignedIn("legal_b");
+  auto r = legal.Get("/api/metrics?month=2023-07");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json& t = r.json["total"];
+  EXPECT_EQ(t["cases"], 3) << r.body;
+  EXPECT_EQ(t["violations"], 1);
+  ExpectRatio(t["property_24h"], 2, 3, "bound 合计 财物");
+  ExpectRatio(t["reviews_complete"], 1, 2, "bound 合计 审核");
+  ExpectRatio(t["body_camera"], 0, 0, "警情 are not cases");
+  const json* a = Find(r.json["units"], team_a_);
+  ASSERT_TRUE(a) << r.body;
+  EXPECT_EQ((*a)["name"], "东街派出所");
+  ExpectRatio((*a)["area_av"], 1, 2, "bound 东街 办案区");
+  // Another station's leader still sees only his own.
+  EXPECT_EQ(SignedIn("leader_b").Get("/api/metrics?month=2023-07").json["total"]["cases"], 1);
+}
+
 }  // namespace
 }  // namespace fazhi::testing

@@ -244,6 +244,8 @@ export interface ReevaluationJob {
 
 export const oversightApi = {
   alerts: (query: AlertQuery) => api.get<Paged<Alert>>('/api/alerts', query),
+  /** The alert list with the same filters as an XLSX sheet (中文 headers). */
+  exportAlerts: (query: AlertQuery) => downloadFile('/api/alerts/export', query, '预警告警.xlsx'),
   caseAlerts: (caseId: number) => api.get<{ case_id: number; items: Alert[] }>(`/api/cases/${caseId}/alerts`),
   violations: (query: ViolationQuery) =>
     api.get<Paged<Violation>>('/api/violations', query),
