@@ -1,14 +1,18 @@
 #include "app/app.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <charconv>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "app/modules.h"
+#include "auth/vault.h"
 #include "cases/cases_module.h"
+#include "db/sql.h"
 #include "files/attachments.h"
 #include "org/org_module.h"
 #include "oversight/oversight_module.h"
@@ -53,6 +57,70 @@ std::string FindWebRoot(const std::string& configured) {
   return {};
 }
 
+// The key file is a secret: refuse one that users other than its owner may read or write.
+Result<void> CheckKeyFilePermissions(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::perms perms = fs::status(path, ec).permissions();
+  if (ec) return {};  // missing or unreadable: Vault::Open says so
+  if ((perms & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none) return {};
+  return Fail(ErrorCode::kInvalidArgument,
+              fmt::format("密钥文件 {} 的权限为 {:04o}，除属主外的用户也能读取或改写：请执行 chmod 600 {}"
+                          "（属主应是运行 fazhi 的系统用户），然后重新启动",
+                          path, static_cast<unsigned>(perms & fs::perms::all), path),
+              "key_file", "key_file_permissions");
+}
+
+constexpr std::string_view kKeyCheckText = "fazhi key check v1";
+
+// One encrypted value of the database, if any (people's 身份证号/手机号, TOTP secrets).
+std::optional<std::string> AnySealedValue(soci::session& sql) {
+  std::optional<std::string> out;
+  for (const char* q : {"SELECT phone_enc AS v FROM people WHERE phone_enc IS NOT NULL AND phone_enc <> '' LIMIT 1",
+                        "SELECT id_number_enc AS v FROM people WHERE id_number_enc IS NOT NULL AND id_number_enc <> '' "
+                        "LIMIT 1",
+                        "SELECT totp_secret_enc AS v FROM users WHERE totp_secret_enc IS NOT NULL AND "
+                        "totp_secret_enc <> '' LIMIT 1"}) {
+    db::First(sql, q, {}, [&](const db::Row& r) { out = r.Str("v"); });
+    if (out) return out;
+  }
+  return out;
+}
+
+// The key of --key-file against the database: the check value stored by the first start must
+// match. A database without one (new, or from before migration 008) adopts this key, after one
+// of its encrypted values, if any, decrypts with it.
+Result<void> CheckKeyMatchesDatabase(db::Database& db, const auth::Vault& vault, const std::string& key_file,
+                                     EpochSeconds now) {
+  const std::string mine = vault.BlindIndex(kKeyCheckText);
+  const auto mismatch = [&] {
+    return Fail(ErrorCode::kConflict,
+                "密钥文件 " + key_file +
+                    " 与数据库不匹配：数据库中的身份证号、手机号等是用另一把密钥加密的。请用 --key-file "
+                    "指向这个数据库原来的密钥文件（见 docs/operations.md“密钥文件”）；不要换用新密钥",
+                "key_file", "key_mismatch");
+  };
+  return db.Write([&](soci::session& sql) -> Result<void> {
+    std::optional<std::string> stored;
+    db::First(sql, "SELECT check_value FROM key_check WHERE id = 1", {},
+              [&](const db::Row& r) { stored = r.Str("check_value"); });
+    if (stored) {
+      if (*stored != mine) return mismatch();
+      return {};
+    }
+    if (auto sealed = AnySealedValue(sql); sealed && !vault.Decrypt(*sealed)) return mismatch();
+    db::SqlArgs a;
+    db::Exec(sql,
+             "INSERT INTO key_check (id, check_value, created_at) VALUES (1, " + a.Str(mine) + ", " + a.Int(now) +
+                 ") ON CONFLICT (id) DO NOTHING",
+             a);
+    db::First(sql, "SELECT check_value FROM key_check WHERE id = 1", {},
+              [&](const db::Row& r) { stored = r.Str("check_value"); });
+    if (stored && *stored != mine) return mismatch();  // another instance stored its key first
+    return {};
+  });
+}
+
 }  // namespace
 
 Result<std::unique_ptr<App>> App::Create(Config config, const Clock* clock) {
@@ -60,13 +128,31 @@ Result<std::unique_ptr<App>> App::Create(Config config, const Clock* clock) {
   std::unique_ptr<App> app(new App());
   app->config_ = std::move(config);
   app->clock_ = clock ? clock : &app->system_clock_;
-  app->vault_ = std::make_unique<auth::Vault>(FZ_TRY(auth::Vault::Open(app->config_.key_file)));
-  app->db_ = FZ_TRY(db::Database::Open(app->config_.db_url, static_cast<std::size_t>(app->config_.db_pool)));
+  const std::string& key_file = app->config_.key_file;
+  std::error_code exists_ec;
+  const bool key_existed = std::filesystem::exists(key_file, exists_ec);
+  if (key_existed) FZ_CHECK(CheckKeyFilePermissions(key_file));
+  app->vault_ = std::make_unique<auth::Vault>(FZ_TRY(auth::Vault::Open(key_file)));
+  // A key file this start created must not outlive a refusal: the next start would find it.
+  const auto forget_new_key = [&](Error e) -> Result<std::unique_ptr<App>> {
+    if (!key_existed) {
+      std::error_code ec;
+      std::filesystem::remove(key_file, ec);
+      e.message += "（本次启动新建的密钥文件 " + key_file + " 已删除）";
+    }
+    return std::unexpected(std::move(e));
+  };
+  auto opened = db::Database::Open(app->config_.db_url, static_cast<std::size_t>(app->config_.db_pool));
+  if (!opened) return forget_new_key(opened.error());
+  app->db_ = std::move(*opened);
   if (app->config_.migrate_on_start) {
-    FZ_CHECK(app->db_->Migrate());
+    if (auto m = app->db_->Migrate(); !m) return forget_new_key(m.error());
   } else if (app->db_->SchemaVersion() < db::Database::LatestVersion()) {
-    return Fail(ErrorCode::kConflict, "数据库结构不是最新版本，请先运行 fazhi migrate", "db", "schema_outdated");
+    return forget_new_key(
+        Error{ErrorCode::kConflict, "数据库结构不是最新版本，请先运行 fazhi migrate", "db", "schema_outdated"});
   }
+  if (auto k = CheckKeyMatchesDatabase(*app->db_, *app->vault_, key_file, app->clock_->Now()); !k)
+    return forget_new_key(k.error());
   // Attachment files an older installation kept on disk are copied into the database once (src/files).
   files::AttachmentStore(*app->db_, files::LegacyAttachmentDir(app->config_.attachment_dir, *app->db_))
       .ImportLegacyFiles(app->clock_->Now());

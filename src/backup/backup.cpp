@@ -22,10 +22,11 @@ namespace fazhi::backup {
 
 namespace {
 
-// Tables whose rows a fresh migration already creates (001_foundation seeds audit_head's single
-// chain-head row). Restore replaces such rows by UPDATE on the first column instead of inserting,
-// and the "empty target" check ignores these tables.
-const std::set<std::string> kSeededTables = {"audit_head"};
+// Tables whose rows a fresh migration or the first start already creates (001_foundation seeds
+// audit_head's single chain-head row; the first start stores key_check's row, migration 008).
+// Restore replaces such rows by UPDATE on the first column instead of inserting, and the "empty
+// target" check ignores these tables: the restored key check is the one of the backup's data.
+const std::set<std::string> kSeededTables = {"audit_head", "key_check"};
 
 constexpr const char* kMigrationsTable = "schema_migrations";
 

@@ -108,13 +108,16 @@ std::string CanonicalSelect(db::Backend backend, const std::string& table, const
     else
       select += pg ? q + "::text" : "CAST(" + q + " AS TEXT)";
     // One order on both backends: numbers by value, everything else by its bytes (SQLite's BINARY
-    // collation = PostgreSQL's "C"), NULLs first (PostgreSQL's default is last).
+    // collation = PostgreSQL's "C"), NULLs first (PostgreSQL's default is last). The ORDER BY names
+    // the table's column qualified: a bare "id" would be the SELECT list's "id"::text output column
+    // on PostgreSQL (output names win in ORDER BY), which sorts 1, 10, 11, …, 2.
+    const std::string col = QuoteIdent(table) + "." + q;
     if (!pg)
-      order += q + " COLLATE BINARY NULLS FIRST";
+      order += col + " COLLATE BINARY NULLS FIRST";
     else if (IsPgNumeric(c.type))
-      order += q + " NULLS FIRST";
+      order += col + " NULLS FIRST";
     else
-      order += q + "::text COLLATE \"C\" NULLS FIRST";
+      order += col + "::text COLLATE \"C\" NULLS FIRST";
   }
   return select + " FROM " + QuoteIdent(table) + order;
 }

@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -30,6 +33,22 @@ void OnSignal(int) {
 
 using kit::PrintError;
 
+// The first line of `path`, trimmed: the database URL kept out of the command line.
+Result<std::string> ReadDbFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Invalid("无法读取数据库地址文件 " + path + "（--db-file）", "db-file");
+  std::string line;
+  std::getline(in, line);
+  const auto first = line.find_first_not_of(" \t\r");
+  const auto last = line.find_last_not_of(" \t\r");
+  if (first == std::string::npos) return Invalid("数据库地址文件 " + path + " 的第一行是空的（--db-file）", "db-file");
+  std::error_code ec;
+  const auto perms = std::filesystem::status(path, ec).permissions();
+  if (!ec && (perms & std::filesystem::perms::others_read) != std::filesystem::perms::none)
+    spdlog::warn("数据库地址文件 {} 对所有用户可读，其中的口令可能泄露：请 chmod 0640 或 0600", path);
+  return line.substr(first, last - first + 1);
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -37,8 +56,13 @@ int Main(int argc, char** argv) {
   cli.require_subcommand(1);
   cli.fallthrough();
   Config config;
-  cli.add_option("--db", config.db_url, "数据库：sqlite:文件路径 或 postgresql://用户@主机:端口/库名")
-      ->capture_default_str();
+  CLI::Option* db_opt =
+      cli.add_option("--db", config.db_url,
+                     "数据库：sqlite:文件路径 或 postgresql://用户@主机:端口/库名（含口令时请改用环境变量 FAZHI_DB "
+                     "或 --db-file，命令行参数对本机所有用户可见）")
+          ->capture_default_str();
+  std::string db_file;
+  cli.add_option("--db-file", db_file, "从文件读取数据库地址（第一行；文件应只有属主可读）")->excludes(db_opt);
   cli.add_option("--key-file", config.key_file, "个人信息加密密钥文件（不存在时自动创建）")->capture_default_str();
   std::string log_level = "info";
   cli.add_option("--log-level", log_level, "日志级别：debug/info/warn/error")->capture_default_str();
@@ -81,6 +105,18 @@ int Main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_logger_mt("fazhi"));
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+
+  // The database URL: --db, else --db-file, else $FAZHI_DB, else the default. A password in --db
+  // is readable by every user in /proc/PID/cmdline; the other two keep it out of argv.
+  if (db_opt->count() == 0) {
+    if (!db_file.empty()) {
+      auto url = ReadDbFile(db_file);
+      if (!url) return PrintError(url.error());
+      config.db_url = *url;
+    } else if (const char* env = std::getenv("FAZHI_DB"); env && *env) {
+      config.db_url = env;
+    }
+  }
 
   const bool serving = serve->parsed();
   const auto chosen = commands.Parsed();

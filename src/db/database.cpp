@@ -129,6 +129,20 @@ Result<Url> ParseUrl(std::string_view url) {
 
 namespace {
 
+// Every PostgreSQL connection, when opened and when reopened: timestamps in UTC, and no NOTICE
+// lines on stderr (libpq prints them; "relation already exists, skipping" on every command).
+void SetUpPostgres(soci::session& s) {
+  s << "SET TIME ZONE 'UTC'";
+  s << "SET client_min_messages = warning";
+}
+
+// libpq's own view of a PostgreSQL connection: no round trip. A connection whose server went away
+// still reads as good until a query on it fails.
+bool PgBroken(soci::session& s) {
+  auto* be = static_cast<soci::postgresql_session_backend*>(s.get_backend());
+  return be == nullptr || be->conn_ == nullptr || PQstatus(be->conn_) != CONNECTION_OK;
+}
+
 // Process-wide SQLite settings, applied once before the first connection opens. Each pooled
 // connection is used by one thread at a time, so SQLite's per-connection mutexes (SERIALIZED mode)
 // are not needed, and its allocation statistics take a global mutex on every malloc: under 64
@@ -151,6 +165,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url_text, st
   std::unique_ptr<Database> db(new Database(*url));
   db->pool_size_ = pool_size;
   db->pool_ = std::make_unique<soci::connection_pool>(pool_size);
+  db->checked_.assign(pool_size, 0);
   try {
     for (std::size_t i = 0; i < pool_size; ++i) {
       soci::session& s = db->pool_->at(i);
@@ -166,7 +181,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url_text, st
         s << "PRAGMA mmap_size=2147418112";
       } else {
         s.open(*soci::factory_postgresql(), url->soci_connect);
-        s << "SET TIME ZONE 'UTC'";
+        SetUpPostgres(s);
       }
     }
     for (std::size_t i = 0; i < pool_size; ++i) detail::RegisterPooledSession(db->pool_->at(i));
@@ -181,6 +196,68 @@ Database::~Database() {
   // Cached statements are finalised before their connections close.
   if (pool_)
     for (std::size_t i = 0; i < pool_size_; ++i) detail::UnregisterPooledSession(pool_->at(i));
+}
+
+std::size_t Database::Acquire() {
+  const std::size_t pos = pool_->lease();
+  if (url_.backend != Backend::kPostgres) return pos;
+  try {
+    soci::session& s = pool_->at(pos);
+    const std::uint64_t epoch = epoch_.load();
+    bool good = !PgBroken(s);
+    if (good && checked_[pos] != epoch) {
+      try {
+        s << "SELECT 1";
+      } catch (const std::exception&) {
+        good = false;
+      }
+    }
+    if (!good) Reconnect(pos);
+    checked_[pos] = epoch;
+  } catch (...) {
+    pool_->give_back(pos);
+    throw;
+  }
+  return pos;
+}
+
+void Database::Reconnect(std::size_t pos) {
+  soci::session& s = pool_->at(pos);
+  // Cached statements belong to the old connection: drop them first (their DEALLOCATE fails quietly).
+  detail::UnregisterPooledSession(s);
+  try {
+    s.reconnect();
+    SetUpPostgres(s);
+  } catch (const std::exception& e) {
+    spdlog::warn("database {}: connection {} cannot be reopened: {}", url_.display, pos, e.what());
+    epoch_.fetch_add(1);
+    throw;
+  }
+  detail::RegisterPooledSession(s);
+  reconnects_.fetch_add(1);
+  spdlog::info("database {}: connection {} reopened", url_.display, pos);
+}
+
+void Database::NoteFailure(std::size_t pos) noexcept {
+  if (url_.backend != Backend::kPostgres) return;
+  if (!PgBroken(pool_->at(pos))) return;  // an ordinary error (constraint, syntax): the connection is fine
+  epoch_.fetch_add(1);
+  spdlog::warn("database {}: connection {} broke; every connection is checked before its next use", url_.display, pos);
+}
+
+bool Database::Ping() noexcept {
+  try {
+    return Read([](soci::session& sql) {
+      int one = 0;
+      sql << "SELECT 1", soci::into(one);
+      return one == 1;
+    });
+  } catch (const std::exception& e) {
+    spdlog::warn("database {}: not reachable: {}", url_.display, e.what());
+    return false;
+  } catch (...) {
+    return false;
+  }
 }
 
 void Database::Begin(soci::session& sql) {

@@ -6,6 +6,7 @@
 // bounded, so nesting can deadlock): pass the session you hold down the call chain instead.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -54,8 +55,14 @@ class Database {
   // deadlocking). Commits when fn returns a value, rolls back when it returns an error or throws.
   template <typename F>
   auto Write(F&& fn) -> decltype(fn(std::declval<soci::session&>())) {
-    soci::session sql(*pool_);
-    Begin(sql);
+    Lease lease(*this);
+    soci::session& sql = lease.session();
+    try {
+      Begin(sql);
+    } catch (...) {
+      lease.Failed();
+      throw;
+    }
     try {
       auto result = fn(sql);
       if (result)
@@ -65,6 +72,7 @@ class Database {
       return result;
     } catch (...) {
       Rollback(sql);
+      lease.Failed();
       throw;
     }
   }
@@ -72,18 +80,60 @@ class Database {
   // Runs fn(session) without an explicit transaction (single statements, reads).
   template <typename F>
   auto Read(F&& fn) -> decltype(fn(std::declval<soci::session&>())) {
-    soci::session sql(*pool_);
-    return fn(sql);
+    Lease lease(*this);
+    try {
+      return fn(lease.session());
+    } catch (...) {
+      lease.Failed();
+      throw;
+    }
   }
 
+  // Whether the database answers a trivial query now (GET /api/ready). Never throws.
+  bool Ping() noexcept;
+
+  // How many pooled connections were replaced after they broke (PostgreSQL restart, failover).
+  std::uint64_t reconnects() const { return reconnects_.load(); }
+
  private:
+  // One pooled connection, borrowed for one Read / Write. On PostgreSQL a connection is checked
+  // before it is handed out: one that libpq knows is broken, or any connection after another one
+  // was found broken (a server restart breaks them all, but each learns it only on its next
+  // query), is pinged and, if dead, replaced by a new connection. When the server cannot be
+  // reached the constructor throws, like any failed query.
+  class Lease {
+   public:
+    explicit Lease(Database& db) : db_(db), pos_(db.Acquire()) {}
+    ~Lease() { db_.pool_->give_back(pos_); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    soci::session& session() { return db_.pool_->at(pos_); }
+    // The work on this connection threw: if the connection itself broke, have every pooled
+    // connection checked before its next use.
+    void Failed() noexcept { db_.NoteFailure(pos_); }
+
+   private:
+    Database& db_;
+    std::size_t pos_;
+  };
+
   explicit Database(Url url) : url_(std::move(url)) {}
   void Begin(soci::session& sql);
   static void Rollback(soci::session& sql) noexcept;
+  // Leases a connection, replacing it first when it is (or may be) broken; see Lease.
+  std::size_t Acquire();
+  void NoteFailure(std::size_t pos) noexcept;
+  // Opens connection `pos` afresh (PostgreSQL); throws when the server cannot be reached.
+  void Reconnect(std::size_t pos);
 
   Url url_;
   std::size_t pool_size_ = 0;
   std::unique_ptr<soci::connection_pool> pool_;
+  // PostgreSQL: bumped whenever a connection is found broken; checked_[i] is the epoch at which
+  // connection i was last known good (read and written only by the thread holding its lease).
+  std::atomic<std::uint64_t> epoch_{0};
+  std::vector<std::uint64_t> checked_;
+  std::atomic<std::uint64_t> reconnects_{0};
 };
 
 // True when a SOCI error is a unique-constraint violation (both backends).

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -75,7 +76,14 @@ int Database::SchemaVersion() {
 }
 
 Result<int> Database::Migrate() {
-  soci::session sql(*pool_);
+  std::optional<Lease> lease;
+  try {
+    lease.emplace(*this);
+  } catch (const std::exception& e) {
+    return Fail(ErrorCode::kInternal, std::string("数据库迁移失败：无法连接数据库：") + e.what(), "",
+                "migration_failed");
+  }
+  soci::session& sql = lease->session();
   const bool pg = url_.backend == Backend::kPostgres;
   try {
     if (pg) sql << "SELECT pg_advisory_lock(" << kMigrationLockKey << ")";

@@ -1,9 +1,10 @@
 // The database layer: migrations numbered in per-module ranges, the background WAL checkpointer,
-// the per-connection statement cache and the unit path range.
+// the per-connection statement cache, the unit path range, and PostgreSQL connections that broke.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -181,6 +182,62 @@ TEST(PathUnderTest, SelectsExactlyTheSubtree) {
   EXPECT_FALSE(r);
   EXPECT_EQ(got, (std::vector<std::string>{"/1/2/", "/1/2/9/"}));
   EXPECT_EQ(Scalar(*db, "SELECT COUNT(*) FROM units"), 0);
+}
+
+// PostgreSQL closes every connection of the pool (what a server restart or failover does to a
+// running fazhi): the pool replaces them, without a restart of the program. The server side is
+// simulated with pg_terminate_backend; tests/http/pg_restart_test.sh stops a real server.
+TEST(ReconnectTest, BrokenPostgresConnectionsAreReplaced) {
+  TestDb t;
+  if (!t.is_postgres()) GTEST_SKIP() << "PostgreSQL only (FAZHI_TEST_DB)";
+  auto db = t.Open(3);
+  const auto cached_read = [&] {
+    return db->Read([](soci::session& sql) { return db::Count(sql, "SELECT COUNT(*) FROM units", {}); });
+  };
+  // Warm every connection (and its statement cache) at once.
+  {
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 3; ++i) threads.emplace_back([&] { EXPECT_EQ(cached_read(), 0); });
+    for (auto& th : threads) th.join();
+  }
+  EXPECT_TRUE(db->Ping());
+  const auto kill_all = [&] {
+    auto admin = db::Database::Open(t.url(), 1);
+    ASSERT_TRUE(admin);
+    (*admin)->Read([](soci::session& sql) {
+      return db::Count(sql,
+                       "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = "
+                       "current_database() AND pid <> pg_backend_pid()",
+                       {});
+    });
+  };
+
+  // Found by the readiness check: every connection is then checked before its next use, so no
+  // request fails afterwards.
+  kill_all();
+  EXPECT_FALSE(db->Ping());
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(cached_read(), 0) << "read " << i;
+  EXPECT_TRUE(db->Ping());
+  const auto after_first = db->reconnects();
+  EXPECT_GE(after_first, 1u);
+
+  // Found by a request: at most that one request fails; writes work again too.
+  kill_all();
+  int failed = 0;
+  for (int i = 0; i < 8; ++i) {
+    try {
+      cached_read();
+    } catch (const std::exception&) {
+      ++failed;
+    }
+  }
+  EXPECT_LE(failed, 1);
+  auto w = db->Write([](soci::session& sql) -> Result<std::int64_t> {
+    return db::Exec(sql, "INSERT INTO settings (key, value, updated_at) VALUES ('after', 'reconnect', 1)");
+  });
+  ASSERT_TRUE(w);
+  EXPECT_EQ(*w, 1);
+  EXPECT_GT(db->reconnects(), after_first);
 }
 
 }  // namespace
