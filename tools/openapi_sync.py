@@ -31,8 +31,9 @@ def skeleton():
             },
             "schemas": {
                 "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
-                    "code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}},
-                    "required": ["code", "message"]}}},
+                    "code": {"type": "string"}, "message": {"type": "string"},
+                    "field": {"type": "string", "nullable": True, "description": "出错的字段；与具体字段无关时为 null"}},
+                    "required": ["code", "message", "field"]}}},
             },
             "responses": {
                 "Error": {"description": "错误（4xx/5xx），message 为中文说明",

@@ -1,10 +1,17 @@
 // Sign-in, the caller's own account (password, TOTP), roles, account administration and the
 // security policy. Handlers parse, call one AuthService function and serialise.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+
 #include "app/app.h"
 #include "app/core_routes.h"
 #include "auth/roles.h"
 #include "core/json_input.h"
+#include "db/sql.h"
 #include "http/query.h"
+#include "notify/notify.h"
 
 namespace fazhi {
 
@@ -170,7 +177,10 @@ Result<Reply> GetSecurityPolicy(Ctx&, App& app) {
                       {"max_failed_logins", c.max_failed_logins},
                       {"lockout_minutes", c.lockout_seconds / 60},
                       {"session_idle_minutes", c.session_idle_seconds / 60},
-                      {"password_rule", "8–64 位，至少包含大写字母、小写字母、数字、符号中的三类，不得包含用户名"}});
+                      {"password_history", c.password_history},
+                      {"password_rule", fmt::format("8–64 位，至少包含大写字母、小写字母、数字、符号中的三类，不得包含"
+                                                    "用户名（不区分大小写），不得与最近 {} 次使用过的密码相同",
+                                                    c.password_history)}});
 }
 
 Result<Reply> SetSecurityPolicy(Ctx& ctx, App& app) {
@@ -181,11 +191,40 @@ Result<Reply> SetSecurityPolicy(Ctx& ctx, App& app) {
   return Reply::Json({{"admin_totp_required", *required}});
 }
 
+// 三员分立: every act on an administrator account (role given or taken, password reset) is told to
+// the active holders of the other two administrator roles of the target's bureau and of the units
+// above it, in the act's own transaction (the audit row is written beside it by AuthService).
+void NotifyAdminAct(soci::session& sql, const auth::AdminAct& act, EpochSeconds now) {
+  std::vector<std::string> others;
+  for (const auto& r : auth::AllRoles())
+    if (r.separated_admin && std::find(act.actor_roles.begin(), act.actor_roles.end(), r.code) == act.actor_roles.end())
+      others.push_back(r.code);
+  db::SqlArgs a;
+  std::vector<std::int64_t> users;
+  db::Each(
+      sql,
+      fmt::format("SELECT DISTINCT u.id FROM users u JOIN user_roles r ON r.user_id = u.id JOIN units un ON un.id = "
+                  "u.unit_id WHERE u.active = 1 AND r.role IN {} AND (un.bureau_id = {} OR {} LIKE un.path || '%') "
+                  "ORDER BY u.id",
+                  a.StrList(others), a.Int(act.bureau_id), a.Str(act.target_unit_path)),
+      a, [&](const db::Row& r) { users.push_back(r.Int("id")); });
+  static std::atomic<std::uint64_t> seq{0};
+  notify::Send(sql,
+               {.bureau_id = act.bureau_id,
+                .kind = "security",
+                .title = "三员账号变更",
+                .body = act.actor_username + "：" + act.summary,
+                .dedup_key = fmt::format("admin_act:{}:{}:{}", act.target_id, now, ++seq)},
+               {.users = users}, now);
+}
+
 }  // namespace
 
 void RegisterAccountRoutes(http::Router& router, App& app) {
+  const Clock* clock = &app.clock();
+  app.auth().SetAdminActHook(
+      [clock](soci::session& sql, const auth::AdminAct& act) { NotifyAdminAct(sql, act, clock->Now()); });
   using http::kBeforeSetup, http::kPublic, http::kSignedIn;
-  const http::Access user_admin = http::Perm(auth::perm::kUserAdmin);
   const http::Access security_admin = http::Perm(auth::perm::kSecurityAdmin);
   http::Routes<App> r(router, app);
   r.Post("/api/auth/login", kPublic, Login);
@@ -197,13 +236,14 @@ void RegisterAccountRoutes(http::Router& router, App& app) {
   r.Post("/api/me/totp/enable", kBeforeSetup, EnableTotp);
   r.Post("/api/me/totp/disable", kSignedIn, DisableTotp);
 
-  // The service checks user.admin / security.admin per operation (unlock and reads: either).
+  // The service checks user.admin / security.admin per operation (unlock and reads: either; the
+  // three administrator roles and their passwords: security.admin, 三员分立).
   r.Get("/api/roles", kSignedIn, ListRoles);
   r.Get("/api/users", kSignedIn, ListUsers);
   r.Get("/api/users/{id}", kSignedIn, GetUser);
-  r.Post("/api/users", user_admin, CreateUser);
+  r.Post("/api/users", kSignedIn, CreateUser);
   r.Put("/api/users/{id}", kSignedIn, UpdateUser);
-  r.Post("/api/users/{id}/reset-password", user_admin, ResetPassword);
+  r.Post("/api/users/{id}/reset-password", kSignedIn, ResetPassword);
   r.Post("/api/users/{id}/unlock", kSignedIn, Unlock);
 
   r.Get("/api/security/policy", security_admin, GetSecurityPolicy);

@@ -107,59 +107,125 @@ std::string AuthService::NewToken() const {
   return out;
 }
 
-bool AuthService::ThrottleIp(const std::string& ip) {
+bool AuthService::IpThrottled(const std::string& ip) {
   std::lock_guard lock(throttle_mu_);
   const EpochSeconds now = clock_.Now();
-  auto& v = attempts_by_ip_[ip];
-  std::erase_if(v, [&](EpochSeconds t) { return t <= now - config_.ip_window_seconds; });
-  if (static_cast<int>(v.size()) >= config_.ip_attempts_per_window) return true;
-  v.push_back(now);
-  if (attempts_by_ip_.size() > 100000) attempts_by_ip_.clear();  // bound memory under a spray of IPs
-  return false;
+  auto it = failures_by_ip_.find(ip);
+  if (it == failures_by_ip_.end()) return false;
+  std::erase_if(it->second, [&](EpochSeconds t) { return t <= now - config_.ip_window_seconds; });
+  return static_cast<int>(it->second.size()) >= config_.ip_attempts_per_window;
+}
+
+void AuthService::NoteIpFailure(const std::string& ip) {
+  std::lock_guard lock(throttle_mu_);
+  if (failures_by_ip_.size() > 100000) failures_by_ip_.clear();  // bound memory under a spray of IPs
+  failures_by_ip_[ip].push_back(clock_.Now());
+}
+
+// Lock-out: an attempt claims one of the account's `max_failed_logins` tries BEFORE its password is
+// checked, in one UPDATE that counts only while the account is unlocked and below the limit, and
+// that locks the account in the same statement when it takes the last try. Parallel attempts
+// therefore cannot check more passwords than the limit, and a lock once set stays: a later success
+// or release only undoes the lock its own claim set (locked_until equal to its own value).
+AuthService::Claim AuthService::ClaimAttempt(std::int64_t user_id, EpochSeconds now) {
+  const EpochSeconds lock_at = now + config_.lockout_seconds;
+  return db_
+      .Write([&](soci::session& sql) -> Result<Claim> {
+        db::SqlArgs a;
+        const std::int64_t max = config_.max_failed_logins;
+        const std::string q = fmt::format(
+            "UPDATE users SET failed_logins = CASE WHEN failed_logins + 1 >= {} THEN 0 ELSE failed_logins + 1 END, "
+            "locked_until = CASE WHEN failed_logins + 1 >= {} THEN {} ELSE locked_until END WHERE id = {} AND "
+            "locked_until <= {} AND failed_logins < {}",
+            a.Int(max), a.Int(max), a.Int(lock_at), a.Int(user_id), a.Int(now), a.Int(max));
+        if (db::Exec(sql, q, a) != 1) return Claim{};
+        db::SqlArgs r;
+        const auto until = db::ScalarInt(sql, "SELECT locked_until FROM users WHERE id = " + r.Int(user_id), r);
+        return Claim{.ok = true, .last = until == lock_at, .lock_at = lock_at};
+      })
+      .value_or(Claim{});
+}
+
+void AuthService::ReleaseAttempt(std::int64_t user_id, const Claim& claim) {
+  (void)db_.Write([&](soci::session& sql) -> Result<void> {
+    db::SqlArgs a;
+    if (claim.last)
+      db::Exec(sql,
+               fmt::format("UPDATE users SET locked_until = 0, failed_logins = 0 WHERE id = {} AND locked_until = {}",
+                           a.Int(user_id), a.Int(claim.lock_at)),
+               a);
+    else
+      db::Exec(sql,
+               "UPDATE users SET failed_logins = failed_logins - 1 WHERE failed_logins > 0 AND id = " + a.Int(user_id),
+               a);
+    return {};
+  });
+}
+
+Result<void> AuthService::LockedAnswer(const audit::Actor& actor, EpochSeconds now) {
+  const std::int64_t until = db_.Read([&](soci::session& sql) {
+    db::SqlArgs a;
+    return db::ScalarInt(sql, "SELECT locked_until FROM users WHERE id = " + a.Int(*actor.user_id), a).value_or(0);
+  });
+  AuditLoginFailure(actor, "账号已锁定");
+  // Still at the limit with the locking attempt in flight: the lock is about to start.
+  const std::int64_t left = until > now ? until - now : config_.lockout_seconds;
+  return Fail(ErrorCode::kForbidden,
+              fmt::format("连续登录失败次数过多，账号已锁定，请 {} 分钟后再试或联系安全管理员解锁", (left + 59) / 60),
+              "", "account_locked");
 }
 
 Result<LoginResult> AuthService::Login(const LoginRequest& req) {
   audit::Actor actor{std::nullopt, req.username, std::nullopt, req.ip, req.request_id};
-  if (ThrottleIp(req.ip))
+  if (IpThrottled(req.ip))
     return Fail(ErrorCode::kTooManyRequests, "登录尝试过于频繁，请稍后再试", "", "too_many_requests");
+  auto invalid = [&] {
+    NoteIpFailure(req.ip);
+    return Fail(ErrorCode::kUnauthenticated, "用户名或密码错误", "", "invalid_credentials");
+  };
 
   const auto u = db_.Read([&](soci::session& sql) { return LoadLoginRow(sql, req.username); });
   if (!u) {
     VerifyPassword(req.password, dummy_hash_);
     AuditLoginFailure(actor, "用户名不存在");
-    return Fail(ErrorCode::kUnauthenticated, "用户名或密码错误", "", "invalid_credentials");
+    return invalid();
   }
   // Audit rows about this account belong to its bureau, so that bureau's auditor sees them.
   actor.bureau_id = u->bureau_id;
   actor.user_id = u->id;
+  if (!u->active) {
+    // A disabled account answers exactly like a wrong password, whatever the password is: saying
+    // "停用" only when the password is right would confirm the password to whoever guessed it.
+    VerifyPassword(req.password, dummy_hash_);
+    AuditLoginFailure(actor, "账号已停用");
+    return invalid();
+  }
   const EpochSeconds now = clock_.Now();
-  if (u->locked_until > now) {
-    AuditLoginFailure(actor, "账号已锁定");
-    return Fail(ErrorCode::kForbidden,
-                fmt::format("连续登录失败次数过多，账号已锁定，请 {} 分钟后再试或联系安全管理员解锁",
-                            (u->locked_until - now + 59) / 60),
-                "", "account_locked");
+  const Claim claim = ClaimAttempt(u->id, now);
+  if (!claim.ok) {
+    NoteIpFailure(req.ip);
+    FZ_CHECK(LockedAnswer(actor, now));
   }
   if (!VerifyPassword(req.password, u->password_hash)) {
-    RecordFailedLogin(actor, u->failed_logins, now, "密码错误");
-    return Fail(ErrorCode::kUnauthenticated, "用户名或密码错误", "", "invalid_credentials");
-  }
-  if (!u->active) {
-    AuditLoginFailure(actor, "账号已停用");
-    return Fail(ErrorCode::kForbidden, "账号已停用，请联系系统管理员", "", "account_disabled");
+    RecordFailedLogin(actor, claim, "密码错误");
+    return invalid();
   }
   std::int64_t totp_step = u->totp_last_step;
   if (u->totp_enabled) {
-    if (req.totp_code.empty())
+    if (req.totp_code.empty()) {
+      ReleaseAttempt(u->id, claim);  // the password was right; the second step has not been tried yet
       return Fail(ErrorCode::kUnauthenticated, "请输入动态验证码", "totp_code", "totp_required");
+    }
     const std::string secret = FZ_TRY(vault_.Decrypt(u->totp_secret_enc));
     auto step = VerifyTotp(secret, req.totp_code, now);
     if (!step || *step <= u->totp_last_step) {
-      RecordFailedLogin(actor, u->failed_logins, now, "动态验证码错误");
+      RecordFailedLogin(actor, claim, "动态验证码错误");
+      NoteIpFailure(req.ip);
       return Fail(ErrorCode::kUnauthenticated, "动态验证码错误或已使用", "totp_code", "invalid_totp");
     }
     totp_step = *step;
   }
+  if (claim.last) ReleaseAttempt(u->id, claim);  // the last try succeeded: its own lock goes
   const std::string token = FZ_TRY(StartSession(actor, totp_step, req.user_agent, now));
   auto principal = FZ_TRY(Authenticate(token));
   return LoginResult{token, std::move(principal)};
@@ -174,20 +240,12 @@ void AuthService::AuditLoginFailure(const audit::Actor& actor, const std::string
   });
 }
 
-void AuthService::RecordFailedLogin(const audit::Actor& actor, std::int64_t failed_before, EpochSeconds now,
-                                    const std::string& why) {
+void AuthService::RecordFailedLogin(const audit::Actor& actor, const Claim& claim, const std::string& why) {
+  // The attempt was counted when it was claimed; the claim of the last try has locked the account.
   (void)db_.Write([&](soci::session& sql) -> Result<void> {
-    std::int64_t failed = failed_before + 1;
-    const std::int64_t locked = failed >= config_.max_failed_logins ? now + config_.lockout_seconds : 0;
-    if (locked) failed = 0;
-    db::SqlArgs a;
-    db::Exec(sql,
-             fmt::format("UPDATE users SET failed_logins = {}, locked_until = {} WHERE id = {}", a.Int(failed),
-                         a.Int(locked), a.Int(*actor.user_id)),
-             a);
     audit::Append(sql, clock_, actor,
-                  {locked ? "auth.account_locked" : "auth.login_failed", "user", std::to_string(*actor.user_id),
-                   locked ? "登录失败：" + why + "，账号已锁定" : "登录失败：" + why});
+                  {claim.last ? "auth.account_locked" : "auth.login_failed", "user", std::to_string(*actor.user_id),
+                   claim.last ? "登录失败：" + why + "，账号已锁定" : "登录失败：" + why});
     return {};
   });
 }
@@ -199,7 +257,7 @@ Result<std::string> AuthService::StartSession(const audit::Actor& actor, std::in
     const std::int64_t user_id = *actor.user_id;
     db::SqlArgs a;
     db::Exec(sql,
-             fmt::format("UPDATE users SET failed_logins = 0, locked_until = 0, last_login_at = {}, "
+             fmt::format("UPDATE users SET failed_logins = 0, last_login_at = {}, "
                          "totp_last_step = {} WHERE id = {}",
                          a.Int(now), a.Int(totp_step), a.Int(user_id)),
              a);
@@ -311,6 +369,41 @@ OwnAccount LoadOwnAccount(db::Database& db, std::int64_t user_id) {
 
 }  // namespace
 
+Result<void> AuthService::CheckNotRecent(std::int64_t user_id, const std::string& current_hash,
+                                         const std::string& password) {
+  if (config_.password_history <= 0) return {};
+  std::vector<std::string> hashes;
+  if (!current_hash.empty()) hashes.push_back(current_hash);
+  db_.Read([&](soci::session& sql) {
+    db::SqlArgs a;
+    db::Each(sql,
+             fmt::format("SELECT password_hash FROM password_history WHERE user_id = {} ORDER BY id DESC LIMIT {}",
+                         a.Int(user_id), a.Int(config_.password_history - 1)),
+             a, [&](const db::Row& r) { hashes.push_back(r.Str("password_hash")); });
+  });
+  for (const auto& h : hashes)
+    if (VerifyPassword(password, h))
+      return Invalid(fmt::format("新密码不能与最近 {} 次使用过的密码相同", config_.password_history), "new_password",
+                     "password_reused");
+  return {};
+}
+
+void AuthService::RememberPassword(soci::session& sql, std::int64_t user_id, const std::string& old_hash,
+                                   EpochSeconds now) {
+  if (old_hash.empty()) return;
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("INSERT INTO password_history (user_id, password_hash, created_at) VALUES ({}, {}, {})",
+                       a.Int(user_id), a.Str(old_hash), a.Int(now)),
+           a);
+  db::SqlArgs d;
+  db::Exec(sql,
+           fmt::format("DELETE FROM password_history WHERE user_id = {} AND id NOT IN (SELECT id FROM password_history "
+                       "WHERE user_id = {} ORDER BY id DESC LIMIT {})",
+                       d.Int(user_id), d.Int(user_id), d.Int(std::max(config_.password_history - 1, 0))),
+           d);
+}
+
 Result<void> AuthService::ChangePassword(const Principal& p, const std::string& old_password,
                                          const std::string& new_password, const audit::Actor& actor) {
   const OwnAccount own = LoadOwnAccount(db_, p.user_id);
@@ -318,9 +411,11 @@ Result<void> AuthService::ChangePassword(const Principal& p, const std::string& 
     return Invalid("原密码不正确", "old_password", "wrong_password");
   FZ_CHECK(CheckPasswordPolicy(new_password, p.username));
   if (new_password == old_password) return Invalid("新密码不能与原密码相同", "new_password", "weak_password");
+  FZ_CHECK(CheckNotRecent(p.user_id, "", new_password));
   const std::string new_hash = HashPassword(new_password);
   return db_.Write([&](soci::session& sql) -> Result<void> {
     const EpochSeconds now = clock_.Now();
+    RememberPassword(sql, p.user_id, own.password_hash, now);
     db::SqlArgs a;
     db::Exec(sql,
              fmt::format("UPDATE users SET password_hash = {}, must_change_password = 0, password_changed_at = {}, "

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -31,8 +32,9 @@ struct AuthConfig {
   int session_max_seconds = 12 * 3600;  // absolute lifetime
   int max_failed_logins = 5;            // then the account locks
   int lockout_seconds = 15 * 60;
-  int ip_attempts_per_window = 30;  // sign-in attempts per client IP …
+  int ip_attempts_per_window = 30;  // failed sign-ins per client IP …
   int ip_window_seconds = 5 * 60;   // … per this window, then 429
+  int password_history = 5;         // a new password may not repeat the last N (the current one included)
 };
 
 struct LoginRequest {
@@ -81,12 +83,26 @@ struct UserPatch {
   std::optional<std::optional<std::int64_t>> person_id;
 };
 
+// An act on a three-administrator account (三员: 系统/安全/审计管理员): one of those roles given or
+// taken, or the account's password reset. Told to AuthService's hook inside the act's transaction.
+struct AdminAct {
+  std::int64_t target_id = 0;
+  std::string target_username;
+  std::int64_t bureau_id = 0;  // the target's bureau
+  std::string target_unit_path;
+  std::string actor_username;
+  std::vector<std::string> actor_roles;  // the actor's separated roles (normally sec_admin)
+  std::string summary;                   // 中文, e.g. "为账号 x 分配角色 审计管理员"
+};
+using AdminActHook = std::function<void(soci::session&, const AdminAct&)>;
+
 class AuthService {
  public:
   AuthService(db::Database& db, const Clock& clock, const Vault& vault, AuthConfig config = {});
 
   // Errors: TooManyRequests (IP throttled), Unauthenticated invalid_credentials / totp_required /
-  // invalid_totp, Forbidden account_locked / account_disabled.
+  // invalid_totp, Forbidden account_locked. A disabled account answers invalid_credentials whatever
+  // the password (no password oracle).
   Result<LoginResult> Login(const LoginRequest& req);
   // Errors: Unauthenticated session_expired / not_signed_in.
   Result<Principal> Authenticate(std::string_view token);
@@ -99,7 +115,10 @@ class AuthService {
   Result<void> DisableTotp(const Principal& p, const std::string& password, const audit::Actor& actor);
 
   // Administration (caller needs user.admin; unlock and totp_required: security.admin too). Users
-  // outside the caller's scope are NotFound.
+  // outside the caller's scope are NotFound. 三员分立: giving or taking a 系统/安全/审计管理员 role
+  // (create or update) and resetting the password of an account that holds one need security.admin
+  // — never user.admin alone (Forbidden separated_admin_needs_security_admin); each act is audited
+  // and told to the AdminActHook (the app notifies the holders of the other two roles).
   Result<Paged<UserView>> ListUsers(const Principal& caller, const std::optional<std::string>& q,
                                     const PageRequest& page);
   Result<UserView> GetUser(const Principal& caller, std::int64_t id);
@@ -115,14 +134,32 @@ class AuthService {
   Result<void> SetAdminTotpRequired(bool required, const audit::Actor& actor);
 
   const AuthConfig& config() const { return config_; }
+  // Set once at start-up, before requests (App): notifications of AdminAct.
+  void SetAdminActHook(AdminActHook hook) { admin_act_hook_ = std::move(hook); }
 
  private:
-  bool ThrottleIp(const std::string& ip);
+  // The per-address limit counts failed sign-ins only (a shared office address signs in often).
+  bool IpThrottled(const std::string& ip);
+  void NoteIpFailure(const std::string& ip);
+  // One try of the account's lock-out budget (auth_service.cpp): not ok = locked; `last` = this claim
+  // took the last try and locked the account until `lock_at`.
+  struct Claim {
+    bool ok = false, last = false;
+    EpochSeconds lock_at = 0;
+  };
+  Claim ClaimAttempt(std::int64_t user_id, EpochSeconds now);
+  // Gives a claimed try back (the password was right): uncounts it, or lifts the lock it set.
+  void ReleaseAttempt(std::int64_t user_id, const Claim& claim);
+  Result<void> LockedAnswer(const audit::Actor& actor, EpochSeconds now);
+  // InvalidArgument password_reused when `password` matches `current_hash` or one of the account's
+  // newest password_history − 1 earlier hashes (argon2 verifies: up to N of them).
+  Result<void> CheckNotRecent(std::int64_t user_id, const std::string& current_hash, const std::string& password);
+  // Keeps `old_hash` in password_history and prunes what lies beyond the last N.
+  void RememberPassword(soci::session& sql, std::int64_t user_id, const std::string& old_hash, EpochSeconds now);
   std::string NewToken() const;
   // Sign-in steps (auth_service.cpp). `actor` names the account (user_id set) once it is known.
   void AuditLoginFailure(const audit::Actor& actor, const std::string& why);
-  void RecordFailedLogin(const audit::Actor& actor, std::int64_t failed_before, EpochSeconds now,
-                         const std::string& why);
+  void RecordFailedLogin(const audit::Actor& actor, const Claim& claim, const std::string& why);
   // Clears the failure count, stores a new session and its audit row; returns the session token.
   Result<std::string> StartSession(const audit::Actor& actor, std::int64_t totp_step, const std::string& user_agent,
                                    EpochSeconds now);
@@ -131,9 +168,13 @@ class AuthService {
   const Clock& clock_;
   const Vault& vault_;
   AuthConfig config_;
+  // Calls the hook for an act on `target` (no-op without a hook).
+  void TellAdminAct(soci::session& sql, const Principal& caller, const UserView& target, std::string summary);
+
+  AdminActHook admin_act_hook_;
   std::string dummy_hash_;  // verified against when the user does not exist, so timing reveals nothing
   std::mutex throttle_mu_;
-  std::map<std::string, std::vector<EpochSeconds>> attempts_by_ip_;
+  std::map<std::string, std::vector<EpochSeconds>> failures_by_ip_;
 };
 
 std::string Sha256HexOf(std::string_view data);

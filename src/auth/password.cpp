@@ -56,8 +56,15 @@ Result<void> CheckPasswordPolicy(std::string_view password, std::string_view use
   }
   if (upper + lower + digit + symbol < 3)
     return Invalid("密码需包含大写字母、小写字母、数字、符号中的至少三类", "password", "weak_password");
-  if (!username.empty() && password.find(username) != std::string_view::npos)
-    return Invalid("密码不能包含用户名", "password", "weak_password");
+  // Usernames are ASCII (CreateUser); compared without case, so PWTEST#2026ab fails for pwtest.
+  auto fold = [](std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+  };
+  if (!username.empty() && fold(password).find(fold(username)) != std::string::npos)
+    return Invalid("密码不能包含用户名（不区分大小写）", "password", "weak_password");
   return {};
 }
 

@@ -22,6 +22,28 @@ bool HasSeparatedAdminRole(const std::vector<std::string>& roles) {
   return false;
 }
 
+std::string RoleNames(const std::vector<std::string>& roles) {
+  std::string out;
+  for (const auto& r : roles) {
+    const RoleDef* d = FindRole(r);
+    out += (out.empty() ? "" : "、") + (d ? d->name : r);
+  }
+  return out.empty() ? "（无）" : out;
+}
+
+// 三员分立: who may give or take `roles`. Any 系统/安全/审计管理员 role among them needs the 安全管理员;
+// business roles need the 系统管理员.
+Result<void> CheckSeparatedDuty(const Principal& caller, const std::vector<std::string>& roles) {
+  if (HasSeparatedAdminRole(roles)) {
+    if (!caller.Has(perm::kSecurityAdmin))
+      return Forbidden("三员分立：系统管理员、安全管理员、审计管理员角色只能由安全管理员分配或撤销",
+                       "separated_admin_needs_security_admin");
+  } else if (!caller.Has(perm::kUserAdmin)) {
+    return Forbidden("只有系统管理员可以分配业务角色", "permission_denied");
+  }
+  return {};
+}
+
 bool CanAdminister(const Principal& caller) { return caller.Has(perm::kUserAdmin) || caller.Has(perm::kSecurityAdmin); }
 
 // Fills the roles of `users` (one query for all of them).
@@ -157,13 +179,15 @@ Result<UserView> AuthService::GetUser(const Principal& caller, std::int64_t id) 
 }
 
 Result<UserView> AuthService::CreateUser(const Principal& caller, const NewUser& nu, const audit::Actor& actor) {
-  if (!caller.Has(perm::kUserAdmin)) return Forbidden("只有系统管理员可以创建账号", "permission_denied");
+  if (!caller.Has(perm::kUserAdmin) && !caller.Has(perm::kSecurityAdmin))
+    return Forbidden("只有系统管理员可以创建账号", "permission_denied");
   if (nu.username.size() < 3 || nu.username.size() > 32 ||
       !std::all_of(nu.username.begin(), nu.username.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
       }))
     return Invalid("用户名须为 3–32 位字母、数字、下划线、点或连字符", "username", "invalid_username");
   if (auto why = CheckRoleCombination(nu.roles); !why.empty()) return Invalid(why, "roles", "invalid_roles");
+  FZ_CHECK(CheckSeparatedDuty(caller, nu.roles));
   FZ_CHECK(CheckPasswordPolicy(nu.password, nu.username));
   const std::string hash = HashPassword(nu.password);
   const bool admin_totp = AdminTotpRequired() && HasSeparatedAdminRole(nu.roles);
@@ -199,6 +223,13 @@ Result<UserView> AuthService::CreateUser(const Principal& caller, const NewUser&
                    std::to_string(new_id),
                    "创建账号 " + nu.username + (nu.person_id ? "，关联人员 " + person_name : ""),
                    {{"after", after}}});
+    if (HasSeparatedAdminRole(nu.roles)) {
+      UserView target;
+      target.id = new_id;
+      target.username = nu.username;
+      target.unit_id = nu.unit_id;
+      TellAdminAct(sql, caller, target, "创建三员账号 " + nu.username + "，角色 " + RoleNames(nu.roles));
+    }
     return new_id;
   }));
   return GetUser(caller, id);
@@ -208,8 +239,8 @@ namespace {
 
 // Who may change what in an account (UpdateUser); empty when allowed.
 Result<void> CheckPatchAllowed(const Principal& caller, std::int64_t id, const UserPatch& patch) {
-  const bool touches_admin_fields =
-      patch.display_name || patch.roles || patch.unit_id || patch.active || patch.person_id;
+  // Roles: CheckSeparatedDuty once the account's current roles are known (UpdateUser).
+  const bool touches_admin_fields = patch.display_name || patch.unit_id || patch.active || patch.person_id;
   if (touches_admin_fields && !caller.Has(perm::kUserAdmin))
     return Forbidden("只有系统管理员可以修改账号信息", "permission_denied");
   if (patch.totp_required && !caller.Has(perm::kSecurityAdmin))
@@ -236,6 +267,11 @@ Result<UserView> AuthService::UpdateUser(const Principal& caller, std::int64_t i
   FZ_CHECK(CheckPatchAllowed(caller, id, patch));
   FZ_CHECK(db_.Write([&](soci::session& sql) -> Result<void> {
     const UserView before = FZ_TRY(LoadUserInScope(sql, caller, id));
+    if (patch.roles) {
+      std::vector<std::string> both = before.roles;
+      both.insert(both.end(), patch.roles->begin(), patch.roles->end());
+      FZ_CHECK(CheckSeparatedDuty(caller, both));
+    }
     nlohmann::json after = nlohmann::json::object();
     if (patch.display_name) {
       db::SqlArgs a;
@@ -286,6 +322,10 @@ Result<UserView> AuthService::UpdateUser(const Principal& caller, std::int64_t i
       db::Exec(sql, "DELETE FROM user_roles WHERE user_id = " + a.Int(id), a);
       InsertRoles(sql, id, *patch.roles);
       after["roles"] = *patch.roles;
+      if (HasSeparatedAdminRole(before.roles) || HasSeparatedAdminRole(*patch.roles))
+        TellAdminAct(
+            sql, caller, before,
+            "将账号 " + before.username + " 的角色由 " + RoleNames(before.roles) + " 改为 " + RoleNames(*patch.roles));
     }
     SetUserColumn(sql, id, "updated_at", clock_.Now());
     const nlohmann::json b = ToJson(before);
@@ -305,12 +345,26 @@ Result<UserView> AuthService::UpdateUser(const Principal& caller, std::int64_t i
 
 Result<void> AuthService::ResetPassword(const Principal& caller, std::int64_t id, const std::string& new_password,
                                         const audit::Actor& actor) {
-  if (!caller.Has(perm::kUserAdmin)) return Forbidden("只有系统管理员可以重置密码", "permission_denied");
+  if (!CanAdminister(caller)) return Forbidden("只有系统管理员可以重置密码", "permission_denied");
   const UserView target = FZ_TRY(GetUser(caller, id));
+  if (id == caller.user_id) return Forbidden("请在个人设置中修改自己的密码", "self_password_reset");
+  // 三员分立: an administrator's password is reset by the 安全管理员 only (else the 系统管理员 could
+  // sign in as the auditor); other accounts by the 系统管理员.
+  if (HasSeparatedAdminRole(target.roles) ? !caller.Has(perm::kSecurityAdmin) : !caller.Has(perm::kUserAdmin))
+    return Forbidden(
+        HasSeparatedAdminRole(target.roles) ? "三员分立：三员账号的密码只能由安全管理员重置"
+                                            : "只有系统管理员可以重置密码",
+        HasSeparatedAdminRole(target.roles) ? "separated_admin_needs_security_admin" : "permission_denied");
   FZ_CHECK(CheckPasswordPolicy(new_password, target.username));
+  const std::string current_hash = db_.Read([&](soci::session& sql) {
+    db::SqlArgs a;
+    return db::ScalarText(sql, "SELECT password_hash FROM users WHERE id = " + a.Int(id), a).value_or("");
+  });
+  FZ_CHECK(CheckNotRecent(id, current_hash, new_password));
   const std::string hash = HashPassword(new_password);
   return db_.Write([&](soci::session& sql) -> Result<void> {
     const EpochSeconds now = clock_.Now();
+    RememberPassword(sql, id, current_hash, now);
     db::SqlArgs a;
     db::Exec(sql,
              fmt::format("UPDATE users SET password_hash = {}, must_change_password = 1, password_changed_at = {}, "
@@ -321,6 +375,8 @@ Result<void> AuthService::ResetPassword(const Principal& caller, std::int64_t id
     db::Exec(sql, "DELETE FROM sessions WHERE user_id = " + d.Int(id), d);
     audit::Append(sql, clock_, actor,
                   {"user.password_reset", "user", std::to_string(id), "重置账号 " + target.username + " 的密码"});
+    if (HasSeparatedAdminRole(target.roles))
+      TellAdminAct(sql, caller, target, "重置三员账号 " + target.username + " 的密码");
     return {};
   });
 }
@@ -334,6 +390,23 @@ Result<void> AuthService::Unlock(const Principal& caller, std::int64_t id, const
     audit::Append(sql, clock_, actor, {"user.unlock", "user", std::to_string(id), "解锁账号 " + target.username});
     return {};
   });
+}
+
+void AuthService::TellAdminAct(soci::session& sql, const Principal& caller, const UserView& target,
+                               std::string summary) {
+  if (!admin_act_hook_) return;
+  AdminAct act;
+  act.target_id = target.id;
+  act.target_username = target.username;
+  if (auto unit = LoadUnit(sql, target.unit_id)) {
+    act.bureau_id = unit->bureau_id.value_or(0);
+    act.target_unit_path = unit->path;
+  }
+  act.actor_username = caller.username;
+  for (const auto& r : caller.roles)
+    if (const RoleDef* d = FindRole(r); d && d->separated_admin) act.actor_roles.push_back(r);
+  act.summary = std::move(summary);
+  admin_act_hook_(sql, act);
 }
 
 bool AuthService::AdminTotpRequired() {

@@ -4,6 +4,9 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cctype>
 #include <cstring>
 #include <mutex>
@@ -155,11 +158,22 @@ void ConfigureSqliteOnce() {
   });
 }
 
+// The database file is created owner-only (0600), like the key and the backups, before SQLite opens
+// it: SQLite gives its -wal and -shm files the mode of the database file.
+void CreateOwnerOnly(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.starts_with("file:")) return;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);  // EEXIST: an existing file keeps its mode; other errors: SQLite reports them
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& url_text, std::size_t pool_size) {
   auto url = ParseUrl(url_text);
-  if (url && url->backend == Backend::kSqlite) ConfigureSqliteOnce();
+  if (url && url->backend == Backend::kSqlite) {
+    ConfigureSqliteOnce();
+    CreateOwnerOnly(url->sqlite_path);
+  }
   if (!url) return std::unexpected(url.error());
   if (pool_size == 0) pool_size = 1;
   std::unique_ptr<Database> db(new Database(*url));

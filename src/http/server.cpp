@@ -9,6 +9,7 @@
 #include <chrono>
 #include <optional>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -68,6 +69,24 @@ void WriteError(httplib::Response& res, const Error& e) {
 
 bool IsWrite(Method m) { return m != Method::kGet; }
 
+// 405 for a method no route of `path` has (or one the server does not know at all): JSON body and
+// the Allow header of the methods that do exist there (all of ours when the path is unknown).
+void WriteMethodNotAllowed(httplib::Response& res, const std::vector<Method>& allowed) {
+  WriteError(res, Error{ErrorCode::kInvalidArgument, "该接口不支持此请求方法", "", "method_not_allowed"});
+  res.status = 405;
+  std::string allow;
+  for (Method m : allowed) allow += (allow.empty() ? "" : ", ") + std::string(MethodName(m));
+  res.set_header("Allow", allow.empty() ? "GET, POST, PUT, PATCH, DELETE" : allow);
+}
+
+// The methods some route has for `path`.
+std::vector<Method> AllowedMethods(const Router& router, const std::string& path) {
+  std::vector<Method> out;
+  for (Method m : {Method::kGet, Method::kPost, Method::kPut, Method::kPatch, Method::kDelete})
+    if (router.Find(m, path).route) out.push_back(m);
+  return out;
+}
+
 // What a client learns of an unexpected failure: that it happened, and the id to quote.
 Error InternalError(const std::string& rid) {
   return Error{ErrorCode::kInternal, "服务器内部错误，请联系管理员（请求编号 " + rid + "）", "", "internal"};
@@ -125,13 +144,9 @@ void Server::Dispatch(const httplib::Request& req, httplib::Response& res, Metho
   auto match = router_.Find(method, req.path);
   try {
     if (!match.route) {
-      if (!match.allowed.empty()) {
-        WriteError(res, Error{ErrorCode::kInvalidArgument, "该接口不支持此请求方法", "", "method_not_allowed"});
-        res.status = 405;
-        std::string allow;
-        for (Method m : match.allowed) allow += (allow.empty() ? "" : ", ") + std::string(MethodName(m));
-        res.set_header("Allow", allow);
-      } else
+      if (!match.allowed.empty())
+        WriteMethodNotAllowed(res, match.allowed);
+      else
         WriteError(res, Error{ErrorCode::kNotFound, "接口不存在：" + req.path, "", "no_such_endpoint"});
     } else {
       // /api/health stays outside the gate: it answers even when every slot is busy.
@@ -286,9 +301,21 @@ Result<int> Server::Bind() {
                                return sink.write(body->data() + offset, length);
                              });
   });
-  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+  // OPTIONS (no CORS here: the web app is same-origin) and methods httplib has no handlers for
+  // (TRACE, PROPFIND, FOO …) answer 405 with Allow and the JSON error body like any other.
+  s.Options(R"(/api/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("X-Request-Id", NewRequestId());
+    res.set_header("Cache-Control", "no-store");
+    SecurityHeaders(res);
+    WriteMethodNotAllowed(res, AllowedMethods(router_, req.path));
+  });
+  s.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
-    if (res.status == 413)
+    static const std::set<std::string> kServed = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
+    if (!kServed.contains(req.method) && (req.path.empty() || req.path.starts_with("/api/"))) {
+      SecurityHeaders(res);
+      WriteMethodNotAllowed(res, AllowedMethods(router_, req.path));
+    } else if (res.status == 413)
       WriteError(res, Error{ErrorCode::kPayloadTooLarge, "上传内容过大", "", "payload_too_large"});
     else if (req.path.starts_with("/api/") && res.status >= 400)
       WriteError(res, Error{ErrorCode::kInvalidArgument, "请求无法处理", "", "bad_request"}), res.status = 400;

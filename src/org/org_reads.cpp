@@ -38,6 +38,12 @@ PersonRef PersonFrom(const db::Row& r) {
 
 }  // namespace
 
+bool IsLegalUnit(const std::string& name, const std::string& category) {
+  static constexpr std::string_view kLegal[] = {"法制大队", "法制部门", "法制科", "法制室"};
+  const std::string& what = category.empty() ? name : category;
+  return std::find(std::begin(kLegal), std::end(kLegal), what) != std::end(kLegal);
+}
+
 std::optional<UnitRef> ReadUnit(soci::session& sql, std::int64_t id) {
   db::SqlArgs a;
   const std::string q = fmt::format("SELECT {} FROM units u WHERE u.id = {}", kUnitColumns, a.Int(id));

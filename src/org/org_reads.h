@@ -39,6 +39,10 @@ struct PersonRef {
   bool active = true;
 };
 
+// The bureau's legal unit (法制大队 / 法制部门 / 法制科 / 法制室), by category or, without one, by name.
+// Its accounts act for the whole bureau in scoring and in bureau-wide supervision settings.
+bool IsLegalUnit(const std::string& name, const std::string& category);
+
 // The unit with `id`, or nullopt.
 std::optional<UnitRef> ReadUnit(soci::session& sql, std::int64_t id);
 // The units in the subtree of `path` (the unit of that path included), ordered by path.

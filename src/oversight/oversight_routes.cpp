@@ -107,6 +107,7 @@ Result<Reply> GetConfig(Ctx&, OversightService& s) {
 // Body: {<catalog|calendar>: object or JSON text, note?, activate?=true}.
 template <bool kCatalog>
 Result<Reply> PutConfig(Ctx& ctx, OversightService& s) {
+  FZ_CHECK(s.CheckBureauWide(ctx.user()));
   const std::string key = kKey<kCatalog>;
   JsonInput in(ctx.body());
   auto doc = in.Raw(key, kCatalog ? "规则目录" : "节假日日历", true);
@@ -134,6 +135,7 @@ Result<Reply> GetConfigVersion(Ctx& ctx, OversightService& s) {
 
 template <bool kCatalog>
 Result<Reply> ActivateConfig(Ctx& ctx, OversightService& s) {
+  FZ_CHECK(s.CheckBureauWide(ctx.user()));
   const std::int64_t v = FZ_TRY(ctx.PathId("version"));
   FZ_CHECK(kCatalog ? s.ActivateCatalog(ctx.user(), ctx.Actor(), v) : s.ActivateCalendar(ctx.user(), ctx.Actor(), v));
   return Reply::Json({{"ok", true}, {"active_version", v}});
@@ -142,6 +144,7 @@ Result<Reply> ActivateConfig(Ctx& ctx, OversightService& s) {
 Result<Reply> GetReevaluation(Ctx&, OversightService& s) { return Reply::Json(ReevaluationJson(s.GetReevaluation())); }
 
 Result<Reply> StartReevaluation(Ctx& ctx, OversightService& s) {
+  FZ_CHECK(s.CheckBureauWide(ctx.user()));
   JsonInput in(ctx.body().empty() ? std::string_view("{}") : std::string_view(ctx.body()));
   const bool open_only = in.Bool("open_only", "只评估未结案件").value_or(true);
   if (auto e = in.Finish()) return std::unexpected(*e);
@@ -156,6 +159,7 @@ Result<Reply> GetReviewGates(Ctx&, OversightService& s) {
 }
 
 Result<Reply> PutReviewGates(Ctx& ctx, OversightService& s) {
+  FZ_CHECK(s.CheckBureauWide(ctx.user()));
   JsonInput in(ctx.body());
   auto raw = in.Raw("gates", "审核关口", true);
   if (auto e = in.Finish()) return std::unexpected(*e);
@@ -180,7 +184,8 @@ Result<Reply> PutReviewGates(Ctx& ctx, OversightService& s) {
   return Reply::Json({{"ok", true}});
 }
 
-Result<Reply> RunSweep(Ctx&, OversightService& s) {
+Result<Reply> RunSweep(Ctx& ctx, OversightService& s) {
+  FZ_CHECK(s.CheckBureauWide(ctx.user()));
   const SweepReport rep = FZ_TRY(s.Sweep());
   return Reply::Json({{"cases_evaluated", rep.cases_evaluated},
                       {"cases_failed", rep.cases_failed},

@@ -160,6 +160,12 @@ class OversightService : public cases::CaseHooks {
 
   // ---- 监管配置: rule catalog and holiday calendar versions (writes need rule.admin) ----
 
+  // Settings that act on the whole bureau (catalog, calendar, review gates, sweep, re-evaluation)
+  // need rule.admin held at bureau level: the holder's unit is a bureau (or the city above it) or
+  // the bureau's legal unit (org::IsLegalUnit), the accounts scoring also widens to the bureau.
+  // A 派出所's part-time 法制员 gets Forbidden bureau_level_required.
+  Result<void> CheckBureauWide(const auth::Principal& who) const;
+
   Result<ConfigDocument> GetCatalog() const;
   Result<std::string> GetCatalogVersion(std::int64_t version) const;
   // Validates `catalog_json` with the engine's ParseCatalog (InvalidArgument naming rule id and

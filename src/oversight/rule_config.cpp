@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "org/org_reads.h"
 #include "oversight/internal.h"
 #include "oversight/oversight_service.h"
 
@@ -215,6 +216,18 @@ Result<void> OversightService::ActivateVersion(bool catalog, const auth::Princip
 
 Result<ConfigDocument> OversightService::GetCatalog() const { return GetConfig(true); }
 Result<std::string> OversightService::GetCatalogVersion(std::int64_t v) const { return GetConfigVersion(true, v); }
+Result<void> OversightService::CheckBureauWide(const auth::Principal& who) const {
+  if (who.unit_id == 0) return {};  // the system itself (jobs, the sweeper)
+  const bool bureau_level = db_.Read([&](soci::session& sql) {
+    const auto unit = org::ReadUnit(sql, who.unit_id);
+    return unit && (unit->level == "city" || unit->level == "bureau" || org::IsLegalUnit(unit->name, unit->category));
+  });
+  if (bureau_level) return {};
+  return Forbidden(
+      "规则目录、节假日日历、审核关口、巡检和重新评估作用于整个分局，只能由分局或法制大队（法制部门）的规则管理员操作",
+      "bureau_level_required");
+}
+
 Result<std::int64_t> OversightService::SaveCatalog(const auth::Principal& who, const audit::Actor& actor,
                                                    const std::string& text, const std::string& note, bool activate) {
   return SaveVersion(true, who, actor, text, note, activate);

@@ -30,11 +30,7 @@ Result<void> RequireManage(const Principal& who) {
 
 bool IsManager(const Principal& who) { return who.Has(auth::perm::kScoreManage); }
 
-bool IsLegalUnit(const std::string& name, const std::string& category) {
-  static constexpr std::string_view kLegal[] = {"法制大队", "法制部门", "法制科", "法制室"};
-  const std::string& what = category.empty() ? name : category;
-  return std::find(std::begin(kLegal), std::end(kLegal), what) != std::end(kLegal);
-}
+bool IsLegalUnit(const std::string& name, const std::string& category) { return org::IsLegalUnit(name, category); }
 
 Result<org::UnitRef> ResolveBureau(soci::session& sql, const Principal& who, std::optional<std::int64_t> bureau_id,
                                    bool manage) {
