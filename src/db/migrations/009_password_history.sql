@@ -1,7 +1,6 @@
 -- Earlier password hashes of each account (src/auth): a new password, chosen by the user or set by
 -- an administrator's reset, may not repeat the current one or the newest (password_history − 1) of
 -- these (AuthConfig::password_history, 5 by default). Older rows are pruned on each change.
--- Number 043: 042 is taken by the parallel change to the connection pool and migrations.
 CREATE TABLE password_history (
   id @ID@,
   user_id BIGINT NOT NULL REFERENCES users(id),
