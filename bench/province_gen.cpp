@@ -22,6 +22,7 @@
 #include "auth/password.h"
 #include "cases/case_store.h"
 #include "cases/state_machine.h"
+#include "core/demo_random.h"
 #include "core/local_time.h"
 #include "db/sql.h"
 #include "supervision/timeline.h"
@@ -33,28 +34,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr EpochSeconds kMin = 60, kHour = 3600, kDay = 86400;
 
-// splitmix64.
-class Rng {
+// splitmix64 (the demo generators' one, seeded differently).
+class Rng : public DemoRandom {
  public:
-  explicit Rng(std::uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ull + 20260101) {}
-  std::uint64_t Next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  int Below(int n) { return static_cast<int>(Next() % static_cast<std::uint64_t>(n)); }
-  std::int64_t Range(std::int64_t lo, std::int64_t hi) {
-    return lo + static_cast<std::int64_t>(Next() % static_cast<std::uint64_t>(hi - lo + 1));
-  }
-  bool Chance(double p) { return static_cast<double>(Next() % 1000000) < p * 1000000.0; }
-  template <typename T>
-  const T& Pick(const std::vector<T>& v) {
-    return v[static_cast<std::size_t>(Below(static_cast<int>(v.size())))];
-  }
-
- private:
-  std::uint64_t state_;
+  explicit Rng(std::uint64_t seed) : DemoRandom(seed * 0x9E3779B97F4A7C15ull + 20260101) {}
 };
 
 // ---------------------------------------------------------------------------------------------

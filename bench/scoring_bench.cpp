@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "cases/case_points.h"
+#include "core/demo_random.h"
 #include "core/local_time.h"
 #include "db/database.h"
 #include "db/sql.h"
@@ -70,18 +71,9 @@ double Time(F&& fn) {
   return wall;
 }
 
-class Rng {
+class Rng : public DemoRandom {
  public:
-  std::uint64_t Next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  int Below(int n) { return static_cast<int>(Next() % static_cast<std::uint64_t>(n)); }
-
- private:
-  std::uint64_t state_ = 42;
+  Rng() : DemoRandom(42) {}
 };
 
 struct Generated {

@@ -97,16 +97,18 @@ std::string MaskPhone(std::string_view phone) {
   return MaskMiddle(phone, 3, 4);
 }
 
+char IdNumberCheckChar(std::string_view first17) {
+  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += (first17[i] - '0') * kWeights[i];
+  return "10X98765432"[sum % 11];
+}
+
 bool IsValidIdNumber(std::string_view id) {
   if (id.size() != 18) return false;
-  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  static constexpr char kCheck[] = "10X98765432";
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) {
+  for (int i = 0; i < 17; ++i)
     if (id[i] < '0' || id[i] > '9') return false;
-    sum += (id[i] - '0') * kWeights[i];
-  }
-  return id[17] == kCheck[sum % 11];
+  return id[17] == IdNumberCheckChar(id.substr(0, 17));
 }
 
 bool IsValidMobile(std::string_view phone) {

@@ -36,6 +36,8 @@ std::string MaskPhone(std::string_view phone);
 
 // 18-digit 居民身份证号 with a valid GB 11643 check digit (upper-case X accepted).
 bool IsValidIdNumber(std::string_view id);
+// The GB 11643 check character ('0'–'9' or 'X') of the first 17 digits of a 身份证号.
+char IdNumberCheckChar(std::string_view first17);
 // Mainland mobile number: 11 digits starting with 1[3-9].
 bool IsValidMobile(std::string_view phone);
 

@@ -13,8 +13,10 @@
 #include <vector>
 
 #include "audit/audit_log.h"
+#include "auth/vault.h"
 #include "cases/case_service.h"
 #include "cases/case_store.h"
+#include "core/demo_random.h"
 #include "core/local_time.h"
 #include "org/org_types.h"
 
@@ -25,28 +27,9 @@ namespace {
 constexpr EpochSeconds kMin = 60, kHour = 3600, kDay = 86400;
 
 // splitmix64, seeded by the year.
-class Rng {
+class Rng : public DemoRandom {
  public:
-  explicit Rng(std::uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ull + 20230101) {}
-  std::uint64_t Next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  int Below(int n) { return static_cast<int>(Next() % static_cast<std::uint64_t>(n)); }
-  // Uniform in [lo, hi].
-  std::int64_t Range(std::int64_t lo, std::int64_t hi) {
-    return lo + static_cast<std::int64_t>(Next() % static_cast<std::uint64_t>(hi - lo + 1));
-  }
-  bool Chance(double p) { return static_cast<double>(Next() % 1000000) < p * 1000000.0; }
-  template <typename T>
-  const T& Pick(const std::vector<T>& v) {
-    return v[static_cast<std::size_t>(Below(static_cast<int>(v.size())))];
-  }
-
- private:
-  std::uint64_t state_;
+  explicit Rng(std::uint64_t seed) : DemoRandom(seed * 0x9E3779B97F4A7C15ull + 20230101) {}
 };
 
 // Shares of late or missing acts (tuned so that about 5–10 % of cases carry a violation).
@@ -135,13 +118,6 @@ constexpr std::array<const char*, 40> kGiven = {"伟", "芳", "娜", "敏", "静
 constexpr std::array<const char*, 12> kStreets = {"凤台街", "泽州路", "红星街", "书院街", "黄华街", "文昌街",
                                                   "中原街", "新市街", "太行路", "景西路", "迎宾街", "建设路"};
 
-char IdCheckChar(const std::string& first17) {
-  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += (first17[i] - '0') * kWeights[i];
-  return "10X98765432"[sum % 11];
-}
-
 struct CategorySpec {
   const char* category;
   int weight;
@@ -205,26 +181,43 @@ const CategorySpec& PickCategory(Rng& rng, const std::vector<CategorySpec>& list
   return list.back();
 }
 
+// The living slice: cases accepted in the last kLiveDays days before the demo is generated, numbered
+// from kLiveNumberFrom + 1 (a year has far fewer cases of a kind).
+constexpr int kLiveDays = 28;
+constexpr int kLiveNumberFrom = 80000;
+
+// The span a generator fills: the demo year, or the last weeks before today (the living slice).
+struct Window {
+  int year = 0;  // birth years and 物品编号 are counted from it
+  EpochSeconds start = 0, end = 0;
+  std::uint64_t seed = 0;
+  int number_from = 0;  // 警情/案件/物品 sequence numbers start after this, so two windows never share one
+};
+
 // The whole generator, kept together so the knobs stay in one place.
 class DemoYear {
  public:
-  DemoYear(int year, EpochSeconds now, std::vector<TeamInfo> teams, std::vector<std::int64_t> legal_team,
+  DemoYear(const Window& w, EpochSeconds now, std::vector<TeamInfo> teams, std::vector<std::int64_t> legal_team,
            std::int64_t minjing_person, std::int64_t fazhiyuan_person, std::int64_t minjing_unit)
-      : year_(year),
+      : year_(w.year),
         now_(now),
-        rng_(static_cast<std::uint64_t>(year)),
+        year_start_(w.start),
+        year_end_(w.end),
+        number_from_(w.number_from),
+        rng_(w.seed),
         teams_(std::move(teams)),
         legal_team_(std::move(legal_team)),
         minjing_(minjing_person),
         fazhiyuan_(fazhiyuan_person),
-        minjing_unit_(minjing_unit) {
-    year_start_ = LocalMidnight({year, 1, 1});
-    year_end_ = LocalMidnight({year + 1, 1, 1});
-  }
+        minjing_unit_(minjing_unit),
+        item_seq_(w.number_from) {}
 
-  void Generate(int criminal, int administrative, int total_incidents) {
+  // `in_progress`: cases whose custody clocks are in their last two hours right now (the living
+  // slice; see InProgress).
+  void Generate(int criminal, int administrative, int total_incidents, int in_progress = 0) {
     for (int i = 0; i < criminal; ++i) Criminal();
     for (int i = 0; i < administrative; ++i) Administrative();
+    for (int i = 0; i < in_progress; ++i) InProgress(i % 2 == 0);
     // Incidents that did not become cases (纠纷, 求助 …) up to the wanted total.
     static const std::vector<const char*> kCategories = {"纠纷", "求助", "噪音扰民", "交通事故", "可疑情况", "其他"};
     static const std::vector<const char*> kResults = {"现场调解处理", "现场处置完毕", "移交相关部门处理",
@@ -253,7 +246,8 @@ class DemoYear {
     // Re-point cases to their incidents after sorting and number everything in time order.
     for (std::size_t i = 0; i < incidents_.size(); ++i) {
       const CivilDate d = LocalDateOf(incidents_[i].received_at);
-      incidents_[i].external_id = fmt::format("J140502{:04}{:02}{:02}{:05}", d.year, d.month, d.day, i + 1);
+      incidents_[i].external_id =
+          fmt::format("J140502{:04}{:02}{:02}{:05}", d.year, d.month, d.day, static_cast<int>(i) + 1 + number_from_);
       if (incidents_[i].case_index >= 0)
         cases_[static_cast<std::size_t>(incidents_[i].case_index)].incident = static_cast<int>(i);
     }
@@ -261,7 +255,7 @@ class DemoYear {
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(),
               [&](std::size_t a, std::size_t b) { return cases_[a].accepted_at < cases_[b].accepted_at; });
-    int seq_a = 0, seq_b = 0;
+    int seq_a = number_from_, seq_b = number_from_;
     for (std::size_t i : order) {
       GenCase& c = cases_[i];
       const CivilDate d = LocalDateOf(c.accepted_at);
@@ -276,6 +270,35 @@ class DemoYear {
   std::vector<GenCase>& cases() { return cases_; }
 
  private:
+  // A case at work this very hour: a 拘留 23 h ago (通知家属、送押、讯问 due within 24 h, so in 预警)
+  // or a 传唤 7 h ago (询问查证 due at 8 h, in 预警), with nothing recorded since.
+  void InProgress(bool criminal) {
+    const auto& spec = PickCategory(rng_, criminal ? CriminalCategories() : AdminCategories());
+    const TeamInfo& t = Unit(spec);
+    GenCase c;
+    c.case_type = criminal ? kCriminal : kAdministrative;
+    c.category = spec.category;
+    c.cause = spec.causes[static_cast<std::size_t>(rng_.Below(static_cast<int>(spec.causes.size())))];
+    c.unit_id = t.id;
+    Staff(c, t);
+    const GenPerson p = Person(c, "suspect", 20, 55);
+    const EpochSeconds at = now_ - (criminal ? 23 * kHour : 7 * kHour) + rng_.Range(0, 20) * kMin;
+    c.accepted_at = at - (criminal ? rng_.Range(20, 40) * kHour : rng_.Range(30, 90) * kMin);
+    c.title = fmt::format("{}案", c.cause);
+    Ev(c, "accept_case", c.accepted_at);
+    if (criminal) {
+      Ev(c, "file_case", c.accepted_at + rng_.Range(1, 4) * kHour);
+      Ev(c, "summon_arrive", at - rng_.Range(4, 6) * kHour, p.ref);
+      Ev(c, "detain", at, p.ref);
+    } else {
+      Ev(c, "file_case", c.accepted_at + rng_.Range(5, 20) * kMin);
+      Ev(c, "summon_arrive", at, p.ref);
+      AreaEnter(c, at + rng_.Range(5, 15) * kMin, p.ref);
+      Ev(c, "notify_family", at + rng_.Range(30, 90) * kMin, p.ref);
+    }
+    cases_.push_back(std::move(c));
+  }
+
   // ---- helpers ----
   EpochSeconds RandomTime() {
     // Days uniformly over the year; hours weighted to day and evening, as 警情 are.
@@ -304,7 +327,7 @@ class DemoYear {
     const int birth_year = year_ - p.age;
     const std::string first17 = fmt::format("140599{:04}{:02}{:02}{:03}", birth_year, rng_.Range(1, 12),
                                             rng_.Range(1, 28), (rng_.Range(0, 498) / 2) * 2 + (p.female ? 0 : 1));
-    p.id_number = first17 + IdCheckChar(first17);
+    p.id_number = first17 + auth::IdNumberCheckChar(first17);
     c.persons.push_back(p);
     return p;
   }
@@ -706,6 +729,7 @@ class DemoYear {
 
   int year_;
   EpochSeconds now_, year_start_ = 0, year_end_ = 0;
+  int number_from_ = 0;
   Rng rng_;
   Faults faults_;
   std::vector<TeamInfo> teams_;
@@ -942,13 +966,33 @@ Result<CaseDemoSummary> GenerateCaseDemo(db::Database& db, const Clock& clock, c
     const auto [minjing, minjing_unit] = LinkDemoUser(sql, clock, actor, teams, "minjing", "东街派出所", false, now);
     const auto [fazhiyuan, fazhiyuan_unit] = LinkDemoUser(sql, clock, actor, teams, "fazhiyuan", "法制大队", true, now);
     (void)fazhiyuan_unit;
-    DemoYear gen(year, now, teams, legal_team, minjing, fazhiyuan, minjing_unit);
-    gen.Generate(600, 900, 1500);
-    FZ_CHECK(ValidateYear(gen.cases()));
-    const auto case_ids = StoreYear(sql, vault, *bureau, gen.incidents(), gen.cases(), now);
-    s.incidents = static_cast<int>(gen.incidents().size());
-    s.cases = static_cast<int>(gen.cases().size());
-    for (const auto& c : gen.cases()) s.events += static_cast<int>(c.events.size());
+    // The year, for the bulletins and the annual figures; then the living slice: the weeks before
+    // today, cut at this moment, so that clocks run, some are in 预警 or 告警 and reviews wait.
+    const Window year_window{.year = year,
+                             .start = LocalMidnight({year, 1, 1}),
+                             .end = LocalMidnight({year + 1, 1, 1}),
+                             .seed = static_cast<std::uint64_t>(year)};
+    const CivilDate slice_from = LocalDateOf(now - kLiveDays * kDay);
+    const Window live_window{.year = LocalDateOf(now).year,
+                             .start = LocalMidnight(slice_from),
+                             .end = now,
+                             .seed = static_cast<std::uint64_t>(year) * 7919U + 1U,
+                             .number_from = kLiveNumberFrom};
+    std::map<std::string, std::int64_t> case_ids;
+    for (const bool live : {false, true}) {
+      DemoYear gen(live ? live_window : year_window, now, teams, legal_team, minjing, fazhiyuan, minjing_unit);
+      if (live)
+        gen.Generate(40, 60, 120, 4);
+      else
+        gen.Generate(600, 900, 1500);
+      FZ_CHECK(ValidateYear(gen.cases()));
+      case_ids.merge(StoreYear(sql, vault, *bureau, gen.incidents(), gen.cases(), now));
+      int events = 0;
+      for (const auto& c : gen.cases()) events += static_cast<int>(c.events.size());
+      (live ? s.live_cases : s.cases) = static_cast<int>(gen.cases().size());
+      (live ? s.live_incidents : s.incidents) = static_cast<int>(gen.incidents().size());
+      (live ? s.live_events : s.events) = events;
+    }
     // Evaluated in 案件编号 order (the alerts' ids follow it).
     if (hooks)
       for (const auto& [ext, id] : case_ids) FZ_CHECK(hooks->OnCaseChanged(sql, id));
@@ -956,9 +1000,14 @@ Result<CaseDemoSummary> GenerateCaseDemo(db::Database& db, const Clock& clock, c
                   {"demo.cases",
                    "unit",
                    std::to_string(*bureau),
-                   fmt::format("生成 {} 年演示案件数据：警情 {} 起，案件 {} 件，事件 {} 条", year, s.incidents, s.cases,
-                               s.events),
-                   {{"year", year}, {"incidents", s.incidents}, {"cases", s.cases}, {"events", s.events}}});
+                   fmt::format("生成 {} 年演示案件数据：警情 {} 起，案件 {} 件，事件 {} 条；近 {} 天在办案件 {} 件",
+                               year, s.incidents, s.cases, s.events, kLiveDays, s.live_cases),
+                   {{"year", year},
+                    {"incidents", s.incidents},
+                    {"cases", s.cases},
+                    {"events", s.events},
+                    {"live_cases", s.live_cases},
+                    {"live_events", s.live_events}}});
     return s;
   });
 }

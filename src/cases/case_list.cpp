@@ -73,6 +73,9 @@ std::string CaseOrder(const PageRequest& page) {
   // Cases without an open deadline go last either way.
   if (page.sort == "next_due_at")
     return fmt::format(" ORDER BY CASE WHEN c.next_due_at IS NULL THEN 1 ELSE 0 END, c.next_due_at {}, c.id", dir);
+  if (page.sort == "nearest_due_at")
+    return fmt::format(" ORDER BY CASE WHEN c.nearest_due_at IS NULL THEN 1 ELSE 0 END, c.nearest_due_at {}, c.id",
+                       dir);
   if (page.sort == "status") return fmt::format(" ORDER BY c.status {}, c.accepted_at DESC, c.id", dir);
   if (page.sort == "unit") return fmt::format(" ORDER BY u.path {}, c.accepted_at DESC, c.id", dir);
   return fmt::format(" ORDER BY c.accepted_at {}, c.id {}", dir, dir);
@@ -272,8 +275,8 @@ std::string ListWhere(db::SqlArgs& a, const CaseFilter& f, const ListShape& shap
 }  // namespace
 
 const std::vector<std::string>& CaseSortFields() {
-  static const std::vector<std::string> kFields = {"accepted_at", "external_id", "updated_at",
-                                                   "next_due_at", "status",      "unit"};
+  static const std::vector<std::string> kFields = {"accepted_at",    "external_id", "updated_at", "next_due_at",
+                                                   "nearest_due_at", "status",      "unit"};
   return kFields;
 }
 
@@ -375,15 +378,16 @@ Result<std::int64_t> ExportRows(soci::session& sql, const auth::Principal& who, 
   order.descending = true;
   rows.push_back(kExportHeader);
   store::CaseReader reader;
-  db::Each(sql, fmt::format("SELECT {}{}{}{}", store::kCaseColumns, store::kCaseFrom, w, CaseOrder(order)), a,
-           [&](const db::Row& r) {
-             const CaseSummary c = reader.Read(r);
-             rows.push_back({c.external_id, CaseTypeName(c.case_type), c.cause, c.category, c.title, c.unit_name,
-                             c.lead_officer ? c.lead_officer->name : "", assists[c.id],
-                             c.legal_officer ? c.legal_officer->name : "", StatusName(c.case_type, c.status),
-                             FormatLocalDateTime(c.accepted_at), c.closed_at ? FormatLocalDateTime(*c.closed_at) : "",
-                             AlertStateName(c.alert_state), c.next_due_at ? FormatLocalDateTime(*c.next_due_at) : ""});
-           });
+  db::Each(
+      sql, fmt::format("SELECT {}{}{}{}", store::kCaseColumns, store::kCaseFrom, w, CaseOrder(order)), a,
+      [&](const db::Row& r) {
+        const CaseSummary c = reader.Read(r);
+        rows.push_back({c.external_id, CaseTypeName(c.case_type), c.cause, c.category, c.title, c.unit_name,
+                        c.lead_officer ? c.lead_officer->name : "", assists[c.id],
+                        c.legal_officer ? c.legal_officer->name : "", StatusName(c.case_type, c.status),
+                        FormatLocalDateTime(c.accepted_at), c.closed_at ? FormatLocalDateTime(*c.closed_at) : "",
+                        AlertStateName(c.alert_state), c.nearest_due_at ? FormatLocalDateTime(*c.nearest_due_at) : ""});
+      });
   return total;
 }
 

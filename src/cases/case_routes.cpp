@@ -482,6 +482,7 @@ void WriteCaseSummary(JsonWriter& w, const CaseSummary& c) {
   officer(c.lead_officer);
   w.Key("legal_officer");
   officer(c.legal_officer);
+  time("nearest_due_at", c.nearest_due_at);
   time("next_due_at", c.next_due_at);
   w.Key("serious").Bool(c.serious).Key("status").String(c.status);
   w.Key("status_name").String(StatusName(c.case_type, c.status)).Key("title").String(c.title);

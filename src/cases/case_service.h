@@ -172,13 +172,18 @@ std::vector<std::string> ImportColumns(ImportKind kind);
 std::optional<ImportKind> ImportKindFromId(std::string_view id);
 
 struct CaseDemoSummary {
-  int incidents = 0;
+  int incidents = 0;  // of the demo year (all of the bureau's when already_present)
   int cases = 0;
   int events = 0;
+  // The living slice: open work of the 28 days before the demo was generated (0 when already_present).
+  int live_incidents = 0;
+  int live_cases = 0;
+  int live_events = 0;
   bool already_present = false;  // the demo bureau already had cases: nothing was written
 };
 
-// Adds a year of realistic incidents, cases and events for the demo sub-bureau (needs the org demo
+// Adds a year of realistic incidents, cases and events for the demo sub-bureau, and a living slice of
+// the 28 days before now, cut at now so its clocks run (needs the org demo
 // data: 晋城市公安局 → 城区分局; NotFound otherwise); calls hooks->OnCaseChanged for every case so
 // alerts exist (hooks may be null). Deterministic (seeded). Idempotent: when 城区分局 already has
 // cases, writes nothing and returns already_present with the counts found. Links the demo users

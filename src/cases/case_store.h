@@ -142,7 +142,7 @@ class CaseReader {
   int id_ = 0, bureau_ = 0, unit_ = 0, unit_name_ = 0, unit_path_ = 0, external_ = 0, type_ = 0, cause_ = 0,
       category_ = 0, title_ = 0, status_ = 0, lead_ = 0, lead_name_ = 0, lead_badge_ = 0, lead_unit_ = 0, legal_ = 0,
       legal_name_ = 0, legal_badge_ = 0, legal_unit_ = 0, incident_ = 0, serious_ = 0, fast_ = 0, accepted_ = 0,
-      closed_ = 0, alert_ = 0, next_due_ = 0, created_ = 0, updated_ = 0;
+      closed_ = 0, alert_ = 0, next_due_ = 0, nearest_due_ = 0, created_ = 0, updated_ = 0;
 };
 // The case if it exists and (when `who` is given) is visible to them (case_reads.h CaseVisible).
 std::optional<CaseSummary> LoadCase(soci::session& sql, std::int64_t id, const auth::Principal* who);

@@ -180,7 +180,7 @@ const char* const kCaseColumns =
     "c.category, c.title, c.status, c.lead_officer_id, lp.name AS lead_name, lp.badge_no AS lead_badge, "
     "lu.name AS lead_unit, c.legal_officer_id, gp.name AS legal_name, gp.badge_no AS legal_badge, "
     "gu.name AS legal_unit, c.incident_id, c.serious, c.fast_track, c.accepted_at, c.closed_at, c.alert_state, "
-    "c.next_due_at, c.created_at, c.updated_at";
+    "c.next_due_at, c.nearest_due_at, c.created_at, c.updated_at";
 const char* const kCaseFrom =
     " FROM cases c JOIN units u ON u.id = c.unit_id LEFT JOIN people lp ON lp.id = c.lead_officer_id "
     "LEFT JOIN units lu ON lu.id = lp.unit_id LEFT JOIN people gp ON gp.id = c.legal_officer_id "
@@ -213,6 +213,7 @@ void CaseReader::Resolve(const db::Row& r) {
   closed_ = r.Column("closed_at");
   alert_ = r.Column("alert_state");
   next_due_ = r.Column("next_due_at");
+  nearest_due_ = r.Column("nearest_due_at");
   created_ = r.Column("created_at");
   updated_ = r.Column("updated_at");
   resolved_ = true;
@@ -244,6 +245,7 @@ CaseSummary CaseReader::Read(const db::Row& r) {
   c.closed_at = opt(closed_);
   c.alert_state = text(alert_);
   c.next_due_at = opt(next_due_);
+  c.nearest_due_at = opt(nearest_due_);
   c.created_at = r.IntAt(created_);
   c.updated_at = r.IntAt(updated_);
   return c;

@@ -80,8 +80,9 @@ struct CaseSummary {
   bool fast_track = false;
   EpochSeconds accepted_at = 0;
   std::optional<EpochSeconds> closed_at;
-  std::string alert_state;  // none, pre_warn, overdue, violation (maintained by the oversight hooks)
-  std::optional<EpochSeconds> next_due_at;
+  std::string alert_state;                     // none, pre_warn, overdue, violation (maintained by the oversight hooks)
+  std::optional<EpochSeconds> next_due_at;     // the next moment a clock changes (the sweep's)
+  std::optional<EpochSeconds> nearest_due_at;  // 最近期限: earliest due of the live clocks, past or not
   EpochSeconds created_at = 0, updated_at = 0;
 };
 

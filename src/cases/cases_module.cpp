@@ -13,7 +13,9 @@ Result<std::vector<std::string>> CasesModule::GenerateDemo(const kit::DemoOption
   if (c.already_present) return std::vector<std::string>{"案件演示数据已存在，未做改动。"};
   return std::vector<std::string>{
       fmt::format("已生成 {} 年案件演示数据：警情 {} 起，案件 {} 起，执法环节 {} 个，并完成执法监督评估。",
-                  options.year, c.incidents, c.cases, c.events)};
+                  options.year, c.incidents, c.cases, c.events),
+      fmt::format("另生成近 28 天的在办案件 {} 起（警情 {} 起，执法环节 {} 个），期限正在计时，部分已预警或告警。",
+                  c.live_cases, c.live_incidents, c.live_events)};
 }
 
 kit::ModuleSpec CasesModule::Spec() {

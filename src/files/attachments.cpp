@@ -14,21 +14,13 @@
 
 #include "core/text.h"
 #include "db/sql.h"
+#include "files/file_names.h"
 
 namespace fazhi::files {
 
 namespace {
 
 constexpr std::size_t kMaxFilenameBytes = 200;
-
-std::string LowerExtension(std::string_view filename) {
-  const auto dot = filename.rfind('.');
-  if (dot == std::string_view::npos) return {};
-  std::string ext(filename.substr(dot + 1));
-  for (char& c : ext)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return ext;
-}
 
 // The type a file name promises; "" when the extension says nothing we check.
 std::string TypeOfExtension(std::string_view filename) {

@@ -1,4 +1,5 @@
 #include "files/document_html.h"
+#include "core/markup.h"
 
 #include <fmt/format.h>
 
@@ -24,22 +25,6 @@ constexpr std::string_view kXiaoBiaoSongStack =
     R"("Noto Serif CJK SC", "Source Han Serif SC", serif)";
 constexpr std::string_view kSongTiStack = R"("宋体", "SimSun", "Noto Serif CJK SC", "Source Han Serif SC", serif)";
 
-std::string Esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 16);
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 // Cleaned, escaped text with line breaks and tabs.
 std::string TextHtml(std::string_view raw) {
   const std::string clean = CleanText(raw);
@@ -47,7 +32,7 @@ std::string TextHtml(std::string_view raw) {
   std::size_t start = 0;
   for (std::size_t i = 0; i <= clean.size(); ++i) {
     if (i < clean.size() && clean[i] != '\n' && clean[i] != '\t') continue;
-    out += Esc(std::string_view(clean).substr(start, i - start));
+    out += EscapeXml(std::string_view(clean).substr(start, i - start));
     if (i < clean.size()) out += clean[i] == '\n' ? "<br>" : "&emsp;&emsp;";
     start = i + 1;
   }
@@ -149,7 +134,7 @@ class HtmlWriter {
     if (title.empty() && doc_.masthead) title = CleanText(doc_.masthead->organ + " " + doc_.masthead->issue_no);
     o_ += "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n";
     o_ += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-    o_ += fmt::format("<meta name=\"generator\" content=\"{}\">\n", Esc(CleanText(doc_.creator)));
+    o_ += fmt::format("<meta name=\"generator\" content=\"{}\">\n", EscapeXml(CleanText(doc_.creator)));
     o_ += fmt::format("<title>{}</title>\n<style>\n{}</style>\n</head>\n<body>\n<article class=\"sheet\">\n",
                       TextHtml(title), Css(doc_));
     if (doc_.masthead) Masthead(*doc_.masthead);

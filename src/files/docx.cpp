@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/local_time.h"
+#include "core/markup.h"
 
 namespace fazhi::files {
 
@@ -63,23 +64,8 @@ struct Geometry {
   int Chars(double n) const { return static_cast<int>(std::lround(n * char_pitch)); }
 };
 
-std::string Esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 16);
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string Fonts(const Typeface& f) {
-  const std::string n = Esc(f.name);
+  const std::string n = EscapeXml(f.name);
   return fmt::format(R"(<w:rFonts w:ascii="{0}" w:eastAsia="{0}" w:hAnsi="{0}" w:cs="{0}"/>)", n);
 }
 
@@ -98,7 +84,8 @@ std::string RunContent(std::string_view text) {
   std::string out;
   std::size_t start = 0;
   const auto flush = [&](std::size_t end) {
-    if (end > start) out += fmt::format(R"(<w:t xml:space="preserve">{}</w:t>)", Esc(text.substr(start, end - start)));
+    if (end > start)
+      out += fmt::format(R"(<w:t xml:space="preserve">{}</w:t>)", EscapeXml(text.substr(start, end - start)));
   };
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '\n' && text[i] != '\t') continue;
@@ -516,7 +503,7 @@ std::string FontTableXml() {
   for (const auto& [f, family] : faces)
     s += fmt::format(
         R"(<w:font w:name="{}"><w:altName w:val="{}"/><w:charset w:val="86"/><w:family w:val="{}"/><w:pitch w:val="variable"/></w:font>)",
-        Esc(f->name), Esc(f->fallback), family);
+        EscapeXml(f->name), EscapeXml(f->fallback), family);
   s += "</w:fonts>";
   return s;
 }
@@ -551,7 +538,7 @@ std::string CoreXml(const Document& doc) {
       R"(<dc:title>{}</dc:title><dc:creator>{}</dc:creator><cp:lastModifiedBy>{}</cp:lastModifiedBy>)"
       R"(<dcterms:created xsi:type="dcterms:W3CDTF">{}</dcterms:created>)"
       R"(<dcterms:modified xsi:type="dcterms:W3CDTF">{}</dcterms:modified></cp:coreProperties>)",
-      kXmlDecl, Esc(title), Esc(CleanText(doc.creator)), Esc(CleanText(doc.creator)), when, when);
+      kXmlDecl, EscapeXml(title), EscapeXml(CleanText(doc.creator)), EscapeXml(CleanText(doc.creator)), when, when);
 }
 
 std::string ContentTypesXml(bool footers) {

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "core/text.h"
+#include "files/file_names.h"
 #include "files/temp_file.h"
 
 namespace fazhi::files {
@@ -31,17 +32,6 @@ std::unexpected<Error> FileError(std::string message, std::string reason) {
 
 std::unexpected<Error> Unsupported(std::string message = "仅支持 CSV 或 XLSX 文件") {
   return FileError(std::move(message), "unsupported_file");
-}
-
-std::string LowerExtension(std::string_view filename) {
-  const auto slash = filename.find_last_of("/\\");
-  if (slash != std::string_view::npos) filename.remove_prefix(slash + 1);
-  const auto dot = filename.rfind('.');
-  if (dot == std::string_view::npos) return {};
-  std::string ext(filename.substr(dot + 1));
-  for (char& c : ext)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return ext;
 }
 
 std::unexpected<Error> UnknownEncoding() {

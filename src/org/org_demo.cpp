@@ -9,6 +9,8 @@
 #include "audit/audit_log.h"
 #include "auth/password.h"
 #include "auth/roles.h"
+#include "auth/vault.h"
+#include "core/demo_random.h"
 #include "org/org_store.h"
 #include "org/org_types.h"
 
@@ -75,29 +77,6 @@ constexpr std::array<const char*, 64> kGiven = {
     "超", "秀", "霞", "平", "刚", "桂", "英", "华", "玉", "文", "斌", "鹏", "辉", "晨", "浩", "宇",
     "俊", "峰", "建", "国", "志", "海", "亮", "红", "燕", "晶", "琳", "鑫", "博", "凯", "帅", "飞",
     "雪", "颖", "倩", "婷", "雷", "波", "东", "晓", "振", "彬", "永", "佳", "欣", "瑞", "睿", "晋"};
-
-// Deterministic generator (splitmix64) so every installation gets the same demo people.
-class DemoRandom {
- public:
-  std::uint64_t Next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  int Below(int n) { return static_cast<int>(Next() % static_cast<std::uint64_t>(n)); }
-
- private:
-  std::uint64_t state_ = 20260101;
-};
-
-// GB 11643 check character of the first 17 digits.
-char IdCheckChar(const std::string& first17) {
-  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += (first17[i] - '0') * kWeights[i];
-  return "10X98765432"[sum % 11];
-}
 
 struct DemoPerson {
   std::string name, badge_no, kind, position, id_number, phone;
@@ -244,7 +223,7 @@ class DemoWriter {
     const int year = police ? 1968 + rnd_.Below(32) : 1985 + rnd_.Below(17);
     const std::string first17 = fmt::format("140599{:04}{:02}{:02}{:03}", year, 1 + rnd_.Below(12), 1 + rnd_.Below(28),
                                             serial_ * 2 + rnd_.Below(2));
-    p.id_number = first17 + IdCheckChar(first17);
+    p.id_number = first17 + auth::IdNumberCheckChar(first17);
     p.phone = fmt::format("1990356{:04}", serial_);
     ++serial_;
     return p;
@@ -280,7 +259,7 @@ class DemoWriter {
   const auth::Vault& vault_;
   const EpochSeconds now_;
   const audit::Actor actor_{.username = "system"};
-  DemoRandom rnd_;
+  DemoRandom rnd_{20260101};
   int serial_ = 0;
   std::int64_t city_ = 0, bureau_ = 0;
   std::vector<UnitPeople> units_;

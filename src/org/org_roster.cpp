@@ -33,11 +33,12 @@ enum Col {
   kColIdNumber,
   kColPhone,
   kColStatus,
+  kColDept,  // 部门 beside 单位: the unit is then 单位/部门 (read only; exports write 单位 alone)
   kColCount
 };
 constexpr const char* kColumnNames[kColCount] = {"姓名",   "警号",     "类别",   "单位", "职务",
-                                                 "法制员", "身份证号", "手机号", "状态"};
-constexpr bool kColumnRequired[kColCount] = {true, true, true, true, false, false, false, false, false};
+                                                 "法制员", "身份证号", "手机号", "状态", "部门"};
+constexpr bool kColumnRequired[kColCount] = {true, true, true, true, false, false, false, false, false, false};
 
 // The other names rosters (政工/人事 exports) give the columns, per column in kColumnNames order;
 // compared after files::NormalizeHeader. docs/org.md lists them.
@@ -45,12 +46,13 @@ const std::vector<std::vector<std::string_view>> kColumnSynonyms = {
     {"人员姓名", "民警姓名", "名字"},
     {"警员编号", "警员号", "辅警编号"},
     {"人员类别", "人员类型", "身份", "人员身份"},
-    {"所属单位", "部门", "所属部门", "所在单位", "单位名称", "工作单位"},
+    {"所属单位", "所在单位", "单位名称", "工作单位"},
     {"职位", "岗位", "现任职务"},
     {"是否法制员"},
     {"公民身份号码", "身份证号码", "身份证"},
     {"手机", "手机号码", "移动电话"},
     {"人员状态", "在职状态"},
+    {"所属部门", "所在部门", "科室"},
 };
 
 // The roster column a header cell names, or -1.
@@ -73,7 +75,7 @@ const char* ColumnOfField(std::string_view field) {
   return "";
 }
 
-std::vector<std::string> RosterHeader() { return {std::begin(kColumnNames), std::end(kColumnNames)}; }
+std::vector<std::string> RosterHeader() { return {std::begin(kColumnNames), std::begin(kColumnNames) + kColDept}; }
 
 void AddIssue(ImportReport& report, int row, std::string column, std::string message) {
   if (report.errors.size() >= kMaxReportedIssues) {
@@ -105,6 +107,8 @@ bool ReadHeader(const files::SheetRow& header, ImportReport& report, int (&col_i
     }
   }
   if (!ignored.empty()) report.notes.push_back(fmt::format("已忽略名册不保存的列：{}", ignored));
+  // A 部门 column alone names the unit; beside a 单位 column it names the unit inside it.
+  if (col_index[kColUnit] < 0) std::swap(col_index[kColUnit], col_index[kColDept]);
   for (int c = 0; c < kColCount; ++c) {
     if (kColumnRequired[c] && col_index[c] < 0) {
       AddIssue(report, header.number, kColumnNames[c],
@@ -206,17 +210,26 @@ class RowChecker {
       *bad_ = true;
       AddIssue(report_, row.number, ColumnOfField(fi.field), fi.message);
     }
-    const std::string unit_cell = Cell(kColUnit);
+    const std::string unit_cell = Cell(kColUnit), dept_cell = Cell(kColDept);
     std::string problem;
-    if (unit_cell.empty())
+    if (unit_cell.empty() && dept_cell.empty())
       Issue(kColUnit, "单位不能为空");
-    else if (c.unit = index_.FindUnit(unit_cell, problem); !c.unit)
+    else if (c.unit = FindUnit(unit_cell, dept_cell, problem); !c.unit)
       Issue(kColUnit, std::move(problem));
     CheckKeys(c);
     return c;
   }
 
  private:
+  // 单位 and 部门 together name 单位/部门 (the 部门 inside the 单位); when that path is not a unit, the
+  // 部门 alone is tried (a 全称 or a name unique in scope). Either alone names the unit.
+  const detail::UnitRef* FindUnit(const std::string& unit, const std::string& dept, std::string& problem) const {
+    if (dept.empty()) return index_.FindUnit(unit, problem);
+    if (unit.empty()) return index_.FindUnit(dept, problem);
+    if (const auto* u = index_.FindUnit(unit + "/" + dept, problem)) return u;
+    std::string ignored;
+    return index_.FindUnit(dept, ignored);
+  }
   std::string Cell(Col col) const {
     const int idx = col_index_[col];
     return idx >= 0 && static_cast<std::size_t>(idx) < row_->cells.size() ? Trim(row_->cells[idx]) : std::string();

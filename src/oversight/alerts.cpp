@@ -260,6 +260,9 @@ CaseSummary Summarise(const std::vector<supervision::RuleResult>& results, const
     if (res.state == RuleState::kRunning) next = T(res.pre_warn) && res.pre_warn > now ? T(res.pre_warn) : T(res.due);
     if (res.state == RuleState::kPreWarn) next = T(res.due);
     if (next && *next > now && (!out.next_due || *next < *out.next_due)) out.next_due = next;
+    const bool live =
+        res.state == RuleState::kRunning || res.state == RuleState::kPreWarn || res.state == RuleState::kOverdue;
+    if (live && T(res.due) && (!out.nearest_due || *T(res.due) < *out.nearest_due)) out.nearest_due = T(res.due);
 
     // Everything the stored row holds, or its message is made of.
     const auto index = first ? res.rule - first : -1;
@@ -285,6 +288,11 @@ CaseSummary Summarise(const std::vector<supervision::RuleResult>& results, const
   }
   out.digest = static_cast<std::int64_t>(f.h);
   return out;
+}
+
+bool SummaryDiffers(const CaseSummary& s, const CaseRow& c) {
+  return s.state != c.alert_state || s.next_due != c.next_due_at || s.nearest_due != c.nearest_due_at ||
+         s.digest != c.clock_digest;
 }
 
 CasePlan PlanCase(const CaseRow& c, const supervision::CaseTimeline& tl,
@@ -329,8 +337,7 @@ CasePlan PlanCase(const CaseRow& c, const supervision::CaseTimeline& tl,
   for (const auto& [key, s] : stored)
     if (!s.seen) plan.remove.push_back(s.id);
   std::sort(plan.remove.begin(), plan.remove.end());
-  plan.case_changed = plan.summary.state != c.alert_state || plan.summary.next_due != c.next_due_at ||
-                      plan.summary.digest != c.clock_digest;
+  plan.case_changed = SummaryDiffers(plan.summary, c);
   return plan;
 }
 
@@ -387,9 +394,10 @@ void OversightService::ApplyPlan(soci::session& sql, const detail::CaseRow& c, c
   if (plan.case_changed) {
     db::SqlArgs a;
     db::Exec(sql,
-             fmt::format("UPDATE cases SET alert_state = {}, next_due_at = {}, clock_digest = {} WHERE id = {}",
-                         a.Str(plan.summary.state), a.OptInt(plan.summary.next_due), a.Int(plan.summary.digest),
-                         a.Int(c.id)),
+             fmt::format("UPDATE cases SET alert_state = {}, next_due_at = {}, nearest_due_at = {}, clock_digest = {} "
+                         "WHERE id = {}",
+                         a.Str(plan.summary.state), a.OptInt(plan.summary.next_due), a.OptInt(plan.summary.nearest_due),
+                         a.Int(plan.summary.digest), a.Int(c.id)),
              a);
   }
   NotifyClocks(sql, c, plan, now, stats);

@@ -17,7 +17,8 @@ Result<CaseRow> LoadCase(soci::session& sql, std::int64_t case_id) {
   db::SqlArgs a;
   const std::string q = fmt::format(
       "SELECT c.id, c.bureau_id, c.unit_id, u.path AS unit_path, c.case_type, c.title, c.external_id, c.status, "
-      "c.serious, c.fast_track, c.lead_officer_id, c.legal_officer_id, c.alert_state, c.next_due_at, c.clock_digest "
+      "c.serious, c.fast_track, c.lead_officer_id, c.legal_officer_id, c.alert_state, c.next_due_at, c.nearest_due_at, "
+      "c.clock_digest "
       "FROM cases c JOIN units u ON u.id = c.unit_id WHERE c.id = {}",
       a.Int(case_id));
   std::optional<CaseRow> out;
@@ -36,6 +37,7 @@ Result<CaseRow> LoadCase(soci::session& sql, std::int64_t case_id) {
                   .legal_officer_id = r.OptInt("legal_officer_id"),
                   .alert_state = r.Str("alert_state"),
                   .next_due_at = r.OptInt("next_due_at"),
+                  .nearest_due_at = r.OptInt("nearest_due_at"),
                   .clock_digest = r.OptInt("clock_digest")};
   });
   if (!out) return NotFound(fmt::format("案件 {} 不存在", case_id));

@@ -39,6 +39,7 @@ struct CaseRow {
   std::optional<std::int64_t> legal_officer_id;
   std::string alert_state;
   std::optional<std::int64_t> next_due_at;
+  std::optional<std::int64_t> nearest_due_at;
   std::optional<std::int64_t> clock_digest;
 };
 // NotFound when absent.
@@ -93,12 +94,15 @@ struct Fnv {
 struct CaseSummary {
   std::string state = "none";
   std::optional<std::int64_t> next_due;
-  std::int64_t digest = 0;  // fingerprint of the clocks that are stored (see migration 032)
+  std::optional<std::int64_t> nearest_due;  // earliest due of the live clocks, past or not (最近期限)
+  std::int64_t digest = 0;                  // fingerprint of the clocks that are stored (see migration 032)
 };
 // Pure and cheap (no text formatting): the bulk re-evaluation compares this with the case row and
-// only plans and writes the cases that differ.
+// only plans and writes the cases that differ (SummaryDiffers).
 CaseSummary Summarise(const std::vector<supervision::RuleResult>& results, const supervision::CaseTimeline& tl,
                       const RuleSet& rules, EpochSeconds now);
+// The case row must be rewritten: its state, wake-up time, 最近期限 or clock fingerprint differ.
+bool SummaryDiffers(const CaseSummary& s, const CaseRow& c);
 
 // One clock as the evaluation wants it stored.
 struct ClockPlan {
@@ -137,5 +141,8 @@ std::string CategoryZh(std::string_view category);
 
 // "YYYY-MM" → [first local midnight, next month's first local midnight). nullopt when malformed.
 std::optional<std::pair<std::int64_t, std::int64_t>> MonthRange(std::string_view month);
+
+// The review gates in force (settings oversight.review_gates, or the defaults) — reviews.cpp.
+std::vector<ReviewGate> ReviewGates(soci::session& sql);
 
 }  // namespace fazhi::oversight::detail

@@ -5,6 +5,7 @@
 #include "core/local_time.h"
 #include "db/sql.h"
 #include "oversight/oversight_module.h"
+#include "oversight/oversight_types.h"
 
 namespace fazhi::oversight {
 
@@ -83,11 +84,7 @@ class ReviewFindingSource final : public points::LedgerSource {
       f.at = r.Int("created_at");
       SetCase(f, r, std::nullopt);
       const std::string_view stage = r.Text("stage");
-      const char* stage_zh = stage == "accept"     ? "受案审核"
-                             : stage == "file"     ? "立案审核"
-                             : stage == "coercive" ? "强制措施审核"
-                                                   : "移送起诉审核";
-      f.note = fmt::format("{}：{}", stage_zh, r.Text("description"));
+      f.note = fmt::format("{}：{}", ReviewStageName(stage), r.Text("description"));
       out.push_back(std::move(f));
     });
     return {};

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "auth/roles.h"
+#include "cases/state_machine.h"
 #include "core/json_input.h"
 #include "core/local_time.h"
 #include "http/query.h"
@@ -260,6 +261,69 @@ Result<Reply> CaseReviews(Ctx& ctx, OversightService& s) {
   return Reply::Json({{"case_id", id}, {"items", items}});
 }
 
+// ---- 法制审核 queue ----
+
+ReviewQueueFilter ReadQueueFilter(http::QueryReader& q) {
+  ReviewQueueFilter f;
+  f.mine = q.OneOf("scope", {"mine", "all"}).value_or("all") == "mine";
+  f.state = q.OneOf("state", {"pending", "open", "all"}).value_or("pending");
+  f.case_type = q.OneOf("case_type", {"criminal", "administrative"});
+  f.unit_id = q.Id("unit_id");
+  f.q = q.Str("q", 60);
+  return f;
+}
+
+json QueueItemJson(const ReviewQueueItem& i) {
+  auto opt_text = [](const std::string& v) { return v.empty() ? json() : json(v); };
+  return {{"case_id", i.case_id},
+          {"external_id", i.external_id},
+          {"title", i.title},
+          {"case_type", i.case_type},
+          {"case_type_name", cases::CaseTypeName(i.case_type)},
+          {"cause", i.cause},
+          {"status", i.status},
+          {"status_name", cases::StatusName(i.case_type, i.status)},
+          {"alert_state", i.alert_state},
+          {"unit_id", i.unit_id},
+          {"unit_name", i.unit_name},
+          {"lead_officer_name", i.lead_officer_name},
+          {"legal_officer_name", i.legal_officer_name},
+          {"accepted_at", i.accepted_at},
+          {"pending_stage", opt_text(i.pending_stage)},
+          {"pending_stage_name", i.pending_stage.empty() ? json() : json(ReviewStageName(i.pending_stage))},
+          {"pending_to_name", i.pending_to.empty() ? json() : json(cases::StatusName(i.case_type, i.pending_to))},
+          {"next_due_at", Opt(i.next_due_at)},
+          {"next_due_local", Local(i.next_due_at)},
+          {"last_review", i.last_stage.empty() ? json()
+                                               : json{{"stage", i.last_stage},
+                                                      {"stage_name", ReviewStageName(i.last_stage)},
+                                                      {"verdict", i.last_verdict},
+                                                      {"verdict_name", ReviewVerdictName(i.last_verdict)},
+                                                      {"reviewer_name", i.last_reviewer_name},
+                                                      {"created_at", Opt(i.last_reviewed_at)}}}};
+}
+
+Result<Reply> ReviewQueue(Ctx& ctx, OversightService& s) {
+  http::QueryReader q(ctx);
+  const ReviewQueueFilter f = ReadQueueFilter(q);
+  const PageRequest page = q.Page({});
+  FZ_CHECK(q.Finish());
+  const auto list = FZ_TRY(s.ReviewQueue(ctx.user(), f, page));
+  json items = json::array();
+  for (const auto& i : list.items) items.push_back(QueueItemJson(i));
+  json out = http::PagedJson(std::move(items), list.total, page);
+  out["pending_total"] = list.pending_total;
+  return Reply::Json(std::move(out));
+}
+
+Result<Reply> ExportReviewQueue(Ctx& ctx, OversightService& s) {
+  http::QueryReader q(ctx);
+  const ReviewQueueFilter f = ReadQueueFilter(q);
+  FZ_CHECK(q.Finish());
+  return Reply::File(FZ_TRY(s.ReviewQueueXlsx(ctx.user(), f)),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "法制审核.xlsx");
+}
+
 // The findings[] of a review body.
 Result<std::vector<Finding>> ReadFindings(const json& findings) {
   if (!findings.is_array()) return Invalid("“findings”必须是数组", "findings", "wrong_type");
@@ -405,6 +469,8 @@ void RegisterRoutes(http::Router& router, OversightService& s) {
   r.Get("/api/cases/{id}/alerts", read, CaseAlerts);
   r.Get("/api/violations", read, ListViolations);
 
+  r.Get("/api/reviews/queue", read, ReviewQueue);
+  r.Get("/api/reviews/queue/export", read, ExportReviewQueue);
   r.Get("/api/cases/{id}/reviews", read, CaseReviews);
   r.Post("/api/cases/{id}/reviews", review, AddReview);
 

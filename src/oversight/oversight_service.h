@@ -209,6 +209,13 @@ class OversightService : public cases::CaseHooks {
   Result<Review> AddReview(const auth::Principal& who, const audit::Actor& actor, std::int64_t case_id,
                            const NewReview& review);
   Result<std::vector<Review>> CaseReviews(const auth::Principal& who, std::int64_t case_id) const;
+  // The 法制审核 queue (review_queue.cpp): cases in scope (mine: bound to the caller's person) that
+  // await a stage review first, by the nearest running deadline; Invalid for `mine` without a person
+  // linked to the account, for an unknown state or case type; NotFound for a unit out of scope.
+  Result<ReviewQueuePage> ReviewQueue(const auth::Principal& who, const ReviewQueueFilter& f,
+                                      const PageRequest& page) const;
+  // The same rows (at most 10,000) as an XLSX sheet with Chinese headers.
+  Result<std::string> ReviewQueueXlsx(const auth::Principal& who, const ReviewQueueFilter& f) const;
 
   // ---- 平台应用考核 metrics ----
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -99,6 +100,50 @@ struct NewReview {
   std::string verdict;
   std::string comment;
   std::vector<Finding> findings;  // id ignored
+};
+
+// 中文 names of a review stage (accept → 受案审核 …) and verdict (pass → 通过 …); the id when unknown.
+std::string ReviewStageName(std::string_view stage);
+std::string ReviewVerdictName(std::string_view verdict);
+
+// ---- 法制审核 work queue ----
+
+struct ReviewQueueFilter {
+  bool mine = false;              // only the cases bound to the caller (捆绑责任)
+  std::string state = "pending";  // pending: awaiting a stage review; open: not concluded; all
+  std::optional<std::string> case_type;
+  std::optional<std::int64_t> unit_id;
+  std::optional<std::string> q;  // 案件编号 / 案由 / 案件名称 contains
+};
+
+// One case of the queue: the stage review it waits for (empty: none), the nearest running deadline
+// of its clocks, and the last review given on it.
+struct ReviewQueueItem {
+  std::int64_t case_id = 0;
+  std::string external_id;
+  std::string title;
+  std::string case_type;
+  std::string cause;
+  std::string status;
+  std::string alert_state;
+  std::int64_t unit_id = 0;
+  std::string unit_name;
+  std::string lead_officer_name;
+  std::string legal_officer_name;
+  EpochSeconds accepted_at = 0;
+  std::string pending_stage;  // accept / file / coercive / prosecution, or "" when none
+  std::string pending_to;     // the status the gate stands before
+  std::optional<EpochSeconds> next_due_at;
+  std::string last_stage;  // "" when never reviewed
+  std::string last_verdict;
+  std::string last_reviewer_name;
+  std::optional<EpochSeconds> last_reviewed_at;
+};
+
+struct ReviewQueuePage {
+  std::vector<ReviewQueueItem> items;
+  std::int64_t total = 0;          // rows matching the filter
+  std::int64_t pending_total = 0;  // of those (any state filter), the ones awaiting a review
 };
 
 // One row of the review-gate table: moving a `case_type` case to status `to` needs a passing

@@ -72,17 +72,19 @@ detail::Chunk ReadChunk(soci::session& sql, std::int64_t lo, std::int64_t hi, bo
   detail::Chunk ch;
   db::SqlArgs a;
   const std::string q = fmt::format(
-      "SELECT id, case_type, serious, fast_track, alert_state, next_due_at, updated_at, clock_digest "
+      "SELECT id, case_type, serious, fast_track, alert_state, next_due_at, nearest_due_at, updated_at, clock_digest "
       "FROM cases WHERE id >= {} AND id <= {}{} ORDER BY id",
       a.Int(lo), a.Int(hi), open_only ? " AND closed_at IS NULL" : "");
   struct Columns {
-    int id, type, serious, fast, alert, due, updated, digest;
+    int id, type, serious, fast, alert, due, nearest, updated, digest;
   };
   std::optional<Columns> col;  // resolved at the first row: thousands of rows per chunk
   db::Each(sql, q, a, [&](const db::Row& r) {
     if (!col)
-      col = Columns{r.Column("id"),          r.Column("case_type"),   r.Column("serious"),    r.Column("fast_track"),
-                    r.Column("alert_state"), r.Column("next_due_at"), r.Column("updated_at"), r.Column("clock_digest")};
+      col =
+          Columns{r.Column("id"),          r.Column("case_type"),   r.Column("serious"),        r.Column("fast_track"),
+                  r.Column("alert_state"), r.Column("next_due_at"), r.Column("nearest_due_at"), r.Column("updated_at"),
+                  r.Column("clock_digest")};
     detail::CaseRow c;
     c.id = r.IntAt(col->id);
     c.case_type = std::string(r.TextAt(col->type));
@@ -90,6 +92,7 @@ detail::Chunk ReadChunk(soci::session& sql, std::int64_t lo, std::int64_t hi, bo
     c.fast_track = r.IntAt(col->fast) != 0;
     c.alert_state = std::string(r.TextAt(col->alert));
     if (!r.NullAt(col->due)) c.next_due_at = r.IntAt(col->due);
+    if (!r.NullAt(col->nearest)) c.nearest_due_at = r.IntAt(col->nearest);
     if (!r.NullAt(col->digest)) c.clock_digest = r.IntAt(col->digest);
     ch.timelines.push_back(detail::StoredHead(c));
     ch.updated_at.push_back(r.IntAt(col->updated));
@@ -129,8 +132,7 @@ void EvaluateChunk(db::Database& db, const RuleSet& rules, EpochSeconds now, det
     for (const auto& r : results)
       if (r.rule && r.state != supervision::RuleState::kNotStarted && r.state != supervision::RuleState::kNotApplicable)
         ++mine.clocks;
-    if (sum.digest != c.clock_digest || sum.state != c.alert_state || sum.next_due != c.next_due_at)
-      ch.changed.push_back({i, *std::move(tl), results});
+    if (detail::SummaryDiffers(sum, c)) ch.changed.push_back({i, *std::move(tl), results});
     mine.compare_cpu += ThreadCpu() - t0;
   }
 }

@@ -209,6 +209,23 @@ nlohmann::json GatesJson(const std::vector<ReviewGate>& gates) {
 
 }  // namespace
 
+std::vector<ReviewGate> detail::ReviewGates(soci::session& sql) { return LoadGates(sql); }
+
+std::string ReviewStageName(std::string_view stage) {
+  if (stage == "accept") return "受案审核";
+  if (stage == "file") return "立案审核";
+  if (stage == "coercive") return "强制措施审核";
+  if (stage == "prosecution") return "移送起诉审核";
+  return std::string(stage);
+}
+
+std::string ReviewVerdictName(std::string_view verdict) {
+  if (verdict == "pass") return "通过";
+  if (verdict == "fix_required") return "需整改";
+  if (verdict == "reject") return "不通过";
+  return std::string(verdict);
+}
+
 Result<void> OversightService::CheckTransition(soci::session& sql, std::int64_t case_id, const std::string& from,
                                                const std::string& to) {
   (void)from;

@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "core/local_time.h"
+#include "core/markup.h"
 
 namespace fazhi::scoring {
 
@@ -22,22 +23,6 @@ std::string StatusZh(const std::string& s) {
   if (s == "final") return "已定稿";
   if (s == "preview") return "预览（未保存）";
   return s;
-}
-
-std::string Escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 std::string TempXlsxPath() {
@@ -180,27 +165,28 @@ Result<std::string> WriteMonthXlsx(const RankingView& view, const std::vector<En
 std::string PublicitySheetHtml(const RankingView& view) {
   std::string h;
   h += "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">";
-  h += fmt::format("<title>{} {} 执法办案积分晾晒</title>", Escape(view.month.bureau_name), Escape(view.month.month));
+  h += fmt::format("<title>{} {} 执法办案积分晾晒</title>", EscapeXml(view.month.bureau_name),
+                   EscapeXml(view.month.month));
   h += "<style>@page{size:A4;margin:15mm}body{font-family:'SimSun','Songti SC',serif;font-size:12pt}"
        "h1{text-align:center;font-size:18pt}p.meta{text-align:center;color:#333}"
        "table{border-collapse:collapse;width:100%;margin:8pt 0}th,td{border:1px solid #000;padding:2pt 4pt;"
        "text-align:center}td.l{text-align:left}.up{color:#c00}.down{color:#060}"
        "h2{font-size:14pt;margin-top:14pt}tr{page-break-inside:avoid}</style></head><body>";
-  h += fmt::format("<h1>{} {} 执法办案积分晾晒</h1>", Escape(view.month.bureau_name), Escape(view.month.month));
+  h += fmt::format("<h1>{} {} 执法办案积分晾晒</h1>", EscapeXml(view.month.bureau_name), EscapeXml(view.month.month));
   std::string meta =
       "状态：" + StatusZh(view.phase) + "；积分方案第 " + std::to_string(view.month.scheme_version) + " 版";
   if (view.month.published_at) meta += "；公示时间 " + FormatLocalDateTime(*view.month.published_at);
   if (view.month.objection_deadline) meta += "；复核截止 " + FormatLocalDateTime(*view.month.objection_deadline);
-  h += "<p class=\"meta\">" + Escape(meta) + "</p>";
+  h += "<p class=\"meta\">" + EscapeXml(meta) + "</p>";
   auto move_cell = [](const std::optional<int>& m) {
     const char* cls = !m || *m == 0 ? "" : (*m > 0 ? "up" : "down");
-    return fmt::format("<td class=\"{}\">{}</td>", cls, Escape(MovementText(m)));
+    return fmt::format("<td class=\"{}\">{}</td>", cls, EscapeXml(MovementText(m)));
   };
   h += "<h2>一、单位积分排名</h2><table><tr><th>排名</th><th>单位</th><th>人数</th><th>总积分</th><th>人均积分</th>"
        "<th>较上月</th></tr>";
   for (const auto& u : view.rankings.units)
     h += fmt::format("<tr><td>{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td>{}</tr>", u.rank,
-                     Escape(u.name), u.members, FormatPoints(u.total), FormatPoints(u.per_capita),
+                     EscapeXml(u.name), u.members, FormatPoints(u.total), FormatPoints(u.per_capita),
                      move_cell(u.movement));
   h += "</table><h2>二、民警积分排名</h2><table><tr><th>排名</th><th>姓名</th><th>警号</th><th>单位</"
        "th><th>单位内排名</th>"
@@ -209,8 +195,8 @@ std::string PublicitySheetHtml(const RankingView& view) {
     h += fmt::format(
         "<tr><td>{}</td><td>{}</td><td>{}</td><td "
         "class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}</tr>",
-        o.rank_bureau, Escape(o.name), Escape(o.badge_no), Escape(o.unit_name), o.rank_unit, FormatPoints(o.total),
-        FormatPoints(o.positive), FormatPoints(o.negative), move_cell(o.movement));
+        o.rank_bureau, EscapeXml(o.name), EscapeXml(o.badge_no), EscapeXml(o.unit_name), o.rank_unit,
+        FormatPoints(o.total), FormatPoints(o.positive), FormatPoints(o.negative), move_cell(o.movement));
   h += "</table><p>说明：积分由案件数据自动生成，每一分均可追溯至案件、违规、审核问题或督办；对本人积分有异议的，"
        "请在复核截止前通过系统申请复核。</p></body></html>";
   return h;

@@ -12,6 +12,7 @@
 #include <span>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace fazhi::scoring {
 
@@ -831,6 +832,14 @@ Rankings RankingsOf(const Rows& entries, const std::vector<PersonInfo>& people, 
   std::unordered_map<std::int64_t, int> members;
   Rankings r;
   r.officers = OfficerTotals(entries, people, unit_by_id, per_capita_police_only, members);
+  // Only units the scheme scores are ranked: those with an entry this month (the units that handle
+  // cases). A 分局 office, 法制大队 or 指挥中心 whose people earn nothing is not ranked last with 0, and
+  // neither are its people.
+  std::unordered_set<std::int64_t> scored;
+  for (const auto& o : r.officers)
+    if (o.entries > 0) scored.insert(o.unit_id);
+  std::erase_if(r.officers, [&](const OfficerTotal& o) { return !scored.contains(o.unit_id); });
+  std::erase_if(members, [&](const auto& m) { return !scored.contains(m.first); });
   RankOfficers(r.officers);
   r.units = UnitTotals(r.officers, members, unit_by_id);
   if (previous) ApplyPrevious(r, *previous);

@@ -11,6 +11,7 @@
 #include "auth/roles.h"
 #include "core/local_time.h"
 #include "core/text.h"
+#include "db/sql.h"
 #include "scoring/scoring_store.h"
 
 namespace fazhi::scoring::detail {
@@ -146,6 +147,16 @@ EpochSeconds ObjectionDeadline(EpochSeconds published_at, int days) {
   return LocalMidnight(CivilFromDays(day + days + 1));
 }
 
-std::string Who(const audit::Actor& actor) { return actor.username.empty() ? "system" : actor.username; }
+std::string Who(soci::session& sql, const audit::Actor& actor) {
+  if (!actor.user_id) return "系统";
+  db::SqlArgs a;
+  std::string name = actor.username;
+  db::First(sql,
+            fmt::format("SELECT COALESCE(p.name, NULLIF(u.display_name, ''), u.username) AS name FROM users u "
+                        "LEFT JOIN people p ON p.id = u.person_id WHERE u.id = {}",
+                        a.Int(*actor.user_id)),
+            a, [&](const db::Row& r) { name = r.Str("name"); });
+  return name;
+}
 
 }  // namespace fazhi::scoring::detail

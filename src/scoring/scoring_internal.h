@@ -61,7 +61,8 @@ Rankings RankingsNow(soci::session& sql, const org::UnitRef& bureau, const std::
 
 // End of the objection window: `days` after publication, start day not counted, at local midnight.
 EpochSeconds ObjectionDeadline(EpochSeconds published_at, int days);
-// The actor's name for the month's computed_by/published_by columns.
-std::string Who(const audit::Actor& actor);
+// Who acted, as people read it in computed_by / published_by / decided_by: the name of the account's
+// person, else its display name, else its login name; "系统" for background work without an account.
+std::string Who(soci::session& sql, const audit::Actor& actor);
 
 }  // namespace fazhi::scoring::detail

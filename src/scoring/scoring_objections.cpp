@@ -80,7 +80,7 @@ void Accept(soci::session& sql, const Clock& clock, const audit::Actor& actor, c
   a.objection_id = o.id;
   StoreEntries(sql, o.bureau_id, o.month, std::vector<Entry>{a}, MaxSeq(sql, o.bureau_id, o.month) + 1);
   const std::int64_t adj_id = AdjustmentEntryId(sql, o.id);
-  DecideObjectionRow(sql, o.id, "accepted", actor.user_id, Who(actor), now, reason, std::make_pair(adj, adj_id));
+  DecideObjectionRow(sql, o.id, "accepted", actor.user_id, Who(sql, actor), now, reason, std::make_pair(adj, adj_id));
   CountAdjustment(sql, m.id, now);
   audit::Append(sql, clock, actor,
                 {"scoring.objection.accept",
@@ -151,7 +151,7 @@ Result<Objection> ScoringService::DecideObjection(const Principal& caller, const
     if (d.accept) {
       Accept(sql, clock_, actor, o, *m, d, reason);
     } else {
-      DecideObjectionRow(sql, id, "rejected", actor.user_id, Who(actor), clock_.Now(), reason, std::nullopt);
+      DecideObjectionRow(sql, id, "rejected", actor.user_id, Who(sql, actor), clock_.Now(), reason, std::nullopt);
       audit::Append(sql, clock_, actor,
                     {"scoring.objection.reject",
                      "score_objection",

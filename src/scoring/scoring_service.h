@@ -42,6 +42,7 @@
 #include "core/paging.h"
 #include "db/database.h"
 #include "org/org_reads.h"
+#include "points/month.h"
 #include "scoring/scoring_types.h"
 
 namespace fazhi::scoring {
@@ -170,6 +171,13 @@ class ScoringService {
   // objection_days of a scheme version, read and parsed from its document once: stored documents
   // never change (a new version is a new row), and every month shown carries the figure.
   int ObjectionDays(soci::session& sql, std::int64_t scheme_id);
+  // What computing, publishing and finalising a month share: score.manage, a valid month, the bureau
+  // in scope, one write transaction, and the month as stored afterwards. `step` gets the bureau, the
+  // month text and the month's row before the change (nullopt: never computed).
+  using MonthStep = std::function<Result<void>(soci::session&, const org::UnitRef&, const points::MonthKey&,
+                                               const std::optional<MonthInfo>&)>;
+  Result<MonthInfo> ChangeMonth(const auth::Principal& caller, std::optional<std::int64_t> bureau_id,
+                                const std::string& month, const MonthStep& step);
   // A bureau's month (nullopt: never computed), bureau name and objection_days included.
   std::optional<MonthInfo> LoadMonth(soci::session& sql, const org::UnitRef& bureau, const std::string& month);
   std::optional<MonthInfo> LoadMonth(soci::session& sql, std::int64_t bureau, const std::string& month);

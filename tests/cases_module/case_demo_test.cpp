@@ -53,14 +53,21 @@ TEST_F(CaseDemoTest, AYearOfCases) {
   EXPECT_EQ(r->incidents, 1500);
   EXPECT_EQ(r->cases, 1500);
   EXPECT_GT(r->events, 15000);
-  EXPECT_EQ(hooks_.ChangedCount(), 1500u);
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM cases WHERE case_type = 'criminal'"), 600);
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM cases WHERE case_type = 'administrative'"), 900);
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM case_events"), r->events);
+  // The living slice: the 28 days before now (2025-12-18 … 2026-01-14), cut at now.
+  EXPECT_GE(r->live_cases, 94);  // 40 criminal + 60 administrative + 4 at work this hour
+  EXPECT_LE(r->live_cases, 104);
+  EXPECT_GT(r->live_events, 300);
+  const std::int64_t all_cases = 1500 + r->live_cases;
+  EXPECT_EQ(hooks_.ChangedCount(), static_cast<std::size_t>(all_cases));
+  const std::string in_year = " AND accepted_at < 1704038400";  // 2024-01-01 00:00 北京时间
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM cases WHERE case_type = 'criminal'" + in_year), 600);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM cases WHERE case_type = 'administrative'" + in_year), 900);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM cases WHERE accepted_at >= 1765987200"), r->live_cases);  // 2025-12-18
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM case_events"), r->events + r->live_events);
   EXPECT_GT(Scalar("SELECT COUNT(*) FROM incidents WHERE case_id IS NOT NULL"), 700);
   EXPECT_GT(Scalar("SELECT COUNT(*) FROM property_items WHERE status = 'in_storage'"), 100);
   // Every case has its 主办 in case_officers and most have a bound 法制员.
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM case_officers WHERE role = 'lead'"), 1500);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM case_officers WHERE role = 'lead'"), all_cases);
   EXPECT_GT(Scalar("SELECT COUNT(*) FROM cases WHERE legal_officer_id IS NOT NULL"), 1400);
   // The demo logins have work: minjing leads cases, fazhiyuan is bound to many.
   EXPECT_GE(Scalar("SELECT COUNT(*) FROM cases c JOIN users u ON u.person_id = c.lead_officer_id WHERE u.username = "
@@ -84,7 +91,7 @@ TEST_F(CaseDemoTest, AYearOfCases) {
     db::Each(sql, "SELECT id FROM cases ORDER BY id", {}, [&](const db::Row& row) { ids.push_back(row.Int("id")); });
     return 0;
   });
-  int with_violation = 0, overdue = 0;
+  int with_violation = 0, overdue = 0, running = 0, pre_warn = 0;
   std::map<std::string, int> by_rule;
   db_->Read([&](soci::session& sql) {
     for (std::int64_t id : ids) {
@@ -99,6 +106,8 @@ TEST_F(CaseDemoTest, AYearOfCases) {
           overdue += res.state == supervision::RuleState::kOverdue;
           ++by_rule[res.rule->id + ":" + std::string(supervision::RuleStateId(res.state))];
         }
+        running += res.state == supervision::RuleState::kRunning;
+        pre_warn += res.state == supervision::RuleState::kPreWarn;
       }
       with_violation += bad;
     }
@@ -112,15 +121,19 @@ TEST_F(CaseDemoTest, AYearOfCases) {
   EXPECT_LE(with_violation, 240);  // ≤ 16 %
   EXPECT_GE(by_rule.size(), 8u);
   EXPECT_GT(overdue, 0);  // some acts were never recorded: still 告警 today
+  // The living slice keeps the system at work on any date: clocks running, some in 预警 now.
+  std::printf("clocks now: %d running, %d in 预警, %d in 告警\n", running, pre_warn, overdue);
+  EXPECT_GT(running, 20);
+  EXPECT_GT(pre_warn, 0);
 
   // Idempotent: a second run writes nothing.
   hooks_.changed.clear();
   auto again = cases::GenerateCaseDemo(*db_, clock_, *vault_, &hooks_, 2023);
   ASSERT_TRUE(again);
   EXPECT_TRUE(again->already_present);
-  EXPECT_EQ(again->cases, 1500);
+  EXPECT_EQ(again->cases, all_cases);
   EXPECT_TRUE(hooks_.changed.empty());
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM cases"), 1500);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM cases"), all_cases);
 }
 
 TEST_F(CaseDemoTest, CurrentYearStopsAtNow) {

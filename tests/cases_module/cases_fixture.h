@@ -18,6 +18,7 @@
 #include "http/http_fixture.h"
 #include "http/server.h"
 #include "jobs/job_runner.h"
+#include "support/seed.h"
 #include "support/test_db.h"
 
 namespace fazhi::testing {
@@ -60,30 +61,7 @@ struct Seeder {
 
   std::int64_t Unit(std::optional<std::int64_t> parent, const std::string& name, const std::string& level,
                     const std::string& category = "") {
-    return db
-        .Write([&](soci::session& sql) -> Result<std::int64_t> {
-          long long t = now, id = 0;
-          db::NullableInt p(parent);
-          sql << "INSERT INTO units (parent_id, name, level, category, code, path, created_at, updated_at) "
-                 "VALUES (:p, :n, :l, :c, '', '', :t, :t2) RETURNING id",
-              soci::use(p.value, p.ind), soci::use(name), soci::use(level), soci::use(category), soci::use(t),
-              soci::use(t), soci::into(id);
-          std::string parent_path = "/";
-          long long bureau = id;
-          if (parent) {
-            long long pid = *parent;
-            long long pb = 0;
-            soci::indicator ind;
-            sql << "SELECT path, bureau_id FROM units WHERE id = :id", soci::use(pid), soci::into(parent_path),
-                soci::into(pb, ind);
-            if (level == "team") bureau = ind == soci::i_ok ? pb : pid;
-          }
-          const std::string path = parent_path + std::to_string(id) + "/";
-          sql << "UPDATE units SET path = :p, bureau_id = :b WHERE id = :id", soci::use(path), soci::use(bureau),
-              soci::use(id);
-          return static_cast<std::int64_t>(id);
-        })
-        .value();
+    return seed::Unit(db, parent, name, level, now, category);
   }
 
   std::int64_t Person(std::int64_t unit, const std::string& name, const std::string& badge, bool legal = false,

@@ -150,6 +150,9 @@ describe('执法监督与积分页面', { timeout: 300_000 }, () => {
     }, { message: '按“告警”筛选应至少有一件案件' })
     const alertCol = rows.map((r) => r[7])
     assert.ok(alertCol.every((c) => c === '告警'), `筛选后每件案件都应是告警：${JSON.stringify(alertCol)}`)
+    // 最近期限 of a case in 告警 is its passed due time, not "—" (issue 11, defect 4).
+    const dueCol = rows.map((r) => r[8])
+    assert.ok(dueCol.every((c) => /^\d{4}-\d{2}-\d{2}/.test(c)), `告警案件应显示最近期限：${JSON.stringify(dueCol)}`)
     assert.match(page.url(), /alert_state=overdue/)
     await h.screenshot(page, '22-case-list-overdue')
 
@@ -335,6 +338,72 @@ describe('执法监督与积分页面', { timeout: 300_000 }, () => {
     await page.getByTestId('publicity-sheet').waitFor()
     assert.match(await page.getByTestId('publicity-sheet').innerText(), /执法办案积分晾晒/)
     await h.screenshot(page, '38-publicity-sheet')
+    await page.context().close()
+  })
+  it('局领导首页看到辖区单位的积分排名，而不是本人“分局第 N 名”', async (t) => {
+    if (!state.scoring || !state.pointsMonth) return t.skip('服务端尚未提供积分接口')
+    const page = await h.newPage()
+    await login(page, 'leader')
+    const card = page.getByTestId('home-work-points')
+    await card.waitFor()
+    const text = await card.innerText()
+    assert.match(text, /单位积分排名/, text)
+    assert.doesNotMatch(text, /分局第 \d+ 名/, text)
+    await h.screenshot(page, '42-leader-home-points')
+    await page.context().close()
+  })
+
+  it('法制审核队列：首页待审核数，队列按期限排在前面，审核通过后移出队列', async (t) => {
+    if (!state.modules || !state.seededCase) return t.skip('服务端尚未提供案件/监管接口')
+    const fzy = state.fazhiyuan
+    // The seeded case is a criminal case in 受案 bound to the 法制员: it waits for 立案审核.
+    const before = await fzy.get('/api/reviews/queue?scope=mine&state=pending&page_size=200')
+    const item = before.items.find((i) => i.case_id === state.seededCase.id)
+    assert.ok(item, '捆绑本人的受案刑事案件应在待审核队列中')
+    assert.equal(item.pending_stage_name, '立案审核')
+
+    const page = await h.newPage()
+    await login(page, 'fazhiyuan')
+    const card = page.getByTestId('home-work-reviews')
+    await card.waitFor()
+    await eventually(async () => (await card.innerText()).includes(String(before.pending_total)), {
+      message: `首页应显示待审核 ${before.pending_total} 件`,
+    })
+    await h.screenshot(page, '39-fazhiyuan-home-reviews')
+    await card.click()
+    await page.waitForURL(/\/reviews\?.*state=pending/)
+    await waitTableIdle(page, 'reviews-table')
+    assert.match(await page.getByTestId('reviews-pending-total').innerText(), new RegExp(`待审核 ${before.pending_total} 件`))
+    const rows = await eventually(async () => {
+      const r = await tableRows(page, 'reviews-table')
+      return r.length ? r : null
+    }, { message: '待审核队列应有案件' })
+    assert.ok(rows.every((r) => /审核/.test(r[6])), `队列每行都应有待审核环节：${JSON.stringify(rows.slice(0, 3))}`)
+    await h.screenshot(page, '40-review-queue')
+
+    // Review the seeded case (find it by its 案件编号 through the keyword filter) and pass it.
+    await input(page, 'reviews-q').fill(state.seededCase.external_id)
+    await page.keyboard.press('Enter')
+    await waitTableIdle(page, 'reviews-table')
+    await page.getByTestId(`review-case-${state.seededCase.id}`).click()
+    const dialog = page.getByTestId('review-dialog')
+    await dialog.waitFor()
+    await dialog.getByTestId('review-verdict').getByText('通过', { exact: true }).click()
+    await dialog.getByTestId('review-submit').click()
+    await expectToast(page, /审核/)
+    await eventually(async () => (await page.getByTestId(`review-case-${state.seededCase.id}`).count()) === 0, {
+      message: '审核通过后该案件应移出待审核队列',
+    })
+    assert.match(await page.getByTestId('reviews-pending-total').innerText(), new RegExp(`待审核 ${before.pending_total - 1} 件`))
+    // Under 未结案件 it is still listed, with the verdict and the reviewer.
+    await page.getByTestId('reviews-state').getByText('未结案件').click()
+    await waitTableIdle(page, 'reviews-table')
+    const after = await eventually(async () => {
+      const r = await tableRows(page, 'reviews-table')
+      return r.find((x) => x[0] === state.seededCase.external_id) ?? null
+    }, { message: '未结案件中应能看到刚审核的案件' })
+    assert.match(after[8], /立案审核.*通过/s, JSON.stringify(after))
+    await h.screenshot(page, '41-review-queue-after')
     await page.context().close()
   })
 })

@@ -12,6 +12,7 @@
 
 #include "app/app.h"
 #include "auth/password.h"
+#include "support/seed.h"
 #include "support/test_db.h"
 
 namespace fazhi::testing {
@@ -111,41 +112,12 @@ class ServerTest : public ::testing::Test {
   }
 
   std::int64_t AddUnit(std::optional<std::int64_t> parent, const std::string& name, const std::string& level) {
-    return app_->db()
-        .Write([&](soci::session& sql) -> Result<std::int64_t> {
-          long long now = kStart, id = 0;
-          db::NullableInt p(parent);
-          sql << "INSERT INTO units (parent_id, name, level, category, code, path, created_at, updated_at) "
-                 "VALUES (:p, :n, :l, '', '', '', :t, :t2) RETURNING id",
-              soci::use(p.value, p.ind), soci::use(name), soci::use(level), soci::use(now), soci::use(now),
-              soci::into(id);
-          std::string parent_path = "/";
-          if (parent) {
-            long long pid = *parent;
-            sql << "SELECT path FROM units WHERE id = :id", soci::use(pid), soci::into(parent_path);
-          }
-          const std::string path = parent_path + std::to_string(id) + "/";
-          long long bureau = level == "team" ? *parent : id;
-          sql << "UPDATE units SET path = :p, bureau_id = :b WHERE id = :id", soci::use(path), soci::use(bureau),
-              soci::use(id);
-          return static_cast<std::int64_t>(id);
-        })
-        .value();
+    return seed::Unit(app_->db(), parent, name, level, kStart);
   }
 
   std::int64_t AddUser(const std::string& username, const std::string& role, std::int64_t unit) {
     static const std::string hash = auth::HashPassword(kPassword);
-    return app_->db()
-        .Write([&](soci::session& sql) -> Result<std::int64_t> {
-          long long now = kStart, id = 0, u = unit;
-          sql << "INSERT INTO users (username, display_name, password_hash, unit_id, created_at, updated_at) "
-                 "VALUES (:u, :d, :h, :unit, :t, :t2) RETURNING id",
-              soci::use(username), soci::use(username), soci::use(hash), soci::use(u), soci::use(now), soci::use(now),
-              soci::into(id);
-          sql << "INSERT INTO user_roles (user_id, role) VALUES (:u, :r)", soci::use(id), soci::use(role);
-          return static_cast<std::int64_t>(id);
-        })
-        .value();
+    return seed::User(app_->db(), username, hash, unit, role, kStart);
   }
 
   void Seed() {

@@ -151,6 +151,29 @@ TEST_F(RosterShapesTest, GbkCsvWithTitleLine) {
   EXPECT_TRUE(Contains(r.notes, "第 2 行"));
 }
 
+// A 人事 export with both 单位 and 部门: the unit is 单位/部门; a 部门 that is no unit of the system
+// is the 单位's row error, not a refused header (issue 10).
+TEST_F(RosterShapesTest, UnitAndDepartmentColumnsTogether) {
+  const std::string csv = Utf8Csv({{"姓名", "警号", "类别", "单位", "部门"},
+                                   {"张三", "141001", "民警", "城区分局", "东街派出所"},
+                                   {"李四", "141002", "民警", "城区分局", "综合室"},
+                                   {"王五", "141003", "民警", "法制大队", ""},
+                                   {"赵六", "141004", "民警", "", "西街派出所"}},
+                                  /*bom=*/true);
+  auto check = Import(csv, "人员信息.csv", ImportMode::kCheck);
+  EXPECT_EQ(check.total_rows, 4);
+  ASSERT_EQ(check.errors.size(), 1u) << check.errors.front().message;
+  EXPECT_EQ(check.errors[0].row, 3);
+  EXPECT_EQ(check.errors[0].column, "单位");
+  auto r = Import(csv, "人员信息.csv", ImportMode::kCommit, /*skip=*/true);
+  EXPECT_TRUE(r.committed);
+  EXPECT_EQ(r.created, 3);
+  // 城区分局's 东街派出所, not 新区分局's.
+  EXPECT_EQ(UnitOf("141001"), station_a_.id);
+  EXPECT_EQ(UnitOf("141003"), legal_team_.id);
+  EXPECT_EQ(UnitOf("141004"), station_b_.id);
+}
+
 // Without any row that names two columns, the first row is the header and its problems are shown.
 TEST_F(RosterShapesTest, NoHeaderInTheFirstRows) {
   auto r = Import(Utf8Csv({{"花名册"}, {"张三", "141001"}}, true), "名册.csv", ImportMode::kCheck);

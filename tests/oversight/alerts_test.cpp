@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cases/case_store.h"
 #include "db/sql.h"
 #include "files/spreadsheet.h"
 #include "oversight/oversight_fixture.h"
@@ -55,6 +56,8 @@ TEST_F(AlertsTest, EventCreatesClocksWithDueAndPreWarn) {
   EXPECT_EQ(request["due_local"], "2024-03-07 23:59:59");
   // The case carries the earliest upcoming transition for the sweep.
   EXPECT_EQ(Count("SELECT next_due_at FROM cases WHERE id = " + std::to_string(c)), detain_at_ + 22 * kHour);
+  // 最近期限 is the earliest due of the live clocks (the 24 h ones), not the pre-warning moment.
+  EXPECT_EQ(Count("SELECT nearest_due_at FROM cases WHERE id = " + std::to_string(c)), detain_at_ + 24 * kHour);
   EXPECT_EQ(Text("SELECT alert_state FROM cases WHERE id = " + std::to_string(c)), "none");
   // Re-evaluating without change keeps the same rows (stable clock keys).
   const auto ids_before = Count("SELECT SUM(id) FROM alerts WHERE case_id = " + std::to_string(c));
@@ -96,6 +99,12 @@ TEST_F(AlertsTest, PreWarnThenOverdueBySweepViolationOnceNotificationsDeduplicat
   EXPECT_EQ(rep->cases_evaluated, 1);
   EXPECT_EQ(Text("SELECT state FROM alerts WHERE case_id = " + cs + " AND rule_id = 'CRIM-DETAIN-02'"), "overdue");
   EXPECT_EQ(Text("SELECT alert_state FROM cases WHERE id = " + cs), "overdue");
+  // In 告警 the 最近期限 stays on the passed due time (shown red in the list); the sweep's own
+  // wake-up time moves on to the next clock.
+  EXPECT_EQ(Count("SELECT nearest_due_at FROM cases WHERE id = " + cs), detain_at_ + 24 * kHour);
+  const auto read = db().Read([&](soci::session& sql) { return cases::store::LoadCase(sql, c, nullptr); });
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->nearest_due_at, detain_at_ + 24 * kHour);  // what the case list shows as 最近期限
   EXPECT_EQ(Count("SELECT COUNT(*) FROM violations WHERE case_id = " + cs), 1);
   EXPECT_EQ(Text("SELECT kind FROM violations WHERE case_id = " + cs), "overdue");
   EXPECT_EQ(Count("SELECT officer_id FROM violations WHERE case_id = " + cs), officer_a_);
@@ -367,9 +376,12 @@ TEST_F(AlertsTest, ReevaluateAllEqualsPerCaseEvaluationAndWritesOnlyChangedCases
                     Count("SELECT COUNT(*) FROM violations"), Count("SELECT COUNT(*) FROM notifications"),
                     db().Read([](soci::session& sql) {
                       std::string out;
-                      db::Each(sql, "SELECT id, alert_state, COALESCE(next_due_at, 0) AS due FROM cases ORDER BY id",
+                      db::Each(sql,
+                               "SELECT id, alert_state, COALESCE(next_due_at, 0) AS due, COALESCE(nearest_due_at, 0) "
+                               "AS nearest FROM cases ORDER BY id",
                                {}, [&](const db::Row& r) {
-                                 out += fmt::format("{}:{}:{};", r.Int("id"), r.Text("alert_state"), r.Int("due"));
+                                 out += fmt::format("{}:{}:{}:{};", r.Int("id"), r.Text("alert_state"), r.Int("due"),
+                                                    r.Int("nearest"));
                                });
                       return out;
                     })};

@@ -1,4 +1,6 @@
 // 法制员 stage reviews and the review gates that CheckTransition enforces.
+#include <tuple>
+
 #include "oversight/oversight_fixture.h"
 
 namespace fazhi::testing {
@@ -92,6 +94,104 @@ TEST_F(ReviewsTest, GateBlocksFilingUntilAPassingReview) {
   auto b = SignedIn("leader_b");
   EXPECT_EQ(b.Get(base).status, 404);
   EXPECT_EQ(b.Post(base, json{{"stage", "file"}, {"verdict", "pass"}}).status, 404);
+}
+
+// 法制审核 as a work queue: cases awaiting a gated stage review first, by their nearest running
+// deadline; a passing review takes a case off; the last verdict and its reviewer are shown.
+TEST_F(ReviewsTest, QueueListsCasesAwaitingAReviewByDeadline) {
+  const std::int64_t soon = AddCase(team_a_, "criminal", officer_a_, kStart - 3 * 86400, "盗窃案甲");
+  const std::int64_t later = AddCase(team_a_, "criminal", officer_a_, kStart - 2 * 86400, "盗窃案乙");
+  const std::int64_t prosecute = AddCase(team_a_, "criminal", officer_a_, kStart - 9 * 86400, "诈骗案");
+  const std::int64_t adm = AddCase(team_a_, "administrative", officer_a_, kStart - 86400, "殴打他人");
+  const std::int64_t closed = AddCase(team_a_, "criminal", officer_a_, kStart - 30 * 86400, "已结案件");
+  const std::int64_t unbound = AddCase(team_a_, "criminal", officer_a_, kStart - 86400, "未捆绑案件");
+  db().Write([&](soci::session& sql) -> Result<void> {
+        auto set = [&](std::int64_t id, const std::string& column, const std::string& value) {
+          db::SqlArgs a;
+          db::Exec(sql, fmt::format("UPDATE cases SET {} = {} WHERE id = {}", column, a.Str(value), a.Int(id)), a);
+        };
+        set(prosecute, "status", "investigating");
+        set(closed, "status", "closed");
+        db::Exec(sql, "UPDATE cases SET legal_officer_id = NULL WHERE id = " + std::to_string(unbound));
+        // Running clocks: `soon` is due before `later`; a finished clock does not count.
+        for (auto [id, state, due] : {std::tuple{soon, "pre_warn", kStart + 3600},
+                                      {later, "running", kStart + 86400},
+                                      {later, "done", kStart + 60}}) {
+          db::SqlArgs a;
+          db::Exec(sql,
+                   fmt::format("INSERT INTO alerts (bureau_id, case_id, unit_id, rule_id, clock_key, state, due_at, "
+                               "updated_at) VALUES ({}, {}, {}, 'CRIM-FILE-01', {}, {}, {}, {})",
+                               a.Int(bureau_), a.Int(id), a.Int(team_a_), a.Str(std::string("k") + state), a.Str(state),
+                               a.Int(due), a.Int(kStart)),
+                   a);
+        }
+        return {};
+      })
+      .value();
+
+  auto legal = SignedIn("legal");
+  auto ids = [](const json& items) {
+    std::vector<std::int64_t> out;
+    for (const auto& i : items) out.push_back(i["case_id"]);
+    return out;
+  };
+  auto r = legal.Get("/api/reviews/queue?scope=mine");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(ids(r.json["items"]), (std::vector<std::int64_t>{soon, later, prosecute}));
+  EXPECT_EQ(r.json["total"], 3);
+  EXPECT_EQ(r.json["pending_total"], 3);
+  EXPECT_EQ(r.json["items"][0]["pending_stage_name"], "立案审核");
+  EXPECT_EQ(r.json["items"][0]["pending_to_name"], "立案");
+  EXPECT_EQ(r.json["items"][0]["next_due_at"], kStart + 3600);
+  EXPECT_EQ(r.json["items"][2]["pending_stage_name"], "移送起诉审核");
+  EXPECT_TRUE(r.json["items"][2]["next_due_at"].is_null());
+  EXPECT_TRUE(r.json["items"][0]["last_review"].is_null());
+  // The whole unit: the unbound case is there too.
+  r = legal.Get("/api/reviews/queue?scope=all");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["pending_total"], 4);
+
+  // A pass takes a case off the queue; 需整改 keeps it on, showing the verdict and who gave it.
+  ASSERT_EQ(legal.Post(fmt::format("/api/cases/{}/reviews", soon), json{{"stage", "file"}, {"verdict", "pass"}}).status,
+            201);
+  clock_->Advance(60);
+  ASSERT_EQ(legal
+                .Post(fmt::format("/api/cases/{}/reviews", later),
+                      json{{"stage", "file"}, {"verdict", "fix_required"}, {"comment", "补充证据"}})
+                .status,
+            201);
+  r = legal.Get("/api/reviews/queue?scope=mine");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(ids(r.json["items"]), (std::vector<std::int64_t>{later, prosecute}));
+  EXPECT_EQ(r.json["items"][0]["last_review"]["verdict_name"], "需整改");
+  EXPECT_EQ(r.json["items"][0]["last_review"]["reviewer_name"], "赵法制");
+  // Open cases: the reviewed one follows the waiting ones; concluded cases only under 全部.
+  r = legal.Get("/api/reviews/queue?scope=mine&state=open&page_size=50");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(ids(r.json["items"]), (std::vector<std::int64_t>{later, prosecute, soon, adm}));
+  EXPECT_EQ(r.json["total"], 4);
+  EXPECT_EQ(r.json["pending_total"], 2);
+  EXPECT_EQ(r.json["items"][2]["last_review"]["verdict_name"], "通过");
+  r = legal.Get("/api/reviews/queue?scope=mine&state=all&case_type=criminal&page_size=50");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["total"], 4) << "soon, later, prosecute and the closed case";
+
+  // Export with the same filter, Chinese sheet.
+  r = legal.Get("/api/reviews/queue/export?scope=mine");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body.substr(0, 2), "PK");
+
+  // Scope: another 派出所 sees none of it; bad input is refused with the field named.
+  auto other = SignedIn("off_b");
+  r = other.Get("/api/reviews/queue?scope=all&state=all");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["total"], 0);
+  r = legal.Get("/api/reviews/queue?state=waiting");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json["error"]["field"], "state");
+  r = SignedIn("leader_b").Get("/api/reviews/queue?scope=mine");
+  EXPECT_EQ(r.status, 400) << "an account without a person has no bound cases";
+  EXPECT_EQ(r.json["error"]["field"], "mine");
 }
 
 }  // namespace

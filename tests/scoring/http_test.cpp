@@ -343,10 +343,17 @@ TEST_F(ScoringHttpTest, LegalUnitOfficerManagesTheBureauMonth) {
   EXPECT_EQ(draft.json["units"].size(), 2u);  // 东街 and 西街, not only his own 法制大队
   EXPECT_EQ(minjing.Get("/api/scoring/months/2023-07/rankings").status, 404);  // drafts are not shown
   EXPECT_EQ(jianzhi.Post("/api/scoring/months/2023-07/publish", std::string()).status, 404);
+  // Who published is shown by name, not by login (issue 11, defect 5).
+  app_->db()
+      .Write([&](soci::session& sql) -> Result<void> {
+        db::Exec(sql, "UPDATE users SET display_name = '赵法制员' WHERE username = 'fazhiyuan'");
+        return {};
+      })
+      .value();
   Response p = fazhiyuan.Post("/api/scoring/months/2023-07/publish", std::string());
   ASSERT_EQ(p.status, 200) << p.body;
   EXPECT_EQ(p.json["status"], "published");
-  EXPECT_EQ(p.json["published_by"], "fazhiyuan");
+  EXPECT_EQ(p.json["published_by"], "赵法制员");
   EXPECT_EQ(fazhiyuan.Post("/api/scoring/months/2023-07/compute", std::string()).Code(), "month_frozen");
 
   // An objection from 东街 is decided by the 法制员 (not by the 派出所's 兼职法制员).

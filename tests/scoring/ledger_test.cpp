@@ -272,12 +272,12 @@ TEST(LedgerTest, RankingsWithTiesPerCapitaAndMovement) {
     e.source = "case_stage";
     return e;
   };
-  const std::vector<PersonInfo> people = {{1, "甲", "001", "民警", 10, true},
-                                          {2, "乙", "002", "民警", 10, true},
-                                          {3, "丙", "003", "辅警", 10, true},
-                                          {4, "丁", "004", "民警", 20, true},
-                                          {5, "戊", "005", "民警", 20, false}};
-  const std::vector<UnitInfo> units = {{10, "东街派出所", "/1/2/10/"}, {20, "西街派出所", "/1/2/20/"}};
+  const std::vector<PersonInfo> people = {{1, "甲", "001", "民警", 10, true},  {2, "乙", "002", "民警", 10, true},
+                                          {3, "丙", "003", "辅警", 10, true},  {4, "丁", "004", "民警", 20, true},
+                                          {5, "戊", "005", "民警", 20, false}, {6, "己", "006", "民警", 30, true}};
+  // 法制大队 handles no cases: no entries, so neither it nor its people are ranked (issue 11, defect 11).
+  const std::vector<UnitInfo> units = {
+      {10, "东街派出所", "/1/2/10/"}, {20, "西街派出所", "/1/2/20/"}, {30, "法制大队", "/1/2/30/"}};
   const std::vector<Entry> entries = {entry(1, 10, 500), entry(2, 10, 300), entry(3, 10, 300), entry(4, 20, 700),
                                       entry(4, 20, -100)};
   Rankings prev;
@@ -285,7 +285,7 @@ TEST(LedgerTest, RankingsWithTiesPerCapitaAndMovement) {
   prev.officers.push_back({.person_id = 4, .rank_bureau = 1});
   prev.units.push_back({.unit_id = 10, .rank = 1});
   const Rankings r = BuildRankings(entries, people, units, /*per_capita_police_only=*/true, &prev);
-  ASSERT_EQ(r.officers.size(), 4u);  // the inactive person without entries is left out
+  ASSERT_EQ(r.officers.size(), 4u);  // the inactive person without entries and 法制大队's 己 are left out
   EXPECT_EQ(r.officers[0].person_id, 4);
   EXPECT_EQ(r.officers[0].total, 600);
   EXPECT_EQ(r.officers[0].positive, 700);

@@ -16,6 +16,7 @@
 #include "oversight/oversight_points.h"
 #include "scoring/scheme.h"
 #include "scoring/scoring_types.h"
+#include "support/seed.h"
 
 namespace fazhi::testing {
 
@@ -37,28 +38,7 @@ class ScoringData {
 
   // Inserts a unit under `parent` (path and bureau_id computed as the org module does).
   std::int64_t AddUnit(std::optional<std::int64_t> parent, const std::string& name, const std::string& level) {
-    return db_
-        .Write([&](soci::session& sql) -> Result<std::int64_t> {
-          long long now = 1700000000, id = 0;
-          db::NullableInt p(parent);
-          sql << "INSERT INTO units (parent_id, name, level, category, code, path, created_at, updated_at) "
-                 "VALUES (:p, :n, :l, '', '', '', :t, :t2) RETURNING id",
-              soci::use(p.value, p.ind), soci::use(name), soci::use(level), soci::use(now), soci::use(now),
-              soci::into(id);
-          std::string parent_path = "/";
-          long long bureau = id;
-          if (parent) {
-            long long pid = *parent, pb = 0;
-            sql << "SELECT path, bureau_id FROM units WHERE id = :id", soci::use(pid), soci::into(parent_path),
-                soci::into(pb);
-            if (level == "team") bureau = pb;
-          }
-          const std::string path = parent_path + std::to_string(id) + "/";
-          sql << "UPDATE units SET path = :p, bureau_id = :b WHERE id = :id", soci::use(path), soci::use(bureau),
-              soci::use(id);
-          return static_cast<std::int64_t>(id);
-        })
-        .value();
+    return seed::Unit(db_, parent, name, level, 1700000000);
   }
 
   std::int64_t BureauOf(std::int64_t unit) {

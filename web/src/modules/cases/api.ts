@@ -35,8 +35,12 @@ export interface CaseSummary {
   accepted_at_local: string | null
   closed_at: number | null
   closed_at_local: string | null
+  /** The next moment a clock changes state (the sweep's wake-up time). */
   next_due_at: number | null
   next_due_at_local: string | null
+  /** 最近期限: the earliest due time of the case's live clocks (计时中、预警、告警), past or not. */
+  nearest_due_at: number | null
+  nearest_due_at_local: string | null
   created_at: number
   updated_at: number
 }

@@ -242,6 +242,52 @@ export interface ReevaluationJob {
   queued: string
 }
 
+/** One case of the 法制审核 queue (GET /api/reviews/queue). */
+export interface ReviewQueueItem {
+  case_id: number
+  external_id: string
+  title: string
+  case_type: string
+  case_type_name: string
+  cause: string
+  status: string
+  status_name: string
+  alert_state: string
+  unit_id: number
+  unit_name: string
+  lead_officer_name: string
+  legal_officer_name: string
+  accepted_at: number
+  /** The stage review the case waits for before it can move on; null when none. */
+  pending_stage: string | null
+  pending_stage_name: string | null
+  /** The status that review opens (立案, 移送起诉 …). */
+  pending_to_name: string | null
+  /** The nearest deadline of its running clocks. */
+  next_due_at: number | null
+  next_due_local: string | null
+  last_review: {
+    stage: string
+    stage_name: string
+    verdict: string
+    verdict_name: string
+    reviewer_name: string
+    created_at: number | null
+  } | null
+}
+
+export interface ReviewQueueQuery {
+  /** mine: bound to me (捆绑); all: my whole unit. */
+  scope?: 'mine' | 'all'
+  /** pending: awaiting a review (default); open: not concluded; all. */
+  state?: 'pending' | 'open' | 'all'
+  case_type?: string
+  unit_id?: number
+  q?: string
+  page?: number
+  page_size?: number
+}
+
 export const oversightApi = {
   alerts: (query: AlertQuery) => api.get<Paged<Alert>>('/api/alerts', query),
   /** The alert list with the same filters as an XLSX sheet (中文 headers). */
@@ -249,6 +295,9 @@ export const oversightApi = {
   caseAlerts: (caseId: number) => api.get<{ case_id: number; items: Alert[] }>(`/api/cases/${caseId}/alerts`),
   violations: (query: ViolationQuery) =>
     api.get<Paged<Violation>>('/api/violations', query),
+  reviewQueue: (query: ReviewQueueQuery) =>
+    api.get<Paged<ReviewQueueItem> & { pending_total: number }>('/api/reviews/queue', { ...query }),
+  exportReviewQueue: (query: ReviewQueueQuery) => downloadFile('/api/reviews/queue/export', { ...query }, '法制审核.xlsx'),
   caseReviews: (caseId: number) => api.get<{ case_id: number; items: Review[] }>(`/api/cases/${caseId}/reviews`),
   addReview: (caseId: number, body: { stage: string; verdict: string; comment: string; findings: Finding[] }) =>
     api.post<Review>(`/api/cases/${caseId}/reviews`, body, { silent: true }),
