@@ -373,7 +373,9 @@ describe('执法监督与积分页面', { timeout: 300_000 }, () => {
     await card.click()
     await page.waitForURL(/\/reviews\?.*state=pending/)
     await waitTableIdle(page, 'reviews-table')
-    assert.match(await page.getByTestId('reviews-pending-total').innerText(), new RegExp(`待审核 ${before.pending_total} 件`))
+    await eventually(async () => (await page.getByTestId('reviews-pending-total').innerText()) === `待审核 ${before.pending_total} 件`, {
+      message: `队列页应显示待审核 ${before.pending_total} 件`,
+    })
     const rows = await eventually(async () => {
       const r = await tableRows(page, 'reviews-table')
       return r.length ? r : null
@@ -385,6 +387,9 @@ describe('执法监督与积分页面', { timeout: 300_000 }, () => {
     await input(page, 'reviews-q').fill(state.seededCase.external_id)
     await page.keyboard.press('Enter')
     await waitTableIdle(page, 'reviews-table')
+    await eventually(async () => (await page.getByTestId('reviews-pending-total').innerText()) === '待审核 1 件', {
+      message: '按案件编号筛选后应只剩这一件待审核',
+    })
     await page.getByTestId(`review-case-${state.seededCase.id}`).click()
     const dialog = page.getByTestId('review-dialog')
     await dialog.waitFor()
@@ -394,7 +399,10 @@ describe('执法监督与积分页面', { timeout: 300_000 }, () => {
     await eventually(async () => (await page.getByTestId(`review-case-${state.seededCase.id}`).count()) === 0, {
       message: '审核通过后该案件应移出待审核队列',
     })
-    assert.match(await page.getByTestId('reviews-pending-total').innerText(), new RegExp(`待审核 ${before.pending_total - 1} 件`))
+    // The count follows the filter (here: this one case's 案件编号): 1 before, 0 after.
+    await eventually(async () => (await page.getByTestId('reviews-pending-total').innerText()) === '待审核 0 件', {
+      message: '审核后（按该案件编号筛选）应显示待审核 0 件',
+    })
     // Under 未结案件 it is still listed, with the verdict and the reviewer.
     await page.getByTestId('reviews-state').getByText('未结案件').click()
     await waitTableIdle(page, 'reviews-table')
