@@ -159,6 +159,8 @@ Result<InputFile> ReadRows(ImportKind kind, std::string_view bytes, std::string_
   std::vector<const Column*> map(header.cells.size(), nullptr);
   std::set<std::string> seen;
   std::string ignored;
+  // 单位 and 部门 side by side (人事/警综 exports): the unit is 单位/部门, the 部门 inside the 单位.
+  std::vector<std::size_t> unit_cols;
   for (std::size_t i = 0; i < header.cells.size(); ++i) {
     const std::string h = files::NormalizeHeader(header.cells[i]);
     if (h.empty()) continue;
@@ -167,10 +169,15 @@ Result<InputFile> ReadRows(ImportKind kind, std::string_view bytes, std::string_
       ignored += (ignored.empty() ? "" : "、") + h;
       continue;
     }
-    if (!seen.insert(found->key).second)
+    const bool second_unit = found->key == "unit" && unit_cols.size() == 1;
+    if (!seen.insert(found->key).second && !second_unit)
       return Invalid(fmt::format("第 {} 行：列“{}”出现了两次", header.number, h), "file", "duplicate_column");
+    if (found->key == "unit") unit_cols.push_back(i);
     map[i] = found;
   }
+  std::stable_partition(unit_cols.begin(), unit_cols.end(), [&](std::size_t i) {
+    return files::NormalizeHeader(header.cells[i]).find("部门") == std::string::npos;
+  });
   for (const auto& c : columns)
     if (c.required && !seen.contains(c.key))
       return Invalid(fmt::format("第 {} 行（表头）缺少必填列“{}”", header.number, c.header), "file", "missing_column");
@@ -179,11 +186,18 @@ Result<InputFile> ReadRows(ImportKind kind, std::string_view bytes, std::string_
     InputRow row;
     row.number = sheet.rows[r].number;
     row.obj = nlohmann::json::object();
-    for (std::size_t i = 0; i < sheet.rows[r].cells.size() && i < map.size(); ++i) {
-      if (!map[i]) continue;
-      const std::string v = Trim(sheet.rows[r].cells[i]);
+    const auto& cells = sheet.rows[r].cells;
+    for (std::size_t i = 0; i < cells.size() && i < map.size(); ++i) {
+      if (!map[i] || map[i]->key == "unit") continue;
+      const std::string v = Trim(cells[i]);
       if (!v.empty()) row.obj[map[i]->key] = v;
     }
+    std::string unit;
+    for (std::size_t i : unit_cols) {
+      const std::string v = i < cells.size() ? Trim(cells[i]) : std::string();
+      if (!v.empty()) unit += (unit.empty() ? "" : "/") + v;
+    }
+    if (!unit.empty()) row.obj["unit"] = unit;
     rows.push_back(std::move(row));
   }
   return file;

@@ -228,6 +228,23 @@ TEST_F(CaseImportTest, GbkCsvWithSynonyms) {
   EXPECT_EQ(seed.Scalar("SELECT unit_id FROM cases WHERE external_id = 'A100'"), team_a_);
 }
 
+// A sheet with both 单位 and 部门 (issue 10): the case's unit is 单位/部门; it used to be refused as a
+// duplicate column. A third unit column is still refused.
+TEST_F(CaseImportTest, UnitAndDepartmentColumnsTogether) {
+  auto r = Import(ImportKind::kCases,
+                  "案件编号,案件类型,案由,单位,部门,主办民警警号,受案时间\n"
+                  "A200,刑事,盗窃罪,城区分局,东街派出所,140001,2023-05-01 10:00\n",
+                  "案件.csv");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r->errors.empty()) << r->errors[0].message;
+  EXPECT_TRUE(r->committed);
+  Seeder seed{*db_, kNow};
+  EXPECT_EQ(seed.Scalar("SELECT unit_id FROM cases WHERE external_id = 'A200'"), team_a_);
+  auto three = Import(ImportKind::kCases, "案件编号,案件类型,案由,单位,部门,办案单位,主办民警警号,受案时间\n", "x.csv");
+  ASSERT_FALSE(three);
+  EXPECT_EQ(three.error().reason, "duplicate_column");
+}
+
 TEST_F(CaseImportTest, XlsxAndFileErrors) {
   auto xlsx = files::WriteXlsx(
       {{"警情",
