@@ -169,10 +169,11 @@ Result<InputFile> ReadRows(ImportKind kind, std::string_view bytes, std::string_
       ignored += (ignored.empty() ? "" : "、") + h;
       continue;
     }
-    const bool second_unit = found->key == "unit" && unit_cols.size() == 1;
+    const bool is_unit = std::string_view(found->key) == "unit";
+    const bool second_unit = is_unit && unit_cols.size() == 1;
     if (!seen.insert(found->key).second && !second_unit)
       return Invalid(fmt::format("第 {} 行：列“{}”出现了两次", header.number, h), "file", "duplicate_column");
-    if (found->key == "unit") unit_cols.push_back(i);
+    if (is_unit) unit_cols.push_back(i);
     map[i] = found;
   }
   std::stable_partition(unit_cols.begin(), unit_cols.end(), [&](std::size_t i) {
@@ -188,7 +189,7 @@ Result<InputFile> ReadRows(ImportKind kind, std::string_view bytes, std::string_
     row.obj = nlohmann::json::object();
     const auto& cells = sheet.rows[r].cells;
     for (std::size_t i = 0; i < cells.size() && i < map.size(); ++i) {
-      if (!map[i] || map[i]->key == "unit") continue;
+      if (!map[i] || std::string_view(map[i]->key) == "unit") continue;
       const std::string v = Trim(cells[i]);
       if (!v.empty()) row.obj[map[i]->key] = v;
     }
