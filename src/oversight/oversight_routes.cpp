@@ -6,6 +6,7 @@
 #include "cases/state_machine.h"
 #include "core/json_input.h"
 #include "core/local_time.h"
+#include "files/attachments.h"
 #include "http/query.h"
 
 namespace fazhi::oversight {
@@ -213,8 +214,7 @@ Result<Reply> ExportAlerts(Ctx& ctx, OversightService& s) {
   http::QueryReader q(ctx);
   const AlertFilter f = ReadAlertFilter(q);
   FZ_CHECK(q.Finish());
-  return Reply::File(FZ_TRY(s.AlertsXlsx(ctx.user(), f)),
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "预警告警.xlsx");
+  return Reply::File(FZ_TRY(s.AlertsXlsx(ctx.user(), f)), files::kXlsx, "预警告警.xlsx");
 }
 
 Result<Reply> ListAlerts(Ctx& ctx, OversightService& s) {
@@ -320,8 +320,7 @@ Result<Reply> ExportReviewQueue(Ctx& ctx, OversightService& s) {
   http::QueryReader q(ctx);
   const ReviewQueueFilter f = ReadQueueFilter(q);
   FZ_CHECK(q.Finish());
-  return Reply::File(FZ_TRY(s.ReviewQueueXlsx(ctx.user(), f)),
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "法制审核.xlsx");
+  return Reply::File(FZ_TRY(s.ReviewQueueXlsx(ctx.user(), f)), files::kXlsx, "法制审核.xlsx");
 }
 
 // The findings[] of a review body.
@@ -382,8 +381,7 @@ Result<Reply> GetMetrics(Ctx& ctx, OversightService& s) {
 
 Result<Reply> ExportMetrics(Ctx& ctx, OversightService& s) {
   const auto m = FZ_TRY(ReadMetricsQuery(ctx));
-  return Reply::File(FZ_TRY(s.MetricsXlsx(ctx.user(), m.month, m.unit_id)),
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  return Reply::File(FZ_TRY(s.MetricsXlsx(ctx.user(), m.month, m.unit_id)), files::kXlsx,
                      fmt::format("平台应用考核_{}.xlsx", m.month));
 }
 

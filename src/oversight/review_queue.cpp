@@ -1,8 +1,9 @@
 // 法制审核 as a work queue: the cases in the caller's scope that wait for a stage review — a review
 // gate stands before a status the case can move to next, and the latest review of the gate's stage
-// is not 通过 — first, by the nearest running deadline of their clocks; each with the last review
-// given on it. The gates are the ones CheckTransition enforces (settings oversight.review_gates), so
-// the queue lists exactly the cases that cannot move on without a review.
+// is not 通过 — first, by the nearest deadline of their live clocks (cases.nearest_due_at, the case
+// list's 最近期限, kept by ApplyPlan); each with the last review given on it. The gates are the ones
+// CheckTransition enforces (settings oversight.review_gates), so the queue lists exactly the cases
+// that cannot move on without a review.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -48,7 +49,7 @@ std::string ConcludedSql(db::SqlArgs& a) {
 
 Result<void> CheckFilter(const auth::Principal& who, const ReviewQueueFilter& f) {
   if (f.state != "pending" && f.state != "open" && f.state != "all")
-    return Invalid("范围应为 pending（待审核）、open（未结案件）或 all（全部）", "state");
+    return Invalid("“显示”应为待审核（pending）、未结案件（open）或全部（all）", "state");
   if (f.case_type && *f.case_type != cases::kCriminal && *f.case_type != cases::kAdministrative)
     return Invalid("案件类型应为 criminal（刑事）或 administrative（行政）", "case_type");
   if (f.mine && !who.person_id) return Invalid("当前账号没有关联民警信息，无法列出捆绑本人的案件", "mine", "no_person");
@@ -75,8 +76,7 @@ std::string QueueRows(soci::session& sql, db::SqlArgs& a, const auth::Principal&
       "SELECT c.id AS case_id, c.external_id, c.title, c.case_type, c.cause, c.status, c.alert_state, c.unit_id, "
       "u.name AS unit_name, COALESCE(lp.name, '') AS lead_officer_name, COALESCE(gp.name, '') AS legal_officer_name, "
       "c.accepted_at, {} AS pending_stage, {} AS pending_to, "
-      "(SELECT MIN(al.due_at) FROM alerts al WHERE al.case_id = c.id AND al.state IN ('running', 'pre_warn', "
-      "'overdue')) AS next_due_at, "
+      "c.nearest_due_at AS next_due_at, "
       "lr.stage AS last_stage, lr.verdict AS last_verdict, COALESCE(rp.name, ru.display_name, '') AS "
       "last_reviewer_name, lr.created_at AS last_reviewed_at "
       "FROM cases c JOIN units u ON u.id = c.unit_id "

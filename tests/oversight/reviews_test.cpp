@@ -125,6 +125,10 @@ TEST_F(ReviewsTest, QueueListsCasesAwaitingAReviewByDeadline) {
                                a.Int(due), a.Int(kStart)),
                    a);
         }
+        // What OversightService::ApplyPlan keeps beside the clocks it writes (最近期限).
+        db::Exec(sql,
+                 "UPDATE cases SET nearest_due_at = (SELECT MIN(a.due_at) FROM alerts a WHERE a.case_id = cases.id "
+                 "AND a.state IN ('running', 'pre_warn', 'overdue'))");
         return {};
       })
       .value();
