@@ -1,5 +1,7 @@
 #include "app/app.h"
 
+#include "app/key_rotation.h"
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -71,8 +73,6 @@ Result<void> CheckKeyFilePermissions(const std::string& path) {
               "key_file", "key_file_permissions");
 }
 
-constexpr std::string_view kKeyCheckText = "fazhi key check v1";
-
 // One encrypted value of the database, if any (people's 身份证号/手机号, TOTP secrets).
 std::optional<std::string> AnySealedValue(soci::session& sql) {
   std::optional<std::string> out;
@@ -92,7 +92,7 @@ std::optional<std::string> AnySealedValue(soci::session& sql) {
 // of its encrypted values, if any, decrypts with it.
 Result<void> CheckKeyMatchesDatabase(db::Database& db, const auth::Vault& vault, const std::string& key_file,
                                      EpochSeconds now) {
-  const std::string mine = vault.BlindIndex(kKeyCheckText);
+  const std::string mine = KeyCheckValue(vault);
   const auto mismatch = [&] {
     return Fail(ErrorCode::kConflict,
                 "密钥文件 " + key_file +
@@ -157,6 +157,7 @@ Result<std::unique_ptr<App>> App::Create(Config config, const Clock* clock) {
   files::AttachmentStore(*app->db_, files::LegacyAttachmentDir(app->config_.attachment_dir, *app->db_))
       .ImportLegacyFiles(app->clock_->Now());
   app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->clock_, *app->vault_, app->config_.auth);
+  app->started_at_ = app->system_clock_.Now();
   app->jobs_ = std::make_unique<jobs::JobRunner>(*app->db_, *app->clock_);
   FZ_CHECK(app->jobs_->RecoverInterrupted());
   app->settings_.attachment_dir = app->config_.attachment_dir;
@@ -196,6 +197,9 @@ Result<int> App::Bind() {
           : std::min(config_.db_pool, 2 * std::max(1, static_cast<int>(std::thread::hardware_concurrency()))));
   o.web_root = FindWebRoot(config_.web_root);
   o.secure_cookie = config_.secure_cookie;
+  db::Database* db = db_.get();
+  o.backend_available = [db] { return db->Ping(); };
+  o.metrics = &metrics_;
   auth::AuthService* auth = auth_.get();
   server_ = std::make_unique<http::Server>(
       router_, [auth](std::string_view token) { return auth->Authenticate(token); }, o);

@@ -52,6 +52,11 @@ class App {
   oversight::OversightService& oversight();
   scoring::ScoringService& scoring();
   const http::Router& router() const { return router_; }
+  // The running server (after Bind), or null; and its request figures (GET /api/ops/metrics).
+  const http::Server* server() const { return server_.get(); }
+  const http::Metrics& metrics() const { return metrics_; }
+  // When this App was created (UTC seconds of the system clock).
+  EpochSeconds started_at() const { return started_at_; }
 
   // Binds the listening socket; returns the port. Then Serve() blocks until Stop(). Serve() also
   // starts every module's background work (the supervision sweep) and, on SQLite, the background
@@ -78,6 +83,8 @@ class App {
   std::unique_ptr<db::Checkpointer> checkpointer_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
+  http::Metrics metrics_;
+  EpochSeconds started_at_ = 0;
   std::thread background_;
 };
 

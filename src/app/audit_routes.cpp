@@ -11,6 +11,7 @@
 #include "audit/audit_log.h"
 #include "auth/roles.h"
 #include "core/local_time.h"
+#include "files/attachments.h"
 #include "files/spreadsheet.h"
 #include "http/query.h"
 
@@ -21,7 +22,6 @@ namespace {
 using http::Ctx;
 using http::Reply;
 
-constexpr const char* kXlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 // At most this many rows in one export; the auditor narrows the filters for more.
 constexpr int kExportMax = 100000;
 
@@ -128,7 +128,7 @@ Result<Reply> ExportAudit(Ctx& ctx, App& app) {
                   {"audit.export", "audit", "", fmt::format("导出审计日志 {} 条", result.items.size())});
     return {};
   }));
-  return Reply::File(std::move(bytes), kXlsxType, "审计日志.xlsx");
+  return Reply::File(std::move(bytes), files::kXlsx, "审计日志.xlsx");
 }
 
 // GET /api/audit/verify: walks the whole chain.

@@ -205,4 +205,15 @@ Page Search(db::Database& db, const Query& q) {
   });
 }
 
+std::vector<Row> After(db::Database& db, std::int64_t after_id, int limit) {
+  return db.Read([&](soci::session& sql) {
+    std::vector<Row> rows;
+    db::SqlArgs a;
+    const std::string q = fmt::format("SELECT {} FROM audit_log WHERE id > {} ORDER BY id LIMIT {}", kColumns,
+                                      a.Int(after_id), a.Int(limit));
+    db::Each(sql, q, a, [&](const db::Row& row) { rows.push_back(FromRow(row)); });
+    return rows;
+  });
+}
+
 }  // namespace fazhi::audit

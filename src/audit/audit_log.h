@@ -82,4 +82,8 @@ struct Page {
 // Newest first.
 Page Search(db::Database& db, const Query& q);
 
+// Up to `limit` rows with an id above `after_id`, oldest first (shipping the trail elsewhere:
+// `fazhi audit export`).
+std::vector<Row> After(db::Database& db, std::int64_t after_id, int limit);
+
 }  // namespace fazhi::audit

@@ -5,6 +5,7 @@ namespace fazhi::cli {
 void AddFoundationCommands(kit::Commands& commands, const Config& config) {
   AddUserCommands(commands);
   AddAuditCommands(commands);
+  AddKeyCommands(commands);
   AddSuperviseCommand(commands);
   AddBackupCommands(commands, config);
 }

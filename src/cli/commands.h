@@ -20,6 +20,8 @@ void AddAuditCommands(kit::Commands& commands);
 // is the program's, filled by the command-line parse before the command runs; it must outlive the
 // run.
 void AddBackupCommands(kit::Commands& commands, const Config& config);
+// `fazhi key rotate`: re-encrypts the personal data with a new key.
+void AddKeyCommands(kit::Commands& commands);
 // `fazhi supervise`: one timeline file through the supervision rules, no database.
 void AddSuperviseCommand(kit::Commands& commands);
 

@@ -5,13 +5,18 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <pthread.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -25,11 +30,42 @@
 namespace fazhi {
 namespace {
 
-App* g_serving = nullptr;  // only for the signal handler of `serve`
+// `serve` stops on SIGTERM (systemd, a rolling restart) and SIGINT (Ctrl-C). The signals are
+// blocked in every thread and taken by one thread with sigwait, which then stops the App like any
+// other caller: a signal handler itself may not join threads or take locks.
+class StopOnSignal {
+ public:
+  // Call before the App starts any thread, so that all of them inherit the blocked mask.
+  StopOnSignal() {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGTERM);
+    sigaddset(&signals_, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+  }
+  // Starts the thread that waits for a signal and then calls app.Stop().
+  void Watch(App& app) {
+    waiter_ = std::thread([this, &app] {
+      int sig = 0;
+      sigwait(&signals_, &sig);
+      if (!done_) spdlog::info("收到信号 {}，停止服务：不再接受新连接，处理中的请求完成后退出", sig);
+      app.Stop();
+    });
+  }
+  ~StopOnSignal() {
+    if (waiter_.joinable()) {
+      done_ = true;  // Serve ended without a signal: wake the waiter so it can be joined
+      pthread_kill(waiter_.native_handle(), SIGTERM);
+      waiter_.join();
+    }
+  }
+  StopOnSignal(const StopOnSignal&) = delete;
+  StopOnSignal& operator=(const StopOnSignal&) = delete;
 
-void OnSignal(int) {
-  if (g_serving) g_serving->Stop();
-}
+ private:
+  sigset_t signals_{};
+  std::atomic<bool> done_{false};
+  std::thread waiter_;
+};
 
 using kit::PrintError;
 
@@ -122,6 +158,8 @@ int Main(int argc, char** argv) {
   const auto chosen = commands.Parsed();
   if (chosen && chosen->standalone) return (*chosen->standalone)();
   if (!serving) config.db_pool = chosen ? chosen->db_pool : 2;
+  std::optional<StopOnSignal> stop_on_signal;
+  if (serving) stop_on_signal.emplace();
   auto app = App::Create(config);
   if (!app) return PrintError(app.error());
 
@@ -130,11 +168,9 @@ int Main(int argc, char** argv) {
     if (!port) return PrintError(port.error());
     std::cout << "fazhi 已启动：http://" << (*app)->config().ListenHostPort().first << ":" << *port << "  数据库："
               << (*app)->db().url().display << std::endl;
-    g_serving = app->get();
-    std::signal(SIGINT, OnSignal);
-    std::signal(SIGTERM, OnSignal);
+    stop_on_signal->Watch(**app);
     (*app)->Serve();
-    g_serving = nullptr;
+    stop_on_signal.reset();
     return 0;
   }
   if (chosen) return (*chosen->run)((*app)->modules());

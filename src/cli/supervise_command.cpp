@@ -34,6 +34,7 @@ void AddSuperviseCommand(kit::Commands& commands) {
   cmd->add_option("--input", a->options.input_path, "案件时间线 JSON 文件（格式见 docs/supervision-engine.md）")
       ->required();
   cmd->add_option("--at", a->at, "评估时刻，如 \"2024-03-05 23:00\"（北京时间）；默认当前时间");
+  cmd->add_flag("--all", a->options.show_all, "也输出未开始和不适用的规则（默认只输出适用的规则）");
   cmd->add_option("--calendar", a->calendar, "节假日日历 JSON（默认内置 2023–2026）");
   cmd->add_option("--catalog", a->catalog, "规则目录 JSON（默认内置）");
 }

@@ -68,17 +68,28 @@ Result<std::string> PostgresConnInfo(std::string_view url) {
     }
   }
   if (!rest.empty()) {
-    std::string_view host = rest, port;
-    if (auto colon = rest.rfind(':'); colon != std::string_view::npos && rest.find(']') == std::string_view::npos) {
-      host = rest.substr(0, colon);
-      port = rest.substr(colon + 1);
-    }
-    if (!host.empty()) out += Keyword("host", PercentDecode(host));
-    if (!port.empty()) {
+    // One host[:port], or several separated by commas (a primary and its standbys: libpq tries them
+    // in order; with target_session_attrs=read-write it takes the one that accepts writes).
+    std::string hosts, ports;
+    bool any_port = false;
+    for (size_t start = 0; start <= rest.size();) {
+      size_t end = rest.find(',', start);
+      if (end == std::string_view::npos) end = rest.size();
+      std::string_view entry = rest.substr(start, end - start), host = entry, port;
+      if (auto colon = entry.rfind(':'); colon != std::string_view::npos && entry.find(']') == std::string_view::npos) {
+        host = entry.substr(0, colon);
+        port = entry.substr(colon + 1);
+      }
       if (port.find_first_not_of("0123456789") != std::string_view::npos)
         return Invalid("PostgreSQL 地址中的端口无效：" + std::string(port), "db");
-      out += Keyword("port", std::string(port));
+      if (start > 0) hosts += ',', ports += ',';
+      hosts += PercentDecode(host);
+      ports += std::string(port);
+      any_port = any_port || !port.empty();
+      start = end + 1;
     }
+    if (hosts.find_first_not_of(',') != std::string::npos) out += Keyword("host", hosts);
+    if (any_port) out += Keyword("port", ports);
   }
   if (!dbname.empty()) out += Keyword("dbname", PercentDecode(dbname));
   for (size_t start = 0; start < query.size();) {
@@ -257,6 +268,22 @@ void Database::NoteFailure(std::size_t pos) noexcept {
   if (!PgBroken(pool_->at(pos))) return;  // an ordinary error (constraint, syntax): the connection is fine
   epoch_.fetch_add(1);
   spdlog::warn("database {}: connection {} broke; every connection is checked before its next use", url_.display, pos);
+}
+
+std::vector<std::pair<std::string, std::string>> ColumnsEndingWith(soci::session& sql, Backend backend,
+                                                                   std::string_view suffix) {
+  const std::string q =
+      backend == Backend::kSqlite
+          ? "SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master m, pragma_table_info(m.name) p "
+            "WHERE m.type = 'table' ORDER BY m.name, p.cid"
+          : "SELECT table_name AS table_name, column_name AS column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position";
+  std::vector<std::pair<std::string, std::string>> out;
+  Each(sql, q, {}, [&](const Row& r) {
+    std::string column = r.Str("column_name");
+    if (column.size() > suffix.size() && column.ends_with(suffix)) out.emplace_back(r.Str("table_name"), column);
+  });
+  return out;
 }
 
 bool Database::Ping() noexcept {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -29,7 +30,15 @@ struct Url {
   std::string display;       // safe to log (no password)
 };
 
-// "sqlite:PATH" (or a bare path ending in .db) / "postgresql://user:pass@host:port/db".
+// Every (table, column) of the database whose column name ends with `suffix` (e.g. "_enc": the
+// encrypted personal-data columns, found by name so that a module's new column is never missed).
+// Runs on the caller's session; throws what SOCI throws.
+std::vector<std::pair<std::string, std::string>> ColumnsEndingWith(soci::session& sql, Backend backend,
+                                                                   std::string_view suffix);
+
+// "sqlite:PATH" (or a bare path ending in .db) / "postgresql://user:pass@host:port/db", or with several
+// hosts "postgresql://user@db1:5432,db2:5432/db?target_session_attrs=read-write" (a primary and its
+// standbys; libpq connects to the one that accepts writes).
 Result<Url> ParseUrl(std::string_view url);
 
 class Database {

@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "core/clock.h"
 
 namespace fazhi::db {
@@ -96,6 +98,19 @@ Result<int> Database::Migrate() {
       soci::rowset<int> rs = (sql.prepare << "SELECT version FROM schema_migrations");
       for (int v : rs) done.insert(v);
     }
+    // A version this program does not know was applied by a newer fazhi: running on it could write
+    // rows the newer schema forbids. Refuse; a rollback restores the backup taken before the upgrade.
+    std::set<int> known;
+    for (const auto& m : AllMigrations()) known.insert(m.version);
+    for (int v : done)
+      if (!known.contains(v)) {
+        if (pg) sql << "SELECT pg_advisory_unlock(" << kMigrationLockKey << ")";
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("数据库已由更新版本的 fazhi 升级（含本程序没有的结构版本 {}），本程序不能在其上运行。"
+                                "请使用新版本程序；要回退，请把升级前的备份恢复到一个空库（见运维手册“升级与回退”）",
+                                v),
+                    "", "schema_newer");
+      }
     int applied = 0;
     SystemClock clock;
     for (const auto& m : AllMigrations()) {

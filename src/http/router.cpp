@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include <stdexcept>
+
 #include "http/query.h"
 
 #include <algorithm>
@@ -109,6 +111,11 @@ audit::Actor Ctx::Actor() const {
 }
 
 void Router::Add(Method method, std::string pattern, Access access, Handler handler) {
+  // Two modules registering the same route would silently shadow one another (the first wins):
+  // a programming error, caught the first time the program starts.
+  for (const auto& other : entries_)
+    if (other.info.method == method && other.info.pattern == pattern)
+      throw std::logic_error("route registered twice: " + std::string(MethodName(method)) + " " + pattern);
   Entry e;
   e.segments = SplitPath(pattern);
   e.info = RouteInfo{method, std::move(pattern), std::move(access)};

@@ -1,7 +1,10 @@
 #include "http/server.h"
 
+#include <dirent.h>
+#include <netinet/in.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -17,6 +20,34 @@
 namespace fazhi::http {
 
 namespace {
+
+// Counts a request as being handled while it lives (Server::Stop waits for the count to reach 0).
+class Handling {
+ public:
+  explicit Handling(std::atomic<int>& n) : n_(n) { ++n_; }
+  ~Handling() { --n_; }
+  Handling(const Handling&) = delete;
+  Handling& operator=(const Handling&) = delete;
+
+ private:
+  std::atomic<int>& n_;
+};
+
+// The local port of a connected TCP socket; 0 for anything else (a file, a listening socket, a
+// socket of another family).
+int AcceptedPort(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return 0;
+  int listening = 0;
+  socklen_t len = sizeof listening;
+  if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || listening) return 0;
+  sockaddr_storage local{};
+  len = sizeof local;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0) return 0;
+  if (local.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(local).sin_port);
+  if (local.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(local).sin6_port);
+  return 0;
+}
 
 std::string NewRequestId() {
   static const std::string prefix = [] {
@@ -132,7 +163,20 @@ std::string Server::SessionCookie(const ServerOptions& o, std::string_view token
   return c;
 }
 
+void Server::WriteFailure(httplib::Response& res, const std::string& rid) const {
+  if (options_.backend_available && !options_.backend_available()) {
+    // The database is down (restart, failover): say so, and when to retry, instead of a bare 500.
+    WriteError(res, Error{ErrorCode::kInternal, "数据库暂时无法访问，请稍后重试（请求编号 " + rid + "）", "db",
+                          "db_unavailable"});
+    res.status = 503;
+    res.set_header("Retry-After", "5");
+    return;
+  }
+  WriteError(res, InternalError(rid));
+}
+
 void Server::Dispatch(const httplib::Request& req, httplib::Response& res, Method method) {
+  const Handling handling(handling_);
   const auto started = std::chrono::steady_clock::now();
   const std::string rid = NewRequestId();
   res.set_header("X-Request-Id", rid);
@@ -192,7 +236,7 @@ void Server::Dispatch(const httplib::Request& req, httplib::Response& res, Metho
           if (reply.error().code == ErrorCode::kInternal) {
             // The detail (database text, a file path) goes to the log only (STYLE §7).
             spdlog::error("rid={} {} {}: {}", rid, MethodName(method), req.path, reply.error().message);
-            WriteError(res, InternalError(rid));
+            WriteFailure(res, rid);
           } else {
             WriteError(res, reply.error());
           }
@@ -213,12 +257,13 @@ void Server::Dispatch(const httplib::Request& req, httplib::Response& res, Metho
     }
   } catch (const std::exception& e) {
     spdlog::error("rid={} {} {} unhandled: {}", rid, MethodName(method), req.path, e.what());
-    WriteError(res, InternalError(rid));
+    WriteFailure(res, rid);
   } catch (...) {
     spdlog::error("rid={} {} {} unhandled non-std exception", rid, MethodName(method), req.path);
     WriteError(res, InternalError(rid));
   }
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (options_.metrics) options_.metrics->Record(res.status, ms / 1000.0);
   if (req.path != "/api/health" || res.status >= 400)
     spdlog::info(R"({{"rid":"{}","method":"{}","path":"{}","status":{},"ms":{:.2f},"user":"{}","ip":"{}"}})", rid,
                  MethodName(method), req.path, res.status, ms, who, client_ip);
@@ -264,6 +309,7 @@ Result<int> Server::Bind() {
     }
   }
   s.Get(R"(/(?!api/).*)", [this](const httplib::Request& req, httplib::Response& res) {
+    const Handling handling(handling_);
     SecurityHeaders(res);
     const std::string accept = req.get_header_value("Accept-Encoding");
     auto file = static_.Find(req.path, accept);
@@ -329,6 +375,7 @@ Result<int> Server::Bind() {
     return Fail(ErrorCode::kInternal, fmt::format("无法监听 {}:{}（端口被占用或地址无效）", options_.host, port),
                 "listen", "bind_failed");
   }
+  port_ = port;
   // httplib listens with a backlog of 5, which drops SYNs under load (STACK.md §4): re-listen deeper.
   if (listen_fd >= 0) ::listen(listen_fd, 1024);
   return port;
@@ -342,12 +389,42 @@ void Server::Run() {
 }
 
 void Server::Stop() {
-  stop_requested_ = true;
-  if (!server_) return;
+  if (stop_requested_.exchange(true) || !server_) {
+    // A second Stop (signal, then the destructor) only waits for the first to end.
+    while (running_) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    return;
+  }
+  using Clock = std::chrono::steady_clock;
+  // 1. No new connections: httplib's stop() closes the listening socket (repeated until Run() is
+  //    inside the accept loop, where it takes effect).
+  server_->stop();
+  // 2. Requests already inside a handler finish and write their answers.
+  const auto drain_until = Clock::now() + std::chrono::seconds(options_.drain_seconds);
+  while (handling_ > 0 && Clock::now() < drain_until) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (handling_ > 0)
+    spdlog::warn("停止服务：{} 个请求在 {} 秒内未处理完，强制结束", handling_.load(), options_.drain_seconds);
+  // 3. Keep-alive connections waiting for a next request would hold their threads until the
+  //    keep-alive timeout: end them now, so the process exits in milliseconds, not seconds.
   while (running_) {
     server_->stop();
+    EndIdleConnections();
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+}
+
+void Server::EndIdleConnections() const {
+  if (port_ <= 0) return;
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (!dir) return;
+  std::vector<int> fds;
+  while (const dirent* e = ::readdir(dir)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    const int fd = std::atoi(e->d_name);
+    if (fd != ::dirfd(dir)) fds.push_back(fd);
+  }
+  ::closedir(dir);
+  for (int fd : fds)
+    if (AcceptedPort(fd) == port_) ::shutdown(fd, SHUT_RD);
 }
 
 }  // namespace fazhi::http

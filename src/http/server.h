@@ -13,6 +13,7 @@
 #include "auth/principal.h"
 #include "core/error.h"
 #include "http/gate.h"
+#include "http/metrics.h"
 #include "http/router.h"
 #include "http/static_files.h"
 
@@ -30,6 +31,13 @@ struct ServerOptions {
   std::size_t max_body_bytes = 20 << 20;  // uploads (roster files) included
   std::string cookie_name = "fazhi_session";
   bool secure_cookie = false;  // set when served over HTTPS (behind nginx)
+  // Stop(): how long requests already being handled may take to finish before the server closes.
+  int drain_seconds = 25;
+  // Asked when a request fails with an exception: false means the database cannot be reached, and
+  // the answer is 503 db_unavailable (retry later, another instance) instead of 500. May be empty.
+  std::function<bool()> backend_available;
+  // Where answered API requests are counted (GET /api/ops/metrics); may be null. Outlives the Server.
+  Metrics* metrics = nullptr;
 };
 
 // Resolves a session token to the caller. Errors: Unauthenticated (missing/expired session).
@@ -44,7 +52,10 @@ class Server {
   Result<int> Bind();
   // Serves until Stop(). Call Bind() first.
   void Run();
-  // Thread-safe; makes Run() return.
+  // Thread-safe; makes Run() return. A graceful stop: the listening socket closes at once (a
+  // proxy moves new requests to another instance), requests being handled finish (up to
+  // drain_seconds), and idle keep-alive connections are closed at once instead of after their
+  // keep-alive timeout. A request whose bytes are still arriving when the stop comes is cut.
   void Stop();
 
   // The client's address: `remote` itself, or, when `remote` is a trusted proxy, the right-most
@@ -52,11 +63,21 @@ class Server {
   static std::string ClientIp(const std::string& remote, const std::string& forwarded_for,
                               const std::vector<std::string>& trusted);
 
+  // Requests inside a handler now, and API requests waiting for a slot (--max-active).
+  int in_flight() const { return handling_.load(); }
+  std::size_t queued() const { return gate_.waiting(); }
+
   // Cookie header value that sets (or, with empty token, clears) the session cookie.
   static std::string SessionCookie(const ServerOptions& o, std::string_view token, int max_age_seconds);
 
  private:
   void Dispatch(const httplib::Request& req, httplib::Response& res, Method method);
+  // The answer to an unexpected failure: 503 db_unavailable when the database cannot be reached,
+  // else 500 with the request id. The detail is logged by the caller, never sent.
+  void WriteFailure(httplib::Response& res, const std::string& rid) const;
+  // Shuts the reading side of every connection this server accepted: a connection idle between
+  // keep-alive requests ends at once, a response being written still goes out.
+  void EndIdleConnections() const;
 
   const Router& router_;
   Authenticator authenticator_;
@@ -67,6 +88,8 @@ class Server {
   // until Run() has returned.
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> running_{false};
+  std::atomic<int> handling_{0};  // requests inside a handler now (Stop waits for them)
+  int port_ = 0;                  // the bound port (finds the accepted connections)
   AdmissionGate gate_;
   StaticFiles static_;
 };

@@ -301,4 +301,11 @@ void JobRunner::WaitAll() {
     if (r->thread.joinable()) r->thread.join();
 }
 
+int JobRunner::Active() const {
+  std::lock_guard lock(mu_);
+  int n = 0;
+  for (const auto& [id, r] : running_) n += r->finished ? 0 : 1;
+  return n;
+}
+
 }  // namespace fazhi::jobs

@@ -108,6 +108,8 @@ class JobRunner {
   // Blocks until the job (run by this instance) has finished; returns at once for others.
   void Wait(std::int64_t id);
   void WaitAll();
+  // Jobs of this instance that have not finished.
+  int Active() const;
   // This process's id in jobs.instance.
   const std::string& instance() const { return instance_; }
 

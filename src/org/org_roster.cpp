@@ -8,6 +8,7 @@
 #include "auth/roles.h"
 #include "core/local_time.h"
 #include "core/text.h"
+#include "files/attachments.h"
 #include "files/spreadsheet.h"
 #include "org/org_detail.h"
 #include "org/org_service.h"
@@ -413,8 +414,7 @@ Result<FileDownload> MakeDownload(std::vector<std::vector<std::string>> rows, Fi
   std::vector<files::SheetData> sheets;
   sheets.emplace_back("人员名册", rows, std::vector<double>{10, 12, 8, 18, 14, 8, 22, 14, 8});
   for (auto& s : extra_sheets) sheets.push_back(std::move(s));
-  return FileDownload{FZ_TRY(files::WriteXlsx(sheets)),
-                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", base_name + ".xlsx"};
+  return FileDownload{FZ_TRY(files::WriteXlsx(sheets)), files::kXlsx, base_name + ".xlsx"};
 }
 
 nlohmann::json FilterJson(const PersonFilter& filter) {

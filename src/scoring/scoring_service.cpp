@@ -234,7 +234,7 @@ Result<MonthInfo> ScoringService::ChangeMonth(const Principal& caller, std::opti
   const auto mk = FZ_TRY(points::RequireMonth(month, "month"));
   return db_.Write([&](soci::session& sql) -> Result<MonthInfo> {
     const auto b = FZ_TRY(ResolveBureau(sql, who, bureau_id, true));
-    FZ_CHECK(step(sql, b, mk, LoadMonth(sql, b, mk.Text())));
+    FZ_CHECK(step(MonthChange{sql, b, mk, mk.Text(), LoadMonth(sql, b, mk.Text())}));
     return *LoadMonth(sql, b, mk.Text());
   });
 }
@@ -253,87 +253,76 @@ audit::Entry MonthAudit(std::string action, const org::UnitRef& b, const std::st
 
 Result<MonthInfo> ScoringService::ComputeMonth(const Principal& caller, const audit::Actor& actor,
                                                std::optional<std::int64_t> bureau_id, const std::string& month) {
-  return ChangeMonth(
-      caller, bureau_id, month,
-      [&](soci::session& sql, const org::UnitRef& b, const points::MonthKey& mk,
-          const std::optional<MonthInfo>& existing) -> Result<void> {
-        const std::string m = mk.Text();
-        if (existing && existing->status == kFinal) return Conflict(m + " 的积分已定稿，不能再重新计算", "month_final");
-        if (existing && existing->status == kPublished)
-          return Conflict(m + " 的积分已公示，公示后的积分冻结，不能重新计算（有异议请走复核）", "month_frozen");
-        const EpochSeconds now = clock_.Now();
-        const auto draft = FZ_TRY(ComputeDraft(sql, b, mk, now, sources_));
-        DeleteMonthEntries(sql, b.id, m);
-        StoreEntries(sql, b.id, m, draft.ledger, 0);
-        const ComputedMonth c{.scheme_id = draft.scheme.id,
-                              .scheme_version = draft.scheme.version,
-                              .entry_count = static_cast<std::int64_t>(draft.ledger.size()),
-                              .skipped_facts = draft.skipped,
-                              .ledger_hash = LedgerHash(draft.ledger),
-                              .computed_by = Who(sql, actor),
-                              .computed_at = now};
-        SaveComputedMonth(sql, existing ? std::optional<std::int64_t>(existing->id) : std::nullopt, b.id, m, c);
-        audit::Append(sql, clock_, actor,
-                      MonthAudit("scoring.month.compute", b, m,
-                                 fmt::format("计算{} {} 执法积分（草稿，第 {} 版方案，{} 条）", b.name, m,
-                                             c.scheme_version, c.entry_count),
-                                 {{"scheme_version", c.scheme_version},
-                                  {"entries", c.entry_count},
-                                  {"skipped_facts", c.skipped_facts},
-                                  {"ledger_hash", c.ledger_hash}}));
-        return {};
-      });
+  return ChangeMonth(caller, bureau_id, month, [&](const MonthChange& change) -> Result<void> {
+    auto& [sql, b, mk, m, existing] = change;
+    if (existing && existing->status == kFinal) return Conflict(m + " 的积分已定稿，不能再重新计算", "month_final");
+    if (existing && existing->status == kPublished)
+      return Conflict(m + " 的积分已公示，公示后的积分冻结，不能重新计算（有异议请走复核）", "month_frozen");
+    const EpochSeconds now = clock_.Now();
+    const auto draft = FZ_TRY(ComputeDraft(sql, b, mk, now, sources_));
+    DeleteMonthEntries(sql, b.id, m);
+    StoreEntries(sql, b.id, m, draft.ledger, 0);
+    const ComputedMonth c{.scheme_id = draft.scheme.id,
+                          .scheme_version = draft.scheme.version,
+                          .entry_count = static_cast<std::int64_t>(draft.ledger.size()),
+                          .skipped_facts = draft.skipped,
+                          .ledger_hash = LedgerHash(draft.ledger),
+                          .computed_by = Who(sql, actor),
+                          .computed_at = now};
+    SaveComputedMonth(sql, existing ? std::optional<std::int64_t>(existing->id) : std::nullopt, b.id, m, c);
+    audit::Append(sql, clock_, actor,
+                  MonthAudit("scoring.month.compute", b, m,
+                             fmt::format("计算{} {} 执法积分（草稿，第 {} 版方案，{} 条）", b.name, m, c.scheme_version,
+                                         c.entry_count),
+                             {{"scheme_version", c.scheme_version},
+                              {"entries", c.entry_count},
+                              {"skipped_facts", c.skipped_facts},
+                              {"ledger_hash", c.ledger_hash}}));
+    return {};
+  });
 }
 
 Result<MonthInfo> ScoringService::PublishMonth(const Principal& caller, const audit::Actor& actor,
                                                std::optional<std::int64_t> bureau_id, const std::string& month) {
-  return ChangeMonth(
-      caller, bureau_id, month,
-      [&](soci::session& sql, const org::UnitRef& b, const points::MonthKey& mk,
-          const std::optional<MonthInfo>& existing) -> Result<void> {
-        const std::string m = mk.Text();
-        if (!existing) return Conflict(m + " 的积分尚未计算，请先计算再公示", "not_computed");
-        if (existing->status == kFinal) return Conflict(m + " 的积分已定稿，不能再公示", "month_final");
-        if (existing->status == kPublished) return Conflict(m + " 的积分已经公示", "month_frozen");
-        const Scheme sc = LoadScheme(sql, existing->scheme_id).value_or(SchemeVersion{}).scheme;
-        const std::string snapshot = RankingsJson(RankingsNow(sql, b, m, sc)).dump();
-        const EpochSeconds now = clock_.Now();
-        const EpochSeconds deadline = ObjectionDeadline(now, existing->objection_days);
-        MarkPublished(sql, existing->id, now, Who(sql, actor), deadline, snapshot);
-        audit::Append(
-            sql, clock_, actor,
-            MonthAudit("scoring.month.publish", b, m,
-                       fmt::format("公示{} {} 执法积分，复核截止 {}", b.name, m, FormatLocalDateTime(deadline)),
-                       {{"ledger_hash", existing->ledger_hash}, {"objection_deadline", deadline}}));
-        return {};
-      });
+  return ChangeMonth(caller, bureau_id, month, [&](const MonthChange& change) -> Result<void> {
+    auto& [sql, b, mk, m, existing] = change;
+    if (!existing) return Conflict(m + " 的积分尚未计算，请先计算再公示", "not_computed");
+    if (existing->status == kFinal) return Conflict(m + " 的积分已定稿，不能再公示", "month_final");
+    if (existing->status == kPublished) return Conflict(m + " 的积分已经公示", "month_frozen");
+    const Scheme sc = LoadScheme(sql, existing->scheme_id).value_or(SchemeVersion{}).scheme;
+    const std::string snapshot = RankingsJson(RankingsNow(sql, b, m, sc)).dump();
+    const EpochSeconds now = clock_.Now();
+    const EpochSeconds deadline = ObjectionDeadline(now, existing->objection_days);
+    MarkPublished(sql, existing->id, now, Who(sql, actor), deadline, snapshot);
+    audit::Append(sql, clock_, actor,
+                  MonthAudit("scoring.month.publish", b, m,
+                             fmt::format("公示{} {} 执法积分，复核截止 {}", b.name, m, FormatLocalDateTime(deadline)),
+                             {{"ledger_hash", existing->ledger_hash}, {"objection_deadline", deadline}}));
+    return {};
+  });
 }
 
 Result<MonthInfo> ScoringService::FinalizeMonth(const Principal& caller, const audit::Actor& actor,
                                                 std::optional<std::int64_t> bureau_id, const std::string& month) {
-  return ChangeMonth(
-      caller, bureau_id, month,
-      [&](soci::session& sql, const org::UnitRef& b, const points::MonthKey& mk,
-          const std::optional<MonthInfo>& existing) -> Result<void> {
-        const std::string m = mk.Text();
-        if (!existing) return Conflict(m + " 的积分尚未计算", "not_computed");
-        if (existing->status == kFinal) return Conflict(m + " 的积分已定稿，不能重复定稿", "month_final");
-        if (existing->status == kDraft)
-          return Conflict(m + " 的积分尚未公示，须先公示并经过复核期", "month_not_published");
-        const EpochSeconds now = clock_.Now();
-        if (existing->objection_deadline && now < *existing->objection_deadline)
-          return Conflict(
-              fmt::format("复核期尚未结束（截止 {}），不能定稿", FormatLocalDateTime(*existing->objection_deadline)),
-              "objection_window_open");
-        if (existing->pending_objections > 0)
-          return Conflict(fmt::format("还有 {} 条复核申请未处理，处理完才能定稿", existing->pending_objections),
-                          "objections_pending");
-        const Scheme sc = LoadScheme(sql, existing->scheme_id).value_or(SchemeVersion{}).scheme;
-        MarkFinal(sql, existing->id, now, Who(sql, actor), RankingsJson(RankingsNow(sql, b, m, sc)).dump());
-        audit::Append(sql, clock_, actor,
-                      MonthAudit("scoring.month.finalize", b, m, fmt::format("{} {} 执法积分定稿", b.name, m), {}));
-        return {};
-      });
+  return ChangeMonth(caller, bureau_id, month, [&](const MonthChange& change) -> Result<void> {
+    auto& [sql, b, mk, m, existing] = change;
+    if (!existing) return Conflict(m + " 的积分尚未计算", "not_computed");
+    if (existing->status == kFinal) return Conflict(m + " 的积分已定稿，不能重复定稿", "month_final");
+    if (existing->status == kDraft) return Conflict(m + " 的积分尚未公示，须先公示并经过复核期", "month_not_published");
+    const EpochSeconds now = clock_.Now();
+    if (existing->objection_deadline && now < *existing->objection_deadline)
+      return Conflict(
+          fmt::format("复核期尚未结束（截止 {}），不能定稿", FormatLocalDateTime(*existing->objection_deadline)),
+          "objection_window_open");
+    if (existing->pending_objections > 0)
+      return Conflict(fmt::format("还有 {} 条复核申请未处理，处理完才能定稿", existing->pending_objections),
+                      "objections_pending");
+    const Scheme sc = LoadScheme(sql, existing->scheme_id).value_or(SchemeVersion{}).scheme;
+    MarkFinal(sql, existing->id, now, Who(sql, actor), RankingsJson(RankingsNow(sql, b, m, sc)).dump());
+    audit::Append(sql, clock_, actor,
+                  MonthAudit("scoring.month.finalize", b, m, fmt::format("{} {} 执法积分定稿", b.name, m), {}));
+    return {};
+  });
 }
 
 Result<ScoringService::Targets> ScoringService::TargetsFor(std::optional<std::int64_t> unit_id) {

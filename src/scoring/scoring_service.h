@@ -172,10 +172,17 @@ class ScoringService {
   // never change (a new version is a new row), and every month shown carries the figure.
   int ObjectionDays(soci::session& sql, std::int64_t scheme_id);
   // What computing, publishing and finalising a month share: score.manage, a valid month, the bureau
-  // in scope, one write transaction, and the month as stored afterwards. `step` gets the bureau, the
-  // month text and the month's row before the change (nullopt: never computed).
-  using MonthStep = std::function<Result<void>(soci::session&, const org::UnitRef&, const points::MonthKey&,
-                                               const std::optional<MonthInfo>&)>;
+  // in scope, one write transaction, and the month as stored afterwards. `step` gets a MonthChange:
+  // the session, the bureau, the month and the month's row before the change (nullopt: never
+  // computed).
+  struct MonthChange {
+    soci::session& sql;
+    const org::UnitRef& bureau;
+    points::MonthKey key;
+    std::string month;  // key.Text()
+    std::optional<MonthInfo> existing;
+  };
+  using MonthStep = std::function<Result<void>(const MonthChange&)>;
   Result<MonthInfo> ChangeMonth(const auth::Principal& caller, std::optional<std::int64_t> bureau_id,
                                 const std::string& month, const MonthStep& step);
   // A bureau's month (nullopt: never computed), bureau name and objection_days included.

@@ -9,6 +9,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "files/attachments.h"
 #include "scoring/export.h"
 #include "scoring/scoring_internal.h"
 #include "scoring/scoring_service.h"
@@ -337,7 +338,7 @@ Result<FileDownload> ScoringService::ExportMonth(const Principal& who, const aud
                     {"entries", entries.size()}}});
     return {};
   }));
-  return FileDownload{std::move(bytes), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  return FileDownload{std::move(bytes), files::kXlsx,
                       fmt::format("执法积分_{}_{}.xlsx", view.month.bureau_name, view.month.month)};
 }
 

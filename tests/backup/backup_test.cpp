@@ -15,6 +15,7 @@
 #include "audit/audit_log.h"
 #include "backup/backup_file.h"
 #include "db/sql.h"
+#include "files/attachments.h"
 #include "tests/support/test_db.h"
 
 namespace fazhi::backup {
@@ -377,6 +378,69 @@ TEST(Backup, FourRoundTripsOnDemoLikeData) {
                             "SELECT id, action, summary, hash FROM audit_log ORDER BY id"})
         EXPECT_EQ(Rows(*src, q), Rows(*dst, q)) << q;
     }
+  }
+}
+
+// Issue 17 defect 3: attachments (督办 evidence) live in the database (file_blobs), so a backup
+// holds them and a restore on another database — another backend, another machine — serves the
+// same bytes. Both directions between SQLite and the configured backend.
+TEST(Backup, AttachmentsSurviveARestoreOnAnotherDatabase) {
+  // Bytes that text handling would damage: NUL, bytes ≥ 0x80, CR LF.
+  std::string png("\x89PNG\r\n\x1A\n\0\0\0\x0DIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1F\x15\xC4\x89", 33);
+  for (int i = 0; i < 3000; ++i) png += static_cast<char>((i * 131) % 256);
+  const std::string pdf = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+  for (bool server_first : {true, false}) {
+    SCOPED_TRACE(server_first ? "configured backend → SQLite" : "SQLite → configured backend");
+    TestDb src_t, dst_t;
+    auto server_db = src_t.Open();
+    auto sqlite = db::Database::Open("sqlite:" + (dst_t.dir() / "other.db").string(), 2);
+    ASSERT_TRUE(sqlite);
+    ASSERT_TRUE((*sqlite)->Migrate());
+    db::Database& src = server_first ? *server_db : **sqlite;
+    db::Database& dst = server_first ? **sqlite : *server_db;
+    Populate(src);
+    files::AttachmentStore put_store(src);
+    std::vector<files::StoredFile> stored;
+    auto w = src.Write([&](soci::session& sql) -> Result<int> {
+      for (const auto& [name, bytes] :
+           {std::pair<std::string, std::string>{"现场照片.png", png}, {"整改报告.pdf", pdf}}) {
+        auto f = put_store.Put(sql, files::Upload{name, "", bytes}, files::Owner{"supervision_order_step", 7, 2},
+                               std::nullopt, kT0);
+        if (!f) return std::unexpected(f.error());
+        stored.push_back(*f);
+      }
+      return 0;
+    });
+    ASSERT_TRUE(w) << w.error().message;
+
+    ManualClock clock(kT0 + 100);
+    const std::string path = BackupPath(src_t, "with-files.bak");
+    auto written = WriteBackup(src, path, clock);
+    ASSERT_TRUE(written) << written.error().message;
+    EXPECT_EQ(Find(*written, "file_blobs")->rows, 2);
+    EXPECT_EQ(Find(*written, "attachments")->rows, 2);
+    auto restored = RestoreBackup(dst, path);
+    ASSERT_TRUE(restored) << restored.error().message;
+
+    // No attachment directory on the other side: the bytes come from the restored database.
+    files::AttachmentStore read_store(dst, (dst_t.dir() / "no-such-dir").string());
+    dst.Read([&](soci::session& sql) {
+      const auto listed = read_store.List(sql, "supervision_order_step", {7});
+      EXPECT_EQ(listed.size(), 2u);
+      for (const auto& f : stored) {
+        auto got = read_store.Get(sql, f.id);
+        EXPECT_TRUE(got) << f.filename;
+        if (!got) continue;
+        EXPECT_EQ(got->filename, f.filename);
+        EXPECT_EQ(got->sha256, f.sha256);
+        auto bytes = read_store.Read(sql, *got);
+        EXPECT_TRUE(bytes) << (bytes ? "" : bytes.error().message);
+        if (bytes) {
+          EXPECT_EQ(*bytes, f.filename == "现场照片.png" ? png : pdf) << f.filename;
+        }
+      }
+      return 0;
+    });
   }
 }
 

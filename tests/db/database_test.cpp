@@ -52,6 +52,58 @@ TEST(MigrationsTest, AMissingVersionBelowTheHighestIsApplied) {
   EXPECT_EQ(*applied, 0);
 }
 
+// High availability (issue 17): a primary and its standby in one URL reach libpq as host and port
+// lists, with the query's keywords (target_session_attrs) passed on.
+TEST(UrlTest, SeveralHostsBecomeLibpqLists) {
+  auto one = db::ParseUrl("postgresql://fazhi:p%40ss@db1:5432/fazhi");
+  ASSERT_TRUE(one);
+  EXPECT_NE(one->soci_connect.find("host='db1'"), std::string::npos) << one->soci_connect;
+  EXPECT_NE(one->soci_connect.find("port='5432'"), std::string::npos) << one->soci_connect;
+  EXPECT_NE(one->soci_connect.find("password='p@ss'"), std::string::npos) << one->soci_connect;
+  EXPECT_EQ(one->display.find("p%40ss"), std::string::npos) << one->display;
+
+  auto two = db::ParseUrl("postgresql://fazhi@db1:5432,db2:5433/fazhi?target_session_attrs=read-write");
+  ASSERT_TRUE(two) << two.error().message;
+  EXPECT_NE(two->soci_connect.find("host='db1,db2'"), std::string::npos) << two->soci_connect;
+  EXPECT_NE(two->soci_connect.find("port='5432,5433'"), std::string::npos) << two->soci_connect;
+  EXPECT_NE(two->soci_connect.find("target_session_attrs='read-write'"), std::string::npos) << two->soci_connect;
+  EXPECT_NE(two->soci_connect.find("dbname='fazhi'"), std::string::npos) << two->soci_connect;
+
+  auto no_ports = db::ParseUrl("postgresql://fazhi@db1,db2/fazhi");
+  ASSERT_TRUE(no_ports);
+  EXPECT_NE(no_ports->soci_connect.find("host='db1,db2'"), std::string::npos) << no_ports->soci_connect;
+  EXPECT_EQ(no_ports->soci_connect.find("port="), std::string::npos) << no_ports->soci_connect;
+
+  auto bad = db::ParseUrl("postgresql://fazhi@db1:5432,db2:x/fazhi");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("端口"), std::string::npos);
+}
+
+// Rollback safety (issue 17): a database that a newer fazhi migrated (a version this build does not
+// know) is refused with a clear error instead of being run on by an older program.
+TEST(MigrateTest, ADatabaseMigratedByANewerBuildIsRefused) {
+  TestDb t;
+  auto db = t.Open();
+  db->Write([](soci::session& sql) -> Result<void> {
+    sql << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (998, '998_from_the_future.sql', 1)";
+    return {};
+  });
+  auto again = db->Migrate();
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(again.error().MachineCode(), "schema_newer");
+  EXPECT_NE(again.error().message.find("998"), std::string::npos) << again.error().message;
+  EXPECT_NE(again.error().message.find("回退"), std::string::npos) << again.error().message;
+  // Nothing changed, and the lock is free: once the version is gone, migrating works again.
+  db->Write([](soci::session& sql) -> Result<void> {
+    sql << "DELETE FROM schema_migrations WHERE version = 998";
+    return {};
+  });
+  auto ok = db->Migrate();
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(*ok, 0);
+}
+
 // SQLite: the checkpointer runs on its interval and moves committed pages out of the WAL; on
 // PostgreSQL it does not start.
 TEST(CheckpointerTest, RunsOnSqliteAndEmptiesTheLog) {

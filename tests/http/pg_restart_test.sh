@@ -6,7 +6,7 @@
 # Starts its own throwaway PostgreSQL (scripts/pg-test.sh, own state file, own free port), migrates,
 # adds an account, starts `fazhi serve` on 127.0.0.1, signs in, then:
 #   1. PostgreSQL stopped: GET /api/ready answers 503 with a Chinese error (code db_unavailable),
-#      /api/health still 200 (liveness), a signed-in read fails;
+#      /api/health still 200 (liveness), a signed-in read answers 503 db_unavailable (not 500);
 #   2. PostgreSQL started again: /api/ready 200 and every signed-in read succeeds, same fazhi process;
 #   3. PostgreSQL restarted with nothing asking in between: at most the first read fails, the next
 #      ones all succeed.
@@ -110,7 +110,9 @@ jq -e '.error.code == "db_unavailable" and (.error.message | test("数据库"))'
 code="$(status "$base/api/health")"
 [[ "$code" == 200 ]] || fail "/api/health answered $code (liveness must not depend on the database)"
 code="$(status "$base/api/me")"
-[[ "$code" != 200 ]] || fail "a signed-in read answered 200 with the database down"
+[[ "$code" == 503 ]] || fail "a signed-in read answered $code with the database down (want 503, not 500)"
+jq -e '.error.code == "db_unavailable" and (.error.message | test("数据库"))' "$work/body" >/dev/null ||
+  fail "signed-in read body with the database down: $(cat "$work/body")"
 
 # 2. Database back: same fazhi process.
 pg_start
