@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <set>
 
 #include "cases/case_import_parts.h"
@@ -200,6 +201,7 @@ bool ReadCaseFields(RowReader& r, CasePlan& p, CaseTexts& t) {
   t.status = r.Text("status", false, 16);
   h.serious = r.Bool("serious").value_or(false);
   h.fast_track = r.Bool("fast_track").value_or(false);
+  h.many_people = r.Bool("many_people").value_or(false);
   if (!r.ok()) return false;
   if (h.title.empty()) h.title = h.cause;
   auto type = ParseCaseType(t.type);
@@ -303,8 +305,8 @@ bool CompareWithStored(soci::session& sql, RowReader& r, CasePlan& p, const Case
   const auto legal = e.legal_officer ? std::optional<std::int64_t>(e.legal_officer->id) : std::nullopt;
   const bool same = e.cause == h.cause && e.category == h.category && e.title == h.title && e.lead_officer &&
                     e.lead_officer->id == h.lead_officer_id && legal == h.legal_officer_id && e.serious == h.serious &&
-                    e.fast_track == h.fast_track && e.accepted_at == h.accepted_at && e.incident_id == h.incident_id &&
-                    store::AssistIds(sql, e.id) == mine;
+                    e.fast_track == h.fast_track && e.many_people == h.many_people && e.accepted_at == h.accepted_at &&
+                    e.incident_id == h.incident_id && store::AssistIds(sql, e.id) == mine;
   p.action = same ? Action::kUnchanged : Action::kUpdate;
   if (!same && e.accepted_at != h.accepted_at) {
     r.Fail("accepted_at", "已导入案件的受案时间不能通过导入修改");
@@ -320,7 +322,7 @@ bool CheckOpening(RowReader& r, const CasePlan& p) {
   if (h.incident_id)
     pending.push_back({{{"id", "r"}, {"type", "report"}, {"time", FormatLocalIso(p.incident_received_at)}}, "接报"});
   pending.push_back({{{"id", "a"}, {"type", "accept_case"}, {"time", FormatLocalIso(h.accepted_at)}}, "受案"});
-  detail::TimelineDoc base{detail::EmptyTimelineDoc("new", h.case_type, h.serious, h.fast_track), {}};
+  detail::TimelineDoc base{detail::EmptyTimelineDoc("new", h.case_type, h.serious, h.fast_track, h.many_people), {}};
   if (auto tl = detail::ValidateTimeline(base, pending); !tl) {
     r.Fail("accepted_at", tl.error().message);
     return false;
@@ -473,10 +475,24 @@ std::optional<nlohmann::json> EventObject(RowReader& r, const InputRow& in) {
     if (!v.empty()) obj[key] = v;
   }
   if (auto n = r.Int("officers", 0, 10000)) obj["officers"] = *n;
-  if (r.Has("end")) {
-    auto end = r.Time("end", false);
-    if (end) obj["end"] = FormatLocalIso(*end);
-  }
+  for (const char* key : {"end", "requested_at"})
+    if (r.Has(key)) {
+      auto t = r.Time(key, false);
+      if (t) obj[key] = FormatLocalIso(*t);
+    }
+  // Cells are text: numbers and 是/否 become typed values; their ranges and the closed lists are the
+  // engine's to check (supervision::SetAttribute), like any other attribute.
+  const std::string rule = r.Text("rule", false, 64);
+  if (!rule.empty()) obj["rule"] = rule;
+  for (const char* key : {"offences", "gang_size"})
+    if (auto n = r.Int(key, 0, std::numeric_limits<std::int64_t>::max())) obj[key] = *n;
+  for (const char* key : {"roving", "major_suspect"})
+    if (auto b = r.Bool(key)) obj[key] = *b;
+  // 离开方式 as written on screens (“通知家属或监护人领回”) or as its identifier.
+  std::string mode = r.Text("release_mode", false, 64);
+  for (const auto& m : supervision::ReleaseModes())
+    if (mode == m.name_zh) mode = std::string(m.id);
+  if (!mode.empty()) obj["release_mode"] = mode;
   if (r.Has("attrs")) {
     nlohmann::json extra = in.obj["attrs"];
     if (extra.is_string()) extra = nlohmann::json::parse(extra.get<std::string>(), nullptr, false);
@@ -486,10 +502,10 @@ std::optional<nlohmann::json> EventObject(RowReader& r, const InputRow& in) {
     }
     for (auto it = extra.begin(); it != extra.end(); ++it) obj[it.key()] = *it;
   }
-  static const std::set<std::string> kNamed = {"case",     "external_id", "type", "time", "person", "item",
-                                               "officers", "location",    "end",  "note", "attrs"};
-  for (auto it = in.obj.begin(); it != in.obj.end(); ++it)
-    if (!kNamed.contains(it.key())) obj[it.key()] = *it;
+  for (auto it = in.obj.begin(); it != in.obj.end(); ++it) {
+    const auto& cols = ColumnsOf(ImportKind::kEvents);
+    if (std::none_of(cols.begin(), cols.end(), [&](const Column& c) { return it.key() == c.key; })) obj[it.key()] = *it;
+  }
   if (!r.ok()) return std::nullopt;
   return obj;
 }
@@ -534,10 +550,8 @@ bool SameEvent(const store::EventRow& a, const store::EventRow& b) {
 
 // The 中文 column an engine error's field is about.
 std::string ColumnOfField(const std::string& f) {
-  if (f == "type") return "事件类型";
-  if (f == "time") return "时间";
-  if (f == "person") return "人员编号";
-  if (f == "item") return "财物编号";
+  for (const auto& c : ColumnsOf(ImportKind::kEvents))
+    if (f == c.key) return c.header;
   return f;
 }
 

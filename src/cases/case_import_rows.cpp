@@ -47,6 +47,7 @@ const std::vector<Column>& ColumnsOf(ImportKind kind) {
       {"status", "状态", false, {"案件状态"}},
       {"serious", "重大案件", false},
       {"fast_track", "快速办理", false},
+      {"many_people", "涉案人数众多", false, {"人数众多"}},
   };
   static const std::vector<Column> kPersons = {
       {"case", "案件编号", true},
@@ -61,12 +62,25 @@ const std::vector<Column>& ColumnsOf(ImportKind kind) {
       {"id_number", "身份证号", false, {"公民身份号码", "身份证号码", "身份证"}},
   };
   static const std::vector<Column> kEvents = {
-      {"case", "案件编号", true},      {"external_id", "事件编号", true},
-      {"type", "事件类型", true},      {"time", "时间", true, {"发生时间"}},
-      {"person", "人员编号", false},   {"item", "财物编号", false},
-      {"officers", "民警人数", false}, {"location", "地点", false},
-      {"end", "结束时间", false},      {"note", "备注", false},
+      {"case", "案件编号", true},
+      {"external_id", "事件编号", true},
+      {"type", "事件类型", true},
+      {"time", "时间", true, {"发生时间"}},
+      {"person", "人员编号", false},
+      {"item", "财物编号", false},
+      {"officers", "民警人数", false},
+      {"location", "地点", false},
+      {"end", "结束时间", false},
+      {"note", "备注", false},
       {"attrs", "其他属性", false},
+      // Facts of 延长审批 / 提请延长 and of 释放 (docs/events.md); optional, for the types that admit them.
+      {"rule", "延长的规则", false, {"延长规则"}},
+      {"requested_at", "提请延长时间", false, {"提请时间"}},
+      {"offences", "作案次数", false},
+      {"gang_size", "共同作案人数", false, {"结伙人数"}},
+      {"roving", "流窜作案", false},
+      {"major_suspect", "重大嫌疑分子", false},
+      {"release_mode", "离开方式", false},
   };
   switch (kind) {
     case ImportKind::kIncidents: return kIncidents;

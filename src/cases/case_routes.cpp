@@ -136,6 +136,7 @@ Result<CaseInput> ParseCaseInput(const std::string& body, bool create) {
   c.incident_id = in.Int("incident_id", "关联警情", {.min = 1});
   c.serious = in.Bool("serious", "重大案件");
   c.fast_track = in.Bool("fast_track", "快速办理");
+  c.many_people = in.Bool("many_people", "涉案人数众多");
   if (auto t = in.String("accepted_at", "受案时间", {.max_chars = 40})) {
     auto parsed = ParseLocalDateTime(*t);
     if (!parsed)
@@ -482,6 +483,7 @@ void WriteCaseSummary(JsonWriter& w, const CaseSummary& c) {
   officer(c.lead_officer);
   w.Key("legal_officer");
   officer(c.legal_officer);
+  w.Key("many_people").Bool(c.many_people);
   time("nearest_due_at", c.nearest_due_at);
   time("next_due_at", c.next_due_at);
   w.Key("serious").Bool(c.serious).Key("status").String(c.status);

@@ -77,6 +77,7 @@ nlohmann::json CaseAuditJson(const CaseSummary& c, const std::vector<std::int64_
           {"legal_officer_id", c.legal_officer ? nlohmann::json(c.legal_officer->id) : nlohmann::json()},
           {"serious", c.serious},
           {"fast_track", c.fast_track},
+          {"many_people", c.many_people},
           {"accepted_at", c.accepted_at}};
 }
 
@@ -240,6 +241,7 @@ Result<NewCase> CheckNewCase(const CaseInput& in, EpochSeconds now) {
   r.incident_id = in.incident_id;
   r.serious = in.serious.value_or(false);
   r.fast_track = in.fast_track.value_or(false);
+  r.many_people = in.many_people.value_or(false);
   c.assists = in.assist_officer_ids.value_or(std::vector<std::int64_t>{});
   return c;
 }
@@ -272,7 +274,7 @@ Result<std::vector<PendingEvent>> OpeningEvents(const store::CaseRow& r, const s
   }
   pending.push_back(
       {{{"id", "new:accept"}, {"type", "accept_case"}, {"time", FormatLocalIso(r.accepted_at)}}, "受案事件"});
-  detail::TimelineDoc base{detail::EmptyTimelineDoc("new", r.case_type, r.serious, r.fast_track), {}};
+  detail::TimelineDoc base{detail::EmptyTimelineDoc("new", r.case_type, r.serious, r.fast_track, r.many_people), {}};
   FZ_CHECK(detail::ValidateTimeline(base, pending));
   return pending;
 }
@@ -363,14 +365,15 @@ Result<CaseDetail> CaseService::UpdateCase(const auth::Principal& who, const aud
                        .legal_officer_id = legal,
                        .incident_id = cur->incident_id,
                        .serious = in.serious.value_or(cur->serious),
-                       .fast_track = in.fast_track.value_or(cur->fast_track)};
+                       .fast_track = in.fast_track.value_or(cur->fast_track),
+                       .many_people = in.many_people.value_or(cur->many_people)};
     store::UpdateCase(sql, id, row, now);
     store::ReplaceOfficers(sql, cur->bureau_id, id, lead, assists);
     auto after = store::LoadCase(sql, id, nullptr);
     const auto before_json = CaseAuditJson(*cur, old_assists);
     const auto after_json = CaseAuditJson(*after, store::AssistIds(sql, id));
     if (before_json == after_json) return true;
-    // serious/fast_track change which rules apply: re-validate the timeline under the new header.
+    // serious/fast_track/many_people change which rules apply: re-validate the timeline under the new header.
     const StoredTimeline stored = FZ_TRY(LoadStoredTimeline(sql, id));
     FZ_CHECK(detail::ValidateTimeline(detail::TimelineDocOf(stored), {}));
     nlohmann::json before = nlohmann::json::object(), changed = nlohmann::json::object();

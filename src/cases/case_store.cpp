@@ -66,13 +66,13 @@ std::int64_t InsertCase(soci::session& sql, const CaseRow& r, EpochSeconds now) 
   return db::Insert(
       sql,
       fmt::format("INSERT INTO cases (bureau_id, unit_id, external_id, case_type, cause, category, title, status, "
-                  "lead_officer_id, legal_officer_id, incident_id, serious, fast_track, accepted_at, closed_at, "
-                  "alert_state, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, "
-                  "{}, {}, 'none', {}, {}) RETURNING id",
+                  "lead_officer_id, legal_officer_id, incident_id, serious, fast_track, many_people, accepted_at, "
+                  "closed_at, alert_state, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, "
+                  "{}, {}, {}, {}, {}, 'none', {}, {}) RETURNING id",
                   a.Int(r.bureau_id), a.Int(r.unit_id), a.Str(r.external_id), a.Str(r.case_type), a.Str(r.cause),
                   a.Str(r.category), a.Str(r.title), a.Str(r.status), a.OptInt(r.lead_officer_id),
                   a.OptInt(r.legal_officer_id), a.OptInt(r.incident_id), a.Bool(r.serious), a.Bool(r.fast_track),
-                  a.Int(r.accepted_at), a.OptInt(r.closed_at), a.Int(now), a.Int(now)),
+                  a.Bool(r.many_people), a.Int(r.accepted_at), a.OptInt(r.closed_at), a.Int(now), a.Int(now)),
       a);
 }
 
@@ -80,11 +80,12 @@ void UpdateCase(soci::session& sql, std::int64_t id, const CaseRow& r, EpochSeco
   db::SqlArgs a;
   db::Exec(sql,
            fmt::format("UPDATE cases SET cause = {}, category = {}, title = {}, lead_officer_id = {}, "
-                       "legal_officer_id = {}, incident_id = {}, serious = {}, fast_track = {}, updated_at = {} "
+                       "legal_officer_id = {}, incident_id = {}, serious = {}, fast_track = {}, many_people = {}, "
+                       "updated_at = {} "
                        "WHERE id = {}",
                        a.Str(r.cause), a.Str(r.category), a.Str(r.title), a.OptInt(r.lead_officer_id),
                        a.OptInt(r.legal_officer_id), a.OptInt(r.incident_id), a.Bool(r.serious), a.Bool(r.fast_track),
-                       a.Int(now), a.Int(id)),
+                       a.Bool(r.many_people), a.Int(now), a.Int(id)),
            a);
 }
 

@@ -98,14 +98,15 @@ struct CaseRow {
   std::int64_t unit_id = 0;
   std::string external_id, case_type, cause, category, title, status;
   std::optional<std::int64_t> lead_officer_id, legal_officer_id, incident_id;
-  bool serious = false, fast_track = false;
+  bool serious = false, fast_track = false, many_people = false;
   EpochSeconds accepted_at = 0;
   std::optional<EpochSeconds> closed_at;
 };
 
 // Inserts with created_at = updated_at = now; returns the id.
 std::int64_t InsertCase(soci::session& sql, const CaseRow& row, EpochSeconds now);
-// Rewrites the header fields that may change (案由, 类别, 名称, 主办, 法制员, 警情, 重大, 快速); case type,
+// Rewrites the header fields that may change (案由, 类别, 名称, 主办, 法制员, 警情, 重大, 快速,
+// 人数众多); case type,
 // unit, number, status and acceptance stay.
 void UpdateCase(soci::session& sql, std::int64_t id, const CaseRow& row, EpochSeconds now);
 void SetCaseExternalId(soci::session& sql, std::int64_t id, const std::string& external_id);
@@ -141,8 +142,8 @@ class CaseReader {
   bool resolved_ = false;
   int id_ = 0, bureau_ = 0, unit_ = 0, unit_name_ = 0, unit_path_ = 0, external_ = 0, type_ = 0, cause_ = 0,
       category_ = 0, title_ = 0, status_ = 0, lead_ = 0, lead_name_ = 0, lead_badge_ = 0, lead_unit_ = 0, legal_ = 0,
-      legal_name_ = 0, legal_badge_ = 0, legal_unit_ = 0, incident_ = 0, serious_ = 0, fast_ = 0, accepted_ = 0,
-      closed_ = 0, alert_ = 0, next_due_ = 0, nearest_due_ = 0, created_ = 0, updated_ = 0;
+      legal_name_ = 0, legal_badge_ = 0, legal_unit_ = 0, incident_ = 0, serious_ = 0, fast_ = 0, many_ = 0,
+      accepted_ = 0, closed_ = 0, alert_ = 0, next_due_ = 0, nearest_due_ = 0, created_ = 0, updated_ = 0;
 };
 // The case if it exists and (when `who` is given) is visible to them (case_reads.h CaseVisible).
 std::optional<CaseSummary> LoadCase(soci::session& sql, std::int64_t id, const auth::Principal* who);

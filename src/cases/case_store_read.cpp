@@ -179,7 +179,8 @@ const char* const kCaseColumns =
     "c.id, c.bureau_id, c.unit_id, u.name AS unit_name, u.path AS unit_path, c.external_id, c.case_type, c.cause, "
     "c.category, c.title, c.status, c.lead_officer_id, lp.name AS lead_name, lp.badge_no AS lead_badge, "
     "lu.name AS lead_unit, c.legal_officer_id, gp.name AS legal_name, gp.badge_no AS legal_badge, "
-    "gu.name AS legal_unit, c.incident_id, c.serious, c.fast_track, c.accepted_at, c.closed_at, c.alert_state, "
+    "gu.name AS legal_unit, c.incident_id, c.serious, c.fast_track, c.many_people, c.accepted_at, c.closed_at, "
+    "c.alert_state, "
     "c.next_due_at, c.nearest_due_at, c.created_at, c.updated_at";
 const char* const kCaseFrom =
     " FROM cases c JOIN units u ON u.id = c.unit_id LEFT JOIN people lp ON lp.id = c.lead_officer_id "
@@ -209,6 +210,7 @@ void CaseReader::Resolve(const db::Row& r) {
   incident_ = r.Column("incident_id");
   serious_ = r.Column("serious");
   fast_ = r.Column("fast_track");
+  many_ = r.Column("many_people");
   accepted_ = r.Column("accepted_at");
   closed_ = r.Column("closed_at");
   alert_ = r.Column("alert_state");
@@ -241,6 +243,7 @@ CaseSummary CaseReader::Read(const db::Row& r) {
   c.incident_id = opt(incident_);
   c.serious = r.IntAt(serious_) != 0;
   c.fast_track = r.IntAt(fast_) != 0;
+  c.many_people = r.IntAt(many_) != 0;
   c.accepted_at = r.IntAt(accepted_);
   c.closed_at = opt(closed_);
   c.alert_state = text(alert_);

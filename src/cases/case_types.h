@@ -78,6 +78,7 @@ struct CaseSummary {
   std::optional<std::int64_t> incident_id;
   bool serious = false;
   bool fast_track = false;
+  bool many_people = false;  // 涉案人数众多 (ADM-SUMMON-01: 12 h by law from 2026)
   EpochSeconds accepted_at = 0;
   std::optional<EpochSeconds> closed_at;
   std::string alert_state;                     // none, pre_warn, overdue, violation (maintained by the oversight hooks)
@@ -161,6 +162,7 @@ struct CaseInput {
   std::optional<std::int64_t> incident_id;
   std::optional<bool> serious;
   std::optional<bool> fast_track;
+  std::optional<bool> many_people;          // 涉案人数众多
   std::optional<EpochSeconds> accepted_at;  // default now
 };
 

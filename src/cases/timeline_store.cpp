@@ -12,19 +12,21 @@ namespace fazhi::cases {
 
 namespace detail {
 
-nlohmann::json EmptyTimelineDoc(const std::string& case_id, const std::string& case_type, bool serious,
-                                bool fast_track) {
+nlohmann::json EmptyTimelineDoc(const std::string& case_id, const std::string& case_type, bool serious, bool fast_track,
+                                bool many_people) {
   return {{"case_id", case_id},
           {"case_type", case_type},
           {"serious", serious},
           {"fast_track", fast_track},
+          {"many_people", many_people},
           {"persons", nlohmann::json::array()},
           {"events", nlohmann::json::array()}};
 }
 
 TimelineDoc TimelineDocOf(const StoredTimeline& rows) {
   TimelineDoc out;
-  out.doc = EmptyTimelineDoc(std::to_string(rows.case_id), rows.case_type, rows.serious, rows.fast_track);
+  out.doc =
+      EmptyTimelineDoc(std::to_string(rows.case_id), rows.case_type, rows.serious, rows.fast_track, rows.many_people);
   auto& persons = out.doc["persons"];
   for (const auto& p : rows.persons) {
     nlohmann::json j = {{"id", p.ref}, {"role", p.role}};
@@ -159,6 +161,7 @@ Result<supervision::CaseTimeline> BuildTimeline(const StoredTimeline& rows, cons
       rows.case_type == "administrative" ? supervision::CaseType::kAdministrative : supervision::CaseType::kCriminal;
   tl.serious = rows.serious;
   tl.fast_track = rows.fast_track;
+  tl.many_people = rows.many_people;
   static const int kOther = supervision::VocabIndex(supervision::PersonRoles(), "other");
   auto find_person = [&](const std::string& ref) -> int {
     for (std::size_t i = 0; i < tl.persons.size(); ++i)
@@ -336,14 +339,15 @@ Result<StoredTimeline> LoadStoredTimeline(soci::session& sql, std::int64_t case_
   std::vector<StoredTimeline> one(1);
   StoredTimeline& head = one.front();
   db::SqlArgs a;
-  const bool found =
-      db::First(sql, fmt::format("SELECT case_type, serious, fast_track FROM cases WHERE id = {}", a.Int(case_id)), a,
-                [&](const db::Row& r) {
-                  head.case_id = case_id;
-                  head.case_type = r.Str("case_type");
-                  head.serious = r.Bool("serious");
-                  head.fast_track = r.Bool("fast_track");
-                });
+  const bool found = db::First(
+      sql, fmt::format("SELECT case_type, serious, fast_track, many_people FROM cases WHERE id = {}", a.Int(case_id)),
+      a, [&](const db::Row& r) {
+        head.case_id = case_id;
+        head.case_type = r.Str("case_type");
+        head.serious = r.Bool("serious");
+        head.fast_track = r.Bool("fast_track");
+        head.many_people = r.Bool("many_people");
+      });
   if (!found) return NotFound("案件不存在");
   LoadStoredRows(sql, one);
   return std::move(head);

@@ -33,7 +33,7 @@ struct StoredEvent {
 struct StoredTimeline {
   std::int64_t case_id = 0;
   std::string case_type;
-  bool serious = false, fast_track = false;
+  bool serious = false, fast_track = false, many_people = false;
   std::vector<StoredPerson> persons;  // in case_persons.id order
   std::vector<StoredEvent> events;    // ordered by (at, id)
 };
@@ -71,7 +71,7 @@ namespace detail {
 
 // The stored timeline as the engine's JSON document plus a 中文 label per stored event.
 struct TimelineDoc {
-  nlohmann::json doc;               // {"case_id","case_type","serious","fast_track","persons","events"}
+  nlohmann::json doc;               // {"case_id","case_type","serious","fast_track","many_people",…}
   std::vector<std::string> labels;  // labels[i] names doc["events"][i] in messages
 };
 
@@ -94,8 +94,8 @@ Result<supervision::CaseTimeline> ValidateTimeline(const TimelineDoc& base, cons
                                                    int* bad_pending = nullptr);
 
 // Timeline document for a case header without any stored events (new cases, the demo).
-nlohmann::json EmptyTimelineDoc(const std::string& case_id, const std::string& case_type, bool serious,
-                                bool fast_track);
+nlohmann::json EmptyTimelineDoc(const std::string& case_id, const std::string& case_type, bool serious, bool fast_track,
+                                bool many_people = false);
 
 }  // namespace detail
 }  // namespace fazhi::cases

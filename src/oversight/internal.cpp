@@ -17,7 +17,8 @@ Result<CaseRow> LoadCase(soci::session& sql, std::int64_t case_id) {
   db::SqlArgs a;
   const std::string q = fmt::format(
       "SELECT c.id, c.bureau_id, c.unit_id, u.path AS unit_path, c.case_type, c.title, c.external_id, c.status, "
-      "c.serious, c.fast_track, c.lead_officer_id, c.legal_officer_id, c.alert_state, c.next_due_at, c.nearest_due_at, "
+      "c.serious, c.fast_track, c.many_people, c.lead_officer_id, c.legal_officer_id, c.alert_state, c.next_due_at, "
+      "c.nearest_due_at, "
       "c.clock_digest "
       "FROM cases c JOIN units u ON u.id = c.unit_id WHERE c.id = {}",
       a.Int(case_id));
@@ -33,6 +34,7 @@ Result<CaseRow> LoadCase(soci::session& sql, std::int64_t case_id) {
                   .status = r.Str("status"),
                   .serious = r.Bool("serious"),
                   .fast_track = r.Bool("fast_track"),
+                  .many_people = r.Bool("many_people"),
                   .lead_officer_id = r.OptInt("lead_officer_id"),
                   .legal_officer_id = r.OptInt("legal_officer_id"),
                   .alert_state = r.Str("alert_state"),
@@ -68,6 +70,7 @@ cases::StoredTimeline StoredHead(const CaseRow& c) {
   t.case_type = c.case_type;
   t.serious = c.serious;
   t.fast_track = c.fast_track;
+  t.many_people = c.many_people;
   return t;
 }
 

@@ -35,6 +35,7 @@ struct CaseRow {
   std::string status;
   bool serious = false;
   bool fast_track = false;
+  bool many_people = false;
   std::optional<std::int64_t> lead_officer_id;
   std::optional<std::int64_t> legal_officer_id;
   std::string alert_state;

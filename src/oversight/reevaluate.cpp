@@ -72,24 +72,26 @@ detail::Chunk ReadChunk(soci::session& sql, std::int64_t lo, std::int64_t hi, bo
   detail::Chunk ch;
   db::SqlArgs a;
   const std::string q = fmt::format(
-      "SELECT id, case_type, serious, fast_track, alert_state, next_due_at, nearest_due_at, updated_at, clock_digest "
+      "SELECT id, case_type, serious, fast_track, many_people, alert_state, next_due_at, nearest_due_at, updated_at, "
+      "clock_digest "
       "FROM cases WHERE id >= {} AND id <= {}{} ORDER BY id",
       a.Int(lo), a.Int(hi), open_only ? " AND closed_at IS NULL" : "");
   struct Columns {
-    int id, type, serious, fast, alert, due, nearest, updated, digest;
+    int id, type, serious, fast, many, alert, due, nearest, updated, digest;
   };
   std::optional<Columns> col;  // resolved at the first row: thousands of rows per chunk
   db::Each(sql, q, a, [&](const db::Row& r) {
     if (!col)
       col =
-          Columns{r.Column("id"),          r.Column("case_type"),   r.Column("serious"),        r.Column("fast_track"),
-                  r.Column("alert_state"), r.Column("next_due_at"), r.Column("nearest_due_at"), r.Column("updated_at"),
-                  r.Column("clock_digest")};
+          Columns{r.Column("id"),          r.Column("case_type"),   r.Column("serious"),     r.Column("fast_track"),
+                  r.Column("many_people"), r.Column("alert_state"), r.Column("next_due_at"), r.Column("nearest_due_at"),
+                  r.Column("updated_at"),  r.Column("clock_digest")};
     detail::CaseRow c;
     c.id = r.IntAt(col->id);
     c.case_type = std::string(r.TextAt(col->type));
     c.serious = r.IntAt(col->serious) != 0;
     c.fast_track = r.IntAt(col->fast) != 0;
+    c.many_people = r.IntAt(col->many) != 0;
     c.alert_state = std::string(r.TextAt(col->alert));
     if (!r.NullAt(col->due)) c.next_due_at = r.IntAt(col->due);
     if (!r.NullAt(col->nearest)) c.nearest_due_at = r.IntAt(col->nearest);

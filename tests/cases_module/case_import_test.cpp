@@ -5,7 +5,9 @@
 #include <fmt/format.h>
 #include <iconv.h>
 
+#include "cases/timeline_store.h"
 #include "cases_module/cases_fixture.h"
+#include "core/local_time.h"
 #include "db/sql.h"
 #include "files/spreadsheet.h"
 #include "support/file_makers.h"
@@ -333,6 +335,95 @@ TEST_F(CaseImportTest, AnImportOfAStoppedProcessReadsAsFailed) {
   EXPECT_FALSE(job->error.empty());
   EXPECT_EQ(job->kind, "incidents");
   EXPECT_EQ(job->filename, "大批.csv");
+}
+
+// Issue 10's facts as optional columns (docs/cases.md §6.2/§6.4): 涉案人数众多 on the case; 延长的规则,
+// 提请延长时间, 作案次数, 共同作案人数, 流窜作案, 重大嫌疑分子 and 离开方式 on the event; 候问室 and 提请延长
+// by their 中文 type names. They reach the engine through the one timeline loader; bad values are
+// reported under their 中文 column and nothing is written.
+TEST_F(CaseImportTest, FactsAndActsOfTheSupervisionEngineAsColumns) {
+  auto r = Import(ImportKind::kCases,
+                  "案件编号,案件类型,案由,办案单位,主办民警警号,受案时间,涉案人数众多\n"
+                  "C001,行政,聚众斗殴,东街派出所,140001,2023-05-20 08:00,是\n"
+                  "C002,刑事,盗窃罪,东街派出所,140001,2023-05-20 08:00,否\n",
+                  "案件.csv");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r->errors.empty()) << r->errors[0].column << " " << r->errors[0].message;
+  r = Import(ImportKind::kPersons,
+             "案件编号,人员编号,姓名,角色,年龄,身份不明\n"
+             "C001,p1,甲,违法行为人,15,否\n"
+             "C002,p1,乙,犯罪嫌疑人,30,是\n",
+             "人员.csv");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r->errors.empty()) << r->errors[0].column << " " << r->errors[0].message;
+  const std::string header =
+      "案件编号,事件编号,事件类型,时间,人员编号,延长的规则,提请延长时间,作案次数,共同作案人数,流窜作案,"
+      "重大嫌疑分子,离开方式\n";
+  const std::string bad = header +
+                          "C002,F1,拘留执行,2023-05-21 09:00,p1,,,,,,,\n"
+                          "C002,F2,延长审批,2023-05-22 10:00,p1,CRIM-DETAIN-04,,-1,,,,\n"
+                          "C001,E1,带至公安机关继续盘问,2023-05-21 19:00,p1,,,,,,,\n"
+                          "C001,E5,释放,2023-05-21 22:00,p1,,,,,,,走了\n";
+  r = Import(ImportKind::kEvents, bad, "事件.csv");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_FALSE(r->committed);
+  ASSERT_EQ(r->errors.size(), 2u);
+  EXPECT_EQ(r->errors[0].row, 3);
+  EXPECT_EQ(r->errors[0].column, "作案次数");
+  EXPECT_EQ(r->errors[1].row, 5);
+  EXPECT_EQ(r->errors[1].column, "离开方式");
+  EXPECT_NE(r->errors[1].message.find("release_mode"), std::string::npos) << r->errors[1].message;
+  EXPECT_EQ(Seeder({*db_, kNow}).Scalar("SELECT COUNT(*) FROM case_events WHERE type <> 'accept_case'"), 0);
+
+  const std::string good = header +
+                           "C001,E1,带至公安机关继续盘问,2023-05-21 19:00,p1,,,,,,,\n"
+                           "C001,E2,进入办案区,2023-05-21 19:05,p1,,,,,,,\n"
+                           "C001,E3,进入候问室,2023-05-21 19:30,p1,,,,,,,\n"
+                           "C001,E4,离开候问室,2023-05-21 20:00,p1,,,,,,,\n"
+                           "C001,E5,释放,2023-05-21 22:00,p1,,,,,,,通知家属或监护人领回\n"
+                           "C002,F1,拘留执行,2023-05-21 09:00,p1,,,,,,,\n"
+                           "C002,F2,提请延长,2023-05-22 08:00,p1,CRIM-DETAIN-04,,,,,,\n"
+                           "C002,F3,延长审批,2023-05-22 10:00,p1,CRIM-DETAIN-04,2023-05-22 08:00,3,2,否,是,\n";
+  r = Import(ImportKind::kEvents, good, "事件.csv");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r->errors.empty()) << r->errors[0].row << " " << r->errors[0].column << " " << r->errors[0].message;
+  EXPECT_TRUE(r->committed);
+  EXPECT_EQ(r->created, 8);
+
+  const auto who = Who("case_officer", bureau_);
+  auto ids = service_->ListCases(who, {.q = std::string("C00")}, {});
+  ASSERT_TRUE(ids);
+  std::int64_t c1 = 0, c2 = 0;
+  for (const auto& c : ids->items) {
+    (c.external_id == "C001" ? c1 : c2) = c.id;
+    EXPECT_EQ(c.many_people, c.external_id == "C001");
+  }
+  db_->Read([&](soci::session& sql) {
+    auto tl = cases::LoadTimeline(sql, c1);
+    ASSERT_TRUE(tl) << tl.error().message;
+    EXPECT_TRUE(tl->many_people);
+    ASSERT_EQ(tl->events.back().type, supervision::EventType::kRelease);
+    EXPECT_EQ(tl->events.back().Get(supervision::Attr::kReleaseMode),
+              supervision::VocabIndex(supervision::ReleaseModes(), "family_pickup"));
+    auto t2 = cases::LoadTimeline(sql, c2);
+    ASSERT_TRUE(t2) << t2.error().message;
+    EXPECT_FALSE(t2->many_people);
+    EXPECT_TRUE(t2->persons[0].identity_unknown);
+    const auto& ext = t2->events.back();
+    ASSERT_EQ(ext.type, supervision::EventType::kExtensionApproved);
+    EXPECT_EQ(ext.rule, "CRIM-DETAIN-04");
+    EXPECT_EQ(ext.Get(supervision::Attr::kOffences), 3);
+    EXPECT_EQ(ext.Get(supervision::Attr::kGangSize), 2);
+    EXPECT_EQ(ext.Get(supervision::Attr::kRoving), 0);
+    EXPECT_EQ(ext.Get(supervision::Attr::kMajorSuspect), 1);
+    EXPECT_EQ(ext.Get(supervision::Attr::kRequestedAt), ParseLocalDateTime("2023-05-22 08:00").value());
+    EXPECT_EQ(t2->events[t2->events.size() - 2].type, supervision::EventType::kExtensionRequest);
+  });
+  // The same file again changes nothing.
+  r = Import(ImportKind::kEvents, good, "事件.csv");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->unchanged, 8);
+  EXPECT_EQ(r->created, 0);
 }
 
 }  // namespace

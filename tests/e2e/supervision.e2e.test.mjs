@@ -414,4 +414,29 @@ describe('执法监督与积分页面', { timeout: 300_000 }, () => {
     await h.screenshot(page, '41-review-queue-after')
     await page.context().close()
   })
+
+  it('记录释放及离开方式：只在释放事件显示该字段，时间轴显示中文离开方式', async (t) => {
+    if (!state.modules || !state.seededCase) return t.skip('服务端尚未提供案件/监管接口')
+    const page = await h.newPage()
+    await login(page, 'fazhiyuan')
+    await page.goto(`/cases/${state.seededCase.id}`)
+    await page.getByTestId('case-header').waitFor()
+    await page.getByTestId('event-add').click()
+    await page.getByTestId('event-type').click()
+    await page.keyboard.type('释放')
+    await page.locator('.el-select-dropdown__item:visible', { hasText: /^释放$/ }).first().click()
+    await input(page, 'event-time').fill('2023-03-04 22:00')
+    await page.keyboard.press('Enter')
+    await pickOption(page, 'event-person', '测试嫌疑人')
+    await pickOption(page, 'event-attr-release_mode', '通知家属或监护人领回')
+    // The facts of an extension belong to 延长审批 only.
+    assert.equal(await page.getByTestId('event-attr-offences').count(), 0)
+    await page.getByTestId('event-submit').click()
+    await expectToast(page, /已记录“释放”/)
+    await eventually(async () => (await page.getByTestId('case-timeline').innerText()).includes('离开方式：通知家属或监护人领回'), {
+      message: '时间轴应显示离开方式',
+    })
+    await h.screenshot(page, '42-release-mode')
+    await page.context().close()
+  })
 })

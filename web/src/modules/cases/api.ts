@@ -30,6 +30,8 @@ export interface CaseSummary {
   incident_id: number | null
   serious: boolean
   fast_track: boolean
+  /** 涉案人数众多 (ADM-SUMMON-01: 12 h by law from 2026-01-01). */
+  many_people: boolean
   alert_state: CaseAlertState | string
   accepted_at: number | null
   accepted_at_local: string | null
@@ -213,6 +215,9 @@ export const casesApi = {
   events: (id: number) => api.get<{ items: CaseEvent[] }>(`/api/cases/${id}/events`),
   addEvent: (id: number, body: Record<string, unknown>) =>
     api.post<CaseEvent>(`/api/cases/${id}/events`, body, { silent: true }),
+  /** Changes header fields of the case (PUT /api/cases/{id}); answers the case page. */
+  update: (id: number, body: { many_people?: boolean; serious?: boolean; fast_track?: boolean }) =>
+    api.put<CaseDetail>(`/api/cases/${id}`, body, { silent: true }),
   transition: (id: number, body: { to: string; at?: string; note?: string; event?: Record<string, unknown> }) =>
     api.post<CaseDetail>(`/api/cases/${id}/transition`, body, { silent: true }),
   /** Checks a file without writing anything: the row-by-row report. Upload progress 0–100. */

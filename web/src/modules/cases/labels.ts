@@ -67,6 +67,15 @@ export const LOCATIONS: Record<string, string> = {
   other: '其他地点',
 }
 
+/** 离开方式 of a 释放 (docs/events.md §release_mode). */
+export const RELEASE_MODES: Record<string, string> = {
+  self: '自行离开',
+  family_pickup: '通知家属或监护人领回',
+  escorted_home: '护送至住地',
+  handed_over: '移交其他机关或监管场所',
+  other: '其他',
+}
+
 export const EVENT_ATTRS: Record<string, AttrDef> = {
   end: { label: '结束时间', kind: 'time' },
   officers: { label: '办案人员人数', kind: 'int' },
@@ -81,6 +90,11 @@ export const EVENT_ATTRS: Record<string, AttrDef> = {
   basis: { label: '延长依据', kind: 'enum', options: EXTENSION_BASES },
   new_limit: { label: '延长后期限', kind: 'int' },
   requested_at: { label: '提请延长时间', kind: 'time' },
+  offences: { label: '作案次数', kind: 'int' },
+  gang_size: { label: '共同作案人数（含本人）', kind: 'int' },
+  roving: { label: '流窜作案', kind: 'bool' },
+  major_suspect: { label: '重大嫌疑分子', kind: 'bool' },
+  release_mode: { label: '离开方式', kind: 'enum', options: RELEASE_MODES },
   remote: { label: '异地/偏远地区提取', kind: 'bool' },
   designated: { label: '指定居所', kind: 'bool' },
   approved: { label: '批准逮捕', kind: 'bool' },
