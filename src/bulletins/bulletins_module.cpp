@@ -70,7 +70,7 @@ void AddCommands(kit::Commands& c) {
   cmd->add_option("--kind", o->kind, "quality（执法质量通报，按月）或 standardization（执法规范化建设通报，按季度）")
       ->required();
   cmd->add_option("--period", o->period, "期间：月份 2023-07 或季度 2023-Q3")->required();
-  cmd->add_option("--bureau", o->bureau, "分县局编号（默认第一个有数据的分县局）");
+  cmd->add_option("--unit,--bureau", o->bureau, "分县局（或市局）的单位编号，默认第一个有数据的分县局");
   cmd->add_option("--out", o->out, "DOCX 输出文件；不写则在标准输出打印各栏目数据（JSON）");
 }
 

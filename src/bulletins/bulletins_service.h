@@ -74,7 +74,7 @@ class BulletinService {
 
   // A bulletin computed in memory without storing it (the CLI on a period with no stored issue):
   // the published issue of that period when there is one, else a preview draft. `bureau_id`
-  // nullopt: the first bureau with data.
+  // nullopt: the first bureau with data; a unit of another level (a 市局) previews its subtree.
   Result<Bulletin> Preview(const std::string& kind, const std::string& period,
                            std::optional<std::int64_t> bureau_id) const;
 
