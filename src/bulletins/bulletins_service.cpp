@@ -54,8 +54,13 @@ Result<org::UnitRef> ManagedBureau(soci::session& sql, const Principal& who, std
   return NotFound("分县局不存在或不在您的管辖范围内");
 }
 
-bool Readable(const Principal& who, const org::UnitRef& bureau) {
-  return who.InScope(bureau.path) || (who.bureau_id && *who.bureau_id == bureau.id);
+// Drafts are seen by the bureau's managers (subtree or legal unit); a published bulletin is
+// distributed to every unit of the bureau.
+bool SeesAll(soci::session& sql, const Principal& who, const org::UnitRef& bureau) {
+  return who.InScope(bureau.path) || ManagedBureau(sql, who, bureau.id).has_value();
+}
+bool SeesPublished(const Principal& who, const org::UnitRef& bureau) {
+  return who.bureau_id && *who.bureau_id == bureau.id;
 }
 
 // The bureau's legal unit name, for the masthead and the 落款 ("法制大队"), or "法制部门".
@@ -79,7 +84,8 @@ Result<Bulletin> LoadReadable(soci::session& sql, const Principal& who, std::int
   if (!b) return NotFound("通报不存在");
   auto bureau = org::ReadUnit(sql, b->bureau_id);
   if (!bureau) return NotFound("通报不存在");
-  if (!Readable(who, *bureau) && !ManagedBureau(sql, who, b->bureau_id)) return NotFound("通报不存在");
+  if (!SeesAll(sql, who, *bureau) && !(b->state == "published" && SeesPublished(who, *bureau)))
+    return NotFound("通报不存在");
   b->issuer = LegalUnitName(sql, *bureau);
   return *b;
 }
@@ -203,18 +209,25 @@ Result<Paged<BulletinSummary>> BulletinService::List(const Principal& who, const
   if (f.state && *f.state != "draft" && *f.state != "approved" && *f.state != "published")
     return Invalid("状态应为 draft、approved 或 published", "state", "invalid_state");
   return db_.Read([&](soci::session& sql) -> Result<Paged<BulletinSummary>> {
-    std::vector<std::int64_t> bureaus;
+    std::vector<std::int64_t> all, published;
+    auto add = [&](const org::UnitRef& unit) {
+      if (SeesAll(sql, who, unit))
+        all.push_back(unit.id);
+      else if (SeesPublished(who, unit))
+        published.push_back(unit.id);
+    };
     if (f.bureau_id) {
       auto unit = org::ReadUnit(sql, *f.bureau_id);
-      if (!unit || unit->level != "bureau" || (!Readable(who, *unit) && !ManagedBureau(sql, who, unit->id)))
-        return NotFound("分县局不存在或不在您的管辖范围内");
-      bureaus.push_back(unit->id);
+      if (unit && unit->level == "bureau") add(*unit);
+      if (all.empty() && published.empty()) return NotFound("分县局不存在或不在您的管辖范围内");
     } else {
-      bureaus = org::ReadBureauIdsUnder(sql, who.unit_path);
-      if (who.bureau_id && std::find(bureaus.begin(), bureaus.end(), *who.bureau_id) == bureaus.end())
-        bureaus.push_back(*who.bureau_id);
+      std::vector<std::int64_t> ids = org::ReadBureauIdsUnder(sql, who.unit_path);
+      if (who.bureau_id && std::find(ids.begin(), ids.end(), *who.bureau_id) == ids.end())
+        ids.push_back(*who.bureau_id);
+      for (std::int64_t id : ids)
+        if (auto unit = org::ReadUnit(sql, id)) add(*unit);
     }
-    return ListBulletins(sql, bureaus, f, page);
+    return ListBulletins(sql, all, published, f, page);
   });
 }
 

@@ -23,7 +23,8 @@
 //
 // Scope: a bulletin belongs to a bureau (分县局). Writing and approving need the bureau in the
 // caller's subtree, or the caller on the bureau's legal unit (法制大队/法制室, as in scoring).
-// Reading needs bulletin.read and the bureau in the subtree or the caller's own bureau.
+// Reading needs bulletin.read and the same scope; a published bulletin is also read by every account
+// of its bureau (it is distributed to all units), a draft is not.
 // Every change runs in one Database::Write transaction with its audit row (bulletin.generate,
 // bulletin.update, bulletin.approve, bulletin.publish); downloads are audited (bulletin.export).
 //

@@ -175,11 +175,14 @@ std::optional<Bulletin> LoadBulletin(soci::session& sql, std::int64_t id) {
 }
 
 Paged<BulletinSummary> ListBulletins(soci::session& sql, const std::vector<std::int64_t>& bureau_ids,
-                                     const BulletinFilter& f, const PageRequest& page) {
+                                     const std::vector<std::int64_t>& published_only, const BulletinFilter& f,
+                                     const PageRequest& page) {
   Paged<BulletinSummary> out;
-  if (bureau_ids.empty()) return out;
+  if (bureau_ids.empty() && published_only.empty()) return out;
   db::SqlArgs a;
-  std::string where = fmt::format(" WHERE b.bureau_id IN {}", a.IntList(bureau_ids));
+  std::string where = fmt::format(" WHERE (b.bureau_id IN {} OR (b.bureau_id IN {} AND b.state = 'published'))",
+                                  a.IntList(bureau_ids.empty() ? std::vector<std::int64_t>{0} : bureau_ids),
+                                  a.IntList(published_only.empty() ? std::vector<std::int64_t>{0} : published_only));
   if (f.kind) where += fmt::format(" AND b.kind = {}", a.Str(*f.kind));
   if (f.state) where += fmt::format(" AND b.state = {}", a.Str(*f.state));
   if (f.year) where += fmt::format(" AND b.period LIKE {}", a.Str(fmt::format("{:04d}-%", *f.year)));

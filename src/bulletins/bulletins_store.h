@@ -26,9 +26,11 @@ std::string IssueNo(int year, int seq);
 
 std::int64_t InsertBulletin(soci::session& sql, const Bulletin& b, std::optional<std::int64_t> user_id);
 std::optional<Bulletin> LoadBulletin(soci::session& sql, std::int64_t id);
-// Bulletins of the bureaus whose ids are given (empty = none), newest period first.
+// Bulletins of the bureaus `bureau_ids` (every state) and the published ones of `published_only`,
+// newest period first.
 Paged<BulletinSummary> ListBulletins(soci::session& sql, const std::vector<std::int64_t>& bureau_ids,
-                                     const BulletinFilter& f, const PageRequest& page);
+                                     const std::vector<std::int64_t>& published_only, const BulletinFilter& f,
+                                     const PageRequest& page);
 // The published issue of a bureau, kind and period that is not a correction, if any.
 std::optional<BulletinSummary> PublishedIssue(soci::session& sql, std::int64_t bureau_id, const std::string& kind,
                                               const std::string& period);

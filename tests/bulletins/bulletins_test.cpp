@@ -272,8 +272,14 @@ TEST_F(BulletinsTest, LifecycleNumbersFreezesAndCorrects) {
   ASSERT_TRUE(s.Approve(Leader(), Actor(leader_id_), a->id));
   ASSERT_TRUE(s.Approve(Leader(), Actor(leader_id_), b->id));
 
+  // A 派出所 account of the bureau does not see drafts; it reads the bulletin once published.
+  const auth::Principal station = Who(leader_id_, "leader", team_a_);
+  EXPECT_EQ(s.Get(station, a->id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(s.List(station, {}, PageRequest{})->total, 0);
   auto pub = s.Publish(Legal(), Actor(legal_id_), a->id);
   ASSERT_TRUE(pub) << pub.error().message;
+  EXPECT_TRUE(s.Get(station, a->id));
+  EXPECT_EQ(s.List(station, {}, PageRequest{})->total, 1);
   EXPECT_EQ(pub->state, "published");
   EXPECT_EQ(pub->issue_no, "2023年第7期");
   EXPECT_EQ(pub->approved_by_name, "王局长");
