@@ -83,29 +83,32 @@ class CaseSection final : public kit::BulletinSectionProvider {
         fmt::format("数据来源：案件库 cases，受案时间 accepted_at 在 {}，{}", period.RangeText(), where);
     const std::string closed_src =
         fmt::format("数据来源：案件库 cases，结案时间 closed_at 在 {}，{}", period.RangeText(), where);
+    // A previous period without any case is no basis for a comparison: no change is printed.
+    const bool compare = before.accepted() + before.closed > 0;
+    auto prev = [&](std::int64_t v) { return compare ? std::optional<std::int64_t>(v) : std::nullopt; };
     s.figures = {
         {.key = "accepted",
          .label = "受理案件",
          .value = now.accepted(),
-         .previous = before.accepted(),
+         .previous = prev(before.accepted()),
          .unit = "起",
          .source = accepted_src},
         {.key = "criminal",
          .label = "其中刑事案件",
          .value = now.criminal,
-         .previous = before.criminal,
+         .previous = prev(before.criminal),
          .unit = "起",
          .source = accepted_src + "，case_type = criminal"},
         {.key = "administrative",
          .label = "其中行政案件",
          .value = now.administrative,
-         .previous = before.administrative,
+         .previous = prev(before.administrative),
          .unit = "起",
          .source = accepted_src + "，case_type = administrative"},
         {.key = "closed",
          .label = "办结案件",
          .value = now.closed,
-         .previous = before.closed,
+         .previous = prev(before.closed),
          .unit = "起",
          .source = closed_src},
     };
@@ -121,10 +124,11 @@ class CaseSection final : public kit::BulletinSectionProvider {
     std::sort(order.begin(), order.end(), [](const UnitCounts* a, const UnitCounts* b) { return a->path < b->path; });
     for (const UnitCounts* u : order)
       t.rows.push_back({u->name, std::to_string(u->criminal), std::to_string(u->administrative),
-                        std::to_string(u->criminal + u->administrative), std::to_string(u->previous),
+                        std::to_string(u->criminal + u->administrative), compare ? std::to_string(u->previous) : "—",
                         std::to_string(u->closed)});
     t.rows.push_back({"合计", std::to_string(now.criminal), std::to_string(now.administrative),
-                      std::to_string(now.accepted()), std::to_string(before.accepted()), std::to_string(now.closed)});
+                      std::to_string(now.accepted()), compare ? std::to_string(before.accepted()) : "—",
+                      std::to_string(now.closed)});
     t.source = fmt::format("数据来源：案件库 cases，按办案单位 unit_id 分组；本期 {}，上期 {}；{}", period.RangeText(),
                            prev.RangeText(), where);
     s.tables.push_back(std::move(t));

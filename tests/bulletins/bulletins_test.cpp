@@ -207,6 +207,14 @@ TEST_F(BulletinsTest, SectionsComeFromTheDataWithSourcesAndSayWhenEmpty) {
   ASSERT_TRUE(platform);
   EXPECT_FALSE(platform->has_data);
   EXPECT_EQ(platform->empty_text, "本期（2023年7月）无执法办案平台应用考核数据。");
+
+  // June: the previous month has no case at all, so no change is printed (not "上期 0起").
+  auto june = Service().Generate(Legal(), Actor(legal_id_), {.kind = "quality", .period = "2023-06"});
+  ASSERT_TRUE(june) << june.error().message;
+  const auto* june_cases = Section(*june, "cases");
+  EXPECT_EQ(Figure(*june_cases, "accepted")->value, 2);
+  EXPECT_FALSE(Figure(*june_cases, "accepted")->previous);
+  EXPECT_NE(june_cases->summary.find("上期无案件数据，不作比较"), std::string::npos) << june_cases->summary;
 }
 
 TEST_F(BulletinsTest, BadInputIsRefusedAndChangesNothing) {
