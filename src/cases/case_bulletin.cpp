@@ -85,30 +85,30 @@ class CaseSection final : public kit::BulletinSectionProvider {
         fmt::format("数据来源：案件库 cases，结案时间 closed_at 在 {}，{}", period.RangeText(), where);
     // A previous period without any case is no basis for a comparison: no change is printed.
     const bool compare = before.accepted() + before.closed > 0;
-    auto prev = [&](std::int64_t v) { return compare ? std::optional<std::int64_t>(v) : std::nullopt; };
+    auto compared = [&](std::int64_t v) { return compare ? std::optional<std::int64_t>(v) : std::nullopt; };
     s.figures = {
         {.key = "accepted",
          .label = "受理案件",
          .value = now.accepted(),
-         .previous = prev(before.accepted()),
+         .previous = compared(before.accepted()),
          .unit = "起",
          .source = accepted_src},
         {.key = "criminal",
          .label = "其中刑事案件",
          .value = now.criminal,
-         .previous = prev(before.criminal),
+         .previous = compared(before.criminal),
          .unit = "起",
          .source = accepted_src + "，case_type = criminal"},
         {.key = "administrative",
          .label = "其中行政案件",
          .value = now.administrative,
-         .previous = prev(before.administrative),
+         .previous = compared(before.administrative),
          .unit = "起",
          .source = accepted_src + "，case_type = administrative"},
         {.key = "closed",
          .label = "办结案件",
          .value = now.closed,
-         .previous = prev(before.closed),
+         .previous = compared(before.closed),
          .unit = "起",
          .source = closed_src},
     };

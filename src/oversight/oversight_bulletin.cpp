@@ -206,10 +206,11 @@ class OversightSection final : public kit::BulletinSectionProvider {
     s.tables.push_back(std::move(t));
   }
 
-  // Up to five serious violations, then review findings: case number and unit, never a person's name;
-  // the case title only when the bulletin is not anonymised.
-  static void TypicalProblems(soci::session& sql, kit::BulletinSection& s, const kit::BulletinPeriod& period,
-                              const kit::BulletinScope& scope) {
+  // Up to three violations (serious first), then two review findings: case number and unit, the
+  // rule by its id and catalog name. The violation's own message names the person it is about
+  // (“（张三）”), so it and the case title are printed only when the bulletin is not anonymised.
+  void TypicalProblems(soci::session& sql, kit::BulletinSection& s, const kit::BulletinPeriod& period,
+                       const kit::BulletinScope& scope) const {
     auto label = [&](const db::Row& r) {
       std::string out = fmt::format("案件 {}（{}）", r.Str("external_id"), r.Str("unit_name"));
       if (!scope.anonymise) out += fmt::format("《{}》", r.Str("title"));
@@ -237,14 +238,23 @@ class OversightSection final : public kit::BulletinSectionProvider {
                            "THEN 0 ELSE 1 END, f.created_at, f.id LIMIT 2",
                            db::PathUnder(a, "u.path", scope.unit_path), a.Int(period.from), a.Int(period.to)),
                a, [&](const db::Row& r) {
-                 s.items.push_back(fmt::format("{}：法制审核发现{}问题，{}。", label(r),
-                                               detail::CategoryZh(r.Str("category")), r.Str("description")));
+                 std::string text =
+                     fmt::format("{}：法制审核发现{}问题", label(r), detail::CategoryZh(r.Str("category")));
+                 if (!scope.anonymise) text += "，" + r.Str("description");
+                 s.items.push_back(text + "。");
                });
     }
     if (s.items.empty()) return;
     s.items_title = "典型问题";
     s.items_source = fmt::format("数据来源：violations（严重违规优先）与 review_findings，{}；{}", period.RangeText(),
                                  scope.anonymise ? "仅列案件编号，不列人员姓名" : "含案件名称");
+  }
+
+  std::string RuleName(const std::string& id) const {
+    const auto set = service_.Rules();
+    if (!set) return {};
+    const int i = set->catalog.FindRule(id);
+    return i >= 0 ? set->catalog.rules[static_cast<std::size_t>(i)].name : std::string();
   }
 
   const OversightService& service_;

@@ -120,7 +120,7 @@ class BulletinsTest : public ServerTest {
     Exec(
         fmt::format("INSERT INTO violations (bureau_id, case_id, unit_id, rule_id, clock_key, kind, severity, "
                     "detected_at, message) VALUES ({}, {}, {}, 'DET-01', 'k1', 'overdue', 'serious', {}, "
-                    "'刑事拘留后超过24小时未通知家属')",
+                    "'超期：刑事拘留后通知家属（张三），期限已过')",
                     bureau_, july_case_, team_a_, Local(2023, 7, 10)));
     Exec(
         fmt::format("INSERT INTO case_reviews (bureau_id, case_id, stage, verdict, created_at) VALUES ({}, {}, "
