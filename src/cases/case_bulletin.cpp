@@ -112,9 +112,10 @@ class CaseSection final : public kit::BulletinSectionProvider {
          .unit = "起",
          .source = closed_src},
     };
-    s.summary = fmt::format("{}，{}共受理各类案件{}起（刑事案件{}起、行政案件{}起），{}；办结案件{}起。",
-                            period.Label(), scope.unit_name, now.accepted(), now.criminal, now.administrative,
-                            kit::ChangeText(s.figures[0]), now.closed);
+    s.summary =
+        fmt::format("{}，{}共受理各类案件{}起（刑事案件{}起、行政案件{}起），{}；办结案件{}起。", period.Label(),
+                    scope.unit_name, now.accepted(), now.criminal, now.administrative,
+                    compare ? kit::ChangeText(s.figures[0]) : std::string("上期无案件数据，不作比较"), now.closed);
     kit::BulletinTable t;
     t.caption = "各单位受理、办结案件情况";
     t.header = {"单位", "受理刑事", "受理行政", "受理合计", "上期受理", "办结"};

@@ -218,16 +218,25 @@ class OversightSection final : public kit::BulletinSectionProvider {
     };
     {
       db::SqlArgs a;
-      db::Each(
-          sql,
-          fmt::format("SELECT c.external_id, c.title, u.name AS unit_name, v.rule_id, v.message FROM violations v "
-                      "JOIN cases c ON c.id = v.case_id JOIN units u ON u.id = v.unit_id WHERE {} AND "
-                      "v.detected_at >= {} AND v.detected_at < {} ORDER BY CASE WHEN v.severity = 'serious' THEN 0 "
-                      "ELSE 1 END, v.detected_at, v.id LIMIT 3",
-                      db::PathUnder(a, "u.path", scope.unit_path), a.Int(period.from), a.Int(period.to)),
-          a, [&](const db::Row& r) {
-            s.items.push_back(fmt::format("{}：{}（规则 {}）。", label(r), r.Str("message"), r.Str("rule_id")));
-          });
+      db::Each(sql,
+               fmt::format(
+                   "SELECT c.external_id, c.title, u.name AS unit_name, v.rule_id, v.kind, v.message FROM violations v "
+                   "JOIN cases c ON c.id = v.case_id JOIN units u ON u.id = v.unit_id WHERE {} AND "
+                   "v.detected_at >= {} AND v.detected_at < {} ORDER BY CASE WHEN v.severity = 'serious' THEN 0 "
+                   "ELSE 1 END, v.detected_at, v.id LIMIT 3",
+                   db::PathUnder(a, "u.path", scope.unit_path), a.Int(period.from), a.Int(period.to)),
+               a, [&](const db::Row& r) {
+                 const std::string rule = r.Str("rule_id");
+                 const std::string name = RuleName(rule);
+                 const std::string_view kind = r.Text("kind");
+                 const char* what = kind == "missing"     ? "应办环节缺失"
+                                    : kind == "done_late" ? "超期办理"
+                                                          : "超过法定期限未办理";
+                 std::string text = fmt::format("{}：{}{}（规则 {}）", label(r),
+                                                name.empty() ? std::string() : "违反“" + name + "”，", what, rule);
+                 if (!scope.anonymise) text += "；" + r.Str("message");
+                 s.items.push_back(text + "。");
+               });
     }
     {
       db::SqlArgs a;
@@ -246,8 +255,9 @@ class OversightSection final : public kit::BulletinSectionProvider {
     }
     if (s.items.empty()) return;
     s.items_title = "典型问题";
-    s.items_source = fmt::format("数据来源：violations（严重违规优先）与 review_findings，{}；{}", period.RangeText(),
-                                 scope.anonymise ? "仅列案件编号，不列人员姓名" : "含案件名称");
+    s.items_source =
+        fmt::format("数据来源：violations（严重违规优先）与 review_findings，{}；{}", period.RangeText(),
+                    scope.anonymise ? "仅列案件编号与规则，不列人员姓名、案件名称和问题描述" : "含案件名称");
   }
 
   std::string RuleName(const std::string& id) const {
