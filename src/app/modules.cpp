@@ -1,5 +1,6 @@
 #include "app/modules.h"
 
+#include "bulletins/bulletins_module.h"
 #include "cases/cases_module.h"
 #include "notify/notify_module.h"
 #include "orders/orders_module.h"
@@ -11,8 +12,13 @@ namespace fazhi {
 
 const std::vector<kit::ModuleSpec>& AllModules() {
   static const std::vector<kit::ModuleSpec> specs = {
-      org::OrgModule::Spec(),       cases::CasesModule::Spec(),         notify::NotifyModule::Spec(),
-      orders::OrdersModule::Spec(), oversight::OversightModule::Spec(), scoring::ScoringModule::Spec(),
+      org::OrgModule::Spec(),
+      cases::CasesModule::Spec(),
+      notify::NotifyModule::Spec(),
+      orders::OrdersModule::Spec(),
+      oversight::OversightModule::Spec(),
+      scoring::ScoringModule::Spec(),
+      bulletins::BulletinsModule::Spec(),
   };
   return specs;
 }

@@ -58,6 +58,7 @@ const Names& ObjectNames() {
       {"notification", "通知"},
       {"demo", "演示数据"},
       {"job", "后台任务"},
+      {"bulletin", "通报"},
       {"backup", "备份"},
   };
   return kNames;
@@ -107,6 +108,7 @@ const Names& VerbNames() {
       {"generate", "生成"},
       {"cases", "生成案件"},
       {"link", "关联人员"},
+      {"approve", "审批"},
   };
   return kNames;
 }

@@ -26,6 +26,9 @@ inline constexpr std::string_view kCaseReview = "case.review";
 inline constexpr std::string_view kRuleAdmin = "rule.admin";
 inline constexpr std::string_view kScoreRead = "score.read";
 inline constexpr std::string_view kScoreManage = "score.manage";
+inline constexpr std::string_view kBulletinRead = "bulletin.read";        // 通报: list, read, download
+inline constexpr std::string_view kBulletinWrite = "bulletin.write";      // generate drafts, edit, publish
+inline constexpr std::string_view kBulletinApprove = "bulletin.approve";  // 局领导 approval
 }  // namespace perm
 
 struct RoleDef {

@@ -16,6 +16,8 @@ class CasesModule final : public kit::Module {
   // The demo year's incidents, cases and events, evaluated by the hooks (oversight) when set.
   Result<std::vector<std::string>> GenerateDemo(const kit::DemoOptions& options) override;
   void AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) override;  // case_points.cpp
+  void AddBulletinSections(
+      std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) override;  // case_bulletin.cpp
 
   CaseService& service() { return service_; }
 

@@ -119,7 +119,8 @@ int Main(int argc, char** argv) {
 
   auto* migrate = cli.add_subcommand("migrate", "执行数据库迁移（升级表结构）");
   auto* demo = cli.add_subcommand(
-      "demo", "生成演示数据：城区分局组织机构、人员、各角色演示账号，2023 年全年警情、案件、预警和积分（可重复运行）");
+      "demo",
+      "生成演示数据：城区分局组织机构、人员、各角色演示账号，2023 年全年警情、案件、预警、积分和通报（可重复运行）");
   int demo_year = 2023;
   demo->add_option("--year", demo_year, "案件演示数据的年份")->capture_default_str();
 

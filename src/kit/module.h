@@ -1,7 +1,7 @@
 // The shape every fazhi module follows (docs/module-template.md). A module is one folder under
 // src/ with one CMake library; it implements kit::Module and is listed once in
 // src/app/modules.cpp. Through this interface it contributes its routes, CLI subcommands, demo
-// data, 督办 sources, points-ledger sources and background work; it reaches the shared services
+// data, 督办 sources, points-ledger sources, bulletin sections and background work; it reaches the shared services
 // (database, clock, personal-data vault, background jobs) through kit::Services and the other
 // modules it builds on through ModuleSet::Find.
 #pragma once
@@ -18,6 +18,7 @@
 #include "db/database.h"
 #include "http/router.h"
 #include "jobs/job_runner.h"
+#include "kit/bulletin_section.h"
 #include "points/ledger_source.h"
 
 namespace fazhi::kit {
@@ -72,6 +73,10 @@ class Module {
   // the module owns that earns or costs officers points. Called once, after Init, by the scoring
   // module, which owns them from then on; a source keeps no state and is used from many threads.
   virtual void AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) { (void)out; }
+  // Adds the module's bulletin sections (通报栏目, kit/bulletin_section.h): one per part of the
+  // 执法质量通报 / 执法规范化建设通报 computed from the module's own tables. Called once, after Init,
+  // by the bulletins module, which owns them from then on.
+  virtual void AddBulletinSections(std::vector<std::unique_ptr<BulletinSectionProvider>>& out) { (void)out; }
   // Background work of `serve` (sweeps, timers): started once the server listens, stopped before
   // it exits.
   virtual void StartBackground() {}

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -145,5 +146,15 @@ std::optional<std::pair<std::int64_t, std::int64_t>> MonthRange(std::string_view
 
 // The review gates in force (settings oversight.review_gates, or the defaults) — reviews.cpp.
 std::vector<ReviewGate> ReviewGates(soci::session& sql);
+
+// 平台应用考核 of the units under `path` for [from, to), per unit, keyed and ordered by unit path,
+// with the unit's name (metrics.cpp; the bulletin section reads it).
+struct UnitMetrics {
+  MetricRow row;
+};
+std::map<std::string, UnitMetrics> MetricsByUnit(soci::session& sql, const std::string& path, std::int64_t from,
+                                                 std::int64_t to);
+// Adds the counts of `r` into `into`.
+void SumMetrics(MetricRow& into, const MetricRow& r);
 
 }  // namespace fazhi::oversight::detail

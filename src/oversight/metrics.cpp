@@ -257,7 +257,9 @@ void Compute(soci::session& sql, const Scope& scope, std::int64_t from, std::int
   });
 }
 
-void Sum(MetricRow& into, const MetricRow& r) {
+}  // namespace
+
+void detail::SumMetrics(MetricRow& into, const MetricRow& r) {
   auto add = [](Ratio& a, const Ratio& b) {
     a.num += b.num;
     a.den += b.den;
@@ -270,6 +272,26 @@ void Sum(MetricRow& into, const MetricRow& r) {
   into.cases += r.cases;
   into.violations += r.violations;
 }
+
+std::map<std::string, detail::UnitMetrics> detail::MetricsByUnit(soci::session& sql, const std::string& path,
+                                                                 std::int64_t from, std::int64_t to) {
+  Acc acc;
+  Compute(sql, Scope{.path = path}, from, to, ReviewGates(sql), acc);
+  std::map<std::string, UnitMetrics> out;
+  if (acc.units.empty()) return out;
+  std::vector<std::int64_t> ids;
+  for (const auto& [id, row] : acc.units) ids.push_back(id);
+  db::SqlArgs a;
+  db::Each(sql, fmt::format("SELECT u.id, u.name, u.path FROM units u WHERE u.id IN {}", a.IntList(ids)), a,
+           [&](const db::Row& r) {
+             UnitMetrics m{acc.units.at(r.Int("id"))};
+             m.row.name = r.Str("name");
+             out.emplace(r.Str("path"), std::move(m));
+           });
+  return out;
+}
+
+namespace {
 
 std::string MonthText(int year, int month) { return fmt::format("{:04d}-{:02d}", year, month); }
 
@@ -324,7 +346,7 @@ Result<MetricsReport> OversightService::Metrics(const auth::Principal& who, cons
                });
     }
     rep.total.name = "合计";
-    for (const auto& [id, row] : acc.units) Sum(rep.total, row);
+    for (const auto& [id, row] : acc.units) detail::SumMetrics(rep.total, row);
     // 12-month trend ending with `month` (scope totals).
     const CivilDate first = LocalDateOf(range->first);
     for (int back = 11; back >= 0; --back) {
@@ -338,7 +360,7 @@ Result<MetricsReport> OversightService::Metrics(const auth::Principal& who, cons
         const auto r = detail::MonthRange(label);
         Acc month_acc;
         Compute(sql, scope, r->first, r->second, gates, month_acc);
-        for (const auto& [id, row] : month_acc.units) Sum(total, row);
+        for (const auto& [id, row] : month_acc.units) detail::SumMetrics(total, row);
       }
       total.name = label;
       rep.trend.emplace_back(label, total);

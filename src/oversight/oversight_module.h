@@ -23,6 +23,8 @@ class OversightModule final : public kit::Module {
   Result<void> Init(kit::ModuleSet& modules) override;
   void RegisterRoutes(http::Router& router) override;
   void AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) override;  // oversight_points.cpp
+  void AddBulletinSections(
+      std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) override;  // oversight_bulletin.cpp
   // The periodic sweep (kit::Settings::sweep_interval_seconds; 0 = none).
   void StartBackground() override;
   void StopBackground() override;

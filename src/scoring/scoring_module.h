@@ -18,6 +18,8 @@ class ScoringModule final : public kit::Module {
   // service on them.
   Result<void> Init(kit::ModuleSet& modules) override;
   void RegisterRoutes(http::Router& router) override;
+  void AddBulletinSections(
+      std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) override;  // scoring_bulletin.cpp
   Result<std::vector<std::string>> GenerateDemo(const kit::DemoOptions& options) override;
 
   // Valid after Init.
