@@ -10,6 +10,7 @@
 #include "cases/case_service.h"
 #include "cases/case_store.h"
 #include "core/local_time.h"
+#include "files/attachments.h"
 #include "files/spreadsheet.h"
 
 namespace fazhi::cases {
@@ -416,7 +417,7 @@ Result<FileDownload> CaseService::ExportCases(const auth::Principal& who, const 
   const std::string base = fmt::format("案件列表_{:04}{:02}{:02}", d.year, d.month, d.day);
   if (xlsx) {
     auto bytes = FZ_TRY(files::WriteXlsx({{"案件", rows, {24, 6, 16, 12, 30, 16, 10, 20, 10, 10, 20, 20, 8, 20}}}));
-    f = {std::move(bytes), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", base + ".xlsx"};
+    f = {std::move(bytes), files::kXlsx, base + ".xlsx"};
   } else {
     f = {files::WriteCsv(rows), "text/csv; charset=utf-8", base + ".csv"};
   }

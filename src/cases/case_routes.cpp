@@ -2,6 +2,8 @@
 // parses, calls one CaseService function and serialises — and one route table at the end.
 #include "cases/case_routes.h"
 
+#include "files/attachments.h"
+
 #include <fmt/format.h>
 
 #include "auth/roles.h"
@@ -26,7 +28,6 @@ using http::Reply;
 constexpr int kMaxQueryChars = 32;
 // Uploads larger than this are committed as a background job even without async=1.
 constexpr std::size_t kAsyncImportBytes = 512u << 10;
-constexpr const char* kXlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 // ---------------------------------------------------------------- JSON forms
 
@@ -407,7 +408,7 @@ Result<Reply> ImportTemplate(Ctx& ctx, CaseService&) {
   const std::vector<std::vector<std::string>> rows = {ImportColumns(kind)};
   const std::string name = fmt::format("导入模板_{}", ctx.PathParam("kind"));
   if (format == "csv") return Reply::File(files::WriteCsv(rows), "text/csv; charset=utf-8", name + ".csv");
-  return Reply::File(FZ_TRY(files::WriteXlsx({{"导入", rows, {}}})), kXlsxType, name + ".xlsx");
+  return Reply::File(FZ_TRY(files::WriteXlsx({{"导入", rows, {}}})), files::kXlsx, name + ".xlsx");
 }
 
 Result<Reply> ImportFile(Ctx& ctx, CaseService& s) {
