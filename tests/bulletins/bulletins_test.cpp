@@ -16,6 +16,7 @@
 #include "db/sql.h"
 #include "http/http_fixture.h"
 #include "org/org_reads.h"
+#include "support/shell.h"
 
 namespace fazhi::testing {
 namespace {
@@ -23,20 +24,6 @@ namespace {
 using nlohmann::json;
 
 EpochSeconds Local(int y, int m, int d, int hour = 10) { return LocalMidnight(CivilDate{y, m, d}) + hour * 3600; }
-
-std::string Shell(const std::string& command, int& status) {
-  std::string out;
-  FILE* p = ::popen(command.c_str(), "r");
-  if (!p) {
-    status = -1;
-    return out;
-  }
-  char buf[8192];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  const int rc = ::pclose(p);
-  status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  return out;
-}
 
 // python-docx (Debian python3-docx) through tests/files/read_docx.py; nullopt when not installed.
 std::optional<json> ReadDocx(const std::string& path) {

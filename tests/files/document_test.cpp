@@ -23,6 +23,7 @@
 #include "files/document.h"
 #include "files/document_html.h"
 #include "files/docx.h"
+#include "support/shell.h"
 
 namespace fazhi::files {
 namespace {
@@ -143,20 +144,7 @@ void WriteFile(const std::string& path, const std::string& bytes) {
   out << bytes;
 }
 
-// Runs a shell command; its standard output, and its exit status in `status`.
-std::string Shell(const std::string& command, int& status) {
-  std::string out;
-  FILE* p = ::popen(command.c_str(), "r");
-  if (!p) {
-    status = -1;
-    return out;
-  }
-  char buf[8192];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  const int rc = ::pclose(p);
-  status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  return out;
-}
+using fazhi::testing::Shell;
 
 // The Python that has python-docx: $FAZHI_PYTHON if set (only that one), else Debian's
 // /usr/bin/python3 (where the python3-docx package installs, even when another python3 comes first

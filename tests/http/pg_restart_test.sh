@@ -15,50 +15,12 @@ set -euo pipefail
 
 BIN="${1:?usage: pg_restart_test.sh FAZHI_BIN SOURCE_DIR}"
 SRC="${2:?usage: pg_restart_test.sh FAZHI_BIN SOURCE_DIR}"
-PG_BIN="${FAZHI_PG_BIN:-/usr/lib/postgresql/15/bin}"
-
-if [[ ! -x "$PG_BIN/initdb" || ! -x "$PG_BIN/pg_ctl" ]]; then
-  echo "SKIP: PostgreSQL binaries not found in $PG_BIN"
-  exit 77
-fi
-if [[ $EUID -eq 0 ]] && ! id postgres >/dev/null 2>&1; then
-  echo "SKIP: running as root and there is no postgres user"
-  exit 77
-fi
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/fazhi-pgrestart.XXXXXX")"
-export FAZHI_PG_STATE="$work/pg.state"
+NAME=pgrestart
+# shellcheck source=pg_serve_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/pg_serve_lib.sh"
 # A free port of our own, away from the suite's usual 55432…
-port=$((57000 + $$ % 2000))
-while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-export FAZHI_PG_PORT="$port"
-
-server_pid=""
-cleanup() {
-  if [[ -n "$server_pid" ]]; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 150); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  "$SRC/scripts/pg-test.sh" stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  echo "--- fazhi log (tail) ---" >&2
-  tail -n 30 "$work/serve.log" >&2 || true
-  exit 1
-}
-
-as_pg() {
-  if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
+FAZHI_PG_PORT="$(free_port $((57000 + $$ % 2000)))"
+export FAZHI_PG_PORT
 
 eval "$("$SRC/scripts/pg-test.sh" start 2>/dev/null)"
 # shellcheck disable=SC1090
@@ -79,19 +41,7 @@ unit_id="$(as_pg "$PG_BIN/psql" -X -At -h "$PGTEST_DIR" -p "$PGTEST_PORT" -U pos
 "$BIN" --db "$db" --key-file "$key" user add --username admin --name 管理员 --role sys_admin \
   --unit-id "$unit_id" --password 'Restart-Test-2026' >/dev/null
 
-"$BIN" --db "$db" --key-file "$key" serve --listen 127.0.0.1:0 --db-pool 4 >"$work/serve.out" 2>"$work/serve.log" &
-server_pid=$!
-base=""
-for _ in $(seq 1 100); do
-  base="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/serve.out" 2>/dev/null | head -1 || true)"
-  [[ -n "$base" ]] && break
-  kill -0 "$server_pid" 2>/dev/null || fail "fazhi serve exited"
-  sleep 0.1
-done
-[[ -n "$base" ]] || fail "fazhi serve did not start"
-
-jar="$work/cookies"
-status() { curl -s -o "$work/body" -w '%{http_code}' -b "$jar" -c "$jar" "$@"; }
+start_serve --db "$db" --key-file "$key"
 
 code="$(status -H 'Content-Type: application/json' -d '{"username":"admin","password":"Restart-Test-2026"}' \
   "$base/api/auth/login")"
