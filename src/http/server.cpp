@@ -402,7 +402,8 @@ void Server::Stop() {
   const auto drain_until = Clock::now() + std::chrono::seconds(options_.drain_seconds);
   while (handling_ > 0 && Clock::now() < drain_until) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   if (handling_ > 0)
-    spdlog::warn("停止服务：{} 个请求在 {} 秒内未处理完，强制结束", handling_.load(), options_.drain_seconds);
+    spdlog::warn("停止服务：{} 个请求超过 {} 秒仍未处理完；空闲连接先行关闭，这些请求处理完后退出", handling_.load(),
+                 options_.drain_seconds);
   // 3. Keep-alive connections waiting for a next request would hold their threads until the
   //    keep-alive timeout: end them now, so the process exits in milliseconds, not seconds.
   while (running_) {
