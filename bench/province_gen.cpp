@@ -1095,7 +1095,7 @@ Result<ProvinceSummary> GenerateProvince(db::Database& db, const ProvinceOptions
           std::string status = "extracted";
           for (const auto& e : c.events)
             if (e.item == it.code)
-              if (auto s = cases::detail::PropertyStatusAfter(e.type); !s.empty()) status = s;
+              if (auto s = cases::store::PropertyStatusAfter(e.type); !s.empty()) status = s;
           items.Int(b.id)
               .Int(c.id)
               .Text(it.code)
