@@ -20,7 +20,9 @@ const std::vector<std::string> kStates = {"draft", "approved", "published"};
 
 json Opt(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(); }
 
-json SummaryJson(const BulletinSummary& b) {
+// The fields a bulletin shows in the list and on its own page alike.
+template <typename B>
+json CommonJson(const B& b) {
   return {{"id", b.id},
           {"bureau_id", b.bureau_id},
           {"kind", b.kind},
@@ -34,28 +36,20 @@ json SummaryJson(const BulletinSummary& b) {
           {"published_at", Opt(b.published_at)}};
 }
 
+json SummaryJson(const BulletinSummary& b) { return CommonJson(b); }
+
 Reply BulletinReply(const Bulletin& b, int status = 200) {
-  return Reply::Json({{"id", b.id},
-                      {"bureau_id", b.bureau_id},
-                      {"bureau_name", b.bureau_name},
-                      {"issuer", b.issuer},
-                      {"kind", b.kind},
-                      {"period", b.period},
-                      {"state", b.state},
-                      {"title", b.title},
-                      {"issue_no", b.issue_no},
-                      {"corrects_id", Opt(b.corrects_id)},
-                      {"corrects_issue_no", b.corrects_issue_no},
-                      {"sections", SectionsToJson(b.sections)},
-                      {"narrative", NarrativeToJson(b.narrative)},
-                      {"created_by_name", b.created_by_name},
-                      {"approved_by_name", b.approved_by_name},
-                      {"published_by_name", b.published_by_name},
-                      {"created_at", b.created_at},
-                      {"updated_at", b.updated_at},
-                      {"approved_at", Opt(b.approved_at)},
-                      {"published_at", Opt(b.published_at)}},
-                     status);
+  json j = CommonJson(b);
+  j.update({{"bureau_name", b.bureau_name},
+            {"issuer", b.issuer},
+            {"sections", SectionsToJson(b.sections)},
+            {"narrative", NarrativeToJson(b.narrative)},
+            {"created_by_name", b.created_by_name},
+            {"approved_by_name", b.approved_by_name},
+            {"published_by_name", b.published_by_name},
+            {"updated_at", b.updated_at},
+            {"approved_at", Opt(b.approved_at)}});
+  return Reply::Json(std::move(j), status);
 }
 
 Result<Reply> ListBulletins(Ctx& ctx, BulletinService& s) {

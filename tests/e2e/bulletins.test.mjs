@@ -6,25 +6,10 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { Harness } from './lib/harness.mjs'
+import { input, login, textarea } from './lib/ui.mjs'
 
-const PASSWORD = 'Demo@2026'
 const h = new Harness()
 
-function input(page, testid) {
-  return page.locator(`input[data-testid="${testid}"], [data-testid="${testid}"] input`).first()
-}
-function textarea(page, testid) {
-  return page.locator(`textarea[data-testid="${testid}"], [data-testid="${testid}"] textarea`).first()
-}
-
-async function login(page, username) {
-  await page.goto('/login')
-  await input(page, 'login-username').fill(username)
-  await input(page, 'login-password').fill(PASSWORD)
-  await page.getByTestId('login-submit').click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-  await page.getByTestId('side-menu').waitFor()
-}
 
 async function expectToast(page, re) {
   await page.locator('.el-message', { hasText: re }).first().waitFor()

@@ -6,28 +6,13 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { Harness, eventually } from './lib/harness.mjs'
+import { DEMO_PASSWORD, input, login, textarea } from './lib/ui.mjs'
 import { ApiClient } from './lib/api.mjs'
 
-const PASSWORD = 'Demo@2026'
+const PASSWORD = DEMO_PASSWORD
 const h = new Harness()
 const state = { modules: false, scoring: false, seededCase: null, minjing: null, fazhiyuan: null, pointsMonth: null }
 
-function input(page, testid) {
-  return page.locator(`input[data-testid="${testid}"], [data-testid="${testid}"] input`).first()
-}
-
-function textarea(page, testid) {
-  return page.locator(`textarea[data-testid="${testid}"], [data-testid="${testid}"] textarea`).first()
-}
-
-async function login(page, username) {
-  await page.goto('/login')
-  await input(page, 'login-username').fill(username)
-  await input(page, 'login-password').fill(PASSWORD)
-  await page.getByTestId('login-submit').click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-  await page.getByTestId('side-menu').waitFor()
-}
 
 async function tableRows(page, testid) {
   return page
