@@ -19,6 +19,7 @@
 #   BENCH_CONNECTIONS=64     wrk connections
 #   BENCH_THREADS=2          wrk threads
 #   BENCH_SERVE_ARGS="..."   extra arguments for `fazhi serve`
+#   BENCH_KEY_FILE=path      the key file (default: DB.key beside a SQLite file, else a new one)
 # Ports: as bench/http_bench.sh, one with no socket at all on it (not even TIME_WAIT).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,7 +36,7 @@ db=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --db) db="${2:?--db needs a value}"; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) die "unknown argument $1" ;;
   esac
 done
@@ -63,7 +64,14 @@ if [[ -z "$db" ]]; then
   fi
 fi
 if [[ "$db" == *://* || "$db" == sqlite:* ]]; then db_url="$db"; else db_url="sqlite:$db"; fi
-db_args=(--db "$db_url" --key-file "$work/fazhi.key")
+# The first start binds the database to its key (a later start with another key is refused), so a
+# SQLite file keeps its key beside it for the next run; a PostgreSQL database gets one per run
+# unless BENCH_KEY_FILE names one.
+key_file="${BENCH_KEY_FILE:-}"
+if [[ -z "$key_file" ]]; then
+  if [[ "$db_url" == sqlite:* ]]; then key_file="${db_url#sqlite:}.key"; else key_file="$work/fazhi.key"; fi
+fi
+db_args=(--db "$db_url" --key-file "$key_file")
 
 # ---------------------------------------------------------------- server
 

@@ -28,9 +28,15 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 export BENCH_DURATION="${BENCH_DURATION:-8s}"
+# The binaries of a build, wherever its CMake put them: the top of the build folder (now) or
+# src/cli and bench/ (before the module kit).
+declare -A bin
 for side in before after; do
-  for f in fazhi bench/province_gen bench/reevaluate_bench; do
-    [[ -x "${build[$side]}/$f" ]] || die "${build[$side]}/$f is missing (build with -DFAZHI_BENCH=ON)"
+  for f in fazhi province_gen reevaluate_bench; do
+    for place in "${build[$side]}/$f" "${build[$side]}/src/cli/$f" "${build[$side]}/bench/$f"; do
+      if [[ -x "$place" && -f "$place" ]]; then bin[$side/$f]="$place"; break; fi
+    done
+    [[ -n "${bin[$side/$f]:-}" ]] || die "${build[$side]} has no $f (build it with -DFAZHI_BENCH=ON)"
   done
 done
 
@@ -48,7 +54,7 @@ fig() { echo "$1|$2|$3" >>"$work/figures"; }
 # The rows of a script's table: "label  value value …" → fig lines, by column.
 http_round() {  # http_round SIDE
   local side="$1" out="$work/http-$side.txt"
-  FAZHI_BIN="${build[$side]}/fazhi" BENCH_STARTS=3 "$ROOT/bench/http_bench.sh" >"$out" 2>&1 \
+  FAZHI_BIN="${bin[$side/fazhi]}" BENCH_STARTS=3 "$ROOT/bench/http_bench.sh" >"$out" 2>&1 \
     || { cat "$out" >&2; die "http_bench failed ($side)"; }
   awk -v s="$side" -F'  +' '
     /^cold start/ { gsub(/[^0-9.]/, "", $2); print s "|cold start ms|" $2 }
@@ -60,7 +66,7 @@ http_round() {  # http_round SIDE
 }
 ranking_round() {  # ranking_round SIDE
   local side="$1" out="$work/ranking-$side.txt"
-  FAZHI_BIN="${build[$side]}/fazhi" "$ROOT/bench/ranking_bench.sh" >"$out" 2>&1 \
+  FAZHI_BIN="${bin[$side/fazhi]}" "$ROOT/bench/ranking_bench.sh" >"$out" 2>&1 \
     || { cat "$out" >&2; die "ranking_bench failed ($side)"; }
   awk -v s="$side" '
     /^GET \/api\/scoring\/months/ { print s "|months ÷health|" $NF; print s "|months p99 ms|" $(NF-1) }
@@ -71,14 +77,14 @@ ranking_round() {  # ranking_round SIDE
 province_db() {  # province_db SIDE → path (generated once per build)
   local side="$1" db="$work/province-$1.db"
   if [[ ! -f "$db" ]]; then
-    "${build[$side]}/bench/province_gen" --db "$db" --cases "$CASES" >>"$log" 2>&1 || die "province_gen failed ($side)"
+    "${bin[$side/province_gen]}" --db "$db" --cases "$CASES" >>"$log" 2>&1 || die "province_gen failed ($side)"
   fi
   echo "$db"
 }
 case_list_round() {  # case_list_round SIDE
   local side="$1" out="$work/cases-$side.txt" db
   db="$(province_db "$side")"
-  FAZHI_BIN="${build[$side]}/fazhi" PROVINCE_GEN="${build[$side]}/bench/province_gen" \
+  FAZHI_BIN="${bin[$side/fazhi]}" PROVINCE_GEN="${bin[$side/province_gen]}" \
     "$ROOT/bench/case_list_bench.sh" --db "$db" >"$out" 2>&1 || { cat "$out" >&2; die "case_list_bench failed ($side)"; }
   # Columns from the right: [verdict] cpu p99 p50 req/s; the health row has no verdict.
   awk -v s="$side" '
@@ -90,7 +96,7 @@ case_list_round() {  # case_list_round SIDE
 reevaluate_round() {  # reevaluate_round SIDE
   local side="$1" out="$work/reeval-$side.txt" db="$work/reeval-$1.db"
   rm -f "$db"*
-  "${build[$side]}/bench/reevaluate_bench" --db "$db" --cases "$((CASES / 5))" --runs 3 >"$out" 2>>"$log" \
+  "${bin[$side/reevaluate_bench]}" --db "$db" --cases "$((CASES / 5))" --runs 3 >"$out" 2>>"$log" \
     || { cat "$out" >&2; die "reevaluate_bench failed ($side)"; }
   awk -v s="$side" '
     $1 == "read" { print s "|reevaluate read s|" $2 }

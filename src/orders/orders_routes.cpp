@@ -5,6 +5,9 @@
 #include "auth/roles.h"
 #include "core/json_input.h"
 #include "core/local_time.h"
+#include "files/attachments.h"
+#include "files/document_html.h"
+#include "files/docx.h"
 #include "http/query.h"
 
 namespace fazhi::orders {
@@ -97,6 +100,19 @@ Result<Reply> CreateOrder(Ctx& ctx, OrderService& s) {
 
 Result<Reply> GetOrder(Ctx& ctx, OrderService& s) {
   return OrderReply(FZ_TRY(s.Get(ctx.user(), FZ_TRY(ctx.PathId()))), s);
+}
+
+Result<Reply> DownloadNotice(Ctx& ctx, OrderService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  auto doc = FZ_TRY(s.Notice(ctx.user(), id));
+  return Reply::File(FZ_TRY(files::WriteDocx(doc)), files::kDocx, fmt::format("督办通知书（第{}号）.docx", id));
+}
+
+Result<Reply> PrintNotice(Ctx& ctx, OrderService& s) {
+  Reply reply;
+  reply.body = FZ_TRY(files::RenderDocumentHtml(FZ_TRY(s.Notice(ctx.user(), FZ_TRY(ctx.PathId())))));
+  reply.content_type = "text/html; charset=utf-8";
+  return reply;
 }
 
 // JSON {text}, or multipart/form-data with the field `text` and file parts named `file`.
@@ -208,6 +224,8 @@ void RegisterRoutes(http::Router& router, OrderService& s) {
   r.Get("/api/supervision-orders", http::kSignedIn, ListOrders);
   r.Post("/api/supervision-orders", review, CreateOrder);
   r.Get("/api/supervision-orders/{id}", http::kSignedIn, GetOrder);
+  r.Get("/api/supervision-orders/{id}/docx", http::kSignedIn, DownloadNotice);
+  r.Get("/api/supervision-orders/{id}/print", http::kSignedIn, PrintNotice);
   r.Post("/api/supervision-orders/{id}/answer", http::kSignedIn, AnswerOrder);
   r.Post("/api/supervision-orders/{id}/close", review, CloseOrder);
   r.Post("/api/supervision-orders/{id}/return", review, ReturnOrder);

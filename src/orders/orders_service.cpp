@@ -2,6 +2,8 @@
 // an audit entry in the same transaction.
 #include "orders/orders_service.h"
 
+#include "orders/order_document.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -225,6 +227,15 @@ Result<Order> OrderService::Get(const auth::Principal& who, std::int64_t id) con
     auto o = store::Find(sql, id, clock_.Now(), true);
     if (!o || !CanSee(who, *o)) return NotFound(kNotFound);
     return *o;
+  });
+}
+
+Result<files::Document> OrderService::Notice(const auth::Principal& who, std::int64_t id) const {
+  return db_.Read([&](soci::session& sql) -> Result<files::Document> {
+    auto o = store::Find(sql, id, clock_.Now(), true);
+    if (!o || !CanSee(who, *o)) return NotFound(kNotFound);
+    const auto issuer = o->created_by ? store::UserUnitName(sql, *o->created_by) : std::nullopt;
+    return OrderDocument(*o, issuer.value_or(o->unit_name), clock_.Now());
   });
 }
 

@@ -30,6 +30,7 @@
 #include "core/error.h"
 #include "core/paging.h"
 #include "db/database.h"
+#include "files/document.h"
 #include "orders/order_source.h"
 #include "orders/orders_types.h"
 
@@ -70,6 +71,9 @@ class OrderService {
   Result<Order> Create(const auth::Principal& who, const audit::Actor& actor, const NewOrder& order);
   // One order with its steps and their attachments.
   Result<Order> Get(const auth::Principal& who, std::int64_t id) const;
+  // The 督办通知书 of an order the caller may see (order_document.h), signed by the issuer's unit (the
+  // order's unit when the issuer is gone). NotFound like Get.
+  Result<files::Document> Notice(const auth::Principal& who, std::int64_t id) const;
   Result<Paged<Order>> List(const auth::Principal& who, const OrderFilter& filter, const PageRequest& page) const;
   // The responsible officer's 整改 (text + files; sha256 recorded; PayloadTooLarge over the size cap):
   // open/returned → answered; notifies the issuer.

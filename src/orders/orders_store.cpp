@@ -265,6 +265,13 @@ std::optional<std::string> UnitPath(soci::session& sql, std::int64_t unit_id) {
   return db::ScalarText(sql, fmt::format("SELECT path FROM units WHERE id = {}", a.Int(unit_id)), a);
 }
 
+std::optional<std::string> UserUnitName(soci::session& sql, std::int64_t user_id) {
+  db::SqlArgs a;
+  return db::ScalarText(
+      sql, fmt::format("SELECT n.name FROM users u JOIN units n ON n.id = u.unit_id WHERE u.id = {}", a.Int(user_id)),
+      a);
+}
+
 bool PersonActive(soci::session& sql, std::int64_t person_id) {
   db::SqlArgs a;
   return db::Count(sql, fmt::format("SELECT COUNT(*) FROM people WHERE id = {} AND active = 1", a.Int(person_id)), a) >

@@ -60,6 +60,8 @@ void MarkOverdueNotified(soci::session& sql, std::int64_t id, EpochSeconds deadl
 
 // The path of a unit (units.path); nullopt when absent.
 std::optional<std::string> UnitPath(soci::session& sql, std::int64_t unit_id);
+// The name of the unit of account users.id; nullopt when absent.
+std::optional<std::string> UserUnitName(soci::session& sql, std::int64_t user_id);
 // Whether people.id is an active person.
 bool PersonActive(soci::session& sql, std::int64_t person_id);
 

@@ -7,6 +7,8 @@
 #include "core/json_input.h"
 #include "core/local_time.h"
 #include "files/attachments.h"
+#include "files/document_html.h"
+#include "files/docx.h"
 #include "http/query.h"
 
 namespace fazhi::oversight {
@@ -261,6 +263,24 @@ Result<Reply> CaseReviews(Ctx& ctx, OversightService& s) {
   return Reply::Json({{"case_id", id}, {"items", items}});
 }
 
+// 法制审核意见书 of one review: /api/cases/{id}/reviews/{review_id}/docx and …/print.
+Result<files::Document> OpinionOf(Ctx& ctx, OversightService& s) {
+  return s.ReviewOpinion(ctx.user(), FZ_TRY(ctx.PathId()), FZ_TRY(ctx.PathId("review_id")));
+}
+
+Result<Reply> DownloadOpinion(Ctx& ctx, OversightService& s) {
+  const auto doc = FZ_TRY(OpinionOf(ctx, s));
+  return Reply::File(FZ_TRY(files::WriteDocx(doc)), files::kDocx,
+                     fmt::format("法制审核意见书（第{}号）.docx", FZ_TRY(ctx.PathId("review_id"))));
+}
+
+Result<Reply> PrintOpinion(Ctx& ctx, OversightService& s) {
+  Reply reply;
+  reply.body = FZ_TRY(files::RenderDocumentHtml(FZ_TRY(OpinionOf(ctx, s))));
+  reply.content_type = "text/html; charset=utf-8";
+  return reply;
+}
+
 // ---- 法制审核 queue ----
 
 ReviewQueueFilter ReadQueueFilter(http::QueryReader& q) {
@@ -471,6 +491,8 @@ void RegisterRoutes(http::Router& router, OversightService& s) {
   r.Get("/api/reviews/queue/export", read, ExportReviewQueue);
   r.Get("/api/cases/{id}/reviews", read, CaseReviews);
   r.Post("/api/cases/{id}/reviews", review, AddReview);
+  r.Get("/api/cases/{id}/reviews/{review_id}/docx", read, DownloadOpinion);
+  r.Get("/api/cases/{id}/reviews/{review_id}/print", read, PrintOpinion);
 
   r.Get("/api/metrics", read, GetMetrics);
   r.Get("/api/metrics/export", read, ExportMetrics);

@@ -33,6 +33,7 @@
 #include "core/error.h"
 #include "core/paging.h"
 #include "db/database.h"
+#include "files/document.h"
 #include "jobs/job_runner.h"
 #include "oversight/oversight_types.h"
 #include "supervision/calendar.h"
@@ -209,6 +210,9 @@ class OversightService : public cases::CaseHooks {
   Result<Review> AddReview(const auth::Principal& who, const audit::Actor& actor, std::int64_t case_id,
                            const NewReview& review);
   Result<std::vector<Review>> CaseReviews(const auth::Principal& who, std::int64_t case_id) const;
+  // The 法制审核意见书 of one review of a case in the caller's scope (review_document.h), signed by the
+  // reviewer's unit. NotFound for a case out of scope or a review not of that case.
+  Result<files::Document> ReviewOpinion(const auth::Principal& who, std::int64_t case_id, std::int64_t review_id) const;
   // The 法制审核 queue (review_queue.cpp): cases in scope (mine: bound to the caller's person) that
   // await a stage review first, by the nearest running deadline; Invalid for `mine` without a person
   // linked to the account, for an unknown state or case type; NotFound for a unit out of scope.

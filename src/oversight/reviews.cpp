@@ -8,8 +8,10 @@
 #include "auth/roles.h"
 #include "cases/state_machine.h"
 #include "notify/notify.h"
+#include "org/org_reads.h"
 #include "oversight/internal.h"
 #include "oversight/oversight_service.h"
+#include "oversight/review_document.h"
 
 namespace fazhi::oversight {
 
@@ -146,6 +148,24 @@ Result<std::vector<Review>> OversightService::CaseReviews(const auth::Principal&
   return db_.Read([&](soci::session& sql) -> Result<std::vector<Review>> {
     FZ_CHECK(detail::LoadCaseInScope(sql, who, case_id));
     return LoadReviews(sql, case_id, std::nullopt);
+  });
+}
+
+Result<files::Document> OversightService::ReviewOpinion(const auth::Principal& who, std::int64_t case_id,
+                                                        std::int64_t review_id) const {
+  return db_.Read([&](soci::session& sql) -> Result<files::Document> {
+    const detail::CaseRow c = FZ_TRY(detail::LoadCaseInScope(sql, who, case_id));
+    const auto list = LoadReviews(sql, case_id, review_id);
+    if (list.empty()) return NotFound("审核记录不存在");
+    const Review& r = list.front();
+    const auto unit = org::ReadUnit(sql, c.unit_id);
+    std::string reviewer_unit = "法制部门";
+    if (r.reviewer_person_id)
+      if (const auto person = org::ReadPerson(sql, *r.reviewer_person_id))
+        if (const auto u = org::ReadUnit(sql, person->unit_id)) reviewer_unit = u->name;
+    return ReviewOpinionDocument(
+        {.case_no = c.external_id, .title = c.title, .case_type = c.case_type, .unit_name = unit ? unit->name : ""}, r,
+        reviewer_unit);
   });
 }
 

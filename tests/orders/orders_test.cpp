@@ -10,6 +10,8 @@
 
 #include "auth/roles.h"
 #include "db/sql.h"
+#include "files/document_html.h"
+#include "files/docx.h"
 #include "orders/orders_service.h"
 #include "support/test_db.h"
 
@@ -177,6 +179,51 @@ TEST_F(OrdersLoopTest, SourceWithoutCaseRunsTheWholeLoop) {
   EXPECT_EQ(hazards_->closed, std::vector<std::int64_t>{7});
   // Closed: a new order on the same problem may be issued.
   EXPECT_TRUE(service_.Create(inspector, actor_, Hazard(7)));
+}
+
+// The 督办通知书 says what the order says: the problem, the 整改意见, the officer, the deadline and
+// every step; it is signed by the issuer's unit and is "not found" to whoever may not see the order.
+TEST_F(OrdersLoopTest, NoticeIsTheOrderAsAnOfficialDocument) {
+  const auto inspector = Who(inspector_user_, west_, std::nullopt, true);
+  const auto officer = Who(officer_user_, east_, officer_, false);
+  auto o = service_.Create(inspector, actor_, Hazard(7));
+  ASSERT_TRUE(o) << o.error().message;
+  ASSERT_TRUE(service_.Answer(officer, actor_, o->id, "通道已清空", {{"照片.jpg", "image/jpeg", "jpeg"}}));
+  ASSERT_TRUE(service_.Close(inspector, actor_, o->id, "复查属实"));
+
+  auto doc = service_.Notice(inspector, o->id);
+  ASSERT_TRUE(doc) << doc.error().message;
+  EXPECT_EQ(doc->title, "执法监督督办通知书");
+  EXPECT_EQ(doc->addressee, "东街派出所：");
+  ASSERT_TRUE(doc->signature.has_value());
+  EXPECT_EQ(doc->signature->organ, "西街派出所");  // the issuer's unit, not the order's
+  std::vector<const files::Table*> tables;
+  for (const auto& b : doc->blocks)
+    if (const auto* t = std::get_if<files::Table>(&b)) tables.push_back(t);
+  ASSERT_EQ(tables.size(), 2u);
+  auto cell = [](const files::Table& t, std::size_t row, std::size_t col) {
+    return t.rows.at(row).at(col).runs.at(0).text;
+  };
+  EXPECT_EQ(cell(*tables[0], 1, 1), "东街菜市场消防通道堵塞");
+  EXPECT_EQ(cell(*tables[0], 3, 1), "三日内清理通道");
+  EXPECT_EQ(cell(*tables[0], 4, 1), "张警官");
+  EXPECT_EQ(cell(*tables[0], 7, 1), "已办结");
+  ASSERT_EQ(tables[1]->rows.size(), 4u);  // header + 下发, 反馈, 办结
+  EXPECT_EQ(cell(*tables[1], 2, 1), "反馈整改");
+  EXPECT_EQ(cell(*tables[1], 2, 3), "通道已清空");
+  EXPECT_EQ(cell(*tables[1], 2, 4), "1");
+  EXPECT_EQ(cell(*tables[1], 3, 3), "复查属实");
+
+  auto html = files::RenderDocumentHtml(*doc);
+  ASSERT_TRUE(html) << html.error().message;
+  EXPECT_NE(html->find("督办编号：第 " + std::to_string(o->id) + " 号"), std::string::npos);
+  auto docx = files::WriteDocx(*doc);
+  ASSERT_TRUE(docx) << docx.error().message;
+  EXPECT_EQ(docx->substr(0, 2), "PK");
+
+  const auto stranger = Who(stranger_user_, west_, std::nullopt, true);
+  EXPECT_EQ(service_.Notice(stranger, o->id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(service_.Notice(inspector, o->id + 100).error().code, ErrorCode::kNotFound);
 }
 
 TEST_F(OrdersLoopTest, IssuerAndResponsibleOfficerSeeItWhereverTheirUnitIs) {

@@ -96,6 +96,37 @@ TEST_F(ReviewsTest, GateBlocksFilingUntilAPassingReview) {
   EXPECT_EQ(b.Post(base, json{{"stage", "file"}, {"verdict", "pass"}}).status, 404);
 }
 
+// The 法制审核意见书 of a review: the case, the verdict, the opinion and each finding, as a print page
+// and a DOCX; another unit's caller, or a review id of another case, gets 404.
+TEST_F(ReviewsTest, OpinionIsTheReviewAsAnOfficialDocument) {
+  const std::int64_t c = AddCase(team_a_, "criminal", officer_a_, kStart - 86400, "盗窃电动车案");
+  const std::int64_t other = AddCase(team_a_, "criminal", officer_a_, kStart - 86400, "另一案件");
+  auto legal = SignedIn("legal");
+  auto r = legal.Post(
+      "/api/cases/" + std::to_string(c) + "/reviews",
+      json{{"stage", "file"},
+           {"verdict", "fix_required"},
+           {"comment", "现有证据不足以认定作案时间"},
+           {"findings", json::array({{{"category", "evidence"}, {"description", "缺少监控录像提取笔录"}}})}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string base = fmt::format("/api/cases/{}/reviews/{}", c, r.json["id"].get<std::int64_t>());
+
+  auto page = SignedIn("off_a").Get(base + "/print");
+  ASSERT_EQ(page.status, 200) << page.body;
+  for (const char* text : {"法制审核意见书", "盗窃电动车案", "立案审核", "需整改", "现有证据不足以认定作案时间",
+                           "缺少监控录像提取笔录", "补正后重新提请审核"})
+    EXPECT_NE(page.body.find(text), std::string::npos) << text;
+  EXPECT_NE(page.body.find(fmt::format("审核编号：第 {} 号", r.json["id"].get<std::int64_t>())), std::string::npos);
+
+  auto docx = legal.Get(base + "/docx");
+  ASSERT_EQ(docx.status, 200) << docx.body;
+  EXPECT_EQ(docx.body.substr(0, 2), "PK");
+
+  EXPECT_EQ(SignedIn("leader_b").Get(base + "/print").status, 404);
+  EXPECT_EQ(legal.Get(fmt::format("/api/cases/{}/reviews/{}/docx", other, r.json["id"].get<std::int64_t>())).status,
+            404);
+}
+
 // 法制审核 as a work queue: cases awaiting a gated stage review first, by their nearest running
 // deadline; a passing review takes a case off; the last verdict and its reviewer are shown.
 TEST_F(ReviewsTest, QueueListsCasesAwaitingAReviewByDeadline) {

@@ -1,7 +1,7 @@
 // Supervision in the running system (src/oversight/oversight_routes.cpp, docs/oversight.md):
 // alert clocks, violations, notifications, 督办 orders, 法制员 reviews, rule catalog and holiday
 // calendar versions, platform-use metrics.
-import { api, downloadFile, postForm } from '@/api/client'
+import { api, buildUrl, downloadFile, postForm } from '@/api/client'
 import type { Paged } from '@/api/types'
 
 /** Stored clock states: running, pre_warn, overdue, done_late, done, missing. */
@@ -299,11 +299,18 @@ export const oversightApi = {
     api.get<Paged<ReviewQueueItem> & { pending_total: number }>('/api/reviews/queue', { ...query }),
   exportReviewQueue: (query: ReviewQueueQuery) => downloadFile('/api/reviews/queue/export', { ...query }, '法制审核.xlsx'),
   caseReviews: (caseId: number) => api.get<{ case_id: number; items: Review[] }>(`/api/cases/${caseId}/reviews`),
+  /** 法制审核意见书 of one review: the print page and the DOCX. */
+  reviewOpinionUrl: (caseId: number, reviewId: number) => buildUrl(`/api/cases/${caseId}/reviews/${reviewId}/print`),
+  reviewOpinionDocx: (caseId: number, reviewId: number) =>
+    downloadFile(`/api/cases/${caseId}/reviews/${reviewId}/docx`, {}, `法制审核意见书（第${reviewId}号）.docx`),
   addReview: (caseId: number, body: { stage: string; verdict: string; comment: string; findings: Finding[] }) =>
     api.post<Review>(`/api/cases/${caseId}/reviews`, body, { silent: true }),
   orders: (query: OrderQuery) =>
     api.get<Paged<Order>>('/api/supervision-orders', query),
   order: (id: number) => api.get<Order>(`/api/supervision-orders/${id}`),
+  /** 督办通知书: the DOCX download and the print page (GB/T 9704 layout). */
+  orderNoticeDocx: (id: number) => downloadFile(`/api/supervision-orders/${id}/docx`, {}, `督办通知书（第${id}号）.docx`),
+  orderNoticeUrl: (id: number) => buildUrl(`/api/supervision-orders/${id}/print`),
   createOrder: (body: Record<string, unknown>) => api.post<Order>('/api/supervision-orders', body, { silent: true }),
   orderAction: (id: number, action: 'close' | 'return' | 'suspend' | 'resume', body: Record<string, unknown>) =>
     api.post<Order>(`/api/supervision-orders/${id}/${action}`, body, { silent: true }),
