@@ -40,8 +40,9 @@ files::Document OrderDocument(const Order& o, const std::string& issuer_organ, E
                                            .first_line_indent = false});
   doc.addressee = o.unit_name + "：";
   const std::string subject = o.case_title.empty() ? o.title : "“" + o.case_title + "”";
-  doc.AddParagraph(fmt::format("经执法监督，{}存在下列问题，现予督办。请责任民警于{}前完成整改，并在系统中反馈整改情况及相关材料。",
-                               subject, Minutes(o.deadline)));
+  doc.AddParagraph(
+      fmt::format("经执法监督，{}存在下列问题，现予督办。请责任民警于{}前完成整改，并在系统中反馈整改情况及相关材料。",
+                  subject, Minutes(o.deadline)));
 
   files::Table order;
   order.caption = "督办事项";

@@ -23,6 +23,139 @@ struct RuleRow {
   std::int64_t violations = 0, serious = 0, alerts = 0;
 };
 
+// What the section counts in its period: three grouped statements, the previous period's count and
+// one walk of the 督办 due in the period.
+struct Tally {
+  std::map<std::int64_t, UnitRow> units;
+  std::map<std::string, RuleRow> rules;
+  std::int64_t violations = 0, serious = 0, alerts = 0, reviews = 0, fix_required = 0, rejected = 0;
+  std::int64_t prev_violations = 0;
+  std::int64_t due = 0, on_time = 0, late = 0, open = 0;
+  UnitRow& Unit(const db::Row& r) {
+    auto& u = units[r.Int("unit_id")];
+    u.name = r.Str("unit_name");
+    u.path = r.Str("unit_path");
+    return u;
+  }
+};
+
+Tally ReadTally(soci::session& sql, const kit::BulletinPeriod& period, const kit::BulletinScope& scope) {
+  Tally t;
+  {
+    db::SqlArgs a;
+    db::Each(sql,
+             fmt::format("SELECT v.unit_id, u.name AS unit_name, u.path AS unit_path, v.rule_id, v.severity, "
+                         "COUNT(*) AS n FROM violations v JOIN units u ON u.id = v.unit_id WHERE {} AND "
+                         "v.detected_at >= {} AND v.detected_at < {} GROUP BY v.unit_id, u.name, u.path, v.rule_id, "
+                         "v.severity",
+                         db::PathUnder(a, "u.path", scope.unit_path), a.Int(period.from), a.Int(period.to)),
+             a, [&](const db::Row& r) {
+               const std::int64_t n = r.Int("n");
+               const bool is_serious = r.Text("severity") == "serious";
+               t.Unit(r).violations += n;
+               auto& rule = t.rules[r.Str("rule_id")];
+               rule.violations += n;
+               t.violations += n;
+               if (is_serious) rule.serious += n, t.serious += n;
+             });
+  }
+  {
+    db::SqlArgs a;
+    db::Each(sql,
+             fmt::format("SELECT a.unit_id, u.name AS unit_name, u.path AS unit_path, a.rule_id, COUNT(*) AS n FROM "
+                         "alerts a JOIN units u ON u.id = a.unit_id WHERE {} AND a.pre_warn_at >= {} AND "
+                         "a.pre_warn_at < {} GROUP BY a.unit_id, u.name, u.path, a.rule_id",
+                         db::PathUnder(a, "u.path", scope.unit_path), a.Int(period.from), a.Int(period.to)),
+             a, [&](const db::Row& r) {
+               const std::int64_t n = r.Int("n");
+               t.Unit(r).alerts += n;
+               t.rules[r.Str("rule_id")].alerts += n;
+               t.alerts += n;
+             });
+  }
+  {
+    db::SqlArgs a;
+    db::Each(sql,
+             fmt::format("SELECT c.unit_id, u.name AS unit_name, u.path AS unit_path, r.verdict, COUNT(*) AS n FROM "
+                         "case_reviews r JOIN cases c ON c.id = r.case_id JOIN units u ON u.id = c.unit_id WHERE {} "
+                         "AND r.created_at >= {} AND r.created_at < {} GROUP BY c.unit_id, u.name, u.path, r.verdict",
+                         db::PathUnder(a, "u.path", scope.unit_path), a.Int(period.from), a.Int(period.to)),
+             a, [&](const db::Row& r) {
+               const std::int64_t n = r.Int("n");
+               auto& u = t.Unit(r);
+               u.reviews += n;
+               t.reviews += n;
+               if (r.Text("verdict") == "fix_required") t.fix_required += n, u.reviews_failed += n;
+               if (r.Text("verdict") == "reject") t.rejected += n, u.reviews_failed += n;
+             });
+  }
+  {
+    const kit::BulletinPeriod prev = period.Previous();
+    db::SqlArgs a;
+    t.prev_violations =
+        db::ScalarInt(
+            sql,
+            fmt::format("SELECT COUNT(*) FROM violations v JOIN units u ON u.id = v.unit_id WHERE {} AND v.detected_at "
+                        ">= {} AND v.detected_at < {}",
+                        db::PathUnder(a, "u.path", scope.unit_path), a.Int(prev.from), a.Int(prev.to)),
+            a)
+            .value_or(0);
+  }
+  orders::EachDue(sql, scope.unit_path, period.from, period.to, [&](const orders::DueOrder& o) {
+    ++t.due;
+    if (o.status == "closed" && o.closed_at && *o.closed_at <= o.deadline)
+      ++t.on_time;
+    else if (o.status == "closed")
+      ++t.late;
+    else
+      ++t.open;
+  });
+
+  return t;
+}
+
+// The section's figures, each naming where it comes from.
+std::vector<kit::BulletinFigure> Figures(const Tally& t, const std::string& range, const std::string& where) {
+  return {
+      {.key = "alerts",
+       .label = "发出预警",
+       .value = t.alerts,
+       .unit = "条",
+       .source = fmt::format("数据来源：预警 alerts，预警时间 pre_warn_at 在 {}，{}", range, where)},
+      {.key = "violations",
+       .label = "发现执法违规",
+       .value = t.violations,
+       .previous = t.prev_violations,
+       .unit = "起",
+       .source = fmt::format("数据来源：违规记录 violations，发现时间 detected_at 在 {}，{}", range, where)},
+      {.key = "serious",
+       .label = "其中严重违规",
+       .value = t.serious,
+       .unit = "起",
+       .source = fmt::format("数据来源：违规记录 violations，severity = serious，{}，{}", range, where)},
+      {.key = "reviews",
+       .label = "法制审核",
+       .value = t.reviews,
+       .unit = "次",
+       .source = fmt::format("数据来源：法制审核 case_reviews，审核时间 created_at 在 {}，{}", range, where)},
+      {.key = "reviews_failed",
+       .label = "审核未通过（需整改或不予通过）",
+       .value = t.fix_required + t.rejected,
+       .unit = "次",
+       .source = fmt::format("数据来源：法制审核 case_reviews，verdict 为 fix_required 或 reject，{}", range)},
+      {.key = "orders_due",
+       .label = "到期督办",
+       .value = t.due,
+       .unit = "件",
+       .source = fmt::format("数据来源：督办 supervision_orders，整改期限 deadline 在 {}，未挂起，{}", range, where)},
+      {.key = "orders_on_time",
+       .label = "按期整改率",
+       .value = t.on_time,
+       .of = t.due,
+       .source = fmt::format("数据来源：督办 supervision_orders，期限内办结（closed_at ≤ deadline），{}", range)},
+  };
+}
+
 class OversightSection final : public kit::BulletinSectionProvider {
  public:
   explicit OversightSection(const OversightService& service) : service_(service) {}
@@ -31,141 +164,23 @@ class OversightSection final : public kit::BulletinSectionProvider {
 
   Result<kit::BulletinSection> Compute(soci::session& sql, const kit::BulletinPeriod& period,
                                        const kit::BulletinScope& scope) const override {
-    const kit::BulletinPeriod prev = period.Previous();
-    std::map<std::int64_t, UnitRow> units;
-    std::map<std::string, RuleRow> rules;
-    auto unit = [&](const db::Row& r) -> UnitRow& {
-      auto& u = units[r.Int("unit_id")];
-      u.name = r.Str("unit_name");
-      u.path = r.Str("unit_path");
-      return u;
-    };
-    std::int64_t violations = 0, serious = 0, alerts = 0, reviews = 0, fix_required = 0, rejected = 0;
-    {
-      db::SqlArgs a;
-      db::Each(sql,
-               fmt::format("SELECT v.unit_id, u.name AS unit_name, u.path AS unit_path, v.rule_id, v.severity, "
-                           "COUNT(*) AS n FROM violations v JOIN units u ON u.id = v.unit_id WHERE {} AND "
-                           "v.detected_at >= {} AND v.detected_at < {} GROUP BY v.unit_id, u.name, u.path, v.rule_id, "
-                           "v.severity",
-                           db::PathUnder(a, "u.path", scope.unit_path), a.Int(period.from), a.Int(period.to)),
-               a, [&](const db::Row& r) {
-                 const std::int64_t n = r.Int("n");
-                 const bool is_serious = r.Text("severity") == "serious";
-                 unit(r).violations += n;
-                 auto& rule = rules[r.Str("rule_id")];
-                 rule.violations += n;
-                 violations += n;
-                 if (is_serious) rule.serious += n, serious += n;
-               });
-    }
-    {
-      db::SqlArgs a;
-      db::Each(sql,
-               fmt::format("SELECT a.unit_id, u.name AS unit_name, u.path AS unit_path, a.rule_id, COUNT(*) AS n FROM "
-                           "alerts a JOIN units u ON u.id = a.unit_id WHERE {} AND a.pre_warn_at >= {} AND "
-                           "a.pre_warn_at < {} GROUP BY a.unit_id, u.name, u.path, a.rule_id",
-                           db::PathUnder(a, "u.path", scope.unit_path), a.Int(period.from), a.Int(period.to)),
-               a, [&](const db::Row& r) {
-                 const std::int64_t n = r.Int("n");
-                 unit(r).alerts += n;
-                 rules[r.Str("rule_id")].alerts += n;
-                 alerts += n;
-               });
-    }
-    {
-      db::SqlArgs a;
-      db::Each(sql,
-               fmt::format("SELECT c.unit_id, u.name AS unit_name, u.path AS unit_path, r.verdict, COUNT(*) AS n FROM "
-                           "case_reviews r JOIN cases c ON c.id = r.case_id JOIN units u ON u.id = c.unit_id WHERE {} "
-                           "AND r.created_at >= {} AND r.created_at < {} GROUP BY c.unit_id, u.name, u.path, r.verdict",
-                           db::PathUnder(a, "u.path", scope.unit_path), a.Int(period.from), a.Int(period.to)),
-               a, [&](const db::Row& r) {
-                 const std::int64_t n = r.Int("n");
-                 auto& u = unit(r);
-                 u.reviews += n;
-                 reviews += n;
-                 if (r.Text("verdict") == "fix_required") fix_required += n, u.reviews_failed += n;
-                 if (r.Text("verdict") == "reject") rejected += n, u.reviews_failed += n;
-               });
-    }
-    std::int64_t prev_violations = 0;
-    {
-      db::SqlArgs a;
-      prev_violations =
-          db::ScalarInt(
-              sql,
-              fmt::format(
-                  "SELECT COUNT(*) FROM violations v JOIN units u ON u.id = v.unit_id WHERE {} AND v.detected_at "
-                  ">= {} AND v.detected_at < {}",
-                  db::PathUnder(a, "u.path", scope.unit_path), a.Int(prev.from), a.Int(prev.to)),
-              a)
-              .value_or(0);
-    }
-    std::int64_t due = 0, on_time = 0, late = 0, open = 0;
-    orders::EachDue(sql, scope.unit_path, period.from, period.to, [&](const orders::DueOrder& o) {
-      ++due;
-      if (o.status == "closed" && o.closed_at && *o.closed_at <= o.deadline)
-        ++on_time;
-      else if (o.status == "closed")
-        ++late;
-      else
-        ++open;
-    });
-
+    const Tally t = ReadTally(sql, period, scope);
     kit::BulletinSection s;
     s.id = "oversight";
     s.title = "执法监督情况";
-    s.has_data = violations + alerts + reviews + due > 0;
+    s.has_data = t.violations + t.alerts + t.reviews + t.due > 0;
     s.empty_text = fmt::format("本期（{}）无执法监督（预警、违规、法制审核、督办）数据。", period.Label());
     if (!s.has_data) return s;
     const std::string where = fmt::format("{}（含下级单位）", scope.unit_name);
     const std::string range = period.RangeText();
-    s.figures = {
-        {.key = "alerts",
-         .label = "发出预警",
-         .value = alerts,
-         .unit = "条",
-         .source = fmt::format("数据来源：预警 alerts，预警时间 pre_warn_at 在 {}，{}", range, where)},
-        {.key = "violations",
-         .label = "发现执法违规",
-         .value = violations,
-         .previous = prev_violations,
-         .unit = "起",
-         .source = fmt::format("数据来源：违规记录 violations，发现时间 detected_at 在 {}，{}", range, where)},
-        {.key = "serious",
-         .label = "其中严重违规",
-         .value = serious,
-         .unit = "起",
-         .source = fmt::format("数据来源：违规记录 violations，severity = serious，{}，{}", range, where)},
-        {.key = "reviews",
-         .label = "法制审核",
-         .value = reviews,
-         .unit = "次",
-         .source = fmt::format("数据来源：法制审核 case_reviews，审核时间 created_at 在 {}，{}", range, where)},
-        {.key = "reviews_failed",
-         .label = "审核未通过（需整改或不予通过）",
-         .value = fix_required + rejected,
-         .unit = "次",
-         .source = fmt::format("数据来源：法制审核 case_reviews，verdict 为 fix_required 或 reject，{}", range)},
-        {.key = "orders_due",
-         .label = "到期督办",
-         .value = due,
-         .unit = "件",
-         .source = fmt::format("数据来源：督办 supervision_orders，整改期限 deadline 在 {}，未挂起，{}", range, where)},
-        {.key = "orders_on_time",
-         .label = "按期整改率",
-         .value = on_time,
-         .of = due,
-         .source = fmt::format("数据来源：督办 supervision_orders，期限内办结（closed_at ≤ deadline），{}", range)},
-    };
+    s.figures = Figures(t, range, where);
     s.summary = fmt::format(
         "本期系统共发出执法预警{}条，发现执法违规{}起（其中严重违规{}起），{}；法制部门开展法制审核{}次，"
         "其中需整改{}次、不予通过{}次。本期到期督办{}件，按期办结{}件，逾期办结{}件，尚未办结{}件，按期整改率{}。",
-        alerts, violations, serious, kit::ChangeText(s.figures[1]), reviews, fix_required, rejected, due, on_time, late,
-        open, kit::RatioText(on_time, due));
-    RulesTable(s, rules, range, where);
-    UnitsTable(s, units, range, where);
+        t.alerts, t.violations, t.serious, kit::ChangeText(s.figures[1]), t.reviews, t.fix_required, t.rejected, t.due,
+        t.on_time, t.late, t.open, kit::RatioText(t.on_time, t.due));
+    RulesTable(s, t.rules, range, where);
+    UnitsTable(s, t.units, range, where);
     TypicalProblems(sql, s, period, scope);
     return s;
   }
