@@ -35,10 +35,12 @@ files::Document OrderDocument(const Order& o, const std::string& issuer_organ, E
   files::Document doc;
   doc.created = o.closed_at.value_or(now);
   doc.title = "执法监督督办通知书";
+  // The number under the title, then the unit addressed (主送), as the standard orders them.
   doc.blocks.emplace_back(files::Paragraph{.runs = {files::Text(fmt::format("督办编号：第 {} 号", o.id))},
                                            .align = files::Align::kCenter,
                                            .first_line_indent = false});
-  doc.addressee = o.unit_name + "：";
+  doc.blocks.emplace_back(files::Paragraph{
+      .runs = {files::Text(o.unit_name + "：")}, .align = files::Align::kLeft, .first_line_indent = false});
   const std::string subject = o.case_title.empty() ? o.title : "“" + o.case_title + "”";
   doc.AddParagraph(
       fmt::format("经执法监督，{}存在下列问题，现予督办。请责任民警于{}前完成整改，并在系统中反馈整改情况及相关材料。",
@@ -48,14 +50,14 @@ files::Document OrderDocument(const Order& o, const std::string& issuer_organ, E
   order.caption = "督办事项";
   order.columns = {{.width = 1, .align = files::Align::kCenter}, {.width = 3.2, .align = files::Align::kLeft}};
   order.header_rows = 0;
-  order.rows = {{"涉及案件", o.case_title.empty() ? "—" : o.case_title},
-                {"问题来源", o.title.empty() ? "—" : o.title},
-                {"问题类型", o.problem_type.empty() ? "—" : o.problem_type},
-                {"整改意见", o.opinion},
-                {"责任民警", o.responsible_name.empty() ? "—" : o.responsible_name},
-                {"整改期限", Minutes(o.deadline)},
-                {"下发时间", Minutes(o.created_at)},
-                {"当前状态", StatusText(o)}};
+  order.rows = {{"涉及案件", o.case_title.empty() ? "—" : o.case_title}};
+  if (!o.title.empty() && o.title != o.case_title) order.rows.push_back({"问题来源", o.title});
+  order.rows.insert(order.rows.end(), {{"问题类型", o.problem_type.empty() ? "—" : o.problem_type},
+                                       {"整改意见", o.opinion},
+                                       {"责任民警", o.responsible_name.empty() ? "—" : o.responsible_name},
+                                       {"整改期限", Minutes(o.deadline)},
+                                       {"下发时间", Minutes(o.created_at)},
+                                       {"当前状态", StatusText(o)}});
   doc.AddTable(std::move(order));
 
   if (!o.steps.empty()) {

@@ -14,8 +14,9 @@ files::Document ReviewOpinionDocument(const ReviewedCase& c, const Review& r, co
   doc.blocks.emplace_back(files::Paragraph{.runs = {files::Text(fmt::format("审核编号：第 {} 号", r.id))},
                                            .align = files::Align::kCenter,
                                            .first_line_indent = false});
-  doc.addressee = c.unit_name + "：";
-  doc.AddParagraph(fmt::format("你单位办理的“{}”（{}）经{}，意见如下。", c.title, c.case_no, ReviewStageName(r.stage)));
+  doc.blocks.emplace_back(files::Paragraph{
+      .runs = {files::Text(c.unit_name + "：")}, .align = files::Align::kLeft, .first_line_indent = false});
+  doc.AddParagraph(fmt::format("你单位办理的“{}”经{}，意见如下。", c.title, ReviewStageName(r.stage)));
 
   files::Table facts;
   facts.columns = {{.width = 1, .align = files::Align::kCenter}, {.width = 3.2, .align = files::Align::kLeft}};

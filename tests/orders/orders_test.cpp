@@ -194,7 +194,9 @@ TEST_F(OrdersLoopTest, NoticeIsTheOrderAsAnOfficialDocument) {
   auto doc = service_.Notice(inspector, o->id);
   ASSERT_TRUE(doc) << doc.error().message;
   EXPECT_EQ(doc->title, "执法监督督办通知书");
-  EXPECT_EQ(doc->addressee, "东街派出所：");
+  // Under the title: the number, then the unit addressed.
+  ASSERT_GE(doc->blocks.size(), 2u);
+  EXPECT_EQ(std::get<files::Paragraph>(doc->blocks[1]).runs.at(0).text, "东街派出所：");
   ASSERT_TRUE(doc->signature.has_value());
   EXPECT_EQ(doc->signature->organ, "西街派出所");  // the issuer's unit, not the order's
   std::vector<const files::Table*> tables;
