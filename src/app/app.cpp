@@ -33,6 +33,12 @@ Result<void> Config::Validate() const {
   if (http_threads < 4 || http_threads > 4096) return Invalid("HTTP 线程数应在 4 到 4096 之间", "threads");
   if (db_pool < 1 || db_pool > 256) return Invalid("数据库连接数应在 1 到 256 之间", "db_pool");
   if (max_active < 0 || max_active > 4096) return Invalid("同时处理的请求数应在 0 到 4096 之间", "max_active");
+  if (header_timeout_seconds < 1 || header_timeout_seconds > 600)
+    return Invalid("请求头超时应在 1 到 600 秒之间", "header_timeout");
+  if (read_timeout_seconds < 1 || read_timeout_seconds > 600)
+    return Invalid("请求体读取超时应在 1 到 600 秒之间", "body_timeout");
+  if (max_connections_per_address < 0 || max_connections_per_address > 100000)
+    return Invalid("同一地址的连接数上限应在 0 到 100000 之间", "max_conn_per_address");
   if (key_file.empty()) return Invalid("必须指定密钥文件路径", "key_file");
   if (sweep_interval_seconds < 0) return Invalid("巡检间隔不能为负数", "sweep_interval_seconds");
   if (auth.session_idle_seconds < 60) return Invalid("会话空闲超时不能少于 60 秒", "session_idle_seconds");
@@ -191,6 +197,9 @@ Result<int> App::Bind() {
   o.port = port;
   o.threads = config_.http_threads;
   o.trusted_proxies = config_.trusted_proxies;
+  o.header_timeout_seconds = config_.header_timeout_seconds;
+  o.read_timeout_seconds = config_.read_timeout_seconds;
+  o.max_connections_per_address = static_cast<std::size_t>(config_.max_connections_per_address);
   o.max_active = static_cast<std::size_t>(
       config_.max_active > 0
           ? config_.max_active

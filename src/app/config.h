@@ -26,6 +26,11 @@ struct Config {
   // API requests that run at once; the others wait in arrival order (http/gate.h). 0 = twice the
   // number of cores, never more than db_pool.
   int max_active = 0;
+  // Slow clients (http/connection_guard.h): seconds for a complete request head, seconds for each
+  // read of a body, open connections per client address (trusted proxies exempt; 0 = no limit).
+  int header_timeout_seconds = 10;
+  int read_timeout_seconds = 15;
+  int max_connections_per_address = 64;
   // Reverse proxies whose X-Forwarded-For names the client (login throttling, audit, sessions).
   std::vector<std::string> trusted_proxies;
   // Mark the session cookie Secure (set when served over HTTPS behind a proxy).

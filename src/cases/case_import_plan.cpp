@@ -119,7 +119,8 @@ std::vector<IncidentPlan> PlanIncidents(soci::session& sql, const auth::Principa
     // Existing incident: same bureau and number.
     if (auto stored = store::FindIncident(sql, i.bureau_id, i.external_id)) {
       if (!who.InScope(stored->unit_path)) {
-        r.Fail("external_id", fmt::format("警情编号“{}”已被其他单位使用", i.external_id));
+        r.Fail("external_id",
+               fmt::format("警情编号“{}”不能使用，请核对编号；确认无误的，请联系法制部门", i.external_id));
         continue;
       }
       const store::IncidentRow& s = stored->row;
@@ -360,7 +361,7 @@ std::vector<CasePlan> PlanCases(soci::session& sql, const auth::Principal& who, 
     if (!t.incident.empty() && !ResolveIncident(sql, who, look, r, p, t.incident)) continue;
     p.existing = look.Case(h.external_id);
     if (!p.existing && store::CaseNumberTaken(sql, h.bureau_id, h.external_id)) {
-      r.Fail("external_id", fmt::format("案件编号“{}”已被其他单位使用", h.external_id));
+      r.Fail("external_id", fmt::format("案件编号“{}”不能使用，请核对编号；确认无误的，请联系法制部门", h.external_id));
       continue;
     }
     if (p.existing && !CompareWithStored(sql, r, p, t)) continue;

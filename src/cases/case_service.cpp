@@ -127,11 +127,16 @@ Result<Incident> CaseService::CreateIncident(const auth::Principal& who, const a
     if (unit->level == "city") return Invalid("警情必须属于分县局或科所队", "unit_id");
     if (in.officer_id) {
       auto p = store::LoadPerson(sql, *in.officer_id);
-      if (!p || p->bureau_id != unit->bureau_id || !p->active)
+      if (!p || p->bureau_id != unit->bureau_id || !p->active || !who.InScope(p->unit_path))
         return Invalid("处警民警不存在、已停用或不属于本分局", "officer_id");
     }
-    if (!ext.empty() && store::IncidentNumberTaken(sql, unit->bureau_id, ext))
-      return Conflict(fmt::format("警情编号“{}”已存在", ext), "duplicate_external_id");
+    if (!ext.empty())
+      if (auto taken = store::FindIncident(sql, unit->bureau_id, ext)) {
+        if (who.InScope(taken->unit_path))
+          return Conflict(fmt::format("警情编号“{}”已存在", ext), "duplicate_external_id");
+        return Conflict(fmt::format("警情编号“{}”不能使用，请核对编号；确认无误的，请联系法制部门", ext),
+                        "external_id_unavailable");
+      }
     row.bureau_id = unit->bureau_id;
     row.unit_id = unit->id;
     row.external_id = ext.empty() ? PendingExternalId(now) : ext;
@@ -292,9 +297,15 @@ Result<CaseDetail> CaseService::CreateCase(const auth::Principal& who, const aud
     if (!unit || !who.InScope(unit->path)) return NotFound("办案单位不存在");
     if (unit->level == "city") return Invalid("案件必须属于分县局或科所队", "unit_id");
     r.bureau_id = unit->bureau_id;
-    FZ_CHECK(store::CheckOfficers(sql, r.bureau_id, r.lead_officer_id, c.assists, r.legal_officer_id));
-    if (!c.external_id.empty() && store::CaseNumberTaken(sql, r.bureau_id, c.external_id))
-      return Conflict(fmt::format("案件编号“{}”已存在", c.external_id), "duplicate_external_id");
+    FZ_CHECK(store::CheckOfficers(sql, r.bureau_id, r.lead_officer_id, c.assists, r.legal_officer_id, {who.unit_path}));
+    // 案件编号 are unique per 分局. A number held by a case the caller cannot see gets a neutral answer
+    // that neither says it exists nor names the case or its unit (issue 16 defect 7, docs/cases.md).
+    if (!c.external_id.empty() && store::CaseNumberTaken(sql, r.bureau_id, c.external_id)) {
+      if (store::FindCase(sql, c.external_id, who))
+        return Conflict(fmt::format("案件编号“{}”已存在", c.external_id), "duplicate_external_id");
+      return Conflict(fmt::format("案件编号“{}”不能使用，请核对编号；确认无误的，请联系法制部门", c.external_id),
+                      "external_id_unavailable");
+    }
     std::optional<Incident> incident;
     if (r.incident_id) incident = FZ_TRY(CheckCaseIncident(sql, who, r));
     const std::vector<PendingEvent> pending = FZ_TRY(OpeningEvents(r, incident));
@@ -352,9 +363,13 @@ Result<CaseDetail> CaseService::UpdateCase(const auth::Principal& who, const aud
     std::vector<std::int64_t> assists = in.assist_officer_ids.value_or(old_assists);
     std::optional<std::int64_t> legal = OfficerId(cur->legal_officer);
     if (in.legal_officer_id) legal = *in.legal_officer_id == 0 ? std::nullopt : in.legal_officer_id;
+    // Whom the editor may name: his own subtree, and the case's unit (a bound 法制员 or officer of
+    // the case who works elsewhere names the officers of the case's unit).
+    std::vector<std::string> scope = {who.unit_path};
+    if (auto unit = store::LoadUnit(sql, cur->unit_id)) scope.push_back(unit->path);
     FZ_CHECK(store::CheckOfficers(sql, cur->bureau_id, in.lead_officer_id ? lead : std::nullopt,
                                   in.assist_officer_ids ? assists : std::vector<std::int64_t>{},
-                                  in.legal_officer_id ? legal : std::nullopt));
+                                  in.legal_officer_id ? legal : std::nullopt, scope));
     if (in.assist_officer_ids && lead && std::find(assists.begin(), assists.end(), *lead) != assists.end())
       return Invalid("主办民警不能同时是协办民警", "assist_officer_ids");
 

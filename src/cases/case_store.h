@@ -38,7 +38,7 @@ struct PersonInfo {
   std::int64_t id = 0;
   std::int64_t bureau_id = 0;
   std::int64_t unit_id = 0;
-  std::string name, badge_no, kind, unit_name;
+  std::string name, badge_no, kind, unit_name, unit_path;
   bool legal = false;
   bool active = true;
 };
@@ -51,8 +51,13 @@ std::optional<PersonInfo> FindPersonByBadge(soci::session& sql, const std::strin
 
 // Checks officers for a case of 分局 `bureau_id`: lead must be an active 民警, assists active people,
 // legal officer an active person marked 法制员; all of that 分局. InvalidArgument naming the field.
+// `scope` (unit paths) limits whom the caller may name: lead and assists must belong to a unit under
+// one of the paths; the legal officer too, unless he is an active 法制员 of the 分局 (捆绑法制员 may
+// come from any unit, e.g. the 法制大队). A person outside the scope answers exactly like an id that
+// does not exist, and no answer names a person the caller may not see. Empty scope: no limit.
 Result<void> CheckOfficers(soci::session& sql, std::int64_t bureau_id, std::optional<std::int64_t> lead,
-                           const std::vector<std::int64_t>& assists, std::optional<std::int64_t> legal);
+                           const std::vector<std::int64_t>& assists, std::optional<std::int64_t> legal,
+                           const std::vector<std::string>& scope = {});
 
 // ---------------------------------------------------------------- incidents 警情
 

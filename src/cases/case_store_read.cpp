@@ -1,4 +1,6 @@
 // The reads of the case file's tables that map rows to types (case_store.h).
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "auth/roles.h"
@@ -25,8 +27,8 @@ UnitInfo UnitFrom(const db::Row& r) {
 constexpr const char* kUnitSelect = "SELECT id, bureau_id, name, level, path, code FROM units WHERE ";
 
 constexpr const char* kPersonSelect =
-    "SELECT p.id, p.bureau_id, p.unit_id, p.name, p.badge_no, p.kind, u.name AS unit_name, p.is_legal_officer, "
-    "p.active FROM people p JOIN units u ON u.id = p.unit_id WHERE ";
+    "SELECT p.id, p.bureau_id, p.unit_id, p.name, p.badge_no, p.kind, u.name AS unit_name, u.path AS unit_path, "
+    "p.is_legal_officer, p.active FROM people p JOIN units u ON u.id = p.unit_id WHERE ";
 
 PersonInfo PersonFrom(const db::Row& r) {
   return {.id = r.Int("id"),
@@ -36,6 +38,7 @@ PersonInfo PersonFrom(const db::Row& r) {
           .badge_no = r.Str("badge_no"),
           .kind = r.Str("kind"),
           .unit_name = r.Str("unit_name"),
+          .unit_path = r.Str("unit_path"),
           .legal = r.Bool("is_legal_officer"),
           .active = r.Bool("active")};
 }
@@ -73,24 +76,32 @@ std::optional<PersonInfo> FindPersonByBadge(soci::session& sql, const std::strin
 }
 
 Result<void> CheckOfficers(soci::session& sql, std::int64_t bureau_id, std::optional<std::int64_t> lead,
-                           const std::vector<std::int64_t>& assists, std::optional<std::int64_t> legal) {
+                           const std::vector<std::int64_t>& assists, std::optional<std::int64_t> legal,
+                           const std::vector<std::string>& scope) {
+  auto visible = [&](const PersonInfo& p) {
+    if (scope.empty()) return true;
+    return std::any_of(scope.begin(), scope.end(),
+                       [&](const std::string& path) { return p.unit_path.starts_with(path); });
+  };
   if (lead) {
     auto p = LoadPerson(sql, *lead);
-    if (!p || p->bureau_id != bureau_id) return Invalid("主办民警不存在或不属于本分局", "lead_officer_id");
+    if (!p || p->bureau_id != bureau_id || !visible(*p))
+      return Invalid("主办民警不存在或不属于本分局", "lead_officer_id");
     if (!p->active) return Invalid(fmt::format("主办民警 {} 已停用", p->name), "lead_officer_id");
     if (p->kind != org::kKindPolice)
       return Invalid(fmt::format("{} 是辅警，不能担任主办民警", p->name), "lead_officer_id", "not_police");
   }
   for (std::int64_t id : assists) {
     auto p = LoadPerson(sql, id);
-    if (!p || p->bureau_id != bureau_id)
-      return Invalid(fmt::format("协办民警（编号 {}）不存在或不属于本分局", id), "assist_officer_ids");
+    if (!p || p->bureau_id != bureau_id || !visible(*p))
+      return Invalid("协办民警不存在或不属于本分局", "assist_officer_ids");
     if (!p->active) return Invalid(fmt::format("协办民警 {} 已停用", p->name), "assist_officer_ids");
     if (lead && id == *lead) return Invalid("主办民警不能同时是协办民警", "assist_officer_ids");
   }
   if (legal) {
     auto p = LoadPerson(sql, *legal);
-    if (!p || p->bureau_id != bureau_id) return Invalid("法制员不存在或不属于本分局", "legal_officer_id");
+    if (!p || p->bureau_id != bureau_id || (!visible(*p) && !(p->legal && p->active)))
+      return Invalid("法制员不存在或不属于本分局", "legal_officer_id");
     if (!p->active) return Invalid(fmt::format("法制员 {} 已停用", p->name), "legal_officer_id");
     if (!p->legal)
       return Invalid(fmt::format("{} 不是法制员（请先在人员管理中标记为法制员）", p->name), "legal_officer_id",

@@ -112,6 +112,15 @@ int Main(int argc, char** argv) {
                     "反向代理地址（可多次指定）：只相信来自这些地址的 X-Forwarded-For，用于登录限流、审计和会话记录");
   serve->add_option("--max-active", config.max_active, "同时处理的接口请求数，其余按到达顺序排队（0 = 核数的两倍）")
       ->capture_default_str();
+  serve
+      ->add_option("--header-timeout", config.header_timeout_seconds,
+                   "请求头超时（秒）：连接建立或上一个应答之后须在此时间内发来完整的请求头，否则断开")
+      ->capture_default_str();
+  serve->add_option("--body-timeout", config.read_timeout_seconds, "请求体每次读取的超时（秒）")->capture_default_str();
+  serve
+      ->add_option("--max-conn-per-address", config.max_connections_per_address,
+                   "同一客户端地址的连接数上限（受信代理不受限；0 表示不限）")
+      ->capture_default_str();
   serve->add_flag("--secure-cookie", config.secure_cookie, "会话 Cookie 加 Secure 标记（HTTPS 部署时使用）");
   serve->add_option("--sweep-interval", config.sweep_interval_seconds, "执法监督巡检间隔（秒），0 表示不巡检")
       ->capture_default_str();

@@ -277,7 +277,7 @@ Result<int> Server::Bind() {
   s.set_tcp_nodelay(true);  // Nagle + delayed ACK costs ~40 ms per response (STACK.md §4)
   s.set_keep_alive_max_count(1000);
   s.set_keep_alive_timeout(10);
-  s.set_read_timeout(30);
+  s.set_read_timeout(options_.read_timeout_seconds);
   s.set_payload_max_length(options_.max_body_bytes);
   int listen_fd = -1;
   s.set_socket_options([&listen_fd](socket_t sock) {
@@ -376,6 +376,20 @@ Result<int> Server::Bind() {
                 "listen", "bind_failed");
   }
   port_ = port;
+  // Slow and greedy clients: httplib's pre-routing handler runs once a request head is read (before
+  // the body), its logger once the answer is written.
+  guard_ = std::make_unique<ConnectionGuard>(
+      ConnectionGuard::Options{.port = port,
+                               .header_timeout = std::chrono::seconds(options_.header_timeout_seconds),
+                               .per_address = options_.max_connections_per_address,
+                               .exempt = options_.trusted_proxies});
+  s.set_pre_routing_handler([guard = guard_.get()](const httplib::Request& req, httplib::Response&) {
+    guard->HeadReceived(req.remote_addr, req.remote_port);
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  s.set_logger([guard = guard_.get()](const httplib::Request& req, const httplib::Response&) {
+    guard->Answered(req.remote_addr, req.remote_port);
+  });
   // httplib listens with a backlog of 5, which drops SYNs under load (STACK.md §4): re-listen deeper.
   if (listen_fd >= 0) ::listen(listen_fd, 1024);
   return port;
@@ -411,6 +425,7 @@ void Server::Stop() {
     EndIdleConnections();
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+  guard_.reset();  // httplib's workers have ended with its accept loop
 }
 
 void Server::EndIdleConnections() const {

@@ -12,6 +12,7 @@
 
 #include "auth/principal.h"
 #include "core/error.h"
+#include "http/connection_guard.h"
 #include "http/gate.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -33,6 +34,13 @@ struct ServerOptions {
   bool secure_cookie = false;  // set when served over HTTPS (behind nginx)
   // Stop(): how long requests already being handled may take to finish before the server closes.
   int drain_seconds = 25;
+  // Slow clients (connection_guard.h): a complete request head within this many seconds of the
+  // accept or of the previous answer; each read of a body within read_timeout_seconds; at most
+  // max_connections_per_address open connections per client address (trusted proxies exempt;
+  // 0 = no limit).
+  int header_timeout_seconds = 10;
+  int read_timeout_seconds = 15;
+  std::size_t max_connections_per_address = 64;
   // Asked when a request fails with an exception: false means the database cannot be reached, and
   // the answer is 503 db_unavailable (retry later, another instance) instead of 500. May be empty.
   std::function<bool()> backend_available;
@@ -92,6 +100,7 @@ class Server {
   int port_ = 0;                  // the bound port (finds the accepted connections)
   AdmissionGate gate_;
   StaticFiles static_;
+  std::unique_ptr<ConnectionGuard> guard_;  // from Bind() until Stop()
 };
 
 }  // namespace fazhi::http

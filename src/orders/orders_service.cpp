@@ -175,7 +175,13 @@ Result<Order> OrderService::Insert(soci::session& sql, const auth::Principal& wh
   const std::optional<std::int64_t> person =
       in.responsible_person_id ? in.responsible_person_id : info.responsible_person_id;
   if (!person) return Invalid("请指定责任民警", "responsible_person_id");
-  if (!store::PersonActive(sql, *person)) return Invalid("责任民警不存在或已停用", "responsible_person_id");
+  // A named 责任民警 must be someone the issuer may see: his own subtree, or the unit of the source
+  // he may act on (a bound 法制员 names the officers of the case's unit). Anyone else answers like a
+  // person who does not exist (issue 16 defect 4).
+  std::vector<std::string> may_name = {who.unit_path};
+  if (auto path = store::UnitPath(sql, info.unit_id)) may_name.push_back(*path);
+  if (in.responsible_person_id ? !store::PersonActiveUnder(sql, *person, may_name) : !store::PersonActive(sql, *person))
+    return Invalid("责任民警不存在或已停用", "responsible_person_id");
   if (!source.IdIsCase())
     if (auto open = store::OpenOrderFor(sql, std::string(source.Kind()), source_id))
       return Conflict(fmt::format("该问题已有未办结的督办单（编号 {}）", *open), "duplicate_order");

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "db/sql.h"
 
 namespace fazhi::orders::store {
@@ -276,6 +278,17 @@ bool PersonActive(soci::session& sql, std::int64_t person_id) {
   db::SqlArgs a;
   return db::Count(sql, fmt::format("SELECT COUNT(*) FROM people WHERE id = {} AND active = 1", a.Int(person_id)), a) >
          0;
+}
+
+bool PersonActiveUnder(soci::session& sql, std::int64_t person_id, const std::vector<std::string>& paths) {
+  db::SqlArgs a;
+  const auto path = db::ScalarText(sql,
+                                   fmt::format("SELECT u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE "
+                                               "p.id = {} AND p.active = 1",
+                                               a.Int(person_id)),
+                                   a);
+  if (!path) return false;
+  return std::any_of(paths.begin(), paths.end(), [&](const std::string& p) { return path->starts_with(p); });
 }
 
 }  // namespace fazhi::orders::store

@@ -64,5 +64,7 @@ std::optional<std::string> UnitPath(soci::session& sql, std::int64_t unit_id);
 std::optional<std::string> UserUnitName(soci::session& sql, std::int64_t user_id);
 // Whether people.id is an active person.
 bool PersonActive(soci::session& sql, std::int64_t person_id);
+// Whether `person_id` is an active person whose unit lies in the subtree of one of `paths`.
+bool PersonActiveUnder(soci::session& sql, std::int64_t person_id, const std::vector<std::string>& paths);
 
 }  // namespace fazhi::orders::store

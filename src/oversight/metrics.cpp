@@ -2,7 +2,6 @@
 // (definitions: docs/oversight.md §平台应用考核). Each figure is a ratio num/den so the UI can show
 // both the rate and the counts behind it.
 #include <map>
-#include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -165,58 +164,43 @@ void Property24h(soci::session& sql, const Scope& scope, std::int64_t from, std:
 }
 
 // 4. Cases that reached a gated stage in the month (its event is in the month) with the latest
-// review of every gated stage reached being a pass.
+// review (by created_at, then id) of every gated stage reached being a pass. One statement: the
+// gates become a small derived table (case type, stage, event type), the month's case events are
+// joined to it, and each (case, stage) looks up its latest review through the case_reviews_case
+// index; the database returns one row per case with ok = 1 when every stage passed.
 void ReviewsComplete(soci::session& sql, const Scope& scope, std::int64_t from, std::int64_t to,
                      const std::vector<ReviewGate>& gates, Acc& acc) {
+  struct Need {
+    std::string case_type, stage, type;
+  };
+  std::vector<Need> needs;
   std::vector<std::string> types;
   for (const auto& g : gates)
-    for (const auto& t : StageEvents().at(g.stage))
+    for (const auto& t : StageEvents().at(g.stage)) {
+      needs.push_back({g.case_type, g.stage, t});
       if (std::find(types.begin(), types.end(), t) == types.end()) types.push_back(t);
-  if (types.empty()) return;
+    }
+  if (needs.empty()) return;
   std::sort(types.begin(), types.end());
   db::SqlArgs a;
+  std::string table;
+  for (const auto& n : needs)
+    table += fmt::format("{}SELECT {} AS case_type, {} AS stage, {} AS type", table.empty() ? "" : " UNION ALL ",
+                         a.Str(n.case_type), a.Str(n.stage), a.Str(n.type));
   const std::string q = fmt::format(
-      "SELECT DISTINCT c.id, c.unit_id, c.lead_officer_id, c.case_type, e.type FROM case_events e JOIN cases c ON "
-      "c.id = e.case_id JOIN units u ON u.id = c.unit_id WHERE {} AND e.type IN {} AND e.at >= {} AND e.at < {}",
-      CasesIn(a, scope), a.StrList(types), a.Int(from), a.Int(to));
-  struct CaseNeed {
-    std::int64_t unit;
-    std::optional<std::int64_t> officer;
-    std::set<std::string> stages;
-  };
-  std::map<std::int64_t, CaseNeed> need;
+      "SELECT m.id, m.unit_id, m.lead_officer_id, MIN(m.ok) AS ok FROM (SELECT n.id, n.unit_id, n.lead_officer_id, "
+      "CASE WHEN EXISTS (SELECT 1 FROM case_reviews r WHERE r.case_id = n.id AND r.stage = n.stage AND r.verdict = "
+      "'pass' AND NOT EXISTS (SELECT 1 FROM case_reviews l WHERE l.case_id = r.case_id AND l.stage = r.stage AND "
+      "(l.created_at > r.created_at OR (l.created_at = r.created_at AND l.id > r.id)))) THEN 1 ELSE 0 END AS ok "
+      "FROM (SELECT DISTINCT c.id, c.unit_id, c.lead_officer_id, g.stage FROM case_events e JOIN cases c ON c.id = "
+      "e.case_id JOIN units u ON u.id = c.unit_id JOIN ({}) g ON g.case_type = c.case_type AND g.type = e.type "
+      "WHERE {} AND e.type IN {} AND e.at >= {} AND e.at < {}) n) m GROUP BY m.id, m.unit_id, m.lead_officer_id",
+      table, CasesIn(a, scope), a.StrList(types), a.Int(from), a.Int(to));
   db::Each(sql, q, a, [&](const db::Row& r) {
-    const std::string case_type = r.Str("case_type"), type = r.Str("type");
-    for (const auto& g : gates) {
-      if (g.case_type != case_type) continue;
-      const auto& ev = StageEvents().at(g.stage);
-      if (std::find(ev.begin(), ev.end(), type) == ev.end()) continue;
-      auto& n = need[r.Int("id")];
-      n.unit = r.Int("unit_id");
-      n.officer = r.OptInt("lead_officer_id");
-      n.stages.insert(g.stage);
-    }
+    const bool ok = r.Int("ok") == 1;
+    Add(acc.Unit(r.Int("unit_id")).reviews_complete, ok);
+    if (auto* o = acc.Officer(r.OptInt("lead_officer_id"))) Add(o->reviews_complete, ok);
   });
-  if (need.empty()) return;
-  std::map<std::pair<std::int64_t, std::string>, std::string> latest;
-  std::vector<std::int64_t> ids;
-  for (const auto& [id, n] : need) ids.push_back(id);
-  db::SqlArgs b;
-  db::Each(sql,
-           fmt::format("SELECT case_id, stage, verdict FROM case_reviews WHERE case_id IN {} ORDER BY created_at, id",
-                       b.IntList(ids)),
-           b, [&](const db::Row& r) {
-             latest[{r.Int("case_id"), r.Str("stage")}] = r.Str("verdict");
-           });
-  for (const auto& [id, n] : need) {
-    bool ok = true;
-    for (const auto& s : n.stages) {
-      auto it = latest.find({id, s});
-      ok = ok && it != latest.end() && it->second == "pass";
-    }
-    Add(acc.Unit(n.unit).reviews_complete, ok);
-    if (auto* o = acc.Officer(n.officer)) Add(o->reviews_complete, ok);
-  }
 }
 
 // 5. Cases accepted in the month and the violations recorded on them.
@@ -279,12 +263,13 @@ std::map<std::string, detail::UnitMetrics> detail::MetricsByUnit(soci::session& 
   Compute(sql, Scope{.path = path}, from, to, ReviewGates(sql), acc);
   std::map<std::string, UnitMetrics> out;
   if (acc.units.empty()) return out;
-  std::vector<std::int64_t> ids;
-  for (const auto& [id, row] : acc.units) ids.push_back(id);
+  // Every unit with figures lies under `path` (no principal, no bound cases from outside it).
   db::SqlArgs a;
-  db::Each(sql, fmt::format("SELECT u.id, u.name, u.path FROM units u WHERE u.id IN {}", a.IntList(ids)), a,
+  db::Each(sql, fmt::format("SELECT u.id, u.name, u.path FROM units u WHERE {}", db::PathUnder(a, "u.path", path)), a,
            [&](const db::Row& r) {
-             UnitMetrics m{acc.units.at(r.Int("id"))};
+             auto it = acc.units.find(r.Int("id"));
+             if (it == acc.units.end()) return;
+             UnitMetrics m{it->second};
              m.row.name = r.Str("name");
              out.emplace(r.Str("path"), std::move(m));
            });

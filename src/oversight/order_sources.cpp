@@ -41,8 +41,10 @@ class ViolationSource final : public orders::OrderSource {
                 v = Found{r.Int("case_id"), r.OptInt("officer_id"), r.Str("kind"), r.Str("message")};
               });
     if (!v) return NotFound("违规记录不存在");
-    const auto c = FZ_TRY(detail::LoadCaseInScope(sql, who, v->case_id));
-    orders::SourceInfo info = OnCase(c);
+    // A violation of a case the issuer cannot see answers exactly like one that does not exist.
+    const auto c = detail::LoadCaseInScope(sql, who, v->case_id);
+    if (!c) return NotFound("违规记录不存在");
+    orders::SourceInfo info = OnCase(*c);
     info.title = fmt::format("违规：{}", v->message);
     info.problem_type = v->kind == "missing" ? "程序" : "超期";
     if (v->officer) info.responsible_person_id = v->officer;
@@ -67,8 +69,9 @@ class ReviewFindingSource final : public orders::OrderSource {
                 f = Found{r.Int("case_id"), r.Str("category"), r.Str("description")};
               });
     if (!f) return NotFound("审核问题不存在");
-    const auto c = FZ_TRY(detail::LoadCaseInScope(sql, who, f->case_id));
-    orders::SourceInfo info = OnCase(c);
+    const auto c = detail::LoadCaseInScope(sql, who, f->case_id);
+    if (!c) return NotFound("审核问题不存在");  // out of scope: the same answer
+    orders::SourceInfo info = OnCase(*c);
     info.title = fmt::format("{}问题：{}", detail::CategoryZh(f->category), f->description);
     info.problem_type = detail::CategoryZh(f->category);
     return info;

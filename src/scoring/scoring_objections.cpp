@@ -102,8 +102,8 @@ Result<Objection> ScoringService::FileObjection(const Principal& who, const audi
     if (!stored) return NotFound("积分条目不存在");
     const Entry& entry = stored->entry;
     const std::string& month = stored->month;
-    if (entry.person_id != *who.person_id)
-      return Forbidden("只能对本人的积分条目申请复核，不能对其他民警的积分提出异议", "not_own_entry");
+    // Another officer's entry answers like one that does not exist (issue 16 defect 7).
+    if (entry.person_id != *who.person_id) return NotFound("积分条目不存在");
     auto m = LoadMonth(sql, stored->bureau_id, month);
     if (!m || m->status == kDraft)
       return Conflict(month + " 的积分尚未公示，公示后才能申请复核", "month_not_published");

@@ -136,7 +136,7 @@ class ScoringService {
 
   // ---- objections (复核) ----
   // Files an objection about one of the caller's own entries of a published month, inside the
-  // window. Forbidden (not_own_entry) for another officer's entry, Conflict for a draft/final month
+  // window. NotFound for another officer's entry (as for a missing one), Conflict for a draft/final month
   // (month_not_published / month_final), a closed window (objection_window_closed), an adjustment
   // entry, or a pending objection on the same entry.
   Result<Objection> FileObjection(const auth::Principal& who, const audit::Actor& actor, std::int64_t entry_id,

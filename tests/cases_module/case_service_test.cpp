@@ -209,10 +209,12 @@ TEST_F(CaseServiceTest, ScopeAndBinding) {
   ASSERT_TRUE(service_->UpdateCase(Who("case_officer", team_a_), Actor(), a.header.id, bind));
   EXPECT_EQ(service_->ListCases(legal, {}, {})->total, 1);
   EXPECT_TRUE(service_->GetCase(legal, Actor(), a.header.id));
-  // An 协办 officer from elsewhere sees it too.
+  // An 协办 officer from elsewhere sees it too. Naming him takes someone who sees both units (a
+  // 派出所 account names only its own people: issue 16 defect 4).
   cases::CaseInput assist;
   assist.assist_officer_ids = std::vector<std::int64_t>{officer_b_};
-  ASSERT_TRUE(service_->UpdateCase(Who("case_officer", team_a_), Actor(), a.header.id, assist));
+  EXPECT_FALSE(service_->UpdateCase(Who("case_officer", team_a_), Actor(), a.header.id, assist));
+  ASSERT_TRUE(service_->UpdateCase(Who("case_officer", bureau_), Actor(), a.header.id, assist));
   EXPECT_EQ(service_->ListCases(officer_b, {}, {})->total, 2);
 }
 

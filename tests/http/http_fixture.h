@@ -99,6 +99,7 @@ class ServerTest : public ::testing::Test {
     c.trusted_proxies = {"127.0.0.1"};  // tests may send X-Forwarded-For
     c.sweep_interval_seconds = 0;       // tests call app_->oversight().Sweep() after moving the clock
     c.attachment_dir = (db_.dir() / "attachments").string();
+    Configure(c);
     auto app = App::Create(c, clock_.get());
     ASSERT_TRUE(app) << app.error().message;
     app_ = std::move(*app);
@@ -110,6 +111,8 @@ class ServerTest : public ::testing::Test {
   void TearDown() override {
     if (app_) app_->Stop();
   }
+  // A test fixture may change the configuration before the App is created.
+  virtual void Configure(Config& c) { (void)c; }
 
   std::int64_t AddUnit(std::optional<std::int64_t> parent, const std::string& name, const std::string& level) {
     return seed::Unit(app_->db(), parent, name, level, kStart);

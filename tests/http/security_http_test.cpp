@@ -9,9 +9,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <set>
 #include <thread>
 
+#include "db/sql.h"
 #include "http/http_fixture.h"
 
 namespace fazhi::testing {
@@ -31,6 +34,29 @@ class SecurityTest : public ServerTest {
   std::int64_t AuditCount(const std::string& action) {
     return Scalar("SELECT COUNT(*) FROM audit_log WHERE action = '" + action + "'");
   }
+  std::int64_t AddPerson(std::int64_t unit, const std::string& name, const std::string& kind = "民警",
+                         bool legal = false) {
+    static int seq = 0;
+    return app_->db()
+        .Write([&](soci::session& sql) -> Result<std::int64_t> {
+          db::SqlArgs a;
+          return db::Insert(
+              sql,
+              fmt::format("INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, is_legal_officer, created_at, "
+                          "updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
+                          a.Int(bureau_), a.Int(unit), a.Str(name), a.Str("S" + std::to_string(++seq)), a.Str(kind),
+                          a.Bool(legal), a.Int(kStart), a.Int(kStart)),
+              a);
+        })
+        .value();
+  }
+  std::int64_t AddPersonUser(const std::string& username, const std::string& role, std::int64_t unit,
+                             std::int64_t person) {
+    static const std::string hash = auth::HashPassword(kPassword);
+    return seed::User(app_->db(), username, hash, unit, role, kStart, person);
+  }
+  // The error part of an answer, for "answers exactly like" comparisons.
+  static std::string ErrorOf(const Response& r) { return std::to_string(r.status) + " " + r.json.dump(); }
   // Every error body: {"error":{"code":…,"message":…,"field":…|null}}, the message in Chinese.
   static void ExpectErrorShape(const Response& r, const std::string& what) {
     SCOPED_TRACE(what);
@@ -442,6 +468,282 @@ TEST_F(SecurityTest, BureauWideSettingsNeedABureauLevelHolder) {
     EXPECT_EQ(c.Post("/api/oversight/sweep", json::object()).status, 200) << who;
     EXPECT_EQ(c.Put("/api/oversight/review-gates", gates_before.json).status, 200) << who;
   }
+}
+
+// ---- 4. 督办 and case officers across scope ----
+
+// A 派出所 officer creating or editing a case may name as 主办/协办 only people of his own scope; the
+// bureau's 法制员 may be bound from anywhere in the bureau (捆绑法制员, the documented cross-unit
+// rule). A refused person answers exactly like a person id that does not exist, and the answer
+// never carries the person's name.
+TEST_F(SecurityTest, CaseOfficersOutsideTheCreatorsScopeAnswerLikeNonexistentPeople) {
+  const std::int64_t mine = AddPerson(team_a_, "东街甲");
+  const std::int64_t theirs = AddPerson(team_b_, "西街乙");
+  const std::int64_t their_aux = AddPerson(team_b_, "西街辅丙", "辅警");
+  const std::int64_t legal_unit = AddUnit(bureau_, "法制大队", "team");
+  const std::int64_t legal = AddPerson(legal_unit, "法制丁", "民警", true);
+  const std::int64_t not_legal = AddPerson(legal_unit, "大队戊");
+  constexpr std::int64_t kNobody = 987654;
+  auto a = SignedIn("officer_a");
+  auto body = [&](json extra) {
+    json b = {{"case_type", "criminal"}, {"cause", "盗窃"}, {"unit_id", team_a_}, {"lead_officer_id", mine}};
+    for (auto it = extra.begin(); it != extra.end(); ++it) b[it.key()] = it.value();
+    return b;
+  };
+  const auto cases_before = Scalar("SELECT COUNT(*) FROM cases");
+  struct Probe {
+    const char* what;
+    json refused, nonexistent;
+  };
+  const std::vector<Probe> probes = {
+      {"lead", body({{"lead_officer_id", theirs}}), body({{"lead_officer_id", kNobody}})},
+      {"lead 辅警", body({{"lead_officer_id", their_aux}}), body({{"lead_officer_id", kNobody}})},
+      {"assist", body({{"assist_officer_ids", {theirs}}}), body({{"assist_officer_ids", {kNobody}}})},
+      {"legal not 法制员", body({{"legal_officer_id", not_legal}}), body({{"legal_officer_id", kNobody}})},
+  };
+  for (const auto& p : probes) {
+    const Response refused = a.Post("/api/cases", p.refused);
+    const Response nonexistent = a.Post("/api/cases", p.nonexistent);
+    EXPECT_EQ(refused.status, 400) << p.what << " " << refused.body;
+    EXPECT_EQ(ErrorOf(refused), ErrorOf(nonexistent)) << p.what;
+    for (const char* name : {"西街乙", "西街辅丙", "大队戊", "西街派出所"})
+      EXPECT_EQ(refused.body.find(name), std::string::npos) << p.what << " " << refused.body;
+  }
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM cases"), cases_before);
+
+  // The bureau's 法制员 from the 法制大队 may be bound.
+  const Response created = a.Post("/api/cases", body({{"legal_officer_id", legal}}));
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string path = "/api/cases/" + std::to_string(created.json["id"].get<std::int64_t>());
+  // Editing: the same rule.
+  for (const auto& [refused, nonexistent] :
+       std::vector<std::pair<json, json>>{{{{"lead_officer_id", theirs}}, {{"lead_officer_id", kNobody}}},
+                                          {{{"assist_officer_ids", {theirs}}}, {{"assist_officer_ids", {kNobody}}}},
+                                          {{{"legal_officer_id", not_legal}}, {{"legal_officer_id", kNobody}}}}) {
+    const Response r = a.Put(path, refused);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(ErrorOf(r), ErrorOf(a.Put(path, nonexistent)));
+    EXPECT_EQ(r.body.find("西街乙"), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(a.Get(path).json["lead_officer"]["id"], mine);
+  // A bureau-level account sees both 派出所 and may name either.
+  AddUser("bureau_officer", "case_officer", bureau_);
+  EXPECT_EQ(SignedIn("bureau_officer").Post("/api/cases", body({{"lead_officer_id", theirs}})).status, 201);
+}
+
+// A 督办 names as 责任民警 only someone the issuer may see; another 派出所's officer answers like a
+// person who does not exist, and his name is not in the answer.
+TEST_F(SecurityTest, OrderResponsibleOutsideTheIssuersScopeAnswersLikeANonexistentPerson) {
+  const std::int64_t mine = AddPerson(team_a_, "东街甲");
+  const std::int64_t theirs = AddPerson(team_b_, "西街乙");
+  AddUser("legal_a", "legal_officer", team_a_);
+  const Response c =
+      SignedIn("officer_a")
+          .Post("/api/cases",
+                json{{"case_type", "criminal"}, {"cause", "盗窃"}, {"unit_id", team_a_}, {"lead_officer_id", mine}});
+  ASSERT_EQ(c.status, 201) << c.body;
+  auto legal = SignedIn("legal_a");
+  auto order = [&](std::int64_t person) {
+    return legal.Post("/api/supervision-orders", json{{"source", "manual"},
+                                                      {"case_id", c.json["id"]},
+                                                      {"problem_type", "程序"},
+                                                      {"opinion", "请补充材料"},
+                                                      {"responsible_person_id", person},
+                                                      {"deadline", kStart + 7 * 86400}});
+  };
+  const Response refused = order(theirs);
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(ErrorOf(refused), ErrorOf(order(987654)));
+  EXPECT_EQ(refused.body.find("西街乙"), std::string::npos);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM supervision_orders"), 0);
+  const Response ok = order(mine);
+  EXPECT_EQ(ok.status, 201) << ok.body;
+}
+
+// ---- 7. existence oracles ----
+
+// A 督办 citing a violation of a case the issuer cannot see answers exactly like a violation that
+// does not exist.
+TEST_F(SecurityTest, OrderOnAnOutOfScopeViolationAnswersLikeANonexistentOne) {
+  const std::int64_t theirs = AddPerson(team_b_, "西街乙");
+  const Response c =
+      SignedIn("officer_b")
+          .Post("/api/cases",
+                json{{"case_type", "criminal"}, {"cause", "盗窃"}, {"unit_id", team_b_}, {"lead_officer_id", theirs}});
+  ASSERT_EQ(c.status, 201) << c.body;
+  const std::int64_t violation =
+      app_->db()
+          .Write([&](soci::session& sql) -> Result<std::int64_t> {
+            db::SqlArgs a;
+            return db::Insert(sql,
+                              fmt::format("INSERT INTO violations (bureau_id, case_id, unit_id, "
+                                          "officer_id, rule_id, clock_key, kind, detected_at, message) "
+                                          "VALUES ({}, {}, {}, {}, 'CRIM-01', 'k', 'overdue', {}, "
+                                          "'西街乙超期') RETURNING id",
+                                          a.Int(bureau_), a.Int(c.json["id"].get<std::int64_t>()), a.Int(team_b_),
+                                          a.Int(theirs), a.Int(kStart)),
+                              a);
+          })
+          .value();
+  AddUser("legal_a", "legal_officer", team_a_);
+  auto legal = SignedIn("legal_a");
+  auto order = [&](std::int64_t id) {
+    return legal.Post(
+        "/api/supervision-orders",
+        json{{"source", "violation"}, {"source_id", id}, {"opinion", "请整改"}, {"deadline", kStart + 7 * 86400}});
+  };
+  const Response refused = order(violation);
+  EXPECT_EQ(refused.status, 404) << refused.body;
+  EXPECT_EQ(ErrorOf(refused), ErrorOf(order(violation + 1000)));
+  EXPECT_EQ(refused.body.find("西街"), std::string::npos);
+  // The bureau's 法制员 may.
+  AddUser("legal_bureau", "legal_officer", bureau_);
+  EXPECT_EQ(SignedIn("legal_bureau")
+                .Post("/api/supervision-orders", json{{"source", "violation"},
+                                                      {"source_id", violation},
+                                                      {"opinion", "请整改"},
+                                                      {"deadline", kStart + 7 * 86400}})
+                .status,
+            201);
+}
+
+// 案件编号 are unique per 分县局 (the 警综 numbers; imports match on them), so a number taken by
+// another 派出所's case cannot be accepted. The answer names neither that case nor its unit and does
+// not say it "exists": a neutral 409 external_id_unavailable. A duplicate the caller can see keeps
+// the helpful answer (duplicate_external_id), which tells him nothing he cannot look up.
+TEST_F(SecurityTest, DuplicateCaseNumberOfAnotherUnitIsANeutralAnswer) {
+  const std::int64_t mine = AddPerson(team_a_, "东街甲");
+  const std::int64_t theirs = AddPerson(team_b_, "西街乙");
+  auto create = [&](const char* user, std::int64_t unit, std::int64_t lead) {
+    return SignedIn(user).Post("/api/cases", json{{"case_type", "criminal"},
+                                                  {"cause", "盗窃"},
+                                                  {"title", "西街秘密案件"},
+                                                  {"unit_id", unit},
+                                                  {"lead_officer_id", lead},
+                                                  {"external_id", "A3201002026010100001"}});
+  };
+  ASSERT_EQ(create("officer_b", team_b_, theirs).status, 201);
+  const auto before = Scalar("SELECT COUNT(*) FROM cases");
+  const Response other = create("officer_a", team_a_, mine);
+  EXPECT_EQ(other.status, 409) << other.body;
+  EXPECT_EQ(other.Code(), "external_id_unavailable");
+  ExpectErrorShape(other, "other unit");
+  for (const char* leak : {"已存在", "西街", "秘密"}) EXPECT_EQ(other.body.find(leak), std::string::npos) << other.body;
+  const Response own = create("officer_b", team_b_, theirs);
+  EXPECT_EQ(own.status, 409);
+  EXPECT_EQ(own.Code(), "duplicate_external_id");
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM cases"), before);
+}
+
+// ---- 9. slow clients ----
+
+class SlowClientTest : public SecurityTest {
+ protected:
+  void Configure(Config& c) override {
+    c.http_threads = 16;
+    c.header_timeout_seconds = 2;
+    c.max_connections_per_address = 8;
+  }
+  // A TCP connection to the server from local address `from` (any 127.x.y.z is this machine).
+  int Connect(const char* from) const {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    ::inet_pton(AF_INET, from, &local.sin_addr);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) return -1;
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(static_cast<std::uint16_t>(port_));
+    ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) return -1;
+    return fd;
+  }
+  // Whether the server has closed `fd` (end of stream or reset), waiting at most `ms`.
+  static bool ClosedByServer(int fd, int ms) {
+    timeval tv{.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char buf[512];
+    for (;;) {
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n == 0) return true;
+      if (n < 0) return errno == ECONNRESET;
+    }
+  }
+};
+
+// 100 clients from one address that trickle a header line every half second (the attack held 110
+// connections this way and /api/health timed out for 75 s): beyond 8 per address they are turned
+// away, the rest are cut off when their request head is 2 s late, and /api/health keeps answering
+// within a second from another address all along.
+TEST_F(SlowClientTest, SlowHeaderTricklersDoNotStarveTheServer) {
+  std::vector<int> slow;
+  for (int i = 0; i < 100; ++i) {
+    const int fd = Connect("127.0.0.2");
+    ASSERT_GE(fd, 0) << "connect " << i;
+    (void)::send(fd, "GET /api/health HTTP/1.1\r\nHost: x\r\n", 36, MSG_NOSIGNAL);
+    slow.push_back(fd);
+  }
+  std::atomic<bool> stop{false};
+  std::thread trickle([&] {
+    while (!stop) {
+      for (int fd : slow) (void)::send(fd, "X-Slow: 1\r\n", 11, MSG_NOSIGNAL | MSG_DONTWAIT);
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  });
+  // A single trickler from a third address: under the per-address limit, so only the header
+  // deadline ends it.
+  const int lone = Connect("127.0.0.3");
+  ASSERT_GE(lone, 0);
+  (void)::send(lone, "GET /api/health HTTP/1.1\r\n", 26, MSG_NOSIGNAL);
+  std::thread lone_trickle([&] {
+    for (int i = 0; i < 12 && !stop; ++i) {
+      (void)::send(lone, "X-Slow: 1\r\n", 11, MSG_NOSIGNAL | MSG_DONTWAIT);
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  });
+
+  httplib::Client client("127.0.0.1", port_);
+  client.set_connection_timeout(5);
+  client.set_read_timeout(5);
+  double worst_ms = 0;
+  int answered = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < until) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = client.Get("/api/health");
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    worst_ms = std::max(worst_ms, ms);
+    if (r && r->status == 200) ++answered;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  const bool lone_closed = ClosedByServer(lone, 4000);
+  stop = true;
+  trickle.join();
+  lone_trickle.join();
+  EXPECT_GE(answered, 10);
+  EXPECT_LT(worst_ms, 1000.0) << "slowest /api/health while 100 slow clients were connected";
+  EXPECT_TRUE(lone_closed) << "a request head trickled for more than 2 s is cut off";
+  // None of the 100 is still open: each was turned away or timed out.
+  int open = 0;
+  for (int fd : slow) open += ClosedByServer(fd, 3000) ? 0 : 1;
+  EXPECT_EQ(open, 0);
+  for (int fd : slow) ::close(fd);
+  ::close(lone);
+}
+
+// A request whose head arrives in time is not cut off while its body is read and handled, and a
+// kept-alive connection serves further requests.
+TEST_F(SlowClientTest, OrdinaryRequestsAndKeepAliveAreUnaffected) {
+  httplib::Client client("127.0.0.1", port_);
+  client.set_keep_alive(true);
+  for (int i = 0; i < 5; ++i) {
+    auto r = client.Get("/api/health");
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->status, 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));  // 3 s in all: more than the head deadline
+  }
+  auto login = SignedIn("officer_a");
+  EXPECT_EQ(login.Get("/api/me").status, 200);
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // 平台应用考核 on a small hand-made dataset; every expected figure below is counted by hand from
 // the data this test inserts (see the comments beside each insert).
 #include "core/local_time.h"
+#include "db/sql.h"
 #include "files/spreadsheet.h"
+#include "oversight/internal.h"
 #include "oversight/oversight_fixture.h"
 
 namespace fazhi::testing {
@@ -52,6 +54,59 @@ class MetricsTest : public OversightTest {
           return {};
         })
         .value();
+  }
+  void AddReview(std::int64_t case_id, const std::string& stage, const std::string& verdict, EpochSeconds at) {
+    db().Write([&](soci::session& sql) -> Result<void> {
+          db::SqlArgs a;
+          db::Exec(sql,
+                   fmt::format("INSERT INTO case_reviews (bureau_id, case_id, stage, verdict, created_at) VALUES "
+                               "({}, {}, {}, {}, {})",
+                               a.Int(bureau_), a.Int(case_id), a.Str(stage), a.Str(verdict), a.Int(at)),
+                   a);
+          return {};
+        })
+        .value();
+  }
+  // Cases of 东街 whose gated stages are reached in July, each with its reviews; the comment says
+  // whether the latest review of every gated stage reached (default gates: criminal 立案 file and
+  // 移送起诉 prosecution) is a pass. 2 of the 6 counted cases are complete.
+  void BuildReviewDataset() {
+    clock_->Set(L("2023-08-15 12:00"));
+    auto filed = [&](const char* title, const char* at) {
+      const std::int64_t id = AddCase(team_a_, "criminal", officer_a_, L("2023-07-01 08:00"), title);
+      AddEvent(id, "file_case", L(at));
+      return id;
+    };
+    // 1: failed, then passed → complete.
+    const std::int64_t c1 = filed("审核一", "2023-07-02 10:00");
+    AddReview(c1, "file", "fix_required", L("2023-07-02 11:00"));
+    AddReview(c1, "file", "pass", L("2023-07-02 15:00"));
+    // 2: passed, then sent back → incomplete.
+    const std::int64_t c2 = filed("审核二", "2023-07-03 10:00");
+    AddReview(c2, "file", "pass", L("2023-07-03 11:00"));
+    AddReview(c2, "file", "fix_required", L("2023-07-03 15:00"));
+    // 3: filed and transferred; 立案 passed, 移送起诉 rejected → incomplete.
+    const std::int64_t c3 = filed("审核三", "2023-07-04 10:00");
+    AddEvent(c3, "transfer_prosecution", L("2023-07-20 10:00"));
+    AddReview(c3, "file", "pass", L("2023-07-04 11:00"));
+    AddReview(c3, "prosecution", "reject", L("2023-07-20 11:00"));
+    // 4: filed and transferred, both passed → complete (a later review of another stage does not count).
+    const std::int64_t c4 = filed("审核四", "2023-07-05 10:00");
+    AddEvent(c4, "transfer_prosecution", L("2023-07-21 10:00"));
+    AddReview(c4, "file", "pass", L("2023-07-05 11:00"));
+    AddReview(c4, "prosecution", "pass", L("2023-07-21 11:00"));
+    AddReview(c4, "accept", "reject", L("2023-07-22 11:00"));
+    // 5: two reviews at the same second; the later one (by id) is a rejection → incomplete.
+    const std::int64_t c5 = filed("审核五", "2023-07-06 10:00");
+    AddReview(c5, "file", "pass", L("2023-07-06 11:00"));
+    AddReview(c5, "file", "reject", L("2023-07-06 11:00"));
+    // 6: only a 移送起诉 review, but the stage reached is 立案 → incomplete.
+    const std::int64_t c6 = filed("审核六", "2023-07-07 10:00");
+    AddReview(c6, "prosecution", "pass", L("2023-07-07 11:00"));
+    // Not counted: an administrative case (no gate) and a criminal case filed in June.
+    const std::int64_t adm = AddCase(team_a_, "administrative", officer_a_, L("2023-07-01 08:00"), "行政");
+    AddEvent(adm, "file_case", L("2023-07-08 10:00"));
+    filed("六月", "2023-06-28 10:00");
   }
   static void ExpectRatio(const json& r, int num, int den, const std::string& what) {
     EXPECT_EQ(r["num"], num) << what;
@@ -243,6 +298,45 @@ TEST_F(MetricsTest, BoundLegalOfficerOutsideTheUnitsSeesTheFiguresOfHisCases) {
   ExpectRatio((*a)["area_av"], 1, 2, "bound 东街 办案区");
   // Another station's leader still sees only his own.
   EXPECT_EQ(SignedIn("leader_b").Get("/api/metrics?month=2023-07").json["total"]["cases"], 1);
+}
+
+// 案件审核完整: the latest review (by time, then id) of every gated stage the case reached in the
+// month must be a pass; pinned per unit, officer and total on a hand-made set.
+TEST_F(MetricsTest, ReviewsCompleteTakesTheLatestReviewOfEveryGatedStageReached) {
+  BuildReviewDataset();
+  auto r = SignedIn("legal").Get("/api/metrics?month=2023-07");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json* a = Find(r.json["units"], team_a_);
+  ASSERT_TRUE(a) << r.body;
+  ExpectRatio((*a)["reviews_complete"], 2, 6, "东街 审核");
+  const json* o = Find(r.json["officers"], officer_a_);
+  ASSERT_TRUE(o) << r.body;
+  ExpectRatio((*o)["reviews_complete"], 2, 6, "张警官 审核");
+  ExpectRatio(r.json["total"]["reviews_complete"], 2, 6, "合计 审核");
+  ExpectRatio(r.json["trend"][10]["reviews_complete"], 0, 1, "6月 审核");
+  // The bulletin's per-unit figures come from the same computation.
+  const auto by_unit = db().Read([&](soci::session& sql) {
+    return oversight::detail::MetricsByUnit(sql, "/", L("2023-07-01 00:00"), L("2023-08-01 00:00"));
+  });
+  std::int64_t num = 0, den = 0;
+  for (const auto& [path, m] : by_unit) num += m.row.reviews_complete.num, den += m.row.reviews_complete.den;
+  EXPECT_EQ(num, 2);
+  EXPECT_EQ(den, 6);
+}
+
+// Issue 12 (bulletin speed): the month's cases are joined to their reviews inside the database, not
+// listed one by one in the SQL text: computing the metrics for periods holding different numbers
+// of cases runs the same statements (nothing new is prepared the second time).
+TEST_F(MetricsTest, MetricsStatementsDoNotDependOnTheNumberOfCases) {
+  BuildReviewDataset();
+  db().Read([&](soci::session& sql) {
+    oversight::detail::MetricsByUnit(sql, "/", L("2023-07-01 00:00"), L("2023-08-01 00:00"));
+    const std::size_t prepared = db::detail::CachedStatementCount(sql);
+    oversight::detail::MetricsByUnit(sql, "/", L("2023-07-01 00:00"), L("2023-07-04 00:00"));
+    oversight::detail::MetricsByUnit(sql, "/", L("2023-06-01 00:00"), L("2023-07-01 00:00"));
+    EXPECT_EQ(db::detail::CachedStatementCount(sql), prepared);
+    return 0;
+  });
 }
 
 }  // namespace

@@ -168,14 +168,17 @@ TEST_F(ScoringHttpTest, MonthlyCycle) {
   }
   ASSERT_NE(deduction, 0);
 
-  // Objection about another officer's points: 403.
+  // Objection about another officer's points: answered like an entry that does not exist (404; issue
+  // 16 defect 7: a 403 told that the entry exists).
   auto b_entries = leader.Get("/api/scoring/officers/" + std::to_string(b1_) + "?month=2023-07");
   ASSERT_EQ(b_entries.status, 200);
   const std::int64_t b_entry = b_entries.json["entries"][0]["id"];
   Response not_mine =
       officer.Post("/api/scoring/objections", nlohmann::json{{"entry_id", b_entry}, {"reason", "不是我的"}});
-  EXPECT_EQ(not_mine.status, 403);
-  EXPECT_EQ(not_mine.Code(), "not_own_entry");
+  EXPECT_EQ(not_mine.status, 404);
+  Response nonexistent =
+      officer.Post("/api/scoring/objections", nlohmann::json{{"entry_id", b_entry + 100000}, {"reason", "不是我的"}});
+  EXPECT_EQ(not_mine.body, nonexistent.body);
 
   Response o1 =
       officer.Post("/api/scoring/objections", nlohmann::json{{"entry_id", deduction}, {"reason", "已按期整改"}});

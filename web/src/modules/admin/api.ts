@@ -8,6 +8,8 @@ export interface Role {
   code: string
   name: string
   permissions: string[]
+  /** One of the three administrator roles (三员: 系统/安全/审计管理员). */
+  separated_admin?: boolean
 }
 
 export interface UserAccount {
