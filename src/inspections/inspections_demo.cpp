@@ -60,7 +60,7 @@ Judged JudgeDemoTask(soci::session& sql, std::int64_t task_id, const std::map<st
                      .judged_at = judged,
                      .files = {}};
       if (!res.passed) res.note = NoteFor(d, r >> 8);
-      res.id = SaveResult(sql, t.bureau_id, t.id, res, std::nullopt);
+      res.id = InsertResult(sql, t.bureau_id, t.id, res, std::nullopt);
       ++out.results;
       if (res.passed) continue;
       Finding f;
@@ -166,7 +166,7 @@ Result<InspectionDemoSummary> GenerateInspectionDemo(db::Database& db, const Clo
     FZ_CHECK(db.Write([&](soci::session& sql) -> Result<void> {
       for (const auto& p : plans) {
         const auto ids =
-            GeneratePlanTasks(sql, p, start, Mix(static_cast<std::uint64_t>(p.id) * 1000003ULL + w), start);
+            GeneratePlanTasks(sql, p, start, Mix(static_cast<std::uint64_t>(p.unit_id) * 1000003ULL + w), start);
         for (const std::int64_t id : ids) {
           const Judged j = JudgeDemoTask(sql, id, lists, open_after);
           ++sum.tasks;

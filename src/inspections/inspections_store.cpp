@@ -420,6 +420,12 @@ std::int64_t SaveResult(soci::session& sql, std::int64_t bureau_id, std::int64_t
              a);
     return *existing;
   }
+  return InsertResult(sql, bureau_id, task_id, r, user_id);
+}
+
+std::int64_t InsertResult(soci::session& sql, std::int64_t bureau_id, std::int64_t task_id, const ItemResult& r,
+                          std::optional<std::int64_t> user_id) {
+  db::SqlArgs a;
   return db::Insert(
       sql,
       fmt::format("INSERT INTO inspection_results (bureau_id, task_id, checklist_id, domain, item_key, passed, note, "

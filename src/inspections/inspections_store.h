@@ -55,6 +55,9 @@ Paged<Task> ListTasks(soci::session& sql, std::string_view path, std::optional<s
 // Inserts or replaces the result of (task, domain, item). Returns its id.
 std::int64_t SaveResult(soci::session& sql, std::int64_t bureau_id, std::int64_t task_id, const ItemResult& r,
                         std::optional<std::int64_t> user_id);
+// Inserts the result of an item not judged yet (the demo's fast path). Returns its id.
+std::int64_t InsertResult(soci::session& sql, std::int64_t bureau_id, std::int64_t task_id, const ItemResult& r,
+                          std::optional<std::int64_t> user_id);
 void MarkTaskDone(soci::session& sql, std::int64_t id, std::optional<std::int64_t> user_id, const std::string& name,
                   EpochSeconds at);
 // Open tasks past their due time whose overdue notice was not sent, oldest first.
