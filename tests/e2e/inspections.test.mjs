@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { Harness } from './lib/harness.mjs'
-import { login } from './lib/ui.mjs'
+import { input, login } from './lib/ui.mjs'
 
 const h = new Harness()
 
@@ -37,7 +37,7 @@ describe('三级执法巡查页面', { timeout: 300_000 }, () => {
     assert.equal((await page.getByTestId('task-status').innerText()).trim(), '待巡查')
 
     await page.getByTestId('item-incident-bodycam-fail').click()
-    await page.getByTestId('item-incident-bodycam-note').locator('input').fill('端到端：执法记录仪视频缺失约 5 分钟')
+    await input(page, 'item-incident-bodycam-note').fill('端到端：执法记录仪视频缺失约 5 分钟')
     await h.screenshot(page, '71-inspection-judge')
     await page.getByTestId('task-submit').click()
     await expectToast(page, '已提交巡查结果，发现问题 1 个')
@@ -51,7 +51,8 @@ describe('三级执法巡查页面', { timeout: 300_000 }, () => {
     assert.match(await row.innerText(), /待整改/)
     await row.locator('[data-testid^="finding-order-"]').click()
     await page.waitForURL(/\/orders\/\d+$/)
-    await page.getByText(/巡查问题：接处警·执法记录仪全程记录并按规定上传/).first().waitFor()
+    await page.getByText(/巡查发现：执法记录仪全程记录并按规定上传。端到端：执法记录仪视频缺失约 5 分钟/).first().waitFor()
+    assert.equal((await page.getByTestId('order-status').innerText()).trim(), '待整改')
     await h.screenshot(page, '72-inspection-order')
 
     await page.getByTestId('menu-inspection-rollup').click()
