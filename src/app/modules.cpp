@@ -2,6 +2,7 @@
 
 #include "bulletins/bulletins_module.h"
 #include "cases/cases_module.h"
+#include "inspections/inspections_module.h"
 #include "notify/notify_module.h"
 #include "orders/orders_module.h"
 #include "org/org_module.h"
@@ -12,13 +13,9 @@ namespace fazhi {
 
 const std::vector<kit::ModuleSpec>& AllModules() {
   static const std::vector<kit::ModuleSpec> specs = {
-      org::OrgModule::Spec(),
-      cases::CasesModule::Spec(),
-      notify::NotifyModule::Spec(),
-      orders::OrdersModule::Spec(),
-      oversight::OversightModule::Spec(),
-      scoring::ScoringModule::Spec(),
-      bulletins::BulletinsModule::Spec(),
+      org::OrgModule::Spec(),         cases::CasesModule::Spec(),         notify::NotifyModule::Spec(),
+      orders::OrdersModule::Spec(),   oversight::OversightModule::Spec(), inspections::InspectionsModule::Spec(),
+      scoring::ScoringModule::Spec(), bulletins::BulletinsModule::Spec(),
   };
   return specs;
 }

@@ -29,6 +29,9 @@ inline constexpr std::string_view kScoreManage = "score.manage";
 inline constexpr std::string_view kBulletinRead = "bulletin.read";        // 通报: list, read, download
 inline constexpr std::string_view kBulletinWrite = "bulletin.write";      // generate drafts, edit, publish
 inline constexpr std::string_view kBulletinApprove = "bulletin.approve";  // 局领导 approval
+inline constexpr std::string_view kInspectionRead = "inspection.read";  // 三级执法巡查: tasks, findings, roll-up
+inline constexpr std::string_view kInspectionDo = "inspection.do";      // judge the tasks of one's unit
+inline constexpr std::string_view kInspectionManage = "inspection.manage";  // checklists, plans, tasks
 }  // namespace perm
 
 struct RoleDef {

@@ -41,4 +41,56 @@ const char* PropertyStatusName(std::string_view s) {
   return "";
 }
 
+std::vector<RecordRef> InspectableRecords(soci::session& sql, std::string_view kind, std::string_view unit_path,
+                                          std::optional<std::int64_t> person_id, EpochSeconds from, EpochSeconds to) {
+  db::SqlArgs a;
+  std::string q;
+  if (kind == "incident") {
+    q = fmt::format(
+        "SELECT i.id AS id, i.external_id AS ref, i.category AS what, i.received_at AS at, i.officer_id AS officer "
+        "FROM incidents i JOIN units u ON u.id = i.unit_id WHERE {} AND i.received_at >= {} AND i.received_at < {}",
+        db::PathUnder(a, "u.path", unit_path), a.Int(from), a.Int(to));
+    if (person_id) q += fmt::format(" AND i.officer_id = {}", a.Int(*person_id));
+    q += " ORDER BY i.id";
+  } else if (kind == "case") {
+    q = fmt::format(
+        "SELECT c.id AS id, c.external_id AS ref, c.title AS what, c.accepted_at AS at, c.lead_officer_id AS officer "
+        "FROM cases c JOIN units u ON u.id = c.unit_id WHERE {} AND c.accepted_at >= {} AND c.accepted_at < {}",
+        db::PathUnder(a, "u.path", unit_path), a.Int(from), a.Int(to));
+    if (person_id) q += fmt::format(" AND c.lead_officer_id = {}", a.Int(*person_id));
+    q += " ORDER BY c.id";
+  } else if (kind == "property") {
+    q = fmt::format(
+        "SELECT p.id AS id, p.code AS ref, p.name AS what, c.accepted_at AS at, c.lead_officer_id AS officer "
+        "FROM property_items p JOIN cases c ON c.id = p.case_id JOIN units u ON u.id = c.unit_id "
+        "WHERE {} AND c.accepted_at >= {} AND c.accepted_at < {}",
+        db::PathUnder(a, "u.path", unit_path), a.Int(from), a.Int(to));
+    if (person_id) q += fmt::format(" AND c.lead_officer_id = {}", a.Int(*person_id));
+    q += " ORDER BY p.id";
+  } else if (kind == "area_stay") {
+    q = fmt::format(
+        "SELECT e.id AS id, c.external_id AS ref, c.title AS what, e.at AS at, c.lead_officer_id AS officer "
+        "FROM case_events e JOIN cases c ON c.id = e.case_id JOIN units u ON u.id = c.unit_id "
+        "WHERE e.type = 'area_enter' AND {} AND e.at >= {} AND e.at < {}",
+        db::PathUnder(a, "u.path", unit_path), a.Int(from), a.Int(to));
+    if (person_id) q += fmt::format(" AND c.lead_officer_id = {}", a.Int(*person_id));
+    q += " ORDER BY e.id";
+  } else {
+    return {};
+  }
+  std::vector<RecordRef> out;
+  db::Each(sql, q, a, [&](const db::Row& r) {
+    RecordRef ref{.kind = std::string(kind),
+                  .id = r.Int("id"),
+                  .label = {},
+                  .at = r.Int("at"),
+                  .officer_id = r.OptInt("officer")};
+    const std::string_view what = r.Text("what");
+    ref.label = what.empty() ? r.Str("ref") : fmt::format("{}（{}）", r.Text("ref"), what);
+    if (kind == "area_stay") ref.label = "办案区：" + ref.label;
+    out.push_back(std::move(ref));
+  });
+  return out;
+}
+
 }  // namespace fazhi::cases

@@ -6,11 +6,15 @@
 // Thread safety: plain functions without state.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auth/principal.h"
 #include "cases/state_machine.h"
+#include "core/clock.h"
 #include "db/sql.h"
 
 namespace fazhi::cases {
@@ -33,5 +37,21 @@ std::string AlertStateName(std::string_view alert_state);
 
 // 中文 name of a property_items.status (extracted → 已提取 …); "" when unknown.
 const char* PropertyStatusName(std::string_view status);
+
+// A record of the case file an inspection (三级执法巡查) may sample: a 警情 (kind "incident"), a case
+// (受立案, "case"), a property item (涉案财物, "property") or a 办案区 stay (the area_enter event,
+// "area_stay"). `officer_id` is the officer it names (处警民警, 主办民警), if any. A property item's
+// time is its case's 受案时间 (items carry only their import time).
+struct RecordRef {
+  std::string kind;
+  std::int64_t id = 0;
+  std::string label;  // 警情编号/案件编号 and a short description
+  EpochSeconds at = 0;
+  std::optional<std::int64_t> officer_id;
+};
+// The records of `kind` whose unit lies under `unit_path` (and, with `person_id`, that name that
+// officer) with their time in [from, to), ascending by id. Unknown kind: none.
+std::vector<RecordRef> InspectableRecords(soci::session& sql, std::string_view kind, std::string_view unit_path,
+                                          std::optional<std::int64_t> person_id, EpochSeconds from, EpochSeconds to);
 
 }  // namespace fazhi::cases

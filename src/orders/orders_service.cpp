@@ -146,6 +146,11 @@ std::string OrderService::Subject(const Order& o) const {
 
 Result<Order> OrderService::Create(const auth::Principal& who, const audit::Actor& actor, const NewOrder& in) {
   if (!who.Has(auth::perm::kCaseReview)) return Forbidden("只有法制员或领导可以发起督办");
+  return db_.Write([&](soci::session& sql) -> Result<Order> { return IssueIn(sql, who, actor, in); });
+}
+
+Result<Order> OrderService::IssueIn(soci::session& sql, const auth::Principal& who, const audit::Actor& actor,
+                                    const NewOrder& in) {
   const std::string opinion = ValidText(in.opinion, 2000);
   if (opinion.empty()) return Invalid("请填写整改意见（不超过 2000 字）", "opinion");
   if (in.deadline <= clock_.Now()) return Invalid("整改期限必须晚于当前时间", "deadline");
@@ -161,9 +166,7 @@ Result<Order> OrderService::Create(const auth::Principal& who, const audit::Acto
   }
   std::string problem = ValidText(in.problem_type, 32);
   if (!in.problem_type.empty() && problem.empty()) return Invalid("问题类型不能超过 32 字", "problem_type");
-  return db_.Write([&](soci::session& sql) -> Result<Order> {
-    return Insert(sql, who, actor, *source, id, in, std::move(problem), opinion);
-  });
+  return Insert(sql, who, actor, *source, id, in, std::move(problem), opinion);
 }
 
 Result<Order> OrderService::Insert(soci::session& sql, const auth::Principal& who, const audit::Actor& actor,

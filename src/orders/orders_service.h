@@ -69,6 +69,12 @@ class OrderService {
   // future; one problem has at most one open order (Conflict duplicate_order). NotFound when the
   // source does not show the problem to the caller.
   Result<Order> Create(const auth::Principal& who, const audit::Actor& actor, const NewOrder& order);
+  // The same inside the caller's write transaction, without the case.review check: for a module that
+  // raises the problem itself and has checked its own permission (an inspection finding when its
+  // task is submitted). Same validation, audit row and notification; an error leaves the caller to
+  // roll back.
+  Result<Order> IssueIn(soci::session& sql, const auth::Principal& who, const audit::Actor& actor,
+                        const NewOrder& order);
   // One order with its steps and their attachments.
   Result<Order> Get(const auth::Principal& who, std::int64_t id) const;
   // The 督办通知书 of an order the caller may see (order_document.h), signed by the issuer's unit (the

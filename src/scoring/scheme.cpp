@@ -28,7 +28,7 @@ constexpr std::array<ActInfo, 15> kActs = {{
     {"order_overdue", "督办逾期未整改", ActKind::kDeduction, "order_overdue", true},
     {"case_rating_poor", "劣质案件", ActKind::kDeduction, "case_rating", false},
     {"complaint_substantiated", "投诉查实", ActKind::kDeduction, "complaint", false},
-    {"inspection_finding", "执法巡查发现问题", ActKind::kDeduction, "inspection", false},
+    {"inspection_finding", "执法巡查发现问题", ActKind::kDeduction, "inspection", true},
     // Bonuses.
     {"case_rating_good", "优质案件", ActKind::kBonus, "case_rating", false},
     {"case_rating_excellent", "精品案件", ActKind::kBonus, "case_rating", false},

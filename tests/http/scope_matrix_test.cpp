@@ -1,4 +1,4 @@
-// Scope matrix: on the full demo data (组织机构 + 2023 案件 + 积分), users whose unit is one 派出所
+// Scope matrix: on the full demo data (组织机构 + 2023 案件 + 执法巡查 + 积分), users whose unit is one 派出所
 // call EVERY registered GET endpoint without path parameters; no JSON or text answer may mention
 // another 派出所 (its units, people, cases, alerts, points, audit rows …). New list endpoints are
 // covered automatically as they are registered.
@@ -8,6 +8,7 @@
 #include "auth/password.h"
 #include "cases/case_service.h"
 #include "http/http_fixture.h"
+#include "inspections/inspections_demo.h"
 #include "org/org_demo.h"
 #include "oversight/oversight_service.h"
 #include "scoring/scoring_demo.h"
@@ -36,6 +37,9 @@ class ScopeMatrixTest : public ::testing::Test {
     ASSERT_TRUE(org) << org.error().message;
     auto cases = cases::GenerateCaseDemo(app_->db(), *clock_, app_->vault(), &app_->oversight(), 2023);
     ASSERT_TRUE(cases) << cases.error().message;
+    // 三级执法巡查: the demo year's tasks, findings and 督办 at the three levels.
+    auto inspections = inspections::GenerateInspectionDemo(app_->db(), *clock_, 2023);
+    ASSERT_TRUE(inspections) << inspections.error().message;
     auto points = scoring::GenerateScoringDemo(app_->db(), *clock_, 2023, app_->scoring().sources());
     ASSERT_TRUE(points) << points.error().message;
     // Accounts scoped to 东街派出所, one per kind of reader.

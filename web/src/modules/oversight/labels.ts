@@ -66,6 +66,7 @@ export const ORDER_SOURCES: Record<string, string> = {
   violation: '监管违规',
   review: '审核问题',
   manual: '人工督办',
+  inspection: '巡查发现问题',
 }
 
 export const VIOLATION_KINDS: Record<string, string> = {

@@ -1,0 +1,77 @@
+#include "inspections/inspections_module.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "inspections/inspections_demo.h"
+#include "inspections/inspections_routes.h"
+#include "inspections/inspections_sources.h"
+#include "orders/orders_module.h"
+
+namespace fazhi::inspections {
+
+Result<void> InspectionsModule::Init(kit::ModuleSet& modules) {
+  auto* loop = FZ_TRY(modules.Require<orders::OrdersModule>("三级执法巡查"));
+  FZ_CHECK(loop->service().RegisterSource(MakeFindingOrderSource(services_.clock)));
+  service_.SetOrders(&loop->service());
+  return {};
+}
+
+void InspectionsModule::RegisterRoutes(http::Router& router) { inspections::RegisterRoutes(router, service_); }
+
+void InspectionsModule::AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) {
+  out.push_back(MakeLedgerSource());
+}
+
+void InspectionsModule::AddBulletinSections(std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) {
+  out.push_back(MakeBulletinSection());
+}
+
+Result<std::vector<std::string>> InspectionsModule::GenerateDemo(const kit::DemoOptions& options) {
+  const auto s = FZ_TRY(GenerateInspectionDemo(services_.db, services_.clock, options.year));
+  if (s.already_present) return std::vector<std::string>{"执法巡查演示数据已存在，未做改动。"};
+  return std::vector<std::string>{fmt::format(
+      "已生成 {} 年三级执法巡查：巡查计划 {} 个，巡查任务 {} 项（逐项评判 {} 条），发现问题 {} 个并转督办（已整改办结 "
+      "{} 个）；本周待巡查任务 {} 项。",
+      options.year, s.plans, s.tasks, s.results, s.findings, s.orders_closed, s.open_tasks)};
+}
+
+void InspectionsModule::StartBackground() {
+  const int interval = services_.settings.sweep_interval_seconds;
+  if (interval <= 0 || sweeper_.joinable()) return;
+  stop_ = false;
+  sweeper_ = std::thread([this, interval] {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      try {
+        service_.NotifyOverdue();
+      } catch (const std::exception& e) {
+        spdlog::error("inspection overdue sweep threw: {}", e.what());  // the next sweep retries
+      }
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::seconds(interval), [this] { return stop_; });
+    }
+  });
+}
+
+void InspectionsModule::StopBackground() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (sweeper_.joinable()) sweeper_.join();
+}
+
+kit::ModuleSpec InspectionsModule::Spec() {
+  return {.name = "inspections",
+          .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> {
+            return std::make_unique<InspectionsModule>(s);
+          },
+          .add_commands = nullptr};
+}
+
+}  // namespace fazhi::inspections

@@ -1,0 +1,43 @@
+// 三级执法巡查 as the App sees it (kit::Module): registers the findings as 督办 source "inspection",
+// the points-ledger source "inspection" and the bulletin section "inspections"; serves the
+// /api/inspections routes; writes the demo year's inspections; in `serve`, alerts overdue tasks.
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "inspections/inspections_service.h"
+#include "kit/module.h"
+
+namespace fazhi::inspections {
+
+class InspectionsModule final : public kit::Module {
+ public:
+  explicit InspectionsModule(const kit::Services& s) : services_(s), service_(s.db, s.clock) {}
+  ~InspectionsModule() override { StopBackground(); }
+  std::string_view Name() const override { return "inspections"; }
+  std::string_view Title() const override { return "三级执法巡查"; }
+  Result<void> Init(kit::ModuleSet& modules) override;
+  void RegisterRoutes(http::Router& router) override;
+  Result<std::vector<std::string>> GenerateDemo(const kit::DemoOptions& options) override;
+  void AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) override;
+  void AddBulletinSections(std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) override;
+  // Every sweep interval (kit::Settings), overdue tasks are notified (InspectionService::NotifyOverdue).
+  void StartBackground() override;
+  void StopBackground() override;
+
+  InspectionService& service() { return service_; }
+
+  static kit::ModuleSpec Spec();
+
+ private:
+  kit::Services services_;
+  InspectionService service_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread sweeper_;
+};
+
+}  // namespace fazhi::inspections

@@ -1,0 +1,401 @@
+#include "inspections/inspections_routes.h"
+
+#include <fmt/format.h>
+
+#include "auth/roles.h"
+#include "core/json_input.h"
+#include "core/local_time.h"
+#include "http/query.h"
+#include "inspections/inspections_store.h"
+
+namespace fazhi::inspections {
+
+using http::Ctx;
+using http::Reply;
+using nlohmann::json;
+
+namespace {
+
+json Opt(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(); }
+
+json ChecklistJson(const Checklist& c) {
+  json items = json::array();
+  for (const auto& i : c.items)
+    items.push_back({{"key", i.key}, {"text", i.text}, {"method", i.method}, {"weight", i.weight}});
+  return {{"id", c.id},
+          {"domain", c.domain},
+          {"domain_name", DomainName(c.domain)},
+          {"version", c.version},
+          {"items", std::move(items)},
+          {"created_by_name", c.created_by_name},
+          {"created_at", c.created_at}};
+}
+
+json PlanJson(const Plan& p) {
+  return {{"id", p.id},
+          {"bureau_id", p.bureau_id},
+          {"unit_id", p.unit_id},
+          {"unit_name", p.unit_name},
+          {"level", p.level},
+          {"level_name", LevelName(p.level)},
+          {"name", p.name},
+          {"domains", p.domains},
+          {"cadence_days", p.cadence_days},
+          {"sample_size", p.sample_size},
+          {"due_days", p.due_days},
+          {"active", p.active},
+          {"created_at", p.created_at}};
+}
+
+json TaskJson(const Task& t) {
+  return {{"id", t.id},
+          {"bureau_id", t.bureau_id},
+          {"plan_id", t.plan_id},
+          {"plan_name", t.plan_name},
+          {"level", t.level},
+          {"level_name", LevelName(t.level)},
+          {"inspector_unit_id", t.inspector_unit_id},
+          {"inspector_unit_name", t.inspector_unit_name},
+          {"target_unit_id", t.target_unit_id},
+          {"target_unit_name", t.target_unit_name},
+          {"target_person_id", Opt(t.target_person_id)},
+          {"target_person_name", t.target_person_name},
+          {"domains", t.domains},
+          {"period_start", t.period_start},
+          {"due_at", t.due_at},
+          {"status", t.status},
+          {"overdue", t.overdue},
+          {"completed_at", Opt(t.completed_at)},
+          {"completed_by_name", t.completed_by_name},
+          {"findings", t.findings}};
+}
+
+json SampleJson(const Sample& s) {
+  return {{"id", s.id},       {"domain", s.domain}, {"record_kind", s.record_kind},   {"record_id", s.record_id},
+          {"label", s.label}, {"seq", s.seq},       {"officer_id", Opt(s.officer_id)}};
+}
+
+Reply TaskDetail(const Task& t, int status = 200) {
+  json j = TaskJson(t);
+  json samples = json::array(), lists = json::array(), results = json::array();
+  for (const auto& s : t.samples) samples.push_back(SampleJson(s));
+  for (const auto& c : t.checklists) lists.push_back(ChecklistJson(c));
+  for (const auto& r : t.results) {
+    json files = json::array();
+    for (const auto& f : r.files)
+      files.push_back({{"id", f.id}, {"filename", f.filename}, {"content_type", f.content_type}, {"size", f.size}});
+    results.push_back({{"id", r.id},
+                       {"checklist_id", r.checklist_id},
+                       {"domain", r.domain},
+                       {"item_key", r.item_key},
+                       {"passed", r.passed},
+                       {"note", r.note},
+                       {"sample_id", Opt(r.sample_id)},
+                       {"video_ref", r.video_ref},
+                       {"judged_at", r.judged_at},
+                       {"files", std::move(files)}});
+  }
+  j.update({{"seed", std::to_string(t.seed)},
+            {"sample_from", t.sample_from},
+            {"sample_to", t.sample_to},
+            {"samples", std::move(samples)},
+            {"empty_notes", t.empty_notes},
+            {"checklists", std::move(lists)},
+            {"results", std::move(results)}});
+  return Reply::Json(std::move(j), status);
+}
+
+json FindingJson(const Finding& f) {
+  return {{"id", f.id},
+          {"bureau_id", f.bureau_id},
+          {"task_id", f.task_id},
+          {"unit_id", f.unit_id},
+          {"unit_name", f.unit_name},
+          {"person_id", Opt(f.person_id)},
+          {"person_name", f.person_name},
+          {"level", f.level},
+          {"level_name", LevelName(f.level)},
+          {"domain", f.domain},
+          {"domain_name", DomainName(f.domain)},
+          {"item_key", f.item_key},
+          {"item_text", f.item_text},
+          {"weight", f.weight},
+          {"record_label", f.record_label},
+          {"note", f.note},
+          {"order_id", Opt(f.order_id)},
+          {"order_status", f.order_status},
+          {"deadline", f.deadline},
+          {"closed_at", Opt(f.closed_at)},
+          {"on_time", f.on_time ? json(*f.on_time) : json()},
+          {"created_at", f.created_at}};
+}
+
+// A time in a body: UTC seconds, "2023-07-03" (local midnight) or "2023-07-03 18:00".
+std::optional<EpochSeconds> BodyTime(JsonInput& in, const std::string& key, std::string_view label) {
+  auto raw = in.Raw(key, label);
+  if (!raw || raw->is_null()) return std::nullopt;
+  if (raw->is_number_integer()) return raw->get<std::int64_t>();
+  if (raw->is_string()) {
+    const auto text = raw->get<std::string>();
+    if (auto d = ParseDate(text)) return LocalMidnight(*d);
+    if (auto t = ParseLocalDateTime(text)) return *t;
+  }
+  in.Reject(Error{ErrorCode::kInvalidArgument, fmt::format("{}格式不对，应为 “2023-07-03” 或 UTC 秒数", label), key,
+                  "invalid_time"});
+  return std::nullopt;
+}
+
+Result<Reply> ListChecklists(Ctx& ctx, InspectionService& s) {
+  json items = json::array();
+  for (const auto& c : FZ_TRY(s.Checklists(ctx.user()))) items.push_back(ChecklistJson(c));
+  return Reply::Json({{"items", std::move(items)}});
+}
+
+Result<Reply> ChecklistVersions(Ctx& ctx, InspectionService& s) {
+  json items = json::array();
+  for (const auto& c : FZ_TRY(s.ChecklistVersions(ctx.user(), ctx.PathParam("domain"))))
+    items.push_back(ChecklistJson(c));
+  return Reply::Json({{"items", std::move(items)}});
+}
+
+Result<Reply> SaveChecklist(Ctx& ctx, InspectionService& s) {
+  JsonInput in(ctx.body());
+  auto raw = in.Raw("items", "检查项目", true);
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  if (!raw->is_array()) return Invalid("“items”应为检查项目的数组", "items", "wrong_type");
+  std::vector<ChecklistItem> items;
+  for (const auto& el : *raw) {
+    if (!el.is_object()) return Invalid("每个检查项目应为对象 {text, method, weight}", "items", "wrong_type");
+    JsonInput item = JsonInput::FromJson(el);
+    ChecklistItem i;
+    i.key = item.String("key", "项目编号", {.max_chars = 40}).value_or("");
+    i.text = item.String("text", "检查内容", {.required = true, .min_chars = 1, .max_chars = 200}).value_or("");
+    i.method = item.String("method", "检查方法", {.max_chars = 500}).value_or("");
+    i.weight = static_cast<int>(item.Int("weight", "分值", {.required = true, .min = -1000, .max = 1000}).value_or(0));
+    if (auto e = item.Finish()) return std::unexpected(*e);
+    items.push_back(std::move(i));
+  }
+  const auto c = FZ_TRY(s.SaveChecklist(ctx.user(), ctx.Actor(), ctx.PathParam("domain"), std::move(items)));
+  return Reply::Json(ChecklistJson(c));
+}
+
+Result<Reply> ListPlans(Ctx& ctx, InspectionService& s) {
+  http::QueryReader q(ctx);
+  const PageRequest page = q.Page({});
+  FZ_CHECK(q.Finish());
+  const auto list = FZ_TRY(s.ListPlans(ctx.user(), page));
+  json items = json::array();
+  for (const auto& p : list.items) items.push_back(PlanJson(p));
+  return Reply::Json(http::PagedJson(std::move(items), list.total, page));
+}
+
+Result<Reply> CreatePlan(Ctx& ctx, InspectionService& s) {
+  JsonInput in(ctx.body());
+  PlanInput p;
+  p.unit_id = in.Int("unit_id", "巡查单位", {.required = true, .min = 1}).value_or(0);
+  p.level = in.Enum("level", "巡查层级", kLevels, true).value_or("");
+  p.name = in.String("name", "计划名称", {.max_chars = 100}).value_or("");
+  p.domains = in.StringArray("domains", "巡查领域", {.max_chars = 20}, true).value_or(std::vector<std::string>{});
+  p.cadence_days = static_cast<int>(in.Int("cadence_days", "巡查周期（天）").value_or(7));
+  p.sample_size = static_cast<int>(in.Int("sample_size", "每领域抽取记录数").value_or(2));
+  p.due_days = static_cast<int>(in.Int("due_days", "完成期限（天）").value_or(5));
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  return Reply::Json(PlanJson(FZ_TRY(s.CreatePlan(ctx.user(), ctx.Actor(), p))), 201);
+}
+
+Result<Reply> GenerateTasks(Ctx& ctx, InspectionService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  JsonInput in(ctx.body().empty() ? std::string_view("{}") : std::string_view(ctx.body()));
+  const auto period = BodyTime(in, "period", "巡查周期");
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  json items = json::array();
+  for (const auto& t : FZ_TRY(s.Generate(ctx.user(), ctx.Actor(), id, period))) items.push_back(TaskJson(t));
+  return Reply::Json({{"created", items.size()}, {"items", std::move(items)}}, 201);
+}
+
+Result<Reply> CreateTask(Ctx& ctx, InspectionService& s) {
+  JsonInput in(ctx.body());
+  const auto plan = in.Int("plan_id", "巡查计划", {.required = true, .min = 1});
+  const auto unit = in.Int("target_unit_id", "被巡查单位", {.min = 1});
+  const auto person = in.Int("target_person_id", "被巡查民警", {.min = 1});
+  const auto period = BodyTime(in, "period", "巡查周期");
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  return TaskDetail(FZ_TRY(s.CreateTask(ctx.user(), ctx.Actor(), *plan, unit, person, period)), 201);
+}
+
+Result<Reply> ListTasks(Ctx& ctx, InspectionService& s) {
+  http::QueryReader q(ctx);
+  TaskFilter f;
+  f.status = q.OneOf("status", {"open", "done", "overdue"});
+  f.level = q.OneOf("level", kLevels);
+  f.unit_id = q.Id("unit_id");
+  f.mine = q.Bool("mine").value_or(false);
+  f.from = q.Time("from");
+  f.to = q.TimeEnd("to");
+  const PageRequest page = q.Page({"period_start", "due_at"});
+  FZ_CHECK(q.Finish());
+  const auto list = FZ_TRY(s.ListTasks(ctx.user(), f, page));
+  json items = json::array();
+  for (const auto& t : list.items) items.push_back(TaskJson(t));
+  return Reply::Json(http::PagedJson(std::move(items), list.total, page));
+}
+
+Result<Reply> GetTask(Ctx& ctx, InspectionService& s) {
+  return TaskDetail(FZ_TRY(s.GetTask(ctx.user(), FZ_TRY(ctx.PathId()))));
+}
+
+Result<Reply> RedrawTask(Ctx& ctx, InspectionService& s) {
+  const auto [samples, identical] = FZ_TRY(s.Redraw(ctx.user(), FZ_TRY(ctx.PathId())));
+  json items = json::array();
+  for (const auto& x : samples) items.push_back(SampleJson(x));
+  return Reply::Json({{"identical", identical}, {"samples", std::move(items)}});
+}
+
+Result<Reply> JudgeTask(Ctx& ctx, InspectionService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  JsonInput in(ctx.body());
+  auto raw = in.Raw("results", "评判结果", true);
+  const bool submit = in.Bool("submit", "提交").value_or(false);
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  if (!raw->is_array()) return Invalid("“results”应为评判结果的数组", "results", "wrong_type");
+  std::vector<ResultInput> results;
+  for (const auto& el : *raw) {
+    if (!el.is_object())
+      return Invalid("每条评判结果应为对象 {domain, item_key, passed, note}", "results", "wrong_type");
+    JsonInput r = JsonInput::FromJson(el);
+    ResultInput x;
+    x.domain = r.String("domain", "巡查领域", {.required = true, .min_chars = 1, .max_chars = 20}).value_or("");
+    x.item_key = r.String("item_key", "检查项目", {.required = true, .min_chars = 1, .max_chars = 40}).value_or("");
+    x.passed = r.Bool("passed", "是否合格", true).value_or(true);
+    x.note = r.String("note", "发现的问题或说明", {.max_chars = 1000}).value_or("");
+    x.sample_id = r.Int("sample_id", "执法记录", {.min = 1});
+    x.video_ref = r.String("video_ref", "视频巡查时间点", {.max_chars = 200}).value_or("");
+    if (auto e = r.Finish()) return std::unexpected(*e);
+    results.push_back(std::move(x));
+  }
+  return TaskDetail(FZ_TRY(s.Judge(ctx.user(), ctx.Actor(), id, results, submit)));
+}
+
+// multipart/form-data with file parts named `file`.
+Result<Reply> AttachFiles(Ctx& ctx, InspectionService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  const std::int64_t result = FZ_TRY(ctx.PathId("result_id"));
+  const auto& req = ctx.req();
+  if (!req.is_multipart_form_data()) return Invalid("请以 multipart/form-data 上传文件（字段名 file）", "file");
+  std::vector<files::Upload> uploads;
+  for (const auto& [name, part] : req.files) {
+    if (name != "file" && name != "files")
+      return Invalid(fmt::format("附件应使用字段名 file，而不是“{}”", name), name, "unknown_field");
+    uploads.push_back({part.filename, part.content_type, part.content});
+  }
+  json items = json::array();
+  for (const auto& f : FZ_TRY(s.AttachFiles(ctx.user(), ctx.Actor(), id, result, uploads)))
+    items.push_back({{"id", f.id}, {"filename", f.filename}, {"content_type", f.content_type}, {"size", f.size}});
+  return Reply::Json({{"items", std::move(items)}}, 201);
+}
+
+Result<Reply> DownloadFile(Ctx& ctx, InspectionService& s) {
+  auto f = FZ_TRY(s.ReadFile(ctx.user(), FZ_TRY(ctx.PathId())));
+  return Reply::File(std::move(f.bytes), std::move(f.content_type), std::move(f.filename));
+}
+
+Result<Reply> ListFindings(Ctx& ctx, InspectionService& s) {
+  http::QueryReader q(ctx);
+  FindingFilter f;
+  f.unit_id = q.Id("unit_id");
+  f.domain = q.OneOf("domain", kDomains);
+  f.closed = q.Bool("closed");
+  f.from = q.Time("from");
+  f.to = q.TimeEnd("to");
+  const PageRequest page = q.Page({});
+  FZ_CHECK(q.Finish());
+  const auto list = FZ_TRY(s.ListFindings(ctx.user(), f, page));
+  json items = json::array();
+  for (const auto& x : list.items) items.push_back(FindingJson(x));
+  return Reply::Json(http::PagedJson(std::move(items), list.total, page));
+}
+
+struct RollupQuery {
+  std::optional<std::int64_t> unit_id;
+  EpochSeconds from = 0, to = 0;
+};
+
+Result<RollupQuery> ReadRollupQuery(Ctx& ctx, const Clock& clock) {
+  http::QueryReader q(ctx);
+  RollupQuery r;
+  r.unit_id = q.Id("unit_id");
+  const auto from = q.Time("from");
+  const auto to = q.TimeEnd("to");
+  FZ_CHECK(q.Finish());
+  r.to = to.value_or(WeekStart(clock.Now()) + 7 * 86400);
+  r.from = from.value_or(r.to - 12 * 7 * 86400);
+  return r;
+}
+
+json RowJson(const RollupRow& r) {
+  return {{"key", r.key},
+          {"name", r.name},
+          {"tasks", r.tasks},
+          {"done", r.done},
+          {"done_on_time", r.done_on_time},
+          {"findings", r.findings},
+          {"closed", r.closed},
+          {"closed_on_time", r.closed_on_time}};
+}
+
+Result<Reply> GetRollup(Ctx& ctx, InspectionService& s) {
+  const RollupQuery q = FZ_TRY(ReadRollupQuery(ctx, s.clock()));
+  const Rollup x = FZ_TRY(s.GetRollup(ctx.user(), q.unit_id, q.from, q.to));
+  json rows = json::array(), items = json::array(), weeks = json::array();
+  for (const auto& row : x.rows) rows.push_back(RowJson(row));
+  for (const auto& i : x.items)
+    items.push_back({{"domain", i.domain},
+                     {"domain_name", DomainName(i.domain)},
+                     {"item_key", i.item_key},
+                     {"item_text", i.item_text},
+                     {"findings", i.findings}});
+  for (const auto& w : x.weeks)
+    weeks.push_back({{"week", w.week}, {"tasks", w.tasks}, {"done", w.done}, {"findings", w.findings}});
+  return Reply::Json({{"unit_id", x.unit_id},
+                      {"unit_name", x.unit_name},
+                      {"row_kind", x.row_kind},
+                      {"from", x.from},
+                      {"to", x.to},
+                      {"total", RowJson(x.total)},
+                      {"rows", std::move(rows)},
+                      {"items", std::move(items)},
+                      {"weeks", std::move(weeks)}});
+}
+
+Result<Reply> ExportRollup(Ctx& ctx, InspectionService& s) {
+  const RollupQuery q = FZ_TRY(ReadRollupQuery(ctx, s.clock()));
+  auto f = FZ_TRY(s.RollupXlsx(ctx.user(), q.unit_id, q.from, q.to));
+  return Reply::File(std::move(f.bytes), std::move(f.content_type), std::move(f.filename));
+}
+
+}  // namespace
+
+void RegisterRoutes(http::Router& router, InspectionService& s) {
+  http::Routes<InspectionService> r(router, s);
+  const auto read = http::Perm(auth::perm::kInspectionRead);
+  const auto judge = http::Perm(auth::perm::kInspectionDo);
+  const auto manage = http::Perm(auth::perm::kInspectionManage);
+  r.Get("/api/inspections/checklists", read, ListChecklists);
+  r.Get("/api/inspections/checklists/{domain}/versions", read, ChecklistVersions);
+  r.Put("/api/inspections/checklists/{domain}", manage, SaveChecklist);
+  r.Get("/api/inspections/plans", read, ListPlans);
+  r.Post("/api/inspections/plans", manage, CreatePlan);
+  r.Post("/api/inspections/plans/{id}/generate", manage, GenerateTasks);
+  r.Get("/api/inspections/tasks", read, ListTasks);
+  r.Post("/api/inspections/tasks", manage, CreateTask);
+  r.Get("/api/inspections/tasks/{id}", read, GetTask);
+  r.Get("/api/inspections/tasks/{id}/redraw", read, RedrawTask);
+  r.Put("/api/inspections/tasks/{id}/results", judge, JudgeTask);
+  r.Post("/api/inspections/tasks/{id}/results/{result_id}/files", judge, AttachFiles);
+  r.Get("/api/inspections/files/{id}", read, DownloadFile);
+  r.Get("/api/inspections/findings", read, ListFindings);
+  r.Get("/api/inspections/rollup", read, GetRollup);
+  r.Get("/api/inspections/rollup.xlsx", read, ExportRollup);
+}
+
+}  // namespace fazhi::inspections
