@@ -8,6 +8,7 @@
 #include "core/local_time.h"
 #include "files/attachments.h"
 #include "http/query.h"
+#include "oversight/internal.h"
 
 namespace fazhi::oversight {
 
@@ -101,9 +102,11 @@ template <bool kCatalog>
 Result<Reply> GetConfig(Ctx&, OversightService& s) {
   const ConfigDocument d = FZ_TRY(kCatalog ? s.GetCatalog() : s.GetCalendar());
   json doc = json::parse(d.document, nullptr, false);
-  return Reply::Json({{"active_version", d.active_version},
-                      {kKey<kCatalog>, doc.is_discarded() ? json() : doc},
-                      {"versions", VersionsJson(d)}});
+  json out = {{"active_version", d.active_version},
+              {kKey<kCatalog>, doc.is_discarded() ? json() : doc},
+              {"versions", VersionsJson(d)}};
+  if constexpr (kCatalog) out["legal_limits"] = json::parse(detail::LegalLimitsJson());
+  return Reply::Json(out);
 }
 
 // Body: {<catalog|calendar>: object or JSON text, note?, activate?=true}.

@@ -214,6 +214,8 @@ export interface ConfigDocState {
   calendar?: unknown
   active_version?: number
   versions?: ConfigVersion[]
+  /** Catalog only: the limit the law sets per rule id, the most a version may set. */
+  legal_limits?: Record<string, { value: number; unit: string }>
 }
 
 /** The rule catalog as far as the pages read it (the full schema: docs/supervision-engine.md). */
