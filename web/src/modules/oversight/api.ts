@@ -88,6 +88,8 @@ export interface Order {
   id: number
   case_id: number
   case_title: string
+  /** Its 案件编号. */
+  case_external_id?: string
   unit_id: number
   unit_name: string
   source: string
@@ -306,6 +308,8 @@ export const oversightApi = {
   orders: (query: OrderQuery) =>
     api.get<Paged<Order>>('/api/supervision-orders', query),
   order: (id: number) => api.get<Order>(`/api/supervision-orders/${id}`),
+  /** The 督办 list as XLSX, with the list's filters. */
+  exportOrders: (query: OrderQuery) => downloadFile('/api/supervision-orders/export', { ...query }, '督办.xlsx'),
   createOrder: (body: Record<string, unknown>) => api.post<Order>('/api/supervision-orders', body, { silent: true }),
   orderAction: (id: number, action: 'close' | 'return' | 'suspend' | 'resume', body: Record<string, unknown>) =>
     api.post<Order>(`/api/supervision-orders/${id}/${action}`, body, { silent: true }),
