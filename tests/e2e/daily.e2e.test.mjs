@@ -63,7 +63,7 @@ function beijingDay(offset) {
   return new Date(Date.now() + 8 * 3600_000 + offset * 86400_000).toISOString().slice(0, 10)
 }
 
-describe('各角色的日常工作', { timeout: 600_000 }, () => {
+describe('各角色的日常工作', { timeout: 1_200_000 }, () => {
   before(async () => {
     await h.start()
     state.fzy = new ApiClient(h.baseURL)
