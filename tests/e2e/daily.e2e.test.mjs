@@ -252,6 +252,15 @@ describe('各角色的日常工作', { timeout: 1_200_000 }, () => {
   })
 
   it('键盘：菜单、通知铃、首页卡片和列表行都能用 Tab 到达、用回车打开', async () => {
+    // At least one 督办 row to open (the test may run alone).
+    await state.fzy.post('/api/supervision-orders', {
+      source: 'manual',
+      case_id: state.caseId,
+      problem_type: '程序',
+      opinion: '端到端测试：键盘打开督办',
+      responsible_person_id: state.mj.me.person_id,
+      deadline: Math.floor(Date.now() / 1000) + 3 * 86400,
+    })
     const page = await h.newPage()
     await login(page, 'fazhiyuan')
     await page.getByTestId('home-work').waitFor()
