@@ -104,9 +104,10 @@ Result<Reply> ListRoles(Ctx&, App&) {
 Result<Reply> ListUsers(Ctx& ctx, App& app) {
   http::QueryReader q(ctx);
   const auto text = q.Str("q");
+  const bool locked = q.Bool("locked").value_or(false);
   const PageRequest page = q.Page({"username", "display_name", "unit", "last_login_at", "created_at"});
   FZ_CHECK(q.Finish());
-  const Paged<auth::UserView> users = FZ_TRY(app.auth().ListUsers(ctx.user(), text, page));
+  const Paged<auth::UserView> users = FZ_TRY(app.auth().ListUsers(ctx.user(), text, page, locked));
   nlohmann::json items = nlohmann::json::array();
   for (const auto& u : users.items) items.push_back(auth::ToJson(u));
   return Reply::Json(http::PagedJson(std::move(items), users.total, page));

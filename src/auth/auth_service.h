@@ -119,8 +119,9 @@ class AuthService {
   // (create or update) and resetting the password of an account that holds one need security.admin
   // — never user.admin alone (Forbidden separated_admin_needs_security_admin); each act is audited
   // and told to the AdminActHook (the app notifies the holders of the other two roles).
+  // `locked_only`: the accounts locked now (the 安全管理员's to-do).
   Result<Paged<UserView>> ListUsers(const Principal& caller, const std::optional<std::string>& q,
-                                    const PageRequest& page);
+                                    const PageRequest& page, bool locked_only = false);
   Result<UserView> GetUser(const Principal& caller, std::int64_t id);
   Result<UserView> CreateUser(const Principal& caller, const NewUser& u, const audit::Actor& actor);
   Result<UserView> UpdateUser(const Principal& caller, std::int64_t id, const UserPatch& patch,

@@ -144,7 +144,7 @@ void InsertRoles(soci::session& sql, std::int64_t user_id, const std::vector<std
 }  // namespace
 
 Result<Paged<UserView>> AuthService::ListUsers(const Principal& caller, const std::optional<std::string>& q,
-                                               const PageRequest& page) {
+                                               const PageRequest& page, bool locked_only) {
   if (!CanAdminister(caller)) return Forbidden("没有权限查看账号", "permission_denied");
   static const std::map<std::string, std::string> kSort = {{"username", "u.username"},
                                                            {"display_name", "u.display_name"},
@@ -161,6 +161,7 @@ Result<Paged<UserView>> AuthService::ListUsers(const Principal& caller, const st
     where += fmt::format(" AND (u.username LIKE {} ESCAPE '\\' OR u.display_name LIKE {} ESCAPE '\\')", a.Str(like),
                          a.Str(like));
   }
+  if (locked_only) where += " AND u.locked_until > " + a.Int(clock_.Now());
   return db_.Read([&](soci::session& sql) -> Result<Paged<UserView>> {
     Paged<UserView> out;
     out.total = db::Count(sql, "SELECT COUNT(*)" + where, a);

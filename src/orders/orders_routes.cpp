@@ -8,6 +8,7 @@
 #include "files/attachments.h"
 #include "files/document_html.h"
 #include "files/docx.h"
+#include "files/spreadsheet.h"
 #include "http/query.h"
 
 namespace fazhi::orders {
@@ -65,8 +66,8 @@ Reply OrderReply(const Order& o, const OrderService& s, int status = 200) {
   return Reply::Json(OrderJson(o, s), status);
 }
 
-Result<Reply> ListOrders(Ctx& ctx, OrderService& s) {
-  http::QueryReader q(ctx);
+// The list's filters, shared by the list and its export.
+OrderFilter ReadOrderFilter(http::QueryReader& q, const OrderService& s) {
   OrderFilter f;
   f.status = q.OneOf("status", kStatuses);
   f.source = q.OneOf("source", s.SourceKinds());
@@ -75,6 +76,45 @@ Result<Reply> ListOrders(Ctx& ctx, OrderService& s) {
   f.case_id = q.Id("case_id");
   f.overdue_only = q.Bool("overdue").value_or(false);
   f.mine = q.Bool("mine").value_or(false);
+  return f;
+}
+
+std::string StatusName(const std::string& status) {
+  if (status == "open") return "待整改";
+  if (status == "answered") return "待审核";
+  if (status == "returned") return "已退回";
+  if (status == "suspended") return "已挂起";
+  if (status == "closed") return "已办结";
+  return status;
+}
+
+// GET /api/supervision-orders/export: the list's rows (same filters and scope, up to 10,000, the
+// list's order) as XLSX with Chinese headers.
+Result<Reply> ExportOrders(Ctx& ctx, OrderService& s) {
+  http::QueryReader q(ctx);
+  const OrderFilter f = ReadOrderFilter(q, s);
+  PageRequest page = q.Page({"deadline", "created_at", "updated_at"});
+  FZ_CHECK(q.Finish());
+  page.page = 1;
+  page.page_size = 10000;
+  const auto list = FZ_TRY(s.List(ctx.user(), f, page));
+  auto time = [](const std::optional<EpochSeconds>& t) { return t ? FormatLocalDateTime(*t) : std::string(); };
+  files::SheetData sheet{"督办", {}, {10, 22, 28, 16, 12, 30, 40, 12, 20, 10, 20, 20, 20}};
+  sheet.rows.push_back({"督办编号", "案件编号", "案件名称", "责任单位", "来源", "督办事项", "整改意见", "责任民警",
+                        "整改期限", "状态", "下发时间", "回复时间", "办结时间"});
+  for (const auto& o : list.items) {
+    const OrderSource* source = s.Source(o.source);
+    sheet.rows.push_back({std::to_string(o.id), o.case_external_id, o.case_title, o.unit_name,
+                          source ? std::string(source->Name()) : o.source, o.title, o.opinion, o.responsible_name,
+                          FormatLocalDateTime(o.deadline), StatusName(o.status) + (o.overdue ? "（已逾期）" : ""),
+                          FormatLocalDateTime(o.created_at), time(o.answered_at), time(o.closed_at)});
+  }
+  return Reply::File(FZ_TRY(files::WriteXlsx({std::move(sheet)})), files::kXlsx, "督办.xlsx");
+}
+
+Result<Reply> ListOrders(Ctx& ctx, OrderService& s) {
+  http::QueryReader q(ctx);
+  const OrderFilter f = ReadOrderFilter(q, s);
   const PageRequest page = q.Page({"deadline", "created_at", "updated_at"});
   FZ_CHECK(q.Finish());
   const auto list = FZ_TRY(s.List(ctx.user(), f, page));
@@ -195,6 +235,7 @@ json OrderJson(const Order& o, const OrderService& service) {
   return {{"id", o.id},
           {"case_id", Opt(o.case_id)},
           {"case_title", o.case_title},
+          {"case_external_id", o.case_external_id},
           {"unit_id", o.unit_id},
           {"unit_name", o.unit_name},
           {"source", o.source},
@@ -222,6 +263,7 @@ void RegisterRoutes(http::Router& router, OrderService& s) {
   http::Routes<OrderService> r(router, s);
   const http::Access review = http::Perm(auth::perm::kCaseReview);
   r.Get("/api/supervision-orders", http::kSignedIn, ListOrders);
+  r.Get("/api/supervision-orders/export", http::kSignedIn, ExportOrders);
   r.Post("/api/supervision-orders", review, CreateOrder);
   r.Get("/api/supervision-orders/{id}", http::kSignedIn, GetOrder);
   r.Get("/api/supervision-orders/{id}/docx", http::kSignedIn, DownloadNotice);

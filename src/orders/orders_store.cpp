@@ -13,7 +13,8 @@ namespace {
 // The case columns come from the cases table: its title, and its bound 法制员 (who always sees the
 // orders of his cases).
 constexpr const char* kSelect =
-    "SELECT o.id, o.bureau_id, o.case_id, COALESCE(c.title, '') AS case_title, c.legal_officer_id AS case_legal, "
+    "SELECT o.id, o.bureau_id, o.case_id, COALESCE(c.title, '') AS case_title, COALESCE(c.external_id, '') AS "
+    "case_external_id, c.legal_officer_id AS case_legal, "
     "o.unit_id, u.name AS unit_name, u.path AS unit_path, o.source, o.source_id, o.title, o.problem_type, o.opinion, "
     "o.responsible_person_id, COALESCE(p.name, '') AS responsible_name, o.deadline, o.status, "
     "COALESCE(o.status_before_suspend, '') AS status_before_suspend, o.suspend_reason, o.created_by, o.created_at, "
@@ -27,6 +28,7 @@ Order OrderFrom(const db::Row& r, EpochSeconds now) {
           .bureau_id = r.Int("bureau_id"),
           .case_id = r.OptInt("case_id"),
           .case_title = r.Str("case_title"),
+          .case_external_id = r.Str("case_external_id"),
           .case_legal_officer_id = r.OptInt("case_legal"),
           .unit_id = r.Int("unit_id"),
           .unit_name = r.Str("unit_name"),

@@ -37,6 +37,7 @@ struct Order {
   std::int64_t bureau_id = 0;
   std::optional<std::int64_t> case_id;  // the case it concerns, if the source has one
   std::string case_title;
+  std::string case_external_id;                       // its 案件编号
   std::optional<std::int64_t> case_legal_officer_id;  // the case's bound 法制员 (sees the order)
   std::int64_t unit_id = 0;                           // whose scope sees it
   std::string unit_name;

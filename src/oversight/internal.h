@@ -157,4 +157,12 @@ std::map<std::string, UnitMetrics> MetricsByUnit(soci::session& sql, const std::
 // Adds the counts of `r` into `into`.
 void SumMetrics(MetricRow& into, const MetricRow& r);
 
+// 监管配置: the limit of every rule of the shipped catalog that has a fixed one ({"RULE-ID":
+// {"value": 3, "unit": "days"}, …}): the law's limit, the most a saved catalog may set.
+std::string LegalLimitsJson();
+// A saved catalog keeps each such limit between 1 and the law's, and each rule's pre_warn lead
+// shorter than its limit: InvalidArgument beyond_legal_limit / pre_warn_too_long / pre_warn_negative
+// naming the rule, its legal limit and basis, field rules[i].limit / rules[i].pre_warn.
+Result<void> CheckLegalBounds(const std::string& catalog_json);
+
 }  // namespace fazhi::oversight::detail

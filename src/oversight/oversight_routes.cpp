@@ -10,6 +10,7 @@
 #include "files/document_html.h"
 #include "files/docx.h"
 #include "http/query.h"
+#include "oversight/internal.h"
 
 namespace fazhi::oversight {
 
@@ -103,9 +104,11 @@ template <bool kCatalog>
 Result<Reply> GetConfig(Ctx&, OversightService& s) {
   const ConfigDocument d = FZ_TRY(kCatalog ? s.GetCatalog() : s.GetCalendar());
   json doc = json::parse(d.document, nullptr, false);
-  return Reply::Json({{"active_version", d.active_version},
-                      {kKey<kCatalog>, doc.is_discarded() ? json() : doc},
-                      {"versions", VersionsJson(d)}});
+  json out = {{"active_version", d.active_version},
+              {kKey<kCatalog>, doc.is_discarded() ? json() : doc},
+              {"versions", VersionsJson(d)}};
+  if constexpr (kCatalog) out["legal_limits"] = json::parse(detail::LegalLimitsJson());
+  return Reply::Json(out);
 }
 
 // Body: {<catalog|calendar>: object or JSON text, note?, activate?=true}.

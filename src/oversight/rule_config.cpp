@@ -12,6 +12,7 @@
 #include "org/org_reads.h"
 #include "oversight/internal.h"
 #include "oversight/oversight_service.h"
+#include "supervision/catalog.h"
 
 namespace fazhi::oversight {
 
@@ -105,7 +106,76 @@ std::optional<std::string> VersionText(soci::session& sql, bool catalog, std::in
       sql, fmt::format("SELECT {} FROM {} WHERE version = {}", Column(catalog), Table(catalog), a.Int(version)), a);
 }
 
+// A period's length in hours for comparing limits (a month counts 30 days, as the 预警 leads do).
+std::optional<std::int64_t> PeriodHours(const json& p) {
+  if (!p.is_object() || !p.contains("value") || !p["value"].is_number_integer()) return std::nullopt;
+  const std::string unit = p.value("unit", "");
+  const std::int64_t v = p["value"].get<std::int64_t>();
+  if (unit == "hours") return v;
+  if (unit == "days") return v * 24;
+  if (unit == "months") return v * 30 * 24;
+  return std::nullopt;
+}
+
+const char* UnitName(const std::string& unit) {
+  return unit == "hours" ? "小时" : unit == "days" ? "日" : unit == "months" ? "个月" : "";
+}
+
+std::string PeriodText(const json& p) {
+  return fmt::format("{}{}", p.value("value", 0), UnitName(p.value("unit", "")));
+}
+
 }  // namespace
+
+namespace detail {
+
+json LegalLimits() {
+  static const json limits = [] {
+    json out = json::object();
+    const json shipped = json::parse(supervision::ShippedCatalogJson(), nullptr, false);
+    if (!shipped.is_object() || !shipped.contains("rules")) return out;
+    for (const auto& r : shipped["rules"])
+      if (r.contains("limit") && PeriodHours(r["limit"])) out[r.value("id", "")] = r["limit"];
+    return out;
+  }();
+  return limits;
+}
+
+Result<void> CheckLegalBounds(const std::string& catalog_text) {
+  const json doc = json::parse(catalog_text, nullptr, false);
+  if (!doc.is_object() || !doc.contains("rules") || !doc["rules"].is_array()) return {};
+  const json legal = LegalLimits();
+  std::size_t i = 0;
+  for (const auto& r : doc["rules"]) {
+    const std::string at = fmt::format("rules[{}]", i++);
+    const std::string id = r.value("id", "");
+    const std::string name = r.value("name", id);
+    std::optional<std::int64_t> limit_hours;
+    if (r.contains("limit")) limit_hours = PeriodHours(r["limit"]);
+    if (auto it = legal.find(id); it != legal.end()) {
+      const std::int64_t max_hours = *PeriodHours(*it);
+      if (!limit_hours || *limit_hours > max_hours || *limit_hours < 1)
+        return Invalid(fmt::format("规则 {}（{}）的期限只能设为 1 至法定的 {} 以内（{}）", id, name, PeriodText(*it),
+                                   r.value("legal_basis", "")),
+                       at + ".limit", "beyond_legal_limit");
+    }
+    if (r.contains("pre_warn")) {
+      const auto lead = PeriodHours(r["pre_warn"]);
+      if (lead && *lead < 0)
+        return Invalid(fmt::format("规则 {}（{}）的预警提前量不能为负数", id, name), at + ".pre_warn",
+                       "pre_warn_negative");
+      if (lead && limit_hours && *lead >= *limit_hours)
+        return Invalid(fmt::format("规则 {}（{}）的预警提前量 {} 必须短于期限 {}", id, name, PeriodText(r["pre_warn"]),
+                                   PeriodText(r["limit"])),
+                       at + ".pre_warn", "pre_warn_too_long");
+    }
+  }
+  return {};
+}
+
+std::string LegalLimitsJson() { return LegalLimits().dump(); }
+
+}  // namespace detail
 
 Result<ConfigDocument> OversightService::GetConfig(bool catalog) const {
   return db_.Read([&](soci::session& sql) -> Result<ConfigDocument> {
@@ -141,9 +211,10 @@ Result<std::string> OversightService::GetConfigVersion(bool catalog, std::int64_
 Result<std::int64_t> OversightService::SaveVersion(bool catalog, const auth::Principal& who, const audit::Actor& actor,
                                                    const std::string& text, const std::string& note, bool activate) {
   // Validate with the engine's own loaders: errors name the rule id / calendar item and field.
-  if (catalog)
+  if (catalog) {
     FZ_CHECK(supervision::ParseCatalog(text, "提交的规则目录"));
-  else
+    FZ_CHECK(detail::CheckLegalBounds(text));
+  } else
     FZ_CHECK(supervision::ParseCalendar(text, "提交的节假日日历"));
   if (Utf8Length(note) > 500) return Invalid("修改说明不能超过 500 字", "note", "too_long");
   const std::int64_t saved = FZ_TRY(db_.Write([&](soci::session& sql) -> Result<std::int64_t> {

@@ -71,6 +71,21 @@ TEST_F(ServerTest, WrongPasswordIsAuditedAndLocksAfterFiveFailures) {
   EXPECT_EQ(a.json["total"], 1);
 }
 
+// The 安全管理员's to-do: GET /api/users?locked=1 counts the accounts locked now.
+TEST_F(ServerTest, LockedAccountsAreListedForTheSecurityAdministrator) {
+  auto sec = SignedIn("secadmin");
+  EXPECT_EQ(sec.Get("/api/users?locked=1").json["total"], 0);
+  auto c = NewClient();
+  for (int i = 0; i < 5; ++i) c.Login("officer_a", "Wrong@2026x");
+  auto r = sec.Get("/api/users?locked=1");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(r.json["total"], 1) << r.body;
+  EXPECT_EQ(r.json["items"][0]["username"], "officer_a");
+  EXPECT_EQ(sec.Get("/api/users?locked=maybe").status, 400);
+  clock_->Advance(16 * 60);  // the lock has run out
+  EXPECT_EQ(sec.Get("/api/users?locked=1").json["total"], 0);
+}
+
 TEST_F(ServerTest, UnknownUserAndIpThrottle) {
   auto c = NewClient();
   EXPECT_EQ(c.Login("nobody", kPassword).Code(), "invalid_credentials");

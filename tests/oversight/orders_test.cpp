@@ -3,6 +3,7 @@
 // steps and audit; overdue 督办 notified by the sweep; scope.
 #include <openssl/evp.h>
 
+#include "files/spreadsheet.h"
 #include "oversight/oversight_fixture.h"
 
 namespace fazhi::testing {
@@ -241,6 +242,45 @@ TEST_F(OrdersTest, ListFiltersPagingAndScope) {
       404);
   // Nor create one on 东街's case.
   EXPECT_EQ(b.Post("/api/supervision-orders", NewManual(ca, kStart + 86400)).status, 404);
+}
+
+// The 督办 list's export: the list's filters and scope, Chinese headers and words, one row per order.
+TEST_F(OrdersTest, ExportFollowsTheListsFiltersAndScope) {
+  const std::int64_t ca = AddCase(team_a_, "criminal", officer_a_, kStart - 86400);
+  const std::int64_t cb = AddCase(team_b_, "administrative", officer_b_, kStart - 86400);
+  auto legal = SignedIn("legal");
+  for (int i = 0; i < 2; ++i)
+    ASSERT_EQ(legal.Post("/api/supervision-orders", NewManual(ca, kStart + 86400 + i)).status, 201);
+  json nb = NewManual(cb, kStart + 86400);
+  nb["responsible_person_id"] = officer_b_;
+  ASSERT_EQ(legal.Post("/api/supervision-orders", nb).status, 201);
+
+  auto x = legal.Get("/api/supervision-orders/export");
+  ASSERT_EQ(x.status, 200) << x.body;
+  auto sheet = files::ReadSheet(x.body, "orders.xlsx");
+  ASSERT_TRUE(sheet) << sheet.error().message;
+  ASSERT_EQ(sheet->rows.size(), 4u);
+  EXPECT_EQ(sheet->rows[0].cells[0], "督办编号");
+  EXPECT_EQ(sheet->rows[0].cells[1], "案件编号");
+  EXPECT_EQ(sheet->rows[0].cells[9], "状态");
+  EXPECT_EQ(sheet->rows[1].cells[9], "待整改");
+  EXPECT_EQ(sheet->rows[1].cells[4], "手工督办");
+
+  x = legal.Get("/api/supervision-orders/export?unit_id=" + std::to_string(team_b_));
+  ASSERT_EQ(x.status, 200);
+  sheet = files::ReadSheet(x.body, "orders.xlsx");
+  ASSERT_TRUE(sheet);
+  EXPECT_EQ(sheet->rows.size(), 2u);
+  EXPECT_EQ(legal.Get("/api/supervision-orders/export?status=weird").status, 400);
+
+  // 西街's leader exports only 西街's order; 东街 is out of his scope.
+  auto b = SignedIn("leader_b");
+  x = b.Get("/api/supervision-orders/export");
+  ASSERT_EQ(x.status, 200);
+  sheet = files::ReadSheet(x.body, "orders.xlsx");
+  ASSERT_TRUE(sheet);
+  EXPECT_EQ(sheet->rows.size(), 2u);
+  EXPECT_EQ(b.Get("/api/supervision-orders/export?unit_id=" + std::to_string(team_a_)).status, 404);
 }
 
 }  // namespace

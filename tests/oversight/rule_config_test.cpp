@@ -69,6 +69,43 @@ TEST_F(RuleConfigTest, BadCatalogEditsAre400AndChangeNothing) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'oversight.%'"), 0);
 }
 
+// Defect 13: the form sets a rule's limit and 预警 lead within what the law allows; the server holds
+// the law's limits (sent with the catalog) and refuses a longer limit or a lead as long as the limit.
+TEST_F(RuleConfigTest, LimitsStayWithinTheLaw) {
+  auto legal = SignedIn("legal");
+  auto r = legal.Get("/api/oversight/catalog");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["legal_limits"]["CRIM-DETAIN-04"], (json{{"value", 3}, {"unit", "days"}})) << r.body;
+
+  json longer = ShippedCatalog();
+  Rule(longer, "CRIM-DETAIN-04")["limit"] = {{"value", 4}, {"unit", "days"}};
+  r = legal.Put("/api/oversight/catalog", json{{"catalog", longer}, {"note", "延长"}});
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json["error"]["code"], "beyond_legal_limit") << r.body;
+  EXPECT_NE(r.Message().find("3日"), std::string::npos) << r.body;
+  EXPECT_NE(r.Message().find("刑事诉讼法"), std::string::npos) << r.body;
+
+  json hours = ShippedCatalog();  // 96 hours is 4 days, still beyond
+  Rule(hours, "CRIM-DETAIN-04")["limit"] = {{"value", 96}, {"unit", "hours"}};
+  EXPECT_EQ(legal.Put("/api/oversight/catalog", json{{"catalog", hours}}).status, 400);
+
+  json lead = ShippedCatalog();
+  Rule(lead, "CRIM-DETAIN-04")["pre_warn"] = {{"value", 3}, {"unit", "days"}};
+  r = legal.Put("/api/oversight/catalog", json{{"catalog", lead}});
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json["error"]["code"], "pre_warn_too_long") << r.body;
+  EXPECT_EQ(CatalogVersions(), 1);
+
+  // Stricter than the law, with a lead of one day: a new version in force.
+  json ok = ShippedCatalog();
+  Rule(ok, "CRIM-DETAIN-04")["limit"] = {{"value", 2}, {"unit", "days"}};
+  Rule(ok, "CRIM-DETAIN-04")["pre_warn"] = {{"value", 1}, {"unit", "days"}};
+  r = legal.Put("/api/oversight/catalog", json{{"catalog", ok}, {"note", "内部从严"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(ActiveCatalog(), 2);
+  service_->WaitForReevaluation();
+}
+
 TEST_F(RuleConfigTest, EditActivateRollbackReevaluatesAndAudits) {
   const std::int64_t c = AddCase(team_a_, "criminal", officer_a_, kStart - 7200);
   AddCasePerson(c, "p1", "suspect");

@@ -8,6 +8,7 @@ import { router } from '@/router'
 import { setSetupRequiredHandler, setUnauthorizedHandler } from '@/api/client'
 import { loadMe, setMe } from '@/api/session'
 import { clearUnits } from '@/modules/org/units'
+import { keyboardRows } from '@/directives/keyboardRows'
 
 // A 401 on an ordinary call: the session has ended (idle expiry, logout elsewhere, server
 // restart). Go to the login page and come back to the same place afterwards.
@@ -32,4 +33,4 @@ setSetupRequiredHandler(() => {
   loadMe().catch(() => undefined)
 })
 
-createApp(App).use(ElementPlus, { locale: zhCn }).use(router).mount('#app')
+createApp(App).use(ElementPlus, { locale: zhCn }).use(router).directive('keyboard-rows', keyboardRows).mount('#app')

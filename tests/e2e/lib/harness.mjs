@@ -5,6 +5,7 @@
 //   FAZHI_BIN       path to the fazhi binary (required)
 //   FAZHI_WEB_ROOT  the built web app (default <repo>/web/dist)
 //   CHROMIUM_PATH   the browser (default /usr/bin/chromium; CHROMIUM_BIN is read too)
+//   FAZHI_E2E_DEMO_TIMEOUT  seconds the demo data may take (default 180)
 import { spawn, execFile } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
@@ -89,7 +90,9 @@ export class Harness {
 
     this.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fazhi-e2e-'))
     const common = ['--db', `sqlite:${path.join(this.tmp, 'e2e.db')}`, '--key-file', path.join(this.tmp, 'fazhi.key')]
-    await run(bin, [...common, 'demo'], { cwd: this.tmp, timeout: 180_000 })
+    // FAZHI_E2E_DEMO_TIMEOUT (seconds): a sanitizer build on a busy machine needs longer than 180 s.
+    const demoTimeout = Number(process.env.FAZHI_E2E_DEMO_TIMEOUT || 180) * 1000
+    await run(bin, [...common, 'demo'], { cwd: this.tmp, timeout: demoTimeout })
 
     const port = await freePort()
     this.baseURL = `http://127.0.0.1:${port}`

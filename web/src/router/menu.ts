@@ -83,3 +83,29 @@ export function homeCards(records: RouteRecordNormalized[], can: Can): HomeEntry
       return { title: h.title ?? r.meta.title ?? '', desc: h.desc, path: r.path, icon: markRaw(h.icon) }
     })
 }
+
+export interface Crumb {
+  title: string
+  /** Where it leads; none for the current page and for a menu group. */
+  path?: string
+}
+
+/**
+ * The breadcrumb of a page: 首页 › its menu group › the list page it lies under (for a detail
+ * page such as /orders/12 → 督办) › the page itself.
+ */
+export function breadcrumbs(
+  route: RouteLocationNormalizedLoaded,
+  records: RouteRecordNormalized[],
+  groups: MenuGroup[],
+): Crumb[] {
+  const out: Crumb[] = [{ title: '首页', path: '/' }]
+  if (route.path === '/') return [{ title: '首页' }]
+  const entryPath = activeMenuPath(route, records)
+  const entry = records.find((r) => r.path === entryPath && r.meta.menu)
+  const group = entry?.meta.menu?.group ? groups.find((g) => g.key === entry.meta.menu?.group) : undefined
+  if (group) out.push({ title: group.title })
+  if (entry && entry.path !== '/' && entry.path !== route.path && entry.meta.title) out.push({ title: entry.meta.title, path: entry.path })
+  out.push({ title: route.meta.title ?? '' })
+  return out
+}

@@ -80,6 +80,8 @@ export interface SecurityPolicy {
 export type UsersQuery = {
   /** User name or display name. */
   q?: string
+  /** '1': only the accounts locked now. */
+  locked?: '1'
   page?: number
   page_size?: number
 }

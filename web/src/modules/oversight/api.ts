@@ -88,6 +88,8 @@ export interface Order {
   id: number
   case_id: number
   case_title: string
+  /** Its 案件编号. */
+  case_external_id?: string
   unit_id: number
   unit_name: string
   source: string
@@ -214,6 +216,8 @@ export interface ConfigDocState {
   calendar?: unknown
   active_version?: number
   versions?: ConfigVersion[]
+  /** Catalog only: the limit the law sets per rule id, the most a version may set. */
+  legal_limits?: Record<string, { value: number; unit: string }>
 }
 
 /** The rule catalog as far as the pages read it (the full schema: docs/supervision-engine.md). */
@@ -311,6 +315,8 @@ export const oversightApi = {
   /** 督办通知书: the DOCX download and the print page (GB/T 9704 layout). */
   orderNoticeDocx: (id: number) => downloadFile(`/api/supervision-orders/${id}/docx`, {}, `督办通知书（第${id}号）.docx`),
   orderNoticeUrl: (id: number) => buildUrl(`/api/supervision-orders/${id}/print`),
+  /** The 督办 list as XLSX, with the list's filters. */
+  exportOrders: (query: OrderQuery) => downloadFile('/api/supervision-orders/export', { ...query }, '督办.xlsx'),
   createOrder: (body: Record<string, unknown>) => api.post<Order>('/api/supervision-orders', body, { silent: true }),
   orderAction: (id: number, action: 'close' | 'return' | 'suspend' | 'resume', body: Record<string, unknown>) =>
     api.post<Order>(`/api/supervision-orders/${id}/${action}`, body, { silent: true }),
