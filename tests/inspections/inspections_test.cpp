@@ -148,6 +148,15 @@ TEST_F(InspectionsTest, ChecklistsAreVersionedDataAndBadOnesAreRefused) {
   // Only the 法制 role edits; a 巡查员 or 办案民警 is refused.
   EXPECT_EQ(SignedIn("xuncha").Put("/api/inspections/checklists/incident", json{{"items", json::array()}}).status, 403);
   EXPECT_EQ(SignedIn("officer_a").Get("/api/inspections/checklists").status, 403);
+  // A 派出所's 法制员 holds inspection.manage for his unit's plans, not for the checklists every
+  // inspection uses.
+  AddUser("pcs_fazhi", "legal_officer", team_a_);
+  auto team_level =
+      SignedIn("pcs_fazhi")
+          .Put("/api/inspections/checklists/incident", json{{"items", {{{"text", "记录仪"}, {"weight", 1}}}}});
+  EXPECT_EQ(team_level.status, 403) << team_level.body;
+  EXPECT_EQ(team_level.Code(), "bureau_level_required");
+  EXPECT_EQ(fz.Get("/api/inspections/checklists/incident/versions").json["items"].size(), 2u);
 }
 
 TEST_F(InspectionsTest, PlansGenerateTasksWithASeededSampleOfRealRecords) {
