@@ -70,13 +70,13 @@ describe('各角色的日常工作', { timeout: 1_200_000 }, () => {
     state.mj = new ApiClient(h.baseURL)
     await state.fzy.login('fazhiyuan', DEMO_PASSWORD)
     await state.mj.login('minjing', DEMO_PASSWORD)
-    // A case of minjing's, bound to the 法制员, in the 法制员's own unit (so every call is in scope).
-    const c = await state.fzy.post('/api/cases', {
+    // A case of minjing's in his own 派出所, bound to the 法制员 (in his scope through the binding).
+    const c = await state.mj.post('/api/cases', {
       case_type: 'criminal',
       cause: '盗窃',
       title: '端到端测试：日常工作案',
       category: '民生小案',
-      unit_id: state.fzy.me.unit.id,
+      unit_id: state.mj.me.unit.id,
       lead_officer_id: state.mj.me.person_id,
       legal_officer_id: state.fzy.me.person_id,
       accepted_at: '2023-03-01 09:00',
@@ -344,6 +344,7 @@ describe('各角色的日常工作', { timeout: 1_200_000 }, () => {
     await page.getByTestId('alerts-table').waitFor()
     await page.getByPlaceholder('开始').click()
     const shortcuts = page.locator('.el-picker-panel__shortcut:visible')
+    await shortcuts.first().waitFor() // the panel opens with a transition
     assert.deepEqual((await shortcuts.allInnerTexts()).map((t) => t.trim()), ['近7天', '本月', '上月'])
     await shortcuts.filter({ hasText: '近7天' }).click()
     await eventually(async () => (await page.getByPlaceholder('开始').inputValue()) === beijingDay(-6), {

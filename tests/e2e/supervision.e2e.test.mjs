@@ -41,16 +41,16 @@ async function expectToast(page, re) {
 
 /**
  * A case led by 民警 minjing with a 拘留 in 2023 and nothing after it: its clocks are long overdue.
- * It is registered in the 法制员's own unit so that every oversight call (alerts, reviews, 督办),
- * which is scoped by unit subtree, is in the 法制员's scope.
+ * minjing registers it in his own 派出所 (a case may name only officers of its creator's scope) and
+ * binds the 法制员, whose scope reaches it through that binding (捆绑责任) in every oversight call.
  */
 async function seedCase(fzy, mj) {
-  const c = await fzy.post('/api/cases', {
+  const c = await mj.post('/api/cases', {
     case_type: 'criminal',
     cause: '盗窃',
     title: '端到端测试：东街入室盗窃案',
     category: '民生小案',
-    unit_id: fzy.me.unit.id,
+    unit_id: mj.me.unit.id,
     lead_officer_id: mj.me.person_id,
     legal_officer_id: fzy.me.person_id,
     accepted_at: '2023-03-01 09:00',
