@@ -271,10 +271,8 @@ Result<Checklist> InspectionService::SaveChecklist(const Principal& who, const a
   // A checklist is judged against in every inspection, so (like the bureau-wide supervision
   // settings) only an account of a bureau, the city or a bureau's legal unit may change it; a
   // 派出所's part-time 法制员 holds inspection.manage for his own unit's plans only.
-  const bool bureau_level = who.unit_id == 0 || db_.Read([&](soci::session& sql) {
-    const auto unit = org::ReadUnit(sql, who.unit_id);
-    return unit && (unit->level == "city" || unit->level == "bureau" || org::IsLegalUnit(unit->name, unit->category));
-  });
+  const bool bureau_level =
+      who.unit_id == 0 || db_.Read([&](soci::session& sql) { return org::ActsForWholeBureau(sql, who.unit_id); });
   if (!bureau_level)
     return std::unexpected(Error{ErrorCode::kForbidden,
                                  "检查清单作用于所有巡查，只能由分局、市局或法制大队（法制部门）修改", "",

@@ -8,23 +8,12 @@ namespace fazhi::orders {
 
 namespace {
 
+// The status as the 督办 page shows it, with what the bare status leaves out.
 std::string StatusText(const Order& o) {
-  if (o.status == "open") return o.overdue ? "待整改（已逾期）" : "待整改";
-  if (o.status == "answered") return "已反馈，待复查";
-  if (o.status == "closed") return "已办结";
-  if (o.status == "returned") return o.overdue ? "退回重新整改（已逾期）" : "退回重新整改";
-  if (o.status == "suspended") return "已挂起：" + o.suspend_reason;
-  return o.status;
-}
-
-std::string StepName(const std::string& action) {
-  if (action == "create") return "下发督办";
-  if (action == "answer") return "反馈整改";
-  if (action == "close") return "复查办结";
-  if (action == "return") return "退回重新整改";
-  if (action == "suspend") return "挂起";
-  if (action == "resume") return "恢复";
-  return action;
+  std::string text = OrderStatusName(o.status);
+  if (o.status == "suspended" && !o.suspend_reason.empty()) text += "：" + o.suspend_reason;
+  if (o.overdue) text += "（已逾期）";
+  return text;
 }
 
 std::string Minutes(EpochSeconds t) { return FormatLocalDateTime(t).substr(0, 16); }
@@ -70,7 +59,7 @@ files::Document OrderDocument(const Order& o, const std::string& issuer_organ, E
                      {.width = 0.8, .align = files::Align::kRight}};
     steps.rows.push_back({"时间", "环节", "办理人", "说明", "附件"});
     for (const auto& s : o.steps)
-      steps.rows.push_back({Minutes(s.at), StepName(s.action), s.actor_name.empty() ? "—" : s.actor_name,
+      steps.rows.push_back({Minutes(s.at), OrderStepName(s.action), s.actor_name.empty() ? "—" : s.actor_name,
                             s.note.empty() ? "—" : s.note, std::to_string(s.attachments.size())});
     doc.AddTable(std::move(steps));
   }

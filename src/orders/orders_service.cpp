@@ -49,17 +49,9 @@ bool Allowed(const TransitionDef& def, const std::string& status) {
   return std::find(def.from.begin(), def.from.end(), status) != def.from.end();
 }
 
-std::string StatusZh(std::string_view s) {
-  if (s == "open") return "待整改";
-  if (s == "answered") return "已反馈待审核";
-  if (s == "closed") return "已办结";
-  if (s == "returned") return "已退回重新整改";
-  if (s == "suspended") return "已挂起";
-  return std::string(s);
-}
-
 std::unexpected<Error> WrongState(const std::string& status, const char* action_zh) {
-  return Conflict(fmt::format("督办单当前状态为“{}”，不能执行“{}”", StatusZh(status), action_zh), "invalid_transition");
+  return Conflict(fmt::format("督办单当前状态为“{}”，不能执行“{}”", OrderStatusName(status), action_zh),
+                  "invalid_transition");
 }
 
 const std::vector<std::string> kStatuses = {"open", "answered", "closed", "returned", "suspended"};
@@ -107,6 +99,21 @@ notify::Message OrderMessage(const Order& o, std::string kind, std::string title
 }
 
 }  // namespace
+
+std::string OrderStatusName(std::string_view s) {
+  if (s == "open") return "待整改";
+  if (s == "answered") return "已反馈待审核";
+  if (s == "closed") return "已办结";
+  if (s == "returned") return "已退回重新整改";
+  if (s == "suspended") return "已挂起";
+  return std::string(s);
+}
+
+std::string OrderStepName(std::string_view action) {
+  if (action == "create") return "下发督办";
+  if (const TransitionDef* t = FindTransition(action)) return t->name_zh;
+  return std::string(action);
+}
 
 OrderService::OrderService(db::Database& db, const Clock& clock, Options options)
     : db_(db), clock_(clock), options_(std::move(options)) {
@@ -325,8 +332,8 @@ Result<Order> OrderService::ApplyTransition(soci::session& sql, const auth::Prin
                 {"supervision_order." + action,
                  "supervision_order",
                  std::to_string(o.id),
-                 fmt::format("督办单 {}：{}（{} → {}）{}", o.id, def.name_zh, StatusZh(o.status), StatusZh(to),
-                             note.empty() ? "" : "，" + note),
+                 fmt::format("督办单 {}：{}（{} → {}）{}", o.id, def.name_zh, OrderStatusName(o.status),
+                             OrderStatusName(to), note.empty() ? "" : "，" + note),
                  {{"before", {{"status", o.status}, {"deadline", o.deadline}}}, {"after", after}, {"note", note}}});
   if (action == "return" && o.responsible_person_id)
     notify::Send(
@@ -382,8 +389,8 @@ Result<Order> OrderService::Answer(const auth::Principal& who, const audit::Acto
                   {"supervision_order.answer",
                    "supervision_order",
                    std::to_string(id),
-                   fmt::format("督办单 {}：反馈整改（{} → {}），附件 {} 个", id, StatusZh(o->status),
-                               StatusZh("answered"), stored.size()),
+                   fmt::format("督办单 {}：反馈整改（{} → {}），附件 {} 个", id, OrderStatusName(o->status),
+                               OrderStatusName("answered"), stored.size()),
                    {{"before", {{"status", o->status}}},
                     {"after", {{"status", "answered"}}},
                     {"text", text},

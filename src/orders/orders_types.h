@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -93,5 +94,10 @@ struct OverdueReport {
   int orders = 0;         // orders newly found past their deadline
   int notifications = 0;  // notifications sent about them
 };
+
+// 中文 names of an order status (open → 待整改 …) and of a step's act (create → 下发督办, answer →
+// 反馈整改 …), as the service's messages and the 督办通知书 write them; the id itself when unknown.
+std::string OrderStatusName(std::string_view status);
+std::string OrderStepName(std::string_view action);
 
 }  // namespace fazhi::orders

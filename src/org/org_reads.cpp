@@ -44,6 +44,11 @@ bool IsLegalUnit(const std::string& name, const std::string& category) {
   return std::find(std::begin(kLegal), std::end(kLegal), what) != std::end(kLegal);
 }
 
+bool ActsForWholeBureau(soci::session& sql, std::int64_t unit_id) {
+  const auto unit = ReadUnit(sql, unit_id);
+  return unit && (unit->level == "city" || unit->level == "bureau" || IsLegalUnit(unit->name, unit->category));
+}
+
 std::optional<UnitRef> ReadUnit(soci::session& sql, std::int64_t id) {
   db::SqlArgs a;
   const std::string q = fmt::format("SELECT {} FROM units u WHERE u.id = {}", kUnitColumns, a.Int(id));

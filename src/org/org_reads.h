@@ -42,6 +42,10 @@ struct PersonRef {
 // The bureau's legal unit (法制大队 / 法制部门 / 法制科 / 法制室), by category or, without one, by name.
 // Its accounts act for the whole bureau in scoring and in bureau-wide supervision settings.
 bool IsLegalUnit(const std::string& name, const std::string& category);
+// Whether an account of unit `unit_id` acts for a whole bureau: its unit is the city, a bureau, or a
+// bureau's legal unit. Settings that act on every unit of a bureau (the supervision rule catalog,
+// review gates, inspection checklists) need such an account. False for an unknown unit.
+bool ActsForWholeBureau(soci::session& sql, std::int64_t unit_id);
 
 // The unit with `id`, or nullopt.
 std::optional<UnitRef> ReadUnit(soci::session& sql, std::int64_t id);

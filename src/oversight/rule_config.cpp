@@ -289,10 +289,7 @@ Result<ConfigDocument> OversightService::GetCatalog() const { return GetConfig(t
 Result<std::string> OversightService::GetCatalogVersion(std::int64_t v) const { return GetConfigVersion(true, v); }
 Result<void> OversightService::CheckBureauWide(const auth::Principal& who) const {
   if (who.unit_id == 0) return {};  // the system itself (jobs, the sweeper)
-  const bool bureau_level = db_.Read([&](soci::session& sql) {
-    const auto unit = org::ReadUnit(sql, who.unit_id);
-    return unit && (unit->level == "city" || unit->level == "bureau" || org::IsLegalUnit(unit->name, unit->category));
-  });
+  const bool bureau_level = db_.Read([&](soci::session& sql) { return org::ActsForWholeBureau(sql, who.unit_id); });
   if (bureau_level) return {};
   return Forbidden(
       "规则目录、节假日日历、审核关口、巡检和重新评估作用于整个分局，只能由分局或法制大队（法制部门）的规则管理员操作",
