@@ -290,6 +290,9 @@ Result<Bulletin> BulletinService::Publish(const Principal& who, const audit::Act
     if (b.state == "published")
       return Conflict(fmt::format("通报已发布为{}，同一期号不能发布两次", b.issue_no), "duplicate_issue");
     if (b.state != "approved") return Conflict("通报须经局领导审批后才能发布", "not_approved");
+    // One publication of a bureau at a time: the 期号 below is read and then written, and two at
+    // once (two corrections, or two drafts of one period) would both take the same number.
+    db::LockRowForUpdate(sql, "units", b.bureau_id);
     const kit::BulletinPeriod p = FZ_TRY(kit::ParseBulletinPeriod(b.period));
     int seq = p.index;
     if (b.corrects_id) {

@@ -102,9 +102,19 @@ Judged JudgeDemoTask(soci::session& sql, std::int64_t task_id, const std::map<st
       orders::store::InsertStep(sql, f.bureau_id, oid, "answer", "已按要求整改，整改材料已上传。", std::nullopt,
                                 answered);
       orders::store::MarkClosed(sql, oid, answered + kDay);
-      orders::store::InsertStep(sql, f.bureau_id, oid, "close", "复查：整改到位，同意办结。", std::nullopt,
+      orders::store::InsertStep(sql, f.bureau_id, oid, "close", "复查通过：整改到位，同意办结。", std::nullopt,
                                 answered + kDay);
       CloseFinding(sql, fid, answered + kDay, !late);
+      InsertRecheck(sql, {.id = 0,
+                          .bureau_id = f.bureau_id,
+                          .finding_id = fid,
+                          .order_id = oid,
+                          .passed = true,
+                          .note = "整改到位，同意办结。",
+                          .new_deadline = std::nullopt,
+                          .checked_by = std::nullopt,
+                          .checked_by_name = "巡查员（演示）",
+                          .checked_at = answered + kDay});
       ++out.closed;
     }
   }

@@ -127,7 +127,24 @@ json FindingJson(const Finding& f) {
           {"deadline", f.deadline},
           {"closed_at", Opt(f.closed_at)},
           {"on_time", f.on_time ? json(*f.on_time) : json()},
-          {"created_at", f.created_at}};
+          {"created_at", f.created_at},
+          {"rechecks", f.rechecks},
+          {"last_recheck_at", Opt(f.last_recheck_at)},
+          {"last_recheck_passed", f.last_recheck_passed ? json(*f.last_recheck_passed) : json()}};
+}
+
+json FindingDetailJson(const Finding& f) {
+  json out = FindingJson(f);
+  json history = json::array();
+  for (const auto& r : f.recheck_history)
+    history.push_back({{"id", r.id},
+                       {"passed", r.passed},
+                       {"note", r.note},
+                       {"new_deadline", Opt(r.new_deadline)},
+                       {"checked_by_name", r.checked_by_name},
+                       {"checked_at", r.checked_at}});
+  out["recheck_history"] = std::move(history);
+  return out;
 }
 
 // A time in a body: UTC seconds, "2023-07-03" (local midnight) or "2023-07-03 18:00".
@@ -304,7 +321,9 @@ Result<Reply> ListFindings(Ctx& ctx, InspectionService& s) {
   FindingFilter f;
   f.unit_id = q.Id("unit_id");
   f.domain = q.OneOf("domain", kDomains);
+  f.id = q.Id("id");
   f.closed = q.Bool("closed");
+  f.awaiting_recheck = q.Bool("awaiting_recheck").value_or(false);
   f.from = q.Time("from");
   f.to = q.TimeEnd("to");
   const PageRequest page = q.Page({});
@@ -313,6 +332,22 @@ Result<Reply> ListFindings(Ctx& ctx, InspectionService& s) {
   json items = json::array();
   for (const auto& x : list.items) items.push_back(FindingJson(x));
   return Reply::Json(http::PagedJson(std::move(items), list.total, page));
+}
+
+Result<Reply> GetFinding(Ctx& ctx, InspectionService& s) {
+  return Reply::Json(FindingDetailJson(FZ_TRY(s.GetFinding(ctx.user(), FZ_TRY(ctx.PathId())))));
+}
+
+// {"passed": true|false, "note": "…", "deadline": "2023-07-10 18:00"}: the 复查 verdict.
+Result<Reply> RecheckFinding(Ctx& ctx, InspectionService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  JsonInput in(ctx.body());
+  RecheckInput x;
+  x.passed = in.Bool("passed", "复查结论", true).value_or(false);
+  x.note = in.String("note", "复查说明", {.max_chars = 2000}).value_or("");
+  x.new_deadline = BodyTime(in, "deadline", "新的整改期限");
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  return Reply::Json(FindingDetailJson(FZ_TRY(s.Recheck(ctx.user(), ctx.Actor(), id, x))));
 }
 
 struct RollupQuery {
@@ -394,6 +429,8 @@ void RegisterRoutes(http::Router& router, InspectionService& s) {
   r.Post("/api/inspections/tasks/{id}/results/{result_id}/files", judge, AttachFiles);
   r.Get("/api/inspections/files/{id}", read, DownloadFile);
   r.Get("/api/inspections/findings", read, ListFindings);
+  r.Get("/api/inspections/findings/{id}", read, GetFinding);
+  r.Post("/api/inspections/findings/{id}/recheck", judge, RecheckFinding);
   r.Get("/api/inspections/rollup", read, GetRollup);
   r.Get("/api/inspections/rollup.xlsx", read, ExportRollup);
 }

@@ -8,6 +8,7 @@
 
 #include "auth/roles.h"
 #include "core/local_time.h"
+#include "core/text.h"
 #include "db/sql.h"
 #include "files/spreadsheet.h"
 #include "inspections/inspections_store.h"
@@ -118,6 +119,7 @@ class FindingOrderSource final : public orders::OrderSource {
   explicit FindingOrderSource(const Clock& clock) : clock_(clock) {}
   std::string_view Kind() const override { return "inspection"; }
   std::string_view Name() const override { return "巡查发现问题"; }
+  std::string_view ReviewedBy() const override { return "巡查人员在“巡查发现问题”中复查"; }
   Result<orders::SourceInfo> Describe(soci::session& sql, const Principal& who, std::int64_t id) const override {
     auto f = LoadFinding(sql, id);
     if (!f) return NotFound("巡查发现问题不存在");
@@ -618,7 +620,7 @@ Result<Task> InspectionService::Judge(const Principal& who, const audit::Actor& 
            .source_id = fid,
            .case_id = std::nullopt,
            .problem_type = DomainName(f.domain),
-           .opinion = fmt::format("巡查发现：{}。{}请在整改期限内整改并上传整改材料，整改后由法制部门复查。",
+           .opinion = fmt::format("巡查发现：{}。{}请在整改期限内整改并上传整改材料，整改后由巡查人员复查。",
                                   f.item_text, f.note.empty() ? "" : f.note + "。"),
            .responsible_person_id = f.person_id,
            .deadline = f.deadline}));
@@ -684,6 +686,74 @@ Result<Paged<Finding>> InspectionService::ListFindings(const Principal& who, con
     std::optional<std::string> unit_path;
     if (f.unit_id) unit_path = FZ_TRY(UnitInReach(sql, reach, *f.unit_id, "单位")).path;
     return inspections::ListFindings(sql, reach.path, unit_path, f, page);
+  });
+}
+
+namespace {
+
+// A finding the caller reaches through its unit or its task's inspecting unit; `inspects`: whether
+// the inspecting unit is within reach.
+Result<std::pair<Finding, bool>> LoadVisibleFinding(soci::session& sql, const Principal& who, std::int64_t id) {
+  auto f = LoadFinding(sql, id);
+  if (!f) return NotFound("巡查发现问题不存在");
+  const Reach reach = ReachOf(sql, who);
+  auto unit = org::ReadUnit(sql, f->unit_id);
+  const auto inspector = TaskInspectorPath(sql, f->task_id);
+  const bool inspects = inspector && Under(*inspector, reach.path);
+  if (!inspects && !(unit && Under(unit->path, reach.path))) return NotFound("巡查发现问题不存在");
+  return std::make_pair(std::move(*f), inspects);
+}
+
+}  // namespace
+
+Result<Finding> InspectionService::GetFinding(const Principal& who, std::int64_t id) const {
+  FZ_CHECK(Need(who, auth::perm::kInspectionRead, "查看巡查发现问题"));
+  return db_.Read([&](soci::session& sql) -> Result<Finding> {
+    Finding f = FZ_TRY(LoadVisibleFinding(sql, who, id)).first;
+    f.recheck_history = LoadRechecks(sql, f.id);
+    return f;
+  });
+}
+
+Result<Finding> InspectionService::Recheck(const Principal& who, const audit::Actor& actor, std::int64_t id,
+                                           const RecheckInput& in) {
+  FZ_CHECK(Need(who, auth::perm::kInspectionDo, "复查巡查发现问题"));
+  const std::string note = Trim(in.note);
+  if (!IsValidUtf8(note) || Utf8Length(note) > 2000)
+    return Invalid("复查说明不能超过 2000 字", "note", "note_too_long");
+  if (!in.passed && note.empty()) return Invalid("复查未通过须写明仍存在的问题", "note", "note_required");
+  const EpochSeconds now = clock_.Now();
+  if (in.new_deadline && *in.new_deadline <= now)
+    return Invalid("新的整改期限必须晚于当前时间", "deadline", "invalid_deadline");
+  if (!orders_) return Conflict("督办服务未启用", "no_order");
+  return db_.Write([&](soci::session& sql) -> Result<Finding> {
+    db::LockRowForUpdate(sql, "inspection_findings", id);
+    auto [f, inspects] = FZ_TRY(LoadVisibleFinding(sql, who, id));
+    if (!inspects) return Forbidden("只有巡查单位的巡查人员可以复查本问题", "not_inspector");
+    if (!f.order_id) return Conflict("该问题没有督办单（无责任民警），无需复查", "no_order");
+    const std::optional<EpochSeconds> deadline =
+        in.passed ? std::nullopt : std::optional(in.new_deadline.value_or(now + kRectifyDays * kDay));
+    const std::string step_note =
+        in.passed ? fmt::format("复查通过{}", note.empty() ? "" : "：" + note) : fmt::format("复查未通过：{}", note);
+    FZ_CHECK(orders_->ReviewIn(sql, who, actor, *f.order_id, in.passed ? "close" : "return", step_note, deadline));
+    InsertRecheck(sql, {.id = 0,
+                        .bureau_id = f.bureau_id,
+                        .finding_id = f.id,
+                        .order_id = *f.order_id,
+                        .passed = in.passed,
+                        .note = note,
+                        .new_deadline = deadline,
+                        .checked_by = actor.user_id,
+                        .checked_by_name = Name(who),
+                        .checked_at = now});
+    audit::Append(sql, clock_, actor,
+                  Audit("inspection.recheck", "inspection_finding", f.id,
+                        fmt::format("复查巡查发现问题 #{}（{}·{}）：{}", f.id, DomainName(f.domain), f.item_text,
+                                    in.passed ? "整改到位，办结" : "未整改到位，退回"),
+                        {{"passed", in.passed}, {"order_id", *f.order_id}, {"note", note}}));
+    Finding out = *LoadFinding(sql, f.id);
+    out.recheck_history = LoadRechecks(sql, f.id);
+    return out;
   });
 }
 

@@ -108,6 +108,16 @@ class InspectionService {
 
   Result<Paged<Finding>> ListFindings(const auth::Principal& who, const FindingFilter& f,
                                       const PageRequest& page) const;
+  // One finding with its 复查 history; NotFound out of reach, like ListFindings.
+  Result<Finding> GetFinding(const auth::Principal& who, std::int64_t id) const;
+  // 复查 (re-inspection) of an answered finding's 整改 by the inspecting side (inspection.do, the
+  // task's inspecting unit within reach; else 403 not_inspector). Passed: its 督办 closes (办结), the
+  // finding with it. Not passed (note required, note_required): the 督办 returns to the officer with
+  // the note and a new deadline (default 7 days; a past one is refused, invalid_deadline). Conflict
+  // when the 督办 is not answered (invalid_transition) or there is none (no_order). One transaction
+  // with the audit row inspection.recheck.
+  Result<Finding> Recheck(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
+                          const RecheckInput& in);
   Result<Rollup> GetRollup(const auth::Principal& who, std::optional<std::int64_t> unit_id, EpochSeconds from,
                            EpochSeconds to) const;
   Result<FileDownload> RollupXlsx(const auth::Principal& who, std::optional<std::int64_t> unit_id, EpochSeconds from,

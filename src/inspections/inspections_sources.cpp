@@ -1,5 +1,6 @@
 // What the inspections module contributes to other modules through kit::Module: the points-ledger
-// source "inspection" (one deduction per finding, act inspection_finding) and the bulletin section
+// source "inspection" (one deduction per finding, act inspection_finding, the scheme's points times
+// the checklist item's 分值) and the bulletin section
 // "inspections" (巡查开展与发现问题情况). Both read only the module's own tables.
 #include "inspections/inspections_sources.h"
 
@@ -22,24 +23,27 @@ class FindingLedgerSource final : public points::LedgerSource {
   Result<void> Collect(soci::session& sql, const points::MonthScope& s,
                        std::vector<points::RawFact>& out) const override {
     db::SqlArgs a;
-    db::Each(sql,
-             fmt::format("SELECT f.id AS id, f.person_id AS person_id, f.domain AS domain, f.item_text AS item_text, "
-                         "f.record_label AS record_label, f.created_at AS created_at FROM inspection_findings f "
-                         "WHERE f.bureau_id = {} AND f.created_at >= {} AND f.created_at < {} AND f.person_id IS NOT "
-                         "NULL",
-                         a.Int(s.bureau_id), a.Int(s.from), a.Int(s.to)),
-             a, [&](const db::Row& r) {
-               points::RawFact f;
-               f.act = "inspection_finding";
-               f.object_type = "inspection_finding";
-               f.object_id = r.Int("id");
-               f.at = r.Int("created_at");
-               f.officers = {{r.Int("person_id"), true}};
-               const std::string_view label = r.Text("record_label");
-               f.note = fmt::format("{}·{}{}", DomainName(r.Text("domain")), r.Text("item_text"),
-                                    label.empty() ? std::string() : fmt::format("（{}）", label));
-               out.push_back(std::move(f));
-             });
+    db::Each(
+        sql,
+        fmt::format(
+            "SELECT f.id AS id, f.person_id AS person_id, f.domain AS domain, f.item_text AS item_text, "
+            "f.record_label AS record_label, f.weight AS weight, f.created_at AS created_at FROM inspection_findings f "
+            "WHERE f.bureau_id = {} AND f.created_at >= {} AND f.created_at < {} AND f.person_id IS NOT "
+            "NULL",
+            a.Int(s.bureau_id), a.Int(s.from), a.Int(s.to)),
+        a, [&](const db::Row& r) {
+          points::RawFact f;
+          f.act = "inspection_finding";
+          f.object_type = "inspection_finding";
+          f.object_id = r.Int("id");
+          f.at = r.Int("created_at");
+          f.officers = {{r.Int("person_id"), true}};
+          f.units = static_cast<int>(r.Int("weight"));
+          const std::string_view label = r.Text("record_label");
+          f.note = fmt::format("{}·{}{}", DomainName(r.Text("domain")), r.Text("item_text"),
+                               label.empty() ? std::string() : fmt::format("（{}）", label));
+          out.push_back(std::move(f));
+        });
     return {};
   }
 };

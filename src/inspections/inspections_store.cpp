@@ -169,7 +169,8 @@ constexpr const char* kFindingColumns =
     "f.person_id AS person_id, pe.name AS person_name, t.level AS level, f.domain AS domain, f.item_key AS item_key, "
     "f.item_text AS item_text, f.weight AS weight, f.record_label AS record_label, f.note AS note, "
     "f.order_id AS order_id, o.status AS order_status, f.deadline AS deadline, f.closed_at AS closed_at, "
-    "f.on_time AS on_time, f.created_at AS created_at "
+    "f.on_time AS on_time, f.created_at AS created_at, f.rechecks AS rechecks, f.last_recheck_at AS last_recheck_at, "
+    "f.last_recheck_passed AS last_recheck_passed "
     "FROM inspection_findings f JOIN inspection_tasks t ON t.id = f.task_id JOIN units u ON u.id = f.unit_id "
     "LEFT JOIN people pe ON pe.id = f.person_id LEFT JOIN supervision_orders o ON o.id = f.order_id ";
 
@@ -195,6 +196,9 @@ Finding FindingFrom(const db::Row& r) {
   f.closed_at = r.OptInt("closed_at");
   if (auto v = r.OptInt("on_time")) f.on_time = *v != 0;
   f.created_at = r.Int("created_at");
+  f.rechecks = static_cast<int>(r.Int("rechecks"));
+  f.last_recheck_at = r.OptInt("last_recheck_at");
+  if (auto v = r.OptInt("last_recheck_passed")) f.last_recheck_passed = *v != 0;
   return f;
 }
 
@@ -499,6 +503,47 @@ std::optional<Finding> LoadFinding(soci::session& sql, std::int64_t id) {
   return out;
 }
 
+std::int64_t InsertRecheck(soci::session& sql, const Recheck& r) {
+  db::SqlArgs a;
+  const std::int64_t id = db::Insert(
+      sql,
+      fmt::format("INSERT INTO inspection_rechecks (bureau_id, finding_id, order_id, passed, note, new_deadline, "
+                  "checked_by, checked_by_name, checked_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
+                  a.Int(r.bureau_id), a.Int(r.finding_id), a.Int(r.order_id), a.Bool(r.passed), a.Str(r.note),
+                  a.OptInt(r.new_deadline), a.OptInt(r.checked_by), a.Str(r.checked_by_name), a.Int(r.checked_at)),
+      a);
+  db::SqlArgs b;
+  db::Exec(sql,
+           fmt::format("UPDATE inspection_findings SET rechecks = rechecks + 1, last_recheck_at = {}, "
+                       "last_recheck_passed = {} WHERE id = {}",
+                       b.Int(r.checked_at), b.Bool(r.passed), b.Int(r.finding_id)),
+           b);
+  return id;
+}
+
+std::vector<Recheck> LoadRechecks(soci::session& sql, std::int64_t finding_id) {
+  std::vector<Recheck> out;
+  db::SqlArgs a;
+  db::Each(sql,
+           fmt::format("SELECT id, bureau_id, finding_id, order_id, passed, note, new_deadline, checked_by, "
+                       "checked_by_name, checked_at FROM inspection_rechecks WHERE finding_id = {} ORDER BY "
+                       "checked_at, id",
+                       a.Int(finding_id)),
+           a, [&](const db::Row& r) {
+             out.push_back({.id = r.Int("id"),
+                            .bureau_id = r.Int("bureau_id"),
+                            .finding_id = r.Int("finding_id"),
+                            .order_id = r.Int("order_id"),
+                            .passed = r.Int("passed") != 0,
+                            .note = r.Str("note"),
+                            .new_deadline = r.OptInt("new_deadline"),
+                            .checked_by = r.OptInt("checked_by"),
+                            .checked_by_name = r.Str("checked_by_name"),
+                            .checked_at = r.Int("checked_at")});
+           });
+  return out;
+}
+
 std::optional<std::string> TaskInspectorPath(soci::session& sql, std::int64_t task_id) {
   db::SqlArgs a;
   return db::ScalarText(
@@ -515,14 +560,16 @@ Paged<Finding> ListFindings(soci::session& sql, std::string_view path,
   db::SqlArgs a;
   std::string where = fmt::format("WHERE ({} OR t.inspector_unit_id IN (SELECT iu.id FROM units iu WHERE {}))",
                                   db::PathUnder(a, "u.path", path), db::PathUnder(a, "iu.path", path));
+  if (f.id) where += fmt::format(" AND f.id = {}", a.Int(*f.id));
   if (f.domain) where += fmt::format(" AND f.domain = {}", a.Str(*f.domain));
+  if (f.awaiting_recheck) where += " AND o.status = 'answered'";
   if (f.closed) where += *f.closed ? " AND f.closed_at IS NOT NULL" : " AND f.closed_at IS NULL";
   if (f.from) where += fmt::format(" AND f.created_at >= {}", a.Int(*f.from));
   if (f.to) where += fmt::format(" AND f.created_at < {}", a.Int(*f.to));
   if (unit_path_filter) where += " AND " + db::PathUnder(a, "u.path", *unit_path_filter);
   out.total = db::Count(sql,
                         "SELECT COUNT(*) FROM inspection_findings f JOIN inspection_tasks t ON t.id = f.task_id "
-                        "JOIN units u ON u.id = f.unit_id " +
+                        "JOIN units u ON u.id = f.unit_id LEFT JOIN supervision_orders o ON o.id = f.order_id " +
                             where,
                         a);
   db::Each(sql,

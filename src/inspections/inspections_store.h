@@ -69,6 +69,10 @@ std::int64_t InsertFinding(soci::session& sql, const Finding& f, std::int64_t re
 void SetFindingOrder(soci::session& sql, std::int64_t finding_id, std::int64_t order_id);
 void CloseFinding(soci::session& sql, std::int64_t finding_id, EpochSeconds at, bool on_time);
 std::optional<Finding> LoadFinding(soci::session& sql, std::int64_t id);
+// A 复查: its row, and the finding's latest-复查 columns. Returns its id.
+std::int64_t InsertRecheck(soci::session& sql, const Recheck& r);
+// A finding's 复查 history, oldest first.
+std::vector<Recheck> LoadRechecks(soci::session& sql, std::int64_t finding_id);
 std::optional<std::string> TaskInspectorPath(soci::session& sql, std::int64_t task_id);
 // Findings whose unit lies under `path` or whose task's inspecting unit does; `unit_path_filter`:
 // only those under that unit.

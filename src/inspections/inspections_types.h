@@ -137,6 +137,20 @@ struct TaskFilter {
   std::optional<EpochSeconds> from, to;  // period_start range
 };
 
+// One 复查 of a finding's 整改 (migration 051).
+struct Recheck {
+  std::int64_t id = 0;
+  std::int64_t bureau_id = 0;
+  std::int64_t finding_id = 0;
+  std::int64_t order_id = 0;
+  bool passed = false;
+  std::string note;
+  std::optional<EpochSeconds> new_deadline;
+  std::optional<std::int64_t> checked_by;
+  std::string checked_by_name;
+  EpochSeconds checked_at = 0;
+};
+
 // 巡查发现问题 finding.
 struct Finding {
   std::int64_t id = 0;
@@ -156,12 +170,28 @@ struct Finding {
   std::optional<EpochSeconds> closed_at;
   std::optional<bool> on_time;
   EpochSeconds created_at = 0;
+  // 复查: how many, and the latest one's time and verdict.
+  int rechecks = 0;
+  std::optional<EpochSeconds> last_recheck_at;
+  std::optional<bool> last_recheck_passed;
+  // Filled only for one finding (GetFinding, Recheck): its 复查 history, oldest first.
+  std::vector<Recheck> recheck_history;
+};
+
+// The inspector's 复查 verdict: passed closes the 督办; not passed returns it (note required) with a
+// new deadline (default: 7 days from now).
+struct RecheckInput {
+  bool passed = false;
+  std::string note;
+  std::optional<EpochSeconds> new_deadline;
 };
 
 struct FindingFilter {
+  std::optional<std::int64_t> id;  // one finding (a link from its 督办)
   std::optional<std::int64_t> unit_id;
   std::optional<std::string> domain;
   std::optional<bool> closed;
+  bool awaiting_recheck = false;  // its 督办 is answered: the inspector's 复查 is due
   std::optional<EpochSeconds> from, to;
 };
 

@@ -52,6 +52,12 @@ class OrderSource {
   // answer as for an id that does not exist — when it is absent or the caller may not see it.
   virtual Result<SourceInfo> Describe(soci::session& sql, const auth::Principal& who, std::int64_t id) const = 0;
 
+  // Non-empty when the 整改 of this source's orders is reviewed by the source's own module, not on the
+  // 督办 page: the 中文 of who reviews it and where (an inspection finding: 巡查人员在“巡查发现问题”中复查).
+  // The page's close and return then answer Conflict (reviewed_by_source) naming it; the module
+  // closes or returns through OrderService::ReviewIn. Default: empty (the 督办 page reviews).
+  virtual std::string_view ReviewedBy() const { return {}; }
+
   // Called inside the transaction that closes (办结) an order of this source; an error rolls the
   // close back. Default: nothing.
   virtual Result<void> OnClosed(soci::session& sql, const Order& order) const {

@@ -241,6 +241,7 @@ json OrderJson(const Order& o, const OrderService& service) {
           {"source", o.source},
           {"source_name", source ? std::string(source->Name()) : o.source},
           {"source_id", Opt(o.source_id)},
+          {"reviewed_by", source ? std::string(source->ReviewedBy()) : std::string()},
           {"title", o.title},
           {"problem_type", o.problem_type},
           {"opinion", o.opinion},

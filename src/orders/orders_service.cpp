@@ -304,9 +304,24 @@ Result<Order> OrderService::Transition(const auth::Principal& who, const audit::
   return db_.Write([&](soci::session& sql) -> Result<Order> {
     auto o = store::Find(sql, id, clock_.Now(), false);
     if (!o || !Manages(who, *o)) return NotFound(kNotFound);
+    if (action == "close" || action == "return")
+      if (const OrderSource* source = Source(o->source); source && !source->ReviewedBy().empty())
+        return Conflict(fmt::format("{}的整改由{}，不在督办页面{}", source->Name(), source->ReviewedBy(), def->name_zh),
+                        "reviewed_by_source");
     if (!Allowed(*def, o->status)) return WrongState(o->status, def->name_zh);
     return ApplyTransition(sql, who, actor, *o, action, note, new_deadline);
   });
+}
+
+Result<Order> OrderService::ReviewIn(soci::session& sql, const auth::Principal& who, const audit::Actor& actor,
+                                     std::int64_t id, std::string_view action, const std::string& note,
+                                     std::optional<EpochSeconds> new_deadline) {
+  if (action != "close" && action != "return") return Invalid("未知的复查操作", "action");
+  const TransitionDef& def = *FindTransition(action);
+  auto o = store::Find(sql, id, clock_.Now(), false);
+  if (!o) return NotFound(kNotFound);
+  if (!Allowed(def, o->status)) return WrongState(o->status, def.name_zh);
+  return ApplyTransition(sql, who, actor, *o, std::string(action), note, new_deadline);
 }
 
 Result<Order> OrderService::ApplyTransition(soci::session& sql, const auth::Principal& who, const audit::Actor& actor,

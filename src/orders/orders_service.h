@@ -75,6 +75,13 @@ class OrderService {
   // roll back.
   Result<Order> IssueIn(soci::session& sql, const auth::Principal& who, const audit::Actor& actor,
                         const NewOrder& order);
+  // The issuer's 复查 step, "close" (办结) or "return" (退回, with an optional new deadline), inside
+  // the caller's write transaction and without the case.review check: for a source that reviews its
+  // own orders (OrderSource::ReviewedBy) and has checked its own permission. NotFound for an unknown
+  // order, Conflict when its state does not allow the step; same step row, audit and notification as
+  // Close and Return. An error leaves the caller to roll back.
+  Result<Order> ReviewIn(soci::session& sql, const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
+                         std::string_view action, const std::string& note, std::optional<EpochSeconds> new_deadline);
   // One order with its steps and their attachments.
   Result<Order> Get(const auth::Principal& who, std::int64_t id) const;
   // The 督办通知书 of an order the caller may see (order_document.h), signed by the issuer's unit (the
@@ -85,7 +92,8 @@ class OrderService {
   // open/returned → answered; notifies the issuer.
   Result<Order> Answer(const auth::Principal& who, const audit::Actor& actor, std::int64_t id, const std::string& text,
                        const std::vector<Upload>& files);
-  // answered → closed (办结); the source's OnClosed runs in the same transaction.
+  // answered → closed (办结); the source's OnClosed runs in the same transaction. Close and Return
+  // answer Conflict (reviewed_by_source) for a source that reviews its own orders (ReviewedBy).
   Result<Order> Close(const auth::Principal& who, const audit::Actor& actor, std::int64_t id, const std::string& note);
   // answered → returned (note required; optional new deadline, in the future); notifies the officer.
   Result<Order> Return(const auth::Principal& who, const audit::Actor& actor, std::int64_t id, const std::string& note,

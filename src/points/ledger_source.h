@@ -43,6 +43,9 @@ struct RawFact {
   EpochSeconds at = 0;        // when it happened (its month is the ledger month)
   std::vector<FactOfficer> officers;
   std::string note;  // short 中文 detail for the reason (rule message, finding text …)
+  // How many times the act's points it counts (an inspection finding: its checklist item's 分值);
+  // used by acts without a variant or rule basis.
+  int units = 1;
 };
 
 // How a fact names its case in reasons: the case number, then the title in full-width brackets

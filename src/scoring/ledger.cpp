@@ -236,9 +236,9 @@ Centi DeductionFor(const Scheme& s, const RawFact& f, DeductionBasis& basis) {
     auto it = s.finding_categories.find(f.variant);
     return it == s.finding_categories.end() ? 0 : it->second;
   }
-  basis = DeductionBasis::kNone;
+  basis = f.units == 1 ? DeductionBasis::kNone : DeductionBasis::kUnits;
   auto it = s.deductions.find(f.act);
-  return it == s.deductions.end() ? 0 : it->second;
+  return it == s.deductions.end() ? 0 : it->second * f.units;
 }
 
 std::string_view RoleOf(const LedgerRow& r) {
@@ -502,6 +502,11 @@ void WriteDeductionReason(const Ledger& l, const LedgerRow& r, Out& out) {
     case DeductionBasis::kFindingCategory:
       out.Lit("（");
       out.Lit(FindingCategoryName(f.variant));
+      out.Lit("）");
+      break;
+    case DeductionBasis::kUnits:
+      out.Lit("（分值 ");
+      out.Text(std::to_string(f.units));
       out.Lit("）");
       break;
   }

@@ -59,7 +59,7 @@ enum class RowKind : std::uint8_t { kShare, kDeduction, kCapPositive, kCapNegati
 // How a stage/bonus share was split (the "how" of its reason).
 enum class ShareLabel : std::uint8_t { kLeadAlone, kLeads, kAssistsOnly, kLeadPercent, kAssistPercent };
 // Which part of the scheme set a deduction (the "（…）" of its reason).
-enum class DeductionBasis : std::uint8_t { kNone, kRule, kSeverity, kFindingCategory };
+enum class DeductionBasis : std::uint8_t { kNone, kRule, kSeverity, kFindingCategory, kUnits };
 
 struct LedgerRow {
   std::int64_t person_id = 0;

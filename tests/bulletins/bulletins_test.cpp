@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "auth/roles.h"
 #include "bulletins/bulletins_module.h"
@@ -318,6 +320,43 @@ TEST_F(BulletinsTest, LifecycleNumbersFreezesAndCorrects) {
   auto list = s.List(Leader(), {.kind = std::string("quality")}, PageRequest{});
   ASSERT_TRUE(list);
   EXPECT_EQ(list->total, 3);
+}
+
+// Two corrections published at the same moment take two numbers, not one number and an error: the
+// 期号 is read and written under the bureau's lock (on PostgreSQL two transactions really overlap).
+TEST_F(BulletinsTest, CorrectionsPublishedAtOnceTakeConsecutiveNumbers) {
+  auto& s = Service();
+  auto a = s.Generate(Legal(), Actor(legal_id_), {.kind = "quality", .period = "2023-07"});
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(s.Approve(Leader(), Actor(leader_id_), a->id));
+  ASSERT_TRUE(s.Publish(Legal(), Actor(legal_id_), a->id));
+  constexpr int kFixes = 4;
+  std::vector<std::int64_t> fixes;
+  for (int i = 0; i < kFixes; ++i) {
+    auto fix = s.Generate(Legal(), Actor(legal_id_), {.kind = "quality", .period = "", .corrects_id = a->id});
+    ASSERT_TRUE(fix) << fix.error().message;
+    ASSERT_TRUE(s.Approve(Leader(), Actor(leader_id_), fix->id));
+    fixes.push_back(fix->id);
+  }
+  std::vector<std::string> numbers(kFixes), errors(kFixes);
+  {
+    std::vector<std::jthread> threads;
+    for (int i = 0; i < kFixes; ++i)
+      threads.emplace_back([&, i] {
+        try {  // without the lock, PostgreSQL's unique index on the 期号 throws here (an HTTP 500)
+          auto pub = s.Publish(Legal(), Actor(legal_id_), fixes[i]);
+          if (pub)
+            numbers[i] = pub->issue_no;
+          else
+            errors[i] = pub.error().message;
+        } catch (const std::exception& e) {
+          errors[i] = e.what();
+        }
+      });
+  }
+  for (int i = 0; i < kFixes; ++i) EXPECT_EQ(errors[i], "") << "publication " << i;
+  std::sort(numbers.begin(), numbers.end());
+  EXPECT_EQ(numbers, (std::vector<std::string>{"2023年第13期", "2023年第14期", "2023年第15期", "2023年第16期"}));
 }
 
 TEST_F(BulletinsTest, DocxReadByPythonDocxMatchesTheDatabase) {

@@ -268,17 +268,53 @@ TEST_F(InspectionsTest, AnInspectorJudgesAndAFailedItemEntersTheSupervisionLoop)
   EXPECT_EQ(f["person_id"], officer1_);  // the officer of the sampled incident
   ASSERT_TRUE(f["order_id"].is_number());
   const std::int64_t order = f["order_id"].get<std::int64_t>();
-  // The 督办 is the shared loop's: the officer answers, the bureau's side (a 局领导 here; the issuing
-  // 法制员 when a 法制员 inspected) re-checks and closes.
+  // The 督办 is the shared loop's: the officer answers (整改); the inspecting side re-inspects (复查).
   Client ld = SignedIn("leader");
   auto o = ld.Get(fmt::format("/api/supervision-orders/{}", order));
   ASSERT_EQ(o.status, 200) << o.body;
   EXPECT_EQ(o.json["source"], "inspection");
+  EXPECT_TRUE(o.json["title"].get<std::string>().starts_with("巡查问题：接处警·执法记录仪全程记录并按规定上传"));
+  EXPECT_FALSE(o.json["reviewed_by"].get<std::string>().empty());
+  const std::string recheck = fmt::format("/api/inspections/findings/{}/recheck", f["id"].get<std::int64_t>());
+  // Nothing to re-inspect before the officer has answered.
+  EXPECT_EQ(xc.Post(recheck, json{{"passed", true}}).Code(), "invalid_transition");
   Client jia = SignedIn("jia");
-  ASSERT_EQ(jia.Post(fmt::format("/api/supervision-orders/{}/answer", order), json{{"text", "已补传视频"}}).status,
-            200);
-  ASSERT_EQ(ld.Post(fmt::format("/api/supervision-orders/{}/close", order), json{{"note", "复查通过"}}).status, 200);
+  const std::string answer = fmt::format("/api/supervision-orders/{}/answer", order);
+  ASSERT_EQ(jia.Post(answer, json{{"text", "已补传视频"}}).status, 200);
+  // A re-inspection confirms it: the 督办 page's close is not the way, even for a 局领导.
+  auto page_close = ld.Post(fmt::format("/api/supervision-orders/{}/close", order), json{{"note", "复查通过"}});
+  EXPECT_EQ(page_close.status, 409);
+  EXPECT_EQ(page_close.Code(), "reviewed_by_source");
+  // The officer himself, and an inspector outside the inspecting bureau, may not re-inspect.
+  EXPECT_EQ(jia.Post(recheck, json{{"passed", true}}).status, 403);
+  seed::User(app_->db(), "other_inspector", auth::HashPassword(kPassword), other_bureau_, "inspector", kStart);
+  EXPECT_EQ(SignedIn("other_inspector").Post(recheck, json{{"passed", true}}).status, 404);
+  // Not passed: a note is required; then the 督办 goes back to the officer with a new deadline.
+  EXPECT_EQ(xc.Post(recheck, json{{"passed", false}}).Code(), "note_required");
+  auto again = xc.Post(recheck, json{{"passed", false}, {"note", "补传视频仍缺 10:05 一段"}});
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json["order_status"], "returned");
+  EXPECT_EQ(again.json["rechecks"], 1);
+  EXPECT_EQ(again.json["last_recheck_passed"], false);
+  EXPECT_TRUE(again.json["closed_at"].is_null());
+  EXPECT_EQ(Count(fmt::format("SELECT deadline FROM supervision_orders WHERE id = {}", order)),
+            again.json["recheck_history"][0]["new_deadline"].get<std::int64_t>());
+  ASSERT_EQ(jia.Post(answer, json{{"text", "已补传 10:05 一段"}}).status, 200);
+  auto passed = xc.Post(recheck, json{{"passed", true}, {"note", "整改到位"}});
+  ASSERT_EQ(passed.status, 200) << passed.body;
+  EXPECT_EQ(passed.json["order_status"], "closed");
+  EXPECT_EQ(passed.json["on_time"], true);
+  EXPECT_EQ(passed.json["recheck_history"].size(), 2u);
+  EXPECT_FALSE(passed.json["recheck_history"][1]["checked_by_name"].get<std::string>().empty());
   EXPECT_EQ(Count(fmt::format("SELECT on_time FROM inspection_findings WHERE order_id = {}", order)), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'inspection.recheck'"), 2);
+  auto steps = ld.Get(fmt::format("/api/supervision-orders/{}", order)).json["steps"];
+  EXPECT_EQ(steps.back()["action"], "close");
+  EXPECT_EQ(steps.back()["note"], "复查通过：整改到位");
+  EXPECT_EQ(xc.Post(recheck, json{{"passed", true}}).Code(), "invalid_transition");
+  // The findings list filters the ones awaiting 复查, and opens one by id.
+  EXPECT_EQ(xc.Get("/api/inspections/findings?awaiting_recheck=true").json["total"], 0);
+  EXPECT_EQ(xc.Get(fmt::format("/api/inspections/findings?id={}", f["id"].get<std::int64_t>())).json["total"], 1);
   // Another station's officer sees neither the task nor the finding.
   seed::User(app_->db(), "west_inspector", auth::HashPassword(kPassword), team_b_, "inspector", kStart);
   Client west = SignedIn("west_inspector");
@@ -293,6 +329,7 @@ TEST_F(InspectionsTest, AnInspectorJudgesAndAFailedItemEntersTheSupervisionLoop)
   ASSERT_EQ(facts.size(), 1u);
   EXPECT_EQ(facts[0].act, "inspection_finding");
   EXPECT_EQ(facts[0].officers[0].person_id, officer1_);
+  EXPECT_EQ(facts[0].units, 3);  // the bodycam item's 分值
   // Bulletins: the section of the period.
   auto section = inspections::MakeBulletinSection();
   const auto period = kit::MakeBulletinPeriod(2026, 1, false);

@@ -121,6 +121,21 @@ export interface Finding {
   closed_at: number | null
   on_time: boolean | null
   created_at: number
+  /** 复查: how many, and the latest one's time and verdict. */
+  rechecks: number
+  last_recheck_at: number | null
+  last_recheck_passed: boolean | null
+}
+export interface Recheck {
+  id: number
+  passed: boolean
+  note: string
+  new_deadline: number | null
+  checked_by_name: string
+  checked_at: number
+}
+export interface FindingDetail extends Finding {
+  recheck_history: Recheck[]
 }
 export interface RollupRow {
   key: string
@@ -158,6 +173,9 @@ export const inspectionsApi = {
     uploadFile<{ items: ResultFile[] }>(`/api/inspections/tasks/${taskId}/results/${resultId}/files`, file, {}),
   downloadFile: (f: ResultFile) => downloadFile(`/api/inspections/files/${f.id}`, {}, f.filename),
   findings: (q: Query) => api.get<Paged<Finding>>('/api/inspections/findings', q),
+  finding: (id: number) => api.get<FindingDetail>(`/api/inspections/findings/${id}`),
+  recheck: (id: number, body: { passed: boolean; note: string; deadline?: string }) =>
+    api.post<FindingDetail>(`/api/inspections/findings/${id}/recheck`, body),
   rollup: (q: Query) => api.get<Rollup>('/api/inspections/rollup', q),
   exportRollup: (q: Query) => downloadFile('/api/inspections/rollup.xlsx', q, '执法巡查汇总.xlsx'),
 }

@@ -86,7 +86,7 @@ export interface OrderStep {
 
 export interface Order {
   id: number
-  case_id: number
+  case_id: number | null
   case_title: string
   /** Its 案件编号. */
   case_external_id?: string
@@ -94,6 +94,10 @@ export interface Order {
   unit_name: string
   source: string
   source_id: number | null
+  /** 中文 of who reviews its 整改 when not the 督办 page (an inspection finding: the inspectors). */
+  reviewed_by?: string
+  /** The source's title of the problem (“巡查问题：…”); orders on a case are named by the case. */
+  title?: string
   problem_type: string
   opinion: string
   responsible_person_id: number | null

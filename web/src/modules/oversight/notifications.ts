@@ -19,6 +19,9 @@ export function notificationsChanged(): void {
 export function notificationTarget(n: Notification): { path: string; query?: Record<string, string>; label: string } | null {
   const id = n.object_id
   if (n.object_type === 'supervision_order' && id) return { path: `/orders/${id}`, label: '查看督办' }
+  if (n.object_type === 'inspection_task' && id) return { path: `/inspections/tasks/${id}`, label: '查看巡查任务' }
+  if (n.object_type === 'inspection_finding' && id)
+    return { path: '/inspections/findings', query: { finding: String(id) }, label: '查看巡查问题' }
   if (!n.case_id) return null
   const path = `/cases/${n.case_id}`
   if (n.object_type === 'review') return { path, query: { tab: 'reviews', review: String(id ?? '') }, label: '查看审核' }
