@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "db/sql.h"
+#include "orders/orders_store.h"
 
 namespace fazhi::orders {
 
@@ -28,6 +29,14 @@ void EachDue(soci::session& sql, std::string_view unit_path, EpochSeconds from, 
         .closed_at = r.OptInt("closed_at"),
         .deadline = r.Int("deadline")});
   });
+}
+
+std::vector<Order> CaseOrders(soci::session& sql, const auth::Principal& who, std::int64_t case_id, EpochSeconds now) {
+  OrderFilter f;
+  f.case_id = case_id;
+  auto page =
+      store::List(sql, who, f, std::nullopt, PageRequest{.page = 1, .page_size = 500, .sort = "created_at"}, now);
+  return std::move(page.items);
 }
 
 }  // namespace fazhi::orders

@@ -8,8 +8,12 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
+#include "auth/principal.h"
 #include "core/clock.h"
 #include "db/soci.h"
+#include "orders/orders_types.h"
 
 namespace fazhi::orders {
 
@@ -29,5 +33,9 @@ struct DueOrder {
 // `unit_path`.
 void EachDue(soci::session& sql, std::string_view unit_path, EpochSeconds from, EpochSeconds to,
              const std::function<void(const DueOrder&)>& fn);
+
+// The orders of one case that `who` may see (as the 督办 list shows them, without steps), oldest
+// first, at most 500; `overdue` computed at `now`. For the case's 一案一档.
+std::vector<Order> CaseOrders(soci::session& sql, const auth::Principal& who, std::int64_t case_id, EpochSeconds now);
 
 }  // namespace fazhi::orders

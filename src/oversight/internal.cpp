@@ -119,6 +119,15 @@ std::string StageZh(std::string_view s) {
   if (s == "prosecution") return "移送起诉";
   return std::string(s);
 }
+std::string ClockStateZh(std::string_view s) {
+  if (s == "running") return "计时中";
+  if (s == "pre_warn") return "预警";
+  if (s == "overdue") return "告警";
+  if (s == "done_late") return "超期办结";
+  if (s == "done") return "已完成";
+  if (s == "missing") return "缺少要求";
+  return std::string(s);
+}
 std::string VerdictZh(std::string_view v) {
   if (v == "pass") return "通过";
   if (v == "fix_required") return "需整改";

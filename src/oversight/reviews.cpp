@@ -151,6 +151,10 @@ Result<std::vector<Review>> OversightService::CaseReviews(const auth::Principal&
   });
 }
 
+std::vector<Review> detail::CaseReviewRows(soci::session& sql, std::int64_t case_id) {
+  return LoadReviews(sql, case_id, std::nullopt);
+}
+
 Result<files::Document> OversightService::ReviewOpinion(const auth::Principal& who, std::int64_t case_id,
                                                         std::int64_t review_id) const {
   return db_.Read([&](soci::session& sql) -> Result<files::Document> {

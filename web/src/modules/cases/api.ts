@@ -1,6 +1,6 @@
 // Case file (一案一档) API: incidents, cases, persons, property, the event log, status moves and
 // import (src/cases/case_routes.cpp, docs/cases.md). Times: UTC epoch seconds, with *_local text.
-import { api, downloadFile, uploadFile } from '@/api/client'
+import { api, buildUrl, downloadFile, uploadFile } from '@/api/client'
 import type { Paged } from '@/api/types'
 
 export interface OfficerRef {
@@ -212,6 +212,9 @@ export const casesApi = {
   /** The list under the same filters as an XLSX download; answers the file name. */
   exportXlsx: (filter: CaseFilter) => downloadFile('/api/cases/export', { format: 'xlsx', ...filter }, '案件列表.xlsx'),
   get: (id: number) => api.get<CaseDetail>(`/api/cases/${id}`),
+  /** 一案一档: the print page and the DOCX of the whole case file (both audited). */
+  dossierUrl: (id: number) => buildUrl(`/api/cases/${id}/dossier/print`),
+  dossierDocx: (id: number, caseNo: string) => downloadFile(`/api/cases/${id}/dossier/docx`, {}, `一案一档（${caseNo}）.docx`),
   events: (id: number) => api.get<{ items: CaseEvent[] }>(`/api/cases/${id}/events`),
   addEvent: (id: number, body: Record<string, unknown>) =>
     api.post<CaseEvent>(`/api/cases/${id}/events`, body, { silent: true }),
