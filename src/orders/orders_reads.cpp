@@ -16,12 +16,16 @@ bool HasOrders(soci::session& sql, std::string_view source, std::int64_t source_
 }
 
 void EachDue(soci::session& sql, std::string_view unit_path, EpochSeconds from, EpochSeconds to,
-             const std::function<void(const DueOrder&)>& fn) {
+             const std::function<void(const DueOrder&)>& fn, const CaseCondition& also, std::string_view within) {
   db::SqlArgs a;
+  std::string scope = db::PathUnder(a, "u.path", unit_path);
+  if (also) scope = fmt::format("({} OR (o.case_id IS NOT NULL AND {}))", scope, also(a));
+  if (!within.empty()) scope += " AND " + db::PathUnder(a, "u.path", within);
   const std::string q = fmt::format(
       "SELECT o.unit_id, o.responsible_person_id, o.status, o.closed_at, o.deadline FROM supervision_orders o JOIN "
-      "units u ON u.id = o.unit_id WHERE {} AND o.deadline >= {} AND o.deadline < {} AND o.status <> 'suspended'",
-      db::PathUnder(a, "u.path", unit_path), a.Int(from), a.Int(to));
+      "units u ON u.id = o.unit_id LEFT JOIN cases c ON c.id = o.case_id WHERE {} AND o.deadline >= {} AND "
+      "o.deadline < {} AND o.status <> 'suspended'",
+      scope, a.Int(from), a.Int(to));
   db::Each(sql, q, a, [&](const db::Row& r) {
     fn({.unit_id = r.Int("unit_id"),
         .responsible_person_id = r.OptInt("responsible_person_id"),

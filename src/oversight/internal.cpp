@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cases/case_reads.h"
 #include "core/local_time.h"
 
 namespace fazhi::oversight::detail {
@@ -9,8 +10,14 @@ namespace fazhi::oversight::detail {
 Result<std::string> UnitPathInScope(soci::session& sql, const auth::Principal& who, std::int64_t unit_id) {
   db::SqlArgs a;
   auto path = db::ScalarText(sql, fmt::format("SELECT path FROM units WHERE id = {}", a.Int(unit_id)), a);
-  if (!path || !who.InScope(*path)) return NotFound("单位不存在或不在您的管辖范围内");
-  return *path;
+  if (!path) return NotFound("单位不存在或不在您的管辖范围内");
+  if (who.InScope(*path)) return *path;
+  db::SqlArgs b;
+  const std::string bound = fmt::format(
+      "SELECT COUNT(*) FROM (SELECT c.id FROM cases c JOIN units u ON u.id = c.unit_id WHERE {} AND {} LIMIT 1) x",
+      db::PathUnder(b, "u.path", *path), cases::CaseVisible(b, who, "c", "u.path"));
+  if (who.person_id && db::Count(sql, bound, b) > 0) return *path;
+  return NotFound("单位不存在或不在您的管辖范围内");
 }
 
 Result<CaseRow> LoadCase(soci::session& sql, std::int64_t case_id) {

@@ -21,7 +21,9 @@
 
 namespace fazhi::oversight::detail {
 
-// Path of a unit if it is in the caller's scope; NotFound otherwise.
+// Path of a unit the caller may filter by: one in his unit subtree, or one holding a case visible to
+// him through his person (捆绑责任: the 法制大队's 法制员 narrows to a 派出所 of his bound cases; every
+// caller ANDs the case visibility, so he sees only those cases there); NotFound otherwise.
 Result<std::string> UnitPathInScope(soci::session& sql, const auth::Principal& who, std::int64_t unit_id);
 
 // Every stored clock of a case (running and done included), earliest due first, with the rule names
