@@ -189,6 +189,7 @@ Result<CaseFilter> ReadCaseFilter(http::QueryReader& q, const Ctx& ctx) {
   f.q = q.Str("q", kMaxQueryChars);
   f.accepted_from = q.Time("accepted_from");
   f.accepted_to = RangeEnd(q, ctx, "accepted_to");
+  f.ids = q.Ids("ids", kMaxSelectedIds);
   return f;
 }
 

@@ -71,7 +71,10 @@ Result<Paged<Alert>> OversightService::ListAlerts(const auth::Principal& who, co
     db::SqlArgs a;
     // Scope: the case is visible to the caller (unit subtree or bound 法制员/办案民警), as in the case list.
     std::string w = fmt::format(" WHERE {}", cases::CaseVisible(a, who, "c"));
-    w += " AND a.state IN " + a.StrList(f.states.empty() ? kLiveStates : f.states);
+    // A selection names its rows whatever their state; otherwise the live ones by default.
+    if (!f.states.empty() || f.ids.empty())
+      w += " AND a.state IN " + a.StrList(f.states.empty() ? kLiveStates : f.states);
+    if (!f.ids.empty()) w += " AND a.id IN " + a.IntList(f.ids);
     if (f.unit_id)
       w += fmt::format(" AND {}", db::PathUnder(a, "u.path", FZ_TRY(detail::UnitPathInScope(sql, who, *f.unit_id))));
     if (f.rule_id) w += fmt::format(" AND a.rule_id = {}", a.Str(*f.rule_id));

@@ -211,6 +211,9 @@ export const casesApi = {
   list: (query: CaseQuery) => api.get<Paged<CaseSummary> & { total_capped?: boolean }>('/api/cases', query),
   /** The list under the same filters as an XLSX download; answers the file name. */
   exportXlsx: (filter: CaseFilter) => downloadFile('/api/cases/export', { format: 'xlsx', ...filter }, '案件列表.xlsx'),
+  /** 导出所选: the chosen cases with the export's columns. */
+  exportSelected: (ids: number[]) =>
+    downloadFile('/api/cases/export', { format: 'xlsx', ids: ids.join(',') }, '案件列表（所选）.xlsx'),
   get: (id: number) => api.get<CaseDetail>(`/api/cases/${id}`),
   /** 一案一档: the print page and the DOCX of the whole case file (both audited). */
   dossierUrl: (id: number) => buildUrl(`/api/cases/${id}/dossier/print`),
