@@ -109,6 +109,7 @@ const Names& VerbNames() {
       {"cases", "生成案件"},
       {"link", "关联人员"},
       {"approve", "审批"},
+      {"dossier", "导出一案一档"},
   };
   return kNames;
 }

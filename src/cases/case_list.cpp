@@ -43,6 +43,7 @@ std::string TimeAndTextTerms(db::SqlArgs& a, const CaseFilter& f) {
   std::string where;
   if (f.accepted_from) where += fmt::format(" AND c.accepted_at >= {}", a.Int(*f.accepted_from));
   if (f.accepted_to) where += fmt::format(" AND c.accepted_at < {}", a.Int(*f.accepted_to));
+  if (!f.ids.empty()) where += fmt::format(" AND c.id IN {}", a.IntList(f.ids));
   if (f.q && !f.q->empty()) {
     const std::string like = db::ContainsPattern(*f.q);
     where += fmt::format(
@@ -399,6 +400,7 @@ nlohmann::json FilterJson(const CaseFilter& filter) {
   if (filter.legal_officer_id) j["legal_officer_id"] = *filter.legal_officer_id;
   if (filter.case_type) j["case_type"] = *filter.case_type;
   if (filter.status) j["status"] = *filter.status;
+  if (!filter.ids.empty()) j["ids"] = filter.ids;
   if (filter.alert_state) j["alert_state"] = *filter.alert_state;
   if (filter.category) j["category"] = *filter.category;
   if (filter.q) j["q"] = *filter.q;

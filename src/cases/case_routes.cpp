@@ -11,6 +11,8 @@
 #include "core/json_input.h"
 #include "core/json_writer.h"
 #include "core/local_time.h"
+#include "files/document_html.h"
+#include "files/docx.h"
 #include "files/spreadsheet.h"
 #include "http/query.h"
 #include "supervision/events.h"
@@ -187,6 +189,7 @@ Result<CaseFilter> ReadCaseFilter(http::QueryReader& q, const Ctx& ctx) {
   f.q = q.Str("q", kMaxQueryChars);
   f.accepted_from = q.Time("accepted_from");
   f.accepted_to = RangeEnd(q, ctx, "accepted_to");
+  f.ids = q.Ids("ids", kMaxSelectedIds);
   return f;
 }
 
@@ -323,6 +326,20 @@ Result<Reply> CreateCase(Ctx& ctx, CaseService& s) {
 Result<Reply> GetCase(Ctx& ctx, CaseService& s) {
   const std::int64_t id = FZ_TRY(ctx.PathId());
   return CaseReply(s, ctx, FZ_TRY(s.GetCase(ctx.user(), ctx.Actor(), id)));
+}
+
+// 一案一档 of a case: /api/cases/{id}/dossier/docx (the Word file) and …/print (the print page).
+Result<Reply> DossierDocx(Ctx& ctx, CaseService& s) {
+  auto d = FZ_TRY(s.Dossier(ctx.user(), ctx.Actor(), FZ_TRY(ctx.PathId()), "docx"));
+  return Reply::File(FZ_TRY(files::WriteDocx(d.document)), files::kDocx, fmt::format("一案一档（{}）.docx", d.case_no));
+}
+
+Result<Reply> DossierPrint(Ctx& ctx, CaseService& s) {
+  auto d = FZ_TRY(s.Dossier(ctx.user(), ctx.Actor(), FZ_TRY(ctx.PathId()), "print"));
+  Reply reply;
+  reply.body = FZ_TRY(files::RenderDocumentHtml(d.document));
+  reply.content_type = "text/html; charset=utf-8";
+  return reply;
 }
 
 Result<Reply> UpdateCase(Ctx& ctx, CaseService& s) {
@@ -545,6 +562,8 @@ void RegisterRoutes(http::Router& router, CaseService& service) {
   r.Post("/api/cases", http::Perm(kCaseWrite), CreateCase);
   r.Get("/api/cases/{id}", http::Perm(kCaseRead), GetCase);
   r.Put("/api/cases/{id}", http::Perm(kCaseWrite), UpdateCase);
+  r.Get("/api/cases/{id}/dossier/docx", http::Perm(kCaseRead), DossierDocx);
+  r.Get("/api/cases/{id}/dossier/print", http::Perm(kCaseRead), DossierPrint);
   r.Get("/api/cases/{id}/events", http::Perm(kCaseRead), ListEvents);
   r.Post("/api/cases/{id}/events", http::Perm(kCaseWrite), AddEvent);
   r.Post("/api/cases/{id}/persons", http::Perm(kCaseWrite), AddPerson);

@@ -439,6 +439,27 @@ Result<CaseDetail> CaseService::GetCase(const auth::Principal& who, const audit:
   return LoadDetailFor(who, actor, id);
 }
 
+Result<CaseDossier> CaseService::Dossier(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
+                                         std::string_view form) {
+  FZ_CHECK(Require(who, auth::perm::kCaseRead));
+  const bool pii = who.Has(auth::perm::kPeoplePii);
+  return db_.Write([&](soci::session& sql) -> Result<CaseDossier> {
+    if (!store::LoadCase(sql, id, &who)) return NotFound("案件不存在");
+    const CaseDetail detail = FZ_TRY(store::LoadDetail(sql, vault_, id, pii));
+    files::Document doc = CaseDossierDocument(detail, store::ReadEvents(sql, id, std::nullopt), clock_.Now());
+    if (CaseHooks* h = hooks()) FZ_CHECK(h->AddDossierSections(sql, who, id, doc));
+    const bool plain_ids = pii && HasIdNumbers(detail);
+    audit::Append(sql, clock_, actor,
+                  {"case.dossier",
+                   "case",
+                   std::to_string(id),
+                   fmt::format("{}一案一档 {}{}", form == "docx" ? "下载" : "打印", detail.header.external_id,
+                               plain_ids ? "（含身份证号）" : ""),
+                   {{"form", std::string(form)}, {"id_numbers_plain", plain_ids}}});
+    return CaseDossier{.case_no = detail.header.external_id, .document = std::move(doc)};
+  });
+}
+
 std::vector<const Transition*> CaseService::AllowedTransitions(const auth::Principal& who, const CaseSummary& c) const {
   std::vector<const Transition*> out;
   for (const auto& t : Transitions())

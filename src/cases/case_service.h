@@ -33,6 +33,7 @@
 #include "audit/audit_log.h"
 #include "auth/principal.h"
 #include "auth/vault.h"
+#include "cases/case_dossier.h"
 #include "cases/case_hooks.h"
 #include "cases/case_types.h"
 #include "cases/state_machine.h"
@@ -93,6 +94,13 @@ class CaseService {
   // The case page data. 身份证号 of persons are masked unless people.pii; an unmasked read appends
   // a case_person.read_pii audit row first.
   Result<CaseDetail> GetCase(const auth::Principal& who, const audit::Actor& actor, std::int64_t id);
+  // 一案一档: the case file as one document (case_dossier.h) — header, persons (身份证号 plain only
+  // with people.pii, as GetCase shows them), property, the event log — followed by the sections the
+  // hooks add (supervision: clocks with their legal basis, reviews, 督办). NotFound like GetCase.
+  // Appends a case.dossier audit row naming the form (`form`: "docx" or "print") in the same
+  // transaction.
+  Result<CaseDossier> Dossier(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
+                              std::string_view form);
   // The visible cases matching the filter (all pages, at most 50,000: InvalidArgument beyond) as an
   // XLSX (or CSV) file; appends a case.export audit row.
   Result<FileDownload> ExportCases(const auth::Principal& who, const audit::Actor& actor, const CaseFilter& filter,

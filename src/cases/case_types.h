@@ -199,7 +199,9 @@ struct CaseFilter {
   std::optional<std::string> category;
   std::optional<EpochSeconds> accepted_from, accepted_to;  // [from, to)
   std::optional<std::string> q;                            // 案件编号 / 案由 / 案件名称 contains
+  std::vector<std::int64_t> ids;                           // only these cases (the rows a person selected); empty = all
 };
+inline constexpr std::size_t kMaxSelectedIds = 500;  // ids a selection may name (导出所选)
 
 // Status change request (state_machine.h lists the allowed moves).
 struct TransitionInput {

@@ -1,5 +1,6 @@
 #include "http/query.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -138,6 +139,28 @@ std::vector<std::string> QueryReader::List(const std::string& name, const std::v
       return {};
     }
     out.push_back(std::move(item));
+  }
+  return out;
+}
+
+std::vector<std::int64_t> QueryReader::Ids(const std::string& name, std::size_t max_items) {
+  std::vector<std::int64_t> out;
+  for (const std::string& item : List(name)) {
+    const auto id = ParseInt64(item);
+    if (!id || *id < 1) {
+      Reject(fmt::format("参数 {} 应为逗号分隔的编号，“{}”不是编号", name, Utf8Prefix(item, 40)), name,
+             "invalid_value");
+      return {};
+    }
+    if (std::find(out.begin(), out.end(), *id) != out.end()) {
+      Reject(fmt::format("参数 {} 中编号 {} 重复", name, *id), name, "duplicate_ids");
+      return {};
+    }
+    out.push_back(*id);
+  }
+  if (out.size() > max_items) {
+    Reject(fmt::format("参数 {} 最多 {} 个编号，收到 {} 个", name, max_items, out.size()), name, "too_many_ids");
+    return {};
   }
   return out;
 }

@@ -59,6 +59,9 @@ class QueryReader {
   std::optional<std::string> OneOf(const std::string& name, const std::vector<std::string>& allowed);
   // Comma-separated values, each one of `allowed` (empty `allowed` = any non-empty text).
   std::vector<std::string> List(const std::string& name, const std::vector<std::string>& allowed = {});
+  // Comma-separated positive ids ("3,17,42"), at most `max_items` (reason too_many_ids), none twice
+  // (reason duplicate_ids); absent → empty.
+  std::vector<std::int64_t> Ids(const std::string& name, std::size_t max_items);
   // "YYYY-MM".
   std::optional<std::string> Month(const std::string& name);
   // page/page_size/sort/order; `sortable` whitelists sort fields (first = default). On error the

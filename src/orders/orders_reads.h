@@ -8,8 +8,13 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
+#include "auth/principal.h"
 #include "core/clock.h"
 #include "db/soci.h"
+#include "db/sql.h"
+#include "orders/orders_types.h"
 
 namespace fazhi::orders {
 
@@ -25,9 +30,18 @@ struct DueOrder {
   std::optional<EpochSeconds> closed_at;
   EpochSeconds deadline = 0;
 };
+// An SQL condition on an order's case, joined as `c` (the cases row; NULL for an order without a
+// case), its values bound into the given args — e.g. cases::CaseVisible.
+using CaseCondition = std::function<std::string(db::SqlArgs&)>;
 // Orders not suspended whose deadline lies in [from, to) and whose unit lies in the subtree of
-// `unit_path`.
+// `unit_path` — or, with `also`, whose case meets it wherever their unit lies (a bound 法制员's
+// figures cover the orders on his bound cases); with `within`, only those whose unit lies under it.
 void EachDue(soci::session& sql, std::string_view unit_path, EpochSeconds from, EpochSeconds to,
-             const std::function<void(const DueOrder&)>& fn);
+             const std::function<void(const DueOrder&)>& fn, const CaseCondition& also = {},
+             std::string_view within = {});
+
+// The orders of one case that `who` may see (as the 督办 list shows them, without steps), oldest
+// first, at most 500; `overdue` computed at `now`. For the case's 一案一档.
+std::vector<Order> CaseOrders(soci::session& sql, const auth::Principal& who, std::int64_t case_id, EpochSeconds now);
 
 }  // namespace fazhi::orders

@@ -138,6 +138,43 @@ Result<Reply> CreateOrder(Ctx& ctx, OrderService& s) {
   return OrderReply(FZ_TRY(s.Create(ctx.user(), ctx.Actor(), o)), s, 201);
 }
 
+// 批量督办 {source, ids, problem_type?, opinion, deadline} → 200 {issued, refused, items: [{id, status:
+// "issued", order_id} | {id, status: "refused", code, message}]} in the order of `ids`.
+Result<Reply> CreateBatch(Ctx& ctx, OrderService& s) {
+  JsonInput in(ctx.body());
+  NewBatch b;
+  b.source = in.Enum("source", "督办来源", s.SourceKinds()).value_or("manual");
+  if (auto ids = in.Raw("ids", "督办对象", true)) {
+    bool ok = ids->is_array();
+    for (const auto& v : ok ? *ids : nlohmann::json::array()) {
+      if (!v.is_number_integer() || v.get<std::int64_t>() < 1) ok = false;
+      if (!ok) break;
+      b.ids.push_back(v.get<std::int64_t>());
+    }
+    if (!ok) in.Reject(Error{ErrorCode::kInvalidArgument, "ids 应为正整数编号的数组", "ids", "invalid_value"});
+  }
+  b.problem_type = in.String("problem_type", "问题类型", {.max_chars = 32}).value_or("");
+  b.opinion = in.String("opinion", "整改意见", {.required = true, .min_chars = 1, .max_chars = 2000}).value_or("");
+  b.deadline = BodyTime(in, "deadline", "整改期限", true).value_or(0);
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  const auto rows = FZ_TRY(s.CreateBatch(ctx.user(), ctx.Actor(), b));
+  nlohmann::json items = nlohmann::json::array();
+  int issued = 0;
+  for (const auto& r : rows) {
+    if (r.order_id) {
+      ++issued;
+      items.push_back({{"id", r.id}, {"status", "issued"}, {"order_id", *r.order_id}});
+    } else {
+      items.push_back({{"id", r.id},
+                       {"status", "refused"},
+                       {"code", r.error->MachineCode()},
+                       {"message", r.error->message},
+                       {"field", r.error->field}});
+    }
+  }
+  return Reply::Json({{"issued", issued}, {"refused", static_cast<int>(rows.size()) - issued}, {"items", items}});
+}
+
 Result<Reply> GetOrder(Ctx& ctx, OrderService& s) {
   return OrderReply(FZ_TRY(s.Get(ctx.user(), FZ_TRY(ctx.PathId()))), s);
 }
@@ -266,6 +303,7 @@ void RegisterRoutes(http::Router& router, OrderService& s) {
   r.Get("/api/supervision-orders", http::kSignedIn, ListOrders);
   r.Get("/api/supervision-orders/export", http::kSignedIn, ExportOrders);
   r.Post("/api/supervision-orders", review, CreateOrder);
+  r.Post("/api/supervision-orders/batch", review, CreateBatch);
   r.Get("/api/supervision-orders/{id}", http::kSignedIn, GetOrder);
   r.Get("/api/supervision-orders/{id}/docx", http::kSignedIn, DownloadNotice);
   r.Get("/api/supervision-orders/{id}/print", http::kSignedIn, PrintNotice);

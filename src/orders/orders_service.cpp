@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <set>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -154,6 +156,31 @@ std::string OrderService::Subject(const Order& o) const {
 Result<Order> OrderService::Create(const auth::Principal& who, const audit::Actor& actor, const NewOrder& in) {
   if (!who.Has(auth::perm::kCaseReview)) return Forbidden("只有法制员或领导可以发起督办");
   return db_.Write([&](soci::session& sql) -> Result<Order> { return IssueIn(sql, who, actor, in); });
+}
+
+Result<std::vector<BatchRow>> OrderService::CreateBatch(const auth::Principal& who, const audit::Actor& actor,
+                                                        const NewBatch& b) {
+  if (!who.Has(auth::perm::kCaseReview)) return Forbidden("只有法制员或领导可以发起督办");
+  if (b.ids.empty()) return Invalid("请至少选择一条记录", "ids", "empty_batch");
+  if (b.ids.size() > kMaxBatchOrders)
+    return Invalid(fmt::format("一次最多批量督办 {} 条，本次选择了 {} 条", kMaxBatchOrders, b.ids.size()), "ids",
+                   "batch_too_large");
+  std::set<std::int64_t> seen;
+  for (const std::int64_t id : b.ids)
+    if (!seen.insert(id).second) return Invalid(fmt::format("编号 {} 重复选择", id), "ids", "duplicate_ids");
+  const OrderSource* source = Source(b.source);
+  if (!source) return Invalid(fmt::format("督办来源应为 {}", KindList(SourceKinds())), "source");
+  if (ValidText(b.opinion, 2000).empty()) return Invalid("请填写整改意见（不超过 2000 字）", "opinion");
+  if (b.deadline <= clock_.Now()) return Invalid("整改期限必须晚于当前时间", "deadline");
+  std::vector<BatchRow> rows;
+  for (const std::int64_t id : b.ids) {
+    NewOrder o{.source = b.source, .problem_type = b.problem_type, .opinion = b.opinion, .deadline = b.deadline};
+    (source->IdIsCase() ? o.case_id : o.source_id) = id;
+    auto issued = db_.Write([&](soci::session& sql) -> Result<Order> { return IssueIn(sql, who, actor, o); });
+    rows.push_back(issued ? BatchRow{.id = id, .order_id = issued->id, .error = std::nullopt}
+                          : BatchRow{.id = id, .order_id = std::nullopt, .error = issued.error()});
+  }
+  return rows;
 }
 
 Result<Order> OrderService::IssueIn(soci::session& sql, const auth::Principal& who, const audit::Actor& actor,

@@ -69,6 +69,15 @@ class OrderService {
   // future; one problem has at most one open order (Conflict duplicate_order). NotFound when the
   // source does not show the problem to the caller.
   Result<Order> Create(const auth::Principal& who, const audit::Actor& actor, const NewOrder& order);
+  // 批量督办: one order per id of `batch`, each in its own transaction and checked exactly like Create
+  // (its scope, its source's one-open-order rule, its 责任民警), with its audit row and notification.
+  // Refused before anything is issued: Forbidden without case.review; InvalidArgument for no ids
+  // (reason empty_batch), more than kMaxBatchOrders (batch_too_large), an id given twice
+  // (duplicate_ids, naming it), an unknown source, a missing 整改意见 or a deadline not in the future.
+  // Otherwise one row per id in the request's order — issued with its order id, or refused with the
+  // error Create gives for it (an id out of scope reads as one that does not exist); none is skipped.
+  Result<std::vector<BatchRow>> CreateBatch(const auth::Principal& who, const audit::Actor& actor,
+                                            const NewBatch& batch);
   // The same inside the caller's write transaction, without the case.review check: for a module that
   // raises the problem itself and has checked its own permission (an inspection finding when its
   // task is submitted). Same validation, audit row and notification; an error leaves the caller to

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/error.h"
 
 namespace fazhi::orders {
 
@@ -70,6 +71,22 @@ struct NewOrder {
   std::string opinion;                                // 整改意见, required
   std::optional<std::int64_t> responsible_person_id;  // defaults from the source
   EpochSeconds deadline = 0;                          // must be in the future
+};
+
+// 批量督办: one order per id with the same 整改意见, deadline and 问题类型 (OrderService::CreateBatch).
+inline constexpr std::size_t kMaxBatchOrders = 100;  // ids in one batch
+struct NewBatch {
+  std::string source = "manual";  // a registered source kind; the ids are case ids when its id is a case
+  std::vector<std::int64_t> ids;
+  std::string problem_type;  // empty = each source's default
+  std::string opinion;       // 整改意见, required
+  EpochSeconds deadline = 0;
+};
+// The outcome for one id of a batch: issued (order_id) or refused (error: why, as Create would say).
+struct BatchRow {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> order_id;
+  std::optional<Error> error;
 };
 
 struct OrderFilter {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cases/case_reads.h"
 #include "core/local_time.h"
 
 namespace fazhi::oversight::detail {
@@ -9,8 +10,14 @@ namespace fazhi::oversight::detail {
 Result<std::string> UnitPathInScope(soci::session& sql, const auth::Principal& who, std::int64_t unit_id) {
   db::SqlArgs a;
   auto path = db::ScalarText(sql, fmt::format("SELECT path FROM units WHERE id = {}", a.Int(unit_id)), a);
-  if (!path || !who.InScope(*path)) return NotFound("单位不存在或不在您的管辖范围内");
-  return *path;
+  if (!path) return NotFound("单位不存在或不在您的管辖范围内");
+  if (who.InScope(*path)) return *path;
+  db::SqlArgs b;
+  const std::string bound = fmt::format(
+      "SELECT COUNT(*) FROM (SELECT c.id FROM cases c JOIN units u ON u.id = c.unit_id WHERE {} AND {} LIMIT 1) x",
+      db::PathUnder(b, "u.path", *path), cases::CaseVisible(b, who, "c", "u.path"));
+  if (who.person_id && db::Count(sql, bound, b) > 0) return *path;
+  return NotFound("单位不存在或不在您的管辖范围内");
 }
 
 Result<CaseRow> LoadCase(soci::session& sql, std::int64_t case_id) {
@@ -117,6 +124,15 @@ std::string StageZh(std::string_view s) {
   if (s == "file") return "立案";
   if (s == "coercive") return "强制措施";
   if (s == "prosecution") return "移送起诉";
+  return std::string(s);
+}
+std::string ClockStateZh(std::string_view s) {
+  if (s == "running") return "计时中";
+  if (s == "pre_warn") return "预警";
+  if (s == "overdue") return "告警";
+  if (s == "done_late") return "超期办结";
+  if (s == "done") return "已完成";
+  if (s == "missing") return "缺少要求";
   return std::string(s);
 }
 std::string VerdictZh(std::string_view v) {

@@ -21,8 +21,16 @@
 
 namespace fazhi::oversight::detail {
 
-// Path of a unit if it is in the caller's scope; NotFound otherwise.
+// Path of a unit the caller may filter by: one in his unit subtree, or one holding a case visible to
+// him through his person (捆绑责任: the 法制大队's 法制员 narrows to a 派出所 of his bound cases; every
+// caller ANDs the case visibility, so he sees only those cases there); NotFound otherwise.
 Result<std::string> UnitPathInScope(soci::session& sql, const auth::Principal& who, std::int64_t unit_id);
+
+// Every stored clock of a case (running and done included), earliest due first, with the rule names
+// of `catalog` (queries.cpp).
+std::vector<Alert> CaseClocks(soci::session& sql, std::int64_t case_id, const supervision::Catalog& catalog);
+// The reviews of a case with their findings, oldest first (reviews.cpp).
+std::vector<Review> CaseReviewRows(soci::session& sql, std::int64_t case_id);
 
 // The fields of a case the module needs.
 struct CaseRow {
@@ -138,6 +146,8 @@ std::vector<std::int64_t> UnitHeadUsers(soci::session& sql, std::int64_t unit_id
 
 // 中文 names for display.
 std::string StageZh(std::string_view stage);
+// 中文 name of a stored clock state (running → 计时中, pre_warn → 预警, overdue → 告警 …); the id when unknown.
+std::string ClockStateZh(std::string_view state);
 std::string VerdictZh(std::string_view verdict);
 std::string CategoryZh(std::string_view category);
 

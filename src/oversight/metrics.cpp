@@ -41,14 +41,21 @@ void Add(Ratio& r, bool hit) {
 // What the report covers: the units under `path`; with `who` (no unit chosen) the case-based
 // figures cover every case visible to `who` — his subtree plus the cases bound to him (捆绑责任), the
 // same rule as the case list (cases/case_reads.h).
+// `within` narrows either to a chosen unit's subtree (for `who`, the cases he sees there).
 struct Scope {
   std::string path;
   const auth::Principal* who = nullptr;
+  std::string within;  // empty = no narrowing
 };
+
+std::string Within(db::SqlArgs& a, const Scope& s) {
+  return s.within.empty() ? std::string() : " AND " + db::PathUnder(a, "u.path", s.within);
+}
 
 // Condition on a query that joins `cases c` and its unit `u`.
 std::string CasesIn(db::SqlArgs& a, const Scope& s) {
-  return s.who ? cases::CaseVisible(a, *s.who, "c", "u.path") : db::PathUnder(a, "u.path", s.path);
+  std::string in = s.who ? cases::CaseVisible(a, *s.who, "c", "u.path") : db::PathUnder(a, "u.path", s.path);
+  return "(" + in + Within(a, s) + ")";
 }
 
 // The case events that mark reaching a review stage (for "cases with all required reviews").
@@ -70,13 +77,17 @@ std::optional<std::int64_t> TimeAttr(const nlohmann::json& attrs, const char* ke
   return std::nullopt;
 }
 
-// 1. 警情 with body-camera video.
+// 1. 警情 with body-camera video: those of the units in scope and, for `who`, those whose case is
+// visible to him (a bound 法制员's 派出所 cases bring their 警情 along).
 void BodyCamera(soci::session& sql, const Scope& scope, std::int64_t from, std::int64_t to, Acc& acc) {
   db::SqlArgs a;
+  std::string in_scope = db::PathUnder(a, "u.path", scope.path);
+  if (scope.who) in_scope = fmt::format("({} OR {})", in_scope, cases::CaseVisible(a, *scope.who, "c"));
+  in_scope += Within(a, scope);
   const std::string q = fmt::format(
-      "SELECT i.unit_id, i.officer_id, i.body_camera FROM incidents i JOIN units u ON u.id = i.unit_id WHERE {} AND "
-      "i.received_at >= {} AND i.received_at < {}",
-      db::PathUnder(a, "u.path", scope.path), a.Int(from), a.Int(to));
+      "SELECT i.unit_id, i.officer_id, i.body_camera FROM incidents i JOIN units u ON u.id = i.unit_id LEFT JOIN "
+      "cases c ON c.id = i.case_id WHERE {} AND i.received_at >= {} AND i.received_at < {}",
+      in_scope, a.Int(from), a.Int(to));
   db::Each(sql, q, a, [&](const db::Row& r) {
     const bool hit = r.Bool("body_camera");
     Add(acc.Unit(r.Int("unit_id")).body_camera, hit);
@@ -233,12 +244,17 @@ void Compute(soci::session& sql, const Scope& scope, std::int64_t from, std::int
   Property24h(sql, scope, from, to, acc);
   ReviewsComplete(sql, scope, from, to, gates, acc);
   CasesAndViolations(sql, scope, from, to, acc);
-  // 6. 督办 due in the month (not suspended) closed by their deadline.
-  orders::EachDue(sql, scope.path, from, to, [&](const orders::DueOrder& o) {
-    const bool hit = o.status == "closed" && o.closed_at && *o.closed_at <= o.deadline;
-    Add(acc.Unit(o.unit_id).orders_on_time, hit);
-    if (auto* officer = acc.Officer(o.responsible_person_id)) Add(officer->orders_on_time, hit);
-  });
+  // 6. 督办 due in the month (not suspended) closed by their deadline: those of the units in scope
+  // and, for `who`, those on a case visible to him (his bound cases elsewhere).
+  const auto on_case = [&](db::SqlArgs& a) { return cases::CaseVisible(a, *scope.who, "c"); };
+  orders::EachDue(
+      sql, scope.path, from, to,
+      [&](const orders::DueOrder& o) {
+        const bool hit = o.status == "closed" && o.closed_at && *o.closed_at <= o.deadline;
+        Add(acc.Unit(o.unit_id).orders_on_time, hit);
+        if (auto* officer = acc.Officer(o.responsible_person_id)) Add(officer->orders_on_time, hit);
+      },
+      scope.who ? orders::CaseCondition(on_case) : orders::CaseCondition(), scope.within);
 }
 
 }  // namespace
@@ -298,8 +314,9 @@ Result<MetricsReport> OversightService::Metrics(const auth::Principal& who, cons
   if (!range) return Invalid("月份格式应为 2023-07", "month");
   const auto gates = FZ_TRY(GetReviewGates());
   return db_.Read([&](soci::session& sql) -> Result<MetricsReport> {
-    const Scope scope{.path = unit_id ? FZ_TRY(detail::UnitPathInScope(sql, who, *unit_id)) : who.unit_path,
-                      .who = unit_id ? nullptr : &who};
+    const Scope scope{.path = who.unit_path,
+                      .who = &who,
+                      .within = unit_id ? FZ_TRY(detail::UnitPathInScope(sql, who, *unit_id)) : std::string()};
     MetricsReport rep;
     rep.month = month;
     rep.unit_id = unit_id;

@@ -78,6 +78,35 @@ class ReviewFindingSource final : public orders::OrderSource {
   }
 };
 
+// 预警告警 (a clock of the alert centre): 问题类型 超期 for a clock past its deadline, 程序 for a
+// missing act, 期限临近 otherwise; the case's 主办民警.
+class AlertSource final : public orders::OrderSource {
+ public:
+  std::string_view Kind() const override { return "alert"; }
+  std::string_view Name() const override { return "预警告警"; }
+  Result<orders::SourceInfo> Describe(soci::session& sql, const auth::Principal& who, std::int64_t id) const override {
+    struct Found {
+      std::int64_t case_id;
+      std::string state, message;
+    };
+    std::optional<Found> f;
+    db::SqlArgs a;
+    db::First(sql, fmt::format("SELECT case_id, state, message FROM alerts WHERE id = {}", a.Int(id)), a,
+              [&](const db::Row& r) {
+                f = Found{r.Int("case_id"), r.Str("state"), r.Str("message")};
+              });
+    if (!f) return NotFound("预警告警不存在");
+    const auto c = detail::LoadCaseInScope(sql, who, f->case_id);
+    if (!c) return NotFound("预警告警不存在");  // out of scope: the same answer
+    orders::SourceInfo info = OnCase(*c);
+    info.title = fmt::format("{}：{}", detail::ClockStateZh(f->state), f->message);
+    info.problem_type = f->state == "overdue" || f->state == "done_late" ? "超期"
+                        : f->state == "missing"                          ? "程序"
+                                                                         : "期限临近";
+    return info;
+  }
+};
+
 // 手工督办 on a case: the issuer names the 问题类型; the case's 主办民警.
 class ManualSource final : public orders::OrderSource {
  public:
@@ -96,6 +125,7 @@ Result<void> RegisterOrderSources(orders::OrderService& orders) {
   FZ_CHECK(orders.RegisterSource(std::make_unique<ViolationSource>()));
   FZ_CHECK(orders.RegisterSource(std::make_unique<ReviewFindingSource>()));
   FZ_CHECK(orders.RegisterSource(std::make_unique<ManualSource>()));
+  FZ_CHECK(orders.RegisterSource(std::make_unique<AlertSource>()));
   return {};
 }
 

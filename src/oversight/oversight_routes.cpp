@@ -212,6 +212,7 @@ AlertFilter ReadAlertFilter(http::QueryReader& q) {
   f.case_id = q.Id("case_id");
   f.due_from = q.Time("due_from");
   f.due_to = q.Time("due_to");
+  f.ids = q.Ids("ids", kMaxSelectedAlerts);
   return f;
 }
 

@@ -135,6 +135,11 @@ class OversightService : public cases::CaseHooks {
   // (case type, `to`) and the latest review of that stage is missing or not a pass.
   Result<void> CheckTransition(soci::session& sql, std::int64_t case_id, const std::string& from,
                                const std::string& to) override;
+  // 一案一档 (dossier_sections.cpp): after the case file's sections, 办案期限 (every stored clock
+  // with its state, due time and legal basis), 法制审核 (each review with its findings) and 执法监督
+  // 督办 (the orders of the case `who` may see).
+  Result<void> AddDossierSections(soci::session& sql, const auth::Principal& who, std::int64_t case_id,
+                                  files::Document& doc) override;
 
   // Re-evaluates (each in its own transaction) cases whose next_due_at has passed, notifies about
   // newly overdue 督办 orders, and reloads the rules if another instance activated new versions.

@@ -45,7 +45,9 @@ struct AlertFilter {
   std::optional<std::int64_t> officer_id;  // 主办民警 (people.id)
   std::optional<std::int64_t> case_id;
   std::optional<EpochSeconds> due_from, due_to;  // due_at in [from, to)
+  std::vector<std::int64_t> ids;                 // only these items (a selection); with no state: any state
 };
+inline constexpr std::size_t kMaxSelectedAlerts = 500;  // ids a selection may name (导出所选)
 
 struct Violation {
   std::int64_t id = 0;

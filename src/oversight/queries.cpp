@@ -50,6 +50,16 @@ Alert AlertFrom(const db::Row& r, const supervision::Catalog& catalog) {
 
 }  // namespace
 
+std::vector<Alert> detail::CaseClocks(soci::session& sql, std::int64_t case_id, const supervision::Catalog& catalog) {
+  std::vector<Alert> out;
+  db::SqlArgs a;
+  const std::string q =
+      fmt::format("{} WHERE a.case_id = {} ORDER BY CASE WHEN a.due_at IS NULL THEN 1 ELSE 0 END, a.due_at, a.id",
+                  kAlertSelect, a.Int(case_id));
+  db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(AlertFrom(r, catalog)); });
+  return out;
+}
+
 Result<Paged<Alert>> OversightService::ListAlerts(const auth::Principal& who, const AlertFilter& f,
                                                   const PageRequest& page) const {
   for (const auto& s : f.states)
@@ -61,7 +71,10 @@ Result<Paged<Alert>> OversightService::ListAlerts(const auth::Principal& who, co
     db::SqlArgs a;
     // Scope: the case is visible to the caller (unit subtree or bound 法制员/办案民警), as in the case list.
     std::string w = fmt::format(" WHERE {}", cases::CaseVisible(a, who, "c"));
-    w += " AND a.state IN " + a.StrList(f.states.empty() ? kLiveStates : f.states);
+    // A selection names its rows whatever their state; otherwise the live ones by default.
+    if (!f.states.empty() || f.ids.empty())
+      w += " AND a.state IN " + a.StrList(f.states.empty() ? kLiveStates : f.states);
+    if (!f.ids.empty()) w += " AND a.id IN " + a.IntList(f.ids);
     if (f.unit_id)
       w += fmt::format(" AND {}", db::PathUnder(a, "u.path", FZ_TRY(detail::UnitPathInScope(sql, who, *f.unit_id))));
     if (f.rule_id) w += fmt::format(" AND a.rule_id = {}", a.Str(*f.rule_id));
@@ -92,23 +105,14 @@ Result<Paged<Alert>> OversightService::ListAlerts(const auth::Principal& who, co
 
 Result<std::string> OversightService::AlertsXlsx(const auth::Principal& who, const AlertFilter& f) const {
   const auto list = FZ_TRY(ListAlerts(who, f, PageRequest{.page = 1, .page_size = 10000}));
-  auto state_name = [](const std::string& s) -> std::string {
-    if (s == "running") return "计时中";
-    if (s == "pre_warn") return "预警";
-    if (s == "overdue") return "告警";
-    if (s == "done_late") return "超期办结";
-    if (s == "done") return "已完成";
-    if (s == "missing") return "缺少要求";
-    return s;
-  };
   auto time = [](const std::optional<std::int64_t>& t) { return t ? FormatLocalDateTime(*t) : std::string(); };
   files::SheetData sheet{"预警告警", {}, {10, 22, 24, 16, 10, 30, 20, 20, 40, 30}};
   sheet.rows.push_back(
       {"状态", "案件编号", "案件名称", "办案单位", "主办民警", "规则", "期限", "预警时间", "提示", "法律依据"});
   for (const auto& a : list.items)
-    sheet.rows.push_back({state_name(a.state), a.case_external_id, a.case_title, a.unit_name, a.lead_officer_name,
-                          a.rule_name.empty() ? a.rule_id : a.rule_name, time(a.due_at), time(a.pre_warn_at), a.message,
-                          a.legal_basis});
+    sheet.rows.push_back({detail::ClockStateZh(a.state), a.case_external_id, a.case_title, a.unit_name,
+                          a.lead_officer_name, a.rule_name.empty() ? a.rule_id : a.rule_name, time(a.due_at),
+                          time(a.pre_warn_at), a.message, a.legal_basis});
   return files::WriteXlsx({std::move(sheet)});
 }
 
@@ -116,13 +120,7 @@ Result<std::vector<Alert>> OversightService::CaseAlerts(const auth::Principal& w
   const auto rules = Rules();
   return db_.Read([&](soci::session& sql) -> Result<std::vector<Alert>> {
     FZ_CHECK(detail::LoadCaseInScope(sql, who, case_id));
-    std::vector<Alert> out;
-    db::SqlArgs a;
-    const std::string q =
-        fmt::format("{} WHERE a.case_id = {} ORDER BY CASE WHEN a.due_at IS NULL THEN 1 ELSE 0 END, a.due_at, a.id",
-                    kAlertSelect, a.Int(case_id));
-    db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(AlertFrom(r, rules->catalog)); });
-    return out;
+    return detail::CaseClocks(sql, case_id, rules->catalog);
   });
 }
 

@@ -23,6 +23,15 @@ bool OneOf(const std::string& v, std::initializer_list<const char*> list) {
   return false;
 }
 
+// A review stage the case type has no such step for: 移送起诉 (transfer for prosecution) exists only
+// in criminal procedure — an administrative (治安) case is decided by the police itself (治安管理处罚法
+// 第九章) and never goes to the procuratorate. Empty when the stage applies.
+std::string StageNotApplicable(const std::string& case_type, const std::string& stage) {
+  if (stage == "prosecution" && case_type != "criminal")
+    return "行政案件没有移送起诉环节，不能进行移送起诉审核（移送起诉审核仅适用于刑事案件）";
+  return {};
+}
+
 std::vector<Review> LoadReviews(soci::session& sql, std::int64_t case_id, std::optional<std::int64_t> only) {
   std::vector<Review> out;
   db::SqlArgs a;
@@ -93,6 +102,8 @@ Result<Review> OversightService::AddReview(const auth::Principal& who, const aud
   FZ_CHECK(ValidateReview(in));
   return db_.Write([&](soci::session& sql) -> Result<Review> {
     const auto c = FZ_TRY(detail::LoadCaseInScope(sql, who, case_id));
+    if (auto why = StageNotApplicable(c.case_type, in.stage); !why.empty())
+      return Invalid(why, "stage", "stage_not_applicable");
     const EpochSeconds now = clock_.Now();
     const std::string comment = Trim(in.comment);
     db::SqlArgs a;
@@ -151,6 +162,10 @@ Result<std::vector<Review>> OversightService::CaseReviews(const auth::Principal&
   });
 }
 
+std::vector<Review> detail::CaseReviewRows(soci::session& sql, std::int64_t case_id) {
+  return LoadReviews(sql, case_id, std::nullopt);
+}
+
 Result<files::Document> OversightService::ReviewOpinion(const auth::Principal& who, std::int64_t case_id,
                                                         std::int64_t review_id) const {
   return db_.Read([&](soci::session& sql) -> Result<files::Document> {
@@ -207,6 +222,12 @@ Result<std::vector<ReviewGate>> ParseGates(const std::string& text) {
       return Invalid(
           fmt::format("审核关口第 {} 行的审核环节“{}”无效，应为 accept、file、coercive 或 prosecution", i + 1, r.stage),
           where + ".stage");
+    if (auto why = StageNotApplicable(r.case_type, r.stage); !why.empty())
+      return Invalid(fmt::format("审核关口第 {} 行：{}", i + 1, why), where + ".stage", "stage_not_applicable");
+    if (!cases::IsStatus(r.case_type, r.to))
+      return Invalid(fmt::format("审核关口第 {} 行的目标状态“{}”不是{}案件的状态", i + 1, Utf8Prefix(r.to, 32),
+                                 cases::CaseTypeName(r.case_type)),
+                     where + ".to", "invalid_value");
     out.push_back(std::move(r));
   }
   return out;

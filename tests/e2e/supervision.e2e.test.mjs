@@ -133,10 +133,11 @@ describe('执法监督与积分页面', { timeout: 300_000 }, () => {
       const r = await tableRows(page, 'cases-table')
       return r.length ? r : null
     }, { message: '按“告警”筛选应至少有一件案件' })
-    const alertCol = rows.map((r) => r[7])
+    // Column 0 is the row-selection checkbox (导出所选, 批量督办).
+    const alertCol = rows.map((r) => r[8])
     assert.ok(alertCol.every((c) => c === '告警'), `筛选后每件案件都应是告警：${JSON.stringify(alertCol)}`)
     // 最近期限 of a case in 告警 is its passed due time, not "—" (issue 11, defect 4).
-    const dueCol = rows.map((r) => r[8])
+    const dueCol = rows.map((r) => r[9])
     assert.ok(dueCol.every((c) => /^\d{4}-\d{2}-\d{2}/.test(c)), `告警案件应显示最近期限：${JSON.stringify(dueCol)}`)
     assert.match(page.url(), /alert_state=overdue/)
     await h.screenshot(page, '22-case-list-overdue')
@@ -163,7 +164,7 @@ describe('执法监督与积分页面', { timeout: 300_000 }, () => {
       const r = await tableRows(page, 'alerts-table')
       return r.length ? r : null
     }, { message: '预警中心应列出告警' })
-    assert.ok(alerts.every((r) => r[0] === '告警'), JSON.stringify(alerts.slice(0, 3)))
+    assert.ok(alerts.every((r) => r[1] === '告警'), JSON.stringify(alerts.slice(0, 3)))  // r[0]: the checkbox
     await h.screenshot(page, '24-alert-centre')
 
     for (const [path, testid, shot] of [

@@ -276,13 +276,24 @@ TEST_F(MetricsTest, AnotherUnitsFiguresAreNotVisible) {
 }
 
 // Issue 11 defect 2: a 法制员 whose unit holds none of the cases but who is bound to all of them
-// sees their case-based figures (平台应用考核 was all “—” for him); 警情 are not cases and stay by unit.
+// sees their figures (平台应用考核 was all “—” for him): the case-based ones, the 警情 that became
+// his cases (视音频) and the 督办 on his cases (督办按期办结).
 TEST_F(MetricsTest, BoundLegalOfficerOutsideTheUnitsSeesTheFiguresOfHisCases) {
   const std::int64_t legal_team = AddUnit(bureau_, "法制大队", "team");
   const std::int64_t person = AddPerson(legal_team, "钱法制", "法制员", true);
   AddUser("legal_b", "legal_officer", legal_team, person);
   legal_person_ = person;  // every case of the dataset is bound to him
   BuildDataset();
+  // Two of 东街's July 警情 became 东街案一 (one with video); the others stay with their unit only.
+  db().Write([&](soci::session& sql) -> Result<void> {
+        db::SqlArgs a;
+        db::Exec(sql,
+                 fmt::format("UPDATE incidents SET case_id = {} WHERE received_at IN ({}, {})", a.Int(a1_),
+                             a.Int(L("2023-07-01 09:00")), a.Int(L("2023-07-31 23:30"))),
+                 a);
+        return {};
+      })
+      .value();
   auto legal = SignedIn("legal_b");
   auto r = legal.Get("/api/metrics?month=2023-07");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -291,13 +302,26 @@ TEST_F(MetricsTest, BoundLegalOfficerOutsideTheUnitsSeesTheFiguresOfHisCases) {
   EXPECT_EQ(t["violations"], 1);
   ExpectRatio(t["property_24h"], 2, 3, "bound 合计 财物");
   ExpectRatio(t["reviews_complete"], 1, 2, "bound 合计 审核");
-  ExpectRatio(t["body_camera"], 0, 0, "警情 are not cases");
+  ExpectRatio(t["body_camera"], 1, 2, "the 警情 of his bound cases");
+  // 督办 due in July on his cases: 东街 on time, 东街 late, 西街 open (the suspended one excluded).
+  ExpectRatio(t["orders_on_time"], 1, 3, "the 督办 on his bound cases");
   const json* a = Find(r.json["units"], team_a_);
   ASSERT_TRUE(a) << r.body;
   EXPECT_EQ((*a)["name"], "东街派出所");
   ExpectRatio((*a)["area_av"], 1, 2, "bound 东街 办案区");
-  // Another station's leader still sees only his own.
+  // He narrows to a 派出所 of his bound cases (it was a 404 “不在您的管辖范围内”): its figures only; the
+  // alert centre, violations and review queue take the same unit filter.
+  r = legal.Get("/api/metrics?month=2023-07&unit_id=" + std::to_string(team_b_));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["total"]["cases"], 1) << r.body;
+  ExpectRatio(r.json["total"]["orders_on_time"], 0, 1, "西街's open 督办");
+  ExpectRatio(r.json["total"]["body_camera"], 0, 0, "西街's 警情 are no case of his");
+  for (const char* path : {"/api/alerts?state=done,done_late,overdue&unit_id=", "/api/violations?unit_id=",
+                           "/api/reviews/queue?state=all&unit_id="})
+    EXPECT_EQ(legal.Get(path + std::to_string(team_a_)).status, 200) << path;
+  // Another station's leader still sees only his own, and cannot name 东街.
   EXPECT_EQ(SignedIn("leader_b").Get("/api/metrics?month=2023-07").json["total"]["cases"], 1);
+  EXPECT_EQ(SignedIn("leader_b").Get("/api/alerts?unit_id=" + std::to_string(team_a_)).status, 404);
 }
 
 // 案件审核完整: the latest review (by time, then id) of every gated stage the case reached in the

@@ -96,6 +96,42 @@ TEST_F(ReviewsTest, GateBlocksFilingUntilAPassingReview) {
   EXPECT_EQ(b.Post(base, json{{"stage", "file"}, {"verdict", "pass"}}).status, 404);
 }
 
+// Issue 11: 移送起诉 is a step of criminal procedure only. A 移送起诉审核 on an administrative case, or
+// a review gate that asks for one, is a 400 with a Chinese message and a machine code, and stores
+// nothing; so is a gate whose target status is not a status of its case type.
+TEST_F(ReviewsTest, ProsecutionReviewIsRefusedOnAnAdministrativeCase) {
+  const std::int64_t adm = AddCase(team_a_, "administrative", officer_a_, kStart - 86400, "殴打他人案");
+  const std::int64_t crim = AddCase(team_a_, "criminal", officer_a_, kStart - 86400, "盗窃案");
+  auto legal = SignedIn("legal");
+  auto r = legal.Post("/api/cases/" + std::to_string(adm) + "/reviews",
+                      json{{"stage", "prosecution"}, {"verdict", "pass"}, {"comment", "同意移送"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json["error"]["code"], "stage_not_applicable") << r.body;
+  EXPECT_EQ(r.json["error"]["field"], "stage");
+  EXPECT_NE(r.json["error"]["message"].get<std::string>().find("行政案件"), std::string::npos) << r.body;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM case_reviews"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.review'"), 0);
+  // The stages an administrative case has are still reviewed; a criminal case is transferred as before.
+  EXPECT_EQ(legal.Post("/api/cases/" + std::to_string(adm) + "/reviews", json{{"stage", "accept"}, {"verdict", "pass"}})
+                .status,
+            201);
+  EXPECT_EQ(
+      legal.Post("/api/cases/" + std::to_string(crim) + "/reviews", json{{"stage", "prosecution"}, {"verdict", "pass"}})
+          .status,
+      201);
+
+  r = legal.Put(
+      "/api/oversight/review-gates",
+      json{{"gates", json::array({{{"case_type", "administrative"}, {"to", "closed"}, {"stage", "prosecution"}}})}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json["error"]["code"], "stage_not_applicable") << r.body;
+  r = legal.Put("/api/oversight/review-gates",
+                json{{"gates", json::array({{{"case_type", "criminal"}, {"to", "decided"}, {"stage", "file"}}})}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json["error"]["field"], "gates[0].to") << r.body;
+  EXPECT_EQ(legal.Get("/api/oversight/review-gates").json["gates"].size(), 2u) << "the defaults are unchanged";
+}
+
 // The 法制审核意见书 of a review: the case, the verdict, the opinion and each finding, as a print page
 // and a DOCX; another unit's caller, or a review id of another case, gets 404.
 TEST_F(ReviewsTest, OpinionIsTheReviewAsAnOfficialDocument) {

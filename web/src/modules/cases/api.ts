@@ -1,6 +1,6 @@
 // Case file (一案一档) API: incidents, cases, persons, property, the event log, status moves and
 // import (src/cases/case_routes.cpp, docs/cases.md). Times: UTC epoch seconds, with *_local text.
-import { api, downloadFile, uploadFile } from '@/api/client'
+import { api, buildUrl, downloadFile, uploadFile } from '@/api/client'
 import type { Paged } from '@/api/types'
 
 export interface OfficerRef {
@@ -211,7 +211,13 @@ export const casesApi = {
   list: (query: CaseQuery) => api.get<Paged<CaseSummary> & { total_capped?: boolean }>('/api/cases', query),
   /** The list under the same filters as an XLSX download; answers the file name. */
   exportXlsx: (filter: CaseFilter) => downloadFile('/api/cases/export', { format: 'xlsx', ...filter }, '案件列表.xlsx'),
+  /** 导出所选: the chosen cases with the export's columns. */
+  exportSelected: (ids: number[]) =>
+    downloadFile('/api/cases/export', { format: 'xlsx', ids: ids.join(',') }, '案件列表（所选）.xlsx'),
   get: (id: number) => api.get<CaseDetail>(`/api/cases/${id}`),
+  /** 一案一档: the print page and the DOCX of the whole case file (both audited). */
+  dossierUrl: (id: number) => buildUrl(`/api/cases/${id}/dossier/print`),
+  dossierDocx: (id: number, caseNo: string) => downloadFile(`/api/cases/${id}/dossier/docx`, {}, `一案一档（${caseNo}）.docx`),
   events: (id: number) => api.get<{ items: CaseEvent[] }>(`/api/cases/${id}/events`),
   addEvent: (id: number, body: Record<string, unknown>) =>
     api.post<CaseEvent>(`/api/cases/${id}/events`, body, { silent: true }),

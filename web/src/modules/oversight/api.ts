@@ -296,10 +296,25 @@ export interface ReviewQueueQuery {
   page_size?: number
 }
 
+/** One selected row of a 批量督办: its id (a case id for manual, an alert id for alert) and how to name it. */
+export interface BatchTarget {
+  id: number
+  label: string
+}
+
+/** The answer of a 批量督办, one item per selected id in the order sent. */
+export interface BatchOrderResult {
+  issued: number
+  refused: number
+  items: { id: number; status: 'issued' | 'refused'; order_id?: number; code?: string; message?: string }[]
+}
+
 export const oversightApi = {
   alerts: (query: AlertQuery) => api.get<Paged<Alert>>('/api/alerts', query),
   /** The alert list with the same filters as an XLSX sheet (中文 headers). */
   exportAlerts: (query: AlertQuery) => downloadFile('/api/alerts/export', query, '预警告警.xlsx'),
+  /** 导出所选: the chosen alerts (any state) with the export's columns. */
+  exportSelectedAlerts: (ids: number[]) => downloadFile('/api/alerts/export', { ids: ids.join(',') }, '预警告警（所选）.xlsx'),
   caseAlerts: (caseId: number) => api.get<{ case_id: number; items: Alert[] }>(`/api/cases/${caseId}/alerts`),
   violations: (query: ViolationQuery) =>
     api.get<Paged<Violation>>('/api/violations', query),
@@ -322,6 +337,9 @@ export const oversightApi = {
   /** The 督办 list as XLSX, with the list's filters. */
   exportOrders: (query: OrderQuery) => downloadFile('/api/supervision-orders/export', { ...query }, '督办.xlsx'),
   createOrder: (body: Record<string, unknown>) => api.post<Order>('/api/supervision-orders', body, { silent: true }),
+  /** 批量督办: one order per id (case ids for manual, alert ids for alert); every row issued or refused. */
+  batchOrders: (body: Record<string, unknown>) =>
+    api.post<BatchOrderResult>('/api/supervision-orders/batch', body, { silent: true }),
   orderAction: (id: number, action: 'close' | 'return' | 'suspend' | 'resume', body: Record<string, unknown>) =>
     api.post<Order>(`/api/supervision-orders/${id}/${action}`, body, { silent: true }),
   unreadCount: () => api.get<{ unread: number }>('/api/notifications/unread-count', undefined, { silent: true }),
