@@ -24,7 +24,7 @@ const std::vector<RoleDef>& AllRoles() {
        false},
       {"legal_officer", "法制员",
        P({kOrgRead, kPeopleRead, kCaseRead, kCaseWrite, kCaseReview, kRuleAdmin, kScoreRead, kScoreManage,
-          kBulletinRead, kBulletinWrite, kInspectionRead, kInspectionDo, kInspectionManage, kIntakeRead,
+          kBulletinRead, kBulletinWrite, kInspectionRead, kInspectionDo, kInspectionManage, kIntakeRead, kIntakeDo,
           kIntakeManage}),
        false},
       {"case_officer", "办案民警",

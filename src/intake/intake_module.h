@@ -1,5 +1,7 @@
 // 接报案大厅 as the App sees it (kit::Module): serves the /api/intake routes; takes the deadlines of
-// 报案 from the oversight module's rule catalog in force.
+// 报案 from the oversight module's rule catalog in force; registers the complaints about officers as
+// 督办 source "intake", the points-ledger source "complaint" and the bulletin section "intake"; turns
+// a 报案 into a case through the cases module's service.
 #pragma once
 
 #include "intake/intake_service.h"
@@ -14,6 +16,8 @@ class IntakeModule final : public kit::Module {
   std::string_view Title() const override { return "接报案大厅"; }
   Result<void> Init(kit::ModuleSet& modules) override;
   void RegisterRoutes(http::Router& router) override;
+  void AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) override;
+  void AddBulletinSections(std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) override;
 
   IntakeService& service() { return service_; }
 

@@ -225,6 +225,17 @@ Result<Reply> ReopenTicket(Ctx& ctx, IntakeService& s) {
   return Reply::Json(DetailJson(FZ_TRY(s.Reopen(ctx.user(), ctx.Actor(), id, reason))));
 }
 
+Result<Reply> MakeCase(Ctx& ctx, IntakeService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  JsonInput in(ctx.body());
+  CaseFromTicket c;
+  c.lead_officer_id = in.Int("lead_officer_id", "主办民警", {.required = true, .min = 1}).value_or(0);
+  c.cause = in.String("cause", "案由", {.max_chars = 100}).value_or("");
+  c.reporter_role = in.String("reporter_role", "报案人角色", {.max_chars = 20}).value_or("victim");
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  return Reply::Json(DetailJson(FZ_TRY(s.MakeCase(ctx.user(), ctx.Actor(), id, c))), 201);
+}
+
 Result<Reply> AddEvidence(Ctx& ctx, IntakeService& s) {
   const std::int64_t id = FZ_TRY(ctx.PathId());
   const auto& req = ctx.req();
@@ -334,6 +345,7 @@ void RegisterRoutes(http::Router& router, IntakeService& s) {
   r.Post("/api/intake/tickets/{id}/feedback", act, FeedbackTicket);
   r.Post("/api/intake/tickets/{id}/reopen", act, ReopenTicket);
   r.Post("/api/intake/tickets/{id}/evidence", act, AddEvidence);
+  r.Post("/api/intake/tickets/{id}/case", act, MakeCase);
   r.Get("/api/intake/files/{id}", read, DownloadFile);
   r.Get("/api/intake/rules", read, ListRules);
   r.Put("/api/intake/rules", manage, SaveRules);

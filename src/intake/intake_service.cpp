@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "auth/roles.h"
+#include "cases/case_service.h"
 #include "core/local_time.h"
 #include "core/text.h"
 #include "db/sql.h"
@@ -134,7 +135,35 @@ Result<void> PersonInBureau(soci::session& sql, std::optional<std::int64_t> id, 
   return {};
 }
 
+std::string Prefix(const std::string& text, int chars) {
+  const std::string p = Utf8Prefix(text, chars);
+  return p;
+}
+
+// 督办 source "intake": a complaint about an officer.
+class ComplaintOrderSource final : public orders::OrderSource {
+ public:
+  std::string_view Kind() const override { return "intake"; }
+  std::string_view Name() const override { return "群众投诉"; }
+  Result<orders::SourceInfo> Describe(soci::session& sql, const Principal& who, std::int64_t id) const override {
+    auto row = store::LoadTicket(sql, id);
+    if (!row || row->t.kind != "complaint" || !row->t.subject_person_id) return NotFound("投诉不存在");
+    auto person = org::ReadPerson(sql, *row->t.subject_person_id);
+    auto unit = person ? org::ReadUnit(sql, person->unit_id) : std::nullopt;
+    const Reach reach = ReachOf(sql, who);
+    if (!Visible(*row, reach) && !(unit && Under(unit->path, reach.path))) return NotFound("投诉不存在");
+    return orders::SourceInfo{.bureau_id = row->t.bureau_id,
+                              .unit_id = unit ? unit->id : row->t.desk_unit_id,
+                              .case_id = std::nullopt,
+                              .title = fmt::format("群众投诉 {}：{}", row->t.ticket_no, Prefix(row->t.summary, 40)),
+                              .problem_type = "群众投诉",
+                              .responsible_person_id = row->t.subject_person_id};
+  }
+};
+
 }  // namespace
+
+std::unique_ptr<orders::OrderSource> MakeComplaintOrderSource() { return std::make_unique<ComplaintOrderSource>(); }
 
 bool IdBirthDateValid(std::string_view id, EpochSeconds today) {
   if (id.size() < 14) return false;
@@ -356,6 +385,24 @@ Result<Registered> IntakeService::Register(const Principal& who, const audit::Ac
                            {"reason", reason},
                            {"due_at", due}}));
     }
+    if (t.kind == "complaint" && t.subject_person_id && orders_) {
+      // A complaint about an officer enters the 督办 loop at once (same transaction).
+      const IntakeSettings settings = store::LoadSettings(sql);
+      const EpochSeconds deadline = std::max(DueFor(t.kind, "", received, settings).first, now + 86400);
+      const orders::Order order =
+          FZ_TRY(orders_->IssueIn(sql, who, actor,
+                                  {.source = "intake",
+                                   .source_id = t.id,
+                                   .case_id = std::nullopt,
+                                   .problem_type = "群众投诉",
+                                   .opinion = fmt::format("群众投诉（{}）：{}。请核查事实，整改并如实说明。",
+                                                          t.ticket_no, Prefix(summary, 200)),
+                                   .responsible_person_id = t.subject_person_id,
+                                   .deadline = deadline}));
+      store::SetLinks(sql, t.id, std::nullopt, std::nullopt, order.id, now);
+      store::AddHistory(sql, t, who.user_id, NameOf(who), "order", target ? "routed" : "registered",
+                        fmt::format("投诉涉及民警，已转督办（督办单 {}）", order.id), now);
+    }
     return t.id;
   }));
   Registered out;
@@ -521,6 +568,74 @@ Result<Ticket> IntakeService::Reopen(const Principal& who, const audit::Actor& a
     t.accept_note = reason;
     return std::string("reopen");
   });
+}
+
+Result<Ticket> IntakeService::MakeCase(const Principal& who, const audit::Actor& actor, std::int64_t id,
+                                       const CaseFromTicket& in) {
+  FZ_CHECK(Need(who, auth::perm::kIntakeDo, "办理接报案"));
+  FZ_CHECK(Need(who, auth::perm::kCaseWrite, "立案登记"));
+  if (!cases_) return Conflict("案件模块未启用", "cases_disabled");
+  if (in.reporter_role != "victim" && in.reporter_role != "witness" && in.reporter_role != "other")
+    return Invalid("报案人在案件中的角色只能是 victim（被害人）、witness（证人）或 other（其他）", "reporter_role",
+                   "invalid_value");
+  const std::string cause_in = FZ_TRY(Text(in.cause, "案由", "cause", 50, false));
+  struct Source {
+    Ticket t;
+    Reporter r;
+  };
+  const Source src = FZ_TRY(db_.Read([&](soci::session& sql) -> Result<Source> {
+    auto row = store::LoadTicket(sql, id);
+    if (!row || !Visible(*row, ReachOf(sql, who))) return NotFound("接报案记录不存在");
+    const Ticket& t = row->t;
+    if (t.kind != "report") return Conflict("只有报案可以转为案件", "not_a_report");
+    if (t.case_id) return Conflict(fmt::format("报案 {} 已转为案件", t.ticket_no), "case_exists");
+    if (!t.unit_id || (t.status != "routed" && t.status != "accepted"))
+      return Conflict(fmt::format("报案 {} 当前状态不能转为案件", t.ticket_no), "wrong_status");
+    Reporter r;
+    r.name = FZ_TRY(vault_.Decrypt(row->name_enc));
+    if (!row->id_enc.empty()) r.id_number = FZ_TRY(vault_.Decrypt(row->id_enc));
+    return Source{t, r};
+  }));
+  const Ticket& t = src.t;
+  const std::string cause = cause_in.empty() ? (t.category.empty() ? "其他" : t.category) : cause_in;
+  cases::IncidentInput incident{.external_id = "",
+                                .unit_id = *t.unit_id,
+                                .received_at = t.received_at,
+                                .category = t.category.empty() ? cause : t.category,
+                                .summary = t.summary,
+                                .address = t.place,
+                                .result = "转为案件",
+                                .body_camera = false,
+                                .officer_id = t.duty_person_id ? t.duty_person_id : std::optional(in.lead_officer_id)};
+  const cases::Incident inc = FZ_TRY(cases_->CreateIncident(who, actor, incident));
+  cases::CaseInput c;
+  c.case_type = t.case_type;
+  c.cause = cause;
+  c.category = t.category.empty() ? std::nullopt : std::optional(t.category);
+  c.title = Prefix(fmt::format("{}（接报 {}）", Prefix(t.summary, 40), t.ticket_no), 100);
+  c.unit_id = *t.unit_id;
+  c.lead_officer_id = in.lead_officer_id;
+  c.incident_id = inc.id;
+  c.accepted_at = clock_.Now();
+  const cases::CaseDetail detail = FZ_TRY(cases_->CreateCase(who, actor, c));
+  cases::CasePersonInput person;
+  person.name = src.r.name;
+  person.role = in.reporter_role;
+  person.id_number = src.r.id_number;
+  FZ_TRY(cases_->AddPerson(who, actor, detail.header.id, person));
+  const EpochSeconds now = clock_.Now();
+  FZ_CHECK(db_.Write([&](soci::session& sql) -> Result<void> {
+    store::LockTicket(sql, id);
+    store::SetLinks(sql, id, detail.header.id, inc.id, std::nullopt, now);
+    const std::string note = fmt::format("转为警情 {}、案件 {}（受案）", inc.external_id, detail.header.external_id);
+    if (t.status == "routed") store::SetDecision(sql, id, true, note, now);
+    store::AddHistory(sql, t, who.user_id, NameOf(who), "case", "accepted", note, now);
+    audit::Append(sql, clock_, actor,
+                  Audit("case", t, fmt::format("接报 {} {}", t.ticket_no, note),
+                        {{"case_id", detail.header.id}, {"incident_id", inc.id}}));
+    return {};
+  }));
+  return Get(who, id);
 }
 
 Result<Evidence> IntakeService::AddEvidence(const Principal& who, const audit::Actor& actor, std::int64_t ticket_id,

@@ -13,7 +13,8 @@
 // intake.read_pii + the ticket's history).
 //
 // Permissions: intake.read (lists, tickets), intake.do (register, route, decide, conclude, feedback,
-// reopen, evidence, reporter in clear), intake.manage (routing rules, settings). Forbidden otherwise.
+// reopen, evidence, reporter in clear; a case from a 报案 also needs case.write), intake.manage (routing rules,
+// settings). Forbidden otherwise.
 //
 // Errors (HTTP 4xx, nothing stored): InvalidArgument naming the field — missing fields (required),
 // a 身份证号 with a wrong GB 11643 check digit (invalid_id_number) or a birth date that does not exist
@@ -22,7 +23,10 @@
 // is not what its name says or too large (files service); Conflict (wrong_status) for a step the
 // ticket's status does not allow; NotFound for anything out of reach.
 //
-// Every change is one Database::Write transaction with its audit row and its history line.
+// Every change is one Database::Write transaction with its audit row and its history line. A
+// complaint naming an officer (subject_person_id) issues its 督办 (order source "intake",
+// orders::OrderService::IssueIn) in the registering transaction; concluded as substantiated, it is
+// a complaint_substantiated deduction of that officer's points (ledger source "complaint").
 // Thread safety: the service holds references only; any thread.
 #pragma once
 
@@ -42,7 +46,12 @@
 #include "db/database.h"
 #include "files/attachments.h"
 #include "intake/intake_types.h"
+#include "orders/orders_service.h"
 #include "oversight/oversight_service.h"
+
+namespace fazhi::cases {
+class CaseService;
+}
 
 namespace fazhi::intake {
 
@@ -60,6 +69,17 @@ std::string NormalizeQueryCode(std::string_view typed);
 const RoutingRule* MatchRule(const std::vector<RoutingRule>& rules, const std::string& kind,
                              const std::string& category, const std::string& place);
 
+// The 督办 source "intake": a complaint about an officer (投诉), seen by whoever reaches the ticket's
+// hall, its routed unit or the officer's unit. Registered by the module.
+std::unique_ptr<orders::OrderSource> MakeComplaintOrderSource();
+
+// What the 办案民警 adds when a 报案 becomes an incident and a case (the rest comes from the ticket).
+struct CaseFromTicket {
+  std::int64_t lead_officer_id = 0;
+  std::string cause;                     // 案由; default the ticket's category
+  std::string reporter_role = "victim";  // the reporter as a person of the case (victim / witness / other)
+};
+
 struct FileDownload {
   std::string bytes, content_type, filename;
 };
@@ -70,6 +90,10 @@ class IntakeService {
   // The rule catalog and calendar the deadlines of 报案 come from (the module connects it; none =
   // the shipped catalog and calendar).
   void SetOversight(oversight::OversightService* o) { oversight_ = o; }
+  // The 督办 loop a complaint about an officer enters, and the case file a 报案 becomes a case in; set
+  // in the module's Init (before serving).
+  void SetOrders(orders::OrderService* o) { orders_ = o; }
+  void SetCases(cases::CaseService* c) { cases_ = c; }
   const Clock& clock() const { return clock_; }
 
   // The deadline of a route started at `from` and what it is based on ("ADM-ACCEPT-01 接报后受案审查期限").
@@ -93,6 +117,13 @@ class IntakeService {
   Result<Ticket> Reopen(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
                         const std::string& reason);
 
+  // 报案 → 警情 + 案件 in one action through the cases service (case.write needed too): the incident
+  // carries the ticket's time, category, summary and place; the case its type, unit and the
+  // incident; the reporter becomes a person of the case with his name and 身份证号. The ticket is
+  // accepted (受案) and linked. Conflict when it is not a routed or accepted 报案, or has a case.
+  Result<Ticket> MakeCase(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
+                          const CaseFromTicket& in);
+
   Result<Evidence> AddEvidence(const auth::Principal& who, const audit::Actor& actor, std::int64_t ticket_id,
                                const std::string& description, const std::vector<files::Upload>& uploads);
   Result<FileDownload> ReadFile(const auth::Principal& who, std::int64_t file_id) const;
@@ -113,6 +144,8 @@ class IntakeService {
   const auth::Vault& vault_;
   files::AttachmentStore files_;
   oversight::OversightService* oversight_ = nullptr;
+  orders::OrderService* orders_ = nullptr;
+  cases::CaseService* cases_ = nullptr;
 };
 
 }  // namespace fazhi::intake

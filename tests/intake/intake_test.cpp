@@ -15,6 +15,7 @@
 #include "db/sql.h"
 #include "http/http_fixture.h"
 #include "intake/intake_module.h"
+#include "intake/intake_sources.h"
 #include "supervision/calendar.h"
 #include "supervision/catalog.h"
 #include "supervision/legal_time.h"
@@ -73,6 +74,20 @@ class IntakeTest : public ServerTest {
     httplib::MultipartFormDataItems items = {{"description", description, "", ""},
                                              {"file", bytes, filename, "application/octet-stream"}};
     return c.Wrap(c.raw().Post(fmt::format("/api/intake/tickets/{}/evidence", ticket).c_str(), c.Headers(true), items));
+  }
+
+  std::int64_t AddPerson(std::int64_t unit, const std::string& name, const std::string& badge) {
+    return app_->db()
+        .Write([&](soci::session& sql) -> Result<std::int64_t> {
+          db::SqlArgs a;
+          return db::Insert(
+              sql,
+              fmt::format("INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, created_at, "
+                          "updated_at) VALUES ({}, {}, {}, {}, '民警', {}, {}) RETURNING id",
+                          a.Int(bureau_), a.Int(unit), a.Str(name), a.Str(badge), a.Int(kStart), a.Int(kStart)),
+              a);
+        })
+        .value();
   }
 
   std::int64_t legal_ = 0, hall_ = 0;
@@ -323,6 +338,99 @@ TEST_F(IntakeTest, EvidenceFilesAreCheckedByContentAndServedInScope) {
   EXPECT_EQ(dl.body, png);
   EXPECT_EQ(SignedIn("officer_b").Get(fmt::format("/api/intake/files/{}", file)).status, 404);
   EXPECT_EQ(SignedIn("officer_a").Get(fmt::format("/api/intake/files/{}", file)).status, 200);
+}
+
+TEST_F(IntakeTest, AReportBecomesAnIncidentAndACaseInOneAction) {
+  const std::int64_t lead = AddPerson(team_a_, "李警官", "100001");
+  auto clerk = SignedIn("jiebao");
+  json body = Report();
+  body["unit_id"] = team_a_;
+  auto r = clerk.Post("/api/intake/tickets", body);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::int64_t id = r.json["id"];
+  const std::string path = fmt::format("/api/intake/tickets/{}/case", id);
+  // The clerk has no case.write; an officer of another 派出所 does not reach the ticket.
+  EXPECT_EQ(clerk.Post(path, json{{"lead_officer_id", lead}}).status, 403);
+  EXPECT_EQ(SignedIn("officer_b").Post(path, json{{"lead_officer_id", lead}}).status, 404);
+  auto officer = SignedIn("officer_a");
+  auto missing = officer.Post(path, json{{"cause", "盗窃"}});
+  EXPECT_EQ(missing.json["error"]["field"], "lead_officer_id") << missing.body;
+  auto c = officer.Post(path, json{{"lead_officer_id", lead}});
+  ASSERT_EQ(c.status, 201) << c.body;
+  EXPECT_EQ(c.json["status"], "accepted");
+  ASSERT_TRUE(c.json["case_id"].is_number());
+  ASSERT_TRUE(c.json["incident_id"].is_number());
+  EXPECT_EQ(officer.Post(path, json{{"lead_officer_id", lead}}).Code(), "case_exists");
+  // Nothing typed twice: the case carries the ticket's data and the reporter.
+  auto kase = officer.Get(fmt::format("/api/cases/{}", c.json["case_id"].get<std::int64_t>()));
+  ASSERT_EQ(kase.status, 200) << kase.body;
+  EXPECT_EQ(kase.body.find("盗窃") != std::string::npos, true);
+  ASSERT_EQ(kase.json["persons"].size(), 1u);
+  EXPECT_EQ(kase.json["persons"][0]["name"], "张三");
+  EXPECT_EQ(kase.json["persons"][0]["role"], "victim");
+  EXPECT_EQ(
+      Count(fmt::format("SELECT received_at FROM incidents WHERE id = {}", c.json["incident_id"].get<std::int64_t>())),
+      kStart);
+  EXPECT_EQ(Count(fmt::format("SELECT COUNT(*) FROM case_persons WHERE case_id = {} AND id_number_enc <> ''",
+                              c.json["case_id"].get<std::int64_t>())),
+            1);
+  EXPECT_EQ(Actions(c.json).back(), "case");
+  // A complaint cannot become a case.
+  json complaint = Report("投诉");
+  complaint["kind"] = "complaint";
+  complaint["unit_id"] = team_a_;
+  const std::int64_t other = clerk.Post("/api/intake/tickets", complaint).json["id"];
+  EXPECT_EQ(officer.Post(fmt::format("/api/intake/tickets/{}/case", other), json{{"lead_officer_id", lead}}).Code(),
+            "not_a_report");
+}
+
+TEST_F(IntakeTest, AComplaintAboutAnOfficerOpensA督办AndWhenSubstantiatedCostsHisPoints) {
+  const std::int64_t subject = AddPerson(team_a_, "王警官", "100002");
+  auto clerk = SignedIn("jiebao");
+  json complaint = Report("民警王某出警时态度恶劣");
+  complaint["kind"] = "complaint";
+  complaint.erase("case_type");
+  complaint["subject_person_id"] = subject;
+  complaint["unit_id"] = legal_;
+  auto r = clerk.Post("/api/intake/tickets", complaint);
+  ASSERT_EQ(r.status, 201) << r.body;
+  ASSERT_TRUE(r.json["order_id"].is_number()) << r.body;
+  const std::int64_t order = r.json["order_id"];
+  EXPECT_EQ(Actions(r.json), (std::vector<std::string>{"register", "route", "order"}));
+  auto legal = SignedIn("fazhi");
+  auto o = clerk.Get(fmt::format("/api/supervision-orders/{}", order));
+  ASSERT_EQ(o.status, 200) << o.body;
+  EXPECT_EQ(o.json["source"], "intake");
+  EXPECT_EQ(o.json["responsible_person_id"], subject);
+  // An unknown officer, or one named on another kind, is refused and nothing is stored.
+  complaint["subject_person_id"] = 999999;
+  EXPECT_EQ(clerk.Post("/api/intake/tickets", complaint).status, 404);
+  json report = Report();
+  report["subject_person_id"] = subject;
+  EXPECT_EQ(clerk.Post("/api/intake/tickets", report).json["error"]["field"], "subject_person_id");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM intake_tickets"), 1);
+  // Concluded as substantiated: one complaint_substantiated deduction for the officer that month.
+  const std::string base = fmt::format("/api/intake/tickets/{}", r.json["id"].get<std::int64_t>());
+  ASSERT_EQ(
+      legal.Post(base + "/outcome", json{{"outcome", "经查属实，已对王某批评教育"}, {"substantiated", true}}).status,
+      200);
+  auto source = intake::MakeLedgerSource();
+  std::vector<points::RawFact> facts;
+  const auto month = points::MakeMonthScope(bureau_, {2026, 1}, kStart + 40 * 86400);
+  ASSERT_TRUE(app_->db().Read([&](soci::session& sql) { return source->Collect(sql, month, facts); }));
+  ASSERT_EQ(facts.size(), 1u);
+  EXPECT_EQ(facts[0].act, "complaint_substantiated");
+  EXPECT_EQ(facts[0].officers[0].person_id, subject);
+  // The bulletin section of the month.
+  auto section = intake::MakeBulletinSection();
+  auto s = app_->db().Read([&](soci::session& sql) {
+    return section->Compute(sql, kit::MakeBulletinPeriod(2026, 1, false),
+                            {.bureau_id = bureau_, .unit_path = "/", .unit_name = "城区分局", .anonymise = true});
+  });
+  ASSERT_TRUE(s);
+  EXPECT_TRUE(s->has_data);
+  EXPECT_EQ(s->figures[0].value, 1);
+  EXPECT_EQ(s->figures[3].value, 1);  // 投诉查实
 }
 
 }  // namespace
