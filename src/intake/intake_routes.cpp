@@ -5,6 +5,8 @@
 #include "auth/roles.h"
 #include "core/json_input.h"
 #include "core/local_time.h"
+#include "files/document_html.h"
+#include "files/docx.h"
 #include "http/query.h"
 
 namespace fazhi::intake {
@@ -260,6 +262,25 @@ Result<Reply> AddEvidence(Ctx& ctx, IntakeService& s) {
       {{"id", e.id}, {"description", e.description}, {"created_at", e.created_at}, {"files", std::move(files)}}, 201);
 }
 
+// The address the desk's browser used, for the QR code when no public address is set.
+std::string RequestBase(Ctx& ctx) {
+  const std::string host = ctx.req().get_header_value("Host");
+  return host.empty() ? std::string() : "http://" + host;
+}
+
+Result<Reply> ReceiptDocx(Ctx& ctx, IntakeService& s) {
+  const auto r = FZ_TRY(s.Receipt(ctx.user(), ctx.Actor(), FZ_TRY(ctx.PathId()), RequestBase(ctx)));
+  return Reply::File(FZ_TRY(files::WriteDocx(r.doc)), files::kDocx, fmt::format("接报案回执（{}）.docx", r.ticket_no));
+}
+
+Result<Reply> ReceiptPrint(Ctx& ctx, IntakeService& s) {
+  const auto r = FZ_TRY(s.Receipt(ctx.user(), ctx.Actor(), FZ_TRY(ctx.PathId()), RequestBase(ctx)));
+  Reply reply;
+  reply.body = FZ_TRY(files::RenderDocumentHtml(r.doc));
+  reply.content_type = "text/html; charset=utf-8";
+  return reply;
+}
+
 Result<Reply> DownloadFile(Ctx& ctx, IntakeService& s) {
   auto f = FZ_TRY(s.ReadFile(ctx.user(), FZ_TRY(ctx.PathId())));
   return Reply::File(std::move(f.bytes), std::move(f.content_type), std::move(f.filename));
@@ -307,7 +328,8 @@ json SettingsJson(const IntakeSettings& x) {
   return {{"complaint_days", x.complaint_days},
           {"consult_days", x.consult_days},
           {"help_days", x.help_days},
-          {"hall_phone", x.hall_phone}};
+          {"hall_phone", x.hall_phone},
+          {"public_url", x.public_url}};
 }
 
 Result<Reply> GetSettings(Ctx& ctx, IntakeService& s) {
@@ -324,6 +346,7 @@ Result<Reply> SaveSettings(Ctx& ctx, IntakeService& s) {
   x.help_days =
       static_cast<int>(in.Int("help_days", "求助办理期限", {.required = true, .min = 1, .max = 90}).value_or(0));
   x.hall_phone = in.String("hall_phone", "大厅联系电话", {.max_chars = 40}).value_or("");
+  x.public_url = in.String("public_url", "对外访问地址", {.max_chars = 200}).value_or("");
   if (auto e = in.Finish()) return std::unexpected(*e);
   return Reply::Json(SettingsJson(FZ_TRY(s.SaveSettings(ctx.user(), ctx.Actor(), x))));
 }
@@ -346,6 +369,8 @@ void RegisterRoutes(http::Router& router, IntakeService& s) {
   r.Post("/api/intake/tickets/{id}/reopen", act, ReopenTicket);
   r.Post("/api/intake/tickets/{id}/evidence", act, AddEvidence);
   r.Post("/api/intake/tickets/{id}/case", act, MakeCase);
+  r.Get("/api/intake/tickets/{id}/receipt/docx", act, ReceiptDocx);
+  r.Get("/api/intake/tickets/{id}/receipt/print", act, ReceiptPrint);
   r.Get("/api/intake/files/{id}", read, DownloadFile);
   r.Get("/api/intake/rules", read, ListRules);
   r.Put("/api/intake/rules", manage, SaveRules);

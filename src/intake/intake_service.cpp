@@ -10,6 +10,7 @@
 #include "core/local_time.h"
 #include "core/text.h"
 #include "db/sql.h"
+#include "intake/intake_receipt.h"
 #include "intake/intake_store.h"
 #include "org/org_reads.h"
 #include "supervision/calendar.h"
@@ -638,6 +639,32 @@ Result<Ticket> IntakeService::MakeCase(const Principal& who, const audit::Actor&
   return Get(who, id);
 }
 
+Result<ReceiptDoc> IntakeService::Receipt(const Principal& who, const audit::Actor& actor, std::int64_t id,
+                                          const std::string& request_base) {
+  FZ_CHECK(Need(who, auth::perm::kIntakeDo, "打印回执"));
+  const EpochSeconds now = clock_.Now();
+  return db_.Write([&](soci::session& sql) -> Result<ReceiptDoc> {
+    auto row = store::LoadTicket(sql, id);
+    if (!row || !Visible(*row, ReachOf(sql, who))) return NotFound("接报案记录不存在");
+    const std::string code = FZ_TRY(vault_.Decrypt(row->query_code_enc));
+    const IntakeSettings settings = store::LoadSettings(sql);
+    std::string base = settings.public_url.empty() ? request_base : settings.public_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    const std::string url = fmt::format("{}/lookup?code={}", base, code);
+    store::SetReceiptAt(sql, id, now);
+    const bool first = !row->t.receipt_at;
+    store::AddHistory(sql, row->t, who.user_id, NameOf(who), "receipt", row->t.status, first ? "出具回执" : "补打回执",
+                      now);
+    audit::Append(sql, clock_, actor,
+                  Audit("receipt", row->t, fmt::format("{}接报 {} 的回执", first ? "出具" : "补打", row->t.ticket_no)));
+    const Ticket t = Load(sql, id);
+    auto desk = org::ReadUnit(sql, t.desk_unit_id);
+    auto bureau = desk ? org::ReadUnit(sql, desk->bureau_id) : std::nullopt;
+    const std::string organ = bureau ? bureau->name + (desk->id == bureau->id ? "" : desk->name) : t.desk_unit_name;
+    return ReceiptDoc{FZ_TRY(ReceiptDocument(t, code, url, settings.hall_phone, organ, now)), t.ticket_no};
+  });
+}
+
 Result<Evidence> IntakeService::AddEvidence(const Principal& who, const audit::Actor& actor, std::int64_t ticket_id,
                                             const std::string& raw_description,
                                             const std::vector<files::Upload>& uploads) {
@@ -736,6 +763,9 @@ Result<IntakeSettings> IntakeService::SaveSettings(const Principal& who, const a
   s.hall_phone = Digits(Trim(in.hall_phone));
   if (!s.hall_phone.empty() && !IsPhoneNumber(s.hall_phone))
     return Invalid("大厅联系电话不是有效的号码", "hall_phone", "invalid_phone");
+  s.public_url = Trim(in.public_url);
+  if (!s.public_url.empty() && !s.public_url.starts_with("https://") && !s.public_url.starts_with("http://"))
+    return Invalid("对外访问地址应以 https:// 或 http:// 开头", "public_url", "invalid_url");
   const EpochSeconds now = clock_.Now();
   return db_.Write([&](soci::session& sql) -> Result<IntakeSettings> {
     store::SaveSettings(sql, s, now);

@@ -45,6 +45,7 @@
 #include "core/paging.h"
 #include "db/database.h"
 #include "files/attachments.h"
+#include "files/document.h"
 #include "intake/intake_types.h"
 #include "orders/orders_service.h"
 #include "oversight/oversight_service.h"
@@ -78,6 +79,11 @@ struct CaseFromTicket {
   std::int64_t lead_officer_id = 0;
   std::string cause;                     // 案由; default the ticket's category
   std::string reporter_role = "victim";  // the reporter as a person of the case (victim / witness / other)
+};
+
+struct ReceiptDoc {
+  files::Document doc;
+  std::string ticket_no;
 };
 
 struct FileDownload {
@@ -123,6 +129,12 @@ class IntakeService {
   // accepted (受案) and linked. Conflict when it is not a routed or accepted 报案, or has a case.
   Result<Ticket> MakeCase(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
                           const CaseFromTicket& in);
+
+  // The 回执 (receipt) with the query code and the QR code of <public_url or request_base>/lookup.
+  // The first print records receipt_at; every print is in the audit trail (intake.receipt) and the
+  // history.
+  Result<ReceiptDoc> Receipt(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
+                             const std::string& request_base);
 
   Result<Evidence> AddEvidence(const auth::Principal& who, const audit::Actor& actor, std::int64_t ticket_id,
                                const std::string& description, const std::vector<files::Upload>& uploads);

@@ -97,17 +97,17 @@ class IntakeSection final : public kit::BulletinSectionProvider {
         {"on_time", "按期办结", now.on_time, now.concluded, std::nullopt, "", src},
         {"satisfied", "满意（4–5 分）", now.satisfied, now.rated, std::nullopt, "", src},
     };
-    s.tables.push_back(kit::BulletinTable{
-        .caption = "接报类型分布",
-        .header = {"类型", "件数"},
-        .rows = {{"报案", std::to_string(now.reports)},
-                 {"投诉", std::to_string(now.complaints)},
-                 {"咨询", std::to_string(now.consults)},
-                 {"求助", std::to_string(now.helps)}},
-        .numeric = {false, true},
-        .source = src});
+    s.tables.push_back(kit::BulletinTable{.caption = "接报类型分布",
+                                          .header = {"类型", "件数"},
+                                          .rows = {{"报案", std::to_string(now.reports)},
+                                                   {"投诉", std::to_string(now.complaints)},
+                                                   {"咨询", std::to_string(now.consults)},
+                                                   {"求助", std::to_string(now.helps)}},
+                                          .numeric = {false, true},
+                                          .source = src});
     s.summary = fmt::format(
-        "{}接报案大厅共接报 {} 件，其中报案 {} 件、投诉 {} 件（查实 {} 件）、咨询 {} 件、求助 {} 件；办结 {} 件，按期办结 {} "
+        "{}接报案大厅共接报 {} 件，其中报案 {} 件、投诉 {} 件（查实 {} 件）、咨询 {} 件、求助 {} 件；办结 {} "
+        "件，按期办结 {} "
         "件（{}）；{} 件作满意度评价，满意 {} 件（{}）。",
         period.Label(), now.total, now.reports, now.complaints, now.substantiated, now.consults, now.helps,
         now.concluded, now.on_time, kit::RatioText(now.on_time, now.concluded), now.rated, now.satisfied,

@@ -365,6 +365,7 @@ IntakeSettings LoadSettings(soci::session& sql) {
   s.consult_days = j.value("consult_days", s.consult_days);
   s.help_days = j.value("help_days", s.help_days);
   s.hall_phone = j.value("hall_phone", s.hall_phone);
+  s.public_url = j.value("public_url", s.public_url);
   return s;
 }
 
@@ -372,7 +373,8 @@ void SaveSettings(soci::session& sql, const IntakeSettings& s, EpochSeconds now)
   const nlohmann::json j = {{"complaint_days", s.complaint_days},
                             {"consult_days", s.consult_days},
                             {"help_days", s.help_days},
-                            {"hall_phone", s.hall_phone}};
+                            {"hall_phone", s.hall_phone},
+                            {"public_url", s.public_url}};
   db::SqlArgs a;
   db::Exec(sql,
            fmt::format("INSERT INTO settings (key, value, updated_at) VALUES ({}, {}, {}) ON CONFLICT (key) DO UPDATE "

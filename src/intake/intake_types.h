@@ -146,6 +146,9 @@ struct IntakeSettings {
   int consult_days = 3;
   int help_days = 1;
   std::string hall_phone = "";
+  // Where citizens reach fazhi from outside ("https://fazhi.example.gov.cn"); the receipt's QR code
+  // opens <public_url>/lookup. Empty: the address the desk's browser used.
+  std::string public_url = "";
 };
 
 }  // namespace fazhi::intake

@@ -15,6 +15,7 @@
 #include "db/sql.h"
 #include "http/http_fixture.h"
 #include "intake/intake_module.h"
+#include "intake/intake_receipt.h"
 #include "intake/intake_sources.h"
 #include "supervision/calendar.h"
 #include "supervision/catalog.h"
@@ -431,6 +432,55 @@ TEST_F(IntakeTest, AComplaintAboutAnOfficerOpensA督办AndWhenSubstantiatedCosts
   EXPECT_TRUE(s->has_data);
   EXPECT_EQ(s->figures[0].value, 1);
   EXPECT_EQ(s->figures[3].value, 1);  // 投诉查实
+}
+
+TEST_F(IntakeTest, TheReceiptIsPrintedOnTheSpotWithTheQueryCodeAndAQrCode) {
+  auto legal = SignedIn("fazhi");
+  ASSERT_EQ(legal
+                .Put("/api/intake/settings", json{{"complaint_days", 30},
+                                                  {"consult_days", 3},
+                                                  {"help_days", 1},
+                                                  {"hall_phone", "0351-1234567"},
+                                                  {"public_url", "https://fazhi.example.cn/"}})
+                .status,
+            200);
+  auto clerk = SignedIn("jiebao");
+  json body = Report();
+  body["unit_id"] = team_a_;
+  auto r = clerk.Post("/api/intake/tickets", body);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::int64_t id = r.json["id"];
+  const std::string code = r.json["query_code"];
+  EXPECT_EQ(r.json["receipt_at"], nullptr);
+  clock_->Advance(30);
+  auto page = clerk.Get(fmt::format("/api/intake/tickets/{}/receipt/print", id));
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("接报案回执"), std::string::npos);
+  EXPECT_NE(page.body.find(code), std::string::npos);
+  EXPECT_NE(page.body.find("https://fazhi.example.cn/lookup?code=" + code), std::string::npos);
+  EXPECT_NE(page.body.find("data:image/png;base64,iVBORw0KGgo"), std::string::npos);
+  EXPECT_NE(page.body.find("03511234567"), std::string::npos);
+  EXPECT_EQ(page.body.find("张三"), std::string::npos);  // the name masked
+  EXPECT_EQ(page.body.find(kPhone), std::string::npos);
+  // The receipt time is recorded (the same minute as the registration); a second print keeps it.
+  clock_->Advance(60);
+  auto docx = clerk.Get(fmt::format("/api/intake/tickets/{}/receipt/docx", id));
+  ASSERT_EQ(docx.status, 200);
+  EXPECT_EQ(docx.body.substr(0, 2), "PK");
+  EXPECT_NE(docx.body.find("word/media/image1.png"), std::string::npos);
+  auto t = clerk.Get(fmt::format("/api/intake/tickets/{}", id));
+  EXPECT_EQ(t.json["receipt_at"], kStart + 30);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'intake.receipt'"), 2);
+  EXPECT_EQ(Actions(t.json).back(), "receipt");
+  // A QR code is a PNG of the lookup address.
+  int px = 0;
+  auto png = intake::QrPng("https://fazhi.example.cn/lookup?code=" + code, 4, &px);
+  ASSERT_TRUE(png);
+  EXPECT_EQ(png->substr(1, 3), "PNG");
+  EXPECT_GT(px, 100);
+  // Out of reach: 404.
+  EXPECT_EQ(SignedIn("jiebao_a").Get(fmt::format("/api/intake/tickets/{}/receipt/print", id)).status, 200);
+  EXPECT_EQ(SignedIn("officer_b").Get(fmt::format("/api/intake/tickets/{}/receipt/print", id)).status, 404);
 }
 
 }  // namespace
