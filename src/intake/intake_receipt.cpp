@@ -40,8 +40,7 @@ std::string KindZh(const std::string& k) {
 }  // namespace
 
 Result<std::string> QrPng(const std::string& text, int scale, int* size_px) {
-  std::unique_ptr<QRcode, void (*)(QRcode*)> qr(QRcode_encodeString8bit(text.c_str(), 0, QR_ECLEVEL_M),
-                                                 QRcode_free);
+  std::unique_ptr<QRcode, void (*)(QRcode*)> qr(QRcode_encodeString8bit(text.c_str(), 0, QR_ECLEVEL_M), QRcode_free);
   if (!qr) return Internal("QRcode_encodeString8bit failed");
   constexpr int kQuiet = 4;
   const int modules = qr->width + 2 * kQuiet;

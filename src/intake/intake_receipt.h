@@ -17,8 +17,8 @@ Result<std::string> QrPng(const std::string& text, int scale, int* size_px);
 
 // The receipt of `t` (its reporter already masked), with the query code in clear, the lookup URL
 // (and its QR code), the hall's telephone and the organ that signs it.
-Result<files::Document> ReceiptDocument(const Ticket& t, const std::string& query_code,
-                                        const std::string& lookup_url, const std::string& hall_phone,
-                                        const std::string& organ, EpochSeconds printed_at);
+Result<files::Document> ReceiptDocument(const Ticket& t, const std::string& query_code, const std::string& lookup_url,
+                                        const std::string& hall_phone, const std::string& organ,
+                                        EpochSeconds printed_at);
 
 }  // namespace fazhi::intake

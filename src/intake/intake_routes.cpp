@@ -281,6 +281,38 @@ Result<Reply> ReceiptPrint(Ctx& ctx, IntakeService& s) {
   return reply;
 }
 
+Result<Reply> PublicLookup(Ctx& ctx, IntakeService& s) {
+  JsonInput in(ctx.body());
+  const auto code = in.String("code", "查询码", {.max_chars = 40}).value_or("");
+  const auto last4 = in.String("phone_last4", "电话后四位", {.max_chars = 8}).value_or("");
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  const PublicProgress p = FZ_TRY(s.Lookup(code, last4, ctx.ip()));
+  json steps = json::array();
+  steps.push_back({{"step", "received"}, {"name", "已接报"}, {"at", p.received_at}, {"note", p.kind_name}});
+  if (p.routed_at)
+    steps.push_back(
+        {{"step", "routed"}, {"name", "已分流"}, {"at", *p.routed_at}, {"note", "承办单位：" + p.unit_name}});
+  if (p.decided_at)
+    steps.push_back({{"step", "decided"},
+                     {"name", p.accepted.value_or(false) ? "已受理" : "不予受理"},
+                     {"at", *p.decided_at},
+                     {"note", ""}});
+  if (p.concluded_at)
+    steps.push_back({{"step", "concluded"}, {"name", "已办结"}, {"at", *p.concluded_at}, {"note", p.outcome}});
+  if (p.feedback_at) steps.push_back({{"step", "feedback"}, {"name", "已反馈"}, {"at", *p.feedback_at}, {"note", ""}});
+  return Reply::Json({{"ticket_no", p.ticket_no},
+                      {"kind_name", p.kind_name},
+                      {"status", p.status_name},
+                      {"status_name", StatusName(p.status_name)},
+                      {"received_at", p.received_at},
+                      {"unit_name", p.unit_name},
+                      {"accepted", Opt(p.accepted)},
+                      {"due_at", Opt(p.due_at)},
+                      {"outcome", p.outcome},
+                      {"hall_phone", p.hall_phone},
+                      {"steps", std::move(steps)}});
+}
+
 Result<Reply> DownloadFile(Ctx& ctx, IntakeService& s) {
   auto f = FZ_TRY(s.ReadFile(ctx.user(), FZ_TRY(ctx.PathId())));
   return Reply::File(std::move(f.bytes), std::move(f.content_type), std::move(f.filename));
@@ -372,6 +404,7 @@ void RegisterRoutes(http::Router& router, IntakeService& s) {
   r.Get("/api/intake/tickets/{id}/receipt/docx", act, ReceiptDocx);
   r.Get("/api/intake/tickets/{id}/receipt/print", act, ReceiptPrint);
   r.Get("/api/intake/files/{id}", read, DownloadFile);
+  r.Post("/api/public/intake/lookup", http::kPublic, PublicLookup);
   r.Get("/api/intake/rules", read, ListRules);
   r.Put("/api/intake/rules", manage, SaveRules);
   r.Get("/api/intake/settings", read, GetSettings);

@@ -232,7 +232,78 @@ const RoutingRule* MatchRule(const std::vector<RoutingRule>& rules, const std::s
 }
 
 IntakeService::IntakeService(db::Database& db, const Clock& clock, const auth::Vault& vault)
-    : db_(db), clock_(clock), vault_(vault), files_(db) {}
+    : db_(db), clock_(clock), vault_(vault), files_(db), dummy_sealed_(vault.Encrypt("00000000000")) {}
+
+namespace {
+// Drops the entries older than `window` and tells whether `limit` remain.
+bool Full(std::vector<EpochSeconds>& hits, EpochSeconds now, EpochSeconds window, int limit) {
+  std::erase_if(hits, [&](EpochSeconds t) { return t <= now - window; });
+  return static_cast<int>(hits.size()) >= limit;
+}
+}  // namespace
+
+Result<PublicProgress> IntakeService::Lookup(const std::string& typed_code, const std::string& last4,
+                                             const std::string& ip) {
+  const EpochSeconds now = clock_.Now();
+  const std::string code = NormalizeQueryCode(typed_code);
+  const auto refused = [] {
+    return Fail(ErrorCode::kNotFound, "查询码或电话号码后四位不正确，请核对回执后重试", "", "not_found");
+  };
+  const bool digits =
+      last4.size() == 4 && std::all_of(last4.begin(), last4.end(), [](char c) { return c >= '0' && c <= '9'; });
+  {
+    std::lock_guard lock(limit_mu_);
+    if (by_ip_.size() > 100000) by_ip_.clear();  // bound memory under a spray of addresses
+    if (by_code_.size() > 100000) by_code_.clear();
+    auto& hits = by_ip_[ip];
+    if (Full(hits, now, 60, limits_.per_ip_per_minute))
+      return Fail(ErrorCode::kTooManyRequests, "查询过于频繁，请一分钟后再试", "", "rate_limited");
+    hits.push_back(now);
+    if (!code.empty() && Full(by_code_[code], now, 3600, limits_.per_code_failures_per_hour))
+      return Fail(ErrorCode::kTooManyRequests, "该查询码核对错误次数过多，请一小时后再试或致电接报案大厅", "",
+                  "rate_limited");
+  }
+  if (code.empty())
+    return Invalid("查询码应为回执上的 16 位字母数字（如 ABCD-EFGH-JKLM-NPQR）", "code", "invalid_code");
+  if (!digits) return Invalid("请填写登记电话号码的后四位数字", "phone_last4", "invalid_phone_last4");
+  struct Found {
+    bool match = false;
+    PublicProgress p;
+  };
+  const Found found = db_.Read([&](soci::session& sql) {
+    Found f;
+    auto row = store::LoadByQueryIndex(sql, vault_.BlindIndex(code));
+    // The same work whether or not the code exists: one decryption and one comparison.
+    const auto phone = vault_.Decrypt(row ? row->phone_enc : dummy_sealed_);
+    const std::string tail = phone && phone->size() >= 4 ? phone->substr(phone->size() - 4) : std::string("????");
+    unsigned char diff = 0;
+    for (int i = 0; i < 4; ++i) diff |= static_cast<unsigned char>(tail[i] ^ last4[i]);
+    if (!row || diff != 0) return f;
+    f.match = true;
+    const Ticket& t = row->t;
+    f.p = {.ticket_no = t.ticket_no,
+           .kind_name = KindName(t.kind),
+           .status_name = "",
+           .received_at = t.received_at,
+           .routed_at = t.routed_at,
+           .decided_at = t.decided_at,
+           .concluded_at = t.concluded_at,
+           .feedback_at = t.feedback_at,
+           .due_at = t.due_at,
+           .unit_name = t.unit_name,
+           .accepted = t.accepted,
+           .outcome = t.outcome,
+           .hall_phone = store::LoadSettings(sql).hall_phone};
+    f.p.status_name = t.status;
+    return f;
+  });
+  if (!found.match) {
+    std::lock_guard lock(limit_mu_);
+    by_code_[code].push_back(now);
+    return refused();
+  }
+  return found.p;
+}
 
 std::pair<EpochSeconds, std::string> IntakeService::DueFor(const std::string& kind, const std::string& case_type,
                                                            EpochSeconds from, const IntakeSettings& s) const {

@@ -33,8 +33,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "audit/audit_log.h"
@@ -79,6 +81,25 @@ struct CaseFromTicket {
   std::int64_t lead_officer_id = 0;
   std::string cause;                     // 案由; default the ticket's category
   std::string reporter_role = "victim";  // the reporter as a person of the case (victim / witness / other)
+};
+
+// 阳光执法: what the public lookup shows — progress only; no names, 身份证号 or officers.
+struct PublicProgress {
+  std::string ticket_no, kind_name, status_name;
+  EpochSeconds received_at = 0;
+  std::optional<EpochSeconds> routed_at, decided_at, concluded_at, feedback_at, due_at;
+  std::string unit_name;  // the unit handling it
+  std::optional<bool> accepted;
+  std::string outcome;
+  std::string hall_phone;
+};
+
+// Limits of the public lookup (per instance, in memory): every client address may ask `per_ip`
+// times per minute; a code may be asked with a wrong phone `per_code_failures` times per hour
+// (whether or not it exists, so the limit reveals nothing).
+struct LookupLimits {
+  int per_ip_per_minute = 30;
+  int per_code_failures_per_hour = 5;
 };
 
 struct ReceiptDoc {
@@ -136,6 +157,13 @@ class IntakeService {
   Result<ReceiptDoc> Receipt(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
                              const std::string& request_base);
 
+  // The public lookup (no login): the code as printed and the last four digits of the registered
+  // phone. A code that does not exist and a wrong phone get the same NotFound (same message, same
+  // work: one indexed read and one decryption either way). TooManyRequests (rate_limited) past the
+  // limits; every refused or failed lookup leaves the tickets untouched.
+  Result<PublicProgress> Lookup(const std::string& code, const std::string& phone_last4, const std::string& client_ip);
+  void SetLookupLimits(LookupLimits l) { limits_ = l; }
+
   Result<Evidence> AddEvidence(const auth::Principal& who, const audit::Actor& actor, std::int64_t ticket_id,
                                const std::string& description, const std::vector<files::Upload>& uploads);
   Result<FileDownload> ReadFile(const auth::Principal& who, std::int64_t file_id) const;
@@ -158,6 +186,10 @@ class IntakeService {
   oversight::OversightService* oversight_ = nullptr;
   orders::OrderService* orders_ = nullptr;
   cases::CaseService* cases_ = nullptr;
+  LookupLimits limits_;
+  std::mutex limit_mu_;
+  std::unordered_map<std::string, std::vector<EpochSeconds>> by_ip_, by_code_;
+  std::string dummy_sealed_;  // decrypted when no ticket has the code, so both answers cost the same
 };
 
 }  // namespace fazhi::intake

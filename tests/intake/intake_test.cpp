@@ -6,6 +6,7 @@
 // scope (out of reach answered like nonexistent). Runs on SQLite and, with
 // FAZHI_TEST_DB=postgresql://…, on PostgreSQL.
 #include <regex>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -481,6 +482,81 @@ TEST_F(IntakeTest, TheReceiptIsPrintedOnTheSpotWithTheQueryCodeAndAQrCode) {
   // Out of reach: 404.
   EXPECT_EQ(SignedIn("jiebao_a").Get(fmt::format("/api/intake/tickets/{}/receipt/print", id)).status, 200);
   EXPECT_EQ(SignedIn("officer_b").Get(fmt::format("/api/intake/tickets/{}/receipt/print", id)).status, 404);
+}
+
+Response Lookup(Client& c, const std::string& code, const std::string& last4, const std::string& ip) {
+  httplib::Headers h = {{"X-Forwarded-For", ip}};
+  return c.Wrap(c.raw().Post("/api/public/intake/lookup", h, json{{"code", code}, {"phone_last4", last4}}.dump(),
+                             "application/json"));
+}
+
+TEST_F(IntakeTest, PublicLookupShowsProgressOnlyAndEnumerationDoesNotWork) {
+  auto legal = SignedIn("fazhi");
+  ASSERT_EQ(legal
+                .Put("/api/intake/settings",
+                     json{{"complaint_days", 30}, {"consult_days", 3}, {"help_days", 1}, {"hall_phone", "03511234567"}})
+                .status,
+            200);
+  auto clerk = SignedIn("jiebao");
+  json body = Report();
+  body["unit_id"] = team_a_;
+  auto r = clerk.Post("/api/intake/tickets", body);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string code = r.json["query_code"];
+  Client pub = NewClient();  // no login
+  // Typed in lower case without dashes, it still matches.
+  std::string typed;
+  for (char ch : code)
+    if (ch != '-') typed.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  auto ok = Lookup(pub, typed, "5678", "10.0.0.1");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.json["status"], "routed");
+  EXPECT_EQ(ok.json["unit_name"], "东街派出所");
+  EXPECT_EQ(ok.json["hall_phone"], "03511234567");
+  EXPECT_EQ(ok.json["steps"].size(), 2u);
+  for (const std::string& secret : std::vector<std::string>{"张三", kPhone, kId, "5678", "jiebao"})
+    EXPECT_EQ(ok.body.find(secret), std::string::npos) << secret;
+  // "No such code" and "wrong phone" are the same answer.
+  auto wrong_phone = Lookup(pub, code, "0000", "10.0.0.2");
+  auto no_code = Lookup(pub, "2222-3333-4444-5555", "5678", "10.0.0.3");
+  EXPECT_EQ(wrong_phone.status, 404);
+  EXPECT_EQ(no_code.status, 404);
+  EXPECT_EQ(wrong_phone.body, no_code.body);
+  // Bad forms: 400 naming the field.
+  EXPECT_EQ(Lookup(pub, "abc", "5678", "10.0.0.4").json["error"]["field"], "code");
+  EXPECT_EQ(Lookup(pub, code, "56", "10.0.0.4").json["error"]["field"], "phone_last4");
+  // Enumeration from one address stops at the per-address limit (30 a minute) …
+  int not_found = 0, limited = 0;
+  for (int i = 0; i < 40; ++i) {
+    auto x = Lookup(pub, intake::NewQueryCode(), "5678", "10.0.1.1");
+    if (x.status == 404) ++not_found;
+    if (x.status == 429) ++limited;
+  }
+  EXPECT_EQ(not_found, 30);
+  EXPECT_EQ(limited, 10);
+  // … and from many addresses every random code is unknown (80 bits: hopeless), …
+  for (int i = 0; i < 100; ++i)
+    EXPECT_EQ(Lookup(pub, intake::NewQueryCode(), "5678", fmt::format("10.2.{}.{}", i / 200, i % 200)).status, 404);
+  // … while guessing the phone of a known code stops after 5 wrong tries, even with the right one.
+  for (int i = 1; i <= 4; ++i)
+    EXPECT_EQ(Lookup(pub, code, fmt::format("{:04}", i), fmt::format("10.3.0.{}", i)).status, 404);
+  EXPECT_EQ(Lookup(pub, code, "5678", "10.3.1.1").status, 429);
+  // The same limit for a code that does not exist: the limit reveals nothing.
+  for (int i = 1; i <= 5; ++i) Lookup(pub, "2222-3333-4444-6666", fmt::format("{:04}", i), fmt::format("10.4.0.{}", i));
+  EXPECT_EQ(Lookup(pub, "2222-3333-4444-6666", "5678", "10.4.1.1").status, 429);
+  // Tickets are untouched by lookups.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'intake.%'"), 3);
+}
+
+TEST(IntakeQueryCode, CodesAreEightyBitsAndNormalise) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) seen.insert(intake::NewQueryCode());
+  EXPECT_EQ(seen.size(), 1000u);
+  const std::string c = *seen.begin();
+  EXPECT_EQ(c.size(), 19u);
+  EXPECT_EQ(intake::NormalizeQueryCode(" " + c.substr(0, 4) + c.substr(5) + " "), c);
+  EXPECT_EQ(intake::NormalizeQueryCode("0000-0000-0000-0000"), "");  // 0 is not in the alphabet
+  EXPECT_EQ(intake::NormalizeQueryCode(c + "A"), "");
 }
 
 }  // namespace
