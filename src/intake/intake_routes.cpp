@@ -331,6 +331,12 @@ json RulesJson(const std::vector<RoutingRule>& rules) {
   return {{"items", std::move(items)}};
 }
 
+Result<Reply> ListUnits(Ctx& ctx, IntakeService& s) {
+  json items = json::array();
+  for (const auto& [id, name] : FZ_TRY(s.Units(ctx.user()))) items.push_back({{"id", id}, {"name", name}});
+  return Reply::Json({{"items", std::move(items)}});
+}
+
 Result<Reply> ListRules(Ctx& ctx, IntakeService& s) { return Reply::Json(RulesJson(FZ_TRY(s.Rules(ctx.user())))); }
 
 Result<Reply> SaveRules(Ctx& ctx, IntakeService& s) {
@@ -405,6 +411,7 @@ void RegisterRoutes(http::Router& router, IntakeService& s) {
   r.Get("/api/intake/tickets/{id}/receipt/print", act, ReceiptPrint);
   r.Get("/api/intake/files/{id}", read, DownloadFile);
   r.Post("/api/public/intake/lookup", http::kPublic, PublicLookup);
+  r.Get("/api/intake/units", read, ListUnits);
   r.Get("/api/intake/rules", read, ListRules);
   r.Put("/api/intake/rules", manage, SaveRules);
   r.Get("/api/intake/settings", read, GetSettings);

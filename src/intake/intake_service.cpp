@@ -772,6 +772,15 @@ Result<FileDownload> IntakeService::ReadFile(const Principal& who, std::int64_t 
   });
 }
 
+Result<std::vector<std::pair<std::int64_t, std::string>>> IntakeService::Units(const Principal& who) const {
+  FZ_CHECK(Need(who, auth::perm::kIntakeRead, "查看接报案"));
+  return db_.Read([&](soci::session& sql) -> Result<std::vector<std::pair<std::int64_t, std::string>>> {
+    std::vector<std::pair<std::int64_t, std::string>> out;
+    for (const auto& u : org::ReadUnitsUnder(sql, ReachOf(sql, who).path)) out.emplace_back(u.id, u.name);
+    return out;
+  });
+}
+
 Result<std::vector<RoutingRule>> IntakeService::Rules(const Principal& who) const {
   FZ_CHECK(Need(who, auth::perm::kIntakeRead, "查看分流规则"));
   return db_.Read([&](soci::session& sql) -> Result<std::vector<RoutingRule>> {

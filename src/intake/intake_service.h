@@ -168,6 +168,9 @@ class IntakeService {
                                const std::string& description, const std::vector<files::Upload>& uploads);
   Result<FileDownload> ReadFile(const auth::Principal& who, std::int64_t file_id) const;
 
+  // The units a ticket may be routed to by the caller (his reach), in tree order.
+  Result<std::vector<std::pair<std::int64_t, std::string>>> Units(const auth::Principal& who) const;
+
   Result<std::vector<RoutingRule>> Rules(const auth::Principal& who) const;
   Result<std::vector<RoutingRule>> SaveRules(const auth::Principal& who, const audit::Actor& actor,
                                              std::vector<RoutingRule> rules);
