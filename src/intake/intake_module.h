@@ -16,6 +16,7 @@ class IntakeModule final : public kit::Module {
   std::string_view Title() const override { return "接报案大厅"; }
   Result<void> Init(kit::ModuleSet& modules) override;
   void RegisterRoutes(http::Router& router) override;
+  Result<std::vector<std::string>> GenerateDemo(const kit::DemoOptions& options) override;
   void AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) override;
   void AddBulletinSections(std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) override;
 

@@ -337,6 +337,45 @@ Result<Reply> ListUnits(Ctx& ctx, IntakeService& s) {
   return Reply::Json({{"items", std::move(items)}});
 }
 
+struct Range {
+  EpochSeconds from = 0, to = 0;
+};
+
+Result<Range> ReadRange(Ctx& ctx, const Clock& clock) {
+  http::QueryReader q(ctx);
+  const auto from = q.Time("from");
+  const auto to = q.TimeEnd("to");
+  FZ_CHECK(q.Finish());
+  Range r;
+  r.to = to.value_or(LocalMidnight(LocalDateOf(clock.Now())) + 86400);
+  r.from = from.value_or(r.to - 30 * 86400);
+  return r;
+}
+
+Result<Reply> GetStats(Ctx& ctx, IntakeService& s) {
+  const Range r = FZ_TRY(ReadRange(ctx, s.clock()));
+  const Stats st = FZ_TRY(s.Statistics(ctx.user(), r.from, r.to));
+  json kinds = json::array(), units = json::array();
+  for (const auto& [k, n] : st.by_kind) kinds.push_back({{"kind", k}, {"name", KindLabel(k)}, {"count", n}});
+  for (const auto& u : st.by_unit)
+    units.push_back({{"unit_name", u.unit_name}, {"total", u.total}, {"met", u.met}, {"late", u.late}});
+  return Reply::Json({{"from", st.from},
+                      {"to", st.to},
+                      {"total", st.total},
+                      {"by_kind", std::move(kinds)},
+                      {"by_hour", st.by_hour},
+                      {"by_weekday", st.by_weekday},
+                      {"by_unit", std::move(units)},
+                      {"deadline", {{"met", st.met}, {"late", st.late}, {"pending", st.pending}}},
+                      {"satisfaction", st.satisfaction}});
+}
+
+Result<Reply> ExportStats(Ctx& ctx, IntakeService& s) {
+  const Range r = FZ_TRY(ReadRange(ctx, s.clock()));
+  auto f = FZ_TRY(s.StatsXlsx(ctx.user(), r.from, r.to));
+  return Reply::File(std::move(f.bytes), std::move(f.content_type), std::move(f.filename));
+}
+
 Result<Reply> ListRules(Ctx& ctx, IntakeService& s) { return Reply::Json(RulesJson(FZ_TRY(s.Rules(ctx.user())))); }
 
 Result<Reply> SaveRules(Ctx& ctx, IntakeService& s) {
@@ -412,6 +451,8 @@ void RegisterRoutes(http::Router& router, IntakeService& s) {
   r.Get("/api/intake/files/{id}", read, DownloadFile);
   r.Post("/api/public/intake/lookup", http::kPublic, PublicLookup);
   r.Get("/api/intake/units", read, ListUnits);
+  r.Get("/api/intake/stats", read, GetStats);
+  r.Get("/api/intake/stats.xlsx", read, ExportStats);
   r.Get("/api/intake/rules", read, ListRules);
   r.Put("/api/intake/rules", manage, SaveRules);
   r.Get("/api/intake/settings", read, GetSettings);

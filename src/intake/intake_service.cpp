@@ -10,6 +10,7 @@
 #include "core/local_time.h"
 #include "core/text.h"
 #include "db/sql.h"
+#include "files/spreadsheet.h"
 #include "intake/intake_receipt.h"
 #include "intake/intake_store.h"
 #include "org/org_reads.h"
@@ -779,6 +780,41 @@ Result<std::vector<std::pair<std::int64_t, std::string>>> IntakeService::Units(c
     for (const auto& u : org::ReadUnitsUnder(sql, ReachOf(sql, who).path)) out.emplace_back(u.id, u.name);
     return out;
   });
+}
+
+Result<Stats> IntakeService::Statistics(const Principal& who, EpochSeconds from, EpochSeconds to) const {
+  FZ_CHECK(Need(who, auth::perm::kIntakeRead, "查看接报案统计"));
+  if (to <= from) return Invalid("统计区间的结束时间应晚于开始时间", "to", "invalid_range");
+  if (to - from > 367LL * 86400) return Invalid("统计区间最长一年", "from", "range_too_long");
+  const EpochSeconds now = clock_.Now();
+  return db_.Read([&](soci::session& sql) -> Result<Stats> {
+    return store::ComputeStats(sql, ReachOf(sql, who).path, from, to, now);
+  });
+}
+
+Result<FileDownload> IntakeService::StatsXlsx(const Principal& who, EpochSeconds from, EpochSeconds to) const {
+  const Stats st = FZ_TRY(Statistics(who, from, to));
+  using files::Cell;
+  std::vector<files::CellRow> kinds = {{"接报类型", "件数"}};
+  for (const auto& [k, n] : st.by_kind) kinds.push_back({Cell(KindName(k)), Cell::Int(n)});
+  kinds.push_back({Cell::Bold("合计"), Cell::Int(st.total)});
+  std::vector<files::CellRow> hours = {{"时段", "件数"}};
+  for (int h = 0; h < 24; ++h)
+    hours.push_back({Cell(fmt::format("{:02}:00–{:02}:59", h, h)), Cell::Int(st.by_hour[static_cast<std::size_t>(h)])});
+  std::vector<files::CellRow> units = {{"承办单位", "件数", "按期", "超期"}};
+  for (const auto& u : st.by_unit)
+    units.push_back({Cell(u.unit_name), Cell::Int(u.total), Cell::Int(u.met), Cell::Int(u.late)});
+  units.push_back({Cell::Bold("合计"), Cell::Int(st.total), Cell::Int(st.met), Cell::Int(st.late)});
+  std::vector<files::CellRow> sat = {{"满意度", "件数"}};
+  for (int i = 0; i < 5; ++i)
+    sat.push_back({Cell(fmt::format("{} 分", i + 1)), Cell::Int(st.satisfaction[static_cast<std::size_t>(i)])});
+  auto bytes = FZ_TRY(files::WriteXlsx({files::SheetData("按类型", std::move(kinds), {14, 10}),
+                                        files::SheetData("按时段", std::move(hours), {16, 10}),
+                                        files::SheetData("按单位", std::move(units), {24, 10, 10, 10}),
+                                        files::SheetData("满意度", std::move(sat), {12, 10})}));
+  return FileDownload{
+      std::move(bytes), files::kXlsx,
+      fmt::format("接报案统计（{}至{}）.xlsx", FormatDate(LocalDateOf(from)), FormatDate(LocalDateOf(to - 1)))};
 }
 
 Result<std::vector<RoutingRule>> IntakeService::Rules(const Principal& who) const {

@@ -171,6 +171,11 @@ class IntakeService {
   // The units a ticket may be routed to by the caller (his reach), in tree order.
   Result<std::vector<std::pair<std::int64_t, std::string>>> Units(const auth::Principal& who) const;
 
+  // Statistics (by kind, hour of day, weekday, unit, deadline met, satisfaction) of the tickets
+  // received in [from, to) within reach; the same as an XLSX file (StatsXlsx).
+  Result<Stats> Statistics(const auth::Principal& who, EpochSeconds from, EpochSeconds to) const;
+  Result<FileDownload> StatsXlsx(const auth::Principal& who, EpochSeconds from, EpochSeconds to) const;
+
   Result<std::vector<RoutingRule>> Rules(const auth::Principal& who) const;
   Result<std::vector<RoutingRule>> SaveRules(const auth::Principal& who, const audit::Actor& actor,
                                              std::vector<RoutingRule> rules);

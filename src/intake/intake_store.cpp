@@ -1,5 +1,8 @@
 #include "intake/intake_store.h"
 
+#include <algorithm>
+#include <map>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -313,6 +316,56 @@ Paged<Ticket> ListTickets(soci::session& sql, const std::string& reach_path, con
       fmt::format("{}{} ORDER BY {} LIMIT {} OFFSET {}", kTicketColumns, where, order, page.page_size, page.Offset()),
       a, [&](const db::Row& r) { out.items.push_back(MapRow(r, now).t); });
   return out;
+}
+
+Stats ComputeStats(soci::session& sql, const std::string& reach_path, EpochSeconds from, EpochSeconds to,
+                   EpochSeconds now) {
+  Stats st;
+  st.from = from;
+  st.to = to;
+  std::map<std::string, std::int64_t> kinds;
+  std::map<std::string, StatsUnitRow> units;
+  db::SqlArgs a;
+  db::Each(sql,
+           fmt::format("SELECT t.kind, t.received_at, t.due_at, t.decided_at, t.concluded_at, t.satisfaction, "
+                       "ru.name AS unit_name FROM intake_tickets t JOIN units du ON du.id = t.desk_unit_id LEFT JOIN "
+                       "units ru ON ru.id = t.unit_id WHERE ({} OR (ru.id IS NOT NULL AND {})) AND t.received_at >= "
+                       "{} AND t.received_at < {}",
+                       db::PathUnder(a, "du.path", reach_path), db::PathUnder(a, "ru.path", reach_path), a.Int(from),
+                       a.Int(to)),
+           a, [&](const db::Row& r) {
+             ++st.total;
+             const std::string kind = r.Str("kind");
+             ++kinds[kind];
+             const EpochSeconds at = r.Int("received_at");
+             const std::int64_t local = at + 8 * 3600;
+             ++st.by_hour[static_cast<std::size_t>((local % 86400 + 86400) % 86400 / 3600)];
+             // 1970-01-01 was a Thursday (index 3 with Monday = 0).
+             ++st.by_weekday[static_cast<std::size_t>(((local / 86400) % 7 + 7 + 3) % 7)];
+             std::string unit = r.Str("unit_name");
+             if (unit.empty()) unit = "未分流";
+             auto& u = units[unit];
+             u.unit_name = unit;
+             ++u.total;
+             const auto due = r.OptInt("due_at");
+             const auto done = kind == "report" ? r.OptInt("decided_at") : r.OptInt("concluded_at");
+             if (due) {
+               if (done && *done <= *due) {
+                 ++st.met, ++u.met;
+               } else if (done || *due < now) {
+                 ++st.late, ++u.late;
+               } else {
+                 ++st.pending;
+               }
+             }
+             if (auto sat = r.OptInt("satisfaction"); sat && *sat >= 1 && *sat <= 5)
+               ++st.satisfaction[static_cast<std::size_t>(*sat - 1)];
+           });
+  for (const auto& k : kKinds) st.by_kind.emplace_back(k, kinds[k]);
+  for (auto& [name, row] : units) st.by_unit.push_back(std::move(row));
+  std::stable_sort(st.by_unit.begin(), st.by_unit.end(),
+                   [](const auto& x, const auto& y) { return x.total > y.total; });
+  return st;
 }
 
 std::vector<RoutingRule> ListRules(soci::session& sql, std::int64_t bureau_id) {

@@ -64,6 +64,10 @@ std::optional<std::int64_t> EvidenceTicket(soci::session& sql, std::int64_t evid
 Paged<Ticket> ListTickets(soci::session& sql, const std::string& reach_path, const TicketFilter& f,
                           const PageRequest& page, EpochSeconds now);
 
+// One pass over the tickets received in [from, to) visible under `reach_path`.
+Stats ComputeStats(soci::session& sql, const std::string& reach_path, EpochSeconds from, EpochSeconds to,
+                   EpochSeconds now);
+
 std::vector<RoutingRule> ListRules(soci::session& sql, std::int64_t bureau_id);
 void ReplaceRules(soci::session& sql, std::int64_t bureau_id, const std::vector<RoutingRule>& rules,
                   std::optional<std::int64_t> user_id, EpochSeconds now);

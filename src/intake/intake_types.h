@@ -139,6 +139,24 @@ struct RoutingRule {
   int priority = 100;
 };
 
+// 接报案统计 over tickets received in [from, to) whose hall or routed unit is within reach.
+struct StatsUnitRow {
+  std::string unit_name;  // "未分流" for tickets not routed
+  std::int64_t total = 0, met = 0, late = 0;
+};
+struct Stats {
+  EpochSeconds from = 0, to = 0;
+  std::int64_t total = 0;
+  std::vector<std::pair<std::string, std::int64_t>> by_kind;               // kind → count, in kKinds order
+  std::vector<std::int64_t> by_hour = std::vector<std::int64_t>(24, 0);    // local hour of receipt
+  std::vector<std::int64_t> by_weekday = std::vector<std::int64_t>(7, 0);  // 0 = Monday
+  std::vector<StatsUnitRow> by_unit;
+  // Deadline: met (decision — 报案 — or outcome in time), late (after the due time, or still
+  // missing past it), pending (not due yet).
+  std::int64_t met = 0, late = 0, pending = 0;
+  std::vector<std::int64_t> satisfaction = std::vector<std::int64_t>(5, 0);  // ratings 1–5
+};
+
 // 办理期限 of the kinds whose limit is configured (a 报案's comes from the rule catalog), and the hall's
 // contact number shown to the public.
 struct IntakeSettings {

@@ -71,9 +71,9 @@ describe('接报案大厅：窗口民警的一次接报', { timeout: 900_000 }, 
     assert.match(state.code, /^[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){3}$/)
     const href = await page.getByTestId('intake-receipt').getAttribute('href')
     state.ticketId = Number(href.match(/tickets\/(\d+)\//)[1])
-    // The queue lists it with its countdown.
-    await page.getByTestId('intake-queue').locator('tr', { hasText: '电动车在小区门口被盗' }).first().waitFor()
-    assert.match(await page.getByTestId('intake-queue').innerText(), /剩 /)
+    // The queue of open tickets shows their countdowns.
+    await page.getByTestId('intake-queue').locator('tr.el-table__row').first().waitFor()
+    assert.match(await page.getByTestId('intake-queue').innerText(), /剩 |已超期 /)
     // The 回执: the query code, the QR code, the masked reporter.
     const receipt = await page.request.get(href)
     assert.equal(receipt.status(), 200)
@@ -105,6 +105,11 @@ describe('接报案大厅：窗口民警的一次接报', { timeout: 900_000 }, 
     const history = await page.getByTestId('ticket-history').innerText()
     for (const step of ['登记', '分流', '回执', '受理', '办结', '反馈']) assert.ok(history.includes(step), step)
     assert.ok(history.includes('报案人住西街，就近办理'))
+    // The statistics page with its charts.
+    await page.goto('/intake/stats')
+    await settle(page, 'intake-stats-summary')
+    assert.match(await page.getByTestId('intake-stats-summary').innerText(), /共接报 \d+ 件/)
+    assert.deepEqual(await axeViolations(page), [])
     await page.context().close()
   })
 

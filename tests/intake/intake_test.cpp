@@ -548,6 +548,37 @@ TEST_F(IntakeTest, PublicLookupShowsProgressOnlyAndEnumerationDoesNotWork) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'intake.%'"), 3);
 }
 
+TEST_F(IntakeTest, StatisticsAndTheirXlsxStayWithinScope) {
+  auto clerk = SignedIn("jiebao");
+  json a = Report();
+  a["unit_id"] = team_a_;
+  json b = Report("咨询户口迁移");
+  b["kind"] = "consult";
+  b.erase("case_type");
+  b["unit_id"] = team_b_;
+  b["route_reason"] = "户籍在西街";
+  const std::int64_t ida = clerk.Post("/api/intake/tickets", a).json["id"];
+  ASSERT_EQ(clerk.Post("/api/intake/tickets", b).status, 201);
+  ASSERT_EQ(clerk.Post(fmt::format("/api/intake/tickets/{}/decision", ida), json{{"accepted", true}}).status, 200);
+  auto st = clerk.Get("/api/intake/stats?from=2026-01-01&to=2026-01-01");
+  ASSERT_EQ(st.status, 200) << st.body;
+  EXPECT_EQ(st.json["total"], 2);
+  EXPECT_EQ(st.json["by_kind"][0]["count"], 1);
+  EXPECT_EQ(st.json["by_kind"][2]["count"], 1);
+  EXPECT_EQ(st.json["by_hour"][8], 2);     // 2026-01-01 00:00 UTC is 08:00 in Beijing
+  EXPECT_EQ(st.json["by_weekday"][3], 2);  // a Thursday
+  EXPECT_EQ(st.json["deadline"]["met"], 1);
+  EXPECT_EQ(st.json["deadline"]["pending"], 1);
+  auto x = clerk.Get("/api/intake/stats.xlsx?from=2026-01-01&to=2026-01-01");
+  EXPECT_EQ(x.status, 200);
+  EXPECT_EQ(x.body.substr(0, 2), "PK");
+  EXPECT_EQ(clerk.Get("/api/intake/stats?from=2026-01-02&to=2026-01-01").json["error"]["field"], "to");
+  // A 派出所 sees its own tickets only.
+  auto west = SignedIn("officer_b").Get("/api/intake/stats?from=2026-01-01&to=2026-01-01");
+  EXPECT_EQ(west.json["total"], 1);
+  EXPECT_EQ(west.body.find("东街"), std::string::npos);
+}
+
 TEST(IntakeQueryCode, CodesAreEightyBitsAndNormalise) {
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) seen.insert(intake::NewQueryCode());

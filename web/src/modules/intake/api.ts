@@ -1,5 +1,5 @@
 // 接报案大厅 API (src/intake/intake_routes.cpp, issue 13).
-import { api, type Query } from '@/api/client'
+import { api, downloadFile, type Query } from '@/api/client'
 import type { Paged } from '@/api/types'
 
 export const KIND_NAMES: Record<string, string> = { report: '报案', complaint: '投诉', consult: '咨询', help: '求助' }
@@ -89,7 +89,21 @@ export interface PublicProgress {
   steps: { step: string; name: string; at: number; note: string }[]
 }
 
+export interface IntakeStats {
+  from: number
+  to: number
+  total: number
+  by_kind: { kind: string; name: string; count: number }[]
+  by_hour: number[]
+  by_weekday: number[]
+  by_unit: { unit_name: string; total: number; met: number; late: number }[]
+  deadline: { met: number; late: number; pending: number }
+  satisfaction: number[]
+}
+
 export const intakeApi = {
+  stats: (q: Query) => api.get<IntakeStats>('/api/intake/stats', q),
+  exportStats: (q: Query) => downloadFile('/api/intake/stats.xlsx', q, '接报案统计.xlsx'),
   list: (q: Query) => api.get<Paged<Ticket>>('/api/intake/tickets', q),
   get: (id: number) => api.get<TicketDetail>(`/api/intake/tickets/${id}`),
   register: (body: TicketInput) => api.post<TicketDetail>('/api/intake/tickets', body),

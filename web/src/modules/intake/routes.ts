@@ -25,6 +25,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { perm: 'intake.read', title: '接报案详情', activeMenu: 'intake-desk' },
   },
   {
+    path: '/intake/stats',
+    name: 'intake-stats',
+    component: () => import('./views/StatsView.vue'),
+    meta: { perm: 'intake.read', title: '接报案统计', menu: { group: 'intake-group', order: 20 } },
+  },
+  {
     path: '/lookup',
     name: 'intake-lookup',
     component: () => import('./views/LookupView.vue'),
