@@ -20,27 +20,35 @@ constexpr int kHourWeight[24] = {4, 3, 1, 1, 1, 1, 2, 4, 8, 11, 12, 11, 9, 8, 9,
 constexpr int kDayWeight[7] = {12, 10, 10, 10, 11, 8, 7};
 
 const std::vector<std::string> kSurnames = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙"};
-const std::vector<std::string> kGiven = {"伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明"};
+const std::vector<std::string> kGiven = {"伟", "芳", "娜", "敏", "静", "强", "磊",
+                                         "军", "洋", "勇", "艳", "杰", "涛", "明"};
 struct Topic {
   const char* kind;
   const char* category;
   const char* summary;
 };
 const std::vector<Topic> kTopics = {
-    {"report", "盗窃", "电动车在小区楼下被盗"},    {"report", "盗窃", "店内收银台现金被盗"},
-    {"report", "诈骗", "接到冒充客服电话被骗转账"}, {"report", "诈骗", "网络刷单被骗"},
-    {"report", "纠纷", "与邻居因噪音发生争执"},    {"report", "殴打他人", "在饭店与他人发生口角后被打"},
-    {"report", "损毁财物", "停放的车辆被划伤"},    {"complaint", "执法态度", "对民警出警时的态度不满"},
-    {"complaint", "办案进度", "报案后长时间未告知进展"}, {"consult", "户籍", "咨询子女落户所需材料"},
-    {"consult", "出入境", "咨询护照办理流程"},      {"consult", "法律", "咨询劳动纠纷如何维权"},
-    {"help", "求助", "老人走失请求帮助寻找"},      {"help", "求助", "钥匙锁在屋内求助开锁"},
+    {"report", "盗窃", "电动车在小区楼下被盗"},
+    {"report", "盗窃", "店内收银台现金被盗"},
+    {"report", "诈骗", "接到冒充客服电话被骗转账"},
+    {"report", "诈骗", "网络刷单被骗"},
+    {"report", "纠纷", "与邻居因噪音发生争执"},
+    {"report", "殴打他人", "在饭店与他人发生口角后被打"},
+    {"report", "损毁财物", "停放的车辆被划伤"},
+    {"complaint", "执法态度", "对民警出警时的态度不满"},
+    {"complaint", "办案进度", "报案后长时间未告知进展"},
+    {"consult", "户籍", "咨询子女落户所需材料"},
+    {"consult", "出入境", "咨询护照办理流程"},
+    {"consult", "法律", "咨询劳动纠纷如何维权"},
+    {"help", "求助", "老人走失请求帮助寻找"},
+    {"help", "求助", "钥匙锁在屋内求助开锁"},
 };
 const std::vector<std::string> kStreets = {"东街", "西街", "南街", "北街", "钟家庄"};
 
 std::string IdFor(DemoRandom& r, int year) {
   const int birth = year - static_cast<int>(r.Range(18, 75));
-  const std::string first17 = fmt::format("140502{:04}{:02}{:02}{:03}", birth, r.Range(1, 12), r.Range(1, 28),
-                                          r.Range(100, 999));
+  const std::string first17 =
+      fmt::format("140502{:04}{:02}{:02}{:03}", birth, r.Range(1, 12), r.Range(1, 28), r.Range(100, 999));
   return first17 + auth::IdNumberCheckChar(first17);
 }
 
@@ -53,9 +61,8 @@ Result<IntakeDemoSummary> GenerateIntakeDemo(db::Database& db, const auth::Vault
   const EpochSeconds end = LocalMidnight(CivilDate{year + 1, 1, 1});
   return db.Write([&](soci::session& sql) -> Result<IntakeDemoSummary> {
     db::SqlArgs a;
-    const auto bureau_id = db::ScalarInt(sql, fmt::format("SELECT id FROM units WHERE name = {} AND level = 'bureau'",
-                                                          a.Str("城区分局")),
-                                         a);
+    const auto bureau_id = db::ScalarInt(
+        sql, fmt::format("SELECT id FROM units WHERE name = {} AND level = 'bureau'", a.Str("城区分局")), a);
     if (!bureau_id) return sum;  // no demo organisation
     db::SqlArgs b;
     if (db::Count(sql,
@@ -124,21 +131,26 @@ Result<IntakeDemoSummary> GenerateIntakeDemo(db::Database& db, const auth::Vault
         store::SetRoute(sql, t.id, unit.id, std::nullopt, "", received + 60, due, basis, "routed", received + 60);
         store::AddHistory(sql, t, clerk, "接报案窗口", "route", "routed", "分流至" + unit.name, received + 60);
         ++sum.tickets;
-        (kind == "report" ? sum.reports : kind == "complaint" ? sum.complaints : kind == "consult" ? sum.consults
-                                                                                                 : sum.helps)++;
+        (kind == "report"      ? sum.reports
+         : kind == "complaint" ? sum.complaints
+         : kind == "consult"   ? sum.consults
+                               : sum.helps)++;
         // Most are decided in time; a few late; the last fortnight partly still open.
         const bool late = r.Chance(0.07);
         const EpochSeconds span = due - received;
-        const EpochSeconds decided = received + (late ? span + r.Range(3600, 86400) : r.Range(span / 10, span * 9 / 10));
+        const EpochSeconds decided =
+            received + (late ? span + r.Range(3600, 86400) : r.Range(span / 10, span * 9 / 10));
         if (decided > end - 14 * 86400 && r.Chance(0.5)) continue;
         if (kind == "report") {
           store::SetDecision(sql, t.id, !r.Chance(0.08), "", decided);
           store::AddHistory(sql, t, std::nullopt, unit.name, "accept", "accepted", "", decided);
         }
         const EpochSeconds concluded = kind == "report" ? decided + r.Range(86400, 20 * 86400) : decided;
-        const std::optional<bool> subst =
-            kind == "complaint" ? std::optional<bool>(r.Chance(0.2)) : std::nullopt;
-        store::SetOutcome(sql, t.id, kind == "consult" ? "已当面解答" : kind == "help" ? "已协助处理" : "已依法处理",
+        const std::optional<bool> subst = kind == "complaint" ? std::optional<bool>(r.Chance(0.2)) : std::nullopt;
+        store::SetOutcome(sql, t.id,
+                          kind == "consult" ? "已当面解答"
+                          : kind == "help"  ? "已协助处理"
+                                            : "已依法处理",
                           subst, concluded);
         store::AddHistory(sql, t, std::nullopt, unit.name, "conclude", "concluded", "", concluded);
         if (!late && (kind == "report" ? true : concluded <= due)) ++sum.on_time;

@@ -822,7 +822,12 @@ Result<std::vector<RoutingRule>> IntakeService::Rules(const Principal& who) cons
   return db_.Read([&](soci::session& sql) -> Result<std::vector<RoutingRule>> {
     auto desk = org::ReadUnit(sql, who.unit_id);
     if (!desk || desk->bureau_id == 0) return std::vector<RoutingRule>{};
-    return store::ListRules(sql, desk->bureau_id);
+    // Only the rules that route to units within reach: a 派出所 does not learn the others'.
+    const Reach reach = ReachOf(sql, who);
+    std::vector<RoutingRule> out;
+    for (auto& r : store::ListRules(sql, desk->bureau_id))
+      if (auto u = org::ReadUnit(sql, r.unit_id); u && Under(u->path, reach.path)) out.push_back(std::move(r));
+    return out;
   });
 }
 
