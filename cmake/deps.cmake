@@ -6,6 +6,7 @@ pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
+pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)  # the QR code on the intake receipt
 find_package(nlohmann_json 3.10 REQUIRED)
 # RapidJSON 1.1 (header-only) ships a config without an imported target.
 find_package(RapidJSON 1.1 REQUIRED)

@@ -33,7 +33,7 @@ BUILD_PACKAGES=(
   build-essential cmake ninja-build pkg-config ca-certificates curl
   libcpp-httplib-dev nlohmann-json3-dev rapidjson-dev libsoci-dev libsqlite3-dev libpq-dev
   libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libxlsxwriter-dev libzip-dev
-  libpugixml-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev zlib1g-dev sqlite3
+  libpugixml-dev libqrencode-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev zlib1g-dev sqlite3
 )
 # Packages needed only by the test suite and the benchmarks.
 TEST_PACKAGES=(

@@ -3,6 +3,7 @@
 #include "bulletins/bulletins_module.h"
 #include "cases/cases_module.h"
 #include "inspections/inspections_module.h"
+#include "intake/intake_module.h"
 #include "notify/notify_module.h"
 #include "orders/orders_module.h"
 #include "org/org_module.h"
@@ -13,9 +14,9 @@ namespace fazhi {
 
 const std::vector<kit::ModuleSpec>& AllModules() {
   static const std::vector<kit::ModuleSpec> specs = {
-      org::OrgModule::Spec(),         cases::CasesModule::Spec(),         notify::NotifyModule::Spec(),
-      orders::OrdersModule::Spec(),   oversight::OversightModule::Spec(), inspections::InspectionsModule::Spec(),
-      scoring::ScoringModule::Spec(), bulletins::BulletinsModule::Spec(),
+      org::OrgModule::Spec(),       cases::CasesModule::Spec(),         notify::NotifyModule::Spec(),
+      orders::OrdersModule::Spec(), oversight::OversightModule::Spec(), inspections::InspectionsModule::Spec(),
+      intake::IntakeModule::Spec(), scoring::ScoringModule::Spec(),     bulletins::BulletinsModule::Spec(),
   };
   return specs;
 }

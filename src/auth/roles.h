@@ -32,6 +32,9 @@ inline constexpr std::string_view kBulletinApprove = "bulletin.approve";  // 局
 inline constexpr std::string_view kInspectionRead = "inspection.read";  // 三级执法巡查: tasks, findings, roll-up
 inline constexpr std::string_view kInspectionDo = "inspection.do";      // judge the tasks of one's unit
 inline constexpr std::string_view kInspectionManage = "inspection.manage";  // checklists, plans, tasks
+inline constexpr std::string_view kIntakeRead = "intake.read";  // 接报案大厅: tickets, queue, statistics
+inline constexpr std::string_view kIntakeDo = "intake.do";      // register, route, decide, conclude, feedback, reopen
+inline constexpr std::string_view kIntakeManage = "intake.manage";  // routing rules, deadlines, duty roster
 }  // namespace perm
 
 struct RoleDef {

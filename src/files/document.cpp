@@ -136,6 +136,10 @@ Result<void> Validate(const Document& doc) {
       if (h->level < 1 || h->level > 3) return Bad(fmt::format("标题层次 {} 不在 1 至 3 之间", h->level));
     } else if (const auto* t = std::get_if<Table>(&block)) {
       FZ_CHECK(ValidateTable(*t));
+    } else if (const auto* img = std::get_if<Image>(&block)) {
+      if (img->png.empty() || img->width_px <= 0 || img->height_px <= 0 ||
+          !(img->width_mm > 0 && img->width_mm <= body_w))
+        return Bad("图片不正确：缺少图片内容，或宽度超出版心");
     }
   }
   return {};

@@ -138,7 +138,16 @@ struct Table {
 
 struct PageBreak {};
 
-using Block = std::variant<Heading, Paragraph, List, Table, PageBreak>;
+// A picture on its own line (a QR code on a 回执): PNG bytes shown `width_mm` wide, aspect kept.
+struct Image {
+  std::string png;
+  int width_px = 0, height_px = 0;  // the PNG's size, for the aspect ratio
+  double width_mm = 30;
+  Align align = Align::kCenter;
+  std::string alt;  // what it shows, for screen readers
+};
+
+using Block = std::variant<Heading, Paragraph, List, Table, PageBreak, Image>;
 
 // 发文机关署名 and 成文日期 of a document without a seal (§7.3.5.2): one blank line under the text,
 // right-aligned two characters from the edge, the date starting two characters right of the name.

@@ -1,7 +1,10 @@
 #include "files/document_html.h"
 #include "core/markup.h"
 
+#include <cstring>
+
 #include <fmt/format.h>
+#include <sodium.h>
 
 #include <numeric>
 
@@ -203,6 +206,15 @@ class HtmlWriter {
         }
       } else if (const auto* t = std::get_if<Table>(&b)) {
         TableHtml(*t);
+      } else if (const auto* img = std::get_if<Image>(&b)) {
+        std::string b64(sodium_base64_encoded_len(img->png.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+        sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(img->png.data()),
+                          img->png.size(), sodium_base64_VARIANT_ORIGINAL);
+        b64.resize(std::strlen(b64.c_str()));
+        o_ += fmt::format(
+            "<p class=\"flush\" style=\"text-align:{}\"><img src=\"data:image/png;base64,{}\" alt=\"{}\" "
+            "style=\"width:{}mm;image-rendering:pixelated\"></p>\n",
+            AlignCss(img->align), b64, TextHtml(img->alt), img->width_mm);
       } else {
         o_ += "<div class=\"page-break\"></div>\n";
       }

@@ -122,7 +122,11 @@ class BodyWriter {
   std::string Build() {
     std::string& o = out_;
     o += kXmlDecl;
-    o += fmt::format(R"(<w:document xmlns:w="{}" xmlns:r="{}"><w:body>)", kW, kR);
+    o += fmt::format(R"(<w:document xmlns:w="{}" xmlns:r="{}" )"
+                     R"(xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" )"
+                     R"(xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" )"
+                     R"(xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body>)",
+                     kW, kR);
     Head();
     Blocks();
     Tail();
@@ -226,10 +230,31 @@ class BodyWriter {
         }
       } else if (const auto* t = std::get_if<Table>(&b)) {
         TableBlock(*t);
+      } else if (const auto* img = std::get_if<Image>(&b)) {
+        ImageBlock(*img);
       } else {
         break_before_ = true;  // lands on the next paragraph (pageBreakBefore)
       }
     }
+  }
+
+  // An inline picture (DrawingML) of media/imageN.png, relationship rIdImageN (WriteDocx adds both).
+  void ImageBlock(const Image& img) {
+    const int n = ++images_;
+    constexpr double kEmuPerMm = 36000;
+    const auto cx = static_cast<std::int64_t>(img.width_mm * kEmuPerMm);
+    const auto cy = static_cast<std::int64_t>(img.width_mm * img.height_px / img.width_px * kEmuPerMm);
+    const std::string alt = EscapeXml(CleanText(img.alt));
+    const std::string drawing = fmt::format(
+        R"(<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{0}" cy="{1}"/>)"
+        R"(<wp:docPr id="{2}" name="图片{2}" descr="{3}"/><a:graphic><a:graphicData )"
+        R"(uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr>)"
+        R"(<pic:cNvPr id="{2}" name="image{2}.png" descr="{3}"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill>)"
+        R"(<a:blip r:embed="rIdImage{2}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr>)"
+        R"(<a:xfrm><a:off x="0" y="0"/><a:ext cx="{0}" cy="{1}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/>)"
+        R"(</a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>)",
+        cx, cy, n, alt);
+    Emit("", fmt::format(R"(<w:ind w:firstLine="0"/><w:jc w:val="{}"/>)", Jc(img.align)), drawing);
   }
 
   void ParagraphBlock(const Paragraph& p) {
@@ -380,6 +405,7 @@ class BodyWriter {
   }
 
   const Document& doc_;
+  int images_ = 0;
   const DocxOptions& opt_;
   const Geometry g_;
   std::string out_;
@@ -541,12 +567,20 @@ std::string CoreXml(const Document& doc) {
       kXmlDecl, EscapeXml(title), EscapeXml(CleanText(doc.creator)), EscapeXml(CleanText(doc.creator)), when, when);
 }
 
+std::vector<const Image*> Images(const Document& doc) {
+  std::vector<const Image*> out;
+  for (const Block& b : doc.blocks)
+    if (const auto* img = std::get_if<Image>(&b)) out.push_back(img);
+  return out;
+}
+
 std::string ContentTypesXml(bool footers) {
   constexpr std::string_view kWml = "application/vnd.openxmlformats-officedocument.wordprocessingml";
   std::string s{kXmlDecl};
   s += R"(<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">)"
        R"(<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>)"
-       R"(<Default Extension="xml" ContentType="application/xml"/>)";
+       R"(<Default Extension="xml" ContentType="application/xml"/>)"
+       R"(<Default Extension="png" ContentType="image/png"/>)";
   const auto over = [&](std::string_view part, std::string_view type) {
     s += fmt::format(R"(<Override PartName="{}" ContentType="{}.{}+xml"/>)", part, kWml, type);
   };
@@ -572,7 +606,7 @@ std::string PackageRelsXml() {
          "</Relationships>";
 }
 
-std::string DocumentRelsXml(bool footers) {
+std::string DocumentRelsXml(bool footers, std::size_t images) {
   std::string s{kXmlDecl};
   s += R"(<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">)";
   const auto rel = [&](std::string_view id, std::string_view type, std::string_view target) {
@@ -585,6 +619,8 @@ std::string DocumentRelsXml(bool footers) {
     rel("rIdFooterOdd", "footer", "footer1.xml");
     rel("rIdFooterEven", "footer", "footer2.xml");
   }
+  for (std::size_t i = 1; i <= images; ++i)
+    rel(fmt::format("rIdImage{}", i), "image", fmt::format("media/image{}.png", i));
   s += "</Relationships>";
   return s;
 }
@@ -674,7 +710,8 @@ Result<std::string> WriteDocx(const Document& doc, const DocxOptions& options) {
   parts.emplace_back("[Content_Types].xml", ContentTypesXml(footers));
   parts.emplace_back("_rels/.rels", PackageRelsXml());
   parts.emplace_back("docProps/core.xml", CoreXml(doc));
-  parts.emplace_back("word/_rels/document.xml.rels", DocumentRelsXml(footers));
+  const auto images = Images(doc);
+  parts.emplace_back("word/_rels/document.xml.rels", DocumentRelsXml(footers, images.size()));
   parts.emplace_back("word/document.xml", BodyWriter(doc, options).Build());
   parts.emplace_back("word/styles.xml", StylesXml(g));
   parts.emplace_back("word/settings.xml", SettingsXml(footers));
@@ -683,6 +720,8 @@ Result<std::string> WriteDocx(const Document& doc, const DocxOptions& options) {
     parts.emplace_back("word/footer1.xml", FooterXml(true));
     parts.emplace_back("word/footer2.xml", FooterXml(false));
   }
+  for (std::size_t i = 0; i < images.size(); ++i)
+    parts.emplace_back(fmt::format("word/media/image{}.png", i + 1), images[i]->png);
   return Zip(parts, doc.created);
 }
 

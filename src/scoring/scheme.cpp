@@ -27,7 +27,7 @@ constexpr std::array<ActInfo, 15> kActs = {{
     {"review_finding", "法制审核问题", ActKind::kDeduction, "review_finding", true},
     {"order_overdue", "督办逾期未整改", ActKind::kDeduction, "order_overdue", true},
     {"case_rating_poor", "劣质案件", ActKind::kDeduction, "case_rating", false},
-    {"complaint_substantiated", "投诉查实", ActKind::kDeduction, "complaint", false},
+    {"complaint_substantiated", "投诉查实", ActKind::kDeduction, "complaint", true},
     {"inspection_finding", "执法巡查发现问题", ActKind::kDeduction, "inspection", true},
     // Bonuses.
     {"case_rating_good", "优质案件", ActKind::kBonus, "case_rating", false},

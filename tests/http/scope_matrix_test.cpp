@@ -9,6 +9,8 @@
 #include "cases/case_service.h"
 #include "http/http_fixture.h"
 #include "inspections/inspections_demo.h"
+#include "intake/intake_demo.h"
+#include "intake/intake_module.h"
 #include "org/org_demo.h"
 #include "oversight/oversight_service.h"
 #include "scoring/scoring_demo.h"
@@ -40,6 +42,10 @@ class ScopeMatrixTest : public ::testing::Test {
     // 三级执法巡查: the demo year's tasks, findings and 督办 at the three levels.
     auto inspections = inspections::GenerateInspectionDemo(app_->db(), *clock_, 2023);
     ASSERT_TRUE(inspections) << inspections.error().message;
+    // 接报案大厅: the demo year's tickets, routed to every 派出所 and the 法制大队.
+    auto intake = intake::GenerateIntakeDemo(app_->db(), app_->vault(),
+                                             app_->modules().Find<intake::IntakeModule>()->service(), 2023);
+    ASSERT_TRUE(intake) << intake.error().message;
     auto points = scoring::GenerateScoringDemo(app_->db(), *clock_, 2023, app_->scoring().sources());
     ASSERT_TRUE(points) << points.error().message;
     // Accounts scoped to 东街派出所, one per kind of reader.

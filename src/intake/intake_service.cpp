@@ -1,0 +1,907 @@
+#include "intake/intake_service.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include "auth/roles.h"
+#include "cases/case_service.h"
+#include "core/local_time.h"
+#include "core/text.h"
+#include "db/sql.h"
+#include "files/spreadsheet.h"
+#include "intake/intake_receipt.h"
+#include "intake/intake_store.h"
+#include "org/org_reads.h"
+#include "supervision/calendar.h"
+#include "supervision/catalog.h"
+#include "supervision/legal_time.h"
+
+namespace fazhi::intake {
+
+using auth::Principal;
+
+namespace {
+
+constexpr std::string_view kAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";  // 32 symbols, no 0/O/1/I
+constexpr int kCodeSymbols = 16;                                            // 16 × 5 = 80 bits
+
+struct Reach {
+  std::int64_t unit_id = 0;
+  std::string path;
+};
+
+bool IsHallUnit(const org::UnitRef& u) {
+  return u.name.find("接报案") != std::string::npos || u.category.find("接报案") != std::string::npos;
+}
+
+// His unit subtree; on a bureau's legal unit or its intake hall, the whole bureau.
+Reach ReachOf(soci::session& sql, const Principal& who) {
+  if (who.unit_id != 0) {
+    auto own = org::ReadUnit(sql, who.unit_id);
+    if (own && own->level == "team" && own->bureau_id != 0 &&
+        (org::IsLegalUnit(own->name, own->category) || IsHallUnit(*own)))
+      if (auto bureau = org::ReadUnit(sql, own->bureau_id)) return {bureau->id, bureau->path};
+  }
+  return {who.unit_id, who.unit_path};
+}
+
+bool Under(std::string_view path, std::string_view reach) { return !reach.empty() && path.starts_with(reach); }
+
+std::string NameOf(const Principal& who) { return who.display_name.empty() ? who.username : who.display_name; }
+
+Result<void> Need(const Principal& who, std::string_view perm, const char* what) {
+  if (!who.Has(perm))
+    return std::unexpected(Error{ErrorCode::kForbidden, fmt::format("没有{}的权限", what), "", "forbidden"});
+  return {};
+}
+
+bool Visible(const store::TicketRow& row, const Reach& reach) {
+  return Under(row.desk_path, reach.path) || (!row.unit_path.empty() && Under(row.unit_path, reach.path));
+}
+
+std::string KindName(std::string_view kind) {
+  if (kind == "report") return "报案";
+  if (kind == "complaint") return "投诉";
+  if (kind == "consult") return "咨询";
+  if (kind == "help") return "求助";
+  return std::string(kind);
+}
+
+std::string ActionName(std::string_view a) {
+  if (a == "register") return "登记";
+  if (a == "route") return "分流";
+  if (a == "accept") return "受理";
+  if (a == "decline") return "不予受理";
+  if (a == "conclude") return "办结";
+  if (a == "feedback") return "反馈";
+  if (a == "reopen") return "重新办理";
+  return std::string(a);
+}
+
+Result<std::string> Text(const std::string& raw, const char* label, const char* field, int max_chars, bool required) {
+  std::string v = Trim(raw);
+  if (required && v.empty()) return Invalid(fmt::format("{}不能为空", label), field, "required");
+  if (!IsValidUtf8(v)) return Invalid(fmt::format("{}含有无效字符", label), field, "invalid_text");
+  if (Utf8Length(v) > max_chars) return Invalid(fmt::format("{}不能超过 {} 个字", label, max_chars), field, "too_long");
+  return v;
+}
+
+// The phone with spaces and '-' kept only as typed in a fixed-line number.
+std::string Digits(std::string_view s) {
+  std::string out;
+  for (char c : s)
+    if (c != ' ' && c != '-') out.push_back(c);
+  return out;
+}
+
+Result<Reporter> CheckReporter(const Reporter& in, EpochSeconds now) {
+  Reporter r;
+  r.name = FZ_TRY(Text(in.name, "报案人姓名", "reporter_name", 32, true));
+  std::string id = Trim(in.id_number);
+  if (!id.empty() && (id.back() == 'x')) id.back() = 'X';
+  if (!id.empty()) {
+    if (!auth::IsValidIdNumber(id))
+      return Invalid("身份证号格式或校验位不正确（应为 18 位，末位为 GB 11643 校验码）", "reporter_id_number",
+                     "invalid_id_number");
+    if (!IdBirthDateValid(id, now))
+      return Invalid("身份证号中的出生日期不存在", "reporter_id_number", "invalid_birth_date");
+  }
+  r.id_number = id;
+  r.phone = Digits(Trim(in.phone));
+  if (r.phone.empty()) return Invalid("联系电话不能为空", "reporter_phone", "required");
+  if (!IsPhoneNumber(r.phone))
+    return Invalid("联系电话不是有效的号码（11 位手机号或带区号的固定电话）", "reporter_phone", "invalid_phone");
+  return r;
+}
+
+audit::Entry Audit(const std::string& action, const Ticket& t, std::string summary,
+                   nlohmann::json detail = nlohmann::json::object()) {
+  return {"intake." + action, "intake_ticket", std::to_string(t.id), std::move(summary), std::move(detail)};
+}
+
+Result<org::UnitRef> UnitInReach(soci::session& sql, const Reach& reach, std::int64_t id) {
+  auto u = org::ReadUnit(sql, id);
+  if (!u || !Under(u->path, reach.path))
+    return Fail(ErrorCode::kNotFound, "分流单位不存在或不在您的管辖范围内", "unit_id", "not_found");
+  return *u;
+}
+
+Result<void> PersonInBureau(soci::session& sql, std::optional<std::int64_t> id, std::int64_t bureau_id,
+                            const char* label, const char* field) {
+  if (!id) return {};
+  auto p = org::ReadPerson(sql, *id);
+  if (!p || p->bureau_id != bureau_id)
+    return Fail(ErrorCode::kNotFound, fmt::format("{}不存在或不在本分局", label), field, "not_found");
+  return {};
+}
+
+std::string Prefix(const std::string& text, int chars) {
+  const std::string p = Utf8Prefix(text, chars);
+  return p;
+}
+
+// 督办 source "intake": a complaint about an officer.
+class ComplaintOrderSource final : public orders::OrderSource {
+ public:
+  std::string_view Kind() const override { return "intake"; }
+  std::string_view Name() const override { return "群众投诉"; }
+  Result<orders::SourceInfo> Describe(soci::session& sql, const Principal& who, std::int64_t id) const override {
+    auto row = store::LoadTicket(sql, id);
+    if (!row || row->t.kind != "complaint" || !row->t.subject_person_id) return NotFound("投诉不存在");
+    auto person = org::ReadPerson(sql, *row->t.subject_person_id);
+    auto unit = person ? org::ReadUnit(sql, person->unit_id) : std::nullopt;
+    const Reach reach = ReachOf(sql, who);
+    if (!Visible(*row, reach) && !(unit && Under(unit->path, reach.path))) return NotFound("投诉不存在");
+    return orders::SourceInfo{.bureau_id = row->t.bureau_id,
+                              .unit_id = unit ? unit->id : row->t.desk_unit_id,
+                              .case_id = std::nullopt,
+                              .title = fmt::format("群众投诉 {}：{}", row->t.ticket_no, Prefix(row->t.summary, 40)),
+                              .problem_type = "群众投诉",
+                              .responsible_person_id = row->t.subject_person_id};
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<orders::OrderSource> MakeComplaintOrderSource() { return std::make_unique<ComplaintOrderSource>(); }
+
+bool IdBirthDateValid(std::string_view id, EpochSeconds today) {
+  if (id.size() < 14) return false;
+  int v[8];
+  for (int i = 0; i < 8; ++i) {
+    const char c = id[6 + i];
+    if (c < '0' || c > '9') return false;
+    v[i] = c - '0';
+  }
+  const CivilDate d{v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3], v[4] * 10 + v[5], v[6] * 10 + v[7]};
+  if (!IsValidDate(d) || d.year < 1900) return false;
+  return d <= LocalDateOf(today);
+}
+
+bool IsPhoneNumber(std::string_view phone) {
+  if (auth::IsValidMobile(phone)) return true;
+  // 0 + area code (2–3 digits) + 7–8 digits: 10 to 12 digits in all.
+  if (phone.size() < 10 || phone.size() > 12 || phone[0] != '0' || phone[1] == '0') return false;
+  return std::all_of(phone.begin(), phone.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string NewQueryCode() {
+  std::string out;
+  for (int i = 0; i < kCodeSymbols; ++i) {
+    if (i > 0 && i % 4 == 0) out.push_back('-');
+    out.push_back(kAlphabet[randombytes_uniform(static_cast<std::uint32_t>(kAlphabet.size()))]);
+  }
+  return out;
+}
+
+std::string NormalizeQueryCode(std::string_view typed) {
+  std::string sym;
+  for (char c : typed) {
+    if (c == ' ' || c == '-') continue;
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (kAlphabet.find(c) == std::string_view::npos) return "";
+    sym.push_back(c);
+    if (sym.size() > kCodeSymbols) return "";
+  }
+  if (sym.size() != kCodeSymbols) return "";
+  std::string out;
+  for (int i = 0; i < kCodeSymbols; ++i) {
+    if (i > 0 && i % 4 == 0) out.push_back('-');
+    out.push_back(sym[i]);
+  }
+  return out;
+}
+
+const RoutingRule* MatchRule(const std::vector<RoutingRule>& rules, const std::string& kind,
+                             const std::string& category, const std::string& place) {
+  const RoutingRule* best = nullptr;
+  int best_score = -1;
+  for (const auto& r : rules) {
+    if (!r.kind.empty() && r.kind != kind) continue;
+    if (!r.category.empty() && r.category != category) continue;
+    if (!r.place.empty() && place.find(r.place) == std::string::npos) continue;
+    const int score = (r.kind.empty() ? 0 : 1) + (r.category.empty() ? 0 : 1) + (r.place.empty() ? 0 : 1);
+    if (!best || score > best_score ||
+        (score == best_score && (r.priority < best->priority || (r.priority == best->priority && r.id < best->id)))) {
+      best = &r;
+      best_score = score;
+    }
+  }
+  return best;
+}
+
+IntakeService::IntakeService(db::Database& db, const Clock& clock, const auth::Vault& vault)
+    : db_(db), clock_(clock), vault_(vault), files_(db), dummy_sealed_(vault.Encrypt("00000000000")) {}
+
+namespace {
+// Drops the entries older than `window` and tells whether `limit` remain.
+bool Full(std::vector<EpochSeconds>& hits, EpochSeconds now, EpochSeconds window, int limit) {
+  std::erase_if(hits, [&](EpochSeconds t) { return t <= now - window; });
+  return static_cast<int>(hits.size()) >= limit;
+}
+}  // namespace
+
+Result<PublicProgress> IntakeService::Lookup(const std::string& typed_code, const std::string& last4,
+                                             const std::string& ip) {
+  const EpochSeconds now = clock_.Now();
+  const std::string code = NormalizeQueryCode(typed_code);
+  const auto refused = [] {
+    return Fail(ErrorCode::kNotFound, "查询码或电话号码后四位不正确，请核对回执后重试", "", "not_found");
+  };
+  const bool digits =
+      last4.size() == 4 && std::all_of(last4.begin(), last4.end(), [](char c) { return c >= '0' && c <= '9'; });
+  {
+    std::lock_guard lock(limit_mu_);
+    if (by_ip_.size() > 100000) by_ip_.clear();  // bound memory under a spray of addresses
+    if (by_code_.size() > 100000) by_code_.clear();
+    auto& hits = by_ip_[ip];
+    if (Full(hits, now, 60, limits_.per_ip_per_minute))
+      return Fail(ErrorCode::kTooManyRequests, "查询过于频繁，请一分钟后再试", "", "rate_limited");
+    hits.push_back(now);
+    if (!code.empty() && Full(by_code_[code], now, 3600, limits_.per_code_failures_per_hour))
+      return Fail(ErrorCode::kTooManyRequests, "该查询码核对错误次数过多，请一小时后再试或致电接报案大厅", "",
+                  "rate_limited");
+  }
+  if (code.empty())
+    return Invalid("查询码应为回执上的 16 位字母数字（如 ABCD-EFGH-JKLM-NPQR）", "code", "invalid_code");
+  if (!digits) return Invalid("请填写登记电话号码的后四位数字", "phone_last4", "invalid_phone_last4");
+  struct Found {
+    bool match = false;
+    PublicProgress p;
+  };
+  const Found found = db_.Read([&](soci::session& sql) {
+    Found f;
+    auto row = store::LoadByQueryIndex(sql, vault_.BlindIndex(code));
+    // The same work whether or not the code exists: one decryption and one comparison.
+    const auto phone = vault_.Decrypt(row ? row->phone_enc : dummy_sealed_);
+    const std::string tail = phone && phone->size() >= 4 ? phone->substr(phone->size() - 4) : std::string("????");
+    unsigned char diff = 0;
+    for (int i = 0; i < 4; ++i) diff |= static_cast<unsigned char>(tail[i] ^ last4[i]);
+    if (!row || diff != 0) return f;
+    f.match = true;
+    const Ticket& t = row->t;
+    f.p = {.ticket_no = t.ticket_no,
+           .kind_name = KindName(t.kind),
+           .status_name = "",
+           .received_at = t.received_at,
+           .routed_at = t.routed_at,
+           .decided_at = t.decided_at,
+           .concluded_at = t.concluded_at,
+           .feedback_at = t.feedback_at,
+           .due_at = t.due_at,
+           .unit_name = t.unit_name,
+           .accepted = t.accepted,
+           .outcome = t.outcome,
+           .hall_phone = store::LoadSettings(sql).hall_phone};
+    f.p.status_name = t.status;
+    return f;
+  });
+  if (!found.match) {
+    std::lock_guard lock(limit_mu_);
+    by_code_[code].push_back(now);
+    return refused();
+  }
+  return found.p;
+}
+
+std::pair<EpochSeconds, std::string> IntakeService::DueFor(const std::string& kind, const std::string& case_type,
+                                                           EpochSeconds from, const IntakeSettings& s) const {
+  std::shared_ptr<const oversight::RuleSet> rules = oversight_ ? oversight_->Rules() : nullptr;
+  const supervision::Catalog& catalog = rules ? rules->catalog : supervision::ShippedCatalog();
+  const supervision::Calendar& calendar = rules ? rules->calendar : supervision::ShippedCalendar();
+  if (kind == "report") {
+    // The legal limit of the 受案 (ADM-ACCEPT-01) or 立案 (CRIM-FILE-01) decision, as the rule catalog
+    // in force says: the same rule the supervision engine applies to the case afterwards.
+    const std::string id = case_type == "criminal" ? "CRIM-FILE-01" : "ADM-ACCEPT-01";
+    const int i = catalog.FindRule(id);
+    if (i >= 0) {
+      const auto& rule = catalog.rules[static_cast<std::size_t>(i)];
+      return {
+          supervision::ComputeDue(from, rule.limit, 0, rule.holiday_roll, catalog.settings.hour_reading, calendar),
+          fmt::format("{} {}（{}{}）", rule.id, rule.name, rule.limit.value, supervision::TimeUnitZh(rule.limit.unit))};
+    }
+  }
+  const int days = kind == "complaint" ? s.complaint_days : kind == "consult" ? s.consult_days : s.help_days;
+  const supervision::Period p{.value = days, .unit = supervision::TimeUnit::kDays};
+  return {supervision::ComputeDue(from, p, 0, true, catalog.settings.hour_reading, calendar),
+          fmt::format("{}办理期限 {} 日（接报案大厅设置）", KindName(kind), days)};
+}
+
+Ticket IntakeService::Load(soci::session& sql, std::int64_t id) const {
+  auto row = store::LoadTicket(sql, id, clock_.Now());
+  Ticket t = std::move(row->t);
+  t.reporter = {.name = "", .id_number = "", .phone = ""};
+  if (auto name = vault_.Decrypt(row->name_enc)) {
+    // 姓名 masked to its first character: "张**".
+    const unsigned char lead = name->empty() ? 0 : static_cast<unsigned char>((*name)[0]);
+    const std::size_t len = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    std::string masked = name->substr(0, std::min(len, name->size()));
+    for (std::ptrdiff_t i = 1; i < Utf8Length(*name); ++i) masked += "*";
+    t.reporter.name = masked;
+  }
+  if (!row->id_enc.empty())
+    if (auto v = vault_.Decrypt(row->id_enc)) t.reporter.id_number = auth::MaskIdNumber(*v);
+  if (auto v = vault_.Decrypt(row->phone_enc)) t.reporter.phone = auth::MaskPhone(*v);
+  t.evidence = store::LoadEvidence(sql, id);
+  std::vector<std::int64_t> ids;
+  for (const auto& e : t.evidence) ids.push_back(e.id);
+  for (const auto& f : files_.List(sql, "intake_evidence", ids))
+    for (auto& e : t.evidence)
+      if (e.id == f.owner_id)
+        e.files.push_back({.id = f.id, .filename = f.filename, .content_type = f.content_type, .size = f.size});
+  t.history = store::LoadHistory(sql, id);
+  return t;
+}
+
+Result<Registered> IntakeService::Register(const Principal& who, const audit::Actor& actor, const TicketInput& in) {
+  FZ_CHECK(Need(who, auth::perm::kIntakeDo, "登记接报案"));
+  const EpochSeconds now = clock_.Now();
+  if (std::find(kKinds.begin(), kKinds.end(), in.kind) == kKinds.end())
+    return Invalid("接报类型只能是 report（报案）、complaint（投诉）、consult（咨询）或 help（求助）", "kind",
+                   "invalid_value");
+  std::string case_type;
+  if (in.kind == "report") {
+    if (std::find(kCaseTypes.begin(), kCaseTypes.end(), in.case_type) == kCaseTypes.end())
+      return Invalid("报案须选择案件类型：criminal（刑事）或 administrative（行政）", "case_type",
+                     in.case_type.empty() ? "required" : "invalid_value");
+    case_type = in.case_type;
+  }
+  const std::string category = FZ_TRY(Text(in.category, "类别", "category", 32, false));
+  const Reporter reporter = FZ_TRY(CheckReporter(in.reporter, now));
+  const std::string summary = FZ_TRY(Text(in.summary, "事由（发生了什么）", "summary", 2000, true));
+  const std::string place = FZ_TRY(Text(in.place, "发生地点", "place", 200, false));
+  const EpochSeconds received = in.received_at.value_or(now);
+  if (received > now + 300 || received < now - 366LL * 86400)
+    return Invalid("接报时间不能晚于现在，也不能早于一年前", "received_at", "out_of_range");
+  if (in.occurred_at && *in.occurred_at > received + 300)
+    return Invalid("发生时间不能晚于接报时间", "occurred_at", "out_of_range");
+  if (in.subject_person_id && in.kind != "complaint")
+    return Invalid("只有投诉可以填写被投诉民警", "subject_person_id", "invalid_value");
+  std::vector<std::string> evidence;
+  if (in.evidence.size() > 20) return Invalid("当场取证最多登记 20 项", "evidence", "too_many");
+  for (const auto& e : in.evidence) evidence.push_back(FZ_TRY(Text(e, "取证内容", "evidence", 200, true)));
+  const std::string reason = FZ_TRY(Text(in.route_reason, "改派理由", "route_reason", 200, false));
+  const std::string code = NewQueryCode();
+
+  const std::int64_t id = FZ_TRY(db_.Write([&](soci::session& sql) -> Result<std::int64_t> {
+    const Reach reach = ReachOf(sql, who);
+    auto desk = org::ReadUnit(sql, who.unit_id);
+    if (!desk || desk->bureau_id == 0) return Invalid("您的账号不属于任何分局，不能登记接报案", "", "no_bureau");
+    FZ_CHECK(PersonInBureau(sql, in.subject_person_id, desk->bureau_id, "被投诉民警", "subject_person_id"));
+    FZ_CHECK(PersonInBureau(sql, in.duty_person_id, desk->bureau_id, "值班民警", "duty_person_id"));
+    const auto rules = store::ListRules(sql, desk->bureau_id);
+    const RoutingRule* rule = MatchRule(rules, in.kind, category, place);
+    std::optional<org::UnitRef> target;
+    if (in.unit_id) {
+      target = FZ_TRY(UnitInReach(sql, reach, *in.unit_id));
+      if (rule && rule->unit_id != *in.unit_id && reason.empty())
+        return Invalid(fmt::format("分流规则指向“{}”，改派到其他单位须填写理由", rule->unit_name), "route_reason",
+                       "reason_required");
+    } else if (rule) {
+      auto u = org::ReadUnit(sql, rule->unit_id);
+      if (u && Under(u->path, reach.path)) target = *u;
+    }
+    db::LockRowForUpdate(sql, "units", desk->bureau_id);  // one ticket number at a time per bureau
+    store::TicketRow row;
+    Ticket& t = row.t;
+    t.bureau_id = desk->bureau_id;
+    t.ticket_no = store::NextTicketNo(sql, desk->bureau_id, received);
+    t.kind = in.kind;
+    t.case_type = case_type;
+    t.category = category;
+    t.summary = summary;
+    t.occurred_at = in.occurred_at;
+    t.place = place;
+    t.subject_person_id = in.subject_person_id;
+    t.duty_person_id = in.duty_person_id;
+    t.desk_unit_id = desk->id;
+    t.received_at = received;
+    row.clerk_user_id = who.user_id;
+    row.query_index = vault_.BlindIndex(code);
+    row.query_code_enc = vault_.Encrypt(code);
+    row.name_enc = vault_.Encrypt(reporter.name);
+    row.id_enc = reporter.id_number.empty() ? "" : vault_.Encrypt(reporter.id_number);
+    row.phone_enc = vault_.Encrypt(reporter.phone);
+    t.id = store::InsertTicket(sql, row, now);
+    store::AddHistory(sql, t, who.user_id, NameOf(who), "register", "registered",
+                      fmt::format("{}登记，{}", KindName(t.kind),
+                                  evidence.empty() ? "未当场取证" : fmt::format("当场取证 {} 项", evidence.size())),
+                      now);
+    for (const auto& e : evidence) store::InsertEvidence(sql, t.bureau_id, t.id, e, who.user_id, now);
+    audit::Append(sql, clock_, actor,
+                  Audit("register", t, fmt::format("登记{} {}", KindName(t.kind), t.ticket_no),
+                        {{"after",
+                          {{"kind", t.kind},
+                           {"category", category},
+                           {"reporter_name", "*"},
+                           {"reporter_id_number", auth::MaskIdNumber(reporter.id_number)},
+                           {"reporter_phone", auth::MaskPhone(reporter.phone)},
+                           {"evidence", evidence.size()}}}}));
+    if (target) {
+      const IntakeSettings settings = store::LoadSettings(sql);
+      const auto [due, basis] = DueFor(t.kind, case_type, received, settings);
+      const std::optional<std::int64_t> rule_id =
+          rule && rule->unit_id == target->id ? std::optional<std::int64_t>(rule->id) : std::nullopt;
+      store::SetRoute(sql, t.id, target->id, rule_id, reason, now, due, basis, "routed", now);
+      const std::string note = fmt::format("分流至{}{}，期限 {}", target->name,
+                                           rule_id          ? "（按分流规则）"
+                                           : reason.empty() ? ""
+                                                            : "，理由：" + reason,
+                                           FormatLocalDateTime(due));
+      store::AddHistory(sql, t, who.user_id, NameOf(who), "route", "routed", note, now);
+      audit::Append(sql, clock_, actor,
+                    Audit("route", t, fmt::format("接报 {} {}", t.ticket_no, note),
+                          {{"unit_id", target->id},
+                           {"rule_id", rule_id ? nlohmann::json(*rule_id) : nlohmann::json()},
+                           {"reason", reason},
+                           {"due_at", due}}));
+    }
+    if (t.kind == "complaint" && t.subject_person_id && orders_) {
+      // A complaint about an officer enters the 督办 loop at once (same transaction).
+      const IntakeSettings settings = store::LoadSettings(sql);
+      const EpochSeconds deadline = std::max(DueFor(t.kind, "", received, settings).first, now + 86400);
+      const orders::Order order =
+          FZ_TRY(orders_->IssueIn(sql, who, actor,
+                                  {.source = "intake",
+                                   .source_id = t.id,
+                                   .case_id = std::nullopt,
+                                   .problem_type = "群众投诉",
+                                   .opinion = fmt::format("群众投诉（{}）：{}。请核查事实，整改并如实说明。",
+                                                          t.ticket_no, Prefix(summary, 200)),
+                                   .responsible_person_id = t.subject_person_id,
+                                   .deadline = deadline}));
+      store::SetLinks(sql, t.id, std::nullopt, std::nullopt, order.id, now);
+      store::AddHistory(sql, t, who.user_id, NameOf(who), "order", target ? "routed" : "registered",
+                        fmt::format("投诉涉及民警，已转督办（督办单 {}）", order.id), now);
+    }
+    return t.id;
+  }));
+  Registered out;
+  out.query_code = code;
+  out.ticket = db_.Read([&](soci::session& sql) { return Load(sql, id); });
+  return out;
+}
+
+Result<Ticket> IntakeService::Get(const Principal& who, std::int64_t id) const {
+  FZ_CHECK(Need(who, auth::perm::kIntakeRead, "查看接报案"));
+  return db_.Read([&](soci::session& sql) -> Result<Ticket> {
+    auto row = store::LoadTicket(sql, id);
+    if (!row || !Visible(*row, ReachOf(sql, who))) return NotFound("接报案记录不存在");
+    return Load(sql, id);
+  });
+}
+
+Result<Reporter> IntakeService::ReadReporter(const Principal& who, const audit::Actor& actor, std::int64_t id) {
+  FZ_CHECK(Need(who, auth::perm::kIntakeDo, "查看报案人信息"));
+  const EpochSeconds now = clock_.Now();
+  return db_.Write([&](soci::session& sql) -> Result<Reporter> {
+    auto row = store::LoadTicket(sql, id);
+    if (!row || !Visible(*row, ReachOf(sql, who))) return NotFound("接报案记录不存在");
+    Reporter r;
+    r.name = FZ_TRY(vault_.Decrypt(row->name_enc));
+    if (!row->id_enc.empty()) r.id_number = FZ_TRY(vault_.Decrypt(row->id_enc));
+    r.phone = FZ_TRY(vault_.Decrypt(row->phone_enc));
+    // Reading personal data in clear is itself recorded (全程留痕).
+    store::AddHistory(sql, row->t, who.user_id, NameOf(who), "read_pii", row->t.status, "查看报案人身份信息", now);
+    audit::Append(
+        sql, clock_, actor,
+        Audit("read_pii", row->t, fmt::format("查看接报 {} 报案人姓名、身份证号、联系电话", row->t.ticket_no)));
+    return r;
+  });
+}
+
+Result<Paged<Ticket>> IntakeService::List(const Principal& who, const TicketFilter& f, const PageRequest& page) const {
+  FZ_CHECK(Need(who, auth::perm::kIntakeRead, "查看接报案"));
+  const EpochSeconds now = clock_.Now();
+  return db_.Read([&](soci::session& sql) -> Result<Paged<Ticket>> {
+    const Reach reach = ReachOf(sql, who);
+    auto list = store::ListTickets(sql, reach.path, f, page, now);
+    for (auto& t : list.items) {
+      t.reporter.name = t.reporter.id_number = t.reporter.phone = "";
+    }
+    return list;
+  });
+}
+
+Result<Ticket> IntakeService::Step(const Principal& who, const audit::Actor& actor, std::int64_t id,
+                                   const std::function<Result<std::string>(soci::session&, Ticket&)>& change) {
+  FZ_CHECK(Need(who, auth::perm::kIntakeDo, "办理接报案"));
+  const EpochSeconds now = clock_.Now();
+  FZ_CHECK(db_.Write([&](soci::session& sql) -> Result<void> {
+    store::LockTicket(sql, id);
+    auto row = store::LoadTicket(sql, id, now);
+    if (!row || !Visible(*row, ReachOf(sql, who))) return NotFound("接报案记录不存在");
+    Ticket& t = row->t;
+    const std::string before = t.status;
+    const std::string action = FZ_TRY(change(sql, t));
+    auto after = store::LoadTicket(sql, id, now);
+    const std::string note = t.accept_note;  // the change leaves its history note here
+    store::AddHistory(sql, after->t, who.user_id, NameOf(who), action, after->t.status, note, now);
+    audit::Append(
+        sql, clock_, actor,
+        Audit(action, after->t,
+              fmt::format("接报 {} {}{}", after->t.ticket_no, ActionName(action), note.empty() ? "" : "：" + note),
+              {{"before", {{"status", before}}}, {"after", {{"status", after->t.status}}}}));
+    return {};
+  }));
+  return Get(who, id);
+}
+
+namespace {
+Result<void> NeedStatus(const Ticket& t, std::initializer_list<std::string_view> allowed, const char* what) {
+  for (auto s : allowed)
+    if (t.status == s) return {};
+  return Conflict(fmt::format("接报 {} 当前状态不能{}", t.ticket_no, what), "wrong_status");
+}
+}  // namespace
+
+Result<Ticket> IntakeService::Route(const Principal& who, const audit::Actor& actor, std::int64_t id,
+                                    std::int64_t unit_id, const std::string& raw_reason) {
+  const std::string reason = FZ_TRY(Text(raw_reason, "改派理由", "reason", 200, false));
+  const EpochSeconds now = clock_.Now();
+  return Step(who, actor, id, [&](soci::session& sql, Ticket& t) -> Result<std::string> {
+    FZ_CHECK(NeedStatus(t, {"registered", "routed"}, "分流"));
+    const org::UnitRef unit = FZ_TRY(UnitInReach(sql, ReachOf(sql, who), unit_id));
+    const auto rules = store::ListRules(sql, t.bureau_id);
+    const RoutingRule* rule = MatchRule(rules, t.kind, t.category, t.place);
+    const bool by_rule = rule && rule->unit_id == unit.id;
+    if (!by_rule && reason.empty())
+      return Invalid(rule ? fmt::format("分流规则指向“{}”，改派到其他单位须填写理由", rule->unit_name)
+                          : std::string("人工分流须填写理由"),
+                     "reason", "reason_required");
+    const auto [due, basis] = DueFor(t.kind, t.case_type, now, store::LoadSettings(sql));
+    store::SetRoute(sql, t.id, unit.id, by_rule ? std::optional<std::int64_t>(rule->id) : std::nullopt, reason, now,
+                    due, basis, "routed", now);
+    t.accept_note = fmt::format("分流至{}{}，期限 {}", unit.name, by_rule ? "（按分流规则）" : "，理由：" + reason,
+                                FormatLocalDateTime(due));
+    return std::string("route");
+  });
+}
+
+Result<Ticket> IntakeService::Decide(const Principal& who, const audit::Actor& actor, std::int64_t id, bool accepted,
+                                     const std::string& raw_note) {
+  const std::string note = FZ_TRY(Text(raw_note, "说明", "note", 500, !accepted));
+  const EpochSeconds now = clock_.Now();
+  return Step(who, actor, id, [&](soci::session& sql, Ticket& t) -> Result<std::string> {
+    FZ_CHECK(NeedStatus(t, {"routed"}, accepted ? "受理" : "不予受理"));
+    store::SetDecision(sql, t.id, accepted, note, now);
+    t.accept_note = note;
+    return std::string(accepted ? "accept" : "decline");
+  });
+}
+
+Result<Ticket> IntakeService::Conclude(const Principal& who, const audit::Actor& actor, std::int64_t id,
+                                       const std::string& raw_outcome, std::optional<bool> substantiated) {
+  const std::string outcome = FZ_TRY(Text(raw_outcome, "办理结果", "outcome", 1000, true));
+  const EpochSeconds now = clock_.Now();
+  return Step(who, actor, id, [&](soci::session& sql, Ticket& t) -> Result<std::string> {
+    FZ_CHECK(NeedStatus(t, {"routed", "accepted", "declined"}, "办结"));
+    if (t.kind == "report" && t.status == "routed")
+      return Conflict(fmt::format("报案 {} 须先作出受理或不予受理决定", t.ticket_no), "decision_required");
+    if (substantiated && t.kind != "complaint")
+      return Invalid("只有投诉可以认定是否属实", "substantiated", "invalid_value");
+    store::SetOutcome(sql, t.id, outcome, substantiated, now);
+    t.accept_note = outcome;
+    return std::string("conclude");
+  });
+}
+
+Result<Ticket> IntakeService::Feedback(const Principal& who, const audit::Actor& actor, std::int64_t id,
+                                       const std::string& method, std::optional<EpochSeconds> at,
+                                       const std::string& raw_text, std::optional<int> satisfaction) {
+  if (std::find(kFeedbackMethods.begin(), kFeedbackMethods.end(), method) == kFeedbackMethods.end())
+    return Invalid("反馈方式只能是 phone（电话）、sms（短信）、in_person（当面）或 letter（书面）", "method",
+                   method.empty() ? "required" : "invalid_value");
+  const std::string text = FZ_TRY(Text(raw_text, "反馈内容", "text", 1000, true));
+  if (satisfaction && (*satisfaction < 1 || *satisfaction > 5))
+    return Invalid("满意度应为 1 到 5", "satisfaction", "out_of_range");
+  const EpochSeconds now = clock_.Now();
+  const EpochSeconds when = at.value_or(now);
+  if (when > now + 300) return Invalid("反馈时间不能晚于现在", "at", "out_of_range");
+  return Step(who, actor, id, [&](soci::session& sql, Ticket& t) -> Result<std::string> {
+    FZ_CHECK(NeedStatus(t, {"concluded"}, "反馈"));
+    if (t.concluded_at && when < *t.concluded_at) return Invalid("反馈时间不能早于办结时间", "at", "out_of_range");
+    store::SetFeedback(sql, t.id, method, when, text, satisfaction, now);
+    t.accept_note = text + (satisfaction ? fmt::format("（满意度 {}）", *satisfaction) : "");
+    return std::string("feedback");
+  });
+}
+
+Result<Ticket> IntakeService::Reopen(const Principal& who, const audit::Actor& actor, std::int64_t id,
+                                     const std::string& raw_reason) {
+  const std::string reason = FZ_TRY(Text(raw_reason, "重新办理理由", "reason", 500, true));
+  const EpochSeconds now = clock_.Now();
+  return Step(who, actor, id, [&](soci::session& sql, Ticket& t) -> Result<std::string> {
+    FZ_CHECK(NeedStatus(t, {"concluded", "closed"}, "重新办理"));
+    if (!t.unit_id) return Conflict("尚未分流的接报案不能重新办理", "wrong_status");
+    const auto [due, basis] = DueFor(t.kind, t.case_type, now, store::LoadSettings(sql));
+    store::Reopen(sql, t.id, due, now);
+    t.accept_note = reason;
+    return std::string("reopen");
+  });
+}
+
+Result<Ticket> IntakeService::MakeCase(const Principal& who, const audit::Actor& actor, std::int64_t id,
+                                       const CaseFromTicket& in) {
+  FZ_CHECK(Need(who, auth::perm::kIntakeDo, "办理接报案"));
+  FZ_CHECK(Need(who, auth::perm::kCaseWrite, "立案登记"));
+  if (!cases_) return Conflict("案件模块未启用", "cases_disabled");
+  if (in.reporter_role != "victim" && in.reporter_role != "witness" && in.reporter_role != "other")
+    return Invalid("报案人在案件中的角色只能是 victim（被害人）、witness（证人）或 other（其他）", "reporter_role",
+                   "invalid_value");
+  const std::string cause_in = FZ_TRY(Text(in.cause, "案由", "cause", 50, false));
+  struct Source {
+    Ticket t;
+    Reporter r;
+  };
+  const Source src = FZ_TRY(db_.Read([&](soci::session& sql) -> Result<Source> {
+    auto row = store::LoadTicket(sql, id);
+    if (!row || !Visible(*row, ReachOf(sql, who))) return NotFound("接报案记录不存在");
+    const Ticket& t = row->t;
+    if (t.kind != "report") return Conflict("只有报案可以转为案件", "not_a_report");
+    if (t.case_id) return Conflict(fmt::format("报案 {} 已转为案件", t.ticket_no), "case_exists");
+    if (!t.unit_id || (t.status != "routed" && t.status != "accepted"))
+      return Conflict(fmt::format("报案 {} 当前状态不能转为案件", t.ticket_no), "wrong_status");
+    Reporter r;
+    r.name = FZ_TRY(vault_.Decrypt(row->name_enc));
+    if (!row->id_enc.empty()) r.id_number = FZ_TRY(vault_.Decrypt(row->id_enc));
+    return Source{t, r};
+  }));
+  const Ticket& t = src.t;
+  const std::string cause = cause_in.empty() ? (t.category.empty() ? "其他" : t.category) : cause_in;
+  cases::IncidentInput incident{.external_id = "",
+                                .unit_id = *t.unit_id,
+                                .received_at = t.received_at,
+                                .category = t.category.empty() ? cause : t.category,
+                                .summary = t.summary,
+                                .address = t.place,
+                                .result = "转为案件",
+                                .body_camera = false,
+                                .officer_id = t.duty_person_id ? t.duty_person_id : std::optional(in.lead_officer_id)};
+  const cases::Incident inc = FZ_TRY(cases_->CreateIncident(who, actor, incident));
+  cases::CaseInput c;
+  c.case_type = t.case_type;
+  c.cause = cause;
+  c.category = t.category.empty() ? std::nullopt : std::optional(t.category);
+  c.title = Prefix(fmt::format("{}（接报 {}）", Prefix(t.summary, 40), t.ticket_no), 100);
+  c.unit_id = *t.unit_id;
+  c.lead_officer_id = in.lead_officer_id;
+  c.incident_id = inc.id;
+  c.accepted_at = clock_.Now();
+  const cases::CaseDetail detail = FZ_TRY(cases_->CreateCase(who, actor, c));
+  cases::CasePersonInput person;
+  person.name = src.r.name;
+  person.role = in.reporter_role;
+  person.id_number = src.r.id_number;
+  FZ_TRY(cases_->AddPerson(who, actor, detail.header.id, person));
+  const EpochSeconds now = clock_.Now();
+  FZ_CHECK(db_.Write([&](soci::session& sql) -> Result<void> {
+    store::LockTicket(sql, id);
+    store::SetLinks(sql, id, detail.header.id, inc.id, std::nullopt, now);
+    const std::string note = fmt::format("转为警情 {}、案件 {}（受案）", inc.external_id, detail.header.external_id);
+    if (t.status == "routed") store::SetDecision(sql, id, true, note, now);
+    store::AddHistory(sql, t, who.user_id, NameOf(who), "case", "accepted", note, now);
+    audit::Append(sql, clock_, actor,
+                  Audit("case", t, fmt::format("接报 {} {}", t.ticket_no, note),
+                        {{"case_id", detail.header.id}, {"incident_id", inc.id}}));
+    return {};
+  }));
+  return Get(who, id);
+}
+
+Result<ReceiptDoc> IntakeService::Receipt(const Principal& who, const audit::Actor& actor, std::int64_t id,
+                                          const std::string& request_base) {
+  FZ_CHECK(Need(who, auth::perm::kIntakeDo, "打印回执"));
+  const EpochSeconds now = clock_.Now();
+  return db_.Write([&](soci::session& sql) -> Result<ReceiptDoc> {
+    auto row = store::LoadTicket(sql, id);
+    if (!row || !Visible(*row, ReachOf(sql, who))) return NotFound("接报案记录不存在");
+    const std::string code = FZ_TRY(vault_.Decrypt(row->query_code_enc));
+    const IntakeSettings settings = store::LoadSettings(sql);
+    std::string base = settings.public_url.empty() ? request_base : settings.public_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    const std::string url = fmt::format("{}/lookup?code={}", base, code);
+    store::SetReceiptAt(sql, id, now);
+    const bool first = !row->t.receipt_at;
+    store::AddHistory(sql, row->t, who.user_id, NameOf(who), "receipt", row->t.status, first ? "出具回执" : "补打回执",
+                      now);
+    audit::Append(sql, clock_, actor,
+                  Audit("receipt", row->t, fmt::format("{}接报 {} 的回执", first ? "出具" : "补打", row->t.ticket_no)));
+    const Ticket t = Load(sql, id);
+    auto desk = org::ReadUnit(sql, t.desk_unit_id);
+    auto bureau = desk ? org::ReadUnit(sql, desk->bureau_id) : std::nullopt;
+    const std::string organ = bureau ? bureau->name + (desk->id == bureau->id ? "" : desk->name) : t.desk_unit_name;
+    return ReceiptDoc{FZ_TRY(ReceiptDocument(t, code, url, settings.hall_phone, organ, now)), t.ticket_no};
+  });
+}
+
+Result<Evidence> IntakeService::AddEvidence(const Principal& who, const audit::Actor& actor, std::int64_t ticket_id,
+                                            const std::string& raw_description,
+                                            const std::vector<files::Upload>& uploads) {
+  FZ_CHECK(Need(who, auth::perm::kIntakeDo, "登记取证材料"));
+  const std::string description = FZ_TRY(Text(raw_description, "取证内容", "description", 200, true));
+  FZ_CHECK(files::CheckUploads(uploads));
+  const EpochSeconds now = clock_.Now();
+  const std::int64_t eid = FZ_TRY(db_.Write([&](soci::session& sql) -> Result<std::int64_t> {
+    auto row = store::LoadTicket(sql, ticket_id);
+    if (!row || !Visible(*row, ReachOf(sql, who))) return NotFound("接报案记录不存在");
+    const std::int64_t e = store::InsertEvidence(sql, row->t.bureau_id, ticket_id, description, who.user_id, now);
+    for (const auto& u : uploads)
+      FZ_TRY(files_.Put(sql, u, {.type = "intake_evidence", .id = e, .bureau_id = row->t.bureau_id}, who.user_id, now));
+    const std::string note = fmt::format("当场取证：{}（附件 {} 个）", description, uploads.size());
+    store::AddHistory(sql, row->t, who.user_id, NameOf(who), "evidence", row->t.status, note, now);
+    audit::Append(sql, clock_, actor, Audit("evidence", row->t, fmt::format("接报 {} {}", row->t.ticket_no, note)));
+    return e;
+  }));
+  const Ticket t = FZ_TRY(Get(who, ticket_id));
+  for (const auto& e : t.evidence)
+    if (e.id == eid) return e;
+  return NotFound("取证记录不存在");
+}
+
+Result<FileDownload> IntakeService::ReadFile(const Principal& who, std::int64_t file_id) const {
+  FZ_CHECK(Need(who, auth::perm::kIntakeRead, "查看取证材料"));
+  return db_.Read([&](soci::session& sql) -> Result<FileDownload> {
+    auto f = files_.Get(sql, file_id);
+    if (!f || f->owner_type != "intake_evidence") return NotFound("附件不存在");
+    const auto ticket = store::EvidenceTicket(sql, f->owner_id);
+    auto row = ticket ? store::LoadTicket(sql, *ticket) : std::nullopt;
+    if (!row || !Visible(*row, ReachOf(sql, who))) return NotFound("附件不存在");
+    return FileDownload{FZ_TRY(files_.Read(sql, *f)), f->content_type, f->filename};
+  });
+}
+
+Result<std::vector<std::pair<std::int64_t, std::string>>> IntakeService::Units(const Principal& who) const {
+  FZ_CHECK(Need(who, auth::perm::kIntakeRead, "查看接报案"));
+  return db_.Read([&](soci::session& sql) -> Result<std::vector<std::pair<std::int64_t, std::string>>> {
+    std::vector<std::pair<std::int64_t, std::string>> out;
+    for (const auto& u : org::ReadUnitsUnder(sql, ReachOf(sql, who).path)) out.emplace_back(u.id, u.name);
+    return out;
+  });
+}
+
+Result<Stats> IntakeService::Statistics(const Principal& who, EpochSeconds from, EpochSeconds to) const {
+  FZ_CHECK(Need(who, auth::perm::kIntakeRead, "查看接报案统计"));
+  if (to <= from) return Invalid("统计区间的结束时间应晚于开始时间", "to", "invalid_range");
+  if (to - from > 367LL * 86400) return Invalid("统计区间最长一年", "from", "range_too_long");
+  const EpochSeconds now = clock_.Now();
+  return db_.Read([&](soci::session& sql) -> Result<Stats> {
+    return store::ComputeStats(sql, ReachOf(sql, who).path, from, to, now);
+  });
+}
+
+Result<FileDownload> IntakeService::StatsXlsx(const Principal& who, EpochSeconds from, EpochSeconds to) const {
+  const Stats st = FZ_TRY(Statistics(who, from, to));
+  using files::Cell;
+  std::vector<files::CellRow> kinds = {{"接报类型", "件数"}};
+  for (const auto& [k, n] : st.by_kind) kinds.push_back({Cell(KindName(k)), Cell::Int(n)});
+  kinds.push_back({Cell::Bold("合计"), Cell::Int(st.total)});
+  std::vector<files::CellRow> hours = {{"时段", "件数"}};
+  for (int h = 0; h < 24; ++h)
+    hours.push_back({Cell(fmt::format("{:02}:00–{:02}:59", h, h)), Cell::Int(st.by_hour[static_cast<std::size_t>(h)])});
+  std::vector<files::CellRow> units = {{"承办单位", "件数", "按期", "超期"}};
+  for (const auto& u : st.by_unit)
+    units.push_back({Cell(u.unit_name), Cell::Int(u.total), Cell::Int(u.met), Cell::Int(u.late)});
+  units.push_back({Cell::Bold("合计"), Cell::Int(st.total), Cell::Int(st.met), Cell::Int(st.late)});
+  std::vector<files::CellRow> sat = {{"满意度", "件数"}};
+  for (int i = 0; i < 5; ++i)
+    sat.push_back({Cell(fmt::format("{} 分", i + 1)), Cell::Int(st.satisfaction[static_cast<std::size_t>(i)])});
+  auto bytes = FZ_TRY(files::WriteXlsx({files::SheetData("按类型", std::move(kinds), {14, 10}),
+                                        files::SheetData("按时段", std::move(hours), {16, 10}),
+                                        files::SheetData("按单位", std::move(units), {24, 10, 10, 10}),
+                                        files::SheetData("满意度", std::move(sat), {12, 10})}));
+  return FileDownload{
+      std::move(bytes), files::kXlsx,
+      fmt::format("接报案统计（{}至{}）.xlsx", FormatDate(LocalDateOf(from)), FormatDate(LocalDateOf(to - 1)))};
+}
+
+Result<std::vector<RoutingRule>> IntakeService::Rules(const Principal& who) const {
+  FZ_CHECK(Need(who, auth::perm::kIntakeRead, "查看分流规则"));
+  return db_.Read([&](soci::session& sql) -> Result<std::vector<RoutingRule>> {
+    auto desk = org::ReadUnit(sql, who.unit_id);
+    if (!desk || desk->bureau_id == 0) return std::vector<RoutingRule>{};
+    // Only the rules that route to units within reach: a 派出所 does not learn the others'.
+    const Reach reach = ReachOf(sql, who);
+    std::vector<RoutingRule> out;
+    for (auto& r : store::ListRules(sql, desk->bureau_id))
+      if (auto u = org::ReadUnit(sql, r.unit_id); u && Under(u->path, reach.path)) out.push_back(std::move(r));
+    return out;
+  });
+}
+
+Result<std::vector<RoutingRule>> IntakeService::SaveRules(const Principal& who, const audit::Actor& actor,
+                                                          std::vector<RoutingRule> rules) {
+  FZ_CHECK(Need(who, auth::perm::kIntakeManage, "设置分流规则"));
+  if (rules.size() > 500) return Invalid("分流规则最多 500 条", "rules", "too_many");
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    auto& r = rules[i];
+    const std::string field = fmt::format("rules[{}]", i);
+    if (!r.kind.empty() && std::find(kKinds.begin(), kKinds.end(), r.kind) == kKinds.end())
+      return Invalid(fmt::format("第 {} 条规则的接报类型无效", i + 1), field + ".kind", "invalid_value");
+    r.category = FZ_TRY(Text(r.category, "类别", (field + ".category").c_str(), 32, false));
+    r.place = FZ_TRY(Text(r.place, "地点关键词", (field + ".place").c_str(), 100, false));
+    if (r.priority < 0 || r.priority > 10000)
+      return Invalid(fmt::format("第 {} 条规则的优先级应在 0 到 10000 之间", i + 1), field + ".priority",
+                     "out_of_range");
+  }
+  const EpochSeconds now = clock_.Now();
+  return db_.Write([&](soci::session& sql) -> Result<std::vector<RoutingRule>> {
+    const Reach reach = ReachOf(sql, who);
+    auto desk = org::ReadUnit(sql, who.unit_id);
+    if (!desk || desk->bureau_id == 0) return Invalid("您的账号不属于任何分局", "", "no_bureau");
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      auto u = org::ReadUnit(sql, rules[i].unit_id);
+      if (!u || !Under(u->path, reach.path) || u->bureau_id != desk->bureau_id)
+        return Fail(ErrorCode::kNotFound, fmt::format("第 {} 条规则的分流单位不存在或不在您的管辖范围内", i + 1),
+                    fmt::format("rules[{}].unit_id", i), "not_found");
+    }
+    store::ReplaceRules(sql, desk->bureau_id, rules, who.user_id, now);
+    audit::Append(sql, clock_, actor,
+                  {"intake.rules",
+                   "intake_rules",
+                   std::to_string(desk->bureau_id),
+                   fmt::format("设置接报案分流规则（{} 条）", rules.size()),
+                   {{"count", rules.size()}}});
+    return store::ListRules(sql, desk->bureau_id);
+  });
+}
+
+Result<IntakeSettings> IntakeService::Settings(const Principal& who) const {
+  FZ_CHECK(Need(who, auth::perm::kIntakeRead, "查看接报案设置"));
+  return db_.Read([&](soci::session& sql) -> Result<IntakeSettings> { return store::LoadSettings(sql); });
+}
+
+Result<IntakeSettings> IntakeService::SaveSettings(const Principal& who, const audit::Actor& actor,
+                                                   const IntakeSettings& in) {
+  FZ_CHECK(Need(who, auth::perm::kIntakeManage, "修改接报案设置"));
+  for (auto [v, label, field] : {std::tuple{in.complaint_days, "投诉办理期限", "complaint_days"},
+                                 std::tuple{in.consult_days, "咨询办理期限", "consult_days"},
+                                 std::tuple{in.help_days, "求助办理期限", "help_days"}})
+    if (v < 1 || v > 90) return Invalid(fmt::format("{}应为 1 到 90 日", label), field, "out_of_range");
+  IntakeSettings s = in;
+  s.hall_phone = Digits(Trim(in.hall_phone));
+  if (!s.hall_phone.empty() && !IsPhoneNumber(s.hall_phone))
+    return Invalid("大厅联系电话不是有效的号码", "hall_phone", "invalid_phone");
+  s.public_url = Trim(in.public_url);
+  if (!s.public_url.empty() && !s.public_url.starts_with("https://") && !s.public_url.starts_with("http://"))
+    return Invalid("对外访问地址应以 https:// 或 http:// 开头", "public_url", "invalid_url");
+  const EpochSeconds now = clock_.Now();
+  return db_.Write([&](soci::session& sql) -> Result<IntakeSettings> {
+    store::SaveSettings(sql, s, now);
+    audit::Append(sql, clock_, actor,
+                  {"intake.settings",
+                   "settings",
+                   "intake.settings",
+                   "修改接报案大厅设置（办理期限、联系电话）",
+                   {{"after",
+                     {{"complaint_days", s.complaint_days},
+                      {"consult_days", s.consult_days},
+                      {"help_days", s.help_days},
+                      {"hall_phone", s.hall_phone}}}}});
+    return s;
+  });
+}
+
+}  // namespace fazhi::intake

@@ -1,0 +1,439 @@
+#include "intake/intake_store.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/local_time.h"
+#include "db/sql.h"
+
+namespace fazhi::intake::store {
+
+namespace {
+
+constexpr const char* kTicketColumns =
+    "SELECT t.id, t.bureau_id, t.ticket_no, t.query_index, t.query_code_enc, t.kind, t.case_type, t.category, "
+    "t.reporter_name_enc, t.reporter_id_enc, t.reporter_phone_enc, t.summary, t.occurred_at, t.place, "
+    "t.subject_person_id, sp.name AS subject_name, t.duty_person_id, dp.name AS duty_name, t.desk_unit_id, "
+    "du.name AS desk_name, du.path AS desk_path, t.unit_id, ru.name AS unit_name, ru.path AS unit_path, "
+    "t.route_rule_id, t.route_reason, t.routed_at, t.due_at, t.deadline_basis, t.status, t.accepted, t.accept_note, "
+    "t.decided_at, t.outcome, t.concluded_at, t.feedback_method, t.feedback_at, t.feedback_text, t.satisfaction, "
+    "t.reopen_count, t.receipt_at, t.case_id, t.incident_id, t.order_id, t.substantiated, t.received_at, "
+    "cu.display_name AS clerk_display, cu.username AS clerk_username "
+    "FROM intake_tickets t JOIN units du ON du.id = t.desk_unit_id LEFT JOIN units ru ON ru.id = t.unit_id "
+    "LEFT JOIN people sp ON sp.id = t.subject_person_id LEFT JOIN people dp ON dp.id = t.duty_person_id "
+    "LEFT JOIN users cu ON cu.id = t.clerk_user_id ";
+
+std::optional<bool> OptBool(const db::Row& r, std::string_view name) {
+  auto v = r.OptInt(name);
+  if (!v) return std::nullopt;
+  return *v != 0;
+}
+
+bool IsOpen(const std::string& status) { return status != "concluded" && status != "closed"; }
+
+TicketRow MapRow(const db::Row& r, EpochSeconds now) {
+  TicketRow row;
+  Ticket& t = row.t;
+  t.id = r.Int("id");
+  t.bureau_id = r.Int("bureau_id");
+  t.ticket_no = r.Str("ticket_no");
+  row.query_index = r.Str("query_index");
+  row.query_code_enc = r.Str("query_code_enc");
+  t.kind = r.Str("kind");
+  t.case_type = r.Str("case_type");
+  t.category = r.Str("category");
+  row.name_enc = r.Str("reporter_name_enc");
+  row.id_enc = r.Str("reporter_id_enc");
+  row.phone_enc = r.Str("reporter_phone_enc");
+  t.summary = r.Str("summary");
+  t.occurred_at = r.OptInt("occurred_at");
+  t.place = r.Str("place");
+  t.subject_person_id = r.OptInt("subject_person_id");
+  t.subject_person_name = r.Str("subject_name");
+  t.duty_person_id = r.OptInt("duty_person_id");
+  t.duty_person_name = r.Str("duty_name");
+  t.desk_unit_id = r.Int("desk_unit_id");
+  t.desk_unit_name = r.Str("desk_name");
+  row.desk_path = r.Str("desk_path");
+  t.unit_id = r.OptInt("unit_id");
+  t.unit_name = r.Str("unit_name");
+  row.unit_path = r.Str("unit_path");
+  t.route_rule_id = r.OptInt("route_rule_id");
+  t.route_reason = r.Str("route_reason");
+  t.routed_at = r.OptInt("routed_at");
+  t.due_at = r.OptInt("due_at");
+  t.deadline_basis = r.Str("deadline_basis");
+  t.status = r.Str("status");
+  t.accepted = OptBool(r, "accepted");
+  t.accept_note = r.Str("accept_note");
+  t.decided_at = r.OptInt("decided_at");
+  t.outcome = r.Str("outcome");
+  t.concluded_at = r.OptInt("concluded_at");
+  t.feedback_method = r.Str("feedback_method");
+  t.feedback_at = r.OptInt("feedback_at");
+  t.feedback_text = r.Str("feedback_text");
+  if (auto s = r.OptInt("satisfaction")) t.satisfaction = static_cast<int>(*s);
+  t.reopen_count = static_cast<int>(r.Int("reopen_count"));
+  t.receipt_at = r.OptInt("receipt_at");
+  t.case_id = r.OptInt("case_id");
+  t.incident_id = r.OptInt("incident_id");
+  t.order_id = r.OptInt("order_id");
+  t.substantiated = OptBool(r, "substantiated");
+  t.received_at = r.Int("received_at");
+  t.clerk_name = r.Str("clerk_display");
+  if (t.clerk_name.empty()) t.clerk_name = r.Str("clerk_username");
+  // A ticket is overdue while its decision (报案: 受案/立案) or, for the other kinds, its outcome is
+  // still missing after the due time.
+  const bool waiting = t.kind == "report" ? (t.status == "registered" || t.status == "routed") : IsOpen(t.status);
+  t.overdue = waiting && t.due_at && *t.due_at < now;
+  return row;
+}
+
+}  // namespace
+
+std::int64_t InsertTicket(soci::session& sql, const TicketRow& row, EpochSeconds now) {
+  const Ticket& t = row.t;
+  db::SqlArgs a;
+  return db::Insert(
+      sql,
+      fmt::format(
+          "INSERT INTO intake_tickets (bureau_id, ticket_no, query_index, query_code_enc, kind, case_type, category, "
+          "reporter_name_enc, reporter_id_enc, reporter_phone_enc, summary, occurred_at, place, subject_person_id, "
+          "duty_person_id, clerk_user_id, desk_unit_id, status, received_at, created_at, updated_at) VALUES ({}, {}, "
+          "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'registered', {}, {}, {}) RETURNING id",
+          a.Int(t.bureau_id), a.Str(t.ticket_no), a.Str(row.query_index), a.Str(row.query_code_enc), a.Str(t.kind),
+          a.Str(t.case_type), a.Str(t.category), a.Str(row.name_enc), a.Str(row.id_enc), a.Str(row.phone_enc),
+          a.Str(t.summary), a.OptInt(t.occurred_at), a.Str(t.place), a.OptInt(t.subject_person_id),
+          a.OptInt(t.duty_person_id), a.OptInt(row.clerk_user_id), a.Int(t.desk_unit_id), a.Int(t.received_at),
+          a.Int(now), a.Int(now)),
+      a);
+}
+
+std::optional<TicketRow> LoadTicket(soci::session& sql, std::int64_t id, EpochSeconds now) {
+  db::SqlArgs a;
+  std::optional<TicketRow> out;
+  db::First(sql, fmt::format("{} WHERE t.id = {}", kTicketColumns, a.Int(id)), a,
+            [&](const db::Row& r) { out = MapRow(r, now); });
+  return out;
+}
+
+std::optional<TicketRow> LoadByQueryIndex(soci::session& sql, const std::string& query_index) {
+  db::SqlArgs a;
+  std::optional<TicketRow> out;
+  db::First(sql, fmt::format("{} WHERE t.query_index = {}", kTicketColumns, a.Str(query_index)), a,
+            [&](const db::Row& r) { out = MapRow(r, 0); });
+  return out;
+}
+
+void LockTicket(soci::session& sql, std::int64_t id) { db::LockRowForUpdate(sql, "intake_tickets", id); }
+
+std::string NextTicketNo(soci::session& sql, std::int64_t bureau_id, EpochSeconds received_at) {
+  const CivilDate d = LocalDateOf(received_at);
+  const std::string prefix = fmt::format("JB{:04}{:02}{:02}", d.year, d.month, d.day);
+  db::SqlArgs a;
+  const auto last = db::ScalarText(sql,
+                                   fmt::format("SELECT MAX(ticket_no) FROM intake_tickets WHERE bureau_id = {} AND "
+                                               "ticket_no LIKE {}",
+                                               a.Int(bureau_id), a.Str(prefix + "%")),
+                                   a);
+  int serial = 1;
+  if (last && last->size() > prefix.size()) serial = std::stoi(last->substr(prefix.size())) + 1;
+  return fmt::format("{}{:04}", prefix, serial);
+}
+
+void SetRoute(soci::session& sql, std::int64_t id, std::int64_t unit_id, std::optional<std::int64_t> rule_id,
+              const std::string& reason, EpochSeconds routed_at, std::optional<EpochSeconds> due_at,
+              const std::string& basis, const std::string& status, EpochSeconds now) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE intake_tickets SET unit_id = {}, route_rule_id = {}, route_reason = {}, routed_at = {}, "
+                       "due_at = {}, deadline_basis = {}, status = {}, overdue_notified_at = NULL, updated_at = {} "
+                       "WHERE id = {}",
+                       a.Int(unit_id), a.OptInt(rule_id), a.Str(reason), a.Int(routed_at), a.OptInt(due_at),
+                       a.Str(basis), a.Str(status), a.Int(now), a.Int(id)),
+           a);
+}
+
+void SetDecision(soci::session& sql, std::int64_t id, bool accepted, const std::string& note, EpochSeconds now) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE intake_tickets SET accepted = {}, accept_note = {}, decided_at = {}, status = {}, "
+                       "updated_at = {} WHERE id = {}",
+                       a.Bool(accepted), a.Str(note), a.Int(now), a.Str(accepted ? "accepted" : "declined"), a.Int(now),
+                       a.Int(id)),
+           a);
+}
+
+void SetOutcome(soci::session& sql, std::int64_t id, const std::string& outcome, std::optional<bool> substantiated,
+                EpochSeconds now) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE intake_tickets SET outcome = {}, substantiated = {}, concluded_at = {}, status = "
+                       "'concluded', updated_at = {} WHERE id = {}",
+                       a.Str(outcome),
+                       a.OptInt(substantiated ? std::optional<std::int64_t>(*substantiated ? 1 : 0) : std::nullopt),
+                       a.Int(now), a.Int(now), a.Int(id)),
+           a);
+}
+
+void SetFeedback(soci::session& sql, std::int64_t id, const std::string& method, EpochSeconds at,
+                 const std::string& text, std::optional<int> satisfaction, EpochSeconds now) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE intake_tickets SET feedback_method = {}, feedback_at = {}, feedback_text = {}, "
+                       "satisfaction = {}, status = 'closed', updated_at = {} WHERE id = {}",
+                       a.Str(method), a.Int(at), a.Str(text),
+                       a.OptInt(satisfaction ? std::optional<std::int64_t>(*satisfaction) : std::nullopt), a.Int(now),
+                       a.Int(id)),
+           a);
+}
+
+void Reopen(soci::session& sql, std::int64_t id, std::optional<EpochSeconds> due_at, EpochSeconds now) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE intake_tickets SET status = 'routed', accepted = NULL, accept_note = '', decided_at = "
+                       "NULL, outcome = '', substantiated = NULL, concluded_at = NULL, feedback_method = '', "
+                       "feedback_at = NULL, feedback_text = '', satisfaction = NULL, reopen_count = reopen_count + 1, "
+                       "routed_at = {}, due_at = {}, overdue_notified_at = NULL, updated_at = {} WHERE id = {}",
+                       a.Int(now), a.OptInt(due_at), a.Int(now), a.Int(id)),
+           a);
+}
+
+void SetReceiptAt(soci::session& sql, std::int64_t id, EpochSeconds at) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE intake_tickets SET receipt_at = COALESCE(receipt_at, {}) WHERE id = {}", a.Int(at),
+                       a.Int(id)),
+           a);
+}
+
+void SetLinks(soci::session& sql, std::int64_t id, std::optional<std::int64_t> case_id,
+              std::optional<std::int64_t> incident_id, std::optional<std::int64_t> order_id, EpochSeconds now) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE intake_tickets SET case_id = COALESCE({}, case_id), incident_id = COALESCE({}, "
+                       "incident_id), order_id = COALESCE({}, order_id), updated_at = {} WHERE id = {}",
+                       a.OptInt(case_id), a.OptInt(incident_id), a.OptInt(order_id), a.Int(now), a.Int(id)),
+           a);
+}
+
+void AddHistory(soci::session& sql, const Ticket& t, std::optional<std::int64_t> user_id, const std::string& user_name,
+                const std::string& action, const std::string& status, const std::string& note, EpochSeconds at) {
+  db::SqlArgs a;
+  db::Exec(
+      sql,
+      fmt::format("INSERT INTO intake_history (bureau_id, ticket_id, at, user_id, user_name, action, status, note) "
+                  "VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
+                  a.Int(t.bureau_id), a.Int(t.id), a.Int(at), a.OptInt(user_id), a.Str(user_name), a.Str(action),
+                  a.Str(status), a.Str(note)),
+      a);
+}
+
+std::vector<HistoryEntry> LoadHistory(soci::session& sql, std::int64_t ticket_id) {
+  db::SqlArgs a;
+  std::vector<HistoryEntry> out;
+  db::Each(sql,
+           fmt::format("SELECT id, at, user_name, action, status, note FROM intake_history WHERE ticket_id = {} "
+                       "ORDER BY id",
+                       a.Int(ticket_id)),
+           a, [&](const db::Row& r) {
+             out.push_back({.id = r.Int("id"),
+                            .at = r.Int("at"),
+                            .user_name = r.Str("user_name"),
+                            .action = r.Str("action"),
+                            .status = r.Str("status"),
+                            .note = r.Str("note")});
+           });
+  return out;
+}
+
+std::int64_t InsertEvidence(soci::session& sql, std::int64_t bureau_id, std::int64_t ticket_id,
+                            const std::string& description, std::optional<std::int64_t> user_id, EpochSeconds now) {
+  db::SqlArgs a;
+  return db::Insert(sql,
+                    fmt::format("INSERT INTO intake_evidence (bureau_id, ticket_id, description, created_by, "
+                                "created_at) VALUES ({}, {}, {}, {}, {}) RETURNING id",
+                                a.Int(bureau_id), a.Int(ticket_id), a.Str(description), a.OptInt(user_id), a.Int(now)),
+                    a);
+}
+
+std::vector<Evidence> LoadEvidence(soci::session& sql, std::int64_t ticket_id) {
+  db::SqlArgs a;
+  std::vector<Evidence> out;
+  db::Each(
+      sql,
+      fmt::format("SELECT id, description, created_at FROM intake_evidence WHERE ticket_id = {} ORDER BY id",
+                  a.Int(ticket_id)),
+      a, [&](const db::Row& r) {
+        out.push_back(
+            {.id = r.Int("id"), .description = r.Str("description"), .created_at = r.Int("created_at"), .files = {}});
+      });
+  return out;
+}
+
+std::optional<std::int64_t> EvidenceTicket(soci::session& sql, std::int64_t evidence_id) {
+  db::SqlArgs a;
+  return db::ScalarInt(sql, fmt::format("SELECT ticket_id FROM intake_evidence WHERE id = {}", a.Int(evidence_id)), a);
+}
+
+Paged<Ticket> ListTickets(soci::session& sql, const std::string& reach_path, const TicketFilter& f,
+                          const PageRequest& page, EpochSeconds now) {
+  db::SqlArgs a;
+  std::string where = fmt::format(" WHERE ({} OR (ru.id IS NOT NULL AND {}))", db::PathUnder(a, "du.path", reach_path),
+                                  db::PathUnder(a, "ru.path", reach_path));
+  if (f.kind) where += fmt::format(" AND t.kind = {}", a.Str(*f.kind));
+  if (f.status && !f.status->empty()) where += fmt::format(" AND t.status IN ({})", a.StrList(*f.status));
+  if (f.unit_id) where += fmt::format(" AND t.unit_id = {}", a.Int(*f.unit_id));
+  if (f.open)
+    where += *f.open ? " AND t.status NOT IN ('concluded', 'closed')" : " AND t.status IN ('concluded', 'closed')";
+  if (f.overdue && *f.overdue)
+    where += fmt::format(
+        " AND t.due_at < {} AND ((t.kind = 'report' AND t.status IN ('registered', 'routed')) OR (t.kind <> 'report' "
+        "AND t.status NOT IN ('concluded', 'closed')))",
+        a.Int(now));
+  if (f.from) where += fmt::format(" AND t.received_at >= {}", a.Int(*f.from));
+  if (f.to) where += fmt::format(" AND t.received_at < {}", a.Int(*f.to));
+  if (!f.q.empty()) {
+    const std::string pattern = db::ContainsPattern(f.q);
+    where += fmt::format(" AND (t.ticket_no LIKE {} ESCAPE '\\' OR t.summary LIKE {} ESCAPE '\\')", a.Str(pattern),
+                         a.Str(pattern));
+  }
+  Paged<Ticket> out;
+  out.total = db::Count(
+      sql,
+      fmt::format("SELECT COUNT(*) FROM intake_tickets t JOIN units du ON du.id = t.desk_unit_id LEFT JOIN units ru "
+                  "ON ru.id = t.unit_id{}",
+                  where),
+      a);
+  const char* order = page.sort == "due_at"
+                          ? (page.descending ? "t.due_at DESC, t.id DESC" : "t.due_at, t.id")
+                          : (page.descending ? "t.received_at, t.id" : "t.received_at DESC, t.id DESC");
+  db::Each(
+      sql,
+      fmt::format("{}{} ORDER BY {} LIMIT {} OFFSET {}", kTicketColumns, where, order, page.page_size, page.Offset()),
+      a, [&](const db::Row& r) { out.items.push_back(MapRow(r, now).t); });
+  return out;
+}
+
+Stats ComputeStats(soci::session& sql, const std::string& reach_path, EpochSeconds from, EpochSeconds to,
+                   EpochSeconds now) {
+  Stats st;
+  st.from = from;
+  st.to = to;
+  std::map<std::string, std::int64_t> kinds;
+  std::map<std::string, StatsUnitRow> units;
+  db::SqlArgs a;
+  db::Each(sql,
+           fmt::format("SELECT t.kind, t.received_at, t.due_at, t.decided_at, t.concluded_at, t.satisfaction, "
+                       "ru.name AS unit_name FROM intake_tickets t JOIN units du ON du.id = t.desk_unit_id LEFT JOIN "
+                       "units ru ON ru.id = t.unit_id WHERE ({} OR (ru.id IS NOT NULL AND {})) AND t.received_at >= "
+                       "{} AND t.received_at < {}",
+                       db::PathUnder(a, "du.path", reach_path), db::PathUnder(a, "ru.path", reach_path), a.Int(from),
+                       a.Int(to)),
+           a, [&](const db::Row& r) {
+             ++st.total;
+             const std::string kind = r.Str("kind");
+             ++kinds[kind];
+             const EpochSeconds at = r.Int("received_at");
+             const std::int64_t local = at + 8 * 3600;
+             ++st.by_hour[static_cast<std::size_t>((local % 86400 + 86400) % 86400 / 3600)];
+             // 1970-01-01 was a Thursday (index 3 with Monday = 0).
+             ++st.by_weekday[static_cast<std::size_t>(((local / 86400) % 7 + 7 + 3) % 7)];
+             std::string unit = r.Str("unit_name");
+             if (unit.empty()) unit = "未分流";
+             auto& u = units[unit];
+             u.unit_name = unit;
+             ++u.total;
+             const auto due = r.OptInt("due_at");
+             const auto done = kind == "report" ? r.OptInt("decided_at") : r.OptInt("concluded_at");
+             if (due) {
+               if (done && *done <= *due) {
+                 ++st.met, ++u.met;
+               } else if (done || *due < now) {
+                 ++st.late, ++u.late;
+               } else {
+                 ++st.pending;
+               }
+             }
+             if (auto sat = r.OptInt("satisfaction"); sat && *sat >= 1 && *sat <= 5)
+               ++st.satisfaction[static_cast<std::size_t>(*sat - 1)];
+           });
+  for (const auto& k : kKinds) st.by_kind.emplace_back(k, kinds[k]);
+  for (auto& [name, row] : units) st.by_unit.push_back(std::move(row));
+  std::stable_sort(st.by_unit.begin(), st.by_unit.end(),
+                   [](const auto& x, const auto& y) { return x.total > y.total; });
+  return st;
+}
+
+std::vector<RoutingRule> ListRules(soci::session& sql, std::int64_t bureau_id) {
+  db::SqlArgs a;
+  std::vector<RoutingRule> out;
+  db::Each(sql,
+           fmt::format("SELECT r.id, r.bureau_id, r.kind, r.category, r.place, r.unit_id, u.name AS unit_name, "
+                       "r.priority FROM intake_routing_rules r JOIN units u ON u.id = r.unit_id WHERE r.bureau_id = {} "
+                       "ORDER BY r.priority, r.id",
+                       a.Int(bureau_id)),
+           a, [&](const db::Row& r) {
+             out.push_back({.id = r.Int("id"),
+                            .bureau_id = r.Int("bureau_id"),
+                            .kind = r.Str("kind"),
+                            .category = r.Str("category"),
+                            .place = r.Str("place"),
+                            .unit_id = r.Int("unit_id"),
+                            .unit_name = r.Str("unit_name"),
+                            .priority = static_cast<int>(r.Int("priority"))});
+           });
+  return out;
+}
+
+void ReplaceRules(soci::session& sql, std::int64_t bureau_id, const std::vector<RoutingRule>& rules,
+                  std::optional<std::int64_t> user_id, EpochSeconds now) {
+  {
+    db::SqlArgs a;
+    db::Exec(sql, fmt::format("DELETE FROM intake_routing_rules WHERE bureau_id = {}", a.Int(bureau_id)), a);
+  }
+  for (const auto& r : rules) {
+    db::SqlArgs a;
+    db::Exec(sql,
+             fmt::format("INSERT INTO intake_routing_rules (bureau_id, kind, category, place, unit_id, priority, "
+                         "created_by, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
+                         a.Int(bureau_id), a.Str(r.kind), a.Str(r.category), a.Str(r.place), a.Int(r.unit_id),
+                         a.Int(r.priority), a.OptInt(user_id), a.Int(now)),
+             a);
+  }
+}
+
+IntakeSettings LoadSettings(soci::session& sql) {
+  IntakeSettings s;
+  db::SqlArgs a;
+  const auto text =
+      db::ScalarText(sql, fmt::format("SELECT value FROM settings WHERE key = {}", a.Str("intake.settings")), a);
+  if (!text) return s;
+  const auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (!j.is_object()) return s;
+  s.complaint_days = j.value("complaint_days", s.complaint_days);
+  s.consult_days = j.value("consult_days", s.consult_days);
+  s.help_days = j.value("help_days", s.help_days);
+  s.hall_phone = j.value("hall_phone", s.hall_phone);
+  s.public_url = j.value("public_url", s.public_url);
+  return s;
+}
+
+void SaveSettings(soci::session& sql, const IntakeSettings& s, EpochSeconds now) {
+  const nlohmann::json j = {{"complaint_days", s.complaint_days},
+                            {"consult_days", s.consult_days},
+                            {"help_days", s.help_days},
+                            {"hall_phone", s.hall_phone},
+                            {"public_url", s.public_url}};
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("INSERT INTO settings (key, value, updated_at) VALUES ({}, {}, {}) ON CONFLICT (key) DO UPDATE "
+                       "SET value = excluded.value, updated_at = excluded.updated_at",
+                       a.Str("intake.settings"), a.Str(j.dump()), a.Int(now)),
+           a);
+}
+
+}  // namespace fazhi::intake::store
