@@ -85,7 +85,10 @@ describe('行选择：导出所选与批量督办', { timeout: 900_000 }, () => 
 
     // Select the whole page, then 批量督办.
     await page.getByTestId('cases-table').locator('.el-table__header-wrapper .el-checkbox').first().click()
-    assert.match(await page.getByTestId('cases-batch-order').innerText(), /批量督办（3）/)
+    // The header box updates the selection after its own transition: wait for it, do not read once.
+    await eventually(async () => /批量督办（3）/.test(await page.getByTestId('cases-batch-order').innerText()), {
+      message: '全选本页后应选中 3 件',
+    })
     await page.getByTestId('cases-batch-order').click()
     const dialog = page.getByTestId('batch-order-dialog')
     await dialog.waitFor()
