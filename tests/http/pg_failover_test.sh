@@ -16,20 +16,23 @@ SRC="${2:?usage: pg_failover_test.sh FAZHI_BIN SOURCE_DIR}"
 NAME=pgfailover
 # shellcheck source=pg_serve_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/pg_serve_lib.sh"
-primary_port="$(free_port $((59000 + $$ % 500)))"
-export FAZHI_PG_PORT="$primary_port"
 standby_dir=""
 on_exit '[[ -n "$standby_dir" && -d "$standby_dir" ]] && as_pg "$PG_BIN/pg_ctl" -D "$standby_dir" -m immediate -w stop >/dev/null 2>&1'
 
 # 1. The primary (scripts/pg-test.sh: initdb with trust, which also lets replication connect from
 #    127.0.0.1) and a standby cloned from it with pg_basebackup -R (standby.signal + primary_conninfo).
-eval "$("$SRC/scripts/pg-test.sh" start 2>/dev/null)"
-# shellcheck disable=SC1090
-source "$FAZHI_PG_STATE"  # PGTEST_DIR, PGTEST_PORT
+start_cluster $((59000 + $$ % 500))
+primary_port="$PGTEST_PORT"
 standby_port="$(free_port $((primary_port + 1)))"
 standby_dir="$PGTEST_DIR/standby"
-as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres -D "$standby_dir" -R -X stream -c fast \
-  >/dev/null 2>&1 || fail "pg_basebackup failed"
+basebackup() {
+  rm -rf "$standby_dir"
+  as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres -D "$standby_dir" -R -X stream \
+    -c fast >"$work/basebackup.log" 2>&1
+}
+# (Tried twice, its output kept: one CI run saw it fail 0.8 s into the test with the output discarded.)
+basebackup || { sleep 1; basebackup; } ||
+  fail "pg_basebackup failed: $(tail -n 10 "$work/basebackup.log"; tail -n 10 "$PGTEST_DIR/server.log")"
 # A hot standby needs max_connections at least the primary's (pg-test.sh starts it with 200).
 as_pg "$PG_BIN/pg_ctl" -D "$standby_dir" -l "$PGTEST_DIR/standby.log" -w -t 60 \
   -o "-k $PGTEST_DIR -p $standby_port -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" \

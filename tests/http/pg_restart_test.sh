@@ -19,12 +19,7 @@ NAME=pgrestart
 # shellcheck source=pg_serve_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/pg_serve_lib.sh"
 # A free port of our own, away from the suite's usual 55432…
-FAZHI_PG_PORT="$(free_port $((57000 + $$ % 2000)))"
-export FAZHI_PG_PORT
-
-eval "$("$SRC/scripts/pg-test.sh" start 2>/dev/null)"
-# shellcheck disable=SC1090
-source "$FAZHI_PG_STATE"  # PGTEST_DIR, PGTEST_PORT
+start_cluster $((57000 + $$ % 2000))
 pg_stop() { as_pg "$PG_BIN/pg_ctl" -D "$PGTEST_DIR/data" -m fast -w stop >/dev/null; }
 pg_start() {
   as_pg "$PG_BIN/pg_ctl" -D "$PGTEST_DIR/data" -l "$PGTEST_DIR/server.log" -w -t 60 \

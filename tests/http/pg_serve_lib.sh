@@ -56,6 +56,27 @@ free_port() {
   echo "$p"
 }
 
+# start_cluster FROM: scripts/pg-test.sh's throwaway cluster on the first free port from FROM; sets
+# PGTEST_DIR, PGTEST_PORT and FAZHI_TEST_PG. On a busy machine the port can be taken between the
+# check and PostgreSQL's bind (ephemeral ports of other tests), so a failed start is cleaned up and
+# tried again on a later port; what PostgreSQL said is kept and shown if every try fails.
+start_cluster() {
+  local port="$1" attempt out
+  for attempt in 1 2 3; do
+    port="$(free_port "$port")"
+    if out="$(FAZHI_PG_PORT="$port" "$SRC/scripts/pg-test.sh" start 2>>"$work/pg-start.log")"; then
+      eval "$out"
+      # shellcheck disable=SC1090
+      source "$FAZHI_PG_STATE"  # PGTEST_DIR, PGTEST_PORT
+      return 0
+    fi
+    echo "(start $attempt on port $port failed)" >>"$work/pg-start.log"
+    "$SRC/scripts/pg-test.sh" stop >/dev/null 2>&1 || true
+    port=$((port + 7))
+  done
+  fail "the test PostgreSQL did not start: $(tail -n 20 "$work/pg-start.log")"
+}
+
 # start_serve ARGS…: `fazhi ARGS… serve` on a free port of 127.0.0.1; sets server_pid and base.
 start_serve() {
   "$BIN" "$@" serve --listen 127.0.0.1:0 --db-pool 4 >"$work/serve.out" 2>"$work/serve.log" &
