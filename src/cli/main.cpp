@@ -85,24 +85,8 @@ Result<std::string> ReadDbFile(const std::string& path) {
   return line.substr(first, last - first + 1);
 }
 
-}  // namespace
-
-int Main(int argc, char** argv) {
-  CLI::App cli{"fazhi 法治 — 公安执法规范化管理平台"};
-  cli.require_subcommand(1);
-  cli.fallthrough();
-  Config config;
-  CLI::Option* db_opt =
-      cli.add_option("--db", config.db_url,
-                     "数据库：sqlite:文件路径 或 postgresql://用户@主机:端口/库名（含口令时请改用环境变量 FAZHI_DB "
-                     "或 --db-file，命令行参数对本机所有用户可见）")
-          ->capture_default_str();
-  std::string db_file;
-  cli.add_option("--db-file", db_file, "从文件读取数据库地址（第一行；文件应只有属主可读）")->excludes(db_opt);
-  cli.add_option("--key-file", config.key_file, "个人信息加密密钥文件（不存在时自动创建）")->capture_default_str();
-  std::string log_level = "info";
-  cli.add_option("--log-level", log_level, "日志级别：debug/info/warn/error")->capture_default_str();
-
+// `serve` and its options (written into `config`).
+CLI::App* AddServeCommand(CLI::App& cli, Config& config) {
   auto* serve = cli.add_subcommand("serve", "启动 Web 服务（接口在 /api/，网页端在 /）");
   serve->add_option("--listen", config.listen, "监听地址 主机:端口")->capture_default_str();
   serve->add_option("--web-root", config.web_root, "网页端构建目录（默认自动查找 web/dist）");
@@ -125,6 +109,51 @@ int Main(int argc, char** argv) {
   serve->add_option("--sweep-interval", config.sweep_interval_seconds, "执法监督巡检间隔（秒），0 表示不巡检")
       ->capture_default_str();
   serve->add_option("--attachment-dir", config.attachment_dir, "督办附件存放目录（默认在数据库文件旁）");
+  return serve;
+}
+
+// `routes`: every route with its method, path and permission, as JSON.
+int PrintRoutes(App& app) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : app.router().Routes())
+    out.push_back({{"method", http::MethodName(r.method)},
+                   {"path", r.pattern},
+                   {"public", r.access.public_route},
+                   {"permission", r.access.permission}});
+  std::cout << out.dump(1) << std::endl;
+  return 0;
+}
+
+// `serve`: binds, prints the address, serves until a signal stops the App.
+int Serve(App& app, StopOnSignal& stop_on_signal) {
+  auto port = app.Bind();
+  if (!port) return PrintError(port.error());
+  std::cout << "fazhi 已启动：http://" << app.config().ListenHostPort().first << ":" << *port << "  数据库："
+            << app.db().url().display << std::endl;
+  stop_on_signal.Watch(app);
+  app.Serve();
+  return 0;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App cli{"fazhi 法治 — 公安执法规范化管理平台"};
+  cli.require_subcommand(1);
+  cli.fallthrough();
+  Config config;
+  CLI::Option* db_opt =
+      cli.add_option("--db", config.db_url,
+                     "数据库：sqlite:文件路径 或 postgresql://用户@主机:端口/库名（含口令时请改用环境变量 FAZHI_DB "
+                     "或 --db-file，命令行参数对本机所有用户可见）")
+          ->capture_default_str();
+  std::string db_file;
+  cli.add_option("--db-file", db_file, "从文件读取数据库地址（第一行；文件应只有属主可读）")->excludes(db_opt);
+  cli.add_option("--key-file", config.key_file, "个人信息加密密钥文件（不存在时自动创建）")->capture_default_str();
+  std::string log_level = "info";
+  cli.add_option("--log-level", log_level, "日志级别：debug/info/warn/error")->capture_default_str();
+
+  auto* serve = AddServeCommand(cli, config);
 
   auto* migrate = cli.add_subcommand("migrate", "执行数据库迁移（升级表结构）");
   auto* demo = cli.add_subcommand(
@@ -174,26 +203,12 @@ int Main(int argc, char** argv) {
   if (!app) return PrintError(app.error());
 
   if (serving) {
-    auto port = (*app)->Bind();
-    if (!port) return PrintError(port.error());
-    std::cout << "fazhi 已启动：http://" << (*app)->config().ListenHostPort().first << ":" << *port << "  数据库："
-              << (*app)->db().url().display << std::endl;
-    stop_on_signal->Watch(**app);
-    (*app)->Serve();
-    stop_on_signal.reset();
-    return 0;
+    const int rc = Serve(**app, *stop_on_signal);
+    stop_on_signal.reset();  // its thread refers to the App: end it while the App lives
+    return rc;
   }
   if (chosen) return (*chosen->run)((*app)->modules());
-  if (routes->parsed()) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : (*app)->router().Routes())
-      out.push_back({{"method", http::MethodName(r.method)},
-                     {"path", r.pattern},
-                     {"public", r.access.public_route},
-                     {"permission", r.access.permission}});
-    std::cout << out.dump(1) << std::endl;
-    return 0;
-  }
+  if (routes->parsed()) return PrintRoutes(**app);
   if (migrate->parsed()) {
     std::cout << "数据库结构版本：" << (*app)->db().SchemaVersion() << "（已是最新）" << std::endl;
     return 0;

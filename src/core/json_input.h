@@ -53,6 +53,10 @@ class JsonInput {
   std::optional<std::vector<std::string>> StringArray(const std::string& key, std::string_view label,
                                                       StringRule rule = {}, bool required = false,
                                                       size_t max_items = 100);
+  // A time: UTC epoch seconds, or 北京时间 text "2023-07-03 18:00[:ss]" (or, with `date_alone`,
+  // "2023-07-03" for that day's midnight). Anything else is an `invalid_time` error naming the field.
+  std::optional<std::int64_t> Time(const std::string& key, std::string_view label, bool required = false,
+                                   bool date_alone = true);
   // Raw sub-value (object or array) for nested documents; marks the key as known.
   std::optional<nlohmann::json> Raw(const std::string& key, std::string_view label, bool required = false);
   // Whether the key is present (and not null). Marks it known.

@@ -269,23 +269,7 @@ void Server::Dispatch(const httplib::Request& req, httplib::Response& res, Metho
                  MethodName(method), req.path, res.status, ms, who, client_ip);
 }
 
-Result<int> Server::Bind() {
-  server_ = std::make_unique<httplib::Server>();
-  auto& s = *server_;
-  const int threads = options_.threads;
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-  s.set_tcp_nodelay(true);  // Nagle + delayed ACK costs ~40 ms per response (STACK.md §4)
-  s.set_keep_alive_max_count(1000);
-  s.set_keep_alive_timeout(10);
-  s.set_read_timeout(options_.read_timeout_seconds);
-  s.set_payload_max_length(options_.max_body_bytes);
-  int listen_fd = -1;
-  s.set_socket_options([&listen_fd](socket_t sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    listen_fd = sock;
-  });
-
+void Server::AddApiHandlers(httplib::Server& s) {
   for (auto [m, reg] : std::initializer_list<std::pair<Method, int>>{
            {Method::kGet, 0}, {Method::kPost, 1}, {Method::kPut, 2}, {Method::kPatch, 3}, {Method::kDelete, 4}}) {
     auto handler = [this, m](const httplib::Request& req, httplib::Response& res) { Dispatch(req, res, m); };
@@ -298,55 +282,6 @@ Result<int> Server::Bind() {
     }
   }
 
-  // The web app: the files of web_root from memory, precompressed (static_files.h), and
-  // index.html for every other non-API path (SPA routes).
-  if (!options_.web_root.empty()) {
-    static_.Load(options_.web_root);
-    if (!static_.Find("/index.html", "")) {
-      static_ = StaticFiles{};
-      spdlog::warn("web root {} has no index.html; the web app is not served (run scripts/setup.sh to build it)",
-                   options_.web_root);
-    }
-  }
-  s.Get(R"(/(?!api/).*)", [this](const httplib::Request& req, httplib::Response& res) {
-    const Handling handling(handling_);
-    SecurityHeaders(res);
-    const std::string accept = req.get_header_value("Accept-Encoding");
-    auto file = static_.Find(req.path, accept);
-    if (!file && req.path.starts_with("/assets/")) {
-      // A missing build asset (e.g. an old tab after a redeploy) is a real 404, not the app page.
-      res.status = 404;
-      res.set_content("not found", "text/plain; charset=utf-8");
-      return;
-    }
-    if (!file) file = static_.Find("/index.html", accept);
-    if (!file) {
-      res.set_content(
-          "<!doctype html><meta charset=utf-8><title>法治</title><p>网页端尚未构建：请运行 scripts/setup.sh。接口位于 "
-          "/api/。",
-          "text/html; charset=utf-8");
-      return;
-    }
-    res.set_header("Cache-Control", file->cache_control);
-    res.set_header("ETag", file->etag);
-    if (file->vary) res.set_header("Vary", "Accept-Encoding");
-    if (req.get_header_value("If-None-Match") == file->etag) {
-      res.status = 304;
-      return;
-    }
-    if (!file->content_encoding.empty()) res.set_header("Content-Encoding", file->content_encoding);
-    // Sent through a content provider of known length: httplib then sends the bytes as they are
-    // instead of compressing them again on every request.
-    if (file->body->empty()) {
-      res.set_content("", file->content_type);
-      return;
-    }
-    auto body = file->body;
-    res.set_content_provider(body->size(), file->content_type,
-                             [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-                               return sink.write(body->data() + offset, length);
-                             });
-  });
   // OPTIONS (no CORS here: the web app is same-origin) and methods httplib has no handlers for
   // (TRACE, PROPFIND, FOO …) answer 405 with Allow and the JSON error body like any other.
   s.Options(R"(/api/.*)", [this](const httplib::Request& req, httplib::Response& res) {
@@ -366,6 +301,81 @@ Result<int> Server::Bind() {
     else if (req.path.starts_with("/api/") && res.status >= 400)
       WriteError(res, Error{ErrorCode::kInvalidArgument, "请求无法处理", "", "bad_request"}), res.status = 400;
   });
+}
+
+void Server::AddWebApp(httplib::Server& s) {
+  // The web app: the files of web_root from memory, precompressed (static_files.h), and
+  // index.html for every other non-API path (SPA routes).
+  if (!options_.web_root.empty()) {
+    static_.Load(options_.web_root);
+    if (!static_.Find("/index.html", "")) {
+      static_ = StaticFiles{};
+      spdlog::warn("web root {} has no index.html; the web app is not served (run scripts/setup.sh to build it)",
+                   options_.web_root);
+    }
+  }
+  s.Get(R"(/(?!api/).*)", [this](const httplib::Request& req, httplib::Response& res) { ServeStatic(req, res); });
+}
+
+void Server::ServeStatic(const httplib::Request& req, httplib::Response& res) {
+  const Handling handling(handling_);
+  SecurityHeaders(res);
+  const std::string accept = req.get_header_value("Accept-Encoding");
+  auto file = static_.Find(req.path, accept);
+  if (!file && req.path.starts_with("/assets/")) {
+    // A missing build asset (e.g. an old tab after a redeploy) is a real 404, not the app page.
+    res.status = 404;
+    res.set_content("not found", "text/plain; charset=utf-8");
+    return;
+  }
+  if (!file) file = static_.Find("/index.html", accept);
+  if (!file) {
+    res.set_content(
+        "<!doctype html><meta charset=utf-8><title>法治</title><p>网页端尚未构建：请运行 scripts/setup.sh。接口位于 "
+        "/api/。",
+        "text/html; charset=utf-8");
+    return;
+  }
+  res.set_header("Cache-Control", file->cache_control);
+  res.set_header("ETag", file->etag);
+  if (file->vary) res.set_header("Vary", "Accept-Encoding");
+  if (req.get_header_value("If-None-Match") == file->etag) {
+    res.status = 304;
+    return;
+  }
+  if (!file->content_encoding.empty()) res.set_header("Content-Encoding", file->content_encoding);
+  // Sent through a content provider of known length: httplib then sends the bytes as they are
+  // instead of compressing them again on every request.
+  if (file->body->empty()) {
+    res.set_content("", file->content_type);
+    return;
+  }
+  auto body = file->body;
+  res.set_content_provider(body->size(), file->content_type,
+                           [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             return sink.write(body->data() + offset, length);
+                           });
+}
+
+Result<int> Server::Bind() {
+  server_ = std::make_unique<httplib::Server>();
+  auto& s = *server_;
+  const int threads = options_.threads;
+  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  s.set_tcp_nodelay(true);  // Nagle + delayed ACK costs ~40 ms per response (STACK.md §4)
+  s.set_keep_alive_max_count(1000);
+  s.set_keep_alive_timeout(10);
+  s.set_read_timeout(options_.read_timeout_seconds);
+  s.set_payload_max_length(options_.max_body_bytes);
+  int listen_fd = -1;
+  s.set_socket_options([&listen_fd](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd = sock;
+  });
+
+  AddApiHandlers(s);
+  AddWebApp(s);
 
   int port = options_.port;
   if (port == 0) {

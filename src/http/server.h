@@ -80,6 +80,10 @@ class Server {
 
  private:
   void Dispatch(const httplib::Request& req, httplib::Response& res, Method method);
+  // Bind()'s parts: /api/ handlers for every method (and the 405 answers), the web app's files.
+  void AddApiHandlers(httplib::Server& s);
+  void AddWebApp(httplib::Server& s);
+  void ServeStatic(const httplib::Request& req, httplib::Response& res);
   // The answer to an unexpected failure: 503 db_unavailable when the database cannot be reached,
   // else 500 with the request id. The detail is logged by the caller, never sent.
   void WriteFailure(httplib::Response& res, const std::string& rid) const;

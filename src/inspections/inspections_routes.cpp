@@ -4,7 +4,6 @@
 
 #include "auth/roles.h"
 #include "core/json_input.h"
-#include "core/local_time.h"
 #include "http/query.h"
 #include "inspections/inspections_store.h"
 
@@ -147,21 +146,6 @@ json FindingDetailJson(const Finding& f) {
   return out;
 }
 
-// A time in a body: UTC seconds, "2023-07-03" (local midnight) or "2023-07-03 18:00".
-std::optional<EpochSeconds> BodyTime(JsonInput& in, const std::string& key, std::string_view label) {
-  auto raw = in.Raw(key, label);
-  if (!raw || raw->is_null()) return std::nullopt;
-  if (raw->is_number_integer()) return raw->get<std::int64_t>();
-  if (raw->is_string()) {
-    const auto text = raw->get<std::string>();
-    if (auto d = ParseDate(text)) return LocalMidnight(*d);
-    if (auto t = ParseLocalDateTime(text)) return *t;
-  }
-  in.Reject(Error{ErrorCode::kInvalidArgument, fmt::format("{}格式不对，应为 “2023-07-03” 或 UTC 秒数", label), key,
-                  "invalid_time"});
-  return std::nullopt;
-}
-
 Result<Reply> ListChecklists(Ctx& ctx, InspectionService& s) {
   json items = json::array();
   for (const auto& c : FZ_TRY(s.Checklists(ctx.user()))) items.push_back(ChecklistJson(c));
@@ -223,7 +207,7 @@ Result<Reply> CreatePlan(Ctx& ctx, InspectionService& s) {
 Result<Reply> GenerateTasks(Ctx& ctx, InspectionService& s) {
   const std::int64_t id = FZ_TRY(ctx.PathId());
   JsonInput in(ctx.body().empty() ? std::string_view("{}") : std::string_view(ctx.body()));
-  const auto period = BodyTime(in, "period", "巡查周期");
+  const auto period = in.Time("period", "巡查周期");
   if (auto e = in.Finish()) return std::unexpected(*e);
   json items = json::array();
   for (const auto& t : FZ_TRY(s.Generate(ctx.user(), ctx.Actor(), id, period))) items.push_back(TaskJson(t));
@@ -235,7 +219,7 @@ Result<Reply> CreateTask(Ctx& ctx, InspectionService& s) {
   const auto plan = in.Int("plan_id", "巡查计划", {.required = true, .min = 1});
   const auto unit = in.Int("target_unit_id", "被巡查单位", {.min = 1});
   const auto person = in.Int("target_person_id", "被巡查民警", {.min = 1});
-  const auto period = BodyTime(in, "period", "巡查周期");
+  const auto period = in.Time("period", "巡查周期");
   if (auto e = in.Finish()) return std::unexpected(*e);
   return TaskDetail(FZ_TRY(s.CreateTask(ctx.user(), ctx.Actor(), *plan, unit, person, period)), 201);
 }
@@ -345,7 +329,7 @@ Result<Reply> RecheckFinding(Ctx& ctx, InspectionService& s) {
   RecheckInput x;
   x.passed = in.Bool("passed", "复查结论", true).value_or(false);
   x.note = in.String("note", "复查说明", {.max_chars = 2000}).value_or("");
-  x.new_deadline = BodyTime(in, "deadline", "新的整改期限");
+  x.new_deadline = in.Time("deadline", "新的整改期限");
   if (auto e = in.Finish()) return std::unexpected(*e);
   return Reply::Json(FindingDetailJson(FZ_TRY(s.Recheck(ctx.user(), ctx.Actor(), id, x))));
 }
