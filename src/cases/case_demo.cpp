@@ -49,10 +49,18 @@ struct Faults {
   double admin_notify_missing = 0.012;  // ADM-SUMMON-01-notify
   double admin_term_late = 0.01;        // ADM-TERM-01: decision after 30 days
   double serve_late = 0.01;             // ADM-DEC-01-serve
-  // Acts never recorded at all: these clocks are still overdue (告警) today.
-  double handover_never = 0.006;      // PROP-01: item never handed to the 管理人员
-  double bail_never_ended = 0.015;    // CRIM-MEAS-01-bail: 取保 past 12 months, never 解除
-  double seizure_never_ended = 0.02;  // ADM-SEIZE-01: 扣押 past 30 days, never 解除
+  // Acts never recorded at all: these clocks stay overdue (告警). Only in the living slice, so that
+  // the alert centre opens on this week's 告警, not on acts of the demo year left open for years.
+  double handover_never = 0;       // PROP-01: item never handed to the 管理人员
+  double bail_never_ended = 0;     // CRIM-MEAS-01-bail: 取保 past 12 months, never 解除
+  double seizure_never_ended = 0;  // ADM-SEIZE-01: 扣押 past 30 days, never 解除
+
+  // The living slice's: a few items of the last weeks not yet handed over (24 h passed).
+  static Faults Live() {
+    Faults f;
+    f.handover_never = 0.35;
+    return f;
+  }
 };
 
 struct TeamInfo {
@@ -192,6 +200,7 @@ struct Window {
   EpochSeconds start = 0, end = 0;
   std::uint64_t seed = 0;
   int number_from = 0;  // 警情/案件/物品 sequence numbers start after this, so two windows never share one
+  Faults faults;
 };
 
 // The whole generator, kept together so the knobs stay in one place.
@@ -205,6 +214,7 @@ class DemoYear {
         year_end_(w.end),
         number_from_(w.number_from),
         rng_(w.seed),
+        faults_(w.faults),
         teams_(std::move(teams)),
         legal_team_(std::move(legal_team)),
         minjing_(minjing_person),
@@ -977,7 +987,8 @@ Result<CaseDemoSummary> GenerateCaseDemo(db::Database& db, const Clock& clock, c
                              .start = LocalMidnight(slice_from),
                              .end = now,
                              .seed = static_cast<std::uint64_t>(year) * 7919U + 1U,
-                             .number_from = kLiveNumberFrom};
+                             .number_from = kLiveNumberFrom,
+                             .faults = Faults::Live()};
     std::map<std::string, std::int64_t> case_ids;
     for (const bool live : {false, true}) {
       DemoYear gen(live ? live_window : year_window, now, teams, legal_team, minjing, fazhiyuan, minjing_unit);

@@ -33,9 +33,10 @@ struct Judged {
 };
 
 // Judges one demo task: each item passes with about 94 %; a failure is a finding with its 督办, answered
-// and closed (about one in eight late) unless it is after `open_after`.
-Judged JudgeDemoTask(soci::session& sql, std::int64_t task_id, const std::map<std::string, Checklist>& lists,
-                     EpochSeconds open_after) {
+// and closed (about one in eight late) when `live` is false. A live task's 督办 stay open, about a
+// third of them answered (待审核) if the answer falls before `now`.
+Judged JudgeDemoTask(soci::session& sql, std::int64_t task_id, const std::map<std::string, Checklist>& lists, bool live,
+                     EpochSeconds now) {
   Judged out;
   const Task t = *LoadTask(sql, task_id, 0);
   const auto samples = LoadSamples(sql, t.id);
@@ -95,7 +96,15 @@ Judged JudgeDemoTask(soci::session& sql, std::int64_t task_id, const std::map<st
                       .created_at = judged};
       const std::int64_t oid = orders::store::Insert(sql, o);
       SetFindingOrder(sql, fid, oid);
-      if (judged >= open_after) continue;
+      if (live) {
+        const EpochSeconds answered = judged + kDay + static_cast<EpochSeconds>((r >> 24) % 8) * 3600;
+        if ((r >> 20) % 3 == 0 && answered < now) {
+          orders::store::MarkAnswered(sql, oid, answered);
+          orders::store::InsertStep(sql, f.bureau_id, oid, "answer", "已按要求整改，整改材料已上传，请复查。",
+                                    std::nullopt, answered);
+        }
+        continue;
+      }
       const bool late = (r >> 20) % 8 == 0;
       const EpochSeconds answered = judged + (late ? 9 : 2 + static_cast<EpochSeconds>((r >> 24) % 4)) * kDay;
       orders::store::MarkAnswered(sql, oid, answered);
@@ -170,7 +179,6 @@ Result<InspectionDemoSummary> GenerateInspectionDemo(db::Database& db, const Clo
     return sum;
   }
   sum.plans = static_cast<int>(plans.size());
-  const EpochSeconds open_after = LocalMidnight(CivilDate{year, 12, 18});
   for (int w = 0; w < 52; ++w) {
     const EpochSeconds start = first + w * 7 * kDay;
     FZ_CHECK(db.Write([&](soci::session& sql) -> Result<void> {
@@ -178,7 +186,7 @@ Result<InspectionDemoSummary> GenerateInspectionDemo(db::Database& db, const Clo
         const auto ids =
             GeneratePlanTasks(sql, p, start, Mix(static_cast<std::uint64_t>(p.unit_id) * 1000003ULL + w), start);
         for (const std::int64_t id : ids) {
-          const Judged j = JudgeDemoTask(sql, id, lists, open_after);
+          const Judged j = JudgeDemoTask(sql, id, lists, false, 0);
           ++sum.tasks;
           sum.results += j.results;
           sum.findings += j.findings;
@@ -188,13 +196,23 @@ Result<InspectionDemoSummary> GenerateInspectionDemo(db::Database& db, const Clo
       return {};
     }));
   }
-  // The current week: the bureaus' tasks open, for the live demo (巡查员 and 法制员 judge them).
+  // The live demo: last week the units inspected their officers, and the findings are in 整改 now
+  // (some answered, waiting for 复查); this week the bureaus' tasks are open (巡查员 and 法制员
+  // judge them).
   const EpochSeconds now = clock.Now();
+  const EpochSeconds last_week = WeekStart(now) - 7 * kDay;
   FZ_CHECK(db.Write([&](soci::session& sql) -> Result<void> {
-    for (const auto& p : plans)
+    for (const auto& p : plans) {
+      if (p.level == "team_officer")
+        for (const std::int64_t id :
+             GeneratePlanTasks(sql, p, last_week, Mix(static_cast<std::uint64_t>(p.unit_id) + last_week), last_week)) {
+          const Judged j = JudgeDemoTask(sql, id, lists, true, now);
+          sum.live_findings += j.findings;
+        }
       if (p.level == "bureau_team")
         sum.open_tasks += static_cast<int>(
             GeneratePlanTasks(sql, p, WeekStart(now), Mix(static_cast<std::uint64_t>(now)), now).size());
+    }
     return {};
   }));
   return sum;

@@ -18,6 +18,7 @@ namespace fazhi::inspections {
 struct InspectionDemoSummary {
   bool already_present = false;
   int plans = 0, tasks = 0, results = 0, findings = 0, orders_closed = 0, open_tasks = 0;
+  int live_findings = 0;  // of last week's tasks, in 整改 now
 };
 
 Result<InspectionDemoSummary> GenerateInspectionDemo(db::Database& db, const Clock& clock, int year);

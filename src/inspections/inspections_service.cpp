@@ -120,6 +120,7 @@ class FindingOrderSource final : public orders::OrderSource {
   std::string_view Kind() const override { return "inspection"; }
   std::string_view Name() const override { return "巡查发现问题"; }
   std::string_view ReviewedBy() const override { return "巡查人员在“巡查发现问题”中复查"; }
+  std::string WebPath(std::int64_t id) const override { return fmt::format("/inspections/findings?finding={}", id); }
   Result<orders::SourceInfo> Describe(soci::session& sql, const Principal& who, std::int64_t id) const override {
     auto f = LoadFinding(sql, id);
     if (!f) return NotFound("巡查发现问题不存在");

@@ -58,6 +58,10 @@ class OrderSource {
   // closes or returns through OrderService::ReviewIn. Default: empty (the 督办 page reviews).
   virtual std::string_view ReviewedBy() const { return {}; }
 
+  // The web app's page of problem `id` when it is not the case page (an inspection finding:
+  // "/inspections/findings?finding=7"), for the 督办 page's link. Default: empty (the case page).
+  virtual std::string WebPath(std::int64_t /*id*/) const { return {}; }
+
   // Called inside the transaction that closes (办结) an order of this source; an error rolls the
   // close back. Default: nothing.
   virtual Result<void> OnClosed(soci::session& sql, const Order& order) const {

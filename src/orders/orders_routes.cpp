@@ -20,6 +20,8 @@ using nlohmann::json;
 namespace {
 
 const std::vector<std::string> kStatuses = {"open", "answered", "closed", "returned", "suspended"};
+// The list's status filter: one status, or "active" (在办: open, answered, returned).
+const std::vector<std::string> kStatusFilters = {"active", "open", "answered", "closed", "returned", "suspended"};
 
 json Opt(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(); }
 
@@ -50,18 +52,6 @@ json StepsJson(const std::vector<OrderStep>& steps) {
   return out;
 }
 
-// Reads a time field of a JSON body: an integer (epoch seconds) or local text.
-std::optional<EpochSeconds> BodyTime(JsonInput& in, const std::string& key, std::string_view label, bool required) {
-  auto raw = in.Raw(key, label, required);
-  if (!raw) return std::nullopt;
-  if (raw->is_number_integer()) return raw->get<std::int64_t>();
-  if (raw->is_string())
-    if (auto t = ParseLocalDateTime(raw->get<std::string>())) return *t;
-  in.Reject(Error{ErrorCode::kInvalidArgument, fmt::format("{}格式不对，应为 “2024-03-04 18:00” 或 UTC 秒数", label),
-                  key, "invalid_time"});
-  return std::nullopt;
-}
-
 Reply OrderReply(const Order& o, const OrderService& s, int status = 200) {
   return Reply::Json(OrderJson(o, s), status);
 }
@@ -69,7 +59,7 @@ Reply OrderReply(const Order& o, const OrderService& s, int status = 200) {
 // The list's filters, shared by the list and its export.
 OrderFilter ReadOrderFilter(http::QueryReader& q, const OrderService& s) {
   OrderFilter f;
-  f.status = q.OneOf("status", kStatuses);
+  f.status = q.OneOf("status", kStatusFilters);
   f.source = q.OneOf("source", s.SourceKinds());
   f.unit_id = q.Id("unit_id");
   f.person_id = q.Id("person_id");
@@ -133,7 +123,7 @@ Result<Reply> CreateOrder(Ctx& ctx, OrderService& s) {
   o.problem_type = in.String("problem_type", "问题类型", {.max_chars = 32}).value_or("");
   o.opinion = in.String("opinion", "整改意见", {.required = true, .min_chars = 1, .max_chars = 2000}).value_or("");
   o.responsible_person_id = in.Int("responsible_person_id", "责任民警", {.min = 1});
-  o.deadline = BodyTime(in, "deadline", "整改期限", true).value_or(0);
+  o.deadline = in.Time("deadline", "整改期限", true, false).value_or(0);
   if (auto e = in.Finish()) return std::unexpected(*e);
   return OrderReply(FZ_TRY(s.Create(ctx.user(), ctx.Actor(), o)), s, 201);
 }
@@ -155,7 +145,7 @@ Result<Reply> CreateBatch(Ctx& ctx, OrderService& s) {
   }
   b.problem_type = in.String("problem_type", "问题类型", {.max_chars = 32}).value_or("");
   b.opinion = in.String("opinion", "整改意见", {.required = true, .min_chars = 1, .max_chars = 2000}).value_or("");
-  b.deadline = BodyTime(in, "deadline", "整改期限", true).value_or(0);
+  b.deadline = in.Time("deadline", "整改期限", true, false).value_or(0);
   if (auto e = in.Finish()) return std::unexpected(*e);
   const auto rows = FZ_TRY(s.CreateBatch(ctx.user(), ctx.Actor(), b));
   nlohmann::json items = nlohmann::json::array();
@@ -229,7 +219,7 @@ Result<TransitionBody> ReadTransition(const Ctx& ctx, std::string_view action) {
   b.note = in.String(suspend ? "reason" : "note", suspend ? "挂起原因" : "说明",
                      {.required = required, .min_chars = required ? 1 : 0, .max_chars = 2000})
                .value_or("");
-  if (action == "return") b.deadline = BodyTime(in, "deadline", "新的整改期限", false);
+  if (action == "return") b.deadline = in.Time("deadline", "新的整改期限", false, false);
   if (auto e = in.Finish()) return std::unexpected(*e);
   return b;
 }
@@ -279,6 +269,7 @@ json OrderJson(const Order& o, const OrderService& service) {
           {"source_name", source ? std::string(source->Name()) : o.source},
           {"source_id", Opt(o.source_id)},
           {"reviewed_by", source ? std::string(source->ReviewedBy()) : std::string()},
+          {"source_path", source && o.source_id ? source->WebPath(*o.source_id) : std::string()},
           {"title", o.title},
           {"problem_type", o.problem_type},
           {"opinion", o.opinion},

@@ -284,8 +284,8 @@ Result<files::Document> OrderService::Notice(const auth::Principal& who, std::in
 
 Result<Paged<Order>> OrderService::List(const auth::Principal& who, const OrderFilter& f,
                                         const PageRequest& page) const {
-  if (f.status && std::find(kStatuses.begin(), kStatuses.end(), *f.status) == kStatuses.end())
-    return Invalid("状态应为 open、answered、closed、returned 或 suspended", "status");
+  if (f.status && f.status != "active" && std::find(kStatuses.begin(), kStatuses.end(), *f.status) == kStatuses.end())
+    return Invalid("状态应为 active（在办）、open、answered、closed、returned 或 suspended", "status");
   if (f.source && !Source(*f.source)) return Invalid(fmt::format("督办来源应为 {}", KindList(SourceKinds())), "source");
   return db_.Read([&](soci::session& sql) -> Result<Paged<Order>> {
     std::optional<std::string> path;

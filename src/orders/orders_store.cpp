@@ -116,7 +116,10 @@ Paged<Order> List(soci::session& sql, const auth::Principal& who, const OrderFil
                      a.Int(*who.person_id));
   w += ")";
   if (f.mine) w += fmt::format(" AND o.responsible_person_id = {}", a.Int(who.person_id.value_or(-1)));
-  if (f.status) w += fmt::format(" AND o.status = {}", a.Str(*f.status));
+  if (f.status == "active")
+    w += " AND o.status IN ('open', 'answered', 'returned')";
+  else if (f.status)
+    w += fmt::format(" AND o.status = {}", a.Str(*f.status));
   if (f.source) w += fmt::format(" AND o.source = {}", a.Str(*f.source));
   if (unit_path) w += fmt::format(" AND {}", db::PathUnder(a, "u.path", *unit_path));
   if (f.person_id) w += fmt::format(" AND o.responsible_person_id = {}", a.Int(*f.person_id));

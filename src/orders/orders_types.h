@@ -90,7 +90,7 @@ struct BatchRow {
 };
 
 struct OrderFilter {
-  std::optional<std::string> status;
+  std::optional<std::string> status;  // one status, or "active" (在办: open, answered, returned)
   std::optional<std::string> source;
   std::optional<std::int64_t> unit_id;    // the unit and its sub-units
   std::optional<std::int64_t> person_id;  // responsible officer

@@ -120,7 +120,7 @@ TEST_F(CaseDemoTest, AYearOfCases) {
   EXPECT_GE(with_violation, 60);   // ≥ 4 %
   EXPECT_LE(with_violation, 240);  // ≤ 16 %
   EXPECT_GE(by_rule.size(), 8u);
-  EXPECT_GT(overdue, 0);  // some acts were never recorded: still 告警 today
+  EXPECT_GT(overdue, 0);  // some acts of the living slice were never recorded: 告警 today
   // The living slice keeps the system at work on any date: clocks running, some in 预警 now.
   std::printf("clocks now: %d running, %d in 预警, %d in 告警\n", running, pre_warn, overdue);
   EXPECT_GT(running, 20);

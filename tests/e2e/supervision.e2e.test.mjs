@@ -326,14 +326,16 @@ describe('执法监督与积分页面', { timeout: 300_000 }, () => {
     await h.screenshot(page, '38-publicity-sheet')
     await page.context().close()
   })
-  it('局领导首页看到辖区单位的积分排名，而不是本人“分局第 N 名”', async (t) => {
+  it('局领导首页看到辖区积分第一名的单位和参与排名的单位数，而不是本人“分局第 N 名”', async (t) => {
     if (!state.scoring || !state.pointsMonth) return t.skip('服务端尚未提供积分接口')
     const page = await h.newPage()
     await login(page, 'leader')
     const card = page.getByTestId('home-work-points')
     await card.waitFor()
     const text = await card.innerText()
-    assert.match(text, /单位积分排名/, text)
+    // The card names the first unit (not a bare count that reads like a rank) and how many are ranked.
+    assert.match(text, /单位积分第一名\s*\S*(派出所|大队|中队)/, text)
+    assert.match(text, /共 \d+ 个单位参与排名/, text)
     assert.doesNotMatch(text, /分局第 \d+ 名/, text)
     await h.screenshot(page, '42-leader-home-points')
     await page.context().close()

@@ -96,6 +96,8 @@ export interface Order {
   source_id: number | null
   /** 中文 of who reviews its 整改 when not the 督办 page (an inspection finding: the inspectors). */
   reviewed_by?: string
+  /** The web page of the problem when it is not the case page (e.g. an inspection finding). */
+  source_path?: string
   /** The source's title of the problem (“巡查问题：…”); orders on a case are named by the case. */
   title?: string
   problem_type: string
