@@ -52,6 +52,35 @@ std::string IdFor(DemoRandom& r, int year) {
   return first17 + auth::IdNumberCheckChar(first17);
 }
 
+// The hall's roster for the local days [first, last): 白班 08:00–20:00 and 夜班 20:00–08:00, two
+// people each, four consecutive people of the pool a day counted from 1970 so that the rotation
+// runs on across ranges (with 8 or more people nobody works two shifts in a row). Skipped when the
+// hall already has shifts in the range; returns the shifts written.
+int WriteRoster(soci::session& sql, std::int64_t bureau_id, std::int64_t hall_id, const std::vector<std::int64_t>& pool,
+                CivilDate first, CivilDate last, std::optional<std::int64_t> user, EpochSeconds now) {
+  if (pool.size() < 8) return 0;
+  if (!store::ListShifts(sql, hall_id, LocalMidnight(first), LocalMidnight(last)).empty()) return 0;
+  int written = 0;
+  const std::int64_t n = static_cast<std::int64_t>(pool.size());
+  for (std::int64_t day = DaysFromCivil(first); day < DaysFromCivil(last); ++day) {
+    const EpochSeconds midnight = LocalMidnight(first) + (day - DaysFromCivil(first)) * 86400;
+    const auto at = [&](std::int64_t k) { return pool[static_cast<std::size_t>((day * 4 + k) % n)]; };
+    for (int half = 0; half < 2; ++half) {
+      const EpochSeconds start = midnight + (half == 0 ? 8 : 20) * 3600;
+      const DutyShift s{.id = 0,
+                        .bureau_id = bureau_id,
+                        .hall_unit_id = hall_id,
+                        .name = half == 0 ? "白班" : "夜班",
+                        .start_at = start,
+                        .end_at = start + 12 * 3600,
+                        .people = {}};
+      store::InsertShift(sql, s, {at(half * 2), at(half * 2 + 1)}, user, now);
+      ++written;
+    }
+  }
+  return written;
+}
+
 }  // namespace
 
 Result<IntakeDemoSummary> GenerateIntakeDemo(db::Database& db, const auth::Vault& vault, const IntakeService& service,
@@ -64,6 +93,25 @@ Result<IntakeDemoSummary> GenerateIntakeDemo(db::Database& db, const auth::Vault
     const auto bureau_id = db::ScalarInt(
         sql, fmt::format("SELECT id FROM units WHERE name = {} AND level = 'bureau'", a.Str("城区分局")), a);
     if (!bureau_id) return sum;  // no demo organisation
+    // 值班表 of the hall (the bureau itself: the demo's window account sits there), before the tickets
+    // that take their 值班民警 from it.
+    const EpochSeconds now = service.clock().Now();
+    std::vector<std::int64_t> pool;
+    {
+      db::SqlArgs p;
+      db::Each(sql,
+               fmt::format("SELECT p.id FROM people p JOIN units u ON u.id = p.unit_id WHERE u.bureau_id = {} AND "
+                           "u.name = {} AND p.kind = '民警' AND p.active = 1 ORDER BY p.id",
+                           p.Int(*bureau_id), p.Str("指挥情报中心")),
+               p, [&](const db::Row& r) { pool.push_back(r.Int("id")); });
+    }
+    const CivilDate today = LocalDateOf(now);
+    const int weekday = static_cast<int>(((DaysFromCivil(today) % 7) + 7 + 3) % 7);
+    const CivilDate monday = LocalDateOf(LocalMidnight(today) - weekday * 86400LL);
+    sum.shifts += WriteRoster(sql, *bureau_id, *bureau_id, pool, LocalDateOf(start - 86400), CivilDate{year + 1, 1, 1},
+                              std::nullopt, now);
+    sum.shifts += WriteRoster(sql, *bureau_id, *bureau_id, pool, monday,
+                              LocalDateOf(LocalMidnight(monday) + 14 * 86400), std::nullopt, now);
     db::SqlArgs b;
     if (db::Count(sql,
                   fmt::format("SELECT COUNT(*) FROM intake_tickets WHERE bureau_id = {} AND received_at >= {} AND "
@@ -117,6 +165,8 @@ Result<IntakeDemoSummary> GenerateIntakeDemo(db::Database& db, const auth::Vault
         t.place = kStreets[street] + fmt::format("{}号附近", r.Range(1, 300));
         t.desk_unit_id = *bureau_id;
         t.received_at = received;
+        if (auto shift = store::ShiftAt(sql, *bureau_id, received); shift && !shift->people.empty())
+          t.duty_person_id = shift->people.front().person_id;
         row.clerk_user_id = clerk;
         const std::string code = NewQueryCode();
         row.query_index = vault.BlindIndex(code);

@@ -1,6 +1,9 @@
 #include "intake/intake_module.h"
 
+#include <chrono>
+
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include "cases/cases_module.h"
 
 #include "intake/intake_demo.h"
@@ -26,10 +29,14 @@ void IntakeModule::RegisterRoutes(http::Router& router) { intake::RegisterRoutes
 
 Result<std::vector<std::string>> IntakeModule::GenerateDemo(const kit::DemoOptions& options) {
   const auto s = FZ_TRY(GenerateIntakeDemo(services_.db, services_.vault, service_, options.year));
-  if (s.already_present) return std::vector<std::string>{"接报案大厅演示数据已存在，未做改动。"};
-  return std::vector<std::string>{fmt::format(
-      "已生成 {} 年接报案大厅接报 {} 件（报案 {}、投诉 {}、咨询 {}、求助 {}），按期办理 {} 件，满意度评价 {} 件。",
-      options.year, s.tickets, s.reports, s.complaints, s.consults, s.helps, s.on_time, s.rated)};
+  if (s.already_present)
+    return std::vector<std::string>{s.shifts ? fmt::format("接报案大厅演示数据已存在；补充值班表 {} 个班次。", s.shifts)
+                                             : std::string("接报案大厅演示数据已存在，未做改动。")};
+  return std::vector<std::string>{
+      fmt::format("已生成 {} 年接报案大厅接报 {} 件（报案 {}、投诉 {}、咨询 {}、求助 {}），按期办理 {} 件，满意度评价 "
+                  "{} 件；值班表 {} "
+                  "个班次。",
+                  options.year, s.tickets, s.reports, s.complaints, s.consults, s.helps, s.on_time, s.rated, s.shifts)};
 }
 
 void IntakeModule::AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) {
@@ -38,6 +45,34 @@ void IntakeModule::AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSo
 
 void IntakeModule::AddBulletinSections(std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) {
   out.push_back(MakeBulletinSection());
+}
+
+void IntakeModule::StartBackground() {
+  const int interval = services_.settings.sweep_interval_seconds;
+  if (interval <= 0 || sweeper_.joinable()) return;
+  stop_ = false;
+  sweeper_ = std::thread([this, interval] {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      try {
+        if (auto r = service_.NotifyDeadlines(); !r) spdlog::warn("intake deadline sweep: {}", r.error().message);
+      } catch (const std::exception& e) {
+        spdlog::error("intake deadline sweep threw: {}", e.what());  // the next sweep retries
+      }
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::seconds(interval), [this] { return stop_; });
+    }
+  });
+}
+
+void IntakeModule::StopBackground() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (sweeper_.joinable()) sweeper_.join();
 }
 
 kit::ModuleSpec IntakeModule::Spec() {

@@ -63,6 +63,7 @@ json TicketJson(const Ticket& t) {
           {"status", t.status},
           {"status_name", StatusName(t.status)},
           {"overdue", t.overdue},
+          {"due_soon", t.due_soon},
           {"accepted", Opt(t.accepted)},
           {"decided_at", Opt(t.decided_at)},
           {"outcome", t.outcome},
@@ -159,10 +160,11 @@ Result<Reply> ListTickets(Ctx& ctx, IntakeService& s) {
   f.unit_id = q.Id("unit_id");
   f.open = q.Bool("open");
   f.overdue = q.Bool("overdue");
+  f.due_soon = q.Bool("due_soon");
   f.from = q.Time("from");
   f.to = q.TimeEnd("to");
   f.q = q.Str("q", 50).value_or("");
-  const PageRequest page = q.Page({"received_at", "due_at"});
+  const PageRequest page = q.Page({"received_at", "due_at", "urgency"});
   FZ_CHECK(q.Finish());
   const auto list = FZ_TRY(s.List(ctx.user(), f, page));
   json items = json::array();
@@ -428,6 +430,126 @@ Result<Reply> SaveSettings(Ctx& ctx, IntakeService& s) {
   return Reply::Json(SettingsJson(FZ_TRY(s.SaveSettings(ctx.user(), ctx.Actor(), x))));
 }
 
+// ---- 值班表 ----
+
+json PersonJson(const PersonOption& p) {
+  return {{"id", p.id}, {"name", p.name}, {"badge_no", p.badge_no}, {"unit_name", p.unit_name}};
+}
+
+json ShiftJson(const DutyShift& s) {
+  json people = json::array();
+  for (const auto& p : s.people)
+    people.push_back(
+        {{"person_id", p.person_id}, {"name", p.name}, {"badge_no", p.badge_no}, {"unit_name", p.unit_name}});
+  return {{"id", s.id},         {"hall_unit_id", s.hall_unit_id}, {"name", s.name}, {"start_at", s.start_at},
+          {"end_at", s.end_at}, {"people", std::move(people)}};
+}
+
+// A local date in a body ("2026-11-30") as its midnight, or UTC seconds.
+std::optional<EpochSeconds> BodyDate(JsonInput& in, const std::string& key, std::string_view label, bool required) {
+  auto raw = in.Raw(key, label, required);
+  if (!raw || raw->is_null()) return std::nullopt;
+  if (raw->is_number_integer()) return raw->get<std::int64_t>();
+  if (raw->is_string())
+    if (auto d = ParseDate(raw->get<std::string>())) return LocalMidnight(*d);
+  in.Reject(
+      Error{ErrorCode::kInvalidArgument, fmt::format("{}格式不对，应为 “2026-11-30”", label), key, "invalid_date"});
+  return std::nullopt;
+}
+
+Result<ShiftInput> ReadShift(Ctx& ctx, bool with_hall) {
+  JsonInput in(ctx.body());
+  ShiftInput x;
+  if (with_hall) x.hall_id = in.Int("hall_id", "接报案大厅", {.min = 1});
+  x.name = in.String("name", "班次名称", {.required = true, .max_chars = 20}).value_or("");
+  const auto start = BodyTime(in, "start_at", "开始时间");
+  const auto end = BodyTime(in, "end_at", "结束时间");
+  auto people = in.Raw("person_ids", "值班人员", true);
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  if (!start) return Invalid("请填写班次开始时间", "start_at", "required");
+  if (!end) return Invalid("请填写班次结束时间", "end_at", "required");
+  if (!people || !people->is_array() || people->size() > 50)
+    return Invalid("“person_ids”应为值班人员编号的数组", "person_ids", "wrong_type");
+  for (const auto& el : *people) {
+    if (!el.is_number_integer() || el.get<std::int64_t>() < 1)
+      return Invalid("值班人员编号应为正整数", "person_ids", "wrong_type");
+    x.person_ids.push_back(el.get<std::int64_t>());
+  }
+  x.start_at = *start;
+  x.end_at = *end;
+  return x;
+}
+
+Result<Reply> GetRoster(Ctx& ctx, IntakeService& s) {
+  http::QueryReader q(ctx);
+  const auto hall = q.Id("hall_id");
+  const auto from = q.Time("from");
+  const auto to = q.TimeEnd("to");
+  FZ_CHECK(q.Finish());
+  // Default: the current week, Monday first.
+  const CivilDate today = LocalDateOf(s.clock().Now());
+  const int weekday = static_cast<int>(((DaysFromCivil(today) % 7) + 7 + 3) % 7);  // 0 = Monday
+  const EpochSeconds monday = LocalMidnight(today) - weekday * 86400LL;
+  const EpochSeconds f = from.value_or(monday);
+  const DutyRoster r = FZ_TRY(s.Roster(ctx.user(), hall, f, to.value_or(f + 7 * 86400)));
+  json shifts = json::array();
+  for (const auto& x : r.shifts) shifts.push_back(ShiftJson(x));
+  return Reply::Json({{"hall_unit_id", r.hall_unit_id},
+                      {"hall_name", r.hall_name},
+                      {"from", r.from},
+                      {"to", r.to},
+                      {"shifts", std::move(shifts)}});
+}
+
+Result<Reply> AddShift(Ctx& ctx, IntakeService& s) {
+  const ShiftInput in = FZ_TRY(ReadShift(ctx, true));
+  return Reply::Json(ShiftJson(FZ_TRY(s.AddShift(ctx.user(), ctx.Actor(), in))), 201);
+}
+
+Result<Reply> UpdateShift(Ctx& ctx, IntakeService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  const ShiftInput in = FZ_TRY(ReadShift(ctx, false));
+  return Reply::Json(ShiftJson(FZ_TRY(s.UpdateShift(ctx.user(), ctx.Actor(), id, in))));
+}
+
+Result<Reply> DeleteShift(Ctx& ctx, IntakeService& s) {
+  FZ_CHECK(s.DeleteShift(ctx.user(), ctx.Actor(), FZ_TRY(ctx.PathId())));
+  return Reply::Json({{"ok", true}});
+}
+
+Result<Reply> CopyWeek(Ctx& ctx, IntakeService& s) {
+  JsonInput in(ctx.body());
+  const auto hall = in.Int("hall_id", "接报案大厅", {.min = 1});
+  const auto from = BodyDate(in, "from", "源周第一天", true);
+  const auto to = BodyDate(in, "to", "目标周第一天", false);
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  const int n = FZ_TRY(s.CopyWeek(ctx.user(), ctx.Actor(), hall, *from, to.value_or(*from + 7 * 86400)));
+  return Reply::Json({{"copied", n}}, 201);
+}
+
+Result<Reply> GetOnDuty(Ctx& ctx, IntakeService& s) {
+  http::QueryReader q(ctx);
+  const auto hall = q.Id("hall_id");
+  const auto at = q.Time("at");
+  FZ_CHECK(q.Finish());
+  const auto r = FZ_TRY(s.OnDutyAt(ctx.user(), hall, at));
+  return Reply::Json({{"hall_unit_id", r.duty.hall_unit_id},
+                      {"at", r.duty.at},
+                      {"shift", r.duty.shift ? ShiftJson(*r.duty.shift) : json()},
+                      {"officer", r.officer ? PersonJson(*r.officer) : json()}});
+}
+
+Result<Reply> ListPeople(Ctx& ctx, IntakeService& s) {
+  http::QueryReader q(ctx);
+  const auto text = q.Str("q", 20);
+  const auto limit = q.Int("limit", 1, 100);
+  FZ_CHECK(q.Finish());
+  json items = json::array();
+  for (const auto& p : FZ_TRY(s.People(ctx.user(), text.value_or(""), static_cast<int>(limit.value_or(30)))))
+    items.push_back(PersonJson(p));
+  return Reply::Json({{"items", std::move(items)}});
+}
+
 }  // namespace
 
 void RegisterRoutes(http::Router& router, IntakeService& s) {
@@ -457,6 +579,13 @@ void RegisterRoutes(http::Router& router, IntakeService& s) {
   r.Put("/api/intake/rules", manage, SaveRules);
   r.Get("/api/intake/settings", read, GetSettings);
   r.Put("/api/intake/settings", manage, SaveSettings);
+  r.Get("/api/intake/duty", read, GetRoster);
+  r.Get("/api/intake/duty/now", read, GetOnDuty);
+  r.Post("/api/intake/duty/shifts", manage, AddShift);
+  r.Put("/api/intake/duty/shifts/{id}", manage, UpdateShift);
+  r.Delete("/api/intake/duty/shifts/{id}", manage, DeleteShift);
+  r.Post("/api/intake/duty/copy-week", manage, CopyWeek);
+  r.Get("/api/intake/people", read, ListPeople);
 }
 
 }  // namespace fazhi::intake

@@ -13,6 +13,7 @@
 #include "files/spreadsheet.h"
 #include "intake/intake_receipt.h"
 #include "intake/intake_store.h"
+#include "notify/notify.h"
 #include "org/org_reads.h"
 #include "supervision/calendar.h"
 #include "supervision/catalog.h"
@@ -355,6 +356,52 @@ Ticket IntakeService::Load(soci::session& sql, std::int64_t id) const {
   return t;
 }
 
+namespace {
+
+// The caller's hall (see the header).
+Result<org::UnitRef> DefaultHall(soci::session& sql, const Principal& who) {
+  auto own = org::ReadUnit(sql, who.unit_id);
+  if (!own || own->bureau_id == 0) return Invalid("您的账号不属于任何分局，没有值班表", "", "no_bureau");
+  if (IsHallUnit(*own)) return *own;
+  const bool bureau_level =
+      own->level == "bureau" || (own->level == "team" && org::IsLegalUnit(own->name, own->category));
+  if (!bureau_level) return *own;
+  auto bureau = own->level == "bureau" ? own : org::ReadUnit(sql, own->bureau_id);
+  if (!bureau) return *own;
+  for (const auto& u : org::ReadUnitsUnder(sql, bureau->path))
+    if (u.level == "team" && u.bureau_id == bureau->id && IsHallUnit(u)) return u;
+  return *bureau;
+}
+
+Result<org::UnitRef> HallOf(soci::session& sql, const Principal& who, std::optional<std::int64_t> hall_id) {
+  if (!hall_id) return DefaultHall(sql, who);
+  auto u = org::ReadUnit(sql, *hall_id);
+  if (!u || !Under(u->path, ReachOf(sql, who).path) || u->bureau_id == 0)
+    return Fail(ErrorCode::kNotFound, "接报案大厅（单位）不存在或不在您的管辖范围内", "hall_id", "not_found");
+  return *u;
+}
+
+// An active person whose unit lies within reach.
+bool PersonReachable(soci::session& sql, const Reach& reach, std::int64_t person_id) {
+  auto p = org::ReadPerson(sql, person_id);
+  auto unit = p ? org::ReadUnit(sql, p->unit_id) : std::nullopt;
+  return p && p->active && unit && Under(unit->path, reach.path);
+}
+
+// The first person on duty in the caller's hall at `at` who is within his reach.
+std::optional<std::int64_t> RosteredOfficer(soci::session& sql, const Principal& who, const Reach& reach,
+                                            EpochSeconds at) {
+  auto hall = DefaultHall(sql, who);
+  if (!hall) return std::nullopt;
+  auto shift = store::ShiftAt(sql, hall->id, at);
+  if (!shift) return std::nullopt;
+  for (const auto& p : shift->people)
+    if (PersonReachable(sql, reach, p.person_id)) return p.person_id;
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<Registered> IntakeService::Register(const Principal& who, const audit::Actor& actor, const TicketInput& in) {
   FZ_CHECK(Need(who, auth::perm::kIntakeDo, "登记接报案"));
   const EpochSeconds now = clock_.Now();
@@ -390,7 +437,11 @@ Result<Registered> IntakeService::Register(const Principal& who, const audit::Ac
     auto desk = org::ReadUnit(sql, who.unit_id);
     if (!desk || desk->bureau_id == 0) return Invalid("您的账号不属于任何分局，不能登记接报案", "", "no_bureau");
     FZ_CHECK(PersonInBureau(sql, in.subject_person_id, desk->bureau_id, "被投诉民警", "subject_person_id"));
-    FZ_CHECK(PersonInBureau(sql, in.duty_person_id, desk->bureau_id, "值班民警", "duty_person_id"));
+    // 值班民警: the one named (within reach), else whoever the hall's roster has on duty then.
+    std::optional<std::int64_t> duty = in.duty_person_id;
+    if (duty && !PersonReachable(sql, reach, *duty))
+      return Fail(ErrorCode::kNotFound, "值班民警不存在、已停用或不在您的管辖范围内", "duty_person_id", "not_found");
+    if (!duty) duty = RosteredOfficer(sql, who, reach, received);
     const auto rules = store::ListRules(sql, desk->bureau_id);
     const RoutingRule* rule = MatchRule(rules, in.kind, category, place);
     std::optional<org::UnitRef> target;
@@ -415,7 +466,7 @@ Result<Registered> IntakeService::Register(const Principal& who, const audit::Ac
     t.occurred_at = in.occurred_at;
     t.place = place;
     t.subject_person_id = in.subject_person_id;
-    t.duty_person_id = in.duty_person_id;
+    t.duty_person_id = duty;
     t.desk_unit_id = desk->id;
     t.received_at = received;
     row.clerk_user_id = who.user_id;
@@ -901,6 +952,277 @@ Result<IntakeSettings> IntakeService::SaveSettings(const Principal& who, const a
                       {"help_days", s.help_days},
                       {"hall_phone", s.hall_phone}}}}});
     return s;
+  });
+}
+
+// ---- 值班表 ----
+
+namespace {
+
+constexpr int kMaxOnDuty = 10;
+
+// The shift's fields checked (nothing read from the database).
+struct CheckedShift {
+  std::string name;
+  EpochSeconds start_at = 0, end_at = 0;
+  std::vector<std::int64_t> person_ids;
+};
+Result<CheckedShift> CheckShift(const ShiftInput& in, EpochSeconds now) {
+  CheckedShift c;
+  c.name = FZ_TRY(Text(in.name, "班次名称", "name", 10, true));
+  if (in.start_at < 946684800 || in.start_at > now + 400LL * 86400)
+    return Invalid("班次开始时间不在可排班的范围内（2000 年以后、一年以内）", "start_at", "out_of_range");
+  if (in.end_at <= in.start_at) return Invalid("班次结束时间应晚于开始时间", "end_at", "invalid_range");
+  if (in.end_at - in.start_at > 86400) return Invalid("一个班次最长 24 小时", "end_at", "too_long");
+  if (in.person_ids.empty()) return Invalid("请至少安排一名值班人员", "person_ids", "required");
+  if (in.person_ids.size() > kMaxOnDuty)
+    return Invalid(fmt::format("一个班次最多安排 {} 名值班人员", kMaxOnDuty), "person_ids", "too_many");
+  for (std::size_t i = 0; i < in.person_ids.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (in.person_ids[i] == in.person_ids[j])
+        return Invalid("同一班次中同一人员只能安排一次", "person_ids", "duplicate");
+  c.start_at = in.start_at;
+  c.end_at = in.end_at;
+  c.person_ids = in.person_ids;
+  return c;
+}
+
+// Every person active, of the hall's bureau and within the editor's reach; no one already on duty
+// during the shift (another shift of the bureau, `except` left out).
+Result<void> CheckOnDuty(soci::session& sql, const Reach& reach, const org::UnitRef& hall, const CheckedShift& c,
+                         std::optional<std::int64_t> except) {
+  for (std::size_t i = 0; i < c.person_ids.size(); ++i) {
+    auto p = org::ReadPerson(sql, c.person_ids[i]);
+    auto unit = p ? org::ReadUnit(sql, p->unit_id) : std::nullopt;
+    if (!p || !p->active || p->bureau_id != hall.bureau_id || !unit || !Under(unit->path, reach.path))
+      return Fail(ErrorCode::kNotFound, fmt::format("第 {} 名值班人员不存在、已停用或不在您的管辖范围内", i + 1),
+                  fmt::format("person_ids[{}]", i), "not_found");
+  }
+  if (auto clash = store::FindClash(sql, hall.bureau_id, c.person_ids, c.start_at, c.end_at, except))
+    return Fail(
+        ErrorCode::kConflict,
+        fmt::format("{} 已排在{}的“{}”（{} 至 {}），同一时间不能重复值班", clash->person_name, clash->hall_name,
+                    clash->shift_name, FormatLocalDateTime(clash->start_at), FormatLocalDateTime(clash->end_at)),
+        "person_ids", "duty_overlap");
+  return {};
+}
+
+std::string ShiftText(const DutyShift& s) {
+  std::string names;
+  for (const auto& p : s.people) names += (names.empty() ? "" : "、") + p.name;
+  return fmt::format("{} {} 至 {}：{}", s.name, FormatLocalDateTime(s.start_at), FormatLocalDateTime(s.end_at), names);
+}
+
+audit::Entry DutyAudit(const std::string& action, std::int64_t id, std::string summary) {
+  return {"intake.duty_" + action, "intake_duty_shift", std::to_string(id), std::move(summary), {}};
+}
+
+}  // namespace
+
+Result<DutyRoster> IntakeService::Roster(const Principal& who, std::optional<std::int64_t> hall_id, EpochSeconds from,
+                                         EpochSeconds to) const {
+  FZ_CHECK(Need(who, auth::perm::kIntakeRead, "查看值班表"));
+  if (to <= from) return Invalid("值班表区间的结束日期应晚于开始日期", "to", "invalid_range");
+  if (to - from > 62LL * 86400) return Invalid("值班表一次最多查看 62 天", "to", "range_too_long");
+  return db_.Read([&](soci::session& sql) -> Result<DutyRoster> {
+    const org::UnitRef hall = FZ_TRY(HallOf(sql, who, hall_id));
+    return DutyRoster{.hall_unit_id = hall.id,
+                      .hall_name = hall.name,
+                      .from = from,
+                      .to = to,
+                      .shifts = store::ListShifts(sql, hall.id, from, to)};
+  });
+}
+
+Result<DutyShift> IntakeService::AddShift(const Principal& who, const audit::Actor& actor, const ShiftInput& in) {
+  FZ_CHECK(Need(who, auth::perm::kIntakeManage, "编排值班表"));
+  const EpochSeconds now = clock_.Now();
+  const CheckedShift c = FZ_TRY(CheckShift(in, now));
+  return db_.Write([&](soci::session& sql) -> Result<DutyShift> {
+    const org::UnitRef hall = FZ_TRY(HallOf(sql, who, in.hall_id));
+    FZ_CHECK(CheckOnDuty(sql, ReachOf(sql, who), hall, c, std::nullopt));
+    const DutyShift draft{.id = 0,
+                          .bureau_id = hall.bureau_id,
+                          .hall_unit_id = hall.id,
+                          .name = c.name,
+                          .start_at = c.start_at,
+                          .end_at = c.end_at,
+                          .people = {}};
+    const std::int64_t id = store::InsertShift(sql, draft, c.person_ids, who.user_id, now);
+    DutyShift saved = *store::LoadShift(sql, id);
+    audit::Append(sql, clock_, actor,
+                  DutyAudit("add", id, fmt::format("{}值班表：新增 {}", hall.name, ShiftText(saved))));
+    return saved;
+  });
+}
+
+Result<DutyShift> IntakeService::UpdateShift(const Principal& who, const audit::Actor& actor, std::int64_t id,
+                                             const ShiftInput& in) {
+  FZ_CHECK(Need(who, auth::perm::kIntakeManage, "编排值班表"));
+  const EpochSeconds now = clock_.Now();
+  const CheckedShift c = FZ_TRY(CheckShift(in, now));
+  return db_.Write([&](soci::session& sql) -> Result<DutyShift> {
+    auto before = store::LoadShift(sql, id);
+    const Reach reach = ReachOf(sql, who);
+    auto hall = before ? org::ReadUnit(sql, before->hall_unit_id) : std::nullopt;
+    if (!before || !hall || !Under(hall->path, reach.path)) return NotFound("值班班次不存在");
+    FZ_CHECK(CheckOnDuty(sql, reach, *hall, c, id));
+    store::UpdateShift(sql, id, c.name, c.start_at, c.end_at, c.person_ids, now);
+    DutyShift saved = *store::LoadShift(sql, id);
+    audit::Append(
+        sql, clock_, actor,
+        DutyAudit("update", id, fmt::format("{}值班表：{} 改为 {}", hall->name, ShiftText(*before), ShiftText(saved))));
+    return saved;
+  });
+}
+
+Result<void> IntakeService::DeleteShift(const Principal& who, const audit::Actor& actor, std::int64_t id) {
+  FZ_CHECK(Need(who, auth::perm::kIntakeManage, "编排值班表"));
+  return db_.Write([&](soci::session& sql) -> Result<void> {
+    auto before = store::LoadShift(sql, id);
+    auto hall = before ? org::ReadUnit(sql, before->hall_unit_id) : std::nullopt;
+    if (!before || !hall || !Under(hall->path, ReachOf(sql, who).path)) return NotFound("值班班次不存在");
+    store::DeleteShift(sql, id);
+    audit::Append(sql, clock_, actor,
+                  DutyAudit("delete", id, fmt::format("{}值班表：删除 {}", hall->name, ShiftText(*before))));
+    return {};
+  });
+}
+
+Result<int> IntakeService::CopyWeek(const Principal& who, const audit::Actor& actor,
+                                    std::optional<std::int64_t> hall_id, EpochSeconds from, EpochSeconds to) {
+  FZ_CHECK(Need(who, auth::perm::kIntakeManage, "编排值班表"));
+  constexpr EpochSeconds kWeek = 7 * 86400;
+  if (to <= from || (to - from) % kWeek != 0)
+    return Invalid("复制的目标周应在源周之后整数周（同一星期几开始）", "to", "invalid_range");
+  const EpochSeconds now = clock_.Now();
+  return db_.Write([&](soci::session& sql) -> Result<int> {
+    const org::UnitRef hall = FZ_TRY(HallOf(sql, who, hall_id));
+    const Reach reach = ReachOf(sql, who);
+    std::vector<DutyShift> source;
+    for (auto& s : store::ListShifts(sql, hall.id, from, from + kWeek))
+      if (s.start_at >= from) source.push_back(std::move(s));
+    if (source.empty()) return Invalid("源周没有排班，无可复制", "from", "empty_week");
+    for (const auto& s : store::ListShifts(sql, hall.id, to, to + kWeek))
+      if (s.start_at >= to)
+        return Fail(ErrorCode::kConflict, "目标周已有排班，请先删除或逐班修改", "to", "target_not_empty");
+    const EpochSeconds shift_by = to - from;
+    for (const auto& s : source) {
+      CheckedShift c{
+          .name = s.name, .start_at = s.start_at + shift_by, .end_at = s.end_at + shift_by, .person_ids = {}};
+      for (const auto& p : s.people) c.person_ids.push_back(p.person_id);
+      FZ_CHECK(CheckOnDuty(sql, reach, hall, c, std::nullopt));
+      const DutyShift draft{.id = 0,
+                            .bureau_id = hall.bureau_id,
+                            .hall_unit_id = hall.id,
+                            .name = c.name,
+                            .start_at = c.start_at,
+                            .end_at = c.end_at,
+                            .people = {}};
+      store::InsertShift(sql, draft, c.person_ids, who.user_id, now);
+    }
+    audit::Append(sql, clock_, actor,
+                  {"intake.duty_copy",
+                   "intake_duty_shift",
+                   std::to_string(hall.id),
+                   fmt::format("{}值班表：复制 {} 起一周的 {} 个班次到 {} 起一周", hall.name,
+                               FormatDate(LocalDateOf(from)), source.size(), FormatDate(LocalDateOf(to))),
+                   {{"from", from}, {"to", to}, {"shifts", source.size()}}});
+    return static_cast<int>(source.size());
+  });
+}
+
+Result<IntakeService::OnDutyAnswer> IntakeService::OnDutyAt(const Principal& who, std::optional<std::int64_t> hall_id,
+                                                            std::optional<EpochSeconds> at) const {
+  FZ_CHECK(Need(who, auth::perm::kIntakeRead, "查看值班表"));
+  const EpochSeconds when = at.value_or(clock_.Now());
+  return db_.Read([&](soci::session& sql) -> Result<OnDutyAnswer> {
+    const org::UnitRef hall = FZ_TRY(HallOf(sql, who, hall_id));
+    OnDutyAnswer out;
+    out.duty = {.hall_unit_id = hall.id, .at = when, .shift = store::ShiftAt(sql, hall.id, when)};
+    if (!out.duty.shift) return out;
+    const Reach reach = ReachOf(sql, who);
+    for (const auto& p : out.duty.shift->people) {
+      auto person = org::ReadPerson(sql, p.person_id);
+      auto unit = person ? org::ReadUnit(sql, person->unit_id) : std::nullopt;
+      if (person && person->active && unit && Under(unit->path, reach.path)) {
+        out.officer = PersonOption{.id = p.person_id, .name = p.name, .badge_no = p.badge_no, .unit_name = p.unit_name};
+        break;
+      }
+    }
+    return out;
+  });
+}
+
+Result<std::vector<PersonOption>> IntakeService::People(const Principal& who, const std::string& raw_q,
+                                                        int limit) const {
+  FZ_CHECK(Need(who, auth::perm::kIntakeRead, "查看人员"));
+  const std::string q = FZ_TRY(Text(raw_q, "姓名或警号", "q", 20, false));
+  return db_.Read([&](soci::session& sql) -> Result<std::vector<PersonOption>> {
+    const auto hall = DefaultHall(sql, who);
+    return store::PeopleUnder(sql, ReachOf(sql, who).path, hall ? hall->id : 0, q, std::clamp(limit, 1, 100));
+  });
+}
+
+// ---- deadline alerts ----
+
+namespace {
+constexpr EpochSeconds kStaleAfter = 3 * 86400;  // older deadlines are recorded, not pushed to people
+
+std::string WaitingFor(const Ticket& t) { return t.kind == "report" ? "作出受案（立案）决定" : "办结"; }
+}  // namespace
+
+Result<DeadlineSweep> IntakeService::NotifyDeadlines() {
+  const EpochSeconds now = clock_.Now();
+  return db_.Write([&](soci::session& sql) -> Result<DeadlineSweep> {
+    DeadlineSweep out;
+    const auto send = [&](const Ticket& t, bool overdue) {
+      notify::Recipients to;
+      to.users = store::DeadlineUsers(sql, t.desk_unit_id, t.unit_id);
+      if (t.duty_person_id) to.persons.push_back(*t.duty_person_id);
+      const std::string what = fmt::format("{} {}：{}（承办单位：{}）", KindName(t.kind), t.ticket_no,
+                                           Prefix(t.summary, 40), t.unit_name.empty() ? "未分流" : t.unit_name);
+      const std::string body = overdue ? fmt::format("{}\n办理期限 {} 已过，尚未{}。依据：{}", what,
+                                                     FormatLocalDateTime(*t.due_at), WaitingFor(t), t.deadline_basis)
+                                       : fmt::format("{}\n将于 {} 到期，请在期限内{}。依据：{}", what,
+                                                     FormatLocalDateTime(*t.due_at), WaitingFor(t), t.deadline_basis);
+      out.notifications += notify::Send(
+          sql,
+          {.bureau_id = t.bureau_id,
+           .kind = overdue ? "intake_overdue" : "intake_due_soon",
+           .title = fmt::format("{}：{} {}", overdue ? "接报超期" : "接报即将超期", KindName(t.kind), t.ticket_no),
+           .body = body,
+           .object_type = "intake_ticket",
+           .object_id = t.id,
+           .case_id = std::nullopt,
+           .dedup_key =
+               fmt::format("intake:{}:{}:{}:{}", t.id, overdue ? "overdue" : "due_soon", t.reopen_count, *t.due_at)},
+          to, now);
+      store::AddHistory(
+          sql, t, std::nullopt, "系统", overdue ? "overdue" : "due_soon", t.status,
+          overdue ? fmt::format("已超期（期限 {}），已通知承办单位、大厅和值班民警", FormatLocalDateTime(*t.due_at))
+                  : fmt::format("即将超期（期限 {}），已提醒承办单位、大厅和值班民警", FormatLocalDateTime(*t.due_at)),
+          now);
+    };
+    for (std::int64_t id : store::OverdueUnnotified(sql, now, 500)) {
+      if (!store::MarkOverdueNotified(sql, id, now)) continue;  // another instance took it
+      auto row = store::LoadTicket(sql, id, now);
+      if (!row || !row->t.due_at) continue;
+      if (*row->t.due_at < now - kStaleAfter) {
+        ++out.stale;
+        continue;
+      }
+      send(row->t, true);
+      ++out.overdue;
+    }
+    for (std::int64_t id : store::DueSoonUnwarned(sql, now, 500)) {
+      if (!store::MarkWarned(sql, id, now)) continue;
+      auto row = store::LoadTicket(sql, id, now);
+      if (!row || !row->t.due_at) continue;
+      send(row->t, false);
+      ++out.warned;
+    }
+    return out;
   });
 }
 

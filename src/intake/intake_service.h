@@ -182,6 +182,49 @@ class IntakeService {
   Result<IntakeSettings> Settings(const auth::Principal& who) const;
   Result<IntakeSettings> SaveSettings(const auth::Principal& who, const audit::Actor& actor, const IntakeSettings& s);
 
+  // ---- 值班表: the hall's 24-hour duty roster (docs/intake.md) ----
+  //
+  // The hall: `hall_id` when given (a unit within reach; NotFound otherwise); by default the
+  // caller's — his own unit when it is a hall (name or category holds 接报案) or any other unit below
+  // a bureau; on a bureau or its 法制大队, the bureau's hall (the bureau itself when it has none).
+  // People on duty: active people of the hall's bureau within the editor's reach (NotFound
+  // otherwise, field person_ids); a person is never on two overlapping shifts of the bureau
+  // (Conflict duty_overlap). A shift has a name, lasts more than 0 and at most 24 hours, and has 1 to
+  // 10 different people (InvalidArgument). Reading needs intake.read, changing intake.manage.
+  Result<DutyRoster> Roster(const auth::Principal& who, std::optional<std::int64_t> hall_id, EpochSeconds from,
+                            EpochSeconds to) const;
+  Result<DutyShift> AddShift(const auth::Principal& who, const audit::Actor& actor, const ShiftInput& in);
+  Result<DutyShift> UpdateShift(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
+                                const ShiftInput& in);
+  Result<void> DeleteShift(const auth::Principal& who, const audit::Actor& actor, std::int64_t id);
+  // Copies the hall's shifts starting in the 7 days from `from` to the same times `to - from` later
+  // (a positive whole number of weeks). Conflict (target_not_empty) when the target week already has
+  // shifts, InvalidArgument (empty_week) when the source has none; the overlap and scope checks as
+  // above. All or nothing; returns the number of shifts copied.
+  Result<int> CopyWeek(const auth::Principal& who, const audit::Actor& actor, std::optional<std::int64_t> hall_id,
+                       EpochSeconds from, EpochSeconds to);
+  // Who is on duty in the hall at `at` (default now), and the first of them within the caller's
+  // reach as the duty officer a new ticket is pre-filled with.
+  struct OnDutyAnswer {
+    OnDuty duty;
+    std::optional<PersonOption> officer;
+  };
+  Result<OnDutyAnswer> OnDutyAt(const auth::Principal& who, std::optional<std::int64_t> hall_id,
+                                std::optional<EpochSeconds> at) const;
+  // People the caller may put on duty or name as duty officer (his reach, active), matching `q`.
+  Result<std::vector<PersonOption>> People(const auth::Principal& who, const std::string& q, int limit) const;
+
+  // ---- deadline alerts (issue 13 item 2) ----
+  //
+  // One sweep: every open ticket still waiting for its decision (报案) or outcome whose deadline has
+  // passed is notified once per episode (overdue_notified_at; a new route or a reopening starts a new
+  // one), and one due within its warning lead (store::WarnLead) is warned once (warn_notified_at).
+  // Recipients: the routed unit's heads (or its 法制员), the hall's 接报案窗口 accounts and the
+  // ticket's duty officer; the notification (kind intake_overdue / intake_due_soon) opens the ticket.
+  // A deadline that passed more than 3 days ago (old data, a long outage) is recorded, not pushed.
+  // Each claim is an UPDATE … WHERE …_notified_at IS NULL, so two instances sweeping at once send once.
+  Result<DeadlineSweep> NotifyDeadlines();
+
  private:
   Result<Ticket> Step(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
                       const std::function<Result<std::string>(soci::session&, Ticket&)>& change);

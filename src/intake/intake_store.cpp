@@ -34,6 +34,11 @@ std::optional<bool> OptBool(const db::Row& r, std::string_view name) {
 
 bool IsOpen(const std::string& status) { return status != "concluded" && status != "closed"; }
 
+// Still waiting for what its deadline is about: a 报案's decision (受案/立案), the other kinds' outcome.
+constexpr const char* kWaiting =
+    "((t.kind = 'report' AND t.status IN ('registered', 'routed')) OR (t.kind <> 'report' AND t.status NOT IN "
+    "('concluded', 'closed')))";
+
 TicketRow MapRow(const db::Row& r, EpochSeconds now) {
   TicketRow row;
   Ticket& t = row.t;
@@ -89,10 +94,18 @@ TicketRow MapRow(const db::Row& r, EpochSeconds now) {
   // still missing after the due time.
   const bool waiting = t.kind == "report" ? (t.status == "registered" || t.status == "routed") : IsOpen(t.status);
   t.overdue = waiting && t.due_at && *t.due_at < now;
+  t.due_soon = waiting && !t.overdue && t.due_at && now > 0 && *t.due_at - WarnLead(t.kind) <= now;
   return row;
 }
 
 }  // namespace
+
+EpochSeconds WarnLead(std::string_view kind) {
+  if (kind == "report") return 2 * 3600;
+  if (kind == "complaint") return 24 * 3600;
+  if (kind == "consult") return 4 * 3600;
+  return 2 * 3600;
+}
 
 std::int64_t InsertTicket(soci::session& sql, const TicketRow& row, EpochSeconds now) {
   const Ticket& t = row.t;
@@ -148,13 +161,15 @@ void SetRoute(soci::session& sql, std::int64_t id, std::int64_t unit_id, std::op
               const std::string& reason, EpochSeconds routed_at, std::optional<EpochSeconds> due_at,
               const std::string& basis, const std::string& status, EpochSeconds now) {
   db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("UPDATE intake_tickets SET unit_id = {}, route_rule_id = {}, route_reason = {}, routed_at = {}, "
-                       "due_at = {}, deadline_basis = {}, status = {}, overdue_notified_at = NULL, updated_at = {} "
-                       "WHERE id = {}",
-                       a.Int(unit_id), a.OptInt(rule_id), a.Str(reason), a.Int(routed_at), a.OptInt(due_at),
-                       a.Str(basis), a.Str(status), a.Int(now), a.Int(id)),
-           a);
+  db::Exec(
+      sql,
+      fmt::format("UPDATE intake_tickets SET unit_id = {}, route_rule_id = {}, route_reason = {}, routed_at = {}, "
+                  "due_at = {}, deadline_basis = {}, status = {}, overdue_notified_at = NULL, warn_notified_at = NULL, "
+                  "updated_at = {} "
+                  "WHERE id = {}",
+                  a.Int(unit_id), a.OptInt(rule_id), a.Str(reason), a.Int(routed_at), a.OptInt(due_at), a.Str(basis),
+                  a.Str(status), a.Int(now), a.Int(id)),
+      a);
 }
 
 void SetDecision(soci::session& sql, std::int64_t id, bool accepted, const std::string& note, EpochSeconds now) {
@@ -193,13 +208,16 @@ void SetFeedback(soci::session& sql, std::int64_t id, const std::string& method,
 
 void Reopen(soci::session& sql, std::int64_t id, std::optional<EpochSeconds> due_at, EpochSeconds now) {
   db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("UPDATE intake_tickets SET status = 'routed', accepted = NULL, accept_note = '', decided_at = "
-                       "NULL, outcome = '', substantiated = NULL, concluded_at = NULL, feedback_method = '', "
-                       "feedback_at = NULL, feedback_text = '', satisfaction = NULL, reopen_count = reopen_count + 1, "
-                       "routed_at = {}, due_at = {}, overdue_notified_at = NULL, updated_at = {} WHERE id = {}",
-                       a.Int(now), a.OptInt(due_at), a.Int(now), a.Int(id)),
-           a);
+  db::Exec(
+      sql,
+      fmt::format(
+          "UPDATE intake_tickets SET status = 'routed', accepted = NULL, accept_note = '', decided_at = "
+          "NULL, outcome = '', substantiated = NULL, concluded_at = NULL, feedback_method = '', "
+          "feedback_at = NULL, feedback_text = '', satisfaction = NULL, reopen_count = reopen_count + 1, "
+          "routed_at = {}, due_at = {}, overdue_notified_at = NULL, warn_notified_at = NULL, updated_at = {} WHERE "
+          "id = {}",
+          a.Int(now), a.OptInt(due_at), a.Int(now), a.Int(id)),
+      a);
 }
 
 void SetReceiptAt(soci::session& sql, std::int64_t id, EpochSeconds at) {
@@ -285,15 +303,18 @@ Paged<Ticket> ListTickets(soci::session& sql, const std::string& reach_path, con
   std::string where = fmt::format(" WHERE ({} OR (ru.id IS NOT NULL AND {}))", db::PathUnder(a, "du.path", reach_path),
                                   db::PathUnder(a, "ru.path", reach_path));
   if (f.kind) where += fmt::format(" AND t.kind = {}", a.Str(*f.kind));
-  if (f.status && !f.status->empty()) where += fmt::format(" AND t.status IN ({})", a.StrList(*f.status));
+  if (f.status && !f.status->empty()) where += fmt::format(" AND t.status IN {}", a.StrList(*f.status));
   if (f.unit_id) where += fmt::format(" AND t.unit_id = {}", a.Int(*f.unit_id));
   if (f.open)
     where += *f.open ? " AND t.status NOT IN ('concluded', 'closed')" : " AND t.status IN ('concluded', 'closed')";
-  if (f.overdue && *f.overdue)
+  if (f.overdue && *f.overdue) where += fmt::format(" AND t.due_at < {} AND {}", a.Int(now), kWaiting);
+  if (f.due_soon && *f.due_soon)
+    // The leads are our constants, written into the text (a bound value in a CASE has no type on PostgreSQL).
     where += fmt::format(
-        " AND t.due_at < {} AND ((t.kind = 'report' AND t.status IN ('registered', 'routed')) OR (t.kind <> 'report' "
-        "AND t.status NOT IN ('concluded', 'closed')))",
-        a.Int(now));
+        " AND t.due_at >= {} AND t.due_at - CASE t.kind WHEN 'report' THEN {} WHEN 'complaint' THEN {} WHEN 'consult' "
+        "THEN {} ELSE {} END <= {} AND {}",
+        a.Int(now), WarnLead("report"), WarnLead("complaint"), WarnLead("consult"), WarnLead("help"), a.Int(now),
+        kWaiting);
   if (f.from) where += fmt::format(" AND t.received_at >= {}", a.Int(*f.from));
   if (f.to) where += fmt::format(" AND t.received_at < {}", a.Int(*f.to));
   if (!f.q.empty()) {
@@ -308,9 +329,13 @@ Paged<Ticket> ListTickets(soci::session& sql, const std::string& reach_path, con
                   "ON ru.id = t.unit_id{}",
                   where),
       a);
-  const char* order = page.sort == "due_at"
-                          ? (page.descending ? "t.due_at DESC, t.id DESC" : "t.due_at, t.id")
-                          : (page.descending ? "t.received_at, t.id" : "t.received_at DESC, t.id DESC");
+  // "urgency": the tickets still waiting for what their deadline is about, by due time (so 超期 first,
+  // then 即将超期), then the rest (an accepted 报案 waiting for its outcome, one not routed yet).
+  const std::string urgency = fmt::format("CASE WHEN {} AND t.due_at IS NOT NULL THEN 0 ELSE 1 END", kWaiting);
+  const std::string order =
+      page.sort == "urgency"  ? fmt::format("{}, CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, t.id", urgency)
+      : page.sort == "due_at" ? std::string(page.descending ? "t.due_at DESC, t.id DESC" : "t.due_at, t.id")
+                              : std::string(page.descending ? "t.received_at, t.id" : "t.received_at DESC, t.id DESC");
   db::Each(
       sql,
       fmt::format("{}{} ORDER BY {} LIMIT {} OFFSET {}", kTicketColumns, where, order, page.page_size, page.Offset()),
@@ -434,6 +459,259 @@ void SaveSettings(soci::session& sql, const IntakeSettings& s, EpochSeconds now)
                        "SET value = excluded.value, updated_at = excluded.updated_at",
                        a.Str("intake.settings"), a.Str(j.dump()), a.Int(now)),
            a);
+}
+
+// ---- 值班表 ----
+
+namespace {
+
+void InsertDutyPeople(soci::session& sql, std::int64_t bureau_id, std::int64_t shift_id, EpochSeconds start_at,
+                      EpochSeconds end_at, const std::vector<std::int64_t>& person_ids) {
+  for (std::size_t i = 0; i < person_ids.size(); ++i) {
+    db::SqlArgs a;
+    db::Exec(sql,
+             fmt::format("INSERT INTO intake_duty_people (bureau_id, shift_id, person_id, position, start_at, end_at) "
+                         "VALUES ({}, {}, {}, {}, {}, {})",
+                         a.Int(bureau_id), a.Int(shift_id), a.Int(person_ids[i]), a.Int(static_cast<std::int64_t>(i)),
+                         a.Int(start_at), a.Int(end_at)),
+             a);
+  }
+}
+
+// The shifts of `where` (on s.) with their people, by start.
+std::vector<DutyShift> LoadShifts(soci::session& sql, const std::string& where, db::SqlArgs& a) {
+  std::vector<DutyShift> out;
+  db::Each(sql,
+           fmt::format("SELECT s.id, s.bureau_id, s.hall_unit_id, s.name, s.start_at, s.end_at FROM "
+                       "intake_duty_shifts s WHERE {} ORDER BY s.start_at, s.id",
+                       where),
+           a, [&](const db::Row& r) {
+             out.push_back({.id = r.Int("id"),
+                            .bureau_id = r.Int("bureau_id"),
+                            .hall_unit_id = r.Int("hall_unit_id"),
+                            .name = r.Str("name"),
+                            .start_at = r.Int("start_at"),
+                            .end_at = r.Int("end_at"),
+                            .people = {}});
+           });
+  if (out.empty()) return out;
+  std::vector<std::int64_t> ids;
+  std::map<std::int64_t, std::size_t> index;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    ids.push_back(out[i].id);
+    index[out[i].id] = i;
+  }
+  db::SqlArgs b;
+  db::Each(
+      sql,
+      fmt::format("SELECT d.shift_id, d.person_id, p.name, p.badge_no, u.name AS unit_name FROM intake_duty_people "
+                  "d JOIN people p ON p.id = d.person_id JOIN units u ON u.id = p.unit_id WHERE d.shift_id IN {} "
+                  "ORDER BY d.shift_id, d.position, d.id",
+                  b.IntList(ids)),
+      b, [&](const db::Row& r) {
+        out[index[r.Int("shift_id")]].people.push_back({.person_id = r.Int("person_id"),
+                                                        .name = r.Str("name"),
+                                                        .badge_no = r.Str("badge_no"),
+                                                        .unit_name = r.Str("unit_name")});
+      });
+  return out;
+}
+
+}  // namespace
+
+std::int64_t InsertShift(soci::session& sql, const DutyShift& s, const std::vector<std::int64_t>& person_ids,
+                         std::optional<std::int64_t> user_id, EpochSeconds now) {
+  db::SqlArgs a;
+  const std::int64_t id = db::Insert(
+      sql,
+      fmt::format("INSERT INTO intake_duty_shifts (bureau_id, hall_unit_id, name, start_at, end_at, created_by, "
+                  "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
+                  a.Int(s.bureau_id), a.Int(s.hall_unit_id), a.Str(s.name), a.Int(s.start_at), a.Int(s.end_at),
+                  a.OptInt(user_id), a.Int(now), a.Int(now)),
+      a);
+  InsertDutyPeople(sql, s.bureau_id, id, s.start_at, s.end_at, person_ids);
+  return id;
+}
+
+void UpdateShift(soci::session& sql, std::int64_t id, const std::string& name, EpochSeconds start_at,
+                 EpochSeconds end_at, const std::vector<std::int64_t>& person_ids, EpochSeconds now) {
+  const auto shift = LoadShift(sql, id);
+  if (!shift) return;
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE intake_duty_shifts SET name = {}, start_at = {}, end_at = {}, updated_at = {} WHERE id "
+                       "= {}",
+                       a.Str(name), a.Int(start_at), a.Int(end_at), a.Int(now), a.Int(id)),
+           a);
+  db::SqlArgs b;
+  db::Exec(sql, fmt::format("DELETE FROM intake_duty_people WHERE shift_id = {}", b.Int(id)), b);
+  InsertDutyPeople(sql, shift->bureau_id, id, start_at, end_at, person_ids);
+}
+
+void DeleteShift(soci::session& sql, std::int64_t id) {
+  db::SqlArgs a;
+  db::Exec(sql, fmt::format("DELETE FROM intake_duty_people WHERE shift_id = {}", a.Int(id)), a);
+  db::SqlArgs b;
+  db::Exec(sql, fmt::format("DELETE FROM intake_duty_shifts WHERE id = {}", b.Int(id)), b);
+}
+
+std::optional<DutyShift> LoadShift(soci::session& sql, std::int64_t id) {
+  db::SqlArgs a;
+  auto list = LoadShifts(sql, fmt::format("s.id = {}", a.Int(id)), a);
+  if (list.empty()) return std::nullopt;
+  return std::move(list.front());
+}
+
+std::vector<DutyShift> ListShifts(soci::session& sql, std::int64_t hall_unit_id, EpochSeconds from, EpochSeconds to) {
+  db::SqlArgs a;
+  return LoadShifts(sql,
+                    fmt::format("s.hall_unit_id = {} AND s.start_at < {} AND s.end_at > {}", a.Int(hall_unit_id),
+                                a.Int(to), a.Int(from)),
+                    a);
+}
+
+std::optional<DutyShift> ShiftAt(soci::session& sql, std::int64_t hall_unit_id, EpochSeconds at) {
+  // A shift lasts at most a day (the service refuses longer ones), so the start is within a day.
+  db::SqlArgs a;
+  auto list = LoadShifts(sql,
+                         fmt::format("s.hall_unit_id = {} AND s.start_at <= {} AND s.start_at > {} AND s.end_at > {}",
+                                     a.Int(hall_unit_id), a.Int(at), a.Int(at - 86400), a.Int(at)),
+                         a);
+  if (list.empty()) return std::nullopt;
+  return std::move(list.back());  // by start: the latest start wins
+}
+
+std::optional<DutyClash> FindClash(soci::session& sql, std::int64_t bureau_id,
+                                   const std::vector<std::int64_t>& person_ids, EpochSeconds start_at,
+                                   EpochSeconds end_at, std::optional<std::int64_t> except) {
+  if (person_ids.empty()) return std::nullopt;
+  db::SqlArgs a;
+  std::string q = fmt::format(
+      "SELECT p.name AS person_name, s.name AS shift_name, u.name AS hall_name, s.start_at, s.end_at FROM "
+      "intake_duty_people d JOIN intake_duty_shifts s ON s.id = d.shift_id JOIN people p ON p.id = d.person_id JOIN "
+      "units u ON u.id = s.hall_unit_id WHERE d.bureau_id = {} AND d.person_id IN {} AND d.start_at < {} AND "
+      "d.end_at > {}",
+      a.Int(bureau_id), a.IntList(person_ids), a.Int(end_at), a.Int(start_at));
+  if (except) q += fmt::format(" AND d.shift_id <> {}", a.Int(*except));
+  q += " ORDER BY s.start_at, d.id";
+  std::optional<DutyClash> out;
+  db::First(sql, q, a, [&](const db::Row& r) {
+    out = DutyClash{.person_name = r.Str("person_name"),
+                    .shift_name = r.Str("shift_name"),
+                    .hall_name = r.Str("hall_name"),
+                    .start_at = r.Int("start_at"),
+                    .end_at = r.Int("end_at")};
+  });
+  return out;
+}
+
+std::vector<PersonOption> PeopleUnder(soci::session& sql, const std::string& reach_path, std::int64_t hall_unit_id,
+                                      const std::string& q, int limit) {
+  db::SqlArgs a;
+  std::string where = fmt::format("p.active = 1 AND {}", db::PathUnder(a, "u.path", reach_path));
+  if (!q.empty()) {
+    const std::string pattern = db::ContainsPattern(q);
+    where += fmt::format(" AND (p.name LIKE {} ESCAPE '\\' OR p.badge_no LIKE {} ESCAPE '\\')", a.Str(pattern),
+                         a.Str(pattern));
+  }
+  std::vector<PersonOption> out;
+  db::Each(
+      sql,
+      fmt::format("SELECT p.id, p.name, p.badge_no, u.name AS unit_name FROM people p JOIN units u ON u.id = "
+                  "p.unit_id WHERE {} ORDER BY CASE WHEN p.unit_id = {} THEN 0 ELSE 1 END, u.path, p.id LIMIT {}",
+                  where, a.Int(hall_unit_id), a.Int(limit)),
+      a, [&](const db::Row& r) {
+        out.push_back(
+            {.id = r.Int("id"), .name = r.Str("name"), .badge_no = r.Str("badge_no"), .unit_name = r.Str("unit_name")});
+      });
+  return out;
+}
+
+// ---- deadline alerts ----
+
+std::vector<std::int64_t> OverdueUnnotified(soci::session& sql, EpochSeconds now, int limit) {
+  db::SqlArgs a;
+  std::vector<std::int64_t> out;
+  db::Each(sql,
+           fmt::format("SELECT t.id FROM intake_tickets t WHERE t.due_at IS NOT NULL AND t.due_at < {} AND "
+                       "t.overdue_notified_at IS NULL AND {} ORDER BY t.due_at, t.id LIMIT {}",
+                       a.Int(now), kWaiting, a.Int(limit)),
+           a, [&](const db::Row& r) { out.push_back(r.Int("id")); });
+  return out;
+}
+
+std::vector<std::int64_t> DueSoonUnwarned(soci::session& sql, EpochSeconds now, int limit) {
+  // The longest lead (a complaint's day) bounds the read; each kind's own lead is applied here.
+  db::SqlArgs a;
+  std::vector<std::int64_t> out;
+  db::Each(sql,
+           fmt::format("SELECT t.id, t.kind, t.due_at FROM intake_tickets t WHERE t.due_at IS NOT NULL AND t.due_at >= "
+                       "{} AND t.due_at <= {} AND t.warn_notified_at IS NULL AND t.overdue_notified_at IS NULL AND {} "
+                       "ORDER BY t.due_at, t.id LIMIT {}",
+                       a.Int(now), a.Int(now + WarnLead("complaint")), kWaiting, a.Int(limit)),
+           a, [&](const db::Row& r) {
+             if (r.Int("due_at") - WarnLead(r.Str("kind")) <= now) out.push_back(r.Int("id"));
+           });
+  return out;
+}
+
+bool MarkOverdueNotified(soci::session& sql, std::int64_t id, EpochSeconds now) {
+  db::SqlArgs a;
+  return db::Exec(sql,
+                  fmt::format("UPDATE intake_tickets SET overdue_notified_at = {} WHERE id = {} AND "
+                              "overdue_notified_at IS NULL",
+                              a.Int(now), a.Int(id)),
+                  a) > 0;
+}
+
+bool MarkWarned(soci::session& sql, std::int64_t id, EpochSeconds now) {
+  db::SqlArgs a;
+  return db::Exec(sql,
+                  fmt::format("UPDATE intake_tickets SET warn_notified_at = {} WHERE id = {} AND warn_notified_at IS "
+                              "NULL",
+                              a.Int(now), a.Int(id)),
+                  a) > 0;
+}
+
+std::vector<std::int64_t> DeadlineUsers(soci::session& sql, std::int64_t desk_unit_id,
+                                        std::optional<std::int64_t> unit_id) {
+  std::vector<std::int64_t> out;
+  const auto collect = [&](const std::string& q, db::SqlArgs& a) {
+    std::size_t before = out.size();
+    db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(r.Int("id")); });
+    return out.size() > before;
+  };
+  if (unit_id) {
+    db::SqlArgs a;
+    const bool leaders = collect(
+        fmt::format("SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'leader' WHERE "
+                    "u.unit_id = {} AND u.active = 1 ORDER BY u.id",
+                    a.Int(*unit_id)),
+        a);
+    db::SqlArgs b;
+    const bool heads =
+        leaders || collect(fmt::format("SELECT u.id FROM users u JOIN people p ON p.id = u.person_id WHERE p.unit_id = "
+                                       "{} AND u.active = 1 AND p.active = 1 AND (p.position LIKE '%所长%' OR "
+                                       "p.position LIKE '%队长%' OR p.position LIKE '%主任%' OR p.position LIKE "
+                                       "'%负责人%') ORDER BY u.id",
+                                       b.Int(*unit_id)),
+                           b);
+    if (!heads) {
+      db::SqlArgs c;
+      collect(fmt::format("SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = "
+                          "'legal_officer' WHERE u.unit_id = {} AND u.active = 1 ORDER BY u.id",
+                          c.Int(*unit_id)),
+              c);
+    }
+  }
+  db::SqlArgs d;
+  collect(fmt::format("SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'intake' WHERE "
+                      "u.unit_id = {} AND u.active = 1 ORDER BY u.id",
+                      d.Int(desk_unit_id)),
+          d);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 }  // namespace fazhi::intake::store

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/paging.h"
@@ -74,5 +75,54 @@ void ReplaceRules(soci::session& sql, std::int64_t bureau_id, const std::vector<
 
 IntakeSettings LoadSettings(soci::session& sql);
 void SaveSettings(soci::session& sql, const IntakeSettings& s, EpochSeconds now);
+
+// How long before its deadline an open ticket is 即将超期 and warned: a 报案 2 hours (its 受案 limit is
+// 24 hours or 3 days), a complaint 1 day (30 days by default), a consultation 4 hours, a request
+// for help 2 hours.
+EpochSeconds WarnLead(std::string_view kind);
+
+// ---- 值班表 (intake_duty_shifts, intake_duty_people; migration 071) ----
+
+// Inserts the shift and its people (in the order given); returns its id.
+std::int64_t InsertShift(soci::session& sql, const DutyShift& s, const std::vector<std::int64_t>& person_ids,
+                         std::optional<std::int64_t> user_id, EpochSeconds now);
+// Replaces name, times and people of the shift.
+void UpdateShift(soci::session& sql, std::int64_t id, const std::string& name, EpochSeconds start_at,
+                 EpochSeconds end_at, const std::vector<std::int64_t>& person_ids, EpochSeconds now);
+void DeleteShift(soci::session& sql, std::int64_t id);
+std::optional<DutyShift> LoadShift(soci::session& sql, std::int64_t id);
+// The hall's shifts that overlap [from, to), by start, with their people.
+std::vector<DutyShift> ListShifts(soci::session& sql, std::int64_t hall_unit_id, EpochSeconds from, EpochSeconds to);
+// The hall's shift covering `at` (start <= at < end; the latest start when several do).
+std::optional<DutyShift> ShiftAt(soci::session& sql, std::int64_t hall_unit_id, EpochSeconds at);
+// A shift of the bureau (any hall, `except` left out) in which one of `person_ids` is already on duty
+// during [start, end): the person's name and the shift, or nullopt.
+struct DutyClash {
+  std::string person_name, shift_name, hall_name;
+  EpochSeconds start_at = 0, end_at = 0;
+};
+std::optional<DutyClash> FindClash(soci::session& sql, std::int64_t bureau_id,
+                                   const std::vector<std::int64_t>& person_ids, EpochSeconds start_at,
+                                   EpochSeconds end_at, std::optional<std::int64_t> except);
+// Active people whose unit lies under `reach_path`, matching `q` (name or 警号; "" = all), the hall's
+// own unit first, then by unit and id.
+std::vector<PersonOption> PeopleUnder(soci::session& sql, const std::string& reach_path, std::int64_t hall_unit_id,
+                                      const std::string& q, int limit);
+
+// ---- deadline alerts ----
+
+// Open tickets still waiting for their decision (报案) or outcome whose deadline has passed and that
+// were not notified as overdue in this episode; and those due within their warning lead, neither
+// warned nor overdue-notified. Ids, by due time.
+std::vector<std::int64_t> OverdueUnnotified(soci::session& sql, EpochSeconds now, int limit);
+std::vector<std::int64_t> DueSoonUnwarned(soci::session& sql, EpochSeconds now, int limit);
+// Claim the notification: true when this call set the mark (it was not set yet).
+bool MarkOverdueNotified(soci::session& sql, std::int64_t id, EpochSeconds now);
+bool MarkWarned(soci::session& sql, std::int64_t id, EpochSeconds now);
+// Who is told about a ticket's deadline: the routed unit's head accounts (a leader account of the
+// unit, else the accounts of its 所长/队长/主任; else its 法制员 accounts) and the hall's 接报案窗口
+// accounts; the duty officer is added by the caller as a person.
+std::vector<std::int64_t> DeadlineUsers(soci::session& sql, std::int64_t desk_unit_id,
+                                        std::optional<std::int64_t> unit_id);
 
 }  // namespace fazhi::intake::store

@@ -93,7 +93,8 @@ struct Ticket {
   std::optional<bool> substantiated;
   EpochSeconds received_at = 0;
   std::string clerk_name;
-  bool overdue = false;  // open and past due_at (computed at read time)
+  bool overdue = false;   // open and past due_at (computed at read time)
+  bool due_soon = false;  // open, not overdue, due within the kind's warning lead (WarnLead)
   std::vector<Evidence> evidence;
   std::vector<HistoryEntry> history;
 };
@@ -126,6 +127,7 @@ struct TicketFilter {
   std::optional<std::int64_t> unit_id;
   std::optional<bool> open;
   std::optional<bool> overdue;
+  std::optional<bool> due_soon;          // 即将超期: waiting, not overdue, within the kind's warning lead
   std::optional<EpochSeconds> from, to;  // received_at
   std::string q;                         // ticket number or words of the summary
 };
@@ -167,6 +169,54 @@ struct IntakeSettings {
   // Where citizens reach fazhi from outside ("https://fazhi.example.gov.cn"); the receipt's QR code
   // opens <public_url>/lookup. Empty: the address the desk's browser used.
   std::string public_url = "";
+};
+
+// 值班表: one shift (班次) of a hall's 24-hour duty roster with the people on duty, in order (the first
+// is the 值班民警 a new ticket is pre-filled with).
+struct DutyPerson {
+  std::int64_t person_id = 0;
+  std::string name, badge_no, unit_name;
+};
+struct DutyShift {
+  std::int64_t id = 0;
+  std::int64_t bureau_id = 0;
+  std::int64_t hall_unit_id = 0;
+  std::string name;  // 白班, 夜班, …
+  EpochSeconds start_at = 0, end_at = 0;
+  std::vector<DutyPerson> people;
+};
+struct ShiftInput {
+  std::optional<std::int64_t> hall_id;  // default: the caller's hall (IntakeService::DutyRoster)
+  std::string name;
+  EpochSeconds start_at = 0, end_at = 0;
+  std::vector<std::int64_t> person_ids;
+};
+// The shifts of one hall that overlap [from, to), by start.
+struct DutyRoster {
+  std::int64_t hall_unit_id = 0;
+  std::string hall_name;
+  EpochSeconds from = 0, to = 0;
+  std::vector<DutyShift> shifts;
+};
+// Who is on duty in a hall at a time: the shift covering it (start <= at < end; the latest start
+// when several do) and its people; none when nobody is rostered.
+struct OnDuty {
+  std::int64_t hall_unit_id = 0;
+  EpochSeconds at = 0;
+  std::optional<DutyShift> shift;
+};
+// A person the caller may put on duty or name as the duty officer (within his reach, active).
+struct PersonOption {
+  std::int64_t id = 0;
+  std::string name, badge_no, unit_name;
+};
+
+// What one deadline sweep sent (IntakeService::NotifyDeadlines).
+struct DeadlineSweep {
+  int warned = 0;         // tickets warned before the deadline (即将超期)
+  int overdue = 0;        // tickets notified as overdue (超期)
+  int stale = 0;          // overdue long ago (old data, a long outage): recorded, nobody notified
+  int notifications = 0;  // notifications inserted
 };
 
 }  // namespace fazhi::intake

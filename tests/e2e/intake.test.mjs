@@ -1,8 +1,9 @@
 // 接报案大厅 (issue 13) in the browser against a real `fazhi serve` on the demo database: the desk
 // clerk's job end to end — register a 报案 on the spot from the keyboard, print the 回执 with its
 // query code and QR code, route it on the ticket page, record the decision, the outcome and the
-// 反馈, and the citizen's public progress lookup on a 390-px phone without signing in; axe-core on
-// every page (0 serious/critical).
+// 反馈, and the citizen's public progress lookup on a 390-px phone without signing in; the duty officer
+// pre-filled from the 值班表 and the 法制员's week view of the roster (add a shift, copy the week
+// forward, a second copy refused); axe-core on every page (0 serious/critical).
 // Run: FAZHI_BIN=/path/to/fazhi FAZHI_WEB_ROOT=web/dist node --test intake.test.mjs
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
@@ -13,7 +14,7 @@ import { input, login, textarea } from './lib/ui.mjs'
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const h = new Harness()
-const state = { ticketId: null, code: null }
+const state = { ticketId: null, code: null, duty: '' }
 
 async function axeViolations(page) {
   if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(axeSource)
@@ -56,6 +57,10 @@ describe('接报案大厅：窗口民警的一次接报', { timeout: 900_000 }, 
     await page.goto('/intake')
     await settle(page, 'intake-form')
     assert.deepEqual(await axeViolations(page), [])
+    // The duty officer is pre-filled from the demo roster (this week's shifts) at server time.
+    await page.getByTestId('intake-duty-note').filter({ hasText: '当前班次' }).waitFor()
+    state.duty = (await page.getByTestId('intake-duty').innerText()).trim()
+    assert.match(state.duty, /（\S+）/, `duty officer shown: ${state.duty}`)
     await input(page, 'intake-category').fill('盗窃')
     await input(page, 'intake-name').fill('赵六')
     await input(page, 'intake-id').fill(idNumber('14050219900101123'))
@@ -89,6 +94,7 @@ describe('接报案大厅：窗口民警的一次接报', { timeout: 900_000 }, 
     await page.goto(`/intake/tickets/${state.ticketId}`)
     await settle(page, 'ticket-history')
     assert.deepEqual(await axeViolations(page), [])
+    assert.ok(state.duty.startsWith((await page.getByTestId('ticket-duty').innerText()).trim()), state.duty)
     await chooseOption(page, 'ticket-route-unit', '西街派出所')
     await input(page, 'ticket-route-reason').fill('报案人住西街，就近办理')
     await page.getByTestId('ticket-route').click()
@@ -110,6 +116,44 @@ describe('接报案大厅：窗口民警的一次接报', { timeout: 900_000 }, 
     await settle(page, 'intake-stats-summary')
     assert.match(await page.getByTestId('intake-stats-summary').innerText(), /共接报 \d+ 件/)
     assert.deepEqual(await axeViolations(page), [])
+    await page.context().close()
+  })
+
+  it('值班表：法制员按周查看、新增班次、复制到下周', async () => {
+    const page = await h.newPage()
+    await login(page, 'fazhiyuan')
+    await page.goto('/intake/duty')
+    await settle(page, 'roster-table')
+    assert.deepEqual(await axeViolations(page), [])
+    const table = page.getByTestId('roster-table')
+    // The demo roster covers this week and the next: 白班 and 夜班 every day.
+    assert.ok((await table.innerText()).includes('夜班'))
+    // Two weeks on, nothing is rostered yet.
+    await page.getByTestId('roster-next').click()
+    await page.getByTestId('roster-next').click()
+    await table.filter({ hasText: '未排班' }).waitFor()
+    assert.ok(!(await table.innerText()).includes('白班'))
+    const monday = (await page.getByTestId('roster-range').innerText()).slice(0, 10)
+    await page.getByTestId('roster-add').click()
+    await input(page, 'roster-date').fill(monday)
+    await input(page, 'roster-name').fill('备勤')
+    await input(page, 'roster-start').fill('09:00')
+    await input(page, 'roster-end').fill('17:00')
+    await page.getByTestId('roster-people').click()
+    await page.locator('.el-select-dropdown__item:visible').first().click()
+    await input(page, 'roster-name').click() // closes the (multiple) dropdown, not the dialog
+    await page.getByTestId('roster-save').click()
+    await table.filter({ hasText: '备勤' }).waitFor()
+    assert.match(await table.innerText(), /备勤\s*09:00–17:00/)
+    // Copy the week forward: the page moves to the next week, which now has the shift.
+    await page.getByTestId('roster-copy').click()
+    await page.locator('.el-message--success', { hasText: '已复制 1 个班次' }).waitFor()
+    await table.filter({ hasText: '备勤' }).waitFor()
+    // Copying again onto a week that has shifts is refused with the reason.
+    await page.getByTestId('roster-prev').click()
+    await table.filter({ hasText: '备勤' }).waitFor()
+    await page.getByTestId('roster-copy').click()
+    await page.locator('.el-message--error', { hasText: '目标周已有排班' }).waitFor()
     await page.context().close()
   })
 

@@ -30,6 +30,7 @@ export interface Ticket {
   status: string
   status_name: string
   overdue: boolean
+  due_soon: boolean
   accepted: boolean | null
   outcome: string
   concluded_at: number | null
@@ -52,6 +53,7 @@ export interface HistoryEntry {
 export interface TicketDetail extends Ticket {
   reporter: { name: string; id_number: string; phone: string }
   subject_person_name: string
+  duty_person_id: number | null
   duty_person_name: string
   accept_note: string
   feedback_text: string
@@ -75,6 +77,38 @@ export interface TicketInput {
   evidence?: string[]
   unit_id?: number
   route_reason?: string
+  duty_person_id?: number
+}
+
+/** A person the caller may put on duty or name as 值班民警. */
+export interface PersonOption {
+  id: number
+  name: string
+  badge_no: string
+  unit_name: string
+}
+/** One shift (班次) of the hall's 值班表. */
+export interface DutyShift {
+  id: number
+  hall_unit_id: number
+  name: string
+  start_at: number
+  end_at: number
+  people: { person_id: number; name: string; badge_no: string; unit_name: string }[]
+}
+export interface DutyRoster {
+  hall_unit_id: number
+  hall_name: string
+  from: number
+  to: number
+  shifts: DutyShift[]
+}
+export interface ShiftInput {
+  hall_id?: number
+  name: string
+  start_at: number
+  end_at: number
+  person_ids: number[]
 }
 export interface PublicProgress {
   ticket_no: string
@@ -118,6 +152,14 @@ export const intakeApi = {
     api.post<TicketDetail>(`/api/intake/tickets/${id}/feedback`, body),
   reopen: (id: number, reason: string) => api.post<TicketDetail>(`/api/intake/tickets/${id}/reopen`, { reason }),
   units: () => api.get<{ items: { id: number; name: string }[] }>('/api/intake/units'),
+  roster: (q: Query) => api.get<DutyRoster>('/api/intake/duty', q),
+  onDuty: () => api.get<{ at: number; shift: DutyShift | null; officer: PersonOption | null }>('/api/intake/duty/now'),
+  addShift: (body: ShiftInput) => api.post<DutyShift>('/api/intake/duty/shifts', body),
+  updateShift: (id: number, body: ShiftInput) => api.put<DutyShift>(`/api/intake/duty/shifts/${id}`, body),
+  deleteShift: (id: number) => api.del(`/api/intake/duty/shifts/${id}`),
+  copyWeek: (body: { hall_id?: number; from: string; to?: string }) =>
+    api.post<{ copied: number }>('/api/intake/duty/copy-week', body),
+  people: (q: string) => api.get<{ items: PersonOption[] }>('/api/intake/people', { q, limit: 30 }),
   lookup: (code: string, phone_last4: string) =>
     api.post<PublicProgress>('/api/public/intake/lookup', { code, phone_last4 }, { silent: true }),
 }

@@ -1,5 +1,6 @@
 // 接报案大厅 (issue 13): the desk (register on the spot, the open-ticket queue with countdowns), the
-// ticket page with its history and actions, and the public progress lookup (no login).
+// hall's 24-hour duty roster (值班表), the ticket page with its history and actions, and the public
+// progress lookup (no login).
 import type { RouteRecordRaw } from 'vue-router'
 import { Tickets } from '@element-plus/icons-vue'
 import type { MenuGroup } from '@/router/types'
@@ -23,6 +24,12 @@ export const routes: RouteRecordRaw[] = [
     name: 'intake-ticket',
     component: () => import('./views/TicketView.vue'),
     meta: { perm: 'intake.read', title: '接报案详情', activeMenu: 'intake-desk' },
+  },
+  {
+    path: '/intake/duty',
+    name: 'intake-duty',
+    component: () => import('./views/RosterView.vue'),
+    meta: { perm: 'intake.read', title: '值班表', menu: { group: 'intake-group', order: 15 } },
   },
   {
     path: '/intake/stats',

@@ -82,5 +82,7 @@ export const NOTIFICATION_KINDS: Record<string, { name: string; tag: TagType }> 
   supervision_order: { name: '督办', tag: 'primary' },
   supervision_overdue: { name: '督办超期', tag: 'danger' },
   review: { name: '审核', tag: 'info' },
+  intake_due_soon: { name: '接报即将超期', tag: 'warning' },
+  intake_overdue: { name: '接报超期', tag: 'danger' },
 }
 
