@@ -178,7 +178,22 @@ TEST_F(OrdersLoopTest, SourceWithoutCaseRunsTheWholeLoop) {
   EXPECT_EQ(closed->status, "closed");
   EXPECT_EQ(hazards_->closed, std::vector<std::int64_t>{7});
   // Closed: a new order on the same problem may be issued.
-  EXPECT_TRUE(service_.Create(inspector, actor_, Hazard(7)));
+  auto again = service_.Create(inspector, actor_, Hazard(7));
+  ASSERT_TRUE(again) << again.error().message;
+
+  // The list's 在办 filter ("active": open, answered, returned) holds the new order, not the closed one.
+  auto ids_of = [&](const std::string& status) {
+    std::vector<std::int64_t> ids;
+    auto page = service_.List(inspector, orders::OrderFilter{.status = status}, PageRequest{});
+    EXPECT_TRUE(page) << status;
+    if (page)
+      for (const auto& item : page->items) ids.push_back(item.id);
+    return ids;
+  };
+  EXPECT_EQ(ids_of("active"), std::vector<std::int64_t>{again->id});
+  EXPECT_EQ(ids_of("closed"), std::vector<std::int64_t>{o->id});
+  EXPECT_EQ(service_.List(inspector, orders::OrderFilter{.status = "live"}, PageRequest{}).error().code,
+            ErrorCode::kInvalidArgument);
 }
 
 // The 督办通知书 says what the order says: the problem, the 整改意见, the officer, the deadline and
