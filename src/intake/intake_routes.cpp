@@ -111,21 +111,6 @@ json DetailJson(const Ticket& t) {
   return j;
 }
 
-// A time in a body: UTC seconds, "2023-07-03" (local midnight) or "2023-07-03 18:00".
-std::optional<EpochSeconds> BodyTime(JsonInput& in, const std::string& key, std::string_view label) {
-  auto raw = in.Raw(key, label);
-  if (!raw || raw->is_null()) return std::nullopt;
-  if (raw->is_number_integer()) return raw->get<std::int64_t>();
-  if (raw->is_string()) {
-    const auto text = raw->get<std::string>();
-    if (auto d = ParseDate(text)) return LocalMidnight(*d);
-    if (auto t = ParseLocalDateTime(text)) return *t;
-  }
-  in.Reject(Error{ErrorCode::kInvalidArgument, fmt::format("{}格式不对，应为 “2023-07-03 18:00” 或 UTC 秒数", label),
-                  key, "invalid_time"});
-  return std::nullopt;
-}
-
 Result<Reply> Register(Ctx& ctx, IntakeService& s) {
   JsonInput in(ctx.body());
   TicketInput t;
@@ -136,14 +121,14 @@ Result<Reply> Register(Ctx& ctx, IntakeService& s) {
   t.reporter.id_number = in.String("reporter_id_number", "身份证号", {.max_chars = 40}).value_or("");
   t.reporter.phone = in.String("reporter_phone", "联系电话", {.max_chars = 40}).value_or("");
   t.summary = in.String("summary", "事由", {.max_chars = 4000}).value_or("");
-  t.occurred_at = BodyTime(in, "occurred_at", "发生时间");
+  t.occurred_at = in.Time("occurred_at", "发生时间");
   t.place = in.String("place", "发生地点", {.max_chars = 400}).value_or("");
   t.subject_person_id = in.Int("subject_person_id", "被投诉民警", {.min = 1});
   t.duty_person_id = in.Int("duty_person_id", "值班民警", {.min = 1});
   t.evidence = in.StringArray("evidence", "当场取证", {.max_chars = 400}).value_or(std::vector<std::string>{});
   t.unit_id = in.Int("unit_id", "分流单位", {.min = 1});
   t.route_reason = in.String("route_reason", "改派理由", {.max_chars = 400}).value_or("");
-  t.received_at = BodyTime(in, "received_at", "接报时间");
+  t.received_at = in.Time("received_at", "接报时间");
   if (auto e = in.Finish()) return std::unexpected(*e);
   const Registered r = FZ_TRY(s.Register(ctx.user(), ctx.Actor(), t));
   json j = DetailJson(r.ticket);
@@ -212,7 +197,7 @@ Result<Reply> FeedbackTicket(Ctx& ctx, IntakeService& s) {
   const std::int64_t id = FZ_TRY(ctx.PathId());
   JsonInput in(ctx.body());
   const auto method = in.String("method", "反馈方式", {.max_chars = 20}).value_or("");
-  const auto at = BodyTime(in, "at", "反馈时间");
+  const auto at = in.Time("at", "反馈时间");
   const auto text = in.String("text", "反馈内容", {.max_chars = 2000}).value_or("");
   const auto satisfaction = in.Int("satisfaction", "满意度");
   if (auto e = in.Finish()) return std::unexpected(*e);
@@ -462,8 +447,8 @@ Result<ShiftInput> ReadShift(Ctx& ctx, bool with_hall) {
   ShiftInput x;
   if (with_hall) x.hall_id = in.Int("hall_id", "接报案大厅", {.min = 1});
   x.name = in.String("name", "班次名称", {.required = true, .max_chars = 20}).value_or("");
-  const auto start = BodyTime(in, "start_at", "开始时间");
-  const auto end = BodyTime(in, "end_at", "结束时间");
+  const auto start = in.Time("start_at", "开始时间");
+  const auto end = in.Time("end_at", "结束时间");
   auto people = in.Raw("person_ids", "值班人员", true);
   if (auto e = in.Finish()) return std::unexpected(*e);
   if (!start) return Invalid("请填写班次开始时间", "start_at", "required");

@@ -148,6 +148,7 @@ class ComplaintOrderSource final : public orders::OrderSource {
  public:
   std::string_view Kind() const override { return "intake"; }
   std::string_view Name() const override { return "群众投诉"; }
+  std::string WebPath(std::int64_t id) const override { return fmt::format("/intake/tickets/{}", id); }
   Result<orders::SourceInfo> Describe(soci::session& sql, const Principal& who, std::int64_t id) const override {
     auto row = store::LoadTicket(sql, id);
     if (!row || row->t.kind != "complaint" || !row->t.subject_person_id) return NotFound("投诉不存在");
