@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "app/modules.h"
+#include "audit/audit_log.h"
 #include "auth/vault.h"
 #include "cases/cases_module.h"
 #include "db/sql.h"
@@ -41,6 +42,12 @@ Result<void> Config::Validate() const {
     return Invalid("同一地址的连接数上限应在 0 到 100000 之间", "max_conn_per_address");
   if (key_file.empty()) return Invalid("必须指定密钥文件路径", "key_file");
   if (sweep_interval_seconds < 0) return Invalid("巡检间隔不能为负数", "sweep_interval_seconds");
+  const auto audit_alg = audit::ParseAlg(audit_hash);
+  if (!audit_alg) return Invalid("审计哈希算法应为 hmac-sha256 或 hmac-sm3：" + audit_hash, "audit_hash");
+  if (*audit_alg == audit::MacAlg::kHmacSm3 && !audit::Sm3Available())
+    return Invalid("本机的 OpenSSL 不提供 SM3，不能使用 hmac-sm3", "audit_hash");
+  if (audit_checkpoint_minutes < 0 || audit_checkpoint_minutes > 1440)
+    return Invalid("审计检查点间隔应在 0 到 1440 分钟之间", "audit_checkpoint_interval");
   if (auth.session_idle_seconds < 60) return Invalid("会话空闲超时不能少于 60 秒", "session_idle_seconds");
   return {};
 }
@@ -48,6 +55,18 @@ Result<void> Config::Validate() const {
 std::pair<std::string, int> Config::ListenHostPort() const {
   const auto colon = listen.rfind(':');
   return {listen.substr(0, colon), std::stoi(listen.substr(colon + 1))};
+}
+
+// Beside the personal-data key by default, under a fixed name: `key rotate` puts a new key file in
+// place of key_file, and the audit key must not change with it.
+std::string Config::AuditKeyFile() const {
+  if (!audit_key_file.empty()) return audit_key_file;
+  return (std::filesystem::path(key_file).parent_path() / "fazhi-audit.key").string();
+}
+
+std::string Config::AuditCheckpointDir() const {
+  if (!audit_checkpoint_dir.empty()) return audit_checkpoint_dir;
+  return (std::filesystem::path(key_file).parent_path() / "audit-checkpoints").string();
 }
 
 namespace {
@@ -127,6 +146,27 @@ Result<void> CheckKeyMatchesDatabase(db::Database& db, const auth::Vault& vault,
   });
 }
 
+// The audit chain's key: a database that names none (new, or from before migration 010) adopts the
+// key of `path`, creating the file if absent; one that names a key requires that key's file, so a
+// wrong path is refused instead of silently starting a second key whose rows nobody can verify.
+// `created` says whether this call created the file (the caller removes it on a later refusal).
+Result<std::shared_ptr<const audit::ChainKey>> OpenAuditKey(db::Database& db, const std::string& path, bool& created) {
+  const std::string named = audit::NamedKeyCheck(db);
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(path, ec);
+  if (existed) FZ_CHECK(CheckKeyFilePermissions(path));
+  if (!existed && !named.empty())
+    return Fail(ErrorCode::kConflict,
+                "找不到审计密钥文件 " + path +
+                    "：这个数据库的审计链是用它写的。请用 --audit-key-file 指向原来的审计密钥文件（见 "
+                    "docs/operations.md“审计密钥”）；不要让程序新建一把",
+                "audit_key_file", "audit_key_missing");
+  auto key = FZ_TRY(audit::ChainKey::Open(path, named.empty()));
+  created = !existed;
+  FZ_CHECK(audit::AdoptKey(db, *key));
+  return key;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<App>> App::Create(Config config, const Clock* clock) {
@@ -159,6 +199,19 @@ Result<std::unique_ptr<App>> App::Create(Config config, const Clock* clock) {
   }
   if (auto k = CheckKeyMatchesDatabase(*app->db_, *app->vault_, key_file, app->clock_->Now()); !k)
     return forget_new_key(k.error());
+  const std::string audit_key_file = app->config_.AuditKeyFile();
+  bool audit_key_created = false;
+  auto audit_key = OpenAuditKey(*app->db_, audit_key_file, audit_key_created);
+  if (!audit_key) {
+    if (audit_key_created) {
+      std::error_code ec;
+      std::filesystem::remove(audit_key_file, ec);
+    }
+    return forget_new_key(audit_key.error());
+  }
+  app->audit_key_ = std::move(*audit_key);
+  app->audit_alg_ = *audit::ParseAlg(app->config_.audit_hash);
+  audit::RegisterKey(app->audit_key_, app->audit_alg_);
   // Attachment files an older installation kept on disk are copied into the database once (src/files).
   files::AttachmentStore(*app->db_, files::LegacyAttachmentDir(app->config_.attachment_dir, *app->db_))
       .ImportLegacyFiles(app->clock_->Now());
@@ -225,6 +278,12 @@ void App::Serve() {
     checkpointer_ = std::make_unique<db::Checkpointer>(*db_, std::chrono::milliseconds(1000));
     checkpointer_->Start();
   }
+  if (!audit_checkpoints_ && config_.audit_checkpoint_minutes > 0) {
+    audit_checkpoints_ =
+        std::make_unique<audit::CheckpointTimer>(*db_, *clock_, audit_key_, audit_alg_, config_.AuditCheckpointDir(),
+                                                 std::chrono::minutes(config_.audit_checkpoint_minutes));
+    audit_checkpoints_->Start();
+  }
   server_->Run();
 }
 
@@ -241,6 +300,8 @@ void App::Stop() {
   if (checkpointer_) checkpointer_->Stop();
   if (server_) server_->Stop();
   if (background_.joinable()) background_.join();
+  // After the server: the last checkpoint pins the head as the stopped server left it.
+  if (audit_checkpoints_) audit_checkpoints_->Stop();
 }
 
 }  // namespace fazhi

@@ -6,6 +6,8 @@
 #include <thread>
 
 #include "app/config.h"
+#include "audit/chain_key.h"
+#include "audit/checkpoint.h"
 #include "auth/auth_service.h"
 #include "auth/vault.h"
 #include "core/clock.h"
@@ -43,6 +45,10 @@ class App {
   db::Database& db() { return *db_; }
   const Clock& clock() const { return *clock_; }
   const auth::Vault& vault() const { return *vault_; }
+  // The audit chain's key (Config::AuditKeyFile), registered for Append and Verify, and the
+  // algorithm of new rows and checkpoints.
+  const std::shared_ptr<const audit::ChainKey>& audit_key() const { return audit_key_; }
+  audit::MacAlg audit_alg() const { return audit_alg_; }
   auth::AuthService& auth() { return *auth_; }
   jobs::JobRunner& jobs() { return *jobs_; }
   kit::ModuleSet& modules() { return *modules_; }
@@ -59,8 +65,8 @@ class App {
   EpochSeconds started_at() const { return started_at_; }
 
   // Binds the listening socket; returns the port. Then Serve() blocks until Stop(). Serve() also
-  // starts every module's background work (the supervision sweep) and, on SQLite, the background
-  // WAL checkpointer.
+  // starts every module's background work (the supervision sweep), the audit checkpoints
+  // (Config::audit_checkpoint_minutes) and, on SQLite, the background WAL checkpointer.
   Result<int> Bind();
   void Serve();
   // Bind + serve on a background thread (tests). Returns the port.
@@ -75,6 +81,9 @@ class App {
   const Clock* clock_ = nullptr;
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<auth::Vault> vault_;
+  std::shared_ptr<const audit::ChainKey> audit_key_;
+  audit::MacAlg audit_alg_ = audit::MacAlg::kHmacSha256;
+  std::unique_ptr<audit::CheckpointTimer> audit_checkpoints_;
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<jobs::JobRunner> jobs_;
   kit::Settings settings_;

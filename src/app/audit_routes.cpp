@@ -131,12 +131,21 @@ Result<Reply> ExportAudit(Ctx& ctx, App& app) {
   return Reply::File(std::move(bytes), files::kXlsx, "审计日志.xlsx");
 }
 
-// GET /api/audit/verify: walks the whole chain.
+// GET /api/audit/verify: walks the whole chain and holds it against the checkpoints this server
+// wrote (Config::AuditCheckpointDir), like `fazhi audit verify`.
 Result<Reply> VerifyAudit(Ctx&, App& app) {
-  const audit::VerifyReport rep = audit::Verify(app.db());
+  audit::VerifyOptions options;
+  options.key = app.audit_key();
+  options.checkpoints = audit::ReadCheckpoints(app.config().AuditCheckpointDir(), app.audit_key().get());
+  const audit::VerifyReport rep = audit::Verify(app.db(), options);
   return Reply::Json({{"ok", rep.ok},
                       {"rows", rep.rows},
+                      {"keyed_rows", rep.keyed_rows},
                       {"first_bad_id", rep.first_bad_id ? nlohmann::json(*rep.first_bad_id) : nlohmann::json()},
+                      {"checkpoints", rep.checkpoints},
+                      {"newest_checkpoint_at",
+                       rep.newest_checkpoint_at ? nlohmann::json(*rep.newest_checkpoint_at) : nlohmann::json()},
+                      {"checkpoint_problems", rep.checkpoint_problems},
                       {"message", rep.message}});
 }
 

@@ -15,6 +15,17 @@ struct Config {
   // 32-byte key for personal data at rest; created on first use. Keep it out of the database
   // directory's backups, and back it up separately.
   std::string key_file = "fazhi.key";
+  // The audit chain's key (src/audit/README.md): a second 32-byte key file, created on first use
+  // (0600) and then required, kept out of the database like key_file but never rotated with it.
+  // Empty = "fazhi-audit.key" in key_file's folder.
+  std::string audit_key_file;
+  // How new audit rows and checkpoints are keyed: "hmac-sha256", or "hmac-sm3" (国密 SM3).
+  std::string audit_hash = "hmac-sha256";
+  // Folder of the signed checkpoints of the audit chain (audit/checkpoint.h); empty =
+  // "audit-checkpoints" in key_file's folder. Must be writable by `serve`.
+  std::string audit_checkpoint_dir;
+  // Minutes between audit checkpoints written by `serve` (also one at start and one at stop); 0 = none.
+  int audit_checkpoint_minutes = 5;
   // HOST:PORT to listen on. Port 0 = any free port (tests).
   std::string listen = "127.0.0.1:8080";
   // Built web app (web/dist). Empty = look for ./web/dist, then <binary>/../../web/dist.
@@ -48,6 +59,9 @@ struct Config {
   Result<void> Validate() const;
   // Splits `listen` into host and port (call after Validate()).
   std::pair<std::string, int> ListenHostPort() const;
+  // audit_key_file and audit_checkpoint_dir with their defaults filled in.
+  std::string AuditKeyFile() const;
+  std::string AuditCheckpointDir() const;
 };
 
 }  // namespace fazhi

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "audit/chain_key.h"
 #include "backup/backup.h"
 #include "cli/commands.h"
 #include "core/clock.h"
@@ -34,6 +35,10 @@ int RunBackup(const BackupArgs& a, const Config& config) {
   std::cout << "已备份到 " << a.out << "：";
   PrintManifest(*m);
   if (!a.skip_verify) {
+    // The round trip verifies the keyed audit rows too: load the audit key (never create one here;
+    // without it the check says that it cannot verify them).
+    if (auto key = audit::ChainKey::Open(config.AuditKeyFile(), false); key)
+      audit::RegisterKey(*key, audit::ParseAlg(config.audit_hash).value_or(audit::MacAlg::kHmacSha256));
     auto v = backup::VerifyRoundTrip(a.out);
     if (!v) {
       std::cerr << "备份文件已写出，但恢复校验失败：";
@@ -41,7 +46,8 @@ int RunBackup(const BackupArgs& a, const Config& config) {
     }
     std::cout << "恢复校验通过：恢复到临时库后每张表的记录数和摘要一致，审计链完整。\n";
   }
-  std::cout << "注意：个人信息密钥文件（" << config.key_file << "）不在备份里，请另行妥善保管。\n";
+  std::cout << "注意：个人信息密钥文件（" << config.key_file << "）和审计密钥文件（" << config.AuditKeyFile()
+            << "）不在备份里，请另行妥善保管。\n";
   return 0;
 }
 

@@ -4,7 +4,7 @@ namespace fazhi::cli {
 
 void AddFoundationCommands(kit::Commands& commands, const Config& config) {
   AddUserCommands(commands);
-  AddAuditCommands(commands);
+  AddAuditCommands(commands, config);
   AddKeyCommands(commands);
   AddSuperviseCommand(commands);
   AddBackupCommands(commands, config);

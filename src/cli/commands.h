@@ -14,8 +14,9 @@ namespace fazhi::cli {
 
 // `fazhi user add|passwd`: accounts, through the same AuthService functions as the API.
 void AddUserCommands(kit::Commands& commands);
-// `fazhi audit verify`: the audit hash chain.
-void AddAuditCommands(kit::Commands& commands);
+// `fazhi audit verify|checkpoint|export`: the audit hash chain and its checkpoints. `config` as for
+// AddBackupCommands (the checkpoint folder).
+void AddAuditCommands(kit::Commands& commands, const Config& config);
 // `fazhi backup` / `fazhi restore` (no App: they open the database of `config` themselves). `config`
 // is the program's, filled by the command-line parse before the command runs; it must outlive the
 // run.

@@ -109,6 +109,10 @@ CLI::App* AddServeCommand(CLI::App& cli, Config& config) {
   serve->add_option("--sweep-interval", config.sweep_interval_seconds, "执法监督巡检间隔（秒），0 表示不巡检")
       ->capture_default_str();
   serve->add_option("--attachment-dir", config.attachment_dir, "督办附件存放目录（默认在数据库文件旁）");
+  serve
+      ->add_option("--audit-checkpoint-interval", config.audit_checkpoint_minutes,
+                   "每隔多少分钟把审计链的链头签名写入检查点目录和日志（启动和停止时也各写一次），0 表示不写")
+      ->capture_default_str();
   return serve;
 }
 
@@ -150,6 +154,14 @@ int Main(int argc, char** argv) {
   std::string db_file;
   cli.add_option("--db-file", db_file, "从文件读取数据库地址（第一行；文件应只有属主可读）")->excludes(db_opt);
   cli.add_option("--key-file", config.key_file, "个人信息加密密钥文件（不存在时自动创建）")->capture_default_str();
+  cli.add_option(
+      "--audit-key-file", config.audit_key_file,
+      "审计密钥文件（审计链的 HMAC 密钥；默认为 --key-file 所在目录下的 fazhi-audit.key，首次启动时自动创建）");
+  cli.add_option("--audit-hash", config.audit_hash, "新审计记录和检查点的算法：hmac-sha256 或 hmac-sm3（国密）")
+      ->envname("FAZHI_AUDIT_HASH")
+      ->capture_default_str();
+  cli.add_option("--audit-checkpoint-dir", config.audit_checkpoint_dir,
+                 "审计检查点目录（默认为 --key-file 所在目录下的 audit-checkpoints）");
   std::string log_level = "info";
   cli.add_option("--log-level", log_level, "日志级别：debug/info/warn/error")->capture_default_str();
 

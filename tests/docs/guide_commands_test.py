@@ -13,7 +13,8 @@ import subprocess
 import sys
 
 BIN, DOCS = sys.argv[1], pathlib.Path(sys.argv[2])
-GLOBAL_WITH_VALUE = {"--db", "--db-file", "--key-file", "--log-level"}
+GLOBAL_WITH_VALUE = {"--db", "--db-file", "--key-file", "--log-level", "--audit-key-file", "--audit-hash",
+                     "--audit-checkpoint-dir"}
 help_cache = {}
 
 
