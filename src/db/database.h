@@ -23,11 +23,20 @@ namespace fazhi::db {
 
 enum class Backend { kSqlite, kPostgres };
 
+// SQLite's `PRAGMA synchronous` in WAL mode (issue 16, "Durability and crashes"; measured in
+// bench/README.md, "Crash and durability"):
+//   kFull   — the WAL is fsynced at every COMMIT: a write that was acknowledged survives a power loss
+//             or an OS crash. The default.
+//   kNormal — the WAL is fsynced only at checkpoints: a process crash (kill -9) loses nothing, but a
+//             power loss or OS crash may lose the last commits (the database stays consistent).
+enum class SqliteSync { kFull, kNormal };
+
 struct Url {
   Backend backend = Backend::kSqlite;
-  std::string soci_connect;  // SOCI connection string
-  std::string sqlite_path;   // SQLite only
-  std::string display;       // safe to log (no password)
+  std::string soci_connect;                    // SOCI connection string
+  std::string sqlite_path;                     // SQLite only
+  SqliteSync sqlite_sync = SqliteSync::kFull;  // SQLite only: "?synchronous=normal" chooses kNormal
+  std::string display;                         // safe to log (no password)
 };
 
 // Every (table, column) of the database whose column name ends with `suffix` (e.g. "_enc": the
@@ -36,14 +45,17 @@ struct Url {
 std::vector<std::pair<std::string, std::string>> ColumnsEndingWith(soci::session& sql, Backend backend,
                                                                    std::string_view suffix);
 
-// "sqlite:PATH" (or a bare path ending in .db) / "postgresql://user:pass@host:port/db", or with several
-// hosts "postgresql://user@db1:5432,db2:5432/db?target_session_attrs=read-write" (a primary and its
-// standbys; libpq connects to the one that accepts writes).
+// "sqlite:PATH" (or a bare path ending in .db), optionally "sqlite:PATH?synchronous=normal" (or
+// "=full", the default; see SqliteSync; any other option or value is InvalidArgument, field "db") /
+// "postgresql://user:pass@host:port/db", or with several hosts
+// "postgresql://user@db1:5432,db2:5432/db?target_session_attrs=read-write" (a primary and its standbys; libpq connects
+// to the one that accepts writes).
 Result<Url> ParseUrl(std::string_view url);
 
 class Database {
  public:
-  // Opens `pool_size` connections. SQLite: WAL, synchronous=NORMAL, foreign keys on, 10 s busy timeout.
+  // Opens `pool_size` connections. SQLite: WAL, synchronous=FULL (or NORMAL when the URL asks for it,
+  // see SqliteSync), foreign keys on, 10 s busy timeout.
   static Result<std::unique_ptr<Database>> Open(const std::string& url, std::size_t pool_size);
   ~Database();
 
