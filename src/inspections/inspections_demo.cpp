@@ -209,9 +209,14 @@ Result<InspectionDemoSummary> GenerateInspectionDemo(db::Database& db, const Clo
           const Judged j = JudgeDemoTask(sql, id, lists, true, now);
           sum.live_findings += j.findings;
         }
-      if (p.level == "bureau_team")
-        sum.open_tasks += static_cast<int>(
-            GeneratePlanTasks(sql, p, WeekStart(now), Mix(static_cast<std::uint64_t>(now)), now).size());
+      if (p.level == "bureau_team") {
+        // Late in the week (a weekend) this week's tasks are already due: the demo then opens next
+        // week's, generated ahead, so that there is always a task to judge and none starts overdue.
+        EpochSeconds period = WeekStart(now);
+        if (period + p.due_days * kDay <= now + kDay) period += 7 * kDay;
+        sum.open_tasks +=
+            static_cast<int>(GeneratePlanTasks(sql, p, period, Mix(static_cast<std::uint64_t>(now)), now).size());
+      }
     }
     return {};
   }));

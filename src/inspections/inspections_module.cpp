@@ -34,7 +34,7 @@ Result<std::vector<std::string>> InspectionsModule::GenerateDemo(const kit::Demo
   if (s.already_present) return std::vector<std::string>{"执法巡查演示数据已存在，未做改动。"};
   return std::vector<std::string>{fmt::format(
       "已生成 {} 年三级执法巡查：巡查计划 {} 个，巡查任务 {} 项（逐项评判 {} 条），发现问题 {} 个并转督办（已整改办结 "
-      "{} 个）；上周巡查发现问题 {} 个正在整改，本周待巡查任务 {} 项。",
+      "{} 个）；上周巡查发现问题 {} 个正在整改，待巡查任务 {} 项。",
       options.year, s.plans, s.tasks, s.results, s.findings, s.orders_closed, s.live_findings, s.open_tasks)};
 }
 
