@@ -147,9 +147,11 @@ std::string NextTicketNo(soci::session& sql, std::int64_t bureau_id, EpochSecond
   const CivilDate d = LocalDateOf(received_at);
   const std::string prefix = fmt::format("JB{:04}{:02}{:02}", d.year, d.month, d.day);
   db::SqlArgs a;
+  // Longest first: past 9999 a day the serial has five digits, and "…10000" sorts before "…9999" as text.
   const auto last = db::ScalarText(sql,
-                                   fmt::format("SELECT MAX(ticket_no) FROM intake_tickets WHERE bureau_id = {} AND "
-                                               "ticket_no LIKE {}",
+                                   fmt::format("SELECT ticket_no FROM intake_tickets WHERE bureau_id = {} AND "
+                                               "ticket_no LIKE {} ORDER BY LENGTH(ticket_no) DESC, ticket_no DESC "
+                                               "LIMIT 1",
                                                a.Int(bureau_id), a.Str(prefix + "%")),
                                    a);
   int serial = 1;
