@@ -181,30 +181,21 @@ std::vector<LoadedCheckpoint> ReadCheckpoints(const std::string& dir, const Chai
 
 CheckpointTimer::CheckpointTimer(db::Database& db, const Clock& clock, std::shared_ptr<const ChainKey> key, MacAlg alg,
                                  std::string dir, std::chrono::seconds interval)
-    : db_(db), clock_(clock), key_(std::move(key)), alg_(alg), dir_(std::move(dir)), interval_(interval) {}
+    : db_(db),
+      clock_(clock),
+      key_(std::move(key)),
+      alg_(alg),
+      dir_(std::move(dir)),
+      // A checkpoint at start, one per interval when the chain grew, and the head at shutdown.
+      task_("audit checkpoint", interval, [this] { Tick(); }, {.run_at_start = true, .run_at_stop = true}) {}
 
 CheckpointTimer::~CheckpointTimer() { Stop(); }
 
 void CheckpointTimer::Start() {
-  std::lock_guard lock(mu_);
-  if (thread_.joinable() || !key_) return;
-  stop_ = false;
-  thread_ = std::thread([this] { Loop(); });
+  if (key_) task_.Start();
 }
 
-void CheckpointTimer::Stop() {
-  std::thread running;
-  {
-    // Taken out under the lock: a second caller (App::Stop from a signal thread and from ~App)
-    // finds nothing to join.
-    std::lock_guard lock(mu_);
-    if (!thread_.joinable()) return;
-    stop_ = true;
-    running = std::move(thread_);
-  }
-  cv_.notify_all();
-  running.join();
-}
+void CheckpointTimer::Stop() { task_.Stop(); }
 
 int CheckpointTimer::written() const {
   std::lock_guard lock(mu_);
@@ -230,15 +221,6 @@ void CheckpointTimer::Tick() {
   } catch (const std::exception& e) {
     spdlog::error("审计检查点未写出：{}", e.what());
   }
-}
-
-void CheckpointTimer::Loop() {
-  for (;;) {
-    Tick();
-    std::unique_lock lock(mu_);
-    if (cv_.wait_for(lock, interval_, [this] { return stop_; })) break;
-  }
-  Tick();  // the head at shutdown
 }
 
 }  // namespace fazhi::audit

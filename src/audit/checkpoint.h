@@ -10,18 +10,17 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "audit/chain_key.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/periodic_task.h"
 #include "db/database.h"
 
 namespace fazhi::audit {
@@ -86,7 +85,6 @@ class CheckpointTimer {
   int written() const;
 
  private:
-  void Loop();
   void Tick();
 
   db::Database& db_;
@@ -94,13 +92,10 @@ class CheckpointTimer {
   std::shared_ptr<const ChainKey> key_;
   MacAlg alg_;
   std::string dir_;
-  std::chrono::seconds interval_;
-  std::thread thread_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
   int written_ = 0;
-  std::int64_t last_written_id_ = -1;
+  std::int64_t last_written_id_ = -1;  // the task's thread only
+  core::PeriodicTask task_;            // last: stopped before the fields it uses go
 };
 
 }  // namespace fazhi::audit

@@ -8,7 +8,8 @@
 
 namespace fazhi::db {
 
-Checkpointer::Checkpointer(Database& db, std::chrono::milliseconds interval) : db_(db), interval_(interval) {}
+Checkpointer::Checkpointer(Database& db, std::chrono::milliseconds interval)
+    : db_(db), task_("wal checkpoint", interval, [this] { Checkpoint(); }, {.run_at_start = false}) {}
 
 Checkpointer::~Checkpointer() { Stop(); }
 
@@ -37,49 +38,27 @@ void Checkpointer::SetAutocheckpoint(int pages) {
 }
 
 void Checkpointer::Start() {
-  if (db_.backend() != Backend::kSqlite || thread_.joinable()) return;
+  if (db_.backend() != Backend::kSqlite || task_.running()) return;
   SetAutocheckpoint(0);
-  {
-    std::lock_guard lock(mu_);
-    stop_ = false;
-  }
-  thread_ = std::thread([this] { Loop(); });
+  task_.Start();
 }
 
 void Checkpointer::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (!thread_.joinable()) return;
-  thread_.join();
+  if (!task_.running()) return;
+  task_.Stop();
   SetAutocheckpoint(1000);
 }
 
-int Checkpointer::runs() const {
-  std::lock_guard lock(mu_);
-  return runs_;
-}
+int Checkpointer::runs() const { return task_.runs(); }
 
-void Checkpointer::Loop() {
-  std::unique_lock lock(mu_);
-  while (!cv_.wait_for(lock, interval_, [this] { return stop_; })) {
-    lock.unlock();
-    try {
-      // PASSIVE: copies what no reader still needs and never waits for anyone.
-      db_.Read([](soci::session& sql) {
-        int busy = 0, log = 0, done = 0;
-        sql << "PRAGMA wal_checkpoint(PASSIVE)", soci::into(busy), soci::into(log), soci::into(done);
-        if (log > 20000) sql << "PRAGMA wal_checkpoint(RESTART)";
-        return 0;
-      });
-    } catch (const std::exception& e) {
-      spdlog::warn("wal checkpoint: {}", e.what());
-    }
-    lock.lock();
-    ++runs_;
-  }
+void Checkpointer::Checkpoint() {
+  // PASSIVE: copies what no reader still needs and never waits for anyone.
+  db_.Read([](soci::session& sql) {
+    int busy = 0, log = 0, done = 0;
+    sql << "PRAGMA wal_checkpoint(PASSIVE)", soci::into(busy), soci::into(log), soci::into(done);
+    if (log > 20000) sql << "PRAGMA wal_checkpoint(RESTART)";
+    return 0;
+  });
 }
 
 }  // namespace fazhi::db

@@ -9,10 +9,8 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
+#include "core/periodic_task.h"
 #include "db/database.h"
 
 namespace fazhi::db {
@@ -31,16 +29,11 @@ class Checkpointer {
   int runs() const;
 
  private:
-  void Loop();
+  void Checkpoint();
   void SetAutocheckpoint(int pages);
 
   Database& db_;
-  std::chrono::milliseconds interval_;
-  std::thread thread_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  int runs_ = 0;
+  core::PeriodicTask task_;
 };
 
 }  // namespace fazhi::db

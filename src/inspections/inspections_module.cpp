@@ -40,30 +40,15 @@ Result<std::vector<std::string>> InspectionsModule::GenerateDemo(const kit::Demo
 
 void InspectionsModule::StartBackground() {
   const int interval = services_.settings.sweep_interval_seconds;
-  if (interval <= 0 || sweeper_.joinable()) return;
-  stop_ = false;
-  sweeper_ = std::thread([this, interval] {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      try {
-        service_.NotifyOverdue();
-      } catch (const std::exception& e) {
-        spdlog::error("inspection overdue sweep threw: {}", e.what());  // the next sweep retries
-      }
-      lock.lock();
-      cv_.wait_for(lock, std::chrono::seconds(interval), [this] { return stop_; });
-    }
-  });
+  if (interval <= 0) return;
+  if (!sweeper_)
+    sweeper_ = std::make_unique<core::PeriodicTask>("inspection overdue sweep", std::chrono::seconds(interval),
+                                                    [this] { service_.NotifyOverdue(); });
+  sweeper_->Start();
 }
 
 void InspectionsModule::StopBackground() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (sweeper_.joinable()) sweeper_.join();
+  if (sweeper_) sweeper_->Stop();
 }
 
 kit::ModuleSpec InspectionsModule::Spec() {

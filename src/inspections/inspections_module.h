@@ -3,10 +3,9 @@
 // /api/inspections routes; writes the demo year's inspections; in `serve`, alerts overdue tasks.
 #pragma once
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
+#include <memory>
 
+#include "core/periodic_task.h"
 #include "inspections/inspections_service.h"
 #include "kit/module.h"
 
@@ -34,10 +33,7 @@ class InspectionsModule final : public kit::Module {
  private:
   kit::Services services_;
   InspectionService service_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread sweeper_;
+  std::unique_ptr<core::PeriodicTask> sweeper_;
 };
 
 }  // namespace fazhi::inspections

@@ -49,30 +49,16 @@ void IntakeModule::AddBulletinSections(std::vector<std::unique_ptr<kit::Bulletin
 
 void IntakeModule::StartBackground() {
   const int interval = services_.settings.sweep_interval_seconds;
-  if (interval <= 0 || sweeper_.joinable()) return;
-  stop_ = false;
-  sweeper_ = std::thread([this, interval] {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      try {
-        if (auto r = service_.NotifyDeadlines(); !r) spdlog::warn("intake deadline sweep: {}", r.error().message);
-      } catch (const std::exception& e) {
-        spdlog::error("intake deadline sweep threw: {}", e.what());  // the next sweep retries
-      }
-      lock.lock();
-      cv_.wait_for(lock, std::chrono::seconds(interval), [this] { return stop_; });
-    }
-  });
+  if (interval <= 0) return;
+  if (!sweeper_)
+    sweeper_ = std::make_unique<core::PeriodicTask>("intake deadline sweep", std::chrono::seconds(interval), [this] {
+      if (auto r = service_.NotifyDeadlines(); !r) spdlog::warn("intake deadline sweep: {}", r.error().message);
+    });
+  sweeper_->Start();
 }
 
 void IntakeModule::StopBackground() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (sweeper_.joinable()) sweeper_.join();
+  if (sweeper_) sweeper_->Stop();
 }
 
 kit::ModuleSpec IntakeModule::Spec() {

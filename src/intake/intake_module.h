@@ -5,10 +5,9 @@
 // notifications).
 #pragma once
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
+#include <memory>
 
+#include "core/periodic_task.h"
 #include "intake/intake_service.h"
 #include "kit/module.h"
 
@@ -36,10 +35,7 @@ class IntakeModule final : public kit::Module {
  private:
   kit::Services services_;
   IntakeService service_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread sweeper_;
+  std::unique_ptr<core::PeriodicTask> sweeper_;
 };
 
 }  // namespace fazhi::intake

@@ -4,10 +4,9 @@
 // interval, so another instance takes over when the holder stops or loses its connection).
 #pragma once
 
-#include <condition_variable>
 #include <mutex>
-#include <thread>
 
+#include "core/periodic_task.h"
 #include "db/backend.h"
 #include "db/database.h"
 #include "oversight/oversight_service.h"
@@ -32,17 +31,13 @@ class Sweeper {
   bool holds_lock() const;
 
  private:
-  void Run();
+  void SweepOnce();
 
   OversightService& service_;
-  int interval_;
-  db::InstanceLock lock_;  // used by the sweep thread only
-  std::thread thread_;
+  db::InstanceLock lock_;  // used by the sweep thread, and by Stop() once the thread is gone
   mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  bool running_ = false;
   bool holds_lock_ = false;
+  core::PeriodicTask task_;  // last: stopped before the fields it uses go
 };
 
 }  // namespace fazhi::oversight
