@@ -5,7 +5,9 @@
 #   - RSS at idle, from /proc/PID/status (VmRSS)
 #   - wrk -t2 -c64 -d10s --latency against GET /api/health and an authenticated GET /api/me
 #     (session cookie of the demo user minjing), req/s and p99 of each, and the ratio me/health
-#     measured in the same run.
+#     measured in the same run; then GET /api/me again on a server started with
+#     --session-cache-ms 0 (a session query on every request, as before issue 16), and the ratio
+#     of the two.
 # It builds nothing: it expects build/release/fazhi (scripts/setup.sh builds it).
 #
 # Environment:
@@ -130,6 +132,17 @@ read -r me_rps me_p99 me_bad me_err < <(run_wrk me /api/me -H "Cookie: $cookie")
 rss_after_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status" 2>/dev/null || echo 0)
 stop_server
 
+# The same session on a server that trusts no session it has read: the database query per request.
+fresh_port
+saved_args=("${SERVE_ARGS[@]}")
+SERVE_ARGS+=(--session-cache-ms 0)
+start_server "$port"
+SERVE_ARGS=("${saved_args[@]}")
+base="http://127.0.0.1:$port"
+read -r nocache_rps nocache_p99 nocache_bad nocache_err < <(run_wrk me-nocache /api/me -H "Cookie: $cookie")
+stop_server
+cache_gain=$(awk -v a="$me_rps" -v b="$nocache_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+
 ratio=$(awk -v a="$me_rps" -v b="$health_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 
 verdict() {  # verdict VALUE OP TARGET
@@ -141,13 +154,18 @@ printf '%-40s %14s   %-16s %s\n' "figure" "measured" "target" "verdict"
 printf '%-40s %14s   %-16s %s\n' "----------------------------------------" "--------------" "----------------" "-------"
 printf '%-40s %14s   %-16s %s\n' "GET /api/health req/s (wrk -c$CONNS)" "$health_rps" "" ""
 printf '%-40s %11s ms   %-16s %s\n' "GET /api/health p99" "$health_p99" "" ""
-printf '%-40s %14s   %-16s %s\n' "GET /api/me (authenticated) req/s" "$me_rps" ">= 15000" "$(verdict "$me_rps" ">=" 15000)"
-printf '%-40s %11s ms   %-16s %s\n' "GET /api/me p99" "$me_p99" "<= 20 ms" "$(verdict "$me_p99" "<=" 20)"
-printf '%-40s %14s   %-16s %s\n' "ratio me/health (same run)" "$ratio" ">= 0.5" "$(verdict "$ratio" ">=" 0.5)"
+printf '%-40s %14s   %-16s %s\n' "GET /api/me (authenticated) req/s" "$me_rps" ">= 25000" "$(verdict "$me_rps" ">=" 25000)"
+printf '%-40s %11s ms   %-16s %s\n' "GET /api/me p99" "$me_p99" "<= 10 ms" "$(verdict "$me_p99" "<=" 10)"
+printf '%-40s %14s   %-16s %s\n' "ratio me/health (same run)" "$ratio" ">= 0.7" "$(verdict "$ratio" ">=" 0.7)"
+printf '%-40s %14s   %-16s %s\n' "GET /api/me, --session-cache-ms 0, req/s" "$nocache_rps" "" ""
+printf '%-40s %11s ms   %-16s %s\n' "GET /api/me, --session-cache-ms 0, p99" "$nocache_p99" "" ""
+printf '%-40s %14s   %-16s %s\n' "ratio me cached / me uncached" "$cache_gain" "" ""
 printf '%-40s %11s ms   %-16s %s\n' "cold start, median of $STARTS" "$cold_ms" "<= 1000 ms" "$(verdict "$cold_ms" "<=" 1000)"
 printf '%-40s %11s MiB   %-16s %s\n' "RSS at idle ($threads threads)" "$(awk -v k="$rss_kb" 'BEGIN { printf "%.1f", k / 1024 }')" "" ""
 printf '%-40s %11s MiB   %-16s %s\n' "RSS after the wrk runs" "$(awk -v k="$rss_after_kb" 'BEGIN { printf "%.1f", k / 1024 }')" "" ""
-if [[ "$health_bad" != 0 || "$me_bad" != 0 || "$health_err" != none || "$me_err" != none ]]; then
+if [[ "$health_bad" != 0 || "$me_bad" != 0 || "$nocache_bad" != 0 || "$health_err" != none || "$me_err" != none ||
+      "$nocache_err" != none ]]; then
   echo
-  echo "warning: non-2xx answers health=$health_bad me=$me_bad; socket errors health=$health_err me=$me_err" >&2
+  echo "warning: non-2xx answers health=$health_bad me=$me_bad me-nocache=$nocache_bad;" \
+    "socket errors health=$health_err me=$me_err me-nocache=$nocache_err" >&2
 fi

@@ -49,6 +49,8 @@ Result<void> Config::Validate() const {
   if (audit_checkpoint_minutes < 0 || audit_checkpoint_minutes > 1440)
     return Invalid("审计检查点间隔应在 0 到 1440 分钟之间", "audit_checkpoint_interval");
   if (auth.session_idle_seconds < 60) return Invalid("会话空闲超时不能少于 60 秒", "session_idle_seconds");
+  if (auth.session_cache_ms < 0 || auth.session_cache_ms > 1000)
+    return Invalid("会话缓存时间应在 0 到 1000 毫秒之间（撤销须在 1 秒内到达每个实例）", "session_cache_ms");
   return {};
 }
 

@@ -278,6 +278,12 @@ Result<Principal> AuthService::Authenticate(std::string_view token) {
   if (token.empty() || token.size() > 128) return Fail(ErrorCode::kUnauthenticated, "请先登录", "", "not_signed_in");
   const std::string hash = Sha256HexOf(token);
   const EpochSeconds now = clock_.Now();
+  if (auto cached = CachedPrincipal(hash, now)) return std::move(*cached);
+  std::uint64_t generation = 0;
+  {
+    std::lock_guard lock(cache_mu_);
+    generation = cache_generation_;
+  }
   return db_.Read([&](soci::session& sql) -> Result<Principal> {
     Principal p;
     EpochSeconds last_seen = 0, expires = 0;
@@ -325,21 +331,55 @@ Result<Principal> AuthService::Authenticate(std::string_view token) {
       db::SqlArgs t;
       db::Exec(sql, fmt::format("UPDATE sessions SET last_seen_at = {} WHERE token_hash = {}", t.Int(now), t.Str(hash)),
                t);
+      last_seen = now;
     }
     p.session_hash = hash;
     p.totp_setup_required = totp_required && !p.totp_enabled;
     p.permissions = PermissionsOf(p.roles);
+    RememberSession(hash, generation, {.principal = p, .last_seen = last_seen, .expires = expires});
     return p;
   });
 }
 
+// A cached session answers only while it is fresh (read less than session_cache_ms ago) and while the
+// database read would give the same answer without writing: not expired, not idle, and last_seen_at
+// not due for its once-a-minute update.
+std::optional<Principal> AuthService::CachedPrincipal(const std::string& hash, EpochSeconds now) {
+  if (config_.session_cache_ms <= 0) return std::nullopt;
+  const auto fresh_after = std::chrono::steady_clock::now() - std::chrono::milliseconds(config_.session_cache_ms);
+  const EpochSeconds quiet = std::min<EpochSeconds>(kLastSeenGranularity, config_.session_idle_seconds);
+  std::lock_guard lock(cache_mu_);
+  auto it = cache_.find(hash);
+  if (it == cache_.end()) return std::nullopt;
+  const CachedSession& c = it->second;
+  if (c.read_at > fresh_after && now < c.expires && now - c.last_seen < quiet) return c.principal;
+  cache_.erase(it);
+  return std::nullopt;
+}
+
+void AuthService::RememberSession(const std::string& hash, std::uint64_t generation, CachedSession entry) {
+  if (config_.session_cache_ms <= 0) return;
+  constexpr std::size_t kMaxCachedSessions = 20000;
+  entry.read_at = std::chrono::steady_clock::now();
+  std::lock_guard lock(cache_mu_);
+  if (generation != cache_generation_) return;  // a write came between the read and now
+  if (cache_.size() >= kMaxCachedSessions) cache_.clear();
+  cache_.insert_or_assign(hash, std::move(entry));
+}
+
+void AuthService::ForgetSessions() {
+  std::lock_guard lock(cache_mu_);
+  ++cache_generation_;
+  cache_.clear();
+}
+
 Result<void> AuthService::Logout(const Principal& p, const audit::Actor& actor) {
-  return db_.Write([&](soci::session& sql) -> Result<void> {
+  return AfterSessionWrite(db_.Write([&](soci::session& sql) -> Result<void> {
     db::SqlArgs a;
     db::Exec(sql, "DELETE FROM sessions WHERE token_hash = " + a.Str(p.session_hash), a);
     audit::Append(sql, clock_, actor, {"auth.logout", "user", std::to_string(p.user_id), "退出登录"});
     return {};
-  });
+  }));
 }
 
 // ---- the caller's own account ----
@@ -413,7 +453,7 @@ Result<void> AuthService::ChangePassword(const Principal& p, const std::string& 
   if (new_password == old_password) return Invalid("新密码不能与原密码相同", "new_password", "weak_password");
   FZ_CHECK(CheckNotRecent(p.user_id, "", new_password));
   const std::string new_hash = HashPassword(new_password);
-  return db_.Write([&](soci::session& sql) -> Result<void> {
+  return AfterSessionWrite(db_.Write([&](soci::session& sql) -> Result<void> {
     const EpochSeconds now = clock_.Now();
     RememberPassword(sql, p.user_id, own.password_hash, now);
     db::SqlArgs a;
@@ -430,7 +470,7 @@ Result<void> AuthService::ChangePassword(const Principal& p, const std::string& 
              d);
     audit::Append(sql, clock_, actor, {"user.password_change", "user", std::to_string(p.user_id), "修改了自己的密码"});
     return {};
-  });
+  }));
 }
 
 Result<TotpSetup> AuthService::BeginTotpSetup(const Principal& p, const audit::Actor& actor) {
@@ -455,7 +495,7 @@ Result<void> AuthService::EnableTotp(const Principal& p, const std::string& code
   const std::string secret = FZ_TRY(vault_.Decrypt(*own.totp_secret_enc));
   auto step = VerifyTotp(secret, code, clock_.Now());
   if (!step) return Invalid("动态验证码不正确，请检查手机时间是否准确", "code", "invalid_totp");
-  return db_.Write([&](soci::session& sql) -> Result<void> {
+  return AfterSessionWrite(db_.Write([&](soci::session& sql) -> Result<void> {
     db::SqlArgs a;
     db::Exec(sql,
              fmt::format("UPDATE users SET totp_enabled = 1, totp_last_step = {} WHERE id = {}", a.Int(*step),
@@ -463,19 +503,19 @@ Result<void> AuthService::EnableTotp(const Principal& p, const std::string& code
              a);
     audit::Append(sql, clock_, actor, {"user.totp_enable", "user", std::to_string(p.user_id), "启用两步验证"});
     return {};
-  });
+  }));
 }
 
 Result<void> AuthService::DisableTotp(const Principal& p, const std::string& password, const audit::Actor& actor) {
   const OwnAccount own = LoadOwnAccount(db_, p.user_id);
   if (!VerifyPassword(password, own.password_hash)) return Invalid("密码不正确", "password", "wrong_password");
   if (own.totp_required) return Forbidden("安全策略要求本账号使用两步验证，不能停用", "totp_required_by_policy");
-  return db_.Write([&](soci::session& sql) -> Result<void> {
+  return AfterSessionWrite(db_.Write([&](soci::session& sql) -> Result<void> {
     db::SqlArgs a;
     db::Exec(sql, "UPDATE users SET totp_enabled = 0, totp_secret_enc = NULL WHERE id = " + a.Int(p.user_id), a);
     audit::Append(sql, clock_, actor, {"user.totp_disable", "user", std::to_string(p.user_id), "停用两步验证"});
     return {};
-  });
+  }));
 }
 
 }  // namespace fazhi::auth

@@ -2,6 +2,9 @@
 //
 // Sessions are server-side: the cookie holds a random 256-bit token, the database only its SHA-256.
 // A session ends after `session_idle_seconds` without requests or `session_max_seconds` in all.
+// Each instance trusts a session it has read for at most `session_cache_ms` (default 500 ms) before
+// reading it again: a logout, password change, role change or disabled account takes effect on every
+// instance within that time, and at once on the instance that made the change.
 // Failed sign-ins lock the account after `max_failed_logins` (for `lockout_seconds`); each client
 // IP is also throttled. Thread-safe: one instance serves all request threads.
 #pragma once
@@ -13,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -35,6 +39,7 @@ struct AuthConfig {
   int ip_attempts_per_window = 30;  // failed sign-ins per client IP …
   int ip_window_seconds = 5 * 60;   // … per this window, then 429
   int password_history = 5;         // a new password may not repeat the last N (the current one included)
+  int session_cache_ms = 500;       // how long a session read from the database is trusted; 0: read every time
 };
 
 struct LoginRequest {
@@ -171,6 +176,26 @@ class AuthService {
   AuthConfig config_;
   // Calls the hook for an act on `target` (no-op without a hook).
   void TellAdminAct(soci::session& sql, const Principal& caller, const UserView& target, std::string summary);
+
+  // The session cache (Authenticate). A write of this service that may end or change a session
+  // forgets every entry and bumps the generation, so a read that began before the write cannot
+  // store what it read.
+  struct CachedSession {
+    Principal principal;
+    EpochSeconds last_seen = 0, expires = 0;
+    std::chrono::steady_clock::time_point read_at;
+  };
+  std::optional<Principal> CachedPrincipal(const std::string& hash, EpochSeconds now);
+  void RememberSession(const std::string& hash, std::uint64_t generation, CachedSession entry);
+  void ForgetSessions();
+  template <class T>
+  T AfterSessionWrite(T result) {
+    ForgetSessions();
+    return result;
+  }
+  std::mutex cache_mu_;
+  std::uint64_t cache_generation_ = 0;
+  std::unordered_map<std::string, CachedSession> cache_;
 
   AdminActHook admin_act_hook_;
   std::string dummy_hash_;  // verified against when the user does not exist, so timing reveals nothing

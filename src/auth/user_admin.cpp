@@ -341,6 +341,7 @@ Result<UserView> AuthService::UpdateUser(const Principal& caller, std::int64_t i
                    {{"before", before_subset}, {"after", after}}});
     return {};
   }));
+  ForgetSessions();  // roles, unit, person or state may have changed
   return GetUser(caller, id);
 }
 
@@ -363,7 +364,7 @@ Result<void> AuthService::ResetPassword(const Principal& caller, std::int64_t id
   });
   FZ_CHECK(CheckNotRecent(id, current_hash, new_password));
   const std::string hash = HashPassword(new_password);
-  return db_.Write([&](soci::session& sql) -> Result<void> {
+  return AfterSessionWrite(db_.Write([&](soci::session& sql) -> Result<void> {
     const EpochSeconds now = clock_.Now();
     RememberPassword(sql, id, current_hash, now);
     db::SqlArgs a;
@@ -379,18 +380,18 @@ Result<void> AuthService::ResetPassword(const Principal& caller, std::int64_t id
     if (HasSeparatedAdminRole(target.roles))
       TellAdminAct(sql, caller, target, "重置三员账号 " + target.username + " 的密码");
     return {};
-  });
+  }));
 }
 
 Result<void> AuthService::Unlock(const Principal& caller, std::int64_t id, const audit::Actor& actor) {
   if (!CanAdminister(caller)) return Forbidden("没有权限解锁账号", "permission_denied");
   const UserView target = FZ_TRY(GetUser(caller, id));
-  return db_.Write([&](soci::session& sql) -> Result<void> {
+  return AfterSessionWrite(db_.Write([&](soci::session& sql) -> Result<void> {
     db::SqlArgs a;
     db::Exec(sql, "UPDATE users SET locked_until = 0, failed_logins = 0 WHERE id = " + a.Int(id), a);
     audit::Append(sql, clock_, actor, {"user.unlock", "user", std::to_string(id), "解锁账号 " + target.username});
     return {};
-  });
+  }));
 }
 
 void AuthService::TellAdminAct(soci::session& sql, const Principal& caller, const UserView& target,
@@ -418,7 +419,7 @@ bool AuthService::AdminTotpRequired() {
 }
 
 Result<void> AuthService::SetAdminTotpRequired(bool required, const audit::Actor& actor) {
-  return db_.Write([&](soci::session& sql) -> Result<void> {
+  return AfterSessionWrite(db_.Write([&](soci::session& sql) -> Result<void> {
     db::SqlArgs a;
     db::Exec(
         sql,
@@ -439,7 +440,7 @@ Result<void> AuthService::SetAdminTotpRequired(bool required, const audit::Actor
                    required ? "要求三员账号启用两步验证" : "取消三员账号两步验证要求",
                    {{"after", {{"admin_totp_required", required}}}}});
     return {};
-  });
+  }));
 }
 
 }  // namespace fazhi::auth

@@ -105,6 +105,12 @@ CLI::App* AddServeCommand(CLI::App& cli, Config& config) {
       ->add_option("--max-conn-per-address", config.max_connections_per_address,
                    "同一客户端地址的连接数上限（受信代理不受限；0 表示不限）")
       ->capture_default_str();
+  serve
+      ->add_option("--session-cache-ms", config.auth.session_cache_ms,
+                   "每个实例读到的会话可信多少毫秒后须重新读库（退出、改密、改角色、停用在各实例上于此时间内生效）；0 "
+                   "表示每个请求都读库")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
   serve->add_flag("--secure-cookie", config.secure_cookie, "会话 Cookie 加 Secure 标记（HTTPS 部署时使用）");
   serve->add_option("--sweep-interval", config.sweep_interval_seconds, "执法监督巡检间隔（秒），0 表示不巡检")
       ->capture_default_str();

@@ -90,15 +90,7 @@ class ServerTest : public ::testing::Test {
 
   void SetUp() override {
     clock_ = std::make_unique<ManualClock>(kStart);
-    Config c;
-    c.db_url = db_.url();
-    c.key_file = db_.key_file();
-    c.listen = "127.0.0.1:0";
-    c.http_threads = 8;
-    c.db_pool = 4;
-    c.trusted_proxies = {"127.0.0.1"};  // tests may send X-Forwarded-For
-    c.sweep_interval_seconds = 0;       // tests call app_->oversight().Sweep() after moving the clock
-    c.attachment_dir = (db_.dir() / "attachments").string();
+    Config c = BaseConfig();
     Configure(c);
     auto app = App::Create(c, clock_.get());
     ASSERT_TRUE(app) << app.error().message;
@@ -111,6 +103,23 @@ class ServerTest : public ::testing::Test {
   void TearDown() override {
     if (app_) app_->Stop();
   }
+  // The test server's configuration: any free port on 127.0.0.1, the test database and key.
+  Config BaseConfig() const {
+    Config c;
+    c.db_url = db_.url();
+    c.key_file = db_.key_file();
+    c.listen = "127.0.0.1:0";
+    c.http_threads = 8;
+    c.db_pool = 4;
+    c.trusted_proxies = {"127.0.0.1"};  // tests may send X-Forwarded-For
+    c.sweep_interval_seconds = 0;       // tests call app_->oversight().Sweep() after moving the clock
+    c.attachment_dir = (db_.dir() / "attachments").string();
+    // Tests change accounts, people and units straight in the database, which the session cache of
+    // AuthService would not see for up to session_cache_ms: here every request reads its session.
+    // session_revocation_test runs with the cache, as `serve` does.
+    c.auth.session_cache_ms = 0;
+    return c;
+  }
   // A test fixture may change the configuration before the App is created.
   virtual void Configure(Config& c) { (void)c; }
 
@@ -121,6 +130,11 @@ class ServerTest : public ::testing::Test {
   std::int64_t AddUser(const std::string& username, const std::string& role, std::int64_t unit) {
     static const std::string hash = auth::HashPassword(kPassword);
     return seed::User(app_->db(), username, hash, unit, role, kStart);
+  }
+
+  // A 民警 of 城区分局's roster in `unit`.
+  std::int64_t AddPerson(std::int64_t unit, const std::string& name, const std::string& badge) {
+    return seed::Person(app_->db(), bureau_, unit, name, badge, kStart);
   }
 
   void Seed() {

@@ -46,6 +46,7 @@ class OversightTest : public ::testing::Test {
     c.listen = "127.0.0.1:0";
     c.http_threads = 8;
     c.db_pool = 4;
+    c.auth.session_cache_ms = 0;  // accounts are linked to people in SQL after sign-in (LinkUser)
     auto app = App::Create(c, clock_.get());
     ASSERT_TRUE(app) << app.error().message;
     app_ = std::move(*app);
