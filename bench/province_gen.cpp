@@ -24,6 +24,7 @@
 #include "cases/state_machine.h"
 #include "core/demo_random.h"
 #include "core/local_time.h"
+#include "db/bulk_insert.h"
 #include "db/sql.h"
 #include "supervision/timeline.h"
 
@@ -41,122 +42,13 @@ class Rng : public DemoRandom {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Bulk insert: rows buffered per column, flushed in one go.
+// Bulk insert (db::BulkInsert); in the generator 0 and "" stand for NULL.
 
-class BulkTable {
- public:
-  enum Kind { kInt, kText };
-  BulkTable(std::string table, std::vector<std::pair<std::string, Kind>> cols)
-      : table_(std::move(table)),
-        cols_(std::move(cols)),
-        ints_(cols_.size()),
-        texts_(cols_.size()),
-        inds_(cols_.size()) {}
-
-  // Row building: call Int/Text/Null for every column in order, then End().
-  BulkTable& Int(std::int64_t v) {
-    ints_[col_].push_back(v);
-    inds_[col_++].push_back(soci::i_ok);
-    return *this;
-  }
-  BulkTable& Text(std::string v) {
-    texts_[col_].push_back(std::move(v));
-    inds_[col_++].push_back(soci::i_ok);
-    return *this;
-  }
-  BulkTable& Null() {
-    if (cols_[col_].second == kInt)
-      ints_[col_].push_back(0);
-    else
-      texts_[col_].emplace_back();
-    inds_[col_++].push_back(soci::i_null);
-    return *this;
-  }
-  BulkTable& OptInt(std::int64_t v) { return v ? Int(v) : Null(); }
-  BulkTable& OptText(std::string v) { return v.empty() ? Null() : Text(std::move(v)); }
-  void End() {
-    if (col_ != cols_.size())
-      throw std::logic_error(fmt::format("{}: row with {} of {} columns", table_, col_, cols_.size()));
-    col_ = 0;
-    ++rows_;
-  }
-  std::size_t rows() const { return rows_; }
-
-  void Flush(soci::session& sql, db::Backend backend) {
-    if (rows_ == 0) return;
-    if (backend == db::Backend::kSqlite)
-      FlushSqlite(sql);
-    else
-      FlushPostgres(sql);
-    for (auto& v : ints_) v.clear();
-    for (auto& v : texts_) v.clear();
-    for (auto& v : inds_) v.clear();
-    rows_ = 0;
-  }
-
- private:
-  std::string ColumnList() const {
-    std::string s;
-    for (const auto& c : cols_) s += (s.empty() ? "" : ", ") + c.first;
-    return s;
-  }
-  void FlushSqlite(soci::session& sql) {
-    std::string values;
-    for (std::size_t i = 0; i < cols_.size(); ++i) values += fmt::format("{}:c{}", i ? ", " : "", i);
-    soci::statement st(sql);
-    st.alloc();
-    st.prepare(fmt::format("INSERT INTO {} ({}) VALUES ({})", table_, ColumnList(), values));
-    for (std::size_t i = 0; i < cols_.size(); ++i) {
-      if (cols_[i].second == kInt)
-        st.exchange(soci::use(ints_[i], inds_[i]));
-      else
-        st.exchange(soci::use(texts_[i], inds_[i]));
-    }
-    st.define_and_bind();
-    st.execute(true);
-  }
-  // One statement per batch: each column is bound as ONE text parameter holding a PostgreSQL array
-  // literal, unnested server-side (bind parameters only, no values in the SQL text).
-  void FlushPostgres(soci::session& sql) {
-    std::vector<std::string> arrays(cols_.size());
-    std::string selects;
-    for (std::size_t i = 0; i < cols_.size(); ++i) {
-      std::string& a = arrays[i];
-      a.reserve(rows_ * 8);
-      a += '{';
-      for (std::size_t r = 0; r < rows_; ++r) {
-        if (r) a += ',';
-        if (inds_[i][r] == soci::i_null) {
-          a += "NULL";
-        } else if (cols_[i].second == kInt) {
-          a += std::to_string(ints_[i][r]);
-        } else {
-          a += '"';
-          for (char ch : texts_[i][r]) {
-            if (ch == '"' || ch == '\\') a += '\\';
-            a += ch;
-          }
-          a += '"';
-        }
-      }
-      a += '}';
-      selects += fmt::format("{}CAST(:c{} AS {}[])", i ? ", " : "", i, cols_[i].second == kInt ? "bigint" : "text");
-    }
-    soci::statement st(sql);
-    st.alloc();
-    st.prepare(fmt::format("INSERT INTO {} ({}) SELECT * FROM unnest({})", table_, ColumnList(), selects));
-    for (auto& a : arrays) st.exchange(soci::use(a));
-    st.define_and_bind();
-    st.execute(true);
-  }
-
-  std::string table_;
-  std::vector<std::pair<std::string, Kind>> cols_;
-  std::vector<std::vector<long long>> ints_;
-  std::vector<std::vector<std::string>> texts_;
-  std::vector<std::vector<soci::indicator>> inds_;
-  std::size_t col_ = 0, rows_ = 0;
-};
+using BulkTable = db::BulkInsert;
+std::optional<std::int64_t> NullIfZero(std::int64_t v) { return v ? std::optional<std::int64_t>(v) : std::nullopt; }
+std::optional<std::string> NullIfEmpty(std::string v) {
+  return v.empty() ? std::nullopt : std::optional<std::string>(std::move(v));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Names (generated, not real people).
@@ -623,7 +515,7 @@ std::int64_t Count(soci::session& sql, const std::string& table) {
 // ---------------------------------------------------------------------------------------------
 // Org tree, people and logins (one transaction).
 
-Org MakeOrg(soci::session& sql, db::Backend backend, const ProvinceOptions& opt, EpochSeconds now, Rng& rng,
+Org MakeOrg(soci::session& sql, const ProvinceOptions& opt, EpochSeconds now, Rng& rng,
             std::vector<ProvinceLogin>& logins) {
   Org org;
   std::int64_t next_unit = 0, next_person = 0;
@@ -654,7 +546,7 @@ Org MakeOrg(soci::session& sql, db::Backend backend, const ProvinceOptions& opt,
     // A city or bureau unit owns its rows; a team belongs to its parent's 分局 (as OrgService does).
     units.Int(id)
         .Int(bureau ? bureau : id)
-        .OptInt(parent)
+        .OptInt(NullIfZero(parent))
         .Text(name)
         .Text(level)
         .Text(category)
@@ -736,8 +628,8 @@ Org MakeOrg(soci::session& sql, db::Backend backend, const ProvinceOptions& opt,
       org.bureaus.push_back(std::move(b));
     }
   }
-  units.Flush(sql, backend);
-  people.Flush(sql, backend);
+  units.Flush(sql);
+  people.Flush(sql);
   org.people = next_person;
 
   // Logins: one Argon2id hash for all (it is the slow part).
@@ -855,7 +747,7 @@ Result<ProvinceSummary> GenerateProvince(db::Database& db, const ProvinceOptions
   Org org;
   {
     auto r = db.Write([&](soci::session& sql) -> Result<int> {
-      org = MakeOrg(sql, backend, opt, now, rng, summary.logins);
+      org = MakeOrg(sql, opt, now, rng, summary.logins);
       return 0;
     });
     if (!r) return std::unexpected(r.error());
@@ -956,12 +848,12 @@ Result<ProvinceSummary> GenerateProvince(db::Database& db, const ProvinceOptions
   std::int64_t next_case = 0, next_incident = 0, event_rows = 0;
   std::vector<std::int64_t> seq_per_bureau(org.bureaus.size(), 0);
   auto flush = [&](soci::session& sql) {
-    incidents.Flush(sql, backend);
-    cases_t.Flush(sql, backend);
-    officers.Flush(sql, backend);
-    persons.Flush(sql, backend);
-    items.Flush(sql, backend);
-    events.Flush(sql, backend);
+    incidents.Flush(sql);
+    cases_t.Flush(sql);
+    officers.Flush(sql);
+    persons.Flush(sql);
+    items.Flush(sql);
+    events.Flush(sql);
   };
   const auto gen0 = Clock::now();
   std::int64_t done = 0;
@@ -1069,8 +961,8 @@ Result<ProvinceSummary> GenerateProvince(db::Database& db, const ProvinceOptions
             .Text(c.title)
             .Text(c.status)
             .Int(c.lead)
-            .OptInt(c.legal)
-            .OptInt(c.incident_id)
+            .OptInt(NullIfZero(c.legal))
+            .OptInt(NullIfZero(c.incident_id))
             .Int(c.serious ? 1 : 0)
             .Int(c.fast_track ? 1 : 0)
             .Int(c.accepted_at);
@@ -1078,7 +970,7 @@ Result<ProvinceSummary> GenerateProvince(db::Database& db, const ProvinceOptions
           cases_t.Int(*c.closed_at);
         else
           cases_t.Null();
-        cases_t.Text(alert).OptInt(next_due).Int(c.accepted_at).Int(updated).End();
+        cases_t.Text(alert).OptInt(NullIfZero(next_due)).Int(c.accepted_at).Int(updated).End();
         officers.Int(c.id).Int(c.lead).Text("lead").Int(b.id).End();
         for (std::int64_t p : c.assists) officers.Int(c.id).Int(p).Text("assist").Int(b.id).End();
         for (const auto& p : c.persons)
@@ -1113,8 +1005,8 @@ Result<ProvinceSummary> GenerateProvince(db::Database& db, const ProvinceOptions
               .Int(c.id)
               .Text(ev.type)
               .Int(ev.at)
-              .OptText(std::move(ev.person))
-              .OptText(std::move(ev.item))
+              .OptText(NullIfEmpty(std::move(ev.person)))
+              .OptText(NullIfEmpty(std::move(ev.item)))
               .Text(std::move(ev.attrs))
               .Text(fmt::format("{}-{:03}", c.external_id, e + 1))
               .Text("import")
@@ -1122,7 +1014,7 @@ Result<ProvinceSummary> GenerateProvince(db::Database& db, const ProvinceOptions
               .End();
         }
         event_rows += static_cast<std::int64_t>(c.events.size());
-        if (cases_t.rows() >= static_cast<std::size_t>(opt.cases_per_flush)) flush(sql);
+        if (cases_t.buffered() >= static_cast<std::size_t>(opt.cases_per_flush)) flush(sql);
       }
       flush(sql);
       return 0;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "db/bulk_insert.h"
 #include "db/sql.h"
 
 namespace fazhi::scoring::detail {
@@ -122,9 +123,6 @@ void EachEntry(soci::session& sql, const std::string& q, const db::SqlArgs& a, s
   });
 }
 
-// Rows per INSERT of StoreEntries (16 values each: well inside both backends' parameter limits).
-constexpr std::size_t kEntriesPerInsert = 250;
-
 std::size_t EntryCount(const std::vector<Entry>& entries) { return entries.size(); }
 std::size_t EntryCount(const Ledger& ledger) { return ledger.size(); }
 const Entry& EntryAt(const std::vector<Entry>& entries, std::size_t i, Entry&) { return entries[i]; }
@@ -133,35 +131,52 @@ const Entry& EntryAt(const Ledger& ledger, std::size_t i, Entry& scratch) {
   return scratch;
 }
 
+// A city month is ~550,000 entries: written by db::BulkInsert (one prepared INSERT run over a batch
+// on SQLite, one unnest INSERT per batch on PostgreSQL) instead of multi-row VALUES with 16 bound
+// parameters per row.
 template <typename L>
 void InsertEntries(soci::session& sql, std::int64_t bureau, const std::string& month, const L& entries, int first_seq) {
+  using B = db::BulkInsert;
+  B ins("score_entries", {{"bureau_id", B::kInt},
+                          {"month", B::kText},
+                          {"seq", B::kInt},
+                          {"person_id", B::kInt},
+                          {"unit_id", B::kInt},
+                          {"points_centi", B::kInt},
+                          {"source", B::kText},
+                          {"act", B::kText},
+                          {"object_type", B::kText},
+                          {"object_id", B::kInt},
+                          {"case_id", B::kInt},
+                          {"role", B::kText},
+                          {"occurred_at", B::kInt},
+                          {"reason", B::kText},
+                          {"scheme_version", B::kInt},
+                          {"objection_id", B::kInt}});
   Entry scratch;
-  std::string values;
-  for (std::size_t start = 0; start < EntryCount(entries); start += kEntriesPerInsert) {
-    const std::size_t n = std::min(kEntriesPerInsert, EntryCount(entries) - start);
-    db::SqlArgs a;
-    values.clear();
-    for (std::size_t i = 0; i < n; ++i) {
-      const Entry& e = EntryAt(entries, start + i, scratch);
-      // A compact ledger's reason was written for this row only: moved, not copied.
-      std::string reason;
-      if (&e == &scratch)
-        reason = std::move(scratch.reason);
-      else
-        reason = e.reason;
-      fmt::format_to(std::back_inserter(values), "{}({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-                     i == 0 ? "" : ", ", a.Int(bureau), a.Str(month),
-                     a.Int(first_seq + static_cast<std::int64_t>(start + i)), a.Int(e.person_id), a.Int(e.unit_id),
-                     a.Int(e.points), a.Str(e.source), a.Str(e.act), a.Str(e.object_type), a.Int(e.object_id),
-                     a.OptInt(NonZero(e.case_id)), a.Str(e.role), a.Int(e.occurred_at), a.Str(std::move(reason)),
-                     a.Int(e.scheme_version), a.OptInt(NonZero(e.objection_id)));
-    }
-    db::Exec(sql,
-             "INSERT INTO score_entries (bureau_id, month, seq, person_id, unit_id, points_centi, source, act, "
-             "object_type, object_id, case_id, role, occurred_at, reason, scheme_version, objection_id) VALUES " +
-                 values,
-             a);
+  for (std::size_t i = 0; i < EntryCount(entries); ++i) {
+    const Entry& e = EntryAt(entries, i, scratch);
+    // A compact ledger's reason was written for this row only: moved, not copied.
+    std::string reason = &e == &scratch ? std::move(scratch.reason) : e.reason;
+    ins.Int(bureau)
+        .Text(month)
+        .Int(first_seq + static_cast<std::int64_t>(i))
+        .Int(e.person_id)
+        .Int(e.unit_id)
+        .Int(e.points)
+        .Text(e.source)
+        .Text(e.act)
+        .Text(e.object_type)
+        .Int(e.object_id)
+        .OptInt(NonZero(e.case_id))
+        .Text(e.role)
+        .Int(e.occurred_at)
+        .Text(std::move(reason))
+        .Int(e.scheme_version)
+        .OptInt(NonZero(e.objection_id))
+        .End(sql);
   }
+  ins.Flush(sql);
 }
 
 // ---- objections
