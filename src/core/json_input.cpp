@@ -157,21 +157,22 @@ std::optional<nlohmann::json> JsonInput::Raw(const std::string& key, std::string
   return *v;
 }
 
-std::optional<std::int64_t> JsonInput::Time(const std::string& key, std::string_view label, bool required,
-                                            bool date_alone) {
-  const nlohmann::json* v = Lookup(key, label, required);
+std::optional<std::int64_t> JsonInput::Time(const std::string& key, std::string_view label, TimeRule rule) {
+  const nlohmann::json* v = Lookup(key, label, rule.required);
   if (!v) return std::nullopt;
   if (v->is_number_integer()) return v->get<std::int64_t>();
   if (v->is_string()) {
     const auto& text = v->get_ref<const std::string&>();
-    if (date_alone)
+    if (rule.form != TimeForm::kDateTime)
       if (auto d = ParseDate(text)) return LocalMidnight(*d);
-    if (auto t = ParseLocalDateTime(text)) return *t;
+    if (rule.form != TimeForm::kDate)
+      if (auto t = ParseLocalDateTime(text)) return *t;
   }
-  Reject(Error{ErrorCode::kInvalidArgument,
-               fmt::format("{}格式不对，应为 “{}” 或 UTC 秒数", label,
-                           date_alone ? "2023-07-03” 或 “2023-07-03 18:00" : "2023-07-03 18:00"),
-               key, "invalid_time"});
+  const char* expected = rule.form == TimeForm::kDate       ? "2023-07-03"
+                         : rule.form == TimeForm::kDateTime ? "2023-07-03 18:00"
+                                                            : "2023-07-03” 或 “2023-07-03 18:00";
+  Reject(Error{ErrorCode::kInvalidArgument, fmt::format("{}格式不对，应为 “{}” 或 UTC 秒数", label, expected), key,
+               rule.form == TimeForm::kDate ? "invalid_date" : "invalid_time"});
   return std::nullopt;
 }
 

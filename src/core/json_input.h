@@ -35,6 +35,18 @@ struct IntRule {
   std::int64_t max = INT64_MAX;
 };
 
+// What a time field accepts besides UTC epoch seconds (JsonInput::Time).
+enum class TimeForm {
+  kDateOrDateTime,  // "2023-07-03 18:00[:ss]", or "2023-07-03" for that day's 00:00 (北京时间)
+  kDateTime,        // "2023-07-03 18:00[:ss]" only: a deadline must say its hour
+  kDate,            // "2023-07-03" only, as that day's 00:00 (北京时间): a day, e.g. a week's first day
+};
+
+struct TimeRule {
+  bool required = false;
+  TimeForm form = TimeForm::kDateOrDateTime;
+};
+
 class JsonInput {
  public:
   // Parses `body`; an empty body or one that is not a JSON object is an error.
@@ -53,10 +65,9 @@ class JsonInput {
   std::optional<std::vector<std::string>> StringArray(const std::string& key, std::string_view label,
                                                       StringRule rule = {}, bool required = false,
                                                       size_t max_items = 100);
-  // A time: UTC epoch seconds, or 北京时间 text "2023-07-03 18:00[:ss]" (or, with `date_alone`,
-  // "2023-07-03" for that day's midnight). Anything else is an `invalid_time` error naming the field.
-  std::optional<std::int64_t> Time(const std::string& key, std::string_view label, bool required = false,
-                                   bool date_alone = true);
+  // A time: UTC epoch seconds, or 北京时间 text in the forms `rule.form` allows. Anything else is an
+  // `invalid_time` error (`invalid_date` for TimeForm::kDate) naming the field and the form expected.
+  std::optional<std::int64_t> Time(const std::string& key, std::string_view label, TimeRule rule = {});
   // Raw sub-value (object or array) for nested documents; marks the key as known.
   std::optional<nlohmann::json> Raw(const std::string& key, std::string_view label, bool required = false);
   // Whether the key is present (and not null). Marks it known.

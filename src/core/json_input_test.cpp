@@ -58,5 +58,43 @@ TEST(JsonInput, NamesTheFieldOnEachKindOfError) {
   }
 }
 
+TEST(JsonInput, TimeTakesTheFormsItsRuleAllows) {
+  // 2023-07-03 00:00 北京时间 = 1688313600 UTC; 18:00 is 64800 s later.
+  constexpr std::int64_t kMidnight = 1688313600;
+  {
+    JsonInput in(R"({"a":"2023-07-03","b":"2023-07-03 18:00","c":1700000000})");
+    EXPECT_EQ(in.Time("a", "甲"), kMidnight);
+    EXPECT_EQ(in.Time("b", "乙"), kMidnight + 64800);
+    EXPECT_EQ(in.Time("c", "丙"), 1700000000);
+    EXPECT_EQ(in.Time("d", "丁"), std::nullopt);  // absent and not required
+    EXPECT_FALSE(in.Finish());
+  }
+  {
+    JsonInput in(R"({"deadline":"2023-07-03"})");  // a deadline must say its hour
+    EXPECT_EQ(in.Time("deadline", "整改期限", {.required = true, .form = TimeForm::kDateTime}), std::nullopt);
+    ASSERT_TRUE(in.Finish());
+    EXPECT_EQ(in.error()->reason, "invalid_time");
+    EXPECT_EQ(in.error()->field, "deadline");
+  }
+  {
+    JsonInput in(R"({"from":"2023-07-03 18:00"})");  // a day, not a moment
+    EXPECT_EQ(in.Time("from", "源周第一天", {.form = TimeForm::kDate}), std::nullopt);
+    ASSERT_TRUE(in.Finish());
+    EXPECT_EQ(in.error()->reason, "invalid_date");
+    EXPECT_NE(in.error()->message.find("源周第一天"), std::string::npos);
+  }
+  {
+    JsonInput in(R"({"from":"2023-07-03"})");
+    EXPECT_EQ(in.Time("from", "源周第一天", {.required = true, .form = TimeForm::kDate}), kMidnight);
+    EXPECT_FALSE(in.Finish());
+  }
+  {
+    JsonInput in(R"({})");
+    in.Time("from", "源周第一天", {.required = true});
+    ASSERT_TRUE(in.Finish());
+    EXPECT_EQ(in.error()->field, "from");
+  }
+}
+
 }  // namespace
 }  // namespace fazhi

@@ -430,18 +430,6 @@ json ShiftJson(const DutyShift& s) {
           {"end_at", s.end_at}, {"people", std::move(people)}};
 }
 
-// A local date in a body ("2026-11-30") as its midnight, or UTC seconds.
-std::optional<EpochSeconds> BodyDate(JsonInput& in, const std::string& key, std::string_view label, bool required) {
-  auto raw = in.Raw(key, label, required);
-  if (!raw || raw->is_null()) return std::nullopt;
-  if (raw->is_number_integer()) return raw->get<std::int64_t>();
-  if (raw->is_string())
-    if (auto d = ParseDate(raw->get<std::string>())) return LocalMidnight(*d);
-  in.Reject(
-      Error{ErrorCode::kInvalidArgument, fmt::format("{}格式不对，应为 “2026-11-30”", label), key, "invalid_date"});
-  return std::nullopt;
-}
-
 Result<ShiftInput> ReadShift(Ctx& ctx, bool with_hall) {
   JsonInput in(ctx.body());
   ShiftInput x;
@@ -505,8 +493,8 @@ Result<Reply> DeleteShift(Ctx& ctx, IntakeService& s) {
 Result<Reply> CopyWeek(Ctx& ctx, IntakeService& s) {
   JsonInput in(ctx.body());
   const auto hall = in.Int("hall_id", "接报案大厅", {.min = 1});
-  const auto from = BodyDate(in, "from", "源周第一天", true);
-  const auto to = BodyDate(in, "to", "目标周第一天", false);
+  const auto from = in.Time("from", "源周第一天", {.required = true, .form = TimeForm::kDate});
+  const auto to = in.Time("to", "目标周第一天", {.form = TimeForm::kDate});
   if (auto e = in.Finish()) return std::unexpected(*e);
   const int n = FZ_TRY(s.CopyWeek(ctx.user(), ctx.Actor(), hall, *from, to.value_or(*from + 7 * 86400)));
   return Reply::Json({{"copied", n}}, 201);
