@@ -22,20 +22,6 @@ class AuditLabelsTest : public ServerTest {
       return {};
     }));
   }
-
-  std::int64_t AddPerson(const std::string& name, const std::string& badge, std::int64_t unit) {
-    return app_->db()
-        .Write([&](soci::session& sql) -> Result<std::int64_t> {
-          db::SqlArgs a;
-          return db::Insert(
-              sql,
-              fmt::format("INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, created_at, "
-                          "updated_at) VALUES ({}, {}, {}, {}, '民警', {}, {}) RETURNING id",
-                          a.Int(bureau_), a.Int(unit), a.Str(name), a.Str(badge), a.Int(kStart), a.Int(kStart)),
-              a);
-        })
-        .value();
-  }
 };
 
 // Defect 6: the auditor of the bureau lists every row the chain check counts, system rows included,
@@ -118,8 +104,8 @@ TEST_F(AuditLabelsTest, AuditListExportsAsXlsx) {
 // Defect 7: the system administrator links an account to a person record (create and edit); the
 // link is checked, audited, and gives the account its person.
 TEST_F(AuditLabelsTest, AccountsLinkToPersonRecords) {
-  const std::int64_t zhang = AddPerson("张伟", "A001", team_a_);
-  const std::int64_t li = AddPerson("李娜", "A002", team_a_);
+  const std::int64_t zhang = AddPerson(team_a_, "张伟", "A001");
+  const std::int64_t li = AddPerson(team_a_, "李娜", "A002");
   auto admin = SignedIn("admin");
   const std::string officer = "/api/users/" + std::to_string(officer_a_id_);
   auto u = admin.Put(officer, json{{"person_id", zhang}});
@@ -157,7 +143,7 @@ TEST_F(AuditLabelsTest, AccountsLinkToPersonRecords) {
 
   // Only the system administrator links accounts (三员分立); a team administrator only in his team.
   EXPECT_EQ(SignedIn("secadmin").Put(officer, json{{"person_id", nullptr}}).status, 403);
-  const std::int64_t west = AddPerson("王强", "B001", team_b_);
+  const std::int64_t west = AddPerson(team_b_, "王强", "B001");
   auto admin_a = SignedIn("admin_a");
   EXPECT_EQ(admin_a.Put(officer, json{{"person_id", west}}).Code(), "no_such_person");
 

@@ -57,20 +57,6 @@ class InspectionsTest : public ServerTest {
                     other_bureau_, other_team_, Local(2025, 12, 5), kStart, kStart));
   }
 
-  std::int64_t AddPerson(std::int64_t unit, const std::string& name, const std::string& badge) {
-    return app_->db()
-        .Write([&](soci::session& sql) -> Result<std::int64_t> {
-          db::SqlArgs a;
-          return db::Insert(
-              sql,
-              fmt::format("INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, created_at, "
-                          "updated_at) VALUES ({}, {}, {}, {}, '民警', {}, {}) RETURNING id",
-                          a.Int(bureau_), a.Int(unit), a.Str(name), a.Str(badge), a.Int(kStart), a.Int(kStart)),
-              a);
-        })
-        .value();
-  }
-
   void Exec(const std::string& q) {
     ASSERT_TRUE(app_->db().Write([&](soci::session& sql) -> Result<void> {
       db::Exec(sql, q);

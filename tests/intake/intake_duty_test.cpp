@@ -37,19 +37,6 @@ class IntakeDutyTest : public ServerTest {
     west_p_ = AddPerson(team_b_, "西街丁", "200004");
   }
 
-  std::int64_t AddPerson(std::int64_t unit, const std::string& name, const std::string& badge) {
-    return app_->db()
-        .Write([&](soci::session& sql) -> Result<std::int64_t> {
-          db::SqlArgs a;
-          return db::Insert(
-              sql,
-              fmt::format("INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, created_at, "
-                          "updated_at) VALUES ({}, {}, {}, {}, '民警', {}, {}) RETURNING id",
-                          a.Int(bureau_), a.Int(unit), a.Str(name), a.Str(badge), a.Int(kStart), a.Int(kStart)),
-              a);
-        })
-        .value();
-  }
   void LinkPerson(std::int64_t user, std::int64_t person) {
     ASSERT_TRUE(app_->db().Write([&](soci::session& sql) -> Result<void> {
       db::SqlArgs a;

@@ -78,20 +78,6 @@ class IntakeTest : public ServerTest {
     return c.Wrap(c.raw().Post(fmt::format("/api/intake/tickets/{}/evidence", ticket).c_str(), c.Headers(true), items));
   }
 
-  std::int64_t AddPerson(std::int64_t unit, const std::string& name, const std::string& badge) {
-    return app_->db()
-        .Write([&](soci::session& sql) -> Result<std::int64_t> {
-          db::SqlArgs a;
-          return db::Insert(
-              sql,
-              fmt::format("INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, created_at, "
-                          "updated_at) VALUES ({}, {}, {}, {}, '民警', {}, {}) RETURNING id",
-                          a.Int(bureau_), a.Int(unit), a.Str(name), a.Str(badge), a.Int(kStart), a.Int(kStart)),
-              a);
-        })
-        .value();
-  }
-
   std::int64_t legal_ = 0, hall_ = 0;
 };
 

@@ -1,5 +1,6 @@
 // Seeding for tests in plain SQL, so that a module's tests do not depend on other modules'
-// services: units (path and bureau as the org module computes them) and accounts with one role.
+// services: units (path and bureau as the org module computes them), accounts with one role and
+// people of the roster.
 #pragma once
 
 #include <fmt/format.h>
@@ -63,6 +64,21 @@ inline std::int64_t User(db::Database& database, const std::string& username, co
         db::SqlArgs r;
         db::Exec(sql, fmt::format("INSERT INTO user_roles (user_id, role) VALUES ({}, {})", r.Int(id), r.Str(role)), r);
         return id;
+      })
+      .value();
+}
+
+// A 民警 of the roster in `unit` (of `bureau`).
+inline std::int64_t Person(db::Database& database, std::int64_t bureau, std::int64_t unit, const std::string& name,
+                           const std::string& badge, EpochSeconds now) {
+  return database
+      .Write([&](soci::session& sql) -> Result<std::int64_t> {
+        db::SqlArgs a;
+        return db::Insert(sql,
+                          fmt::format("INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, created_at, "
+                                      "updated_at) VALUES ({}, {}, {}, {}, '民警', {}, {}) RETURNING id",
+                                      a.Int(bureau), a.Int(unit), a.Str(name), a.Str(badge), a.Int(now), a.Int(now)),
+                          a);
       })
       .value();
 }
