@@ -439,7 +439,7 @@ TEST_F(AccessMatrixTest, EveryRouteRoleAndScopeAnswersAsTheModelSays) {
   struct Outcome {
     std::vector<std::string> msgs;
     std::map<char, int> per_class;
-    int calls = 0, hide_404 = 0, hide_other = 0, no_object = 0;
+    int calls = 0, hide_404 = 0, hide_other = 0, no_object = 0, csrf = 0;
     std::set<std::string> missing;  // object kinds the demo lacks
   };
   std::vector<std::vector<Outcome>> outcomes(lines.size(), std::vector<Outcome>(Callers().size()));
@@ -482,6 +482,20 @@ TEST_F(AccessMatrixTest, EveryRouteRoleAndScopeAnswersAsTheModelSays) {
               nonexistent ? fmt::format(" (nonexistent id: {} {})", nonexistent->status, nonexistent->Code())
                           : std::string()));
       };
+      // Every write that needs a session also refuses a signed-in caller without the CSRF token,
+      // before anything else.
+      if (ci == 1 && l.method != "GET" && l.cells[0][0] == 'U') {
+        const std::string url = Fill(l.path, {});
+        httplib::Headers h = c.Headers(false);
+        const Response res = l.method == "DELETE" ? c.Wrap(c.raw().Delete(url, h))
+                             : l.method == "PUT"  ? c.Wrap(c.raw().Put(url, h, l.body, "application/json"))
+                                                  : c.Wrap(c.raw().Post(url, h, l.body, "application/json"));
+        ++out.calls;
+        ++out.csrf;
+        if (res.status != 403 || res.Code() != "csrf_missing")
+          out.msgs.push_back(fmt::format("{} {} as {} without the CSRF token: want 403 csrf_missing, got {} {}",
+                                         l.method, url, who.column, res.status, res.Code()));
+      }
       if (l.kind == "-") {
         check(cell[0], l.path, "no object", nullptr);
         continue;
@@ -528,7 +542,7 @@ TEST_F(AccessMatrixTest, EveryRouteRoleAndScopeAnswersAsTheModelSays) {
   }
 
   std::map<char, int> per_class;
-  int calls = 0, cells = 0, hide_404 = 0, hide_other = 0, no_object = 0, known_hits = 0;
+  int calls = 0, cells = 0, hide_404 = 0, hide_other = 0, no_object = 0, known_hits = 0, csrf = 0;
   std::vector<std::string> known_seen;
   std::set<std::string> missing;
   for (std::size_t li = 0; li < lines.size(); ++li) {
@@ -544,6 +558,7 @@ TEST_F(AccessMatrixTest, EveryRouteRoleAndScopeAnswersAsTheModelSays) {
       hide_404 += o.hide_404;
       hide_other += o.hide_other;
       no_object += o.no_object;
+      csrf += o.csrf;
       missing.insert(o.missing.begin(), o.missing.end());
     }
     if (!l.known.empty()) {
@@ -570,6 +585,7 @@ TEST_F(AccessMatrixTest, EveryRouteRoleAndScopeAnswersAsTheModelSays) {
                    "  per class: A {} · D {} · N {} · U {} · H {} (404: {}, same other 4xx as a nonexistent id: {})",
                    per_class['A'], per_class['D'], per_class['N'], per_class['U'], per_class['H'], hide_404, hide_other)
             << std::endl;
+  std::cout << fmt::format("  writes refused without the CSRF token: {}", csrf) << std::endl;
   std::string kinds;
   for (const auto& k : missing) kinds += " " + k;
   std::cout << fmt::format("  known deviations: {} lines ({} still differ); cells without an object to try: {} ({})",
