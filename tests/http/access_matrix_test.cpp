@@ -25,6 +25,7 @@
 #include "app/app.h"
 #include "auth/password.h"
 #include "auth/roles.h"
+#include "bulletins/bulletins_module.h"
 #include "cases/case_service.h"
 #include "http/http_fixture.h"
 #include "inspections/inspections_demo.h"
@@ -223,6 +224,9 @@ class AccessMatrixTest : public ::testing::Test {
     ASSERT_TRUE(intake) << intake.error().message;
     auto points = scoring::GenerateScoringDemo(app_->db(), *clock_, 2023, app_->scoring().sources());
     ASSERT_TRUE(points) << points.error().message;
+    // The year's published 通报, so the bulletin routes have one to act on.
+    auto bulletins = app_->modules().Find<bulletins::BulletinsModule>()->GenerateDemo(kit::DemoOptions{.year = 2023});
+    ASSERT_TRUE(bulletins) << bulletins.error().message;
     ASSERT_NO_FATAL_FAILURE(AddAccounts());
     auto port = app_->StartInBackground();
     ASSERT_TRUE(port) << port.error().message;
