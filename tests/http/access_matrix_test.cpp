@@ -1,15 +1,18 @@
 // Access matrix (issue 16): every registered route — GET and write — called by every role of one
-// 派出所 (东街派出所), by bureau-level holders (法制大队 法制员, 分局 系统/安全管理员) and without a session,
+// 派出所 (东街派出所), by bureau-level holders (法制大队 法制员, 分局 系统/安全管理员, 局领导) and without a session,
 // on an object in scope and one out of scope, each with the answer the security model requires. The
 // expectations live in tests/http/access_matrix.tsv, one line per route; a route the server
 // registers without a line there fails the test, and so does a line for a route that no longer exists.
 //
 // Answer classes: A allow (the gate let the call through: anything but 401/403/404/405/5xx; an
-// empty or invalid body may answer 400/409/422), D deny (403), U not signed in (401), H hidden (an
+// empty or invalid body may answer 400/409/422), D deny (403), N refused as not found (404: a
+// bureau-level object outside the caller's scope), U not signed in (401), H hidden (an
 // out-of-scope object answers exactly like a nonexistent id: same status, same error code, 404 or
 // the same 4xx the handler gives a nonexistent id). Writes are sent with the session's CSRF token and
 // a body the handler refuses after the gate (by default `{}`; `body=` on the line), so the matrix
-// changes as little as it can and never locks, resets or deletes its own accounts.
+// changes as little as it can and never locks, resets or deletes its own accounts. Every write that
+// needs a session is also sent once without the CSRF token (403 csrf_missing). The test prints the
+// matrix size and the count per class.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
