@@ -12,6 +12,7 @@
 #include "db/sql.h"
 #include "http/query.h"
 #include "notify/notify.h"
+#include "org/org_reads.h"
 
 namespace fazhi {
 
@@ -119,6 +120,9 @@ Result<Reply> GetUser(Ctx& ctx, App& app) {
 }
 
 Result<Reply> CreateUser(Ctx& ctx, App& app) {
+  // Who may act is decided before the body is read, so a caller without the right learns nothing
+  // about the fields (tests/http/access_matrix.tsv).
+  if (!ctx.user().Has(auth::perm::kUserAdmin)) return Forbidden("只有系统管理员可以创建账号", "permission_denied");
   JsonInput in(ctx.body());
   auth::NewUser nu;
   nu.username = in.String("username", "用户名", {.required = true, .max_chars = 32}).value_or("");
@@ -156,6 +160,8 @@ Result<Reply> UpdateUser(Ctx& ctx, App& app) {
 }
 
 Result<Reply> ResetPassword(Ctx& ctx, App& app) {
+  if (!ctx.user().Has(auth::perm::kUserAdmin) && !ctx.user().Has(auth::perm::kSecurityAdmin))
+    return Forbidden("只有系统管理员或安全管理员可以重置密码", "permission_denied");
   const std::int64_t id = FZ_TRY(ctx.PathId());
   JsonInput in(ctx.body());
   auto pw = in.String("new_password", "新密码", {.required = true, .max_chars = 128, .trim = false});
@@ -185,6 +191,14 @@ Result<Reply> GetSecurityPolicy(Ctx&, App& app) {
 }
 
 Result<Reply> SetSecurityPolicy(Ctx& ctx, App& app) {
+  // The policy holds for every administrator account of the installation, so a 派出所's security
+  // administrator may read it but not change it (issue 16, tests/http/access_matrix.tsv).
+  const bool bureau_level = app.db().Read([&](soci::session& sql) {
+    const auto unit = org::ReadUnit(sql, ctx.user().unit_id);
+    return unit && (unit->level == "city" || unit->level == "bureau");
+  });
+  if (!bureau_level)
+    return Forbidden("安全策略作用于所有管理员账号，只能由市局或分局的安全管理员修改", "bureau_level_required");
   JsonInput in(ctx.body());
   auto required = in.Bool("admin_totp_required", "三员账号必须启用两步验证", true);
   if (auto e = in.Finish()) return std::unexpected(*e);

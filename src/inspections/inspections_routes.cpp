@@ -160,6 +160,7 @@ Result<Reply> ChecklistVersions(Ctx& ctx, InspectionService& s) {
 }
 
 Result<Reply> SaveChecklist(Ctx& ctx, InspectionService& s) {
+  FZ_CHECK(s.CheckChecklistEditor(ctx.user()));
   JsonInput in(ctx.body());
   auto raw = in.Raw("items", "检查项目", true);
   if (auto e = in.Finish()) return std::unexpected(*e);

@@ -267,10 +267,7 @@ Result<std::vector<Checklist>> InspectionService::ChecklistVersions(const Princi
   return db_.Read([&](soci::session& sql) { return inspections::ChecklistVersions(sql, domain); });
 }
 
-Result<Checklist> InspectionService::SaveChecklist(const Principal& who, const audit::Actor& actor,
-                                                   const std::string& domain, std::vector<ChecklistItem> items) {
-  FZ_CHECK(Need(who, auth::perm::kInspectionManage, "修改巡查清单"));
-  FZ_CHECK(CheckDomain(domain));
+Result<void> InspectionService::CheckChecklistEditor(const Principal& who) const {
   // A checklist is judged against in every inspection, so (like the bureau-wide supervision
   // settings) only an account of a bureau, the city or a bureau's legal unit may change it; a
   // 派出所's part-time 法制员 holds inspection.manage for his own unit's plans only.
@@ -280,6 +277,14 @@ Result<Checklist> InspectionService::SaveChecklist(const Principal& who, const a
     return std::unexpected(Error{ErrorCode::kForbidden,
                                  "检查清单作用于所有巡查，只能由分局、市局或法制大队（法制部门）修改", "",
                                  "bureau_level_required"});
+  return {};
+}
+
+Result<Checklist> InspectionService::SaveChecklist(const Principal& who, const audit::Actor& actor,
+                                                   const std::string& domain, std::vector<ChecklistItem> items) {
+  FZ_CHECK(Need(who, auth::perm::kInspectionManage, "修改巡查清单"));
+  FZ_CHECK(CheckDomain(domain));
+  FZ_CHECK(CheckChecklistEditor(who));
   if (items.empty())
     return Invalid(fmt::format("{}检查清单至少要有一个检查项目", DomainName(domain)), "items", "empty_checklist");
   if (items.size() > 100) return Invalid("检查清单最多 100 个检查项目", "items", "too_many_items");

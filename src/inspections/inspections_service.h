@@ -79,6 +79,9 @@ class InspectionService {
 
   Result<std::vector<Checklist>> Checklists(const auth::Principal& who) const;
   Result<std::vector<Checklist>> ChecklistVersions(const auth::Principal& who, const std::string& domain) const;
+  // Forbidden bureau_level_required unless the caller's unit is a bureau, the city or a bureau's
+  // legal unit (checklists hold for every inspection). The route calls it before reading the body.
+  Result<void> CheckChecklistEditor(const auth::Principal& who) const;
   Result<Checklist> SaveChecklist(const auth::Principal& who, const audit::Actor& actor, const std::string& domain,
                                   std::vector<ChecklistItem> items);
 

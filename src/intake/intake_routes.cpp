@@ -366,6 +366,7 @@ Result<Reply> ExportStats(Ctx& ctx, IntakeService& s) {
 Result<Reply> ListRules(Ctx& ctx, IntakeService& s) { return Reply::Json(RulesJson(FZ_TRY(s.Rules(ctx.user())))); }
 
 Result<Reply> SaveRules(Ctx& ctx, IntakeService& s) {
+  FZ_CHECK(s.CheckBureauWide(ctx.user()));
   JsonInput in(ctx.body());
   auto raw = in.Raw("items", "分流规则", true);
   if (auto e = in.Finish()) return std::unexpected(*e);
@@ -401,6 +402,7 @@ Result<Reply> GetSettings(Ctx& ctx, IntakeService& s) {
 }
 
 Result<Reply> SaveSettings(Ctx& ctx, IntakeService& s) {
+  FZ_CHECK(s.CheckBureauWide(ctx.user()));
   JsonInput in(ctx.body());
   IntakeSettings x;
   x.complaint_days =

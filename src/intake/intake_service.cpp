@@ -886,6 +886,7 @@ Result<std::vector<RoutingRule>> IntakeService::Rules(const Principal& who) cons
 Result<std::vector<RoutingRule>> IntakeService::SaveRules(const Principal& who, const audit::Actor& actor,
                                                           std::vector<RoutingRule> rules) {
   FZ_CHECK(Need(who, auth::perm::kIntakeManage, "设置分流规则"));
+  FZ_CHECK(CheckBureauWide(who));
   if (rules.size() > 500) return Invalid("分流规则最多 500 条", "rules", "too_many");
   for (std::size_t i = 0; i < rules.size(); ++i) {
     auto& r = rules[i];
@@ -920,6 +921,14 @@ Result<std::vector<RoutingRule>> IntakeService::SaveRules(const Principal& who, 
   });
 }
 
+Result<void> IntakeService::CheckBureauWide(const Principal& who) const {
+  if (who.unit_id == 0) return {};  // the system itself
+  const bool bureau_level = db_.Read([&](soci::session& sql) { return org::ActsForWholeBureau(sql, who.unit_id); });
+  if (bureau_level) return {};
+  return Forbidden("分流规则和接报案大厅设置作用于整个分局，只能由分局或法制大队（法制部门）的账号修改",
+                   "bureau_level_required");
+}
+
 Result<IntakeSettings> IntakeService::Settings(const Principal& who) const {
   FZ_CHECK(Need(who, auth::perm::kIntakeRead, "查看接报案设置"));
   return db_.Read([&](soci::session& sql) -> Result<IntakeSettings> { return store::LoadSettings(sql); });
@@ -928,6 +937,7 @@ Result<IntakeSettings> IntakeService::Settings(const Principal& who) const {
 Result<IntakeSettings> IntakeService::SaveSettings(const Principal& who, const audit::Actor& actor,
                                                    const IntakeSettings& in) {
   FZ_CHECK(Need(who, auth::perm::kIntakeManage, "修改接报案设置"));
+  FZ_CHECK(CheckBureauWide(who));
   for (auto [v, label, field] : {std::tuple{in.complaint_days, "投诉办理期限", "complaint_days"},
                                  std::tuple{in.consult_days, "咨询办理期限", "consult_days"},
                                  std::tuple{in.help_days, "求助办理期限", "help_days"}})

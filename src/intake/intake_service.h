@@ -177,6 +177,10 @@ class IntakeService {
   Result<FileDownload> StatsXlsx(const auth::Principal& who, EpochSeconds from, EpochSeconds to) const;
 
   Result<std::vector<RoutingRule>> Rules(const auth::Principal& who) const;
+  // Routing rules and the hall settings act on the whole bureau, so (like the supervision rule
+  // catalog) only an account of the bureau, the city or the bureau's legal unit may change them; a
+  // 派出所's 法制员 gets Forbidden bureau_level_required. The routes call it before reading the body.
+  Result<void> CheckBureauWide(const auth::Principal& who) const;
   Result<std::vector<RoutingRule>> SaveRules(const auth::Principal& who, const audit::Actor& actor,
                                              std::vector<RoutingRule> rules);
   Result<IntakeSettings> Settings(const auth::Principal& who) const;
