@@ -167,14 +167,16 @@ class XlsxArchive {
   // Reads one entry, counting its real size against the archive's remaining budget.
   Result<std::string> Read(const std::string& name) {
     const zip_int64_t idx = Locate(name);
-    if (idx < 0) return FileError(fmt::format("XLSX 文件缺少 {}", name), "corrupt_file");
+    // `name` may come from the file itself (the workbook's relationship target): shown safely.
+    if (idx < 0) return FileError(fmt::format("XLSX 文件缺少 {}", Utf8Prefix(name, 80)), "corrupt_file");
     std::unique_ptr<zip_file_t, ZipFileCloser> f(zip_fopen_index(zip_.get(), static_cast<zip_uint64_t>(idx), 0));
-    if (!f) return FileError(fmt::format("XLSX 文件已损坏（无法打开 {}）", name), "corrupt_file");
+    if (!f) return FileError(fmt::format("XLSX 文件已损坏（无法打开 {}）", Utf8Prefix(name, 80)), "corrupt_file");
     std::string out;
     char buf[65536];
     for (;;) {
       const zip_int64_t got = zip_fread(f.get(), buf, sizeof buf);
-      if (got < 0) return FileError(fmt::format("XLSX 文件已损坏（{} 无法解压）", name), "corrupt_file");
+      if (got < 0)
+        return FileError(fmt::format("XLSX 文件已损坏（{} 无法解压）", Utf8Prefix(name, 80)), "corrupt_file");
       if (got == 0) break;
       if (static_cast<std::uint64_t>(got) > budget_)
         return FileError(fmt::format("XLSX 文件解压后超过 {} MB，已拒绝", limits_.max_uncompressed_bytes >> 20),
@@ -217,9 +219,9 @@ Result<void> ParseXml(pugi::xml_document& doc, const std::string& text, const st
   const pugi::xml_parse_result res =
       doc.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
   if (!res)
-    return FileError(
-        fmt::format("XLSX 文件已损坏：{} 不是合法的 XML（第 {} 字节：{}）", part, res.offset, res.description()),
-        "corrupt_file");
+    return FileError(fmt::format("XLSX 文件已损坏：{} 不是合法的 XML（第 {} 字节：{}）", Utf8Prefix(part, 80),
+                                 res.offset, res.description()),
+                     "corrupt_file");
   return {};
 }
 
@@ -404,7 +406,7 @@ Result<Sheet> ReadXlsx(std::string_view bytes, const SheetLimits& limits) {
     if (const auto r = row.attribute("r"); r) {
       const long v = std::strtol(r.value(), nullptr, 10);
       if (v < 1 || v > 1048576)
-        return FileError(fmt::format("XLSX 文件已损坏：行号“{}”无效", r.value()), "corrupt_file");
+        return FileError(fmt::format("XLSX 文件已损坏：行号“{}”无效", Utf8Prefix(r.value(), 20)), "corrupt_file");
       number = static_cast<int>(v);
     }
     next_row = number + 1;
@@ -415,7 +417,8 @@ Result<Sheet> ReadXlsx(std::string_view bytes, const SheetLimits& limits) {
       long col = next_col;
       if (const auto ref = c.attribute("r"); ref) {
         col = ColumnOf(ref.value());
-        if (col < 0) return FileError(fmt::format("XLSX 文件已损坏：单元格“{}”无效", ref.value()), "corrupt_file");
+        if (col < 0)
+          return FileError(fmt::format("XLSX 文件已损坏：单元格“{}”无效", Utf8Prefix(ref.value(), 20)), "corrupt_file");
       }
       next_col = col + 1;
       const std::string_view type = c.attribute("t").value();
@@ -440,6 +443,11 @@ Result<Sheet> ReadXlsx(std::string_view bytes, const SheetLimits& limits) {
       }
       if (value.size() > limits.max_cell_bytes)
         return FileError(fmt::format("第 {} 行有一个单元格超过 {} 字节", number, limits.max_cell_bytes), "too_large");
+      // XML is Unicode, but pugixml passes invalid bytes through: refuse them here rather than let
+      // them reach the database (PostgreSQL refuses them) or a JSON response.
+      if (!IsValidUtf8(value))
+        return FileError(fmt::format("XLSX 文件已损坏：第 {} 行有一个单元格不是有效的 UTF-8 文字", number),
+                         "corrupt_file");
       if (static_cast<std::size_t>(col) >= limits.max_columns) {
         if (!Trim(value).empty())
           return FileError(fmt::format("第 {} 行超过 {} 列", number, limits.max_columns), "too_large");
