@@ -95,7 +95,10 @@ void SecurityHeaders(httplib::Response& res) {
 
 void WriteError(httplib::Response& res, const Error& e) {
   res.status = StatusFor(e.code);
-  res.set_content(ErrorJson(e).dump(), "application/json; charset=utf-8");
+  // A message may quote the request (a path parameter, an unknown path): bytes that are not UTF-8
+  // become U+FFFD instead of making the error itself fail to serialise (found by fuzzing).
+  res.set_content(ErrorJson(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json; charset=utf-8");
 }
 
 bool IsWrite(Method m) { return m != Method::kGet; }

@@ -67,5 +67,18 @@ TEST_F(ServerTest, ErrorsHaveTheDocumentedShapeAndAWrongMethodIs405WithAllow) {
   EXPECT_EQ(allow->second, "GET");
 }
 
+// A path parameter or an unknown path that is not UTF-8 once decoded is quoted in the error message:
+// the answer is still the documented 4xx JSON (the byte replaced by U+FFFD), not a 500.
+TEST_F(ServerTest, ErrorsQuotingBytesThatAreNotUtf8AreStillJson) {
+  Client admin = SignedIn("admin");
+  Response bad_id = admin.Get("/api/units/%FF%FE");
+  EXPECT_EQ(bad_id.status, 400) << bad_id.body;
+  EXPECT_EQ(bad_id.Code(), "invalid_id");
+  EXPECT_NE(bad_id.Message().find("\xEF\xBF\xBD"), std::string::npos) << bad_id.Message();
+  Response unknown = admin.Get("/api/no-such-%FF");
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_EQ(unknown.Code(), "no_such_endpoint");
+}
+
 }  // namespace
 }  // namespace fazhi::testing
