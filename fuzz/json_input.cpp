@@ -32,7 +32,7 @@ void ReadAll(JsonInput& in) {
     for (const auto& r : *roles) FZ_FUZZ_CHECK(!r.empty() && IsValidUtf8(r));
   }
   if (auto t = in.Time("at", "时间")) FZ_FUZZ_CHECK(IsValidUtf8(FormatLocalDateTime(*t)));
-  if (auto t = in.Time("due", "期限", {.form = TimeForm::kDateTime})) FZ_FUZZ_CHECK(!FormatLocalIso(*t).empty());
+  if (auto t = in.Time("due", "期限", {.required = false})) FZ_FUZZ_CHECK(!FormatLocalIso(*t).empty());
   if (auto t = in.Time("day", "日期", {.form = TimeForm::kDate})) FZ_FUZZ_CHECK(!FormatDate(LocalDateOf(*t)).empty());
   in.Raw("extra", "附加");
   in.Has("flag");

@@ -163,16 +163,15 @@ std::optional<std::int64_t> JsonInput::Time(const std::string& key, std::string_
   if (v->is_number_integer()) return v->get<std::int64_t>();
   if (v->is_string()) {
     const auto& text = v->get_ref<const std::string&>();
-    if (rule.form != TimeForm::kDateTime)
-      if (auto d = ParseDate(text)) return LocalMidnight(*d);
+    if (auto d = ParseDate(text)) return LocalMidnight(*d);
     if (rule.form != TimeForm::kDate)
       if (auto t = ParseLocalDateTime(text)) return *t;
   }
-  const char* expected = rule.form == TimeForm::kDate       ? "2023-07-03"
-                         : rule.form == TimeForm::kDateTime ? "2023-07-03 18:00"
-                                                            : "2023-07-03” 或 “2023-07-03 18:00";
-  Reject(Error{ErrorCode::kInvalidArgument, fmt::format("{}格式不对，应为 “{}” 或 UTC 秒数", label, expected), key,
-               rule.form == TimeForm::kDate ? "invalid_date" : "invalid_time"});
+  const bool day = rule.form == TimeForm::kDate;
+  Reject(Error{
+      ErrorCode::kInvalidArgument,
+      fmt::format("{}格式不对，应为 “{}” 或 UTC 秒数", label, day ? "2023-07-03" : "2023-07-03” 或 “2023-07-03 18:00"),
+      key, day ? "invalid_date" : "invalid_time"});
   return std::nullopt;
 }
 

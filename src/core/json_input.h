@@ -37,8 +37,7 @@ struct IntRule {
 
 // What a time field accepts besides UTC epoch seconds (JsonInput::Time).
 enum class TimeForm {
-  kDateOrDateTime,  // "2023-07-03 18:00[:ss]", or "2023-07-03" for that day's 00:00 (北京时间)
-  kDateTime,        // "2023-07-03 18:00[:ss]" only: a deadline must say its hour
+  kDateOrDateTime,  // "2023-07-03 18:00[:ss]" (ParseLocalDateTime's forms), or "2023-07-03" for its 00:00 (北京时间)
   kDate,            // "2023-07-03" only, as that day's 00:00 (北京时间): a day, e.g. a week's first day
 };
 

@@ -134,7 +134,7 @@ Result<Reply> CreateOrder(Ctx& ctx, OrderService& s) {
   o.problem_type = in.String("problem_type", "问题类型", {.max_chars = 32}).value_or("");
   o.opinion = in.String("opinion", "整改意见", {.required = true, .min_chars = 1, .max_chars = 2000}).value_or("");
   o.responsible_person_id = in.Int("responsible_person_id", "责任民警", {.min = 1});
-  o.deadline = in.Time("deadline", "整改期限", {.required = true, .form = TimeForm::kDateTime}).value_or(0);
+  o.deadline = in.Time("deadline", "整改期限", {.required = true}).value_or(0);
   if (auto e = in.Finish()) return std::unexpected(*e);
   return OrderReply(FZ_TRY(s.Create(ctx.user(), ctx.Actor(), o)), s, 201);
 }
@@ -156,7 +156,7 @@ Result<Reply> CreateBatch(Ctx& ctx, OrderService& s) {
   }
   b.problem_type = in.String("problem_type", "问题类型", {.max_chars = 32}).value_or("");
   b.opinion = in.String("opinion", "整改意见", {.required = true, .min_chars = 1, .max_chars = 2000}).value_or("");
-  b.deadline = in.Time("deadline", "整改期限", {.required = true, .form = TimeForm::kDateTime}).value_or(0);
+  b.deadline = in.Time("deadline", "整改期限", {.required = true}).value_or(0);
   if (auto e = in.Finish()) return std::unexpected(*e);
   const auto rows = FZ_TRY(s.CreateBatch(ctx.user(), ctx.Actor(), b));
   nlohmann::json items = nlohmann::json::array();
@@ -233,7 +233,7 @@ Result<TransitionBody> ReadTransition(const Ctx& ctx, std::string_view action) {
   b.note = in.String(suspend ? "reason" : "note", suspend ? "挂起原因" : "说明",
                      {.required = required, .min_chars = required ? 1 : 0, .max_chars = 2000})
                .value_or("");
-  if (action == "return") b.deadline = in.Time("deadline", "新的整改期限", {.form = TimeForm::kDateTime});
+  if (action == "return") b.deadline = in.Time("deadline", "新的整改期限");
   if (auto e = in.Finish()) return std::unexpected(*e);
   return b;
 }
