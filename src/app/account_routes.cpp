@@ -122,7 +122,9 @@ Result<Reply> GetUser(Ctx& ctx, App& app) {
 Result<Reply> CreateUser(Ctx& ctx, App& app) {
   // Who may act is decided before the body is read, so a caller without the right learns nothing
   // about the fields (tests/http/access_matrix.tsv).
-  if (!ctx.user().Has(auth::perm::kUserAdmin)) return Forbidden("只有系统管理员可以创建账号", "permission_denied");
+  // The security administrator creates the 三员 accounts (AuthService::CreateUser checks which roles).
+  if (!ctx.user().Has(auth::perm::kUserAdmin) && !ctx.user().Has(auth::perm::kSecurityAdmin))
+    return Forbidden("只有系统管理员或安全管理员可以创建账号", "permission_denied");
   JsonInput in(ctx.body());
   auth::NewUser nu;
   nu.username = in.String("username", "用户名", {.required = true, .max_chars = 32}).value_or("");
