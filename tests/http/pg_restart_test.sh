@@ -36,6 +36,9 @@ unit_id="$(as_pg "$PG_BIN/psql" -X -At -h "$PGTEST_DIR" -p "$PGTEST_PORT" -U pos
 "$BIN" --db "$db" --key-file "$key" user add --username admin --name 管理员 --role sys_admin \
   --unit-id "$unit_id" --password 'Restart-Test-2026' >/dev/null
 
+# Every signed-in read asks the database for the session: the instance's session cache
+# (--session-cache-ms, 500 ms by default) would answer GET /api/me without it for half a second.
+serve_args=(--session-cache-ms 0)
 start_serve --db "$db" --key-file "$key"
 
 code="$(status -H 'Content-Type: application/json' -d '{"username":"admin","password":"Restart-Test-2026"}' \

@@ -77,9 +77,11 @@ start_cluster() {
   fail "the test PostgreSQL did not start: $(tail -n 20 "$work/pg-start.log")"
 }
 
-# start_serve ARGS…: `fazhi ARGS… serve` on a free port of 127.0.0.1; sets server_pid and base.
+# start_serve ARGS…: `fazhi ARGS… serve` on a free port of 127.0.0.1, followed by the options in
+# the array serve_args (empty unless the test sets it); sets server_pid and base.
+serve_args=()
 start_serve() {
-  "$BIN" "$@" serve --listen 127.0.0.1:0 --db-pool 4 >"$work/serve.out" 2>"$work/serve.log" &
+  "$BIN" "$@" serve --listen 127.0.0.1:0 --db-pool 4 "${serve_args[@]}" >"$work/serve.out" 2>"$work/serve.log" &
   server_pid=$!
   for _ in $(seq 1 100); do
     base="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/serve.out" 2>/dev/null | head -1 || true)"
