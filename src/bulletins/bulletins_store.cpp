@@ -200,9 +200,7 @@ std::optional<BulletinSummary> PublishedIssue(soci::session& sql, std::int64_t b
       "SELECT {}{} WHERE b.bureau_id = {} AND b.kind = {} AND b.period = {} AND b.state = 'published' AND "
       "b.corrects_id IS NULL ORDER BY b.id",
       kColumns, kFrom, a.Int(bureau_id), a.Str(kind), a.Str(period));
-  std::optional<BulletinSummary> out;
-  db::First(sql, q, a, [&](const db::Row& r) { out = SummaryFrom(r); });
-  return out;
+  return db::FirstOf(sql, q, a, SummaryFrom);
 }
 
 int MaxIssueSeq(soci::session& sql, std::int64_t bureau_id, const std::string& kind, int year) {

@@ -47,32 +47,22 @@ PersonInfo PersonFrom(const db::Row& r) {
 
 std::optional<UnitInfo> LoadUnit(soci::session& sql, std::int64_t id) {
   db::SqlArgs a;
-  std::optional<UnitInfo> out;
-  db::First(sql, fmt::format("{}id = {}", kUnitSelect, a.Int(id)), a, [&](const db::Row& r) { out = UnitFrom(r); });
-  return out;
+  return db::FirstOf(sql, fmt::format("{}id = {}", kUnitSelect, a.Int(id)), a, UnitFrom);
 }
 
 std::vector<UnitInfo> UnitsUnder(soci::session& sql, const std::string& path) {
   db::SqlArgs a;
-  std::vector<UnitInfo> out;
-  db::Each(sql, kUnitSelect + db::PathUnder(a, "path", path), a, [&](const db::Row& r) { out.push_back(UnitFrom(r)); });
-  return out;
+  return db::AllOf(sql, kUnitSelect + db::PathUnder(a, "path", path), a, UnitFrom);
 }
 
 std::optional<PersonInfo> LoadPerson(soci::session& sql, std::int64_t id) {
   db::SqlArgs a;
-  std::optional<PersonInfo> out;
-  db::First(sql, fmt::format("{}p.id = {}", kPersonSelect, a.Int(id)), a,
-            [&](const db::Row& r) { out = PersonFrom(r); });
-  return out;
+  return db::FirstOf(sql, fmt::format("{}p.id = {}", kPersonSelect, a.Int(id)), a, PersonFrom);
 }
 
 std::optional<PersonInfo> FindPersonByBadge(soci::session& sql, const std::string& badge_no) {
   db::SqlArgs a;
-  std::optional<PersonInfo> out;
-  db::First(sql, fmt::format("{}p.badge_no = {}", kPersonSelect, a.Str(badge_no)), a,
-            [&](const db::Row& r) { out = PersonFrom(r); });
-  return out;
+  return db::FirstOf(sql, fmt::format("{}p.badge_no = {}", kPersonSelect, a.Str(badge_no)), a, PersonFrom);
 }
 
 Result<void> CheckOfficers(soci::session& sql, std::int64_t bureau_id, std::optional<std::int64_t> lead,
@@ -145,9 +135,7 @@ std::optional<Incident> LoadIncident(soci::session& sql, std::int64_t id, const 
   db::SqlArgs a;
   std::string q = fmt::format("SELECT {}{} WHERE i.id = {}", kIncidentColumns, kIncidentFrom, a.Int(id));
   if (who) q += " AND " + db::PathUnder(a, "u.path", who->unit_path);
-  std::optional<Incident> out;
-  db::First(sql, q, a, [&](const db::Row& r) { out = IncidentFrom(r); });
-  return out;
+  return db::FirstOf(sql, q, a, IncidentFrom);
 }
 
 std::optional<StoredIncident> FindIncident(soci::session& sql, std::int64_t bureau_id, const std::string& external_id) {
@@ -295,12 +283,11 @@ bool CaseNumberTaken(soci::session& sql, std::int64_t bureau_id, const std::stri
 
 std::vector<std::int64_t> AssistIds(soci::session& sql, std::int64_t case_id) {
   db::SqlArgs a;
-  std::vector<std::int64_t> out;
-  db::Each(sql,
-           fmt::format("SELECT person_id FROM case_officers WHERE case_id = {} AND role = 'assist' ORDER BY person_id",
-                       a.Int(case_id)),
-           a, [&](const db::Row& r) { out.push_back(r.Int("person_id")); });
-  return out;
+  return db::IntColumn(
+      sql,
+      fmt::format("SELECT person_id FROM case_officers WHERE case_id = {} AND role = 'assist' ORDER BY person_id",
+                  a.Int(case_id)),
+      a, "person_id");
 }
 
 // ---------------------------------------------------------------- the case page

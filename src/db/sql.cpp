@@ -541,6 +541,17 @@ std::optional<std::string> ScalarText(soci::session& sql, const std::string& que
   return v;
 }
 
+std::vector<std::int64_t> IntColumn(soci::session& sql, const std::string& query, const SqlArgs& args,
+                                    std::string_view column) {
+  std::vector<std::int64_t> out;
+  std::optional<int> at;  // resolved at the first row
+  Each(sql, query, args, [&](const Row& r) {
+    if (!at) at = r.Column(column);
+    out.push_back(r.IntAt(*at));
+  });
+  return out;
+}
+
 std::int64_t Count(soci::session& sql, const std::string& query, const SqlArgs& args) {
   return ScalarInt(sql, query, args).value_or(0);
 }

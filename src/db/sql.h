@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "db/soci.h"
@@ -139,6 +140,27 @@ using RowFn = std::function<void(const Row&)>;
 void Each(soci::session& sql, const std::string& query, const SqlArgs& args, const RowFn& fn);
 // Calls fn for the first row only; false when there is none.
 bool First(soci::session& sql, const std::string& query, const SqlArgs& args, const RowFn& fn);
+// The rows read into values by `from` (a function `T From(const db::Row&)` beside the column list
+// it reads), so a store's reader is one line:
+//   return db::AllOf(sql, fmt::format("{}WHERE unit_id = {}", kColumns, a.Int(id)), a, TaskFrom);
+template <typename From>
+auto AllOf(soci::session& sql, const std::string& query, const SqlArgs& args, From&& from)
+    -> std::vector<std::invoke_result_t<From&, const Row&>> {
+  std::vector<std::invoke_result_t<From&, const Row&>> out;
+  Each(sql, query, args, [&](const Row& r) { out.push_back(from(r)); });
+  return out;
+}
+// The first row read by `from`; nullopt when there is none.
+template <typename From>
+auto FirstOf(soci::session& sql, const std::string& query, const SqlArgs& args, From&& from)
+    -> std::optional<std::invoke_result_t<From&, const Row&>> {
+  std::optional<std::invoke_result_t<From&, const Row&>> out;
+  First(sql, query, args, [&](const Row& r) { out = from(r); });
+  return out;
+}
+// One integer column of every row, by name (ids).
+std::vector<std::int64_t> IntColumn(soci::session& sql, const std::string& query, const SqlArgs& args,
+                                    std::string_view column);
 // The first column of the first row; nullopt when there is no row or it is NULL.
 std::optional<std::int64_t> ScalarInt(soci::session& sql, const std::string& query, const SqlArgs& args = {});
 std::optional<std::string> ScalarText(soci::session& sql, const std::string& query, const SqlArgs& args = {});

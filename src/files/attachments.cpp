@@ -297,10 +297,8 @@ std::vector<StoredFile> AttachmentStore::List(soci::session& sql, std::string_vi
 
 std::optional<StoredFile> AttachmentStore::Get(soci::session& sql, std::int64_t id) const {
   db::SqlArgs a;
-  std::optional<StoredFile> out;
-  db::First(sql, fmt::format("SELECT {} FROM attachments a WHERE a.id = {}", kFileColumns, a.Int(id)), a,
-            [&](const db::Row& r) { out = FileFromRow(r); });
-  return out;
+  return db::FirstOf(sql, fmt::format("SELECT {} FROM attachments a WHERE a.id = {}", kFileColumns, a.Int(id)), a,
+                     FileFromRow);
 }
 
 Result<std::string> AttachmentStore::Read(soci::session& sql, const StoredFile& f) const {

@@ -206,26 +206,19 @@ Finding FindingFrom(const db::Row& r) {
 
 std::optional<Checklist> CurrentChecklist(soci::session& sql, const std::string& domain) {
   db::SqlArgs a;
-  std::optional<Checklist> out;
-  db::First(sql, fmt::format("{}WHERE domain = {} ORDER BY version DESC", kChecklistColumns, a.Str(domain)), a,
-            [&](const db::Row& r) { out = ChecklistFrom(r); });
-  return out;
+  return db::FirstOf(sql, fmt::format("{}WHERE domain = {} ORDER BY version DESC", kChecklistColumns, a.Str(domain)), a,
+                     ChecklistFrom);
 }
 
 std::optional<Checklist> ChecklistById(soci::session& sql, std::int64_t id) {
   db::SqlArgs a;
-  std::optional<Checklist> out;
-  db::First(sql, fmt::format("{}WHERE id = {}", kChecklistColumns, a.Int(id)), a,
-            [&](const db::Row& r) { out = ChecklistFrom(r); });
-  return out;
+  return db::FirstOf(sql, fmt::format("{}WHERE id = {}", kChecklistColumns, a.Int(id)), a, ChecklistFrom);
 }
 
 std::vector<Checklist> ChecklistVersions(soci::session& sql, const std::string& domain) {
   db::SqlArgs a;
-  std::vector<Checklist> out;
-  db::Each(sql, fmt::format("{}WHERE domain = {} ORDER BY version DESC", kChecklistColumns, a.Str(domain)), a,
-           [&](const db::Row& r) { out.push_back(ChecklistFrom(r)); });
-  return out;
+  return db::AllOf(sql, fmt::format("{}WHERE domain = {} ORDER BY version DESC", kChecklistColumns, a.Str(domain)), a,
+                   ChecklistFrom);
 }
 
 std::int64_t InsertChecklist(soci::session& sql, const Checklist& c, std::optional<std::int64_t> user_id) {
@@ -270,10 +263,7 @@ std::int64_t InsertPlan(soci::session& sql, const Plan& p, std::optional<std::in
 
 std::optional<Plan> LoadPlan(soci::session& sql, std::int64_t id) {
   db::SqlArgs a;
-  std::optional<Plan> out;
-  db::First(sql, fmt::format("{}WHERE p.id = {}", kPlanColumns, a.Int(id)), a,
-            [&](const db::Row& r) { out = PlanFrom(r); });
-  return out;
+  return db::FirstOf(sql, fmt::format("{}WHERE p.id = {}", kPlanColumns, a.Int(id)), a, PlanFrom);
 }
 
 Paged<Plan> ListPlans(soci::session& sql, std::string_view unit_path, const PageRequest& page) {
@@ -289,10 +279,7 @@ Paged<Plan> ListPlans(soci::session& sql, std::string_view unit_path, const Page
 }
 
 std::vector<Plan> ActivePlans(soci::session& sql) {
-  std::vector<Plan> out;
-  db::Each(sql, std::string(kPlanColumns) + "WHERE p.active = 1 ORDER BY p.id", {},
-           [&](const db::Row& r) { out.push_back(PlanFrom(r)); });
-  return out;
+  return db::AllOf(sql, std::string(kPlanColumns) + "WHERE p.active = 1 ORDER BY p.id", {}, PlanFrom);
 }
 
 std::optional<std::int64_t> InsertTask(soci::session& sql, const Task& t, EpochSeconds now) {
@@ -497,10 +484,7 @@ void CloseFinding(soci::session& sql, std::int64_t finding_id, EpochSeconds at, 
 
 std::optional<Finding> LoadFinding(soci::session& sql, std::int64_t id) {
   db::SqlArgs a;
-  std::optional<Finding> out;
-  db::First(sql, fmt::format("{}WHERE f.id = {}", kFindingColumns, a.Int(id)), a,
-            [&](const db::Row& r) { out = FindingFrom(r); });
-  return out;
+  return db::FirstOf(sql, fmt::format("{}WHERE f.id = {}", kFindingColumns, a.Int(id)), a, FindingFrom);
 }
 
 std::int64_t InsertRecheck(soci::session& sql, const Recheck& r) {

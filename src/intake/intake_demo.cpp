@@ -81,6 +81,26 @@ int WriteRoster(soci::session& sql, std::int64_t bureau_id, std::int64_t hall_id
   return written;
 }
 
+// The hall's 值班表 (the bureau itself: the demo's window account sits there) for the demo year and
+// for this week and the next, from the 指挥情报中心's officers. Returns the shifts written.
+int WriteDemoRosters(soci::session& sql, std::int64_t bureau_id, int year, EpochSeconds now) {
+  db::SqlArgs p;
+  const std::vector<std::int64_t> pool =
+      db::IntColumn(sql,
+                    fmt::format("SELECT p.id FROM people p JOIN units u ON u.id = p.unit_id WHERE u.bureau_id = {} AND "
+                                "u.name = {} AND p.kind = '民警' AND p.active = 1 ORDER BY p.id",
+                                p.Int(bureau_id), p.Str("指挥情报中心")),
+                    p, "id");
+  const CivilDate today = LocalDateOf(now);
+  const int weekday = static_cast<int>(((DaysFromCivil(today) % 7) + 7 + 3) % 7);
+  const CivilDate monday = LocalDateOf(LocalMidnight(today) - weekday * 86400LL);
+  const EpochSeconds start = LocalMidnight(CivilDate{year, 1, 1});
+  const int year_shifts = WriteRoster(sql, bureau_id, bureau_id, pool, LocalDateOf(start - 86400),
+                                      CivilDate{year + 1, 1, 1}, std::nullopt, now);
+  return year_shifts + WriteRoster(sql, bureau_id, bureau_id, pool, monday,
+                                   LocalDateOf(LocalMidnight(monday) + 14 * 86400), std::nullopt, now);
+}
+
 }  // namespace
 
 Result<IntakeDemoSummary> GenerateIntakeDemo(db::Database& db, const auth::Vault& vault, const IntakeService& service,
@@ -93,25 +113,8 @@ Result<IntakeDemoSummary> GenerateIntakeDemo(db::Database& db, const auth::Vault
     const auto bureau_id = db::ScalarInt(
         sql, fmt::format("SELECT id FROM units WHERE name = {} AND level = 'bureau'", a.Str("城区分局")), a);
     if (!bureau_id) return sum;  // no demo organisation
-    // 值班表 of the hall (the bureau itself: the demo's window account sits there), before the tickets
-    // that take their 值班民警 from it.
-    const EpochSeconds now = service.clock().Now();
-    std::vector<std::int64_t> pool;
-    {
-      db::SqlArgs p;
-      db::Each(sql,
-               fmt::format("SELECT p.id FROM people p JOIN units u ON u.id = p.unit_id WHERE u.bureau_id = {} AND "
-                           "u.name = {} AND p.kind = '民警' AND p.active = 1 ORDER BY p.id",
-                           p.Int(*bureau_id), p.Str("指挥情报中心")),
-               p, [&](const db::Row& r) { pool.push_back(r.Int("id")); });
-    }
-    const CivilDate today = LocalDateOf(now);
-    const int weekday = static_cast<int>(((DaysFromCivil(today) % 7) + 7 + 3) % 7);
-    const CivilDate monday = LocalDateOf(LocalMidnight(today) - weekday * 86400LL);
-    sum.shifts += WriteRoster(sql, *bureau_id, *bureau_id, pool, LocalDateOf(start - 86400), CivilDate{year + 1, 1, 1},
-                              std::nullopt, now);
-    sum.shifts += WriteRoster(sql, *bureau_id, *bureau_id, pool, monday,
-                              LocalDateOf(LocalMidnight(monday) + 14 * 86400), std::nullopt, now);
+    // 值班表 of the hall before the tickets that take their 值班民警 from it.
+    sum.shifts += WriteDemoRosters(sql, *bureau_id, year, service.clock().Now());
     db::SqlArgs b;
     if (db::Count(sql,
                   fmt::format("SELECT COUNT(*) FROM intake_tickets WHERE bureau_id = {} AND received_at >= {} AND "

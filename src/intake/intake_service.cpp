@@ -401,36 +401,79 @@ std::optional<std::int64_t> RosteredOfficer(soci::session& sql, const Principal&
   return std::nullopt;
 }
 
+// The registration form, checked before anything is read or written: every refusal names its field.
+struct CheckedTicket {
+  std::string case_type, category, summary, place, reason;
+  Reporter reporter;
+  EpochSeconds received = 0;
+  std::vector<std::string> evidence;
+};
+
+Result<CheckedTicket> CheckTicket(const TicketInput& in, EpochSeconds now) {
+  CheckedTicket c;
+  if (std::find(kKinds.begin(), kKinds.end(), in.kind) == kKinds.end())
+    return Invalid("接报类型只能是 report（报案）、complaint（投诉）、consult（咨询）或 help（求助）", "kind",
+                   "invalid_value");
+  if (in.kind == "report") {
+    if (std::find(kCaseTypes.begin(), kCaseTypes.end(), in.case_type) == kCaseTypes.end())
+      return Invalid("报案须选择案件类型：criminal（刑事）或 administrative（行政）", "case_type",
+                     in.case_type.empty() ? "required" : "invalid_value");
+    c.case_type = in.case_type;
+  }
+  c.category = FZ_TRY(Text(in.category, "类别", "category", 32, false));
+  c.reporter = FZ_TRY(CheckReporter(in.reporter, now));
+  c.summary = FZ_TRY(Text(in.summary, "事由（发生了什么）", "summary", 2000, true));
+  c.place = FZ_TRY(Text(in.place, "发生地点", "place", 200, false));
+  c.received = in.received_at.value_or(now);
+  if (c.received > now + 300 || c.received < now - 366LL * 86400)
+    return Invalid("接报时间不能晚于现在，也不能早于一年前", "received_at", "out_of_range");
+  if (in.occurred_at && *in.occurred_at > c.received + 300)
+    return Invalid("发生时间不能晚于接报时间", "occurred_at", "out_of_range");
+  if (in.subject_person_id && in.kind != "complaint")
+    return Invalid("只有投诉可以填写被投诉民警", "subject_person_id", "invalid_value");
+  if (in.evidence.size() > 20) return Invalid("当场取证最多登记 20 项", "evidence", "too_many");
+  for (const auto& e : in.evidence) c.evidence.push_back(FZ_TRY(Text(e, "取证内容", "evidence", 200, true)));
+  c.reason = FZ_TRY(Text(in.route_reason, "改派理由", "route_reason", 200, false));
+  return c;
+}
+
+// Routes a ticket just registered to `target` (by the matching rule, or by hand with a reason) with
+// its deadline (due, and the basis of it), history line and audit entry.
+void RouteRegistered(soci::session& sql, const Clock& clock, const Principal& who, const audit::Actor& actor,
+                     const Ticket& t, const org::UnitRef& target, const RoutingRule* rule, const std::string& reason,
+                     const std::pair<EpochSeconds, std::string>& deadline, EpochSeconds now) {
+  const auto& [due, basis] = deadline;
+  const std::optional<std::int64_t> rule_id =
+      rule && rule->unit_id == target.id ? std::optional<std::int64_t>(rule->id) : std::nullopt;
+  store::SetRoute(sql, t.id, target.id, rule_id, reason, now, due, basis, "routed", now);
+  const std::string note = fmt::format("分流至{}{}，期限 {}", target.name,
+                                       rule_id          ? "（按分流规则）"
+                                       : reason.empty() ? ""
+                                                        : "，理由：" + reason,
+                                       FormatLocalDateTime(due));
+  store::AddHistory(sql, t, who.user_id, NameOf(who), "route", "routed", note, now);
+  audit::Append(sql, clock, actor,
+                Audit("route", t, fmt::format("接报 {} {}", t.ticket_no, note),
+                      {{"unit_id", target.id},
+                       {"rule_id", rule_id ? nlohmann::json(*rule_id) : nlohmann::json()},
+                       {"reason", reason},
+                       {"due_at", due}}));
+}
+
 }  // namespace
 
 Result<Registered> IntakeService::Register(const Principal& who, const audit::Actor& actor, const TicketInput& in) {
   FZ_CHECK(Need(who, auth::perm::kIntakeDo, "登记接报案"));
   const EpochSeconds now = clock_.Now();
-  if (std::find(kKinds.begin(), kKinds.end(), in.kind) == kKinds.end())
-    return Invalid("接报类型只能是 report（报案）、complaint（投诉）、consult（咨询）或 help（求助）", "kind",
-                   "invalid_value");
-  std::string case_type;
-  if (in.kind == "report") {
-    if (std::find(kCaseTypes.begin(), kCaseTypes.end(), in.case_type) == kCaseTypes.end())
-      return Invalid("报案须选择案件类型：criminal（刑事）或 administrative（行政）", "case_type",
-                     in.case_type.empty() ? "required" : "invalid_value");
-    case_type = in.case_type;
-  }
-  const std::string category = FZ_TRY(Text(in.category, "类别", "category", 32, false));
-  const Reporter reporter = FZ_TRY(CheckReporter(in.reporter, now));
-  const std::string summary = FZ_TRY(Text(in.summary, "事由（发生了什么）", "summary", 2000, true));
-  const std::string place = FZ_TRY(Text(in.place, "发生地点", "place", 200, false));
-  const EpochSeconds received = in.received_at.value_or(now);
-  if (received > now + 300 || received < now - 366LL * 86400)
-    return Invalid("接报时间不能晚于现在，也不能早于一年前", "received_at", "out_of_range");
-  if (in.occurred_at && *in.occurred_at > received + 300)
-    return Invalid("发生时间不能晚于接报时间", "occurred_at", "out_of_range");
-  if (in.subject_person_id && in.kind != "complaint")
-    return Invalid("只有投诉可以填写被投诉民警", "subject_person_id", "invalid_value");
-  std::vector<std::string> evidence;
-  if (in.evidence.size() > 20) return Invalid("当场取证最多登记 20 项", "evidence", "too_many");
-  for (const auto& e : in.evidence) evidence.push_back(FZ_TRY(Text(e, "取证内容", "evidence", 200, true)));
-  const std::string reason = FZ_TRY(Text(in.route_reason, "改派理由", "route_reason", 200, false));
+  const CheckedTicket checked = FZ_TRY(CheckTicket(in, now));
+  const std::string& case_type = checked.case_type;
+  const std::string& category = checked.category;
+  const std::string& summary = checked.summary;
+  const std::string& place = checked.place;
+  const std::string& reason = checked.reason;
+  const Reporter& reporter = checked.reporter;
+  const EpochSeconds received = checked.received;
+  const std::vector<std::string>& evidence = checked.evidence;
   const std::string code = NewQueryCode();
 
   const std::int64_t id = FZ_TRY(db_.Write([&](soci::session& sql) -> Result<std::int64_t> {
@@ -491,25 +534,9 @@ Result<Registered> IntakeService::Register(const Principal& who, const audit::Ac
                            {"reporter_id_number", auth::MaskIdNumber(reporter.id_number)},
                            {"reporter_phone", auth::MaskPhone(reporter.phone)},
                            {"evidence", evidence.size()}}}}));
-    if (target) {
-      const IntakeSettings settings = store::LoadSettings(sql);
-      const auto [due, basis] = DueFor(t.kind, case_type, received, settings);
-      const std::optional<std::int64_t> rule_id =
-          rule && rule->unit_id == target->id ? std::optional<std::int64_t>(rule->id) : std::nullopt;
-      store::SetRoute(sql, t.id, target->id, rule_id, reason, now, due, basis, "routed", now);
-      const std::string note = fmt::format("分流至{}{}，期限 {}", target->name,
-                                           rule_id          ? "（按分流规则）"
-                                           : reason.empty() ? ""
-                                                            : "，理由：" + reason,
-                                           FormatLocalDateTime(due));
-      store::AddHistory(sql, t, who.user_id, NameOf(who), "route", "routed", note, now);
-      audit::Append(sql, clock_, actor,
-                    Audit("route", t, fmt::format("接报 {} {}", t.ticket_no, note),
-                          {{"unit_id", target->id},
-                           {"rule_id", rule_id ? nlohmann::json(*rule_id) : nlohmann::json()},
-                           {"reason", reason},
-                           {"due_at", due}}));
-    }
+    if (target)
+      RouteRegistered(sql, clock_, who, actor, t, *target, rule, reason,
+                      DueFor(t.kind, case_type, received, store::LoadSettings(sql)), now);
     if (t.kind == "complaint" && t.subject_person_id && orders_) {
       // A complaint about an officer enters the 督办 loop at once (same transaction).
       const IntakeSettings settings = store::LoadSettings(sql);

@@ -633,13 +633,11 @@ std::vector<PersonOption> PeopleUnder(soci::session& sql, const std::string& rea
 
 std::vector<std::int64_t> OverdueUnnotified(soci::session& sql, EpochSeconds now, int limit) {
   db::SqlArgs a;
-  std::vector<std::int64_t> out;
-  db::Each(sql,
-           fmt::format("SELECT t.id FROM intake_tickets t WHERE t.due_at IS NOT NULL AND t.due_at < {} AND "
-                       "t.overdue_notified_at IS NULL AND {} ORDER BY t.due_at, t.id LIMIT {}",
-                       a.Int(now), kWaiting, a.Int(limit)),
-           a, [&](const db::Row& r) { out.push_back(r.Int("id")); });
-  return out;
+  return db::IntColumn(sql,
+                       fmt::format("SELECT t.id FROM intake_tickets t WHERE t.due_at IS NOT NULL AND t.due_at < {} AND "
+                                   "t.overdue_notified_at IS NULL AND {} ORDER BY t.due_at, t.id LIMIT {}",
+                                   a.Int(now), kWaiting, a.Int(limit)),
+                       a, "id");
 }
 
 std::vector<std::int64_t> DueSoonUnwarned(soci::session& sql, EpochSeconds now, int limit) {

@@ -52,53 +52,41 @@ bool ActsForWholeBureau(soci::session& sql, std::int64_t unit_id) {
 std::optional<UnitRef> ReadUnit(soci::session& sql, std::int64_t id) {
   db::SqlArgs a;
   const std::string q = fmt::format("SELECT {} FROM units u WHERE u.id = {}", kUnitColumns, a.Int(id));
-  std::optional<UnitRef> out;
-  db::First(sql, q, a, [&](const db::Row& r) { out = UnitFrom(r); });
-  return out;
+  return db::FirstOf(sql, q, a, UnitFrom);
 }
 
 std::vector<UnitRef> ReadUnitsUnder(soci::session& sql, std::string_view path) {
   db::SqlArgs a;
   const std::string q =
       fmt::format("SELECT {} FROM units u WHERE {} ORDER BY u.path", kUnitColumns, db::PathUnder(a, "u.path", path));
-  std::vector<UnitRef> out;
-  db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(UnitFrom(r)); });
-  return out;
+  return db::AllOf(sql, q, a, UnitFrom);
 }
 
 std::vector<std::int64_t> ReadBureauIdsUnder(soci::session& sql, std::string_view path) {
   db::SqlArgs a;
   const std::string q = fmt::format("SELECT u.id FROM units u WHERE u.level = 'bureau' AND {} ORDER BY u.path",
                                     db::PathUnder(a, "u.path", path));
-  std::vector<std::int64_t> out;
-  db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(r.Int("id")); });
-  return out;
+  return db::IntColumn(sql, q, a, "id");
 }
 
 std::vector<std::int64_t> ReadBureauIdsWithPeople(soci::session& sql) {
-  std::vector<std::int64_t> out;
-  db::Each(sql,
-           "SELECT u.id FROM units u WHERE u.level = 'bureau' "
-           "AND EXISTS (SELECT 1 FROM people p WHERE p.bureau_id = u.id) ORDER BY u.id",
-           {}, [&](const db::Row& r) { out.push_back(r.Int("id")); });
-  return out;
+  return db::IntColumn(sql,
+                       "SELECT u.id FROM units u WHERE u.level = 'bureau' "
+                       "AND EXISTS (SELECT 1 FROM people p WHERE p.bureau_id = u.id) ORDER BY u.id",
+                       {}, "id");
 }
 
 std::optional<PersonRef> ReadPerson(soci::session& sql, std::int64_t id) {
   db::SqlArgs a;
   const std::string q = fmt::format("SELECT {} FROM people p WHERE p.id = {}", kPersonColumns, a.Int(id));
-  std::optional<PersonRef> out;
-  db::First(sql, q, a, [&](const db::Row& r) { out = PersonFrom(r); });
-  return out;
+  return db::FirstOf(sql, q, a, PersonFrom);
 }
 
 std::vector<PersonRef> ReadPeopleUnder(soci::session& sql, std::string_view path) {
   db::SqlArgs a;
   const std::string q = fmt::format("SELECT {} FROM people p JOIN units u ON u.id = p.unit_id WHERE {} ORDER BY p.id",
                                     kPersonColumns, db::PathUnder(a, "u.path", path));
-  std::vector<PersonRef> out;
-  db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(PersonFrom(r)); });
-  return out;
+  return db::AllOf(sql, q, a, PersonFrom);
 }
 
 std::vector<PersonRef> ReadPeople(soci::session& sql, std::span<const std::int64_t> ids) {

@@ -102,18 +102,14 @@ std::optional<Unit> LoadUnit(soci::session& sql, std::int64_t id, std::optional<
   db::SqlArgs a;
   std::string q = fmt::format("SELECT {} FROM units u WHERE u.id = {}", kUnitColumns, a.Int(id));
   if (scope_path) q += fmt::format(" AND {}", db::PathUnder(a, "u.path", *scope_path));
-  std::optional<Unit> out;
-  db::First(sql, q, a, [&](const db::Row& r) { out = UnitFrom(r); });
-  return out;
+  return db::FirstOf(sql, q, a, UnitFrom);
 }
 
 std::vector<Unit> ListUnits(soci::session& sql, std::string_view scope_path) {
   db::SqlArgs a;
   const std::string q = fmt::format("SELECT {} FROM units u WHERE {} ORDER BY u.path", kUnitColumns,
                                     db::PathUnder(a, "u.path", scope_path));
-  std::vector<Unit> out;
-  db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(UnitFrom(r)); });
-  return out;
+  return db::AllOf(sql, q, a, UnitFrom);
 }
 
 std::int64_t CountSiblingsNamed(soci::session& sql, std::optional<std::int64_t> parent_id, const std::string& name,
@@ -198,9 +194,7 @@ std::optional<PersonRow> LoadPerson(soci::session& sql, std::int64_t id, std::op
   db::SqlArgs a;
   std::string q = fmt::format("SELECT {}{} WHERE p.id = {}", kPersonColumns, kPersonFrom, a.Int(id));
   if (scope_path) q += fmt::format(" AND {}", db::PathUnder(a, "u.path", *scope_path));
-  std::optional<PersonRow> out;
-  db::First(sql, q, a, [&](const db::Row& r) { out = PersonFrom(r); });
-  return out;
+  return db::FirstOf(sql, q, a, PersonFrom);
 }
 
 std::int64_t CountPeople(soci::session& sql, const PeopleQuery& query) {
@@ -215,9 +209,7 @@ std::vector<PersonRow> ListPeople(soci::session& sql, const PeopleQuery& query, 
   const std::string where = PeopleWhere(query, a);
   const std::string q = fmt::format("SELECT {}{}{}{} LIMIT {} OFFSET {}", kPersonColumns, kPersonFrom, where,
                                     PeopleOrder(page), a.Int(limit), a.Int(offset));
-  std::vector<PersonRow> out;
-  db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(PersonFrom(r)); });
-  return out;
+  return db::AllOf(sql, q, a, PersonFrom);
 }
 
 std::vector<Holder> HoldersOfBadge(soci::session& sql, const std::string& badge_no) {

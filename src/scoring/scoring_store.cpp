@@ -216,17 +216,13 @@ std::vector<SchemeVersion> LoadSchemes(soci::session& sql, std::int64_t bureau) 
   db::SqlArgs a;
   const std::string q = fmt::format("SELECT {} FROM score_schemes WHERE bureau_id = {} ORDER BY version DESC",
                                     kSchemeColumns, a.Int(bureau));
-  std::vector<SchemeVersion> out;
-  db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(SchemeFromRow(r)); });
-  return out;
+  return db::AllOf(sql, q, a, SchemeFromRow);
 }
 
 std::optional<SchemeVersion> LoadScheme(soci::session& sql, std::int64_t id) {
   db::SqlArgs a;
   const std::string q = fmt::format("SELECT {} FROM score_schemes WHERE id = {}", kSchemeColumns, a.Int(id));
-  std::optional<SchemeVersion> out;
-  db::First(sql, q, a, [&](const db::Row& r) { out = SchemeFromRow(r); });
-  return out;
+  return db::FirstOf(sql, q, a, SchemeFromRow);
 }
 
 std::optional<SchemeVersion> SchemeFor(soci::session& sql, std::int64_t bureau, const std::string& month) {
@@ -282,9 +278,7 @@ std::optional<MonthInfo> LoadMonthRow(soci::session& sql, std::int64_t bureau, c
   db::SqlArgs a;
   const std::string q = fmt::format("SELECT {} FROM score_months m WHERE m.bureau_id = {} AND m.month = {}",
                                     kMonthColumns, a.Int(bureau), a.Str(month));
-  std::optional<MonthInfo> out;
-  db::First(sql, q, a, [&](const db::Row& r) { out = MonthFromRow(r); });
-  return out;
+  return db::FirstOf(sql, q, a, MonthFromRow);
 }
 
 std::vector<MonthInfo> LoadMonthRows(soci::session& sql, std::int64_t bureau, const std::string& lo,
@@ -294,9 +288,7 @@ std::vector<MonthInfo> LoadMonthRows(soci::session& sql, std::int64_t bureau, co
       "SELECT {} FROM score_months m WHERE m.bureau_id = {} AND m.month >= {} AND m.month <= {} "
       "ORDER BY m.month DESC",
       kMonthColumns, a.Int(bureau), a.Str(lo), a.Str(hi));
-  std::vector<MonthInfo> out;
-  db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(MonthFromRow(r)); });
-  return out;
+  return db::AllOf(sql, q, a, MonthFromRow);
 }
 
 void SaveComputedMonth(soci::session& sql, std::optional<std::int64_t> id, std::int64_t bureau,
@@ -490,9 +482,7 @@ std::map<std::int64_t, std::map<int, Centi>> PersonMonthSums(soci::session& sql,
 std::optional<Objection> LoadObjection(soci::session& sql, std::int64_t id) {
   db::SqlArgs a;
   const std::string q = fmt::format("{}WHERE o.id = {}", kObjectionSelect, a.Int(id));
-  std::optional<Objection> out;
-  db::First(sql, q, a, [&](const db::Row& r) { out = ObjectionFromRow(r); });
-  return out;
+  return db::FirstOf(sql, q, a, ObjectionFromRow);
 }
 
 std::vector<Objection> LoadObjections(soci::session& sql, const ObjectionFilter& f,
@@ -504,9 +494,7 @@ std::vector<Objection> LoadObjections(soci::session& sql, const ObjectionFilter&
   if (f.month) q += fmt::format(" AND o.month = {}", a.Str(*f.month));
   if (f.status) q += fmt::format(" AND o.status = {}", a.Str(*f.status));
   q += " ORDER BY o.id DESC";
-  std::vector<Objection> out;
-  db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(ObjectionFromRow(r)); });
-  return out;
+  return db::AllOf(sql, q, a, ObjectionFromRow);
 }
 
 std::map<std::int64_t, std::pair<std::int64_t, std::string>> ObjectionsByEntry(soci::session& sql, std::int64_t bureau,

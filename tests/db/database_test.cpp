@@ -465,6 +465,33 @@ TEST(RowApiTest, ReadsByNameOnBothBackends) {
     } catch (const std::logic_error& err) {
       EXPECT_NE(std::string(err.what()).find("nope"), std::string::npos);
     }
+    // Rows into values: AllOf / FirstOf with a reader function, IntColumn by name.
+    struct Named {
+      std::int64_t id;
+      std::string name;
+    };
+    const auto named = [](const db::Row& r) { return Named{r.Int("id"), r.Str("name")}; };
+    db::SqlArgs g;
+    const std::vector<Named> all =
+        db::AllOf(sql, "SELECT name, id FROM row_api WHERE id <> " + g.Int(2) + " ORDER BY id DESC", g, named);
+    EXPECT_EQ(all.size(), 2u);
+    if (all.size() == 2) {
+      EXPECT_EQ(all[0].id, 3);
+      EXPECT_EQ(all[1].name, "名1");
+    }
+    db::SqlArgs h;
+    const std::optional<Named> second =
+        db::FirstOf(sql, "SELECT id, name FROM row_api WHERE id = " + h.Int(2), h, named);
+    EXPECT_TRUE(second);
+    if (second) {
+      EXPECT_EQ(second->name, "名2");
+    }
+    db::SqlArgs i;
+    EXPECT_FALSE(db::FirstOf(sql, "SELECT id, name FROM row_api WHERE id = " + i.Int(99), i, named));
+    db::SqlArgs j;
+    EXPECT_EQ(db::IntColumn(sql, "SELECT name, n, id FROM row_api WHERE n IS NOT NULL ORDER BY id", j, "n"),
+              (std::vector<std::int64_t>{10, 30}));
+    EXPECT_TRUE(db::IntColumn(sql, "SELECT id FROM row_api WHERE id > 10", {}, "id").empty());
     // The statement that threw works again.
     db::SqlArgs f;
     EXPECT_TRUE(db::First(sql, "SELECT id FROM row_api WHERE id = " + f.Int(1), f, [](const db::Row&) {}));
