@@ -75,7 +75,7 @@ void BulkInsert::FlushSqlite(soci::session& sql) {
   for (std::size_t i = 0; i < cols_.size(); ++i) values += fmt::format("{}:c{}", i ? ", " : "", i);
   soci::statement st(sql);
   st.alloc();
-  st.prepare(fmt::format("INSERT INTO {} ({}) VALUES ({})", table_, ColumnList(), values));
+  st.prepare(fmt::format("INSERT INTO {} ({}) VALUES ({}) {}", table_, ColumnList(), values, conflict_));
   for (std::size_t i = 0; i < cols_.size(); ++i) {
     if (cols_[i].second == kInt)
       st.exchange(soci::use(ints_[i], inds_[i]));
@@ -114,7 +114,7 @@ void BulkInsert::FlushPostgres(soci::session& sql) {
   }
   soci::statement st(sql);
   st.alloc();
-  st.prepare(fmt::format("INSERT INTO {} ({}) SELECT * FROM unnest({})", table_, ColumnList(), selects));
+  st.prepare(fmt::format("INSERT INTO {} ({}) SELECT * FROM unnest({}) {}", table_, ColumnList(), selects, conflict_));
   for (auto& a : arrays) st.exchange(soci::use(a));
   st.define_and_bind();
   st.execute(true);

@@ -29,6 +29,14 @@ class BulkInsert {
   // `batch_rows`: End(sql) flushes when this many rows are buffered.
   BulkInsert(std::string table, std::vector<std::pair<std::string, Kind>> columns, std::size_t batch_rows = 10000);
 
+  // A conflict clause appended to every INSERT ("ON CONFLICT (a, b) DO NOTHING", or DO UPDATE SET
+  // … = excluded.…): a constant of the caller. On PostgreSQL one batch must not hold two rows with
+  // the same conflict key when the clause updates.
+  BulkInsert& OnConflict(std::string clause) {
+    conflict_ = std::move(clause);
+    return *this;
+  }
+
   // Row building: one call per column, in the order of the columns, then End().
   BulkInsert& Int(std::int64_t v);
   BulkInsert& Text(std::string v);
@@ -52,6 +60,7 @@ class BulkInsert {
 
   std::string table_;
   std::vector<std::pair<std::string, Kind>> cols_;
+  std::string conflict_;
   std::size_t batch_rows_;
   std::vector<std::vector<long long>> ints_;
   std::vector<std::vector<std::string>> texts_;

@@ -64,17 +64,43 @@ std::optional<std::int64_t> T(EpochSeconds t) {
 //
 // The insert is an upsert: a concurrent evaluation of the same case (the sweep, a bulk
 // re-evaluation) may have stored the clock since it was read.
+constexpr const char* kClockConflict =
+    "ON CONFLICT (case_id, clock_key) DO UPDATE SET state = excluded.state, due_at = excluded.due_at, "
+    "pre_warn_at = excluded.pre_warn_at, since = excluded.since, message = excluded.message, "
+    "updated_at = excluded.updated_at";
 const std::string kClockUpsert =
     "INSERT INTO alerts (bureau_id, case_id, unit_id, rule_id, clock_key, state, due_at, pre_warn_at, since, "
     "person_ref, trigger_event_id, message, legal_basis, updated_at) VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8, "
-    ":p9, :p10, :p11, :p12, :p13, :p14) ON CONFLICT (case_id, clock_key) DO UPDATE SET state = excluded.state, "
-    "due_at = excluded.due_at, pre_warn_at = excluded.pre_warn_at, since = excluded.since, "
-    "message = excluded.message, updated_at = excluded.updated_at";
+    ":p9, :p10, :p11, :p12, :p13, :p14) " +
+    std::string(kClockConflict);
 const std::string kClockUpdate =
     "UPDATE alerts SET state = :p1, due_at = :p2, pre_warn_at = :p3, since = :p4, message = :p5, updated_at = :p6 "
     "WHERE id = :p7";
 
-void WriteClock(soci::session& sql, const detail::CaseRow& c, const detail::ClockPlan& cp, EpochSeconds now) {
+std::optional<std::string> OptText(const std::string& s) {
+  return s.empty() ? std::nullopt : std::optional<std::string>(s);
+}
+
+void WriteClock(soci::session& sql, const detail::CaseRow& c, const detail::ClockPlan& cp, EpochSeconds now,
+                detail::ClockBatch* batch) {
+  if (batch && cp.stored_id == 0) {
+    batch->alerts.Int(c.bureau_id)
+        .Int(c.id)
+        .Int(c.unit_id)
+        .Text(cp.rule->id)
+        .Text(cp.key)
+        .Text(cp.state)
+        .OptInt(cp.due)
+        .OptInt(cp.pre)
+        .OptInt(cp.since)
+        .OptText(OptText(cp.person_ref))
+        .OptInt(cp.trigger_id)
+        .Text(cp.message)
+        .Text(cp.rule->legal_basis)
+        .Int(now)
+        .End(sql);
+    return;
+  }
   db::SqlArgs a;
   if (cp.stored_id == 0) {
     a.Int(c.bureau_id);
@@ -86,7 +112,7 @@ void WriteClock(soci::session& sql, const detail::CaseRow& c, const detail::Cloc
     a.OptInt(cp.due);
     a.OptInt(cp.pre);
     a.OptInt(cp.since);
-    a.OptStr(cp.person_ref.empty() ? std::nullopt : std::optional<std::string>(cp.person_ref));
+    a.OptStr(OptText(cp.person_ref));
     a.OptInt(cp.trigger_id);
     a.Str(cp.message);
     a.Str(cp.rule->legal_basis);
@@ -218,21 +244,57 @@ Result<void> OversightService::OnCaseChanged(soci::session& sql, std::int64_t ca
 
 namespace detail {
 
+ClockBatch::ClockBatch()
+    : alerts("alerts",
+             {{"bureau_id", db::BulkInsert::kInt},
+              {"case_id", db::BulkInsert::kInt},
+              {"unit_id", db::BulkInsert::kInt},
+              {"rule_id", db::BulkInsert::kText},
+              {"clock_key", db::BulkInsert::kText},
+              {"state", db::BulkInsert::kText},
+              {"due_at", db::BulkInsert::kInt},
+              {"pre_warn_at", db::BulkInsert::kInt},
+              {"since", db::BulkInsert::kInt},
+              {"person_ref", db::BulkInsert::kText},
+              {"trigger_event_id", db::BulkInsert::kInt},
+              {"message", db::BulkInsert::kText},
+              {"legal_basis", db::BulkInsert::kText},
+              {"updated_at", db::BulkInsert::kInt}},
+             4000),
+      violations("violations",
+                 {{"bureau_id", db::BulkInsert::kInt},
+                  {"case_id", db::BulkInsert::kInt},
+                  {"unit_id", db::BulkInsert::kInt},
+                  {"officer_id", db::BulkInsert::kInt},
+                  {"rule_id", db::BulkInsert::kText},
+                  {"clock_key", db::BulkInsert::kText},
+                  {"kind", db::BulkInsert::kText},
+                  {"severity", db::BulkInsert::kText},
+                  {"due_at", db::BulkInsert::kInt},
+                  {"detected_at", db::BulkInsert::kInt},
+                  {"message", db::BulkInsert::kText},
+                  {"legal_basis", db::BulkInsert::kText}},
+                 4000) {
+  alerts.OnConflict(kClockConflict);
+  violations.OnConflict("ON CONFLICT (case_id, clock_key) DO NOTHING");
+}
+
+const char* const kStoredClockColumns = "id, clock_key, state, due_at, pre_warn_at, since, message";
+
+void AddStoredClock(const db::Row& r, StoredClocks& into) {
+  into.emplace(r.Str("clock_key"), StoredClock{.id = r.Int("id"),
+                                               .state = r.Str("state"),
+                                               .due_at = r.OptInt("due_at"),
+                                               .pre_warn_at = r.OptInt("pre_warn_at"),
+                                               .since = r.OptInt("since"),
+                                               .message = r.Str("message")});
+}
+
 StoredClocks LoadStoredClocks(soci::session& sql, std::int64_t case_id) {
   StoredClocks out;
   db::SqlArgs a;
-  db::Each(
-      sql,
-      fmt::format("SELECT id, clock_key, state, due_at, pre_warn_at, since, message FROM alerts WHERE case_id = {}",
-                  a.Int(case_id)),
-      a, [&](const db::Row& r) {
-        out.emplace(r.Str("clock_key"), StoredClock{.id = r.Int("id"),
-                                                    .state = r.Str("state"),
-                                                    .due_at = r.OptInt("due_at"),
-                                                    .pre_warn_at = r.OptInt("pre_warn_at"),
-                                                    .since = r.OptInt("since"),
-                                                    .message = r.Str("message")});
-      });
+  db::Each(sql, fmt::format("SELECT {} FROM alerts WHERE case_id = {}", kStoredClockColumns, a.Int(case_id)), a,
+           [&](const db::Row& r) { AddStoredClock(r, out); });
   return out;
 }
 
@@ -356,11 +418,25 @@ Result<void> OversightService::Evaluate(soci::session& sql, std::int64_t case_id
 }
 
 void OversightService::ApplyPlan(soci::session& sql, const detail::CaseRow& c, const detail::CasePlan& plan,
-                                 EpochSeconds now, EvalStats* stats) {
+                                 EpochSeconds now, EvalStats* stats, detail::ClockBatch* batch) {
   for (const auto& cp : plan.clocks) {
-    if (cp.write) WriteClock(sql, c, cp, now);
+    if (cp.write) WriteClock(sql, c, cp, now, batch);
     // A violation is recorded once per clock: the first time it is overdue / done late / missing.
-    if (IsViolation(cp.state) && !IsViolation(cp.old_state)) {
+    if (IsViolation(cp.state) && !IsViolation(cp.old_state) && batch) {
+      batch->violations.Int(c.bureau_id)
+          .Int(c.id)
+          .Int(c.unit_id)
+          .OptInt(c.lead_officer_id)
+          .Text(cp.rule->id)
+          .Text(cp.key)
+          .Text(cp.state)
+          .Text(IsSerious(*cp.rule) ? "serious" : "normal")
+          .OptInt(cp.due)
+          .Int(now)
+          .Text(cp.message)
+          .Text(cp.rule->legal_basis)
+          .End(sql);
+    } else if (IsViolation(cp.state) && !IsViolation(cp.old_state)) {
       db::SqlArgs a;
       db::Exec(sql,
                fmt::format("INSERT INTO violations (bureau_id, case_id, unit_id, officer_id, rule_id, clock_key, kind, "

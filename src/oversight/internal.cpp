@@ -20,37 +20,70 @@ Result<std::string> UnitPathInScope(soci::session& sql, const auth::Principal& w
   return NotFound("单位不存在或不在您的管辖范围内");
 }
 
+namespace {
+
+// The case columns CaseRow holds, and its reader (LoadCase and the bulk path's StoredCases).
+constexpr const char* kCaseRowSelect =
+    "SELECT c.id, c.bureau_id, c.unit_id, u.path AS unit_path, c.case_type, c.title, c.external_id, c.status, "
+    "c.serious, c.fast_track, c.many_people, c.lead_officer_id, c.legal_officer_id, c.alert_state, c.next_due_at, "
+    "c.nearest_due_at, c.clock_digest, c.updated_at "
+    "FROM cases c JOIN units u ON u.id = c.unit_id ";
+
+CaseRow CaseRowFrom(const db::Row& r) {
+  return CaseRow{.id = r.Int("id"),
+                 .bureau_id = r.Int("bureau_id"),
+                 .unit_id = r.Int("unit_id"),
+                 .unit_path = r.Str("unit_path"),
+                 .case_type = r.Str("case_type"),
+                 .title = r.Str("title"),
+                 .external_id = r.Str("external_id"),
+                 .status = r.Str("status"),
+                 .serious = r.Bool("serious"),
+                 .fast_track = r.Bool("fast_track"),
+                 .many_people = r.Bool("many_people"),
+                 .lead_officer_id = r.OptInt("lead_officer_id"),
+                 .legal_officer_id = r.OptInt("legal_officer_id"),
+                 .alert_state = r.Str("alert_state"),
+                 .next_due_at = r.OptInt("next_due_at"),
+                 .nearest_due_at = r.OptInt("nearest_due_at"),
+                 .clock_digest = r.OptInt("clock_digest")};
+}
+
+}  // namespace
+
 Result<CaseRow> LoadCase(soci::session& sql, std::int64_t case_id) {
   db::SqlArgs a;
-  const std::string q = fmt::format(
-      "SELECT c.id, c.bureau_id, c.unit_id, u.path AS unit_path, c.case_type, c.title, c.external_id, c.status, "
-      "c.serious, c.fast_track, c.many_people, c.lead_officer_id, c.legal_officer_id, c.alert_state, c.next_due_at, "
-      "c.nearest_due_at, "
-      "c.clock_digest "
-      "FROM cases c JOIN units u ON u.id = c.unit_id WHERE c.id = {}",
-      a.Int(case_id));
-  std::optional<CaseRow> out;
-  db::First(sql, q, a, [&](const db::Row& r) {
-    out = CaseRow{.id = r.Int("id"),
-                  .bureau_id = r.Int("bureau_id"),
-                  .unit_id = r.Int("unit_id"),
-                  .unit_path = r.Str("unit_path"),
-                  .case_type = r.Str("case_type"),
-                  .title = r.Str("title"),
-                  .external_id = r.Str("external_id"),
-                  .status = r.Str("status"),
-                  .serious = r.Bool("serious"),
-                  .fast_track = r.Bool("fast_track"),
-                  .many_people = r.Bool("many_people"),
-                  .lead_officer_id = r.OptInt("lead_officer_id"),
-                  .legal_officer_id = r.OptInt("legal_officer_id"),
-                  .alert_state = r.Str("alert_state"),
-                  .next_due_at = r.OptInt("next_due_at"),
-                  .nearest_due_at = r.OptInt("nearest_due_at"),
-                  .clock_digest = r.OptInt("clock_digest")};
-  });
+  auto out = db::FirstOf(sql, fmt::format("{}WHERE c.id = {}", kCaseRowSelect, a.Int(case_id)), a, CaseRowFrom);
   if (!out) return NotFound(fmt::format("案件 {} 不存在", case_id));
-  return *out;
+  return *std::move(out);
+}
+
+std::optional<StoredCase> LoadStoredCase(soci::session& sql, std::int64_t case_id) {
+  std::optional<StoredCase> out;
+  db::SqlArgs a;
+  db::First(sql, fmt::format("{}WHERE c.id = {}", kCaseRowSelect, a.Int(case_id)), a, [&](const db::Row& r) {
+    out = StoredCase{.row = CaseRowFrom(r), .updated_at = r.Int("updated_at"), .clocks = {}};
+  });
+  if (out) out->clocks = LoadStoredClocks(sql, case_id);
+  return out;
+}
+
+std::unordered_map<std::int64_t, StoredCase> LoadStoredCases(soci::session& sql, std::int64_t lo, std::int64_t hi) {
+  std::unordered_map<std::int64_t, StoredCase> out;
+  db::SqlArgs a;
+  db::Each(sql, fmt::format("{}WHERE c.id >= {} AND c.id <= {}", kCaseRowSelect, a.Int(lo), a.Int(hi)), a,
+           [&](const db::Row& r) {
+             StoredCase sc{.row = CaseRowFrom(r), .updated_at = r.Int("updated_at"), .clocks = {}};
+             out.emplace(sc.row.id, std::move(sc));
+           });
+  db::SqlArgs b;
+  db::Each(sql,
+           fmt::format("SELECT case_id, {} FROM alerts WHERE case_id >= {} AND case_id <= {}", kStoredClockColumns,
+                       b.Int(lo), b.Int(hi)),
+           b, [&](const db::Row& r) {
+             if (auto it = out.find(r.Int("case_id")); it != out.end()) AddStoredClock(r, it->second.clocks);
+           });
+  return out;
 }
 
 Result<CaseRow> LoadCaseInScope(soci::session& sql, const auth::Principal& who, std::int64_t case_id) {

@@ -13,6 +13,7 @@
 #include "cases/timeline_store.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "db/bulk_insert.h"
 #include "db/database.h"
 #include "db/sql.h"
 #include "oversight/oversight_service.h"
@@ -81,6 +82,21 @@ struct StoredClock {
 using StoredClocks = std::unordered_map<std::string, StoredClock>;  // by clock_key
 // The stored clocks of one case.
 StoredClocks LoadStoredClocks(soci::session& sql, std::int64_t case_id);
+// The alerts columns a StoredClock is read from, and the reader adding one row to a case's set.
+extern const char* const kStoredClockColumns;
+void AddStoredClock(const db::Row& r, StoredClocks& into);
+
+// A case row as the write path needs it, with its updated_at and stored clocks.
+struct StoredCase {
+  CaseRow row;
+  std::int64_t updated_at = 0;
+  StoredClocks clocks;
+};
+// One case so (nullopt when it is gone).
+std::optional<StoredCase> LoadStoredCase(soci::session& sql, std::int64_t case_id);
+// The cases with ids in [lo, hi] (two range queries: the bulk path's write step, where most cases of
+// a chunk change).
+std::unordered_map<std::int64_t, StoredCase> LoadStoredCases(soci::session& sql, std::int64_t lo, std::int64_t hi);
 
 // FNV-1a, 64 bit, with whole 64-bit words mixed in one step: fingerprints of stored clock sets
 // (not a security hash).
@@ -133,6 +149,19 @@ struct CasePlan {
   CaseSummary summary;
   bool case_changed = false;
   bool Writes() const;
+};
+
+// The new clocks and violations of many cases, written in batches (db::BulkInsert: one prepared
+// statement per batch instead of one execution per row) when the bulk re-evaluation writes a chunk
+// in one transaction. Both inserts keep the single-case path's conflict rules (a clock upserts, a
+// violation is recorded once). Flush before the transaction ends.
+struct ClockBatch {
+  ClockBatch();
+  db::BulkInsert alerts, violations;
+  void Flush(soci::session& sql) {
+    alerts.Flush(sql);
+    violations.Flush(sql);
+  }
 };
 
 // Compares the engine's results with the stored clocks (marking them seen). Pure.

@@ -48,6 +48,7 @@ namespace fazhi::oversight {
 namespace detail {
 struct CaseRow;
 struct CasePlan;
+struct ClockBatch;
 struct Chunk;
 struct ReevaluationRun;
 }  // namespace detail
@@ -247,9 +248,10 @@ class OversightService : public cases::CaseHooks {
   };
 
   Result<void> Evaluate(soci::session& sql, std::int64_t case_id, EvalStats* stats);
-  // Writes a plan: clocks, violations (once), retractions, removals, case state, notifications.
+  // Writes a plan: clocks, violations (once), retractions, removals, case state, notifications. With
+  // a batch, new clocks and violations go into it (the caller flushes it in the same transaction).
   void ApplyPlan(soci::session& sql, const detail::CaseRow& c, const detail::CasePlan& plan, EpochSeconds now,
-                 EvalStats* stats);
+                 EvalStats* stats, detail::ClockBatch* batch = nullptr);
   void NotifyClocks(soci::session& sql, const detail::CaseRow& c, const detail::CasePlan& plan, EpochSeconds now,
                     EvalStats* stats);
   // One worker of ReevaluateAll: takes chunks of case ids until none is left or another failed.

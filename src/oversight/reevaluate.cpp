@@ -228,26 +228,38 @@ void OversightService::ReevaluateChunks(detail::ReevaluationRun& run, Reevaluate
 
 void OversightService::WriteChanged(soci::session& sql, const RuleSet& rules, EpochSeconds now, const detail::Chunk& ch,
                                     ReevaluateReport& mine, EvalStats& stats) {
+  // Where most cases of the chunk change (a first evaluation, a rule change), their rows and clocks
+  // are read by two range queries and the new clocks and violations written in batches; a few
+  // changed cases are read one by one.
+  const bool dense = ch.changed.size() * 4 >= ch.rows.size();
+  std::unordered_map<std::int64_t, detail::StoredCase> stored_cases;
+  if (dense) stored_cases = detail::LoadStoredCases(sql, ch.rows.front().id, ch.rows.back().id);
+  detail::ClockBatch batch;
   for (const auto& changed : ch.changed) {
     const auto& c = ch.rows[changed.index];
-    db::SqlArgs a;
-    const auto updated = db::ScalarInt(sql, fmt::format("SELECT updated_at FROM cases WHERE id = {}", a.Int(c.id)), a);
-    if (!updated) continue;  // deleted meanwhile
-    if (*updated != ch.updated_at[changed.index]) {
+    std::optional<detail::StoredCase> one;
+    detail::StoredCase* sc = nullptr;
+    if (dense) {
+      auto it = stored_cases.find(c.id);
+      if (it != stored_cases.end()) sc = &it->second;
+    } else if ((one = detail::LoadStoredCase(sql, c.id))) {
+      sc = &*one;
+    }
+    if (!sc) continue;  // deleted meanwhile
+    if (sc->updated_at != ch.updated_at[changed.index]) {
       // Changed since it was read: evaluate it afresh under the write lock.
       if (auto r = Evaluate(sql, c.id, &stats); !r) {
         ++mine.cases_failed;
         if (mine.failures.size() < 20) mine.failures.push_back(r.error().message);
       }
     } else {
-      auto full = detail::LoadCase(sql, c.id);
-      if (!full) continue;
-      detail::StoredClocks stored = detail::LoadStoredClocks(sql, c.id);
-      const detail::CasePlan plan = detail::PlanCase(*full, changed.timeline, changed.results, stored, rules, now);
-      ApplyPlan(sql, *full, plan, now, &stats);
+      const detail::CasePlan plan =
+          detail::PlanCase(sc->row, changed.timeline, changed.results, sc->clocks, rules, now);
+      ApplyPlan(sql, sc->row, plan, now, &stats, &batch);
     }
     ++mine.cases_written;
   }
+  batch.Flush(sql);
 }
 
 }  // namespace fazhi::oversight

@@ -402,6 +402,78 @@ TEST_F(AlertsTest, ReevaluateAllEqualsPerCaseEvaluationAndWritesOnlyChangedCases
   EXPECT_EQ(rep->cases_written, 0);
   EXPECT_EQ(snap().alert_ids, bulk.alert_ids);
 
+  // A first evaluation (no clock stored, as after an import of history): the bulk path reads the
+  // chunk's cases by range and writes the new clocks and violations in batches. The rows are those
+  // the single-case path wrote, column by column.
+  auto stored_rows = [&] {
+    return db().Read([](soci::session& sql) {
+      std::string out;
+      db::Each(sql,
+               "SELECT bureau_id, case_id, unit_id, rule_id, clock_key, state, COALESCE(due_at, -1) AS due, "
+               "COALESCE(pre_warn_at, -1) AS pre, COALESCE(since, -1) AS since, COALESCE(person_ref, '-') AS person, "
+               "COALESCE(trigger_event_id, -1) AS trig, message, legal_basis, updated_at FROM alerts "
+               "ORDER BY case_id, clock_key",
+               {}, [&](const db::Row& r) {
+                 out += fmt::format("A {} {} {} {} {} {} {} {} {} {} {} {} {} {}\n", r.Int("bureau_id"),
+                                    r.Int("case_id"), r.Int("unit_id"), r.Text("rule_id"), r.Text("clock_key"),
+                                    r.Text("state"), r.Int("due"), r.Int("pre"), r.Int("since"), r.Text("person"),
+                                    r.Int("trig"), r.Text("message"), r.Text("legal_basis"), r.Int("updated_at"));
+               });
+      db::Each(sql,
+               "SELECT bureau_id, case_id, unit_id, COALESCE(officer_id, -1) AS officer, rule_id, clock_key, kind, "
+               "severity, COALESCE(due_at, -1) AS due, detected_at, message, legal_basis FROM violations "
+               "ORDER BY case_id, clock_key",
+               {}, [&](const db::Row& r) {
+                 out += fmt::format("V {} {} {} {} {} {} {} {} {} {} {} {}\n", r.Int("bureau_id"), r.Int("case_id"),
+                                    r.Int("unit_id"), r.Int("officer"), r.Text("rule_id"), r.Text("clock_key"),
+                                    r.Text("kind"), r.Text("severity"), r.Int("due"), r.Int("detected_at"),
+                                    r.Text("message"), r.Text("legal_basis"));
+               });
+      return out;
+    });
+  };
+  // The single-case path's rows, all written at this moment.
+  for (std::int64_t c : cases) {
+    ASSERT_TRUE(db().Write([&](soci::session& sql) -> Result<void> {
+      db::SqlArgs a;
+      db::Exec(sql, "DELETE FROM violations WHERE case_id = " + a.Int(c), a);
+      db::SqlArgs b;
+      db::Exec(sql, "DELETE FROM alerts WHERE case_id = " + b.Int(c), b);
+      return service_->OnCaseChanged(sql, c);
+    }));
+  }
+  const std::string single_rows = stored_rows();
+  ASSERT_NE(single_rows.find("\nV "), std::string::npos) << single_rows;  // violations among them
+  db().Write([&](soci::session& sql) -> Result<void> {
+    db::Exec(sql, "DELETE FROM violations");
+    db::Exec(sql, "DELETE FROM alerts");
+    db::Exec(sql,
+             "UPDATE cases SET alert_state = 'none', next_due_at = NULL, nearest_due_at = NULL, clock_digest = NULL");
+    return {};
+  });
+  last_done = 0;
+  rep = service_->ReevaluateAll(opts);
+  ASSERT_TRUE(rep) << rep.error().message;
+  EXPECT_EQ(rep->cases_written, 6);
+  EXPECT_EQ(stored_rows(), single_rows);
+  EXPECT_EQ(snap().states, bulk.states);
+  // One changed case in a chunk of six is read on its own (a wrong fingerprint: only its row is
+  // rewritten).
+  const std::int64_t digest = Count("SELECT clock_digest FROM cases WHERE id = " + std::to_string(cases[0]));
+  db().Write([&](soci::session& sql) -> Result<void> {
+    db::SqlArgs a;
+    db::Exec(sql, "UPDATE cases SET clock_digest = 1 WHERE id = " + a.Int(cases[0]), a);
+    return {};
+  });
+  opts.chunk_cases = 6;
+  last_done = 0;
+  rep = service_->ReevaluateAll(opts);
+  ASSERT_TRUE(rep) << rep.error().message;
+  EXPECT_EQ(rep->cases_written, 1);
+  EXPECT_EQ(Count("SELECT clock_digest FROM cases WHERE id = " + std::to_string(cases[0])), digest);
+  EXPECT_EQ(stored_rows(), single_rows);
+  opts.chunk_cases = 2;
+
   // A stored timeline the engine refuses (edited by hand: an end before its start) is reported by
   // case number and does not stop the others; open_only skips closed cases.
   db().Write([&](soci::session& sql) -> Result<void> {
