@@ -572,6 +572,11 @@ void LockRowForUpdate(soci::session& sql, std::string_view table, std::int64_t i
   First(sql, fmt::format("SELECT id FROM {} WHERE id = {} FOR UPDATE", table, a.Int(id)), a, [](const Row&) {});
 }
 
+std::string ForUpdateOf(soci::session& sql, std::string_view alias) {
+  if (sql.get_backend_name() != "postgresql") return "";
+  return fmt::format(" FOR UPDATE OF {}", alias);
+}
+
 // ---------------------------------------------------------------- Statement (SOCI)
 
 Statement::Statement(soci::session& sql, const std::string& query, const SqlArgs& args, bool returns_rows) {

@@ -176,6 +176,9 @@ std::int64_t Insert(soci::session& sql, const std::string& query, const SqlArgs&
 // needs nothing: a write transaction (Database::Write, BEGIN IMMEDIATE) already holds the
 // database's write lock. `table` is a constant of the caller, never user input.
 void LockRowForUpdate(soci::session& sql, std::string_view table, std::int64_t id);
+// The same for every row a SELECT returns: " FOR UPDATE OF alias" to append to it on PostgreSQL
+// (rows of the table named `alias` in the FROM list), "" on SQLite.
+std::string ForUpdateOf(soci::session& sql, std::string_view alias);
 
 // ---- transitional (the SOCI row loop the modules used before db::Row) ----
 

@@ -406,6 +406,9 @@ CasePlan PlanCase(const CaseRow& c, const supervision::CaseTimeline& tl,
 }  // namespace detail
 
 Result<void> OversightService::Evaluate(soci::session& sql, std::int64_t case_id, EvalStats* stats) {
+  // Every writer of a case's clocks locks its row first (the case writers, the sweep, the bulk
+  // path), so two of them take their locks in one order: the case row, then its clocks.
+  db::LockRowForUpdate(sql, "cases", case_id);
   const auto rules = Rules();
   const auto c = FZ_TRY(detail::LoadCase(sql, case_id));
   const auto tl = FZ_TRY(detail::LoadTimeline(sql, c, rules->catalog));

@@ -61,9 +61,10 @@ Result<CaseRow> LoadCase(soci::session& sql, std::int64_t case_id) {
 std::optional<StoredCase> LoadStoredCase(soci::session& sql, std::int64_t case_id) {
   std::optional<StoredCase> out;
   db::SqlArgs a;
-  db::First(sql, fmt::format("{}WHERE c.id = {}", kCaseRowSelect, a.Int(case_id)), a, [&](const db::Row& r) {
-    out = StoredCase{.row = CaseRowFrom(r), .updated_at = r.Int("updated_at"), .clocks = {}};
-  });
+  db::First(sql, fmt::format("{}WHERE c.id = {}{}", kCaseRowSelect, a.Int(case_id), db::ForUpdateOf(sql, "c")), a,
+            [&](const db::Row& r) {
+              out = StoredCase{.row = CaseRowFrom(r), .updated_at = r.Int("updated_at"), .clocks = {}};
+            });
   if (out) out->clocks = LoadStoredClocks(sql, case_id);
   return out;
 }
@@ -71,8 +72,10 @@ std::optional<StoredCase> LoadStoredCase(soci::session& sql, std::int64_t case_i
 std::unordered_map<std::int64_t, StoredCase> LoadStoredCases(soci::session& sql, std::int64_t lo, std::int64_t hi) {
   std::unordered_map<std::int64_t, StoredCase> out;
   db::SqlArgs a;
-  db::Each(sql, fmt::format("{}WHERE c.id >= {} AND c.id <= {}", kCaseRowSelect, a.Int(lo), a.Int(hi)), a,
-           [&](const db::Row& r) {
+  db::Each(sql,
+           fmt::format("{}WHERE c.id >= {} AND c.id <= {} ORDER BY c.id{}", kCaseRowSelect, a.Int(lo), a.Int(hi),
+                       db::ForUpdateOf(sql, "c")),
+           a, [&](const db::Row& r) {
              StoredCase sc{.row = CaseRowFrom(r), .updated_at = r.Int("updated_at"), .clocks = {}};
              out.emplace(sc.row.id, std::move(sc));
            });
