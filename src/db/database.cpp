@@ -246,9 +246,10 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url_text, st
         // one system call less per page. Capped by SQLite's compile-time limit (2 GB on Debian).
         s << "PRAGMA mmap_size=2147418112";
         // A write transaction that touches many index pages (a chunk of a first evaluation: ~20,000
-        // clocks into four indexes) spills the default 2 MB cache to the WAL and reads it back; 16 MB
-        // per connection holds it (reevaluate_bench, first pass at 50k cases: 8.7 → 7.7 s). Pages are
-        // allocated as used, and reads go through the mapping above, so most connections stay small.
+        // clocks into the alerts table and its three indexes) spills the default 2 MB cache to the
+        // WAL and reads it back; 16 MB per connection holds it (reevaluate_bench, first pass at 50k
+        // cases: 8.7 → 7.7 s). Pages are allocated as used, and reads go through the mapping above,
+        // so most connections stay small.
         s << "PRAGMA cache_size=-16384";
       } else {
         s.open(*soci::factory_postgresql(), url->soci_connect);
