@@ -206,9 +206,13 @@ void JobRunner::Flush(const Running& r, bool final) {
         db::SqlArgs a;
         db::Exec(sql,
                  fmt::format("UPDATE jobs SET state = {}, done = {}, total = {}, message = {}, result = {}, "
-                             "started_at = {}, finished_at = {}, heartbeat_at = {} WHERE id = {}",
+                             "started_at = {}, finished_at = {}, heartbeat_at = {} WHERE id = {}{}",
                              a.Str(j.state), a.Int(j.done), a.Int(j.total), a.Str(j.message), a.Str(j.result),
-                             a.OptInt(j.started_at), a.OptInt(j.finished_at), a.Int(clock_.Now()), a.Int(j.id)),
+                             a.OptInt(j.started_at), a.OptInt(j.finished_at), a.Int(clock_.Now()), a.Int(j.id),
+                             // A progress or heartbeat write copied before the job ended may reach the
+                             // database after the final one: it must not turn a finished job back to
+                             // 'running' (seen on PostgreSQL in jobs_test).
+                             final ? "" : " AND finished_at IS NULL"),
                  a);
         return {};
       });
