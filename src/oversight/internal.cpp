@@ -58,17 +58,6 @@ Result<CaseRow> LoadCase(soci::session& sql, std::int64_t case_id) {
   return *std::move(out);
 }
 
-std::optional<StoredCase> LoadStoredCase(soci::session& sql, std::int64_t case_id) {
-  std::optional<StoredCase> out;
-  db::SqlArgs a;
-  db::First(sql, fmt::format("{}WHERE c.id = {}{}", kCaseRowSelect, a.Int(case_id), db::ForUpdateOf(sql, "c")), a,
-            [&](const db::Row& r) {
-              out = StoredCase{.row = CaseRowFrom(r), .updated_at = r.Int("updated_at"), .clocks = {}};
-            });
-  if (out) out->clocks = LoadStoredClocks(sql, case_id);
-  return out;
-}
-
 std::unordered_map<std::int64_t, StoredCase> LoadStoredCases(soci::session& sql, std::int64_t lo, std::int64_t hi) {
   std::unordered_map<std::int64_t, StoredCase> out;
   db::SqlArgs a;

@@ -92,12 +92,10 @@ struct StoredCase {
   std::int64_t updated_at = 0;
   StoredClocks clocks;
 };
-// One case so (nullopt when it is gone), its row locked until the transaction ends (PostgreSQL; a
-// SQLite write transaction holds the whole database), so that a case writer (cases::LockCase) or the
-// sweep cannot change it between this read and the write of its clocks.
-std::optional<StoredCase> LoadStoredCase(soci::session& sql, std::int64_t case_id);
-// The cases with ids in [lo, hi], locked the same way in id order (two range queries: the bulk path's
-// write step, where most cases of a chunk change).
+// The cases with ids in [lo, hi] (two range queries: the bulk path's write step), their rows locked
+// in id order until the transaction ends (PostgreSQL; a SQLite write transaction holds the whole
+// database), so that a case writer (cases::LockCase) or the sweep cannot change a case between this
+// read and the write of its clocks.
 std::unordered_map<std::int64_t, StoredCase> LoadStoredCases(soci::session& sql, std::int64_t lo, std::int64_t hi);
 
 // FNV-1a, 64 bit, with whole 64-bit words mixed in one step: fingerprints of stored clock sets

@@ -232,30 +232,24 @@ void OversightService::WriteChanged(soci::session& sql, const RuleSet& rules, Ep
   // are read by two range queries and the new clocks and violations written in batches; a few
   // changed cases are read one by one.
   const bool dense = ch.changed.size() * 4 >= ch.rows.size();
-  std::unordered_map<std::int64_t, detail::StoredCase> stored_cases;
-  if (dense) stored_cases = detail::LoadStoredCases(sql, ch.rows.front().id, ch.rows.back().id);
+  std::unordered_map<std::int64_t, detail::StoredCase> stored;
+  if (dense) stored = detail::LoadStoredCases(sql, ch.rows.front().id, ch.rows.back().id);
   detail::ClockBatch batch;
   for (const auto& changed : ch.changed) {
     const auto& c = ch.rows[changed.index];
-    std::optional<detail::StoredCase> one;
-    detail::StoredCase* sc = nullptr;
-    if (dense) {
-      auto it = stored_cases.find(c.id);
-      if (it != stored_cases.end()) sc = &it->second;
-    } else if ((one = detail::LoadStoredCase(sql, c.id))) {
-      sc = &*one;
-    }
-    if (!sc) continue;  // deleted meanwhile
-    if (sc->updated_at != ch.updated_at[changed.index]) {
+    if (!dense) stored = detail::LoadStoredCases(sql, c.id, c.id);
+    const auto it = stored.find(c.id);
+    if (it == stored.end()) continue;  // deleted meanwhile
+    detail::StoredCase& sc = it->second;
+    if (sc.updated_at != ch.updated_at[changed.index]) {
       // Changed since it was read: evaluate it afresh under the write lock.
       if (auto r = Evaluate(sql, c.id, &stats); !r) {
         ++mine.cases_failed;
         if (mine.failures.size() < 20) mine.failures.push_back(r.error().message);
       }
     } else {
-      const detail::CasePlan plan =
-          detail::PlanCase(sc->row, changed.timeline, changed.results, sc->clocks, rules, now);
-      ApplyPlan(sql, sc->row, plan, now, &stats, &batch);
+      const detail::CasePlan plan = detail::PlanCase(sc.row, changed.timeline, changed.results, sc.clocks, rules, now);
+      ApplyPlan(sql, sc.row, plan, now, &stats, &batch);
     }
     ++mine.cases_written;
   }
