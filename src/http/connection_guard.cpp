@@ -109,6 +109,12 @@ void ConnectionGuard::Answered(const std::string& ip, int port) {
   it->second.since = Clock::now();
 }
 
+std::size_t ConnectionGuard::Busy() {
+  std::lock_guard lock(mu_);
+  return static_cast<std::size_t>(
+      std::count_if(conns_.begin(), conns_.end(), [](const auto& kv) { return kv.second.busy && !kv.second.shut; }));
+}
+
 void ConnectionGuard::Loop() {
   std::unique_lock lock(mu_);
   while (!stop_) {

@@ -41,6 +41,10 @@ class ConnectionGuard {
 
   void HeadReceived(const std::string& ip, int port);
   void Answered(const std::string& ip, int port);
+  // Connections whose request head has arrived and whose answer is not written yet (a closed
+  // connection leaves the count at the next scan). Server::Stop waits for these, not only for the
+  // handlers: httplib writes the answer after the handler has returned.
+  std::size_t Busy();
 
   // Connections shut down so far for a late request head / for too many from one address.
   std::size_t timed_out() const { return timed_out_.load(); }

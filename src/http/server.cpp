@@ -425,10 +425,14 @@ void Server::Stop() {
   // 1. No new connections: httplib's stop() closes the listening socket (repeated until Run() is
   //    inside the accept loop, where it takes effect).
   server_->stop();
-  // 2. Requests already inside a handler finish and write their answers.
+  // 2. Requests already inside a handler finish and write their answers. The handler count drops
+  //    when a handler returns, before httplib writes the answer; the guard's busy count drops once
+  //    the answer is written (httplib's logger), so both are waited for: ending the connection in
+  //    between would lose the answer.
   const auto drain_until = Clock::now() + std::chrono::seconds(options_.drain_seconds);
-  while (handling_ > 0 && Clock::now() < drain_until) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  if (handling_ > 0)
+  const auto in_flight = [this] { return handling_ > 0 || (guard_ && guard_->Busy() > 0); };
+  while (in_flight() && Clock::now() < drain_until) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (in_flight())
     spdlog::warn("停止服务：{} 个请求超过 {} 秒仍未处理完；空闲连接先行关闭，这些请求处理完后退出", handling_.load(),
                  options_.drain_seconds);
   // 3. Keep-alive connections waiting for a next request would hold their threads until the
