@@ -369,4 +369,11 @@ bool IsUniqueViolation(const std::exception& e) {
          std::strstr(what, "duplicate key value violates unique constraint") != nullptr;
 }
 
+bool IsRetryableConflict(const std::exception& e) {
+  const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e);
+  if (!pg) return false;
+  const std::string state = pg->sqlstate();
+  return state == "40P01" || state == "40001";
+}
+
 }  // namespace fazhi::db

@@ -160,6 +160,11 @@ class Database {
 // True when a SOCI error is a unique-constraint violation (both backends).
 bool IsUniqueViolation(const std::exception& e);
 
+// True when PostgreSQL ended the transaction to break a deadlock (SQLSTATE 40P01) or a
+// serialization failure (40001): the transaction did nothing and may be run again. Never true on
+// SQLite, whose writers queue (BEGIN IMMEDIATE).
+bool IsRetryableConflict(const std::exception& e);
+
 // Integer as a SOCI-bindable value that is NULL when absent.
 struct NullableInt {
   std::int64_t value = 0;

@@ -256,6 +256,8 @@ class OversightService : public cases::CaseHooks {
                     EvalStats* stats);
   // One worker of ReevaluateAll: takes chunks of case ids until none is left or another failed.
   void ReevaluateChunks(detail::ReevaluationRun& run, ReevaluateReport& mine);
+  void WriteChunk(const detail::ReevaluationRun& run, const detail::Chunk& ch, ReevaluateReport& mine,
+                  EvalStats& stats);
   // Writes the cases of a chunk whose evaluation differs from their row (one transaction).
   void WriteChanged(soci::session& sql, const RuleSet& rules, EpochSeconds now, const detail::Chunk& chunk,
                     ReevaluateReport& mine, EvalStats& stats);

@@ -8,8 +8,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -206,10 +208,7 @@ void OversightService::ReevaluateChunks(detail::ReevaluationRun& run, Reevaluate
     EvaluateChunk(db_, run.rules, run.now, ch, mine);
     t0 = ThreadCpu();
     if (!ch.changed.empty()) {
-      db_.Write([&](soci::session& sql) -> Result<void> {
-        WriteChanged(sql, run.rules, run.now, ch, mine, stats);
-        return {};
-      });
+      WriteChunk(run, ch, mine, stats);
       // SQLite: while the workers keep reading, the automatic (passive) checkpoints never reset the
       // write-ahead log, which grows with every write (to gigabytes on a first evaluation of a large
       // database). After every ~20,000 written cases one worker truncates it; readers start new
@@ -224,6 +223,33 @@ void OversightService::ReevaluateChunks(detail::ReevaluationRun& run, Reevaluate
     run.ChunkDone(static_cast<std::int64_t>(ch.rows.size()));
   }
   mine.notifications = stats.notifications;
+}
+
+void OversightService::WriteChunk(const detail::ReevaluationRun& run, const detail::Chunk& ch, ReevaluateReport& mine,
+                                  EvalStats& stats) {
+  // On PostgreSQL the chunk's case rows are locked in id order; a writer that holds one of them and
+  // then waits for another the chunk already holds (a multi-case import) closes a cycle, and the
+  // server ends one of the two transactions. The chunk's transaction did nothing then: run it again
+  // (its counters restored), a few times, before the re-evaluation gives up.
+  constexpr int kAttempts = 4;
+  for (int attempt = 1;; ++attempt) {
+    const ReevaluateReport mine_before = mine;
+    const EvalStats stats_before = stats;
+    try {
+      (void)db_.Write([&](soci::session& sql) -> Result<void> {
+        WriteChanged(sql, run.rules, run.now, ch, mine, stats);
+        return {};
+      });
+      return;
+    } catch (const std::exception& e) {
+      if (attempt == kAttempts || !db::IsRetryableConflict(e)) throw;
+      spdlog::info("oversight re-evaluation: cases {}–{} written again after a lock conflict ({} of {})",
+                   ch.rows.front().id, ch.rows.back().id, attempt, kAttempts - 1);
+      mine = mine_before;
+      stats = stats_before;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt));
+    }
+  }
 }
 
 void OversightService::WriteChanged(soci::session& sql, const RuleSet& rules, EpochSeconds now, const detail::Chunk& ch,

@@ -1,6 +1,8 @@
 // Alerts in the running system: clocks stored after an event, 预警 → 告警 as the clock passes with
 // the sweep, violations recorded once, notifications tiered and deduplicated, scope.
 #include <chrono>
+#include <future>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -493,6 +495,54 @@ TEST_F(AlertsTest, ReevaluateAllEqualsPerCaseEvaluationAndWritesOnlyChangedCases
   ASSERT_EQ(rep->failures.size(), 1u);
   EXPECT_NE(rep->failures[0].find("A"), std::string::npos) << rep->failures[0];
   EXPECT_NE(rep->failures[0].find("结束时间早于开始时间"), std::string::npos) << rep->failures[0];
+}
+
+// PostgreSQL: the bulk write locks its chunk's case rows in id order. A writer holding the chunk's
+// last case and then asking for its first closes a cycle; the server ends the transaction that
+// waited first (the re-evaluation's). The re-evaluation runs its chunk again once the other writer
+// has committed, and every case is written.
+TEST_F(AlertsTest, ReevaluationWritesItsChunkAgainAfterADeadlock) {
+  if (!db_.is_postgres()) GTEST_SKIP() << "SQLite writers queue (BEGIN IMMEDIATE): no deadlock to break";
+  std::vector<std::int64_t> cases;
+  for (int i = 0; i < 4; ++i) {
+    const std::int64_t c = AddCase(team_a_, "criminal", officer_a_, kStart - 2 * kHour);
+    AddCasePerson(c, "p1", "suspect", 30);
+    AddEvent(c, "detain", kStart - kHour, "p1");
+    cases.push_back(c);
+  }
+  clock_->Set(kStart + 48 * kHour);  // every clock becomes overdue: the whole chunk is written
+
+  std::promise<void> holding;
+  auto other = std::async(std::launch::async, [&] {
+    return db().Write([&](soci::session& sql) -> Result<void> {
+      db::LockRowForUpdate(sql, "cases", cases.back());
+      holding.set_value();
+      // Wait until the re-evaluation waits for this lock (it holds the lower ids by then).
+      for (int i = 0; i < 500; ++i) {
+        const auto waiting = db().Read([](soci::session& s2) {
+          return db::Count(s2,
+                           "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
+                           "query LIKE '%FOR UPDATE OF c%'",
+                           {});
+        });
+        if (waiting > 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      db::LockRowForUpdate(sql, "cases", cases.front());
+      return {};
+    });
+  });
+  holding.get_future().wait();
+  oversight::ReevaluateOptions opts;
+  opts.chunk_cases = 10;
+  opts.threads = 1;
+  auto rep = service_->ReevaluateAll(opts);
+  ASSERT_TRUE(rep) << rep.error().message;
+  EXPECT_TRUE(other.get());
+  EXPECT_EQ(rep->cases_written, 4);
+  EXPECT_EQ(rep->cases_failed, 0);
+  for (std::int64_t c : cases)
+    EXPECT_EQ(Text("SELECT alert_state FROM cases WHERE id = " + std::to_string(c)), "overdue") << c;
 }
 
 }  // namespace
