@@ -30,11 +30,10 @@ void ExamsModule::StopBackground() {
 }
 
 kit::ModuleSpec ExamsModule::Spec() {
-  return {.name = "exams",
-          .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> {
-            return std::make_unique<ExamsModule>(s);
-          },
-          .add_commands = nullptr};
+  return {
+      .name = "exams",
+      .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> { return std::make_unique<ExamsModule>(s); },
+      .add_commands = nullptr};
 }
 
 }  // namespace fazhi::exams

@@ -20,8 +20,8 @@ json Opt(const std::optional<T>& v) {
 }
 
 json QuestionJson(const Question& q) {
-  return {{"id", q.id},       {"topic", q.topic},   {"level", q.level},   {"kind", q.kind},
-          {"stem", q.stem},   {"options", q.options}, {"answer", q.answer}, {"analysis", q.analysis},
+  return {{"id", q.id},         {"topic", q.topic},          {"level", q.level},   {"kind", q.kind},
+          {"stem", q.stem},     {"options", q.options},      {"answer", q.answer}, {"analysis", q.analysis},
           {"active", q.active}, {"updated_at", q.updated_at}};
 }
 
@@ -32,7 +32,8 @@ json RuleJson(const PaperRule& r) {
 json PaperJson(const Paper& p) {
   json rules = json::array();
   for (const auto& r : p.rules) rules.push_back(RuleJson(r));
-  return {{"id", p.id}, {"title", p.title}, {"rules", rules}, {"total_score", p.total_score}, {"created_at", p.created_at}};
+  return {
+      {"id", p.id}, {"title", p.title}, {"rules", rules}, {"total_score", p.total_score}, {"created_at", p.created_at}};
 }
 
 json ExamJson(const Exam& e) {
@@ -57,9 +58,9 @@ json ExamJson(const Exam& e) {
 json AttemptJson(const Attempt& a) {
   json items = json::array(), events = json::array();
   for (const auto& i : a.items) {
-    json j = {{"position", i.position}, {"kind", i.kind},       {"stem", i.stem},
-              {"options", i.options},   {"points", i.points},   {"answer", i.answer},
-              {"version", i.version},   {"answered_at", Opt(i.answered_at)}};
+    json j = {
+        {"position", i.position}, {"kind", i.kind},     {"stem", i.stem},       {"options", i.options},
+        {"points", i.points},     {"answer", i.answer}, {"version", i.version}, {"answered_at", Opt(i.answered_at)}};
     if (a.status != "open") {
       j["auto_score"] = Opt(i.auto_score);
       j["mark_score"] = Opt(i.mark_score);
@@ -95,7 +96,9 @@ json AttemptJson(const Attempt& a) {
   return j;
 }
 
-Reply Download(FileDownload f) { return Reply::File(std::move(f.bytes), std::move(f.content_type), std::move(f.filename)); }
+Reply Download(FileDownload f) {
+  return Reply::File(std::move(f.bytes), std::move(f.content_type), std::move(f.filename));
+}
 
 // A refused import (some rows bad, nothing stored) answers 400 with the usual error and every row's problem.
 json ImportJson(const ImportResult& r) {
@@ -283,8 +286,8 @@ Result<Reply> SaveAnswer(Ctx& ctx, ExamService& s) {
   const auto token = in.String("tab_token", "窗口令牌", {.required = true, .max_chars = 64}).value_or("");
   const auto answer = in.String("answer", "答案", {.max_chars = 8000}).value_or("");
   if (auto e = in.Finish()) return std::unexpected(*e);
-  const auto r = FZ_TRY(s.SaveAnswer(ctx.user(), id, static_cast<int>(std::min<std::int64_t>(position, 100000)), token,
-                                     answer));
+  const auto r =
+      FZ_TRY(s.SaveAnswer(ctx.user(), id, static_cast<int>(std::min<std::int64_t>(position, 100000)), token, answer));
   return Reply::Json({{"version", r.version}, {"saved_at", r.saved_at}, {"ends_at", r.ends_at}});
 }
 
@@ -383,7 +386,8 @@ Result<Reply> Analyse(Ctx& ctx, ExamService& s) {
                      {"took", u.took},
                      {"passed", u.passed},
                      {"pass_rate", u.examinees ? json(static_cast<double>(u.passed) / u.examinees) : json()}});
-  return Reply::Json({{"graded", a.graded}, {"mean_score", Opt(a.mean_score)}, {"questions", questions}, {"units", units}});
+  return Reply::Json(
+      {{"graded", a.graded}, {"mean_score", Opt(a.mean_score)}, {"questions", questions}, {"units", units}});
 }
 
 // ---- 执法资格 ----

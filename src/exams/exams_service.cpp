@@ -6,8 +6,8 @@
 #include <set>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <sodium.h>
+#include <nlohmann/json.hpp>
 
 #include "auth/roles.h"
 #include "core/demo_random.h"
@@ -76,7 +76,8 @@ Result<void> ValidateQuestion(Question& q) {
   if (q.level < 1 || q.level > 3) return Invalid("难度只能是 1（易）、2（中）或 3（难）", "level", "invalid_value");
   std::string ans;
   for (char c : q.answer)
-    if (c != ' ' && c != ',' && c != '\xef') ans.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    if (c != ' ' && c != ',' && c != '\xef')
+      ans.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   if (q.kind == "single" || q.kind == "multi") {
     if (q.options.size() < 2 || q.options.size() > 6)
       return Invalid("选择题需要 2 至 6 个选项", "options", "invalid_options");
@@ -86,15 +87,19 @@ Result<void> ValidateQuestion(Question& q) {
     ans.erase(std::unique(ans.begin(), ans.end()), ans.end());
     const std::string allowed = Letters(static_cast<int>(q.options.size()));
     if (ans.empty() || ans.find_first_not_of(allowed) != std::string::npos)
-      return Invalid(fmt::format("答案应为选项字母（{}–{}）", allowed.front(), allowed.back()), "answer", "invalid_answer");
+      return Invalid(fmt::format("答案应为选项字母（{}–{}）", allowed.front(), allowed.back()), "answer",
+                     "invalid_answer");
     if (q.kind == "single" && ans.size() != 1) return Invalid("单选题只能有一个正确答案", "answer", "invalid_answer");
     if (q.kind == "multi" && ans.size() < 2) return Invalid("多选题至少有两个正确答案", "answer", "invalid_answer");
     q.answer = ans;
   } else if (q.kind == "judge") {
     q.options.clear();
-    if (ans == "T" || q.answer == "对" || q.answer == "正确" || q.answer == "√") q.answer = "T";
-    else if (ans == "F" || q.answer == "错" || q.answer == "错误" || q.answer == "×") q.answer = "F";
-    else return Invalid("判断题的答案只能是“对”或“错”", "answer", "invalid_answer");
+    if (ans == "T" || q.answer == "对" || q.answer == "正确" || q.answer == "√")
+      q.answer = "T";
+    else if (ans == "F" || q.answer == "错" || q.answer == "错误" || q.answer == "×")
+      q.answer = "F";
+    else
+      return Invalid("判断题的答案只能是“对”或“错”", "answer", "invalid_answer");
   } else {
     q.options.clear();
     if (q.answer.empty()) return Invalid("简答题请填写参考答案", "answer", "required");
@@ -161,7 +166,8 @@ AttemptItem ItemFor(const store::ItemRow& r, bool reveal) {
       const auto k = static_cast<std::size_t>(c - '0');
       if (k < j.size() && j[k].is_string()) it.options.push_back(j[k].get<std::string>());
     }
-  if (r.answer) it.answer = (r.kind == "single" || r.kind == "multi") ? ToDisplay(r.option_order, *r.answer) : *r.answer;
+  if (r.answer)
+    it.answer = (r.kind == "single" || r.kind == "multi") ? ToDisplay(r.option_order, *r.answer) : *r.answer;
   if (reveal) it.reference = (r.kind == "single" || r.kind == "multi") ? ToDisplay(r.option_order, r.right) : r.right;
   return it;
 }
@@ -230,8 +236,11 @@ Result<Question> ExamService::CreateQuestion(const Principal& who, const audit::
     q.bureau_id = ReachOf(sql, who).bureau_id;
     q.id = store::InsertQuestion(sql, q, who.user_id, clock_.Now());
     audit::Append(sql, clock_, actor,
-                  {"exam.question_create", "exam_question", std::to_string(q.id),
-                   fmt::format("新增试题（{}·{}）", q.topic, KindName(q.kind)), {}});
+                  {"exam.question_create",
+                   "exam_question",
+                   std::to_string(q.id),
+                   fmt::format("新增试题（{}·{}）", q.topic, KindName(q.kind)),
+                   {}});
     return *store::ReadQuestion(sql, q.id);
   });
 }
@@ -246,18 +255,22 @@ Result<Question> ExamService::UpdateQuestion(const Principal& who, const audit::
     q.id = id;
     store::UpdateQuestion(sql, q, clock_.Now());
     audit::Append(sql, clock_, actor,
-                  {"exam.question_update", "exam_question", std::to_string(id),
+                  {"exam.question_update",
+                   "exam_question",
+                   std::to_string(id),
                    fmt::format("修改试题（{}·{}）", q.topic, KindName(q.kind)),
                    {{"before", {{"stem", old->stem}, {"answer", old->answer}, {"active", old->active}}}}});
     return *store::ReadQuestion(sql, id);
   });
 }
 
-Result<std::vector<std::tuple<std::string, std::string, std::int64_t>>> ExamService::Topics(const Principal& who) const {
+Result<std::vector<std::tuple<std::string, std::string, std::int64_t>>> ExamService::Topics(
+    const Principal& who) const {
   FZ_CHECK(Need(who, auth::perm::kExamManage, "管理题库"));
   return db_.Read([&](soci::session& sql) -> Result<std::vector<std::tuple<std::string, std::string, std::int64_t>>> {
     std::vector<std::tuple<std::string, std::string, std::int64_t>> out;
-    for (const auto& t : store::TopicCounts(sql, ReachOf(sql, who).bureau_id)) out.emplace_back(t.topic, t.kind, t.count);
+    for (const auto& t : store::TopicCounts(sql, ReachOf(sql, who).bureau_id))
+      out.emplace_back(t.topic, t.kind, t.count);
     return out;
   });
 }
@@ -270,7 +283,12 @@ Result<Paper> ExamService::CreatePaper(const Principal& who, const audit::Actor&
   if (title.empty()) return Invalid("请填写试卷名称", "title", "required");
   if (rules.empty()) return Invalid("试卷至少需要一条组卷规则", "rules", "required");
   return db_.Write([&](soci::session& sql) -> Result<Paper> {
-    Paper p{.id = 0, .bureau_id = ReachOf(sql, who).bureau_id, .title = title, .rules = rules, .total_score = 0, .created_at = 0};
+    Paper p{.id = 0,
+            .bureau_id = ReachOf(sql, who).bureau_id,
+            .title = title,
+            .rules = rules,
+            .total_score = 0,
+            .created_at = 0};
     std::set<std::tuple<std::string, std::string, int>> seen;
     for (std::size_t i = 0; i < rules.size(); ++i) {
       const PaperRule& r = rules[i];
@@ -279,7 +297,8 @@ Result<Paper> ExamService::CreatePaper(const Principal& who, const audit::Actor&
       if (std::find(kKinds.begin(), kKinds.end(), r.kind) == kKinds.end())
         return Invalid(fmt::format("第 {} 条规则的题型无效", i + 1), field + ".kind", "invalid_value");
       if (r.count < 1 || r.count > 500) return Invalid(name + "的题数应为 1–500", field + ".count", "invalid_value");
-      if (r.score < 1 || r.score > 100) return Invalid(name + "的每题分值应为 1–100", field + ".score", "invalid_value");
+      if (r.score < 1 || r.score > 100)
+        return Invalid(name + "的每题分值应为 1–100", field + ".score", "invalid_value");
       if (!seen.insert({r.topic, r.kind, r.level.value_or(0)}).second)
         return Invalid(name + "与前面的规则重复", field, "duplicate_rule");
       const auto have = store::DrawableIds(sql, p.bureau_id, r).size();
@@ -290,8 +309,11 @@ Result<Paper> ExamService::CreatePaper(const Principal& who, const audit::Actor&
     }
     p.id = store::InsertPaper(sql, p, who.user_id, clock_.Now());
     audit::Append(sql, clock_, actor,
-                  {"exam.paper_create", "exam_paper", std::to_string(p.id),
-                   fmt::format("组卷“{}”（{} 条规则，满分 {}）", title, rules.size(), p.total_score), {}});
+                  {"exam.paper_create",
+                   "exam_paper",
+                   std::to_string(p.id),
+                   fmt::format("组卷“{}”（{} 条规则，满分 {}）", title, rules.size(), p.total_score),
+                   {}});
     return *store::ReadPaper(sql, p.id);
   });
 }
@@ -312,8 +334,7 @@ Result<Exam> ExamService::CreateExam(const Principal& who, const audit::Actor& a
   if (in.duration_minutes < 1 || in.duration_minutes > 600)
     return Invalid("考试时长应为 1–600 分钟", "duration_minutes", "invalid_value");
   if (in.retakes < 0 || in.retakes > 10) return Invalid("补考次数应为 0–10", "retakes", "invalid_value");
-  if (in.unit_ids.empty() && in.person_ids.empty())
-    return Invalid("请选择参考单位或参考人员", "examinees", "required");
+  if (in.unit_ids.empty() && in.person_ids.empty()) return Invalid("请选择参考单位或参考人员", "examinees", "required");
   return db_.Write([&](soci::session& sql) -> Result<Exam> {
     const Reach reach = ReachOf(sql, who);
     auto paper = store::ReadPaper(sql, in.paper_id);
@@ -323,7 +344,8 @@ Result<Exam> ExamService::CreateExam(const Principal& who, const audit::Actor& a
     std::set<std::int64_t> people;
     for (auto u : in.unit_ids) {
       auto unit = org::ReadUnit(sql, u);
-      if (!unit || !Under(unit->path, reach.path)) return Invalid("参考单位不存在或不在管辖范围内", "unit_ids", "not_found");
+      if (!unit || !Under(unit->path, reach.path))
+        return Invalid("参考单位不存在或不在管辖范围内", "unit_ids", "not_found");
       for (const auto& p : org::ReadPeopleUnder(sql, unit->path))
         if (p.active) people.insert(p.id);
     }
@@ -348,8 +370,11 @@ Result<Exam> ExamService::CreateExam(const Principal& who, const audit::Actor& a
     e.id = store::InsertExam(sql, e, who.user_id, clock_.Now());
     for (auto p : people) store::InsertExaminee(sql, e.id, p, reach.bureau_id);
     audit::Append(sql, clock_, actor,
-                  {"exam.create", "exam", std::to_string(e.id),
-                   fmt::format("安排考试“{}”（{} 人）", in.title, people.size()), {}});
+                  {"exam.create",
+                   "exam",
+                   std::to_string(e.id),
+                   fmt::format("安排考试“{}”（{} 人）", in.title, people.size()),
+                   {}});
     return *store::ReadExam(sql, e.id);
   });
 }
@@ -357,9 +382,8 @@ Result<Exam> ExamService::CreateExam(const Principal& who, const audit::Actor& a
 Result<Paged<Exam>> ExamService::ListExams(const Principal& who, const PageRequest& page) const {
   if (!who.Has(auth::perm::kExamManage) && !who.Has(auth::perm::kExamMark))
     return Forbidden("没有管理考试的权限", "forbidden");
-  return db_.Read([&](soci::session& sql) -> Result<Paged<Exam>> {
-    return store::ListExams(sql, ReachOf(sql, who).path, page);
-  });
+  return db_.Read(
+      [&](soci::session& sql) -> Result<Paged<Exam>> { return store::ListExams(sql, ReachOf(sql, who).path, page); });
 }
 
 Result<Exam> ExamService::GetExam(const Principal& who, std::int64_t id) const {
@@ -432,7 +456,8 @@ Result<std::string> NormalizeAnswer(const store::ItemRow& item, const std::strin
     return given;
   }
   if (item.kind == "judge") {
-    if (given != "T" && given != "F") return Invalid("判断题的答案只能是 T（对）或 F（错）", "answer", "invalid_answer");
+    if (given != "T" && given != "F")
+      return Invalid("判断题的答案只能是 T（对）或 F（错）", "answer", "invalid_answer");
     return given;
   }
   auto orig = ToOriginal(item.option_order, given);
@@ -552,8 +577,11 @@ Result<Attempt> ExamService::Open(const Principal& who, const audit::Actor& acto
     const auto paper = store::ReadPaper(sql, exam->paper_id);
     FZ_CHECK(DrawItems(sql, *paper, t.id, AttemptSeed(exam_id, person, no)));
     audit::Append(sql, clock_, actor,
-                  {"exam.start", "exam_attempt", std::to_string(t.id),
-                   fmt::format("开始考试“{}”（第 {} 次）", exam->title, no), {}});
+                  {"exam.start",
+                   "exam_attempt",
+                   std::to_string(t.id),
+                   fmt::format("开始考试“{}”（第 {} 次）", exam->title, no),
+                   {}});
     Attempt a = AttemptFor(sql, *store::ReadAttempt(sql, t.id), *exam, true, false, now);
     a.tab_token = token;
     return a;
@@ -585,9 +613,9 @@ Result<ExamService::Saved> ExamService::SaveAnswer(const Principal& who, std::in
     if (t->status != "open") return Conflict("答卷已交，不能再修改答案", "submitted");
     const EpochSeconds now = clock_.Now();
     if (now >= t->ends_at)
-      return Conflict(fmt::format("考试时间已于 {} 结束（以服务器时间为准），本题答案未保存",
-                                  FormatLocalDateTime(t->ends_at)),
-                      "time_over");
+      return Conflict(
+          fmt::format("考试时间已于 {} 结束（以服务器时间为准），本题答案未保存", FormatLocalDateTime(t->ends_at)),
+          "time_over");
     if (token != t->tab_token)
       return Conflict("本答卷已在另一个窗口打开，此窗口的作答不再保存，请在最新打开的窗口继续作答", "tab_replaced");
     auto item = store::ReadItem(sql, attempt_id, position);
@@ -614,8 +642,11 @@ Result<Attempt> ExamService::Submit(const Principal& who, const audit::Actor& ac
       return Conflict("本答卷已在另一个窗口打开，请在最新打开的窗口交卷", "tab_replaced");
     FZ_TRY(FinishAttemptIn(sql, attempt_id, now >= t->ends_at ? "timeout" : "manual", now));
     audit::Append(sql, clock_, actor,
-                  {"exam.submit", "exam_attempt", std::to_string(attempt_id),
-                   fmt::format("交卷“{}”（第 {} 次）", exam->title, t->attempt_no), {}});
+                  {"exam.submit",
+                   "exam_attempt",
+                   std::to_string(attempt_id),
+                   fmt::format("交卷“{}”（第 {} 次）", exam->title, t->attempt_no),
+                   {}});
     t = store::ReadAttempt(sql, attempt_id);
     return AttemptFor(sql, *t, *exam, true, t->status == "done", now);
   });
@@ -709,8 +740,11 @@ Result<void> ExamService::Mark(const Principal& who, const audit::Actor& actor, 
       store::FinishAttempt(sql, *t);
     }
     audit::Append(sql, clock_, actor,
-                  {"exam.mark", "exam_attempt", std::to_string(attempt_id),
-                   fmt::format("阅卷：答卷 {} 第 {} 题得 {} 分", t->code, position, score), {}});
+                  {"exam.mark",
+                   "exam_attempt",
+                   std::to_string(attempt_id),
+                   fmt::format("阅卷：答卷 {} 第 {} 题得 {} 分", t->code, position, score),
+                   {}});
     return {};
   });
 }
@@ -900,11 +934,15 @@ Result<Qualification> ExamService::AddQualification(const Principal& who, const 
     const Reach reach = ReachOf(sql, who);
     auto p = org::ReadPerson(sql, in.person_id);
     auto unit = p ? org::ReadUnit(sql, p->unit_id) : std::nullopt;
-    if (!p || !unit || !Under(unit->path, reach.path)) return Invalid("民警不存在或不在管辖范围内", "person_id", "not_found");
+    if (!p || !unit || !Under(unit->path, reach.path))
+      return Invalid("民警不存在或不在管辖范围内", "person_id", "not_found");
     const auto id = store::InsertQualification(sql, p->bureau_id, in, std::nullopt, who.user_id, clock_.Now());
     audit::Append(sql, clock_, actor,
-                  {"exam.qualification_add", "exam_qualification", std::to_string(id),
-                   fmt::format("登记执法资格：{}（{}）{}", p->name, p->badge_no, LevelName(in.level)), {}});
+                  {"exam.qualification_add",
+                   "exam_qualification",
+                   std::to_string(id),
+                   fmt::format("登记执法资格：{}（{}）{}", p->name, p->badge_no, LevelName(in.level)),
+                   {}});
     Qualification out{.id = id,
                       .bureau_id = p->bureau_id,
                       .person_id = p->id,
@@ -944,7 +982,8 @@ std::string LevelFromName(const std::string& s) {
 // Column index of each known header (normalised), or -1.
 std::map<std::string, int> Columns(const files::SheetRow& header) {
   std::map<std::string, int> out;
-  for (std::size_t i = 0; i < header.cells.size(); ++i) out[files::NormalizeHeader(header.cells[i])] = static_cast<int>(i);
+  for (std::size_t i = 0; i < header.cells.size(); ++i)
+    out[files::NormalizeHeader(header.cells[i])] = static_cast<int>(i);
   return out;
 }
 
@@ -978,7 +1017,8 @@ Result<ImportResult> ExamService::ImportQuestions(const Principal& who, const au
   if (sheet.rows.size() <= head + 1) return Invalid("文件中没有试题", "file", "empty");
   const auto cols = Columns(sheet.rows[head]);
   for (const char* need : {"题型", "主题", "题干", "答案"})
-    if (!cols.contains(need)) return Invalid(fmt::format("缺少“{}”列（请使用导入模板）", need), "file", "missing_column");
+    if (!cols.contains(need))
+      return Invalid(fmt::format("缺少“{}”列（请使用导入模板）", need), "file", "missing_column");
   ImportResult result;
   std::vector<Question> questions;
   for (std::size_t r = head + 1; r < sheet.rows.size(); ++r) {
@@ -1007,8 +1047,11 @@ Result<ImportResult> ExamService::ImportQuestions(const Principal& who, const au
       store::InsertQuestion(sql, q, who.user_id, clock_.Now());
     }
     audit::Append(sql, clock_, actor,
-                  {"exam.question_import", "exam_question", "",
-                   fmt::format("导入试题 {} 道（{}）", questions.size(), filename), {}});
+                  {"exam.question_import",
+                   "exam_question",
+                   "",
+                   fmt::format("导入试题 {} 道（{}）", questions.size(), filename),
+                   {}});
     result.imported = static_cast<int>(questions.size());
     return result;
   });
@@ -1017,8 +1060,8 @@ Result<ImportResult> ExamService::ImportQuestions(const Principal& who, const au
 Result<FileDownload> ExamService::QuestionTemplate() const {
   std::vector<std::vector<std::string>> rows = {
       {"题型", "主题", "难度", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "选项F", "答案", "解析"},
-      {"单选", "《治安管理处罚法》", "1", "违反治安管理行为的追究时效为几个月？", "三个月", "六个月", "一年", "二年", "",
-       "", "B", "第二十二条"},
+      {"单选", "《治安管理处罚法》", "1", "违反治安管理行为的追究时效为几个月？", "三个月", "六个月", "一年", "二年",
+       "", "", "B", "第二十二条"},
       {"判断", "《行政处罚法》", "1", "行政处罚决定应当说明理由。", "", "", "", "", "", "", "对", ""},
       {"简答", "《刑事诉讼法》", "2", "简述讯问犯罪嫌疑人时应遵守的程序要求。", "", "", "", "", "", "",
        "两名侦查人员；告知权利；如实记录；核对签名等", ""}};
@@ -1031,7 +1074,9 @@ Result<ImportResult> ExamService::ImportQualifications(const Principal& who, con
                                                        std::string_view bytes, std::string_view filename) {
   FZ_CHECK(Need(who, auth::perm::kExamManage, "导入执法资格"));
   const files::Sheet sheet = FZ_TRY(files::ReadSheet(bytes, filename));
-  const auto known = [](const std::string& h) { return h == "警号" || h == "等级" || h == "取得日期" || h == "有效期至"; };
+  const auto known = [](const std::string& h) {
+    return h == "警号" || h == "等级" || h == "取得日期" || h == "有效期至";
+  };
   const std::size_t head = files::FindHeaderRow(sheet, known, 3);
   if (sheet.rows.size() <= head + 1) return Invalid("文件中没有记录", "file", "empty");
   const auto cols = Columns(sheet.rows[head]);
@@ -1078,10 +1123,14 @@ Result<ImportResult> ExamService::ImportQualifications(const Principal& who, con
       rows.emplace_back(p->second.bureau_id, in);
     }
     if (!result.errors.empty()) return result;  // nothing written
-    for (const auto& [bureau, in] : rows) store::InsertQualification(sql, bureau, in, std::nullopt, who.user_id, clock_.Now());
+    for (const auto& [bureau, in] : rows)
+      store::InsertQualification(sql, bureau, in, std::nullopt, who.user_id, clock_.Now());
     audit::Append(sql, clock_, actor,
-                  {"exam.qualification_import", "exam_qualification", "",
-                   fmt::format("导入执法资格 {} 条（{}）", rows.size(), filename), {}});
+                  {"exam.qualification_import",
+                   "exam_qualification",
+                   "",
+                   fmt::format("导入执法资格 {} 条（{}）", rows.size(), filename),
+                   {}});
     result.imported = static_cast<int>(rows.size());
     return result;
   });

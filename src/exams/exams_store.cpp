@@ -180,13 +180,13 @@ std::int64_t InsertQuestion(soci::session& sql, const Question& q, std::optional
 
 void UpdateQuestion(soci::session& sql, const Question& q, EpochSeconds now) {
   db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("UPDATE exam_questions SET topic = {}, level = {}, kind = {}, stem = {}, options = {}, answer = "
-                       "{}, analysis = {}, active = {}, updated_at = {} WHERE id = {}",
-                       a.Str(q.topic), a.Int(q.level), a.Str(q.kind), a.Str(q.stem),
-                       a.Str(nlohmann::json(q.options).dump()), a.Str(q.answer), a.Str(q.analysis), a.Bool(q.active),
-                       a.Int(now), a.Int(q.id)),
-           a);
+  db::Exec(
+      sql,
+      fmt::format("UPDATE exam_questions SET topic = {}, level = {}, kind = {}, stem = {}, options = {}, answer = "
+                  "{}, analysis = {}, active = {}, updated_at = {} WHERE id = {}",
+                  a.Str(q.topic), a.Int(q.level), a.Str(q.kind), a.Str(q.stem), a.Str(nlohmann::json(q.options).dump()),
+                  a.Str(q.answer), a.Str(q.analysis), a.Bool(q.active), a.Int(now), a.Int(q.id)),
+      a);
 }
 
 std::optional<Question> ReadQuestion(soci::session& sql, std::int64_t id) {
@@ -204,8 +204,8 @@ Paged<Question> ListQuestions(soci::session& sql, std::int64_t bureau, const Que
   if (!f.include_inactive) where += " AND q.active = 1";
   Paged<Question> out;
   out.total = db::Count(sql, "SELECT COUNT(*) FROM exam_questions q " + where, a);
-  out.items = db::AllOf(sql, fmt::format("{}{} ORDER BY q.id DESC{}", kQuestionColumns, where, Limit(a, p)), a,
-                        QuestionFrom);
+  out.items =
+      db::AllOf(sql, fmt::format("{}{} ORDER BY q.id DESC{}", kQuestionColumns, where, Limit(a, p)), a, QuestionFrom);
   return out;
 }
 
@@ -220,11 +220,14 @@ std::vector<std::int64_t> DrawableIds(soci::session& sql, std::int64_t bureau, c
 
 std::vector<TopicCount> TopicCounts(soci::session& sql, std::int64_t bureau) {
   db::SqlArgs a;
-  return db::AllOf(sql,
-                   fmt::format("SELECT topic, kind, COUNT(*) AS n FROM exam_questions WHERE bureau_id = {} AND active = "
-                               "1 GROUP BY topic, kind ORDER BY topic, kind",
-                               a.Int(bureau)),
-                   a, [](const db::Row& r) { return TopicCount{r.Str("topic"), r.Str("kind"), r.Int("n")}; });
+  return db::AllOf(
+      sql,
+      fmt::format("SELECT topic, kind, COUNT(*) AS n FROM exam_questions WHERE bureau_id = {} AND active = "
+                  "1 GROUP BY topic, kind ORDER BY topic, kind",
+                  a.Int(bureau)),
+      a, [](const db::Row& r) {
+        return TopicCount{r.Str("topic"), r.Str("kind"), r.Int("n")};
+      });
 }
 
 // ---- papers and exams ----
@@ -281,10 +284,10 @@ Paged<Exam> ListExams(soci::session& sql, std::string_view path, const PageReque
   const std::string where = "WHERE " + db::PathUnder(a, "u.path", path);
   Paged<Exam> out;
   out.total = db::Count(sql, "SELECT COUNT(*) FROM exams e JOIN units u ON u.id = e.unit_id " + where, a);
-  out.items = db::AllOf(
-      sql, fmt::format("{}{} ORDER BY e.opens_at {}, e.id DESC{}", kExamColumns, where, p.descending ? "ASC" : "DESC",
-                       Limit(a, p)),
-      a, ExamFrom);
+  out.items = db::AllOf(sql,
+                        fmt::format("{}{} ORDER BY e.opens_at {}, e.id DESC{}", kExamColumns, where,
+                                    p.descending ? "ASC" : "DESC", Limit(a, p)),
+                        a, ExamFrom);
   return out;
 }
 
@@ -309,13 +312,14 @@ bool IsExaminee(soci::session& sql, std::int64_t exam, std::int64_t person) {
 
 std::int64_t InsertAttempt(soci::session& sql, const AttemptRow& t) {
   db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO exam_attempts (bureau_id, exam_id, person_id, attempt_no, code, tab_token, "
-                                "started_at, ends_at, status) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, 'open') "
-                                "RETURNING id",
-                                a.Int(t.bureau_id), a.Int(t.exam_id), a.Int(t.person_id), a.Int(t.attempt_no),
-                                a.Str(t.code), a.Str(t.tab_token), a.Int(t.started_at), a.Int(t.ends_at)),
-                    a);
+  return db::Insert(
+      sql,
+      fmt::format("INSERT INTO exam_attempts (bureau_id, exam_id, person_id, attempt_no, code, tab_token, "
+                  "started_at, ends_at, status) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, 'open') "
+                  "RETURNING id",
+                  a.Int(t.bureau_id), a.Int(t.exam_id), a.Int(t.person_id), a.Int(t.attempt_no), a.Str(t.code),
+                  a.Str(t.tab_token), a.Int(t.started_at), a.Int(t.ends_at)),
+      a);
 }
 
 void InsertItem(soci::session& sql, const ItemRow& i) {
@@ -357,8 +361,9 @@ std::vector<ItemRow> ItemsOf(soci::session& sql, std::int64_t attempt) {
 std::vector<ItemRow> ItemsOfAttempts(soci::session& sql, const std::vector<std::int64_t>& attempts) {
   std::vector<ItemRow> out;
   for (std::size_t i = 0; i < attempts.size(); i += 500) {
-    const std::vector<std::int64_t> chunk(attempts.begin() + static_cast<std::ptrdiff_t>(i),
-                                          attempts.begin() + static_cast<std::ptrdiff_t>(std::min(i + 500, attempts.size())));
+    const std::vector<std::int64_t> chunk(
+        attempts.begin() + static_cast<std::ptrdiff_t>(i),
+        attempts.begin() + static_cast<std::ptrdiff_t>(std::min(i + 500, attempts.size())));
     db::SqlArgs a;
     auto rows = db::AllOf(sql, fmt::format("{}WHERE i.attempt_id IN {}", kItemColumns, a.IntList(chunk)), a, ItemFrom);
     out.insert(out.end(), std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
@@ -396,7 +401,9 @@ std::vector<std::pair<std::int64_t, std::int64_t>> EventCounts(soci::session& sq
                    fmt::format("SELECT v.attempt_id, COUNT(*) AS n FROM exam_events v JOIN exam_attempts t ON t.id = "
                                "v.attempt_id WHERE t.exam_id = {} GROUP BY v.attempt_id",
                                a.Int(exam)),
-                   a, [](const db::Row& r) { return std::pair{r.Int("attempt_id"), r.Int("n")}; });
+                   a, [](const db::Row& r) {
+                     return std::pair{r.Int("attempt_id"), r.Int("n")};
+                   });
 }
 
 void SetTabToken(soci::session& sql, std::int64_t attempt, const std::string& token) {
@@ -432,13 +439,14 @@ void SetMark(soci::session& sql, std::int64_t attempt, int position, int score, 
 
 void FinishAttempt(soci::session& sql, const AttemptRow& t) {
   db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("UPDATE exam_attempts SET status = {}, submitted_at = {}, submit_kind = {}, objective_score = {}, "
-                       "subjective_score = {}, score = {}, passed = {} WHERE id = {}",
-                       a.Str(t.status), a.OptInt(t.submitted_at), a.Str(t.submit_kind), a.Int(t.objective_score),
-                       a.Int(t.subjective_score), a.OptInt(t.score ? std::optional<std::int64_t>(*t.score) : std::nullopt),
-                       a.OptInt(t.passed ? std::optional<std::int64_t>(*t.passed ? 1 : 0) : std::nullopt), a.Int(t.id)),
-           a);
+  db::Exec(
+      sql,
+      fmt::format("UPDATE exam_attempts SET status = {}, submitted_at = {}, submit_kind = {}, objective_score = {}, "
+                  "subjective_score = {}, score = {}, passed = {} WHERE id = {}",
+                  a.Str(t.status), a.OptInt(t.submitted_at), a.Str(t.submit_kind), a.Int(t.objective_score),
+                  a.Int(t.subjective_score), a.OptInt(t.score ? std::optional<std::int64_t>(*t.score) : std::nullopt),
+                  a.OptInt(t.passed ? std::optional<std::int64_t>(*t.passed ? 1 : 0) : std::nullopt), a.Int(t.id)),
+      a);
 }
 
 std::vector<std::int64_t> ExpiredOpenAttempts(soci::session& sql, EpochSeconds now, int limit) {
@@ -465,7 +473,9 @@ std::vector<AttemptEvent> EventsOf(soci::session& sql, std::int64_t attempt) {
   return db::AllOf(
       sql,
       fmt::format("SELECT id, kind, detail, at FROM exam_events WHERE attempt_id = {} ORDER BY at, id", a.Int(attempt)),
-      a, [](const db::Row& r) { return AttemptEvent{r.Int("id"), r.Str("kind"), r.Str("detail"), r.Int("at")}; });
+      a, [](const db::Row& r) {
+        return AttemptEvent{r.Int("id"), r.Str("kind"), r.Str("detail"), r.Int("at")};
+      });
 }
 
 std::int64_t CountEvents(soci::session& sql, std::int64_t attempt) {
@@ -476,8 +486,8 @@ std::int64_t CountEvents(soci::session& sql, std::int64_t attempt) {
 std::vector<MarkTask> MarkTasks(soci::session& sql, std::string_view path, std::optional<std::int64_t> exam,
                                 std::optional<std::int64_t> except_person, int limit) {
   db::SqlArgs a;
-  std::string where = fmt::format(
-      "WHERE t.status = 'marking' AND q.kind = 'short' AND i.mark_score IS NULL AND {}", db::PathUnder(a, "u.path", path));
+  std::string where = fmt::format("WHERE t.status = 'marking' AND q.kind = 'short' AND i.mark_score IS NULL AND {}",
+                                  db::PathUnder(a, "u.path", path));
   if (exam) where += fmt::format(" AND e.id = {}", a.Int(*exam));
   if (except_person) where += fmt::format(" AND t.person_id <> {}", a.Int(*except_person));
   return db::AllOf(

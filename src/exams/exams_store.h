@@ -104,8 +104,8 @@ std::vector<MarkTask> MarkTasks(soci::session& sql, std::string_view path, std::
 std::int64_t InsertQualification(soci::session& sql, std::int64_t bureau, const QualificationInput& q,
                                  std::optional<std::int64_t> exam, std::optional<std::int64_t> by, EpochSeconds now);
 Paged<Qualification> ListQualifications(soci::session& sql, std::string_view path, std::optional<std::int64_t> person,
-                                        std::optional<bool> valid,
-                                        std::string_view q, EpochSeconds now, const PageRequest& p);
+                                        std::optional<bool> valid, std::string_view q, EpochSeconds now,
+                                        const PageRequest& p);
 bool HasValid(soci::session& sql, std::int64_t person, EpochSeconds at);
 
 }  // namespace fazhi::exams::store

@@ -173,7 +173,7 @@ struct QuestionStat {
   std::int64_t question_id = 0;
   std::string kind, topic, stem;
   int answered = 0;
-  double difficulty = 0;  // share of the points earned (1 = everyone right)
+  double difficulty = 0;                 // share of the points earned (1 = everyone right)
   std::optional<double> discrimination;  // upper 27% − lower 27%
 };
 

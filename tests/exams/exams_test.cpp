@@ -50,11 +50,12 @@ class ExamsTest : public ServerTest {
   }
 
   std::int64_t MakeExam(Client& c, int duration = 30) {
-    auto p = c.Post("/api/exams/papers", json{{"title", "测试卷"},
-                                              {"rules",
-                                               {{{"topic", "《治安管理处罚法》"}, {"kind", "single"}, {"count", 4}, {"score", 20}},
-                                                {{"topic", "《治安管理处罚法》"}, {"kind", "judge"}, {"count", 1}, {"score", 10}},
-                                                {{"topic", "《刑事诉讼法》"}, {"kind", "short"}, {"count", 1}, {"score", 10}}}}});
+    auto p = c.Post("/api/exams/papers",
+                    json{{"title", "测试卷"},
+                         {"rules",
+                          {{{"topic", "《治安管理处罚法》"}, {"kind", "single"}, {"count", 4}, {"score", 20}},
+                           {{"topic", "《治安管理处罚法》"}, {"kind", "judge"}, {"count", 1}, {"score", 10}},
+                           {{"topic", "《刑事诉讼法》"}, {"kind", "short"}, {"count", 1}, {"score", 10}}}}});
     EXPECT_EQ(p.status, 201) << p.body;
     EXPECT_EQ(p.json["total_score"], 100);
     auto e = c.Post("/api/exams", json{{"paper_id", p.json["id"]},
@@ -74,8 +75,9 @@ class ExamsTest : public ServerTest {
 
   Response Save(Client& c, const json& attempt, int position, const std::string& answer,
                 const std::string& token = "") {
-    return c.Put(fmt::format("/api/exams/attempts/{}/answers/{}", attempt["id"].get<std::int64_t>(), position),
-                 json{{"tab_token", token.empty() ? attempt["tab_token"].get<std::string>() : token}, {"answer", answer}});
+    return c.Put(
+        fmt::format("/api/exams/attempts/{}/answers/{}", attempt["id"].get<std::int64_t>(), position),
+        json{{"tab_token", token.empty() ? attempt["tab_token"].get<std::string>() : token}, {"answer", answer}});
   }
 
   std::int64_t Count(const std::string& q) {
@@ -88,11 +90,9 @@ class ExamsTest : public ServerTest {
 TEST_F(ExamsTest, BankRefusesBadQuestionsAndPaperRuleAskingTooMuch) {
   auto mgr = SignedIn("fazhi");
   Bank(mgr);
-  auto bad = mgr.Post("/api/exams/questions", json{{"topic", "《刑法》"},
-                                                   {"kind", "single"},
-                                                   {"stem", "x"},
-                                                   {"options", {"甲", "乙"}},
-                                                   {"answer", "C"}});
+  auto bad = mgr.Post(
+      "/api/exams/questions",
+      json{{"topic", "《刑法》"}, {"kind", "single"}, {"stem", "x"}, {"options", {"甲", "乙"}}, {"answer", "C"}});
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.Code(), "invalid_answer");
   auto list = mgr.Get("/api/exams/questions?kind=single");
@@ -171,8 +171,9 @@ TEST_F(ExamsTest, TakeResumeTwoTabsEndTimeMarkingAndResults) {
   EXPECT_EQ(other.Get(fmt::format("/api/exams/attempts/{}", a["id"].get<std::int64_t>())).status, 404);
   EXPECT_EQ(other.Post(fmt::format("/api/exams/{}/open", exam), json::object()).status, 404);
   // Unusual behaviour is logged, never scored.
-  EXPECT_EQ(taker.Post(fmt::format("/api/exams/attempts/{}/events", a["id"].get<std::int64_t>()),
-                       json{{"kind", "blur"}, {"detail", "切换窗口"}})
+  EXPECT_EQ(taker
+                .Post(fmt::format("/api/exams/attempts/{}/events", a["id"].get<std::int64_t>()),
+                      json{{"kind", "blur"}, {"detail", "切换窗口"}})
                 .status,
             201);
   // After the server-side end the answer is refused and the attempt is handed in by the sweep.
@@ -250,11 +251,13 @@ TEST_F(ExamsTest, RetakeAfterFailAndQualifications) {
   auto marker = SignedIn("yuejuan");
   auto tasks = marker.Get("/api/exams/marking");
   ASSERT_EQ(tasks.json["items"].size(), 1u);
-  ASSERT_EQ(marker.Put(fmt::format("/api/exams/attempts/{}/marks/{}", tasks.json["items"][0]["attempt_id"].get<std::int64_t>(),
-                                   tasks.json["items"][0]["position"].get<int>()),
-                       json{{"score", 0}})
-                .status,
-            200);
+  ASSERT_EQ(
+      marker
+          .Put(fmt::format("/api/exams/attempts/{}/marks/{}", tasks.json["items"][0]["attempt_id"].get<std::int64_t>(),
+                           tasks.json["items"][0]["position"].get<int>()),
+               json{{"score", 0}})
+          .status,
+      200);
   auto second = taker.Post(fmt::format("/api/exams/{}/open", exam), json::object());
   ASSERT_EQ(second.status, 200) << second.body;
   EXPECT_EQ(second.json["attempt_no"], 2);
