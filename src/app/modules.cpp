@@ -2,6 +2,7 @@
 
 #include "bulletins/bulletins_module.h"
 #include "cases/cases_module.h"
+#include "exams/exams_module.h"
 #include "inspections/inspections_module.h"
 #include "intake/intake_module.h"
 #include "notify/notify_module.h"
@@ -17,6 +18,7 @@ const std::vector<kit::ModuleSpec>& AllModules() {
       org::OrgModule::Spec(),       cases::CasesModule::Spec(),         notify::NotifyModule::Spec(),
       orders::OrdersModule::Spec(), oversight::OversightModule::Spec(), inspections::InspectionsModule::Spec(),
       intake::IntakeModule::Spec(), scoring::ScoringModule::Spec(),     bulletins::BulletinsModule::Spec(),
+      exams::ExamsModule::Spec(),
   };
   return specs;
 }

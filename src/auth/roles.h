@@ -35,6 +35,9 @@ inline constexpr std::string_view kInspectionManage = "inspection.manage";  // c
 inline constexpr std::string_view kIntakeRead = "intake.read";  // 接报案大厅: tickets, queue, statistics
 inline constexpr std::string_view kIntakeDo = "intake.do";      // register, route, decide, conclude, feedback, reopen
 inline constexpr std::string_view kIntakeManage = "intake.manage";  // routing rules, deadlines, duty roster
+inline constexpr std::string_view kExamTake = "exam.take";          // 考试: take one's exams, see one's 执法资格
+inline constexpr std::string_view kExamManage = "exam.manage";  // question bank, papers, exams, results, 执法资格
+inline constexpr std::string_view kExamMark = "exam.mark";      // mark short answers (anonymous)
 }  // namespace perm
 
 struct RoleDef {

@@ -30,6 +30,7 @@
 #include "auth/roles.h"
 #include "bulletins/bulletins_module.h"
 #include "cases/case_service.h"
+#include "exams/exams_demo.h"
 #include "http/http_fixture.h"
 #include "inspections/inspections_demo.h"
 #include "intake/intake_demo.h"
@@ -152,6 +153,19 @@ const std::map<std::string, ObjectKind>& Kinds() {
       {"month", {"SELECT '2023-07'", true}},
       {"year", {"SELECT '2023'", true}},
       {"import_kind", {"SELECT 'cases'", true}},
+      // 考试: the demo bank and exams belong to the bureau and are organised by 法制大队; an attempt or
+      // an attempt's question of someone without an account (never the caller's own).
+      {"exam_question", {"SELECT CAST(id AS TEXT) FROM exam_questions ORDER BY id", true}},
+      {"exam", {"SELECT CAST(id AS TEXT) FROM exams ORDER BY id", true}},
+      {"exam_attempt",
+       {"SELECT CAST(t.id AS TEXT) FROM exam_attempts t WHERE NOT EXISTS (SELECT 1 FROM users x WHERE x.person_id = "
+        "t.person_id) ORDER BY t.id",
+        true}},
+      {"exam_item",
+       {"SELECT CAST(i.attempt_id AS TEXT), CAST(i.position AS TEXT) FROM exam_attempt_items i JOIN exam_attempts t "
+        "ON t.id = i.attempt_id JOIN exam_questions q ON q.id = i.question_id WHERE q.kind = 'short' AND NOT EXISTS "
+        "(SELECT 1 FROM users x WHERE x.person_id = t.person_id) ORDER BY i.attempt_id, i.position",
+        true}},
   };
   return kKinds;
 }
@@ -230,6 +244,8 @@ class AccessMatrixTest : public ::testing::Test {
     // The year's published 通报, so the bulletin routes have one to act on.
     auto bulletins = app_->modules().Find<bulletins::BulletinsModule>()->GenerateDemo(kit::DemoOptions{.year = 2023});
     ASSERT_TRUE(bulletins) << bulletins.error().message;
+    auto exams = exams::GenerateExamsDemo(app_->db(), *clock_, 2023);
+    ASSERT_TRUE(exams) << exams.error().message;
     ASSERT_NO_FATAL_FAILURE(AddAccounts());
     auto port = app_->StartInBackground();
     ASSERT_TRUE(port) << port.error().message;
