@@ -35,6 +35,11 @@ inline constexpr std::string_view kInspectionManage = "inspection.manage";  // c
 inline constexpr std::string_view kIntakeRead = "intake.read";  // 接报案大厅: tickets, queue, statistics
 inline constexpr std::string_view kIntakeDo = "intake.do";      // register, route, decide, conclude, feedback, reopen
 inline constexpr std::string_view kIntakeManage = "intake.manage";  // routing rules, deadlines, duty roster
+inline constexpr std::string_view kEvalRead = "eval.read";  // 优劣质案件评定: rubrics, rounds, results, teaching set
+inline constexpr std::string_view kEvalManage = "eval.manage";  // rubrics, rounds, case selection, closing (法制大队)
+inline constexpr std::string_view kEvalMark = "eval.mark";      // a panel member's marks
+inline constexpr std::string_view kPublicityRead = "publicity.read";  // 谁执法谁普法: duties, plans, events, summary
+inline constexpr std::string_view kPublicityManage = "publicity.manage";  // duty lists, plans, events (法制大队)
 }  // namespace perm
 
 struct RoleDef {
