@@ -33,7 +33,7 @@ RubricInput DemoRubric() {
 
 // The demo's panel: fazhiyuan and two more 法制大队 法制员 accounts (created when absent).
 std::vector<std::pair<std::int64_t, std::string>> Panel(soci::session& sql, std::int64_t bureau_id,
-                                                       const org::UnitRef& legal, EpochSeconds now) {
+                                                        const org::UnitRef& legal, EpochSeconds now) {
   std::vector<std::pair<std::int64_t, std::string>> out;
   const auto people = org::ReadPeopleUnder(sql, legal.path);
   const char* names[] = {"fazhiyuan", "pingshen2", "pingshen3"};
@@ -110,12 +110,14 @@ Result<std::vector<std::string>> GenerateEvaluationDemo(db::Database& db, const 
       if (u.level == "team" && org::IsLegalUnit(u.name, u.category)) legal = u;
     if (!legal) return std::vector<std::string>{"优劣质案件评定：演示分局没有法制大队，未生成。"};
     const EpochSeconds from = LocalMidnight(CivilDate{year, 1, 1}), to = LocalMidnight(CivilDate{year + 1, 1, 1});
-    const auto candidates = cases::EvaluableCases(sql, {.unit_path = bureau->path, .closed_from = from, .closed_to = to});
+    const auto candidates =
+        cases::EvaluableCases(sql, {.unit_path = bureau->path, .closed_from = from, .closed_to = to});
     if (candidates.size() < static_cast<std::size_t>(kDrawn))
       return std::vector<std::string>{fmt::format("优劣质案件评定：{} 年结案不足 {} 件，未生成。", year, kDrawn)};
     const EpochSeconds now = LocalMidnight(CivilDate{year, 12, 28}) + 10 * 3600;
     const auto panel = Panel(sql, *bureau_id, *legal, now);
-    const std::int64_t rubric_id = store::InsertRubric(sql, *bureau_id, std::nullopt, 1, DemoRubric(), std::nullopt, now);
+    const std::int64_t rubric_id =
+        store::InsertRubric(sql, *bureau_id, std::nullopt, 1, DemoRubric(), std::nullopt, now);
     const Rubric rubric = *store::LoadRubric(sql, rubric_id);
     RoundInput ri{.name = round_name, .rubric_id = rubric_id, .good_min = 90, .poor_below = 60};
     const std::int64_t round_id = store::InsertRound(sql, *bureau_id, legal->id, ri, std::nullopt, now);
@@ -144,10 +146,10 @@ Result<std::vector<std::string>> GenerateEvaluationDemo(db::Database& db, const 
     }
     const CloseSummary s = CloseRoundIn(sql, store::LoadRound(sql, round_id)->r, now + 3600);
     (void)clock;
-    return std::vector<std::string>{
-        fmt::format("已生成 {} 年优劣质案件评定：评分细则 1 套（5 项，满分 100），随机抽取（种子 {}）{} 件结案案件，评审组 "
-                    "{} 人；优质 {} 件、合格 {} 件、劣质 {} 件，优质与劣质案件已作为教学案例（已脱敏）。",
-                    year, kSeed, drawn.size(), panel.size(), s.good, s.pass, s.poor)};
+    return std::vector<std::string>{fmt::format(
+        "已生成 {} 年优劣质案件评定：评分细则 1 套（5 项，满分 100），随机抽取（种子 {}）{} 件结案案件，评审组 "
+        "{} 人；优质 {} 件、合格 {} 件、劣质 {} 件，优质与劣质案件已作为教学案例（已脱敏）。",
+        year, kSeed, drawn.size(), panel.size(), s.good, s.pass, s.poor)};
   });
 }
 

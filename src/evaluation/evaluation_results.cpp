@@ -21,8 +21,8 @@ std::string CommentsText(const std::vector<MarkSheet>& sheets, const Rubric& rub
     for (const auto& m : s.marks) {
       if (m.comment.empty()) continue;
       for (const auto& it : rubric.items)
-        if (it.id == m.item_id) line += fmt::format("{}【{}，{}/{} 分】{}", line.empty() ? "" : "；", it.title, m.mark,
-                                                    it.weight, m.comment);
+        if (it.id == m.item_id)
+          line += fmt::format("{}【{}，{}/{} 分】{}", line.empty() ? "" : "；", it.title, m.mark, it.weight, m.comment);
     }
     if (!line.empty()) out += fmt::format("{}评审意见{}：{}", out.empty() ? "" : "\n", n, line);
   }

@@ -29,9 +29,15 @@ json RubricJson(const Rubric& r) {
                      {"title", it.title},
                      {"description", it.description},
                      {"weight", it.weight}});
-  return {{"id", r.id},           {"family_id", r.family_id}, {"version", r.version},
-          {"name", r.name},       {"note", r.note},           {"total", r.total},
-          {"current", r.current}, {"created_at", r.created_at}, {"items", std::move(items)}};
+  return {{"id", r.id},
+          {"family_id", r.family_id},
+          {"version", r.version},
+          {"name", r.name},
+          {"note", r.note},
+          {"total", r.total},
+          {"current", r.current},
+          {"created_at", r.created_at},
+          {"items", std::move(items)}};
 }
 
 json RoundJson(const Round& r) {
@@ -145,7 +151,8 @@ Result<Reply> ReviseRubric(Ctx& ctx, EvaluationService& s) {
 
 Result<Reply> ListCandidates(Ctx& ctx, EvaluationService& s) {
   json items = json::array();
-  for (const auto& m : FZ_TRY(s.PanelCandidates(ctx.user()))) items.push_back({{"user_id", m.user_id}, {"name", m.name}});
+  for (const auto& m : FZ_TRY(s.PanelCandidates(ctx.user())))
+    items.push_back({{"user_id", m.user_id}, {"name", m.name}});
   return Reply::Json({{"items", std::move(items)}});
 }
 
@@ -168,7 +175,8 @@ Result<Reply> CreateRound(Ctx& ctx, EvaluationService& s) {
   RoundInput r;
   r.name = in.String("name", "批次名称", {.required = true, .min_chars = 1, .max_chars = 100}).value_or("");
   r.rubric_id = in.Int("rubric_id", "评分细则", {.required = true, .min = 1}).value_or(0);
-  r.good_min = static_cast<int>(in.Int("good_min", "优质分数线", {.required = true, .min = 0, .max = 10000}).value_or(0));
+  r.good_min =
+      static_cast<int>(in.Int("good_min", "优质分数线", {.required = true, .min = 0, .max = 10000}).value_or(0));
   r.poor_below =
       static_cast<int>(in.Int("poor_below", "劣质分数线", {.required = true, .min = 0, .max = 10000}).value_or(0));
   r.unit_id = in.Int("unit_id", "组织单位", {.min = 1});

@@ -189,9 +189,8 @@ std::string GradeName(const std::string& grade) {
 
 Result<std::vector<Rubric>> EvaluationService::Rubrics(const Principal& who, bool all_versions) const {
   FZ_CHECK(Need(who, auth::perm::kEvalRead, "查看评分细则"));
-  return db_.Read([&](soci::session& sql) {
-    return store::ListRubrics(sql, ReachOf(sql, who).bureau_id, all_versions);
-  });
+  return db_.Read(
+      [&](soci::session& sql) { return store::ListRubrics(sql, ReachOf(sql, who).bureau_id, all_versions); });
 }
 
 Result<Rubric> EvaluationService::GetRubric(const Principal& who, std::int64_t id) const {
@@ -234,11 +233,11 @@ Result<Rubric> EvaluationService::ReviseRubric(const Principal& who, const audit
     const int version = 1 + store::LatestVersion(sql, old->family_id);
     store::RetireFamily(sql, old->family_id);
     const std::int64_t nid = store::InsertRubric(sql, reach.bureau_id, old->family_id, version, in, who.user_id, now);
-    audit::Append(sql, clock_, actor,
-                  Audit("rubric_revise", "eval_rubric", nid,
-                        fmt::format("修订评分细则“{}”为第 {} 版（原第 {} 版保留，已有评定不变）", in.name, version,
-                                    old->version),
-                        {{"previous_id", old->id}}));
+    audit::Append(
+        sql, clock_, actor,
+        Audit("rubric_revise", "eval_rubric", nid,
+              fmt::format("修订评分细则“{}”为第 {} 版（原第 {} 版保留，已有评定不变）", in.name, version, old->version),
+              {{"previous_id", old->id}}));
     return *store::LoadRubric(sql, nid);
   });
 }
@@ -321,9 +320,15 @@ Result<RoundDetail> EvaluationService::Select(const Principal& who, const audit:
     nlohmann::json draws = nlohmann::json::array();
     if (!round.r.selection.empty()) draws = nlohmann::json::parse(round.r.selection, nullptr, false);
     if (!draws.is_array()) draws = nlohmann::json::array();
-    nlohmann::json draw = {{"mode", in.mode},          {"closed_from", in.closed_from}, {"closed_to", in.closed_to},
-                           {"case_type", in.case_type}, {"category", in.category},       {"candidates", candidates.size()},
-                           {"count", in.count},         {"added", added},                {"at", now}};
+    nlohmann::json draw = {{"mode", in.mode},
+                           {"closed_from", in.closed_from},
+                           {"closed_to", in.closed_to},
+                           {"case_type", in.case_type},
+                           {"category", in.category},
+                           {"candidates", candidates.size()},
+                           {"count", in.count},
+                           {"added", added},
+                           {"at", now}};
     if (in.unit_id) draw["unit_id"] = *in.unit_id;
     if (seed) draw["seed"] = *seed;
     draws.push_back(draw);
@@ -371,9 +376,9 @@ Result<CaseSheet> EvaluationService::SaveMarks(const Principal& who, const audit
       if (it == items.end())
         return Invalid(fmt::format("评分项 {} 不属于本批次的评分细则", m.item_id), "marks", "unknown_item");
       if (m.mark < 0 || m.mark > it->second->weight)
-        return Invalid(fmt::format("“{}”的得分 {} 超出范围：应在 0–{} 分之间", it->second->title, m.mark,
-                                   it->second->weight),
-                       "marks", "mark_out_of_range");
+        return Invalid(
+            fmt::format("“{}”的得分 {} 超出范围：应在 0–{} 分之间", it->second->title, m.mark, it->second->weight),
+            "marks", "mark_out_of_range");
       if (!given.insert(m.item_id).second)
         return Invalid(fmt::format("评分项“{}”重复打分", it->second->title), "marks", "duplicate_item");
     }
@@ -400,8 +405,8 @@ Result<RoundDetail> EvaluationService::Close(const Principal& who, const audit::
     const CloseSummary s = CloseRoundIn(sql, round.r, now);
     audit::Append(sql, clock_, actor,
                   Audit("close", "eval_round", round_id,
-                        fmt::format("结束评定“{}”：优质 {} 件、合格 {} 件、劣质 {} 件、未评 {} 件", round.r.name, s.good,
-                                    s.pass, s.poor, s.unmarked)));
+                        fmt::format("结束评定“{}”：优质 {} 件、合格 {} 件、劣质 {} 件、未评 {} 件", round.r.name,
+                                    s.good, s.pass, s.poor, s.unmarked)));
     return Detail(sql, store::LoadRound(sql, round_id)->r, 0);
   });
 }
@@ -417,15 +422,15 @@ Result<FileDownload> EvaluationService::ResultsXlsx(const Principal& who, std::i
                     Cell(c.closed_at ? FormatDate(LocalDateOf(*c.closed_at)) : ""), Cell::Int(c.marked_by),
                     c.score_x100 ? Cell::Number(static_cast<double>(*c.score_x100) / 100.0, "0.00") : Cell(""),
                     Cell(GradeName(c.grade))});
-  auto bytes = FZ_TRY(files::WriteXlsx({files::SheetData("评定结果", std::move(rows), {18, 28, 16, 8, 12, 12, 8, 10, 8})}));
+  auto bytes =
+      FZ_TRY(files::WriteXlsx({files::SheetData("评定结果", std::move(rows), {18, 28, 16, 8, 12, 12, 8, 10, 8})}));
   return FileDownload{std::move(bytes), std::string(files::kXlsx), fmt::format("{}-评定结果.xlsx", d.round.name)};
 }
 
 Result<Paged<TeachingCase>> EvaluationService::Teaching(const Principal& who, const std::string& grade,
                                                         const PageRequest& page) const {
   FZ_CHECK(Need(who, auth::perm::kEvalRead, "查看教学案例"));
-  return db_.Read(
-      [&](soci::session& sql) { return store::ListTeaching(sql, ReachOf(sql, who).path, grade, page); });
+  return db_.Read([&](soci::session& sql) { return store::ListTeaching(sql, ReachOf(sql, who).path, grade, page); });
 }
 
 }  // namespace fazhi::evaluation

@@ -49,20 +49,20 @@ Counts CountPeriod(soci::session& sql, std::string_view path, EpochSeconds from,
                    std::vector<std::string>* items) {
   Counts c;
   db::SqlArgs a;
-  db::Each(sql,
-           fmt::format("SELECT c.grade, c.external_id, c.score_x100, r.name AS round_name FROM eval_round_cases c JOIN "
-                       "eval_rounds r ON r.id = c.round_id JOIN units u ON u.id = c.unit_id WHERE r.status = 'closed' "
-                       "AND c.grade IS NOT NULL AND {} AND r.closed_at >= {} AND r.closed_at < {} ORDER BY c.id",
-                       db::PathUnder(a, "u.path", path), a.Int(from), a.Int(to)),
-           a, [&](const db::Row& r) {
-             const std::string grade = r.Str("grade");
-             ++c.total;
-             (grade == "good" ? c.good : grade == "poor" ? c.poor : c.pass)++;
-             if (items && grade != "pass")
-               items->push_back(fmt::format("{}：案件 {} 评为{}（{:.2f} 分）", r.Text("round_name"),
-                                            r.Text("external_id"), GradeName(grade),
-                                            static_cast<double>(r.Int("score_x100")) / 100.0));
-           });
+  db::Each(
+      sql,
+      fmt::format("SELECT c.grade, c.external_id, c.score_x100, r.name AS round_name FROM eval_round_cases c JOIN "
+                  "eval_rounds r ON r.id = c.round_id JOIN units u ON u.id = c.unit_id WHERE r.status = 'closed' "
+                  "AND c.grade IS NOT NULL AND {} AND r.closed_at >= {} AND r.closed_at < {} ORDER BY c.id",
+                  db::PathUnder(a, "u.path", path), a.Int(from), a.Int(to)),
+      a, [&](const db::Row& r) {
+        const std::string grade = r.Str("grade");
+        ++c.total;
+        (grade == "good" ? c.good : grade == "poor" ? c.poor : c.pass)++;
+        if (items && grade != "pass")
+          items->push_back(fmt::format("{}：案件 {} 评为{}（{:.2f} 分）", r.Text("round_name"), r.Text("external_id"),
+                                       GradeName(grade), static_cast<double>(r.Int("score_x100")) / 100.0));
+      });
   return c;
 }
 
@@ -92,9 +92,9 @@ class EvaluationSection final : public kit::BulletinSectionProvider {
     s.items = std::move(items);
     s.items_title = "优质与劣质案件";
     s.items_source = src;
-    s.summary = fmt::format("{}结束评定的案件 {} 件，其中优质 {} 件（{}）、合格 {} 件、劣质 {} 件（{}）。", period.Label(),
-                            now.total, now.good, kit::RatioText(now.good, now.total), now.pass, now.poor,
-                            kit::RatioText(now.poor, now.total));
+    s.summary = fmt::format("{}结束评定的案件 {} 件，其中优质 {} 件（{}）、合格 {} 件、劣质 {} 件（{}）。",
+                            period.Label(), now.total, now.good, kit::RatioText(now.good, now.total), now.pass,
+                            now.poor, kit::RatioText(now.poor, now.total));
     return s;
   }
 };

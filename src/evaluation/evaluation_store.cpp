@@ -105,8 +105,8 @@ std::int64_t InsertRubric(soci::session& sql, std::int64_t bureau_id, std::optio
       sql,
       fmt::format("INSERT INTO eval_rubrics (bureau_id, family_id, version, name, note, total, current, created_by, "
                   "created_at) VALUES ({}, {}, {}, {}, {}, {}, 1, {}, {}) RETURNING id",
-                  a.Int(bureau_id), a.OptInt(family_id), a.Int(version), a.Str(in.name), a.Str(in.note),
-                  a.Int(total), a.OptInt(user_id), a.Int(now)),
+                  a.Int(bureau_id), a.OptInt(family_id), a.Int(version), a.Str(in.name), a.Str(in.note), a.Int(total),
+                  a.OptInt(user_id), a.Int(now)),
       a);
   int position = 0;
   for (const auto& it : in.items) {
@@ -156,7 +156,9 @@ std::vector<PanelMember> PanelCandidates(soci::session& sql, const std::string& 
                                "s.id JOIN units u ON u.id = s.unit_id WHERE s.active = 1 AND r.role IN {} AND {} ORDER "
                                "BY s.id",
                                a.StrList(roles), db::PathUnder(a, "u.path", reach_path)),
-                   a, [](const db::Row& r) { return PanelMember{r.Int("id"), r.Str("display_name")}; });
+                   a, [](const db::Row& r) {
+                     return PanelMember{r.Int("id"), r.Str("display_name")};
+                   });
 }
 
 std::optional<Rubric> LoadRubric(soci::session& sql, std::int64_t id) {
@@ -204,7 +206,9 @@ std::optional<RoundRow> LoadRound(soci::session& sql, std::int64_t id) {
   db::SqlArgs b;
   row->r.panel = db::AllOf(
       sql, fmt::format("SELECT user_id, name FROM eval_panel WHERE round_id = {} ORDER BY user_id", b.Int(id)), b,
-      [](const db::Row& r) { return PanelMember{r.Int("user_id"), r.Str("name")}; });
+      [](const db::Row& r) {
+        return PanelMember{r.Int("user_id"), r.Str("name")};
+      });
   return row;
 }
 
@@ -215,9 +219,8 @@ Paged<Round> ListRounds(soci::session& sql, const std::string& reach_path, std::
       fmt::format("WHERE ({} OR r.id IN (SELECT p.round_id FROM eval_panel p WHERE p.user_id = {}))",
                   db::PathUnder(a, "u.path", reach_path), a.Int(user_id));
   Paged<Round> out;
-  out.total = db::ScalarInt(sql, fmt::format("SELECT COUNT(*) FROM eval_rounds r JOIN units u ON u.id = r.unit_id {}",
-                                             where),
-                            a)
+  out.total = db::ScalarInt(
+                  sql, fmt::format("SELECT COUNT(*) FROM eval_rounds r JOIN units u ON u.id = r.unit_id {}", where), a)
                   .value_or(0);
   const std::string q = fmt::format("{} {} ORDER BY r.created_at DESC, r.id DESC LIMIT {} OFFSET {}", kRoundColumns,
                                     where, page.page_size, page.Offset());
@@ -242,8 +245,7 @@ void SetClosed(soci::session& sql, std::int64_t round_id, EpochSeconds at) {
            a);
 }
 
-bool InsertRoundCase(soci::session& sql, std::int64_t bureau_id, std::int64_t round_id,
-                     const cases::EvaluableCase& c) {
+bool InsertRoundCase(soci::session& sql, std::int64_t bureau_id, std::int64_t round_id, const cases::EvaluableCase& c) {
   db::SqlArgs q;
   if (db::ScalarInt(sql,
                     fmt::format("SELECT COUNT(*) FROM eval_round_cases WHERE round_id = {} AND case_id = {}",

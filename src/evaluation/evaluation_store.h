@@ -49,8 +49,7 @@ void SetSelection(soci::session& sql, std::int64_t round_id, const std::string& 
 void SetClosed(soci::session& sql, std::int64_t round_id, EpochSeconds at);
 
 // Adds the case to the round unless it is there; returns whether it was added.
-bool InsertRoundCase(soci::session& sql, std::int64_t bureau_id, std::int64_t round_id,
-                     const cases::EvaluableCase& c);
+bool InsertRoundCase(soci::session& sql, std::int64_t bureau_id, std::int64_t round_id, const cases::EvaluableCase& c);
 // The round's cases by id; with `user_id`, my_marks counts that member's marks.
 std::vector<RoundCase> ListRoundCases(soci::session& sql, std::int64_t round_id, std::int64_t user_id = 0);
 std::optional<RoundCase> LoadRoundCase(soci::session& sql, std::int64_t id);

@@ -22,20 +22,19 @@ struct Spec {
 // One event per campaign for each unit that takes part (派出所 and the 法制大队), in calendar order.
 constexpr Spec kCampaignEvents[] = {
     {"police_day", "“110宣传日”暨人民警察节开放日", "分局办事大厅", "《中华人民共和国人民警察法》"},
-    {"security_day", "全民国家安全教育日进社区", "辖区社区广场", "《中华人民共和国国家安全法》《中华人民共和国反间谍法》"},
-    {"econ_crime_day", "防范非法集资与电信网络诈骗宣传", "辖区商业街", "《防范和处置非法集资条例》《中华人民共和国反电信网络诈骗法》"},
+    {"security_day", "全民国家安全教育日进社区", "辖区社区广场",
+     "《中华人民共和国国家安全法》《中华人民共和国反间谍法》"},
+    {"econ_crime_day", "防范非法集资与电信网络诈骗宣传", "辖区商业街",
+     "《防范和处置非法集资条例》《中华人民共和国反电信网络诈骗法》"},
     {"drug_day", "国际禁毒日禁毒知识进校园", "辖区中学", "《中华人民共和国禁毒法》"},
     {"cyber_week", "网络安全宣传周进企业", "辖区企业", "《中华人民共和国网络安全法》《中华人民共和国个人信息保护法》"},
     {"constitution_week", "宪法宣传周“宪法进万家”", "辖区村（社区）", "《中华人民共和国宪法》"},
 };
 
 constexpr const char* kDuties[][2] = {
-    {"《中华人民共和国治安管理处罚法》", "辖区群众"},
-    {"《中华人民共和国反电信网络诈骗法》", "辖区群众、企业"},
-    {"《中华人民共和国禁毒法》", "学校、娱乐场所"},
-    {"《中华人民共和国道路交通安全法》", "驾驶人、学校"},
-    {"《中华人民共和国网络安全法》", "企业、网吧"},
-    {"《中华人民共和国宪法》", "全体群众"},
+    {"《中华人民共和国治安管理处罚法》", "辖区群众"}, {"《中华人民共和国反电信网络诈骗法》", "辖区群众、企业"},
+    {"《中华人民共和国禁毒法》", "学校、娱乐场所"},   {"《中华人民共和国道路交通安全法》", "驾驶人、学校"},
+    {"《中华人民共和国网络安全法》", "企业、网吧"},   {"《中华人民共和国宪法》", "全体群众"},
 };
 
 }  // namespace
@@ -60,8 +59,9 @@ Result<std::vector<std::string>> GeneratePublicityDemo(db::Database& db, int yea
       const auto& u = units[k];
       for (std::size_t d = 0; d < std::size(kDuties); ++d)
         if ((d + k) % 3 != 2 && !store::HasDuty(sql, u.id, kDuties[d][0])) {
-          store::InsertDuty(sql, {.bureau_id = u.bureau_id, .unit_id = u.id, .law = kDuties[d][0], .audience = kDuties[d][1]},
-                            std::nullopt, now);
+          store::InsertDuty(
+              sql, {.bureau_id = u.bureau_id, .unit_id = u.id, .law = kDuties[d][0], .audience = kDuties[d][1]},
+              std::nullopt, now);
           ++duties;
         }
       const std::pair<const char*, CivilDate> stages[] = {
@@ -76,7 +76,9 @@ Result<std::vector<std::string>> GeneratePublicityDemo(db::Database& db, int yea
       const bool late = it.stage == "midyear" && !units.empty() && it.unit_id == units.front().id;
       store::SubmitCycleItem(sql, it.id,
                              fmt::format("{}{} 年{}（演示）", it.unit_name, year,
-                                         it.stage == "plan" ? "普法工作计划" : it.stage == "midyear" ? "年中普法工作自查报告" : "普法工作总结"),
+                                         it.stage == "plan"      ? "普法工作计划"
+                                         : it.stage == "midyear" ? "年中普法工作自查报告"
+                                                                 : "普法工作总结"),
                              std::nullopt, it.due_at + (late ? 3 * 86400 : -5 * 86400));
     }
     const auto campaigns = Campaigns(year);
@@ -86,13 +88,18 @@ Result<std::vector<std::string>> GeneratePublicityDemo(db::Database& db, int yea
         const Spec& s = kCampaignEvents[c];
         const Campaign& cal = campaigns[c];
         const std::int64_t people = 80 + static_cast<std::int64_t>((k * 37 + c * 53) % 220);
-        store::InsertEvent(sql,
-                           {.bureau_id = u.bureau_id, .unit_id = u.id, .campaign = cal.code, .title = s.title,
-                            .place = s.place, .laws = s.laws,
-                            .summary = fmt::format("{}民警现场发放宣传资料、解答群众咨询。", u.name),
-                            .held_at = cal.from + 9 * 3600 + (static_cast<EpochSeconds>(k % 3) * 86400) % (cal.to - cal.from),
-                            .audience = people},
-                           std::nullopt, now);
+        store::InsertEvent(
+            sql,
+            {.bureau_id = u.bureau_id,
+             .unit_id = u.id,
+             .campaign = cal.code,
+             .title = s.title,
+             .place = s.place,
+             .laws = s.laws,
+             .summary = fmt::format("{}民警现场发放宣传资料、解答群众咨询。", u.name),
+             .held_at = cal.from + 9 * 3600 + (static_cast<EpochSeconds>(k % 3) * 86400) % (cal.to - cal.from),
+             .audience = people},
+            std::nullopt, now);
         ++events;
         audience += people;
       }
@@ -100,8 +107,12 @@ Result<std::vector<std::string>> GeneratePublicityDemo(db::Database& db, int yea
       for (const int month : {3, 10}) {
         const std::int64_t people = 30 + static_cast<std::int64_t>((k * 13 + month) % 60);
         store::InsertEvent(sql,
-                           {.bureau_id = u.bureau_id, .unit_id = u.id, .campaign = "", .title = "以案说法进社区",
-                            .place = "辖区社区", .laws = "《中华人民共和国治安管理处罚法》",
+                           {.bureau_id = u.bureau_id,
+                            .unit_id = u.id,
+                            .campaign = "",
+                            .title = "以案说法进社区",
+                            .place = "辖区社区",
+                            .laws = "《中华人民共和国治安管理处罚法》",
                             .summary = "结合辖区典型案例讲解防范知识。",
                             .held_at = LocalMidnight(CivilDate{year, month, static_cast<int>(5 + k)}) + 15 * 3600,
                             .audience = people},

@@ -22,8 +22,13 @@ std::vector<std::string> CampaignCodes() {
 }
 
 json DutyJson(const Duty& d) {
-  return {{"id", d.id},         {"unit_id", d.unit_id},   {"unit_name", d.unit_name}, {"law", d.law},
-          {"audience", d.audience}, {"note", d.note},     {"created_at", d.created_at}};
+  return {{"id", d.id},
+          {"unit_id", d.unit_id},
+          {"unit_name", d.unit_name},
+          {"law", d.law},
+          {"audience", d.audience},
+          {"note", d.note},
+          {"created_at", d.created_at}};
 }
 
 std::string StatusName(const std::string& s) {
@@ -39,7 +44,9 @@ json CycleJson(const CycleItem& c) {
           {"unit_name", c.unit_name},
           {"year", c.year},
           {"stage", c.stage},
-          {"stage_name", c.stage == "plan" ? "年初计划" : c.stage == "midyear" ? "年中检查" : "年终总结"},
+          {"stage_name", c.stage == "plan"      ? "年初计划"
+                         : c.stage == "midyear" ? "年中检查"
+                                                : "年终总结"},
           {"due_at", c.due_at},
           {"content", c.content},
           {"submitted_at", c.submitted_at ? json(*c.submitted_at) : json()},
@@ -50,11 +57,8 @@ json CycleJson(const CycleItem& c) {
 json EventJson(const Event& e) {
   json files = json::array();
   for (const auto& f : e.files)
-    files.push_back({{"id", f.id},
-                     {"kind", f.kind},
-                     {"filename", f.filename},
-                     {"content_type", f.content_type},
-                     {"size", f.size}});
+    files.push_back(
+        {{"id", f.id}, {"kind", f.kind}, {"filename", f.filename}, {"content_type", f.content_type}, {"size", f.size}});
   return {{"id", e.id},
           {"unit_id", e.unit_id},
           {"unit_name", e.unit_name},

@@ -203,19 +203,20 @@ Result<int> PublicityService::NotifyDue() {
     int sent = 0;
     for (const bool overdue : {false, true})
       for (const auto& it : store::DueForAlert(sql, overdue, now, now + 7 * kDay)) {
-        const std::string title = fmt::format("{} 年{}{}", it.year, StageName(it.stage), overdue ? "已逾期" : "即将到期");
-        sent += notify::Send(sql,
-                             {.bureau_id = it.bureau_id,
-                              .kind = "publicity",
-                              .title = title,
-                              .body = fmt::format("{}的{} 年{}应于 {} 前报送{}。", it.unit_name, it.year,
-                                                  StageName(it.stage), FormatLocalDateTime(it.due_at),
-                                                  overdue ? "，现已逾期，请尽快报送" : "，请按时报送"),
-                              .object_type = "publicity_cycle",
-                              .object_id = it.id,
-                              .case_id = std::nullopt,
-                              .dedup_key = fmt::format("publicity:{}:{}", it.id, overdue ? "overdue" : "warn")},
-                             {.users = store::UnitUsers(sql, it.unit_id), .persons = {}}, now);
+        const std::string title =
+            fmt::format("{} 年{}{}", it.year, StageName(it.stage), overdue ? "已逾期" : "即将到期");
+        sent += notify::Send(
+            sql,
+            {.bureau_id = it.bureau_id,
+             .kind = "publicity",
+             .title = title,
+             .body = fmt::format("{}的{} 年{}应于 {} 前报送{}。", it.unit_name, it.year, StageName(it.stage),
+                                 FormatLocalDateTime(it.due_at), overdue ? "，现已逾期，请尽快报送" : "，请按时报送"),
+             .object_type = "publicity_cycle",
+             .object_id = it.id,
+             .case_id = std::nullopt,
+             .dedup_key = fmt::format("publicity:{}:{}", it.id, overdue ? "overdue" : "warn")},
+            {.users = store::UnitUsers(sql, it.unit_id), .persons = {}}, now);
         store::MarkAlerted(sql, it.id, overdue, now);
       }
     return sent;
@@ -348,7 +349,8 @@ Result<YearSummary> PublicityService::Summary(const Principal& who, int year) co
       if (c.events > 0 && !c.key.empty())
         campaigns += fmt::format("{}{} {} 场", campaigns.empty() ? "" : "、", c.name, c.events);
     s.text = fmt::format(
-        "{} 年共开展普法活动 {} 场，受众 {} 人次{}；普法责任清单载明法律法规 {} 项；年度计划、年中检查、年终总结应报 {} "
+        "{} 年共开展普法活动 {} 场，受众 {} 人次{}；普法责任清单载明法律法规 {} 项；年度计划、年中检查、年终总结应报 "
+        "{} "
         "项，已报 {} 项，逾期 {} 项。",
         year, s.events, s.audience, campaigns.empty() ? "" : "，其中" + campaigns, s.duties, s.cycle_total,
         s.cycle_done, s.cycle_late);

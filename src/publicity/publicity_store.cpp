@@ -41,10 +41,10 @@ CycleItem CycleFrom(const db::Row& r, EpochSeconds now) {
               .year = static_cast<int>(r.Int("year")),
               .due_at = r.Int("due_at"),
               .submitted_at = r.OptInt("submitted_at")};
-  c.status = c.submitted_at           ? "submitted"
-             : now >= c.due_at        ? "overdue"
+  c.status = c.submitted_at                ? "submitted"
+             : now >= c.due_at             ? "overdue"
              : now + kWarnDays >= c.due_at ? "due_soon"
-                                       : "pending";
+                                           : "pending";
   return c;
 }
 
@@ -81,18 +81,17 @@ std::int64_t InsertDuty(soci::session& sql, const Duty& d, std::optional<std::in
 
 bool HasDuty(soci::session& sql, std::int64_t unit_id, const std::string& law) {
   db::SqlArgs a;
-  return db::ScalarInt(sql,
-                       fmt::format("SELECT COUNT(*) FROM pub_duties WHERE unit_id = {} AND law = {}", a.Int(unit_id),
-                                   a.Str(law)),
-                       a)
+  return db::ScalarInt(
+             sql,
+             fmt::format("SELECT COUNT(*) FROM pub_duties WHERE unit_id = {} AND law = {}", a.Int(unit_id), a.Str(law)),
+             a)
              .value_or(0) > 0;
 }
 
 std::optional<std::pair<Duty, std::string>> LoadDuty(soci::session& sql, std::int64_t id) {
   db::SqlArgs a;
-  return db::FirstOf(sql, fmt::format("{} WHERE d.id = {}", kDutyColumns, a.Int(id)), a, [](const db::Row& r) {
-    return std::make_pair(DutyFrom(r), r.Str("unit_path"));
-  });
+  return db::FirstOf(sql, fmt::format("{} WHERE d.id = {}", kDutyColumns, a.Int(id)), a,
+                     [](const db::Row& r) { return std::make_pair(DutyFrom(r), r.Str("unit_path")); });
 }
 
 void DeleteDuty(soci::session& sql, std::int64_t id) {
@@ -128,13 +127,12 @@ bool InsertCycleItem(soci::session& sql, std::int64_t bureau_id, std::int64_t un
 
 std::optional<std::pair<CycleItem, std::string>> LoadCycleItem(soci::session& sql, std::int64_t id, EpochSeconds now) {
   db::SqlArgs a;
-  return db::FirstOf(sql, fmt::format("{} WHERE c.id = {}", kCycleColumns, a.Int(id)), a, [&](const db::Row& r) {
-    return std::make_pair(CycleFrom(r, now), r.Str("unit_path"));
-  });
+  return db::FirstOf(sql, fmt::format("{} WHERE c.id = {}", kCycleColumns, a.Int(id)), a,
+                     [&](const db::Row& r) { return std::make_pair(CycleFrom(r, now), r.Str("unit_path")); });
 }
 
-void SubmitCycleItem(soci::session& sql, std::int64_t id, const std::string& content, std::optional<std::int64_t> user_id,
-                     EpochSeconds now) {
+void SubmitCycleItem(soci::session& sql, std::int64_t id, const std::string& content,
+                     std::optional<std::int64_t> user_id, EpochSeconds now) {
   db::SqlArgs a;
   db::Exec(sql,
            fmt::format("UPDATE pub_cycle_items SET content = {}, submitted_at = {}, submitted_by = {} WHERE id = {}",
@@ -152,11 +150,10 @@ std::vector<CycleItem> ListCycle(soci::session& sql, const std::string& reach_pa
 
 std::vector<CycleItem> DueForAlert(soci::session& sql, bool overdue, EpochSeconds now, EpochSeconds warn_before) {
   db::SqlArgs a;
-  const std::string cond = overdue ? fmt::format("c.overdue_at IS NULL AND c.due_at <= {}", a.Int(now))
-                                   : fmt::format("c.warned_at IS NULL AND c.due_at > {} AND c.due_at <= {}",
-                                                 a.Int(now), a.Int(warn_before));
-  return db::AllOf(sql,
-                   fmt::format("{} WHERE c.submitted_at IS NULL AND {} ORDER BY c.id", kCycleColumns, cond), a,
+  const std::string cond =
+      overdue ? fmt::format("c.overdue_at IS NULL AND c.due_at <= {}", a.Int(now))
+              : fmt::format("c.warned_at IS NULL AND c.due_at > {} AND c.due_at <= {}", a.Int(now), a.Int(warn_before));
+  return db::AllOf(sql, fmt::format("{} WHERE c.submitted_at IS NULL AND {} ORDER BY c.id", kCycleColumns, cond), a,
                    [&](const db::Row& r) { return CycleFrom(r, now); });
 }
 
@@ -170,28 +167,26 @@ void MarkAlerted(soci::session& sql, std::int64_t id, bool overdue, EpochSeconds
 
 std::vector<std::int64_t> UnitUsers(soci::session& sql, std::int64_t unit_id) {
   db::SqlArgs a;
-  return db::IntColumn(sql,
-                       fmt::format("SELECT id FROM users WHERE unit_id = {} AND active = 1 ORDER BY id", a.Int(unit_id)),
-                       a, "id");
+  return db::IntColumn(
+      sql, fmt::format("SELECT id FROM users WHERE unit_id = {} AND active = 1 ORDER BY id", a.Int(unit_id)), a, "id");
 }
 
 std::int64_t InsertEvent(soci::session& sql, const Event& e, std::optional<std::int64_t> user_id, EpochSeconds now) {
   db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO pub_events (bureau_id, unit_id, campaign, title, held_at, place, "
-                                "audience, laws, summary, created_by, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, "
-                                "{}, {}, {}, {}) RETURNING id",
-                                a.Int(e.bureau_id), a.Int(e.unit_id), a.Str(e.campaign), a.Str(e.title),
-                                a.Int(e.held_at), a.Str(e.place), a.Int(e.audience), a.Str(e.laws), a.Str(e.summary),
-                                a.OptInt(user_id), a.Int(now)),
-                    a);
+  return db::Insert(
+      sql,
+      fmt::format("INSERT INTO pub_events (bureau_id, unit_id, campaign, title, held_at, place, "
+                  "audience, laws, summary, created_by, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, "
+                  "{}, {}, {}, {}) RETURNING id",
+                  a.Int(e.bureau_id), a.Int(e.unit_id), a.Str(e.campaign), a.Str(e.title), a.Int(e.held_at),
+                  a.Str(e.place), a.Int(e.audience), a.Str(e.laws), a.Str(e.summary), a.OptInt(user_id), a.Int(now)),
+      a);
 }
 
 std::optional<std::pair<Event, std::string>> LoadEvent(soci::session& sql, std::int64_t id) {
   db::SqlArgs a;
-  return db::FirstOf(sql, fmt::format("{} WHERE e.id = {}", kEventColumns, a.Int(id)), a, [](const db::Row& r) {
-    return std::make_pair(EventFrom(r), r.Str("unit_path"));
-  });
+  return db::FirstOf(sql, fmt::format("{} WHERE e.id = {}", kEventColumns, a.Int(id)), a,
+                     [](const db::Row& r) { return std::make_pair(EventFrom(r), r.Str("unit_path")); });
 }
 
 Paged<Event> ListEvents(soci::session& sql, const std::string& reach_path, const EventFilter& f,
@@ -208,10 +203,9 @@ Paged<Event> ListEvents(soci::session& sql, const std::string& reach_path, const
     where += fmt::format(" AND e.held_at >= {} AND e.held_at < {}", a.Int(from), a.Int(to));
   }
   Paged<Event> out;
-  out.total = db::ScalarInt(sql, fmt::format("SELECT COUNT(*) FROM pub_events e JOIN units u ON u.id = e.unit_id{}",
-                                             where),
-                            a)
-                  .value_or(0);
+  out.total =
+      db::ScalarInt(sql, fmt::format("SELECT COUNT(*) FROM pub_events e JOIN units u ON u.id = e.unit_id{}", where), a)
+          .value_or(0);
   const std::string order = page.sort == "audience" ? "e.audience" : "e.held_at";
   out.items = db::AllOf(sql,
                         fmt::format("{}{} ORDER BY {} {}, e.id LIMIT {} OFFSET {}", kEventColumns, where, order,

@@ -23,8 +23,8 @@ std::vector<Duty> ListDuties(soci::session& sql, const std::string& reach_path, 
 bool InsertCycleItem(soci::session& sql, std::int64_t bureau_id, std::int64_t unit_id, int year,
                      const std::string& stage, EpochSeconds due_at, EpochSeconds now);
 std::optional<std::pair<CycleItem, std::string>> LoadCycleItem(soci::session& sql, std::int64_t id, EpochSeconds now);
-void SubmitCycleItem(soci::session& sql, std::int64_t id, const std::string& content, std::optional<std::int64_t> user_id,
-                     EpochSeconds now);
+void SubmitCycleItem(soci::session& sql, std::int64_t id, const std::string& content,
+                     std::optional<std::int64_t> user_id, EpochSeconds now);
 std::vector<CycleItem> ListCycle(soci::session& sql, const std::string& reach_path, int year, EpochSeconds now);
 // Open stages due before `before` not yet warned (warn) / already past due not yet reported (overdue).
 std::vector<CycleItem> DueForAlert(soci::session& sql, bool overdue, EpochSeconds now, EpochSeconds warn_before);

@@ -45,32 +45,34 @@ class EvaluationTest : public ServerTest {
   }
 
   std::int64_t AddCase(std::int64_t unit, const std::string& no, EpochSeconds closed, std::int64_t bureau = 0) {
-    return app_->db().Write([&](soci::session& sql) -> Result<std::int64_t> {
-      cases::store::CaseRow row;
-      row.bureau_id = bureau ? bureau : bureau_;
-      row.unit_id = unit;
-      row.external_id = no;
-      row.case_type = "administrative";
-      row.cause = "盗窃";
-      row.category = "民生小案";
-      row.title = "张三盗窃电动车案";
-      row.status = "closed";
-      row.lead_officer_id = bureau ? std::nullopt : std::optional<std::int64_t>(lead_);
-      row.accepted_at = closed - 86400 * 5;
-      row.closed_at = closed;
-      const std::int64_t id = cases::store::InsertCase(sql, row, kStart);
-      if (!bureau) {
-        cases::store::ReplaceOfficers(sql, bureau_, id, lead_, {assist_});
-        cases::store::PersonRow p;
-        p.bureau_id = bureau_;
-        p.case_id = id;
-        p.ref = "p1";
-        p.name = "张三";
-        p.role = "suspect";
-        cases::store::InsertPerson(sql, p, kStart);
-      }
-      return id;
-    }).value();
+    return app_->db()
+        .Write([&](soci::session& sql) -> Result<std::int64_t> {
+          cases::store::CaseRow row;
+          row.bureau_id = bureau ? bureau : bureau_;
+          row.unit_id = unit;
+          row.external_id = no;
+          row.case_type = "administrative";
+          row.cause = "盗窃";
+          row.category = "民生小案";
+          row.title = "张三盗窃电动车案";
+          row.status = "closed";
+          row.lead_officer_id = bureau ? std::nullopt : std::optional<std::int64_t>(lead_);
+          row.accepted_at = closed - 86400 * 5;
+          row.closed_at = closed;
+          const std::int64_t id = cases::store::InsertCase(sql, row, kStart);
+          if (!bureau) {
+            cases::store::ReplaceOfficers(sql, bureau_, id, lead_, {assist_});
+            cases::store::PersonRow p;
+            p.bureau_id = bureau_;
+            p.case_id = id;
+            p.ref = "p1";
+            p.name = "张三";
+            p.role = "suspect";
+            cases::store::InsertPerson(sql, p, kStart);
+          }
+          return id;
+        })
+        .value();
   }
 
   json RubricBody(int second_weight = 60) {
@@ -98,10 +100,10 @@ class EvaluationTest : public ServerTest {
 
   json Draw(Client& c, std::int64_t round, int count, std::int64_t seed) {
     auto r = c.Post(fmt::format("/api/evaluation/rounds/{}/select", round), json{{"mode", "random"},
-                                                                                  {"closed_from", "2025-01-01"},
-                                                                                  {"closed_to", "2026-01-01"},
-                                                                                  {"count", count},
-                                                                                  {"seed", seed}});
+                                                                                 {"closed_from", "2025-01-01"},
+                                                                                 {"closed_to", "2026-01-01"},
+                                                                                 {"count", count},
+                                                                                 {"seed", seed}});
     EXPECT_EQ(r.status, 200) << r.body;
     return r.json;
   }
@@ -181,9 +183,9 @@ TEST_F(EvaluationTest, SeededDrawIsReproducibleAndStaysInScope) {
   EXPECT_EQ(evaluation::DrawSeeded(ids, 10, 5), evaluation::DrawSeeded(ids, 10, 5));
   EXPECT_EQ(evaluation::DrawSeeded({3, 1, 2}, 10, 5), (std::vector<std::int64_t>{1, 2, 3}));
   // By rule: 西街 only.
-  auto rule = c.Post(fmt::format("/api/evaluation/rounds/{}/select", r3["id"].get<std::int64_t>()),
-                     json{{"mode", "rule"}, {"closed_from", "2025-01-01"}, {"closed_to", "2026-01-01"},
-                          {"unit_id", team_b_}});
+  auto rule =
+      c.Post(fmt::format("/api/evaluation/rounds/{}/select", r3["id"].get<std::int64_t>()),
+             json{{"mode", "rule"}, {"closed_from", "2025-01-01"}, {"closed_to", "2026-01-01"}, {"unit_id", team_b_}});
   ASSERT_EQ(rule.status, 200) << rule.body;
   int west = 0;
   for (const auto& k : rule.json["case_list"]) west += k["unit_name"] == "西街派出所";
@@ -194,10 +196,12 @@ TEST_F(EvaluationTest, SeededDrawIsReproducibleAndStaysInScope) {
             "invalid_count");
   EXPECT_EQ(c.Post(path, json{{"mode", "rule"}, {"closed_from", "2026-01-01"}, {"closed_to", "2025-01-01"}}).Code(),
             "invalid_period");
-  EXPECT_EQ(c.Post(path, json{{"mode", "rule"}, {"closed_from", "2025-01-01"}, {"closed_to", "2026-01-01"},
-                              {"unit_id", other_team_}})
-                .status,
-            404);
+  EXPECT_EQ(
+      c.Post(
+           path,
+           json{{"mode", "rule"}, {"closed_from", "2025-01-01"}, {"closed_to", "2026-01-01"}, {"unit_id", other_team_}})
+          .status,
+      404);
   EXPECT_EQ(c.Post("/api/evaluation/rounds/999999/select", json{{"mode", "rule"}}).status, 404);
   EXPECT_EQ(c.Post(path, json{{"mode", "bogus"}}).status, 400);
   // A 派出所's legal officer reaches only 东街: he does not see the bureau's round.

@@ -27,8 +27,8 @@ class PublicityTest : public ServerTest {
   void SetUp() override {
     ServerTest::SetUp();
     legal_ = seed::Unit(app_->db(), bureau_, "法制大队", "team", kStart, "法制大队");
-    AddUser("fazhi", "legal_officer", legal_);       // the whole bureau
-    AddUser("fazhi_a", "legal_officer", team_a_);    // 东街派出所 only
+    AddUser("fazhi", "legal_officer", legal_);     // the whole bureau
+    AddUser("fazhi_a", "legal_officer", team_a_);  // 东街派出所 only
     other_bureau_ = AddUnit(city_, "郊区分局", "bureau");
     other_team_ = AddUnit(other_bureau_, "郊区派出所", "team");
     AddUser("other", "legal_officer", other_team_);
@@ -36,9 +36,7 @@ class PublicityTest : public ServerTest {
   std::int64_t Count(const std::string& q) {
     return app_->db().Read([&](soci::session& sql) { return db::ScalarInt(sql, q).value_or(0); });
   }
-  publicity::PublicityService& Service() {
-    return app_->modules().Find<publicity::PublicityModule>()->service();
-  }
+  publicity::PublicityService& Service() { return app_->modules().Find<publicity::PublicityModule>()->service(); }
   Response Upload(Client& c, std::int64_t event, const std::string& kind, const std::string& filename,
                   const std::string& bytes) {
     httplib::MultipartFormDataItems items = {{"kind", kind, "", ""},
@@ -46,7 +44,10 @@ class PublicityTest : public ServerTest {
     return c.Wrap(c.raw().Post(fmt::format("/api/publicity/events/{}/files", event).c_str(), c.Headers(true), items));
   }
   json Event(const std::string& campaign, const std::string& date, int audience) {
-    return {{"title", "普法进社区"}, {"campaign", campaign}, {"held_at", date}, {"audience", audience},
+    return {{"title", "普法进社区"},
+            {"campaign", campaign},
+            {"held_at", date},
+            {"audience", audience},
             {"place", "东街社区"}};
   }
   std::int64_t legal_ = 0, other_bureau_ = 0, other_team_ = 0;
