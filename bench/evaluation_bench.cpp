@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "cannot open or migrate %s\n", url.c_str());
       return 1;
     }
-    const auto have = (*gen_db)->Read([](soci::session& sql) { return db::ScalarInt(sql, "SELECT COUNT(*) FROM cases"); });
+    const auto have =
+        (*gen_db)->Read([](soci::session& sql) { return db::ScalarInt(sql, "SELECT COUNT(*) FROM cases"); });
     if (have.value_or(0) == 0) {
       bench::ProvinceOptions po;
       po.cases = cases;
@@ -111,37 +112,35 @@ int main(int argc, char** argv) {
   const cases::EvaluableFilter filter{.unit_path = city->path,
                                       .closed_from = LocalMidnight(CivilDate{2023, 1, 1}),
                                       .closed_to = LocalMidnight(CivilDate{2024, 1, 1})};
-  const std::int64_t rubric_id = db.Write([&](soci::session& sql) -> Result<std::int64_t> {
-                                     return evaluation::store::InsertRubric(sql, bureau_id, std::nullopt, 1,
-                                                                            BenchRubric(), std::nullopt, now);
-                                   }).value();
+  const std::int64_t rubric_id =
+      db.Write([&](soci::session& sql) -> Result<std::int64_t> {
+          return evaluation::store::InsertRubric(sql, bureau_id, std::nullopt, 1, BenchRubric(), std::nullopt, now);
+        }).value();
   std::vector<double> base, select, marks, close;
   std::size_t candidates = 0;
   int drawn = 0, good = 0, poor = 0;
   for (int run = 0; run < runs; ++run) {
-    base.push_back(Seconds([&] {
-      db.Read([&](soci::session& sql) { candidates = cases::EvaluableCases(sql, filter).size(); });
-    }));
+    base.push_back(
+        Seconds([&] { db.Read([&](soci::session& sql) { candidates = cases::EvaluableCases(sql, filter).size(); }); }));
     std::int64_t round_id = 0;
     select.push_back(Seconds([&] {
-      round_id = db.Write([&](soci::session& sql) -> Result<std::int64_t> {
-                     const auto list = cases::EvaluableCases(sql, filter);
-                     std::vector<std::int64_t> ids;
-                     for (const auto& c : list) ids.push_back(c.id);
-                     const auto pick = evaluation::DrawSeeded(ids, static_cast<std::size_t>(draw), 1000 + run);
-                     const evaluation::RoundInput in{.name = fmt::format("基准评定 {}", run),
-                                                     .rubric_id = rubric_id,
-                                                     .good_min = 90,
-                                                     .poor_below = 60};
-                     const std::int64_t id = evaluation::store::InsertRound(sql, bureau_id, city->id, in, std::nullopt, now);
-                     std::size_t k = 0;
-                     for (const auto& c : list)
-                       if (k < pick.size() && c.id == pick[k]) {
-                         evaluation::store::InsertRoundCase(sql, bureau_id, id, c);
-                         ++k;
-                       }
-                     return id;
-                   }).value();
+      round_id =
+          db.Write([&](soci::session& sql) -> Result<std::int64_t> {
+              const auto list = cases::EvaluableCases(sql, filter);
+              std::vector<std::int64_t> ids;
+              for (const auto& c : list) ids.push_back(c.id);
+              const auto pick = evaluation::DrawSeeded(ids, static_cast<std::size_t>(draw), 1000 + run);
+              const evaluation::RoundInput in{
+                  .name = fmt::format("基准评定 {}", run), .rubric_id = rubric_id, .good_min = 90, .poor_below = 60};
+              const std::int64_t id = evaluation::store::InsertRound(sql, bureau_id, city->id, in, std::nullopt, now);
+              std::size_t k = 0;
+              for (const auto& c : list)
+                if (k < pick.size() && c.id == pick[k]) {
+                  evaluation::store::InsertRoundCase(sql, bureau_id, id, c);
+                  ++k;
+                }
+              return id;
+            }).value();
     }));
     const auto rubric = db.Read([&](soci::session& sql) { return *evaluation::store::LoadRubric(sql, rubric_id); });
     const auto rcases = db.Read([&](soci::session& sql) { return evaluation::store::ListRoundCases(sql, round_id); });

@@ -23,10 +23,11 @@ const std::vector<kit::ModuleSpec>& AllModules() {
       oversight::OversightModule::Spec(),
       inspections::InspectionsModule::Spec(),
       intake::IntakeModule::Spec(),
-      scoring::ScoringModule::Spec(),
-      bulletins::BulletinsModule::Spec(),
+      // Before scoring and bulletins: their demos then count the evaluation demo's results.
       evaluation::EvaluationModule::Spec(),
       publicity::PublicityModule::Spec(),
+      scoring::ScoringModule::Spec(),
+      bulletins::BulletinsModule::Spec(),
   };
   return specs;
 }

@@ -430,7 +430,10 @@ Result<FileDownload> EvaluationService::ResultsXlsx(const Principal& who, std::i
 Result<Paged<TeachingCase>> EvaluationService::Teaching(const Principal& who, const std::string& grade,
                                                         const PageRequest& page) const {
   FZ_CHECK(Need(who, auth::perm::kEvalRead, "查看教学案例"));
-  return db_.Read([&](soci::session& sql) { return store::ListTeaching(sql, ReachOf(sql, who).path, grade, page); });
+  return db_.Read([&](soci::session& sql) {
+    const Reach reach = ReachOf(sql, who);
+    return store::ListTeaching(sql, reach.bureau_id, reach.path, grade, page);
+  });
 }
 
 }  // namespace fazhi::evaluation

@@ -9,6 +9,7 @@
 // whole bureau. Rubrics belong to the caller's bureau. A round is seen by whoever reaches its
 // organising unit and by the members of its panel; cases are drawn only from the round's unit
 // subtree, through cases/case_reads.h. Anything out of reach is NotFound, exactly like a missing id.
+// The teaching set (anonymised) is read by the whole bureau of the organising unit.
 //
 // Permissions: eval.read (rubrics, rounds, results, teaching set), eval.manage (rubrics, rounds,
 // selection, closing), eval.mark (a panel member's marks). Forbidden otherwise; writing a rubric also

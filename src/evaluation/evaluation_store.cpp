@@ -354,11 +354,12 @@ std::vector<MarkSheet> LoadSheets(soci::session& sql, std::int64_t round_case_id
   return out;
 }
 
-Paged<TeachingCase> ListTeaching(soci::session& sql, const std::string& reach_path, const std::string& grade,
-                                 const PageRequest& page) {
+Paged<TeachingCase> ListTeaching(soci::session& sql, std::int64_t bureau_id, const std::string& reach_path,
+                                 const std::string& grade, const PageRequest& page) {
   db::SqlArgs a;
-  std::string where = fmt::format("WHERE r.status = 'closed' AND c.grade IN ('good', 'poor') AND {}",
-                                  db::PathUnder(a, "u.path", reach_path));
+  std::string where =
+      fmt::format("WHERE r.status = 'closed' AND c.grade IN ('good', 'poor') AND (r.bureau_id = {} OR {})",
+                  a.Int(bureau_id), db::PathUnder(a, "u.path", reach_path));
   if (!grade.empty()) where += fmt::format(" AND c.grade = {}", a.Str(grade));
   const std::string from =
       "FROM eval_round_cases c JOIN eval_rounds r ON r.id = c.round_id JOIN units u ON u.id = r.unit_id ";

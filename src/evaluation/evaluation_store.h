@@ -62,8 +62,9 @@ void ReplaceMarks(soci::session& sql, std::int64_t bureau_id, std::int64_t round
 // Every member's sheet of the case (members of the panel without marks left out), by user id.
 std::vector<MarkSheet> LoadSheets(soci::session& sql, std::int64_t round_case_id);
 
-// The graded good/poor cases of closed rounds whose organising unit lies under `reach_path`.
-Paged<TeachingCase> ListTeaching(soci::session& sql, const std::string& reach_path, const std::string& grade,
-                                 const PageRequest& page);
+// The graded good/poor cases of closed rounds of bureau `bureau_id` or organised under `reach_path`
+// (the teaching set is anonymised: the whole bureau may read it).
+Paged<TeachingCase> ListTeaching(soci::session& sql, std::int64_t bureau_id, const std::string& reach_path,
+                                 const std::string& grade, const PageRequest& page);
 
 }  // namespace fazhi::evaluation::store

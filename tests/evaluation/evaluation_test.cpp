@@ -291,6 +291,8 @@ TEST_F(EvaluationTest, PanelMarksCloseGradeLedgerBulletinAndTeachingSet) {
   EXPECT_NE(text.find("主办民警"), std::string::npos) << text;
   EXPECT_NE(text.find("未调取张某的监控录像"), std::string::npos) << text;
   EXPECT_EQ(SignedIn("other_fazhi").Get("/api/evaluation/teaching").json["total"], 0);
+  // Anonymised, the teaching set is for the whole bureau: a 派出所's officer reads it too.
+  EXPECT_EQ(SignedIn("officer_b").Get("/api/evaluation/teaching?grade=poor").json["total"], 1);
   // Export.
   auto x = org.Get(fmt::format("/api/evaluation/rounds/{}/results.xlsx", round_id));
   EXPECT_EQ(x.status, 200);
