@@ -2,6 +2,7 @@
 
 #include "bulletins/bulletins_module.h"
 #include "cases/cases_module.h"
+#include "evaluation/evaluation_module.h"
 #include "exams/exams_module.h"
 #include "inspections/inspections_module.h"
 #include "intake/intake_module.h"
@@ -9,16 +10,26 @@
 #include "orders/orders_module.h"
 #include "org/org_module.h"
 #include "oversight/oversight_module.h"
+#include "publicity/publicity_module.h"
 #include "scoring/scoring_module.h"
 
 namespace fazhi {
 
 const std::vector<kit::ModuleSpec>& AllModules() {
   static const std::vector<kit::ModuleSpec> specs = {
-      org::OrgModule::Spec(),       cases::CasesModule::Spec(),         notify::NotifyModule::Spec(),
-      orders::OrdersModule::Spec(), oversight::OversightModule::Spec(), inspections::InspectionsModule::Spec(),
-      intake::IntakeModule::Spec(), scoring::ScoringModule::Spec(),     bulletins::BulletinsModule::Spec(),
+      org::OrgModule::Spec(),
+      cases::CasesModule::Spec(),
+      notify::NotifyModule::Spec(),
+      orders::OrdersModule::Spec(),
+      oversight::OversightModule::Spec(),
+      inspections::InspectionsModule::Spec(),
+      intake::IntakeModule::Spec(),
       exams::ExamsModule::Spec(),
+      evaluation::EvaluationModule::Spec(),
+      publicity::PublicityModule::Spec(),
+      // Last: their demos count what the modules above generated (points entries, bulletin sections).
+      scoring::ScoringModule::Spec(),
+      bulletins::BulletinsModule::Spec(),
   };
   return specs;
 }

@@ -38,6 +38,11 @@ inline constexpr std::string_view kIntakeManage = "intake.manage";  // routing r
 inline constexpr std::string_view kExamTake = "exam.take";          // 考试: take one's exams, see one's 执法资格
 inline constexpr std::string_view kExamManage = "exam.manage";  // question bank, papers, exams, results, 执法资格
 inline constexpr std::string_view kExamMark = "exam.mark";      // mark short answers (anonymous)
+inline constexpr std::string_view kEvalRead = "eval.read";  // 优劣质案件评定: rubrics, rounds, results, teaching set
+inline constexpr std::string_view kEvalManage = "eval.manage";  // rubrics, rounds, case selection, closing (法制大队)
+inline constexpr std::string_view kEvalMark = "eval.mark";      // a panel member's marks
+inline constexpr std::string_view kPublicityRead = "publicity.read";  // 谁执法谁普法: duties, plans, events, summary
+inline constexpr std::string_view kPublicityManage = "publicity.manage";  // duty lists, plans, events (法制大队)
 }  // namespace perm
 
 struct RoleDef {

@@ -93,4 +93,66 @@ std::vector<RecordRef> InspectableRecords(soci::session& sql, std::string_view k
   return out;
 }
 
+namespace {
+
+const char* const kEvaluableColumns =
+    "SELECT c.id, c.bureau_id, c.unit_id, u.name AS unit_name, c.external_id, c.case_type, c.cause, c.category, "
+    "c.title, c.lead_officer_id, c.closed_at FROM cases c JOIN units u ON u.id = c.unit_id ";
+
+EvaluableCase EvaluableFrom(const db::Row& r) {
+  EvaluableCase c;
+  c.id = r.Int("id");
+  c.bureau_id = r.Int("bureau_id");
+  c.unit_id = r.Int("unit_id");
+  c.unit_name = r.Str("unit_name");
+  c.external_id = r.Str("external_id");
+  c.case_type = r.Str("case_type");
+  c.cause = r.Str("cause");
+  c.category = r.Str("category");
+  c.title = r.Str("title");
+  c.lead_officer_id = r.OptInt("lead_officer_id");
+  c.closed_at = r.OptInt("closed_at");
+  return c;
+}
+
+}  // namespace
+
+std::vector<EvaluableCase> EvaluableCases(soci::session& sql, const EvaluableFilter& f) {
+  db::SqlArgs a;
+  std::string q = fmt::format("{} WHERE {} AND c.closed_at >= {} AND c.closed_at < {}", kEvaluableColumns,
+                              db::PathUnder(a, "u.path", f.unit_path), a.Int(f.closed_from), a.Int(f.closed_to));
+  if (!f.case_type.empty()) q += fmt::format(" AND c.case_type = {}", a.Str(f.case_type));
+  if (!f.category.empty()) q += fmt::format(" AND c.category = {}", a.Str(f.category));
+  q += " ORDER BY c.id";
+  return db::AllOf(sql, q, a, EvaluableFrom);
+}
+
+std::optional<EvaluableCase> EvaluableCaseIn(soci::session& sql, std::int64_t id, std::string_view unit_path) {
+  db::SqlArgs a;
+  const std::string q =
+      fmt::format("{} WHERE c.id = {} AND {}", kEvaluableColumns, a.Int(id), db::PathUnder(a, "u.path", unit_path));
+  return db::FirstOf(sql, q, a, EvaluableFrom);
+}
+
+CaseNames NamesOfCase(soci::session& sql, std::int64_t case_id) {
+  CaseNames out;
+  db::SqlArgs a;
+  db::Each(sql,
+           fmt::format("SELECT name FROM case_persons WHERE case_id = {} AND name <> '' ORDER BY id", a.Int(case_id)),
+           a, [&](const db::Row& r) { out.persons.push_back(r.Str("name")); });
+  db::SqlArgs b;
+  db::Each(sql,
+           fmt::format("SELECT p.name AS name, o.role AS role FROM case_officers o JOIN people p ON p.id = o.person_id "
+                       "WHERE o.case_id = {} UNION SELECT p.name AS name, 'legal' AS role FROM cases c JOIN people p "
+                       "ON p.id = c.legal_officer_id WHERE c.id = {}",
+                       b.Int(case_id), b.Int(case_id)),
+           b, [&](const db::Row& r) {
+             const std::string role = r.Str("role");
+             out.officers.emplace_back(r.Str("name"), role == "lead"     ? "主办民警"
+                                                      : role == "assist" ? "协办民警"
+                                                                         : "法制员");
+           });
+  return out;
+}
+
 }  // namespace fazhi::cases

@@ -54,4 +54,31 @@ struct RecordRef {
 std::vector<RecordRef> InspectableRecords(soci::session& sql, std::string_view kind, std::string_view unit_path,
                                           std::optional<std::int64_t> person_id, EpochSeconds from, EpochSeconds to);
 
+// A closed case as an evaluation (优劣质案件评定, src/evaluation) selects it: the header fields it
+// copies, its unit and its 主办.
+struct EvaluableCase {
+  std::int64_t id = 0, bureau_id = 0, unit_id = 0;
+  std::string unit_name, external_id, case_type, cause, category, title;
+  std::optional<std::int64_t> lead_officer_id;
+  std::optional<EpochSeconds> closed_at;
+};
+// Which closed cases qualify: unit under `unit_path`, closed in [closed_from, closed_to), and
+// optionally of one case type and one 打击类别.
+struct EvaluableFilter {
+  std::string unit_path;
+  EpochSeconds closed_from = 0, closed_to = 0;
+  std::string case_type, category;
+};
+// The qualifying cases, ascending by id (a stable order a seeded draw can rely on).
+std::vector<EvaluableCase> EvaluableCases(soci::session& sql, const EvaluableFilter& f);
+// One case by id if its unit lies under `unit_path` (closed or not).
+std::optional<EvaluableCase> EvaluableCaseIn(soci::session& sql, std::int64_t id, std::string_view unit_path);
+// The names a text about the case may contain, for anonymising it: the persons of the case
+// (case_persons.name) and its officers with their role (主办民警, 协办民警, 法制员).
+struct CaseNames {
+  std::vector<std::string> persons;
+  std::vector<std::pair<std::string, std::string>> officers;  // name, role
+};
+CaseNames NamesOfCase(soci::session& sql, std::int64_t case_id);
+
 }  // namespace fazhi::cases

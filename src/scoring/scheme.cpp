@@ -26,11 +26,11 @@ constexpr std::array<ActInfo, 15> kActs = {{
     {"violation", "执法监督违规", ActKind::kDeduction, "violation", true},
     {"review_finding", "法制审核问题", ActKind::kDeduction, "review_finding", true},
     {"order_overdue", "督办逾期未整改", ActKind::kDeduction, "order_overdue", true},
-    {"case_rating_poor", "劣质案件", ActKind::kDeduction, "case_rating", false},
+    {"case_rating_poor", "劣质案件", ActKind::kDeduction, "case_rating", true},
     {"complaint_substantiated", "投诉查实", ActKind::kDeduction, "complaint", true},
     {"inspection_finding", "执法巡查发现问题", ActKind::kDeduction, "inspection", true},
     // Bonuses.
-    {"case_rating_good", "优质案件", ActKind::kBonus, "case_rating", false},
+    {"case_rating_good", "优质案件", ActKind::kBonus, "case_rating", true},
     {"case_rating_excellent", "精品案件", ActKind::kBonus, "case_rating", false},
     {"typical_case", "上级列为典型案例", ActKind::kBonus, "typical_case", false},
 }};

@@ -31,12 +31,14 @@
 #include "bulletins/bulletins_module.h"
 #include "cases/case_service.h"
 #include "exams/exams_demo.h"
+#include "evaluation/evaluation_demo.h"
 #include "http/http_fixture.h"
 #include "inspections/inspections_demo.h"
 #include "intake/intake_demo.h"
 #include "intake/intake_module.h"
 #include "org/org_demo.h"
 #include "oversight/oversight_service.h"
+#include "publicity/publicity_demo.h"
 #include "scoring/scoring_demo.h"
 #include "scoring/scoring_service.h"
 #include "support/test_db.h"
@@ -142,6 +144,23 @@ const std::map<std::string, ObjectKind>& Kinds() {
         "'intake_evidence' AND u.path LIKE ':P%' ORDER BY a.id"}},
       // The hall's roster: the demo's hall is 城区分局 itself, above both 派出所.
       {"shift", {"SELECT CAST(id AS TEXT) FROM intake_duty_shifts ORDER BY id DESC", true}},
+      {"rubric", {"SELECT CAST(id AS TEXT) FROM eval_rubrics ORDER BY id", true}},
+      // The demo's evaluation round is organised by 法制大队, above neither 派出所.
+      {"eval_round", {"SELECT CAST(id AS TEXT) FROM eval_rounds ORDER BY id", true}},
+      {"eval_case", {"SELECT CAST(id AS TEXT) FROM eval_round_cases ORDER BY id", true}},
+      {"pub_duty",
+       {"SELECT CAST(d.id AS TEXT) FROM pub_duties d JOIN units u ON u.id = d.unit_id WHERE u.path LIKE ':P%' ORDER "
+        "BY d.id"}},
+      {"pub_cycle",
+       {"SELECT CAST(c.id AS TEXT) FROM pub_cycle_items c JOIN units u ON u.id = c.unit_id WHERE u.path LIKE ':P%' "
+        "ORDER BY c.id"}},
+      {"pub_event",
+       {"SELECT CAST(e.id AS TEXT) FROM pub_events e JOIN units u ON u.id = e.unit_id WHERE u.path LIKE ':P%' ORDER "
+        "BY e.id"}},
+      {"pub_file",
+       {"SELECT CAST(a.id AS TEXT) FROM attachments a JOIN pub_events e ON e.id = a.owner_id JOIN units u ON u.id = "
+        "e.unit_id WHERE a.owner_type IN ('publicity_material', 'publicity_photo') AND u.path LIKE ':P%' ORDER BY "
+        "a.id"}},
       {"objection",
        {"SELECT CAST(o.id AS TEXT) FROM score_objections o JOIN score_entries e ON e.id = o.entry_id JOIN units u "
         "ON u.id = e.unit_id WHERE u.path LIKE ':P%' ORDER BY o.id"}},
@@ -239,6 +258,10 @@ class AccessMatrixTest : public ::testing::Test {
     auto intake = intake::GenerateIntakeDemo(app_->db(), app_->vault(),
                                              app_->modules().Find<intake::IntakeModule>()->service(), 2023);
     ASSERT_TRUE(intake) << intake.error().message;
+    auto evaluation = evaluation::GenerateEvaluationDemo(app_->db(), *clock_, 2023);
+    ASSERT_TRUE(evaluation) << evaluation.error().message;
+    auto publicity = publicity::GeneratePublicityDemo(app_->db(), 2023);
+    ASSERT_TRUE(publicity) << publicity.error().message;
     auto points = scoring::GenerateScoringDemo(app_->db(), *clock_, 2023, app_->scoring().sources());
     ASSERT_TRUE(points) << points.error().message;
     // The year's published 通报, so the bulletin routes have one to act on.

@@ -11,11 +11,15 @@ import * as bulletins from '@/modules/bulletins/routes'
 import * as inspections from '@/modules/inspections/routes'
 import * as intake from '@/modules/intake/routes'
 import * as exams from '@/modules/exams/routes'
+import * as evaluation from '@/modules/evaluation/routes'
+import * as publicity from '@/modules/publicity/routes'
 import * as admin from '@/modules/admin/routes'
 
 // Every module's pages. A new module adds its routes.ts here; its menu entries, menu group and
 // home card come with it (src/router/types.ts).
-const MODULES: ModuleRoutes[] = [shell, org, cases, oversight, scoring, inspections, intake, exams, bulletins, admin]
+const MODULES: ModuleRoutes[] = [
+  shell, org, cases, oversight, scoring, inspections, intake, exams, evaluation, publicity, bulletins, admin,
+]
 
 export const menuGroups: MenuGroup[] = MODULES.flatMap((m) => m.menuGroups ?? [])
 

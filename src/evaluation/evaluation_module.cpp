@@ -1,0 +1,31 @@
+#include "evaluation/evaluation_module.h"
+
+#include "evaluation/evaluation_demo.h"
+#include "evaluation/evaluation_routes.h"
+#include "evaluation/evaluation_sources.h"
+
+namespace fazhi::evaluation {
+
+void EvaluationModule::RegisterRoutes(http::Router& router) { evaluation::RegisterRoutes(router, service_); }
+
+Result<std::vector<std::string>> EvaluationModule::GenerateDemo(const kit::DemoOptions& options) {
+  return GenerateEvaluationDemo(services_.db, services_.clock, options.year);
+}
+
+void EvaluationModule::AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) {
+  out.push_back(MakeLedgerSource());
+}
+
+void EvaluationModule::AddBulletinSections(std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) {
+  out.push_back(MakeBulletinSection());
+}
+
+kit::ModuleSpec EvaluationModule::Spec() {
+  return {.name = "evaluation",
+          .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> {
+            return std::make_unique<EvaluationModule>(s);
+          },
+          .add_commands = nullptr};
+}
+
+}  // namespace fazhi::evaluation

@@ -1,0 +1,40 @@
+#include "publicity/publicity_module.h"
+
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "publicity/publicity_demo.h"
+#include "publicity/publicity_routes.h"
+
+namespace fazhi::publicity {
+
+void PublicityModule::RegisterRoutes(http::Router& router) { publicity::RegisterRoutes(router, service_); }
+
+Result<std::vector<std::string>> PublicityModule::GenerateDemo(const kit::DemoOptions& options) {
+  return GeneratePublicityDemo(services_.db, options.year);
+}
+
+void PublicityModule::StartBackground() {
+  const int interval = services_.settings.sweep_interval_seconds;
+  if (interval <= 0) return;
+  if (!sweeper_)
+    sweeper_ = std::make_unique<core::PeriodicTask>("publicity due sweep", std::chrono::seconds(interval), [this] {
+      if (auto r = service_.NotifyDue(); !r) spdlog::warn("publicity due sweep: {}", r.error().message);
+    });
+  sweeper_->Start();
+}
+
+void PublicityModule::StopBackground() {
+  if (sweeper_) sweeper_->Stop();
+}
+
+kit::ModuleSpec PublicityModule::Spec() {
+  return {.name = "publicity",
+          .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> {
+            return std::make_unique<PublicityModule>(s);
+          },
+          .add_commands = nullptr};
+}
+
+}  // namespace fazhi::publicity
