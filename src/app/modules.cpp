@@ -8,6 +8,7 @@
 #include "orders/orders_module.h"
 #include "org/org_module.h"
 #include "oversight/oversight_module.h"
+#include "patrol/patrol_module.h"
 #include "scoring/scoring_module.h"
 
 namespace fazhi {
@@ -17,6 +18,7 @@ const std::vector<kit::ModuleSpec>& AllModules() {
       org::OrgModule::Spec(),       cases::CasesModule::Spec(),         notify::NotifyModule::Spec(),
       orders::OrdersModule::Spec(), oversight::OversightModule::Spec(), inspections::InspectionsModule::Spec(),
       intake::IntakeModule::Spec(), scoring::ScoringModule::Spec(),     bulletins::BulletinsModule::Spec(),
+      patrol::PatrolModule::Spec(),
   };
   return specs;
 }

@@ -35,6 +35,10 @@ inline constexpr std::string_view kInspectionManage = "inspection.manage";  // c
 inline constexpr std::string_view kIntakeRead = "intake.read";  // 接报案大厅: tickets, queue, statistics
 inline constexpr std::string_view kIntakeDo = "intake.do";      // register, route, decide, conclude, feedback, reopen
 inline constexpr std::string_view kIntakeManage = "intake.manage";  // routing rules, deadlines, duty roster
+inline constexpr std::string_view kPatrolRead =
+    "patrol.read";  // 五化巡防: map, logs, response times, hotspots, registers
+inline constexpr std::string_view kPatrolDo = "patrol.do";  // check-ins, patrol logs, 警情 stamps, register entries
+inline constexpr std::string_view kPatrolManage = "patrol.manage";  // areas and points, teams, targets, 模拟测警, 督办
 }  // namespace perm
 
 struct RoleDef {
