@@ -47,7 +47,8 @@ int Generate(const char* path, long n) {
       lat = 34.1 + 0.36 * u(rng);
     }
     const long day = static_cast<long>(u(rng) * 365);
-    const double h = std::fmod(18 + 7 * std::sqrt(-2 * std::log(u(rng) + 1e-12)) * std::cos(6.2831853 * u(rng)) + 48, 24);
+    const double h =
+        std::fmod(18 + 7 * std::sqrt(-2 * std::log(u(rng) + 1e-12)) * std::cos(6.2831853 * u(rng)) + 48, 24);
     std::fprintf(f, "%.6f,%.6f,%ld\n", lon, lat, start + day * 86400 + static_cast<long>(h * 3600));
   }
   return std::fclose(f) == 0 ? 0 : 1;

@@ -25,8 +25,8 @@ const double kDegLon = kDegLat / std::cos(34.26 * 3.14159265358979 / 180.0);
 LonLat Offset(LonLat c, double east_m, double north_m) { return {c.lon + east_m * kDegLon, c.lat + north_m * kDegLat}; }
 
 // Hourly weights of 警情 (Beijing time): quiet before dawn, peaks late afternoon and evening.
-constexpr double kHourly[24] = {0.9, 0.6, 0.45, 0.35, 0.3, 0.35, 0.5, 0.8, 1.0, 1.1, 1.15, 1.2,
-                                1.15, 1.1, 1.15, 1.2, 1.3, 1.4, 1.5, 1.6, 1.6, 1.5, 1.3, 1.1};
+constexpr double kHourly[24] = {0.9,  0.6, 0.45, 0.35, 0.3, 0.35, 0.5, 0.8, 1.0, 1.1, 1.15, 1.2,
+                                1.15, 1.1, 1.15, 1.2,  1.3, 1.4,  1.5, 1.6, 1.6, 1.5, 1.3,  1.1};
 // Weekday weights (Monday … Sunday): busier at the weekend.
 constexpr double kWeekday[7] = {0.95, 0.9, 0.9, 0.95, 1.1, 1.2, 1.15};
 
@@ -47,8 +47,12 @@ std::vector<Station> Stations(soci::session& sql) {
     // Stations on a ring 2.5 km around the centre; the fifth and later farther out (rural).
     const double angle = k * 1.2566;  // 72°
     const double r = k < 4 ? 2500 : 6000;
-    Station s{.unit = u, .centre = Offset(kCentre, r * std::cos(angle), r * std::sin(angle)), .areas = {}, .points = {},
-              .officers = {}, .officer_ids = {}};
+    Station s{.unit = u,
+              .centre = Offset(kCentre, r * std::cos(angle), r * std::sin(angle)),
+              .areas = {},
+              .points = {},
+              .officers = {},
+              .officer_ids = {}};
     for (const auto& p : org::ReadPeopleUnder(sql, u.path))
       if (p.active && s.officers.size() < 12) {
         s.officers.push_back(p.name);
@@ -62,7 +66,8 @@ std::vector<Station> Stations(soci::session& sql) {
 
 void AddGeography(soci::session& sql, Station& s, std::mt19937_64& rng, EpochSeconds at, DemoSummary& sum) {
   static const char* kAreaNames[] = {"商业街巡区", "居民区巡区", "学校医院巡区"};
-  static const char* kPointNames[] = {"地铁口", "银行网点", "学校门口", "农贸市场", "公交站", "广场", "夜市", "医院门口"};
+  static const char* kPointNames[] = {"地铁口", "银行网点", "学校门口", "农贸市场",
+                                      "公交站", "广场",     "夜市",     "医院门口"};
   std::uniform_real_distribution<double> jitter(-120, 120);
   const bool town = s.centre.lon < kCentre.lon + 0.05 && std::abs(s.centre.lat - kCentre.lat) < 0.04;
   for (int a = 0; a < 3; ++a) {
@@ -70,7 +75,8 @@ void AddGeography(soci::session& sql, Station& s, std::mt19937_64& rng, EpochSec
     Area area;
     area.bureau_id = s.unit.bureau_id;
     area.unit_id = s.unit.id;
-    area.name = fmt::format("{}{}", s.unit.name.substr(0, s.unit.name.size() - std::string("派出所").size()), kAreaNames[a]);
+    area.name =
+        fmt::format("{}{}", s.unit.name.substr(0, s.unit.name.size() - std::string("派出所").size()), kAreaNames[a]);
     area.in_town = town;
     area.created_at = at;
     // An irregular hexagon, about 1 km across.
@@ -100,10 +106,17 @@ void AddGeography(soci::session& sql, Station& s, std::mt19937_64& rng, EpochSec
   static const char* kModes[] = {"car", "foot", "bicycle"};
   static const char* kShifts[] = {"一班", "二班", "三班"};
   for (int t = 0; t < 3; ++t) {
-    Team team{.id = 0, .bureau_id = s.unit.bureau_id, .unit_id = s.unit.id, .unit_name = {},
-              .name = fmt::format("{}{}巡组", s.unit.name, kShifts[t]), .mode = kModes[t], .shift = kShifts[t],
-              .members = {}, .equipment = {}};
-    for (std::size_t m = static_cast<std::size_t>(t); m < s.officers.size(); m += 3) team.members.push_back(s.officers[m]);
+    Team team{.id = 0,
+              .bureau_id = s.unit.bureau_id,
+              .unit_id = s.unit.id,
+              .unit_name = {},
+              .name = fmt::format("{}{}巡组", s.unit.name, kShifts[t]),
+              .mode = kModes[t],
+              .shift = kShifts[t],
+              .members = {},
+              .equipment = {}};
+    for (std::size_t m = static_cast<std::size_t>(t); m < s.officers.size(); m += 3)
+      team.members.push_back(s.officers[m]);
     team.equipment = t == 0 ? std::vector<std::string>{"巡逻车", "执法记录仪", "对讲机", "防刺服"}
                             : std::vector<std::string>{"执法记录仪", "对讲机", "警棍"};
     InsertTeam(sql, team);
@@ -115,7 +128,8 @@ void AddGeography(soci::session& sql, Station& s, std::mt19937_64& rng, EpochSec
 // `slow` units, slower overall.
 std::vector<std::optional<EpochSeconds>> Stamps(EpochSeconds received, bool town, double slow, std::mt19937_64& rng) {
   std::lognormal_distribution<double> sign(std::log(18.0 * slow), 0.5), depart(std::log(60.0), 0.5),
-      arrive(std::log((town ? 200.0 : 420.0) * slow), 0.35), feedback(std::log(1500.0), 0.5), close(std::log(5400.0), 0.6);
+      arrive(std::log((town ? 200.0 : 420.0) * slow), 0.35), feedback(std::log(1500.0), 0.5),
+      close(std::log(5400.0), 0.6);
   std::vector<std::optional<EpochSeconds>> st(kStages.size());
   EpochSeconds t = received;
   st[0] = t;
@@ -145,12 +159,21 @@ void AddYear(soci::session& sql, std::vector<Station>& stations, int year, std::
           if (u01(rng) >= expect / 3.0) continue;
           const EpochSeconds at = day + h * 3600 + static_cast<EpochSeconds>(rng() % 3600);
           const Point& near = s.points[rng() % (s.points.size() / 2 + 1)];  // the first points are hotter
-          const Area& area = s.areas[static_cast<std::size_t>(std::find_if(s.areas.begin(), s.areas.end(), [&](const Area& a) {
-                                       return near.area_id && a.id == *near.area_id;
-                                     }) - s.areas.begin())];
-          Call c{.id = 0, .bureau_id = s.unit.bureau_id, .unit_id = s.unit.id, .unit_name = {},
-                 .kind = kKinds[rng() % 7], .place = near.name + "附近", .shift = ShiftOf(at), .in_town = area.in_town,
-                 .is_test = false, .drill_id = std::nullopt, .point_id = std::nullopt,
+          const Area& area = s.areas[static_cast<std::size_t>(
+              std::find_if(s.areas.begin(), s.areas.end(),
+                           [&](const Area& a) { return near.area_id && a.id == *near.area_id; }) -
+              s.areas.begin())];
+          Call c{.id = 0,
+                 .bureau_id = s.unit.bureau_id,
+                 .unit_id = s.unit.id,
+                 .unit_name = {},
+                 .kind = kKinds[rng() % 7],
+                 .place = near.name + "附近",
+                 .shift = ShiftOf(at),
+                 .in_town = area.in_town,
+                 .is_test = false,
+                 .drill_id = std::nullopt,
+                 .point_id = std::nullopt,
                  .at = LonLat{near.at.lon + spread(rng) * kDegLon, near.at.lat + spread(rng) * kDegLat},
                  .stamps = Stamps(at, area.in_town, slow * (h < 6 ? 1.2 : 1.0), rng)};
           InsertCall(sql, c);
@@ -162,20 +185,40 @@ void AddYear(soci::session& sql, std::vector<Station>& stations, int year, std::
         const std::size_t oi = static_cast<std::size_t>(rng() % std::max<std::size_t>(1, s.officers.size()));
         EpochSeconds t = day + (round ? 20 : 9) * 3600 + static_cast<EpochSeconds>(rng() % 3600);
         for (int k = 0; k < 4; ++k) {
-          const Point& p = s.points[(static_cast<std::size_t>(round * 4 + k) + static_cast<std::size_t>(day / kDay)) % s.points.size()];
+          const Point& p = s.points[(static_cast<std::size_t>(round * 4 + k) + static_cast<std::size_t>(day / kDay)) %
+                                    s.points.size()];
           const bool far = u01(rng) < 0.025;
           const LonLat claimed = far ? Offset(p.at, 400, 150) : Offset(p.at, spread(rng) / 12, spread(rng) / 12);
-          CheckinFacts f{.point = p.at, .radius_m = p.radius_m, .claimed = claimed, .accuracy_m = 10 + static_cast<int>(rng() % 20),
-                         .has_area = false, .inside_area = true, .previous = std::nullopt, .previous_at = std::nullopt,
+          CheckinFacts f{.point = p.at,
+                         .radius_m = p.radius_m,
+                         .claimed = claimed,
+                         .accuracy_m = 10 + static_cast<int>(rng() % 20),
+                         .has_area = false,
+                         .inside_area = true,
+                         .previous = std::nullopt,
+                         .previous_at = std::nullopt,
                          .at = t};
           Flags flags = EvaluateCheckin(f);
-          const EpochSeconds left = t + p.min_stay_s + (u01(rng) < 0.03 ? -240 : 60 + static_cast<EpochSeconds>(rng() % 600));
+          const EpochSeconds left =
+              t + p.min_stay_s + (u01(rng) < 0.03 ? -240 : 60 + static_cast<EpochSeconds>(rng() % 600));
           EvaluateStay(flags, t, left, p.min_stay_s);
-          Checkin c{.id = 0, .bureau_id = s.unit.bureau_id, .unit_id = s.unit.id, .point_id = p.id, .user_id = 0,
-                    .point_name = p.name, .officer_name = s.officers.empty() ? "巡逻民警" : s.officers[oi], .unit_name = {},
-                    .arrived_at = t, .left_at = left, .claimed = claimed, .accuracy_m = f.accuracy_m,
-                    .distance_m = flags.distance_m, .photo_sha256 = fmt::format("{:016x}{:016x}{:016x}{:016x}", rng(), rng(), rng(), rng()),
-                    .flags = flags.Codes(), .flag_reasons = flags.Reasons(), .note = {}};
+          Checkin c{.id = 0,
+                    .bureau_id = s.unit.bureau_id,
+                    .unit_id = s.unit.id,
+                    .point_id = p.id,
+                    .user_id = 0,
+                    .point_name = p.name,
+                    .officer_name = s.officers.empty() ? "巡逻民警" : s.officers[oi],
+                    .unit_name = {},
+                    .arrived_at = t,
+                    .left_at = left,
+                    .claimed = claimed,
+                    .accuracy_m = f.accuracy_m,
+                    .distance_m = flags.distance_m,
+                    .photo_sha256 = fmt::format("{:016x}{:016x}{:016x}{:016x}", rng(), rng(), rng(), rng()),
+                    .flags = flags.Codes(),
+                    .flag_reasons = flags.Reasons(),
+                    .note = {}};
           InsertCheckin(sql, c);
           ++sum.checkins;
           sum.flagged += c.flags.empty() ? 0 : 1;
@@ -184,9 +227,18 @@ void AddYear(soci::session& sql, std::vector<Station>& stations, int year, std::
       }
       // Logs: a video patrol every day, a 盘查 most days, an information patrol twice a week.
       static const char* kFind[] = {"未见异常", "发现可疑人员徘徊，已通知巡组核查", "发现电动车违规停放，已通知整改"};
-      Log v{.id = 0, .bureau_id = s.unit.bureau_id, .unit_id = s.unit.id, .user_id = std::nullopt, .unit_name = {},
-            .officer_name = s.officers.empty() ? "" : s.officers[0], .kind = "video", .camera = fmt::format("{}-{:02d}号探头", s.unit.name, rng() % 24 + 1),
-            .place = {}, .finding = kFind[rng() % 3], .result = {}, .at = day + 14 * 3600};
+      Log v{.id = 0,
+            .bureau_id = s.unit.bureau_id,
+            .unit_id = s.unit.id,
+            .user_id = std::nullopt,
+            .unit_name = {},
+            .officer_name = s.officers.empty() ? "" : s.officers[0],
+            .kind = "video",
+            .camera = fmt::format("{}-{:02d}号探头", s.unit.name, rng() % 24 + 1),
+            .place = {},
+            .finding = kFind[rng() % 3],
+            .result = {},
+            .at = day + 14 * 3600};
       InsertLog(sql, v);
       ++sum.logs;
       if (u01(rng) < 0.7) {
@@ -220,8 +272,14 @@ void AddDrillsAndRegisters(soci::session& sql, std::vector<Station>& stations, i
     for (const auto& p : s.points) ids.push_back(p.id);
   for (int m = 1; m <= 12; m += 2) {
     const EpochSeconds at = LocalMidnight({year, m, 15}) + 10 * 3600;
-    Drill d{.id = 0, .bureau_id = stations[0].unit.bureau_id, .unit_id = stations[0].unit.id, .seed = 20230000 + m,
-            .name = fmt::format("{}年{}月模拟测警", year, m), .draws = 6, .drawn_points = {}, .call_ids = {},
+    Drill d{.id = 0,
+            .bureau_id = stations[0].unit.bureau_id,
+            .unit_id = stations[0].unit.id,
+            .seed = 20230000 + m,
+            .name = fmt::format("{}年{}月模拟测警", year, m),
+            .draws = 6,
+            .drawn_points = {},
+            .call_ids = {},
             .created_at = at};
     // The demo's drill is filed under the bureau (every station's points are drawn).
     if (auto b = org::ReadUnit(sql, stations[0].unit.bureau_id)) d.unit_id = b->id;
@@ -233,16 +291,26 @@ void AddDrillsAndRegisters(soci::session& sql, std::vector<Station>& stations, i
         for (const auto& p : stations[si].points)
           if (p.id == pid) {
             const EpochSeconds t = at + static_cast<EpochSeconds>(rng() % 7200);
-            Call c{.id = 0, .bureau_id = p.bureau_id, .unit_id = p.unit_id, .unit_name = {}, .kind = "模拟测警",
-                   .place = p.name, .shift = ShiftOf(t), .in_town = si < 4, .is_test = true, .drill_id = d.id,
-                   .point_id = p.id, .at = p.at, .stamps = Stamps(t, si < 4, si == 2 ? 1.5 : 1.0, rng)};
+            Call c{.id = 0,
+                   .bureau_id = p.bureau_id,
+                   .unit_id = p.unit_id,
+                   .unit_name = {},
+                   .kind = "模拟测警",
+                   .place = p.name,
+                   .shift = ShiftOf(t),
+                   .in_town = si < 4,
+                   .is_test = true,
+                   .drill_id = d.id,
+                   .point_id = p.id,
+                   .at = p.at,
+                   .stamps = Stamps(t, si < 4, si == 2 ? 1.5 : 1.0, rng)};
             InsertCall(sql, c);
             ++sum.test_calls;
           }
   }
   static const char* kKinds[] = {"romance", "family", "neighbour", "debt", "labour", "land"};
-  static const char* kTitles[] = {"恋爱分手后索要财物", "夫妻因家务琐事多次争吵", "楼上漏水邻里争执", "借款到期未还引发冲突",
-                                  "工地拖欠农民工工资", "宅基地边界争议"};
+  static const char* kTitles[] = {"恋爱分手后索要财物",   "夫妻因家务琐事多次争吵", "楼上漏水邻里争执",
+                                  "借款到期未还引发冲突", "工地拖欠农民工工资",     "宅基地边界争议"};
   static const char* kGrades[] = {"green", "yellow", "yellow", "orange", "green", "red"};
   static const char* kSurnames[] = {"甲", "乙", "丙", "丁", "戊", "己"};
   for (std::size_t si = 0; si < stations.size(); ++si) {
@@ -255,11 +323,17 @@ void AddDrillsAndRegisters(soci::session& sql, std::vector<Station>& stations, i
       d.unit_id = s.unit.id;
       d.title = kTitles[kind];
       d.kind = kKinds[kind];
-      d.parties = {fmt::format("当事人{}{}", kSurnames[rng() % 6], k + 1), fmt::format("当事人{}{}", kSurnames[rng() % 6], k + 11)};
+      d.parties = {fmt::format("当事人{}{}", kSurnames[rng() % 6], k + 1),
+                   fmt::format("当事人{}{}", kSurnames[rng() % 6], k + 11)};
       d.grade = kGrades[(static_cast<std::size_t>(kind) + static_cast<std::size_t>(k)) % 6];
-      d.grade_reasons = d.grade == "red" ? "双方多次肢体冲突，一方扬言报复" : d.grade == "orange" ? "三个月内重复报警 3 次" : "";
-      if (!s.officer_ids.empty()) d.officer_person_id = s.officer_ids[static_cast<std::size_t>(k) % s.officer_ids.size()];
-      d.actions = nlohmann::json::array({{{"at", at + kDay}, {"text", "上门调解，双方同意冷静协商"}, {"by", "社区民警"}}}).dump();
+      d.grade_reasons = d.grade == "red"      ? "双方多次肢体冲突，一方扬言报复"
+                        : d.grade == "orange" ? "三个月内重复报警 3 次"
+                                              : "";
+      if (!s.officer_ids.empty())
+        d.officer_person_id = s.officer_ids[static_cast<std::size_t>(k) % s.officer_ids.size()];
+      d.actions =
+          nlohmann::json::array({{{"at", at + kDay}, {"text", "上门调解，双方同意冷静协商"}, {"by", "社区民警"}}})
+              .dump();
       d.revisit_at = at + 14 * kDay;
       d.created_at = at;
       d.status = k < 8 ? "closed" : "open";

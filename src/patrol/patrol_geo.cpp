@@ -61,8 +61,8 @@ double Percentile(std::vector<double> v, double p) {
 
 double DistanceM(LonLat a, LonLat b) {
   const double dlat = Rad(b.lat - a.lat), dlon = Rad(b.lon - a.lon);
-  const double h =
-      std::sin(dlat / 2) * std::sin(dlat / 2) + std::cos(Rad(a.lat)) * std::cos(Rad(b.lat)) * std::sin(dlon / 2) * std::sin(dlon / 2);
+  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                   std::cos(Rad(a.lat)) * std::cos(Rad(b.lat)) * std::sin(dlon / 2) * std::sin(dlon / 2);
   return 2 * kEarthR * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
@@ -138,7 +138,8 @@ std::pair<int, int> Grid::CellOf(LonLat p) const {
 
 LonLat Grid::CentreOf(int x, int y) const {
   const double mx = (x + 0.5) * cell_m, my = (y + 0.5) * cell_m;
-  return {origin.lon + mx / (kEarthR * std::cos(Rad(origin.lat))) * 180.0 / kPi, origin.lat + my / kEarthR * 180.0 / kPi};
+  return {origin.lon + mx / (kEarthR * std::cos(Rad(origin.lat))) * 180.0 / kPi,
+          origin.lat + my / kEarthR * 180.0 / kPi};
 }
 
 int LocalHour(std::int64_t t) { return static_cast<int>((((t + kBeijing) % 86400) + 86400) % 86400 / 3600); }
@@ -169,7 +170,8 @@ HotspotResult ComputeHotspots(const Grid& grid, std::vector<Incident> incidents)
     bool repeat = false;
     for (int dx = -1; dx <= 1 && !repeat; ++dx)
       for (int dy = -1; dy <= 1 && !repeat; ++dy)
-        if (auto l = last.find(Key(x + dx, y + dy)); l != last.end() && in.time - l->second <= kNearRepeat) repeat = true;
+        if (auto l = last.find(Key(x + dx, y + dy)); l != last.end() && in.time - l->second <= kNearRepeat)
+          repeat = true;
     if (repeat) {
       ++c.near_repeats;
       ++r.near_repeats;
@@ -187,7 +189,8 @@ HotspotResult ComputeHotspots(const Grid& grid, std::vector<Incident> incidents)
           s += (dx == 0 || dy == 0 ? 0.5 : 0.25) * static_cast<double>(r.cells[it->second].count);
       }
     c.score = s;
-    c.peak_hour = static_cast<int>(std::max_element(std::begin(c.by_hour), std::end(c.by_hour)) - std::begin(c.by_hour));
+    c.peak_hour =
+        static_cast<int>(std::max_element(std::begin(c.by_hour), std::end(c.by_hour)) - std::begin(c.by_hour));
     scores.push_back(s);
   }
   r.p80 = Percentile(scores, 0.80);

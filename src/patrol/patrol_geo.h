@@ -30,15 +30,15 @@ std::optional<Crossing> SelfCrossing(const std::vector<LonLat>& ring);
 
 // ---- check-in flags ----
 struct CheckinFacts {
-  LonLat point;               // the 必到点
-  int radius_m = 0;           // its radius
-  LonLat claimed;             // the phone's position
-  int accuracy_m = 0;         // its claimed accuracy
-  bool has_area = false;      // whether the point lies in a 巡区 …
-  bool inside_area = true;    // … and whether the claimed position is inside it
-  std::optional<LonLat> previous;         // the officer's previous check-in position
+  LonLat point;                             // the 必到点
+  int radius_m = 0;                         // its radius
+  LonLat claimed;                           // the phone's position
+  int accuracy_m = 0;                       // its claimed accuracy
+  bool has_area = false;                    // whether the point lies in a 巡区 …
+  bool inside_area = true;                  // … and whether the claimed position is inside it
+  std::optional<LonLat> previous;           // the officer's previous check-in position
   std::optional<std::int64_t> previous_at;  // and its server time
-  std::int64_t at = 0;                    // this check-in's server time
+  std::int64_t at = 0;                      // this check-in's server time
 };
 // Speeds above this (m/s, 150 km/h) are impossible for a patrol on the road.
 inline constexpr double kMaxSpeedMps = 150.0 / 3.6;
@@ -76,18 +76,18 @@ struct Grid {
 
 struct HotCell {
   int x = 0, y = 0;
-  std::int64_t count = 0;         // incidents in the cell
-  double score = 0;               // kernel-weighted: own count + 0.5 × each edge neighbour + 0.25 × each corner
-  int level = 0;                  // 0 none, 1 低 (≥ P80), 2 中 (≥ P90), 3 高 (≥ P97) of the non-empty cells' scores
+  std::int64_t count = 0;  // incidents in the cell
+  double score = 0;        // kernel-weighted: own count + 0.5 × each edge neighbour + 0.25 × each corner
+  int level = 0;           // 0 none, 1 低 (≥ P80), 2 中 (≥ P90), 3 高 (≥ P97) of the non-empty cells' scores
   std::int64_t near_repeats = 0;  // incidents with another in the same or a neighbouring cell within 7 days before
   int peak_hour = 0;              // hour of day (0–23) with most incidents
   std::int64_t by_hour[24] = {};
 };
 
 struct HotspotResult {
-  std::vector<HotCell> cells;         // every non-empty cell, by score descending
+  std::vector<HotCell> cells;  // every non-empty cell, by score descending
   std::int64_t by_hour_weekday[7][24] = {};
-  double p80 = 0, p90 = 0, p97 = 0;   // the thresholds used
+  double p80 = 0, p90 = 0, p97 = 0;  // the thresholds used
   std::int64_t incidents = 0, near_repeats = 0;
 };
 

@@ -105,9 +105,10 @@ Result<Dispute> PatrolService::CreateDispute(const auth::Principal& who, const a
     for (const auto cid : d.linked_calls)
       if (!FindCall(sql, cid, who.unit_path)) return NotFound(fmt::format("警情 #{} 不存在", cid));
     d.id = InsertDispute(sql, d, who.user_id);
-    audit::Append(sql, clock_, actor,
-                  Audit("patrol.dispute", "patrol_dispute", d.id,
-                        fmt::format("登记矛盾纠纷：{}（{}，{}）", d.title, DisputeKinds().at(d.kind), Grades().at(d.grade))));
+    audit::Append(
+        sql, clock_, actor,
+        Audit("patrol.dispute", "patrol_dispute", d.id,
+              fmt::format("登记矛盾纠纷：{}（{}，{}）", d.title, DisputeKinds().at(d.kind), Grades().at(d.grade))));
     return *FindDispute(sql, d.id, "/", now);
   });
 }
@@ -130,7 +131,8 @@ Result<Paged<Dispute>> PatrolService::Disputes(const auth::Principal& who, const
 Result<Dispute> PatrolService::ChangeDispute(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
                                              const DisputeChange& c) {
   FZ_CHECK(Need(who, auth::perm::kPatrolDo));
-  if (c.grade && !Grades().contains(*c.grade)) return Invalid("风险等级应为红、橙、黄、绿之一", "grade", "invalid_grade");
+  if (c.grade && !Grades().contains(*c.grade))
+    return Invalid("风险等级应为红、橙、黄、绿之一", "grade", "invalid_grade");
   if (c.grade && (*c.grade == "red" || *c.grade == "orange") && c.grade_reasons.empty())
     return Invalid("红色、橙色等级须写明定级理由", "grade_reasons", "reasons_required");
   if (c.closure && c.closure->empty()) return Invalid("请填写化解结果", "closure", "required");
@@ -208,7 +210,8 @@ Result<Hazard> PatrolService::ChangeHazard(const auth::Principal& who, const aud
                                            const std::string& step, bool passed, const std::string& note,
                                            std::optional<EpochSeconds> new_due) {
   FZ_CHECK(Need(who, auth::perm::kPatrolDo));
-  if (step != "fixed" && step != "recheck") return Invalid("操作应为 fixed（已整改）或 recheck（复查）", "step", "invalid_step");
+  if (step != "fixed" && step != "recheck")
+    return Invalid("操作应为 fixed（已整改）或 recheck（复查）", "step", "invalid_step");
   const EpochSeconds now = clock_.Now();
   return db_.Write([&](soci::session& sql) -> Result<Hazard> {
     auto h = FindHazard(sql, id, who.unit_path, now);
@@ -234,7 +237,10 @@ Result<Hazard> PatrolService::ChangeHazard(const auth::Principal& who, const aud
     UpdateHazard(sql, *h);
     audit::Append(sql, clock_, actor,
                   Audit("patrol.hazard_change", "patrol_hazard", id,
-                        fmt::format("安全隐患 #{}：{}", id, step == "fixed" ? "整改完成" : passed ? "复查通过" : "复查未通过")));
+                        fmt::format("安全隐患 #{}：{}", id,
+                                    step == "fixed" ? "整改完成"
+                                    : passed        ? "复查通过"
+                                                    : "复查未通过")));
     return *FindHazard(sql, id, "/", now);
   });
 }
@@ -245,8 +251,8 @@ Result<std::string> PatrolService::RegisterXlsx(const auth::Principal& who, cons
   const PageRequest all{.page = 1, .page_size = 100000, .sort = {}, .descending = false};
   std::vector<std::vector<std::string>> rows;
   if (which == "disputes") {
-    rows.push_back({"编号", "单位", "纠纷概要", "类型", "当事人", "等级", "定级理由", "包案民警", "关联警情数", "下次回访",
-                    "状态", "化解结果"});
+    rows.push_back({"编号", "单位", "纠纷概要", "类型", "当事人", "等级", "定级理由", "包案民警", "关联警情数",
+                    "下次回访", "状态", "化解结果"});
     const auto list = FZ_TRY(Disputes(who, {}, all));
     for (const auto& d : list.items) {
       std::string parties;
@@ -262,7 +268,9 @@ Result<std::string> PatrolService::RegisterXlsx(const auth::Principal& who, cons
     for (const auto& h : list.items)
       rows.push_back({std::to_string(h.id), h.unit_name, h.place, h.kind, h.description, Date(h.fix_due),
                       Date(h.fixed_at), Date(h.recheck_at), h.recheck_note,
-                      h.status == "open" ? (h.overdue ? "逾期未整改" : "整改中") : h.status == "fixed" ? "待复查" : "已销号"});
+                      h.status == "open"    ? (h.overdue ? "逾期未整改" : "整改中")
+                      : h.status == "fixed" ? "待复查"
+                                            : "已销号"});
   }
   (void)now;
   return files::WriteXlsx({files::SheetData(which == "disputes" ? "矛盾纠纷台账" : "安全隐患台账", rows)});
@@ -281,9 +289,13 @@ Result<int> PatrolService::IssueOverdueOrders(const auth::Principal& who, const 
       if (d.order_id || !d.officer_person_id) continue;
       const auto o = FZ_TRY(orders_->IssueIn(
           sql, who, actor,
-          {.source = "dispute", .source_id = d.id, .case_id = std::nullopt, .problem_type = "矛盾纠纷化解",
+          {.source = "dispute",
+           .source_id = d.id,
+           .case_id = std::nullopt,
+           .problem_type = "矛盾纠纷化解",
            .opinion = fmt::format("矛盾纠纷“{}”已超过回访日期未回访，请立即回访并上报化解情况。", d.title),
-           .responsible_person_id = d.officer_person_id, .deadline = now + 3 * kDay}));
+           .responsible_person_id = d.officer_person_id,
+           .deadline = now + 3 * kDay}));
       d.order_id = o.id;
       UpdateDispute(sql, d);
       ++issued;
@@ -292,9 +304,13 @@ Result<int> PatrolService::IssueOverdueOrders(const auth::Principal& who, const 
       if (h.order_id || !h.officer_person_id) continue;
       const auto o = FZ_TRY(orders_->IssueIn(
           sql, who, actor,
-          {.source = "hazard", .source_id = h.id, .case_id = std::nullopt, .problem_type = "安全隐患整改",
+          {.source = "hazard",
+           .source_id = h.id,
+           .case_id = std::nullopt,
+           .problem_type = "安全隐患整改",
            .opinion = fmt::format("安全隐患（{}·{}）已超过整改期限，请督促整改并上传整改材料。", h.place, h.kind),
-           .responsible_person_id = h.officer_person_id, .deadline = now + 3 * kDay}));
+           .responsible_person_id = h.officer_person_id,
+           .deadline = now + 3 * kDay}));
       h.order_id = o.id;
       UpdateHazard(sql, h);
       ++issued;

@@ -25,13 +25,12 @@ json Ll(LonLat p) { return json::array({p.lon, p.lat}); }
 json AreaJson(const Area& a) {
   json ring = json::array();
   for (const auto& p : a.ring) ring.push_back(Ll(p));
-  return {{"id", a.id}, {"unit_id", a.unit_id}, {"unit_name", a.unit_name}, {"name", a.name}, {"ring", ring},
-          {"in_town", a.in_town}};
+  return {{"id", a.id},     {"unit_id", a.unit_id}, {"unit_name", a.unit_name},
+          {"name", a.name}, {"ring", ring},         {"in_town", a.in_town}};
 }
 json PointJson(const Point& p) {
-  return {{"id", p.id},           {"unit_id", p.unit_id},       {"area_id", Opt(p.area_id)},
-          {"area_name", p.area_name}, {"name", p.name},         {"at", Ll(p.at)},
-          {"radius_m", p.radius_m},   {"min_stay_s", p.min_stay_s}};
+  return {{"id", p.id},     {"unit_id", p.unit_id}, {"area_id", Opt(p.area_id)}, {"area_name", p.area_name},
+          {"name", p.name}, {"at", Ll(p.at)},       {"radius_m", p.radius_m},    {"min_stay_s", p.min_stay_s}};
 }
 json TeamJson(const Team& t) {
   return {{"id", t.id},     {"unit_id", t.unit_id}, {"unit_name", t.unit_name}, {"name", t.name},
@@ -71,25 +70,40 @@ json CheckinJson(const Checkin& c) {
           {"note", c.note}};
 }
 json LogJson(const Log& l) {
-  return {{"id", l.id},         {"unit_name", l.unit_name}, {"officer_name", l.officer_name}, {"kind", l.kind},
-          {"at", l.at},         {"camera", l.camera},       {"place", l.place},               {"finding", l.finding},
+  return {{"id", l.id},
+          {"unit_name", l.unit_name},
+          {"officer_name", l.officer_name},
+          {"kind", l.kind},
+          {"at", l.at},
+          {"camera", l.camera},
+          {"place", l.place},
+          {"finding", l.finding},
           {"result", l.result}};
 }
 json CallJson(const Call& c) {
-  json j = {{"id", c.id},           {"unit_id", c.unit_id}, {"unit_name", c.unit_name}, {"kind", c.kind},
-            {"place", c.place},     {"shift", c.shift},     {"in_town", c.in_town},     {"is_test", c.is_test},
-            {"drill_id", Opt(c.drill_id)}};
+  json j = {{"id", c.id},           {"unit_id", c.unit_id}, {"unit_name", c.unit_name},
+            {"kind", c.kind},       {"place", c.place},     {"shift", c.shift},
+            {"in_town", c.in_town}, {"is_test", c.is_test}, {"drill_id", Opt(c.drill_id)}};
   for (std::size_t i = 0; i < kStages.size(); ++i) j[kStages[i] + "_at"] = Opt(c.stamps[i]);
   return j;
 }
 json BucketJson(const Bucket& b) {
-  return {{"unit_id", b.unit_id},         {"unit_name", b.unit_name},       {"shift", b.shift},
-          {"calls", b.calls},             {"signed", b.signed_n},           {"sign_ok", b.sign_ok},
-          {"arrived", b.arrived_n},       {"arrive_ok", b.arrive_ok},       {"sign_median_s", b.sign_median_s},
-          {"arrive_median_s", b.arrive_median_s}, {"arrive_rate", b.arrive_rate}};
+  return {{"unit_id", b.unit_id},
+          {"unit_name", b.unit_name},
+          {"shift", b.shift},
+          {"calls", b.calls},
+          {"signed", b.signed_n},
+          {"sign_ok", b.sign_ok},
+          {"arrived", b.arrived_n},
+          {"arrive_ok", b.arrive_ok},
+          {"sign_median_s", b.sign_median_s},
+          {"arrive_median_s", b.arrive_median_s},
+          {"arrive_rate", b.arrive_rate}};
 }
 json TargetsJson(const Targets& t) {
-  return {{"sign_s", t.sign_s}, {"arrive_town_s", t.arrive_town_s}, {"arrive_rural_s", t.arrive_rural_s},
+  return {{"sign_s", t.sign_s},
+          {"arrive_town_s", t.arrive_town_s},
+          {"arrive_rural_s", t.arrive_rural_s},
           {"tile_url", t.tile_url}};
 }
 json DisputeJson(const Dispute& d) {
@@ -216,12 +230,13 @@ Result<Reply> CheckInRoute(Ctx& ctx, PatrolService& s) {
   c.point_id = in.Int("point_id", "必到点", {.required = true, .min = 1}).value_or(0);
   const auto lon = Number(in, "lon", "经度");
   const auto lat = Number(in, "lat", "纬度");
-  c.accuracy_m = static_cast<int>(in.Int("accuracy_m", "定位精度", {.required = true, .min = 0, .max = 100000}).value_or(0));
+  c.accuracy_m =
+      static_cast<int>(in.Int("accuracy_m", "定位精度", {.required = true, .min = 0, .max = 100000}).value_or(0));
   c.photo_sha256 = in.String("photo_sha256", "照片哈希", {.max_chars = 64}).value_or("");
   c.note = in.String("note", "备注", {.max_chars = 400}).value_or("");
   if (auto e = in.Finish()) return std::unexpected(*e);
-  if (!c.photo_sha256.empty() && (c.photo_sha256.size() != 64 ||
-                                  c.photo_sha256.find_first_not_of("0123456789abcdef") != std::string::npos))
+  if (!c.photo_sha256.empty() &&
+      (c.photo_sha256.size() != 64 || c.photo_sha256.find_first_not_of("0123456789abcdef") != std::string::npos))
     return Invalid("照片哈希应为 64 位小写十六进制 SHA-256", "photo_sha256", "invalid_hash");
   c.claimed = {*lon, *lat};
   return Reply::Json(CheckinJson(FZ_TRY(s.CheckIn(ctx.user(), ctx.Actor(), c))), 201);
@@ -293,22 +308,32 @@ Result<Reply> ResponseRoute(Ctx& ctx, PatrolService& s) {
                       {"slowest", slowest}});
 }
 
-Result<Reply> GetTargetsRoute(Ctx& ctx, PatrolService& s) { return Reply::Json(TargetsJson(FZ_TRY(s.GetTargets(ctx.user())))); }
+Result<Reply> GetTargetsRoute(Ctx& ctx, PatrolService& s) {
+  return Reply::Json(TargetsJson(FZ_TRY(s.GetTargets(ctx.user()))));
+}
 
 Result<Reply> SetTargetsRoute(Ctx& ctx, PatrolService& s) {
   JsonInput in(ctx.body());
   Targets t;
-  t.sign_s = static_cast<int>(in.Int("sign_s", "签收时限（秒）", {.required = true, .min = 1, .max = 86400}).value_or(0));
-  t.arrive_town_s = static_cast<int>(in.Int("arrive_town_s", "城区到达时限（秒）", {.required = true, .min = 1, .max = 86400}).value_or(0));
-  t.arrive_rural_s = static_cast<int>(in.Int("arrive_rural_s", "城外到达时限（秒）", {.required = true, .min = 1, .max = 86400}).value_or(0));
+  t.sign_s =
+      static_cast<int>(in.Int("sign_s", "签收时限（秒）", {.required = true, .min = 1, .max = 86400}).value_or(0));
+  t.arrive_town_s = static_cast<int>(
+      in.Int("arrive_town_s", "城区到达时限（秒）", {.required = true, .min = 1, .max = 86400}).value_or(0));
+  t.arrive_rural_s = static_cast<int>(
+      in.Int("arrive_rural_s", "城外到达时限（秒）", {.required = true, .min = 1, .max = 86400}).value_or(0));
   t.tile_url = in.String("tile_url", "瓦片服务地址", {.max_chars = 400}).value_or("");
   if (auto e = in.Finish()) return std::unexpected(*e);
   return Reply::Json(TargetsJson(FZ_TRY(s.SetTargets(ctx.user(), ctx.Actor(), t))));
 }
 
 json DrillJson(const Drill& d) {
-  return {{"id", d.id},       {"name", d.name},         {"seed", d.seed},         {"draws", d.draws},
-          {"drawn_points", d.drawn_points}, {"call_ids", d.call_ids}, {"created_at", d.created_at}};
+  return {{"id", d.id},
+          {"name", d.name},
+          {"seed", d.seed},
+          {"draws", d.draws},
+          {"drawn_points", d.drawn_points},
+          {"call_ids", d.call_ids},
+          {"created_at", d.created_at}};
 }
 
 Result<Reply> ListDrillsRoute(Ctx& ctx, PatrolService& s) {
@@ -323,13 +348,13 @@ Result<Reply> CreateDrillRoute(Ctx& ctx, PatrolService& s) {
   const auto seed = in.Int("seed", "随机种子", {.min = 0});
   const auto count = in.Int("count", "抽取次数", {.required = true, .min = 1, .max = 50});
   if (auto e = in.Finish()) return std::unexpected(*e);
-  return Reply::Json(DrillJson(FZ_TRY(s.CreateDrill(ctx.user(), ctx.Actor(), *name, seed, static_cast<int>(*count)))), 201);
+  return Reply::Json(DrillJson(FZ_TRY(s.CreateDrill(ctx.user(), ctx.Actor(), *name, seed, static_cast<int>(*count)))),
+                     201);
 }
 
 json CellJson(const HotCell& c, const Grid& g) {
-  return {{"x", c.x},           {"y", c.y},         {"centre", Ll(g.CentreOf(c.x, c.y))},
-          {"count", c.count},   {"score", c.score}, {"level", c.level},
-          {"near_repeats", c.near_repeats}, {"peak_hour", c.peak_hour}};
+  return {{"x", c.x},         {"y", c.y},         {"centre", Ll(g.CentreOf(c.x, c.y))}, {"count", c.count},
+          {"score", c.score}, {"level", c.level}, {"near_repeats", c.near_repeats},     {"peak_hour", c.peak_hour}};
 }
 
 Result<Reply> HotspotsRoute(Ctx& ctx, PatrolService& s) {
@@ -338,12 +363,17 @@ Result<Reply> HotspotsRoute(Ctx& ctx, PatrolService& s) {
   FZ_CHECK(q.Finish());
   const HotspotReport rep = FZ_TRY(s.Hotspots(ctx.user(), r.from, r.to));
   json cells = json::array(), matrix = json::array(), sugg = json::array();
-  for (std::size_t i = 0; i < rep.result.cells.size() && i < 400; ++i) cells.push_back(CellJson(rep.result.cells[i], rep.grid));
-  for (const auto& row : rep.result.by_hour_weekday) matrix.push_back(json(std::vector<std::int64_t>(std::begin(row), std::end(row))));
+  for (std::size_t i = 0; i < rep.result.cells.size() && i < 400; ++i)
+    cells.push_back(CellJson(rep.result.cells[i], rep.grid));
+  for (const auto& row : rep.result.by_hour_weekday)
+    matrix.push_back(json(std::vector<std::int64_t>(std::begin(row), std::end(row))));
   for (const auto& sg : rep.suggestions) {
     json sc = json::array();
     for (const auto& c : sg.cells) sc.push_back(CellJson(c, rep.grid));
-    sugg.push_back({{"area_id", sg.area_id}, {"area_name", sg.area_name}, {"cells", sc}, {"hours", sg.hours},
+    sugg.push_back({{"area_id", sg.area_id},
+                    {"area_name", sg.area_name},
+                    {"cells", sc},
+                    {"hours", sg.hours},
                     {"stops_per_week", sg.stops_per_week}});
   }
   return Reply::Json({{"from", r.from},
@@ -356,8 +386,10 @@ Result<Reply> HotspotsRoute(Ctx& ctx, PatrolService& s) {
                       {"by_weekday_hour", matrix},
                       {"suggestions", sugg},
                       {"evaluation",
-                       {{"suggested_before", rep.suggested_before}, {"suggested_after", rep.suggested_after},
-                        {"others_before", rep.others_before}, {"others_after", rep.others_after}}}});
+                       {{"suggested_before", rep.suggested_before},
+                        {"suggested_after", rep.suggested_after},
+                        {"others_before", rep.others_before},
+                        {"others_after", rep.others_after}}}});
 }
 
 RegisterFilter ReadRegisterFilter(http::QueryReader& q, bool disputes) {
@@ -389,7 +421,8 @@ Result<Reply> CreateDisputeRoute(Ctx& ctx, PatrolService& s) {
   Dispute d;
   d.title = in.String("title", "纠纷概要", {.required = true, .min_chars = 1, .max_chars = 200}).value_or("");
   d.kind = in.Enum("kind", "纠纷类型", {"romance", "family", "neighbour", "debt", "labour", "land"}, true).value_or("");
-  d.parties = in.StringArray("parties", "当事人", {.min_chars = 1, .max_chars = 100}).value_or(std::vector<std::string>{});
+  d.parties =
+      in.StringArray("parties", "当事人", {.min_chars = 1, .max_chars = 100}).value_or(std::vector<std::string>{});
   d.grade = in.Enum("grade", "风险等级", {"red", "orange", "yellow", "green"}, true).value_or("");
   d.grade_reasons = in.String("grade_reasons", "定级理由", {.max_chars = 1000}).value_or("");
   d.officer_person_id = in.Int("officer_person_id", "包案民警", {.min = 1});

@@ -56,16 +56,17 @@ Result<Area> ParsePolygon(const json& f, std::size_t i) {
   a.name = name;
   for (const auto& c : g["coordinates"][0]) {
     auto p = ReadLonLat(c);
-    if (!p) return Invalid(fmt::format("巡区“{}”含有无效坐标（应为 [经度, 纬度]）", name), "features", "invalid_coordinate");
+    if (!p)
+      return Invalid(fmt::format("巡区“{}”含有无效坐标（应为 [经度, 纬度]）", name), "features", "invalid_coordinate");
     a.ring.push_back(*p);
   }
   if (a.ring.size() > 1 && a.ring.front().lon == a.ring.back().lon && a.ring.front().lat == a.ring.back().lat)
     a.ring.pop_back();
   if (a.ring.size() < 3) return Invalid(fmt::format("巡区“{}”的边界少于 3 个点", name), "features", "too_few_points");
   if (auto x = SelfCrossing(a.ring))
-    return Invalid(fmt::format("巡区“{}”的边界自相交（第 {} 条边与第 {} 条边相交），请修正后重新导入", name, x->edge_a,
-                               x->edge_b),
-                   "features", "self_intersecting");
+    return Invalid(
+        fmt::format("巡区“{}”的边界自相交（第 {} 条边与第 {} 条边相交），请修正后重新导入", name, x->edge_a, x->edge_b),
+        "features", "self_intersecting");
   const json& props = f.contains("properties") ? f["properties"] : json::object();
   if (props.is_object() && props.contains("in_town") && props["in_town"].is_boolean())
     a.in_town = props["in_town"].get<bool>();
@@ -75,7 +76,8 @@ Result<Area> ParsePolygon(const json& f, std::size_t i) {
 Result<Point> ParsePoint(const json& f, std::size_t i) {
   const std::string name = FeatureName(f, i);
   auto p = ReadLonLat(f["geometry"].value("coordinates", json()));
-  if (!p) return Invalid(fmt::format("必到点“{}”的坐标无效（应为 [经度, 纬度]）", name), "features", "invalid_coordinate");
+  if (!p)
+    return Invalid(fmt::format("必到点“{}”的坐标无效（应为 [经度, 纬度]）", name), "features", "invalid_coordinate");
   const json& props = f.contains("properties") ? f["properties"] : json::object();
   Point pt;
   pt.name = name;
@@ -118,8 +120,9 @@ Result<ImportResult> ParseGeoJson(const json& doc) {
     else if (type == "Point")
       out.points.push_back(FZ_TRY(ParsePoint(f, i)));
     else
-      return Invalid(fmt::format("要素“{}”的类型 {} 不受支持（只接受 Polygon 巡区与 Point 必到点）", FeatureName(f, i), type),
-                     "features", "invalid_geojson");
+      return Invalid(
+          fmt::format("要素“{}”的类型 {} 不受支持（只接受 Polygon 巡区与 Point 必到点）", FeatureName(f, i), type),
+          "features", "invalid_geojson");
   }
   if (out.areas.empty() && out.points.empty()) return Invalid("GeoJSON 中没有巡区或必到点", "features", "empty");
   return out;
@@ -202,14 +205,21 @@ Result<Checkin> PatrolService::CheckIn(const auth::Principal& who, const audit::
   FZ_CHECK(Need(who, auth::perm::kPatrolDo));
   if (!(in.claimed.lon >= -180 && in.claimed.lon <= 180 && in.claimed.lat >= -90 && in.claimed.lat <= 90))
     return Invalid("签到坐标无效（经度 −180–180，纬度 −90–90）", "lon", "invalid_coordinate");
-  if (in.accuracy_m < 0 || in.accuracy_m > 100000) return Invalid("定位精度应在 0–100000 米之间", "accuracy_m", "invalid_accuracy");
+  if (in.accuracy_m < 0 || in.accuracy_m > 100000)
+    return Invalid("定位精度应在 0–100000 米之间", "accuracy_m", "invalid_accuracy");
   const EpochSeconds now = clock_.Now();
   return db_.Write([&](soci::session& sql) -> Result<Checkin> {
     auto point = FindPoint(sql, in.point_id, who.unit_path);
     if (!point) return NotFound("必到点不存在");
-    CheckinFacts facts{.point = point->at, .radius_m = point->radius_m, .claimed = in.claimed,
-                       .accuracy_m = in.accuracy_m, .has_area = false, .inside_area = true, .previous = std::nullopt,
-                       .previous_at = std::nullopt, .at = now};
+    CheckinFacts facts{.point = point->at,
+                       .radius_m = point->radius_m,
+                       .claimed = in.claimed,
+                       .accuracy_m = in.accuracy_m,
+                       .has_area = false,
+                       .inside_area = true,
+                       .previous = std::nullopt,
+                       .previous_at = std::nullopt,
+                       .at = now};
     if (point->area_id)
       if (auto area = FindArea(sql, *point->area_id, "/")) {
         facts.has_area = true;
@@ -220,15 +230,28 @@ Result<Checkin> PatrolService::CheckIn(const auth::Principal& who, const audit::
       facts.previous_at = prev->arrived_at;
     }
     const Flags flags = EvaluateCheckin(facts);
-    Checkin c{.id = 0, .bureau_id = point->bureau_id, .unit_id = point->unit_id, .point_id = point->id,
-              .user_id = who.user_id, .point_name = point->name, .officer_name = who.display_name,
-              .unit_name = {}, .arrived_at = now, .left_at = std::nullopt, .claimed = in.claimed,
-              .accuracy_m = in.accuracy_m, .distance_m = flags.distance_m, .photo_sha256 = in.photo_sha256,
-              .flags = flags.Codes(), .flag_reasons = flags.Reasons(), .note = in.note};
+    Checkin c{.id = 0,
+              .bureau_id = point->bureau_id,
+              .unit_id = point->unit_id,
+              .point_id = point->id,
+              .user_id = who.user_id,
+              .point_name = point->name,
+              .officer_name = who.display_name,
+              .unit_name = {},
+              .arrived_at = now,
+              .left_at = std::nullopt,
+              .claimed = in.claimed,
+              .accuracy_m = in.accuracy_m,
+              .distance_m = flags.distance_m,
+              .photo_sha256 = in.photo_sha256,
+              .flags = flags.Codes(),
+              .flag_reasons = flags.Reasons(),
+              .note = in.note};
     c.id = InsertCheckin(sql, c);
-    audit::Append(sql, clock_, actor,
-                  Audit("patrol.checkin", "patrol_checkin", c.id,
-                        fmt::format("必到点签到：{}{}", point->name, c.flags.empty() ? "" : "（异常：" + c.flag_reasons + "）")));
+    audit::Append(
+        sql, clock_, actor,
+        Audit("patrol.checkin", "patrol_checkin", c.id,
+              fmt::format("必到点签到：{}{}", point->name, c.flags.empty() ? "" : "（异常：" + c.flag_reasons + "）")));
     return *FindCheckin(sql, c.id, "/");
   });
 }
@@ -250,7 +273,8 @@ Result<Checkin> PatrolService::Leave(const auth::Principal& who, const audit::Ac
     EvaluateStay(f, c->arrived_at, now, point ? point->min_stay_s : 0);
     SetCheckinLeft(sql, id, now, f.Codes(), f.Reasons());
     audit::Append(sql, clock_, actor,
-                  Audit("patrol.leave", "patrol_checkin", id, fmt::format("必到点签退：{}，停留 {} 秒", c->point_name, now - c->arrived_at)));
+                  Audit("patrol.leave", "patrol_checkin", id,
+                        fmt::format("必到点签退：{}，停留 {} 秒", c->point_name, now - c->arrived_at)));
     return *FindCheckin(sql, id, "/");
   });
 }
@@ -304,8 +328,10 @@ Result<Call> PatrolService::Stamp(const auth::Principal& who, const audit::Actor
   FZ_CHECK(Need(who, auth::perm::kPatrolDo));
   const auto it = std::find(kStages.begin(), kStages.end(), stage);
   if (it == kStages.end() || it == kStages.begin())
-    return Invalid("环节应为 dispatched（派警）、signed（签收）、departed（出警）、arrived（到达）、feedback（反馈）或 closed（结案）",
-                   "stage", "invalid_stage");
+    return Invalid(
+        "环节应为 dispatched（派警）、signed（签收）、departed（出警）、arrived（到达）、feedback（反馈）或 "
+        "closed（结案）",
+        "stage", "invalid_stage");
   const auto idx = static_cast<std::size_t>(it - kStages.begin());
   const EpochSeconds now = clock_.Now();
   return db_.Write([&](soci::session& sql) -> Result<Call> {
@@ -315,7 +341,8 @@ Result<Call> PatrolService::Stamp(const auth::Principal& who, const audit::Actor
     if (!c->stamps[idx - 1])
       return Invalid(fmt::format("须先记录上一环节（{}）", kStages[idx - 1]), "stage", "stage_order");
     StampCall(sql, id, stage, now);
-    audit::Append(sql, clock_, actor, Audit("patrol.stamp", "patrol_call", id, fmt::format("警情 #{} 记录环节 {}", id, stage)));
+    audit::Append(sql, clock_, actor,
+                  Audit("patrol.stamp", "patrol_call", id, fmt::format("警情 #{} 记录环节 {}", id, stage)));
     return *FindCall(sql, id, "/");
   });
 }
@@ -398,8 +425,8 @@ Result<Targets> PatrolService::SetTargets(const auth::Principal& who, const audi
     WriteTargets(sql, *who.bureau_id, t, clock_.Now());
     audit::Append(sql, clock_, actor,
                   Audit("patrol.targets", "bureau", *who.bureau_id,
-                        fmt::format("设置接处警时限：签收 {} 秒，城区到达 {} 秒，城外到达 {} 秒", t.sign_s, t.arrive_town_s,
-                                    t.arrive_rural_s)));
+                        fmt::format("设置接处警时限：签收 {} 秒，城区到达 {} 秒，城外到达 {} 秒", t.sign_s,
+                                    t.arrive_town_s, t.arrive_rural_s)));
     return t;
   });
 }
@@ -422,8 +449,8 @@ std::vector<std::int64_t> DrawPoints(std::vector<std::int64_t> ids, std::int64_t
   return ids;
 }
 
-Result<Drill> PatrolService::CreateDrill(const auth::Principal& who, const audit::Actor& actor,
-                                         const std::string& name, std::optional<std::int64_t> seed, int count) {
+Result<Drill> PatrolService::CreateDrill(const auth::Principal& who, const audit::Actor& actor, const std::string& name,
+                                         std::optional<std::int64_t> seed, int count) {
   FZ_CHECK(Need(who, auth::perm::kPatrolManage));
   if (name.empty()) return Invalid("请填写测警计划名称", "name", "required");
   if (count < 1 || count > 50) return Invalid("抽取次数应在 1–50 之间", "count", "invalid_count");
@@ -445,9 +472,19 @@ Result<Drill> PatrolService::CreateDrill(const auth::Principal& who, const audit
     const auto areas = ListAreas(sql, "/");
     for (const std::int64_t pid : d.drawn_points) {
       const Point& p = *std::find_if(points.begin(), points.end(), [&](const Point& x) { return x.id == pid; });
-      Call c{.id = 0, .bureau_id = p.bureau_id, .unit_id = p.unit_id, .unit_name = {}, .kind = "模拟测警",
-             .place = p.name, .shift = ShiftOf(now), .in_town = true, .is_test = true, .drill_id = d.id,
-             .point_id = p.id, .at = p.at, .stamps = {}};
+      Call c{.id = 0,
+             .bureau_id = p.bureau_id,
+             .unit_id = p.unit_id,
+             .unit_name = {},
+             .kind = "模拟测警",
+             .place = p.name,
+             .shift = ShiftOf(now),
+             .in_town = true,
+             .is_test = true,
+             .drill_id = d.id,
+             .point_id = p.id,
+             .at = p.at,
+             .stamps = {}};
       for (const auto& a : areas)
         if (p.area_id && a.id == *p.area_id) c.in_town = a.in_town;
       c.stamps.assign(kStages.size(), std::nullopt);

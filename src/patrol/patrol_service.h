@@ -63,9 +63,9 @@ struct HotspotReport {
   struct Suggestion {
     std::int64_t area_id = 0;
     std::string area_name;
-    std::vector<HotCell> cells;   // up to 5
-    std::vector<int> hours;       // up to 3 peak hours
-    int stops_per_week = 0;       // short stops (10–15 min) suggested per week
+    std::vector<HotCell> cells;  // up to 5
+    std::vector<int> hours;      // up to 3 peak hours
+    int stops_per_week = 0;      // short stops (10–15 min) suggested per week
   };
   std::vector<Suggestion> suggestions;
   // After the fact: incidents in the suggested cells in [to, to + 28 d) vs the 28 days before, and

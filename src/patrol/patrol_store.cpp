@@ -23,7 +23,8 @@ std::string RingText(const std::vector<LonLat>& ring) {
 }
 std::vector<LonLat> RingFrom(std::string_view text) {
   std::vector<LonLat> out;
-  for (const auto& p : json::parse(text)) out.push_back({FromE7(p[0].get<std::int64_t>()), FromE7(p[1].get<std::int64_t>())});
+  for (const auto& p : json::parse(text))
+    out.push_back({FromE7(p[0].get<std::int64_t>()), FromE7(p[1].get<std::int64_t>())});
   return out;
 }
 std::string StrArray(const std::vector<std::string>& v) { return json(v).dump(); }
@@ -188,14 +189,14 @@ std::int64_t InsertArea(soci::session& sql, const Area& x, std::optional<std::in
 
 std::int64_t InsertPoint(soci::session& sql, const Point& p) {
   db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO patrol_points (bureau_id, unit_id, area_id, name, lon_e7, lat_e7, "
-                                "radius_m, min_stay_s, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}) "
-                                "RETURNING id",
-                                a.Int(p.bureau_id), a.Int(p.unit_id), a.OptInt(p.area_id), a.Str(p.name),
-                                a.Int(E7(p.at.lon)), a.Int(E7(p.at.lat)), a.Int(p.radius_m), a.Int(p.min_stay_s),
-                                a.Int(0)),
-                    a);
+  return db::Insert(
+      sql,
+      fmt::format("INSERT INTO patrol_points (bureau_id, unit_id, area_id, name, lon_e7, lat_e7, "
+                  "radius_m, min_stay_s, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}) "
+                  "RETURNING id",
+                  a.Int(p.bureau_id), a.Int(p.unit_id), a.OptInt(p.area_id), a.Str(p.name), a.Int(E7(p.at.lon)),
+                  a.Int(E7(p.at.lat)), a.Int(p.radius_m), a.Int(p.min_stay_s), a.Int(0)),
+      a);
 }
 
 std::vector<Area> ListAreas(soci::session& sql, const std::string& path) {
@@ -205,9 +206,9 @@ std::vector<Area> ListAreas(soci::session& sql, const std::string& path) {
 }
 std::optional<Area> FindArea(soci::session& sql, std::int64_t id, const std::string& path) {
   db::SqlArgs a;
-  return db::FirstOf(
-      sql, fmt::format("{}WHERE a.id = {} AND {}", kAreaColumns, a.Int(id), db::PathUnder(a, "u.path", path)), a,
-      AreaFrom);
+  return db::FirstOf(sql,
+                     fmt::format("{}WHERE a.id = {} AND {}", kAreaColumns, a.Int(id), db::PathUnder(a, "u.path", path)),
+                     a, AreaFrom);
 }
 std::vector<Point> ListPoints(soci::session& sql, const std::string& path) {
   db::SqlArgs a;
@@ -304,14 +305,14 @@ Paged<Checkin> ListCheckins(soci::session& sql, const std::string& path, const C
 
 std::int64_t InsertLog(soci::session& sql, const Log& l) {
   db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO patrol_logs (bureau_id, unit_id, user_id, officer_name, kind, at, camera, "
-                                "place, finding, result, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, "
-                                "{}) RETURNING id",
-                                a.Int(l.bureau_id), a.Int(l.unit_id), a.OptInt(l.user_id), a.Str(l.officer_name),
-                                a.Str(l.kind), a.Int(l.at), a.Str(l.camera), a.Str(l.place), a.Str(l.finding),
-                                a.Str(l.result), a.Int(l.at)),
-                    a);
+  return db::Insert(
+      sql,
+      fmt::format("INSERT INTO patrol_logs (bureau_id, unit_id, user_id, officer_name, kind, at, camera, "
+                  "place, finding, result, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, "
+                  "{}) RETURNING id",
+                  a.Int(l.bureau_id), a.Int(l.unit_id), a.OptInt(l.user_id), a.Str(l.officer_name), a.Str(l.kind),
+                  a.Int(l.at), a.Str(l.camera), a.Str(l.place), a.Str(l.finding), a.Str(l.result), a.Int(l.at)),
+      a);
 }
 Paged<Log> ListLogs(soci::session& sql, const std::string& path, std::optional<std::string> kind,
                     const PageRequest& page) {
@@ -361,9 +362,9 @@ std::int64_t InsertCall(soci::session& sql, const Call& c) {
 }
 std::optional<Call> FindCall(soci::session& sql, std::int64_t id, const std::string& path) {
   db::SqlArgs a;
-  return db::FirstOf(
-      sql, fmt::format("{}WHERE c.id = {} AND {}", kCallColumns, a.Int(id), db::PathUnder(a, "u.path", path)), a,
-      CallFrom);
+  return db::FirstOf(sql,
+                     fmt::format("{}WHERE c.id = {} AND {}", kCallColumns, a.Int(id), db::PathUnder(a, "u.path", path)),
+                     a, CallFrom);
 }
 void StampCall(soci::session& sql, std::int64_t id, const std::string& stage, EpochSeconds at) {
   db::SqlArgs a;
@@ -381,16 +382,17 @@ std::vector<Call> ListCalls(soci::session& sql, const std::string& path, EpochSe
 
 Targets ReadTargets(soci::session& sql, std::int64_t bureau_id) {
   db::SqlArgs a;
-  auto t = db::FirstOf(sql,
-                       fmt::format("SELECT sign_s, arrive_town_s, arrive_rural_s, tile_url FROM patrol_targets WHERE bureau_id "
-                                   "= {}",
-                                   a.Int(bureau_id)),
-                       a, [](const db::Row& r) {
-                         return Targets{.sign_s = static_cast<int>(r.Int("sign_s")),
-                                        .arrive_town_s = static_cast<int>(r.Int("arrive_town_s")),
-                                        .arrive_rural_s = static_cast<int>(r.Int("arrive_rural_s")),
-                                        .tile_url = r.Str("tile_url")};
-                       });
+  auto t = db::FirstOf(
+      sql,
+      fmt::format("SELECT sign_s, arrive_town_s, arrive_rural_s, tile_url FROM patrol_targets WHERE bureau_id "
+                  "= {}",
+                  a.Int(bureau_id)),
+      a, [](const db::Row& r) {
+        return Targets{.sign_s = static_cast<int>(r.Int("sign_s")),
+                       .arrive_town_s = static_cast<int>(r.Int("arrive_town_s")),
+                       .arrive_rural_s = static_cast<int>(r.Int("arrive_rural_s")),
+                       .tile_url = r.Str("tile_url")};
+      });
   return t.value_or(Targets{});
 }
 void WriteTargets(soci::session& sql, std::int64_t bureau_id, const Targets& t, EpochSeconds now) {
@@ -449,8 +451,9 @@ std::int64_t InsertDispute(soci::session& sql, const Dispute& d, std::optional<s
                   "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
                   a.Int(d.bureau_id), a.Int(d.unit_id), a.Str(d.title), a.Str(d.kind), a.Str(StrArray(d.parties)),
                   a.Str(d.grade), a.Str(d.grade_reasons), a.OptInt(d.officer_person_id),
-                  a.Str(json(d.linked_calls).dump()), a.Str(d.actions.empty() ? "[]" : d.actions), a.OptInt(d.revisit_at),
-                  a.Str(d.status.empty() ? "open" : d.status), a.OptInt(by), a.Int(d.created_at)),
+                  a.Str(json(d.linked_calls).dump()), a.Str(d.actions.empty() ? "[]" : d.actions),
+                  a.OptInt(d.revisit_at), a.Str(d.status.empty() ? "open" : d.status), a.OptInt(by),
+                  a.Int(d.created_at)),
       a);
 }
 void UpdateDispute(soci::session& sql, const Dispute& d) {
@@ -477,10 +480,9 @@ Paged<Dispute> ListDisputes(soci::session& sql, const std::string& path, const R
   const std::string w = RegisterWhere(a, "d", path, f, now, "revisit_at");
   out.total = db::Count(sql, "SELECT COUNT(*) FROM patrol_disputes d JOIN units u ON u.id = d.unit_id " + w, a);
   const std::string order = page.sort == "revisit_at" ? "d.revisit_at, d.id" : "d.created_at DESC, d.id DESC";
-  out.items = db::AllOf(sql,
-                        fmt::format("{}{} ORDER BY {} LIMIT {} OFFSET {}", kDisputeColumns, w, order, page.page_size,
-                                    page.Offset()),
-                        a, [now](const db::Row& r) { return DisputeFrom(r, now); });
+  out.items = db::AllOf(
+      sql, fmt::format("{}{} ORDER BY {} LIMIT {} OFFSET {}", kDisputeColumns, w, order, page.page_size, page.Offset()),
+      a, [now](const db::Row& r) { return DisputeFrom(r, now); });
   return out;
 }
 
@@ -510,16 +512,16 @@ std::optional<Hazard> FindHazard(soci::session& sql, std::int64_t id, const std:
       sql, fmt::format("{}WHERE h.id = {} AND {}", kHazardColumns, a.Int(id), db::PathUnder(a, "u.path", path)), a,
       [now](const db::Row& r) { return HazardFrom(r, now); });
 }
-Paged<Hazard> ListHazards(soci::session& sql, const std::string& path, const RegisterFilter& f,
-                          const PageRequest& page, EpochSeconds now) {
+Paged<Hazard> ListHazards(soci::session& sql, const std::string& path, const RegisterFilter& f, const PageRequest& page,
+                          EpochSeconds now) {
   Paged<Hazard> out;
   db::SqlArgs a;
   const std::string w = RegisterWhere(a, "h", path, f, now, "fix_due");
   out.total = db::Count(sql, "SELECT COUNT(*) FROM patrol_hazards h JOIN units u ON u.id = h.unit_id " + w, a);
-  out.items = db::AllOf(sql,
-                        fmt::format("{}{} ORDER BY h.fix_due, h.id LIMIT {} OFFSET {}", kHazardColumns, w,
-                                    page.page_size, page.Offset()),
-                        a, [now](const db::Row& r) { return HazardFrom(r, now); });
+  out.items = db::AllOf(
+      sql,
+      fmt::format("{}{} ORDER BY h.fix_due, h.id LIMIT {} OFFSET {}", kHazardColumns, w, page.page_size, page.Offset()),
+      a, [now](const db::Row& r) { return HazardFrom(r, now); });
   return out;
 }
 

@@ -72,7 +72,7 @@ Paged<Dispute> ListDisputes(soci::session& sql, const std::string& path, const R
 std::int64_t InsertHazard(soci::session& sql, const Hazard& h, std::optional<std::int64_t> by);
 void UpdateHazard(soci::session& sql, const Hazard& h);
 std::optional<Hazard> FindHazard(soci::session& sql, std::int64_t id, const std::string& path, EpochSeconds now);
-Paged<Hazard> ListHazards(soci::session& sql, const std::string& path, const RegisterFilter& f,
-                          const PageRequest& page, EpochSeconds now);
+Paged<Hazard> ListHazards(soci::session& sql, const std::string& path, const RegisterFilter& f, const PageRequest& page,
+                          EpochSeconds now);
 
 }  // namespace fazhi::patrol

@@ -107,7 +107,7 @@ struct Dispute {  // 矛盾纠纷
   std::string actions;  // JSON array of {at,text}
   std::optional<EpochSeconds> revisit_at, closed_at;
   EpochSeconds created_at = 0;
-  bool overdue = false;  // open and its 回访 date has passed
+  bool overdue = false;   // open and its 回访 date has passed
   bool escalate = false;  // red grade, or three linked repeat calls or more
 };
 

@@ -140,7 +140,7 @@ TEST(PatrolRules, HotspotKernelPercentilesAndNearRepeats) {
 }
 
 TEST(PatrolRules, LocalHourAndWeekday) {
-  EXPECT_EQ(LocalWeekday(0), 4);          // 1970-01-01 08:00 Beijing, a Thursday
+  EXPECT_EQ(LocalWeekday(0), 4);  // 1970-01-01 08:00 Beijing, a Thursday
   EXPECT_EQ(LocalHour(0), 8);
   EXPECT_EQ(LocalWeekday(1672502400), 7);  // 2022-12-31 16:00 UTC = 2023-01-01 00:00 Beijing, a Sunday
   EXPECT_EQ(LocalHour(1672502400), 0);

@@ -16,35 +16,37 @@ using nlohmann::json;
 
 // A hexagon about 1 km across around (108.9, 34.26), with two points: one inside, one at its edge.
 json AreaDoc(const std::string& name = "东街一号巡区") {
-  return {{"type", "FeatureCollection"},
-          {"features",
-           json::array({{{"type", "Feature"},
-                         {"properties", {{"name", name}, {"in_town", true}}},
-                         {"geometry",
-                          {{"type", "Polygon"},
-                           {"coordinates",
-                            json::array({json::array({json::array({108.894, 34.26}), json::array({108.897, 34.264}),
-                                                      json::array({108.903, 34.264}), json::array({108.906, 34.26}),
-                                                      json::array({108.903, 34.256}), json::array({108.897, 34.256}),
-                                                      json::array({108.894, 34.26})})})}}}},
-                        {{"type", "Feature"},
-                         {"properties", {{"name", "幸福路地铁口"}, {"radius", 50}, {"min_stay", 300}}},
-                         {"geometry", {{"type", "Point"}, {"coordinates", json::array({108.9, 34.26})}}}},
-                        {{"type", "Feature"},
-                         {"properties", {{"name", "银行网点"}, {"radius", 30}, {"min_stay", 600}}},
-                         {"geometry", {{"type", "Point"}, {"coordinates", json::array({108.905, 34.26})}}}}})}};
+  return {
+      {"type", "FeatureCollection"},
+      {"features",
+       json::array(
+           {{{"type", "Feature"},
+             {"properties", {{"name", name}, {"in_town", true}}},
+             {"geometry",
+              {{"type", "Polygon"},
+               {"coordinates", json::array({json::array({json::array({108.894, 34.26}), json::array({108.897, 34.264}),
+                                                         json::array({108.903, 34.264}), json::array({108.906, 34.26}),
+                                                         json::array({108.903, 34.256}), json::array({108.897, 34.256}),
+                                                         json::array({108.894, 34.26})})})}}}},
+            {{"type", "Feature"},
+             {"properties", {{"name", "幸福路地铁口"}, {"radius", 50}, {"min_stay", 300}}},
+             {"geometry", {{"type", "Point"}, {"coordinates", json::array({108.9, 34.26})}}}},
+            {{"type", "Feature"},
+             {"properties", {{"name", "银行网点"}, {"radius", 30}, {"min_stay", 600}}},
+             {"geometry", {{"type", "Point"}, {"coordinates", json::array({108.905, 34.26})}}}}})}};
 }
 
 json Bowtie() {
-  return {{"type", "FeatureCollection"},
-          {"features", json::array({{{"type", "Feature"},
-                                     {"properties", {{"name", "交叉巡区"}}},
-                                     {"geometry",
-                                      {{"type", "Polygon"},
-                                       {"coordinates", json::array({json::array({json::array({108.9, 34.26}),
-                                                                                 json::array({108.91, 34.27}),
-                                                                                 json::array({108.91, 34.26}),
-                                                                                 json::array({108.9, 34.27})})})}}}}})}};
+  return {
+      {"type", "FeatureCollection"},
+      {"features",
+       json::array({{{"type", "Feature"},
+                     {"properties", {{"name", "交叉巡区"}}},
+                     {"geometry",
+                      {{"type", "Polygon"},
+                       {"coordinates",
+                        json::array({json::array({json::array({108.9, 34.26}), json::array({108.91, 34.27}),
+                                                  json::array({108.91, 34.26}), json::array({108.9, 34.27})})})}}}}})}};
 }
 
 class PatrolTest : public ServerTest {
@@ -103,49 +105,66 @@ TEST_F(PatrolTest, CheckinsAreFlaggedWithReasonsNotRefused) {
   const std::int64_t p1 = r["points"][0]["id"], p2 = r["points"][1]["id"];
   auto officer = SignedIn("officer_a");
   // On the point: no flag.
-  auto ok = officer.Post("/api/patrol/checkins", json{{"point_id", p1}, {"lon", 108.9}, {"lat", 34.2601}, {"accuracy_m", 8}});
+  auto ok =
+      officer.Post("/api/patrol/checkins", json{{"point_id", p1}, {"lon", 108.9}, {"lat", 34.2601}, {"accuracy_m", 8}});
   ASSERT_EQ(ok.status, 201) << ok.body;
   EXPECT_FALSE(ok.json["flagged"].get<bool>());
   EXPECT_EQ(ok.json["arrived_at"], kStart);  // server time, whatever the phone says
   // Leaves after 2 minutes of a 5-minute minimum: short_stay.
   clock_->Advance(120);
-  auto left = officer.Post(fmt::format("/api/patrol/checkins/{}/leave", ok.json["id"].get<std::int64_t>()), json::object());
+  auto left =
+      officer.Post(fmt::format("/api/patrol/checkins/{}/leave", ok.json["id"].get<std::int64_t>()), json::object());
   ASSERT_EQ(left.status, 200) << left.body;
   EXPECT_EQ(left.json["flags"], json::array({"short_stay"}));
-  EXPECT_EQ(officer.Post(fmt::format("/api/patrol/checkins/{}/leave", ok.json["id"].get<std::int64_t>()), json::object()).Code(),
-            "already_left");
+  EXPECT_EQ(
+      officer.Post(fmt::format("/api/patrol/checkins/{}/leave", ok.json["id"].get<std::int64_t>()), json::object())
+          .Code(),
+      "already_left");
   // 1 km away from point 2 sixty seconds later, outside the area: far + outside_area (speed 17 m/s is
   // possible); stored, listed with the flag.
   clock_->Advance(60);
-  auto far = officer.Post("/api/patrol/checkins", json{{"point_id", p2}, {"lon", 108.915}, {"lat", 34.26}, {"accuracy_m", 20}});
+  auto far = officer.Post("/api/patrol/checkins",
+                          json{{"point_id", p2}, {"lon", 108.915}, {"lat", 34.26}, {"accuracy_m", 20}});
   ASSERT_EQ(far.status, 201) << far.body;
   EXPECT_EQ(far.json["flags"], json::array({"far", "outside_area"}));
   EXPECT_NE(far.json["flag_reasons"][0].get<std::string>().find("超出签到半径"), std::string::npos);
   // Ten seconds later back at point 1, 1.4 km: impossible speed.
   clock_->Advance(10);
-  auto jump = officer.Post("/api/patrol/checkins", json{{"point_id", p1}, {"lon", 108.9}, {"lat", 34.26}, {"accuracy_m", 5}});
+  auto jump =
+      officer.Post("/api/patrol/checkins", json{{"point_id", p1}, {"lon", 108.9}, {"lat", 34.26}, {"accuracy_m", 5}});
   EXPECT_EQ(jump.json["flags"], json::array({"speed"}));
   auto flagged = m.Get("/api/patrol/checkins?flagged=true");
   ASSERT_EQ(flagged.status, 200);
   EXPECT_EQ(flagged.json["total"], 3);
   // Bad input: 400 with the field, nothing stored.
   const auto before = Count("SELECT COUNT(*) FROM patrol_checkins");
-  EXPECT_EQ(officer.Post("/api/patrol/checkins", json{{"point_id", p1}, {"lon", "东"}, {"lat", 34.26}, {"accuracy_m", 5}}).status, 400);
-  EXPECT_EQ(officer.Post("/api/patrol/checkins", json{{"point_id", p1}, {"lon", 190.0}, {"lat", 34.26}, {"accuracy_m", 5}}).Code(),
-            "invalid_coordinate");
-  EXPECT_EQ(officer.Post("/api/patrol/checkins",
-                         json{{"point_id", p1}, {"lon", 108.9}, {"lat", 34.26}, {"accuracy_m", 5}, {"photo_sha256", "xyz"}})
-                .Code(),
-            "invalid_hash");
+  EXPECT_EQ(
+      officer.Post("/api/patrol/checkins", json{{"point_id", p1}, {"lon", "东"}, {"lat", 34.26}, {"accuracy_m", 5}})
+          .status,
+      400);
+  EXPECT_EQ(
+      officer.Post("/api/patrol/checkins", json{{"point_id", p1}, {"lon", 190.0}, {"lat", 34.26}, {"accuracy_m", 5}})
+          .Code(),
+      "invalid_coordinate");
+  EXPECT_EQ(
+      officer
+          .Post("/api/patrol/checkins",
+                json{{"point_id", p1}, {"lon", 108.9}, {"lat", 34.26}, {"accuracy_m", 5}, {"photo_sha256", "xyz"}})
+          .Code(),
+      "invalid_hash");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM patrol_checkins"), before);
   // 西街's officer: 东街's point answers like a nonexistent one.
   auto b = SignedIn("officer_b");
-  auto hidden = b.Post("/api/patrol/checkins", json{{"point_id", p1}, {"lon", 108.9}, {"lat", 34.26}, {"accuracy_m", 5}});
-  auto none = b.Post("/api/patrol/checkins", json{{"point_id", 999999}, {"lon", 108.9}, {"lat", 34.26}, {"accuracy_m", 5}});
+  auto hidden =
+      b.Post("/api/patrol/checkins", json{{"point_id", p1}, {"lon", 108.9}, {"lat", 34.26}, {"accuracy_m", 5}});
+  auto none =
+      b.Post("/api/patrol/checkins", json{{"point_id", 999999}, {"lon", 108.9}, {"lat", 34.26}, {"accuracy_m", 5}});
   EXPECT_EQ(hidden.status, 404);
   EXPECT_EQ(hidden.status, none.status);
   EXPECT_EQ(hidden.Code(), none.Code());
-  EXPECT_EQ(b.Post(fmt::format("/api/patrol/checkins/{}/leave", far.json["id"].get<std::int64_t>()), json::object()).status, 404);
+  EXPECT_EQ(
+      b.Post(fmt::format("/api/patrol/checkins/{}/leave", far.json["id"].get<std::int64_t>()), json::object()).status,
+      404);
 }
 
 TEST_F(PatrolTest, StampsInOrderAndResponseReportNamesTheSlowestUnit) {
@@ -174,7 +193,7 @@ TEST_F(PatrolTest, StampsInOrderAndResponseReportNamesTheSlowestUnit) {
   ASSERT_EQ(stamp(officer_a, a, "arrived").status, 200);  // 180 s: on time
   ASSERT_EQ(stamp(officer_b, b, "departed").status, 200);
   clock_->Advance(400);
-  ASSERT_EQ(stamp(officer_b, b, "arrived").status, 200);  // 580 s: late in town
+  ASSERT_EQ(stamp(officer_b, b, "arrived").status, 200);     // 580 s: late in town
   auto rep = SignedIn("admin").Get("/api/patrol/response");  // sys_admin has no patrol.read
   EXPECT_EQ(rep.status, 403);
   AddUser("leader_bureau", "leader", bureau_);
@@ -184,12 +203,19 @@ TEST_F(PatrolTest, StampsInOrderAndResponseReportNamesTheSlowestUnit) {
   EXPECT_EQ(rep.json["slowest"][0]["unit_name"], "西街派出所");
   EXPECT_EQ(rep.json["slowest"][0]["arrive_ok"], 0);
   EXPECT_EQ(rep.json["targets"]["sign_s"], 30);
-  EXPECT_EQ(SignedIn("leader_bureau").Get("/api/patrol/response?from=2026-02-01&to=2026-01-01").Code(), "invalid_range");
+  EXPECT_EQ(SignedIn("leader_bureau").Get("/api/patrol/response?from=2026-02-01&to=2026-01-01").Code(),
+            "invalid_range");
   // Targets: the leader manages them; an officer may not.
   auto lead = SignedIn("leader_bureau");
-  EXPECT_EQ(lead.Put("/api/patrol/targets", json{{"sign_s", 60}, {"arrive_town_s", 600}, {"arrive_rural_s", 900}}).status, 200);
-  EXPECT_EQ(officer_a.Put("/api/patrol/targets", json{{"sign_s", 60}, {"arrive_town_s", 600}, {"arrive_rural_s", 900}}).status, 403);
-  EXPECT_EQ(lead.Put("/api/patrol/targets", json{{"sign_s", 0}, {"arrive_town_s", 600}, {"arrive_rural_s", 900}}).status, 400);
+  EXPECT_EQ(
+      lead.Put("/api/patrol/targets", json{{"sign_s", 60}, {"arrive_town_s", 600}, {"arrive_rural_s", 900}}).status,
+      200);
+  EXPECT_EQ(officer_a.Put("/api/patrol/targets", json{{"sign_s", 60}, {"arrive_town_s", 600}, {"arrive_rural_s", 900}})
+                .status,
+            403);
+  EXPECT_EQ(
+      lead.Put("/api/patrol/targets", json{{"sign_s", 0}, {"arrive_town_s", 600}, {"arrive_rural_s", 900}}).status,
+      400);
   rep = lead.Get("/api/patrol/response?from=2025-12-01&to=2026-01-01");
   EXPECT_EQ(rep.json["by_unit"][1]["arrive_ok"], 1);  // 580 s ≤ 600 s now
 }
@@ -207,7 +233,8 @@ TEST_F(PatrolTest, DrillsAreDrawnFromARecordedSeed) {
   EXPECT_EQ(m.Post("/api/patrol/drills", json{{"name", "x"}, {"count", 0}}).status, 400);
   EXPECT_EQ(SignedIn("officer_a").Post("/api/patrol/drills", json{{"name", "x"}, {"count", 1}}).status, 403);
   // The test calls are timed on the same stamps, apart from real calls.
-  auto rep = m.Get(fmt::format("/api/patrol/response?drill_id={}&from=2025-12-01&to=2026-01-02", d1.json["id"].get<std::int64_t>()));
+  auto rep = m.Get(
+      fmt::format("/api/patrol/response?drill_id={}&from=2025-12-01&to=2026-01-02", d1.json["id"].get<std::int64_t>()));
   ASSERT_EQ(rep.status, 200) << rep.body;
   EXPECT_EQ(rep.json["by_unit"][0]["calls"], 1);
   EXPECT_EQ(m.Get("/api/patrol/response?from=2025-12-01&to=2026-01-02").json["by_unit"].size(), 0u);
@@ -215,8 +242,11 @@ TEST_F(PatrolTest, DrillsAreDrawnFromARecordedSeed) {
 
 TEST_F(PatrolTest, DisputeAndHazardRegistersWithOrdersWhenOverdue) {
   auto officer = SignedIn("officer_a");
-  json d = {{"title", "楼上漏水邻里争执"},       {"kind", "neighbour"}, {"parties", {"当事人甲", "当事人乙"}},
-            {"grade", "orange"},                {"grade_reasons", "一月内重复报警 3 次"},
+  json d = {{"title", "楼上漏水邻里争执"},
+            {"kind", "neighbour"},
+            {"parties", {"当事人甲", "当事人乙"}},
+            {"grade", "orange"},
+            {"grade_reasons", "一月内重复报警 3 次"},
             {"officer_person_id", officer_person_}};
   auto created = officer.Post("/api/patrol/disputes", d);
   ASSERT_EQ(created.status, 201) << created.body;
@@ -260,12 +290,16 @@ TEST_F(PatrolTest, DisputeAndHazardRegistersWithOrdersWhenOverdue) {
   const std::int64_t hid = h.json["id"];
   EXPECT_EQ(officer2.Post(fmt::format("/api/patrol/hazards/{}/change", hid), json{{"step", "recheck"}}).Code(),
             "invalid_transition");
-  EXPECT_EQ(officer2.Post(fmt::format("/api/patrol/hazards/{}/change", hid), json{{"step", "fixed"}}).json["status"], "fixed");
-  EXPECT_EQ(officer2.Post(fmt::format("/api/patrol/hazards/{}/change", hid), json{{"step", "recheck"}, {"passed", false}}).Code(),
-            "note_required");
-  EXPECT_EQ(officer2.Post(fmt::format("/api/patrol/hazards/{}/change", hid), json{{"step", "recheck"}, {"passed", true}})
-                .json["status"],
-            "closed");
+  EXPECT_EQ(officer2.Post(fmt::format("/api/patrol/hazards/{}/change", hid), json{{"step", "fixed"}}).json["status"],
+            "fixed");
+  EXPECT_EQ(
+      officer2.Post(fmt::format("/api/patrol/hazards/{}/change", hid), json{{"step", "recheck"}, {"passed", false}})
+          .Code(),
+      "note_required");
+  EXPECT_EQ(
+      officer2.Post(fmt::format("/api/patrol/hazards/{}/change", hid), json{{"step", "recheck"}, {"passed", true}})
+          .json["status"],
+      "closed");
   auto x = officer2.Get("/api/patrol/disputes.xlsx");
   EXPECT_EQ(x.status, 200);
   EXPECT_EQ(x.body.substr(0, 2), "PK");
