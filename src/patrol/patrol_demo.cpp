@@ -127,13 +127,13 @@ void AddGeography(soci::session& sql, Station& s, std::mt19937_64& rng, EpochSec
 // Stamps of one call: each stage after the previous one by a random delay; slower at night and, for
 // `slow` units, slower overall.
 std::vector<std::optional<EpochSeconds>> Stamps(EpochSeconds received, bool town, double slow, std::mt19937_64& rng) {
-  std::lognormal_distribution<double> sign(std::log(18.0 * slow), 0.5), depart(std::log(60.0), 0.5),
-      arrive(std::log((town ? 200.0 : 420.0) * slow), 0.35), feedback(std::log(1500.0), 0.5),
+  std::lognormal_distribution<double> sign(std::log(9.0 * slow), 0.5), depart(std::log(45.0), 0.4),
+      arrive(std::log((town ? 140.0 : 330.0) * slow), 0.35), feedback(std::log(1500.0), 0.5),
       close(std::log(5400.0), 0.6);
   std::vector<std::optional<EpochSeconds>> st(kStages.size());
   EpochSeconds t = received;
   st[0] = t;
-  st[1] = t += 5 + static_cast<EpochSeconds>(rng() % 20);
+  st[1] = t += 3 + static_cast<EpochSeconds>(rng() % 8);
   st[2] = t += static_cast<EpochSeconds>(sign(rng));
   st[3] = t += static_cast<EpochSeconds>(depart(rng));
   st[4] = t += static_cast<EpochSeconds>(arrive(rng));
