@@ -8,6 +8,7 @@
 
 #include "db/sql.h"
 #include "http/http_fixture.h"
+#include "patrol/patrol_store.h"
 
 namespace fazhi::testing {
 namespace {
@@ -303,6 +304,44 @@ TEST_F(PatrolTest, DisputeAndHazardRegistersWithOrdersWhenOverdue) {
   auto x = officer2.Get("/api/patrol/disputes.xlsx");
   EXPECT_EQ(x.status, 200);
   EXPECT_EQ(x.body.substr(0, 2), "PK");
+}
+
+TEST_F(PatrolTest, HotspotsRankCellsAndSuggestPlacesPerArea) {
+  auto m = SignedIn("manager_a");
+  Import(m, AreaDoc());
+  // Twelve 警情 at the 地铁口 over twelve days at 21:xx Beijing time, three scattered elsewhere in the
+  // area, one in 西街 (out of reach).
+  app_->db().Write([&](soci::session& sql) {
+    auto add = [&](std::int64_t unit, double lon, double lat, EpochSeconds at) {
+      patrol::Call c;
+      c.bureau_id = bureau_;
+      c.unit_id = unit;
+      c.kind = "盗窃";
+      c.at = patrol::LonLat{lon, lat};
+      c.stamps.assign(patrol::kStages.size(), std::nullopt);
+      c.stamps[0] = at;
+      patrol::InsertCall(sql, c);
+    };
+    for (int d = 0; d < 12; ++d) add(team_a_, 108.9, 34.26, kStart - (20 - d) * 86400 + 13 * 3600);
+    add(team_a_, 108.896, 34.258, kStart - 5 * 86400);
+    add(team_a_, 108.904, 34.262, kStart - 40 * 86400);
+    add(team_a_, 108.898, 34.263, kStart - 60 * 86400);
+    add(team_b_, 108.9, 34.26, kStart - 3 * 86400);
+    return true;  // Write commits on a true result
+  });
+  auto r = m.Get("/api/patrol/hotspots?from=2025-10-01&to=2026-01-01");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["incidents"], 15);  // 西街's call is out of reach
+  EXPECT_EQ(r.json["cells"][0]["count"], 12);
+  EXPECT_EQ(r.json["cells"][0]["level"], 3);
+  EXPECT_EQ(r.json["cells"][0]["peak_hour"], 21);
+  EXPECT_EQ(r.json["cells"][0]["near_repeats"], 11);
+  ASSERT_EQ(r.json["suggestions"].size(), 1u);
+  EXPECT_EQ(r.json["suggestions"][0]["area_name"], "东街一号巡区");
+  EXPECT_EQ(r.json["suggestions"][0]["hours"][0], 21);
+  EXPECT_GT(r.json["suggestions"][0]["stops_per_week"].get<int>(), 0);
+  EXPECT_EQ(m.Get("/api/patrol/hotspots?from=2026-01-01&to=2025-01-01").Code(), "invalid_range");
+  EXPECT_EQ(SignedIn("admin").Get("/api/patrol/hotspots").status, 403);
 }
 
 }  // namespace
