@@ -103,6 +103,11 @@ describe('五化巡防：巡区、签到、接处警时效与矛盾纠纷', { ti
     assert.match(await page.getByTestId('slowest').innerText(), new RegExp(`到达最慢的单位：${slowest}`))
     await page.getByTestId('chart').waitFor()
     await h.screenshot(page, 'patrol-response')
+    // The hotspot grid of the demo year's last quarter, with a suggestion per 巡区.
+    await page.goto('/patrol/hotspots')
+    await settle(page, 'hotgrid')
+    assert.ok((await page.locator('svg[data-testid="hotgrid"] rect').count()) > 10)
+    await h.screenshot(page, 'patrol-hotspots')
   })
 
   it('登记一件矛盾纠纷，台账中可见', async () => {
