@@ -10,6 +10,7 @@
 #include "orders/orders_module.h"
 #include "org/org_module.h"
 #include "oversight/oversight_module.h"
+#include "patrol/patrol_module.h"
 #include "publicity/publicity_module.h"
 #include "scoring/scoring_module.h"
 
@@ -27,6 +28,7 @@ const std::vector<kit::ModuleSpec>& AllModules() {
       exams::ExamsModule::Spec(),
       evaluation::EvaluationModule::Spec(),
       publicity::PublicityModule::Spec(),
+      patrol::PatrolModule::Spec(),
       // Last: their demos count what the modules above generated (points entries, bulletin sections).
       scoring::ScoringModule::Spec(),
       bulletins::BulletinsModule::Spec(),

@@ -43,6 +43,10 @@ inline constexpr std::string_view kEvalManage = "eval.manage";  // rubrics, roun
 inline constexpr std::string_view kEvalMark = "eval.mark";      // a panel member's marks
 inline constexpr std::string_view kPublicityRead = "publicity.read";  // 谁执法谁普法: duties, plans, events, summary
 inline constexpr std::string_view kPublicityManage = "publicity.manage";  // duty lists, plans, events (法制大队)
+inline constexpr std::string_view kPatrolRead =
+    "patrol.read";  // 五化巡防: map, logs, response times, hotspots, registers
+inline constexpr std::string_view kPatrolDo = "patrol.do";  // check-ins, patrol logs, 警情 stamps, register entries
+inline constexpr std::string_view kPatrolManage = "patrol.manage";  // areas and points, teams, targets, 模拟测警, 督办
 }  // namespace perm
 
 struct RoleDef {

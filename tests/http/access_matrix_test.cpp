@@ -39,6 +39,7 @@
 #include "org/org_demo.h"
 #include "oversight/oversight_service.h"
 #include "publicity/publicity_demo.h"
+#include "patrol/patrol_demo.h"
 #include "scoring/scoring_demo.h"
 #include "scoring/scoring_service.h"
 #include "support/test_db.h"
@@ -164,6 +165,18 @@ const std::map<std::string, ObjectKind>& Kinds() {
       {"objection",
        {"SELECT CAST(o.id AS TEXT) FROM score_objections o JOIN score_entries e ON e.id = o.entry_id JOIN units u "
         "ON u.id = e.unit_id WHERE u.path LIKE ':P%' ORDER BY o.id"}},
+      {"patrol_checkin",
+       {"SELECT CAST(c.id AS TEXT) FROM patrol_checkins c JOIN units u ON u.id = c.unit_id WHERE u.path LIKE "
+        "':P%' ORDER BY c.id"}},
+      {"patrol_call",
+       {"SELECT CAST(c.id AS TEXT) FROM patrol_calls c JOIN units u ON u.id = c.unit_id WHERE u.path LIKE ':P%' "
+        "ORDER BY c.id"}},
+      {"patrol_dispute",
+       {"SELECT CAST(d.id AS TEXT) FROM patrol_disputes d JOIN units u ON u.id = d.unit_id WHERE u.path LIKE "
+        "':P%' ORDER BY d.id"}},
+      {"patrol_hazard",
+       {"SELECT CAST(h.id AS TEXT) FROM patrol_hazards h JOIN units u ON u.id = h.unit_id WHERE u.path LIKE "
+        "':P%' ORDER BY h.id"}},
       {"bulletin", {"SELECT CAST(id AS TEXT) FROM bulletins ORDER BY id", true}},
       {"scheme", {"SELECT CAST(id AS TEXT) FROM score_schemes ORDER BY id", true}},
       {"catalog_version", {"SELECT CAST(version AS TEXT) FROM rule_catalog_versions ORDER BY version", true}},
@@ -269,6 +282,8 @@ class AccessMatrixTest : public ::testing::Test {
     ASSERT_TRUE(bulletins) << bulletins.error().message;
     auto exams = exams::GenerateExamsDemo(app_->db(), *clock_, 2023);
     ASSERT_TRUE(exams) << exams.error().message;
+    auto patrol = patrol::GeneratePatrolDemo(app_->db(), *clock_, 2023);
+    ASSERT_TRUE(patrol) << patrol.error().message;
     ASSERT_NO_FATAL_FAILURE(AddAccounts());
     auto port = app_->StartInBackground();
     ASSERT_TRUE(port) << port.error().message;

@@ -1,0 +1,28 @@
+// 五化巡防 as the App sees it (kit::Module): serves the /api/patrol routes; registers the 巡防+
+// registers as 督办 sources "dispute" and "hazard"; writes the demo year.
+#pragma once
+
+#include "kit/module.h"
+#include "patrol/patrol_service.h"
+
+namespace fazhi::patrol {
+
+class PatrolModule final : public kit::Module {
+ public:
+  explicit PatrolModule(const kit::Services& s) : services_(s), service_(s.db, s.clock) {}
+  std::string_view Name() const override { return "patrol"; }
+  std::string_view Title() const override { return "五化巡防"; }
+  Result<void> Init(kit::ModuleSet& modules) override;
+  void RegisterRoutes(http::Router& router) override;
+  Result<std::vector<std::string>> GenerateDemo(const kit::DemoOptions& options) override;
+
+  PatrolService& service() { return service_; }
+
+  static kit::ModuleSpec Spec();
+
+ private:
+  kit::Services services_;
+  PatrolService service_;
+};
+
+}  // namespace fazhi::patrol

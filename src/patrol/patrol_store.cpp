@@ -1,0 +1,528 @@
+#include "patrol/patrol_store.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "db/sql.h"
+
+namespace fazhi::patrol {
+
+using nlohmann::json;
+
+std::int64_t E7(double degrees) { return std::llround(degrees * 1e7); }
+double FromE7(std::int64_t v) { return static_cast<double>(v) / 1e7; }
+
+namespace {
+
+std::string RingText(const std::vector<LonLat>& ring) {
+  json j = json::array();
+  for (const auto& p : ring) j.push_back({E7(p.lon), E7(p.lat)});
+  return j.dump();
+}
+std::vector<LonLat> RingFrom(std::string_view text) {
+  std::vector<LonLat> out;
+  for (const auto& p : json::parse(text))
+    out.push_back({FromE7(p[0].get<std::int64_t>()), FromE7(p[1].get<std::int64_t>())});
+  return out;
+}
+std::string StrArray(const std::vector<std::string>& v) { return json(v).dump(); }
+std::vector<std::string> StrArrayFrom(std::string_view t) { return json::parse(t).get<std::vector<std::string>>(); }
+std::vector<std::int64_t> IdArrayFrom(std::string_view t) { return json::parse(t).get<std::vector<std::int64_t>>(); }
+
+constexpr const char* kAreaColumns =
+    "SELECT a.id, a.bureau_id, a.unit_id, u.name AS unit_name, a.name, a.ring, a.in_town, a.created_at "
+    "FROM patrol_areas a JOIN units u ON u.id = a.unit_id ";
+Area AreaFrom(const db::Row& r) {
+  return Area{.id = r.Int("id"),
+              .bureau_id = r.Int("bureau_id"),
+              .unit_id = r.Int("unit_id"),
+              .unit_name = r.Str("unit_name"),
+              .name = r.Str("name"),
+              .ring = RingFrom(r.Text("ring")),
+              .in_town = r.Int("in_town") == 1,
+              .created_at = r.Int("created_at")};
+}
+
+constexpr const char* kPointColumns =
+    "SELECT p.id, p.bureau_id, p.unit_id, p.area_id, p.name, a.name AS area_name, p.lon_e7, p.lat_e7, p.radius_m, "
+    "p.min_stay_s FROM patrol_points p JOIN units u ON u.id = p.unit_id LEFT JOIN patrol_areas a ON a.id = p.area_id ";
+Point PointFrom(const db::Row& r) {
+  return Point{.id = r.Int("id"),
+               .bureau_id = r.Int("bureau_id"),
+               .unit_id = r.Int("unit_id"),
+               .area_id = r.OptInt("area_id"),
+               .name = r.Str("name"),
+               .area_name = r.Str("area_name"),
+               .at = {FromE7(r.Int("lon_e7")), FromE7(r.Int("lat_e7"))},
+               .radius_m = static_cast<int>(r.Int("radius_m")),
+               .min_stay_s = static_cast<int>(r.Int("min_stay_s"))};
+}
+
+constexpr const char* kCheckinColumns =
+    "SELECT c.id, c.bureau_id, c.unit_id, u.name AS unit_name, c.point_id, p.name AS point_name, c.user_id, "
+    "c.officer_name, c.arrived_at, c.left_at, c.lon_e7, c.lat_e7, c.accuracy_m, c.photo_sha256, c.distance_m, "
+    "c.flags, c.flag_reasons, c.note FROM patrol_checkins c JOIN units u ON u.id = c.unit_id JOIN patrol_points p "
+    "ON p.id = c.point_id ";
+Checkin CheckinFrom(const db::Row& r) {
+  return Checkin{.id = r.Int("id"),
+                 .bureau_id = r.Int("bureau_id"),
+                 .unit_id = r.Int("unit_id"),
+                 .point_id = r.Int("point_id"),
+                 .user_id = r.Int("user_id"),
+                 .point_name = r.Str("point_name"),
+                 .officer_name = r.Str("officer_name"),
+                 .unit_name = r.Str("unit_name"),
+                 .arrived_at = r.Int("arrived_at"),
+                 .left_at = r.OptInt("left_at"),
+                 .claimed = {FromE7(r.Int("lon_e7")), FromE7(r.Int("lat_e7"))},
+                 .accuracy_m = static_cast<int>(r.Int("accuracy_m")),
+                 .distance_m = static_cast<int>(r.Int("distance_m")),
+                 .photo_sha256 = r.Str("photo_sha256"),
+                 .flags = r.Str("flags"),
+                 .flag_reasons = r.Str("flag_reasons"),
+                 .note = r.Str("note")};
+}
+
+constexpr const char* kCallColumns =
+    "SELECT c.id, c.bureau_id, c.unit_id, u.name AS unit_name, c.kind, c.place, c.lon_e7, c.lat_e7, c.in_town, "
+    "c.shift, c.is_test, c.drill_id, c.point_id, c.received_at, c.dispatched_at, c.signed_at, c.departed_at, "
+    "c.arrived_at, c.feedback_at, c.closed_at FROM patrol_calls c JOIN units u ON u.id = c.unit_id ";
+Call CallFrom(const db::Row& r) {
+  Call c{.id = r.Int("id"),
+         .bureau_id = r.Int("bureau_id"),
+         .unit_id = r.Int("unit_id"),
+         .unit_name = r.Str("unit_name"),
+         .kind = r.Str("kind"),
+         .place = r.Str("place"),
+         .shift = r.Str("shift"),
+         .in_town = r.Int("in_town") == 1,
+         .is_test = r.Int("is_test") == 1,
+         .drill_id = r.OptInt("drill_id"),
+         .point_id = r.OptInt("point_id"),
+         .at = std::nullopt,
+         .stamps = {}};
+  if (auto lon = r.OptInt("lon_e7"), lat = r.OptInt("lat_e7"); lon && lat) c.at = LonLat{FromE7(*lon), FromE7(*lat)};
+  for (const auto& s : kStages) c.stamps.push_back(r.OptInt(s + "_at"));
+  return c;
+}
+
+constexpr const char* kDisputeColumns =
+    "SELECT d.id, d.bureau_id, d.unit_id, u.name AS unit_name, d.title, d.kind, d.parties, d.grade, d.grade_reasons, "
+    "d.officer_person_id, pe.name AS officer_name, d.linked_calls, d.actions, d.revisit_at, d.status, d.closed_at, "
+    "d.closure, d.order_id, d.created_at FROM patrol_disputes d JOIN units u ON u.id = d.unit_id LEFT JOIN people pe "
+    "ON pe.id = d.officer_person_id ";
+Dispute DisputeFrom(const db::Row& r, EpochSeconds now) {
+  Dispute d{.id = r.Int("id"),
+            .bureau_id = r.Int("bureau_id"),
+            .unit_id = r.Int("unit_id"),
+            .unit_name = r.Str("unit_name"),
+            .title = r.Str("title"),
+            .kind = r.Str("kind"),
+            .grade = r.Str("grade"),
+            .grade_reasons = r.Str("grade_reasons"),
+            .status = r.Str("status"),
+            .closure = r.Str("closure"),
+            .officer_name = r.Str("officer_name"),
+            .parties = StrArrayFrom(r.Text("parties")),
+            .officer_person_id = r.OptInt("officer_person_id"),
+            .order_id = r.OptInt("order_id"),
+            .linked_calls = IdArrayFrom(r.Text("linked_calls")),
+            .actions = r.Str("actions"),
+            .revisit_at = r.OptInt("revisit_at"),
+            .closed_at = r.OptInt("closed_at"),
+            .created_at = r.Int("created_at")};
+  d.overdue = d.status == "open" && d.revisit_at && *d.revisit_at < now;
+  d.escalate = d.status == "open" && (d.grade == "red" || d.linked_calls.size() >= 3);
+  return d;
+}
+
+constexpr const char* kHazardColumns =
+    "SELECT h.id, h.bureau_id, h.unit_id, u.name AS unit_name, h.place, h.kind, h.description, h.officer_person_id, "
+    "h.fix_due, h.fixed_at, h.recheck_at, h.recheck_note, h.status, h.order_id, h.created_at FROM patrol_hazards h "
+    "JOIN units u ON u.id = h.unit_id ";
+Hazard HazardFrom(const db::Row& r, EpochSeconds now) {
+  Hazard h{.id = r.Int("id"),
+           .bureau_id = r.Int("bureau_id"),
+           .unit_id = r.Int("unit_id"),
+           .unit_name = r.Str("unit_name"),
+           .place = r.Str("place"),
+           .kind = r.Str("kind"),
+           .description = r.Str("description"),
+           .status = r.Str("status"),
+           .recheck_note = r.Str("recheck_note"),
+           .officer_person_id = r.OptInt("officer_person_id"),
+           .order_id = r.OptInt("order_id"),
+           .fix_due = r.Int("fix_due"),
+           .created_at = r.Int("created_at"),
+           .fixed_at = r.OptInt("fixed_at"),
+           .recheck_at = r.OptInt("recheck_at")};
+  h.overdue = h.status == "open" && h.fix_due < now;
+  return h;
+}
+
+std::string RegisterWhere(db::SqlArgs& a, const char* t, const std::string& path, const RegisterFilter& f,
+                          EpochSeconds now, const char* due_column) {
+  std::string w = "WHERE " + db::PathUnder(a, "u.path", path);
+  if (f.status) w += fmt::format(" AND {}.status = {}", t, a.Str(*f.status));
+  if (f.kind) w += fmt::format(" AND {}.kind = {}", t, a.Str(*f.kind));
+  if (f.grade) w += fmt::format(" AND {}.grade = {}", t, a.Str(*f.grade));
+  if (f.overdue)
+    w += *f.overdue ? fmt::format(" AND {0}.status = 'open' AND {0}.{1} < {2}", t, due_column, a.Int(now))
+                    : fmt::format(" AND NOT ({0}.status = 'open' AND {0}.{1} IS NOT NULL AND {0}.{1} < {2})", t,
+                                  due_column, a.Int(now));
+  return w;
+}
+
+}  // namespace
+
+std::int64_t InsertArea(soci::session& sql, const Area& x, std::optional<std::int64_t> by) {
+  db::SqlArgs a;
+  return db::Insert(sql,
+                    fmt::format("INSERT INTO patrol_areas (bureau_id, unit_id, name, ring, in_town, created_by, "
+                                "created_at) VALUES ({}, {}, {}, {}, {}, {}, {}) RETURNING id",
+                                a.Int(x.bureau_id), a.Int(x.unit_id), a.Str(x.name), a.Str(RingText(x.ring)),
+                                a.Bool(x.in_town), a.OptInt(by), a.Int(x.created_at)),
+                    a);
+}
+
+std::int64_t InsertPoint(soci::session& sql, const Point& p) {
+  db::SqlArgs a;
+  return db::Insert(
+      sql,
+      fmt::format("INSERT INTO patrol_points (bureau_id, unit_id, area_id, name, lon_e7, lat_e7, "
+                  "radius_m, min_stay_s, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}) "
+                  "RETURNING id",
+                  a.Int(p.bureau_id), a.Int(p.unit_id), a.OptInt(p.area_id), a.Str(p.name), a.Int(E7(p.at.lon)),
+                  a.Int(E7(p.at.lat)), a.Int(p.radius_m), a.Int(p.min_stay_s), a.Int(0)),
+      a);
+}
+
+std::vector<Area> ListAreas(soci::session& sql, const std::string& path) {
+  db::SqlArgs a;
+  return db::AllOf(sql, fmt::format("{}WHERE {} ORDER BY a.id", kAreaColumns, db::PathUnder(a, "u.path", path)), a,
+                   AreaFrom);
+}
+std::optional<Area> FindArea(soci::session& sql, std::int64_t id, const std::string& path) {
+  db::SqlArgs a;
+  return db::FirstOf(sql,
+                     fmt::format("{}WHERE a.id = {} AND {}", kAreaColumns, a.Int(id), db::PathUnder(a, "u.path", path)),
+                     a, AreaFrom);
+}
+std::vector<Point> ListPoints(soci::session& sql, const std::string& path) {
+  db::SqlArgs a;
+  return db::AllOf(sql, fmt::format("{}WHERE {} ORDER BY p.id", kPointColumns, db::PathUnder(a, "u.path", path)), a,
+                   PointFrom);
+}
+std::optional<Point> FindPoint(soci::session& sql, std::int64_t id, const std::string& path) {
+  db::SqlArgs a;
+  return db::FirstOf(
+      sql, fmt::format("{}WHERE p.id = {} AND {}", kPointColumns, a.Int(id), db::PathUnder(a, "u.path", path)), a,
+      PointFrom);
+}
+
+std::int64_t InsertTeam(soci::session& sql, const Team& t) {
+  db::SqlArgs a;
+  return db::Insert(sql,
+                    fmt::format("INSERT INTO patrol_teams (bureau_id, unit_id, name, mode, shift, members, equipment, "
+                                "created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
+                                a.Int(t.bureau_id), a.Int(t.unit_id), a.Str(t.name), a.Str(t.mode), a.Str(t.shift),
+                                a.Str(StrArray(t.members)), a.Str(StrArray(t.equipment)), a.Int(0)),
+                    a);
+}
+std::vector<Team> ListTeams(soci::session& sql, const std::string& path) {
+  db::SqlArgs a;
+  return db::AllOf(sql,
+                   fmt::format("SELECT t.id, t.bureau_id, t.unit_id, u.name AS unit_name, t.name, t.mode, t.shift, "
+                               "t.members, t.equipment FROM patrol_teams t JOIN units u ON u.id = t.unit_id WHERE {} "
+                               "ORDER BY t.id",
+                               db::PathUnder(a, "u.path", path)),
+                   a, [](const db::Row& r) {
+                     return Team{.id = r.Int("id"),
+                                 .bureau_id = r.Int("bureau_id"),
+                                 .unit_id = r.Int("unit_id"),
+                                 .unit_name = r.Str("unit_name"),
+                                 .name = r.Str("name"),
+                                 .mode = r.Str("mode"),
+                                 .shift = r.Str("shift"),
+                                 .members = StrArrayFrom(r.Text("members")),
+                                 .equipment = StrArrayFrom(r.Text("equipment"))};
+                   });
+}
+
+std::int64_t InsertCheckin(soci::session& sql, const Checkin& c) {
+  db::SqlArgs a;
+  return db::Insert(
+      sql,
+      fmt::format("INSERT INTO patrol_checkins (bureau_id, unit_id, point_id, user_id, officer_name, arrived_at, "
+                  "left_at, lon_e7, lat_e7, accuracy_m, photo_sha256, distance_m, flags, flag_reasons, note) VALUES "
+                  "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
+                  a.Int(c.bureau_id), a.Int(c.unit_id), a.Int(c.point_id), a.Int(c.user_id), a.Str(c.officer_name),
+                  a.Int(c.arrived_at), a.OptInt(c.left_at), a.Int(E7(c.claimed.lon)), a.Int(E7(c.claimed.lat)),
+                  a.Int(c.accuracy_m), a.Str(c.photo_sha256), a.Int(c.distance_m), a.Str(c.flags),
+                  a.Str(c.flag_reasons), a.Str(c.note)),
+      a);
+}
+std::optional<Checkin> FindCheckin(soci::session& sql, std::int64_t id, const std::string& path) {
+  db::SqlArgs a;
+  return db::FirstOf(
+      sql, fmt::format("{}WHERE c.id = {} AND {}", kCheckinColumns, a.Int(id), db::PathUnder(a, "u.path", path)), a,
+      CheckinFrom);
+}
+std::optional<Checkin> LastCheckinOf(soci::session& sql, std::int64_t user_id, EpochSeconds at) {
+  db::SqlArgs a;
+  return db::FirstOf(sql,
+                     fmt::format("{}WHERE c.user_id = {} AND c.arrived_at <= {} ORDER BY c.arrived_at DESC, c.id DESC "
+                                 "LIMIT 1",
+                                 kCheckinColumns, a.Int(user_id), a.Int(at)),
+                     a, CheckinFrom);
+}
+void SetCheckinLeft(soci::session& sql, std::int64_t id, EpochSeconds left_at, const std::string& flags,
+                    const std::string& reasons) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE patrol_checkins SET left_at = {}, flags = {}, flag_reasons = {} WHERE id = {}",
+                       a.Int(left_at), a.Str(flags), a.Str(reasons), a.Int(id)),
+           a);
+}
+Paged<Checkin> ListCheckins(soci::session& sql, const std::string& path, const CheckinFilter& f,
+                            const PageRequest& page) {
+  Paged<Checkin> out;
+  db::SqlArgs a;
+  std::string w = "WHERE " + db::PathUnder(a, "u.path", path);
+  if (f.flagged) w += *f.flagged ? " AND c.flags <> ''" : " AND c.flags = ''";
+  if (f.unit_id) w += fmt::format(" AND c.unit_id = {}", a.Int(*f.unit_id));
+  if (f.from) w += fmt::format(" AND c.arrived_at >= {}", a.Int(*f.from));
+  if (f.to) w += fmt::format(" AND c.arrived_at < {}", a.Int(*f.to));
+  out.total = db::Count(sql, "SELECT COUNT(*) FROM patrol_checkins c JOIN units u ON u.id = c.unit_id " + w, a);
+  out.items = db::AllOf(sql,
+                        fmt::format("{}{} ORDER BY c.arrived_at {}, c.id DESC LIMIT {} OFFSET {}", kCheckinColumns, w,
+                                    page.descending ? "ASC" : "DESC", page.page_size, page.Offset()),
+                        a, CheckinFrom);
+  return out;
+}
+
+std::int64_t InsertLog(soci::session& sql, const Log& l) {
+  db::SqlArgs a;
+  return db::Insert(
+      sql,
+      fmt::format("INSERT INTO patrol_logs (bureau_id, unit_id, user_id, officer_name, kind, at, camera, "
+                  "place, finding, result, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, "
+                  "{}) RETURNING id",
+                  a.Int(l.bureau_id), a.Int(l.unit_id), a.OptInt(l.user_id), a.Str(l.officer_name), a.Str(l.kind),
+                  a.Int(l.at), a.Str(l.camera), a.Str(l.place), a.Str(l.finding), a.Str(l.result), a.Int(l.at)),
+      a);
+}
+Paged<Log> ListLogs(soci::session& sql, const std::string& path, std::optional<std::string> kind,
+                    const PageRequest& page) {
+  Paged<Log> out;
+  db::SqlArgs a;
+  std::string w = "WHERE " + db::PathUnder(a, "u.path", path);
+  if (kind) w += fmt::format(" AND l.kind = {}", a.Str(*kind));
+  out.total = db::Count(sql, "SELECT COUNT(*) FROM patrol_logs l JOIN units u ON u.id = l.unit_id " + w, a);
+  out.items = db::AllOf(
+      sql,
+      fmt::format("SELECT l.id, l.bureau_id, l.unit_id, u.name AS unit_name, l.user_id, l.officer_name, l.kind, l.at, "
+                  "l.camera, l.place, l.finding, l.result FROM patrol_logs l JOIN units u ON u.id = l.unit_id {} "
+                  "ORDER BY l.at DESC, l.id DESC LIMIT {} OFFSET {}",
+                  w, page.page_size, page.Offset()),
+      a, [](const db::Row& r) {
+        return Log{.id = r.Int("id"),
+                   .bureau_id = r.Int("bureau_id"),
+                   .unit_id = r.Int("unit_id"),
+                   .user_id = r.OptInt("user_id"),
+                   .unit_name = r.Str("unit_name"),
+                   .officer_name = r.Str("officer_name"),
+                   .kind = r.Str("kind"),
+                   .camera = r.Str("camera"),
+                   .place = r.Str("place"),
+                   .finding = r.Str("finding"),
+                   .result = r.Str("result"),
+                   .at = r.Int("at")};
+      });
+  return out;
+}
+
+std::int64_t InsertCall(soci::session& sql, const Call& c) {
+  db::SqlArgs a;
+  std::string stamps;
+  for (std::size_t i = 0; i < kStages.size(); ++i)
+    stamps += ", " + a.OptInt(i < c.stamps.size() ? c.stamps[i] : std::nullopt);
+  return db::Insert(sql,
+                    fmt::format("INSERT INTO patrol_calls (bureau_id, unit_id, kind, place, lon_e7, lat_e7, in_town, "
+                                "shift, is_test, drill_id, point_id, received_at, dispatched_at, signed_at, "
+                                "departed_at, arrived_at, feedback_at, closed_at) VALUES ({}, {}, {}, {}, {}, {}, {}, "
+                                "{}, {}, {}, {}{}) RETURNING id",
+                                a.Int(c.bureau_id), a.Int(c.unit_id), a.Str(c.kind), a.Str(c.place),
+                                a.OptInt(c.at ? std::optional(E7(c.at->lon)) : std::nullopt),
+                                a.OptInt(c.at ? std::optional(E7(c.at->lat)) : std::nullopt), a.Bool(c.in_town),
+                                a.Str(c.shift), a.Bool(c.is_test), a.OptInt(c.drill_id), a.OptInt(c.point_id), stamps),
+                    a);
+}
+std::optional<Call> FindCall(soci::session& sql, std::int64_t id, const std::string& path) {
+  db::SqlArgs a;
+  return db::FirstOf(sql,
+                     fmt::format("{}WHERE c.id = {} AND {}", kCallColumns, a.Int(id), db::PathUnder(a, "u.path", path)),
+                     a, CallFrom);
+}
+void StampCall(soci::session& sql, std::int64_t id, const std::string& stage, EpochSeconds at) {
+  db::SqlArgs a;
+  // `stage` is one of kStages (checked by the caller), never user text.
+  db::Exec(sql, fmt::format("UPDATE patrol_calls SET {}_at = {} WHERE id = {}", stage, a.Int(at), a.Int(id)), a);
+}
+std::vector<Call> ListCalls(soci::session& sql, const std::string& path, EpochSeconds from, EpochSeconds to,
+                            bool is_test, std::optional<std::int64_t> drill_id) {
+  db::SqlArgs a;
+  std::string w = fmt::format("WHERE {} AND c.received_at >= {} AND c.received_at < {} AND c.is_test = {}",
+                              db::PathUnder(a, "u.path", path), a.Int(from), a.Int(to), a.Bool(is_test));
+  if (drill_id) w += fmt::format(" AND c.drill_id = {}", a.Int(*drill_id));
+  return db::AllOf(sql, fmt::format("{}{} ORDER BY c.received_at, c.id", kCallColumns, w), a, CallFrom);
+}
+
+Targets ReadTargets(soci::session& sql, std::int64_t bureau_id) {
+  db::SqlArgs a;
+  auto t = db::FirstOf(
+      sql,
+      fmt::format("SELECT sign_s, arrive_town_s, arrive_rural_s, tile_url FROM patrol_targets WHERE bureau_id "
+                  "= {}",
+                  a.Int(bureau_id)),
+      a, [](const db::Row& r) {
+        return Targets{.sign_s = static_cast<int>(r.Int("sign_s")),
+                       .arrive_town_s = static_cast<int>(r.Int("arrive_town_s")),
+                       .arrive_rural_s = static_cast<int>(r.Int("arrive_rural_s")),
+                       .tile_url = r.Str("tile_url")};
+      });
+  return t.value_or(Targets{});
+}
+void WriteTargets(soci::session& sql, std::int64_t bureau_id, const Targets& t, EpochSeconds now) {
+  db::SqlArgs d;
+  db::Exec(sql, fmt::format("DELETE FROM patrol_targets WHERE bureau_id = {}", d.Int(bureau_id)), d);
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("INSERT INTO patrol_targets (bureau_id, sign_s, arrive_town_s, arrive_rural_s, tile_url, "
+                       "updated_at) VALUES ({}, {}, {}, {}, {}, {})",
+                       a.Int(bureau_id), a.Int(t.sign_s), a.Int(t.arrive_town_s), a.Int(t.arrive_rural_s),
+                       a.Str(t.tile_url), a.Int(now)),
+           a);
+}
+
+std::int64_t InsertDrill(soci::session& sql, const Drill& d, std::optional<std::int64_t> by) {
+  db::SqlArgs a;
+  return db::Insert(sql,
+                    fmt::format("INSERT INTO patrol_drills (bureau_id, unit_id, name, seed, draws, drawn, created_by, "
+                                "created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
+                                a.Int(d.bureau_id), a.Int(d.unit_id), a.Str(d.name), a.Int(d.seed), a.Int(d.draws),
+                                a.Str(json(d.drawn_points).dump()), a.OptInt(by), a.Int(d.created_at)),
+                    a);
+}
+std::vector<Drill> ListDrills(soci::session& sql, const std::string& path) {
+  db::SqlArgs a;
+  auto drills = db::AllOf(
+      sql,
+      fmt::format("SELECT d.id, d.bureau_id, d.unit_id, d.name, d.seed, d.draws, d.drawn, d.created_at FROM "
+                  "patrol_drills d JOIN units u ON u.id = d.unit_id WHERE {} ORDER BY d.created_at DESC, d.id DESC",
+                  db::PathUnder(a, "u.path", path)),
+      a, [](const db::Row& r) {
+        return Drill{.id = r.Int("id"),
+                     .bureau_id = r.Int("bureau_id"),
+                     .unit_id = r.Int("unit_id"),
+                     .seed = r.Int("seed"),
+                     .name = r.Str("name"),
+                     .draws = static_cast<int>(r.Int("draws")),
+                     .drawn_points = IdArrayFrom(r.Text("drawn")),
+                     .call_ids = {},
+                     .created_at = r.Int("created_at")};
+      });
+  for (auto& d : drills) {
+    db::SqlArgs b;
+    d.call_ids = db::IntColumn(
+        sql, fmt::format("SELECT id FROM patrol_calls WHERE drill_id = {} ORDER BY id", b.Int(d.id)), b, "id");
+  }
+  return drills;
+}
+
+std::int64_t InsertDispute(soci::session& sql, const Dispute& d, std::optional<std::int64_t> by) {
+  db::SqlArgs a;
+  return db::Insert(
+      sql,
+      fmt::format("INSERT INTO patrol_disputes (bureau_id, unit_id, title, kind, parties, grade, grade_reasons, "
+                  "officer_person_id, linked_calls, actions, revisit_at, status, created_by, created_at) VALUES ({}, "
+                  "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
+                  a.Int(d.bureau_id), a.Int(d.unit_id), a.Str(d.title), a.Str(d.kind), a.Str(StrArray(d.parties)),
+                  a.Str(d.grade), a.Str(d.grade_reasons), a.OptInt(d.officer_person_id),
+                  a.Str(json(d.linked_calls).dump()), a.Str(d.actions.empty() ? "[]" : d.actions),
+                  a.OptInt(d.revisit_at), a.Str(d.status.empty() ? "open" : d.status), a.OptInt(by),
+                  a.Int(d.created_at)),
+      a);
+}
+void UpdateDispute(soci::session& sql, const Dispute& d) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE patrol_disputes SET grade = {}, grade_reasons = {}, officer_person_id = {}, "
+                       "linked_calls = {}, actions = {}, revisit_at = {}, status = {}, closed_at = {}, closure = {}, "
+                       "order_id = {} WHERE id = {}",
+                       a.Str(d.grade), a.Str(d.grade_reasons), a.OptInt(d.officer_person_id),
+                       a.Str(json(d.linked_calls).dump()), a.Str(d.actions), a.OptInt(d.revisit_at), a.Str(d.status),
+                       a.OptInt(d.closed_at), a.Str(d.closure), a.OptInt(d.order_id), a.Int(d.id)),
+           a);
+}
+std::optional<Dispute> FindDispute(soci::session& sql, std::int64_t id, const std::string& path, EpochSeconds now) {
+  db::SqlArgs a;
+  return db::FirstOf(
+      sql, fmt::format("{}WHERE d.id = {} AND {}", kDisputeColumns, a.Int(id), db::PathUnder(a, "u.path", path)), a,
+      [now](const db::Row& r) { return DisputeFrom(r, now); });
+}
+Paged<Dispute> ListDisputes(soci::session& sql, const std::string& path, const RegisterFilter& f,
+                            const PageRequest& page, EpochSeconds now) {
+  Paged<Dispute> out;
+  db::SqlArgs a;
+  const std::string w = RegisterWhere(a, "d", path, f, now, "revisit_at");
+  out.total = db::Count(sql, "SELECT COUNT(*) FROM patrol_disputes d JOIN units u ON u.id = d.unit_id " + w, a);
+  const std::string order = page.sort == "revisit_at" ? "d.revisit_at, d.id" : "d.created_at DESC, d.id DESC";
+  out.items = db::AllOf(
+      sql, fmt::format("{}{} ORDER BY {} LIMIT {} OFFSET {}", kDisputeColumns, w, order, page.page_size, page.Offset()),
+      a, [now](const db::Row& r) { return DisputeFrom(r, now); });
+  return out;
+}
+
+std::int64_t InsertHazard(soci::session& sql, const Hazard& h, std::optional<std::int64_t> by) {
+  db::SqlArgs a;
+  return db::Insert(sql,
+                    fmt::format("INSERT INTO patrol_hazards (bureau_id, unit_id, place, kind, description, "
+                                "officer_person_id, fix_due, status, created_by, created_at) VALUES ({}, {}, {}, {}, "
+                                "{}, {}, {}, {}, {}, {}) RETURNING id",
+                                a.Int(h.bureau_id), a.Int(h.unit_id), a.Str(h.place), a.Str(h.kind),
+                                a.Str(h.description), a.OptInt(h.officer_person_id), a.Int(h.fix_due),
+                                a.Str(h.status.empty() ? "open" : h.status), a.OptInt(by), a.Int(h.created_at)),
+                    a);
+}
+void UpdateHazard(soci::session& sql, const Hazard& h) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE patrol_hazards SET fixed_at = {}, recheck_at = {}, recheck_note = {}, status = {}, "
+                       "order_id = {}, fix_due = {} WHERE id = {}",
+                       a.OptInt(h.fixed_at), a.OptInt(h.recheck_at), a.Str(h.recheck_note), a.Str(h.status),
+                       a.OptInt(h.order_id), a.Int(h.fix_due), a.Int(h.id)),
+           a);
+}
+std::optional<Hazard> FindHazard(soci::session& sql, std::int64_t id, const std::string& path, EpochSeconds now) {
+  db::SqlArgs a;
+  return db::FirstOf(
+      sql, fmt::format("{}WHERE h.id = {} AND {}", kHazardColumns, a.Int(id), db::PathUnder(a, "u.path", path)), a,
+      [now](const db::Row& r) { return HazardFrom(r, now); });
+}
+Paged<Hazard> ListHazards(soci::session& sql, const std::string& path, const RegisterFilter& f, const PageRequest& page,
+                          EpochSeconds now) {
+  Paged<Hazard> out;
+  db::SqlArgs a;
+  const std::string w = RegisterWhere(a, "h", path, f, now, "fix_due");
+  out.total = db::Count(sql, "SELECT COUNT(*) FROM patrol_hazards h JOIN units u ON u.id = h.unit_id " + w, a);
+  out.items = db::AllOf(
+      sql,
+      fmt::format("{}{} ORDER BY h.fix_due, h.id LIMIT {} OFFSET {}", kHazardColumns, w, page.page_size, page.Offset()),
+      a, [now](const db::Row& r) { return HazardFrom(r, now); });
+  return out;
+}
+
+}  // namespace fazhi::patrol
