@@ -31,7 +31,9 @@ const std::vector<RoleDef>& AllRoles() {
        P({kOrgRead, kPeopleRead, kCaseRead, kCaseWrite, kScoreRead, kIntakeRead, kIntakeDo}), false},
       {"inspector", "巡查员", P({kOrgRead, kPeopleRead, kCaseRead, kInspectionRead, kInspectionDo}), false},
       {"intake", "接报案窗口", P({kOrgRead, kIntakeRead, kIntakeDo}), false},
-      {"volunteer_admin", "志愿者管理员", P({kOrgRead}), false},
+      {"volunteer_admin", "志愿者管理员", P({kOrgRead, kVolunteerRead, kVolunteerManage}), false},
+      // A 平安志愿者's own account, created when his registration is approved (src/volunteers).
+      {"volunteer", "平安志愿者", P({kVolunteerSelf}), false},
   };
   return kRoles;
 }

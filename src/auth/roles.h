@@ -34,7 +34,11 @@ inline constexpr std::string_view kInspectionDo = "inspection.do";      // judge
 inline constexpr std::string_view kInspectionManage = "inspection.manage";  // checklists, plans, tasks
 inline constexpr std::string_view kIntakeRead = "intake.read";  // 接报案大厅: tickets, queue, statistics
 inline constexpr std::string_view kIntakeDo = "intake.do";      // register, route, decide, conclude, feedback, reopen
-inline constexpr std::string_view kIntakeManage = "intake.manage";  // routing rules, deadlines, duty roster
+inline constexpr std::string_view kIntakeManage = "intake.manage";    // routing rules, deadlines, duty roster
+inline constexpr std::string_view kVolunteerRead = "volunteer.read";  // 平安志愿者: registers, tasks, ledger, stars
+inline constexpr std::string_view kVolunteerManage =
+    "volunteer.manage";                                               // register, vet, tasks, clues, points, rewards
+inline constexpr std::string_view kVolunteerSelf = "volunteer.self";  // a volunteer's own page (role volunteer)
 }  // namespace perm
 
 struct RoleDef {
