@@ -69,7 +69,7 @@ describe('平安志愿者：登记审核、派单、手机签到签退、线索�
     const row = page.locator('[data-testid="vol-table"] .el-table__row', { hasText: state.name })
     await row.waitFor()
     assert.match(await row.innerText(), /1405\*{10}/) // 身份证号 masked
-    await row.getByRole('button', { name: '通过' }).click()
+    await row.getByRole('button', { name: '通过', exact: true }).click()
     await page.locator('.el-message-box input').fill(INITIAL)
     await page.locator('.el-message-box__btns .el-button--primary').click()
     const msg = page.locator('.el-message', { hasText: '志愿者账号' })
@@ -127,7 +127,7 @@ describe('平安志愿者：登记审核、派单、手机签到签退、线索�
     await settle(page, 'clue-table')
     const row = page.locator('[data-testid="clue-table"] .el-table__row', { hasText: '小区北门有人深夜' })
     await row.waitFor()
-    await row.getByRole('button', { name: '采纳' }).click()
+    await row.getByRole('button', { name: '采纳', exact: true }).click()
     await page.locator('.el-message-box input').fill('5')
     await page.locator('.el-message-box__btns .el-button--primary').click()
     await page.locator('.el-message', { hasText: '已采纳' }).waitFor()
