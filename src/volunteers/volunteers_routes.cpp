@@ -223,6 +223,10 @@ Result<Reply> ListVolunteers(Ctx& ctx, VolunteerService& s) {
   const PageRequest page = q.Page({"registered_at", "name"});
   FZ_CHECK(q.Finish());
   PageRequest p = page;
+  if (!ctx.req().has_param("sort")) {
+    p.sort = "v.registered_at";  // newest registrations first unless a sort is asked for
+    p.descending = true;
+  }
   if (p.sort == "registered_at") p.sort = "v.registered_at";
   if (p.sort == "name") p.sort = "v.name";
   const auto list = FZ_TRY(s.List(ctx.user(), f, p));
@@ -423,6 +427,10 @@ Result<Reply> ListTasks(Ctx& ctx, VolunteerService& s) {
   PageRequest page = q.Page({"start_at"});
   FZ_CHECK(q.Finish());
   PageRequest p = page;
+  if (!ctx.req().has_param("sort")) {
+    p.sort = "k.start_at";  // latest tasks first unless a sort is asked for
+    p.descending = true;
+  }
   if (p.sort == "start_at") p.sort = "k.start_at";
   const auto list = FZ_TRY(s.ListTasks(ctx.user(), p));
   return Reply::Json(http::PagedJson(Items(list.items, TaskJson), list.total, page));

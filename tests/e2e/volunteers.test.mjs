@@ -83,7 +83,7 @@ describe('平安志愿者：登记审核、派单、手机签到签退、线索�
     await input(page, 'task-title').fill('端到端测试巡防')
     await chooseOption(page, 'task-unit', '东街派出所')
     await page.getByTestId('task-volunteers').click()
-    await page.keyboard.type(state.name)
+    await input(page, 'task-volunteers').fill(state.name)
     await page.locator('.el-select-dropdown__item:visible', { hasText: state.name }).first().click()
     await page.keyboard.press('Escape')
     await page.getByTestId('task-submit').click()
