@@ -13,6 +13,7 @@
 #include "patrol/patrol_module.h"
 #include "publicity/publicity_module.h"
 #include "scoring/scoring_module.h"
+#include "volunteers/volunteers_module.h"
 
 namespace fazhi {
 
@@ -29,6 +30,7 @@ const std::vector<kit::ModuleSpec>& AllModules() {
       evaluation::EvaluationModule::Spec(),
       publicity::PublicityModule::Spec(),
       patrol::PatrolModule::Spec(),
+      volunteers::VolunteersModule::Spec(),
       // Last: their demos count what the modules above generated (points entries, bulletin sections).
       scoring::ScoringModule::Spec(),
       bulletins::BulletinsModule::Spec(),

@@ -36,7 +36,8 @@ const std::vector<RoleDef>& AllRoles() {
        false},
       {"inspector", "巡查员", P({kOrgRead, kPeopleRead, kCaseRead, kInspectionRead, kInspectionDo, kExamTake}), false},
       {"intake", "接报案窗口", P({kOrgRead, kIntakeRead, kIntakeDo, kExamTake}), false},
-      {"volunteer_admin", "志愿者管理员", P({kOrgRead}), false},
+      {"volunteer_admin", "志愿者管理员", P({kOrgRead, kVolunteerRead, kVolunteerManage}), false},
+      {"volunteer", "平安志愿者", P({kVolunteerSelf}), false},
   };
   return kRoles;
 }

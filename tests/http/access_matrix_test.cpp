@@ -43,6 +43,7 @@
 #include "scoring/scoring_demo.h"
 #include "scoring/scoring_service.h"
 #include "support/test_db.h"
+#include "volunteers/volunteers_demo.h"
 
 namespace fazhi::testing {
 namespace {
@@ -183,6 +184,24 @@ const std::map<std::string, ObjectKind>& Kinds() {
       {"calendar_version", {"SELECT CAST(version AS TEXT) FROM calendar_versions ORDER BY version", true}},
       {"domain", {"SELECT DISTINCT domain FROM inspection_checklists ORDER BY domain", true}},
       {"month", {"SELECT '2023-07'", true}},
+      // 平安志愿者 (src/volunteers): the demo's volunteers, tasks, attendance and clues per 派出所; clue
+      // photos (none in the demo); the bureau's reward catalogue.
+      {"volunteer",
+       {"SELECT CAST(v.id AS TEXT) FROM volunteers v JOIN units u ON u.id = v.unit_id WHERE u.path LIKE ':P%' "
+        "ORDER BY v.id"}},
+      {"vtask",
+       {"SELECT CAST(k.id AS TEXT) FROM volunteer_tasks k JOIN units u ON u.id = k.unit_id WHERE u.path LIKE "
+        "':P%' ORDER BY k.id"}},
+      {"vattendance",
+       {"SELECT CAST(s.id AS TEXT) FROM volunteer_assignments s JOIN volunteer_tasks k ON k.id = s.task_id JOIN "
+        "units u ON u.id = k.unit_id WHERE u.path LIKE ':P%' ORDER BY s.id"}},
+      {"vclue",
+       {"SELECT CAST(c.id AS TEXT) FROM volunteer_clues c JOIN units u ON u.id = c.unit_id WHERE u.path LIKE "
+        "':P%' ORDER BY c.id"}},
+      {"vfile",
+       {"SELECT CAST(a.id AS TEXT) FROM attachments a JOIN volunteer_clues c ON c.id = a.owner_id JOIN units u ON "
+        "u.id = c.unit_id WHERE a.owner_type = 'volunteer_clue' AND u.path LIKE ':P%' ORDER BY a.id"}},
+      {"vreward", {"SELECT CAST(id AS TEXT) FROM volunteer_rewards ORDER BY id", true}},
       {"year", {"SELECT '2023'", true}},
       {"import_kind", {"SELECT 'cases'", true}},
       // 考试: the demo bank and exams belong to the bureau and are organised by 法制大队; an attempt or
@@ -284,6 +303,9 @@ class AccessMatrixTest : public ::testing::Test {
     ASSERT_TRUE(exams) << exams.error().message;
     auto patrol = patrol::GeneratePatrolDemo(app_->db(), *clock_, 2023);
     ASSERT_TRUE(patrol) << patrol.error().message;
+    // Two weeks of the volunteers demo: volunteers, tasks, attendance and clues in both 派出所.
+    auto volunteers = volunteers::GenerateVolunteerDemo(app_->db(), app_->vault(), 2023, 2);
+    ASSERT_TRUE(volunteers) << volunteers.error().message;
     ASSERT_NO_FATAL_FAILURE(AddAccounts());
     auto port = app_->StartInBackground();
     ASSERT_TRUE(port) << port.error().message;

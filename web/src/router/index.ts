@@ -14,12 +14,13 @@ import * as exams from '@/modules/exams/routes'
 import * as evaluation from '@/modules/evaluation/routes'
 import * as publicity from '@/modules/publicity/routes'
 import * as patrol from '@/modules/patrol/routes'
+import * as volunteers from '@/modules/volunteers/routes'
 import * as admin from '@/modules/admin/routes'
 
 // Every module's pages. A new module adds its routes.ts here; its menu entries, menu group and
 // home card come with it (src/router/types.ts).
 const MODULES: ModuleRoutes[] = [
-  shell, org, cases, oversight, scoring, inspections, intake, exams, evaluation, publicity, patrol, bulletins, admin,
+  shell, org, cases, oversight, scoring, inspections, intake, exams, evaluation, publicity, patrol, volunteers, bulletins, admin,
 ]
 
 export const menuGroups: MenuGroup[] = MODULES.flatMap((m) => m.menuGroups ?? [])
