@@ -47,7 +47,6 @@ inline constexpr std::string_view kPatrolRead =
     "patrol.read";  // 五化巡防: map, logs, response times, hotspots, registers
 inline constexpr std::string_view kPatrolDo = "patrol.do";  // check-ins, patrol logs, 警情 stamps, register entries
 inline constexpr std::string_view kPatrolManage = "patrol.manage";  // areas and points, teams, targets, 模拟测警, 督办
-inline constexpr std::string_view kIntakeManage = "intake.manage";    // routing rules, deadlines, duty roster
 inline constexpr std::string_view kVolunteerRead = "volunteer.read";  // 平安志愿者: registers, tasks, ledger, stars
 inline constexpr std::string_view kVolunteerManage =
     "volunteer.manage";                                               // register, vet, tasks, clues, points, rewards
