@@ -9,14 +9,16 @@
 #include "org/org_module.h"
 #include "oversight/oversight_module.h"
 #include "scoring/scoring_module.h"
+#include "training/training_module.h"
 
 namespace fazhi {
 
 const std::vector<kit::ModuleSpec>& AllModules() {
   static const std::vector<kit::ModuleSpec> specs = {
-      org::OrgModule::Spec(),       cases::CasesModule::Spec(),         notify::NotifyModule::Spec(),
-      orders::OrdersModule::Spec(), oversight::OversightModule::Spec(), inspections::InspectionsModule::Spec(),
-      intake::IntakeModule::Spec(), scoring::ScoringModule::Spec(),     bulletins::BulletinsModule::Spec(),
+      org::OrgModule::Spec(),           cases::CasesModule::Spec(),         notify::NotifyModule::Spec(),
+      orders::OrdersModule::Spec(),     oversight::OversightModule::Spec(), inspections::InspectionsModule::Spec(),
+      intake::IntakeModule::Spec(),     scoring::ScoringModule::Spec(),     bulletins::BulletinsModule::Spec(),
+      training::TrainingModule::Spec(),
   };
   return specs;
 }

@@ -35,6 +35,10 @@ inline constexpr std::string_view kInspectionManage = "inspection.manage";  // c
 inline constexpr std::string_view kIntakeRead = "intake.read";  // 接报案大厅: tickets, queue, statistics
 inline constexpr std::string_view kIntakeDo = "intake.do";      // register, route, decide, conclude, feedback, reopen
 inline constexpr std::string_view kIntakeManage = "intake.manage";  // routing rules, deadlines, duty roster
+inline constexpr std::string_view kTrainingRead =
+    "training.read";  // 学法用法: sessions, check-in, library, 述法 rating
+inline constexpr std::string_view kTrainingManage =
+    "training.manage";  // organise sessions, roster, plans, library, 述法, court records
 }  // namespace perm
 
 struct RoleDef {

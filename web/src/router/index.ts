@@ -10,11 +10,12 @@ import * as scoring from '@/modules/scoring/routes'
 import * as bulletins from '@/modules/bulletins/routes'
 import * as inspections from '@/modules/inspections/routes'
 import * as intake from '@/modules/intake/routes'
+import * as training from '@/modules/training/routes'
 import * as admin from '@/modules/admin/routes'
 
 // Every module's pages. A new module adds its routes.ts here; its menu entries, menu group and
 // home card come with it (src/router/types.ts).
-const MODULES: ModuleRoutes[] = [shell, org, cases, oversight, scoring, inspections, intake, bulletins, admin]
+const MODULES: ModuleRoutes[] = [shell, org, cases, oversight, scoring, inspections, intake, training, bulletins, admin]
 
 export const menuGroups: MenuGroup[] = MODULES.flatMap((m) => m.menuGroups ?? [])
 
