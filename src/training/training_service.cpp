@@ -353,8 +353,16 @@ Result<CheckinResult> TrainingService::CheckIn(const Principal& who, const audit
   const auto t = ParseToken(vault_, Trim(token));
   if (!t) return Invalid("签到码无效，请扫描培训现场显示的二维码", "token", "invalid_token");
   const EpochSeconds now = clock_.Now();
+  // A repeated scan is answered from a read, without queueing for the write lock.
+  auto seen = db_.Read([&](soci::session& sql) -> std::optional<CheckinResult> {
+    auto at = store::AttendedAt(sql, t->session_id, *who.person_id);
+    auto s = at ? store::LoadSession(sql, t->session_id, false) : std::nullopt;
+    if (!s) return std::nullopt;
+    return CheckinResult{s->id, s->topic, s->kind, *at, true};
+  });
+  if (seen) return *seen;
   return db_.Write([&](soci::session& sql) -> Result<CheckinResult> {
-    auto s = store::LoadSession(sql, t->session_id);
+    auto s = store::LoadSession(sql, t->session_id, false);
     auto person = org::ReadPerson(sql, *who.person_id);
     if (!s || !person || person->bureau_id != s->bureau_id) return NotFound("培训不存在");
     if (now < s->start_at - kCheckinOpensBefore)

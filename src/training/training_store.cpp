@@ -196,10 +196,10 @@ void UpdateSession(soci::session& sql, std::int64_t id, const SessionInput& in, 
   WriteTargets(sql, id, bureau.value_or(0), in.target_unit_ids);
 }
 
-std::optional<Session> LoadSession(soci::session& sql, std::int64_t id) {
+std::optional<Session> LoadSession(soci::session& sql, std::int64_t id, bool full) {
   db::SqlArgs a;
   auto s = db::FirstOf(sql, fmt::format("{} WHERE s.id = {}", kSessionColumns, a.Int(id)), a, SessionFrom);
-  if (s) FillTargets(sql, *s);
+  if (s && full) FillTargets(sql, *s);
   return s;
 }
 

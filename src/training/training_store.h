@@ -17,8 +17,9 @@ namespace fazhi::training::store {
 std::int64_t InsertSession(soci::session& sql, std::int64_t bureau_id, const SessionInput& in,
                            std::optional<std::int64_t> user_id, EpochSeconds now);
 void UpdateSession(soci::session& sql, std::int64_t id, const SessionInput& in, EpochSeconds now);
-// Session with its targets and attendance counts; nullopt when there is none.
-std::optional<Session> LoadSession(soci::session& sql, std::int64_t id);
+// Session with its targets and attendance counts (`full`; without, the row only); nullopt when there
+// is none.
+std::optional<Session> LoadSession(soci::session& sql, std::int64_t id, bool full = true);
 // Whether the session is organised under `reach` or aimed at a unit under it.
 bool SessionVisible(soci::session& sql, const Session& s, const std::string& reach);
 // Sessions organised under `reach` or aimed at a unit under it, newest first (sort start_at).
