@@ -13,6 +13,7 @@
 #include "patrol/patrol_module.h"
 #include "publicity/publicity_module.h"
 #include "scoring/scoring_module.h"
+#include "training/training_module.h"
 #include "volunteers/volunteers_module.h"
 
 namespace fazhi {
@@ -27,6 +28,7 @@ const std::vector<kit::ModuleSpec>& AllModules() {
       inspections::InspectionsModule::Spec(),
       intake::IntakeModule::Spec(),
       exams::ExamsModule::Spec(),
+      training::TrainingModule::Spec(),
       evaluation::EvaluationModule::Spec(),
       publicity::PublicityModule::Spec(),
       patrol::PatrolModule::Spec(),

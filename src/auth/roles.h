@@ -51,6 +51,10 @@ inline constexpr std::string_view kVolunteerRead = "volunteer.read";  // 平安�
 inline constexpr std::string_view kVolunteerManage =
     "volunteer.manage";                                               // register, vet, tasks, clues, points, rewards
 inline constexpr std::string_view kVolunteerSelf = "volunteer.self";  // a volunteer's own page (role volunteer)
+inline constexpr std::string_view kTrainingRead =
+    "training.read";  // 学法用法: sessions, check-in, library, 述法 rating
+inline constexpr std::string_view kTrainingManage =
+    "training.manage";  // organise sessions, roster, plans, library, 述法, court records
 }  // namespace perm
 
 struct RoleDef {

@@ -44,6 +44,7 @@
 #include "scoring/scoring_service.h"
 #include "support/test_db.h"
 #include "volunteers/volunteers_demo.h"
+#include "training/training_demo.h"
 
 namespace fazhi::testing {
 namespace {
@@ -163,6 +164,19 @@ const std::map<std::string, ObjectKind>& Kinds() {
        {"SELECT CAST(a.id AS TEXT) FROM attachments a JOIN pub_events e ON e.id = a.owner_id JOIN units u ON u.id = "
         "e.unit_id WHERE a.owner_type IN ('publicity_material', 'publicity_photo') AND u.path LIKE ':P%' ORDER BY "
         "a.id"}},
+      // 学法用法: the 派出所's own 会前学法 (the 法制大队's sessions are aimed at every unit), their photos and
+      // plan items; the library and the 述法 reports are the bureau's.
+      {"training_session",
+       {"SELECT CAST(s.id AS TEXT) FROM training_sessions s JOIN units u ON u.id = s.unit_id WHERE u.path LIKE "
+        "':P%' ORDER BY s.id"}},
+      {"training_file",
+       {"SELECT CAST(a.id AS TEXT) FROM attachments a JOIN training_sessions s ON s.id = a.owner_id JOIN units u ON "
+        "u.id = s.unit_id WHERE a.owner_type = 'training_photo' AND u.path LIKE ':P%' ORDER BY a.id"}},
+      {"training_plan",
+       {"SELECT CAST(p.id AS TEXT) FROM training_plan_items p JOIN units u ON u.id = p.unit_id WHERE u.path LIKE "
+        "':P%' ORDER BY p.id"}},
+      {"training_material", {"SELECT CAST(id AS TEXT) FROM training_materials ORDER BY id", true}},
+      {"law_report", {"SELECT CAST(id AS TEXT) FROM training_law_reports ORDER BY id", true}},
       {"objection",
        {"SELECT CAST(o.id AS TEXT) FROM score_objections o JOIN score_entries e ON e.id = o.entry_id JOIN units u "
         "ON u.id = e.unit_id WHERE u.path LIKE ':P%' ORDER BY o.id"}},
@@ -294,6 +308,8 @@ class AccessMatrixTest : public ::testing::Test {
     ASSERT_TRUE(evaluation) << evaluation.error().message;
     auto publicity = publicity::GeneratePublicityDemo(app_->db(), 2023);
     ASSERT_TRUE(publicity) << publicity.error().message;
+    auto lessons = training::GenerateTrainingDemo(app_->db(), *clock_, 2023);
+    ASSERT_TRUE(lessons) << lessons.error().message;
     auto points = scoring::GenerateScoringDemo(app_->db(), *clock_, 2023, app_->scoring().sources());
     ASSERT_TRUE(points) << points.error().message;
     // The year's published 通报, so the bulletin routes have one to act on.

@@ -11,6 +11,7 @@ import * as bulletins from '@/modules/bulletins/routes'
 import * as inspections from '@/modules/inspections/routes'
 import * as intake from '@/modules/intake/routes'
 import * as exams from '@/modules/exams/routes'
+import * as training from '@/modules/training/routes'
 import * as evaluation from '@/modules/evaluation/routes'
 import * as publicity from '@/modules/publicity/routes'
 import * as patrol from '@/modules/patrol/routes'
@@ -20,7 +21,7 @@ import * as admin from '@/modules/admin/routes'
 // Every module's pages. A new module adds its routes.ts here; its menu entries, menu group and
 // home card come with it (src/router/types.ts).
 const MODULES: ModuleRoutes[] = [
-  shell, org, cases, oversight, scoring, inspections, intake, exams, evaluation, publicity, patrol, volunteers, bulletins, admin,
+  shell, org, cases, oversight, scoring, inspections, intake, exams, training, evaluation, publicity, patrol, volunteers, bulletins, admin,
 ]
 
 export const menuGroups: MenuGroup[] = MODULES.flatMap((m) => m.menuGroups ?? [])

@@ -1,0 +1,622 @@
+#include "training/training_store.h"
+
+#include <fmt/format.h>
+
+#include "core/local_time.h"
+#include "core/text.h"
+#include "db/bulk_insert.h"
+#include "db/sql.h"
+
+namespace fazhi::training::store {
+
+namespace {
+
+constexpr const char* kSessionColumns =
+    "SELECT s.id, s.bureau_id, s.unit_id, u.name AS unit_name, u.path AS unit_path, s.kind, s.topic, s.start_at, "
+    "s.end_at, s.place, s.online_url, s.speaker_kind, s.speaker_person_id, s.speaker_name, s.speaker_title, s.format, "
+    "s.minutes, s.created_at, (SELECT COUNT(*) FROM training_attendance a WHERE a.session_id = s.id) AS attended "
+    "FROM training_sessions s JOIN units u ON u.id = s.unit_id ";
+
+Session SessionFrom(const db::Row& r) {
+  Session s;
+  s.id = r.Int("id");
+  s.bureau_id = r.Int("bureau_id");
+  s.unit_id = r.Int("unit_id");
+  s.unit_name = r.Str("unit_name");
+  s.unit_path = r.Str("unit_path");
+  s.kind = r.Str("kind");
+  s.topic = r.Str("topic");
+  s.start_at = r.Int("start_at");
+  s.end_at = r.Int("end_at");
+  s.place = r.Str("place");
+  s.online_url = r.Str("online_url");
+  s.speaker_kind = r.Str("speaker_kind");
+  s.speaker_person_id = r.OptInt("speaker_person_id");
+  s.speaker_name = r.Str("speaker_name");
+  s.speaker_title = r.Str("speaker_title");
+  s.format = r.Str("format");
+  s.minutes = r.Str("minutes");
+  s.created_at = r.Int("created_at");
+  s.attended = r.Int("attended");
+  return s;
+}
+
+// Targets (with names) and the number of active people in them.
+void FillTargets(soci::session& sql, Session& s) {
+  db::SqlArgs a;
+  s.targets = db::AllOf(sql,
+                        fmt::format("SELECT t.unit_id, u.name FROM training_session_units t JOIN units u ON u.id = "
+                                    "t.unit_id WHERE t.session_id = {} ORDER BY u.path",
+                                    a.Int(s.id)),
+                        a, [](const db::Row& r) {
+                          return UnitName{r.Int("unit_id"), r.Str("name")};
+                        });
+  db::SqlArgs b;
+  s.expected = db::Count(sql,
+                         fmt::format("SELECT COUNT(*) FROM people p JOIN training_session_units t ON t.unit_id = "
+                                     "p.unit_id WHERE t.session_id = {} AND p.active = 1",
+                                     b.Int(s.id)),
+                         b);
+}
+
+void WriteTargets(soci::session& sql, std::int64_t id, std::int64_t bureau_id, const std::vector<std::int64_t>& ids) {
+  db::SqlArgs d;
+  db::Exec(sql, fmt::format("DELETE FROM training_session_units WHERE session_id = {}", d.Int(id)), d);
+  for (std::int64_t unit : ids) {
+    db::SqlArgs a;
+    db::Exec(sql,
+             fmt::format("INSERT INTO training_session_units (session_id, unit_id, bureau_id) VALUES ({}, {}, {})",
+                         a.Int(id), a.Int(unit), a.Int(bureau_id)),
+             a);
+  }
+}
+
+// Visible under reach: organised there, or aimed at a unit there.
+std::string VisibleWhere(db::SqlArgs& a, const std::string& reach) {
+  return fmt::format(
+      "({} OR EXISTS (SELECT 1 FROM training_session_units t JOIN units tu ON tu.id = t.unit_id WHERE t.session_id = "
+      "s.id AND {}))",
+      db::PathUnder(a, "u.path", reach), db::PathUnder(a, "tu.path", reach));
+}
+
+std::string MonthOf(EpochSeconds t) {
+  const CivilDate d = LocalDateOf(t);
+  return fmt::format("{:04}-{:02}", d.year, d.month);
+}
+
+std::string PlanState(const std::optional<std::int64_t>& session, const std::string& month, EpochSeconds now) {
+  if (session) return "done";
+  return month < MonthOf(now) ? "missed" : "pending";
+}
+
+constexpr const char* kPlanColumns =
+    "SELECT p.id, p.bureau_id, p.unit_id, u.name AS unit_name, p.month, p.kind, p.topic, p.session_id, s.topic AS "
+    "session_topic, s.start_at AS session_at FROM training_plan_items p JOIN units u ON u.id = p.unit_id LEFT JOIN "
+    "training_sessions s ON s.id = p.session_id ";
+
+PlanItem PlanFrom(const db::Row& r, EpochSeconds now) {
+  PlanItem p;
+  p.id = r.Int("id");
+  p.bureau_id = r.Int("bureau_id");
+  p.unit_id = r.Int("unit_id");
+  p.unit_name = r.Str("unit_name");
+  p.month = r.Str("month");
+  p.kind = r.Str("kind");
+  p.topic = r.Str("topic");
+  p.session_id = r.OptInt("session_id");
+  p.session_topic = r.Str("session_topic");
+  p.session_at = r.OptInt("session_at");
+  p.state = PlanState(p.session_id, p.month, now);
+  return p;
+}
+
+constexpr const char* kMaterialColumns =
+    "SELECT m.id, m.bureau_id, m.series, m.issue_no, m.title, m.body, m.version, m.published_at, m.updated_at FROM "
+    "training_materials m ";
+
+Material MaterialFrom(const db::Row& r) {
+  Material m;
+  m.id = r.Int("id");
+  m.bureau_id = r.Int("bureau_id");
+  m.series = r.Str("series");
+  m.issue_no = static_cast<int>(r.Int("issue_no"));
+  m.title = r.Str("title");
+  m.body = r.Str("body");
+  m.version = static_cast<int>(r.Int("version"));
+  m.published_at = r.Int("published_at");
+  m.updated_at = r.Int("updated_at");
+  return m;
+}
+
+constexpr const char* kReportColumns =
+    "SELECT r.id, r.bureau_id, r.unit_id, u.name AS unit_name, r.year, r.person_id, p.name AS person_name, r.form, "
+    "r.title, r.summary, r.held_at, (SELECT COUNT(*) FROM training_law_ratings g WHERE g.report_id = r.id) AS n, "
+    "(SELECT SUM(g.score) FROM training_law_ratings g WHERE g.report_id = r.id) AS total, (SELECT g.score FROM "
+    "training_law_ratings g WHERE g.report_id = r.id AND g.rater_user_id = {}) AS mine FROM training_law_reports r "
+    "JOIN units u ON u.id = r.unit_id JOIN people p ON p.id = r.person_id ";
+
+LawReport ReportFrom(const db::Row& r) {
+  LawReport x;
+  x.id = r.Int("id");
+  x.bureau_id = r.Int("bureau_id");
+  x.unit_id = r.Int("unit_id");
+  x.unit_name = r.Str("unit_name");
+  x.year = static_cast<int>(r.Int("year"));
+  x.person_id = r.Int("person_id");
+  x.person_name = r.Str("person_name");
+  x.form = r.Str("form");
+  x.title = r.Str("title");
+  x.summary = r.Str("summary");
+  x.held_at = r.Int("held_at");
+  x.ratings = static_cast<int>(r.Int("n"));
+  if (x.ratings > 0) x.average = static_cast<double>(r.OptInt("total").value_or(0)) / x.ratings;
+  if (auto m = r.OptInt("mine")) x.my_score = static_cast<int>(*m);
+  return x;
+}
+
+EpochSeconds YearStart(int year) { return LocalMidnight(CivilDate{year, 1, 1}); }
+
+}  // namespace
+
+// ---- sessions ----
+
+std::int64_t InsertSession(soci::session& sql, std::int64_t bureau_id, const SessionInput& in,
+                           std::optional<std::int64_t> user_id, EpochSeconds now) {
+  db::SqlArgs a;
+  const std::int64_t id = db::Insert(
+      sql,
+      fmt::format(
+          "INSERT INTO training_sessions (bureau_id, unit_id, kind, topic, start_at, end_at, place, online_url, "
+          "speaker_kind, speaker_person_id, speaker_name, speaker_title, format, minutes, created_by, "
+          "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, "
+          "{}) RETURNING id",
+          a.Int(bureau_id), a.Int(in.unit_id), a.Str(in.kind), a.Str(in.topic), a.Int(in.start_at), a.Int(in.end_at),
+          a.Str(in.place), a.Str(in.online_url), a.Str(in.speaker_kind), a.OptInt(in.speaker_person_id),
+          a.Str(in.speaker_name), a.Str(in.speaker_title), a.Str(in.format), a.Str(in.minutes), a.OptInt(user_id),
+          a.Int(now), a.Int(now)),
+      a);
+  WriteTargets(sql, id, bureau_id, in.target_unit_ids);
+  return id;
+}
+
+void UpdateSession(soci::session& sql, std::int64_t id, const SessionInput& in, EpochSeconds now) {
+  db::SqlArgs a;
+  db::Exec(
+      sql,
+      fmt::format("UPDATE training_sessions SET kind = {}, topic = {}, start_at = {}, end_at = {}, place = {}, "
+                  "online_url = {}, speaker_kind = {}, speaker_person_id = {}, speaker_name = {}, speaker_title = "
+                  "{}, format = {}, minutes = {}, updated_at = {} WHERE id = {}",
+                  a.Str(in.kind), a.Str(in.topic), a.Int(in.start_at), a.Int(in.end_at), a.Str(in.place),
+                  a.Str(in.online_url), a.Str(in.speaker_kind), a.OptInt(in.speaker_person_id), a.Str(in.speaker_name),
+                  a.Str(in.speaker_title), a.Str(in.format), a.Str(in.minutes), a.Int(now), a.Int(id)),
+      a);
+  db::SqlArgs b;
+  const auto bureau =
+      db::ScalarInt(sql, fmt::format("SELECT bureau_id FROM training_sessions WHERE id = {}", b.Int(id)), b);
+  WriteTargets(sql, id, bureau.value_or(0), in.target_unit_ids);
+}
+
+std::optional<Session> LoadSession(soci::session& sql, std::int64_t id, bool full) {
+  db::SqlArgs a;
+  auto s = db::FirstOf(sql, fmt::format("{} WHERE s.id = {}", kSessionColumns, a.Int(id)), a, SessionFrom);
+  if (s && full) FillTargets(sql, *s);
+  return s;
+}
+
+bool SessionVisible(soci::session& sql, const Session& s, const std::string& reach) {
+  db::SqlArgs a;
+  return db::Count(sql,
+                   fmt::format("SELECT COUNT(*) FROM training_sessions s JOIN units u ON u.id = s.unit_id WHERE s.id = "
+                               "{} AND {}",
+                               a.Int(s.id), VisibleWhere(a, reach)),
+                   a) > 0;
+}
+
+Paged<Session> ListSessions(soci::session& sql, const std::string& reach, const SessionFilter& f,
+                            const PageRequest& page) {
+  db::SqlArgs a;
+  std::string where = "WHERE " + VisibleWhere(a, reach);
+  if (f.kind) where += " AND s.kind = " + a.Str(*f.kind);
+  if (f.unit_id)
+    where += fmt::format(
+        " AND (s.unit_id = {} OR EXISTS (SELECT 1 FROM training_session_units t2 WHERE t2.session_id = s.id AND "
+        "t2.unit_id = {}))",
+        a.Int(*f.unit_id), a.Int(*f.unit_id));
+  if (f.from) where += " AND s.start_at >= " + a.Int(*f.from);
+  if (f.to) where += " AND s.start_at < " + a.Int(*f.to);
+  if (!f.q.empty()) where += fmt::format(" AND s.topic LIKE {} ESCAPE '\\'", a.Str(db::ContainsPattern(f.q)));
+  Paged<Session> out;
+  out.total = db::Count(
+      sql, fmt::format("SELECT COUNT(*) FROM training_sessions s JOIN units u ON u.id = s.unit_id {}", where), a);
+  const std::string order = page.descending || page.sort.empty() ? "DESC" : "ASC";
+  db::SqlArgs b = a;
+  out.items = db::AllOf(sql,
+                        fmt::format("{} {} ORDER BY s.start_at {}, s.id {} LIMIT {} OFFSET {}", kSessionColumns, where,
+                                    order, order, b.Int(page.page_size), b.Int(page.Offset())),
+                        b, SessionFrom);
+  for (auto& s : out.items) FillTargets(sql, s);
+  return out;
+}
+
+// ---- attendance ----
+
+bool AddAttendance(soci::session& sql, std::int64_t bureau_id, std::int64_t session_id, std::int64_t person_id,
+                   std::int64_t unit_id, const std::string& method, EpochSeconds at,
+                   std::optional<std::int64_t> user_id) {
+  db::SqlArgs a;
+  return db::Exec(sql,
+                  fmt::format("INSERT INTO training_attendance (bureau_id, session_id, person_id, unit_id, method, "
+                              "checked_at, recorded_by) VALUES ({}, {}, {}, {}, {}, {}, {}) ON CONFLICT (session_id, "
+                              "person_id) DO NOTHING",
+                              a.Int(bureau_id), a.Int(session_id), a.Int(person_id), a.Int(unit_id), a.Str(method),
+                              a.Int(at), a.OptInt(user_id)),
+                  a) > 0;
+}
+
+void RemoveAttendance(soci::session& sql, std::int64_t session_id, std::int64_t person_id) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("DELETE FROM training_attendance WHERE session_id = {} AND person_id = {}", a.Int(session_id),
+                       a.Int(person_id)),
+           a);
+}
+
+std::optional<EpochSeconds> AttendedAt(soci::session& sql, std::int64_t session_id, std::int64_t person_id) {
+  db::SqlArgs a;
+  return db::ScalarInt(
+      sql,
+      fmt::format("SELECT checked_at FROM training_attendance WHERE session_id = {} AND person_id = {}",
+                  a.Int(session_id), a.Int(person_id)),
+      a);
+}
+
+Attendance LoadAttendance(soci::session& sql, const Session& s) {
+  Attendance out;
+  db::SqlArgs a;
+  // The target units' active people, and anyone else who attended (a guest), by unit and name.
+  db::Each(sql,
+           fmt::format(
+               "SELECT p.id, p.name, p.badge_no, p.unit_id, u.name AS unit_name, att.method, att.checked_at, CASE WHEN "
+               "EXISTS (SELECT 1 FROM training_session_units t WHERE t.session_id = {0} AND t.unit_id = p.unit_id) "
+               "THEN 1 ELSE 0 END AS target FROM people p JOIN units u ON u.id = p.unit_id LEFT JOIN "
+               "training_attendance att ON att.session_id = {0} AND att.person_id = p.id WHERE (p.active = 1 AND "
+               "p.unit_id IN (SELECT unit_id FROM training_session_units WHERE session_id = {0})) OR att.id IS NOT "
+               "NULL ORDER BY u.path, p.id",
+               a.Int(s.id)),
+           a, [&](const db::Row& r) {
+             RosterLine l;
+             l.person_id = r.Int("id");
+             l.name = r.Str("name");
+             l.badge_no = r.Str("badge_no");
+             l.unit_id = r.Int("unit_id");
+             l.unit_name = r.Str("unit_name");
+             l.method = r.Str("method");
+             l.checked_at = r.OptInt("checked_at");
+             l.attended = l.checked_at.has_value();
+             const bool target = r.Int("target") != 0;
+             if (target) {
+               if (out.units.empty() || out.units.back().unit_id != l.unit_id)
+                 out.units.push_back(UnitRate{l.unit_id, l.unit_name, 0, 0});
+               ++out.units.back().expected;
+               ++out.expected;
+               if (l.attended) ++out.units.back().attended;
+             }
+             if (l.attended) ++out.attended;
+             out.lines.push_back(std::move(l));
+           });
+  return out;
+}
+
+// ---- plans ----
+
+std::int64_t InsertPlanItem(soci::session& sql, std::int64_t bureau_id, std::int64_t unit_id, const std::string& month,
+                            const std::string& kind, const std::string& topic, std::optional<std::int64_t> session_id,
+                            std::optional<std::int64_t> user_id, EpochSeconds now) {
+  db::SqlArgs a;
+  return db::Insert(sql,
+                    fmt::format("INSERT INTO training_plan_items (bureau_id, unit_id, month, kind, topic, session_id, "
+                                "created_by, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}) "
+                                "RETURNING id",
+                                a.Int(bureau_id), a.Int(unit_id), a.Str(month), a.Str(kind), a.Str(topic),
+                                a.OptInt(session_id), a.OptInt(user_id), a.Int(now), a.Int(now)),
+                    a);
+}
+
+void LinkPlanItem(soci::session& sql, std::int64_t id, std::optional<std::int64_t> session_id, EpochSeconds now) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE training_plan_items SET session_id = {}, updated_at = {} WHERE id = {}",
+                       a.OptInt(session_id), a.Int(now), a.Int(id)),
+           a);
+}
+
+std::optional<PlanItem> LoadPlanItem(soci::session& sql, std::int64_t id, EpochSeconds now) {
+  db::SqlArgs a;
+  return db::FirstOf(sql, fmt::format("{} WHERE p.id = {}", kPlanColumns, a.Int(id)), a,
+                     [&](const db::Row& r) { return PlanFrom(r, now); });
+}
+
+std::string PlanItemPath(soci::session& sql, std::int64_t id) {
+  db::SqlArgs a;
+  return db::ScalarText(sql,
+                        fmt::format("SELECT u.path FROM training_plan_items p JOIN units u ON u.id = p.unit_id WHERE "
+                                    "p.id = {}",
+                                    a.Int(id)),
+                        a)
+      .value_or("");
+}
+
+std::vector<PlanItem> ListPlanItems(soci::session& sql, const std::string& reach, const std::string& from_month,
+                                    const std::string& to_month, std::optional<std::int64_t> unit_id,
+                                    EpochSeconds now) {
+  db::SqlArgs a;
+  std::string where = fmt::format("WHERE {} AND p.month >= {} AND p.month <= {}", db::PathUnder(a, "u.path", reach),
+                                  a.Str(from_month), a.Str(to_month));
+  if (unit_id) where += " AND p.unit_id = " + a.Int(*unit_id);
+  return db::AllOf(sql, fmt::format("{} {} ORDER BY p.month, u.path, p.id", kPlanColumns, where), a,
+                   [&](const db::Row& r) { return PlanFrom(r, now); });
+}
+
+std::vector<PlanItem> MissedUnnotified(soci::session& sql, const std::string& before_month, EpochSeconds now) {
+  db::SqlArgs a;
+  return db::AllOf(sql,
+                   fmt::format("{} WHERE p.session_id IS NULL AND p.notified_at IS NULL AND p.month < {} ORDER BY p.id "
+                               "LIMIT 500",
+                               kPlanColumns, a.Str(before_month)),
+                   a, [&](const db::Row& r) { return PlanFrom(r, now); });
+}
+
+void MarkPlanNotified(soci::session& sql, std::int64_t id, EpochSeconds now) {
+  db::SqlArgs a;
+  db::Exec(sql, fmt::format("UPDATE training_plan_items SET notified_at = {} WHERE id = {}", a.Int(now), a.Int(id)), a);
+}
+
+// ---- materials ----
+
+std::int64_t InsertMaterial(soci::session& sql, std::int64_t bureau_id, const MaterialInput& in,
+                            std::optional<std::int64_t> user_id, EpochSeconds now) {
+  db::SqlArgs a;
+  const EpochSeconds published = in.published_at.value_or(now);
+  const std::int64_t id = db::Insert(
+      sql,
+      fmt::format("INSERT INTO training_materials (bureau_id, series, issue_no, title, body, version, published_at, "
+                  "created_by, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, 1, {}, {}, {}, {}) RETURNING id",
+                  a.Int(bureau_id), a.Str(in.series), a.Int(in.issue_no), a.Str(in.title), a.Str(in.body),
+                  a.Int(published), a.OptInt(user_id), a.Int(now), a.Int(now)),
+      a);
+  db::SqlArgs b;
+  db::Exec(sql,
+           fmt::format("INSERT INTO training_material_versions (bureau_id, material_id, version, title, body, note, "
+                       "created_by, created_at) VALUES ({}, {}, 1, {}, {}, {}, {}, {})",
+                       b.Int(bureau_id), b.Int(id), b.Str(in.title), b.Str(in.body), b.Str(in.note), b.OptInt(user_id),
+                       b.Int(published)),
+           b);
+  return id;
+}
+
+int AddMaterialVersion(soci::session& sql, std::int64_t id, const std::string& title, const std::string& body,
+                       const std::string& note, std::optional<std::int64_t> user_id, EpochSeconds now) {
+  db::LockRowForUpdate(sql, "training_materials", id);
+  auto m = LoadMaterial(sql, id);
+  const int version = m->version + 1;
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("INSERT INTO training_material_versions (bureau_id, material_id, version, title, body, note, "
+                       "created_by, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
+                       a.Int(m->bureau_id), a.Int(id), a.Int(version), a.Str(title), a.Str(body), a.Str(note),
+                       a.OptInt(user_id), a.Int(now)),
+           a);
+  db::SqlArgs b;
+  db::Exec(
+      sql,
+      fmt::format("UPDATE training_materials SET title = {}, body = {}, version = {}, updated_at = {} WHERE id = {}",
+                  b.Str(title), b.Str(body), b.Int(version), b.Int(now), b.Int(id)),
+      b);
+  return version;
+}
+
+std::optional<Material> LoadMaterial(soci::session& sql, std::int64_t id) {
+  db::SqlArgs a;
+  return db::FirstOf(sql, fmt::format("{} WHERE m.id = {}", kMaterialColumns, a.Int(id)), a, MaterialFrom);
+}
+
+std::vector<MaterialVersion> LoadVersions(soci::session& sql, std::int64_t id) {
+  db::SqlArgs a;
+  return db::AllOf(sql,
+                   fmt::format("SELECT v.version, v.title, v.body, v.note, v.created_at, x.display_name, x.username "
+                               "FROM training_material_versions v LEFT JOIN users x ON x.id = v.created_by WHERE "
+                               "v.material_id = {} ORDER BY v.version DESC",
+                               a.Int(id)),
+                   a, [](const db::Row& r) {
+                     MaterialVersion v;
+                     v.version = static_cast<int>(r.Int("version"));
+                     v.title = r.Str("title");
+                     v.body = r.Str("body");
+                     v.note = r.Str("note");
+                     v.created_at = r.Int("created_at");
+                     v.author = r.Str("display_name");
+                     if (v.author.empty()) v.author = r.Str("username");
+                     return v;
+                   });
+}
+
+bool MaterialExists(soci::session& sql, std::int64_t bureau_id, const std::string& series, int issue_no) {
+  db::SqlArgs a;
+  return db::Count(sql,
+                   fmt::format("SELECT COUNT(*) FROM training_materials WHERE bureau_id = {} AND series = {} AND "
+                               "issue_no = {}",
+                               a.Int(bureau_id), a.Str(series), a.Int(issue_no)),
+                   a) > 0;
+}
+
+Paged<Material> SearchMaterials(soci::session& sql, std::int64_t bureau_id, const std::string& series,
+                                const std::string& q, const PageRequest& page) {
+  db::SqlArgs a;
+  std::string where = "WHERE m.bureau_id = " + a.Int(bureau_id);
+  if (!series.empty()) where += " AND m.series = " + a.Str(series);
+  // Every word (separated by spaces) must appear in the title or the current text.
+  std::string rest = q;
+  for (std::size_t pos = 0; pos <= rest.size();) {
+    const std::size_t end = std::min(rest.find(' ', pos), rest.size());
+    const std::string word = rest.substr(pos, end - pos);
+    if (!word.empty()) {
+      const std::string pattern = a.Str(db::ContainsPattern(word));
+      where += fmt::format(" AND (m.title LIKE {0} ESCAPE '\\' OR m.body LIKE {0} ESCAPE '\\')", pattern);
+    }
+    pos = end + 1;
+  }
+  Paged<Material> out;
+  out.total = db::Count(sql, fmt::format("SELECT COUNT(*) FROM training_materials m {}", where), a);
+  db::SqlArgs b = a;
+  out.items = db::AllOf(sql,
+                        fmt::format("{} {} ORDER BY m.published_at DESC, m.issue_no DESC, m.id DESC LIMIT {} OFFSET {}",
+                                    kMaterialColumns, where, b.Int(page.page_size), b.Int(page.Offset())),
+                        b, MaterialFrom);
+  return out;
+}
+
+void Subscribe(soci::session& sql, std::int64_t user_id, std::int64_t bureau_id, bool on, EpochSeconds now) {
+  db::SqlArgs a;
+  if (on)
+    db::Exec(sql,
+             fmt::format("INSERT INTO training_material_subscriptions (user_id, bureau_id, created_at) VALUES ({}, {}, "
+                         "{}) ON CONFLICT (user_id, bureau_id) DO NOTHING",
+                         a.Int(user_id), a.Int(bureau_id), a.Int(now)),
+             a);
+  else
+    db::Exec(sql,
+             fmt::format("DELETE FROM training_material_subscriptions WHERE user_id = {} AND bureau_id = {}",
+                         a.Int(user_id), a.Int(bureau_id)),
+             a);
+}
+
+bool Subscribed(soci::session& sql, std::int64_t user_id, std::int64_t bureau_id) {
+  db::SqlArgs a;
+  return db::Count(sql,
+                   fmt::format("SELECT COUNT(*) FROM training_material_subscriptions WHERE user_id = {} AND bureau_id "
+                               "= {}",
+                               a.Int(user_id), a.Int(bureau_id)),
+                   a) > 0;
+}
+
+std::vector<std::int64_t> Subscribers(soci::session& sql, std::int64_t bureau_id) {
+  db::SqlArgs a;
+  return db::IntColumn(sql,
+                       fmt::format("SELECT user_id FROM training_material_subscriptions WHERE bureau_id = {} ORDER BY "
+                                   "user_id",
+                                   a.Int(bureau_id)),
+                       a, "user_id");
+}
+
+// ---- leaders ----
+
+std::int64_t InsertLawReport(soci::session& sql, const LawReport& r, std::optional<std::int64_t> user_id,
+                             EpochSeconds now) {
+  db::SqlArgs a;
+  return db::Insert(sql,
+                    fmt::format("INSERT INTO training_law_reports (bureau_id, unit_id, year, person_id, form, title, "
+                                "summary, held_at, created_by, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, "
+                                "{}) RETURNING id",
+                                a.Int(r.bureau_id), a.Int(r.unit_id), a.Int(r.year), a.Int(r.person_id), a.Str(r.form),
+                                a.Str(r.title), a.Str(r.summary), a.Int(r.held_at), a.OptInt(user_id), a.Int(now)),
+                    a);
+}
+
+std::optional<LawReport> LoadLawReport(soci::session& sql, std::int64_t id, std::int64_t me) {
+  db::SqlArgs a;
+  const std::string cols = fmt::format(fmt::runtime(kReportColumns), a.Int(me));
+  return db::FirstOf(sql, fmt::format("{} WHERE r.id = {}", cols, a.Int(id)), a, ReportFrom);
+}
+
+std::string LawReportPath(soci::session& sql, std::int64_t id) {
+  db::SqlArgs a;
+  return db::ScalarText(sql,
+                        fmt::format("SELECT u.path FROM training_law_reports r JOIN units u ON u.id = r.unit_id WHERE "
+                                    "r.id = {}",
+                                    a.Int(id)),
+                        a)
+      .value_or("");
+}
+
+std::vector<LawReport> ListLawReports(soci::session& sql, const std::string& reach, int year, std::int64_t me) {
+  db::SqlArgs a;
+  const std::string cols = fmt::format(fmt::runtime(kReportColumns), a.Int(me));
+  return db::AllOf(sql,
+                   fmt::format("{} WHERE {} AND r.year = {} ORDER BY u.path, r.held_at, r.id", cols,
+                               db::PathUnder(a, "u.path", reach), a.Int(year)),
+                   a, ReportFrom);
+}
+
+void Rate(soci::session& sql, std::int64_t bureau_id, std::int64_t report_id, std::int64_t user_id, int score,
+          const std::string& comment, EpochSeconds now) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("DELETE FROM training_law_ratings WHERE report_id = {} AND rater_user_id = {}", a.Int(report_id),
+                       a.Int(user_id)),
+           a);
+  db::SqlArgs b;
+  db::Exec(sql,
+           fmt::format("INSERT INTO training_law_ratings (bureau_id, report_id, rater_user_id, score, comment, "
+                       "created_at) VALUES ({}, {}, {}, {}, {}, {})",
+                       b.Int(bureau_id), b.Int(report_id), b.Int(user_id), b.Int(score), b.Str(comment), b.Int(now)),
+           b);
+}
+
+std::int64_t InsertCourtRecord(soci::session& sql, const CourtRecord& r, std::optional<std::int64_t> user_id,
+                               EpochSeconds now) {
+  db::SqlArgs a;
+  return db::Insert(sql,
+                    fmt::format("INSERT INTO training_court_records (bureau_id, unit_id, kind, case_name, court, "
+                                "held_at, attendees, head_appeared, lessons, created_by, created_at) VALUES ({}, {}, "
+                                "{}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
+                                a.Int(r.bureau_id), a.Int(r.unit_id), a.Str(r.kind), a.Str(r.case_name), a.Str(r.court),
+                                a.Int(r.held_at), a.Str(r.attendees), a.Bool(r.head_appeared), a.Str(r.lessons),
+                                a.OptInt(user_id), a.Int(now)),
+                    a);
+}
+
+std::vector<CourtRecord> ListCourtRecords(soci::session& sql, const std::string& reach, int year,
+                                          const std::optional<std::string>& kind) {
+  db::SqlArgs a;
+  std::string where = fmt::format("WHERE {} AND c.held_at >= {} AND c.held_at < {}", db::PathUnder(a, "u.path", reach),
+                                  a.Int(YearStart(year)), a.Int(YearStart(year + 1)));
+  if (kind) where += " AND c.kind = " + a.Str(*kind);
+  return db::AllOf(
+      sql,
+      fmt::format("SELECT c.id, c.bureau_id, c.unit_id, u.name AS unit_name, c.kind, c.case_name, c.court, c.held_at, "
+                  "c.attendees, c.head_appeared, c.lessons FROM training_court_records c JOIN units u ON u.id = "
+                  "c.unit_id {} ORDER BY c.held_at, c.id",
+                  where),
+      a, [](const db::Row& r) {
+        CourtRecord c;
+        c.id = r.Int("id");
+        c.bureau_id = r.Int("bureau_id");
+        c.unit_id = r.Int("unit_id");
+        c.unit_name = r.Str("unit_name");
+        c.kind = r.Str("kind");
+        c.case_name = r.Str("case_name");
+        c.court = r.Str("court");
+        c.held_at = r.Int("held_at");
+        c.attendees = r.Str("attendees");
+        c.head_appeared = r.Bool("head_appeared");
+        c.lessons = r.Str("lessons");
+        return c;
+      });
+}
+
+void BulkAttendance(soci::session& sql, const std::vector<AttendanceRow>& rows) {
+  db::BulkInsert ins("training_attendance", {{"bureau_id", db::BulkInsert::kInt},
+                                             {"session_id", db::BulkInsert::kInt},
+                                             {"person_id", db::BulkInsert::kInt},
+                                             {"unit_id", db::BulkInsert::kInt},
+                                             {"method", db::BulkInsert::kText},
+                                             {"checked_at", db::BulkInsert::kInt}});
+  ins.OnConflict("ON CONFLICT (session_id, person_id) DO NOTHING");
+  for (const auto& r : rows) {
+    ins.Int(r.bureau_id).Int(r.session_id).Int(r.person_id).Int(r.unit_id).Text(r.method).Int(r.at);
+    ins.End(sql);
+  }
+  ins.Flush(sql);
+}
+
+}  // namespace fazhi::training::store
