@@ -2,6 +2,7 @@
 
 #include "auth/roles.h"
 #include "core/json_input.h"
+#include "http/json_opt.h"
 #include "http/query.h"
 
 namespace fazhi::evaluation {
@@ -11,11 +12,6 @@ using http::Reply;
 using nlohmann::json;
 
 namespace {
-
-template <typename T>
-json Opt(const std::optional<T>& v) {
-  return v ? json(*v) : json();
-}
 
 json ScoreJson(const std::optional<std::int64_t>& x100) {
   return x100 ? json(static_cast<double>(*x100) / 100.0) : json();
@@ -53,9 +49,9 @@ json RoundJson(const Round& r) {
           {"poor_below", r.poor_below},
           {"status", r.status},
           {"status_name", r.status == "open" ? "评定中" : "已结束"},
-          {"seed", Opt(r.seed)},
+          {"seed", http::OptJson(r.seed)},
           {"selection", selection.is_discarded() ? json::array() : selection},
-          {"closed_at", Opt(r.closed_at)},
+          {"closed_at", http::OptJson(r.closed_at)},
           {"created_at", r.created_at},
           {"cases", r.cases},
           {"panel", std::move(panel)},
@@ -71,7 +67,7 @@ json CaseJson(const RoundCase& c) {
           {"cause", c.cause},
           {"category", c.category},
           {"unit_name", c.unit_name},
-          {"closed_at", Opt(c.closed_at)},
+          {"closed_at", http::OptJson(c.closed_at)},
           {"score", ScoreJson(c.score_x100)},
           {"marked_by", c.marked_by},
           {"grade", c.grade},

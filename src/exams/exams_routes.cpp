@@ -4,6 +4,7 @@
 
 #include "auth/roles.h"
 #include "core/json_input.h"
+#include "http/json_opt.h"
 #include "http/query.h"
 
 namespace fazhi::exams {
@@ -14,11 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-template <typename T>
-json Opt(const std::optional<T>& v) {
-  return v ? json(*v) : json();
-}
-
 json QuestionJson(const Question& q) {
   return {{"id", q.id},         {"topic", q.topic},          {"level", q.level},   {"kind", q.kind},
           {"stem", q.stem},     {"options", q.options},      {"answer", q.answer}, {"analysis", q.analysis},
@@ -26,7 +22,8 @@ json QuestionJson(const Question& q) {
 }
 
 json RuleJson(const PaperRule& r) {
-  return {{"topic", r.topic}, {"kind", r.kind}, {"level", Opt(r.level)}, {"count", r.count}, {"score", r.score}};
+  return {
+      {"topic", r.topic}, {"kind", r.kind}, {"level", http::OptJson(r.level)}, {"count", r.count}, {"score", r.score}};
 }
 
 json PaperJson(const Paper& p) {
@@ -58,12 +55,13 @@ json ExamJson(const Exam& e) {
 json AttemptJson(const Attempt& a) {
   json items = json::array(), events = json::array();
   for (const auto& i : a.items) {
-    json j = {
-        {"position", i.position}, {"kind", i.kind},     {"stem", i.stem},       {"options", i.options},
-        {"points", i.points},     {"answer", i.answer}, {"version", i.version}, {"answered_at", Opt(i.answered_at)}};
+    json j = {{"position", i.position}, {"kind", i.kind},
+              {"stem", i.stem},         {"options", i.options},
+              {"points", i.points},     {"answer", i.answer},
+              {"version", i.version},   {"answered_at", http::OptJson(i.answered_at)}};
     if (a.status != "open") {
-      j["auto_score"] = Opt(i.auto_score);
-      j["mark_score"] = Opt(i.mark_score);
+      j["auto_score"] = http::OptJson(i.auto_score);
+      j["mark_score"] = http::OptJson(i.mark_score);
       if (!i.reference.empty()) j["reference"] = i.reference;
     }
     items.push_back(std::move(j));
@@ -77,13 +75,13 @@ json AttemptJson(const Attempt& a) {
             {"started_at", a.started_at},
             {"ends_at", a.ends_at},
             {"server_now", a.server_now},
-            {"submitted_at", Opt(a.submitted_at)},
+            {"submitted_at", http::OptJson(a.submitted_at)},
             {"submit_kind", a.submit_kind},
             {"status", a.status},
             {"objective_score", a.objective_score},
             {"subjective_score", a.subjective_score},
-            {"score", Opt(a.score)},
-            {"passed", Opt(a.passed)},
+            {"score", http::OptJson(a.score)},
+            {"passed", http::OptJson(a.passed)},
             {"pass_score", a.pass_score},
             {"total_score", a.total_score},
             {"items", std::move(items)}};
@@ -262,9 +260,9 @@ Result<Reply> MyExams(Ctx& ctx, ExamService& s) {
   for (const auto& m : FZ_TRY(s.MyExams(ctx.user()))) {
     json j = ExamJson(m.exam);
     j.update({{"attempts", m.attempts},
-              {"best_score", Opt(m.best_score)},
+              {"best_score", http::OptJson(m.best_score)},
               {"passed", m.passed},
-              {"open_attempt_id", Opt(m.open_attempt_id)},
+              {"open_attempt_id", http::OptJson(m.open_attempt_id)},
               {"state", m.state}});
     items.push_back(std::move(j));
   }
@@ -353,8 +351,8 @@ Result<Reply> Results(Ctx& ctx, ExamService& s) {
                      {"badge_no", r.badge_no},
                      {"unit_name", r.unit_name},
                      {"attempts", r.attempts},
-                     {"best_attempt_id", Opt(r.best_attempt_id)},
-                     {"best_score", Opt(r.best_score)},
+                     {"best_attempt_id", http::OptJson(r.best_attempt_id)},
+                     {"best_score", http::OptJson(r.best_score)},
                      {"status", r.status},
                      {"events", r.events}});
   return Reply::Json(http::PagedJson(std::move(items), list.total, page));
@@ -378,7 +376,7 @@ Result<Reply> Analyse(Ctx& ctx, ExamService& s) {
                          {"stem", q.stem},
                          {"answered", q.answered},
                          {"difficulty", q.difficulty},
-                         {"discrimination", Opt(q.discrimination)}});
+                         {"discrimination", http::OptJson(q.discrimination)}});
   for (const auto& u : a.units)
     units.push_back({{"unit_id", u.unit_id},
                      {"unit_name", u.unit_name},
@@ -387,7 +385,7 @@ Result<Reply> Analyse(Ctx& ctx, ExamService& s) {
                      {"passed", u.passed},
                      {"pass_rate", u.examinees ? json(static_cast<double>(u.passed) / u.examinees) : json()}});
   return Reply::Json(
-      {{"graded", a.graded}, {"mean_score", Opt(a.mean_score)}, {"questions", questions}, {"units", units}});
+      {{"graded", a.graded}, {"mean_score", http::OptJson(a.mean_score)}, {"questions", questions}, {"units", units}});
 }
 
 // ---- 执法资格 ----
@@ -400,7 +398,7 @@ json QualificationJson(const Qualification& q) {
           {"unit_name", q.unit_name},
           {"level", q.level},
           {"obtained_at", q.obtained_at},
-          {"score", Opt(q.score)},
+          {"score", http::OptJson(q.score)},
           {"valid_until", q.valid_until},
           {"valid", q.valid}};
 }

@@ -7,6 +7,7 @@
 #include "core/local_time.h"
 #include "files/document_html.h"
 #include "files/docx.h"
+#include "http/json_opt.h"
 #include "http/query.h"
 
 namespace fazhi::intake {
@@ -16,11 +17,6 @@ using http::Reply;
 using nlohmann::json;
 
 namespace {
-
-template <typename T>
-json Opt(const std::optional<T>& v) {
-  return v ? json(*v) : json();
-}
 
 std::string StatusName(std::string_view s) {
   if (s == "registered") return "已登记";
@@ -49,30 +45,30 @@ json TicketJson(const Ticket& t) {
           {"case_type", t.case_type},
           {"category", t.category},
           {"summary", t.summary},
-          {"occurred_at", Opt(t.occurred_at)},
+          {"occurred_at", http::OptJson(t.occurred_at)},
           {"place", t.place},
           {"desk_unit_id", t.desk_unit_id},
           {"desk_unit_name", t.desk_unit_name},
-          {"unit_id", Opt(t.unit_id)},
+          {"unit_id", http::OptJson(t.unit_id)},
           {"unit_name", t.unit_name},
-          {"route_rule_id", Opt(t.route_rule_id)},
+          {"route_rule_id", http::OptJson(t.route_rule_id)},
           {"route_reason", t.route_reason},
-          {"routed_at", Opt(t.routed_at)},
-          {"due_at", Opt(t.due_at)},
+          {"routed_at", http::OptJson(t.routed_at)},
+          {"due_at", http::OptJson(t.due_at)},
           {"deadline_basis", t.deadline_basis},
           {"status", t.status},
           {"status_name", StatusName(t.status)},
           {"overdue", t.overdue},
           {"due_soon", t.due_soon},
-          {"accepted", Opt(t.accepted)},
-          {"decided_at", Opt(t.decided_at)},
+          {"accepted", http::OptJson(t.accepted)},
+          {"decided_at", http::OptJson(t.decided_at)},
           {"outcome", t.outcome},
-          {"concluded_at", Opt(t.concluded_at)},
+          {"concluded_at", http::OptJson(t.concluded_at)},
           {"feedback_method", t.feedback_method},
-          {"feedback_at", Opt(t.feedback_at)},
-          {"satisfaction", Opt(t.satisfaction)},
+          {"feedback_at", http::OptJson(t.feedback_at)},
+          {"satisfaction", http::OptJson(t.satisfaction)},
           {"reopen_count", t.reopen_count},
-          {"receipt_at", Opt(t.receipt_at)},
+          {"receipt_at", http::OptJson(t.receipt_at)},
           {"received_at", t.received_at},
           {"clerk_name", t.clerk_name}};
 }
@@ -96,16 +92,16 @@ json DetailJson(const Ticket& t) {
                        {"status_name", StatusName(h.status)},
                        {"note", h.note}});
   j.update({{"reporter", {{"name", t.reporter.name}, {"id_number", t.reporter.id_number}, {"phone", t.reporter.phone}}},
-            {"subject_person_id", Opt(t.subject_person_id)},
+            {"subject_person_id", http::OptJson(t.subject_person_id)},
             {"subject_person_name", t.subject_person_name},
-            {"duty_person_id", Opt(t.duty_person_id)},
+            {"duty_person_id", http::OptJson(t.duty_person_id)},
             {"duty_person_name", t.duty_person_name},
             {"accept_note", t.accept_note},
             {"feedback_text", t.feedback_text},
-            {"substantiated", Opt(t.substantiated)},
-            {"case_id", Opt(t.case_id)},
-            {"incident_id", Opt(t.incident_id)},
-            {"order_id", Opt(t.order_id)},
+            {"substantiated", http::OptJson(t.substantiated)},
+            {"case_id", http::OptJson(t.case_id)},
+            {"incident_id", http::OptJson(t.incident_id)},
+            {"order_id", http::OptJson(t.order_id)},
             {"evidence", std::move(evidence)},
             {"history", std::move(history)}});
   return j;
@@ -293,8 +289,8 @@ Result<Reply> PublicLookup(Ctx& ctx, IntakeService& s) {
                       {"status_name", StatusName(p.status_name)},
                       {"received_at", p.received_at},
                       {"unit_name", p.unit_name},
-                      {"accepted", Opt(p.accepted)},
-                      {"due_at", Opt(p.due_at)},
+                      {"accepted", http::OptJson(p.accepted)},
+                      {"due_at", http::OptJson(p.due_at)},
                       {"outcome", p.outcome},
                       {"hall_phone", p.hall_phone},
                       {"steps", std::move(steps)}});

@@ -6,6 +6,7 @@
 #include "core/json_input.h"
 #include "core/local_time.h"
 #include "files/attachments.h"
+#include "http/json_opt.h"
 #include "http/query.h"
 
 namespace fazhi::patrol {
@@ -16,10 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-template <typename T>
-json Opt(const std::optional<T>& v) {
-  return v ? json(*v) : json();
-}
 json Ll(LonLat p) { return json::array({p.lon, p.lat}); }
 
 json AreaJson(const Area& a) {
@@ -29,8 +26,14 @@ json AreaJson(const Area& a) {
           {"name", a.name}, {"ring", ring},         {"in_town", a.in_town}};
 }
 json PointJson(const Point& p) {
-  return {{"id", p.id},     {"unit_id", p.unit_id}, {"area_id", Opt(p.area_id)}, {"area_name", p.area_name},
-          {"name", p.name}, {"at", Ll(p.at)},       {"radius_m", p.radius_m},    {"min_stay_s", p.min_stay_s}};
+  return {{"id", p.id},
+          {"unit_id", p.unit_id},
+          {"area_id", http::OptJson(p.area_id)},
+          {"area_name", p.area_name},
+          {"name", p.name},
+          {"at", Ll(p.at)},
+          {"radius_m", p.radius_m},
+          {"min_stay_s", p.min_stay_s}};
 }
 json TeamJson(const Team& t) {
   return {{"id", t.id},     {"unit_id", t.unit_id}, {"unit_name", t.unit_name}, {"name", t.name},
@@ -59,7 +62,7 @@ json CheckinJson(const Checkin& c) {
           {"point_name", c.point_name},
           {"officer_name", c.officer_name},
           {"arrived_at", c.arrived_at},
-          {"left_at", Opt(c.left_at)},
+          {"left_at", http::OptJson(c.left_at)},
           {"at", Ll(c.claimed)},
           {"accuracy_m", c.accuracy_m},
           {"distance_m", c.distance_m},
@@ -83,8 +86,8 @@ json LogJson(const Log& l) {
 json CallJson(const Call& c) {
   json j = {{"id", c.id},           {"unit_id", c.unit_id}, {"unit_name", c.unit_name},
             {"kind", c.kind},       {"place", c.place},     {"shift", c.shift},
-            {"in_town", c.in_town}, {"is_test", c.is_test}, {"drill_id", Opt(c.drill_id)}};
-  for (std::size_t i = 0; i < kStages.size(); ++i) j[kStages[i] + "_at"] = Opt(c.stamps[i]);
+            {"in_town", c.in_town}, {"is_test", c.is_test}, {"drill_id", http::OptJson(c.drill_id)}};
+  for (std::size_t i = 0; i < kStages.size(); ++i) j[kStages[i] + "_at"] = http::OptJson(c.stamps[i]);
   return j;
 }
 json BucketJson(const Bucket& b) {
@@ -115,15 +118,15 @@ json DisputeJson(const Dispute& d) {
           {"parties", d.parties},
           {"grade", d.grade},
           {"grade_reasons", d.grade_reasons},
-          {"officer_person_id", Opt(d.officer_person_id)},
+          {"officer_person_id", http::OptJson(d.officer_person_id)},
           {"officer_name", d.officer_name},
           {"linked_calls", d.linked_calls},
           {"actions", json::parse(d.actions)},
-          {"revisit_at", Opt(d.revisit_at)},
+          {"revisit_at", http::OptJson(d.revisit_at)},
           {"status", d.status},
-          {"closed_at", Opt(d.closed_at)},
+          {"closed_at", http::OptJson(d.closed_at)},
           {"closure", d.closure},
-          {"order_id", Opt(d.order_id)},
+          {"order_id", http::OptJson(d.order_id)},
           {"created_at", d.created_at},
           {"overdue", d.overdue},
           {"escalate", d.escalate}};
@@ -135,13 +138,13 @@ json HazardJson(const Hazard& h) {
           {"place", h.place},
           {"kind", h.kind},
           {"description", h.description},
-          {"officer_person_id", Opt(h.officer_person_id)},
+          {"officer_person_id", http::OptJson(h.officer_person_id)},
           {"fix_due", h.fix_due},
-          {"fixed_at", Opt(h.fixed_at)},
-          {"recheck_at", Opt(h.recheck_at)},
+          {"fixed_at", http::OptJson(h.fixed_at)},
+          {"recheck_at", http::OptJson(h.recheck_at)},
           {"recheck_note", h.recheck_note},
           {"status", h.status},
-          {"order_id", Opt(h.order_id)},
+          {"order_id", http::OptJson(h.order_id)},
           {"created_at", h.created_at},
           {"overdue", h.overdue}};
 }

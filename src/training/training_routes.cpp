@@ -5,6 +5,7 @@
 #include "core/json_input.h"
 #include "core/local_time.h"
 #include "core/text.h"
+#include "http/json_opt.h"
 #include "http/query.h"
 
 namespace fazhi::training {
@@ -17,11 +18,6 @@ namespace {
 
 constexpr std::string_view kRead = "training.read";
 constexpr std::string_view kManage = "training.manage";
-
-template <typename T>
-json Opt(const std::optional<T>& v) {
-  return v ? json(*v) : json();
-}
 
 std::string Base64(std::string_view in) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -58,7 +54,7 @@ json SessionJson(const Session& s) {
           {"place", s.place},
           {"online_url", s.online_url},
           {"speaker_kind", s.speaker_kind},
-          {"speaker_person_id", Opt(s.speaker_person_id)},
+          {"speaker_person_id", http::OptJson(s.speaker_person_id)},
           {"speaker_name", s.speaker_name},
           {"speaker_title", s.speaker_title},
           {"format", s.format},
@@ -196,7 +192,7 @@ json AttendanceJson(const Attendance& a) {
                      {"unit_name", l.unit_name},
                      {"attended", l.attended},
                      {"method", l.method},
-                     {"checked_at", Opt(l.checked_at)}});
+                     {"checked_at", http::OptJson(l.checked_at)}});
   for (const auto& u : a.units)
     units.push_back(
         {{"unit_id", u.unit_id}, {"unit_name", u.unit_name}, {"attended", u.attended}, {"expected", u.expected}});
@@ -259,9 +255,9 @@ json PlanJson(const PlanItem& p) {
           {"kind", p.kind},
           {"kind_name", KindName(p.kind)},
           {"topic", p.topic},
-          {"session_id", Opt(p.session_id)},
+          {"session_id", http::OptJson(p.session_id)},
           {"session_topic", p.session_topic},
-          {"session_at", Opt(p.session_at)},
+          {"session_at", http::OptJson(p.session_at)},
           {"state", p.state}};
 }
 
@@ -397,7 +393,7 @@ json ReportJson(const LawReport& r) {
           {"held_at", r.held_at},
           {"ratings", r.ratings},
           {"average", r.average},
-          {"my_score", Opt(r.my_score)}};
+          {"my_score", http::OptJson(r.my_score)}};
 }
 
 Result<Reply> ListLawReports(Ctx& ctx, TrainingService& s) {

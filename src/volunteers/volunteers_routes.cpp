@@ -7,6 +7,7 @@
 #include "core/json_input.h"
 #include "core/local_time.h"
 #include "files/document_html.h"
+#include "http/json_opt.h"
 #include "http/query.h"
 
 namespace fazhi::volunteers {
@@ -16,11 +17,6 @@ using http::Reply;
 using nlohmann::json;
 
 namespace {
-
-template <typename T>
-json Opt(const std::optional<T>& v) {
-  return v ? json(*v) : json();
-}
 
 double Deg(std::int64_t e6) { return static_cast<double>(e6) / 1e6; }
 json PosJson(const std::optional<Position>& p) {
@@ -89,7 +85,7 @@ json VolunteerJson(const Volunteer& v) {
   return {{"id", v.id},
           {"unit_id", v.unit_id},
           {"unit_name", v.unit_name},
-          {"team_id", Opt(v.team_id)},
+          {"team_id", http::OptJson(v.team_id)},
           {"team_name", v.team_name},
           {"name", v.name},
           {"gender", v.gender},
@@ -99,7 +95,7 @@ json VolunteerJson(const Volunteer& v) {
           {"status", v.status},
           {"status_name", StatusName(v.status)},
           {"vet_reason", v.vet_reason},
-          {"vetted_at", Opt(v.vetted_at)},
+          {"vetted_at", http::OptJson(v.vetted_at)},
           {"username", v.username},
           {"registered_at", v.registered_at},
           {"balance", v.balance},
@@ -146,10 +142,10 @@ json AssignmentJson(const Assignment& a) {
           {"how", a.how},
           {"state", a.state},
           {"state_name", StateName(a.state)},
-          {"checkin_at", Opt(a.checkin_at)},
+          {"checkin_at", http::OptJson(a.checkin_at)},
           {"checkin", PosJson(a.checkin_pos)},
-          {"checkin_accuracy_m", Opt(a.checkin_accuracy_m)},
-          {"checkout_at", Opt(a.checkout_at)},
+          {"checkin_accuracy_m", http::OptJson(a.checkin_accuracy_m)},
+          {"checkout_at", http::OptJson(a.checkout_at)},
           {"checkout", PosJson(a.checkout_pos)},
           {"flags", std::move(flags)},
           {"flag_notes", a.flag_notes},
@@ -160,7 +156,7 @@ json ClueJson(const Clue& c) {
   return {{"id", c.id},
           {"volunteer_id", c.volunteer_id},
           {"volunteer_name", c.volunteer_name},
-          {"task_id", Opt(c.task_id)},
+          {"task_id", http::OptJson(c.task_id)},
           {"task_title", c.task_title},
           {"text", c.text},
           {"position", PosJson(c.at)},
@@ -171,7 +167,7 @@ json ClueJson(const Clue& c) {
           {"review_note", c.review_note},
           {"points", c.points},
           {"created_at", c.created_at},
-          {"reviewed_at", Opt(c.reviewed_at)},
+          {"reviewed_at", http::OptJson(c.reviewed_at)},
           {"photo_ids", c.photo_ids}};
 }
 
@@ -182,7 +178,7 @@ json EntryJson(const LedgerEntry& e) {
           {"points", e.points},
           {"source", e.source},
           {"source_name", SourceName(e.source)},
-          {"source_id", Opt(e.source_id)},
+          {"source_id", http::OptJson(e.source_id)},
           {"approver_name", e.approver_name},
           {"reason", e.reason},
           {"day", e.day},
@@ -259,7 +255,8 @@ Result<Reply> GetVolunteer(Ctx& ctx, VolunteerService& s) {
   const auto d = FZ_TRY(s.Get(ctx.user(), FZ_TRY(ctx.PathId())));
   json j = VolunteerJson(d.v);
   j["trainings"] = Items(d.trainings, [](const Training& t) {
-    return json{{"id", t.id}, {"title", t.title}, {"trained_at", t.trained_at}, {"valid_until", Opt(t.valid_until)}};
+    return json{
+        {"id", t.id}, {"title", t.title}, {"trained_at", t.trained_at}, {"valid_until", http::OptJson(t.valid_until)}};
   });
   j["insurance"] = Items(d.insurance, [](const Insurance& i) {
     return json{{"id", i.id},
