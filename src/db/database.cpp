@@ -364,9 +364,14 @@ void Database::Rollback(soci::session& sql) noexcept {
 }
 
 bool IsUniqueViolation(const std::exception& e) {
-  const char* what = e.what();
-  return std::strstr(what, "UNIQUE constraint failed") != nullptr ||
-         std::strstr(what, "duplicate key value violates unique constraint") != nullptr;
+  // PostgreSQL: SQLSTATE 23505 whatever the server's lc_messages. SQLite: its messages are never
+  // translated, and its result code (SQLITE_CONSTRAINT, 19) is shared by NOT NULL, CHECK and foreign
+  // keys, so the text tells which constraint failed.
+  if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) return pg->sqlstate() == "23505";
+  if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e))
+    return (lite->result() & 0xff) == SQLITE_CONSTRAINT &&
+           std::strstr(lite->what(), "UNIQUE constraint failed") != nullptr;
+  return false;
 }
 
 bool IsRetryableConflict(const std::exception& e) {

@@ -74,7 +74,8 @@ namespace {
 using namespace sqlite_api;
 
 [[noreturn]] void ThrowSqlite(sqlite3* db, const char* what) {
-  throw soci::soci_error(fmt::format("sqlite3 {}: {}", what, sqlite3_errmsg(db)));
+  // The SQLite error type with its result code, like SOCI's own, so callers can tell a constraint.
+  throw soci::sqlite3_soci_error(fmt::format("sqlite3 {}: {}", what, sqlite3_errmsg(db)), sqlite3_extended_errcode(db));
 }
 
 class SqliteSource final : public RowSource {
@@ -232,9 +233,10 @@ struct SqliteStatement {
     const unsigned flags = persistent ? SQLITE_PREPARE_PERSISTENT : 0;
     if (sqlite3_prepare_v3(db, query.c_str(), static_cast<int>(query.size() + 1), flags, &st, nullptr) != SQLITE_OK) {
       const std::string msg = sqlite3_errmsg(db);
+      const int code = sqlite3_extended_errcode(db);
       sqlite3_finalize(st);
       st = nullptr;
-      throw soci::soci_error("sqlite3 prepare: " + msg);
+      throw soci::sqlite3_soci_error("sqlite3 prepare: " + msg, code);
     }
     const int n = sqlite3_column_count(st);
     for (int i = 0; i < n; ++i) names.emplace_back(sqlite3_column_name(st, i));

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include "db/bulk_insert.h"
 #include "db/checkpointer.h"
@@ -405,6 +407,51 @@ TEST(BulkInsertTest, WritesEveryRowExactlyOnBothBackends) {
     });
   });
   EXPECT_EQ(seen, kRows);
+}
+
+// A duplicate key is recognised by its code, not its English text: PostgreSQL translates its messages
+// (lc_messages = zh_CN gives 重复键违反唯一约束…), and other constraint failures are not duplicates.
+TEST(UniqueViolationTest, RecognisedByCodeOnBothBackends) {
+  testing::TestDb t;
+  auto db = t.Open();
+  int caught = 0;
+  auto ok = db->Write([&](soci::session& sql) -> Result<void> {
+    db::Exec(sql, "CREATE TABLE uniq_rows (k BIGINT PRIMARY KEY, code TEXT NOT NULL UNIQUE)");
+    db::Exec(sql, "INSERT INTO uniq_rows (k, code) VALUES (1, 'a')");
+    return {};
+  });
+  ASSERT_TRUE(ok);
+  for (const char* q : {"INSERT INTO uniq_rows (k, code) VALUES (1, 'b')",     // primary key
+                        "INSERT INTO uniq_rows (k, code) VALUES (2, 'a')"}) {  // unique column
+    try {
+      db->Write([&](soci::session& sql) -> Result<void> {
+        db::Exec(sql, q);
+        return {};
+      });
+      ADD_FAILURE() << q << " was accepted";
+    } catch (const std::exception& e) {
+      EXPECT_TRUE(db::IsUniqueViolation(e)) << e.what();
+      ++caught;
+    }
+  }
+  EXPECT_EQ(caught, 2);
+  try {  // NOT NULL is a constraint too, but not a duplicate
+    db->Write([&](soci::session& sql) -> Result<void> {
+      db::Exec(sql, "INSERT INTO uniq_rows (k, code) VALUES (3, NULL)");
+      return {};
+    });
+    ADD_FAILURE() << "NULL accepted";
+  } catch (const std::exception& e) {
+    EXPECT_FALSE(db::IsUniqueViolation(e)) << e.what();
+  }
+  // The errors as a server with Chinese messages would raise them.
+  EXPECT_TRUE(
+      db::IsUniqueViolation(soci::postgresql_soci_error("错误:  重复键违反唯一约束\"uniq_rows_code_key\"", "23505")));
+  EXPECT_FALSE(
+      db::IsUniqueViolation(soci::postgresql_soci_error("错误:  在字段 \"code\" 中空值违反了非空约束", "23502")));
+  EXPECT_FALSE(db::IsUniqueViolation(soci::soci_error("duplicate key value violates unique constraint (a log line)")));
+  EXPECT_TRUE(db::IsUniqueViolation(soci::sqlite3_soci_error("UNIQUE constraint failed: uniq_rows.code", 19)));
+  EXPECT_FALSE(db::IsUniqueViolation(soci::sqlite3_soci_error("NOT NULL constraint failed: uniq_rows.code", 19)));
 }
 
 }  // namespace
