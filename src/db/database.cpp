@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 
@@ -346,6 +347,23 @@ bool Database::Ping() noexcept {
   } catch (...) {
     return false;
   }
+}
+
+namespace {
+thread_local int t_write_depth = 0;  // Writes of this thread now running (WriterTurn)
+}
+
+Database::WriterTurn::WriterTurn(Database& db) {
+  if (t_write_depth++ > 0 || db.url_.backend != Backend::kSqlite) return;
+  if (db.sqlite_writer_.try_lock_for(std::chrono::seconds(10)))
+    held_ = &db.sqlite_writer_;
+  else
+    spdlog::warn("database {}: no write turn after 10 s; trying the file lock directly", db.url_.display);
+}
+
+Database::WriterTurn::~WriterTurn() {
+  --t_write_depth;
+  if (held_) held_->unlock();
 }
 
 void Database::Begin(soci::session& sql) {
