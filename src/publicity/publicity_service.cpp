@@ -50,13 +50,6 @@ audit::Entry Audit(std::string action, std::string type, std::int64_t id, std::s
           .detail = std::move(detail)};
 }
 
-std::string StageName(const std::string& s) {
-  if (s == "plan") return "年初普法计划";
-  if (s == "midyear") return "年中普法检查";
-  if (s == "summary") return "年终普法总结";
-  return s;
-}
-
 // The unit `id` if within reach, else the caller's own unit.
 Result<org::UnitRef> TargetUnit(soci::session& sql, const Reach& reach, std::optional<std::int64_t> id,
                                 std::int64_t own) {
@@ -74,6 +67,15 @@ std::vector<Attachment> FilesOf(soci::session& sql, const files::AttachmentStore
 }
 
 }  // namespace
+
+std::string StageName(const std::string& s) {
+  if (s == "plan") return "年初普法计划";
+  if (s == "midyear") return "年中普法检查";
+  if (s == "summary") return "年终普法总结";
+  return s;
+}
+
+std::string ReachPath(soci::session& sql, const Principal& who) { return ReachOf(sql, who).path; }
 
 std::vector<Campaign> Campaigns(int year) {
   const auto day = [&](int m, int d) { return LocalMidnight(CivilDate{year, m, d}); };
@@ -157,6 +159,16 @@ Result<std::vector<CycleItem>> PublicityService::Cycle(const Principal& who, int
   FZ_CHECK(Need(who, auth::perm::kPublicityRead, "查看普法工作进度"));
   const EpochSeconds now = clock_.Now();
   return db_.Read([&](soci::session& sql) { return store::ListCycle(sql, ReachOf(sql, who).path, year, now); });
+}
+
+Result<CycleItem> PublicityService::GetCycleItem(const Principal& who, std::int64_t id) const {
+  FZ_CHECK(Need(who, auth::perm::kPublicityRead, "查看普法工作进度"));
+  const EpochSeconds now = clock_.Now();
+  return db_.Read([&](soci::session& sql) -> Result<CycleItem> {
+    auto item = store::LoadCycleItem(sql, id, now);
+    if (!item || !Under(item->second, ReachOf(sql, who).path)) return NotFound("普法工作事项不存在");
+    return item->first;
+  });
 }
 
 Result<int> PublicityService::OpenCycle(const Principal& who, const audit::Actor& actor, int year) {
