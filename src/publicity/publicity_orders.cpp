@@ -71,9 +71,10 @@ Result<int> PublicityService::OpenOverdueOrders() {
           sql, system, actor,
           {.source = "publicity_stage",
            .source_id = id,
-           .opinion = fmt::format("{}的 {} 年{}应于 {} 前报送，已逾期未报送。请于 {} 前在“普法工作”中报送，并在此反馈整改情况。",
-                                  item.unit_name, item.year, StageName(item.stage), FormatLocalDateTime(item.due_at),
-                                  FormatLocalDateTime(deadline)),
+           .opinion = fmt::format(
+               "{}的 {} 年{}应于 {} 前报送，已逾期未报送。请于 {} 前在“普法工作”中报送，并在此反馈整改情况。",
+               item.unit_name, item.year, StageName(item.stage), FormatLocalDateTime(item.due_at),
+               FormatLocalDateTime(deadline)),
            .deadline = deadline}));
       store::SetOrder(sql, id, o.id);
       return true;

@@ -238,7 +238,18 @@ Result<int> PublicityService::NotifyDue() {
 Result<Paged<Event>> PublicityService::Events(const Principal& who, const EventFilter& f,
                                               const PageRequest& page) const {
   FZ_CHECK(Need(who, auth::perm::kPublicityRead, "查看普法活动"));
-  return db_.Read([&](soci::session& sql) { return store::ListEvents(sql, ReachOf(sql, who).path, f, page); });
+  return db_.Read([&](soci::session& sql) {
+    auto out = store::ListEvents(sql, ReachOf(sql, who).path, f, page);
+    // The page's materials and photos (two reads for the whole page), so the list shows the photos.
+    std::vector<std::int64_t> ids;
+    std::map<std::int64_t, Event*> by_id;
+    for (auto& e : out.items) ids.push_back(e.id), by_id[e.id] = &e;
+    for (const char* kind : {"material", "photo"})
+      for (const auto& file : files_.List(sql, fmt::format("publicity_{}", kind), ids))
+        if (auto it = by_id.find(file.owner_id); it != by_id.end())
+          it->second->files.push_back({file.id, kind, file.filename, file.content_type, file.size});
+    return out;
+  });
 }
 
 Result<Event> PublicityService::GetEvent(const Principal& who, std::int64_t id) const {

@@ -9,6 +9,7 @@
 #include "core/local_time.h"
 #include "db/sql.h"
 #include "http/http_fixture.h"
+#include "publicity/publicity_demo.h"
 #include "publicity/publicity_module.h"
 #include "publicity/publicity_types.h"
 
@@ -251,6 +252,34 @@ TEST_F(PublicityTest, EventsRefusalsFilesSummaryAndScope) {
   EXPECT_EQ(x.status, 200);
   EXPECT_EQ(x.body.substr(0, 2), "PK");
   EXPECT_EQ(NewClient().Get("/api/publicity/events").status, 401);
+}
+
+// Demo photos: the demo year's campaign events of the first units carry small PNG pictures drawn in
+// code, stored through the attachment store as photos (checked as images by content), listed with
+// the events and served; the same bytes every run.
+TEST_F(PublicityTest, DemoEventsCarryGeneratedPhotos) {
+  auto lines = publicity::GeneratePublicityDemo(app_->db(), 2023);
+  ASSERT_TRUE(lines) << lines.error().message;
+  EXPECT_NE(lines->front().find("活动照片 12 张"), std::string::npos) << lines->front();  // 法制大队: 6 events × 2
+  auto c = SignedIn("fazhi");
+  auto list = c.Get("/api/publicity/events?year=2023&campaign=drug_day");
+  ASSERT_EQ(list.status, 200) << list.body;
+  ASSERT_EQ(list.json["items"].size(), 1u);
+  const json files = list.json["items"][0]["files"];
+  ASSERT_EQ(files.size(), 2u) << list.body;
+  EXPECT_EQ(files[0]["kind"], "photo");
+  EXPECT_EQ(files[0]["content_type"], "image/png");
+  auto png = c.Get(fmt::format("/api/publicity/files/{}", files[0]["id"].get<std::int64_t>()));
+  ASSERT_EQ(png.status, 200);
+  ASSERT_GT(png.body.size(), 24u);
+  EXPECT_EQ(png.body.substr(0, 8), std::string("\x89PNG\r\n\x1A\n", 8));
+  EXPECT_EQ(png.body.substr(16, 8), std::string("\0\0\0\x78\0\0\0\x50", 8));  // 120 × 80
+  EXPECT_EQ(png.body.substr(png.body.size() - 8, 4), "IEND");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM attachments WHERE owner_type = 'publicity_photo'"), 12);
+  // Everyday events have none; a second run changes nothing.
+  EXPECT_EQ(c.Get("/api/publicity/events?year=2023&campaign=none").json["items"][0]["files"].size(), 0u);
+  EXPECT_NE(publicity::GeneratePublicityDemo(app_->db(), 2023)->front().find("已存在"), std::string::npos);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM attachments WHERE owner_type = 'publicity_photo'"), 12);
 }
 
 }  // namespace
