@@ -4,7 +4,8 @@
 // round and sees its score and grade, and the teaching page shows the case anonymised (the phone and
 // 身份证号 written in the comment are gone), then publishes the teaching set in one click as the next
 // 以案说法 issue of the training library, opened there anonymised. Publicity: the demo year's campaign calendar and events,
-// registering an event on 12.4 宪法宣传周, and the generated year summary. Screenshots in
+// the demo events' photos shown, registering an event on
+// 12.4 宪法宣传周, and the generated year summary. Screenshots in
 // tests/e2e/screenshots/evaluation-*.png and publicity-*.png.
 // Run: FAZHI_BIN=/path/to/fazhi FAZHI_WEB_ROOT=web/dist node --test evaluation.test.mjs
 import { after, before, describe, it } from 'node:test'
@@ -159,6 +160,20 @@ describe('谁执法谁普法：宣传节点、普法活动与年度总结', { ti
 
     await page.goto('/publicity/events')
     await settle(page, 'events-table')
+    // The demo year's campaign events show their photos (PNGs drawn by the demo), decoded by the browser.
+    await input(page, 'events-year').fill('2023')
+    await input(page, 'events-year').press('Enter')
+    const photo = page.getByTestId('event-photo').first()
+    await photo.waitFor()
+    await page.waitForFunction(() => {
+      const img = document.querySelector('[data-testid="event-photo"]')
+      return img && img.complete && img.naturalWidth > 0
+    })
+    assert.equal(await photo.evaluate((img) => `${img.naturalWidth}x${img.naturalHeight}`), '120x80')
+    await h.screenshot(page, 'publicity-photos')
+    await input(page, 'events-year').fill(String(new Date().getFullYear()))
+    await input(page, 'events-year').press('Enter')
+    await page.waitForLoadState('networkidle')
     await page.getByTestId('event-new').click()
     await input(page, 'event-title').fill('宪法宣传周进校园（端到端测试）')
     await page.getByTestId('event-campaign').click()
