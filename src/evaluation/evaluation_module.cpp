@@ -3,8 +3,15 @@
 #include "evaluation/evaluation_demo.h"
 #include "evaluation/evaluation_routes.h"
 #include "evaluation/evaluation_sources.h"
+#include "training/training_module.h"
 
 namespace fazhi::evaluation {
+
+Result<void> EvaluationModule::Init(kit::ModuleSet& modules) {
+  auto* training = FZ_TRY(modules.Require<training::TrainingModule>("优劣质案件评定"));
+  service_.SetTraining(&training->service());
+  return {};
+}
 
 void EvaluationModule::RegisterRoutes(http::Router& router) { evaluation::RegisterRoutes(router, service_); }
 

@@ -13,6 +13,8 @@ class EvaluationModule final : public kit::Module {
   explicit EvaluationModule(const kit::Services& s) : services_(s), service_(s.db, s.clock) {}
   std::string_view Name() const override { return "evaluation"; }
   std::string_view Title() const override { return "优劣质案件评定"; }
+  // Finds the training module: the library the teaching set is published to.
+  Result<void> Init(kit::ModuleSet& modules) override;
   void RegisterRoutes(http::Router& router) override;
   Result<std::vector<std::string>> GenerateDemo(const kit::DemoOptions& options) override;
   void AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) override;

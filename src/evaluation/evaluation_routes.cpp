@@ -53,6 +53,7 @@ json RoundJson(const Round& r) {
           {"selection", selection.is_discarded() ? json::array() : selection},
           {"closed_at", http::OptJson(r.closed_at)},
           {"created_at", r.created_at},
+          {"material_id", http::OptJson(r.material_id)},
           {"cases", r.cases},
           {"panel", std::move(panel)},
           {"member", r.member}};
@@ -214,6 +215,17 @@ Result<Reply> CloseRound(Ctx& ctx, EvaluationService& s) {
   return Reply::Json(DetailJson(FZ_TRY(s.Close(ctx.user(), ctx.Actor(), FZ_TRY(ctx.PathId())))));
 }
 
+// One click: the round's teaching set becomes the next 以案说法 issue of the training library.
+Result<Reply> PublishTeaching(Ctx& ctx, EvaluationService& s) {
+  const auto p = FZ_TRY(s.PublishTeaching(ctx.user(), ctx.Actor(), FZ_TRY(ctx.PathId())));
+  return Reply::Json({{"material_id", p.material_id},
+                      {"series", p.series},
+                      {"issue_no", p.issue_no},
+                      {"title", p.title},
+                      {"cases", p.cases}},
+                     201);
+}
+
 Result<Reply> ExportResults(Ctx& ctx, EvaluationService& s) {
   auto f = FZ_TRY(s.ResultsXlsx(ctx.user(), FZ_TRY(ctx.PathId())));
   return Reply::File(std::move(f.bytes), std::move(f.content_type), std::move(f.filename));
@@ -284,6 +296,7 @@ void RegisterRoutes(http::Router& router, EvaluationService& s) {
   r.Get("/api/evaluation/rounds/{id}", read, GetRound);
   r.Post("/api/evaluation/rounds/{id}/select", manage, SelectCases);
   r.Post("/api/evaluation/rounds/{id}/close", manage, CloseRound);
+  r.Post("/api/evaluation/rounds/{id}/publish", manage, PublishTeaching);
   r.Get("/api/evaluation/rounds/{id}/results.xlsx", read, ExportResults);
   r.Get("/api/evaluation/cases/{id}", read, GetSheet);
   r.Put("/api/evaluation/cases/{id}/marks", mark, SaveMarks);

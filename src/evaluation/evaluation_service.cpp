@@ -1,6 +1,7 @@
 #include "evaluation/evaluation_service.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <random>
 #include <regex>
@@ -172,6 +173,19 @@ std::string Anonymise(std::string text, const cases::CaseNames& names) {
   text = std::regex_replace(text, kIdNumber, "[身份证号已隐去]");
   text = std::regex_replace(text, kMobile, "[电话已隐去]");
   return text;
+}
+
+std::vector<std::string> PersonalDataLeft(const std::string& text, const cases::CaseNames& names) {
+  std::vector<std::string> left;
+  bool name = false;
+  for (const auto& n : names.persons) name |= !n.empty() && n != FirstChar(n) && text.find(n) != std::string::npos;
+  for (const auto& [n, role] : names.officers) name |= !n.empty() && text.find(n) != std::string::npos;
+  if (name) left.push_back("姓名");
+  static const std::regex kIdNumber("[1-9][0-9]{16}[0-9Xx]");
+  static const std::regex kMobile("1[3-9][0-9]{9}");
+  if (std::regex_search(text, kIdNumber)) left.push_back("身份证号");
+  if (std::regex_search(text, kMobile)) left.push_back("电话");
+  return left;
 }
 
 std::string GradeOf(std::int64_t score_x100, int good_min, int poor_below) {
@@ -434,6 +448,94 @@ Result<Paged<TeachingCase>> EvaluationService::Teaching(const Principal& who, co
     const Reach reach = ReachOf(sql, who);
     return store::ListTeaching(sql, reach.bureau_id, reach.path, grade, page);
   });
+}
+
+namespace {
+
+// The text of a 以案说法 issue: the round, then each 优质 and 劣质 case with its anonymised title and
+// comments, anonymised again with `names_of` (its case's names and the bureau's roster) and checked.
+Result<std::pair<std::string, int>> TeachingBody(const Round& r, const std::vector<RoundCase>& cases,
+                                                 const std::function<cases::CaseNames(std::int64_t)>& names_of) {
+  std::string body =
+      fmt::format("本期选自{}“{}”的评定结果（{}结束）。案件名称与评语中的人员姓名、身份证号和电话均已隐去。\n",
+                  r.unit_name, r.name, r.closed_at ? FormatDate(LocalDateOf(*r.closed_at)) : "");
+  int n = 0;
+  for (const char* grade : {"good", "poor"}) {
+    int k = 0;
+    for (const auto& c : cases) {
+      if (c.grade != grade) continue;
+      const cases::CaseNames names = names_of(c.case_id);
+      const std::string title = Anonymise(c.anon_title, names), comments = Anonymise(c.anon_comments, names);
+      for (const auto* text : {&title, &comments})
+        if (const auto left = PersonalDataLeft(*text, names); !left.empty()) {
+          std::string what;
+          for (const auto& w : left) what += (what.empty() ? "" : "、") + w;
+          return Conflict(fmt::format("案件 {} 的教学文本仍含有{}，未发布", c.external_id, what), "personal_data_left");
+        }
+      if (k++ == 0) body += fmt::format("\n{}、{}案件\n", n == 0 ? "一" : "二", GradeName(grade));
+      body += fmt::format("\n{}. {}（{}，{}，平均得分 {:.2f}）\n{}\n", k, title,
+                          c.case_type == "criminal" ? "刑事" : "行政", c.category,
+                          static_cast<double>(c.score_x100.value_or(0)) / 100.0, comments);
+    }
+    n += k;
+  }
+  if (n == 0) return Conflict("该批次没有优质或劣质案件，无可发布的教学案例", "no_teaching_cases");
+  return std::make_pair(std::move(body), n);
+}
+
+}  // namespace
+
+Result<PublishedTeaching> EvaluationService::PublishTeaching(const Principal& who, const audit::Actor& actor,
+                                                             std::int64_t round_id) {
+  FZ_CHECK(Need(who, auth::perm::kEvalManage, "发布以案说法"));
+  FZ_CHECK(Need(who, auth::perm::kTrainingManage, "发布学法资料"));
+  if (!training_) return Internal("学法资料库未启用");
+  // 1. Claim the round and write the text (anonymised and checked again), in one transaction.
+  Round round;
+  const auto text = FZ_TRY(db_.Write([&](soci::session& sql) -> Result<std::pair<std::string, int>> {
+    const auto row = FZ_TRY(ManagedRound(sql, who, round_id, false));
+    round = row.r;
+    if (round.status != "closed") return Conflict("评定尚未结束，不能发布教学案例", "round_open");
+    if (!store::ClaimPublish(sql, round_id)) return Conflict("该批次的教学案例已发布为以案说法", "already_published");
+    std::vector<std::string> roster;
+    if (auto bureau = org::ReadUnit(sql, round.bureau_id))
+      for (const auto& p : org::ReadPeopleUnder(sql, bureau->path)) roster.push_back(p.name);
+    return TeachingBody(round, store::ListRoundCases(sql, round_id), [&](std::int64_t case_id) {
+      cases::CaseNames names = cases::NamesOfCase(sql, case_id);
+      std::set<std::string> known(names.persons.begin(), names.persons.end());
+      for (const auto& o : names.officers) known.insert(o.first);
+      for (const auto& n : roster)
+        if (known.insert(n).second) names.persons.push_back(n);
+      return names;
+    });
+  }));
+  // 2. The next issue of the series in the library (its own transaction, its subscribers told).
+  int issue = 1;
+  for (int page = 1;; ++page) {
+    const auto list = FZ_TRY(training_->SearchMaterials(who, kTeachingSeries, "", PageRequest{page, 200, "", false}));
+    for (const auto& m : list.items)
+      if (m.series == kTeachingSeries) issue = std::max(issue, m.issue_no + 1);
+    if (list.items.size() < 200) break;
+  }
+  const std::string title = fmt::format("以案说法：{}（{} 件）", round.name, text.second);
+  auto material = training_->CreateMaterial(
+      who, actor, {.series = kTeachingSeries, .issue_no = issue, .title = title, .body = text.first, .note = ""});
+  // 3. Record it (or release the claim when the library refused).
+  FZ_CHECK(db_.Write([&](soci::session& sql) -> Result<void> {
+    store::SetPublished(sql, round_id, material ? std::optional(material->material.id) : std::nullopt);
+    if (material)
+      audit::Append(sql, clock_, actor,
+                    Audit("publish", "eval_round", round_id,
+                          fmt::format("“{}”的教学案例 {} 件发布为学法资料：{} 第{}期", round.name, text.second,
+                                      kTeachingSeries, issue)));
+    return {};
+  }));
+  if (!material) return std::unexpected(material.error());
+  return PublishedTeaching{.material_id = material->material.id,
+                           .series = kTeachingSeries,
+                           .title = title,
+                           .issue_no = issue,
+                           .cases = text.second};
 }
 
 }  // namespace fazhi::evaluation

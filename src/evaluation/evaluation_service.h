@@ -38,6 +38,7 @@
 #include "core/paging.h"
 #include "db/database.h"
 #include "evaluation/evaluation_types.h"
+#include "training/training_service.h"
 
 namespace fazhi::evaluation {
 
@@ -48,6 +49,10 @@ std::vector<std::int64_t> DrawSeeded(std::vector<std::int64_t> ids, std::size_t 
 // The text with every name of the case replaced: officers by their role (主办民警, 协办民警, 法制员),
 // persons by surname + 某; and any 身份证号 (18 characters) and mobile number by a placeholder.
 std::string Anonymise(std::string text, const cases::CaseNames& names);
+// What personal data is still in a text meant to be anonymised: "姓名" when a full name of `names`
+// (a person's, or an officer's) occurs in it, "身份证号" / "电话" for an 18-character ID number or a
+// mobile number. Empty when none — surname + 某 and the role names are what may remain.
+std::vector<std::string> PersonalDataLeft(const std::string& text, const cases::CaseNames& names);
 // good / pass / poor for a mean score (× 100) under the round's thresholds.
 std::string GradeOf(std::int64_t score_x100, int good_min, int poor_below);
 
@@ -63,6 +68,14 @@ struct CaseSheet {
   RoundCase rcase;
   std::vector<MarkSheet> sheets;  // a manager sees every member's; a member his own
 };
+
+// A round's teaching set as published to the training materials library.
+struct PublishedTeaching {
+  std::int64_t material_id = 0;
+  std::string series, title;
+  int issue_no = 0, cases = 0;
+};
+inline constexpr const char* kTeachingSeries = "以案说法";
 
 struct FileDownload {
   std::string bytes, content_type, filename;
@@ -94,10 +107,22 @@ class EvaluationService {
   Result<FileDownload> ResultsXlsx(const auth::Principal& who, std::int64_t round_id) const;
   Result<Paged<TeachingCase>> Teaching(const auth::Principal& who, const std::string& grade,
                                        const PageRequest& page) const;
+  // Publishes the 优质/劣质 cases of a closed round to the training materials library (src/training)
+  // as the next issue of the series 以案说法, once per round. Needs eval.manage and training.manage,
+  // the round within reach, and a bureau-level account (the library refuses others, not_bureau_wide).
+  // The text is anonymised again at publish time — the case's persons and officers and every name on
+  // the bureau's roster, 身份证号, mobile numbers — and checked (PersonalDataLeft); anything left
+  // refuses the publish (Conflict personal_data_left). Conflict round_open before closing,
+  // already_published the second time, no_teaching_cases when the round has no 优质/劣质 case.
+  Result<PublishedTeaching> PublishTeaching(const auth::Principal& who, const audit::Actor& actor,
+                                            std::int64_t round_id);
+  // Set by the module's Init: the library the teaching set is published to.
+  void SetTraining(training::TrainingService* training) { training_ = training; }
 
  private:
   db::Database& db_;
   const Clock& clock_;
+  training::TrainingService* training_ = nullptr;
 };
 
 }  // namespace fazhi::evaluation

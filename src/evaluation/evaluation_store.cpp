@@ -44,7 +44,8 @@ std::vector<RubricItem> LoadItems(soci::session& sql, std::int64_t rubric_id) {
 
 const char* const kRoundColumns =
     "SELECT r.id, r.bureau_id, r.unit_id, u.name AS unit_name, u.path AS unit_path, r.name, r.rubric_id, r.good_min, "
-    "r.poor_below, r.status, r.selection, r.seed, r.closed_at, r.created_at, (SELECT COUNT(*) FROM eval_round_cases "
+    "r.poor_below, r.status, r.selection, r.seed, r.closed_at, r.created_at, r.teaching_material_id, (SELECT COUNT(*) "
+    "FROM eval_round_cases "
     "k WHERE k.round_id = r.id) AS n FROM eval_rounds r JOIN units u ON u.id = r.unit_id ";
 
 RoundRow RoundFrom(const db::Row& r) {
@@ -64,6 +65,7 @@ RoundRow RoundFrom(const db::Row& r) {
   x.seed = r.OptInt("seed");
   x.closed_at = r.OptInt("closed_at");
   x.created_at = r.Int("created_at");
+  x.material_id = r.OptInt("teaching_material_id");
   x.cases = r.Int("n");
   return row;
 }
@@ -383,6 +385,23 @@ Paged<TeachingCase> ListTeaching(soci::session& sql, std::int64_t bureau_id, con
                         .closed_at = r.OptInt("closed_at").value_or(0)};
   });
   return out;
+}
+
+bool ClaimPublish(soci::session& sql, std::int64_t round_id) {
+  db::SqlArgs a;
+  return db::Exec(sql,
+                  fmt::format("UPDATE eval_rounds SET teaching_material_id = 0 WHERE id = {} AND teaching_material_id "
+                              "IS NULL",
+                              a.Int(round_id)),
+                  a) == 1;
+}
+
+void SetPublished(soci::session& sql, std::int64_t round_id, std::optional<std::int64_t> material_id) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE eval_rounds SET teaching_material_id = {} WHERE id = {}", a.OptInt(material_id),
+                       a.Int(round_id)),
+           a);
 }
 
 }  // namespace fazhi::evaluation::store

@@ -67,4 +67,10 @@ std::vector<MarkSheet> LoadSheets(soci::session& sql, std::int64_t round_case_id
 Paged<TeachingCase> ListTeaching(soci::session& sql, std::int64_t bureau_id, const std::string& reach_path,
                                  const std::string& grade, const PageRequest& page);
 
+// Claims a round for publishing its teaching set (teaching_material_id 0): true only for the one
+// transaction that found it NULL; a concurrent claimer waits on the row and then finds it taken.
+bool ClaimPublish(soci::session& sql, std::int64_t round_id);
+// The 以案说法 issue the round was published as; nullopt releases a failed claim.
+void SetPublished(soci::session& sql, std::int64_t round_id, std::optional<std::int64_t> material_id);
+
 }  // namespace fazhi::evaluation::store

@@ -63,7 +63,8 @@ struct Round {
   std::optional<std::int64_t> seed;
   std::optional<EpochSeconds> closed_at;
   EpochSeconds created_at = 0;
-  std::int64_t cases = 0;  // in lists
+  std::optional<std::int64_t> material_id;  // the 以案说法 issue (training library) its teaching set became
+  std::int64_t cases = 0;                   // in lists
   std::vector<PanelMember> panel;
   bool member = false;  // the caller is on the panel
 };

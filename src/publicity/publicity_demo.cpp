@@ -1,9 +1,15 @@
 #include "publicity/publicity_demo.h"
 
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <string>
+
 #include <fmt/format.h>
 
 #include "core/local_time.h"
 #include "db/sql.h"
+#include "files/attachments.h"
 #include "org/org_reads.h"
 #include "publicity/publicity_store.h"
 #include "publicity/publicity_types.h"
@@ -37,6 +43,90 @@ constexpr const char* kDuties[][2] = {
     {"《中华人民共和国网络安全法》", "企业、网吧"},   {"《中华人民共和国宪法》", "全体群众"},
 };
 
+// ---- demo photos: small PNG pictures drawn in code (no image library), the same bytes every run ----
+
+constexpr int kPhotoW = 120, kPhotoH = 80;
+
+std::uint32_t Crc32(std::string_view bytes) {
+  static const auto table = [] {
+    std::array<std::uint32_t, 256> t{};
+    for (std::uint32_t n = 0; n < 256; ++n) {
+      std::uint32_t c = n;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      t[n] = c;
+    }
+    return t;
+  }();
+  std::uint32_t c = 0xFFFFFFFFu;
+  for (const unsigned char b : bytes) c = table[(c ^ b) & 0xFF] ^ (c >> 8);
+  return c ^ 0xFFFFFFFFu;
+}
+
+void Be32(std::string& out, std::uint32_t v) {
+  for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<char>((v >> s) & 0xFF));
+}
+
+void Chunk(std::string& png, const char* type, const std::string& data) {
+  Be32(png, static_cast<std::uint32_t>(data.size()));
+  const std::string body = std::string(type, 4) + data;
+  png += body;
+  Be32(png, Crc32(body));
+}
+
+// An RGB PNG of kPhotoW × kPhotoH: sky in the campaign's colour, a red banner, a stage, and rows of
+// heads in the crowd; `seed` shifts the crowd. The image data is one stored (uncompressed) deflate
+// block, so no zlib is needed (120 × 80 × 3 + 80 bytes < 65535).
+std::string DemoPhoto(std::uint32_t rgb, unsigned seed) {
+  std::string raw;
+  for (int y = 0; y < kPhotoH; ++y) {
+    raw.push_back(0);  // filter: none
+    for (int x = 0; x < kPhotoW; ++x) {
+      int r = (rgb >> 16) & 0xFF, g = (rgb >> 8) & 0xFF, b = rgb & 0xFF;
+      const int shade = y * 60 / kPhotoH;  // the sky darkens towards the ground
+      r = std::max(0, r - shade), g = std::max(0, g - shade), b = std::max(0, b - shade);
+      if (y >= 10 && y < 22 && x >= 20 && x < 100) r = 200, g = 30, b = 30;                 // banner
+      if (y >= 14 && y < 18 && x >= 28 && x < 92 && (x / 4) % 2 == 0) r = g = 240, b = 90;  // its words
+      if (y >= 30 && y < 40 && x >= 35 && x < 85) r = 150, g = 110, b = 70;                 // stage
+      if (y >= 48) {                                                                        // the crowd
+        const int cx = (x + static_cast<int>(seed * 7) + (y / 8) * 5) % 10, cy = (y - 48) % 8;
+        const bool head = (cx - 5) * (cx - 5) + (cy - 4) * (cy - 4) <= 9;
+        const unsigned tone = (static_cast<unsigned>(x / 10) * 31u + static_cast<unsigned>(y / 8) * 17u + seed) % 4;
+        if (head)
+          r = 40 + 30 * static_cast<int>(tone), g = 35 + 20 * static_cast<int>(tone), b = 30;
+        else
+          r = 70, g = 110, b = 60;  // the square
+      }
+      raw.push_back(static_cast<char>(r));
+      raw.push_back(static_cast<char>(g));
+      raw.push_back(static_cast<char>(b));
+    }
+  }
+  std::string z = "\x78\x01";  // zlib header, then one final stored block
+  z.push_back(1);
+  const auto len = static_cast<std::uint16_t>(raw.size());
+  z.push_back(static_cast<char>(len & 0xFF));
+  z.push_back(static_cast<char>(len >> 8));
+  z.push_back(static_cast<char>(~len & 0xFF));
+  z.push_back(static_cast<char>((~len >> 8) & 0xFF));
+  z += raw;
+  std::uint32_t a = 1, b2 = 0;  // adler32
+  for (const unsigned char c : raw) a = (a + c) % 65521, b2 = (b2 + a) % 65521;
+  Be32(z, (b2 << 16) | a);
+  std::string ihdr;
+  Be32(ihdr, kPhotoW);
+  Be32(ihdr, kPhotoH);
+  ihdr += std::string("\x08\x02\x00\x00\x00", 5);  // 8-bit RGB
+  std::string png = "\x89PNG\r\n\x1A\n";
+  Chunk(png, "IHDR", ihdr);
+  Chunk(png, "IDAT", z);
+  Chunk(png, "IEND", "");
+  return png;
+}
+
+// The sky of each campaign's photos, in calendar order.
+constexpr std::uint32_t kCampaignSky[] = {0x6FA8DC, 0x93C47D, 0xF6B26B, 0x8E7CC3, 0x76A5AF, 0xE06666};
+constexpr std::size_t kPhotoUnits = 2;  // the first two units' campaign events get two photos each
+
 }  // namespace
 
 Result<std::vector<std::string>> GeneratePublicityDemo(db::Database& db, int year) {
@@ -53,7 +143,8 @@ Result<std::vector<std::string>> GeneratePublicityDemo(db::Database& db, int yea
     for (auto& u : org::ReadUnitsUnder(sql, bureau->path))
       if (u.level == "team" && (u.category == "派出所" || org::IsLegalUnit(u.name, u.category))) units.push_back(u);
     const EpochSeconds now = from;
-    int duties = 0, events = 0, items = 0;
+    int duties = 0, events = 0, items = 0, photos = 0;
+    files::AttachmentStore store_files(db);
     std::int64_t audience = 0;
     for (std::size_t k = 0; k < units.size(); ++k) {
       const auto& u = units[k];
@@ -88,7 +179,7 @@ Result<std::vector<std::string>> GeneratePublicityDemo(db::Database& db, int yea
         const Spec& s = kCampaignEvents[c];
         const Campaign& cal = campaigns[c];
         const std::int64_t people = 80 + static_cast<std::int64_t>((k * 37 + c * 53) % 220);
-        store::InsertEvent(
+        const std::int64_t event_id = store::InsertEvent(
             sql,
             {.bureau_id = u.bureau_id,
              .unit_id = u.id,
@@ -102,6 +193,15 @@ Result<std::vector<std::string>> GeneratePublicityDemo(db::Database& db, int yea
             std::nullopt, now);
         ++events;
         audience += people;
+        for (unsigned n = 0; k < kPhotoUnits && n < 2; ++n) {
+          FZ_TRY(store_files.Put(sql,
+                                 {.filename = fmt::format("{}-{}-现场{}.png", u.name, cal.name, n + 1),
+                                  .content_type = "image/png",
+                                  .bytes = DemoPhoto(kCampaignSky[c], static_cast<unsigned>(k * 10 + c * 2 + n))},
+                                 {.type = "publicity_photo", .id = event_id, .bureau_id = u.bureau_id}, std::nullopt,
+                                 now));
+          ++photos;
+        }
       }
       // Everyday publicity: one in March and one in October.
       for (const int month : {3, 10}) {
@@ -123,8 +223,8 @@ Result<std::vector<std::string>> GeneratePublicityDemo(db::Database& db, int yea
     }
     return std::vector<std::string>{
         fmt::format("已生成 {} 年谁执法谁普法：{} 个单位的普法责任清单 {} 项，年度计划/年中检查/年终总结 {} 项，"
-                    "普法活动 {} 场（六个宣传节点各 {} 场），受众 {} 人次。",
-                    year, units.size(), duties, items, events, units.size(), audience)};
+                    "普法活动 {} 场（六个宣传节点各 {} 场），受众 {} 人次，活动照片 {} 张。",
+                    year, units.size(), duties, items, events, units.size(), audience, photos)};
   });
 }
 

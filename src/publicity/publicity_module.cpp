@@ -4,10 +4,19 @@
 
 #include <spdlog/spdlog.h>
 
+#include "orders/orders_module.h"
 #include "publicity/publicity_demo.h"
+#include "publicity/publicity_orders.h"
 #include "publicity/publicity_routes.h"
 
 namespace fazhi::publicity {
+
+Result<void> PublicityModule::Init(kit::ModuleSet& modules) {
+  auto* loop = FZ_TRY(modules.Require<orders::OrdersModule>("谁执法谁普法"));
+  FZ_CHECK(loop->service().RegisterSource(MakeStageOrderSource()));
+  service_.SetOrders(&loop->service());
+  return {};
+}
 
 void PublicityModule::RegisterRoutes(http::Router& router) { publicity::RegisterRoutes(router, service_); }
 
@@ -21,6 +30,7 @@ void PublicityModule::StartBackground() {
   if (!sweeper_)
     sweeper_ = std::make_unique<core::PeriodicTask>("publicity due sweep", std::chrono::seconds(interval), [this] {
       if (auto r = service_.NotifyDue(); !r) spdlog::warn("publicity due sweep: {}", r.error().message);
+      if (auto r = service_.OpenOverdueOrders(); !r) spdlog::warn("publicity 督办 sweep: {}", r.error().message);
     });
   sweeper_->Start();
 }

@@ -1,5 +1,6 @@
 // 谁执法谁普法 as the App sees it (kit::Module): serves the /api/publicity routes, writes the 2023
-// demo, and in `serve` sweeps the cycle's due dates (PublicityService::NotifyDue).
+// demo, and in `serve` sweeps the cycle's due dates (PublicityService::NotifyDue) and opens a 督办
+// order on each stage left overdue (OpenOverdueOrders, source publicity_stage).
 #pragma once
 
 #include <memory>
@@ -16,6 +17,8 @@ class PublicityModule final : public kit::Module {
   ~PublicityModule() override { StopBackground(); }
   std::string_view Name() const override { return "publicity"; }
   std::string_view Title() const override { return "谁执法谁普法"; }
+  // Registers the 督办 source publicity_stage with src/orders.
+  Result<void> Init(kit::ModuleSet& modules) override;
   void RegisterRoutes(http::Router& router) override;
   Result<std::vector<std::string>> GenerateDemo(const kit::DemoOptions& options) override;
   void StartBackground() override;

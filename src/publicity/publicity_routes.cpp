@@ -1,5 +1,7 @@
 #include "publicity/publicity_routes.h"
 
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "auth/roles.h"
@@ -51,7 +53,8 @@ json CycleJson(const CycleItem& c) {
           {"content", c.content},
           {"submitted_at", c.submitted_at ? json(*c.submitted_at) : json()},
           {"status", c.status},
-          {"status_name", StatusName(c.status)}};
+          {"status_name", StatusName(c.status)},
+          {"order_id", c.order_id ? json(*c.order_id) : json()}};
 }
 
 json EventJson(const Event& e) {
@@ -117,10 +120,13 @@ Result<Reply> RemoveDuty(Ctx& ctx, PublicityService& s) {
   return Reply::Json({{"ok", true}});
 }
 
+// ?stage=ID (the 督办 page's link to a stage) answers the year of that stage; ?year= otherwise.
 Result<Reply> GetCycle(Ctx& ctx, PublicityService& s) {
   http::QueryReader q(ctx);
-  const int year = YearParam(q, s.ThisYear());
+  int year = YearParam(q, s.ThisYear());
+  const auto stage = q.Int("stage", 1, std::numeric_limits<std::int64_t>::max());
   FZ_CHECK(q.Finish());
+  if (stage) year = FZ_TRY(s.GetCycleItem(ctx.user(), *stage)).year;
   json items = json::array();
   for (const auto& c : FZ_TRY(s.Cycle(ctx.user(), year))) items.push_back(CycleJson(c));
   return Reply::Json({{"year", year}, {"items", std::move(items)}});

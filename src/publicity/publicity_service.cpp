@@ -50,13 +50,6 @@ audit::Entry Audit(std::string action, std::string type, std::int64_t id, std::s
           .detail = std::move(detail)};
 }
 
-std::string StageName(const std::string& s) {
-  if (s == "plan") return "年初普法计划";
-  if (s == "midyear") return "年中普法检查";
-  if (s == "summary") return "年终普法总结";
-  return s;
-}
-
 // The unit `id` if within reach, else the caller's own unit.
 Result<org::UnitRef> TargetUnit(soci::session& sql, const Reach& reach, std::optional<std::int64_t> id,
                                 std::int64_t own) {
@@ -74,6 +67,15 @@ std::vector<Attachment> FilesOf(soci::session& sql, const files::AttachmentStore
 }
 
 }  // namespace
+
+std::string StageName(const std::string& s) {
+  if (s == "plan") return "年初普法计划";
+  if (s == "midyear") return "年中普法检查";
+  if (s == "summary") return "年终普法总结";
+  return s;
+}
+
+std::string ReachPath(soci::session& sql, const Principal& who) { return ReachOf(sql, who).path; }
 
 std::vector<Campaign> Campaigns(int year) {
   const auto day = [&](int m, int d) { return LocalMidnight(CivilDate{year, m, d}); };
@@ -159,6 +161,16 @@ Result<std::vector<CycleItem>> PublicityService::Cycle(const Principal& who, int
   return db_.Read([&](soci::session& sql) { return store::ListCycle(sql, ReachOf(sql, who).path, year, now); });
 }
 
+Result<CycleItem> PublicityService::GetCycleItem(const Principal& who, std::int64_t id) const {
+  FZ_CHECK(Need(who, auth::perm::kPublicityRead, "查看普法工作进度"));
+  const EpochSeconds now = clock_.Now();
+  return db_.Read([&](soci::session& sql) -> Result<CycleItem> {
+    auto item = store::LoadCycleItem(sql, id, now);
+    if (!item || !Under(item->second, ReachOf(sql, who).path)) return NotFound("普法工作事项不存在");
+    return item->first;
+  });
+}
+
 Result<int> PublicityService::OpenCycle(const Principal& who, const audit::Actor& actor, int year) {
   FZ_CHECK(Need(who, auth::perm::kPublicityManage, "部署年度普法工作"));
   const EpochSeconds now = clock_.Now();
@@ -226,7 +238,18 @@ Result<int> PublicityService::NotifyDue() {
 Result<Paged<Event>> PublicityService::Events(const Principal& who, const EventFilter& f,
                                               const PageRequest& page) const {
   FZ_CHECK(Need(who, auth::perm::kPublicityRead, "查看普法活动"));
-  return db_.Read([&](soci::session& sql) { return store::ListEvents(sql, ReachOf(sql, who).path, f, page); });
+  return db_.Read([&](soci::session& sql) {
+    auto out = store::ListEvents(sql, ReachOf(sql, who).path, f, page);
+    // The page's materials and photos (two reads for the whole page), so the list shows the photos.
+    std::vector<std::int64_t> ids;
+    std::map<std::int64_t, Event*> by_id;
+    for (auto& e : out.items) ids.push_back(e.id), by_id[e.id] = &e;
+    for (const char* kind : {"material", "photo"})
+      for (const auto& file : files_.List(sql, fmt::format("publicity_{}", kind), ids))
+        if (auto it = by_id.find(file.owner_id); it != by_id.end())
+          it->second->files.push_back({file.id, kind, file.filename, file.content_type, file.size});
+    return out;
+  });
 }
 
 Result<Event> PublicityService::GetEvent(const Principal& who, std::int64_t id) const {

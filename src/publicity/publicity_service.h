@@ -27,9 +27,15 @@
 #include "core/paging.h"
 #include "db/database.h"
 #include "files/attachments.h"
+#include "orders/orders_service.h"
 #include "publicity/publicity_types.h"
 
 namespace fazhi::publicity {
+
+// 年初普法计划 / 年中普法检查 / 年终普法总结 for plan / midyear / summary.
+std::string StageName(const std::string& stage);
+// The unit subtree `who` reaches (his own; the bureau's for an account of its legal unit).
+std::string ReachPath(soci::session& sql, const auth::Principal& who);
 
 struct CampaignDay {
   Campaign campaign;
@@ -53,12 +59,22 @@ class PublicityService {
   Result<void> RemoveDuty(const auth::Principal& who, const audit::Actor& actor, std::int64_t id);
 
   Result<std::vector<CycleItem>> Cycle(const auth::Principal& who, int year) const;
+  // One stage within reach; NotFound otherwise.
+  Result<CycleItem> GetCycleItem(const auth::Principal& who, std::int64_t id) const;
   // Creates the three stages of `year` for every 派出所/大队 (team) within reach that lacks them.
   Result<int> OpenCycle(const auth::Principal& who, const audit::Actor& actor, int year);
   Result<CycleItem> Submit(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
                            const std::string& content);
   // Sends the due-soon and overdue alerts of every bureau (once per stage each). Returns how many.
   Result<int> NotifyDue();
+  // The 督办 the sweep issues (publicity_orders.cpp): one order (source publicity_stage) on every stage
+  // past due and unsubmitted that has none — ever, across restarts and instances — issued on behalf of
+  // the bureau's 法制大队 (its first legal_officer account) to the unit's 法制员, else its head, with a
+  // seven-day deadline. A stage whose bureau has no such account or whose unit has no such person is
+  // left for a later sweep (logged). Each stage in its own transaction. Returns how many were opened.
+  Result<int> OpenOverdueOrders();
+  // Set by the module's Init (the 督办 loop the orders are issued in); without it nothing is opened.
+  void SetOrders(orders::OrderService* orders) { orders_ = orders; }
 
   Result<Paged<Event>> Events(const auth::Principal& who, const EventFilter& f, const PageRequest& page) const;
   Result<Event> GetEvent(const auth::Principal& who, std::int64_t id) const;
@@ -74,6 +90,7 @@ class PublicityService {
   db::Database& db_;
   const Clock& clock_;
   files::AttachmentStore files_;
+  orders::OrderService* orders_ = nullptr;
 };
 
 }  // namespace fazhi::publicity

@@ -28,7 +28,7 @@ Duty DutyFrom(const db::Row& r) {
 
 const char* const kCycleColumns =
     "SELECT c.id, c.bureau_id, c.unit_id, u.name AS unit_name, u.path AS unit_path, c.year, c.stage, c.due_at, "
-    "c.content, c.submitted_at FROM pub_cycle_items c JOIN units u ON u.id = c.unit_id ";
+    "c.content, c.submitted_at, c.order_id FROM pub_cycle_items c JOIN units u ON u.id = c.unit_id ";
 
 CycleItem CycleFrom(const db::Row& r, EpochSeconds now) {
   CycleItem c{.id = r.Int("id"),
@@ -40,7 +40,8 @@ CycleItem CycleFrom(const db::Row& r, EpochSeconds now) {
               .status = "",
               .year = static_cast<int>(r.Int("year")),
               .due_at = r.Int("due_at"),
-              .submitted_at = r.OptInt("submitted_at")};
+              .submitted_at = r.OptInt("submitted_at"),
+              .order_id = r.OptInt("order_id")};
   c.status = c.submitted_at                ? "submitted"
              : now >= c.due_at             ? "overdue"
              : now + kWarnDays >= c.due_at ? "due_soon"
@@ -163,6 +164,55 @@ void MarkAlerted(soci::session& sql, std::int64_t id, bool overdue, EpochSeconds
            fmt::format("UPDATE pub_cycle_items SET {} = {} WHERE id = {}", overdue ? "overdue_at" : "warned_at",
                        a.Int(now), a.Int(id)),
            a);
+}
+
+std::vector<std::int64_t> OverdueWithoutOrder(soci::session& sql, EpochSeconds now) {
+  db::SqlArgs a;
+  return db::IntColumn(sql,
+                       fmt::format("SELECT id FROM pub_cycle_items WHERE submitted_at IS NULL AND order_id IS NULL "
+                                   "AND due_at <= {} ORDER BY id",
+                                   a.Int(now)),
+                       a, "id");
+}
+
+bool ClaimForOrder(soci::session& sql, std::int64_t id) {
+  db::SqlArgs a;
+  return db::Exec(sql,
+                  fmt::format("UPDATE pub_cycle_items SET order_id = 0 WHERE id = {} AND order_id IS NULL AND "
+                              "submitted_at IS NULL",
+                              a.Int(id)),
+                  a) == 1;
+}
+
+void SetOrder(soci::session& sql, std::int64_t id, std::int64_t order_id) {
+  db::SqlArgs a;
+  db::Exec(sql, fmt::format("UPDATE pub_cycle_items SET order_id = {} WHERE id = {}", a.Int(order_id), a.Int(id)), a);
+}
+
+std::optional<std::int64_t> StageResponsible(soci::session& sql, std::int64_t unit_id) {
+  db::SqlArgs a;
+  const std::string unit = a.Int(unit_id);
+  return db::FirstOf(
+      sql,
+      fmt::format("SELECT id FROM people WHERE unit_id = {} AND active = 1 AND (is_legal_officer = 1 OR position IN "
+                  "('所长', '大队长', '主任')) ORDER BY is_legal_officer DESC, id LIMIT 1",
+                  unit),
+      a, [](const db::Row& r) { return r.Int("id"); });
+}
+
+// The names of a bureau's legal unit, as org::IsLegalUnit knows them (category, or the name without one).
+constexpr const char* kLegalNames = "('法制大队', '法制部门', '法制科', '法制室')";
+
+std::optional<std::pair<std::int64_t, std::int64_t>> LegalUnitIssuer(soci::session& sql, std::int64_t bureau_id) {
+  db::SqlArgs a;
+  return db::FirstOf(
+      sql,
+      fmt::format("SELECT us.id, us.unit_id FROM users us JOIN units u ON u.id = us.unit_id JOIN "
+                  "user_roles r ON r.user_id = us.id AND r.role = 'legal_officer' WHERE us.active = 1 "
+                  "AND u.bureau_id = {} AND (u.category IN {} OR (COALESCE(u.category, '') = '' AND u.name IN "
+                  "{})) ORDER BY us.id LIMIT 1",
+                  a.Int(bureau_id), kLegalNames, kLegalNames),
+      a, [](const db::Row& r) { return std::make_pair(r.Int("id"), r.Int("unit_id")); });
 }
 
 std::vector<std::int64_t> UnitUsers(soci::session& sql, std::int64_t unit_id) {

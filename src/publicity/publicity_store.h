@@ -29,6 +29,19 @@ std::vector<CycleItem> ListCycle(soci::session& sql, const std::string& reach_pa
 // Open stages due before `before` not yet warned (warn) / already past due not yet reported (overdue).
 std::vector<CycleItem> DueForAlert(soci::session& sql, bool overdue, EpochSeconds now, EpochSeconds warn_before);
 void MarkAlerted(soci::session& sql, std::int64_t id, bool overdue, EpochSeconds now);
+// Stages past due, not submitted, with no 督办 order yet (candidates of the order sweep), by id.
+std::vector<std::int64_t> OverdueWithoutOrder(soci::session& sql, EpochSeconds now);
+// Claims the stage for an order (order_id 0 until SetOrder, in the same transaction): true only for the
+// one transaction that found order_id still NULL and the stage unsubmitted — a concurrent claimer
+// waits on the row and then finds it taken.
+bool ClaimForOrder(soci::session& sql, std::int64_t id);
+void SetOrder(soci::session& sql, std::int64_t id, std::int64_t order_id);
+// The 责任民警 of a unit's overdue stage: its 法制员 (people.is_legal_officer), else its head (所长 /
+// 大队长 / 主任), the lowest id first; nullopt when the unit has neither.
+std::optional<std::int64_t> StageResponsible(soci::session& sql, std::int64_t unit_id);
+// The account that issues the bureau's publicity orders: the first active legal_officer account of
+// its legal unit (法制大队 …) — (user id, unit id); nullopt when there is none.
+std::optional<std::pair<std::int64_t, std::int64_t>> LegalUnitIssuer(soci::session& sql, std::int64_t bureau_id);
 // Active accounts of the unit (the recipients of its alerts).
 std::vector<std::int64_t> UnitUsers(soci::session& sql, std::int64_t unit_id);
 

@@ -38,6 +38,7 @@ struct CycleItem {
   int year = 0;
   EpochSeconds due_at = 0;
   std::optional<EpochSeconds> submitted_at;
+  std::optional<std::int64_t> order_id;  // the 督办 order the sweep opened when it was overdue
 };
 
 struct Attachment {

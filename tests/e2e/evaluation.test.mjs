@@ -2,8 +2,10 @@
 // the demo database. Evaluation: the organiser (法制大队, fazhiyuan) creates a round, draws five 2023
 // cases at random with a seed, a panel member (pingshen2) marks one case, the organiser closes the
 // round and sees its score and grade, and the teaching page shows the case anonymised (the phone and
-// 身份证号 written in the comment are gone). Publicity: the demo year's campaign calendar and events,
-// registering an event on 12.4 宪法宣传周, and the generated year summary. Screenshots in
+// 身份证号 written in the comment are gone), then publishes the teaching set in one click as the next
+// 以案说法 issue of the training library, opened there anonymised. Publicity: the demo year's campaign calendar and events,
+// the demo events' photos shown, registering an event on
+// 12.4 宪法宣传周, and the generated year summary. Screenshots in
 // tests/e2e/screenshots/evaluation-*.png and publicity-*.png.
 // Run: FAZHI_BIN=/path/to/fazhi FAZHI_WEB_ROOT=web/dist node --test evaluation.test.mjs
 import { after, before, describe, it } from 'node:test'
@@ -117,6 +119,28 @@ describe('优劣质案件评定：抽案、评分、结果与教学案例', { ti
     await page.getByText('共 10 条').waitFor()
     await h.screenshot(page, 'evaluation-teaching')
   })
+
+  it('组织者一键发布教学案例为以案说法学法资料，资料库中可见且已脱敏', async () => {
+    const page = await h.newPage()
+    await login(page, 'fazhiyuan')
+    await page.goto(`/evaluation/rounds/${state.roundId}`)
+    await settle(page, 'round-publish')
+    await page.getByTestId('round-publish').click()
+    await page.locator('.el-message-box__btns .el-button--primary').click()
+    await page.getByText(/已发布：以案说法 第\d+期/).waitFor()
+    await page.getByTestId('round-published').waitFor()
+    await h.screenshot(page, 'evaluation-published')
+    await page.getByTestId('round-published').click()
+    await page.waitForURL(/\/training\/materials/)
+    await settle(page, 'materials-list')
+    await page.getByTestId('materials-list').getByText('以案说法：2023年度第二批抽查评定').first().click()
+    await page.getByTestId('material-title').waitFor()
+    const body = await page.locator('.el-drawer .body').innerText()
+    assert.ok(!body.includes('13812345678'), 'phone removed')
+    assert.ok(!body.includes('110105199003071234'), 'ID number removed')
+    assert.match(body, /优质案件/)
+    await h.screenshot(page, 'evaluation-material')
+  })
 })
 
 describe('谁执法谁普法：宣传节点、普法活动与年度总结', { timeout: 900_000 }, () => {
@@ -136,6 +160,20 @@ describe('谁执法谁普法：宣传节点、普法活动与年度总结', { ti
 
     await page.goto('/publicity/events')
     await settle(page, 'events-table')
+    // The demo year's campaign events show their photos (PNGs drawn by the demo), decoded by the browser.
+    await input(page, 'events-year').fill('2023')
+    await input(page, 'events-year').press('Enter')
+    const photo = page.getByTestId('event-photo').first()
+    await photo.waitFor()
+    await page.waitForFunction(() => {
+      const img = document.querySelector('[data-testid="event-photo"]')
+      return img && img.complete && img.naturalWidth > 0
+    })
+    assert.equal(await photo.evaluate((img) => `${img.naturalWidth}x${img.naturalHeight}`), '120x80')
+    await h.screenshot(page, 'publicity-photos')
+    await input(page, 'events-year').fill(String(new Date().getFullYear()))
+    await input(page, 'events-year').press('Enter')
+    await page.waitForLoadState('networkidle')
     await page.getByTestId('event-new').click()
     await input(page, 'event-title').fill('宪法宣传周进校园（端到端测试）')
     await page.getByTestId('event-campaign').click()

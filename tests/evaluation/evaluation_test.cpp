@@ -299,6 +299,67 @@ TEST_F(EvaluationTest, PanelMarksCloseGradeLedgerBulletinAndTeachingSet) {
   EXPECT_EQ(x.body.substr(0, 2), "PK");
 }
 
+// Issue 14 item 6: the teaching set of a closed round becomes the next 以案说法 issue of the training
+// library in one click by a bureau-level holder, anonymised again at publish time: a teaching text
+// that still holds a person's name, an ID number and a phone (as an older row might) is cleaned.
+TEST_F(EvaluationTest, TeachingSetPublishedAsTrainingMaterialAnonymisedAgain) {
+  auto org = SignedIn("fazhi");
+  const json round = Round(org, Rubric(org), {ps2_, ps3_});
+  const std::int64_t round_id = round["id"];
+  const json drawn = Draw(org, round_id, 2, 7);
+  const json& rub = drawn["rubric"];
+  const std::int64_t good = drawn["case_list"][0]["id"], poor = drawn["case_list"][1]["id"];
+  const std::string publish = fmt::format("/api/evaluation/rounds/{}/publish", round_id);
+  EXPECT_EQ(org.Post(publish, json::object()).Code(), "round_open");  // not before closing
+  auto ps2 = SignedIn("ps2");
+  ASSERT_EQ(ps2.Put(fmt::format("/api/evaluation/cases/{}/marks", good), Marks(rub, 40, 60)).status, 200);
+  ASSERT_EQ(ps2.Put(fmt::format("/api/evaluation/cases/{}/marks", poor), Marks(rub, 10, 20)).status, 200);
+  ASSERT_EQ(org.Post(fmt::format("/api/evaluation/rounds/{}/close", round_id), json::object()).status, 200);
+  // A teaching text written before the anonymiser knew better: the suspect, the 主办, an officer of the
+  // roster outside the case, an ID number and a phone.
+  app_->db()
+      .Write([&](soci::session& sql) -> Result<void> {
+        db::SqlArgs a;
+        db::Exec(sql,
+                 fmt::format("UPDATE eval_round_cases SET anon_comments = {} WHERE id = {}",
+                             a.Str("张三供述由李明讯问，王强在场，身份证号 110105199003071234，电话 13812345678"),
+                             a.Int(good)),
+                 a);
+        return {};
+      })
+      .value();
+  // Refused: a 派出所's 法制员 (the round is out of his reach), a 局领导 (no eval.manage), another bureau.
+  EXPECT_EQ(SignedIn("fazhi_a").Post(publish, json::object()).status, 404);
+  EXPECT_EQ(SignedIn("leader").Post(publish, json::object()).status, 403);
+  EXPECT_EQ(SignedIn("other_fazhi").Post(publish, json::object()).status, 404);
+  auto p = org.Post(publish, json::object());
+  ASSERT_EQ(p.status, 201) << p.body;
+  EXPECT_EQ(p.json["series"], "以案说法");
+  EXPECT_EQ(p.json["issue_no"], 1);
+  EXPECT_EQ(p.json["cases"], 2);
+  EXPECT_EQ(org.Post(publish, json::object()).Code(), "already_published");
+  EXPECT_EQ(org.Get(fmt::format("/api/evaluation/rounds/{}", round_id)).json["material_id"], p.json["material_id"]);
+  // In the library, for the whole bureau: nothing personal left, surname + 某 and roles instead.
+  auto m =
+      SignedIn("officer_b").Get(fmt::format("/api/training/materials/{}", p.json["material_id"].get<std::int64_t>()));
+  ASSERT_EQ(m.status, 200) << m.body;
+  const std::string body = m.json["body"];
+  for (const char* s : {"张三", "李明", "王强", "110105199003071234", "13812345678"})
+    EXPECT_EQ(body.find(s), std::string::npos) << s << " in " << body;
+  EXPECT_NE(body.find("张某供述由主办民警讯问，协办民警在场"), std::string::npos) << body;
+  EXPECT_NE(body.find("[身份证号已隐去]"), std::string::npos) << body;
+  EXPECT_NE(body.find("优质案件"), std::string::npos) << body;
+  EXPECT_NE(body.find("劣质案件"), std::string::npos) << body;
+  auto list = SignedIn("officer_b").Get("/api/training/materials?series=以案说法");
+  EXPECT_EQ(list.json["total"], 1) << list.body;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'eval.publish'"), 1);
+  // The check itself: what is left is named; surname + 某 and roles are not.
+  cases::CaseNames names{.persons = {"张三"}, .officers = {{"李明", "主办民警"}}};
+  EXPECT_EQ(evaluation::PersonalDataLeft("张某由主办民警讯问", names), std::vector<std::string>{});
+  EXPECT_EQ(evaluation::PersonalDataLeft("张三由李明讯问，电话 13812345678，身份证 11010519900307123X", names),
+            (std::vector<std::string>{"姓名", "身份证号", "电话"}));
+}
+
 TEST_F(EvaluationTest, AnonymiseReplacesNamesIdsAndPhones) {
   cases::CaseNames names{{"张三", "欧阳娜娜"}, {{"李明", "主办民警"}, {"王强", "协办民警"}}};
   EXPECT_EQ(evaluation::Anonymise("李明和王强讯问张三、欧阳娜娜，电话13912345678，身份证11010519900307123X", names),

@@ -9,6 +9,7 @@
 #include "core/local_time.h"
 #include "db/sql.h"
 #include "http/http_fixture.h"
+#include "publicity/publicity_demo.h"
 #include "publicity/publicity_module.h"
 #include "publicity/publicity_types.h"
 
@@ -129,6 +130,87 @@ TEST_F(PublicityTest, CycleAlertsOnceAndSubmitsOnce) {
   EXPECT_EQ(overdue, 2);
 }
 
+// Issue 14 item 5: a stage left overdue is tracked to closure in the shared 督办 loop — the sweep opens
+// one order (source publicity_stage) per overdue stage on behalf of the 法制大队, to the unit's 法制员;
+// never a second one; none for a stage submitted on time or a unit with no one to answer.
+TEST_F(PublicityTest, OverdueStageOpensOneOrderInTheLoop) {
+  const auto legal_person = [&](std::int64_t unit, const std::string& name, const std::string& badge) {
+    const std::int64_t id = AddPerson(unit, name, badge);
+    app_->db()
+        .Write([&](soci::session& sql) -> Result<void> {
+          db::Exec(sql, fmt::format("UPDATE people SET is_legal_officer = 1 WHERE id = {}", id));
+          return {};
+        })
+        .value();
+    return id;
+  };
+  const std::int64_t pa = legal_person(team_a_, "甲某", "T001"), pb = legal_person(team_b_, "乙某", "T002");
+  AddPerson(team_b_, "丙某", "T003");  // an ordinary officer of 西街: not the one to answer
+  static const std::string hash = auth::HashPassword(kPassword);
+  seed::User(app_->db(), "fzy_a", hash, team_a_, "legal_officer", kStart, pa);
+  seed::User(app_->db(), "fzy_b", hash, team_b_, "legal_officer", kStart, pb);
+  clock_->Set(LocalMidnight(CivilDate{2026, 1, 2}));
+  ASSERT_EQ(SignedIn("fazhi").Post("/api/publicity/cycle", json{{"year", 2026}}).status, 201);
+  EXPECT_EQ(Service().OpenOverdueOrders().value(), 0);  // nothing is overdue yet
+  // 东街 submits its plan on time; 西街 and the 法制大队 (no one on its roster) do not.
+  const auto mine = SignedIn("fzy_a").Get("/api/publicity/cycle?year=2026");
+  const std::int64_t plan_a = mine.json["items"][0]["id"];
+  ASSERT_EQ(SignedIn("fzy_a").Put(fmt::format("/api/publicity/cycle/{}", plan_a), json{{"content", "计划"}}).status,
+            200);
+  clock_->Set(LocalMidnight(CivilDate{2026, 2, 1}));
+  EXPECT_EQ(Service().OpenOverdueOrders().value(), 1);
+  EXPECT_EQ(Service().OpenOverdueOrders().value(), 0);  // a second sweep (or another instance) opens none
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM supervision_orders WHERE source = 'publicity_stage'"), 1);
+  const auto theirs = SignedIn("fzy_b").Get("/api/publicity/cycle?year=2026");
+  const json plan_b = theirs.json["items"][0];
+  ASSERT_TRUE(plan_b["order_id"].is_number()) << theirs.body;
+  EXPECT_TRUE(SignedIn("fzy_a").Get("/api/publicity/cycle?year=2026").json["items"][0]["order_id"].is_null());
+  const std::int64_t order = plan_b["order_id"];
+  // The 督办 page links to /publicity?stage=ID: the list of that stage's year, within reach only.
+  const std::string by_stage = fmt::format("/api/publicity/cycle?stage={}", plan_b["id"].get<std::int64_t>());
+  EXPECT_EQ(SignedIn("fzy_b").Get(by_stage).json["year"], 2026);
+  EXPECT_EQ(SignedIn("other").Get(by_stage).status, 404);
+  const std::string path = fmt::format("/api/supervision-orders/{}", order);
+  // The order: 西街's, to its 法制员, issued by the 法制大队's account; listed for them, not for 东街 or another
+  // bureau.
+  auto o = SignedIn("fzy_b").Get(path);
+  ASSERT_EQ(o.status, 200) << o.body;
+  EXPECT_EQ(o.json["source"], "publicity_stage");
+  EXPECT_EQ(o.json["unit_id"], team_b_);
+  EXPECT_EQ(o.json["responsible_person_id"], pb);
+  EXPECT_EQ(o.json["problem_type"], "逾期未报送");
+  EXPECT_NE(o.json["title"].get<std::string>().find("西街派出所 2026 年年初普法计划"), std::string::npos);
+  const auto listed = [&](const std::string& user) {
+    return SignedIn(user).Get("/api/supervision-orders?source=publicity_stage").json["total"].get<int>();
+  };
+  EXPECT_EQ(listed("fzy_b"), 1);
+  EXPECT_EQ(listed("fazhi"), 1);
+  EXPECT_EQ(listed("officer_b"), 1);  // 西街's accounts see their unit's order
+  EXPECT_EQ(listed("fzy_a"), 0);
+  EXPECT_EQ(listed("other"), 0);
+  EXPECT_EQ(SignedIn("fzy_a").Get(path).status, 404);
+  EXPECT_EQ(SignedIn("other").Get(path).status, 404);
+  EXPECT_EQ(SignedIn("fzy_a").Post(path + "/answer", json{{"text", "已报送"}}).status, 404);
+  EXPECT_EQ(SignedIn("other").Post(path + "/close", json{{"note", "办结"}}).status, 404);
+  // Answered before the stage is submitted: the 法制大队 cannot close it yet.
+  ASSERT_EQ(SignedIn("fzy_b").Post(path + "/answer", json{{"text", "马上报送"}}).status, 200);
+  auto early = SignedIn("fazhi").Post(path + "/close", json{{"note", "办结"}});
+  EXPECT_EQ(early.status, 409);
+  EXPECT_EQ(early.Code(), "stage_not_submitted");
+  EXPECT_NE(early.json["error"]["message"].get<std::string>().find("尚未报送"), std::string::npos) << early.body;
+  const std::int64_t plan_b_id = plan_b["id"];
+  ASSERT_EQ(
+      SignedIn("fzy_b").Put(fmt::format("/api/publicity/cycle/{}", plan_b_id), json{{"content", "补报计划"}}).status,
+      200);
+  auto closed = SignedIn("fazhi").Post(path + "/close", json{{"note", "已补报"}});
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_EQ(closed.json["status"], "closed");
+  // Closed is closed: the sweep does not reopen the stage; the audit names the system.
+  EXPECT_EQ(Service().OpenOverdueOrders().value(), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'supervision_order.create' AND username = 'system'"),
+            1);
+}
+
 TEST_F(PublicityTest, EventsRefusalsFilesSummaryAndScope) {
   auto c = SignedIn("fazhi_a");
   EXPECT_EQ(c.Post("/api/publicity/events", Event("bogus", "2025-12-04", 10)).Code(), "unknown_campaign");
@@ -170,6 +252,34 @@ TEST_F(PublicityTest, EventsRefusalsFilesSummaryAndScope) {
   EXPECT_EQ(x.status, 200);
   EXPECT_EQ(x.body.substr(0, 2), "PK");
   EXPECT_EQ(NewClient().Get("/api/publicity/events").status, 401);
+}
+
+// Demo photos: the demo year's campaign events of the first units carry small PNG pictures drawn in
+// code, stored through the attachment store as photos (checked as images by content), listed with
+// the events and served; the same bytes every run.
+TEST_F(PublicityTest, DemoEventsCarryGeneratedPhotos) {
+  auto lines = publicity::GeneratePublicityDemo(app_->db(), 2023);
+  ASSERT_TRUE(lines) << lines.error().message;
+  EXPECT_NE(lines->front().find("活动照片 12 张"), std::string::npos) << lines->front();  // 法制大队: 6 events × 2
+  auto c = SignedIn("fazhi");
+  auto list = c.Get("/api/publicity/events?year=2023&campaign=drug_day");
+  ASSERT_EQ(list.status, 200) << list.body;
+  ASSERT_EQ(list.json["items"].size(), 1u);
+  const json files = list.json["items"][0]["files"];
+  ASSERT_EQ(files.size(), 2u) << list.body;
+  EXPECT_EQ(files[0]["kind"], "photo");
+  EXPECT_EQ(files[0]["content_type"], "image/png");
+  auto png = c.Get(fmt::format("/api/publicity/files/{}", files[0]["id"].get<std::int64_t>()));
+  ASSERT_EQ(png.status, 200);
+  ASSERT_GT(png.body.size(), 24u);
+  EXPECT_EQ(png.body.substr(0, 8), std::string("\x89PNG\r\n\x1A\n", 8));
+  EXPECT_EQ(png.body.substr(16, 8), std::string("\0\0\0\x78\0\0\0\x50", 8));  // 120 × 80
+  EXPECT_EQ(png.body.substr(png.body.size() - 8, 4), "IEND");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM attachments WHERE owner_type = 'publicity_photo'"), 12);
+  // Everyday events have none; a second run changes nothing.
+  EXPECT_EQ(c.Get("/api/publicity/events?year=2023&campaign=none").json["items"][0]["files"].size(), 0u);
+  EXPECT_NE(publicity::GeneratePublicityDemo(app_->db(), 2023)->front().find("已存在"), std::string::npos);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM attachments WHERE owner_type = 'publicity_photo'"), 12);
 }
 
 }  // namespace

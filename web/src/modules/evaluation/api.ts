@@ -43,6 +43,7 @@ export interface Round {
   selection: { mode: string; candidates: number; count: number; added: number; seed?: number }[]
   closed_at: number | null
   created_at: number
+  material_id: number | null
   cases: number
   panel: PanelMember[]
   member: boolean
@@ -110,6 +111,11 @@ export const evaluationApi = {
     api.post<RoundDetail>('/api/evaluation/rounds', body),
   select: (id: number, body: SelectionInput) => api.post<RoundDetail>(`/api/evaluation/rounds/${id}/select`, body),
   close: (id: number) => api.post<RoundDetail>(`/api/evaluation/rounds/${id}/close`, {}),
+  publish: (id: number) =>
+    api.post<{ material_id: number; series: string; issue_no: number; title: string; cases: number }>(
+      `/api/evaluation/rounds/${id}/publish`,
+      {},
+    ),
   exportResults: (id: number, name: string) =>
     downloadFile(`/api/evaluation/rounds/${id}/results.xlsx`, {}, `${name}-评定结果.xlsx`),
   sheet: (id: number) => api.get<Sheet>(`/api/evaluation/cases/${id}`),

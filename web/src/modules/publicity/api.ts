@@ -30,6 +30,7 @@ export interface CycleItem {
   submitted_at: number | null
   status: string
   status_name: string
+  order_id: number | null
 }
 export interface PubFile {
   id: number
@@ -86,6 +87,7 @@ export const publicityApi = {
   addDuty: (body: { law: string; audience: string; note: string; unit_id?: number }) => api.post<Duty>('/api/publicity/duties', body),
   removeDuty: (id: number) => api.del(`/api/publicity/duties/${id}`),
   cycle: (year: number) => api.get<{ year: number; items: CycleItem[] }>('/api/publicity/cycle', { year }),
+  cycleOfStage: (stage: number) => api.get<{ year: number; items: CycleItem[] }>('/api/publicity/cycle', { stage }),
   openCycle: (year: number) => api.post<{ added: number }>('/api/publicity/cycle', { year }),
   submit: (id: number, content: string) => api.put<CycleItem>(`/api/publicity/cycle/${id}`, { content }),
   events: (q: Query) => api.get<Paged<PubEvent>>('/api/publicity/events', q),
