@@ -1,6 +1,7 @@
 #include "training/training_service.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -440,6 +441,64 @@ Result<PlanItem> TrainingService::LinkPlan(const Principal& who, const audit::Ac
                         session_id ? fmt::format("学法计划「{}」由培训 {} 落实", item->topic, *session_id)
                                    : fmt::format("学法计划「{}」取消关联培训", item->topic)));
     return *store::LoadPlanItem(sql, id, now);
+  });
+}
+
+namespace {
+
+// "2023-03" of the month `back` months before year-month.
+std::string MonthBefore(int year, int month, int back) {
+  const int index = year * 12 + (month - 1) - back;
+  return fmt::format("{:04}-{:02}", index / 12, index % 12 + 1);
+}
+
+std::string MonthTitle(const std::string& month) {
+  return fmt::format("{} 年 {} 月", month.substr(0, 4), std::stoi(month.substr(5, 2)));
+}
+
+}  // namespace
+
+Result<MissedPlanSweep> TrainingService::NotifyMissedPlans() {
+  const EpochSeconds now = clock_.Now();
+  const CivilDate today = LocalDateOf(now);
+  // Months before `checked` are over and past their grace days.
+  const std::string checked = MonthBefore(today.year, today.month, today.day >= kPlanNotifyDay ? 0 : 1);
+  const std::string stale_before = MonthBefore(today.year, today.month, kPlanStaleMonths + 1);
+  return db_.Write([&](soci::session& sql) -> Result<MissedPlanSweep> {
+    MissedPlanSweep out;
+    std::map<std::pair<std::int64_t, std::string>, std::vector<PlanItem>> plans;  // (unit, month) → items
+    for (auto& p : store::MissedUnnotified(sql, checked, now)) {
+      if (!store::MarkPlanNotified(sql, p.id, now)) continue;  // another instance took it
+      if (p.month < stale_before) {
+        ++out.stale;
+        continue;
+      }
+      plans[{p.unit_id, p.month}].push_back(std::move(p));
+    }
+    for (const auto& [key, items] : plans) {
+      const PlanItem& first = items.front();
+      std::string list;
+      for (std::size_t i = 0; i < items.size(); ++i)
+        list += fmt::format("\n{}. {}：{}", i + 1, KindName(items[i].kind), items[i].topic);
+      notify::Recipients to;
+      to.users = store::PlanRecipients(sql, key.first);
+      out.notifications += notify::Send(
+          sql,
+          {.bureau_id = first.bureau_id,
+           .kind = "training_plan_missed",
+           .title = fmt::format("学法计划未落实：{} {}", first.unit_name, MonthTitle(key.second)),
+           .body = fmt::format("{} {} 的学法计划有 {} 项未落实（当月没有举行对应的培训）：{}\n请尽快补学，并在"
+                               "“每月学法计划”中关联补学的培训。",
+                               first.unit_name, MonthTitle(key.second), items.size(), list),
+           .object_type = "training_plan",
+           .object_id = first.id,
+           .case_id = std::nullopt,
+           .dedup_key = fmt::format("training_plan_missed:{}:{}", key.first, key.second)},
+          to, now);
+      ++out.plans;
+      out.items += static_cast<int>(items.size());
+    }
+    return out;
   });
 }
 

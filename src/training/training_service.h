@@ -97,6 +97,12 @@ class TrainingService {
                            const std::string& month, const std::string& kind, const std::string& topic);
   Result<PlanItem> LinkPlan(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
                             std::optional<std::int64_t> session_id);
+  // The module's sweep: from the kPlanNotifyDay-th of a month (Beijing time) on, each unit whose plan
+  // of an earlier month has items no session carried out (未落实) gets one notification (kind
+  // training_plan_missed) to its 法制员 and leaders (store::PlanRecipients). Each item is marked
+  // (notified_at) in the same transaction, guarded so that two instances or a restart never tell
+  // twice; the notification's dedup key is the unit and month.
+  Result<MissedPlanSweep> NotifyMissedPlans();
 
   // ---- materials library ----
   Result<Paged<Material>> SearchMaterials(const auth::Principal& who, const std::string& series, const std::string& q,

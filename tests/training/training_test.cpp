@@ -14,6 +14,7 @@
 #include "org/org_demo.h"
 #include "support/test_db.h"
 #include "training/training_demo.h"
+#include "training/training_module.h"
 #include "training/training_reads.h"
 
 namespace fazhi::testing {
@@ -252,6 +253,66 @@ TEST_F(TrainingTest, PlansShowDoneMissedAndRefuseAnotherMonth) {
                       json{{"unit_id", team_b_}, {"month", "2026-01"}, {"kind", "weekly"}, {"topic", "x"}})
                 .status,
             404);
+}
+
+// The 未落实 sweep with a fixed clock: nothing before the 3rd of the next month (Beijing time), then
+// one notification per unit-month to the unit's 法制员 and leader, none for a carried-out plan, none
+// on a second run nor after the mark is lost (the dedup key), and a stale month only marked.
+TEST_F(TrainingTest, MissedPlanSweepNotifiesOnceFromTheThirdOfNextMonth) {
+  const std::int64_t leader_a = AddUser("leader_a", "leader", team_a_);
+  const std::int64_t fazhi_a = Count("SELECT id FROM users WHERE username = 'fazhi_a'");
+  auto c = SignedIn("fazhi");
+  const auto plan = [&](std::int64_t unit, const std::string& month, const std::string& topic) {
+    auto r =
+        c.Post("/api/training/plans", json{{"unit_id", unit}, {"month", month}, {"kind", "weekly"}, {"topic", topic}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json.value("id", std::int64_t{0});
+  };
+  plan(team_a_, "2026-01", "证据规则");
+  plan(team_a_, "2026-01", "强制措施");
+  plan(team_a_, "2026-02", "下月内容");
+  plan(team_a_, "2025-06", "半年前的计划");
+  const std::int64_t done = plan(team_b_, "2026-01", "已落实的计划");
+  const std::int64_t session = Create(c, Session({team_b_}));
+  ASSERT_EQ(c.Put(fmt::format("/api/training/plans/{}/session", done), json{{"session_id", session}}).status, 200);
+  auto& service = app_->modules().Find<training::TrainingModule>()->service();
+  const std::string sent = "SELECT COUNT(*) FROM notifications WHERE kind = 'training_plan_missed'";
+
+  clock_->Set(LocalMidnight({2026, 2, 3}) - 1);  // 2 February, 23:59:59 in Beijing
+  auto before = service.NotifyMissedPlans();
+  ASSERT_TRUE(before) << before.error().message;
+  EXPECT_EQ(before->plans, 0);
+  EXPECT_EQ(before->stale, 1);  // 2025-06: only marked
+  EXPECT_EQ(Count(sent), 0);
+
+  clock_->Set(LocalMidnight({2026, 2, 3}));
+  auto first = service.NotifyMissedPlans();
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->plans, 1);
+  EXPECT_EQ(first->items, 2);
+  EXPECT_EQ(first->notifications, 2);
+  EXPECT_EQ(Count(sent), 2);
+  for (std::int64_t user : {fazhi_a, leader_a})
+    EXPECT_EQ(Count(fmt::format("{} AND user_id = {} AND title LIKE '%2026 年 1 月%' AND body LIKE '%强制措施%'", sent,
+                                user)),
+              1)
+        << user;
+  EXPECT_EQ(Count(fmt::format("{} AND user_id IN ({}, {})", sent, officer_a_id_, officer_b_id_)), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM training_plan_items WHERE notified_at IS NOT NULL"), 3);
+
+  auto second = service.NotifyMissedPlans();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->plans, 0);
+  EXPECT_EQ(Count(sent), 2);
+  // Even when the marks are lost (another instance's rolled-back run), nobody is told twice.
+  Exec("UPDATE training_plan_items SET notified_at = NULL");
+  auto third = service.NotifyMissedPlans();
+  ASSERT_TRUE(third);
+  EXPECT_EQ(third->notifications, 0);
+  EXPECT_EQ(Count(sent), 2);
+  auto list = SignedIn("fazhi_a").Get("/api/training/plans?from=2026-01&to=2026-01");
+  ASSERT_EQ(list.json["items"].size(), 2u);
+  EXPECT_EQ(list.json["items"][0]["state"], "missed");
 }
 
 TEST_F(TrainingTest, MaterialsVersionsSearchAndSubscribers) {
