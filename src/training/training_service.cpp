@@ -9,8 +9,8 @@
 #include "core/local_time.h"
 #include "core/text.h"
 #include "db/sql.h"
+#include "files/qr_png.h"
 #include "files/spreadsheet.h"
-#include "intake/intake_receipt.h"
 #include "notify/notify.h"
 #include "org/org_reads.h"
 #include "training/training_reads.h"
@@ -344,7 +344,7 @@ Result<CheckinToken> TrainingService::IssueToken(const Principal& who, std::int6
   t.url = base_url + "/training/checkin?t=" + t.token;
   t.open = now >= s.start_at - kCheckinOpensBefore && now <= s.end_at + kCheckinGrace;
   int px = 0;
-  t.png = FZ_TRY(intake::QrPng(t.url, 6, &px));
+  t.png = FZ_TRY(files::QrPng(t.url, 6, &px));
   return t;
 }
 
@@ -690,6 +690,36 @@ Result<YearCounts> TrainingService::Overview(const Principal& who, int year) con
   const EpochSeconds now = clock_.Now();
   return db_.Read(
       [&](soci::session& sql) -> Result<YearCounts> { return CountYear(sql, ReachOf(sql, who).path, year, now); });
+}
+
+Result<FileDownload> TrainingService::ExportOverview(const Principal& who, int year) const {
+  const YearCounts y = FZ_TRY(Overview(who, year));
+  using files::Cell;
+  std::vector<files::CellRow> rows;
+  files::CellRow head = {"培训类型", "全年"};
+  for (int m = 1; m <= 12; ++m) head.push_back(fmt::format("{} 月", m));
+  rows.push_back(std::move(head));
+  for (const auto& k : kKinds) {
+    files::CellRow row = {KindName(k), Cell::Int(y.by_kind.at(k))};
+    for (std::int64_t n : y.by_month.at(k)) row.push_back(Cell::Int(n));
+    rows.push_back(std::move(row));
+  }
+  rows.push_back({});
+  rows.push_back({Cell::Bold("参训单位"), Cell::Bold("实到人次"), Cell::Bold("应到人次"), Cell::Bold("到课率")});
+  for (const auto& u : y.attendance)
+    rows.push_back({u.unit_name, Cell::Int(u.attended), Cell::Int(u.expected),
+                    u.expected ? Cell::Number(static_cast<double>(u.attended) / u.expected, "0.0%") : Cell()});
+  rows.push_back({});
+  rows.push_back({Cell::Bold("领导干部学法与学法计划"), Cell::Bold("数量")});
+  const std::vector<std::pair<const char*, std::int64_t>> more = {
+      {"述法报告", y.law_reports}, {"出庭应诉", y.appearances},      {"其中负责人出庭", y.head_appearances},
+      {"旁听庭审", y.hearings},    {"学法计划（项）", y.plan_items}, {"已落实", y.plan_done},
+      {"未落实", y.plan_missed},   {"学法资料（期）", y.materials}};
+  for (const auto& [label, n] : more) rows.push_back({label, Cell::Int(n)});
+  std::vector<double> widths = {22, 10};
+  widths.resize(14, 8);
+  auto bytes = FZ_TRY(files::WriteXlsx({files::SheetData("学法年度统计", std::move(rows), std::move(widths))}));
+  return FileDownload{std::move(bytes), files::kXlsx, fmt::format("{} 年学法用法统计.xlsx", y.year)};
 }
 
 Result<std::vector<UnitName>> TrainingService::Units(const Principal& who) const {

@@ -124,6 +124,9 @@ class TrainingService {
 
   // ---- figures and pickers ----
   Result<YearCounts> Overview(const auth::Principal& who, int year) const;
+  // The same figures as XLSX (one sheet 学法年度统计: sessions per kind and month, attendance per
+  // unit with its rate, then the leaders' and the plans' figures), within the caller's reach.
+  Result<FileDownload> ExportOverview(const auth::Principal& who, int year) const;
   Result<std::vector<UnitName>> Units(const auth::Principal& who) const;
 
  private:
