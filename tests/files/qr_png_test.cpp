@@ -50,9 +50,9 @@ TEST(QrPng, HeaderSizeQuietZoneAndFinderPattern) {
   EXPECT_EQ(png->substr(png->size() - 8, 4), "IEND");
   const std::string raw = Pixels(*png, px);
   const auto at = [&](int x, int y) { return static_cast<unsigned char>(raw[y * (px + 1) + 1 + x]); };
-  EXPECT_EQ(at(0, 0), 0xFF);          // quiet zone: white
-  EXPECT_EQ(at(15, 15), 0xFF);        // still quiet zone (4 modules × 4 px)
-  EXPECT_EQ(at(16, 16), 0x00);        // the finder pattern's dark corner
+  EXPECT_EQ(at(0, 0), 0xFF);            // quiet zone: white
+  EXPECT_EQ(at(15, 15), 0xFF);          // still quiet zone (4 modules × 4 px)
+  EXPECT_EQ(at(16, 16), 0x00);          // the finder pattern's dark corner
   EXPECT_EQ(at(16 + 4, 16 + 4), 0xFF);  // its white ring
   EXPECT_EQ(at(16 + 8, 16 + 8), 0x00);  // its dark centre
   EXPECT_EQ(at(px - 1, px - 1), 0xFF);
