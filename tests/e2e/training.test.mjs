@@ -67,18 +67,21 @@ async function createSession(page, topic, start, end, internal = false) {
   await input(page, 'training-end').fill(end)
   await input(page, 'training-end').press('Enter')
   await input(page, 'training-place').fill('分局三楼会议室')
+  await page.getByTestId('training-targets').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '东街派出所' }).first().click()
+  await input(page, 'training-place').click() // closes the (multiple) dropdown
   let speaker = ''
   if (internal) {
+    await page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' })
     await page.getByTestId('training-speaker-internal').click()
     await page.getByTestId('training-speaker-person').click()
     const option = page.locator('.el-select-dropdown__item:visible').first()
     await option.waitFor()
     speaker = (await option.locator('span').first().innerText()).trim()
     await option.click()
+    await page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' })
+    await h.screenshot(page, 'training-speaker-picked')
   }
-  await page.getByTestId('training-targets').click()
-  await page.locator('.el-select-dropdown__item:visible', { hasText: '东街派出所' }).first().click()
-  await input(page, 'training-place').click() // closes the (multiple) dropdown
   await page.getByTestId('training-save').click()
   await page.waitForURL(/\/training\/sessions\/\d+/)
   await settle(page, 'session-qr-url')
