@@ -3,7 +3,8 @@
 // QR check-in with the server's time (window, expiry, a forged token, counted once), photos checked
 // by content, monthly plans (done / 未落实 / wrong month), the materials library (numbers, versions,
 // Chinese search, subscribers told), 述法 ratings on their scale, court records with the 负责人出庭率,
-// the year's counts, and the demo year reproducing the seed's counts. Runs on SQLite and, with
+// the year's counts and their XLSX read back, the 未落实 sweep on a fixed clock, the internal speaker
+// as a person of the bureau, and the demo year reproducing the seed's counts. Runs on SQLite and, with
 // FAZHI_TEST_DB=postgresql://…, on PostgreSQL.
 #include <gtest/gtest.h>
 
