@@ -144,7 +144,8 @@ struct MyExam {
   bool passed = false;
   std::optional<std::int64_t> open_attempt_id;
   std::string state;  // upcoming 未开始 / available 可参加 / in_progress 作答中 / marking 待阅卷 / passed 已通过 /
-                      // failed 未通过 / closed 已结束
+                      // failed 未通过 / closed 已结束 / time_over 时间已到 (an open attempt past its end, not yet
+                      // handed in by the sweep)
 };
 
 // A short answer waiting for marking. No name: the attempt's anonymous code only.

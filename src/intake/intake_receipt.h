@@ -1,6 +1,6 @@
 // 接报案回执: the receipt handed to the citizen on the spot (三个当场), as an official-looking page
 // through the shared documents service (files/document.h: DOCX and the print page), with the query
-// code and a QR code that opens the public lookup.
+// code and a QR code (files/qr_png.h) that opens the public lookup.
 #pragma once
 
 #include <string>
@@ -10,10 +10,6 @@
 #include "intake/intake_types.h"
 
 namespace fazhi::intake {
-
-// A QR code (error correction M) of `text` as a black-on-white PNG, `scale` pixels a module with a
-// 4-module quiet zone; `size_px` receives its width (= height). libqrencode + zlib.
-Result<std::string> QrPng(const std::string& text, int scale, int* size_px);
 
 // The receipt of `t` (its reporter already masked), with the query code in clear, the lookup URL
 // (and its QR code), the hall's telephone and the organ that signs it.

@@ -8,7 +8,7 @@
 #include "core/local_time.h"
 #include "db/sql.h"
 #include "files/attachments.h"
-#include "intake/intake_receipt.h"
+#include "files/qr_png.h"
 #include "org/org_reads.h"
 #include "training/training_store.h"
 
@@ -209,7 +209,7 @@ Result<void> StationSessions(soci::session& sql, db::Database& db, Writer& w, co
       ++sum.pre_meeting;
       if (month == 1) {
         int px = 0;
-        const std::string png = FZ_TRY(intake::QrPng(fmt::format("会前学法 {} {}", t.name, year), 2, &px));
+        const std::string png = FZ_TRY(files::QrPng(fmt::format("会前学法 {} {}", t.name, year), 2, &px));
         FZ_TRY(store.Put(sql, {"会前学法现场.png", files::kPng, png},
                          {.type = "training_photo", .id = id, .bureau_id = b.id}, std::nullopt, now));
       }

@@ -1,6 +1,9 @@
 #include "training/training_module.h"
 
+#include <chrono>
+
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "training/training_demo.h"
 #include "training/training_routes.h"
@@ -23,6 +26,20 @@ Result<std::vector<std::string>> TrainingModule::GenerateDemo(const kit::DemoOpt
 
 void TrainingModule::AddBulletinSections(std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) {
   out.push_back(MakeBulletinSection());
+}
+
+void TrainingModule::StartBackground() {
+  const int interval = services_.settings.sweep_interval_seconds;
+  if (interval <= 0) return;
+  if (!sweeper_)
+    sweeper_ = std::make_unique<core::PeriodicTask>("training plan sweep", std::chrono::seconds(interval), [this] {
+      if (auto r = service_.NotifyMissedPlans(); !r) spdlog::warn("training plan sweep: {}", r.error().message);
+    });
+  sweeper_->Start();
+}
+
+void TrainingModule::StopBackground() {
+  if (sweeper_) sweeper_->Stop();
 }
 
 kit::ModuleSpec TrainingModule::Spec() {

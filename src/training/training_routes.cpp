@@ -502,6 +502,13 @@ Result<Reply> Overview(Ctx& ctx, TrainingService& s) {
                       {"materials", y.materials}});
 }
 
+Result<Reply> ExportOverview(Ctx& ctx, TrainingService& s) {
+  http::QueryReader q(ctx);
+  const int year = FZ_TRY(ReadYear(q, s.clock()));
+  auto file = FZ_TRY(s.ExportOverview(ctx.user(), year));
+  return Reply::File(std::move(file.bytes), std::move(file.content_type), std::move(file.filename));
+}
+
 Result<Reply> ListUnits(Ctx& ctx, TrainingService& s) {
   json items = json::array();
   for (const auto& u : FZ_TRY(s.Units(ctx.user()))) items.push_back({{"id", u.id}, {"name", u.name}});
@@ -539,6 +546,7 @@ void RegisterRoutes(http::Router& router, TrainingService& s) {
   r.Get("/api/training/court-records", read, ListCourt);
   r.Post("/api/training/court-records", manage, AddCourt);
   r.Get("/api/training/overview", read, Overview);
+  r.Get("/api/training/overview.xlsx", read, ExportOverview);
   r.Get("/api/training/units", read, ListUnits);
 }
 

@@ -1,6 +1,7 @@
 #include "training/training_service.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -8,8 +9,8 @@
 #include "core/local_time.h"
 #include "core/text.h"
 #include "db/sql.h"
+#include "files/qr_png.h"
 #include "files/spreadsheet.h"
-#include "intake/intake_receipt.h"
 #include "notify/notify.h"
 #include "org/org_reads.h"
 #include "training/training_reads.h"
@@ -343,7 +344,7 @@ Result<CheckinToken> TrainingService::IssueToken(const Principal& who, std::int6
   t.url = base_url + "/training/checkin?t=" + t.token;
   t.open = now >= s.start_at - kCheckinOpensBefore && now <= s.end_at + kCheckinGrace;
   int px = 0;
-  t.png = FZ_TRY(intake::QrPng(t.url, 6, &px));
+  t.png = FZ_TRY(files::QrPng(t.url, 6, &px));
   return t;
 }
 
@@ -440,6 +441,64 @@ Result<PlanItem> TrainingService::LinkPlan(const Principal& who, const audit::Ac
                         session_id ? fmt::format("学法计划「{}」由培训 {} 落实", item->topic, *session_id)
                                    : fmt::format("学法计划「{}」取消关联培训", item->topic)));
     return *store::LoadPlanItem(sql, id, now);
+  });
+}
+
+namespace {
+
+// "2023-03" of the month `back` months before year-month.
+std::string MonthBefore(int year, int month, int back) {
+  const int index = year * 12 + (month - 1) - back;
+  return fmt::format("{:04}-{:02}", index / 12, index % 12 + 1);
+}
+
+std::string MonthTitle(const std::string& month) {
+  return fmt::format("{} 年 {} 月", month.substr(0, 4), std::stoi(month.substr(5, 2)));
+}
+
+}  // namespace
+
+Result<MissedPlanSweep> TrainingService::NotifyMissedPlans() {
+  const EpochSeconds now = clock_.Now();
+  const CivilDate today = LocalDateOf(now);
+  // Months before `checked` are over and past their grace days.
+  const std::string checked = MonthBefore(today.year, today.month, today.day >= kPlanNotifyDay ? 0 : 1);
+  const std::string stale_before = MonthBefore(today.year, today.month, kPlanStaleMonths + 1);
+  return db_.Write([&](soci::session& sql) -> Result<MissedPlanSweep> {
+    MissedPlanSweep out;
+    std::map<std::pair<std::int64_t, std::string>, std::vector<PlanItem>> plans;  // (unit, month) → items
+    for (auto& p : store::MissedUnnotified(sql, checked, now)) {
+      if (!store::MarkPlanNotified(sql, p.id, now)) continue;  // another instance took it
+      if (p.month < stale_before) {
+        ++out.stale;
+        continue;
+      }
+      plans[{p.unit_id, p.month}].push_back(std::move(p));
+    }
+    for (const auto& [key, items] : plans) {
+      const PlanItem& first = items.front();
+      std::string list;
+      for (std::size_t i = 0; i < items.size(); ++i)
+        list += fmt::format("\n{}. {}：{}", i + 1, KindName(items[i].kind), items[i].topic);
+      notify::Recipients to;
+      to.users = store::PlanRecipients(sql, key.first);
+      out.notifications += notify::Send(
+          sql,
+          {.bureau_id = first.bureau_id,
+           .kind = "training_plan_missed",
+           .title = fmt::format("学法计划未落实：{} {}", first.unit_name, MonthTitle(key.second)),
+           .body = fmt::format("{} {} 的学法计划有 {} 项未落实（当月没有举行对应的培训）：{}\n请尽快补学，并在"
+                               "“每月学法计划”中关联补学的培训。",
+                               first.unit_name, MonthTitle(key.second), items.size(), list),
+           .object_type = "training_plan",
+           .object_id = first.id,
+           .case_id = std::nullopt,
+           .dedup_key = fmt::format("training_plan_missed:{}:{}", key.first, key.second)},
+          to, now);
+      ++out.plans;
+      out.items += static_cast<int>(items.size());
+    }
+    return out;
   });
 }
 
@@ -631,6 +690,36 @@ Result<YearCounts> TrainingService::Overview(const Principal& who, int year) con
   const EpochSeconds now = clock_.Now();
   return db_.Read(
       [&](soci::session& sql) -> Result<YearCounts> { return CountYear(sql, ReachOf(sql, who).path, year, now); });
+}
+
+Result<FileDownload> TrainingService::ExportOverview(const Principal& who, int year) const {
+  const YearCounts y = FZ_TRY(Overview(who, year));
+  using files::Cell;
+  std::vector<files::CellRow> rows;
+  files::CellRow head = {"培训类型", "全年"};
+  for (int m = 1; m <= 12; ++m) head.push_back(fmt::format("{} 月", m));
+  rows.push_back(std::move(head));
+  for (const auto& k : kKinds) {
+    files::CellRow row = {KindName(k), Cell::Int(y.by_kind.at(k))};
+    for (std::int64_t n : y.by_month.at(k)) row.push_back(Cell::Int(n));
+    rows.push_back(std::move(row));
+  }
+  rows.push_back({});
+  rows.push_back({Cell::Bold("参训单位"), Cell::Bold("实到人次"), Cell::Bold("应到人次"), Cell::Bold("到课率")});
+  for (const auto& u : y.attendance)
+    rows.push_back({u.unit_name, Cell::Int(u.attended), Cell::Int(u.expected),
+                    u.expected ? Cell::Number(static_cast<double>(u.attended) / u.expected, "0.0%") : Cell()});
+  rows.push_back({});
+  rows.push_back({Cell::Bold("领导干部学法与学法计划"), Cell::Bold("数量")});
+  const std::vector<std::pair<const char*, std::int64_t>> more = {
+      {"述法报告", y.law_reports}, {"出庭应诉", y.appearances},      {"其中负责人出庭", y.head_appearances},
+      {"旁听庭审", y.hearings},    {"学法计划（项）", y.plan_items}, {"已落实", y.plan_done},
+      {"未落实", y.plan_missed},   {"学法资料（期）", y.materials}};
+  for (const auto& [label, n] : more) rows.push_back({label, Cell::Int(n)});
+  std::vector<double> widths = {22, 10};
+  widths.resize(14, 8);
+  auto bytes = FZ_TRY(files::WriteXlsx({files::SheetData("学法年度统计", std::move(rows), std::move(widths))}));
+  return FileDownload{std::move(bytes), files::kXlsx, fmt::format("{} 年学法用法统计.xlsx", y.year)};
 }
 
 Result<std::vector<UnitName>> TrainingService::Units(const Principal& who) const {

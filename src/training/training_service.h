@@ -97,6 +97,12 @@ class TrainingService {
                            const std::string& month, const std::string& kind, const std::string& topic);
   Result<PlanItem> LinkPlan(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
                             std::optional<std::int64_t> session_id);
+  // The module's sweep: from the kPlanNotifyDay-th of a month (Beijing time) on, each unit whose plan
+  // of an earlier month has items no session carried out (未落实) gets one notification (kind
+  // training_plan_missed) to its 法制员 and leaders (store::PlanRecipients). Each item is marked
+  // (notified_at) in the same transaction, guarded so that two instances or a restart never tell
+  // twice; the notification's dedup key is the unit and month.
+  Result<MissedPlanSweep> NotifyMissedPlans();
 
   // ---- materials library ----
   Result<Paged<Material>> SearchMaterials(const auth::Principal& who, const std::string& series, const std::string& q,
@@ -118,6 +124,9 @@ class TrainingService {
 
   // ---- figures and pickers ----
   Result<YearCounts> Overview(const auth::Principal& who, int year) const;
+  // The same figures as XLSX (one sheet 学法年度统计: sessions per kind and month, attendance per
+  // unit with its rate, then the leaders' and the plans' figures), within the caller's reach.
+  Result<FileDownload> ExportOverview(const auth::Principal& who, int year) const;
   Result<std::vector<UnitName>> Units(const auth::Principal& who) const;
 
  private:

@@ -1,5 +1,7 @@
 #include "training/training_store.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/local_time.h"
@@ -360,15 +362,38 @@ std::vector<PlanItem> ListPlanItems(soci::session& sql, const std::string& reach
 std::vector<PlanItem> MissedUnnotified(soci::session& sql, const std::string& before_month, EpochSeconds now) {
   db::SqlArgs a;
   return db::AllOf(sql,
-                   fmt::format("{} WHERE p.session_id IS NULL AND p.notified_at IS NULL AND p.month < {} ORDER BY p.id "
-                               "LIMIT 500",
+                   fmt::format("{} WHERE p.session_id IS NULL AND p.notified_at IS NULL AND p.month < {} ORDER BY "
+                               "p.month, p.unit_id, p.id LIMIT 500",
                                kPlanColumns, a.Str(before_month)),
                    a, [&](const db::Row& r) { return PlanFrom(r, now); });
 }
 
-void MarkPlanNotified(soci::session& sql, std::int64_t id, EpochSeconds now) {
+bool MarkPlanNotified(soci::session& sql, std::int64_t id, EpochSeconds now) {
   db::SqlArgs a;
-  db::Exec(sql, fmt::format("UPDATE training_plan_items SET notified_at = {} WHERE id = {}", a.Int(now), a.Int(id)), a);
+  return db::Exec(sql,
+                  fmt::format("UPDATE training_plan_items SET notified_at = {} WHERE id = {} AND notified_at IS NULL",
+                              a.Int(now), a.Int(id)),
+                  a) > 0;
+}
+
+std::vector<std::int64_t> PlanRecipients(soci::session& sql, std::int64_t unit_id) {
+  std::vector<std::int64_t> out;
+  db::SqlArgs a;
+  db::Each(sql,
+           fmt::format("SELECT DISTINCT u.id FROM users u JOIN user_roles r ON r.user_id = u.id WHERE u.unit_id = {} "
+                       "AND u.active = 1 AND r.role IN ('legal_officer', 'leader')",
+                       a.Int(unit_id)),
+           a, [&](const db::Row& r) { out.push_back(r.Int("id")); });
+  db::SqlArgs b;
+  db::Each(sql,
+           fmt::format("SELECT u.id FROM users u JOIN people p ON p.id = u.person_id WHERE p.unit_id = {} AND u.active "
+                       "= 1 AND p.active = 1 AND (p.position LIKE '%所长%' OR p.position LIKE '%队长%' OR p.position "
+                       "LIKE '%主任%' OR p.position LIKE '%负责人%')",
+                       b.Int(unit_id)),
+           b, [&](const db::Row& r) { out.push_back(r.Int("id")); });
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 // ---- materials ----

@@ -45,9 +45,15 @@ std::string PlanItemPath(soci::session& sql, std::int64_t id);
 // Plan items of units under `reach` in the month range [from_month, to_month] ("2023-01").
 std::vector<PlanItem> ListPlanItems(soci::session& sql, const std::string& reach, const std::string& from_month,
                                     const std::string& to_month, std::optional<std::int64_t> unit_id, EpochSeconds now);
-// Items of months before `month` with no session and not notified yet (for the reminder).
+// Items of months before `month` with no session and not notified yet (for the reminder), oldest
+// first, at most 500.
 std::vector<PlanItem> MissedUnnotified(soci::session& sql, const std::string& before_month, EpochSeconds now);
-void MarkPlanNotified(soci::session& sql, std::int64_t id, EpochSeconds now);
+// Sets notified_at unless it is set; true when this call set it (false: another instance took it).
+bool MarkPlanNotified(soci::session& sql, std::int64_t id, EpochSeconds now);
+// Who is told of a unit's 未落实 plan: the active accounts on the unit with the role legal_officer
+// (法制员) or leader, and those of the unit's head (a person of the unit whose position contains
+// 所长, 队长, 主任 or 负责人); ascending, each once.
+std::vector<std::int64_t> PlanRecipients(soci::session& sql, std::int64_t unit_id);
 
 // ---- materials ----
 std::int64_t InsertMaterial(soci::session& sql, std::int64_t bureau_id, const MaterialInput& in,

@@ -121,6 +121,19 @@ struct PlanItem {
   std::string state;  // done / pending / missed (未落实: the month is over and nothing carried it out)
 };
 
+// The 未落实 reminder (TrainingService::NotifyMissedPlans): a month's plan is checked from this day
+// of the next month on (Beijing time); items of months more than kPlanStaleMonths before the checked
+// month are only marked, nobody told (a database that has been idle, or demo years).
+inline constexpr int kPlanNotifyDay = 3;
+inline constexpr int kPlanStaleMonths = 3;
+
+struct MissedPlanSweep {
+  int plans = 0;          // unit-months whose plan was reported 未落实
+  int items = 0;          // their items not carried out
+  int notifications = 0;  // notifications inserted
+  int stale = 0;          // items only marked
+};
+
 // 学法资料 one numbered issue of the library.
 struct Material {
   std::int64_t id = 0, bureau_id = 0;

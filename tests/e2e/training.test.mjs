@@ -1,5 +1,6 @@
 // 学法用法 (issue 14 items 1 and 4) in the browser against a real `fazhi serve` on the demo database:
-// the 法制大队's organiser creates a session from the list page, its page shows the QR code; an
+// the 法制大队's organiser creates a session from the list page with an internal speaker picked from the
+// bureau's people, its page shows the QR code; an
 // officer on a 390-px phone opens the check-in URL and checks in (server time); the attendance shows
 // on the organiser's page; a check-in for a session that is over is refused with the Chinese reason;
 // the materials library finds an issue by a Chinese word; the year overview shows the seed's counts.
@@ -54,7 +55,9 @@ async function phone() {
   return page
 }
 
-async function createSession(page, topic, start, end) {
+// With `internal`, the speaker is a 内聘能手 picked from the bureau's people (PersonSelect); the
+// picked person's name is returned as `speaker`.
+async function createSession(page, topic, start, end, internal = false) {
   await page.goto('/training')
   await settle(page, 'training-list')
   await page.getByTestId('training-new').click()
@@ -67,10 +70,23 @@ async function createSession(page, topic, start, end) {
   await page.getByTestId('training-targets').click()
   await page.locator('.el-select-dropdown__item:visible', { hasText: '东街派出所' }).first().click()
   await input(page, 'training-place').click() // closes the (multiple) dropdown
+  let speaker = ''
+  if (internal) {
+    await page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' })
+    await page.getByTestId('training-speaker-internal').click()
+    await page.getByTestId('training-speaker-person').click()
+    const option = page.locator('.el-select-dropdown__item:visible').first()
+    await option.waitFor()
+    speaker = (await option.locator('span').first().innerText()).trim()
+    await option.click()
+    await page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' })
+    await h.screenshot(page, 'training-speaker-picked')
+  }
   await page.getByTestId('training-save').click()
   await page.waitForURL(/\/training\/sessions\/\d+/)
   await settle(page, 'session-qr-url')
-  return (await input(page, 'session-qr-url').inputValue()).trim()
+  const url = (await input(page, 'session-qr-url').inputValue()).trim()
+  return internal ? { url, speaker } : url
 }
 
 describe('学法用法：组织培训、手机扫码签到、资料检索', { timeout: 900_000 }, () => {
@@ -84,8 +100,13 @@ describe('学法用法：组织培训、手机扫码签到、资料检索', { ti
   it('法制大队新建培训，页面显示签到二维码', async () => {
     const page = await h.newPage()
     await login(page, 'fazhiyuan')
-    state.checkinUrl = await createSession(page, '法制每周一学：扫码签到演练', beijing(-10), beijing(60))
+    const created = await createSession(page, '法制每周一学：扫码签到演练', beijing(-10), beijing(60), true)
+    state.checkinUrl = created.url
     state.sessionUrl = page.url()
+    // The internal speaker (内聘能手) was picked from the list and is stored as that person.
+    assert.ok(created.speaker.length > 0)
+    assert.equal((await page.getByTestId('session-speaker').innerText()).trim(), created.speaker)
+    assert.match(await page.locator('.el-descriptions').innerText(), /内聘能手/)
     assert.match(state.checkinUrl, /\/training\/checkin\?t=\d+\.\d+\.[0-9a-f]+$/)
     assert.match(await page.getByTestId('session-title').innerText(), /法制每周一学：扫码签到演练/)
     assert.ok(await page.locator('[data-testid="session-qr"] img').isVisible())
@@ -159,6 +180,12 @@ describe('学法用法：组织培训、手机扫码签到、资料检索', { ti
     const counts = await leader.getByTestId('overview-counts').innerText()
     for (const want of ['法制每周一学 47 次', '法制夜校 18 次', '行政执法大讲堂 9 次', '法制员例会 5 次', '联合培训 1 次', '旁听庭审 2 次'])
       assert.ok(counts.includes(want), `${want} in ${counts}`)
+    // The year overview as XLSX (the button on the page): a workbook named after the year.
+    const [download] = await Promise.all([leader.waitForEvent('download'), leader.getByTestId('overview-export').click()])
+    assert.match(download.suggestedFilename(), /^2023 年学法用法统计\.xlsx$/)
+    const chunks = []
+    for await (const c of await download.createReadStream()) chunks.push(c)
+    assert.equal(Buffer.concat(chunks).subarray(0, 2).toString(), 'PK')
     await h.screenshot(leader, 'training-overview')
     await leader.context().close()
   })

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "db/sql.h"
+#include "exams/exams_module.h"
 #include "exams/exams_reads.h"
 #include "http/http_fixture.h"
 
@@ -182,6 +183,21 @@ TEST_F(ExamsTest, TakeResumeTwoTabsEndTimeMarkingAndResults) {
   EXPECT_EQ(late.status, 409);
   EXPECT_EQ(late.Code(), "time_over");
   EXPECT_NE(late.Message().find("服务器时间"), std::string::npos);
+  // 我的考试 is a pure read: the attempt shows as over from its end time, its row stays as it was
+  // until the sweep hands it in.
+  const std::int64_t attempt_id = a["id"];
+  const std::string row_open = fmt::format(
+      "SELECT COUNT(*) FROM exam_attempts WHERE id = {} AND status = 'open' AND submitted_at IS NULL", attempt_id);
+  auto listed = taker.Get("/api/exams/mine");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(listed.json["items"][0]["state"], "time_over");
+  EXPECT_TRUE(listed.json["items"][0]["open_attempt_id"].is_null());
+  EXPECT_EQ(Count(row_open), 1);
+  auto swept = app_->modules().Find<exams::ExamsModule>()->service().SubmitExpired();
+  ASSERT_TRUE(swept) << swept.error().message;
+  EXPECT_EQ(*swept, 1);
+  EXPECT_EQ(Count(row_open), 0);
+  EXPECT_EQ(taker.Get("/api/exams/mine").json["items"][0]["state"], "marking");
   auto done = taker.Get(fmt::format("/api/exams/attempts/{}", a["id"].get<std::int64_t>()));
   ASSERT_EQ(done.status, 200);
   EXPECT_EQ(done.json["status"], "marking");

@@ -14,6 +14,7 @@
 #include "auth/vault.h"
 #include "core/local_time.h"
 #include "db/sql.h"
+#include "files/qr_png.h"
 #include "http/http_fixture.h"
 #include "intake/intake_module.h"
 #include "intake/intake_receipt.h"
@@ -461,7 +462,7 @@ TEST_F(IntakeTest, TheReceiptIsPrintedOnTheSpotWithTheQueryCodeAndAQrCode) {
   EXPECT_EQ(Actions(t.json).back(), "receipt");
   // A QR code is a PNG of the lookup address.
   int px = 0;
-  auto png = intake::QrPng("https://fazhi.example.cn/lookup?code=" + code, 4, &px);
+  auto png = files::QrPng("https://fazhi.example.cn/lookup?code=" + code, 4, &px);
   ASSERT_TRUE(png);
   EXPECT_EQ(png->substr(1, 3), "PNG");
   EXPECT_GT(px, 100);

@@ -3,17 +3,20 @@
 // QR check-in with the server's time (window, expiry, a forged token, counted once), photos checked
 // by content, monthly plans (done / 未落实 / wrong month), the materials library (numbers, versions,
 // Chinese search, subscribers told), 述法 ratings on their scale, court records with the 负责人出庭率,
-// the year's counts, and the demo year reproducing the seed's counts. Runs on SQLite and, with
+// the year's counts and their XLSX read back, the 未落实 sweep on a fixed clock, the internal speaker
+// as a person of the bureau, and the demo year reproducing the seed's counts. Runs on SQLite and, with
 // FAZHI_TEST_DB=postgresql://…, on PostgreSQL.
 #include <gtest/gtest.h>
 
 #include "app/app.h"
 #include "core/local_time.h"
 #include "db/sql.h"
+#include "files/spreadsheet.h"
 #include "http/http_fixture.h"
 #include "org/org_demo.h"
 #include "support/test_db.h"
 #include "training/training_demo.h"
+#include "training/training_module.h"
 #include "training/training_reads.h"
 
 namespace fazhi::testing {
@@ -113,6 +116,31 @@ TEST_F(TrainingTest, SessionRefusalsChangeNothing) {
   auto officer = SignedIn("officer_a");
   EXPECT_EQ(officer.Post("/api/training/sessions", Session({team_a_})).status, 403);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM training_sessions"), 0);
+}
+
+// 内聘能手: a person of the bureau picked by id, his name taken from the register (not the text sent);
+// without the id 400, a person of another bureau 404 like a nonexistent one; nothing stored.
+TEST_F(TrainingTest, InternalSpeakerIsAPersonOfTheBureau) {
+  auto c = SignedIn("fazhi");
+  const std::int64_t other = AddUnit(city_, "郊区分局", "bureau");
+  const std::int64_t stranger = seed::Person(app_->db(), other, other, "丁民警", "300001", kStart);
+  json body = Session({team_a_});
+  body.update({{"speaker_kind", "internal"}, {"speaker_name", "随便写的名字"}, {"speaker_title", ""}});
+  auto missing = c.Post("/api/training/sessions", body);
+  EXPECT_EQ(missing.status, 400) << missing.body;
+  EXPECT_EQ(missing.json["error"].value("field", ""), "speaker_person_id");
+  body["speaker_person_id"] = stranger;
+  auto foreign = c.Post("/api/training/sessions", body);
+  EXPECT_EQ(foreign.status, 404) << foreign.body;
+  body["speaker_person_id"] = 999999;
+  EXPECT_EQ(c.Post("/api/training/sessions", body).Code(), foreign.Code());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM training_sessions"), 0);
+  body["speaker_person_id"] = person_b_;
+  auto ok = c.Post("/api/training/sessions", body);
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(ok.json["speaker_person_id"], person_b_);
+  EXPECT_EQ(ok.json["speaker_name"], "丙民警");
+  EXPECT_EQ(Count(fmt::format("SELECT COUNT(*) FROM training_sessions WHERE speaker_person_id = {}", person_b_)), 1);
 }
 
 TEST_F(TrainingTest, VisibilityFollowsOrganiserAndTargets) {
@@ -254,6 +282,66 @@ TEST_F(TrainingTest, PlansShowDoneMissedAndRefuseAnotherMonth) {
             404);
 }
 
+// The 未落实 sweep with a fixed clock: nothing before the 3rd of the next month (Beijing time), then
+// one notification per unit-month to the unit's 法制员 and leader, none for a carried-out plan, none
+// on a second run nor after the mark is lost (the dedup key), and a stale month only marked.
+TEST_F(TrainingTest, MissedPlanSweepNotifiesOnceFromTheThirdOfNextMonth) {
+  const std::int64_t leader_a = AddUser("leader_a", "leader", team_a_);
+  const std::int64_t fazhi_a = Count("SELECT id FROM users WHERE username = 'fazhi_a'");
+  auto c = SignedIn("fazhi");
+  const auto plan = [&](std::int64_t unit, const std::string& month, const std::string& topic) {
+    auto r =
+        c.Post("/api/training/plans", json{{"unit_id", unit}, {"month", month}, {"kind", "weekly"}, {"topic", topic}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json.value("id", std::int64_t{0});
+  };
+  plan(team_a_, "2026-01", "证据规则");
+  plan(team_a_, "2026-01", "强制措施");
+  plan(team_a_, "2026-02", "下月内容");
+  plan(team_a_, "2025-06", "半年前的计划");
+  const std::int64_t done = plan(team_b_, "2026-01", "已落实的计划");
+  const std::int64_t session = Create(c, Session({team_b_}));
+  ASSERT_EQ(c.Put(fmt::format("/api/training/plans/{}/session", done), json{{"session_id", session}}).status, 200);
+  auto& service = app_->modules().Find<training::TrainingModule>()->service();
+  const std::string sent = "SELECT COUNT(*) FROM notifications WHERE kind = 'training_plan_missed'";
+
+  clock_->Set(LocalMidnight({2026, 2, 3}) - 1);  // 2 February, 23:59:59 in Beijing
+  auto before = service.NotifyMissedPlans();
+  ASSERT_TRUE(before) << before.error().message;
+  EXPECT_EQ(before->plans, 0);
+  EXPECT_EQ(before->stale, 1);  // 2025-06: only marked
+  EXPECT_EQ(Count(sent), 0);
+
+  clock_->Set(LocalMidnight({2026, 2, 3}));
+  auto first = service.NotifyMissedPlans();
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->plans, 1);
+  EXPECT_EQ(first->items, 2);
+  EXPECT_EQ(first->notifications, 2);
+  EXPECT_EQ(Count(sent), 2);
+  for (std::int64_t user : {fazhi_a, leader_a})
+    EXPECT_EQ(Count(fmt::format("{} AND user_id = {} AND title LIKE '%2026 年 1 月%' AND body LIKE '%强制措施%'", sent,
+                                user)),
+              1)
+        << user;
+  EXPECT_EQ(Count(fmt::format("{} AND user_id IN ({}, {})", sent, officer_a_id_, officer_b_id_)), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM training_plan_items WHERE notified_at IS NOT NULL"), 3);
+
+  auto second = service.NotifyMissedPlans();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->plans, 0);
+  EXPECT_EQ(Count(sent), 2);
+  // Even when the marks are lost (another instance's rolled-back run), nobody is told twice.
+  Exec("UPDATE training_plan_items SET notified_at = NULL");
+  auto third = service.NotifyMissedPlans();
+  ASSERT_TRUE(third);
+  EXPECT_EQ(third->notifications, 0);
+  EXPECT_EQ(Count(sent), 2);
+  auto list = SignedIn("fazhi_a").Get("/api/training/plans?from=2026-01&to=2026-01");
+  ASSERT_EQ(list.json["items"].size(), 2u);
+  EXPECT_EQ(list.json["items"][0]["state"], "missed");
+}
+
 TEST_F(TrainingTest, MaterialsVersionsSearchAndSubscribers) {
   auto c = SignedIn("fazhi");
   auto a = SignedIn("officer_a");
@@ -345,6 +433,63 @@ TEST_F(TrainingTest, LawReportRatingsOnTheirScaleAndCourtRates) {
   EXPECT_EQ(ov.json["hearings"], 1);
   EXPECT_EQ(ov.json["law_reports"], 1);
   EXPECT_EQ(c.Get("/api/training/overview?year=1900").status, 400);
+}
+
+// The year overview as XLSX read back: the same numbers as the JSON, within the caller's reach.
+TEST_F(TrainingTest, OverviewXlsxHasTheJsonNumbers) {
+  auto c = SignedIn("fazhi");
+  const std::int64_t a = Create(c, Session({team_a_, team_b_}));
+  json weekly = Session({team_a_}, kStart + 40 * 86400);
+  weekly["kind"] = "weekly";
+  weekly["format"] = "";
+  Create(c, weekly);
+  ASSERT_EQ(c.Put(fmt::format("/api/training/sessions/{}/attendance", a), json{{"person_ids", {person_a_, person_b_}}})
+                .status,
+            200);
+  c.Post("/api/training/plans", json{{"unit_id", team_a_}, {"month", "2026-01"}, {"kind", "weekly"}, {"topic", "x"}});
+  const auto check = [&](const std::string& who, std::size_t& units, json& out) {
+    auto u = SignedIn(who);
+    auto ov = u.Get("/api/training/overview?year=2026");
+    ASSERT_EQ(ov.status, 200) << ov.body;
+    auto x = u.Get("/api/training/overview.xlsx?year=2026");
+    ASSERT_EQ(x.status, 200) << x.body;
+    EXPECT_NE(x.headers.find("Content-Disposition")->second.find(".xlsx"), std::string::npos);
+    auto sheet = files::ReadXlsx(x.body);
+    ASSERT_TRUE(sheet) << sheet.error().message;
+    std::map<std::string, std::vector<std::string>> rows;
+    for (const auto& r : sheet->rows)
+      if (!r.cells.empty()) rows[r.cells[0]] = r.cells;
+    const auto num = [](const std::vector<std::string>& r, std::size_t i) {
+      return i < r.size() && !r[i].empty() ? std::stoll(r[i]) : -1;
+    };
+    for (const auto& k : ov.json["kinds"]) {
+      const auto& r = rows[k["name"].get<std::string>()];
+      EXPECT_EQ(num(r, 1), k["count"].get<std::int64_t>()) << who << " " << k.dump();
+      for (std::size_t m = 0; m < 12; ++m) EXPECT_EQ(num(r, 2 + m), k["months"][m].get<std::int64_t>()) << k.dump();
+    }
+    units = 0;
+    for (const auto& line : ov.json["attendance"]) {
+      const auto& r = rows[line["unit_name"].get<std::string>()];
+      EXPECT_EQ(num(r, 1), line["attended"].get<std::int64_t>()) << who << " " << line.dump();
+      EXPECT_EQ(num(r, 2), line["expected"].get<std::int64_t>()) << line.dump();
+      ++units;
+    }
+    EXPECT_EQ(num(rows["学法计划（项）"], 1), ov.json["plan_items"].get<std::int64_t>());
+    EXPECT_EQ(num(rows["未落实"], 1), ov.json["plan_missed"].get<std::int64_t>());
+    EXPECT_EQ(num(rows["旁听庭审"], 1), ov.json["hearings"].get<std::int64_t>());
+    out = ov.json;
+  };
+  std::size_t all_units = 0, b_units = 0;
+  json all, b;
+  check("fazhi", all_units, all);
+  EXPECT_EQ(all["kinds"][0]["count"], 1);  // weekly
+  EXPECT_EQ(all["kinds"][1]["count"], 1);  // night_school
+  EXPECT_GE(all_units, 2u);
+  check("officer_b", b_units, b);  // 西街派出所 only
+  EXPECT_EQ(b_units, 1u);
+  EXPECT_EQ(b["kinds"][0]["count"], 0);
+  EXPECT_EQ(b["plan_items"], 0);
+  EXPECT_EQ(c.Get("/api/training/overview.xlsx?year=1900").status, 400);
 }
 
 // The demo year on the demo organisation: the seed's counts, and a second run changes nothing.

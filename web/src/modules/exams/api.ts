@@ -9,6 +9,7 @@ export const STATE_NAMES: Record<string, string> = {
   upcoming: '未开始',
   available: '可参加',
   in_progress: '作答中',
+  time_over: '时间已到，待交卷',
   marking: '待阅卷',
   passed: '已通过',
   failed: '未通过',

@@ -25,6 +25,7 @@ export interface Session {
   place: string
   online_url: string
   speaker_kind: string
+  speaker_person_id: number | null
   speaker_name: string
   speaker_title: string
   format: string
@@ -47,6 +48,7 @@ export interface SessionInput {
   place?: string
   online_url?: string
   speaker_kind?: string
+  speaker_person_id?: number | null
   speaker_name?: string
   speaker_title?: string
   format?: string
@@ -180,6 +182,7 @@ export const trainingApi = {
   court: (year: number) =>
     api.get<{ items: CourtRecord[]; appearances: number; head_appearances: number }>('/api/training/court-records', { year }),
   overview: (year: number) => api.get<Overview>('/api/training/overview', { year }),
+  exportOverview: (year: number) => downloadFile('/api/training/overview.xlsx', { year }, `${year} 年学法用法统计.xlsx`),
   units: () => api.get<{ items: { id: number; name: string }[] }>('/api/training/units'),
 }
 
