@@ -139,7 +139,7 @@ class QualificationSource final : public points::LedgerSource {
   Result<void> Collect(soci::session& sql, const MonthScope& s, std::vector<RawFact>& out) const override {
     db::SqlArgs a;
     const std::string q = fmt::format(
-        "SELECT a.case_id AS case_id, a.person_ref AS person_ref, a.message AS message, c.accepted_at AS accepted_at, "
+        "SELECT a.case_id AS case_id, a.clock_key AS clock_key, a.message AS message, c.accepted_at AS accepted_at, "
         "{} FROM alerts a JOIN cases c ON c.id = a.case_id "
         "WHERE a.bureau_id = {} AND a.rule_id = {} AND a.clock_key LIKE {} AND c.accepted_at >= {} AND "
         "c.accepted_at < {}",
@@ -152,7 +152,8 @@ class QualificationSource final : public points::LedgerSource {
       f.object_id = r.Int("case_id");
       f.case_id = r.Int("case_id");
       f.at = r.Int("accepted_at");
-      SetCase(f, r, std::stoll(r.Str("person_ref")));
+      const std::string key = r.Str("clock_key");  // no_qualification|lead|<person id>
+      SetCase(f, r, std::stoll(key.substr(key.rfind('|') + 1)));
       f.note = r.Str("message");
       out.push_back(std::move(f));
     });

@@ -1,7 +1,9 @@
 // 执法资格 check (issue 14 item 3): an officer who handles a case without a valid 执法资格 raises an
 // alert of its own kind, rule_id "no_qualification" (办案民警无有效执法资格), one per officer of the
 // case: clock_key "no_qualification|lead|<person id>" for the 主办, "…|assist|…" for a 协办; state
-// overdue (告警) so that it shows among the live alerts; due_at and since = the case's 受案时间.
+// overdue (告警) so that it shows among the live alerts; due_at and since = the case's 受案时间 (the
+// alert centre sorts and filters by it); no person_ref (that column names persons of the case file —
+// the case page labels it 对象 — the officer is in the key and the message).
 //
 // The day checked is the local day of the case's 受案时间 (cases.accepted_at) — the day the officers
 // took the case on — for open and closed cases alike; the qualifications are read through
@@ -60,8 +62,8 @@ std::string Message(bool lead, const std::string& name, CivilDate day,
     else if (ended)
       why = fmt::format("执法资格已于 {} 到期", FormatDate(LocalDateOf(*ended)));
   }
-  return fmt::format("{}{}受案之日（{}）无有效执法资格：{}", lead ? "主办民警" : "协办民警", name,
-                     FormatDate(day), why);
+  return fmt::format("{}{}受案之日（{}）无有效执法资格：{}", lead ? "主办民警" : "协办民警", name, FormatDate(day),
+                     why);
 }
 
 }  // namespace
@@ -136,7 +138,7 @@ QualPlan PlanQualifications(soci::session& sql, const std::string& where, const 
                    .unit_id = c.unit_id,
                    .since = c.accepted_at,
                    .key = fmt::format("{}|{}|{}", kQualificationRule, lead ? "lead" : "assist", person),
-                   .person_ref = std::to_string(person),
+                   .person_ref = {},  // not stored: see the top of this file
                    .message = Message(lead, names[person], day, p == periods.end() ? nullptr : &p->second)};
       auto s = stored.find({c.id, qa.key});
       if (s == stored.end()) {
@@ -161,13 +163,13 @@ void ApplyQualPlan(soci::session& sql, const QualPlan& plan, EpochSeconds now) {
   for (const auto& qa : plan.add) {
     db::SqlArgs a;
     db::Exec(sql,
-             fmt::format("INSERT INTO alerts (bureau_id, case_id, unit_id, rule_id, clock_key, state, due_at, since, "
-                         "person_ref, message, legal_basis, updated_at) VALUES ({}, {}, {}, {}, {}, 'overdue', {}, {}, "
-                         "{}, {}, {}, {}) ON CONFLICT (case_id, clock_key) DO UPDATE SET message = excluded.message, "
-                         "updated_at = excluded.updated_at",
-                         a.Int(qa.bureau_id), a.Int(qa.case_id), a.Int(qa.unit_id), a.Str(kQualificationRule),
-                         a.Str(qa.key), a.Int(qa.since), a.Int(qa.since), a.Str(qa.person_ref), a.Str(qa.message),
-                         a.Str(kQualBasis), a.Int(now)),
+             fmt::format(
+                 "INSERT INTO alerts (bureau_id, case_id, unit_id, rule_id, clock_key, state, due_at, since, message, "
+                 "legal_basis, updated_at) VALUES ({}, {}, {}, {}, {}, 'overdue', {}, {}, {}, {}, {}) ON CONFLICT "
+                 "(case_id, clock_key) DO UPDATE SET message = excluded.message, "
+                 "updated_at = excluded.updated_at",
+                 a.Int(qa.bureau_id), a.Int(qa.case_id), a.Int(qa.unit_id), a.Str(kQualificationRule), a.Str(qa.key),
+                 a.Int(qa.since), a.Int(qa.since), a.Str(qa.message), a.Str(kQualBasis), a.Int(now)),
              a);
   }
   for (const auto& [id, message] : plan.update) {

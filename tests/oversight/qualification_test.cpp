@@ -86,14 +86,13 @@ class QualificationTest : public OversightTest {
     ASSERT_TRUE(db().Write([&](soci::session& sql) { return service_->OnCaseChanged(sql, case_id); }));
   }
   std::int64_t QualAlerts(std::int64_t case_id) {
-    return Count(fmt::format("SELECT COUNT(*) FROM alerts WHERE case_id = {} AND rule_id = 'no_qualification'", case_id));
+    return Count(
+        fmt::format("SELECT COUNT(*) FROM alerts WHERE case_id = {} AND rule_id = 'no_qualification'", case_id));
   }
   std::string Message(std::int64_t case_id, const std::string& key) {
     return Text(fmt::format("SELECT message FROM alerts WHERE case_id = {} AND clock_key = '{}'", case_id, key));
   }
-  std::string Key(const char* role, std::int64_t person) {
-    return fmt::format("no_qualification|{}|{}", role, person);
-  }
+  std::string Key(const char* role, std::int64_t person) { return fmt::format("no_qualification|{}|{}", role, person); }
 };
 
 TEST_F(QualificationTest, MissingQualificationRaisesAnAlertThatClearsWhenOneIsRecorded) {
@@ -132,10 +131,11 @@ TEST_F(QualificationTest, AssistingOfficerAndChangeOfOfficerAndReevaluation) {
   const std::int64_t c = AddCase(team_a_, "criminal", head_a_, kStart);  // a qualified 主办
   ASSERT_TRUE(db().Write([&](soci::session& sql) -> Result<void> {
     db::SqlArgs a;
-    db::Exec(sql,
-             fmt::format("INSERT INTO case_officers (case_id, person_id, role, bureau_id) VALUES ({}, {}, 'assist', {})",
-                         a.Int(c), a.Int(officer_a_), a.Int(bureau_)),
-             a);
+    db::Exec(
+        sql,
+        fmt::format("INSERT INTO case_officers (case_id, person_id, role, bureau_id) VALUES ({}, {}, 'assist', {})",
+                    a.Int(c), a.Int(officer_a_), a.Int(bureau_)),
+        a);
     return {};
   }));
   Evaluate(c);
@@ -202,10 +202,11 @@ TEST_F(QualificationTest, LedgerChargesTheLeadOfficerInTheMonthOfAcceptance) {
   const std::int64_t c = AddCase(team_a_, "criminal", officer_a_, kStart);
   ASSERT_TRUE(db().Write([&](soci::session& sql) -> Result<void> {
     db::SqlArgs a;
-    db::Exec(sql,
-             fmt::format("INSERT INTO case_officers (case_id, person_id, role, bureau_id) VALUES ({}, {}, 'assist', {})",
-                         a.Int(c), a.Int(officer_b_), a.Int(bureau_)),
-             a);
+    db::Exec(
+        sql,
+        fmt::format("INSERT INTO case_officers (case_id, person_id, role, bureau_id) VALUES ({}, {}, 'assist', {})",
+                    a.Int(c), a.Int(officer_b_), a.Int(bureau_)),
+        a);
     return {};
   }));
   Evaluate(c);
