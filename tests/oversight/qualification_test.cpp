@@ -163,6 +163,33 @@ TEST_F(QualificationTest, AssistingOfficerAndChangeOfOfficerAndReevaluation) {
   EXPECT_EQ(QualAlerts(c), 0);
 }
 
+// 辅警 do not sit the 执法资格 examination: an auxiliary officer assisting on a case is not checked.
+TEST_F(QualificationTest, AuxiliaryOfficerIsNotChecked) {
+  const std::int64_t aux = AddPerson(team_a_, "周辅警");
+  const std::int64_t c = AddCase(team_a_, "criminal", head_a_, kStart);
+  ASSERT_TRUE(db().Write([&](soci::session& sql) -> Result<void> {
+    db::SqlArgs a;
+    db::Exec(sql, fmt::format("UPDATE people SET kind = '辅警' WHERE id = {}", a.Int(aux)), a);
+    db::SqlArgs b;
+    db::Exec(
+        sql,
+        fmt::format("INSERT INTO case_officers (case_id, person_id, role, bureau_id) VALUES ({}, {}, 'assist', {})",
+                    b.Int(c), b.Int(aux), b.Int(bureau_)),
+        b);
+    return {};
+  }));
+  Evaluate(c);
+  EXPECT_EQ(QualAlerts(c), 0);
+  // The same person as a 民警 is checked.
+  ASSERT_TRUE(db().Write([&](soci::session& sql) -> Result<void> {
+    db::SqlArgs a;
+    db::Exec(sql, fmt::format("UPDATE people SET kind = '民警' WHERE id = {}", a.Int(aux)), a);
+    return {};
+  }));
+  Evaluate(c);
+  EXPECT_EQ(QualAlerts(c), 1);
+}
+
 TEST_F(QualificationTest, BureauWithoutARegisterIsNotChecked) {
   ASSERT_TRUE(db().Write([&](soci::session& sql) -> Result<void> {
     db::Exec(sql, "DELETE FROM exam_qualifications");
