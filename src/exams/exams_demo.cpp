@@ -1,5 +1,7 @@
 #include "exams/exams_demo.h"
 
+#include "exams/exams_reads.h"
+
 #include <array>
 
 #include <fmt/format.h>
@@ -8,6 +10,7 @@
 #include "core/demo_random.h"
 #include "core/local_time.h"
 #include "db/sql.h"
+#include "exams/exams_reads.h"
 #include "exams/exams_service.h"
 #include "exams/exams_store.h"
 #include "org/org_reads.h"
@@ -262,6 +265,37 @@ Result<std::vector<std::string>> GenerateExamsDemo(db::Database& db, const Clock
                                  std::nullopt, std::nullopt, from);
       ++earlier;
     }
+    // Renewals: every 民警 is qualified on every day from 2022 to today — renewed (基本级, three years)
+    // the day a gap opens — except a few (about 2 in 100, by id), whose cases then show the supervision
+    // alert 办案民警无有效执法资格 and the points deduction for it (issue 14 item 3).
+    int renewed = 0;
+    for (const auto& o : officers) {
+      if ((static_cast<std::uint64_t>(o.id) * 2654435761u) % 1000 < 20) continue;
+      auto periods = QualificationPeriods(sql, {o.id})[o.id];
+      for (CivilDate day{year - 1, 1, 1}; LocalMidnight(day) <= now;) {
+        if (QualifiedOn(periods, day)) {
+          EpochSeconds last = 0;
+          for (const auto& p : periods)
+            if (p.obtained_at < LocalMidnight(day) + 86400 && p.valid_until >= LocalMidnight(day))
+              last = std::max(last, p.valid_until);
+          day = CivilFromDays(DaysFromCivil(LocalDateOf(last)) + 1);
+          continue;
+        }
+        const QualificationPeriod renewal{
+            .level = "basic",
+            .obtained_at = LocalMidnight(day),
+            .valid_until = LocalMidnight({day.year + 3, day.month, day.day > 28 ? 28 : day.day})};
+        store::InsertQualification(sql, *bureau,
+                                   {.person_id = o.id,
+                                    .level = renewal.level,
+                                    .obtained_at = renewal.obtained_at,
+                                    .score = 60 + static_cast<int>(o.id % 40),
+                                    .valid_until = renewal.valid_until},
+                                   std::nullopt, std::nullopt, renewal.obtained_at);
+        periods.push_back(renewal);
+        ++renewed;
+      }
+    }
     // A live exam relative to today, open for a month, so that 我的考试 has one to take.
     {
       Paper lp{.bureau_id = *bureau,
@@ -281,7 +315,7 @@ Result<std::vector<std::string>> GenerateExamsDemo(db::Database& db, const Clock
         fmt::format("已生成 {} 年考试演示数据：题库 {} 道，法制夜校考试 4 场、执法资格考试 2 场，答卷 {} 份（合格 {} "
                     "份），执法资格 {} "
                     "条（其中 {} 年新取得 {} 条）。",
-                    year, Bank(*bureau).size(), c.attempts, c.passed, earlier + qualified, year, qualified)};
+                    year, Bank(*bureau).size(), c.attempts, c.passed, earlier + qualified + renewed, year, qualified)};
   });
 }
 

@@ -939,6 +939,7 @@ Result<Qualification> ExamService::AddQualification(const Principal& who, const 
     if (!p || !unit || !Under(unit->path, reach.path))
       return Invalid("民警不存在或不在管辖范围内", "person_id", "not_found");
     const auto id = store::InsertQualification(sql, p->bureau_id, in, std::nullopt, who.user_id, clock_.Now());
+    FZ_CHECK(QualificationsRecorded(sql, {p->id}));
     audit::Append(sql, clock_, actor,
                   {"exam.qualification_add",
                    "exam_qualification",
@@ -1125,8 +1126,12 @@ Result<ImportResult> ExamService::ImportQualifications(const Principal& who, con
       rows.emplace_back(p->second.bureau_id, in);
     }
     if (!result.errors.empty()) return result;  // nothing written
-    for (const auto& [bureau, in] : rows)
+    std::vector<std::int64_t> persons;
+    for (const auto& [bureau, in] : rows) {
       store::InsertQualification(sql, bureau, in, std::nullopt, who.user_id, clock_.Now());
+      persons.push_back(in.person_id);
+    }
+    FZ_CHECK(QualificationsRecorded(sql, persons));
     audit::Append(sql, clock_, actor,
                   {"exam.qualification_import",
                    "exam_qualification",

@@ -38,6 +38,7 @@
 #include "core/error.h"
 #include "core/paging.h"
 #include "db/database.h"
+#include "exams/exams_reads.h"
 #include "exams/exams_types.h"
 
 namespace fazhi::exams {
@@ -60,6 +61,12 @@ class ExamService {
  public:
   ExamService(db::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
   const Clock& clock() const { return clock_; }
+  // Called in the transaction of every qualification recorded (登记, 导入) and after the demo's
+  // (src/oversight sets it: the cases of these officers are checked again). May stay unset.
+  void SetQualificationsChanged(QualificationsChanged fn) { on_qualifications_ = std::move(fn); }
+  Result<void> QualificationsRecorded(soci::session& sql, const std::vector<std::int64_t>& persons) const {
+    return on_qualifications_ ? on_qualifications_(sql, persons) : Result<void>{};
+  }
 
   // ---- bank (exam.manage) ----
   Result<Paged<Question>> ListQuestions(const auth::Principal& who, const QuestionFilter& f,
@@ -124,6 +131,7 @@ class ExamService {
  private:
   db::Database& db_;
   const Clock& clock_;
+  QualificationsChanged on_qualifications_;
 };
 
 }  // namespace fazhi::exams

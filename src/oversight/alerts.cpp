@@ -293,8 +293,10 @@ void AddStoredClock(const db::Row& r, StoredClocks& into) {
 StoredClocks LoadStoredClocks(soci::session& sql, std::int64_t case_id) {
   StoredClocks out;
   db::SqlArgs a;
-  db::Each(sql, fmt::format("SELECT {} FROM alerts WHERE case_id = {}", kStoredClockColumns, a.Int(case_id)), a,
-           [&](const db::Row& r) { AddStoredClock(r, out); });
+  db::Each(sql,
+           fmt::format("SELECT {} FROM alerts WHERE case_id = {} AND rule_id <> {}", kStoredClockColumns,
+                       a.Int(case_id), a.Str(kQualificationRule)),
+           a, [&](const db::Row& r) { AddStoredClock(r, out); });
   return out;
 }
 
@@ -417,6 +419,10 @@ Result<void> OversightService::Evaluate(soci::session& sql, std::int64_t case_id
   detail::StoredClocks stored = detail::LoadStoredClocks(sql, case_id);
   const detail::CasePlan plan = detail::PlanCase(c, tl, results, stored, *rules, now);
   ApplyPlan(sql, c, plan, now, stats);
+  // The 执法资格 of the case's officers (qualification_check.cpp).
+  db::SqlArgs q;
+  const std::string where = fmt::format("c.id = {}", q.Int(case_id));
+  detail::ApplyQualPlan(sql, detail::PlanQualifications(sql, where, q), now);
   return {};
 }
 

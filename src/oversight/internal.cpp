@@ -70,8 +70,8 @@ std::unordered_map<std::int64_t, StoredCase> LoadStoredCases(soci::session& sql,
            });
   db::SqlArgs b;
   db::Each(sql,
-           fmt::format("SELECT case_id, {} FROM alerts WHERE case_id >= {} AND case_id <= {}", kStoredClockColumns,
-                       b.Int(lo), b.Int(hi)),
+           fmt::format("SELECT case_id, {} FROM alerts WHERE case_id >= {} AND case_id <= {} AND rule_id <> {}",
+                       kStoredClockColumns, b.Int(lo), b.Int(hi), b.Str(kQualificationRule)),
            b, [&](const db::Row& r) {
              if (auto it = out.find(r.Int("case_id")); it != out.end()) AddStoredClock(r, it->second.clocks);
            });

@@ -169,6 +169,28 @@ CasePlan PlanCase(const CaseRow& c, const supervision::CaseTimeline& tl,
                   const std::vector<supervision::RuleResult>& results, StoredClocks& stored, const RuleSet& rules,
                   EpochSeconds now);
 
+// ---- 执法资格 check (qualification_check.cpp): alerts of rule_id kQualificationRule, not engine clocks ----
+
+inline constexpr const char* kQualificationRule = "no_qualification";
+inline constexpr const char* kQualificationRuleName = "办案民警无有效执法资格";
+struct QualAlert {
+  std::int64_t case_id = 0, bureau_id = 0, unit_id = 0;
+  EpochSeconds since = 0;  // 受案时间 (also stored as due_at)
+  std::string key, person_ref, message;
+};
+// What a check changes: alerts to add, messages to rewrite (id, message), alerts to remove.
+struct QualPlan {
+  std::vector<QualAlert> add;
+  std::vector<std::pair<std::int64_t, std::string>> update;
+  std::vector<std::int64_t> remove;
+  bool Writes() const { return !add.empty() || !update.empty() || !remove.empty(); }
+};
+// Compares the officers of the cases matching `where` (over `cases c`) with their qualifications on
+// the day of 受案 and with the stored alerts. Reads only.
+QualPlan PlanQualifications(soci::session& sql, const std::string& where, const db::SqlArgs& where_args);
+QualPlan PlanQualificationsRange(soci::session& sql, std::int64_t lo, std::int64_t hi);
+void ApplyQualPlan(soci::session& sql, const QualPlan& plan, EpochSeconds now);
+
 // Users heading a unit: accounts with role leader in the unit, else accounts of people in the unit
 // whose position names a head (所长, 队长, 主任, 负责人).
 std::vector<std::int64_t> UnitHeadUsers(soci::session& sql, std::int64_t unit_id);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cases/cases_module.h"
+#include "exams/exams_module.h"
 #include "kit/cli_output.h"
 #include "kit/commands.h"
 #include "orders/orders_module.h"
@@ -27,6 +28,11 @@ Result<void> OversightModule::Init(kit::ModuleSet& modules) {
   auto* loop = FZ_TRY(modules.Require<orders::OrdersModule>("执法监督"));
   FZ_CHECK(RegisterOrderSources(loop->service()));
   service_.SetOrders(&loop->service());
+  // 执法资格 (issue 14 item 3): recorded qualifications clear or raise no_qualification alerts.
+  if (auto* exams = modules.Find<exams::ExamsModule>())
+    exams->service().SetQualificationsChanged([this](soci::session& sql, const std::vector<std::int64_t>& persons) {
+      return service_.CheckQualifications(sql, persons);
+    });
   return {};
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/local_time.h"
 #include "db/sql.h"
+#include "oversight/internal.h"
 #include "oversight/oversight_module.h"
 #include "oversight/oversight_types.h"
 
@@ -127,17 +128,52 @@ class OrderOverdueSource final : public points::LedgerSource {
   }
 };
 
+// 无有效执法资格办案: each case whose 主办 had no valid 执法资格 on the day it was accepted (the
+// no_qualification alert of qualification_check.cpp stands), in the month of its 受案时间, charged to
+// the 主办. The entry goes when the alert clears (a qualification recorded, the officer changed).
+class QualificationSource final : public points::LedgerSource {
+ public:
+  std::string_view id() const override { return "qualification"; }
+  std::string_view name_zh() const override { return "无有效执法资格办案"; }
+
+  Result<void> Collect(soci::session& sql, const MonthScope& s, std::vector<RawFact>& out) const override {
+    db::SqlArgs a;
+    const std::string q = fmt::format(
+        "SELECT a.case_id AS case_id, a.clock_key AS clock_key, a.message AS message, c.accepted_at AS accepted_at, "
+        "{} FROM alerts a JOIN cases c ON c.id = a.case_id "
+        "WHERE a.bureau_id = {} AND a.rule_id = {} AND a.clock_key LIKE {} AND c.accepted_at >= {} AND "
+        "c.accepted_at < {}",
+        kCaseColumns, a.Int(s.bureau_id), a.Str(detail::kQualificationRule),
+        a.Str(std::string(detail::kQualificationRule) + "|lead|%"), a.Int(s.from), a.Int(s.to));
+    db::Each(sql, q, a, [&](const db::Row& r) {
+      RawFact f;
+      f.act = "no_qualification";
+      f.object_type = "case";
+      f.object_id = r.Int("case_id");
+      f.case_id = r.Int("case_id");
+      f.at = r.Int("accepted_at");
+      const std::string key = r.Str("clock_key");  // no_qualification|lead|<person id>
+      SetCase(f, r, std::stoll(key.substr(key.rfind('|') + 1)));
+      f.note = r.Str("message");
+      out.push_back(std::move(f));
+    });
+    return {};
+  }
+};
+
 }  // namespace
 
 std::unique_ptr<points::LedgerSource> MakeViolationSource() { return std::make_unique<ViolationSource>(); }
 std::unique_ptr<points::LedgerSource> MakeReviewFindingSource() { return std::make_unique<ReviewFindingSource>(); }
 std::unique_ptr<points::LedgerSource> MakeOrderOverdueSource() { return std::make_unique<OrderOverdueSource>(); }
+std::unique_ptr<points::LedgerSource> MakeQualificationSource() { return std::make_unique<QualificationSource>(); }
 
 // Declared in oversight_module.h; defined here, beside the sources it registers.
 void OversightModule::AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) {
   out.push_back(MakeViolationSource());
   out.push_back(MakeReviewFindingSource());
   out.push_back(MakeOrderOverdueSource());
+  out.push_back(MakeQualificationSource());
 }
 
 }  // namespace fazhi::oversight

@@ -1,5 +1,6 @@
 // Supervision's points-ledger sources (积分来源, points/ledger_source.h): what costs an officer
-// points — supervision violations, 法制审核 findings and 督办 not answered by their deadline.
+// points — supervision violations, 法制审核 findings and 督办 not answered by their deadline, cases
+// handled without a valid 执法资格.
 // OversightModule registers them (kit::Module::AddLedgerSources); the scoring module turns their
 // facts into deductions with the scheme in force.
 #pragma once
@@ -19,5 +20,9 @@ std::unique_ptr<points::LedgerSource> MakeReviewFindingSource();
 // answered after it, or are still unanswered at scope.as_of (挂起 orders excepted), charged to the
 // responsible person, else to the case's 主办.
 std::unique_ptr<points::LedgerSource> MakeOrderOverdueSource();
+// Source "qualification" (act no_qualification): the cases accepted in the month whose 主办 had no
+// valid 执法资格 that day — a standing no_qualification alert (qualification_check.cpp) — charged to
+// that 主办.
+std::unique_ptr<points::LedgerSource> MakeQualificationSource();
 
 }  // namespace fazhi::oversight

@@ -165,6 +165,11 @@ class OversightService : public cases::CaseHooks {
   // Waits until the re-evaluations this service started (and those queued behind them) have ended.
   void WaitForReevaluation();
 
+  // The 执法资格 check of the cases of `persons` (主办 or 协办), or of every case when empty: adds,
+  // rewrites and clears the no_qualification alerts (qualification_check.cpp) in the caller's
+  // transaction. The exams module calls it when qualifications are recorded.
+  Result<void> CheckQualifications(soci::session& sql, const std::vector<std::int64_t>& persons);
+
   // ---- 监管配置: rule catalog and holiday calendar versions (writes need rule.admin) ----
 
   // Settings that act on the whole bureau (catalog, calendar, review gates, sweep, re-evaluation)

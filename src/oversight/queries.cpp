@@ -45,6 +45,7 @@ Alert AlertFrom(const db::Row& r, const supervision::Catalog& catalog) {
           .legal_basis = r.Str("legal_basis"),
           .updated_at = r.Int("updated_at")};
   if (int i = catalog.FindRule(a.rule_id); i >= 0) a.rule_name = catalog.rules[i].name;
+  if (a.rule_id == detail::kQualificationRule) a.rule_name = detail::kQualificationRuleName;
   return a;
 }
 

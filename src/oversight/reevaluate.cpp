@@ -219,6 +219,13 @@ void OversightService::ReevaluateChunks(detail::ReevaluationRun& run, Reevaluate
         db::TruncateLogIfSqlite(db_);
       }
     }
+    // The 执法资格 of the chunk's officers: planned on a read, written only when something changes.
+    const auto qual = db_.Read([&](soci::session& sql) { return detail::PlanQualificationsRange(sql, lo, hi); });
+    if (qual.Writes())
+      (void)db_.Write([&](soci::session& sql) -> Result<void> {
+        detail::ApplyQualPlan(sql, qual, run.now);
+        return {};
+      });
     mine.write_cpu += ThreadCpu() - t0;
     run.ChunkDone(static_cast<std::int64_t>(ch.rows.size()));
   }

@@ -13,7 +13,7 @@ namespace fazhi::scoring {
 
 namespace {
 
-constexpr std::array<ActInfo, 15> kActs = {{
+constexpr std::array<ActInfo, 16> kActs = {{
     // Stages (以案件数量为基础). Coercive measures (拘留, 逮捕 …) are deliberately absent: they are
     // means, not results, and counting them is the 刑拘数 indicator provincial rules forbid.
     {"accept_case", "受案", ActKind::kStage, "case_stage", true},
@@ -29,6 +29,7 @@ constexpr std::array<ActInfo, 15> kActs = {{
     {"case_rating_poor", "劣质案件", ActKind::kDeduction, "case_rating", true},
     {"complaint_substantiated", "投诉查实", ActKind::kDeduction, "complaint", true},
     {"inspection_finding", "执法巡查发现问题", ActKind::kDeduction, "inspection", true},
+    {"no_qualification", "无有效执法资格办案", ActKind::kDeduction, "qualification", true},
     // Bonuses.
     {"case_rating_good", "优质案件", ActKind::kBonus, "case_rating", true},
     {"case_rating_excellent", "精品案件", ActKind::kBonus, "case_rating", false},
@@ -406,7 +407,8 @@ nlohmann::json DefaultSchemeDocument() {
       "order_overdue": 2,
       "case_rating_poor": 10,
       "complaint_substantiated": 5,
-      "inspection_finding": 1
+      "inspection_finding": 1,
+      "no_qualification": 2
     },
     "bonuses": {"case_rating_good": 5, "case_rating_excellent": 10, "typical_case": 8},
     "caps": {"monthly_positive": 150, "monthly_negative": 60},

@@ -98,8 +98,8 @@ class ScoringHttpTest : public fazhi::testing::ServerTest {
 TEST_F(ScoringHttpTest, ModulesRegisterTheirLedgerSources) {
   std::vector<std::string> ids;
   for (const auto& s : app_->scoring().sources()) ids.emplace_back(s->id());
-  EXPECT_EQ(ids, (std::vector<std::string>{"case_stage", "violation", "review_finding", "order_overdue", "inspection",
-                                           "complaint", "case_rating"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"case_stage", "violation", "review_finding", "order_overdue",
+                                           "qualification", "inspection", "complaint", "case_rating"}));
 }
 
 TEST_F(ScoringHttpTest, SchemeValidatorRefusesOverHttpAndStoresNothing) {
