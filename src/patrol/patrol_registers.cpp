@@ -333,7 +333,7 @@ Result<HotspotReport> PatrolService::Hotspots(const auth::Principal& who, EpochS
       for (const auto& p : a.ring) origin = {std::min(origin.lon, p.lon), std::min(origin.lat, p.lat)};
     for (const auto& i : incidents) origin = {std::min(origin.lon, i.at.lon), std::min(origin.lat, i.at.lat)};
     rep.grid.origin = origin;
-    rep.result = ComputeHotspots(rep.grid, incidents);
+    rep.result = ComputeHotspots(rep.grid, incidents, to - from);
     std::set<std::pair<int, int>> suggested;
     for (const auto& a : areas) {
       HotspotReport::Suggestion s{.area_id = a.id, .area_name = a.name, .cells = {}, .hours = {}, .stops_per_week = 0};

@@ -130,13 +130,69 @@ TEST(PatrolRules, HotspotKernelPercentilesAndNearRepeats) {
   EXPECT_EQ(r.cells[0].y, 5);
   EXPECT_DOUBLE_EQ(r.cells[0].score, 10 + 0.5 * 3);
   EXPECT_EQ(r.cells[0].level, 3);
-  EXPECT_EQ(r.cells[0].near_repeats, 9);
+  // 13 incidents in the neighbourhood over 566 days predict 0.15 per week: two priors within a week
+  // (P = 0.01) flag, one does not — the 3rd to the 10th daily incident.
+  EXPECT_EQ(r.cells[0].near_repeats, 8);
   EXPECT_EQ(r.incidents, 33);
   std::int64_t total = 0;
   for (const auto& row : r.by_hour_weekday)
     for (auto n : row) total += n;
   EXPECT_EQ(total, 33);
   EXPECT_EQ(r.cells.back().level, 0);
+}
+
+std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::size_t a = 0;
+  for (std::size_t b; (b = s.find(sep, a)) != std::string::npos; a = b + 1) out.push_back(s.substr(a, b - a));
+  out.push_back(s.substr(a));
+  return out;
+}
+
+TEST(PatrolRules, NearRepeatAgainstTheBaseRateFromData) {
+  const auto rows = ReadCases("near_repeat.tsv");
+  ASSERT_GE(rows.size(), 6u);
+  for (const auto& c : rows) {
+    ASSERT_EQ(c.size(), 4u) << c[0];
+    Grid g;
+    g.origin = {108.9, 34.26};
+    std::vector<Incident> in;
+    std::uint64_t seed = 42;
+    const std::int64_t t0 = 1'672'502'400;  // 2023-01-01 00:00 Beijing
+    for (const auto& grp : Split(c[2], ';')) {
+      const auto f = Split(grp, ':');
+      ASSERT_EQ(f.size(), 6u) << c[0] << " " << grp;
+      const int x = std::stoi(f[0]), y = std::stoi(f[1]), n = std::stoi(f[2]);
+      const double start = std::stod(f[3]) * 3600, step = std::stod(f[4]) * 3600;
+      for (int i = 0; i < n; ++i) {
+        double t = start + i * step;
+        if (f[5] == "r") {
+          seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+          t = start + static_cast<double>(seed >> 11) / 9007199254740992.0 * n * step;
+        }
+        in.push_back({g.CentreOf(x, y), t0 + static_cast<std::int64_t>(t)});
+      }
+    }
+    const auto r = ComputeHotspots(g, in, std::stoll(c[1]) * 86400);
+    for (const auto& chk : Split(c[3], ';')) {
+      const auto f = Split(chk, ':');
+      ASSERT_EQ(f.size(), 4u) << c[0];
+      std::int64_t flagged = -1;
+      for (const auto& cell : r.cells)
+        if (cell.x == std::stoi(f[0]) && cell.y == std::stoi(f[1])) flagged = cell.near_repeats;
+      EXPECT_GE(flagged, std::stoll(f[2])) << c[0] << " cell " << chk;
+      EXPECT_LE(flagged, std::stoll(f[3])) << c[0] << " cell " << chk;
+    }
+  }
+}
+
+TEST(PatrolRules, PoissonThreshold) {
+  EXPECT_EQ(PoissonThreshold(0, 0.05), 1);
+  EXPECT_EQ(PoissonThreshold(0.04, 0.05), 1);   // P(X ≥ 1) = 0.039
+  EXPECT_EQ(PoissonThreshold(0.173, 0.05), 2);  // P(X ≥ 1) = 0.159, P(X ≥ 2) = 0.013
+  EXPECT_EQ(PoissonThreshold(1, 0.05), 4);      // P(X ≥ 3) = 0.080, P(X ≥ 4) = 0.019
+  EXPECT_EQ(PoissonThreshold(28, 0.05), 38);    // P(X ≥ 37) = 0.058, P(X ≥ 38) = 0.041
+  EXPECT_GT(PoissonThreshold(2000, 0.05), 2000);
 }
 
 TEST(PatrolRules, LocalHourAndWeekday) {
