@@ -565,8 +565,12 @@ Result<Assignment> VolunteerService::CheckOut(const Principal& who, const audit:
     if (!a->a.flag_notes.empty()) f.notes.push_back(a->a.flag_notes);
     CheckClaim(sql, task->t, s, me.v.id, p, now, "签退", f);
     const EpochSeconds stay = now - *a->a.checkin_at;
-    if (stay < task->t.min_stay_minutes * 60LL)
-      f.Add("short_stay", fmt::format("在岗 {} 分钟，少于最短 {} 分钟", stay / 60, task->t.min_stay_minutes));
+    const int min_stay = EffectiveMinStayMinutes(task->t);
+    if (stay < min_stay * 60LL)
+      f.Add("short_stay",
+            task->t.min_stay_minutes > 0
+                ? fmt::format("在岗 {} 分钟，少于最短 {} 分钟", stay / 60, min_stay)
+                : fmt::format("在岗 {} 分钟，少于默认最短在岗 {} 分钟（任务未设最短在岗时长）", stay / 60, min_stay));
     // Unflagged: the task's points at once, unless a cap stands in the way (then the coordinator decides).
     if (f.codes.empty() && task->t.points > 0) {
       LedgerEntry e{.bureau_id = me.v.bureau_id,

@@ -40,15 +40,17 @@ TEST(AuditActionLabels, EveryActionOfTheNewerModulesHasAChineseLabel) {
                                        {"publicity", "Audit", "publicity."}, {"training", "Audit", "training."},
                                        {"evaluation", "Audit", "eval."},     {"patrol", "Audit", ""}};
   const std::regex dotted(R"re("((?:intake|publicity|training|eval|patrol|volunteer|exam)\.[a-z_.]*[a-z])")re");
-  const std::set<std::string> permissions = Literals(ReadAll(src / "auth" / "roles.h"), std::regex(R"re("([a-z_]+\.[a-z_.]+)")re"), "");
-  std::set<std::string> actions = {"intake.route",    "intake.accept", "intake.decline",
+  const std::set<std::string> permissions =
+      Literals(ReadAll(src / "auth" / "roles.h"), std::regex(R"re("([a-z_]+\.[a-z_.]+)")re"), "");
+  std::set<std::string> actions = {"intake.route",    "intake.accept",   "intake.decline",
                                    "intake.conclude", "intake.feedback", "intake.reopen"};
   for (const char* dir : {"intake", "publicity", "training", "evaluation", "patrol", "volunteers", "exams"})
     for (const auto& f : fs::directory_iterator(src / dir)) {
       if (f.path().extension() != ".cpp") continue;
       const std::string text = ReadAll(f.path());
       for (const auto& h : helpers)
-        if (h.dir == dir) actions.merge(Literals(text, std::regex("\\b" + h.fn + R"re(\(\s*"([a-z_.]+)")re"), h.prefix));
+        if (h.dir == dir)
+          actions.merge(Literals(text, std::regex("\\b" + h.fn + R"re(\(\s*"([a-z_.]+)")re"), h.prefix));
       for (auto& a : Literals(text, dotted, ""))
         if (!permissions.contains(a)) actions.insert(a);
     }

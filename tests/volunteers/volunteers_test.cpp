@@ -240,6 +240,24 @@ TEST_F(VolunteersTest, TaskCheckInOutFlagsCluesAndPoints) {
   EXPECT_EQ(out2.json["state"], "done") << out2.body;
   EXPECT_EQ(out2.json["flags"].size(), 0u);
 
+  // A task without a minimum stay (0): checking out one minute after checking in is held to the
+  // default 30 minutes — flagged short_stay, no points credited.
+  auto t3 = coord.Post("/api/volunteer-tasks", With(Task(team_a_, {vid}, 10, 0), {{"start_at", clock_->Now() - 60},
+                                                                                  {"end_at", clock_->Now() + 7200}}));
+  ASSERT_EQ(t3.status, 201) << t3.body;
+  EXPECT_EQ(t3.json["effective_min_stay_minutes"], 30);
+  const std::int64_t task3 = t3.json["id"];
+  const auto points_before = Count("SELECT COALESCE(SUM(points), 0) FROM volunteer_points WHERE source = 'task'");
+  ASSERT_EQ(vol.Post(fmt::format("/api/volunteer/tasks/{}/checkin", task3), json{{"lat", kLat}, {"lon", kLon}}).status,
+            200);
+  clock_->Advance(60);
+  auto out3 = vol.Post(fmt::format("/api/volunteer/tasks/{}/checkout", task3), json{{"lat", kLat}, {"lon", kLon}});
+  ASSERT_EQ(out3.status, 200) << out3.body;
+  EXPECT_EQ(out3.json["state"], "flagged");
+  ASSERT_EQ(out3.json["flags"].size(), 1u) << out3.body;
+  EXPECT_EQ(out3.json["flags"][0]["code"], "short_stay");
+  EXPECT_EQ(Count("SELECT COALESCE(SUM(points), 0) FROM volunteer_points WHERE source = 'task'"), points_before);
+
   // A clue with a photo, accepted with points.
   auto clue = vol.Post("/api/volunteer/clues",
                        json{{"task_id", task2}, {"text", "路口有可疑人员"}, {"lat", kLat}, {"lon", kLon}});
