@@ -9,6 +9,7 @@
 
 #include "auth/password.h"
 #include "auth/roles.h"
+#include "auth/self_service.h"
 #include "core/local_time.h"
 #include "db/sql.h"
 #include "files/spreadsheet.h"
@@ -229,8 +230,14 @@ Result<Approved> VolunteerService::Vet(const Principal& who, const audit::Actor&
     if (row->v.status != "pending") return Conflict("该登记已审核，不能重复审核", "wrong_state");
     std::optional<std::int64_t> user;
     if (approve) {
-      if (store::UsernameTaken(sql, username)) return Conflict("账号名“" + username + "”已被使用", "username_taken");
-      user = store::InsertVolunteerAccount(sql, row->v.bureau_id, row->v.unit_id, username, row->v.name, hash, now);
+      user = FZ_TRY(auth::CreateSelfServiceAccount(sql,
+                                                   {.bureau_id = row->v.bureau_id,
+                                                    .unit_id = row->v.unit_id,
+                                                    .username = username,
+                                                    .display_name = row->v.name,
+                                                    .password_hash = hash,
+                                                    .must_change_password = true},
+                                                   now));
     }
     store::SetVetting(sql, id, approve ? "approved" : "rejected", reason, who.user_id, now, user);
     audit::Append(sql, clock_, actor,

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "auth/self_service.h"
 #include "auth/vault.h"
 #include "db/sql.h"
 #include "http/http_fixture.h"
@@ -168,6 +169,36 @@ TEST_F(VolunteersTest, RegistrationRefusesBadInputAndMasksPersonalData) {
   auto xlsx = coord.Get("/api/volunteers/export.xlsx");
   EXPECT_EQ(xlsx.status, 200);
   EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
+}
+
+// The one home of non-staff accounts: auth::CreateSelfServiceAccount, used by the vetting and the
+// demo — role volunteer only, first sign-in changes the password, names checked and unique.
+TEST_F(VolunteersTest, SelfServiceAccountsHaveOneFixedRoleAndUniqueNames) {
+  const auto make = [&](const std::string& name) {
+    return app_->db().Write([&](soci::session& sql) {
+      return auth::CreateSelfServiceAccount(sql,
+                                            {.bureau_id = bureau_,
+                                             .unit_id = team_a_,
+                                             .username = name,
+                                             .display_name = "志愿者甲",
+                                             .password_hash = "x"},
+                                            kStart);
+    });
+  };
+  auto id = make("zy900001");
+  ASSERT_TRUE(id) << id.error().message;
+  EXPECT_EQ(Count(fmt::format("SELECT COUNT(*) FROM user_roles WHERE user_id = {} AND role = 'volunteer'", *id)), 1);
+  EXPECT_EQ(Count(fmt::format("SELECT COUNT(*) FROM user_roles WHERE user_id = {}", *id)), 1);
+  EXPECT_EQ(Count(fmt::format("SELECT must_change_password FROM users WHERE id = {}", *id)), 1);
+  EXPECT_EQ(Count(fmt::format("SELECT unit_id FROM users WHERE id = {}", *id)), team_a_);
+  auto again = make("zy900001");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().reason, "username_taken");
+  EXPECT_NE(again.error().message.find("已被使用"), std::string::npos);
+  auto bad = make("志愿者");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().reason, "invalid_username");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM users WHERE username LIKE 'zy9%'"), 1);
 }
 
 TEST_F(VolunteersTest, TaskCheckInOutFlagsCluesAndPoints) {
