@@ -264,4 +264,42 @@ HotspotResult ComputeHotspots(const Grid& grid, std::vector<Incident> incidents,
   return r;
 }
 
+int CountBand(std::int64_t before) {
+  if (before <= 2) return static_cast<int>(std::max<std::int64_t>(before, 0));
+  int band = 2;  // 3–4 → 3, 5–8 → 4, 9–16 → 5 …
+  for (std::int64_t hi = 2; hi < before; hi *= 2) ++band;
+  return band;
+}
+
+MatchedDid CompareMatched(const std::vector<CellCounts>& cells) {
+  MatchedDid out;
+  std::unordered_map<int, std::pair<double, int>> control;  // band → (sum of changes, cells)
+  for (const auto& c : cells) {
+    if (c.suggested) continue;
+    auto& [sum, n] = control[CountBand(c.before)];
+    sum += static_cast<double>(c.after - c.before);
+    ++n;
+    ++out.controls;
+  }
+  double own = 0, expected = 0;
+  for (const auto& c : cells) {
+    if (!c.suggested) continue;
+    ++out.suggested;
+    const auto it = control.find(CountBand(c.before));
+    if (it == control.end()) {
+      ++out.unmatched;
+      continue;
+    }
+    ++out.matched_suggested;
+    own += static_cast<double>(c.after - c.before);
+    expected += it->second.first / it->second.second;
+  }
+  if (out.matched_suggested > 0) {
+    out.suggested_change = own / out.matched_suggested;
+    out.control_change = expected / out.matched_suggested;
+    out.did = out.suggested_change - out.control_change;
+  }
+  return out;
+}
+
 }  // namespace fazhi::patrol

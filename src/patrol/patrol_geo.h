@@ -106,6 +106,27 @@ int PoissonThreshold(double lambda, double alpha);
 // cell index per incident and, per cell, the times inside the sliding window.
 HotspotResult ComputeHotspots(const Grid& grid, std::vector<Incident> incidents, std::int64_t span_s = 0);
 
+// ---- after the fact: suggested cells against matched cells ----
+// Per cell the incidents in the 28 days before the suggestion and the 28 days after. Each suggested
+// cell is matched with the non-suggested cells of the same band of its "before" count (bands 0, 1,
+// 2, 3–4, 5–8, 9–16 … — doubling, so a busy suggested cell is compared with busy cells, not with the
+// quiet majority); difference-in-differences = mean change (after − before) of the suggested cells
+// − mean over them of their band's mean change among the matched cells. Suggested cells whose band
+// has no other cell are left out (`unmatched`).
+struct CellCounts {
+  int x = 0, y = 0;
+  std::int64_t before = 0, after = 0;
+  bool suggested = false;
+};
+struct MatchedDid {
+  int suggested = 0, matched_suggested = 0, unmatched = 0, controls = 0;
+  double suggested_change = 0;  // mean after − before over the matched suggested cells
+  double control_change = 0;    // mean over them of their band's control change
+  double did = 0;               // suggested_change − control_change (negative: fewer incidents than expected)
+};
+int CountBand(std::int64_t before);
+MatchedDid CompareMatched(const std::vector<CellCounts>& cells);
+
 // Beijing-time hour (0–23) and ISO weekday (1–7) of an epoch second.
 int LocalHour(std::int64_t t);
 int LocalWeekday(std::int64_t t);

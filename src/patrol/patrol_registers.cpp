@@ -404,6 +404,8 @@ Result<HotspotReport> PatrolService::Hotspots(const auth::Principal& who, EpochS
       rep.suggestions.push_back(std::move(s));
     }
     // After the fact: the 28 days from `to` against the 28 days before it.
+    std::map<std::pair<int, int>, CellCounts> counts;
+    for (const auto& [x, y] : suggested) counts[{x, y}] = {.x = x, .y = y, .before = 0, .after = 0, .suggested = true};
     for (const auto& c : ListCalls(sql, who.unit_path, to - 28 * kDay, to + 28 * kDay, false)) {
       if (!c.at) continue;
       const auto cell = rep.grid.CellOf(*c.at);
@@ -411,7 +413,18 @@ Result<HotspotReport> PatrolService::Hotspots(const auth::Principal& who, EpochS
       auto& n = suggested.contains(cell) ? (after ? rep.suggested_after : rep.suggested_before)
                                          : (after ? rep.others_after : rep.others_before);
       ++n;
+      auto& cc = counts[cell];
+      cc.x = cell.first;
+      cc.y = cell.second;
+      cc.suggested = suggested.contains(cell);
+      ++(after ? cc.after : cc.before);
     }
+    // Matched cells: every cell of the area's grid that had an incident in either window or was
+    // suggested (a cell with none in both is not a place anyone patrols).
+    std::vector<CellCounts> all;
+    all.reserve(counts.size());
+    for (const auto& [k, v] : counts) all.push_back(v);
+    rep.matched = CompareMatched(all);
     return rep;
   });
 }

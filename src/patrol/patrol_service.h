@@ -71,6 +71,8 @@ struct HotspotReport {
   // After the fact: incidents in the suggested cells in [to, to + 28 d) vs the 28 days before, and
   // the same for the other non-empty cells (the comparison group).
   std::int64_t suggested_before = 0, suggested_after = 0, others_before = 0, others_after = 0;
+  // The same against matched cells (CompareMatched): the comparison that means something.
+  MatchedDid matched;
 };
 
 // The response table of `calls` against `t`: per unit, per unit × shift, the three slowest units.

@@ -195,6 +195,38 @@ TEST(PatrolRules, PoissonThreshold) {
   EXPECT_GT(PoissonThreshold(2000, 0.05), 2000);
 }
 
+TEST(PatrolRules, AfterTheFactAgainstMatchedCells) {
+  EXPECT_EQ(CountBand(0), 0);
+  EXPECT_EQ(CountBand(2), 2);
+  EXPECT_EQ(CountBand(3), 3);
+  EXPECT_EQ(CountBand(4), 3);
+  EXPECT_EQ(CountBand(5), 4);
+  EXPECT_EQ(CountBand(16), 5);
+  EXPECT_EQ(CountBand(17), 6);
+  // Two busy suggested cells fall from 20 to 14 and 10 to 8. Busy unsuggested cells fell just as
+  // much on their own (regression to the mean: 20 → 15, 18 → 13; 10 → 7); the quiet majority rose
+  // by one. Against every other cell the suggestion looks like −4 − (+0.x); against matched cells
+  // the difference in differences is (−6 − 2)/2 − (−5 − 3)/2 = 0: no effect.
+  std::vector<CellCounts> cells = {{0, 0, 20, 14, true},  {1, 0, 10, 8, true},  {2, 0, 20, 15, false},
+                                   {3, 0, 18, 13, false}, {4, 0, 10, 7, false}, {9, 9, 7, 7, true}};
+  for (int i = 0; i < 30; ++i) cells.push_back({10 + i, 5, 1, 2, false});
+  const MatchedDid m = CompareMatched(cells);
+  EXPECT_EQ(m.suggested, 3);
+  EXPECT_EQ(m.matched_suggested, 2);
+  EXPECT_EQ(m.unmatched, 1);  // 7 before: band 5–8 has no control cell
+  EXPECT_EQ(m.controls, 33);
+  EXPECT_DOUBLE_EQ(m.suggested_change, -4);
+  EXPECT_DOUBLE_EQ(m.control_change, -4);
+  EXPECT_DOUBLE_EQ(m.did, 0);
+  // A real effect: the same suggested cells fall to 5 and 3 instead.
+  cells[0].after = 5;
+  cells[1].after = 3;
+  const MatchedDid e = CompareMatched(cells);
+  EXPECT_DOUBLE_EQ(e.suggested_change, (-15 - 7) / 2.0);
+  EXPECT_DOUBLE_EQ(e.did, (-15 - 7) / 2.0 - (-5 - 3) / 2.0);  // −7 per cell beyond the matched trend
+  EXPECT_EQ(CompareMatched({}).matched_suggested, 0);
+}
+
 TEST(PatrolRules, LocalHourAndWeekday) {
   EXPECT_EQ(LocalWeekday(0), 4);  // 1970-01-01 08:00 Beijing, a Thursday
   EXPECT_EQ(LocalHour(0), 8);

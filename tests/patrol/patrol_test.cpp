@@ -411,6 +411,12 @@ TEST_F(PatrolTest, HotspotsRankCellsAndSuggestPlacesPerArea) {
   EXPECT_EQ(r.json["cells"][0]["near_repeats"], 8);
   ASSERT_EQ(r.json["suggestions"].size(), 1u);
   EXPECT_EQ(r.json["suggestions"][0]["area_name"], "东街一号巡区");
+  // After the fact against matched cells: the suggested cells are there, the comparison with them.
+  const json& matched = r.json["evaluation"]["matched"];
+  EXPECT_GE(matched["suggested_cells"].get<int>(), 1) << matched.dump();
+  EXPECT_EQ(matched["suggested_cells"].get<int>(),
+            matched["matched_cells"].get<int>() + matched["unmatched_cells"].get<int>());
+  EXPECT_TRUE(matched.contains("did"));
   EXPECT_EQ(r.json["suggestions"][0]["hours"][0], 21);
   EXPECT_GT(r.json["suggestions"][0]["stops_per_week"].get<int>(), 0);
   EXPECT_EQ(m.Get("/api/patrol/hotspots?from=2026-01-01&to=2025-01-01").Code(), "invalid_range");
