@@ -1,5 +1,6 @@
 #include "patrol/patrol_store.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -554,6 +555,23 @@ std::vector<std::int64_t> UnitLeaderUsers(soci::session& sql, std::int64_t unit_
                        "p.position LIKE '%主任%' OR p.position LIKE '%负责人%') ORDER BY u.id",
                        b.Int(unit_id)),
            b, [&](const db::Row& r) { out.push_back(r.Int("id")); });
+  if (!out.empty()) return out;
+  // No leader in the unit itself: the leaders of the nearest unit above it (the 分局's 局领导).
+  db::SqlArgs c;
+  std::size_t deepest = 0;
+  std::vector<std::pair<std::size_t, std::int64_t>> found;
+  db::Each(sql,
+           fmt::format("SELECT u.id, a.path FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'leader' "
+                       "JOIN units a ON a.id = u.unit_id JOIN units me ON me.id = {} WHERE u.active = 1 AND "
+                       "substr(me.path, 1, length(a.path)) = a.path ORDER BY u.id",
+                       c.Int(unit_id)),
+           c, [&](const db::Row& r) {
+             const std::size_t depth = r.Str("path").size();
+             deepest = std::max(deepest, depth);
+             found.emplace_back(depth, r.Int("id"));
+           });
+  for (const auto& [depth, id] : found)
+    if (depth == deepest) out.push_back(id);
   return out;
 }
 

@@ -82,7 +82,7 @@ std::vector<std::int64_t> EndedEscalations(soci::session& sql, EpochSeconds now)
 std::optional<std::int64_t> ClaimEscalation(soci::session& sql, std::int64_t id, EpochSeconds now);
 void EndEscalation(soci::session& sql, std::int64_t id);
 // Active accounts of the unit's leaders (role leader in that unit), else of its heads by position
-// (所长, 队长, 主任, 负责人).
+// (所长, 队长, 主任, 负责人), else the leaders of the nearest unit above it (the 分局's 局领导).
 std::vector<std::int64_t> UnitLeaderUsers(soci::session& sql, std::int64_t unit_id);
 
 std::int64_t InsertHazard(soci::session& sql, const Hazard& h, std::optional<std::int64_t> by);

@@ -299,6 +299,22 @@ TEST_F(PatrolTest, SweepIssuesOverdueOrdersAndTellsEachEscalationOnce) {
   EXPECT_NE(Count(fmt::format("SELECT COUNT(*) FROM notifications WHERE dedup_key = 'patrol_escalate:{}:2'", red_id)),
             0);
 
+  // 西街 has no leader of its own: the 分局's leader is told.
+  AddUser("leader_bureau", "leader", bureau_);
+  auto west = SignedIn("officer_b")
+                  .Post("/api/patrol/disputes", json{{"title", "土地承包纠纷"},
+                                                     {"kind", "land"},
+                                                     {"parties", {"当事人丙"}},
+                                                     {"grade", "red"},
+                                                     {"grade_reasons", "多次冲突"}});
+  ASSERT_EQ(west.status, 201) << west.body;
+  EXPECT_EQ(service.Sweep()->notifications, 1);
+  EXPECT_EQ(Count(fmt::format("SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.kind = "
+                              "'patrol_escalate' AND n.object_id = {} AND u.username = 'leader_bureau'",
+                              west.json["id"].get<std::int64_t>())),
+            1);
+  Exec(fmt::format("UPDATE patrol_disputes SET status = 'closed' WHERE id = {}", west.json["id"].get<std::int64_t>()));
+
   // Past the 回访 dates (red 1 day, yellow 7): one 督办 per item, whoever sweeps, however often.
   clock_->Advance(2 * 86400);
   EXPECT_EQ(service.Sweep()->orders, 1);
@@ -307,7 +323,10 @@ TEST_F(PatrolTest, SweepIssuesOverdueOrdersAndTellsEachEscalationOnce) {
   EXPECT_EQ(other.Sweep()->orders, 1);
   EXPECT_EQ(service.Sweep()->orders, 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM supervision_orders WHERE source = 'dispute'"), 2);
-  EXPECT_EQ(Count(fmt::format("SELECT COUNT(*) FROM patrol_disputes WHERE order_id IS NULL OR order_id = 0")), 0);
+  EXPECT_EQ(Count(fmt::format("SELECT COUNT(*) FROM patrol_disputes WHERE id IN ({}, {}) AND (order_id IS NULL OR "
+                              "order_id = 0)",
+                              red_id, yellow_id)),
+            0);
   // The manual route finds nothing left either.
   EXPECT_EQ(SignedIn("manager_a").Post("/api/patrol/overdue-orders", json{{"confirm", true}}).json["issued"], 0);
 }
