@@ -1,6 +1,7 @@
 #include "patrol/patrol_geo.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 #include <unordered_map>
@@ -148,36 +149,96 @@ int LocalWeekday(std::int64_t t) {
   return static_cast<int>(((days + 3) % 7 + 7) % 7) + 1;  // 1970-01-01 was a Thursday (4)
 }
 
-HotspotResult ComputeHotspots(const Grid& grid, std::vector<Incident> incidents) {
+// The smallest k ≥ 1 with P(X ≥ k) < alpha for X ~ Poisson(lambda): a count of prior incidents at
+// or above it is unlikely under the neighbourhood's own base rate. Terms in log space (large lambda).
+int PoissonThreshold(double lambda, double alpha) {
+  if (lambda <= 0) return 1;
+  double cdf = 0;
+  const double log_l = std::log(lambda);
+  for (int k = 1;; ++k) {
+    cdf += std::exp(-lambda + (k - 1) * log_l - std::lgamma(static_cast<double>(k)));  // P(X = k-1)
+    if (1.0 - cdf < alpha) return k;
+    if (k > 1'000'000) return k;  // unreachable for any real density; keeps the loop finite
+  }
+}
+
+namespace {
+
+// Per cell while counting near repeats: the times of its incidents still inside the window (a vector
+// with a moving head, compacted when half of it is stale) and the flag threshold.
+struct Window {
+  std::vector<std::int64_t> times;
+  std::size_t head = 0;
+  int threshold = 1;
+  std::int64_t InWindow(std::int64_t since) {
+    while (head < times.size() && times[head] < since) ++head;
+    if (head > 64 && head * 2 > times.size()) {
+      times.erase(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(head));
+      head = 0;
+    }
+    return static_cast<std::int64_t>(times.size() - head);
+  }
+};
+
+// Near repeats: an incident is one when the incidents before it within kNearRepeatWindow in its 3×3
+// neighbourhood are at least the Poisson threshold of that neighbourhood's base rate (its incidents
+// over the period, less this one, × window / period).
+void CountNearRepeats(HotspotResult& r, const std::vector<Incident>& sorted, const std::vector<std::uint32_t>& cell_of,
+                      const std::unordered_map<std::int64_t, std::size_t>& index, std::int64_t span_s) {
+  if (sorted.empty()) return;
+  const std::int64_t span = std::max(span_s > 0 ? span_s : sorted.back().time - sorted.front().time, kNearRepeatWindow);
+  std::vector<Window> win(r.cells.size());
+  std::vector<std::array<std::int64_t, 9>> nb(r.cells.size());  // neighbour cell positions (-1 none)
+  for (std::size_t i = 0; i < r.cells.size(); ++i) {
+    const HotCell& c = r.cells[i];
+    std::int64_t total = 0;
+    int j = 0;
+    for (int dx = -1; dx <= 1; ++dx)
+      for (int dy = -1; dy <= 1; ++dy, ++j) {
+        const auto it = index.find(Key(c.x + dx, c.y + dy));
+        nb[i][static_cast<std::size_t>(j)] = it == index.end() ? -1 : static_cast<std::int64_t>(it->second);
+        if (it != index.end()) total += r.cells[it->second].count;
+      }
+    const double lambda =
+        static_cast<double>(total - 1) * static_cast<double>(kNearRepeatWindow) / static_cast<double>(span);
+    win[i].threshold = PoissonThreshold(lambda, kNearRepeatAlpha);
+  }
+  for (std::size_t n = 0; n < sorted.size(); ++n) {
+    const std::size_t ci = cell_of[n];
+    const std::int64_t since = sorted[n].time - kNearRepeatWindow;
+    std::int64_t prior = 0;
+    for (const std::int64_t j : nb[ci])
+      if (j >= 0) prior += win[static_cast<std::size_t>(j)].InWindow(since);
+    if (prior >= win[ci].threshold) {
+      ++r.cells[ci].near_repeats;
+      ++r.near_repeats;
+    }
+    win[ci].times.push_back(sorted[n].time);
+  }
+}
+
+}  // namespace
+
+HotspotResult ComputeHotspots(const Grid& grid, std::vector<Incident> incidents, std::int64_t span_s) {
   HotspotResult r;
   r.incidents = static_cast<std::int64_t>(incidents.size());
   std::sort(incidents.begin(), incidents.end(), [](const Incident& a, const Incident& b) { return a.time < b.time; });
   std::unordered_map<std::int64_t, std::size_t> index;  // cell → position in r.cells
-  std::unordered_map<std::int64_t, std::int64_t> last;  // cell → time of its latest incident so far
   index.reserve(1 << 16);
-  last.reserve(1 << 16);
-  constexpr std::int64_t kNearRepeat = 7 * 86400;
-  for (const Incident& in : incidents) {
+  std::vector<std::uint32_t> cell_of(incidents.size());
+  for (std::size_t n = 0; n < incidents.size(); ++n) {
+    const Incident& in = incidents[n];
     const auto [x, y] = grid.CellOf(in.at);
-    const std::int64_t k = Key(x, y);
-    auto [it, fresh] = index.try_emplace(k, r.cells.size());
+    auto [it, fresh] = index.try_emplace(Key(x, y), r.cells.size());
     if (fresh) r.cells.push_back(HotCell{.x = x, .y = y});
+    cell_of[n] = static_cast<std::uint32_t>(it->second);
     HotCell& c = r.cells[it->second];
     ++c.count;
     const int h = LocalHour(in.time), wd = LocalWeekday(in.time);
     ++c.by_hour[h];
     ++r.by_hour_weekday[wd - 1][h];
-    bool repeat = false;
-    for (int dx = -1; dx <= 1 && !repeat; ++dx)
-      for (int dy = -1; dy <= 1 && !repeat; ++dy)
-        if (auto l = last.find(Key(x + dx, y + dy)); l != last.end() && in.time - l->second <= kNearRepeat)
-          repeat = true;
-    if (repeat) {
-      ++c.near_repeats;
-      ++r.near_repeats;
-    }
-    last[k] = in.time;
   }
+  CountNearRepeats(r, incidents, cell_of, index, span_s);
   std::vector<double> scores;
   scores.reserve(r.cells.size());
   for (HotCell& c : r.cells) {
@@ -201,6 +262,44 @@ HotspotResult ComputeHotspots(const Grid& grid, std::vector<Incident> incidents)
     return a.score != b.score ? a.score > b.score : std::pair(a.x, a.y) < std::pair(b.x, b.y);
   });
   return r;
+}
+
+int CountBand(std::int64_t before) {
+  if (before <= 2) return static_cast<int>(std::max<std::int64_t>(before, 0));
+  int band = 2;  // 3–4 → 3, 5–8 → 4, 9–16 → 5 …
+  for (std::int64_t hi = 2; hi < before; hi *= 2) ++band;
+  return band;
+}
+
+MatchedDid CompareMatched(const std::vector<CellCounts>& cells) {
+  MatchedDid out;
+  std::unordered_map<int, std::pair<double, int>> control;  // band → (sum of changes, cells)
+  for (const auto& c : cells) {
+    if (c.suggested) continue;
+    auto& [sum, n] = control[CountBand(c.before)];
+    sum += static_cast<double>(c.after - c.before);
+    ++n;
+    ++out.controls;
+  }
+  double own = 0, expected = 0;
+  for (const auto& c : cells) {
+    if (!c.suggested) continue;
+    ++out.suggested;
+    const auto it = control.find(CountBand(c.before));
+    if (it == control.end()) {
+      ++out.unmatched;
+      continue;
+    }
+    ++out.matched_suggested;
+    own += static_cast<double>(c.after - c.before);
+    expected += it->second.first / it->second.second;
+  }
+  if (out.matched_suggested > 0) {
+    out.suggested_change = own / out.matched_suggested;
+    out.control_change = expected / out.matched_suggested;
+    out.did = out.suggested_change - out.control_change;
+  }
+  return out;
 }
 
 }  // namespace fazhi::patrol

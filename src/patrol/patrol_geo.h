@@ -79,7 +79,7 @@ struct HotCell {
   std::int64_t count = 0;  // incidents in the cell
   double score = 0;        // kernel-weighted: own count + 0.5 × each edge neighbour + 0.25 × each corner
   int level = 0;           // 0 none, 1 低 (≥ P80), 2 中 (≥ P90), 3 高 (≥ P97) of the non-empty cells' scores
-  std::int64_t near_repeats = 0;  // incidents with another in the same or a neighbouring cell within 7 days before
+  std::int64_t near_repeats = 0;  // incidents flagged near-repeat (see ComputeHotspots)
   int peak_hour = 0;              // hour of day (0–23) with most incidents
   std::int64_t by_hour[24] = {};
 };
@@ -91,8 +91,41 @@ struct HotspotResult {
   std::int64_t incidents = 0, near_repeats = 0;
 };
 
-// `incidents` need not be sorted. Memory: one entry per non-empty cell plus a sort of indices.
-HotspotResult ComputeHotspots(const Grid& grid, std::vector<Incident> incidents);
+// Near repeats: an incident is flagged when the incidents before it within kNearRepeatWindow in its
+// 3×3 neighbourhood of cells number at least PoissonThreshold(λ, kNearRepeatAlpha), where λ is what
+// the neighbourhood's own base rate predicts for one window: (its incidents in the period − 1) ×
+// window / period. A busy place is expected to be busy; only a count unlikely (p < 0.05) for that
+// place counts. `span_s` is the period's length (0: the incidents' own first-to-last span); periods
+// shorter than the window give no base rate and flag nothing beyond λ itself.
+inline constexpr std::int64_t kNearRepeatWindow = 7 * 86400;
+inline constexpr double kNearRepeatAlpha = 0.05;
+// The smallest k ≥ 1 with P(X ≥ k) < alpha for X ~ Poisson(lambda).
+int PoissonThreshold(double lambda, double alpha);
+
+// `incidents` need not be sorted. Memory: one entry per non-empty cell, the sorted incidents, one
+// cell index per incident and, per cell, the times inside the sliding window.
+HotspotResult ComputeHotspots(const Grid& grid, std::vector<Incident> incidents, std::int64_t span_s = 0);
+
+// ---- after the fact: suggested cells against matched cells ----
+// Per cell the incidents in the 28 days before the suggestion and the 28 days after. Each suggested
+// cell is matched with the non-suggested cells of the same band of its "before" count (bands 0, 1,
+// 2, 3–4, 5–8, 9–16 … — doubling, so a busy suggested cell is compared with busy cells, not with the
+// quiet majority); difference-in-differences = mean change (after − before) of the suggested cells
+// − mean over them of their band's mean change among the matched cells. Suggested cells whose band
+// has no other cell are left out (`unmatched`).
+struct CellCounts {
+  int x = 0, y = 0;
+  std::int64_t before = 0, after = 0;
+  bool suggested = false;
+};
+struct MatchedDid {
+  int suggested = 0, matched_suggested = 0, unmatched = 0, controls = 0;
+  double suggested_change = 0;  // mean after − before over the matched suggested cells
+  double control_change = 0;    // mean over them of their band's control change
+  double did = 0;               // suggested_change − control_change (negative: fewer incidents than expected)
+};
+int CountBand(std::int64_t before);
+MatchedDid CompareMatched(const std::vector<CellCounts>& cells);
 
 // Beijing-time hour (0–23) and ISO weekday (1–7) of an epoch second.
 int LocalHour(std::int64_t t);

@@ -1,6 +1,9 @@
 #include "patrol/patrol_module.h"
 
+#include <chrono>
+
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "orders/orders_module.h"
 #include "patrol/patrol_demo.h"
@@ -27,6 +30,20 @@ Result<std::vector<std::string>> PatrolModule::GenerateDemo(const kit::DemoOptio
                   "起；模拟测警 {} 次（测试警情 {} 起）；矛盾纠纷 {} 件，安全隐患 {} 处。",
                   options.year, s.areas, s.points, s.teams, s.checkins, s.flagged, s.logs, s.calls, s.drills,
                   s.test_calls, s.disputes, s.hazards)};
+}
+
+void PatrolModule::StartBackground() {
+  const int interval = services_.settings.sweep_interval_seconds;
+  if (interval <= 0) return;
+  if (!sweeper_)
+    sweeper_ = std::make_unique<core::PeriodicTask>("patrol register sweep", std::chrono::seconds(interval), [this] {
+      if (auto r = service_.Sweep(); !r) spdlog::warn("patrol register sweep: {}", r.error().message);
+    });
+  sweeper_->Start();
+}
+
+void PatrolModule::StopBackground() {
+  if (sweeper_) sweeper_->Stop();
 }
 
 kit::ModuleSpec PatrolModule::Spec() {

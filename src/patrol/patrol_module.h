@@ -1,7 +1,11 @@
 // 五化巡防 as the App sees it (kit::Module): serves the /api/patrol routes; registers the 巡防+
-// registers as 督办 sources "dispute" and "hazard"; writes the demo year.
+// registers as 督办 sources "dispute" and "hazard"; writes the demo year; in `serve`, sweeps the
+// registers (overdue 督办, escalation notices).
 #pragma once
 
+#include <memory>
+
+#include "core/periodic_task.h"
 #include "kit/module.h"
 #include "patrol/patrol_service.h"
 
@@ -10,11 +14,15 @@ namespace fazhi::patrol {
 class PatrolModule final : public kit::Module {
  public:
   explicit PatrolModule(const kit::Services& s) : services_(s), service_(s.db, s.clock) {}
+  ~PatrolModule() override { StopBackground(); }
   std::string_view Name() const override { return "patrol"; }
   std::string_view Title() const override { return "五化巡防"; }
   Result<void> Init(kit::ModuleSet& modules) override;
   void RegisterRoutes(http::Router& router) override;
   Result<std::vector<std::string>> GenerateDemo(const kit::DemoOptions& options) override;
+  // Every sweep interval (kit::Settings): PatrolService::Sweep (overdue 督办, escalation notices).
+  void StartBackground() override;
+  void StopBackground() override;
 
   PatrolService& service() { return service_; }
 
@@ -23,6 +31,7 @@ class PatrolModule final : public kit::Module {
  private:
   kit::Services services_;
   PatrolService service_;
+  std::unique_ptr<core::PeriodicTask> sweeper_;  // last: stopped before the service goes
 };
 
 }  // namespace fazhi::patrol

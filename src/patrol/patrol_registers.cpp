@@ -9,6 +9,7 @@
 #include "core/local_time.h"
 #include "db/sql.h"
 #include "files/spreadsheet.h"
+#include "notify/notify.h"
 #include "org/org_reads.h"
 #include "patrol/patrol_service.h"
 
@@ -280,42 +281,90 @@ Result<int> PatrolService::IssueOverdueOrders(const auth::Principal& who, const 
   FZ_CHECK(Need(who, auth::perm::kPatrolManage));
   if (!orders_) return 0;
   const EpochSeconds now = clock_.Now();
-  return db_.Write([&](soci::session& sql) -> Result<int> {
-    int issued = 0;
-    const PageRequest all{.page = 1, .page_size = 100000, .sort = {}, .descending = false};
-    RegisterFilter f;
-    f.overdue = true;
-    for (auto d : ListDisputes(sql, who.unit_path, f, all, now).items) {
-      if (d.order_id || !d.officer_person_id) continue;
-      const auto o = FZ_TRY(orders_->IssueIn(
-          sql, who, actor,
-          {.source = "dispute",
-           .source_id = d.id,
-           .case_id = std::nullopt,
-           .problem_type = "矛盾纠纷化解",
-           .opinion = fmt::format("矛盾纠纷“{}”已超过回访日期未回访，请立即回访并上报化解情况。", d.title),
-           .responsible_person_id = d.officer_person_id,
-           .deadline = now + 3 * kDay}));
-      d.order_id = o.id;
-      UpdateDispute(sql, d);
-      ++issued;
+  return db_.Write([&](soci::session& sql) -> Result<int> { return IssueOverdueIn(sql, who, actor, now); });
+}
+
+Result<int> PatrolService::IssueOverdueIn(soci::session& sql, const auth::Principal& who, const audit::Actor& actor,
+                                          EpochSeconds now) {
+  int issued = 0;
+  const PageRequest all{.page = 1, .page_size = 100000, .sort = {}, .descending = false};
+  RegisterFilter f;
+  f.overdue = true;
+  const auto as = [&](std::int64_t bureau) {
+    audit::Actor a = actor;
+    if (!a.bureau_id) a.bureau_id = bureau;
+    return a;
+  };
+  for (auto d : ListDisputes(sql, who.unit_path, f, all, now).items) {
+    if (d.order_id || !d.officer_person_id || !ClaimDisputeOrder(sql, d.id)) continue;
+    const auto o = FZ_TRY(orders_->IssueIn(
+        sql, who, as(d.bureau_id),
+        {.source = "dispute",
+         .source_id = d.id,
+         .case_id = std::nullopt,
+         .problem_type = "矛盾纠纷化解",
+         .opinion = fmt::format("矛盾纠纷“{}”已超过回访日期未回访，请立即回访并上报化解情况。", d.title),
+         .responsible_person_id = d.officer_person_id,
+         .deadline = now + 3 * kDay}));
+    d.order_id = o.id;
+    UpdateDispute(sql, d);
+    ++issued;
+  }
+  for (auto h : ListHazards(sql, who.unit_path, f, all, now).items) {
+    if (h.order_id || !h.officer_person_id || !ClaimHazardOrder(sql, h.id)) continue;
+    const auto o = FZ_TRY(orders_->IssueIn(
+        sql, who, as(h.bureau_id),
+        {.source = "hazard",
+         .source_id = h.id,
+         .case_id = std::nullopt,
+         .problem_type = "安全隐患整改",
+         .opinion = fmt::format("安全隐患（{}·{}）已超过整改期限，请督促整改并上传整改材料。", h.place, h.kind),
+         .responsible_person_id = h.officer_person_id,
+         .deadline = now + 3 * kDay}));
+    h.order_id = o.id;
+    UpdateHazard(sql, h);
+    ++issued;
+  }
+  return issued;
+}
+
+Result<PatrolService::SweepResult> PatrolService::Sweep() {
+  const EpochSeconds now = clock_.Now();
+  auth::Principal system;
+  system.username = "system";
+  system.display_name = "系统";
+  system.unit_path = "/";
+  system.permissions.insert(std::string(auth::perm::kPatrolManage));
+  const audit::Actor actor{
+      .user_id = std::nullopt, .username = "system", .bureau_id = std::nullopt, .ip = {}, .request_id = {}};
+  return db_.Write([&](soci::session& sql) -> Result<SweepResult> {
+    SweepResult out;
+    if (orders_) out.orders = FZ_TRY(IssueOverdueIn(sql, system, actor, now));
+    for (const std::int64_t id : EndedEscalations(sql, now)) EndEscalation(sql, id);
+    for (const auto& d : UntoldEscalations(sql, now)) {
+      const auto n = ClaimEscalation(sql, d.id, now);
+      if (!n) continue;  // another instance told it
+      ++out.escalations;
+      notify::Recipients to;
+      to.users = UnitLeaderUsers(sql, d.unit_id);
+      if (d.officer_person_id) to.persons.push_back(*d.officer_person_id);
+      const std::string why =
+          d.grade == "red" ? std::string("风险等级为红色") : fmt::format("关联重复警情 {} 起", d.linked_calls.size());
+      out.notifications +=
+          notify::Send(sql,
+                       {.bureau_id = d.bureau_id,
+                        .kind = "patrol_escalate",
+                        .title = fmt::format("矛盾纠纷需升级处置：{}", d.title),
+                        .body = fmt::format("{}的矛盾纠纷“{}”（{}）{}，请包案民警和所领导立即研判处置。包案民警：{}。",
+                                            d.unit_name, d.title, DisputeKinds().at(d.kind), why,
+                                            d.officer_name.empty() ? "未指定" : d.officer_name),
+                        .object_type = "patrol_dispute",
+                        .object_id = d.id,
+                        .case_id = std::nullopt,
+                        .dedup_key = fmt::format("patrol_escalate:{}:{}", d.id, *n)},
+                       to, now);
     }
-    for (auto h : ListHazards(sql, who.unit_path, f, all, now).items) {
-      if (h.order_id || !h.officer_person_id) continue;
-      const auto o = FZ_TRY(orders_->IssueIn(
-          sql, who, actor,
-          {.source = "hazard",
-           .source_id = h.id,
-           .case_id = std::nullopt,
-           .problem_type = "安全隐患整改",
-           .opinion = fmt::format("安全隐患（{}·{}）已超过整改期限，请督促整改并上传整改材料。", h.place, h.kind),
-           .responsible_person_id = h.officer_person_id,
-           .deadline = now + 3 * kDay}));
-      h.order_id = o.id;
-      UpdateHazard(sql, h);
-      ++issued;
-    }
-    return issued;
+    return out;
   });
 }
 
@@ -333,7 +382,7 @@ Result<HotspotReport> PatrolService::Hotspots(const auth::Principal& who, EpochS
       for (const auto& p : a.ring) origin = {std::min(origin.lon, p.lon), std::min(origin.lat, p.lat)};
     for (const auto& i : incidents) origin = {std::min(origin.lon, i.at.lon), std::min(origin.lat, i.at.lat)};
     rep.grid.origin = origin;
-    rep.result = ComputeHotspots(rep.grid, incidents);
+    rep.result = ComputeHotspots(rep.grid, incidents, to - from);
     std::set<std::pair<int, int>> suggested;
     for (const auto& a : areas) {
       HotspotReport::Suggestion s{.area_id = a.id, .area_name = a.name, .cells = {}, .hours = {}, .stops_per_week = 0};
@@ -355,6 +404,8 @@ Result<HotspotReport> PatrolService::Hotspots(const auth::Principal& who, EpochS
       rep.suggestions.push_back(std::move(s));
     }
     // After the fact: the 28 days from `to` against the 28 days before it.
+    std::map<std::pair<int, int>, CellCounts> counts;
+    for (const auto& [x, y] : suggested) counts[{x, y}] = {.x = x, .y = y, .before = 0, .after = 0, .suggested = true};
     for (const auto& c : ListCalls(sql, who.unit_path, to - 28 * kDay, to + 28 * kDay, false)) {
       if (!c.at) continue;
       const auto cell = rep.grid.CellOf(*c.at);
@@ -362,7 +413,18 @@ Result<HotspotReport> PatrolService::Hotspots(const auth::Principal& who, EpochS
       auto& n = suggested.contains(cell) ? (after ? rep.suggested_after : rep.suggested_before)
                                          : (after ? rep.others_after : rep.others_before);
       ++n;
+      auto& cc = counts[cell];
+      cc.x = cell.first;
+      cc.y = cell.second;
+      cc.suggested = suggested.contains(cell);
+      ++(after ? cc.after : cc.before);
     }
+    // Matched cells: every cell of the area's grid that had an incident in either window or was
+    // suggested (a cell with none in both is not a place anyone patrols).
+    std::vector<CellCounts> all;
+    all.reserve(counts.size());
+    for (const auto& [k, v] : counts) all.push_back(v);
+    rep.matched = CompareMatched(all);
     return rep;
   });
 }

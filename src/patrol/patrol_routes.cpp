@@ -392,7 +392,15 @@ Result<Reply> HotspotsRoute(Ctx& ctx, PatrolService& s) {
                        {{"suggested_before", rep.suggested_before},
                         {"suggested_after", rep.suggested_after},
                         {"others_before", rep.others_before},
-                        {"others_after", rep.others_after}}}});
+                        {"others_after", rep.others_after},
+                        {"matched",
+                         {{"suggested_cells", rep.matched.suggested},
+                          {"matched_cells", rep.matched.matched_suggested},
+                          {"unmatched_cells", rep.matched.unmatched},
+                          {"control_cells", rep.matched.controls},
+                          {"suggested_change", rep.matched.suggested_change},
+                          {"control_change", rep.matched.control_change},
+                          {"did", rep.matched.did}}}}}});
 }
 
 RegisterFilter ReadRegisterFilter(http::QueryReader& q, bool disputes) {

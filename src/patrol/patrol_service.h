@@ -71,6 +71,8 @@ struct HotspotReport {
   // After the fact: incidents in the suggested cells in [to, to + 28 d) vs the 28 days before, and
   // the same for the other non-empty cells (the comparison group).
   std::int64_t suggested_before = 0, suggested_after = 0, others_before = 0, others_after = 0;
+  // The same against matched cells (CompareMatched): the comparison that means something.
+  MatchedDid matched;
 };
 
 // The response table of `calls` against `t`: per unit, per unit × shift, the three slowest units.
@@ -143,11 +145,22 @@ class PatrolService {
                               const std::string& step, bool passed, const std::string& note,
                               std::optional<EpochSeconds> new_due);
   Result<std::string> RegisterXlsx(const auth::Principal& who, const std::string& which) const;
-  // 督办 for every overdue dispute (回访 passed) and hazard (整改 due passed) in reach that has none
-  // and has a responsible officer; returns the orders issued.
+  // 督办 for every overdue dispute (回访 passed) and hazard (整改 due passed) in reach that never had
+  // one and has a responsible officer; returns the orders issued. Each item is claimed with a
+  // conditional UPDATE first, so two callers (or two instances' sweeps) issue one order per item.
   Result<int> IssueOverdueOrders(const auth::Principal& who, const audit::Actor& actor);
+  // The periodic sweep (PatrolModule::StartBackground, every sweep interval), as the system across
+  // all bureaus: the overdue 督办 above, and one notification (kind patrol_escalate) to the 包案
+  // officer and the unit's leaders per escalation of a dispute (red, or three linked calls) — told
+  // once, again only after it stopped being escalate and became so anew.
+  struct SweepResult {
+    int orders = 0, escalations = 0, notifications = 0;
+  };
+  Result<SweepResult> Sweep();
 
  private:
+  Result<int> IssueOverdueIn(soci::session& sql, const auth::Principal& who, const audit::Actor& actor,
+                             EpochSeconds now);
   Result<std::int64_t> BureauOf(soci::session& sql, const auth::Principal& who, std::int64_t unit_id) const;
   db::Database& db_;
   const Clock& clock_;

@@ -1,5 +1,6 @@
 #include "patrol/patrol_store.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -483,6 +484,94 @@ Paged<Dispute> ListDisputes(soci::session& sql, const std::string& path, const R
   out.items = db::AllOf(
       sql, fmt::format("{}{} ORDER BY {} LIMIT {} OFFSET {}", kDisputeColumns, w, order, page.page_size, page.Offset()),
       a, [now](const db::Row& r) { return DisputeFrom(r, now); });
+  return out;
+}
+
+bool ClaimDisputeOrder(soci::session& sql, std::int64_t id) {
+  db::SqlArgs a;
+  return db::Exec(sql,
+                  fmt::format("UPDATE patrol_disputes SET order_id = 0 WHERE id = {} AND order_id IS NULL", a.Int(id)),
+                  a) > 0;
+}
+bool ClaimHazardOrder(soci::session& sql, std::int64_t id) {
+  db::SqlArgs a;
+  return db::Exec(sql,
+                  fmt::format("UPDATE patrol_hazards SET order_id = 0 WHERE id = {} AND order_id IS NULL", a.Int(id)),
+                  a) > 0;
+}
+
+std::vector<Dispute> UntoldEscalations(soci::session& sql, EpochSeconds now) {
+  db::SqlArgs a;
+  auto all =
+      db::AllOf(sql,
+                fmt::format("{} WHERE d.status = 'open' AND d.escalation_notified_at IS NULL AND (d.grade = 'red' OR "
+                            "d.linked_calls <> '[]') ORDER BY d.id",
+                            kDisputeColumns),
+                a, [now](const db::Row& r) { return DisputeFrom(r, now); });
+  std::erase_if(all, [](const Dispute& d) { return !d.escalate; });
+  return all;
+}
+
+std::vector<std::int64_t> EndedEscalations(soci::session& sql, EpochSeconds now) {
+  db::SqlArgs a;
+  std::vector<std::int64_t> out;
+  for (const auto& d :
+       db::AllOf(sql, fmt::format("{} WHERE d.escalation_notified_at IS NOT NULL ORDER BY d.id", kDisputeColumns), a,
+                 [now](const db::Row& r) { return DisputeFrom(r, now); }))
+    if (!d.escalate) out.push_back(d.id);
+  return out;
+}
+
+std::optional<std::int64_t> ClaimEscalation(soci::session& sql, std::int64_t id, EpochSeconds now) {
+  db::SqlArgs a;
+  if (db::Exec(sql,
+               fmt::format("UPDATE patrol_disputes SET escalation_notified_at = {}, escalations = escalations + 1 "
+                           "WHERE id = {} AND escalation_notified_at IS NULL",
+                           a.Int(now), a.Int(id)),
+               a) == 0)
+    return std::nullopt;
+  db::SqlArgs b;
+  return db::Count(sql, fmt::format("SELECT escalations FROM patrol_disputes WHERE id = {}", b.Int(id)), b);
+}
+
+void EndEscalation(soci::session& sql, std::int64_t id) {
+  db::SqlArgs a;
+  db::Exec(sql, fmt::format("UPDATE patrol_disputes SET escalation_notified_at = NULL WHERE id = {}", a.Int(id)), a);
+}
+
+std::vector<std::int64_t> UnitLeaderUsers(soci::session& sql, std::int64_t unit_id) {
+  std::vector<std::int64_t> out;
+  db::SqlArgs a;
+  db::Each(sql,
+           fmt::format("SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'leader' WHERE "
+                       "u.unit_id = {} AND u.active = 1 ORDER BY u.id",
+                       a.Int(unit_id)),
+           a, [&](const db::Row& r) { out.push_back(r.Int("id")); });
+  if (!out.empty()) return out;
+  db::SqlArgs b;
+  db::Each(sql,
+           fmt::format("SELECT u.id FROM users u JOIN people p ON p.id = u.person_id WHERE p.unit_id = {} AND "
+                       "u.active = 1 AND p.active = 1 AND (p.position LIKE '%所长%' OR p.position LIKE '%队长%' OR "
+                       "p.position LIKE '%主任%' OR p.position LIKE '%负责人%') ORDER BY u.id",
+                       b.Int(unit_id)),
+           b, [&](const db::Row& r) { out.push_back(r.Int("id")); });
+  if (!out.empty()) return out;
+  // No leader in the unit itself: the leaders of the nearest unit above it (the 分局's 局领导).
+  db::SqlArgs c;
+  std::size_t deepest = 0;
+  std::vector<std::pair<std::size_t, std::int64_t>> found;
+  db::Each(sql,
+           fmt::format("SELECT u.id, a.path FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'leader' "
+                       "JOIN units a ON a.id = u.unit_id JOIN units me ON me.id = {} WHERE u.active = 1 AND "
+                       "substr(me.path, 1, length(a.path)) = a.path ORDER BY u.id",
+                       c.Int(unit_id)),
+           c, [&](const db::Row& r) {
+             const std::size_t depth = r.Str("path").size();
+             deepest = std::max(deepest, depth);
+             found.emplace_back(depth, r.Int("id"));
+           });
+  for (const auto& [depth, id] : found)
+    if (depth == deepest) out.push_back(id);
   return out;
 }
 

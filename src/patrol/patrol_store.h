@@ -69,6 +69,22 @@ struct RegisterFilter {
 Paged<Dispute> ListDisputes(soci::session& sql, const std::string& path, const RegisterFilter& f,
                             const PageRequest& page, EpochSeconds now);
 
+// The sweep (PatrolService::Sweep). Claim*Order: a conditional UPDATE (order_id 0 while the order
+// is being issued in the same transaction); false when the item has or is getting an order already —
+// on PostgreSQL the second instance waits for the first's row lock and then sees the order.
+bool ClaimDisputeOrder(soci::session& sql, std::int64_t id);
+bool ClaimHazardOrder(soci::session& sql, std::int64_t id);
+// Open disputes of every bureau whose escalation has not been told (escalate computed by the reader),
+// and disputes told whose escalation is over (no longer escalate, or closed).
+std::vector<Dispute> UntoldEscalations(soci::session& sql, EpochSeconds now);
+std::vector<std::int64_t> EndedEscalations(soci::session& sql, EpochSeconds now);
+// Marks the escalation told; returns its number (1, 2 …) or nullopt when another instance took it.
+std::optional<std::int64_t> ClaimEscalation(soci::session& sql, std::int64_t id, EpochSeconds now);
+void EndEscalation(soci::session& sql, std::int64_t id);
+// Active accounts of the unit's leaders (role leader in that unit), else of its heads by position
+// (所长, 队长, 主任, 负责人), else the leaders of the nearest unit above it (the 分局's 局领导).
+std::vector<std::int64_t> UnitLeaderUsers(soci::session& sql, std::int64_t unit_id);
+
 std::int64_t InsertHazard(soci::session& sql, const Hazard& h, std::optional<std::int64_t> by);
 void UpdateHazard(soci::session& sql, const Hazard& h);
 std::optional<Hazard> FindHazard(soci::session& sql, std::int64_t id, const std::string& path, EpochSeconds now);

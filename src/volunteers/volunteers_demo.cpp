@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "auth/password.h"
+#include "auth/self_service.h"
 #include "core/demo_random.h"
 #include "core/local_time.h"
 #include "db/sql.h"
@@ -93,8 +94,15 @@ void AddVolunteers(soci::session& sql, const auth::Vault& vault, UnitInfo& u, in
     // with the demo password, so the phone page and the check-in benchmark have 450 people to sign in.
     const std::string username = index == 0 ? std::string(kDemoVolunteerLogin) : "zy" + std::to_string(v);
     std::optional<std::int64_t> user;
-    if (!store::UsernameTaken(sql, username))
-      user = store::InsertVolunteerAccount(sql, u.bureau_id, u.id, username, name, hash, at, false);
+    if (auto made = auth::CreateSelfServiceAccount(sql,
+                                                   {.bureau_id = u.bureau_id,
+                                                    .unit_id = u.id,
+                                                    .username = username,
+                                                    .display_name = name,
+                                                    .password_hash = hash,
+                                                    .must_change_password = false},
+                                                   at))
+      user = *made;  // else the name is taken (a re-run on a database that has it): no account
     store::SetVetting(sql, v, "approved", "", u.creator, at + 86400 * 3, user);
     store::InsertTraining(sql, u.bureau_id,
                           {.volunteer_id = v,

@@ -123,6 +123,7 @@ json TaskJson(const Task& t) {
           {"points", t.points},
           {"capacity", t.capacity},
           {"min_stay_minutes", t.min_stay_minutes},
+          {"effective_min_stay_minutes", EffectiveMinStayMinutes(t)},
           {"mode", t.mode},
           {"joined", t.joined}};
 }

@@ -9,6 +9,7 @@
 
 #include "auth/password.h"
 #include "auth/roles.h"
+#include "auth/self_service.h"
 #include "core/local_time.h"
 #include "db/sql.h"
 #include "files/spreadsheet.h"
@@ -229,8 +230,14 @@ Result<Approved> VolunteerService::Vet(const Principal& who, const audit::Actor&
     if (row->v.status != "pending") return Conflict("该登记已审核，不能重复审核", "wrong_state");
     std::optional<std::int64_t> user;
     if (approve) {
-      if (store::UsernameTaken(sql, username)) return Conflict("账号名“" + username + "”已被使用", "username_taken");
-      user = store::InsertVolunteerAccount(sql, row->v.bureau_id, row->v.unit_id, username, row->v.name, hash, now);
+      user = FZ_TRY(auth::CreateSelfServiceAccount(sql,
+                                                   {.bureau_id = row->v.bureau_id,
+                                                    .unit_id = row->v.unit_id,
+                                                    .username = username,
+                                                    .display_name = row->v.name,
+                                                    .password_hash = hash,
+                                                    .must_change_password = true},
+                                                   now));
     }
     store::SetVetting(sql, id, approve ? "approved" : "rejected", reason, who.user_id, now, user);
     audit::Append(sql, clock_, actor,
@@ -565,8 +572,12 @@ Result<Assignment> VolunteerService::CheckOut(const Principal& who, const audit:
     if (!a->a.flag_notes.empty()) f.notes.push_back(a->a.flag_notes);
     CheckClaim(sql, task->t, s, me.v.id, p, now, "签退", f);
     const EpochSeconds stay = now - *a->a.checkin_at;
-    if (stay < task->t.min_stay_minutes * 60LL)
-      f.Add("short_stay", fmt::format("在岗 {} 分钟，少于最短 {} 分钟", stay / 60, task->t.min_stay_minutes));
+    const int min_stay = EffectiveMinStayMinutes(task->t);
+    if (stay < min_stay * 60LL)
+      f.Add("short_stay",
+            task->t.min_stay_minutes > 0
+                ? fmt::format("在岗 {} 分钟，少于最短 {} 分钟", stay / 60, min_stay)
+                : fmt::format("在岗 {} 分钟，少于默认最短在岗 {} 分钟（任务未设最短在岗时长）", stay / 60, min_stay));
     // Unflagged: the task's points at once, unless a cap stands in the way (then the coordinator decides).
     if (f.codes.empty() && task->t.points > 0) {
       LedgerEntry e{.bureau_id = me.v.bureau_id,

@@ -17,7 +17,8 @@
 // (kept with the assignment, shown to the coordinator, never silently accepted): impossible_speed
 // (from the volunteer's previous position claim faster than Settings::max_speed_kmh),
 // far_from_task (outside the area's radius, or farther than place_radius_m from every place of the
-// route), short_stay (check-out before min_stay_minutes), outside_window (check-in more than 30
+// route), short_stay (check-out before min_stay_minutes — a task without one, 0, gets
+// kDefaultMinStayMinutes), outside_window (check-in more than 30
 // minutes before the start or after the end). An unflagged check-out credits the task's points at
 // once (approver: the task's creator); a flagged one waits for the coordinator's review.
 //

@@ -364,28 +364,6 @@ void LockVolunteer(soci::session& sql, std::int64_t id) {
   db::Exec(sql, "UPDATE volunteers SET lock_version = lock_version + 1 WHERE id = " + a.Int(id), a);
 }
 
-bool UsernameTaken(soci::session& sql, const std::string& username) {
-  db::SqlArgs a;
-  return db::Count(sql, "SELECT COUNT(*) FROM users WHERE username = " + a.Str(username), a) > 0;
-}
-
-std::int64_t InsertVolunteerAccount(soci::session& sql, std::int64_t bureau_id, std::int64_t unit_id,
-                                    const std::string& username, const std::string& display_name,
-                                    const std::string& password_hash, EpochSeconds now, bool must_change_password) {
-  db::SqlArgs a;
-  const std::int64_t id = db::Insert(
-      sql,
-      fmt::format("INSERT INTO users (bureau_id, username, display_name, password_hash, unit_id, active, "
-                  "must_change_password, totp_required, password_changed_at, created_at, updated_at) VALUES ({}, {}, "
-                  "{}, {}, {}, 1, {}, 0, {}, {}, {}) RETURNING id",
-                  a.Int(bureau_id), a.Str(username), a.Str(display_name), a.Str(password_hash), a.Int(unit_id),
-                  a.Bool(must_change_password), a.Int(now), a.Int(now), a.Int(now)),
-      a);
-  db::SqlArgs r;
-  db::Exec(sql, fmt::format("INSERT INTO user_roles (user_id, role) VALUES ({}, 'volunteer')", r.Int(id)), r);
-  return id;
-}
-
 std::int64_t InsertTraining(soci::session& sql, std::int64_t bureau_id, const Training& t, EpochSeconds now) {
   db::SqlArgs a;
   return db::Insert(sql,

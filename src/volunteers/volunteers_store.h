@@ -48,14 +48,6 @@ void SetTeam(soci::session& sql, std::int64_t id, std::optional<std::int64_t> te
 // volunteer then run one after the other, each seeing the other's entries.
 void LockVolunteer(soci::session& sql, std::int64_t id);
 
-// The volunteer's own account (role volunteer): a users row and its role, like an administrator's
-// CreateUser, must_change_password set so the first sign-in chooses a new password.
-bool UsernameTaken(soci::session& sql, const std::string& username);
-std::int64_t InsertVolunteerAccount(soci::session& sql, std::int64_t bureau_id, std::int64_t unit_id,
-                                    const std::string& username, const std::string& display_name,
-                                    const std::string& password_hash, EpochSeconds now,
-                                    bool must_change_password = true);
-
 // ---- training and insurance ----
 std::int64_t InsertTraining(soci::session& sql, std::int64_t bureau_id, const Training& t, EpochSeconds now);
 std::vector<Training> ListTrainings(soci::session& sql, std::int64_t volunteer_id);

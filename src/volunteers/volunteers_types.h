@@ -13,6 +13,11 @@
 
 namespace fazhi::volunteers {
 
+// A task's minimum stay when it sets none (min_stay_minutes 0): a check-out sooner is flagged
+// short_stay and credits no points until the coordinator's review (a check-out 0 minutes after the
+// check-in must not earn the task's points). Never more than the task's own duration.
+inline constexpr int kDefaultMinStayMinutes = 30;
+
 // 审核状态: pending 待审核 → approved 通过 / rejected 不通过.
 inline const std::vector<std::string> kStatuses = {"pending", "approved", "rejected"};
 // 任务方式: dispatch 派单, open 自选 (volunteers join up to the capacity).
@@ -100,6 +105,14 @@ struct Task {
   std::int64_t created_by = 0;
   std::int64_t joined = 0;  // assignments
 };
+
+// The minimum stay a check-out is held to: the task's own, or kDefaultMinStayMinutes capped by the
+// task's duration.
+inline int EffectiveMinStayMinutes(const Task& t) {
+  if (t.min_stay_minutes > 0) return t.min_stay_minutes;
+  const auto span = (t.end_at - t.start_at) / 60;
+  return static_cast<int>(span < kDefaultMinStayMinutes ? span : kDefaultMinStayMinutes);
+}
 
 struct TaskInput {
   std::int64_t unit_id = 0;

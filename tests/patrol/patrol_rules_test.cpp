@@ -130,13 +130,101 @@ TEST(PatrolRules, HotspotKernelPercentilesAndNearRepeats) {
   EXPECT_EQ(r.cells[0].y, 5);
   EXPECT_DOUBLE_EQ(r.cells[0].score, 10 + 0.5 * 3);
   EXPECT_EQ(r.cells[0].level, 3);
-  EXPECT_EQ(r.cells[0].near_repeats, 9);
+  // 13 incidents in the neighbourhood over 566 days predict 0.15 per week: two priors within a week
+  // (P = 0.01) flag, one does not — the 3rd to the 10th daily incident.
+  EXPECT_EQ(r.cells[0].near_repeats, 8);
   EXPECT_EQ(r.incidents, 33);
   std::int64_t total = 0;
   for (const auto& row : r.by_hour_weekday)
     for (auto n : row) total += n;
   EXPECT_EQ(total, 33);
   EXPECT_EQ(r.cells.back().level, 0);
+}
+
+std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::size_t a = 0;
+  for (std::size_t b; (b = s.find(sep, a)) != std::string::npos; a = b + 1) out.push_back(s.substr(a, b - a));
+  out.push_back(s.substr(a));
+  return out;
+}
+
+TEST(PatrolRules, NearRepeatAgainstTheBaseRateFromData) {
+  const auto rows = ReadCases("near_repeat.tsv");
+  ASSERT_GE(rows.size(), 6u);
+  for (const auto& c : rows) {
+    ASSERT_EQ(c.size(), 4u) << c[0];
+    Grid g;
+    g.origin = {108.9, 34.26};
+    std::vector<Incident> in;
+    std::uint64_t seed = 42;
+    const std::int64_t t0 = 1'672'502'400;  // 2023-01-01 00:00 Beijing
+    for (const auto& grp : Split(c[2], ';')) {
+      const auto f = Split(grp, ':');
+      ASSERT_EQ(f.size(), 6u) << c[0] << " " << grp;
+      const int x = std::stoi(f[0]), y = std::stoi(f[1]), n = std::stoi(f[2]);
+      const double start = std::stod(f[3]) * 3600, step = std::stod(f[4]) * 3600;
+      for (int i = 0; i < n; ++i) {
+        double t = start + i * step;
+        if (f[5] == "r") {
+          seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+          t = start + static_cast<double>(seed >> 11) / 9007199254740992.0 * n * step;
+        }
+        in.push_back({g.CentreOf(x, y), t0 + static_cast<std::int64_t>(t)});
+      }
+    }
+    const auto r = ComputeHotspots(g, in, std::stoll(c[1]) * 86400);
+    for (const auto& chk : Split(c[3], ';')) {
+      const auto f = Split(chk, ':');
+      ASSERT_EQ(f.size(), 4u) << c[0];
+      std::int64_t flagged = -1;
+      for (const auto& cell : r.cells)
+        if (cell.x == std::stoi(f[0]) && cell.y == std::stoi(f[1])) flagged = cell.near_repeats;
+      EXPECT_GE(flagged, std::stoll(f[2])) << c[0] << " cell " << chk;
+      EXPECT_LE(flagged, std::stoll(f[3])) << c[0] << " cell " << chk;
+    }
+  }
+}
+
+TEST(PatrolRules, PoissonThreshold) {
+  EXPECT_EQ(PoissonThreshold(0, 0.05), 1);
+  EXPECT_EQ(PoissonThreshold(0.04, 0.05), 1);   // P(X ≥ 1) = 0.039
+  EXPECT_EQ(PoissonThreshold(0.173, 0.05), 2);  // P(X ≥ 1) = 0.159, P(X ≥ 2) = 0.013
+  EXPECT_EQ(PoissonThreshold(1, 0.05), 4);      // P(X ≥ 3) = 0.080, P(X ≥ 4) = 0.019
+  EXPECT_EQ(PoissonThreshold(28, 0.05), 38);    // P(X ≥ 37) = 0.058, P(X ≥ 38) = 0.041
+  EXPECT_GT(PoissonThreshold(2000, 0.05), 2000);
+}
+
+TEST(PatrolRules, AfterTheFactAgainstMatchedCells) {
+  EXPECT_EQ(CountBand(0), 0);
+  EXPECT_EQ(CountBand(2), 2);
+  EXPECT_EQ(CountBand(3), 3);
+  EXPECT_EQ(CountBand(4), 3);
+  EXPECT_EQ(CountBand(5), 4);
+  EXPECT_EQ(CountBand(16), 5);
+  EXPECT_EQ(CountBand(17), 6);
+  // Two busy suggested cells fall from 20 to 14 and 10 to 8. Busy unsuggested cells fell just as
+  // much on their own (regression to the mean: 20 → 15, 18 → 13; 10 → 7); the quiet majority rose
+  // by one. Against every other cell the suggestion looks like −4 − (+0.x); against matched cells
+  // the difference in differences is (−6 − 2)/2 − (−5 − 3)/2 = 0: no effect.
+  std::vector<CellCounts> cells = {{0, 0, 20, 14, true},  {1, 0, 10, 8, true},  {2, 0, 20, 15, false},
+                                   {3, 0, 18, 13, false}, {4, 0, 10, 7, false}, {9, 9, 7, 7, true}};
+  for (int i = 0; i < 30; ++i) cells.push_back({10 + i, 5, 1, 2, false});
+  const MatchedDid m = CompareMatched(cells);
+  EXPECT_EQ(m.suggested, 3);
+  EXPECT_EQ(m.matched_suggested, 2);
+  EXPECT_EQ(m.unmatched, 1);  // 7 before: band 5–8 has no control cell
+  EXPECT_EQ(m.controls, 33);
+  EXPECT_DOUBLE_EQ(m.suggested_change, -4);
+  EXPECT_DOUBLE_EQ(m.control_change, -4);
+  EXPECT_DOUBLE_EQ(m.did, 0);
+  // A real effect: the same suggested cells fall to 5 and 3 instead.
+  cells[0].after = 5;
+  cells[1].after = 3;
+  const MatchedDid e = CompareMatched(cells);
+  EXPECT_DOUBLE_EQ(e.suggested_change, (-15 - 7) / 2.0);
+  EXPECT_DOUBLE_EQ(e.did, (-15 - 7) / 2.0 - (-5 - 3) / 2.0);  // −7 per cell beyond the matched trend
+  EXPECT_EQ(CompareMatched({}).matched_suggested, 0);
 }
 
 TEST(PatrolRules, LocalHourAndWeekday) {

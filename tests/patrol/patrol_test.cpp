@@ -8,6 +8,8 @@
 
 #include "db/sql.h"
 #include "http/http_fixture.h"
+#include "orders/orders_module.h"
+#include "patrol/patrol_module.h"
 #include "patrol/patrol_store.h"
 
 namespace fazhi::testing {
@@ -61,6 +63,12 @@ class PatrolTest : public ServerTest {
   }
   std::int64_t Count(const std::string& q) {
     return app_->db().Read([&](soci::session& sql) { return db::ScalarInt(sql, q).value_or(0); });
+  }
+  void Exec(const std::string& q) {
+    app_->db().Write([&](soci::session& sql) {
+      db::Exec(sql, q);
+      return true;
+    });
   }
   json Import(Client& c, const json& doc) {
     auto r = c.Post("/api/patrol/import", json{{"geojson", doc}});
@@ -241,6 +249,88 @@ TEST_F(PatrolTest, DrillsAreDrawnFromARecordedSeed) {
   EXPECT_EQ(m.Get("/api/patrol/response?from=2025-12-01&to=2026-01-02").json["by_unit"].size(), 0u);
 }
 
+// The periodic sweep with the fixed test clock: 督办 of overdue items once per item, across a
+// restart and a second instance (another service on the same database); one notification to the
+// 包案 officer and the unit's leader per escalation (red, or three linked calls), told again only
+// after the dispute stopped being escalate and escalated anew.
+TEST_F(PatrolTest, SweepIssuesOverdueOrdersAndTellsEachEscalationOnce) {
+  Exec(fmt::format("UPDATE users SET person_id = {} WHERE username = 'officer_a'", officer_person_));
+  auto officer = SignedIn("officer_a");
+  json d = {{"title", "宅基地边界争执"},           {"kind", "land"},
+            {"parties", {"当事人甲", "当事人乙"}}, {"grade", "red"},
+            {"grade_reasons", "扬言报复"},         {"officer_person_id", officer_person_}};
+  auto red = officer.Post("/api/patrol/disputes", d);
+  ASSERT_EQ(red.status, 201) << red.body;
+  d["title"] = "工钱拖欠";
+  d["kind"] = "labour";
+  d["grade"] = "yellow";
+  auto yellow = officer.Post("/api/patrol/disputes", d);
+  ASSERT_EQ(yellow.status, 201) << yellow.body;
+  const std::int64_t red_id = red.json["id"], yellow_id = yellow.json["id"];
+  auto& service = app_->modules().Find<patrol::PatrolModule>()->service();
+  patrol::PatrolService other(app_->db(), *clock_);  // a second instance (or the same after a restart)
+  other.SetOrders(&app_->modules().Find<orders::OrdersModule>()->service());
+  const auto escalate = [&] { return Count("SELECT COUNT(*) FROM notifications WHERE kind = 'patrol_escalate'"); };
+
+  auto s = service.Sweep();
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->escalations, 1);    // the red one
+  EXPECT_EQ(s->notifications, 2);  // officer_a (the 包案 officer's account) and leader_a
+  EXPECT_EQ(s->orders, 0);         // nothing overdue yet
+  EXPECT_EQ(Count(fmt::format("SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.kind = "
+                              "'patrol_escalate' AND n.object_id = {} AND u.username IN ('officer_a', 'leader_a')",
+                              red_id)),
+            2);
+  EXPECT_EQ(service.Sweep()->escalations, 0);
+  EXPECT_EQ(other.Sweep()->escalations, 0);
+  EXPECT_EQ(escalate(), 2);
+
+  // Three linked calls make the yellow one escalate: told once.
+  Exec(fmt::format("UPDATE patrol_disputes SET linked_calls = '[1,2,3]' WHERE id = {}", yellow_id));
+  EXPECT_EQ(other.Sweep()->escalations, 1);
+  EXPECT_EQ(service.Sweep()->escalations, 0);
+  EXPECT_EQ(escalate(), 4);
+  // The red one calms down to yellow (no notice), then turns red again: a new escalation, told.
+  Exec(fmt::format("UPDATE patrol_disputes SET grade = 'yellow' WHERE id = {}", red_id));
+  EXPECT_EQ(service.Sweep()->escalations, 0);
+  Exec(fmt::format("UPDATE patrol_disputes SET grade = 'red' WHERE id = {}", red_id));
+  EXPECT_EQ(service.Sweep()->escalations, 1);
+  EXPECT_EQ(escalate(), 6);
+  EXPECT_NE(Count(fmt::format("SELECT COUNT(*) FROM notifications WHERE dedup_key = 'patrol_escalate:{}:2'", red_id)),
+            0);
+
+  // 西街 has no leader of its own: the 分局's leader is told.
+  AddUser("leader_bureau", "leader", bureau_);
+  auto west = SignedIn("officer_b")
+                  .Post("/api/patrol/disputes", json{{"title", "土地承包纠纷"},
+                                                     {"kind", "land"},
+                                                     {"parties", {"当事人丙"}},
+                                                     {"grade", "red"},
+                                                     {"grade_reasons", "多次冲突"}});
+  ASSERT_EQ(west.status, 201) << west.body;
+  EXPECT_EQ(service.Sweep()->notifications, 1);
+  EXPECT_EQ(Count(fmt::format("SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.kind = "
+                              "'patrol_escalate' AND n.object_id = {} AND u.username = 'leader_bureau'",
+                              west.json["id"].get<std::int64_t>())),
+            1);
+  Exec(fmt::format("UPDATE patrol_disputes SET status = 'closed' WHERE id = {}", west.json["id"].get<std::int64_t>()));
+
+  // Past the 回访 dates (red 1 day, yellow 7): one 督办 per item, whoever sweeps, however often.
+  clock_->Advance(2 * 86400);
+  EXPECT_EQ(service.Sweep()->orders, 1);
+  EXPECT_EQ(other.Sweep()->orders, 0);
+  clock_->Advance(6 * 86400);
+  EXPECT_EQ(other.Sweep()->orders, 1);
+  EXPECT_EQ(service.Sweep()->orders, 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM supervision_orders WHERE source = 'dispute'"), 2);
+  EXPECT_EQ(Count(fmt::format("SELECT COUNT(*) FROM patrol_disputes WHERE id IN ({}, {}) AND (order_id IS NULL OR "
+                              "order_id = 0)",
+                              red_id, yellow_id)),
+            0);
+  // The manual route finds nothing left either.
+  EXPECT_EQ(SignedIn("manager_a").Post("/api/patrol/overdue-orders", json{{"confirm", true}}).json["issued"], 0);
+}
+
 TEST_F(PatrolTest, DisputeAndHazardRegistersWithOrdersWhenOverdue) {
   auto officer = SignedIn("officer_a");
   json d = {{"title", "楼上漏水邻里争执"},
@@ -335,9 +425,17 @@ TEST_F(PatrolTest, HotspotsRankCellsAndSuggestPlacesPerArea) {
   EXPECT_EQ(r.json["cells"][0]["count"], 12);
   EXPECT_EQ(r.json["cells"][0]["level"], 3);
   EXPECT_EQ(r.json["cells"][0]["peak_hour"], 21);
-  EXPECT_EQ(r.json["cells"][0]["near_repeats"], 11);
+  // 12 in the neighbourhood over the 92 days predict λ = 11 × 7 / 92 = 0.84 a week; four priors
+  // within 7 days are unlikely (P(X ≥ 4) = 0.011, P(X ≥ 3) = 0.053): the 5th to the 12th day.
+  EXPECT_EQ(r.json["cells"][0]["near_repeats"], 8);
   ASSERT_EQ(r.json["suggestions"].size(), 1u);
   EXPECT_EQ(r.json["suggestions"][0]["area_name"], "东街一号巡区");
+  // After the fact against matched cells: the suggested cells are there, the comparison with them.
+  const json& matched = r.json["evaluation"]["matched"];
+  EXPECT_GE(matched["suggested_cells"].get<int>(), 1) << matched.dump();
+  EXPECT_EQ(matched["suggested_cells"].get<int>(),
+            matched["matched_cells"].get<int>() + matched["unmatched_cells"].get<int>());
+  EXPECT_TRUE(matched.contains("did"));
   EXPECT_EQ(r.json["suggestions"][0]["hours"][0], 21);
   EXPECT_GT(r.json["suggestions"][0]["stops_per_week"].get<int>(), 0);
   EXPECT_EQ(m.Get("/api/patrol/hotspots?from=2026-01-01&to=2025-01-01").Code(), "invalid_range");

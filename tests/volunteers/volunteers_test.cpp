@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "auth/self_service.h"
 #include "auth/vault.h"
 #include "db/sql.h"
 #include "http/http_fixture.h"
@@ -170,6 +171,36 @@ TEST_F(VolunteersTest, RegistrationRefusesBadInputAndMasksPersonalData) {
   EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
 }
 
+// The one home of non-staff accounts: auth::CreateSelfServiceAccount, used by the vetting and the
+// demo — role volunteer only, first sign-in changes the password, names checked and unique.
+TEST_F(VolunteersTest, SelfServiceAccountsHaveOneFixedRoleAndUniqueNames) {
+  const auto make = [&](const std::string& name) {
+    return app_->db().Write([&](soci::session& sql) {
+      return auth::CreateSelfServiceAccount(sql,
+                                            {.bureau_id = bureau_,
+                                             .unit_id = team_a_,
+                                             .username = name,
+                                             .display_name = "志愿者甲",
+                                             .password_hash = "x"},
+                                            kStart);
+    });
+  };
+  auto id = make("zy900001");
+  ASSERT_TRUE(id) << id.error().message;
+  EXPECT_EQ(Count(fmt::format("SELECT COUNT(*) FROM user_roles WHERE user_id = {} AND role = 'volunteer'", *id)), 1);
+  EXPECT_EQ(Count(fmt::format("SELECT COUNT(*) FROM user_roles WHERE user_id = {}", *id)), 1);
+  EXPECT_EQ(Count(fmt::format("SELECT must_change_password FROM users WHERE id = {}", *id)), 1);
+  EXPECT_EQ(Count(fmt::format("SELECT unit_id FROM users WHERE id = {}", *id)), team_a_);
+  auto again = make("zy900001");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().reason, "username_taken");
+  EXPECT_NE(again.error().message.find("已被使用"), std::string::npos);
+  auto bad = make("志愿者");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().reason, "invalid_username");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM users WHERE username LIKE 'zy9%'"), 1);
+}
+
 TEST_F(VolunteersTest, TaskCheckInOutFlagsCluesAndPoints) {
   auto coord = SignedIn("coord_a");
   auto [vid, vol] = Volunteer(coord, "李四", "11010519900307124", team_a_);
@@ -239,6 +270,24 @@ TEST_F(VolunteersTest, TaskCheckInOutFlagsCluesAndPoints) {
   auto out2 = vol.Post(fmt::format("/api/volunteer/tasks/{}/checkout", task2), json{{"lat", kLat}, {"lon", kLon}});
   EXPECT_EQ(out2.json["state"], "done") << out2.body;
   EXPECT_EQ(out2.json["flags"].size(), 0u);
+
+  // A task without a minimum stay (0): checking out one minute after checking in is held to the
+  // default 30 minutes — flagged short_stay, no points credited.
+  auto t3 = coord.Post("/api/volunteer-tasks", With(Task(team_a_, {vid}, 10, 0), {{"start_at", clock_->Now() - 60},
+                                                                                  {"end_at", clock_->Now() + 7200}}));
+  ASSERT_EQ(t3.status, 201) << t3.body;
+  EXPECT_EQ(t3.json["effective_min_stay_minutes"], 30);
+  const std::int64_t task3 = t3.json["id"];
+  const auto points_before = Count("SELECT COALESCE(SUM(points), 0) FROM volunteer_points WHERE source = 'task'");
+  ASSERT_EQ(vol.Post(fmt::format("/api/volunteer/tasks/{}/checkin", task3), json{{"lat", kLat}, {"lon", kLon}}).status,
+            200);
+  clock_->Advance(60);
+  auto out3 = vol.Post(fmt::format("/api/volunteer/tasks/{}/checkout", task3), json{{"lat", kLat}, {"lon", kLon}});
+  ASSERT_EQ(out3.status, 200) << out3.body;
+  EXPECT_EQ(out3.json["state"], "flagged");
+  ASSERT_EQ(out3.json["flags"].size(), 1u) << out3.body;
+  EXPECT_EQ(out3.json["flags"][0]["code"], "short_stay");
+  EXPECT_EQ(Count("SELECT COALESCE(SUM(points), 0) FROM volunteer_points WHERE source = 'task'"), points_before);
 
   // A clue with a photo, accepted with points.
   auto clue = vol.Post("/api/volunteer/clues",

@@ -84,5 +84,6 @@ export const NOTIFICATION_KINDS: Record<string, { name: string; tag: TagType }> 
   review: { name: '审核', tag: 'info' },
   intake_due_soon: { name: '接报即将超期', tag: 'warning' },
   intake_overdue: { name: '接报超期', tag: 'danger' },
+  patrol_escalate: { name: '纠纷升级', tag: 'danger' },
 }
 

@@ -22,6 +22,8 @@ export function notificationTarget(n: Notification): { path: string; query?: Rec
   if (n.object_type === 'inspection_task' && id) return { path: `/inspections/tasks/${id}`, label: '查看巡查任务' }
   if (n.object_type === 'intake_ticket' && id) return { path: `/intake/tickets/${id}`, label: '查看接报' }
   if (n.object_type === 'training_plan') return { path: '/training/plans', label: '查看学法计划' }
+  if (n.object_type === 'patrol_dispute' && id)
+    return { path: '/patrol/disputes', query: { dispute: String(id) }, label: '查看矛盾纠纷' }
   if (n.object_type === 'inspection_finding' && id)
     return { path: '/inspections/findings', query: { finding: String(id) }, label: '查看巡查问题' }
   if (!n.case_id) return null
