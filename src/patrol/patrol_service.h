@@ -95,6 +95,14 @@ class PatrolService {
   Result<ImportResult> ImportGeoJson(const auth::Principal& who, const audit::Actor& actor,
                                      std::optional<std::int64_t> unit_id, const nlohmann::json& doc);
   Result<MapData> Map(const auth::Principal& who) const;
+  // One 巡区 / 必到点 edited or deleted (patrol_edit.cpp); `doc` is one GeoJSON Feature, checked
+  // like an import (self_intersecting …). A point with check-ins cannot be deleted (409 has_checkins).
+  Result<Area> UpdateArea(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
+                          const nlohmann::json& feature);
+  Result<void> DeleteArea(const auth::Principal& who, const audit::Actor& actor, std::int64_t id);
+  Result<Point> UpdatePoint(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
+                            const nlohmann::json& feature);
+  Result<void> DeletePoint(const auth::Principal& who, const audit::Actor& actor, std::int64_t id);
   Result<Team> CreateTeam(const auth::Principal& who, const audit::Actor& actor, Team t);
   Result<std::vector<Team>> Teams(const auth::Principal& who) const;
 
