@@ -563,6 +563,7 @@ void RegisterRoutes(http::Router& router, PatrolService& s) {
   r.Delete("/api/patrol/areas/{id}", manage, DeleteAreaRoute);
   r.Put("/api/patrol/points/{id}", manage, UpdatePointRoute);
   r.Delete("/api/patrol/points/{id}", manage, DeletePointRoute);
+  RegisterShiftRoutes(r);
   r.Get("/api/patrol/teams", read, ListTeamsRoute);
   r.Post("/api/patrol/teams", manage, CreateTeamRoute);
   r.Get("/api/patrol/checkins", read, ListCheckinsRoute);

@@ -34,6 +34,7 @@
 #include "core/paging.h"
 #include "db/database.h"
 #include "orders/orders_service.h"
+#include "patrol/patrol_shifts.h"
 #include "patrol/patrol_store.h"
 #include "patrol/patrol_types.h"
 
@@ -103,6 +104,10 @@ class PatrolService {
   Result<Point> UpdatePoint(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
                             const nlohmann::json& feature);
   Result<void> DeletePoint(const auth::Principal& who, const audit::Actor& actor, std::int64_t id);
+  // 巡防班次 (patrol_shifts.cpp): the unit's pattern (default: the caller's unit), replaced whole.
+  Result<std::optional<ShiftPattern>> GetShiftPattern(const auth::Principal& who,
+                                                      std::optional<std::int64_t> unit_id) const;
+  Result<ShiftPattern> SetShiftPattern(const auth::Principal& who, const audit::Actor& actor, ShiftPattern p);
   Result<Team> CreateTeam(const auth::Principal& who, const audit::Actor& actor, Team t);
   Result<std::vector<Team>> Teams(const auth::Principal& who) const;
 

@@ -14,9 +14,9 @@ namespace {
 using nlohmann::json;
 
 json Ring(double lon, double lat, double d) {
-  return json::array({json::array({json::array({lon - d, lat - d}), json::array({lon + d, lat - d}),
-                                    json::array({lon + d, lat + d}), json::array({lon - d, lat + d}),
-                                    json::array({lon - d, lat - d})})});
+  return json::array(
+      {json::array({json::array({lon - d, lat - d}), json::array({lon + d, lat - d}), json::array({lon + d, lat + d}),
+                    json::array({lon - d, lat + d}), json::array({lon - d, lat - d})})});
 }
 json AreaFeature(const std::string& name, json coords, bool in_town = true) {
   return {{"type", "Feature"},
@@ -103,9 +103,10 @@ TEST_F(PatrolEditTest, DrawnAreaAndPointAreEditedAndDeletedWithinScope) {
   EXPECT_EQ(keep.status, 409);
   EXPECT_EQ(keep.Code(), "has_checkins");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM patrol_points"), 1);
-  auto r2 = m.Post("/api/patrol/import", json{{"geojson",
-                                               {{"type", "FeatureCollection"},
-                                                {"features", json::array({PointFeature("空点", 108.8, 34.2, 40, 60)})}}}});
+  auto r2 = m.Post(
+      "/api/patrol/import",
+      json{{"geojson",
+            {{"type", "FeatureCollection"}, {"features", json::array({PointFeature("空点", 108.8, 34.2, 40, 60)})}}}});
   ASSERT_EQ(r2.status, 201);
   EXPECT_EQ(m.Delete(fmt::format("/api/patrol/points/{}", r2.json["points"][0]["id"].get<std::int64_t>())).status, 200);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM patrol_points"), 1);

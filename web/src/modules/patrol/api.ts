@@ -38,6 +38,11 @@ export const STAGES = ['received', 'dispatched', 'signed', 'departed', 'arrived'
 export type Stage = (typeof STAGES)[number]
 export const STAGE_NAMES: Record<Stage, string> = { received: '接警', dispatched: '派警', signed: '签收', departed: '出警', arrived: '到达', feedback: '反馈', closed: '结案' }
 export type Call = { id: number; unit_name: string; kind: string; place: string; shift: string; in_town: boolean; is_test: boolean } & { [K in `${Stage}_at`]: number | null }
+export interface Team { id: number; unit_name: string; name: string; mode: 'car' | 'foot' | 'bicycle'; shift: string; members: string[]; equipment: string[] }
+export const TEAM_MODES: Record<string, string> = { car: '车巡', foot: '步巡', bicycle: '骑巡' }
+export interface ShiftSlot { name: string; start: string; end: string }
+export interface ShiftPattern { unit_id: number; name: string; slots: ShiftSlot[]; cycle: number[][]; anchor: string; updated_at: number }
+export interface ShiftCalendar { month: string; pattern: ShiftPattern | null; days: { date: string; cycle_day: number; teams: number[] }[] }
 export interface Targets { sign_s: number; arrive_town_s: number; arrive_rural_s: number; tile_url: string }
 export interface ResponseReport { from: number; to: number; targets: Targets; by_unit: Bucket[]; by_unit_shift: Bucket[]; slowest: Bucket[] }
 export interface Drill { id: number; name: string; seed: number; draws: number; drawn_points: number[]; call_ids: number[]; created_at: number }
@@ -108,6 +113,11 @@ export const patrolApi = {
   checkIn: (body: { point_id: number; lon: number; lat: number; accuracy_m: number }) => api.post<Checkin>('/api/patrol/checkins', body),
   leave: (id: number) => api.post<Checkin>(`/api/patrol/checkins/${id}/leave`, {}),
   logs: (q: Query) => api.get<Paged<PatrolLog>>('/api/patrol/logs', q),
+  teams: () => api.get<{ items: Team[] }>('/api/patrol/teams'),
+  createTeam: (body: { name: string; mode: string; shift?: string; members: string[]; equipment: string[] }) => api.post<Team>('/api/patrol/teams', body),
+  shifts: () => api.get<{ pattern: ShiftPattern | null }>('/api/patrol/shifts'),
+  saveShifts: (body: { name: string; slots: ShiftSlot[]; cycle: number[][]; anchor: string }) => api.put<ShiftPattern>('/api/patrol/shifts', body),
+  shiftCalendar: (month: string) => api.get<ShiftCalendar>('/api/patrol/shifts/calendar', { month }),
   createCall: (body: { kind: string; place: string; in_town: boolean }) => api.post<Call>('/api/patrol/calls', body),
   stamp: (id: number, stage: Stage) => api.post<Call>(`/api/patrol/calls/${id}/stamp`, { stage }),
   targets: () => api.get<Targets>('/api/patrol/targets'),
