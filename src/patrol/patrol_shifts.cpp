@@ -79,7 +79,7 @@ std::optional<ShiftPattern> ReadPattern(soci::session& sql, std::int64_t unit_id
                                  a.Int(unit_id)),
                      a, PatternFrom);
 }
-void WritePattern(soci::session& sql, const ShiftPattern& p, std::int64_t by) {
+void WritePattern(soci::session& sql, const ShiftPattern& p, std::optional<std::int64_t> by) {
   db::SqlArgs d;
   db::Exec(sql, fmt::format("DELETE FROM patrol_shift_patterns WHERE unit_id = {}", d.Int(p.unit_id)), d);
   db::SqlArgs a;
@@ -87,11 +87,26 @@ void WritePattern(soci::session& sql, const ShiftPattern& p, std::int64_t by) {
              fmt::format("INSERT INTO patrol_shift_patterns (bureau_id, unit_id, name, slots, cycle, anchor_day, "
                          "updated_by, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
                          a.Int(p.bureau_id), a.Int(p.unit_id), a.Str(p.name), a.Str(SlotsJson(p.slots).dump()),
-                         a.Str(json(p.cycle).dump()), a.Int(p.anchor_day), a.Int(by), a.Int(p.updated_at)),
+                         a.Str(json(p.cycle).dump()), a.Int(p.anchor_day), a.OptInt(by), a.Int(p.updated_at)),
              a);
 }
 
 }  // namespace
+
+void InsertDemoShiftPattern(soci::session& sql, std::int64_t bureau_id, std::int64_t unit_id,
+                            const std::vector<std::int64_t>& teams) {
+  if (teams.size() < 3) return;
+  const std::int64_t anchor = DaysFromCivil(CivilDate{2023, 1, 1});
+  ShiftPattern p{.id = 0,
+                 .bureau_id = bureau_id,
+                 .unit_id = unit_id,
+                 .name = "三班二运转",
+                 .slots = {{"白班", 8 * 60, 20 * 60}, {"夜班", 20 * 60, 8 * 60}},
+                 .cycle = {{teams[0], teams[1]}, {teams[1], teams[2]}, {teams[2], teams[0]}},
+                 .anchor_day = anchor,
+                 .updated_at = LocalMidnight(CivilFromDays(anchor))};
+  WritePattern(sql, p, std::nullopt);
+}
 
 Result<std::optional<ShiftPattern>> PatrolService::GetShiftPattern(const auth::Principal& who,
                                                                    std::optional<std::int64_t> unit_id) const {
@@ -150,7 +165,8 @@ std::optional<int> MinutesOf(const json& v) {
 
 json PatternJson(const ShiftPattern& p) {
   json slots = json::array();
-  for (const auto& s : p.slots) slots.push_back({{"name", s.name}, {"start", Hhmm(s.start_min)}, {"end", Hhmm(s.end_min)}});
+  for (const auto& s : p.slots)
+    slots.push_back({{"name", s.name}, {"start", Hhmm(s.start_min)}, {"end", Hhmm(s.end_min)}});
   return {{"unit_id", p.unit_id},
           {"name", p.name},
           {"slots", slots},

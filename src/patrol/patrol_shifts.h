@@ -5,8 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
 #include "core/clock.h"
+#include "core/error.h"
+#include "db/database.h"
 
 namespace fazhi::patrol {
 
@@ -38,6 +39,11 @@ std::vector<CalendarDay> ShiftCalendar(const ShiftPattern& p, int year, int mont
 // The shape of a pattern: 1–6 slots with names and times in 0–1439, a cycle of 1–62 days each with
 // one entry per slot. Team ids are checked against the unit's teams by the service.
 Result<void> CheckPattern(const ShiftPattern& p);
+
+// The demo's 三班二运转 for one 派出所: 白班 08–20 and 夜班 20–08, three teams over a three-day
+// cycle from 2023-01-01 (each team a day shift, then a night shift, then a day off).
+void InsertDemoShiftPattern(soci::session& sql, std::int64_t bureau_id, std::int64_t unit_id,
+                            const std::vector<std::int64_t>& teams);
 
 class PatrolService;
 }  // namespace fazhi::patrol
