@@ -88,8 +88,10 @@ void SecurityHeaders(httplib::Response& res) {
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("X-Frame-Options", "DENY");
   res.set_header("Referrer-Policy", "no-referrer");
+  // img-src also allows http(s) images: the patrol map draws a bureau's intranet PGIS tiles
+  // (patrol_targets.tile_url, any origin the bureau configures); scripts and styles stay 'self'.
   res.set_header("Content-Security-Policy",
-                 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                 "default-src 'self'; img-src 'self' data: http: https:; style-src 'self' 'unsafe-inline'; "
                  "frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
 }
 

@@ -10,6 +10,7 @@
 #include "db/sql.h"
 #include "org/org_reads.h"
 #include "patrol/patrol_service.h"
+#include "patrol/patrol_shifts.h"
 #include "patrol/patrol_store.h"
 
 namespace fazhi::patrol {
@@ -105,6 +106,7 @@ void AddGeography(soci::session& sql, Station& s, std::mt19937_64& rng, EpochSec
   }
   static const char* kModes[] = {"car", "foot", "bicycle"};
   static const char* kShifts[] = {"一班", "二班", "三班"};
+  std::vector<std::int64_t> team_ids;
   for (int t = 0; t < 3; ++t) {
     Team team{.id = 0,
               .bureau_id = s.unit.bureau_id,
@@ -119,9 +121,10 @@ void AddGeography(soci::session& sql, Station& s, std::mt19937_64& rng, EpochSec
       team.members.push_back(s.officers[m]);
     team.equipment = t == 0 ? std::vector<std::string>{"巡逻车", "执法记录仪", "对讲机", "防刺服"}
                             : std::vector<std::string>{"执法记录仪", "对讲机", "警棍"};
-    InsertTeam(sql, team);
+    team_ids.push_back(InsertTeam(sql, team));
     ++sum.teams;
   }
+  InsertDemoShiftPattern(sql, s.unit.bureau_id, s.unit.id, team_ids);  // 三班二运转 (patrol_shifts.cpp)
 }
 
 // Stamps of one call: each stage after the previous one by a random delay; slower at night and, for

@@ -193,6 +193,32 @@ Result<Reply> Import(Ctx& ctx, PatrolService& s) {
   return Reply::Json({{"areas", areas}, {"points", points}}, 201);
 }
 
+// One drawn 巡区 / 必到点 changed or removed (patrol_edit.cpp); the body is one GeoJSON Feature.
+Result<Reply> UpdateAreaRoute(Ctx& ctx, PatrolService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  JsonInput in(ctx.body());
+  const auto feature = in.Raw("feature", "GeoJSON 要素", true);
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  return Reply::Json(AreaJson(FZ_TRY(s.UpdateArea(ctx.user(), ctx.Actor(), id, *feature))));
+}
+Result<Reply> DeleteAreaRoute(Ctx& ctx, PatrolService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  FZ_CHECK(s.DeleteArea(ctx.user(), ctx.Actor(), id));
+  return Reply::Json({{"ok", true}});
+}
+Result<Reply> UpdatePointRoute(Ctx& ctx, PatrolService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  JsonInput in(ctx.body());
+  const auto feature = in.Raw("feature", "GeoJSON 要素", true);
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  return Reply::Json(PointJson(FZ_TRY(s.UpdatePoint(ctx.user(), ctx.Actor(), id, *feature))));
+}
+Result<Reply> DeletePointRoute(Ctx& ctx, PatrolService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  FZ_CHECK(s.DeletePoint(ctx.user(), ctx.Actor(), id));
+  return Reply::Json({{"ok", true}});
+}
+
 Result<Reply> ListTeamsRoute(Ctx& ctx, PatrolService& s) {
   json items = json::array();
   for (const auto& t : FZ_TRY(s.Teams(ctx.user()))) items.push_back(TeamJson(t));
@@ -541,6 +567,11 @@ void RegisterRoutes(http::Router& router, PatrolService& s) {
   const auto manage = http::Perm(auth::perm::kPatrolManage);
   r.Get("/api/patrol/map", read, GetMap);
   r.Post("/api/patrol/import", manage, Import);
+  r.Put("/api/patrol/areas/{id}", manage, UpdateAreaRoute);
+  r.Delete("/api/patrol/areas/{id}", manage, DeleteAreaRoute);
+  r.Put("/api/patrol/points/{id}", manage, UpdatePointRoute);
+  r.Delete("/api/patrol/points/{id}", manage, DeletePointRoute);
+  RegisterShiftRoutes(r);
   r.Get("/api/patrol/teams", read, ListTeamsRoute);
   r.Post("/api/patrol/teams", manage, CreateTeamRoute);
   r.Get("/api/patrol/checkins", read, ListCheckinsRoute);

@@ -1,6 +1,7 @@
 #include "patrol/patrol_service.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <set>
@@ -339,7 +340,9 @@ Result<Call> PatrolService::Stamp(const auth::Principal& who, const audit::Actor
     if (!c) return NotFound("警情不存在");
     if (c->stamps[idx]) return Conflict("该环节已记录时间", "already_stamped");
     if (!c->stamps[idx - 1])
-      return Invalid(fmt::format("须先记录上一环节（{}）", kStages[idx - 1]), "stage", "stage_order");
+      return Invalid(fmt::format("须先记录上一环节（{}）",
+                                 std::array{"接警", "派警", "签收", "出警", "到达", "反馈", "结案"}[idx - 1]),
+                     "stage", "stage_order");
     StampCall(sql, id, stage, now);
     audit::Append(sql, clock_, actor,
                   Audit("patrol.stamp", "patrol_call", id, fmt::format("警情 #{} 记录环节 {}", id, stage)));

@@ -34,6 +34,7 @@
 #include "core/paging.h"
 #include "db/database.h"
 #include "orders/orders_service.h"
+#include "patrol/patrol_shifts.h"
 #include "patrol/patrol_store.h"
 #include "patrol/patrol_types.h"
 
@@ -97,6 +98,18 @@ class PatrolService {
   Result<ImportResult> ImportGeoJson(const auth::Principal& who, const audit::Actor& actor,
                                      std::optional<std::int64_t> unit_id, const nlohmann::json& doc);
   Result<MapData> Map(const auth::Principal& who) const;
+  // One 巡区 / 必到点 edited or deleted (patrol_edit.cpp); `doc` is one GeoJSON Feature, checked
+  // like an import (self_intersecting …). A point with check-ins cannot be deleted (409 has_checkins).
+  Result<Area> UpdateArea(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
+                          const nlohmann::json& feature);
+  Result<void> DeleteArea(const auth::Principal& who, const audit::Actor& actor, std::int64_t id);
+  Result<Point> UpdatePoint(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,
+                            const nlohmann::json& feature);
+  Result<void> DeletePoint(const auth::Principal& who, const audit::Actor& actor, std::int64_t id);
+  // 巡防班次 (patrol_shifts.cpp): the unit's pattern (default: the caller's unit), replaced whole.
+  Result<std::optional<ShiftPattern>> GetShiftPattern(const auth::Principal& who,
+                                                      std::optional<std::int64_t> unit_id) const;
+  Result<ShiftPattern> SetShiftPattern(const auth::Principal& who, const audit::Actor& actor, ShiftPattern p);
   Result<Team> CreateTeam(const auth::Principal& who, const audit::Actor& actor, Team t);
   Result<std::vector<Team>> Teams(const auth::Principal& who) const;
 

@@ -223,6 +223,36 @@ std::optional<Point> FindPoint(soci::session& sql, std::int64_t id, const std::s
       PointFrom);
 }
 
+void UpdateArea(soci::session& sql, const Area& x) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE patrol_areas SET name = {}, ring = {}, in_town = {} WHERE id = {}", a.Str(x.name),
+                       a.Str(RingText(x.ring)), a.Bool(x.in_town), a.Int(x.id)),
+           a);
+}
+void DeleteArea(soci::session& sql, std::int64_t id) {
+  db::SqlArgs a, b;
+  db::Exec(sql, fmt::format("UPDATE patrol_points SET area_id = NULL WHERE area_id = {}", a.Int(id)), a);
+  db::Exec(sql, fmt::format("DELETE FROM patrol_areas WHERE id = {}", b.Int(id)), b);
+}
+void UpdatePoint(soci::session& sql, const Point& p) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE patrol_points SET name = {}, lon_e7 = {}, lat_e7 = {}, radius_m = {}, min_stay_s = {}, "
+                       "area_id = {} WHERE id = {}",
+                       a.Str(p.name), a.Int(E7(p.at.lon)), a.Int(E7(p.at.lat)), a.Int(p.radius_m), a.Int(p.min_stay_s),
+                       a.OptInt(p.area_id), a.Int(p.id)),
+           a);
+}
+void DeletePoint(soci::session& sql, std::int64_t id) {
+  db::SqlArgs a;
+  db::Exec(sql, fmt::format("DELETE FROM patrol_points WHERE id = {}", a.Int(id)), a);
+}
+std::int64_t CountCheckinsAt(soci::session& sql, std::int64_t point_id) {
+  db::SqlArgs a;
+  return db::Count(sql, fmt::format("SELECT COUNT(*) FROM patrol_checkins WHERE point_id = {}", a.Int(point_id)), a);
+}
+
 std::int64_t InsertTeam(soci::session& sql, const Team& t) {
   db::SqlArgs a;
   return db::Insert(sql,

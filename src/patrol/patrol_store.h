@@ -24,6 +24,13 @@ std::optional<Area> FindArea(soci::session& sql, std::int64_t id, const std::str
 std::vector<Point> ListPoints(soci::session& sql, const std::string& path);
 std::optional<Point> FindPoint(soci::session& sql, std::int64_t id, const std::string& path);
 
+// Editing one 巡区 / 必到点 (patrol_edit.cpp). Deleting an area detaches its points (area_id NULL).
+void UpdateArea(soci::session& sql, const Area& a);
+void DeleteArea(soci::session& sql, std::int64_t id);
+void UpdatePoint(soci::session& sql, const Point& p);
+void DeletePoint(soci::session& sql, std::int64_t id);
+std::int64_t CountCheckinsAt(soci::session& sql, std::int64_t point_id);
+
 std::int64_t InsertTeam(soci::session& sql, const Team& t);
 std::vector<Team> ListTeams(soci::session& sql, const std::string& path);
 

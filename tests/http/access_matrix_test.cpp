@@ -183,6 +183,12 @@ const std::map<std::string, ObjectKind>& Kinds() {
       {"patrol_checkin",
        {"SELECT CAST(c.id AS TEXT) FROM patrol_checkins c JOIN units u ON u.id = c.unit_id WHERE u.path LIKE "
         "':P%' ORDER BY c.id"}},
+      {"patrol_area",
+       {"SELECT CAST(a.id AS TEXT) FROM patrol_areas a JOIN units u ON u.id = a.unit_id WHERE u.path LIKE ':P%' "
+        "ORDER BY a.id"}},
+      {"patrol_point",
+       {"SELECT CAST(p.id AS TEXT) FROM patrol_points p JOIN units u ON u.id = p.unit_id WHERE u.path LIKE ':P%' "
+        "ORDER BY p.id"}},
       {"patrol_call",
        {"SELECT CAST(c.id AS TEXT) FROM patrol_calls c JOIN units u ON u.id = c.unit_id WHERE u.path LIKE ':P%' "
         "ORDER BY c.id"}},

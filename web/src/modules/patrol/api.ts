@@ -34,6 +34,15 @@ export interface Bucket {
   arrive_median_s: number
   arrive_rate: number
 }
+export const STAGES = ['received', 'dispatched', 'signed', 'departed', 'arrived', 'feedback', 'closed'] as const
+export type Stage = (typeof STAGES)[number]
+export const STAGE_NAMES: Record<Stage, string> = { received: '接警', dispatched: '派警', signed: '签收', departed: '出警', arrived: '到达', feedback: '反馈', closed: '结案' }
+export type Call = { id: number; unit_name: string; kind: string; place: string; shift: string; in_town: boolean; is_test: boolean } & { [K in `${Stage}_at`]: number | null }
+export interface Team { id: number; unit_name: string; name: string; mode: 'car' | 'foot' | 'bicycle'; shift: string; members: string[]; equipment: string[] }
+export const TEAM_MODES: Record<string, string> = { car: '车巡', foot: '步巡', bicycle: '骑巡' }
+export interface ShiftSlot { name: string; start: string; end: string }
+export interface ShiftPattern { unit_id: number; name: string; slots: ShiftSlot[]; cycle: number[][]; anchor: string; updated_at: number }
+export interface ShiftCalendar { month: string; pattern: ShiftPattern | null; days: { date: string; cycle_day: number; teams: number[] }[] }
 export interface Targets { sign_s: number; arrive_town_s: number; arrive_rural_s: number; tile_url: string }
 export interface ResponseReport { from: number; to: number; targets: Targets; by_unit: Bucket[]; by_unit_shift: Bucket[]; slowest: Bucket[] }
 export interface Drill { id: number; name: string; seed: number; draws: number; drawn_points: number[]; call_ids: number[]; created_at: number }
@@ -68,6 +77,26 @@ export interface Dispute {
 }
 export interface Hazard { id: number; unit_name: string; place: string; kind: string; description: string; fix_due: number; fixed_at: number | null; recheck_at: number | null; status: string; overdue: boolean; order_id: number | null }
 
+export interface GeoFeature {
+  type: 'Feature'
+  properties: Record<string, unknown>
+  geometry: { type: 'Polygon'; coordinates: LngLat[][] } | { type: 'Point'; coordinates: LngLat }
+}
+// One 巡区 as a GeoJSON Feature (the ring closed), as import and PUT /api/patrol/areas/{id} take it.
+export function areaFeature(name: string, ring: LngLat[], inTown: boolean): GeoFeature {
+  return { type: 'Feature', properties: { name, in_town: inTown }, geometry: { type: 'Polygon', coordinates: [[...ring, ring[0]]] } }
+}
+export function pointFeature(name: string, at: LngLat, radius: number, minStay: number): GeoFeature {
+  return { type: 'Feature', properties: { name, radius, min_stay: minStay }, geometry: { type: 'Point', coordinates: at } }
+}
+// The unit's geometry as one FeatureCollection (the export of the map page; importable again).
+export function toGeoJson(d: MapData) {
+  return {
+    type: 'FeatureCollection',
+    features: [...d.areas.map((a) => areaFeature(a.name, a.ring, a.in_town)), ...d.points.map((p) => pointFeature(p.name, p.at, p.radius_m, p.min_stay_s))],
+  }
+}
+
 export const FLAG_NAMES: Record<string, string> = { far: '偏离必到点', speed: '速度异常', short_stay: '停留不足', outside_area: '不在巡区内' }
 export const DISPUTE_KINDS: Record<string, string> = { romance: '婚恋', family: '家庭', neighbour: '邻里', debt: '债务', labour: '劳资', land: '土地' }
 export const GRADES: Record<string, string> = { red: '红色', orange: '橙色', yellow: '黄色', green: '绿色' }
@@ -76,10 +105,23 @@ export const LOG_KINDS: Record<string, string> = { stop_check: '盘查', catch: 
 export const patrolApi = {
   map: () => api.get<MapData>('/api/patrol/map'),
   importGeoJson: (geojson: unknown) => api.post<{ areas: Area[]; points: Point[] }>('/api/patrol/import', { geojson }),
+  updateArea: (id: number, feature: GeoFeature) => api.put<Area>(`/api/patrol/areas/${id}`, { feature }),
+  deleteArea: (id: number) => api.del<{ ok: boolean }>(`/api/patrol/areas/${id}`),
+  updatePoint: (id: number, feature: GeoFeature) => api.put<Point>(`/api/patrol/points/${id}`, { feature }),
+  deletePoint: (id: number) => api.del<{ ok: boolean }>(`/api/patrol/points/${id}`),
   checkins: (q: Query) => api.get<Paged<Checkin>>('/api/patrol/checkins', q),
   checkIn: (body: { point_id: number; lon: number; lat: number; accuracy_m: number }) => api.post<Checkin>('/api/patrol/checkins', body),
   leave: (id: number) => api.post<Checkin>(`/api/patrol/checkins/${id}/leave`, {}),
   logs: (q: Query) => api.get<Paged<PatrolLog>>('/api/patrol/logs', q),
+  teams: () => api.get<{ items: Team[] }>('/api/patrol/teams'),
+  createTeam: (body: { name: string; mode: string; shift?: string; members: string[]; equipment: string[] }) => api.post<Team>('/api/patrol/teams', body),
+  shifts: () => api.get<{ pattern: ShiftPattern | null }>('/api/patrol/shifts'),
+  saveShifts: (body: { name: string; slots: ShiftSlot[]; cycle: number[][]; anchor: string }) => api.put<ShiftPattern>('/api/patrol/shifts', body),
+  shiftCalendar: (month: string) => api.get<ShiftCalendar>('/api/patrol/shifts/calendar', { month }),
+  createCall: (body: { kind: string; place: string; in_town: boolean }) => api.post<Call>('/api/patrol/calls', body),
+  stamp: (id: number, stage: Stage) => api.post<Call>(`/api/patrol/calls/${id}/stamp`, { stage }),
+  targets: () => api.get<Targets>('/api/patrol/targets'),
+  addLog: (body: { kind: string; camera?: string; place?: string; finding?: string; result?: string }) => api.post<PatrolLog>('/api/patrol/logs', body),
   response: (q: Query) => api.get<ResponseReport>('/api/patrol/response', q),
   drills: () => api.get<{ items: Drill[] }>('/api/patrol/drills'),
   createDrill: (body: { name: string; count: number; seed?: number }) => api.post<Drill>('/api/patrol/drills', body),

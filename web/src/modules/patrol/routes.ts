@@ -26,6 +26,18 @@ export const routes: RouteRecordRaw[] = [
     meta: { perm: 'patrol.read', title: '签到与巡防日志', menu: { group: 'patrol-group', order: 20 } },
   },
   {
+    path: '/patrol/teams',
+    name: 'patrol-teams',
+    component: () => import('./views/TeamsView.vue'),
+    meta: { perm: 'patrol.read', title: '巡组与班次', menu: { group: 'patrol-group', order: 15 } },
+  },
+  {
+    path: '/patrol/calls',
+    name: 'patrol-calls',
+    component: () => import('./views/CallsView.vue'),
+    meta: { perm: 'patrol.do', title: '警情接处（七环节计时）', menu: { group: 'patrol-group', order: 25 } },
+  },
+  {
     path: '/patrol/response',
     name: 'patrol-response',
     component: () => import('./views/ResponseView.vue'),
