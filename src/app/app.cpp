@@ -40,6 +40,10 @@ Result<void> Config::Validate() const {
     return Invalid("请求体读取超时应在 1 到 600 秒之间", "body_timeout");
   if (max_connections_per_address < 0 || max_connections_per_address > 100000)
     return Invalid("同一地址的连接数上限应在 0 到 100000 之间", "max_conn_per_address");
+  for (const auto& origin : map_tile_origins)
+    if (!http::IsImageOrigin(origin))
+      return Invalid("地图瓦片服务地址应为 http(s)://主机[:端口]，不带路径，例如 http://pgis.local:8080：" + origin,
+                     "map_tile_origin");
   if (key_file.empty()) return Invalid("必须指定密钥文件路径", "key_file");
   if (sweep_interval_seconds < 0) return Invalid("巡检间隔不能为负数", "sweep_interval_seconds");
   const auto audit_alg = audit::ParseAlg(audit_hash);
@@ -252,6 +256,7 @@ Result<int> App::Bind() {
   o.port = port;
   o.threads = config_.http_threads;
   o.trusted_proxies = config_.trusted_proxies;
+  o.image_origins = config_.map_tile_origins;
   o.header_timeout_seconds = config_.header_timeout_seconds;
   o.read_timeout_seconds = config_.read_timeout_seconds;
   o.max_connections_per_address = static_cast<std::size_t>(config_.max_connections_per_address);

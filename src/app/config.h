@@ -44,6 +44,8 @@ struct Config {
   int max_connections_per_address = 64;
   // Reverse proxies whose X-Forwarded-For names the client (login throttling, audit, sessions).
   std::vector<std::string> trusted_proxies;
+  // Intranet map-tile services (scheme://host[:port]) the patrol map may load images from.
+  std::vector<std::string> map_tile_origins;
   // Mark the session cookie Secure (set when served over HTTPS behind a proxy).
   bool secure_cookie = false;
   // Apply pending migrations when the App starts.

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <optional>
 #include <random>
@@ -84,15 +85,11 @@ std::string PercentEncode(std::string_view s) {
   return out;
 }
 
-void SecurityHeaders(httplib::Response& res) {
+void SecurityHeaders(httplib::Response& res, const std::string& csp) {
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("X-Frame-Options", "DENY");
   res.set_header("Referrer-Policy", "no-referrer");
-  // img-src also allows http(s) images: the patrol map draws a bureau's intranet PGIS tiles
-  // (patrol_targets.tile_url, any origin the bureau configures); scripts and styles stay 'self'.
-  res.set_header("Content-Security-Policy",
-                 "default-src 'self'; img-src 'self' data: http: https:; style-src 'self' 'unsafe-inline'; "
-                 "frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
+  res.set_header("Content-Security-Policy", csp);
 }
 
 void WriteError(httplib::Response& res, const Error& e) {
@@ -130,10 +127,39 @@ Error InternalError(const std::string& rid) {
 
 }  // namespace
 
+bool IsImageOrigin(std::string_view origin) {
+  std::string_view rest;
+  if (origin.starts_with("http://"))
+    rest = origin.substr(7);
+  else if (origin.starts_with("https://"))
+    rest = origin.substr(8);
+  else
+    return false;
+  const auto colon = rest.find(':');
+  const std::string_view host = rest.substr(0, colon);
+  if (host.empty() || host.size() > 253 || host.front() == '.' || host.front() == '-') return false;
+  for (char c : host)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') return false;
+  if (colon == std::string_view::npos) return true;
+  const std::string_view port = rest.substr(colon + 1);
+  int n = 0;
+  const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
+  return !port.empty() && ec == std::errc() && ptr == port.data() + port.size() && n >= 1 && n <= 65535;
+}
+
+std::string ContentSecurityPolicy(const std::vector<std::string>& image_origins) {
+  std::string img = "'self' data:";
+  for (const auto& o : image_origins)
+    if (IsImageOrigin(o)) img += " " + o;
+  return "default-src 'self'; img-src " + img +
+         "; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+}
+
 Server::Server(const Router& router, Authenticator authenticator, ServerOptions options)
     : router_(router),
       authenticator_(std::move(authenticator)),
       options_(std::move(options)),
+      csp_(ContentSecurityPolicy(options_.image_origins)),
       gate_(options_.max_active) {}
 
 Server::~Server() = default;
@@ -186,7 +212,7 @@ void Server::Dispatch(const httplib::Request& req, httplib::Response& res, Metho
   const std::string rid = NewRequestId();
   res.set_header("X-Request-Id", rid);
   res.set_header("Cache-Control", "no-store");
-  SecurityHeaders(res);
+  SecurityHeaders(res, csp_);
   std::string who = "-";
   const std::string client_ip =
       ClientIp(req.remote_addr, req.get_header_value("X-Forwarded-For"), options_.trusted_proxies);
@@ -292,14 +318,14 @@ void Server::AddApiHandlers(httplib::Server& s) {
   s.Options(R"(/api/.*)", [this](const httplib::Request& req, httplib::Response& res) {
     res.set_header("X-Request-Id", NewRequestId());
     res.set_header("Cache-Control", "no-store");
-    SecurityHeaders(res);
+    SecurityHeaders(res, csp_);
     WriteMethodNotAllowed(res, AllowedMethods(router_, req.path));
   });
   s.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     static const std::set<std::string> kServed = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
     if (!kServed.contains(req.method) && (req.path.empty() || req.path.starts_with("/api/"))) {
-      SecurityHeaders(res);
+      SecurityHeaders(res, csp_);
       WriteMethodNotAllowed(res, AllowedMethods(router_, req.path));
     } else if (res.status == 413)
       WriteError(res, Error{ErrorCode::kPayloadTooLarge, "上传内容过大", "", "payload_too_large"});
@@ -324,7 +350,7 @@ void Server::AddWebApp(httplib::Server& s) {
 
 void Server::ServeStatic(const httplib::Request& req, httplib::Response& res) {
   const Handling handling(handling_);
-  SecurityHeaders(res);
+  SecurityHeaders(res, csp_);
   const std::string accept = req.get_header_value("Accept-Encoding");
   auto file = static_.Find(req.path, accept);
   if (!file && req.path.starts_with("/assets/")) {

@@ -41,6 +41,9 @@ struct ServerOptions {
   int header_timeout_seconds = 10;
   int read_timeout_seconds = 15;
   std::size_t max_connections_per_address = 64;
+  // Origins (scheme://host[:port]) from which pages may load images besides this server: the
+  // intranet map-tile service of the patrol map. Empty = images from this server only.
+  std::vector<std::string> image_origins;
   // Asked when a request fails with an exception: false means the database cannot be reached, and
   // the answer is 503 db_unavailable (retry later, another instance) instead of 500. May be empty.
   std::function<bool()> backend_available;
@@ -50,6 +53,12 @@ struct ServerOptions {
 
 // Resolves a session token to the caller. Errors: Unauthenticated (missing/expired session).
 using Authenticator = std::function<Result<auth::Principal>(std::string_view token)>;
+
+// Whether `origin` is scheme://host[:port] with scheme http or https and nothing else (no path,
+// no wildcard, no space or semicolon that could widen the Content-Security-Policy).
+bool IsImageOrigin(std::string_view origin);
+// The Content-Security-Policy every answer carries, with img-src widened by `image_origins`.
+std::string ContentSecurityPolicy(const std::vector<std::string>& image_origins);
 
 class Server {
  public:
@@ -94,6 +103,7 @@ class Server {
   const Router& router_;
   Authenticator authenticator_;
   ServerOptions options_;
+  std::string csp_;  // ContentSecurityPolicy(options_.image_origins)
   std::unique_ptr<httplib::Server> server_;
   // Stop() may come before Run() has entered httplib's accept loop (whose stop() then does
   // nothing): Run() skips the loop once a stop was requested, and Stop() repeats httplib's stop()

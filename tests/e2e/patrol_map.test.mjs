@@ -73,7 +73,9 @@ async function drawArea(page, corners) {
 describe('五化巡防地图：画巡区、放必到点、导入导出与瓦片底图', { timeout: 900_000 }, () => {
   let leader
   before(async () => {
-    await h.start()
+    // The tile service must be named to the server: its Content-Security-Policy lets images load
+    // from this server and the named tile origins only.
+    await h.start({ serveArgs: ['--map-tile-origin', 'http://pgis.local'] })
     leader = new ApiClient(h.baseURL)
     await leader.login('leader', DEMO_PASSWORD)
   })

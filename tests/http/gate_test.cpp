@@ -98,3 +98,27 @@ TEST(ClientIpTest, ForwardedForOnlyFromTrustedProxies) {
 
 }  // namespace
 }  // namespace fazhi::testing
+
+namespace fazhi::http {
+namespace {
+
+// Images load from this server only, unless the operator names an intranet tile service; an origin
+// that is not exactly scheme://host[:port] never widens the policy.
+TEST(ContentSecurityPolicyTest, ImagesFromThisServerAndTheNamedTileServicesOnly) {
+  const std::string plain = ContentSecurityPolicy({});
+  EXPECT_NE(plain.find("img-src 'self' data:;"), std::string::npos) << plain;
+  EXPECT_EQ(plain.find("http:"), std::string::npos) << plain;
+  const std::string tiles = ContentSecurityPolicy({"http://pgis.local", "https://10.1.2.3:8443"});
+  EXPECT_NE(tiles.find("img-src 'self' data: http://pgis.local https://10.1.2.3:8443;"), std::string::npos) << tiles;
+  for (const char* good : {"http://pgis.local", "https://map.gaj.example:8080", "http://10.0.0.1"})
+    EXPECT_TRUE(IsImageOrigin(good)) << good;
+  for (const char* bad : {"", "http:", "https://", "pgis.local", "ftp://pgis.local", "http://pgis.local/tiles",
+                          "http://*.local", "http://a b", "http://pgis.local; script-src *", "http://pgis.local:0",
+                          "http://pgis.local:70000", "http://pgis.local:", "http://-x.local"}) {
+    EXPECT_FALSE(IsImageOrigin(bad)) << bad;
+    EXPECT_EQ(ContentSecurityPolicy({bad}), plain) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace fazhi::http

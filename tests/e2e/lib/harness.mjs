@@ -80,7 +80,8 @@ export class Harness {
     this.logFile = ''
   }
 
-  async start() {
+  // serveArgs: extra options of `fazhi serve` (e.g. ['--map-tile-origin', 'http://pgis.local']).
+  async start({ serveArgs = [] } = {}) {
     const bin = process.env.FAZHI_BIN
     if (!bin) throw new Error('请设置环境变量 FAZHI_BIN 为 fazhi 可执行文件的路径')
     if (!fs.existsSync(bin)) throw new Error(`FAZHI_BIN 指向的文件不存在：${bin}`)
@@ -98,7 +99,7 @@ export class Harness {
     this.baseURL = `http://127.0.0.1:${port}`
     this.logFile = path.join(this.tmp, 'serve.log')
     const log = fs.openSync(this.logFile, 'a')
-    this.server = spawn(bin, [...common, 'serve', '--listen', `127.0.0.1:${port}`, '--web-root', webRoot], {
+    this.server = spawn(bin, [...common, 'serve', '--listen', `127.0.0.1:${port}`, '--web-root', webRoot, ...serveArgs], {
       cwd: this.tmp,
       stdio: ['ignore', log, log],
     })
