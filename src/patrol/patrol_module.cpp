@@ -6,7 +6,9 @@
 #include <spdlog/spdlog.h>
 
 #include "orders/orders_module.h"
+#include "patrol/patrol_bulletin.h"
 #include "patrol/patrol_demo.h"
+#include "patrol/patrol_points.h"
 #include "patrol/patrol_routes.h"
 
 namespace fazhi::patrol {
@@ -20,6 +22,14 @@ Result<void> PatrolModule::Init(kit::ModuleSet& modules) {
 }
 
 void PatrolModule::RegisterRoutes(http::Router& router) { patrol::RegisterRoutes(router, service_); }
+
+void PatrolModule::AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) {
+  out.push_back(MakeLedgerSource());
+}
+
+void PatrolModule::AddBulletinSections(std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) {
+  out.push_back(MakeBulletinSection());
+}
 
 Result<std::vector<std::string>> PatrolModule::GenerateDemo(const kit::DemoOptions& options) {
   const auto s = FZ_TRY(GeneratePatrolDemo(services_.db, services_.clock, options.year));

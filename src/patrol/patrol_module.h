@@ -1,6 +1,6 @@
 // 五化巡防 as the App sees it (kit::Module): serves the /api/patrol routes; registers the 巡防+
-// registers as 督办 sources "dispute" and "hazard"; writes the demo year; in `serve`, sweeps the
-// registers (overdue 督办, escalation notices).
+// registers as 督办 sources "dispute" and "hazard"; contributes the bulletin section "patrol";
+// writes the demo year; in `serve`, sweeps the registers (overdue 督办, escalation notices).
 #pragma once
 
 #include <memory>
@@ -20,6 +20,10 @@ class PatrolModule final : public kit::Module {
   Result<void> Init(kit::ModuleSet& modules) override;
   void RegisterRoutes(http::Router& router) override;
   Result<std::vector<std::string>> GenerateDemo(const kit::DemoOptions& options) override;
+  // The points-ledger source "patrol" (patrol_points.cpp).
+  void AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) override;
+  // The section "patrol" of the quarterly 执法规范化建设通报 (patrol_bulletin.cpp).
+  void AddBulletinSections(std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) override;
   // Every sweep interval (kit::Settings): PatrolService::Sweep (overdue 督办, escalation notices).
   void StartBackground() override;
   void StopBackground() override;

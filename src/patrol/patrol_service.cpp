@@ -367,7 +367,10 @@ ResponseReport BuildResponse(const std::vector<Call>& calls, const Targets& t) {
   };
   std::map<std::pair<std::int64_t, std::string>, Acc> acc;
   for (const Call& c : calls) {
-    for (const std::string& shift : {std::string(), c.shift}) {
+    // The unit overall (shift ""), then its shift — once only for a call without a shift.
+    const std::string shifts[2] = {std::string(), c.shift};
+    for (int k = 0; k < (c.shift.empty() ? 1 : 2); ++k) {
+      const std::string& shift = shifts[k];
       Acc& a = acc[{c.unit_id, shift}];
       a.b.unit_id = c.unit_id;
       a.b.unit_name = c.unit_name;

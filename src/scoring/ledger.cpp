@@ -323,6 +323,21 @@ std::vector<FactKey> CanonicalOrder(const std::vector<RawFact>& facts, const Sch
   return order;
 }
 
+// A bonus act with a monthly cap of its own (scheme caps.acts): the rows from `first` on earn what
+// is left of the officer's cap for the act this month; a row left with nothing is dropped (facts
+// in canonical order, so which ones earn is repeatable).
+void ClipToActCap(Centi cap, std::uint32_t act, std::size_t first,
+                  std::map<std::pair<std::int64_t, std::uint32_t>, Centi>& sums, std::vector<LedgerRow>& out) {
+  for (std::size_t i = first; i < out.size(); ++i) {
+    Centi& sum = sums[{out[i].person_id, act}];
+    out[i].points = std::min(out[i].points, std::max<Centi>(cap - sum, 0));
+    sum += out[i].points;
+  }
+  out.erase(std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+                           [](const LedgerRow& r) { return r.points == 0; }),
+            out.end());
+}
+
 // The rows of every fact, in canonical fact order: stage and bonus points split among the
 // officers, deductions charged to each of them. Facts without officers or points give none.
 std::vector<LedgerRow> FactRows(const std::vector<FactKey>& order, const std::vector<RawFact>& facts,
@@ -331,7 +346,8 @@ std::vector<LedgerRow> FactRows(const std::vector<FactKey>& order, const std::ve
   std::vector<LedgerRow> out;
   out.reserve(facts.size() * 2);
   std::vector<std::int64_t> people;
-  std::unordered_map<std::string_view, int> weight_of;  // category weights, looked up once per category
+  std::map<std::pair<std::int64_t, std::uint32_t>, Centi> act_sums;  // (officer, act rank) → points so far
+  std::unordered_map<std::string_view, int> weight_of;               // category weights, looked up once per category
   for (const FactKey& key : order) {
     const RawFact& f = facts[key.index];
     const ActInfo* info = act_of[key.index];
@@ -361,7 +377,10 @@ std::vector<LedgerRow> FactRows(const std::vector<FactKey>& order, const std::ve
     row.kind = RowKind::kShare;
     row.a = base;
     row.b = weight;
+    const std::size_t first = out.size();
     Split(DivRound(base * weight, 100), f.officers, scheme, row, people, out);
+    if (auto cap = scheme.act_caps.find(f.act); cap != scheme.act_caps.end())
+      ClipToActCap(cap->second, key.act, first, act_sums, out);
   }
   return out;
 }
@@ -443,7 +462,10 @@ void WriteShareReason(const Ledger& l, const LedgerRow& r, Out& out) {
   const int weight = static_cast<int>(r.b);
   out.Lit(l.act[r.fact]->name_zh);
   out.Lit("：");
-  WriteCaseText(out, f);
+  if (f.case_id == 0)
+    out.Text(f.note);  // a fact about no case (a patrol check-in) says what it was
+  else
+    WriteCaseText(out, f);
   out.Lit("；基础 ");
   WritePoints(out, base);
   out.Lit(" 分");
@@ -456,9 +478,12 @@ void WriteShareReason(const Ledger& l, const LedgerRow& r, Out& out) {
     WritePoints(out, DivRound(base * weight, 100));
     out.Lit(" 分");
   }
-  out.Lit("，");
+  const bool plain = f.case_id == 0 && r.label == ShareLabel::kLeadAlone;  // no case, one officer: no split
+  if (!plain) out.Lit("，");
   switch (r.label) {
-    case ShareLabel::kLeadAlone: out.Lit("主办（无协办，独得）"); break;
+    case ShareLabel::kLeadAlone:
+      if (!plain) out.Lit("主办（无协办，独得）");
+      break;
     case ShareLabel::kLeads: out.Lit("主办"); break;
     case ShareLabel::kAssistsOnly: out.Lit("协办（无主办）"); break;
     case ShareLabel::kLeadPercent:

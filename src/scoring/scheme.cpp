@@ -13,7 +13,7 @@ namespace fazhi::scoring {
 
 namespace {
 
-constexpr std::array<ActInfo, 16> kActs = {{
+constexpr std::array<ActInfo, 18> kActs = {{
     // Stages (以案件数量为基础). Coercive measures (拘留, 逮捕 …) are deliberately absent: they are
     // means, not results, and counting them is the 刑拘数 indicator provincial rules forbid.
     {"accept_case", "受案", ActKind::kStage, "case_stage", true},
@@ -34,6 +34,9 @@ constexpr std::array<ActInfo, 16> kActs = {{
     {"case_rating_good", "优质案件", ActKind::kBonus, "case_rating", true},
     {"case_rating_excellent", "精品案件", ActKind::kBonus, "case_rating", false},
     {"typical_case", "上级列为典型案例", ActKind::kBonus, "typical_case", false},
+    // 五化巡防 (src/patrol): an unflagged 必到点 check-in, a 抓获现行 log entry.
+    {"patrol_checkin", "必到点签到无异常", ActKind::kBonus, "patrol", true},
+    {"patrol_catch", "巡逻抓获现行", ActKind::kBonus, "patrol", true},
 }};
 
 constexpr std::array<ForbiddenIndicator, 34> kForbidden = {{
@@ -273,6 +276,22 @@ Result<void> ParseDeductions(const nlohmann::json& v, const std::string& field, 
   return {};
 }
 
+// caps.acts: a bonus act → the most points one officer earns from it in a month.
+Result<void> ParseActCaps(const nlohmann::json& v, const std::string& field, Scheme& s) {
+  if (auto e = RequireObject(v, field)) return std::unexpected(*e);
+  for (auto p = v.begin(); p != v.end(); ++p) {
+    const std::string f = field + "." + p.key();
+    const ActInfo* act = FindAct(p.key());
+    if (!act || act->kind != ActKind::kBonus) return UnknownAct(p.key(), f, "bonuses");
+    if (p->is_number() && p->get<double>() <= 0)
+      return Bad("“" + f + "”是该项每月上限，必须大于 0（不设上限请删去此项）", f, "negative_cap");
+    auto a = Amount(*p, f, 1, kMaxCap);
+    if (!a) return std::unexpected(a.error());
+    s.act_caps[p.key()] = *a;
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Scheme> ParseScheme(const nlohmann::json& doc) {
@@ -331,9 +350,15 @@ Result<Scheme> ParseScheme(const nlohmann::json& doc) {
       if (auto e = RequireObject(v, field)) return std::unexpected(*e);
       for (auto p = v.begin(); p != v.end(); ++p) {
         const std::string f = field + "." + p.key();
+        if (p.key() == "acts") {
+          if (auto r = ParseActCaps(*p, f, s); !r) return std::unexpected(r.error());
+          continue;
+        }
         if (p.key() != "monthly_positive" && p.key() != "monthly_negative")
           return Bad(
-              "未知的上限“" + p.key() + "”，只能是 monthly_positive（月加分上限）或 monthly_negative（月扣分上限）", f);
+              "未知的上限“" + p.key() +
+                  "”，只能是 monthly_positive（月加分上限）、monthly_negative（月扣分上限）或 acts（单项月上限）",
+              f);
         if (!p->is_null()) {
           if (p->is_number() && p->get<double>() <= 0)
             return Bad("“" + f + "”是每月上限，必须大于 0（不设上限请删去此项）", f, "negative_cap");
@@ -389,6 +414,11 @@ nlohmann::json SchemeJson(const Scheme& s) {
   nlohmann::json caps = nlohmann::json::object();
   if (s.cap_positive) caps["monthly_positive"] = num(*s.cap_positive);
   if (s.cap_negative) caps["monthly_negative"] = num(*s.cap_negative);
+  if (!s.act_caps.empty()) {
+    nlohmann::json acts = nlohmann::json::object();
+    for (const auto& [k, v] : s.act_caps) acts[k] = num(v);
+    caps["acts"] = acts;
+  }
   j["caps"] = caps;
   j["per_capita"] = s.per_capita_police_only ? "police" : "all";
   return j;
@@ -410,8 +440,9 @@ nlohmann::json DefaultSchemeDocument() {
       "inspection_finding": 1,
       "no_qualification": 2
     },
-    "bonuses": {"case_rating_good": 5, "case_rating_excellent": 10, "typical_case": 8},
-    "caps": {"monthly_positive": 150, "monthly_negative": 60},
+    "bonuses": {"case_rating_good": 5, "case_rating_excellent": 10, "typical_case": 8, "patrol_checkin": 0.1,
+                "patrol_catch": 1},
+    "caps": {"monthly_positive": 150, "monthly_negative": 60, "acts": {"patrol_checkin": 2}},
     "per_capita": "police"
   })");
 }

@@ -74,6 +74,7 @@ struct Scheme {
   std::map<std::string, Centi> bonuses;             // bonus act → points
   std::optional<Centi> cap_positive;                // most positive points per officer per month
   std::optional<Centi> cap_negative;                // most deducted points per officer per month (positive number)
+  std::map<std::string, Centi> act_caps;            // caps.acts: bonus act → most points per officer per month
   bool per_capita_police_only = true;               // unit per-capita over 民警 (true) or 民警+辅警
 
   // Points of a stage / bonus act, 0 if not configured.

@@ -14,6 +14,7 @@
 #include "db/sql.h"
 #include "files/spreadsheet.h"
 #include "org/org_reads.h"
+#include "volunteers/volunteers_reads.h"
 #include "volunteers/volunteers_store.h"
 
 namespace fazhi::volunteers {
@@ -880,32 +881,9 @@ Result<Stars> VolunteerService::MonthlyStars(const Principal& who, const std::st
       "×{}”计算得分，"
       "每个派出所得分最高的 {} 名审核通过的志愿者当选；得分相同者按完成任务次数、再按登记先后排列；得分为 0 者不评。",
       c.points_weight, c.task_weight, c.clue_weight, c.stars_per_unit);
-  const auto figures = FZ_TRY(db_.Read([&](soci::session& sql) -> Result<std::vector<store::MonthFigures>> {
-    return store::FiguresOfMonth(sql, who.unit_path, month, from, to);
+  out.candidates = FZ_TRY(db_.Read([&](soci::session& sql) -> Result<std::vector<StarCandidate>> {
+    return RankStars(sql, who.unit_path, month, from, to, c);
   }));
-  for (const auto& f : figures) {
-    StarCandidate s{.volunteer_id = f.volunteer_id,
-                    .unit_id = f.unit_id,
-                    .name = f.name,
-                    .unit_name = f.unit_name,
-                    .team_name = f.team_name,
-                    .points = f.points,
-                    .tasks = f.tasks,
-                    .clues = f.clues};
-    s.score = f.points * c.points_weight + f.tasks * c.task_weight + f.clues * c.clue_weight;
-    if (s.score <= 0) continue;
-    s.reasons = fmt::format("当月积分 {} 分 ×{} + 完成任务 {} 次 ×{} + 线索采纳 {} 条 ×{} = {:g} 分", f.points,
-                            c.points_weight, f.tasks, c.task_weight, f.clues, c.clue_weight, s.score);
-    out.candidates.push_back(std::move(s));
-  }
-  std::stable_sort(out.candidates.begin(), out.candidates.end(), [](const StarCandidate& a, const StarCandidate& b) {
-    if (a.unit_id != b.unit_id) return a.unit_id < b.unit_id;
-    if (a.score != b.score) return a.score > b.score;
-    if (a.tasks != b.tasks) return a.tasks > b.tasks;
-    return a.volunteer_id < b.volunteer_id;
-  });
-  std::map<std::int64_t, int> per_unit;
-  for (auto& s : out.candidates) s.star = per_unit[s.unit_id]++ < c.stars_per_unit;
   return out;
 }
 

@@ -99,7 +99,7 @@ TEST_F(ScoringHttpTest, ModulesRegisterTheirLedgerSources) {
   std::vector<std::string> ids;
   for (const auto& s : app_->scoring().sources()) ids.emplace_back(s->id());
   EXPECT_EQ(ids, (std::vector<std::string>{"case_stage", "violation", "review_finding", "order_overdue",
-                                           "qualification", "inspection", "complaint", "case_rating"}));
+                                           "qualification", "inspection", "complaint", "case_rating", "patrol"}));
 }
 
 TEST_F(ScoringHttpTest, SchemeValidatorRefusesOverHttpAndStoresNothing) {

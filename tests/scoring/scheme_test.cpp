@@ -32,6 +32,25 @@ TEST(SchemeTest, DefaultAndTestSchemesParseAndRoundTrip) {
   EXPECT_EQ(*s.cap_positive, 10000);
 }
 
+TEST(SchemeTest, ActCapsBelongToBonusActsAndArePositive) {
+  const auto d = ParseScheme(DefaultSchemeDocument()).value();
+  EXPECT_EQ(d.act_caps.at("patrol_checkin"), 200);
+  EXPECT_EQ(d.BonusPoints("patrol_checkin"), 10);
+  EXPECT_EQ(d.BonusPoints("patrol_catch"), 100);
+  nlohmann::json doc = ScoringData::TestScheme();
+  doc["caps"]["acts"] = {{"violation", 2}};
+  Error e = ErrorOf(doc);
+  EXPECT_EQ(e.reason, "unknown_act");
+  EXPECT_EQ(e.field, "document.caps.acts.violation");
+  doc["caps"]["acts"] = {{"patrol_checkin", 0}};
+  e = ErrorOf(doc);
+  EXPECT_EQ(e.reason, "negative_cap");
+  doc["caps"]["acts"] = {{"patrol_checkin", 1.5}};
+  const auto s = ParseScheme(doc).value();
+  EXPECT_EQ(s.act_caps.at("patrol_checkin"), 150);
+  EXPECT_EQ(SchemeJson(s)["caps"]["acts"]["patrol_checkin"], 1.5);
+}
+
 TEST(SchemeTest, EveryForbiddenIndicatorIsRefusedWithTheReason) {
   // By key, wherever it appears: as a stage, a bonus, a deduction, a weight or a top-level item.
   const std::vector<std::string> keys = {"罚没款金额", "fine_amount",           "刑拘数", "criminal_detention_count",
