@@ -94,8 +94,9 @@ CLI::App* AddServeCommand(CLI::App& cli, Config& config) {
   serve->add_option("--db-pool", config.db_pool, "数据库连接数")->capture_default_str();
   serve->add_option("--trusted-proxy", config.trusted_proxies,
                     "反向代理地址（可多次指定）：只相信来自这些地址的 X-Forwarded-For，用于登录限流、审计和会话记录");
-  serve->add_option("--map-tile-origin", config.map_tile_origins,
-                    "巡防地图可加载瓦片图片的内网地图服务地址 http(s)://主机[:端口]（可多次指定）；不指定时页面只加载本系统的图片");
+  serve->add_option(
+      "--map-tile-origin", config.map_tile_origins,
+      "巡防地图可加载瓦片图片的内网地图服务地址 http(s)://主机[:端口]（可多次指定）；不指定时页面只加载本系统的图片");
   serve->add_option("--max-active", config.max_active, "同时处理的接口请求数，其余按到达顺序排队（0 = 核数的两倍）")
       ->capture_default_str();
   serve

@@ -38,6 +38,7 @@ struct Station {
   std::vector<Point> points;
   std::vector<std::string> officers;
   std::vector<std::int64_t> officer_ids;
+  std::vector<std::int64_t> officer_users;  // the officer's account, 0 when he has none
 };
 
 std::vector<Station> Stations(soci::session& sql) {
@@ -53,11 +54,18 @@ std::vector<Station> Stations(soci::session& sql) {
               .areas = {},
               .points = {},
               .officers = {},
-              .officer_ids = {}};
+              .officer_ids = {},
+              .officer_users = {}};
     for (const auto& p : org::ReadPeopleUnder(sql, u.path))
       if (p.active && s.officers.size() < 12) {
         s.officers.push_back(p.name);
         s.officer_ids.push_back(p.id);
+        // Check-ins and logs are filed under the account that made them (the points ledger reads
+        // them through users.person_id), so officers with a demo account earn patrol points.
+        db::SqlArgs a;
+        s.officer_users.push_back(
+            db::ScalarInt(sql, fmt::format("SELECT MIN(id) FROM users WHERE person_id = {}", a.Int(p.id)), a)
+                .value_or(0));
       }
     out.push_back(std::move(s));
     ++k;
@@ -209,7 +217,7 @@ void AddYear(soci::session& sql, std::vector<Station>& stations, int year, std::
                     .bureau_id = s.unit.bureau_id,
                     .unit_id = s.unit.id,
                     .point_id = p.id,
-                    .user_id = 0,
+                    .user_id = s.officer_users.empty() ? 0 : s.officer_users[oi],
                     .point_name = p.name,
                     .officer_name = s.officers.empty() ? "巡逻民警" : s.officers[oi],
                     .unit_name = {},
@@ -252,6 +260,11 @@ void AddYear(soci::session& sql, std::vector<Station>& stations, int year, std::
         p.finding = p.kind == "catch" ? "抓获盗窃现行嫌疑人 1 名" : "盘查可疑人员 2 名，核查无异常";
         p.result = p.kind == "catch" ? "移交办案队" : "放行";
         p.at = day + 21 * 3600;
+        for (const auto user : s.officer_users)  // the first officer of the station with an account
+          if (user != 0) {
+            p.user_id = user;
+            break;
+          }
         InsertLog(sql, p);
         ++sum.logs;
       }
