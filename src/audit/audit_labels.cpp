@@ -207,6 +207,7 @@ const Names& ActionNames() {
       {"patrol.stamp", "五化巡防·警情节点"},
       {"patrol.targets", "五化巡防·修改响应目标"},
       {"patrol.team", "五化巡防·巡组"},
+      {"patrol.team_edit", "五化巡防·修改巡组"},
       {"volunteer.approve", "平安志愿者·审核通过"},
       {"volunteer.reject", "平安志愿者·审核不通过"},
       {"volunteer.register", "平安志愿者·报名"},

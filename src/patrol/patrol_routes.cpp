@@ -238,6 +238,35 @@ Result<Reply> CreateTeamRoute(Ctx& ctx, PatrolService& s) {
   return Reply::Json(TeamJson(FZ_TRY(s.CreateTeam(ctx.user(), ctx.Actor(), std::move(t)))), 201);
 }
 
+Result<Reply> EditTeamRoute(Ctx& ctx, PatrolService& s) {
+  const std::int64_t id = FZ_TRY(ctx.PathId());
+  JsonInput in(ctx.body());
+  Team t;
+  t.name = in.String("name", "巡组名称", {.required = true, .min_chars = 1, .max_chars = 100}).value_or("");
+  t.mode = in.Enum("mode", "巡逻方式", {"car", "foot", "bicycle"}, true).value_or("");
+  t.shift = in.String("shift", "班次", {.max_chars = 40}).value_or("");
+  t.unit_id = in.Int("unit_id", "所属单位", {.min = 1}).value_or(0);
+  t.members = in.StringArray("members", "成员", {.max_chars = 100}).value_or(std::vector<std::string>{});
+  t.equipment = in.StringArray("equipment", "装备", {.max_chars = 100}).value_or(std::vector<std::string>{});
+  if (auto e = in.Finish()) return std::unexpected(*e);
+  return Reply::Json(TeamJson(FZ_TRY(s.EditTeam(ctx.user(), ctx.Actor(), id, std::move(t)))));
+}
+
+Result<Reply> ListCallsRoute(Ctx& ctx, PatrolService& s) {
+  http::QueryReader q(ctx);
+  CallFilter f;
+  f.open = q.Bool("open");
+  f.is_test = q.Bool("test");
+  f.from = q.Time("from");
+  f.to = q.TimeEnd("to");
+  const PageRequest page = q.Page({"received_at"});
+  FZ_CHECK(q.Finish());
+  const auto list = FZ_TRY(s.Calls(ctx.user(), f, page));
+  json items = json::array();
+  for (const auto& c : list.items) items.push_back(CallJson(c));
+  return Reply::Json(http::PagedJson(std::move(items), list.total, page));
+}
+
 Result<Reply> ListCheckinsRoute(Ctx& ctx, PatrolService& s) {
   http::QueryReader q(ctx);
   CheckinFilter f;
@@ -574,11 +603,13 @@ void RegisterRoutes(http::Router& router, PatrolService& s) {
   RegisterShiftRoutes(r);
   r.Get("/api/patrol/teams", read, ListTeamsRoute);
   r.Post("/api/patrol/teams", manage, CreateTeamRoute);
+  r.Put("/api/patrol/teams/{id}", manage, EditTeamRoute);
   r.Get("/api/patrol/checkins", read, ListCheckinsRoute);
   r.Post("/api/patrol/checkins", act, CheckInRoute);
   r.Post("/api/patrol/checkins/{id}/leave", act, LeaveRoute);
   r.Get("/api/patrol/logs", read, ListLogsRoute);
   r.Post("/api/patrol/logs", act, AddLogRoute);
+  r.Get("/api/patrol/calls", read, ListCallsRoute);
   r.Post("/api/patrol/calls", act, CreateCallRoute);
   r.Post("/api/patrol/calls/{id}/stamp", act, StampRoute);
   r.Get("/api/patrol/response", read, ResponseRoute);

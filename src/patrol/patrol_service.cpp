@@ -183,17 +183,39 @@ Result<MapData> PatrolService::Map(const auth::Principal& who) const {
   });
 }
 
-Result<Team> PatrolService::CreateTeam(const auth::Principal& who, const audit::Actor& actor, Team t) {
-  FZ_CHECK(Need(who, auth::perm::kPatrolManage));
+namespace {
+Result<void> CheckTeam(const Team& t) {
   if (t.name.empty()) return Invalid("请填写巡组名称", "name", "required");
   if (t.mode != "car" && t.mode != "foot" && t.mode != "bicycle")
     return Invalid("巡逻方式应为车巡（car）、步巡（foot）或骑巡（bicycle）", "mode", "invalid_mode");
+  return {};
+}
+}  // namespace
+
+Result<Team> PatrolService::CreateTeam(const auth::Principal& who, const audit::Actor& actor, Team t) {
+  FZ_CHECK(Need(who, auth::perm::kPatrolManage));
+  FZ_CHECK(CheckTeam(t));
   if (t.unit_id == 0) t.unit_id = who.unit_id;
   return db_.Write([&](soci::session& sql) -> Result<Team> {
     t.bureau_id = FZ_TRY(BureauOf(sql, who, t.unit_id));
     t.id = InsertTeam(sql, t);
     audit::Append(sql, clock_, actor, Audit("patrol.team", "patrol_team", t.id, "新建巡组：" + t.name));
     return t;
+  });
+}
+
+Result<Team> PatrolService::EditTeam(const auth::Principal& who, const audit::Actor& actor, std::int64_t id, Team t) {
+  FZ_CHECK(Need(who, auth::perm::kPatrolManage));
+  return db_.Write([&](soci::session& sql) -> Result<Team> {
+    const auto old = FindTeam(sql, id, who.unit_path);
+    if (!old) return NotFound("巡组不存在");
+    FZ_CHECK(CheckTeam(t));
+    if (t.unit_id != 0 && t.unit_id != old->unit_id)
+      return Invalid("巡组不能改到其他单位，请在该单位新建巡组", "unit_id", "unit_change");
+    t.id = id;
+    UpdateTeam(sql, t);
+    audit::Append(sql, clock_, actor, Audit("patrol.team_edit", "patrol_team", id, "修改巡组：" + t.name));
+    return *FindTeam(sql, id, "/");
   });
 }
 
@@ -322,6 +344,12 @@ Result<Call> PatrolService::CreateCall(const auth::Principal& who, const audit::
     audit::Append(sql, clock_, actor, Audit("patrol.call", "patrol_call", c.id, "接警：" + c.kind));
     return *FindCall(sql, c.id, "/");
   });
+}
+
+Result<Paged<Call>> PatrolService::Calls(const auth::Principal& who, const CallFilter& f,
+                                         const PageRequest& page) const {
+  FZ_CHECK(Need(who, auth::perm::kPatrolRead));
+  return db_.Read([&](soci::session& sql) { return ListCallPage(sql, who.unit_path, f, page); });
 }
 
 Result<Call> PatrolService::Stamp(const auth::Principal& who, const audit::Actor& actor, std::int64_t id,

@@ -112,6 +112,9 @@ class PatrolService {
   Result<ShiftPattern> SetShiftPattern(const auth::Principal& who, const audit::Actor& actor, ShiftPattern p);
   Result<Team> CreateTeam(const auth::Principal& who, const audit::Actor& actor, Team t);
   Result<std::vector<Team>> Teams(const auth::Principal& who) const;
+  // Name, mode, shift, members and equipment replaced; the team stays in its unit (unit_id, if
+  // given, must be the team's own: 400 unit_change). Outside the caller's reach: 404.
+  Result<Team> EditTeam(const auth::Principal& who, const audit::Actor& actor, std::int64_t id, Team t);
 
   // Check-ins: arrival at server time; Leave stamps the departure and adds short_stay.
   Result<Checkin> CheckIn(const auth::Principal& who, const audit::Actor& actor, const CheckinInput& in);
@@ -123,6 +126,7 @@ class PatrolService {
   // 警情.
   Result<Call> CreateCall(const auth::Principal& who, const audit::Actor& actor, Call c);
   Result<Call> Stamp(const auth::Principal& who, const audit::Actor& actor, std::int64_t id, const std::string& stage);
+  Result<Paged<Call>> Calls(const auth::Principal& who, const CallFilter& f, const PageRequest& page) const;
   Result<ResponseReport> Response(const auth::Principal& who, EpochSeconds from, EpochSeconds to, bool test,
                                   std::optional<std::int64_t> drill_id) const;
   Result<Targets> GetTargets(const auth::Principal& who) const;

@@ -262,24 +262,41 @@ std::int64_t InsertTeam(soci::session& sql, const Team& t) {
                                 a.Str(StrArray(t.members)), a.Str(StrArray(t.equipment)), a.Int(0)),
                     a);
 }
+namespace {
+constexpr const char* kTeamColumns =
+    "SELECT t.id, t.bureau_id, t.unit_id, u.name AS unit_name, t.name, t.mode, t.shift, t.members, t.equipment "
+    "FROM patrol_teams t JOIN units u ON u.id = t.unit_id ";
+Team TeamFrom(const db::Row& r) {
+  return Team{.id = r.Int("id"),
+              .bureau_id = r.Int("bureau_id"),
+              .unit_id = r.Int("unit_id"),
+              .unit_name = r.Str("unit_name"),
+              .name = r.Str("name"),
+              .mode = r.Str("mode"),
+              .shift = r.Str("shift"),
+              .members = StrArrayFrom(r.Text("members")),
+              .equipment = StrArrayFrom(r.Text("equipment"))};
+}
+}  // namespace
 std::vector<Team> ListTeams(soci::session& sql, const std::string& path) {
   db::SqlArgs a;
-  return db::AllOf(sql,
-                   fmt::format("SELECT t.id, t.bureau_id, t.unit_id, u.name AS unit_name, t.name, t.mode, t.shift, "
-                               "t.members, t.equipment FROM patrol_teams t JOIN units u ON u.id = t.unit_id WHERE {} "
-                               "ORDER BY t.id",
-                               db::PathUnder(a, "u.path", path)),
-                   a, [](const db::Row& r) {
-                     return Team{.id = r.Int("id"),
-                                 .bureau_id = r.Int("bureau_id"),
-                                 .unit_id = r.Int("unit_id"),
-                                 .unit_name = r.Str("unit_name"),
-                                 .name = r.Str("name"),
-                                 .mode = r.Str("mode"),
-                                 .shift = r.Str("shift"),
-                                 .members = StrArrayFrom(r.Text("members")),
-                                 .equipment = StrArrayFrom(r.Text("equipment"))};
-                   });
+  return db::AllOf(sql, fmt::format("{}WHERE {} ORDER BY t.id", kTeamColumns, db::PathUnder(a, "u.path", path)), a,
+                   TeamFrom);
+}
+std::optional<Team> FindTeam(soci::session& sql, std::int64_t id, const std::string& path) {
+  db::SqlArgs a;
+  return db::FirstOf(sql,
+                     fmt::format("{}WHERE t.id = {} AND {}", kTeamColumns, a.Int(id), db::PathUnder(a, "u.path", path)),
+                     a, TeamFrom);
+}
+void UpdateTeam(soci::session& sql, const Team& t) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("UPDATE patrol_teams SET name = {}, mode = {}, shift = {}, members = {}, equipment = {} "
+                       "WHERE id = {}",
+                       a.Str(t.name), a.Str(t.mode), a.Str(t.shift), a.Str(StrArray(t.members)),
+                       a.Str(StrArray(t.equipment)), a.Int(t.id)),
+           a);
 }
 
 std::int64_t InsertCheckin(soci::session& sql, const Checkin& c) {
@@ -401,6 +418,22 @@ void StampCall(soci::session& sql, std::int64_t id, const std::string& stage, Ep
   db::SqlArgs a;
   // `stage` is one of kStages (checked by the caller), never user text.
   db::Exec(sql, fmt::format("UPDATE patrol_calls SET {}_at = {} WHERE id = {}", stage, a.Int(at), a.Int(id)), a);
+}
+Paged<Call> ListCallPage(soci::session& sql, const std::string& path, const CallFilter& f, const PageRequest& page) {
+  Paged<Call> out;
+  db::SqlArgs a;
+  std::string w = "WHERE " + db::PathUnder(a, "u.path", path);
+  if (f.open) w += *f.open ? " AND c.closed_at IS NULL" : " AND c.closed_at IS NOT NULL";
+  if (f.is_test) w += fmt::format(" AND c.is_test = {}", a.Bool(*f.is_test));
+  if (f.from) w += fmt::format(" AND c.received_at >= {}", a.Int(*f.from));
+  if (f.to) w += fmt::format(" AND c.received_at < {}", a.Int(*f.to));
+  out.total = db::Count(sql, "SELECT COUNT(*) FROM patrol_calls c JOIN units u ON u.id = c.unit_id " + w, a);
+  out.items = db::AllOf(sql,
+                        fmt::format("{}{} ORDER BY CASE WHEN c.closed_at IS NULL THEN 0 ELSE 1 END, c.received_at {}, "
+                                    "c.id DESC LIMIT {} OFFSET {}",
+                                    kCallColumns, w, page.descending ? "ASC" : "DESC", page.page_size, page.Offset()),
+                        a, CallFrom);
+  return out;
 }
 std::vector<Call> ListCalls(soci::session& sql, const std::string& path, EpochSeconds from, EpochSeconds to,
                             bool is_test, std::optional<std::int64_t> drill_id) {

@@ -33,6 +33,8 @@ std::int64_t CountCheckinsAt(soci::session& sql, std::int64_t point_id);
 
 std::int64_t InsertTeam(soci::session& sql, const Team& t);
 std::vector<Team> ListTeams(soci::session& sql, const std::string& path);
+std::optional<Team> FindTeam(soci::session& sql, std::int64_t id, const std::string& path);
+void UpdateTeam(soci::session& sql, const Team& t);  // name, mode, shift, members, equipment
 
 std::int64_t InsertCheckin(soci::session& sql, const Checkin& c);
 std::optional<Checkin> FindCheckin(soci::session& sql, std::int64_t id, const std::string& path);
@@ -57,6 +59,12 @@ std::optional<Call> FindCall(soci::session& sql, std::int64_t id, const std::str
 // Sets `stage`_at (stage one of kStages) of call `id`.
 void StampCall(soci::session& sql, std::int64_t id, const std::string& stage, EpochSeconds at);
 // Calls of units under `path` received in [from, to); is_test selects real (false) or test calls.
+// The 警情 list: open (not 结案) first, then the newest received first.
+struct CallFilter {
+  std::optional<bool> open, is_test;
+  std::optional<EpochSeconds> from, to;  // received_at in [from, to)
+};
+Paged<Call> ListCallPage(soci::session& sql, const std::string& path, const CallFilter& f, const PageRequest& page);
 std::vector<Call> ListCalls(soci::session& sql, const std::string& path, EpochSeconds from, EpochSeconds to,
                             bool is_test, std::optional<std::int64_t> drill_id = std::nullopt);
 

@@ -189,6 +189,9 @@ const std::map<std::string, ObjectKind>& Kinds() {
       {"patrol_point",
        {"SELECT CAST(p.id AS TEXT) FROM patrol_points p JOIN units u ON u.id = p.unit_id WHERE u.path LIKE ':P%' "
         "ORDER BY p.id"}},
+      {"patrol_team",
+       {"SELECT CAST(t.id AS TEXT) FROM patrol_teams t JOIN units u ON u.id = t.unit_id WHERE u.path LIKE ':P%' "
+        "ORDER BY t.id"}},
       {"patrol_call",
        {"SELECT CAST(c.id AS TEXT) FROM patrol_calls c JOIN units u ON u.id = c.unit_id WHERE u.path LIKE ':P%' "
         "ORDER BY c.id"}},

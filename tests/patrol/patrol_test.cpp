@@ -229,6 +229,92 @@ TEST_F(PatrolTest, StampsInOrderAndResponseReportNamesTheSlowestUnit) {
   EXPECT_EQ(rep.json["by_unit"][1]["arrive_ok"], 1);  // 580 s ≤ 600 s now
 }
 
+// The 警情 list: the unit's own calls only, open ones first (newest first within), paged, filtered
+// by open / time / real-or-test; a call of another 派出所 is never listed.
+TEST_F(PatrolTest, CallListShowsTheUnitsCallsOpenFirstAndPaged) {
+  auto officer_a = SignedIn("officer_a");
+  auto officer_b = SignedIn("officer_b");
+  std::vector<std::int64_t> ids;
+  for (const char* kind : {"盗窃", "纠纷", "求助"}) {
+    auto r = officer_a.Post("/api/patrol/calls", json{{"kind", kind}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    ids.push_back(r.json["id"]);
+    clock_->Advance(60);
+  }
+  ASSERT_EQ(officer_b.Post("/api/patrol/calls", json{{"kind", "西街警情"}}).status, 201);
+  // The oldest call is taken to 结案: it goes to the end of the list.
+  for (const char* stage : {"dispatched", "signed", "departed", "arrived", "feedback", "closed"})
+    ASSERT_EQ(officer_a.Post(fmt::format("/api/patrol/calls/{}/stamp", ids[0]), json{{"stage", stage}}).status, 200);
+  auto all = officer_a.Get("/api/patrol/calls");
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(all.json["total"], 3);
+  ASSERT_EQ(all.json["items"].size(), 3u);
+  EXPECT_EQ(all.json["items"][0]["id"], ids[2]);
+  EXPECT_EQ(all.json["items"][1]["id"], ids[1]);
+  EXPECT_EQ(all.json["items"][2]["id"], ids[0]);
+  EXPECT_FALSE(all.json["items"][2]["closed_at"].is_null());
+  EXPECT_FALSE(all.json["items"][2]["signed_at"].is_null());
+  EXPECT_TRUE(all.json["items"][0]["dispatched_at"].is_null());
+  for (const auto& c : all.json["items"]) EXPECT_EQ(c["unit_name"], "东街派出所");
+  auto page2 = officer_a.Get("/api/patrol/calls?page=2&page_size=2");
+  ASSERT_EQ(page2.status, 200) << page2.body;
+  EXPECT_EQ(page2.json["total"], 3);
+  ASSERT_EQ(page2.json["items"].size(), 1u);
+  EXPECT_EQ(page2.json["items"][0]["id"], ids[0]);
+  auto open = officer_a.Get("/api/patrol/calls?open=1");
+  EXPECT_EQ(open.json["total"], 2);
+  EXPECT_EQ(officer_a.Get("/api/patrol/calls?open=0").json["total"], 1);
+  EXPECT_EQ(officer_a.Get("/api/patrol/calls?test=1").json["total"], 0);
+  EXPECT_EQ(officer_a.Get("/api/patrol/calls?test=0").json["total"], 3);
+  EXPECT_EQ(officer_a.Get("/api/patrol/calls?from=2030-01-01").json["total"], 0);
+  EXPECT_EQ(officer_a.Get("/api/patrol/calls?open=maybe").status, 400);
+  // 西街 sees only its own call; the 分局's leader sees all four.
+  auto west = officer_b.Get("/api/patrol/calls");
+  ASSERT_EQ(west.json["total"], 1);
+  EXPECT_EQ(west.json["items"][0]["kind"], "西街警情");
+  AddUser("leader_bureau", "leader", bureau_);
+  EXPECT_EQ(SignedIn("leader_bureau").Get("/api/patrol/calls").json["total"], 4);
+  EXPECT_EQ(SignedIn("admin").Get("/api/patrol/calls").status, 403);
+}
+
+// Editing a team: same checks as creating one, kept in its unit, 404 for another 派出所's team.
+TEST_F(PatrolTest, TeamsAreEditedWithinScope) {
+  auto manager_a = SignedIn("manager_a");
+  auto created =
+      manager_a.Post("/api/patrol/teams", json{{"name", "一组"}, {"mode", "car"}, {"equipment", {"执法记录仪"}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::int64_t id = created.json["id"];
+  const std::string path = fmt::format("/api/patrol/teams/{}", id);
+  auto edited = manager_a.Put(path, json{{"name", "一组（夜）"},
+                                         {"mode", "foot"},
+                                         {"shift", "夜班"},
+                                         {"members", {"张警官", "李警官"}},
+                                         {"equipment", {"执法记录仪", "对讲机"}}});
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  auto list = manager_a.Get("/api/patrol/teams");
+  ASSERT_EQ(list.json["items"].size(), 1u);
+  EXPECT_EQ(list.json["items"][0]["name"], "一组（夜）");
+  EXPECT_EQ(list.json["items"][0]["mode"], "foot");
+  EXPECT_EQ(list.json["items"][0]["shift"], "夜班");
+  EXPECT_EQ(list.json["items"][0]["members"], json({"张警官", "李警官"}));
+  EXPECT_EQ(list.json["items"][0]["equipment"], json({"执法记录仪", "对讲机"}));
+  // Refusals change nothing.
+  EXPECT_EQ(manager_a.Put(path, json{{"name", ""}, {"mode", "car"}}).status, 400);
+  EXPECT_EQ(manager_a.Put(path, json{{"name", "x"}, {"mode", "boat"}}).status, 400);
+  EXPECT_EQ(manager_a.Put(path, json{{"name", "x"}, {"mode", "car"}, {"unit_id", team_b_}}).Code(), "unit_change");
+  EXPECT_EQ(manager_a.Put(path, json{{"name", "x"}, {"mode", "car"}, {"colour", "red"}}).status, 400);
+  EXPECT_EQ(manager_a.Get("/api/patrol/teams").json["items"][0]["name"], "一组（夜）");
+  // Another 派出所's manager: exactly like a team that does not exist; an officer may not edit.
+  auto other = SignedIn("manager_b").Put(path, json{{"name", "x"}, {"mode", "car"}});
+  auto none = SignedIn("manager_b").Put("/api/patrol/teams/999999", json{{"name", "x"}, {"mode", "car"}});
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(other.Code(), none.Code());
+  EXPECT_EQ(SignedIn("officer_a").Put(path, json{{"name", "x"}, {"mode", "car"}}).status, 403);
+  EXPECT_EQ(
+      Count(fmt::format("SELECT COUNT(*) FROM audit_log WHERE action = 'patrol.team_edit' AND object_id = '{}'", id)),
+      1);
+}
+
 TEST_F(PatrolTest, DrillsAreDrawnFromARecordedSeed) {
   auto m = SignedIn("manager_a");
   Import(m, AreaDoc());
