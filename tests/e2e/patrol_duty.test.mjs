@@ -4,7 +4,10 @@
 // checks in at a 必到点 with the browser's geolocation (granted to the page, placed on the point) and
 // sees it unflagged; writes a 盘查 and a 视频巡防 log and finds them in the log list (filtered by kind).
 // The 局领导 builds three teams (a member picked with PersonSelect), a 三班二运转 pattern rotating them
-// over two slots, and reads the month calendar computed from it across the January/February boundary.
+// over two slots, and reads the month calendar computed from it across the January/February boundary,
+// then edits a team's equipment and mode in its dialog and finds them saved after a reload. A call
+// opened and stamped to 派警 is lost from the stamp panel by a reload, found again at the head of the
+// unit's 警情 list (open calls first) and stamped on to 签收 from there.
 // Run: FAZHI_BIN=/path/to/fazhi FAZHI_WEB_ROOT=web/dist node --test patrol_duty.test.mjs
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
@@ -55,6 +58,42 @@ describe('五化巡防：警情七环节计时、定位签到与巡防日志', {
     assert.deepEqual(verdicts, ['达标', '达标'])
     assert.match(await rows.nth(2).innerText(), /签收[\s\S]*\d+ 秒[\s\S]*限 30 秒/)
     await h.screenshot(page, 'patrol-call-stamps')
+  })
+
+  it('刷新页面后从本单位警情列表重新打开一个警情，继续记录下一环节', async () => {
+    const page = await h.newPage()
+    await login(page, 'minjing')
+    await page.goto('/patrol/calls')
+    await settle(page, 'open-call')
+    await input(page, 'call-kind').fill('测试：重新打开')
+    await input(page, 'call-place').fill('测试：建设路口')
+    await page.getByTestId('open-call').click()
+    await page.getByTestId('stamp-dispatched').click()
+    await page.getByTestId('stamp-dispatched').waitFor({ state: 'detached' })
+    const id = /警情 #(\d+)/.exec(await page.getByTestId('call').innerText())[1]
+    await page.reload()
+    await settle(page, 'calls')
+    assert.equal(await page.getByTestId('call').count(), 0) // the stamp panel is gone after a reload
+    // Open calls come first: the one just opened heads the list, at 派警.
+    const first = page.locator('[data-testid="calls"] .el-table__row').first()
+    await first.waitFor()
+    assert.match(await first.innerText(), new RegExp(`${id}[\\s\\S]*测试：重新打开[\\s\\S]*已派警`))
+    await page.getByTestId(`pick-call-${id}`).click()
+    await page.getByTestId('call').waitFor()
+    assert.match(await page.getByTestId('call').innerText(), new RegExp(`警情 #${id}：测试：重新打开`))
+    await page.getByTestId('stamp-signed').click()
+    await page.getByTestId('stamp-signed').waitFor({ state: 'detached' })
+    assert.equal(await page.getByTestId('stamp-error').count(), 0)
+    await page.locator('[data-testid="calls"] .el-table__row', { hasText: '已签收' }).first().waitFor()
+    // Only open calls: every row listed is not yet 结案.
+    await page.getByTestId('only-open').click()
+    await page.waitForLoadState('networkidle')
+    const progress = await page.locator('[data-testid="calls"] .el-table__row td:nth-child(6)').allInnerTexts()
+    assert.ok(progress.length > 0 && progress.every((p) => p.trim() !== '已结案'), progress.join(','))
+    await h.screenshot(page, 'patrol-call-list')
+    const api = await (await page.request.get(`/api/patrol/calls?open=1&page_size=200`)).json()
+    const row = api.items.find((c) => String(c.id) === id)
+    assert.ok(row && row.signed_at != null && row.departed_at == null)
   })
 
   it('民警用浏览器定位在必到点签到，签到正常', async () => {
@@ -147,5 +186,34 @@ describe('五化巡防：警情七环节计时、定位签到与巡防日志', {
     const api = await (await page.request.get('/api/patrol/shifts/calendar?month=2023-01')).json()
     assert.equal(api.days[30].date, '2023-01-31')
     await h.screenshot(page, 'patrol-shifts')
+  })
+
+  it('局领导编辑巡组的装备，刷新后仍是保存的内容', async () => {
+    const page = await h.newPage()
+    await login(page, 'leader')
+    await page.goto('/patrol/teams')
+    await settle(page, 'teams')
+    const teams = (await (await page.request.get('/api/patrol/teams')).json()).items
+    const team = teams.find((t) => t.name === '测试二组')
+    assert.ok(team, 'the team made in the previous step')
+    await page.getByTestId(`edit-team-${team.id}`).click()
+    await input(page, 'edit-team-name').waitFor()
+    assert.equal(await input(page, 'edit-team-name').inputValue(), '测试二组')
+    await input(page, 'edit-team-equipment').fill('电动自行车、对讲机、执法记录仪')
+    await page.getByTestId('edit-team-mode').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '骑巡' }).click()
+    await h.screenshot(page, 'patrol-team-edit')
+    await page.getByTestId('save-team').click()
+    await page.locator('.el-message--success', { hasText: '巡组已保存' }).waitFor()
+    await page.reload()
+    await settle(page, 'teams')
+    const row = page.locator('[data-testid="teams"] .el-table__row', { hasText: '测试二组' })
+    await row.waitFor()
+    const text = await row.innerText()
+    assert.match(text, /电动自行车、对讲机、执法记录仪/)
+    assert.match(text, /骑巡/)
+    const saved = (await (await page.request.get('/api/patrol/teams')).json()).items.find((t) => t.id === team.id)
+    assert.deepEqual(saved.equipment, ['电动自行车', '对讲机', '执法记录仪'])
+    assert.equal(saved.mode, 'bicycle')
   })
 })
