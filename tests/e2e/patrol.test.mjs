@@ -107,6 +107,8 @@ describe('五化巡防：巡区、签到、接处警时效与矛盾纠纷', { ti
     await page.goto('/patrol/hotspots')
     await settle(page, 'hotgrid')
     assert.ok((await page.locator('svg[data-testid="hotgrid"] rect').count()) > 10)
+    // The after-the-fact check against matched cells (difference-in-differences) is on the page.
+    assert.match(await page.getByTestId('matched').innerText(), /对照网格.*差中差 -?\d+\.\d\d 起/)
     await h.screenshot(page, 'patrol-hotspots')
   })
 

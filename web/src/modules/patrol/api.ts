@@ -55,7 +55,22 @@ export interface Hotspots {
   cells: HotCell[]
   by_weekday_hour: number[][]
   suggestions: { area_id: number; area_name: string; cells: HotCell[]; hours: number[]; stops_per_week: number }[]
-  evaluation: { suggested_before: number; suggested_after: number; others_before: number; others_after: number }
+  evaluation: {
+    suggested_before: number
+    suggested_after: number
+    others_before: number
+    others_after: number
+    // Difference-in-differences against cells with a similar count in the 28 days before.
+    matched?: {
+      suggested_cells: number
+      matched_cells: number
+      unmatched_cells: number
+      control_cells: number
+      suggested_change: number
+      control_change: number
+      did: number
+    }
+  }
 }
 export interface Dispute {
   id: number
