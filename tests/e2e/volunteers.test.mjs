@@ -109,13 +109,16 @@ describe('平安志愿者：登记审核、派单、手机签到签退、线索�
     await settle(page, 'vol-me')
     await page.getByTestId('checkin').click()
     await page.locator('.el-message', { hasText: '签到成功' }).waitFor()
-    await page.getByTestId('checkout').click()
-    await page.locator('.el-message', { hasText: '签退成功' }).waitFor()
+    // A clue reported during the task.
     await page.getByTestId('clue-open').click()
     await textarea(page, 'clue-text').fill('小区北门有人深夜反复查看电动车')
     await page.getByTestId('clue-submit').click()
     await page.locator('.el-message', { hasText: '线索已提交' }).waitFor()
-    assert.equal(await page.getByTestId('my-balance').innerText(), '10')
+    // Checked out at once: shorter than the minimum stay (30 min when the task sets none), so the stay
+    // is flagged for the coordinator and the task's points are not credited.
+    await page.getByTestId('checkout').click()
+    await page.locator('.el-message', { hasText: '已签退，存在异常' }).waitFor()
+    assert.equal(await page.getByTestId('my-balance').innerText(), '0')
     await h.screenshot(page, 'volunteers-phone')
     state.phone = page
   })
@@ -140,13 +143,13 @@ describe('平安志愿者：登记审核、派单、手机签到签退、线索�
     const page = state.phone
     await page.reload()
     await settle(page, 'vol-me')
-    assert.equal(await page.getByTestId('my-balance').innerText(), '15')
+    assert.equal(await page.getByTestId('my-balance').innerText(), '5')
     const item = page.locator('.item', { hasText: '体检套餐' })
     await item.getByRole('button', { name: '兑换' }).click()
     const refused = page.locator('.el-message', { hasText: '积分余额不足' })
     await refused.waitFor()
-    assert.match(await refused.innerText(), /当前余额 15 分/)
-    assert.equal(await page.getByTestId('my-balance').innerText(), '15')
+    assert.match(await refused.innerText(), /当前余额 5 分/)
+    assert.equal(await page.getByTestId('my-balance').innerText(), '5')
     await h.screenshot(page, 'volunteers-redeem-refused')
   })
 })
