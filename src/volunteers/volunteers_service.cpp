@@ -664,14 +664,18 @@ Result<Redemption> VolunteerService::Redeem(const Principal& who, const audit::A
     const auto me = FZ_TRY(Myself(sql, who, now));
     auto reward = store::LoadReward(sql, reward_id);
     if (!reward || reward->bureau_id != me.v.bureau_id || !reward->active) return NotFound("奖励不存在");
+    const auto sold_out = [&] {
+      return Invalid(fmt::format("「{}」库存不足，已兑完", reward->name), "reward_id", "out_of_stock");
+    };
+    // Nothing left to take says so whatever the balance; the stock itself is taken atomically below.
+    if (reward->stock <= 0) return sold_out();
     store::LockVolunteer(sql, me.v.id);  // the balance read below sees every earlier redemption
     const std::int64_t balance = store::Balance(sql, me.v.id);
     if (balance < reward->cost)
       return Invalid(
           fmt::format("积分余额不足：当前余额 {} 分，兑换「{}」需要 {} 分", balance, reward->name, reward->cost),
           "reward_id", "insufficient_balance");
-    if (!store::TakeStock(sql, reward_id))
-      return Invalid(fmt::format("「{}」库存不足，已兑完", reward->name), "reward_id", "out_of_stock");
+    if (!store::TakeStock(sql, reward_id)) return sold_out();
     Redemption r{
         .volunteer_id = me.v.id, .reward_id = reward_id, .reward_name = reward->name, .cost = reward->cost, .at = now};
     r.ledger_id = store::AppendPoints(sql, {.bureau_id = me.v.bureau_id,
