@@ -117,7 +117,16 @@ describe('平安志愿者：登记审核、派单、手机签到签退、线索�
     // Checked out at once: shorter than the minimum stay (30 min when the task sets none), so the stay
     // is flagged for the coordinator and the task's points are not credited.
     await page.getByTestId('checkout').click()
-    await page.locator('.el-message', { hasText: '已签退，存在异常' }).waitFor()
+    // A warning toast naming the flag (not a green success), and the card shows 异常待核.
+    const toast = page.locator('.el-message', { hasText: '已签退，存在异常' })
+    await toast.waitFor()
+    assert.match(await toast.getAttribute('class'), /el-message--warning/)
+    assert.doesNotMatch(await toast.getAttribute('class'), /el-message--success/)
+    assert.match(await toast.innerText(), /^已签退，存在异常：停留过短，待协管员核实$/)
+    const stateTag = page.locator('[data-testid^="my-task-state-"]', { hasText: '异常待核' })
+    await stateTag.waitFor()
+    assert.match(await stateTag.getAttribute('class'), /el-tag--warning/)
+    await page.locator('[data-testid^="my-task-note-"]', { hasText: '待协管员核实' }).waitFor()
     assert.equal(await page.getByTestId('my-balance').innerText(), '0')
     await h.screenshot(page, 'volunteers-phone')
     state.phone = page
