@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "auth/roles.h"
+#include "cases/case_qualification.h"
 #include "cases/case_reads.h"
 #include "core/json_input.h"
 #include "core/json_writer.h"
@@ -85,6 +86,30 @@ nlohmann::json TransitionJson(const Transition& t) {
           {"event", t.event}};
 }
 
+// An officer's 执法资格 on the day of 受案; null when not checked (辅警, a bureau without a register).
+nlohmann::json QualificationJson(const CaseDetail& d, std::int64_t person) {
+  const auto it = d.qualifications.find(person);
+  if (it == d.qualifications.end()) return nullptr;
+  const OfficerQualification& q = it->second;
+  std::string text;
+  if (q.status == "valid")
+    text = fmt::format("{}，{} 取得，有效期至 {}", QualificationLevelName(q.level), q.obtained_on, q.valid_until);
+  else if (q.status == "expired")
+    text = fmt::format("已于 {} 到期", q.valid_until);
+  else if (q.status == "not_yet")
+    text = fmt::format("{} 方取得", q.obtained_on);
+  else
+    text = "执法资格登记中无记录";
+  return {{"status", q.status},
+          {"status_name", QualificationStatusName(q.status)},
+          {"level", q.level},
+          {"level_name", q.level.empty() ? "" : QualificationLevelName(q.level)},
+          {"day", q.day},
+          {"obtained_on", q.obtained_on.empty() ? nlohmann::json() : nlohmann::json(q.obtained_on)},
+          {"valid_until", q.valid_until.empty() ? nlohmann::json() : nlohmann::json(q.valid_until)},
+          {"text", std::move(text)}};
+}
+
 nlohmann::json DetailJson(const CaseDetail& d, const std::vector<const Transition*>& actions) {
   nlohmann::json j = CaseSummaryJson(d.header);
   nlohmann::json assists = nlohmann::json::array(), persons = nlohmann::json::array(),
@@ -99,6 +124,9 @@ nlohmann::json DetailJson(const CaseDetail& d, const std::vector<const Transitio
   j["incident"] = d.incident ? IncidentJson(*d.incident) : nlohmann::json();
   j["event_count"] = d.event_count;
   j["actions"] = std::move(moves);
+  if (d.header.lead_officer) j["lead_officer"]["qualification"] = QualificationJson(d, d.header.lead_officer->id);
+  for (std::size_t i = 0; i < d.assist_officers.size(); ++i)
+    j["assist_officers"][i]["qualification"] = QualificationJson(d, d.assist_officers[i].id);
   return j;
 }
 

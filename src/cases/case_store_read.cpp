@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "auth/roles.h"
+#include "cases/case_qualification.h"
 #include "cases/case_reads.h"
 #include "cases/case_store.h"
 #include "org/org_types.h"
@@ -369,6 +370,10 @@ Result<CaseDetail> LoadDetail(soci::session& sql, const auth::Vault& vault, std:
   if (d.header.incident_id) d.incident = LoadIncident(sql, *d.header.incident_id, nullptr);
   db::SqlArgs a;
   d.event_count = db::Count(sql, fmt::format("SELECT COUNT(*) FROM case_events WHERE case_id = {}", a.Int(id)), a);
+  std::vector<std::int64_t> officers;
+  if (d.header.lead_officer) officers.push_back(d.header.lead_officer->id);
+  for (const auto& o : d.assist_officers) officers.push_back(o.id);
+  d.qualifications = OfficerQualifications(sql, d.header.bureau_id, d.header.accepted_at, officers);
   return d;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -166,6 +167,15 @@ struct CaseInput {
   std::optional<EpochSeconds> accepted_at;  // default now
 };
 
+// An officer's 执法资格 on the day of 受案 (case_qualification.h).
+struct OfficerQualification {
+  std::string status;       // valid 有效 / none 未登记 / expired 已过期 / not_yet 尚未取得
+  std::string level;        // valid: the highest level held that day; otherwise the period shown
+  std::string day;          // the day checked, "2024-03-04" (local day of 受案时间)
+  std::string obtained_on;  // the period shown ("" for none): valid → the one held, expired → the last
+  std::string valid_until;  //   one that ended, not_yet → the first one obtained later
+};
+
 // The whole case page.
 struct CaseDetail {
   CaseSummary header;
@@ -174,6 +184,8 @@ struct CaseDetail {
   std::vector<PropertyItem> property;
   std::optional<Incident> incident;
   std::int64_t event_count = 0;
+  // 执法资格 of the 主办/协办 民警 on the day of 受案, by person id (case_qualification.h).
+  std::map<std::int64_t, OfficerQualification> qualifications;
 };
 
 // A page of the case list. `total` is exact up to a cap of matching cases; beyond it, it is the cap

@@ -1,8 +1,13 @@
 // The case routes over real HTTP (sessions, CSRF, permission and error mapping of the real server):
 // case file, events, state machine, import, scope leaks, PII masking, export within scope.
+#include <map>
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "cases_module/cases_fixture.h"
+#include "core/local_time.h"
+#include "db/sql.h"
 #include "files/spreadsheet.h"
 
 namespace fazhi::testing {
@@ -158,6 +163,79 @@ TEST_F(CaseHttpTest, ScopeLeaksAreNotFound) {
   // Roles without case.read see nothing at all.
   Client admin = SignedInCases("admin");
   EXPECT_EQ(admin.Get("/api/cases").status, 403);
+}
+
+// 执法资格 on the case page: each 主办/协办 民警's standing on the day of 受案 (2023-05-20) by the
+// register — 有效 / 未登记 / 已过期 / 尚未取得 with the dates; 辅警 and a bureau without a register
+// are not judged (null); another unit's officer still gets 404 for the case.
+TEST_F(CaseHttpTest, CasePageShowsTheOfficersQualificationOnTheDayOfAcceptance) {
+  Client a = SignedInCases("officer_a");
+  const std::int64_t bare = CreateCase(a, team_a_, person_a_, "A-QUAL-0");
+  auto page = a.Get("/api/cases/" + std::to_string(bare));
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_TRUE(page.json["lead_officer"]["qualification"].is_null()) << page.body;  // no register yet
+
+  Seeder s{app_->db(), kStart};
+  const std::int64_t expired = s.Person(team_a_, "钱过期", "140003");
+  const std::int64_t later = s.Person(team_a_, "孙新训", "140004");
+  const std::int64_t aux = s.Person(team_a_, "周辅警", "140005", false, "辅警");
+  auto qualify = [&](std::int64_t person, const char* level, CivilDate from, CivilDate until) {
+    ASSERT_TRUE(app_->db().Write([&](soci::session& sql) -> Result<void> {
+      db::SqlArgs q;
+      db::Exec(sql,
+               fmt::format("INSERT INTO exam_qualifications (bureau_id, person_id, level, obtained_at, valid_until, "
+                           "created_at) VALUES ({}, {}, {}, {}, {}, {})",
+                           q.Int(bureau_), q.Int(person), q.Str(level), q.Int(LocalMidnight(from)),
+                           q.Int(LocalMidnight(until)), q.Int(kStart)),
+               q);
+      return {};
+    }));
+  };
+  qualify(person_a2_, "basic", {2020, 1, 1}, {2022, 12, 31});
+  qualify(person_a2_, "intermediate", {2021, 3, 1}, {2026, 6, 30});
+  qualify(expired, "basic", {2020, 1, 1}, {2023, 5, 19});  // 有效期至 the day before 受案
+  qualify(later, "basic", {2023, 5, 21}, {2026, 5, 20});   // obtained the day after
+  qualify(aux, "basic", {2020, 1, 1}, {2026, 1, 1});
+
+  auto created = a.Post("/api/cases", nlohmann::json{{"case_type", "criminal"},
+                                                     {"cause", "盗窃罪"},
+                                                     {"unit_id", team_a_},
+                                                     {"lead_officer_id", person_a_},
+                                                     {"assist_officer_ids", {person_a2_, expired, later, aux}},
+                                                     {"accepted_at", "2023-05-20 23:30"},
+                                                     {"external_id", "A-QUAL-1"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  // The create answer carries it too.
+  EXPECT_EQ(created.json["lead_officer"]["qualification"]["status"], "none") << created.body;
+  page = a.Get("/api/cases/" + created.json["id"].dump());
+  ASSERT_EQ(page.status, 200) << page.body;
+  const auto& lead = page.json["lead_officer"]["qualification"];
+  EXPECT_EQ(lead["status"], "none");
+  EXPECT_EQ(lead["status_name"], "未登记");
+  EXPECT_EQ(lead["day"], "2023-05-20");
+  EXPECT_TRUE(lead["valid_until"].is_null());
+  std::map<std::string, nlohmann::json> by_name;
+  for (const auto& o : page.json["assist_officers"]) by_name[o["name"].get<std::string>()] = o["qualification"];
+  ASSERT_EQ(by_name.size(), 4u) << page.body;
+  EXPECT_EQ(by_name["李强"]["status"], "valid");
+  EXPECT_EQ(by_name["李强"]["status_name"], "有效");
+  EXPECT_EQ(by_name["李强"]["level_name"], "中级");  // the highest held that day
+  EXPECT_EQ(by_name["李强"]["obtained_on"], "2021-03-01");
+  EXPECT_EQ(by_name["李强"]["valid_until"], "2026-06-30");
+  EXPECT_EQ(by_name["李强"]["text"], "中级，2021-03-01 取得，有效期至 2026-06-30");
+  EXPECT_EQ(by_name["钱过期"]["status"], "expired");
+  EXPECT_EQ(by_name["钱过期"]["status_name"], "已过期");
+  EXPECT_EQ(by_name["钱过期"]["text"], "已于 2023-05-19 到期");
+  EXPECT_EQ(by_name["孙新训"]["status"], "not_yet");
+  EXPECT_EQ(by_name["孙新训"]["status_name"], "尚未取得");
+  EXPECT_EQ(by_name["孙新训"]["text"], "2023-05-21 方取得");
+  EXPECT_TRUE(by_name["周辅警"].is_null()) << by_name["周辅警"].dump();  // 辅警 are not judged
+
+  // Another unit's officer: the case (and so the qualifications) is not found.
+  Client b = SignedInCases("officer_b");
+  auto other = b.Get("/api/cases/" + created.json["id"].dump());
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(other.body.find("qualification"), std::string::npos);
 }
 
 TEST_F(CaseHttpTest, PiiIsMaskedUnlessThePermissionAllows) {

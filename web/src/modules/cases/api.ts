@@ -3,11 +3,24 @@
 import { api, buildUrl, downloadFile, uploadFile } from '@/api/client'
 import type { Paged } from '@/api/types'
 
+/** 执法资格 on the day of 受案 (case page only; null for 辅警 or a bureau without a register). */
+export interface OfficerQualification {
+  status: 'valid' | 'none' | 'expired' | 'not_yet' | string
+  status_name: string
+  level: string
+  level_name: string
+  day: string
+  obtained_on: string | null
+  valid_until: string | null
+  text: string
+}
+
 export interface OfficerRef {
   id: number
   name: string
   badge_no: string
   unit_name: string
+  qualification?: OfficerQualification | null
 }
 
 export type CaseType = 'criminal' | 'administrative'
