@@ -124,9 +124,16 @@ void AddGeography(soci::session& sql, Station& s, std::mt19937_64& rng, EpochSec
               .mode = kModes[t],
               .shift = kShifts[t],
               .members = {},
-              .equipment = {}};
+              .equipment = {},
+              .member_ids = {},
+              .member_people = {}};
+    // Two teams name their members from the directory; the third keeps names typed as text, as teams
+    // recorded before member_ids (migration 111) do.
     for (std::size_t m = static_cast<std::size_t>(t); m < s.officers.size(); m += 3)
-      team.members.push_back(s.officers[m]);
+      if (t < 2)
+        team.member_ids.push_back(s.officer_ids[m]);
+      else
+        team.members.push_back(s.officers[m]);
     team.equipment = t == 0 ? std::vector<std::string>{"巡逻车", "执法记录仪", "对讲机", "防刺服"}
                             : std::vector<std::string>{"执法记录仪", "对讲机", "警棍"};
     team_ids.push_back(InsertTeam(sql, team));

@@ -35,9 +35,41 @@ json PointJson(const Point& p) {
           {"radius_m", p.radius_m},
           {"min_stay_s", p.min_stay_s}};
 }
+// members: every member's name for display — the directory's people first, then the names typed as
+// text on teams from before member_ids (legacy_members alone lists those).
 json TeamJson(const Team& t) {
-  return {{"id", t.id},     {"unit_id", t.unit_id}, {"unit_name", t.unit_name}, {"name", t.name},
-          {"mode", t.mode}, {"shift", t.shift},     {"members", t.members},     {"equipment", t.equipment}};
+  json people = json::array();
+  std::vector<std::string> names;
+  for (const auto& m : t.member_people) {
+    people.push_back({{"id", m.id}, {"name", m.name}, {"badge_no", m.badge_no}, {"unit_name", m.unit_name}});
+    names.push_back(m.name);
+  }
+  names.insert(names.end(), t.members.begin(), t.members.end());
+  return {{"id", t.id},
+          {"unit_id", t.unit_id},
+          {"unit_name", t.unit_name},
+          {"name", t.name},
+          {"mode", t.mode},
+          {"shift", t.shift},
+          {"members", std::move(names)},
+          {"member_ids", t.member_ids},
+          {"member_people", std::move(people)},
+          {"legacy_members", t.members},
+          {"equipment", t.equipment}};
+}
+
+// member_ids: positive integers (people ids; the service checks who they are).
+Result<std::vector<std::int64_t>> MemberIds(JsonInput& in) {
+  std::vector<std::int64_t> ids;
+  if (auto raw = in.Raw("member_ids", "成员")) {
+    if (!raw->is_array()) return Invalid("“成员”应为人员编号数组", "member_ids", "wrong_type");
+    for (const auto& v : *raw) {
+      if (!v.is_number_integer() || v.get<std::int64_t>() < 1)
+        return Invalid("“成员”应为人员编号数组", "member_ids", "wrong_type");
+      ids.push_back(v.get<std::int64_t>());
+    }
+  }
+  return ids;
 }
 json CheckinJson(const Checkin& c) {
   json reasons = json::array();
@@ -233,6 +265,7 @@ Result<Reply> CreateTeamRoute(Ctx& ctx, PatrolService& s) {
   t.shift = in.String("shift", "班次", {.max_chars = 40}).value_or("");
   t.unit_id = in.Int("unit_id", "所属单位", {.min = 1}).value_or(0);
   t.members = in.StringArray("members", "成员", {.max_chars = 100}).value_or(std::vector<std::string>{});
+  t.member_ids = FZ_TRY(MemberIds(in));
   t.equipment = in.StringArray("equipment", "装备", {.max_chars = 100}).value_or(std::vector<std::string>{});
   if (auto e = in.Finish()) return std::unexpected(*e);
   return Reply::Json(TeamJson(FZ_TRY(s.CreateTeam(ctx.user(), ctx.Actor(), std::move(t)))), 201);
@@ -247,6 +280,7 @@ Result<Reply> EditTeamRoute(Ctx& ctx, PatrolService& s) {
   t.shift = in.String("shift", "班次", {.max_chars = 40}).value_or("");
   t.unit_id = in.Int("unit_id", "所属单位", {.min = 1}).value_or(0);
   t.members = in.StringArray("members", "成员", {.max_chars = 100}).value_or(std::vector<std::string>{});
+  t.member_ids = FZ_TRY(MemberIds(in));
   t.equipment = in.StringArray("equipment", "装备", {.max_chars = 100}).value_or(std::vector<std::string>{});
   if (auto e = in.Finish()) return std::unexpected(*e);
   return Reply::Json(TeamJson(FZ_TRY(s.EditTeam(ctx.user(), ctx.Actor(), id, std::move(t)))));

@@ -190,6 +190,30 @@ Result<void> CheckTeam(const Team& t) {
     return Invalid("巡逻方式应为车巡（car）、步巡（foot）或骑巡（bicycle）", "mode", "invalid_mode");
   return {};
 }
+
+// 巡组成员 chosen from the directory: each an active person of the team's unit or a unit under it
+// (someone elsewhere answers like an unknown id); duplicates dropped, the order kept.
+Result<void> CheckMembers(soci::session& sql, std::int64_t unit_id, std::vector<std::int64_t>& ids) {
+  std::vector<std::int64_t> unique;
+  for (const std::int64_t id : ids)
+    if (std::find(unique.begin(), unique.end(), id) == unique.end()) unique.push_back(id);
+  ids = std::move(unique);
+  if (ids.empty()) return {};
+  if (ids.size() > 50) return Invalid("巡组成员最多 50 人", "member_ids", "too_many");
+  const auto unit = org::ReadUnit(sql, unit_id);
+  if (!unit) return NotFound("单位不存在");
+  std::map<std::int64_t, org::PersonRef> found;
+  for (auto& p : org::ReadPeople(sql, ids)) found.emplace(p.id, std::move(p));
+  for (const std::int64_t id : ids) {
+    const auto it = found.find(id);
+    const auto home = it == found.end() ? std::nullopt : org::ReadUnit(sql, it->second.unit_id);
+    if (!home || !home->path.starts_with(unit->path))
+      return Invalid(fmt::format("成员（人员编号 {}）不是本单位人员", id), "member_ids", "unknown_member");
+    if (!it->second.active)
+      return Invalid(fmt::format("成员{}已停用，不能编入巡组", it->second.name), "member_ids", "inactive_member");
+  }
+  return {};
+}
 }  // namespace
 
 Result<Team> PatrolService::CreateTeam(const auth::Principal& who, const audit::Actor& actor, Team t) {
@@ -198,9 +222,10 @@ Result<Team> PatrolService::CreateTeam(const auth::Principal& who, const audit::
   if (t.unit_id == 0) t.unit_id = who.unit_id;
   return db_.Write([&](soci::session& sql) -> Result<Team> {
     t.bureau_id = FZ_TRY(BureauOf(sql, who, t.unit_id));
+    FZ_CHECK(CheckMembers(sql, t.unit_id, t.member_ids));
     t.id = InsertTeam(sql, t);
     audit::Append(sql, clock_, actor, Audit("patrol.team", "patrol_team", t.id, "新建巡组：" + t.name));
-    return t;
+    return *FindTeam(sql, t.id, "/");
   });
 }
 
@@ -212,6 +237,7 @@ Result<Team> PatrolService::EditTeam(const auth::Principal& who, const audit::Ac
     FZ_CHECK(CheckTeam(t));
     if (t.unit_id != 0 && t.unit_id != old->unit_id)
       return Invalid("巡组不能改到其他单位，请在该单位新建巡组", "unit_id", "unit_change");
+    FZ_CHECK(CheckMembers(sql, old->unit_id, t.member_ids));
     t.id = id;
     UpdateTeam(sql, t);
     audit::Append(sql, clock_, actor, Audit("patrol.team_edit", "patrol_team", id, "修改巡组：" + t.name));

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "db/sql.h"
+#include "org/org_reads.h"
 
 namespace fazhi::patrol {
 
@@ -255,17 +257,18 @@ std::int64_t CountCheckinsAt(soci::session& sql, std::int64_t point_id) {
 
 std::int64_t InsertTeam(soci::session& sql, const Team& t) {
   db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO patrol_teams (bureau_id, unit_id, name, mode, shift, members, equipment, "
-                                "created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                                a.Int(t.bureau_id), a.Int(t.unit_id), a.Str(t.name), a.Str(t.mode), a.Str(t.shift),
-                                a.Str(StrArray(t.members)), a.Str(StrArray(t.equipment)), a.Int(0)),
-                    a);
+  return db::Insert(
+      sql,
+      fmt::format("INSERT INTO patrol_teams (bureau_id, unit_id, name, mode, shift, members, equipment, "
+                  "member_ids, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
+                  a.Int(t.bureau_id), a.Int(t.unit_id), a.Str(t.name), a.Str(t.mode), a.Str(t.shift),
+                  a.Str(StrArray(t.members)), a.Str(StrArray(t.equipment)), a.Str(json(t.member_ids).dump()), a.Int(0)),
+      a);
 }
 namespace {
 constexpr const char* kTeamColumns =
-    "SELECT t.id, t.bureau_id, t.unit_id, u.name AS unit_name, t.name, t.mode, t.shift, t.members, t.equipment "
-    "FROM patrol_teams t JOIN units u ON u.id = t.unit_id ";
+    "SELECT t.id, t.bureau_id, t.unit_id, u.name AS unit_name, t.name, t.mode, t.shift, t.members, t.equipment, "
+    "t.member_ids FROM patrol_teams t JOIN units u ON u.id = t.unit_id ";
 Team TeamFrom(const db::Row& r) {
   return Team{.id = r.Int("id"),
               .bureau_id = r.Int("bureau_id"),
@@ -275,27 +278,56 @@ Team TeamFrom(const db::Row& r) {
               .mode = r.Str("mode"),
               .shift = r.Str("shift"),
               .members = StrArrayFrom(r.Text("members")),
-              .equipment = StrArrayFrom(r.Text("equipment"))};
+              .equipment = StrArrayFrom(r.Text("equipment")),
+              .member_ids = IdArrayFrom(r.Text("member_ids")),
+              .member_people = {}};
+}
+// The people behind member_ids, in the order chosen (one query for all the teams).
+void FillMembers(soci::session& sql, std::vector<Team>& teams) {
+  std::vector<std::int64_t> ids;
+  for (const auto& t : teams) ids.insert(ids.end(), t.member_ids.begin(), t.member_ids.end());
+  if (ids.empty()) return;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::map<std::int64_t, TeamMember> people;
+  std::map<std::int64_t, std::string> units;
+  for (const auto& p : org::ReadPeople(sql, ids)) {
+    auto u = units.find(p.unit_id);
+    if (u == units.end()) {
+      const auto unit = org::ReadUnit(sql, p.unit_id);
+      u = units.emplace(p.unit_id, unit ? unit->name : std::string()).first;
+    }
+    people[p.id] = {.id = p.id, .name = p.name, .badge_no = p.badge_no, .unit_name = u->second};
+  }
+  for (auto& t : teams)
+    for (const std::int64_t id : t.member_ids)
+      if (auto it = people.find(id); it != people.end()) t.member_people.push_back(it->second);
 }
 }  // namespace
 std::vector<Team> ListTeams(soci::session& sql, const std::string& path) {
   db::SqlArgs a;
-  return db::AllOf(sql, fmt::format("{}WHERE {} ORDER BY t.id", kTeamColumns, db::PathUnder(a, "u.path", path)), a,
-                   TeamFrom);
+  auto teams = db::AllOf(sql, fmt::format("{}WHERE {} ORDER BY t.id", kTeamColumns, db::PathUnder(a, "u.path", path)),
+                         a, TeamFrom);
+  FillMembers(sql, teams);
+  return teams;
 }
 std::optional<Team> FindTeam(soci::session& sql, std::int64_t id, const std::string& path) {
   db::SqlArgs a;
-  return db::FirstOf(sql,
-                     fmt::format("{}WHERE t.id = {} AND {}", kTeamColumns, a.Int(id), db::PathUnder(a, "u.path", path)),
-                     a, TeamFrom);
+  auto team = db::FirstOf(
+      sql, fmt::format("{}WHERE t.id = {} AND {}", kTeamColumns, a.Int(id), db::PathUnder(a, "u.path", path)), a,
+      TeamFrom);
+  if (!team) return team;
+  std::vector<Team> one{std::move(*team)};
+  FillMembers(sql, one);
+  return std::move(one.front());
 }
 void UpdateTeam(soci::session& sql, const Team& t) {
   db::SqlArgs a;
   db::Exec(sql,
-           fmt::format("UPDATE patrol_teams SET name = {}, mode = {}, shift = {}, members = {}, equipment = {} "
-                       "WHERE id = {}",
+           fmt::format("UPDATE patrol_teams SET name = {}, mode = {}, shift = {}, members = {}, equipment = {}, "
+                       "member_ids = {} WHERE id = {}",
                        a.Str(t.name), a.Str(t.mode), a.Str(t.shift), a.Str(StrArray(t.members)),
-                       a.Str(StrArray(t.equipment)), a.Int(t.id)),
+                       a.Str(StrArray(t.equipment)), a.Str(json(t.member_ids).dump()), a.Int(t.id)),
            a);
 }
 

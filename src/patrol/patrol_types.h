@@ -28,10 +28,19 @@ struct Point {  // 必到点
   int radius_m = 0, min_stay_s = 0;
 };
 
+struct TeamMember {  // a 巡组成员 chosen from the directory
+  std::int64_t id = 0;
+  std::string name, badge_no, unit_name;
+};
+
 struct Team {  // 巡组
   std::int64_t id = 0, bureau_id = 0, unit_id = 0;
   std::string unit_name, name, mode, shift;
+  // members: names typed as text (teams from before member_ids; kept readable, not re-checked);
+  // member_ids: people of the team's unit (migration 111); member_people: those people, read back.
   std::vector<std::string> members, equipment;
+  std::vector<std::int64_t> member_ids;
+  std::vector<TeamMember> member_people;
 };
 
 struct Checkin {  // 必到点签到

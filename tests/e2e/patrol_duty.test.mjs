@@ -5,7 +5,9 @@
 // sees it unflagged; writes a 盘查 and a 视频巡防 log and finds them in the log list (filtered by kind).
 // The 局领导 builds three teams (a member picked with PersonSelect), a 三班二运转 pattern rotating them
 // over two slots, and reads the month calendar computed from it across the January/February boundary,
-// then edits a team's equipment and mode in its dialog and finds them saved after a reload. A call
+// then edits a team's equipment and mode in its dialog and finds them saved after a reload; a demo
+// team whose members were typed as text keeps the names it does not drop and takes a person of its
+// unit from the picker (member_ids, migration 111). A call
 // opened and stamped to 派警 is lost from the stamp panel by a reload, found again at the head of the
 // unit's 警情 list (open calls first) and stamped on to 签收 from there.
 // Run: FAZHI_BIN=/path/to/fazhi FAZHI_WEB_ROOT=web/dist node --test patrol_duty.test.mjs
@@ -215,5 +217,47 @@ describe('五化巡防：警情七环节计时、定位签到与巡防日志', {
     const saved = (await (await page.request.get('/api/patrol/teams')).json()).items.find((t) => t.id === team.id)
     assert.deepEqual(saved.equipment, ['电动自行车', '对讲机', '执法记录仪'])
     assert.equal(saved.mode, 'bicycle')
+    // The member picked when 测试一组 was made is stored as a person, not as text.
+    const first = (await (await page.request.get('/api/patrol/teams')).json()).items.find((t) => t.name === '测试一组')
+    assert.equal(first.member_ids.length, 1)
+    assert.deepEqual(first.legacy_members, [])
+  })
+
+  it('局领导编辑早期以文字登记成员的巡组：保留原有姓名，并从本单位人员中选择成员', async () => {
+    const page = await h.newPage()
+    await login(page, 'leader')
+    await page.goto('/patrol/teams')
+    await settle(page, 'teams')
+    const teams = (await (await page.request.get('/api/patrol/teams')).json()).items
+    const old = teams.find((t) => t.legacy_members.length >= 2 && t.member_ids.length === 0)
+    assert.ok(old, 'the demo keeps a team with text names')
+    const [dropped, ...keptNames] = old.legacy_members
+    const people = (await (await page.request.get(`/api/people?unit_id=${old.unit_id}&active=1&page_size=50`)).json()).items
+    const pick = people.find((p) => !old.legacy_members.includes(p.name))
+    assert.ok(pick)
+    await page.getByTestId(`edit-team-${old.id}`).click()
+    const legacy = page.getByTestId('edit-team-legacy')
+    await legacy.waitFor()
+    assert.match(await legacy.innerText(), new RegExp(dropped))
+    await legacy.locator('.el-tag', { hasText: dropped }).locator('.el-tag__close').click()
+    await page.getByTestId('edit-team-members').locator('input').fill(pick.name)
+    await page.locator('.el-select-dropdown__item:visible', { hasText: pick.name }).first().click()
+    await page.locator('.el-dialog__title', { hasText: '编辑巡组' }).click() // closes the dropdown
+    await page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' })
+    await h.screenshot(page, 'patrol-team-members')
+    await page.getByTestId('save-team').click()
+    await page.locator('.el-message--success', { hasText: '巡组已保存' }).waitFor()
+    const saved = (await (await page.request.get('/api/patrol/teams')).json()).items.find((t) => t.id === old.id)
+    assert.deepEqual(saved.member_ids, [pick.id])
+    assert.deepEqual(saved.legacy_members, keptNames)
+    assert.deepEqual(saved.members, [pick.name, ...keptNames])
+    const row = page.locator('[data-testid="teams"] .el-table__row', { hasText: old.name })
+    await row.waitFor()
+    assert.ok((await row.innerText()).includes([pick.name, ...keptNames].join('、')), await row.innerText())
+    // Opened again, the dialog shows the person chosen in the picker and the kept name.
+    await page.getByTestId(`edit-team-${saved.id}`).click()
+    await page.getByTestId('edit-team-members').locator('.el-tag', { hasText: pick.name }).waitFor()
+    await page.getByTestId('edit-team-legacy').waitFor()
+    await h.screenshot(page, 'patrol-team-edit-people')
   })
 })

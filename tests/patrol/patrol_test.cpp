@@ -64,6 +64,9 @@ class PatrolTest : public ServerTest {
   std::int64_t Count(const std::string& q) {
     return app_->db().Read([&](soci::session& sql) { return db::ScalarInt(sql, q).value_or(0); });
   }
+  std::string Text(const std::string& q) {
+    return app_->db().Read([&](soci::session& sql) { return db::ScalarText(sql, q).value_or(""); });
+  }
   void Exec(const std::string& q) {
     app_->db().Write([&](soci::session& sql) {
       db::Exec(sql, q);
@@ -313,6 +316,72 @@ TEST_F(PatrolTest, TeamsAreEditedWithinScope) {
   EXPECT_EQ(
       Count(fmt::format("SELECT COUNT(*) FROM audit_log WHERE action = 'patrol.team_edit' AND object_id = '{}'", id)),
       1);
+}
+
+// 巡组成员 from the directory (migration 111): member_ids of the team's unit, read back with names;
+// a team from before keeps its text names (legacy_members) until the editor drops them; people of
+// another unit, inactive people, unknown ids and wrong types are refused with nothing changed.
+TEST_F(PatrolTest, TeamMembersArePeopleOfTheUnitAndOldNamesStayReadable) {
+  auto manager_a = SignedIn("manager_a");
+  const std::int64_t second = AddPerson(team_a_, "巡逻民警乙", "100002");
+  const std::int64_t west = AddPerson(team_b_, "西街民警丙", "200001");
+  const std::int64_t retired = AddPerson(team_a_, "已停用丁", "100003");
+  Exec(fmt::format("UPDATE people SET active = 0 WHERE id = {}", retired));
+  // A team stored before member_ids: text names only.
+  auto old =
+      manager_a.Post("/api/patrol/teams", json{{"name", "老巡组"}, {"mode", "foot"}, {"members", {"老张", "老李"}}});
+  ASSERT_EQ(old.status, 201) << old.body;
+  EXPECT_EQ(old.json["members"], json({"老张", "老李"}));
+  EXPECT_EQ(old.json["legacy_members"], json({"老张", "老李"}));
+  EXPECT_EQ(old.json["member_ids"], json::array());
+
+  auto created = manager_a.Post(
+      "/api/patrol/teams", json{{"name", "二组"}, {"mode", "car"}, {"member_ids", {second, officer_person_, second}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.json["member_ids"], json({second, officer_person_}));  // duplicates dropped, order kept
+  ASSERT_EQ(created.json["member_people"].size(), 2u);
+  EXPECT_EQ(created.json["member_people"][0]["name"], "巡逻民警乙");
+  EXPECT_EQ(created.json["member_people"][0]["badge_no"], "100002");
+  EXPECT_EQ(created.json["member_people"][0]["unit_name"], "东街派出所");
+  EXPECT_EQ(created.json["members"], json({"巡逻民警乙", "包案民警甲"}));
+  const std::int64_t id = created.json["id"];
+  const std::string path = fmt::format("/api/patrol/teams/{}", id);
+  EXPECT_EQ(Text(fmt::format("SELECT member_ids FROM patrol_teams WHERE id = {}", id)),
+            fmt::format("[{},{}]", second, officer_person_));
+
+  // Refused, nothing changed: another unit's person, an inactive one, an unknown id, wrong types.
+  const auto refuse = [&](const json& ids, const char* code) {
+    auto r = manager_a.Put(path, json{{"name", "改名"}, {"mode", "car"}, {"member_ids", ids}});
+    EXPECT_EQ(r.status, 400) << ids.dump() << " " << r.body;
+    EXPECT_EQ(r.Code(), code) << r.body;
+  };
+  refuse(json({second, west}), "unknown_member");
+  refuse(json({999999}), "unknown_member");
+  refuse(json({retired}), "inactive_member");
+  refuse(json({"张三"}), "wrong_type");
+  refuse(json(5), "wrong_type");
+  auto kept = manager_a.Get("/api/patrol/teams").json["items"][1];
+  EXPECT_EQ(kept["name"], "二组");
+  EXPECT_EQ(kept["member_ids"], json({second, officer_person_}));
+  // The message names no one from elsewhere.
+  auto r = manager_a.Post("/api/patrol/teams", json{{"name", "x"}, {"mode", "car"}, {"member_ids", {west}}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body.find("西街民警丙"), std::string::npos) << r.body;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM patrol_teams"), 2);
+
+  // The old team edited: a person chosen, one old name kept, the other dropped.
+  const std::string old_path = fmt::format("/api/patrol/teams/{}", old.json["id"].get<std::int64_t>());
+  auto edited = manager_a.Put(
+      old_path, json{{"name", "老巡组"}, {"mode", "foot"}, {"member_ids", {second}}, {"members", {"老李"}}});
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  EXPECT_EQ(edited.json["members"], json({"巡逻民警乙", "老李"}));
+  EXPECT_EQ(edited.json["legacy_members"], json({"老李"}));
+  // A 分局 leader's team (unit: the 分局) may take people of any of its 派出所.
+  AddUser("leader_bureau", "leader", bureau_);
+  auto bureau_team =
+      SignedIn("leader_bureau")
+          .Post("/api/patrol/teams", json{{"name", "分局巡组"}, {"mode", "car"}, {"member_ids", {west, second}}});
+  EXPECT_EQ(bureau_team.status, 201) << bureau_team.body;
 }
 
 TEST_F(PatrolTest, DrillsAreDrawnFromARecordedSeed) {

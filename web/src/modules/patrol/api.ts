@@ -38,7 +38,23 @@ export const STAGES = ['received', 'dispatched', 'signed', 'departed', 'arrived'
 export type Stage = (typeof STAGES)[number]
 export const STAGE_NAMES: Record<Stage, string> = { received: '接警', dispatched: '派警', signed: '签收', departed: '出警', arrived: '到达', feedback: '反馈', closed: '结案' }
 export type Call = { id: number; unit_name: string; kind: string; place: string; shift: string; in_town: boolean; is_test: boolean } & { [K in `${Stage}_at`]: number | null }
-export interface Team { id: number; unit_name: string; name: string; mode: 'car' | 'foot' | 'bicycle'; shift: string; members: string[]; equipment: string[] }
+/** A 巡组成员 from the directory (member_ids); legacy_members: names typed as text before that. */
+export interface TeamMember { id: number; name: string; badge_no: string; unit_name: string }
+export interface Team {
+  id: number
+  unit_id: number
+  unit_name: string
+  name: string
+  mode: 'car' | 'foot' | 'bicycle'
+  shift: string
+  /** Every member's name for display: the directory's people, then the legacy text names. */
+  members: string[]
+  member_ids: number[]
+  member_people: TeamMember[]
+  legacy_members: string[]
+  equipment: string[]
+}
+export interface TeamInput { name: string; mode: string; shift?: string; member_ids: number[]; members: string[]; equipment: string[] }
 export const TEAM_MODES: Record<string, string> = { car: '车巡', foot: '步巡', bicycle: '骑巡' }
 export interface ShiftSlot { name: string; start: string; end: string }
 export interface ShiftPattern { unit_id: number; name: string; slots: ShiftSlot[]; cycle: number[][]; anchor: string; updated_at: number }
@@ -129,8 +145,8 @@ export const patrolApi = {
   leave: (id: number) => api.post<Checkin>(`/api/patrol/checkins/${id}/leave`, {}),
   logs: (q: Query) => api.get<Paged<PatrolLog>>('/api/patrol/logs', q),
   teams: () => api.get<{ items: Team[] }>('/api/patrol/teams'),
-  createTeam: (body: { name: string; mode: string; shift?: string; members: string[]; equipment: string[] }) => api.post<Team>('/api/patrol/teams', body),
-  updateTeam: (id: number, body: { name: string; mode: string; shift?: string; members: string[]; equipment: string[] }) => api.put<Team>(`/api/patrol/teams/${id}`, body),
+  createTeam: (body: TeamInput) => api.post<Team>('/api/patrol/teams', body),
+  updateTeam: (id: number, body: TeamInput) => api.put<Team>(`/api/patrol/teams/${id}`, body),
   shifts: () => api.get<{ pattern: ShiftPattern | null }>('/api/patrol/shifts'),
   saveShifts: (body: { name: string; slots: ShiftSlot[]; cycle: number[][]; anchor: string }) => api.put<ShiftPattern>('/api/patrol/shifts', body),
   shiftCalendar: (month: string) => api.get<ShiftCalendar>('/api/patrol/shifts/calendar', { month }),
