@@ -46,15 +46,14 @@ OfficerQualification Judge(const std::vector<exams::QualificationPeriod>& period
 }  // namespace
 
 std::map<std::int64_t, OfficerQualification> OfficerQualifications(soci::session& sql, std::int64_t bureau_id,
-                                                                    EpochSeconds accepted_at,
-                                                                    const std::vector<std::int64_t>& persons) {
+                                                                   EpochSeconds accepted_at,
+                                                                   const std::vector<std::int64_t>& persons) {
   std::map<std::int64_t, OfficerQualification> out;
   if (persons.empty() || !exams::BureauKeepsQualifications(sql, bureau_id)) return out;
   db::SqlArgs a;
   std::vector<std::int64_t> police;
-  db::Each(sql,
-           fmt::format("SELECT id FROM people WHERE id IN {} AND kind = '民警' ORDER BY id", a.IntList(persons)), a,
-           [&](const db::Row& r) { police.push_back(r.Int("id")); });
+  db::Each(sql, fmt::format("SELECT id FROM people WHERE id IN {} AND kind = '民警' ORDER BY id", a.IntList(persons)),
+           a, [&](const db::Row& r) { police.push_back(r.Int("id")); });
   const auto periods = exams::QualificationPeriods(sql, police);
   const CivilDate day = LocalDateOf(accepted_at);
   for (const std::int64_t p : police) {

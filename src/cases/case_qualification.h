@@ -18,8 +18,8 @@ namespace fazhi::cases {
 // By person id; officers that are not checked (辅警, unknown people, a bureau without a register)
 // are absent.
 std::map<std::int64_t, OfficerQualification> OfficerQualifications(soci::session& sql, std::int64_t bureau_id,
-                                                                    EpochSeconds accepted_at,
-                                                                    const std::vector<std::int64_t>& persons);
+                                                                   EpochSeconds accepted_at,
+                                                                   const std::vector<std::int64_t>& persons);
 
 std::string QualificationStatusName(const std::string& status);
 std::string QualificationLevelName(const std::string& level);
