@@ -122,11 +122,11 @@ describe('平安志愿者：登记审核、派单、手机签到签退、线索�
     await toast.waitFor()
     assert.match(await toast.getAttribute('class'), /el-message--warning/)
     assert.doesNotMatch(await toast.getAttribute('class'), /el-message--success/)
-    assert.match(await toast.innerText(), /^已签退，存在异常：停留过短，待协管员核实$/)
+    assert.match(await toast.innerText(), /^已签退，存在异常：停留过短，待管理员核实$/)
     const stateTag = page.locator('[data-testid^="my-task-state-"]', { hasText: '异常待核' })
     await stateTag.waitFor()
     assert.match(await stateTag.getAttribute('class'), /el-tag--warning/)
-    await page.locator('[data-testid^="my-task-note-"]', { hasText: '待协管员核实' }).waitFor()
+    await page.locator('[data-testid^="my-task-note-"]', { hasText: '待管理员核实' }).waitFor()
     assert.equal(await page.getByTestId('my-balance').innerText(), '0')
     await h.screenshot(page, 'volunteers-phone')
     state.phone = page
