@@ -398,8 +398,8 @@ double Median(std::vector<double> v) {
 // After `store`: page 100 (20 entries) of every bureau's entry list read from the compact drafts,
 // publishing every bureau (its draft's entries written to score_entries), the same pages read
 // from score_entries. Once, not a median: a published month cannot be published again.
-void PublishPhase(ScoringService& svc, const auth::Principal& system, const std::vector<std::int64_t>& bureaus,
-                  MonthKey month) {
+void PublishPhase(db::Database& db, ScoringService& svc, const auth::Principal& system,
+                  const std::vector<std::int64_t>& bureaus, MonthKey month) {
   const auto pages = [&] {
     return Time([&] {
       for (auto b : bureaus) {
@@ -412,6 +412,12 @@ void PublishPhase(ScoringService& svc, const auth::Principal& system, const std:
     });
   };
   const double draft_pages = pages();
+  const long long stored = db.Read([](soci::session& sql) {
+    long long n = 0;
+    sql << "SELECT COALESCE(SUM(LENGTH(ledger)), 0) FROM score_draft_ledgers", soci::into(n);
+    return n;
+  });
+  std::printf("  stored drafts (score_draft_ledgers.ledger): %.2f MB\n", static_cast<double>(stored) / 1e6);
   const double publish = Time([&] {
     for (auto b : bureaus)
       if (auto v = svc.PublishMonth(system, audit::Actor{.username = "bench"}, b, month.Text()); !v)
@@ -623,7 +629,7 @@ int main(int argc, char** argv) {
       "%.2fx cpu; one thread: %.3f s wall, %.3f s cpu, %.2fx read cpu\n",
       threads, full, full_cpu, full <= 1.0 ? "met" : "MISSED", full / read, full_cpu / read_cpu, Median(seq_t),
       Median(cpu[4]), Median(cpu[4]) / read_cpu);
-  if (wants("publish") && wants("store")) PublishPhase(svc, system, g.bureaus, month);
+  if (wants("publish") && wants("store")) PublishPhase(db, svc, system, g.bureaus, month);
   if (keep.empty()) std::filesystem::remove_all(dir);
   return 0;
 }

@@ -484,34 +484,30 @@ std::vector<Entry> LoadMonthEntries(soci::session& sql, std::int64_t bureau, con
   return out;
 }
 
-std::int64_t CountUnitEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
-                              std::span<const std::int64_t> unit_ids) {
-  if (const auto d = LoadDraftLedger(sql, bureau, month))
-    return static_cast<std::int64_t>(DraftUnitRows(*d, unit_ids).size());
-  db::SqlArgs a;
-  const std::string q =
-      fmt::format("SELECT COUNT(*) FROM score_entries e WHERE e.bureau_id = {} AND e.month = {} AND e.unit_id IN {}",
-                  a.Int(bureau), a.Str(month), a.IntList({unit_ids.begin(), unit_ids.end()}));
-  return db::Count(sql, q, a);
-}
-
-std::vector<Entry> LoadUnitEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
-                                   std::span<const std::int64_t> unit_ids, std::int64_t limit, std::int64_t offset) {
-  std::vector<Entry> out;
-  if (const auto d = LoadDraftLedger(sql, bureau, month)) {
+UnitEntryPage LoadUnitEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
+                              std::span<const std::int64_t> unit_ids, std::int64_t limit, std::int64_t offset) {
+  UnitEntryPage out;
+  if (const auto d = LoadDraftLedger(sql, bureau, month)) {  // decoded once for the count and the page
     const auto rows = DraftUnitRows(*d, unit_ids);
-    const auto first = static_cast<std::size_t>(std::clamp<std::int64_t>(offset, 0, std::ssize(rows)));
-    const auto last = static_cast<std::size_t>(std::clamp<std::int64_t>(offset + limit, 0, std::ssize(rows)));
-    for (std::size_t k = first; k < last; ++k) out.push_back(DraftEntry(*d, rows[k]));
+    out.total = std::ssize(rows);
+    const auto first = static_cast<std::size_t>(std::clamp<std::int64_t>(offset, 0, out.total));
+    const auto last = static_cast<std::size_t>(std::clamp<std::int64_t>(offset + limit, 0, out.total));
+    for (std::size_t k = first; k < last; ++k) out.entries.push_back(DraftEntry(*d, rows[k]));
     return out;
   }
+  const std::vector<std::int64_t> units(unit_ids.begin(), unit_ids.end());
+  db::SqlArgs c;
+  out.total = db::Count(sql,
+                        fmt::format("SELECT COUNT(*) FROM score_entries e WHERE e.bureau_id = {} AND e.month = {} AND "
+                                    "e.unit_id IN {}",
+                                    c.Int(bureau), c.Str(month), c.IntList(units)),
+                        c);
   db::SqlArgs a;
   const std::string q = fmt::format(
       "SELECT {} FROM score_entries e WHERE e.bureau_id = {} AND e.month = {} AND e.unit_id IN {} "
       "ORDER BY e.person_id, e.seq LIMIT {} OFFSET {}",
-      kEntryColumns, a.Int(bureau), a.Str(month), a.IntList({unit_ids.begin(), unit_ids.end()}), a.Int(limit),
-      a.Int(offset));
-  EachEntry(sql, q, a, out);
+      kEntryColumns, a.Int(bureau), a.Str(month), a.IntList(units), a.Int(limit), a.Int(offset));
+  EachEntry(sql, q, a, out.entries);
   return out;
 }
 

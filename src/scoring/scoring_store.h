@@ -110,10 +110,12 @@ std::optional<StoredEntry> LoadEntry(soci::session& sql, std::int64_t id);
 std::vector<Entry> LoadMonthEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
                                     std::optional<std::int64_t> person = std::nullopt);
 // The month's entries of units `unit_ids`, by person then seq: how many, and one page.
-std::int64_t CountUnitEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
-                              std::span<const std::int64_t> unit_ids);
-std::vector<Entry> LoadUnitEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
-                                   std::span<const std::int64_t> unit_ids, std::int64_t limit, std::int64_t offset);
+struct UnitEntryPage {
+  std::int64_t total = 0;
+  std::vector<Entry> entries;
+};
+UnitEntryPage LoadUnitEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
+                              std::span<const std::int64_t> unit_ids, std::int64_t limit, std::int64_t offset);
 // Removes the month's entries and its compact draft.
 void DeleteMonthEntries(soci::session& sql, std::int64_t bureau, const std::string& month);
 // Inserts entries with seq first_seq, first_seq + 1, … in statements of a few hundred rows. A

@@ -24,8 +24,8 @@ std::string Text(const Ledger& l) {
 std::vector<RawFact> MixedFacts() {
   std::mt19937_64 rng(20230705);
   const auto below = [&](std::uint64_t n) { return static_cast<std::int64_t>(rng() % n); };
-  const std::vector<std::string> stages = {"accept_case", "file_case", "conclude_case", "transfer_prosecution",
-                                           "penalty_decision", "typical_case"};
+  const std::vector<std::string> stages = {"accept_case",          "file_case",        "conclude_case",
+                                           "transfer_prosecution", "penalty_decision", "typical_case"};
   std::vector<RawFact> facts;
   for (std::int64_t c = 1; c <= 800; ++c) {
     RawFact f;
