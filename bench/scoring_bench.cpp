@@ -9,8 +9,10 @@
 //               one bureau after another, and ScoringService::PreviewMonths (the bureaus on
 //               --threads threads): the figure the target (≤ 1 s) is about, and its ratio to `read`;
 //   - store:    ScoringService::ComputeMonth for every bureau (full + writing the draft ledger).
+//   - publish:  once, after store: an entry-list page per bureau from the compact drafts, publishing
+//               every bureau (the drafts' entries written to score_entries), the same pages again.
 // Usage: scoring_bench [--officers N] [--cases N] [--runs N] [--threads N (2)] [--keep DIR] [--reuse 1]
-//                      [--db postgresql://…] [--only read,collect,compute,serialize,seq,full,store]
+//                      [--db postgresql://…] [--only read,collect,compute,serialize,seq,full,store,publish]
 //                      [--pragmas "mmap_size=268435456;cache_size=-131072"]
 //   --keep DIR --reuse 1: use DIR/bench.db from an earlier --keep run instead of generating it (for
 //   profiling; the figures of record come from a fresh database). --only: run those phases only.
@@ -393,6 +395,41 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+// After `store`: page 100 (20 entries) of every bureau's entry list read from the compact drafts,
+// publishing every bureau (its draft's entries written to score_entries), the same pages read
+// from score_entries. Once, not a median: a published month cannot be published again.
+void PublishPhase(db::Database& db, ScoringService& svc, const auth::Principal& system,
+                  const std::vector<std::int64_t>& bureaus, MonthKey month) {
+  const auto pages = [&] {
+    return Time([&] {
+      for (auto b : bureaus) {
+        PageRequest p;
+        p.page = 100;
+        p.page_size = 20;
+        if (auto v = svc.ListEntries(system, b, month.Text(), std::nullopt, p); !v || v->items.size() != 20)
+          std::fprintf(stderr, "page: %s\n", v ? "short page" : v.error().message.c_str());
+      }
+    });
+  };
+  const double draft_pages = pages();
+  const long long stored = db.Read([](soci::session& sql) {
+    long long n = 0;
+    sql << "SELECT COALESCE(SUM(LENGTH(ledger)), 0) FROM score_draft_ledgers", soci::into(n);
+    return n;
+  });
+  std::printf("  stored drafts (score_draft_ledgers.ledger): %.2f MB\n", static_cast<double>(stored) / 1e6);
+  const double publish = Time([&] {
+    for (auto b : bureaus)
+      if (auto v = svc.PublishMonth(system, audit::Actor{.username = "bench"}, b, month.Text()); !v)
+        std::fprintf(stderr, "%s\n", v.error().message.c_str());
+  });
+  const double frozen_pages = pages();
+  std::printf("  %-40s %7.3f s  (%zu bureaus, once)\n", "publish (entries written to score_entries)", publish,
+              bureaus.size());
+  std::printf("  %-40s %7.3f s  draft (compact) / %.3f s published (score_entries)\n",
+              "an entry-list page of every bureau", draft_pages, frozen_pages);
+}
+
 }  // namespace
 
 // Runs each ';'-separated PRAGMA on all `pool` connections: nested borrows hold every connection
@@ -592,6 +629,7 @@ int main(int argc, char** argv) {
       "%.2fx cpu; one thread: %.3f s wall, %.3f s cpu, %.2fx read cpu\n",
       threads, full, full_cpu, full <= 1.0 ? "met" : "MISSED", full / read, full_cpu / read_cpu, Median(seq_t),
       Median(cpu[4]), Median(cpu[4]) / read_cpu);
+  if (wants("publish") && wants("store")) PublishPhase(db, svc, system, g.bureaus, month);
   if (keep.empty()) std::filesystem::remove_all(dir);
   return 0;
 }

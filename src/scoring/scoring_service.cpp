@@ -261,7 +261,8 @@ Result<MonthInfo> ScoringService::ComputeMonth(const Principal& caller, const au
     const EpochSeconds now = clock_.Now();
     const auto draft = FZ_TRY(ComputeDraft(sql, b, mk, now, sources_));
     DeleteMonthEntries(sql, b.id, m);
-    StoreEntries(sql, b.id, m, draft.ledger, 0);
+    // Stored compactly, one row (docs/scoring.md 第五轮); publishing writes the entries out.
+    StoreDraftLedger(sql, b.id, m, draft.ledger, now);
     const ComputedMonth c{.scheme_id = draft.scheme.id,
                           .scheme_version = draft.scheme.version,
                           .entry_count = static_cast<std::int64_t>(draft.ledger.size()),
@@ -290,6 +291,8 @@ Result<MonthInfo> ScoringService::PublishMonth(const Principal& caller, const au
     if (existing->status == kFinal) return Conflict(m + " 的积分已定稿，不能再公示", "month_final");
     if (existing->status == kPublished) return Conflict(m + " 的积分已经公示", "month_frozen");
     const Scheme sc = LoadScheme(sql, existing->scheme_id).value_or(SchemeVersion{}).scheme;
+    // The frozen month's entries are rows of score_entries (objections and adjustments refer to them).
+    MaterializeDraft(sql, b.id, m);
     const std::string snapshot = RankingsJson(RankingsNow(sql, b, m, sc)).dump();
     const EpochSeconds now = clock_.Now();
     const EpochSeconds deadline = ObjectionDeadline(now, existing->objection_days);

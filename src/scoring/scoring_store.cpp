@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "db/bulk_insert.h"
 #include "db/sql.h"
+#include "scoring/ledger_codec.h"
 
 namespace fazhi::scoring::detail {
 
@@ -378,7 +380,83 @@ std::set<std::string> FrozenMonths(soci::session& sql, std::int64_t bureau, cons
 
 // ---------------------------------------------------------------- entries
 
+namespace {
+
+constexpr std::int64_t kDraftSeqBits = 26;
+
+// Entry `i` of a stored draft, with the id it is shown under.
+Entry DraftEntry(const DraftLedger& d, std::size_t i) {
+  Entry e = d.ledger.EntryAt(i);
+  e.id = kDraftEntryIdBase + (d.id << kDraftSeqBits) + static_cast<std::int64_t>(i);
+  return e;
+}
+
+// The stored draft's rows of units `unit_ids`, by person then seq.
+std::vector<std::size_t> DraftUnitRows(const DraftLedger& d, std::span<const std::int64_t> unit_ids) {
+  const std::set<std::int64_t> units(unit_ids.begin(), unit_ids.end());
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < d.ledger.rows.size(); ++i)
+    if (units.contains(d.ledger.rows[i].unit_id)) out.push_back(i);
+  std::stable_sort(out.begin(), out.end(), [&](std::size_t x, std::size_t y) {
+    return d.ledger.rows[x].person_id < d.ledger.rows[y].person_id;
+  });
+  return out;
+}
+
+std::optional<DraftLedger> DraftFromRow(const db::Row& r) {
+  auto ledger = DecodeLedger(r.TextAt(r.Column("ledger")));
+  // A damaged stored draft is a database failure, not "no draft" (which would show no entries).
+  if (!ledger) throw soci::soci_error(fmt::format("score_draft_ledgers {}: 无法解码台账", r.Int("id")));
+  return DraftLedger{.id = r.Int("id"), .ledger = std::move(*ledger)};
+}
+
+}  // namespace
+
+std::optional<DraftLedger> LoadDraftLedger(soci::session& sql, std::int64_t bureau, const std::string& month) {
+  db::SqlArgs a;
+  std::optional<DraftLedger> out;
+  db::First(sql,
+            fmt::format("SELECT id, ledger FROM score_draft_ledgers WHERE bureau_id = {} AND month = {}", a.Int(bureau),
+                        a.Str(month)),
+            a, [&](const db::Row& r) { out = DraftFromRow(r); });
+  return out;
+}
+
+void StoreDraftLedger(soci::session& sql, std::int64_t bureau, const std::string& month, const Ledger& ledger,
+                      EpochSeconds now) {
+  db::SqlArgs a;
+  db::Exec(sql,
+           fmt::format("INSERT INTO score_draft_ledgers (bureau_id, month, entry_count, ledger, created_at) VALUES "
+                       "({}, {}, {}, {}, {})",
+                       a.Int(bureau), a.Str(month), a.Int(static_cast<std::int64_t>(ledger.size())),
+                       a.Str(EncodeLedger(ledger)), a.Int(now)),
+           a);
+}
+
+bool MaterializeDraft(soci::session& sql, std::int64_t bureau, const std::string& month) {
+  const auto draft = LoadDraftLedger(sql, bureau, month);
+  if (!draft) return false;
+  InsertEntries(sql, bureau, month, draft->ledger, 0);
+  db::SqlArgs a;
+  db::Exec(sql, fmt::format("DELETE FROM score_draft_ledgers WHERE id = {}", a.Int(draft->id)), a);
+  return true;
+}
+
 std::optional<StoredEntry> LoadEntry(soci::session& sql, std::int64_t id) {
+  if (id >= kDraftEntryIdBase) {
+    const std::int64_t draft_id = (id - kDraftEntryIdBase) >> kDraftSeqBits;
+    const auto seq = static_cast<std::size_t>((id - kDraftEntryIdBase) & ((std::int64_t{1} << kDraftSeqBits) - 1));
+    db::SqlArgs a;
+    std::optional<StoredEntry> out;
+    db::First(
+        sql, fmt::format("SELECT id, bureau_id, month, ledger FROM score_draft_ledgers WHERE id = {}", a.Int(draft_id)),
+        a, [&](const db::Row& r) {
+          const auto d = DraftFromRow(r);
+          if (seq < d->ledger.size())
+            out = StoredEntry{.entry = DraftEntry(*d, seq), .month = r.Str("month"), .bureau_id = r.Int("bureau_id")};
+        });
+    return out;
+  }
   db::SqlArgs a;
   const std::string q =
       fmt::format("SELECT {}, e.month, e.bureau_id FROM score_entries e WHERE e.id = {}", kEntryColumns, a.Int(id));
@@ -391,35 +469,45 @@ std::optional<StoredEntry> LoadEntry(soci::session& sql, std::int64_t id) {
 
 std::vector<Entry> LoadMonthEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
                                     std::optional<std::int64_t> person) {
+  std::vector<Entry> out;
+  if (const auto d = LoadDraftLedger(sql, bureau, month)) {
+    for (std::size_t i = 0; i < d->ledger.size(); ++i)
+      if (!person || d->ledger.rows[i].person_id == *person) out.push_back(DraftEntry(*d, i));
+    return out;
+  }
   db::SqlArgs a;
   std::string q = fmt::format("SELECT {} FROM score_entries e WHERE e.bureau_id = {} AND e.month = {}", kEntryColumns,
                               a.Int(bureau), a.Str(month));
   if (person) q += fmt::format(" AND e.person_id = {}", a.Int(*person));
   q += " ORDER BY e.seq";
-  std::vector<Entry> out;
   EachEntry(sql, q, a, out);
   return out;
 }
 
-std::int64_t CountUnitEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
-                              std::span<const std::int64_t> unit_ids) {
-  db::SqlArgs a;
-  const std::string q =
-      fmt::format("SELECT COUNT(*) FROM score_entries e WHERE e.bureau_id = {} AND e.month = {} AND e.unit_id IN {}",
-                  a.Int(bureau), a.Str(month), a.IntList({unit_ids.begin(), unit_ids.end()}));
-  return db::Count(sql, q, a);
-}
-
-std::vector<Entry> LoadUnitEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
-                                   std::span<const std::int64_t> unit_ids, std::int64_t limit, std::int64_t offset) {
+UnitEntryPage LoadUnitEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
+                              std::span<const std::int64_t> unit_ids, std::int64_t limit, std::int64_t offset) {
+  UnitEntryPage out;
+  if (const auto d = LoadDraftLedger(sql, bureau, month)) {  // decoded once for the count and the page
+    const auto rows = DraftUnitRows(*d, unit_ids);
+    out.total = std::ssize(rows);
+    const auto first = static_cast<std::size_t>(std::clamp<std::int64_t>(offset, 0, out.total));
+    const auto last = static_cast<std::size_t>(std::clamp<std::int64_t>(offset + limit, 0, out.total));
+    for (std::size_t k = first; k < last; ++k) out.entries.push_back(DraftEntry(*d, rows[k]));
+    return out;
+  }
+  const std::vector<std::int64_t> units(unit_ids.begin(), unit_ids.end());
+  db::SqlArgs c;
+  out.total = db::Count(sql,
+                        fmt::format("SELECT COUNT(*) FROM score_entries e WHERE e.bureau_id = {} AND e.month = {} AND "
+                                    "e.unit_id IN {}",
+                                    c.Int(bureau), c.Str(month), c.IntList(units)),
+                        c);
   db::SqlArgs a;
   const std::string q = fmt::format(
       "SELECT {} FROM score_entries e WHERE e.bureau_id = {} AND e.month = {} AND e.unit_id IN {} "
       "ORDER BY e.person_id, e.seq LIMIT {} OFFSET {}",
-      kEntryColumns, a.Int(bureau), a.Str(month), a.IntList({unit_ids.begin(), unit_ids.end()}), a.Int(limit),
-      a.Int(offset));
-  std::vector<Entry> out;
-  EachEntry(sql, q, a, out);
+      kEntryColumns, a.Int(bureau), a.Str(month), a.IntList(units), a.Int(limit), a.Int(offset));
+  EachEntry(sql, q, a, out.entries);
   return out;
 }
 
@@ -428,6 +516,11 @@ void DeleteMonthEntries(soci::session& sql, std::int64_t bureau, const std::stri
   db::Exec(sql,
            fmt::format("DELETE FROM score_entries WHERE bureau_id = {} AND month = {}", a.Int(bureau), a.Str(month)),
            a);
+  db::SqlArgs b;
+  db::Exec(
+      sql,
+      fmt::format("DELETE FROM score_draft_ledgers WHERE bureau_id = {} AND month = {}", b.Int(bureau), b.Str(month)),
+      b);
 }
 
 void StoreEntries(soci::session& sql, std::int64_t bureau, const std::string& month, const Ledger& ledger,

@@ -1,5 +1,5 @@
 // Internal to the scoring module: the only code that reads and writes its tables (score_schemes,
-// score_months, score_entries, score_objections — migration 040). Every function takes the
+// score_months, score_entries, score_objections — migration 040; score_draft_ledgers — 042). Every function takes the
 // caller's session (inside its transaction or read session), throws soci::soci_error on a database
 // failure and knows nothing of scope or permissions. Names of people and units are the service's
 // business (org/org_reads.h): nothing here joins another module's table.
@@ -16,6 +16,7 @@
 
 #include "core/clock.h"
 #include "db/soci.h"
+#include "scoring/ledger.h"
 #include "scoring/scoring_types.h"
 
 namespace fazhi::scoring::detail {
@@ -78,6 +79,25 @@ std::set<std::string> FrozenMonths(soci::session& sql, std::int64_t bureau, cons
                                    const std::string& hi);
 
 // ---- entries ----
+//
+// A computed draft is stored compactly in score_draft_ledgers (migration 042, scoring/ledger_codec.h),
+// not in score_entries; the entry readers below read a month's draft from there when it has one
+// (a draft computed before migration 042 is still in score_entries and read from there). Its
+// entries are shown under ids kDraftEntryIdBase + (draft id << 26) + seq: never a score_entries
+// id, below 2^53 (exact in JavaScript), and LoadEntry finds them. Publishing writes the draft's
+// entries to score_entries (MaterializeDraft), so published and final months are as before.
+inline constexpr std::int64_t kDraftEntryIdBase = std::int64_t{1} << 52;
+struct DraftLedger {
+  std::int64_t id = 0;
+  Ledger ledger;
+};
+std::optional<DraftLedger> LoadDraftLedger(soci::session& sql, std::int64_t bureau, const std::string& month);
+// Stores the month's draft (the caller has removed the previous one: DeleteMonthEntries).
+void StoreDraftLedger(soci::session& sql, std::int64_t bureau, const std::string& month, const Ledger& ledger,
+                      EpochSeconds now);
+// Writes the stored draft's entries to score_entries (seq 0, 1, …) and removes the draft; false
+// when the month has no compact draft (computed before migration 042: its entries are there).
+bool MaterializeDraft(soci::session& sql, std::int64_t bureau, const std::string& month);
 
 // A stored entry with the month and bureau it belongs to.
 struct StoredEntry {
@@ -90,10 +110,13 @@ std::optional<StoredEntry> LoadEntry(soci::session& sql, std::int64_t id);
 std::vector<Entry> LoadMonthEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
                                     std::optional<std::int64_t> person = std::nullopt);
 // The month's entries of units `unit_ids`, by person then seq: how many, and one page.
-std::int64_t CountUnitEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
-                              std::span<const std::int64_t> unit_ids);
-std::vector<Entry> LoadUnitEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
-                                   std::span<const std::int64_t> unit_ids, std::int64_t limit, std::int64_t offset);
+struct UnitEntryPage {
+  std::int64_t total = 0;
+  std::vector<Entry> entries;
+};
+UnitEntryPage LoadUnitEntries(soci::session& sql, std::int64_t bureau, const std::string& month,
+                              std::span<const std::int64_t> unit_ids, std::int64_t limit, std::int64_t offset);
+// Removes the month's entries and its compact draft.
 void DeleteMonthEntries(soci::session& sql, std::int64_t bureau, const std::string& month);
 // Inserts entries with seq first_seq, first_seq + 1, … in statements of a few hundred rows. A
 // compact ledger's reasons are written chunk by chunk, never all at once.

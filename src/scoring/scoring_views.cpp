@@ -300,8 +300,8 @@ Result<Paged<EntryView>> ScoringService::ListEntries(const Principal& caller, st
       unit_names.emplace(u.id, std::move(u.name));
     }
     Paged<EntryView> out;
-    out.total = CountUnitEntries(sql, b.id, m, unit_ids);
-    auto entries = LoadUnitEntries(sql, b.id, m, unit_ids, page.page_size, page.Offset());
+    auto [total, entries] = LoadUnitEntries(sql, b.id, m, unit_ids, page.page_size, page.Offset());
+    out.total = total;
     std::vector<std::int64_t> person_ids;
     for (const auto& e : entries) person_ids.push_back(e.person_id);
     std::unordered_map<std::int64_t, std::string> person_names;

@@ -14,7 +14,9 @@
 #include "scoring/score_command.h"
 #include "scoring/scoring_demo.h"
 #include "scoring/scoring_fixture.h"
+#include "scoring/scoring_internal.h"
 #include "scoring/scoring_service.h"
+#include "scoring/scoring_store.h"
 #include "support/test_db.h"
 
 namespace fazhi::scoring {
@@ -514,6 +516,96 @@ TEST_F(ScoringServiceTest, DemoYearIsPublishedWithObjectionsAndIdempotent) {
   EXPECT_EQ(again->months, 24);
   EXPECT_EQ(again->objections, 8);
   EXPECT_EQ(svc_->ListObjections(Manager(), {})->size(), 8u);
+}
+
+// Issue 16 (docs/scoring.md 第五轮): a computed draft is one compact row of score_draft_ledgers, not a
+// score_entries row per entry; what is read back is the computed ledger entry for entry (its text
+// hashes to the stored ledger_hash), paged and per officer as before; publishing writes the entries
+// to score_entries, where objections find them.
+TEST_F(ScoringServiceTest, DraftIsStoredCompactlyAndReadsBackAsComputed) {
+  Install("2023-01");
+  SeedJuly();
+  const auto m = svc_->ComputeMonth(Manager(), Act(), std::nullopt, "2023-07").value();
+  const auto count = [&](const std::string& table) {
+    return db_->Read([&](soci::session& sql) {
+      long long n = 0;
+      sql << "SELECT COUNT(*) FROM " + table, soci::into(n);
+      return n;
+    });
+  };
+  EXPECT_EQ(count("score_entries"), 0);
+  EXPECT_EQ(count("score_draft_ledgers"), 1);
+  const auto [computed, stored] = db_->Read([&](soci::session& sql) {
+    const auto b = detail::ResolveBureau(sql, Manager(), bureau_, true).value();
+    const auto draft =
+        detail::ComputeDraft(sql, b, points::MonthKey{2023, 7}, clock_.Now(), testing::WiredSources()).value();
+    return std::pair{draft.ledger.Entries(), detail::LoadMonthEntries(sql, bureau_, "2023-07")};
+  });
+  ASSERT_EQ(stored.size(), 13u);
+  EXPECT_EQ(SerializeLedger(stored), SerializeLedger(computed));
+  EXPECT_EQ(auth::Sha256HexOf(SerializeLedger(stored)), m.ledger_hash);
+  std::set<std::int64_t> ids;
+  for (const auto& e : stored) {
+    EXPECT_GE(e.id, detail::kDraftEntryIdBase);
+    EXPECT_LT(e.id, std::int64_t{1} << 53);  // exact in JavaScript
+    ids.insert(e.id);
+  }
+  EXPECT_EQ(ids.size(), stored.size());
+
+  // The entry list in pages of 4 (by officer, then ledger order) and one officer's month.
+  std::vector<Entry> team_a;
+  for (const auto& e : stored)
+    if (e.unit_id == team_a_) team_a.push_back(e);
+  std::stable_sort(team_a.begin(), team_a.end(),
+                   [](const Entry& x, const Entry& y) { return x.person_id < y.person_id; });
+  ASSERT_EQ(team_a.size(), 9u);  // 张一 5, 李二 4
+  std::vector<Entry> paged;
+  for (int page = 1; page <= 3; ++page) {
+    PageRequest req;
+    req.page = page;
+    req.page_size = 4;
+    auto list = svc_->ListEntries(Manager(), std::nullopt, "2023-07", team_a_, req).value();
+    EXPECT_EQ(list.total, 9);
+    EXPECT_EQ(list.items.size(), page < 3 ? 4u : 1u);
+    for (auto& v : list.items) paged.push_back(v.entry);
+  }
+  EXPECT_EQ(SerializeLedger(paged), SerializeLedger(team_a));
+  EXPECT_EQ(paged.front().id, team_a.front().id);
+  EXPECT_EQ(TotalOf(p1_), 540);
+  EXPECT_EQ(svc_->GetOfficerMonth(Manager(), p1_, "2023-07")->entries.size(), 5u);
+
+  // An objection about a draft entry: the month is not published (as before); an id past the end of
+  // the draft does not exist; a recomputed draft's old ids are gone.
+  const std::int64_t mine = svc_->GetOfficerMonth(Manager(), p1_, "2023-07")->entries[0].entry.id;
+  auto early = svc_->FileObjection(Officer(p1_, team_a_), Act(), mine, "尚未公示");
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(early.error().reason, "month_not_published");
+  auto past = svc_->FileObjection(Officer(p1_, team_a_), Act(), stored.back().id + 1000, "不存在");
+  ASSERT_FALSE(past);
+  EXPECT_EQ(past.error().code, ErrorCode::kNotFound);
+  clock_.Advance(60);
+  const auto again = svc_->ComputeMonth(Manager(), Act(), std::nullopt, "2023-07").value();
+  EXPECT_EQ(again.ledger_hash, m.ledger_hash);
+  EXPECT_EQ(count("score_draft_ledgers"), 1);
+  auto gone = svc_->FileObjection(Officer(p1_, team_a_), Act(), mine, "旧草稿");
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().code, ErrorCode::kNotFound);
+
+  // Published: the entries are score_entries rows (ledger order, the same text), the draft row is gone.
+  clock_.Set(Local(2023, 8, 2, 10));
+  const auto pub = svc_->PublishMonth(Manager(), Act(), std::nullopt, "2023-07").value();
+  EXPECT_EQ(pub.ledger_hash, m.ledger_hash);
+  EXPECT_EQ(count("score_entries"), 13);
+  EXPECT_EQ(count("score_draft_ledgers"), 0);
+  const auto frozen = db_->Read([&](soci::session& sql) { return detail::LoadMonthEntries(sql, bureau_, "2023-07"); });
+  EXPECT_EQ(SerializeLedger(frozen), SerializeLedger(computed));
+  for (const auto& e : frozen) EXPECT_LT(e.id, detail::kDraftEntryIdBase);
+  const auto published = svc_->GetOfficerMonth(Officer(p1_, team_a_), std::nullopt, "2023-07").value();
+  ASSERT_EQ(published.entries.size(), 5u);
+  EXPECT_EQ(published.total, 540);
+  auto o = svc_->FileObjection(Officer(p1_, team_a_), Act(), published.entries[0].entry.id, "已公示，申请复核");
+  ASSERT_TRUE(o) << o.error().message;
 }
 
 }  // namespace
