@@ -1,5 +1,7 @@
 #include "files/attachments.h"
 
+#include "files/base64.h"
+
 #include <fmt/format.h>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
@@ -14,6 +16,7 @@
 
 #include "core/text.h"
 #include "db/sql.h"
+#include "files/base64.h"
 #include "files/file_names.h"
 
 namespace fazhi::files {
@@ -90,24 +93,6 @@ bool IsMp3(std::string_view bytes) {
   const auto b0 = static_cast<unsigned char>(bytes[0]), b1 = static_cast<unsigned char>(bytes[1]);
   // MPEG audio frame sync (11 bits), a defined version (not 01) and layer III (01).
   return b0 == 0xFF && (b1 & 0xE0) == 0xE0 && (b1 & 0x18) != 0x08 && (b1 & 0x06) == 0x02;
-}
-
-std::string Base64(std::string_view bytes) {
-  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.size() - 1);  // the terminating NUL
-  return out;
-}
-
-std::optional<std::string> FromBase64(std::string_view text) {
-  std::string out(text.size() / 4 * 3 + 3, '\0');
-  std::size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
-                        &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
-    return std::nullopt;
-  out.resize(len);
-  return out;
 }
 
 // Stores the bytes unless a blob with this sha256 exists (two writers at once: the second insert

@@ -1,12 +1,11 @@
 #include "files/document_html.h"
-#include "core/markup.h"
-
-#include <cstring>
 
 #include <fmt/format.h>
-#include <sodium.h>
 
 #include <numeric>
+
+#include "core/markup.h"
+#include "files/base64.h"
 
 namespace fazhi::files {
 
@@ -207,10 +206,7 @@ class HtmlWriter {
       } else if (const auto* t = std::get_if<Table>(&b)) {
         TableHtml(*t);
       } else if (const auto* img = std::get_if<Image>(&b)) {
-        std::string b64(sodium_base64_encoded_len(img->png.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-        sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(img->png.data()),
-                          img->png.size(), sodium_base64_VARIANT_ORIGINAL);
-        b64.resize(std::strlen(b64.c_str()));
+        const std::string b64 = Base64(img->png);
         o_ += fmt::format(
             "<p class=\"flush\" style=\"text-align:{}\"><img src=\"data:image/png;base64,{}\" alt=\"{}\" "
             "style=\"width:{}mm;image-rendering:pixelated\"></p>\n",

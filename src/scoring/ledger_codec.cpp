@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "files/base64.h"
+
 namespace fazhi::scoring {
 
 namespace {
@@ -86,53 +88,6 @@ class Reader {
   std::size_t pos_ = 0;
   bool ok_ = true;
 };
-
-constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-void AppendBase64(std::string_view in, std::string& out) {
-  out.reserve(out.size() + (in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  const auto at = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<std::uint8_t>(in[k])); };
-  for (; i + 3 <= in.size(); i += 3) {
-    const std::uint32_t v = at(i) << 16 | at(i + 1) << 8 | at(i + 2);
-    const char quad[4] = {kB64[v >> 18], kB64[(v >> 12) & 63], kB64[(v >> 6) & 63], kB64[v & 63]};
-    out.append(quad, 4);
-  }
-  if (const std::size_t rest = in.size() - i; rest > 0) {
-    const std::uint32_t v = at(i) << 16 | (rest == 2 ? at(i + 1) << 8 : 0);
-    out.push_back(kB64[v >> 18]);
-    out.push_back(kB64[(v >> 12) & 63]);
-    out.push_back(rest == 2 ? kB64[(v >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-}
-
-std::optional<std::string> FromBase64(std::string_view in) {
-  static const std::array<std::int8_t, 256> value = [] {
-    std::array<std::int8_t, 256> t{};
-    t.fill(-1);
-    for (int k = 0; k < 64; ++k) t[static_cast<std::uint8_t>(kB64[k])] = static_cast<std::int8_t>(k);
-    return t;
-  }();
-  if (in.size() % 4 != 0) return std::nullopt;
-  std::size_t pad = 0;
-  while (pad < 2 && pad < in.size() && in[in.size() - 1 - pad] == '=') ++pad;
-  std::string out;
-  out.reserve(in.size() / 4 * 3);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (std::size_t i = 0; i < in.size() - pad; ++i) {
-    const std::int8_t v = value[static_cast<std::uint8_t>(in[i])];
-    if (v < 0) return std::nullopt;
-    acc = (acc << 6 | static_cast<std::uint32_t>(v)) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return out;
-}
 
 void WriteFact(Writer& w, const points::RawFact& f) {
   w.Str(f.act);
@@ -262,13 +217,13 @@ std::string EncodeLedger(const Ledger& ledger) {
     throw std::runtime_error("zlib compress2 failed");
   packed.resize(at + size);
   std::string out(kMagic);
-  AppendBase64(packed, out);
+  out += files::Base64(packed);
   return out;
 }
 
 std::optional<Ledger> DecodeLedger(std::string_view text) {
   if (!text.starts_with(kMagic)) return std::nullopt;
-  const auto packed = FromBase64(text.substr(kMagic.size()));
+  const auto packed = files::FromBase64(text.substr(kMagic.size()));
   if (!packed) return std::nullopt;
   Reader head(*packed);
   const std::uint64_t raw_size = head.U();

@@ -5,6 +5,7 @@
 #include "core/json_input.h"
 #include "core/local_time.h"
 #include "core/text.h"
+#include "files/base64.h"
 #include "http/json_opt.h"
 #include "http/query.h"
 
@@ -18,26 +19,6 @@ namespace {
 
 constexpr std::string_view kRead = "training.read";
 constexpr std::string_view kManage = "training.manage";
-
-std::string Base64(std::string_view in) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                       static_cast<unsigned char>(in[i + 2]);
-    for (int k = 18; k >= 0; k -= 6) out.push_back(kAlphabet[(v >> k) & 63]);
-  }
-  if (i < in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(i + 1 < in.size() ? kAlphabet[(v >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-  return out;
-}
 
 json SessionJson(const Session& s) {
   json targets = json::array();
@@ -231,7 +212,7 @@ Result<Reply> GetQr(Ctx& ctx, TrainingService& s) {
                       {"url", t.url},
                       {"expires_at", t.expires_at},
                       {"open", t.open},
-                      {"png", "data:image/png;base64," + Base64(t.png)}});
+                      {"png", "data:image/png;base64," + files::Base64(t.png)}});
 }
 
 Result<Reply> CheckIn(Ctx& ctx, TrainingService& s) {
