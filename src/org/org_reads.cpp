@@ -76,6 +76,35 @@ std::vector<std::int64_t> ReadBureauIdsWithPeople(soci::session& sql) {
                        {}, "id");
 }
 
+std::vector<std::int64_t> UnitRoleUsers(soci::session& sql, std::int64_t unit_id,
+                                        std::initializer_list<std::string_view> roles) {
+  db::SqlArgs a;
+  std::string in;
+  for (const std::string_view role : roles) in += (in.empty() ? "" : ", ") + a.Str(std::string(role));
+  if (in.empty()) return {};
+  return db::IntColumn(sql,
+                       fmt::format("SELECT DISTINCT u.id FROM users u JOIN user_roles r ON r.user_id = u.id WHERE "
+                                   "u.unit_id = {} AND u.active = 1 AND r.role IN ({}) ORDER BY u.id",
+                                   a.Int(unit_id), in),
+                       a, "id");
+}
+
+std::vector<std::int64_t> UnitPositionHeadUsers(soci::session& sql, std::int64_t unit_id) {
+  db::SqlArgs a;
+  return db::IntColumn(
+      sql,
+      fmt::format("SELECT u.id FROM users u JOIN people p ON p.id = u.person_id WHERE p.unit_id = {} AND "
+                  "u.active = 1 AND p.active = 1 AND (p.position LIKE '%所长%' OR p.position LIKE '%队长%' OR "
+                  "p.position LIKE '%主任%' OR p.position LIKE '%负责人%') ORDER BY u.id",
+                  a.Int(unit_id)),
+      a, "id");
+}
+
+std::vector<std::int64_t> UnitHeadUsers(soci::session& sql, std::int64_t unit_id) {
+  auto leaders = UnitRoleUsers(sql, unit_id, {"leader"});
+  return leaders.empty() ? UnitPositionHeadUsers(sql, unit_id) : leaders;
+}
+
 std::optional<PersonRef> ReadPerson(soci::session& sql, std::int64_t id) {
   db::SqlArgs a;
   const std::string q = fmt::format("SELECT {} FROM people p WHERE p.id = {}", kPersonColumns, a.Int(id));

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -55,6 +56,15 @@ std::vector<UnitRef> ReadUnitsUnder(soci::session& sql, std::string_view path);
 std::vector<std::int64_t> ReadBureauIdsUnder(soci::session& sql, std::string_view path);
 // The ids of the bureaus that have at least one person (active or not), ascending.
 std::vector<std::int64_t> ReadBureauIdsWithPeople(soci::session& sql);
+
+// Accounts to notify on a unit's behalf (all active accounts only, ascending, each once):
+// The accounts of unit `unit_id` holding any of `roles` (leader, legal_officer, intake …).
+std::vector<std::int64_t> UnitRoleUsers(soci::session& sql, std::int64_t unit_id,
+                                        std::initializer_list<std::string_view> roles);
+// The accounts of the unit's active people whose position names a head (所长, 队长, 主任, 负责人).
+std::vector<std::int64_t> UnitPositionHeadUsers(soci::session& sql, std::int64_t unit_id);
+// Who heads the unit: its leader accounts (role leader), else the accounts of its heads by position.
+std::vector<std::int64_t> UnitHeadUsers(soci::session& sql, std::int64_t unit_id);
 
 // The person with `id`, or nullopt.
 std::optional<PersonRef> ReadPerson(soci::session& sql, std::int64_t id);
