@@ -23,6 +23,14 @@ namespace fazhi::intake {
 
 using auth::Principal;
 
+std::string KindName(std::string_view kind) {
+  if (kind == "report") return "报案";
+  if (kind == "complaint") return "投诉";
+  if (kind == "consult") return "咨询";
+  if (kind == "help") return "求助";
+  return std::string(kind);
+}
+
 namespace {
 
 constexpr std::string_view kAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";  // 32 symbols, no 0/O/1/I
@@ -60,14 +68,6 @@ Result<void> Need(const Principal& who, std::string_view perm, const char* what)
 
 bool Visible(const store::TicketRow& row, const Reach& reach) {
   return Under(row.desk_path, reach.path) || (!row.unit_path.empty() && Under(row.unit_path, reach.path));
-}
-
-std::string KindName(std::string_view kind) {
-  if (kind == "report") return "报案";
-  if (kind == "complaint") return "投诉";
-  if (kind == "consult") return "咨询";
-  if (kind == "help") return "求助";
-  return std::string(kind);
 }
 
 std::string ActionName(std::string_view a) {

@@ -68,15 +68,6 @@ OrderFilter ReadOrderFilter(http::QueryReader& q, const OrderService& s) {
   return f;
 }
 
-std::string StatusName(const std::string& status) {
-  if (status == "open") return "待整改";
-  if (status == "answered") return "待审核";
-  if (status == "returned") return "已退回";
-  if (status == "suspended") return "已挂起";
-  if (status == "closed") return "已办结";
-  return status;
-}
-
 // GET /api/supervision-orders/export: the list's rows (same filters and scope, up to 10,000, the
 // list's order) as XLSX with Chinese headers.
 // Reading 督办 is business work: for holders of a source module's read permission (cases,
@@ -105,7 +96,8 @@ Result<Reply> ExportOrders(Ctx& ctx, OrderService& s) {
     const OrderSource* source = s.Source(o.source);
     sheet.rows.push_back({std::to_string(o.id), o.case_external_id, o.case_title, o.unit_name,
                           source ? std::string(source->Name()) : o.source, o.title, o.opinion, o.responsible_name,
-                          FormatLocalDateTime(o.deadline), StatusName(o.status) + (o.overdue ? "（已逾期）" : ""),
+                          FormatLocalDateTime(o.deadline),
+                          OrderStatusShortName(o.status) + (o.overdue ? "（已逾期）" : ""),
                           FormatLocalDateTime(o.created_at), time(o.answered_at), time(o.closed_at)});
   }
   return Reply::File(FZ_TRY(files::WriteXlsx({std::move(sheet)})), files::kXlsx, "督办.xlsx");

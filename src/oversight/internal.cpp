@@ -141,12 +141,6 @@ std::string ClockStateZh(std::string_view s) {
   if (s == "missing") return "缺少要求";
   return std::string(s);
 }
-std::string VerdictZh(std::string_view v) {
-  if (v == "pass") return "通过";
-  if (v == "fix_required") return "需整改";
-  if (v == "reject") return "不通过";
-  return std::string(v);
-}
 std::string CategoryZh(std::string_view c) {
   if (c == "evidence") return "证据";
   if (c == "procedure") return "程序";

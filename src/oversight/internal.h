@@ -195,7 +195,6 @@ void ApplyQualPlan(soci::session& sql, const QualPlan& plan, EpochSeconds now);
 std::string StageZh(std::string_view stage);
 // 中文 name of a stored clock state (running → 计时中, pre_warn → 预警, overdue → 告警 …); the id when unknown.
 std::string ClockStateZh(std::string_view state);
-std::string VerdictZh(std::string_view verdict);
 std::string CategoryZh(std::string_view category);
 
 // "YYYY-MM" → [first local midnight, next month's first local midnight). nullopt when malformed.
