@@ -49,6 +49,14 @@ bool ActsForWholeBureau(soci::session& sql, std::int64_t unit_id) {
   return unit && (unit->level == "city" || unit->level == "bureau" || IsLegalUnit(unit->name, unit->category));
 }
 
+Reach ReachOf(soci::session& sql, const auth::Principal& who, bool (*whole_bureau)(const UnitRef&)) {
+  const auto own = who.unit_id != 0 ? ReadUnit(sql, who.unit_id) : std::nullopt;
+  if (own && own->level == "team" && own->bureau_id != 0 &&
+      (IsLegalUnit(own->name, own->category) || (whole_bureau && whole_bureau(*own))))
+    if (auto bureau = ReadUnit(sql, own->bureau_id)) return {bureau->id, bureau->id, bureau->path};
+  return {who.unit_id, own ? own->bureau_id : who.bureau_id.value_or(0), who.unit_path};
+}
+
 std::optional<UnitRef> ReadUnit(soci::session& sql, std::int64_t id) {
   db::SqlArgs a;
   const std::string q = fmt::format("SELECT {} FROM units u WHERE u.id = {}", kUnitColumns, a.Int(id));

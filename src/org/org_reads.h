@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/principal.h"
 #include "db/soci.h"
 
 namespace fazhi::org {
@@ -47,6 +48,19 @@ bool IsLegalUnit(const std::string& name, const std::string& category);
 // bureau's legal unit. Settings that act on every unit of a bureau (the supervision rule catalog,
 // review gates, inspection checklists) need such an account. False for an unknown unit.
 bool ActsForWholeBureau(soci::session& sql, std::int64_t unit_id);
+
+// What an account's lists and checks reach: a unit subtree (path), the unit heading it and its bureau.
+struct Reach {
+  std::int64_t unit_id = 0;
+  std::int64_t bureau_id = 0;  // 0 when neither the unit nor the account names one
+  std::string path;
+};
+// The reach of `who`: his unit's subtree; on a team-level bureau legal unit (法制大队 …), or a team
+// `whole_bureau` accepts (intake: the 接报案大厅), the whole bureau. An unknown unit: his own fields.
+Reach ReachOf(soci::session& sql, const auth::Principal& who, bool (*whole_bureau)(const UnitRef&) = nullptr);
+
+// Whether `path` lies in the subtree `reach` (a unit path); nothing lies in an empty reach.
+inline bool Under(std::string_view path, std::string_view reach) { return !reach.empty() && path.starts_with(reach); }
 
 // The unit with `id`, or nullopt.
 std::optional<UnitRef> ReadUnit(soci::session& sql, std::int64_t id);

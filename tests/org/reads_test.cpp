@@ -1,5 +1,5 @@
 // The shared reads other modules use to pick whom to notify in a unit (org::UnitHeadUsers and its
-// parts), on SQLite and PostgreSQL.
+// parts) and how far a caller reaches (org::ReachOf), on SQLite and PostgreSQL.
 #include <fmt/format.h>
 
 #include "org/org_reads.h"
@@ -67,6 +67,30 @@ TEST_F(ReadsTest, UnitHeadUsersPrefersLeaderAccountsThenHeadsByPosition) {
   // Nobody heads 西街 but its leader; nobody at all in the 法制大队.
   EXPECT_EQ(Read([&](auto& sql) { return UnitPositionHeadUsers(sql, station_b_.id); }), Ids{});
   EXPECT_EQ(Read([&](auto& sql) { return UnitHeadUsers(sql, legal_team_.id); }), Ids{});
+}
+
+bool NamedHall(const UnitRef& u) { return u.name == "西街派出所"; }
+
+TEST_F(ReadsTest, ReachOfWidensTheLegalUnitToItsBureau) {
+  const auto reach = [&](const Unit& u, bool (*hall)(const UnitRef&) = nullptr) {
+    const auth::Principal who = WithPerms("x", u, {});
+    return db_->Read([&](soci::session& sql) { return ReachOf(sql, who, hall); });
+  };
+  const Reach a = reach(station_a_);
+  EXPECT_EQ(a.unit_id, station_a_.id);
+  EXPECT_EQ(a.bureau_id, bureau_.id);
+  EXPECT_EQ(a.path, station_a_.path);
+  const Reach legal = reach(legal_team_);
+  EXPECT_EQ(legal.unit_id, bureau_.id);
+  EXPECT_EQ(legal.bureau_id, bureau_.id);
+  EXPECT_EQ(legal.path, bureau_.path);
+  EXPECT_EQ(reach(station_b_).path, station_b_.path);
+  EXPECT_EQ(reach(station_b_, NamedHall).path, bureau_.path);  // a unit the caller names also widens
+  EXPECT_EQ(reach(bureau_).path, bureau_.path);
+
+  EXPECT_TRUE(Under(station_a_.path, bureau_.path));
+  EXPECT_FALSE(Under(station_a_.path, station_b_.path));
+  EXPECT_FALSE(Under(station_a_.path, ""));
 }
 
 }  // namespace
