@@ -5,6 +5,7 @@
 #include "auth/roles.h"
 #include "bulletins/bulletins_store.h"
 #include "core/json_input.h"
+#include "http/json_opt.h"
 #include "http/query.h"
 
 namespace fazhi::bulletins {
@@ -18,8 +19,6 @@ namespace {
 const std::vector<std::string> kKinds = {kQuality, kStandardization};
 const std::vector<std::string> kStates = {"draft", "approved", "published"};
 
-json Opt(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(); }
-
 // The fields a bulletin shows in the list and on its own page alike.
 template <typename B>
 json CommonJson(const B& b) {
@@ -30,10 +29,10 @@ json CommonJson(const B& b) {
           {"state", b.state},
           {"title", b.title},
           {"issue_no", b.issue_no},
-          {"corrects_id", Opt(b.corrects_id)},
+          {"corrects_id", http::OptJson(b.corrects_id)},
           {"corrects_issue_no", b.corrects_issue_no},
           {"created_at", b.created_at},
-          {"published_at", Opt(b.published_at)}};
+          {"published_at", http::OptJson(b.published_at)}};
 }
 
 json SummaryJson(const BulletinSummary& b) { return CommonJson(b); }
@@ -48,7 +47,7 @@ Reply BulletinReply(const Bulletin& b, int status = 200) {
             {"approved_by_name", b.approved_by_name},
             {"published_by_name", b.published_by_name},
             {"updated_at", b.updated_at},
-            {"approved_at", Opt(b.approved_at)}});
+            {"approved_at", http::OptJson(b.approved_at)}});
   return Reply::Json(std::move(j), status);
 }
 

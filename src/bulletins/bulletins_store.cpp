@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "db/sql.h"
+#include "http/json_opt.h"
 
 namespace fazhi::bulletins {
 
@@ -10,7 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-json Opt(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(); }
 std::optional<std::int64_t> OptFrom(const json& j, const char* key) {
   if (j.contains(key) && j[key].is_number_integer()) return j[key].get<std::int64_t>();
   return std::nullopt;
@@ -52,8 +52,8 @@ json SectionsToJson(const std::vector<kit::BulletinSection>& sections) {
       figures.push_back({{"key", f.key},
                          {"label", f.label},
                          {"value", f.value},
-                         {"of", Opt(f.of)},
-                         {"previous", Opt(f.previous)},
+                         {"of", http::OptJson(f.of)},
+                         {"previous", http::OptJson(f.previous)},
                          {"unit", f.unit},
                          {"source", f.source}});
     json tables = json::array();

@@ -15,6 +15,7 @@
 #include "files/document_html.h"
 #include "files/docx.h"
 #include "files/spreadsheet.h"
+#include "http/json_opt.h"
 #include "http/query.h"
 #include "supervision/events.h"
 
@@ -33,8 +34,6 @@ constexpr int kMaxQueryChars = 32;
 constexpr std::size_t kAsyncImportBytes = 512u << 10;
 
 // ---------------------------------------------------------------- JSON forms
-
-nlohmann::json Opt(const std::optional<std::int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 
 void TimeJson(nlohmann::json& j, const std::string& key, std::optional<EpochSeconds> t) {
   j[key] = t ? nlohmann::json(*t) : nlohmann::json();
@@ -489,7 +488,7 @@ nlohmann::json IncidentJson(const Incident& i) {
                       {"result", i.result},
                       {"body_camera", i.body_camera},
                       {"officer", OfficerJson(i.officer)},
-                      {"case_id", Opt(i.case_id)},
+                      {"case_id", http::OptJson(i.case_id)},
                       {"case_external_id", i.case_external_id ? nlohmann::json(*i.case_external_id) : nlohmann::json()},
                       {"created_at", i.created_at},
                       {"updated_at", i.updated_at}};
@@ -554,7 +553,7 @@ nlohmann::json CaseEventJson(const CaseEvent& e) {
                       {"attrs", e.attrs},
                       {"external_id", e.external_id.empty() ? nlohmann::json() : nlohmann::json(e.external_id)},
                       {"source", e.source},
-                      {"recorded_by", Opt(e.recorded_by)},
+                      {"recorded_by", http::OptJson(e.recorded_by)},
                       {"recorded_by_name", e.recorded_by_name},
                       {"recorded_at", e.recorded_at}};
   TimeJson(j, "at", e.at);
@@ -571,7 +570,7 @@ nlohmann::json ImportJobJson(const ImportJob& j) {
                         {"report", j.report ? ImportReportJson(*j.report) : nlohmann::json()},
                         {"error", j.error},
                         {"created_at", j.created_at},
-                        {"finished_at", Opt(j.finished_at)}};
+                        {"finished_at", http::OptJson(j.finished_at)}};
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "auth/require.h"
 #include "auth/roles.h"
 #include "core/local_time.h"
 #include "db/sql.h"
@@ -25,27 +26,14 @@ using auth::Principal;
 
 namespace {
 
-struct Reach {
-  std::int64_t unit_id = 0, bureau_id = 0;
-  std::string path;
-};
+using org::Reach;
 
 // His unit subtree; on a bureau's legal unit (法制大队), the whole bureau.
-Reach ReachOf(soci::session& sql, const Principal& who) {
-  auto own = org::ReadUnit(sql, who.unit_id);
-  if (own && own->level == "team" && own->bureau_id != 0 && org::IsLegalUnit(own->name, own->category))
-    if (auto bureau = org::ReadUnit(sql, own->bureau_id)) return {bureau->id, bureau->id, bureau->path};
-  return {who.unit_id, own ? own->bureau_id : who.bureau_id.value_or(0), who.unit_path};
-}
+Reach ReachOf(soci::session& sql, const Principal& who) { return org::ReachOf(sql, who); }
 
-bool Under(std::string_view path, std::string_view reach) { return !reach.empty() && path.starts_with(reach); }
-
-Result<void> Need(const Principal& who, std::string_view perm, const char* what) {
-  if (!who.Has(perm)) return Forbidden(fmt::format("没有{}的权限", what), "forbidden");
-  return {};
-}
-
-std::string NameOf(const Principal& who) { return who.display_name.empty() ? who.username : who.display_name; }
+using auth::NameOf;
+using auth::Need;
+using org::Under;
 
 audit::Entry Audit(std::string action, std::string type, std::int64_t id, std::string summary,
                    nlohmann::json detail = nlohmann::json::object()) {

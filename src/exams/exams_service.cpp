@@ -9,6 +9,7 @@
 #include <sodium.h>
 #include <nlohmann/json.hpp>
 
+#include "auth/require.h"
 #include "auth/roles.h"
 #include "core/demo_random.h"
 #include "core/local_time.h"
@@ -39,12 +40,8 @@ Reach ReachOf(soci::session& sql, const Principal& who) {
   return {own->id, bureau, own->path};
 }
 
-bool Under(std::string_view path, std::string_view reach) { return !reach.empty() && path.starts_with(reach); }
-
-Result<void> Need(const Principal& who, std::string_view perm, const char* what) {
-  if (!who.Has(perm)) return Forbidden(fmt::format("没有{}的权限", what), "forbidden");
-  return {};
-}
+using auth::Need;
+using org::Under;
 
 std::string KindName(std::string_view k) {
   if (k == "single") return "单选题";

@@ -4,6 +4,7 @@
 
 #include "auth/roles.h"
 #include "core/json_input.h"
+#include "http/json_opt.h"
 #include "http/query.h"
 #include "inspections/inspections_store.h"
 
@@ -14,8 +15,6 @@ using http::Reply;
 using nlohmann::json;
 
 namespace {
-
-json Opt(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(); }
 
 json ChecklistJson(const Checklist& c) {
   json items = json::array();
@@ -57,21 +56,26 @@ json TaskJson(const Task& t) {
           {"inspector_unit_name", t.inspector_unit_name},
           {"target_unit_id", t.target_unit_id},
           {"target_unit_name", t.target_unit_name},
-          {"target_person_id", Opt(t.target_person_id)},
+          {"target_person_id", http::OptJson(t.target_person_id)},
           {"target_person_name", t.target_person_name},
           {"domains", t.domains},
           {"period_start", t.period_start},
           {"due_at", t.due_at},
           {"status", t.status},
           {"overdue", t.overdue},
-          {"completed_at", Opt(t.completed_at)},
+          {"completed_at", http::OptJson(t.completed_at)},
           {"completed_by_name", t.completed_by_name},
           {"findings", t.findings}};
 }
 
 json SampleJson(const Sample& s) {
-  return {{"id", s.id},       {"domain", s.domain}, {"record_kind", s.record_kind},   {"record_id", s.record_id},
-          {"label", s.label}, {"seq", s.seq},       {"officer_id", Opt(s.officer_id)}};
+  return {{"id", s.id},
+          {"domain", s.domain},
+          {"record_kind", s.record_kind},
+          {"record_id", s.record_id},
+          {"label", s.label},
+          {"seq", s.seq},
+          {"officer_id", http::OptJson(s.officer_id)}};
 }
 
 Reply TaskDetail(const Task& t, int status = 200) {
@@ -89,7 +93,7 @@ Reply TaskDetail(const Task& t, int status = 200) {
                        {"item_key", r.item_key},
                        {"passed", r.passed},
                        {"note", r.note},
-                       {"sample_id", Opt(r.sample_id)},
+                       {"sample_id", http::OptJson(r.sample_id)},
                        {"video_ref", r.video_ref},
                        {"judged_at", r.judged_at},
                        {"files", std::move(files)}});
@@ -110,7 +114,7 @@ json FindingJson(const Finding& f) {
           {"task_id", f.task_id},
           {"unit_id", f.unit_id},
           {"unit_name", f.unit_name},
-          {"person_id", Opt(f.person_id)},
+          {"person_id", http::OptJson(f.person_id)},
           {"person_name", f.person_name},
           {"level", f.level},
           {"level_name", LevelName(f.level)},
@@ -121,14 +125,14 @@ json FindingJson(const Finding& f) {
           {"weight", f.weight},
           {"record_label", f.record_label},
           {"note", f.note},
-          {"order_id", Opt(f.order_id)},
+          {"order_id", http::OptJson(f.order_id)},
           {"order_status", f.order_status},
           {"deadline", f.deadline},
-          {"closed_at", Opt(f.closed_at)},
+          {"closed_at", http::OptJson(f.closed_at)},
           {"on_time", f.on_time ? json(*f.on_time) : json()},
           {"created_at", f.created_at},
           {"rechecks", f.rechecks},
-          {"last_recheck_at", Opt(f.last_recheck_at)},
+          {"last_recheck_at", http::OptJson(f.last_recheck_at)},
           {"last_recheck_passed", f.last_recheck_passed ? json(*f.last_recheck_passed) : json()}};
 }
 
@@ -139,7 +143,7 @@ json FindingDetailJson(const Finding& f) {
     history.push_back({{"id", r.id},
                        {"passed", r.passed},
                        {"note", r.note},
-                       {"new_deadline", Opt(r.new_deadline)},
+                       {"new_deadline", http::OptJson(r.new_deadline)},
                        {"checked_by_name", r.checked_by_name},
                        {"checked_at", r.checked_at}});
   out["recheck_history"] = std::move(history);

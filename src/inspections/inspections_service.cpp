@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "auth/require.h"
 #include "auth/roles.h"
 #include "core/local_time.h"
 #include "core/text.h"
@@ -25,30 +26,14 @@ constexpr std::int64_t kDay = 86400;
 constexpr int kRectifyDays = 7;  // 整改期限 of a finding's 督办
 constexpr std::uint64_t kSeedMask = 0x3FFFFFFFFFFFFFFFULL;
 
-// How far a caller reaches: his unit subtree; on a bureau's legal unit, the whole bureau.
-struct Reach {
-  std::int64_t unit_id = 0;
-  std::string path;
-};
+using org::Reach;
 
-Reach ReachOf(soci::session& sql, const Principal& who) {
-  if (who.unit_id != 0) {
-    auto own = org::ReadUnit(sql, who.unit_id);
-    if (own && own->level == "team" && own->bureau_id != 0 && org::IsLegalUnit(own->name, own->category))
-      if (auto bureau = org::ReadUnit(sql, own->bureau_id)) return {bureau->id, bureau->path};
-  }
-  return {who.unit_id, who.unit_path};
-}
+// His unit subtree; on a bureau's legal unit (法制大队), the whole bureau.
+Reach ReachOf(soci::session& sql, const Principal& who) { return org::ReachOf(sql, who); }
 
-bool Under(std::string_view path, std::string_view reach) { return !reach.empty() && path.starts_with(reach); }
-
-std::string Name(const Principal& who) { return who.display_name.empty() ? who.username : who.display_name; }
-
-Result<void> Need(const Principal& who, std::string_view perm, const char* what) {
-  if (!who.Has(perm))
-    return std::unexpected(Error{ErrorCode::kForbidden, fmt::format("没有{}的权限", what), "", "forbidden"});
-  return {};
-}
+using auth::NameOf;
+using auth::Need;
+using org::Under;
 
 Result<void> CheckDomain(const std::string& d) {
   if (std::find(kDomains.begin(), kDomains.end(), d) == kDomains.end())
@@ -309,7 +294,7 @@ Result<Checklist> InspectionService::SaveChecklist(const Principal& who, const a
     c.domain = domain;
     c.version = CurrentChecklist(sql, domain)->version + 1;
     c.items = std::move(items);
-    c.created_by_name = Name(who);
+    c.created_by_name = NameOf(who);
     c.created_at = clock_.Now();
     c.id = InsertChecklist(sql, c, actor.user_id);
     audit::Append(sql, clock_, actor,
@@ -632,7 +617,7 @@ Result<Task> InspectionService::Judge(const Principal& who, const audit::Actor& 
            .deadline = f.deadline}));
       SetFindingOrder(sql, fid, o.id);
     }
-    MarkTaskDone(sql, t.id, actor.user_id, Name(who), now);
+    MarkTaskDone(sql, t.id, actor.user_id, NameOf(who), now);
     audit::Append(sql, clock_, actor,
                   Audit("inspection.submit", "inspection_task", t.id,
                         fmt::format("提交巡查任务 #{}：{}，发现问题 {} 个", t.id,
@@ -750,7 +735,7 @@ Result<Finding> InspectionService::Recheck(const Principal& who, const audit::Ac
                         .note = note,
                         .new_deadline = deadline,
                         .checked_by = actor.user_id,
-                        .checked_by_name = Name(who),
+                        .checked_by_name = NameOf(who),
                         .checked_at = now});
     audit::Append(sql, clock_, actor,
                   Audit("inspection.recheck", "inspection_finding", f.id,

@@ -11,13 +11,6 @@ namespace {
 
 std::string Minutes(EpochSeconds t) { return FormatLocalDateTime(t).substr(0, 16); }
 
-std::string KindZh(const std::string& k) {
-  if (k == "report") return "报案";
-  if (k == "complaint") return "投诉";
-  if (k == "consult") return "咨询";
-  return "求助";
-}
-
 }  // namespace
 
 Result<files::Document> ReceiptDocument(const Ticket& t, const std::string& query_code, const std::string& lookup_url,
@@ -33,7 +26,7 @@ Result<files::Document> ReceiptDocument(const Ticket& t, const std::string& quer
   files::Table table;
   table.columns = {{.width = 1, .align = files::Align::kCenter}, {.width = 3, .align = files::Align::kLeft}};
   table.header_rows = 0;
-  table.rows = {{"接报类型", KindZh(t.kind) + (t.category.empty() ? "" : "（" + t.category + "）")},
+  table.rows = {{"接报类型", KindName(t.kind) + (t.category.empty() ? "" : "（" + t.category + "）")},
                 {"报案人", t.reporter.name + "　联系电话 " + t.reporter.phone},
                 {"接报时间", Minutes(t.received_at)},
                 {"事由", t.summary}};

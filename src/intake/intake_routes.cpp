@@ -28,20 +28,12 @@ std::string StatusName(std::string_view s) {
   return std::string(s);
 }
 
-std::string KindLabel(std::string_view k) {
-  if (k == "report") return "报案";
-  if (k == "complaint") return "投诉";
-  if (k == "consult") return "咨询";
-  if (k == "help") return "求助";
-  return std::string(k);
-}
-
 json TicketJson(const Ticket& t) {
   return {{"id", t.id},
           {"bureau_id", t.bureau_id},
           {"ticket_no", t.ticket_no},
           {"kind", t.kind},
-          {"kind_name", KindLabel(t.kind)},
+          {"kind_name", KindName(t.kind)},
           {"case_type", t.case_type},
           {"category", t.category},
           {"summary", t.summary},
@@ -339,7 +331,7 @@ Result<Reply> GetStats(Ctx& ctx, IntakeService& s) {
   const Range r = FZ_TRY(ReadRange(ctx, s.clock()));
   const Stats st = FZ_TRY(s.Statistics(ctx.user(), r.from, r.to));
   json kinds = json::array(), units = json::array();
-  for (const auto& [k, n] : st.by_kind) kinds.push_back({{"kind", k}, {"name", KindLabel(k)}, {"count", n}});
+  for (const auto& [k, n] : st.by_kind) kinds.push_back({{"kind", k}, {"name", KindName(k)}, {"count", n}});
   for (const auto& u : st.by_unit)
     units.push_back({{"unit_name", u.unit_name}, {"total", u.total}, {"met", u.met}, {"late", u.late}});
   return Reply::Json({{"from", st.from},

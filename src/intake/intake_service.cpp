@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include "auth/require.h"
 #include "auth/roles.h"
 #include "cases/case_service.h"
 #include "core/local_time.h"
@@ -23,51 +24,34 @@ namespace fazhi::intake {
 
 using auth::Principal;
 
-namespace {
-
-constexpr std::string_view kAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";  // 32 symbols, no 0/O/1/I
-constexpr int kCodeSymbols = 16;                                            // 16 × 5 = 80 bits
-
-struct Reach {
-  std::int64_t unit_id = 0;
-  std::string path;
-};
-
-bool IsHallUnit(const org::UnitRef& u) {
-  return u.name.find("接报案") != std::string::npos || u.category.find("接报案") != std::string::npos;
-}
-
-// His unit subtree; on a bureau's legal unit or its intake hall, the whole bureau.
-Reach ReachOf(soci::session& sql, const Principal& who) {
-  if (who.unit_id != 0) {
-    auto own = org::ReadUnit(sql, who.unit_id);
-    if (own && own->level == "team" && own->bureau_id != 0 &&
-        (org::IsLegalUnit(own->name, own->category) || IsHallUnit(*own)))
-      if (auto bureau = org::ReadUnit(sql, own->bureau_id)) return {bureau->id, bureau->path};
-  }
-  return {who.unit_id, who.unit_path};
-}
-
-bool Under(std::string_view path, std::string_view reach) { return !reach.empty() && path.starts_with(reach); }
-
-std::string NameOf(const Principal& who) { return who.display_name.empty() ? who.username : who.display_name; }
-
-Result<void> Need(const Principal& who, std::string_view perm, const char* what) {
-  if (!who.Has(perm))
-    return std::unexpected(Error{ErrorCode::kForbidden, fmt::format("没有{}的权限", what), "", "forbidden"});
-  return {};
-}
-
-bool Visible(const store::TicketRow& row, const Reach& reach) {
-  return Under(row.desk_path, reach.path) || (!row.unit_path.empty() && Under(row.unit_path, reach.path));
-}
-
 std::string KindName(std::string_view kind) {
   if (kind == "report") return "报案";
   if (kind == "complaint") return "投诉";
   if (kind == "consult") return "咨询";
   if (kind == "help") return "求助";
   return std::string(kind);
+}
+
+namespace {
+
+constexpr std::string_view kAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";  // 32 symbols, no 0/O/1/I
+constexpr int kCodeSymbols = 16;                                            // 16 × 5 = 80 bits
+
+using org::Reach;
+
+bool IsHallUnit(const org::UnitRef& u) {
+  return u.name.find("接报案") != std::string::npos || u.category.find("接报案") != std::string::npos;
+}
+
+// His unit subtree; on a bureau's legal unit or its intake hall, the whole bureau.
+Reach ReachOf(soci::session& sql, const Principal& who) { return org::ReachOf(sql, who, IsHallUnit); }
+
+using auth::NameOf;
+using auth::Need;
+using org::Under;
+
+bool Visible(const store::TicketRow& row, const Reach& reach) {
+  return Under(row.desk_path, reach.path) || (!row.unit_path.empty() && Under(row.unit_path, reach.path));
 }
 
 std::string ActionName(std::string_view a) {

@@ -8,6 +8,7 @@
 
 #include "core/local_time.h"
 #include "db/sql.h"
+#include "org/org_reads.h"
 
 namespace fazhi::intake::store {
 
@@ -676,39 +677,12 @@ bool MarkWarned(soci::session& sql, std::int64_t id, EpochSeconds now) {
 std::vector<std::int64_t> DeadlineUsers(soci::session& sql, std::int64_t desk_unit_id,
                                         std::optional<std::int64_t> unit_id) {
   std::vector<std::int64_t> out;
-  const auto collect = [&](const std::string& q, db::SqlArgs& a) {
-    std::size_t before = out.size();
-    db::Each(sql, q, a, [&](const db::Row& r) { out.push_back(r.Int("id")); });
-    return out.size() > before;
-  };
   if (unit_id) {
-    db::SqlArgs a;
-    const bool leaders = collect(
-        fmt::format("SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'leader' WHERE "
-                    "u.unit_id = {} AND u.active = 1 ORDER BY u.id",
-                    a.Int(*unit_id)),
-        a);
-    db::SqlArgs b;
-    const bool heads =
-        leaders || collect(fmt::format("SELECT u.id FROM users u JOIN people p ON p.id = u.person_id WHERE p.unit_id = "
-                                       "{} AND u.active = 1 AND p.active = 1 AND (p.position LIKE '%所长%' OR "
-                                       "p.position LIKE '%队长%' OR p.position LIKE '%主任%' OR p.position LIKE "
-                                       "'%负责人%') ORDER BY u.id",
-                                       b.Int(*unit_id)),
-                           b);
-    if (!heads) {
-      db::SqlArgs c;
-      collect(fmt::format("SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = "
-                          "'legal_officer' WHERE u.unit_id = {} AND u.active = 1 ORDER BY u.id",
-                          c.Int(*unit_id)),
-              c);
-    }
+    out = org::UnitHeadUsers(sql, *unit_id);
+    if (out.empty()) out = org::UnitRoleUsers(sql, *unit_id, {"legal_officer"});
   }
-  db::SqlArgs d;
-  collect(fmt::format("SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'intake' WHERE "
-                      "u.unit_id = {} AND u.active = 1 ORDER BY u.id",
-                      d.Int(desk_unit_id)),
-          d);
+  const std::vector<std::int64_t> desk = org::UnitRoleUsers(sql, desk_unit_id, {"intake"});
+  out.insert(out.end(), desk.begin(), desk.end());
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -14,6 +15,8 @@ namespace fazhi::intake {
 
 // 接报类型: report 报案, complaint 投诉, consult 咨询, help 求助.
 inline const std::vector<std::string> kKinds = {"report", "complaint", "consult", "help"};
+// The 中文 name of a kind (报案 …), for answers, documents and messages; an unknown kind as it is.
+std::string KindName(std::string_view kind);
 // 案件类型 of a 报案: criminal 刑事 (CRIM-FILE-01), administrative 行政 (ADM-ACCEPT-01).
 inline const std::vector<std::string> kCaseTypes = {"criminal", "administrative"};
 // 状态: registered 已登记 → routed 已分流 → accepted 已受理 / declined 不予受理 → concluded 已办结 → closed

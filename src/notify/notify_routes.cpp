@@ -1,5 +1,6 @@
 #include "notify/notify_routes.h"
 
+#include "http/json_opt.h"
 #include "http/query.h"
 
 namespace fazhi::notify {
@@ -9,8 +10,6 @@ using http::Reply;
 using nlohmann::json;
 
 namespace {
-
-json Opt(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(); }
 
 Result<Reply> ListNotifications(Ctx& ctx, NotificationService& s) {
   http::QueryReader q(ctx);
@@ -40,14 +39,14 @@ Result<Reply> MarkRead(Ctx& ctx, NotificationService& s) {
 
 json NotificationJson(const Notification& n) {
   return {{"id", n.id},
-          {"case_id", Opt(n.case_id)},
+          {"case_id", http::OptJson(n.case_id)},
           {"kind", n.kind},
           {"title", n.title},
           {"body", n.body},
           {"object_type", n.object_type.empty() ? json() : json(n.object_type)},
-          {"object_id", Opt(n.object_id)},
+          {"object_id", http::OptJson(n.object_id)},
           {"created_at", n.created_at},
-          {"read_at", Opt(n.read_at)},
+          {"read_at", http::OptJson(n.read_at)},
           {"read", n.read_at.has_value()}};
 }
 

@@ -9,6 +9,7 @@
 #include "files/document_html.h"
 #include "files/docx.h"
 #include "files/spreadsheet.h"
+#include "http/json_opt.h"
 #include "http/query.h"
 
 namespace fazhi::orders {
@@ -23,15 +24,13 @@ const std::vector<std::string> kStatuses = {"open", "answered", "closed", "retur
 // The list's status filter: one status, or "active" (在办: open, answered, returned).
 const std::vector<std::string> kStatusFilters = {"active", "open", "answered", "closed", "returned", "suspended"};
 
-json Opt(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(); }
-
 json AttachmentJson(const Attachment& a) {
   return {{"id", a.id},
           {"filename", a.filename},
           {"content_type", a.content_type},
           {"size", a.size},
           {"sha256", a.sha256},
-          {"uploaded_by", Opt(a.uploaded_by)},
+          {"uploaded_by", http::OptJson(a.uploaded_by)},
           {"uploaded_at", a.uploaded_at},
           {"url", fmt::format("/api/attachments/{}", a.id)}};
 }
@@ -44,7 +43,7 @@ json StepsJson(const std::vector<OrderStep>& steps) {
     out.push_back({{"id", s.id},
                    {"action", s.action},
                    {"note", s.note},
-                   {"actor_user_id", Opt(s.actor_user_id)},
+                   {"actor_user_id", http::OptJson(s.actor_user_id)},
                    {"actor_name", s.actor_name},
                    {"at", s.at},
                    {"attachments", files}});
@@ -67,15 +66,6 @@ OrderFilter ReadOrderFilter(http::QueryReader& q, const OrderService& s) {
   f.overdue_only = q.Bool("overdue").value_or(false);
   f.mine = q.Bool("mine").value_or(false);
   return f;
-}
-
-std::string StatusName(const std::string& status) {
-  if (status == "open") return "待整改";
-  if (status == "answered") return "待审核";
-  if (status == "returned") return "已退回";
-  if (status == "suspended") return "已挂起";
-  if (status == "closed") return "已办结";
-  return status;
 }
 
 // GET /api/supervision-orders/export: the list's rows (same filters and scope, up to 10,000, the
@@ -106,7 +96,8 @@ Result<Reply> ExportOrders(Ctx& ctx, OrderService& s) {
     const OrderSource* source = s.Source(o.source);
     sheet.rows.push_back({std::to_string(o.id), o.case_external_id, o.case_title, o.unit_name,
                           source ? std::string(source->Name()) : o.source, o.title, o.opinion, o.responsible_name,
-                          FormatLocalDateTime(o.deadline), StatusName(o.status) + (o.overdue ? "（已逾期）" : ""),
+                          FormatLocalDateTime(o.deadline),
+                          OrderStatusShortName(o.status) + (o.overdue ? "（已逾期）" : ""),
                           FormatLocalDateTime(o.created_at), time(o.answered_at), time(o.closed_at)});
   }
   return Reply::File(FZ_TRY(files::WriteXlsx({std::move(sheet)})), files::kXlsx, "督办.xlsx");
@@ -275,29 +266,29 @@ Result<Reply> DownloadAttachment(Ctx& ctx, OrderService& s) {
 json OrderJson(const Order& o, const OrderService& service) {
   const OrderSource* source = service.Source(o.source);
   return {{"id", o.id},
-          {"case_id", Opt(o.case_id)},
+          {"case_id", http::OptJson(o.case_id)},
           {"case_title", o.case_title},
           {"case_external_id", o.case_external_id},
           {"unit_id", o.unit_id},
           {"unit_name", o.unit_name},
           {"source", o.source},
           {"source_name", source ? std::string(source->Name()) : o.source},
-          {"source_id", Opt(o.source_id)},
+          {"source_id", http::OptJson(o.source_id)},
           {"reviewed_by", source ? std::string(source->ReviewedBy()) : std::string()},
           {"source_path", source && o.source_id ? source->WebPath(*o.source_id) : std::string()},
           {"title", o.title},
           {"problem_type", o.problem_type},
           {"opinion", o.opinion},
-          {"responsible_person_id", Opt(o.responsible_person_id)},
+          {"responsible_person_id", http::OptJson(o.responsible_person_id)},
           {"responsible_name", o.responsible_name},
           {"deadline", o.deadline},
           {"deadline_local", FormatLocalDateTime(o.deadline)},
           {"status", o.status},
           {"suspend_reason", o.suspend_reason},
-          {"created_by", Opt(o.created_by)},
+          {"created_by", http::OptJson(o.created_by)},
           {"created_at", o.created_at},
-          {"answered_at", Opt(o.answered_at)},
-          {"closed_at", Opt(o.closed_at)},
+          {"answered_at", http::OptJson(o.answered_at)},
+          {"closed_at", http::OptJson(o.closed_at)},
           {"updated_at", o.updated_at},
           {"overdue", o.overdue},
           {"steps", StepsJson(o.steps)}};

@@ -102,13 +102,34 @@ notify::Message OrderMessage(const Order& o, std::string kind, std::string title
 
 }  // namespace
 
+namespace {
+
+// Each status with its full name (messages, the 督办通知书) and its short one (lists, the XLSX export).
+struct StatusNames {
+  std::string_view status, name, short_name;
+};
+constexpr StatusNames kStatusNames[] = {{"open", "待整改", "待整改"},
+                                        {"answered", "已反馈待审核", "待审核"},
+                                        {"returned", "已退回重新整改", "已退回"},
+                                        {"suspended", "已挂起", "已挂起"},
+                                        {"closed", "已办结", "已办结"}};
+
+const StatusNames* FindStatus(std::string_view s) {
+  for (const StatusNames& n : kStatusNames)
+    if (n.status == s) return &n;
+  return nullptr;
+}
+
+}  // namespace
+
 std::string OrderStatusName(std::string_view s) {
-  if (s == "open") return "待整改";
-  if (s == "answered") return "已反馈待审核";
-  if (s == "closed") return "已办结";
-  if (s == "returned") return "已退回重新整改";
-  if (s == "suspended") return "已挂起";
-  return std::string(s);
+  const StatusNames* n = FindStatus(s);
+  return std::string(n ? n->name : s);
+}
+
+std::string OrderStatusShortName(std::string_view s) {
+  const StatusNames* n = FindStatus(s);
+  return std::string(n ? n->short_name : s);
 }
 
 std::string OrderStepName(std::string_view action) {

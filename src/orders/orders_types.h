@@ -115,6 +115,8 @@ struct OverdueReport {
 // 中文 names of an order status (open → 待整改 …) and of a step's act (create → 下发督办, answer →
 // 反馈整改 …), as the service's messages and the 督办通知书 write them; the id itself when unknown.
 std::string OrderStatusName(std::string_view status);
+// The short status name of lists and the XLSX export (answered → 待审核, returned → 已退回).
+std::string OrderStatusShortName(std::string_view status);
 std::string OrderStepName(std::string_view action);
 
 }  // namespace fazhi::orders

@@ -49,6 +49,14 @@ bool ActsForWholeBureau(soci::session& sql, std::int64_t unit_id) {
   return unit && (unit->level == "city" || unit->level == "bureau" || IsLegalUnit(unit->name, unit->category));
 }
 
+Reach ReachOf(soci::session& sql, const auth::Principal& who, bool (*whole_bureau)(const UnitRef&)) {
+  const auto own = who.unit_id != 0 ? ReadUnit(sql, who.unit_id) : std::nullopt;
+  if (own && own->level == "team" && own->bureau_id != 0 &&
+      (IsLegalUnit(own->name, own->category) || (whole_bureau && whole_bureau(*own))))
+    if (auto bureau = ReadUnit(sql, own->bureau_id)) return {bureau->id, bureau->id, bureau->path};
+  return {who.unit_id, own ? own->bureau_id : who.bureau_id.value_or(0), who.unit_path};
+}
+
 std::optional<UnitRef> ReadUnit(soci::session& sql, std::int64_t id) {
   db::SqlArgs a;
   const std::string q = fmt::format("SELECT {} FROM units u WHERE u.id = {}", kUnitColumns, a.Int(id));
@@ -74,6 +82,35 @@ std::vector<std::int64_t> ReadBureauIdsWithPeople(soci::session& sql) {
                        "SELECT u.id FROM units u WHERE u.level = 'bureau' "
                        "AND EXISTS (SELECT 1 FROM people p WHERE p.bureau_id = u.id) ORDER BY u.id",
                        {}, "id");
+}
+
+std::vector<std::int64_t> UnitRoleUsers(soci::session& sql, std::int64_t unit_id,
+                                        std::initializer_list<std::string_view> roles) {
+  db::SqlArgs a;
+  std::string in;
+  for (const std::string_view role : roles) in += (in.empty() ? "" : ", ") + a.Str(std::string(role));
+  if (in.empty()) return {};
+  return db::IntColumn(sql,
+                       fmt::format("SELECT DISTINCT u.id FROM users u JOIN user_roles r ON r.user_id = u.id WHERE "
+                                   "u.unit_id = {} AND u.active = 1 AND r.role IN ({}) ORDER BY u.id",
+                                   a.Int(unit_id), in),
+                       a, "id");
+}
+
+std::vector<std::int64_t> UnitPositionHeadUsers(soci::session& sql, std::int64_t unit_id) {
+  db::SqlArgs a;
+  return db::IntColumn(
+      sql,
+      fmt::format("SELECT u.id FROM users u JOIN people p ON p.id = u.person_id WHERE p.unit_id = {} AND "
+                  "u.active = 1 AND p.active = 1 AND (p.position LIKE '%所长%' OR p.position LIKE '%队长%' OR "
+                  "p.position LIKE '%主任%' OR p.position LIKE '%负责人%') ORDER BY u.id",
+                  a.Int(unit_id)),
+      a, "id");
+}
+
+std::vector<std::int64_t> UnitHeadUsers(soci::session& sql, std::int64_t unit_id) {
+  auto leaders = UnitRoleUsers(sql, unit_id, {"leader"});
+  return leaders.empty() ? UnitPositionHeadUsers(sql, unit_id) : leaders;
 }
 
 std::optional<PersonRef> ReadPerson(soci::session& sql, std::int64_t id) {

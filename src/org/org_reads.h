@@ -8,12 +8,14 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "auth/principal.h"
 #include "db/soci.h"
 
 namespace fazhi::org {
@@ -47,6 +49,19 @@ bool IsLegalUnit(const std::string& name, const std::string& category);
 // review gates, inspection checklists) need such an account. False for an unknown unit.
 bool ActsForWholeBureau(soci::session& sql, std::int64_t unit_id);
 
+// What an account's lists and checks reach: a unit subtree (path), the unit heading it and its bureau.
+struct Reach {
+  std::int64_t unit_id = 0;
+  std::int64_t bureau_id = 0;  // 0 when neither the unit nor the account names one
+  std::string path;
+};
+// The reach of `who`: his unit's subtree; on a team-level bureau legal unit (法制大队 …), or a team
+// `whole_bureau` accepts (intake: the 接报案大厅), the whole bureau. An unknown unit: his own fields.
+Reach ReachOf(soci::session& sql, const auth::Principal& who, bool (*whole_bureau)(const UnitRef&) = nullptr);
+
+// Whether `path` lies in the subtree `reach` (a unit path); nothing lies in an empty reach.
+inline bool Under(std::string_view path, std::string_view reach) { return !reach.empty() && path.starts_with(reach); }
+
 // The unit with `id`, or nullopt.
 std::optional<UnitRef> ReadUnit(soci::session& sql, std::int64_t id);
 // The units in the subtree of `path` (the unit of that path included), ordered by path.
@@ -55,6 +70,15 @@ std::vector<UnitRef> ReadUnitsUnder(soci::session& sql, std::string_view path);
 std::vector<std::int64_t> ReadBureauIdsUnder(soci::session& sql, std::string_view path);
 // The ids of the bureaus that have at least one person (active or not), ascending.
 std::vector<std::int64_t> ReadBureauIdsWithPeople(soci::session& sql);
+
+// Accounts to notify on a unit's behalf (all active accounts only, ascending, each once):
+// The accounts of unit `unit_id` holding any of `roles` (leader, legal_officer, intake …).
+std::vector<std::int64_t> UnitRoleUsers(soci::session& sql, std::int64_t unit_id,
+                                        std::initializer_list<std::string_view> roles);
+// The accounts of the unit's active people whose position names a head (所长, 队长, 主任, 负责人).
+std::vector<std::int64_t> UnitPositionHeadUsers(soci::session& sql, std::int64_t unit_id);
+// Who heads the unit: its leader accounts (role leader), else the accounts of its heads by position.
+std::vector<std::int64_t> UnitHeadUsers(soci::session& sql, std::int64_t unit_id);
 
 // The person with `id`, or nullopt.
 std::optional<PersonRef> ReadPerson(soci::session& sql, std::int64_t id);

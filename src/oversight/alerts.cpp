@@ -12,6 +12,7 @@
 #include "notify/notify.h"
 #include "orders/orders_reads.h"
 #include "orders/orders_service.h"
+#include "org/org_reads.h"
 #include "oversight/internal.h"
 #include "oversight/oversight_service.h"
 #include "supervision/engine.h"
@@ -503,7 +504,7 @@ void OversightService::NotifyClocks(soci::session& sql, const detail::CaseRow& c
     if (c.lead_officer_id) to.persons.push_back(*c.lead_officer_id);
     if (c.legal_officer_id) to.persons.push_back(*c.legal_officer_id);
     if (level >= 2) {
-      if (!heads) heads = detail::UnitHeadUsers(sql, c.unit_id);
+      if (!heads) heads = org::UnitHeadUsers(sql, c.unit_id);
       to.users = *heads;
     }
     const std::string kind = level >= 2 ? "overdue" : "pre_warn";

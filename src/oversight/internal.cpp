@@ -125,25 +125,6 @@ Result<supervision::CaseTimeline> LoadTimeline(soci::session& sql, const CaseRow
   return BuildTimeline(c, one[0], catalog);
 }
 
-std::vector<std::int64_t> UnitHeadUsers(soci::session& sql, std::int64_t unit_id) {
-  std::vector<std::int64_t> out;
-  db::SqlArgs a;
-  db::Each(sql,
-           fmt::format("SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'leader' "
-                       "WHERE u.unit_id = {} AND u.active = 1 ORDER BY u.id",
-                       a.Int(unit_id)),
-           a, [&](const db::Row& r) { out.push_back(r.Int("id")); });
-  if (!out.empty()) return out;
-  db::SqlArgs b;
-  db::Each(sql,
-           fmt::format("SELECT u.id FROM users u JOIN people p ON p.id = u.person_id WHERE p.unit_id = {} AND "
-                       "u.active = 1 AND p.active = 1 AND (p.position LIKE '%所长%' OR p.position LIKE '%队长%' OR "
-                       "p.position LIKE '%主任%' OR p.position LIKE '%负责人%') ORDER BY u.id",
-                       b.Int(unit_id)),
-           b, [&](const db::Row& r) { out.push_back(r.Int("id")); });
-  return out;
-}
-
 std::string StageZh(std::string_view s) {
   if (s == "accept") return "受案";
   if (s == "file") return "立案";
@@ -159,12 +140,6 @@ std::string ClockStateZh(std::string_view s) {
   if (s == "done") return "已完成";
   if (s == "missing") return "缺少要求";
   return std::string(s);
-}
-std::string VerdictZh(std::string_view v) {
-  if (v == "pass") return "通过";
-  if (v == "fix_required") return "需整改";
-  if (v == "reject") return "不通过";
-  return std::string(v);
 }
 std::string CategoryZh(std::string_view c) {
   if (c == "evidence") return "证据";

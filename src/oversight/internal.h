@@ -191,15 +191,10 @@ QualPlan PlanQualifications(soci::session& sql, const std::string& where, const 
 QualPlan PlanQualificationsRange(soci::session& sql, std::int64_t lo, std::int64_t hi);
 void ApplyQualPlan(soci::session& sql, const QualPlan& plan, EpochSeconds now);
 
-// Users heading a unit: accounts with role leader in the unit, else accounts of people in the unit
-// whose position names a head (所长, 队长, 主任, 负责人).
-std::vector<std::int64_t> UnitHeadUsers(soci::session& sql, std::int64_t unit_id);
-
 // 中文 names for display.
 std::string StageZh(std::string_view stage);
 // 中文 name of a stored clock state (running → 计时中, pre_warn → 预警, overdue → 告警 …); the id when unknown.
 std::string ClockStateZh(std::string_view state);
-std::string VerdictZh(std::string_view verdict);
 std::string CategoryZh(std::string_view category);
 
 // "YYYY-MM" → [first local midnight, next month's first local midnight). nullopt when malformed.

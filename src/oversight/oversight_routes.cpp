@@ -9,6 +9,7 @@
 #include "files/attachments.h"
 #include "files/document_html.h"
 #include "files/docx.h"
+#include "http/json_opt.h"
 #include "http/query.h"
 #include "oversight/internal.h"
 
@@ -20,7 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-json Opt(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(); }
 json Local(const std::optional<std::int64_t>& v) { return v ? json(FormatLocalDateTime(*v)) : json(); }
 // 0 = not set.
 json OptTime(EpochSeconds t) { return t ? json(t) : json(); }
@@ -35,7 +35,7 @@ json RatioJson(const Ratio& r) {
 json MetricRowJson(const MetricRow& r) {
   return {{"id", r.id},
           {"name", r.name},
-          {"unit_id", Opt(r.unit_id)},
+          {"unit_id", http::OptJson(r.unit_id)},
           {"body_camera", RatioJson(r.body_camera)},
           {"area_av", RatioJson(r.area_av)},
           {"property_24h", RatioJson(r.property_24h)},
@@ -52,7 +52,7 @@ json VersionsJson(const ConfigDocument& d) {
   for (const auto& v : d.versions)
     items.push_back({{"version", v.version},
                      {"note", v.note},
-                     {"created_by", Opt(v.created_by)},
+                     {"created_by", http::OptJson(v.created_by)},
                      {"created_by_name", v.created_by_name},
                      {"created_at", v.created_at},
                      {"created_at_local", FormatLocalDateTime(v.created_at)},
@@ -66,13 +66,13 @@ json ViolationJson(const Violation& v) {
           {"case_title", v.case_title},
           {"unit_id", v.unit_id},
           {"unit_name", v.unit_name},
-          {"officer_id", Opt(v.officer_id)},
+          {"officer_id", http::OptJson(v.officer_id)},
           {"officer_name", v.officer_name},
           {"rule_id", v.rule_id},
           {"clock_key", v.clock_key},
           {"kind", v.kind},
           {"severity", v.severity},
-          {"due_at", Opt(v.due_at)},
+          {"due_at", http::OptJson(v.due_at)},
           {"due_local", Local(v.due_at)},
           {"detected_at", v.detected_at},
           {"message", v.message},
@@ -316,7 +316,7 @@ json QueueItemJson(const ReviewQueueItem& i) {
           {"pending_stage", opt_text(i.pending_stage)},
           {"pending_stage_name", i.pending_stage.empty() ? json() : json(ReviewStageName(i.pending_stage))},
           {"pending_to_name", i.pending_to.empty() ? json() : json(cases::StatusName(i.case_type, i.pending_to))},
-          {"next_due_at", Opt(i.next_due_at)},
+          {"next_due_at", http::OptJson(i.next_due_at)},
           {"next_due_local", Local(i.next_due_at)},
           {"last_review", i.last_stage.empty() ? json()
                                                : json{{"stage", i.last_stage},
@@ -324,7 +324,7 @@ json QueueItemJson(const ReviewQueueItem& i) {
                                                       {"verdict", i.last_verdict},
                                                       {"verdict_name", ReviewVerdictName(i.last_verdict)},
                                                       {"reviewer_name", i.last_reviewer_name},
-                                                      {"created_at", Opt(i.last_reviewed_at)}}}};
+                                                      {"created_at", http::OptJson(i.last_reviewed_at)}}}};
 }
 
 Result<Reply> ReviewQueue(Ctx& ctx, OversightService& s) {
@@ -418,19 +418,19 @@ json AlertJson(const Alert& a) {
           {"case_external_id", a.case_external_id},
           {"unit_id", a.unit_id},
           {"unit_name", a.unit_name},
-          {"lead_officer_id", Opt(a.lead_officer_id)},
+          {"lead_officer_id", http::OptJson(a.lead_officer_id)},
           {"lead_officer_name", a.lead_officer_name},
           {"rule_id", a.rule_id},
           {"rule_name", a.rule_name},
           {"clock_key", a.clock_key},
           {"state", a.state},
-          {"due_at", Opt(a.due_at)},
+          {"due_at", http::OptJson(a.due_at)},
           {"due_local", Local(a.due_at)},
-          {"pre_warn_at", Opt(a.pre_warn_at)},
+          {"pre_warn_at", http::OptJson(a.pre_warn_at)},
           {"pre_warn_local", Local(a.pre_warn_at)},
-          {"since", Opt(a.since)},
+          {"since", http::OptJson(a.since)},
           {"person_ref", a.person_ref.empty() ? json() : json(a.person_ref)},
-          {"trigger_event_id", Opt(a.trigger_event_id)},
+          {"trigger_event_id", http::OptJson(a.trigger_event_id)},
           {"message", a.message},
           {"legal_basis", a.legal_basis},
           {"updated_at", a.updated_at}};
@@ -446,9 +446,9 @@ json ReviewJson(const Review& r) {
           {"stage", r.stage},
           {"verdict", r.verdict},
           {"comment", r.comment},
-          {"reviewer_user_id", Opt(r.reviewer_user_id)},
+          {"reviewer_user_id", http::OptJson(r.reviewer_user_id)},
           {"reviewer_name", r.reviewer_name},
-          {"reviewer_person_id", Opt(r.reviewer_person_id)},
+          {"reviewer_person_id", http::OptJson(r.reviewer_person_id)},
           {"created_at", r.created_at},
           {"findings", findings}};
 }
@@ -462,8 +462,8 @@ json MetricsJson(const MetricsReport& r) {
     t["month"] = label;
     trend.push_back(std::move(t));
   }
-  return {{"month", r.month},     {"unit_id", Opt(r.unit_id)},       {"units", units},
-          {"officers", officers}, {"total", MetricRowJson(r.total)}, {"trend", trend}};
+  return {{"month", r.month},     {"unit_id", http::OptJson(r.unit_id)}, {"units", units},
+          {"officers", officers}, {"total", MetricRowJson(r.total)},     {"trend", trend}};
 }
 
 void RegisterRoutes(http::Router& router, OversightService& s) {

@@ -131,7 +131,7 @@ Result<Review> OversightService::AddReview(const auth::Principal& who, const aud
         {"case.review",
          "case",
          std::to_string(case_id),
-         fmt::format("{}审核：{}（{}），问题 {} 个", detail::StageZh(in.stage), c.title, detail::VerdictZh(in.verdict),
+         fmt::format("{}审核：{}（{}），问题 {} 个", detail::StageZh(in.stage), c.title, ReviewVerdictName(in.verdict),
                      in.findings.size()),
          {{"after", {{"review_id", id}, {"stage", in.stage}, {"verdict", in.verdict}, {"findings", findings}}}}});
     if (in.verdict != "pass" && c.lead_officer_id) {
@@ -141,7 +141,7 @@ Result<Review> OversightService::AddReview(const auth::Principal& who, const aud
       notify::Send(sql,
                    {.bureau_id = c.bureau_id,
                     .kind = "review",
-                    .title = fmt::format("{}审核：{}", detail::StageZh(in.stage), detail::VerdictZh(in.verdict)),
+                    .title = fmt::format("{}审核：{}", detail::StageZh(in.stage), ReviewVerdictName(in.verdict)),
                     .body = std::move(body),
                     .object_type = "review",
                     .object_id = id,
@@ -282,7 +282,7 @@ Result<void> OversightService::CheckTransition(soci::session& sql, std::int64_t 
         a);
     if (verdict == "pass") continue;
     const std::string now_text =
-        verdict ? fmt::format("最近一次{}审核结论为“{}”", detail::StageZh(g.stage), detail::VerdictZh(*verdict))
+        verdict ? fmt::format("最近一次{}审核结论为“{}”", detail::StageZh(g.stage), ReviewVerdictName(*verdict))
                 : fmt::format("尚无{}审核记录", detail::StageZh(g.stage));
     return Conflict(fmt::format("案件进入“{}”前须经法制员“{}”审核通过（{}）", cases::StatusName(c.case_type, to),
                                 detail::StageZh(g.stage), now_text),

@@ -160,130 +160,158 @@ std::vector<std::optional<EpochSeconds>> Stamps(EpochSeconds received, bool town
   return st;
 }
 
+// The random draws of one demo year, shared by each day's steps so that the sequence (and so the
+// data) stays the same whatever the steps are called.
+struct YearDraws {
+  std::mt19937_64& rng;
+  std::uniform_real_distribution<double> u01{0, 1};
+  std::normal_distribution<double> spread{0, 180};
+};
+
+// 警情 of one station's day: about 9 a day, by hour and weekday weight, clustered around a few points.
+void AddDayCalls(soci::session& sql, const Station& s, EpochSeconds day, int wd, double slow, YearDraws& d,
+                 DemoSummary& sum) {
+  static const char* kKinds[] = {"盗窃", "纠纷", "求助", "交通事故", "诈骗", "噪音扰民", "打架斗殴"};
+  auto& rng = d.rng;
+  auto& u01 = d.u01;
+  auto& spread = d.spread;
+  for (int h = 0; h < 24; ++h) {
+    const double expect = 9.0 / 24.0 * kHourly[h] * kWeekday[wd - 1];
+    for (int n = 0; n < 3; ++n) {
+      if (u01(rng) >= expect / 3.0) continue;
+      const EpochSeconds at = day + h * 3600 + static_cast<EpochSeconds>(rng() % 3600);
+      const Point& near = s.points[rng() % (s.points.size() / 2 + 1)];  // the first points are hotter
+      const Area& area = s.areas[static_cast<std::size_t>(
+          std::find_if(s.areas.begin(), s.areas.end(),
+                       [&](const Area& a) { return near.area_id && a.id == *near.area_id; }) -
+          s.areas.begin())];
+      Call c{.id = 0,
+             .bureau_id = s.unit.bureau_id,
+             .unit_id = s.unit.id,
+             .unit_name = {},
+             .kind = kKinds[rng() % 7],
+             .place = near.name + "附近",
+             .shift = ShiftOf(at),
+             .in_town = area.in_town,
+             .is_test = false,
+             .drill_id = std::nullopt,
+             .point_id = std::nullopt,
+             .at = LonLat{near.at.lon + spread(rng) * kDegLon, near.at.lat + spread(rng) * kDegLat},
+             .stamps = Stamps(at, area.in_town, slow * (h < 6 ? 1.2 : 1.0), rng)};
+      InsertCall(sql, c);
+      ++sum.calls;
+    }
+  }
+}
+
+// Check-ins of one station's day: two rounds over four points; about one in forty far from the point.
+void AddDayCheckins(soci::session& sql, const Station& s, EpochSeconds day, YearDraws& d, DemoSummary& sum) {
+  auto& rng = d.rng;
+  auto& u01 = d.u01;
+  auto& spread = d.spread;
+  for (int round = 0; round < 2; ++round) {
+    const std::size_t oi = static_cast<std::size_t>(rng() % std::max<std::size_t>(1, s.officers.size()));
+    EpochSeconds t = day + (round ? 20 : 9) * 3600 + static_cast<EpochSeconds>(rng() % 3600);
+    for (int k = 0; k < 4; ++k) {
+      const Point& p =
+          s.points[(static_cast<std::size_t>(round * 4 + k) + static_cast<std::size_t>(day / kDay)) % s.points.size()];
+      const bool far = u01(rng) < 0.025;
+      const LonLat claimed = far ? Offset(p.at, 400, 150) : Offset(p.at, spread(rng) / 12, spread(rng) / 12);
+      CheckinFacts f{.point = p.at,
+                     .radius_m = p.radius_m,
+                     .claimed = claimed,
+                     .accuracy_m = 10 + static_cast<int>(rng() % 20),
+                     .has_area = false,
+                     .inside_area = true,
+                     .previous = std::nullopt,
+                     .previous_at = std::nullopt,
+                     .at = t};
+      Flags flags = EvaluateCheckin(f);
+      const EpochSeconds left =
+          t + p.min_stay_s + (u01(rng) < 0.03 ? -240 : 60 + static_cast<EpochSeconds>(rng() % 600));
+      EvaluateStay(flags, t, left, p.min_stay_s);
+      Checkin c{.id = 0,
+                .bureau_id = s.unit.bureau_id,
+                .unit_id = s.unit.id,
+                .point_id = p.id,
+                .user_id = s.officer_users.empty() ? 0 : s.officer_users[oi],
+                .point_name = p.name,
+                .officer_name = s.officers.empty() ? "巡逻民警" : s.officers[oi],
+                .unit_name = {},
+                .arrived_at = t,
+                .left_at = left,
+                .claimed = claimed,
+                .accuracy_m = f.accuracy_m,
+                .distance_m = flags.distance_m,
+                .photo_sha256 = fmt::format("{:016x}{:016x}{:016x}{:016x}", rng(), rng(), rng(), rng()),
+                .flags = flags.Codes(),
+                .flag_reasons = flags.Reasons(),
+                .note = {}};
+      InsertCheckin(sql, c);
+      ++sum.checkins;
+      sum.flagged += c.flags.empty() ? 0 : 1;
+      t = left + 300 + static_cast<EpochSeconds>(rng() % 900);
+    }
+  }
+}
+
+// Logs of one station's day: a video patrol every day, a 盘查 most days, an information patrol twice a week.
+void AddDayLogs(soci::session& sql, const Station& s, EpochSeconds day, int wd, YearDraws& d, DemoSummary& sum) {
+  auto& rng = d.rng;
+  auto& u01 = d.u01;
+  static const char* kFind[] = {"未见异常", "发现可疑人员徘徊，已通知巡组核查", "发现电动车违规停放，已通知整改"};
+  Log v{.id = 0,
+        .bureau_id = s.unit.bureau_id,
+        .unit_id = s.unit.id,
+        .user_id = std::nullopt,
+        .unit_name = {},
+        .officer_name = s.officers.empty() ? "" : s.officers[0],
+        .kind = "video",
+        .camera = fmt::format("{}-{:02d}号探头", s.unit.name, rng() % 24 + 1),
+        .place = {},
+        .finding = kFind[rng() % 3],
+        .result = {},
+        .at = day + 14 * 3600};
+  InsertLog(sql, v);
+  ++sum.logs;
+  if (u01(rng) < 0.7) {
+    Log p = v;
+    p.kind = u01(rng) < 0.05 ? "catch" : "stop_check";
+    p.camera.clear();
+    p.place = s.points[rng() % s.points.size()].name;
+    p.finding = p.kind == "catch" ? "抓获盗窃现行嫌疑人 1 名" : "盘查可疑人员 2 名，核查无异常";
+    p.result = p.kind == "catch" ? "移交办案队" : "放行";
+    p.at = day + 21 * 3600;
+    for (const auto user : s.officer_users)  // the first officer of the station with an account
+      if (user != 0) {
+        p.user_id = user;
+        break;
+      }
+    InsertLog(sql, p);
+    ++sum.logs;
+  }
+  if (wd == 2 || wd == 5) {
+    Log i = v;
+    i.kind = "info";
+    i.camera.clear();
+    i.finding = "网上巡查辖区群聊，发现一条涉及邻里纠纷的求助信息，已转社区民警";
+    i.at = day + 10 * 3600;
+    InsertLog(sql, i);
+    ++sum.logs;
+  }
+}
+
 void AddYear(soci::session& sql, std::vector<Station>& stations, int year, std::mt19937_64& rng, DemoSummary& sum) {
   const EpochSeconds start = LocalMidnight({year, 1, 1}), end = LocalMidnight({year + 1, 1, 1});
-  static const char* kKinds[] = {"盗窃", "纠纷", "求助", "交通事故", "诈骗", "噪音扰民", "打架斗殴"};
-  std::uniform_real_distribution<double> u01(0, 1);
-  std::normal_distribution<double> spread(0, 180);
+  YearDraws d{.rng = rng};
   for (std::size_t si = 0; si < stations.size(); ++si) {
-    Station& s = stations[si];
+    const Station& s = stations[si];
     const double slow = si == 2 ? 1.6 : si == 4 ? 1.3 : 1.0;  // two units slower than the rest
     for (EpochSeconds day = start; day < end; day += kDay) {
       const int wd = LocalWeekday(day);
-      // 警情: about 9 a day, by hour and weekday weight, clustered around a few points.
-      for (int h = 0; h < 24; ++h) {
-        const double expect = 9.0 / 24.0 * kHourly[h] * kWeekday[wd - 1];
-        for (int n = 0; n < 3; ++n) {
-          if (u01(rng) >= expect / 3.0) continue;
-          const EpochSeconds at = day + h * 3600 + static_cast<EpochSeconds>(rng() % 3600);
-          const Point& near = s.points[rng() % (s.points.size() / 2 + 1)];  // the first points are hotter
-          const Area& area = s.areas[static_cast<std::size_t>(
-              std::find_if(s.areas.begin(), s.areas.end(),
-                           [&](const Area& a) { return near.area_id && a.id == *near.area_id; }) -
-              s.areas.begin())];
-          Call c{.id = 0,
-                 .bureau_id = s.unit.bureau_id,
-                 .unit_id = s.unit.id,
-                 .unit_name = {},
-                 .kind = kKinds[rng() % 7],
-                 .place = near.name + "附近",
-                 .shift = ShiftOf(at),
-                 .in_town = area.in_town,
-                 .is_test = false,
-                 .drill_id = std::nullopt,
-                 .point_id = std::nullopt,
-                 .at = LonLat{near.at.lon + spread(rng) * kDegLon, near.at.lat + spread(rng) * kDegLat},
-                 .stamps = Stamps(at, area.in_town, slow * (h < 6 ? 1.2 : 1.0), rng)};
-          InsertCall(sql, c);
-          ++sum.calls;
-        }
-      }
-      // Check-ins: two rounds a day over four points; about one in forty far from the point.
-      for (int round = 0; round < 2; ++round) {
-        const std::size_t oi = static_cast<std::size_t>(rng() % std::max<std::size_t>(1, s.officers.size()));
-        EpochSeconds t = day + (round ? 20 : 9) * 3600 + static_cast<EpochSeconds>(rng() % 3600);
-        for (int k = 0; k < 4; ++k) {
-          const Point& p = s.points[(static_cast<std::size_t>(round * 4 + k) + static_cast<std::size_t>(day / kDay)) %
-                                    s.points.size()];
-          const bool far = u01(rng) < 0.025;
-          const LonLat claimed = far ? Offset(p.at, 400, 150) : Offset(p.at, spread(rng) / 12, spread(rng) / 12);
-          CheckinFacts f{.point = p.at,
-                         .radius_m = p.radius_m,
-                         .claimed = claimed,
-                         .accuracy_m = 10 + static_cast<int>(rng() % 20),
-                         .has_area = false,
-                         .inside_area = true,
-                         .previous = std::nullopt,
-                         .previous_at = std::nullopt,
-                         .at = t};
-          Flags flags = EvaluateCheckin(f);
-          const EpochSeconds left =
-              t + p.min_stay_s + (u01(rng) < 0.03 ? -240 : 60 + static_cast<EpochSeconds>(rng() % 600));
-          EvaluateStay(flags, t, left, p.min_stay_s);
-          Checkin c{.id = 0,
-                    .bureau_id = s.unit.bureau_id,
-                    .unit_id = s.unit.id,
-                    .point_id = p.id,
-                    .user_id = s.officer_users.empty() ? 0 : s.officer_users[oi],
-                    .point_name = p.name,
-                    .officer_name = s.officers.empty() ? "巡逻民警" : s.officers[oi],
-                    .unit_name = {},
-                    .arrived_at = t,
-                    .left_at = left,
-                    .claimed = claimed,
-                    .accuracy_m = f.accuracy_m,
-                    .distance_m = flags.distance_m,
-                    .photo_sha256 = fmt::format("{:016x}{:016x}{:016x}{:016x}", rng(), rng(), rng(), rng()),
-                    .flags = flags.Codes(),
-                    .flag_reasons = flags.Reasons(),
-                    .note = {}};
-          InsertCheckin(sql, c);
-          ++sum.checkins;
-          sum.flagged += c.flags.empty() ? 0 : 1;
-          t = left + 300 + static_cast<EpochSeconds>(rng() % 900);
-        }
-      }
-      // Logs: a video patrol every day, a 盘查 most days, an information patrol twice a week.
-      static const char* kFind[] = {"未见异常", "发现可疑人员徘徊，已通知巡组核查", "发现电动车违规停放，已通知整改"};
-      Log v{.id = 0,
-            .bureau_id = s.unit.bureau_id,
-            .unit_id = s.unit.id,
-            .user_id = std::nullopt,
-            .unit_name = {},
-            .officer_name = s.officers.empty() ? "" : s.officers[0],
-            .kind = "video",
-            .camera = fmt::format("{}-{:02d}号探头", s.unit.name, rng() % 24 + 1),
-            .place = {},
-            .finding = kFind[rng() % 3],
-            .result = {},
-            .at = day + 14 * 3600};
-      InsertLog(sql, v);
-      ++sum.logs;
-      if (u01(rng) < 0.7) {
-        Log p = v;
-        p.kind = u01(rng) < 0.05 ? "catch" : "stop_check";
-        p.camera.clear();
-        p.place = s.points[rng() % s.points.size()].name;
-        p.finding = p.kind == "catch" ? "抓获盗窃现行嫌疑人 1 名" : "盘查可疑人员 2 名，核查无异常";
-        p.result = p.kind == "catch" ? "移交办案队" : "放行";
-        p.at = day + 21 * 3600;
-        for (const auto user : s.officer_users)  // the first officer of the station with an account
-          if (user != 0) {
-            p.user_id = user;
-            break;
-          }
-        InsertLog(sql, p);
-        ++sum.logs;
-      }
-      if (wd == 2 || wd == 5) {
-        Log i = v;
-        i.kind = "info";
-        i.camera.clear();
-        i.finding = "网上巡查辖区群聊，发现一条涉及邻里纠纷的求助信息，已转社区民警";
-        i.at = day + 10 * 3600;
-        InsertLog(sql, i);
-        ++sum.logs;
-      }
+      AddDayCalls(sql, s, day, wd, slow, d, sum);
+      AddDayCheckins(sql, s, day, d, sum);
+      AddDayLogs(sql, s, day, wd, d, sum);
     }
   }
 }

@@ -635,21 +635,7 @@ void EndEscalation(soci::session& sql, std::int64_t id) {
 }
 
 std::vector<std::int64_t> UnitLeaderUsers(soci::session& sql, std::int64_t unit_id) {
-  std::vector<std::int64_t> out;
-  db::SqlArgs a;
-  db::Each(sql,
-           fmt::format("SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'leader' WHERE "
-                       "u.unit_id = {} AND u.active = 1 ORDER BY u.id",
-                       a.Int(unit_id)),
-           a, [&](const db::Row& r) { out.push_back(r.Int("id")); });
-  if (!out.empty()) return out;
-  db::SqlArgs b;
-  db::Each(sql,
-           fmt::format("SELECT u.id FROM users u JOIN people p ON p.id = u.person_id WHERE p.unit_id = {} AND "
-                       "u.active = 1 AND p.active = 1 AND (p.position LIKE '%所长%' OR p.position LIKE '%队长%' OR "
-                       "p.position LIKE '%主任%' OR p.position LIKE '%负责人%') ORDER BY u.id",
-                       b.Int(unit_id)),
-           b, [&](const db::Row& r) { out.push_back(r.Int("id")); });
+  std::vector<std::int64_t> out = org::UnitHeadUsers(sql, unit_id);
   if (!out.empty()) return out;
   // No leader in the unit itself: the leaders of the nearest unit above it (the 分局's 局领导).
   db::SqlArgs c;

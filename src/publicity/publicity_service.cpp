@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "auth/require.h"
 #include "auth/roles.h"
 #include "core/local_time.h"
 #include "db/sql.h"
@@ -22,24 +23,13 @@ namespace {
 constexpr EpochSeconds kDay = 86400;
 constexpr EpochSeconds kCampaignSlack = 7 * kDay;  // events up to a week before or after a campaign count for it
 
-struct Reach {
-  std::int64_t unit_id = 0, bureau_id = 0;
-  std::string path;
-};
+using org::Reach;
 
-Reach ReachOf(soci::session& sql, const Principal& who) {
-  auto own = org::ReadUnit(sql, who.unit_id);
-  if (own && own->level == "team" && own->bureau_id != 0 && org::IsLegalUnit(own->name, own->category))
-    if (auto bureau = org::ReadUnit(sql, own->bureau_id)) return {bureau->id, bureau->id, bureau->path};
-  return {who.unit_id, own ? own->bureau_id : who.bureau_id.value_or(0), who.unit_path};
-}
+// His unit subtree; on a bureau's legal unit (法制大队), the whole bureau.
+Reach ReachOf(soci::session& sql, const Principal& who) { return org::ReachOf(sql, who); }
 
-bool Under(std::string_view path, std::string_view reach) { return !reach.empty() && path.starts_with(reach); }
-
-Result<void> Need(const Principal& who, std::string_view perm, const char* what) {
-  if (!who.Has(perm)) return Forbidden(fmt::format("没有{}的权限", what), "forbidden");
-  return {};
-}
+using auth::Need;
+using org::Under;
 
 audit::Entry Audit(std::string action, std::string type, std::int64_t id, std::string summary,
                    nlohmann::json detail = nlohmann::json::object()) {

@@ -5,6 +5,7 @@
 #include "auth/roles.h"
 #include "core/json_input.h"
 #include "core/local_time.h"
+#include "http/json_opt.h"
 #include "http/query.h"
 #include "scoring/export.h"
 
@@ -15,11 +16,9 @@ namespace {
 using http::Ctx;
 using http::Reply;
 
-nlohmann::json OptTime(const std::optional<EpochSeconds>& t) { return t ? nlohmann::json(*t) : nlohmann::json(); }
 nlohmann::json OptLocal(const std::optional<EpochSeconds>& t) {
   return t ? nlohmann::json(FormatLocalDateTime(*t)) : nlohmann::json();
 }
-nlohmann::json OptInt(const std::optional<int>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 
 }  // namespace
 
@@ -74,12 +73,12 @@ nlohmann::json MonthJson(const MonthInfo& m) {
           {"ledger_hash", m.ledger_hash},
           {"computed_at", m.computed_at},
           {"computed_by", m.computed_by},
-          {"published_at", OptTime(m.published_at)},
+          {"published_at", http::OptJson(m.published_at)},
           {"published_at_local", OptLocal(m.published_at)},
           {"published_by", m.published_by},
-          {"objection_deadline", OptTime(m.objection_deadline)},
+          {"objection_deadline", http::OptJson(m.objection_deadline)},
           {"objection_deadline_local", OptLocal(m.objection_deadline)},
-          {"finalized_at", OptTime(m.finalized_at)},
+          {"finalized_at", http::OptJson(m.finalized_at)},
           {"finalized_by", m.finalized_by}};
 }
 
@@ -175,9 +174,9 @@ nlohmann::json OfficerMonthJson(const OfficerMonth& o) {
           {"total", PointsJson(o.total)},
           {"by_source", by_source},
           {"by_act", by_act},
-          {"rank_bureau", OptInt(o.rank_bureau)},
-          {"rank_unit", OptInt(o.rank_unit)},
-          {"movement", OptInt(o.movement)},
+          {"rank_bureau", http::OptJson(o.rank_bureau)},
+          {"rank_unit", http::OptJson(o.rank_unit)},
+          {"movement", http::OptJson(o.movement)},
           {"entries", entries},
           {"trend", trend},
           {"year_total", PointsJson(o.year_total)}};
@@ -213,7 +212,7 @@ nlohmann::json ObjectionJson(const Objection& o) {
           {"status", o.status},
           {"created_at", o.created_at},
           {"decided_by", o.decided_by_name},
-          {"decided_at", OptTime(o.decided_at)},
+          {"decided_at", http::OptJson(o.decided_at)},
           {"decision_reason", o.decision_reason},
           {"adjustment", o.adjustment ? PointsJson(*o.adjustment) : nlohmann::json()},
           {"adjustment_entry_id", o.adjustment_entry_id ? nlohmann::json(*o.adjustment_entry_id) : nlohmann::json()}};

@@ -58,7 +58,7 @@ Reach ReachOf(soci::session& sql, const Principal& who) {
   return r;
 }
 
-bool Under(std::string_view path, std::string_view reach) { return !reach.empty() && path.starts_with(reach); }
+using org::Under;
 
 Result<std::string> Text(const std::string& raw, const char* label, const char* field, int max_chars, bool required) {
   std::string v = Trim(raw);

@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "db/bulk_insert.h"
 #include "db/sql.h"
+#include "org/org_reads.h"
 
 namespace fazhi::training::store {
 
@@ -377,20 +378,9 @@ bool MarkPlanNotified(soci::session& sql, std::int64_t id, EpochSeconds now) {
 }
 
 std::vector<std::int64_t> PlanRecipients(soci::session& sql, std::int64_t unit_id) {
-  std::vector<std::int64_t> out;
-  db::SqlArgs a;
-  db::Each(sql,
-           fmt::format("SELECT DISTINCT u.id FROM users u JOIN user_roles r ON r.user_id = u.id WHERE u.unit_id = {} "
-                       "AND u.active = 1 AND r.role IN ('legal_officer', 'leader')",
-                       a.Int(unit_id)),
-           a, [&](const db::Row& r) { out.push_back(r.Int("id")); });
-  db::SqlArgs b;
-  db::Each(sql,
-           fmt::format("SELECT u.id FROM users u JOIN people p ON p.id = u.person_id WHERE p.unit_id = {} AND u.active "
-                       "= 1 AND p.active = 1 AND (p.position LIKE '%所长%' OR p.position LIKE '%队长%' OR p.position "
-                       "LIKE '%主任%' OR p.position LIKE '%负责人%')",
-                       b.Int(unit_id)),
-           b, [&](const db::Row& r) { out.push_back(r.Int("id")); });
+  std::vector<std::int64_t> out = org::UnitRoleUsers(sql, unit_id, {"legal_officer", "leader"});
+  const std::vector<std::int64_t> heads = org::UnitPositionHeadUsers(sql, unit_id);
+  out.insert(out.end(), heads.begin(), heads.end());
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
