@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "auth/password.h"
+#include "auth/require.h"
 #include "auth/roles.h"
 #include "auth/self_service.h"
 #include "core/local_time.h"
@@ -28,12 +29,8 @@ constexpr std::string_view kManage = "volunteer.manage";
 constexpr std::string_view kSelf = "volunteer.self";
 constexpr EpochSeconds kEarlyCheckin = 30 * 60;  // a check-in this long before the start is still in time
 
-Result<void> Need(const Principal& who, std::string_view perm, const char* what) {
-  if (!who.Has(perm)) return Forbidden(fmt::format("没有{}的权限", what), "forbidden");
-  return {};
-}
-
-bool Under(std::string_view path, std::string_view reach) { return !reach.empty() && path.starts_with(reach); }
+using auth::Need;
+using org::Under;
 
 std::string Day(EpochSeconds t) { return FormatDate(LocalDateOf(t)); }
 std::string Month(EpochSeconds t) { return Day(t).substr(0, 7); }
