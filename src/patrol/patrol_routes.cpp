@@ -257,7 +257,8 @@ Result<Reply> ListTeamsRoute(Ctx& ctx, PatrolService& s) {
   return Reply::Json({{"items", items}});
 }
 
-Result<Reply> CreateTeamRoute(Ctx& ctx, PatrolService& s) {
+// The body of a team's create and edit (the same fields and checks).
+Result<Team> TeamInput(Ctx& ctx) {
   JsonInput in(ctx.body());
   Team t;
   t.name = in.String("name", "巡组名称", {.required = true, .min_chars = 1, .max_chars = 100}).value_or("");
@@ -268,21 +269,17 @@ Result<Reply> CreateTeamRoute(Ctx& ctx, PatrolService& s) {
   t.member_ids = FZ_TRY(MemberIds(in));
   t.equipment = in.StringArray("equipment", "装备", {.max_chars = 100}).value_or(std::vector<std::string>{});
   if (auto e = in.Finish()) return std::unexpected(*e);
+  return t;
+}
+
+Result<Reply> CreateTeamRoute(Ctx& ctx, PatrolService& s) {
+  Team t = FZ_TRY(TeamInput(ctx));
   return Reply::Json(TeamJson(FZ_TRY(s.CreateTeam(ctx.user(), ctx.Actor(), std::move(t)))), 201);
 }
 
 Result<Reply> EditTeamRoute(Ctx& ctx, PatrolService& s) {
   const std::int64_t id = FZ_TRY(ctx.PathId());
-  JsonInput in(ctx.body());
-  Team t;
-  t.name = in.String("name", "巡组名称", {.required = true, .min_chars = 1, .max_chars = 100}).value_or("");
-  t.mode = in.Enum("mode", "巡逻方式", {"car", "foot", "bicycle"}, true).value_or("");
-  t.shift = in.String("shift", "班次", {.max_chars = 40}).value_or("");
-  t.unit_id = in.Int("unit_id", "所属单位", {.min = 1}).value_or(0);
-  t.members = in.StringArray("members", "成员", {.max_chars = 100}).value_or(std::vector<std::string>{});
-  t.member_ids = FZ_TRY(MemberIds(in));
-  t.equipment = in.StringArray("equipment", "装备", {.max_chars = 100}).value_or(std::vector<std::string>{});
-  if (auto e = in.Finish()) return std::unexpected(*e);
+  Team t = FZ_TRY(TeamInput(ctx));
   return Reply::Json(TeamJson(FZ_TRY(s.EditTeam(ctx.user(), ctx.Actor(), id, std::move(t)))));
 }
 
