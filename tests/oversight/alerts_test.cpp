@@ -515,14 +515,19 @@ TEST_F(AlertsTest, ReevaluationWritesItsChunkAgainAfterADeadlock) {
   std::promise<void> holding;
   auto other = std::async(std::launch::async, [&] {
     return db().Write([&](soci::session& sql) -> Result<void> {
+      // PostgreSQL ends the transaction whose deadlock check runs first (deadlock_timeout after it
+      // began to wait): this one checks late, so the re-evaluation is the one ended and retried,
+      // even when the machine is too busy to run the waiting backends on time.
+      sql << "SET LOCAL deadlock_timeout = '10s'";
       db::LockRowForUpdate(sql, "cases", cases.back());
       holding.set_value();
-      // Wait until the re-evaluation waits for this lock (it holds the lower ids by then).
+      // Wait until the re-evaluation waits for this lock (it holds the lower ids by then); only this
+      // test's database counts (other tests run in the same cluster at the same time).
       for (int i = 0; i < 500; ++i) {
         const auto waiting = db().Read([](soci::session& s2) {
           return db::Count(s2,
                            "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
-                           "query LIKE '%FOR UPDATE OF c%'",
+                           "datname = current_database() AND query LIKE '%FOR UPDATE OF c%'",
                            {});
         });
         if (waiting > 0) break;
