@@ -204,10 +204,14 @@ Result<void> CheckMembers(soci::session& sql, std::int64_t unit_id, std::vector<
   if (!unit) return NotFound("单位不存在");
   std::map<std::int64_t, org::PersonRef> found;
   for (auto& p : org::ReadPeople(sql, ids)) found.emplace(p.id, std::move(p));
+  std::map<std::int64_t, std::string> paths;  // unit id → path, each unit read once
   for (const std::int64_t id : ids) {
     const auto it = found.find(id);
-    const auto home = it == found.end() ? std::nullopt : org::ReadUnit(sql, it->second.unit_id);
-    if (!home || !home->path.starts_with(unit->path))
+    if (it != found.end() && !paths.contains(it->second.unit_id)) {
+      const auto home = org::ReadUnit(sql, it->second.unit_id);
+      paths.emplace(it->second.unit_id, home ? home->path : std::string());
+    }
+    if (it == found.end() || !org::Under(paths[it->second.unit_id], unit->path))
       return Invalid(fmt::format("成员（人员编号 {}）不是本单位人员", id), "member_ids", "unknown_member");
     if (!it->second.active)
       return Invalid(fmt::format("成员{}已停用，不能编入巡组", it->second.name), "member_ids", "inactive_member");

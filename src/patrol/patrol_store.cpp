@@ -32,6 +32,7 @@ std::vector<LonLat> RingFrom(std::string_view text) {
 }
 std::string StrArray(const std::vector<std::string>& v) { return json(v).dump(); }
 std::vector<std::string> StrArrayFrom(std::string_view t) { return json::parse(t).get<std::vector<std::string>>(); }
+std::string IdArray(const std::vector<std::int64_t>& v) { return json(v).dump(); }
 std::vector<std::int64_t> IdArrayFrom(std::string_view t) { return json::parse(t).get<std::vector<std::int64_t>>(); }
 
 constexpr const char* kAreaColumns =
@@ -262,7 +263,7 @@ std::int64_t InsertTeam(soci::session& sql, const Team& t) {
       fmt::format("INSERT INTO patrol_teams (bureau_id, unit_id, name, mode, shift, members, equipment, "
                   "member_ids, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
                   a.Int(t.bureau_id), a.Int(t.unit_id), a.Str(t.name), a.Str(t.mode), a.Str(t.shift),
-                  a.Str(StrArray(t.members)), a.Str(StrArray(t.equipment)), a.Str(json(t.member_ids).dump()), a.Int(0)),
+                  a.Str(StrArray(t.members)), a.Str(StrArray(t.equipment)), a.Str(IdArray(t.member_ids)), a.Int(0)),
       a);
 }
 namespace {
@@ -327,7 +328,7 @@ void UpdateTeam(soci::session& sql, const Team& t) {
            fmt::format("UPDATE patrol_teams SET name = {}, mode = {}, shift = {}, members = {}, equipment = {}, "
                        "member_ids = {} WHERE id = {}",
                        a.Str(t.name), a.Str(t.mode), a.Str(t.shift), a.Str(StrArray(t.members)),
-                       a.Str(StrArray(t.equipment)), a.Str(json(t.member_ids).dump()), a.Int(t.id)),
+                       a.Str(StrArray(t.equipment)), a.Str(IdArray(t.member_ids)), a.Int(t.id)),
            a);
 }
 
