@@ -79,7 +79,7 @@ Result<Reply> Metrics(Ctx& ctx, App& app) {
 
 void RegisterCoreRoutes(http::Router& router, App& app) {
   http::Routes<App> r(router, app);
-  r.Get("/api/health", http::kPublic, Health);
+  r.Get("/api/health", http::kHealth, Health);
   r.Get("/api/ready", http::kPublic, Ready);
   r.Get("/api/ops/metrics", http::kPublic, Metrics);
   RegisterAccountRoutes(router, app);

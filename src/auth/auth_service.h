@@ -68,8 +68,8 @@ struct UserView {
   EpochSeconds locked_until = 0, last_login_at = 0, created_at = 0;
 };
 nlohmann::json ToJson(const UserView& u);
-// The JSON of GET /api/me.
-nlohmann::json MeJson(const Principal& p);
+// The JSON text of GET /api/me (and of the "user" of a login's answer).
+std::string MeText(const Principal& p);
 
 struct NewUser {
   std::string username, display_name, password;

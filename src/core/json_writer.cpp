@@ -45,6 +45,10 @@ JsonWriter& JsonWriter::Bool(bool v) {
   impl_->writer.Bool(v);
   return *this;
 }
+JsonWriter& JsonWriter::Raw(std::string_view json) {
+  impl_->writer.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+  return *this;
+}
 JsonWriter& JsonWriter::Null() {
   impl_->writer.Null();
   return *this;

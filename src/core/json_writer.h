@@ -31,6 +31,8 @@ class JsonWriter {
   JsonWriter& Bool(bool v);
   JsonWriter& Null();
   JsonWriter& OptInt(const std::optional<std::int64_t>& v) { return v ? Int(*v) : Null(); }
+  // A value that is already JSON text (written by another JsonWriter), inserted as it is.
+  JsonWriter& Raw(std::string_view json);
 
   // The text written so far (a complete value once every object and array is closed).
   std::string Take();

@@ -32,6 +32,9 @@ struct Access {
   std::string permission;     // required permission; empty = any signed-in user
   // Allowed even while the user must change the password or set up TOTP (me, password, totp, logout).
   bool allowed_before_setup = false;
+  // Outside the admission gate (http/gate.h): for routes that answer from memory in microseconds
+  // (health, me), where waiting for a slot costs more than the work.
+  bool ungated = false;
 };
 
 // A response. Either JSON (`json`) or raw bytes (`body` + `content_type`, e.g. an XLSX download).
@@ -110,6 +113,8 @@ using Handler = std::function<Result<Reply>(Ctx&)>;
 // Access shorthands for route tables.
 inline Access Perm(std::string_view permission) { return Access{.permission = std::string(permission)}; }
 inline const Access kPublic{.public_route = true};
+// The health check: public, and answered even when every slot of the admission gate is busy.
+inline const Access kHealth{.public_route = true, .ungated = true};
 inline const Access kSignedIn{};
 // Any signed-in user, also while a password change or TOTP setup is pending (me, logout, …).
 inline const Access kBeforeSetup{.allowed_before_setup = true};

@@ -224,9 +224,8 @@ void Server::Dispatch(const httplib::Request& req, httplib::Response& res, Metho
       else
         WriteError(res, Error{ErrorCode::kNotFound, "接口不存在：" + req.path, "", "no_such_endpoint"});
     } else {
-      // /api/health stays outside the gate: it answers even when every slot is busy.
       std::optional<AdmissionGate::Pass> pass;
-      if (req.path != "/api/health") pass.emplace(gate_);
+      if (!match.route->access.ungated) pass.emplace(gate_);
       Ctx ctx(req, rid, std::move(match.params));
       ctx.set_ip(client_ip);
       const Access& access = match.route->access;

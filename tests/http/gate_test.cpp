@@ -2,13 +2,17 @@
 // client address behind a reverse proxy.
 #include <gtest/gtest.h>
 
+#include <httplib.h>
+
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "http/gate.h"
+#include "http/router.h"
 #include "http/server.h"
 
 namespace fazhi::testing {
@@ -78,6 +82,46 @@ TEST(AdmissionGateTest, ZeroMeansNoLimit) {
   std::vector<std::unique_ptr<http::AdmissionGate::Pass>> passes;
   for (int i = 0; i < 100; ++i) passes.push_back(std::make_unique<http::AdmissionGate::Pass>(gate));
   EXPECT_EQ(gate.waiting(), 0u);
+}
+
+// A route marked `ungated` (health, me) answers while every slot of the gate is taken by a slow
+// request; an ordinary route waits for the slot and runs once it is free.
+TEST(AdmissionGateTest, UngatedRoutesAnswerWhileTheGateIsFull) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> slow_inside{false};
+  http::Router router;
+  router.Get("/api/slow", http::kPublic, [&](http::Ctx&) -> Result<http::Reply> {
+    slow_inside = true;
+    released.wait();
+    return http::Reply::Json({{"ok", true}});
+  });
+  router.Get("/api/gated", http::kPublic, [](http::Ctx&) -> Result<http::Reply> { return http::Reply::Json(1); });
+  router.Get("/api/quick", http::kHealth, [](http::Ctx&) -> Result<http::Reply> { return http::Reply::Json(2); });
+  http::ServerOptions o;
+  o.port = 0;
+  o.threads = 8;
+  o.max_active = 1;
+  http::Server server(
+      router, [](std::string_view) -> Result<auth::Principal> { return Fail(ErrorCode::kUnauthenticated, "x"); }, o);
+  auto port = server.Bind();
+  ASSERT_TRUE(port.has_value());
+  std::thread run([&] { server.Run(); });
+  auto get = [&](const char* path) {
+    httplib::Client c("127.0.0.1", *port);
+    auto r = c.Get(path);
+    return r ? r->status : -1;
+  };
+  auto slow = std::async(std::launch::async, [&] { return get("/api/slow"); });
+  EXPECT_TRUE(WaitFor([&] { return slow_inside.load(); }));
+  auto gated = std::async(std::launch::async, [&] { return get("/api/gated"); });
+  EXPECT_EQ(get("/api/quick"), 200);  // the one slot is taken, and the ungated route answers anyway
+  EXPECT_EQ(gated.wait_for(200ms), std::future_status::timeout);  // the gated one waits for it
+  release.set_value();
+  EXPECT_EQ(slow.get(), 200);
+  EXPECT_EQ(gated.get(), 200);
+  server.Stop();
+  run.join();
 }
 
 TEST(ClientIpTest, ForwardedForOnlyFromTrustedProxies) {
