@@ -308,8 +308,9 @@ std::vector<CaseSummary> ListPage(soci::session& sql, const CaseFilter& filter, 
   db::SqlArgs a;
   std::map<std::int64_t, CaseSummary> rows;
   store::CaseReader reader;
-  db::Each(sql, fmt::format("SELECT {}{} WHERE c.id IN {}", store::kCaseColumns, store::kCaseFrom, a.IntList(ids)), a,
-           [&](const db::Row& r) {
+  db::Each(sql,
+           fmt::format("SELECT {}{} WHERE c.id IN {}", store::kCaseColumnsById, store::kCaseFromById, a.IntList(ids)),
+           a, [&](const db::Row& r) {
              CaseSummary c = reader.Read(r);
              rows.emplace(c.id, std::move(c));
            });

@@ -136,6 +136,12 @@ std::vector<std::int64_t> AssistIds(soci::session& sql, std::int64_t case_id);
 // The SELECT list and FROM of a CaseSummary (alias c; units u, officers lp/gp with units lu/gu).
 extern const char* const kCaseColumns;
 extern const char* const kCaseFrom;
+// The same row for a page of known ids (`WHERE c.id IN …`), without the join of `units u`: PostgreSQL
+// answered that join with a hash of every unit (0.3–0.5 ms a page at 1,777 units); the two lookups
+// by key cost microseconds on both databases (bench/README.md, "Case list", PostgreSQL).
+extern const char* const kCaseColumnsById;
+extern const char* const kCaseFromById;
+
 // Reads CaseSummary rows; the column positions are resolved at the first row (hot loops: the list,
 // the export).
 class CaseReader {

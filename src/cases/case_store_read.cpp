@@ -175,17 +175,26 @@ bool IncidentNumberTaken(soci::session& sql, std::int64_t bureau_id, const std::
 
 // ---------------------------------------------------------------- cases
 
-const char* const kCaseColumns =
-    "c.id, c.bureau_id, c.unit_id, u.name AS unit_name, u.path AS unit_path, c.external_id, c.case_type, c.cause, "
-    "c.category, c.title, c.status, c.lead_officer_id, lp.name AS lead_name, lp.badge_no AS lead_badge, "
-    "lu.name AS lead_unit, c.legal_officer_id, gp.name AS legal_name, gp.badge_no AS legal_badge, "
-    "gu.name AS legal_unit, c.incident_id, c.serious, c.fast_track, c.many_people, c.accepted_at, c.closed_at, "
-    "c.alert_state, "
-    "c.next_due_at, c.nearest_due_at, c.created_at, c.updated_at";
-const char* const kCaseFrom =
-    " FROM cases c JOIN units u ON u.id = c.unit_id LEFT JOIN people lp ON lp.id = c.lead_officer_id "
-    "LEFT JOIN units lu ON lu.id = lp.unit_id LEFT JOIN people gp ON gp.id = c.legal_officer_id "
-    "LEFT JOIN units gu ON gu.id = gp.unit_id";
+// The case row's columns, with the unit's name and path written by `UNIT`.
+#define FZ_CASE_COLUMNS(UNIT)                                                                                       \
+  "c.id, c.bureau_id, c.unit_id, " UNIT                                                                             \
+  ", c.external_id, c.case_type, c.cause, c.category, c.title, c.status, c.lead_officer_id, lp.name AS lead_name, " \
+  "lp.badge_no AS lead_badge, lu.name AS lead_unit, c.legal_officer_id, gp.name AS legal_name, "                    \
+  "gp.badge_no AS legal_badge, gu.name AS legal_unit, c.incident_id, c.serious, c.fast_track, c.many_people, "      \
+  "c.accepted_at, c.closed_at, c.alert_state, c.next_due_at, c.nearest_due_at, c.created_at, c.updated_at"
+#define FZ_CASE_OFFICER_JOINS                                                                   \
+  " LEFT JOIN people lp ON lp.id = c.lead_officer_id LEFT JOIN units lu ON lu.id = lp.unit_id " \
+  "LEFT JOIN people gp ON gp.id = c.legal_officer_id LEFT JOIN units gu ON gu.id = gp.unit_id"
+
+const char* const kCaseColumns = FZ_CASE_COLUMNS("u.name AS unit_name, u.path AS unit_path");
+const char* const kCaseFrom = " FROM cases c JOIN units u ON u.id = c.unit_id" FZ_CASE_OFFICER_JOINS;
+const char* const kCaseColumnsById = FZ_CASE_COLUMNS(
+    "(SELECT name FROM units WHERE id = c.unit_id) AS unit_name, (SELECT path FROM units WHERE id = c.unit_id) AS "
+    "unit_path");
+const char* const kCaseFromById = " FROM cases c" FZ_CASE_OFFICER_JOINS;
+
+#undef FZ_CASE_COLUMNS
+#undef FZ_CASE_OFFICER_JOINS
 
 void CaseReader::Resolve(const db::Row& r) {
   id_ = r.Column("id");
