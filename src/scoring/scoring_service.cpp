@@ -251,15 +251,36 @@ audit::Entry MonthAudit(std::string action, const org::UnitRef& b, const std::st
 
 }  // namespace
 
+namespace {
+
+// A month can be (re)computed while it is a draft or was never computed.
+Result<void> Computable(const std::optional<MonthInfo>& existing, const std::string& m) {
+  if (existing && existing->status == kFinal) return Conflict(m + " 的积分已定稿，不能再重新计算", "month_final");
+  if (existing && existing->status == kPublished)
+    return Conflict(m + " 的积分已公示，公示后的积分冻结，不能重新计算（有异议请走复核）", "month_frozen");
+  return {};
+}
+
+}  // namespace
+
+// The ledger is computed from a read snapshot, before the write transaction: on SQLite the write
+// lock is the whole database's, and reading a bureau's month takes a few hundred milliseconds that
+// no case officer's save should wait for; two bureaus are computed side by side. The write checks
+// the month's status again and stores what was computed, as of `now`.
 Result<MonthInfo> ScoringService::ComputeMonth(const Principal& caller, const audit::Actor& actor,
                                                std::optional<std::int64_t> bureau_id, const std::string& month) {
+  const Principal who = ScoringScope(caller);
+  FZ_CHECK(RequireManage(who));
+  const auto key = FZ_TRY(points::RequireMonth(month, "month"));
+  const EpochSeconds now = clock_.Now();
+  const Draft draft = FZ_TRY(db_.Read([&](soci::session& sql) -> Result<Draft> {
+    const auto b = FZ_TRY(ResolveBureau(sql, who, bureau_id, true));
+    FZ_CHECK(Computable(LoadMonth(sql, b, key.Text()), key.Text()));
+    return ComputeDraft(sql, b, key, now, sources_);
+  }));
   return ChangeMonth(caller, bureau_id, month, [&](const MonthChange& change) -> Result<void> {
     auto& [sql, b, mk, m, existing] = change;
-    if (existing && existing->status == kFinal) return Conflict(m + " 的积分已定稿，不能再重新计算", "month_final");
-    if (existing && existing->status == kPublished)
-      return Conflict(m + " 的积分已公示，公示后的积分冻结，不能重新计算（有异议请走复核）", "month_frozen");
-    const EpochSeconds now = clock_.Now();
-    const auto draft = FZ_TRY(ComputeDraft(sql, b, mk, now, sources_));
+    FZ_CHECK(Computable(existing, m));
     DeleteMonthEntries(sql, b.id, m);
     // Stored compactly, one row (docs/scoring.md 第五轮); publishing writes the entries out.
     StoreDraftLedger(sql, b.id, m, draft.ledger, now);
