@@ -70,13 +70,24 @@ std::string BulkInsert::ColumnList() const {
   return s;
 }
 
+std::string BulkInsert::SetList(const std::string& value_prefix, bool numbered) const {
+  std::string s;
+  for (std::size_t i = 1; i < cols_.size(); ++i)
+    s += fmt::format("{}{} = {}{}", i > 1 ? ", " : "", cols_[i].first, value_prefix,
+                     numbered ? "c" + std::to_string(i) : cols_[i].first);
+  return s;
+}
+
 void BulkInsert::FlushSqlite(soci::session& sql) {
   std::string values;
   for (std::size_t i = 0; i < cols_.size(); ++i) values += fmt::format("{}:c{}", i ? ", " : "", i);
   soci::statement st(sql);
   st.alloc();
-  st.prepare(fmt::format("INSERT INTO {} ({}) VALUES ({}) {}", table_, ColumnList(), values, conflict_));
-  for (std::size_t i = 0; i < cols_.size(); ++i) {
+  st.prepare(update_ ? fmt::format("UPDATE {} SET {} WHERE {} = :c0", table_, SetList(":", true), cols_[0].first)
+                     : fmt::format("INSERT INTO {} ({}) VALUES ({}) {}", table_, ColumnList(), values, conflict_));
+  // Bound in the order the placeholders stand in the text: for an UPDATE the key comes last.
+  for (std::size_t n = 0; n < cols_.size(); ++n) {
+    const std::size_t i = update_ ? (n + 1) % cols_.size() : n;
     if (cols_[i].second == kInt)
       st.exchange(soci::use(ints_[i], inds_[i]));
     else
@@ -114,7 +125,12 @@ void BulkInsert::FlushPostgres(soci::session& sql) {
   }
   soci::statement st(sql);
   st.alloc();
-  st.prepare(fmt::format("INSERT INTO {} ({}) SELECT * FROM unnest({}) {}", table_, ColumnList(), selects, conflict_));
+  if (update_)
+    st.prepare(fmt::format("UPDATE {} SET {} FROM unnest({}) AS v({}) WHERE {}.{} = v.{}", table_, SetList("v.", false),
+                           selects, ColumnList(), table_, cols_[0].first, cols_[0].first));
+  else
+    st.prepare(
+        fmt::format("INSERT INTO {} ({}) SELECT * FROM unnest({}) {}", table_, ColumnList(), selects, conflict_));
   for (auto& a : arrays) st.exchange(soci::use(a));
   st.define_and_bind();
   st.execute(true);

@@ -36,6 +36,13 @@ class BulkInsert {
     conflict_ = std::move(clause);
     return *this;
   }
+  // Updates existing rows instead of inserting: the first column is the key (`WHERE first = value`),
+  // the others are set. SQLite: one prepared UPDATE run for the batch; PostgreSQL: one
+  // UPDATE … FROM unnest(…) per batch. One batch must not hold the same key twice.
+  BulkInsert& UpdateByFirstColumn() {
+    update_ = true;
+    return *this;
+  }
 
   // Row building: one call per column, in the order of the columns, then End().
   BulkInsert& Int(std::int64_t v);
@@ -55,12 +62,15 @@ class BulkInsert {
 
  private:
   std::string ColumnList() const;
+  // "c1 = <prefix>c1, c2 = <prefix>c2, …" over the columns after the key.
+  std::string SetList(const std::string& value_prefix, bool numbered) const;
   void FlushSqlite(soci::session& sql);
   void FlushPostgres(soci::session& sql);
 
   std::string table_;
   std::vector<std::pair<std::string, Kind>> cols_;
   std::string conflict_;
+  bool update_ = false;
   std::size_t batch_rows_;
   std::vector<std::vector<long long>> ints_;
   std::vector<std::vector<std::string>> texts_;

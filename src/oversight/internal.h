@@ -158,9 +158,11 @@ struct CasePlan {
 struct ClockBatch {
   ClockBatch();
   db::BulkInsert alerts, violations;
+  db::BulkInsert cases;  // UpdateByFirstColumn: the cases' alert_state, due times and clock digest
   void Flush(soci::session& sql) {
     alerts.Flush(sql);
     violations.Flush(sql);
+    cases.Flush(sql);
   }
 };
 

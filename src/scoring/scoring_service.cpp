@@ -249,10 +249,6 @@ audit::Entry MonthAudit(std::string action, const org::UnitRef& b, const std::st
   return {std::move(action), "score_month", fmt::format("{}:{}", b.id, m), std::move(summary), std::move(detail)};
 }
 
-}  // namespace
-
-namespace {
-
 // A month can be (re)computed while it is a draft or was never computed.
 Result<void> Computable(const std::optional<MonthInfo>& existing, const std::string& m) {
   if (existing && existing->status == kFinal) return Conflict(m + " 的积分已定稿，不能再重新计算", "month_final");

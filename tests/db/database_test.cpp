@@ -409,6 +409,54 @@ TEST(BulkInsertTest, WritesEveryRowExactlyOnBothBackends) {
   EXPECT_EQ(seen, kRows);
 }
 
+// UpdateByFirstColumn: every keyed row gets its new values (NULLs and texts that need escaping
+// included), rows not named keep theirs, across batch boundaries.
+TEST(BulkInsertTest, UpdatesRowsByTheirKeyOnBothBackends) {
+  testing::TestDb t;
+  auto db = t.Open();
+  constexpr int kRows = 1203;
+  auto ok = db->Write([&](soci::session& sql) -> Result<void> {
+    db::Exec(sql, "CREATE TABLE bulk_upd (id BIGINT PRIMARY KEY, label TEXT, n BIGINT)");
+    db::BulkInsert ins("bulk_upd",
+                       {{"id", db::BulkInsert::kInt}, {"label", db::BulkInsert::kText}, {"n", db::BulkInsert::kInt}});
+    for (int i = 0; i < kRows; ++i) ins.Int(i).Text("old").Int(-1).End(sql);
+    ins.Flush(sql);
+    db::BulkInsert upd(
+        "bulk_upd", {{"id", db::BulkInsert::kInt}, {"label", db::BulkInsert::kText}, {"n", db::BulkInsert::kInt}}, 500);
+    upd.UpdateByFirstColumn();
+    for (int i = 0; i < kRows; i += 2)  // the even ids only
+      upd.Int(i)
+          .OptText(i % 10 == 0 ? std::nullopt : std::optional<std::string>(i % 4 == 0 ? "a\"b,{c}" : "新"))
+          .OptInt(i % 6 == 0 ? std::nullopt : std::optional<std::int64_t>(i * 1000000000LL))
+          .End(sql);
+    upd.Flush(sql);
+    EXPECT_EQ(upd.written(), static_cast<std::size_t>((kRows + 1) / 2));
+    return {};
+  });
+  ASSERT_TRUE(ok);
+  int seen = 0;
+  db->Read([&](soci::session& sql) {
+    db::Each(sql, "SELECT id, label, n FROM bulk_upd ORDER BY id", {}, [&](const db::Row& r) {
+      const int i = static_cast<int>(r.Int("id"));
+      EXPECT_EQ(i, seen++);
+      if (i % 2 == 1) {
+        EXPECT_EQ(r.Str("label"), "old") << i;
+        EXPECT_EQ(r.OptInt("n"), -1) << i;
+        return;
+      }
+      if (i % 10 == 0)
+        EXPECT_TRUE(r.IsNull("label")) << i;
+      else
+        EXPECT_EQ(r.Str("label"), i % 4 == 0 ? "a\"b,{c}" : "新") << i;
+      if (i % 6 == 0)
+        EXPECT_FALSE(r.OptInt("n")) << i;
+      else
+        EXPECT_EQ(r.OptInt("n"), i * 1000000000LL) << i;
+    });
+  });
+  EXPECT_EQ(seen, kRows);
+}
+
 // A duplicate key is recognised by its code, not its English text: PostgreSQL translates its messages
 // (lc_messages = zh_CN gives 重复键违反唯一约束…), and other constraint failures are not duplicates.
 TEST(UniqueViolationTest, RecognisedByCodeOnBothBackends) {
