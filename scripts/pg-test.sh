@@ -7,8 +7,12 @@
 #
 # The cluster lives in a new temporary folder (initdb -E UTF8 --locale=C.UTF-8, so that pg_trgm
 # keeps CJK characters), listens only on 127.0.0.1 and on a unix socket inside that folder, on the
-# first free port from 55432 up (FAZHI_PG_PORT to choose), with trust authentication, and holds
+# first free port from 25432 up (FAZHI_PG_PORT to choose), with trust authentication, and holds
 # one database, fazhi_test. Durability is switched off: it is test data.
+# 25432 lies below Linux's ephemeral range (32768–60999): a port there can only be taken by a
+# listening server, which the free-port check sees. Up there, an outgoing connection of another
+# test could hold the port without listening, the check would call it free and PostgreSQL's bind
+# would fail (CI, 2026-12-05, on 55432); a bind that fails anyway is retried on a later port.
 # initdb refuses to run as root, so as root the server runs as the `postgres` user.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -46,26 +50,41 @@ cmd_start() {
     die "there is no postgres user (the postgresql package creates it)"
   fi
 
-  local port="${FAZHI_PG_PORT:-55432}"
-  if [[ -z "${FAZHI_PG_PORT:-}" ]]; then
-    while port_in_use "$port"; do port=$((port + 1)); done
-  elif port_in_use "$port"; then
-    die "port $port is in use"
+  local port="${FAZHI_PG_PORT:-25432}" fixed=0
+  if [[ -n "${FAZHI_PG_PORT:-}" ]]; then
+    fixed=1
+    port_in_use "$port" && die "port $port is in use"
   fi
 
   local dir
   dir="$(mktemp -d "${TMPDIR:-/tmp}/fazhi-pg.XXXXXX")"
   chmod 0755 "$dir"
   [[ $EUID -eq 0 ]] && chown postgres: "$dir"
-  PGTEST_DIR="$dir"; PGTEST_PORT="$port"
-  printf 'PGTEST_DIR=%q\nPGTEST_PORT=%q\n' "$dir" "$port" > "$STATE_FILE"
+  PGTEST_DIR="$dir"
 
   local t0; t0=$(now_s)
   as_pg "$PG_BIN/initdb" -D "$dir/data" -U postgres -E UTF8 --locale=C.UTF-8 --auth=trust \
     >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
-  as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-k $dir -p $port -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-    start >/dev/null || { cat "$dir/server.log" >&2; die "PostgreSQL did not start"; }
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    if (( ! fixed )); then
+      while port_in_use "$port"; do port=$((port + 1)); done
+    fi
+    PGTEST_PORT="$port"
+    printf 'PGTEST_DIR=%q\nPGTEST_PORT=%q\n' "$dir" "$port" > "$STATE_FILE"
+    if as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+      -o "-k $dir -p $port -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      start >/dev/null 2>"$dir/pg_ctl.err"; then
+      break
+    fi
+    if (( fixed )) || ! grep -q "could not create any TCP/IP sockets" "$dir/server.log" || (( attempt == 5 )); then
+      cat "$dir/pg_ctl.err" "$dir/server.log" >&2
+      die "PostgreSQL did not start"
+    fi
+    log "port $port was taken when PostgreSQL bound it; trying a later one" >&2
+    : > "$dir/server.log"
+    port=$((port + 1 + RANDOM % 50))
+  done
   as_pg "$PG_BIN/psql" -X -q -h "$dir" -p "$port" -U postgres -d postgres \
     -c "CREATE DATABASE fazhi_test TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'" >&2
   log "test PostgreSQL 15 runs on 127.0.0.1:$port (data in $dir/data), started in $(elapsed "$t0")s" >&2

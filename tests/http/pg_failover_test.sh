@@ -21,7 +21,7 @@ on_exit '[[ -n "$standby_dir" && -d "$standby_dir" ]] && as_pg "$PG_BIN/pg_ctl" 
 
 # 1. The primary (scripts/pg-test.sh: initdb with trust, which also lets replication connect from
 #    127.0.0.1) and a standby cloned from it with pg_basebackup -R (standby.signal + primary_conninfo).
-start_cluster $((59000 + $$ % 500))
+start_cluster $((29000 + $$ % 500))
 primary_port="$PGTEST_PORT"
 standby_port="$(free_port $((primary_port + 1)))"
 standby_dir="$PGTEST_DIR/standby"

@@ -18,8 +18,8 @@ SRC="${2:?usage: pg_restart_test.sh FAZHI_BIN SOURCE_DIR}"
 NAME=pgrestart
 # shellcheck source=pg_serve_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/pg_serve_lib.sh"
-# A free port of our own, away from the suite's usual 55432…
-start_cluster $((57000 + $$ % 2000))
+# A free port of our own, away from the suite's usual 25432 and below the ephemeral range (see scripts/pg-test.sh)
+start_cluster $((27000 + $$ % 2000))
 pg_stop() { as_pg "$PG_BIN/pg_ctl" -D "$PGTEST_DIR/data" -m fast -w stop >/dev/null; }
 pg_start() {
   as_pg "$PG_BIN/pg_ctl" -D "$PGTEST_DIR/data" -l "$PGTEST_DIR/server.log" -w -t 60 \
