@@ -76,12 +76,6 @@ void AddCommands(kit::Commands& c) {
 
 }  // namespace
 
-kit::ModuleSpec BulletinsModule::Spec() {
-  return {.name = "bulletins",
-          .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> {
-            return std::make_unique<BulletinsModule>(s);
-          },
-          .add_commands = AddCommands};
-}
+kit::ModuleSpec BulletinsModule::Spec() { return kit::SpecOf<BulletinsModule>("bulletins", AddCommands); }
 
 }  // namespace fazhi::bulletins

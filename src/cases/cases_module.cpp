@@ -18,11 +18,6 @@ Result<std::vector<std::string>> CasesModule::GenerateDemo(const kit::DemoOption
                   c.live_cases, c.live_incidents, c.live_events)};
 }
 
-kit::ModuleSpec CasesModule::Spec() {
-  return {
-      .name = "cases",
-      .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> { return std::make_unique<CasesModule>(s); },
-      .add_commands = nullptr};
-}
+kit::ModuleSpec CasesModule::Spec() { return kit::SpecOf<CasesModule>("cases"); }
 
 }  // namespace fazhi::cases

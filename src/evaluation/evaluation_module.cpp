@@ -27,12 +27,6 @@ void EvaluationModule::AddBulletinSections(std::vector<std::unique_ptr<kit::Bull
   out.push_back(MakeBulletinSection());
 }
 
-kit::ModuleSpec EvaluationModule::Spec() {
-  return {.name = "evaluation",
-          .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> {
-            return std::make_unique<EvaluationModule>(s);
-          },
-          .add_commands = nullptr};
-}
+kit::ModuleSpec EvaluationModule::Spec() { return kit::SpecOf<EvaluationModule>("evaluation"); }
 
 }  // namespace fazhi::evaluation

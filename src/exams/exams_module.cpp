@@ -1,9 +1,5 @@
 #include "exams/exams_module.h"
 
-#include <chrono>
-
-#include <spdlog/spdlog.h>
-
 #include "exams/exams_demo.h"
 #include "exams/exams_routes.h"
 
@@ -18,25 +14,6 @@ Result<std::vector<std::string>> ExamsModule::GenerateDemo(const kit::DemoOption
   return lines;
 }
 
-void ExamsModule::StartBackground() {
-  const int interval = services_.settings.sweep_interval_seconds;
-  if (interval <= 0) return;
-  if (!sweeper_)
-    sweeper_ = std::make_unique<core::PeriodicTask>("exam end-time sweep", std::chrono::seconds(interval), [this] {
-      if (auto r = service_.SubmitExpired(); !r) spdlog::warn("exam end-time sweep: {}", r.error().message);
-    });
-  sweeper_->Start();
-}
-
-void ExamsModule::StopBackground() {
-  if (sweeper_) sweeper_->Stop();
-}
-
-kit::ModuleSpec ExamsModule::Spec() {
-  return {
-      .name = "exams",
-      .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> { return std::make_unique<ExamsModule>(s); },
-      .add_commands = nullptr};
-}
+kit::ModuleSpec ExamsModule::Spec() { return kit::SpecOf<ExamsModule>("exams"); }
 
 }  // namespace fazhi::exams

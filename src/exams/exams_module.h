@@ -5,22 +5,21 @@
 
 #include <memory>
 
-#include "core/periodic_task.h"
 #include "exams/exams_service.h"
 #include "kit/module.h"
+#include "kit/module_sweep.h"
 
 namespace fazhi::exams {
 
 class ExamsModule final : public kit::Module {
  public:
   explicit ExamsModule(const kit::Services& s) : services_(s), service_(s.db, s.clock) {}
-  ~ExamsModule() override { StopBackground(); }
   std::string_view Name() const override { return "exams"; }
   std::string_view Title() const override { return "考试与执法资格"; }
   void RegisterRoutes(http::Router& router) override;
   Result<std::vector<std::string>> GenerateDemo(const kit::DemoOptions& options) override;
-  void StartBackground() override;
-  void StopBackground() override;
+  void StartBackground() override { sweep_.Start(); }
+  void StopBackground() override { sweep_.Stop(); }
 
   ExamService& service() { return service_; }
 
@@ -29,7 +28,8 @@ class ExamsModule final : public kit::Module {
  private:
   kit::Services services_;
   ExamService service_;
-  std::unique_ptr<core::PeriodicTask> sweeper_;
+  // Last: stopped (its destructor) before the service goes.
+  kit::ModuleSweep sweep_{services_.settings, "exam end-time sweep", [this] { return service_.SubmitExpired(); }};
 };
 
 }  // namespace fazhi::exams

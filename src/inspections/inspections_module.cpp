@@ -1,9 +1,6 @@
 #include "inspections/inspections_module.h"
 
-#include <chrono>
-
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "inspections/inspections_demo.h"
 #include "inspections/inspections_routes.h"
@@ -38,25 +35,6 @@ Result<std::vector<std::string>> InspectionsModule::GenerateDemo(const kit::Demo
       options.year, s.plans, s.tasks, s.results, s.findings, s.orders_closed, s.live_findings, s.open_tasks)};
 }
 
-void InspectionsModule::StartBackground() {
-  const int interval = services_.settings.sweep_interval_seconds;
-  if (interval <= 0) return;
-  if (!sweeper_)
-    sweeper_ = std::make_unique<core::PeriodicTask>("inspection overdue sweep", std::chrono::seconds(interval),
-                                                    [this] { service_.NotifyOverdue(); });
-  sweeper_->Start();
-}
-
-void InspectionsModule::StopBackground() {
-  if (sweeper_) sweeper_->Stop();
-}
-
-kit::ModuleSpec InspectionsModule::Spec() {
-  return {.name = "inspections",
-          .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> {
-            return std::make_unique<InspectionsModule>(s);
-          },
-          .add_commands = nullptr};
-}
+kit::ModuleSpec InspectionsModule::Spec() { return kit::SpecOf<InspectionsModule>("inspections"); }
 
 }  // namespace fazhi::inspections

@@ -5,16 +5,15 @@
 
 #include <memory>
 
-#include "core/periodic_task.h"
 #include "inspections/inspections_service.h"
 #include "kit/module.h"
+#include "kit/module_sweep.h"
 
 namespace fazhi::inspections {
 
 class InspectionsModule final : public kit::Module {
  public:
   explicit InspectionsModule(const kit::Services& s) : services_(s), service_(s.db, s.clock) {}
-  ~InspectionsModule() override { StopBackground(); }
   std::string_view Name() const override { return "inspections"; }
   std::string_view Title() const override { return "三级执法巡查"; }
   Result<void> Init(kit::ModuleSet& modules) override;
@@ -23,8 +22,8 @@ class InspectionsModule final : public kit::Module {
   void AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) override;
   void AddBulletinSections(std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) override;
   // Every sweep interval (kit::Settings), overdue tasks are notified (InspectionService::NotifyOverdue).
-  void StartBackground() override;
-  void StopBackground() override;
+  void StartBackground() override { sweep_.Start(); }
+  void StopBackground() override { sweep_.Stop(); }
 
   InspectionService& service() { return service_; }
 
@@ -33,7 +32,8 @@ class InspectionsModule final : public kit::Module {
  private:
   kit::Services services_;
   InspectionService service_;
-  std::unique_ptr<core::PeriodicTask> sweeper_;
+  // Last: stopped (its destructor) before the service goes.
+  kit::ModuleSweep sweep_{services_.settings, "inspection overdue sweep", [this] { return service_.NotifyOverdue(); }};
 };
 
 }  // namespace fazhi::inspections

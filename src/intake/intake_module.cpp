@@ -1,9 +1,6 @@
 #include "intake/intake_module.h"
 
-#include <chrono>
-
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 #include "cases/cases_module.h"
 
 #include "intake/intake_demo.h"
@@ -47,26 +44,6 @@ void IntakeModule::AddBulletinSections(std::vector<std::unique_ptr<kit::Bulletin
   out.push_back(MakeBulletinSection());
 }
 
-void IntakeModule::StartBackground() {
-  const int interval = services_.settings.sweep_interval_seconds;
-  if (interval <= 0) return;
-  if (!sweeper_)
-    sweeper_ = std::make_unique<core::PeriodicTask>("intake deadline sweep", std::chrono::seconds(interval), [this] {
-      if (auto r = service_.NotifyDeadlines(); !r) spdlog::warn("intake deadline sweep: {}", r.error().message);
-    });
-  sweeper_->Start();
-}
-
-void IntakeModule::StopBackground() {
-  if (sweeper_) sweeper_->Stop();
-}
-
-kit::ModuleSpec IntakeModule::Spec() {
-  return {.name = "intake",
-          .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> {
-            return std::make_unique<IntakeModule>(s);
-          },
-          .add_commands = nullptr};
-}
+kit::ModuleSpec IntakeModule::Spec() { return kit::SpecOf<IntakeModule>("intake"); }
 
 }  // namespace fazhi::intake

@@ -7,16 +7,15 @@
 
 #include <memory>
 
-#include "core/periodic_task.h"
 #include "intake/intake_service.h"
 #include "kit/module.h"
+#include "kit/module_sweep.h"
 
 namespace fazhi::intake {
 
 class IntakeModule final : public kit::Module {
  public:
   explicit IntakeModule(const kit::Services& s) : services_(s), service_(s.db, s.clock, s.vault) {}
-  ~IntakeModule() override { StopBackground(); }
   std::string_view Name() const override { return "intake"; }
   std::string_view Title() const override { return "接报案大厅"; }
   Result<void> Init(kit::ModuleSet& modules) override;
@@ -25,8 +24,8 @@ class IntakeModule final : public kit::Module {
   void AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) override;
   void AddBulletinSections(std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) override;
   // Every sweep interval (kit::Settings), the deadline alerts (IntakeService::NotifyDeadlines).
-  void StartBackground() override;
-  void StopBackground() override;
+  void StartBackground() override { sweep_.Start(); }
+  void StopBackground() override { sweep_.Stop(); }
 
   IntakeService& service() { return service_; }
 
@@ -35,7 +34,8 @@ class IntakeModule final : public kit::Module {
  private:
   kit::Services services_;
   IntakeService service_;
-  std::unique_ptr<core::PeriodicTask> sweeper_;
+  // Last: stopped (its destructor) before the service goes.
+  kit::ModuleSweep sweep_{services_.settings, "intake deadline sweep", [this] { return service_.NotifyDeadlines(); }};
 };
 
 }  // namespace fazhi::intake

@@ -121,4 +121,12 @@ struct ModuleSpec {
   void (*add_commands)(Commands& commands) = nullptr;
 };
 
+// The ModuleSpec of a module type whose constructor takes the shared services (src/app/modules.cpp).
+template <typename M>
+ModuleSpec SpecOf(std::string_view name, void (*add_commands)(Commands&) = nullptr) {
+  return {.name = name,
+          .create = [](const Services& s) -> std::unique_ptr<Module> { return std::make_unique<M>(s); },
+          .add_commands = add_commands};
+}
+
 }  // namespace fazhi::kit

@@ -6,12 +6,6 @@ namespace fazhi::notify {
 
 void NotifyModule::RegisterRoutes(http::Router& router) { notify::RegisterRoutes(router, service_); }
 
-kit::ModuleSpec NotifyModule::Spec() {
-  return {.name = "notify",
-          .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> {
-            return std::make_unique<NotifyModule>(s);
-          },
-          .add_commands = nullptr};
-}
+kit::ModuleSpec NotifyModule::Spec() { return kit::SpecOf<NotifyModule>("notify"); }
 
 }  // namespace fazhi::notify

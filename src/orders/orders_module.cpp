@@ -18,12 +18,6 @@ OrdersModule::OrdersModule(const kit::Services& s) : service_(s.db, s.clock, Opt
 
 void OrdersModule::RegisterRoutes(http::Router& router) { orders::RegisterRoutes(router, service_); }
 
-kit::ModuleSpec OrdersModule::Spec() {
-  return {.name = "orders",
-          .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> {
-            return std::make_unique<OrdersModule>(s);
-          },
-          .add_commands = nullptr};
-}
+kit::ModuleSpec OrdersModule::Spec() { return kit::SpecOf<OrdersModule>("orders"); }
 
 }  // namespace fazhi::orders

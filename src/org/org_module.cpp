@@ -49,11 +49,6 @@ void AddCommands(kit::Commands& c) {
 
 }  // namespace
 
-kit::ModuleSpec OrgModule::Spec() {
-  return {
-      .name = "org",
-      .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> { return std::make_unique<OrgModule>(s); },
-      .add_commands = AddCommands};
-}
+kit::ModuleSpec OrgModule::Spec() { return kit::SpecOf<OrgModule>("org", AddCommands); }
 
 }  // namespace fazhi::org

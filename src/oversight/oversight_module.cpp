@@ -90,12 +90,6 @@ void AddCommands(kit::Commands& c) {
 
 }  // namespace
 
-kit::ModuleSpec OversightModule::Spec() {
-  return {.name = "oversight",
-          .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> {
-            return std::make_unique<OversightModule>(s);
-          },
-          .add_commands = AddCommands};
-}
+kit::ModuleSpec OversightModule::Spec() { return kit::SpecOf<OversightModule>("oversight", AddCommands); }
 
 }  // namespace fazhi::oversight

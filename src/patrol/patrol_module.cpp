@@ -1,9 +1,6 @@
 #include "patrol/patrol_module.h"
 
-#include <chrono>
-
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "orders/orders_module.h"
 #include "patrol/patrol_bulletin.h"
@@ -42,26 +39,6 @@ Result<std::vector<std::string>> PatrolModule::GenerateDemo(const kit::DemoOptio
                   s.test_calls, s.disputes, s.hazards)};
 }
 
-void PatrolModule::StartBackground() {
-  const int interval = services_.settings.sweep_interval_seconds;
-  if (interval <= 0) return;
-  if (!sweeper_)
-    sweeper_ = std::make_unique<core::PeriodicTask>("patrol register sweep", std::chrono::seconds(interval), [this] {
-      if (auto r = service_.Sweep(); !r) spdlog::warn("patrol register sweep: {}", r.error().message);
-    });
-  sweeper_->Start();
-}
-
-void PatrolModule::StopBackground() {
-  if (sweeper_) sweeper_->Stop();
-}
-
-kit::ModuleSpec PatrolModule::Spec() {
-  return {.name = "patrol",
-          .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> {
-            return std::make_unique<PatrolModule>(s);
-          },
-          .add_commands = nullptr};
-}
+kit::ModuleSpec PatrolModule::Spec() { return kit::SpecOf<PatrolModule>("patrol"); }
 
 }  // namespace fazhi::patrol

@@ -5,8 +5,8 @@
 
 #include <memory>
 
-#include "core/periodic_task.h"
 #include "kit/module.h"
+#include "kit/module_sweep.h"
 #include "patrol/patrol_service.h"
 
 namespace fazhi::patrol {
@@ -14,7 +14,6 @@ namespace fazhi::patrol {
 class PatrolModule final : public kit::Module {
  public:
   explicit PatrolModule(const kit::Services& s) : services_(s), service_(s.db, s.clock) {}
-  ~PatrolModule() override { StopBackground(); }
   std::string_view Name() const override { return "patrol"; }
   std::string_view Title() const override { return "五化巡防"; }
   Result<void> Init(kit::ModuleSet& modules) override;
@@ -25,8 +24,8 @@ class PatrolModule final : public kit::Module {
   // The section "patrol" of the quarterly 执法规范化建设通报 (patrol_bulletin.cpp).
   void AddBulletinSections(std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) override;
   // Every sweep interval (kit::Settings): PatrolService::Sweep (overdue 督办, escalation notices).
-  void StartBackground() override;
-  void StopBackground() override;
+  void StartBackground() override { sweep_.Start(); }
+  void StopBackground() override { sweep_.Stop(); }
 
   PatrolService& service() { return service_; }
 
@@ -35,7 +34,8 @@ class PatrolModule final : public kit::Module {
  private:
   kit::Services services_;
   PatrolService service_;
-  std::unique_ptr<core::PeriodicTask> sweeper_;  // last: stopped before the service goes
+  // Last: stopped (its destructor) before the service goes.
+  kit::ModuleSweep sweep_{services_.settings, "patrol register sweep", [this] { return service_.Sweep(); }};
 };
 
 }  // namespace fazhi::patrol

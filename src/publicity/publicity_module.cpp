@@ -39,12 +39,6 @@ void PublicityModule::StopBackground() {
   if (sweeper_) sweeper_->Stop();
 }
 
-kit::ModuleSpec PublicityModule::Spec() {
-  return {.name = "publicity",
-          .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> {
-            return std::make_unique<PublicityModule>(s);
-          },
-          .add_commands = nullptr};
-}
+kit::ModuleSpec PublicityModule::Spec() { return kit::SpecOf<PublicityModule>("publicity"); }
 
 }  // namespace fazhi::publicity

@@ -52,12 +52,6 @@ void AddCommands(kit::Commands& c) {
 
 }  // namespace
 
-kit::ModuleSpec ScoringModule::Spec() {
-  return {.name = "scoring",
-          .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> {
-            return std::make_unique<ScoringModule>(s);
-          },
-          .add_commands = AddCommands};
-}
+kit::ModuleSpec ScoringModule::Spec() { return kit::SpecOf<ScoringModule>("scoring", AddCommands); }
 
 }  // namespace fazhi::scoring

@@ -1,9 +1,6 @@
 #include "training/training_module.h"
 
-#include <chrono>
-
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "training/training_demo.h"
 #include "training/training_routes.h"
@@ -28,26 +25,6 @@ void TrainingModule::AddBulletinSections(std::vector<std::unique_ptr<kit::Bullet
   out.push_back(MakeBulletinSection());
 }
 
-void TrainingModule::StartBackground() {
-  const int interval = services_.settings.sweep_interval_seconds;
-  if (interval <= 0) return;
-  if (!sweeper_)
-    sweeper_ = std::make_unique<core::PeriodicTask>("training plan sweep", std::chrono::seconds(interval), [this] {
-      if (auto r = service_.NotifyMissedPlans(); !r) spdlog::warn("training plan sweep: {}", r.error().message);
-    });
-  sweeper_->Start();
-}
-
-void TrainingModule::StopBackground() {
-  if (sweeper_) sweeper_->Stop();
-}
-
-kit::ModuleSpec TrainingModule::Spec() {
-  return {.name = "training",
-          .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> {
-            return std::make_unique<TrainingModule>(s);
-          },
-          .add_commands = nullptr};
-}
+kit::ModuleSpec TrainingModule::Spec() { return kit::SpecOf<TrainingModule>("training"); }
 
 }  // namespace fazhi::training

@@ -4,8 +4,8 @@
 
 #include <memory>
 
-#include "core/periodic_task.h"
 #include "kit/module.h"
+#include "kit/module_sweep.h"
 #include "training/training_service.h"
 
 namespace fazhi::training {
@@ -13,15 +13,14 @@ namespace fazhi::training {
 class TrainingModule final : public kit::Module {
  public:
   explicit TrainingModule(const kit::Services& s) : services_(s), service_(s.db, s.clock, s.vault) {}
-  ~TrainingModule() override { StopBackground(); }
   std::string_view Name() const override { return "training"; }
   std::string_view Title() const override { return "学法用法"; }
   void RegisterRoutes(http::Router& router) override;
   Result<std::vector<std::string>> GenerateDemo(const kit::DemoOptions& options) override;
   void AddBulletinSections(std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) override;
   // Every sweep interval (kit::Settings), the 未落实 reminder (TrainingService::NotifyMissedPlans).
-  void StartBackground() override;
-  void StopBackground() override;
+  void StartBackground() override { sweep_.Start(); }
+  void StopBackground() override { sweep_.Stop(); }
 
   TrainingService& service() { return service_; }
 
@@ -30,7 +29,8 @@ class TrainingModule final : public kit::Module {
  private:
   kit::Services services_;
   TrainingService service_;
-  std::unique_ptr<core::PeriodicTask> sweeper_;
+  // Last: stopped (its destructor) before the service goes.
+  kit::ModuleSweep sweep_{services_.settings, "training plan sweep", [this] { return service_.NotifyMissedPlans(); }};
 };
 
 }  // namespace fazhi::training

@@ -12,12 +12,6 @@ Result<std::vector<std::string>> VolunteersModule::GenerateDemo(const kit::DemoO
   return std::vector<std::string>{s.Summary(options.year)};
 }
 
-kit::ModuleSpec VolunteersModule::Spec() {
-  return {.name = "volunteers",
-          .create = [](const kit::Services& s) -> std::unique_ptr<kit::Module> {
-            return std::make_unique<VolunteersModule>(s);
-          },
-          .add_commands = nullptr};
-}
+kit::ModuleSpec VolunteersModule::Spec() { return kit::SpecOf<VolunteersModule>("volunteers"); }
 
 }  // namespace fazhi::volunteers
