@@ -2,7 +2,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
+#include <mutex>
+#include <unordered_map>
 
 #include "auth/roles.h"
 #include "cases/case_checks.h"
@@ -119,9 +122,41 @@ struct UnitSet {
   bool everything = false;
 };
 
+// Paths found to hold kBroadScopeUnits units or more (not the only root), remembered for a minute:
+// a broad scope is matched by its path, so its list needs no read of the units and a unit added or
+// removed meanwhile changes nothing it shows. Only the query's shape could be out of date — a 市局
+// that lost units would be walked as a broad scope for up to a minute. The read it saves is one of
+// the four statements of a 市局 list (issue 16, case list on PostgreSQL).
+class BroadPaths {
+ public:
+  bool Has(const std::string& path) {
+    std::lock_guard lock(mu_);
+    auto it = until_.find(path);
+    return it != until_.end() && it->second > std::chrono::steady_clock::now();
+  }
+  void Add(const std::string& path) {
+    std::lock_guard lock(mu_);
+    if (until_.size() >= 4096) until_.clear();
+    until_[path] = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> until_;
+};
+
+BroadPaths& Broad() {
+  static BroadPaths paths;
+  return paths;
+}
+
 UnitSet UnitsUnder(soci::session& sql, const std::string& path) {
   UnitSet set;
   set.path = path;
+  if (Broad().Has(path)) {
+    set.broad = true;
+    return set;
+  }
   db::SqlArgs a;
   db::Each(sql, fmt::format("SELECT id FROM units WHERE {} LIMIT {}", db::PathUnder(a, "path", path), kBroadScopeUnits),
            a, [&](const db::Row& r) { set.ids.push_back(r.Int("id")); });
@@ -137,6 +172,7 @@ UnitSet UnitsUnder(soci::session& sql, const std::string& path) {
                                         b, [](const db::Row&) {});
       set.everything = !other_root;
     }
+    if (!set.everything) Broad().Add(path);
   }
   return set;
 }
@@ -159,7 +195,7 @@ struct ListShape {
   std::int64_t count_cap = kCaseListCountCap;
 };
 
-std::string UnitTerm(db::SqlArgs& a, const UnitSet& set, std::string_view col, const char* alias);
+std::string UnitTerm(soci::session& sql, db::SqlArgs& a, const UnitSet& set, std::string_view col, const char* alias);
 
 // 捆绑责任 lets the people on a case see it wherever their own unit is. Usually all of a person's
 // cases are inside his unit's subtree anyway (a 派出所 officer's, a leader's); then the OR term is
@@ -169,9 +205,9 @@ bool BoundOutside(soci::session& sql, const auth::Principal& who, const UnitSet&
   db::SqlArgs a;
   // Two index lookups (an OR of the two would be a scan of every case on PostgreSQL).
   const std::string officer = a.Int(*who.person_id);
-  const std::string outside_officer = UnitTerm(a, scope, "+c.unit_id", "xu");
+  const std::string outside_officer = UnitTerm(sql, a, scope, "+c.unit_id", "xu");
   const std::string legal = a.Int(*who.person_id);
-  const std::string outside_legal = UnitTerm(a, scope, "+l.unit_id", "yu");
+  const std::string outside_legal = UnitTerm(sql, a, scope, "+l.unit_id", "yu");
   return db::First(sql,
                    fmt::format("SELECT c.id FROM case_officers vo JOIN cases c ON c.id = vo.case_id WHERE vo.person_id "
                                "= {} AND NOT ({}) UNION ALL SELECT l.id FROM cases l WHERE l.legal_officer_id = {} AND "
@@ -211,19 +247,23 @@ Result<ListShape> ListShapeFor(soci::session& sql, const auth::Principal& who, c
 }
 
 // `col IN (…)` for a unit set; a col written "+c.unit_id" is not an index driver.
-std::string UnitTerm(db::SqlArgs& a, const UnitSet& set, std::string_view col, const char* alias) {
+std::string UnitTerm(soci::session& sql, db::SqlArgs& a, const UnitSet& set, std::string_view col, const char* alias) {
   if (set.everything) return fmt::format("{} IS NOT NULL", col);
   if (!set.broad) {
     std::string in;
     for (std::int64_t id : set.ids) in += (in.empty() ? "" : ", ") + a.Int(id);
     return fmt::format("{} IN ({})", col, in.empty() ? "NULL" : in);
   }
-  return fmt::format("{} IN (SELECT {}.id FROM units {} WHERE {})", col, alias, alias,
-                     db::PathUnder(a, std::string(alias) + ".path", set.path));
+  const std::string units = fmt::format("SELECT {}.id FROM units {} WHERE {}", alias, alias,
+                                        db::PathUnder(a, std::string(alias) + ".path", set.path));
+  // A hidden column (`+c.unit_id`) filters what another index walks: checked against the units
+  // read once (db::InFilter). A plain one drives the query through the per-unit index.
+  if (col.starts_with('+')) return db::InFilter(sql, col, units);
+  return fmt::format("{} IN ({})", col, units);
 }
 
 // WHERE clause of the list over `cases c` (no join), written for the given drive.
-std::string ListWhere(db::SqlArgs& a, const CaseFilter& f, const ListShape& shape, Drive drive) {
+std::string ListWhere(soci::session& sql, db::SqlArgs& a, const CaseFilter& f, const ListShape& shape, Drive drive) {
   const bool walk = drive == Drive::kWalk;
   // Units drive unless walking; of two unit terms the narrower one drives, and a broad one leaves
   // the driving to an officer filter.
@@ -235,7 +275,7 @@ std::string ListWhere(db::SqlArgs& a, const CaseFilter& f, const ListShape& shap
   if (shape.person_id && drive == Drive::kUnion) {
     // The same three sets as below, each read from its own index with the filter pushed into it:
     // as an OR the planner would read the filter's index for the whole database instead.
-    std::string units = UnitTerm(a, shape.scope, "uc.unit_id", "su"), legal;
+    std::string units = UnitTerm(sql, a, shape.scope, "uc.unit_id", "su"), legal;
     if (f.status) {
       units += fmt::format(" AND uc.status = {}", a.Str(*f.status));
       legal += fmt::format(" AND lc.status = {}", a.Str(*f.status));
@@ -249,7 +289,7 @@ std::string ListWhere(db::SqlArgs& a, const CaseFilter& f, const ListShape& shap
         "vo.person_id = {} UNION ALL SELECT lc.id FROM cases lc WHERE lc.legal_officer_id = {}{})",
         units, a.Int(*shape.person_id), a.Int(*shape.person_id), legal);
   } else {
-    scope = UnitTerm(a, shape.scope, scope_off ? "+c.unit_id" : "c.unit_id", "su");
+    scope = UnitTerm(sql, a, shape.scope, scope_off ? "+c.unit_id" : "c.unit_id", "su");
     // 捆绑责任: the people on a case see it wherever their own unit is (CaseVisible).
     if (shape.person_id)
       scope = fmt::format(
@@ -258,7 +298,7 @@ std::string ListWhere(db::SqlArgs& a, const CaseFilter& f, const ListShape& shap
           scope, a.Int(*shape.person_id), a.Int(*shape.person_id));
   }
   std::string where = " WHERE " + scope;
-  if (shape.unit) where += " AND " + UnitTerm(a, *shape.unit, unit_off ? "+c.unit_id" : "c.unit_id", "fu");
+  if (shape.unit) where += " AND " + UnitTerm(sql, a, *shape.unit, unit_off ? "+c.unit_id" : "c.unit_id", "fu");
   // Text terms are disabled as `(col || '')`: PostgreSQL has no unary + for text.
   auto text_term = [&](const char* col, bool disable, const std::string& value) {
     return disable ? fmt::format(" AND (c.{} || '') = {}", col, a.Str(value))
@@ -296,7 +336,7 @@ std::vector<CaseSummary> ListPage(soci::session& sql, const CaseFilter& filter, 
   std::vector<std::int64_t> ids;
   {
     db::SqlArgs a;
-    const std::string where = ListWhere(a, filter, shape, shape.page);
+    const std::string where = ListWhere(sql, a, filter, shape, shape.page);
     db::Each(sql,
              fmt::format("SELECT c.id FROM cases c{}{}{} LIMIT {} OFFSET {}",
                          page.sort == "unit" ? " JOIN units u ON u.id = c.unit_id" : "", where, CaseOrder(page),
@@ -330,7 +370,7 @@ Result<CaseList> CaseService::ListCases(const auth::Principal& who, const CaseFi
     // Total, counting at most count_cap + 1 rows: an exact COUNT(*) over a 市局 or the 省厅 reads
     // every case in scope on every page view.
     db::SqlArgs c;
-    const std::string where = ListWhere(c, filter, shape, shape.count);
+    const std::string where = ListWhere(sql, c, filter, shape, shape.count);
     out.total = db::Count(
         sql, fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM cases c{} LIMIT {}) t", where, shape.count_cap + 1), c);
     if (out.total > shape.count_cap) {

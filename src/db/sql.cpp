@@ -579,6 +579,11 @@ std::string ForUpdateOf(soci::session& sql, std::string_view alias) {
   return fmt::format(" FOR UPDATE OF {}", alias);
 }
 
+std::string InFilter(soci::session& sql, std::string_view column, std::string_view subquery) {
+  if (sql.get_backend_name() == "postgresql") return fmt::format("{} = ANY(ARRAY({}))", column, subquery);
+  return fmt::format("{} IN ({})", column, subquery);
+}
+
 // ---------------------------------------------------------------- Statement (SOCI)
 
 Statement::Statement(soci::session& sql, const std::string& query, const SqlArgs& args, bool returns_rows) {
