@@ -6,20 +6,14 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/eventually.h"
+
 namespace fazhi::core {
 namespace {
 
 using std::chrono::milliseconds;
 
-// Waits up to 5 s for `pred`.
-template <class Pred>
-bool Eventually(Pred pred) {
-  for (int i = 0; i < 500; ++i) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(milliseconds(10));
-  }
-  return pred();
-}
+using fazhi::testing::Eventually;
 
 TEST(PeriodicTask, RunsAtStartAndEachIntervalUntilStopped) {
   std::atomic<int> calls{0};

@@ -7,19 +7,14 @@
 #include <chrono>
 #include <thread>
 
+#include "support/eventually.h"
+
 namespace fazhi::kit {
 namespace {
 
 using std::chrono::milliseconds;
 
-template <class Pred>
-bool Eventually(Pred pred) {
-  for (int i = 0; i < 500; ++i) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(milliseconds(10));
-  }
-  return pred();
-}
+using fazhi::testing::Eventually;
 
 TEST(ModuleSweep, NoIntervalMeansNoSweep) {
   Settings settings;
