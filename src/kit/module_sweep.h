@@ -5,9 +5,11 @@
 //
 //   class IntakeModule : public kit::Module {
 //     …
+//     void StartBackground() override { sweep_.Start(); }
+//     void StopBackground() override { sweep_.Stop(); }
 //     IntakeService service_;
-//     kit::ModuleSweep sweep_{services_.settings, "intake deadline sweep", [this] { return service_.NotifyDeadlines();
-//     }}; void StartBackground() override { sweep_.Start(); } void StopBackground() override { sweep_.Stop(); }
+//     kit::ModuleSweep sweep_{services_.settings, "intake deadline sweep",
+//                             [this] { return service_.NotifyDeadlines(); }};
 //   };
 //
 // Declare it after the service it calls: members are destroyed in reverse order, so the sweep (which
