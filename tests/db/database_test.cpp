@@ -417,12 +417,12 @@ TEST(BulkInsertTest, UpdatesRowsByTheirKeyOnBothBackends) {
   constexpr int kRows = 1203;
   auto ok = db->Write([&](soci::session& sql) -> Result<void> {
     db::Exec(sql, "CREATE TABLE bulk_upd (id BIGINT PRIMARY KEY, label TEXT, n BIGINT)");
-    db::BulkInsert ins("bulk_upd",
-                       {{"id", db::BulkInsert::kInt}, {"label", db::BulkInsert::kText}, {"n", db::BulkInsert::kInt}});
+    const std::vector<std::pair<std::string, db::BulkInsert::Kind>> cols = {
+        {"id", db::BulkInsert::kInt}, {"label", db::BulkInsert::kText}, {"n", db::BulkInsert::kInt}};
+    db::BulkInsert ins("bulk_upd", cols);
     for (int i = 0; i < kRows; ++i) ins.Int(i).Text("old").Int(-1).End(sql);
     ins.Flush(sql);
-    db::BulkInsert upd(
-        "bulk_upd", {{"id", db::BulkInsert::kInt}, {"label", db::BulkInsert::kText}, {"n", db::BulkInsert::kInt}}, 500);
+    db::BulkInsert upd("bulk_upd", cols, 500);
     upd.UpdateByFirstColumn();
     for (int i = 0; i < kRows; i += 2)  // the even ids only
       upd.Int(i)
