@@ -31,6 +31,7 @@
 
 #include "app/app.h"
 #include "auth/password.h"
+#include "cases/case_service.h"
 #include "core/local_time.h"
 #include "oversight/oversight.h"
 

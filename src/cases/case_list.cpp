@@ -104,8 +104,8 @@ std::string CaseOrder(const PageRequest& page) {
 //    page_size × (all cases ÷ cases in scope) index entries. There the unit term is `+c.unit_id IN …`,
 //    so the planner does not read the whole scope through the per-unit index and sort it.
 //  - the total counts at most kCaseListCountCap + 1 rows (kBroadCaseListCountCap + 1 over a broad scope), through the
-//  per-unit index (covering without
-//    other filters) or, with a status/alert filter over a broad scope, through the walk;
+//    per-unit index (covering without other filters) or, with a status/alert filter over a broad scope, through
+//    the walk; no count is run when the ids read show the total (a short list read whole, a last page);
 //  - the page's ids come from `cases` alone; the joined names are read for those ids only.
 // `+x` and `(x || '')` change no result on either backend; they only hide the column from the
 // planner (the usual SQLite idiom, also valid PostgreSQL). Indexes: migrations 020 and 021.
@@ -331,18 +331,20 @@ namespace {
 
 // The page's ids from the cases table alone (covering indexes where possible), then their rows
 // with the joined names: the joins run for page_size rows, not for every row the sort sees.
-std::vector<CaseSummary> ListPage(soci::session& sql, const CaseFilter& filter, const ListShape& shape,
-                                  const PageRequest& page) {
+std::vector<std::int64_t> PageIds(soci::session& sql, const CaseFilter& filter, const ListShape& shape,
+                                  const PageRequest& page, std::int64_t limit, std::int64_t offset) {
   std::vector<std::int64_t> ids;
-  {
-    db::SqlArgs a;
-    const std::string where = ListWhere(sql, a, filter, shape, shape.page);
-    db::Each(sql,
-             fmt::format("SELECT c.id FROM cases c{}{}{} LIMIT {} OFFSET {}",
-                         page.sort == "unit" ? " JOIN units u ON u.id = c.unit_id" : "", where, CaseOrder(page),
-                         page.page_size, page.Offset()),
-             a, [&](const db::Row& r) { ids.push_back(r.Int("id")); });
-  }
+  db::SqlArgs a;
+  const std::string where = ListWhere(sql, a, filter, shape, shape.page);
+  db::Each(sql,
+           fmt::format("SELECT c.id FROM cases c{}{}{} LIMIT {} OFFSET {}",
+                       page.sort == "unit" ? " JOIN units u ON u.id = c.unit_id" : "", where, CaseOrder(page), limit,
+                       offset),
+           a, [&](const db::Row& r) { ids.push_back(r.Int("id")); });
+  return ids;
+}
+
+std::vector<CaseSummary> RowsOf(soci::session& sql, const std::vector<std::int64_t>& ids) {
   std::vector<CaseSummary> out;
   if (ids.empty()) return out;
   db::SqlArgs a;
@@ -359,6 +361,31 @@ std::vector<CaseSummary> ListPage(soci::session& sql, const CaseFilter& filter, 
   return out;
 }
 
+// One person's cases (a 民警's "my cases", a 法制员's bound ones) are few: when the page lies within
+// the first kWholeListRows of them, they are read whole and their number is the total — one statement
+// fewer than a count and a page. Other lists are read a page at a time (a scope's cases are many;
+// a walk's cost grows with the rows it returns).
+constexpr std::int64_t kWholeListRows = 200;
+
+// The page's ids and, when they show it, the total: a person's list read whole, or a page that is
+// not full (after at least one row, or the first page).
+std::vector<std::int64_t> IdsAndTotal(soci::session& sql, const CaseFilter& filter, const ListShape& shape,
+                                      const PageRequest& page, std::optional<std::int64_t>& total) {
+  const std::int64_t offset = page.Offset(), size = page.page_size;
+  const bool person_list = filter.officer_id || filter.legal_officer_id;
+  if (person_list && shape.page != Drive::kWalk && offset + size <= kWholeListRows) {
+    std::vector<std::int64_t> ids = PageIds(sql, filter, shape, page, kWholeListRows + 1, 0);
+    const auto n = static_cast<std::int64_t>(ids.size());
+    if (n <= kWholeListRows) total = n;
+    const std::int64_t from = std::min(offset, n), to = std::min(offset + size, n);
+    return {ids.begin() + from, ids.begin() + to};
+  }
+  std::vector<std::int64_t> ids = PageIds(sql, filter, shape, page, size, offset);
+  const auto n = static_cast<std::int64_t>(ids.size());
+  if (n < size && (n > 0 || offset == 0)) total = offset + n;
+  return ids;
+}
+
 }  // namespace
 
 Result<CaseList> CaseService::ListCases(const auth::Principal& who, const CaseFilter& filter,
@@ -367,17 +394,24 @@ Result<CaseList> CaseService::ListCases(const auth::Principal& who, const CaseFi
   return db_.Read([&](soci::session& sql) -> Result<CaseList> {
     CaseList out;
     const ListShape shape = FZ_TRY(ListShapeFor(sql, who, filter, page));
-    // Total, counting at most count_cap + 1 rows: an exact COUNT(*) over a 市局 or the 省厅 reads
-    // every case in scope on every page view.
-    db::SqlArgs c;
-    const std::string where = ListWhere(sql, c, filter, shape, shape.count);
-    out.total = db::Count(
-        sql, fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM cases c{} LIMIT {}) t", where, shape.count_cap + 1), c);
+    std::optional<std::int64_t> total;
+    const std::vector<std::int64_t> ids = IdsAndTotal(sql, filter, shape, page, total);
+    if (total) {
+      out.total = *total;
+    } else {
+      // Counting at most count_cap + 1 rows: an exact COUNT(*) over a 市局 or the 省厅 reads every
+      // case in scope on every page view.
+      db::SqlArgs c;
+      const std::string where = ListWhere(sql, c, filter, shape, shape.count);
+      out.total = db::Count(
+          sql, fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM cases c{} LIMIT {}) t", where, shape.count_cap + 1),
+          c);
+    }
     if (out.total > shape.count_cap) {
       out.total = shape.count_cap;
       out.total_capped = true;
     }
-    out.items = ListPage(sql, filter, shape, page);
+    out.items = RowsOf(sql, ids);
     return out;
   });
 }
