@@ -404,8 +404,7 @@ Result<CaseList> CaseService::ListCases(const auth::Principal& who, const CaseFi
       db::SqlArgs c;
       const std::string where = ListWhere(sql, c, filter, shape, shape.count);
       out.total = db::Count(
-          sql, fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM cases c{} LIMIT {}) t", where, shape.count_cap + 1),
-          c);
+          sql, fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM cases c{} LIMIT {}) t", where, shape.count_cap + 1), c);
     }
     if (out.total > shape.count_cap) {
       out.total = shape.count_cap;
