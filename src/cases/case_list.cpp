@@ -105,7 +105,8 @@ std::string CaseOrder(const PageRequest& page) {
 //    so the planner does not read the whole scope through the per-unit index and sort it.
 //  - the total counts at most kCaseListCountCap + 1 rows (kBroadCaseListCountCap + 1 over a broad scope), through the
 //    per-unit index (covering without other filters) or, with a status/alert filter over a broad scope, through
-//    the walk; no count is run when the ids read show the total (a short list read whole, a last page);
+//    the walk; no count is run when the ids read show the total (one person's short list read whole, a page
+//    that is not full: IdsAndTotal);
 //  - the page's ids come from `cases` alone; the joined names are read for those ids only.
 // `+x` and `(x || '')` change no result on either backend; they only hide the column from the
 // planner (the usual SQLite idiom, also valid PostgreSQL). Indexes: migrations 020 and 021.

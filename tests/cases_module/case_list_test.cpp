@@ -213,8 +213,8 @@ TEST_F(CaseListShapesTest, EveryShapeGivesTheAnswerOfTheRules) {
     };
     for (std::size_t fi = 0; fi < filters.size(); ++fi) {
       for (bool descending : {true, false}) {
-        // Pages within the first 200 rows (a list that short is read whole and its length is the
-        // total), the page across that line, and later ones (a short last page gives the total).
+        // Pages within the first 200 rows (one person's list that short is read whole and its length
+        // is the total), the page across that line, and later ones (a short last page gives the total).
         for (auto [p, size] : {std::pair{1, 20}, {2, 20}, {4, 20}, {10, 20}, {11, 20}, {2, 100}, {3, 100}, {16, 20}}) {
           PageRequest page{.page = p, .page_size = size, .sort = "accepted_at", .descending = descending};
           const auto [total, capped, ids] = Expected(who, filters[fi], page);
