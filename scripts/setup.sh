@@ -3,7 +3,9 @@
 #
 #   scripts/setup.sh            Debian packages for building and running, web app, release build
 #   scripts/setup.sh --tests    the same, plus the packages the test suite needs
-#                               (PostgreSQL 15, Chromium, a CJK font, wrk, hyperfine)
+#                               (PostgreSQL 15, Chromium, a CJK font, wrk, hyperfine), and the
+#                               compiled benchmarks of bench/ in the release build (so that every
+#                               test run compiles them: nothing else would notice one that broke)
 #
 # Idempotent: it installs only the packages that are missing, reinstalls the web app's npm
 # packages only when web/package-lock.json changed, rebuilds the web app only when web/ changed,
@@ -23,7 +25,7 @@ with_tests=0
 for arg in "$@"; do
   case "$arg" in
     --tests) with_tests=1 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument: $arg (try --help)" ;;
   esac
 done
@@ -143,9 +145,11 @@ else
   werror=${FAZHI_WERROR:-OFF}
   # shellcheck disable=SC2086  # FAZHI_RELEASE_CMAKE_ARGS is a list of words on purpose
   # The program lands at build/release/fazhi, where the other scripts and the docs expect it.
+  bench=OFF
+  (( with_tests )) && bench=ON
   cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_RUNTIME_OUTPUT_DIRECTORY="$FAZHI_ROOT/build/release" \
-    -DFAZHI_TESTS=OFF -DFAZHI_BENCH=OFF -DFAZHI_WERROR="$werror" ${FAZHI_RELEASE_CMAKE_ARGS:-}
+    -DFAZHI_TESTS=OFF -DFAZHI_BENCH="$bench" -DFAZHI_WERROR="$werror" ${FAZHI_RELEASE_CMAKE_ARGS:-}
   phase_done "release configure"
 
   phase "Building the release build with $(build_jobs) jobs"
