@@ -370,21 +370,26 @@ constexpr std::int64_t kWholeListRows = 200;
 
 // The page's ids and, when they show it, the total: a person's list read whole, or a page that is
 // not full (after at least one row, or the first page).
-std::vector<std::int64_t> IdsAndTotal(soci::session& sql, const CaseFilter& filter, const ListShape& shape,
-                                      const PageRequest& page, std::optional<std::int64_t>& total) {
+struct PageRead {
+  std::vector<std::int64_t> ids;
+  std::optional<std::int64_t> total;
+};
+
+PageRead IdsAndTotal(soci::session& sql, const CaseFilter& filter, const ListShape& shape, const PageRequest& page) {
   const std::int64_t offset = page.Offset(), size = page.page_size;
   const bool person_list = filter.officer_id || filter.legal_officer_id;
+  PageRead read;
   if (person_list && shape.page != Drive::kWalk && offset + size <= kWholeListRows) {
-    std::vector<std::int64_t> ids = PageIds(sql, filter, shape, page, kWholeListRows + 1, 0);
-    const auto n = static_cast<std::int64_t>(ids.size());
-    if (n <= kWholeListRows) total = n;
-    const std::int64_t from = std::min(offset, n), to = std::min(offset + size, n);
-    return {ids.begin() + from, ids.begin() + to};
+    const std::vector<std::int64_t> all = PageIds(sql, filter, shape, page, kWholeListRows + 1, 0);
+    const auto n = static_cast<std::int64_t>(all.size());
+    if (n <= kWholeListRows) read.total = n;
+    read.ids.assign(all.begin() + std::min(offset, n), all.begin() + std::min(offset + size, n));
+    return read;
   }
-  std::vector<std::int64_t> ids = PageIds(sql, filter, shape, page, size, offset);
-  const auto n = static_cast<std::int64_t>(ids.size());
-  if (n < size && (n > 0 || offset == 0)) total = offset + n;
-  return ids;
+  read.ids = PageIds(sql, filter, shape, page, size, offset);
+  const auto n = static_cast<std::int64_t>(read.ids.size());
+  if (n < size && (n > 0 || offset == 0)) read.total = offset + n;
+  return read;
 }
 
 }  // namespace
@@ -395,10 +400,9 @@ Result<CaseList> CaseService::ListCases(const auth::Principal& who, const CaseFi
   return db_.Read([&](soci::session& sql) -> Result<CaseList> {
     CaseList out;
     const ListShape shape = FZ_TRY(ListShapeFor(sql, who, filter, page));
-    std::optional<std::int64_t> total;
-    const std::vector<std::int64_t> ids = IdsAndTotal(sql, filter, shape, page, total);
-    if (total) {
-      out.total = *total;
+    const PageRead read = IdsAndTotal(sql, filter, shape, page);
+    if (read.total) {
+      out.total = *read.total;
     } else {
       // Counting at most count_cap + 1 rows: an exact COUNT(*) over a 市局 or the 省厅 reads every
       // case in scope on every page view.
@@ -411,7 +415,7 @@ Result<CaseList> CaseService::ListCases(const auth::Principal& who, const CaseFi
       out.total = shape.count_cap;
       out.total_capped = true;
     }
-    out.items = RowsOf(sql, ids);
+    out.items = RowsOf(sql, read.ids);
     return out;
   });
 }
