@@ -4,8 +4,6 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
-#include <mutex>
-#include <unordered_map>
 
 #include "auth/roles.h"
 #include "cases/case_checks.h"
@@ -128,26 +126,8 @@ struct UnitSet {
 // removed meanwhile changes nothing it shows. Only the query's shape could be out of date — a 市局
 // that lost units would be walked as a broad scope for up to a minute. The read it saves is one of
 // the four statements of a 市局 list (issue 16, case list on PostgreSQL).
-class BroadPaths {
- public:
-  bool Has(const std::string& path) {
-    std::lock_guard lock(mu_);
-    auto it = until_.find(path);
-    return it != until_.end() && it->second > std::chrono::steady_clock::now();
-  }
-  void Add(const std::string& path) {
-    std::lock_guard lock(mu_);
-    if (until_.size() >= 4096) until_.clear();
-    until_[path] = std::chrono::steady_clock::now() + std::chrono::minutes(1);
-  }
-
- private:
-  std::mutex mu_;
-  std::unordered_map<std::string, std::chrono::steady_clock::time_point> until_;
-};
-
-BroadPaths& Broad() {
-  static BroadPaths paths;
+ExpiringSet& Broad() {
+  static ExpiringSet paths(std::chrono::minutes(1));
   return paths;
 }
 
@@ -362,6 +342,21 @@ std::vector<CaseSummary> RowsOf(soci::session& sql, const std::vector<std::int64
   return out;
 }
 
+// A statement and its bound values as one string: equal strings bind equal values (a text value
+// goes with its length, so no value can pass for two).
+std::string MemoKey(const std::string& statement, const db::SqlArgs& args) {
+  std::string key = statement;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args.is_null(i))
+      key += "|null";
+    else if (args.kind(i) == db::SqlArgs::Kind::kStr || args.kind(i) == db::SqlArgs::Kind::kOptStr)
+      key += fmt::format("|s{}:{}", args.str(i).size(), args.str(i));
+    else
+      key += fmt::format("|i{}", args.integer(i));
+  }
+  return key;
+}
+
 // One person's cases (a 民警's "my cases", a 法制员's bound ones) are few: when the page lies within
 // the first kWholeListRows of them, they are read whole and their number is the total — one statement
 // fewer than a count and a page. Other lists are read a page at a time (a scope's cases are many;
@@ -408,8 +403,16 @@ Result<CaseList> CaseService::ListCases(const auth::Principal& who, const CaseFi
       // case in scope on every page view.
       db::SqlArgs c;
       const std::string where = ListWhere(sql, c, filter, shape, shape.count);
-      out.total = db::Count(
-          sql, fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM cases c{} LIMIT {}) t", where, shape.count_cap + 1), c);
+      const std::string count =
+          fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM cases c{} LIMIT {}) t", where, shape.count_cap + 1);
+      const bool broad = shape.count_cap == kBroadCaseListCountCap;
+      const std::string key = broad ? MemoKey(count, c) : std::string();
+      if (broad && capped_counts_.Has(key)) {
+        out.total = shape.count_cap + 1;
+      } else {
+        out.total = db::Count(sql, count, c);
+        if (broad && out.total > shape.count_cap) capped_counts_.Add(key);
+      }
     }
     if (out.total > shape.count_cap) {
       out.total = shape.count_cap;

@@ -40,6 +40,7 @@
 #include "cases/timeline_store.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/expiring_set.h"
 #include "core/paging.h"
 #include "db/database.h"
 #include "jobs/job_runner.h"
@@ -168,6 +169,10 @@ class CaseService {
   std::atomic<CaseHooks*> hooks_{nullptr};
   std::mutex started_mu_;
   std::vector<std::int64_t> started_jobs_;  // import jobs of this service, waited for by the destructor
+  // Broad lists (a 市局's or the 省厅's) whose count reached its cap, by count statement and bound
+  // values: for a minute their pages show "1,000+" without counting again (case_list.cpp, ListCases).
+  // Such a count falls below the cap only if over a thousand cases leave the list within the minute.
+  mutable ExpiringSet capped_counts_{std::chrono::minutes(1)};
 };
 
 // The import report as a job keeps it (jobs.result) and the API sends it, and back.

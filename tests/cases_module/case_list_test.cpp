@@ -181,6 +181,50 @@ TEST_F(CaseListShapesTest, TheCountStopsAtTheCapOfTheScope) {
   EXPECT_FALSE(bureau->total_capped);
 }
 
+// A broad list whose count reached the cap is not counted again for a minute: it still says
+// "1,000+" when cases have left it meanwhile (the documented cost), while a 分局's list counts every
+// time, another service counts afresh, and the page itself is always read anew.
+TEST_F(CaseListShapesTest, ACappedBroadCountIsRememberedForAMinute) {
+  const auto province = PrincipalAt(*db_, "leader", province_);
+  const cases::CaseFilter f{.accepted_to = kNow + 1};
+  auto before = service_->ListCases(province, f, {});
+  ASSERT_TRUE(before);
+  EXPECT_TRUE(before->total_capped);
+  const auto bureau = PrincipalAt(*db_, "leader", bureaus_[0]);
+  auto bureau_before = service_->ListCases(bureau, f, {});
+  ASSERT_TRUE(bureau_before);
+  // 400 cases leave the filter: 800 remain, under the cap.
+  std::vector<std::int64_t> moved;
+  for (std::size_t i = 0; i < 400; ++i) moved.push_back(rows_[i].id);
+  ASSERT_TRUE(db_->Write([&](soci::session& sql) -> Result<bool> {
+    db::SqlArgs a;
+    db::Exec(sql, fmt::format("UPDATE cases SET accepted_at = {} WHERE id IN {}", a.Int(kNow + 10), a.IntList(moved)),
+             a);
+    return true;
+  }));
+  const auto left_bureau = std::count_if(rows_.begin(), rows_.begin() + 400, [&](const Row& r) {
+    return r.unit_path.starts_with(PathOf(bureaus_[0]));
+  });
+  ASSERT_GT(left_bureau, 0);
+
+  auto remembered = service_->ListCases(province, f, {});
+  ASSERT_TRUE(remembered);
+  EXPECT_TRUE(remembered->total_capped);
+  EXPECT_EQ(remembered->total, cases::kBroadCaseListCountCap);
+  for (const auto& c : remembered->items)
+    EXPECT_EQ(std::find(moved.begin(), moved.end(), c.id), moved.end()) << "the page is read anew";
+
+  auto bureau_after = service_->ListCases(bureau, f, {});
+  ASSERT_TRUE(bureau_after);
+  EXPECT_EQ(bureau_after->total, bureau_before->total - left_bureau);
+
+  cases::CaseService fresh(*db_, *clock_, *vault_, *jobs_);
+  auto counted = fresh.ListCases(province, f, {});
+  ASSERT_TRUE(counted);
+  EXPECT_FALSE(counted->total_capped);
+  EXPECT_EQ(counted->total, 800);
+}
+
 TEST_F(CaseListShapesTest, EveryShapeGivesTheAnswerOfTheRules) {
   const auto legal = legal_people_.front();  // 法制员 of the first bureau, bound across both cities' cases
   const auto officer = officers_[5];         // a 派出所 officer; some of his cases are 协办 elsewhere
