@@ -39,6 +39,12 @@ struct Tally {
   }
 };
 
+// A clock that reached its 预警 time while still open: in 预警 or 告警 now, or finished at or after
+// that time (then `since` is the finishing time). A clock met before its 预警 time, or still running,
+// has `since` before `pre_warn_at` and never warned. Spelled as in the partial index `alerts_warned`
+// (migration 034): both databases use it only when the query names its condition.
+constexpr const char* kWarned = "a.since >= a.pre_warn_at";
+
 Tally ReadTally(soci::session& sql, const kit::BulletinPeriod& period, const kit::BulletinScope& scope) {
   Tally t;
   {
@@ -64,8 +70,8 @@ Tally ReadTally(soci::session& sql, const kit::BulletinPeriod& period, const kit
     db::Each(sql,
              fmt::format("SELECT a.unit_id, u.name AS unit_name, u.path AS unit_path, a.rule_id, COUNT(*) AS n FROM "
                          "alerts a JOIN units u ON u.id = a.unit_id WHERE {} AND a.pre_warn_at >= {} AND "
-                         "a.pre_warn_at < {} GROUP BY a.unit_id, u.name, u.path, a.rule_id",
-                         db::PathUnder(a, "u.path", scope.unit_path), a.Int(period.from), a.Int(period.to)),
+                         "a.pre_warn_at < {} AND {} GROUP BY a.unit_id, u.name, u.path, a.rule_id",
+                         db::PathUnder(a, "u.path", scope.unit_path), a.Int(period.from), a.Int(period.to), kWarned),
              a, [&](const db::Row& r) {
                const std::int64_t n = r.Int("n");
                t.Unit(r).alerts += n;
@@ -121,7 +127,7 @@ std::vector<kit::BulletinFigure> Figures(const Tally& t, const std::string& rang
        .label = "发出预警",
        .value = t.alerts,
        .unit = "条",
-       .source = fmt::format("数据来源：预警 alerts，预警时间 pre_warn_at 在 {}，{}", range, where)},
+       .source = fmt::format("数据来源：预警 alerts，到达预警时间 pre_warn_at 时尚未办结的计时，预警时间在 {}，{}", range, where)},
       {.key = "violations",
        .label = "发现执法违规",
        .value = t.violations,
