@@ -11,9 +11,11 @@
 
 namespace fazhi::inspections {
 
-class InspectionsModule final : public kit::Module {
+class InspectionsModule final : public kit::SweptModule<InspectionService> {
  public:
-  explicit InspectionsModule(const kit::Services& s) : services_(s), service_(s.db, s.clock) {}
+  // Every sweep interval (kit::Settings), overdue tasks are notified (InspectionService::NotifyOverdue).
+  explicit InspectionsModule(const kit::Services& s)
+      : SweptModule(s, "inspection overdue sweep", &InspectionService::NotifyOverdue, s.db, s.clock) {}
   std::string_view Name() const override { return "inspections"; }
   std::string_view Title() const override { return "三级执法巡查"; }
   Result<void> Init(kit::ModuleSet& modules) override;
@@ -21,19 +23,8 @@ class InspectionsModule final : public kit::Module {
   Result<std::vector<std::string>> GenerateDemo(const kit::DemoOptions& options) override;
   void AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) override;
   void AddBulletinSections(std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) override;
-  // Every sweep interval (kit::Settings), overdue tasks are notified (InspectionService::NotifyOverdue).
-  void StartBackground() override { sweep_.Start(); }
-  void StopBackground() override { sweep_.Stop(); }
-
-  InspectionService& service() { return service_; }
 
   static kit::ModuleSpec Spec();
-
- private:
-  kit::Services services_;
-  InspectionService service_;
-  // Last: stopped (its destructor) before the service goes.
-  kit::ModuleSweep sweep_{services_.settings, "inspection overdue sweep", [this] { return service_.NotifyOverdue(); }};
 };
 
 }  // namespace fazhi::inspections

@@ -13,9 +13,11 @@
 
 namespace fazhi::intake {
 
-class IntakeModule final : public kit::Module {
+class IntakeModule final : public kit::SweptModule<IntakeService> {
  public:
-  explicit IntakeModule(const kit::Services& s) : services_(s), service_(s.db, s.clock, s.vault) {}
+  // Every sweep interval (kit::Settings), the deadline alerts (IntakeService::NotifyDeadlines).
+  explicit IntakeModule(const kit::Services& s)
+      : SweptModule(s, "intake deadline sweep", &IntakeService::NotifyDeadlines, s.db, s.clock, s.vault) {}
   std::string_view Name() const override { return "intake"; }
   std::string_view Title() const override { return "接报案大厅"; }
   Result<void> Init(kit::ModuleSet& modules) override;
@@ -23,19 +25,8 @@ class IntakeModule final : public kit::Module {
   Result<std::vector<std::string>> GenerateDemo(const kit::DemoOptions& options) override;
   void AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) override;
   void AddBulletinSections(std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) override;
-  // Every sweep interval (kit::Settings), the deadline alerts (IntakeService::NotifyDeadlines).
-  void StartBackground() override { sweep_.Start(); }
-  void StopBackground() override { sweep_.Stop(); }
-
-  IntakeService& service() { return service_; }
 
   static kit::ModuleSpec Spec();
-
- private:
-  kit::Services services_;
-  IntakeService service_;
-  // Last: stopped (its destructor) before the service goes.
-  kit::ModuleSweep sweep_{services_.settings, "intake deadline sweep", [this] { return service_.NotifyDeadlines(); }};
 };
 
 }  // namespace fazhi::intake

@@ -3,17 +3,17 @@
 // StartBackground to StopBackground; an error it returns is logged with the sweep's name and the
 // next interval runs it again.
 //
-//   class IntakeModule : public kit::Module {
+// A module built around one service and its sweep derives from SweptModule, which holds both:
+//
+//   class IntakeModule final : public kit::SweptModule<IntakeService> {
+//    public:
+//     explicit IntakeModule(const kit::Services& s)
+//         : SweptModule(s, "intake deadline sweep", &IntakeService::NotifyDeadlines, s.db, s.clock, s.vault) {}
 //     …
-//     void StartBackground() override { sweep_.Start(); }
-//     void StopBackground() override { sweep_.Stop(); }
-//     IntakeService service_;
-//     kit::ModuleSweep sweep_{services_.settings, "intake deadline sweep",
-//                             [this] { return service_.NotifyDeadlines(); }};
 //   };
 //
-// Declare it after the service it calls: members are destroyed in reverse order, so the sweep (which
-// stops in its destructor) goes first.
+// A module that holds a ModuleSweep itself declares it after the service it calls: members are
+// destroyed in reverse order, so the sweep (which stops in its destructor) goes first.
 #pragma once
 
 #include <functional>
@@ -52,6 +52,28 @@ class ModuleSweep {
   const std::string name_;
   const std::function<void()> run_;
   std::unique_ptr<core::PeriodicTask> task_;
+};
+
+// The shared services, one service made from them (`service_args`) and its sweep, which calls the
+// service's member `work` every sweep interval from StartBackground to StopBackground.
+template <typename Service>
+class SweptModule : public Module {
+ public:
+  void StartBackground() override { sweep_.Start(); }
+  void StopBackground() override { sweep_.Stop(); }
+  Service& service() { return service_; }
+
+ protected:
+  template <typename Work, typename... Args>
+  SweptModule(const Services& s, std::string sweep_name, Work work, Args&&... service_args)
+      : services_(s),
+        service_(std::forward<Args>(service_args)...),
+        sweep_(services_.settings, std::move(sweep_name), [this, work] { return (service_.*work)(); }) {}
+
+  Services services_;
+  Service service_;
+  // Last: stopped (its destructor) before the service goes.
+  ModuleSweep sweep_;
 };
 
 }  // namespace fazhi::kit

@@ -11,9 +11,11 @@
 
 namespace fazhi::patrol {
 
-class PatrolModule final : public kit::Module {
+class PatrolModule final : public kit::SweptModule<PatrolService> {
  public:
-  explicit PatrolModule(const kit::Services& s) : services_(s), service_(s.db, s.clock) {}
+  // Every sweep interval (kit::Settings): PatrolService::Sweep (overdue 督办, escalation notices).
+  explicit PatrolModule(const kit::Services& s)
+      : SweptModule(s, "patrol register sweep", &PatrolService::Sweep, s.db, s.clock) {}
   std::string_view Name() const override { return "patrol"; }
   std::string_view Title() const override { return "五化巡防"; }
   Result<void> Init(kit::ModuleSet& modules) override;
@@ -23,19 +25,8 @@ class PatrolModule final : public kit::Module {
   void AddLedgerSources(std::vector<std::unique_ptr<points::LedgerSource>>& out) override;
   // The section "patrol" of the quarterly 执法规范化建设通报 (patrol_bulletin.cpp).
   void AddBulletinSections(std::vector<std::unique_ptr<kit::BulletinSectionProvider>>& out) override;
-  // Every sweep interval (kit::Settings): PatrolService::Sweep (overdue 督办, escalation notices).
-  void StartBackground() override { sweep_.Start(); }
-  void StopBackground() override { sweep_.Stop(); }
-
-  PatrolService& service() { return service_; }
 
   static kit::ModuleSpec Spec();
-
- private:
-  kit::Services services_;
-  PatrolService service_;
-  // Last: stopped (its destructor) before the service goes.
-  kit::ModuleSweep sweep_{services_.settings, "patrol register sweep", [this] { return service_.Sweep(); }};
 };
 
 }  // namespace fazhi::patrol
