@@ -212,19 +212,20 @@ TEST_F(BulletinsTest, SectionsComeFromTheDataWithSourcesAndSayWhenEmpty) {
 TEST_F(BulletinsTest, WarningsCountOnlyClocksThatReachedTheirWarningOpen) {
   int key = 0;
   auto alert = [&](std::int64_t unit, const char* rule, const char* state, EpochSeconds pre_warn, EpochSeconds since) {
-    Exec(fmt::format("INSERT INTO alerts (bureau_id, case_id, unit_id, rule_id, clock_key, state, due_at, pre_warn_at, "
-                     "since, updated_at) VALUES ({}, {}, {}, '{}', 'w{}', '{}', {}, {}, {}, {})",
-                     bureau_, july_case_, unit, rule, ++key, state, pre_warn + 86400, pre_warn, since, since));
+    Exec(
+        fmt::format("INSERT INTO alerts (bureau_id, case_id, unit_id, rule_id, clock_key, state, due_at, pre_warn_at, "
+                    "since, updated_at) VALUES ({}, {}, {}, '{}', 'w{}', '{}', {}, {}, {}, {})",
+                    bureau_, july_case_, unit, rule, ++key, state, pre_warn + 86400, pre_warn, since, since));
   };
   const EpochSeconds pre = Local(2023, 7, 14);
-  alert(team_a_, "DET-01", "pre_warn", pre, pre);                // warning now
-  alert(team_a_, "DET-01", "overdue", pre, pre + 86400);         // warned, then past its due time
-  alert(team_b_, "DET-01", "done", pre, pre + 3600);             // finished after the warning, in time
-  alert(team_a_, "ARR-02", "done_late", pre, pre + 2 * 86400);   // finished late
-  alert(team_a_, "ARR-02", "done", pre, pre - 3600);             // finished before its 预警 time: never warned
-  alert(team_b_, "ARR-02", "running", Local(2023, 7, 30), Local(2023, 7, 20));  // 预警 time not reached yet
+  alert(team_a_, "DET-01", "pre_warn", pre, pre);               // warning now
+  alert(team_a_, "DET-01", "overdue", pre, pre + 86400);        // warned, then past its due time
+  alert(team_b_, "DET-01", "done", pre, pre + 3600);            // finished after the warning, in time
+  alert(team_a_, "ARR-02", "done_late", pre, pre + 2 * 86400);  // finished late
+  alert(team_a_, "ARR-02", "done", pre, pre - 3600);            // finished before its 预警 time: never warned
+  alert(team_b_, "ARR-02", "running", Local(2023, 7, 30), Local(2023, 7, 20));   // 预警 time not reached yet
   alert(team_a_, "DET-01", "pre_warn", Local(2023, 6, 30), Local(2023, 6, 30));  // warned in June
-  alert(other_bureau_, "DET-01", "pre_warn", pre, pre);          // another bureau's unit
+  alert(other_bureau_, "DET-01", "pre_warn", pre, pre);                          // another bureau's unit
 
   auto b = Service().Generate(Legal(), Actor(legal_id_), {.kind = "quality", .period = "2023-07"});
   ASSERT_TRUE(b) << b.error().message;
@@ -233,7 +234,8 @@ TEST_F(BulletinsTest, WarningsCountOnlyClocksThatReachedTheirWarningOpen) {
   EXPECT_EQ(Figure(*over, "alerts")->value, 4);
   std::map<std::string, std::string> by_rule, by_unit;
   for (const auto& t : over->tables)
-    for (const auto& row : t.rows) (t.header[0] == "规则" ? by_rule : by_unit)[row[0]] = row[t.header[0] == "规则" ? 2 : 1];
+    for (const auto& row : t.rows)
+      (t.header[0] == "规则" ? by_rule : by_unit)[row[0]] = row[t.header[0] == "规则" ? 2 : 1];
   EXPECT_EQ(by_rule["DET-01"], "3");
   EXPECT_EQ(by_rule["ARR-02"], "1");
   EXPECT_EQ(by_unit["东街派出所"], "3");

@@ -202,9 +202,8 @@ TEST_F(CaseListShapesTest, ACappedBroadCountIsRememberedForAMinute) {
              a);
     return true;
   }));
-  const auto left_bureau = std::count_if(rows_.begin(), rows_.begin() + 400, [&](const Row& r) {
-    return r.unit_path.starts_with(PathOf(bureaus_[0]));
-  });
+  const auto left_bureau = std::count_if(rows_.begin(), rows_.begin() + 400,
+                                         [&](const Row& r) { return r.unit_path.starts_with(PathOf(bureaus_[0])); });
   ASSERT_GT(left_bureau, 0);
 
   auto remembered = service_->ListCases(province, f, {});
