@@ -207,9 +207,10 @@ class OversightSection final : public kit::BulletinSectionProvider {
         if (int i = set->catalog.FindRule(id); i >= 0) name = set->catalog.rules[static_cast<std::size_t>(i)].name;
       t.rows.push_back({id, name, N(r.alerts), N(r.violations), N(r.serious)});
     }
-    t.source =
-        fmt::format("数据来源：预警 alerts（pre_warn_at）与违规记录 violations（detected_at），{}，{}，按 rule_id 分组",
-                    range, where);
+    t.source = fmt::format(
+        "数据来源：预警 alerts（pre_warn_at，到达预警时间时尚未办结的计时）与违规记录 "
+        "violations（detected_at），{}，{}，按 rule_id 分组",
+        range, where);
     s.tables.push_back(std::move(t));
   }
 
