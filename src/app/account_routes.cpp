@@ -8,6 +8,7 @@
 #include "app/app.h"
 #include "app/core_routes.h"
 #include "auth/roles.h"
+#include "core/json_fields.h"
 #include "core/json_input.h"
 #include "core/json_writer.h"
 #include "db/sql.h"
@@ -97,11 +98,7 @@ Result<Reply> DisableTotp(Ctx& ctx, App& app) {
 
 Result<Reply> ListRoles(Ctx&, App&) {
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& role : auth::AllRoles())
-    items.push_back({{"code", role.code},
-                     {"name", role.name},
-                     {"permissions", role.permissions},
-                     {"separated_admin", role.separated_admin}});
+  for (const auto& role : auth::AllRoles()) items.push_back(FZ_JSON(role, code, name, permissions, separated_admin));
   return Reply::Json({{"items", items}});
 }
 

@@ -10,6 +10,7 @@
 #include "audit/audit_labels.h"
 #include "audit/audit_log.h"
 #include "auth/roles.h"
+#include "core/json_fields.h"
 #include "core/local_time.h"
 #include "files/attachments.h"
 #include "files/spreadsheet.h"
@@ -29,22 +30,13 @@ nlohmann::json AuditRowJson(const audit::Row& r, const std::map<std::string, std
   const auto object = objects.find(r.object_type + ":" + r.object_id);
   nlohmann::json detail = nlohmann::json::parse(r.detail, nullptr, false);
   if (detail.is_discarded()) detail = r.detail;
-  return {{"id", r.id},
-          {"at", r.at},
-          {"at_local", FormatLocalDateTime(r.at)},
-          {"user_id", r.user_id ? nlohmann::json(*r.user_id) : nlohmann::json()},
-          {"username", r.username},
-          {"action", r.action},
-          {"action_name", audit::ActionName(r.action)},
-          {"object_type", r.object_type},
-          {"object_type_name", r.object_type.empty() ? "" : audit::ObjectTypeName(r.object_type)},
-          {"object_name", object == objects.end() ? "" : object->second},
-          {"object_id", r.object_id},
-          {"summary", r.summary},
-          {"detail", detail},
-          {"ip", r.ip},
-          {"request_id", r.request_id},
-          {"hash", r.hash}};
+  return Merged(FZ_JSON(r, id, at, username, action, object_type, object_id, summary, ip, request_id, hash),
+                {{"at_local", FormatLocalDateTime(r.at)},
+                 {"user_id", r.user_id ? nlohmann::json(*r.user_id) : nlohmann::json()},
+                 {"action_name", audit::ActionName(r.action)},
+                 {"object_type_name", r.object_type.empty() ? "" : audit::ObjectTypeName(r.object_type)},
+                 {"object_name", object == objects.end() ? "" : object->second},
+                 {"detail", detail}});
 }
 
 // The filters of GET /api/audit and its export, and the caller's scope: the rows of the caller's
@@ -93,7 +85,7 @@ Result<Reply> AuditFacets(Ctx& ctx, App& app) {
   const audit::Facets facets = audit::ListFacets(app.db(), ScopeOf(ctx.user()));
   auto list = [](const std::vector<audit::Facet>& v) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& f : v) out.push_back({{"code", f.code}, {"name", f.name}, {"count", f.count}});
+    for (const auto& f : v) out.push_back(FZ_JSON(f, code, name, count));
     return out;
   };
   return Reply::Json({{"actions", list(facets.actions)}, {"object_types", list(facets.object_types)}});
@@ -138,15 +130,11 @@ Result<Reply> VerifyAudit(Ctx&, App& app) {
   options.key = app.audit_key();
   options.checkpoints = audit::ReadCheckpoints(app.config().AuditCheckpointDir(), app.audit_key().get());
   const audit::VerifyReport rep = audit::Verify(app.db(), options);
-  return Reply::Json({{"ok", rep.ok},
-                      {"rows", rep.rows},
-                      {"keyed_rows", rep.keyed_rows},
-                      {"first_bad_id", rep.first_bad_id ? nlohmann::json(*rep.first_bad_id) : nlohmann::json()},
-                      {"checkpoints", rep.checkpoints},
-                      {"newest_checkpoint_at",
-                       rep.newest_checkpoint_at ? nlohmann::json(*rep.newest_checkpoint_at) : nlohmann::json()},
-                      {"checkpoint_problems", rep.checkpoint_problems},
-                      {"message", rep.message}});
+  return Reply::Json(
+      Merged(FZ_JSON(rep, ok, rows, keyed_rows, checkpoints, checkpoint_problems, message),
+             {{"first_bad_id", rep.first_bad_id ? nlohmann::json(*rep.first_bad_id) : nlohmann::json()},
+              {"newest_checkpoint_at",
+               rep.newest_checkpoint_at ? nlohmann::json(*rep.newest_checkpoint_at) : nlohmann::json()}}));
 }
 
 }  // namespace

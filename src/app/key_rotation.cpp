@@ -5,6 +5,7 @@
 #include <set>
 
 #include "audit/audit_log.h"
+#include "core/json_fields.h"
 #include "db/sql.h"
 
 namespace fazhi {
@@ -58,11 +59,9 @@ Result<KeyRotation> RotateKey(db::Database& db, const Clock& clock, const auth::
     db::Exec(sql, "UPDATE key_check SET check_value = " + a.Str(KeyCheckValue(next)) + " WHERE id = 1", a);
     audit::Append(
         sql, clock, audit::Actor{},
-        audit::Entry{"key.rotate",
-                     "key",
-                     "personal_data",
+        audit::Entry{"key.rotate", "key", "personal_data",
                      fmt::format("更换个人信息加密密钥：重新加密 {} 项，重算索引 {} 项", out.values, out.indexes),
-                     {{"values", out.values}, {"indexes", out.indexes}, {"columns", out.columns}}});
+                     FZ_JSON(out, values, indexes, columns)});
     return out;
   });
 }

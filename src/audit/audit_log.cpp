@@ -158,21 +158,10 @@ constexpr const char* kColumns =
     "prev_hash, hash, alg";
 
 Row FromRow(const db::Row& row) {
-  return Row{.id = row.Int("id"),
-             .bureau_id = row.OptInt("bureau_id"),
-             .at = row.Int("at"),
-             .user_id = row.OptInt("user_id"),
-             .username = row.Str("username"),
-             .action = row.Str("action"),
-             .object_type = row.Str("object_type"),
-             .object_id = row.Str("object_id"),
-             .summary = row.Str("summary"),
-             .detail = row.Str("detail"),
-             .ip = row.Str("ip"),
-             .request_id = row.Str("request_id"),
-             .prev_hash = row.Str("prev_hash"),
-             .hash = row.Str("hash"),
-             .alg = row.Str("alg")};
+  Row out;
+  FZ_READ(row, out, id, bureau_id, at, user_id, username, action, object_type, object_id, summary, detail, ip,
+          request_id, prev_hash, hash, alg);
+  return out;
 }
 
 // Walks rows in id order and remembers the first problem.

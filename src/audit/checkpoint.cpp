@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_fields.h"
 #include "core/local_time.h"
 #include "db/sql.h"
 
@@ -91,9 +92,8 @@ bool SignatureValid(const Checkpoint& cp, const ChainKey& key) {
 }
 
 std::string ToJsonLine(const Checkpoint& cp) {
-  nlohmann::ordered_json j = {
-      {"v", 1},      {"last_id", cp.last_id},         {"hash", cp.hash},       {"alg", cp.alg}, {"rows", cp.rows},
-      {"at", cp.at}, {"time", FormatLocalIso(cp.at)}, {"sig_alg", cp.sig_alg}, {"sig", cp.sig}};
+  nlohmann::ordered_json j =
+      Merged(FZ_JSON(cp, last_id, hash, alg, rows, at, sig_alg, sig), {{"v", 1}, {"time", FormatLocalIso(cp.at)}});
   return j.dump();
 }
 

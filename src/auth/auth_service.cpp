@@ -9,6 +9,7 @@
 #include "auth/password.h"
 #include "auth/roles.h"
 #include "auth/totp.h"
+#include "core/json_fields.h"
 #include "core/json_writer.h"
 #include "core/text.h"
 #include "db/sql.h"
@@ -61,22 +62,11 @@ nlohmann::json ToJson(const UserView& u) {
   nlohmann::json roles = u.roles, role_names = nlohmann::json::array();
   for (const auto& r : u.roles)
     if (const RoleDef* d = FindRole(r)) role_names.push_back(d->name);
-  return {{"id", u.id},
-          {"username", u.username},
-          {"display_name", u.display_name},
-          {"roles", roles},
-          {"role_names", role_names},
-          {"unit_id", u.unit_id},
-          {"unit_name", u.unit_name},
-          {"person_id", u.person_id ? nlohmann::json(*u.person_id) : nlohmann::json()},
-          {"person_name", u.person_name},
-          {"active", u.active},
-          {"must_change_password", u.must_change_password},
-          {"totp_enabled", u.totp_enabled},
-          {"totp_required", u.totp_required},
-          {"locked_until", u.locked_until},
-          {"last_login_at", u.last_login_at},
-          {"created_at", u.created_at}};
+  return Merged(FZ_JSON(u, id, username, display_name, unit_id, unit_name, person_name, active, must_change_password,
+                        totp_enabled, totp_required, locked_until, last_login_at, created_at),
+                {{"roles", roles},
+                 {"role_names", role_names},
+                 {"person_id", u.person_id ? nlohmann::json(*u.person_id) : nlohmann::json()}});
 }
 
 // Written with the streaming writer, keys in the order nlohmann::json would sort them: /api/me is
@@ -307,21 +297,12 @@ Result<Principal> AuthService::Authenticate(std::string_view token) {
     db::Each(sql, q, a, [&](const db::Row& r) {
       if (!found) {
         found = true;
-        p.user_id = r.Int("user_id");
-        p.csrf_token = r.Str("csrf_token");
+        FZ_READ(r, p, user_id, csrf_token, username, display_name, unit_id, person_id, bureau_id, must_change_password,
+                totp_enabled, unit_name, unit_path);
         last_seen = r.Int("last_seen_at");
         expires = r.Int("expires_at");
-        p.username = r.Str("username");
-        p.display_name = r.Str("display_name");
-        p.unit_id = r.Int("unit_id");
-        p.person_id = r.OptInt("person_id");
-        p.bureau_id = r.OptInt("bureau_id");
         active = r.Bool("active");
-        p.must_change_password = r.Bool("must_change_password");
-        p.totp_enabled = r.Bool("totp_enabled");
         totp_required = r.Bool("totp_required");
-        p.unit_name = r.Str("unit_name");
-        p.unit_path = r.Str("unit_path");
       }
       if (auto role = r.OptStr("role")) p.roles.push_back(std::move(*role));
     });
@@ -404,11 +385,7 @@ OwnAccount LoadOwnAccount(db::Database& db, std::int64_t user_id) {
     OwnAccount out;
     db::SqlArgs a;
     db::First(sql, "SELECT password_hash, totp_secret_enc, totp_required FROM users WHERE id = " + a.Int(user_id), a,
-              [&](const db::Row& r) {
-                out.password_hash = r.Str("password_hash");
-                out.totp_secret_enc = r.OptStr("totp_secret_enc");
-                out.totp_required = r.Bool("totp_required");
-              });
+              [&](const db::Row& r) { FZ_READ(r, out, password_hash, totp_secret_enc, totp_required); });
     return out;
   });
 }

@@ -8,6 +8,7 @@
 #include "auth/auth_service.h"
 #include "auth/password.h"
 #include "auth/roles.h"
+#include "core/json_fields.h"
 #include "db/sql.h"
 
 namespace fazhi::auth {
@@ -105,20 +106,9 @@ constexpr const char* kUserColumns =
 
 UserView UserFromRow(const db::Row& r) {
   UserView u;
-  u.id = r.Int("id");
-  u.username = r.Str("username");
-  u.display_name = r.Str("display_name");
-  u.unit_id = r.Int("unit_id");
-  u.unit_name = r.Str("unit_name");
-  u.person_id = r.OptInt("person_id");
+  FZ_READ(r, u, id, username, display_name, unit_id, unit_name, person_id, active, must_change_password, totp_enabled,
+          totp_required, locked_until, last_login_at, created_at);
   u.person_name = r.OptStr("person_name").value_or("");
-  u.active = r.Bool("active");
-  u.must_change_password = r.Bool("must_change_password");
-  u.totp_enabled = r.Bool("totp_enabled");
-  u.totp_required = r.Bool("totp_required");
-  u.locked_until = r.Int("locked_until");
-  u.last_login_at = r.Int("last_login_at");
-  u.created_at = r.Int("created_at");
   return u;
 }
 
@@ -212,8 +202,7 @@ Result<UserView> AuthService::CreateUser(const Principal& caller, const NewUser&
                     a.Int(nu.unit_id), a.OptInt(nu.person_id), a.Bool(admin_totp), a.Int(now), a.Int(now), a.Int(now)),
         a);
     InsertRoles(sql, new_id, nu.roles);
-    nlohmann::json after = {
-        {"username", nu.username}, {"display_name", nu.display_name}, {"roles", nu.roles}, {"unit_id", nu.unit_id}};
+    nlohmann::json after = FZ_JSON(nu, username, display_name, roles, unit_id);
     if (nu.person_id) {
       after["person_id"] = *nu.person_id;
       after["person_name"] = person_name;

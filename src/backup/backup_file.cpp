@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/json_fields.h"
 #include "core/text.h"
 
 namespace fazhi::backup {
@@ -178,12 +179,8 @@ json ValuesJson(const RowValues& row) {
 
 json ManifestJson(const Manifest& m) {
   json tables = json::array();
-  for (const auto& t : m.tables) tables.push_back({{"table", t.table}, {"rows", t.rows}, {"digest", t.digest}});
-  return {{"format_version", m.format_version},
-          {"schema_version", m.schema_version},
-          {"source_backend", m.source_backend},
-          {"created_at", m.created_at},
-          {"tables", tables}};
+  for (const auto& t : m.tables) tables.push_back(FZ_JSON(t, table, rows, digest));
+  return Merged(FZ_JSON(m, format_version, schema_version, source_backend, created_at), {{"tables", tables}});
 }
 
 Result<Manifest> ParseManifest(const json& j) {
@@ -212,11 +209,8 @@ Result<Manifest> ParseManifest(const json& j) {
 std::string HeaderLine(const Header& h) {
   json tables = json::array();
   for (const auto& t : h.tables) tables.push_back({{"name", t.name}, {"columns", t.columns}});
-  const json j = {{"fazhi_backup", h.format_version},
-                  {"schema_version", h.schema_version},
-                  {"source_backend", h.source_backend},
-                  {"created_at", h.created_at},
-                  {"tables", tables}};
+  const json j = Merged(FZ_JSON(h, schema_version, source_backend, created_at),
+                        {{"fazhi_backup", h.format_version}, {"tables", tables}});
   return j.dump();
 }
 

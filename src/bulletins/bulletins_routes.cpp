@@ -4,6 +4,7 @@
 
 #include "auth/roles.h"
 #include "bulletins/bulletins_store.h"
+#include "core/json_fields.h"
 #include "core/json_input.h"
 #include "http/json_opt.h"
 #include "http/query.h"
@@ -22,32 +23,17 @@ const std::vector<std::string> kStates = {"draft", "approved", "published"};
 // The fields a bulletin shows in the list and on its own page alike.
 template <typename B>
 json CommonJson(const B& b) {
-  return {{"id", b.id},
-          {"bureau_id", b.bureau_id},
-          {"kind", b.kind},
-          {"period", b.period},
-          {"state", b.state},
-          {"title", b.title},
-          {"issue_no", b.issue_no},
-          {"corrects_id", http::OptJson(b.corrects_id)},
-          {"corrects_issue_no", b.corrects_issue_no},
-          {"created_at", b.created_at},
-          {"published_at", http::OptJson(b.published_at)}};
+  return FZ_JSON(b, id, bureau_id, kind, period, state, title, issue_no, corrects_id, corrects_issue_no, created_at,
+                 published_at);
 }
 
 json SummaryJson(const BulletinSummary& b) { return CommonJson(b); }
 
 Reply BulletinReply(const Bulletin& b, int status = 200) {
   json j = CommonJson(b);
-  j.update({{"bureau_name", b.bureau_name},
-            {"issuer", b.issuer},
-            {"sections", SectionsToJson(b.sections)},
-            {"narrative", NarrativeToJson(b.narrative)},
-            {"created_by_name", b.created_by_name},
-            {"approved_by_name", b.approved_by_name},
-            {"published_by_name", b.published_by_name},
-            {"updated_at", b.updated_at},
-            {"approved_at", http::OptJson(b.approved_at)}});
+  j.update(Merged(
+      FZ_JSON(b, bureau_name, issuer, created_by_name, approved_by_name, published_by_name, updated_at, approved_at),
+      {{"sections", SectionsToJson(b.sections)}, {"narrative", NarrativeToJson(b.narrative)}}));
   return Reply::Json(std::move(j), status);
 }
 

@@ -7,6 +7,7 @@
 
 #include "auth/roles.h"
 #include "bulletins/bulletins_store.h"
+#include "core/json_fields.h"
 #include "core/local_time.h"
 #include "db/sql.h"
 #include "files/document_html.h"
@@ -97,7 +98,7 @@ audit::Entry Audit(const char* action, const Bulletin& b, std::string summary) {
           .object_type = "bulletin",
           .object_id = std::to_string(b.id),
           .summary = std::move(summary),
-          .detail = {{"kind", b.kind}, {"period", b.period}, {"state", b.state}, {"issue_no", b.issue_no}}};
+          .detail = FZ_JSON(b, kind, period, state, issue_no)};
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_fields.h"
 #include "db/sql.h"
 #include "http/json_opt.h"
 
@@ -23,17 +24,10 @@ constexpr const char* kFrom =
     " FROM bulletins b JOIN units u ON u.id = b.bureau_id LEFT JOIN bulletins c ON c.id = b.corrects_id";
 
 BulletinSummary SummaryFrom(const db::Row& r) {
-  BulletinSummary s{.id = r.Int("id"),
-                    .bureau_id = r.Int("bureau_id"),
-                    .kind = r.Str("kind"),
-                    .period = r.Str("period"),
-                    .state = r.Str("state"),
-                    .title = r.Str("title"),
-                    .issue_no = {},
-                    .corrects_issue_no = {},
-                    .corrects_id = r.OptInt("corrects_id"),
-                    .created_at = r.Int("created_at"),
-                    .published_at = r.OptInt("published_at")};
+  BulletinSummary s;
+  FZ_READ(r, s, id, bureau_id, kind, period, state, title, corrects_id, created_at, published_at);
+  s.issue_no = {};
+  s.corrects_issue_no = {};
   if (auto y = r.OptInt("issue_year")) s.issue_no = IssueNo(static_cast<int>(*y), static_cast<int>(r.Int("issue_seq")));
   if (auto y = r.OptInt("corrects_year"))
     s.corrects_issue_no = IssueNo(static_cast<int>(*y), static_cast<int>(r.Int("corrects_seq")));
@@ -48,31 +42,11 @@ json SectionsToJson(const std::vector<kit::BulletinSection>& sections) {
   json out = json::array();
   for (const auto& s : sections) {
     json figures = json::array();
-    for (const auto& f : s.figures)
-      figures.push_back({{"key", f.key},
-                         {"label", f.label},
-                         {"value", f.value},
-                         {"of", http::OptJson(f.of)},
-                         {"previous", http::OptJson(f.previous)},
-                         {"unit", f.unit},
-                         {"source", f.source}});
+    for (const auto& f : s.figures) figures.push_back(FZ_JSON(f, key, label, value, of, previous, unit, source));
     json tables = json::array();
-    for (const auto& t : s.tables)
-      tables.push_back({{"caption", t.caption},
-                        {"header", t.header},
-                        {"rows", t.rows},
-                        {"numeric", t.numeric},
-                        {"source", t.source}});
-    out.push_back({{"id", s.id},
-                   {"title", s.title},
-                   {"has_data", s.has_data},
-                   {"empty_text", s.empty_text},
-                   {"summary", s.summary},
-                   {"figures", figures},
-                   {"tables", tables},
-                   {"items_title", s.items_title},
-                   {"items", s.items},
-                   {"items_source", s.items_source}});
+    for (const auto& t : s.tables) tables.push_back(FZ_JSON(t, caption, header, rows, numeric, source));
+    out.push_back(Merged(FZ_JSON(s, id, title, has_data, empty_text, summary, items_title, items, items_source),
+                         {{"figures", figures}, {"tables", tables}}));
   }
   return out;
 }
@@ -109,9 +83,7 @@ std::vector<kit::BulletinSection> SectionsFromJson(const json& j) {
   return out;
 }
 
-json NarrativeToJson(const Narrative& n) {
-  return {{"intro", n.intro}, {"sections", n.sections}, {"closing", n.closing}};
-}
+json NarrativeToJson(const Narrative& n) { return FZ_JSON(n, intro, sections, closing); }
 
 Narrative NarrativeFromJson(const json& j) {
   Narrative n;
@@ -162,12 +134,8 @@ std::optional<Bulletin> LoadBulletin(soci::session& sql, std::int64_t id) {
       b.issue_seq = static_cast<int>(r.Int("issue_seq"));
     }
     b.issue_no = s.issue_no;
-    b.created_by_name = r.Str("created_by_name");
-    b.approved_by_name = r.Str("approved_by_name");
-    b.published_by_name = r.Str("published_by_name");
+    FZ_READ(r, b, created_by_name, approved_by_name, published_by_name, updated_at, approved_at);
     b.created_at = s.created_at;
-    b.updated_at = r.Int("updated_at");
-    b.approved_at = r.OptInt("approved_at");
     b.published_at = s.published_at;
     out = std::move(b);
   });

@@ -17,6 +17,7 @@
 #include "cases/case_service.h"
 #include "cases/case_store.h"
 #include "core/demo_random.h"
+#include "core/json_fields.h"
 #include "core/local_time.h"
 #include "org/org_types.h"
 
@@ -840,8 +841,7 @@ Result<void> ValidateYear(const std::vector<GenCase>& cases) {
   for (const auto& c : cases) {
     detail::TimelineDoc base{detail::EmptyTimelineDoc(c.external_id, c.case_type, c.serious, c.fast_track), {}};
     for (const auto& p : c.persons)
-      base.doc["persons"].push_back(
-          {{"id", p.ref}, {"name", p.name}, {"role", p.role}, {"age", p.age}, {"female", p.female}});
+      base.doc["persons"].push_back(Merged(FZ_JSON(p, name, role, age, female), {{"id", p.ref}}));
     std::vector<detail::PendingEvent> pending;
     for (std::size_t i = 0; i < c.events.size(); ++i) {
       nlohmann::json o = c.events[i].attrs;
@@ -1008,17 +1008,10 @@ Result<CaseDemoSummary> GenerateCaseDemo(db::Database& db, const Clock& clock, c
     if (hooks)
       for (const auto& [ext, id] : case_ids) FZ_CHECK(hooks->OnCaseChanged(sql, id));
     audit::Append(sql, clock, actor,
-                  {"demo.cases",
-                   "unit",
-                   std::to_string(*bureau),
+                  {"demo.cases", "unit", std::to_string(*bureau),
                    fmt::format("生成 {} 年演示案件数据：警情 {} 起，案件 {} 件，事件 {} 条；近 {} 天在办案件 {} 件",
                                year, s.incidents, s.cases, s.events, kLiveDays, s.live_cases),
-                   {{"year", year},
-                    {"incidents", s.incidents},
-                    {"cases", s.cases},
-                    {"events", s.events},
-                    {"live_cases", s.live_cases},
-                    {"live_events", s.live_events}}});
+                   Merged(FZ_JSON(s, incidents, cases, events, live_cases, live_events), {{"year", year}})});
     return s;
   });
 }

@@ -13,6 +13,7 @@
 #include "cases/case_import_parts.h"
 #include "cases/case_service.h"
 #include "cases/state_machine.h"
+#include "core/json_fields.h"
 #include "db/database.h"
 
 namespace fazhi::cases {
@@ -170,18 +171,11 @@ Result<void> FinishCommit(soci::session& sql, CaseHooks* hooks, const Clock& clo
   }
   report.committed = true;
   audit::Append(sql, clock, actor,
-                {AuditAction(kind),
-                 kind == ImportKind::kIncidents ? "incident" : "case",
-                 "",
+                {AuditAction(kind), kind == ImportKind::kIncidents ? "incident" : "case", "",
                  fmt::format("导入{}“{}”：新增 {}，更新 {}，未变 {}", import::KindName(kind), filename, report.created,
                              report.updated, report.unchanged),
-                 {{"file", filename},
-                  {"kind", import::KindId(kind)},
-                  {"total_rows", report.total_rows},
-                  {"created", report.created},
-                  {"updated", report.updated},
-                  {"unchanged", report.unchanged},
-                  {"case_ids", case_ids}}});
+                 Merged(FZ_JSON(report, total_rows, created, updated, unchanged),
+                        {{"file", filename}, {"kind", import::KindId(kind)}, {"case_ids", case_ids}})});
   return {};
 }
 
@@ -314,16 +308,9 @@ Result<ImportJob> CaseService::GetImportJob(const auth::Principal& who, std::int
 
 nlohmann::json ImportReportJson(const ImportReport& r) {
   nlohmann::json errors = nlohmann::json::array();
-  for (const auto& e : r.errors) errors.push_back({{"row", e.row}, {"column", e.column}, {"message", e.message}});
-  return {{"committed", r.committed},
-          {"total_rows", r.total_rows},
-          {"valid_rows", r.valid_rows},
-          {"created", r.created},
-          {"updated", r.updated},
-          {"unchanged", r.unchanged},
-          {"errors", std::move(errors)},
-          {"errors_truncated", r.errors_truncated},
-          {"notes", r.notes}};
+  for (const auto& e : r.errors) errors.push_back(FZ_JSON(e, row, column, message));
+  return Merged(FZ_JSON(r, committed, total_rows, valid_rows, created, updated, unchanged, errors_truncated, notes),
+                {{"errors", std::move(errors)}});
 }
 
 ImportReport ImportReportFromJson(const nlohmann::json& j) {

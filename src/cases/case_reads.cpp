@@ -101,17 +101,8 @@ const char* const kEvaluableColumns =
 
 EvaluableCase EvaluableFrom(const db::Row& r) {
   EvaluableCase c;
-  c.id = r.Int("id");
-  c.bureau_id = r.Int("bureau_id");
-  c.unit_id = r.Int("unit_id");
-  c.unit_name = r.Str("unit_name");
-  c.external_id = r.Str("external_id");
-  c.case_type = r.Str("case_type");
-  c.cause = r.Str("cause");
-  c.category = r.Str("category");
-  c.title = r.Str("title");
-  c.lead_officer_id = r.OptInt("lead_officer_id");
-  c.closed_at = r.OptInt("closed_at");
+  FZ_READ(r, c, id, bureau_id, unit_id, unit_name, external_id, case_type, cause, category, title, lead_officer_id,
+          closed_at);
   return c;
 }
 

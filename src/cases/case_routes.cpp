@@ -9,6 +9,7 @@
 #include "auth/roles.h"
 #include "cases/case_qualification.h"
 #include "cases/case_reads.h"
+#include "core/json_fields.h"
 #include "core/json_input.h"
 #include "core/json_writer.h"
 #include "core/local_time.h"
@@ -46,43 +47,25 @@ nlohmann::json OfficerJson(const std::optional<OfficerRef>& o) {
 }
 
 nlohmann::json PersonJson(const CasePerson& p) {
-  return {{"id", p.id},
-          {"ref", p.ref},
-          {"name", p.name},
-          {"role", p.role},
-          {"role_name",
-           [&] {
-             for (const auto& r : supervision::PersonRoles())
-               if (r.id == p.role) return std::string(r.name_zh);
-             return p.role;
-           }()},
-          {"age", p.age ? nlohmann::json(*p.age) : nlohmann::json()},
-          {"female", p.female},
-          {"pregnant", p.pregnant},
-          {"nursing_infant", p.nursing_infant},
-          {"identity_unknown", p.identity_unknown},
-          {"id_number", p.id_number},
-          {"pii_masked", !p.pii_visible},
-          {"created_at", p.created_at}};
+  return Merged(
+      FZ_JSON(p, id, ref, name, role, female, pregnant, nursing_infant, identity_unknown, id_number, created_at),
+      {{"role_name",
+        [&] {
+          for (const auto& r : supervision::PersonRoles())
+            if (r.id == p.role) return std::string(r.name_zh);
+          return p.role;
+        }()},
+       {"age", p.age ? nlohmann::json(*p.age) : nlohmann::json()},
+       {"pii_masked", !p.pii_visible}});
 }
 
 nlohmann::json PropertyJson(const PropertyItem& p) {
-  return {{"id", p.id},
-          {"code", p.code},
-          {"name", p.name},
-          {"quantity", p.quantity},
-          {"status", p.status},
-          {"status_name", PropertyStatusName(p.status)},
-          {"created_at", p.created_at},
-          {"updated_at", p.updated_at}};
+  return Merged(FZ_JSON(p, id, code, name, quantity, status, created_at, updated_at),
+                {{"status_name", PropertyStatusName(p.status)}});
 }
 
 nlohmann::json TransitionJson(const Transition& t) {
-  return {{"to", t.to},
-          {"to_name", StatusName(t.case_type, t.to)},
-          {"name", t.name_zh},
-          {"permission", t.permission},
-          {"event", t.event}};
+  return Merged(FZ_JSON(t, to, permission, event), {{"to_name", StatusName(t.case_type, t.to)}, {"name", t.name_zh}});
 }
 
 // An officer's 执法资格 on the day of 受案; null when not checked (辅警, a bureau without a register).
@@ -99,14 +82,12 @@ nlohmann::json QualificationJson(const CaseDetail& d, std::int64_t person) {
     text = fmt::format("{} 方取得", q.obtained_on);
   else
     text = "执法资格登记中无记录";
-  return {{"status", q.status},
-          {"status_name", QualificationStatusName(q.status)},
-          {"level", q.level},
-          {"level_name", q.level.empty() ? "" : QualificationLevelName(q.level)},
-          {"day", q.day},
-          {"obtained_on", q.obtained_on.empty() ? nlohmann::json() : nlohmann::json(q.obtained_on)},
-          {"valid_until", q.valid_until.empty() ? nlohmann::json() : nlohmann::json(q.valid_until)},
-          {"text", std::move(text)}};
+  return Merged(FZ_JSON(q, status, level, day),
+                {{"status_name", QualificationStatusName(q.status)},
+                 {"level_name", q.level.empty() ? "" : QualificationLevelName(q.level)},
+                 {"obtained_on", q.obtained_on.empty() ? nlohmann::json() : nlohmann::json(q.obtained_on)},
+                 {"valid_until", q.valid_until.empty() ? nlohmann::json() : nlohmann::json(q.valid_until)},
+                 {"text", std::move(text)}});
 }
 
 nlohmann::json DetailJson(const CaseDetail& d, const std::vector<const Transition*>& actions) {
@@ -478,20 +459,11 @@ Result<Reply> ImportFile(Ctx& ctx, CaseService& s) {
 // ---------------------------------------------------------------- JSON forms other modules use
 
 nlohmann::json IncidentJson(const Incident& i) {
-  nlohmann::json j = {{"id", i.id},
-                      {"unit_id", i.unit_id},
-                      {"unit_name", i.unit_name},
-                      {"external_id", i.external_id},
-                      {"category", i.category},
-                      {"summary", i.summary},
-                      {"address", i.address},
-                      {"result", i.result},
-                      {"body_camera", i.body_camera},
-                      {"officer", OfficerJson(i.officer)},
-                      {"case_id", http::OptJson(i.case_id)},
-                      {"case_external_id", i.case_external_id ? nlohmann::json(*i.case_external_id) : nlohmann::json()},
-                      {"created_at", i.created_at},
-                      {"updated_at", i.updated_at}};
+  nlohmann::json j =
+      Merged(FZ_JSON(i, id, unit_id, unit_name, external_id, category, summary, address, result, body_camera, case_id,
+                     created_at, updated_at),
+             {{"officer", OfficerJson(i.officer)},
+              {"case_external_id", i.case_external_id ? nlohmann::json(*i.case_external_id) : nlohmann::json()}});
   TimeJson(j, "received_at", i.received_at);
   return j;
 }
@@ -544,18 +516,11 @@ nlohmann::json CaseSummaryJson(const CaseSummary& c) {
 }
 
 nlohmann::json CaseEventJson(const CaseEvent& e) {
-  nlohmann::json j = {{"id", e.id},
-                      {"type", e.type},
-                      {"type_name", e.type_name},
-                      {"person", e.person_ref.empty() ? nlohmann::json() : nlohmann::json(e.person_ref)},
-                      {"person_name", e.person_name},
-                      {"item", e.item_code.empty() ? nlohmann::json() : nlohmann::json(e.item_code)},
-                      {"attrs", e.attrs},
-                      {"external_id", e.external_id.empty() ? nlohmann::json() : nlohmann::json(e.external_id)},
-                      {"source", e.source},
-                      {"recorded_by", http::OptJson(e.recorded_by)},
-                      {"recorded_by_name", e.recorded_by_name},
-                      {"recorded_at", e.recorded_at}};
+  nlohmann::json j =
+      Merged(FZ_JSON(e, id, type, type_name, person_name, attrs, source, recorded_by, recorded_by_name, recorded_at),
+             {{"person", e.person_ref.empty() ? nlohmann::json() : nlohmann::json(e.person_ref)},
+              {"item", e.item_code.empty() ? nlohmann::json() : nlohmann::json(e.item_code)},
+              {"external_id", e.external_id.empty() ? nlohmann::json() : nlohmann::json(e.external_id)}});
   TimeJson(j, "at", e.at);
   return j;
 }

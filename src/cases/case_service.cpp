@@ -11,6 +11,7 @@
 #include "auth/roles.h"
 #include "cases/case_checks.h"
 #include "cases/case_store.h"
+#include "core/json_fields.h"
 #include "core/local_time.h"
 #include "core/text.h"
 #include "supervision/events.h"
@@ -65,20 +66,11 @@ bool HasIdNumbers(const CaseDetail& d) {
 }
 
 nlohmann::json CaseAuditJson(const CaseSummary& c, const std::vector<std::int64_t>& assists) {
-  return {{"external_id", c.external_id},
-          {"case_type", c.case_type},
-          {"cause", c.cause},
-          {"category", c.category},
-          {"title", c.title},
-          {"unit_id", c.unit_id},
-          {"status", c.status},
-          {"lead_officer_id", c.lead_officer ? nlohmann::json(c.lead_officer->id) : nlohmann::json()},
-          {"assist_officer_ids", assists},
-          {"legal_officer_id", c.legal_officer ? nlohmann::json(c.legal_officer->id) : nlohmann::json()},
-          {"serious", c.serious},
-          {"fast_track", c.fast_track},
-          {"many_people", c.many_people},
-          {"accepted_at", c.accepted_at}};
+  return Merged(FZ_JSON(c, external_id, case_type, cause, category, title, unit_id, status, serious, fast_track,
+                        many_people, accepted_at),
+                {{"lead_officer_id", c.lead_officer ? nlohmann::json(c.lead_officer->id) : nlohmann::json()},
+                 {"assist_officer_ids", assists},
+                 {"legal_officer_id", c.legal_officer ? nlohmann::json(c.legal_officer->id) : nlohmann::json()}});
 }
 
 std::optional<std::int64_t> OfficerId(const std::optional<OfficerRef>& o) {

@@ -17,12 +17,9 @@ namespace fazhi::cases::store {
 namespace {
 
 UnitInfo UnitFrom(const db::Row& r) {
-  return {.id = r.Int("id"),
-          .bureau_id = r.Int("bureau_id"),
-          .name = r.Str("name"),
-          .level = r.Str("level"),
-          .path = r.Str("path"),
-          .code = r.Str("code")};
+  UnitInfo out;
+  FZ_READ(r, out, id, bureau_id, name, level, path, code);
+  return out;
 }
 
 constexpr const char* kUnitSelect = "SELECT id, bureau_id, name, level, path, code FROM units WHERE ";
@@ -32,16 +29,10 @@ constexpr const char* kPersonSelect =
     "p.is_legal_officer, p.active FROM people p JOIN units u ON u.id = p.unit_id WHERE ";
 
 PersonInfo PersonFrom(const db::Row& r) {
-  return {.id = r.Int("id"),
-          .bureau_id = r.Int("bureau_id"),
-          .unit_id = r.Int("unit_id"),
-          .name = r.Str("name"),
-          .badge_no = r.Str("badge_no"),
-          .kind = r.Str("kind"),
-          .unit_name = r.Str("unit_name"),
-          .unit_path = r.Str("unit_path"),
-          .legal = r.Bool("is_legal_officer"),
-          .active = r.Bool("active")};
+  PersonInfo out;
+  FZ_READ(r, out, id, bureau_id, unit_id, name, badge_no, kind, unit_name, unit_path, active);
+  out.legal = r.Bool("is_legal_officer");
+  return out;
 }
 
 }  // namespace
@@ -113,22 +104,12 @@ const char* const kIncidentFrom =
 
 Incident IncidentFrom(const db::Row& r) {
   Incident i;
-  i.id = r.Int("id");
-  i.bureau_id = r.Int("bureau_id");
-  i.unit_id = r.Int("unit_id");
-  i.unit_name = r.Str("unit_name");
-  i.external_id = r.Str("external_id");
-  i.received_at = r.Int("received_at");
-  i.category = r.Str("category");
-  i.summary = r.Str("summary");
-  i.address = r.Str("address");
-  i.result = r.Str("result");
-  i.body_camera = r.Bool("body_camera");
+  FZ_READ(r, i, id, bureau_id, unit_id, unit_name, external_id, received_at, category, summary, address, result,
+          body_camera);
   if (auto officer = r.OptInt("officer_id"))
     i.officer = OfficerRef{*officer, r.Str("officer_name"), r.Str("officer_badge"), r.Str("officer_unit")};
   if ((i.case_id = r.OptInt("case_id"))) i.case_external_id = r.Str("case_external_id");
-  i.created_at = r.Int("created_at");
-  i.updated_at = r.Int("updated_at");
+  FZ_READ(r, i, created_at, updated_at);
   return i;
 }
 
@@ -328,15 +309,8 @@ Result<std::vector<CasePerson>> CasePersons(soci::session& sql, const auth::Vaul
                        a.Int(id)),
            a, [&](const db::Row& r) {
              CasePerson p;
-             p.id = r.Int("id");
-             p.ref = r.Str("ref");
-             p.name = r.Str("name");
-             p.role = r.Str("role");
+             FZ_READ(r, p, id, ref, name, role, female, pregnant, nursing_infant, identity_unknown);
              if (auto age = r.OptInt("age")) p.age = static_cast<int>(*age);
-             p.female = r.Bool("female");
-             p.pregnant = r.Bool("pregnant");
-             p.nursing_infant = r.Bool("nursing_infant");
-             p.identity_unknown = r.Bool("identity_unknown");
              if (const std::string enc = r.Str("id_number_enc"); !enc.empty()) {
                auto plain = vault.Decrypt(enc);
                if (!plain)
@@ -396,17 +370,12 @@ std::optional<PersonRecord> FindPersonByRef(soci::session& sql, std::int64_t cas
                         "id_number_enc FROM case_persons WHERE case_id = {} AND ref = {}",
                         a.Int(case_id), a.Str(ref)),
             a, [&](const db::Row& r) {
-              PersonRow p{.bureau_id = r.Int("bureau_id"),
-                          .case_id = case_id,
-                          .ref = ref,
-                          .name = r.Str("name"),
-                          .role = r.Str("role")};
+              PersonRow p;
+              FZ_READ(r, p, bureau_id, name, role);
+              p.case_id = case_id;
+              p.ref = ref;
               if (auto age = r.OptInt("age")) p.age = static_cast<int>(*age);
-              p.female = r.Bool("female");
-              p.pregnant = r.Bool("pregnant");
-              p.nursing_infant = r.Bool("nursing_infant");
-              p.identity_unknown = r.Bool("identity_unknown");
-              p.id_number_enc = r.OptStr("id_number_enc");
+              FZ_READ(r, p, female, pregnant, nursing_infant, identity_unknown, id_number_enc);
               out = PersonRecord{r.Int("id"), std::move(p)};
             });
   return out;
@@ -441,14 +410,9 @@ std::vector<EventRow> EventRows(soci::session& sql, std::int64_t case_id, const 
   std::vector<EventRow> out;
   db::Each(sql, q, a, [&](const db::Row& r) {
     EventRow e;
-    e.id = r.Int("id");
+    FZ_READ(r, e, id, type, at, person_ref, item_code, external_id);
     e.case_id = case_id;
-    e.type = r.Str("type");
-    e.at = r.Int("at");
-    e.person_ref = r.Str("person_ref");
-    e.item_code = r.Str("item_code");
     e.attrs = nlohmann::json::parse(r.Text("attrs"), nullptr, false);
-    e.external_id = r.Str("external_id");
     out.push_back(std::move(e));
   });
   return out;

@@ -343,10 +343,7 @@ Result<StoredTimeline> LoadStoredTimeline(soci::session& sql, std::int64_t case_
       sql, fmt::format("SELECT case_type, serious, fast_track, many_people FROM cases WHERE id = {}", a.Int(case_id)),
       a, [&](const db::Row& r) {
         head.case_id = case_id;
-        head.case_type = r.Str("case_type");
-        head.serious = r.Bool("serious");
-        head.fast_track = r.Bool("fast_track");
-        head.many_people = r.Bool("many_people");
+        FZ_READ(r, head, case_type, serious, fast_track, many_people);
       });
   if (!found) return NotFound("案件不存在");
   LoadStoredRows(sql, one);

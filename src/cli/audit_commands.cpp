@@ -21,6 +21,7 @@
 #include "audit/audit_log.h"
 #include "audit/checkpoint.h"
 #include "cli/commands.h"
+#include "core/json_fields.h"
 #include "core/local_time.h"
 #include "kit/cli_output.h"
 
@@ -45,17 +46,8 @@ int RunExport(const ExportOptions& o, kit::ModuleSet& m) {
   }
   const auto rows = audit::After(m.services().db, after, o.limit);
   for (const auto& r : rows) {
-    nlohmann::json j = {{"id", r.id},
-                        {"at", FormatLocalDateTime(r.at)},
-                        {"ts", r.at},
-                        {"user", r.username},
-                        {"action", r.action},
-                        {"object_type", r.object_type},
-                        {"object_id", r.object_id},
-                        {"summary", r.summary},
-                        {"ip", r.ip},
-                        {"request_id", r.request_id},
-                        {"hash", r.hash}};
+    nlohmann::json j = Merged(FZ_JSON(r, id, action, object_type, object_id, summary, ip, request_id, hash),
+                              {{"at", FormatLocalDateTime(r.at)}, {"ts", r.at}, {"user", r.username}});
     if (r.bureau_id) j["bureau_id"] = *r.bureau_id;
     std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   }

@@ -31,6 +31,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/for_each.h"
 #include "db/soci.h"
 
 namespace fazhi::db {
@@ -134,6 +135,20 @@ class Row {
   const detail::RowSource& src_;
 };
 
+// One member read from the column of the same name, by the member's type: an integer or bool from
+// Int, a string from Str, a double from Real, an optional from OptInt / OptStr (NULL → nullopt).
+inline void ReadColumn(const Row& r, std::string_view name, std::int64_t& out) { out = r.Int(name); }
+inline void ReadColumn(const Row& r, std::string_view name, int& out) { out = static_cast<int>(r.Int(name)); }
+inline void ReadColumn(const Row& r, std::string_view name, bool& out) { out = r.Bool(name); }
+inline void ReadColumn(const Row& r, std::string_view name, double& out) { out = r.Real(name); }
+inline void ReadColumn(const Row& r, std::string_view name, std::string& out) { out = r.Str(name); }
+inline void ReadColumn(const Row& r, std::string_view name, std::optional<std::int64_t>& out) { out = r.OptInt(name); }
+inline void ReadColumn(const Row& r, std::string_view name, std::optional<int>& out) {
+  const auto v = r.OptInt(name);
+  out = v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
+}
+inline void ReadColumn(const Row& r, std::string_view name, std::optional<std::string>& out) { out = r.OptStr(name); }
+
 using RowFn = std::function<void(const Row&)>;
 
 // Runs `query` with `args` and calls fn(row) for each result row.
@@ -225,3 +240,13 @@ std::size_t CachedStatementCount(soci::session& sql);
 }  // namespace detail
 
 }  // namespace fazhi::db
+
+// Members read from the columns of the same names (db::ReadColumn, by each member's type):
+//   Plan p;
+//   FZ_READ(r, p, id, unit_id, name, active);
+// is p.id = r.Int("id"); p.unit_id = r.Int("unit_id"); p.name = r.Str("name"); p.active = r.Bool("active").
+#define FZ_READ(row, obj, ...)                          \
+  do {                                                  \
+    FZ_FOR_EACH(FZ_READ_MEMBER_, row, obj, __VA_ARGS__) \
+  } while (0)
+#define FZ_READ_MEMBER_(row, obj, name) ::fazhi::db::ReadColumn(row, #name, (obj).name);

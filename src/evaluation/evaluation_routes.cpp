@@ -1,6 +1,7 @@
 #include "evaluation/evaluation_routes.h"
 
 #include "auth/roles.h"
+#include "core/json_fields.h"
 #include "core/json_input.h"
 #include "http/json_opt.h"
 #include "http/query.h"
@@ -19,61 +20,26 @@ json ScoreJson(const std::optional<std::int64_t>& x100) {
 
 json RubricJson(const Rubric& r) {
   json items = json::array();
-  for (const auto& it : r.items)
-    items.push_back({{"id", it.id},
-                     {"position", it.position},
-                     {"title", it.title},
-                     {"description", it.description},
-                     {"weight", it.weight}});
-  return {{"id", r.id},
-          {"family_id", r.family_id},
-          {"version", r.version},
-          {"name", r.name},
-          {"note", r.note},
-          {"total", r.total},
-          {"current", r.current},
-          {"created_at", r.created_at},
-          {"items", std::move(items)}};
+  for (const auto& it : r.items) items.push_back(FZ_JSON(it, id, position, title, description, weight));
+  return Merged(FZ_JSON(r, id, family_id, version, name, note, total, current, created_at),
+                {{"items", std::move(items)}});
 }
 
 json RoundJson(const Round& r) {
   json panel = json::array();
   for (const auto& m : r.panel) panel.push_back({{"user_id", m.user_id}, {"name", m.name}});
   json selection = r.selection.empty() ? json::array() : json::parse(r.selection, nullptr, false);
-  return {{"id", r.id},
-          {"name", r.name},
-          {"unit_id", r.unit_id},
-          {"unit_name", r.unit_name},
-          {"rubric_id", r.rubric_id},
-          {"good_min", r.good_min},
-          {"poor_below", r.poor_below},
-          {"status", r.status},
-          {"status_name", r.status == "open" ? "评定中" : "已结束"},
-          {"seed", http::OptJson(r.seed)},
-          {"selection", selection.is_discarded() ? json::array() : selection},
-          {"closed_at", http::OptJson(r.closed_at)},
-          {"created_at", r.created_at},
-          {"material_id", http::OptJson(r.material_id)},
-          {"cases", r.cases},
-          {"panel", std::move(panel)},
-          {"member", r.member}};
+  return Merged(FZ_JSON(r, id, name, unit_id, unit_name, rubric_id, good_min, poor_below, status, seed, closed_at,
+                        created_at, material_id, cases, member),
+                {{"status_name", r.status == "open" ? "评定中" : "已结束"},
+                 {"selection", selection.is_discarded() ? json::array() : selection},
+                 {"panel", std::move(panel)}});
 }
 
 json CaseJson(const RoundCase& c) {
-  return {{"id", c.id},
-          {"case_id", c.case_id},
-          {"external_id", c.external_id},
-          {"title", c.title},
-          {"case_type", c.case_type},
-          {"cause", c.cause},
-          {"category", c.category},
-          {"unit_name", c.unit_name},
-          {"closed_at", http::OptJson(c.closed_at)},
-          {"score", ScoreJson(c.score_x100)},
-          {"marked_by", c.marked_by},
-          {"grade", c.grade},
-          {"grade_name", GradeName(c.grade)},
-          {"my_marks", c.my_marks}};
+  return Merged(FZ_JSON(c, id, case_id, external_id, title, case_type, cause, category, unit_name, closed_at, marked_by,
+                        grade, my_marks),
+                {{"score", ScoreJson(c.score_x100)}, {"grade_name", GradeName(c.grade)}});
 }
 
 json DetailJson(const RoundDetail& d) {
@@ -90,9 +56,8 @@ json SheetJson(const CaseSheet& s) {
   json sheets = json::array();
   for (const auto& m : s.sheets) {
     json marks = json::array();
-    for (const auto& x : m.marks) marks.push_back({{"item_id", x.item_id}, {"mark", x.mark}, {"comment", x.comment}});
-    sheets.push_back(
-        {{"user_id", m.user_id}, {"name", m.name}, {"total", m.total}, {"comment", m.comment}, {"marks", marks}});
+    for (const auto& x : m.marks) marks.push_back(FZ_JSON(x, item_id, mark, comment));
+    sheets.push_back(Merged(FZ_JSON(m, user_id, name, total, comment), {{"marks", marks}}));
   }
   return {{"round", RoundJson(s.round)},
           {"rubric", RubricJson(s.rubric)},
@@ -218,12 +183,7 @@ Result<Reply> CloseRound(Ctx& ctx, EvaluationService& s) {
 // One click: the round's teaching set becomes the next 以案说法 issue of the training library.
 Result<Reply> PublishTeaching(Ctx& ctx, EvaluationService& s) {
   const auto p = FZ_TRY(s.PublishTeaching(ctx.user(), ctx.Actor(), FZ_TRY(ctx.PathId())));
-  return Reply::Json({{"material_id", p.material_id},
-                      {"series", p.series},
-                      {"issue_no", p.issue_no},
-                      {"title", p.title},
-                      {"cases", p.cases}},
-                     201);
+  return Reply::Json(FZ_JSON(p, material_id, series, issue_no, title, cases), 201);
 }
 
 Result<Reply> ExportResults(Ctx& ctx, EvaluationService& s) {
@@ -265,17 +225,8 @@ Result<Reply> ListTeaching(Ctx& ctx, EvaluationService& s) {
   const auto list = FZ_TRY(s.Teaching(ctx.user(), grade, page));
   json items = json::array();
   for (const auto& t : list.items)
-    items.push_back({{"id", t.id},
-                     {"round_id", t.round_id},
-                     {"round_name", t.round_name},
-                     {"grade", t.grade},
-                     {"grade_name", GradeName(t.grade)},
-                     {"title", t.title},
-                     {"case_type", t.case_type},
-                     {"category", t.category},
-                     {"comments", t.comments},
-                     {"score", static_cast<double>(t.score_x100) / 100.0},
-                     {"closed_at", t.closed_at}});
+    items.push_back(Merged(FZ_JSON(t, id, round_id, round_name, grade, title, case_type, category, comments, closed_at),
+                           {{"grade_name", GradeName(t.grade)}, {"score", static_cast<double>(t.score_x100) / 100.0}}));
   return Reply::Json(http::PagedJson(std::move(items), list.total, page));
 }
 

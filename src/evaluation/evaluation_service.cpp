@@ -12,6 +12,7 @@
 
 #include "auth/require.h"
 #include "auth/roles.h"
+#include "core/json_fields.h"
 #include "core/local_time.h"
 #include "db/sql.h"
 #include "evaluation/evaluation_results.h"
@@ -322,15 +323,8 @@ Result<RoundDetail> EvaluationService::Select(const Principal& who, const audit:
     nlohmann::json draws = nlohmann::json::array();
     if (!round.r.selection.empty()) draws = nlohmann::json::parse(round.r.selection, nullptr, false);
     if (!draws.is_array()) draws = nlohmann::json::array();
-    nlohmann::json draw = {{"mode", in.mode},
-                           {"closed_from", in.closed_from},
-                           {"closed_to", in.closed_to},
-                           {"case_type", in.case_type},
-                           {"category", in.category},
-                           {"candidates", candidates.size()},
-                           {"count", in.count},
-                           {"added", added},
-                           {"at", now}};
+    nlohmann::json draw = Merged(FZ_JSON(in, mode, closed_from, closed_to, case_type, category, count),
+                                 {{"candidates", candidates.size()}, {"added", added}, {"at", now}});
     if (in.unit_id) draw["unit_id"] = *in.unit_id;
     if (seed) draw["seed"] = *seed;
     draws.push_back(draw);

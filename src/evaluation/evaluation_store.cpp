@@ -34,11 +34,9 @@ std::vector<RubricItem> LoadItems(soci::session& sql, std::int64_t rubric_id) {
                                "rubric_id = {} ORDER BY position, id",
                                a.Int(rubric_id)),
                    a, [](const db::Row& r) {
-                     return RubricItem{.id = r.Int("id"),
-                                       .position = static_cast<int>(r.Int("position")),
-                                       .title = r.Str("title"),
-                                       .description = r.Str("description"),
-                                       .weight = static_cast<int>(r.Int("weight"))};
+                     RubricItem out;
+                     FZ_READ(r, out, id, position, title, description, weight);
+                     return out;
                    });
 }
 
@@ -51,20 +49,9 @@ const char* const kRoundColumns =
 RoundRow RoundFrom(const db::Row& r) {
   RoundRow row;
   Round& x = row.r;
-  x.id = r.Int("id");
-  x.bureau_id = r.Int("bureau_id");
-  x.unit_id = r.Int("unit_id");
-  x.unit_name = r.Str("unit_name");
+  FZ_READ(r, x, id, bureau_id, unit_id, unit_name, name, rubric_id, good_min, poor_below, status, selection, seed,
+          closed_at, created_at);
   row.unit_path = r.Str("unit_path");
-  x.name = r.Str("name");
-  x.rubric_id = r.Int("rubric_id");
-  x.good_min = static_cast<int>(r.Int("good_min"));
-  x.poor_below = static_cast<int>(r.Int("poor_below"));
-  x.status = r.Str("status");
-  x.selection = r.Str("selection");
-  x.seed = r.OptInt("seed");
-  x.closed_at = r.OptInt("closed_at");
-  x.created_at = r.Int("created_at");
   x.material_id = r.OptInt("teaching_material_id");
   x.cases = r.Int("n");
   return row;
@@ -76,23 +63,8 @@ const char* const kCaseColumns =
 
 RoundCase CaseFrom(const db::Row& r) {
   RoundCase c;
-  c.id = r.Int("id");
-  c.round_id = r.Int("round_id");
-  c.case_id = r.Int("case_id");
-  c.unit_id = r.Int("unit_id");
-  c.external_id = r.Str("external_id");
-  c.title = r.Str("title");
-  c.case_type = r.Str("case_type");
-  c.cause = r.Str("cause");
-  c.category = r.Str("category");
-  c.unit_name = r.Str("unit_name");
-  c.lead_officer_id = r.OptInt("lead_officer_id");
-  c.closed_at = r.OptInt("closed_at");
-  c.score_x100 = r.OptInt("score_x100");
-  c.marked_by = static_cast<int>(r.Int("marked_by"));
-  c.grade = r.Str("grade");
-  c.anon_title = r.Str("anon_title");
-  c.anon_comments = r.Str("anon_comments");
+  FZ_READ(r, c, id, round_id, case_id, unit_id, external_id, title, case_type, cause, category, unit_name,
+          lead_officer_id, closed_at, score_x100, marked_by, grade, anon_title, anon_comments);
   return c;
 }
 
@@ -340,8 +312,7 @@ std::vector<MarkSheet> LoadSheets(soci::session& sql, std::int64_t round_case_id
                        a.Int(round_case_id)),
            a, [&](const db::Row& r) {
              MarkSheet& s = by_user[r.Int("user_id")];
-             s.user_id = r.Int("user_id");
-             s.name = r.Str("name");
+             FZ_READ(r, s, user_id, name);
              s.marks.push_back({r.Int("item_id"), static_cast<int>(r.Int("mark")), r.Str("comment")});
              s.total += static_cast<int>(r.Int("mark"));
            });
@@ -373,16 +344,13 @@ Paged<TeachingCase> ListTeaching(soci::session& sql, std::int64_t bureau_id, con
       "c.score_x100 DESC, c.id LIMIT {} OFFSET {}",
       from, where, page.page_size, page.Offset());
   out.items = db::AllOf(sql, q, a, [](const db::Row& r) {
-    return TeachingCase{.id = r.Int("id"),
-                        .round_id = r.Int("round_id"),
-                        .round_name = r.Str("round_name"),
-                        .grade = r.Str("grade"),
-                        .title = r.Str("anon_title"),
-                        .case_type = r.Str("case_type"),
-                        .category = r.Str("category"),
-                        .comments = r.Str("anon_comments"),
-                        .score_x100 = r.OptInt("score_x100").value_or(0),
-                        .closed_at = r.OptInt("closed_at").value_or(0)};
+    TeachingCase v;
+    FZ_READ(r, v, id, round_id, round_name, grade, case_type, category);
+    v.title = r.Str("anon_title");
+    v.comments = r.Str("anon_comments");
+    v.score_x100 = r.OptInt("score_x100").value_or(0);
+    v.closed_at = r.OptInt("closed_at").value_or(0);
+    return v;
   });
   return out;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "auth/roles.h"
+#include "core/json_fields.h"
 #include "core/json_input.h"
 #include "http/json_opt.h"
 #include "http/query.h"
@@ -16,49 +17,26 @@ using nlohmann::json;
 namespace {
 
 json QuestionJson(const Question& q) {
-  return {{"id", q.id},         {"topic", q.topic},          {"level", q.level},   {"kind", q.kind},
-          {"stem", q.stem},     {"options", q.options},      {"answer", q.answer}, {"analysis", q.analysis},
-          {"active", q.active}, {"updated_at", q.updated_at}};
+  return FZ_JSON(q, id, topic, level, kind, stem, options, answer, analysis, active, updated_at);
 }
 
-json RuleJson(const PaperRule& r) {
-  return {
-      {"topic", r.topic}, {"kind", r.kind}, {"level", http::OptJson(r.level)}, {"count", r.count}, {"score", r.score}};
-}
+json RuleJson(const PaperRule& r) { return FZ_JSON(r, topic, kind, level, count, score); }
 
 json PaperJson(const Paper& p) {
   json rules = json::array();
   for (const auto& r : p.rules) rules.push_back(RuleJson(r));
-  return {
-      {"id", p.id}, {"title", p.title}, {"rules", rules}, {"total_score", p.total_score}, {"created_at", p.created_at}};
+  return Merged(FZ_JSON(p, id, title, total_score, created_at), {{"rules", rules}});
 }
 
 json ExamJson(const Exam& e) {
-  return {{"id", e.id},
-          {"unit_id", e.unit_id},
-          {"unit_name", e.unit_name},
-          {"paper_id", e.paper_id},
-          {"paper_title", e.paper_title},
-          {"total_score", e.total_score},
-          {"title", e.title},
-          {"category", e.category},
-          {"opens_at", e.opens_at},
-          {"closes_at", e.closes_at},
-          {"duration_minutes", e.duration_minutes},
-          {"pass_score", e.pass_score},
-          {"retakes", e.retakes},
-          {"examinees", e.examinees},
-          {"submitted", e.submitted},
-          {"to_mark", e.to_mark}};
+  return FZ_JSON(e, id, unit_id, unit_name, paper_id, paper_title, total_score, title, category, opens_at, closes_at,
+                 duration_minutes, pass_score, retakes, examinees, submitted, to_mark);
 }
 
 json AttemptJson(const Attempt& a) {
   json items = json::array(), events = json::array();
   for (const auto& i : a.items) {
-    json j = {{"position", i.position}, {"kind", i.kind},
-              {"stem", i.stem},         {"options", i.options},
-              {"points", i.points},     {"answer", i.answer},
-              {"version", i.version},   {"answered_at", http::OptJson(i.answered_at)}};
+    json j = FZ_JSON(i, position, kind, stem, options, points, answer, version, answered_at);
     if (a.status != "open") {
       j["auto_score"] = http::OptJson(i.auto_score);
       j["mark_score"] = http::OptJson(i.mark_score);
@@ -66,25 +44,11 @@ json AttemptJson(const Attempt& a) {
     }
     items.push_back(std::move(j));
   }
-  for (const auto& e : a.events) events.push_back({{"id", e.id}, {"kind", e.kind}, {"detail", e.detail}, {"at", e.at}});
-  json j = {{"id", a.id},
-            {"exam_id", a.exam_id},
-            {"exam_title", a.exam_title},
-            {"attempt_no", a.attempt_no},
-            {"code", a.code},
-            {"started_at", a.started_at},
-            {"ends_at", a.ends_at},
-            {"server_now", a.server_now},
-            {"submitted_at", http::OptJson(a.submitted_at)},
-            {"submit_kind", a.submit_kind},
-            {"status", a.status},
-            {"objective_score", a.objective_score},
-            {"subjective_score", a.subjective_score},
-            {"score", http::OptJson(a.score)},
-            {"passed", http::OptJson(a.passed)},
-            {"pass_score", a.pass_score},
-            {"total_score", a.total_score},
-            {"items", std::move(items)}};
+  for (const auto& e : a.events) events.push_back(FZ_JSON(e, id, kind, detail, at));
+  json j =
+      Merged(FZ_JSON(a, id, exam_id, exam_title, attempt_no, code, started_at, ends_at, server_now, submitted_at,
+                     submit_kind, status, objective_score, subjective_score, score, passed, pass_score, total_score),
+             {{"items", std::move(items)}});
   if (!a.tab_token.empty()) j["tab_token"] = a.tab_token;
   if (!a.person_name.empty()) {
     j["person_name"] = a.person_name;
@@ -259,11 +223,7 @@ Result<Reply> MyExams(Ctx& ctx, ExamService& s) {
   json items = json::array();
   for (const auto& m : FZ_TRY(s.MyExams(ctx.user()))) {
     json j = ExamJson(m.exam);
-    j.update({{"attempts", m.attempts},
-              {"best_score", http::OptJson(m.best_score)},
-              {"passed", m.passed},
-              {"open_attempt_id", http::OptJson(m.open_attempt_id)},
-              {"state", m.state}});
+    j.update(FZ_JSON(m, attempts, best_score, passed, open_attempt_id, state));
     items.push_back(std::move(j));
   }
   return Reply::Json({{"items", items}, {"server_now", s.clock().Now()}});
@@ -286,7 +246,7 @@ Result<Reply> SaveAnswer(Ctx& ctx, ExamService& s) {
   if (auto e = in.Finish()) return std::unexpected(*e);
   const auto r =
       FZ_TRY(s.SaveAnswer(ctx.user(), id, static_cast<int>(std::min<std::int64_t>(position, 100000)), token, answer));
-  return Reply::Json({{"version", r.version}, {"saved_at", r.saved_at}, {"ends_at", r.ends_at}});
+  return Reply::Json(FZ_JSON(r, version, saved_at, ends_at));
 }
 
 Result<Reply> SubmitAttempt(Ctx& ctx, ExamService& s) {
@@ -315,15 +275,7 @@ Result<Reply> MarkTasks(Ctx& ctx, ExamService& s) {
   FZ_CHECK(q.Finish());
   json items = json::array();
   for (const auto& t : FZ_TRY(s.MarkTasks(ctx.user(), exam)))
-    items.push_back({{"attempt_id", t.attempt_id},
-                     {"position", t.position},
-                     {"code", t.code},
-                     {"exam_id", t.exam_id},
-                     {"exam_title", t.exam_title},
-                     {"stem", t.stem},
-                     {"reference", t.reference},
-                     {"answer", t.answer},
-                     {"points", t.points}});
+    items.push_back(FZ_JSON(t, attempt_id, position, code, exam_id, exam_title, stem, reference, answer, points));
   return Reply::Json({{"items", items}});
 }
 
@@ -346,15 +298,8 @@ Result<Reply> Results(Ctx& ctx, ExamService& s) {
   const auto list = FZ_TRY(s.Results(ctx.user(), id, page));
   json items = json::array();
   for (const auto& r : list.items)
-    items.push_back({{"person_id", r.person_id},
-                     {"name", r.name},
-                     {"badge_no", r.badge_no},
-                     {"unit_name", r.unit_name},
-                     {"attempts", r.attempts},
-                     {"best_attempt_id", http::OptJson(r.best_attempt_id)},
-                     {"best_score", http::OptJson(r.best_score)},
-                     {"status", r.status},
-                     {"events", r.events}});
+    items.push_back(
+        FZ_JSON(r, person_id, name, badge_no, unit_name, attempts, best_attempt_id, best_score, status, events));
   return Reply::Json(http::PagedJson(std::move(items), list.total, page));
 }
 
@@ -370,20 +315,10 @@ Result<Reply> Analyse(Ctx& ctx, ExamService& s) {
   const Analysis a = FZ_TRY(s.Analyse(ctx.user(), FZ_TRY(ctx.PathId())));
   json questions = json::array(), units = json::array();
   for (const auto& q : a.questions)
-    questions.push_back({{"question_id", q.question_id},
-                         {"kind", q.kind},
-                         {"topic", q.topic},
-                         {"stem", q.stem},
-                         {"answered", q.answered},
-                         {"difficulty", q.difficulty},
-                         {"discrimination", http::OptJson(q.discrimination)}});
+    questions.push_back(FZ_JSON(q, question_id, kind, topic, stem, answered, difficulty, discrimination));
   for (const auto& u : a.units)
-    units.push_back({{"unit_id", u.unit_id},
-                     {"unit_name", u.unit_name},
-                     {"examinees", u.examinees},
-                     {"took", u.took},
-                     {"passed", u.passed},
-                     {"pass_rate", u.examinees ? json(static_cast<double>(u.passed) / u.examinees) : json()}});
+    units.push_back(Merged(FZ_JSON(u, unit_id, unit_name, examinees, took, passed),
+                           {{"pass_rate", u.examinees ? json(static_cast<double>(u.passed) / u.examinees) : json()}}));
   return Reply::Json(
       {{"graded", a.graded}, {"mean_score", http::OptJson(a.mean_score)}, {"questions", questions}, {"units", units}});
 }
@@ -391,16 +326,7 @@ Result<Reply> Analyse(Ctx& ctx, ExamService& s) {
 // ---- 执法资格 ----
 
 json QualificationJson(const Qualification& q) {
-  return {{"id", q.id},
-          {"person_id", q.person_id},
-          {"person_name", q.person_name},
-          {"badge_no", q.badge_no},
-          {"unit_name", q.unit_name},
-          {"level", q.level},
-          {"obtained_at", q.obtained_at},
-          {"score", http::OptJson(q.score)},
-          {"valid_until", q.valid_until},
-          {"valid", q.valid}};
+  return FZ_JSON(q, id, person_id, person_name, badge_no, unit_name, level, obtained_at, score, valid_until, valid);
 }
 
 Result<Reply> ListQualifications(Ctx& ctx, ExamService& s) {

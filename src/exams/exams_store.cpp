@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_fields.h"
 #include "db/sql.h"
 
 namespace fazhi::exams::store {
@@ -33,17 +34,10 @@ constexpr const char* kQuestionColumns =
     "q.updated_at FROM exam_questions q ";
 
 Question QuestionFrom(const db::Row& r) {
-  return Question{.id = r.Int("id"),
-                  .bureau_id = r.Int("bureau_id"),
-                  .topic = r.Str("topic"),
-                  .level = static_cast<int>(r.Int("level")),
-                  .kind = r.Str("kind"),
-                  .stem = r.Str("stem"),
-                  .options = OptionsFrom(r.Text("options")),
-                  .answer = r.Str("answer"),
-                  .analysis = r.Str("analysis"),
-                  .active = r.Bool("active"),
-                  .updated_at = r.Int("updated_at")};
+  Question x;
+  FZ_READ(r, x, id, bureau_id, topic, level, kind, stem, answer, analysis, active, updated_at);
+  x.options = OptionsFrom(r.Text("options"));
+  return x;
 }
 
 std::vector<PaperRule> RulesFrom(std::string_view text) {
@@ -65,11 +59,8 @@ std::vector<PaperRule> RulesFrom(std::string_view text) {
 std::string RulesText(const std::vector<PaperRule>& rules) {
   nlohmann::json j = nlohmann::json::array();
   for (const auto& r : rules)
-    j.push_back({{"topic", r.topic},
-                 {"kind", r.kind},
-                 {"level", r.level ? nlohmann::json(*r.level) : nlohmann::json()},
-                 {"count", r.count},
-                 {"score", r.score}});
+    j.push_back(Merged(FZ_JSON(r, topic, kind, count, score),
+                       {{"level", r.level ? nlohmann::json(*r.level) : nlohmann::json()}}));
   return j.dump();
 }
 
@@ -77,12 +68,10 @@ constexpr const char* kPaperColumns =
     "SELECT p.id, p.bureau_id, p.title, p.rules, p.total_score, p.created_at FROM exam_papers p ";
 
 Paper PaperFrom(const db::Row& r) {
-  return Paper{.id = r.Int("id"),
-               .bureau_id = r.Int("bureau_id"),
-               .title = r.Str("title"),
-               .rules = RulesFrom(r.Text("rules")),
-               .total_score = static_cast<int>(r.Int("total_score")),
-               .created_at = r.Int("created_at")};
+  Paper x;
+  FZ_READ(r, x, id, bureau_id, title, total_score, created_at);
+  x.rules = RulesFrom(r.Text("rules"));
+  return x;
 }
 
 constexpr const char* kExamColumns =
@@ -94,23 +83,10 @@ constexpr const char* kExamColumns =
     "FROM exams e JOIN units u ON u.id = e.unit_id JOIN exam_papers p ON p.id = e.paper_id ";
 
 Exam ExamFrom(const db::Row& r) {
-  return Exam{.id = r.Int("id"),
-              .bureau_id = r.Int("bureau_id"),
-              .unit_id = r.Int("unit_id"),
-              .unit_name = r.Str("unit_name"),
-              .paper_id = r.Int("paper_id"),
-              .paper_title = r.Str("paper_title"),
-              .total_score = static_cast<int>(r.Int("total_score")),
-              .title = r.Str("title"),
-              .category = r.Str("category"),
-              .opens_at = r.Int("opens_at"),
-              .closes_at = r.Int("closes_at"),
-              .duration_minutes = static_cast<int>(r.Int("duration_minutes")),
-              .pass_score = static_cast<int>(r.Int("pass_score")),
-              .retakes = static_cast<int>(r.Int("retakes")),
-              .examinees = r.Int("examinees"),
-              .submitted = r.Int("submitted"),
-              .to_mark = r.Int("to_mark")};
+  Exam v;
+  FZ_READ(r, v, id, bureau_id, unit_id, unit_name, paper_id, paper_title, total_score, title, category, opens_at,
+          closes_at, duration_minutes, pass_score, retakes, examinees, submitted, to_mark);
+  return v;
 }
 
 constexpr const char* kAttemptColumns =
@@ -119,22 +95,11 @@ constexpr const char* kAttemptColumns =
     "FROM exam_attempts t ";
 
 AttemptRow AttemptFrom(const db::Row& r) {
-  AttemptRow a{.id = r.Int("id"),
-               .bureau_id = r.Int("bureau_id"),
-               .exam_id = r.Int("exam_id"),
-               .person_id = r.Int("person_id"),
-               .attempt_no = static_cast<int>(r.Int("attempt_no")),
-               .code = r.Str("code"),
-               .tab_token = r.Str("tab_token"),
-               .status = r.Str("status"),
-               .submit_kind = r.Str("submit_kind"),
-               .started_at = r.Int("started_at"),
-               .ends_at = r.Int("ends_at"),
-               .submitted_at = r.OptInt("submitted_at"),
-               .objective_score = static_cast<int>(r.Int("objective_score")),
-               .subjective_score = static_cast<int>(r.Int("subjective_score")),
-               .score = OptInt32(r, "score"),
-               .passed = std::nullopt};
+  AttemptRow a;
+  FZ_READ(r, a, id, bureau_id, exam_id, person_id, attempt_no, code, tab_token, status, submit_kind, started_at,
+          ends_at, submitted_at, objective_score, subjective_score);
+  a.score = OptInt32(r, "score");
+  a.passed = std::nullopt;
   if (const auto p = r.OptInt("passed")) a.passed = *p != 0;
   return a;
 }
@@ -145,21 +110,14 @@ constexpr const char* kItemColumns =
     "FROM exam_attempt_items i JOIN exam_questions q ON q.id = i.question_id ";
 
 ItemRow ItemFrom(const db::Row& r) {
-  return ItemRow{.attempt_id = r.Int("attempt_id"),
-                 .position = static_cast<int>(r.Int("position")),
-                 .question_id = r.Int("question_id"),
-                 .points = static_cast<int>(r.Int("points")),
-                 .option_order = r.Str("option_order"),
-                 .answer = r.OptStr("answer"),
-                 .version = static_cast<int>(r.Int("version")),
-                 .answered_at = r.OptInt("answered_at"),
-                 .auto_score = OptInt32(r, "auto_score"),
-                 .mark_score = OptInt32(r, "mark_score"),
-                 .kind = r.Str("kind"),
-                 .stem = r.Str("stem"),
-                 .options_json = r.Str("options"),
-                 .right = r.Str("right_answer"),
-                 .topic = r.Str("topic")};
+  ItemRow out;
+  FZ_READ(r, out, attempt_id, position, question_id, points, option_order, answer, version, answered_at, kind, stem,
+          topic);
+  out.auto_score = OptInt32(r, "auto_score");
+  out.mark_score = OptInt32(r, "mark_score");
+  out.options_json = r.Str("options");
+  out.right = r.Str("right_answer");
+  return out;
 }
 
 }  // namespace
@@ -386,12 +344,11 @@ std::vector<ExamineeRow> Examinees(soci::session& sql, std::int64_t exam) {
                                "pe.unit_id WHERE x.exam_id = {} ORDER BY u.path, pe.badge_no, pe.id",
                                a.Int(exam)),
                    a, [](const db::Row& r) {
-                     return ExamineeRow{.person_id = r.Int("id"),
-                                        .unit_id = r.Int("unit_id"),
-                                        .name = r.Str("name"),
-                                        .badge_no = r.Str("badge_no"),
-                                        .unit_name = r.Str("unit_name"),
-                                        .unit_path = r.Str("path")};
+                     ExamineeRow v;
+                     FZ_READ(r, v, unit_id, name, badge_no, unit_name);
+                     v.person_id = r.Int("id");
+                     v.unit_path = r.Str("path");
+                     return v;
                    });
 }
 
@@ -498,15 +455,9 @@ std::vector<MarkTask> MarkTasks(soci::session& sql, std::string_view path, std::
                   "q ON q.id = i.question_id {} ORDER BY t.submitted_at, t.id, i.position LIMIT {}",
                   where, a.Int(limit)),
       a, [](const db::Row& r) {
-        return MarkTask{.attempt_id = r.Int("attempt_id"),
-                        .position = static_cast<int>(r.Int("position")),
-                        .code = r.Str("code"),
-                        .exam_id = r.Int("exam_id"),
-                        .exam_title = r.Str("exam_title"),
-                        .stem = r.Str("stem"),
-                        .reference = r.Str("reference"),
-                        .answer = r.Str("answer"),
-                        .points = static_cast<int>(r.Int("points"))};
+        MarkTask out;
+        FZ_READ(r, out, attempt_id, position, code, exam_id, exam_title, stem, reference, answer, points);
+        return out;
       });
 }
 
@@ -545,17 +496,12 @@ Paged<Qualification> ListQualifications(soci::session& sql, std::string_view pat
                   "k.obtained_at, k.score, k.valid_until {}{} ORDER BY k.obtained_at DESC, k.id DESC{}",
                   from, where, Limit(a, p)),
       a, [&](const db::Row& r) {
-        return Qualification{.id = r.Int("id"),
-                             .bureau_id = r.Int("bureau_id"),
-                             .person_id = r.Int("person_id"),
-                             .person_name = r.Str("name"),
-                             .badge_no = r.Str("badge_no"),
-                             .unit_name = r.Str("unit_name"),
-                             .level = r.Str("level"),
-                             .obtained_at = r.Int("obtained_at"),
-                             .score = OptInt32(r, "score"),
-                             .valid_until = r.Int("valid_until"),
-                             .valid = r.Int("valid_until") > now && r.Int("obtained_at") <= now};
+        Qualification v;
+        FZ_READ(r, v, id, bureau_id, person_id, badge_no, unit_name, level, obtained_at, valid_until);
+        v.person_name = r.Str("name");
+        v.score = OptInt32(r, "score");
+        v.valid = r.Int("valid_until") > now && r.Int("obtained_at") <= now;
+        return v;
       });
   return out;
 }

@@ -113,16 +113,9 @@ constexpr const char* kFileColumns =
     "a.uploaded_at";
 
 StoredFile FileFromRow(const db::Row& r) {
-  return StoredFile{.id = r.Int("id"),
-                    .owner_type = r.Str("owner_type"),
-                    .owner_id = r.Int("owner_id"),
-                    .bureau_id = r.Int("bureau_id"),
-                    .filename = r.Str("filename"),
-                    .content_type = r.Str("content_type"),
-                    .size = r.Int("size"),
-                    .sha256 = r.Str("sha256"),
-                    .uploaded_by = r.OptInt("uploaded_by"),
-                    .uploaded_at = r.Int("uploaded_at")};
+  StoredFile out;
+  FZ_READ(r, out, id, owner_type, owner_id, bureau_id, filename, content_type, size, sha256, uploaded_by, uploaded_at);
+  return out;
 }
 
 // A storage_path of the legacy directory that stays inside it.

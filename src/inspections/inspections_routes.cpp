@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "auth/roles.h"
+#include "core/json_fields.h"
 #include "core/json_input.h"
 #include "http/json_opt.h"
 #include "http/query.h"
@@ -18,65 +19,25 @@ namespace {
 
 json ChecklistJson(const Checklist& c) {
   json items = json::array();
-  for (const auto& i : c.items)
-    items.push_back({{"key", i.key}, {"text", i.text}, {"method", i.method}, {"weight", i.weight}});
-  return {{"id", c.id},
-          {"domain", c.domain},
-          {"domain_name", DomainName(c.domain)},
-          {"version", c.version},
-          {"items", std::move(items)},
-          {"created_by_name", c.created_by_name},
-          {"created_at", c.created_at}};
+  for (const auto& i : c.items) items.push_back(FZ_JSON(i, key, text, method, weight));
+  return Merged(FZ_JSON(c, id, domain, version, created_by_name, created_at),
+                {{"domain_name", DomainName(c.domain)}, {"items", std::move(items)}});
 }
 
 json PlanJson(const Plan& p) {
-  return {{"id", p.id},
-          {"bureau_id", p.bureau_id},
-          {"unit_id", p.unit_id},
-          {"unit_name", p.unit_name},
-          {"level", p.level},
-          {"level_name", LevelName(p.level)},
-          {"name", p.name},
-          {"domains", p.domains},
-          {"cadence_days", p.cadence_days},
-          {"sample_size", p.sample_size},
-          {"due_days", p.due_days},
-          {"active", p.active},
-          {"created_at", p.created_at}};
+  return Merged(FZ_JSON(p, id, bureau_id, unit_id, unit_name, level, name, domains, cadence_days, sample_size, due_days,
+                        active, created_at),
+                {{"level_name", LevelName(p.level)}});
 }
 
 json TaskJson(const Task& t) {
-  return {{"id", t.id},
-          {"bureau_id", t.bureau_id},
-          {"plan_id", t.plan_id},
-          {"plan_name", t.plan_name},
-          {"level", t.level},
-          {"level_name", LevelName(t.level)},
-          {"inspector_unit_id", t.inspector_unit_id},
-          {"inspector_unit_name", t.inspector_unit_name},
-          {"target_unit_id", t.target_unit_id},
-          {"target_unit_name", t.target_unit_name},
-          {"target_person_id", http::OptJson(t.target_person_id)},
-          {"target_person_name", t.target_person_name},
-          {"domains", t.domains},
-          {"period_start", t.period_start},
-          {"due_at", t.due_at},
-          {"status", t.status},
-          {"overdue", t.overdue},
-          {"completed_at", http::OptJson(t.completed_at)},
-          {"completed_by_name", t.completed_by_name},
-          {"findings", t.findings}};
+  return Merged(FZ_JSON(t, id, bureau_id, plan_id, plan_name, level, inspector_unit_id, inspector_unit_name,
+                        target_unit_id, target_unit_name, target_person_id, target_person_name, domains, period_start,
+                        due_at, status, overdue, completed_at, completed_by_name, findings),
+                {{"level_name", LevelName(t.level)}});
 }
 
-json SampleJson(const Sample& s) {
-  return {{"id", s.id},
-          {"domain", s.domain},
-          {"record_kind", s.record_kind},
-          {"record_id", s.record_id},
-          {"label", s.label},
-          {"seq", s.seq},
-          {"officer_id", http::OptJson(s.officer_id)}};
-}
+json SampleJson(const Sample& s) { return FZ_JSON(s, id, domain, record_kind, record_id, label, seq, officer_id); }
 
 Reply TaskDetail(const Task& t, int status = 200) {
   json j = TaskJson(t);
@@ -85,67 +46,33 @@ Reply TaskDetail(const Task& t, int status = 200) {
   for (const auto& c : t.checklists) lists.push_back(ChecklistJson(c));
   for (const auto& r : t.results) {
     json files = json::array();
-    for (const auto& f : r.files)
-      files.push_back({{"id", f.id}, {"filename", f.filename}, {"content_type", f.content_type}, {"size", f.size}});
-    results.push_back({{"id", r.id},
-                       {"checklist_id", r.checklist_id},
-                       {"domain", r.domain},
-                       {"item_key", r.item_key},
-                       {"passed", r.passed},
-                       {"note", r.note},
-                       {"sample_id", http::OptJson(r.sample_id)},
-                       {"video_ref", r.video_ref},
-                       {"judged_at", r.judged_at},
-                       {"files", std::move(files)}});
+    for (const auto& f : r.files) files.push_back(FZ_JSON(f, id, filename, content_type, size));
+    results.push_back(
+        Merged(FZ_JSON(r, id, checklist_id, domain, item_key, passed, note, sample_id, video_ref, judged_at),
+               {{"files", std::move(files)}}));
   }
-  j.update({{"seed", std::to_string(t.seed)},
-            {"sample_from", t.sample_from},
-            {"sample_to", t.sample_to},
-            {"samples", std::move(samples)},
-            {"empty_notes", t.empty_notes},
-            {"checklists", std::move(lists)},
-            {"results", std::move(results)}});
+  j.update(Merged(FZ_JSON(t, sample_from, sample_to, empty_notes), {{"seed", std::to_string(t.seed)},
+                                                                    {"samples", std::move(samples)},
+                                                                    {"checklists", std::move(lists)},
+                                                                    {"results", std::move(results)}}));
   return Reply::Json(std::move(j), status);
 }
 
 json FindingJson(const Finding& f) {
-  return {{"id", f.id},
-          {"bureau_id", f.bureau_id},
-          {"task_id", f.task_id},
-          {"unit_id", f.unit_id},
-          {"unit_name", f.unit_name},
-          {"person_id", http::OptJson(f.person_id)},
-          {"person_name", f.person_name},
-          {"level", f.level},
-          {"level_name", LevelName(f.level)},
-          {"domain", f.domain},
-          {"domain_name", DomainName(f.domain)},
-          {"item_key", f.item_key},
-          {"item_text", f.item_text},
-          {"weight", f.weight},
-          {"record_label", f.record_label},
-          {"note", f.note},
-          {"order_id", http::OptJson(f.order_id)},
-          {"order_status", f.order_status},
-          {"deadline", f.deadline},
-          {"closed_at", http::OptJson(f.closed_at)},
-          {"on_time", f.on_time ? json(*f.on_time) : json()},
-          {"created_at", f.created_at},
-          {"rechecks", f.rechecks},
-          {"last_recheck_at", http::OptJson(f.last_recheck_at)},
-          {"last_recheck_passed", f.last_recheck_passed ? json(*f.last_recheck_passed) : json()}};
+  return Merged(FZ_JSON(f, id, bureau_id, task_id, unit_id, unit_name, person_id, person_name, level, domain, item_key,
+                        item_text, weight, record_label, note, order_id, order_status, deadline, closed_at, created_at,
+                        rechecks, last_recheck_at),
+                {{"level_name", LevelName(f.level)},
+                 {"domain_name", DomainName(f.domain)},
+                 {"on_time", f.on_time ? json(*f.on_time) : json()},
+                 {"last_recheck_passed", f.last_recheck_passed ? json(*f.last_recheck_passed) : json()}});
 }
 
 json FindingDetailJson(const Finding& f) {
   json out = FindingJson(f);
   json history = json::array();
   for (const auto& r : f.recheck_history)
-    history.push_back({{"id", r.id},
-                       {"passed", r.passed},
-                       {"note", r.note},
-                       {"new_deadline", http::OptJson(r.new_deadline)},
-                       {"checked_by_name", r.checked_by_name},
-                       {"checked_at", r.checked_at}});
+    history.push_back(FZ_JSON(r, id, passed, note, new_deadline, checked_by_name, checked_at));
   out["recheck_history"] = std::move(history);
   return out;
 }
@@ -296,7 +223,7 @@ Result<Reply> AttachFiles(Ctx& ctx, InspectionService& s) {
   }
   json items = json::array();
   for (const auto& f : FZ_TRY(s.AttachFiles(ctx.user(), ctx.Actor(), id, result, uploads)))
-    items.push_back({{"id", f.id}, {"filename", f.filename}, {"content_type", f.content_type}, {"size", f.size}});
+    items.push_back(FZ_JSON(f, id, filename, content_type, size));
   return Reply::Json({{"items", std::move(items)}}, 201);
 }
 
@@ -357,14 +284,7 @@ Result<RollupQuery> ReadRollupQuery(Ctx& ctx, const Clock& clock) {
 }
 
 json RowJson(const RollupRow& r) {
-  return {{"key", r.key},
-          {"name", r.name},
-          {"tasks", r.tasks},
-          {"done", r.done},
-          {"done_on_time", r.done_on_time},
-          {"findings", r.findings},
-          {"closed", r.closed},
-          {"closed_on_time", r.closed_on_time}};
+  return FZ_JSON(r, key, name, tasks, done, done_on_time, findings, closed, closed_on_time);
 }
 
 Result<Reply> GetRollup(Ctx& ctx, InspectionService& s) {
@@ -373,22 +293,12 @@ Result<Reply> GetRollup(Ctx& ctx, InspectionService& s) {
   json rows = json::array(), items = json::array(), weeks = json::array();
   for (const auto& row : x.rows) rows.push_back(RowJson(row));
   for (const auto& i : x.items)
-    items.push_back({{"domain", i.domain},
-                     {"domain_name", DomainName(i.domain)},
-                     {"item_key", i.item_key},
-                     {"item_text", i.item_text},
-                     {"findings", i.findings}});
-  for (const auto& w : x.weeks)
-    weeks.push_back({{"week", w.week}, {"tasks", w.tasks}, {"done", w.done}, {"findings", w.findings}});
-  return Reply::Json({{"unit_id", x.unit_id},
-                      {"unit_name", x.unit_name},
-                      {"row_kind", x.row_kind},
-                      {"from", x.from},
-                      {"to", x.to},
-                      {"total", RowJson(x.total)},
-                      {"rows", std::move(rows)},
-                      {"items", std::move(items)},
-                      {"weeks", std::move(weeks)}});
+    items.push_back(Merged(FZ_JSON(i, domain, item_key, item_text, findings), {{"domain_name", DomainName(i.domain)}}));
+  for (const auto& w : x.weeks) weeks.push_back(FZ_JSON(w, week, tasks, done, findings));
+  return Reply::Json(Merged(FZ_JSON(x, unit_id, unit_name, row_kind, from, to), {{"total", RowJson(x.total)},
+                                                                                 {"rows", std::move(rows)},
+                                                                                 {"items", std::move(items)},
+                                                                                 {"weeks", std::move(weeks)}}));
 }
 
 Result<Reply> ExportRollup(Ctx& ctx, InspectionService& s) {

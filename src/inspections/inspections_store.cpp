@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_fields.h"
 #include "core/local_time.h"
 #include "db/sql.h"
 
@@ -61,8 +62,7 @@ namespace {
 
 json ItemsToJson(const std::vector<ChecklistItem>& items) {
   json a = json::array();
-  for (const auto& i : items)
-    a.push_back({{"key", i.key}, {"text", i.text}, {"method", i.method}, {"weight", i.weight}});
+  for (const auto& i : items) a.push_back(FZ_JSON(i, key, text, method, weight));
   return a;
 }
 
@@ -96,12 +96,10 @@ constexpr const char* kChecklistColumns =
     "SELECT id, domain, version, items, created_by_name, created_at FROM inspection_checklists ";
 
 Checklist ChecklistFrom(const db::Row& r) {
-  return {.id = r.Int("id"),
-          .domain = r.Str("domain"),
-          .version = static_cast<int>(r.Int("version")),
-          .items = ItemsFromJson(r.Text("items")),
-          .created_by_name = r.Str("created_by_name"),
-          .created_at = r.Int("created_at")};
+  Checklist x;
+  FZ_READ(r, x, id, domain, version, created_by_name, created_at);
+  x.items = ItemsFromJson(r.Text("items"));
+  return x;
 }
 
 constexpr const char* kPlanColumns =
@@ -111,18 +109,11 @@ constexpr const char* kPlanColumns =
     "FROM inspection_plans p JOIN units u ON u.id = p.unit_id ";
 
 Plan PlanFrom(const db::Row& r) {
-  return {.id = r.Int("id"),
-          .bureau_id = r.Int("bureau_id"),
-          .unit_id = r.Int("unit_id"),
-          .unit_name = r.Str("unit_name"),
-          .level = r.Str("level"),
-          .name = r.Str("name"),
-          .domains = SplitList(r.Text("domains")),
-          .cadence_days = static_cast<int>(r.Int("cadence_days")),
-          .sample_size = static_cast<int>(r.Int("sample_size")),
-          .due_days = static_cast<int>(r.Int("due_days")),
-          .active = r.Bool("active"),
-          .created_at = r.Int("created_at")};
+  Plan x;
+  FZ_READ(r, x, id, bureau_id, unit_id, unit_name, level, name, cadence_days, sample_size, due_days, active,
+          created_at);
+  x.domains = SplitList(r.Text("domains"));
+  return x;
 }
 
 constexpr const char* kTaskColumns =
@@ -176,28 +167,10 @@ constexpr const char* kFindingColumns =
 
 Finding FindingFrom(const db::Row& r) {
   Finding f;
-  f.id = r.Int("id");
-  f.bureau_id = r.Int("bureau_id");
-  f.task_id = r.Int("task_id");
-  f.unit_id = r.Int("unit_id");
-  f.unit_name = r.Str("unit_name");
-  f.person_id = r.OptInt("person_id");
-  f.person_name = r.Str("person_name");
-  f.level = r.Str("level");
-  f.domain = r.Str("domain");
-  f.item_key = r.Str("item_key");
-  f.item_text = r.Str("item_text");
-  f.weight = static_cast<int>(r.Int("weight"));
-  f.record_label = r.Str("record_label");
-  f.note = r.Str("note");
-  f.order_id = r.OptInt("order_id");
-  f.order_status = r.Str("order_status");
-  f.deadline = r.Int("deadline");
-  f.closed_at = r.OptInt("closed_at");
+  FZ_READ(r, f, id, bureau_id, task_id, unit_id, unit_name, person_id, person_name, level, domain, item_key, item_text,
+          weight, record_label, note, order_id, order_status, deadline, closed_at, created_at, rechecks,
+          last_recheck_at);
   if (auto v = r.OptInt("on_time")) f.on_time = *v != 0;
-  f.created_at = r.Int("created_at");
-  f.rechecks = static_cast<int>(r.Int("rechecks"));
-  f.last_recheck_at = r.OptInt("last_recheck_at");
   if (auto v = r.OptInt("last_recheck_passed")) f.last_recheck_passed = *v != 0;
   return f;
 }
@@ -353,15 +326,7 @@ std::vector<ItemResult> LoadResults(soci::session& sql, std::int64_t task_id) {
                        a.Int(task_id)),
            a, [&](const db::Row& r) {
              ItemResult x;
-             x.id = r.Int("id");
-             x.checklist_id = r.Int("checklist_id");
-             x.domain = r.Str("domain");
-             x.item_key = r.Str("item_key");
-             x.passed = r.Bool("passed");
-             x.note = r.Str("note");
-             x.sample_id = r.OptInt("sample_id");
-             x.video_ref = r.Str("video_ref");
-             x.judged_at = r.Int("judged_at");
+             FZ_READ(r, x, id, checklist_id, domain, item_key, passed, note, sample_id, video_ref, judged_at);
              out.push_back(std::move(x));
            });
   return out;
@@ -650,9 +615,7 @@ Rollup ComputeRollup(soci::session& sql, std::int64_t unit_id, const std::string
                  x->closed_on_time += on_time ? 1 : 0;
                }
                RollupItem& item = items[{r.Str("domain"), r.Str("item_key")}];
-               item.domain = r.Str("domain");
-               item.item_key = r.Str("item_key");
-               item.item_text = r.Str("item_text");
+               FZ_READ(r, item, domain, item_key, item_text);
                ++item.findings;
                ++weeks[WeekOf(r.Int("period_start"))].findings;
              });

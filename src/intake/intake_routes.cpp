@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "auth/roles.h"
+#include "core/json_fields.h"
 #include "core/json_input.h"
 #include "core/local_time.h"
 #include "files/document_html.h"
@@ -29,40 +30,11 @@ std::string StatusName(std::string_view s) {
 }
 
 json TicketJson(const Ticket& t) {
-  return {{"id", t.id},
-          {"bureau_id", t.bureau_id},
-          {"ticket_no", t.ticket_no},
-          {"kind", t.kind},
-          {"kind_name", KindName(t.kind)},
-          {"case_type", t.case_type},
-          {"category", t.category},
-          {"summary", t.summary},
-          {"occurred_at", http::OptJson(t.occurred_at)},
-          {"place", t.place},
-          {"desk_unit_id", t.desk_unit_id},
-          {"desk_unit_name", t.desk_unit_name},
-          {"unit_id", http::OptJson(t.unit_id)},
-          {"unit_name", t.unit_name},
-          {"route_rule_id", http::OptJson(t.route_rule_id)},
-          {"route_reason", t.route_reason},
-          {"routed_at", http::OptJson(t.routed_at)},
-          {"due_at", http::OptJson(t.due_at)},
-          {"deadline_basis", t.deadline_basis},
-          {"status", t.status},
-          {"status_name", StatusName(t.status)},
-          {"overdue", t.overdue},
-          {"due_soon", t.due_soon},
-          {"accepted", http::OptJson(t.accepted)},
-          {"decided_at", http::OptJson(t.decided_at)},
-          {"outcome", t.outcome},
-          {"concluded_at", http::OptJson(t.concluded_at)},
-          {"feedback_method", t.feedback_method},
-          {"feedback_at", http::OptJson(t.feedback_at)},
-          {"satisfaction", http::OptJson(t.satisfaction)},
-          {"reopen_count", t.reopen_count},
-          {"receipt_at", http::OptJson(t.receipt_at)},
-          {"received_at", t.received_at},
-          {"clerk_name", t.clerk_name}};
+  return Merged(FZ_JSON(t, id, bureau_id, ticket_no, kind, case_type, category, summary, occurred_at, place,
+                        desk_unit_id, desk_unit_name, unit_id, unit_name, route_rule_id, route_reason, routed_at,
+                        due_at, deadline_basis, status, overdue, due_soon, accepted, decided_at, outcome, concluded_at,
+                        feedback_method, feedback_at, satisfaction, reopen_count, receipt_at, received_at, clerk_name),
+                {{"kind_name", KindName(t.kind)}, {"status_name", StatusName(t.status)}});
 }
 
 json DetailJson(const Ticket& t) {
@@ -70,32 +42,18 @@ json DetailJson(const Ticket& t) {
   json evidence = json::array(), history = json::array();
   for (const auto& e : t.evidence) {
     json files = json::array();
-    for (const auto& f : e.files)
-      files.push_back({{"id", f.id}, {"filename", f.filename}, {"content_type", f.content_type}, {"size", f.size}});
-    evidence.push_back(
-        {{"id", e.id}, {"description", e.description}, {"created_at", e.created_at}, {"files", std::move(files)}});
+    for (const auto& f : e.files) files.push_back(FZ_JSON(f, id, filename, content_type, size));
+    evidence.push_back(Merged(FZ_JSON(e, id, description, created_at), {{"files", std::move(files)}}));
   }
   for (const auto& h : t.history)
-    history.push_back({{"id", h.id},
-                       {"at", h.at},
-                       {"user_name", h.user_name},
-                       {"action", h.action},
-                       {"status", h.status},
-                       {"status_name", StatusName(h.status)},
-                       {"note", h.note}});
-  j.update({{"reporter", {{"name", t.reporter.name}, {"id_number", t.reporter.id_number}, {"phone", t.reporter.phone}}},
-            {"subject_person_id", http::OptJson(t.subject_person_id)},
-            {"subject_person_name", t.subject_person_name},
-            {"duty_person_id", http::OptJson(t.duty_person_id)},
-            {"duty_person_name", t.duty_person_name},
-            {"accept_note", t.accept_note},
-            {"feedback_text", t.feedback_text},
-            {"substantiated", http::OptJson(t.substantiated)},
-            {"case_id", http::OptJson(t.case_id)},
-            {"incident_id", http::OptJson(t.incident_id)},
-            {"order_id", http::OptJson(t.order_id)},
-            {"evidence", std::move(evidence)},
-            {"history", std::move(history)}});
+    history.push_back(
+        Merged(FZ_JSON(h, id, at, user_name, action, status, note), {{"status_name", StatusName(h.status)}}));
+  j.update(Merged(
+      FZ_JSON(t, subject_person_id, subject_person_name, duty_person_id, duty_person_name, accept_note, feedback_text,
+              substantiated, case_id, incident_id, order_id),
+      {{"reporter", {{"name", t.reporter.name}, {"id_number", t.reporter.id_number}, {"phone", t.reporter.phone}}},
+       {"evidence", std::move(evidence)},
+       {"history", std::move(history)}}));
   return j;
 }
 
@@ -151,7 +109,7 @@ Result<Reply> GetTicket(Ctx& ctx, IntakeService& s) {
 
 Result<Reply> GetReporter(Ctx& ctx, IntakeService& s) {
   const Reporter r = FZ_TRY(s.ReadReporter(ctx.user(), ctx.Actor(), FZ_TRY(ctx.PathId())));
-  return Reply::Json({{"name", r.name}, {"id_number", r.id_number}, {"phone", r.phone}});
+  return Reply::Json(FZ_JSON(r, name, id_number, phone));
 }
 
 Result<Reply> RouteTicket(Ctx& ctx, IntakeService& s) {
@@ -231,10 +189,8 @@ Result<Reply> AddEvidence(Ctx& ctx, IntakeService& s) {
   }
   const Evidence e = FZ_TRY(s.AddEvidence(ctx.user(), ctx.Actor(), id, description, uploads));
   json files = json::array();
-  for (const auto& f : e.files)
-    files.push_back({{"id", f.id}, {"filename", f.filename}, {"content_type", f.content_type}, {"size", f.size}});
-  return Reply::Json(
-      {{"id", e.id}, {"description", e.description}, {"created_at", e.created_at}, {"files", std::move(files)}}, 201);
+  for (const auto& f : e.files) files.push_back(FZ_JSON(f, id, filename, content_type, size));
+  return Reply::Json(Merged(FZ_JSON(e, id, description, created_at), {{"files", std::move(files)}}), 201);
 }
 
 // The address the desk's browser used, for the QR code when no public address is set.
@@ -275,17 +231,9 @@ Result<Reply> PublicLookup(Ctx& ctx, IntakeService& s) {
   if (p.concluded_at)
     steps.push_back({{"step", "concluded"}, {"name", "已办结"}, {"at", *p.concluded_at}, {"note", p.outcome}});
   if (p.feedback_at) steps.push_back({{"step", "feedback"}, {"name", "已反馈"}, {"at", *p.feedback_at}, {"note", ""}});
-  return Reply::Json({{"ticket_no", p.ticket_no},
-                      {"kind_name", p.kind_name},
-                      {"status", p.status_name},
-                      {"status_name", StatusName(p.status_name)},
-                      {"received_at", p.received_at},
-                      {"unit_name", p.unit_name},
-                      {"accepted", http::OptJson(p.accepted)},
-                      {"due_at", http::OptJson(p.due_at)},
-                      {"outcome", p.outcome},
-                      {"hall_phone", p.hall_phone},
-                      {"steps", std::move(steps)}});
+  return Reply::Json(
+      Merged(FZ_JSON(p, ticket_no, kind_name, received_at, unit_name, accepted, due_at, outcome, hall_phone),
+             {{"status", p.status_name}, {"status_name", StatusName(p.status_name)}, {"steps", std::move(steps)}}));
 }
 
 Result<Reply> DownloadFile(Ctx& ctx, IntakeService& s) {
@@ -295,14 +243,7 @@ Result<Reply> DownloadFile(Ctx& ctx, IntakeService& s) {
 
 json RulesJson(const std::vector<RoutingRule>& rules) {
   json items = json::array();
-  for (const auto& r : rules)
-    items.push_back({{"id", r.id},
-                     {"kind", r.kind},
-                     {"category", r.category},
-                     {"place", r.place},
-                     {"unit_id", r.unit_id},
-                     {"unit_name", r.unit_name},
-                     {"priority", r.priority}});
+  for (const auto& r : rules) items.push_back(FZ_JSON(r, id, kind, category, place, unit_id, unit_name, priority));
   return {{"items", std::move(items)}};
 }
 
@@ -332,17 +273,11 @@ Result<Reply> GetStats(Ctx& ctx, IntakeService& s) {
   const Stats st = FZ_TRY(s.Statistics(ctx.user(), r.from, r.to));
   json kinds = json::array(), units = json::array();
   for (const auto& [k, n] : st.by_kind) kinds.push_back({{"kind", k}, {"name", KindName(k)}, {"count", n}});
-  for (const auto& u : st.by_unit)
-    units.push_back({{"unit_name", u.unit_name}, {"total", u.total}, {"met", u.met}, {"late", u.late}});
-  return Reply::Json({{"from", st.from},
-                      {"to", st.to},
-                      {"total", st.total},
-                      {"by_kind", std::move(kinds)},
-                      {"by_hour", st.by_hour},
-                      {"by_weekday", st.by_weekday},
-                      {"by_unit", std::move(units)},
-                      {"deadline", {{"met", st.met}, {"late", st.late}, {"pending", st.pending}}},
-                      {"satisfaction", st.satisfaction}});
+  for (const auto& u : st.by_unit) units.push_back(FZ_JSON(u, unit_name, total, met, late));
+  return Reply::Json(Merged(FZ_JSON(st, from, to, total, by_hour, by_weekday, satisfaction),
+                            {{"by_kind", std::move(kinds)},
+                             {"by_unit", std::move(units)},
+                             {"deadline", {{"met", st.met}, {"late", st.late}, {"pending", st.pending}}}}));
 }
 
 Result<Reply> ExportStats(Ctx& ctx, IntakeService& s) {
@@ -378,11 +313,7 @@ Result<Reply> SaveRules(Ctx& ctx, IntakeService& s) {
 }
 
 json SettingsJson(const IntakeSettings& x) {
-  return {{"complaint_days", x.complaint_days},
-          {"consult_days", x.consult_days},
-          {"help_days", x.help_days},
-          {"hall_phone", x.hall_phone},
-          {"public_url", x.public_url}};
+  return FZ_JSON(x, complaint_days, consult_days, help_days, hall_phone, public_url);
 }
 
 Result<Reply> GetSettings(Ctx& ctx, IntakeService& s) {
@@ -407,17 +338,12 @@ Result<Reply> SaveSettings(Ctx& ctx, IntakeService& s) {
 
 // ---- 值班表 ----
 
-json PersonJson(const PersonOption& p) {
-  return {{"id", p.id}, {"name", p.name}, {"badge_no", p.badge_no}, {"unit_name", p.unit_name}};
-}
+json PersonJson(const PersonOption& p) { return FZ_JSON(p, id, name, badge_no, unit_name); }
 
 json ShiftJson(const DutyShift& s) {
   json people = json::array();
-  for (const auto& p : s.people)
-    people.push_back(
-        {{"person_id", p.person_id}, {"name", p.name}, {"badge_no", p.badge_no}, {"unit_name", p.unit_name}});
-  return {{"id", s.id},         {"hall_unit_id", s.hall_unit_id}, {"name", s.name}, {"start_at", s.start_at},
-          {"end_at", s.end_at}, {"people", std::move(people)}};
+  for (const auto& p : s.people) people.push_back(FZ_JSON(p, person_id, name, badge_no, unit_name));
+  return Merged(FZ_JSON(s, id, hall_unit_id, name, start_at, end_at), {{"people", std::move(people)}});
 }
 
 Result<ShiftInput> ReadShift(Ctx& ctx, bool with_hall) {
@@ -457,11 +383,7 @@ Result<Reply> GetRoster(Ctx& ctx, IntakeService& s) {
   const DutyRoster r = FZ_TRY(s.Roster(ctx.user(), hall, f, to.value_or(f + 7 * 86400)));
   json shifts = json::array();
   for (const auto& x : r.shifts) shifts.push_back(ShiftJson(x));
-  return Reply::Json({{"hall_unit_id", r.hall_unit_id},
-                      {"hall_name", r.hall_name},
-                      {"from", r.from},
-                      {"to", r.to},
-                      {"shifts", std::move(shifts)}});
+  return Reply::Json(Merged(FZ_JSON(r, hall_unit_id, hall_name, from, to), {{"shifts", std::move(shifts)}}));
 }
 
 Result<Reply> AddShift(Ctx& ctx, IntakeService& s) {

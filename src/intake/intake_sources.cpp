@@ -58,15 +58,8 @@ Counts CountPeriod(soci::session& sql, std::string_view path, EpochSeconds from,
           db::PathUnder(a, "u.path", path), a.Int(from), a.Int(to)),
       a, [&](const db::Row& r) {
         c.total = r.Int("n");
-        c.reports = r.Int("reports");
-        c.complaints = r.Int("complaints");
-        c.consults = r.Int("consults");
-        c.helps = r.Int("helps");
-        c.concluded = r.Int("concluded");
-        c.on_time = r.Int("on_time");
+        FZ_READ(r, c, reports, complaints, consults, helps, concluded, on_time, rated, satisfied);
         c.substantiated = r.Int("subst");
-        c.rated = r.Int("rated");
-        c.satisfied = r.Int("satisfied");
       });
   return c;
 }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_fields.h"
 #include "core/local_time.h"
 #include "db/sql.h"
 #include "org/org_reads.h"
@@ -43,52 +44,20 @@ constexpr const char* kWaiting =
 TicketRow MapRow(const db::Row& r, EpochSeconds now) {
   TicketRow row;
   Ticket& t = row.t;
-  t.id = r.Int("id");
-  t.bureau_id = r.Int("bureau_id");
-  t.ticket_no = r.Str("ticket_no");
-  row.query_index = r.Str("query_index");
-  row.query_code_enc = r.Str("query_code_enc");
-  t.kind = r.Str("kind");
-  t.case_type = r.Str("case_type");
-  t.category = r.Str("category");
+  FZ_READ(r, t, id, bureau_id, ticket_no, kind, case_type, category, summary, occurred_at, place, subject_person_id,
+          duty_person_id, desk_unit_id, unit_id, unit_name, route_rule_id, route_reason, routed_at, due_at,
+          deadline_basis, status, accept_note, decided_at, outcome, concluded_at, feedback_method, feedback_at,
+          feedback_text, reopen_count, receipt_at, case_id, incident_id, order_id, received_at);
+  FZ_READ(r, row, query_index, query_code_enc, desk_path, unit_path);
   row.name_enc = r.Str("reporter_name_enc");
   row.id_enc = r.Str("reporter_id_enc");
   row.phone_enc = r.Str("reporter_phone_enc");
-  t.summary = r.Str("summary");
-  t.occurred_at = r.OptInt("occurred_at");
-  t.place = r.Str("place");
-  t.subject_person_id = r.OptInt("subject_person_id");
   t.subject_person_name = r.Str("subject_name");
-  t.duty_person_id = r.OptInt("duty_person_id");
   t.duty_person_name = r.Str("duty_name");
-  t.desk_unit_id = r.Int("desk_unit_id");
   t.desk_unit_name = r.Str("desk_name");
-  row.desk_path = r.Str("desk_path");
-  t.unit_id = r.OptInt("unit_id");
-  t.unit_name = r.Str("unit_name");
-  row.unit_path = r.Str("unit_path");
-  t.route_rule_id = r.OptInt("route_rule_id");
-  t.route_reason = r.Str("route_reason");
-  t.routed_at = r.OptInt("routed_at");
-  t.due_at = r.OptInt("due_at");
-  t.deadline_basis = r.Str("deadline_basis");
-  t.status = r.Str("status");
   t.accepted = OptBool(r, "accepted");
-  t.accept_note = r.Str("accept_note");
-  t.decided_at = r.OptInt("decided_at");
-  t.outcome = r.Str("outcome");
-  t.concluded_at = r.OptInt("concluded_at");
-  t.feedback_method = r.Str("feedback_method");
-  t.feedback_at = r.OptInt("feedback_at");
-  t.feedback_text = r.Str("feedback_text");
   if (auto s = r.OptInt("satisfaction")) t.satisfaction = static_cast<int>(*s);
-  t.reopen_count = static_cast<int>(r.Int("reopen_count"));
-  t.receipt_at = r.OptInt("receipt_at");
-  t.case_id = r.OptInt("case_id");
-  t.incident_id = r.OptInt("incident_id");
-  t.order_id = r.OptInt("order_id");
   t.substantiated = OptBool(r, "substantiated");
-  t.received_at = r.Int("received_at");
   t.clerk_name = r.Str("clerk_display");
   if (t.clerk_name.empty()) t.clerk_name = r.Str("clerk_username");
   // A ticket is overdue while its decision (报案: 受案/立案) or, for the other kinds, its outcome is
@@ -451,11 +420,7 @@ IntakeSettings LoadSettings(soci::session& sql) {
 }
 
 void SaveSettings(soci::session& sql, const IntakeSettings& s, EpochSeconds now) {
-  const nlohmann::json j = {{"complaint_days", s.complaint_days},
-                            {"consult_days", s.consult_days},
-                            {"help_days", s.help_days},
-                            {"hall_phone", s.hall_phone},
-                            {"public_url", s.public_url}};
+  const nlohmann::json j = FZ_JSON(s, complaint_days, consult_days, help_days, hall_phone, public_url);
   db::SqlArgs a;
   db::Exec(sql,
            fmt::format("INSERT INTO settings (key, value, updated_at) VALUES ({}, {}, {}) ON CONFLICT (key) DO UPDATE "

@@ -29,20 +29,8 @@ const char* kJobColumns =
 
 Job ReadJob(const db::Row& r) {
   Job j;
-  j.id = r.Int("id");
-  j.bureau_id = r.OptInt("bureau_id");
-  j.kind = r.Str("kind");
-  j.title = r.Str("title");
-  j.state = r.Str("state");
-  j.done = r.Int("done");
-  j.total = r.Int("total");
-  j.message = r.Str("message");
-  j.result = r.Str("result");
-  j.instance = r.Str("instance");
-  j.created_by = r.OptInt("created_by");
-  j.created_at = r.Int("created_at");
-  j.started_at = r.OptInt("started_at");
-  j.finished_at = r.OptInt("finished_at");
+  FZ_READ(r, j, id, bureau_id, kind, title, state, done, total, message, result, instance, created_by, created_at,
+          started_at, finished_at);
   return j;
 }
 

@@ -1,5 +1,6 @@
 #include "notify/notify_routes.h"
 
+#include "core/json_fields.h"
 #include "http/json_opt.h"
 #include "http/query.h"
 
@@ -38,16 +39,9 @@ Result<Reply> MarkRead(Ctx& ctx, NotificationService& s) {
 }  // namespace
 
 json NotificationJson(const Notification& n) {
-  return {{"id", n.id},
-          {"case_id", http::OptJson(n.case_id)},
-          {"kind", n.kind},
-          {"title", n.title},
-          {"body", n.body},
-          {"object_type", n.object_type.empty() ? json() : json(n.object_type)},
-          {"object_id", http::OptJson(n.object_id)},
-          {"created_at", n.created_at},
-          {"read_at", http::OptJson(n.read_at)},
-          {"read", n.read_at.has_value()}};
+  return Merged(
+      FZ_JSON(n, id, case_id, kind, title, body, object_id, created_at, read_at),
+      {{"object_type", n.object_type.empty() ? json() : json(n.object_type)}, {"read", n.read_at.has_value()}});
 }
 
 void RegisterRoutes(http::Router& router, NotificationService& s) {

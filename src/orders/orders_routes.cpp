@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "auth/roles.h"
+#include "core/json_fields.h"
 #include "core/json_input.h"
 #include "core/local_time.h"
 #include "files/attachments.h"
@@ -25,14 +26,8 @@ const std::vector<std::string> kStatuses = {"open", "answered", "closed", "retur
 const std::vector<std::string> kStatusFilters = {"active", "open", "answered", "closed", "returned", "suspended"};
 
 json AttachmentJson(const Attachment& a) {
-  return {{"id", a.id},
-          {"filename", a.filename},
-          {"content_type", a.content_type},
-          {"size", a.size},
-          {"sha256", a.sha256},
-          {"uploaded_by", http::OptJson(a.uploaded_by)},
-          {"uploaded_at", a.uploaded_at},
-          {"url", fmt::format("/api/attachments/{}", a.id)}};
+  return Merged(FZ_JSON(a, id, filename, content_type, size, sha256, uploaded_by, uploaded_at),
+                {{"url", fmt::format("/api/attachments/{}", a.id)}});
 }
 
 json StepsJson(const std::vector<OrderStep>& steps) {
@@ -40,13 +35,7 @@ json StepsJson(const std::vector<OrderStep>& steps) {
   for (const auto& s : steps) {
     json files = json::array();
     for (const auto& f : s.attachments) files.push_back(AttachmentJson(f));
-    out.push_back({{"id", s.id},
-                   {"action", s.action},
-                   {"note", s.note},
-                   {"actor_user_id", http::OptJson(s.actor_user_id)},
-                   {"actor_name", s.actor_name},
-                   {"at", s.at},
-                   {"attachments", files}});
+    out.push_back(Merged(FZ_JSON(s, id, action, note, actor_user_id, actor_name, at), {{"attachments", files}}));
   }
   return out;
 }
@@ -265,33 +254,14 @@ Result<Reply> DownloadAttachment(Ctx& ctx, OrderService& s) {
 
 json OrderJson(const Order& o, const OrderService& service) {
   const OrderSource* source = service.Source(o.source);
-  return {{"id", o.id},
-          {"case_id", http::OptJson(o.case_id)},
-          {"case_title", o.case_title},
-          {"case_external_id", o.case_external_id},
-          {"unit_id", o.unit_id},
-          {"unit_name", o.unit_name},
-          {"source", o.source},
-          {"source_name", source ? std::string(source->Name()) : o.source},
-          {"source_id", http::OptJson(o.source_id)},
-          {"reviewed_by", source ? std::string(source->ReviewedBy()) : std::string()},
-          {"source_path", source && o.source_id ? source->WebPath(*o.source_id) : std::string()},
-          {"title", o.title},
-          {"problem_type", o.problem_type},
-          {"opinion", o.opinion},
-          {"responsible_person_id", http::OptJson(o.responsible_person_id)},
-          {"responsible_name", o.responsible_name},
-          {"deadline", o.deadline},
-          {"deadline_local", FormatLocalDateTime(o.deadline)},
-          {"status", o.status},
-          {"suspend_reason", o.suspend_reason},
-          {"created_by", http::OptJson(o.created_by)},
-          {"created_at", o.created_at},
-          {"answered_at", http::OptJson(o.answered_at)},
-          {"closed_at", http::OptJson(o.closed_at)},
-          {"updated_at", o.updated_at},
-          {"overdue", o.overdue},
-          {"steps", StepsJson(o.steps)}};
+  return Merged(FZ_JSON(o, id, case_id, case_title, case_external_id, unit_id, unit_name, source, source_id, title,
+                        problem_type, opinion, responsible_person_id, responsible_name, deadline, status,
+                        suspend_reason, created_by, created_at, answered_at, closed_at, updated_at, overdue),
+                {{"source_name", source ? std::string(source->Name()) : o.source},
+                 {"reviewed_by", source ? std::string(source->ReviewedBy()) : std::string()},
+                 {"source_path", source && o.source_id ? source->WebPath(*o.source_id) : std::string()},
+                 {"deadline_local", FormatLocalDateTime(o.deadline)},
+                 {"steps", StepsJson(o.steps)}});
 }
 
 void RegisterRoutes(http::Router& router, OrderService& s) {

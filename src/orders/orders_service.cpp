@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/roles.h"
+#include "core/json_fields.h"
 #include "core/local_time.h"
 #include "core/text.h"
 #include "notify/notify.h"
@@ -445,7 +446,7 @@ Result<Order> OrderService::Answer(const auth::Principal& who, const audit::Acto
       meta.uploaded_by = who.user_id;
       meta.uploaded_at = now;
       store::InsertAttachment(sql, o->bureau_id, step, meta, s.rel_path);
-      files_json.push_back({{"filename", meta.filename}, {"size", meta.size}, {"sha256", meta.sha256}});
+      files_json.push_back(FZ_JSON(meta, filename, size, sha256));
     }
     store::MarkAnswered(sql, id, now);
     audit::Append(sql, clock_, actor,

@@ -24,31 +24,11 @@ constexpr const char* kFrom =
     "LEFT JOIN people p ON p.id = o.responsible_person_id";
 
 Order OrderFrom(const db::Row& r, EpochSeconds now) {
-  Order o{.id = r.Int("id"),
-          .bureau_id = r.Int("bureau_id"),
-          .case_id = r.OptInt("case_id"),
-          .case_title = r.Str("case_title"),
-          .case_external_id = r.Str("case_external_id"),
-          .case_legal_officer_id = r.OptInt("case_legal"),
-          .unit_id = r.Int("unit_id"),
-          .unit_name = r.Str("unit_name"),
-          .unit_path = r.Str("unit_path"),
-          .source = r.Str("source"),
-          .source_id = r.OptInt("source_id"),
-          .title = r.Str("title"),
-          .problem_type = r.Str("problem_type"),
-          .opinion = r.Str("opinion"),
-          .responsible_person_id = r.OptInt("responsible_person_id"),
-          .responsible_name = r.Str("responsible_name"),
-          .deadline = r.Int("deadline"),
-          .status = r.Str("status"),
-          .status_before_suspend = r.Str("status_before_suspend"),
-          .suspend_reason = r.Str("suspend_reason"),
-          .created_by = r.OptInt("created_by"),
-          .created_at = r.Int("created_at"),
-          .answered_at = r.OptInt("answered_at"),
-          .closed_at = r.OptInt("closed_at"),
-          .updated_at = r.Int("updated_at")};
+  Order o;
+  FZ_READ(r, o, id, bureau_id, case_id, case_title, case_external_id, unit_id, unit_name, unit_path, source, source_id,
+          title, problem_type, opinion, responsible_person_id, responsible_name, deadline, status,
+          status_before_suspend, suspend_reason, created_by, created_at, answered_at, closed_at, updated_at);
+  o.case_legal_officer_id = r.OptInt("case_legal");
   // Orders issued before sources had titles (migration 006) are named by their case.
   if (o.title.empty()) o.title = o.case_title;
   o.overdue = (o.status == "open" || o.status == "returned") && o.deadline < now;
@@ -56,13 +36,9 @@ Order OrderFrom(const db::Row& r, EpochSeconds now) {
 }
 
 Attachment AttachmentFrom(const db::Row& r) {
-  return {.id = r.Int("id"),
-          .filename = r.Str("filename"),
-          .content_type = r.Str("content_type"),
-          .size = r.Int("size"),
-          .sha256 = r.Str("sha256"),
-          .uploaded_by = r.OptInt("uploaded_by"),
-          .uploaded_at = r.Int("uploaded_at")};
+  Attachment out;
+  FZ_READ(r, out, id, filename, content_type, size, sha256, uploaded_by, uploaded_at);
+  return out;
 }
 
 void LoadSteps(soci::session& sql, Order& o) {

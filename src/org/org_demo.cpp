@@ -11,6 +11,7 @@
 #include "auth/roles.h"
 #include "auth/vault.h"
 #include "core/demo_random.h"
+#include "core/json_fields.h"
 #include "org/org_store.h"
 #include "org/org_types.h"
 
@@ -202,12 +203,10 @@ class DemoWriter {
 
   DemoSummary Finish() {
     audit::Append(sql_, clock_, actor_,
-                  {"demo.generate",
-                   "unit",
-                   std::to_string(city_),
+                  {"demo.generate", "unit", std::to_string(city_),
                    fmt::format("生成演示数据：单位 {} 个，人员 {} 人，账号 {} 个", summary_.units, summary_.people,
                                summary_.users),
-                   {{"units", summary_.units}, {"people", summary_.people}, {"users", summary_.users}}});
+                   FZ_JSON(summary_, units, people, users)});
     return summary_;
   }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_fields.h"
 #include "core/text.h"
 
 namespace fazhi::org::detail {
@@ -110,15 +111,11 @@ PersonRow SealedRow(const auth::Vault& vault, const PersonDraft& d, std::int64_t
 }
 
 nlohmann::json PersonAuditJson(const PersonDraft& d, std::int64_t unit_id, bool active) {
-  return {{"name", d.name},
-          {"badge_no", d.badge_no},
-          {"kind", d.kind},
-          {"unit_id", unit_id},
-          {"position", d.position},
-          {"is_legal_officer", d.is_legal_officer},
-          {"id_number", auth::MaskIdNumber(d.id_number)},
-          {"phone", auth::MaskPhone(d.phone)},
-          {"active", active}};
+  return Merged(FZ_JSON(d, name, badge_no, kind, position, is_legal_officer),
+                {{"unit_id", unit_id},
+                 {"id_number", auth::MaskIdNumber(d.id_number)},
+                 {"phone", auth::MaskPhone(d.phone)},
+                 {"active", active}});
 }
 
 Result<void> AuditPiiRead(db::Database& db, const Clock& clock, const audit::Actor& actor,

@@ -18,22 +18,15 @@ constexpr const char* kPersonColumns = "p.id, p.bureau_id, p.unit_id, p.name, p.
 constexpr std::size_t kIdsPerQuery = 500;
 
 UnitRef UnitFrom(const db::Row& r) {
-  return UnitRef{.id = r.Int("id"),
-                 .bureau_id = r.Int("bureau_id"),
-                 .name = r.Str("name"),
-                 .level = r.Str("level"),
-                 .category = r.Str("category"),
-                 .path = r.Str("path")};
+  UnitRef out;
+  FZ_READ(r, out, id, bureau_id, name, level, category, path);
+  return out;
 }
 
 PersonRef PersonFrom(const db::Row& r) {
-  return PersonRef{.id = r.Int("id"),
-                   .bureau_id = r.Int("bureau_id"),
-                   .unit_id = r.Int("unit_id"),
-                   .name = r.Str("name"),
-                   .badge_no = r.Str("badge_no"),
-                   .kind = r.Str("kind"),
-                   .active = r.Bool("active")};
+  PersonRef out;
+  FZ_READ(r, out, id, bureau_id, unit_id, name, badge_no, kind, active);
+  return out;
 }
 
 }  // namespace

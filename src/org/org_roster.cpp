@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "auth/roles.h"
+#include "core/json_fields.h"
 #include "core/local_time.h"
 #include "core/text.h"
 #include "files/attachments.h"
@@ -388,18 +389,12 @@ void ApplyPlan(soci::session& sql, const Clock& clock, const auth::Vault& vault,
 void AuditImport(soci::session& sql, const Clock& clock, const audit::Actor& actor, std::string_view filename,
                  const ImportReport& report) {
   const int skipped = report.total_rows - report.valid_rows;
-  audit::Append(sql, clock, actor,
-                {"person.import",
-                 "person",
-                 "",
-                 fmt::format("导入人员名册“{}”：新增 {}，更新 {}，未变 {}，跳过 {} 行", filename, report.created,
-                             report.updated, report.unchanged, skipped),
-                 {{"file", filename},
-                  {"total_rows", report.total_rows},
-                  {"created", report.created},
-                  {"updated", report.updated},
-                  {"unchanged", report.unchanged},
-                  {"skipped", skipped}}});
+  audit::Append(
+      sql, clock, actor,
+      {"person.import", "person", "",
+       fmt::format("导入人员名册“{}”：新增 {}，更新 {}，未变 {}，跳过 {} 行", filename, report.created, report.updated,
+                   report.unchanged, skipped),
+       Merged(FZ_JSON(report, total_rows, created, updated, unchanged), {{"file", filename}, {"skipped", skipped}})});
 }
 
 std::string DateStamp(const Clock& clock) {

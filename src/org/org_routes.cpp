@@ -1,6 +1,7 @@
 #include "org/org_routes.h"
 
 #include "auth/roles.h"
+#include "core/json_fields.h"
 #include "core/json_input.h"
 #include "http/query.h"
 
@@ -179,44 +180,23 @@ Result<Reply> DeactivatePerson(Ctx& ctx, OrgService& s) {
 }  // namespace
 
 nlohmann::json UnitJson(const Unit& u) {
-  return {{"id", u.id},
-          {"parent_id", u.parent_id ? nlohmann::json(*u.parent_id) : nlohmann::json(nullptr)},
-          {"bureau_id", u.bureau_id ? nlohmann::json(*u.bureau_id) : nlohmann::json(nullptr)},
-          {"name", u.name},
-          {"short_name", u.short_name},
-          {"level", u.level},
-          {"category", u.category},
-          {"code", u.code},
-          {"path", u.path},
-          {"person_count", u.person_count},
-          {"created_at", u.created_at},
-          {"updated_at", u.updated_at}};
+  return Merged(FZ_JSON(u, id, name, short_name, level, category, code, path, person_count, created_at, updated_at),
+                {{"parent_id", u.parent_id ? nlohmann::json(*u.parent_id) : nlohmann::json(nullptr)},
+                 {"bureau_id", u.bureau_id ? nlohmann::json(*u.bureau_id) : nlohmann::json(nullptr)}});
 }
 
 nlohmann::json PersonJson(const Person& p) {
-  return {{"id", p.id},
-          {"name", p.name},
-          {"badge_no", p.badge_no},
-          {"kind", p.kind},
-          {"unit_id", p.unit_id},
-          {"unit_name", p.unit_name},
-          {"position", p.position},
-          {"is_legal_officer", p.is_legal_officer},
-          {"id_number", p.id_number},
-          {"phone", p.phone},
-          {"pii_masked", !p.pii_visible},
-          {"active", p.active},
-          {"created_at", p.created_at},
-          {"updated_at", p.updated_at}};
+  return Merged(FZ_JSON(p, id, name, badge_no, kind, unit_id, unit_name, position, is_legal_officer, id_number, phone,
+                        active, created_at, updated_at),
+                {{"pii_masked", !p.pii_visible}});
 }
 
 nlohmann::json ImportReportJson(const ImportReport& r) {
   nlohmann::json errors = nlohmann::json::array();
-  for (const auto& e : r.errors) errors.push_back({{"row", e.row}, {"column", e.column}, {"message", e.message}});
-  return {{"committed", r.committed}, {"total_rows", r.total_rows},  {"valid_rows", r.valid_rows},
-          {"imported", r.imported},   {"created", r.created},        {"updated", r.updated},
-          {"unchanged", r.unchanged}, {"errors", std::move(errors)}, {"errors_truncated", r.errors_truncated},
-          {"notes", r.notes}};
+  for (const auto& e : r.errors) errors.push_back(FZ_JSON(e, row, column, message));
+  return Merged(
+      FZ_JSON(r, committed, total_rows, valid_rows, imported, created, updated, unchanged, errors_truncated, notes),
+      {{"errors", std::move(errors)}});
 }
 
 void RegisterRoutes(http::Router& router, OrgService& service) {

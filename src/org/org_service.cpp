@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "auth/roles.h"
+#include "core/json_fields.h"
 #include "core/text.h"
 #include "org/org_detail.h"
 #include "org/org_store.h"
@@ -93,9 +94,8 @@ Result<UnitUpdate> NormalizeUnitUpdate(UnitUpdate in) {
 }
 
 nlohmann::json UnitAuditJson(const Unit& u) {
-  return {{"name", u.name},   {"short_name", u.short_name},
-          {"level", u.level}, {"category", u.category},
-          {"code", u.code},   {"parent_id", u.parent_id ? nlohmann::json(*u.parent_id) : nlohmann::json(nullptr)}};
+  return Merged(FZ_JSON(u, name, short_name, level, category, code),
+                {{"parent_id", u.parent_id ? nlohmann::json(*u.parent_id) : nlohmann::json(nullptr)}});
 }
 
 // Shared by CreateUnit and CreateRootUnit: `parent` is null for a top-level unit.

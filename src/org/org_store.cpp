@@ -16,18 +16,10 @@ constexpr const char* kUnitColumns =
     "(SELECT COUNT(*) FROM people pc WHERE pc.unit_id = u.id AND pc.active = 1) AS person_count";
 
 Unit UnitFrom(const db::Row& r) {
-  return Unit{.id = r.Int("id"),
-              .parent_id = r.OptInt("parent_id"),
-              .bureau_id = r.OptInt("bureau_id"),
-              .name = r.Str("name"),
-              .short_name = r.Str("short_name"),
-              .level = r.Str("level"),
-              .category = r.Str("category"),
-              .code = r.Str("code"),
-              .path = r.Str("path"),
-              .person_count = r.Int("person_count"),
-              .created_at = r.Int("created_at"),
-              .updated_at = r.Int("updated_at")};
+  Unit out;
+  FZ_READ(r, out, id, parent_id, bureau_id, name, short_name, level, category, code, path, person_count, created_at,
+          updated_at);
+  return out;
 }
 
 // ---- people ----
@@ -39,22 +31,10 @@ constexpr const char* kPersonColumns =
 constexpr const char* kPersonFrom = " FROM people p JOIN units u ON u.id = p.unit_id";
 
 PersonRow PersonFrom(const db::Row& r) {
-  return PersonRow{.id = r.Int("id"),
-                   .bureau_id = r.Int("bureau_id"),
-                   .unit_id = r.Int("unit_id"),
-                   .unit_name = r.Str("unit_name"),
-                   .unit_path = r.Str("unit_path"),
-                   .name = r.Str("name"),
-                   .badge_no = r.Str("badge_no"),
-                   .kind = r.Str("kind"),
-                   .position = r.Str("position"),
-                   .is_legal_officer = r.Bool("is_legal_officer"),
-                   .active = r.Bool("active"),
-                   .id_number_enc = r.OptStr("id_number_enc"),
-                   .id_number_hash = r.OptStr("id_number_hash"),
-                   .phone_enc = r.OptStr("phone_enc"),
-                   .created_at = r.Int("created_at"),
-                   .updated_at = r.Int("updated_at")};
+  PersonRow out;
+  FZ_READ(r, out, id, bureau_id, unit_id, unit_name, unit_path, name, badge_no, kind, position, is_legal_officer,
+          active, id_number_enc, id_number_hash, phone_enc, created_at, updated_at);
+  return out;
 }
 
 // " WHERE …" of the people list, its values added to `a`.

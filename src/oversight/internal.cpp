@@ -30,23 +30,10 @@ constexpr const char* kCaseRowSelect =
     "FROM cases c JOIN units u ON u.id = c.unit_id ";
 
 CaseRow CaseRowFrom(const db::Row& r) {
-  return CaseRow{.id = r.Int("id"),
-                 .bureau_id = r.Int("bureau_id"),
-                 .unit_id = r.Int("unit_id"),
-                 .unit_path = r.Str("unit_path"),
-                 .case_type = r.Str("case_type"),
-                 .title = r.Str("title"),
-                 .external_id = r.Str("external_id"),
-                 .status = r.Str("status"),
-                 .serious = r.Bool("serious"),
-                 .fast_track = r.Bool("fast_track"),
-                 .many_people = r.Bool("many_people"),
-                 .lead_officer_id = r.OptInt("lead_officer_id"),
-                 .legal_officer_id = r.OptInt("legal_officer_id"),
-                 .alert_state = r.Str("alert_state"),
-                 .next_due_at = r.OptInt("next_due_at"),
-                 .nearest_due_at = r.OptInt("nearest_due_at"),
-                 .clock_digest = r.OptInt("clock_digest")};
+  CaseRow out;
+  FZ_READ(r, out, id, bureau_id, unit_id, unit_path, case_type, title, external_id, status, serious, fast_track,
+          many_people, lead_officer_id, legal_officer_id, alert_state, next_due_at, nearest_due_at, clock_digest);
+  return out;
 }
 
 }  // namespace

@@ -46,10 +46,9 @@ class ViolationSource final : public points::LedgerSource {
       RawFact f;
       f.act = "violation";
       f.variant = r.Str("severity");
-      f.rule_id = r.Str("rule_id");
+      FZ_READ(r, f, rule_id, case_id);
       f.object_type = "violation";
       f.object_id = r.Int("id");
-      f.case_id = r.Int("case_id");
       f.at = r.Int("detected_at");
       SetCase(f, r, r.OptInt("officer_id"));
       const std::string_view kind = r.Text("kind");

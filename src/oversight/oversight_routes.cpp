@@ -4,6 +4,7 @@
 
 #include "auth/roles.h"
 #include "cases/state_machine.h"
+#include "core/json_fields.h"
 #include "core/json_input.h"
 #include "core/local_time.h"
 #include "files/attachments.h"
@@ -33,66 +34,37 @@ json RatioJson(const Ratio& r) {
 }
 
 json MetricRowJson(const MetricRow& r) {
-  return {{"id", r.id},
-          {"name", r.name},
-          {"unit_id", http::OptJson(r.unit_id)},
-          {"body_camera", RatioJson(r.body_camera)},
-          {"area_av", RatioJson(r.area_av)},
-          {"property_24h", RatioJson(r.property_24h)},
-          {"reviews_complete", RatioJson(r.reviews_complete)},
-          {"orders_on_time", RatioJson(r.orders_on_time)},
-          {"cases", r.cases},
-          {"violations", r.violations},
-          {"violations_per_100",
-           r.cases ? json(100.0 * static_cast<double>(r.violations) / static_cast<double>(r.cases)) : json()}};
+  return Merged(FZ_JSON(r, id, name, unit_id, cases, violations),
+                {{"body_camera", RatioJson(r.body_camera)},
+                 {"area_av", RatioJson(r.area_av)},
+                 {"property_24h", RatioJson(r.property_24h)},
+                 {"reviews_complete", RatioJson(r.reviews_complete)},
+                 {"orders_on_time", RatioJson(r.orders_on_time)},
+                 {"violations_per_100",
+                  r.cases ? json(100.0 * static_cast<double>(r.violations) / static_cast<double>(r.cases)) : json()}});
 }
 
 json VersionsJson(const ConfigDocument& d) {
   json items = json::array();
   for (const auto& v : d.versions)
-    items.push_back({{"version", v.version},
-                     {"note", v.note},
-                     {"created_by", http::OptJson(v.created_by)},
-                     {"created_by_name", v.created_by_name},
-                     {"created_at", v.created_at},
-                     {"created_at_local", FormatLocalDateTime(v.created_at)},
-                     {"active", v.active}});
+    items.push_back(Merged(FZ_JSON(v, version, note, created_by, created_by_name, created_at, active),
+                           {{"created_at_local", FormatLocalDateTime(v.created_at)}}));
   return items;
 }
 
 json ViolationJson(const Violation& v) {
-  return {{"id", v.id},
-          {"case_id", v.case_id},
-          {"case_title", v.case_title},
-          {"unit_id", v.unit_id},
-          {"unit_name", v.unit_name},
-          {"officer_id", http::OptJson(v.officer_id)},
-          {"officer_name", v.officer_name},
-          {"rule_id", v.rule_id},
-          {"clock_key", v.clock_key},
-          {"kind", v.kind},
-          {"severity", v.severity},
-          {"due_at", http::OptJson(v.due_at)},
-          {"due_local", Local(v.due_at)},
-          {"detected_at", v.detected_at},
-          {"message", v.message},
-          {"legal_basis", v.legal_basis}};
+  return Merged(FZ_JSON(v, id, case_id, case_title, unit_id, unit_name, officer_id, officer_name, rule_id, clock_key,
+                        kind, severity, due_at, detected_at, message, legal_basis),
+                {{"due_local", Local(v.due_at)}});
 }
 
 json ReevaluationJson(const ReevaluationJob& j) {
-  return {{"state", j.state},
-          {"reason", j.reason},
-          {"open_only", j.open_only},
-          {"cases_done", j.cases_done},
-          {"cases_total", j.cases_total},
-          {"cases_written", j.cases_written},
-          {"cases_failed", j.cases_failed},
-          {"started_at", OptTime(j.started_at)},
-          {"started_at_local", LocalTime(j.started_at)},
-          {"finished_at", OptTime(j.finished_at)},
-          {"finished_at_local", LocalTime(j.finished_at)},
-          {"error", j.error},
-          {"queued", j.queued}};
+  return Merged(
+      FZ_JSON(j, state, reason, open_only, cases_done, cases_total, cases_written, cases_failed, error, queued),
+      {{"started_at", OptTime(j.started_at)},
+       {"started_at_local", LocalTime(j.started_at)},
+       {"finished_at", OptTime(j.finished_at)},
+       {"finished_at_local", LocalTime(j.finished_at)}});
 }
 
 // ---- 监管配置 (kCatalog: the rule catalog; otherwise the holiday calendar) ----
@@ -160,8 +132,7 @@ Result<Reply> StartReevaluation(Ctx& ctx, OversightService& s) {
 
 Result<Reply> GetReviewGates(Ctx&, OversightService& s) {
   json items = json::array();
-  for (const auto& x : FZ_TRY(s.GetReviewGates()))
-    items.push_back({{"case_type", x.case_type}, {"to", x.to}, {"stage", x.stage}});
+  for (const auto& x : FZ_TRY(s.GetReviewGates())) items.push_back(FZ_JSON(x, case_type, to, stage));
   return Reply::Json({{"gates", items}});
 }
 
@@ -194,11 +165,7 @@ Result<Reply> PutReviewGates(Ctx& ctx, OversightService& s) {
 Result<Reply> RunSweep(Ctx& ctx, OversightService& s) {
   FZ_CHECK(s.CheckBureauWide(ctx.user()));
   const SweepReport rep = FZ_TRY(s.Sweep());
-  return Reply::Json({{"cases_evaluated", rep.cases_evaluated},
-                      {"cases_failed", rep.cases_failed},
-                      {"notifications", rep.notifications},
-                      {"orders_overdue", rep.orders_overdue},
-                      {"rules_reloaded", rep.rules_reloaded}});
+  return Reply::Json(FZ_JSON(rep, cases_evaluated, cases_failed, notifications, orders_overdue, rules_reloaded));
 }
 
 // ---- 告警中心 ----
@@ -299,32 +266,22 @@ ReviewQueueFilter ReadQueueFilter(http::QueryReader& q) {
 
 json QueueItemJson(const ReviewQueueItem& i) {
   auto opt_text = [](const std::string& v) { return v.empty() ? json() : json(v); };
-  return {{"case_id", i.case_id},
-          {"external_id", i.external_id},
-          {"title", i.title},
-          {"case_type", i.case_type},
-          {"case_type_name", cases::CaseTypeName(i.case_type)},
-          {"cause", i.cause},
-          {"status", i.status},
-          {"status_name", cases::StatusName(i.case_type, i.status)},
-          {"alert_state", i.alert_state},
-          {"unit_id", i.unit_id},
-          {"unit_name", i.unit_name},
-          {"lead_officer_name", i.lead_officer_name},
-          {"legal_officer_name", i.legal_officer_name},
-          {"accepted_at", i.accepted_at},
-          {"pending_stage", opt_text(i.pending_stage)},
-          {"pending_stage_name", i.pending_stage.empty() ? json() : json(ReviewStageName(i.pending_stage))},
-          {"pending_to_name", i.pending_to.empty() ? json() : json(cases::StatusName(i.case_type, i.pending_to))},
-          {"next_due_at", http::OptJson(i.next_due_at)},
-          {"next_due_local", Local(i.next_due_at)},
-          {"last_review", i.last_stage.empty() ? json()
-                                               : json{{"stage", i.last_stage},
-                                                      {"stage_name", ReviewStageName(i.last_stage)},
-                                                      {"verdict", i.last_verdict},
-                                                      {"verdict_name", ReviewVerdictName(i.last_verdict)},
-                                                      {"reviewer_name", i.last_reviewer_name},
-                                                      {"created_at", http::OptJson(i.last_reviewed_at)}}}};
+  return Merged(
+      FZ_JSON(i, case_id, external_id, title, case_type, cause, status, alert_state, unit_id, unit_name,
+              lead_officer_name, legal_officer_name, accepted_at, next_due_at),
+      {{"case_type_name", cases::CaseTypeName(i.case_type)},
+       {"status_name", cases::StatusName(i.case_type, i.status)},
+       {"pending_stage", opt_text(i.pending_stage)},
+       {"pending_stage_name", i.pending_stage.empty() ? json() : json(ReviewStageName(i.pending_stage))},
+       {"pending_to_name", i.pending_to.empty() ? json() : json(cases::StatusName(i.case_type, i.pending_to))},
+       {"next_due_local", Local(i.next_due_at)},
+       {"last_review", i.last_stage.empty() ? json()
+                                            : json{{"stage", i.last_stage},
+                                                   {"stage_name", ReviewStageName(i.last_stage)},
+                                                   {"verdict", i.last_verdict},
+                                                   {"verdict_name", ReviewVerdictName(i.last_verdict)},
+                                                   {"reviewer_name", i.last_reviewer_name},
+                                                   {"created_at", http::OptJson(i.last_reviewed_at)}}}});
 }
 
 Result<Reply> ReviewQueue(Ctx& ctx, OversightService& s) {
@@ -412,45 +369,20 @@ Result<Reply> ExportMetrics(Ctx& ctx, OversightService& s) {
 }  // namespace
 
 json AlertJson(const Alert& a) {
-  return {{"id", a.id},
-          {"case_id", a.case_id},
-          {"case_title", a.case_title},
-          {"case_external_id", a.case_external_id},
-          {"unit_id", a.unit_id},
-          {"unit_name", a.unit_name},
-          {"lead_officer_id", http::OptJson(a.lead_officer_id)},
-          {"lead_officer_name", a.lead_officer_name},
-          {"rule_id", a.rule_id},
-          {"rule_name", a.rule_name},
-          {"clock_key", a.clock_key},
-          {"state", a.state},
-          {"due_at", http::OptJson(a.due_at)},
-          {"due_local", Local(a.due_at)},
-          {"pre_warn_at", http::OptJson(a.pre_warn_at)},
-          {"pre_warn_local", Local(a.pre_warn_at)},
-          {"since", http::OptJson(a.since)},
-          {"person_ref", a.person_ref.empty() ? json() : json(a.person_ref)},
-          {"trigger_event_id", http::OptJson(a.trigger_event_id)},
-          {"message", a.message},
-          {"legal_basis", a.legal_basis},
-          {"updated_at", a.updated_at}};
+  return Merged(FZ_JSON(a, id, case_id, case_title, case_external_id, unit_id, unit_name, lead_officer_id,
+                        lead_officer_name, rule_id, rule_name, clock_key, state, due_at, pre_warn_at, since,
+                        trigger_event_id, message, legal_basis, updated_at),
+                {{"due_local", Local(a.due_at)},
+                 {"pre_warn_local", Local(a.pre_warn_at)},
+                 {"person_ref", a.person_ref.empty() ? json() : json(a.person_ref)}});
 }
 
 json ReviewJson(const Review& r) {
   json findings = json::array();
-  for (const auto& f : r.findings)
-    findings.push_back(
-        {{"id", f.id}, {"category", f.category}, {"severity", f.severity}, {"description", f.description}});
-  return {{"id", r.id},
-          {"case_id", r.case_id},
-          {"stage", r.stage},
-          {"verdict", r.verdict},
-          {"comment", r.comment},
-          {"reviewer_user_id", http::OptJson(r.reviewer_user_id)},
-          {"reviewer_name", r.reviewer_name},
-          {"reviewer_person_id", http::OptJson(r.reviewer_person_id)},
-          {"created_at", r.created_at},
-          {"findings", findings}};
+  for (const auto& f : r.findings) findings.push_back(FZ_JSON(f, id, category, severity, description));
+  return Merged(
+      FZ_JSON(r, id, case_id, stage, verdict, comment, reviewer_user_id, reviewer_name, reviewer_person_id, created_at),
+      {{"findings", findings}});
 }
 
 json MetricsJson(const MetricsReport& r) {

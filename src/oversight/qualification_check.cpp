@@ -77,11 +77,9 @@ QualPlan PlanQualifications(soci::session& sql, const std::string& where, const 
                        "ORDER BY c.id",
                        where),
            where_args, [&](const db::Row& r) {
-             QualCase c{.id = r.Int("id"),
-                        .bureau_id = r.Int("bureau_id"),
-                        .unit_id = r.Int("unit_id"),
-                        .accepted_at = r.Int("accepted_at"),
-                        .officers = {}};
+             QualCase c;
+             FZ_READ(r, c, id, bureau_id, unit_id, accepted_at);
+             c.officers = {};
              if (auto lead = r.OptInt("lead_officer_id")) c.officers.emplace_back(*lead, true);
              ids.push_back(c.id);
              cases.emplace(c.id, std::move(c));

@@ -24,26 +24,11 @@ constexpr const char* kAlertSelect =
     "LEFT JOIN people p ON p.id = c.lead_officer_id";
 
 Alert AlertFrom(const db::Row& r, const supervision::Catalog& catalog) {
-  Alert a{.id = r.Int("id"),
-          .case_id = r.Int("case_id"),
-          .case_title = r.Str("case_title"),
-          .case_external_id = r.Str("external_id"),
-          .unit_id = r.Int("unit_id"),
-          .unit_name = r.Str("unit_name"),
-          .lead_officer_id = r.OptInt("lead_officer_id"),
-          .lead_officer_name = r.Str("lead_officer_name"),
-          .rule_id = r.Str("rule_id"),
-          .rule_name = {},
-          .clock_key = r.Str("clock_key"),
-          .state = r.Str("state"),
-          .due_at = r.OptInt("due_at"),
-          .pre_warn_at = r.OptInt("pre_warn_at"),
-          .since = r.OptInt("since"),
-          .person_ref = r.Str("person_ref"),
-          .trigger_event_id = r.OptInt("trigger_event_id"),
-          .message = r.Str("message"),
-          .legal_basis = r.Str("legal_basis"),
-          .updated_at = r.Int("updated_at")};
+  Alert a;
+  FZ_READ(r, a, id, case_id, case_title, unit_id, unit_name, lead_officer_id, lead_officer_name, rule_id, clock_key,
+          state, due_at, pre_warn_at, since, person_ref, trigger_event_id, message, legal_basis, updated_at);
+  a.case_external_id = r.Str("external_id");
+  a.rule_name = {};
   if (int i = catalog.FindRule(a.rule_id); i >= 0) a.rule_name = catalog.rules[i].name;
   if (a.rule_id == detail::kQualificationRule) a.rule_name = detail::kQualificationRuleName;
   return a;

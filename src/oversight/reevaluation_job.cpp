@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
+#include "core/json_fields.h"
 #include "oversight/oversight_service.h"
 
 namespace fazhi::oversight {
@@ -61,12 +62,7 @@ Result<std::string> OversightService::RunReevaluation(jobs::Progress& progress, 
   const ReevaluateReport& rep = **r;
   progress.Set(rep.cases, rep.cases);
   spdlog::info("re-evaluation done: {} cases, {} written, {} refused", rep.cases, rep.cases_written, rep.cases_failed);
-  return nlohmann::json{{"open_only", open_only},
-                        {"cases", rep.cases},
-                        {"cases_written", rep.cases_written},
-                        {"cases_failed", rep.cases_failed},
-                        {"notifications", rep.notifications}}
-      .dump();
+  return Merged(FZ_JSON(rep, cases, cases_written, cases_failed, notifications), {{"open_only", open_only}}).dump();
 }
 
 Result<ReevaluationJob> OversightService::StartReevaluation(const audit::Actor& actor, bool open_only,

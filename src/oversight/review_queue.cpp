@@ -88,25 +88,12 @@ std::string QueueRows(soci::session& sql, db::SqlArgs& a, const auth::Principal&
 }
 
 ReviewQueueItem ItemFrom(const db::Row& r) {
-  return {.case_id = r.Int("case_id"),
-          .external_id = r.Str("external_id"),
-          .title = r.Str("title"),
-          .case_type = r.Str("case_type"),
-          .cause = r.Str("cause"),
-          .status = r.Str("status"),
-          .alert_state = r.Str("alert_state"),
-          .unit_id = r.Int("unit_id"),
-          .unit_name = r.Str("unit_name"),
-          .lead_officer_name = r.Str("lead_officer_name"),
-          .legal_officer_name = r.Str("legal_officer_name"),
-          .accepted_at = r.OptInt("accepted_at").value_or(0),
-          .pending_stage = r.Str("pending_stage"),
-          .pending_to = r.Str("pending_to"),
-          .next_due_at = r.OptInt("next_due_at"),
-          .last_stage = r.Str("last_stage"),
-          .last_verdict = r.Str("last_verdict"),
-          .last_reviewer_name = r.Str("last_reviewer_name"),
-          .last_reviewed_at = r.OptInt("last_reviewed_at")};
+  ReviewQueueItem out;
+  FZ_READ(r, out, case_id, external_id, title, case_type, cause, status, alert_state, unit_id, unit_name,
+          lead_officer_name, legal_officer_name, pending_stage, pending_to, next_due_at, last_stage, last_verdict,
+          last_reviewer_name, last_reviewed_at);
+  out.accepted_at = r.OptInt("accepted_at").value_or(0);
+  return out;
 }
 
 }  // namespace

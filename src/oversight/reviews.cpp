@@ -7,6 +7,7 @@
 
 #include "auth/roles.h"
 #include "cases/state_machine.h"
+#include "core/json_fields.h"
 #include "notify/notify.h"
 #include "org/org_reads.h"
 #include "oversight/internal.h"
@@ -244,7 +245,7 @@ std::vector<ReviewGate> LoadGates(soci::session& sql) {
 
 nlohmann::json GatesJson(const std::vector<ReviewGate>& gates) {
   nlohmann::json j = nlohmann::json::array();
-  for (const auto& g : gates) j.push_back({{"case_type", g.case_type}, {"to", g.to}, {"stage", g.stage}});
+  for (const auto& g : gates) j.push_back(FZ_JSON(g, case_type, to, stage));
   return j;
 }
 

@@ -187,12 +187,9 @@ Result<ConfigDocument> OversightService::GetConfig(bool catalog) const {
                          "DESC",
                          Table(catalog)),
              {}, [&](const db::Row& r) {
-               VersionInfo vi{.version = r.Int("version"),
-                              .note = r.Str("note"),
-                              .created_by = r.OptInt("created_by"),
-                              .created_by_name = "系统",
-                              .created_at = r.Int("created_at"),
-                              .active = r.Bool("active")};
+               VersionInfo vi;
+               FZ_READ(r, vi, version, note, created_by, created_at, active);
+               vi.created_by_name = "系统";
                if (vi.created_by) vi.created_by_name = r.Str("created_by_name");
                d.versions.push_back(std::move(vi));
              });

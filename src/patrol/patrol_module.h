@@ -1,5 +1,5 @@
-// 五化巡防 as the App sees it (kit::Module): serves the /api/patrol routes; registers the 巡防+
-// registers as 督办 sources "dispute" and "hazard"; contributes the bulletin section "patrol";
+// 五化巡防 as the App sees it (kit::Module): serves the /api/patrol routes; registers the 巡防
+// points-ledger source "patrol" and the 督办 sources "dispute" and "hazard"; contributes the bulletin section "patrol";
 // writes the demo year; in `serve`, sweeps the registers (overdue 督办, escalation notices).
 #pragma once
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "auth/roles.h"
+#include "core/json_fields.h"
 #include "core/json_input.h"
 #include "core/local_time.h"
 #include "files/attachments.h"
@@ -22,18 +23,10 @@ json Ll(LonLat p) { return json::array({p.lon, p.lat}); }
 json AreaJson(const Area& a) {
   json ring = json::array();
   for (const auto& p : a.ring) ring.push_back(Ll(p));
-  return {{"id", a.id},     {"unit_id", a.unit_id}, {"unit_name", a.unit_name},
-          {"name", a.name}, {"ring", ring},         {"in_town", a.in_town}};
+  return Merged(FZ_JSON(a, id, unit_id, unit_name, name, in_town), {{"ring", ring}});
 }
 json PointJson(const Point& p) {
-  return {{"id", p.id},
-          {"unit_id", p.unit_id},
-          {"area_id", http::OptJson(p.area_id)},
-          {"area_name", p.area_name},
-          {"name", p.name},
-          {"at", Ll(p.at)},
-          {"radius_m", p.radius_m},
-          {"min_stay_s", p.min_stay_s}};
+  return Merged(FZ_JSON(p, id, unit_id, area_id, area_name, name, radius_m, min_stay_s), {{"at", Ll(p.at)}});
 }
 // members: every member's name for display — the directory's people first, then the names typed as
 // text on teams from before member_ids (legacy_members alone lists those).
@@ -41,21 +34,12 @@ json TeamJson(const Team& t) {
   json people = json::array();
   std::vector<std::string> names;
   for (const auto& m : t.member_people) {
-    people.push_back({{"id", m.id}, {"name", m.name}, {"badge_no", m.badge_no}, {"unit_name", m.unit_name}});
+    people.push_back(FZ_JSON(m, id, name, badge_no, unit_name));
     names.push_back(m.name);
   }
   names.insert(names.end(), t.members.begin(), t.members.end());
-  return {{"id", t.id},
-          {"unit_id", t.unit_id},
-          {"unit_name", t.unit_name},
-          {"name", t.name},
-          {"mode", t.mode},
-          {"shift", t.shift},
-          {"members", std::move(names)},
-          {"member_ids", t.member_ids},
-          {"member_people", std::move(people)},
-          {"legacy_members", t.members},
-          {"equipment", t.equipment}};
+  return Merged(FZ_JSON(t, id, unit_id, unit_name, name, mode, shift, member_ids, equipment),
+                {{"members", std::move(names)}, {"member_people", std::move(people)}, {"legacy_members", t.members}});
 }
 
 // member_ids: positive integers (people ids; the service checks who they are).
@@ -87,98 +71,31 @@ json CheckinJson(const Checkin& c) {
     codes.push_back(c.flags.substr(b, e - b));
     b = e + 1;
   }
-  return {{"id", c.id},
-          {"unit_id", c.unit_id},
-          {"unit_name", c.unit_name},
-          {"point_id", c.point_id},
-          {"point_name", c.point_name},
-          {"officer_name", c.officer_name},
-          {"arrived_at", c.arrived_at},
-          {"left_at", http::OptJson(c.left_at)},
-          {"at", Ll(c.claimed)},
-          {"accuracy_m", c.accuracy_m},
-          {"distance_m", c.distance_m},
-          {"photo_sha256", c.photo_sha256},
-          {"flagged", !c.flags.empty()},
-          {"flags", codes},
-          {"flag_reasons", reasons},
-          {"note", c.note}};
+  return Merged(FZ_JSON(c, id, unit_id, unit_name, point_id, point_name, officer_name, arrived_at, left_at, accuracy_m,
+                        distance_m, photo_sha256, note),
+                {{"at", Ll(c.claimed)}, {"flagged", !c.flags.empty()}, {"flags", codes}, {"flag_reasons", reasons}});
 }
-json LogJson(const Log& l) {
-  return {{"id", l.id},
-          {"unit_name", l.unit_name},
-          {"officer_name", l.officer_name},
-          {"kind", l.kind},
-          {"at", l.at},
-          {"camera", l.camera},
-          {"place", l.place},
-          {"finding", l.finding},
-          {"result", l.result}};
-}
+json LogJson(const Log& l) { return FZ_JSON(l, id, unit_name, officer_name, kind, at, camera, place, finding, result); }
 json CallJson(const Call& c) {
-  json j = {{"id", c.id},           {"unit_id", c.unit_id}, {"unit_name", c.unit_name},
-            {"kind", c.kind},       {"place", c.place},     {"shift", c.shift},
-            {"in_town", c.in_town}, {"is_test", c.is_test}, {"drill_id", http::OptJson(c.drill_id)}};
+  json j = FZ_JSON(c, id, unit_id, unit_name, kind, place, shift, in_town, is_test, drill_id);
   for (std::size_t i = 0; i < kStages.size(); ++i) j[kStages[i] + "_at"] = http::OptJson(c.stamps[i]);
   return j;
 }
 json BucketJson(const Bucket& b) {
-  return {{"unit_id", b.unit_id},
-          {"unit_name", b.unit_name},
-          {"shift", b.shift},
-          {"calls", b.calls},
-          {"signed", b.signed_n},
-          {"sign_ok", b.sign_ok},
-          {"arrived", b.arrived_n},
-          {"arrive_ok", b.arrive_ok},
-          {"sign_median_s", b.sign_median_s},
-          {"arrive_median_s", b.arrive_median_s},
-          {"arrive_rate", b.arrive_rate}};
+  return Merged(
+      FZ_JSON(b, unit_id, unit_name, shift, calls, sign_ok, arrive_ok, sign_median_s, arrive_median_s, arrive_rate),
+      {{"signed", b.signed_n}, {"arrived", b.arrived_n}});
 }
-json TargetsJson(const Targets& t) {
-  return {{"sign_s", t.sign_s},
-          {"arrive_town_s", t.arrive_town_s},
-          {"arrive_rural_s", t.arrive_rural_s},
-          {"tile_url", t.tile_url}};
-}
+json TargetsJson(const Targets& t) { return FZ_JSON(t, sign_s, arrive_town_s, arrive_rural_s, tile_url); }
 json DisputeJson(const Dispute& d) {
-  return {{"id", d.id},
-          {"unit_id", d.unit_id},
-          {"unit_name", d.unit_name},
-          {"title", d.title},
-          {"kind", d.kind},
-          {"parties", d.parties},
-          {"grade", d.grade},
-          {"grade_reasons", d.grade_reasons},
-          {"officer_person_id", http::OptJson(d.officer_person_id)},
-          {"officer_name", d.officer_name},
-          {"linked_calls", d.linked_calls},
-          {"actions", json::parse(d.actions)},
-          {"revisit_at", http::OptJson(d.revisit_at)},
-          {"status", d.status},
-          {"closed_at", http::OptJson(d.closed_at)},
-          {"closure", d.closure},
-          {"order_id", http::OptJson(d.order_id)},
-          {"created_at", d.created_at},
-          {"overdue", d.overdue},
-          {"escalate", d.escalate}};
+  return Merged(
+      FZ_JSON(d, id, unit_id, unit_name, title, kind, parties, grade, grade_reasons, officer_person_id, officer_name,
+              linked_calls, revisit_at, status, closed_at, closure, order_id, created_at, overdue, escalate),
+      {{"actions", json::parse(d.actions)}});
 }
 json HazardJson(const Hazard& h) {
-  return {{"id", h.id},
-          {"unit_id", h.unit_id},
-          {"unit_name", h.unit_name},
-          {"place", h.place},
-          {"kind", h.kind},
-          {"description", h.description},
-          {"officer_person_id", http::OptJson(h.officer_person_id)},
-          {"fix_due", h.fix_due},
-          {"fixed_at", http::OptJson(h.fixed_at)},
-          {"recheck_at", http::OptJson(h.recheck_at)},
-          {"recheck_note", h.recheck_note},
-          {"status", h.status},
-          {"order_id", http::OptJson(h.order_id)},
-          {"created_at", h.created_at},
-          {"overdue", h.overdue}};
+  return FZ_JSON(h, id, unit_id, unit_name, place, kind, description, officer_person_id, fix_due, fixed_at, recheck_at,
+                 recheck_note, status, order_id, created_at, overdue);
 }
 
 struct Range {
@@ -415,15 +332,7 @@ Result<Reply> SetTargetsRoute(Ctx& ctx, PatrolService& s) {
   return Reply::Json(TargetsJson(FZ_TRY(s.SetTargets(ctx.user(), ctx.Actor(), t))));
 }
 
-json DrillJson(const Drill& d) {
-  return {{"id", d.id},
-          {"name", d.name},
-          {"seed", d.seed},
-          {"draws", d.draws},
-          {"drawn_points", d.drawn_points},
-          {"call_ids", d.call_ids},
-          {"created_at", d.created_at}};
-}
+json DrillJson(const Drill& d) { return FZ_JSON(d, id, name, seed, draws, drawn_points, call_ids, created_at); }
 
 Result<Reply> ListDrillsRoute(Ctx& ctx, PatrolService& s) {
   json items = json::array();
@@ -442,8 +351,7 @@ Result<Reply> CreateDrillRoute(Ctx& ctx, PatrolService& s) {
 }
 
 json CellJson(const HotCell& c, const Grid& g) {
-  return {{"x", c.x},         {"y", c.y},         {"centre", Ll(g.CentreOf(c.x, c.y))}, {"count", c.count},
-          {"score", c.score}, {"level", c.level}, {"near_repeats", c.near_repeats},     {"peak_hour", c.peak_hour}};
+  return Merged(FZ_JSON(c, x, y, count, score, level, near_repeats, peak_hour), {{"centre", Ll(g.CentreOf(c.x, c.y))}});
 }
 
 Result<Reply> HotspotsRoute(Ctx& ctx, PatrolService& s) {
@@ -459,34 +367,27 @@ Result<Reply> HotspotsRoute(Ctx& ctx, PatrolService& s) {
   for (const auto& sg : rep.suggestions) {
     json sc = json::array();
     for (const auto& c : sg.cells) sc.push_back(CellJson(c, rep.grid));
-    sugg.push_back({{"area_id", sg.area_id},
-                    {"area_name", sg.area_name},
-                    {"cells", sc},
-                    {"hours", sg.hours},
-                    {"stops_per_week", sg.stops_per_week}});
+    sugg.push_back(Merged(FZ_JSON(sg, area_id, area_name, hours, stops_per_week), {{"cells", sc}}));
   }
-  return Reply::Json({{"from", r.from},
-                      {"to", r.to},
-                      {"cell_m", rep.grid.cell_m},
-                      {"incidents", rep.result.incidents},
-                      {"near_repeats", rep.result.near_repeats},
-                      {"thresholds", {{"p80", rep.result.p80}, {"p90", rep.result.p90}, {"p97", rep.result.p97}}},
-                      {"cells", cells},
-                      {"by_weekday_hour", matrix},
-                      {"suggestions", sugg},
-                      {"evaluation",
-                       {{"suggested_before", rep.suggested_before},
-                        {"suggested_after", rep.suggested_after},
-                        {"others_before", rep.others_before},
-                        {"others_after", rep.others_after},
-                        {"matched",
-                         {{"suggested_cells", rep.matched.suggested},
-                          {"matched_cells", rep.matched.matched_suggested},
-                          {"unmatched_cells", rep.matched.unmatched},
-                          {"control_cells", rep.matched.controls},
-                          {"suggested_change", rep.matched.suggested_change},
-                          {"control_change", rep.matched.control_change},
-                          {"did", rep.matched.did}}}}}});
+  return Reply::Json(
+      {{"from", r.from},
+       {"to", r.to},
+       {"cell_m", rep.grid.cell_m},
+       {"incidents", rep.result.incidents},
+       {"near_repeats", rep.result.near_repeats},
+       {"thresholds", FZ_JSON(rep.result, p80, p90, p97)},
+       {"cells", cells},
+       {"by_weekday_hour", matrix},
+       {"suggestions", sugg},
+       {"evaluation", Merged(FZ_JSON(rep, suggested_before, suggested_after, others_before, others_after),
+                             {{"matched",
+                               {{"suggested_cells", rep.matched.suggested},
+                                {"matched_cells", rep.matched.matched_suggested},
+                                {"unmatched_cells", rep.matched.unmatched},
+                                {"control_cells", rep.matched.controls},
+                                {"suggested_change", rep.matched.suggested_change},
+                                {"control_change", rep.matched.control_change},
+                                {"did", rep.matched.did}}}})}});
 }
 
 RegisterFilter ReadRegisterFilter(http::QueryReader& q, bool disputes) {

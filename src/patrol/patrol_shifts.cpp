@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/roles.h"
+#include "core/json_fields.h"
 #include "core/json_input.h"
 #include "core/local_time.h"
 #include "db/sql.h"
@@ -59,14 +60,10 @@ json SlotsJson(const std::vector<ShiftSlot>& v) {
   return a;
 }
 ShiftPattern PatternFrom(const db::Row& r) {
-  ShiftPattern p{.id = r.Int("id"),
-                 .bureau_id = r.Int("bureau_id"),
-                 .unit_id = r.Int("unit_id"),
-                 .name = r.Str("name"),
-                 .slots = {},
-                 .cycle = json::parse(r.Text("cycle")).get<std::vector<std::vector<std::int64_t>>>(),
-                 .anchor_day = r.Int("anchor_day"),
-                 .updated_at = r.Int("updated_at")};
+  ShiftPattern p;
+  FZ_READ(r, p, id, bureau_id, unit_id, name, anchor_day, updated_at);
+  p.slots = {};
+  p.cycle = json::parse(r.Text("cycle")).get<std::vector<std::vector<std::int64_t>>>();
   for (const auto& s : json::parse(r.Text("slots")))
     p.slots.push_back({s.at("name").get<std::string>(), s.at("start").get<int>(), s.at("end").get<int>()});
   return p;
@@ -167,12 +164,8 @@ json PatternJson(const ShiftPattern& p) {
   json slots = json::array();
   for (const auto& s : p.slots)
     slots.push_back({{"name", s.name}, {"start", Hhmm(s.start_min)}, {"end", Hhmm(s.end_min)}});
-  return {{"unit_id", p.unit_id},
-          {"name", p.name},
-          {"slots", slots},
-          {"cycle", p.cycle},
-          {"anchor", FormatDate(CivilFromDays(p.anchor_day))},
-          {"updated_at", p.updated_at}};
+  return Merged(FZ_JSON(p, unit_id, name, cycle, updated_at),
+                {{"slots", slots}, {"anchor", FormatDate(CivilFromDays(p.anchor_day))}});
 }
 
 Result<ShiftPattern> ReadPatternBody(Ctx& ctx) {

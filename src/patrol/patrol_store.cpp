@@ -39,29 +39,21 @@ constexpr const char* kAreaColumns =
     "SELECT a.id, a.bureau_id, a.unit_id, u.name AS unit_name, a.name, a.ring, a.in_town, a.created_at "
     "FROM patrol_areas a JOIN units u ON u.id = a.unit_id ";
 Area AreaFrom(const db::Row& r) {
-  return Area{.id = r.Int("id"),
-              .bureau_id = r.Int("bureau_id"),
-              .unit_id = r.Int("unit_id"),
-              .unit_name = r.Str("unit_name"),
-              .name = r.Str("name"),
-              .ring = RingFrom(r.Text("ring")),
-              .in_town = r.Int("in_town") == 1,
-              .created_at = r.Int("created_at")};
+  Area x;
+  FZ_READ(r, x, id, bureau_id, unit_id, unit_name, name, created_at);
+  x.ring = RingFrom(r.Text("ring"));
+  x.in_town = r.Int("in_town") == 1;
+  return x;
 }
 
 constexpr const char* kPointColumns =
     "SELECT p.id, p.bureau_id, p.unit_id, p.area_id, p.name, a.name AS area_name, p.lon_e7, p.lat_e7, p.radius_m, "
     "p.min_stay_s FROM patrol_points p JOIN units u ON u.id = p.unit_id LEFT JOIN patrol_areas a ON a.id = p.area_id ";
 Point PointFrom(const db::Row& r) {
-  return Point{.id = r.Int("id"),
-               .bureau_id = r.Int("bureau_id"),
-               .unit_id = r.Int("unit_id"),
-               .area_id = r.OptInt("area_id"),
-               .name = r.Str("name"),
-               .area_name = r.Str("area_name"),
-               .at = {FromE7(r.Int("lon_e7")), FromE7(r.Int("lat_e7"))},
-               .radius_m = static_cast<int>(r.Int("radius_m")),
-               .min_stay_s = static_cast<int>(r.Int("min_stay_s"))};
+  Point x;
+  FZ_READ(r, x, id, bureau_id, unit_id, area_id, name, area_name, radius_m, min_stay_s);
+  x.at = {FromE7(r.Int("lon_e7")), FromE7(r.Int("lat_e7"))};
+  return x;
 }
 
 constexpr const char* kCheckinColumns =
@@ -70,23 +62,11 @@ constexpr const char* kCheckinColumns =
     "c.flags, c.flag_reasons, c.note FROM patrol_checkins c JOIN units u ON u.id = c.unit_id JOIN patrol_points p "
     "ON p.id = c.point_id ";
 Checkin CheckinFrom(const db::Row& r) {
-  return Checkin{.id = r.Int("id"),
-                 .bureau_id = r.Int("bureau_id"),
-                 .unit_id = r.Int("unit_id"),
-                 .point_id = r.Int("point_id"),
-                 .user_id = r.Int("user_id"),
-                 .point_name = r.Str("point_name"),
-                 .officer_name = r.Str("officer_name"),
-                 .unit_name = r.Str("unit_name"),
-                 .arrived_at = r.Int("arrived_at"),
-                 .left_at = r.OptInt("left_at"),
-                 .claimed = {FromE7(r.Int("lon_e7")), FromE7(r.Int("lat_e7"))},
-                 .accuracy_m = static_cast<int>(r.Int("accuracy_m")),
-                 .distance_m = static_cast<int>(r.Int("distance_m")),
-                 .photo_sha256 = r.Str("photo_sha256"),
-                 .flags = r.Str("flags"),
-                 .flag_reasons = r.Str("flag_reasons"),
-                 .note = r.Str("note")};
+  Checkin x;
+  FZ_READ(r, x, id, bureau_id, unit_id, point_id, user_id, point_name, officer_name, unit_name, arrived_at, left_at,
+          accuracy_m, distance_m, photo_sha256, flags, flag_reasons, note);
+  x.claimed = {FromE7(r.Int("lon_e7")), FromE7(r.Int("lat_e7"))};
+  return x;
 }
 
 constexpr const char* kCallColumns =
@@ -94,19 +74,12 @@ constexpr const char* kCallColumns =
     "c.shift, c.is_test, c.drill_id, c.point_id, c.received_at, c.dispatched_at, c.signed_at, c.departed_at, "
     "c.arrived_at, c.feedback_at, c.closed_at FROM patrol_calls c JOIN units u ON u.id = c.unit_id ";
 Call CallFrom(const db::Row& r) {
-  Call c{.id = r.Int("id"),
-         .bureau_id = r.Int("bureau_id"),
-         .unit_id = r.Int("unit_id"),
-         .unit_name = r.Str("unit_name"),
-         .kind = r.Str("kind"),
-         .place = r.Str("place"),
-         .shift = r.Str("shift"),
-         .in_town = r.Int("in_town") == 1,
-         .is_test = r.Int("is_test") == 1,
-         .drill_id = r.OptInt("drill_id"),
-         .point_id = r.OptInt("point_id"),
-         .at = std::nullopt,
-         .stamps = {}};
+  Call c;
+  FZ_READ(r, c, id, bureau_id, unit_id, unit_name, kind, place, shift, drill_id, point_id);
+  c.in_town = r.Int("in_town") == 1;
+  c.is_test = r.Int("is_test") == 1;
+  c.at = std::nullopt;
+  c.stamps = {};
   if (auto lon = r.OptInt("lon_e7"), lat = r.OptInt("lat_e7"); lon && lat) c.at = LonLat{FromE7(*lon), FromE7(*lat)};
   for (const auto& s : kStages) c.stamps.push_back(r.OptInt(s + "_at"));
   return c;
@@ -118,25 +91,11 @@ constexpr const char* kDisputeColumns =
     "d.closure, d.order_id, d.created_at FROM patrol_disputes d JOIN units u ON u.id = d.unit_id LEFT JOIN people pe "
     "ON pe.id = d.officer_person_id ";
 Dispute DisputeFrom(const db::Row& r, EpochSeconds now) {
-  Dispute d{.id = r.Int("id"),
-            .bureau_id = r.Int("bureau_id"),
-            .unit_id = r.Int("unit_id"),
-            .unit_name = r.Str("unit_name"),
-            .title = r.Str("title"),
-            .kind = r.Str("kind"),
-            .grade = r.Str("grade"),
-            .grade_reasons = r.Str("grade_reasons"),
-            .status = r.Str("status"),
-            .closure = r.Str("closure"),
-            .officer_name = r.Str("officer_name"),
-            .parties = StrArrayFrom(r.Text("parties")),
-            .officer_person_id = r.OptInt("officer_person_id"),
-            .order_id = r.OptInt("order_id"),
-            .linked_calls = IdArrayFrom(r.Text("linked_calls")),
-            .actions = r.Str("actions"),
-            .revisit_at = r.OptInt("revisit_at"),
-            .closed_at = r.OptInt("closed_at"),
-            .created_at = r.Int("created_at")};
+  Dispute d;
+  FZ_READ(r, d, id, bureau_id, unit_id, unit_name, title, kind, grade, grade_reasons, status, closure, officer_name,
+          officer_person_id, order_id, actions, revisit_at, closed_at, created_at);
+  d.parties = StrArrayFrom(r.Text("parties"));
+  d.linked_calls = IdArrayFrom(r.Text("linked_calls"));
   d.overdue = d.status == "open" && d.revisit_at && *d.revisit_at < now;
   d.escalate = d.status == "open" && (d.grade == "red" || d.linked_calls.size() >= 3);
   return d;
@@ -147,21 +106,9 @@ constexpr const char* kHazardColumns =
     "h.fix_due, h.fixed_at, h.recheck_at, h.recheck_note, h.status, h.order_id, h.created_at FROM patrol_hazards h "
     "JOIN units u ON u.id = h.unit_id ";
 Hazard HazardFrom(const db::Row& r, EpochSeconds now) {
-  Hazard h{.id = r.Int("id"),
-           .bureau_id = r.Int("bureau_id"),
-           .unit_id = r.Int("unit_id"),
-           .unit_name = r.Str("unit_name"),
-           .place = r.Str("place"),
-           .kind = r.Str("kind"),
-           .description = r.Str("description"),
-           .status = r.Str("status"),
-           .recheck_note = r.Str("recheck_note"),
-           .officer_person_id = r.OptInt("officer_person_id"),
-           .order_id = r.OptInt("order_id"),
-           .fix_due = r.Int("fix_due"),
-           .created_at = r.Int("created_at"),
-           .fixed_at = r.OptInt("fixed_at"),
-           .recheck_at = r.OptInt("recheck_at")};
+  Hazard h;
+  FZ_READ(r, h, id, bureau_id, unit_id, unit_name, place, kind, description, status, recheck_note, officer_person_id,
+          order_id, fix_due, created_at, fixed_at, recheck_at);
   h.overdue = h.status == "open" && h.fix_due < now;
   return h;
 }
@@ -271,17 +218,13 @@ constexpr const char* kTeamColumns =
     "SELECT t.id, t.bureau_id, t.unit_id, u.name AS unit_name, t.name, t.mode, t.shift, t.members, t.equipment, "
     "t.member_ids FROM patrol_teams t JOIN units u ON u.id = t.unit_id ";
 Team TeamFrom(const db::Row& r) {
-  return Team{.id = r.Int("id"),
-              .bureau_id = r.Int("bureau_id"),
-              .unit_id = r.Int("unit_id"),
-              .unit_name = r.Str("unit_name"),
-              .name = r.Str("name"),
-              .mode = r.Str("mode"),
-              .shift = r.Str("shift"),
-              .members = StrArrayFrom(r.Text("members")),
-              .equipment = StrArrayFrom(r.Text("equipment")),
-              .member_ids = IdArrayFrom(r.Text("member_ids")),
-              .member_people = {}};
+  Team out;
+  FZ_READ(r, out, id, bureau_id, unit_id, unit_name, name, mode, shift);
+  out.members = StrArrayFrom(r.Text("members"));
+  out.equipment = StrArrayFrom(r.Text("equipment"));
+  out.member_ids = IdArrayFrom(r.Text("member_ids"));
+  out.member_people = {};
+  return out;
 }
 // The people behind member_ids, in the order chosen (one query for all the teams).
 void FillMembers(soci::session& sql, std::vector<Team>& teams) {
@@ -409,18 +352,10 @@ Paged<Log> ListLogs(soci::session& sql, const std::string& path, std::optional<s
                   "ORDER BY l.at DESC, l.id DESC LIMIT {} OFFSET {}",
                   w, page.page_size, page.Offset()),
       a, [](const db::Row& r) {
-        return Log{.id = r.Int("id"),
-                   .bureau_id = r.Int("bureau_id"),
-                   .unit_id = r.Int("unit_id"),
-                   .user_id = r.OptInt("user_id"),
-                   .unit_name = r.Str("unit_name"),
-                   .officer_name = r.Str("officer_name"),
-                   .kind = r.Str("kind"),
-                   .camera = r.Str("camera"),
-                   .place = r.Str("place"),
-                   .finding = r.Str("finding"),
-                   .result = r.Str("result"),
-                   .at = r.Int("at")};
+        Log v;
+        FZ_READ(r, v, id, bureau_id, unit_id, user_id, unit_name, officer_name, kind, camera, place, finding, result,
+                at);
+        return v;
       });
   return out;
 }
@@ -485,10 +420,9 @@ Targets ReadTargets(soci::session& sql, std::int64_t bureau_id) {
                   "= {}",
                   a.Int(bureau_id)),
       a, [](const db::Row& r) {
-        return Targets{.sign_s = static_cast<int>(r.Int("sign_s")),
-                       .arrive_town_s = static_cast<int>(r.Int("arrive_town_s")),
-                       .arrive_rural_s = static_cast<int>(r.Int("arrive_rural_s")),
-                       .tile_url = r.Str("tile_url")};
+        Targets v;
+        FZ_READ(r, v, sign_s, arrive_town_s, arrive_rural_s, tile_url);
+        return v;
       });
   return t.value_or(Targets{});
 }
@@ -521,15 +455,11 @@ std::vector<Drill> ListDrills(soci::session& sql, const std::string& path) {
                   "patrol_drills d JOIN units u ON u.id = d.unit_id WHERE {} ORDER BY d.created_at DESC, d.id DESC",
                   db::PathUnder(a, "u.path", path)),
       a, [](const db::Row& r) {
-        return Drill{.id = r.Int("id"),
-                     .bureau_id = r.Int("bureau_id"),
-                     .unit_id = r.Int("unit_id"),
-                     .seed = r.Int("seed"),
-                     .name = r.Str("name"),
-                     .draws = static_cast<int>(r.Int("draws")),
-                     .drawn_points = IdArrayFrom(r.Text("drawn")),
-                     .call_ids = {},
-                     .created_at = r.Int("created_at")};
+        Drill v;
+        FZ_READ(r, v, id, bureau_id, unit_id, seed, name, draws, created_at);
+        v.drawn_points = IdArrayFrom(r.Text("drawn"));
+        v.call_ids = {};
+        return v;
       });
   for (auto& d : drills) {
     db::SqlArgs b;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "auth/roles.h"
+#include "core/json_fields.h"
 #include "core/json_input.h"
 #include "core/local_time.h"
 #include "http/query.h"
@@ -23,15 +24,7 @@ std::vector<std::string> CampaignCodes() {
   return out;
 }
 
-json DutyJson(const Duty& d) {
-  return {{"id", d.id},
-          {"unit_id", d.unit_id},
-          {"unit_name", d.unit_name},
-          {"law", d.law},
-          {"audience", d.audience},
-          {"note", d.note},
-          {"created_at", d.created_at}};
-}
+json DutyJson(const Duty& d) { return FZ_JSON(d, id, unit_id, unit_name, law, audience, note, created_at); }
 
 std::string StatusName(const std::string& s) {
   if (s == "submitted") return "已报送";
@@ -41,39 +34,20 @@ std::string StatusName(const std::string& s) {
 }
 
 json CycleJson(const CycleItem& c) {
-  return {{"id", c.id},
-          {"unit_id", c.unit_id},
-          {"unit_name", c.unit_name},
-          {"year", c.year},
-          {"stage", c.stage},
-          {"stage_name", c.stage == "plan"      ? "年初计划"
-                         : c.stage == "midyear" ? "年中检查"
-                                                : "年终总结"},
-          {"due_at", c.due_at},
-          {"content", c.content},
-          {"submitted_at", c.submitted_at ? json(*c.submitted_at) : json()},
-          {"status", c.status},
-          {"status_name", StatusName(c.status)},
-          {"order_id", c.order_id ? json(*c.order_id) : json()}};
+  return Merged(FZ_JSON(c, id, unit_id, unit_name, year, stage, due_at, content, status),
+                {{"stage_name", c.stage == "plan"      ? "年初计划"
+                                : c.stage == "midyear" ? "年中检查"
+                                                       : "年终总结"},
+                 {"submitted_at", c.submitted_at ? json(*c.submitted_at) : json()},
+                 {"status_name", StatusName(c.status)},
+                 {"order_id", c.order_id ? json(*c.order_id) : json()}});
 }
 
 json EventJson(const Event& e) {
   json files = json::array();
-  for (const auto& f : e.files)
-    files.push_back(
-        {{"id", f.id}, {"kind", f.kind}, {"filename", f.filename}, {"content_type", f.content_type}, {"size", f.size}});
-  return {{"id", e.id},
-          {"unit_id", e.unit_id},
-          {"unit_name", e.unit_name},
-          {"campaign", e.campaign},
-          {"campaign_name", CampaignName(e.campaign)},
-          {"title", e.title},
-          {"held_at", e.held_at},
-          {"place", e.place},
-          {"audience", e.audience},
-          {"laws", e.laws},
-          {"summary", e.summary},
-          {"files", std::move(files)}};
+  for (const auto& f : e.files) files.push_back(FZ_JSON(f, id, kind, filename, content_type, size));
+  return Merged(FZ_JSON(e, id, unit_id, unit_name, campaign, title, held_at, place, audience, laws, summary),
+                {{"campaign_name", CampaignName(e.campaign)}, {"files", std::move(files)}});
 }
 
 int YearParam(http::QueryReader& q, int fallback) {
@@ -86,12 +60,8 @@ Result<Reply> GetCalendar(Ctx& ctx, PublicityService& s) {
   FZ_CHECK(q.Finish());
   json items = json::array();
   for (const auto& d : FZ_TRY(s.Calendar(ctx.user(), year)))
-    items.push_back({{"code", d.campaign.code},
-                     {"name", d.campaign.name},
-                     {"from", d.campaign.from},
-                     {"to", d.campaign.to},
-                     {"events", d.events},
-                     {"audience", d.audience}});
+    items.push_back(
+        Merged(FZ_JSON(d.campaign, code, name, from, to), {{"events", d.events}, {"audience", d.audience}}));
   return Reply::Json({{"year", year}, {"items", std::move(items)}});
 }
 
@@ -209,8 +179,7 @@ Result<Reply> DownloadFile(Ctx& ctx, PublicityService& s) {
 
 json RowsJson(const std::vector<YearSummary::Row>& rows) {
   json out = json::array();
-  for (const auto& r : rows)
-    out.push_back({{"key", r.key}, {"name", r.name}, {"events", r.events}, {"audience", r.audience}});
+  for (const auto& r : rows) out.push_back(FZ_JSON(r, key, name, events, audience));
   return out;
 }
 
@@ -219,16 +188,8 @@ Result<Reply> GetSummary(Ctx& ctx, PublicityService& s) {
   const int year = YearParam(q, s.ThisYear());
   FZ_CHECK(q.Finish());
   const YearSummary y = FZ_TRY(s.Summary(ctx.user(), year));
-  return Reply::Json({{"year", y.year},
-                      {"events", y.events},
-                      {"audience", y.audience},
-                      {"duties", y.duties},
-                      {"cycle_total", y.cycle_total},
-                      {"cycle_done", y.cycle_done},
-                      {"cycle_late", y.cycle_late},
-                      {"by_campaign", RowsJson(y.by_campaign)},
-                      {"by_unit", RowsJson(y.by_unit)},
-                      {"text", y.text}});
+  return Reply::Json(Merged(FZ_JSON(y, year, events, audience, duties, cycle_total, cycle_done, cycle_late, text),
+                            {{"by_campaign", RowsJson(y.by_campaign)}, {"by_unit", RowsJson(y.by_unit)}}));
 }
 
 Result<Reply> ExportSummary(Ctx& ctx, PublicityService& s) {

@@ -16,14 +16,9 @@ const char* const kDutyColumns =
     "d.created_at FROM pub_duties d JOIN units u ON u.id = d.unit_id ";
 
 Duty DutyFrom(const db::Row& r) {
-  return {.id = r.Int("id"),
-          .bureau_id = r.Int("bureau_id"),
-          .unit_id = r.Int("unit_id"),
-          .unit_name = r.Str("unit_name"),
-          .law = r.Str("law"),
-          .audience = r.Str("audience"),
-          .note = r.Str("note"),
-          .created_at = r.Int("created_at")};
+  Duty out;
+  FZ_READ(r, out, id, bureau_id, unit_id, unit_name, law, audience, note, created_at);
+  return out;
 }
 
 const char* const kCycleColumns =
@@ -31,17 +26,9 @@ const char* const kCycleColumns =
     "c.content, c.submitted_at, c.order_id FROM pub_cycle_items c JOIN units u ON u.id = c.unit_id ";
 
 CycleItem CycleFrom(const db::Row& r, EpochSeconds now) {
-  CycleItem c{.id = r.Int("id"),
-              .bureau_id = r.Int("bureau_id"),
-              .unit_id = r.Int("unit_id"),
-              .unit_name = r.Str("unit_name"),
-              .stage = r.Str("stage"),
-              .content = r.Str("content"),
-              .status = "",
-              .year = static_cast<int>(r.Int("year")),
-              .due_at = r.Int("due_at"),
-              .submitted_at = r.OptInt("submitted_at"),
-              .order_id = r.OptInt("order_id")};
+  CycleItem c;
+  FZ_READ(r, c, id, bureau_id, unit_id, unit_name, stage, content, year, due_at, submitted_at, order_id);
+  c.status = "";
   c.status = c.submitted_at                ? "submitted"
              : now >= c.due_at             ? "overdue"
              : now + kWarnDays >= c.due_at ? "due_soon"
@@ -54,18 +41,10 @@ const char* const kEventColumns =
     "e.place, e.audience, e.laws, e.summary FROM pub_events e JOIN units u ON u.id = e.unit_id ";
 
 Event EventFrom(const db::Row& r) {
-  return {.id = r.Int("id"),
-          .bureau_id = r.Int("bureau_id"),
-          .unit_id = r.Int("unit_id"),
-          .unit_name = r.Str("unit_name"),
-          .campaign = r.Str("campaign"),
-          .title = r.Str("title"),
-          .place = r.Str("place"),
-          .laws = r.Str("laws"),
-          .summary = r.Str("summary"),
-          .held_at = r.Int("held_at"),
-          .audience = r.Int("audience"),
-          .files = {}};
+  Event out;
+  FZ_READ(r, out, id, bureau_id, unit_id, unit_name, campaign, title, place, laws, summary, held_at, audience);
+  out.files = {};
+  return out;
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "scoring/ledger.h"
+#include "core/json_fields.h"
 
 #include <fmt/format.h>
 
@@ -891,30 +892,18 @@ Rankings BuildRankings(const Ledger& ledger, const std::vector<PersonInfo>& peop
 nlohmann::json RankingsJson(const Rankings& r) {
   nlohmann::json officers = nlohmann::json::array(), units = nlohmann::json::array();
   for (const auto& o : r.officers)
-    officers.push_back({{"person_id", o.person_id},
-                        {"name", o.name},
-                        {"badge_no", o.badge_no},
-                        {"unit_id", o.unit_id},
-                        {"unit_name", o.unit_name},
-                        {"unit_path", o.unit_path},
-                        {"total", Points(o.total)},
-                        {"positive", Points(o.positive)},
-                        {"negative", Points(o.negative)},
-                        {"entries", o.entries},
-                        {"rank_bureau", o.rank_bureau},
-                        {"rank_unit", o.rank_unit},
-                        {"prev_rank_bureau", OptInt(o.prev_rank_bureau)},
-                        {"movement", OptInt(o.movement)}});
+    officers.push_back(
+        Merged(FZ_JSON(o, person_id, name, badge_no, unit_id, unit_name, unit_path, entries, rank_bureau, rank_unit),
+               {{"total", Points(o.total)},
+                {"positive", Points(o.positive)},
+                {"negative", Points(o.negative)},
+                {"prev_rank_bureau", OptInt(o.prev_rank_bureau)},
+                {"movement", OptInt(o.movement)}}));
   for (const auto& u : r.units)
-    units.push_back({{"unit_id", u.unit_id},
-                     {"name", u.name},
-                     {"path", u.path},
-                     {"members", u.members},
-                     {"total", Points(u.total)},
-                     {"per_capita", Points(u.per_capita)},
-                     {"rank", u.rank},
-                     {"prev_rank", OptInt(u.prev_rank)},
-                     {"movement", OptInt(u.movement)}});
+    units.push_back(Merged(FZ_JSON(u, unit_id, name, path, members, rank), {{"total", Points(u.total)},
+                                                                            {"per_capita", Points(u.per_capita)},
+                                                                            {"prev_rank", OptInt(u.prev_rank)},
+                                                                            {"movement", OptInt(u.movement)}}));
   nlohmann::json out = nlohmann::json::object();
   out["officers"] = std::move(officers);  // moved: a braced list would copy every row
   out["units"] = std::move(units);

@@ -61,8 +61,7 @@ class ScoringSection final : public kit::BulletinSectionProvider {
           a, [&](const db::Row& r) {
             auto& u = units[r.Int("unit_id")];
             u.name = r.Str("unit_name");
-            u.centi = r.Int("centi");
-            u.officers = r.Int("officers");
+            FZ_READ(r, u, centi, officers);
             entries += r.Int("n");
           });
     }

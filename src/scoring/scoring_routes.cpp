@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "auth/roles.h"
+#include "core/json_fields.h"
 #include "core/json_input.h"
 #include "core/local_time.h"
 #include "http/json_opt.h"
@@ -31,69 +32,38 @@ nlohmann::json EntryJson(const EntryView& v) {
   const Entry& e = v.entry;
   nlohmann::json link = nullptr;
   if (e.case_id) link = {{"type", "case"}, {"id", e.case_id}};
-  return {{"id", e.id},
-          {"month", v.month},
-          {"person_id", e.person_id},
-          {"person_name", v.person_name},
-          {"unit_id", e.unit_id},
-          {"unit_name", v.unit_name},
-          {"points", PointsJson(e.points)},
-          {"points_centi", e.points},
-          {"source", e.source},
-          {"act", e.act},
-          {"act_name", FindAct(e.act)            ? std::string(FindAct(e.act)->name_zh)
-                       : e.act == "cap_positive" ? "月加分上限"
-                       : e.act == "cap_negative" ? "月扣分上限"
-                       : e.act == "adjustment"   ? "复核调整"
-                                                 : e.act},
-          {"role", e.role},
-          {"object", {{"type", e.object_type}, {"id", e.object_id}}},
-          {"case_id", e.case_id ? nlohmann::json(e.case_id) : nlohmann::json()},
-          {"link", link},
-          {"occurred_at", e.occurred_at},
-          {"occurred_at_local", e.occurred_at ? nlohmann::json(FormatLocalDateTime(e.occurred_at)) : nlohmann::json()},
-          {"reason", e.reason},
-          {"scheme_version", e.scheme_version},
-          {"objection_id", v.objection_id ? nlohmann::json(*v.objection_id) : nlohmann::json()},
-          {"objection_status", v.objection_status}};
+  return Merged(
+      FZ_JSON(e, id, person_id, unit_id, source, act, role, occurred_at, reason, scheme_version),
+      {{"month", v.month},
+       {"person_name", v.person_name},
+       {"unit_name", v.unit_name},
+       {"points", PointsJson(e.points)},
+       {"points_centi", e.points},
+       {"act_name", FindAct(e.act)            ? std::string(FindAct(e.act)->name_zh)
+                    : e.act == "cap_positive" ? "月加分上限"
+                    : e.act == "cap_negative" ? "月扣分上限"
+                    : e.act == "adjustment"   ? "复核调整"
+                                              : e.act},
+       {"object", {{"type", e.object_type}, {"id", e.object_id}}},
+       {"case_id", e.case_id ? nlohmann::json(e.case_id) : nlohmann::json()},
+       {"link", link},
+       {"occurred_at_local", e.occurred_at ? nlohmann::json(FormatLocalDateTime(e.occurred_at)) : nlohmann::json()},
+       {"objection_id", v.objection_id ? nlohmann::json(*v.objection_id) : nlohmann::json()},
+       {"objection_status", v.objection_status}});
 }
 
 nlohmann::json MonthJson(const MonthInfo& m) {
-  return {{"id", m.id},
-          {"bureau_id", m.bureau_id},
-          {"bureau_name", m.bureau_name},
-          {"month", m.month},
-          {"status", m.status},
-          {"scheme_id", m.scheme_id},
-          {"scheme_version", m.scheme_version},
-          {"objection_days", m.objection_days},
-          {"entry_count", m.entry_count},
-          {"skipped_facts", m.skipped_facts},
-          {"pending_objections", m.pending_objections},
-          {"ledger_hash", m.ledger_hash},
-          {"computed_at", m.computed_at},
-          {"computed_by", m.computed_by},
-          {"published_at", http::OptJson(m.published_at)},
-          {"published_at_local", OptLocal(m.published_at)},
-          {"published_by", m.published_by},
-          {"objection_deadline", http::OptJson(m.objection_deadline)},
-          {"objection_deadline_local", OptLocal(m.objection_deadline)},
-          {"finalized_at", http::OptJson(m.finalized_at)},
-          {"finalized_by", m.finalized_by}};
+  return Merged(
+      FZ_JSON(m, id, bureau_id, bureau_name, month, status, scheme_id, scheme_version, objection_days, entry_count,
+              skipped_facts, pending_objections, ledger_hash, computed_at, computed_by, published_at, published_by,
+              objection_deadline, finalized_at, finalized_by),
+      {{"published_at_local", OptLocal(m.published_at)}, {"objection_deadline_local", OptLocal(m.objection_deadline)}});
 }
 
 nlohmann::json SchemeVersionJson(const SchemeVersion& v) {
-  return {{"id", v.id},
-          {"bureau_id", v.bureau_id},
-          {"version", v.version},
-          {"name", v.name},
-          {"status", v.status},
-          {"effective_from", v.effective_from},
-          {"effective_to", v.effective_to ? nlohmann::json(*v.effective_to) : nlohmann::json()},
-          {"document", v.document},
-          {"note", v.note},
-          {"created_by", v.created_by_name},
-          {"created_at", v.created_at}};
+  return Merged(FZ_JSON(v, id, bureau_id, version, name, status, effective_from, document, note, created_at),
+                {{"effective_to", v.effective_to ? nlohmann::json(*v.effective_to) : nlohmann::json()},
+                 {"created_by", v.created_by_name}});
 }
 
 namespace {
@@ -162,24 +132,20 @@ nlohmann::json OfficerMonthJson(const OfficerMonth& o) {
   for (const auto& [k, v] : o.by_act) by_act[k] = PointsJson(v);
   for (const auto& t : o.trend)
     trend.push_back({{"month", t.month}, {"total", t.total ? PointsJson(*t.total) : nlohmann::json()}});
-  return {{"person",
-           {{"id", o.person.id},
-            {"name", o.person.name},
-            {"badge_no", o.person.badge_no},
-            {"kind", o.person.kind},
-            {"unit_id", o.person.unit_id},
-            {"unit_name", o.unit_name}}},
-          {"month", o.month},
-          {"status", o.status},
-          {"total", PointsJson(o.total)},
-          {"by_source", by_source},
-          {"by_act", by_act},
-          {"rank_bureau", http::OptJson(o.rank_bureau)},
-          {"rank_unit", http::OptJson(o.rank_unit)},
-          {"movement", http::OptJson(o.movement)},
-          {"entries", entries},
-          {"trend", trend},
-          {"year_total", PointsJson(o.year_total)}};
+  return Merged(FZ_JSON(o, month, status, rank_bureau, rank_unit, movement),
+                {{"person",
+                  {{"id", o.person.id},
+                   {"name", o.person.name},
+                   {"badge_no", o.person.badge_no},
+                   {"kind", o.person.kind},
+                   {"unit_id", o.person.unit_id},
+                   {"unit_name", o.unit_name}}},
+                 {"total", PointsJson(o.total)},
+                 {"by_source", by_source},
+                 {"by_act", by_act},
+                 {"entries", entries},
+                 {"trend", trend},
+                 {"year_total", PointsJson(o.year_total)}});
 }
 
 nlohmann::json YearTotalsJson(const YearTotals& y) {
@@ -187,47 +153,29 @@ nlohmann::json YearTotalsJson(const YearTotals& y) {
   for (const auto& r : y.officers) {
     nlohmann::json months = nlohmann::json::array();
     for (const auto& m : r.months) months.push_back(m ? PointsJson(*m) : nlohmann::json());
-    rows.push_back({{"rank", r.rank},
-                    {"person_id", r.person_id},
-                    {"name", r.name},
-                    {"badge_no", r.badge_no},
-                    {"unit_id", r.unit_id},
-                    {"unit_name", r.unit_name},
-                    {"months", months},
-                    {"total", PointsJson(r.total)}});
+    rows.push_back(Merged(FZ_JSON(r, rank, person_id, name, badge_no, unit_id, unit_name),
+                          {{"months", months}, {"total", PointsJson(r.total)}}));
   }
-  return {{"bureau_id", y.bureau_id}, {"year", y.year}, {"months_counted", y.months_counted}, {"officers", rows}};
+  return Merged(FZ_JSON(y, bureau_id, year, months_counted), {{"officers", rows}});
 }
 
 nlohmann::json ObjectionJson(const Objection& o) {
-  return {{"id", o.id},
-          {"bureau_id", o.bureau_id},
-          {"month", o.month},
-          {"entry_id", o.entry_id},
-          {"entry_points", PointsJson(o.entry_points)},
-          {"entry_reason", o.entry_reason},
-          {"person_id", o.person_id},
-          {"person_name", o.person_name},
-          {"reason", o.reason},
-          {"status", o.status},
-          {"created_at", o.created_at},
-          {"decided_by", o.decided_by_name},
-          {"decided_at", http::OptJson(o.decided_at)},
-          {"decision_reason", o.decision_reason},
-          {"adjustment", o.adjustment ? PointsJson(*o.adjustment) : nlohmann::json()},
-          {"adjustment_entry_id", o.adjustment_entry_id ? nlohmann::json(*o.adjustment_entry_id) : nlohmann::json()}};
+  return Merged(
+      FZ_JSON(o, id, bureau_id, month, entry_id, entry_reason, person_id, person_name, reason, status, created_at,
+              decided_at, decision_reason),
+      {{"entry_points", PointsJson(o.entry_points)},
+       {"decided_by", o.decided_by_name},
+       {"adjustment", o.adjustment ? PointsJson(*o.adjustment) : nlohmann::json()},
+       {"adjustment_entry_id", o.adjustment_entry_id ? nlohmann::json(*o.adjustment_entry_id) : nlohmann::json()}});
 }
 
 nlohmann::json ActsJson() {
   nlohmann::json acts = nlohmann::json::array(), forbidden = nlohmann::json::array();
   for (const auto& a : Acts())
-    acts.push_back({{"key", a.key},
-                    {"name", a.name_zh},
-                    {"kind", a.kind == ActKind::kStage   ? "stage"
-                             : a.kind == ActKind::kBonus ? "bonus"
-                                                         : "deduction"},
-                    {"source", a.source},
-                    {"wired", a.wired}});
+    acts.push_back(Merged(FZ_JSON(a, key, source, wired), {{"name", a.name_zh},
+                                                           {"kind", a.kind == ActKind::kStage   ? "stage"
+                                                                    : a.kind == ActKind::kBonus ? "bonus"
+                                                                                                : "deduction"}}));
   for (const auto& f : ForbiddenIndicators()) forbidden.push_back({{"key", f.key}, {"indicator", f.name_zh}});
   return {{"acts", acts}, {"forbidden_indicators", forbidden}, {"default_scheme", DefaultSchemeDocument()}};
 }

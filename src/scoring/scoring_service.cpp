@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "auth/roles.h"
+#include "core/json_fields.h"
 #include "core/local_time.h"
 #include "core/text.h"
 #include "scoring/scoring_internal.h"
@@ -176,11 +177,9 @@ Result<SchemeVersion> ScoringService::CreateScheme(const Principal& caller, cons
     v.created_at = clock_.Now();
     v.created_by_name = Who(sql, actor);
     v.id = InsertScheme(sql, v, actor.user_id, v.created_at);
-    nlohmann::json detail = {{"version", v.version},
-                             {"effective_from", v.effective_from},
-                             {"effective_to", v.effective_to ? nlohmann::json(*v.effective_to) : nlohmann::json()},
-                             {"status", v.status},
-                             {"document", v.document}};
+    nlohmann::json detail =
+        Merged(FZ_JSON(v, version, effective_from, status, document),
+               {{"effective_to", v.effective_to ? nlohmann::json(*v.effective_to) : nlohmann::json()}});
     if (close_id) detail["closed_previous"] = {{"id", *close_id}, {"effective_to", close_to}};
     audit::Append(
         sql, clock_, actor,
@@ -288,14 +287,12 @@ Result<MonthInfo> ScoringService::ComputeMonth(const Principal& caller, const au
                           .computed_by = Who(sql, actor),
                           .computed_at = now};
     SaveComputedMonth(sql, existing ? std::optional<std::int64_t>(existing->id) : std::nullopt, b.id, m, c);
-    audit::Append(sql, clock_, actor,
-                  MonthAudit("scoring.month.compute", b, m,
-                             fmt::format("计算{} {} 执法积分（草稿，第 {} 版方案，{} 条）", b.name, m, c.scheme_version,
-                                         c.entry_count),
-                             {{"scheme_version", c.scheme_version},
-                              {"entries", c.entry_count},
-                              {"skipped_facts", c.skipped_facts},
-                              {"ledger_hash", c.ledger_hash}}));
+    audit::Append(
+        sql, clock_, actor,
+        MonthAudit(
+            "scoring.month.compute", b, m,
+            fmt::format("计算{} {} 执法积分（草稿，第 {} 版方案，{} 条）", b.name, m, c.scheme_version, c.entry_count),
+            Merged(FZ_JSON(c, scheme_version, skipped_facts, ledger_hash), {{"entries", c.entry_count}})));
     return {};
   });
 }

@@ -22,18 +22,9 @@ constexpr const char* kSchemeColumns =
 
 SchemeVersion SchemeFromRow(const db::Row& r) {
   SchemeVersion v;
-  v.id = r.Int("id");
-  v.bureau_id = r.Int("bureau_id");
-  v.version = static_cast<int>(r.Int("version"));
-  v.name = r.Str("name");
-  v.status = r.Str("status");
-  v.effective_from = r.Str("effective_from");
-  v.effective_to = r.OptStr("effective_to");
+  FZ_READ(r, v, id, bureau_id, version, name, status, effective_from, effective_to, note, created_by_name, created_at);
   v.document = nlohmann::json::parse(r.Text("document"), nullptr, false);
   if (auto s = ParseScheme(v.document)) v.scheme = *s;
-  v.note = r.Str("note");
-  v.created_by_name = r.Str("created_by_name");
-  v.created_at = r.Int("created_at");
   return v;
 }
 
@@ -48,23 +39,9 @@ constexpr const char* kMonthColumns =
 
 MonthInfo MonthFromRow(const db::Row& r) {
   MonthInfo m;
-  m.id = r.Int("id");
-  m.bureau_id = r.Int("bureau_id");
-  m.month = r.Str("month");
-  m.status = r.Str("status");
-  m.scheme_id = r.Int("scheme_id");
-  m.scheme_version = static_cast<int>(r.Int("scheme_version"));
-  m.entry_count = static_cast<int>(r.Int("entry_count"));
-  m.skipped_facts = static_cast<int>(r.Int("skipped_facts"));
-  m.ledger_hash = r.Str("ledger_hash");
-  m.computed_at = r.Int("computed_at");
-  m.computed_by = r.Str("computed_by");
-  m.published_at = r.OptInt("published_at");
-  m.published_by = r.Str("published_by");
-  m.objection_deadline = r.OptInt("objection_deadline");
-  m.finalized_at = r.OptInt("finalized_at");
-  m.finalized_by = r.Str("finalized_by");
-  m.pending_objections = static_cast<int>(r.Int("pending_objections"));
+  FZ_READ(r, m, id, bureau_id, month, status, scheme_id, scheme_version, entry_count, skipped_facts, ledger_hash,
+          computed_at, computed_by, published_at, published_by, objection_deadline, finalized_at, finalized_by,
+          pending_objections);
   return m;
 }
 
@@ -191,22 +168,9 @@ constexpr const char* kObjectionSelect =
 
 Objection ObjectionFromRow(const db::Row& r) {
   Objection o;
-  o.id = r.Int("id");
-  o.bureau_id = r.Int("bureau_id");
-  o.month = r.Str("month");
-  o.entry_id = r.Int("entry_id");
-  o.person_id = r.Int("person_id");
-  o.user_id = r.Int("user_id");
-  o.reason = r.Str("reason");
-  o.status = r.Str("status");
-  o.created_at = r.Int("created_at");
-  o.decided_by_name = r.Str("decided_by_name");
-  o.decided_at = r.OptInt("decided_at");
-  o.decision_reason = r.Str("decision_reason");
+  FZ_READ(r, o, id, bureau_id, month, entry_id, person_id, user_id, reason, status, created_at, decided_by_name,
+          decided_at, decision_reason, adjustment_entry_id, entry_points, entry_reason);
   o.adjustment = r.OptInt("adjustment_centi");
-  o.adjustment_entry_id = r.OptInt("adjustment_entry_id");
-  o.entry_points = r.Int("entry_points");
-  o.entry_reason = r.Str("entry_reason");
   return o;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_fields.h"
 #include "core/json_input.h"
 #include "core/local_time.h"
 #include "core/text.h"
@@ -23,32 +24,13 @@ constexpr std::string_view kManage = "training.manage";
 json SessionJson(const Session& s) {
   json targets = json::array();
   for (const auto& t : s.targets) targets.push_back({{"id", t.id}, {"name", t.name}});
-  return {{"id", s.id},
-          {"bureau_id", s.bureau_id},
-          {"unit_id", s.unit_id},
-          {"unit_name", s.unit_name},
-          {"kind", s.kind},
-          {"kind_name", KindName(s.kind)},
-          {"topic", s.topic},
-          {"start_at", s.start_at},
-          {"end_at", s.end_at},
-          {"place", s.place},
-          {"online_url", s.online_url},
-          {"speaker_kind", s.speaker_kind},
-          {"speaker_person_id", http::OptJson(s.speaker_person_id)},
-          {"speaker_name", s.speaker_name},
-          {"speaker_title", s.speaker_title},
-          {"format", s.format},
-          {"format_name", FormatName(s.format)},
-          {"minutes", s.minutes},
-          {"targets", std::move(targets)},
-          {"attended", s.attended},
-          {"expected", s.expected}};
+  return Merged(
+      FZ_JSON(s, id, bureau_id, unit_id, unit_name, kind, topic, start_at, end_at, place, online_url, speaker_kind,
+              speaker_person_id, speaker_name, speaker_title, format, minutes, attended, expected),
+      {{"kind_name", KindName(s.kind)}, {"format_name", FormatName(s.format)}, {"targets", std::move(targets)}});
 }
 
-json FileJson(const SessionFile& f) {
-  return {{"id", f.id}, {"role", f.role}, {"filename", f.filename}, {"content_type", f.content_type}, {"size", f.size}};
-}
+json FileJson(const SessionFile& f) { return FZ_JSON(f, id, role, filename, content_type, size); }
 
 json DetailJson(const SessionDetail& d) {
   json j = SessionJson(d.session);
@@ -166,17 +148,8 @@ Result<Reply> DownloadFile(Ctx& ctx, TrainingService& s) {
 json AttendanceJson(const Attendance& a) {
   json lines = json::array(), units = json::array();
   for (const auto& l : a.lines)
-    lines.push_back({{"person_id", l.person_id},
-                     {"name", l.name},
-                     {"badge_no", l.badge_no},
-                     {"unit_id", l.unit_id},
-                     {"unit_name", l.unit_name},
-                     {"attended", l.attended},
-                     {"method", l.method},
-                     {"checked_at", http::OptJson(l.checked_at)}});
-  for (const auto& u : a.units)
-    units.push_back(
-        {{"unit_id", u.unit_id}, {"unit_name", u.unit_name}, {"attended", u.attended}, {"expected", u.expected}});
+    lines.push_back(FZ_JSON(l, person_id, name, badge_no, unit_id, unit_name, attended, method, checked_at));
+  for (const auto& u : a.units) units.push_back(FZ_JSON(u, unit_id, unit_name, attended, expected));
   return {{"lines", std::move(lines)}, {"units", std::move(units)}, {"attended", a.attended}, {"expected", a.expected}};
 }
 
@@ -208,11 +181,8 @@ std::string RequestBase(Ctx& ctx) {
 
 Result<Reply> GetQr(Ctx& ctx, TrainingService& s) {
   const auto t = FZ_TRY(s.IssueToken(ctx.user(), FZ_TRY(ctx.PathId()), RequestBase(ctx)));
-  return Reply::Json({{"token", t.token},
-                      {"url", t.url},
-                      {"expires_at", t.expires_at},
-                      {"open", t.open},
-                      {"png", "data:image/png;base64," + files::Base64(t.png)}});
+  return Reply::Json(
+      Merged(FZ_JSON(t, token, url, expires_at, open), {{"png", "data:image/png;base64," + files::Base64(t.png)}}));
 }
 
 Result<Reply> CheckIn(Ctx& ctx, TrainingService& s) {
@@ -220,26 +190,13 @@ Result<Reply> CheckIn(Ctx& ctx, TrainingService& s) {
   const auto token = in.String("token", "签到码", {.required = true, .max_chars = 200});
   if (auto e = in.Finish()) return std::unexpected(*e);
   const auto r = FZ_TRY(s.CheckIn(ctx.user(), ctx.Actor(), *token));
-  return Reply::Json({{"session_id", r.session_id},
-                      {"topic", r.topic},
-                      {"kind_name", KindName(r.kind)},
-                      {"checked_at", r.checked_at},
-                      {"already", r.already}},
+  return Reply::Json(Merged(FZ_JSON(r, session_id, topic, checked_at, already), {{"kind_name", KindName(r.kind)}}),
                      r.already ? 200 : 201);
 }
 
 json PlanJson(const PlanItem& p) {
-  return {{"id", p.id},
-          {"unit_id", p.unit_id},
-          {"unit_name", p.unit_name},
-          {"month", p.month},
-          {"kind", p.kind},
-          {"kind_name", KindName(p.kind)},
-          {"topic", p.topic},
-          {"session_id", http::OptJson(p.session_id)},
-          {"session_topic", p.session_topic},
-          {"session_at", http::OptJson(p.session_at)},
-          {"state", p.state}};
+  return Merged(FZ_JSON(p, id, unit_id, unit_name, month, kind, topic, session_id, session_topic, session_at, state),
+                {{"kind_name", KindName(p.kind)}});
 }
 
 Result<Reply> ListPlans(Ctx& ctx, TrainingService& s) {
@@ -276,13 +233,7 @@ Result<Reply> LinkPlan(Ctx& ctx, TrainingService& s) {
 }
 
 json MaterialJson(const Material& m, bool with_body) {
-  json j = {{"id", m.id},
-            {"series", m.series},
-            {"issue_no", m.issue_no},
-            {"title", m.title},
-            {"version", m.version},
-            {"published_at", m.published_at},
-            {"updated_at", m.updated_at}};
+  json j = FZ_JSON(m, id, series, issue_no, title, version, published_at, updated_at);
   if (with_body)
     j["body"] = m.body;
   else
@@ -293,13 +244,7 @@ json MaterialJson(const Material& m, bool with_body) {
 json MaterialDetailJson(const MaterialDetail& d) {
   json j = MaterialJson(d.material, true);
   json versions = json::array();
-  for (const auto& v : d.versions)
-    versions.push_back({{"version", v.version},
-                        {"title", v.title},
-                        {"body", v.body},
-                        {"note", v.note},
-                        {"author", v.author},
-                        {"created_at", v.created_at}});
+  for (const auto& v : d.versions) versions.push_back(FZ_JSON(v, version, title, body, note, author, created_at));
   j["versions"] = std::move(versions);
   j["subscribed"] = d.subscribed;
   return j;
@@ -361,20 +306,9 @@ Result<int> ReadYear(http::QueryReader& q, const Clock& clock) {
 }
 
 json ReportJson(const LawReport& r) {
-  return {{"id", r.id},
-          {"unit_id", r.unit_id},
-          {"unit_name", r.unit_name},
-          {"year", r.year},
-          {"person_id", r.person_id},
-          {"person_name", r.person_name},
-          {"form", r.form},
-          {"form_name", r.form == "oral" ? "口头述法" : "书面述法"},
-          {"title", r.title},
-          {"summary", r.summary},
-          {"held_at", r.held_at},
-          {"ratings", r.ratings},
-          {"average", r.average},
-          {"my_score", http::OptJson(r.my_score)}};
+  return Merged(FZ_JSON(r, id, unit_id, unit_name, year, person_id, person_name, form, title, summary, held_at, ratings,
+                        average, my_score),
+                {{"form_name", r.form == "oral" ? "口头述法" : "书面述法"}});
 }
 
 Result<Reply> ListLawReports(Ctx& ctx, TrainingService& s) {
@@ -412,17 +346,8 @@ Result<Reply> RateLawReport(Ctx& ctx, TrainingService& s) {
 }
 
 json CourtJson(const CourtRecord& c) {
-  return {{"id", c.id},
-          {"unit_id", c.unit_id},
-          {"unit_name", c.unit_name},
-          {"kind", c.kind},
-          {"kind_name", c.kind == "hearing" ? "旁听庭审" : "出庭应诉"},
-          {"case_name", c.case_name},
-          {"court", c.court},
-          {"held_at", c.held_at},
-          {"attendees", c.attendees},
-          {"head_appeared", c.head_appeared},
-          {"lessons", c.lessons}};
+  return Merged(FZ_JSON(c, id, unit_id, unit_name, kind, case_name, court, held_at, attendees, head_appeared, lessons),
+                {{"kind_name", c.kind == "hearing" ? "旁听庭审" : "出庭应诉"}});
 }
 
 Result<Reply> ListCourt(Ctx& ctx, TrainingService& s) {
@@ -467,20 +392,10 @@ Result<Reply> Overview(Ctx& ctx, TrainingService& s) {
   json kinds = json::array(), units = json::array();
   for (const auto& k : kKinds)
     kinds.push_back({{"kind", k}, {"name", KindName(k)}, {"count", y.by_kind.at(k)}, {"months", y.by_month.at(k)}});
-  for (const auto& u : y.attendance)
-    units.push_back(
-        {{"unit_id", u.unit_id}, {"unit_name", u.unit_name}, {"attended", u.attended}, {"expected", u.expected}});
-  return Reply::Json({{"year", y.year},
-                      {"kinds", std::move(kinds)},
-                      {"attendance", std::move(units)},
-                      {"law_reports", y.law_reports},
-                      {"appearances", y.appearances},
-                      {"head_appearances", y.head_appearances},
-                      {"hearings", y.hearings},
-                      {"plan_items", y.plan_items},
-                      {"plan_done", y.plan_done},
-                      {"plan_missed", y.plan_missed},
-                      {"materials", y.materials}});
+  for (const auto& u : y.attendance) units.push_back(FZ_JSON(u, unit_id, unit_name, attended, expected));
+  return Reply::Json(Merged(FZ_JSON(y, year, law_reports, appearances, head_appearances, hearings, plan_items,
+                                    plan_done, plan_missed, materials),
+                            {{"kinds", std::move(kinds)}, {"attendance", std::move(units)}}));
 }
 
 Result<Reply> ExportOverview(Ctx& ctx, TrainingService& s) {

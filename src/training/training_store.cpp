@@ -22,25 +22,8 @@ constexpr const char* kSessionColumns =
 
 Session SessionFrom(const db::Row& r) {
   Session s;
-  s.id = r.Int("id");
-  s.bureau_id = r.Int("bureau_id");
-  s.unit_id = r.Int("unit_id");
-  s.unit_name = r.Str("unit_name");
-  s.unit_path = r.Str("unit_path");
-  s.kind = r.Str("kind");
-  s.topic = r.Str("topic");
-  s.start_at = r.Int("start_at");
-  s.end_at = r.Int("end_at");
-  s.place = r.Str("place");
-  s.online_url = r.Str("online_url");
-  s.speaker_kind = r.Str("speaker_kind");
-  s.speaker_person_id = r.OptInt("speaker_person_id");
-  s.speaker_name = r.Str("speaker_name");
-  s.speaker_title = r.Str("speaker_title");
-  s.format = r.Str("format");
-  s.minutes = r.Str("minutes");
-  s.created_at = r.Int("created_at");
-  s.attended = r.Int("attended");
+  FZ_READ(r, s, id, bureau_id, unit_id, unit_name, unit_path, kind, topic, start_at, end_at, place, online_url,
+          speaker_kind, speaker_person_id, speaker_name, speaker_title, format, minutes, created_at, attended);
   return s;
 }
 
@@ -99,16 +82,7 @@ constexpr const char* kPlanColumns =
 
 PlanItem PlanFrom(const db::Row& r, EpochSeconds now) {
   PlanItem p;
-  p.id = r.Int("id");
-  p.bureau_id = r.Int("bureau_id");
-  p.unit_id = r.Int("unit_id");
-  p.unit_name = r.Str("unit_name");
-  p.month = r.Str("month");
-  p.kind = r.Str("kind");
-  p.topic = r.Str("topic");
-  p.session_id = r.OptInt("session_id");
-  p.session_topic = r.Str("session_topic");
-  p.session_at = r.OptInt("session_at");
+  FZ_READ(r, p, id, bureau_id, unit_id, unit_name, month, kind, topic, session_id, session_topic, session_at);
   p.state = PlanState(p.session_id, p.month, now);
   return p;
 }
@@ -119,15 +93,7 @@ constexpr const char* kMaterialColumns =
 
 Material MaterialFrom(const db::Row& r) {
   Material m;
-  m.id = r.Int("id");
-  m.bureau_id = r.Int("bureau_id");
-  m.series = r.Str("series");
-  m.issue_no = static_cast<int>(r.Int("issue_no"));
-  m.title = r.Str("title");
-  m.body = r.Str("body");
-  m.version = static_cast<int>(r.Int("version"));
-  m.published_at = r.Int("published_at");
-  m.updated_at = r.Int("updated_at");
+  FZ_READ(r, m, id, bureau_id, series, issue_no, title, body, version, published_at, updated_at);
   return m;
 }
 
@@ -140,17 +106,7 @@ constexpr const char* kReportColumns =
 
 LawReport ReportFrom(const db::Row& r) {
   LawReport x;
-  x.id = r.Int("id");
-  x.bureau_id = r.Int("bureau_id");
-  x.unit_id = r.Int("unit_id");
-  x.unit_name = r.Str("unit_name");
-  x.year = static_cast<int>(r.Int("year"));
-  x.person_id = r.Int("person_id");
-  x.person_name = r.Str("person_name");
-  x.form = r.Str("form");
-  x.title = r.Str("title");
-  x.summary = r.Str("summary");
-  x.held_at = r.Int("held_at");
+  FZ_READ(r, x, id, bureau_id, unit_id, unit_name, year, person_id, person_name, form, title, summary, held_at);
   x.ratings = static_cast<int>(r.Int("n"));
   if (x.ratings > 0) x.average = static_cast<double>(r.OptInt("total").value_or(0)) / x.ratings;
   if (auto m = r.OptInt("mine")) x.my_score = static_cast<int>(*m);
@@ -289,12 +245,7 @@ Attendance LoadAttendance(soci::session& sql, const Session& s) {
            a, [&](const db::Row& r) {
              RosterLine l;
              l.person_id = r.Int("id");
-             l.name = r.Str("name");
-             l.badge_no = r.Str("badge_no");
-             l.unit_id = r.Int("unit_id");
-             l.unit_name = r.Str("unit_name");
-             l.method = r.Str("method");
-             l.checked_at = r.OptInt("checked_at");
+             FZ_READ(r, l, name, badge_no, unit_id, unit_name, method, checked_at);
              l.attended = l.checked_at.has_value();
              const bool target = r.Int("target") != 0;
              if (target) {
@@ -444,11 +395,7 @@ std::vector<MaterialVersion> LoadVersions(soci::session& sql, std::int64_t id) {
                                a.Int(id)),
                    a, [](const db::Row& r) {
                      MaterialVersion v;
-                     v.version = static_cast<int>(r.Int("version"));
-                     v.title = r.Str("title");
-                     v.body = r.Str("body");
-                     v.note = r.Str("note");
-                     v.created_at = r.Int("created_at");
+                     FZ_READ(r, v, version, title, body, note, created_at);
                      v.author = r.Str("display_name");
                      if (v.author.empty()) v.author = r.Str("username");
                      return v;
@@ -604,17 +551,8 @@ std::vector<CourtRecord> ListCourtRecords(soci::session& sql, const std::string&
                   where),
       a, [](const db::Row& r) {
         CourtRecord c;
-        c.id = r.Int("id");
-        c.bureau_id = r.Int("bureau_id");
-        c.unit_id = r.Int("unit_id");
-        c.unit_name = r.Str("unit_name");
-        c.kind = r.Str("kind");
-        c.case_name = r.Str("case_name");
-        c.court = r.Str("court");
-        c.held_at = r.Int("held_at");
-        c.attendees = r.Str("attendees");
-        c.head_appeared = r.Bool("head_appeared");
-        c.lessons = r.Str("lessons");
+        FZ_READ(r, c, id, bureau_id, unit_id, unit_name, kind, case_name, court, held_at, attendees, head_appeared,
+                lessons);
         return c;
       });
 }

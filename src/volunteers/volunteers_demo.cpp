@@ -56,9 +56,7 @@ std::vector<UnitInfo> StationUnits(soci::session& sql) {
            "SELECT id, bureau_id, name FROM units WHERE category = '派出所' AND bureau_id IS NOT NULL ORDER BY path", a,
            [&](const db::Row& r) {
              UnitInfo u;
-             u.id = r.Int("id");
-             u.bureau_id = r.Int("bureau_id");
-             u.name = r.Str("name");
+             FZ_READ(r, u, id, bureau_id, name);
              const auto k = static_cast<std::int64_t>(out.size());
              u.center = {kLat + (k % 3 - 1) * 9000, kLon + (k / 3 - 1) * 11000 + k * 1500};
              out.push_back(std::move(u));

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_fields.h"
 #include "core/json_input.h"
 #include "core/local_time.h"
 #include "files/document_html.h"
@@ -82,120 +83,53 @@ std::string SourceName(std::string_view s) {
 }
 
 json VolunteerJson(const Volunteer& v) {
-  return {{"id", v.id},
-          {"unit_id", v.unit_id},
-          {"unit_name", v.unit_name},
-          {"team_id", http::OptJson(v.team_id)},
-          {"team_name", v.team_name},
-          {"name", v.name},
-          {"gender", v.gender},
-          {"id_number", v.id_number},
-          {"phone", v.phone},
-          {"skills", v.skills},
-          {"status", v.status},
-          {"status_name", StatusName(v.status)},
-          {"vet_reason", v.vet_reason},
-          {"vetted_at", http::OptJson(v.vetted_at)},
-          {"username", v.username},
-          {"registered_at", v.registered_at},
-          {"balance", v.balance},
-          {"trained", v.trained},
-          {"insured", v.insured}};
+  return Merged(FZ_JSON(v, id, unit_id, unit_name, team_id, team_name, name, gender, id_number, phone, skills, status,
+                        vet_reason, vetted_at, username, registered_at, balance, trained, insured),
+                {{"status_name", StatusName(v.status)}});
 }
 
 json TaskJson(const Task& t) {
   json route = json::array();
   for (const auto& p : t.route)
     route.push_back({{"name", p.name}, {"lat", Deg(p.at.lat_e6)}, {"lon", Deg(p.at.lon_e6)}});
-  return {{"id", t.id},
-          {"unit_id", t.unit_id},
-          {"unit_name", t.unit_name},
-          {"title", t.title},
-          {"content", t.content},
-          {"area_name", t.area_name},
-          {"area", t.area_center ? json{{"lat", Deg(t.area_center->lat_e6)},
-                                        {"lon", Deg(t.area_center->lon_e6)},
-                                        {"radius_m", t.area_radius_m.value_or(0)}}
-                                 : json()},
-          {"route", std::move(route)},
-          {"start_at", t.start_at},
-          {"end_at", t.end_at},
-          {"points", t.points},
-          {"capacity", t.capacity},
-          {"min_stay_minutes", t.min_stay_minutes},
-          {"effective_min_stay_minutes", EffectiveMinStayMinutes(t)},
-          {"mode", t.mode},
-          {"joined", t.joined}};
+  return Merged(FZ_JSON(t, id, unit_id, unit_name, title, content, area_name, start_at, end_at, points, capacity,
+                        min_stay_minutes, mode, joined),
+                {{"area", t.area_center ? json{{"lat", Deg(t.area_center->lat_e6)},
+                                               {"lon", Deg(t.area_center->lon_e6)},
+                                               {"radius_m", t.area_radius_m.value_or(0)}}
+                                        : json()},
+                 {"route", std::move(route)},
+                 {"effective_min_stay_minutes", EffectiveMinStayMinutes(t)}});
 }
 
 json AssignmentJson(const Assignment& a) {
   json flags = json::array();
   for (const auto& f : a.flags) flags.push_back({{"code", f}, {"name", FlagName(f)}});
-  return {{"id", a.id},
-          {"task_id", a.task_id},
-          {"task_title", a.task_title},
-          {"task_start", a.task_start},
-          {"task_end", a.task_end},
-          {"task_points", a.task_points},
-          {"volunteer_id", a.volunteer_id},
-          {"volunteer_name", a.volunteer_name},
-          {"unit_name", a.unit_name},
-          {"how", a.how},
-          {"state", a.state},
-          {"state_name", StateName(a.state)},
-          {"checkin_at", http::OptJson(a.checkin_at)},
-          {"checkin", PosJson(a.checkin_pos)},
-          {"checkin_accuracy_m", http::OptJson(a.checkin_accuracy_m)},
-          {"checkout_at", http::OptJson(a.checkout_at)},
-          {"checkout", PosJson(a.checkout_pos)},
-          {"flags", std::move(flags)},
-          {"flag_notes", a.flag_notes},
-          {"review_note", a.review_note}};
+  return Merged(FZ_JSON(a, id, task_id, task_title, task_start, task_end, task_points, volunteer_id, volunteer_name,
+                        unit_name, how, state, checkin_at, checkin_accuracy_m, checkout_at, flag_notes, review_note),
+                {{"state_name", StateName(a.state)},
+                 {"checkin", PosJson(a.checkin_pos)},
+                 {"checkout", PosJson(a.checkout_pos)},
+                 {"flags", std::move(flags)}});
 }
 
 json ClueJson(const Clue& c) {
-  return {{"id", c.id},
-          {"volunteer_id", c.volunteer_id},
-          {"volunteer_name", c.volunteer_name},
-          {"task_id", http::OptJson(c.task_id)},
-          {"task_title", c.task_title},
-          {"text", c.text},
-          {"position", PosJson(c.at)},
-          {"status", c.status},
-          {"status_name", c.status == "pending"    ? "待审核"
-                          : c.status == "accepted" ? "已采纳"
-                                                   : "不采纳"},
-          {"review_note", c.review_note},
-          {"points", c.points},
-          {"created_at", c.created_at},
-          {"reviewed_at", http::OptJson(c.reviewed_at)},
-          {"photo_ids", c.photo_ids}};
+  return Merged(FZ_JSON(c, id, volunteer_id, volunteer_name, task_id, task_title, text, status, review_note, points,
+                        created_at, reviewed_at, photo_ids),
+                {{"position", PosJson(c.at)},
+                 {"status_name", c.status == "pending"    ? "待审核"
+                                 : c.status == "accepted" ? "已采纳"
+                                                          : "不采纳"}});
 }
 
 json EntryJson(const LedgerEntry& e) {
-  return {{"id", e.id},
-          {"volunteer_id", e.volunteer_id},
-          {"volunteer_name", e.volunteer_name},
-          {"points", e.points},
-          {"source", e.source},
-          {"source_name", SourceName(e.source)},
-          {"source_id", http::OptJson(e.source_id)},
-          {"approver_name", e.approver_name},
-          {"reason", e.reason},
-          {"day", e.day},
-          {"at", e.at}};
+  return Merged(FZ_JSON(e, id, volunteer_id, volunteer_name, points, source, source_id, approver_name, reason, day, at),
+                {{"source_name", SourceName(e.source)}});
 }
 
-json RewardJson(const Reward& r) {
-  return {{"id", r.id}, {"name", r.name}, {"cost", r.cost}, {"stock", r.stock}, {"active", r.active}};
-}
+json RewardJson(const Reward& r) { return FZ_JSON(r, id, name, cost, stock, active); }
 
-json SettingsJson(const Settings& s) {
-  return {{"day_cap", s.day_cap},
-          {"month_cap", s.month_cap},
-          {"max_speed_kmh", s.max_speed_kmh},
-          {"place_radius_m", s.place_radius_m}};
-}
+json SettingsJson(const Settings& s) { return FZ_JSON(s, day_cap, month_cap, max_speed_kmh, place_radius_m); }
 
 template <typename T, typename F>
 json Items(const std::vector<T>& v, F f) {
@@ -255,17 +189,9 @@ Result<Reply> RegisterVolunteer(Ctx& ctx, VolunteerService& s) {
 Result<Reply> GetVolunteer(Ctx& ctx, VolunteerService& s) {
   const auto d = FZ_TRY(s.Get(ctx.user(), FZ_TRY(ctx.PathId())));
   json j = VolunteerJson(d.v);
-  j["trainings"] = Items(d.trainings, [](const Training& t) {
-    return json{
-        {"id", t.id}, {"title", t.title}, {"trained_at", t.trained_at}, {"valid_until", http::OptJson(t.valid_until)}};
-  });
-  j["insurance"] = Items(d.insurance, [](const Insurance& i) {
-    return json{{"id", i.id},
-                {"insurer", i.insurer},
-                {"policy_no", i.policy_no},
-                {"valid_from", i.valid_from},
-                {"valid_until", i.valid_until}};
-  });
+  j["trainings"] = Items(d.trainings, [](const Training& t) { return FZ_JSON(t, id, title, trained_at, valid_until); });
+  j["insurance"] = Items(
+      d.insurance, [](const Insurance& i) { return FZ_JSON(i, id, insurer, policy_no, valid_from, valid_until); });
   return Reply::Json(std::move(j));
 }
 
@@ -322,13 +248,8 @@ Result<Reply> AddInsurance(Ctx& ctx, VolunteerService& s) {
 
 Result<Reply> ListTeams(Ctx& ctx, VolunteerService& s) {
   const auto teams = FZ_TRY(s.Teams(ctx.user()));
-  return Reply::Json({{"items", Items(teams, [](const Team& t) {
-                         return json{{"id", t.id},
-                                     {"unit_id", t.unit_id},
-                                     {"unit_name", t.unit_name},
-                                     {"name", t.name},
-                                     {"members", t.members}};
-                       })}});
+  return Reply::Json(
+      {{"items", Items(teams, [](const Team& t) { return FZ_JSON(t, id, unit_id, unit_name, name, members); })}});
 }
 
 Result<Reply> AddTeam(Ctx& ctx, VolunteerService& s) {
@@ -337,22 +258,15 @@ Result<Reply> AddTeam(Ctx& ctx, VolunteerService& s) {
   const auto name = in.String("name", "队伍名称", {.required = true, .min_chars = 1, .max_chars = 50});
   if (auto e = in.Finish()) return std::unexpected(*e);
   const Team t = FZ_TRY(s.AddTeam(ctx.user(), ctx.Actor(), *unit, *name));
-  return Reply::Json({{"id", t.id}, {"name", t.name}, {"unit_id", t.unit_id}}, 201);
+  return Reply::Json(FZ_JSON(t, id, name, unit_id), 201);
 }
 
 Result<Reply> ServiceRecords(Ctx& ctx, VolunteerService& s) {
   const auto list = FZ_TRY(s.ServiceRecords(ctx.user(), FZ_TRY(ctx.PathId())));
   return Reply::Json({{"items", Items(list, [](const ServiceRecord& r) {
-                         return json{{"assignment_id", r.assignment_id},
-                                     {"volunteer_name", r.volunteer_name},
-                                     {"id_number", r.id_number_masked},
-                                     {"start_at", r.start_at},
-                                     {"end_at", r.end_at},
-                                     {"hours", r.hours},
-                                     {"content", r.content},
-                                     {"place", r.place},
-                                     {"organiser", r.organiser},
-                                     {"recorder", r.recorder}};
+                         return Merged(FZ_JSON(r, assignment_id, volunteer_name, start_at, end_at, hours, content,
+                                               place, organiser, recorder),
+                                       {{"id_number", r.id_number_masked}});
                        })}});
 }
 
@@ -568,16 +482,8 @@ Result<Reply> GetStars(Ctx& ctx, VolunteerService& s) {
                         {"clues", stars.criteria.clue_weight},
                         {"stars_per_unit", stars.criteria.stars_per_unit}}},
                       {"items", Items(stars.candidates, [](const StarCandidate& c) {
-                         return json{{"volunteer_id", c.volunteer_id},
-                                     {"name", c.name},
-                                     {"unit_name", c.unit_name},
-                                     {"team_name", c.team_name},
-                                     {"points", c.points},
-                                     {"tasks", c.tasks},
-                                     {"clues", c.clues},
-                                     {"score", c.score},
-                                     {"star", c.star},
-                                     {"reasons", c.reasons}};
+                         return FZ_JSON(c, volunteer_id, name, unit_name, team_name, points, tasks, clues, score, star,
+                                        reasons);
                        })}});
 }
 
@@ -643,16 +549,13 @@ Result<Reply> Redeem(Ctx& ctx, VolunteerService& s) {
   const auto reward = in.Int("reward_id", "奖励", {.required = true, .min = 1});
   if (auto e = in.Finish()) return std::unexpected(*e);
   const auto r = FZ_TRY(s.Redeem(ctx.user(), ctx.Actor(), *reward));
-  return Reply::Json(
-      {{"id", r.id}, {"reward_name", r.reward_name}, {"cost", r.cost}, {"balance", r.balance_after}, {"at", r.at}},
-      201);
+  return Reply::Json(Merged(FZ_JSON(r, id, reward_name, cost, at), {{"balance", r.balance_after}}), 201);
 }
 
 Result<Reply> MyRecords(Ctx& ctx, VolunteerService& s) {
   const auto list = FZ_TRY(s.MyServiceRecords(ctx.user()));
   return Reply::Json({{"items", Items(list, [](const ServiceRecord& r) {
-                         return json{{"start_at", r.start_at}, {"end_at", r.end_at}, {"hours", r.hours},
-                                     {"content", r.content},   {"place", r.place},   {"organiser", r.organiser}};
+                         return FZ_JSON(r, start_at, end_at, hours, content, place, organiser);
                        })}});
 }
 

@@ -47,27 +47,12 @@ const char* kVolunteerColumns =
 VolunteerRow VolunteerFrom(const db::Row& r) {
   VolunteerRow row;
   Volunteer& v = row.v;
-  v.id = r.Int("id");
-  v.bureau_id = r.Int("bureau_id");
-  v.unit_id = r.Int("unit_id");
-  v.team_id = r.OptInt("team_id");
-  v.name = r.Str("name");
-  v.gender = r.Str("gender");
-  v.skills = r.Str("skills");
-  v.status = r.Str("status");
-  v.vet_reason = r.Str("vet_reason");
-  v.vetted_at = r.OptInt("vetted_at");
-  v.user_id = r.OptInt("user_id");
-  v.registered_at = r.Int("registered_at");
-  v.unit_name = r.Str("unit_name");
-  v.team_name = r.Str("team_name");
-  v.username = r.Str("username");
-  v.balance = r.Int("balance");
+  FZ_READ(r, v, id, bureau_id, unit_id, team_id, name, gender, skills, status, vet_reason, vetted_at, user_id,
+          registered_at, unit_name, team_name, username, balance);
   v.trained = r.Int("trained") > 0;
   v.insured = r.Int("insured") > 0;
   row.id_enc = r.Str("id_number_enc");
-  row.phone_enc = r.Str("phone_enc");
-  row.unit_path = r.Str("unit_path");
+  FZ_READ(r, row, phone_enc, unit_path);
   return row;
 }
 
@@ -82,23 +67,10 @@ const char* kTaskColumns =
 TaskRow TaskFrom(const db::Row& r) {
   TaskRow row;
   Task& t = row.t;
-  t.id = r.Int("id");
-  t.bureau_id = r.Int("bureau_id");
-  t.unit_id = r.Int("unit_id");
-  t.title = r.Str("title");
-  t.content = r.Str("content");
-  t.area_name = r.Str("area_name");
+  FZ_READ(r, t, id, bureau_id, unit_id, title, content, area_name, start_at, end_at, points, capacity, min_stay_minutes,
+          mode, created_by, unit_name, joined);
   t.area_center = PosOf(r, "area_lat_e6", "area_lon_e6");
   if (auto rad = r.OptInt("area_radius_m")) t.area_radius_m = static_cast<int>(*rad);
-  t.start_at = r.Int("start_at");
-  t.end_at = r.Int("end_at");
-  t.points = static_cast<int>(r.Int("points"));
-  t.capacity = static_cast<int>(r.Int("capacity"));
-  t.min_stay_minutes = static_cast<int>(r.Int("min_stay_minutes"));
-  t.mode = r.Str("mode");
-  t.created_by = r.Int("created_by");
-  t.unit_name = r.Str("unit_name");
-  t.joined = r.Int("joined");
   row.unit_path = r.Str("unit_path");
   return row;
 }
@@ -124,28 +96,13 @@ const char* kAssignmentColumns =
 AssignmentRow AssignmentFrom(const db::Row& r) {
   AssignmentRow row;
   Assignment& a = row.a;
-  a.id = r.Int("id");
-  a.bureau_id = r.Int("bureau_id");
-  a.task_id = r.Int("task_id");
-  a.volunteer_id = r.Int("volunteer_id");
-  a.how = r.Str("how");
-  a.state = r.Str("state");
-  a.checkin_at = r.OptInt("checkin_at");
+  FZ_READ(r, a, id, bureau_id, task_id, volunteer_id, how, state, checkin_at, checkout_at, flag_notes, review_note,
+          task_title, task_start, task_end, task_points, volunteer_name, unit_name);
   a.checkin_pos = PosOf(r, "checkin_lat_e6", "checkin_lon_e6");
   if (auto acc = r.OptInt("checkin_accuracy_m")) a.checkin_accuracy_m = static_cast<int>(*acc);
-  a.checkout_at = r.OptInt("checkout_at");
   a.checkout_pos = PosOf(r, "checkout_lat_e6", "checkout_lon_e6");
   a.flags = SplitFlags(r.Str("flags"));
-  a.flag_notes = r.Str("flag_notes");
-  a.review_note = r.Str("review_note");
-  a.task_title = r.Str("task_title");
-  a.task_start = r.Int("task_start");
-  a.task_end = r.Int("task_end");
-  a.task_points = static_cast<int>(r.Int("task_points"));
-  a.volunteer_name = r.Str("volunteer_name");
-  a.unit_name = r.Str("unit_name");
-  row.unit_path = r.Str("unit_path");
-  row.user_id = r.OptInt("user_id");
+  FZ_READ(r, row, unit_path, user_id);
   return row;
 }
 
@@ -159,20 +116,9 @@ const char* kClueColumns =
 ClueRow ClueFrom(const db::Row& r) {
   ClueRow row;
   Clue& c = row.c;
-  c.id = r.Int("id");
-  c.bureau_id = r.Int("bureau_id");
-  c.volunteer_id = r.Int("volunteer_id");
-  c.task_id = r.OptInt("task_id");
-  c.unit_id = r.Int("unit_id");
-  c.text = r.Str("text");
+  FZ_READ(r, c, id, bureau_id, volunteer_id, task_id, unit_id, text, status, review_note, points, created_at,
+          reviewed_at, volunteer_name, task_title);
   c.at = PosOf(r, "lat_e6", "lon_e6");
-  c.status = r.Str("status");
-  c.review_note = r.Str("review_note");
-  c.points = static_cast<int>(r.Int("points"));
-  c.created_at = r.Int("created_at");
-  c.reviewed_at = r.OptInt("reviewed_at");
-  c.volunteer_name = r.Str("volunteer_name");
-  c.task_title = r.Str("task_title");
   row.unit_path = r.Str("unit_path");
   return row;
 }
@@ -194,29 +140,15 @@ const char* kLedgerColumns =
 
 LedgerEntry EntryFrom(const db::Row& r) {
   LedgerEntry e;
-  e.id = r.Int("id");
-  e.bureau_id = r.Int("bureau_id");
-  e.volunteer_id = r.Int("volunteer_id");
-  e.points = static_cast<int>(r.Int("points"));
-  e.source = r.Str("source");
-  e.source_id = r.OptInt("source_id");
-  e.approver_id = r.OptInt("approver_id");
-  e.reason = r.Str("reason");
-  e.day = r.Str("day");
-  e.month = r.Str("month");
-  e.at = r.Int("at");
-  e.volunteer_name = r.Str("volunteer_name");
-  e.approver_name = r.Str("approver_name");
+  FZ_READ(r, e, id, bureau_id, volunteer_id, points, source, source_id, approver_id, reason, day, month, at,
+          volunteer_name, approver_name);
   return e;
 }
 
 Reward RewardFrom(const db::Row& r) {
-  return Reward{.id = r.Int("id"),
-                .bureau_id = r.Int("bureau_id"),
-                .name = r.Str("name"),
-                .cost = static_cast<int>(r.Int("cost")),
-                .stock = static_cast<int>(r.Int("stock")),
-                .active = r.Bool("active")};
+  Reward out;
+  FZ_READ(r, out, id, bureau_id, name, cost, stock, active);
+  return out;
 }
 
 }  // namespace

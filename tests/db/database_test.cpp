@@ -596,3 +596,56 @@ TEST(RowApiTest, ReadsByNameOnBothBackends) {
 
 }  // namespace
 }  // namespace fazhi
+
+namespace fazhi {
+namespace {
+
+// FZ_READ: each member from the column of its name, the getter chosen by the member's type — an
+// optional stays empty on NULL where a plain integer or string reads 0 or "" — on both backends.
+TEST(RowApiTest, FzReadFollowsEachMembersType) {
+  testing::TestDb t;
+  auto db = t.Open();
+  struct Record {
+    std::int64_t id = -1;
+    int n = -1;
+    bool flag = false;
+    double ratio = 0;
+    std::string name = "unset";
+    std::optional<std::int64_t> opt_n = 7;
+    std::optional<int> small = 7;
+    std::optional<std::string> note = "unset";
+  };
+  std::vector<Record> got;
+  db->Read([&](soci::session& sql) {
+    for (const char* q : {"SELECT 5 AS id, 42 AS n, 1 AS flag, 0.25 AS ratio, '名' AS name, 9 AS opt_n, 3 AS small, "
+                          "'备注' AS note",
+                          "SELECT 6 AS id, NULL AS n, 0 AS flag, 1.5 AS ratio, NULL AS name, NULL AS opt_n, NULL AS "
+                          "small, NULL AS note"}) {
+      db::First(sql, q, {}, [&](const db::Row& r) {
+        Record x;
+        FZ_READ(r, x, id, n, flag, ratio, name, opt_n, small, note);
+        got.push_back(x);
+      });
+    }
+  });
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].id, 5);
+  EXPECT_EQ(got[0].n, 42);
+  EXPECT_TRUE(got[0].flag);
+  EXPECT_DOUBLE_EQ(got[0].ratio, 0.25);
+  EXPECT_EQ(got[0].name, "名");
+  EXPECT_EQ(got[0].opt_n, std::optional<std::int64_t>(9));
+  EXPECT_EQ(got[0].small, std::optional<int>(3));
+  EXPECT_EQ(got[0].note, std::optional<std::string>("备注"));
+  EXPECT_EQ(got[1].id, 6);
+  EXPECT_EQ(got[1].n, 0);
+  EXPECT_FALSE(got[1].flag);
+  EXPECT_DOUBLE_EQ(got[1].ratio, 1.5);
+  EXPECT_EQ(got[1].name, "");
+  EXPECT_EQ(got[1].opt_n, std::nullopt);
+  EXPECT_EQ(got[1].small, std::nullopt);
+  EXPECT_EQ(got[1].note, std::nullopt);
+}
+
+}  // namespace
+}  // namespace fazhi
