@@ -113,15 +113,10 @@ void Append(soci::session& sql, const Clock& clock, const Actor& actor, const En
     r.hash = ComputeHash(r, last_hash);
   }
 
-  db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("INSERT INTO audit_log (id, bureau_id, at, user_id, username, action, object_type, object_id, "
-                       "summary, detail, ip, request_id, prev_hash, hash, alg) VALUES ({}, {}, {}, {}, {}, {}, {}, "
-                       "{}, {}, {}, {}, {}, {}, {}, {})",
-                       a.Int(r.id), a.OptInt(r.bureau_id), a.Int(r.at), a.OptInt(r.user_id), a.Str(r.username),
-                       a.Str(r.action), a.Str(r.object_type), a.Str(r.object_id), a.Str(r.summary), a.Str(r.detail),
-                       a.Str(r.ip), a.Str(r.request_id), a.Str(r.prev_hash), a.Str(r.hash), a.Str(r.alg)),
-           a);
+  db::Values v;
+  FZ_VALUES(v, r, id, bureau_id, at, user_id, username, action, object_type, object_id, summary, detail, ip, request_id,
+            prev_hash, hash, alg);
+  db::InsertValues(sql, "audit_log", v);
   db::SqlArgs h;
   db::Exec(sql,
            fmt::format("UPDATE audit_head SET last_id = {}, last_hash = {} WHERE id = 1", h.Int(r.id), h.Str(r.hash)),

@@ -257,13 +257,16 @@ Result<std::string> AuthService::StartSession(const audit::Actor& actor, std::in
                          "totp_last_step = {} WHERE id = {}",
                          a.Int(now), a.Int(totp_step), a.Int(user_id)),
              a);
-    db::SqlArgs s;
-    db::Exec(sql,
-             fmt::format("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, "
-                         "ip, user_agent) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
-                         s.Str(Sha256HexOf(token)), s.Int(user_id), s.Str(NewToken()), s.Int(now), s.Int(now),
-                         s.Int(now + config_.session_max_seconds), s.Str(actor.ip), s.Str(user_agent.substr(0, 200))),
-             s);
+    db::Values v;
+    v.Str("token_hash", Sha256HexOf(token))
+        .Int("user_id", user_id)
+        .Str("csrf_token", NewToken())
+        .Int("created_at", now)
+        .Int("last_seen_at", now)
+        .Int("expires_at", now + config_.session_max_seconds)
+        .Str("ip", actor.ip)
+        .Str("user_agent", user_agent.substr(0, 200));
+    db::InsertValues(sql, "sessions", v);
     audit::Append(sql, clock_, actor, {"auth.login", "user", std::to_string(user_id), "登录成功"});
     return {};
   }));
@@ -414,11 +417,9 @@ Result<void> AuthService::CheckNotRecent(std::int64_t user_id, const std::string
 void AuthService::RememberPassword(soci::session& sql, std::int64_t user_id, const std::string& old_hash,
                                    EpochSeconds now) {
   if (old_hash.empty()) return;
-  db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("INSERT INTO password_history (user_id, password_hash, created_at) VALUES ({}, {}, {})",
-                       a.Int(user_id), a.Str(old_hash), a.Int(now)),
-           a);
+  db::Values v;
+  v.Int("user_id", user_id).Str("password_hash", old_hash).Int("created_at", now);
+  db::InsertValues(sql, "password_history", v);
   db::SqlArgs d;
   db::Exec(sql,
            fmt::format("DELETE FROM password_history WHERE user_id = {} AND id NOT IN (SELECT id FROM password_history "

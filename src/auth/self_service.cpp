@@ -18,17 +18,18 @@ Result<std::int64_t> CreateSelfServiceAccount(soci::session& sql, const SelfServ
   db::SqlArgs c;
   if (db::Count(sql, "SELECT COUNT(*) FROM users WHERE username = " + c.Str(name), c) > 0)
     return Conflict("账号名“" + name + "”已被使用", "username_taken");
-  db::SqlArgs a;
-  const std::int64_t id = db::Insert(
-      sql,
-      fmt::format("INSERT INTO users (bureau_id, username, display_name, password_hash, unit_id, active, "
-                  "must_change_password, totp_required, password_changed_at, created_at, updated_at) VALUES ({}, {}, "
-                  "{}, {}, {}, 1, {}, 0, {}, {}, {}) RETURNING id",
-                  a.Int(in.bureau_id), a.Str(name), a.Str(in.display_name), a.Str(in.password_hash), a.Int(in.unit_id),
-                  a.Bool(in.must_change_password), a.Int(now), a.Int(now), a.Int(now)),
-      a);
-  db::SqlArgs r;
-  db::Exec(sql, fmt::format("INSERT INTO user_roles (user_id, role) VALUES ({}, 'volunteer')", r.Int(id)), r);
+  db::Values v;
+  FZ_VALUES(v, in, bureau_id, display_name, password_hash, unit_id, must_change_password);
+  v.Str("username", name)
+      .Sql("active", "1")
+      .Sql("totp_required", "0")
+      .Int("password_changed_at", now)
+      .Int("created_at", now)
+      .Int("updated_at", now);
+  const std::int64_t id = db::InsertRow(sql, "users", v);
+  db::Values role;
+  role.Int("user_id", id).Sql("role", "'volunteer'");
+  db::InsertValues(sql, "user_roles", role);
   return id;
 }
 

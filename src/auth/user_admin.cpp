@@ -125,9 +125,9 @@ Result<UserView> LoadUserInScope(soci::session& sql, const Principal& caller, st
 
 void InsertRoles(soci::session& sql, std::int64_t user_id, const std::vector<std::string>& roles) {
   for (const auto& role : roles) {
-    db::SqlArgs a;
-    db::Exec(sql, fmt::format("INSERT INTO user_roles (user_id, role) VALUES ({}, {})", a.Int(user_id), a.Str(role)),
-             a);
+    db::Values v;
+    v.Int("user_id", user_id).Str("role", role);
+    db::InsertValues(sql, "user_roles", v);
   }
 }
 
@@ -192,15 +192,17 @@ Result<UserView> AuthService::CreateUser(const Principal& caller, const NewUser&
       return Conflict("用户名“" + nu.username + "”已被使用", "username_taken");
     const EpochSeconds now = clock_.Now();
     // Accounts created by an administrator must choose their own password at first sign-in.
-    db::SqlArgs a;
-    const std::int64_t new_id = db::Insert(
-        sql,
-        fmt::format("INSERT INTO users (bureau_id, username, display_name, password_hash, unit_id, person_id, active, "
-                    "must_change_password, totp_required, password_changed_at, created_at, updated_at) VALUES ({}, {}, "
-                    "{}, {}, {}, {}, 1, 1, {}, {}, {}, {}) RETURNING id",
-                    a.OptInt(unit->bureau_id), a.Str(nu.username), a.Str(nu.display_name), a.Str(hash),
-                    a.Int(nu.unit_id), a.OptInt(nu.person_id), a.Bool(admin_totp), a.Int(now), a.Int(now), a.Int(now)),
-        a);
+    db::Values v;
+    FZ_VALUES(v, nu, username, display_name, unit_id, person_id);
+    v.OptInt("bureau_id", unit->bureau_id)
+        .Str("password_hash", hash)
+        .Sql("active", "1")
+        .Sql("must_change_password", "1")
+        .Bool("totp_required", admin_totp)
+        .Int("password_changed_at", now)
+        .Int("created_at", now)
+        .Int("updated_at", now);
+    const std::int64_t new_id = db::InsertRow(sql, "users", v);
     InsertRoles(sql, new_id, nu.roles);
     nlohmann::json after = FZ_JSON(nu, username, display_name, roles, unit_id);
     if (nu.person_id) {

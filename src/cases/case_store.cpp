@@ -23,16 +23,11 @@ std::optional<std::int64_t> OptAge(const std::optional<int>& age) {
 // ---------------------------------------------------------------- incidents
 
 std::int64_t InsertIncident(soci::session& sql, const IncidentRow& r, EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO incidents (bureau_id, unit_id, external_id, received_at, category, summary, address, "
-                  "result, body_camera, officer_id, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, "
-                  "{}, {}, {}, {}) RETURNING id",
-                  a.Int(r.bureau_id), a.Int(r.unit_id), a.Str(r.external_id), a.Int(r.received_at), a.Str(r.category),
-                  a.Str(r.summary), a.Str(r.address), a.Str(r.result), a.Bool(r.body_camera), a.OptInt(r.officer_id),
-                  a.Int(now), a.Int(now)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, r, bureau_id, unit_id, external_id, received_at, category, summary, address, result, body_camera,
+            officer_id);
+  v.Int("created_at", now).Int("updated_at", now);
+  return db::InsertRow(sql, "incidents", v);
 }
 
 void UpdateIncident(soci::session& sql, std::int64_t id, const IncidentRow& r, EpochSeconds now) {
@@ -62,18 +57,11 @@ void LinkIncidentToCase(soci::session& sql, std::int64_t incident_id, std::int64
 // ---------------------------------------------------------------- cases
 
 std::int64_t InsertCase(soci::session& sql, const CaseRow& r, EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO cases (bureau_id, unit_id, external_id, case_type, cause, category, title, status, "
-                  "lead_officer_id, legal_officer_id, incident_id, serious, fast_track, many_people, accepted_at, "
-                  "closed_at, alert_state, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, "
-                  "{}, {}, {}, {}, {}, 'none', {}, {}) RETURNING id",
-                  a.Int(r.bureau_id), a.Int(r.unit_id), a.Str(r.external_id), a.Str(r.case_type), a.Str(r.cause),
-                  a.Str(r.category), a.Str(r.title), a.Str(r.status), a.OptInt(r.lead_officer_id),
-                  a.OptInt(r.legal_officer_id), a.OptInt(r.incident_id), a.Bool(r.serious), a.Bool(r.fast_track),
-                  a.Bool(r.many_people), a.Int(r.accepted_at), a.OptInt(r.closed_at), a.Int(now), a.Int(now)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, r, bureau_id, unit_id, external_id, case_type, cause, category, title, status, lead_officer_id,
+            legal_officer_id, incident_id, serious, fast_track, many_people, accepted_at, closed_at);
+  v.Sql("alert_state", "'none'").Int("created_at", now).Int("updated_at", now);
+  return db::InsertRow(sql, "cases", v);
 }
 
 void UpdateCase(soci::session& sql, std::int64_t id, const CaseRow& r, EpochSeconds now) {
@@ -120,11 +108,9 @@ void LockCase(soci::session& sql, std::int64_t id) { db::LockRowForUpdate(sql, "
 
 void InsertOfficer(soci::session& sql, std::int64_t bureau_id, std::int64_t case_id, std::int64_t person_id,
                    const char* role) {
-  db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("INSERT INTO case_officers (case_id, person_id, role, bureau_id) VALUES ({}, {}, {}, {})",
-                       a.Int(case_id), a.Int(person_id), a.Str(role), a.Int(bureau_id)),
-           a);
+  db::Values v;
+  v.Int("case_id", case_id).Int("person_id", person_id).Str("role", role).Int("bureau_id", bureau_id);
+  db::InsertValues(sql, "case_officers", v);
 }
 
 void ReplaceOfficers(soci::session& sql, std::int64_t bureau_id, std::int64_t case_id, std::optional<std::int64_t> lead,
@@ -140,16 +126,11 @@ void ReplaceOfficers(soci::session& sql, std::int64_t bureau_id, std::int64_t ca
 // ---------------------------------------------------------------- persons
 
 std::int64_t InsertPerson(soci::session& sql, const PersonRow& r, EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO case_persons (bureau_id, case_id, ref, name, role, age, female, pregnant, "
-                  "nursing_infant, identity_unknown, id_number_enc, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, "
-                  "{}, {}, {}, {}, {}) RETURNING id",
-                  a.Int(r.bureau_id), a.Int(r.case_id), a.Str(r.ref), a.Str(r.name), a.Str(r.role),
-                  a.OptInt(OptAge(r.age)), a.Bool(r.female), a.Bool(r.pregnant), a.Bool(r.nursing_infant),
-                  a.Bool(r.identity_unknown), a.OptStr(r.id_number_enc), a.Int(now)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, r, bureau_id, case_id, ref, name, role, female, pregnant, nursing_infant, identity_unknown,
+            id_number_enc);
+  v.OptInt("age", OptAge(r.age)).Int("created_at", now);
+  return db::InsertRow(sql, "case_persons", v);
 }
 
 void UpdatePerson(soci::session& sql, std::int64_t id, const PersonRow& r) {
@@ -165,14 +146,10 @@ void UpdatePerson(soci::session& sql, std::int64_t id, const PersonRow& r) {
 // ---------------------------------------------------------------- property
 
 std::int64_t InsertProperty(soci::session& sql, const PropertyRow& r, EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO property_items (bureau_id, case_id, code, name, quantity, status, created_at, "
-                  "updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                  a.Int(r.bureau_id), a.Int(r.case_id), a.Str(r.code), a.Str(r.name), a.Str(r.quantity),
-                  a.Str(r.status), a.Int(now), a.Int(now)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, r, bureau_id, case_id, code, name, quantity, status);
+  v.Int("created_at", now).Int("updated_at", now);
+  return db::InsertRow(sql, "property_items", v);
 }
 
 Result<void> EnsureProperty(soci::session& sql, std::int64_t bureau_id, std::int64_t case_id, const std::string& code,
@@ -214,15 +191,13 @@ std::string PropertyStatusAfter(const std::string& t) {
 // ---------------------------------------------------------------- events
 
 std::int64_t InsertEvent(soci::session& sql, const EventRow& e) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO case_events (bureau_id, case_id, type, at, person_ref, item_code, attrs, external_id, "
-                  "source, recorded_by, recorded_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                  a.Int(e.bureau_id), a.Int(e.case_id), a.Str(e.type), a.Int(e.at), a.OptStr(NullIfEmpty(e.person_ref)),
-                  a.OptStr(NullIfEmpty(e.item_code)), a.Str(e.attrs.dump()), a.OptStr(NullIfEmpty(e.external_id)),
-                  a.Str(e.source), a.OptInt(e.recorded_by), a.Int(e.recorded_at)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, e, bureau_id, case_id, type, at, source, recorded_by, recorded_at);
+  v.OptStr("person_ref", NullIfEmpty(e.person_ref))
+      .OptStr("item_code", NullIfEmpty(e.item_code))
+      .Str("attrs", e.attrs.dump())
+      .OptStr("external_id", NullIfEmpty(e.external_id));
+  return db::InsertRow(sql, "case_events", v);
 }
 
 EventRow EventRowFrom(const nlohmann::json& object, EpochSeconds at) {

@@ -1,6 +1,7 @@
 #include "db/sql.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <charconv>
@@ -566,6 +567,18 @@ std::int64_t Insert(soci::session& sql, const std::string& query, const SqlArgs&
   auto id = ScalarInt(sql, query, args);
   if (!id) throw soci::soci_error("INSERT … RETURNING id returned no id");
   return *id;
+}
+
+std::string Values::Columns() const { return fmt::format("{}", fmt::join(columns_, ", ")); }
+std::string Values::Placeholders() const { return fmt::format("{}", fmt::join(values_, ", ")); }
+
+std::int64_t InsertRow(soci::session& sql, std::string_view table, const Values& v) {
+  return Insert(sql, fmt::format("INSERT INTO {} ({}) VALUES ({}) RETURNING id", table, v.Columns(), v.Placeholders()),
+                v.args());
+}
+
+std::int64_t InsertValues(soci::session& sql, std::string_view table, const Values& v) {
+  return Exec(sql, fmt::format("INSERT INTO {} ({}) VALUES ({})", table, v.Columns(), v.Placeholders()), v.args());
 }
 
 void LockRowForUpdate(soci::session& sql, std::string_view table, std::int64_t id) {

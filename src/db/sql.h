@@ -135,6 +135,58 @@ class Row {
   const detail::RowSource& src_;
 };
 
+// The columns of one INSERT and their bound values, named side by side, so the column list and its
+// placeholders cannot drift apart:
+//   db::Values v;
+//   FZ_VALUES(v, p, bureau_id, unit_id, name);  // members under the columns of their names
+//   v.Int("created_at", now).Sql("status", "'open'");
+//   return db::InsertRow(sql, "patrol_points", v);  // … RETURNING id
+class Values {
+ public:
+  Values& Int(std::string_view column, std::int64_t v) { return Add(column, args_.Int(v)); }
+  Values& Str(std::string_view column, std::string v) { return Add(column, args_.Str(std::move(v))); }
+  Values& Bool(std::string_view column, bool v) { return Add(column, args_.Bool(v)); }
+  Values& OptInt(std::string_view column, const std::optional<std::int64_t>& v) { return Add(column, args_.OptInt(v)); }
+  Values& OptStr(std::string_view column, const std::optional<std::string>& v) { return Add(column, args_.OptStr(v)); }
+  // A constant written into the statement as it is ('open', NULL, 0): never a value from outside.
+  Values& Sql(std::string_view column, std::string_view constant) { return Add(column, std::string(constant)); }
+
+  // "a, b, c" and ":p1, :p2, 'open'", in the order the columns were added.
+  std::string Columns() const;
+  std::string Placeholders() const;
+  const SqlArgs& args() const { return args_; }
+
+ private:
+  Values& Add(std::string_view column, std::string value) {
+    columns_.emplace_back(column);
+    values_.push_back(std::move(value));
+    return *this;
+  }
+  SqlArgs args_;
+  std::vector<std::string> columns_;
+  std::vector<std::string> values_;
+};
+
+// One member bound under the column of its name, by the member's type (FZ_VALUES).
+inline void BindColumn(Values& v, std::string_view column, std::int64_t x) { v.Int(column, x); }
+inline void BindColumn(Values& v, std::string_view column, int x) { v.Int(column, x); }
+inline void BindColumn(Values& v, std::string_view column, bool x) { v.Bool(column, x); }
+inline void BindColumn(Values& v, std::string_view column, const std::string& x) { v.Str(column, x); }
+// A pointer would bind as a bool.
+void BindColumn(Values& v, std::string_view column, const char* x) = delete;
+inline void BindColumn(Values& v, std::string_view column, const std::optional<std::int64_t>& x) {
+  v.OptInt(column, x);
+}
+inline void BindColumn(Values& v, std::string_view column, const std::optional<int>& x) {
+  v.OptInt(column, x ? std::optional<std::int64_t>(*x) : std::nullopt);
+}
+inline void BindColumn(Values& v, std::string_view column, const std::optional<std::string>& x) { v.OptStr(column, x); }
+
+// INSERT INTO table (the columns) VALUES (their values) RETURNING id; the new row's id.
+std::int64_t InsertRow(soci::session& sql, std::string_view table, const Values& v);
+// The same without RETURNING id (a table keyed otherwise); the rows written.
+std::int64_t InsertValues(soci::session& sql, std::string_view table, const Values& v);
+
 // One member read from the column of the same name, by the member's type: an integer or bool from
 // Int, a string from Str, a double from Real, an optional from OptInt / OptStr (NULL → nullopt).
 inline void ReadColumn(const Row& r, std::string_view name, std::int64_t& out) { out = r.Int(name); }
@@ -250,3 +302,11 @@ std::size_t CachedStatementCount(soci::session& sql);
     FZ_FOR_EACH(FZ_READ_MEMBER_, row, obj, __VA_ARGS__) \
   } while (0)
 #define FZ_READ_MEMBER_(row, obj, name) ::fazhi::db::ReadColumn(row, #name, (obj).name);
+
+// Members bound under the columns of their names (db::BindColumn, by each member's type), the
+// mirror of FZ_READ:  FZ_VALUES(v, p, bureau_id, unit_id, name);
+#define FZ_VALUES(values, obj, ...)                          \
+  do {                                                       \
+    FZ_FOR_EACH(FZ_VALUES_MEMBER_, values, obj, __VA_ARGS__) \
+  } while (0)
+#define FZ_VALUES_MEMBER_(values, obj, name) ::fazhi::db::BindColumn(values, #name, (obj).name);

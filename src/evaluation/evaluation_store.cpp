@@ -74,23 +74,22 @@ std::int64_t InsertRubric(soci::session& sql, std::int64_t bureau_id, std::optio
                           int version, const RubricInput& in, std::optional<std::int64_t> user_id, EpochSeconds now) {
   int total = 0;
   for (const auto& it : in.items) total += it.weight;
-  db::SqlArgs a;
-  const std::int64_t id = db::Insert(
-      sql,
-      fmt::format("INSERT INTO eval_rubrics (bureau_id, family_id, version, name, note, total, current, created_by, "
-                  "created_at) VALUES ({}, {}, {}, {}, {}, {}, 1, {}, {}) RETURNING id",
-                  a.Int(bureau_id), a.OptInt(family_id), a.Int(version), a.Str(in.name), a.Str(in.note), a.Int(total),
-                  a.OptInt(user_id), a.Int(now)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, in, name, note);
+  v.Int("bureau_id", bureau_id)
+      .OptInt("family_id", family_id)
+      .Int("version", version)
+      .Int("total", total)
+      .Sql("current", "1")
+      .OptInt("created_by", user_id)
+      .Int("created_at", now);
+  const std::int64_t id = db::InsertRow(sql, "eval_rubrics", v);
   int position = 0;
   for (const auto& it : in.items) {
-    db::SqlArgs b;
-    db::Exec(sql,
-             fmt::format("INSERT INTO eval_rubric_items (bureau_id, rubric_id, position, title, description, weight) "
-                         "VALUES ({}, {}, {}, {}, {}, {})",
-                         b.Int(bureau_id), b.Int(id), b.Int(++position), b.Str(it.title), b.Str(it.description),
-                         b.Int(it.weight)),
-             b);
+    db::Values v;
+    FZ_VALUES(v, it, title, description, weight);
+    v.Int("bureau_id", bureau_id).Int("rubric_id", id).Int("position", ++position);
+    db::InsertValues(sql, "eval_rubric_items", v);
   }
   return id;
 }
@@ -154,23 +153,22 @@ std::vector<Rubric> ListRubrics(soci::session& sql, std::int64_t bureau_id, bool
 
 std::int64_t InsertRound(soci::session& sql, std::int64_t bureau_id, std::int64_t unit_id, const RoundInput& in,
                          std::optional<std::int64_t> user_id, EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO eval_rounds (bureau_id, unit_id, name, rubric_id, good_min, poor_below, "
-                                "status, created_by, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, 'open', "
-                                "{}, {}, {}) RETURNING id",
-                                a.Int(bureau_id), a.Int(unit_id), a.Str(in.name), a.Int(in.rubric_id),
-                                a.Int(in.good_min), a.Int(in.poor_below), a.OptInt(user_id), a.Int(now), a.Int(now)),
-                    a);
+  db::Values v;
+  FZ_VALUES(v, in, name, rubric_id, good_min, poor_below);
+  v.Int("bureau_id", bureau_id)
+      .Int("unit_id", unit_id)
+      .Sql("status", "'open'")
+      .OptInt("created_by", user_id)
+      .Int("created_at", now)
+      .Int("updated_at", now);
+  return db::InsertRow(sql, "eval_rounds", v);
 }
 
 void InsertPanelMember(soci::session& sql, std::int64_t round_id, std::int64_t bureau_id, std::int64_t user_id,
                        const std::string& name) {
-  db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("INSERT INTO eval_panel (round_id, user_id, bureau_id, name) VALUES ({}, {}, {}, {})",
-                       a.Int(round_id), a.Int(user_id), a.Int(bureau_id), a.Str(name)),
-           a);
+  db::Values v;
+  v.Int("round_id", round_id).Int("user_id", user_id).Int("bureau_id", bureau_id).Str("name", name);
+  db::InsertValues(sql, "eval_panel", v);
 }
 
 std::optional<RoundRow> LoadRound(soci::session& sql, std::int64_t id) {
@@ -227,15 +225,10 @@ bool InsertRoundCase(soci::session& sql, std::int64_t bureau_id, std::int64_t ro
                     q)
           .value_or(0) > 0)
     return false;
-  db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("INSERT INTO eval_round_cases (bureau_id, round_id, case_id, external_id, title, case_type, "
-                       "cause, category, unit_id, unit_name, lead_officer_id, closed_at) VALUES ({}, {}, {}, {}, {}, "
-                       "{}, {}, {}, {}, {}, {}, {})",
-                       a.Int(bureau_id), a.Int(round_id), a.Int(c.id), a.Str(c.external_id), a.Str(c.title),
-                       a.Str(c.case_type), a.Str(c.cause), a.Str(c.category), a.Int(c.unit_id), a.Str(c.unit_name),
-                       a.OptInt(c.lead_officer_id), a.OptInt(c.closed_at)),
-           a);
+  db::Values v;
+  FZ_VALUES(v, c, external_id, title, case_type, cause, category, unit_id, unit_name, lead_officer_id, closed_at);
+  v.Int("bureau_id", bureau_id).Int("round_id", round_id).Int("case_id", c.id);
+  db::InsertValues(sql, "eval_round_cases", v);
   return true;
 }
 
@@ -281,25 +274,23 @@ void ReplaceMarks(soci::session& sql, std::int64_t bureau_id, std::int64_t round
                        d.Int(user_id)),
            d);
   for (const auto& m : in.marks) {
-    db::SqlArgs a;
-    db::Exec(sql,
-             fmt::format("INSERT INTO eval_marks (bureau_id, round_case_id, user_id, item_id, mark, comment, "
-                         "updated_at) VALUES ({}, {}, {}, {}, {}, {}, {})",
-                         a.Int(bureau_id), a.Int(round_case_id), a.Int(user_id), a.Int(m.item_id), a.Int(m.mark),
-                         a.Str(m.comment), a.Int(now)),
-             a);
+    db::Values v;
+    FZ_VALUES(v, m, item_id, mark, comment);
+    v.Int("bureau_id", bureau_id).Int("round_case_id", round_case_id).Int("user_id", user_id).Int("updated_at", now);
+    db::InsertValues(sql, "eval_marks", v);
   }
   db::SqlArgs c;
   db::Exec(sql,
            fmt::format("DELETE FROM eval_comments WHERE round_case_id = {} AND user_id = {}", c.Int(round_case_id),
                        c.Int(user_id)),
            c);
-  db::SqlArgs e;
-  db::Exec(sql,
-           fmt::format("INSERT INTO eval_comments (round_case_id, user_id, bureau_id, comment, updated_at) VALUES ({}, "
-                       "{}, {}, {}, {})",
-                       e.Int(round_case_id), e.Int(user_id), e.Int(bureau_id), e.Str(in.comment), e.Int(now)),
-           e);
+  db::Values v;
+  v.Int("round_case_id", round_case_id)
+      .Int("user_id", user_id)
+      .Int("bureau_id", bureau_id)
+      .Str("comment", in.comment)
+      .Int("updated_at", now);
+  db::InsertValues(sql, "eval_comments", v);
 }
 
 std::vector<MarkSheet> LoadSheets(soci::session& sql, std::int64_t round_case_id) {

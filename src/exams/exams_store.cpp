@@ -125,15 +125,13 @@ ItemRow ItemFrom(const db::Row& r) {
 // ---- questions ----
 
 std::int64_t InsertQuestion(soci::session& sql, const Question& q, std::optional<std::int64_t> by, EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO exam_questions (bureau_id, topic, level, kind, stem, options, answer, "
-                                "analysis, active, created_by, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, "
-                                "{}, {}, {}, {}, {}, {}) RETURNING id",
-                                a.Int(q.bureau_id), a.Str(q.topic), a.Int(q.level), a.Str(q.kind), a.Str(q.stem),
-                                a.Str(nlohmann::json(q.options).dump()), a.Str(q.answer), a.Str(q.analysis),
-                                a.Bool(q.active), a.OptInt(by), a.Int(now), a.Int(now)),
-                    a);
+  db::Values vals;
+  FZ_VALUES(vals, q, bureau_id, topic, level, kind, stem, answer, analysis, active);
+  vals.Str("options", nlohmann::json(q.options).dump())
+      .OptInt("created_by", by)
+      .Int("created_at", now)
+      .Int("updated_at", now);
+  return db::InsertRow(sql, "exam_questions", vals);
 }
 
 void UpdateQuestion(soci::session& sql, const Question& q, EpochSeconds now) {
@@ -191,13 +189,10 @@ std::vector<TopicCount> TopicCounts(soci::session& sql, std::int64_t bureau) {
 // ---- papers and exams ----
 
 std::int64_t InsertPaper(soci::session& sql, const Paper& p, std::optional<std::int64_t> by, EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO exam_papers (bureau_id, title, rules, total_score, created_by, "
-                                "created_at) VALUES ({}, {}, {}, {}, {}, {}) RETURNING id",
-                                a.Int(p.bureau_id), a.Str(p.title), a.Str(RulesText(p.rules)), a.Int(p.total_score),
-                                a.OptInt(by), a.Int(now)),
-                    a);
+  db::Values v;
+  FZ_VALUES(v, p, bureau_id, title, total_score);
+  v.Str("rules", RulesText(p.rules)).OptInt("created_by", by).Int("created_at", now);
+  return db::InsertRow(sql, "exam_papers", v);
 }
 
 std::optional<Paper> ReadPaper(soci::session& sql, std::int64_t id) {
@@ -212,24 +207,17 @@ std::vector<Paper> ListPapers(soci::session& sql, std::int64_t bureau) {
 }
 
 std::int64_t InsertExam(soci::session& sql, const Exam& e, std::optional<std::int64_t> by, EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO exams (bureau_id, unit_id, paper_id, title, category, opens_at, closes_at, "
-                  "duration_minutes, pass_score, retakes, created_by, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, "
-                  "{}, {}, {}, {}, {}) RETURNING id",
-                  a.Int(e.bureau_id), a.Int(e.unit_id), a.Int(e.paper_id), a.Str(e.title), a.Str(e.category),
-                  a.Int(e.opens_at), a.Int(e.closes_at), a.Int(e.duration_minutes), a.Int(e.pass_score),
-                  a.Int(e.retakes), a.OptInt(by), a.Int(now)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, e, bureau_id, unit_id, paper_id, title, category, opens_at, closes_at, duration_minutes, pass_score,
+            retakes);
+  v.OptInt("created_by", by).Int("created_at", now);
+  return db::InsertRow(sql, "exams", v);
 }
 
 void InsertExaminee(soci::session& sql, std::int64_t exam, std::int64_t person, std::int64_t bureau) {
-  db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("INSERT INTO exam_examinees (exam_id, person_id, bureau_id) VALUES ({}, {}, {})", a.Int(exam),
-                       a.Int(person), a.Int(bureau)),
-           a);
+  db::Values v;
+  v.Int("exam_id", exam).Int("person_id", person).Int("bureau_id", bureau);
+  db::InsertValues(sql, "exam_examinees", v);
 }
 
 std::optional<Exam> ReadExam(soci::session& sql, std::int64_t id) {
@@ -269,25 +257,16 @@ bool IsExaminee(soci::session& sql, std::int64_t exam, std::int64_t person) {
 // ---- attempts ----
 
 std::int64_t InsertAttempt(soci::session& sql, const AttemptRow& t) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO exam_attempts (bureau_id, exam_id, person_id, attempt_no, code, tab_token, "
-                  "started_at, ends_at, status) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, 'open') "
-                  "RETURNING id",
-                  a.Int(t.bureau_id), a.Int(t.exam_id), a.Int(t.person_id), a.Int(t.attempt_no), a.Str(t.code),
-                  a.Str(t.tab_token), a.Int(t.started_at), a.Int(t.ends_at)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, t, bureau_id, exam_id, person_id, attempt_no, code, tab_token, started_at, ends_at);
+  v.Sql("status", "'open'");
+  return db::InsertRow(sql, "exam_attempts", v);
 }
 
 void InsertItem(soci::session& sql, const ItemRow& i) {
-  db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("INSERT INTO exam_attempt_items (attempt_id, position, question_id, points, option_order, "
-                       "answer, version, answered_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
-                       a.Int(i.attempt_id), a.Int(i.position), a.Int(i.question_id), a.Int(i.points),
-                       a.Str(i.option_order), a.OptStr(i.answer), a.Int(i.version), a.OptInt(i.answered_at)),
-           a);
+  db::Values v;
+  FZ_VALUES(v, i, attempt_id, position, question_id, points, option_order, answer, version, answered_at);
+  db::InsertValues(sql, "exam_attempt_items", v);
 }
 
 std::optional<AttemptRow> ReadAttempt(soci::session& sql, std::int64_t id) {
@@ -417,12 +396,9 @@ std::vector<std::int64_t> ExpiredOpenAttempts(soci::session& sql, EpochSeconds n
 
 std::int64_t InsertEvent(soci::session& sql, std::int64_t attempt, const std::string& kind, const std::string& detail,
                          EpochSeconds at) {
-  db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO exam_events (attempt_id, kind, detail, at) VALUES ({}, {}, {}, {}) "
-                                "RETURNING id",
-                                a.Int(attempt), a.Str(kind), a.Str(detail), a.Int(at)),
-                    a);
+  db::Values v;
+  v.Int("attempt_id", attempt).Str("kind", kind).Str("detail", detail).Int("at", at);
+  return db::InsertRow(sql, "exam_events", v);
 }
 
 std::vector<AttemptEvent> EventsOf(soci::session& sql, std::int64_t attempt) {
@@ -465,15 +441,14 @@ std::vector<MarkTask> MarkTasks(soci::session& sql, std::string_view path, std::
 
 std::int64_t InsertQualification(soci::session& sql, std::int64_t bureau, const QualificationInput& q,
                                  std::optional<std::int64_t> exam, std::optional<std::int64_t> by, EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO exam_qualifications (bureau_id, person_id, level, obtained_at, score, valid_until, "
-                  "exam_id, created_by, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                  a.Int(bureau), a.Int(q.person_id), a.Str(q.level), a.Int(q.obtained_at),
-                  a.OptInt(q.score ? std::optional<std::int64_t>(*q.score) : std::nullopt), a.Int(q.valid_until),
-                  a.OptInt(exam), a.OptInt(by), a.Int(now)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, q, person_id, level, obtained_at, valid_until);
+  v.Int("bureau_id", bureau)
+      .OptInt("score", q.score ? std::optional<std::int64_t>(*q.score) : std::nullopt)
+      .OptInt("exam_id", exam)
+      .OptInt("created_by", by)
+      .Int("created_at", now);
+  return db::InsertRow(sql, "exam_qualifications", v);
 }
 
 Paged<Qualification> ListQualifications(soci::session& sql, std::string_view path, std::optional<std::int64_t> person,

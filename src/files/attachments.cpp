@@ -248,15 +248,10 @@ Result<StoredFile> AttachmentStore::Put(soci::session& sql, const Upload& file, 
                .uploaded_by = uploaded_by,
                .uploaded_at = now};
   StoreBlob(sql, f.sha256, file.bytes, now);
-  db::SqlArgs a;
-  f.id = db::Insert(
-      sql,
-      fmt::format("INSERT INTO attachments (bureau_id, owner_type, owner_id, filename, content_type, size, "
-                  "sha256, storage_path, uploaded_by, uploaded_at) VALUES ({}, {}, {}, {}, {}, {}, {}, '', "
-                  "{}, {}) RETURNING id",
-                  a.Int(f.bureau_id), a.Str(f.owner_type), a.Int(f.owner_id), a.Str(f.filename), a.Str(f.content_type),
-                  a.Int(f.size), a.Str(f.sha256), a.OptInt(f.uploaded_by), a.Int(f.uploaded_at)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, f, bureau_id, owner_type, owner_id, filename, content_type, size, sha256, uploaded_by, uploaded_at);
+  v.Sql("storage_path", "''");
+  f.id = db::InsertRow(sql, "attachments", v);
   return f;
 }
 

@@ -195,13 +195,10 @@ std::vector<Checklist> ChecklistVersions(soci::session& sql, const std::string& 
 }
 
 std::int64_t InsertChecklist(soci::session& sql, const Checklist& c, std::optional<std::int64_t> user_id) {
-  db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO inspection_checklists (domain, version, items, created_by, "
-                                "created_by_name, created_at) VALUES ({}, {}, {}, {}, {}, {}) RETURNING id",
-                                a.Str(c.domain), a.Int(c.version), a.Str(ItemsToJson(c.items).dump()),
-                                a.OptInt(user_id), a.Str(c.created_by_name), a.Int(c.created_at)),
-                    a);
+  db::Values vals;
+  FZ_VALUES(vals, c, domain, version, created_by_name, created_at);
+  vals.Str("items", ItemsToJson(c.items).dump()).OptInt("created_by", user_id);
+  return db::InsertRow(sql, "inspection_checklists", vals);
 }
 
 std::map<std::string, Checklist> EnsureChecklists(soci::session& sql, EpochSeconds now) {
@@ -222,16 +219,10 @@ std::map<std::string, Checklist> EnsureChecklists(soci::session& sql, EpochSecon
 }
 
 std::int64_t InsertPlan(soci::session& sql, const Plan& p, std::optional<std::int64_t> user_id) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO inspection_plans (bureau_id, unit_id, level, name, domains, cadence_days, sample_size, "
-                  "due_days, active, created_by, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, "
-                  "{}, {}, {}) RETURNING id",
-                  a.Int(p.bureau_id), a.Int(p.unit_id), a.Str(p.level), a.Str(p.name), a.Str(JoinList(p.domains)),
-                  a.Int(p.cadence_days), a.Int(p.sample_size), a.Int(p.due_days), a.Bool(p.active), a.OptInt(user_id),
-                  a.Int(p.created_at), a.Int(p.created_at)),
-      a);
+  db::Values vals;
+  FZ_VALUES(vals, p, bureau_id, unit_id, level, name, cadence_days, sample_size, due_days, active, created_at);
+  vals.Str("domains", JoinList(p.domains)).OptInt("created_by", user_id).Int("updated_at", p.created_at);
+  return db::InsertRow(sql, "inspection_plans", vals);
 }
 
 std::optional<Plan> LoadPlan(soci::session& sql, std::int64_t id) {
@@ -267,27 +258,18 @@ std::optional<std::int64_t> InsertTask(soci::session& sql, const Task& t, EpochS
                       a))
       return std::nullopt;
   }
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO inspection_tasks (bureau_id, plan_id, level, inspector_unit_id, target_unit_id, "
-                  "target_person_id, target_key, domains, period_start, due_at, seed, sample_from, sample_to, status, "
-                  "created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'open', {}) RETURNING id",
-                  a.Int(t.bureau_id), a.Int(t.plan_id), a.Str(t.level), a.Int(t.inspector_unit_id),
-                  a.Int(t.target_unit_id), a.OptInt(t.target_person_id), a.Str(key), a.Str(JoinList(t.domains)),
-                  a.Int(t.period_start), a.Int(t.due_at), a.Int(t.seed), a.Int(t.sample_from), a.Int(t.sample_to),
-                  a.Int(now)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, t, bureau_id, plan_id, level, inspector_unit_id, target_unit_id, target_person_id, period_start, due_at,
+            seed, sample_from, sample_to);
+  v.Str("target_key", key).Str("domains", JoinList(t.domains)).Sql("status", "'open'").Int("created_at", now);
+  return db::InsertRow(sql, "inspection_tasks", v);
 }
 
 void InsertSample(soci::session& sql, std::int64_t bureau_id, std::int64_t task_id, const Sample& s) {
-  db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("INSERT INTO inspection_samples (bureau_id, task_id, domain, record_kind, record_id, label, "
-                       "officer_id, seq) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
-                       a.Int(bureau_id), a.Int(task_id), a.Str(s.domain), a.Str(s.record_kind), a.Int(s.record_id),
-                       a.Str(s.label), a.OptInt(s.officer_id), a.Int(s.seq)),
-           a);
+  db::Values v;
+  FZ_VALUES(v, s, domain, record_kind, record_id, label, officer_id, seq);
+  v.Int("bureau_id", bureau_id).Int("task_id", task_id);
+  db::InsertValues(sql, "inspection_samples", v);
 }
 
 std::optional<Task> LoadTask(soci::session& sql, std::int64_t id, EpochSeconds now) {
@@ -381,16 +363,10 @@ std::int64_t SaveResult(soci::session& sql, std::int64_t bureau_id, std::int64_t
 
 std::int64_t InsertResult(soci::session& sql, std::int64_t bureau_id, std::int64_t task_id, const ItemResult& r,
                           std::optional<std::int64_t> user_id) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO inspection_results (bureau_id, task_id, checklist_id, domain, item_key, passed, note, "
-                  "sample_id, video_ref, judged_by, judged_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
-                  "RETURNING id",
-                  a.Int(bureau_id), a.Int(task_id), a.Int(r.checklist_id), a.Str(r.domain), a.Str(r.item_key),
-                  a.Bool(r.passed), a.Str(r.note), a.OptInt(r.sample_id), a.Str(r.video_ref), a.OptInt(user_id),
-                  a.Int(r.judged_at)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, r, checklist_id, domain, item_key, passed, note, sample_id, video_ref, judged_at);
+  v.Int("bureau_id", bureau_id).Int("task_id", task_id).OptInt("judged_by", user_id);
+  return db::InsertRow(sql, "inspection_results", v);
 }
 
 void MarkTaskDone(soci::session& sql, std::int64_t id, std::optional<std::int64_t> user_id, const std::string& name,
@@ -420,16 +396,11 @@ void MarkOverdueNotified(soci::session& sql, std::int64_t task_id) {
 }
 
 std::int64_t InsertFinding(soci::session& sql, const Finding& f, std::int64_t result_id) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO inspection_findings (bureau_id, task_id, result_id, unit_id, person_id, domain, "
-                  "item_key, item_text, weight, record_label, note, deadline, created_at) VALUES ({}, {}, {}, {}, {}, "
-                  "{}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                  a.Int(f.bureau_id), a.Int(f.task_id), a.Int(result_id), a.Int(f.unit_id), a.OptInt(f.person_id),
-                  a.Str(f.domain), a.Str(f.item_key), a.Str(f.item_text), a.Int(f.weight), a.Str(f.record_label),
-                  a.Str(f.note), a.Int(f.deadline), a.Int(f.created_at)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, f, bureau_id, task_id, unit_id, person_id, domain, item_key, item_text, weight, record_label, note,
+            deadline, created_at);
+  v.Int("result_id", result_id);
+  return db::InsertRow(sql, "inspection_findings", v);
 }
 
 void SetFindingOrder(soci::session& sql, std::int64_t finding_id, std::int64_t order_id) {
@@ -453,14 +424,9 @@ std::optional<Finding> LoadFinding(soci::session& sql, std::int64_t id) {
 }
 
 std::int64_t InsertRecheck(soci::session& sql, const Recheck& r) {
-  db::SqlArgs a;
-  const std::int64_t id = db::Insert(
-      sql,
-      fmt::format("INSERT INTO inspection_rechecks (bureau_id, finding_id, order_id, passed, note, new_deadline, "
-                  "checked_by, checked_by_name, checked_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                  a.Int(r.bureau_id), a.Int(r.finding_id), a.Int(r.order_id), a.Bool(r.passed), a.Str(r.note),
-                  a.OptInt(r.new_deadline), a.OptInt(r.checked_by), a.Str(r.checked_by_name), a.Int(r.checked_at)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, r, bureau_id, finding_id, order_id, passed, note, new_deadline, checked_by, checked_by_name, checked_at);
+  const std::int64_t id = db::InsertRow(sql, "inspection_rechecks", v);
   db::SqlArgs b;
   db::Exec(sql,
            fmt::format("UPDATE inspection_findings SET rechecks = rechecks + 1, last_recheck_at = {}, "

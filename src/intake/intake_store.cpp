@@ -79,20 +79,19 @@ EpochSeconds WarnLead(std::string_view kind) {
 
 std::int64_t InsertTicket(soci::session& sql, const TicketRow& row, EpochSeconds now) {
   const Ticket& t = row.t;
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format(
-          "INSERT INTO intake_tickets (bureau_id, ticket_no, query_index, query_code_enc, kind, case_type, category, "
-          "reporter_name_enc, reporter_id_enc, reporter_phone_enc, summary, occurred_at, place, subject_person_id, "
-          "duty_person_id, clerk_user_id, desk_unit_id, status, received_at, created_at, updated_at) VALUES ({}, {}, "
-          "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'registered', {}, {}, {}) RETURNING id",
-          a.Int(t.bureau_id), a.Str(t.ticket_no), a.Str(row.query_index), a.Str(row.query_code_enc), a.Str(t.kind),
-          a.Str(t.case_type), a.Str(t.category), a.Str(row.name_enc), a.Str(row.id_enc), a.Str(row.phone_enc),
-          a.Str(t.summary), a.OptInt(t.occurred_at), a.Str(t.place), a.OptInt(t.subject_person_id),
-          a.OptInt(t.duty_person_id), a.OptInt(row.clerk_user_id), a.Int(t.desk_unit_id), a.Int(t.received_at),
-          a.Int(now), a.Int(now)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, t, bureau_id, ticket_no, kind, case_type, category, summary, occurred_at, place, subject_person_id,
+            duty_person_id, desk_unit_id, received_at);
+  v.Str("query_index", row.query_index)
+      .Str("query_code_enc", row.query_code_enc)
+      .Str("reporter_name_enc", row.name_enc)
+      .Str("reporter_id_enc", row.id_enc)
+      .Str("reporter_phone_enc", row.phone_enc)
+      .OptInt("clerk_user_id", row.clerk_user_id)
+      .Sql("status", "'registered'")
+      .Int("created_at", now)
+      .Int("updated_at", now);
+  return db::InsertRow(sql, "intake_tickets", v);
 }
 
 std::optional<TicketRow> LoadTicket(soci::session& sql, std::int64_t id, EpochSeconds now) {
@@ -212,14 +211,16 @@ void SetLinks(soci::session& sql, std::int64_t id, std::optional<std::int64_t> c
 
 void AddHistory(soci::session& sql, const Ticket& t, std::optional<std::int64_t> user_id, const std::string& user_name,
                 const std::string& action, const std::string& status, const std::string& note, EpochSeconds at) {
-  db::SqlArgs a;
-  db::Exec(
-      sql,
-      fmt::format("INSERT INTO intake_history (bureau_id, ticket_id, at, user_id, user_name, action, status, note) "
-                  "VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
-                  a.Int(t.bureau_id), a.Int(t.id), a.Int(at), a.OptInt(user_id), a.Str(user_name), a.Str(action),
-                  a.Str(status), a.Str(note)),
-      a);
+  db::Values v;
+  v.Int("bureau_id", t.bureau_id)
+      .Int("ticket_id", t.id)
+      .Int("at", at)
+      .OptInt("user_id", user_id)
+      .Str("user_name", user_name)
+      .Str("action", action)
+      .Str("status", status)
+      .Str("note", note);
+  db::InsertValues(sql, "intake_history", v);
 }
 
 std::vector<HistoryEntry> LoadHistory(soci::session& sql, std::int64_t ticket_id) {
@@ -242,12 +243,13 @@ std::vector<HistoryEntry> LoadHistory(soci::session& sql, std::int64_t ticket_id
 
 std::int64_t InsertEvidence(soci::session& sql, std::int64_t bureau_id, std::int64_t ticket_id,
                             const std::string& description, std::optional<std::int64_t> user_id, EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO intake_evidence (bureau_id, ticket_id, description, created_by, "
-                                "created_at) VALUES ({}, {}, {}, {}, {}) RETURNING id",
-                                a.Int(bureau_id), a.Int(ticket_id), a.Str(description), a.OptInt(user_id), a.Int(now)),
-                    a);
+  db::Values v;
+  v.Int("bureau_id", bureau_id)
+      .Int("ticket_id", ticket_id)
+      .Str("description", description)
+      .OptInt("created_by", user_id)
+      .Int("created_at", now);
+  return db::InsertRow(sql, "intake_evidence", v);
 }
 
 std::vector<Evidence> LoadEvidence(soci::session& sql, std::int64_t ticket_id) {
@@ -393,13 +395,10 @@ void ReplaceRules(soci::session& sql, std::int64_t bureau_id, const std::vector<
     db::Exec(sql, fmt::format("DELETE FROM intake_routing_rules WHERE bureau_id = {}", a.Int(bureau_id)), a);
   }
   for (const auto& r : rules) {
-    db::SqlArgs a;
-    db::Exec(sql,
-             fmt::format("INSERT INTO intake_routing_rules (bureau_id, kind, category, place, unit_id, priority, "
-                         "created_by, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
-                         a.Int(bureau_id), a.Str(r.kind), a.Str(r.category), a.Str(r.place), a.Int(r.unit_id),
-                         a.Int(r.priority), a.OptInt(user_id), a.Int(now)),
-             a);
+    db::Values v;
+    FZ_VALUES(v, r, kind, category, place, unit_id, priority);
+    v.Int("bureau_id", bureau_id).OptInt("created_by", user_id).Int("created_at", now);
+    db::InsertValues(sql, "intake_routing_rules", v);
   }
 }
 
@@ -436,13 +435,14 @@ namespace {
 void InsertDutyPeople(soci::session& sql, std::int64_t bureau_id, std::int64_t shift_id, EpochSeconds start_at,
                       EpochSeconds end_at, const std::vector<std::int64_t>& person_ids) {
   for (std::size_t i = 0; i < person_ids.size(); ++i) {
-    db::SqlArgs a;
-    db::Exec(sql,
-             fmt::format("INSERT INTO intake_duty_people (bureau_id, shift_id, person_id, position, start_at, end_at) "
-                         "VALUES ({}, {}, {}, {}, {}, {})",
-                         a.Int(bureau_id), a.Int(shift_id), a.Int(person_ids[i]), a.Int(static_cast<std::int64_t>(i)),
-                         a.Int(start_at), a.Int(end_at)),
-             a);
+    db::Values v;
+    v.Int("bureau_id", bureau_id)
+        .Int("shift_id", shift_id)
+        .Int("person_id", person_ids[i])
+        .Int("position", static_cast<std::int64_t>(i))
+        .Int("start_at", start_at)
+        .Int("end_at", end_at);
+    db::InsertValues(sql, "intake_duty_people", v);
   }
 }
 
@@ -489,14 +489,10 @@ std::vector<DutyShift> LoadShifts(soci::session& sql, const std::string& where, 
 
 std::int64_t InsertShift(soci::session& sql, const DutyShift& s, const std::vector<std::int64_t>& person_ids,
                          std::optional<std::int64_t> user_id, EpochSeconds now) {
-  db::SqlArgs a;
-  const std::int64_t id = db::Insert(
-      sql,
-      fmt::format("INSERT INTO intake_duty_shifts (bureau_id, hall_unit_id, name, start_at, end_at, created_by, "
-                  "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                  a.Int(s.bureau_id), a.Int(s.hall_unit_id), a.Str(s.name), a.Int(s.start_at), a.Int(s.end_at),
-                  a.OptInt(user_id), a.Int(now), a.Int(now)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, s, bureau_id, hall_unit_id, name, start_at, end_at);
+  v.OptInt("created_by", user_id).Int("created_at", now).Int("updated_at", now);
+  const std::int64_t id = db::InsertRow(sql, "intake_duty_shifts", v);
   InsertDutyPeople(sql, s.bureau_id, id, s.start_at, s.end_at, person_ids);
   return id;
 }

@@ -104,14 +104,11 @@ Result<Job> JobRunner::Start(const JobSpec& spec, Work work) {
           a);
       if (busy > 0) return Conflict("同类任务正在进行，请等它完成后再试", "job_running");
     }
-    db::SqlArgs a;
     Job j;
-    j.id = db::Insert(sql,
-                      fmt::format("INSERT INTO jobs (bureau_id, kind, title, state, instance, created_by, created_at, "
-                                  "heartbeat_at) VALUES ({}, {}, {}, 'queued', {}, {}, {}, {}) RETURNING id",
-                                  a.OptInt(spec.bureau_id), a.Str(spec.kind), a.Str(spec.title), a.Str(instance_),
-                                  a.OptInt(spec.created_by), a.Int(now), a.Int(now)),
-                      a);
+    db::Values v;
+    FZ_VALUES(v, spec, bureau_id, kind, title, created_by);
+    v.Sql("state", "'queued'").Str("instance", instance_).Int("created_at", now).Int("heartbeat_at", now);
+    j.id = db::InsertRow(sql, "jobs", v);
     j.bureau_id = spec.bureau_id;
     j.kind = spec.kind;
     j.title = spec.title;

@@ -124,30 +124,25 @@ std::optional<std::int64_t> OpenOrderFor(soci::session& sql, const std::string& 
 }
 
 std::int64_t Insert(soci::session& sql, const Order& o) {
-  db::SqlArgs a;
-  const std::int64_t id = db::Insert(
-      sql,
-      fmt::format(
-          "INSERT INTO supervision_orders (bureau_id, case_id, unit_id, source, source_id, title, problem_type, "
-          "opinion, responsible_person_id, deadline, status, created_by, created_at, updated_at) VALUES ({}, "
-          "{}, {}, {}, {}, {}, {}, {}, {}, {}, 'open', {}, {}, {}) RETURNING id",
-          a.Int(o.bureau_id), a.OptInt(o.case_id), a.Int(o.unit_id), a.Str(o.source), a.OptInt(o.source_id),
-          a.Str(o.title), a.Str(o.problem_type), a.Str(o.opinion), a.OptInt(o.responsible_person_id), a.Int(o.deadline),
-          a.OptInt(o.created_by), a.Int(o.created_at), a.Int(o.created_at)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, o, bureau_id, case_id, unit_id, source, source_id, title, problem_type, opinion, responsible_person_id,
+            deadline, created_by, created_at);
+  v.Sql("status", "'open'").Int("updated_at", o.created_at);
+  const std::int64_t id = db::InsertRow(sql, "supervision_orders", v);
   InsertStep(sql, o.bureau_id, id, "create", o.opinion, o.created_by, o.created_at);
   return id;
 }
 
 std::int64_t InsertStep(soci::session& sql, std::int64_t bureau_id, std::int64_t order_id, const std::string& action,
                         const std::string& note, std::optional<std::int64_t> actor, EpochSeconds at) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO supervision_order_steps (bureau_id, order_id, action, note, actor_user_id, "
-                  "at) VALUES ({}, {}, {}, {}, {}, {}) RETURNING id",
-                  a.Int(bureau_id), a.Int(order_id), a.Str(action), a.Str(note), a.OptInt(actor), a.Int(at)),
-      a);
+  db::Values v;
+  v.Int("bureau_id", bureau_id)
+      .Int("order_id", order_id)
+      .Str("action", action)
+      .Str("note", note)
+      .OptInt("actor_user_id", actor)
+      .Int("at", at);
+  return db::InsertRow(sql, "supervision_order_steps", v);
 }
 
 void MarkAnswered(soci::session& sql, std::int64_t id, EpochSeconds now) {
@@ -197,15 +192,13 @@ void MarkResumed(soci::session& sql, std::int64_t id, const std::string& to, Epo
 
 void InsertAttachment(soci::session& sql, std::int64_t bureau_id, std::int64_t step_id, const Attachment& at,
                       const std::string& storage_path) {
-  db::SqlArgs a;
-  db::Exec(
-      sql,
-      fmt::format("INSERT INTO attachments (bureau_id, owner_type, owner_id, filename, content_type, size, sha256, "
-                  "storage_path, uploaded_by, uploaded_at) VALUES ({}, 'supervision_order_step', {}, {}, {}, {}, "
-                  "{}, {}, {}, {})",
-                  a.Int(bureau_id), a.Int(step_id), a.Str(at.filename), a.Str(at.content_type), a.Int(at.size),
-                  a.Str(at.sha256), a.Str(storage_path), a.OptInt(at.uploaded_by), a.Int(at.uploaded_at)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, at, filename, content_type, size, sha256, uploaded_by, uploaded_at);
+  v.Int("bureau_id", bureau_id)
+      .Sql("owner_type", "'supervision_order_step'")
+      .Int("owner_id", step_id)
+      .Str("storage_path", storage_path);
+  db::InsertValues(sql, "attachments", v);
 }
 
 std::optional<StoredAttachment> FindAttachment(soci::session& sql, std::int64_t id) {

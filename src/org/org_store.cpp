@@ -103,14 +103,10 @@ std::int64_t CountSiblingsNamed(soci::session& sql, std::optional<std::int64_t> 
 }
 
 std::int64_t InsertUnit(soci::session& sql, const NewUnit& u, EpochSeconds now) {
-  db::SqlArgs a;
-  const std::int64_t id = db::Insert(
-      sql,
-      fmt::format("INSERT INTO units (bureau_id, parent_id, name, short_name, level, category, code, path, created_at, "
-                  "updated_at) VALUES (NULL, {}, {}, {}, {}, {}, {}, '', {}, {}) RETURNING id",
-                  a.OptInt(u.parent_id), a.Str(u.name), a.Str(u.short_name), a.Str(u.level), a.Str(u.category),
-                  a.Str(u.code), a.Int(now), a.Int(now)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, u, parent_id, name, short_name, level, category, code);
+  v.Sql("bureau_id", "NULL").Sql("path", "''").Int("created_at", now).Int("updated_at", now);
+  const std::int64_t id = db::InsertRow(sql, "units", v);
   const std::int64_t bureau = u.level == kLevelTeam && u.parent_bureau_id ? *u.parent_bureau_id : id;
   db::SqlArgs b;
   db::Exec(sql,
@@ -215,16 +211,11 @@ std::vector<PersonKey> AllPersonKeys(soci::session& sql) {
 }
 
 std::int64_t InsertPerson(soci::session& sql, const PersonRow& p, EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO people (bureau_id, unit_id, name, badge_no, kind, position, is_legal_officer, "
-                  "id_number_enc, id_number_hash, phone_enc, active, created_at, updated_at) VALUES ({}, {}, {}, {}, "
-                  "{}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                  a.Int(p.bureau_id), a.Int(p.unit_id), a.Str(p.name), a.Str(p.badge_no), a.Str(p.kind),
-                  a.Str(p.position), a.Bool(p.is_legal_officer), a.OptStr(p.id_number_enc), a.OptStr(p.id_number_hash),
-                  a.OptStr(p.phone_enc), a.Bool(p.active), a.Int(now), a.Int(now)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, p, bureau_id, unit_id, name, badge_no, kind, position, is_legal_officer, id_number_enc, id_number_hash,
+            phone_enc, active);
+  v.Int("created_at", now).Int("updated_at", now);
+  return db::InsertRow(sql, "people", v);
 }
 
 void UpdatePerson(soci::session& sql, const PersonRow& p, EpochSeconds now) {
@@ -275,17 +266,17 @@ std::int64_t CountPeopleUnder(soci::session& sql, std::string_view path) {
 }
 
 std::int64_t InsertDemoLogin(soci::session& sql, const NewLogin& l, EpochSeconds now) {
-  db::SqlArgs a;
-  const std::int64_t id = db::Insert(
-      sql,
-      fmt::format("INSERT INTO users (bureau_id, username, display_name, password_hash, unit_id, person_id, active, "
-                  "must_change_password, password_changed_at, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, "
-                  "1, 0, {}, {}, {}) RETURNING id",
-                  a.Int(l.bureau_id), a.Str(l.username), a.Str(l.display_name), a.Str(l.password_hash),
-                  a.Int(l.unit_id), a.OptInt(l.person_id), a.Int(now), a.Int(now), a.Int(now)),
-      a);
-  db::SqlArgs b;
-  db::Exec(sql, fmt::format("INSERT INTO user_roles (user_id, role) VALUES ({}, {})", b.Int(id), b.Str(l.role)), b);
+  db::Values v;
+  FZ_VALUES(v, l, bureau_id, username, display_name, password_hash, unit_id, person_id);
+  v.Sql("active", "1")
+      .Sql("must_change_password", "0")
+      .Int("password_changed_at", now)
+      .Int("created_at", now)
+      .Int("updated_at", now);
+  const std::int64_t id = db::InsertRow(sql, "users", v);
+  db::Values role;
+  role.Int("user_id", id).Str("role", l.role);
+  db::InsertValues(sql, "user_roles", role);
   return id;
 }
 

@@ -107,24 +107,26 @@ Result<Review> OversightService::AddReview(const auth::Principal& who, const aud
       return Invalid(why, "stage", "stage_not_applicable");
     const EpochSeconds now = clock_.Now();
     const std::string comment = Trim(in.comment);
-    db::SqlArgs a;
-    const std::int64_t id = db::Insert(
-        sql,
-        fmt::format("INSERT INTO case_reviews (bureau_id, case_id, stage, verdict, comment, reviewer_user_id, "
-                    "reviewer_person_id, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                    a.Int(c.bureau_id), a.Int(case_id), a.Str(in.stage), a.Str(in.verdict), a.Str(comment),
-                    a.Int(who.user_id), a.OptInt(who.person_id), a.Int(now)),
-        a);
+    db::Values v;
+    FZ_VALUES(v, in, stage, verdict);
+    v.Int("bureau_id", c.bureau_id)
+        .Int("case_id", case_id)
+        .Str("comment", comment)
+        .Int("reviewer_user_id", who.user_id)
+        .OptInt("reviewer_person_id", who.person_id)
+        .Int("created_at", now);
+    const std::int64_t id = db::InsertRow(sql, "case_reviews", v);
     nlohmann::json findings = nlohmann::json::array();
     for (const auto& f : in.findings) {
       const std::string d = Trim(f.description);
-      db::SqlArgs b;
-      db::Exec(sql,
-               fmt::format("INSERT INTO review_findings (bureau_id, review_id, case_id, category, severity, "
-                           "description, created_at) VALUES ({}, {}, {}, {}, {}, {}, {})",
-                           b.Int(c.bureau_id), b.Int(id), b.Int(case_id), b.Str(f.category), b.Str(f.severity),
-                           b.Str(d), b.Int(now)),
-               b);
+      db::Values v;
+      FZ_VALUES(v, f, category, severity);
+      v.Int("bureau_id", c.bureau_id)
+          .Int("review_id", id)
+          .Int("case_id", case_id)
+          .Str("description", d)
+          .Int("created_at", now);
+      db::InsertValues(sql, "review_findings", v);
       findings.push_back({{"category", f.category}, {"severity", f.severity}, {"description", d}});
     }
     audit::Append(

@@ -79,13 +79,10 @@ std::optional<ShiftPattern> ReadPattern(soci::session& sql, std::int64_t unit_id
 void WritePattern(soci::session& sql, const ShiftPattern& p, std::optional<std::int64_t> by) {
   db::SqlArgs d;
   db::Exec(sql, fmt::format("DELETE FROM patrol_shift_patterns WHERE unit_id = {}", d.Int(p.unit_id)), d);
-  db::SqlArgs a;
-  db::Insert(sql,
-             fmt::format("INSERT INTO patrol_shift_patterns (bureau_id, unit_id, name, slots, cycle, anchor_day, "
-                         "updated_by, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                         a.Int(p.bureau_id), a.Int(p.unit_id), a.Str(p.name), a.Str(SlotsJson(p.slots).dump()),
-                         a.Str(json(p.cycle).dump()), a.Int(p.anchor_day), a.OptInt(by), a.Int(p.updated_at)),
-             a);
+  db::Values vals;
+  FZ_VALUES(vals, p, bureau_id, unit_id, name, anchor_day, updated_at);
+  vals.Str("slots", SlotsJson(p.slots).dump()).Str("cycle", json(p.cycle).dump()).OptInt("updated_by", by);
+  db::InsertRow(sql, "patrol_shift_patterns", vals);
 }
 
 }  // namespace

@@ -129,25 +129,17 @@ std::string RegisterWhere(db::SqlArgs& a, const char* t, const std::string& path
 }  // namespace
 
 std::int64_t InsertArea(soci::session& sql, const Area& x, std::optional<std::int64_t> by) {
-  db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO patrol_areas (bureau_id, unit_id, name, ring, in_town, created_by, "
-                                "created_at) VALUES ({}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                                a.Int(x.bureau_id), a.Int(x.unit_id), a.Str(x.name), a.Str(RingText(x.ring)),
-                                a.Bool(x.in_town), a.OptInt(by), a.Int(x.created_at)),
-                    a);
+  db::Values v;
+  FZ_VALUES(v, x, bureau_id, unit_id, name, in_town, created_at);
+  v.Str("ring", RingText(x.ring)).OptInt("created_by", by);
+  return db::InsertRow(sql, "patrol_areas", v);
 }
 
 std::int64_t InsertPoint(soci::session& sql, const Point& p) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO patrol_points (bureau_id, unit_id, area_id, name, lon_e7, lat_e7, "
-                  "radius_m, min_stay_s, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}) "
-                  "RETURNING id",
-                  a.Int(p.bureau_id), a.Int(p.unit_id), a.OptInt(p.area_id), a.Str(p.name), a.Int(E7(p.at.lon)),
-                  a.Int(E7(p.at.lat)), a.Int(p.radius_m), a.Int(p.min_stay_s), a.Int(0)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, p, bureau_id, unit_id, area_id, name, radius_m, min_stay_s);
+  v.Int("lon_e7", E7(p.at.lon)).Int("lat_e7", E7(p.at.lat)).Int("created_at", 0);
+  return db::InsertRow(sql, "patrol_points", v);
 }
 
 std::vector<Area> ListAreas(soci::session& sql, const std::string& path) {
@@ -204,14 +196,13 @@ std::int64_t CountCheckinsAt(soci::session& sql, std::int64_t point_id) {
 }
 
 std::int64_t InsertTeam(soci::session& sql, const Team& t) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO patrol_teams (bureau_id, unit_id, name, mode, shift, members, equipment, "
-                  "member_ids, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                  a.Int(t.bureau_id), a.Int(t.unit_id), a.Str(t.name), a.Str(t.mode), a.Str(t.shift),
-                  a.Str(StrArray(t.members)), a.Str(StrArray(t.equipment)), a.Str(IdArray(t.member_ids)), a.Int(0)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, t, bureau_id, unit_id, name, mode, shift);
+  v.Str("members", StrArray(t.members))
+      .Str("equipment", StrArray(t.equipment))
+      .Str("member_ids", IdArray(t.member_ids))
+      .Int("created_at", 0);
+  return db::InsertRow(sql, "patrol_teams", v);
 }
 namespace {
 constexpr const char* kTeamColumns =
@@ -276,17 +267,11 @@ void UpdateTeam(soci::session& sql, const Team& t) {
 }
 
 std::int64_t InsertCheckin(soci::session& sql, const Checkin& c) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO patrol_checkins (bureau_id, unit_id, point_id, user_id, officer_name, arrived_at, "
-                  "left_at, lon_e7, lat_e7, accuracy_m, photo_sha256, distance_m, flags, flag_reasons, note) VALUES "
-                  "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                  a.Int(c.bureau_id), a.Int(c.unit_id), a.Int(c.point_id), a.Int(c.user_id), a.Str(c.officer_name),
-                  a.Int(c.arrived_at), a.OptInt(c.left_at), a.Int(E7(c.claimed.lon)), a.Int(E7(c.claimed.lat)),
-                  a.Int(c.accuracy_m), a.Str(c.photo_sha256), a.Int(c.distance_m), a.Str(c.flags),
-                  a.Str(c.flag_reasons), a.Str(c.note)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, c, bureau_id, unit_id, point_id, user_id, officer_name, arrived_at, left_at, accuracy_m, photo_sha256,
+            distance_m, flags, flag_reasons, note);
+  v.Int("lon_e7", E7(c.claimed.lon)).Int("lat_e7", E7(c.claimed.lat));
+  return db::InsertRow(sql, "patrol_checkins", v);
 }
 std::optional<Checkin> FindCheckin(soci::session& sql, std::int64_t id, const std::string& path) {
   db::SqlArgs a;
@@ -328,15 +313,10 @@ Paged<Checkin> ListCheckins(soci::session& sql, const std::string& path, const C
 }
 
 std::int64_t InsertLog(soci::session& sql, const Log& l) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO patrol_logs (bureau_id, unit_id, user_id, officer_name, kind, at, camera, "
-                  "place, finding, result, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, "
-                  "{}) RETURNING id",
-                  a.Int(l.bureau_id), a.Int(l.unit_id), a.OptInt(l.user_id), a.Str(l.officer_name), a.Str(l.kind),
-                  a.Int(l.at), a.Str(l.camera), a.Str(l.place), a.Str(l.finding), a.Str(l.result), a.Int(l.at)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, l, bureau_id, unit_id, user_id, officer_name, kind, at, camera, place, finding, result);
+  v.Int("created_at", l.at);
+  return db::InsertRow(sql, "patrol_logs", v);
 }
 Paged<Log> ListLogs(soci::session& sql, const std::string& path, std::optional<std::string> kind,
                     const PageRequest& page) {
@@ -429,23 +409,17 @@ Targets ReadTargets(soci::session& sql, std::int64_t bureau_id) {
 void WriteTargets(soci::session& sql, std::int64_t bureau_id, const Targets& t, EpochSeconds now) {
   db::SqlArgs d;
   db::Exec(sql, fmt::format("DELETE FROM patrol_targets WHERE bureau_id = {}", d.Int(bureau_id)), d);
-  db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("INSERT INTO patrol_targets (bureau_id, sign_s, arrive_town_s, arrive_rural_s, tile_url, "
-                       "updated_at) VALUES ({}, {}, {}, {}, {}, {})",
-                       a.Int(bureau_id), a.Int(t.sign_s), a.Int(t.arrive_town_s), a.Int(t.arrive_rural_s),
-                       a.Str(t.tile_url), a.Int(now)),
-           a);
+  db::Values vals;
+  FZ_VALUES(vals, t, sign_s, arrive_town_s, arrive_rural_s, tile_url);
+  vals.Int("bureau_id", bureau_id).Int("updated_at", now);
+  db::InsertValues(sql, "patrol_targets", vals);
 }
 
 std::int64_t InsertDrill(soci::session& sql, const Drill& d, std::optional<std::int64_t> by) {
-  db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO patrol_drills (bureau_id, unit_id, name, seed, draws, drawn, created_by, "
-                                "created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                                a.Int(d.bureau_id), a.Int(d.unit_id), a.Str(d.name), a.Int(d.seed), a.Int(d.draws),
-                                a.Str(json(d.drawn_points).dump()), a.OptInt(by), a.Int(d.created_at)),
-                    a);
+  db::Values vals;
+  FZ_VALUES(vals, d, bureau_id, unit_id, name, seed, draws, created_at);
+  vals.Str("drawn", json(d.drawn_points).dump()).OptInt("created_by", by);
+  return db::InsertRow(sql, "patrol_drills", vals);
 }
 std::vector<Drill> ListDrills(soci::session& sql, const std::string& path) {
   db::SqlArgs a;
@@ -470,18 +444,14 @@ std::vector<Drill> ListDrills(soci::session& sql, const std::string& path) {
 }
 
 std::int64_t InsertDispute(soci::session& sql, const Dispute& d, std::optional<std::int64_t> by) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO patrol_disputes (bureau_id, unit_id, title, kind, parties, grade, grade_reasons, "
-                  "officer_person_id, linked_calls, actions, revisit_at, status, created_by, created_at) VALUES ({}, "
-                  "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                  a.Int(d.bureau_id), a.Int(d.unit_id), a.Str(d.title), a.Str(d.kind), a.Str(StrArray(d.parties)),
-                  a.Str(d.grade), a.Str(d.grade_reasons), a.OptInt(d.officer_person_id),
-                  a.Str(json(d.linked_calls).dump()), a.Str(d.actions.empty() ? "[]" : d.actions),
-                  a.OptInt(d.revisit_at), a.Str(d.status.empty() ? "open" : d.status), a.OptInt(by),
-                  a.Int(d.created_at)),
-      a);
+  db::Values vals;
+  FZ_VALUES(vals, d, bureau_id, unit_id, title, kind, grade, grade_reasons, officer_person_id, revisit_at, created_at);
+  vals.Str("parties", StrArray(d.parties))
+      .Str("linked_calls", json(d.linked_calls).dump())
+      .Str("actions", d.actions.empty() ? "[]" : d.actions)
+      .Str("status", d.status.empty() ? "open" : d.status)
+      .OptInt("created_by", by);
+  return db::InsertRow(sql, "patrol_disputes", vals);
 }
 void UpdateDispute(soci::session& sql, const Dispute& d) {
   db::SqlArgs a;
@@ -588,15 +558,10 @@ std::vector<std::int64_t> UnitLeaderUsers(soci::session& sql, std::int64_t unit_
 }
 
 std::int64_t InsertHazard(soci::session& sql, const Hazard& h, std::optional<std::int64_t> by) {
-  db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO patrol_hazards (bureau_id, unit_id, place, kind, description, "
-                                "officer_person_id, fix_due, status, created_by, created_at) VALUES ({}, {}, {}, {}, "
-                                "{}, {}, {}, {}, {}, {}) RETURNING id",
-                                a.Int(h.bureau_id), a.Int(h.unit_id), a.Str(h.place), a.Str(h.kind),
-                                a.Str(h.description), a.OptInt(h.officer_person_id), a.Int(h.fix_due),
-                                a.Str(h.status.empty() ? "open" : h.status), a.OptInt(by), a.Int(h.created_at)),
-                    a);
+  db::Values v;
+  FZ_VALUES(v, h, bureau_id, unit_id, place, kind, description, officer_person_id, fix_due, created_at);
+  v.Str("status", h.status.empty() ? "open" : h.status).OptInt("created_by", by);
+  return db::InsertRow(sql, "patrol_hazards", v);
 }
 void UpdateHazard(soci::session& sql, const Hazard& h) {
   db::SqlArgs a;

@@ -50,13 +50,10 @@ Event EventFrom(const db::Row& r) {
 }  // namespace
 
 std::int64_t InsertDuty(soci::session& sql, const Duty& d, std::optional<std::int64_t> user_id, EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO pub_duties (bureau_id, unit_id, law, audience, note, created_by, "
-                                "created_at) VALUES ({}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                                a.Int(d.bureau_id), a.Int(d.unit_id), a.Str(d.law), a.Str(d.audience), a.Str(d.note),
-                                a.OptInt(user_id), a.Int(now)),
-                    a);
+  db::Values v;
+  FZ_VALUES(v, d, bureau_id, unit_id, law, audience, note);
+  v.OptInt("created_by", user_id).Int("created_at", now);
+  return db::InsertRow(sql, "pub_duties", v);
 }
 
 bool HasDuty(soci::session& sql, std::int64_t unit_id, const std::string& law) {
@@ -96,12 +93,14 @@ bool InsertCycleItem(soci::session& sql, std::int64_t bureau_id, std::int64_t un
                     q)
           .value_or(0) > 0)
     return false;
-  db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("INSERT INTO pub_cycle_items (bureau_id, unit_id, year, stage, due_at, created_at) VALUES ({}, "
-                       "{}, {}, {}, {}, {})",
-                       a.Int(bureau_id), a.Int(unit_id), a.Int(year), a.Str(stage), a.Int(due_at), a.Int(now)),
-           a);
+  db::Values v;
+  v.Int("bureau_id", bureau_id)
+      .Int("unit_id", unit_id)
+      .Int("year", year)
+      .Str("stage", stage)
+      .Int("due_at", due_at)
+      .Int("created_at", now);
+  db::InsertValues(sql, "pub_cycle_items", v);
   return true;
 }
 
@@ -201,15 +200,10 @@ std::vector<std::int64_t> UnitUsers(soci::session& sql, std::int64_t unit_id) {
 }
 
 std::int64_t InsertEvent(soci::session& sql, const Event& e, std::optional<std::int64_t> user_id, EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO pub_events (bureau_id, unit_id, campaign, title, held_at, place, "
-                  "audience, laws, summary, created_by, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, "
-                  "{}, {}, {}, {}) RETURNING id",
-                  a.Int(e.bureau_id), a.Int(e.unit_id), a.Str(e.campaign), a.Str(e.title), a.Int(e.held_at),
-                  a.Str(e.place), a.Int(e.audience), a.Str(e.laws), a.Str(e.summary), a.OptInt(user_id), a.Int(now)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, e, bureau_id, unit_id, campaign, title, held_at, place, audience, laws, summary);
+  v.OptInt("created_by", user_id).Int("created_at", now);
+  return db::InsertRow(sql, "pub_events", v);
 }
 
 std::optional<std::pair<Event, std::string>> LoadEvent(soci::session& sql, std::int64_t id) {

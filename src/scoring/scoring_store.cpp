@@ -271,14 +271,10 @@ void SaveComputedMonth(soci::session& sql, std::optional<std::int64_t> id, std::
         a);
     return;
   }
-  db::Exec(sql,
-           fmt::format("INSERT INTO score_months (bureau_id, month, status, scheme_id, scheme_version, entry_count, "
-                       "skipped_facts, ledger_hash, computed_at, computed_by, updated_at) "
-                       "VALUES ({}, {}, 'draft', {}, {}, {}, {}, {}, {}, {}, {})",
-                       a.Int(bureau), a.Str(month), a.Int(c.scheme_id), a.Int(c.scheme_version), a.Int(c.entry_count),
-                       a.Int(c.skipped_facts), a.Str(c.ledger_hash), a.Int(c.computed_at), a.Str(c.computed_by),
-                       a.Int(c.computed_at)),
-           a);
+  db::Values vals;
+  FZ_VALUES(vals, c, scheme_id, scheme_version, entry_count, skipped_facts, ledger_hash, computed_at, computed_by);
+  vals.Int("bureau_id", bureau).Str("month", month).Sql("status", "'draft'").Int("updated_at", c.computed_at);
+  db::InsertValues(sql, "score_months", vals);
 }
 
 void MarkPublished(soci::session& sql, std::int64_t id, EpochSeconds at, const std::string& by, EpochSeconds deadline,
@@ -388,13 +384,13 @@ std::optional<DraftLedger> LoadDraftLedger(soci::session& sql, std::int64_t bure
 
 void StoreDraftLedger(soci::session& sql, std::int64_t bureau, const std::string& month, const Ledger& ledger,
                       EpochSeconds now) {
-  db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("INSERT INTO score_draft_ledgers (bureau_id, month, entry_count, ledger, created_at) VALUES "
-                       "({}, {}, {}, {}, {})",
-                       a.Int(bureau), a.Str(month), a.Int(static_cast<std::int64_t>(ledger.size())),
-                       a.Str(EncodeLedger(ledger)), a.Int(now)),
-           a);
+  db::Values v;
+  v.Int("bureau_id", bureau)
+      .Str("month", month)
+      .Int("entry_count", static_cast<std::int64_t>(ledger.size()))
+      .Str("ledger", EncodeLedger(ledger))
+      .Int("created_at", now);
+  db::InsertValues(sql, "score_draft_ledgers", v);
 }
 
 bool MaterializeDraft(soci::session& sql, std::int64_t bureau, const std::string& month) {

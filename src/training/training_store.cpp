@@ -49,11 +49,9 @@ void WriteTargets(soci::session& sql, std::int64_t id, std::int64_t bureau_id, c
   db::SqlArgs d;
   db::Exec(sql, fmt::format("DELETE FROM training_session_units WHERE session_id = {}", d.Int(id)), d);
   for (std::int64_t unit : ids) {
-    db::SqlArgs a;
-    db::Exec(sql,
-             fmt::format("INSERT INTO training_session_units (session_id, unit_id, bureau_id) VALUES ({}, {}, {})",
-                         a.Int(id), a.Int(unit), a.Int(bureau_id)),
-             a);
+    db::Values v;
+    v.Int("session_id", id).Int("unit_id", unit).Int("bureau_id", bureau_id);
+    db::InsertValues(sql, "training_session_units", v);
   }
 }
 
@@ -121,19 +119,11 @@ EpochSeconds YearStart(int year) { return LocalMidnight(CivilDate{year, 1, 1}); 
 
 std::int64_t InsertSession(soci::session& sql, std::int64_t bureau_id, const SessionInput& in,
                            std::optional<std::int64_t> user_id, EpochSeconds now) {
-  db::SqlArgs a;
-  const std::int64_t id = db::Insert(
-      sql,
-      fmt::format(
-          "INSERT INTO training_sessions (bureau_id, unit_id, kind, topic, start_at, end_at, place, online_url, "
-          "speaker_kind, speaker_person_id, speaker_name, speaker_title, format, minutes, created_by, "
-          "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, "
-          "{}) RETURNING id",
-          a.Int(bureau_id), a.Int(in.unit_id), a.Str(in.kind), a.Str(in.topic), a.Int(in.start_at), a.Int(in.end_at),
-          a.Str(in.place), a.Str(in.online_url), a.Str(in.speaker_kind), a.OptInt(in.speaker_person_id),
-          a.Str(in.speaker_name), a.Str(in.speaker_title), a.Str(in.format), a.Str(in.minutes), a.OptInt(user_id),
-          a.Int(now), a.Int(now)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, in, unit_id, kind, topic, start_at, end_at, place, online_url, speaker_kind, speaker_person_id,
+            speaker_name, speaker_title, format, minutes);
+  v.Int("bureau_id", bureau_id).OptInt("created_by", user_id).Int("created_at", now).Int("updated_at", now);
+  const std::int64_t id = db::InsertRow(sql, "training_sessions", v);
   WriteTargets(sql, id, bureau_id, in.target_unit_ids);
   return id;
 }
@@ -266,14 +256,17 @@ Attendance LoadAttendance(soci::session& sql, const Session& s) {
 std::int64_t InsertPlanItem(soci::session& sql, std::int64_t bureau_id, std::int64_t unit_id, const std::string& month,
                             const std::string& kind, const std::string& topic, std::optional<std::int64_t> session_id,
                             std::optional<std::int64_t> user_id, EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO training_plan_items (bureau_id, unit_id, month, kind, topic, session_id, "
-                                "created_by, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}) "
-                                "RETURNING id",
-                                a.Int(bureau_id), a.Int(unit_id), a.Str(month), a.Str(kind), a.Str(topic),
-                                a.OptInt(session_id), a.OptInt(user_id), a.Int(now), a.Int(now)),
-                    a);
+  db::Values v;
+  v.Int("bureau_id", bureau_id)
+      .Int("unit_id", unit_id)
+      .Str("month", month)
+      .Str("kind", kind)
+      .Str("topic", topic)
+      .OptInt("session_id", session_id)
+      .OptInt("created_by", user_id)
+      .Int("created_at", now)
+      .Int("updated_at", now);
+  return db::InsertRow(sql, "training_plan_items", v);
 }
 
 void LinkPlanItem(soci::session& sql, std::int64_t id, std::optional<std::int64_t> session_id, EpochSeconds now) {
@@ -341,22 +334,24 @@ std::vector<std::int64_t> PlanRecipients(soci::session& sql, std::int64_t unit_i
 
 std::int64_t InsertMaterial(soci::session& sql, std::int64_t bureau_id, const MaterialInput& in,
                             std::optional<std::int64_t> user_id, EpochSeconds now) {
-  db::SqlArgs a;
   const EpochSeconds published = in.published_at.value_or(now);
-  const std::int64_t id = db::Insert(
-      sql,
-      fmt::format("INSERT INTO training_materials (bureau_id, series, issue_no, title, body, version, published_at, "
-                  "created_by, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, 1, {}, {}, {}, {}) RETURNING id",
-                  a.Int(bureau_id), a.Str(in.series), a.Int(in.issue_no), a.Str(in.title), a.Str(in.body),
-                  a.Int(published), a.OptInt(user_id), a.Int(now), a.Int(now)),
-      a);
-  db::SqlArgs b;
-  db::Exec(sql,
-           fmt::format("INSERT INTO training_material_versions (bureau_id, material_id, version, title, body, note, "
-                       "created_by, created_at) VALUES ({}, {}, 1, {}, {}, {}, {}, {})",
-                       b.Int(bureau_id), b.Int(id), b.Str(in.title), b.Str(in.body), b.Str(in.note), b.OptInt(user_id),
-                       b.Int(published)),
-           b);
+  db::Values v;
+  FZ_VALUES(v, in, series, issue_no, title, body);
+  v.Int("bureau_id", bureau_id)
+      .Sql("version", "1")
+      .Int("published_at", published)
+      .OptInt("created_by", user_id)
+      .Int("created_at", now)
+      .Int("updated_at", now);
+  const std::int64_t id = db::InsertRow(sql, "training_materials", v);
+  db::Values first;
+  FZ_VALUES(first, in, title, body, note);
+  first.Int("bureau_id", bureau_id)
+      .Int("material_id", id)
+      .Sql("version", "1")
+      .OptInt("created_by", user_id)
+      .Int("created_at", published);
+  db::InsertValues(sql, "training_material_versions", first);
   return id;
 }
 
@@ -365,13 +360,16 @@ int AddMaterialVersion(soci::session& sql, std::int64_t id, const std::string& t
   db::LockRowForUpdate(sql, "training_materials", id);
   auto m = LoadMaterial(sql, id);
   const int version = m->version + 1;
-  db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("INSERT INTO training_material_versions (bureau_id, material_id, version, title, body, note, "
-                       "created_by, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
-                       a.Int(m->bureau_id), a.Int(id), a.Int(version), a.Str(title), a.Str(body), a.Str(note),
-                       a.OptInt(user_id), a.Int(now)),
-           a);
+  db::Values v;
+  v.Int("bureau_id", m->bureau_id)
+      .Int("material_id", id)
+      .Int("version", version)
+      .Str("title", title)
+      .Str("body", body)
+      .Str("note", note)
+      .OptInt("created_by", user_id)
+      .Int("created_at", now);
+  db::InsertValues(sql, "training_material_versions", v);
   db::SqlArgs b;
   db::Exec(
       sql,
@@ -474,14 +472,10 @@ std::vector<std::int64_t> Subscribers(soci::session& sql, std::int64_t bureau_id
 
 std::int64_t InsertLawReport(soci::session& sql, const LawReport& r, std::optional<std::int64_t> user_id,
                              EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO training_law_reports (bureau_id, unit_id, year, person_id, form, title, "
-                                "summary, held_at, created_by, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, "
-                                "{}) RETURNING id",
-                                a.Int(r.bureau_id), a.Int(r.unit_id), a.Int(r.year), a.Int(r.person_id), a.Str(r.form),
-                                a.Str(r.title), a.Str(r.summary), a.Int(r.held_at), a.OptInt(user_id), a.Int(now)),
-                    a);
+  db::Values v;
+  FZ_VALUES(v, r, bureau_id, unit_id, year, person_id, form, title, summary, held_at);
+  v.OptInt("created_by", user_id).Int("created_at", now);
+  return db::InsertRow(sql, "training_law_reports", v);
 }
 
 std::optional<LawReport> LoadLawReport(soci::session& sql, std::int64_t id, std::int64_t me) {
@@ -516,25 +510,22 @@ void Rate(soci::session& sql, std::int64_t bureau_id, std::int64_t report_id, st
            fmt::format("DELETE FROM training_law_ratings WHERE report_id = {} AND rater_user_id = {}", a.Int(report_id),
                        a.Int(user_id)),
            a);
-  db::SqlArgs b;
-  db::Exec(sql,
-           fmt::format("INSERT INTO training_law_ratings (bureau_id, report_id, rater_user_id, score, comment, "
-                       "created_at) VALUES ({}, {}, {}, {}, {}, {})",
-                       b.Int(bureau_id), b.Int(report_id), b.Int(user_id), b.Int(score), b.Str(comment), b.Int(now)),
-           b);
+  db::Values v;
+  v.Int("bureau_id", bureau_id)
+      .Int("report_id", report_id)
+      .Int("rater_user_id", user_id)
+      .Int("score", score)
+      .Str("comment", comment)
+      .Int("created_at", now);
+  db::InsertValues(sql, "training_law_ratings", v);
 }
 
 std::int64_t InsertCourtRecord(soci::session& sql, const CourtRecord& r, std::optional<std::int64_t> user_id,
                                EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO training_court_records (bureau_id, unit_id, kind, case_name, court, "
-                                "held_at, attendees, head_appeared, lessons, created_by, created_at) VALUES ({}, {}, "
-                                "{}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                                a.Int(r.bureau_id), a.Int(r.unit_id), a.Str(r.kind), a.Str(r.case_name), a.Str(r.court),
-                                a.Int(r.held_at), a.Str(r.attendees), a.Bool(r.head_appeared), a.Str(r.lessons),
-                                a.OptInt(user_id), a.Int(now)),
-                    a);
+  db::Values first;
+  FZ_VALUES(first, r, bureau_id, unit_id, kind, case_name, court, held_at, attendees, head_appeared, lessons);
+  first.OptInt("created_by", user_id).Int("created_at", now);
+  return db::InsertRow(sql, "training_court_records", first);
 }
 
 std::vector<CourtRecord> ListCourtRecords(soci::session& sql, const std::string& reach, int year,

@@ -171,23 +171,17 @@ Settings LoadSettings(soci::session& sql, std::int64_t bureau_id) {
 void SaveSettings(soci::session& sql, std::int64_t bureau_id, const Settings& s, EpochSeconds now) {
   db::SqlArgs d;
   db::Exec(sql, "DELETE FROM volunteer_settings WHERE bureau_id = " + d.Int(bureau_id), d);
-  db::SqlArgs a;
-  db::Exec(sql,
-           fmt::format("INSERT INTO volunteer_settings (bureau_id, day_cap, month_cap, max_speed_kmh, place_radius_m, "
-                       "updated_at) VALUES ({}, {}, {}, {}, {}, {})",
-                       a.Int(bureau_id), a.Int(s.day_cap), a.Int(s.month_cap), a.Int(s.max_speed_kmh),
-                       a.Int(s.place_radius_m), a.Int(now)),
-           a);
+  db::Values vals;
+  FZ_VALUES(vals, s, day_cap, month_cap, max_speed_kmh, place_radius_m);
+  vals.Int("bureau_id", bureau_id).Int("updated_at", now);
+  db::InsertValues(sql, "volunteer_settings", vals);
 }
 
 std::int64_t InsertTeam(soci::session& sql, std::int64_t bureau_id, std::int64_t unit_id, const std::string& name,
                         EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO volunteer_teams (bureau_id, unit_id, name, created_at) VALUES ({}, {}, "
-                                "{}, {}) RETURNING id",
-                                a.Int(bureau_id), a.Int(unit_id), a.Str(name), a.Int(now)),
-                    a);
+  db::Values vals;
+  vals.Int("bureau_id", bureau_id).Int("unit_id", unit_id).Str("name", name).Int("created_at", now);
+  return db::InsertRow(sql, "volunteer_teams", vals);
 }
 
 namespace {
@@ -212,16 +206,13 @@ std::optional<Team> LoadTeam(soci::session& sql, std::int64_t id) {
 }
 
 std::int64_t InsertVolunteer(soci::session& sql, const NewVolunteer& v) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format(
-          "INSERT INTO volunteers (bureau_id, unit_id, team_id, name, gender, id_number_enc, id_number_hash, "
-          "phone_enc, skills, status, registered_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, 'pending', {}) "
-          "RETURNING id",
-          a.Int(v.bureau_id), a.Int(v.unit_id), a.OptInt(v.team_id), a.Str(v.name), a.Str(v.gender), a.Str(v.id_enc),
-          a.Str(v.id_hash), a.Str(v.phone_enc), a.Str(v.skills), a.Int(v.at)),
-      a);
+  db::Values vals;
+  FZ_VALUES(vals, v, bureau_id, unit_id, team_id, name, gender, phone_enc, skills);
+  vals.Str("id_number_enc", v.id_enc)
+      .Str("id_number_hash", v.id_hash)
+      .Sql("status", "'pending'")
+      .Int("registered_at", v.at);
+  return db::InsertRow(sql, "volunteers", vals);
 }
 
 bool IdHashTaken(soci::session& sql, const std::string& hash) {
@@ -297,13 +288,10 @@ void LockVolunteer(soci::session& sql, std::int64_t id) {
 }
 
 std::int64_t InsertTraining(soci::session& sql, std::int64_t bureau_id, const Training& t, EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO volunteer_trainings (bureau_id, volunteer_id, title, trained_at, "
-                                "valid_until, created_at) VALUES ({}, {}, {}, {}, {}, {}) RETURNING id",
-                                a.Int(bureau_id), a.Int(t.volunteer_id), a.Str(t.title), a.Int(t.trained_at),
-                                a.OptInt(t.valid_until), a.Int(now)),
-                    a);
+  db::Values vals;
+  FZ_VALUES(vals, t, volunteer_id, title, trained_at, valid_until);
+  vals.Int("bureau_id", bureau_id).Int("created_at", now);
+  return db::InsertRow(sql, "volunteer_trainings", vals);
 }
 
 std::vector<Training> ListTrainings(soci::session& sql, std::int64_t volunteer_id) {
@@ -319,13 +307,10 @@ std::vector<Training> ListTrainings(soci::session& sql, std::int64_t volunteer_i
 }
 
 std::int64_t InsertInsurance(soci::session& sql, std::int64_t bureau_id, const Insurance& i, EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO volunteer_insurance (bureau_id, volunteer_id, insurer, policy_no, "
-                                "valid_from, valid_until, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                                a.Int(bureau_id), a.Int(i.volunteer_id), a.Str(i.insurer), a.Str(i.policy_no),
-                                a.Int(i.valid_from), a.Int(i.valid_until), a.Int(now)),
-                    a);
+  db::Values v;
+  FZ_VALUES(v, i, volunteer_id, insurer, policy_no, valid_from, valid_until);
+  v.Int("bureau_id", bureau_id).Int("created_at", now);
+  return db::InsertRow(sql, "volunteer_insurance", v);
 }
 
 std::vector<Insurance> ListInsurance(soci::session& sql, std::int64_t volunteer_id) {
@@ -342,29 +327,28 @@ std::vector<Insurance> ListInsurance(soci::session& sql, std::int64_t volunteer_
 
 std::int64_t InsertTask(soci::session& sql, std::int64_t bureau_id, const TaskInput& in, std::int64_t by,
                         EpochSeconds now) {
-  db::SqlArgs a;
   const std::optional<std::int64_t> lat = in.area_center ? std::optional(in.area_center->lat_e6) : std::nullopt;
   const std::optional<std::int64_t> lon = in.area_center ? std::optional(in.area_center->lon_e6) : std::nullopt;
   const std::optional<std::int64_t> radius =
       in.area_radius_m ? std::optional<std::int64_t>(*in.area_radius_m) : std::nullopt;
-  const std::int64_t id = db::Insert(
-      sql,
-      fmt::format("INSERT INTO volunteer_tasks (bureau_id, unit_id, title, content, area_name, area_lat_e6, "
-                  "area_lon_e6, area_radius_m, start_at, end_at, points, capacity, min_stay_minutes, mode, created_by, "
-                  "created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
-                  a.Int(bureau_id), a.Int(in.unit_id), a.Str(in.title), a.Str(in.content), a.Str(in.area_name),
-                  a.OptInt(lat), a.OptInt(lon), a.OptInt(radius), a.Int(in.start_at), a.Int(in.end_at),
-                  a.Int(in.points), a.Int(in.capacity), a.Int(in.min_stay_minutes), a.Str(in.mode), a.Int(by),
-                  a.Int(now)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, in, unit_id, title, content, area_name, start_at, end_at, points, capacity, min_stay_minutes, mode);
+  v.Int("bureau_id", bureau_id)
+      .OptInt("area_lat_e6", lat)
+      .OptInt("area_lon_e6", lon)
+      .OptInt("area_radius_m", radius)
+      .Int("created_by", by)
+      .Int("created_at", now);
+  const std::int64_t id = db::InsertRow(sql, "volunteer_tasks", v);
   for (std::size_t i = 0; i < in.route.size(); ++i) {
-    db::SqlArgs p;
-    db::Exec(sql,
-             fmt::format("INSERT INTO volunteer_task_places (bureau_id, task_id, seq, name, lat_e6, lon_e6) VALUES "
-                         "({}, {}, {}, {}, {}, {})",
-                         p.Int(bureau_id), p.Int(id), p.Int(static_cast<std::int64_t>(i)), p.Str(in.route[i].name),
-                         p.Int(in.route[i].at.lat_e6), p.Int(in.route[i].at.lon_e6)),
-             p);
+    db::Values v;
+    v.Int("bureau_id", bureau_id)
+        .Int("task_id", id)
+        .Int("seq", static_cast<std::int64_t>(i))
+        .Str("name", in.route[i].name)
+        .Int("lat_e6", in.route[i].at.lat_e6)
+        .Int("lon_e6", in.route[i].at.lon_e6);
+    db::InsertValues(sql, "volunteer_task_places", v);
   }
   return id;
 }
@@ -415,12 +399,14 @@ std::int64_t CountAssignments(soci::session& sql, std::int64_t task_id) {
 
 std::int64_t InsertAssignment(soci::session& sql, std::int64_t bureau_id, std::int64_t task_id,
                               std::int64_t volunteer_id, const std::string& how, EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO volunteer_assignments (bureau_id, task_id, volunteer_id, how, state, "
-                                "joined_at) VALUES ({}, {}, {}, {}, 'joined', {}) RETURNING id",
-                                a.Int(bureau_id), a.Int(task_id), a.Int(volunteer_id), a.Str(how), a.Int(now)),
-                    a);
+  db::Values v;
+  v.Int("bureau_id", bureau_id)
+      .Int("task_id", task_id)
+      .Int("volunteer_id", volunteer_id)
+      .Str("how", how)
+      .Sql("state", "'joined'")
+      .Int("joined_at", now);
+  return db::InsertRow(sql, "volunteer_assignments", v);
 }
 
 std::optional<AssignmentRow> LoadAssignment(soci::session& sql, std::int64_t id) {
@@ -523,16 +509,12 @@ void SetAssignmentReview(soci::session& sql, std::int64_t id, const std::string&
 }
 
 std::int64_t InsertClue(soci::session& sql, const Clue& c) {
-  db::SqlArgs a;
   const auto lat = c.at ? std::optional(c.at->lat_e6) : std::nullopt;
   const auto lon = c.at ? std::optional(c.at->lon_e6) : std::nullopt;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO volunteer_clues (bureau_id, volunteer_id, task_id, unit_id, text, lat_e6, "
-                                "lon_e6, status, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, 'pending', {}) "
-                                "RETURNING id",
-                                a.Int(c.bureau_id), a.Int(c.volunteer_id), a.OptInt(c.task_id), a.Int(c.unit_id),
-                                a.Str(c.text), a.OptInt(lat), a.OptInt(lon), a.Int(c.created_at)),
-                    a);
+  db::Values v;
+  FZ_VALUES(v, c, bureau_id, volunteer_id, task_id, unit_id, text, created_at);
+  v.OptInt("lat_e6", lat).OptInt("lon_e6", lon).Sql("status", "'pending'");
+  return db::InsertRow(sql, "volunteer_clues", v);
 }
 
 std::optional<ClueRow> LoadClue(soci::session& sql, std::int64_t id) {
@@ -589,15 +571,9 @@ void SetClueReview(soci::session& sql, std::int64_t id, const std::string& statu
 }
 
 std::int64_t AppendPoints(soci::session& sql, const LedgerEntry& e) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO volunteer_points (bureau_id, volunteer_id, points, source, source_id, "
-                  "approver_id, reason, day, month, at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
-                  "RETURNING id",
-                  a.Int(e.bureau_id), a.Int(e.volunteer_id), a.Int(e.points), a.Str(e.source), a.OptInt(e.source_id),
-                  a.OptInt(e.approver_id), a.Str(e.reason), a.Str(e.day), a.Str(e.month), a.Int(e.at)),
-      a);
+  db::Values v;
+  FZ_VALUES(v, e, bureau_id, volunteer_id, points, source, source_id, approver_id, reason, day, month, at);
+  return db::InsertRow(sql, "volunteer_points", v);
 }
 
 std::int64_t EarnedOnDay(soci::session& sql, std::int64_t volunteer_id, const std::string& day) {
@@ -658,13 +634,10 @@ Paged<LedgerEntry> ListLedger(soci::session& sql, const std::string& unit_path, 
 }
 
 std::int64_t InsertReward(soci::session& sql, const Reward& r, EpochSeconds now) {
-  db::SqlArgs a;
-  return db::Insert(
-      sql,
-      fmt::format("INSERT INTO volunteer_rewards (bureau_id, name, cost, stock, active, created_at) "
-                  "VALUES ({}, {}, {}, {}, {}, {}) RETURNING id",
-                  a.Int(r.bureau_id), a.Str(r.name), a.Int(r.cost), a.Int(r.stock), a.Bool(r.active), a.Int(now)),
-      a);
+  db::Values vals;
+  FZ_VALUES(vals, r, bureau_id, name, cost, stock, active);
+  vals.Int("created_at", now);
+  return db::InsertRow(sql, "volunteer_rewards", vals);
 }
 
 void UpdateReward(soci::session& sql, const Reward& r) {
@@ -700,13 +673,10 @@ bool TakeStock(soci::session& sql, std::int64_t reward_id) {
 }
 
 std::int64_t InsertRedemption(soci::session& sql, std::int64_t bureau_id, const Redemption& r) {
-  db::SqlArgs a;
-  return db::Insert(sql,
-                    fmt::format("INSERT INTO volunteer_redemptions (bureau_id, volunteer_id, reward_id, cost, "
-                                "ledger_id, at) VALUES ({}, {}, {}, {}, {}, {}) RETURNING id",
-                                a.Int(bureau_id), a.Int(r.volunteer_id), a.Int(r.reward_id), a.Int(r.cost),
-                                a.Int(r.ledger_id), a.Int(r.at)),
-                    a);
+  db::Values v;
+  FZ_VALUES(v, r, volunteer_id, reward_id, cost, ledger_id, at);
+  v.Int("bureau_id", bureau_id);
+  return db::InsertRow(sql, "volunteer_redemptions", v);
 }
 
 std::vector<MonthFigures> FiguresOfMonth(soci::session& sql, const std::string& unit_path, const std::string& month,

@@ -649,3 +649,55 @@ TEST(RowApiTest, FzReadFollowsEachMembersType) {
 
 }  // namespace
 }  // namespace fazhi
+
+namespace fazhi {
+namespace {
+
+// db::Values: columns and their values named side by side (FZ_VALUES binds members by type, an empty
+// optional as NULL); InsertRow returns the new id, InsertValues the rows written — on both backends.
+TEST(RowApiTest, ValuesInsertMembersUnderTheirColumns) {
+  testing::TestDb t;
+  auto db = t.Open();
+  struct Item {
+    std::int64_t n = 0;
+    int small = 0;
+    bool flag = false;
+    std::string name;
+    std::optional<std::int64_t> opt_n;
+    std::optional<std::string> note;
+  };
+  const bool sqlite = db->backend() == db::Backend::kSqlite;
+  auto ok = db->Write([&](soci::session& sql) -> Result<void> {
+    db::Exec(sql, std::string("CREATE TABLE values_api (id ") +
+                      (sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY") +
+                      ", n BIGINT, small INTEGER, flag INTEGER, name TEXT, opt_n BIGINT, note TEXT, status TEXT, "
+                      "extra BIGINT)");
+    const Item full{.n = 5, .small = 7, .flag = true, .name = "名", .opt_n = 9, .note = "备注"};
+    db::Values v;
+    FZ_VALUES(v, full, n, small, flag, name, opt_n, note);
+    v.Sql("status", "'open'").Int("extra", 42);
+    EXPECT_EQ(v.Columns(), "n, small, flag, name, opt_n, note, status, extra");
+    EXPECT_EQ(db::InsertRow(sql, "values_api", v), 1);
+    const Item empty{.n = 6, .name = "空"};
+    db::Values w;
+    FZ_VALUES(w, empty, n, small, flag, name, opt_n, note);
+    EXPECT_EQ(db::InsertValues(sql, "values_api", w), 1);
+    return {};
+  });
+  ASSERT_TRUE(ok);
+  std::vector<std::string> rows;
+  db->Read([&](soci::session& sql) {
+    db::Each(sql, "SELECT id, n, small, flag, name, opt_n, note, status, extra FROM values_api ORDER BY id", {},
+             [&](const db::Row& r) {
+               rows.push_back(
+                   fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}", r.Int("id"), r.Int("n"), r.Int("small"), r.Int("flag"),
+                               r.Str("name"), r.OptInt("opt_n") ? std::to_string(*r.OptInt("opt_n")) : "null",
+                               r.IsNull("note") ? "null" : r.Str("note"), r.IsNull("status") ? "null" : r.Str("status"),
+                               r.OptInt("extra") ? std::to_string(*r.OptInt("extra")) : "null"));
+             });
+  });
+  EXPECT_EQ(rows, (std::vector<std::string>{"1|5|7|1|名|9|备注|open|42", "2|6|0|0|空|null|null|null|null"}));
+}
+
+}  // namespace
+}  // namespace fazhi
