@@ -18,18 +18,28 @@ Result<std::int64_t> CreateSelfServiceAccount(soci::session& sql, const SelfServ
   db::SqlArgs c;
   if (db::Count(sql, "SELECT COUNT(*) FROM users WHERE username = " + c.Str(name), c) > 0)
     return Conflict("账号名“" + name + "”已被使用", "username_taken");
+  return InsertAccount(sql,
+                       {.bureau_id = in.bureau_id,
+                        .unit_id = in.unit_id,
+                        .username = name,
+                        .display_name = in.display_name,
+                        .password_hash = in.password_hash,
+                        .must_change_password = in.must_change_password,
+                        .roles = {"volunteer"}},
+                       now);
+}
+
+std::int64_t InsertAccount(soci::session& sql, const NewAccount& account, EpochSeconds now) {
   db::Values v;
-  FZ_VALUES(v, in, bureau_id, display_name, password_hash, unit_id, must_change_password);
-  v.Str("username", name)
-      .Sql("active", "1")
-      .Sql("totp_required", "0")
-      .Int("password_changed_at", now)
-      .Int("created_at", now)
-      .Int("updated_at", now);
+  FZ_VALUES(v, account, bureau_id, unit_id, person_id, username, display_name, password_hash, must_change_password,
+            totp_required);
+  v.Sql("active", "1").Int("password_changed_at", now).Int("created_at", now).Int("updated_at", now);
   const std::int64_t id = db::InsertRow(sql, "users", v);
-  db::Values role;
-  role.Int("user_id", id).Sql("role", "'volunteer'");
-  db::InsertValues(sql, "user_roles", role);
+  for (const std::string& role : account.roles) {
+    db::Values r;
+    r.Int("user_id", id).Str("role", role);
+    db::InsertValues(sql, "user_roles", r);
+  }
   return id;
 }
 

@@ -8,6 +8,7 @@
 #include "auth/auth_service.h"
 #include "auth/password.h"
 #include "auth/roles.h"
+#include "auth/self_service.h"
 #include "core/json_fields.h"
 #include "db/sql.h"
 
@@ -192,18 +193,17 @@ Result<UserView> AuthService::CreateUser(const Principal& caller, const NewUser&
       return Conflict("用户名“" + nu.username + "”已被使用", "username_taken");
     const EpochSeconds now = clock_.Now();
     // Accounts created by an administrator must choose their own password at first sign-in.
-    db::Values v;
-    FZ_VALUES(v, nu, username, display_name, unit_id, person_id);
-    v.OptInt("bureau_id", unit->bureau_id)
-        .Str("password_hash", hash)
-        .Sql("active", "1")
-        .Sql("must_change_password", "1")
-        .Bool("totp_required", admin_totp)
-        .Int("password_changed_at", now)
-        .Int("created_at", now)
-        .Int("updated_at", now);
-    const std::int64_t new_id = db::InsertRow(sql, "users", v);
-    InsertRoles(sql, new_id, nu.roles);
+    const std::int64_t new_id = InsertAccount(sql,
+                                              {.bureau_id = unit->bureau_id,
+                                               .unit_id = nu.unit_id,
+                                               .person_id = nu.person_id,
+                                               .username = nu.username,
+                                               .display_name = nu.display_name,
+                                               .password_hash = hash,
+                                               .must_change_password = true,
+                                               .totp_required = admin_totp,
+                                               .roles = nu.roles},
+                                              now);
     nlohmann::json after = FZ_JSON(nu, username, display_name, roles, unit_id);
     if (nu.person_id) {
       after["person_id"] = *nu.person_id;

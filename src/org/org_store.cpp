@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "auth/self_service.h"
 #include "db/sql.h"
 
 namespace fazhi::org::detail {
@@ -266,18 +267,16 @@ std::int64_t CountPeopleUnder(soci::session& sql, std::string_view path) {
 }
 
 std::int64_t InsertDemoLogin(soci::session& sql, const NewLogin& l, EpochSeconds now) {
-  db::Values v;
-  FZ_VALUES(v, l, bureau_id, username, display_name, password_hash, unit_id, person_id);
-  v.Sql("active", "1")
-      .Sql("must_change_password", "0")
-      .Int("password_changed_at", now)
-      .Int("created_at", now)
-      .Int("updated_at", now);
-  const std::int64_t id = db::InsertRow(sql, "users", v);
-  db::Values role;
-  role.Int("user_id", id).Str("role", l.role);
-  db::InsertValues(sql, "user_roles", role);
-  return id;
+  return auth::InsertAccount(sql,
+                             {.bureau_id = l.bureau_id,
+                              .unit_id = l.unit_id,
+                              .person_id = l.person_id,
+                              .username = l.username,
+                              .display_name = l.display_name,
+                              .password_hash = l.password_hash,
+                              .must_change_password = false,
+                              .roles = {l.role}},
+                             now);
 }
 
 }  // namespace fazhi::org::detail
