@@ -53,9 +53,14 @@ function tileOf(lon, lat, z) {
   return [Math.floor(((lon + 180) / 360) * n), Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n)]
 }
 
+// "networkidle" waits for every tile image as well. In one full suite run on a 2-core machine it
+// took over the default 15 s once (2026-12-06), so the map gets longer to settle; the assertions after it
+// still check what was drawn and requested.
+const SETTLE_MS = 45_000
+
 async function settle(page) {
   await page.getByTestId('patrol-map').first().waitFor()
-  await page.waitForLoadState('networkidle')
+  await page.waitForLoadState('networkidle', { timeout: SETTLE_MS })
   await page.waitForTimeout(300)
 }
 
@@ -197,7 +202,7 @@ describe('五化巡防地图：画巡区、放必到点、导入导出与瓦片�
     await page.goto('/patrol/map')
     await settle(page)
     await eventually(() => requested.length > 0, { message: '没有请求瓦片' })
-    await page.waitForLoadState('networkidle')
+    await page.waitForLoadState('networkidle', { timeout: SETTLE_MS })
     const parsed = requested.map((u) => u.match(/^http:\/\/pgis\.local\/(\d+)\/(\d+)\/(\d+)\.png$/))
     assert.ok(parsed.every(Boolean), `瓦片地址格式不对：${requested.join(' ')}`)
     const zs = new Set(parsed.map((m) => Number(m[1])))
